@@ -1,0 +1,85 @@
+"""Shared test personas and database set-up.
+
+alice is an editor, bob a reviewer, charlie an outsider with an account and no role,
+and root the superuser who imports.
+"""
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
+
+
+def make_user(username, *, group=None, staff=True, superuser=False):
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "correct horse battery staple", is_staff=staff, is_superuser=superuser
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("alice", group="Editors")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("bob", group="Reviewers")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("charlie", staff=False)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("root", superuser=True)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    return login(client, editor)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return login(client, reviewer)
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    return login(client, outsider)
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_append_only_triggers_survive_flush(request):
+    """Let tests that flush the database (live server, transaction=True) run on SQLite.
+
+    Django empties tables after such a test with DELETE on SQLite (TRUNCATE on PostgreSQL,
+    which row triggers do not see), and the append-only trigger rightly refuses it. So the
+    triggers are dropped just before that flush and put back before the next test.
+    """
+    if connection.vendor != "sqlite" or not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    with connection.cursor() as cursor:
+        for name in append_only.SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for statement in append_only.SQLITE_FORWARD:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in append_only.SQLITE_BACKWARD:
+            cursor.execute(statement)

@@ -1,0 +1,603 @@
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from factcheck.verification import CHOICES as STATUS_CHOICES
+from factcheck.verification import StaleVersion, Status, check_transition
+
+
+def normalize_name(name):
+    """The key two spellings of one name share: case, diacritics, punctuation and spacing ignored.
+
+    "Volodymyr Zelenskyy", "volodymyr  zelenskyy" and "Volodymyr Zelenskyy." all give
+    "volodymyr zelenskyy"; so do "Zélensky" and "Zelensky".
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.sub(r"[\W_]+", " ", without_marks)
+    return " ".join(words.split())
+
+
+def choice_values(choices):
+    return [value for value, _ in choices]
+
+
+def in_choices(field, choices):
+    return Q(**{f"{field}__in": choice_values(choices)})
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    INSTITUTION = "institution", "Institution"
+    UNNAMED_GROUP = "unnamed_group", "Unnamed source or group"
+    OUTLET_VOICE = "outlet_voice", "Outlet's own voice"
+
+
+class OutletKind(models.TextChoices):
+    NEWS = "news", "News organisation"
+    SOCIAL = "social", "Social platform"
+    WIRE = "wire", "Wire service"
+    GOVERNMENT = "government", "Government channel"
+    OTHER = "other", "Other"
+
+
+class ClaimKind(models.TextChoices):
+    FACTUAL = "factual", "Factual"
+    OPINION = "opinion", "Opinion"
+    PREDICTION = "prediction", "Prediction"
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "", "Exactly"
+    UP_TO = "up_to", "Up to"
+    AT_LEAST = "at_least", "At least"
+    ABOUT = "about", "About"
+    MORE_THAN = "more_than", "More than"
+    FEWER_THAN = "fewer_than", "Fewer than"
+
+
+class Venue(models.TextChoices):
+    STATEMENT_TO_OUTLET = "statement_to_outlet", "Statement to the newsroom"
+    INTERVIEW = "interview", "Interview"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    PUBLIC_REMARKS = "public_remarks", "Public remarks"
+    SOCIAL_MEDIA_POST = "social_media_post", "Social-media post"
+    OFFICIAL_DOCUMENT = "official_document", "Official document"
+    ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
+    RELAYED_REPORT = "relayed_report", "Relayed report"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class LinkKind(models.TextChoices):
+    SAME_CLAIM = "same_claim", "Same claim"
+    CONTRADICTS = "contradicts", "Contradicts"
+    UPDATES = "updates", "Updates"
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    JSON = "json", "JSON or JSON Lines"
+    CLAIMREVIEW = "claimreview", "ClaimReview JSON-LD"
+
+
+class ImportMode(models.TextChoices):
+    ATOMIC = "atomic", "All or nothing"
+    SKIP_INVALID = "skip_invalid", "Skip invalid rows"
+
+
+class ImportState(models.TextChoices):
+    VALIDATED = "validated", "Validated, waiting for confirmation"
+    INVALID = "invalid", "Invalid, nothing imported"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed, nothing imported"
+
+
+class Speaker(models.Model):
+    Kind = SpeakerKind
+
+    name = models.CharField(max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.PERSON)
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Role or title, e.g. “US Secretary of State”.",
+    )
+    affiliation = models.CharField(max_length=200, blank=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings of the name, as a list.")
+    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+    description = models.TextField(blank=True, help_text="For unnamed sources: how the story describes them.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("kind", SpeakerKind.choices),
+                name="speaker_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(normalized_name=""), name="speaker_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("speaker_detail", args=[self.pk])
+
+
+class Outlet(models.Model):
+    Kind = OutletKind
+
+    name = models.CharField(max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS)
+    domain = models.CharField(max_length=253, blank=True, help_text="e.g. kyivindependent.com")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("kind", OutletKind.choices),
+                name="outlet_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(normalized_name=""), name="outlet_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("outlet_detail", args=[self.pk])
+
+
+class Article(models.Model):
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    headline = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-published", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("article_detail", args=[self.pk])
+
+
+class ClaimQuerySet(models.QuerySet):
+    def for_queue(self):
+        return self.select_related("speaker", "article__outlet")
+
+    def relayed(self):
+        return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+
+    def direct(self):
+        return self.exclude(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+
+
+class Claim(models.Model):
+    Kind = ClaimKind
+
+    Qualifier = Qualifier
+
+    text = models.TextField(help_text="The claim as one plain sentence.")
+    quote = models.TextField("verbatim quote", blank=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims", null=True, blank=True)
+    span_exact = models.TextField("span", blank=True, help_text="The exact words in the article.")
+    span_prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the span.")
+    span_suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the span.")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.FACTUAL)
+    quantity_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=100, blank=True)
+    quantity_qualifier = models.CharField(max_length=20, choices=Qualifier, default=Qualifier.EXACT, blank=True)
+    # Written only by set_status (and, in bulk, by the importer under the same rules).
+    status = models.CharField(
+        max_length=20,
+        choices=STATUS_CHOICES,
+        default=Status.UNCONFIRMED,
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("change_claim_status", "Can change the verification status of a claim"),
+            ("import_claims", "Can import and export claims in bulk"),
+        ]
+        indexes = [
+            # The reviewer queue: one status, newest first, keyset-paginated on (created_at, id).
+            models.Index(fields=["status", "-created_at", "-id"], name="claim_queue_idx"),
+            models.Index(fields=["-created_at", "-id"], name="claim_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("status", STATUS_CHOICES),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(condition=in_choices("kind", ClaimKind.choices), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=in_choices("quantity_qualifier", Qualifier.choices),
+                name="claim_qualifier_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_value__isnull=False) | (Q(quantity_unit="") & Q(quantity_qualifier="")),
+                name="claim_quantity_unit_needs_value",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self):
+        return reverse("claim_detail", args=[self.pk])
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def quantity_display(self):
+        if self.quantity_value is None:
+            return ""
+        value = self.quantity_value.normalize()
+        number = f"{value:,f}" if value == value.to_integral() else f"{value:,}"
+        qualifier = self.get_quantity_qualifier_display() if self.quantity_qualifier else ""
+        return " ".join(part for part in [qualifier.lower(), number, self.quantity_unit] if part)
+
+    def set_status(self, new_status, *, by, reason, version=None, evidence=None):
+        """Move the claim to `new_status` and record who did it and why, or change nothing.
+
+        A claim at version 0 has no history yet: this call records it, with any status.
+        Raises TransitionRefused when the rules forbid the change and StaleVersion when the
+        claim changed since `version` (by default, the version this object was loaded at).
+        `evidence` lists the items the decision rests on; by default, the claim's items whose
+        stance bears on the new status.
+        """
+        version = self.version if version is None else version
+        attached = list(self.evidence.all())
+        if evidence is None:
+            wanted = {
+                Status.VERIFIED: Evidence.Stance.SUPPORTS,
+                Status.FALSE: Evidence.Stance.REFUTES,
+            }.get(new_status)
+            cited = [item for item in attached if item.stance == wanted]
+        else:
+            attached_ids = {item.pk for item in attached}
+            cited = [item for item in evidence if item.pk in attached_ids]
+        current = self.status if version else None
+        new_status = check_transition(
+            current,
+            new_status,
+            reason=reason,
+            has_supporting=any(item.stance == Evidence.Stance.SUPPORTS for item in cited),
+            has_refuting=any(item.stance == Evidence.Stance.REFUTES for item in cited),
+        )
+        now = timezone.now()
+        with transaction.atomic():
+            updated = Claim.objects.filter(pk=self.pk, version=version).update(
+                status=new_status,
+                version=F("version") + 1,
+                status_changed_at=now,
+                status_changed_by=by,
+            )
+            if not updated:
+                latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
+                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+            event = VerificationEvent.objects.create(
+                claim=self,
+                from_status=current,
+                to_status=new_status,
+                by=by,
+                at=now,
+                reason=reason.strip(),
+                version=version + 1,
+            )
+            event.evidence.set(cited)
+        self.status, self.version = new_status, version + 1
+        self.status_changed_at, self.status_changed_by = now, by
+        return event
+
+
+class Appearance(models.Model):
+    """Where the speaker made the claim, or where it was reported or relayed."""
+
+    Venue = Venue
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    venue_type = models.CharField(max_length=30, choices=Venue)
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appearances",
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    date = models.DateField(null=True, blank=True)
+    when = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As the story dates it, e.g. “late last month”.",
+    )
+    relayed_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relays",
+        help_text="The appearance this one reports or relays.",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("venue_type", Venue.choices),
+                name="appearance_venue_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(relayed_from=F("pk")),
+                name="appearance_not_relayed_from_itself",
+            ),
+        ]
+        indexes = [models.Index(fields=["outlet", "venue_type"], name="appearance_outlet_idx")]
+
+    def __str__(self):
+        where = f" ({self.outlet})" if self.outlet_id else ""
+        return f"{self.get_venue_type_display()}{where}"
+
+    @property
+    def is_relay(self):
+        return self.relayed_from_id is not None
+
+
+class Evidence(models.Model):
+    Stance = Stance
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=1000, blank=True)
+    citation = models.CharField(max_length=500, blank=True, help_text="When there is no URL: what and where.")
+    summary = models.TextField()
+    stance = models.CharField(max_length=10, choices=Stance)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("stance", Stance.choices),
+                name="evidence_stance_valid",
+            ),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(citation=""), name="evidence_has_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.url or self.citation}"
+
+
+class Note(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="note_not_blank")]
+
+    def __str__(self):
+        return self.body[:80]
+
+
+class ClaimLink(models.Model):
+    Kind = LinkKind
+
+    SYMMETRIC = {Kind.SAME_CLAIM, Kind.CONTRADICTS}
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_from")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_to")
+    kind = models.CharField(max_length=20, choices=Kind)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("kind", LinkKind.choices),
+                name="claimlink_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(from_claim=F("to_claim")), name="claimlink_not_to_itself"),
+            # Same-claim and contradicts read both ways, so they are stored once, lower id first.
+            models.CheckConstraint(
+                condition=Q(kind="updates") | Q(from_claim__lt=F("to_claim")),
+                name="claimlink_symmetric_ordered",
+            ),
+            models.UniqueConstraint(fields=["from_claim", "to_claim", "kind"], name="claimlink_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_claim_id} {self.get_kind_display().lower()} {self.to_claim_id}"
+
+    @classmethod
+    def link(cls, first, second, kind, *, by=None):
+        """Link two claims (idempotent); symmetric kinds are stored lower id first."""
+        if first.pk == second.pk:
+            raise ValueError("A claim cannot be linked to itself.")
+        if kind in cls.SYMMETRIC and first.pk > second.pk:
+            first, second = second, first
+        link, _ = cls.objects.get_or_create(from_claim=first, to_claim=second, kind=kind, defaults={"created_by": by})
+        return link
+
+
+class VerificationEvent(models.Model):
+    """One status change. Append-only: the database refuses UPDATE and DELETE on this table."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    # NULL, not "", for the event that records a claim: it has no previous state.
+    from_status = models.CharField(max_length=20, choices=STATUS_CHOICES, null=True, blank=True)  # noqa: DJ001
+    to_status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    version = models.PositiveIntegerField(help_text="The claim's version after this change.")
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="cited_by")
+
+    class Meta:
+        ordering = ["at", "id"]
+        get_latest_by = ["at", "id"]
+        indexes = [models.Index(fields=["claim", "-at"], name="event_claim_idx")]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("to_status", STATUS_CHOICES), name="event_to_valid"),
+            models.CheckConstraint(
+                condition=Q(from_status__isnull=True) | in_choices("from_status", STATUS_CHOICES),
+                name="event_from_valid",
+            ),
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="event_changes_status"),
+            models.CheckConstraint(condition=~Q(reason=""), name="event_reason_required"),
+            models.UniqueConstraint(fields=["claim", "version"], name="event_one_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status or 'recorded'} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        return Status(self.from_status).label if self.from_status else "Recorded"
+
+    @property
+    def to_label(self):
+        return Status(self.to_status).label
+
+
+class ImportJob(models.Model):
+    Format = ImportFormat
+
+    Mode = ImportMode
+
+    State = ImportState
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=20, choices=Format)
+    mode = models.CharField(max_length=20, choices=Mode, default=Mode.ATOMIC)
+    state = models.CharField(max_length=20, choices=State, default=State.VALIDATED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    new_speakers = models.PositiveIntegerField(default=0)
+    new_outlets = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors, with line and column.")
+    staged_path = models.CharField(max_length=500, blank=True, help_text="Validated rows waiting for confirmation.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("format", ImportFormat.choices),
+                name="importjob_format_valid",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("mode", ImportMode.choices),
+                name="importjob_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("state", ImportState.choices),
+                name="importjob_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import of {self.filename} ({self.get_state_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+SPAN_CONTEXT = 32
+
+
+def span_context(body, start, end, size=SPAN_CONTEXT):
+    """The prefix and suffix that let a span be found again after the text around it changes."""
+    return body[max(0, start - size) : start], body[end : end + size]
+
+
+def locate_span(body, exact, prefix="", suffix=""):
+    """(start, end) of `exact` in `body`, using prefix and suffix to pick among repeats; None if gone."""
+    if not exact:
+        return None
+    starts = []
+    position = body.find(exact)
+    while position != -1:
+        starts.append(position)
+        position = body.find(exact, position + 1)
+    if not starts:
+        return None
+
+    def fit(start):
+        before, after = span_context(body, start, start + len(exact), max(len(prefix), len(suffix)))
+        return (bool(prefix) and before.endswith(prefix)) + (bool(suffix) and after.startswith(suffix))
+
+    best = max(starts, key=fit)
+    return best, best + len(exact)

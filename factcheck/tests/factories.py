@@ -1,0 +1,48 @@
+"""Small functions that make valid objects; each takes the fields a test cares about."""
+
+from itertools import count
+
+from django.contrib.auth.models import User
+
+from factcheck.models import Appearance, Article, Claim, Evidence, Outlet, Speaker, Venue
+
+_numbers = count(1)
+
+
+def make_speaker(name=None, **fields):
+    return Speaker.objects.create(name=name or f"Speaker {next(_numbers)}", **fields)
+
+
+def make_outlet(name=None, **fields):
+    return Outlet.objects.create(name=name or f"Outlet {next(_numbers)}", **fields)
+
+
+def make_article(outlet=None, **fields):
+    fields.setdefault("headline", f"Story {next(_numbers)}")
+    return Article.objects.create(outlet=outlet or make_outlet(), **fields)
+
+
+def recorder():
+    user, _ = User.objects.get_or_create(username="recorder")
+    return user
+
+
+def make_claim(text=None, *, speaker=None, status="unconfirmed", by=None, reason="Recorded for a test.", **fields):
+    """A claim recorded through the write path, so it has its first event (version 1)."""
+    claim = Claim.objects.create(
+        text=text or f"Claim number {next(_numbers)} is checkable.",
+        speaker=speaker or make_speaker(),
+        **fields,
+    )
+    claim.set_status(status, by=by or recorder(), reason=reason)
+    return claim
+
+
+def make_evidence(claim, stance="supports", *, by=None, **fields):
+    fields.setdefault("url", f"https://example.org/source/{next(_numbers)}")
+    fields.setdefault("summary", "A source that bears on the claim.")
+    return Evidence.objects.create(claim=claim, stance=stance, added_by=by or recorder(), **fields)
+
+
+def make_appearance(claim, venue_type=Venue.STATEMENT_TO_OUTLET, **fields):
+    return Appearance.objects.create(claim=claim, venue_type=venue_type, **fields)

@@ -1,0 +1,105 @@
+"""The demo story loads as the hand annotation describes it."""
+
+import pytest
+from django.core.management import call_command
+
+from factcheck.models import Article, Claim, ClaimLink, Speaker, Venue, locate_span
+
+pytestmark = pytest.mark.django_db
+
+UNCONFIRMED_SENTENCE = "B-17 was unable to independently confirm his statements."
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Article.objects.get()
+
+
+def claim_saying(fragment):
+    return Claim.objects.get(span_exact__contains=fragment)
+
+
+def test_the_demo_has_the_18_annotated_claims_all_unconfirmed_with_a_first_event(demo):
+    claims = Claim.objects.all()
+    assert claims.count() == 18
+    assert set(claims.values_list("status", flat=True)) == {"unconfirmed"}
+    for claim in claims:
+        event = claim.events.get()
+        assert (event.from_status, event.to_status) == (None, "unconfirmed")
+    assert claim_saying("operate strike UAVs").events.get().reason == UNCONFIRMED_SENTENCE
+
+
+def test_speakers_have_kinds_and_titles(demo):
+    blinken = Speaker.objects.get(name="Antony Blinken")
+    assert blinken.title == "US Secretary of State"
+    assert Speaker.objects.get(name="South Korea").kind == "institution"
+    assert Speaker.objects.get(name="Experts").kind == "unnamed_group"
+    assert Speaker.objects.filter(name="Andrii Kovalenko").count() == 1
+
+
+def test_zelenskyy_is_relayed_through_the_kyiv_independent_to_b17(demo):
+    claim = claim_saying("upped that number to 11,000")
+    relay = claim.appearances.get(outlet__name="B-17")
+    assert relay.venue_type == Venue.RELAYED_REPORT
+    reported = relay.relayed_from
+    assert (reported.venue_type, reported.outlet.name) == (Venue.RELAYED_REPORT, "Kyiv Independent")
+    assert (reported.relayed_from.venue_type, reported.relayed_from.relayed_from) == (Venue.PUBLIC_REMARKS, None)
+    assert claim in Claim.objects.relayed()
+
+
+def test_the_lancet_claim_was_a_post_on_x_relayed_by_b17(demo):
+    claim = claim_saying("Lancet drones")
+    post = claim.appearances.get(venue_type=Venue.SOCIAL_MEDIA_POST)
+    assert post.outlet.name == "X"
+    assert post.relays.get().outlet.name == "B-17"
+
+
+def test_statements_to_b17_are_direct(demo):
+    claim = claim_saying("operate strike UAVs")
+    assert list(claim.appearances.values_list("venue_type", "outlet__name")) == [(Venue.STATEMENT_TO_OUTLET, "B-17")]
+    assert claim in Claim.objects.direct()
+    # c3, c6-c9, c11-c13 and c15 reached B-17 through someone else; the other nine were said to B-17.
+    assert Claim.objects.relayed().count() == 9
+    assert Claim.objects.direct().count() == 9
+
+
+def test_headline_and_lede_are_the_same_claim_as_c1(demo):
+    c1 = claim_saying("operate strike UAVs")
+    same = ClaimLink.objects.filter(kind="same_claim")
+    assert same.count() == 2
+    linked = {link.from_claim if link.to_claim == c1 else link.to_claim for link in same}
+    assert {claim.span_exact[:30] for claim in linked} == {
+        "Russia is passing on deadly dr",
+        "Russia is now training North K",
+    }
+
+
+def test_the_8000_and_11000_figures_conflict(demo):
+    link = ClaimLink.objects.get(kind="contradicts")
+    figures = sorted([link.from_claim, link.to_claim], key=lambda claim: claim.quantity_value)
+    assert [claim.quantity_value for claim in figures] == [8000, 11000]
+    assert figures[0].quantity_display == "up to 8,000 North Korean troops in Kursk"
+    assert figures[1].quantity_display == "11,000 North Korean troops in Kursk"
+
+
+def test_every_span_is_found_again_in_the_story(demo):
+    for claim in Claim.objects.all():
+        start, end = locate_span(demo.body, claim.span_exact, claim.span_prefix, claim.span_suffix)
+        assert demo.body[start:end] == claim.span_exact
+
+
+def test_loading_twice_changes_nothing(demo):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Claim.objects.count() == 18
+    assert Article.objects.count() == 1
+
+
+def test_demo_accounts_get_their_roles(demo):
+    call_command("load_demo", "--accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from django.contrib.auth.models import User
+
+    editor = User.objects.get(username="editor")
+    assert editor.has_perm("factcheck.change_claim_status")
+    assert not User.objects.get(username="reviewer").has_perm("factcheck.change_claim_status")
+    assert User.objects.get(username="admin").is_superuser

@@ -1,0 +1,46 @@
+"""Production settings: refuse the development key, and `check --deploy` is silent."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-for-the-deploy-check",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
+}
+
+
+def manage(*args, **environment):
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_silent_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "issues" not in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    result = manage("check", **(PRODUCTION | {"SECRET_KEY": "django-insecure-factcheck-development-key-never-use-in-production"}))
+    assert result.returncode != 0
+    assert "development key" in result.stderr
+
+
+def test_production_refuses_when_no_secret_key_is_set():
+    environment = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert "development key" in result.stderr

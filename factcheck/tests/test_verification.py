@@ -1,0 +1,86 @@
+"""The transition table, exhaustively, without a database."""
+
+import itertools
+
+import pytest
+
+from factcheck.verification import TRANSITIONS, Status, TransitionRefused, check_transition
+
+STATES = [None, *Status]
+ALLOWED = {
+    (None, Status.UNCONFIRMED),
+    (None, Status.VERIFIED),
+    (None, Status.DISPUTED),
+    (None, Status.FALSE),
+    (Status.UNCONFIRMED, Status.VERIFIED),
+    (Status.UNCONFIRMED, Status.DISPUTED),
+    (Status.UNCONFIRMED, Status.FALSE),
+    (Status.DISPUTED, Status.UNCONFIRMED),
+    (Status.DISPUTED, Status.VERIFIED),
+    (Status.DISPUTED, Status.FALSE),
+    (Status.VERIFIED, Status.UNCONFIRMED),
+    (Status.VERIFIED, Status.DISPUTED),
+    (Status.FALSE, Status.UNCONFIRMED),
+    (Status.FALSE, Status.DISPUTED),
+}
+
+
+def test_the_table_is_the_one_editors_agreed():
+    table = {(current, new) for current, targets in TRANSITIONS.items() for new in targets}
+    assert table == ALLOWED
+
+
+@pytest.mark.parametrize(("current", "new"), list(itertools.product(STATES, Status)))
+def test_every_pair_is_allowed_or_refused_with_a_reason(current, new):
+    evidence = {"has_supporting": True, "has_refuting": True}
+    if (current, new) in ALLOWED:
+        assert check_transition(current, new, reason="Checked the record.", **evidence) == new
+        return
+    with pytest.raises(TransitionRefused) as refused:
+        check_transition(current, new, reason="Checked the record.", **evidence)
+    if current == new:
+        assert refused.value.code == "unchanged"
+        assert "already" in refused.value.message
+    else:
+        assert refused.value.code == "not_allowed"
+        assert current.label in refused.value.message and new.label in refused.value.message
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_a_reason_is_required(reason):
+    with pytest.raises(TransitionRefused) as refused:
+        check_transition(Status.UNCONFIRMED, Status.DISPUTED, reason=reason)
+    assert refused.value.code == "reason_required"
+
+
+def test_verified_needs_supporting_evidence():
+    with pytest.raises(TransitionRefused) as refused:
+        check_transition(Status.UNCONFIRMED, Status.VERIFIED, reason="Confirmed.", has_refuting=True)
+    assert refused.value.code == "evidence_required"
+    assert "supporting" in refused.value.message
+    assert check_transition(Status.UNCONFIRMED, Status.VERIFIED, reason="Confirmed.", has_supporting=True)
+
+
+def test_false_needs_refuting_evidence():
+    with pytest.raises(TransitionRefused) as refused:
+        check_transition(Status.UNCONFIRMED, Status.FALSE, reason="Wrong.", has_supporting=True)
+    assert refused.value.code == "evidence_required"
+    assert "refuting" in refused.value.message
+    assert check_transition(Status.UNCONFIRMED, Status.FALSE, reason="Wrong.", has_refuting=True)
+
+
+def test_disputed_and_unconfirmed_need_no_evidence():
+    assert check_transition(Status.UNCONFIRMED, Status.DISPUTED, reason="Officials disagree.")
+    assert check_transition(Status.DISPUTED, Status.UNCONFIRMED, reason="Reopened.")
+
+
+def test_an_unknown_status_is_named():
+    with pytest.raises(TransitionRefused) as refused:
+        check_transition(Status.UNCONFIRMED, "true-ish", reason="?")
+    assert refused.value.code == "unknown_status"
+    assert "true-ish" in refused.value.message and "unconfirmed" in refused.value.message
+
+
+def test_every_state_has_a_label():
+    assert Status.UNCONFIRMED.label == "Unable to independently confirm"
+    assert {status.label for status in Status} == {"Unable to independently confirm", "Verified", "Disputed", "False"}
