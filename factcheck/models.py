@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from itertools import combinations
 
 from django.conf import settings
 from django.db import models, transaction
@@ -200,6 +201,16 @@ class ClaimQuerySet(models.QuerySet):
 
     def direct(self):
         return self.exclude(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+
+    def link_together(self, kind, *, by=None):
+        """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
+        claims = list(self.order_by("pk"))
+        links = ClaimLink.objects.filter(kind=kind, from_claim__in=claims, to_claim__in=claims)
+        before = links.count()
+        with transaction.atomic():
+            for first, second in combinations(claims, 2):
+                ClaimLink.link(first, second, kind, by=by)
+        return links.count() - before
 
 
 class Claim(models.Model):

@@ -1,0 +1,586 @@
+"""The editors' admin.
+
+Nothing here writes a claim's status except through `Claim.set_status`: the status and
+version fields are not editable, and the status actions need `factcheck.change_claim_status`.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    ClaimLink,
+    Evidence,
+    LinkKind,
+    Note,
+    Outlet,
+    Speaker,
+    SpeakerKind,
+    VerificationEvent,
+    normalize_name,
+)
+from factcheck.verification import StaleVersion, Status, TransitionRefused
+
+# A status change is checked and recorded claim by claim, and the editor reads the list
+# before confirming: a few screens' worth, not the whole table.
+MAX_STATUS_CHANGES = 100
+MAX_LINKED_CLAIMS = 10
+
+
+def count_of(queryset, field):
+    """A per-row count as a correlated subquery: only the rows on the page are counted."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def claims_link(count, **filters):
+    url = f"{reverse('admin:factcheck_claim_changelist')}?{urlencode(filters)}"
+    return format_html('<a href="{}">{} claim{}</a>', url, count, "" if count == 1 else "s")
+
+
+def attribution(appearances):
+    """“Public remarks · relayed by Kyiv Independent → B-17” from a claim's appearances."""
+    origins = [str(item) for item in appearances if not item.is_relay]
+    relays = [str(item.outlet or item.get_venue_type_display()) for item in appearances if item.is_relay]
+    parts = ["; ".join(origins)] if origins else []
+    if relays:
+        parts.append("relayed by " + " → ".join(relays))
+    return " · ".join(parts) or None
+
+
+# Who added an object is recorded, not typed: these fields are read-only in every form.
+SIGNED_BY = {Evidence: "added_by", Note: "author", ClaimLink: "created_by"}
+
+
+def sign(obj, user):
+    if type(obj) in SIGNED_BY:
+        setattr(obj, SIGNED_BY[type(obj)], user)
+
+
+class SignedAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        if not change:
+            sign(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+
+class NormalizedNameForm(forms.ModelForm):
+    """Refuse a second speaker or outlet whose name differs only in case, accents or punctuation.
+
+    The unique key is `normalized_name`, which is not a form field, so the form would not check it.
+    """
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        key = normalize_name(name)
+        if not key:
+            raise ValidationError("A name needs at least one letter or digit.")
+        twin = self._meta.model.objects.filter(normalized_name=key).exclude(pk=self.instance.pk).first()
+        if twin:
+            raise ValidationError(f"“{twin}” already exists; two names that differ only in spelling are one.")
+        return name
+
+
+class AliasesField(forms.CharField):
+    """A JSON list of names, edited one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class SpeakerForm(NormalizedNameForm):
+    aliases = AliasesField(required=False, help_text="Other spellings of the name, one per line.")
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    form = SpeakerForm
+    list_display = ["name", "kind", "title", "affiliation", "claims"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases", "title", "affiliation"]
+    fields = ["name", "kind", "title", "affiliation", "aliases", "wikidata_id", "description", "claims"]
+    readonly_fields = ["claims"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=count_of(Claim.objects, "speaker"))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claims(self, speaker):
+        return claims_link(speaker.claim_count, speaker__id__exact=speaker.pk) if speaker.pk else None
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    form = NormalizedNameForm
+    list_display = ["name", "kind", "domain", "claims"]
+    list_filter = ["kind"]
+    search_fields = ["name", "domain"]
+    fields = ["name", "kind", "domain", "claims"]
+    readonly_fields = ["claims"]
+
+    def get_queryset(self, request):
+        appearances = Appearance.objects.filter(outlet=OuterRef("pk")).order_by().values("outlet")
+        claims = appearances.annotate(n=Count("claim", distinct=True)).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(claim_count=Coalesce(Subquery(claims, output_field=IntegerField()), 0))
+        )
+
+    @admin.display(description="claims made or relayed here", ordering="claim_count")
+    def claims(self, outlet):
+        return claims_link(outlet.claim_count, appearances__outlet__id__exact=outlet.pk) if outlet.pk else None
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown for reading: nobody adds, changes or removes them here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ArticleClaimInline(ReadOnlyInline):
+    model = Claim
+    fields = ["text", "speaker", "status_label"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "claims reported in this article"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+    @admin.display(description="status")
+    def status_label(self, claim):
+        return claim.status_label
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "outlet", "published", "claims"]
+    list_filter = ["outlet", "published"]
+    list_select_related = ["outlet"]
+    search_fields = ["headline", "url"]
+    autocomplete_fields = ["outlet"]
+    fields = ["headline", "outlet", "url", "published", "body", "claims"]
+    readonly_fields = ["claims"]
+    inlines = [ArticleClaimInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=count_of(Claim.objects, "article"))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claims(self, article):
+        return claims_link(article.claim_count, article__id__exact=article.pk) if article.pk else None
+
+
+class RelayFilter(admin.SimpleListFilter):
+    title = "heard"
+    parameter_name = "heard"
+
+    def lookups(self, request, model_admin):
+        return [("direct", "Directly"), ("relayed", "Relayed by another outlet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "direct":
+            return queryset.direct()
+        if self.value() == "relayed":
+            return queryset.relayed()
+        return queryset
+
+
+class SpeakerKindFilter(admin.SimpleListFilter):
+    title = "speaker kind"
+    parameter_name = "speaker_kind"
+
+    def lookups(self, request, model_admin):
+        return SpeakerKind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(speaker__kind=self.value()) if self.value() else queryset
+
+
+class AppearanceForm(forms.ModelForm):
+    def clean_relayed_from(self):
+        source = self.cleaned_data["relayed_from"]
+        if source and source.claim_id != self.instance.claim_id:
+            raise ValidationError("Pick an appearance of this same claim (its number is in the first column).")
+        return source
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    form = AppearanceForm
+    fields = ["number", "venue_type", "outlet", "url", "date", "when", "relayed_from"]
+    readonly_fields = ["number"]
+    autocomplete_fields = ["outlet"]
+    raw_id_fields = ["relayed_from"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outlet")
+
+    @admin.display(description="no.")
+    def number(self, appearance):
+        return appearance.pk
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("added_by")
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class HistoryInline(ReadOnlyInline):
+    model = VerificationEvent
+    fields = ["at", "from_label", "to_label", "by", "reason", "cited"]
+    readonly_fields = fields
+    verbose_name_plural = "verification history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by").prefetch_related("evidence")
+
+    @admin.display(description="from")
+    def from_label(self, event):
+        return event.from_label
+
+    @admin.display(description="to")
+    def to_label(self, event):
+        return event.to_label
+
+    @admin.display(description="evidence cited")
+    def cited(self, event):
+        return "; ".join(str(item) for item in event.evidence.all()) or None
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        error_messages={"required": "Give a reason for the change; it is kept in each claim's history."},
+        help_text="Recorded in the history of every claim this changes.",
+    )
+
+
+def posted_versions(request):
+    """The version of each claim as the editor saw it on the confirmation page, by claim id."""
+    versions = {}
+    for key, value in request.POST.items():
+        claim_id = key.removeprefix("version-")
+        if claim_id != key and claim_id.isdigit() and value.isdigit():
+            versions[int(claim_id)] = int(value)
+    return versions
+
+
+def posted_action_field(request):
+    """The action select's name: the change form prefixes it with its location."""
+    name = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+    return name if name in request.POST else "action"
+
+
+def status_action(new_status, description):
+    """An action that moves the selected claims to `new_status`, on the changelist and on a claim's page."""
+
+    @admin.action(
+        permissions=["change_status"],
+        description=description,
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def action(model_admin, request, queryset):
+        return model_admin.change_status(request, queryset, new_status)
+
+    return action
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
+    list_filter = [
+        "status",
+        "appearances__venue_type",
+        SpeakerKindFilter,
+        "appearances__outlet",
+        RelayFilter,
+        "kind",
+    ]
+    list_select_related = ["speaker", "article", "status_changed_by"]
+    search_fields = ["text", "quote", "speaker__name"]
+    search_help_text = "Searches the claim, the verbatim quote and the speaker's name."
+    autocomplete_fields = ["speaker", "article"]
+    # The full count would be a second COUNT(*) over the whole table on every filtered page.
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["text", "quote", "speaker", "kind"]}),
+        ("In the article", {"fields": ["article", "span_exact", "span_prefix", "span_suffix"]}),
+        ("Quantity", {"fields": ["quantity_value", "quantity_unit", "quantity_qualifier"]}),
+        (
+            "Verification",
+            {
+                "fields": ["status_label", "status_changed_at", "status_changed_by", "version"],
+                "description": "The status changes only through the actions, with a reason.",
+            },
+        ),
+    ]
+    readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version"]
+    inlines = [AppearanceInline, EvidenceInline, NoteInline, HistoryInline]
+    actions = [
+        "mark_verified",
+        "mark_disputed",
+        "mark_false",
+        "mark_unconfirmed",
+        "link_as_same_claim",
+        "link_as_contradicting",
+    ]
+
+    def get_queryset(self, request):
+        appearances = Appearance.objects.select_related("outlet")
+        return super().get_queryset(request).prefetch_related(Prefetch("appearances", queryset=appearances))
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Claims are withdrawn or merged, not deleted; with history the database refuses anyway.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.events.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_change_status_permission(self, request):
+        return request.user.has_perm("factcheck.change_claim_status")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            obj.set_status(Status.UNCONFIRMED, by=request.user, reason=f"Added in the admin by {request.user}.")
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            if item.pk is None:
+                sign(item, request.user)
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+
+    @admin.display(description="claim", ordering="text")
+    def claim(self, claim):
+        return str(claim)
+
+    @admin.display(description="venue / outlet")
+    def venue(self, claim):
+        return attribution(claim.appearances.all())
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, claim):
+        return claim.status_label
+
+    @admin.display(description="article", ordering="article__headline")
+    def article_headline(self, claim):
+        return Truncator(claim.article.headline).chars(60) if claim.article else None
+
+    @admin.display(description="last change", ordering="status_changed_at")
+    def last_change(self, claim):
+        if not claim.status_changed_at:
+            return None
+        when = date_format(localtime(claim.status_changed_at), "SHORT_DATETIME_FORMAT")
+        return f"{when} by {claim.status_changed_by}"
+
+    mark_verified = status_action(Status.VERIFIED, "Mark verified")
+    mark_disputed = status_action(Status.DISPUTED, "Mark disputed")
+    mark_false = status_action(Status.FALSE, "Mark false")
+    mark_unconfirmed = status_action(Status.UNCONFIRMED, "Back to unable to confirm")
+
+    def change_status(self, request, queryset, new_status):
+        """Ask for the reason, then apply the change claim by claim and report each refusal."""
+        if not self.has_change_status_permission(request):
+            raise PermissionDenied
+        count = queryset.count()
+        if count > MAX_STATUS_CHANGES:
+            self.message_user(
+                request,
+                f"Select at most {MAX_STATUS_CHANGES} claims for a status change ({count} selected); "
+                "nothing was changed.",
+                messages.ERROR,
+            )
+            return None
+        claims = list(queryset.select_related("speaker"))
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            action_field = posted_action_field(request)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Mark {count} claim{'' if count == 1 else 's'} “{new_status.label}”",
+                "opts": self.opts,
+                "claims": claims,
+                "new_status": new_status,
+                "form": form,
+                "action_field": action_field,
+                "action": request.POST[action_field],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/factcheck/claim/change_status.html", context)
+
+        versions = posted_versions(request)
+        refusals = []
+        for claim in claims:
+            # set_status writes each claim in its own transaction: a refusal leaves the others changed.
+            try:
+                claim.set_status(
+                    new_status, by=request.user, reason=form.cleaned_data["reason"], version=versions.get(claim.pk)
+                )
+            except TransitionRefused as refusal:
+                refusals.append((claim, refusal.message))
+            except StaleVersion as stale:
+                refusals.append((claim, str(stale)))
+        changed = len(claims) - len(refusals)
+        self.message_user(
+            request,
+            f"Marked {changed} of {len(claims)} claim{'' if len(claims) == 1 else 's'} “{new_status.label}”.",
+            messages.SUCCESS if changed else messages.WARNING,
+        )
+        for claim, why in refusals:
+            self.message_user(request, f"Not changed: “{claim}” (#{claim.pk}). {why}", messages.WARNING)
+        return None
+
+    @admin.action(permissions=["change"], description="Link as the same claim")
+    def link_as_same_claim(self, request, queryset):
+        self.link_together(request, queryset, LinkKind.SAME_CLAIM)
+
+    @admin.action(permissions=["change"], description="Link as conflicting claims")
+    def link_as_contradicting(self, request, queryset):
+        self.link_together(request, queryset, LinkKind.CONTRADICTS)
+
+    def link_together(self, request, queryset, kind):
+        count = queryset.count()
+        if not 2 <= count <= MAX_LINKED_CLAIMS:
+            self.message_user(
+                request, f"Select between 2 and {MAX_LINKED_CLAIMS} claims to link ({count} selected).", messages.ERROR
+            )
+            return
+        made = queryset.link_together(kind, by=request.user)
+        label = LinkKind(kind).label.lower()
+        self.message_user(
+            request,
+            f"Made {made} new “{label}” link{'' if made == 1 else 's'} between the {count} selected claims.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(VerificationEvent)
+class VerificationEventAdmin(admin.ModelAdmin):
+    """The append-only history: readable by whoever may view it, changed by nobody."""
+
+    list_display = ["at", "claim", "from_label", "to_label", "by", "reason"]
+    list_filter = ["to_status", "by"]
+    list_select_related = ["claim", "by"]
+    search_fields = ["reason", "claim__text"]
+    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="from", ordering="from_status")
+    def from_label(self, event):
+        return event.from_label
+
+    @admin.display(description="to", ordering="to_status")
+    def to_label(self, event):
+        return event.to_label
+
+
+class ClaimLinkForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("from_claim"), cleaned.get("to_claim")
+        # Symmetric links are stored lower id first (a constraint); the editor need not care.
+        if first and second and cleaned.get("kind") in ClaimLink.SYMMETRIC and first.pk > second.pk:
+            cleaned["from_claim"], cleaned["to_claim"] = second, first
+        return cleaned
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(SignedAdmin):
+    form = ClaimLinkForm
+    list_display = ["from_claim", "kind", "to_claim", "created_by", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["from_claim", "to_claim", "created_by"]
+    search_fields = ["from_claim__text", "to_claim__text"]
+    autocomplete_fields = ["from_claim", "to_claim"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SignedAdmin):
+    list_display = ["claim", "stance", "source", "added_by", "added_at"]
+    list_filter = ["stance"]
+    list_select_related = ["claim", "added_by"]
+    search_fields = ["summary", "url", "citation", "claim__text"]
+    autocomplete_fields = ["claim"]
+    fields = ["claim", "stance", "url", "citation", "summary", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+
+    @admin.display(description="source")
+    def source(self, evidence):
+        return Truncator(evidence.url or evidence.citation).chars(60)
+
+
+@admin.register(Note)
+class NoteAdmin(SignedAdmin):
+    list_display = ["claim", "body_start", "author", "created_at"]
+    list_select_related = ["claim", "author"]
+    search_fields = ["body", "claim__text"]
+    autocomplete_fields = ["claim"]
+    fields = ["claim", "body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    @admin.display(description="note")
+    def body_start(self, note):
+        return Truncator(note.body).chars(80)
