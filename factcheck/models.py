@@ -3,8 +3,9 @@ import unicodedata
 from itertools import combinations
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,15 +193,98 @@ class Article(models.Model):
         return reverse("article_detail", args=[self.pk])
 
 
+# The stored tsvector exists on PostgreSQL only (migration 0002); the search words are a parameter.
+SEARCH_MATCH = '"factcheck_claim"."search_document" @@ websearch_to_tsquery(\'english\', %s)'
+SEARCH_RANK = 'ts_rank("factcheck_claim"."search_document", websearch_to_tsquery(\'english\', %s))'
+
+
+def _after(ordering, values):
+    """The condition for rows after `values` in `ordering`, e.g. (created_at, id) < (t, 7).
+
+    Written as `created_at <= t AND (created_at < t OR (created_at = t AND id < 7))`: the first,
+    redundant bound lets the database start its index scan at t.
+    """
+    first = ordering[0].lstrip("-")
+    bound = "lte" if ordering[0].startswith("-") else "gte"
+    return Q(**{f"{first}__{bound}": values[0]}) & _strictly_after(ordering, values)
+
+
+def _strictly_after(ordering, values):
+    field, *rest = ordering
+    name = field.lstrip("-")
+    beyond = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": values[0]})
+    if not rest:
+        return beyond
+    return beyond | (Q(**{name: values[0]}) & _strictly_after(rest, values[1:]))
+
+
 class ClaimQuerySet(models.QuerySet):
     def for_queue(self):
-        return self.select_related("speaker", "article__outlet")
+        """What a row of the queue shows, in one query: speaker, story, outlet, and whether it was relayed."""
+        return self.select_related("speaker", "article__outlet").annotate(
+            is_relayed=Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
+        )
 
     def relayed(self):
         return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
 
     def direct(self):
         return self.exclude(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+
+    def search(self, query):
+        """Claims matching `query`, each annotated with a `rank` (higher is better).
+
+        PostgreSQL matches the stored, GIN-indexed `search_document` (text, quote, span) with
+        `websearch_to_tsquery` and ranks with `ts_rank`. SQLite has neither: every word must
+        appear in the text, the quote or the speaker's name, and all matches rank alike.
+        """
+        query = query.strip()
+        if connection.vendor == "postgresql":
+            if not query:
+                return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+            matches = RawSQL(SEARCH_MATCH, [query], output_field=models.BooleanField())  # noqa: S611 constant SQL
+            rank = RawSQL(SEARCH_RANK, [query], output_field=models.FloatField())  # noqa: S611 constant SQL
+            return self.filter(matches).annotate(rank=rank)
+        claims = self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        for word in query.split():
+            claims = claims.filter(
+                Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
+            )
+        return claims
+
+    def spoken_by(self, name):
+        """Claims by every speaker whose name contains `name`, ignoring case, accents and punctuation."""
+        return self.filter(speaker__in=Speaker.objects.filter(normalized_name__contains=normalize_name(name)))
+
+    def involving_outlet(self, outlet):
+        """Claims the outlet published in a story, or that were made on or relayed by it."""
+        return self.filter(
+            Q(article__outlet=outlet) | Exists(Appearance.objects.filter(claim=OuterRef("pk"), outlet=outlet))
+        )
+
+    def at_venue(self, venue_type):
+        """Claims with an appearance of this venue type anywhere in their attribution chain."""
+        return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue_type)))
+
+    def status_counts(self):
+        """[(Status, number of claims)] for every status, in one GROUP BY query."""
+        found = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return [(status, found.get(status, 0)) for status in Status]
+
+    def keyset_page(self, ordering, cursor, limit):
+        """Up to `limit` claims in `ordering` that come after the `cursor` values, and the last row's values.
+
+        The values are None when no row follows. Keyset pagination reads only the rows it
+        shows (plus one), however deep the page, where OFFSET would read every row before it.
+        """
+        claims = self.order_by(*ordering)
+        if cursor is not None:
+            claims = claims.filter(_after(ordering, cursor))
+        rows = list(claims[: limit + 1])
+        if len(rows) <= limit:
+            return rows, None
+        rows = rows[:limit]
+        return rows, [getattr(rows[-1], field.lstrip("-")) for field in ordering]
 
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
@@ -297,6 +381,39 @@ class Claim(models.Model):
         number = f"{value:,f}" if value == value.to_integral() else f"{value:,}"
         qualifier = self.get_quantity_qualifier_display() if self.quantity_qualifier else ""
         return " ".join(part for part in [qualifier.lower(), number, self.quantity_unit] if part)
+
+    def attribution_chains(self):
+        """Each path from where the claim was made to the last outlet that passed it on.
+
+        [[public remarks, Kyiv Independent, B-17]] reads: said in public remarks, reported by
+        the Kyiv Independent, relayed by B-17. Built from `appearances.all()`, so prefetching
+        them keeps this to one query.
+        """
+        appearances = list(self.appearances.all())
+        known = {appearance.pk for appearance in appearances}
+        relays = {}
+        for appearance in appearances:
+            relays.setdefault(appearance.relayed_from_id, []).append(appearance)
+        origins = [appearance for appearance in appearances if appearance.relayed_from_id not in known]
+        chains = []
+        paths = [[origin] for origin in reversed(origins)]
+        while paths:
+            path = paths.pop()
+            onward = relays.get(path[-1].pk, [])
+            if not onward:
+                chains.append(path)
+            paths.extend([*path, appearance] for appearance in reversed(onward))
+        return chains
+
+    def linked_claims(self):
+        """[(kind, label, other claim)] from `links_from.all()` and `links_to.all()`, same claims first."""
+        found = [(link.kind, link.get_kind_display(), link.to_claim) for link in self.links_from.all()]
+        found += [
+            (link.kind, "Updated by" if link.kind == LinkKind.UPDATES else link.get_kind_display(), link.from_claim)
+            for link in self.links_to.all()
+        ]
+        order = list(LinkKind)
+        return sorted(found, key=lambda item: (order.index(item[0]), item[2].pk))
 
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.

@@ -7,7 +7,11 @@ from factcheck import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("claims/", views.claim_list, name="claim_list"),
+    path("claims/counts/", views.claim_counts, name="claim_counts"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/evidence/", views.claim_add_evidence, name="claim_add_evidence"),
+    path("claims/<int:pk>/notes/", views.claim_add_note, name="claim_add_note"),
+    path("claims/<int:pk>/status/", views.claim_change_status, name="claim_change_status"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
