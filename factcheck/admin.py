@@ -168,7 +168,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ArticleClaimInline(ReadOnlyInline):
     model = Claim
-    fields = ["text", "speaker", "status_label"]
+    # Each row is headed by the claim itself, linked to its page.
+    fields = ["speaker", "status_label"]
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = "claims reported in this article"
@@ -201,11 +202,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class RelayFilter(admin.SimpleListFilter):
-    title = "heard"
+    title = "attribution"
     parameter_name = "heard"
 
     def lookups(self, request, model_admin):
-        return [("direct", "Directly"), ("relayed", "Relayed by another outlet")]
+        return [("direct", "Heard directly"), ("relayed", "Relayed by another outlet")]
 
     def queryset(self, request, queryset):
         if self.value() == "direct":
@@ -237,7 +238,7 @@ class AppearanceForm(forms.ModelForm):
 class AppearanceInline(admin.TabularInline):
     model = Appearance
     form = AppearanceForm
-    fields = ["number", "venue_type", "outlet", "url", "date", "when", "relayed_from"]
+    fields = ["number", "venue_type", "outlet", "relayed_from", "when", "date", "url"]
     readonly_fields = ["number"]
     autocomplete_fields = ["outlet"]
     raw_id_fields = ["relayed_from"]
@@ -507,13 +508,26 @@ class ClaimAdmin(admin.ModelAdmin):
         )
 
 
+class NewStatusFilter(admin.ChoicesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "new status"
+
+
+class ChangedByFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "who changed it"
+
+
 @admin.register(VerificationEvent)
 class VerificationEventAdmin(admin.ModelAdmin):
     """The append-only history: readable by whoever may view it, changed by nobody."""
 
-    list_display = ["at", "claim", "from_label", "to_label", "by", "reason"]
-    list_filter = ["to_status", "by"]
+    list_display = ["at", "claim_start", "change", "by", "reason_start"]
+    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter)]
     list_select_related = ["claim", "by"]
+    ordering = ["-at", "-id"]
     search_fields = ["reason", "claim__text"]
     fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence"]
     show_full_result_count = False
@@ -527,13 +541,17 @@ class VerificationEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="from", ordering="from_status")
-    def from_label(self, event):
-        return event.from_label
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_start(self, event):
+        return Truncator(event.claim.text).chars(70)
 
-    @admin.display(description="to", ordering="to_status")
-    def to_label(self, event):
-        return event.to_label
+    @admin.display(description="change", ordering="to_status")
+    def change(self, event):
+        return f"{event.from_label} → {event.to_label}"
+
+    @admin.display(description="reason")
+    def reason_start(self, event):
+        return Truncator(event.reason).chars(100)
 
 
 class ClaimLinkForm(forms.ModelForm):
