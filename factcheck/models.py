@@ -675,6 +675,11 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
+    summary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Preview details: the first new speaker and outlet names, ignored columns, staged rows.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
