@@ -1,0 +1,467 @@
+"""Bulk import of claims from CSV, JSON / JSON Lines and ClaimReview JSON-LD, in two steps.
+
+`validate(source, filename=..., user=...)` streams the file once, cleans every row, compares
+it with the database and records a preview on a new ImportJob: the claims that would be
+created, updated or left unchanged, the new speakers and outlets, and the first errors, each
+with file, line and column. The clean rows are staged as JSON Lines in
+MEDIA_ROOT/imports/<job id>/staged.jsonl; rejected rows, with their errors, go to
+rejected.csv beside them. Nothing is written to the claims.
+
+`apply(job, progress=...)` reads the staged rows (never the source file again), checks each
+status change again against the claim as it is now, and writes speakers, outlets, articles,
+claims, appearances, evidence and VerificationEvents in bulk in one transaction: an import is
+whole or absent.
+
+`import_file(path, user=...)` does both, for the command line.
+
+The modules below: `reading` (bytes to records that know their line), `cleaning` (records to
+clean rows; the CSV columns and the ClaimReview mapping), `writing` (rows to the database).
+"""
+
+import csv
+import io
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from factcheck.exporting import spreadsheet_safe
+from factcheck.importing.cleaning import Row, claimreview_ratings, clean_claimreview, clean_fields, content_key
+from factcheck.importing.reading import (
+    CsvRecords,
+    InvalidFile,
+    LineError,
+    Text,
+    claimreview_records,
+    encoding_of,
+    json_records,
+)
+from factcheck.importing.writing import Entities, plan, write
+from factcheck.models import ImportFormat, ImportJob, ImportMode, ImportState
+
+__all__ = [
+    "InvalidFile",
+    "LineError",
+    "Row",
+    "apply",
+    "claimreview_ratings",
+    "content_key",
+    "discard",
+    "guess_format",
+    "import_file",
+    "import_reason",
+    "job_directory",
+    "rejected_rows_path",
+    "validate",
+]
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 5000
+PREVIEW_ERRORS = 100
+PREVIEW_NAMES = 50
+STAGED_VERSION = 1
+
+
+def guess_format(filename, head):
+    """csv, json or claimreview, from the file name and its first bytes."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".csv", ".tsv"}:
+        return ImportFormat.CSV
+    encoding, bom = encoding_of(head)
+    sample = head[len(bom) :].decode(encoding, "ignore")
+    if sample.lstrip()[:1] in ("[", "{"):
+        return ImportFormat.CLAIMREVIEW if "ClaimReview" in sample or "schema.org" in sample else ImportFormat.JSON
+    return ImportFormat.JSON if suffix in {".json", ".jsonl", ".ndjson", ".jsonld"} else ImportFormat.CSV
+
+
+class FileRows:
+    """(record, clean row or None, errors) for each row of a file, stopping at the row limit."""
+
+    def __init__(self, binary, name, format):
+        self.name, self.format = name, format
+        self.text = Text(binary, name)
+        self.count = 0
+        self.ignored_columns, self.header = [], ["record"]
+
+    def __iter__(self):
+        max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
+        csv_records = None
+        if self.format == ImportFormat.CSV:
+            records = csv_records = CsvRecords(self.text, self.name)
+        elif self.format == ImportFormat.JSON:
+            records = json_records(self.text, self.name)
+        else:
+            records = claimreview_records(self.text, self.name)
+            ratings = claimreview_ratings()
+        seen = {}  # hash of each key -> its line: duplicates within the file are errors
+        for record in records:
+            if csv_records and not self.count:
+                self.ignored_columns, self.header = csv_records.ignored, csv_records.header
+            self.count += 1
+            if self.count > max_rows:
+                raise InvalidFile(
+                    LineError(
+                        self.name,
+                        record.line,
+                        1,
+                        f"the file has more than {max_rows:,} rows, the most one import takes "
+                        "(FACTCHECK_IMPORT_MAX_ROWS); split it",
+                    )
+                )
+            errors = []
+
+            def fail(field, message, record=record, errors=errors):
+                column = record.columns.get(field, 1) if record.columns else record.column
+                errors.append(LineError(self.name, record.line, column, message, field))
+
+            status_column = record.columns.get("status", 1) if record.columns else record.column
+            if self.format == ImportFormat.CLAIMREVIEW:
+                row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
+            elif record.values is None:
+                fail("", "expected a JSON object (one record)")
+                row = None
+            else:
+                for field, message in record.problems:
+                    fail(field, message)
+                row = clean_fields(record.values, fail, record.line, status_column)
+            if not errors:
+                fingerprint = hash(row.key)
+                if fingerprint in seen:
+                    where = (
+                        "url"
+                        if self.format == ImportFormat.CLAIMREVIEW
+                        else "id"
+                        if record.values.get("id")
+                        else "claim"
+                    )
+                    fail(where, f"the same claim as line {seen[fingerprint]} (key {row.key[:60]})")
+                else:
+                    seen[fingerprint] = record.line
+            yield record, None if errors else row, errors
+        if not self.count:
+            if csv_records:
+                raise InvalidFile(
+                    LineError(self.name, csv_records.lines_read + 1, 1, "the header is followed by no rows")
+                )
+            raise InvalidFile(LineError(self.name, 1, 1, "the file holds no records"))
+
+
+def job_directory(job):
+    """MEDIA_ROOT/imports/<job id>/: the staged rows and the rejected rows of one import."""
+    return Path(default_storage.path(f"imports/{job.pk}"))
+
+
+def rejected_rows_path(job):
+    """rejected.csv (line, column, field, error, then the row as the file had it), if there is one."""
+    path = job_directory(job) / "rejected.csv"
+    return path if path.exists() else None
+
+
+def import_reason(job, row_reason=""):
+    """The reason on each VerificationEvent an import writes: the file and the import, then the row's own."""
+    reason = f"Imported from {job.filename} (import #{job.pk})"
+    return f"{reason}: {row_reason}" if row_reason else reason
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, action):
+        setattr(self, action, getattr(self, action) + 1)
+
+    def record_on(self, job, entities):
+        job.created_count, job.updated_count = self.created, self.updated
+        job.unchanged_count, job.rejected_count = self.unchanged, self.rejected
+        job.new_speakers, job.new_outlets = len(entities.new_speakers), len(entities.new_outlets)
+        job.summary = {
+            **job.summary,
+            "new_speaker_names": sorted(entities.new_speakers.values())[:PREVIEW_NAMES],
+            "new_outlet_names": sorted(entities.new_outlets.values())[:PREVIEW_NAMES],
+        }
+
+
+class RejectedRows:
+    """rejected.csv: where each rejected row is and why, then the row as the file had it.
+
+    Cells are made spreadsheet-safe, since this file is meant to be opened in one.
+    """
+
+    def __init__(self, path):
+        self.path, self.handle, self.writer = path, None, None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.handle:
+            self.handle.close()
+
+    def write(self, record, header, problems):
+        if self.writer is None:
+            exists = self.path.exists()
+            self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed on exit
+            self.writer = csv.writer(self.handle)
+            if not exists:
+                self.writer.writerow(["line", "column", "field", "error", *header])
+        first = problems[0]
+        message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+        cells = [first.line, first.column, first.field, message, *(record.original if record else [])]
+        self.writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
+
+
+def _open(source):
+    """(binary file, size in bytes or None, whether to close it) for a path or a file object."""
+    if isinstance(source, str | Path):
+        return open(source, "rb"), Path(source).stat().st_size, True  # validate() closes it
+    size = getattr(source, "size", None)
+    if hasattr(source, "seek"):
+        if size is None:
+            size = source.seek(0, io.SEEK_END)
+        source.seek(0)
+    return source, size, False
+
+
+def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, progress=None):
+    """Read and check a whole file; return the new ImportJob that records the preview.
+
+    `source` is a path or a binary file object (an UploadedFile will do). `format` is guessed
+    from the name and the first bytes when None. `progress(bytes read, total bytes)` is called
+    after each chunk of rows. The job ends VALIDATED, its rows staged for apply(), or INVALID,
+    with its errors. In SKIP_INVALID mode a file with bad rows is still VALIDATED: only its
+    good rows are staged. Nothing is written to the claims whatever the file holds.
+    """
+    binary, size, close = _open(source)
+    try:
+        if format is None:
+            format = guess_format(filename, binary.read(4096))
+            binary.seek(0)
+        job = ImportJob.objects.create(created_by=user, filename=Path(filename).name, format=format, mode=mode)
+        limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+        if size is not None and size > limit:
+            message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
+            return _refuse(job, LineError(job.filename, 1, 1, message))
+        return _validate(job, binary, size, progress)
+    finally:
+        if close:
+            binary.close()
+
+
+def _refuse(job, error, rows=0):
+    job.state, job.total_rows = ImportState.INVALID, rows
+    job.errors = [error.as_dict()]
+    job.message = str(error)
+    job.save()
+    return job
+
+
+def _keep(errors, problems):
+    errors.extend(problems[: max(0, PREVIEW_ERRORS - len(errors))])
+
+
+def _validate(job, binary, size, progress):
+    directory = job_directory(job)
+    directory.mkdir(parents=True, exist_ok=True)
+    staged_path = directory / "staged.jsonl"
+    rows = FileRows(binary, job.filename, job.format)
+    entities = Entities(create=False)
+    counts, errors, batch = Counts(), [], []
+    with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
+        staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
+
+        def flush():
+            for change, record in zip(plan([row for _, row in batch], entities), (r for r, _ in batch), strict=True):
+                counts.add(change.action)
+                if change.error:
+                    problem = LineError(job.filename, change.row.line, change.row.column, change.error, "status")
+                    _keep(errors, [problem])
+                    rejected.write(record, rows.header, [problem])
+                else:
+                    staged.write(change.row.dumps() + "\n")
+            batch.clear()
+            if progress:
+                progress(rows.text.bytes_read, size)
+
+        try:
+            for record, row, problems in rows:
+                if problems:
+                    counts.rejected += 1
+                    _keep(errors, problems)
+                    rejected.write(record, rows.header, problems)
+                    continue
+                batch.append((record, row))
+                if len(batch) >= BATCH_ROWS:
+                    flush()
+            if batch:
+                flush()
+        except InvalidFile as invalid:
+            staged_path.unlink()
+            return _refuse(job, invalid.error, rows.count)
+
+    job.total_rows = rows.count
+    counts.record_on(job, entities)
+    job.errors = [error.as_dict() for error in errors]
+    job.summary.update(ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected)
+    if counts.rejected and job.mode == ImportMode.ATOMIC:
+        staged_path.unlink()
+        job.state = ImportState.INVALID
+        job.message = (
+            f"{counts.rejected:,} of {rows.count:,} rows have errors, so nothing will be imported. "
+            "Correct them, or import with “skip invalid rows”."
+        )
+    else:
+        job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
+        job.message = _summary(job, "would be")
+    job.save()
+    return job
+
+
+def _summary(job, verb):
+    parts = [
+        f"{job.created_count:,} claims {verb} created, {job.updated_count:,} updated, {job.unchanged_count:,} unchanged"
+    ]
+    if job.rejected_count:
+        parts.append(f"{job.rejected_count:,} rows rejected")
+    parts.append(f"{job.new_speakers:,} new speakers and {job.new_outlets:,} new outlets")
+    return f"{job.total_rows:,} rows: " + "; ".join(parts) + "."
+
+
+def _staged_rows(path):
+    with open(path, encoding="utf-8") as staged:
+        if json.loads(staged.readline()).get("version") != STAGED_VERSION:
+            raise ValueError(f"{path} was staged by another version of the importer; validate the file again")
+        for line in staged:
+            yield Row.loads(line)
+
+
+def _chunks(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Refused(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+
+
+def apply(job, *, progress=None):
+    """Write a validated job's staged rows; return the job, SUCCEEDED or FAILED.
+
+    The rows are not read from the source file again: validate() cleaned them. Each status
+    change is checked again against the claim as it is now, and refused ones fail the import
+    (ATOMIC) or reject their row (SKIP_INVALID; rejected.csv gets their line and error). All
+    is written in one transaction. `progress(rows done, rows staged)` is called after each
+    chunk, inside that transaction: a task that reports it to another process must write it
+    outside (e.g. through its own database connection on PostgreSQL).
+    """
+    if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
+        raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
+    job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
+    job.save(update_fields=["state", "started_at", "processed_rows"])
+    staged_rows = job.summary.get("staged_rows", 0)
+    counts = Counts(rejected=job.rejected_count)
+    entities = Entities(create=True)
+    errors = list(job.errors)
+    now = timezone.now()
+    done = 0
+    try:
+        with transaction.atomic(), RejectedRows(job_directory(job) / "rejected.csv") as rejected:
+            for rows in _chunks(_staged_rows(job.staged_path), BATCH_ROWS):
+                changes = plan(rows, entities, lock=True)
+                problems = [
+                    LineError(job.filename, c.row.line, c.row.column, c.error, "status") for c in changes if c.error
+                ]
+                if problems and job.mode == ImportMode.ATOMIC:
+                    raise _Refused(problems)
+                for problem in problems:
+                    rejected.write(None, [], [problem])
+                _keep(errors, problems)
+                write(
+                    changes,
+                    entities,
+                    user=job.created_by,
+                    reason_for=lambda row: import_reason(job, row.reason),
+                    now=now,
+                )
+                for change in changes:
+                    counts.add(change.action)
+                done += len(rows)
+                if progress:
+                    progress(done, staged_rows)
+    except _Refused as refusal:
+        return _fail(
+            job,
+            refusal.problems,
+            "Claims changed since the preview and the rules refuse these changes now; nothing was imported.",
+        )
+    except DatabaseError as error:
+        log.exception("import #%s failed", job.pk)
+        return _fail(job, [], f"The database refused the import, so nothing was imported: {error}")
+    job.processed_rows = done
+    counts.record_on(job, entities)
+    job.errors = [error if isinstance(error, dict) else error.as_dict() for error in errors]
+    job.state, job.finished_at = ImportState.SUCCEEDED, timezone.now()
+    job.message = _summary(job, "were")
+    Path(job.staged_path).unlink(missing_ok=True)
+    job.staged_path = ""
+    job.save()
+    return job
+
+
+def _fail(job, problems, message):
+    job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
+    job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
+    if problems:
+        job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
+    job.message = message
+    job.save()
+    return job
+
+
+def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=False, progress=None):
+    """Validate a file, then apply it unless it is invalid or this is a dry run; return the job.
+
+    `progress(phase, done, total)` gets ("reading", bytes, bytes), then ("writing", rows, rows).
+    """
+    job = validate(
+        path,
+        filename=Path(path).name,
+        user=user,
+        format=format,
+        mode=mode,
+        progress=progress and (lambda done, total: progress("reading", done, total)),
+    )
+    if dry_run:
+        if job.staged_path:
+            Path(job.staged_path).unlink(missing_ok=True)
+        job.staged_path = ""
+        job.message = f"Dry run, nothing imported. {job.message}"
+        job.save(update_fields=["staged_path", "message"])
+        return job
+    if job.state != ImportState.VALIDATED:
+        return job
+    return apply(job, progress=progress and (lambda done, total: progress("writing", done, total)))
+
+
+def discard(job):
+    """Delete a job's staged rows and rejected rows (the job stays, for the record)."""
+    shutil.rmtree(job_directory(job), ignore_errors=True)
+    if job.staged_path:
+        job.staged_path = ""
+        job.save(update_fields=["staged_path"])

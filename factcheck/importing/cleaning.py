@@ -1,0 +1,532 @@
+"""From a record's values to a clean Row, or to the reasons it cannot be one.
+
+A Row holds only values the database accepts: known choices, numbers that fit, URLs and dates
+that parse, names with letters in them. It is what validation stages on disk (NamedTuples
+serialise as JSON arrays) and what `apply` writes without checking the file again.
+"""
+
+import hashlib
+import json
+import re
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.importing.reading import types_of
+from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
+from factcheck.verification import CHOICES as STATUS_CHOICES
+from factcheck.verification import Status
+
+
+class Speaker(NamedTuple):
+    name: str
+    kind: str
+    title: str
+    affiliation: str
+
+
+class Link(NamedTuple):
+    """One appearance in an attribution chain; the chain runs from where it was said to the last relay."""
+
+    venue: str
+    outlet: str
+    url: str
+    date: str | None
+    when: str
+
+
+class Source(NamedTuple):
+    """The article that reports the claim."""
+
+    url: str
+    headline: str
+    outlet: str
+    published: str | None
+
+
+class Item(NamedTuple):
+    """An evidence item."""
+
+    url: str
+    citation: str
+    summary: str
+    stance: str
+    added_at: str | None
+
+
+class Row(NamedTuple):
+    """One clean row. None means "not in the file": a re-import leaves that field as it is."""
+
+    line: int
+    column: int  # of the status, where a refused status change is reported
+    key: str
+    text: str
+    quote: str | None
+    kind: str | None
+    quantity: list | None  # [value as text or None, unit, qualifier]
+    speaker: Speaker
+    article: Source | None
+    chains: list  # of lists of Link, origin first
+    evidence: list  # of Item
+    status: str | None
+    reason: str
+
+    def dumps(self):
+        return json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text):
+        line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason = json.loads(
+            text
+        )
+        return cls(
+            line,
+            column,
+            key,
+            text,
+            quote,
+            kind,
+            quantity,
+            Speaker(*speaker),
+            Source(*article) if article else None,
+            [[Link(*link) for link in links] for links in chains],
+            [Item(*item) for item in evidence],
+            status,
+            reason,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: the spellings a file may use for each enumerated field
+
+
+def _lookup(choices, **extra):
+    """Normalised value or label -> stored value, so "Up to", "up_to" and "UP TO" all match."""
+    table = {}
+    for value, label in choices:
+        table[normalize_name(value)] = value
+        table[normalize_name(str(label))] = value
+    table.update({normalize_name(spelling): value for spelling, value in extra.items()})
+    return table
+
+
+SPEAKER_KINDS = _lookup(
+    SpeakerKind.choices,
+    group=SpeakerKind.UNNAMED_GROUP,
+    unnamed=SpeakerKind.UNNAMED_GROUP,
+    organisation=SpeakerKind.INSTITUTION,
+    organization=SpeakerKind.INSTITUTION,
+    outlet=SpeakerKind.OUTLET_VOICE,
+)
+CLAIM_KINDS = _lookup(ClaimKind.choices)
+QUALIFIERS = _lookup(Qualifier.choices)
+VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
+STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
+STATUSES = _lookup(STATUS_CHOICES)
+BEARING = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
+
+# reviewRating.alternateName -> our status. FACTCHECK_CLAIMREVIEW_RATINGS is merged over this
+# (a value of None removes a default); spellings are compared after normalize_name.
+DEFAULT_CLAIMREVIEW_RATINGS = {
+    **dict.fromkeys(
+        ["false", "pants on fire", "incorrect", "wrong", "fake", "fabricated", "hoax", "not true"], Status.FALSE
+    ),
+    **dict.fromkeys(["true", "correct", "accurate", "verified", "confirmed"], Status.VERIFIED),
+    **dict.fromkeys(
+        [
+            *("misleading", "mixed", "mixture", "half true", "mostly true", "mostly false", "partly true"),
+            *("partly false", "partially false", "disputed", "missing context", "needs context"),
+            *("out of context", "exaggerated"),
+        ],
+        Status.DISPUTED,
+    ),
+    **dict.fromkeys(
+        [
+            *("unproven", "unverified", "unconfirmed", "unable to independently confirm", "unsupported"),
+            *("unsubstantiated", "no evidence", "research in progress"),
+        ],
+        Status.UNCONFIRMED,
+    ),
+}
+# When alternateName is missing or unknown: ratingValue scaled to 0..1 within worstRating ..
+# bestRating (schema.org's defaults: 1 .. 5). Up to RATING_FALSE_UPTO is false, from
+# RATING_VERIFIED_FROM verified, anything between disputed: on 1..5, 1 is false, 5 verified.
+RATING_FALSE_UPTO = 0.2
+RATING_VERIFIED_FROM = 0.8
+UNATTRIBUTED = "Unattributed"
+
+
+def claimreview_ratings():
+    """The alternateName mapping in force: the defaults with FACTCHECK_CLAIMREVIEW_RATINGS over them."""
+    table = {normalize_name(name): status for name, status in DEFAULT_CLAIMREVIEW_RATINGS.items()}
+    for name, status in getattr(settings, "FACTCHECK_CLAIMREVIEW_RATINGS", {}).items():
+        if status is None:
+            table.pop(normalize_name(name), None)
+            continue
+        try:
+            table[normalize_name(name)] = Status(status)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FACTCHECK_CLAIMREVIEW_RATINGS maps “{name}” to “{status}”, which is not a status."
+            ) from None
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+# A URL as Django's URLValidator accepts it (http and https), cheaper to check on every row.
+URL = re.compile(
+    r"https?://(?:[^\s:@/]+(?::[^\s@/]*)?@)?"
+    r"(?:localhost|\[[0-9a-f:.]+\]|(?:[0-9]{1,3}\.){3}[0-9]{1,3}|"
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})\.?)"
+    r"(?::[0-9]{1,5})?(?:[/?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:[,\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?\Z")
+_GROUP_SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
+_RELAY_SPLIT = re.compile(r"\s*(?:>|→)\s*")
+DECIMAL_STEP = Decimal("0.0001")
+MAX_INTEGER_DIGITS = 16  # Claim.quantity_value holds 20 digits, 4 of them after the point
+MAX_KEY = Claim._meta.get_field("import_key").max_length
+LIMITS = [  # text fields with a length limit in the database
+    ("speaker_title", 200),
+    ("speaker_affiliation", 200),
+    ("quantity_unit", 100),
+    ("appearance_when", 200),
+    ("article_headline", 500),
+]
+
+
+@lru_cache(maxsize=65536)
+def norm(name):
+    return normalize_name(name)
+
+
+def content_key(speaker, text):
+    """The stable key of a row without an id: the same speaker and claim text give the same key."""
+    digest = hashlib.sha256(f"{norm(speaker)}\x1f{normalize_name(text)}".encode()).hexdigest()
+    return f"sha256:{digest}"
+
+
+def given_key(value):
+    """An id or URL from the file as a key; one too long to store is stored as its hash."""
+    return value if len(value) <= MAX_KEY else f"sha256:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def is_url(value):
+    return len(value) <= 1000 and URL.match(value) is not None
+
+
+def parse_date(value):
+    """A date from an ISO 8601 date or date-time ("2024-11-05", "2024-11-05T10:00:00Z"), else None."""
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def parse_moment(value):
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_quantity(raw):
+    """(the value as text, None), or (None, why it is not a quantity the database can hold)."""
+    try:
+        value = Decimal(_GROUP_SEPARATORS.sub("", raw) if _GROUPED_NUMBER.match(raw) else raw)
+    except InvalidOperation:
+        return None, f"“{raw[:40]}” is not a number"
+    if not value.is_finite():
+        return None, f"“{raw[:40]}” is not a number"
+    if value and value.adjusted() >= MAX_INTEGER_DIGITS:
+        return None, f"{raw[:40]} is too large (at most {MAX_INTEGER_DIGITS} digits before the point)"
+    if value != value.quantize(DECIMAL_STEP):
+        return None, f"{raw[:40]} has more than 4 digits after the point"
+    return str(value), None
+
+
+def choice(raw, name, table, fail, default=None):
+    """The stored value for `raw` in `table` (default when raw is empty), or fail and None."""
+    if not raw:
+        return default
+    value = table.get(norm(raw))
+    if value is None:
+        known = ", ".join(sorted({value for value in table.values() if value}))
+        fail(name, f"“{raw[:60]}” is not one of: {known}")
+    return value
+
+
+def entity_name(raw, name, fail, *, required=False):
+    if not raw:
+        if required:
+            fail(name, "is empty")
+        return ""
+    if len(raw) > 200:
+        fail(name, f"is {len(raw):,} characters long; at most 200 fit")
+    elif not norm(raw):
+        fail(name, f"“{raw[:60]}” has no letters or digits")
+    return raw
+
+
+def url_value(raw, name, fail):
+    if raw and not is_url(raw):
+        fail(name, f"“{raw[:80]}” is not an http(s) URL")
+    return raw or ""
+
+
+def date_value(raw, name, fail):
+    if not raw:
+        return None
+    parsed = parse_date(raw)
+    if parsed is None:
+        fail(name, f"“{raw[:40]}” is not a date (use YYYY-MM-DD)")
+        return None
+    return parsed.isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and JSON records: the CSV column names, as documented in the README
+
+
+def clean_fields(values, fail, line, column):
+    """A Row from one record's values (field -> text, None when the file has no such field)."""
+    get = values.get
+    text = get("claim") or ""
+    if not text:
+        fail("claim", "the claim text is empty")
+    speaker = entity_name(get("speaker"), "speaker", fail, required=True)
+    for name, limit in LIMITS:
+        value = get(name)
+        if value and len(value) > limit:
+            fail(name, f"is {len(value):,} characters long; at most {limit:,} fit")
+
+    quantity = None
+    amount_raw, unit, qualifier_raw = get("quantity_value"), get("quantity_unit"), get("quantity_qualifier")
+    if amount_raw is not None or unit is not None or qualifier_raw is not None:
+        amount = None
+        if amount_raw:
+            amount, problem = parse_quantity(amount_raw)
+            if problem:
+                fail("quantity_value", problem)
+        qualifier = choice(qualifier_raw, "quantity_qualifier", QUALIFIERS, fail, Qualifier.EXACT) or ""
+        if not amount_raw and (unit or qualifier):
+            fail("quantity_value", "a unit or qualifier needs a value")
+        quantity = [amount, unit or "", qualifier]
+
+    status = choice(get("status"), "status", STATUSES, fail)
+    evidence = []
+    if get("evidence_url") or get("evidence_summary") or get("evidence_stance"):
+        url = url_value(get("evidence_url"), "evidence_url", fail)
+        if not url:
+            fail("evidence_url", "evidence needs a URL")
+        summary = get("evidence_summary") or ""
+        if not summary:
+            fail("evidence_summary", "evidence needs a summary")
+        implied = BEARING.get(status, Stance.CONTEXT)
+        stance = choice(get("evidence_stance"), "evidence_stance", STANCES, fail, implied) or implied
+        evidence.append(Item(url, "", summary, stance, None))
+
+    chains = []
+    if (
+        get("venue")
+        or get("outlet")
+        or get("relayed_by")
+        or get("appearance_url")
+        or get("appearance_date")
+        or get("appearance_when")
+    ):
+        venue = choice(get("venue"), "venue", VENUES, fail)
+        if not get("venue"):
+            fail("venue", "an appearance needs a venue type")
+        origin = Link(
+            venue,
+            entity_name(get("outlet"), "outlet", fail),
+            url_value(get("appearance_url"), "appearance_url", fail),
+            date_value(get("appearance_date"), "appearance_date", fail),
+            get("appearance_when") or "",
+        )
+        links = [origin]
+        for relay in _RELAY_SPLIT.split(get("relayed_by") or ""):
+            if relay:
+                links.append(Link(Venue.RELAYED_REPORT, entity_name(relay, "relayed_by", fail), "", None, ""))
+        chains.append(links)
+
+    article = None
+    if get("article_url") or get("article_headline") or get("article_outlet") or get("article_date"):
+        headline = get("article_headline") or ""
+        if not headline:
+            fail("article_headline", "an article needs a headline")
+        publisher = entity_name(get("article_outlet"), "article_outlet", fail) or (chains and chains[0][-1].outlet)
+        if not publisher:
+            fail("article_outlet", "an article needs an outlet (article_outlet, or outlet or relayed_by)")
+        article = Source(
+            url_value(get("article_url"), "article_url", fail),
+            headline,
+            publisher or "",
+            date_value(get("article_date"), "article_date", fail),
+        )
+
+    given = get("id")
+    kind = get("kind")
+    return Row(
+        line,
+        column,
+        given_key(given) if given else content_key(speaker, text),
+        text,
+        get("quote"),
+        None if kind is None else choice(kind, "kind", CLAIM_KINDS, fail, ClaimKind.FACTUAL),
+        quantity,
+        Speaker(
+            speaker,
+            choice(get("speaker_kind"), "speaker_kind", SPEAKER_KINDS, fail, SpeakerKind.PERSON) or SpeakerKind.PERSON,
+            get("speaker_title") or "",
+            get("speaker_affiliation") or "",
+        ),
+        article,
+        chains,
+        evidence,
+        status,
+        get("status_reason") or "",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# ClaimReview JSON-LD
+
+
+def _first(node):
+    return node[0] if isinstance(node, list) and node else node
+
+
+def _text(node, name):
+    value = node.get(name) if isinstance(node, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _name(node):
+    node = _first(node)
+    return node.strip() if isinstance(node, str) else _text(node, "name")
+
+
+def rating_status(rating, fail, ratings):
+    """Our status for a reviewRating: its alternateName, else its ratingValue within the scale."""
+    if not isinstance(rating, dict):
+        fail("reviewRating", "is missing" if rating is None else "is not a Rating object")
+        return None
+    label = _text(rating, "alternateName")
+    if label and norm(label) in ratings:
+        return ratings[norm(label)]
+    if rating.get("ratingValue") in (None, ""):
+        if label:
+            fail(
+                "reviewRating.alternateName",
+                f"“{label[:60]}” is not a known rating and there is no ratingValue; "
+                "add it to FACTCHECK_CLAIMREVIEW_RATINGS",
+            )
+        else:
+            fail("reviewRating", "has neither an alternateName nor a ratingValue")
+        return None
+    try:
+        value = float(rating["ratingValue"])
+        best = float(rating.get("bestRating", 5))
+        worst = float(rating.get("worstRating", 1))
+    except (TypeError, ValueError):
+        fail("reviewRating.ratingValue", "ratingValue, bestRating and worstRating must be numbers")
+        return None
+    if best <= worst or not worst <= value <= best:
+        fail("reviewRating.ratingValue", f"{value:g} is outside worstRating {worst:g} .. bestRating {best:g}")
+        return None
+    scaled = (value - worst) / (best - worst)
+    if scaled <= RATING_FALSE_UPTO:
+        return Status.FALSE
+    return Status.VERIFIED if scaled >= RATING_VERIFIED_FROM else Status.DISPUTED
+
+
+def appearance_chain(work, path, fail, depth=0):
+    """A CreativeWork and, through isBasedOn, what it relays: the chain, origin first."""
+    if depth > 20:
+        fail(path, "isBasedOn is nested too deeply")
+        return []
+    if isinstance(work, str):
+        work = {"url": work}
+    if not isinstance(work, dict):
+        fail(path, "is not a CreativeWork")
+        return []
+    source = _first(work.get("isBasedOn"))
+    links = appearance_chain(source, f"{path}.isBasedOn", fail, depth + 1) if source else []
+    url = url_value(_text(work, "url"), f"{path}.url", fail)
+    day = date_value(_text(work, "datePublished"), f"{path}.datePublished", fail)
+    venue = VENUES.get(norm(_text(work, "genre")))
+    if not venue:
+        social = "SocialMediaPosting" in types_of(work)
+        venue = Venue.RELAYED_REPORT if links else Venue.SOCIAL_MEDIA_POST if social else Venue.PUBLIC_REMARKS
+    outlet = entity_name(_name(work.get("publisher")), f"{path}.publisher.name", fail)
+    return [*links, Link(venue, outlet, url, day, "")]
+
+
+def clean_claimreview(node, fail, line, column, ratings):
+    """A Row from one ClaimReview (the mapping is described in the README)."""
+    if not isinstance(node, dict) or "ClaimReview" not in types_of(node):
+        found = types_of(node).pop() if isinstance(node, dict) else node
+        fail("@type", f"expected a ClaimReview, found {json.dumps(found)[:60]}")
+        return None
+    text = _text(node, "claimReviewed")
+    if not text:
+        fail("claimReviewed", "is missing or empty")
+    rating = _first(node.get("reviewRating"))
+    status = rating_status(rating, fail, ratings)
+    claim = _first(node.get("itemReviewed"))
+    claim = claim if isinstance(claim, dict) else {}
+    author = _first(claim.get("author"))
+    author = author if isinstance(author, dict) else {"name": author} if isinstance(author, str) else {}
+    speaker = entity_name(_text(author, "name") or UNATTRIBUTED, "itemReviewed.author.name", fail)
+    kind = SpeakerKind.PERSON if "Person" in types_of(author) else SpeakerKind.INSTITUTION
+    if speaker == UNATTRIBUTED:
+        kind = SpeakerKind.UNNAMED_GROUP
+
+    works = [("itemReviewed.firstAppearance", claim.get("firstAppearance"))]
+    appearances = claim.get("appearance")
+    if isinstance(appearances, list):
+        works += [(f"itemReviewed.appearance[{n}]", work) for n, work in enumerate(appearances)]
+    else:
+        works.append(("itemReviewed.appearance", appearances))
+    chains = [appearance_chain(work, path, fail) for path, work in works if work]
+
+    url = url_value(_text(node, "url"), "url", fail)
+    reviewer = _name(node.get("author"))
+    published = _text(node, "datePublished")
+    moment = parse_moment(published) if published else None
+    if published and moment is None:
+        fail("datePublished", f"“{published[:40]}” is not a date")
+    label = _text(rating, "alternateName") or (status.label if status else "")
+    verdict = f"{reviewer or 'The reviewer'} rated this claim “{label}”."
+    evidence = []
+    if url or reviewer:
+        citation = "" if url else f"{reviewer}, {published or 'undated'}"[:500]
+        stance = BEARING.get(status, Stance.CONTEXT)
+        evidence.append(Item(url, citation, verdict, stance, moment and moment.isoformat()))
+    return Row(
+        line,
+        column,
+        given_key(url) if url else content_key(speaker, text),
+        text,
+        _text(claim, "text") or None,
+        None,
+        None,
+        Speaker(speaker, kind, _text(author, "jobTitle")[:200], _name(author.get("affiliation"))[:200]),
+        None,
+        chains,
+        evidence,
+        status,
+        verdict,
+    )

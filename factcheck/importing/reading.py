@@ -1,0 +1,460 @@
+"""From bytes to records that know where they are: decoding, CSV, JSON, JSON Lines, JSON-LD feeds.
+
+Everything streams: a file is read a chunk at a time and each record is handed on as soon as
+it is read, so memory does not grow with the file. Whatever cannot be read is an InvalidFile
+naming the line and column where reading stopped.
+"""
+
+import codecs
+import csv
+import io
+import json
+import operator
+import re
+from dataclasses import asdict, dataclass, field
+from itertools import chain
+
+from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
+
+CHUNK_BYTES = 1 << 20
+MAX_RECORD_CHARS = 16 << 20
+BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+KNOWN_COLUMNS = frozenset(CSV_COLUMNS)
+HEADER_ALIASES = {"url": "id", "claim_text": "claim", "text": "claim", "speaker_name": "speaker"}
+REQUIRED_COLUMNS = ("claim", "speaker")
+_HEADER_WORDS = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One problem in an import file, where a person can find it. Lines and columns count from 1.
+
+    For CSV the column is the field's number (`field` names its header); for JSON it is the
+    column where the record starts, and `field` is the path to the value, e.g.
+    "reviewRating.alternateName". Syntax and encoding errors point at the character.
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    field: str = ""
+
+    def __str__(self):
+        field = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}:{self.column}: {field}{self.message}"
+
+    def as_dict(self):
+        return asdict(self)
+
+
+class InvalidFile(Exception):
+    """The file cannot be read any further (encoding, syntax, limits, header): nothing is imported."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class Record:
+    """One record of a file, before cleaning: where it starts and what it holds."""
+
+    line: int
+    column: int  # JSON: where the record starts; CSV: 0, each field has its own column
+    values: object  # CSV and JSON: field -> text (None: not in the file); ClaimReview: the object
+    original: list  # the record as the file had it, for rejected.csv
+    columns: dict = field(default_factory=dict)  # CSV: field -> column number
+    problems: list = field(default_factory=list)  # (field, message) found while reading
+
+
+def encoding_of(head):
+    """(encoding, byte-order mark) of a file starting with `head`: its BOM's, else UTF-8."""
+    return next(((encoding, bom) for bom, encoding in BOMS if head.startswith(bom)), ("utf-8", b""))
+
+
+def advance(line, column, text):
+    """The (line, column) just after `text`, starting from (line, column)."""
+    breaks = text.count("\n")
+    if breaks:
+        return line + breaks, len(text) - text.rfind("\n")
+    return line, column + len(text)
+
+
+class Text:
+    """Decoded text chunks of a binary file: UTF-8 (BOM optional) or UTF-16 with its BOM.
+
+    Anything else (invalid UTF-8 such as Latin-1, NUL characters) is an InvalidFile naming the
+    line and column where the text stops being readable.
+    """
+
+    def __init__(self, binary, name):
+        self.binary, self.name = binary, name
+        self.bytes_read = 0
+
+    def fail(self, line, column, message):
+        raise InvalidFile(LineError(self.name, line, column, message))
+
+    def __iter__(self):
+        head = self.binary.read(4)
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            self.fail(1, 1, "the file is UTF-32, which is not supported; save it as UTF-8")
+        encoding, bom = encoding_of(head)
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        data = head[len(bom) :]
+        line, column = 1, 1
+        self.bytes_read = len(head)
+        final = False
+        while not final:
+            more = self.binary.read(CHUNK_BYTES)
+            self.bytes_read += len(more)
+            final = not more
+            try:
+                text = decoder.decode(data + more, final)
+            except UnicodeDecodeError as error:
+                line, column = advance(line, column, error.object[: error.start].decode(encoding))
+                if encoding != "utf-8":
+                    self.fail(line, column, f"the file ends in the middle of a {encoding.upper()} character")
+                bad = error.object[error.start : error.start + 1].hex().upper()
+                self.fail(
+                    line,
+                    column,
+                    f"byte 0x{bad} is not valid UTF-8 (is the file Latin-1 or Windows-1252?); "
+                    "save it as UTF-8, e.g. “CSV UTF-8” in Excel",
+                )
+            data = b""
+            nul = text.find("\x00")
+            if nul != -1:
+                line, column = advance(line, column, text[:nul])
+                hint = " (UTF-16 without a byte-order mark?)" if encoding == "utf-8" else ""
+                self.fail(line, column, f"NUL character: this is not a text file{hint}")
+            line, column = advance(line, column, text)
+            if text:
+                yield text
+
+
+def physical_lines(chunks):
+    """Lines with their endings (\\n, \\r\\n or \\r), as the csv module wants them."""
+    pending = ""
+    for chunk in chunks:
+        lines = io.StringIO(pending + chunk, newline="").readlines()
+        last = lines[-1]
+        pending = lines.pop() if last[-1] not in "\r\n" or last[-1] == "\r" else ""
+        yield from lines
+    if pending:
+        yield pending
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+CSV_PROBLEMS = {
+    "unexpected end of data": "a quoted field is never closed (its opening quote is here)",
+    "expected after": 'unexpected text after a closing quote (a quote inside a quoted field is written twice: "")',
+    "field larger than field limit": f"a field is longer than {csv.field_size_limit():,} characters",
+}
+
+
+class CsvRecords:
+    """The records of a CSV file with a header row, each with its physical line.
+
+    The delimiter is whichever of comma, semicolon or tab the header line holds most of.
+    Header names are compared in lower case with spaces and hyphens as underscores; unknown
+    columns are ignored (and listed in `ignored`), a repeated or missing required one is an
+    error. Cells lose surrounding spaces and the apostrophe an export put before a formula.
+    """
+
+    def __init__(self, text, name):
+        self.text, self.name = text, name
+        self.recent = []  # the physical lines of the record being read, to place a syntax error
+        self.header, self.ignored = [], []
+        self.lines_read = 0
+
+    def fail(self, line, column, message, field=""):
+        raise InvalidFile(LineError(self.name, line, column, message, field))
+
+    def _remembered(self, lines):
+        for line in lines:
+            self.recent.append(line)
+            yield line
+
+    def __iter__(self):
+        lines = self._remembered(physical_lines(self.text))
+        skipped = 0
+        for first in lines:
+            if first.strip():
+                break
+            skipped += 1
+        else:
+            self.fail(1, 1, "the file is empty")
+        delimiter = max(",;\t", key=first.count)
+        reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
+        self.recent = [first]
+        done = skipped
+        try:
+            for fields in reader:
+                start, done = done + 1, reader.line_num + skipped
+                if not self.header:
+                    self._read_header(fields, start)
+                elif "".join(fields).strip():  # rows of empty cells are left out
+                    yield self._record(fields, start)
+                self.recent = []
+        except csv.Error as error:
+            line, column = locate_csv_problem("".join(self.recent), delimiter, done + 1)
+            self.fail(
+                line, column, next((text for known, text in CSV_PROBLEMS.items() if known in str(error)), str(error))
+            )
+        self.lines_read = done
+
+    def _read_header(self, fields, line):
+        names = [HEADER_ALIASES.get(key, key) for key in (_HEADER_WORDS.sub("_", f.strip().lower()) for f in fields)]
+        seen = {}
+        for number, name in enumerate(names, 1):
+            if name and name in seen:
+                self.fail(
+                    line, number, f"the column “{fields[number - 1].strip()}” appears twice (also column {seen[name]})"
+                )
+            seen[name] = number
+        missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+        if missing:
+            self.fail(
+                line,
+                1,
+                f"the header has no {' or '.join(missing)} column; the columns are described in the README "
+                "and fixtures/sample-claims.csv",
+            )
+        self.header = fields
+        self.columns = {name: number for name, number in seen.items() if name in KNOWN_COLUMNS}
+        self.ignored = [fields[n - 1].strip() for name, n in seen.items() if name and name not in KNOWN_COLUMNS]
+        self.names = list(self.columns)
+        indices = [number - 1 for number in self.columns.values()]
+        self.pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda fields: (fields[indices[0]],)
+
+    def _record(self, fields, line):
+        width = len(self.header)
+        if len(fields) > width:
+            extra = next((n for n, value in enumerate(fields[width:], width + 1) if value.strip()), None)
+            if extra:
+                self.fail(line, extra, f"this row has {len(fields)} fields but the header has {width}")
+        elif len(fields) < width:
+            fields = fields + [""] * (width - len(fields))
+        cells = list(map(str.strip, self.pick(fields)))
+        if "\n'" in "\n" + "\n".join(cells):  # an apostrophe an export put before a formula
+            cells = list(map(spreadsheet_value, cells))
+        return Record(line, 0, dict(zip(self.names, cells, strict=True)), fields, self.columns)
+
+
+def locate_csv_problem(text, delimiter, line):
+    """(line, field number) of the first quoting problem or over-long field in a record's text."""
+    limit = csv.field_size_limit()
+    column, field_start, quoted_at = 1, 0, None
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if quoted_at:
+            if char == '"':
+                if text[index + 1 : index + 2] == '"':
+                    index += 2
+                    continue
+                quoted_at = None
+                if text[index + 1 : index + 2] not in (delimiter, "\r", "\n", ""):
+                    return line, column
+            elif char == "\n":
+                line += 1
+        elif char == '"' and index == field_start:
+            quoted_at = (line, column)
+        elif char == delimiter or char in "\r\n":
+            if index - field_start > limit:
+                return line, column
+            if char != delimiter:
+                break
+            column += 1
+            field_start = index + 1
+        index += 1
+    return quoted_at or (line, column)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON: arrays, JSON Lines, and objects whose dataFeedElement / @graph array is streamed
+
+
+class JsonValues:
+    """Top-level JSON values of a text stream, read a chunk at a time.
+
+    A top-level array yields its elements; an object with a `dataFeedElement` or `@graph`
+    array yields that array's elements; any other object is yielded whole; objects one after
+    another (JSON Lines) are yielded in turn. Each comes with the line and column it starts at.
+    """
+
+    STREAMED_KEYS = frozenset({"dataFeedElement", "@graph"})
+    _SPACE = re.compile(r"[ \t\n\r]*")
+    _decode = json.JSONDecoder().raw_decode
+
+    def __init__(self, chunks, name):
+        self.chunks, self.name = iter(chunks), name
+        self.buf, self.pos, self.eof = "", 0, False
+        self.mark, self.mark_line, self.mark_column = 0, 1, 1  # a position whose line is known
+        self.base_line, self.base_column = 1, 1  # where buf[0] is
+
+    def where(self, pos):
+        """(line, column) of buf[pos]; counts on from the last position asked for."""
+        if pos < self.mark:  # only an error looks back
+            return advance(self.base_line, self.base_column, self.buf[:pos])
+        self.mark_line, self.mark_column = advance(self.mark_line, self.mark_column, self.buf[self.mark : pos])
+        self.mark = pos
+        return self.mark_line, self.mark_column
+
+    def fail(self, pos, message):
+        raise InvalidFile(LineError(self.name, *self.where(pos), message))
+
+    def _fill(self):
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            self.eof = True
+            return False
+        if self.pos:  # drop what has been read, remembering where the rest starts
+            self.base_line, self.base_column = self.where(self.pos)
+            self.buf = self.buf[self.pos :]
+            self.mark = max(self.mark - self.pos, 0)
+            self.pos = 0
+        self.buf += chunk
+        return True
+
+    def peek(self):
+        while True:
+            self.pos = self._SPACE.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.eof or not self._fill():
+                return ""
+
+    def value(self):
+        """The JSON value at the current position and where it starts; reads more as needed."""
+        while True:
+            try:
+                value, end = self._decode(self.buf, self.pos)
+            except json.JSONDecodeError as error:
+                cut_short = error.msg.startswith("Unterminated string") or error.pos >= len(self.buf) - 16
+                if cut_short and not self.eof and len(self.buf) - self.pos < MAX_RECORD_CHARS and self._fill():
+                    continue
+                if cut_short and not self.eof:
+                    self.fail(self.pos, f"a record longer than {MAX_RECORD_CHARS:,} characters")
+                self.fail(error.pos, f"invalid JSON: {error.msg}")
+            except RecursionError:
+                self.fail(self.pos, "the JSON is nested too deeply to be a record")
+            if end == len(self.buf) and not self.eof and self._fill():
+                continue  # a number or literal may go on in the next chunk
+            start, self.pos = self.pos, end
+            return value, start
+
+    def __iter__(self):
+        char = self.peek()
+        if not char:
+            self.fail(self.pos, "the file is empty")
+        if char == "[":
+            self.pos += 1
+            yield from self._array()
+            if self.peek():
+                self.fail(self.pos, "unexpected text after the end of the JSON array")
+            return
+        if char != "{":
+            self.fail(self.pos, "expected a JSON array, an object, or one object per line (JSON Lines)")
+        while char:
+            if char != "{":
+                self.fail(self.pos, "unexpected text after the end of a JSON object")
+            yield from self._object()
+            char = self.peek()
+
+    def _array(self):
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            value, start = self.value()
+            yield value, *self.where(start)
+            char = self.peek()
+            self.pos += 1
+            if char == "]":
+                return
+            if char != ",":
+                self.fail(self.pos - 1, "expected “,” or “]” in the array" if char else "the array is never closed")
+            self.peek()
+
+    def _object(self):
+        start = self.pos
+        try:
+            value, end = self._decode(self.buf, start)
+        except (json.JSONDecodeError, RecursionError):
+            value, end = None, -1
+        whole = end != -1 and (end < len(self.buf) or self.eof)
+        if whole and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):
+            self.pos = end
+            yield value, *self.where(start)
+            return
+        # Longer than the buffer, broken, or a feed: read it key by key, streaming the feed.
+        line, column = self.where(start)
+        self.pos += 1
+        found, streamed = {}, False
+        char = self.peek()
+        while char != "}":
+            if char != '"':
+                self.fail(
+                    self.pos, "expected a property name in double quotes" if char else "the object is never closed"
+                )
+            key, _ = self.value()
+            if self.peek() != ":":
+                self.fail(self.pos, "expected “:” after a property name")
+            self.pos += 1
+            if key in self.STREAMED_KEYS and self.peek() == "[":
+                self.pos += 1
+                streamed = True
+                yield from self._array()
+            else:
+                found[key], _ = self.value()
+            char = self.peek()
+            if char == ",":
+                self.pos += 1
+                char = self.peek()
+                if char == "}":
+                    self.fail(self.pos, "expected a property name after “,”")
+            elif char != "}":
+                self.fail(self.pos, "expected “,” or “}” in the object" if char else "the object is never closed")
+        self.pos += 1
+        if not streamed:
+            yield found, line, column
+
+
+def json_records(text, name):
+    """Flat records (the CSV column names as keys) from a JSON array or JSON Lines."""
+    for value, line, column in JsonValues(text, name):
+        original = [json.dumps(value, ensure_ascii=False)]
+        if not isinstance(value, dict):
+            yield Record(line, column, None, original)
+            continue
+        values, problems = {}, []
+        for key, item in value.items():
+            name_ = HEADER_ALIASES.get(key, key)
+            if name_ not in KNOWN_COLUMNS:
+                continue
+            if name_ == "relayed_by" and isinstance(item, list) and all(isinstance(each, str) for each in item):
+                item = " > ".join(item)
+            if item is None:
+                item = ""
+            elif isinstance(item, bool) or not isinstance(item, str | int | float):
+                problems.append((name_, f"expected text or a number, found {json.dumps(item)[:40]}"))
+                item = ""
+            values[name_] = str(item).strip()
+        yield Record(line, column, values, original, problems=problems)
+
+
+def types_of(node):
+    kind = node.get("@type") if isinstance(node, dict) else None
+    return set(kind) if isinstance(kind, list) else {kind}
+
+
+def claimreview_records(text, name):
+    """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed or JSON Lines."""
+    for value, line, column in JsonValues(text, name):
+        items = value.get("item") if "DataFeedItem" in types_of(value) else value
+        for item in items if isinstance(items, list) else [items]:
+            yield Record(line, column, item, [json.dumps(item, ensure_ascii=False)])

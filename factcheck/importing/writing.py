@@ -1,0 +1,481 @@
+"""Rows against the database: what each would change (the plan), then the changes written in bulk.
+
+A chunk of rows costs a fixed number of statements whatever its size: one query for the
+stored claims, a few for speakers, outlets and articles not seen yet in this import, then on
+PostgreSQL one COPY per table (claims, appearances, evidence, events and the evidence they
+cite) with ids taken from the tables' sequences in one query each. Elsewhere (SQLite) the
+same rows go through bulk_create.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from factcheck.importing.cleaning import BEARING, norm
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    ClaimKind,
+    Evidence,
+    Outlet,
+    Speaker,
+    Stance,
+    VerificationEvent,
+)
+from factcheck.verification import Status, TransitionRefused, check_transition
+
+
+class StoredClaim(NamedTuple):
+    pk: int
+    status: str
+    version: int
+    text: str
+    quote: str
+    kind: str
+    quantity_value: Decimal | None
+    quantity_unit: str
+    quantity_qualifier: str
+    speaker_id: int
+    article_id: int | None
+
+
+EDITABLE_FIELDS = StoredClaim._fields[3:]
+
+
+def _in(column, values):
+    """A WHERE condition for `column` among `values`: a single array parameter on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def stored_claims(keys, *, lock=False):
+    """import_key -> StoredClaim for the claims already imported under these keys."""
+    if not keys:
+        return {}
+    condition, params = _in("import_key", keys)
+    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    columns = ", ".join(["id", *StoredClaim._fields[1:]])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT import_key, {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
+        found = {}
+        for key, *values in cursor.fetchall():
+            amount = values[5]
+            if amount is not None and not isinstance(amount, Decimal):  # SQLite hands back numbers
+                values[5] = Decimal(str(amount))
+            found[key] = StoredClaim(*values)
+        return found
+
+
+class Entities:
+    """Speakers, outlets and articles of one import, each looked up once and created once.
+
+    Speakers match on the normalised name, then on a normalised alias of a stored speaker;
+    outlets on the normalised name; articles on their URL, or on outlet and headline when
+    they have none. With create=False (a preview) new ones are only counted: their id is None.
+    Stored speakers and outlets are never changed by an import.
+    """
+
+    def __init__(self, *, create):
+        self.create = create
+        self.speakers, self.outlets, self.articles = {}, {}, {}
+        self.new_speakers, self.new_outlets = {}, {}
+        self._aliases = None
+
+    def speaker(self, row):
+        return self.speakers[norm(row.speaker.name)]
+
+    def outlet(self, name):
+        return self.outlets[norm(name)] if name else None
+
+    def article(self, row):
+        return self.articles[self._article_key(row.article)] if row.article else None
+
+    def resolve(self, rows):
+        speakers, outlets, articles = {}, {}, {}
+        for row in rows:
+            key = norm(row.speaker.name)
+            if key not in self.speakers:
+                speakers.setdefault(key, row.speaker)
+            for links in row.chains:
+                for link in links:
+                    if link.outlet and norm(link.outlet) not in self.outlets:
+                        outlets.setdefault(norm(link.outlet), link.outlet)
+            if row.article:
+                if norm(row.article.outlet) not in self.outlets:
+                    outlets.setdefault(norm(row.article.outlet), row.article.outlet)
+                key = self._article_key(row.article)
+                if key not in self.articles:
+                    articles.setdefault(key, row.article)
+        if speakers:
+            self._resolve_speakers(speakers)
+        if outlets:
+            self._resolve_outlets(outlets)
+        if articles:
+            self._resolve_articles(articles)
+
+    def _aliases_by_name(self):
+        if self._aliases is None:
+            self._aliases = {}
+            for pk, aliases in Speaker.objects.exclude(aliases=[]).values_list("pk", "aliases"):
+                for alias in aliases if isinstance(aliases, list) else []:
+                    if isinstance(alias, str) and norm(alias):
+                        self._aliases.setdefault(norm(alias), pk)
+        return self._aliases
+
+    def _resolve_speakers(self, wanted):
+        found = dict(Speaker.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
+        aliases = self._aliases_by_name()
+        found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
+        missing = {key: who for key, who in wanted.items() if key not in found}
+        if missing and self.create:
+            Speaker.objects.bulk_create(
+                [
+                    Speaker(
+                        name=who.name, normalized_name=key, kind=who.kind, title=who.title, affiliation=who.affiliation
+                    )
+                    for key, who in missing.items()
+                ],
+                ignore_conflicts=True,  # another import may have just created one; it is found next
+            )
+            found.update(Speaker.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
+        for key, who in missing.items():
+            self.new_speakers.setdefault(key, who.name)
+        self.speakers.update({key: found.get(key) for key in wanted})
+
+    def _resolve_outlets(self, wanted):
+        found = dict(Outlet.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
+        missing = {key: name for key, name in wanted.items() if key not in found}
+        if missing and self.create:
+            Outlet.objects.bulk_create(
+                [Outlet(name=name, normalized_name=key) for key, name in missing.items()], ignore_conflicts=True
+            )
+            found.update(Outlet.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
+        for key, name in missing.items():
+            self.new_outlets.setdefault(key, name)
+        self.outlets.update({key: found.get(key) for key in wanted})
+
+    @staticmethod
+    def _article_key(article):
+        return ("url", article.url) if article.url else ("headline", norm(article.outlet), article.headline)
+
+    def _resolve_articles(self, wanted):
+        urls = [key[1] for key in wanted if key[0] == "url"]
+        headlines = [key[2] for key in wanted if key[0] == "headline"]
+        found = {("url", url): pk for url, pk in Article.objects.filter(url__in=urls).values_list("url", "pk")}
+        for pk, headline, outlet in Article.objects.filter(url="", headline__in=headlines).values_list(
+            "pk", "headline", "outlet__normalized_name"
+        ):
+            found.setdefault(("headline", outlet, headline), pk)
+        missing = {key: article for key, article in wanted.items() if key not in found}
+        if missing and self.create:
+            now = timezone.now()
+            created = Article.objects.bulk_create(
+                [
+                    Article(
+                        outlet_id=self.outlet(article.outlet),
+                        headline=article.headline,
+                        url=article.url,
+                        published=article.published,
+                        created_at=now,
+                    )
+                    for article in missing.values()
+                ]
+            )
+            found.update(zip(missing, (article.pk for article in created), strict=True))
+        self.articles.update({key: found.get(key) for key in wanted})
+
+
+@dataclass(slots=True)
+class Change:
+    """What one row does to the database."""
+
+    row: object
+    claim: StoredClaim | None = None  # None: the row creates the claim
+    fields: dict = field(default_factory=dict)  # stored claim fields to change
+    appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
+    evidence: list = field(default_factory=list)  # new evidence items
+    cited: list = field(default_factory=list)  # evidence ids the status change rests on
+    status: Status | None = None  # the status an event moves the claim to
+    error: str = ""
+    claim_id: int | None = None
+
+    @property
+    def action(self):
+        if self.error:
+            return "rejected"
+        if self.claim is None:
+            return "created"
+        return "updated" if self.fields or self.appearances or self.evidence or self.status else "unchanged"
+
+
+@lru_cache(maxsize=64)
+def _first_status(status, has_supporting, has_refuting):
+    """(status, "") for a new claim's first event, or (None, why the rules refuse it)."""
+    try:
+        return check_transition(
+            None, status, reason="recorded", has_supporting=has_supporting, has_refuting=has_refuting
+        ), ""
+    except TransitionRefused as refusal:
+        return None, refusal.message
+
+
+def plan(rows, entities, *, lock=False):
+    """One Change per row: what it creates, updates or leaves alone, or why it is refused."""
+    entities.resolve(rows)
+    stored = stored_claims([row.key for row in rows], lock=lock)
+    appearances, evidence = {}, {}
+    if stored:
+        ids = [claim.pk for claim in stored.values()]
+        for claim_id, *appearance in Appearance.objects.filter(claim_id__in=ids).values_list(
+            "claim_id", "pk", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"
+        ):
+            appearances.setdefault(claim_id, []).append(appearance)
+        for claim_id, *item in Evidence.objects.filter(claim_id__in=ids).values_list(
+            "claim_id", "pk", "url", "citation", "stance"
+        ):
+            evidence.setdefault(claim_id, []).append(item)
+    changes = []
+    for row in rows:
+        claim = stored.get(row.key)
+        if claim is None:
+            changes.append(_creation(row, entities))
+        else:
+            changes.append(_update(row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities))
+    return changes
+
+
+def _creation(row, entities):
+    change = Change(row, evidence=row.evidence)
+    stances = {item.stance for item in row.evidence}
+    change.status, change.error = _first_status(
+        row.status or Status.UNCONFIRMED, Stance.SUPPORTS in stances, Stance.REFUTES in stances
+    )
+    if len(row.chains) == 1:  # the usual case: one chain, nothing to merge
+        change.appearances = [(-n - 1, -n if n else None, link) for n, link in enumerate(row.chains[0])]
+    elif row.chains:
+        _merge_appearances(change, [], entities)
+    return change
+
+
+def _update(row, claim, appearances, evidence, entities):
+    change = Change(row, claim)
+    change.fields = _changed_fields(row, claim, entities)
+    _merge_appearances(change, appearances, entities)
+    known = {(url, citation, stance) for _, url, citation, stance in evidence}
+    change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
+    if row.status and row.status != claim.status:
+        stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
+        try:
+            change.status = check_transition(
+                claim.status,
+                row.status,
+                reason="imported",
+                has_supporting=Stance.SUPPORTS in stances,
+                has_refuting=Stance.REFUTES in stances,
+            )
+        except TransitionRefused as refusal:
+            change.error = refusal.message
+        bearing = BEARING.get(row.status)
+        change.cited = [pk for pk, _, _, stance in evidence if stance == bearing]
+    return change
+
+
+def _changed_fields(row, claim, entities):
+    wanted = {"text": row.text, "speaker_id": entities.speaker(row)}
+    if row.quote is not None:
+        wanted["quote"] = row.quote
+    if row.kind is not None:
+        wanted["kind"] = row.kind
+    if row.quantity is not None:
+        amount, unit, qualifier = row.quantity
+        wanted.update(
+            quantity_value=None if amount is None else Decimal(amount), quantity_unit=unit, quantity_qualifier=qualifier
+        )
+    if row.article is not None:
+        wanted["article_id"] = entities.article(row)
+    return {name: value for name, value in wanted.items() if getattr(claim, name) != value}
+
+
+def _merge_appearances(change, stored, entities):
+    """Add each chain of the row, less the part the claim already has.
+
+    The stored appearances form a tree (relayed_from points to the parent). A chain is walked
+    from its origin down that tree; what does not match is added below the last match.
+    """
+    children = {}
+    for pk, parent, venue, outlet, url, day, when in stored:
+        children.setdefault(parent, []).append(((venue, outlet, url, day and day.isoformat(), when), pk))
+    for links in change.row.chains:
+        parent = None
+        for link in links:
+            outlet = entities.outlet(link.outlet)
+            if outlet is None and link.outlet:  # a new outlet, in a preview
+                outlet = ("new", norm(link.outlet))
+            signature = (link.venue, outlet, link.url, link.date, link.when)
+            match = next((pk for known, pk in children.get(parent, []) if known == signature), None)
+            if match is None:
+                match = -len(change.appearances) - 1
+                children.setdefault(parent, []).append((signature, match))
+                change.appearances.append((match, parent, link))
+            parent = match
+
+
+def allocate_ids(model, count):
+    """`count` fresh primary keys for `model` in one query, so rows can be written with COPY."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The ids come back as runs of consecutive numbers (one run unless another session
+            # drew from the sequence meanwhile), so a million ids cost a few rows, not a million.
+            cursor.execute(
+                "SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run "
+                "FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) ids) "
+                "runs GROUP BY run ORDER BY 1",
+                [table, count],
+            )
+            return [pk for first, last in cursor.fetchall() for pk in range(first, last + 1)]
+        # SQLite: the import holds the write lock (BEGIN IMMEDIATE), so max + 1 onwards stays free.
+        sql = (
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            "coalesce((SELECT max(id) FROM {}), 0))"
+        )
+        cursor.execute(sql.format(connection.ops.quote_name(table)), [table])
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def insert(model, columns, rows):
+    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500)
+
+
+CLAIM_COLUMNS = [
+    *("id", "text", "quote", "speaker_id", "article_id", "span_exact", "span_prefix", "span_suffix", "kind"),
+    *("quantity_value", "quantity_unit", "quantity_qualifier", "status", "version", "status_changed_at"),
+    *("status_changed_by_id", "import_key", "created_at"),
+]
+
+
+def write(changes, entities, *, user, reason_for, now):
+    """Write the planned changes of one chunk (refused ones are left out)."""
+    changes = [change for change in changes if not change.error]
+    new = [change for change in changes if change.claim is None]
+    for change, pk in zip(new, allocate_ids(Claim, len(new)), strict=True):
+        change.claim_id = pk
+    for change in changes:
+        if change.claim is not None:
+            change.claim_id = change.claim.pk
+    insert(Claim, CLAIM_COLUMNS, [_claim_values(change, entities, user, now) for change in new])
+
+    planned = [(change.claim_id, *appearance) for change in changes for appearance in change.appearances]
+    ids = {
+        (claim_id, key): pk
+        for (claim_id, key, _, _), pk in zip(planned, allocate_ids(Appearance, len(planned)), strict=True)
+    }
+    insert(
+        Appearance,
+        ["id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id"],
+        [
+            (
+                ids[claim_id, key],
+                claim_id,
+                link.venue,
+                entities.outlet(link.outlet),
+                link.url,
+                link.date and date.fromisoformat(link.date),
+                link.when,
+                ids[claim_id, parent] if parent is not None and parent < 0 else parent,
+            )
+            for claim_id, key, parent, link in planned
+        ],
+    )
+
+    items = [(change, item) for change in changes for item in change.evidence]
+    evidence_ids = allocate_ids(Evidence, len(items))
+    insert(
+        Evidence,
+        ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"],
+        [
+            (
+                pk,
+                change.claim_id,
+                item.url,
+                item.citation,
+                item.summary,
+                item.stance,
+                user.pk,
+                datetime.fromisoformat(item.added_at) if item.added_at else now,
+            )
+            for (change, item), pk in zip(items, evidence_ids, strict=True)
+        ],
+    )
+    for (change, item), pk in zip(items, evidence_ids, strict=True):
+        if change.status and item.stance == BEARING.get(change.status):
+            change.cited.append(pk)
+
+    edited = [change for change in changes if change.claim is not None and change.fields]
+    if edited:
+        Claim.objects.bulk_update(
+            [Claim(**{**change.claim._asdict(), **change.fields}) for change in edited],
+            sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
+            batch_size=500,
+        )
+    moved = [change for change in changes if change.claim is not None and change.status]
+    for status in {change.status for change in moved}:
+        Claim.objects.filter(pk__in=[change.claim_id for change in moved if change.status == status]).update(
+            status=status, version=F("version") + 1, status_changed_at=now, status_changed_by=user
+        )
+
+    events = [change for change in changes if change.status]
+    event_ids = allocate_ids(VerificationEvent, len(events))
+    insert(
+        VerificationEvent,
+        ["id", "claim_id", "from_status", "to_status", "by_id", "at", "reason", "version"],
+        [
+            (
+                pk,
+                change.claim_id,
+                change.claim.status if change.claim else None,
+                change.status,
+                user.pk,
+                now,
+                reason_for(change.row),
+                change.claim.version + 1 if change.claim else 1,
+            )
+            for change, pk in zip(events, event_ids, strict=True)
+        ],
+    )
+    insert(
+        VerificationEvent.evidence.through,
+        ["verificationevent_id", "evidence_id"],
+        [(pk, cited) for change, pk in zip(events, event_ids, strict=True) for cited in change.cited],
+    )
+
+
+def _claim_values(change, entities, user, now):
+    row = change.row
+    amount, unit, qualifier = row.quantity if row.quantity and row.quantity[0] is not None else (None, "", "")
+    return (
+        *(change.claim_id, row.text, row.quote or "", entities.speaker(row), entities.article(row), "", "", ""),
+        *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status, 1, now),
+        *(user.pk, row.key, now),
+    )
