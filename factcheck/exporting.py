@@ -1,46 +1,48 @@
-"""Claims out of the database: spreadsheet-safe CSV and ClaimReview JSON-LD.
+"""Claims out of the database: spreadsheet-safe CSV and ClaimReview JSON-LD, streamed.
 
-The CSV columns are the ones `importing` reads, so an export imports back unchanged. The
-ClaimReview document follows Google's structured-data requirements for fact checks; what the
-format cannot carry is listed in the README ("Importing and exporting").
+The CSV has the columns the importer reads, so an export imports back as the same claims,
+speakers, appearances and statuses. The ClaimReview feed follows Google's structured data
+for fact checks; what it cannot carry is listed in the README ("Importing and exporting").
+
+    write_csv(claims, file)              claims is any Claim queryset
+    write_claimreview(claims, file)      a schema.org DataFeed of ClaimReviews
+    claimreview_document(claims)         the same, as a dict (for small sets)
+    export_response(claims, "csv")       a StreamingHttpResponse to download, e.g. from an admin action
 """
 
 import csv
 import json
 import re
 
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from factcheck.models import Appearance, Evidence, SpeakerKind, Stance, Venue, VerificationEvent
+from factcheck.verification import Status
+
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 
 CSV_COLUMNS = [
-    "id",
-    "claim",
-    "quote",
-    "kind",
-    "quantity_value",
-    "quantity_unit",
-    "quantity_qualifier",
-    "speaker",
-    "speaker_kind",
-    "speaker_title",
-    "speaker_affiliation",
-    "venue",
-    "outlet",
-    "relayed_by",
-    "appearance_url",
-    "appearance_date",
-    "appearance_when",
-    "article_url",
-    "article_headline",
-    "article_outlet",
-    "article_date",
-    "status",
-    "status_reason",
-    "evidence_url",
-    "evidence_summary",
-    "evidence_stance",
+    *("id", "claim", "quote", "kind", "quantity_value", "quantity_unit", "quantity_qualifier"),
+    *("speaker", "speaker_kind", "speaker_title", "speaker_affiliation"),
+    *("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when"),
+    *("article_url", "article_headline", "article_outlet", "article_date"),
+    *("status", "status_reason", "evidence_url", "evidence_citation", "evidence_summary", "evidence_stance"),
 ]
 RELAY_SEPARATOR = " > "
+
+# reviewRating for each status, on a 1 (worst) .. 5 (best) scale. "Unable to independently
+# confirm" is no judgement of truth, so it carries no ratingValue, only its alternateName.
+RATINGS = {
+    Status.VERIFIED: 5,
+    Status.DISPUTED: 3,
+    Status.FALSE: 1,
+    Status.UNCONFIRMED: None,
+}
+EXPORT_CHUNK = 2000
 
 
 def spreadsheet_safe(value):
@@ -66,8 +68,219 @@ def spreadsheet_value(cell):
     return cell
 
 
-def write_safe_csv_row(writer, row):
-    writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+def for_export(claims):
+    """`claims` with everything an export reads, in a fixed number of queries per chunk."""
+    latest = VerificationEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
+    return (
+        claims.select_related("speaker", "article__outlet")
+        .annotate(latest_reason=Subquery(latest.values("reason")[:1]))
+        .prefetch_related(
+            Prefetch("appearances", queryset=Appearance.objects.select_related("outlet").order_by("id")),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("-added_at", "-id")),
+        )
+    )
 
 
-__all__ = ["CSV_COLUMNS", "RELAY_SEPARATOR", "csv", "json", "spreadsheet_safe", "spreadsheet_value"]
+def _claims(claims):
+    return for_export(claims).iterator(chunk_size=EXPORT_CHUNK)
+
+
+def chains(claim):
+    """The claim's appearances as attribution chains, origin first: one per appearance nobody relays."""
+    appearances = list(claim.appearances.all())
+    by_id = {appearance.pk: appearance for appearance in appearances}
+    relayed = {appearance.relayed_from_id for appearance in appearances}
+    found = []
+    for leaf in (appearance for appearance in appearances if appearance.pk not in relayed):
+        links, seen = [], set()
+        node = leaf
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            links.append(node)
+            node = by_id.get(node.relayed_from_id)
+        found.append(links[::-1])
+    return found
+
+
+def _evidence_for_csv(claim):
+    """The one evidence item a CSV row carries: the latest bearing on the status, else the latest."""
+    items = list(claim.evidence.all())
+    bearing = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}.get(claim.status)
+    return next((item for item in items if item.stance == bearing), items[0] if items else None)
+
+
+def _quantity(value):
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def csv_row(claim):
+    """One claim as the values of CSV_COLUMNS (not yet made spreadsheet-safe)."""
+    speaker, article = claim.speaker, claim.article
+    found = chains(claim)
+    links = found[0] if found else []
+    origin = links[0] if links else None
+    evidence = _evidence_for_csv(claim)
+    return [
+        claim.import_key or "",
+        claim.text,
+        claim.quote,
+        claim.kind,
+        _quantity(claim.quantity_value),
+        claim.quantity_unit,
+        claim.quantity_qualifier,
+        speaker.name,
+        speaker.kind,
+        speaker.title,
+        speaker.affiliation,
+        origin.venue_type if origin else "",
+        origin.outlet.name if origin and origin.outlet else "",
+        RELAY_SEPARATOR.join(link.outlet.name for link in links[1:] if link.outlet),
+        origin.url if origin else "",
+        origin.date.isoformat() if origin and origin.date else "",
+        origin.when if origin else "",
+        article.url if article else "",
+        article.headline if article else "",
+        article.outlet.name if article else "",
+        article.published.isoformat() if article and article.published else "",
+        claim.status,
+        claim.latest_reason or "",
+        evidence.url if evidence else "",
+        evidence.citation if evidence else "",
+        evidence.summary if evidence else "",
+        evidence.stance if evidence else "",
+    ]
+
+
+class _Line:
+    """A file-like object whose write() hands back what it was given, to stream csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(claims, *, bom=True):
+    """The CSV export of `claims`, line by line. The UTF-8 BOM makes Excel read it as UTF-8."""
+    writer = csv.writer(_Line())
+    header = writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + header if bom else header
+    for claim in _claims(claims):
+        yield writer.writerow([spreadsheet_safe(str(cell)) for cell in csv_row(claim)])
+
+
+def write_csv(claims, file, *, bom=True):
+    """Write the CSV export of `claims` to a text file opened with newline=""."""
+    for line in csv_lines(claims, bom=bom):
+        file.write(line)
+
+
+def site_url():
+    return getattr(settings, "FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _author(site):
+    return {
+        "@type": "Organization",
+        "name": getattr(settings, "FACTCHECK_CLAIMREVIEW_AUTHOR", "factcheck"),
+        "url": site,
+    }
+
+
+def _creative_work(link, source=None):
+    work = {"@type": "SocialMediaPosting" if link.venue_type == Venue.SOCIAL_MEDIA_POST else "CreativeWork"}
+    work["genre"] = link.get_venue_type_display()
+    if link.url:
+        work["url"] = link.url
+    if link.date:
+        work["datePublished"] = link.date.isoformat()
+    if link.outlet:
+        work["publisher"] = {"@type": "Organization", "name": link.outlet.name}
+    if source:
+        work["isBasedOn"] = source
+    return work
+
+
+def _chain_work(links):
+    work = None
+    for link in links:
+        work = _creative_work(link, work)
+    return work
+
+
+def claimreview(claim, site):
+    """One claim as a ClaimReview: Google's required properties and the recommended ones."""
+    speaker = claim.speaker
+    author = {"@type": "Person" if speaker.kind == SpeakerKind.PERSON else "Organization", "name": speaker.name}
+    if speaker.title and speaker.kind == SpeakerKind.PERSON:
+        author["jobTitle"] = speaker.title
+    if speaker.affiliation and speaker.kind == SpeakerKind.PERSON:
+        author["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
+    item = {"@type": "Claim", "author": author}
+    if claim.quote:
+        item["text"] = claim.quote
+    found = chains(claim)
+    if found:
+        origin = found[0][0]
+        if origin.date:
+            item["datePublished"] = origin.date.isoformat()
+        item["firstAppearance"] = _creative_work(origin)
+        item["appearance"] = [_chain_work(links) for links in found]
+    rating = {"@type": "Rating", "alternateName": Status(claim.status).label}
+    if RATINGS[claim.status] is not None:
+        rating.update(ratingValue=RATINGS[claim.status], bestRating=5, worstRating=1)
+    reviewed = claim.status_changed_at or claim.created_at
+    return {
+        "@type": "ClaimReview",
+        "url": f"{site}{claim.get_absolute_url()}",
+        "claimReviewed": claim.text,
+        "datePublished": timezone.localdate(reviewed).isoformat(),
+        "author": _author(site),
+        "reviewRating": rating,
+        "itemReviewed": item,
+    }
+
+
+def _feed_item(claim, site):
+    changed = claim.status_changed_at or claim.created_at
+    return {"@type": "DataFeedItem", "dateModified": changed.isoformat(), "item": claimreview(claim, site)}
+
+
+def feed_document(items):
+    return {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items}
+
+
+def claimreview_document(claims, *, site=None):
+    """A schema.org DataFeed of the ClaimReviews of `claims`, as a dict (for small sets)."""
+    site = site or site_url()
+    return feed_document([_feed_item(claim, site) for claim in _claims(claims)])
+
+
+def claimreview_chunks(claims, *, site=None):
+    """The DataFeed of `claims` as JSON text, a piece at a time."""
+    site = site or site_url()
+    opening = json.dumps(feed_document([]), ensure_ascii=False)
+    yield opening[:-2] + "\n"
+    separator = ""
+    for claim in _claims(claims):
+        yield separator + json.dumps(_feed_item(claim, site), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def write_claimreview(claims, file, *, site=None):
+    for chunk in claimreview_chunks(claims, site=site):
+        file.write(chunk)
+
+
+EXPORTERS = {
+    "csv": (csv_lines, "text/csv; charset=utf-8", "csv"),
+    "claimreview": (claimreview_chunks, "application/ld+json; charset=utf-8", "jsonld"),
+}
+
+
+def export_response(claims, format="csv", *, filename=None):
+    """A download of `claims` in `format` ("csv" or "claimreview"), streamed as it is written."""
+    lines, content_type, extension = EXPORTERS[format]
+    filename = filename or f"claims-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response = StreamingHttpResponse((line.encode() for line in lines(claims)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -77,7 +77,8 @@ def guess_format(filename, head):
     encoding, bom = encoding_of(head)
     sample = head[len(bom) :].decode(encoding, "ignore")
     if sample.lstrip()[:1] in ("[", "{"):
-        return ImportFormat.CLAIMREVIEW if "ClaimReview" in sample or "schema.org" in sample else ImportFormat.JSON
+        linked_data = any(word in sample for word in ('"@context"', '"@type"', "ClaimReview"))
+        return ImportFormat.CLAIMREVIEW if linked_data else ImportFormat.JSON
     return ImportFormat.JSON if suffix in {".json", ".jsonl", ".ndjson", ".jsonld"} else ImportFormat.CSV
 
 

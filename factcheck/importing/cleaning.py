@@ -199,6 +199,7 @@ LIMITS = [  # text fields with a length limit in the database
     ("quantity_unit", 100),
     ("appearance_when", 200),
     ("article_headline", 500),
+    ("evidence_citation", 500),
 ]
 
 
@@ -325,16 +326,17 @@ def clean_fields(values, fail, line, column):
 
     status = choice(get("status"), "status", STATUSES, fail)
     evidence = []
-    if get("evidence_url") or get("evidence_summary") or get("evidence_stance"):
+    if get("evidence_url") or get("evidence_citation") or get("evidence_summary") or get("evidence_stance"):
         url = url_value(get("evidence_url"), "evidence_url", fail)
-        if not url:
-            fail("evidence_url", "evidence needs a URL")
+        citation = get("evidence_citation") or ""
+        if not url and not citation:
+            fail("evidence_url", "evidence needs a URL or a citation")
         summary = get("evidence_summary") or ""
         if not summary:
             fail("evidence_summary", "evidence needs a summary")
         implied = BEARING.get(status, Stance.CONTEXT)
         stance = choice(get("evidence_stance"), "evidence_stance", STANCES, fail, implied) or implied
-        evidence.append(Item(url, "", summary, stance, None))
+        evidence.append(Item(url, citation, summary, stance, None))
 
     chains = []
     if (

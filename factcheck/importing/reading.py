@@ -381,13 +381,15 @@ class JsonValues:
             self.peek()
 
     def _object(self):
+        while True:
+            try:
+                value, end = self._decode(self.buf, self.pos)
+            except (json.JSONDecodeError, RecursionError):
+                value, end = None, -1
+            if end != len(self.buf) or self.eof or not self._fill():
+                break
         start = self.pos
-        try:
-            value, end = self._decode(self.buf, start)
-        except (json.JSONDecodeError, RecursionError):
-            value, end = None, -1
-        whole = end != -1 and (end < len(self.buf) or self.eof)
-        if whole and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):
+        if end != -1 and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):
             self.pos = end
             yield value, *self.where(start)
             return
@@ -405,7 +407,7 @@ class JsonValues:
             if self.peek() != ":":
                 self.fail(self.pos, "expected “:” after a property name")
             self.pos += 1
-            if key in self.STREAMED_KEYS and self.peek() == "[":
+            if self.peek() == "[" and key in self.STREAMED_KEYS:
                 self.pos += 1
                 streamed = True
                 yield from self._array()

@@ -67,10 +67,10 @@ def stored_claims(keys, *, lock=False):
         cursor.execute(f"SELECT import_key, {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
         found = {}
         for key, *values in cursor.fetchall():
-            amount = values[5]
-            if amount is not None and not isinstance(amount, Decimal):  # SQLite hands back numbers
-                values[5] = Decimal(str(amount))
-            found[key] = StoredClaim(*values)
+            claim = StoredClaim(*values)
+            if claim.quantity_value is not None and not isinstance(claim.quantity_value, Decimal):
+                claim = claim._replace(quantity_value=Decimal(str(claim.quantity_value)))  # SQLite gives numbers
+            found[key] = claim
         return found
 
 

@@ -1,0 +1,48 @@
+"""Export claims: python manage.py export_claims [--format csv|claimreview] [--status ...] [--output PATH]."""
+
+from django.core.management.base import BaseCommand
+
+from factcheck import exporting
+from factcheck.models import Claim
+from factcheck.verification import Status
+
+
+class Command(BaseCommand):
+    help = "Export claims as spreadsheet-safe CSV (importable again) or as a ClaimReview JSON-LD DataFeed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["csv", "claimreview"], default="csv")
+        parser.add_argument(
+            "--status",
+            action="append",
+            choices=[status.value for status in Status],
+            help="only claims with this status (repeat for several)",
+        )
+        parser.add_argument("--output", "-o", help="the file to write (default: standard output)")
+
+    def handle(self, *args, format, status, output, **options):
+        claims = Claim.objects.order_by("id")
+        if status:
+            claims = claims.filter(status__in=status)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as file:
+                self.export(claims, format, file, bom=True)
+            self.stderr.write(f"Wrote {claims.count():,} claims to {output}.")
+        else:
+            self.export(claims, format, _Unterminated(self.stdout), bom=False)
+
+    def export(self, claims, format, file, *, bom):
+        if format == "csv":
+            exporting.write_csv(claims, file, bom=bom)
+        else:
+            exporting.write_claimreview(claims, file)
+
+
+class _Unterminated:
+    """The command's stdout without the newline OutputWrapper adds to each write."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text):
+        self.wrapper.write(text, ending="")

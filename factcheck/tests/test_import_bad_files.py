@@ -1,0 +1,309 @@
+"""A corpus of broken import files: each is refused with an error naming its line and column, and nothing is written.
+
+BAD_FILES is meant to be reused (the admin upload tests parametrize over it too).
+"""
+
+import codecs
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from factcheck import importing
+from factcheck.models import ImportState
+from factcheck.tests.test_import import counts, media_in_tmp, write_file  # noqa: F401 media_in_tmp is a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Bad:
+    name: str
+    content: bytes
+    line: int
+    column: int
+    says: str  # a fragment of the first error, as shown ("file:line:column: field: message")
+    filename: str = "claims.csv"
+    settings: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return self.name
+
+
+def text(*lines):
+    return ("\n".join(lines) + "\n").encode()
+
+
+def jsonl(*records):
+    return "\n".join(json.dumps(record) for record in records).encode() + b"\n"
+
+
+GOOD = "Russia is training North Korean soldiers.,Andrii Kovalenko"
+REVIEW = {
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example/reviews/1",
+    "claimReviewed": "North Korea has sent no troops to Russia.",
+    "author": {"@type": "Organization", "name": "Example Checks"},
+    "reviewRating": {"@type": "Rating", "alternateName": "False"},
+}
+
+
+def review(**changes):
+    changed = {**REVIEW, **changes}
+    return {key: value for key, value in changed.items() if value is not None}
+
+
+BAD_FILES = [
+    # Files that cannot be read as a whole
+    Bad("empty file", b"", 1, 1, "empty"),
+    Bad("only blank lines", b"\n\n  \n", 1, 1, "empty"),
+    Bad("header only", text("claim,speaker"), 2, 1, "no rows"),
+    Bad("missing speaker column", text("claim,outlet", "A claim.,B-17"), 1, 1, "no speaker column"),
+    Bad("missing claim column", text("speaker,outlet", "Kovalenko,B-17"), 1, 1, "no claim column"),
+    Bad("duplicate header", text("claim,speaker,claim", "a,b,c"), 1, 3, "appears twice"),
+    Bad("duplicate header by alias", text("claim,speaker,Speaker Name", "a,b,c"), 1, 3, "appears twice"),
+    Bad("broken quoting", text("claim,speaker", '"Russia "is" training",Kovalenko'), 2, 1, "closing quote"),
+    Bad(
+        "unclosed quote at the end",
+        text("claim,speaker", GOOD, '"never closed,Kovalenko', "more"),
+        3,
+        1,
+        "never closed",
+    ),
+    Bad("quote in the second field", text("claim,speaker", 'A claim.,"Kova"lenko'), 2, 2, "closing quote"),
+    Bad("too many fields", text("claim,speaker", "A claim.,Kovalenko,surplus"), 2, 3, "3 fields"),
+    Bad("huge field", text("claim,speaker", "a" * 200_000 + ",Kovalenko"), 2, 1, "longer than"),
+    Bad("NUL byte", b"claim,speaker\nab\x00c,Kovalenko\n", 2, 3, "NUL"),
+    Bad("binary file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, 1, "not valid UTF-8"),
+    Bad("Latin-1", "claim,speaker\nZélensky said it,Kovalenko\n".encode("latin-1"), 2, 2, "not valid UTF-8"),
+    Bad("invalid UTF-8 late in a line", b"claim,speaker\nA claim,Kovalenko \xff\n", 2, 19, "0xFF"),
+    Bad("UTF-32", "claim,speaker\n".encode("utf-32"), 1, 1, "UTF-32"),
+    Bad("UTF-16 cut in half", codecs.BOM_UTF16_LE + "claim,speaker\n".encode("utf-16-le") + b"x", 2, 1, "UTF-16"),
+    Bad(
+        "over the size limit",
+        text("claim,speaker", GOOD),
+        1,
+        1,
+        "FACTCHECK_IMPORT_MAX_BYTES",
+        settings={"FACTCHECK_IMPORT_MAX_BYTES": 20},
+    ),
+    Bad(
+        "over the row limit",
+        text("claim,speaker", *[f"Claim {n}.,Kovalenko" for n in range(5)]),
+        5,
+        1,
+        "more than 3 rows",
+        settings={"FACTCHECK_IMPORT_MAX_ROWS": 3},
+    ),
+    # Rows that are wrong (in an all-or-nothing import, one is enough to refuse the file)
+    Bad("empty claim text", text("claim,speaker", ",Kovalenko"), 2, 1, "empty"),
+    Bad("speaker without letters", text("claim,speaker", "A claim.,!!!"), 2, 2, "no letters"),
+    Bad("speaker name too long", text("claim,speaker", "A claim.," + "K" * 201), 2, 2, "at most 200"),
+    Bad("quantity that is not a number", text("claim,speaker,quantity_value", f"{GOOD},lots"), 2, 3, "not a number"),
+    Bad("quantity too precise", text("claim,speaker,quantity_value", f"{GOOD},1.23456"), 2, 3, "4 digits"),
+    Bad("quantity too large", text("claim,speaker,quantity_value", f"{GOOD},1e20"), 2, 3, "too large"),
+    Bad(
+        "unit without a value",
+        text("claim,speaker,quantity_value,quantity_unit", f"{GOOD},,troops"),
+        2,
+        3,
+        "needs a value",
+    ),
+    Bad(
+        "unknown qualifier",
+        text("claim,speaker,quantity_value,quantity_qualifier", f"{GOOD},5,roughly"),
+        2,
+        4,
+        "not one of",
+    ),
+    Bad("bad date", text("claim,speaker,venue,appearance_date", f"{GOOD},interview,2024-13-45"), 2, 4, "not a date"),
+    Bad(
+        "date in another format",
+        text("claim,speaker,venue,appearance_date", f"{GOOD},interview,05/11/2024"),
+        2,
+        4,
+        "YYYY-MM-DD",
+    ),
+    Bad(
+        "bad URL", text("claim,speaker,venue,appearance_url", f"{GOOD},interview,not a url"), 2, 4, "not an http(s) URL"
+    ),
+    Bad(
+        "FTP URL",
+        text("claim,speaker,venue,appearance_url", f"{GOOD},interview,ftp://files.example/x"),
+        2,
+        4,
+        "http(s)",
+    ),
+    Bad("unknown status", text("claim,speaker,status", f"{GOOD},probably"), 2, 3, "not one of"),
+    Bad("unknown venue type", text("claim,speaker,venue", f"{GOOD},telepathy"), 2, 3, "not one of"),
+    Bad("appearance without a venue", text("claim,speaker,outlet", f"{GOOD},B-17"), 1 + 1, 1, "needs a venue"),
+    Bad("unknown speaker kind", text("claim,speaker,speaker_kind", f"{GOOD},robot"), 2, 3, "not one of"),
+    Bad("unknown claim kind", text("claim,speaker,kind", f"{GOOD},rumour"), 2, 3, "not one of"),
+    Bad(
+        "unknown evidence stance",
+        text("claim,speaker,evidence_url,evidence_summary,evidence_stance", f"{GOOD},https://a.example/,Seen.,maybe"),
+        2,
+        5,
+        "not one of",
+    ),
+    Bad(
+        "evidence without a source",
+        text("claim,speaker,evidence_summary", f"{GOOD},Seen it."),
+        2,
+        1,
+        "URL or a citation",
+    ),
+    Bad(
+        "evidence without a summary",
+        text("claim,speaker,evidence_url", f"{GOOD},https://a.example/"),
+        2,
+        1,
+        "needs a summary",
+    ),
+    Bad("verified without evidence", text("claim,speaker,status", f"{GOOD},verified"), 2, 3, "supporting evidence"),
+    Bad(
+        "false with only supporting evidence",
+        text(
+            "claim,speaker,status,evidence_url,evidence_summary,evidence_stance",
+            f"{GOOD},false,https://a.example/,Yes.,supports",
+        ),
+        2,
+        3,
+        "refuting evidence",
+    ),
+    Bad(
+        "article without a headline",
+        text("claim,speaker,article_url,article_outlet", f"{GOOD},https://a.example/,B-17"),
+        2,
+        1,
+        "headline",
+    ),
+    Bad(
+        "the same claim twice",
+        text("claim,speaker", GOOD, "Another claim.,Someone", GOOD),
+        4,
+        1,
+        "same claim as line 2",
+    ),
+    Bad("the same id twice", text("id,claim,speaker", "c1,One.,A", "c1,Two.,B"), 3, 1, "same claim as line 2"),
+    Bad(
+        "one invalid row late in the file",
+        text("claim,speaker", *[f"Claim {n}.,Kovalenko" for n in range(49)], "Last.,"),
+        51,
+        2,
+        "empty",
+    ),
+    # JSON and JSON Lines
+    Bad(
+        "JSON syntax error",
+        b'[\n {"claim": "a", "speaker": "b"}\n {"claim": "c", "speaker": "d"}\n]',
+        3,
+        2,
+        "expected “,”",
+        "c.json",
+    ),
+    Bad("deeply nested JSON", b"[" * 100_000, 1, 2, "nested too deeply", "c.json"),
+    Bad("deeply nested value", b'{"claim": ' + b"[" * 100_000, 1, 11, "nested too deeply", "c.json"),
+    Bad("JSON not an array", b'"just a string"', 1, 1, "expected a JSON array", "c.json"),
+    Bad("trailing garbage", b'[{"claim": "a", "speaker": "b"}] xyz', 1, 34, "after the end", "c.json"),
+    Bad("unclosed array", b'[{"claim": "a", "speaker": "b"}', 1, 32, "never closed", "c.json"),
+    Bad("empty array", b"[]", 1, 1, "no records", "c.json"),
+    Bad(
+        "JSON Lines with a bad line",
+        jsonl({"claim": "a", "speaker": "b"})[:-1] + b'\n{"claim": "c", "speaker": }\n',
+        2,
+        27,
+        "Expecting value",
+        "c.jsonl",
+    ),
+    Bad(
+        "JSON record that is not an object",
+        b'[{"claim": "a", "speaker": "b"},\n  [1, 2]]',
+        2,
+        3,
+        "JSON object",
+        "c.json",
+    ),
+    Bad("JSON value of the wrong type", b'[{"claim": "a", "speaker": {"name": "b"}}]', 1, 2, "expected text", "c.json"),
+    # ClaimReview
+    Bad(
+        "ClaimReview without claimReviewed", json.dumps(review(claimReviewed=None)).encode(), 1, 1, "missing", "r.json"
+    ),
+    Bad("ClaimReview without reviewRating", json.dumps(review(reviewRating=None)).encode(), 1, 1, "missing", "r.json"),
+    Bad(
+        "rating out of range",
+        json.dumps(review(reviewRating={"ratingValue": 9, "bestRating": 5, "worstRating": 1})).encode(),
+        1,
+        1,
+        "outside",
+        "r.json",
+    ),
+    Bad(
+        "unknown rating",
+        json.dumps(review(reviewRating={"alternateName": "Spicy"})).encode(),
+        1,
+        1,
+        "FACTCHECK_CLAIMREVIEW_RATINGS",
+        "r.json",
+    ),
+    Bad(
+        "not a ClaimReview",
+        json.dumps(review(**{"@type": "NewsArticle"})).encode(),
+        1,
+        1,
+        "expected a ClaimReview",
+        "r.json",
+    ),
+    Bad(
+        "ClaimReview with a bad URL",
+        json.dumps(review(url="javascript:alert(1)")).encode(),
+        1,
+        1,
+        "not an http(s) URL",
+        "r.json",
+    ),
+    Bad(
+        "ClaimReview with a bad date",
+        json.dumps(review(datePublished="yesterday")).encode(),
+        1,
+        1,
+        "not a date",
+        "r.json",
+    ),
+    Bad(
+        "DataFeed with one bad element",
+        json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "DataFeed",
+                "dataFeedElement": [review(), review(url="https://f.example/2", claimReviewed="")],
+            },
+            indent=1,
+        ).encode(),
+        18,
+        3,
+        "claimReviewed",
+        "feed.json",
+    ),
+]
+
+
+def test_the_corpus_is_large_enough():
+    assert len(BAD_FILES) >= 40
+    assert len({bad.name for bad in BAD_FILES}) == len(BAD_FILES)
+
+
+@pytest.mark.parametrize("bad", BAD_FILES, ids=str)
+def test_a_bad_file_is_refused_with_its_line_and_column_and_nothing_is_written(bad, admin_user, tmp_path, settings):
+    for name, value in bad.settings.items():
+        setattr(settings, name, value)
+    path = write_file(tmp_path, bad.content, bad.filename)
+    before = counts()
+    job = importing.import_file(path, user=admin_user)
+    assert job.state == ImportState.INVALID
+    error = job.errors[0]
+    assert (error["file"], error["line"], error["column"]) == (bad.filename, bad.line, bad.column), error
+    shown = str(importing.LineError(**error))
+    assert shown.startswith(f"{bad.filename}:{bad.line}:{bad.column}: ")
+    assert bad.says in shown
+    assert counts() == before
