@@ -239,7 +239,7 @@ def claimreview(claim, site):
     }
 
 
-def _feed_item(claim, site):
+def feed_item(claim, site):
     changed = claim.status_changed_at or claim.created_at
     return {"@type": "DataFeedItem", "dateModified": changed.isoformat(), "item": claimreview(claim, site)}
 
@@ -251,7 +251,7 @@ def feed_document(items):
 def claimreview_document(claims, *, site=None):
     """A schema.org DataFeed of the ClaimReviews of `claims`, as a dict (for small sets)."""
     site = site or site_url()
-    return feed_document([_feed_item(claim, site) for claim in _claims(claims)])
+    return feed_document([feed_item(claim, site) for claim in _claims(claims)])
 
 
 def claimreview_chunks(claims, *, site=None):
@@ -261,7 +261,7 @@ def claimreview_chunks(claims, *, site=None):
     yield opening[:-2] + "\n"
     separator = ""
     for claim in _claims(claims):
-        yield separator + json.dumps(_feed_item(claim, site), ensure_ascii=False)
+        yield separator + json.dumps(feed_item(claim, site), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from factcheck import views
+from factcheck import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("feeds/claimreview.json", feeds.claimreview_feed, name="claimreview_feed"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

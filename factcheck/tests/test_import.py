@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import DatabaseError
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -13,12 +14,14 @@ from factcheck.models import (
     Article,
     Claim,
     Evidence,
+    ImportJob,
+    ImportMode,
     ImportState,
     Outlet,
     Speaker,
     VerificationEvent,
 )
-from factcheck.tests.factories import make_speaker
+from factcheck.tests.factories import make_evidence, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,237 @@ def test_apply_reports_progress_in_rows(admin_user, tmp_path, monkeypatch):
     seen = []
     importing.apply(job, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_spellings_and_aliases_of_a_name_resolve_to_one_speaker(admin_user, tmp_path):
+    zelenskyy = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky", "Володимир Зеленський"])
+    rows = [
+        row("There are 11,000 North Korean troops in Kursk.", "Volodymyr Zelenskyy"),
+        row("The number of North Korean troops is increasing.", "volodymyr zelenskyy"),
+        row("Ukraine has fought North Korean troops.", "Volodymyr  Zelenskyy."),
+        row("North Korean troops have come under fire.", "Zelensky"),
+        row("Russia is recruiting North Korean troops.", "Володимир Зеленський"),
+        row("Russia trains North Koreans on drones.", "Olena Shevchenko"),
+        row("North Korea sends shells.", "olena  SHEVCHENKO"),
+    ]
+    job = run_import(tmp_path, csv_text(*rows), admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Speaker.objects.count() == 2
+    assert Claim.objects.filter(speaker=zelenskyy).count() == 5
+    assert Speaker.objects.get(normalized_name="olena shevchenko").name == "Olena Shevchenko"
+    assert (job.new_speakers, job.summary["new_speaker_names"]) == (1, ["Olena Shevchenko"])
+
+
+def test_outlets_are_matched_by_their_normalised_name(admin_user, tmp_path):
+    kyiv = Outlet.objects.create(name="Kyiv Independent", normalized_name="kyiv independent")
+    rows = [
+        row("One.", venue="public_remarks", relayed_by="kyiv independent > B-17"),
+        row("Two.", venue="interview", outlet="KYIV INDEPENDENT."),
+    ]
+    run_import(tmp_path, csv_text(*rows), admin_user)
+    assert sorted(Outlet.objects.values_list("name", flat=True)) == ["B-17", "Kyiv Independent"]
+    assert Appearance.objects.filter(outlet=kyiv).count() == 2
+
+
+def test_a_row_without_an_id_is_keyed_by_its_speaker_and_text(admin_user, tmp_path):
+    rows = [row("Same words.", "Speaker One"), row("Same words.", "Speaker Two"), row(id="c3", text="Keyed.")]
+    run_import(tmp_path, csv_text(*rows), admin_user)
+    assert Claim.objects.get(speaker__name="Speaker One").import_key == importing.content_key(
+        "speaker one", "same words"
+    )
+    assert Claim.objects.get(text="Keyed.").import_key == "c3"
+    assert Claim.objects.count() == 3
+
+
+def test_importing_the_same_file_twice_creates_nothing_and_writes_no_events(admin_user):
+    importing.import_file(SAMPLE, user=admin_user)
+    before = counts()
+    job = importing.import_file(SAMPLE, user=admin_user)
+    assert (job.state, job.created_count, job.updated_count, job.unchanged_count) == (ImportState.SUCCEEDED, 0, 0, 8)
+    assert (job.new_speakers, job.new_outlets) == (0, 0)
+    assert counts() == before
+
+
+def test_a_changed_status_on_reimport_is_an_update_with_one_event(admin_user, editor, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1", status="unconfirmed")), admin_user)
+    job = run_import(tmp_path, csv_text(row(id="c1", status="disputed", status_reason="Blinken says 8,000.")), editor)
+    assert (job.created_count, job.updated_count) == (0, 1)
+    claim = Claim.objects.get(import_key="c1")
+    assert (claim.status, claim.version) == ("disputed", 2)
+    event = claim.events.latest()
+    assert (event.from_status, event.to_status, event.version, event.by) == ("unconfirmed", "disputed", 2, editor)
+    assert event.reason == f"Imported from claims.csv (import #{job.pk}): Blinken says 8,000."
+
+
+def verified_row(**fields):
+    evidence = {
+        "evidence_url": "https://mod.example/1",
+        "evidence_summary": "Confirmed.",
+        "evidence_stance": "supports",
+    }
+    return row(id="c1", status="verified", **evidence, **fields)
+
+
+def test_a_reimport_cannot_flip_a_verdict_in_one_step(admin_user, tmp_path):
+    run_import(tmp_path, csv_text(verified_row()), admin_user)
+    before = counts()
+    flipped = row(id="c1", status="false", evidence_url="https://x.example/", evidence_summary="No.")
+    job = run_import(tmp_path, csv_text(flipped), admin_user)
+    assert job.state == ImportState.INVALID
+    assert str(importing.LineError(**job.errors[0])).startswith("claims.csv:2:22: status: A claim marked “Verified”")
+    assert counts() == before
+    job = run_import(tmp_path, csv_text(flipped), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.state, job.rejected_count, job.updated_count) == (ImportState.SUCCEEDED, 1, 0)
+    assert Claim.objects.get().status == "verified"
+
+
+def test_a_reimport_without_a_status_keeps_the_verdict_an_editor_gave_since(admin_user, editor, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1"), columns=["id", "claim", "speaker"]), admin_user)
+    claim = Claim.objects.get()
+    claim.set_status("disputed", by=editor, reason="Two officials disagree.")
+    job = run_import(tmp_path, csv_text(row(id="c1"), columns=["id", "claim", "speaker"]), admin_user)
+    assert job.unchanged_count == 1
+    assert Claim.objects.get().status == "disputed"
+
+
+def test_a_reimport_extends_a_relay_chain_and_adds_new_evidence(admin_user, tmp_path):
+    first = row(id="c1", venue="social_media_post", outlet="X", relayed_by="Kyiv Independent")
+    run_import(tmp_path, csv_text(first), admin_user)
+    longer = {**first, "relayed_by": "Kyiv Independent > B-17", "evidence_url": "https://x.example/post"}
+    job = run_import(tmp_path, csv_text({**longer, "evidence_summary": "The post itself."}), admin_user)
+    assert job.updated_count == 1
+    origin, kyiv, b17 = Claim.objects.get().appearances.order_by("id")
+    assert (kyiv.relayed_from, b17.relayed_from, b17.outlet.name) == (origin, kyiv, "B-17")
+    assert Evidence.objects.get().stance == "context"
+    assert (
+        run_import(tmp_path, csv_text({**longer, "evidence_summary": "The post itself."}), admin_user).unchanged_count
+        == 1
+    )
+
+
+def test_a_reimport_updates_changed_fields_without_an_event(admin_user, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1", quote="old words", quantity_value="8000")), admin_user)
+    job = run_import(tmp_path, csv_text(row(id="c1", quote="new words", quantity_value="8,000")), admin_user)
+    assert job.updated_count == 1
+    claim = Claim.objects.get()
+    assert (claim.quote, claim.quantity_value, claim.version, claim.events.count()) == ("new words", 8000, 1, 1)
+
+
+def test_every_imported_status_has_its_event_by_the_importer_naming_the_import(admin_user):
+    job = importing.import_file(SAMPLE, user=admin_user)
+    for claim in Claim.objects.all():
+        events = list(claim.events.order_by("version"))
+        assert claim.status == events[-1].to_status
+        assert claim.version == len(events) == events[-1].version
+        assert events[0].from_status is None
+        assert all(event.by == admin_user for event in events)
+        assert all(event.reason.startswith(f"Imported from sample-claims.csv (import #{job.pk})") for event in events)
+        assert claim.status_changed_by == admin_user
+    false = Claim.objects.get(status="false")
+    assert list(false.events.get().evidence.values_list("stance", flat=True)) == ["refutes"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_error_at_row_n_leaves_nothing_of_the_file(admin_user, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_ROWS", 3)
+    insert = importing.writing.insert
+    calls = []
+
+    def failing_insert(model, columns, rows):
+        calls.append(model)
+        if model is Claim and calls.count(Claim) == 3:  # the third chunk: rows 7 to 9
+            raise DatabaseError("injected failure")
+        insert(model, columns, rows)
+
+    monkeypatch.setattr(importing.writing, "insert", failing_insert)
+    before = counts()
+    job = run_import(tmp_path, csv_text(*[row(f"Claim {n}.", f"Speaker {n}") for n in range(10)]), admin_user)
+    assert job.state == ImportState.FAILED
+    assert "injected failure" in job.message
+    assert counts() == before
+    assert ImportJob.objects.get(pk=job.pk).state == ImportState.FAILED
+
+
+def test_skipping_invalid_rows_commits_the_valid_ones_and_keeps_the_rejected_ones(admin_user, tmp_path):
+    rows = [row("Good one."), row("Bad one.", status="maybe"), row("Good two."), row("", "Nobody"), row("Good three.")]
+    job = run_import(tmp_path, csv_text(*rows), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.state, job.total_rows, job.created_count, job.rejected_count) == (ImportState.SUCCEEDED, 5, 3, 2)
+    assert job.created_count + job.updated_count + job.unchanged_count + job.rejected_count == job.total_rows
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        lines = list(csv.DictReader(rejected))
+    assert [(line["line"], line["column"], line["field"]) for line in lines] == [
+        ("3", "22", "status"),
+        ("5", "2", "claim"),
+    ]
+    assert lines[0]["claim"] == "Bad one." and lines[0]["status"] == "maybe"
+    assert "“maybe” is not one of" in lines[0]["error"]
+
+
+def test_an_all_or_nothing_import_with_a_bad_row_reports_every_error_and_stages_nothing(admin_user, tmp_path):
+    rows = [row("Good one."), row("Bad one.", status="maybe"), row("", "Nobody")]
+    job = importing.validate(write_file(tmp_path, csv_text(*rows)), filename="claims.csv", user=admin_user)
+    assert (job.state, job.rejected_count, job.staged_path) == (ImportState.INVALID, 2, "")
+    assert [(error["line"], error["field"]) for error in job.errors] == [(3, "status"), (4, "claim")]
+    assert not (importing.job_directory(job) / "staged.jsonl").exists()
+    assert importing.rejected_rows_path(job)
+    with pytest.raises(ValueError, match="only a validated import"):
+        importing.apply(job)
+
+
+def test_a_status_change_refused_since_the_preview_fails_the_import(admin_user, editor, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1")), admin_user)
+    refuted = row(id="c1", status="false", evidence_url="https://x.example/", evidence_summary="Refuted.")
+    job = importing.validate(
+        write_file(tmp_path, csv_text(refuted, row(id="c2"))), filename="claims.csv", user=admin_user
+    )
+    assert (job.state, job.updated_count, job.created_count) == (ImportState.VALIDATED, 1, 1)
+    claim = Claim.objects.get(import_key="c1")
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="Confirmed meanwhile.")
+    before = counts()
+    job = importing.apply(job)
+    assert job.state == ImportState.FAILED
+    assert (job.errors[0]["line"], job.errors[0]["field"]) == (2, "status")
+    assert counts() == before
+
+
+def test_a_status_change_refused_since_the_preview_rejects_only_that_row_when_skipping(admin_user, editor, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1")), admin_user)
+    refuted = row(id="c1", status="false", evidence_url="https://x.example/", evidence_summary="Refuted.")
+    path = write_file(tmp_path, csv_text(refuted, row(id="c2")))
+    job = importing.validate(path, filename="claims.csv", user=admin_user, mode=ImportMode.SKIP_INVALID)
+    claim = Claim.objects.get(import_key="c1")
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="Confirmed meanwhile.")
+    job = importing.apply(job)
+    assert (job.state, job.created_count, job.rejected_count, job.total_rows) == (ImportState.SUCCEEDED, 1, 1, 2)
+    assert Claim.objects.get(import_key="c1").status == "verified"
+    assert "cannot go straight" in importing.rejected_rows_path(job).read_text()
+
+
+def test_a_claim_another_import_created_since_the_preview_is_not_created_twice(admin_user, tmp_path):
+    path = write_file(tmp_path, csv_text(row(id="c1"), row(id="c2", text="Second.")))
+    job = importing.validate(path, filename="claims.csv", user=admin_user)
+    run_import(tmp_path, csv_text(row(id="c1")), admin_user, name="other.csv")
+    job = importing.apply(job)
+    assert (job.created_count, job.unchanged_count) == (1, 1)
+    assert Claim.objects.count() == 2
+
+
+def test_a_dry_run_writes_nothing_and_keeps_no_staged_rows(admin_user):
+    before = counts()
+    job = importing.import_file(SAMPLE, user=admin_user, dry_run=True)
+    assert (job.state, job.created_count, job.staged_path) == (ImportState.VALIDATED, 8, "")
+    assert job.message.startswith("Dry run")
+    assert counts() == before
+    assert not (importing.job_directory(job) / "staged.jsonl").exists()
+
+
+def test_the_import_job_records_who_when_what_and_how_it_went(admin_user):
+    job = importing.import_file(SAMPLE, user=admin_user, mode=ImportMode.ATOMIC)
+    job.refresh_from_db()
+    assert (job.created_by, job.filename, job.format, job.mode) == (admin_user, "sample-claims.csv", "csv", "atomic")
+    assert (job.total_rows, job.processed_rows, job.created_count, job.new_outlets) == (8, 8, 8, 4)
+    assert job.started_at <= job.finished_at
+    assert job.duration is not None
+    assert job.staged_path == ""

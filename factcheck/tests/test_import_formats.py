@@ -1,0 +1,319 @@
+"""What the importer reads: CSV in its encodings and dialects, JSON, JSON Lines, and ClaimReview JSON-LD."""
+
+import codecs
+import json
+
+import pytest
+
+from factcheck import importing
+from factcheck.importing import reading
+from factcheck.models import Appearance, Claim, Evidence, ImportState, Speaker
+from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 media_in_tmp is a fixture
+
+pytestmark = pytest.mark.django_db
+
+QUOTED = "Zelenskyy: “11,000” North Korean troops are in Kursk — Zélensky"
+
+
+def imported(job):
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    return job
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "utf-16 LE", "utf-16 BE"],
+)
+def test_csv_is_read_in_utf8_with_or_without_bom_and_in_utf16(encode, admin_user, tmp_path):
+    content = encode(
+        csv_text(row(QUOTED, "Volodymyr Zelenskyy", venue="public_remarks", relayed_by="Kyiv Independent"))
+    )
+    imported(run_import(tmp_path, content, admin_user))
+    claim = Claim.objects.get()
+    assert (claim.text, claim.speaker.name) == (QUOTED, "Volodymyr Zelenskyy")
+    assert claim.appearances.count() == 2
+
+
+def test_latin1_is_refused_at_the_first_byte_that_is_not_utf8(admin_user, tmp_path):
+    content = csv_text(row("Plain.", "A"), row("Said by Zélensky.", "B")).encode("latin-1")
+    job = run_import(tmp_path, content, admin_user)
+    assert str(importing.LineError(**job.errors[0])).startswith("claims.csv:3:11: byte 0xE9 is not valid UTF-8")
+    assert Claim.objects.count() == 0
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_csv_with_semicolons_or_tabs_is_read_too(delimiter, admin_user, tmp_path):
+    content = delimiter.join(["claim", "speaker", "quantity_value"]) + "\n"
+    content += delimiter.join(["Up to 8,000 troops moved.", "Antony Blinken", "8000"]) + "\n"
+    imported(run_import(tmp_path, content, admin_user))
+    assert Claim.objects.get().quantity_value == 8000
+
+
+def test_csv_headers_are_matched_loosely_and_unknown_columns_are_ignored_and_listed(admin_user, tmp_path):
+    content = "Claim Text,Speaker Name,Speaker-Kind,Desk notes\n"
+    content += "South Korea may send weapons.,South Korea,institution,ask Seoul\n"
+    job = imported(run_import(tmp_path, content, admin_user))
+    assert Speaker.objects.get().kind == "institution"
+    assert job.summary["ignored_columns"] == ["Desk notes"]
+
+
+def test_csv_records_spanning_lines_keep_the_physical_line_numbers_of_later_rows(admin_user, tmp_path):
+    content = (
+        'claim,speaker,status\r\n"A claim\r\nover three\r\nlines.",Kovalenko,unconfirmed\r\nNext.,Kovalenko,maybe\r\n'
+    )
+    job = run_import(tmp_path, content, admin_user)
+    assert (job.errors[0]["line"], job.errors[0]["column"]) == (5, 3)
+
+
+def test_a_formula_protected_by_an_export_is_read_back_as_written(admin_user, tmp_path):
+    imported(run_import(tmp_path, csv_text(row("'=1+1 is what the post said.", "'@handle")), admin_user))
+    claim = Claim.objects.get()
+    assert (claim.text, claim.speaker.name) == ("=1+1 is what the post said.", "@handle")
+
+
+def test_json_arrays_and_json_lines_use_the_csv_column_names(admin_user, tmp_path):
+    records = [
+        {"id": "k1", "claim": "Up to 8,000 troops.", "speaker": "Antony Blinken", "quantity_value": 8000},
+        {
+            "id": "k2",
+            "claim": "11,000 troops.",
+            "speaker": "Volodymyr Zelenskyy",
+            "relayed_by": ["Kyiv Independent", "B-17"],
+        }
+        | {"venue": "public_remarks", "status": None},
+    ]
+    imported(run_import(tmp_path, json.dumps(records, indent=2), admin_user, name="claims.json"))
+    assert Claim.objects.get(import_key="k1").quantity_value == 8000
+    relays = Appearance.objects.filter(claim__import_key="k2", relayed_from__isnull=False).order_by("id")
+    assert [appearance.outlet.name for appearance in relays] == ["Kyiv Independent", "B-17"]
+    lines = "\n".join(json.dumps(record | {"id": record["id"] + "-l"}) for record in records)
+    job = imported(run_import(tmp_path, lines, admin_user, name="claims.jsonl"))
+    assert (job.format, job.created_count) == ("json", 2)
+
+
+def claimreview(n=1, rating="False", **changes):
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"https://checks.example/review/{n}",
+        "claimReviewed": f"North Korea has sent no troops to Russia ({n}).",
+        "datePublished": "2024-11-06",
+        "author": {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example"},
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {
+                "@type": "Person",
+                "name": "Kim Yo Jong",
+                "jobTitle": "Vice Department Director",
+                "affiliation": {"@type": "Organization", "name": "Workers' Party of Korea"},
+            },
+            "datePublished": "2024-10-30",
+            "appearance": [
+                {
+                    "@type": "CreativeWork",
+                    "url": f"https://kcna.example/statement/{n}",
+                    "datePublished": "2024-10-30",
+                    "publisher": {"@type": "Organization", "name": "KCNA"},
+                }
+            ],
+        },
+    }
+    return review | changes
+
+
+FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [claimreview(1), claimreview(2)]}
+SHAPES = {
+    "a single object": claimreview(1),
+    "an array": [claimreview(1), claimreview(2)],
+    "a DataFeed": FEED,
+    "a DataFeed of DataFeedItems": FEED
+    | {
+        "dataFeedElement": [
+            {"@type": "DataFeedItem", "item": claimreview(1)},
+            {"@type": "DataFeedItem", "item": [claimreview(2), claimreview(3)]},
+        ]
+    },
+    "an @graph": {"@context": "https://schema.org", "@graph": [claimreview(1), claimreview(2)]},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_claimreview_is_read_as_an_object_an_array_or_a_data_feed(shape, admin_user, tmp_path):
+    document = SHAPES[shape]
+    job = imported(run_import(tmp_path, json.dumps(document, indent=1), admin_user, name="feed.json"))
+    assert job.format == "claimreview"
+    assert job.created_count == Claim.objects.count() == json.dumps(document).count('"ClaimReview"')
+    assert set(Claim.objects.values_list("status", flat=True)) == {"false"}
+
+
+def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_review_as_evidence(admin_user, tmp_path):
+    imported(run_import(tmp_path, json.dumps(claimreview()), admin_user, name="review.json"))
+    claim = Claim.objects.get()
+    assert (claim.text, claim.import_key) == (
+        "North Korea has sent no troops to Russia (1).",
+        "https://checks.example/review/1",
+    )
+    speaker = claim.speaker
+    assert (speaker.name, speaker.kind, speaker.title, speaker.affiliation) == (
+        "Kim Yo Jong",
+        "person",
+        "Vice Department Director",
+        "Workers' Party of Korea",
+    )
+    appearance = claim.appearances.get()
+    assert (appearance.outlet.name, appearance.url, str(appearance.date)) == (
+        "KCNA",
+        "https://kcna.example/statement/1",
+        "2024-10-30",
+    )
+    evidence = claim.evidence.get()
+    assert (evidence.url, evidence.stance, str(evidence.added_at.date())) == (
+        "https://checks.example/review/1",
+        "refutes",
+        "2024-11-06",
+    )
+    assert evidence.summary == "Example Checks rated this claim “False”."
+    assert list(claim.events.get().evidence.all()) == [evidence]
+
+
+def test_an_appearance_based_on_another_is_a_relay_chain(admin_user, tmp_path):
+    relayed = {
+        "@type": "NewsArticle",
+        "url": "https://b17.example/story",
+        "publisher": {"name": "B-17"},
+        "isBasedOn": {"@type": "SocialMediaPosting", "url": "https://x.com/post/1", "publisher": {"name": "X"}},
+    }
+    review = claimreview(
+        itemReviewed=claimreview()["itemReviewed"] | {"appearance": relayed, "firstAppearance": relayed["isBasedOn"]}
+    )
+    imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
+    origin, relay = Claim.objects.get().appearances.order_by("id")
+    assert (origin.venue_type, origin.outlet.name) == ("social_media_post", "X")
+    assert (relay.venue_type, relay.outlet.name, relay.relayed_from) == ("relayed_report", "B-17", origin)
+
+
+def test_a_claimreview_without_an_author_is_attributed_to_an_unnamed_source(admin_user, tmp_path):
+    review = claimreview(itemReviewed={"@type": "Claim"})
+    imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
+    assert (Speaker.objects.get().name, Speaker.objects.get().kind) == ("Unattributed", "unnamed_group")
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("False", "false"),
+        ("Pants on Fire!", "false"),
+        ("  INCORRECT ", "false"),
+        ("True", "verified"),
+        ("Correct", "verified"),
+        ("Accurate", "verified"),
+        ("Misleading", "disputed"),
+        ("Half True", "disputed"),
+        ("half-true", "disputed"),
+        ("Mixed", "disputed"),
+        ("Unproven", "unconfirmed"),
+        ("Unverified", "unconfirmed"),
+        ("Unable to independently confirm", "unconfirmed"),
+    ],
+)
+def test_review_ratings_map_to_statuses_by_their_name(name, status, admin_user, tmp_path):
+    imported(run_import(tmp_path, json.dumps(claimreview(rating=name)), admin_user, name="review.json"))
+    assert Claim.objects.get().status == status
+
+
+@pytest.mark.parametrize(
+    ("rating", "status"),
+    [
+        ({"ratingValue": 1}, "false"),
+        ({"ratingValue": 3}, "disputed"),
+        ({"ratingValue": "5"}, "verified"),
+        ({"ratingValue": 9, "worstRating": 0, "bestRating": 10}, "verified"),
+        ({"ratingValue": 1, "worstRating": 0, "bestRating": 10}, "false"),
+        ({"alternateName": "Four Pinocchios", "ratingValue": 2, "bestRating": 10, "worstRating": 1}, "false"),
+    ],
+)
+def test_without_a_known_name_the_rating_value_decides_within_its_scale(rating, status, admin_user, tmp_path):
+    review = claimreview(reviewRating={"@type": "Rating", **rating})
+    imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
+    assert Claim.objects.get().status == status
+
+
+def test_an_unknown_rating_is_an_error_at_its_record(admin_user, tmp_path):
+    feed = FEED | {"dataFeedElement": [claimreview(1), claimreview(2, rating="Spicy")]}
+    job = run_import(tmp_path, json.dumps(feed, indent=1), admin_user, name="feed.json")
+    shown = str(importing.LineError(**job.errors[0]))
+    assert shown.startswith("feed.json:45:3: reviewRating.alternateName: “Spicy” is not a known rating")
+    assert Claim.objects.count() == 0
+
+
+def test_the_rating_names_can_be_configured(admin_user, tmp_path, settings):
+    settings.FACTCHECK_CLAIMREVIEW_RATINGS = {"Spicy": "disputed", "False": None}
+    document = [claimreview(1, rating="Spicy"), claimreview(2, rating="False")]
+    job = run_import(tmp_path, json.dumps(document), admin_user, name="feed.json")
+    assert job.errors[0]["line"] == 1 and "“False” is not a known rating" in job.errors[0]["message"]
+    imported(run_import(tmp_path, json.dumps(document[:1]), admin_user, name="feed.json"))
+    assert Claim.objects.get().status == "disputed"
+
+
+def test_reimporting_a_feed_with_a_new_verdict_records_one_event(admin_user, tmp_path):
+    imported(run_import(tmp_path, json.dumps(claimreview(rating="Unproven")), admin_user, name="r.json"))
+    job = imported(run_import(tmp_path, json.dumps(claimreview(rating="False")), admin_user, name="r.json"))
+    assert (job.updated_count, job.created_count) == (1, 0)
+    claim = Claim.objects.get()
+    assert [(e.from_status, e.to_status) for e in claim.events.order_by("version")] == [
+        (None, "unconfirmed"),
+        ("unconfirmed", "false"),
+    ]
+    assert Evidence.objects.count() == 2  # the same review page, now refuting
+
+
+@pytest.mark.parametrize("name", ["claims.csv", "claims.json", "feed.json"])
+def test_files_read_a_few_bytes_at_a_time_give_the_same_result(name, admin_user, tmp_path, monkeypatch):
+    contents = {
+        "claims.csv": codecs.BOM_UTF16_LE
+        + csv_text(row(QUOTED, venue="public_remarks", relayed_by="B-17"), row('Multi\r\n"line".', "Zélensky")).encode(
+            "utf-16-le"
+        ),
+        "claims.json": json.dumps([{"claim": QUOTED, "speaker": "Zélensky", "quantity_value": 12345.5}] * 1, indent=2),
+        "feed.json": json.dumps(FEED, indent=2, ensure_ascii=False),
+    }
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 5)
+    first = imported(run_import(tmp_path, contents[name], admin_user, name=name))
+    assert first.created_count >= 1
+    snapshot = sorted(Claim.objects.values_list("text", "speaker__name", "quantity_value", "status"))
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 1 << 20)
+    assert imported(run_import(tmp_path, contents[name], admin_user, name=name)).unchanged_count == first.created_count
+    assert sorted(Claim.objects.values_list("text", "speaker__name", "quantity_value", "status")) == snapshot
+
+
+def test_errors_keep_their_line_and_column_when_read_a_few_bytes_at_a_time(admin_user, tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 3)
+    feed = FEED | {"dataFeedElement": [claimreview(1), claimreview(2, claimReviewed="")]}
+    job = run_import(tmp_path, json.dumps(feed, indent=1), admin_user, name="feed.json")
+    assert (job.errors[0]["line"], job.errors[0]["column"], job.errors[0]["field"]) == (45, 3, "claimReviewed")
+    job = run_import(
+        tmp_path, b'[\n  {"claim": "a", "speaker": "b"},\n  {"claim": "c" "speaker": "d"}\n]', admin_user, name="c.json"
+    )
+    assert (job.errors[0]["line"], job.errors[0]["column"]) == (3, 17)
+
+
+@pytest.mark.parametrize(
+    ("filename", "head", "guessed"),
+    [
+        ("claims.csv", b"claim,speaker\n", "csv"),
+        ("claims.txt", b"claim;speaker\n", "csv"),
+        ("claims.json", b'[{"claim": "x"}]', "json"),
+        ("claims.jsonl", b'{"claim": "x"}\n', "json"),
+        ("feed.json", b'{"@context": "https://schema.org", "@type": "DataFeed"}', "claimreview"),
+        ("upload", codecs.BOM_UTF16_LE + '[{"@type": "ClaimReview"}]'.encode("utf-16-le"), "claimreview"),
+    ],
+)
+def test_the_format_is_guessed_from_the_name_and_the_first_bytes(filename, head, guessed):
+    assert importing.guess_format(filename, head) == guessed
