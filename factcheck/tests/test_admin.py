@@ -327,6 +327,14 @@ def test_a_status_action_refuses_a_transition_the_rules_forbid(editor, editor_cl
     assert claim.status == "verified"
 
 
+def test_a_status_change_over_too_many_claims_is_refused_before_asking(editor_client, monkeypatch):
+    monkeypatch.setattr("factcheck.admin.MAX_STATUS_CHANGES", 1)
+    claims = [make_claim(), make_claim()]
+    response = act(editor_client, "mark_disputed", claims)
+    assert "Select at most 1 claims for a status change (2 selected); nothing was changed." in messages_in(response)
+    assert not VerificationEvent.objects.filter(to_status="disputed").exists()
+
+
 def test_a_status_action_works_from_the_claim_page(editor, editor_client):
     claim = make_claim()
     page = url(Claim, "change", claim.pk)
