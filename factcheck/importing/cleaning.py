@@ -7,6 +7,7 @@ serialise as JSON arrays) and what `apply` writes without checking the file agai
 
 import hashlib
 import json
+import math
 import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -445,7 +446,7 @@ def rating_status(rating, fail, ratings):
     except (TypeError, ValueError):
         fail("reviewRating.ratingValue", "ratingValue, bestRating and worstRating must be numbers")
         return None
-    if best <= worst or not worst <= value <= best:
+    if not all(map(math.isfinite, (value, best, worst))) or best <= worst or not worst <= value <= best:
         fail("reviewRating.ratingValue", f"{value:g} is outside worstRating {worst:g} .. bestRating {best:g}")
         return None
     scaled = (value - worst) / (best - worst)
@@ -479,8 +480,11 @@ def appearance_chain(work, path, fail, depth=0):
 def clean_claimreview(node, fail, line, column, ratings):
     """A Row from one ClaimReview (the mapping is described in the README)."""
     if not isinstance(node, dict) or "ClaimReview" not in types_of(node):
-        found = types_of(node).pop() if isinstance(node, dict) else node
-        fail("@type", f"expected a ClaimReview, found {json.dumps(found)[:60]}")
+        types = " or ".join(sorted(types_of(node)))
+        found = (
+            f"a {types}" if types else "an object without @type" if isinstance(node, dict) else json.dumps(node)[:60]
+        )
+        fail("@type", f"expected a ClaimReview, found {found}")
         return None
     text = _text(node, "claimReviewed")
     if not text:

@@ -450,8 +450,9 @@ def json_records(text, name):
 
 
 def types_of(node):
+    """The schema.org types a JSON-LD node declares (its @type, a name or a list of names)."""
     kind = node.get("@type") if isinstance(node, dict) else None
-    return set(kind) if isinstance(kind, list) else {kind}
+    return {name for name in (kind if isinstance(kind, list) else [kind]) if isinstance(name, str)}
 
 
 def claimreview_records(text, name):

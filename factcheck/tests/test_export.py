@@ -1,0 +1,247 @@
+"""Exporting claims: spreadsheet-safe CSV, ClaimReview JSON-LD, and the round trip back through the importer."""
+
+import csv
+import importlib
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factcheck import exporting, importing
+from factcheck.exporting import FORMULA_STARTS, spreadsheet_safe, spreadsheet_value
+from factcheck.models import Claim, ClaimLink, Note, Outlet, Speaker, VerificationEvent
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
+from factcheck.tests.test_import import SAMPLE, media_in_tmp  # noqa: F401 media_in_tmp is a fixture
+
+append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_no_exported_cell_starts_a_formula_and_the_import_gets_the_value_back(value):
+    cell = spreadsheet_safe(value)
+    assert cell[:1] not in FORMULA_STARTS or exporting._PLAIN_NUMBER.match(cell)
+    assert spreadsheet_value(cell) == value
+    out = io.StringIO()
+    csv.writer(out).writerow([cell, "next"])
+    (read,) = csv.reader(io.StringIO(out.getvalue(), newline=""))
+    assert read == [cell, "next"]
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
+        ("+1 555 0100", "'+1 555 0100"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("-5", "-5"),
+        ("-12.5", "-12.5"),
+        ("'=already", "''=already"),
+        ("'tis", "'tis"),
+        ("Plain text", "Plain text"),
+    ],
+)
+def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe_and_numbers_stay_numbers(value, cell):
+    assert spreadsheet_safe(value) == cell
+
+
+def empty_the_database():
+    """Delete every claim and what hangs off it, history included: a fresh database for the round trip."""
+    models = [VerificationEvent.evidence.through, VerificationEvent, Note, ClaimLink, Claim]
+    tables = [model._meta.db_table for model in models]
+    tables += [
+        "factcheck_evidence",
+        "factcheck_appearance",
+        "factcheck_article",
+        "factcheck_speaker",
+        "factcheck_outlet",
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no pending foreign-key check
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            return
+        for trigger in append_only.SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {trigger}")
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 our own table names
+        for statement in append_only.SQLITE_FORWARD:
+            cursor.execute(statement)
+
+
+def varied_claims(editor):
+    """The demo story (relays, quantities, unnamed sources) and claims with every status and odd text."""
+    call_command("load_demo", stdout=io.StringIO())
+    minister = make_speaker("Rustem Umerov", title="Minister of Defence", affiliation="Government of Ukraine")
+    article = make_article(
+        Outlet.objects.get(name="Kyiv Independent"), headline="Umerov: shells", url="https://ki.example/a"
+    )
+    article.published = date(2024, 11, 2)
+    article.save()
+    verified = make_claim("Ukraine received 500,000 shells.", speaker=minister, article=article, quantity_value=500000)
+    make_appearance(verified, "press_conference", url="https://mod.example/briefing", date=date(2024, 11, 1))
+    make_evidence(verified, "supports", summary="Delivery records.")
+    verified.set_status("verified", by=editor, reason="Delivery records confirm it.")
+    false = make_claim("=1+1 troops crossed the border.", speaker=minister, quote="-5 degrees in Kursk")
+    make_evidence(false, "refutes", url="", citation="Ministry statement, 3 November", summary="No crossing.")
+    false.set_status("false", by=editor, reason="The ministry denies it.")
+    disputed = make_claim("North Korean troops number -12.5 thousand.", quantity_value=Decimal("-12.5"))
+    disputed.quantity_unit, disputed.quantity_qualifier = "thousand troops", "about"
+    disputed.save()
+    disputed.set_status("disputed", by=editor, reason="Figures disagree.")
+
+
+def snapshot(*, claimreview=False):
+    """What an export promises to carry back, claim by claim (ClaimReview carries less; see the README)."""
+    claims = []
+    for claim in exporting.for_export(Claim.objects.all()):
+        chains = [
+            [
+                (link.venue_type, link.outlet.name if link.outlet else "", link.url, link.date)
+                + (() if claimreview else (link.when,))
+                for link in links
+            ]
+            for links in exporting.chains(claim)
+        ]
+        entry = {"text": claim.text, "quote": claim.quote, "speaker": claim.speaker.name, "status": claim.status}
+        entry["chains"] = chains
+        if not claimreview:
+            article = claim.article
+            entry["article"] = article and (article.url, article.headline, article.outlet.name, article.published)
+            entry.update(
+                kind=claim.kind, quantity=(claim.quantity_value, claim.quantity_unit, claim.quantity_qualifier)
+            )
+        claims.append(entry)
+    people = [
+        (s.name, s.kind, s.title, s.affiliation) if not claimreview or s.kind == "person" else (s.name, "organization")
+        for s in Speaker.objects.all()
+    ]
+    return sorted(claims, key=lambda entry: (entry["speaker"], entry["text"])), sorted(people)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("format", "filename"), [("csv", "export.csv"), ("claimreview", "export.json")])
+def test_an_export_imported_into_an_empty_database_gives_back_the_same_claims(format, filename, editor, tmp_path):
+    varied_claims(editor)
+    before = snapshot(claimreview=format == "claimreview")
+    path = tmp_path / filename
+    call_command("export_claims", format=format, output=str(path), stderr=io.StringIO())
+    empty_the_database()
+    assert Claim.objects.count() == Speaker.objects.count() == 0
+    job = importing.import_file(path, user=editor)
+    assert job.state == "succeeded", job.errors
+    assert job.created_count == 21
+    assert snapshot(claimreview=format == "claimreview") == before
+
+
+@pytest.mark.django_db
+def test_the_csv_export_has_the_import_columns_and_one_row_per_claim(editor):
+    varied_claims(editor)
+    lines = list(exporting.csv_lines(Claim.objects.order_by("id")))
+    assert lines[0].startswith("\ufeffid,claim,quote,")
+    rows = list(csv.DictReader(io.StringIO("".join(lines).removeprefix("\ufeff"))))
+    assert list(rows[0]) == exporting.CSV_COLUMNS
+    assert len(rows) == 21
+    zelenskyy = next(row for row in rows if row["claim"].startswith("There are 11,000"))
+    assert (zelenskyy["venue"], zelenskyy["relayed_by"], zelenskyy["quantity_value"]) == (
+        "public_remarks",
+        "Kyiv Independent > B-17",
+        "11000",
+    )
+    false = next(row for row in rows if row["status"] == "false")
+    assert (false["claim"], false["quote"]) == ("'=1+1 troops crossed the border.", "'-5 degrees in Kursk")
+    assert (false["evidence_citation"], false["evidence_stance"]) == ("Ministry statement, 3 November", "refutes")
+    assert next(row for row in rows if row["status"] == "disputed")["quantity_value"] == "-12.5"
+
+
+@pytest.mark.django_db
+def test_an_export_reads_a_fixed_number_of_queries_whatever_the_number_of_claims(editor, django_assert_num_queries):
+    varied_claims(editor)
+    with django_assert_num_queries(3):
+        list(exporting.csv_lines(Claim.objects.all()))
+    make_claim("One more.")
+    with django_assert_num_queries(3):
+        list(exporting.claimreview_chunks(Claim.objects.all()))
+
+
+@pytest.mark.django_db
+def test_claimreview_export_has_googles_required_and_recommended_properties(editor, settings):
+    settings.FACTCHECK_SITE_URL = "https://desk.example"
+    settings.FACTCHECK_CLAIMREVIEW_AUTHOR = "The Standards Desk"
+    varied_claims(editor)
+    document = exporting.claimreview_document(Claim.objects.all())
+    assert (document["@context"], document["@type"]) == ("https://schema.org", "DataFeed")
+    reviews = {element["item"]["claimReviewed"]: element["item"] for element in document["dataFeedElement"]}
+    review = reviews["Ukraine received 500,000 shells."]
+    claim = Claim.objects.get(text="Ukraine received 500,000 shells.")
+    assert review["url"] == f"https://desk.example/claims/{claim.pk}/"
+    assert review["author"] == {"@type": "Organization", "name": "The Standards Desk", "url": "https://desk.example"}
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Verified",
+        "ratingValue": 5,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    assert review["datePublished"] == claim.status_changed_at.date().isoformat()
+    item = review["itemReviewed"]
+    assert item["author"] == {
+        "@type": "Person",
+        "name": "Rustem Umerov",
+        "jobTitle": "Minister of Defence",
+        "affiliation": {"@type": "Organization", "name": "Government of Ukraine"},
+    }
+    assert item["firstAppearance"]["url"] == "https://mod.example/briefing"
+    assert item["datePublished"] == "2024-11-01"
+    unconfirmed = reviews["Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones."]
+    assert unconfirmed["reviewRating"] == {"@type": "Rating", "alternateName": "Unable to independently confirm"}
+    relayed = reviews["There are 11,000 North Korean troops in the Kursk region."]["itemReviewed"]["appearance"][0]
+    assert relayed["publisher"]["name"] == "B-17"
+    assert relayed["isBasedOn"]["publisher"]["name"] == "Kyiv Independent"
+    assert relayed["isBasedOn"]["isBasedOn"]["genre"] == "Public remarks"
+
+
+@pytest.mark.django_db
+def test_the_export_command_filters_by_status_and_writes_to_stdout_without_a_bom(editor, capsys):
+    varied_claims(editor)
+    call_command("export_claims", status=["verified", "false"])
+    out = capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert not out.startswith("\ufeff")
+    assert sorted(row["status"] for row in rows) == ["false", "verified"]
+    call_command("export_claims", format="claimreview", status=["disputed"])
+    document = json.loads(capsys.readouterr().out)
+    assert [element["item"]["reviewRating"]["alternateName"] for element in document["dataFeedElement"]] == ["Disputed"]
+
+
+@pytest.mark.django_db
+def test_an_export_download_streams_the_claims_as_an_attachment(editor):
+    varied_claims(editor)
+    response = exporting.export_response(Claim.objects.filter(status="verified"), "csv", filename="verified.csv")
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="verified.csv"'
+    body = b"".join(response.streaming_content).decode()
+    assert body.count("\n") == 2 and "Ukraine received 500,000 shells." in body
+    response = exporting.export_response(Claim.objects.all(), "claimreview")
+    assert response["Content-Disposition"].endswith('.jsonld"')
+    assert len(json.loads(b"".join(response.streaming_content))["dataFeedElement"]) == 21
+
+
+@pytest.mark.django_db
+def test_an_exported_csv_reimported_into_the_same_database_changes_nothing(editor, tmp_path):
+    assert importing.import_file(SAMPLE, user=editor).created_count == 8
+    path = tmp_path / "again.csv"
+    call_command("export_claims", output=str(path), stderr=io.StringIO())
+    job = importing.import_file(path, user=editor)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 8)

@@ -1,0 +1,70 @@
+"""The public ClaimReview feed of claims with a verdict."""
+
+import pytest
+
+from factcheck.tests.factories import make_claim, make_evidence
+
+pytestmark = pytest.mark.django_db
+
+URL = "/feeds/claimreview.json"
+
+
+def decided(text, status, editor):
+    claim = make_claim(text)
+    make_evidence(claim, {"verified": "supports", "false": "refutes"}.get(status, "context"))
+    claim.set_status(status, by=editor, reason="Decided for the feed test.")
+    return claim
+
+
+def reviewed(response):
+    return [element["item"]["claimReviewed"] for element in response.json()["dataFeedElement"]]
+
+
+def test_anyone_can_read_the_feed_of_claims_with_a_verdict_newest_first(client, editor):
+    decided("Verified one.", "verified", editor)
+    make_claim("Still unconfirmed.")
+    decided("Disputed one.", "disputed", editor)
+    decided("False one.", "false", editor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json"
+    assert response.json()["@type"] == "DataFeed"
+    assert reviewed(response) == ["False one.", "Disputed one.", "Verified one."]
+    item = response.json()["dataFeedElement"][0]["item"]
+    assert item["url"].startswith("http://testserver/claims/")
+    assert item["author"]["url"] == "http://testserver"
+
+
+def test_the_feed_is_cacheable_for_five_minutes(client, editor):
+    response = client.get(URL)
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+
+
+def test_the_feed_pages_with_a_link_to_the_next_page(client, editor):
+    claims = [decided(f"Claim {n}.", "disputed", editor) for n in range(5)]
+    first = client.get(URL, {"limit": 2})
+    assert reviewed(first) == ["Claim 4.", "Claim 3."]
+    assert first["Link"] == f'<http://testserver{URL}?before={claims[3].pk}&limit=2>; rel="next"'
+    last = client.get(URL, {"limit": 2, "before": claims[1].pk})
+    assert reviewed(last) == ["Claim 0."]
+    assert "Link" not in last
+
+
+def test_the_feed_reads_a_fixed_number_of_queries(client, editor, django_assert_num_queries):
+    for n in range(3):
+        decided(f"Claim {n}.", "verified", editor)
+    with django_assert_num_queries(3):
+        client.get(URL, {"limit": 2})
+    for n in range(3):
+        decided(f"More {n}.", "false", editor)
+    with django_assert_num_queries(3):
+        client.get(URL, {"limit": 5})
+
+
+@pytest.mark.parametrize("query", [{"limit": "ten"}, {"before": "x"}])
+def test_a_feed_query_that_is_not_a_number_is_a_bad_request(client, query):
+    assert client.get(URL, query).status_code == 400
+
+
+def test_the_feed_is_read_only(client):
+    assert client.post(URL).status_code == 405
