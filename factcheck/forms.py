@@ -1,6 +1,6 @@
 """The forms of the reviewer workspace: the queue's filters and the actions on a claim."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -21,9 +21,18 @@ SORTS = {
 }
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def encode_cursor(values):
-    """The `after` parameter for the page that follows the row with these sort values."""
-    return "~".join(value.isoformat() if isinstance(value, datetime) else repr(value) for value in values)
+    """The `after` parameter for the page that follows the row with these sort values.
+
+    Times are written as whole microseconds since 1970, so the value needs no URL escaping.
+    """
+    return "~".join(
+        str((value - EPOCH) // MICROSECOND) if isinstance(value, datetime) else repr(value) for value in values
+    )
 
 
 def decode_cursor(text, ordering):
@@ -31,10 +40,10 @@ def decode_cursor(text, ordering):
     parts = text.split("~")
     if len(parts) != len(ordering):
         return None
-    parse = {"rank": float, "created_at": datetime.fromisoformat, "id": int}
+    parse = {"rank": float, "created_at": lambda part: EPOCH + int(part) * MICROSECOND, "id": int}
     try:
         return [parse[field.lstrip("-")](part) for field, part in zip(ordering, parts, strict=True)]
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

@@ -195,7 +195,8 @@ class Article(models.Model):
 
 # The stored tsvector exists on PostgreSQL only (migration 0002); the search words are a parameter.
 SEARCH_MATCH = '"factcheck_claim"."search_document" @@ websearch_to_tsquery(\'english\', %s)'
-SEARCH_RANK = 'ts_rank("factcheck_claim"."search_document", websearch_to_tsquery(\'english\', %s))'
+# ts_rank is a float4; as float8 it survives the round trip through a page cursor exactly.
+SEARCH_RANK = 'ts_rank("factcheck_claim"."search_document", websearch_to_tsquery(\'english\', %s))::float8'
 
 
 def _after(ordering, values):

@@ -141,6 +141,10 @@ def claim_detail(request, pk):
 
 def claim_page(request, claim, *, fragment=None, status=200, **forms):
     linked = claim.linked_claims()
+    offered = decisions(claim, forms.get("status_form"))
+    if forms.get("status_form") and not any(decision["open"] for decision in offered):
+        # A change no button offers (a forged or outdated post): its errors go above the buttons.
+        forms["status_error"] = " ".join(errors_of(forms["status_form"]))
     context = {
         "claim": claim,
         "chains": claim.attribution_chains(),
@@ -150,8 +154,8 @@ def claim_page(request, claim, *, fragment=None, status=200, **forms):
         "updates": [(label, other) for kind, label, other in linked if kind == "updates"],
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "note_form": forms.get("note_form") or NoteForm(),
-        "decisions": decisions(claim, forms.get("status_form")),
-        "status_error": forms.get("status_error"),
+        "decisions": offered,
+        "status_errors": [forms["status_error"]] if forms.get("status_error") else [],
         "done": forms.get("done"),
         "counts": status_counts(Claim.objects.all()),
         "current_status": None,
@@ -193,11 +197,15 @@ def decisions(claim, form=None):
                 "button": DECISION_BUTTONS[status],
                 "open": reopened,
                 "reason": form.data.get("reason", "") if reopened else "",
-                "errors": form.non_field_errors() + form.errors.get("reason", []) if reopened else [],
+                "errors": errors_of(form) if reopened else [],
                 "cited": cited,
             }
         )
     return items
+
+
+def errors_of(form):
+    return [error for errors in form.errors.values() for error in errors]
 
 
 def story_sentence(claim):

@@ -1,0 +1,422 @@
+"""The claim page and its actions: evidence, notes and status changes, with and without htmx."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from factcheck.models import Claim, ClaimLink, Evidence, Note, Venue
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def claim():
+    story = make_article(headline="Ports reopen", body="Officials spoke.\nThe port reopened on Monday, he said.\nEnd.")
+    return make_claim(
+        "The port reopened on Monday.",
+        speaker=make_speaker("Olena Petrenko", title="Port director", affiliation="Odesa port authority"),
+        article=story,
+        span_exact="The port reopened on Monday",
+    )
+
+
+def claim_saying(fragment):
+    return Claim.objects.get(span_exact__contains=fragment)
+
+
+def status_post(client, claim, status, reason="Two independent sources confirm it.", headers=None, **fields):
+    data = {"status": status, "version": claim.version, "reason": reason, **fields}
+    return client.post(f"/claims/{claim.pk}/status/", data, **(headers or {}))
+
+
+# The page
+
+
+def test_anonymous_visitors_are_sent_to_login_from_the_claim_page_and_its_actions(client, claim):
+    for url in [f"/claims/{claim.pk}/"]:
+        assert client.get(url)["Location"] == f"/login/?next={url}"
+    for action in ["evidence", "notes", "status"]:
+        response = client.post(f"/claims/{claim.pk}/{action}/", {"summary": "x"})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    assert not Evidence.objects.exists()
+
+
+def test_an_account_without_a_role_cannot_see_or_change_a_claim(outsider_client, claim):
+    assert outsider_client.get(f"/claims/{claim.pk}/").status_code == 403
+    response = outsider_client.post(
+        f"/claims/{claim.pk}/evidence/", {"url": "https://example.org", "summary": "s", "stance": "supports"}
+    )
+    assert response.status_code == 403
+    assert outsider_client.post(f"/claims/{claim.pk}/notes/", {"body": "hello"}).status_code == 403
+    assert not Evidence.objects.exists()
+    assert not Note.objects.exists()
+
+
+def test_a_missing_claim_is_404(reviewer_client):
+    assert reviewer_client.get("/claims/999999/").status_code == 404
+
+
+def test_the_claim_page_shows_claim_quote_and_speaker(reviewer_client, claim):
+    Claim.objects.filter(pk=claim.pk).update(quote="We reopened the port on Monday.")
+    page = reviewer_client.get(f"/claims/{claim.pk}/").text
+    assert '<h1 id="claim-heading">The port reopened on Monday.</h1>' in page
+    assert "We reopened the port on Monday." in page
+    assert "Olena Petrenko" in page
+    assert "Port director, Odesa port authority" in page
+    assert f'href="/speakers/{claim.speaker.pk}/"' in page
+
+
+def test_the_story_sentence_highlights_the_span(reviewer_client, claim):
+    page = reviewer_client.get(f"/claims/{claim.pk}/").text
+    assert '<p class="story-line"><mark>The port reopened on Monday</mark>, he said.</p>' in page
+
+
+def test_the_highlighted_sentence_is_escaped(reviewer_client):
+    story = make_article(body='He wrote <script>alert("x")</script> and "the <b>port</b> is shut".')
+    tricky = make_claim("The port is shut.", article=story, span_exact="the <b>port</b> is shut")
+    page = reviewer_client.get(f"/claims/{tricky.pk}/").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    assert "<mark>the &lt;b&gt;port&lt;/b&gt; is shut</mark>" in page
+
+
+def test_a_span_no_longer_in_the_story_is_reported(reviewer_client, claim):
+    claim.article.body = "The story was rewritten."
+    claim.article.save()
+    page = reviewer_client.get(f"/claims/{claim.pk}/").text
+    assert "These words are no longer found in the story" in page
+    assert "<mark>" not in page
+
+
+def test_the_lancet_claim_shows_the_post_on_x_relayed_by_b17(reviewer_client, demo):
+    lancet = claim_saying("Lancet drones")
+    page = reviewer_client.get(f"/claims/{lancet.pk}/").text
+    assert "Andrii Kovalenko" in page
+    assert "Head of the Center for Countering Disinformation" in page
+    assert "<strong>Social-media post</strong> on <a" in page
+    assert ">X</a>" in page
+    assert '<span class="step">Relayed by</span> <a' in page
+    assert ">B-17</a>" in page
+    assert "The newsroom did not hear it from the speaker." in page
+    assert "<mark>In a post earlier this week on X, Kovalenko said" in page
+
+
+def test_zelenskyy_is_reported_by_the_kyiv_independent_then_relayed_by_b17(reviewer_client, demo):
+    page = reviewer_client.get(f"/claims/{claim_saying('upped that number').pk}/").text
+    made = page.index("<strong>Public remarks</strong>")
+    reported = page.index('<span class="step">Reported by</span>')
+    relayed = page.index('<span class="step">Relayed by</span>')
+    assert made < reported < relayed
+    assert "Kyiv Independent</a>" in page[reported:relayed]
+
+
+def test_a_direct_statement_is_marked_direct(reviewer_client, demo):
+    page = reviewer_client.get(f"/claims/{claim_saying('operate strike UAVs').pk}/").text
+    assert '<span class="badge direct">Direct</span>' in page
+    assert "<strong>Statement to the newsroom</strong> on <a" in page
+
+
+def test_conflicting_figures_are_shown_side_by_side(reviewer_client, demo):
+    blinken = claim_saying("up to 8,000")
+    page = reviewer_client.get(f"/claims/{blinken.pk}/").text
+    assert (
+        '<td class="figure">up to 8,000 North Korean troops in Kursk</td>'
+        '<td class="figure">11,000 North Korean troops in Kursk</td>'
+    ) in page
+    assert "Volodymyr Zelenskyy" in page
+
+
+def test_restatements_are_listed_as_the_same_claim(reviewer_client, demo):
+    page = reviewer_client.get(f"/claims/{claim_saying('operate strike UAVs').pk}/").text
+    assert page.count('<span class="link-kind">Same claim:</span>') == 2
+    assert "Russia is passing on deadly drone techniques to North Korea." in page
+
+
+def test_the_history_lists_every_change_with_its_reason_and_evidence(reviewer_client, claim, editor):
+    source = make_evidence(claim, "supports", citation="Port authority bulletin 12")
+    claim.set_status("verified", by=editor, reason="The bulletin confirms it.")
+    page = reviewer_client.get(f"/claims/{claim.pk}/").text
+    history = page[page.index('id="history-heading"') :]
+    assert history.index("Unable to independently confirm → Verified") < history.index("Recorded → Unable")
+    assert "The bulletin confirms it." in history
+    assert "alice" in history
+    assert f"Supports: {source.citation}" in history
+
+
+def test_an_editor_sees_the_status_buttons_for_the_allowed_changes(editor_client, claim):
+    page = editor_client.get(f"/claims/{claim.pk}/").text
+    assert "Mark verified" in page
+    assert "Mark disputed" in page
+    assert "Mark false" in page
+    assert "Back to unable to confirm" not in page
+    assert f'<input type="hidden" name="version" value="{claim.version}">' in page
+
+
+def test_a_reviewer_sees_no_status_buttons_but_can_add_evidence_and_notes(reviewer_client, claim):
+    page = reviewer_client.get(f"/claims/{claim.pk}/").text
+    assert "Mark verified" not in page
+    assert "/status/" not in page
+    assert f'action="/claims/{claim.pk}/evidence/"' in page
+    assert f'action="/claims/{claim.pk}/notes/"' in page
+
+
+def test_every_action_form_posts_without_javascript_and_with_htmx(editor_client, claim):
+    page = editor_client.get(f"/claims/{claim.pk}/").text
+    for action in ["evidence", "notes", "status"]:
+        url = f"/claims/{claim.pk}/{action}/"
+        assert f'method="post" action="{url}"' in page
+        assert f'hx-post="{url}"' in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 5
+    assert 'hx-headers=\'{"x-csrftoken": "' in page
+
+
+def test_an_htmx_request_for_the_claim_page_still_gets_the_whole_page(reviewer_client, claim):
+    response = reviewer_client.get(f"/claims/{claim.pk}/", **HTMX, HTTP_HX_BOOSTED="true")
+    assert "<html" in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+# Evidence and notes
+
+
+def test_a_reviewer_adds_evidence_with_htmx_and_gets_the_updated_panel(reviewer_client, claim, reviewer):
+    response = reviewer_client.post(
+        f"/claims/{claim.pk}/evidence/",
+        {"url": "https://port.example.org/bulletin", "summary": "The bulletin lists Monday.", "stance": "supports"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert response.text.lstrip().startswith('<div id="review"')
+    assert "The bulletin lists Monday." in response.text
+    assert "Evidence added." in response.text
+    assert json.loads(response["HX-Trigger"]) == {"claims-changed": {}}
+    item = claim.evidence.get()
+    assert (item.added_by, item.stance, item.url) == (reviewer, "supports", "https://port.example.org/bulletin")
+
+
+def test_without_javascript_adding_evidence_redirects_back_with_a_message(reviewer_client, claim):
+    response = reviewer_client.post(
+        f"/claims/{claim.pk}/evidence/",
+        {"citation": "Port log, 4 November", "summary": "Ships left on Monday.", "stance": "context"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/claims/{claim.pk}/"
+    page = reviewer_client.get(response["Location"]).text
+    assert "Evidence added." in page
+    assert "Port log, 4 November" in page
+
+
+def test_evidence_needs_a_source_and_a_summary(reviewer_client, claim):
+    response = reviewer_client.post(f"/claims/{claim.pk}/evidence/", {"summary": "", "stance": "supports"}, **HTMX)
+    assert response.status_code == 422
+    assert "Give a URL or, when there is none, a citation." in response.text
+    assert "This field is required." in response.text
+    assert '<details class="add" open>' in response.text
+    assert not Evidence.objects.exists()
+    without_js = reviewer_client.post(f"/claims/{claim.pk}/evidence/", {"summary": "s", "stance": "maybe"})
+    assert without_js.status_code == 422
+    assert "<html" in without_js.text
+    assert "Select a valid choice" in without_js.text
+
+
+def test_a_reviewer_adds_a_note(reviewer_client, claim, reviewer):
+    response = reviewer_client.post(f"/claims/{claim.pk}/notes/", {"body": "Ask the port press office."}, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="notes"')
+    assert "Ask the port press office." in response.text
+    assert "claims-changed" in response["HX-Trigger"]
+    assert claim.notes.get().author == reviewer
+    empty = reviewer_client.post(f"/claims/{claim.pk}/notes/", {"body": ""}, **HTMX)
+    assert empty.status_code == 422
+    assert "This field is required." in empty.text
+    redirected = reviewer_client.post(f"/claims/{claim.pk}/notes/", {"body": "Second note."})
+    assert redirected.status_code == 302
+    assert claim.notes.count() == 2
+
+
+def test_actions_refuse_get(reviewer_client, claim):
+    for action in ["evidence", "notes", "status"]:
+        assert reviewer_client.get(f"/claims/{claim.pk}/{action}/").status_code == 405
+
+
+# Status changes
+
+
+def test_an_editor_marks_a_claim_verified_with_a_reason_and_evidence(editor_client, claim, editor):
+    source = make_evidence(claim, "supports")
+    response = status_post(editor_client, claim, "verified", evidence=[source.pk], headers=HTMX)
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"claims-changed": {}}
+    assert '<span class="badge large status-verified" id="claim-status">Verified</span>' in response.text
+    assert "Marked “Verified”." in response.text
+    claim.refresh_from_db()
+    assert claim.status == "verified"
+    event = claim.events.latest()
+    assert (event.from_status, event.to_status, event.by, event.reason) == (
+        "unconfirmed",
+        "verified",
+        editor,
+        "Two independent sources confirm it.",
+    )
+    assert list(event.evidence.all()) == [source]
+    assert "Back to unable to confirm" in response.text
+    assert "Mark verified" not in response.text
+
+
+def test_without_javascript_a_status_change_redirects_back_with_a_message(editor_client, claim):
+    response = status_post(editor_client, claim, "disputed", reason="The navy says otherwise.")
+    assert response.status_code == 302
+    assert response["Location"] == f"/claims/{claim.pk}/"
+    assert "Marked “Disputed”." in editor_client.get(response["Location"]).text
+    claim.refresh_from_db()
+    assert claim.status == "disputed"
+
+
+def test_a_status_change_needs_a_reason(editor_client, claim):
+    response = status_post(editor_client, claim, "disputed", reason="   ", headers=HTMX)
+    assert response.status_code == 422
+    assert "Give a reason for the change." in response.text
+    assert '<details class="decision" open>' in response.text
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.count()) == ("unconfirmed", 1)
+
+
+def test_verified_needs_supporting_evidence_cited(editor_client, claim):
+    make_evidence(claim, "refutes")
+    response = status_post(editor_client, claim, "verified", headers=HTMX)
+    assert response.status_code == 422
+    assert "Add at least one piece of supporting evidence" in response.text
+    assert "Two independent sources confirm it." in response.text  # the reason typed is kept
+    claim.refresh_from_db()
+    assert claim.status == "unconfirmed"
+
+
+def test_a_refused_transition_is_shown_in_the_form_without_javascript(editor_client, claim, editor):
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="Confirmed.")
+    response = status_post(editor_client, claim, "false", evidence=[])
+    assert response.status_code == 422
+    assert "<html" in response.text
+    assert "cannot go straight to “False”" in response.text
+    claim.refresh_from_db()
+    assert claim.status == "verified"
+
+
+def test_an_unknown_status_is_refused(editor_client, claim):
+    response = status_post(editor_client, claim, "probably", headers=HTMX)
+    assert response.status_code == 422
+    assert "is not a status" in response.text
+
+
+def test_a_malformed_status_post_is_a_bad_request(editor_client, claim):
+    response = editor_client.post(f"/claims/{claim.pk}/status/", {"status": "disputed", "reason": "x"}, **HTMX)
+    assert response.status_code == 400
+    claim.refresh_from_db()
+    assert claim.status == "unconfirmed"
+
+
+def test_a_stale_version_answers_409_and_overwrites_nothing(editor_client, claim, admin_user):
+    loaded_version = claim.version
+    Claim.objects.get(pk=claim.pk).set_status("disputed", by=admin_user, reason="Another editor disputed it.")
+    response = status_post(
+        editor_client, claim, "unconfirmed", reason="Reopening.", version=loaded_version, headers=HTMX
+    )
+    assert response.status_code == 409
+    assert "This claim was changed by root at " in response.text
+    assert "Reload it and try again." in response.text
+    assert '<span class="badge large status-disputed" id="claim-status">Disputed</span>' in response.text
+    claim.refresh_from_db()
+    assert claim.status == "disputed"
+    assert claim.events.latest().reason == "Another editor disputed it."
+    assert "HX-Trigger" not in response
+
+
+def test_a_reviewer_forging_a_status_post_is_refused(reviewer_client, claim):
+    response = status_post(reviewer_client, claim, "disputed", headers=HTMX)
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.count()) == ("unconfirmed", 1)
+
+
+def test_posts_without_a_csrf_token_are_refused(editor, claim):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    refused = client.post(f"/claims/{claim.pk}/notes/", {"body": "No token."})
+    assert refused.status_code == 403
+    page = client.get(f"/claims/{claim.pk}/")
+    token = page.text.split('"x-csrftoken": "')[1].split('"')[0]
+    accepted = client.post(f"/claims/{claim.pk}/notes/", {"body": "With the header."}, HTTP_X_CSRFTOKEN=token, **HTMX)
+    assert accepted.status_code == 200
+    assert claim.notes.get().body == "With the header."
+
+
+# Query budget
+
+
+def build_claim_with(count):
+    """A claim with `count` each of evidence, status changes, notes, links and relays."""
+    claim = make_claim("The convoy crossed at dawn.", article=make_article(body="The convoy crossed at dawn."))
+    claim.span_exact = "The convoy crossed at dawn."
+    claim.save()
+    items = [make_evidence(claim, "refutes", by=person(number)) for number in range(count)]
+    for number in range(count):
+        claim.set_status(
+            "disputed" if claim.status == "unconfirmed" else "unconfirmed",
+            by=person(number),
+            reason=f"Change {number}.",
+            evidence=[items[number]],
+        )
+        Note.objects.create(claim=claim, body=f"Note {number}.", author=person(number))
+        ClaimLink.link(claim, make_claim(f"Linked {number}."), ["same_claim", "contradicts", "updates"][number % 3])
+    previous = make_appearance(claim, Venue.PUBLIC_REMARKS)
+    for _ in range(count):
+        previous = make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=previous)
+    return claim
+
+
+def person(number):
+    return User.objects.get_or_create(username=f"user{number}")[0]
+
+
+def test_the_claim_page_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
+    small, large = build_claim_with(10), build_claim_with(100)
+    counts = []
+    for claim in [small, large]:
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(f"/claims/{claim.pk}/")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.text.count('class="evidence"') == 100
+    assert counts[0] == counts[1]
+
+
+def test_an_action_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
+    counts = []
+    for claim in [build_claim_with(10), build_claim_with(100)]:
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.post(f"/claims/{claim.pk}/notes/", {"body": "Checked."}, **HTMX)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

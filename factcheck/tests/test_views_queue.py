@@ -1,0 +1,376 @@
+"""The reviewer queue, /claims/: filters, search, keyset pages, counts per status, partials."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from factcheck.models import Claim, Evidence, Outlet, Speaker, Venue
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+    recorder,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+serial = count()
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def texts(response):
+    return [claim.text for claim in response.context["claims"]]
+
+
+def counts_in(response):
+    return {status: count for status, _, count in response.context["counts"]["by_status"]}
+
+
+def claim_saying(fragment):
+    return Claim.objects.get(span_exact__contains=fragment)
+
+
+def verify(claim, by=None):
+    make_evidence(claim, "supports")
+    claim.refresh_from_db()
+    claim.set_status("verified", by=by or recorder(), reason="Confirmed by the ministry.")
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    for url in ["/", "/claims/", "/claims/?status=verified", "/claims/counts/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+def test_an_anonymous_htmx_request_navigates_the_whole_window_to_login(client):
+    response = client.get("/claims/?q=drones", **HTMX, HTTP_HX_CURRENT_URL="http://testserver/claims/?q=drones")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/claims/%3Fq%3Ddrones"
+
+
+def test_an_account_without_a_role_is_refused(outsider_client):
+    assert outsider_client.get("/claims/").status_code == 403
+    assert outsider_client.get("/claims/counts/", **HTMX).status_code == 403
+    assert "You cannot do this" in outsider_client.get("/claims/").text
+
+
+def test_the_queue_shows_unconfirmed_claims_newest_first_by_default(reviewer_client):
+    older = make_claim("The bridge was closed in March.")
+    decided = make_claim("The port reopened on Monday.")
+    verify(decided)
+    newer = make_claim("Exports fell by a third.")
+    response = reviewer_client.get("/claims/")
+    assert response.status_code == 200
+    assert texts(response) == [newer.text, older.text]
+    assert response.context["form"]["status"].value() == "unconfirmed"
+    assert "<h1>Claims</h1>" in response.text
+    assert f'href="/claims/{newer.pk}/"' in response.text
+
+
+def test_status_all_and_oldest_first(reviewer_client):
+    first, second = make_claim("First."), make_claim("Second.")
+    verify(second)
+    response = reviewer_client.get("/claims/?status=all&sort=oldest")
+    assert texts(response) == [first.text, second.text]
+    assert texts(reviewer_client.get("/claims/?status=verified")) == [second.text]
+
+
+def test_filtering_by_speaker_ignores_case_and_accents(reviewer_client, demo):
+    response = reviewer_client.get("/claims/?speaker=andrii+KOVALENKO")
+    claims = response.context["claims"]
+    assert len(claims) == 9
+    assert {claim.speaker.name for claim in claims} == {"Andrii Kovalenko"}
+    Speaker.objects.create(name="Zélia Kovalenko-Smith")
+    make_claim("Another Kovalenko spoke.", speaker=Speaker.objects.get(name="Zélia Kovalenko-Smith"))
+    assert len(reviewer_client.get("/claims/?speaker=kovalenko").context["claims"]) == 10
+    assert len(reviewer_client.get("/claims/?speaker=zelia").context["claims"]) == 1
+
+
+def test_filtering_by_outlet_covers_published_made_on_and_relayed_by(reviewer_client, demo):
+    outlets = dict(Outlet.objects.values_list("name", "pk"))
+    on_x = texts(reviewer_client.get(f"/claims/?outlet={outlets['X']}"))
+    assert on_x == ["North Korean troops are receiving training in using Lancet drones."]
+    by_kyiv_independent = texts(reviewer_client.get(f"/claims/?outlet={outlets['Kyiv Independent']}"))
+    assert len(by_kyiv_independent) == 2
+    assert all("Korea" in text for text in by_kyiv_independent)
+    assert len(texts(reviewer_client.get(f"/claims/?outlet={outlets['B-17']}"))) == 18
+
+
+def test_filtering_by_venue_relay_and_kind(reviewer_client, demo):
+    posts = texts(reviewer_client.get(f"/claims/?venue={Venue.SOCIAL_MEDIA_POST}"))
+    assert posts == ["North Korean troops are receiving training in using Lancet drones."]
+    assert len(texts(reviewer_client.get("/claims/?relay=relayed"))) == 9
+    direct = reviewer_client.get("/claims/?relay=direct").context["claims"]
+    assert len(direct) == 9
+    assert not any(claim.is_relayed for claim in direct)
+    predictions = texts(reviewer_client.get("/claims/?kind=prediction"))
+    assert "Future wars will be fought using AI drones." in predictions
+    assert len(predictions) == 3
+    combined = texts(reviewer_client.get("/claims/?relay=relayed&kind=prediction&speaker=blinken"))
+    assert combined == ["North Korean troops in Kursk will enter the fighting shortly."]
+
+
+def test_filtering_by_story_shows_its_headline_and_a_way_back(reviewer_client):
+    story = make_article(headline="Grain corridor talks resume")
+    inside = make_claim("Talks resume next week.", article=story)
+    make_claim("Something in no story.")
+    response = reviewer_client.get(f"/claims/?article={story.pk}")
+    assert texts(response) == [inside.text]
+    assert "Grain corridor talks resume" in response.text
+    assert "Show every story" in response.text
+
+
+def test_filtering_by_the_date_a_claim_was_recorded(reviewer_client):
+    today = timezone.localdate()
+    old = make_claim("Said long ago.")
+    Claim.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    recent = make_claim("Said today.")
+    since = (today - timedelta(days=1)).isoformat()
+    until = (today - timedelta(days=2)).isoformat()
+    assert texts(reviewer_client.get(f"/claims/?since={since}")) == [recent.text]
+    assert texts(reviewer_client.get(f"/claims/?until={until}")) == [old.text]
+    assert texts(reviewer_client.get(f"/claims/?since={today}&until={today}")) == [recent.text]
+
+
+def test_an_invalid_filter_is_reported_and_ignored(reviewer_client):
+    make_claim("Still listed.")
+    response = reviewer_client.get("/claims/?since=yesterday&limit=500&kind=rumour")
+    assert response.status_code == 200
+    assert texts(response) == ["Still listed."]
+    assert "Enter a valid date." in response.text
+    assert "less than or equal to 100" in response.text
+    assert "Select a valid choice" in response.text
+
+
+def test_searching_lancet_finds_the_post_on_x(reviewer_client, demo):
+    response = reviewer_client.get("/claims/?q=Lancet")
+    assert texts(response) == ["North Korean troops are receiving training in using Lancet drones."]
+    assert "matching “Lancet”" in response.text
+
+
+def test_search_combines_with_filters_and_reports_no_match(reviewer_client, demo):
+    assert texts(reviewer_client.get("/claims/?q=drones&speaker=schmidt")) == [
+        "Future wars will be fought using AI drones."
+    ]
+    response = reviewer_client.get("/claims/?q=submarines")
+    assert texts(response) == []
+    assert "No unable to independently confirm claims match “submarines”" in response.text
+
+
+@pytest.mark.postgres
+def test_postgresql_ranks_the_best_match_first(reviewer_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking needs PostgreSQL full-text search")
+    passing = make_claim("The report mentions grain once.")
+    central = make_claim("Grain exports: grain shipments and grain prices rose.", quote="Grain, grain, grain.")
+    response = reviewer_client.get("/claims/?q=grain")
+    assert texts(response) == [central.text, passing.text]
+    # PostgreSQL matches stems: "shipment" finds "shipments".
+    assert texts(reviewer_client.get("/claims/?q=shipment")) == [central.text]
+
+
+def test_load_more_pages_through_every_claim_once(reviewer_client):
+    made = [make_claim(f"Claim {number}.") for number in range(7)]
+    seen, url = [], "/claims/?limit=3"
+    for _ in range(4):
+        response = reviewer_client.get(url, **HTMX)
+        seen += texts(response)
+        if not response.context["next_page"]:
+            break
+        url = f"/claims/?limit=3&after={response.context['next_page']}"
+    assert seen == [claim.text for claim in reversed(made)]
+
+
+def test_load_more_works_on_claims_recorded_at_the_same_moment(reviewer_client):
+    made = [make_claim(f"Same moment {number}.") for number in range(5)]
+    Claim.objects.filter(pk__in=[claim.pk for claim in made]).update(created_at=timezone.now())
+    first = reviewer_client.get("/claims/?limit=2")
+    second = reviewer_client.get(f"/claims/?limit=2&after={first.context['next_page']}")
+    third = reviewer_client.get(f"/claims/?limit=2&after={second.context['next_page']}")
+    pages = texts(first) + texts(second) + texts(third)
+    assert sorted(pages) == sorted(claim.text for claim in made)
+    assert third.context["next_page"] is None
+
+
+def test_load_more_for_htmx_returns_only_the_next_rows(reviewer_client):
+    for number in range(3):
+        make_claim(f"Row {number}.")
+    first = reviewer_client.get("/claims/?limit=2")
+    assert "More claims" in first.text
+    response = reviewer_client.get(f"/claims/?limit=2&after={first.context['next_page']}", **HTMX)
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert 'id="filters"' not in response.text
+    assert response.text.count('class="claim-row"') == 1
+    assert "More claims" not in response.text
+
+
+def test_a_load_more_link_without_javascript_shows_the_next_page(reviewer_client):
+    for number in range(3):
+        make_claim(f"Row {number}.")
+    first = reviewer_client.get("/claims/?limit=2")
+    response = reviewer_client.get(f"/claims/?limit=2&after={first.context['next_page']}")
+    assert "<html" in response.text
+    assert texts(response) == ["Row 0."]
+
+
+def test_a_broken_page_link_starts_again_from_the_first_page(reviewer_client):
+    make_claim("Still here.")
+    response = reviewer_client.get("/claims/?after=not-a-cursor")
+    assert response.status_code == 200
+    assert texts(response) == ["Still here."]
+    assert "start again from the first page" in response.text
+
+
+def test_relevance_pages_carry_the_rank_in_the_cursor(reviewer_client):
+    for number in range(3):
+        make_claim(f"Drone report {number}.")
+    first = reviewer_client.get("/claims/?q=drone&limit=2")
+    assert len(first.context["next_page"].split("~")) == 3
+    second = reviewer_client.get(f"/claims/?q=drone&limit=2&after={first.context['next_page']}")
+    assert sorted(texts(first) + texts(second)) == [f"Drone report {number}." for number in range(3)]
+
+
+def test_an_htmx_filter_request_gets_the_results_partial(reviewer_client):
+    make_claim("Partial row.")
+    response = reviewer_client.get("/claims/?q=partial", **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="results"')
+    assert "<html" not in response.text
+    assert "Partial row." in response.text
+    assert 'id="status-counts"' in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {**HTMX, "HTTP_HX_BOOSTED": "true"}, {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}],
+    ids=["plain", "boosted", "history-restore"],
+)
+def test_plain_boosted_and_history_restore_requests_get_the_whole_page(reviewer_client, headers):
+    response = reviewer_client.get("/claims/?speaker=kovalenko", **headers)
+    assert "<html" in response.text
+    assert 'value="kovalenko"' in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_every_filter_link_and_form_works_without_javascript(reviewer_client):
+    make_claim("A claim.")
+    page = reviewer_client.get("/claims/").text
+    assert '<form id="filters" class="filters" method="get" action="/claims/"' in page
+    assert 'hx-push-url="true"' in page
+    assert 'href="/claims/?status=verified"' in page
+
+
+def test_counts_per_status_follow_the_other_filters(reviewer_client):
+    kyiv = make_speaker("Kyiv official")
+    for text in ["One.", "Two.", "Three."]:
+        make_claim(text, speaker=kyiv)
+    verify(make_claim("Four.", speaker=kyiv))
+    make_claim("Elsewhere.")
+    assert counts_in(reviewer_client.get("/claims/")) == {"unconfirmed": 4, "verified": 1, "disputed": 0, "false": 0}
+    response = reviewer_client.get("/claims/?speaker=kyiv&status=verified")
+    assert counts_in(response) == {"unconfirmed": 3, "verified": 1, "disputed": 0, "false": 0}
+    assert response.context["counts"]["total"] == 4
+    assert 'aria-current="page"' in response.text
+
+
+def test_the_counts_partial_refreshes_on_claims_changed(reviewer_client):
+    make_claim("Waiting.")
+    page = reviewer_client.get("/claims/?speaker=x").text
+    assert 'hx-trigger="claims-changed from:body"' in page
+    assert 'hx-get="/claims/counts/?speaker=x&amp;status=unconfirmed"' in page
+    response = reviewer_client.get("/claims/counts/?status=unconfirmed", **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<nav id="status-counts"')
+    assert '<span class="count" data-status="unconfirmed">1</span>' in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_counts_url_without_htmx_leads_to_the_queue(reviewer_client):
+    response = reviewer_client.get("/claims/counts/?status=verified&q=port")
+    assert response.status_code == 302
+    assert response["Location"] == "/claims/?status=verified&q=port"
+
+
+def test_empty_states_say_why_the_list_is_empty(reviewer_client):
+    nothing_waiting = reviewer_client.get("/claims/")
+    assert "Nothing is waiting." in nothing_waiting.text
+    make_claim("Only unconfirmed.")
+    assert "No claims are marked “False”." in reviewer_client.get("/claims/?status=false").text
+    narrowed = reviewer_client.get("/claims/?kind=prediction")
+    assert "match these filters" in narrowed.text
+    assert "look in every status" in narrowed.text
+
+
+def test_the_queue_refuses_post(reviewer_client):
+    assert reviewer_client.post("/claims/").status_code == 405
+
+
+def make_varied_claims(count):
+    """`count` claims, each with its own speaker, story, outlet, relay and evidence."""
+    for _ in range(count):
+        number = next(serial)
+        outlet = make_outlet(f"Outlet {number}")
+        claim = make_claim(
+            f"Drone claim {number}.",
+            speaker=make_speaker(f"Speaker {number}", title="Official"),
+            article=make_article(outlet=outlet, headline=f"Story {number}"),
+            quantity_value=number,
+            quantity_unit="drones",
+        )
+        origin = make_appearance(claim, Venue.PUBLIC_REMARKS)
+        make_appearance(claim, Venue.RELAYED_REPORT, outlet=outlet, relayed_from=origin)
+        Evidence.objects.create(
+            claim=claim, url="https://example.org/", summary="s", stance="context", added_by=recorder()
+        )
+
+
+def count_queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "&q=drone&sort=relevance", "&speaker=speaker&relay=relayed&venue=public_remarks&kind=factual&status=all"],
+    ids=["default", "search", "filters"],
+)
+def test_the_queue_costs_the_same_queries_for_10_or_100_rows(reviewer_client, query):
+    make_varied_claims(100)
+    small, page = count_queries(reviewer_client, f"/claims/?limit=10{query}")
+    large, full = count_queries(reviewer_client, f"/claims/?limit=100{query}")
+    assert len(page.context["claims"]) == 10
+    assert len(full.context["claims"]) == 100
+    assert small == large
+    more_small, _ = count_queries(
+        reviewer_client, f"/claims/?limit=10{query}&after={page.context['next_page']}", **HTMX
+    )
+    more_large, _ = count_queries(
+        reviewer_client, f"/claims/?limit=90{query}&after={page.context['next_page']}", **HTMX
+    )
+    assert more_small == more_large
+
+
+def test_the_counts_partial_costs_the_same_queries_for_10_or_100_claims(reviewer_client):
+    make_varied_claims(10)
+    small, _ = count_queries(reviewer_client, "/claims/counts/?status=unconfirmed", **HTMX)
+    make_varied_claims(90)
+    large, _ = count_queries(reviewer_client, "/claims/counts/?status=unconfirmed", **HTMX)
+    assert small == large
