@@ -126,7 +126,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# While debugging, WhiteNoise serves straight from the app and static/ folders (no
+# collectstatic, so no STATIC_ROOT unless one is asked for); production serves the collected,
+# compressed and fingerprinted files.
+WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or (None if DEBUG else BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {

@@ -6,6 +6,8 @@ import sys
 
 from django.conf import settings
 
+from factcheck import settings as settings_module
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-for-the-deploy-check",
@@ -17,7 +19,7 @@ PRODUCTION = {
 def manage(*args, **environment):
     env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
     env.update(environment)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env=env,
@@ -34,7 +36,7 @@ def test_check_deploy_is_silent_in_production_mode():
 
 
 def test_production_refuses_the_development_secret_key():
-    result = manage("check", **(PRODUCTION | {"SECRET_KEY": "django-insecure-factcheck-development-key-never-use-in-production"}))
+    result = manage("check", **(PRODUCTION | {"SECRET_KEY": settings_module.DEVELOPMENT_SECRET_KEY}))
     assert result.returncode != 0
     assert "development key" in result.stderr
 

@@ -120,7 +120,7 @@ def test_events_cannot_be_deleted_in_the_database(editor):
 
 def test_a_claim_with_history_cannot_be_deleted():
     claim = make_claim()
-    with pytest.raises(Exception, match="protected|append-only"), transaction.atomic():
+    with pytest.raises(Exception, match=r"protected|append-only"), transaction.atomic():
         claim.delete()
     assert Claim.objects.filter(pk=claim.pk).exists()
 
