@@ -22,7 +22,9 @@ import csv
 import io
 import json
 import logging
+import queue
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,7 +210,7 @@ class RejectedRows:
         if self.handle:
             self.handle.close()
 
-    def write(self, record, header, problems):
+    def write(self, original, header, problems):
         if self.writer is None:
             exists = self.path.exists()
             self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed on exit
@@ -217,20 +219,45 @@ class RejectedRows:
                 self.writer.writerow(["line", "column", "field", "error", *header])
         first = problems[0]
         message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
-        cells = [first.line, first.column, first.field, message, *(record.original if record else [])]
+        cells = [first.line, first.column, first.field, message, *(original or [])]
         self.writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
 
 
-def _open(source):
-    """(binary file, size in bytes or None, whether to close it) for a path or a file object."""
-    if isinstance(source, str | Path):
-        return open(source, "rb"), Path(source).stat().st_size, True  # validate() closes it
-    size = getattr(source, "size", None)
-    if hasattr(source, "seek"):
-        if size is None:
-            size = source.seek(0, io.SEEK_END)
-        source.seek(0)
-    return source, size, False
+class Source:
+    """An import file opened for reading: a path, or a binary file object (an UploadedFile will do)."""
+
+    def __init__(self, source, filename, format=None):
+        self.filename = Path(filename).name
+        if isinstance(source, str | Path):
+            self.binary, self.size, self.owned = open(source, "rb"), Path(source).stat().st_size, True  # noqa: SIM115
+        else:
+            self.binary, self.size, self.owned = source, getattr(source, "size", None), False
+            if self.size is None:
+                self.size = source.seek(0, io.SEEK_END)
+            source.seek(0)
+        if format is None:
+            format = guess_format(filename, self.binary.read(4096))
+            self.binary.seek(0)
+        self.format = format
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.owned:
+            self.binary.close()
+
+    def new_job(self, user, mode):
+        """The ImportJob for this file, already INVALID if the file is over the size limit."""
+        job = ImportJob.objects.create(created_by=user, filename=self.filename, format=self.format, mode=mode)
+        job_directory(job).mkdir(parents=True, exist_ok=True)
+        limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+        if self.size is not None and self.size > limit:
+            message = (
+                f"the file is {self.size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
+            )
+            _refuse(job, LineError(job.filename, 1, 1, message))
+        return job
 
 
 def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, progress=None):
@@ -242,20 +269,9 @@ def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, pro
     with its errors. In SKIP_INVALID mode a file with bad rows is still VALIDATED: only its
     good rows are staged. Nothing is written to the claims whatever the file holds.
     """
-    binary, size, close = _open(source)
-    try:
-        if format is None:
-            format = guess_format(filename, binary.read(4096))
-            binary.seek(0)
-        job = ImportJob.objects.create(created_by=user, filename=Path(filename).name, format=format, mode=mode)
-        limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-        if size is not None and size > limit:
-            message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
-            return _refuse(job, LineError(job.filename, 1, 1, message))
-        return _validate(job, binary, size, progress)
-    finally:
-        if close:
-            binary.close()
+    with Source(source, filename, format) as file:
+        job = file.new_job(user, mode)
+        return job if job.state == ImportState.INVALID else _validate(job, file, progress)
 
 
 def _refuse(job, error, rows=0):
@@ -270,11 +286,10 @@ def _keep(errors, problems):
     errors.extend(problems[: max(0, PREVIEW_ERRORS - len(errors))])
 
 
-def _validate(job, binary, size, progress):
+def _validate(job, file, progress):
     directory = job_directory(job)
-    directory.mkdir(parents=True, exist_ok=True)
     staged_path = directory / "staged.jsonl"
-    rows = FileRows(binary, job.filename, job.format)
+    rows = FileRows(file.binary, job.filename, job.format)
     entities = Entities(create=False)
     counts, errors, batch = Counts(), [], []
     with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
@@ -286,19 +301,19 @@ def _validate(job, binary, size, progress):
                 if change.error:
                     problem = LineError(job.filename, change.row.line, change.row.column, change.error, "status")
                     _keep(errors, [problem])
-                    rejected.write(record, rows.header, [problem])
+                    rejected.write(record.original, rows.header, [problem])
                 else:
                     staged.write(change.row.dumps() + "\n")
             batch.clear()
             if progress:
-                progress(rows.text.bytes_read, size)
+                progress(rows.text.bytes_read, file.size)
 
         try:
             for record, row, problems in rows:
                 if problems:
                     counts.rejected += 1
                     _keep(errors, problems)
-                    rejected.write(record, rows.header, problems)
+                    rejected.write(record.original, rows.header, problems)
                     continue
                 batch.append((record, row))
                 if len(batch) >= BATCH_ROWS:
@@ -315,14 +330,19 @@ def _validate(job, binary, size, progress):
     job.summary.update(ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected)
     if counts.rejected and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
-        job.state = ImportState.INVALID
-        job.message = (
-            f"{counts.rejected:,} of {rows.count:,} rows have errors, so nothing will be imported. "
-            "Correct them, or import with “skip invalid rows”."
-        )
-    else:
-        job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
-        job.message = _summary(job, "would be")
+        return _rows_invalid(job, counts.rejected)
+    job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
+    job.message = _summary(job, "would be")
+    job.save()
+    return job
+
+
+def _rows_invalid(job, rejected):
+    job.state = ImportState.INVALID
+    job.message = (
+        f"{rejected:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
+        "Correct them, or import with “skip invalid rows”."
+    )
     job.save()
     return job
 
@@ -361,6 +381,62 @@ class _Refused(Exception):
         self.problems = problems
 
 
+class _Run:
+    """One import being written: the counts, the first errors, and each chunk planned and written."""
+
+    def __init__(self, job, rejected, counts=None):
+        self.job, self.rejected = job, rejected
+        self.counts = counts or Counts()
+        self.errors = list(job.errors)
+        self.entities = Entities(create=True)
+        self.now = timezone.now()
+        self.done = 0
+
+    def reject(self, problems, original=None, header=()):
+        self.rejected.write(original, header, problems)
+        self.counts.rejected += 1
+        _keep(self.errors, problems)
+
+    def write(self, rows, originals=None):
+        """Plan and write one chunk of rows; return the LineErrors of the rows the rules refuse now.
+
+        In an all-or-nothing import nothing of the chunk is written when any row is refused.
+        """
+        changes = plan(rows, self.entities, lock=True)
+        refused = [change for change in changes if change.error]
+        job = self.job
+        problems = [LineError(job.filename, c.row.line, c.row.column, c.error, "status") for c in refused]
+        if problems and job.mode == ImportMode.ATOMIC:
+            return problems
+        write(
+            changes,
+            self.entities,
+            user=job.created_by,
+            reason_for=lambda row: import_reason(job, row.reason),
+            now=self.now,
+        )
+        for change in changes:
+            if not change.error:  # refused rows are counted when the caller rejects them
+                self.counts.add(change.action)
+        self.done += len(rows)
+        return problems
+
+    def succeed(self, total_rows):
+        job = self.job
+        job.total_rows, job.processed_rows = total_rows, self.done
+        self.counts.record_on(job, self.entities)
+        job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
+        job.state, job.finished_at = ImportState.SUCCEEDED, timezone.now()
+        job.message = _summary(job, "were")
+        job.save()
+        return job
+
+
+def _running(job):
+    job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
+    job.save(update_fields=["state", "started_at", "processed_rows"])
+
+
 def apply(job, *, progress=None):
     """Write a validated job's staged rows; return the job, SUCCEEDED or FAILED.
 
@@ -373,56 +449,27 @@ def apply(job, *, progress=None):
     """
     if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
         raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
-    job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
-    job.save(update_fields=["state", "started_at", "processed_rows"])
+    _running(job)
     staged_rows = job.summary.get("staged_rows", 0)
-    counts = Counts(rejected=job.rejected_count)
-    entities = Entities(create=True)
-    errors = list(job.errors)
-    now = timezone.now()
-    done = 0
     try:
         with transaction.atomic(), RejectedRows(job_directory(job) / "rejected.csv") as rejected:
+            run = _Run(job, rejected, Counts(rejected=job.rejected_count))
             for rows in _chunks(_staged_rows(job.staged_path), BATCH_ROWS):
-                changes = plan(rows, entities, lock=True)
-                problems = [
-                    LineError(job.filename, c.row.line, c.row.column, c.error, "status") for c in changes if c.error
-                ]
+                problems = run.write(rows)
                 if problems and job.mode == ImportMode.ATOMIC:
                     raise _Refused(problems)
                 for problem in problems:
-                    rejected.write(None, [], [problem])
-                _keep(errors, problems)
-                write(
-                    changes,
-                    entities,
-                    user=job.created_by,
-                    reason_for=lambda row: import_reason(job, row.reason),
-                    now=now,
-                )
-                for change in changes:
-                    counts.add(change.action)
-                done += len(rows)
+                    run.reject([problem])
                 if progress:
-                    progress(done, staged_rows)
+                    progress(run.done, staged_rows)
     except _Refused as refusal:
-        return _fail(
-            job,
-            refusal.problems,
-            "Claims changed since the preview and the rules refuse these changes now; nothing was imported.",
-        )
+        return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
     except DatabaseError as error:
         log.exception("import #%s failed", job.pk)
-        return _fail(job, [], f"The database refused the import, so nothing was imported: {error}")
-    job.processed_rows = done
-    counts.record_on(job, entities)
-    job.errors = [error if isinstance(error, dict) else error.as_dict() for error in errors]
-    job.state, job.finished_at = ImportState.SUCCEEDED, timezone.now()
-    job.message = _summary(job, "were")
+        return _fail(job, [], f"The database refused the import: {error}")
     Path(job.staged_path).unlink(missing_ok=True)
     job.staged_path = ""
-    job.save()
-    return job
+    return run.succeed(job.total_rows)
 
 
 def _fail(job, problems, message):
@@ -430,34 +477,121 @@ def _fail(job, problems, message):
     job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
     if problems:
         job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
-    job.message = message
+    job.message = f"{message} Nothing was imported."
     job.save()
     return job
 
 
-def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=False, progress=None):
-    """Validate a file, then apply it unless it is invalid or this is a dry run; return the job.
+class _Cleaner(threading.Thread):
+    """Reads and cleans a file in the background, handing on chunks of (valid rows, rejected records).
 
-    `progress(phase, done, total)` gets ("reading", bytes, bytes), then ("writing", rows, rows).
+    Cleaning is Python work and writing mostly waits for the database, so the two overlap.
     """
-    job = validate(
-        path,
-        filename=Path(path).name,
-        user=user,
-        format=format,
-        mode=mode,
-        progress=progress and (lambda done, total: progress("reading", done, total)),
-    )
+
+    def __init__(self, rows):
+        super().__init__(daemon=True)
+        self.rows = rows
+        self.chunks = queue.Queue(maxsize=4)
+        self.error = None
+        self.stopped = threading.Event()
+
+    def run(self):
+        valid, refused = [], []
+        try:
+            for record, row, problems in self.rows:
+                if problems:
+                    refused.append((record.original, problems))
+                else:
+                    valid.append((row, record.original))
+                if len(valid) + len(refused) >= BATCH_ROWS:
+                    self._hand_on((valid, refused))
+                    valid, refused = [], []
+            self._hand_on((valid, refused))
+        except Exception as error:  # handed to the writing thread, which raises it
+            self.error = error
+        finally:
+            self._hand_on(None)
+
+    def _hand_on(self, item):
+        while not self.stopped.is_set():
+            try:
+                self.chunks.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self):
+        while (item := self.chunks.get()) is not None:
+            yield item
+        if self.error:
+            raise self.error
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=False, progress=None):
+    """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
+
+    Without a preview to show, reading and writing overlap: a thread cleans rows while this
+    one writes them, all in one transaction, so the result is the same as validate() then
+    apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
+    """
     if dry_run:
+        job = validate(
+            path,
+            filename=Path(path).name,
+            user=user,
+            format=format,
+            mode=mode,
+            progress=progress and (lambda done, total: progress("reading", done, total)),
+        )
         if job.staged_path:
             Path(job.staged_path).unlink(missing_ok=True)
         job.staged_path = ""
         job.message = f"Dry run, nothing imported. {job.message}"
         job.save(update_fields=["staged_path", "message"])
         return job
-    if job.state != ImportState.VALIDATED:
-        return job
-    return apply(job, progress=progress and (lambda done, total: progress("writing", done, total)))
+    with Source(path, path, format) as file:
+        job = file.new_job(user, mode)
+        if job.state == ImportState.INVALID:
+            return job
+        return _import_in_one_pass(job, file, progress)
+
+
+def _import_in_one_pass(job, file, progress):
+    _running(job)
+    cleaner = _Cleaner(FileRows(file.binary, job.filename, job.format))
+    cleaner.start()
+    atomic = job.mode == ImportMode.ATOMIC
+    try:
+        with transaction.atomic(), RejectedRows(job_directory(job) / "rejected.csv") as rejected:
+            run = _Run(job, rejected)
+            for pairs, refused in cleaner:
+                for original, problems in refused:
+                    run.reject(problems, original, cleaner.rows.header)
+                if pairs and not (atomic and run.counts.rejected):  # once refused, only read on, to list every error
+                    originals = {row.line: original for row, original in pairs}
+                    for problem in run.write([row for row, _ in pairs]):
+                        run.reject([problem], originals[problem.line], cleaner.rows.header)
+                if progress:
+                    progress("importing", file.binary.tell(), file.size)
+            if atomic and run.counts.rejected:
+                raise _Refused(run.errors)
+    except InvalidFile as invalid:
+        return _refuse(job, invalid.error, cleaner.rows.count)
+    except _Refused:
+        job.total_rows, job.rejected_count = cleaner.rows.count, run.counts.rejected
+        job.errors = [error.as_dict() for error in run.errors]
+        return _rows_invalid(job, run.counts.rejected)
+    except DatabaseError as error:
+        log.exception("import #%s failed", job.pk)
+        return _fail(job, [], f"The database refused the import: {error}")
+    finally:
+        cleaner.stop()
+    job.summary.update(ignored_columns=cleaner.rows.ignored_columns)
+    return run.succeed(cleaner.rows.count)
 
 
 def discard(job):

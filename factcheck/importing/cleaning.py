@@ -59,6 +59,9 @@ class Item(NamedTuple):
     added_at: str | None
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 class Row(NamedTuple):
     """One clean row. None means "not in the file": a re-import leaves that field as it is."""
 
@@ -77,7 +80,7 @@ class Row(NamedTuple):
     reason: str
 
     def dumps(self):
-        return json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+        return _ENCODER.encode(self)
 
     @classmethod
     def loads(cls, text):

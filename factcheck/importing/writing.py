@@ -74,6 +74,19 @@ def stored_claims(keys, *, lock=False):
         return found
 
 
+def _by_claim(model, columns, claim_ids):
+    """claim id -> [the row's other columns] of `model`'s rows belonging to those claims."""
+    found = {}
+    if claim_ids:
+        condition, params = _in("claim_id", claim_ids)
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT claim_id, {', '.join(columns)} FROM {table} WHERE {condition}", params)  # noqa: S608 our columns
+            for claim_id, *values in cursor.fetchall():
+                found.setdefault(claim_id, []).append(values)
+    return found
+
+
 class Entities:
     """Speakers, outlets and articles of one import, each looked up once and created once.
 
@@ -231,17 +244,11 @@ def plan(rows, entities, *, lock=False):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused."""
     entities.resolve(rows)
     stored = stored_claims([row.key for row in rows], lock=lock)
-    appearances, evidence = {}, {}
-    if stored:
-        ids = [claim.pk for claim in stored.values()]
-        for claim_id, *appearance in Appearance.objects.filter(claim_id__in=ids).values_list(
-            "claim_id", "pk", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"
-        ):
-            appearances.setdefault(claim_id, []).append(appearance)
-        for claim_id, *item in Evidence.objects.filter(claim_id__in=ids).values_list(
-            "claim_id", "pk", "url", "citation", "stance"
-        ):
-            evidence.setdefault(claim_id, []).append(item)
+    ids = [claim.pk for claim in stored.values()]
+    appearances = _by_claim(
+        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
+    )
+    evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     changes = []
     for row in rows:
         claim = stored.get(row.key)
@@ -312,7 +319,8 @@ def _merge_appearances(change, stored, entities):
     """
     children = {}
     for pk, parent, venue, outlet, url, day, when in stored:
-        children.setdefault(parent, []).append(((venue, outlet, url, day and day.isoformat(), when), pk))
+        # str() of a date is its ISO form; SQLite hands the ISO text back already.
+        children.setdefault(parent, []).append(((venue, outlet, url, day and str(day), when), pk))
     for links in change.row.chains:
         parent = None
         for link in links:
