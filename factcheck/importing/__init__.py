@@ -85,7 +85,12 @@ def guess_format(filename, head):
 
 
 class FileRows:
-    """(record, clean row or None, errors) for each row of a file, stopping at the row limit."""
+    """(record, clean row, errors) for each row of a file, stopping at the row limit.
+
+    A rejected row comes with its errors and no row. A row that repeats an earlier one exactly
+    (same key, same content) comes with neither: it changes nothing, and is counted unchanged.
+    The same key with other content is an error.
+    """
 
     def __init__(self, binary, name, format):
         self.name, self.format = name, format
@@ -103,7 +108,7 @@ class FileRows:
         else:
             records = claimreview_records(self.text, self.name)
             ratings = claimreview_ratings()
-        seen = {}  # hash of each key -> its line: duplicates within the file are errors
+        seen = {}  # hash of each key -> its line, and 32 bits of the hash of its content
         for record in records:
             if csv_records and not self.count:
                 self.ignored_columns, self.header = csv_records.ignored, csv_records.header
@@ -135,8 +140,13 @@ class FileRows:
                     fail(field, message)
                 row = clean_fields(record.values, fail, record.line, status_column)
             if not errors:
-                fingerprint = hash(row.key)
-                if fingerprint in seen:
+                key, content = hash(row.key), hash(tuple(record.original)) & 0xFFFFFFFF
+                earlier = seen.get(key)
+                if earlier is None:
+                    seen[key] = content << 32 | record.line
+                elif earlier >> 32 == content:
+                    row = None
+                else:
                     where = (
                         "url"
                         if self.format == ImportFormat.CLAIMREVIEW
@@ -144,9 +154,9 @@ class FileRows:
                         if record.values.get("id")
                         else "claim"
                     )
-                    fail(where, f"the same claim as line {seen[fingerprint]} (key {row.key[:60]})")
-                else:
-                    seen[fingerprint] = record.line
+                    fail(
+                        where, f"the same claim as line {earlier & 0xFFFFFFFF}, with other values (key {row.key[:60]})"
+                    )
             yield record, None if errors else row, errors
         if not self.count:
             if csv_records:
@@ -315,6 +325,9 @@ def _validate(job, file, progress):
                     _keep(errors, problems)
                     rejected.write(record.original, rows.header, problems)
                     continue
+                if row is None:
+                    counts.unchanged += 1
+                    continue
                 batch.append((record, row))
                 if len(batch) >= BATCH_ROWS:
                     flush()
@@ -467,6 +480,9 @@ def apply(job, *, progress=None):
     except DatabaseError as error:
         log.exception("import #%s failed", job.pk)
         return _fail(job, [], f"The database refused the import: {error}")
+    except Exception:
+        _fail(job, [], "The import stopped on an unexpected error.")
+        raise
     Path(job.staged_path).unlink(missing_ok=True)
     job.staged_path = ""
     return run.succeed(job.total_rows)
@@ -491,6 +507,7 @@ class _Cleaner(threading.Thread):
     def __init__(self, rows):
         super().__init__(daemon=True)
         self.rows = rows
+        self.repeats = 0  # rows repeating an earlier one exactly
         self.chunks = queue.Queue(maxsize=4)
         self.error = None
         self.stopped = threading.Event()
@@ -501,8 +518,10 @@ class _Cleaner(threading.Thread):
             for record, row, problems in self.rows:
                 if problems:
                     refused.append((record.original, problems))
-                else:
+                elif row:
                     valid.append((row, record.original))
+                else:
+                    self.repeats += 1
                 if len(valid) + len(refused) >= BATCH_ROWS:
                     self._hand_on((valid, refused))
                     valid, refused = [], []
@@ -576,7 +595,7 @@ def _import_in_one_pass(job, file, progress):
                     for problem in run.write([row for row, _ in pairs]):
                         run.reject([problem], originals[problem.line], cleaner.rows.header)
                 if progress:
-                    progress("importing", file.binary.tell(), file.size)
+                    progress("importing", cleaner.rows.text.bytes_read, file.size)
             if atomic and run.counts.rejected:
                 raise _Refused(run.errors)
     except InvalidFile as invalid:
@@ -588,9 +607,13 @@ def _import_in_one_pass(job, file, progress):
     except DatabaseError as error:
         log.exception("import #%s failed", job.pk)
         return _fail(job, [], f"The database refused the import: {error}")
+    except Exception:
+        _fail(job, [], "The import stopped on an unexpected error.")
+        raise
     finally:
         cleaner.stop()
     job.summary.update(ignored_columns=cleaner.rows.ignored_columns)
+    run.counts.unchanged += cleaner.repeats
     return run.succeed(cleaner.rows.count)
 
 

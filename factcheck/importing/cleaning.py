@@ -218,6 +218,11 @@ def content_key(speaker, text):
     return f"sha256:{digest}"
 
 
+def review_key(url, text):
+    """A ClaimReview's key: its URL, and a hash of the claim, since one page may review several claims."""
+    return given_key(f"{url}#{hashlib.sha256(normalize_name(text).encode()).hexdigest()[:16]}")
+
+
 def given_key(value):
     """An id or URL from the file as a key; one too long to store is stored as its hash."""
     return value if len(value) <= MAX_KEY else f"sha256:{hashlib.sha256(value.encode()).hexdigest()}"
@@ -527,7 +532,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     return Row(
         line,
         column,
-        given_key(url) if url else content_key(speaker, text),
+        review_key(url, text) if url else content_key(speaker, text),
         text,
         _text(claim, "text") or None,
         None,

@@ -155,6 +155,15 @@ def test_a_row_without_an_id_is_keyed_by_its_speaker_and_text(admin_user, tmp_pa
     assert Claim.objects.count() == 3
 
 
+def test_a_row_repeated_exactly_is_counted_unchanged(admin_user, tmp_path):
+    content = csv_text(row("Said once."), row("Said twice."), row("Said once."))
+    preview = importing.validate(write_file(tmp_path, content), filename="claims.csv", user=admin_user)
+    assert (preview.total_rows, preview.created_count, preview.unchanged_count, preview.rejected_count) == (3, 2, 1, 0)
+    job = run_import(tmp_path, content, admin_user)
+    assert (job.total_rows, job.created_count, job.unchanged_count, job.rejected_count) == (3, 2, 1, 0)
+    assert Claim.objects.count() == 2
+
+
 def test_importing_the_same_file_twice_creates_nothing_and_writes_no_events(admin_user):
     importing.import_file(SAMPLE, user=admin_user)
     before = counts()

@@ -179,11 +179,11 @@ BAD_FILES = [
         "headline",
     ),
     Bad(
-        "the same claim twice",
-        text("claim,speaker", GOOD, "Another claim.,Someone", GOOD),
+        "the same claim twice, with other values",
+        text("claim,speaker,status", f"{GOOD},unconfirmed", "Another claim.,Someone,", f"{GOOD},disputed"),
         4,
         1,
-        "same claim as line 2",
+        "same claim as line 2, with other values",
     ),
     Bad("the same id twice", text("id,claim,speaker", "c1,One.,A", "c1,Two.,B"), 3, 1, "same claim as line 2"),
     Bad(

@@ -107,8 +107,8 @@ def test_valid_generated_rows_read_back_as_written(rows):
     keys = set()
     for values, (row, errors) in zip(rows, read_back, strict=True):
         keys.add(row and row.key)
-        if row is None:  # only a repeated claim (same speaker and text) is refused
-            assert [error.message[:13] for error in errors] == ["the same clai"]
+        if row is None:  # the same speaker and text again: a repeat, or with other values an error
+            assert [error.message[:18] for error in errors] in ([], ["the same claim as "])
             continue
         assert (row.text, row.quote, row.speaker.name, row.status or "") == (
             values["claim"],
