@@ -179,11 +179,13 @@ def start_of(day):
 
 
 class EvidenceForm(WithoutColons, forms.ModelForm):
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices, widget=forms.RadioSelect)
+
     class Meta:
         model = Evidence
         fields = ["url", "citation", "summary", "stance"]
         labels = {"url": "URL", "summary": "What it shows"}
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "stance": forms.RadioSelect}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,266 @@
+"""The reviewer and editor journeys in a real browser: Debian's Chromium driven by Playwright.
+
+Without /usr/bin/chromium these tests are skipped, unless FACTCHECK_REQUIRE_BROWSER=1 (as in CI),
+where a missing browser is a failure.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
+
+from factcheck.models import Claim
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 850}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("FACTCHECK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}, and FACTCHECK_REQUIRE_BROWSER=1 requires it.")
+        pytest.skip(reason)
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django
+    # refuse ORM calls here (fixtures, the flush after each test) unless told it is safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    playwright = sync_playwright().start()
+    # With Playwright's loop running, Django hands this thread fresh connection objects, which
+    # lack the snapshot that serialized_rollback restores (the Editors and Reviewers groups).
+    for alias, contents in serialized.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(browser, live_server):
+    call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+@pytest.fixture
+def open_page(browser, demo):
+    """A new browser window of the given size (JavaScript on unless told otherwise)."""
+    contexts = []
+
+    def open_page(viewport=LAPTOP, javascript=True):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"{username}-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/claims/")
+
+
+def rows(page):
+    return page.locator("#results .claim-row")
+
+
+def count_of(page, status):
+    return page.locator(f'#status-counts .count[data-status="{status}"]')
+
+
+def filter_by_speaker(page, name):
+    page.get_by_label("Speaker").fill(name)
+    page.get_by_label("Speaker").press("Enter")
+    expect(page).to_have_url(re.compile("speaker=" + r"(%20|\+)".join(map(re.escape, name.split()))))
+
+
+def search(page, words):
+    page.get_by_label("Search").fill(words)
+    page.get_by_label("Search").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=" + re.escape(words)))
+
+
+def add_evidence(page, *, url, summary, stance):
+    page.locator("summary", has_text="Add evidence").click()
+    form = page.locator("form[action$='/evidence/']")
+    form.get_by_label("URL").fill(url)
+    form.get_by_label("What it shows").fill(summary)
+    form.get_by_label(stance, exact=True).check()
+    form.get_by_role("button", name="Add evidence").click()
+
+
+def mark_reloads(page):
+    page.evaluate("window.notReloaded = true")
+
+
+def assert_not_reloaded(page):
+    assert page.evaluate("window.notReloaded === true"), "the page was reloaded"
+
+
+def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "reviewer")
+    expect(rows(page)).to_have_count(18)
+    mark_reloads(page)
+
+    filter_by_speaker(page, "Andrii Kovalenko")
+    expect(rows(page)).to_have_count(9)
+    expect(page.locator("#status-counts a[aria-current=page]")).to_contain_text("Unable to independently confirm")
+    for text in rows(page).all_inner_texts():
+        assert "Andrii Kovalenko" in text
+
+    search(page, "Lancet")
+    expect(rows(page)).to_have_count(1)
+    assert_not_reloaded(page)
+
+    page.get_by_role("link", name="North Korean troops are receiving training in using Lancet drones.").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "North Korean troops are receiving training in using Lancet drones."
+    )
+    chain = page.locator(".chain")
+    expect(chain).to_contain_text("Made in Social-media post on X")
+    expect(chain).to_contain_text("Relayed by B-17")
+    expect(page.locator(".story-line mark")).to_contain_text("In a post earlier this week on X")
+
+    mark_reloads(page)
+    add_evidence(page, url="https://x.com/kovalenko/status/1", summary="The archived post itself.", stance="Context")
+    expect(page.locator(".evidence-list")).to_contain_text("The archived post itself.")
+    expect(page.locator(".done")).to_have_text("Evidence added.")
+    assert_not_reloaded(page)
+    assert Claim.objects.get(span_exact__contains="Lancet").evidence.get().added_by.username == "reviewer"
+
+
+def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "editor")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    page.goto(f"{demo}/claims/{claim.pk}/")
+    expect(count_of(page, "unconfirmed")).to_have_text("18")
+    expect(count_of(page, "verified")).to_have_text("0")
+    mark_reloads(page)
+
+    add_evidence(
+        page, url="https://example.org/lancet-footage", summary="Footage shows the training.", stance="Supports"
+    )
+    expect(page.locator(".evidence-list")).to_contain_text("Footage shows the training.")
+
+    page.locator("summary", has_text="Mark verified").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Verified”?").fill("Footage confirms the Lancet training.")
+    expect(decision.get_by_role("checkbox")).to_be_checked()
+    decision.get_by_role("button", name="Mark verified").click()
+
+    expect(page.locator("#claim-status")).to_have_text("Verified")
+    expect(count_of(page, "unconfirmed")).to_have_text("17")
+    expect(count_of(page, "verified")).to_have_text("1")
+    expect(page.locator(".history")).to_contain_text("Footage confirms the Lancet training.")
+    assert_not_reloaded(page)
+    claim.refresh_from_db()
+    assert claim.status == "verified"
+    assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
+
+
+def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "editor")
+    page.goto(f"{demo}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    page.locator("summary", has_text="Mark verified").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Verified”?").fill("I believe it.")
+    decision.get_by_role("button", name="Mark verified").click()
+    expect(page.locator("details.decision[open] .errors")).to_contain_text("Add at least one piece of supporting")
+    expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
+
+
+def test_a_reviewer_sees_no_status_buttons(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "reviewer")
+    page.goto(f"{demo}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
+    expect(page.locator("summary", has_text="Add evidence")).to_be_visible()
+    expect(page.get_by_text("Mark verified")).to_have_count(0)
+    expect(page.locator("form[action$='/status/']")).to_have_count(0)
+
+
+def test_the_back_button_restores_the_previous_filter(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "reviewer")
+    filter_by_speaker(page, "Andrii Kovalenko")
+    expect(rows(page)).to_have_count(9)
+    search(page, "Lancet")
+    expect(rows(page)).to_have_count(1)
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("Lancet"))
+    expect(page).to_have_url(re.compile(r"speaker=Andrii(%20|\+)Kovalenko"))
+    expect(rows(page)).to_have_count(9)
+    expect(page.get_by_label("Speaker")).to_have_value("Andrii Kovalenko")
+    expect(page.get_by_label("Search")).to_have_value("")
+
+    page.go_back()
+    expect(page).to_have_url(f"{demo}/claims/")
+    expect(rows(page)).to_have_count(18)
+    expect(page.get_by_label("Speaker")).to_have_value("")
+
+
+def fits_the_window(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo):
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo, "editor")
+    assert fits_the_window(page)
+    filter_by_speaker(page, "Antony Blinken")
+    expect(rows(page)).to_have_count(2)
+    assert fits_the_window(page)
+    page.get_by_role(
+        "link", name="Up to 8,000 North Korean troops have been moved to the Russian region of Kursk."
+    ).click()
+    expect(page.locator("table.compare")).to_contain_text("11,000 North Korean troops in Kursk")
+    assert fits_the_window(page)
+    expect(page.locator("summary", has_text="Mark disputed")).to_be_visible()
+    page.goto(f"{demo}/articles/{Claim.objects.first().article_id}/")
+    assert fits_the_window(page)
+
+
+def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo):
+    page = open_page(javascript=False)
+    sign_in(page, demo, "reviewer")
+    page.get_by_label("Speaker").fill("Andrii Kovalenko")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"speaker=Andrii(%20|\+)Kovalenko"))
+    expect(rows(page)).to_have_count(9)
+    page.get_by_label("Search").fill("Lancet")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(rows(page)).to_have_count(1)
+    page.get_by_role("link", name="North Korean troops are receiving training in using Lancet drones.").click()
+    expect(page.locator(".chain")).to_contain_text("Relayed by B-17")
+
+    add_evidence(page, url="https://x.com/kovalenko/status/2", summary="Seen without JavaScript.", stance="Supports")
+    expect(page.locator(".messages")).to_contain_text("Evidence added.")
+    expect(page.locator(".evidence-list")).to_contain_text("Seen without JavaScript.")
