@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -139,12 +140,24 @@ def claim_detail(request, pk):
     return claim_page(request, get_claim(pk))
 
 
-def claim_page(request, claim, *, fragment=None, status=200, **forms):
+def claim_page(
+    request,
+    claim,
+    *,
+    fragment=None,
+    status=200,
+    evidence_form=None,
+    note_form=None,
+    status_form=None,
+    status_error=None,
+    done=None,
+):
     linked = claim.linked_claims()
-    offered = decisions(claim, forms.get("status_form"))
-    if forms.get("status_form") and not any(decision["open"] for decision in offered):
+    offered = decisions(claim, status_form)
+    status_errors = [status_error] if status_error else []
+    if status_form is not None and not any(decision["open"] for decision in offered):
         # A change no button offers (a forged or outdated post): its errors go above the buttons.
-        forms["status_error"] = " ".join(errors_of(forms["status_form"]))
+        status_errors += errors_of(status_form)
     context = {
         "claim": claim,
         "chains": claim.attribution_chains(),
@@ -152,12 +165,13 @@ def claim_page(request, claim, *, fragment=None, status=200, **forms):
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
         "conflicts": [other for kind, _, other in linked if kind == "contradicts"],
         "updates": [(label, other) for kind, label, other in linked if kind == "updates"],
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "note_form": forms.get("note_form") or NoteForm(),
+        "evidence_form": evidence_form or EvidenceForm(),
+        "note_form": note_form or NoteForm(),
         "decisions": offered,
-        "status_errors": [forms["status_error"]] if forms.get("status_error") else [],
-        "done": forms.get("done"),
-        "counts": status_counts(Claim.objects.all()),
+        "status_errors": status_errors,
+        "done": done,
+        # Only the whole page shows the queue's counts: counted once, and only when shown.
+        "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
         "current_status": None,
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
@@ -229,27 +243,26 @@ def story_sentence(claim):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_evidence")
 def claim_add_evidence(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
     form = EvidenceForm(request.POST)
-    if not form.is_valid():
-        return claim_page(request, get_claim(pk), evidence_form=form, fragment="review", status=422)
-    form.instance.claim = claim
-    form.instance.added_by = request.user
-    form.save()
-    return action_done(request, pk, "Evidence added.", fragment="review")
+    return attach(request, pk, form, "added_by", form_name="evidence_form", fragment="review", done="Evidence added.")
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_note")
 def claim_add_note(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
     form = NoteForm(request.POST)
+    return attach(request, pk, form, "author", form_name="note_form", fragment="notes", done="Note added.")
+
+
+def attach(request, pk, form, author_field, *, form_name, fragment, done):
+    """Save a piece of evidence or a note on the claim, by the signed-in user; or show the form's errors."""
+    claim = get_object_or_404(Claim, pk=pk)
     if not form.is_valid():
-        return claim_page(request, get_claim(pk), note_form=form, fragment="notes", status=422)
+        return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
     form.instance.claim = claim
-    form.instance.author = request.user
+    setattr(form.instance, author_field, request.user)
     form.save()
-    return action_done(request, pk, "Note added.", fragment="notes")
+    return action_done(request, pk, done, fragment=fragment)
 
 
 @require_POST

@@ -150,6 +150,7 @@ def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(op
     add_evidence(page, url="https://x.com/kovalenko/status/1", summary="The archived post itself.", stance="Context")
     expect(page.locator(".evidence-list")).to_contain_text("The archived post itself.")
     expect(page.locator(".done")).to_have_text("Evidence added.")
+    expect(page.locator(".done")).to_be_focused()  # keyboard and screen-reader users land on the result
     assert_not_reloaded(page)
     assert Claim.objects.get(span_exact__contains="Lancet").evidence.get().added_by.username == "reviewer"
 

@@ -207,22 +207,22 @@ def fill(count, **shared):
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=origin)
 
 
-def test_the_speaker_page_costs_the_same_queries_for_10_or_100_claims(reviewer_client):
-    few, many = make_claim("Seed few.").speaker, make_claim("Seed many.").speaker
-    fill(9, speaker=few)
-    fill(99, speaker=many)
-    small, _ = queries_for(reviewer_client, f"/speakers/{few.pk}/?limit=10")
-    large, response = queries_for(reviewer_client, f"/speakers/{many.pk}/?limit=100")
-    assert response.text.count('class="claim-row"') == 100
-    assert small == large
+def speaker_with(count):
+    speaker = make_claim("The first of many.").speaker
+    fill(count - 1, speaker=speaker)
+    return f"/speakers/{speaker.pk}/"
 
 
-def test_the_outlet_page_costs_the_same_queries_for_10_or_100_claims(reviewer_client):
-    few, many = make_outlet("Few"), make_outlet("Many")
-    fill(10, outlet=few)
-    fill(100, outlet=many)
-    small, _ = queries_for(reviewer_client, f"/outlets/{few.pk}/?limit=10")
-    large, response = queries_for(reviewer_client, f"/outlets/{many.pk}/?limit=100")
+def outlet_with(count):
+    outlet = make_outlet()
+    fill(count, outlet=outlet)
+    return f"/outlets/{outlet.pk}/"
+
+
+@pytest.mark.parametrize("page_with", [speaker_with, outlet_with], ids=["speaker", "outlet"])
+def test_the_speaker_and_outlet_pages_cost_the_same_queries_for_10_or_100_claims(reviewer_client, page_with):
+    small, _ = queries_for(reviewer_client, f"{page_with(10)}?limit=10")
+    large, response = queries_for(reviewer_client, f"{page_with(100)}?limit=100")
     assert response.text.count('class="claim-row"') == 100
     assert small == large
 
