@@ -25,6 +25,7 @@ import logging
 import queue
 import shutil
 import threading
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,45 @@ def guess_format(filename, head):
     return ImportFormat.JSON if suffix in {".json", ".jsonl", ".ndjson", ".jsonld"} else ImportFormat.CSV
 
 
+class KeyIndex:
+    """Each key seen in a file, with its line and a 32-bit hash of its row, in 16 bytes a key.
+
+    A dict of Python ints would take about 110 bytes a key, too much for a million rows. This
+    is an open-addressing table of 64-bit key hashes (0 marks a free slot) in two flat arrays.
+    """
+
+    def __init__(self, capacity=1 << 12):
+        self._allocate(capacity)
+        self.size = 0
+
+    def _allocate(self, capacity):
+        self.hashes, self.values = array("Q", bytes(8 * capacity)), array("Q", bytes(8 * capacity))
+        self.mask = capacity - 1
+
+    def setdefault(self, key, value):
+        """The value already stored for `key`; or store `value` and return None."""
+        fingerprint = (hash(key) & 0xFFFFFFFFFFFFFFFF) or 1
+        slot = self._slot(fingerprint)
+        if self.hashes[slot]:
+            return self.values[slot]
+        self.hashes[slot], self.values[slot] = fingerprint, value
+        self.size += 1
+        if self.size * 2 > len(self.hashes):
+            hashes, values = self.hashes, self.values
+            self._allocate(len(hashes) * 2)
+            for fingerprint, value in zip(hashes, values, strict=True):
+                if fingerprint:
+                    slot = self._slot(fingerprint)
+                    self.hashes[slot], self.values[slot] = fingerprint, value
+        return None
+
+    def _slot(self, fingerprint):
+        slot, hashes, mask = fingerprint & self.mask, self.hashes, self.mask
+        while hashes[slot] and hashes[slot] != fingerprint:
+            slot = (slot + 1) & mask
+        return slot
+
+
 class FileRows:
     """(record, clean row, errors) for each row of a file, stopping at the row limit.
 
@@ -108,7 +148,7 @@ class FileRows:
         else:
             records = claimreview_records(self.text, self.name)
             ratings = claimreview_ratings()
-        seen = {}  # hash of each key -> its line, and 32 bits of the hash of its content
+        seen = KeyIndex()
         for record in records:
             if csv_records and not self.count:
                 self.ignored_columns, self.header = csv_records.ignored, csv_records.header
@@ -140,13 +180,11 @@ class FileRows:
                     fail(field, message)
                 row = clean_fields(record.values, fail, record.line, status_column)
             if not errors:
-                key, content = hash(row.key), hash(tuple(record.original)) & 0xFFFFFFFF
-                earlier = seen.get(key)
-                if earlier is None:
-                    seen[key] = content << 32 | record.line
-                elif earlier >> 32 == content:
+                content = hash(tuple(record.original)) & 0xFFFFFFFF
+                earlier = seen.setdefault(row.key, content << 32 | record.line)
+                if earlier is not None and earlier >> 32 == content:
                     row = None
-                else:
+                elif earlier is not None:
                     where = (
                         "url"
                         if self.format == ImportFormat.CLAIMREVIEW
@@ -508,7 +546,7 @@ class _Cleaner(threading.Thread):
         super().__init__(daemon=True)
         self.rows = rows
         self.repeats = 0  # rows repeating an earlier one exactly
-        self.chunks = queue.Queue(maxsize=4)
+        self.chunks = queue.Queue(maxsize=2)
         self.error = None
         self.stopped = threading.Event()
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing import FileRows, InvalidFile
+from factcheck.importing import FileRows, InvalidFile, KeyIndex
 from factcheck.models import ImportFormat, Venue, normalize_name
 
 PROPERTY = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -120,3 +120,13 @@ def test_valid_generated_rows_read_back_as_written(rows):
         (chain,) = row.chains
         assert [link.outlet for link in chain] == [values["outlet"], *values["relayed_by"]]
         assert (chain[0].venue, chain[0].date) == (values["venue"], values["appearance_date"])
+
+
+@PROPERTY
+@given(st.lists(st.text(max_size=8), max_size=3000))
+def test_the_key_index_remembers_the_first_value_of_every_key(keys):
+    index, first = KeyIndex(capacity=4), {}
+    for number, key in enumerate(keys, 1):
+        assert index.setdefault(key, number) == first.get(key)
+        first.setdefault(key, number)
+    assert index.size == len(first)
