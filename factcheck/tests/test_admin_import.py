@@ -1,0 +1,466 @@
+"""Importing through the admin: upload, preview, confirm, the background task, its progress and result.
+
+Also the admin-side half of the bad-file corpus (each file answers 4xx with its line and column,
+and nothing is written), the permissions on every screen, and the "export selected" actions.
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.tasks import default_task_backend
+from django.test import override_settings
+from django.urls import reverse
+from django.utils.html import escape
+
+from factcheck import admin, importing, tasks
+from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
+from factcheck.tests.factories import make_claim
+from factcheck.tests.test_import import SAMPLE, counts, csv_text, media_in_tmp, row  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import_bad_files import BAD_FILES
+
+pytestmark = pytest.mark.django_db
+
+CLAIMS = reverse("admin:factcheck_claim_changelist")
+JOBS = reverse("admin:factcheck_importjob_changelist")
+UPLOAD = reverse("admin:factcheck_importjob_upload")
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def job_url(view, job):
+    return reverse(f"admin:factcheck_importjob_{view}", args=[job.pk])
+
+
+@pytest.fixture
+def importer_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def tasks_run_inline():
+    """The confirmed import runs inside the confirm request, as the worker would run it."""
+    with override_settings(TASKS=IMMEDIATE):
+        yield
+
+
+@pytest.fixture
+def tasks_are_only_recorded():
+    with override_settings(TASKS=DUMMY):
+        default_task_backend.clear()
+        yield default_task_backend
+
+
+def upload(client, content, name="claims.csv", **fields):
+    data = content if isinstance(content, bytes) else content.encode()
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), "mode": ImportMode.ATOMIC, **fields})
+
+
+def uploaded_job(client, content, name="claims.csv", **fields):
+    response = upload(client, content, name, **fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.latest("id")
+    assert response["Location"] == job_url("import", job)
+    return job
+
+
+def html(response):
+    return response.content.decode()
+
+
+# The flow, end to end
+
+
+def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_result(
+    importer_client, admin_user, tasks_run_inline
+):
+    form = importer_client.get(UPLOAD)
+    assert form.status_code == 200
+    assert 'enctype="multipart/form-data"' in html(form)
+    assert "csrfmiddlewaretoken" in html(form)
+    assert "200.0\xa0MB" in html(form) and "1,000,000 rows" in html(form)
+
+    before = counts()
+    job = uploaded_job(importer_client, SAMPLE.read_bytes(), "sample-claims.csv")
+    assert counts() == before
+
+    preview = importer_client.get(job_url("import", job))
+    page = html(preview)
+    assert preview.status_code == 200
+    assert '<tr><th scope="row">New claims</th><td>8</td></tr>' in page
+    assert '<tr><th scope="row">Updated claims</th><td>0</td></tr>' in page
+    assert '<tr><th scope="row">New speakers</th><td>7: Andrii Kovalenko, Antony Blinken' in page
+    assert "Kyiv Independent" in page
+    assert job_url("confirm", job) in page and job_url("cancel", job) in page
+
+    result = importer_client.post(job_url("confirm", job), follow=True)
+    page = html(result)
+    assert result.redirect_chain == [(job_url("import", job), 302)]
+    job.refresh_from_db()
+    assert job.state == ImportState.SUCCEEDED, job.message
+    assert job.processed_rows == 8
+    assert Claim.objects.count() == 8
+    events = VerificationEvent.objects.all()
+    assert events.count() == 8
+    assert set(events.values_list("by__username", flat=True)) == {"root"}
+    assert all(f"(import #{job.pk})" in reason for reason in events.values_list("reason", flat=True))
+
+    assert '<progress value="100" max="100">' in page
+    assert "8 of 8 rows written (100%)" in page
+    assert "Succeeded" in page
+    assert '<tr><th scope="row">New claims</th><td>8</td></tr>' in page
+    assert f", in {admin.took(job)}</p>" in page
+    assert 'hx-trigger="every 1s"' not in page
+
+
+def test_confirming_does_not_read_the_uploaded_file_again(importer_client, tasks_run_inline, monkeypatch):
+    job = uploaded_job(importer_client, csv_text(row(), row("Another claim.")))
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(importing, "FileRows", no_reading)
+    monkeypatch.setattr(importing, "validate", no_reading)
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert job.state == ImportState.SUCCEEDED, job.message
+    assert Claim.objects.count() == 2
+
+
+def test_a_valid_file_is_previewed_without_writing_and_cancelled_without_trace(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, csv_text(row()))
+    staged = job.staged_path
+    response = importer_client.post(job_url("cancel", job), follow=True)
+    assert response.redirect_chain == [(CLAIMS, 302)]
+    assert "cancelled; nothing was imported" in html(response)
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED
+    assert job.staged_path == "" and not importing.job_directory(job).exists()
+    assert staged
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED
+    assert Claim.objects.count() == 0
+
+
+# Bad files
+
+
+@pytest.mark.parametrize("bad", BAD_FILES, ids=str)
+def test_a_bad_file_uploaded_in_the_admin_answers_4xx_with_its_line_and_column_and_writes_nothing(
+    bad, importer_client, settings
+):
+    for name, value in bad.settings.items():
+        setattr(settings, name, value)
+    before = counts()
+    response = upload(importer_client, bad.content, bad.filename)
+    assert response.status_code == 422
+    page = html(response)
+    assert f'<td class="line">{bad.line}</td><td class="column">{bad.column}</td>' in page
+    assert escape(bad.says) in page
+    assert "This file cannot be imported" in page
+    assert job_url("confirm", ImportJob.objects.latest("id")) not in page
+    assert counts() == before
+
+
+def test_what_a_bad_file_holds_is_shown_escaped(importer_client):
+    response = upload(importer_client, csv_text(row(status="<script>alert(1)</script>")))
+    assert response.status_code == 422
+    assert "<script>alert(1)" not in html(response)
+    assert "&lt;script&gt;alert(1)" in html(response)
+
+
+def test_the_error_report_of_a_refused_file_downloads_as_csv(importer_client):
+    upload(importer_client, csv_text(row(), row("Second.", status="probably"), row("Third.", speaker="!!!")))
+    job = ImportJob.objects.latest("id")
+    assert job.state == ImportState.INVALID
+    response = importer_client.get(job_url("report", job))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert lines[0][:4] == ["line", "column", "field", "error"]
+    assert [line[:2] for line in lines[1:]] == [["3", "22"], ["4", "8"]]
+
+
+def test_the_error_report_of_an_unreadable_file_lists_its_error(importer_client):
+    upload(importer_client, b"claim,speaker\nab\x00c,Kovalenko\n")
+    job = ImportJob.objects.latest("id")
+    response = importer_client.get(job_url("report", job))
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0] == ["line", "column", "field", "error"]
+    assert lines[1][:2] == ["2", "3"] and "NUL" in lines[1][3]
+
+
+def test_an_upload_without_a_file_shows_the_form_again_with_400(importer_client):
+    response = importer_client.post(UPLOAD, {"mode": ImportMode.ATOMIC})
+    assert response.status_code == 400
+    assert "This field is required." in html(response)
+    assert not ImportJob.objects.exists()
+
+
+# Skip-invalid mode
+
+
+def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download(importer_client, tasks_run_inline):
+    rows = [row("One."), row("Two.", speaker="!!!"), row("Three."), row("Four.", status="probably"), row("Five.")]
+    job = uploaded_job(importer_client, csv_text(*rows), mode=ImportMode.SKIP_INVALID)
+    preview = html(importer_client.get(job_url("import", job)))
+    assert '<tr><th scope="row">Rows rejected</th><td>2</td></tr>' in preview
+    assert "Download the rejected rows" in preview
+
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert job.state == ImportState.SUCCEEDED, job.message
+    assert Claim.objects.count() + job.rejected_count == job.total_rows == len(rows)
+    assert set(Claim.objects.values_list("text", flat=True)) == {"One.", "Three.", "Five."}
+
+    result = html(importer_client.get(job_url("import", job)))
+    assert "3 of 3 rows written (100%)" in result
+    assert "Download the rejected rows" in result
+    response = importer_client.get(job_url("report", job))
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
+    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(line["line"], line["claim"]) for line in rejected] == [("3", "Two."), ("5", "Four.")]
+
+
+# Permissions
+
+
+def test_the_import_button_is_shown_only_to_those_who_may_import(importer_client, editor, client):
+    assert UPLOAD in html(importer_client.get(CLAIMS))
+    client.force_login(editor)
+    page = html(client.get(CLAIMS))
+    assert "Mark verified" in page  # the editor's own changelist, without the button
+    assert UPLOAD not in page
+
+
+@pytest.fixture
+def validated_job(admin_user, tmp_path):
+    source = tmp_path / "claims.csv"
+    source.write_text(csv_text(row()))
+    return importing.validate(source, filename="claims.csv", user=admin_user)
+
+
+def every_import_request(job):
+    return [
+        ("get", UPLOAD),
+        ("post", UPLOAD),
+        ("get", JOBS),
+        ("get", job_url("import", job)),
+        ("get", job_url("progress", job)),
+        ("post", job_url("confirm", job)),
+        ("post", job_url("cancel", job)),
+        ("get", job_url("report", job)),
+        ("get", reverse("admin:factcheck_importjob_change", args=[job.pk])),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["editor", "reviewer"])
+def test_staff_without_the_import_permission_are_refused_every_import_screen(persona, request, client, validated_job):
+    client.force_login(request.getfixturevalue(persona))
+    for method, url in every_import_request(validated_job):
+        response = getattr(client, method)(url, HTTP_HX_REQUEST="true" if "progress" in url else None)
+        assert response.status_code == 403, (method, url)
+    validated_job.refresh_from_db()
+    assert validated_job.state == ImportState.VALIDATED
+
+
+def test_outsiders_are_sent_to_the_admin_login(outsider_client, validated_job):
+    for method, url in every_import_request(validated_job):
+        response = getattr(outsider_client, method)(url)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_forged_confirmation_from_a_reviewer_is_refused(reviewer_client, validated_job, tasks_are_only_recorded):
+    response = reviewer_client.post(job_url("confirm", validated_job))
+    assert response.status_code == 403
+    validated_job.refresh_from_db()
+    assert validated_job.state == ImportState.VALIDATED
+    assert tasks_are_only_recorded.results == []
+
+
+def test_the_confirmation_needs_the_csrf_token(admin_user, validated_job, tasks_are_only_recorded):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    assert client.post(job_url("confirm", validated_job)).status_code == 403
+    assert tasks_are_only_recorded.results == []
+
+
+@pytest.mark.parametrize("view", ["confirm", "cancel"])
+def test_the_actions_answer_405_to_a_get(importer_client, validated_job, view):
+    assert importer_client.get(job_url(view, validated_job)).status_code == 405
+
+
+def test_the_pages_answer_405_to_a_post(importer_client, validated_job):
+    assert importer_client.post(job_url("import", validated_job)).status_code == 405
+    assert importer_client.post(job_url("progress", validated_job)).status_code == 405
+
+
+# Confirmation, the task and its progress
+
+
+def test_a_double_confirmation_queues_the_import_once(importer_client, validated_job, tasks_are_only_recorded):
+    first = importer_client.post(job_url("confirm", validated_job), follow=True)
+    second = importer_client.post(job_url("confirm", validated_job), follow=True)
+    assert "is queued" in html(first)
+    assert "was not waiting for confirmation" in html(second)
+    assert len(tasks_are_only_recorded.results) == 1
+    assert tasks_are_only_recorded.results[0].args == [validated_job.pk]
+    validated_job.refresh_from_db()
+    assert validated_job.state == ImportState.QUEUED
+
+
+def test_a_double_confirmation_runs_the_import_once(importer_client, validated_job, tasks_run_inline):
+    stale = ImportJob.objects.get(pk=validated_job.pk)
+    importer_client.post(job_url("confirm", validated_job))
+    importer_client.post(job_url("confirm", validated_job))
+    assert tasks.start_import(stale) is False
+    assert Claim.objects.count() == 1
+    assert VerificationEvent.objects.count() == 1
+
+
+def test_the_task_does_not_run_a_job_twice(validated_job, tasks_are_only_recorded):
+    assert tasks.start_import(validated_job)
+    assert tasks.run_import.call(validated_job.pk) == ImportState.SUCCEEDED
+    assert tasks.run_import.call(validated_job.pk) == ImportState.SUCCEEDED
+    assert VerificationEvent.objects.count() == 1
+
+
+def test_a_job_whose_staged_rows_are_gone_fails_instead_of_running_for_ever(validated_job, tasks_are_only_recorded):
+    tasks.start_import(validated_job)
+    Path(validated_job.staged_path).unlink()
+    with pytest.raises(FileNotFoundError):
+        tasks.run_import.call(validated_job.pk)
+    validated_job.refresh_from_db()
+    assert validated_job.state == ImportState.FAILED
+    assert "Nothing was imported" in validated_job.message
+    assert Claim.objects.count() == 0
+
+
+def progress(client, job):
+    return client.get(job_url("progress", job), HTTP_HX_REQUEST="true")
+
+
+def test_the_progress_partial_polls_while_the_import_runs_and_stops_when_it_ends(
+    importer_client, validated_job, tasks_run_inline, django_assert_max_num_queries
+):
+    ImportJob.objects.filter(pk=validated_job.pk).update(state=ImportState.RUNNING)
+    with django_assert_max_num_queries(3):  # the session, the user, the job: polled every second
+        running = progress(importer_client, validated_job)
+    fragment = html(running)
+    assert running.status_code == 200
+    assert "HX-Request" in running["Vary"]
+    assert "<html" not in fragment and "<body" not in fragment
+    assert fragment.lstrip().startswith('<section id="import-progress"')
+    assert '<progress value="0" max="100">' in fragment
+    assert f'hx-get="{job_url("progress", validated_job)}" hx-trigger="every 1s"' in fragment
+    assert "0 of 1 rows written (0%)" in fragment
+
+    ImportJob.objects.filter(pk=validated_job.pk).update(state=ImportState.VALIDATED)
+    importer_client.post(job_url("confirm", validated_job))
+    finished = html(progress(importer_client, validated_job))
+    assert "<html" not in finished
+    assert '<progress value="100" max="100">' in finished
+    assert "hx-trigger" not in finished and "hx-get" not in finished
+    assert "1 of 1 rows written (100%)" in finished
+    assert '<tr><th scope="row">New claims</th><td>1</td></tr>' in finished
+
+
+def test_the_job_page_loads_htmx_and_sends_the_csrf_token_with_it(importer_client, validated_job):
+    ImportJob.objects.filter(pk=validated_job.pk).update(state=ImportState.QUEUED)
+    page = html(importer_client.get(job_url("import", validated_job)))
+    assert "htmx" in page and "<script" in page
+    assert """hx-headers='{"x-csrftoken": """ in page
+    assert 'hx-trigger="every 1s"' in page
+    assert "waiting for the task worker" in page
+
+
+def test_the_progress_url_without_htmx_goes_to_the_job_page(importer_client, validated_job):
+    response = importer_client.get(job_url("progress", validated_job))
+    assert response.status_code == 302
+    assert response["Location"] == job_url("import", validated_job)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_task_reports_its_progress_where_the_job_page_sees_it_while_the_import_runs(
+    transactional_db, admin_user, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    source = tmp_path / "claims.csv"
+    source.write_text(csv_text(*[row(f"Claim {n}.") for n in range(5)]))
+    job = importing.validate(source, filename="claims.csv", user=admin_user)
+    seen = []
+    report = tasks.Progress.__call__
+
+    def watched(progress, done, total):
+        report(progress, done, total)
+        # What the job page would show now, while apply() still holds its transaction open.
+        seen.append(tasks.rows_done(ImportJob.objects.get(pk=job.pk)))
+
+    monkeypatch.setattr(tasks.Progress, "__call__", watched)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
+    assert tasks.run_import.call(job.pk) == ImportState.SUCCEEDED
+    assert seen == [2, 4, 5]
+    assert ImportJob.objects.get(pk=job.pk).processed_rows == 5
+    importing.discard(job)
+
+
+# The ImportJob admin
+
+
+def test_the_import_jobs_are_listed_with_their_counts_and_read_only(importer_client, validated_job):
+    page = html(importer_client.get(JOBS))
+    assert "claims.csv" in page
+    assert "1 new · 0 updated · 0 unchanged" in page
+    assert job_url("import", validated_job) in page
+    assert UPLOAD in page
+    assert reverse("admin:factcheck_importjob_add") not in page
+    detail = importer_client.get(reverse("admin:factcheck_importjob_change", args=[validated_job.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in html(detail)
+    assert job_url("import", validated_job) in html(detail)
+    assert importer_client.get(reverse("admin:factcheck_importjob_add")).status_code == 403
+
+
+# Export selected claims
+
+
+@pytest.fixture
+def three_claims(db):
+    return [make_claim(f"Claim {n} to export.") for n in range(3)]
+
+
+def export(client, action, claims):
+    return client.post(CLAIMS, {"action": action, "_selected_action": [claim.pk for claim in claims]})
+
+
+def test_exporting_selected_claims_as_csv_downloads_exactly_those(importer_client, three_claims):
+    response = export(importer_client, "export_csv", three_claims[:2])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row["claim"] for row in rows) == ["Claim 0 to export.", "Claim 1 to export."]
+
+
+def test_exporting_selected_claims_as_claimreview_downloads_exactly_those(importer_client, three_claims):
+    response = export(importer_client, "export_claimreview", three_claims[1:])
+    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
+    feed = json.loads(b"".join(response.streaming_content))
+    reviewed = sorted(item["item"]["claimReviewed"] for item in feed["dataFeedElement"])
+    assert reviewed == ["Claim 1 to export.", "Claim 2 to export."]
+
+
+def test_editors_without_the_import_permission_cannot_export(editor_client, three_claims):
+    page = html(editor_client.get(CLAIMS))
+    assert "export_csv" not in page and "export_claimreview" not in page
+    response = export(editor_client, "export_csv", three_claims)
+    assert not response.has_header("Content-Disposition")
