@@ -515,15 +515,20 @@ def apply(job, *, progress=None):
                     progress(run.done, staged_rows)
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
-    except DatabaseError as error:
-        log.exception("import #%s failed", job.pk)
-        return _fail(job, [], f"The database refused the import: {error}")
-    except Exception:
-        _fail(job, [], "The import stopped on an unexpected error.")
-        raise
+    except Exception as error:
+        return _stopped(job, error)
     Path(job.staged_path).unlink(missing_ok=True)
     job.staged_path = ""
     return run.succeed(job.total_rows)
+
+
+def _stopped(job, error):
+    """Mark the job FAILED: returned if the database refused the import, raised again if a bug stopped it."""
+    log.exception("import #%s failed", job.pk)
+    if isinstance(error, DatabaseError):
+        return _fail(job, [], f"The database refused the import: {error}")
+    _fail(job, [], "The import stopped on an unexpected error.")
+    raise error
 
 
 def _fail(job, problems, message):
@@ -642,12 +647,8 @@ def _import_in_one_pass(job, file, progress):
         job.total_rows, job.rejected_count = cleaner.rows.count, run.counts.rejected
         job.errors = [error.as_dict() for error in run.errors]
         return _rows_invalid(job, run.counts.rejected)
-    except DatabaseError as error:
-        log.exception("import #%s failed", job.pk)
-        return _fail(job, [], f"The database refused the import: {error}")
-    except Exception:
-        _fail(job, [], "The import stopped on an unexpected error.")
-        raise
+    except Exception as error:
+        return _stopped(job, error)
     finally:
         cleaner.stop()
     job.summary.update(ignored_columns=cleaner.rows.ignored_columns)

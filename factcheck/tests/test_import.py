@@ -356,3 +356,22 @@ def test_the_import_job_records_who_when_what_and_how_it_went(admin_user):
     assert job.started_at <= job.finished_at
     assert job.duration is not None
     assert job.staged_path == ""
+
+
+def test_a_bug_during_an_import_marks_it_failed_and_is_raised(admin_user, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(importing, "write", broken)
+    job = importing.validate(write_file(tmp_path, csv_text(row())), filename="claims.csv", user=admin_user)
+    with pytest.raises(RuntimeError, match="a bug"):
+        importing.apply(job)
+    job.refresh_from_db()
+    assert (job.state, job.message) == (
+        ImportState.FAILED,
+        "The import stopped on an unexpected error. Nothing was imported.",
+    )
+    with pytest.raises(RuntimeError, match="a bug"):
+        run_import(tmp_path, csv_text(row()), admin_user)
+    assert ImportJob.objects.latest("id").state == ImportState.FAILED
+    assert Claim.objects.count() == 0
