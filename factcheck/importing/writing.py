@@ -385,6 +385,7 @@ CLAIM_COLUMNS = [
 
 def write(changes, entities, *, user, reason_for, now):
     """Write the planned changes of one chunk (refused ones are left out)."""
+    user_id = user.pk
     changes = [change for change in changes if not change.error]
     new = [change for change in changes if change.claim is None]
     for change, pk in zip(new, allocate_ids(Claim, len(new)), strict=True):
@@ -392,7 +393,7 @@ def write(changes, entities, *, user, reason_for, now):
     for change in changes:
         if change.claim is not None:
             change.claim_id = change.claim.pk
-    insert(Claim, CLAIM_COLUMNS, [_claim_values(change, entities, user, now) for change in new])
+    insert(Claim, CLAIM_COLUMNS, [_claim_values(change, entities, user_id, now) for change in new])
 
     planned = [(change.claim_id, *appearance) for change in changes for appearance in change.appearances]
     ids = {
@@ -430,7 +431,7 @@ def write(changes, entities, *, user, reason_for, now):
                 item.citation,
                 item.summary,
                 item.stance,
-                user.pk,
+                user_id,
                 datetime.fromisoformat(item.added_at) if item.added_at else now,
             )
             for (change, item), pk in zip(items, evidence_ids, strict=True)
@@ -464,7 +465,7 @@ def write(changes, entities, *, user, reason_for, now):
                 change.claim_id,
                 change.claim.status if change.claim else None,
                 change.status,
-                user.pk,
+                user_id,
                 now,
                 reason_for(change.row),
                 change.claim.version + 1 if change.claim else 1,
@@ -479,11 +480,11 @@ def write(changes, entities, *, user, reason_for, now):
     )
 
 
-def _claim_values(change, entities, user, now):
+def _claim_values(change, entities, user_id, now):
     row = change.row
     amount, unit, qualifier = row.quantity if row.quantity and row.quantity[0] is not None else (None, "", "")
     return (
         *(change.claim_id, row.text, row.quote or "", entities.speaker(row), entities.article(row), "", "", ""),
         *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status, 1, now),
-        *(user.pk, row.key, now),
+        *(user_id, row.key, now),
     )
