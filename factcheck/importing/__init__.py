@@ -12,7 +12,9 @@ status change again against the claim as it is now, and writes speakers, outlets
 claims, appearances, evidence and VerificationEvents in bulk in one transaction: an import is
 whole or absent.
 
-`import_file(path, user=...)` does both, for the command line.
+`import_file(path, user=...)` is the command line's import: the same checks and the same single
+transaction, in one pass (a thread cleans rows while the import writes them), since nobody
+waits for a preview.
 
 The modules below: `reading` (bytes to records that know their line), `cleaning` (records to
 clean rows; the CSV columns and the ClaimReview mapping), `writing` (rows to the database).
