@@ -6,6 +6,7 @@ page (the Link header names the next page). Caches may keep a page for five minu
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -20,6 +21,7 @@ MAX_PAGE_SIZE = 500
 CACHE_SECONDS = 300
 
 
+@login_not_required  # public even if LoginRequiredMiddleware is turned on
 @require_GET
 def claimreview_feed(request):
     try:

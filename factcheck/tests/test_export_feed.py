@@ -68,3 +68,9 @@ def test_a_feed_query_that_is_not_a_number_is_a_bad_request(client, query):
 
 def test_the_feed_is_read_only(client):
     assert client.post(URL).status_code == 405
+
+
+def test_the_feed_stays_public_when_every_other_page_needs_a_login(client, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    assert client.get(URL).status_code == 200
+    assert client.get("/claims/").status_code == 302
