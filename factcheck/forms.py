@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from factcheck import models
 from factcheck.models import Article, Claim, ClaimKind, Evidence, Note, Outlet, Venue
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import Status
@@ -67,6 +68,8 @@ class PageForm(WithoutColons, forms.Form):
     def page(self, claims):
         """One page of `claims` in the chosen sort, and the `after` value of the next page (None at the end)."""
         ordering = SORTS[self.chosen_sort()]
+        if self.chosen_sort() == "relevance":
+            claims = claims.within_newest(models.RANKED_MATCHES)
         limit = self.cleaned_data.get("limit") or PAGE_SIZE
         cursor = decode_cursor(self.cleaned_data.get("after") or "", ordering)
         rows, last = claims.keyset_page(ordering, cursor, limit)
@@ -120,7 +123,8 @@ class ClaimFilterForm(PageForm):
         super().__init__(data, **kwargs)
 
     def get_chosen_sort_display(self):
-        return {"newest": "newest first", "oldest": "oldest first", "relevance": "best match first"}[self.chosen_sort()]
+        relevance = f"best match first among the {models.RANKED_MATCHES} newest matches"
+        return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
 
     def chosen_status(self):
         return self.cleaned_data.get("status") or Status.UNCONFIRMED

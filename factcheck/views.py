@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from factcheck import models
 from factcheck.forms import ANY_STATUS, ClaimFilterForm, EvidenceForm, NoteForm, PageForm, StatusForm
 from factcheck.models import (
     Appearance,
@@ -113,9 +114,18 @@ def claim_counts(request):
 
 
 def status_counts(claims):
-    counts = claims.status_counts()
-    by_status = [(status, status.label, count) for status, count in counts]
-    return {"by_status": by_status, "total": sum(count for _, count in counts)}
+    """The counts per status and in all, as shown: past the cap a count reads "1000+"."""
+    shown, total = capped(dict(claims.status_counts()))
+    return {"by_status": [(status, status.label, shown[status]) for status in Status], "total": total}
+
+
+def capped(counts):
+    """({status: count as shown}, total as shown) for counts that stop at the cap plus one."""
+    cap = models.STATUS_COUNT_CAP
+    total = sum(min(count, cap) for count in counts.values())
+    over = any(count > cap for count in counts.values())
+    shown = {status: f"{cap}+" if count > cap else count for status, count in counts.items()}
+    return shown, f"{total}+" if over else total
 
 
 def get_claim(pk):
@@ -322,37 +332,30 @@ def outlet_detail(request, pk):
     outlet = get_object_or_404(Outlet, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
-    involved = Claim.objects.involving_outlet(outlet)
-    claims, next_page = form.page(involved.for_queue())
+    claims, next_page = form.page(Claim.objects.involving_outlet(outlet).for_queue())
     context = {
         "outlet": outlet,
         "form": form,
         "claims": claims,
         "next_page": next_page,
-        "record": outlet_record(outlet, involved),
+        "record": outlet_record(outlet),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 
-def outlet_record(outlet, claims):
-    """How the claims an outlet published, carried first or relayed have fared: counts per status, one query."""
-    at_outlet = Appearance.objects.filter(claim=OuterRef("pk"), outlet=outlet)
-    rows = {
-        row["status"]: row
-        for row in claims.order_by()
-        .values("status")
-        .annotate(
-            published=Count("pk", filter=Q(article__outlet=outlet)),
-            made=Count("pk", filter=Q(Exists(at_outlet.filter(relayed_from__isnull=True)))),
-            relayed=Count("pk", filter=Q(Exists(at_outlet.filter(relayed_from__isnull=False)))),
-            total=Count("pk"),
-        )
+def outlet_record(outlet):
+    """How the claims an outlet published, carried first or relayed have fared: capped counts per status."""
+    appearances = Appearance.objects.filter(outlet=outlet)
+    roles = {
+        "published": Claim.objects.filter(article__outlet=outlet),
+        "made": Claim.objects.filter(pk__in=appearances.filter(relayed_from__isnull=True).values("claim_id")),
+        "relayed": Claim.objects.filter(pk__in=appearances.filter(relayed_from__isnull=False).values("claim_id")),
+        "total": Claim.objects.involving_outlet(outlet),
     }
-    empty = {"published": 0, "made": 0, "relayed": 0, "total": 0}
-    record = [(status, status.label, rows.get(status, empty)) for status in Status]
-    totals = {key: sum(row[key] for _, _, row in record) for key in empty}
-    return {"by_status": record, "totals": totals}
+    shown = {role: capped(dict(claims.status_counts())) for role, claims in roles.items()}
+    by_status = [(status, status.label, {role: shown[role][0][status] for role in roles}) for status in Status]
+    return {"by_status": by_status, "totals": {role: shown[role][1] for role in roles}}
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from factcheck import models
 from factcheck.models import Claim, Evidence, Outlet, Speaker, Venue
 from factcheck.tests.factories import (
     make_appearance,
@@ -182,6 +183,29 @@ def test_postgresql_ranks_the_best_match_first(reviewer_client):
     assert texts(response) == [central.text, passing.text]
     # PostgreSQL matches stems: "shipment" finds "shipments".
     assert texts(reviewer_client.get("/claims/?q=shipment")) == [central.text]
+
+
+def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
+    oldest = make_claim("Drones, drones and drones.")
+    newer = [make_claim(f"Drones seen {number}.") for number in range(2)]
+    make_claim("The newest claims are about grain.")  # the window holds the newest *matches*
+    make_claim("Grain again.")
+    response = reviewer_client.get("/claims/?q=drones")
+    assert set(texts(response)) == {claim.text for claim in newer}
+    assert "best match first among the 2 newest matches" in response.text
+    assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
+
+
+def test_counts_stop_at_the_cap(reviewer_client, monkeypatch):
+    monkeypatch.setattr(models, "STATUS_COUNT_CAP", 2)
+    for number in range(3):
+        make_claim(f"Waiting {number}.")
+    verify(make_claim("Decided."))
+    response = reviewer_client.get("/claims/")
+    assert counts_in(response) == {"unconfirmed": "2+", "verified": 1, "disputed": 0, "false": 0}
+    assert response.context["counts"]["total"] == "3+"
+    assert '<span class="count" data-status="unconfirmed">2+</span>' in response.text
 
 
 def test_load_more_pages_through_every_claim_once(reviewer_client):
