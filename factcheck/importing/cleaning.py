@@ -11,6 +11,7 @@ import math
 import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -232,22 +233,46 @@ def is_url(value):
     return len(value) <= 1000 and URL.match(value) is not None
 
 
-def parse_date(value):
-    """A date from an ISO 8601 date or date-time ("2024-11-05", "2024-11-05T10:00:00Z"), else None."""
-    try:
-        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
+# Besides ISO 8601, dates whose month has a name (never 05/11/2024: day or month first?).
+NAMED_MONTH_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"]
 
 
 def parse_moment(value):
+    """A time zone-aware moment from an ISO 8601 date or date-time, an RFC 2822 date or a
+    date with a named month ("25 June 2019", "Jun 25, 2019"), else None. Dates are midnight UTC."""
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return None
+        moment = _other_date(value)
+        if moment is None:
+            return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _other_date(value):
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for format in NAMED_MONTH_FORMATS:
+        try:
+            return datetime.strptime(value, format)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date(value):
+    """The date of parse_moment(value), else None."""
+    if len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    moment = parse_moment(value)
+    return moment and moment.date()
 
 
 def parse_quantity(raw):
@@ -299,7 +324,7 @@ def date_value(raw, name, fail):
         return None
     parsed = parse_date(raw)
     if parsed is None:
-        fail(name, f"“{raw[:40]}” is not a date (use YYYY-MM-DD)")
+        fail(name, f"“{raw[:40]}” is not a date (use YYYY-MM-DD, or a named month: 5 November 2024)")
         return None
     return parsed.isoformat()
 

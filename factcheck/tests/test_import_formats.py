@@ -323,3 +323,16 @@ def test_errors_keep_their_line_and_column_when_read_a_few_bytes_at_a_time(admin
 )
 def test_the_format_is_guessed_from_the_name_and_the_first_bytes(filename, head, guessed):
     assert importing.guess_format(filename, head) == guessed
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2024-10-30", "2024-10-30T09:15:00+09:00", "Wed, 30 Oct 2024 09:15:00 +0900", "30 October 2024", "Oct 30, 2024"],
+)
+def test_dates_are_read_in_iso_rfc_2822_or_with_a_named_month(written, admin_user, tmp_path):
+    review = claimreview(datePublished=written)
+    review["itemReviewed"]["appearance"][0]["datePublished"] = written
+    imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
+    assert str(Appearance.objects.get().date) == "2024-10-30"
+    imported(run_import(tmp_path, csv_text(row(venue="interview", appearance_date=written)), admin_user))
+    assert str(Appearance.objects.get(claim__speaker__name="Andrii Kovalenko").date) == "2024-10-30"
