@@ -45,3 +45,12 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
+
+# The import benchmark of issue 4 (benchmarks/README.md), 10 to 15 minutes. It drops and
+# creates the database in BENCH_DATABASE_URL, whose name must start with factcheck_bench.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench
+.PHONY: bench
+bench: install
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	DJANGO_SETTINGS_MODULE=factcheck.settings DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python benchmarks/import_benchmark.py $(BENCH_ARGS)
