@@ -541,7 +541,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         works.append(("itemReviewed.appearance", appearances))
     chains = [appearance_chain(work, path, fail) for path, work in works if work]
 
-    url = url_value(_text(node, "url"), "url", fail)
+    url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
     reviewer = _name(node.get("author"))
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None

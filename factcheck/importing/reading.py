@@ -450,9 +450,16 @@ def json_records(text, name):
 
 
 def types_of(node):
-    """The schema.org types a JSON-LD node declares (its @type, a name or a list of names)."""
+    """The schema.org types a JSON-LD node declares: its @type, a name, an IRI or a list of them.
+
+    "ClaimReview", "schema:ClaimReview" and "https://schema.org/ClaimReview" are all "ClaimReview".
+    """
     kind = node.get("@type") if isinstance(node, dict) else None
-    return {name for name in (kind if isinstance(kind, list) else [kind]) if isinstance(name, str)}
+    names = kind if isinstance(kind, list) else [kind]
+    return {_TYPE_NAME.sub("", name) for name in names if isinstance(name, str)}
+
+
+_TYPE_NAME = re.compile(r"^.*[/#:]")
 
 
 def claimreview_records(text, name):

@@ -141,6 +141,10 @@ SHAPES = {
         ]
     },
     "an @graph": {"@context": "https://schema.org", "@graph": [claimreview(1), claimreview(2)]},
+    "types as IRIs": [
+        claimreview(1, **{"@type": "http://schema.org/ClaimReview"}),
+        claimreview(2, **{"@type": ["schema:ClaimReview"]}),
+    ],
 }
 
 
@@ -149,7 +153,7 @@ def test_claimreview_is_read_as_an_object_an_array_or_a_data_feed(shape, admin_u
     document = SHAPES[shape]
     job = imported(run_import(tmp_path, json.dumps(document, indent=1), admin_user, name="feed.json"))
     assert job.format == "claimreview"
-    assert job.created_count == Claim.objects.count() == json.dumps(document).count('"ClaimReview"')
+    assert job.created_count == Claim.objects.count() == json.dumps(document).count('ClaimReview"')
     assert set(Claim.objects.values_list("status", flat=True)) == {"false"}
 
 
@@ -179,6 +183,12 @@ def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_revie
     )
     assert evidence.summary == "Example Checks rated this claim “False”."
     assert list(claim.events.get().evidence.all()) == [evidence]
+
+
+def test_a_review_identified_by_its_id_is_keyed_by_it(admin_user, tmp_path):
+    review = claimreview(url=None) | {"@id": "https://checks.example/review/9"}
+    imported(run_import(tmp_path, json.dumps({k: v for k, v in review.items() if v}), admin_user, name="r.json"))
+    assert Claim.objects.get().import_key.startswith("https://checks.example/review/9#")
 
 
 def test_a_page_reviewing_several_claims_gives_one_claim_each(admin_user, tmp_path):
