@@ -21,10 +21,11 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo $(if $(DATABASE_URL),,--accounts)
 
-# The task worker runs beside the web server (imports run on it) and stops with it.
+# The task worker runs beside the web server (imports run on it) and stops with it; it does
+# not reload on code changes, which would kill an import halfway.
 run: demo
 	@echo "Serving factcheck on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
-	@$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
+	@$(BIN)/python manage.py db_worker --queue-name default --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
