@@ -228,6 +228,18 @@ def test_the_back_button_restores_the_previous_filter(open_page, demo):
     expect(page.get_by_label("Speaker")).to_have_value("")
 
 
+def test_choosing_a_status_applies_it_at_once(open_page, demo):
+    page = open_page()
+    sign_in(page, demo, "reviewer")
+    mark_reloads(page)
+    page.get_by_label("Status", exact=True).select_option("verified")
+    expect(page).to_have_url(re.compile("status=verified"))
+    expect(rows(page)).to_have_count(0)
+    expect(page.locator(".empty")).to_contain_text("No claims are marked “Verified”.")
+    expect(page.locator("#status-counts a[aria-current=page]")).to_contain_text("Verified")
+    assert_not_reloaded(page)
+
+
 def fits_the_window(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
