@@ -364,8 +364,13 @@ class Claim(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        # Nothing looks claims up by who changed them last; the history has its own index.
+        db_index=False,
     )
-    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    # NULL for claims entered by hand (many have none). Unique through a constraint, not
+    # unique=True: on PostgreSQL that would add a second, pattern-matching index that no
+    # query uses and every import pays for.
+    import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ClaimQuerySet.as_manager()
@@ -396,6 +401,7 @@ class Claim(models.Model):
                 name="claim_quantity_unit_needs_value",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_blank"),
+            models.UniqueConstraint(fields=["import_key"], name="claim_import_key_unique"),
         ]
 
     def __str__(self):
@@ -517,6 +523,7 @@ class Appearance(models.Model):
         null=True,
         blank=True,
         related_name="appearances",
+        db_index=False,  # appearance_outlet_idx (outlet, venue_type) serves lookups by outlet
     )
     url = models.URLField(max_length=1000, blank=True)
     date = models.DateField(null=True, blank=True)
