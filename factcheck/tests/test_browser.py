@@ -19,6 +19,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 850}
 
+# Playwright's 5 s default is tight on a loaded 2-core machine; a real failure still fails.
+expect.set_options(timeout=10_000)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
