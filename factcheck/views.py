@@ -364,7 +364,14 @@ def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
     claims = list(article.claims.select_related("speaker").order_by("id"))
     story, missing, overlapping = highlight_claims(article.body, claims)
-    context = {"article": article, "claims": claims, "story": story, "missing": missing, "overlapping": overlapping}
+    context = {
+        "article": article,
+        "claims": claims,
+        "story": story,
+        "missing": missing,
+        "overlapping": overlapping,
+        "statuses": list(Status),
+    }
     return render_page(request, "factcheck/article_detail.html", context)
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from factcheck.models import Article, Claim, Outlet, Speaker, Venue
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet, recorder
+from factcheck.verification import CHOICES as STATUS_CHOICES
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,9 @@ def test_the_article_page_marks_every_claim_with_its_status(reviewer_client, dem
     assert response.text.count('<mark class="span status-') == 18
     assert f'<mark class="span status-verified" id="span-{lancet.pk}">In a post earlier this week on X' in response.text
     assert 'aria-label="Claim 5: Verified"' in response.text
+    legend = response.text[response.text.index('<p class="legend">') :]
+    legend = legend[: legend.index("</p>")]
+    assert [label for _, label in STATUS_CHOICES] == [part.rsplit(">", 1)[1] for part in legend.split("</span>")[:-1]]
     assert not response.context["missing"]
     assert not response.context["overlapping"]
 
