@@ -233,18 +233,21 @@ def _strictly_after(ordering, values):
     return beyond | (Q(**{name: values[0]}) & _strictly_after(rest, values[1:]))
 
 
+def _has_relay():
+    """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
+    return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
+
+
 class ClaimQuerySet(models.QuerySet):
     def for_queue(self):
         """What a row of the queue shows, in one query: speaker, story, outlet, and whether it was relayed."""
-        return self.select_related("speaker", "article__outlet").annotate(
-            is_relayed=Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
-        )
+        return self.select_related("speaker", "article__outlet").annotate(is_relayed=_has_relay())
 
     def relayed(self):
-        return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+        return self.filter(_has_relay())
 
     def direct(self):
-        return self.exclude(Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False)))
+        return self.exclude(_has_relay())
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
