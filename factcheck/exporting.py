@@ -43,6 +43,8 @@ RATINGS = {
     Status.UNCONFIRMED: None,
 }
 EXPORT_CHUNK = 2000
+# The evidence stance that bears on a verdict: verified needs supporting, false refuting evidence.
+BEARING = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 
 
 def spreadsheet_safe(value):
@@ -105,7 +107,7 @@ def chains(claim):
 def _evidence_for_csv(claim):
     """The one evidence item a CSV row carries: the latest bearing on the status, else the latest."""
     items = list(claim.evidence.all())
-    bearing = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}.get(claim.status)
+    bearing = BEARING.get(claim.status)
     return next((item for item in items if item.stance == bearing), items[0] if items else None)
 
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.exporting import BEARING
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -132,7 +133,6 @@ QUALIFIERS = _lookup(Qualifier.choices)
 VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
 STATUSES = _lookup(STATUS_CHOICES)
-BEARING = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 
 # reviewRating.alternateName -> our status. FACTCHECK_CLAIMREVIEW_RATINGS is merged over this
 # (a value of None removes a default); spellings are compared after normalize_name.

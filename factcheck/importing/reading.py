@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import chain
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
+from factcheck.models import normalize_name
 
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 16 << 20
@@ -22,7 +23,6 @@ BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.
 KNOWN_COLUMNS = frozenset(CSV_COLUMNS)
 HEADER_ALIASES = {"url": "id", "claim_text": "claim", "text": "claim", "speaker_name": "speaker"}
 REQUIRED_COLUMNS = ("claim", "speaker")
-_HEADER_WORDS = re.compile(r"[\s\-]+")
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,9 @@ class CsvRecords:
         self.lines_read = done
 
     def _read_header(self, fields, line):
-        names = [HEADER_ALIASES.get(key, key) for key in (_HEADER_WORDS.sub("_", f.strip().lower()) for f in fields)]
+        # Case, spacing and punctuation ignored, as for enumerated values: "Claim Text." is claim_text.
+        keys = (normalize_name(f).replace(" ", "_") for f in fields)
+        names = [HEADER_ALIASES.get(key, key) for key in keys]
         seen = {}
         for number, name in enumerate(names, 1):
             if name and name in seen:

@@ -17,7 +17,8 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from factcheck.importing.cleaning import BEARING, norm
+from factcheck.exporting import BEARING
+from factcheck.importing.cleaning import norm
 from factcheck.models import (
     Appearance,
     Article,

@@ -63,6 +63,16 @@ def test_csv_headers_are_matched_loosely_and_unknown_columns_are_ignored_and_lis
     assert job.summary["ignored_columns"] == ["Desk notes"]
 
 
+def test_csv_headers_are_matched_without_regard_to_punctuation(admin_user, tmp_path):
+    content = "Claim Text.,SPEAKER: name,Quantity (value),Quoté\n"
+    content += "North Korea sent 8000 troops.,Kovalenko,8000,We sent 8000.\n"
+    job = imported(run_import(tmp_path, content, admin_user))
+    assert job.summary["ignored_columns"] == []
+    claim = Claim.objects.get()
+    assert (claim.speaker.name, claim.quantity_value) == ("Kovalenko", 8000)
+    assert claim.quote == "We sent 8000."
+
+
 def test_csv_records_spanning_lines_keep_the_physical_line_numbers_of_later_rows(admin_user, tmp_path):
     content = (
         'claim,speaker,status\r\n"A claim\r\nover three\r\nlines.",Kovalenko,unconfirmed\r\nNext.,Kovalenko,maybe\r\n'

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Export claims as spreadsheet-safe CSV (importable again) or as a ClaimReview JSON-LD DataFeed."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["csv", "claimreview"], default="csv")
+        parser.add_argument("--format", choices=list(exporting.EXPORTERS), default="csv")
         parser.add_argument(
             "--status",
             action="append",
