@@ -5,10 +5,14 @@ and root the superuser who imports.
 """
 
 import importlib
+import io
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.db import connection
+
+from factcheck.models import Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
 
@@ -40,6 +44,13 @@ def outsider(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("root", superuser=True)
+
+
+@pytest.fixture
+def demo(db):
+    """The seed story and its 18 annotated claims, loaded as `make run` loads them; returns the story."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Article.objects.get()
 
 
 def login(client, user):

@@ -1,10 +1,7 @@
 """The editors' admin: every page, the status and link actions, and what reviewers cannot do."""
 
-import io
-
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -38,11 +35,6 @@ def model_name(model):
 def url(model, view, *args):
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -10,12 +10,6 @@ pytestmark = pytest.mark.django_db
 UNCONFIRMED_SENTENCE = "B-17 was unable to independently confirm his statements."
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Article.objects.get()
-
-
 def claim_saying(fragment):
     return Claim.objects.get(span_exact__contains=fragment)
 

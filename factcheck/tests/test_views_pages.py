@@ -1,7 +1,6 @@
 """Sign-in, the layout, and the speaker, outlet and article pages."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Article.objects.get()
 
 
 def queries_for(client, url, **headers):
