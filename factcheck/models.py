@@ -542,6 +542,7 @@ class Appearance(models.Model):
         blank=True,
         related_name="relays",
         help_text="The appearance this one reports or relays.",
+        db_index=False,  # appearance_relay_idx, which leaves out the many appearances that relay nothing
     )
 
     class Meta:
@@ -556,7 +557,10 @@ class Appearance(models.Model):
                 name="appearance_not_relayed_from_itself",
             ),
         ]
-        indexes = [models.Index(fields=["outlet", "venue_type"], name="appearance_outlet_idx")]
+        indexes = [
+            models.Index(fields=["outlet", "venue_type"], name="appearance_outlet_idx"),
+            models.Index(fields=["relayed_from"], condition=Q(relayed_from__isnull=False), name="appearance_relay_idx"),
+        ]
 
     def __str__(self):
         where = f" ({self.outlet})" if self.outlet_id else ""
@@ -575,7 +579,9 @@ class Evidence(models.Model):
     citation = models.CharField(max_length=500, blank=True, help_text="When there is no URL: what and where.")
     summary = models.TextField()
     stance = models.CharField(max_length=10, choices=Stance)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # not indexed, like VerificationEvent.by
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -657,11 +663,14 @@ class ClaimLink(models.Model):
 class VerificationEvent(models.Model):
     """One status change. Append-only: the database refuses UPDATE and DELETE on this table."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    # Indexed by event_one_per_version and event_claim_idx, which both start with claim_id.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events", db_index=False)
     # NULL, not "", for the event that records a claim: it has no previous state.
     from_status = models.CharField(max_length=20, choices=STATUS_CHOICES, null=True, blank=True)  # noqa: DJ001
     to_status = models.CharField(max_length=20, choices=STATUS_CHOICES)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Not indexed: nothing lists events by person, and the index would cost every import one
+    # entry per claim. Deleting a user (refused while they have events) scans the table instead.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
     version = models.PositiveIntegerField(help_text="The claim's version after this change.")
