@@ -195,7 +195,7 @@ class Entities:
                 Article,
                 ["id", "outlet_id", "headline", "url", "published", "body", "created_at"],
                 [
-                    (pk, self.outlet(article.outlet), article.headline, article.url, article.published, "", now)
+                    (pk, self.outlet(article.outlet), article.headline, article.url, _date(article.published), "", now)
                     for pk, article in zip(ids, missing.values(), strict=True)
                 ],
             )
@@ -334,6 +334,17 @@ def _merge_appearances(change, stored, entities):
 
 
 @lru_cache(maxsize=16)
+def _column_types(table):
+    """column name -> type oid of `table`, for a binary COPY into it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [connection.ops.quote_name(table)],
+        )
+        return dict(cursor.fetchall())
+
+
+@lru_cache(maxsize=16)
 def _sequence(table):
     """The sequence behind `table`.id, looked up once: pg_get_serial_sequence() per id cost 5 times the nextval()."""
     with connection.cursor() as cursor:
@@ -372,9 +383,13 @@ def insert(model, columns, rows):
     if not rows:
         return
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        quote, table = connection.ops.quote_name, model._meta.db_table
+        sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
+        types = _column_types(table)
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            # Binary COPY: half the formatting work here, and no parsing of text (timestamps, numbers)
+            # on the server. Each value must be of its column's Python type (a date, not "2024-05-01").
+            copy.set_types([types[column] for column in columns])
             for row in rows:
                 copy.write_row(row)
     else:
@@ -415,7 +430,7 @@ def write(changes, entities, *, user, reason_for, now):
                 link.venue,
                 entities.outlet(link.outlet),
                 link.url,
-                link.date and date.fromisoformat(link.date),
+                _date(link.date),
                 link.when,
                 ids[claim_id, parent] if parent is not None and parent < 0 else parent,
             )
@@ -483,6 +498,10 @@ def write(changes, entities, *, user, reason_for, now):
         ["verificationevent_id", "evidence_id"],
         [(pk, cited) for change, pk in zip(events, event_ids, strict=True) for cited in change.cited],
     )
+
+
+def _date(iso):
+    return date.fromisoformat(iso) if iso else None
 
 
 def _claim_values(change, entities, user_id, now):
