@@ -1,6 +1,6 @@
 import re
 import unicodedata
-from itertools import combinations
+from itertools import combinations, filterfalse
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
@@ -13,16 +13,27 @@ from django.utils import timezone
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import StaleVersion, Status, check_transition
 
+_NOT_A_WORD = re.compile(r"[\W_]+")
+# A bytes.translate table: each ASCII byte that is not a letter or digit (what [\W_] matches in
+# ASCII) becomes a space. On ASCII text it does what _NOT_A_WORD.sub(" ", ...) does, several times faster.
+_ASCII_NOT_A_WORD_TO_SPACE = bytes(byte if byte < 128 and chr(byte).isalnum() else ord(" ") for byte in range(256))
+
 
 def normalize_name(name):
     """The key two spellings of one name share: case, diacritics, punctuation and spacing ignored.
 
     "Volodymyr Zelenskyy", "volodymyr  zelenskyy" and "Volodymyr Zelenskyy." all give
-    "volodymyr zelenskyy"; so do "Zélensky" and "Zelensky".
+    "volodymyr zelenskyy"; so do "Zélensky" and "Zelensky". Import keys are hashes of these:
+    the result for a given name must never change.
     """
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.sub(r"[\W_]+", " ", without_marks)
+    if name.isascii():
+        # Most names and claims: casefold() is lower() on ASCII, and NFKD has nothing to decompose.
+        words = name.lower().encode().translate(_ASCII_NOT_A_WORD_TO_SPACE).decode()
+    else:
+        decomposed = unicodedata.normalize("NFKD", name.casefold())
+        # filterfalse keeps the characters whose combining class is 0: all but the marks.
+        without_marks = "".join(filterfalse(unicodedata.combining, decomposed))
+        words = _NOT_A_WORD.sub(" ", without_marks)
     return " ".join(words.split())
 
 

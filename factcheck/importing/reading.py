@@ -196,8 +196,8 @@ class CsvRecords:
                 start, done = done + 1, reader.line_num + skipped
                 if not self.header:
                     self._read_header(fields, start)
-                elif "".join(fields).strip():  # rows of empty cells are left out
-                    yield self._record(fields, start)
+                elif (text := "".join(fields)).strip():  # rows of empty cells are left out
+                    yield self._record(fields, start, has_apostrophe="'" in text)
                 self.recent = []
         except csv.Error as error:
             line, column = locate_csv_problem("".join(self.recent), delimiter, done + 1)
@@ -232,7 +232,9 @@ class CsvRecords:
         indices = [number - 1 for number in self.columns.values()]
         self.pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda fields: (fields[indices[0]],)
 
-    def _record(self, fields, line):
+    def _record(self, fields, line, has_apostrophe):
+        """The Record of a row's fields. Without an apostrophe in the row (most rows), no cell can
+        hold a formula an export protected, and the cells are not searched for one."""
         width = len(self.header)
         if len(fields) > width:
             extra = next((n for n, value in enumerate(fields[width:], width + 1) if value.strip()), None)
@@ -241,7 +243,7 @@ class CsvRecords:
         elif len(fields) < width:
             fields = fields + [""] * (width - len(fields))
         cells = list(map(str.strip, self.pick(fields)))
-        if "\n'" in "\n" + "\n".join(cells):  # an apostrophe an export put before a formula
+        if has_apostrophe and "\n'" in "\n" + "\n".join(cells):  # an apostrophe an export put before a formula
             cells = list(map(spreadsheet_value, cells))
         return Record(line, 0, dict(zip(self.names, cells, strict=True)), fields, self.columns)
 
