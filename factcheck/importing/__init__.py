@@ -28,12 +28,13 @@ import queue
 import shutil
 import threading
 from array import array
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from factcheck.exporting import spreadsheet_safe
@@ -47,7 +48,7 @@ from factcheck.importing.reading import (
     encoding_of,
     json_records,
 )
-from factcheck.importing.writing import Entities, plan, write
+from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
 from factcheck.models import ImportFormat, ImportJob, ImportMode, ImportState
 
 __all__ = [
@@ -435,7 +436,14 @@ class _Refused(Exception):
 
 
 class _Run:
-    """One import being written: the counts, the first errors, and each chunk planned and written."""
+    """One import being written: the counts, the first errors, and each chunk planned and written.
+
+    Each chunk's queries (look-ups, then its inserts) run on this thread, which owns the
+    connection and the transaction; planning it and building its rows, Python work without a
+    query, runs on a second thread at the same time as the previous chunk's inserts, so that
+    the database and Python work side by side. Use it as a context manager, and call finish()
+    before the transaction commits: it inserts the last chunk.
+    """
 
     def __init__(self, job, rejected, counts=None):
         self.job, self.rejected = job, rejected
@@ -444,35 +452,72 @@ class _Run:
         self.entities = Entities(create=True)
         self.now = timezone.now()
         self.done = 0
+        self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-build")
+        self.pending = None  # the Batch of the chunk before, not inserted yet
+        # On PostgreSQL, foreign keys are checked as each COPY ends, while the next chunk is
+        # being built, rather than all at the commit, when nothing else is left to do.
+        self.check_keys_now = connection.vendor == "postgresql"
+        self._set_constraints("IMMEDIATE")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        self.builder.shutdown(wait=True, cancel_futures=True)
+        if exc_type is None:
+            self._set_constraints("DEFERRED")  # as Django declares them, for the rest of the transaction
+
+    def _set_constraints(self, mode):
+        if self.check_keys_now:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
     def reject(self, problems, original=None, header=()):
         self.rejected.write(original, header, problems)
         self.counts.rejected += 1
         _keep(self.errors, problems)
 
-    def write(self, rows, originals=None):
+    def write(self, rows):
         """Plan and write one chunk of rows; return the LineErrors of the rows the rules refuse now.
 
         In an all-or-nothing import nothing of the chunk is written when any row is refused.
         """
-        changes = plan(rows, self.entities, lock=True)
-        refused = [change for change in changes if change.error]
-        job = self.job
-        problems = [LineError(job.filename, c.row.line, c.row.column, c.error, "status") for c in refused]
-        if problems and job.mode == ImportMode.ATOMIC:
+        found = look_up(rows, self.entities, lock=True)
+        building = self.builder.submit(self._build, rows, found, reserve_ids(rows, found))
+        self.finish()  # the chunk before, while this one is being built
+        changes, problems, batch = building.result()
+        if batch is None:
             return problems
-        write(
-            changes,
-            self.entities,
-            user=job.created_by,
-            reason_for=lambda row: import_reason(job, row.reason),
-            now=self.now,
-        )
+        batch.update_stored()
+        self.pending = batch
         for change in changes:
             if not change.error:  # refused rows are counted when the caller rejects them
                 self.counts.add(change.action)
         self.done += len(rows)
         return problems
+
+    def _build(self, rows, found, ids):
+        """(changes, problems, Batch or None if the chunk must not be written); runs no query."""
+        job = self.job
+        changes = plan(rows, self.entities, found=found)
+        problems = [
+            LineError(job.filename, change.row.line, change.row.column, change.error, "status")
+            for change in changes
+            if change.error
+        ]
+        if problems and job.mode == ImportMode.ATOMIC:
+            return changes, problems, None
+        batch = build(changes, self.entities, ids, user=job.created_by, reason_for=self.reason, now=self.now)
+        return changes, problems, batch
+
+    def reason(self, row):
+        return import_reason(self.job, row.reason)
+
+    def finish(self):
+        """Insert the chunk built last, if it is not yet."""
+        if self.pending:
+            self.pending.flush()
+            self.pending = None
 
     def succeed(self, total_rows):
         job = self.job
@@ -505,8 +550,11 @@ def apply(job, *, progress=None):
     _running(job)
     staged_rows = job.summary.get("staged_rows", 0)
     try:
-        with transaction.atomic(), RejectedRows(job_directory(job) / "rejected.csv") as rejected:
-            run = _Run(job, rejected, Counts(rejected=job.rejected_count))
+        with (
+            transaction.atomic(),
+            RejectedRows(job_directory(job) / "rejected.csv") as rejected,
+            _Run(job, rejected, Counts(rejected=job.rejected_count)) as run,
+        ):
             for rows in _chunks(_staged_rows(job.staged_path), BATCH_ROWS):
                 problems = run.write(rows)
                 if problems and job.mode == ImportMode.ATOMIC:
@@ -515,6 +563,7 @@ def apply(job, *, progress=None):
                     run.reject([problem])
                 if progress:
                     progress(run.done, staged_rows)
+            run.finish()
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
     except Exception as error:
@@ -630,8 +679,11 @@ def _import_in_one_pass(job, file, progress):
     cleaner.start()
     atomic = job.mode == ImportMode.ATOMIC
     try:
-        with transaction.atomic(), RejectedRows(job_directory(job) / "rejected.csv") as rejected:
-            run = _Run(job, rejected)
+        with (
+            transaction.atomic(),
+            RejectedRows(job_directory(job) / "rejected.csv") as rejected,
+            _Run(job, rejected) as run,
+        ):
             for pairs, refused in cleaner:
                 for original, problems in refused:
                     run.reject(problems, original, cleaner.rows.header)
@@ -643,6 +695,7 @@ def _import_in_one_pass(job, file, progress):
                     progress("importing", cleaner.rows.text.bytes_read, file.size)
             if atomic and run.counts.rejected:
                 raise _Refused(run.errors)
+            run.finish()
     except InvalidFile as invalid:
         return _refuse(job, invalid.error, cleaner.rows.count)
     except _Refused:

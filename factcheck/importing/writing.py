@@ -1,10 +1,11 @@
 """Rows against the database: what each would change (the plan), then the changes written in bulk.
 
-A chunk of rows costs a fixed number of statements whatever its size: one query for the
-stored claims, a few for speakers, outlets and articles not seen yet in this import, then on
-PostgreSQL one COPY per table (claims, appearances, evidence, events and the evidence they
-cite) with ids taken from the tables' sequences in one query each. Elsewhere (SQLite) the
-same rows go through bulk_create.
+A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
+query for the stored claims and a few for speakers, outlets and articles not seen yet in this
+import, and reserve_ids() one per table for fresh ids; plan() and build() then turn the rows
+into a Batch without a query (so the importer can run them on another thread); Batch.flush()
+writes it, on PostgreSQL with one binary COPY per table (claims, appearances, evidence, events
+and the evidence they cite), elsewhere (SQLite) with bulk_create.
 """
 
 from dataclasses import dataclass, field
@@ -237,22 +238,39 @@ def _first_status(status, has_supporting, has_refuting):
         return None, refusal.message
 
 
-def plan(rows, entities, *, lock=False):
-    """One Change per row: what it creates, updates or leaves alone, or why it is refused."""
+class Found(NamedTuple):
+    """What the database holds for a chunk of rows: the stored claims, their appearances and evidence."""
+
+    claims: dict
+    appearances: dict
+    evidence: dict
+
+
+def look_up(rows, entities, *, lock=False):
+    """The queries of planning: entities resolved (and created, if entities.create), stored claims read."""
     entities.resolve(rows)
-    stored = stored_claims([row.key for row in rows], lock=lock)
-    ids = [claim.pk for claim in stored.values()]
+    claims = stored_claims([row.key for row in rows], lock=lock)
+    ids = [claim.pk for claim in claims.values()]
     appearances = _by_claim(
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
     )
-    evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
+    return Found(claims, appearances, _by_claim(Evidence, ["id", "url", "citation", "stance"], ids))
+
+
+def plan(rows, entities, *, lock=False, found=None):
+    """One Change per row: what it creates, updates or leaves alone, or why it is refused.
+
+    Given what look_up() found, it runs no query.
+    """
+    found = found or look_up(rows, entities, lock=lock)
     changes = []
     for row in rows:
-        claim = stored.get(row.key)
+        claim = found.claims.get(row.key)
         if claim is None:
             changes.append(_creation(row, entities))
         else:
-            changes.append(_update(row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities))
+            appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
+            changes.append(_update(row, claim, appearances, evidence, entities))
     return changes
 
 
@@ -368,32 +386,43 @@ def allocate_ids(model, count):
                 [_sequence(table), count],
             )
             return [pk for first, last in cursor.fetchall() for pk in range(first, last + 1)]
-        # SQLite: the import holds the write lock (BEGIN IMMEDIATE), so max + 1 onwards stays free.
+        # SQLite: the import holds the write lock (BEGIN IMMEDIATE). The ids are drawn past both the
+        # table's AUTOINCREMENT counter and its rows, and the counter is moved past them, so that
+        # like nextval() they stay reserved until the rows are written, and are never drawn twice.
         sql = (
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
             "coalesce((SELECT max(id) FROM {}), 0))"
         )
         cursor.execute(sql.format(connection.ops.quote_name(table)), [table])
         first = cursor.fetchone()[0] + 1
-        return list(range(first, first + count))
+        last = first + count - 1
+        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
+        if not cursor.rowcount:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
+        return list(range(first, last + 1))
 
 
-def insert(model, columns, rows):
-    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere."""
+def insert(model, columns, rows, *, using=None):
+    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere.
+
+    `using`: the connection (a DatabaseWrapper), when this runs in another thread than its own.
+    """
     if not rows:
         return
-    if connection.vendor == "postgresql":
-        quote, table = connection.ops.quote_name, model._meta.db_table
+    using = using or connection
+    if using.vendor == "postgresql":
+        quote, table = using.ops.quote_name, model._meta.db_table
         sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
         types = _column_types(table)
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        with using.cursor() as cursor, cursor.copy(sql) as copy:
             # Binary COPY: half the formatting work here, and no parsing of text (timestamps, numbers)
             # on the server. Each value must be of its column's Python type (a date, not "2024-05-01").
             copy.set_types([types[column] for column in columns])
             for row in rows:
                 copy.write_row(row)
     else:
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500)
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.using(using.alias).bulk_create(objects, batch_size=500)
 
 
 CLAIM_COLUMNS = [
@@ -403,100 +432,114 @@ CLAIM_COLUMNS = [
 ]
 
 
-def write(changes, entities, *, user, reason_for, now):
-    """Write the planned changes of one chunk (refused ones are left out)."""
+APPEARANCE_COLUMNS = ["id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id"]
+EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
+EVENT_COLUMNS = ["id", "claim_id", "from_status", "to_status", "by_id", "at", "reason", "version"]
+
+
+def reserve_ids(rows, found):
+    """Fresh primary keys for whatever a chunk may add, table by table (model -> iterator of ids).
+
+    Drawn before the chunk is planned, so that planning and building its rows run no query:
+    the counts are upper bounds (a row may repeat an appearance its claim already has), and
+    the ids left over are never used.
+    """
+    wanted = {
+        Claim: sum(1 for row in rows if row.key not in found.claims),
+        Appearance: sum(len(links) for row in rows for links in row.chains),
+        Evidence: sum(len(row.evidence) for row in rows),
+        VerificationEvent: len(rows),
+    }
+    return {model: iter(allocate_ids(model, count)) for model, count in wanted.items()}
+
+
+@dataclass
+class Batch:
+    """One chunk's changes as rows to insert, table by table, and the changes to stored claims.
+
+    build() makes it without a query; flush() inserts the rows with nothing but COPY, so that
+    on PostgreSQL another thread can insert one chunk while the next is being built.
+    """
+
+    inserts: list  # (model, columns, rows), parents before the rows that refer to them
+    edited: list  # changes to stored claims' fields
+    moved: list  # stored claims whose status changes
+    user: object
+    now: datetime
+
+    def flush(self, using=None):
+        for model, columns, rows in self.inserts:
+            insert(model, columns, rows, using=using)
+
+    def update_stored(self):
+        """Update the stored claims the chunk changes (only rows re-importing a claim do)."""
+        if self.edited:
+            Claim.objects.bulk_update(
+                [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],
+                sorted({name.removesuffix("_id") for change in self.edited for name in change.fields}),
+                batch_size=500,
+            )
+        for status in {change.status for change in self.moved}:
+            Claim.objects.filter(pk__in=[change.claim_id for change in self.moved if change.status == status]).update(
+                status=status, version=F("version") + 1, status_changed_at=self.now, status_changed_by=self.user
+            )
+
+
+def build(changes, entities, ids, *, user, reason_for, now):
+    """The Batch of one chunk's planned changes (refused ones left out), its ids taken from reserve_ids()."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
-    new = [change for change in changes if change.claim is None]
-    for change, pk in zip(new, allocate_ids(Claim, len(new)), strict=True):
-        change.claim_id = pk
     for change in changes:
-        if change.claim is not None:
-            change.claim_id = change.claim.pk
-    insert(Claim, CLAIM_COLUMNS, [_claim_values(change, entities, user_id, now) for change in new])
+        change.claim_id = next(ids[Claim]) if change.claim is None else change.claim.pk
+    claims = [_claim_values(change, entities, user_id, now) for change in changes if change.claim is None]
 
     planned = [(change.claim_id, *appearance) for change in changes for appearance in change.appearances]
-    ids = {
-        (claim_id, key): pk
-        for (claim_id, key, _, _), pk in zip(planned, allocate_ids(Appearance, len(planned)), strict=True)
-    }
-    insert(
-        Appearance,
-        ["id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id"],
-        [
-            (
-                ids[claim_id, key],
-                claim_id,
-                link.venue,
-                entities.outlet(link.outlet),
-                link.url,
-                _date(link.date),
-                link.when,
-                ids[claim_id, parent] if parent is not None and parent < 0 else parent,
-            )
-            for claim_id, key, parent, link in planned
-        ],
-    )
-
-    items = [(change, item) for change in changes for item in change.evidence]
-    evidence_ids = allocate_ids(Evidence, len(items))
-    insert(
-        Evidence,
-        ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"],
-        [
-            (
-                pk,
-                change.claim_id,
-                item.url,
-                item.citation,
-                item.summary,
-                item.stance,
-                user_id,
-                datetime.fromisoformat(item.added_at) if item.added_at else now,
-            )
-            for (change, item), pk in zip(items, evidence_ids, strict=True)
-        ],
-    )
-    for (change, item), pk in zip(items, evidence_ids, strict=True):
-        if change.status and item.stance == BEARING.get(change.status):
-            change.cited.append(pk)
-
-    edited = [change for change in changes if change.claim is not None and change.fields]
-    if edited:
-        Claim.objects.bulk_update(
-            [Claim(**{**change.claim._asdict(), **change.fields}) for change in edited],
-            sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
-            batch_size=500,
+    appearance_ids = {(claim_id, key): next(ids[Appearance]) for claim_id, key, _, _ in planned}
+    appearances = [
+        (
+            appearance_ids[claim_id, key],
+            claim_id,
+            link.venue,
+            entities.outlet(link.outlet),
+            link.url,
+            _date(link.date),
+            link.when,
+            appearance_ids[claim_id, parent] if parent is not None and parent < 0 else parent,
         )
-    moved = [change for change in changes if change.claim is not None and change.status]
-    for status in {change.status for change in moved}:
-        Claim.objects.filter(pk__in=[change.claim_id for change in moved if change.status == status]).update(
-            status=status, version=F("version") + 1, status_changed_at=now, status_changed_by=user
-        )
+        for claim_id, key, parent, link in planned
+    ]
 
-    events = [change for change in changes if change.status]
-    event_ids = allocate_ids(VerificationEvent, len(events))
-    insert(
-        VerificationEvent,
-        ["id", "claim_id", "from_status", "to_status", "by_id", "at", "reason", "version"],
-        [
-            (
-                pk,
-                change.claim_id,
-                change.claim.status if change.claim else None,
-                change.status,
-                user_id,
-                now,
-                reason_for(change.row),
-                change.claim.version + 1 if change.claim else 1,
-            )
-            for change, pk in zip(events, event_ids, strict=True)
+    evidence = []
+    for change in changes:
+        bearing = BEARING.get(change.status) if change.status else None
+        for item in change.evidence:
+            pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
+            source = (item.url, item.citation, item.summary, item.stance)
+            evidence.append((pk, change.claim_id, *source, user_id, added_at))
+            if bearing and item.stance == bearing:
+                change.cited.append(pk)
+
+    events, cited = [], []
+    for change in changes:
+        if change.status:
+            pk, stored, reason = next(ids[VerificationEvent]), change.claim, reason_for(change.row)
+            from_status, version = (stored.status, stored.version + 1) if stored else (None, 1)
+            events.append((pk, change.claim_id, from_status, change.status, user_id, now, reason, version))
+            cited.extend((pk, evidence_id) for evidence_id in change.cited)
+
+    stored = [change for change in changes if change.claim is not None]
+    return Batch(
+        inserts=[
+            (Claim, CLAIM_COLUMNS, claims),
+            (Appearance, APPEARANCE_COLUMNS, appearances),
+            (Evidence, EVIDENCE_COLUMNS, evidence),
+            (VerificationEvent, EVENT_COLUMNS, events),
+            (VerificationEvent.evidence.through, ["verificationevent_id", "evidence_id"], cited),
         ],
-    )
-    insert(
-        VerificationEvent.evidence.through,
-        ["verificationevent_id", "evidence_id"],
-        [(pk, cited) for change, pk in zip(events, event_ids, strict=True) for cited in change.cited],
+        edited=[change for change in stored if change.fields],
+        moved=[change for change in stored if change.status],
+        user=user,
+        now=now,
     )
 
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -258,11 +258,11 @@ def test_a_database_error_at_row_n_leaves_nothing_of_the_file(admin_user, tmp_pa
     insert = importing.writing.insert
     calls = []
 
-    def failing_insert(model, columns, rows):
+    def failing_insert(model, columns, rows, **kwargs):
         calls.append(model)
         if model is Claim and calls.count(Claim) == 3:  # the third chunk: rows 7 to 9
             raise DatabaseError("injected failure")
-        insert(model, columns, rows)
+        insert(model, columns, rows, **kwargs)
 
     monkeypatch.setattr(importing.writing, "insert", failing_insert)
     before = counts()
@@ -362,7 +362,7 @@ def test_a_bug_during_an_import_marks_it_failed_and_is_raised(admin_user, tmp_pa
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(importing, "write", broken)
+    monkeypatch.setattr(importing, "build", broken)  # runs on the thread that builds each chunk's rows
     job = importing.validate(write_file(tmp_path, csv_text(row())), filename="claims.csv", user=admin_user)
     with pytest.raises(RuntimeError, match="a bug"):
         importing.apply(job)
@@ -375,3 +375,17 @@ def test_a_bug_during_an_import_marks_it_failed_and_is_raised(admin_user, tmp_pa
         run_import(tmp_path, csv_text(row()), admin_user)
     assert ImportJob.objects.latest("id").state == ImportState.FAILED
     assert Claim.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
+def test_foreign_keys_are_deferred_again_after_an_import_inside_a_larger_transaction(admin_user, tmp_path):
+    # The import checks them as it goes (SET CONSTRAINTS ALL IMMEDIATE); the caller's transaction,
+    # here the test's, must get back the deferred checks Django declares.
+    run_import(tmp_path, csv_text(row()), admin_user)
+    claim = Claim.objects.get()
+    with transaction.atomic():
+        Evidence.objects.create(
+            claim_id=claim.pk + 1000, summary="s", citation="c", stance="context", added_by=admin_user
+        )
+        Evidence.objects.filter(claim_id=claim.pk + 1000).update(claim_id=claim.pk)  # fixed before any commit
+    assert Evidence.objects.get().claim == claim
