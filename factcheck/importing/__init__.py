@@ -441,8 +441,8 @@ class _Run:
     Each chunk's queries (look-ups, then its inserts) run on this thread, which owns the
     connection and the transaction; planning it and building its rows, Python work without a
     query, runs on a second thread at the same time as the previous chunk's inserts, so that
-    the database and Python work side by side. Use it as a context manager, and call finish()
-    before the transaction commits: it inserts the last chunk.
+    the database and Python work side by side. Use it as a context manager inside the import's
+    transaction: leaving it without an error inserts the last chunk.
     """
 
     def __init__(self, job, rejected, counts=None):
@@ -450,8 +450,9 @@ class _Run:
         self.counts = counts or Counts()
         self.errors = list(job.errors)
         self.entities = Entities(create=True)
+        self.user = job.created_by  # fetched here: the building thread must run no query
         self.now = timezone.now()
-        self.done = 0
+        self.done = 0  # rows planned: written, or to be with the next chunk or on leaving
         self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-build")
         self.pending = None  # the Batch of the chunk before, not inserted yet
         # On PostgreSQL, foreign keys are checked as each COPY ends, while the next chunk is
@@ -465,7 +466,10 @@ class _Run:
     def __exit__(self, exc_type, *exc):
         self.builder.shutdown(wait=True, cancel_futures=True)
         if exc_type is None:
-            self._set_constraints("DEFERRED")  # as Django declares them, for the rest of the transaction
+            self.insert_pending()
+            # Back to deferred, as Django declares every foreign key, for whatever the caller's
+            # transaction does next. (No constraint here is declared immediate.)
+            self._set_constraints("DEFERRED")
 
     def _set_constraints(self, mode):
         if self.check_keys_now:
@@ -478,17 +482,22 @@ class _Run:
         _keep(self.errors, problems)
 
     def write(self, rows):
-        """Plan and write one chunk of rows; return the LineErrors of the rows the rules refuse now.
+        """Plan one chunk of rows and insert the one before; return the LineErrors of the rows the rules refuse now.
 
         In an all-or-nothing import nothing of the chunk is written when any row is refused.
+        This chunk's look-ups run before the chunk before is inserted, so they cannot see its
+        new claims: that is right only because a file's keys are unique (FileRows refuses a
+        key repeated with other values), so no row changes a claim an earlier row created.
         """
         found = look_up(rows, self.entities, lock=True)
         building = self.builder.submit(self._build, rows, found, reserve_ids(rows, found))
-        self.finish()  # the chunk before, while this one is being built
+        self.insert_pending()  # while this chunk is being built
+        # Only once the building is done may the next look_up() add to self.entities, which
+        # the building reads.
         changes, problems, batch = building.result()
         if batch is None:
             return problems
-        batch.update_stored()
+        batch.update_stored()  # stored claims only: harmless before the chunk's own inserts
         self.pending = batch
         for change in changes:
             if not change.error:  # refused rows are counted when the caller rejects them
@@ -507,17 +516,17 @@ class _Run:
         ]
         if problems and job.mode == ImportMode.ATOMIC:
             return changes, problems, None
-        batch = build(changes, self.entities, ids, user=job.created_by, reason_for=self.reason, now=self.now)
+        batch = build(changes, self.entities, ids, user=self.user, reason_for=self.reason, now=self.now)
         return changes, problems, batch
 
     def reason(self, row):
         return import_reason(self.job, row.reason)
 
-    def finish(self):
+    def insert_pending(self):
         """Insert the chunk built last, if it is not yet."""
         if self.pending:
-            self.pending.flush()
-            self.pending = None
+            batch, self.pending = self.pending, None
+            batch.flush()
 
     def succeed(self, total_rows):
         job = self.job
@@ -563,7 +572,6 @@ def apply(job, *, progress=None):
                     run.reject([problem])
                 if progress:
                     progress(run.done, staged_rows)
-            run.finish()
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
     except Exception as error:
@@ -695,7 +703,6 @@ def _import_in_one_pass(job, file, progress):
                     progress("importing", cleaner.rows.text.bytes_read, file.size)
             if atomic and run.counts.rejected:
                 raise _Refused(run.errors)
-            run.finish()
     except InvalidFile as invalid:
         return _refuse(job, invalid.error, cleaner.rows.count)
     except _Refused:

@@ -4,8 +4,9 @@ A chunk of rows costs a fixed number of statements whatever its size: look_up() 
 query for the stored claims and a few for speakers, outlets and articles not seen yet in this
 import, and reserve_ids() one per table for fresh ids; plan() and build() then turn the rows
 into a Batch without a query (so the importer can run them on another thread); Batch.flush()
-writes it, on PostgreSQL with one binary COPY per table (claims, appearances, evidence, events
-and the evidence they cite), elsewhere (SQLite) with bulk_create.
+inserts its rows, on PostgreSQL with one binary COPY per table (claims, appearances, evidence,
+events and the evidence they cite), elsewhere (SQLite) with bulk_create, and
+Batch.update_stored() updates the claims already stored that the chunk changes.
 """
 
 from dataclasses import dataclass, field
@@ -262,7 +263,8 @@ def plan(rows, entities, *, lock=False, found=None):
 
     Given what look_up() found, it runs no query.
     """
-    found = found or look_up(rows, entities, lock=lock)
+    if found is None:
+        found = look_up(rows, entities, lock=lock)
     changes = []
     for row in rows:
         claim = found.claims.get(row.key)
@@ -402,27 +404,24 @@ def allocate_ids(model, count):
         return list(range(first, last + 1))
 
 
-def insert(model, columns, rows, *, using=None):
-    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere.
-
-    `using`: the connection (a DatabaseWrapper), when this runs in another thread than its own.
-    """
+def insert(model, columns, rows):
+    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere."""
     if not rows:
         return
-    using = using or connection
-    if using.vendor == "postgresql":
-        quote, table = using.ops.quote_name, model._meta.db_table
+    if connection.vendor == "postgresql":
+        quote, table = connection.ops.quote_name, model._meta.db_table
         sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
         types = _column_types(table)
-        with using.cursor() as cursor, cursor.copy(sql) as copy:
+        # Django does not translate errors raised by copy() (a foreign key refused as the COPY
+        # ends, say) into its own: wrap_database_errors makes them DatabaseErrors like any other.
+        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
             # Binary COPY: half the formatting work here, and no parsing of text (timestamps, numbers)
             # on the server. Each value must be of its column's Python type (a date, not "2024-05-01").
             copy.set_types([types[column] for column in columns])
             for row in rows:
                 copy.write_row(row)
     else:
-        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.using(using.alias).bulk_create(objects, batch_size=500)
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500)
 
 
 CLAIM_COLUMNS = [
@@ -448,7 +447,8 @@ def reserve_ids(rows, found):
         Claim: sum(1 for row in rows if row.key not in found.claims),
         Appearance: sum(len(links) for row in rows for links in row.chains),
         Evidence: sum(len(row.evidence) for row in rows),
-        VerificationEvent: len(rows),
+        # An event for each new claim, and for each stored one whose row gives a status.
+        VerificationEvent: sum(1 for row in rows if row.status or row.key not in found.claims),
     }
     return {model: iter(allocate_ids(model, count)) for model, count in wanted.items()}
 
@@ -457,8 +457,8 @@ def reserve_ids(rows, found):
 class Batch:
     """One chunk's changes as rows to insert, table by table, and the changes to stored claims.
 
-    build() makes it without a query; flush() inserts the rows with nothing but COPY, so that
-    on PostgreSQL another thread can insert one chunk while the next is being built.
+    build() makes it without a query, so that it can run on another thread while the chunk
+    before is being inserted; flush() inserts the rows, update_stored() updates stored claims.
     """
 
     inserts: list  # (model, columns, rows), parents before the rows that refer to them
@@ -467,9 +467,9 @@ class Batch:
     user: object
     now: datetime
 
-    def flush(self, using=None):
+    def flush(self):
         for model, columns, rows in self.inserts:
-            insert(model, columns, rows, using=using)
+            insert(model, columns, rows)
 
     def update_stored(self):
         """Update the stored claims the chunk changes (only rows re-importing a claim do)."""
