@@ -11,9 +11,10 @@ generates benchmarks/data/claims-100000.csv and claims-1000000.csv if they are m
 (benchmarks/generate.py), then, --repeat times, each contender in turn, on emptied tables
 (TRUNCATE and a CHECKPOINT before each timed run):
 
-- ours: factcheck.importing.import_file (validate, then apply: the CSV on disk to committed
-  claims, speakers, outlets, articles, appearances, evidence and VerificationEvents), checked
-  afterwards against the counts the generator recorded;
+- ours: factcheck.importing.import_file (one pass, the command line's path: the CSV on disk to
+  committed claims, speakers, outlets, articles, appearances, evidence and VerificationEvents),
+  and validate() then apply() as the admin does, each checked afterwards against the counts the
+  generator recorded;
 - django-import-export, default: a ModelResource for Claim whose speaker widget finds the
   speaker by normalised name and creates it when missing (get_or_create, a query per row),
   resource.import_data(dataset, dry_run=False, use_transactions=True), default options;

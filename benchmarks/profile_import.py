@@ -8,7 +8,8 @@ Like import_benchmark.py it drops and creates its database (the name must start 
 
 1. timed, with the engine's database steps wrapped (at run time, from here: the engine is not
    changed) to report the seconds spent in each COPY, id allocation, entity lookup and the
-   commit, the rest being Python;
+   commit, the rest being Python on the importing thread and its waits for the thread that
+   plans and builds each chunk's rows;
 2. under pyinstrument, whose report goes to benchmarks/data/profile-claims-<rows>.txt (and .html).
 """
 
@@ -88,7 +89,7 @@ def breakdown(path, meta):
         finally:
             outermost = not connections[self.using or DEFAULT_DB_ALIAS].in_atomic_block
             if phase["name"] == "apply" and exc_type is None and outermost:
-                spent["COMMIT of apply (deferred foreign-key checks, WAL flush)"] += time.perf_counter() - started
+                spent["COMMIT of apply (WAL flush; keys checked as each COPY ends)"] += time.perf_counter() - started
 
     transaction.Atomic.__exit__ = commit
     try:
@@ -133,7 +134,7 @@ def main(argv=None):
         for step, seconds in spent.most_common():
             print(f"  {step:<58} {seconds:6.2f} s  {seconds / total:6.1%}")
         rest = total - sum(spent.values())
-        print(f"  {'the rest (Python: reading, cleaning, staging, planning)':<58} {rest:6.2f} s  {rest / total:6.1%}")
+        print(f"  {'the rest (Python here, and waits for the building thread)':<58} {rest:6.2f} s  {rest / total:6.1%}")
         if not args.no_profiler:
             profile_ours(path, meta, two_steps=True)
     finally:

@@ -2,7 +2,7 @@
 
     start_import(job)      VALIDATED -> QUEUED, then run_import is enqueued (once per job)
     run_import(job_id)     the task: importing.apply() with its progress reported as it goes
-    rows_done(job)         the rows written so far, as the job page shows them
+    rows_done(job)         the rows processed so far (the last chunk is written as the import ends)
 
 The worker is `manage.py db_worker` (django-tasks-db); `make run` starts one beside the web
 server.
