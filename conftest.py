@@ -8,6 +8,7 @@ import importlib
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
@@ -15,6 +16,12 @@ from django.db import connection
 from factcheck.models import Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
+
+
+def pytest_configure():
+    # PBKDF2's deliberate slowness guards real passwords; in tests it only made every persona
+    # cost a fifth of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(username, *, group=None, staff=True, superuser=False):
