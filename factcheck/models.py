@@ -418,8 +418,22 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["import_key"], name="claim_import_key_unique"),
         ]
 
+    # Written by set_status alone, never by save(): a form loaded before a status change must
+    # not put the old status back when it is saved. The database refuses it anyway (migration
+    # 0007), but at commit, as an error instead of a saved edit.
+    STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by"})
+
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.STATUS_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("claim_detail", args=[self.pk])
@@ -500,13 +514,11 @@ class Claim(models.Model):
         )
         now = timezone.now()
         with transaction.atomic():
-            updated = Claim.objects.filter(pk=self.pk, version=version).update(
-                status=new_status,
-                version=F("version") + 1,
-                status_changed_at=now,
-                status_changed_by=by,
-            )
-            if not updated:
+            # The event goes in before the claim moves: SQLite's trigger, which cannot wait for
+            # the commit, lets a claim's status change only to that of its latest event. The
+            # row lock (PostgreSQL; SQLite's write lock covers the whole transaction) keeps a
+            # concurrent change out between the check and the update.
+            if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
                 latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
                 raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
             event = VerificationEvent.objects.create(
@@ -519,6 +531,9 @@ class Claim(models.Model):
                 version=version + 1,
             )
             event.evidence.set(cited)
+            Claim.objects.filter(pk=self.pk).update(
+                status=new_status, version=version + 1, status_changed_at=now, status_changed_by=by
+            )
         self.status, self.version = new_status, version + 1
         self.status_changed_at, self.status_changed_by = now, by
         return event
@@ -669,6 +684,11 @@ class ClaimLink(models.Model):
             first, second = second, first
         link, _ = cls.objects.get_or_create(from_claim=first, to_claim=second, kind=kind, defaults={"created_by": by})
         return link
+
+
+# The deferred triggers (migration 0007) that hold each claim's status and version to its latest
+# event, on PostgreSQL; by name, for `SET CONSTRAINTS`.
+HISTORY_CONSTRAINTS = ("factcheck_claim_follows_history", "factcheck_event_moves_claim")
 
 
 class VerificationEvent(models.Model):

@@ -49,7 +49,7 @@ from factcheck.importing.reading import (
     json_records,
 )
 from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
-from factcheck.models import ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.models import HISTORY_CONSTRAINTS, ImportFormat, ImportJob, ImportMode, ImportState
 
 __all__ = [
     "InvalidFile",
@@ -475,6 +475,9 @@ class _Run:
         if self.check_keys_now:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET CONSTRAINTS ALL {mode}")
+                # Claims are inserted before their events: whether each stands where its history
+                # says can only be checked once both are in, at the commit.
+                cursor.execute(f"SET CONSTRAINTS {', '.join(HISTORY_CONSTRAINTS)} DEFERRED")
 
     def reject(self, problems, original=None, header=()):
         self.rejected.write(original, header, problems)
@@ -497,7 +500,6 @@ class _Run:
         changes, problems, batch = building.result()
         if batch is None:
             return problems
-        batch.update_stored()  # stored claims only: harmless before the chunk's own inserts
         self.pending = batch
         for change in changes:
             if not change.error:  # refused rows are counted when the caller rejects them

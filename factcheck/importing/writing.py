@@ -6,7 +6,7 @@ import, and reserve_ids() one per table for fresh ids; plan() and build() then t
 into a Batch without a query (so the importer can run them on another thread); Batch.flush()
 inserts its rows, on PostgreSQL with one binary COPY per table (claims, appearances, evidence,
 events and the evidence they cite), elsewhere (SQLite) with bulk_create, and
-Batch.update_stored() updates the claims already stored that the chunk changes.
+then updates the claims already stored that the chunk changes.
 """
 
 from dataclasses import dataclass, field
@@ -458,7 +458,7 @@ class Batch:
     """One chunk's changes as rows to insert, table by table, and the changes to stored claims.
 
     build() makes it without a query, so that it can run on another thread while the chunk
-    before is being inserted; flush() inserts the rows, update_stored() updates stored claims.
+    before is being inserted; flush() inserts the rows, then updates the stored claims.
     """
 
     inserts: list  # (model, columns, rows), parents before the rows that refer to them
@@ -470,9 +470,13 @@ class Batch:
     def flush(self):
         for model, columns, rows in self.inserts:
             insert(model, columns, rows)
+        self._update_stored()
 
-    def update_stored(self):
-        """Update the stored claims the chunk changes (only rows re-importing a claim do)."""
+    def _update_stored(self):
+        """Update the stored claims the chunk changes (only rows re-importing a claim do).
+
+        After the inserts: a claim may move only to the state of an event already written.
+        """
         if self.edited:
             Claim.objects.bulk_update(
                 [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],

@@ -3,6 +3,7 @@
 from itertools import count
 
 from django.contrib.auth.models import User
+from django.db import transaction
 
 from factcheck.models import Appearance, Article, Claim, Evidence, Outlet, Speaker, Venue
 
@@ -29,12 +30,13 @@ def recorder():
 
 def make_claim(text=None, *, speaker=None, status="unconfirmed", by=None, reason="Recorded for a test.", **fields):
     """A claim recorded through the write path, so it has its first event (version 1)."""
-    claim = Claim.objects.create(
-        text=text or f"Claim number {next(_numbers)} is checkable.",
-        speaker=speaker or make_speaker(),
-        **fields,
-    )
-    claim.set_status(status, by=by or recorder(), reason=reason)
+    with transaction.atomic():  # a claim with no event is refused at the commit
+        claim = Claim.objects.create(
+            text=text or f"Claim number {next(_numbers)} is checkable.",
+            speaker=speaker or make_speaker(),
+            **fields,
+        )
+        claim.set_status(status, by=by or recorder(), reason=reason)
     return claim
 
 

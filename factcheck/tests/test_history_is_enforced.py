@@ -1,0 +1,155 @@
+"""A claim's status has one writer, set_status, and the database refuses every other road.
+
+On PostgreSQL the check waits for the commit (claims are inserted before their events), so
+these tests ask for it early with SET CONSTRAINTS ... IMMEDIATE, which runs the same check
+inside the test's transaction; one transactional test shows a plain commit refused.
+"""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
+from factcheck.tests.factories import make_claim, make_evidence, make_speaker, recorder
+from factcheck.tests.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="deferred triggers are PostgreSQL's")
+
+
+def check_history_now():
+    """Run the deferred history check now (PostgreSQL); SQLite's triggers already ran."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            names = ", ".join(HISTORY_CONSTRAINTS)
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")  # checks what is pending
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")  # as declared, for what comes next
+
+
+def refused(write):
+    """Whether the database refuses `write` (with the check run before leaving)."""
+    try:
+        with transaction.atomic():
+            write()
+            check_history_now()
+    except IntegrityError as error:
+        assert "status changes only through its verification history" in str(error)
+        return True
+    return False
+
+
+def test_the_history_triggers_exist_after_every_migration():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [list(HISTORY_CONSTRAINTS)])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert set(HISTORY_CONSTRAINTS) <= names
+
+
+def test_an_admin_save_from_a_form_loaded_before_a_status_change_keeps_the_new_status(editor, editor_client):
+    claim = make_claim("Up to 8,000 North Korean troops have been moved to Kursk.")
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    stale_form = form_data(editor_client.get(page))
+    make_evidence(claim, "refutes")
+    Claim.objects.get(pk=claim.pk).set_status("false", by=editor, reason="The ministry's count is 1,500.")
+
+    response = editor_client.post(page, stale_form | {"quote": "up to 8,000", "_save": "Save"})
+
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    latest = claim.events.latest()
+    assert (claim.quote, claim.status, claim.version) == ("up to 8,000", "false", 2)
+    assert (latest.to_status, latest.version) == (claim.status, claim.version)
+    check_history_now()
+    # And the next change goes through, which a reverted version made fail with a 500.
+    claim.set_status("disputed", by=editor, reason="A second count disagrees.")
+    assert claim.events.count() == 3
+
+
+def test_save_never_writes_the_status_of_a_stale_object(editor):
+    stale = make_claim()
+    Claim.objects.get(pk=stale.pk).set_status("disputed", by=editor, reason="Two sources disagree.")
+    stale.text = "The claim, reworded."
+    stale.save()
+    stored = Claim.objects.get(pk=stale.pk)
+    assert (stored.text, stored.status, stored.version) == ("The claim, reworded.", "disputed", 2)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(lambda claim: Claim.objects.filter(pk=claim.pk).update(status="false"), id="queryset-update"),
+        pytest.param(lambda claim: Claim.objects.filter(pk=claim.pk).update(version=7), id="version-update"),
+        pytest.param(
+            lambda claim: connection.cursor().execute(
+                "UPDATE factcheck_claim SET status = 'verified' WHERE id = %s", [claim.pk]
+            ),
+            id="raw-sql",
+        ),
+        pytest.param(
+            lambda claim: Claim(pk=claim.pk, status="verified", version=1).save(update_fields=["status"]),
+            id="save-update-fields",
+        ),
+    ],
+)
+def test_a_status_written_around_set_status_is_refused(write):
+    claim = make_claim()
+    assert refused(lambda: write(claim))
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("unconfirmed", 1)
+
+
+def test_going_back_to_an_earlier_version_and_status_is_refused(editor):
+    claim = make_claim()
+    claim.set_status("disputed", by=editor, reason="Two sources disagree.")
+    assert refused(lambda: Claim.objects.filter(pk=claim.pk).update(status="unconfirmed", version=1))
+
+
+def test_an_event_that_does_not_start_where_the_claim_stands_is_refused(editor):
+    claim = make_claim()
+
+    def write():
+        VerificationEvent.objects.create(
+            claim=claim, from_status="disputed", to_status="false", by=editor, reason="Invented.", version=2
+        )
+
+    assert refused(write)
+
+
+@on_postgresql
+def test_an_event_that_never_moves_its_claim_is_refused_at_commit(editor):
+    claim = make_claim()
+
+    def write():
+        VerificationEvent.objects.create(
+            claim=claim, from_status="unconfirmed", to_status="disputed", by=editor, reason="Orphan.", version=2
+        )
+
+    assert refused(write)
+
+
+@on_postgresql
+def test_a_claim_recorded_without_any_event_is_refused_at_commit():
+    assert refused(lambda: Claim.objects.create(text="Nobody recorded this.", speaker=make_speaker()))
+
+
+def test_set_status_and_an_import_pass_the_check(editor):
+    claim = make_claim()
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="The transcript.")
+    check_history_now()
+    assert claim.events.count() == 2
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves the tables as it found them
+def test_a_commit_with_a_status_changed_by_update_is_rolled_back():
+    claim = make_claim()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(status="false")
+    claim.refresh_from_db()
+    assert claim.status == "unconfirmed"
+    assert claim.events.get().by == recorder()
