@@ -190,3 +190,26 @@ def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors
     expect(page.get_by_role("button", name=re.compile("Mark “Unable to independently confirm”"))).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert problems == []
+
+
+def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    sign_in(page, demo, "admin")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+
+    visit(page, problems, f"{demo}/admin/factcheck/claim/{claim.pk}/change/")
+    page.locator("#select2-id_speaker-container").click()  # the speaker autocomplete
+    page.locator(".select2-search__field").fill("Kov")
+    expect(page.locator(".select2-results__option").first).to_contain_text("Kovalenko")
+    page.keyboard.press("Escape")
+    appearances = page.locator("#appearances-group tr.dynamic-appearances")
+    before = appearances.count()
+    page.locator("#appearances-group .add-row").get_by_text("Add another Appearance").click()
+    expect(appearances).to_have_count(before + 1)
+
+    visit(page, problems, f"{demo}/admin/factcheck/article/{claim.article_id}/change/")
+    page.locator(".datetimeshortcuts a", has_text="Today").click()
+    page.locator(".datetimeshortcuts .date-icon").click()  # the calendar pop-up
+    expect(page.locator(".calendarbox").first).to_be_visible()
+    page.wait_for_timeout(200)
+    assert problems == []
