@@ -3,6 +3,8 @@
 bob is a reviewer, alice an editor (staff, so she may use the admin).
 """
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -80,6 +82,16 @@ def test_the_pause_ends_after_the_cool_off(client, editor):
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME)
     assert sign_in(client, "/login/", "alice", PASSWORD).status_code == 302
     assert signed_in(client)
+
+
+def test_failures_during_the_pause_extend_it(client, editor):
+    fail(client, "/login/", settings.AXES_FAILURE_LIMIT)
+    almost_over = settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - almost_over)
+    assert_paused(fail(client, "/login/", 1))
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=2))
+    assert_paused(sign_in(client, "/login/", "alice", PASSWORD))
 
 
 def test_the_app_page_explains_in_the_app_and_the_admin_page_in_the_admin(client, editor):
