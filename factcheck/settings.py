@@ -165,6 +165,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "factcheck.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "factcheck.security.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # kept after the cool-off clears the attempts: the record of a brute-force run
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))  # reverse proxies in front of gunicorn
 
