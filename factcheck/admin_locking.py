@@ -178,8 +178,9 @@ class EditConflict:
             record = conflict.record_for(form)
             if record:
                 conflict.records.append(record)
-        parent = forms[0].saved
-        conflict.changes = conflict.admin_changes([parent, *(form.saved for form in forms[1:] if form.stale)], user)
+        # The page's record, and each stale row (one that is gone too: its deletion may be logged).
+        records = [forms[0]] + [form for form in forms[1:] if form.stale]
+        conflict.changes = conflict.admin_changes([(form._meta.model, posted_pk(form)) for form in records], user)
         return conflict
 
     @staticmethod
@@ -188,7 +189,7 @@ class EditConflict:
         if form.saved is not None:
             name = f"{opts.verbose_name} “{form.saved}”"
         elif form.token:
-            name = f"{opts.verbose_name} #{form[opts.pk.name].data}"
+            name = f"{opts.verbose_name} #{posted_pk(form)}"
         else:
             name = f"new {opts.verbose_name}"
         if form.stale and form.saved is None:
@@ -204,15 +205,15 @@ class EditConflict:
         return Record(name, "your change: not saved", rows) if rows else None
 
     def admin_changes(self, records, user):
-        """The admin's log of changes to `records` since the page was loaded, oldest first.
+        """The admin's log of changes to `records` ((model, pk) pairs) since the page was loaded, oldest first.
 
-        Inline rows are logged under the record whose page they were saved on, hence the parent.
+        Inline rows are logged under the record whose page they were saved on: that one is first.
         """
         if self.loaded_at is None:
             return []
         which = Q()
-        for record in filter(None, records):
-            which |= Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
+        for model, pk in records:
+            which |= Q(content_type=ContentType.objects.get_for_model(model), object_id=str(pk))
         # Within the slack, only others' changes: the editor's own were there when the page loaded.
         since = Q(action_time__gte=self.loaded_at) | (Q(action_time__gte=self.loaded_at - CLOCK_SLACK) & ~Q(user=user))
         return list(LogEntry.objects.filter(which, since).select_related("user").order_by("action_time", "id"))
@@ -264,6 +265,13 @@ class LockedAdmin(LockedFields, admin.ModelAdmin):
         )
         response.status_code = 409
         return response
+
+
+def posted_pk(form):
+    """The id of the record a form was loaded with, as posted (its row may be gone)."""
+    if form.saved is not None:
+        return form.saved.pk
+    return form[form._meta.model._meta.pk.name].data if form.token else None
 
 
 def posted_forms(request, response):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
-from factcheck.models import Appearance, Article, Claim, ClaimLink, Note, Venue
+from factcheck.models import Appearance, Article, Claim, ClaimLink, Evidence, Note, Venue
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -57,6 +57,12 @@ def opened(client, record):
     return page, form_data(response)
 
 
+def opened_by_both(record, alice_client, dora_client):
+    """The change page of `record`, and what alice's and dora's browsers would post back from it."""
+    page, alices = opened(alice_client, record)
+    return page, alices, opened(dora_client, record)[1]
+
+
 def save(client, page, data, **changes):
     return client.post(page, {**data, **changes, "_save": "Save"})
 
@@ -74,8 +80,7 @@ def conflict_rows(response):
 
 def test_the_second_of_two_stale_speaker_saves_is_refused_and_shows_the_first(alice_client, dora_client):
     speaker = make_speaker("Antony Blinken", title="Secretary of State", affiliation="State Department")
-    page, alices = opened(alice_client, speaker)
-    _, doras = opened(dora_client, speaker)
+    page, alices, doras = opened_by_both(speaker, alice_client, dora_client)
 
     assert save(dora_client, page, doras, affiliation="US government").status_code == 302
     refused = save(alice_client, page, alices, title="Former Secretary of State")
@@ -100,8 +105,7 @@ def test_the_second_of_two_stale_speaker_saves_is_refused_and_shows_the_first(al
 
 def test_after_a_refusal_the_editor_redoes_the_change_on_the_saved_values(alice_client, dora_client):
     speaker = make_speaker("Antony Blinken", title="Secretary of State", affiliation="State Department")
-    page, alices = opened(alice_client, speaker)
-    _, doras = opened(dora_client, speaker)
+    page, alices, doras = opened_by_both(speaker, alice_client, dora_client)
     save(dora_client, page, doras, affiliation="US government")
     refused = save(alice_client, page, alices, title="Former Secretary of State")
 
@@ -122,8 +126,7 @@ def test_a_save_from_a_page_nobody_changed_meanwhile_is_kept(alice_client):
 
 def test_a_stale_claim_text_save_is_refused_and_keeps_the_other_editors_wording(alice_client, dora_client):
     claim = make_claim("Russia launched 80 drones overnight.", quote="eighty drones")
-    page, alices = opened(alice_client, claim)
-    _, doras = opened(dora_client, claim)
+    page, alices, doras = opened_by_both(claim, alice_client, dora_client)
 
     assert save(dora_client, page, doras, text="Russia launched 80 Shahed drones overnight.").status_code == 302
     refused = save(alice_client, page, alices, quote="about eighty drones")
@@ -191,8 +194,7 @@ def test_a_stale_inline_row_refuses_the_whole_claim_page(alice_client, dora_clie
 def test_a_stale_inline_row_marked_for_deletion_is_not_deleted(alice_client, dora_client):
     claim = make_claim()
     appearance = make_appearance(claim, Venue.PUBLIC_REMARKS, when="on Monday")
-    page, alices = opened(alice_client, claim)
-    _, doras = opened(dora_client, claim)
+    page, alices, doras = opened_by_both(claim, alice_client, dora_client)
     assert save(dora_client, page, doras, **{"appearances-0-when": "on Monday morning"}).status_code == 302
 
     refused = save(alice_client, page, alices, **{"appearances-0-DELETE": "on"})
@@ -216,8 +218,7 @@ def test_an_unchanged_inline_row_can_be_deleted(alice_client):
 def test_an_inline_row_deleted_meanwhile_is_reported_not_recreated(alice_client, dora_client):
     claim = make_claim()
     appearance = make_appearance(claim, Venue.PUBLIC_REMARKS, when="on Monday")
-    page, alices = opened(alice_client, claim)
-    _, doras = opened(dora_client, claim)
+    page, alices, doras = opened_by_both(claim, alice_client, dora_client)
     assert save(dora_client, page, doras, **{"appearances-0-DELETE": "on"}).status_code == 302
 
     refused = save(alice_client, page, alices, **{"appearances-0-when": "on Monday morning"})
@@ -232,11 +233,26 @@ def test_an_inline_row_deleted_meanwhile_is_reported_not_recreated(alice_client,
     assert ("When", "(empty)", "on Monday morning") in record.rows
 
 
+def test_an_inline_row_deleted_in_its_own_admin_meanwhile_is_reported_with_who_deleted_it(alice_client, admin_user):
+    claim = make_claim()
+    evidence = make_evidence(claim, "context", summary="Background.")
+    page, alices = opened(alice_client, claim)
+    root = client_of(admin_user)
+    assert root.post(url(Evidence, "delete", evidence.pk), {"post": "yes"}).status_code == 302
+
+    refused = save(alice_client, page, alices, text="Reworded.")
+
+    assert refused.status_code == 409
+    claim.refresh_from_db()
+    assert claim.text != "Reworded."
+    assert f"evidence #{evidence.pk}" in {record.name for record in refused.context["edit_conflict"].records}
+    assert "Deleted by <strong>root</strong>" in refused.text
+
+
 def test_rows_added_meanwhile_survive_a_save_from_a_page_opened_before(alice_client, dora_client):
     claim = make_claim()
     make_evidence(claim, "context", summary="Background.")
-    page, alices = opened(alice_client, claim)
-    _, doras = opened(dora_client, claim)
+    page, alices, doras = opened_by_both(claim, alice_client, dora_client)
     added = {
         "evidence-TOTAL_FORMS": "2",
         "evidence-1-stance": "supports",
@@ -439,8 +455,7 @@ def test_article_and_outlet_forms_show_their_records_own_values(alice_client, do
     """The comparison shows choices and related records by their names, not their codes."""
     outlet, other = make_outlet("Kyiv Independent"), make_outlet("B-17")
     article = make_article(outlet=outlet, headline="Drones over Kyiv")
-    page, alices = opened(alice_client, article)
-    _, doras = opened(dora_client, article)
+    page, alices, doras = opened_by_both(article, alice_client, dora_client)
     save(dora_client, page, doras, outlet=other.pk)
     refused = save(alice_client, page, alices, headline="Drones over Kyiv at night")
     assert conflict_rows(refused)["article “Drones over Kyiv”"] == {
