@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 FIELD = "edit_fingerprint"
 EMPTY = "(empty)"
@@ -159,6 +160,7 @@ class Record:
     name: str
     what: str
     rows: list
+    stale: bool = False
 
 
 @dataclass
@@ -193,16 +195,28 @@ class EditConflict:
         else:
             name = f"new {opts.verbose_name}"
         if form.stale and form.saved is None:
-            return Record(name, "deleted by someone else after you opened the page", differences(form))
+            return Record(name, "deleted by someone else after you opened the page", differences(form), stale=True)
         if form.stale:
             what = "changed by someone else after you opened the page"
-            return Record(name, what + ("; you asked to delete it" if form.deleting else ""), differences(form))
+            what += "; you asked to delete it" if form.deleting else ""
+            return Record(name, what, differences(form), stale=True)
         if form.deleting:
             return Record(name, "you asked to delete it: not deleted", [])
         if form.saved is None and not form.token and form.has_changed():
             return Record(name, "yours: not added", differences(form))
         rows = differences(form) if form.saved is not None and form.has_changed() else []
         return Record(name, "your change: not saved", rows) if rows else None
+
+    @property
+    def summary(self):
+        """One line: which records changed, by whom and when."""
+        latest = {entry.user.get_username(): entry.action_time for entry in self.changes}
+        who = ", ".join(f"{name} at {localtime(time):%H:%M:%S}" for name, time in latest.items())
+        return (
+            f"Nothing was saved: {' and '.join(record.name for record in self.records if record.stale)} "
+            f"changed after you opened this page, {f'by {who}' if who else 'not through the admin'}. "
+            "The form shows the saved values; yours are listed beside them."
+        )
 
     def admin_changes(self, records, user):
         """The admin's log of changes to `records` ((model, pk) pairs) since the page was loaded, oldest first.
@@ -257,6 +271,7 @@ class LockedAdmin(LockedFields, admin.ModelAdmin):
         if not any(form.stale for form in forms):
             return response
         conflict = EditConflict.of(forms, user=request.user)
+        self.message_user(request, conflict.summary, messages.ERROR)
         # The page again as a GET would give it: the saved values in the form, the editor's beside them.
         reload = copy(request)
         reload.method = "GET"

@@ -88,7 +88,10 @@ def test_the_second_of_two_stale_speaker_saves_is_refused_and_shows_the_first(al
     assert refused.status_code == 409
     speaker.refresh_from_db()
     assert (speaker.title, speaker.affiliation) == ("Secretary of State", "US government")
-    assert "Nothing was saved" in refused.text
+    [message] = [str(message) for message in refused.context["messages"]]
+    assert message.startswith(
+        "Nothing was saved: speaker “Antony Blinken” changed after you opened this page, by dora at "
+    )
     change = refused.context["edit_conflict"].changes[0]
     assert (change.user.username, change.get_change_message()) == ("dora", "Changed Affiliation.")
     assert "Changed by <strong>dora</strong>" in refused.text
@@ -299,7 +302,8 @@ def test_every_admin_refuses_a_page_changed_by_another_road_since(alice_client, 
     assert refused.status_code == 409
     record.refresh_from_db()
     assert getattr(record, field) == value
-    assert "No change through the admin is recorded since then" in refused.text
+    assert "No change through the admin is recorded since you opened this page" in refused.text
+    assert "changed after you opened this page, not through the admin." in refused.text
 
 
 @pytest.mark.parametrize(("make", "field", "value", "posted"), EDITED, ids=EDITED_IDS)

@@ -214,9 +214,8 @@ def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open
     first.get_by_label("Title").fill("Head of state")
     first.get_by_role("button", name="Save", exact=True).click()
 
-    conflict = first.locator("#edit-conflict")
-    expect(conflict).to_contain_text("Nothing was saved")
-    expect(conflict).to_contain_text("Changed by admin")
+    expect(first.locator(".messagelist")).to_contain_text("Nothing was saved: speaker “Volodymyr Zelenskyy” changed")
+    expect(first.locator("#edit-conflict")).to_contain_text("Changed by admin")
     expect(first.get_by_role("row", name=re.compile("^Title"))).to_contain_text("Head of state")
     expect(first.get_by_label("Affiliation")).to_have_value("Office of the President")
     first.get_by_label("Title").fill("Head of state")
