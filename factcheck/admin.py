@@ -4,6 +4,8 @@ Nothing here writes a claim's status except through `Claim.set_status`: the stat
 version fields are not editable, and the status actions need `factcheck.change_claim_status`.
 Imports go upload -> preview -> confirm -> background task (factcheck.tasks), all behind
 `factcheck.import_claims`, through the ImportJob admin's own URLs.
+Every form that edits a shared record, and every editable inline, refuses a save from a stale
+page (factcheck.admin_locking).
 """
 
 import csv
@@ -29,6 +31,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from factcheck import importing, tasks
+from factcheck.admin_locking import LockedAdmin, LockedModelForm, LockedStackedInline, LockedTabularInline
 from factcheck.exporting import export_response, spreadsheet_safe
 from factcheck.models import (
     Appearance,
@@ -88,7 +91,7 @@ def sign(obj, user):
         setattr(obj, SIGNED_BY[type(obj)], user)
 
 
-class SignedAdmin(admin.ModelAdmin):
+class SignedAdmin(LockedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             sign(obj, request.user)
@@ -109,7 +112,7 @@ class WebURLFieldWidget(AdminURLFieldWidget):
 WEB_URL_INPUTS = {URLField: {"widget": WebURLFieldWidget}}
 
 
-class NormalizedNameForm(forms.ModelForm):
+class NormalizedNameForm(LockedModelForm):
     """Refuse a second speaker or outlet whose name differs only in case, accents or punctuation.
 
     The unique key is `normalized_name`, which is not a form field, so the form would not check it.
@@ -143,7 +146,7 @@ class SpeakerForm(NormalizedNameForm):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(LockedAdmin):
     form = SpeakerForm
     list_display = ["name", "kind", "title", "affiliation", "claims"]
     list_filter = ["kind"]
@@ -160,7 +163,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(LockedAdmin):
     form = NormalizedNameForm
     list_display = ["name", "kind", "domain", "claims"]
     list_filter = ["kind"]
@@ -215,7 +218,7 @@ class ArticleClaimInline(ReadOnlyInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LockedAdmin):
     formfield_overrides = WEB_URL_INPUTS
     list_display = ["headline", "outlet", "published", "claims"]
     list_filter = ["outlet", "published"]
@@ -260,7 +263,7 @@ class SpeakerKindFilter(admin.SimpleListFilter):
         return queryset.filter(speaker__kind=self.value()) if self.value() else queryset
 
 
-class AppearanceForm(forms.ModelForm):
+class AppearanceForm(LockedModelForm):
     def clean_relayed_from(self):
         source = self.cleaned_data["relayed_from"]
         if source and source.claim_id != self.instance.claim_id:
@@ -268,7 +271,7 @@ class AppearanceForm(forms.ModelForm):
         return source
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(LockedTabularInline):
     formfield_overrides = WEB_URL_INPUTS
     model = Appearance
     form = AppearanceForm
@@ -286,7 +289,7 @@ class AppearanceInline(admin.TabularInline):
         return appearance.pk
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(LockedStackedInline):
     formfield_overrides = WEB_URL_INPUTS
     model = Evidence
     fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
@@ -297,7 +300,7 @@ class EvidenceInline(admin.StackedInline):
         return super().get_queryset(request).select_related("added_by")
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(LockedStackedInline):
     model = Note
     fields = ["body", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -368,7 +371,7 @@ def status_action(new_status, description):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(LockedAdmin):
     list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
     list_filter = [
         "status",
@@ -611,7 +614,7 @@ class VerificationEventAdmin(ReadOnlyAdmin):
         return Truncator(event.reason).chars(100)
 
 
-class ClaimLinkForm(forms.ModelForm):
+class ClaimLinkForm(LockedModelForm):
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("from_claim"), cleaned.get("to_claim")
