@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
-from factcheck import admin, importing, tasks
+from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, media_in_tmp, row  # noqa: F401 media_in_tmp is a fixture
@@ -113,7 +113,7 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert "8 of 8 rows written (100%)" in page
     assert "Succeeded" in page
     assert '<tr><th scope="row">New claims</th><td>8</td></tr>' in page
-    assert f", in {admin.took(job)}</p>" in page
+    assert f", in {admin_import.took(job)}</p>" in page
     assert 'hx-trigger="every 1s"' not in page
 
 
