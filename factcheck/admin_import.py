@@ -1,5 +1,7 @@
-"""The admins' import screens: upload -> preview -> confirm -> background task (factcheck.tasks).
+"""The admins' import screens: upload -> check (a task) -> preview -> confirm -> import (a task).
 
+The upload only saves the file; reading and checking it, like writing it once confirmed, runs
+on the task worker (factcheck.tasks), and the job's page follows each with a progress bar.
 All behind `factcheck.import_claims`, through the ImportJob admin's own URLs.
 """
 
@@ -17,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
@@ -63,9 +66,12 @@ def error_report(job):
 
 
 def progress_of(job):
-    """(rows written, rows to write, percent) for the progress bar."""
-    total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
-    done = total if job.state == ImportState.SUCCEEDED else tasks.rows_done(job)
+    """(done, to do, percent) for the progress bar: bytes read while checking, rows written after."""
+    if job.state == ImportState.CHECKING:
+        total, done = job.file_size, tasks.progress_done(job)
+    else:
+        total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
+        done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
     if not total:
         return 0, 0, 100 if job.state == ImportState.SUCCEEDED else 0
     return done, total, min(100, done * 100 // total)
@@ -80,19 +86,21 @@ def took(job):
 
 IMPORT_PAGE = "admin/factcheck/importjob/import.html"
 COUNTED = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
-RUNNING_STATES = {ImportState.QUEUED, ImportState.RUNNING}
+PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
 
 
 def job_context(job):
     """What an import's page and its progress partial show of the job."""
     done, total, percent = progress_of(job)
+    amount = filesizeformat if job.state == ImportState.CHECKING else "{:,}".format
     return {
         "job": job,
-        "running": job.state in RUNNING_STATES,
+        "running": job.state in tasks.WORKING_STATES,
+        "checked": "staged_rows" in job.summary,
         "took": took(job),
         "has_report": bool(job.errors or (job.rejected_count and importing.rejected_rows_path(job))),
-        "done": f"{done:,}",
-        "total": f"{total:,}",
+        "done": amount(done),
+        "total": amount(total),
         "percent": percent,
         "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
         "figures": {name: f"{getattr(job, name):,}" for name in COUNTED},
@@ -113,10 +121,12 @@ class ImportJobAdmin(ReadOnlyAdmin):
         ("filename", "format", "mode"),
         ("state", "page"),
         "message",
+        ("file_size", "bytes_read"),
         ("total_rows", "processed_rows"),
         ("created_count", "updated_count", "unchanged_count", "rejected_count"),
         ("new_speakers", "new_outlets"),
         ("started_at", "finished_at", "took"),
+        "heartbeat_at",
         "errors",
         "summary",
     ]
@@ -170,22 +180,23 @@ class ImportJobAdmin(ReadOnlyAdmin):
         }
 
     def upload_view(self, request):
-        """The upload form; a posted file is read and checked row by row, then previewed."""
+        """The upload form; a posted file is saved and checked in the background, its page following the check."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            job = importing.validate(
+            job = importing.receive(
                 upload,
                 filename=upload.name,
                 user=request.user,
                 format=form.cleaned_data["format"] or None,
                 mode=form.cleaned_data["mode"],
             )
-            if job.state == ImportState.VALIDATED:
-                return redirect("admin:factcheck_importjob_import", job.pk)
-            return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
+            if job.state == ImportState.INVALID:  # over the size limit, known without reading it
+                return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
+            tasks.check_file.enqueue(job.pk)
+            return redirect("admin:factcheck_importjob_import", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -200,15 +211,22 @@ class ImportJobAdmin(ReadOnlyAdmin):
         )
 
     def import_view(self, request, pk):
-        """One import's page: its preview, then its progress, then its result."""
+        """One import's page: the check's progress, the preview, then the import's progress, then its result.
+
+        A file that cannot be imported answers 422, whether the upload or the check refused it.
+        """
         job = self.import_job(request, pk)
-        return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job))
+        status = 422 if job.state == ImportState.INVALID else 200
+        return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=status)
 
     def progress_view(self, request, pk):
-        """The progress bar and, once the import has finished, its result: polled by htmx."""
+        """The progress bar and, once the task has finished, its result: polled by htmx."""
         job = self.import_job(request, pk)
         if not wants_fragment(request):
             return redirect("admin:factcheck_importjob_import", job.pk)
+        if job.state in PREVIEW_STATES:
+            # The check has ended, and the preview is not a partial: the whole page is loaded again.
+            return HttpResponseClientRefresh()
         return render_page(request, IMPORT_PAGE, job_context(job), fragment="progress")
 
     def confirm_view(self, request, pk):
