@@ -22,12 +22,14 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import expect
 
 from factcheck import admin_import, importing, tasks
 from factcheck.importing import reading
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_evidence
 from factcheck.tests.test_admin_import import job_url, progress, tasks_run_inline  # noqa: F401 a fixture
+from factcheck.tests.test_browser import browser, demo, open_page  # noqa: F401 fixtures
 from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import, write_file  # noqa: F401 a fixture
 
 pytestmark = pytest.mark.django_db
@@ -297,6 +299,17 @@ def test_a_checked_upload_is_removed_whatever_the_check_found(admin_user):
     assert files_left(bad) == ["rejected.csv"]
 
 
+def test_a_check_that_stops_on_an_error_fails_and_leaves_no_file(admin_user):
+    job = received(admin_user, csv_text(row()))
+    importing.uploaded_file_path(job).unlink()
+    with pytest.raises(FileNotFoundError):
+        tasks.check_file.call(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED
+    assert job.message == "The check of the file stopped on an unexpected error. Nothing was imported."
+    assert files_left(job) == []
+
+
 def test_an_import_that_fails_removes_its_staged_rows(admin_user, editor, tmp_path):
     run_import(tmp_path, csv_text(row(id="c1")), admin_user)
     refuted = row(id="c1", status="false", evidence_url="https://x.example/", evidence_summary="Refuted.")
@@ -415,3 +428,40 @@ def test_the_admin_record_of_a_job_shows_its_file_and_last_sign_of_life(importer
     page = importer_client.get(reverse("admin:factcheck_importjob_change", args=[job.pk])).content.decode()
     assert "Heartbeat at" in page and "File size" in page and "Checking the file" in page
     assert admin_import.job_context(job)["running"]
+
+
+# In a real browser: the page follows the check, then the preview, then the import
+
+
+@pytest.mark.browser
+@committed
+def test_in_a_browser_the_job_page_follows_the_check_to_the_preview_and_the_import_to_its_result(request, live_server):
+    page, base = request.getfixturevalue("open_page")(), request.getfixturevalue("demo")
+    problems = []  # the page's scripts' errors, htmx's included (not the browser's own favicon.ico request)
+    page.on("console", lambda message: problems.append(message.text) if "htmx" in message.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{base}/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("admin-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{base}{reverse('admin:factcheck_importjob_upload')}")
+    page.get_by_label("File").set_input_files(
+        {"name": "claims.csv", "mimeType": "text/csv", "buffer": rows(30).encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.locator("#import-progress h2")).to_have_text("Checking the file")
+    expect(page.locator("#import-read")).to_contain_text("waiting for the task worker")
+    job = ImportJob.objects.latest("id")
+    assert tasks.check_file.call(job.pk) == ImportState.VALIDATED  # as the worker would, meanwhile
+    # The poll sees the check end and loads the preview.
+    expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
+    expect(page.get_by_role("row", name="New claims 30")).to_be_visible()
+
+    page.get_by_role("button", name="Confirm: import 30 rows").click()
+    expect(page.locator("#import-rows")).to_contain_text("waiting for the task worker")
+    assert tasks.run_import.call(job.pk) == ImportState.SUCCEEDED
+    expect(page.locator("#import-progress h2")).to_have_text("Succeeded")
+    expect(page.locator("#import-rows")).to_have_text("30 of 30 rows written (100%).")
+    assert Claim.objects.count() == 18 + 30
+    assert problems == []
