@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, URLField
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,6 +34,7 @@ from factcheck.models import (
     VerificationEvent,
     normalize_name,
 )
+from factcheck.templatetags.links import is_web_url
 from factcheck.verification import StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
@@ -76,6 +78,20 @@ class SignedAdmin(admin.ModelAdmin):
         if not change:
             sign(obj, request.user)
         super().save_model(request, obj, form, change)
+
+
+class WebURLFieldWidget(AdminURLFieldWidget):
+    """The admin's URL input, whose "Currently:" link appears only for http and https URLs."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if not is_web_url(value):
+            context["url_valid"] = False
+            context["widget"]["href"] = ""
+        return context
+
+
+WEB_URL_INPUTS = {URLField: {"widget": WebURLFieldWidget}}
 
 
 class NormalizedNameForm(forms.ModelForm):
@@ -185,6 +201,7 @@ class ArticleClaimInline(ReadOnlyInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = WEB_URL_INPUTS
     list_display = ["headline", "outlet", "published", "claims"]
     list_filter = ["outlet", "published"]
     list_select_related = ["outlet"]
@@ -237,6 +254,7 @@ class AppearanceForm(forms.ModelForm):
 
 
 class AppearanceInline(admin.TabularInline):
+    formfield_overrides = WEB_URL_INPUTS
     model = Appearance
     form = AppearanceForm
     fields = ["number", "venue_type", "outlet", "relayed_from", "when", "date", "url"]
@@ -254,6 +272,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 class EvidenceInline(admin.StackedInline):
+    formfield_overrides = WEB_URL_INPUTS
     model = Evidence
     fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
     readonly_fields = ["added_by", "added_at"]
@@ -600,6 +619,7 @@ class ClaimLinkAdmin(SignedAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(SignedAdmin):
+    formfield_overrides = WEB_URL_INPUTS
     list_display = ["claim", "stance", "source", "added_by", "added_at"]
     list_filter = ["stance"]
     list_select_related = ["claim", "added_by"]

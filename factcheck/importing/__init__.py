@@ -383,6 +383,10 @@ class Abandoned(Exception):
     """The job was given up for dead (factcheck.tasks.fail_abandoned) while this process still worked on it."""
 
 
+# All of a job but its heartbeat, which its task writes through a connection of its own.
+OUTCOME_FIELDS = [field.name for field in ImportJob._meta.concrete_fields if field.name not in ("id", "heartbeat_at")]
+
+
 def _record(job):
     """Save a job's outcome, unless it was given up for dead meanwhile: then it stays failed.
 
@@ -392,7 +396,7 @@ def _record(job):
     with transaction.atomic():
         if ImportJob.objects.select_for_update().values_list("state", flat=True).get(pk=job.pk) == ImportState.FAILED:
             raise Abandoned(job.pk)
-        job.save()
+        job.save(update_fields=OUTCOME_FIELDS)
     return job
 
 
@@ -446,9 +450,10 @@ def _validate(job, file, progress):
                 flush()
         except InvalidFile as invalid:
             staged_path.unlink()
+            job.bytes_read = rows.text.bytes_read
             return _refuse(job, invalid.error, rows.count)
 
-    job.total_rows = rows.count
+    job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     counts.record_on(job, entities)
     job.errors = [error.as_dict() for error in errors]
     job.summary.update(ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected)

@@ -375,6 +375,9 @@ def test_an_upload_is_saved_then_checked_by_a_task_while_its_page_shows_how_far_
     size = filesizeformat(len(content))
     assert f"{size} of {size} read (100%)" in seen[-1]
     assert files_left(job) == ["staged.jsonl"]
+    job.refresh_from_db()
+    assert (job.bytes_read, job.total_rows) == (len(content), 7)
+    assert job.heartbeat_at  # the task's last sign of life stays on the record
 
     ended = progress(importer_client, job)
     assert ended["HX-Refresh"] == "true"  # the preview is a page: htmx loads it
@@ -437,8 +440,8 @@ def test_the_admin_record_of_a_job_shows_its_file_and_last_sign_of_life(importer
 @committed
 def test_in_a_browser_the_job_page_follows_the_check_to_the_preview_and_the_import_to_its_result(request, live_server):
     page, base = request.getfixturevalue("open_page")(), request.getfixturevalue("demo")
-    problems = []  # the page's scripts' errors, htmx's included (not the browser's own favicon.ico request)
-    page.on("console", lambda message: problems.append(message.text) if "htmx" in message.text else None)
+    problems = []  # console errors (htmx's, CSP violations) and uncaught exceptions
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(f"{base}/admin/login/")
     page.get_by_label("Username").fill("admin")
