@@ -50,12 +50,7 @@ def check_file(job_id):
 
     The web request only saved the file: reading a large one takes longer than a request may.
     """
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state != ImportState.CHECKING:
-        log.warning("import #%s is %s, not waiting to be checked; not checked again", job_id, job.state)
-        return job.state
-    with Progress(job, "bytes_read") as progress:
-        return importing.check(job, progress=progress).state
+    return _work_on(job_id, ImportState.CHECKING, importing.check, "bytes_read")
 
 
 def start_import(job):
@@ -77,13 +72,21 @@ def run_import(job_id):
 
     The source file is not read again: apply() takes the rows check() staged.
     """
+    # apply() marks the job failed itself, whatever stops it.
+    return _work_on(job_id, ImportState.QUEUED, importing.apply, "processed_rows")
+
+
+def _work_on(job_id, waiting, work, counter):
+    """`work(job, progress=...)` on a job still `waiting` for it, reporting to its `counter` column; its final state.
+
+    A task picked up twice (a second worker, a retry) finds its job moved on and leaves it.
+    """
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state != ImportState.QUEUED:
-        log.warning("import #%s is %s, not queued; not run again", job_id, job.state)
+    if job.state != waiting:
+        log.warning("import #%s is %s, not %s; left as it is", job_id, job.state, waiting)
         return job.state
-    with Progress(job, "processed_rows") as progress:
-        # apply() marks the job failed itself, whatever stops it.
-        return importing.apply(job, progress=progress).state
+    with Progress(job, counter) as progress:
+        return work(job, progress=progress).state
 
 
 class Progress:
