@@ -110,6 +110,7 @@ class ImportMode(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
     VALIDATED = "validated", "Validated, waiting for confirmation"
     INVALID = "invalid", "Invalid, nothing imported"
     QUEUED = "queued", "Queued"
@@ -746,7 +747,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=20, choices=Format)
     mode = models.CharField(max_length=20, choices=Mode, default=Mode.ATOMIC)
-    state = models.CharField(max_length=20, choices=State, default=State.VALIDATED)
+    state = models.CharField(max_length=20, choices=State, default=State.CHECKING)
+    file_size = models.PositiveBigIntegerField(default=0, help_text="The uploaded file's size, in bytes.")
+    bytes_read = models.PositiveBigIntegerField(default=0, help_text="How much of the file the check has read.")
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -759,6 +762,12 @@ class ImportJob(models.Model):
     staged_path = models.CharField(max_length=500, blank=True, help_text="Validated rows waiting for confirmation.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last sign of life of the task working on it, by the database's clock; "
+        "empty until a worker takes the job.",
+    )
     message = models.TextField(blank=True)
     summary = models.JSONField(
         default=dict,

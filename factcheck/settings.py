@@ -52,9 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
-    "django_tasks_db",
     "axes",
+    # Before django_tasks_db, so that its db_worker command is ours (which also sweeps for dead imports).
     "factcheck",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -141,10 +142,15 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or (None if DEBUG else BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads over 2.5 MB are spooled to a file as they arrive: under MEDIA_ROOT, where an import
+# keeps them (so keeping one is a rename), not in /tmp, which is often memory (tmpfs).
+# FactcheckConfig.ready() creates the folder.
+FILE_UPLOAD_TEMP_DIR = MEDIA_ROOT / "uploading"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("MEDIA_ROOT", BASE_DIR / "media")},
+        "OPTIONS": {"location": MEDIA_ROOT},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -157,6 +163,10 @@ STORAGES = {
 FACTCHECK_IMPORT_MAX_BYTES = int(os.environ.get("FACTCHECK_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 FACTCHECK_IMPORT_MAX_ROWS = int(os.environ.get("FACTCHECK_IMPORT_MAX_ROWS", 1_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A task checking or importing a file signs life every HEARTBEAT seconds; every worker looks as
+# often for jobs whose task has been silent for GIVE_UP seconds (its worker died) and fails them.
+FACTCHECK_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_HEARTBEAT_SECONDS", 5))
+FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_UP_SECONDS", 60))
 
 # Login throttling (django-axes, docs/deploying.md): this many failed sign-ins for one account,
 # or from one address, pause sign-in there for the cool-off, the right password included.

@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from factcheck import tasks
 from factcheck.models import Claim, ImportJob, Note
 from factcheck.tests.factories import make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
@@ -124,6 +125,9 @@ def make_one_of_everything(page, base):
     page.goto(f"{base}/admin/factcheck/importjob/upload/")
     page.get_by_label("File").set_input_files("fixtures/sample-claims.csv")
     page.get_by_role("button", name="Check the file").click()
+    # The check is a task too: its page polls until the task has run, then loads the preview.
+    expect(page.locator("#import-read")).to_contain_text("waiting for the task worker")
+    tasks.check_file.call(ImportJob.objects.get().pk)
     expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
     # Confirmed, it waits for a task worker (none runs here): its page polls through htmx.
     page.get_by_role("button", name=re.compile("Confirm: import")).click()
