@@ -355,6 +355,9 @@ def status_action(new_status, description):
     return action
 
 
+SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
+
+
 @admin.register(Claim)
 class ClaimAdmin(LockedAdmin):
     list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
@@ -421,6 +424,13 @@ class ClaimAdmin(LockedAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in SPAN_FIELDS:
+            # The span and the words around it are kept exactly, spaces included: they find the
+            # span again in the story. A form's default trimming changed them on every save.
+            kwargs["strip"] = False
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

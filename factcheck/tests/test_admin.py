@@ -542,3 +542,13 @@ def test_evidence_added_in_its_own_admin_is_signed_by_whoever_added_it(reviewer,
     )
     assert response.status_code == 302
     assert claim.evidence.get().added_by == reviewer
+
+
+def test_saving_a_claim_keeps_the_spaces_around_its_span(demo, editor_client):
+    claim = Claim.objects.filter(span_prefix__endswith=" ").first()
+    before = (claim.span_exact, claim.span_prefix, claim.span_suffix)
+    page = url(Claim, "change", claim.pk)
+    response = editor_client.post(page, form_data(editor_client.get(page)) | {"_save": "Save"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.span_exact, claim.span_prefix, claim.span_suffix) == before
