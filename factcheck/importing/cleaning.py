@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from factcheck.exporting import BEARING
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
+from factcheck.text import clean_name, clean_text
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import Status
 
@@ -309,6 +310,8 @@ def choice(raw, name, table, fail, default=None):
 
 
 def entity_name(raw, name, fail, *, required=False):
+    """A speaker's or outlet's name as stored (factcheck.text.clean_name), checked."""
+    raw = clean_name(raw) if raw else raw
     if not raw:
         if required:
             fail(name, "is empty")
@@ -353,7 +356,7 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 def clean_fields(values, fail, line, column):
     """A Row from one record's values (field -> text, None when the file has no such field)."""
     get = values.get
-    text = get("claim") or ""
+    text = clean_text(get("claim") or "")
     if not text:
         fail("claim", "the claim text is empty")
     speaker = entity_name(get("speaker"), "speaker", fail, required=True)
@@ -431,12 +434,13 @@ def clean_fields(values, fail, line, column):
 
     given = get("id")
     kind = get("kind")
+    quote = get("quote")
     return Row(
         line,
         column,
         given_key(given) if given else content_key(speaker, text),
         text,
-        get("quote"),
+        quote if quote is None else clean_text(quote),
         None if kind is None else choice(kind, "kind", CLAIM_KINDS, fail, ClaimKind.FACTUAL),
         quantity,
         Speaker(
@@ -536,7 +540,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         )
         fail("@type", f"expected a ClaimReview, found {found}")
         return None
-    text = _text(node, "claimReviewed")
+    text = clean_text(_text(node, "claimReviewed"))
     if not text:
         fail("claimReviewed", "is missing or empty")
     rating = _first(node.get("reviewRating"))
@@ -545,7 +549,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     claim = claim if isinstance(claim, dict) else {}
     author = _first(claim.get("author"))
     author = author if isinstance(author, dict) else {"name": author} if isinstance(author, str) else {}
-    speaker = entity_name(_text(author, "name") or UNATTRIBUTED, "itemReviewed.author.name", fail)
+    speaker = entity_name(clean_name(_text(author, "name")) or UNATTRIBUTED, "itemReviewed.author.name", fail)
     kind = SpeakerKind.PERSON if "Person" in types_of(author) else SpeakerKind.INSTITUTION
     if speaker == UNATTRIBUTED:
         kind = SpeakerKind.UNNAMED_GROUP
@@ -576,7 +580,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         column,
         review_key(url, text) if url else content_key(speaker, text),
         text,
-        _text(claim, "text") or None,
+        clean_text(_text(claim, "text")) or None,
         None,
         None,
         Speaker(speaker, kind, _text(author, "jobTitle")[:200], _name(author.get("affiliation"))[:200]),
