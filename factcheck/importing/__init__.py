@@ -177,8 +177,9 @@ class FileRows:
             status_column = record.columns.get("status", 1) if record.columns else record.column
             if self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:
-                fail("", "expected a JSON object (one record)")
+            elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
+                for field, message in record.problems or [("", "expected a JSON object (one record)")]:
+                    fail(field, message)
                 row = None
             else:
                 for field, message in record.problems:

@@ -242,6 +242,10 @@ class Entities:
         return ("url", article.url) if article.url else ("headline", norm(article.outlet), article.headline)
 
     def _resolve_articles(self, wanted):
+        if self.held:  # an article of a held outlet is not made: its rows are refused
+            wanted = {
+                key: article for key, article in wanted.items() if ("outlet", norm(article.outlet)) not in self.held
+            }
         urls = [key[1] for key in wanted if key[0] == "url"]
         headlines = [key[2] for key in wanted if key[0] == "headline"]
         found = {("url", url): pk for url, pk in Article.objects.filter(url__in=urls).values_list("url", "pk")}
