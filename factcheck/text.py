@@ -41,9 +41,9 @@ def clean_text(text):
 
 def clean_name(name):
     """A speaker's or outlet's name as stored: clean_text, no control characters, single spaces, trimmed."""
-    if not (name.isascii() and name.isprintable()):
-        name = CONTROL.sub(" ", clean_text(name))
-    return " ".join(name.split())
+    if name.isascii() and name.isprintable():  # most names: the only whitespace is the space
+        return name.strip() if "  " not in name else " ".join(name.split())
+    return " ".join(CONTROL.sub(" ", clean_text(name)).split())
 
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
