@@ -8,9 +8,11 @@ import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from factcheck import importing
+from factcheck.exporting import CSV_COLUMNS
 from factcheck.models import Claim, ImportMode, ImportState, LookalikeName, Note, Outlet, Speaker
 from factcheck.tests.factories import make_claim, make_outlet, make_speaker
 from factcheck.tests.test_admin import form_data, url
@@ -236,8 +238,6 @@ def test_notes_and_evidence_lose_bidi_controls_and_searches_their_invisible_char
 
 
 def speaker_column():
-    from factcheck.exporting import CSV_COLUMNS
-
     return CSV_COLUMNS.index("speaker") + 1
 
 
@@ -302,8 +302,6 @@ def test_a_look_alike_of_a_name_new_in_the_same_file_is_refused_there(tmp_path, 
 
 @pytest.mark.parametrize("field", ["outlet", "relayed_by", "article_outlet"])
 def test_a_look_alike_outlet_is_refused_at_its_column(tmp_path, admin_user, field):
-    from factcheck.exporting import CSV_COLUMNS
-
     make_outlet("Kyiv Independent")
     imitation = "K\u0443iv Ind\u0435pendent"
     fields = {"venue": "public_remarks", "outlet": "B-17", field: imitation}
@@ -377,3 +375,19 @@ def test_a_claim_that_merely_mentions_a_column_name_is_a_claim(tmp_path, admin_u
     content = "claim,speaker\nClaim,Zelenskyy\nspeaker,Kovalenko\n"
     job = run_import(tmp_path, content, admin_user)
     assert job.state == ImportState.SUCCEEDED and job.created_count == 2
+
+
+def test_the_admins_import_preview_shows_the_look_alike_at_its_line_and_column(client, admin_user):
+    tracked = make_speaker("Zelenskyy")
+    client.force_login(admin_user)
+    content = csv_text(row(speaker="Zelenskyy"), row("Another claim.", speaker=CYRILLIC_ZELENSKYY)).encode()
+    response = client.post(
+        reverse("admin:factcheck_importjob_upload"),
+        {"file": SimpleUploadedFile("claims.csv", content), "mode": ImportMode.SKIP_INVALID},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Preview: nothing is written until you confirm" in page
+    assert f'<td class="line">3</td><td class="column">{speaker_column()}</td><td>speaker</td>' in page
+    assert f"looks like the speaker #{tracked.pk} “Zelenskyy”: a possible duplicate" in page
+    assert Speaker.objects.count() == 1
