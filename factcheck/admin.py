@@ -17,12 +17,13 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
 from factcheck.admin_locking import LockedAdmin, LockedModelForm, LockedStackedInline, LockedTabularInline
 from factcheck.exporting import export_response
+from factcheck.forms import CleanNameField, CleanTextField
 from factcheck.models import (
     Appearance,
     Article,
@@ -38,6 +39,7 @@ from factcheck.models import (
     normalize_name,
 )
 from factcheck.templatetags.links import is_web_url
+from factcheck.text import clean_name, lookalike_difference, lookalike_key
 from factcheck.verification import StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
@@ -98,20 +100,63 @@ WEB_URL_INPUTS = {URLField: {"widget": WebURLFieldWidget}}
 
 
 class NormalizedNameForm(LockedModelForm):
-    """Refuse a second speaker or outlet whose name differs only in case, accents or punctuation.
+    """A speaker's or outlet's name, cleaned as on every road in, and checked against the others.
 
-    The unique key is `normalized_name`, which is not a form field, so the form would not check it.
+    A second speaker (or outlet) whose name differs only in case, accents, punctuation or
+    invisible characters is refused: the unique key is `normalized_name`, which is not a form
+    field, so the form would not check it. A name that looks like another's but is written with
+    other characters (Cyrillic е for Latin e) is refused once, with a link to the look-alike:
+    saving the same name again (the hidden `lookalike_confirmed` then carries its key) confirms
+    that it is another speaker.
     """
+
+    lookalike_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        field_classes = {"name": CleanNameField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()  # clean_name sets the confirmation the warning asks for
 
     def clean_name(self):
         name = self.cleaned_data["name"]
         key = normalize_name(name)
         if not key:
             raise ValidationError("A name needs at least one letter or digit.")
-        twin = self._meta.model.objects.filter(normalized_name=key).exclude(pk=self.instance.pk).first()
+        others = self._meta.model.objects.exclude(pk=self.instance.pk)
+        twin = others.filter(normalized_name=key).first()
         if twin:
             raise ValidationError(f"“{twin}” already exists; two names that differ only in spelling are one.")
+        lookalikes = list(others.lookalikes(name)[:5])
+        confirmation = self.add_prefix("lookalike_confirmed")
+        if lookalikes and self.data.get(confirmation) != lookalike_key(name):
+            self.data[confirmation] = lookalike_key(name)
+            raise ValidationError(lookalike_warning(name, lookalikes))
         return name
+
+
+def lookalike_warning(name, lookalikes):
+    """“Zеlеnskyy” looks like the speaker <a>Zelenskyy</a> (#3) …: what an editor needs to decide, with links."""
+    opts = lookalikes[0]._meta
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a> (#{})',
+        (
+            (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[other.pk]), other, other.pk)
+            for other in lookalikes
+        ),
+    )
+    difference = lookalike_difference(name, lookalikes[0].name)
+    return format_html(
+        "“{}” looks like the {} {}: a possible duplicate{}. If it is another {}, save again to add it.",
+        name,
+        opts.verbose_name,
+        links,
+        f" ({difference})" if difference else "",
+        opts.verbose_name,
+    )
 
 
 class AliasesField(forms.CharField):
@@ -123,7 +168,7 @@ class AliasesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+        return [clean_name(line) for line in (value or "").splitlines() if clean_name(line)]
 
 
 class SpeakerForm(NormalizedNameForm):
@@ -136,7 +181,10 @@ class SpeakerAdmin(LockedAdmin):
     list_display = ["name", "kind", "title", "affiliation", "claims"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "title", "affiliation"]
-    fields = ["name", "kind", "title", "affiliation", "aliases", "wikidata_id", "description", "claims"]
+    fields = [
+        *("name", "kind", "title", "affiliation", "aliases", "wikidata_id", "description", "claims"),
+        "lookalike_confirmed",
+    ]
     readonly_fields = ["claims"]
 
     def get_queryset(self, request):
@@ -153,7 +201,7 @@ class OutletAdmin(LockedAdmin):
     list_display = ["name", "kind", "domain", "claims"]
     list_filter = ["kind"]
     search_fields = ["name", "domain"]
-    fields = ["name", "kind", "domain", "claims"]
+    fields = ["name", "kind", "domain", "claims", "lookalike_confirmed"]
     readonly_fields = ["claims"]
 
     def get_queryset(self, request):
@@ -355,11 +403,17 @@ def status_action(new_status, description):
     return action
 
 
+class ClaimForm(LockedModelForm):
+    class Meta:
+        field_classes = {"text": CleanTextField, "quote": CleanTextField}
+
+
 SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
 
 
 @admin.register(Claim)
 class ClaimAdmin(LockedAdmin):
+    form = ClaimForm
     list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
     list_filter = [
         "status",

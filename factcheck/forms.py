@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from factcheck import models
 from factcheck.models import Article, Claim, ClaimKind, Evidence, Note, Outlet, Venue
+from factcheck.text import clean_name, clean_text
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import Status
 
@@ -48,6 +49,20 @@ def decode_cursor(text, ordering):
         return None
 
 
+class CleanTextField(forms.CharField):
+    """Text as a person typed it, less invisible and bidi control characters, in NFKC (factcheck.text.clean_text)."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+class CleanNameField(forms.CharField):
+    """A speaker's or outlet's name, cleaned as every road in cleans names (factcheck.text.clean_name)."""
+
+    def to_python(self, value):
+        return clean_name(super().to_python(value))
+
+
 class WithoutColons:
     """Labels read "Speaker", not Django's default "Speaker:"."""
 
@@ -85,11 +100,11 @@ class PageForm(WithoutColons, forms.Form):
 class ClaimFilterForm(PageForm):
     """The queue's filters, all optional; an unbound status means the unconfirmed claims."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200, widget=forms.SearchInput)
+    q = CleanTextField(label="Search", required=False, max_length=200, widget=forms.SearchInput)
     status = forms.ChoiceField(
         choices=[*STATUS_CHOICES, (ANY_STATUS, "Any status")], required=False, initial=Status.UNCONFIRMED
     )
-    speaker = forms.CharField(
+    speaker = CleanNameField(
         required=False, max_length=200, help_text="A name or part of it; accents and case do not matter."
     )
     outlet = forms.ModelChoiceField(
@@ -190,6 +205,7 @@ class EvidenceForm(WithoutColons, forms.ModelForm):
         fields = ["url", "citation", "summary", "stance"]
         labels = {"url": "URL", "summary": "What it shows"}
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"citation": CleanTextField, "summary": CleanTextField}
 
     def clean(self):
         cleaned = super().clean()
@@ -204,6 +220,7 @@ class NoteForm(WithoutColons, forms.ModelForm):
         fields = ["body"]
         labels = {"body": "Note"}
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"body": CleanTextField}
 
 
 class StatusForm(forms.Form):

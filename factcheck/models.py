@@ -1,6 +1,4 @@
-import re
-import unicodedata
-from itertools import combinations, filterfalse
+from itertools import combinations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
@@ -10,31 +8,9 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import StaleVersion, Status, check_transition
-
-_NOT_A_WORD = re.compile(r"[\W_]+")
-# A bytes.translate table: each ASCII byte that is not a letter or digit (what [\W_] matches in
-# ASCII) becomes a space. On ASCII text it does what _NOT_A_WORD.sub(" ", ...) does, several times faster.
-_ASCII_NOT_A_WORD_TO_SPACE = bytes(byte if byte < 128 and chr(byte).isalnum() else ord(" ") for byte in range(256))
-
-
-def normalize_name(name):
-    """The key two spellings of one name share: case, diacritics, punctuation and spacing ignored.
-
-    "Volodymyr Zelenskyy", "volodymyr  zelenskyy" and "Volodymyr Zelenskyy." all give
-    "volodymyr zelenskyy"; so do "Zélensky" and "Zelensky". Import keys are hashes of these:
-    the result for a given name must never change.
-    """
-    if name.isascii():
-        # Most names and claims: casefold() is lower() on ASCII, and NFKD has nothing to decompose.
-        words = name.lower().encode().translate(_ASCII_NOT_A_WORD_TO_SPACE).decode()
-    else:
-        decomposed = unicodedata.normalize("NFKD", name.casefold())
-        # filterfalse keeps the characters whose combining class is 0: all but the marks.
-        without_marks = "".join(filterfalse(unicodedata.combining, decomposed))
-        words = _NOT_A_WORD.sub(" ", without_marks)
-    return " ".join(words.split())
 
 
 def choice_values(choices):
@@ -119,11 +95,84 @@ class ImportState(models.TextChoices):
     FAILED = "failed", "Failed, nothing imported"
 
 
+class LookalikeName(ValueError):
+    """A name new to the desk that looks like a tracked one but is written with other characters."""
+
+    def __init__(self, name, twin):
+        self.name, self.twin = name, twin
+        label = f"the {twin._meta.verbose_name} #{twin.pk}"
+        super().__init__(lookalike_message(name, twin.name, label))
+
+
+def lookalike_message(name, twin_name, label):
+    """Why a name is held as a possible duplicate: “Zеlеnskyy” looks like the speaker #3 “Zelenskyy” (…)."""
+    difference = lookalike_difference(name, twin_name)
+    return f"“{name}” looks like {label} “{twin_name}”: a possible duplicate{f' ({difference})' if difference else ''}"
+
+
+class NamedQuerySet(models.QuerySet):
+    """Speakers or outlets found by a name as people write it: any case, accents, invisible characters."""
+
+    def named(self, name):
+        return self.filter(normalized_name=normalize_name(name))
+
+    def lookalikes(self, name):
+        """Those whose name looks like `name` (the same lookalike_key) but is written with other characters."""
+        return self.filter(lookalike_key=lookalike_key(name)).exclude(normalized_name=normalize_name(name))
+
+    def aliased(self, name):
+        """The one that has `name` among its other spellings, or None (outlets have none)."""
+        return None
+
+    def for_name(self, name, *, confirmed=False, **defaults):
+        """(the speaker or outlet called `name`, whether it was created): the way in for names found in a story.
+
+        Found by its name (then, for speakers, by an alias) whatever its case, accents or
+        invisible characters; else made with `defaults`, its name cleaned. A new name that looks
+        like a tracked one (Cyrillic е for Latin e) raises LookalikeName naming the look-alike,
+        unless a person `confirmed` that it is another.
+        """
+        name = clean_name(name)
+        found = self.named(name).first() or self.aliased(name)
+        if found:
+            return found, False
+        twin = None if confirmed else self.lookalikes(name).first()
+        if twin:
+            raise LookalikeName(name, twin)
+        # get_or_create: another request may be creating the same name meanwhile.
+        return self.get_or_create(normalized_name=normalize_name(name), defaults={"name": name, **defaults})
+
+
+class SpeakerQuerySet(NamedQuerySet):
+    def alias_index(self):
+        """({normalize_name(alias): speaker id}, {lookalike_key(alias): speaker id}) over every speaker's aliases."""
+        names, lookalikes = {}, {}
+        for pk, aliases in self.exclude(aliases=[]).values_list("pk", "aliases"):
+            for alias in aliases if isinstance(aliases, list) else []:
+                if isinstance(alias, str) and normalize_name(alias):
+                    names.setdefault(normalize_name(alias), pk)
+                    lookalikes.setdefault(lookalike_key(alias), pk)
+        return names, lookalikes
+
+    def aliased(self, name):
+        pk = self.alias_index()[0].get(normalize_name(name))
+        return None if pk is None else self.get(pk=pk)
+
+    def lookalikes(self, name):
+        by_alias = self.alias_index()[1].get(lookalike_key(name))
+        similar = super().lookalikes(name)
+        if by_alias is None:
+            return similar
+        either = Q(pk__in=similar.values("pk")) | Q(pk=by_alias)
+        return self.filter(either).exclude(normalized_name=normalize_name(name))
+
+
 class Speaker(models.Model):
     Kind = SpeakerKind
 
     name = models.CharField(max_length=200)
     normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    lookalike_key = models.CharField(max_length=200, editable=False, default="")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.PERSON)
     title = models.CharField(
         max_length=200,
@@ -135,6 +184,8 @@ class Speaker(models.Model):
     wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
     description = models.TextField(blank=True, help_text="For unnamed sources: how the story describes them.")
 
+    objects = SpeakerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -144,12 +195,15 @@ class Speaker(models.Model):
             ),
             models.CheckConstraint(condition=~Q(normalized_name=""), name="speaker_name_not_blank"),
         ]
+        indexes = [models.Index(fields=["lookalike_key"], name="speaker_lookalike_idx")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         self.normalized_name = normalize_name(self.name)
+        self.lookalike_key = lookalike_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -161,8 +215,11 @@ class Outlet(models.Model):
 
     name = models.CharField(max_length=200)
     normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    lookalike_key = models.CharField(max_length=200, editable=False, default="")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS)
     domain = models.CharField(max_length=253, blank=True, help_text="e.g. kyivindependent.com")
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -173,12 +230,15 @@ class Outlet(models.Model):
             ),
             models.CheckConstraint(condition=~Q(normalized_name=""), name="outlet_name_not_blank"),
         ]
+        indexes = [models.Index(fields=["lookalike_key"], name="outlet_lookalike_idx")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         self.normalized_name = normalize_name(self.name)
+        self.lookalike_key = lookalike_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

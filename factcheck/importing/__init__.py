@@ -148,6 +148,7 @@ class FileRows:
         self.text = Text(binary, name)
         self.count = 0
         self.ignored_columns, self.header = [], ["record"]
+        self.columns = {}  # CSV: field -> column number, once the header is read
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
@@ -163,6 +164,7 @@ class FileRows:
         for record in records:
             if csv_records and not self.count:
                 self.ignored_columns, self.header = csv_records.ignored, csv_records.header
+                self.columns.update(csv_records.columns)
             self.count += 1
             if self.count > max_rows:
                 raise InvalidFile(
@@ -183,8 +185,9 @@ class FileRows:
             status_column = record.columns.get("status", 1) if record.columns else record.column
             if self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:
-                fail("", "expected a JSON object (one record)")
+            elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
+                for field, message in record.problems or [("", "expected a JSON object (one record)")]:
+                    fail(field, message)
                 row = None
             else:
                 for field, message in record.problems:
@@ -424,7 +427,7 @@ def _validate(job, file, progress):
             for change, record in zip(plan([row for _, row in batch], entities), (r for r, _ in batch), strict=True):
                 counts.add(change.action)
                 if change.error:
-                    problem = LineError(job.filename, change.row.line, change.row.column, change.error, "status")
+                    problem = refusal(job, change, rows.columns)
                     _keep(errors, [problem])
                     rejected.write(record.original, rows.header, [problem])
                 else:
@@ -456,13 +459,23 @@ def _validate(job, file, progress):
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     counts.record_on(job, entities)
     job.errors = [error.as_dict() for error in errors]
-    job.summary.update(ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected)
+    job.summary.update(
+        ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected, columns=rows.columns
+    )
     if counts.rejected and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
         return _rows_invalid(job, counts.rejected)
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
     job.message = _summary(job, "would be")
     return _record(job)
+
+
+def refusal(job, change, columns):
+    """The LineError of a row the database side refuses (a status change, a look-alike name):
+    at its field's column in a CSV file, else where its record starts."""
+    return LineError(
+        job.filename, change.row.line, columns.get(change.field, change.row.column), change.error, change.field
+    )
 
 
 def _rows_invalid(job, rejected):
@@ -518,8 +531,10 @@ class _Run:
     transaction: leaving it without an error inserts the last chunk.
     """
 
-    def __init__(self, job, rejected, counts=None):
+    def __init__(self, job, rejected, counts=None, columns=None):
         self.job, self.rejected = job, rejected
+        # Where each field of a CSV file is, to place a refusal; filled in as the file is read.
+        self.columns = {} if columns is None else columns
         self.counts = counts or Counts()
         self.errors = list(job.errors)
         self.entities = Entities(create=True)
@@ -584,11 +599,7 @@ class _Run:
         """(changes, problems, Batch or None if the chunk must not be written); runs no query."""
         job = self.job
         changes = plan(rows, self.entities, found=found)
-        problems = [
-            LineError(job.filename, change.row.line, change.row.column, change.error, "status")
-            for change in changes
-            if change.error
-        ]
+        problems = [refusal(job, change, self.columns) for change in changes if change.error]
         if problems and job.mode == ImportMode.ATOMIC:
             return changes, problems, None
         batch = build(changes, self.entities, ids, user=self.user, reason_for=self.reason, now=self.now)
@@ -636,7 +647,7 @@ def apply(job, *, progress=None):
         with transaction.atomic():
             with (
                 RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-                _Run(job, rejected, Counts(rejected=job.rejected_count)) as run,
+                _Run(job, rejected, Counts(rejected=job.rejected_count), columns=job.summary.get("columns")) as run,
             ):
                 for rows in _chunks(_staged_rows(staged), BATCH_ROWS):
                     problems = run.write(rows)
@@ -772,7 +783,7 @@ def _import_in_one_pass(job, file, progress):
         with (
             transaction.atomic(),
             RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-            _Run(job, rejected) as run,
+            _Run(job, rejected, columns=cleaner.rows.columns) as run,
         ):
             for pairs, refused in cleaner:
                 for original, problems in refused:

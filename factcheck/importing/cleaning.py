@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from factcheck.exporting import BEARING
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
+from factcheck.text import clean_name, clean_text
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import Status
 
@@ -213,6 +214,10 @@ def norm(name):
     return normalize_name(name)
 
 
+# A file names the same few thousand speakers and outlets row after row.
+_clean_name = lru_cache(maxsize=4096)(clean_name)
+
+
 def content_key(speaker, text):
     """The stable key of a row without an id: the same speaker and claim text give the same key."""
     digest = hashlib.sha256(f"{norm(speaker)}\x1f{normalize_name(text)}".encode()).hexdigest()
@@ -309,6 +314,8 @@ def choice(raw, name, table, fail, default=None):
 
 
 def entity_name(raw, name, fail, *, required=False):
+    """A speaker's or outlet's name as stored (factcheck.text.clean_name), checked."""
+    raw = _clean_name(raw) if raw else raw
     if not raw:
         if required:
             fail(name, "is empty")
@@ -353,7 +360,10 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 def clean_fields(values, fail, line, column):
     """A Row from one record's values (field -> text, None when the file has no such field)."""
     get = values.get
+    # Cells are trimmed already, so clean_text has nothing to do on ASCII (most text): not called.
     text = get("claim") or ""
+    if not text.isascii():
+        text = clean_text(text)
     if not text:
         fail("claim", "the claim text is empty")
     speaker = entity_name(get("speaker"), "speaker", fail, required=True)
@@ -431,12 +441,15 @@ def clean_fields(values, fail, line, column):
 
     given = get("id")
     kind = get("kind")
+    quote = get("quote")
+    if quote and not quote.isascii():
+        quote = clean_text(quote)
     return Row(
         line,
         column,
         given_key(given) if given else content_key(speaker, text),
         text,
-        get("quote"),
+        quote,
         None if kind is None else choice(kind, "kind", CLAIM_KINDS, fail, ClaimKind.FACTUAL),
         quantity,
         Speaker(
@@ -536,7 +549,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         )
         fail("@type", f"expected a ClaimReview, found {found}")
         return None
-    text = _text(node, "claimReviewed")
+    text = clean_text(_text(node, "claimReviewed"))
     if not text:
         fail("claimReviewed", "is missing or empty")
     rating = _first(node.get("reviewRating"))
@@ -545,7 +558,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     claim = claim if isinstance(claim, dict) else {}
     author = _first(claim.get("author"))
     author = author if isinstance(author, dict) else {"name": author} if isinstance(author, str) else {}
-    speaker = entity_name(_text(author, "name") or UNATTRIBUTED, "itemReviewed.author.name", fail)
+    speaker = entity_name(clean_name(_text(author, "name")) or UNATTRIBUTED, "itemReviewed.author.name", fail)
     kind = SpeakerKind.PERSON if "Person" in types_of(author) else SpeakerKind.INSTITUTION
     if speaker == UNATTRIBUTED:
         kind = SpeakerKind.UNNAMED_GROUP
@@ -576,7 +589,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         column,
         review_key(url, text) if url else content_key(speaker, text),
         text,
-        _text(claim, "text") or None,
+        clean_text(_text(claim, "text")) or None,
         None,
         None,
         Speaker(speaker, kind, _text(author, "jobTitle")[:200], _name(author.get("affiliation"))[:200]),

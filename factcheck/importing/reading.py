@@ -23,6 +23,8 @@ BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.
 KNOWN_COLUMNS = frozenset(CSV_COLUMNS)
 HEADER_ALIASES = {"url": "id", "claim_text": "claim", "text": "claim", "speaker_name": "speaker"}
 REQUIRED_COLUMNS = ("claim", "speaker")
+# A claim or speaker cell this short may be a header's ("Claim Text."); longer ones are not checked.
+MAX_HEADER_CELL = 16
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,9 @@ class CsvRecords:
     Header names are compared in lower case with spaces and hyphens as underscores; unknown
     columns are ignored (and listed in `ignored`), a repeated or missing required one is an
     error. Cells lose surrounding spaces and the apostrophe an export put before a formula.
+    A header line repeated further down (files joined together) is an error at its line; one
+    naming other columns or another order is an InvalidFile there, since the rows after it
+    would be read into the wrong columns.
     """
 
     def __init__(self, text, name):
@@ -206,10 +211,14 @@ class CsvRecords:
             )
         self.lines_read = done
 
-    def _read_header(self, fields, line):
+    @staticmethod
+    def _column_names(fields):
         # Case, spacing and punctuation ignored, as for enumerated values: "Claim Text." is claim_text.
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
-        names = [HEADER_ALIASES.get(key, key) for key in keys]
+        return [HEADER_ALIASES.get(key, key) for key in keys]
+
+    def _read_header(self, fields, line):
+        names = self._column_names(fields)
         seen = {}
         for number, name in enumerate(names, 1):
             if name and name in seen:
@@ -225,7 +234,7 @@ class CsvRecords:
                 f"the header has no {' or '.join(missing)} column; the columns are described in docs/importing.md "
                 "and fixtures/sample-claims.csv",
             )
-        self.header = fields
+        self.header, self.header_line, self.header_names = fields, line, names
         self.columns = {name: number for name, number in seen.items() if name in KNOWN_COLUMNS}
         self.ignored = [fields[n - 1].strip() for name, n in seen.items() if name and name not in KNOWN_COLUMNS]
         self.names = list(self.columns)
@@ -245,7 +254,27 @@ class CsvRecords:
         cells = list(map(str.strip, self.pick(fields)))
         if has_apostrophe and "\n'" in "\n" + "\n".join(cells):  # an apostrophe an export put before a formula
             cells = list(map(spreadsheet_value, cells))
-        return Record(line, 0, dict(zip(self.names, cells, strict=True)), fields, self.columns)
+        values = dict(zip(self.names, cells, strict=True))
+        if len(values["claim"]) <= MAX_HEADER_CELL and len(values["speaker"]) <= MAX_HEADER_CELL:
+            repeated = self._repeated_header(fields, line)
+            if repeated:
+                return Record(line, 0, None, fields, self.columns, problems=[("", repeated)])
+        return Record(line, 0, values, fields, self.columns)
+
+    def _repeated_header(self, fields, line):
+        """Why this row is no record but a header line again, or None when it is a record."""
+        names = self._column_names(fields)
+        if not {"claim", "speaker"} <= set(names):
+            return None
+        first = f"line {self.header_line}"
+        if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
+            self.fail(
+                line,
+                1,
+                f"a second header line, naming other columns than the header on {first}: the rows after it "
+                "would be read into the wrong columns; split the file here",
+            )
+        return f"this line repeats the header (as on {first}), e.g. where two files were joined; remove it"
 
 
 def locate_csv_problem(text, delimiter, line):

@@ -31,7 +31,9 @@ from factcheck.models import (
     Speaker,
     Stance,
     VerificationEvent,
+    lookalike_message,
 )
+from factcheck.text import lookalike_key
 from factcheck.verification import Status, TransitionRefused, check_transition
 
 
@@ -96,14 +98,18 @@ class Entities:
     Speakers match on the normalised name, then on a normalised alias of a stored speaker;
     outlets on the normalised name; articles on their URL, or on outlet and headline when
     they have none. With create=False (a preview) new ones are only counted: their id is None.
-    Stored speakers and outlets are never changed by an import.
+    Stored speakers and outlets are never changed by an import. A new name that looks like a
+    tracked one, or like another new name of the import, is held and never created (`held`).
     """
 
     def __init__(self, *, create):
         self.create = create
         self.speakers, self.outlets, self.articles = {}, {}, {}
         self.new_speakers, self.new_outlets = {}, {}
-        self._aliases = None
+        self._aliases = None  # Speaker.objects.alias_index(), read once
+        # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
+        self.held = {}
+        self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
 
     def speaker(self, row):
         return self.speakers[norm(row.speaker.name)]
@@ -137,25 +143,74 @@ class Entities:
         if articles:
             self._resolve_articles(articles)
 
-    def _aliases_by_name(self):
+    def _alias_index(self):
         if self._aliases is None:
-            self._aliases = {}
-            for pk, aliases in Speaker.objects.exclude(aliases=[]).values_list("pk", "aliases"):
-                for alias in aliases if isinstance(aliases, list) else []:
-                    if isinstance(alias, str) and norm(alias):
-                        self._aliases.setdefault(norm(alias), pk)
+            self._aliases = Speaker.objects.alias_index()
         return self._aliases
+
+    def held_field(self, row):
+        """(field, why) when the row names a speaker or outlet held as a possible duplicate, else None."""
+        held = self.held
+        why = held.get(("speaker", norm(row.speaker.name)))
+        if why:
+            return "speaker", why
+        for links in row.chains:
+            for place, link in enumerate(links):
+                if link.outlet and (why := held.get(("outlet", norm(link.outlet)))):
+                    return "relayed_by" if place else "outlet", why
+        if row.article and (why := held.get(("outlet", norm(row.article.outlet)))):
+            return "article_outlet", why
+        return None
+
+    def _hold_lookalikes(self, model, missing):
+        """Take out of `missing` (normalised name -> name) the names that look like a tracked one, or
+        like a name new earlier in this import, and remember why in `held`.
+
+        Such a name is never created by an import: its rows are refused with the look-alike named,
+        and a person who knows it is another speaker adds it in the admin, which asks them to confirm.
+        """
+        kind = model._meta.model_name
+        keys = {key: lookalike_key(name) for key, name in missing.items()}
+        twins = {
+            lookalike: (f"the {kind} #{pk}", name)
+            for pk, name, lookalike in model.objects.filter(lookalike_key__in=set(keys.values()))
+            .order_by("-pk")  # the oldest last, so it is the one kept
+            .values_list("pk", "name", "lookalike_key")
+        }
+        if model is Speaker:  # a tracked speaker's other spellings count too
+            aliases = self._alias_index()[1]
+            by_alias = {key: aliases[key] for key in set(keys.values()) if key in aliases}
+            names = dict(Speaker.objects.filter(pk__in=by_alias.values()).values_list("pk", "name")) if by_alias else {}
+            for key, pk in by_alias.items():
+                twins.setdefault(key, (f"the speaker #{pk}", names[pk]))
+        new = self._new_lookalikes[kind]
+        for key, name in list(missing.items()):
+            twin = twins.get(keys[key]) or new.get(keys[key])
+            if twin:
+                label, twin_name = twin
+                self.held[kind, key] = lookalike_message(name, twin_name, label)
+                del missing[key]
+            else:
+                new[keys[key]] = (f"the {kind} new in this import", name)
 
     def _resolve_speakers(self, wanted):
         found = dict(Speaker.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        aliases = self._aliases_by_name()
+        aliases = self._alias_index()[0]
         found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
-        missing = {key: who for key, who in wanted.items() if key not in found}
+        names = {key: who.name for key, who in wanted.items() if key not in found}
+        if names:
+            self._hold_lookalikes(Speaker, names)
+        missing = {key: wanted[key] for key in names}
         if missing and self.create:
             Speaker.objects.bulk_create(
                 [
                     Speaker(
-                        name=who.name, normalized_name=key, kind=who.kind, title=who.title, affiliation=who.affiliation
+                        name=who.name,
+                        normalized_name=key,
+                        lookalike_key=lookalike_key(who.name),
+                        kind=who.kind,
+                        title=who.title,
+                        affiliation=who.affiliation,
                     )
                     for key, who in missing.items()
                 ],
@@ -169,10 +224,14 @@ class Entities:
     def _resolve_outlets(self, wanted):
         found = dict(Outlet.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
         missing = {key: name for key, name in wanted.items() if key not in found}
+        if missing:
+            self._hold_lookalikes(Outlet, missing)
         if missing and self.create:
-            Outlet.objects.bulk_create(
-                [Outlet(name=name, normalized_name=key) for key, name in missing.items()], ignore_conflicts=True
-            )
+            outlets = [
+                Outlet(name=name, normalized_name=key, lookalike_key=lookalike_key(name))
+                for key, name in missing.items()
+            ]
+            Outlet.objects.bulk_create(outlets, ignore_conflicts=True)
             found.update(Outlet.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
         for key, name in missing.items():
             self.new_outlets.setdefault(key, name)
@@ -183,6 +242,10 @@ class Entities:
         return ("url", article.url) if article.url else ("headline", norm(article.outlet), article.headline)
 
     def _resolve_articles(self, wanted):
+        if self.held:  # an article of a held outlet is not made: its rows are refused
+            wanted = {
+                key: article for key, article in wanted.items() if ("outlet", norm(article.outlet)) not in self.held
+            }
         urls = [key[1] for key in wanted if key[0] == "url"]
         headlines = [key[2] for key in wanted if key[0] == "headline"]
         found = {("url", url): pk for url, pk in Article.objects.filter(url__in=urls).values_list("url", "pk")}
@@ -217,6 +280,7 @@ class Change:
     cited: list = field(default_factory=list)  # evidence ids the status change rests on
     status: Status | None = None  # the status an event moves the claim to
     error: str = ""
+    field: str = "status"  # the field the error is about
     claim_id: int | None = None
 
     @property
@@ -267,6 +331,10 @@ def plan(rows, entities, *, lock=False, found=None):
         found = look_up(rows, entities, lock=lock)
     changes = []
     for row in rows:
+        held = entities.held and entities.held_field(row)
+        if held:
+            changes.append(Change(row, field=held[0], error=held[1]))
+            continue
         claim = found.claims.get(row.key)
         if claim is None:
             changes.append(_creation(row, entities))

@@ -1,0 +1,283 @@
+# ruff: noqa: E501 (the matrix is a table, one pattern a line)
+"""The permission matrix: every URL pattern, for every persona, GET and POST, answers as MATRIX says.
+
+The patterns come from Django's URL resolver (the app's, the admin's and its custom views), so
+a new pattern without a row in MATRIX fails the suite with a message naming it. To add one,
+add its row: the pattern's name (its route when it has none), the object its URL is built for
+(a key of `objects` below, or "" for none), then what GET and what POST answer for, in order,
+anonymous, charlie the outsider (an account in no group, not staff), bob the reviewer, alice
+the editor and root the superuser (the personas of conftest.py).
+
+An answer is a status code, "login" (a redirect to the login page: the app's, or the admin's
+for its URLs) or "302" (a redirect anywhere else). Each request runs in a transaction rolled
+back after it, so a POST that deletes something leaves it there for the next persona. POSTs
+carry no data (the test client does not check CSRF tokens): what is checked is who gets in,
+not what a valid form does, which the feature tests check.
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, path, reverse
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from conftest import make_user
+from factcheck import urls as project_urls
+from factcheck.models import ClaimLink, ImportJob, ImportState, Note
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
+
+PERSONAS = ["anonymous", "outsider", "reviewer", "editor", "admin"]
+
+# fmt: off
+MATRIX = {
+    # pattern                                                      object       GET: anonymous outsider reviewer editor admin, then POST
+    # The reviewer workspace: Reviewers and Editors (and the superuser); a status change needs change_claim_status.
+    "home":                                                        ("",         "login 403 302 302 302",   "405 405 405 405 405"),
+    "claim_list":                                                  ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "claim_counts":                                                ("",         "login 403 302 302 302",   "405 405 405 405 405"),
+    "claim_detail":                                                ("claim",    "login 403 200 200 200",   "405 405 405 405 405"),
+    "claim_add_evidence":                                          ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
+    "claim_add_note":                                              ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
+    "claim_change_status":                                         ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
+    "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
+    "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
+    # Public: the ClaimReview feed of verdicts (README: anyone may read it), signing in and out.
+    "claimreview_feed":                                            ("",         "200 200 200 200 200",     "405 405 405 405 405"),
+    "login":                                                       ("",         "200 302 302 302 302",     "200 302 302 302 302"),
+    "logout":                                                      ("",         "405 405 405 405 405",     "login login login login login"),
+    # The admin's own pages: staff only (charlie is not staff: the admin sends him to its login page).
+    "admin:index":                                                 ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:login":                                                 ("",         "200 200 302 302 302",     "200 200 200 200 200"),
+    "admin:logout":                                                ("",         "302 302 405 405 405",     "302 302 302 302 302"),
+    "admin:password_change":                                       ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:password_change_done":                                  ("",         "login login 200 200 200", "login login 405 405 405"),
+    "admin:autocomplete":                                          ("",         "login login 200 200 200", "login login 405 405 405"),
+    "admin:jsi18n":                                                ("",         "login login 200 200 200", "login login 405 405 405"),
+    "admin:view_on_site":                                          ("claim",    "login login 302 302 302", "login login 302 302 302"),
+    "admin:app_list":                                              ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin/(?P<url>.*)$":                                          ("",         "login login 404 404 404", "login login 404 404 404"),
+    # The import screens: only who may import (factcheck.import_claims: the superuser here).
+    "admin:factcheck_importjob_upload":                            ("",         "login login 403 403 200", "login login 403 403 400"),
+    "admin:factcheck_importjob_import":                            ("job",      "login login 403 403 200", "login login 405 405 405"),
+    "admin:factcheck_importjob_progress":                          ("job",      "login login 403 403 302", "login login 405 405 405"),
+    "admin:factcheck_importjob_confirm":                           ("job",      "login login 405 405 405", "login login 403 403 302"),
+    "admin:factcheck_importjob_cancel":                            ("job",      "login login 405 405 405", "login login 403 403 302"),
+    "admin:factcheck_importjob_report":                            ("job",      "login login 403 403 200", "login login 405 405 405"),
+    # Claims: reviewers read, editors edit; nobody deletes a claim that has history (it is withdrawn or merged).
+    "admin:factcheck_claim_changelist":                            ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claim_add":                                   ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_claim_change":                                ("claim",    "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_claim_history":                               ("claim",    "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claim_delete":                                ("claim",    "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/claim/<path:object_id>/":                     ("claim",    "login login 302 302 302", "login login 302 302 302"),
+    # Speakers, outlets and stories: reviewers read, editors add and edit, only the superuser deletes.
+    "admin:factcheck_speaker_changelist":                          ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_speaker_add":                                 ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_speaker_change":                              ("speaker",  "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_speaker_history":                             ("speaker",  "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_speaker_delete":                              ("speaker",  "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/speaker/<path:object_id>/":                   ("speaker",  "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_outlet_changelist":                           ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_outlet_add":                                  ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_outlet_change":                               ("outlet",   "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_outlet_history":                              ("outlet",   "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_outlet_delete":                               ("outlet",   "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/outlet/<path:object_id>/":                    ("outlet",   "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_article_changelist":                          ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_article_add":                                 ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_article_change":                              ("article",  "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_article_history":                             ("article",  "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_article_delete":                              ("article",  "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/article/<path:object_id>/":                   ("article",  "login login 302 302 302", "login login 302 302 302"),
+    # Links between claims: editors add, edit and remove them.
+    "admin:factcheck_claimlink_changelist":                        ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claimlink_add":                               ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_claimlink_change":                            ("link",     "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_claimlink_history":                           ("link",     "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claimlink_delete":                            ("link",     "login login 403 200 200", "login login 403 200 200"),
+    "admin/factcheck/claimlink/<path:object_id>/":                 ("link",     "login login 302 302 302", "login login 302 302 302"),
+    # Evidence and notes: reviewers add them too; editors edit them; only the superuser deletes.
+    "admin:factcheck_evidence_changelist":                         ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_evidence_add":                                ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_evidence_change":                             ("evidence", "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_evidence_history":                            ("evidence", "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_evidence_delete":                             ("evidence", "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/evidence/<path:object_id>/":                  ("evidence", "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_note_changelist":                             ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_note_add":                                    ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_note_change":                                 ("note",     "login login 200 200 200", "login login 403 200 200"),
+    "admin:factcheck_note_history":                                ("note",     "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_note_delete":                                 ("note",     "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/note/<path:object_id>/":                      ("note",     "login login 302 302 302", "login login 302 302 302"),
+    # The status history: read by whoever reviews, written by nobody here (append-only).
+    "admin:factcheck_verificationevent_changelist":                ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_verificationevent_add":                       ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_verificationevent_change":                    ("event",    "login login 200 200 200", "login login 403 403 403"),
+    "admin:factcheck_verificationevent_history":                   ("event",    "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_verificationevent_delete":                    ("event",    "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/verificationevent/<path:object_id>/":         ("event",    "login login 302 302 302", "login login 302 302 302"),
+    # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
+    "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_importjob_change":                            ("job",      "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_importjob_history":                           ("job",      "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_importjob_delete":                            ("job",      "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/importjob/<path:object_id>/":                 ("job",      "login login 302 302 302", "login login 302 302 302"),
+    # Accounts, groups and the task queue: the superuser only; task results are read-only.
+    "admin:auth_user_changelist":                                  ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_user_add":                                         ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_user_change":                                      ("user",     "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_user_history":                                     ("user",     "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_user_delete":                                      ("user",     "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_user_password_change":                             ("user",     "login login 403 403 200", "login login 403 403 200"),
+    "admin/auth/user/<path:object_id>/":                           ("user",     "login login 302 302 302", "login login 302 302 302"),
+    "admin:auth_group_changelist":                                 ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_group_add":                                        ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_group_change":                                     ("group",    "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_group_history":                                    ("group",    "login login 403 403 200", "login login 403 403 200"),
+    "admin:auth_group_delete":                                     ("group",    "login login 403 403 200", "login login 403 403 200"),
+    "admin/auth/group/<path:object_id>/":                          ("group",    "login login 302 302 302", "login login 302 302 302"),
+    "admin:django_tasks_database_dbtaskresult_changelist":         ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:django_tasks_database_dbtaskresult_add":                ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:django_tasks_database_dbtaskresult_change":             ("task",     "login login 403 403 200", "login login 403 403 403"),
+    "admin:django_tasks_database_dbtaskresult_history":            ("task",     "login login 403 403 200", "login login 403 403 200"),
+    "admin:django_tasks_database_dbtaskresult_delete":             ("task",     "login login 403 403 403", "login login 403 403 403"),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/":  ("task",     "login login 302 302 302", "login login 302 302 302"),
+}
+# fmt: on
+
+
+def walk(patterns, prefix="", namespace=""):
+    """(key, route, pattern) of every URL pattern: key is the namespaced name, or the route of an unnamed one."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in [namespace, pattern.namespace] if part)
+            yield from walk(pattern.url_patterns, route, inner)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or route, route, pattern
+
+
+def patterns(urlconf=None):
+    """{key: (route, pattern)} of every URL pattern of `urlconf` (by default the project's)."""
+    return {key: (route, pattern) for key, route, pattern in walk(get_resolver(urlconf).url_patterns)}
+
+
+def without_a_row(found):
+    return [f"{key} (route {route})" for key, (route, _) in found.items() if key not in MATRIX]
+
+
+PATTERNS = patterns()
+
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@pytest.fixture
+def objects(db, admin_user):
+    """One object of each kind a URL is built for."""
+    claim = make_claim("Russia fired 120 drones overnight.", speaker=make_speaker("Andrii Kovalenko"))
+    article = make_article(make_outlet("Kyiv Independent"), headline="Drones overnight")
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="factcheck.tasks.run_import",
+        backend_name="default",
+        run_after=get_date_max(),
+    )
+    return {
+        "claim": claim,
+        "speaker": claim.speaker,
+        "outlet": article.outlet,
+        "article": article,
+        "evidence": make_evidence(claim),
+        "note": Note.objects.create(claim=claim, body="Ask the ministry.", author=admin_user),
+        "link": ClaimLink.link(claim, make_claim("Another claim."), ClaimLink.Kind.SAME_CLAIM),
+        "event": claim.events.get(),
+        "job": ImportJob.objects.create(
+            created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
+        ),
+        "user": make_user("dave", staff=False),
+        "group": Group.objects.get(name="Reviewers"),
+        "task": task,
+    }
+
+
+@pytest.fixture
+def personas(outsider, reviewer, editor, admin_user):
+    """The user of each persona, in PERSONAS order (None: anonymous)."""
+    return [None, outsider, reviewer, editor, admin_user]
+
+
+def url_of(key, obj):
+    """The URL of a pattern, for `obj` wherever the pattern takes an object id."""
+    route, pattern = PATTERNS[key]
+    values = {"app_label": "factcheck", "url": "nowhere/"}
+    if obj is not None:
+        content_type = ContentType.objects.get_for_model(obj)
+        values |= {"pk": obj.pk, "object_id": obj.pk, "id": obj.pk, "content_type_id": content_type.pk}
+    kwargs = {name: values[name] for name in pattern.pattern.regex.groupindex}
+    if key != route:
+        return reverse(key, kwargs=kwargs)
+    # An unnamed pattern: its route, each parameter filled in.
+    filled = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda match: str(kwargs[match[1]]), route)
+    filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(kwargs[match[1]]), filled)
+    return "/" + filled.replace("^", "").replace("$", "")
+
+
+def answer(response, url):
+    if response.status_code not in REDIRECTS:
+        return str(response.status_code)
+    login = reverse("admin:login") if url.startswith(reverse("admin:index")) else reverse(settings.LOGIN_URL)
+    return "login" if response["Location"].split("?")[0] == login else "302"
+
+
+def ask(user, method, url):
+    """What `user` gets for `method` on `url`. Everything the request wrote is rolled back, its
+    session included: signing out, say, cannot change who asks next."""
+    with transaction.atomic():
+        client = Client()
+        if user:
+            client.force_login(user)
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return answer(response, url)
+
+
+# Query strings some URLs need to reach their permission check.
+QUERIES = {"admin:autocomplete": "?app_label=factcheck&model_name=claim&field_name=speaker&term=Ko"}
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    missing = without_a_row(PATTERNS)
+    assert not missing, (
+        f"URL patterns with no row in the permission matrix ({__name__}.MATRIX); add a row saying who may "
+        f"GET and POST each: {', '.join(missing)}"
+    )
+
+
+# A URL configuration with one page more, as the story desk will add.
+urlpatterns = [*project_urls.urlpatterns, path("stories/new/", lambda request: None, name="story_new")]
+
+
+def test_a_new_url_pattern_without_a_row_is_named():
+    assert without_a_row(patterns(__name__)) == ["story_new (route stories/new/)"]
+
+
+def test_every_row_of_the_matrix_is_a_url_pattern():
+    assert not MATRIX.keys() - PATTERNS.keys(), (
+        f"rows for patterns that no longer exist: {MATRIX.keys() - PATTERNS.keys()}"
+    )
+
+
+@pytest.mark.parametrize("key", list(MATRIX))
+def test_each_persona_gets_what_the_matrix_says(key, objects, personas):
+    thing, *expected = MATRIX[key]
+    url = url_of(key, objects[thing] if thing else None) + QUERIES.get(key, "")
+    got = [" ".join(ask(user, method, url) for user in personas) for method in ("get", "post")]
+    assert got == expected, f"{url} for {', '.join(PERSONAS)}: GET and POST answer {got}, the matrix says {expected}"

@@ -1,0 +1,130 @@
+"""Names and claim text as people see them, whatever characters they were typed or pasted with.
+
+Every road into the database (the admin's and the reviewer views' forms, the importer, the
+story intake through `Speaker.objects.for_name`) passes names through `clean_name` and claim
+text through `clean_text`; `normalize_name` is the key that makes two spellings of one name one
+speaker; `lookalike_key` is the key that makes a name written with look-alike letters (Cyrillic
+е for Latin e) meet the name it imitates.
+"""
+
+import re
+import unicodedata
+from functools import cache
+from itertools import filterfalse
+from pathlib import Path
+
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, unchanged from 15.0 to
+# 17.0): what renders as nothing. Zero-width spaces and joiners, the bidi controls (LRM, RLM,
+# ALM, the embeddings, overrides and isolates), the soft hyphen, variation selectors, Hangul
+# fillers and tags. In a name they make two identical-looking names differ; in a claim they
+# hide words from search and duplicate checks, and bidi controls reorder what a reader sees.
+# No Unicode normalization or case folding turns another character into one of these.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# Control characters; those that are whitespace (tab, line breaks) are also matched by split().
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(text):
+    """`text` without invisible characters, in Unicode NFKC form, trimmed: what a claim or quote is stored as.
+
+    NFKC turns compatibility forms into their plain letters (full-width "Ｚｅｌｅｎｓｋｙｙ",
+    the "ﬁ" ligature, non-breaking spaces), so what looks the same is stored the same. Plain
+    ASCII, most of what is typed and imported, has neither: it is only trimmed.
+    """
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).strip()
+
+
+def clean_name(name):
+    """A speaker's or outlet's name as stored: clean_text, no control characters, single spaces, trimmed."""
+    if name.isascii() and name.isprintable():  # most names: the only whitespace is the space
+        return name.strip() if "  " not in name else " ".join(name.split())
+    return " ".join(CONTROL.sub(" ", clean_text(name)).split())
+
+
+_NOT_A_WORD = re.compile(r"[\W_]+")
+# A bytes.translate table: each ASCII byte that is not a letter or digit (what [\W_] matches in
+# ASCII) becomes a space. On ASCII text it does what _NOT_A_WORD.sub(" ", ...) does, several times faster.
+_ASCII_NOT_A_WORD_TO_SPACE = bytes(byte if byte < 128 and chr(byte).isalnum() else ord(" ") for byte in range(256))
+
+
+def normalize_name(name):
+    """The key two spellings of one name share: case, diacritics, punctuation, spacing and invisible characters ignored.
+
+    "Volodymyr Zelenskyy", "volodymyr  zelenskyy", "Volodymyr Zelenskyy." and the same with a
+    zero-width space inside all give "volodymyr zelenskyy"; so do "Zélensky" and "Zelensky".
+    Import keys are hashes of these: the result for a given name must not change (it did once,
+    for names holding invisible characters, which used to count as a space).
+    """
+    if name.isascii():
+        # Most names and claims: casefold() is lower() on ASCII, and NFKD has nothing to decompose.
+        words = name.lower().encode().translate(_ASCII_NOT_A_WORD_TO_SPACE).decode()
+    else:
+        decomposed = unicodedata.normalize("NFKD", INVISIBLE.sub("", name).casefold())
+        # filterfalse keeps the characters whose combining class is 0: all but the marks.
+        without_marks = "".join(filterfalse(unicodedata.combining, decomposed))
+        words = _NOT_A_WORD.sub(" ", without_marks)
+    return " ".join(words.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-alike names: Unicode Technical Standard #39, section 4 (confusable detection)
+
+CONFUSABLES = Path(__file__).resolve().parent / "data" / "confusables.txt"
+_MAPPING = re.compile(r"^([0-9A-F]+) ;\t([0-9A-F ]+) ;\tMA\b", re.MULTILINE)
+LOOKALIKE_KEY_LENGTH = 200
+
+
+@cache
+def _prototypes():
+    """Character -> the prototype it is confusable with, from Unicode's confusables.txt (read once, 10 ms)."""
+    text = CONFUSABLES.read_text(encoding="utf-8")
+    return {
+        chr(int(source, 16)): "".join(chr(int(point, 16)) for point in prototype.split())
+        for source, prototype in _MAPPING.findall(text)
+    }
+
+
+def skeleton(text):
+    """UTS #39's skeleton: two strings that look alike have the same one ("Zеlеnskyy" with Cyrillic е, "Zelenskyy").
+
+    NFD, default-ignorable characters removed, each character replaced by its prototype from
+    confusables.txt, NFD again. It is case-sensitive: "I" has the prototype "l", "i" its own.
+    """
+    prototypes = _prototypes()
+    decomposed = unicodedata.normalize("NFD", INVISIBLE.sub("", text))
+    return unicodedata.normalize("NFD", "".join([prototypes.get(char, char) for char in decomposed]))
+
+
+def lookalike_key(name):
+    """The key a name shares with the names that look like it, compared as normalize_name compares them.
+
+    The skeleton first, case-sensitive as what a reader sees is (Greek "ΗΑΜΑS" is "HAMAS");
+    then normalize_name, since names that differ in case, accents or punctuation are one name;
+    then the skeleton again, because case folding meets prototypes the first pass could not
+    ("KIM" folds to "kim", whose "m" looks like "rn", as in "Kim"). Last, "i" is "l": "I" is
+    both the capital of "i" and the look-alike of "l", so comparing without case must merge
+    them ("PauI" imitates "Paul", "іvan" with Cyrillic і imitates "Ivan"). The first 200
+    characters are kept: names that long sharing them are flagged too, which only asks a person.
+    """
+    folded = normalize_name(skeleton(normalize_name(skeleton(name))))
+    return folded.replace("i", "l")[:LOOKALIKE_KEY_LENGTH]
+
+
+def _script(char):
+    """The script a letter belongs to, as the first word of its Unicode name ("CYRILLIC"); None for the rest."""
+    return unicodedata.name(char, "").split(" ", 1)[0] if char.isalpha() else None
+
+
+def lookalike_difference(name, other):
+    """What sets `name` apart from `other`, which it looks like: “е (Cyrillic small letter ie), о (…)”."""
+    own = set(other)
+    foreign = sorted({char for char in name if char not in own and not char.isspace()}, key=name.index)
+    described = ", ".join(f"{char} ({unicodedata.name(char, 'unnamed').capitalize()})" for char in foreign[:6])
+    scripts = sorted({script.capitalize() for script in map(_script, name) if script})
+    mixed = f"it mixes {' and '.join(scripts)} letters" if len(scripts) > 1 else ""
+    return "; ".join(part for part in [mixed, f"it has {described}" if described else ""] if part)
