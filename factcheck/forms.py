@@ -256,7 +256,7 @@ class StoryForm(WithoutColons, forms.Form):
         help_text="A tracked outlet, or the name of a new one.",
         widget=forms.TextInput(attrs={"list": "outlet-names", "autocomplete": "off"}),
     )
-    new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices)
+    new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
     headline = forms.CharField(max_length=500, required=False, help_text="Left empty: the story's first line.")
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -267,6 +267,7 @@ class StoryForm(WithoutColons, forms.Form):
         if text is None:
             return cleaned
         cleaned["body"] = text
+        cleaned["new_outlet_kind"] = cleaned.get("new_outlet_kind") or OutletKind.NEWS
         if not cleaned.get("headline"):
             cleaned["headline"] = text.split("\n", 1)[0][:500].strip()
         name = cleaned.get("outlet", "")

@@ -822,8 +822,9 @@ class StoryDraft(models.Model):
     body = models.TextField()
     body_digest = models.CharField(max_length=64, editable=False)
     proposals = models.JSONField(default=list, blank=True)
-    article = models.OneToOneField(
-        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="draft", editable=False
+    # Set by saving; a second draft of a story saved meanwhile points at the same article.
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False
     )
 
     class Meta:

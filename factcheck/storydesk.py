@@ -519,18 +519,20 @@ def story_segments(body, records):
         covering = [(role, record) for begin, finish, role, record in spans if begin <= start and end <= finish]
         roles = sorted({role for role, _ in covering}, key=ROLES.index)
         keys = sorted({record["key"] for _, record in covering})
+        rejected = bool(covering) and all(record["fields"]["decision"] == "reject" for _, record in covering)
         segments.append(
             {
                 "at": start,
                 "text": body[start:end],
                 "roles": roles,
                 "keys": keys,
+                "classes": " ".join([*(f"role-{role}" for role in roles), *(["rejected"] if rejected else [])]),
                 "label": f"{', '.join(ROLE_LABELS[role] for role in roles).capitalize()}: proposal "
                 + ", ".join(map(str, keys))
                 if covering
                 else "",
                 "refs": sorted(key for offset, key in starts if offset == start),
-                "rejected": bool(covering) and all(record["fields"]["decision"] == "reject" for _, record in covering),
+                "rejected": rejected,
             }
         )
     return segments

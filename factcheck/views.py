@@ -528,7 +528,7 @@ def add_missed_claim(draft, data):
         start = end = None
     found = storydesk.find_words(draft.body, words, start, end)
     if not words.strip() and start is None:
-        return None, "Select the claim's words in the story, or paste them here."
+        return None, "Select the claim’s words in the story, or paste them here."
     if found is None:
         return None, f"These words are not in the story: “{words.strip()[:200]}”."
     return storydesk.add_missed_claim(draft.proposals, draft.body, *found), None

@@ -112,12 +112,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="storydraft",
             name="article",
-            field=models.OneToOneField(
+            field=models.ForeignKey(
                 blank=True,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
-                related_name="draft",
+                related_name="drafts",
                 to="factcheck.article",
             ),
         ),
