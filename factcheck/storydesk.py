@@ -572,7 +572,7 @@ def save_story(draft, accepted, *, by):
 
 
 def _save_story(draft, accepted, *, by):
-    draft = StoryDraft.objects.select_for_update().select_related("outlet", "article").get(pk=draft.pk)
+    draft = StoryDraft.objects.select_for_update(of=("self",)).select_related("outlet", "article").get(pk=draft.pk)
     if draft.article_id:
         return Saved(draft.article, created=False, why_not="saved before")
     found = already_in(draft.url, draft.body)
