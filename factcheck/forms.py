@@ -1,6 +1,7 @@
 """The forms of the reviewer workspace: the queue's filters and the actions on a claim."""
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
@@ -327,7 +328,7 @@ class ProposalForm(WithoutColons, forms.Form):
         required=False,
         help_text="Outlet names in order, e.g. “Kyiv Independent → B-17”; commas work too.",
     )
-    quantity_value = forms.DecimalField(label="Figure", max_digits=20, decimal_places=4, required=False)
+    quantity_value = forms.CharField(label="Figure", max_length=40, required=False, help_text="e.g. 8,000 or 2.5")
     quantity_unit = forms.CharField(label="Of what", max_length=100, required=False)
     quantity_qualifier = forms.ChoiceField(label="Qualifier", choices=Claim.Qualifier.choices, required=False)
     same_as = forms.CharField(label="Same claim as", max_length=200, required=False, help_text="Proposal numbers.")
@@ -348,6 +349,21 @@ class ProposalForm(WithoutColons, forms.Form):
     @property
     def accepted(self):
         return (self["decision"].value() or "") == "accept"
+
+    def clean_quantity_value(self):
+        """A number as people write it ("8,000", "2.5"), or None; checked against the column's size."""
+        text = self.cleaned_data["quantity_value"].replace(",", "").replace(" ", "")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.")
+        if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
+            raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
+        return value
 
     def clean_relayed_by(self):
         return storydesk.parse_relays(self.cleaned_data["relayed_by"])

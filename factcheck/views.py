@@ -497,7 +497,10 @@ def story_review(request, pk):
         messages.info(request, "This story was saved already: nothing was added twice.")
         return desk_redirect(request, draft.article)
     if request.method == "GET":
-        return review_page(request, draft)
+        known = Tracked.of(draft.proposals, draft.outlet_name)
+        # Claims tracked since the last look are compared now, for this page only: a GET writes nothing.
+        storydesk.seek_look_alikes(draft.proposals, known)
+        return review_page(request, draft, known)
     records = draft.proposals
     storydesk.apply_edits(records, request.POST)
     action = request.POST.get("action", "keep")
@@ -508,15 +511,17 @@ def story_review(request, pk):
     elif action == "add":
         added, error = add_missed_claim(draft, request.POST)
         done = added and f"Added proposal {added['key']}: check its speaker and venue."
-    elif action == "save":
-        return save_draft(request, draft)
-    else:
+    elif action != "save":
         done = "Changes kept."
+    known = Tracked.of(records, draft.outlet_name)
+    storydesk.seek_look_alikes(records, known)
     draft.save(update_fields=["proposals"])
+    if action == "save":
+        return save_draft(request, draft, known)
     if not wants_fragment(request) and error is None:
         messages.success(request, done)
         return redirect(draft)
-    return review_page(request, draft, done=done, add_error=error, status=422 if error else 200)
+    return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
 
 
 def add_missed_claim(draft, data):
@@ -534,10 +539,9 @@ def add_missed_claim(draft, data):
     return storydesk.add_missed_claim(draft.proposals, draft.body, *found), None
 
 
-def save_draft(request, draft):
+def save_draft(request, draft, known):
     """Save the story when every proposal is decided and every accepted one is complete; else show what is missing."""
-    draft.save(update_fields=["proposals"])
-    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals, Tracked.of(draft)), bound=True)
+    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals), bound=True)
     undecided = [record["key"] for record in draft.proposals if record["fields"]["decision"] not in storydesk.DECIDED]
     invalid = [key for key, form in forms_by_key.items() if not form.is_valid()]
     if undecided or invalid:
@@ -546,7 +550,7 @@ def save_draft(request, draft):
             problems.append(f"Accept or reject proposal{pluralize(undecided)} {numbers(undecided)}.")
         if invalid:
             problems.append(f"Complete or correct proposal{pluralize(invalid)} {numbers(invalid)}.")
-        return review_page(request, draft, forms_by_key=forms_by_key, problems=problems, status=422)
+        return review_page(request, draft, known, forms_by_key=forms_by_key, problems=problems, status=422)
     accepted = [(form.record, form.cleaned_data) for form in forms_by_key.values() if form.accepted]
     saved = storydesk.save_story(draft, accepted, by=request.user)
     if saved.created:
@@ -583,17 +587,16 @@ def review_forms(draft, look_alikes, *, bound=False):
             data,
             record=record,
             keys=keys,
-            look_alikes=look_alikes.get(record["key"], []),
+            look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])],
             initial=record["fields"],
         )
         for record in draft.proposals
     }
 
 
-def review_page(request, draft, *, forms_by_key=None, done=None, problems=(), add_error=None, status=200):
+def review_page(request, draft, known, *, forms_by_key=None, done=None, problems=(), add_error=None, status=200):
     """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals."""
-    known = Tracked.of(draft)
-    alike = storydesk.look_alikes(draft.proposals, known)
+    alike = storydesk.look_alikes(draft.proposals)
     forms_by_key = forms_by_key or review_forms(draft, alike)
     records = {record["key"]: record for record in draft.proposals}
     linked_from = {}
@@ -631,8 +634,8 @@ def review_page(request, draft, *, forms_by_key=None, done=None, problems=(), ad
                 "venue_label": VENUE_LABELS.get(fields["venue"], "Said where the story does not say"),
                 "figure": figure(fields),
                 "look_alikes": [
-                    (claim, str(claim.pk) in map(str, fields["tracked"]), round(claim.similarity * 100))
-                    for claim in alike.get(key, [])
+                    (claim, str(claim.pk) in map(str, fields["tracked"]), round(similarity * 100))
+                    for claim, similarity in alike.get(key, [])
                 ],
                 "linked_from": linked_from.get(key, []),
             }

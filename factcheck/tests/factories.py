@@ -5,7 +5,7 @@ from itertools import count
 from django.contrib.auth.models import User
 
 from factcheck.models import Appearance, Article, Claim, Evidence, Outlet, Speaker, StoryDraft, Venue
-from factcheck.storydesk import records_from
+from factcheck.storydesk import Tracked, records_from, seek_look_alikes
 
 _numbers = count(1)
 
@@ -54,10 +54,6 @@ def make_draft(body="Officials said the bridge was closed.", proposals=(), *, by
     if outlet is None:
         fields.setdefault("new_outlet", "Daily Planet")
     fields.setdefault("headline", body.split("\n", 1)[0][:500])
-    return StoryDraft.objects.create(
-        created_by=by or recorder(),
-        outlet=outlet,
-        body=body,
-        proposals=records_from(list(proposals), body),
-        **fields,
-    )
+    records = records_from(list(proposals), body)
+    seek_look_alikes(records, Tracked.of(records, outlet.name if outlet else fields["new_outlet"]))
+    return StoryDraft.objects.create(created_by=by or recorder(), outlet=outlet, body=body, proposals=records, **fields)

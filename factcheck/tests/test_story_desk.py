@@ -574,7 +574,7 @@ def test_the_desk_edits_are_what_is_saved(reviewer_client):
             "p1-claim": "Russia passes drone techniques to North Korea.",
             "p1-kind": "opinion",
             "p4-speaker": "andrii kovalenko",
-            "p4-quantity_value": "2",
+            "p4-quantity_value": "2,000",
             "p4-quantity_unit": "drone types",
             "p4-quantity_qualifier": "at_least",
             "p4-venue": "interview",
@@ -588,11 +588,8 @@ def test_the_desk_edits_are_what_is_saved(reviewer_client):
     assert (headline.text, headline.kind) == ("Russia passes drone techniques to North Korea.", "opinion")
     fourth = Claim.objects.get(article__isnull=False, quantity_unit="drone types")
     assert fourth.speaker == kovalenko
-    assert (fourth.quantity_value, fourth.quantity_qualifier, fourth.quantity_display) == (
-        2,
-        "at_least",
-        "at least 2 drone types",
-    )
+    assert (fourth.quantity_value, fourth.quantity_qualifier) == (2000, "at_least")
+    assert fourth.quantity_display == "at least 2,000 drone types"
     assert chain_of(fourth) == [
         [
             ("interview", "Kyiv Post"),
@@ -676,7 +673,8 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
     [
         ({"p3-speaker": ""}, "speaker", "Name who said it (a tracked speaker or a new one)."),
         ({"p3-claim": " "}, "claim", "Write the claim as one sentence."),
-        ({"p3-quantity_value": "lots"}, "quantity_value", "Enter a number."),
+        ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
+        ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
         ({"p3-quantity_value": "", "p3-quantity_unit": "troops"}, "quantity_value", "Give the figure"),
         ({"p3-same_as": "3"}, "same_as", "A proposal cannot be linked to itself."),
         ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),
@@ -720,3 +718,29 @@ def test_the_article_page_marks_every_saved_claim(reviewer_client):
     assert "No longer found in the text" not in page
     queue = reviewer_client.get("/claims/").text
     assert queue.count('class="claim-row"') == 18
+
+
+def test_look_alikes_are_sought_again_when_a_speaker_changes(reviewer_client):
+    draft = seed_draft()
+    key = key_of(draft, "operate strike UAVs")
+    blinken = make_speaker("Antony Blinken")
+    alike = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=blinken)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert next(p for p in page.context["proposals"] if p["key"] == key)["look_alikes"] == []
+    post_review(reviewer_client, draft, "keep", {f"p{key}-speaker": "Antony Blinken"})
+    record = next(r for r in StoryDraft.objects.get().proposals if r["key"] == key)
+    assert record["alike_for"][0] == blinken.pk
+    assert [claim_id for claim_id, _ in record["alike"]] == [alike.pk]
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert [
+        claim.pk for claim, _, _ in next(p for p in page.context["proposals"] if p["key"] == key)["look_alikes"]
+    ] == [alike.pk]
+
+
+def test_a_claim_tracked_after_the_story_was_pasted_is_offered_too(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    draft = seed_draft()
+    later = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    offered = [claim.pk for p in page.context["proposals"] for claim, _, _ in p["look_alikes"]]
+    assert later.pk in offered
