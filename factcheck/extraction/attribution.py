@@ -117,6 +117,9 @@ class Finder:
     def __init__(self, doc):
         self.doc = doc
         self.quotes = quotations(doc.text)
+        self.quoted_chars = bytearray(len(doc.text) + 1)  # 1 where a character is inside a quotation
+        for start, end in self.quotes:
+            self.quoted_chars[start:end] = b"\x01" * (end - start)
 
     def find(self):
         found = []
@@ -132,6 +135,7 @@ class Finder:
                 attribution = self.verb_cue(token)
             if attribution and attribution.content:
                 found.append(attribution)
+        found += self.colon_lines()
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
@@ -139,35 +143,64 @@ class Finder:
         return found
 
     def attach_following_quotes(self, found):
-        """“A,” she said. “B.”: a quotation with no cue of its own that follows an attribution
-        continues it, in the same paragraph or the next ones."""
+        """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own
+        continue the attribution before them, in the same paragraph or the next."""
         text = self.doc.text
-        taken = [span for attribution in found for span in attribution.content_chars]
-        cue_starts = sorted(self.doc[attribution.head].idx for attribution in found)
-        for attribution in sorted(found, key=lambda a: self.doc[a.head].idx):
+        taken = {start for attribution in found for start, _ in attribution.content_chars}
+        cue_starts = {self.doc[attribution.head].idx for attribution in found}
+        sentences = list(self.doc.sents)
+        sentence_of = {}
+        for number, sentence in enumerate(sentences):
+            sentence_of[sentence.start] = number
+        for attribution in sorted(found, key=lambda a: a.head):
             if not attribution.speech:
                 continue
-            end = max(
-                [end for _, end in attribution.content_chars]
-                + [self.doc[i].idx + len(self.doc[i]) for i in attribution.cue + attribution.source]
-            )
-            for quote_start, quote_end in self.quotes:
-                if quote_start < end:
+            number = sentence_of[self.doc[attribution.head].sent.start]
+            end = max([end for _, end in attribution.content_chars] + [sentences[number].end_char])
+            for sentence in sentences[number + 1 :]:
+                start, stop = self.trim(sentence.start_char, sentence.end_char)
+                gap = text[end:start]
+                if start >= stop or stop <= end:
                     continue
-                gap = text[end:quote_start]
                 if any(char.isalnum() for char in gap) or gap.count("\n") > 2:
                     break
-                line_end = text.find("\n", quote_end)
-                rest = text[quote_end : len(text) if line_end == -1 else line_end]
-                if any(char.isalnum() for char in rest):
-                    break  # '“B,” he added.': the quotation has a cue of its own
-                if any(quote_start <= start < quote_end for start, _ in taken):
+                letters = [i for i in range(start, stop) if text[i].isalnum()]
+                quoted = sum(1 for i in letters if self.quoted_chars[i])
+                if not letters or quoted * 2 < len(letters):
                     break
-                if any(quote_start <= start < quote_end for start in cue_starts):
+                if any(start <= position < stop for position in cue_starts | taken):
                     break
-                attribution.content_chars.append((quote_start, quote_end))
-                taken.append((quote_start, quote_end))
-                end = quote_end
+                attribution.content_chars.append((start, stop))
+                taken.add(start)
+                end = stop
+
+    def colon_lines(self):
+        """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript: a
+        name, a colon, and what the named said, on the rest of the line or in the next paragraph."""
+        found = []
+        text = self.doc.text
+        for sentence in self.doc.sents:
+            first = sentence[0]
+            if first.idx > 0 and text[first.idx - 1] != "\n":
+                continue
+            colon = next((token for token in sentence[:8] if token.text == ":"), None)
+            if colon is None or colon.i == first.i:
+                continue
+            name = [token for token in self.doc[first.i : colon.i] if not token.is_space]
+            if not all(token.tag_ in ("NNP", "NNPS", "NNS", "NN", ".", ",", "HYPH") for token in name):
+                continue
+            if not any(token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for token in name) and not all(
+                token.is_upper for token in name if token.is_alpha
+            ):
+                continue
+            line_end = text.find("\n", colon.idx)
+            line_end = len(text) if line_end == -1 else line_end
+            content = {t.i for t in self.doc[colon.i + 1 :] if t.idx < line_end and not t.is_space}
+            if not any(self.doc[i].is_alpha for i in content):
+                content = self.following_content(colon)
+            if content:
+                found.append(Attribution([colon.i], content, [token.i for token in name], ":", speech=True))
+        return found
 
     # -- cues ------------------------------------------------------------------------------
 
@@ -188,11 +221,14 @@ class Finder:
             content = self.infinitive_content(verb)
         if not content and "P" in frames:
             content = self.preposition_content(verb, CUE_PREPOSITIONS.get(lemma, ()))
-        if not content and lemma in SPEECH_VERBS:
-            content = self.following_content(verb)
+        source = self.source_of(verb)
+        if lemma in SPEECH_VERBS and (not content or not source or self.in_quote(source[0])):
+            if quoted := self.quote_before(verb):
+                content, source = quoted
+            elif not content:
+                content = self.following_content(verb) or self.adjacent_quote(verb, source)
         if not content:
             return None
-        source = self.source_of(verb)
         if not source and verb.tag_ != "VBN" and not any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # an attribution without a source is passive: "it was reported that"
         cue = [verb.i]
@@ -246,19 +282,73 @@ class Finder:
         content = set()
         for clause in clauses:
             content |= self.subtree(clause)
-        if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i < verb.i:
-            # "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said."
-            head = verb.head
-            if head.tag_ in VERB_TAGS or head.dep_ == "ROOT":
-                content = self.subtree(head) - self.subtree(verb)
-        if not content:
-            quoted_object = [
-                child for child in verb.children if child.dep_ in ("dobj", "attr") and self.starts_quote(child)
-            ]
-            for child in quoted_object:
-                content |= self.subtree(child)
+        if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
+            content = self.interrupted_clause(verb)
+        if not content or self.in_quote(min(content)):
+            content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         # A leading "that" is the complementiser, not what was said.
         return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+
+    def interrupted_clause(self, verb):
+        """ "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said.": the clause
+        the cue interrupts or follows. One that opens a quotation after the cue is the quotation."""
+        head = verb.head
+        if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
+            return set()
+        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative", "mark") for child in verb.children):
+            return set()  # "after the department asked Mills to search ...": a clause of its own
+        content = self.subtree(head) - self.subtree(verb)
+        after = [i for i in content if i > verb.right_edge.i]
+        if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
+            return set(after)
+        return content
+
+    def quoted_children(self, verb):
+        """ '"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
+        content = set()
+        for child in verb.children:
+            if child.dep_ in SUBJECTS or child.dep_ == "punct":
+                continue
+            tokens = self.subtree(child)
+            inside = sum(1 for i in tokens if self.in_quote(i))
+            if inside * 2 > len(tokens):
+                content |= tokens
+        return content
+
+    def quote_before(self, verb):
+        """ '“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
+        parsed: a quotation, then a noun phrase and the cue. Returns (content, source) or None."""
+        sentence = verb.sent
+        for quote_start, quote_end in reversed(self.quotes):
+            if quote_end > verb.idx:
+                continue
+            if quote_end < sentence.start_char:
+                return None
+            between = [token for token in sentence if quote_end <= token.idx < verb.idx]
+            words = [token for token in between if not token.is_punct and not token.is_space]
+            if not words or len(words) > 25 or any(token.tag_ in VERB_TAGS | {"MD"} for token in words):
+                return None
+            if words[0].tag_ not in ("NNP", "NNPS", "NN", "NNS", "DT", "PRP", "JJ", "CD"):
+                return None
+            return self.tokens_between(quote_start, quote_end), [token.i for token in words]
+        return None
+
+    def adjacent_quote(self, verb, source):
+        """ "Cruz said." after a quotation, or 'he said, “...”': the quotation next to the cue."""
+        text = self.doc.text
+        first = min([verb.i, *source])
+        before = self.doc[first].idx
+        after = verb.idx + len(verb.text)
+        for quote_start, quote_end in self.quotes:
+            gap = text[quote_end:before] if quote_end <= before else text[after:quote_start]
+            if quote_end <= before or quote_start >= after:
+                if not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
+                    return self.tokens_between(quote_start, quote_end)
+        return set()
+
+    def tokens_between(self, start, end):
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return {token.i for token in span if not token.is_space} if span is not None else set()
 
     def object_content(self, verb):
         """ "accused him of lying": from the object to the end of the verb's phrase."""
@@ -300,6 +390,8 @@ class Finder:
         """ "Limbaugh added:" ending its sentence: the quote or paragraph that follows."""
         sentence = verb.sent
         tail = [token for token in sentence if token.i > verb.i and not token.is_space]
+        if verb.text == ":" and not tail:
+            tail = [verb]
         if not tail or tail[-1].text != ":" or any(not t.is_punct for t in tail[:-1] if t.dep_ not in ("npadvmod",)):
             return set()
         start = tail[-1].i + 1
@@ -373,8 +465,7 @@ class Finder:
         return first.i > 0 and self.doc[first.i - 1].text in ('"', "“", "``", "''")
 
     def in_quote(self, index):
-        position = self.doc[index].idx
-        return any(start <= position < end for start, end in self.quotes)
+        return bool(self.quoted_chars[self.doc[index].idx])
 
     def set_content_chars(self, attribution):
         """Character spans of the content, joined across punctuation, quotes extended."""

@@ -167,7 +167,6 @@ THOUGHT_VERBS = {
     "show": "CD",
     "seek": "X",
     "plan": "X",
-    "intend": "X",
     "oppose": "D",
     "endorse": "D",
     "recognize": "C",
