@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
@@ -398,3 +399,20 @@ class ProposalForm(WithoutColons, forms.Form):
         if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
             self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")
         return cleaned
+
+
+def field_specs(form_class):
+    """What a page needs to write out each field of `form_class` by hand: label, help, size, choices, widget."""
+    return {
+        name: {
+            "label": field.label or pretty_name(name),
+            "help": field.help_text,
+            "max_length": getattr(field, "max_length", None),
+            "choices": list(field.choices) if isinstance(field, forms.ChoiceField) else None,
+            "textarea": isinstance(field.widget, forms.Textarea),
+        }
+        for name, field in form_class.base_fields.items()
+    }
+
+
+PROPOSAL_FIELDS = field_specs(ProposalForm)

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from factcheck import models, storydesk
 from factcheck.forms import (
     ANY_STATUS,
+    PROPOSAL_FIELDS,
     ClaimFilterForm,
     EvidenceForm,
     NoteForm,
@@ -541,7 +542,7 @@ def add_missed_claim(draft, data):
 
 def save_draft(request, draft, known):
     """Save the story when every proposal is decided and every accepted one is complete; else show what is missing."""
-    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals), bound=True)
+    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals))
     undecided = [record["key"] for record in draft.proposals if record["fields"]["decision"] not in storydesk.DECIDED]
     invalid = [key for key, form in forms_by_key.items() if not form.is_valid()]
     if undecided or invalid:
@@ -578,27 +579,45 @@ def numbers(keys):
     return ", ".join(map(str, keys))
 
 
-def review_forms(draft, look_alikes, *, bound=False):
-    """{key: ProposalForm} for the draft's proposals in story order; bound to what they hold, to check them."""
+def review_forms(draft, look_alikes):
+    """{key: ProposalForm} bound to what each proposal holds, to check them before saving."""
     keys = [record["key"] for record in draft.proposals]
-    data = storydesk.form_data(draft.proposals) if bound else None
+    data = storydesk.form_data(draft.proposals)
     return {
         record["key"]: ProposalForm(
-            data,
-            record=record,
-            keys=keys,
-            look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])],
-            initial=record["fields"],
+            data, record=record, keys=keys, look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])]
         )
         for record in draft.proposals
     }
 
 
+def proposal_fields(record, errors):
+    """Each field of a proposal as the page writes it out: name, id, label, value, options and errors."""
+    prefix = f"p{record['key']}-"
+    shown = {}
+    for name, spec in PROPOSAL_FIELDS.items():
+        value = record["fields"].get(name, "")
+        shown[name] = field = {
+            **spec,
+            "name": prefix + name,
+            "id": f"id_{prefix}{name}",
+            "value": value,
+            "errors": errors.get(name, ()),
+            "options": None,
+        }
+        if spec["choices"] is not None and name != "tracked":
+            field["options"] = [(choice, label, choice == value) for choice, label in spec["choices"]]
+    return shown
+
+
 def review_page(request, draft, known, *, forms_by_key=None, done=None, problems=(), add_error=None, status=200):
-    """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals."""
+    """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals.
+
+    The fields are written out from the proposals' records; forms exist only when saving found
+    mistakes, to show them.
+    """
     alike = storydesk.look_alikes(draft.proposals)
-    forms_by_key = forms_by_key or review_forms(draft, alike)
-    records = {record["key"]: record for record in draft.proposals}
+    forms_by_key = forms_by_key or {}
     linked_from = {}
     for record in draft.proposals:
         for name in ("same_as", "contradicts"):
@@ -609,32 +628,42 @@ def review_page(request, draft, known, *, forms_by_key=None, done=None, problems
             for other in others:
                 linked_from.setdefault(other, []).append((name, record["key"]))
     proposals = []
-    for key, form in forms_by_key.items():
-        record = records[key]
-        fields = record["fields"]
+    for record in draft.proposals:
+        key, values = record["key"], record["fields"]
+        form = forms_by_key.get(key)
+        errors = form.errors if form is not None else {}
         proposals.append(
             {
                 "key": key,
-                "form": form,
                 "record": record,
+                "fields": proposal_fields(record, errors),
+                "invalid": bool(errors),
+                "open": {
+                    "speaker": bool(values["speaker"] and not known.speaker(values["speaker"]))
+                    or any(name in errors for name in ("speaker_kind", "title", "affiliation")),
+                    "figure": bool(values["quantity_value"])
+                    or any(name in errors for name in ("quantity_value", "quantity_unit", "quantity_qualifier")),
+                    "links": bool(values["same_as"] or values["contradicts"] or key in linked_from)
+                    or any(name in errors for name in ("same_as", "contradicts")),
+                },
                 "parts": [
                     (role, [draft.body[start:end] for start, end in record[role]])
                     for role in storydesk.ROLES
                     if record[role]
                 ],
-                "speaker": known.speaker(fields["speaker"]),
+                "speaker": known.speaker(values["speaker"]),
                 "new_outlets": [
                     name
-                    for name in [fields["outlet"], *storydesk.parse_relays(fields["relayed_by"])]
+                    for name in [values["outlet"], *storydesk.parse_relays(values["relayed_by"])]
                     if name and known.outlet(name) is None
                 ],
                 "chain": storydesk.relay_chain(
-                    {**fields, "relayed_by": storydesk.parse_relays(fields["relayed_by"])}, draft.outlet_name
+                    {**values, "relayed_by": storydesk.parse_relays(values["relayed_by"])}, draft.outlet_name
                 ),
-                "venue_label": VENUE_LABELS.get(fields["venue"], "Said where the story does not say"),
-                "figure": figure(fields),
+                "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
+                "figure": figure(values),
                 "look_alikes": [
-                    (claim, str(claim.pk) in map(str, fields["tracked"]), round(similarity * 100))
+                    (claim, str(claim.pk) in map(str, values["tracked"]), round(similarity * 100))
                     for claim, similarity in alike.get(key, [])
                 ],
                 "linked_from": linked_from.get(key, []),
@@ -645,8 +674,8 @@ def review_page(request, draft, known, *, forms_by_key=None, done=None, problems
         "draft": draft,
         "proposals": proposals,
         "segments": storydesk.story_segments(draft.body, draft.proposals),
-        "speaker_names": sorted({name for name in (r["fields"]["speaker"] for r in draft.proposals) if name}),
-        "story_outlet_tracked": draft.outlet_id is not None,
+        "speaker_names": sorted({record["fields"]["speaker"] for record in draft.proposals} - {""}),
+        "speakers_url": reverse("story_speakers"),
         "counts": {
             "all": len(decisions),
             "accepted": decisions.count("accept"),

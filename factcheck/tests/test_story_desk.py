@@ -687,8 +687,8 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     post_review(reviewer_client, draft, "accept_all")
     response = post_review(reviewer_client, draft, "save", changes, **HTMX)
     assert response.status_code == 422
-    form = next(p["form"] for p in response.context["proposals"] if p["key"] == 3)
-    assert any(error in message for message in form.errors[field])
+    shown = next(p for p in response.context["proposals"] if p["key"] == 3)
+    assert any(error in message for message in shown["fields"][field]["errors"])
     assert "Complete or correct proposal 3." in response.text
     assert 'id="proposal-3" class="proposal panel decision-accept invalid"' in response.text
     assert not Article.objects.exists()
