@@ -14,6 +14,7 @@ The workflow, in the order a person meets it:
    transaction, once.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,12 +41,15 @@ from factcheck.models import (
     SpeakerKind,
     StoryDraft,
     Venue,
+    choice_values,
     locate_span,
     normalize_name,
     span_context,
     text_digest,
 )
 from factcheck.verification import Status
+
+logger = logging.getLogger(__name__)
 
 NO_CONFIRMATION = "Recorded from the story as published; the story does not report any independent confirmation."
 # Look-alikes are sought among this many of a speaker's newest claims (an index range, however
@@ -206,31 +210,33 @@ def already_in(url, body):
 
 
 def record_from(proposal, *, key, body):
-    """A draft's record of one engine proposal: spans, what the form shows, and what stays fixed."""
+    """A draft's record of one engine proposal: spans, what the form shows, and what stays fixed.
+
+    Values the review form cannot show (a span outside the text, an unknown venue) are dropped
+    or replaced by the form's default, so accepting a proposal never fails on what the engine said.
+    """
     quantity = proposal.quantity
-    content = sorted([list(span) for span in proposal.content])
+    spans = {role: _spans_within(getattr(proposal, role), body) for role in ROLES}
     return {
         "key": key,
-        "content": content,
-        "cue": sorted([list(span) for span in proposal.cue]),
-        "source": sorted([list(span) for span in proposal.source]),
-        "quote": proposal.quote,
+        **spans,
+        "quote": proposal.quote or "",
         "hedge": proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else ""),
         "by_hand": False,
         "fields": {
             "decision": "",
-            "claim": proposal.claim or " ".join(body[start:end] for start, end in content),
-            "speaker": proposal.speaker,
-            "speaker_kind": proposal.speaker_kind or SpeakerKind.PERSON,
-            "title": proposal.title,
-            "affiliation": proposal.affiliation,
-            "kind": proposal.kind,
-            "venue": proposal.venue or "",
+            "claim": " ".join((proposal.claim or " ".join(body[start:end] for start, end in spans["content"])).split()),
+            "speaker": proposal.speaker or "",
+            "speaker_kind": _known(proposal.speaker_kind, SpeakerKind, SpeakerKind.PERSON),
+            "title": proposal.title or "",
+            "affiliation": proposal.affiliation or "",
+            "kind": _known(proposal.kind, Claim.Kind, Claim.Kind.FACTUAL),
+            "venue": _known(proposal.venue, Venue, ""),
             "outlet": proposal.outlet or "",
-            "relayed_by": RELAY_SEPARATOR.join(proposal.relayed_by),
+            "relayed_by": RELAY_SEPARATOR.join(proposal.relayed_by or []),
             "quantity_value": quantity.value if quantity else "",
             "quantity_unit": quantity.unit if quantity else "",
-            "quantity_qualifier": quantity.qualifier if quantity else "",
+            "quantity_qualifier": _known(quantity.qualifier, Claim.Qualifier, "") if quantity else "",
             "same_as": "",
             "contradicts": "",
             "tracked": [],
@@ -238,28 +244,49 @@ def record_from(proposal, *, key, body):
     }
 
 
+def _spans_within(spans, body):
+    return sorted([start, end] for start, end in spans or [] if 0 <= start < end <= len(body))
+
+
+def _known(value, choices, default):
+    return value if value in choice_values(choices.choices) else default
+
+
 def records_from(proposals, body):
-    """The records of the engine's proposals, numbered 1, 2, ... in story order, with their links."""
-    records = [record_from(proposal, key=index + 1, body=body) for index, proposal in enumerate(proposals)]
-    for record, proposal in zip(records, proposals, strict=True):
-        for kind, other in proposal.links:
-            if 0 <= other < len(records) and other != record["key"] - 1:
+    """The records of the engine's proposals, numbered 1, 2, ... in story order, with their links.
+
+    A proposal with no words of content in the text is left out: there is nothing to record.
+    """
+    usable = [(index, proposal) for index, proposal in enumerate(proposals) if _spans_within(proposal.content, body)]
+    usable.sort(key=lambda item: start_of({role: _spans_within(getattr(item[1], role), body) for role in ROLES}))
+    keys = {index: number for number, (index, _) in enumerate(usable, start=1)}
+    records = [record_from(proposal, key=keys[index], body=body) for index, proposal in usable]
+    for record, (_, proposal) in zip(records, usable, strict=True):
+        for kind, other in proposal.links or []:
+            if other in keys and keys[other] != record["key"]:
                 name = "same_as" if kind == LinkKind.SAME_CLAIM else "contradicts"
-                record["fields"][name] = ", ".join(filter(None, [record["fields"][name], str(other + 1)]))
-    return sorted(records, key=start_of)
+                record["fields"][name] = ", ".join(filter(None, [record["fields"][name], str(keys[other])]))
+    return records
 
 
 def start_of(record):
     spans = record["content"] + record["cue"] + record["source"]
-    return (min(start for start, _ in spans) if spans else 0, record["key"])
+    return (min(start for start, _ in spans) if spans else 0, record.get("key", 0))
 
 
 def extract(body, outlet):
-    """The engine's proposals for the story, and a warning when the engine cannot run here."""
+    """The engine's proposals for the story, and a warning when the engine cannot run here.
+
+    An engine failure on one story must not close the desk: the story is still reviewed, its
+    claims added by hand, and the error goes to the log for whoever maintains the engine.
+    """
     try:
         return extraction.extract(body, outlet=outlet), None
     except extraction.PipelineMissing as missing:
         return [], f"No claims were proposed: {missing} Add the story's claims by selecting their words."
+    except Exception:
+        logger.exception("The extraction engine failed on a story of %d characters.", len(body))
+        return [], "The desk could not read this story (the error is logged). Add its claims by selecting their words."
 
 
 def start_draft(*, by, headline, outlet, new_outlet, new_outlet_kind, url, published, body):

@@ -744,3 +744,37 @@ def test_a_claim_tracked_after_the_story_was_pasted_is_offered_too(reviewer_clie
     page = reviewer_client.get(f"/stories/{draft.pk}/")
     offered = [claim.pk for p in page.context["proposals"] for claim, _, _ in p["look_alikes"]]
     assert later.pk in offered
+
+
+def test_what_the_engine_proposes_that_the_form_cannot_show_is_left_out():
+    body = "The mayor said the bridge was closed. Engineers said it was unsafe."
+    proposals = [
+        Proposal(content=[(60, 90)], cue=[], source=[], speaker="Ghost"),  # beyond the text
+        Proposal(
+            content=[(38, 47), (48, 52)],
+            cue=[(48, 52)],
+            source=[(38, 47)],
+            speaker="Engineers",
+            links=[("same_claim", 0), ("contradicts", 2)],
+        ),
+        Proposal(
+            content=[(15, 36)], cue=[(10, 14)], source=[(0, 9)], speaker="The mayor", venue="telepathy", kind="rumour"
+        ),
+    ]
+    draft = make_draft(body, proposals)
+    first, second = draft.proposals
+    assert [record["key"] for record in draft.proposals] == [1, 2]
+    assert first["fields"]["speaker"] == "The mayor"
+    assert (first["fields"]["venue"], first["fields"]["kind"]) == ("", "factual")
+    assert second["fields"]["contradicts"] == "1"  # the link to the proposal left out is dropped
+    assert second["fields"]["same_as"] == ""
+
+
+def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_client, settings):
+    settings.FACTCHECK_SPACY_PIPELINE = "no_such_pipeline"
+    response = reviewer_client.post(
+        "/stories/new/", {"body": "Officials said the bridge was closed.", "outlet": "X"}, follow=True
+    )
+    assert StoryDraft.objects.get().proposals == []
+    assert "FACTCHECK_SPACY_PIPELINE" in response.text
+    assert "The desk found no attributed claims in this story." in response.text
