@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from factcheck.extraction.lexicon import (
+    CUE_NOUNS,
     CUE_PREPOSITIONS,
     CUE_VERBS,
     FIGURE_NOUNS,
@@ -116,8 +117,9 @@ class Finder:
 
     def __init__(self, doc):
         self.doc = doc
-        self.quotes = quotations(doc.text)
-        self.quoted_chars = bytearray(len(doc.text) + 1)  # 1 where a character is inside a quotation
+        self.text = doc.text  # Doc.text joins every token each time it is read
+        self.quotes = quotations(self.text)
+        self.quoted_chars = bytearray(len(self.text) + 1)  # 1 where a character is inside a quotation
         for start, end in self.quotes:
             self.quoted_chars[start:end] = b"\x01" * (end - start)
 
@@ -133,6 +135,8 @@ class Finder:
                 attribution = self.per(token)
             elif token.tag_ in VERB_TAGS:
                 attribution = self.verb_cue(token)
+            elif token.tag_ in ("NN", "NNS") and token.lower_ in CUE_NOUNS:
+                attribution = self.noun_cue(token)
             if attribution and attribution.content:
                 found.append(attribution)
         found += self.colon_lines()
@@ -140,12 +144,31 @@ class Finder:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
-        return found
+        return self.without_duplicates(found)
+
+    def without_duplicates(self, found):
+        """One attribution per content: where two cues claim the same words ("promising" and
+        "said"), the speech cue nearest to them is kept."""
+
+        def letters(attribution):
+            return {i for start, end in attribution.content_chars for i in range(start, end) if self.text[i].isalnum()}
+
+        def distance(attribution):
+            cue = self.doc[attribution.head].idx
+            return min(abs(cue - start) if cue < start else abs(cue - end) for start, end in attribution.content_chars)
+
+        kept = []
+        for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):
+            chars = letters(attribution)
+            if any(len(chars & other) >= 0.8 * max(len(chars), len(other)) for _, other in kept):
+                continue
+            kept.append((attribution, chars))
+        return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
 
     def attach_following_quotes(self, found):
         """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own
         continue the attribution before them, in the same paragraph or the next."""
-        text = self.doc.text
+        text = self.text
         taken = {start for attribution in found for start, _ in attribution.content_chars}
         cue_starts = {self.doc[attribution.head].idx for attribution in found}
         sentences = list(self.doc.sents)
@@ -178,7 +201,7 @@ class Finder:
         """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript: a
         name, a colon, and what the named said, on the rest of the line or in the next paragraph."""
         found = []
-        text = self.doc.text
+        text = self.text
         for sentence in self.doc.sents:
             first = sentence[0]
             if first.idx > 0 and text[first.idx - 1] != "\n":
@@ -215,6 +238,8 @@ class Finder:
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)
+        elif "Q" in frames and not any(child.dep_ in ("xcomp", "ccomp", "dobj") for child in verb.children):
+            content = self.quoted_children(verb)
         if not content and "D" in frames:
             content = self.object_content(verb)
         if not content and "X" in frames:
@@ -235,26 +260,73 @@ class Finder:
         cue += [child.i for child in verb.children if child.dep_ == "prt" and child.lower_ == "out"]
         return Attribution(sorted(cue), content - set(cue), source, lemma, speech=lemma in SPEECH_VERBS)
 
+    def noun_cue(self, noun):
+        """ "Trump's call to ban Muslims", "the claim by officials that ...": a cue noun with a
+        that-clause, an infinitive or its preposition, and an owner or a "by" phrase as source."""
+        content = set()
+        for child in noun.children:
+            if child.i < noun.i:
+                continue
+            if child.dep_ in ("acl", "ccomp") and any(t.lower_ == "that" and t.dep_ == "mark" for t in child.children):
+                content = self.subtree(child)
+            elif child.dep_ in ("acl", "relcl", "xcomp") and any(t.dep_ == "aux" and t.lower_ == "to" for t in child.children):
+                content = self.subtree(child)
+            elif child.dep_ == "prep" and child.lower_ in CUE_NOUNS[noun.lower_]:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    content = self.subtree(objects[0])
+            if content:
+                break
+        if not content:
+            return None
+        content = {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].lower_ == "that")}
+        source = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                source = sorted(self.subtree(child) - {i for i in self.subtree(child) if self.doc[i].tag_ == "POS"})
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < min(content):
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    source = sorted(self.source_tokens(objects[0]))
+        if not source:
+            return None
+        return Attribution([noun.i], content, source, noun.lower_, speech=False)
+
     def according_to(self, according):
         to = self.doc[according.i + 1]
         objects = [child for child in to.children if child.dep_ == "pobj"]
         if not objects:
             return None
         source = self.subtree(objects[0])
-        clause = self.clause_head(according)
-        if clause is None:
+        content = self.around_phrase(according)
+        if not content:
             return None
-        content = self.subtree(clause) - self.subtree(according) - {according.i, to.i}
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def around_phrase(self, phrase):
+        """What "according to X" or "per X" attributes: the sentence before the phrase when it ends
+        the sentence, after it when it opens the sentence, else the clause it hangs from."""
+        sentence = phrase.sent
+        words = [token for token in sentence if not token.is_punct and not token.is_space]
+        inside = self.subtree(phrase)
+        before = [token.i for token in words if token.i < phrase.left_edge.i]
+        after = [token.i for token in words if token.i > phrase.right_edge.i]
+        if before and not after:
+            return set(range(before[0], before[-1] + 1))
+        if after and not before:
+            return set(range(after[0], after[-1] + 1))
+        clause = self.clause_head(phrase)
+        if clause is None:
+            return set()
+        return self.subtree(clause) - inside - {phrase.i}
 
     def per(self, per):
         objects = [child for child in per.children if child.dep_ == "pobj"]
         if not objects or objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON"):
             return None  # "per year", "per cent"
-        clause = self.clause_head(per)
-        if clause is None:
+        content = self.around_phrase(per)
+        if not content:
             return None
-        content = self.subtree(clause) - self.subtree(per)
         return Attribution([per.i], content, sorted(self.subtree(objects[0])), "per", speech=True)
 
     def figure(self, verb):
@@ -286,8 +358,33 @@ class Finder:
             content = self.interrupted_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
+        content -= self.coordinated_cues(content)
         # A leading "that" is the complementiser, not what was said.
         return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+
+    def coordinated_cues(self, content):
+        """ "He said X and predicted Y", parsed with "predicted" inside X: the second cue and what
+        it says are not part of X (they become an attribution of their own)."""
+        cut = set()
+        for i in content:
+            token = self.doc[i]
+            if self.is_coordinated_cue(token):
+                cut |= self.subtree(token)
+                cut |= {child.i for child in token.head.children if child.dep_ == "cc" and child.i < token.i}
+                previous = token.left_edge.i - 1
+                if previous in content and self.doc[previous].is_punct:
+                    cut.add(previous)
+        return cut
+
+    def is_coordinated_cue(self, token):
+        return (
+            token.dep_ in ("conj", "advcl")
+            and token.tag_ in VERB_TAGS
+            and verb_lemma(token) in SPEECH_VERBS
+            and not any(child.dep_ in SUBJECTS for child in token.children)
+            and token.head.dep_ == "ccomp"
+            and verb_lemma(token.head.head) in SPEECH_VERBS
+        )
 
     def interrupted_clause(self, verb):
         """ "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said.": the clause
@@ -295,8 +392,10 @@ class Finder:
         head = verb.head
         if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
             return set()
-        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative", "mark") for child in verb.children):
+        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative") for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
+        if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
+            return set()  # but "as The Times reported, ..." attributes the clause
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
@@ -335,7 +434,7 @@ class Finder:
 
     def adjacent_quote(self, verb, source):
         """ "Cruz said." after a quotation, or 'he said, “...”': the quotation next to the cue."""
-        text = self.doc.text
+        text = self.text
         first = min([verb.i, *source])
         before = self.doc[first].idx
         after = verb.idx + len(verb.text)
@@ -399,8 +498,8 @@ class Finder:
             start += 1
         if start >= len(self.doc):
             return set()
-        end_char = self.doc.text.find("\n", self.doc[start].idx)
-        end_char = len(self.doc.text) if end_char == -1 else end_char
+        end_char = self.text.find("\n", self.doc[start].idx)
+        end_char = len(self.text) if end_char == -1 else end_char
         return {token.i for token in self.doc[start:] if token.idx < end_char and not token.is_space}
 
     # -- source ----------------------------------------------------------------------------
@@ -419,6 +518,9 @@ class Finder:
                         return sorted(self.source_tokens(objects[0]))
             if node.dep_ == "relcl":
                 return sorted(self.source_tokens(node.head, skip=node))
+            if self.is_coordinated_cue(node):
+                node = node.head.head  # the cue it is coordinated with
+                continue
             if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
                 node = node.head
                 continue
@@ -487,7 +589,7 @@ class Finder:
         attribution.content_chars = self.extend_quotes(spans, attribution)
 
     def trim(self, start, end):
-        text = self.doc.text
+        text = self.text
         while start < end and (text[start].isspace() or text[start] in ",;:-—–"):
             start += 1
         while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-—–"):

@@ -10,13 +10,14 @@ corpus is copied here.
 #   D  an object and what follows it ("denied the report", "accused him of lying")
 #   X  a to-infinitive ("vowed to fight", "urged them to leave")
 #   P  an object of a preposition listed in CUE_PREPOSITIONS ("called for a recount")
+#   Q  only a quotation next to it ("“...,” he continued.")
 # Speech verbs come first; then thought, wish and evaluation verbs, which PolNeAR-style
 # attribution counts too but which a newsroom's claims rarely come from.
 SPEECH_VERBS = {
     "say": "C",
     "tell": "C",
     "add": "C",
-    "write": "C",
+    "write": "CD",
     "note": "CD",
     "argue": "C",
     "announce": "CD",
@@ -55,7 +56,7 @@ SPEECH_VERBS = {
     "quote": "CD",
     "tweet": "CD",
     "post": "C",
-    "report": "C",
+    "report": "CD",
     "state": "C",
     "ask": "CDX",
     "complain": "CP",
@@ -148,8 +149,8 @@ SPEECH_VERBS = {
     "reject": "D",
     "refuse": "X",
     "decline": "X",
-    "answer": "C",
-    "continue": "C",  # "..., he continued."
+    "answer": "Q",
+    "continue": "Q",  # "..., he continued."
     "publish": "D",
 }
 
@@ -461,4 +462,48 @@ FEMALE_WORDS = {
     "congresswoman",
     "chairwoman",
     "businesswoman",
+}
+
+# Cue nouns: "his claim that ...", "Trump's call to ban ...", "her criticism of ...". Each with
+# the prepositions that introduce its content besides a that-clause or a to-infinitive.
+CUE_NOUNS = {
+    "claim": (),
+    "statement": (),
+    "assertion": (),
+    "allegation": (),
+    "accusation": (),
+    "warning": ("about", "of", "against"),
+    "promise": (),
+    "pledge": (),
+    "vow": (),
+    "suggestion": (),
+    "argument": (),
+    "belief": (),
+    "insistence": (),
+    "contention": (),
+    "prediction": (),
+    "call": ("for",),
+    "criticism": ("of",),
+    "attack": ("on",),
+    "endorsement": ("of",),
+    "support": ("for",),
+    "opposition": ("to",),
+    "comment": ("about", "on"),
+    "comments": ("about", "on"),
+    "remark": ("about", "on"),
+    "remarks": ("about", "on"),
+    "complaint": ("about", "of"),
+    "demand": ("for",),
+    "request": ("for",),
+    "proposal": ("for",),
+    "announcement": (),
+    "admission": (),
+    "denial": ("of",),
+    "praise": ("for",),
+    "defense": ("of",),
+    "threat": (),
+    "insinuation": (),
+    "charge": (),
+    "assessment": ("of",),
+    "description": ("of",),
 }
