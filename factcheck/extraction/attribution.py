@@ -140,11 +140,25 @@ class Finder:
             if attribution and attribution.content:
                 found.append(attribution)
         found += self.colon_lines()
+        self.cut_nested_relative_cues(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
         return self.without_duplicates(found)
+
+    def cut_nested_relative_cues(self, found):
+        """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
+        significant help": the apposition with its own attribution is not the outer content."""
+        for inner in found:
+            cue = self.doc[inner.head]
+            if cue.dep_ != "relcl" or not inner.speech:
+                continue
+            noun = cue.head
+            nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
+            for outer in found:
+                if outer is not inner and inner.head in outer.content:
+                    outer.content -= nested
 
     def without_duplicates(self, found):
         """One attribution per content: where two cues claim the same words ("promising" and
@@ -267,9 +281,10 @@ class Finder:
         for child in noun.children:
             if child.i < noun.i:
                 continue
-            if child.dep_ in ("acl", "ccomp") and any(t.lower_ == "that" and t.dep_ == "mark" for t in child.children):
-                content = self.subtree(child)
-            elif child.dep_ in ("acl", "relcl", "xcomp") and any(t.dep_ == "aux" and t.lower_ == "to" for t in child.children):
+            marks = {(t.dep_, t.lower_) for t in child.children}
+            that_clause = child.dep_ in ("acl", "ccomp") and ("mark", "that") in marks
+            infinitive = child.dep_ in ("acl", "relcl", "xcomp") and ("aux", "to") in marks
+            if that_clause or infinitive:
                 content = self.subtree(child)
             elif child.dep_ == "prep" and child.lower_ in CUE_NOUNS[noun.lower_]:
                 objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
@@ -322,7 +337,7 @@ class Finder:
 
     def per(self, per):
         objects = [child for child in per.children if child.dep_ == "pobj"]
-        if not objects or objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON"):
+        if not objects or (objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON")):
             return None  # "per year", "per cent"
         content = self.around_phrase(per)
         if not content:
@@ -356,6 +371,8 @@ class Finder:
             content |= self.subtree(clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
+        if not content and verb.dep_ == "relcl":
+            content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         content -= self.coordinated_cues(content)
@@ -402,8 +419,27 @@ class Finder:
             return set(after)
         return content
 
+    def raised_clause(self, verb):
+        """ "a move that experts told B-17 could be a significant help": the noun the relative
+        clause hangs from, and the clause that follows the cue."""
+        after = verb.right_edge.i + 1
+        if after >= len(self.doc) or self.doc[after].tag_ not in VERB_TAGS | {"MD"}:
+            return set()
+        if not any(child.dep_ == "nsubj" for child in verb.children):
+            return set()
+        clause = (
+            self.doc[after].head if self.doc[after].tag_ == "MD" or self.doc[after].dep_ == "aux" else self.doc[after]
+        )
+        end = clause.i
+        for token in self.doc[clause.i :]:
+            if token.text in ("—", "–", ";", ":") or token.dep_ == "cc" or token.sent != verb.sent:
+                break
+            end = token.i
+        noun = verb.head
+        return set(range(noun.left_edge.i, noun.i + 1)) | set(range(after, end + 1))
+
     def quoted_children(self, verb):
-        """ '"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
+        """'"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
         content = set()
         for child in verb.children:
             if child.dep_ in SUBJECTS or child.dep_ == "punct":
@@ -415,7 +451,7 @@ class Finder:
         return content
 
     def quote_before(self, verb):
-        """ '“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
+        """'“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
         parsed: a quotation, then a noun phrase and the cue. Returns (content, source) or None."""
         sentence = verb.sent
         for quote_start, quote_end in reversed(self.quotes):
@@ -440,9 +476,9 @@ class Finder:
         after = verb.idx + len(verb.text)
         for quote_start, quote_end in self.quotes:
             gap = text[quote_end:before] if quote_end <= before else text[after:quote_start]
-            if quote_end <= before or quote_start >= after:
-                if not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
-                    return self.tokens_between(quote_start, quote_end)
+            beside = quote_end <= before or quote_start >= after
+            if beside and not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
+                return self.tokens_between(quote_start, quote_end)
         return set()
 
     def tokens_between(self, start, end):
@@ -509,7 +545,7 @@ class Finder:
         node = verb
         for _ in range(4):
             for child in node.children:
-                if child.dep_ in ("nsubj", "csubj") or child.dep_ == "nsubjpass" and node.i != verb.i:
+                if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and node.i != verb.i):
                     return sorted(self.source_tokens(child))
             for child in node.children:
                 if child.dep_ == "agent":
