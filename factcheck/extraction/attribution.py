@@ -141,6 +141,7 @@ class Finder:
                 found.append(attribution)
         found += self.colon_lines()
         self.cut_nested_relative_cues(found)
+        self.cut_relay_phrases(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
@@ -157,8 +158,19 @@ class Finder:
             noun = cue.head
             nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
             for outer in found:
-                if outer is not inner and inner.head in outer.content:
-                    outer.content -= nested
+                if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
+                    # What follows the apposition belongs to it, however the parser hung it.
+                    outer.content = {i for i in outer.content if i < min(nested)}
+
+    def cut_relay_phrases(self, found):
+        """ "..., per the Kyiv Independent": the phrase is the relay, not part of what was said."""
+        for relay in found:
+            if relay.lemma not in ("per", "according to"):
+                continue
+            phrase = self.subtree(self.doc[relay.head]) | set(relay.cue) | set(relay.source)
+            for other in found:
+                if other is not relay:
+                    other.content -= phrase
 
     def without_duplicates(self, found):
         """One attribution per content: where two cues claim the same words ("promising" and

@@ -93,8 +93,14 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
-def claim_sentence(text, content):
-    """The content as a standalone sentence: "that the troops were ..." -> "The troops were ..."."""
+def claim_sentence(text, content, quantity=None, figure=False):
+    """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
+    "the US military to do away with ..." -> "The US military should do away with ..."; a figure
+    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000."."""
+    if figure and quantity is not None and quantity.unit:
+        qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
+        value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
+        return f"The number of {quantity.unit} is {qualifier.get(quantity.qualifier, '')}{value}."
     words = " ".join(" ".join(text[start:end].split()) for start, end in content)
     words = "".join(char for char in words if char not in '“”«»"')
     words = re.sub(r"''|``", "", words)
@@ -102,10 +108,23 @@ def claim_sentence(text, content):
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""
+    words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."
     return words
+
+
+def _should(match):
+    """ "the US military to do away with" -> "the US military should do away with", not "plans to"."""
+    subject, verb = match.group(1), match.group(2)
+    if subject.split()[0].lower() not in ("the", "a", "an", "its", "his", "her", "their", "all", "other") and not (
+        subject[:1].isupper() and subject.lower() not in ("to",)
+    ):
+        return match.group(0)
+    if re.search(r"\b(is|are|was|were|plans?|wants?|needs?|has|have|had|going|able|likely|used|set)\b", subject):
+        return match.group(0)
+    return f"{subject} should {verb}"
 
 
 def claim_kind(doc, indices, cue_lemma):

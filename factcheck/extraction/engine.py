@@ -11,7 +11,7 @@ from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
-from factcheck.extraction.lexicon import PUBLIC_AUDIENCES, TIME_WORDS
+from factcheck.extraction.lexicon import FIGURE_VERBS, PUBLIC_AUDIENCES, TIME_WORDS
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INSTITUTION,
@@ -125,7 +125,8 @@ class Story:
             if proposal.quantity and proposal.quantity.unit:
                 units.append(proposal.quantity.unit)
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
-            proposal.claim = drafting.claim_sentence(self.text, proposal.content)
+            figure = attribution.lemma in FIGURE_VERBS
+            proposal.claim = drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
