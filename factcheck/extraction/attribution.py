@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from factcheck.extraction.lexicon import (
+    CUE_NOUNS,
     CUE_PREPOSITIONS,
     CUE_VERBS,
     FIGURE_NOUNS,
@@ -116,8 +117,9 @@ class Finder:
 
     def __init__(self, doc):
         self.doc = doc
-        self.quotes = quotations(doc.text)
-        self.quoted_chars = bytearray(len(doc.text) + 1)  # 1 where a character is inside a quotation
+        self.text = doc.text  # Doc.text joins every token each time it is read
+        self.quotes = quotations(self.text)
+        self.quoted_chars = bytearray(len(self.text) + 1)  # 1 where a character is inside a quotation
         for start, end in self.quotes:
             self.quoted_chars[start:end] = b"\x01" * (end - start)
 
@@ -133,19 +135,66 @@ class Finder:
                 attribution = self.per(token)
             elif token.tag_ in VERB_TAGS:
                 attribution = self.verb_cue(token)
+            elif token.tag_ in ("NN", "NNS") and token.lower_ in CUE_NOUNS:
+                attribution = self.noun_cue(token)
             if attribution and attribution.content:
                 found.append(attribution)
         found += self.colon_lines()
+        self.cut_nested_relative_cues(found)
+        self.cut_relay_phrases(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
-        return found
+        return self.without_duplicates(found)
+
+    def cut_nested_relative_cues(self, found):
+        """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
+        significant help": the apposition with its own attribution is not the outer content."""
+        for inner in found:
+            cue = self.doc[inner.head]
+            if cue.dep_ != "relcl" or not inner.speech:
+                continue
+            noun = cue.head
+            nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
+            for outer in found:
+                if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
+                    # What follows the apposition belongs to it, however the parser hung it.
+                    outer.content = {i for i in outer.content if i < min(nested)}
+
+    def cut_relay_phrases(self, found):
+        """ "..., per the Kyiv Independent": the phrase is the relay, not part of what was said."""
+        for relay in found:
+            if relay.lemma not in ("per", "according to"):
+                continue
+            phrase = self.subtree(self.doc[relay.head]) | set(relay.cue) | set(relay.source)
+            for other in found:
+                if other is not relay:
+                    other.content -= phrase
+
+    def without_duplicates(self, found):
+        """One attribution per content: where two cues claim the same words ("promising" and
+        "said"), the speech cue nearest to them is kept."""
+
+        def letters(attribution):
+            return {i for start, end in attribution.content_chars for i in range(start, end) if self.text[i].isalnum()}
+
+        def distance(attribution):
+            cue = self.doc[attribution.head].idx
+            return min(abs(cue - start) if cue < start else abs(cue - end) for start, end in attribution.content_chars)
+
+        kept = []
+        for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):
+            chars = letters(attribution)
+            if any(len(chars & other) >= 0.8 * max(len(chars), len(other)) for _, other in kept):
+                continue
+            kept.append((attribution, chars))
+        return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
 
     def attach_following_quotes(self, found):
         """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own
         continue the attribution before them, in the same paragraph or the next."""
-        text = self.doc.text
+        text = self.text
         taken = {start for attribution in found for start, _ in attribution.content_chars}
         cue_starts = {self.doc[attribution.head].idx for attribution in found}
         sentences = list(self.doc.sents)
@@ -178,7 +227,7 @@ class Finder:
         """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript: a
         name, a colon, and what the named said, on the rest of the line or in the next paragraph."""
         found = []
-        text = self.doc.text
+        text = self.text
         for sentence in self.doc.sents:
             first = sentence[0]
             if first.idx > 0 and text[first.idx - 1] != "\n":
@@ -215,6 +264,8 @@ class Finder:
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)
+        elif "Q" in frames and not any(child.dep_ in ("xcomp", "ccomp", "dobj") for child in verb.children):
+            content = self.quoted_children(verb)
         if not content and "D" in frames:
             content = self.object_content(verb)
         if not content and "X" in frames:
@@ -235,26 +286,74 @@ class Finder:
         cue += [child.i for child in verb.children if child.dep_ == "prt" and child.lower_ == "out"]
         return Attribution(sorted(cue), content - set(cue), source, lemma, speech=lemma in SPEECH_VERBS)
 
+    def noun_cue(self, noun):
+        """ "Trump's call to ban Muslims", "the claim by officials that ...": a cue noun with a
+        that-clause, an infinitive or its preposition, and an owner or a "by" phrase as source."""
+        content = set()
+        for child in noun.children:
+            if child.i < noun.i:
+                continue
+            marks = {(t.dep_, t.lower_) for t in child.children}
+            that_clause = child.dep_ in ("acl", "ccomp") and ("mark", "that") in marks
+            infinitive = child.dep_ in ("acl", "relcl", "xcomp") and ("aux", "to") in marks
+            if that_clause or infinitive:
+                content = self.subtree(child)
+            elif child.dep_ == "prep" and child.lower_ in CUE_NOUNS[noun.lower_]:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    content = self.subtree(objects[0])
+            if content:
+                break
+        if not content:
+            return None
+        content = {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].lower_ == "that")}
+        source = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                source = sorted(self.subtree(child) - {i for i in self.subtree(child) if self.doc[i].tag_ == "POS"})
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < min(content):
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    source = sorted(self.source_tokens(objects[0]))
+        if not source:
+            return None
+        return Attribution([noun.i], content, source, noun.lower_, speech=False)
+
     def according_to(self, according):
         to = self.doc[according.i + 1]
         objects = [child for child in to.children if child.dep_ == "pobj"]
         if not objects:
             return None
         source = self.subtree(objects[0])
-        clause = self.clause_head(according)
-        if clause is None:
+        content = self.around_phrase(according)
+        if not content:
             return None
-        content = self.subtree(clause) - self.subtree(according) - {according.i, to.i}
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def around_phrase(self, phrase):
+        """What "according to X" or "per X" attributes: the sentence before the phrase when it ends
+        the sentence, after it when it opens the sentence, else the clause it hangs from."""
+        sentence = phrase.sent
+        words = [token for token in sentence if not token.is_punct and not token.is_space]
+        inside = self.subtree(phrase)
+        before = [token.i for token in words if token.i < phrase.left_edge.i]
+        after = [token.i for token in words if token.i > phrase.right_edge.i]
+        if before and not after:
+            return set(range(before[0], before[-1] + 1))
+        if after and not before:
+            return set(range(after[0], after[-1] + 1))
+        clause = self.clause_head(phrase)
+        if clause is None:
+            return set()
+        return self.subtree(clause) - inside - {phrase.i}
 
     def per(self, per):
         objects = [child for child in per.children if child.dep_ == "pobj"]
-        if not objects or objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON"):
+        if not objects or (objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON")):
             return None  # "per year", "per cent"
-        clause = self.clause_head(per)
-        if clause is None:
+        content = self.around_phrase(per)
+        if not content:
             return None
-        content = self.subtree(clause) - self.subtree(per)
         return Attribution([per.i], content, sorted(self.subtree(objects[0])), "per", speech=True)
 
     def figure(self, verb):
@@ -284,10 +383,37 @@ class Finder:
             content |= self.subtree(clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
+        if not content and verb.dep_ == "relcl":
+            content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
+        content -= self.coordinated_cues(content)
         # A leading "that" is the complementiser, not what was said.
         return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+
+    def coordinated_cues(self, content):
+        """ "He said X and predicted Y", parsed with "predicted" inside X: the second cue and what
+        it says are not part of X (they become an attribution of their own)."""
+        cut = set()
+        for i in content:
+            token = self.doc[i]
+            if self.is_coordinated_cue(token):
+                cut |= self.subtree(token)
+                cut |= {child.i for child in token.head.children if child.dep_ == "cc" and child.i < token.i}
+                previous = token.left_edge.i - 1
+                if previous in content and self.doc[previous].is_punct:
+                    cut.add(previous)
+        return cut
+
+    def is_coordinated_cue(self, token):
+        return (
+            token.dep_ in ("conj", "advcl")
+            and token.tag_ in VERB_TAGS
+            and verb_lemma(token) in SPEECH_VERBS
+            and not any(child.dep_ in SUBJECTS for child in token.children)
+            and token.head.dep_ == "ccomp"
+            and verb_lemma(token.head.head) in SPEECH_VERBS
+        )
 
     def interrupted_clause(self, verb):
         """ "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said.": the clause
@@ -295,16 +421,37 @@ class Finder:
         head = verb.head
         if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
             return set()
-        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative", "mark") for child in verb.children):
+        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative") for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
+        if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
+            return set()  # but "as The Times reported, ..." attributes the clause
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
             return set(after)
         return content
 
+    def raised_clause(self, verb):
+        """ "a move that experts told B-17 could be a significant help": the noun the relative
+        clause hangs from, and the clause that follows the cue."""
+        after = verb.right_edge.i + 1
+        if after >= len(self.doc) or self.doc[after].tag_ not in VERB_TAGS | {"MD"}:
+            return set()
+        if not any(child.dep_ == "nsubj" for child in verb.children):
+            return set()
+        clause = (
+            self.doc[after].head if self.doc[after].tag_ == "MD" or self.doc[after].dep_ == "aux" else self.doc[after]
+        )
+        end = clause.i
+        for token in self.doc[clause.i :]:
+            if token.text in ("—", "–", ";", ":") or token.dep_ == "cc" or token.sent != verb.sent:
+                break
+            end = token.i
+        noun = verb.head
+        return set(range(noun.left_edge.i, noun.i + 1)) | set(range(after, end + 1))
+
     def quoted_children(self, verb):
-        """ '"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
+        """'"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
         content = set()
         for child in verb.children:
             if child.dep_ in SUBJECTS or child.dep_ == "punct":
@@ -316,7 +463,7 @@ class Finder:
         return content
 
     def quote_before(self, verb):
-        """ '“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
+        """'“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
         parsed: a quotation, then a noun phrase and the cue. Returns (content, source) or None."""
         sentence = verb.sent
         for quote_start, quote_end in reversed(self.quotes):
@@ -335,15 +482,15 @@ class Finder:
 
     def adjacent_quote(self, verb, source):
         """ "Cruz said." after a quotation, or 'he said, “...”': the quotation next to the cue."""
-        text = self.doc.text
+        text = self.text
         first = min([verb.i, *source])
         before = self.doc[first].idx
         after = verb.idx + len(verb.text)
         for quote_start, quote_end in self.quotes:
             gap = text[quote_end:before] if quote_end <= before else text[after:quote_start]
-            if quote_end <= before or quote_start >= after:
-                if not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
-                    return self.tokens_between(quote_start, quote_end)
+            beside = quote_end <= before or quote_start >= after
+            if beside and not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
+                return self.tokens_between(quote_start, quote_end)
         return set()
 
     def tokens_between(self, start, end):
@@ -399,8 +546,8 @@ class Finder:
             start += 1
         if start >= len(self.doc):
             return set()
-        end_char = self.doc.text.find("\n", self.doc[start].idx)
-        end_char = len(self.doc.text) if end_char == -1 else end_char
+        end_char = self.text.find("\n", self.doc[start].idx)
+        end_char = len(self.text) if end_char == -1 else end_char
         return {token.i for token in self.doc[start:] if token.idx < end_char and not token.is_space}
 
     # -- source ----------------------------------------------------------------------------
@@ -410,7 +557,7 @@ class Finder:
         node = verb
         for _ in range(4):
             for child in node.children:
-                if child.dep_ in ("nsubj", "csubj") or child.dep_ == "nsubjpass" and node.i != verb.i:
+                if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and node.i != verb.i):
                     return sorted(self.source_tokens(child))
             for child in node.children:
                 if child.dep_ == "agent":
@@ -419,6 +566,9 @@ class Finder:
                         return sorted(self.source_tokens(objects[0]))
             if node.dep_ == "relcl":
                 return sorted(self.source_tokens(node.head, skip=node))
+            if self.is_coordinated_cue(node):
+                node = node.head.head  # the cue it is coordinated with
+                continue
             if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
                 node = node.head
                 continue
@@ -487,7 +637,7 @@ class Finder:
         attribution.content_chars = self.extend_quotes(spans, attribution)
 
     def trim(self, start, end):
-        text = self.doc.text
+        text = self.text
         while start < end and (text[start].isspace() or text[start] in ",;:-—–"):
             start += 1
         while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-—–"):

@@ -6,6 +6,7 @@ the words around a cue, and the importers on free venue texts.
 
 import re
 
+from factcheck.extraction.lexicon import NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INTERVIEW,
@@ -173,7 +174,11 @@ def classify_venue(text):
         return PRESS_CONFERENCE, None
     if _INTERVIEW.search(text):
         return INTERVIEW, named_outlet(text)
-    statement_to = re.search(rf"\b(?i:statement (?:to|sent to|given to|provided to|emailed to)) {_NAME}", text)
+    statement_to = re.search(
+        r"\b(?i:(?:statement|remarks|comments|email|e-mail|message)s? "
+        rf"(?:to|sent to|given to|provided to|emailed to|made to)) {_NAME}",
+        text,
+    )
     if statement_to or (
         re.search(r"\b(told|tells|telling)\b", text) and not re.search(r"\btold (reporters|journalists)", text)
     ):
@@ -189,3 +194,24 @@ def classify_venue(text):
     if _PUBLIC.search(text):
         return PUBLIC_REMARKS, None
     return None, None
+
+
+def outlet_name(name):
+    """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
+    "Associated Press"."""
+    name = strip_article(name)
+    return NEWS_OUTLETS.get(name.lower(), name)
+
+
+def is_news_outlet(name, story_outlet=None):
+    """Whether a name is a news organisation's: the story's own, a known one, or one named like
+    a newspaper ("the Kyiv Independent", "the Washington Post")."""
+    name = strip_article(name)
+    if not name:
+        return False
+    if story_outlet and name.lower() == strip_article(story_outlet).lower():
+        return True
+    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
+        return True
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()
