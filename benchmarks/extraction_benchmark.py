@@ -10,9 +10,11 @@
    second run over one short file).
 2. The seed story (fixtures/seed-article.txt, outlet B-17) against its 18 hand-annotated claims
    (fixtures/seed-claims.json), through the Python interface (links are not in the command's
-   JSON). A proposal matches an annotated claim when at least half of its content lies in the
-   claim's span and the proposal (source to content) covers at least half of the span, letters
-   and digits counted as score.py counts them; matching is one to one, best overlap first.
+   JSON). A proposal matches an annotated claim when its content and the claim's span share at
+   least half of the shorter of the two (the annotation sometimes marks only the quoted words of
+   a clause, sometimes the whole sentence with its speaker) and the proposal, source to content,
+   covers at least half of the span; letters and digits are counted as score.py counts them,
+   and matching is one to one, best overlap first.
    Then: speaker (the name, case ignored), venue (type and outlet), relay (the outlets between
    the speaker and B-17), the hedge on the claims the annotation says it covers, and the links
    (same claim: in one group of same-claim links; contradicts: a direct link).
@@ -158,9 +160,10 @@ def seed_story():
         extent = letters(text, [(proposal.start, max(end for _, end in proposal.content + proposal.cue))])
         for claim in gold:
             span = spans[claim["id"]]
-            inside, covered = len(content & span) / max(len(content), 1), len(extent & span) / len(span)
-            if inside >= 0.5 and covered >= 0.5:
-                candidates.append((inside + covered, index, claim["id"]))
+            shared = len(content & span) / max(min(len(content), len(span)), 1)
+            covered = len(extent & span) / len(span)
+            if shared >= 0.5 and covered >= 0.5:
+                candidates.append((shared + covered, index, claim["id"]))
     matched = {}
     for _, index, claim_id in sorted(candidates, reverse=True):
         if claim_id not in matched and index not in matched.values():

@@ -136,6 +136,4 @@ def claim_kind(doc, indices, cue_lemma):
         return PREDICTION
     if cue_lemma in OPINION_CUES or words & OPINION_WORDS:
         return OPINION
-    if any(doc[i].tag_ in ("JJS", "RBS") for i in indices):
-        return OPINION
     return FACTUAL

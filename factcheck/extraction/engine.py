@@ -17,6 +17,7 @@ from factcheck.extraction.proposal import (
     INSTITUTION,
     INTERVIEW,
     OFFICIAL_DOCUMENT,
+    PERSON,
     PUBLIC_REMARKS,
     SOCIAL_MEDIA_POST,
     STATEMENT_TO_OUTLET,
@@ -150,6 +151,11 @@ class Story:
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
+        if speaker.kind != PERSON and speaker.mention.lower() in ("he", "she", "him", "her"):
+            # "She said" where the story's names were not recognised as people: the person quoted last.
+            for _, previous in reversed(earlier):
+                if previous.kind == PERSON:
+                    return previous
         if speaker.kind in (UNNAMED_GROUP, INSTITUTION) and speaker.mention.lower() in ("they", "it", "them"):
             # "they said": the group or institution the story quoted last.
             wanted = UNNAMED_GROUP if speaker.mention.lower() != "it" else INSTITUTION
@@ -259,6 +265,11 @@ class Story:
         """Attributions whose source is a news outlet and whose content holds another cue: "per
         the Kyiv Independent", "Reuters reported", "according to the AP"."""
         relays = {}
+        for citing in self.attributions:
+            # "Reuters reported, citing the Kyiv Independent": the citation is part of the chain.
+            content = self.text[citing.content_chars[0][0] : citing.content_chars[-1][1]]
+            if citing.lemma in ("cite", "quote") and self.is_outlet(content):
+                relays[id(citing)] = (citing, [])
         for relay in self.attributions:
             if not relay.source or not self.is_outlet(self.doc[relay.source[0] : relay.source[-1] + 1].text):
                 continue

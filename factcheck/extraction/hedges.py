@@ -18,6 +18,7 @@ HEDGE = re.compile(
     r"|not independently (confirmed|verified))\b",
     re.IGNORECASE,
 )
+PARAGRAPHS_BACK = 3  # how far back a hedge on "the claims" reaches
 WITHIN_SENTENCE = re.compile(r"\bwithout (providing|offering|giving|citing|presenting)|no evidence", re.IGNORECASE)
 PLURAL_OBJECTS = re.compile(
     r"\b(claims|statements|remarks|comments|allegations|figures|reports|accounts|assertions)\b", re.I
@@ -54,8 +55,9 @@ def covered(doc, sentence, proposals, people):
             name = people.person_before(sentence.start)
             spoken = [p for p in proposals if p.speaker == name and p.speaker_kind == PERSON]
             if not spoken and before:
-                last_person = next((p for p in reversed(before) if p.speaker_kind == PERSON), None)
-                spoken = [p for p in proposals if last_person and p.speaker == last_person.speaker]
+                # "The minister said ...": the last speaker who is one person, named or not.
+                last = next((p for p in reversed(before) if p.speaker_kind == PERSON or singular(p.speaker)), None)
+                spoken = [p for p in proposals if last and p.speaker == last.speaker]
             return spoken
         kinds = (UNNAMED_GROUP, INSTITUTION) if pronoun in ("their", "its") else (PERSON,)
         last = next((p for p in reversed(before) if p.speaker_kind in kinds), None)
@@ -63,12 +65,18 @@ def covered(doc, sentence, proposals, people):
     if not before:
         return []
     if PLURAL_OBJECTS.search(text):
-        # "the claims could not be verified": the claims of the paragraph before the hedge.
-        paragraph_start = doc.text.rfind("\n", 0, sentence.start_char - 1) + 1
-        paragraph = [p for p in before if p.start >= paragraph_start]
-        if paragraph:
-            return paragraph
-        previous_start = doc.text.rfind("\n", 0, max(0, paragraph_start - 1)) + 1
-        return [p for p in before if p.start >= previous_start]
+        # "the claims could not be verified": the claims of the paragraphs just before the hedge.
+        start = sentence.start_char
+        for _ in range(PARAGRAPHS_BACK):
+            start = doc.text.rfind("\n", 0, max(0, start - 1)) + 1
+            if start == 0:
+                break
+        return [p for p in before if p.start >= start]
     last = before[-1]
     return [p for p in before if doc.text.rfind("\n", 0, p.start) == doc.text.rfind("\n", 0, last.start)][-1:]
+
+
+def singular(description):
+    """ "The minister", "A senior official": one unnamed person, not "Officials" or "Experts"."""
+    words = description.split()
+    return bool(words) and words[0].lower() in ("the", "a", "an", "one") and not words[-1].lower().endswith("s")

@@ -176,11 +176,15 @@ def propose(text, proposals):
 
 
 def top_of_story(text):
-    """Where the story's first lines (headline, standfirst, lede) end."""
+    """Where the story's first lines (headline, standfirst, lede) end: three lines, or in a story
+    written as one paragraph its first sentence."""
     position = 0
     for _ in range(TOP_LINES):
         newline = text.find("\n", position)
         if newline == -1:
+            if position == 0:
+                sentence_end = re.search(r"[.!?][”\"’']?\s", text)
+                return sentence_end.end() if sentence_end else len(text)
             return len(text)
         position = newline + 1
         while position < len(text) and text[position] == "\n":

@@ -188,6 +188,5 @@ def pronoun_speaker(doc, head, people, mention):
         gender = "male"  # "who" is handled by the finder (it takes the noun the clause hangs from)
     if gender in ("male", "female"):
         name = people.person_before(head.i)
-        if name:
-            return Speaker(name, PERSON, mention=mention)
+        return Speaker(name or capitalised(mention), PERSON, mention=mention)
     return Speaker(capitalised(mention), UNNAMED_GROUP if gender == "plural" else INSTITUTION, mention=mention)
