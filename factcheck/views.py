@@ -447,7 +447,10 @@ def highlight_claims(body, claims):
 
 # The story desk (factcheck/storydesk.py): every view needs STORY_DESK, which Reviewers and Editors have.
 STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
-DESK = "factcheck/story_review.html#desk"
+# Outlets offered by name for a story, and speakers suggested as one types: capped lists, since
+# typing any other name still works.
+OUTLET_NAMES = 1000
+SPEAKER_SUGGESTIONS = 12
 
 
 @require_http_methods(["GET", "POST"])
@@ -479,10 +482,6 @@ def story_new(request):
         return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
     return render_page(request, "factcheck/story_new.html", context, status=400 if form.is_bound else 200)
-
-
-# The outlet names offered as the story's outlet are capped: typing any other name still works.
-OUTLET_NAMES = 1000
 
 
 @require_http_methods(["GET", "POST"])
@@ -713,6 +712,3 @@ def story_speakers(request):
     response = render(request, "factcheck/story_review.html#speaker-options", {"speakers": speakers, "typed": typed})
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-SPEAKER_SUGGESTIONS = 12
