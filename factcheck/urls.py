@@ -15,6 +15,9 @@ urlpatterns = [
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("stories/new/", views.story_new, name="story_new"),
+    path("stories/speakers/", views.story_speakers, name="story_speakers"),
+    path("stories/<int:pk>/", views.story_review, name="story_review"),
     path("feeds/claimreview.json", feeds.claimreview_feed, name="claimreview_feed"),
     path(
         "login/",

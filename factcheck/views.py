@@ -13,16 +13,27 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import models
-from factcheck.forms import ANY_STATUS, ClaimFilterForm, EvidenceForm, NoteForm, PageForm, StatusForm
+from factcheck import models, storydesk
+from factcheck.forms import (
+    ANY_STATUS,
+    PROPOSAL_FIELDS,
+    ClaimFilterForm,
+    EvidenceForm,
+    NoteForm,
+    PageForm,
+    ProposalForm,
+    StatusForm,
+    StoryForm,
+)
 from factcheck.models import (
     Appearance,
     Article,
@@ -31,10 +42,15 @@ from factcheck.models import (
     Evidence,
     Note,
     Outlet,
+    OutletKind,
     Speaker,
+    StoryDraft,
+    Venue,
     VerificationEvent,
     locate_span,
+    normalize_name,
 )
+from factcheck.storydesk import Tracked
 from factcheck.verification import TRANSITIONS, StaleVersion, Status, TransitionRefused
 
 CLAIMS_CHANGED = "claims-changed"
@@ -427,3 +443,272 @@ def highlight_claims(body, claims):
         return mark_safe("".join(parts))  # noqa: S308 every part above is escaped or built by format_html
 
     return render_text(roots, 0, len(body)), missing, overlapping
+
+
+# The story desk (factcheck/storydesk.py): every view needs STORY_DESK, which Reviewers and Editors have.
+STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
+# Outlets offered by name for a story, and speakers suggested as one types: capped lists, since
+# typing any other name still works.
+OUTLET_NAMES = 1000
+SPEAKER_SUGGESTIONS = 12
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(*STORY_DESK)
+def story_new(request):
+    """Add a story, pasted or uploaded: a new one becomes a draft with its claims proposed, a known one does not."""
+    form = StoryForm(request.POST or None, request.FILES or None, initial={"new_outlet_kind": OutletKind.NEWS})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = storydesk.already_in(data["url"], data["body"])
+        if found.article:
+            messages.info(request, f"This story is already tracked (same {found.by}): nothing was added.")
+            return redirect(found.article)
+        if found.draft:
+            messages.info(request, f"This story is already in review (same {found.by}): nothing was added.")
+            return redirect(found.draft)
+        draft, warning = storydesk.start_draft(
+            by=request.user,
+            headline=data["headline"],
+            outlet=data["tracked_outlet"],
+            new_outlet=data["outlet"],
+            new_outlet_kind=data["new_outlet_kind"],
+            url=data["url"],
+            published=data["published"],
+            body=data["body"],
+        )
+        if warning:
+            messages.warning(request, warning)
+        return redirect(draft)
+    context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
+    return render_page(request, "factcheck/story_new.html", context, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(*STORY_DESK)
+def story_review(request, pk):
+    """The review screen: the story with every proposal marked, and the proposals to accept, correct or reject.
+
+    Every POST first keeps what the form holds, then does what its button says: keep, accept
+    all, add the selected or pasted words as a claim, or save the story.
+    """
+    draft = get_object_or_404(StoryDraft.objects.select_related("outlet", "article__outlet"), pk=pk)
+    if draft.article_id:
+        messages.info(request, "This story was saved already: nothing was added twice.")
+        return desk_redirect(request, draft.article)
+    if request.method == "GET":
+        known = Tracked.of(draft.proposals, draft.outlet_name)
+        # Claims tracked since the last look are compared now, for this page only: a GET writes nothing.
+        storydesk.seek_look_alikes(draft.proposals, known)
+        return review_page(request, draft, known)
+    records = draft.proposals
+    storydesk.apply_edits(records, request.POST)
+    action = request.POST.get("action", "keep")
+    done, error = None, None
+    if action == "accept_all":
+        count = storydesk.accept_all(records)
+        done = f"Accepted {count} proposal{pluralize(count)}." if count else "Every proposal was decided already."
+    elif action == "add":
+        added, error = add_missed_claim(draft, request.POST)
+        done = added and f"Added proposal {added['key']}: check its speaker and venue."
+    elif action != "save":
+        done = "Changes kept."
+    known = Tracked.of(records, draft.outlet_name)
+    storydesk.seek_look_alikes(records, known)
+    draft.save(update_fields=["proposals"])
+    if action == "save":
+        return save_draft(request, draft, known)
+    if not wants_fragment(request) and error is None:
+        messages.success(request, done)
+        return redirect(draft)
+    return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
+
+
+def add_missed_claim(draft, data):
+    """The proposal added for the words selected (start and end offsets) or pasted; or (None, the error)."""
+    words = data.get("add-words", "")
+    try:
+        start, end = int(data.get("add-start", "")), int(data.get("add-end", ""))
+    except ValueError:
+        start = end = None
+    found = storydesk.find_words(draft.body, words, start, end)
+    if not words.strip() and start is None:
+        return None, "Select the claim’s words in the story, or paste them here."
+    if found is None:
+        return None, f"These words are not in the story: “{words.strip()[:200]}”."
+    return storydesk.add_missed_claim(draft.proposals, draft.body, *found), None
+
+
+def save_draft(request, draft, known):
+    """Save the story when every proposal is decided and every accepted one is complete; else show what is missing."""
+    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals))
+    undecided = [record["key"] for record in draft.proposals if record["fields"]["decision"] not in storydesk.DECIDED]
+    invalid = [key for key, form in forms_by_key.items() if not form.is_valid()]
+    if undecided or invalid:
+        problems = []
+        if undecided:
+            problems.append(f"Accept or reject proposal{pluralize(undecided)} {numbers(undecided)}.")
+        if invalid:
+            problems.append(f"Complete or correct proposal{pluralize(invalid)} {numbers(invalid)}.")
+        return review_page(request, draft, known, forms_by_key=forms_by_key, problems=problems, status=422)
+    accepted = [(form.record, form.cleaned_data) for form in forms_by_key.values() if form.accepted]
+    saved = storydesk.save_story(draft, accepted, by=request.user)
+    if saved.created:
+        messages.success(
+            request,
+            f"Story saved with {saved.claims} claim{pluralize(saved.claims)}"
+            f" ({saved.new_speakers} new speaker{pluralize(saved.new_speakers)},"
+            f" {saved.new_outlets} new outlet{pluralize(saved.new_outlets)}).",
+        )
+    elif saved.why_not == "saved before":
+        messages.info(request, "This story was saved already: nothing was added twice.")
+    else:
+        messages.info(request, f"This story is already tracked ({saved.why_not}): nothing was added.")
+    return desk_redirect(request, saved.article)
+
+
+def desk_redirect(request, to):
+    """To another page: a full navigation for htmx (the review form would be the wrong target), else a redirect."""
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponseClientRedirect(to.get_absolute_url())
+    return redirect(to)
+
+
+def numbers(keys):
+    return ", ".join(map(str, keys))
+
+
+def review_forms(draft, look_alikes):
+    """{key: ProposalForm} bound to what each proposal holds, to check them before saving."""
+    keys = [record["key"] for record in draft.proposals]
+    data = storydesk.form_data(draft.proposals)
+    return {
+        record["key"]: ProposalForm(
+            data, record=record, keys=keys, look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])]
+        )
+        for record in draft.proposals
+    }
+
+
+def proposal_fields(record, errors):
+    """Each field of a proposal as the page writes it out: name, id, label, value, options and errors."""
+    prefix = f"p{record['key']}-"
+    shown = {}
+    for name, spec in PROPOSAL_FIELDS.items():
+        value = record["fields"].get(name, "")
+        shown[name] = field = {
+            **spec,
+            "name": prefix + name,
+            "id": f"id_{prefix}{name}",
+            "value": value,
+            "errors": errors.get(name, ()),
+            "options": None,
+        }
+        if spec["choices"] is not None and name != "tracked":
+            field["options"] = [(choice, label, choice == value) for choice, label in spec["choices"]]
+    return shown
+
+
+def review_page(request, draft, known, *, forms_by_key=None, done=None, problems=(), add_error=None, status=200):
+    """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals.
+
+    The fields are written out from the proposals' records; forms exist only when saving found
+    mistakes, to show them.
+    """
+    alike = storydesk.look_alikes(draft.proposals)
+    forms_by_key = forms_by_key or {}
+    linked_from = {}
+    for record in draft.proposals:
+        for name in ("same_as", "contradicts"):
+            try:
+                others = storydesk.parse_numbers(record["fields"][name])
+            except ValueError:
+                continue
+            for other in others:
+                linked_from.setdefault(other, []).append((name, record["key"]))
+    proposals = []
+    for record in draft.proposals:
+        key, values = record["key"], record["fields"]
+        form = forms_by_key.get(key)
+        errors = form.errors if form is not None else {}
+        proposals.append(
+            {
+                "key": key,
+                "record": record,
+                "fields": proposal_fields(record, errors),
+                "invalid": bool(errors),
+                "open": {
+                    "speaker": bool(values["speaker"] and not known.speaker(values["speaker"]))
+                    or any(name in errors for name in ("speaker_kind", "title", "affiliation")),
+                    "figure": bool(values["quantity_value"])
+                    or any(name in errors for name in ("quantity_value", "quantity_unit", "quantity_qualifier")),
+                    "links": bool(values["same_as"] or values["contradicts"] or key in linked_from)
+                    or any(name in errors for name in ("same_as", "contradicts")),
+                },
+                "parts": [
+                    (role, [draft.body[start:end] for start, end in record[role]])
+                    for role in storydesk.ROLES
+                    if record[role]
+                ],
+                "speaker": known.speaker(values["speaker"]),
+                "new_outlets": [
+                    name
+                    for name in [values["outlet"], *storydesk.parse_relays(values["relayed_by"])]
+                    if name and known.outlet(name) is None
+                ],
+                "chain": storydesk.relay_chain(
+                    {**values, "relayed_by": storydesk.parse_relays(values["relayed_by"])}, draft.outlet_name
+                ),
+                "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
+                "figure": figure(values),
+                "look_alikes": [
+                    (claim, str(claim.pk) in map(str, values["tracked"]), round(similarity * 100))
+                    for claim, similarity in alike.get(key, [])
+                ],
+                "linked_from": linked_from.get(key, []),
+            }
+        )
+    decisions = [record["fields"]["decision"] for record in draft.proposals]
+    context = {
+        "draft": draft,
+        "proposals": proposals,
+        "segments": storydesk.story_segments(draft.body, draft.proposals),
+        "speaker_names": sorted({record["fields"]["speaker"] for record in draft.proposals} - {""}),
+        "speakers_url": reverse("story_speakers"),
+        "counts": {
+            "all": len(decisions),
+            "accepted": decisions.count("accept"),
+            "rejected": decisions.count("reject"),
+            "undecided": len(decisions) - decisions.count("accept") - decisions.count("reject"),
+        },
+        "done": done,
+        "problems": problems,
+        "add_error": add_error,
+    }
+    return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
+
+
+VENUE_LABELS = dict(Venue.choices)
+QUALIFIER_LABELS = dict(Claim.Qualifier.choices)
+
+
+def figure(fields):
+    """ "up to 8000 North Korean troops": a proposal's figure as its fields hold it."""
+    if not fields["quantity_value"]:
+        return ""
+    qualifier = QUALIFIER_LABELS.get(fields["quantity_qualifier"], "") if fields["quantity_qualifier"] else ""
+    return " ".join(filter(None, [qualifier.lower(), fields["quantity_value"], fields["quantity_unit"]]))
+
+
+@require_GET
+@permission_required(*STORY_DESK)
+def story_speakers(request):
+    """Tracked speakers whose name contains what was typed, as <option>s for the review screen's speaker list."""
+    # The speaker box sends its own name (p3-speaker); ?q= works too.
+    typed = request.GET.get("q") or next((value for name, value in request.GET.items() if name.endswith("speaker")), "")
+    key = normalize_name(typed)
+    speakers = Speaker.objects.filter(normalized_name__contains=key).order_by("name") if key else Speaker.objects.none()
+    speakers = speakers[:SPEAKER_SUGGESTIONS]
+    response = render(request, "factcheck/story_review.html#speaker-options", {"speakers": speakers, "typed": typed})
+    patch_vary_headers(response, ["HX-Request"])
+    return response

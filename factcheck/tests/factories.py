@@ -5,7 +5,8 @@ from itertools import count
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from factcheck.models import Appearance, Article, Claim, Evidence, Outlet, Speaker, Venue
+from factcheck.models import Appearance, Article, Claim, Evidence, Outlet, Speaker, StoryDraft, Venue
+from factcheck.storydesk import Tracked, records_from, seek_look_alikes
 
 _numbers = count(1)
 
@@ -48,3 +49,13 @@ def make_evidence(claim, stance="supports", *, by=None, **fields):
 
 def make_appearance(claim, venue_type=Venue.STATEMENT_TO_OUTLET, **fields):
     return Appearance.objects.create(claim=claim, venue_type=venue_type, **fields)
+
+
+def make_draft(body="Officials said the bridge was closed.", proposals=(), *, by=None, outlet=None, **fields):
+    """A story draft in review, its records built from extraction Proposals as the desk builds them."""
+    if outlet is None:
+        fields.setdefault("new_outlet", "Daily Planet")
+    fields.setdefault("headline", body.split("\n", 1)[0][:500])
+    records = records_from(list(proposals), body)
+    seek_look_alikes(records, Tracked.of(records, outlet.name if outlet else fields["new_outlet"]))
+    return StoryDraft.objects.create(created_by=by or recorder(), outlet=outlet, body=body, proposals=records, **fields)

@@ -64,7 +64,7 @@ def demo(browser, live_server):
 
 
 @pytest.fixture
-def open_page(browser, demo):
+def open_page(browser, live_server):
     """A new browser window of the given size (JavaScript on unless told otherwise)."""
     contexts = []
 
@@ -305,3 +305,162 @@ def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo
     add_evidence(page, url="https://x.com/kovalenko/status/2", summary="Seen without JavaScript.", stance="Supports")
     expect(page.locator(".messages")).to_contain_text("Evidence added.")
     expect(page.locator(".evidence-list")).to_contain_text("Seen without JavaScript.")
+
+
+# The story desk (issue 9): a story pasted, reviewed and saved.
+
+SEED_STORY = (Path(__file__).resolve().parents[2] / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
+MOST_INTERACTIONS = 40
+
+
+@pytest.fixture
+def accounts(browser, live_server):
+    """The demo accounts on an empty database: the seed story is not tracked yet."""
+    from factcheck.management.commands.load_demo import create_demo_accounts
+
+    create_demo_accounts()
+    return live_server.url
+
+
+class Journey:
+    """A person's way through the app, counted: each click, key press, fill, selection or address typed is one."""
+
+    def __init__(self, page, base):
+        self.page, self.base, self.interactions = page, base, 0
+
+    def goto(self, path):
+        self.interactions += 1
+        self.page.goto(self.base + path)
+
+    def click(self, locator):
+        self.interactions += 1
+        locator.click()
+
+    def fill(self, locator, text):
+        self.interactions += 1
+        locator.fill(text)
+
+    def select_words(self, words):
+        """Select `words` in the story as a mouse drag would."""
+        self.interactions += 1
+        found = self.page.evaluate(
+            """(words) => {
+              const story = document.querySelector("[data-story]");
+              const walker = document.createTreeWalker(story, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(words);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + words.length);
+                document.getSelection().removeAllRanges();
+                document.getSelection().addRange(range);
+                return true;
+              }
+              return false;
+            }""",
+            words,
+        )
+        assert found, f"“{words}” is not within one piece of the story"
+
+    def sign_in(self, username):
+        self.goto("/login/")
+        self.fill(self.page.get_by_label("Username"), username)
+        self.fill(self.page.get_by_label("Password"), f"{username}-demo")
+        self.click(self.page.get_by_role("button", name="Sign in"))
+        expect(self.page).to_have_url(f"{self.base}/claims/")
+
+    def paste_story(self, text, outlet):
+        self.click(self.page.get_by_role("link", name="Add a story"))
+        self.fill(self.page.get_by_label("The story's text"), text)
+        self.fill(self.page.get_by_label("Outlet", exact=True), outlet)
+        self.click(self.page.get_by_role("button", name="Propose the claims"))
+        expect(self.page).to_have_url(re.compile(r"/stories/\d+/$"), timeout=30_000)
+        # The whole list, not the first proposals of a page still arriving.
+        self.page.wait_for_load_state()
+        expect(self.page.locator("#save-story")).to_be_visible()
+
+
+def proposal_with(page, words):
+    return page.locator("li.proposal").filter(has=page.locator("dd", has_text=words)).first
+
+
+def test_a_reviewer_pastes_the_seed_story_accepts_all_fixes_a_speaker_and_saves(open_page, accounts):
+    # The newsroom already tracks Kovalenko under another spelling of his name: the reviewer
+    # points the headline's claim at that speaker rather than let the desk add a second one.
+    tracked = Speaker.objects.create(name="Andriy Kovalenko", kind="person")
+    page = open_page()
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    proposed = page.locator("li.proposal").count()
+    assert proposed >= 17
+    expect(page.locator("[data-story] .role-content").first).to_be_visible()
+    expect(page.locator("[data-story] .role-cue").first).to_be_visible()
+    expect(page.locator("[data-story] .role-source").first).to_be_visible()
+    mark_reloads(page)
+
+    journey.click(page.get_by_role("button", name="Accept all"))
+    expect(page.locator("#desk-counts")).to_contain_text(f"{proposed} accepted")
+    headline = proposal_with(page, "passing on deadly drone techniques")
+    speaker = headline.get_by_label("Speaker", exact=True)
+    assert speaker.input_value() != tracked.name
+    journey.fill(speaker, tracked.name)
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Save the story"))
+
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    expect(page.locator(".messages")).to_contain_text(f"Story saved with {proposed} claims")
+    marks = page.locator(".story mark.span")
+    expect(marks.first).to_be_visible()
+    saved = Claim.objects.filter(article__isnull=False)
+    assert saved.count() == proposed
+    overlapping = page.locator("h3:has-text('Marked in the list only') ~ ul:not(.missing) li").count()
+    assert marks.count() + overlapping == saved.count()
+    expect(page.get_by_text("No longer found in the text")).to_have_count(0)
+    headline_claim = saved.get(span_exact__contains="passing on deadly drone techniques")
+    assert headline_claim.speaker == tracked
+
+    journey.click(page.get_by_role("link", name="These claims in the queue"))
+    expect(rows(page)).to_have_count(min(proposed, 25))
+    expect(count_of(page, "unconfirmed")).to_have_text(str(proposed))
+    assert journey.interactions <= MOST_INTERACTIONS, f"{journey.interactions} interactions"
+    print(f"\nThe seed story pasted, reviewed and saved in {journey.interactions} interactions.")
+
+
+def test_a_reviewer_adds_a_missed_claim_by_selecting_its_words(open_page, accounts):
+    page = open_page()
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    before = page.locator("li.proposal").count()
+    mark_reloads(page)
+    words = "the direct combat experience North Korean troops will get fighting Ukraine is a massive boon"
+    journey.select_words(words)
+    expect(page.get_by_label("Its words")).to_have_value(words)
+    journey.click(page.get_by_role("button", name="Add as a claim"))
+    expect(page.locator("li.proposal")).to_have_count(before + 1)
+    expect(page.locator(".done")).to_contain_text(f"Added proposal {before + 1}")
+    added = page.locator(f"#proposal-{before + 1}")
+    expect(added.get_by_label("Claim", exact=True)).to_have_value(words)
+    expect(added.get_by_label("Accept")).to_be_checked()
+    assert_not_reloaded(page)
+
+
+def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_page, accounts):
+    page = open_page(javascript=False)
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    proposed = page.locator("li.proposal").count()
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Accept all"))
+    expect(page.locator(".messages")).to_contain_text(f"Accepted {proposed} proposals.")
+    words = "Training with drones in particular would allow North Korea to catch up quickly"
+    journey.fill(page.get_by_label("Its words"), words)
+    journey.click(page.get_by_role("button", name="Add as a claim"))
+    added = page.locator(f"#proposal-{proposed + 1}")
+    expect(added.get_by_label("Claim", exact=True)).to_have_value(words)
+    journey.fill(added.get_by_label("Speaker", exact=True), "Experts")
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Save the story"))
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    expect(page.locator(".messages")).to_contain_text(f"Story saved with {proposed + 1} claims")
+    assert Claim.objects.get(span_exact=words).speaker.name == "Experts"

@@ -6,3 +6,53 @@ document.addEventListener("htmx:configRequest", (event) => {
     if (value === "") formData.delete(name);
   }
 });
+
+// Story desk: words selected in the story fill the "claim the desk missed" box, with their
+// offsets in the story's text. Each piece of the text carries its offset (data-at) in Python's
+// terms, code points, where JavaScript counts UTF-16 units: hence the [...text] below.
+function storyBoundary(node, offset, isEnd) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const piece = node.parentElement.closest("[data-at]");
+    if (!piece) return null; // inside a proposal's number
+    return Number(piece.dataset.at) + [...node.data.slice(0, offset)].length;
+  }
+  const child = node.childNodes[isEnd ? offset - 1 : offset];
+  const piece = child && (child.nodeType === Node.ELEMENT_NODE && child.matches("[data-at]") ? child : null);
+  if (!piece) return null;
+  return Number(piece.dataset.at) + (isEnd ? [...piece.textContent].length : 0);
+}
+
+function storyWords(story, start, end) {
+  let words = "";
+  for (const piece of story.querySelectorAll("[data-at]")) {
+    const at = Number(piece.dataset.at);
+    const characters = [...piece.textContent];
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + characters.length);
+    if (from < to) words += characters.slice(from - at, to - at).join("");
+  }
+  return words;
+}
+
+document.addEventListener("selectionchange", () => {
+  const selection = document.getSelection();
+  if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+  const range = selection.getRangeAt(0);
+  const story = range.commonAncestorContainer.parentElement?.closest("[data-story]")
+    || (range.commonAncestorContainer.matches?.("[data-story]") && range.commonAncestorContainer);
+  if (!story) return;
+  const start = storyBoundary(range.startContainer, range.startOffset, false);
+  const end = storyBoundary(range.endContainer, range.endOffset, true);
+  if (start === null || end === null || start >= end) return;
+  const form = story.closest("form");
+  form.querySelector("#add-words").value = storyWords(story, start, end).trim();
+  form.querySelector("#add-start").value = start;
+  form.querySelector("#add-end").value = end;
+});
+
+// Words typed or pasted by hand are found in the text instead.
+document.addEventListener("input", (event) => {
+  if (event.target.id !== "add-words") return;
+  event.target.form.querySelector("#add-start").value = "";
+  event.target.form.querySelector("#add-end").value = "";
+});

@@ -25,6 +25,7 @@ from factcheck.models import (
     normalize_name,
     span_context,
 )
+from factcheck.storydesk import NO_CONFIRMATION
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 ARTICLE_FILE = FIXTURES / "seed-article.txt"
@@ -41,7 +42,6 @@ SPEAKER_KINDS = {
     "group": SpeakerKind.UNNAMED_GROUP,
 }
 QUALIFIERS = {"": "", "up to": "up_to", "at least": "at_least", "about": "about"}
-NO_CONFIRMATION = "Recorded from the story as published; the story does not report any independent confirmation."
 
 DEMO_ACCOUNTS = [
     # username, password, group, superuser

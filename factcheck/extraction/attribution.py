@@ -1,0 +1,667 @@
+"""Finding attributions in a parsed story: who (source), the cue, and what (content), as tokens.
+
+The rules read spaCy's dependency parse: a cue verb's subject is the source and its clause,
+object or infinitive the content, as its entry in the lexicon allows; "according to X" and
+"per X" attribute the clause they hang from; a quotation that runs over several sentences is
+content as a whole; "X said:" at a paragraph's end attributes what follows.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from factcheck.extraction.lexicon import (
+    CUE_NOUNS,
+    CUE_PREPOSITIONS,
+    CUE_VERBS,
+    FIGURE_NOUNS,
+    FIGURE_VERBS,
+    IRREGULAR_VERBS,
+    SPEECH_VERBS,
+)
+
+VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# Children of a cue that are never part of its content: they say when, where or how it was said.
+NOT_CONTENT = {"punct", "cc", "conj", "nsubj", "nsubjpass", "aux", "auxpass", "neg", "mark", "advmod", "npadvmod"}
+OPENING_QUOTES = "“«"
+CLOSING_QUOTES = "”»"
+
+
+@dataclass
+class Attribution:
+    """One attribution, as token indices into the doc; the engine turns it into a Proposal."""
+
+    cue: list[int]  # the cue's tokens ("said"; "according", "to")
+    content: set[int]
+    source: list[int]  # the source's tokens, [] when the attribution names none
+    lemma: str  # the cue verb's base form, "according to" or "per"
+    speech: bool  # a speech cue (said, told, wrote) rather than a thought or evaluation
+    content_chars: list[tuple[int, int]] = field(default_factory=list)  # set once quotes are extended
+
+    @property
+    def head(self):
+        return self.cue[0]
+
+
+def verb_lemma(token):
+    """The base form of a verb, guessed from its spelling, for the verbs the lexicon knows."""
+    word = token.lower_
+    if word in IRREGULAR_VERBS:
+        return IRREGULAR_VERBS[word]
+    if word in CUE_VERBS or word in FIGURE_VERBS:
+        return word
+    candidates = []
+    if word.endswith("ing"):
+        stem = word[:-3]
+        candidates += [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            candidates.append(stem[:-1])
+    if word.endswith("ed"):
+        stem = word[:-2]
+        candidates += [stem, word[:-1]]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            candidates.append(stem[:-1])
+        if stem.endswith("i"):
+            candidates.append(stem[:-1] + "y")
+    if word.endswith("ies"):
+        candidates.append(word[:-3] + "y")
+    if word.endswith("es"):
+        candidates.append(word[:-2])
+    if word.endswith("s"):
+        candidates.append(word[:-1])
+    for candidate in candidates:
+        if candidate in CUE_VERBS or candidate in FIGURE_VERBS:
+            return candidate
+    return word
+
+
+def quotations(text):
+    """The quotations in a text as (start, end) character spans, quote marks included.
+
+    Curly quotes pair by direction; straight double quotes and two-apostrophe quotes ('' and ``)
+    pair in turn. A quotation left open ends at the end of its paragraph, as a newspaper's do when
+    the next paragraph opens a new quote.
+    """
+    spans = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        start = None
+        para, offset = paragraph.group(), paragraph.start()
+        index = 0
+        while index < len(para):
+            char = para[index]
+            two = para[index : index + 2]
+            if two in ("''", "``"):
+                width = 2
+            elif char in OPENING_QUOTES or char in CLOSING_QUOTES or char == '"':
+                width = 1
+            else:
+                index += 1
+                continue
+            opening = char in OPENING_QUOTES or two == "``"
+            closing = char in CLOSING_QUOTES
+            if start is None and not closing:
+                start = offset + index
+            elif start is not None and not opening:
+                spans.append((start, offset + index + width))
+                start = None
+            elif opening:
+                start = offset + index
+            index += width
+        if start is not None:
+            spans.append((start, paragraph.end()))
+    return spans
+
+
+class Finder:
+    """Finds the attributions of one parsed story."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.text = doc.text  # Doc.text joins every token each time it is read
+        self.quotes = quotations(self.text)
+        self.quoted_chars = bytearray(len(self.text) + 1)  # 1 where a character is inside a quotation
+        for start, end in self.quotes:
+            self.quoted_chars[start:end] = b"\x01" * (end - start)
+
+    def find(self):
+        found = []
+        for token in self.doc:
+            attribution = None
+            if self.in_quote(token.i):
+                continue  # words inside a quotation are the speaker's, not the story's attribution
+            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                attribution = self.according_to(token)
+            elif token.lower_ == "per" and token.dep_ == "prep":
+                attribution = self.per(token)
+            elif token.tag_ in VERB_TAGS:
+                attribution = self.verb_cue(token)
+            elif token.tag_ in ("NN", "NNS") and token.lower_ in CUE_NOUNS:
+                attribution = self.noun_cue(token)
+            if attribution and attribution.content:
+                found.append(attribution)
+        found += self.colon_lines()
+        self.cut_nested_relative_cues(found)
+        self.cut_relay_phrases(found)
+        for attribution in found:
+            self.set_content_chars(attribution)
+        found = [attribution for attribution in found if attribution.content_chars]
+        self.attach_following_quotes(found)
+        return self.without_duplicates(found)
+
+    def cut_nested_relative_cues(self, found):
+        """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
+        significant help": the apposition with its own attribution is not the outer content."""
+        for inner in found:
+            cue = self.doc[inner.head]
+            if cue.dep_ != "relcl" or not inner.speech:
+                continue
+            noun = cue.head
+            nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
+            for outer in found:
+                if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
+                    # What follows the apposition belongs to it, however the parser hung it.
+                    outer.content = {i for i in outer.content if i < min(nested)}
+
+    def cut_relay_phrases(self, found):
+        """ "..., per the Kyiv Independent": the phrase is the relay, not part of what was said."""
+        for relay in found:
+            if relay.lemma not in ("per", "according to"):
+                continue
+            phrase = self.subtree(self.doc[relay.head]) | set(relay.cue) | set(relay.source)
+            for other in found:
+                if other is not relay:
+                    other.content -= phrase
+
+    def without_duplicates(self, found):
+        """One attribution per content: where two cues claim the same words ("promising" and
+        "said"), the speech cue nearest to them is kept."""
+
+        def letters(attribution):
+            return {i for start, end in attribution.content_chars for i in range(start, end) if self.text[i].isalnum()}
+
+        def distance(attribution):
+            cue = self.doc[attribution.head].idx
+            return min(abs(cue - start) if cue < start else abs(cue - end) for start, end in attribution.content_chars)
+
+        kept = []
+        for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):
+            chars = letters(attribution)
+            if any(len(chars & other) >= 0.8 * max(len(chars), len(other)) for _, other in kept):
+                continue
+            kept.append((attribution, chars))
+        return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
+
+    def attach_following_quotes(self, found):
+        """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own
+        continue the attribution before them, in the same paragraph or the next."""
+        text = self.text
+        taken = {start for attribution in found for start, _ in attribution.content_chars}
+        cue_starts = {self.doc[attribution.head].idx for attribution in found}
+        sentences = list(self.doc.sents)
+        sentence_of = {}
+        for number, sentence in enumerate(sentences):
+            sentence_of[sentence.start] = number
+        for attribution in sorted(found, key=lambda a: a.head):
+            if not attribution.speech:
+                continue
+            number = sentence_of[self.doc[attribution.head].sent.start]
+            end = max([end for _, end in attribution.content_chars] + [sentences[number].end_char])
+            for sentence in sentences[number + 1 :]:
+                start, stop = self.trim(sentence.start_char, sentence.end_char)
+                gap = text[end:start]
+                if start >= stop or stop <= end:
+                    continue
+                if any(char.isalnum() for char in gap) or gap.count("\n") > 2:
+                    break
+                letters = [i for i in range(start, stop) if text[i].isalnum()]
+                quoted = sum(1 for i in letters if self.quoted_chars[i])
+                if not letters or quoted * 2 < len(letters):
+                    break
+                if any(start <= position < stop for position in cue_starts | taken):
+                    break
+                attribution.content_chars.append((start, stop))
+                taken.add(start)
+                end = stop
+
+    def colon_lines(self):
+        """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript: a
+        name, a colon, and what the named said, on the rest of the line or in the next paragraph."""
+        found = []
+        text = self.text
+        for sentence in self.doc.sents:
+            first = sentence[0]
+            if first.idx > 0 and text[first.idx - 1] != "\n":
+                continue
+            colon = next((token for token in sentence[:8] if token.text == ":"), None)
+            if colon is None or colon.i == first.i:
+                continue
+            name = [token for token in self.doc[first.i : colon.i] if not token.is_space]
+            if not all(token.tag_ in ("NNP", "NNPS", "NNS", "NN", ".", ",", "HYPH") for token in name):
+                continue
+            if not any(token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for token in name) and not all(
+                token.is_upper for token in name if token.is_alpha
+            ):
+                continue
+            line_end = text.find("\n", colon.idx)
+            line_end = len(text) if line_end == -1 else line_end
+            content = {t.i for t in self.doc[colon.i + 1 :] if t.idx < line_end and not t.is_space}
+            if not any(self.doc[i].is_alpha for i in content):
+                content = self.following_content(colon)
+            if content:
+                found.append(Attribution([colon.i], content, [token.i for token in name], ":", speech=True))
+        return found
+
+    # -- cues ------------------------------------------------------------------------------
+
+    def verb_cue(self, verb):
+        lemma = verb_lemma(verb)
+        if lemma in FIGURE_VERBS and (figure := self.figure(verb)):
+            content, source = figure
+            return Attribution([verb.i], content, source, lemma, speech=True)
+        frames = CUE_VERBS.get(lemma)
+        if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
+            return None
+        content = set()
+        if "C" in frames:
+            content = self.clause_content(verb)
+        elif "Q" in frames and not any(child.dep_ in ("xcomp", "ccomp", "dobj") for child in verb.children):
+            content = self.quoted_children(verb)
+        if not content and "D" in frames:
+            content = self.object_content(verb)
+        if not content and "X" in frames:
+            content = self.infinitive_content(verb)
+        if not content and "P" in frames:
+            content = self.preposition_content(verb, CUE_PREPOSITIONS.get(lemma, ()))
+        source = self.source_of(verb)
+        if lemma in SPEECH_VERBS and (not content or not source or self.in_quote(source[0])):
+            if quoted := self.quote_before(verb):
+                content, source = quoted
+            elif not content:
+                content = self.following_content(verb) or self.adjacent_quote(verb, source)
+        if not content:
+            return None
+        if not source and verb.tag_ != "VBN" and not any(child.dep_ == "nsubjpass" for child in verb.children):
+            return None  # an attribution without a source is passive: "it was reported that"
+        cue = [verb.i]
+        cue += [child.i for child in verb.children if child.dep_ == "prt" and child.lower_ == "out"]
+        return Attribution(sorted(cue), content - set(cue), source, lemma, speech=lemma in SPEECH_VERBS)
+
+    def noun_cue(self, noun):
+        """ "Trump's call to ban Muslims", "the claim by officials that ...": a cue noun with a
+        that-clause, an infinitive or its preposition, and an owner or a "by" phrase as source."""
+        content = set()
+        for child in noun.children:
+            if child.i < noun.i:
+                continue
+            marks = {(t.dep_, t.lower_) for t in child.children}
+            that_clause = child.dep_ in ("acl", "ccomp") and ("mark", "that") in marks
+            infinitive = child.dep_ in ("acl", "relcl", "xcomp") and ("aux", "to") in marks
+            if that_clause or infinitive:
+                content = self.subtree(child)
+            elif child.dep_ == "prep" and child.lower_ in CUE_NOUNS[noun.lower_]:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    content = self.subtree(objects[0])
+            if content:
+                break
+        if not content:
+            return None
+        content = {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].lower_ == "that")}
+        source = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                source = sorted(self.subtree(child) - {i for i in self.subtree(child) if self.doc[i].tag_ == "POS"})
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < min(content):
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    source = sorted(self.source_tokens(objects[0]))
+        if not source:
+            return None
+        return Attribution([noun.i], content, source, noun.lower_, speech=False)
+
+    def according_to(self, according):
+        to = self.doc[according.i + 1]
+        objects = [child for child in to.children if child.dep_ == "pobj"]
+        if not objects:
+            return None
+        source = self.subtree(objects[0])
+        content = self.around_phrase(according)
+        if not content:
+            return None
+        return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def around_phrase(self, phrase):
+        """What "according to X" or "per X" attributes: the sentence before the phrase when it ends
+        the sentence, after it when it opens the sentence, else the clause it hangs from."""
+        sentence = phrase.sent
+        words = [token for token in sentence if not token.is_punct and not token.is_space]
+        inside = self.subtree(phrase)
+        before = [token.i for token in words if token.i < phrase.left_edge.i]
+        after = [token.i for token in words if token.i > phrase.right_edge.i]
+        if before and not after:
+            return set(range(before[0], before[-1] + 1))
+        if after and not before:
+            return set(range(after[0], after[-1] + 1))
+        clause = self.clause_head(phrase)
+        if clause is None:
+            return set()
+        return self.subtree(clause) - inside - {phrase.i}
+
+    def per(self, per):
+        objects = [child for child in per.children if child.dep_ == "pobj"]
+        if not objects or (objects[0].tag_ not in ("NNP", "NNPS") and objects[0].ent_type_ not in ("ORG", "PERSON")):
+            return None  # "per year", "per cent"
+        content = self.around_phrase(per)
+        if not content:
+            return None
+        return Attribution([per.i], content, sorted(self.subtree(objects[0])), "per", speech=True)
+
+    def figure(self, verb):
+        """ "upped that number to 11,000": the figure the speaker gives, as content."""
+        objects = [child for child in verb.children if child.dep_ == "dobj" and child.lower_ in FIGURE_NOUNS]
+        if not objects:
+            return None
+        numbers = [
+            child
+            for child in verb.children
+            if child.dep_ == "prep"
+            and child.lower_ in ("to", "at")
+            and any(grandchild.like_num for grandchild in child.subtree)
+        ]
+        if not numbers:
+            return None
+        content = self.subtree(objects[0]) | self.subtree(numbers[0])
+        return content, self.source_of(verb)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def clause_content(self, verb):
+        """A cue's clause: its clausal complements, or the clause it interrupts or follows."""
+        clauses = [child for child in verb.children if child.dep_ in ("ccomp", "csubj") and child.i != verb.i]
+        content = set()
+        for clause in clauses:
+            content |= self.subtree(clause)
+        if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
+            content = self.interrupted_clause(verb)
+        if not content and verb.dep_ == "relcl":
+            content = self.raised_clause(verb)
+        if not content or self.in_quote(min(content)):
+            content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
+        content -= self.coordinated_cues(content)
+        # A leading "that" is the complementiser, not what was said.
+        return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+
+    def coordinated_cues(self, content):
+        """ "He said X and predicted Y", parsed with "predicted" inside X: the second cue and what
+        it says are not part of X (they become an attribution of their own)."""
+        cut = set()
+        for i in content:
+            token = self.doc[i]
+            if self.is_coordinated_cue(token):
+                cut |= self.subtree(token)
+                cut |= {child.i for child in token.head.children if child.dep_ == "cc" and child.i < token.i}
+                previous = token.left_edge.i - 1
+                if previous in content and self.doc[previous].is_punct:
+                    cut.add(previous)
+        return cut
+
+    def is_coordinated_cue(self, token):
+        return (
+            token.dep_ in ("conj", "advcl")
+            and token.tag_ in VERB_TAGS
+            and verb_lemma(token) in SPEECH_VERBS
+            and not any(child.dep_ in SUBJECTS for child in token.children)
+            and token.head.dep_ == "ccomp"
+            and verb_lemma(token.head.head) in SPEECH_VERBS
+        )
+
+    def interrupted_clause(self, verb):
+        """ "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said.": the clause
+        the cue interrupts or follows. One that opens a quotation after the cue is the quotation."""
+        head = verb.head
+        if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
+            return set()
+        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative") for child in verb.children):
+            return set()  # "after the department asked Mills to search ...": a clause of its own
+        if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
+            return set()  # but "as The Times reported, ..." attributes the clause
+        content = self.subtree(head) - self.subtree(verb)
+        after = [i for i in content if i > verb.right_edge.i]
+        if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
+            return set(after)
+        return content
+
+    def raised_clause(self, verb):
+        """ "a move that experts told B-17 could be a significant help": the noun the relative
+        clause hangs from, and the clause that follows the cue."""
+        after = verb.right_edge.i + 1
+        if after >= len(self.doc) or self.doc[after].tag_ not in VERB_TAGS | {"MD"}:
+            return set()
+        if not any(child.dep_ == "nsubj" for child in verb.children):
+            return set()
+        clause = (
+            self.doc[after].head if self.doc[after].tag_ == "MD" or self.doc[after].dep_ == "aux" else self.doc[after]
+        )
+        end = clause.i
+        for token in self.doc[clause.i :]:
+            if token.text in ("—", "–", ";", ":") or token.dep_ == "cc" or token.sent != verb.sent:
+                break
+            end = token.i
+        noun = verb.head
+        return set(range(noun.left_edge.i, noun.i + 1)) | set(range(after, end + 1))
+
+    def quoted_children(self, verb):
+        """'"Standing in the rain," Johnson said': whatever hangs from the cue inside quotation marks."""
+        content = set()
+        for child in verb.children:
+            if child.dep_ in SUBJECTS or child.dep_ == "punct":
+                continue
+            tokens = self.subtree(child)
+            inside = sum(1 for i in tokens if self.in_quote(i))
+            if inside * 2 > len(tokens):
+                content |= tokens
+        return content
+
+    def quote_before(self, verb):
+        """'“Yes,” Brent Bozell III, founder of the Media Research Center, tells Breitbart', however
+        parsed: a quotation, then a noun phrase and the cue. Returns (content, source) or None."""
+        sentence = verb.sent
+        for quote_start, quote_end in reversed(self.quotes):
+            if quote_end > verb.idx:
+                continue
+            if quote_end < sentence.start_char:
+                return None
+            between = [token for token in sentence if quote_end <= token.idx < verb.idx]
+            words = [token for token in between if not token.is_punct and not token.is_space]
+            if not words or len(words) > 25 or any(token.tag_ in VERB_TAGS | {"MD"} for token in words):
+                return None
+            if words[0].tag_ not in ("NNP", "NNPS", "NN", "NNS", "DT", "PRP", "JJ", "CD"):
+                return None
+            return self.tokens_between(quote_start, quote_end), [token.i for token in words]
+        return None
+
+    def adjacent_quote(self, verb, source):
+        """ "Cruz said." after a quotation, or 'he said, “...”': the quotation next to the cue."""
+        text = self.text
+        first = min([verb.i, *source])
+        before = self.doc[first].idx
+        after = verb.idx + len(verb.text)
+        for quote_start, quote_end in self.quotes:
+            gap = text[quote_end:before] if quote_end <= before else text[after:quote_start]
+            beside = quote_end <= before or quote_start >= after
+            if beside and not any(char.isalnum() for char in gap) and gap.count("\n") <= 2:
+                return self.tokens_between(quote_start, quote_end)
+        return set()
+
+    def tokens_between(self, start, end):
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return {token.i for token in span if not token.is_space} if span is not None else set()
+
+    def object_content(self, verb):
+        """ "accused him of lying": from the object to the end of the verb's phrase."""
+        objects = [child for child in verb.children if child.dep_ in ("dobj", "ccomp", "xcomp") and child.i > verb.i]
+        if not objects:
+            return set()
+        if objects[0].dep_ == "dobj" and objects[0].lower_ in ("it", "this", "that", "so", "what", "which"):
+            return set()
+        start = objects[0].left_edge.i
+        end = verb.i
+        for child in verb.children:
+            if child.i > verb.i and child.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod"):
+                if child.dep_ == "prep" and child.lower_ in ("according", "per", "in", "on", "at", "during"):
+                    continue
+                end = max(end, child.right_edge.i)
+        return {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
+
+    def infinitive_content(self, verb):
+        clauses = [child for child in verb.children if child.dep_ == "xcomp" and child.i > verb.i]
+        objects = [child for child in verb.children if child.dep_ == "dobj" and child.i > verb.i]
+        content = set()
+        for clause in clauses:
+            content |= self.subtree(clause)
+        if content and objects:
+            content |= self.subtree(objects[0])
+        return content
+
+    def preposition_content(self, verb, prepositions):
+        for child in verb.children:
+            if child.dep_ in ("prep", "prt") and child.lower_ in prepositions and child.i > verb.i:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    return self.subtree(objects[0])
+                if child.dep_ == "prt":  # "pointed out that ..."
+                    return self.clause_content(verb)
+        return set()
+
+    def following_content(self, verb):
+        """ "Limbaugh added:" ending its sentence: the quote or paragraph that follows."""
+        sentence = verb.sent
+        tail = [token for token in sentence if token.i > verb.i and not token.is_space]
+        if verb.text == ":" and not tail:
+            tail = [verb]
+        if not tail or tail[-1].text != ":" or any(not t.is_punct for t in tail[:-1] if t.dep_ not in ("npadvmod",)):
+            return set()
+        start = tail[-1].i + 1
+        while start < len(self.doc) and self.doc[start].is_space:
+            start += 1
+        if start >= len(self.doc):
+            return set()
+        end_char = self.text.find("\n", self.doc[start].idx)
+        end_char = len(self.text) if end_char == -1 else end_char
+        return {token.i for token in self.doc[start:] if token.idx < end_char and not token.is_space}
+
+    # -- source ----------------------------------------------------------------------------
+
+    def source_of(self, verb):
+        """The subject of the cue, of the verb it is coordinated with, or the agent of a passive."""
+        node = verb
+        for _ in range(4):
+            for child in node.children:
+                if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and node.i != verb.i):
+                    return sorted(self.source_tokens(child))
+            for child in node.children:
+                if child.dep_ == "agent":
+                    objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                    if objects:
+                        return sorted(self.source_tokens(objects[0]))
+            if node.dep_ == "relcl":
+                return sorted(self.source_tokens(node.head, skip=node))
+            if self.is_coordinated_cue(node):
+                node = node.head.head  # the cue it is coordinated with
+                continue
+            if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
+                node = node.head
+                continue
+            break
+        return []
+
+    def source_tokens(self, noun, skip=None):
+        """The noun phrase naming a source, without a relative clause or trailing punctuation."""
+        tokens = set(self.subtree(noun))
+        if skip is not None:
+            tokens -= self.subtree(skip)
+        for child in noun.children:
+            if child.dep_ == "relcl":
+                tokens -= self.subtree(child)
+        while tokens and (self.doc[max(tokens)].is_punct or self.doc[max(tokens)].dep_ == "cc"):
+            tokens.discard(max(tokens))
+        return tokens
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def is_hedge(self, verb):
+        """ "B-17 was unable to independently confirm": the newsroom's hedge, not an attribution."""
+        if verb.lower_ not in ("confirm", "verify", "verified", "confirmed"):
+            return False
+        window = self.doc[max(0, verb.i - 5) : verb.i].text.lower()
+        return bool(re.search(r"\b(unable|not|could n't|cannot|can't|couldn't|no way)\b", window))
+
+    def clause_head(self, token):
+        """The verb of the clause a prepositional phrase hangs from."""
+        node = token.head
+        for _ in range(6):
+            if node.tag_ in VERB_TAGS or node.dep_ == "ROOT":
+                return node
+            if node.head.i == node.i:
+                return node
+            node = node.head
+        return None
+
+    def subtree(self, token):
+        return set(range(token.left_edge.i, token.right_edge.i + 1))
+
+    def starts_quote(self, token):
+        first = token.left_edge
+        return first.i > 0 and self.doc[first.i - 1].text in ('"', "“", "``", "''")
+
+    def in_quote(self, index):
+        return bool(self.quoted_chars[self.doc[index].idx])
+
+    def set_content_chars(self, attribution):
+        """Character spans of the content, joined across punctuation, quotes extended."""
+        doc = self.doc
+        indices = sorted(i for i in attribution.content if not doc[i].is_space)
+        # The cue and the source are never content ("X, he said, is Y" leaves two fragments).
+        indices = [i for i in indices if i not in attribution.cue and i not in attribution.source]
+        spans = []
+        for index in indices:
+            token = doc[index]
+            start, end = token.idx, token.idx + len(token.text)
+            if spans and all(doc[j].is_punct or doc[j].is_space for j in range(spans[-1][2] + 1, index)):
+                spans[-1] = (spans[-1][0], end, index)
+            else:
+                spans.append((start, end, index))
+        spans = [(start, end) for start, end, _ in spans]
+        spans = [self.trim(start, end) for start, end in spans]
+        spans = [span for span in spans if span[0] < span[1]]
+        attribution.content_chars = self.extend_quotes(spans, attribution)
+
+    def trim(self, start, end):
+        text = self.text
+        while start < end and (text[start].isspace() or text[start] in ",;:-—–"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:-—–"):
+            end -= 1
+        return start, end
+
+    def extend_quotes(self, spans, attribution):
+        """A content that starts or ends inside a quotation takes in the whole quotation."""
+        if not spans:
+            return spans
+        cue_start = self.doc[attribution.cue[0]].idx
+        out = []
+        for start, end in spans:
+            for quote_start, quote_end in self.quotes:
+                if quote_start <= start < quote_end or quote_start < end <= quote_end:
+                    if quote_start <= cue_start < quote_end:
+                        continue  # the cue is inside the quote: an attribution within the quotation
+                    start, end = min(start, quote_start), max(end, quote_end)
+            out.append((start, end))
+        out.sort()
+        merged = []
+        for start, end in out:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged

@@ -1,0 +1,139 @@
+"""A first draft of each claim for the editor: the verbatim quote, a standalone sentence, a kind."""
+
+import re
+
+from factcheck.extraction.proposal import FACTUAL, OPINION, PREDICTION
+
+QUOTE_MARKS = "\"“”«»‘’`'"
+PREDICTION_CUES = {"predict", "forecast", "warn", "expect", "vow", "pledge", "promise", "threaten", "project"}
+OPINION_CUES = {
+    "argue",
+    "believe",
+    "think",
+    "feel",
+    "urge",
+    "call",
+    "criticize",
+    "criticise",
+    "praise",
+    "blast",
+    "slam",
+    "condemn",
+    "denounce",
+    "decry",
+    "mock",
+    "deride",
+    "dismiss",
+    "describe",
+    "label",
+    "brand",
+    "dub",
+    "suggest",
+    "recommend",
+    "demand",
+    "endorse",
+    "defend",
+    "attack",
+    "accuse",
+    "blame",
+    "tout",
+    "lament",
+    "complain",
+}
+# Words that make a statement an evaluation rather than a checkable fact.
+OPINION_WORDS = {
+    "should",
+    "must",
+    "ought",
+    "boon",
+    "threat",
+    "threatens",
+    "significant",
+    "useless",
+    "important",
+    "terrible",
+    "great",
+    "best",
+    "worst",
+    "good",
+    "bad",
+    "wrong",
+    "right",
+    "unacceptable",
+    "outrageous",
+    "disgraceful",
+    "dangerous",
+    "massive",
+    "huge",
+    "crucial",
+    "vital",
+    "pivotal",
+    "failure",
+    "disaster",
+    "shameful",
+    "ridiculous",
+    "absurd",
+    "incredible",
+    "amazing",
+    "help",
+}
+FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could", "might", "may"}
+
+
+def quote(text, content, quotations):
+    """The verbatim words when the content is quoted: the quoted parts, without their marks."""
+    parts = []
+    for start, end in content:
+        for quote_start, quote_end in quotations:
+            low, high = max(start, quote_start), min(end, quote_end)
+            if low < high:
+                words = text[low:high].strip().strip(QUOTE_MARKS + " ,").strip()
+                if words:
+                    parts.append(words)
+    return " … ".join(parts)
+
+
+def claim_sentence(text, content, quantity=None, figure=False):
+    """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
+    "the US military to do away with ..." -> "The US military should do away with ..."; a figure
+    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000."."""
+    if figure and quantity is not None and quantity.unit:
+        qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
+        value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
+        return f"The number of {quantity.unit} is {qualifier.get(quantity.qualifier, '')}{value}."
+    words = " ".join(" ".join(text[start:end].split()) for start, end in content)
+    words = "".join(char for char in words if char not in '“”«»"')
+    words = re.sub(r"''|``", "", words)
+    words = re.sub(r"^(that|whether)\s+", "", words.strip(), flags=re.IGNORECASE)
+    words = words.strip(" ,;:-—–‘’'")
+    if not words:
+        return ""
+    words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
+    words = words[0].upper() + words[1:]
+    if words[-1] not in ".!?":
+        words += "."
+    return words
+
+
+def _should(match):
+    """ "the US military to do away with" -> "the US military should do away with", not "plans to"."""
+    subject, verb = match.group(1), match.group(2)
+    if subject.split()[0].lower() not in ("the", "a", "an", "its", "his", "her", "their", "all", "other") and not (
+        subject[:1].isupper() and subject.lower() not in ("to",)
+    ):
+        return match.group(0)
+    if re.search(r"\b(is|are|was|were|plans?|wants?|needs?|has|have|had|going|able|likely|used|set)\b", subject):
+        return match.group(0)
+    return f"{subject} should {verb}"
+
+
+def claim_kind(doc, indices, cue_lemma):
+    """Prediction for what will happen, opinion for an evaluation, else factual."""
+    words = {doc[i].lower_ for i in indices}
+    if cue_lemma in PREDICTION_CUES:
+        return PREDICTION
+    if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS:
+        return PREDICTION
+    if cue_lemma in OPINION_CUES or words & OPINION_WORDS:
+        return OPINION
+    return FACTUAL

@@ -1,0 +1,317 @@
+"""From attributions to proposals: speaker, venue, relay, quantity, hedges, links and a draft.
+
+The finder (attribution.py) says where the source, cue and content are; this module says what
+they mean for a newsroom, reading the story as a whole: who "he" is, that "he said" carries on
+from a statement to the newsroom, that "per the Kyiv Independent" relays it, which hedge covers
+it, and which proposals restate or contradict each other.
+"""
+
+import re
+from collections import Counter
+
+from factcheck.extraction import drafting, hedges, links
+from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
+from factcheck.extraction.lexicon import FIGURE_VERBS, PUBLIC_AUDIENCES, TIME_WORDS
+from factcheck.extraction.proposal import (
+    ANONYMOUS_BRIEFING,
+    INSTITUTION,
+    INTERVIEW,
+    OFFICIAL_DOCUMENT,
+    PERSON,
+    PUBLIC_REMARKS,
+    SOCIAL_MEDIA_POST,
+    STATEMENT_TO_OUTLET,
+    UNNAMED_GROUP,
+    Proposal,
+)
+from factcheck.extraction.quantities import find_quantity
+from factcheck.extraction.speakers import People, Speaker, capitalised, describe
+from factcheck.extraction.venues import (
+    PLATFORMS,
+    classify_venue,
+    is_news_outlet,
+    outlet_name,
+    platform,
+    strip_article,
+)
+
+# Prepositions whose phrase, hung from a cue, may say where it was said.
+VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
+DOCUMENT_SOURCES = re.compile(
+    r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|"
+    r"survey|poll|figures|statistics|transcript|indictment|lawsuit|complaint|order|assessment|website)\b",
+    re.IGNORECASE,
+)
+
+
+def token_spans(doc, indices):
+    """Character spans of token indices, one per run of adjacent tokens."""
+    spans = []
+    for index in sorted(indices):
+        token = doc[index]
+        if token.is_space:
+            continue
+        start, end = token.idx, token.idx + len(token.text)
+        if spans and spans[-1][2] == index - 1:
+            spans[-1] = (spans[-1][0], end, index)
+        else:
+            spans.append((start, end, index))
+    return [(start, end) for start, end, _ in spans]
+
+
+class Story:
+    """One story being read: its parse, attributions, people and outlet."""
+
+    def __init__(self, doc, outlet):
+        self.doc = doc
+        self.text = doc.text
+        self.finder = Finder(doc)
+        self.attributions = self.finder.find()
+        self.people = People(doc)
+        self.outlet = outlet or self.guess_outlet()
+
+    # -- the story's own outlet ------------------------------------------------------------
+
+    def guess_outlet(self):
+        """Without an outlet given: the newsroom that "was unable to confirm", or the one the
+        story's sources most often "told"."""
+        for sentence in hedges.hedge_sentences(self.doc):
+            subjects = [t for t in sentence if t.dep_ == "nsubj" and t.tag_ in ("NNP", "NNPS")]
+            if subjects:
+                return strip_article(self.doc[subjects[0].left_edge.i : subjects[0].i + 1].text)
+        told = Counter()
+        for token in self.doc:
+            if token.tag_ in VERB_TAGS and verb_lemma(token) == "tell":
+                for child in token.children:
+                    if (
+                        child.dep_ in ("dobj", "dative")
+                        and child.tag_ in ("NNP", "NNPS")
+                        and child.ent_type_ != "PERSON"
+                    ):
+                        told[strip_article(self.doc[child.left_edge.i : child.i + 1].text)] += 1
+        if told:
+            name, count = told.most_common(1)[0]
+            if count >= 2:
+                return name
+        return None
+
+    def is_outlet(self, name):
+        return is_news_outlet(name, self.outlet)
+
+    def is_story_outlet(self, name):
+        return bool(self.outlet) and outlet_name(name).lower() == outlet_name(self.outlet).lower()
+
+    # -- proposals -------------------------------------------------------------------------
+
+    def proposals(self):
+        relays = self.relaying_attributions()
+        proposals, speakers, units = [], [], []
+        for attribution in self.attributions:
+            if id(attribution) in relays:
+                continue  # "per the Kyiv Independent" is the relay of the claims it covers
+            speaker = self.speaker(attribution, speakers)
+            proposal = Proposal(
+                content=attribution.content_chars,
+                cue=token_spans(self.doc, attribution.cue),
+                source=token_spans(self.doc, attribution.source),
+                speaker=speaker.name,
+                speaker_kind=speaker.kind,
+                title=speaker.title,
+                affiliation=speaker.affiliation,
+            )
+            proposal.venue, proposal.outlet = self.venue(attribution, speaker, proposals, speakers)
+            proposal.relayed_by = self.relay_chain(attribution, relays)
+            content_tokens = self.content_tokens(proposal)
+            proposal.quantity = find_quantity(self.doc, content_tokens, units)
+            if proposal.quantity and proposal.quantity.unit:
+                units.append(proposal.quantity.unit)
+            proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
+            figure = attribution.lemma in FIGURE_VERBS
+            proposal.claim = drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
+            proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
+            proposals.append(proposal)
+            speakers.append((attribution, speaker))
+        order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)
+        proposals = [proposals[i] for i in order]
+        hedges.attach(self.doc, proposals, self.people)
+        links.propose(self.text, proposals)
+        return proposals
+
+    def content_tokens(self, proposal):
+        indices = set()
+        for start, end in proposal.content:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                indices |= {token.i for token in span}
+        return indices
+
+    # -- speakers --------------------------------------------------------------------------
+
+    def speaker(self, attribution, earlier):
+        speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
+        if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+            return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
+        if speaker.kind != PERSON and speaker.mention.lower() in ("he", "she", "him", "her"):
+            # "She said" where the story's names were not recognised as people: the person quoted last.
+            for _, previous in reversed(earlier):
+                if previous.kind == PERSON:
+                    return previous
+        if speaker.kind in (UNNAMED_GROUP, INSTITUTION) and speaker.mention.lower() in ("they", "it", "them"):
+            # "they said": the group or institution the story quoted last.
+            wanted = UNNAMED_GROUP if speaker.mention.lower() != "it" else INSTITUTION
+            for _, previous in reversed(earlier):
+                if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
+                    return previous
+        return speaker
+
+    # -- venue -----------------------------------------------------------------------------
+
+    def venue(self, attribution, speaker, proposals, earlier):
+        """(venue, outlet): from the words around the cue, else from a date (public remarks), else
+        carried on from the speaker's statement before ("he said" after "in a statement to B-17")."""
+        cue = self.doc[attribution.head]
+        words = self.venue_words(cue)
+        venue, outlet = classify_venue(words) if words else (None, None)
+        lemma = attribution.lemma
+        if lemma in ("tweet", "retweet") or (lemma == "post" and platform(words or "")):
+            venue, outlet = SOCIAL_MEDIA_POST, platform(words or "") or "X"
+        recipient = self.recipient(cue) if lemma in ("tell", "say", "write", "add", "explain", "confirm") else None
+        if recipient:
+            if (
+                recipient.lower() in PUBLIC_AUDIENCES
+                or re.sub(r"^(the|a|an) ", "", recipient.lower()) in PUBLIC_AUDIENCES
+            ):
+                venue, outlet = venue or PUBLIC_REMARKS, outlet
+            elif self.is_outlet(recipient) or self.is_story_outlet(recipient):
+                venue = venue if venue in (INTERVIEW, ANONYMOUS_BRIEFING) else STATEMENT_TO_OUTLET
+                outlet = outlet_name(recipient)
+        if venue == STATEMENT_TO_OUTLET and outlet:
+            outlet = outlet_name(outlet)
+        if venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) and self.anonymous(attribution):
+            venue = ANONYMOUS_BRIEFING
+        if lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+            venue = venue or OFFICIAL_DOCUMENT
+        if venue is None and self.dated(cue):
+            venue = PUBLIC_REMARKS
+        if venue is None and speaker.name:
+            for (_, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
+                if previous_speaker.name == speaker.name and previous.venue:
+                    return previous.venue, previous.outlet
+        if venue == PUBLIC_REMARKS and outlet and not self.is_outlet(outlet):
+            outlet = None
+        return venue, outlet
+
+    def venue_words(self, cue):
+        """The phrases hung from the cue (and from the verb it is coordinated with) that may name
+        its venue: "in a statement to B-17", "in a post earlier this week on X", "at a briefing"."""
+        phrases = []
+        nodes = [cue]
+        if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head.tag_ in VERB_TAGS:
+            nodes.append(cue.head)
+        for node in nodes:
+            for child in node.children:
+                if child.dep_ == "prep" and child.lower_ in VENUE_PREPOSITIONS:
+                    phrases.append(self.doc[child.left_edge.i : child.right_edge.i + 1].text)
+                elif child.dep_ in ("advcl", "npadvmod") and child.i < node.i and child.lower_ != "according":
+                    span = self.doc[child.left_edge.i : child.right_edge.i + 1]
+                    if len(span) <= 12:
+                        phrases.append(span.text)
+        return " ; ".join(phrases)
+
+    def recipient(self, cue):
+        """Whom the cue was addressed to: "told B-17", "told reporters", "said to CNN"."""
+        for child in cue.children:
+            if child.dep_ in ("dobj", "dative") and child.tag_ not in ("WDT", "WP", "DT") and child.lower_ != "it":
+                if child.dep_ == "dative" and child.lower_ == "to":
+                    objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                    if not objects:
+                        continue
+                    child = objects[0]
+                return self.doc[child.left_edge.i : child.right_edge.i + 1].text
+            if child.dep_ == "prep" and child.lower_ == "to" and verb_lemma(cue) in ("say", "write", "explain"):
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    return self.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1].text
+        return None
+
+    def anonymous(self, attribution):
+        sentence = self.doc[attribution.head].sent.text
+        return bool(
+            re.search(
+                r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)"
+                r"|declined to be (named|identified)|asked not to be (named|identified)|familiar with the)\b",
+                sentence,
+                re.IGNORECASE,
+            )
+        )
+
+    def dated(self, cue):
+        """A cue with a time of its own ("said on Monday", "recently said", "Late last month, ...")."""
+        nodes = [cue]
+        if cue.dep_ in ("conj", "advcl") and cue.head.tag_ in VERB_TAGS:
+            nodes.append(cue.head)
+        for node in nodes:
+            for child in node.children:
+                if child.dep_ in ("npadvmod", "advmod", "prep", "tmod") or child.ent_type_ in ("DATE", "TIME"):
+                    words = {token.lower_ for token in child.subtree}
+                    timed = child.ent_type_ in ("DATE", "TIME") or words & TIME_WORDS
+                    if timed and (child.dep_ != "prep" or child.lower_ in ("on", "in", "during", "at")):
+                        return True
+        return False
+
+    # -- relays ----------------------------------------------------------------------------
+
+    def relaying_attributions(self):
+        """Attributions whose source is a news outlet and whose content holds another cue: "per
+        the Kyiv Independent", "Reuters reported", "according to the AP"."""
+        relays = {}
+        for citing in self.attributions:
+            # "Reuters reported, citing the Kyiv Independent": the citation is part of the chain.
+            content = self.text[citing.content_chars[0][0] : citing.content_chars[-1][1]]
+            if citing.lemma in ("cite", "quote") and self.is_outlet(content):
+                relays[id(citing)] = (citing, [])
+        for relay in self.attributions:
+            if not relay.source or not self.is_outlet(self.doc[relay.source[0] : relay.source[-1] + 1].text):
+                continue
+            inner = [
+                other
+                for other in self.attributions
+                if other is not relay
+                and any(start <= self.doc[other.head].idx < end for start, end in relay.content_chars)
+            ]
+            if inner:
+                relays[id(relay)] = (relay, inner)
+        return relays
+
+    def relay_chain(self, attribution, relays):
+        """The outlets that passed the claim on, origin first, the story's own outlet left out."""
+        chain = []
+        for relay, inner in relays.values():
+            if attribution in inner:
+                name = outlet_name(self.doc[relay.source[0] : relay.source[-1] + 1].text)
+                size = sum(end - start for start, end in relay.content_chars)
+                for cited in self.cited_outlets(relay):
+                    chain.append((size - 1, cited))
+                chain.append((size, name))
+        names = []
+        for _, name in sorted(chain):
+            if name not in names and not self.is_story_outlet(name) and name not in PLATFORMS.values():
+                names.append(name)
+        return names
+
+    def cited_outlets(self, relay):
+        """ "Reuters reported, citing the Kyiv Independent": the outlet the relay cites."""
+        cue = self.doc[relay.head]
+        for child in cue.children:
+            if child.lower_ in ("citing", "quoting") or (
+                child.dep_ == "advcl" and child.lower_ in ("citing", "quoting")
+            ):
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("dobj", "pobj"):
+                        name = self.doc[grandchild.left_edge.i : grandchild.right_edge.i + 1].text
+                        if self.is_outlet(name):
+                            yield outlet_name(name)
+
+
+def extract_from_doc(doc, *, outlet=None):
+    return Story(doc, outlet).proposals()

@@ -1,0 +1,82 @@
+"""The story's own hedges ("B-17 was unable to independently confirm his statements") and the
+claims they cover."""
+
+import re
+
+from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
+
+HEDGE = re.compile(
+    r"\b((was|were|is|are|been|be) (unable|not able) to (independently )?(confirm|verify|corroborate|authenticate)"
+    r"|(could|can|did|does|do|has|have|had)( not|n[o’']t) (yet )?(independently )?"
+    r"(confirm|verify|corroborate|authenticate)"
+    r"|cannot (independently )?(confirm|verify|corroborate|authenticate)"
+    r"|(could|can|has|have|had|was|were|is|are)( not|n[o’']t) (yet )?(been |be )?(independently )?"
+    r"(confirmed|verified|corroborated|authenticated)"
+    r"|without (providing|offering|giving|citing|presenting) (any )?evidence"
+    r"|(provided|offered|gave|presented) no evidence"
+    r"|no independent (confirmation|verification)"
+    r"|not independently (confirmed|verified))\b",
+    re.IGNORECASE,
+)
+PARAGRAPHS_BACK = 3  # how far back a hedge on "the claims" reaches
+WITHIN_SENTENCE = re.compile(r"\bwithout (providing|offering|giving|citing|presenting)|no evidence", re.IGNORECASE)
+PLURAL_OBJECTS = re.compile(
+    r"\b(claims|statements|remarks|comments|allegations|figures|reports|accounts|assertions)\b", re.I
+)
+
+
+def hedge_sentences(doc):
+    return [sentence for sentence in doc.sents if HEDGE.search(sentence.text)]
+
+
+def attach(doc, proposals, people):
+    """Mark the proposals each hedge covers: hedged, and the hedge's sentence as its text."""
+    for sentence in hedge_sentences(doc):
+        for proposal in covered(doc, sentence, proposals, people):
+            proposal.hedged = True
+            proposal.hedge = " ".join(sentence.text.split())
+
+
+def covered(doc, sentence, proposals, people):
+    text = sentence.text
+    inside = [p for p in proposals if sentence.start_char <= p.start < sentence.end_char]
+    if WITHIN_SENTENCE.search(text) and inside:
+        return inside  # "he said, without providing evidence"
+    before = [p for p in proposals if p.start < sentence.start_char]
+    # "his statements", "her claims", "their account": the speaker the pronoun stands for.
+    owner = re.search(r"\b(his|her|their|its)\b", text, re.IGNORECASE)
+    named = [e for e in sentence.ents if e.label_ == "PERSON"]
+    if named:
+        name = people.fullest(people.name_of(named[0]))
+        return [p for p in proposals if p.speaker == name]
+    if owner:
+        pronoun = owner.group(1).lower()
+        if pronoun in ("his", "her"):
+            name = people.person_before(sentence.start)
+            spoken = [p for p in proposals if p.speaker == name and p.speaker_kind == PERSON]
+            if not spoken and before:
+                # "The minister said ...": the last speaker who is one person, named or not.
+                last = next((p for p in reversed(before) if p.speaker_kind == PERSON or singular(p.speaker)), None)
+                spoken = [p for p in proposals if last and p.speaker == last.speaker]
+            return spoken
+        kinds = (UNNAMED_GROUP, INSTITUTION) if pronoun in ("their", "its") else (PERSON,)
+        last = next((p for p in reversed(before) if p.speaker_kind in kinds), None)
+        return [p for p in proposals if last is not None and p.speaker == last.speaker]
+    if not before:
+        return []
+    if PLURAL_OBJECTS.search(text):
+        # "the claims could not be verified": the claims of the paragraphs just before the hedge.
+        start = sentence.start_char
+        for _ in range(PARAGRAPHS_BACK):
+            start = doc.text.rfind("\n", 0, max(0, start - 1)) + 1
+            if start == 0:
+                break
+        return [p for p in before if p.start >= start]
+    last = before[-1]
+    return [p for p in before if doc.text.rfind("\n", 0, p.start) == doc.text.rfind("\n", 0, last.start)][-1:]
+
+
+def singular(description):
+    """ "The minister", "A senior official": one unnamed person, not "Officials" or "Experts"."""
+    words = description.split()
+    return bool(words) and words[0].lower() in ("the", "a", "an", "one") and not words[-1].lower().endswith("s")

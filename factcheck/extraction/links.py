@@ -1,0 +1,247 @@
+"""Links between proposals: restatements of one claim (headline, lede, quote) and conflicting
+figures for the same thing from different speakers (8,000 and 11,000 troops)."""
+
+import re
+
+from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
+
+STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "them",
+    "him",
+    "us",
+    "me",
+    "not",
+    "no",
+    "also",
+    "now",
+    "then",
+    "than",
+    "there",
+    "here",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tell",
+    "about",
+    "into",
+    "over",
+    "after",
+    "before",
+    "while",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "what",
+    "how",
+    "why",
+    "all",
+    "any",
+    "some",
+    "such",
+    "other",
+    "more",
+    "most",
+    "very",
+    "just",
+    "so",
+    "if",
+    "because",
+}
+TOP_LINES = 3  # the headline, a standfirst and the lede: where a story states its claim first
+TOP_MATCH = 0.45  # share of the shorter statement's words a headline or lede shares with the claim
+BODY_MATCH = 0.75  # the same, for two statements of the body
+
+
+def words(text, spans):
+    """The content's words, each cut to five letters so that "Korea" and "Koreans" are one."""
+    found = set()
+    for start, end in spans:
+        for word in re.findall(r"[A-Za-z]+", text[start:end]):
+            word = word.lower()
+            if word not in STOPWORDS and len(word) > 1:
+                found.add(word[:5])
+    return found
+
+
+def similarity(first, second):
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def propose(text, proposals):
+    """Add the links to the proposals (each listed once, on the later of the two) and give a
+    restated claim's unnamed speaker ("a Ukrainian official") the name the story gives later."""
+    top_end = top_of_story(text)
+    vocabulary = [words(text, proposal.content) for proposal in proposals]
+    top = [i for i, proposal in enumerate(proposals) if proposal.start < top_end]
+    body = [i for i in range(len(proposals)) if i not in top]
+    pairs = []
+    for i in top:
+        candidates = [
+            (similarity(vocabulary[i], vocabulary[j]), -j, j)
+            for j in body
+            if compatible(proposals[i], proposals[j]) and len(vocabulary[i]) >= 3
+        ]
+        if candidates:
+            score, _, best = max(candidates)
+            if score >= TOP_MATCH:
+                pairs.append((i, best))
+        for j in top:
+            if (
+                i < j
+                and similarity(vocabulary[i], vocabulary[j]) >= TOP_MATCH + 0.05
+                and compatible(proposals[i], proposals[j])
+            ):
+                pairs.append((i, j))
+    for position, i in enumerate(body):
+        for j in body[position + 1 :]:
+            if (
+                proposals[i].speaker == proposals[j].speaker
+                and min(len(vocabulary[i]), len(vocabulary[j])) >= 5
+                and similarity(vocabulary[i], vocabulary[j]) >= BODY_MATCH
+            ):
+                pairs.append((i, j))
+    for group in clusters(pairs):
+        canonical = max(group, key=lambda i: rank(proposals[i], i in top))
+        for i in sorted(group):
+            if i != canonical:
+                link(proposals, i, canonical, SAME_CLAIM)
+                lend_name(proposals[canonical], proposals[i])
+    for i, first in enumerate(proposals):
+        for j in range(i + 1, len(proposals)):
+            second = proposals[j]
+            if conflicting(first, second):
+                link(proposals, i, j, CONTRADICTS)
+
+
+def top_of_story(text):
+    """Where the story's first lines (headline, standfirst, lede) end: three lines, or in a story
+    written as one paragraph its first sentence."""
+    position = 0
+    for _ in range(TOP_LINES):
+        newline = text.find("\n", position)
+        if newline == -1:
+            if position == 0:
+                sentence_end = re.search(r"[.!?][”\"’']?\s", text)
+                return sentence_end.end() if sentence_end else len(text)
+            return len(text)
+        position = newline + 1
+        while position < len(text) and text[position] == "\n":
+            position += 1
+    return position
+
+
+def compatible(first, second):
+    """Two statements that could be one claim: the same speaker, or one left unnamed, and no
+    venue that rules it out."""
+    if first.speaker != second.speaker and UNNAMED_GROUP not in (first.speaker_kind, second.speaker_kind):
+        return False
+    return not (first.venue and second.venue and first.venue != second.venue)
+
+
+def rank(proposal, in_top):
+    """The statement the others restate: from the body, by a named speaker, quoted, longest."""
+    return (not in_top, proposal.speaker_kind == PERSON, bool(proposal.quote), -proposal.start)
+
+
+def clusters(pairs):
+    parent = {}
+
+    def find(i):
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        parent[find(i)] = find(j)
+    groups = {}
+    for i in list(parent):
+        groups.setdefault(find(i), []).append(i)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def link(proposals, i, j, kind):
+    first, second = min(i, j), max(i, j)
+    if (kind, first) not in proposals[second].links:
+        proposals[second].links.append((kind, first))
+
+
+def lend_name(named, unnamed):
+    """ "a Ukrainian official told B-17" in the lede is the person the body names."""
+    if unnamed.speaker_kind != UNNAMED_GROUP or named.speaker_kind != PERSON:
+        return
+    if re.match(r"^(a|an|one)\b", unnamed.speaker, re.IGNORECASE) or not unnamed.speaker.endswith("s"):
+        unnamed.speaker, unnamed.speaker_kind = named.speaker, named.speaker_kind
+        unnamed.title, unnamed.affiliation = named.title, named.affiliation
+
+
+def conflicting(first, second):
+    """Two figures for the same thing from different speakers."""
+    if not first.quantity or not second.quantity or first.speaker == second.speaker:
+        return False
+    if not first.quantity.unit or first.quantity.unit.lower() != second.quantity.unit.lower():
+        return False
+    return first.quantity.value != second.quantity.value

@@ -1,0 +1,122 @@
+"""Figures in a claim: "up to 8,000 North Korean troops" is 8000, "North Korean troops", up to."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from factcheck.extraction.proposal import ABOUT, AT_LEAST, EXACT, FEWER_THAN, MORE_THAN, UP_TO, Quantity
+
+QUALIFIERS = [
+    (("up", "to"), UP_TO),
+    (("as", "many", "as"), UP_TO),
+    (("as", "much", "as"), UP_TO),
+    (("at", "least"), AT_LEAST),
+    (("no", "fewer", "than"), AT_LEAST),
+    (("no", "less", "than"), AT_LEAST),
+    (("more", "than"), MORE_THAN),
+    (("over",), MORE_THAN),
+    (("upwards", "of"), MORE_THAN),
+    (("fewer", "than"), FEWER_THAN),
+    (("less", "than"), FEWER_THAN),
+    (("under",), FEWER_THAN),
+    (("about",), ABOUT),
+    (("around",), ABOUT),
+    (("roughly",), ABOUT),
+    (("approximately",), ABOUT),
+    (("nearly",), ABOUT),
+    (("almost",), ABOUT),
+    (("some",), ABOUT),
+    (("an", "estimated"), ABOUT),
+    (("estimated",), ABOUT),
+]
+SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+# Words that refer back to a figure given earlier: "upped that number to 11,000".
+FIGURE_WORDS = {"number", "figure", "toll", "estimate", "count", "tally", "total"}
+NOT_FIGURES = {"DATE", "TIME", "ORDINAL"}
+
+
+def number_value(token):
+    """The value of a number token and a scale word after it ("1.5 million"), or None."""
+    text = token.text.lower().replace(",", "").lstrip("$€£")
+    if text in WORD_NUMBERS:
+        value = Decimal(WORD_NUMBERS[text])
+    else:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.lower_ in SCALES:
+        value *= SCALES[following.lower_]
+    return value
+
+
+def qualifier_before(token):
+    words = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
+    for phrase, qualifier in QUALIFIERS:
+        if tuple(words[-len(phrase) :]) == phrase:
+            return qualifier
+    return EXACT
+
+
+def unit_of(number):
+    """What a number counts: its head noun with the modifiers between them."""
+    doc = number.doc
+    if number.text.startswith("$") or (number.i > 0 and doc[number.i - 1].text in ("$", "US$")):
+        return "US dollars"
+    following = doc[number.i + 1] if number.i + 1 < len(doc) else None
+    if following is not None and following.lower_ in ("percent", "%", "per"):
+        return "percent"
+    head = number.head
+    while head.lower_ in SCALES and head.head.i != head.i:
+        head = head.head
+    if number.dep_ in ("nummod", "quantmod", "compound") and head.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+        words = [
+            t
+            for t in doc[number.i + 1 : head.i + 1]
+            if (t.lower_ not in SCALES and t.dep_ in ("amod", "compound", "nmod", "nummod")) or t.i == head.i
+        ]
+        return " ".join(t.text for t in words)
+    return ""
+
+
+def find_quantity(doc, indices, previous_units):
+    """The first figure among the content's tokens, or None. A figure with no unit of its own
+    that refers back ("that number") takes the unit of the figure given before it."""
+    for index in sorted(indices):
+        token = doc[index]
+        if not (token.like_num or token.tag_ == "CD") or token.ent_type_ in NOT_FIGURES:
+            continue
+        if re.fullmatch(r"(1[89]|20)\d\d", token.text) or (token.lower_ == "one" and token.dep_ != "nummod"):
+            continue  # a year, or "one" as a pronoun
+        value = number_value(token)
+        if value is None:
+            continue
+        unit = unit_of(token)
+        if not unit:
+            refers_back = any(doc[i].lower_ in FIGURE_WORDS for i in indices)
+            if refers_back and previous_units:
+                unit = previous_units[-1]
+            elif not refers_back:
+                continue
+        return Quantity(format(value.normalize(), "f"), unit, qualifier_before(token))
+    return None

@@ -1,0 +1,192 @@
+"""Who a source is: the fullest mention of a person in the story, an institution or an unnamed
+source, with the title and affiliation an apposition or a title before the name gives."""
+
+import re
+from dataclasses import dataclass
+
+from factcheck.extraction.lexicon import INSTITUTION_NOUNS, PRONOUNS, UNNAMED_SOURCE_NOUNS
+from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
+
+INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
+# Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
+# title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
+# "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
+TITLE_HEADS = {"Secretary", "Minister", "Director", "Chief", "Head", "Chairman", "Chair", "President", "Commissioner"}
+HONORIFICS = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen.",
+    "rep.",
+    "gov.",
+    "gen.",
+    "lt.",
+    "col.",
+    "sgt.",
+}
+
+
+@dataclass
+class Speaker:
+    name: str
+    kind: str
+    title: str = ""
+    affiliation: str = ""
+    mention: str = ""  # the words of the source as the story has them
+
+
+def clean(text):
+    """One line of text, without a leading "the" or a possessive ending."""
+    text = " ".join(text.split()).strip(" ,;:-—–“”\"'‘’")
+    text = re.sub(r"(?:'s|’s)$", "", text)
+    return text
+
+
+def capitalised(text):
+    return text[:1].upper() + text[1:]
+
+
+class People:
+    """The people a story names, for resolving "Kovalenko" and "he" to "Andrii Kovalenko"."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.full_names = []  # (token index of the mention's start, full name)
+        self.by_part = {}  # each word of a name -> the longest name containing it
+        for entity in doc.ents:
+            if entity.label_ != "PERSON":
+                continue
+            name = self.name_of(entity)
+            if not name:
+                continue
+            for word in name.split():
+                known = self.by_part.get(word.lower())
+                if known is None or len(name) > len(known):
+                    self.by_part[word.lower()] = name
+            self.full_names.append((entity.start, name))
+
+    @staticmethod
+    def name_of(entity):
+        words = [token.text for token in entity if token.tag_ != "POS" and token.lower_ not in HONORIFICS]
+        return clean(" ".join(words))
+
+    def fullest(self, name):
+        """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
+        words = name.split()
+        if not words:
+            return name
+        candidate = self.by_part.get(words[-1].lower())
+        if candidate and len(candidate) > len(name) and all(word.lower() in candidate.lower() for word in words):
+            return candidate
+        return name
+
+    def person_before(self, index, sentences_back=6):
+        """The person the story last named before token `index`, not inside a quotation."""
+        sentence_start = self.doc[index].sent.start
+        limit = sentence_start
+        for _ in range(sentences_back):
+            if limit == 0:
+                break
+            limit = self.doc[limit - 1].sent.start
+        best = None
+        for start, name in self.full_names:
+            if limit <= start < index:
+                best = name
+        return self.fullest(best) if best else None
+
+
+def describe(doc, source, people, quoted):
+    """The Speaker for a source given as token indices ([] when the attribution names none)."""
+    if not source:
+        return Speaker("", UNNAMED_GROUP)
+    tokens = [doc[i] for i in source]
+    mention = clean(doc[source[0] : source[-1] + 1].text)
+    head = next((token for token in tokens if token.head.i not in source or token.head.i == token.i), tokens[0])
+
+    # A word the story uses in a person's name ("Kovalenko") is that person, however NER tags it.
+    person = [
+        token
+        for token in tokens
+        if (token.ent_type_ == "PERSON" or (token.tag_ == "NNP" and token.lower_ in people.by_part))
+        and not quoted(token.i)
+    ]
+    if head.lower_ in PRONOUNS or head.lower_ in ("who", "that"):
+        return pronoun_speaker(doc, head, people, mention)
+    if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
+        return person_speaker(doc, tokens, head, person, people, mention)
+    if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
+        entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        name = clean(entity.text if entity is not None else _noun_phrase(head))
+        name = re.sub(r"^(the|The)\s+", "", name)
+        return Speaker(capitalised(name), INSTITUTION, mention=mention)
+    if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
+        return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+    if head.tag_ in ("NNP", "NNPS"):
+        return Speaker(people.fullest(clean(_noun_phrase(head))), PERSON, mention=mention)
+    return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def _name_near_head(head, person):
+    return any(token.head.i == head.i or token.i == head.i for token in person)
+
+
+def _noun_phrase(head):
+    """The head noun with its modifiers before it and "familiar with the matter"-like phrases."""
+    keep = set()
+    for child in head.children:
+        if child.i < head.i and child.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "nmod", "advmod"):
+            keep |= {token.i for token in child.subtree}
+        if child.i > head.i and child.dep_ in ("amod", "prep", "acl") and child.dep_ != "relcl":
+            keep |= {token.i for token in child.subtree}
+    keep.add(head.i)
+    doc = head.doc
+    start, end = min(keep), max(keep)
+    return clean(doc[start : end + 1].text)
+
+
+def person_speaker(doc, tokens, head, person, people, mention):
+    """A named person, resolved to their fullest name, with the title and affiliation around it."""
+    entity = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= person[0].i < e.end), None)
+    name = people.fullest(People.name_of(entity) if entity is not None else clean(person[0].text))
+    title, affiliation = "", ""
+    name_start = entity.start if entity is not None else person[0].i
+    name_end = entity.end if entity is not None else person[0].i + 1
+    # "Andrii Kovalenko, the head of Ukraine's Center ...": an apposition after the name.
+    appositions = [t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON"]
+    if appositions:
+        phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
+        title = clean(phrase.text)
+        title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
+    else:
+        # "US Secretary of State Antony Blinken": the words before the name in the same phrase.
+        before = [t for t in tokens if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss"]
+        if before:
+            title = clean(doc[before[0].i : name_start].text)
+    organisations = [
+        e
+        for e in doc.ents
+        if e.label_ in ("ORG",)
+        and any(e.start <= t.i < e.end for t in tokens)
+        and not e.start <= name_start < e.end
+        and not (e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].text in TITLE_HEADS)
+    ]
+    if organisations:
+        affiliation = clean(organisations[0].text)
+        affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
+    return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def pronoun_speaker(doc, head, people, mention):
+    """ "he told B-17": the person the story last named; "they", "it": left for the engine."""
+    gender = PRONOUNS.get(head.lower_)
+    if head.lower_ in ("who", "that"):
+        gender = "male"  # "who" is handled by the finder (it takes the noun the clause hangs from)
+    if gender in ("male", "female"):
+        name = people.person_before(head.i)
+        return Speaker(name or capitalised(mention), PERSON, mention=mention)
+    return Speaker(capitalised(mention), UNNAMED_GROUP if gender == "plural" else INSTITUTION, mention=mention)

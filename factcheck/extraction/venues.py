@@ -1,0 +1,217 @@
+"""Where a statement was made, from the words that describe it: a venue type and an outlet.
+
+classify_venue("an interview on CNN") is ("interview", "CNN"); the engine uses the same rules on
+the words around a cue, and the importers on free venue texts.
+"""
+
+import re
+
+from factcheck.extraction.lexicon import NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
+from factcheck.extraction.proposal import (
+    ANONYMOUS_BRIEFING,
+    INTERVIEW,
+    OFFICIAL_DOCUMENT,
+    PRESS_CONFERENCE,
+    PUBLIC_REMARKS,
+    RELAYED_REPORT,
+    SOCIAL_MEDIA_POST,
+    STATEMENT_TO_OUTLET,
+)
+
+# Social platforms under the name an outlet is stored as. Twitter is stored as X, its name
+# since 2023, so that old and new stories count one platform.
+PLATFORMS = {
+    "x": "X",
+    "twitter": "X",
+    "tweet": "X",
+    "tweets": "X",
+    "tweeted": "X",
+    "retweet": "X",
+    "retweeted": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "telegram": "Telegram",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "truth social": "Truth Social",
+    "threads": "Threads",
+    "bluesky": "Bluesky",
+    "linkedin": "LinkedIn",
+    "reddit": "Reddit",
+    "weibo": "Weibo",
+    "vk": "VK",
+    "vkontakte": "VK",
+    "snapchat": "Snapchat",
+    "substack": "Substack",
+    "mastodon": "Mastodon",
+}
+
+# Each rule: words that name a kind of venue. Checked in order, so the more specific come first
+# ("a statement to B-17" before "a statement"; "an interview" before "said on Monday").
+_ANONYMOUS = re.compile(
+    r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)|declined to be (named|identified)"
+    r"|asked not to be (named|identified)|on background|unnamed|familiar with the (matter|situation|discussions?"
+    r"|talks|plans?|negotiations?|investigation|deliberations|case|thinking|decision|issue|process))\b",
+    re.IGNORECASE,
+)
+_SOCIAL = re.compile(
+    r"\b(tweet(s|ed|ing)?|retweet(s|ed|ing)?|post(s|ed|ing)? (on|to) (x|twitter|facebook|instagram|telegram|tiktok"
+    r"|truth social|threads|bluesky|linkedin|reddit|weibo|vk|youtube|substack|mastodon)|social[- ]media|"
+    r"on (x|twitter|facebook|instagram|telegram|tiktok|truth social|threads|bluesky|linkedin|weibo|youtube"
+    r"|mastodon|snapchat|reddit)\b|(x|twitter|facebook|instagram|telegram|tiktok|truth social|bluesky|linkedin"
+    r"|weibo|youtube|mastodon|reddit) (post|account|page|channel|video|feed|message|thread|story|live)|"
+    r"livestream|facebook live|instagram live)",
+    re.IGNORECASE,
+)
+_PRESS_CONFERENCE = re.compile(
+    r"\b(press|news|media) (conference|briefing|availability|gaggle|event)s?\b|\bbriefing\b|\bpresser\b",
+    re.IGNORECASE,
+)
+_INTERVIEW = re.compile(
+    r"\binterview(s|ed)?\b|\bpodcast\b|\bsat down with\b|\bappear(ed|ing|ance)? on\b", re.IGNORECASE
+)
+_DOCUMENT = re.compile(
+    r"\b(press release|news release|document|documents|report|filing|court (papers|documents|filing)|lawsuit|"
+    r"complaint|indictment|affidavit|memo|memorandum|letter|email|e-mail|written statement|communiqu[eé]|"
+    r"decree|order|ruling|regulation|notice|bulletin|transcript|minutes|study|survey|poll|data|figures|"
+    r"statistics|assessment|analysis|white paper|website|web site|policy|guidance|budget|bill|resolution|"
+    r"testimony|op-ed|editorial|book|memoir|essay|column|article|blog)\b",
+    re.IGNORECASE,
+)
+_STATEMENT = re.compile(r"\bstatement\b", re.IGNORECASE)
+_PUBLIC = re.compile(
+    r"\b(told reporters|told journalists|told the press|told a crowd|told supporters|told an audience|"
+    r"reporters|journalists|speech|rally|rallies|remarks|address|addressed|hearing|debate|town hall|"
+    r"forum|summit|meeting|ceremony|conference|convention|event|audience|crowd|session|parliament|congress|"
+    r"senate|floor|panel|visit|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(last|this|next) (week|month|year)|(late|early) last month|on television|televised|on tv|on air|"
+    r"broadcast|radio)\b",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
+
+# "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
+# preposition or the verb. A capitalised run, with "the" and small joining words allowed inside.
+_NAME = r"((?:the |The )?[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al|the|&))? [A-Z0-9][\w.&'’-]*)*)"
+_OUTLET_AFTER = re.compile(
+    rf"\b(?:on|with|to|by|for|from|in|told|tells|telling|per|via|according to|citing|at)\s+{_NAME}"
+)
+_OUTLET_BEFORE = re.compile(rf"{_NAME}(?:'s|’s)? (?:interview|report|reported|reports|broadcast|podcast|show|program)")
+_NOT_OUTLETS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "a",
+    "an",
+    "the",
+    "i",
+    "he",
+    "she",
+    "they",
+    "we",
+    "it",
+}
+
+
+def platform(words):
+    """The social platform named in `words` ("a post on X", "tweeted"), or None."""
+    for word in re.findall(r"[a-z]+(?: social)?", words.lower()):
+        if word in PLATFORMS:
+            if word == "x" and not re.search(r"\b(on|to|the) X\b|\bX (post|account)", words):
+                continue  # a lone "x" is a letter, not the platform
+            return PLATFORMS[word]
+    return None
+
+
+def named_outlet(words):
+    """The outlet named in `words` ("on CNN", "told the Kyiv Independent", "Reuters reported"), or None."""
+    for pattern in (_OUTLET_AFTER, _OUTLET_BEFORE):
+        for match in pattern.finditer(words):
+            name = strip_article(match.group(1))
+            if name and name.lower() not in _NOT_OUTLETS and not re.fullmatch(r"[\d,.]+", name):
+                return name
+    return None
+
+
+def strip_article(name):
+    """ "the Kyiv Independent" is stored as "Kyiv Independent"; trailing punctuation goes too."""
+    name = re.sub(r"^(the|The)\s+", "", name.strip())
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    return name.strip(" .,;:")
+
+
+def classify_venue(text):
+    """(venue, outlet) for a free description: "a tweet" is ("social_media_post", "X").
+
+    The venue is a factcheck.models.Venue value, or None when the words name no venue; the outlet
+    is the platform or organisation named, or None.
+    """
+    text = " ".join((text or "").split())
+    if not text:
+        return None, None
+    social = _SOCIAL.search(text)
+    if social or platform(text):
+        return SOCIAL_MEDIA_POST, platform(text)
+    if _ANONYMOUS.search(text):
+        return ANONYMOUS_BRIEFING, None
+    if _PRESS_CONFERENCE.search(text):
+        return PRESS_CONFERENCE, None
+    if _INTERVIEW.search(text):
+        return INTERVIEW, named_outlet(text)
+    statement_to = re.search(
+        r"\b(?i:(?:statement|remarks|comments|email|e-mail|message)s? "
+        rf"(?:to|sent to|given to|provided to|emailed to|made to)) {_NAME}",
+        text,
+    )
+    if statement_to or (
+        re.search(r"\b(told|tells|telling)\b", text) and not re.search(r"\btold (reporters|journalists)", text)
+    ):
+        name = strip_article(statement_to.group(1)) if statement_to else named_outlet(text)
+        if name and name.lower() not in _NOT_OUTLETS:
+            return STATEMENT_TO_OUTLET, name
+    if _STATEMENT.search(text) or (_DOCUMENT.search(text) and not re.search(r"\breport(s|ed)?\b", text, re.I)):
+        return OFFICIAL_DOCUMENT, None
+    if _REPORTED.search(text) and (name := named_outlet(text)):
+        return RELAYED_REPORT, name
+    if _DOCUMENT.search(text):
+        return OFFICIAL_DOCUMENT, None
+    if _PUBLIC.search(text):
+        return PUBLIC_REMARKS, None
+    return None, None
+
+
+def outlet_name(name):
+    """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
+    "Associated Press"."""
+    name = strip_article(name)
+    return NEWS_OUTLETS.get(name.lower(), name)
+
+
+def is_news_outlet(name, story_outlet=None):
+    """Whether a name is a news organisation's: the story's own, a known one, or one named like
+    a newspaper ("the Kyiv Independent", "the Washington Post")."""
+    name = strip_article(name)
+    if not name:
+        return False
+    if story_outlet and name.lower() == strip_article(story_outlet).lower():
+        return True
+    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
+        return True
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()

@@ -1,0 +1,791 @@
+"""The story desk: a pasted story becomes a draft with proposed claims, and a reviewed draft an Article.
+
+The workflow, in the order a person meets it:
+
+1. `story_text` turns what was pasted or uploaded into the story's text (HTML reduced to its
+   paragraphs); `already_in` finds the story when it was pasted before (same URL or same text).
+2. `start_draft` runs the extraction engine once and keeps its proposals on a StoryDraft, as
+   records: the spans in the text, and the fields as the review form shows them.
+3. The review screen edits those records (`apply_edits`, `accept_all`, `add_missed_claim`) and
+   shows, with a fixed number of queries, the tracked speakers and outlets they name
+   (`Tracked`) and the tracked claims that look like them (`seek_look_alikes`, `look_alikes`).
+4. `save_story` writes the article, new speakers and outlets, the accepted claims with their
+   spans, appearances and relay chains, links, and each claim's first status event, in one
+   transaction, once.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from itertools import pairwise
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from factcheck import extraction
+from factcheck.extraction.venues import PLATFORMS
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    ClaimLink,
+    LinkKind,
+    Outlet,
+    OutletKind,
+    Speaker,
+    SpeakerKind,
+    StoryDraft,
+    Venue,
+    choice_values,
+    locate_span,
+    normalize_name,
+    span_context,
+    text_digest,
+)
+from factcheck.verification import Status
+
+logger = logging.getLogger(__name__)
+
+NO_CONFIRMATION = "Recorded from the story as published; the story does not report any independent confirmation."
+# Look-alikes are sought among this many of a speaker's newest claims (an index range, however
+# many claims the speaker has), and this many are shown for each proposal.
+LOOK_ALIKE_RECENT = 500
+LOOK_ALIKES_SHOWN = 3
+# pg_trgm's own default threshold for `%`.
+LOOK_ALIKE_SIMILARITY = 0.3
+
+ROLES = ("source", "cue", "content")
+ROLE_LABELS = {"source": "source", "cue": "cue", "content": "what was said"}
+DECIDED = {"accept", "reject"}
+# The fields of a proposal as the review form posts them (ProposalForm); `tracked` is a list.
+FIELDS = (
+    "decision",
+    "claim",
+    "speaker",
+    "speaker_kind",
+    "title",
+    "affiliation",
+    "kind",
+    "venue",
+    "outlet",
+    "relayed_by",
+    "quantity_value",
+    "quantity_unit",
+    "quantity_qualifier",
+    "same_as",
+    "contradicts",
+    "tracked",
+)
+RELAY_SEPARATOR = " → "
+_RELAY_SPLIT = re.compile(r"\s*(?:→|->|>|,|;|\n)\s*")
+_NUMBER_SPLIT = re.compile(r"[\s,;#]+")
+SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
+
+
+# 1. The story's text
+
+
+class StoryTextError(ValueError):
+    """What was pasted or uploaded is not a story's text; the message says what and where."""
+
+
+# Elements whose text is a paragraph of the story, and elements whose text is never the story.
+_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre"}
+_BREAKS = {"br", "div", "section", "article", "tr", "dd", "dt"}
+_NOT_STORY = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "svg"}
+_LOOKS_LIKE_HTML = re.compile(r"<\s*(p|div|br|span|a|h[1-6]|article|section|li|html|body)\b[^>]*>", re.IGNORECASE)
+
+
+class _Paragraphs(HTMLParser):
+    """The text of an HTML page split at its block elements; what scripts, menus and footers say is dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.current, self.skipping, self.in_paragraph = [], [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _NOT_STORY:
+            self.skipping += 1
+        elif tag in _PARAGRAPHS or tag in _BREAKS:
+            self.flush()
+            self.in_paragraph += tag in _PARAGRAPHS
+
+    def handle_endtag(self, tag):
+        if tag in _NOT_STORY:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _PARAGRAPHS or tag in _BREAKS:
+            self.flush(paragraph=tag in _PARAGRAPHS)
+            self.in_paragraph = max(0, self.in_paragraph - (tag in _PARAGRAPHS))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br":
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.current.append(data)
+
+    def flush(self, paragraph=False):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append((text, paragraph or bool(self.in_paragraph)))
+        self.current = []
+
+
+def reduce_html(html):
+    """The paragraphs of an HTML story, one a line; all its text blocks when it has no paragraphs."""
+    parser = _Paragraphs()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    paragraphs = [text for text, is_paragraph in parser.blocks if is_paragraph]
+    return "\n".join(paragraphs or [text for text, _ in parser.blocks])
+
+
+def looks_like_html(text):
+    return bool(_LOOKS_LIKE_HTML.search(text))
+
+
+def story_text(text, *, html=None):
+    """The story's text as it is stored and read: HTML reduced to paragraphs, one line each, no blank lines.
+
+    `html` says whether `text` is HTML (an .html file); by default it is guessed from its tags.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if html if html is not None else looks_like_html(text):
+        text = reduce_html(text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def read_upload(upload, *, max_bytes):
+    """The story's text from an uploaded .txt or .html file, or a StoryTextError that names the file."""
+    name = upload.name or "the file"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in {"txt", "html", "htm"}:
+        raise StoryTextError(f"{name}: choose a .txt or .html file (this one ends in “.{extension}”).")
+    if upload.size > max_bytes:
+        raise StoryTextError(f"{name}: {upload.size:,} bytes is more than a story's {max_bytes:,}.")
+    data = upload.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StoryTextError(
+            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}); "
+            "save it as UTF-8 and upload it again."
+        ) from error
+    return story_text(text, html=extension in {"html", "htm"})
+
+
+@dataclass
+class Found:
+    """Where a story already is: its article (saved) or its draft (in review), and which key matched."""
+
+    article: Article | None = None
+    draft: StoryDraft | None = None
+    by: str = ""  # "URL" or "text"
+
+
+def already_in(url, body):
+    """The article or the draft in review that holds this story (same URL, or the same text), or an empty Found."""
+    digest = text_digest(body)
+    keys = [(by, {name: value}) for by, name, value in [("URL", "url", url), ("text", "body_digest", digest)] if value]
+    for by, lookup in keys:
+        article = Article.objects.filter(**lookup).order_by("pk").first()
+        if article:
+            return Found(article=article, by=by)
+    for by, lookup in keys:
+        draft = StoryDraft.objects.filter(article__isnull=True, **lookup).order_by("pk").first()
+        if draft:
+            return Found(draft=draft, by=by)
+    return Found()
+
+
+# 2. Proposals as records
+
+
+def record_from(proposal, *, key, body):
+    """A draft's record of one engine proposal: spans, what the form shows, and what stays fixed.
+
+    Values the review form cannot show (a span outside the text, an unknown venue) are dropped
+    or replaced by the form's default, so accepting a proposal never fails on what the engine said.
+    """
+    quantity = proposal.quantity
+    spans = {role: _spans_within(getattr(proposal, role), body) for role in ROLES}
+    return {
+        "key": key,
+        **spans,
+        "quote": proposal.quote or "",
+        "hedge": proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else ""),
+        "by_hand": False,
+        "fields": {
+            "decision": "",
+            "claim": " ".join((proposal.claim or " ".join(body[start:end] for start, end in spans["content"])).split()),
+            "speaker": proposal.speaker or "",
+            "speaker_kind": _known(proposal.speaker_kind, SpeakerKind, SpeakerKind.PERSON),
+            "title": proposal.title or "",
+            "affiliation": proposal.affiliation or "",
+            "kind": _known(proposal.kind, Claim.Kind, Claim.Kind.FACTUAL),
+            "venue": _known(proposal.venue, Venue, ""),
+            "outlet": proposal.outlet or "",
+            "relayed_by": RELAY_SEPARATOR.join(proposal.relayed_by or []),
+            "quantity_value": quantity.value if quantity else "",
+            "quantity_unit": quantity.unit if quantity else "",
+            "quantity_qualifier": _known(quantity.qualifier, Claim.Qualifier, "") if quantity else "",
+            "same_as": "",
+            "contradicts": "",
+            "tracked": [],
+        },
+    }
+
+
+def _spans_within(spans, body):
+    return sorted([start, end] for start, end in spans or [] if 0 <= start < end <= len(body))
+
+
+def _known(value, choices, default):
+    return value if value in choice_values(choices.choices) else default
+
+
+def records_from(proposals, body):
+    """The records of the engine's proposals, numbered 1, 2, ... in story order, with their links.
+
+    A proposal with no words of content in the text is left out: there is nothing to record.
+    """
+    usable = [(index, proposal) for index, proposal in enumerate(proposals) if _spans_within(proposal.content, body)]
+    usable.sort(key=lambda item: start_of({role: _spans_within(getattr(item[1], role), body) for role in ROLES}))
+    keys = {index: number for number, (index, _) in enumerate(usable, start=1)}
+    records = [record_from(proposal, key=keys[index], body=body) for index, proposal in usable]
+    for record, (_, proposal) in zip(records, usable, strict=True):
+        for kind, other in proposal.links or []:
+            if other in keys and keys[other] != record["key"]:
+                name = "same_as" if kind == LinkKind.SAME_CLAIM else "contradicts"
+                record["fields"][name] = ", ".join(filter(None, [record["fields"][name], str(keys[other])]))
+    return records
+
+
+def start_of(record):
+    spans = record["content"] + record["cue"] + record["source"]
+    return (min(start for start, _ in spans) if spans else 0, record.get("key", 0))
+
+
+def extract(body, outlet):
+    """The engine's proposals for the story, and a warning when the engine cannot run here.
+
+    An engine failure on one story must not close the desk: the story is still reviewed, its
+    claims added by hand, and the error goes to the log for whoever maintains the engine.
+    """
+    try:
+        return extraction.extract(body, outlet=outlet), None
+    except extraction.PipelineMissing as missing:
+        return [], f"No claims were proposed: {missing} Add the story's claims by selecting their words."
+    except Exception:
+        logger.exception("The extraction engine failed on a story of %d characters.", len(body))
+        return [], "The desk could not read this story (the error is logged). Add its claims by selecting their words."
+
+
+def start_draft(*, by, headline, outlet, new_outlet, new_outlet_kind, url, published, body):
+    """A new draft of the story with the engine's proposals; returns (draft, warning or None)."""
+    outlet_name = outlet.name if outlet else new_outlet
+    proposals, warning = extract(body, outlet_name)
+    records = records_from(proposals, body)
+    seek_look_alikes(records, Tracked.of(records, outlet_name))
+    draft = StoryDraft.objects.create(
+        created_by=by,
+        headline=headline,
+        outlet=outlet,
+        new_outlet="" if outlet else new_outlet,
+        new_outlet_kind=new_outlet_kind,
+        url=url,
+        published=published,
+        body=body,
+        proposals=records,
+    )
+    return draft, warning
+
+
+# 3. Reviewing
+
+
+def apply_edits(records, data):
+    """Copy what the review form posted into the records: raw values, checked only when saving.
+
+    A proposal the form did not show (added since in another window) is left as it was.
+    """
+    for record in records:
+        prefix = f"p{record['key']}-"
+        if f"{prefix}shown" not in data:
+            continue
+        for name in FIELDS:
+            if name == "tracked":
+                record["fields"][name] = data.getlist(prefix + name)
+            else:
+                record["fields"][name] = data.get(prefix + name, "").strip()
+
+
+def form_data(records):
+    """What the review form would post for these records: ProposalForm's data, to check them as saved."""
+    data = MultiValueDict()
+    for record in records:
+        for name in FIELDS:
+            value = record["fields"].get(name, [] if name == "tracked" else "")
+            data.setlist(f"p{record['key']}-{name}", [str(item) for item in value] if name == "tracked" else [value])
+    return data
+
+
+def accept_all(records):
+    """Accept every proposal not yet decided (rejected ones stay rejected); returns how many."""
+    undecided = [record for record in records if record["fields"]["decision"] not in DECIDED]
+    for record in undecided:
+        record["fields"]["decision"] = "accept"
+    return len(undecided)
+
+
+def find_words(body, words, start=None, end=None):
+    """(start, end) of `words` in the story: at the offsets given when they hold these words, else found in the text.
+
+    Pasted words often differ from the page in their spacing, so a second search lets any run of
+    spaces or line breaks stand for any other. None when the words are not in the story.
+    """
+    words = words.strip()
+    given = start is not None and end is not None and 0 <= start < end <= len(body)
+    if given and (not words or " ".join(body[start:end].split()) == " ".join(words.split())):
+        return start, end
+    found = locate_span(body, words)
+    if found or not words:
+        return found
+    match = re.search(r"\s+".join(map(re.escape, words.split())), body)
+    return (match.start(), match.end()) if match else None
+
+
+def add_missed_claim(records, body, start, end):
+    """Add a proposal, accepted, for the words at body[start:end]; returns it.
+
+    It starts from the proposal before it in the same paragraph (the "he said" that carries on):
+    same speaker, venue and relays, for the person to correct.
+    """
+    paragraph_start = body.rfind("\n", 0, start) + 1
+    before = [record for record in records if paragraph_start <= start_of(record)[0] <= start]
+    model = before[-1]["fields"] if before else {}
+    keep = ("speaker", "speaker_kind", "title", "affiliation", "venue", "outlet", "relayed_by")
+    fields = {name: [] if name == "tracked" else "" for name in FIELDS}
+    fields.update({name: model[name] for name in keep if name in model})
+    fields.update(
+        decision="accept",
+        claim=" ".join(body[start:end].split()),
+        kind=Claim.Kind.FACTUAL,
+        speaker_kind=fields["speaker_kind"] or SpeakerKind.PERSON,
+    )
+    record = {
+        "key": max((record["key"] for record in records), default=0) + 1,
+        "content": [[start, end]],
+        "cue": [],
+        "source": [],
+        "quote": "",
+        "hedge": "",
+        "by_hand": True,
+        "fields": fields,
+    }
+    records.append(record)
+    records.sort(key=start_of)
+    return record
+
+
+def parse_relays(text):
+    """ "Kyiv Independent → B-17" (or with commas) as a list of outlet names, in order."""
+    return [name for name in _RELAY_SPLIT.split(text or "") if name]
+
+
+def parse_numbers(text):
+    """ "2, 5" or "#2 #5" as [2, 5]; raises ValueError naming the first word that is not a number."""
+    numbers = []
+    for word in filter(None, _NUMBER_SPLIT.split(text or "")):
+        if not word.isdigit():
+            raise ValueError(word)
+        numbers.append(int(word))
+    return numbers
+
+
+@dataclass
+class Tracked:
+    """The tracked speakers and outlets a draft's records name, looked up by normalised name in two queries."""
+
+    speakers: dict = field(default_factory=dict)  # normalised name -> Speaker
+    outlets: dict = field(default_factory=dict)  # normalised name -> Outlet
+
+    @classmethod
+    def of(cls, records, story_outlet_name):
+        speaker_keys = {normalize_name(record["fields"]["speaker"]) for record in records} - {""}
+        outlet_keys = {normalize_name(story_outlet_name)}
+        for record in records:
+            names = [record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])]
+            outlet_keys.update(normalize_name(name) for name in names)
+        outlet_keys.discard("")
+        speakers = Speaker.objects.filter(normalized_name__in=speaker_keys) if speaker_keys else []
+        outlets = Outlet.objects.filter(normalized_name__in=outlet_keys)
+        return cls(
+            speakers={speaker.normalized_name: speaker for speaker in speakers},
+            outlets={outlet.normalized_name: outlet for outlet in outlets},
+        )
+
+    def speaker(self, name):
+        return self.speakers.get(normalize_name(name or ""))
+
+    def outlet(self, name):
+        return self.outlets.get(normalize_name(name or ""))
+
+
+def seek_look_alikes(records, tracked):
+    """Find, for each record whose speaker or claim changed since the last look, the tracked claims like it.
+
+    Each record keeps what it was compared as (`alike_for`: tracked speaker id and claim), when
+    (`alike_at`), and the best LOOK_ALIKES_SHOWN matches (`alike`: [claim id, similarity]), so
+    the review screen mostly reads them back: comparing costs tens of microseconds a pair. A
+    record is compared again when its speaker or claim changed, or when its speaker has claims
+    recorded since. Two queries at most, however many records; returns how many were compared.
+    """
+    now = timezone.now()
+    changed, kept = [], []
+    for record in records:
+        speaker = tracked.speaker(record["fields"]["speaker"])
+        compared_as = [speaker.pk, record["fields"]["claim"]] if speaker and record["fields"]["claim"] else None
+        if record.get("alike_for", False) != compared_as:
+            record["alike_for"], record["alike"] = compared_as, []
+            if compared_as:
+                changed.append(record)
+        elif compared_as:
+            kept.append(record)
+    changed += _with_newer_claims(kept)
+    if changed:
+        wanted = [(record["key"], *record["alike_for"]) for record in changed]
+        compare = _similar_postgresql if connection.vendor == "postgresql" else _similar_python
+        scores = {}
+        for key, claim_id, similarity in compare(wanted):
+            scores.setdefault(key, []).append((similarity, claim_id))
+        for record in changed:
+            best = sorted(scores.get(record["key"], []), key=lambda item: (-item[0], -item[1]))
+            record["alike"] = [[claim_id, round(similarity, 3)] for similarity, claim_id in best[:LOOK_ALIKES_SHOWN]]
+            record["alike_at"] = now.isoformat()
+    return len(changed)
+
+
+def _with_newer_claims(records):
+    """The records whose speaker has claims recorded since the record was last compared."""
+    if not records:
+        return []
+    looked_at = {record["key"]: datetime.fromisoformat(record["alike_at"]) for record in records}
+    newest = dict(
+        Claim.objects.filter(
+            speaker_id__in={record["alike_for"][0] for record in records}, created_at__gt=min(looked_at.values())
+        )
+        .order_by()
+        .values_list("speaker_id")
+        .annotate(Max("created_at"))
+    )
+    return [
+        record
+        for record in records
+        if newest.get(record["alike_for"][0], looked_at[record["key"]]) > looked_at[record["key"]]
+    ]
+
+
+def look_alikes(records):
+    """{record key: [(Claim, similarity)]}: the look-alikes the records hold, read in one query."""
+    ids = {claim_id for record in records for claim_id, _ in record.get("alike", [])}
+    claims = Claim.objects.only("id", "text", "status").in_bulk(ids) if ids else {}
+    return {
+        record["key"]: [(claims[pk], similarity) for pk, similarity in record.get("alike", []) if pk in claims]
+        for record in records
+    }
+
+
+# A speaker's newest claims, each speaker in a subquery of its own: with the speaker's id written
+# in (Django binds parameters on the client), the planner sees how many claims that speaker has
+# and reads the newest ones in index order, where one subquery per proposal joined to a list of
+# ids made it read and sort every claim of the biggest speaker (0.8 s at 100,000 claims).
+_NEWEST_OF_SPEAKER = (
+    "(SELECT id, text, speaker_id FROM factcheck_claim WHERE speaker_id = %s"
+    " ORDER BY created_at DESC, id DESC LIMIT %s)"
+)
+_SIMILAR_SQL = """
+WITH recent AS MATERIALIZED ({newest})
+SELECT proposal.key, recent.id, similarity(recent.text, proposal.text)
+FROM unnest(%s::integer[], %s::bigint[], %s::text[]) AS proposal(key, speaker_id, text)
+JOIN recent ON recent.speaker_id = proposal.speaker_id
+WHERE similarity(recent.text, proposal.text) >= %s
+"""
+
+
+def _similar_postgresql(wanted):
+    """[(record key, claim id, similarity)] with pg_trgm, for each (key, speaker id, claim text) wanted."""
+    speakers = sorted({speaker for _, speaker, _ in wanted})
+    newest = " UNION ALL ".join([_NEWEST_OF_SPEAKER] * len(speakers))
+    params = [value for speaker in speakers for value in (speaker, LOOK_ALIKE_RECENT)]
+    keys, speaker_ids, texts = (list(column) for column in zip(*wanted, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_SIMILAR_SQL.format(newest=newest), [*params, keys, speaker_ids, texts, LOOK_ALIKE_SIMILARITY])
+        return cursor.fetchall()
+
+
+def _similar_python(wanted):
+    """The same as _similar_postgresql where there is no pg_trgm: the newest claims read, compared here."""
+    newest_first = Window(RowNumber(), partition_by=F("speaker_id"), order_by=[F("created_at").desc(), F("id").desc()])
+    recent = (
+        Claim.objects.filter(speaker_id__in={speaker for _, speaker, _ in wanted})
+        .annotate(row=newest_first)
+        .filter(row__lte=LOOK_ALIKE_RECENT)
+        .values_list("id", "text", "speaker_id")
+    )
+    by_speaker = {}
+    for claim_id, text, speaker in recent:
+        by_speaker.setdefault(speaker, []).append((claim_id, trigrams(text)))
+    found = []
+    for key, speaker, text in wanted:
+        mine = trigrams(text)
+        for claim_id, theirs in by_speaker.get(speaker, []):
+            similarity = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
+            if similarity >= LOOK_ALIKE_SIMILARITY:
+                found.append((key, claim_id, similarity))
+    return found
+
+
+def trigrams(text):
+    """pg_trgm's trigrams: each word lower-cased, padded with two spaces before and one after."""
+    found = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        padded = f"  {word} "
+        found.update(padded[index : index + 3] for index in range(len(padded) - 2))
+    return found
+
+
+def story_segments(body, records):
+    """The story cut where any proposal's span starts or ends, for marking every proposal in place.
+
+    Each segment is {"at": offset in body, "text", "roles": {"source", "cue", "content"} it plays,
+    "keys": the proposals it belongs to, "refs": keys of proposals whose claim starts here,
+    "rejected": only rejected proposals cover it}. Segments cover the whole text, so the page can
+    turn a selection back into offsets.
+    """
+    cuts = {0, len(body)}
+    spans = []
+    for record in records:
+        for role in ROLES:
+            for start, end in record[role]:
+                start, end = max(0, start), min(len(body), end)
+                if start < end:
+                    spans.append((start, end, role, record))
+                    cuts.update((start, end))
+    starts = [(min(start for start, _ in record["content"]), record["key"]) for record in records if record["content"]]
+    ordered = sorted(cuts)
+    segments = []
+    for start, end in pairwise(ordered):
+        covering = [(role, record) for begin, finish, role, record in spans if begin <= start and end <= finish]
+        roles = sorted({role for role, _ in covering}, key=ROLES.index)
+        keys = sorted({record["key"] for _, record in covering})
+        rejected = bool(covering) and all(record["fields"]["decision"] == "reject" for _, record in covering)
+        segments.append(
+            {
+                "at": start,
+                "text": body[start:end],
+                "roles": roles,
+                "keys": keys,
+                "classes": " ".join([*(f"role-{role}" for role in roles), *(["rejected"] if rejected else [])]),
+                "label": f"{', '.join(ROLE_LABELS[role] for role in roles).capitalize()}: proposal "
+                + ", ".join(map(str, keys))
+                if covering
+                else "",
+                "refs": sorted(key for offset, key in starts if offset == start),
+                "rejected": rejected,
+            }
+        )
+    return segments
+
+
+# 4. Saving
+
+
+@dataclass
+class Saved:
+    """What saving a draft did: the story's article, and whether this call wrote it."""
+
+    article: Article
+    created: bool
+    why_not: str = ""  # when nothing was written: "saved before", or "same URL" / "same text"
+    claims: int = 0
+    new_speakers: int = 0
+    new_outlets: int = 0
+
+
+def save_story(draft, accepted, *, by):
+    """Write the draft's story and its accepted claims in one transaction, once.
+
+    `accepted` lists (record, cleaned form data) for each accepted proposal. A draft saved before,
+    or a story already tracked under the same URL or text, writes nothing: the Saved result names
+    the article that holds it.
+    """
+    try:
+        with transaction.atomic():
+            return _save_story(draft, accepted, by=by)
+    except IntegrityError:
+        # Another request saved the same URL between our check and our write.
+        found = already_in(draft.url, draft.body)
+        if found.article is None:
+            raise
+        return Saved(found.article, created=False, why_not=f"same {found.by}")
+
+
+def _save_story(draft, accepted, *, by):
+    draft = StoryDraft.objects.select_for_update(of=("self",)).select_related("outlet", "article").get(pk=draft.pk)
+    if draft.article_id:
+        return Saved(draft.article, created=False, why_not="saved before")
+    found = already_in(draft.url, draft.body)
+    if found.article:
+        draft.article = found.article
+        draft.save(update_fields=["article"])
+        return Saved(found.article, created=False, why_not=f"same {found.by}")
+
+    outlets = OutletBook(draft)
+    article = Article.objects.create(
+        outlet=outlets.story_outlet,
+        headline=draft.headline,
+        url=draft.url,
+        published=draft.published,
+        body=draft.body,
+    )
+    speakers = SpeakerBook(draft.body, [(record, data) for record, data in accepted])
+    claims = {}
+    for record, data in accepted:
+        claims[record["key"]] = claim = _write_claim(article, record, data, speaker=speakers.get(data))
+        _write_chain(claim, data, outlets)
+        claim.set_status(Status.UNCONFIRMED, by=by, reason=record["hedge"] or NO_CONFIRMATION)
+    for record, data in accepted:
+        claim = claims[record["key"]]
+        for name, kind in [("same_as", LinkKind.SAME_CLAIM), ("contradicts", LinkKind.CONTRADICTS)]:
+            for other in data[name]:
+                if other in claims:
+                    ClaimLink.link(claim, claims[other], kind, by=by)
+        for tracked in Claim.objects.filter(pk__in=data["tracked"]):
+            ClaimLink.link(claim, tracked, LinkKind.SAME_CLAIM, by=by)
+    draft.article = article
+    draft.save(update_fields=["article"])
+    return Saved(
+        article,
+        created=True,
+        claims=len(claims),
+        new_speakers=speakers.created,
+        new_outlets=outlets.created,
+    )
+
+
+def _write_claim(article, record, data, *, speaker):
+    body = article.body
+    start = min(start for start, _ in record["content"])
+    end = max(end for _, end in record["content"])
+    prefix, suffix = span_context(body, start, end)
+    value = data["quantity_value"]
+    return Claim.objects.create(
+        text=data["claim"],
+        quote=record["quote"],
+        speaker=speaker,
+        article=article,
+        span_exact=body[start:end],
+        span_prefix=prefix,
+        span_suffix=suffix,
+        kind=data["kind"],
+        quantity_value=value,
+        quantity_unit=data["quantity_unit"] if value is not None else "",
+        quantity_qualifier=data["quantity_qualifier"] if value is not None else "",
+    )
+
+
+def relay_chain(data, story_outlet_name):
+    """The outlets after the venue, in order, ending with the story's outlet unless the speaker told it directly.
+
+    A statement to the newsroom has no relays; a post on X, public remarks or a report by the
+    Kyiv Independent reached the story's outlet through the ones named, then the outlet itself.
+    """
+    names = []
+    for name in data["relayed_by"]:
+        if not names or normalize_name(names[-1]) != normalize_name(name):
+            names.append(name)
+    last = names[-1] if names else (data["outlet"] if data["venue"] else "")
+    if normalize_name(last) != normalize_name(story_outlet_name):
+        names.append(story_outlet_name)
+    return names
+
+
+def _write_chain(claim, data, outlets):
+    """The claim's appearances: where it was made, then each outlet that passed it on (relayed_from)."""
+    chain = relay_chain(data, outlets.story_outlet.name)
+    if data["venue"]:
+        previous = Appearance.objects.create(
+            claim=claim, venue_type=data["venue"], outlet=outlets.get(data["outlet"], venue=data["venue"])
+        )
+    else:
+        # The story does not say where it was said: the chain starts with the first outlet that reported it.
+        previous = Appearance.objects.create(
+            claim=claim, venue_type=Venue.RELAYED_REPORT, outlet=outlets.get(chain.pop(0))
+        )
+    for name in chain:
+        previous = Appearance.objects.create(
+            claim=claim, venue_type=Venue.RELAYED_REPORT, outlet=outlets.get(name), relayed_from=previous
+        )
+
+
+class OutletBook:
+    """The outlets a draft names, found by normalised name in one query; the missing ones created when first used."""
+
+    def __init__(self, draft):
+        names = {draft.outlet_name}
+        for record in draft.proposals:
+            names.update([record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])])
+        keys = {normalize_name(name) for name in names} - {""}
+        self.known = {outlet.normalized_name: outlet for outlet in Outlet.objects.filter(normalized_name__in=keys)}
+        self.created = 0
+        self.story_outlet = draft.outlet or self.get(draft.new_outlet, kind=draft.new_outlet_kind)
+
+    def get(self, name, *, venue=None, kind=None):
+        key = normalize_name(name or "")
+        if not key:
+            return None
+        if key not in self.known:
+            social = venue == Venue.SOCIAL_MEDIA_POST or key in SOCIAL_PLATFORMS
+            kind = kind or (OutletKind.SOCIAL if social else OutletKind.NEWS)
+            self.known[key] = Outlet.objects.create(name=name.strip(), kind=kind)
+            self.created += 1
+        return self.known[key]
+
+
+class SpeakerBook:
+    """The speakers of the accepted claims: tracked ones found by normalised name, the others created."""
+
+    def __init__(self, body, accepted):
+        keys = {normalize_name(data["speaker"]) for _, data in accepted}
+        self.known = {speaker.normalized_name: speaker for speaker in Speaker.objects.filter(normalized_name__in=keys)}
+        self.created = 0
+        for record, data in accepted:
+            key = normalize_name(data["speaker"])
+            if key not in self.known:
+                self.known[key] = self._create(body, record, data)
+
+    def _create(self, body, record, data):
+        described = ""
+        if data["speaker_kind"] == SpeakerKind.UNNAMED_GROUP:
+            words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
+            described = f"Described in the story as “{words}”."
+        self.created += 1
+        return Speaker.objects.create(
+            name=data["speaker"],
+            kind=data["speaker_kind"],
+            title=data["title"],
+            affiliation=data["affiliation"],
+            description=described,
+        )
+
+    def get(self, data):
+        return self.known[normalize_name(data["speaker"])]

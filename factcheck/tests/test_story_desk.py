@@ -1,0 +1,780 @@
+"""The story desk's web side: adding a story, the review screen, and saving it once (issue 9).
+
+The proposals come from the hand annotation of the seed story (fixtures/seed-claims.json) turned
+into the engine's Proposal objects, so these tests do not depend on how well the engine reads.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from factcheck.extraction import Proposal, Quantity
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    ClaimLink,
+    Outlet,
+    Speaker,
+    StoryDraft,
+    VerificationEvent,
+    text_digest,
+)
+from factcheck.storydesk import NO_CONFIRMATION
+from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SEED_TEXT = (FIXTURES / "seed-article.txt").read_text(encoding="utf-8").strip()
+SEED = json.loads((FIXTURES / "seed-claims.json").read_text(encoding="utf-8"))
+QUALIFIERS = {"": "", "up to": "up_to", "at least": "at_least", "about": "about"}
+KINDS = {"person": "person", "institution": "institution", "group": "unnamed_group"}
+
+
+def seed_proposals(body=SEED_TEXT):
+    """The 18 hand-annotated claims of the seed story as the engine would propose them, in story order."""
+    annotated = sorted(SEED["claims"], key=lambda item: body.index(item["span"]))
+    index = {item["id"]: number for number, item in enumerate(annotated)}
+    proposals = []
+    for item in annotated:
+        start = body.index(item["span"])
+        venue = item["venue"]
+        quantity = item.get("quantity")
+        links = [("same_claim", index[item["same_as"]])] if item.get("same_as") else []
+        links += [("contradicts", index[item["conflicts_with"]])] if item.get("conflicts_with") else []
+        proposals.append(
+            Proposal(
+                content=[(start, start + len(item["span"]))],
+                cue=[],
+                source=[],
+                speaker=item["speaker"]["name"],
+                speaker_kind=KINDS[item["speaker"]["kind"]],
+                title=item["speaker"].get("title", ""),
+                venue=venue["type"],
+                outlet=venue["outlet"],
+                relayed_by=[venue["relayed_by"]] if venue["relayed_by"] not in (None, "B-17") else [],
+                quote=item["span"] if item["direct_quote"] else "",
+                claim=item["text"],
+                kind=item["kind"],
+                quantity=Quantity(str(quantity["value"]), quantity["unit"], QUALIFIERS[quantity.get("qualifier", "")])
+                if quantity
+                else None,
+                hedged=bool(item.get("status_evidence")),
+                hedge=item.get("status_evidence") or "",
+                links=links,
+            )
+        )
+    return proposals
+
+
+def seed_draft(**fields):
+    fields.setdefault("new_outlet", "B-17")
+    return make_draft(SEED_TEXT, seed_proposals(), **fields)
+
+
+def post_review(client, draft, action, changes=None, **headers):
+    """Post the review form as the page holds it (every proposal's fields), with `changes` on top."""
+    data = {"action": action}
+    for record in StoryDraft.objects.get(pk=draft.pk).proposals:
+        prefix = f"p{record['key']}-"
+        data[prefix + "shown"] = "1"
+        for name, value in record["fields"].items():
+            data[prefix + name] = value
+    data.update(changes or {})
+    return client.post(f"/stories/{draft.pk}/", data, **headers)
+
+
+def accept_everything(client, draft, changes=None):
+    post_review(client, draft, "accept_all")
+    return post_review(client, draft, "save", changes)
+
+
+# Who may use the desk
+
+
+def desk_urls(draft):
+    return ["/stories/new/", f"/stories/{draft.pk}/", "/stories/speakers/?q=kov"]
+
+
+def test_anonymous_users_are_sent_to_sign_in(client):
+    draft = make_draft()
+    for url in desk_urls(draft):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=/stories/")
+    response = client.post(f"/stories/{draft.pk}/", {"action": "accept_all"}, **HTMX)
+    assert response["HX-Redirect"].startswith("/login/")
+    assert client.post("/stories/new/", {"body": "Text.", "outlet": "X"}).status_code == 302
+    assert StoryDraft.objects.count() == 1
+
+
+def test_an_outsider_may_not_use_the_desk(outsider_client):
+    draft = make_draft()
+    for url in desk_urls(draft):
+        assert outsider_client.get(url).status_code == 403
+    assert outsider_client.post("/stories/new/", {"body": "Officials said so.", "outlet": "X"}).status_code == 403
+    assert post_review(outsider_client, draft, "save").status_code == 403
+    assert "Add a story" not in outsider_client.get("/claims/").text
+
+
+@pytest.mark.parametrize("persona", ["reviewer_client", "editor_client"])
+def test_reviewers_and_editors_use_the_desk(request, persona):
+    client = request.getfixturevalue(persona)
+    draft = make_draft()
+    for url in desk_urls(draft):
+        assert client.get(url).status_code == 200
+    assert '<a href="/stories/new/">Add a story</a>' in client.get("/claims/").text
+
+
+def test_only_get_and_post_are_allowed(reviewer_client):
+    draft = make_draft()
+    assert reviewer_client.put("/stories/new/").status_code == 405
+    assert reviewer_client.delete(f"/stories/{draft.pk}/").status_code == 405
+    assert reviewer_client.post("/stories/speakers/").status_code == 405
+
+
+def test_posts_need_the_csrf_token(reviewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    assert client.post("/stories/new/", {"body": "Officials said so.", "outlet": "X"}).status_code == 403
+
+
+# Adding a story
+
+
+def test_a_pasted_story_becomes_a_draft_in_review(reviewer_client):
+    b17 = make_outlet("B-17")
+    response = reviewer_client.post(
+        "/stories/new/", {"body": SEED_TEXT, "outlet": "b-17", "url": "", "published": "2024-11-05"}
+    )
+    draft = StoryDraft.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/stories/{draft.pk}/"
+    assert draft.outlet == b17
+    assert draft.new_outlet == ""
+    assert draft.headline == SEED_TEXT.split("\n")[0]
+    assert draft.body == SEED_TEXT
+    assert str(draft.published) == "2024-11-05"
+    assert draft.created_by.username == "bob"
+    assert Article.objects.count() == 0
+
+
+def test_a_new_outlet_is_only_named_until_the_story_is_saved(reviewer_client):
+    reviewer_client.post(
+        "/stories/new/",
+        {"body": "Officials said the bridge was closed.", "outlet": "Daily Planet", "new_outlet_kind": "wire"},
+    )
+    draft = StoryDraft.objects.get()
+    assert (draft.outlet, draft.new_outlet, draft.new_outlet_kind) == (None, "Daily Planet", "wire")
+    assert not Outlet.objects.exists()
+
+
+def test_pasted_html_is_reduced_to_its_paragraphs(reviewer_client):
+    html = """<html><head><style>p {color: red}</style><script>var said = "no";</script></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <article><h1>Bridge  closed</h1><p>The mayor said on Monday that the bridge
+    was closed.</p><div class="ad">Subscribe now</div><p>Engineers said it was &ldquo;unsafe&rdquo;.</p></article>
+    <footer><p>&copy; Daily Planet</p></footer></body></html>"""
+    reviewer_client.post("/stories/new/", {"body": html, "outlet": "Daily Planet"})
+    draft = StoryDraft.objects.get()
+    assert (
+        draft.body
+        == "Bridge closed\nThe mayor said on Monday that the bridge was closed.\nEngineers said it was “unsafe”."
+    )
+    assert draft.headline == "Bridge closed"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "body"),
+    [
+        ("story.txt", "\ufeffFirst line\r\n\r\nOfficials said so.\r\n".encode(), "First line\nOfficials said so."),
+        ("story.html", b"<p>First line</p><p>Officials said &amp; did so.</p>", "First line\nOfficials said & did so."),
+    ],
+)
+def test_a_story_can_be_uploaded_as_text_or_html(reviewer_client, name, content, body):
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    response = reviewer_client.post("/stories/new/", {"file": upload, "outlet": "Daily Planet"})
+    assert response.status_code == 302
+    assert StoryDraft.objects.get().body == body
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"outlet": "X"}, "body", "Paste the story's text, or upload it as a .txt or .html file."),
+        ({"body": "Officials said so."}, "outlet", "This field is required."),
+        ({"body": "Officials said so.", "outlet": "!!!"}, "outlet", "An outlet's name needs a letter or a digit."),
+        ({"body": "Said.", "outlet": "X", "url": "not a url"}, "url", "Enter a valid URL."),
+        ({"body": "Said.", "outlet": "X", "published": "5 Nov"}, "published", "Enter a valid date."),
+        ({"body": "<div><script>x()</script></div>", "outlet": "X"}, "body", "No text was found in it"),
+    ],
+)
+def test_a_story_with_a_mistake_is_refused_with_the_reason(reviewer_client, data, field, message):
+    response = reviewer_client.post("/stories/new/", data)
+    assert response.status_code == 400
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not StoryDraft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("story.pdf", b"%PDF", "story.pdf: choose a .txt or .html file (this one ends in “.pdf”)."),
+        ("story.txt", "Café said so.".encode("latin-1"), "story.txt: not UTF-8 text (byte 0xe9 at position 3)"),
+    ],
+)
+def test_a_bad_file_is_refused_with_its_name(reviewer_client, name, content, message):
+    upload = SimpleUploadedFile(name, content)
+    response = reviewer_client.post("/stories/new/", {"file": upload, "outlet": "X"})
+    assert response.status_code == 400
+    assert message in response.context["form"].errors["file"][0]
+    assert message.split(":")[0] in response.text
+
+
+def test_pasting_and_uploading_at_once_is_refused(reviewer_client):
+    upload = SimpleUploadedFile("story.txt", b"Officials said so.")
+    response = reviewer_client.post("/stories/new/", {"file": upload, "body": "Other text.", "outlet": "X"})
+    assert response.context["form"].errors["file"] == ["Paste the text or upload a file, not both."]
+
+
+def test_the_intake_form_offers_the_tracked_outlets(reviewer_client):
+    make_outlet("Kyiv Independent")
+    page = reviewer_client.get("/stories/new/").text
+    assert '<option value="Kyiv Independent"></option>' in page
+    assert 'list="outlet-names"' in page
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_a_story_pasted_again_is_not_added_twice(reviewer_client):
+    story = {"body": SEED_TEXT, "outlet": "B-17", "url": "https://b17.example/drones"}
+    first = reviewer_client.post("/stories/new/", story)
+    again = reviewer_client.post("/stories/new/", {**story, "url": ""}, follow=True)
+    assert StoryDraft.objects.count() == 1
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "This story is already in review (same text): nothing was added." in again.text
+    # The same URL with other text (the story was updated since) is the same story.
+    by_url = reviewer_client.post("/stories/new/", {**story, "body": "Updated: officials said so."}, follow=True)
+    assert "already in review (same URL)" in by_url.text
+    assert StoryDraft.objects.count() == 1
+
+
+def test_a_story_already_tracked_is_not_added_again(reviewer_client):
+    article = make_article(body=SEED_TEXT.replace("\n", "\n\n") + "  ", url="https://b17.example/drones")
+    response = reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/articles/{article.pk}/"
+    assert "This story is already tracked (same text): nothing was added." in response.text
+    response = reviewer_client.post(
+        "/stories/new/", {"body": "Other words.", "outlet": "B-17", "url": "https://b17.example/drones"}, follow=True
+    )
+    assert "already tracked (same URL)" in response.text
+    assert not StoryDraft.objects.exists()
+    assert Article.objects.count() == 1
+
+
+def test_an_article_keeps_the_digest_of_its_text():
+    article = make_article(body="Officials  said\nso.")
+    assert article.body_digest == text_digest("Officials said so.")
+    article.body = "Other words."
+    article.save(update_fields=["body"])
+    article.refresh_from_db()
+    assert article.body_digest == text_digest("Other words.")
+    assert make_article(body="").body_digest == ""
+
+
+# The review screen
+
+
+def test_the_review_screen_marks_every_proposal_in_the_text(reviewer_client):
+    body = "The mayor said on Monday that the bridge was closed. Nothing else happened."
+    said = Proposal(
+        content=[(30, 52)], cue=[(10, 14)], source=[(0, 9)], speaker="The mayor", claim="The bridge was closed."
+    )
+    draft = make_draft(body, [said])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert '<span data-at="0" class="role-source" title="Source: proposal 1">The mayor</span>' in page
+    assert '<span data-at="10" class="role-cue" title="Cue: proposal 1">said</span>' in page
+    assert '<a class="ref" href="#proposal-1" aria-label="Proposal 1">1</a>' in page
+    assert (
+        '<span data-at="30" class="role-content" title="What was said: proposal 1">the bridge was closed.</span>'
+        in page
+    )
+    assert '<span data-at="52"> Nothing else happened.</span>' in page
+    # The pieces put together are the story, so a selection can be turned back into offsets.
+    story = page.split("data-story>", 1)[1].split("</div>", 1)[0]
+    pieces = [piece.split(">", 1)[1] for piece in story.split("<span data-at=")[1:]]
+    assert "".join(piece.split("</span>", 1)[0] for piece in pieces) == body
+
+
+def test_the_review_screen_lists_the_proposals_in_story_order_with_their_fields(reviewer_client):
+    draft = seed_draft()
+    response = reviewer_client.get(f"/stories/{draft.pk}/")
+    page = response.text
+    keys = [proposal["key"] for proposal in response.context["proposals"]]
+    assert keys == list(range(1, 19))
+    assert page.index('id="proposal-1"') < page.index('id="proposal-2"') < page.index('id="proposal-18"')
+    zelenskyy = next(
+        p for p in response.context["proposals"] if p["record"]["fields"]["speaker"] == "Volodymyr Zelenskyy"
+    )
+    assert zelenskyy["chain"] == ["Kyiv Independent", "B-17"]
+    assert "Public remarks → Kyiv Independent → B-17" in " ".join(page.split())
+    blinken = next(p for p in response.context["proposals"] if "8,000" in p["record"]["fields"]["claim"])
+    assert blinken["figure"] == "up to 8000 North Korean troops in Kursk"
+    assert "18 proposed · 0 accepted · 0 rejected · <strong>18 to decide</strong>" in page
+    assert "B-17 was unable to independently confirm his statements." in page
+    assert 'value="Kyiv Independent → B-17"' not in page  # the story's own outlet is not typed in
+    assert f'hx-post="/stories/{draft.pk}/"' in page
+
+
+def queries_for_review(client, draft):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/stories/{draft.pk}/")
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(reviewer_client):
+    for name in ["Andrii Kovalenko", "Antony Blinken", "Volodymyr Zelenskyy", "Experts"]:
+        make_claim("Russia is training North Korean soldiers to use drones.", speaker=make_speaker(name))
+    make_outlet("Kyiv Independent")
+    few = make_draft(SEED_TEXT, seed_proposals()[:2], new_outlet="B-17")
+    many_proposals = seed_proposals() * 4  # 72 proposals
+    many = make_draft(SEED_TEXT, many_proposals, new_outlet="B-17")
+    assert len(many.proposals) == 72
+    few_count, few_page = queries_for_review(reviewer_client, few)
+    many_count, many_page = queries_for_review(reviewer_client, many)
+    assert few_count == many_count
+    assert few_count <= 10
+    assert any(p["look_alikes"] for p in many_page.context["proposals"])
+    assert any(p["look_alikes"] for p in few_page.context["proposals"])
+
+
+def test_an_htmx_post_answers_with_the_desk_alone(reviewer_client):
+    draft = seed_draft()
+    response = post_review(reviewer_client, draft, "keep", {"p1-claim": "Russia passes drone techniques on."}, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<form id="desk"')
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+    assert "Changes kept." in response.text
+    assert StoryDraft.objects.get().proposals[0]["fields"]["claim"] == "Russia passes drone techniques on."
+
+
+def test_without_javascript_each_button_posts_and_returns_to_the_page(reviewer_client):
+    draft = seed_draft()
+    response = post_review(reviewer_client, draft, "accept_all", {"p2-decision": "reject"}, follow=True)
+    assert response.redirect_chain == [(f"/stories/{draft.pk}/", 302)]
+    assert "Accepted 17 proposals." in response.text
+    decisions = [record["fields"]["decision"] for record in StoryDraft.objects.get().proposals]
+    assert decisions.count("accept") == 17
+    assert decisions[1] == "reject"
+    assert "18 proposed · 17 accepted · 1 rejected · <strong>0 to decide</strong>" in response.text
+
+
+def test_accept_all_leaves_rejected_proposals_rejected(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "keep", {"p5-decision": "reject"})
+    response = post_review(reviewer_client, draft, "accept_all", **HTMX)
+    assert "Accepted 17 proposals." in response.text
+    assert StoryDraft.objects.get().proposals[4]["fields"]["decision"] == "reject"
+    again = post_review(reviewer_client, draft, "accept_all", **HTMX)
+    assert "Every proposal was decided already." in again.text
+
+
+def test_a_missed_claim_is_added_from_pasted_words(reviewer_client):
+    draft = seed_draft()
+    words = "Training with drones in particular would allow North Korea to catch up quickly"
+    response = post_review(reviewer_client, draft, "add", {"add-words": f"  {words}  "}, follow=True)
+    assert "Added proposal 19: check its speaker and venue." in response.text
+    records = StoryDraft.objects.get().proposals
+    added = next(record for record in records if record["key"] == 19)
+    start = SEED_TEXT.index(words)
+    assert added["content"] == [[start, start + len(words)]]
+    assert added["by_hand"] is True
+    assert added["fields"]["decision"] == "accept"
+    assert added["fields"]["claim"] == words
+    starts = [record["content"][0][0] for record in records]
+    assert starts == sorted(starts)  # in story order
+
+
+def test_pasted_words_are_found_whatever_their_spacing(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "add", {"add-words": "South Korea\n recently said it was\tmulling"})
+    added = StoryDraft.objects.get().proposals
+    record = next(record for record in added if record["by_hand"])
+    start, end = record["content"][0]
+    assert SEED_TEXT[start:end] == "South Korea recently said it was mulling"
+    # The claim by the speaker before it in the paragraph starts from that speaker's fields.
+    assert record["fields"]["speaker"] == "South Korea"
+
+
+def test_selected_words_are_added_at_their_offsets(reviewer_client):
+    body = "He said it. Later he said it."
+    draft = make_draft(body)
+    post_review(reviewer_client, draft, "add", {"add-words": "he said it", "add-start": "18", "add-end": "28"})
+    assert StoryDraft.objects.get().proposals[0]["content"] == [[18, 28]]
+
+
+def test_words_not_in_the_story_are_refused_with_them(reviewer_client):
+    draft = seed_draft()
+    response = post_review(reviewer_client, draft, "add", {"add-words": "Aliens landed in Kursk"})
+    assert response.status_code == 422
+    assert "These words are not in the story: “Aliens landed in Kursk”." in response.text
+    nothing = post_review(reviewer_client, draft, "add", {"add-words": " "}, **HTMX)
+    assert "Select the claim’s words in the story, or paste them here." in nothing.text
+    assert len(StoryDraft.objects.get().proposals) == 18
+
+
+def test_the_speaker_box_suggests_tracked_speakers(reviewer_client):
+    make_speaker("Andrii Kovalenko", title="Head of the Center for Countering Disinformation")
+    make_speaker("Antony Blinken")
+    response = reviewer_client.get("/stories/speakers/?p3-speaker=kovalen", **HTMX)
+    assert response.text == (
+        '<option value="Andrii Kovalenko">Andrii Kovalenko, Head of the Center for Countering Disinformation</option>'
+    )
+    assert reviewer_client.get("/stories/speakers/?q=").text == ""
+
+
+def test_a_tracked_speaker_is_shown_as_tracked(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    draft = seed_draft()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'Tracked: <a href="/speakers/{kovalenko.pk}/" target="_blank" rel="noopener">Andrii Kovalenko</a>' in page
+    assert "A new speaker, added when you save." in page  # Blinken, Zelenskyy, ...
+
+
+def test_tracked_claims_that_look_like_a_proposal_are_offered(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    alike = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
+    make_claim("The weather in Kyiv was mild.", speaker=kovalenko)
+    make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=make_speaker("Else"))
+    draft = seed_draft()
+    response = reviewer_client.get(f"/stories/{draft.pk}/")
+    offered = {p["key"]: [claim.pk for claim, _, _ in p["look_alikes"]] for p in response.context["proposals"]}
+    c1 = key_of(draft, "operate strike UAVs")
+    assert offered[c1] == [alike.pk]
+    assert all(claims in ([], [alike.pk]) for claims in offered.values())
+    assert f'name="p{c1}-tracked" value="{alike.pk}"' in response.text
+
+
+# Saving
+
+
+def key_of(draft, words):
+    """The number of the proposal whose content holds `words`."""
+    return next(r["key"] for r in draft.proposals if words in draft.body[r["content"][0][0] : r["content"][-1][1]])
+
+
+def claim_spoken(words):
+    return Claim.objects.get(span_exact__contains=words)
+
+
+def test_saving_writes_the_story_and_its_accepted_claims(reviewer_client, reviewer):
+    draft = seed_draft(url="https://b17.example/drones")
+    post_review(reviewer_client, draft, "keep", {"p2-decision": "reject"})
+    response = accept_everything(reviewer_client, draft)
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/articles/{article.pk}/"
+    assert (article.headline, article.url, article.body) == (draft.headline, draft.url, SEED_TEXT)
+    assert article.outlet.name == "B-17"
+    assert StoryDraft.objects.get().article == article
+
+    claims = Claim.objects.filter(article=article)
+    assert claims.count() == 17
+    for claim in claims:
+        start = SEED_TEXT.index(claim.span_exact)
+        assert SEED_TEXT[max(0, start - 32) : start] == claim.span_prefix
+        assert SEED_TEXT[start + len(claim.span_exact) :].startswith(claim.span_suffix)
+        assert claim.status == "unconfirmed"
+        assert claim.version == 1
+    events = VerificationEvent.objects.filter(claim__article=article)
+    assert events.count() == 17
+    assert {(event.from_status, event.to_status, event.by) for event in events} == {(None, "unconfirmed", reviewer)}
+    hedged = claim_spoken("Russia is training North Korean soldiers")
+    assert hedged.events.get().reason == "B-17 was unable to independently confirm his statements."
+    assert claim_spoken("Late last month").events.get().reason == NO_CONFIRMATION
+
+    speakers = {speaker.name: speaker for speaker in Speaker.objects.all()}
+    assert set(speakers) == {
+        "Andrii Kovalenko",
+        "Antony Blinken",
+        "Volodymyr Zelenskyy",
+        "Experts",
+        "Eric Schmidt",
+        "South Korea",
+    }
+    assert speakers["South Korea"].kind == "institution"
+    assert speakers["Experts"].kind == "unnamed_group"
+    assert speakers["Antony Blinken"].title == "US Secretary of State"
+    assert {outlet.name: outlet.kind for outlet in Outlet.objects.all()} == {
+        "B-17": "news",
+        "X": "social",
+        "Kyiv Independent": "news",
+    }
+    assert (
+        "Story saved with 17 claims (6 new speakers, 3 new outlets)." in reviewer_client.get(response["Location"]).text
+    )
+
+
+def chain_of(claim):
+    return [
+        [(appearance.venue_type, appearance.outlet.name if appearance.outlet else None) for appearance in chain]
+        for chain in claim.attribution_chains()
+    ]
+
+
+def test_saving_records_where_each_claim_was_made_and_who_passed_it_on(reviewer_client):
+    draft = seed_draft()
+    accept_everything(reviewer_client, draft)
+    assert chain_of(claim_spoken("We see an increase")) == [
+        [("public_remarks", None), ("relayed_report", "Kyiv Independent"), ("relayed_report", "B-17")]
+    ]
+    assert chain_of(claim_spoken("In a post earlier this week on X")) == [
+        [("social_media_post", "X"), ("relayed_report", "B-17")]
+    ]
+    assert chain_of(claim_spoken("poses a threat")) == [[("statement_to_outlet", "B-17")]]
+    assert Claim.objects.relayed().count() == 9  # all but the statements to B-17
+    assert not Appearance.objects.filter(relayed_from__isnull=False).exclude(relayed_from__claim=F("claim")).exists()
+
+
+def test_saving_links_restatements_and_conflicting_figures(reviewer_client):
+    draft = seed_draft()
+    accept_everything(reviewer_client, draft)
+    c1 = claim_spoken("Russia is training North Korean soldiers")
+    restated = {claim.span_exact for _, _, claim in c1.linked_claims()}
+    assert {"Russia is passing on deadly drone techniques to North Korea, Ukraine official tells B-17"} <= restated
+    blinken, zelenskyy = claim_spoken("up to 8,000"), claim_spoken("upped that number to 11,000")
+    assert ClaimLink.objects.filter(
+        kind="contradicts",
+        from_claim=min(blinken, zelenskyy, key=lambda c: c.pk),
+        to_claim=max(blinken, zelenskyy, key=lambda c: c.pk),
+    ).exists()
+    assert ClaimLink.objects.filter(kind="same_claim").count() == 2
+
+
+def test_the_desk_edits_are_what_is_saved(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko", title="Head of the Center")
+    b17 = make_outlet("B-17")
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = post_review(
+        reviewer_client,
+        draft,
+        "save",
+        {
+            "p1-claim": "Russia passes drone techniques to North Korea.",
+            "p1-kind": "opinion",
+            "p4-speaker": "andrii kovalenko",
+            "p4-quantity_value": "2,000",
+            "p4-quantity_unit": "drone types",
+            "p4-quantity_qualifier": "at_least",
+            "p4-venue": "interview",
+            "p4-outlet": "Kyiv Post",
+            "p4-relayed_by": "Reuters, AP → B-17",
+            "p5-decision": "reject",
+        },
+    )
+    assert response.status_code == 302
+    headline = claim_spoken("Russia is passing on deadly drone techniques")
+    assert (headline.text, headline.kind) == ("Russia passes drone techniques to North Korea.", "opinion")
+    fourth = Claim.objects.get(article__isnull=False, quantity_unit="drone types")
+    assert fourth.speaker == kovalenko
+    assert (fourth.quantity_value, fourth.quantity_qualifier) == (2000, "at_least")
+    assert fourth.quantity_display == "at least 2,000 drone types"
+    assert chain_of(fourth) == [
+        [
+            ("interview", "Kyiv Post"),
+            ("relayed_report", "Reuters"),
+            ("relayed_report", "AP"),
+            ("relayed_report", "B-17"),
+        ]
+    ]
+    assert Article.objects.get().outlet == b17
+    assert (
+        Speaker.objects.get(name="Andrii Kovalenko").title == "Head of the Center"
+    )  # a tracked speaker is not changed
+    assert Claim.objects.filter(article__isnull=False).count() == 17
+
+
+def test_a_claim_whose_venue_is_not_stated_starts_with_the_first_outlet_that_reported_it(reviewer_client):
+    body = "The bridge was closed, according to Reuters."
+    said = Proposal(content=[(0, 21)], cue=[(23, 35)], source=[], speaker="Officials", relayed_by=["Reuters"])
+    draft = make_draft(body, [said])
+    accept_everything(reviewer_client, draft)
+    assert chain_of(Claim.objects.get()) == [[("relayed_report", "Reuters"), ("relayed_report", "Daily Planet")]]
+    no_relay = make_draft("Officials said the road was open.", [Proposal([(15, 32)], [], [], "Officials")])
+    accept_everything(reviewer_client, no_relay)
+    no_relay.refresh_from_db()
+    assert chain_of(no_relay.article.claims.get()) == [[("relayed_report", "Daily Planet")]]
+
+
+def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    tracked = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
+    draft = seed_draft()
+    key = key_of(draft, "operate strike UAVs")
+    post_review(reviewer_client, draft, "accept_all")
+    post_review(reviewer_client, draft, "save", {f"p{key}-tracked": [str(tracked.pk)]})
+    new = claim_spoken("Russia is training North Korean soldiers to operate strike UAVs")
+    assert ClaimLink.objects.filter(kind="same_claim", from_claim=tracked, to_claim=new).exists()
+
+
+def test_a_story_is_saved_once_however_often_it_is_posted(reviewer_client):
+    draft = seed_draft()
+    first = accept_everything(reviewer_client, draft)
+    counts = [
+        model.objects.count() for model in (Article, Claim, Speaker, Outlet, Appearance, ClaimLink, VerificationEvent)
+    ]
+    again = post_review(reviewer_client, draft, "save", follow=True)
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "This story was saved already: nothing was added twice." in again.text
+    assert [
+        model.objects.count() for model in (Article, Claim, Speaker, Outlet, Appearance, ClaimLink, VerificationEvent)
+    ] == counts
+    assert reviewer_client.get(f"/stories/{draft.pk}/")["Location"] == first["Location"]
+
+
+def test_a_second_draft_of_a_story_saved_meanwhile_writes_nothing(reviewer_client):
+    first = seed_draft(url="https://b17.example/drones")
+    second = seed_draft(url="https://b17.example/drones")
+    accept_everything(reviewer_client, first)
+    response = accept_everything(reviewer_client, second)
+    assert response["Location"] == f"/articles/{Article.objects.get().pk}/"
+    assert (
+        "This story is already tracked (same URL): nothing was added." in reviewer_client.get(response["Location"]).text
+    )
+    assert Claim.objects.count() == 18
+    text_only = seed_draft()
+    accept_everything(reviewer_client, text_only)
+    assert StoryDraft.objects.get(pk=text_only.pk).article == Article.objects.get()
+
+
+def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
+    draft = seed_draft()
+    response = post_review(reviewer_client, draft, "save", {"p1-decision": "accept", "p2-decision": "reject"})
+    assert response.status_code == 422
+    assert "Nothing was saved." in response.text
+    assert "Accept or reject proposals 3, 4, 5" in response.text
+    assert not Article.objects.exists()
+    assert StoryDraft.objects.get().proposals[1]["fields"]["decision"] == "reject"  # what was decided is kept
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"p3-speaker": ""}, "speaker", "Name who said it (a tracked speaker or a new one)."),
+        ({"p3-claim": " "}, "claim", "Write the claim as one sentence."),
+        ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
+        ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
+        ({"p3-quantity_value": "", "p3-quantity_unit": "troops"}, "quantity_value", "Give the figure"),
+        ({"p3-same_as": "3"}, "same_as", "A proposal cannot be linked to itself."),
+        ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),
+        ({"p3-same_as": "first"}, "same_as", "“first” is not a proposal number."),
+        ({"p3-venue": "carrier pigeon"}, "venue", "Select a valid choice."),
+    ],
+)
+def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_client, changes, field, error):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = post_review(reviewer_client, draft, "save", changes, **HTMX)
+    assert response.status_code == 422
+    shown = next(p for p in response.context["proposals"] if p["key"] == 3)
+    assert any(error in message for message in shown["fields"][field]["errors"])
+    assert "Complete or correct proposal 3." in response.text
+    assert 'id="proposal-3" class="proposal panel decision-accept invalid"' in response.text
+    assert not Article.objects.exists()
+
+
+def test_a_rejected_proposal_needs_nothing(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "keep", {"p3-decision": "reject", "p3-speaker": "", "p3-claim": ""})
+    response = accept_everything(reviewer_client, draft)
+    assert response.status_code == 302
+    assert Claim.objects.count() == 17
+
+
+def test_saving_with_htmx_goes_to_the_article_page(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all", **HTMX)
+    response = post_review(reviewer_client, draft, "save", **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/articles/{Article.objects.get().pk}/"
+
+
+def test_the_article_page_marks_every_saved_claim(reviewer_client):
+    draft = seed_draft()
+    page = reviewer_client.get(accept_everything(reviewer_client, draft)["Location"]).text
+    for claim in Claim.objects.all():
+        assert f'id="span-{claim.pk}"' in page
+    assert "No longer found in the text" not in page
+    queue = reviewer_client.get("/claims/").text
+    assert queue.count('class="claim-row"') == 18
+
+
+def test_look_alikes_are_sought_again_when_a_speaker_changes(reviewer_client):
+    draft = seed_draft()
+    key = key_of(draft, "operate strike UAVs")
+    blinken = make_speaker("Antony Blinken")
+    alike = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=blinken)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert next(p for p in page.context["proposals"] if p["key"] == key)["look_alikes"] == []
+    post_review(reviewer_client, draft, "keep", {f"p{key}-speaker": "Antony Blinken"})
+    record = next(r for r in StoryDraft.objects.get().proposals if r["key"] == key)
+    assert record["alike_for"][0] == blinken.pk
+    assert [claim_id for claim_id, _ in record["alike"]] == [alike.pk]
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert [
+        claim.pk for claim, _, _ in next(p for p in page.context["proposals"] if p["key"] == key)["look_alikes"]
+    ] == [alike.pk]
+
+
+def test_a_claim_tracked_after_the_story_was_pasted_is_offered_too(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    draft = seed_draft()
+    later = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    offered = [claim.pk for p in page.context["proposals"] for claim, _, _ in p["look_alikes"]]
+    assert later.pk in offered
+
+
+def test_what_the_engine_proposes_that_the_form_cannot_show_is_left_out():
+    body = "The mayor said the bridge was closed. Engineers said it was unsafe."
+    proposals = [
+        Proposal(content=[(60, 90)], cue=[], source=[], speaker="Ghost"),  # beyond the text
+        Proposal(
+            content=[(38, 47), (48, 52)],
+            cue=[(48, 52)],
+            source=[(38, 47)],
+            speaker="Engineers",
+            links=[("same_claim", 0), ("contradicts", 2)],
+        ),
+        Proposal(
+            content=[(15, 36)], cue=[(10, 14)], source=[(0, 9)], speaker="The mayor", venue="telepathy", kind="rumour"
+        ),
+    ]
+    draft = make_draft(body, proposals)
+    first, second = draft.proposals
+    assert [record["key"] for record in draft.proposals] == [1, 2]
+    assert first["fields"]["speaker"] == "The mayor"
+    assert (first["fields"]["venue"], first["fields"]["kind"]) == ("", "factual")
+    assert second["fields"]["contradicts"] == "1"  # the link to the proposal left out is dropped
+    assert second["fields"]["same_as"] == ""
+
+
+def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_client, settings):
+    settings.FACTCHECK_SPACY_PIPELINE = "no_such_pipeline"
+    response = reviewer_client.post(
+        "/stories/new/", {"body": "Officials said the bridge was closed.", "outlet": "X"}, follow=True
+    )
+    assert StoryDraft.objects.get().proposals == []
+    assert "FACTCHECK_SPACY_PIPELINE" in response.text
+    assert "The desk found no attributed claims in this story." in response.text
