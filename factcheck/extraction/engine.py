@@ -151,7 +151,7 @@ class Story:
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
-        if speaker.kind != PERSON and speaker.mention.lower() in ("he", "she", "him", "her"):
+        if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
             for _, previous in reversed(earlier):
                 if previous.kind == PERSON:
