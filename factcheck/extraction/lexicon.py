@@ -155,6 +155,9 @@ SPEECH_VERBS = {
 }
 
 THOUGHT_VERBS = {
+    "want": "X",
+    "support": "D",
+    "back": "D",
     "think": "C",
     "believe": "C",
     "expect": "CX",
