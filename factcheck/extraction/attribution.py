@@ -433,7 +433,8 @@ class Finder:
         return (
             token.dep_ in ("conj", "advcl")
             and token.tag_ in VERB_TAGS
-            and "C" in SPEECH_VERBS.get(verb_lemma(token), "")  # said, predicted, warned: not "called a donor"
+            # said, predicted, urged: reporting verbs, not "called a donor"
+            and set(SPEECH_VERBS.get(verb_lemma(token), "")) & {"C", "X"}
             and not any(child.dep_ in SUBJECTS for child in token.children)
             and token.head.dep_ == "ccomp"
             and verb_lemma(token.head.head) in SPEECH_VERBS
