@@ -569,7 +569,6 @@ NEWS_OUTLETS = {
     "semafor": "Semafor",
     "punchbowl news": "Punchbowl News",
     "the daily beast": "The Daily Beast",
-    "b-17": "B-17",
 }
 NEWS_OUTLET_ENDINGS = {
     "times",

@@ -536,3 +536,23 @@ def test_extract_claims_runs_without_a_reachable_database(tmp_path):
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert [claim["claim"] for claim in record["claims"]] == ["The bridge was closed."]
+
+
+def test_without_an_outlet_the_newsroom_is_the_one_that_hedges(extract):
+    text = (
+        "Andrii Kovalenko told B-17 that the troops had arrived.\n"
+        "B-17 was unable to independently confirm his statements.\n"
+        "The minister said the claim was false, per the Kyiv Independent."
+    )
+    told, relayed = extract(text, outlet=None)
+    assert (told.venue, told.outlet, told.relayed_by) == (values.STATEMENT_TO_OUTLET, "B-17", [])
+    assert relayed.relayed_by == ["Kyiv Independent"]
+    assert told.hedged and not relayed.hedged
+
+
+def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
+    text = "Eric Schmidt said future wars would be fought using drones, and urged the army to scrap its tanks."
+    said, urged = extract(text)
+    assert words(text, said.content) == "future wars would be fought using drones"
+    assert (said.speaker, urged.speaker) == ("Eric Schmidt", "Eric Schmidt")
+    assert urged.claim == "The army should scrap its tanks."
