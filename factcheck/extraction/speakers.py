@@ -236,8 +236,13 @@ class People:
 
     @staticmethod
     def name_of(entity):
-        words = [token.text for token in entity if token.tag_ != "POS" and token.lower_ not in HONORIFICS]
-        return clean(" ".join(words))
+        """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
+        tokens = [token for token in entity if token.tag_ != "POS"]
+        while tokens and tokens[0].lower_ in HONORIFICS:
+            tokens.pop(0)
+        if not tokens:
+            return ""
+        return clean(entity.doc[tokens[0].i : tokens[-1].i + 1].text)
 
     def fullest(self, name):
         """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
@@ -273,13 +278,21 @@ def describe(doc, source, people, quoted):
     head = next((token for token in tokens if token.head.i not in source or token.head.i == token.i), tokens[0])
 
     # A word the story uses in a person's name ("Kovalenko") is that person, however NER tags it.
+    if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
+        # "the council, which said ...": the source span is "which", the speaker the council.
+        clause = head.head
+        antecedent = clause.head
+        relative = {token.i for token in clause.subtree}
+        indices = [token.i for token in antecedent.subtree if token.i not in relative and not token.is_punct]
+        if indices and head.i not in indices:
+            return describe(doc, indices, people, quoted)
     person = [
         token
         for token in tokens
         if (token.ent_type_ == "PERSON" or (token.tag_ == "NNP" and token.lower_ in people.by_part))
         and not quoted(token.i)
     ]
-    if head.lower_ in PRONOUNS or head.lower_ in ("who", "that"):
+    if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
@@ -303,7 +316,16 @@ def _noun_phrase(head):
     """The head noun with its modifiers before it and "familiar with the matter"-like phrases."""
     keep = set()
     for child in head.children:
-        if child.i < head.i and child.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "nmod", "advmod"):
+        if child.i < head.i and child.dep_ in (
+            "det",
+            "amod",
+            "compound",
+            "nummod",
+            "quantmod",
+            "nmod",
+            "advmod",
+            "poss",
+        ):
             keep |= {token.i for token in child.subtree}
         if child.i > head.i and child.dep_ in ("amod", "prep", "acl") and child.dep_ != "relcl":
             keep |= {token.i for token in child.subtree}
@@ -353,8 +375,6 @@ def person_speaker(doc, tokens, head, person, people, mention):
 def pronoun_speaker(doc, head, people, mention):
     """ "he told B-17": the person the story last named; "they", "it": left for the engine."""
     gender = PRONOUNS.get(head.lower_)
-    if head.lower_ in ("who", "that"):
-        gender = "male"  # "who" is handled by the finder (it takes the noun the clause hangs from)
     if gender in ("male", "female"):
         name = people.person_before(head.i)
         return Speaker(name or capitalised(mention), PERSON, mention=mention)
