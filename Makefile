@@ -55,3 +55,9 @@ bench: install
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	DJANGO_SETTINGS_MODULE=factcheck.settings DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(BIN)/python benchmarks/import_benchmark.py $(BENCH_ARGS)
+
+# The extraction benchmark of issue 9 (benchmarks/README.md), about a minute: PolNeAR dev from
+# ../shared/polnear (skipped when absent), the seed story, speed on one core and peak memory.
+.PHONY: bench-extraction
+bench-extraction: install
+	$(BIN)/python benchmarks/extraction_benchmark.py $(BENCH_ARGS)

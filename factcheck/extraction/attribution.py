@@ -24,6 +24,7 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
 NOT_CONTENT = {"punct", "cc", "conj", "nsubj", "nsubjpass", "aux", "auxpass", "neg", "mark", "advmod", "npadvmod"}
 OPENING_QUOTES = "“«"
+NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside another one's content
 CLOSING_QUOTES = "”»"
 
 
@@ -146,7 +147,26 @@ class Finder:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
-        return self.without_duplicates(found)
+        return self.without_nested_thoughts(self.without_duplicates(found))
+
+    def without_nested_thoughts(self, found):
+        """ "Trump said he thinks the polls are rigged", "she said he called it a hoax": a thought,
+        an evaluation or a request within what someone said is part of their statement, not an
+        attribution of its own; only a plain "X said" inside it is another attribution."""
+        starts = {attribution.head: self.doc[attribution.head].idx for attribution in found}
+        # "according to X" and "per X" attribute whole clauses: they swallow nothing.
+        speech = [a for a in found if a.speech and a.lemma not in ("according to", "per")]
+        return [
+            attribution
+            for attribution in found
+            if attribution.lemma in NESTABLE
+            or attribution.lemma in FIGURE_VERBS
+            or not any(
+                outer is not attribution
+                and any(start <= starts[attribution.head] < end for start, end in outer.content_chars)
+                for outer in speech
+            )
+        ]
 
     def cut_nested_relative_cues(self, found):
         """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
@@ -383,6 +403,10 @@ class Finder:
             content |= self.subtree(clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
+        if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
+            content = self.interrupted_clause(verb)  # "..., but it is under pressure, said the chief executive"
+        if not content:
+            content = self.misattached_that_clause(verb)
         if not content and verb.dep_ == "relcl":
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
@@ -409,7 +433,8 @@ class Finder:
         return (
             token.dep_ in ("conj", "advcl")
             and token.tag_ in VERB_TAGS
-            and verb_lemma(token) in SPEECH_VERBS
+            # said, predicted, urged: reporting verbs, not "called a donor"
+            and set(SPEECH_VERBS.get(verb_lemma(token), "")) & {"C", "X"}
             and not any(child.dep_ in SUBJECTS for child in token.children)
             and token.head.dep_ == "ccomp"
             and verb_lemma(token.head.head) in SPEECH_VERBS
@@ -430,6 +455,24 @@ class Finder:
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
             return set(after)
         return content
+
+    def inverted(self, verb):
+        """ "said the company's chief executive": the subject after the cue, nothing else after."""
+        subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
+        others = [child for child in verb.children if child.dep_ in ("dobj", "ccomp", "xcomp", "dative")]
+        return bool(subjects) and all(subject.i > verb.i for subject in subjects) and not others
+
+    def misattached_that_clause(self, verb):
+        """ "said for the first time that ...", parsed with the clause hung from "time"."""
+        for child in verb.children:
+            if child.dep_ != "prep" or child.i < verb.i:
+                continue
+            for token in child.subtree:
+                if token.dep_ in ("relcl", "acl") and any(
+                    grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in token.children
+                ):
+                    return self.subtree(token)
+        return set()
 
     def raised_clause(self, verb):
         """ "a move that experts told B-17 could be a significant help": the noun the relative

@@ -11,7 +11,7 @@ from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
-from factcheck.extraction.lexicon import FIGURE_VERBS, PUBLIC_AUDIENCES, TIME_WORDS
+from factcheck.extraction.lexicon import FIGURE_VERBS, PRONOUNS, PUBLIC_AUDIENCES, TIME_WORDS
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INSTITUTION,
@@ -75,19 +75,19 @@ class Story:
     def guess_outlet(self):
         """Without an outlet given: the newsroom that "was unable to confirm", or the one the
         story's sources most often "told"."""
+
+        def named(token):  # "B-17", "the Daily Planet": a name, whatever the tagger made of it
+            return token.text[:1].isupper() and token.ent_type_ != "PERSON" and token.lower_ not in PRONOUNS
+
         for sentence in hedges.hedge_sentences(self.doc):
-            subjects = [t for t in sentence if t.dep_ == "nsubj" and t.tag_ in ("NNP", "NNPS")]
+            subjects = [t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and named(t)]
             if subjects:
                 return strip_article(self.doc[subjects[0].left_edge.i : subjects[0].i + 1].text)
         told = Counter()
         for token in self.doc:
             if token.tag_ in VERB_TAGS and verb_lemma(token) == "tell":
                 for child in token.children:
-                    if (
-                        child.dep_ in ("dobj", "dative")
-                        and child.tag_ in ("NNP", "NNPS")
-                        and child.ent_type_ != "PERSON"
-                    ):
+                    if child.dep_ in ("dobj", "dative") and named(child):
                         told[strip_article(self.doc[child.left_edge.i : child.i + 1].text)] += 1
         if told:
             name, count = told.most_common(1)[0]
@@ -151,7 +151,7 @@ class Story:
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
-        if speaker.kind != PERSON and speaker.mention.lower() in ("he", "she", "him", "her"):
+        if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
             for _, previous in reversed(earlier):
                 if previous.kind == PERSON:

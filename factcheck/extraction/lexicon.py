@@ -155,6 +155,9 @@ SPEECH_VERBS = {
 }
 
 THOUGHT_VERBS = {
+    "want": "X",
+    "support": "D",
+    "back": "D",
     "think": "C",
     "believe": "C",
     "expect": "CX",
@@ -314,19 +317,8 @@ UNNAMED_SOURCE_NOUNS = {
     "relative",
     "neighbor",
     "neighbour",
-    "intelligence",
-    "authority",
-    "authorities",
-    "administration",
-    "campaign",
-    "government",
-    "police",
-    "military",
-    "ministry",
-    "department",
-    "agency",
 }
-# Of those, the ones that are institutions when they stand for one ("the government said").
+# Nouns that stand for an institution ("the government said").
 INSTITUTION_NOUNS = {
     "administration",
     "campaign",
@@ -384,30 +376,8 @@ INSTITUTION_NOUNS = {
     "website",
 }
 
-# Words that mark a time or occasion for a cue: a statement made on a given day is public remarks
-# unless something else names its venue ("Kovalenko said on Monday").
-TIME_WORDS = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
-    "recently",
-    "earlier",
-    "previously",
-    "week",
-    "month",
-    "year",
-    "weekend",
-    "morning",
-    "afternoon",
-    "evening",
-    "night",
+DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+MONTHS = {
     "january",
     "february",
     "march",
@@ -420,8 +390,31 @@ TIME_WORDS = {
     "october",
     "november",
     "december",
-    "ago",
 }
+
+# Words that mark a time or occasion for a cue: a statement made on a given day is public remarks
+# unless something else names its venue ("Kovalenko said on Monday").
+TIME_WORDS = (
+    DAYS
+    | MONTHS
+    | {
+        "yesterday",
+        "today",
+        "tonight",
+        "recently",
+        "earlier",
+        "previously",
+        "week",
+        "month",
+        "year",
+        "weekend",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "ago",
+    }
+)
 
 # Third-person pronouns a speaker may be referred back with.
 PRONOUNS = {
@@ -576,7 +569,6 @@ NEWS_OUTLETS = {
     "semafor": "Semafor",
     "punchbowl news": "Punchbowl News",
     "the daily beast": "The Daily Beast",
-    "b-17": "B-17",
 }
 NEWS_OUTLET_ENDINGS = {
     "times",

@@ -12,6 +12,119 @@ INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
 TITLE_HEADS = {"Secretary", "Minister", "Director", "Chief", "Head", "Chairman", "Chair", "President", "Commissioner"}
+# Words in organisations' names, never in a person's.
+ORGANISATION_WORDS = {
+    "center",
+    "centre",
+    "ministry",
+    "department",
+    "party",
+    "council",
+    "committee",
+    "agency",
+    "institute",
+    "university",
+    "bank",
+    "company",
+    "group",
+    "corp",
+    "inc",
+    "news",
+    "times",
+    "post",
+    "office",
+    "force",
+    "forces",
+    "army",
+    "navy",
+    "union",
+    "association",
+    "foundation",
+    "commission",
+    "court",
+    "house",
+    "senate",
+    "congress",
+    "parliament",
+    "government",
+    "service",
+    "bureau",
+    "organization",
+    "organisation",
+    "fund",
+    "trust",
+    "board",
+    "authority",
+    "police",
+    "guard",
+    "network",
+    "media",
+    "press",
+    "radio",
+    "tv",
+    "club",
+    "league",
+    "school",
+    "hospital",
+    "airlines",
+    "motors",
+    "technologies",
+    "systems",
+    "labs",
+    "capital",
+    "partners",
+    "holdings",
+    "street",
+    "avenue",
+    "square",
+    "city",
+    "county",
+    "state",
+    "republic",
+    "kingdom",
+    "united",
+    "north",
+    "south",
+    "east",
+    "west",
+    "new",
+}
+# Words before a name that are a title, never a first name.
+TITLE_WORDS = {
+    "President",
+    "Secretary",
+    "Minister",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Gov.",
+    "Governor",
+    "General",
+    "Gen.",
+    "Mayor",
+    "Judge",
+    "Justice",
+    "Chancellor",
+    "Prime",
+    "Premier",
+    "King",
+    "Queen",
+    "Prince",
+    "Pope",
+    "Ambassador",
+    "Commander",
+    "Colonel",
+    "Captain",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "CEO",
+    "Chairman",
+    "Director",
+    "Spokesman",
+    "Spokeswoman",
+}
 HONORIFICS = {
     "mr.",
     "mrs.",
@@ -69,11 +182,67 @@ class People:
                 if known is None or len(name) > len(known):
                     self.by_part[word.lower()] = name
             self.full_names.append((entity.start, name))
+        self.add_names_the_tagger_missed()
+
+    def add_names_the_tagger_missed(self):
+        """ "Andrii Kovalenko" tagged as an organisation in one sentence and as a person in the
+        next: a run of capitalised words ending with a known surname is that person's name. So is
+        a First Last run with no organisation's word in it whose last word the story uses alone."""
+        doc = self.doc
+        alone = {
+            token.lower_
+            for token in doc
+            if token.tag_ == "NNP"
+            and (token.i == 0 or doc[token.i - 1].tag_ != "NNP")
+            and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ not in ("NNP", "NNPS"))
+        }
+        for token in doc[1:]:
+            previous = doc[token.i - 1]
+            if (
+                token.lower_ in alone
+                and token.lower_ not in self.by_part
+                and token.tag_ == previous.tag_ == "NNP"
+                and token.is_title
+                and previous.is_title
+                and (token.i < 2 or doc[token.i - 2].tag_ != "NNP")
+                and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ != "NNP")
+                and token.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE")
+                and not {previous.lower_, token.lower_} & ORGANISATION_WORDS
+                and previous.text not in TITLE_WORDS
+            ):
+                name = f"{previous.text} {token.text}"
+                self.by_part[token.lower_] = self.by_part[previous.lower_] = name
+                self.full_names.append((previous.i, name))
+        for token in doc:
+            if token.tag_ != "NNP" or token.lower_ not in self.by_part or token.ent_type_ == "PERSON":
+                continue
+            start = token.i
+            while (
+                start > 0
+                and token.i - start < 2
+                and doc[start - 1].tag_ == "NNP"
+                and doc[start - 1].is_title
+                and doc[start - 1].ent_type_ not in ("GPE", "NORP", "FAC")
+                and doc[start - 1].text not in TITLE_WORDS
+            ):
+                start -= 1
+            name = clean(doc[start : token.i + 1].text)
+            for word in name.split():
+                known = self.by_part.get(word.lower())
+                if known is None or len(name) > len(known):
+                    self.by_part[word.lower()] = name
+            self.full_names.append((start, name))
+        self.full_names.sort()
 
     @staticmethod
     def name_of(entity):
-        words = [token.text for token in entity if token.tag_ != "POS" and token.lower_ not in HONORIFICS]
-        return clean(" ".join(words))
+        """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
+        tokens = [token for token in entity if token.tag_ != "POS"]
+        while tokens and tokens[0].lower_ in HONORIFICS:
+            tokens.pop(0)
+        if not tokens:
+            return ""
+        return clean(entity.doc[tokens[0].i : tokens[-1].i + 1].text)
 
     def fullest(self, name):
         """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
@@ -109,13 +278,21 @@ def describe(doc, source, people, quoted):
     head = next((token for token in tokens if token.head.i not in source or token.head.i == token.i), tokens[0])
 
     # A word the story uses in a person's name ("Kovalenko") is that person, however NER tags it.
+    if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
+        # "the council, which said ...": the source span is "which", the speaker the council.
+        clause = head.head
+        antecedent = clause.head
+        relative = {token.i for token in clause.subtree}
+        indices = [token.i for token in antecedent.subtree if token.i not in relative and not token.is_punct]
+        if indices and head.i not in indices:
+            return describe(doc, indices, people, quoted)
     person = [
         token
         for token in tokens
         if (token.ent_type_ == "PERSON" or (token.tag_ == "NNP" and token.lower_ in people.by_part))
         and not quoted(token.i)
     ]
-    if head.lower_ in PRONOUNS or head.lower_ in ("who", "that"):
+    if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
@@ -139,7 +316,16 @@ def _noun_phrase(head):
     """The head noun with its modifiers before it and "familiar with the matter"-like phrases."""
     keep = set()
     for child in head.children:
-        if child.i < head.i and child.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "nmod", "advmod"):
+        if child.i < head.i and child.dep_ in (
+            "det",
+            "amod",
+            "compound",
+            "nummod",
+            "quantmod",
+            "nmod",
+            "advmod",
+            "poss",
+        ):
             keep |= {token.i for token in child.subtree}
         if child.i > head.i and child.dep_ in ("amod", "prep", "acl") and child.dep_ != "relcl":
             keep |= {token.i for token in child.subtree}
@@ -152,10 +338,15 @@ def _noun_phrase(head):
 def person_speaker(doc, tokens, head, person, people, mention):
     """A named person, resolved to their fullest name, with the title and affiliation around it."""
     entity = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= person[0].i < e.end), None)
-    name = people.fullest(People.name_of(entity) if entity is not None else clean(person[0].text))
+    if entity is not None:
+        name_start, name_end = entity.start, entity.end
+        name = people.fullest(People.name_of(entity))
+    else:  # the tagger did not see a person here: the run of words known from the story's names
+        name_start = name_end = person[0].i
+        while name_end < len(doc) and doc[name_end] in person:
+            name_end += 1
+        name = people.fullest(clean(doc[name_start:name_end].text))
     title, affiliation = "", ""
-    name_start = entity.start if entity is not None else person[0].i
-    name_end = entity.end if entity is not None else person[0].i + 1
     # "Andrii Kovalenko, the head of Ukraine's Center ...": an apposition after the name.
     appositions = [t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON"]
     if appositions:
@@ -172,7 +363,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         for e in doc.ents
         if e.label_ in ("ORG",)
         and any(e.start <= t.i < e.end for t in tokens)
-        and not e.start <= name_start < e.end
+        and (e.end <= name_start or e.start >= name_end)
         and not (e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].text in TITLE_HEADS)
     ]
     if organisations:
@@ -184,8 +375,6 @@ def person_speaker(doc, tokens, head, person, people, mention):
 def pronoun_speaker(doc, head, people, mention):
     """ "he told B-17": the person the story last named; "they", "it": left for the engine."""
     gender = PRONOUNS.get(head.lower_)
-    if head.lower_ in ("who", "that"):
-        gender = "male"  # "who" is handled by the finder (it takes the noun the clause hangs from)
     if gender in ("male", "female"):
         name = people.person_before(head.i)
         return Speaker(name or capitalised(mention), PERSON, mention=mention)

@@ -6,7 +6,7 @@ the words around a cue, and the importers on free venue texts.
 
 import re
 
-from factcheck.extraction.lexicon import NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
+from factcheck.extraction.lexicon import DAYS, MONTHS, NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INTERVIEW,
@@ -97,36 +97,21 @@ _OUTLET_AFTER = re.compile(
     rf"\b(?:on|with|to|by|for|from|in|told|tells|telling|per|via|according to|citing|at)\s+{_NAME}"
 )
 _OUTLET_BEFORE = re.compile(rf"{_NAME}(?:'s|’s)? (?:interview|report|reported|reports|broadcast|podcast|show|program)")
-_NOT_OUTLETS = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "a",
-    "an",
-    "the",
-    "i",
-    "he",
-    "she",
-    "they",
-    "we",
-    "it",
-}
+_NOT_OUTLETS = (
+    DAYS
+    | MONTHS
+    | {
+        "a",
+        "an",
+        "the",
+        "i",
+        "he",
+        "she",
+        "they",
+        "we",
+        "it",
+    }
+)
 
 
 def platform(words):

@@ -1,0 +1,558 @@
+"""The story-extraction engine (factcheck.extraction), sentence by sentence and on the seed story.
+
+No database: the engine is pure, and pytest-django refuses any query from these tests. The spaCy
+pipeline is loaded once for the session (the `pipeline` fixture; the engine keeps it).
+"""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from factcheck import extraction, models
+from factcheck.extraction import proposal as values
+
+pytestmark = pytest.mark.extraction
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_TEXT = ROOT / "fixtures" / "seed-article.txt"
+NEWSROOM = "Daily Planet"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    return extraction.load_pipeline()
+
+
+@pytest.fixture
+def extract(pipeline):
+    def run(text, outlet=NEWSROOM):
+        return extraction.extract(text, outlet=outlet)
+
+    return run
+
+
+def words(text, spans):
+    return " | ".join(text[start:end] for start, end in spans)
+
+
+def only(proposals):
+    assert len(proposals) == 1, [p.claim for p in proposals]
+    return proposals[0]
+
+
+# -- what counts as an attribution -----------------------------------------------------------
+
+
+def test_indirect_speech_gives_source_cue_and_content(extract):
+    text = "The mayor said the bridge would reopen in May."
+    proposal = only(extract(text))
+    assert words(text, proposal.source) == "The mayor"
+    assert words(text, proposal.cue) == "said"
+    assert words(text, proposal.content) == "the bridge would reopen in May"
+    assert proposal.quote == ""
+    assert proposal.claim == "The bridge would reopen in May."
+
+
+def test_that_is_not_part_of_the_content(extract):
+    text = "Police said that the road was closed."
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == "the road was closed"
+    assert proposal.claim == "The road was closed."
+
+
+def test_direct_speech_keeps_the_verbatim_quote(extract):
+    text = "“We will rebuild the bridge,” the mayor said."
+    proposal = only(extract(text))
+    assert words(text, proposal.source) == "the mayor"
+    assert "We will rebuild the bridge" in words(text, proposal.content)
+    assert proposal.quote == "We will rebuild the bridge"
+    assert proposal.claim == "We will rebuild the bridge."
+
+
+def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
+    text = "“We will rebuild the bridge,” the mayor said, “and we will do it by May.”"
+    proposal = only(extract(text))
+    assert len(proposal.content) == 2
+    first, second = (text[start:end] for start, end in proposal.content)
+    assert "We will rebuild the bridge" in first
+    assert "we will do it by May" in second
+    assert words(text, proposal.cue) == "said"
+    assert proposal.quote == "We will rebuild the bridge … and we will do it by May."
+
+
+def test_a_quotation_over_several_sentences_is_one_content(extract):
+    text = "The minister said: “The talks have failed. We will not return to the table.”"
+    proposal = only(extract(text))
+    assert "The talks have failed. We will not return to the table." in words(text, proposal.content)
+
+
+def test_according_to_attributes_the_rest_of_the_sentence(extract):
+    text = "According to the city's transport department, the bridge carries 40,000 cars a day."
+    proposal = only(extract(text))
+    assert words(text, proposal.cue) == "According to"
+    assert words(text, proposal.source) == "the city's transport department"
+    assert words(text, proposal.content) == "the bridge carries 40,000 cars a day"
+    assert proposal.speaker_kind == values.INSTITUTION
+
+
+def test_text_with_no_attribution_gives_nothing(extract):
+    assert extract("The bridge was built in 1932 and carries four lanes of traffic. It is painted red.") == []
+    assert extract("") == []
+    assert extract("   \n  ") == []
+
+
+def test_the_newsrooms_own_hedge_is_not_an_attribution(extract):
+    text = "The Daily Planet was unable to independently confirm the figures."
+    assert extract(text) == []
+
+
+# -- speakers --------------------------------------------------------------------------------
+
+
+def test_apposition_gives_title_and_affiliation(extract):
+    text = "Andrii Kovalenko, the head of Ukraine's Center for Countering Disinformation, said the report was false."
+    proposal = only(extract(text))
+    assert proposal.speaker == "Andrii Kovalenko"
+    assert proposal.speaker_kind == values.PERSON
+    assert proposal.title == "Head of Ukraine's Center for Countering Disinformation"
+    assert "Center for Countering Disinformation" in proposal.affiliation
+
+
+def test_a_title_before_the_name_is_the_title(extract):
+    proposal = only(extract("Former Google CEO Eric Schmidt said future wars would be fought with drones."))
+    assert proposal.speaker == "Eric Schmidt"
+    assert proposal.title == "Former Google CEO"
+    assert proposal.affiliation == "Google"
+
+
+def test_surname_and_pronoun_resolve_to_the_fullest_mention(extract):
+    text = (
+        "John Harlan, a senator from Ohio, said the bill was dead. "
+        "Harlan later said he would vote against it. He said the vote would be close."
+    )
+    proposals = extract(text)
+    assert [p.speaker for p in proposals] == ["John Harlan"] * 3
+    assert words(text, proposals[1].source) == "Harlan"
+    assert words(text, proposals[2].source) == "He"
+
+
+def test_a_pronoun_resolves_to_the_person_named_last(extract):
+    text = "Tom Reyes, the harbour master, spoke at the quay on Friday. He said the port would reopen."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Tom Reyes", values.PERSON)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ("The Pentagon said the strike had killed 12 fighters.", "Pentagon", values.INSTITUTION),
+        ("South Korea said it was considering sending weapons.", "South Korea", values.INSTITUTION),
+        ("Experts said the bridge was safe.", "Experts", values.UNNAMED_GROUP),
+        ("A senior official said the plan had been approved.", "A senior official", values.UNNAMED_GROUP),
+        (
+            "Two people familiar with the matter said the company would be sold.",
+            "Two people familiar with the matter",
+            values.UNNAMED_GROUP,
+        ),
+    ],
+)
+def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker, kind):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
+
+
+def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
+    proposal = only(extract("Two people familiar with the matter told Reuters the company would be sold."))
+    assert proposal.venue == values.ANONYMOUS_BRIEFING
+    assert proposal.outlet == "Reuters"
+
+
+# -- venues ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "outlet"),
+    [
+        (
+            "Maria Lopez said in a statement to the Daily Planet that the cracks were minor.",
+            values.STATEMENT_TO_OUTLET,
+            NEWSROOM,
+        ),
+        ("Maria Lopez told the Daily Planet that the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        (
+            "In a post on X, Senator John Harlan wrote that the contract had been awarded without a tender.",
+            values.SOCIAL_MEDIA_POST,
+            "X",
+        ),
+        ("The governor told reporters that no money had been lost.", values.PUBLIC_REMARKS, None),
+        ("The minister said on Monday that the talks had failed.", values.PUBLIC_REMARKS, None),
+        (
+            "At a press conference, the police chief said that three officers had been suspended.",
+            values.PRESS_CONFERENCE,
+            None,
+        ),
+        ("In an interview with CNN, John Harlan said the deal was a disgrace.", values.INTERVIEW, "CNN"),
+        (
+            "According to a document seen by the Daily Planet, the ministry spent $2.5 million on consultants.",
+            values.OFFICIAL_DOCUMENT,
+            None,
+        ),
+        ("The senator said the deal was a disgrace.", None, None),
+    ],
+)
+def test_venue_from_the_words_around_the_cue(extract, text, venue, outlet):
+    proposal = only(extract(text))
+    assert (proposal.venue, proposal.outlet) == (venue, outlet)
+
+
+def test_a_continuing_he_said_keeps_the_venue_of_the_statement(extract):
+    text = (
+        "Andrii Kovalenko said in a statement to the Daily Planet that the troops had arrived. "
+        "There are plans to send more instructors, he said. "
+        "Kovalenko said on Monday that the first troops had come under fire."
+    )
+    statement, continuing, dated = extract(text)
+    assert (statement.venue, statement.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
+    assert (continuing.speaker, continuing.venue, continuing.outlet) == (
+        "Andrii Kovalenko",
+        values.STATEMENT_TO_OUTLET,
+        NEWSROOM,
+    )
+    assert (dated.venue, dated.outlet) == (values.PUBLIC_REMARKS, None)
+
+
+# -- relays ----------------------------------------------------------------------------------
+
+
+def test_relay_through_one_outlet(extract):
+    text = "The president said the army had retaken the town, per the Kyiv Independent."
+    proposal = only(extract(text))
+    assert proposal.relayed_by == ["Kyiv Independent"]
+    assert words(text, proposal.content) == "the army had retaken the town"
+
+
+def test_relay_through_two_outlets_origin_first(extract):
+    proposal = only(
+        extract("The president said the army had retaken the town, Reuters reported, citing the Kyiv Independent.")
+    )
+    assert proposal.relayed_by == ["Kyiv Independent", "Reuters"]
+
+
+def test_a_statement_told_to_another_outlet_has_that_outlet(extract):
+    proposal = only(extract("The president told Reuters that the army had retaken the town."))
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.STATEMENT_TO_OUTLET, "Reuters", [])
+
+
+def test_the_storys_own_outlet_is_not_a_relay(extract):
+    proposal = only(extract("The minister said the talks had failed, according to the Daily Planet."))
+    assert proposal.relayed_by == []
+
+
+# -- hedges ----------------------------------------------------------------------------------
+
+
+def test_a_hedge_on_his_statements_covers_that_speakers_claims_only(extract):
+    text = (
+        "Andrii Kovalenko said the troops had arrived. Experts said the claim was plausible. "
+        "The Daily Planet was unable to independently confirm his statements. "
+        "Kovalenko later said more troops were coming."
+    )
+    first, experts, later = extract(text)
+    assert first.hedged and later.hedged
+    assert first.hedge == "The Daily Planet was unable to independently confirm his statements."
+    assert not experts.hedged
+
+
+def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
+    text = (
+        "Officials said the dam was safe. Police said more than 5,000 homes had lost power. "
+        "The claim could not be independently verified."
+    )
+    dam, power = extract(text)
+    assert power.hedged and not dam.hedged
+
+
+def test_without_providing_evidence_hedges_its_own_sentence(extract):
+    text = (
+        "The senator said, without providing evidence, that the votes had been altered. "
+        "The clerk said the count was fair."
+    )
+    altered, fair = extract(text)
+    assert altered.hedged and not fair.hedged
+
+
+# -- quantities ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        (
+            "The secretary said that up to 8,000 North Korean troops had been moved.",
+            "8000",
+            "North Korean troops",
+            "up_to",
+        ),
+        ("The mayor said at least 20 people had been injured.", "20", "people", "at_least"),
+        ("Officials said more than 5,000 homes had lost power.", "5000", "homes", "more_than"),
+        ("Police said fewer than 100 protesters had gathered.", "100", "protesters", "fewer_than"),
+        ("The ministry said about 300 families had been evacuated.", "300", "families", "about"),
+        ("The ministry said it spent $2.5 million on consultants.", "2500000", "US dollars", ""),
+    ],
+)
+def test_quantities_with_qualifiers(extract, text, value, unit, qualifier):
+    quantity = only(extract(text)).quantity
+    assert (quantity.value, quantity.unit, quantity.qualifier) == (value, unit, qualifier)
+    assert qualifier in {value for value, _ in models.Qualifier.choices}
+
+
+def test_a_claim_without_a_figure_has_no_quantity(extract):
+    assert only(extract("The mayor said the bridge was built in 1932.")).quantity is None
+
+
+# -- links -----------------------------------------------------------------------------------
+
+
+def test_headline_and_lede_restating_a_claim_are_linked_to_it(extract):
+    text = (
+        "Russia is passing drone techniques to North Korea, official tells Daily Planet\n"
+        "Russia is training North Koreans in drone warfare, a Ukrainian official told the Daily Planet.\n"
+        "Andrii Kovalenko, a Ukrainian official, said in a statement to the Daily Planet that "
+        "“Russia is training North Korean soldiers to operate drones.”\n"
+        "He also said the weather was cold."
+    )
+    _headline, lede, quote, weather = extract(text)
+    assert (values.SAME_CLAIM, 0) in quote.links
+    assert (values.SAME_CLAIM, 1) in quote.links
+    assert weather.links == []
+    assert lede.speaker == "Andrii Kovalenko"  # the lede's unnamed official is the person the body names
+
+
+def test_two_figures_for_the_same_thing_from_different_speakers_contradict(extract):
+    text = (
+        "Antony Blinken said that up to 8,000 North Korean troops had been moved to Kursk. "
+        "On Monday, Volodymyr Zelenskyy upped that number to 11,000."
+    )
+    blinken, zelenskyy = extract(text)
+    assert zelenskyy.quantity.value == "11000"
+    assert zelenskyy.quantity.unit == blinken.quantity.unit == "North Korean troops"
+    assert zelenskyy.links == [(values.CONTRADICTS, 0)]
+    assert zelenskyy.claim == "The number of North Korean troops is 11,000."
+
+
+def test_the_same_figure_twice_does_not_contradict(extract):
+    text = "The army said 300 soldiers had been wounded. The ministry said 300 soldiers had been wounded."
+    army, ministry = extract(text)
+    assert all(kind != values.CONTRADICTS for kind, _ in army.links + ministry.links)
+
+
+# -- kinds and drafts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The mayor said the bridge was closed.", values.FACTUAL),
+        ("The mayor predicted that the bridge would reopen.", values.PREDICTION),
+        ("The mayor said the closure was a disaster.", values.OPINION),
+    ],
+)
+def test_claim_kinds(extract, text, kind):
+    assert only(extract(text)).kind == kind
+
+
+def test_an_urged_action_is_drafted_as_what_should_happen(extract):
+    proposal = only(extract("Eric Schmidt urged the US military to scrap its tanks."))
+    assert proposal.claim == "The US military should scrap its tanks."
+
+
+# -- the seed story --------------------------------------------------------------------------
+
+
+def test_the_seed_story_end_to_end(extract):
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    proposals = extract(text, outlet="B-17")
+    assert len(proposals) >= 17
+    by_content = {words(text, p.content): p for p in proposals}
+
+    relayed = [p for p in proposals if p.relayed_by == ["Kyiv Independent"]]
+    assert {p.speaker for p in relayed} == {"Volodymyr Zelenskyy"}
+    assert any("We see an increase in the number of North Koreans" in p.quote for p in relayed)
+
+    post = next(p for content, p in by_content.items() if "Lancet drones" in content)
+    assert (post.speaker, post.venue, post.outlet, post.relayed_by) == (
+        "Andrii Kovalenko",
+        values.SOCIAL_MEDIA_POST,
+        "X",
+        [],
+    )
+    statement = next(p for p in proposals if p.quote.startswith("Russia is training North Korean soldiers"))
+    assert (statement.venue, statement.outlet) == (values.STATEMENT_TO_OUTLET, "B-17")
+    assert statement.hedge == "B-17 was unable to independently confirm his statements."
+    assert statement.title.startswith("Head of")
+    experts = [p for p in proposals if p.speaker == "Experts"]
+    assert len(experts) == 2 and all(p.speaker_kind == values.UNNAMED_GROUP for p in experts)
+    assert any(p.speaker == "South Korea" and p.speaker_kind == values.INSTITUTION for p in proposals)
+    blinken = next(p for p in proposals if p.quantity and p.quantity.value == "8000")
+    assert (blinken.speaker, blinken.quantity.qualifier) == ("Antony Blinken", values.UP_TO)
+    assert any(link == (values.CONTRADICTS, proposals.index(blinken)) for p in proposals for link in p.links)
+    assert sum(kind == values.SAME_CLAIM for p in proposals for kind, _ in p.links) >= 2
+    for proposal in proposals:
+        assert all(0 <= start < end <= len(text) for start, end in proposal.content + proposal.cue + proposal.source)
+
+
+# -- the interface ---------------------------------------------------------------------------
+
+
+def test_the_engines_values_are_the_models_choices():
+    def choices(enum):
+        return {value for value, _ in enum.choices}
+
+    assert {values.PERSON, values.INSTITUTION, values.UNNAMED_GROUP, values.OUTLET_VOICE} == choices(models.SpeakerKind)
+    assert {
+        values.STATEMENT_TO_OUTLET,
+        values.INTERVIEW,
+        values.PRESS_CONFERENCE,
+        values.PUBLIC_REMARKS,
+        values.SOCIAL_MEDIA_POST,
+        values.OFFICIAL_DOCUMENT,
+        values.ANONYMOUS_BRIEFING,
+        values.RELAYED_REPORT,
+    } == choices(models.Venue)
+    assert {values.FACTUAL, values.OPINION, values.PREDICTION} == choices(models.ClaimKind)
+    assert {values.EXACT, values.UP_TO, values.AT_LEAST, values.ABOUT, values.MORE_THAN, values.FEWER_THAN} == choices(
+        models.Qualifier
+    )
+    assert {values.SAME_CLAIM, values.CONTRADICTS} <= choices(models.LinkKind)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a tweet", (values.SOCIAL_MEDIA_POST, "X")),
+        ("in a post on Facebook", (values.SOCIAL_MEDIA_POST, "Facebook")),
+        ("a press release", (values.OFFICIAL_DOCUMENT, None)),
+        ("an interview on CNN", (values.INTERVIEW, "CNN")),
+        ("in an interview with the Kyiv Independent", (values.INTERVIEW, "Kyiv Independent")),
+        ("Statement to B-17", (values.STATEMENT_TO_OUTLET, "B-17")),
+        ("at a press conference", (values.PRESS_CONFERENCE, None)),
+        ("told reporters", (values.PUBLIC_REMARKS, None)),
+        ("a speech at a rally", (values.PUBLIC_REMARKS, None)),
+        ("speaking on condition of anonymity", (values.ANONYMOUS_BRIEFING, None)),
+        ("Reuters reported", (values.RELAYED_REPORT, "Reuters")),
+        ("a court filing", (values.OFFICIAL_DOCUMENT, None)),
+        ("", (None, None)),
+        ("somewhere", (None, None)),
+    ],
+)
+def test_classify_venue(text, expected):
+    assert extraction.classify_venue(text) == expected
+
+
+def test_to_json_gives_exactly_the_commands_keys(extract):
+    text = "Up to 8,000 troops had moved, the ministry said."
+    record = only(extract(text)).to_json()
+    assert list(record) == [
+        "content",
+        "source",
+        "cue",
+        "speaker",
+        "speaker_kind",
+        "title",
+        "venue",
+        "outlet",
+        "relayed_by",
+        "quote",
+        "claim",
+        "quantity",
+        "hedged",
+    ]
+    assert record["quantity"] == {"value": "8000", "unit": "troops", "qualifier": "up_to"}
+    json.dumps(record)
+
+
+def test_a_missing_pipeline_names_the_setting():
+    with override_settings(FACTCHECK_SPACY_PIPELINE="no_such_pipeline_here"):
+        with pytest.raises(extraction.PipelineMissing, match="FACTCHECK_SPACY_PIPELINE"):
+            extraction.extract("The mayor said the bridge was closed.")
+        with pytest.raises(CommandError, match="FACTCHECK_SPACY_PIPELINE"):
+            call_command("extract_claims", str(SEED_TEXT), stdout=io.StringIO())
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_extract_claims_json_prints_one_object_per_file(pipeline, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("“The port is open,” Maria Lopez told the Daily Planet.\nIt was raining.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("Nothing was said here.\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("extract_claims", str(story), str(empty), "--json", "--outlet", NEWSROOM, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["file"] == str(story)
+    assert second == {"file": str(empty), "claims": []}
+    (claim,) = first["claims"]
+    text = story.read_text(encoding="utf-8")
+    assert [text[start:end] for start, end in claim["source"]] == ["Maria Lopez"]
+    assert [text[start:end] for start, end in claim["cue"]] == ["told"]
+    assert "The port is open" in text[claim["content"][0][0] : claim["content"][0][1]]
+    assert claim["speaker"] == "Maria Lopez"
+    assert claim["speaker_kind"] == "person"
+    assert (claim["venue"], claim["outlet"], claim["relayed_by"]) == ("statement_to_outlet", NEWSROOM, [])
+    assert claim["quote"] == "The port is open"
+    assert claim["quantity"] is None
+    assert claim["hedged"] is False
+
+
+def test_extract_claims_refuses_a_file_that_is_not_utf8(pipeline, tmp_path):
+    story = tmp_path / "latin1.txt"
+    story.write_bytes("Le maire a déclaré".encode("latin-1"))
+    with pytest.raises(CommandError, match=r"latin1\.txt: not UTF-8 text"):
+        call_command("extract_claims", str(story), "--json", stdout=io.StringIO())
+
+
+def test_extract_claims_runs_without_a_reachable_database(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("The mayor said the bridge was closed.\n", encoding="utf-8")
+    environment = dict(os.environ, DATABASE_URL="postgres://nobody@127.0.0.1:9/unreachable")
+    result = subprocess.run(  # noqa: S603 (our own manage.py, with the test's interpreter)
+        [sys.executable, str(ROOT / "manage.py"), "extract_claims", "--json", str(story)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert [claim["claim"] for claim in record["claims"]] == ["The bridge was closed."]
+
+
+def test_without_an_outlet_the_newsroom_is_the_one_that_hedges(extract):
+    text = (
+        "Andrii Kovalenko told B-17 that the troops had arrived.\n"
+        "B-17 was unable to independently confirm his statements.\n"
+        "The minister said the claim was false, per the Kyiv Independent."
+    )
+    told, relayed = extract(text, outlet=None)
+    assert (told.venue, told.outlet, told.relayed_by) == (values.STATEMENT_TO_OUTLET, "B-17", [])
+    assert relayed.relayed_by == ["Kyiv Independent"]
+    assert told.hedged and not relayed.hedged
+
+
+def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
+    text = "Eric Schmidt said future wars would be fought using drones, and urged the army to scrap its tanks."
+    said, urged = extract(text)
+    assert words(text, said.content) == "future wars would be fought using drones"
+    assert (said.speaker, urged.speaker) == ("Eric Schmidt", "Eric Schmidt")
+    assert urged.claim == "The army should scrap its tanks."
