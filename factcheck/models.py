@@ -644,7 +644,26 @@ class Appearance(models.Model):
         return self.relayed_from_id is not None
 
 
+def _is_cited():
+    return Exists(VerificationEvent.evidence.through.objects.filter(evidence=OuterRef("pk")))
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def cited(self):
+        """Evidence a verification event cites: frozen, the database refuses to change or delete it."""
+        return self.filter(_is_cited())
+
+    def uncited(self):
+        return self.exclude(_is_cited())
+
+    def with_is_cited(self):
+        return self.annotate(is_cited=_is_cited())
+
+
 class Evidence(models.Model):
+    """A source that bears on a claim. Once a verdict cites it, it is frozen (migration 0008):
+    correcting it means adding new evidence."""
+
     Stance = Stance
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
@@ -656,6 +675,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # not indexed, like VerificationEvent.by
     added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at", "id"]

@@ -50,6 +50,7 @@ from factcheck.importing.reading import (
 )
 from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
 from factcheck.models import HISTORY_CONSTRAINTS, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.revisions import writing_as
 
 __all__ = [
     "InvalidFile",
@@ -562,6 +563,7 @@ def apply(job, *, progress=None):
     staged_rows = job.summary.get("staged_rows", 0)
     try:
         with (
+            writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
             transaction.atomic(),
             RejectedRows(job_directory(job) / "rejected.csv") as rejected,
             _Run(job, rejected, Counts(rejected=job.rejected_count)) as run,
@@ -690,6 +692,7 @@ def _import_in_one_pass(job, file, progress):
     atomic = job.mode == ImportMode.ATOMIC
     try:
         with (
+            writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
             transaction.atomic(),
             RejectedRows(job_directory(job) / "rejected.csv") as rejected,
             _Run(job, rejected) as run,

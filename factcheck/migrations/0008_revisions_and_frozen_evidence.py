@@ -22,6 +22,7 @@ import importlib
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 run = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search").run
@@ -204,6 +205,20 @@ SQLITE_FORWARD = list(SQLITE_TRIGGERS.values())
 SQLITE_BACKWARD = [f"DROP TRIGGER {name};" for name in SQLITE_TRIGGERS]
 
 
+def let_both_groups_read_revisions(apps, schema_editor):
+    # As in 0003: permissions are normally created after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    readable = Permission.objects.filter(
+        content_type__app_label="factcheck", codename__in=["view_claimrevision", "view_articlerevision"]
+    )
+    for group in Group.objects.filter(name__in=["Reviewers", "Editors"]):
+        group.permissions.add(*readable)
+
+
 def restore_sqlite_triggers(apps, schema_editor):
     """For a later migration that rebuilds one of these tables on SQLite: create what the rebuild dropped."""
     if schema_editor.connection.vendor == "sqlite":
@@ -300,4 +315,5 @@ class Migration(migrations.Migration):
             run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
             run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
         ),
+        migrations.RunPython(let_both_groups_read_revisions, migrations.RunPython.noop),
     ]
