@@ -301,10 +301,26 @@ STALE_EVIDENCE = (
 
 
 class UncitedEvidenceFormSet(forms.BaseInlineFormSet):
+    """The evidence rows no verdict cites, which refuse a change to one a verdict came to cite meanwhile.
+
+    A row whose evidence is no longer among the uncited reaches the formset without its instance,
+    and Django would drop its changes without a word.
+    """
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        # The row's evidence is no longer among the uncited (or no longer exists): say why.
         form.fields["id"].error_messages = {**form.fields["id"].error_messages, "invalid_choice": STALE_EVIDENCE}
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            posted = getattr(form, "cleaned_data", {})
+            stored = posted.get("id")
+            if stored is None or form.instance.pk is not None:
+                continue
+            edited = [name for name in form.fields if name not in ("id", "claim", "DELETE")]
+            if posted.get("DELETE") or any(posted.get(name) != getattr(stored, name) for name in edited):
+                raise ValidationError(STALE_EVIDENCE)
 
 
 class EvidenceInline(admin.StackedInline):
@@ -715,6 +731,9 @@ class EvidenceAdmin(SignedAdmin):
         """Cited evidence among those selected blocks the deletion, listed as protected."""
         deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         cited = Evidence.objects.cited().filter(pk__in=[item.pk for item in objs])
+        if cited and super().has_delete_permission(request):
+            # has_delete_permission() refused the cited items: the citation blocks them, not the user's rights.
+            perms_needed.discard(self.opts.verbose_name)
         protected = [
             *protected,
             *(f"{item} (cited by a verdict, so frozen: add new evidence instead)" for item in cited),
