@@ -10,7 +10,11 @@ cannot `SET session_replication_role = replica`. It gets SELECT, INSERT, UPDATE 
 the app's tables, and the sequences' ids, except:
 
 - no TRUNCATE (nor TRIGGER or REFERENCES) anywhere;
-- verification events and the evidence they cite: SELECT and INSERT only;
+- verification events: SELECT and INSERT only;
+- the evidence they cite (the link table): no UPDATE. It keeps DELETE, which its trigger
+  refuses row by row, because Django deletes an item's links before the item itself, and a
+  statement on a table without the privilege fails even when it matches no row: without it,
+  no evidence could be deleted, cited or not;
 - revisions: SELECT only (the triggers that write them run as the owner);
 - django_migrations: SELECT only.
 
@@ -25,7 +29,7 @@ from django.db import connection, transaction
 
 from factcheck.models import ArticleRevision, ClaimRevision, VerificationEvent
 
-APPEND_ONLY = [VerificationEvent._meta.db_table, VerificationEvent.evidence.through._meta.db_table]
+EVENTS, CITATIONS = VerificationEvent._meta.db_table, VerificationEvent.evidence.through._meta.db_table
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 DATA = "SELECT, INSERT, UPDATE, DELETE"
@@ -42,7 +46,8 @@ def privileges(role, owner, database, schema):
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}",
         f"GRANT {DATA} ON ALL TABLES IN SCHEMA {schema} TO {role}",
-        f"REVOKE UPDATE, DELETE ON {', '.join(map(quote, APPEND_ONLY))} FROM {role}",
+        f"REVOKE UPDATE, DELETE ON {quote(EVENTS)} FROM {role}",
+        f"REVOKE UPDATE ON {quote(CITATIONS)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(map(quote, READ_ONLY))} FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT {DATA} ON TABLES TO {role}",
