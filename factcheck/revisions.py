@@ -19,6 +19,7 @@ the app says: any session can set it, so it records, it does not authenticate.
 from contextlib import contextmanager
 
 from django.db import connection
+from psycopg.pq import TransactionStatus
 
 UNKNOWN = "unknown"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -36,9 +37,20 @@ def _tell_postgresql(database, writer):
 
 def _apply(writer):
     """Tell the connection's database session who writes: (user id or None, via), or None for nobody."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not _in_failed_transaction():
         _tell_postgresql(connection, writer)
     connection.factcheck_writer = writer
+
+
+def _in_failed_transaction():
+    """True inside a transaction an error has aborted: it takes no statement until it is rolled back.
+
+    Leaving a block there (an error on its way out of a transaction.atomic() around it) keeps
+    the session's writer until the rollback, which undoes it if it was set inside; the error
+    itself is not hidden by a second one.
+    """
+    raw = connection.connection
+    return connection.needs_rollback or (raw is not None and raw.info.transaction_status == TransactionStatus.INERROR)
 
 
 @contextmanager

@@ -159,6 +159,15 @@ def test_a_writer_named_for_a_block_signs_only_what_is_written_inside_it(editor)
     ]
 
 
+def test_an_error_inside_a_named_block_comes_out_as_it_was_and_the_writer_goes_with_the_rollback(editor):
+    claim = make_claim()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), writing_as(editor, "a test"):
+        Claim.objects.filter(pk=claim.pk).update(text="Rolled back.")
+        claim.events.update(reason="Rewritten.")
+    Claim.objects.filter(pk=claim.pk).update(text="Written after.")
+    assert [(revision.by, revision.via) for revision in claim.revisions.all()] == [(None, "unknown")]
+
+
 def test_an_edit_of_a_story_leaves_a_revision_of_its_headline_and_text(editor, editor_client):
     article = make_article(headline="Kursk", body="Line one.\nLine two.")
     page = reverse("admin:factcheck_article_change", args=[article.pk])
