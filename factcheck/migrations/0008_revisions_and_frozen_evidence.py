@@ -9,7 +9,8 @@
   first state of a record is its current one with every revision undone.
   On PostgreSQL the recording function runs as its owner (SECURITY DEFINER), so the
   application role needs no INSERT on the revision tables and cannot forge one
-  (factcheck.management.commands.grant_app_role).
+  (factcheck.management.commands.grant_app_role); its search_path puts pg_temp last, so that
+  no temporary table can stand in for a revision table.
 - Revisions, and the table of the evidence each verification event cites, are append-only:
   UPDATE and DELETE are refused, as for events (migration 0002).
 - Evidence that an event cites is frozen: UPDATE (that changes anything) and DELETE refused.
@@ -61,7 +62,7 @@ def postgres_revision(table, revisions, key, fields, extra):
     return [
         f"""
         CREATE FUNCTION {revisions}_record() RETURNS trigger
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         DECLARE
             old_values jsonb := jsonb_build_object({pairs["OLD"]});
             new_values jsonb := jsonb_build_object({pairs["NEW"]});

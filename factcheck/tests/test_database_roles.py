@@ -102,6 +102,8 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "INSERT INTO factcheck_claimrevision (claim_id, claim_version, at, via, before, after) "
         "SELECT id, version, now(), 'forged', '{}', '{}' FROM factcheck_claim",
         "CREATE TABLE factcheck_shadow (id bigint)",
+        "CREATE TEMPORARY TABLE factcheck_verificationevent_evidence (evidence_id bigint)",
+        "CREATE SCHEMA factcheck_shadow",
         "CREATE TRIGGER factcheck_mute BEFORE UPDATE ON factcheck_claim "
         "FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
     ],

@@ -16,7 +16,9 @@ the app's tables, and the sequences' ids, except:
   statement on a table without the privilege fails even when it matches no row: without it,
   no evidence could be deleted, cited or not;
 - revisions: SELECT only (the triggers that write them run as the owner);
-- django_migrations: SELECT only.
+- django_migrations: SELECT only;
+- no temporary tables (TEMPORARY on the database is taken from PUBLIC): the triggers name their
+  tables without a schema, and a temporary table of the same name would stand in for one.
 
 The database refuses UPDATE and DELETE of history to everyone through its triggers; the
 missing privileges refuse them earlier. ALTER DEFAULT PRIVILEGES lets the role use tables that
@@ -41,6 +43,10 @@ def privileges(role, owner, database, schema):
     role, owner, database, schema = map(quote, (role, owner, database, schema))
     return [
         f"GRANT CONNECT ON DATABASE {database} TO {role}",
+        # The triggers name their tables without a schema, and a session's temporary tables come
+        # first on its search_path: a temporary "factcheck_verificationevent_evidence" with no rows
+        # would let it edit cited evidence. So no session of the app may create one.
+        f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC, {role}",
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
         # From nothing, so that running it again takes back what a table no longer needs.
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
@@ -65,6 +71,7 @@ def refusal(cursor, role):
                EXISTS (SELECT 1 FROM pg_class WHERE relowner = r.oid
                        UNION ALL SELECT 1 FROM pg_proc WHERE proowner = r.oid
                        UNION ALL SELECT 1 FROM pg_namespace WHERE nspowner = r.oid),
+               has_database_privilege(r.oid, current_database(), 'CREATE'),
                has_schema_privilege(r.oid, current_schema(), 'CREATE'),
                has_parameter_privilege(r.oid, 'session_replication_role', 'SET')
         FROM pg_roles r, pg_database d WHERE r.rolname = %s AND d.datname = current_database()
@@ -82,6 +89,7 @@ def refusal(cursor, role):
         "it can act as the owner (it is a member of the owner's role)",
         "it owns the database",
         "it owns objects in this database",
+        "it may create schemas in the database (revoke CREATE on it)",
         "it may create objects in the schema (revoke CREATE on it)",
         "it may set session_replication_role, which turns triggers off",
     ]
@@ -106,6 +114,13 @@ class Command(BaseCommand):
             owner, database, schema = cursor.fetchone()
             for statement in privileges(role, owner, database, schema):
                 cursor.execute(statement)
+            cursor.execute("SELECT has_database_privilege(%s, current_database(), 'TEMPORARY')", [role])
+            if cursor.fetchone()[0]:
+                raise CommandError(
+                    f"{role} may still create temporary tables, which could stand in for the history's tables: "
+                    f"as the owner of the database (or a superuser), run REVOKE TEMPORARY ON DATABASE "
+                    f"{connection.ops.quote_name(database)} FROM PUBLIC, then this command again. Nothing was granted."
+                )
         self.stdout.write(
             f"{role} may now read and write the app's tables in {database}.{schema} (owned by {owner}), "
             "append to the history and read the revisions; it cannot truncate, alter, or turn off a trigger."
