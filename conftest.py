@@ -16,7 +16,7 @@ from django.db import connection
 from factcheck.models import HISTORY_CONSTRAINTS, Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
-revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.0008_revisions_and_frozen_evidence")
+revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.0009_revisions_and_frozen_evidence")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence), by name, with the statement that creates each.

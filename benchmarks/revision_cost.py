@@ -1,4 +1,4 @@
-"""What the triggers of migration 0008 (revisions, frozen evidence) cost an import, side by side (issue 8, items 3-4).
+"""What the triggers of migration 0009 (revisions, frozen evidence) cost an import, side by side (issue 8, items 3-4).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench_revisions \\
         .venv/bin/python benchmarks/revision_cost.py [--rows 100000] [--repeat 3]
@@ -6,7 +6,7 @@
 Each run empties the tables, imports the generated file (benchmarks/generate.py, as `make bench`
 uses), then imports it again with every row's quote changed, so that the importer's bulk_update
 edits every stored claim and the revision trigger records each edit. Runs alternate between the
-triggers of migration 0008 enabled and disabled (ALTER TABLE ... DISABLE TRIGGER), so that both
+triggers of migration 0009 enabled and disabled (ALTER TABLE ... DISABLE TRIGGER), so that both
 variants meet the same noise. Prints each run and the medians of both imports. Drops and creates
 the database it is given (its name must start with factcheck_bench).
 """

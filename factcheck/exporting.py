@@ -2,7 +2,7 @@
 
 The CSV has the columns the importer reads, so an export imports back as the same claims,
 speakers, appearances and statuses. The ClaimReview feed follows Google's structured data
-for fact checks; what it cannot carry is listed in the README ("Importing and exporting").
+for fact checks; what it cannot carry is listed in docs/importing.md ("Export").
 
     write_csv(claims, file)              claims is any Claim queryset
     write_claimreview(claims, file)      a schema.org DataFeed of ClaimReviews

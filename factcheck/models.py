@@ -113,6 +113,7 @@ class ImportMode(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
     VALIDATED = "validated", "Validated, waiting for confirmation"
     INVALID = "invalid", "Invalid, nothing imported"
     QUEUED = "queued", "Queued"
@@ -661,7 +662,7 @@ class EvidenceQuerySet(models.QuerySet):
 
 
 class Evidence(models.Model):
-    """A source that bears on a claim. Once a verdict cites it, it is frozen (migration 0008):
+    """A source that bears on a claim. Once a verdict cites it, it is frozen (migration 0009):
     correcting it means adding new evidence."""
 
     Stance = Stance
@@ -820,7 +821,7 @@ class RevisionQuerySet(models.QuerySet):
 
 
 class Revision(models.Model):
-    """One edit, recorded by a database trigger (migration 0008), whatever wrote it: who, when, what changed.
+    """One edit, recorded by a database trigger (migration 0009), whatever wrote it: who, when, what changed.
 
     `by` and `via` are what the app told the database about the writer (factcheck.revisions):
     the signed-in user and the request, or the import; "unknown" for the shell or raw SQL.
@@ -940,7 +941,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=20, choices=Format)
     mode = models.CharField(max_length=20, choices=Mode, default=Mode.ATOMIC)
-    state = models.CharField(max_length=20, choices=State, default=State.VALIDATED)
+    state = models.CharField(max_length=20, choices=State, default=State.CHECKING)
+    file_size = models.PositiveBigIntegerField(default=0, help_text="The uploaded file's size, in bytes.")
+    bytes_read = models.PositiveBigIntegerField(default=0, help_text="How much of the file the check has read.")
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -953,6 +956,12 @@ class ImportJob(models.Model):
     staged_path = models.CharField(max_length=500, blank=True, help_text="Validated rows waiting for confirmation.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last sign of life of the task working on it, by the database's clock; "
+        "empty until a worker takes the job.",
+    )
     message = models.TextField(blank=True)
     summary = models.JSONField(
         default=dict,

@@ -1,6 +1,6 @@
 """Who is writing, told to the database so that its triggers can sign the revisions they record.
 
-The triggers of migration 0008 record every edit of a claim or a story, whatever made it (a
+The triggers of migration 0009 record every edit of a claim or a story, whatever made it (a
 form, `QuerySet.update`, `bulk_update`, raw SQL), and read the writer from the connection:
 
 - PostgreSQL: two session settings, `factcheck.writer_id` and `factcheck.writer_via`, read by

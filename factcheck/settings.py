@@ -5,10 +5,12 @@ values for SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,21 +52,26 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
-    "django_tasks_db",
+    "axes",
+    # Before django_tasks_db, so that its db_worker command is ours (which also sweeps for dead imports).
     "factcheck",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "factcheck.security.private_pages",
     "factcheck.revisions.WriterMiddleware",  # signs the revisions a request's edits leave
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers throttled sign-ins
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -77,6 +84,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -117,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a throttled sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claim_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,10 +143,15 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or (None if DEBUG else BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads over 2.5 MB are spooled to a file as they arrive: under MEDIA_ROOT, where an import
+# keeps them (so keeping one is a rename), not in /tmp, which is often memory (tmpfs).
+# FactcheckConfig.ready() creates the folder.
+FILE_UPLOAD_TEMP_DIR = MEDIA_ROOT / "uploading"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("MEDIA_ROOT", BASE_DIR / "media")},
+        "OPTIONS": {"location": MEDIA_ROOT},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -149,6 +164,33 @@ STORAGES = {
 FACTCHECK_IMPORT_MAX_BYTES = int(os.environ.get("FACTCHECK_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 FACTCHECK_IMPORT_MAX_ROWS = int(os.environ.get("FACTCHECK_IMPORT_MAX_ROWS", 1_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A task checking or importing a file signs life every HEARTBEAT seconds; every worker looks as
+# often for jobs whose task has been silent for GIVE_UP seconds (its worker died) and fails them.
+FACTCHECK_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_HEARTBEAT_SECONDS", 5))
+FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_UP_SECONDS", 60))
+
+# Login throttling (django-axes, docs/deploying.md): this many failed sign-ins for one account,
+# or from one address, pause sign-in there for the cool-off, the right password included.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "factcheck.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "factcheck.security.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # kept after the cool-off clears the attempts: the record of a brute-force run
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))  # reverse proxies in front of gunicorn
+
+# Scripts and styles only from our own origin or carrying the page's nonce: no inline code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -1,18 +1,28 @@
-"""The background side of an import: a confirmed ImportJob runs on the task worker.
+"""The background side of an import: an uploaded file is checked, then, once confirmed, written, on the task worker.
 
+    check_file(job_id)     the task: importing.check() reads and checks the upload (CHECKING -> VALIDATED or INVALID)
     start_import(job)      VALIDATED -> QUEUED, then run_import is enqueued (once per job)
-    run_import(job_id)     the task: importing.apply() with its progress reported as it goes
-    rows_done(job)         the rows processed so far (the last chunk is written as the import ends)
+    run_import(job_id)     the task: importing.apply() writes the staged rows
+    progress_done(job)     how far a task has got: bytes read while checking, rows processed while importing
+    fail_abandoned()       fails the jobs whose task has gone silent (its worker died) and removes their files
 
-The worker is `manage.py db_worker` (django-tasks-db); `make run` starts one beside the web
-server.
+Both tasks report their progress and sign life as they go (Progress). The worker is `manage.py
+db_worker` (django-tasks-db); ours adds a sweep that calls fail_abandoned() every few seconds
+(factcheck/management/commands/db_worker.py; docs/imports.md says why and how soon).
 """
 
 import logging
 import os
+import threading
+import time
+from datetime import timedelta
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import DateTimeField, ExpressionWrapper
+from django.db.models.functions import Now
 from django.tasks import task
+from django.utils import timezone
 
 from factcheck import importing
 from factcheck.models import ImportJob, ImportState
@@ -20,6 +30,27 @@ from factcheck.models import ImportJob, ImportState
 log = logging.getLogger(__name__)
 
 PROGRESS_FILE = "progress"
+HEARTBEAT_FILE = "heartbeat"
+# A worker has taken a job in these states when its heartbeat_at is set.
+WORKING_STATES = [ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING]
+# What a failed job shows, as importing's own failures do: the preview's figures are not a result.
+NOTHING_IMPORTED = [
+    "processed_rows",
+    "created_count",
+    "updated_count",
+    "unchanged_count",
+    "new_speakers",
+    "new_outlets",
+]
+
+
+@task
+def check_file(job_id):
+    """Read and check an uploaded file, as importing.receive() kept it; return the job's state.
+
+    The web request only saved the file: reading a large one takes longer than a request may.
+    """
+    return _work_on(job_id, ImportState.CHECKING, importing.check, "bytes_read")
 
 
 def start_import(job):
@@ -35,8 +66,31 @@ def start_import(job):
     return True
 
 
+@task
+def run_import(job_id):
+    """Write a confirmed import's staged rows; return the job's final state.
+
+    The source file is not read again: apply() takes the rows check() staged.
+    """
+    # apply() marks the job failed itself, whatever stops it.
+    return _work_on(job_id, ImportState.QUEUED, importing.apply, "processed_rows")
+
+
+def _work_on(job_id, waiting, work, counter):
+    """`work(job, progress=...)` on a job still `waiting` for it, reporting to its `counter` column; its final state.
+
+    A task picked up twice (a second worker, a retry) finds its job moved on and leaves it.
+    """
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.state != waiting:
+        log.warning("import #%s is %s, not %s; left as it is", job_id, job.state, waiting)
+        return job.state
+    with Progress(job, counter) as progress:
+        return work(job, progress=progress).state
+
+
 class Progress:
-    """apply()'s `progress(done, total)` callback, visible to the job page while apply() runs.
+    """A task's `progress(done, total)` callback and heartbeat, seen by the job page and the sweep while it runs.
 
     apply() writes everything in one transaction, so a count saved through the task's own
     connection would stay invisible until the end. PostgreSQL gets it through a second
@@ -44,16 +98,23 @@ class Progress:
     writer, so there the count goes to a small file beside the staged rows (the web server
     and the worker share MEDIA_ROOT already: the staged rows are there).
 
-    A count that cannot be written is skipped: it must never fail the import itself.
+    The heartbeat is a thread that signs life every FACTCHECK_IMPORT_HEARTBEAT_SECONDS, however
+    long a chunk takes: `heartbeat_at = now()` through the same second connection (the
+    database's clock, so the hosts' clocks need not agree), or on SQLite a touch of another
+    small file. fail_abandoned() gives up a job that has been silent for too long.
+
+    A count or a beat that cannot be written is skipped: it must never fail the task itself.
     """
 
-    def __init__(self, job):
-        self.job = job
-        self.path = importing.job_directory(job) / PROGRESS_FILE
+    def __init__(self, job, counter):
+        self.job, self.counter = job, counter
+        directory = importing.job_directory(job)
+        self.path, self.heartbeat_path = directory / PROGRESS_FILE, directory / HEARTBEAT_FILE
         self.connection = None
         if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
             try:
                 self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+                self.connection.inc_thread_sharing()  # the heartbeat's thread writes through it too
                 with self.connection.cursor() as cursor:
                     # Should the caller hold the job's row (apply() inside its own transaction),
                     # wait briefly instead of for ever.
@@ -61,52 +122,128 @@ class Progress:
             except DatabaseError:
                 log.warning("import #%s: no connection to report progress on", job.pk, exc_info=True)
                 self.connection = None
+        self.writing = threading.Lock()
+        self.stopped = threading.Event()
+        self.heart = threading.Thread(target=self._beat, name=f"import-{job.pk}-heartbeat", daemon=True)
 
     def __enter__(self):
+        # The first sign of life tells fail_abandoned() that a worker has taken the job: until
+        # then it is waiting in the queue, however long, and is left alone.
+        ImportJob.objects.filter(pk=self.job.pk).update(heartbeat_at=Now())
+        self.heart.start()
         return self
 
     def __exit__(self, *exc):
+        self.stopped.set()
+        self.heart.join()
         if self.connection:
             self.connection.close()
         self.path.unlink(missing_ok=True)
+        self.heartbeat_path.unlink(missing_ok=True)
 
     def __call__(self, done, total):
         try:
             if self.connection:
-                table = self.connection.ops.quote_name(ImportJob._meta.db_table)
-                with self.connection.cursor() as cursor:
-                    cursor.execute(f"UPDATE {table} SET processed_rows = %s WHERE id = %s", [done, self.job.pk])  # noqa: S608 no user input
+                self._execute(f"SET {self.counter} = %s, heartbeat_at = now()", [done])
             else:
                 partial = self.path.with_suffix(".new")
                 partial.write_text(str(done))
                 os.replace(partial, self.path)
         except (DatabaseError, OSError):
-            log.warning(
-                "import #%s: could not report progress (%s of %s rows)", self.job.pk, done, total, exc_info=True
-            )
+            log.warning("import #%s: could not report progress (%s of %s)", self.job.pk, done, total, exc_info=True)
+
+    def _beat(self):
+        while not self.stopped.wait(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS):
+            try:
+                if self.connection:
+                    self._execute("SET heartbeat_at = now()")
+                else:
+                    self.heartbeat_path.touch()
+            except (DatabaseError, OSError):
+                # Also while the import commits, holding the job's row: fail_abandoned() skips
+                # a locked row, so that silence is harmless.
+                log.info("import #%s: a heartbeat was skipped", self.job.pk, exc_info=True)
+
+    def _execute(self, assignments, params=()):
+        table = self.connection.ops.quote_name(ImportJob._meta.db_table)
+        with self.writing, self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} {assignments} WHERE id = %s", [*params, self.job.pk])
 
 
-def rows_done(job):
-    """How many staged rows a job has written, counting those of a run still in progress."""
-    if job.state != ImportState.RUNNING:
-        return job.processed_rows
+def progress_done(job):
+    """How far a job's task has got: bytes read while CHECKING, staged rows processed otherwise."""
+    counted = job.bytes_read if job.state == ImportState.CHECKING else job.processed_rows
+    if job.state not in (ImportState.CHECKING, ImportState.RUNNING):
+        return counted
     try:
         reported = int((importing.job_directory(job) / PROGRESS_FILE).read_text())
     except (FileNotFoundError, ValueError):
         reported = 0
-    return max(job.processed_rows, reported)
+    return max(counted, reported)
 
 
-@task
-def run_import(job_id):
-    """Write a confirmed import's staged rows; return the job's final state.
+def fail_abandoned():
+    """Fail the jobs whose task has gone silent for FACTCHECK_IMPORT_GIVE_UP_SECONDS, remove their files; return them.
 
-    The source file is not read again: apply() takes the rows validate() staged.
+    A worker killed mid-task leaves its job checking or running for ever, and its files on
+    disk. Nothing was imported: the import is one transaction, which the database rolled back
+    when the worker's connection closed. Should the task be alive after all (a stalled host),
+    its import cannot commit once the job is failed: importing._record() refuses it.
     """
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state != ImportState.QUEUED:
-        log.warning("import #%s is %s, not queued; not run again", job_id, job.state)
-        return job.state
-    with Progress(job) as progress:
-        # apply() marks the job failed itself, whatever stops it.
-        return importing.apply(job, progress=progress).state
+    silence = timedelta(seconds=settings.FACTCHECK_IMPORT_GIVE_UP_SECONDS)
+    cutoff = ExpressionWrapper(Now() - silence, output_field=DateTimeField())
+    given_up = []
+    for job in ImportJob.objects.filter(state__in=WORKING_STATES, heartbeat_at__lt=cutoff):
+        if _heartbeat_file_is_fresh(job, silence):
+            continue
+        with transaction.atomic():
+            # Still silent, read again under a lock; a row locked already is an import
+            # committing (importing._record), which is alive.
+            silent = ImportJob.objects.select_for_update(skip_locked=True).filter(
+                pk=job.pk, state=job.state, heartbeat_at__lt=cutoff
+            )
+            if not silent.exists():
+                continue
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportState.FAILED,
+                finished_at=timezone.now(),
+                message=f"The task worker stopped while {_doing(job)}: no sign of life since "
+                f"{timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S}. Nothing was imported.",
+                **dict.fromkeys(NOTHING_IMPORTED, 0),
+            )
+        importing.discard(job)
+        given_up.append(job)
+        log.warning("import #%s: its task went silent while %s; marked failed", job.pk, _doing(job))
+    return given_up
+
+
+def _doing(job):
+    return {ImportState.CHECKING: "checking the file", ImportState.QUEUED: "starting the import"}.get(
+        job.state, "importing"
+    )
+
+
+def _heartbeat_file_is_fresh(job, silence):
+    """SQLite's heartbeat (Progress): a file in the job's folder, touched by the task."""
+    try:
+        touched = (importing.job_directory(job) / HEARTBEAT_FILE).stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return time.time() - touched < silence.total_seconds()
+
+
+class Sweeper(threading.Thread):
+    """Calls fail_abandoned() every FACTCHECK_IMPORT_HEARTBEAT_SECONDS for as long as its process runs."""
+
+    def __init__(self):
+        super().__init__(name="import-sweeper", daemon=True)
+
+    def run(self):
+        while True:
+            try:
+                fail_abandoned()
+            except Exception:  # e.g. the database is away for a while: try again next time
+                log.exception("the sweep for abandoned imports failed")
+            finally:
+                connections.close_all()  # this thread's own
+            time.sleep(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS)

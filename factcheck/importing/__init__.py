@@ -1,5 +1,8 @@
 """Bulk import of claims from CSV, JSON / JSON Lines and ClaimReview JSON-LD, in two steps.
 
+`receive(upload, filename=..., user=...)` keeps an uploaded file, unread, for `check(job)` to
+read in the background: together they are `validate()`.
+
 `validate(source, filename=..., user=...)` streams the file once, cleans every row, compares
 it with the database and records a preview on a new ImportJob: the claims that would be
 created, updated or left unchanged, the new speakers and outlets, and the first errors, each
@@ -53,10 +56,12 @@ from factcheck.models import HISTORY_CONSTRAINTS, ImportFormat, ImportJob, Impor
 from factcheck.revisions import writing_as
 
 __all__ = [
+    "Abandoned",
     "InvalidFile",
     "LineError",
     "Row",
     "apply",
+    "check",
     "claimreview_ratings",
     "content_key",
     "discard",
@@ -64,7 +69,9 @@ __all__ = [
     "import_file",
     "import_reason",
     "job_directory",
+    "receive",
     "rejected_rows_path",
+    "uploaded_file_path",
     "validate",
 ]
 
@@ -74,6 +81,7 @@ BATCH_ROWS = 5000
 PREVIEW_ERRORS = 100
 PREVIEW_NAMES = 50
 STAGED_VERSION = 1
+UPLOADED = "upload"  # an uploaded file's name in its job's folder, whatever the uploader called it
 
 
 def guess_format(filename, head):
@@ -209,8 +217,13 @@ class FileRows:
 
 
 def job_directory(job):
-    """MEDIA_ROOT/imports/<job id>/: the staged rows and the rejected rows of one import."""
+    """MEDIA_ROOT/imports/<job id>/: the uploaded file, the staged rows and the rejected rows of one import."""
     return Path(default_storage.path(f"imports/{job.pk}"))
+
+
+def uploaded_file_path(job):
+    """Where receive() keeps an uploaded file until check() has read it."""
+    return job_directory(job) / UPLOADED
 
 
 def rejected_rows_path(job):
@@ -300,9 +313,13 @@ class Source:
             self.binary.close()
 
     def new_job(self, user, mode):
-        """The ImportJob for this file, already INVALID if the file is over the size limit."""
-        job = ImportJob.objects.create(created_by=user, filename=self.filename, format=self.format, mode=mode)
-        job_directory(job).mkdir(parents=True, exist_ok=True)
+        """The ImportJob for this file, CHECKING, or already INVALID if the file is over the size limit."""
+        job = ImportJob.objects.create(
+            created_by=user, filename=self.filename, format=self.format, mode=mode, file_size=self.size
+        )
+        # Empty, even if a database reset left a folder of this id behind.
+        shutil.rmtree(job_directory(job), ignore_errors=True)
+        job_directory(job).mkdir(parents=True)
         limit = settings.FACTCHECK_IMPORT_MAX_BYTES
         if self.size is not None and self.size > limit:
             message = (
@@ -326,12 +343,69 @@ def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, pro
         return job if job.state == ImportState.INVALID else _validate(job, file, progress)
 
 
+def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC):
+    """Keep an uploaded file for check(); return its new ImportJob, CHECKING, or INVALID if over the size limit.
+
+    Nothing is parsed: the size is the upload's, the format is guessed from the name and the
+    first bytes. Django hands a large upload over spooled to a file under MEDIA_ROOT
+    (FILE_UPLOAD_TEMP_DIR), which the storage moves into the job's folder without reading it.
+    """
+    with Source(upload, filename, format) as file:
+        job = file.new_job(user, mode)
+        if job.state == ImportState.CHECKING:
+            default_storage.save(f"imports/{job.pk}/{UPLOADED}", upload)
+    return job
+
+
+def check(job, *, progress=None):
+    """Read and check the file receive() kept, as validate() does; return the job, VALIDATED or INVALID.
+
+    `progress(bytes read, total bytes)` as for validate(). The file is deleted once read: the
+    staged rows, or the errors, are all the rest of the import needs of it.
+    """
+    upload = uploaded_file_path(job)
+    try:
+        with Source(upload, job.filename, job.format) as file:
+            return _validate(job, file, progress)
+    except Abandoned:
+        log.warning("import #%s was given up for dead while its file was being checked", job.pk)
+        job.refresh_from_db()
+        return job
+    except Exception:
+        log.exception("the check of import #%s failed", job.pk)
+        _fail(job, [], "The check of the file stopped on an unexpected error.")
+        discard(job)
+        raise
+    finally:
+        upload.unlink(missing_ok=True)
+
+
+class Abandoned(Exception):
+    """The job was given up for dead (factcheck.tasks.fail_abandoned) while this process still worked on it."""
+
+
+# All of a job but its heartbeat, which its task writes through a connection of its own.
+OUTCOME_FIELDS = [field.name for field in ImportJob._meta.concrete_fields if field.name not in ("id", "heartbeat_at")]
+
+
+def _record(job):
+    """Save a job's outcome, unless it was given up for dead meanwhile: then it stays failed.
+
+    Inside an import's transaction this is the last statement before the commit, and it locks
+    the job's row: fail_abandoned() skips a locked row, so it cannot fail an import committing.
+    """
+    with transaction.atomic():
+        if ImportJob.objects.select_for_update().values_list("state", flat=True).get(pk=job.pk) == ImportState.FAILED:
+            raise Abandoned(job.pk)
+        job.save(update_fields=OUTCOME_FIELDS)
+    return job
+
+
 def _refuse(job, error, rows=0):
     job.state, job.total_rows = ImportState.INVALID, rows
     job.errors = [error.as_dict()]
     job.message = str(error)
-    job.save()
-    return job
+    return _record(job)
 
 
 def _keep(errors, problems):
@@ -377,9 +451,10 @@ def _validate(job, file, progress):
                 flush()
         except InvalidFile as invalid:
             staged_path.unlink()
+            job.bytes_read = rows.text.bytes_read
             return _refuse(job, invalid.error, rows.count)
 
-    job.total_rows = rows.count
+    job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     counts.record_on(job, entities)
     job.errors = [error.as_dict() for error in errors]
     job.summary.update(ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected)
@@ -388,8 +463,7 @@ def _validate(job, file, progress):
         return _rows_invalid(job, counts.rejected)
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
     job.message = _summary(job, "would be")
-    job.save()
-    return job
+    return _record(job)
 
 
 def _rows_invalid(job, rejected):
@@ -398,8 +472,7 @@ def _rows_invalid(job, rejected):
         f"{rejected:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
         "Correct them, or import with “skip invalid rows”."
     )
-    job.save()
-    return job
+    return _record(job)
 
 
 def _summary(job, verb):
@@ -536,10 +609,9 @@ class _Run:
         job.total_rows, job.processed_rows = total_rows, self.done
         self.counts.record_on(job, self.entities)
         job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
-        job.state, job.finished_at = ImportState.SUCCEEDED, timezone.now()
+        job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
         job.message = _summary(job, "were")
-        job.save()
-        return job
+        return _record(job)
 
 
 def _running(job):
@@ -560,29 +632,33 @@ def apply(job, *, progress=None):
     if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
         raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
     _running(job)
-    staged_rows = job.summary.get("staged_rows", 0)
+    staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
     try:
-        with (
-            writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
-            transaction.atomic(),
-            RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-            _Run(job, rejected, Counts(rejected=job.rejected_count)) as run,
-        ):
-            for rows in _chunks(_staged_rows(job.staged_path), BATCH_ROWS):
-                problems = run.write(rows)
-                if problems and job.mode == ImportMode.ATOMIC:
-                    raise _Refused(problems)
-                for problem in problems:
-                    run.reject([problem])
-                if progress:
-                    progress(run.done, staged_rows)
+        with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
+            with (
+                RejectedRows(job_directory(job) / "rejected.csv") as rejected,
+                _Run(job, rejected, Counts(rejected=job.rejected_count)) as run,
+            ):
+                for rows in _chunks(_staged_rows(staged), BATCH_ROWS):
+                    problems = run.write(rows)
+                    if problems and job.mode == ImportMode.ATOMIC:
+                        raise _Refused(problems)
+                    for problem in problems:
+                        run.reject([problem])
+                    if progress:
+                        progress(run.done, staged_rows)
+            # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
+            run.succeed(job.total_rows)
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
+    except Abandoned:
+        log.warning("import #%s was given up for dead while it ran; its writes were rolled back", job.pk)
+        job.refresh_from_db()
+        return job
     except Exception as error:
         return _stopped(job, error)
-    Path(job.staged_path).unlink(missing_ok=True)
-    job.staged_path = ""
-    return run.succeed(job.total_rows)
+    staged.unlink(missing_ok=True)
+    return job
 
 
 def _stopped(job, error):
@@ -595,6 +671,9 @@ def _stopped(job, error):
 
 
 def _fail(job, problems, message):
+    if job.staged_path:
+        Path(job.staged_path).unlink(missing_ok=True)
+        job.staged_path = ""
     job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
     job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
     if problems:

@@ -347,7 +347,7 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 
 
 # ---------------------------------------------------------------------------------------------
-# CSV and JSON records: the CSV column names, as documented in the README
+# CSV and JSON records: the CSV column names, as documented in docs/importing.md
 
 
 def clean_fields(values, fail, line, column):
@@ -528,7 +528,7 @@ def appearance_chain(work, path, fail, depth=0):
 
 
 def clean_claimreview(node, fail, line, column, ratings):
-    """A Row from one ClaimReview (the mapping is described in the README)."""
+    """A Row from one ClaimReview (the mapping is described in docs/importing.md)."""
     if not isinstance(node, dict) or "ClaimReview" not in types_of(node):
         types = " or ".join(sorted(types_of(node)))
         found = (

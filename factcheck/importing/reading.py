@@ -222,7 +222,7 @@ class CsvRecords:
             self.fail(
                 line,
                 1,
-                f"the header has no {' or '.join(missing)} column; the columns are described in the README "
+                f"the header has no {' or '.join(missing)} column; the columns are described in docs/importing.md "
                 "and fixtures/sample-claims.csv",
             )
         self.header = fields

@@ -39,17 +39,25 @@ POSTGRES_FORWARD = [
         ELSE
             target := NEW.claim_id;
         END IF;
+        -- One statement for the usual case, where all is well (each statement costs; an import
+        -- runs this once per claim).
+        PERFORM FROM factcheck_claim AS c
+            WHERE c.id = target AND (c.status, c.version) = (
+                SELECT to_status, version FROM factcheck_verificationevent
+                WHERE claim_id = target ORDER BY version DESC LIMIT 1
+            );
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
         SELECT status, version INTO claim FROM factcheck_claim WHERE id = target;
         IF NOT FOUND THEN
             RETURN NULL;  -- deleted in the same transaction (only claims with no history can be)
         END IF;
         SELECT to_status, version INTO latest FROM factcheck_verificationevent
             WHERE claim_id = target ORDER BY version DESC LIMIT 1;
-        IF NOT FOUND OR latest.version <> claim.version OR latest.to_status <> claim.status THEN
-            RAISE EXCEPTION '{MESSAGE}: claim % is "%" at version %, its latest event says "%" at version %',
-                target, claim.status, claim.version, latest.to_status, latest.version
-                USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
+        RAISE EXCEPTION '{MESSAGE}: claim % is "%" at version %, its latest event says "%" at version %',
+            target, claim.status, claim.version, latest.to_status, latest.version
+            USING ERRCODE = 'integrity_constraint_violation';
         RETURN NULL;
     END;
     $$ LANGUAGE plpgsql;
@@ -64,7 +72,12 @@ POSTGRES_FORWARD = [
     CREATE CONSTRAINT TRIGGER factcheck_event_moves_claim
     AFTER INSERT ON factcheck_verificationevent
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION factcheck_check_claim_history();
+    FOR EACH ROW
+    -- A first event needs no check of its own: its claim was inserted (and is checked) with it,
+    -- since a claim committed with no event is refused and a second "first" event breaks
+    -- event_one_per_version. Half the checks of an import.
+    WHEN (NEW.version > 1)
+    EXECUTE FUNCTION factcheck_check_claim_history();
     """,
 ]
 POSTGRES_BACKWARD = [

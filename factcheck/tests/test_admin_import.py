@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
-from factcheck import admin, importing, tasks
+from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, media_in_tmp, row  # noqa: F401 media_in_tmp is a fixture
@@ -55,9 +55,11 @@ def tasks_are_only_recorded():
         yield default_task_backend
 
 
-def upload(client, content, name="claims.csv", **fields):
+def upload(client, content, name="claims.csv", *, follow=False, **fields):
     data = content if isinstance(content, bytes) else content.encode()
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), "mode": ImportMode.ATOMIC, **fields})
+    return client.post(
+        UPLOAD, {"file": SimpleUploadedFile(name, data), "mode": ImportMode.ATOMIC, **fields}, follow=follow
+    )
 
 
 def uploaded_job(client, content, name="claims.csv", **fields):
@@ -113,7 +115,7 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert "8 of 8 rows written (100%)" in page
     assert "Succeeded" in page
     assert '<tr><th scope="row">New claims</th><td>8</td></tr>' in page
-    assert f", in {admin.took(job)}</p>" in page
+    assert f", in {admin_import.took(job)}</p>" in page
     assert 'hx-trigger="every 1s"' not in page
 
 
@@ -152,13 +154,16 @@ def test_a_valid_file_is_previewed_without_writing_and_cancelled_without_trace(i
 
 @pytest.mark.parametrize("bad", BAD_FILES, ids=str)
 def test_a_bad_file_uploaded_in_the_admin_answers_4xx_with_its_line_and_column_and_writes_nothing(
-    bad, importer_client, settings
+    bad, importer_client, settings, tasks_run_inline
 ):
     for name, value in bad.settings.items():
         setattr(settings, name, value)
     before = counts()
-    response = upload(importer_client, bad.content, bad.filename)
+    # Checked in the background, then shown on the job's page; a file over the size limit is
+    # refused by the upload itself.
+    response = upload(importer_client, bad.content, bad.filename, follow=True)
     assert response.status_code == 422
+    assert response.redirect_chain in ([], [(job_url("import", ImportJob.objects.latest("id")), 302)])
     page = html(response)
     assert f'<td class="line">{bad.line}</td><td class="column">{bad.column}</td>' in page
     assert escape(bad.says) in page
@@ -167,14 +172,14 @@ def test_a_bad_file_uploaded_in_the_admin_answers_4xx_with_its_line_and_column_a
     assert counts() == before
 
 
-def test_what_a_bad_file_holds_is_shown_escaped(importer_client):
-    response = upload(importer_client, csv_text(row(status="<script>alert(1)</script>")))
+def test_what_a_bad_file_holds_is_shown_escaped(importer_client, tasks_run_inline):
+    response = upload(importer_client, csv_text(row(status="<script>alert(1)</script>")), follow=True)
     assert response.status_code == 422
     assert "<script>alert(1)" not in html(response)
     assert "&lt;script&gt;alert(1)" in html(response)
 
 
-def test_the_error_report_of_a_refused_file_downloads_as_csv(importer_client):
+def test_the_error_report_of_a_refused_file_downloads_as_csv(importer_client, tasks_run_inline):
     upload(importer_client, csv_text(row(), row("Second.", status="probably"), row("Third.", speaker="!!!")))
     job = ImportJob.objects.latest("id")
     assert job.state == ImportState.INVALID
@@ -187,7 +192,7 @@ def test_the_error_report_of_a_refused_file_downloads_as_csv(importer_client):
     assert [line[:2] for line in lines[1:]] == [["3", "22"], ["4", "8"]]
 
 
-def test_the_error_report_of_an_unreadable_file_lists_its_error(importer_client):
+def test_the_error_report_of_an_unreadable_file_lists_its_error(importer_client, tasks_run_inline):
     upload(importer_client, b"claim,speaker\nab\x00c,Kovalenko\n")
     job = ImportJob.objects.latest("id")
     response = importer_client.get(job_url("report", job))
@@ -403,7 +408,7 @@ def test_the_task_reports_its_progress_where_the_job_page_sees_it_while_the_impo
     def watched(progress, done, total):
         report(progress, done, total)
         # What the job page would show now, while apply() still holds its transaction open.
-        seen.append(tasks.rows_done(ImportJob.objects.get(pk=job.pk)))
+        seen.append(tasks.progress_done(ImportJob.objects.get(pk=job.pk)))
 
     monkeypatch.setattr(tasks.Progress, "__call__", watched)
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)

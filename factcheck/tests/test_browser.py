@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
-from factcheck.models import Claim
+from factcheck.models import Claim, Speaker
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -198,6 +198,31 @@ def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo):
     decision.get_by_role("button", name="Mark verified").click()
     expect(page.locator("details.decision[open] .errors")).to_contain_text("Add at least one piece of supporting")
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
+
+
+def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open_page, demo):
+    speaker = Speaker.objects.get(name="Volodymyr Zelenskyy")
+    change = f"{demo}/admin/factcheck/speaker/{speaker.pk}/change/"
+    first, second = open_page(), open_page()
+    for page, username in [(first, "editor"), (second, "admin")]:
+        sign_in(page, demo, username)
+        page.goto(change)
+
+    second.get_by_label("Affiliation").fill("Office of the President")
+    second.get_by_role("button", name="Save", exact=True).click()
+    expect(second.locator(".messagelist")).to_contain_text("was changed successfully")
+    first.get_by_label("Title").fill("Head of state")
+    first.get_by_role("button", name="Save", exact=True).click()
+
+    expect(first.locator(".messagelist")).to_contain_text("Nothing was saved: speaker “Volodymyr Zelenskyy” changed")
+    expect(first.locator("#edit-conflict")).to_contain_text("Changed by admin")
+    expect(first.get_by_role("row", name=re.compile("^Title"))).to_contain_text("Head of state")
+    expect(first.get_by_label("Affiliation")).to_have_value("Office of the President")
+    first.get_by_label("Title").fill("Head of state")
+    first.get_by_role("button", name="Save", exact=True).click()
+    expect(first.locator(".messagelist")).to_contain_text("was changed successfully")
+    speaker.refresh_from_db()
+    assert (speaker.title, speaker.affiliation) == ("Head of state", "Office of the President")
 
 
 def test_a_reviewer_sees_no_status_buttons(open_page, demo):

@@ -17,7 +17,7 @@ from factcheck.tests.test_import import SAMPLE, csv_text, media_in_tmp, row, run
 
 pytestmark = pytest.mark.django_db
 
-triggers = importlib.import_module("factcheck.migrations.0008_revisions_and_frozen_evidence")
+triggers = importlib.import_module("factcheck.migrations.0009_revisions_and_frozen_evidence")
 REASON = "The ministry's own figures settle it."
 
 

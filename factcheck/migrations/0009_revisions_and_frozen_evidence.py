@@ -229,7 +229,7 @@ def restore_sqlite_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0007_claim_status_follows_history"),
+        ("factcheck", "0008_importjob_checked_in_the_background"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

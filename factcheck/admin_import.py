@@ -1,0 +1,265 @@
+"""The admins' import screens: upload -> check (a task) -> preview -> confirm -> import (a task).
+
+The upload only saves the file; reading and checking it, like writing it once confirmed, runs
+on the task worker (factcheck.tasks), and the job's page follows each with a progress bar.
+All behind `factcheck.import_claims`, through the ImportJob admin's own URLs.
+"""
+
+import csv
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
+
+from factcheck import importing, tasks
+from factcheck.admin import ReadOnlyAdmin
+from factcheck.exporting import spreadsheet_safe
+from factcheck.models import Claim, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.views import render_page, wants_fragment
+
+
+class ImportForm(forms.Form):
+    # An empty file is the importer's to refuse, with its line and column, like any bad file.
+    file = forms.FileField(allow_empty_file=True, max_length=255)
+    format = forms.ChoiceField(
+        choices=[("", "Guess from the file name and its first bytes"), *ImportFormat.choices], required=False
+    )
+    mode = forms.ChoiceField(
+        choices=ImportMode.choices,
+        initial=ImportMode.ATOMIC,
+        widget=forms.RadioSelect,
+        help_text="All or nothing refuses the whole file if one row is wrong; "
+        "skipping invalid rows imports the others and lets you download the rejected ones.",
+    )
+
+
+def error_report(job):
+    """A download of what was wrong with a job's file: its rejected rows, or its errors; None if nothing was."""
+    rejected = importing.rejected_rows_path(job)
+    if job.rejected_count and rejected:
+        return FileResponse(
+            open(rejected, "rb"),  # FileResponse closes it
+            as_attachment=True,
+            filename=f"import-{job.pk}-rejected-rows.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+    if not job.errors:
+        return None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["line", "column", "field", "error"])
+    for error in job.errors:
+        cells = [error.get("line", ""), error.get("column", ""), error.get("field", ""), error.get("message", "")]
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
+    return response
+
+
+def progress_of(job):
+    """(done, to do, percent) for the progress bar: bytes read while checking, rows written after."""
+    if job.state == ImportState.CHECKING:
+        total, done = job.file_size, tasks.progress_done(job)
+    else:
+        total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
+        done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
+    if not total:
+        return 0, 0, 100 if job.state == ImportState.SUCCEEDED else 0
+    return done, total, min(100, done * 100 // total)
+
+
+def took(job):
+    if not job.duration:
+        return None
+    seconds = job.duration.total_seconds()
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+IMPORT_PAGE = "admin/factcheck/importjob/import.html"
+COUNTED = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
+PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
+
+
+def job_context(job):
+    """What an import's page and its progress partial show of the job."""
+    done, total, percent = progress_of(job)
+    amount = filesizeformat if job.state == ImportState.CHECKING else "{:,}".format
+    return {
+        "job": job,
+        "running": job.state in tasks.WORKING_STATES,
+        "checked": "staged_rows" in job.summary,
+        "took": took(job),
+        "has_report": bool(job.errors or (job.rejected_count and importing.rejected_rows_path(job))),
+        "done": amount(done),
+        "total": amount(total),
+        "percent": percent,
+        "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
+        "figures": {name: f"{getattr(job, name):,}" for name in COUNTED},
+    }
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Import jobs: listed and read here, made only by the upload screen, never edited or deleted."""
+
+    list_display = ["created_at", "created_by", "filename", "format", "mode", "state", "counts", "took", "page"]
+    list_filter = ["state", "format", "mode"]
+    list_select_related = ["created_by"]
+    search_fields = ["filename", "created_by__username"]
+    show_full_result_count = False
+    fields = [
+        ("created_by", "created_at"),
+        ("filename", "format", "mode"),
+        ("state", "page"),
+        "message",
+        ("file_size", "bytes_read"),
+        ("total_rows", "processed_rows"),
+        ("created_count", "updated_count", "unchanged_count", "rejected_count"),
+        ("new_speakers", "new_outlets"),
+        ("started_at", "finished_at", "took"),
+        "heartbeat_at",
+        "errors",
+        "summary",
+    ]
+    readonly_fields = ["page", "took"]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("factcheck.import_claims")
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_import_permission(request)
+
+    @admin.display(description="claims")
+    def counts(self, job):
+        counts = f"{job.created_count} new · {job.updated_count} updated · {job.unchanged_count} unchanged"
+        return f"{counts} · {job.rejected_count} rejected" if job.rejected_count else counts
+
+    @admin.display(description="duration")
+    def took(self, job):
+        return took(job)
+
+    @admin.display(description="import page")
+    def page(self, job):
+        label = "Preview" if job.state == ImportState.VALIDATED else "Progress and result"
+        return format_html('<a href="{}">{}</a>', reverse("admin:factcheck_importjob_import", args=[job.pk]), label)
+
+    def get_urls(self):
+        def view(methods, function):
+            return self.admin_site.admin_view(require_http_methods(methods)(function))
+
+        return [
+            path("upload/", view(["GET", "POST"], self.upload_view), name="factcheck_importjob_upload"),
+            path("<int:pk>/import/", view(["GET"], self.import_view), name="factcheck_importjob_import"),
+            path("<int:pk>/import/progress/", view(["GET"], self.progress_view), name="factcheck_importjob_progress"),
+            path("<int:pk>/import/confirm/", view(["POST"], self.confirm_view), name="factcheck_importjob_confirm"),
+            path("<int:pk>/import/cancel/", view(["POST"], self.cancel_view), name="factcheck_importjob_cancel"),
+            path("<int:pk>/import/errors.csv", view(["GET"], self.report_view), name="factcheck_importjob_report"),
+            *super().get_urls(),
+        ]
+
+    def import_job(self, request, pk):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+
+    def page_context(self, request, job):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import #{job.pk}: {job.filename}",
+            **job_context(job),
+        }
+
+    def upload_view(self, request):
+        """The upload form; a posted file is saved and checked in the background, its page following the check."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = importing.receive(
+                upload,
+                filename=upload.name,
+                user=request.user,
+                format=form.cleaned_data["format"] or None,
+                mode=form.cleaned_data["mode"],
+            )
+            if job.state == ImportState.INVALID:  # over the size limit, known without reading it
+                return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
+            tasks.check_file.enqueue(job.pk)
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "claim_opts": Claim._meta,
+            "title": "Import claims",
+            "form": form,
+            "max_bytes": filesizeformat(settings.FACTCHECK_IMPORT_MAX_BYTES),
+            "max_rows": f"{settings.FACTCHECK_IMPORT_MAX_ROWS:,}",
+        }
+        return TemplateResponse(
+            request, "admin/factcheck/importjob/upload.html", context, status=400 if form.errors else 200
+        )
+
+    def import_view(self, request, pk):
+        """One import's page: the check's progress, the preview, then the import's progress, then its result.
+
+        A file that cannot be imported answers 422, whether the upload or the check refused it.
+        """
+        job = self.import_job(request, pk)
+        status = 422 if job.state == ImportState.INVALID else 200
+        return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=status)
+
+    def progress_view(self, request, pk):
+        """The progress bar and, once the task has finished, its result: polled by htmx."""
+        job = self.import_job(request, pk)
+        if not wants_fragment(request):
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        if job.state in PREVIEW_STATES:
+            # The check has ended, and the preview is not a partial: the whole page is loaded again.
+            return HttpResponseClientRefresh()
+        return render_page(request, IMPORT_PAGE, job_context(job), fragment="progress")
+
+    def confirm_view(self, request, pk):
+        """Queue the validated rows to be written; the file is not read again."""
+        job = self.import_job(request, pk)
+        if tasks.start_import(job):
+            self.message_user(request, f"Import #{job.pk} is queued; this page follows it.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                f"Import #{job.pk} was not waiting for confirmation, so nothing new was queued.",
+                messages.WARNING,
+            )
+        return redirect("admin:factcheck_importjob_import", job.pk)
+
+    def cancel_view(self, request, pk):
+        """Drop a validated import's staged rows; the job stays on record, marked as never run."""
+        job = self.import_job(request, pk)
+        cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(
+            state=ImportState.FAILED,
+            finished_at=timezone.now(),
+            message=f"Cancelled by {request.user} after the preview; nothing was imported.",
+        )
+        if not cancelled:
+            self.message_user(request, f"Import #{job.pk} was no longer waiting for confirmation.", messages.WARNING)
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        importing.discard(job)
+        self.message_user(request, f"Import of {job.filename} cancelled; nothing was imported.", messages.SUCCESS)
+        return redirect("admin:factcheck_claim_changelist")
+
+    def report_view(self, request, pk):
+        """The rejected rows (or the errors) of a job's file, as a CSV to open in a spreadsheet."""
+        response = error_report(self.import_job(request, pk))
+        if response is None:
+            raise Http404("This import has no errors to report.")
+        return response

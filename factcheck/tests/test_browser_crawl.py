@@ -1,0 +1,219 @@
+"""Every page of the app in Chromium, failing on any console error, htmx error or CSP violation.
+
+To crawl a new page, add its address to PAGES ({claim}, {speaker}, {outlet}, {article} and
+{job} are filled in from the demo story); every model registered in the admin is crawled
+(changelist, add form, change form) without being listed, as long as one object of it exists.
+"""
+
+import re
+
+import pytest
+from axes.models import AccessFailureLog
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import RequestFactory
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from factcheck import tasks
+from factcheck.models import Claim, ImportJob, Note
+from factcheck.tests.factories import make_evidence
+from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAGES = [
+    "/claims/",
+    "/claims/?status=all&limit=5",
+    "/claims/?status=all&q=drones&speaker=Kovalenko&outlet={outlet}&venue=social_media_post&relay=relayed"
+    "&kind=factual&since=2020-01-01&until=2099-12-31&sort=oldest",
+    "/claims/?status=verified&sort=relevance&q=nothing+matches+this",
+    "/claims/{claim}/",
+    "/speakers/{speaker}/",
+    "/outlets/{outlet}/",
+    "/articles/{article}/",
+    "/admin/",
+    "/admin/factcheck/",
+    "/admin/factcheck/claim/?q=drones&status__exact=unconfirmed",
+    "/admin/factcheck/importjob/upload/",
+    "/admin/factcheck/importjob/{job}/import/",
+    "/admin/password_change/",
+]
+
+# Reported to the test from inside every page, before any of the page's own scripts run.
+WATCH = """
+const report = (text) => window.reportProblem(`${text} (on ${location.pathname}${location.search})`);
+document.addEventListener("securitypolicyviolation", (event) => report(
+  `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}` +
+  ` at ${event.sourceFile}:${event.lineNumber} ${event.sample}`));
+document.addEventListener("htmx:error", (event) => report(`htmx error: ${JSON.stringify(event.detail.errorInfo)}`));
+"""
+
+
+@pytest.fixture
+def watched_page(open_page):  # noqa: F811 the fixture imported above
+    """A browser page that records every console error, uncaught exception, htmx error and CSP violation."""
+    page = open_page()
+    problems = []
+
+    def report(text):
+        problems.append(text)
+
+    def on_console(message):
+        if message.type == "error":
+            report(f"console: {message.text} at {message.location}")
+
+    page.context.expose_function("reportProblem", report)
+    page.context.add_init_script(WATCH)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: report(f"uncaught: {error}"))
+    return page, problems
+
+
+# After the load event: a moment for late reports, and for a polling page its next htmx swap.
+SETTLE = """() => new Promise((resolve) => {
+  if (document.querySelector('[hx-trigger^="every"]')) {
+    document.body.addEventListener("htmx:afterSettle", () => resolve(), {once: true});
+    setTimeout(resolve, 5000);
+  } else {
+    setTimeout(resolve, 100);
+  }
+})"""
+
+
+def visit(page, problems, url):
+    response = page.goto(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    page.evaluate(SETTLE)
+    assert problems == [], "\n".join([url, *problems])
+
+
+def admin_pages(superuser):
+    """The changelist, add form and first object's change form of every model in the admin."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    pages, empty = [], []
+    for model, model_admin in admin.site._registry.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages.append(reverse(f"{name}_changelist"))
+        if model_admin.has_add_permission(request):
+            pages.append(reverse(f"{name}_add"))
+        if first := model._default_manager.order_by("pk").first():
+            pages.append(reverse(f"{name}_change", args=[first.pk]))
+        else:
+            empty.append(model._meta.label)
+    assert empty == [], f"make an object of each of {empty} before the crawl, so its change form is crawled"
+    return pages
+
+
+def make_one_of_everything(page, base):
+    """What the demo story lacks: evidence, a note, a failed sign-in, an import job and its task."""
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    make_evidence(claim, url="https://example.org/lancet")
+    Note.objects.create(
+        claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
+    )
+
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("a wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match")
+    assert AccessFailureLog.objects.exists()
+
+    sign_in(page, base, "admin")
+    page.goto(f"{base}/admin/factcheck/importjob/upload/")
+    page.get_by_label("File").set_input_files("fixtures/sample-claims.csv")
+    page.get_by_role("button", name="Check the file").click()
+    # The check is a task too: its page polls until the task has run, then loads the preview.
+    expect(page.locator("#import-read")).to_contain_text("waiting for the task worker")
+    tasks.check_file.call(ImportJob.objects.get().pk)
+    expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
+    # Confirmed, it waits for a task worker (none runs here): its page polls through htmx.
+    page.get_by_role("button", name=re.compile("Confirm: import")).click()
+    expect(page.locator("#import-rows")).to_contain_text("waiting for the task worker")
+    return ImportJob.objects.get()
+
+
+def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    job = make_one_of_everything(page, demo)
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    ids = {
+        "claim": claim.pk,
+        "speaker": claim.speaker_id,
+        "outlet": claim.article.outlet_id,
+        "article": claim.article_id,
+        "job": job.pk,
+    }
+    pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
+    assert problems == []
+    for url in pages:
+        visit(page, problems, f"{demo}{url}")
+
+    page.context.clear_cookies()
+    visit(page, problems, f"{demo}/login/")
+    visit(page, problems, f"{demo}/admin/login/")
+
+
+def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    sign_in(page, demo, "editor")
+    visit(page, problems, f"{demo}/claims/?status=all&limit=5")
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_role("link", name="More claims").click()
+    expect(page.locator("#results .claim-row")).to_have_count(10)
+
+    # Choosing a date applies it at once, as choosing from a list does: the trigger parses.
+    page.locator("summary", has_text="More filters").click()
+    page.get_by_label("Recorded from").fill("2099-01-01")
+    expect(page).to_have_url(re.compile("since=2099-01-01"))
+    expect(page.locator("#results .claim-row")).to_have_count(0)
+    page.get_by_label("Kind").select_option("opinion")
+    expect(page).to_have_url(re.compile("kind=opinion"))
+    assert page.evaluate("window.notReloaded === true"), "the filters reloaded the page instead of using htmx"
+    assert problems == []
+
+
+def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    sign_in(page, demo, "admin")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    visit(page, problems, f"{demo}/claims/{claim.pk}/")
+    page.locator("summary", has_text="Mark disputed").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Disputed”?").fill("Two officials disagree.")
+    decision.get_by_role("button", name="Mark disputed").click()
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+
+    visit(page, problems, f"{demo}/admin/factcheck/claim/")
+    page.locator(f'input[name="_selected_action"][value="{claim.pk}"]').check()
+    page.locator('select[name="action"]').select_option("mark_unconfirmed")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_role("button", name=re.compile("Mark “Unable to independently confirm”"))).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert problems == []
+
+
+def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    sign_in(page, demo, "admin")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+
+    visit(page, problems, f"{demo}/admin/factcheck/claim/{claim.pk}/change/")
+    page.locator("#select2-id_speaker-container").click()  # the speaker autocomplete
+    page.locator(".select2-search__field").fill("Kov")
+    expect(page.locator(".select2-results__option").first).to_contain_text("Kovalenko")
+    page.keyboard.press("Escape")
+    appearances = page.locator("#appearances-group tr.dynamic-appearances")
+    before = appearances.count()
+    page.locator("#appearances-group .add-row").get_by_text("Add another Appearance").click()
+    expect(appearances).to_have_count(before + 1)
+
+    visit(page, problems, f"{demo}/admin/factcheck/article/{claim.article_id}/change/")
+    page.locator(".datetimeshortcuts a", has_text="Today").click()
+    page.locator(".datetimeshortcuts .date-icon").click()  # the calendar pop-up
+    expect(page.locator(".calendarbox").first).to_be_visible()
+    page.wait_for_timeout(200)
+    assert problems == []
