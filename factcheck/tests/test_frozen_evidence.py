@@ -181,30 +181,27 @@ def test_the_claim_page_in_the_admin_shows_cited_evidence_read_only(cited, edito
     assert "The ministry counts 1,500." in page
 
 
-def test_a_claim_form_loaded_before_its_evidence_was_cited_cannot_change_that_evidence(editor, editor_client):
-    claim = make_claim()
-    evidence = make_evidence(claim, "supports", summary="The transcript.")
-    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
-    stale_form = form_data(editor_client.get(page))
-    claim.set_status("verified", by=editor, reason=REASON)
-
-    response = editor_client.post(page, stale_form | {"evidence-0-summary": "Rewritten.", "_save": "Save"})
-
-    assert response.status_code == 200  # the form again, with the error
-    assert "was cited by a verdict, or removed, after the page was loaded" in response.text
-    assert unchanged(evidence)
-
-
-def test_a_stale_claim_form_that_leaves_the_now_cited_evidence_alone_still_saves(editor, editor_client):
+@pytest.mark.parametrize(
+    "edit",
+    [{"evidence-0-summary": "Rewritten."}, {"text": "Up to 8,000 North Korean troops."}],
+    ids=["editing-that-evidence", "leaving-it-alone"],
+)
+def test_a_claim_form_loaded_before_its_evidence_was_cited_saves_nothing_and_shows_it_frozen(
+    editor, editor_client, edit
+):
     claim = make_claim("Up to 8,000 troops.")
     evidence = make_evidence(claim, "supports", summary="The transcript.")
     page = reverse("admin:factcheck_claim_change", args=[claim.pk])
     stale_form = form_data(editor_client.get(page))
     claim.set_status("verified", by=editor, reason=REASON)
 
-    response = editor_client.post(page, stale_form | {"text": "Up to 8,000 North Korean troops.", "_save": "Save"})
+    response = editor_client.post(page, stale_form | edit | {"_save": "Save"})
 
-    assert response.status_code == 302
+    # The row left the editable evidence: the save is refused as stale (factcheck.admin_locking).
+    assert response.status_code == 409
+    assert any(message.startswith("Nothing was saved") for message in messages_in(response))
+    assert 'name="evidence-0-summary"' not in response.text  # shown again among the cited, read-only
+    assert "The transcript." in response.text
     claim.refresh_from_db()
-    assert claim.text == "Up to 8,000 North Korean troops."
+    assert claim.text == "Up to 8,000 troops."
     assert unchanged(evidence)
