@@ -17,7 +17,6 @@ import argparse
 import csv
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,7 +28,9 @@ from import_benchmark import (
     data_file,
     database_name,
     empty_tables,
+    function_time,
     recreate_database,
+    reset_function_time,
     run_ours,
 )
 
@@ -56,31 +57,6 @@ FUNCTIONS = [
     "factcheck_refuse_cited_evidence_change",
     "factcheck_refuse_history_change",
 ]
-
-
-def reset_function_time():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET track_functions = 'pl'")  # a superuser's setting: the benchmark runs as one
-        for function in FUNCTIONS:
-            cursor.execute("SELECT pg_stat_reset_single_function_counters(%s::regproc)", [function])
-
-
-def function_seconds():
-    """(seconds, calls) inside the triggers' functions since reset_function_time(): their cost without the noise."""
-    from django.db import connection
-
-    time.sleep(1)  # statistics reach the shared counters within a second of the commit
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT coalesce(sum(total_time), 0), coalesce(sum(calls), 0) FROM pg_stat_user_functions "
-            "WHERE funcname = ANY(%s)",
-            [FUNCTIONS],
-        )
-        milliseconds, calls = cursor.fetchone()
-    return milliseconds / 1000, calls
 
 
 def revised_file(path):
@@ -125,12 +101,12 @@ def main(argv=None):
         for enabled in (True, False):
             set_triggers(enabled)
             empty_tables()
-            reset_function_time()
+            reset_function_time(FUNCTIONS)
             first = run_ours(path, meta)
-            inside_first = function_seconds()
-            reset_function_time()
+            inside_first = function_time(FUNCTIONS)
+            reset_function_time(FUNCTIONS)
             again = run_ours(revised, meta, check=False)
-            inside_again = function_seconds()
+            inside_again = function_time(FUNCTIONS)
             timings[enabled, "import"].append(first)
             timings[enabled, "re-import"].append(again)
             if enabled:
