@@ -16,6 +16,14 @@ from django.db import connection
 from factcheck.models import HISTORY_CONSTRAINTS, Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
+revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.0012_revisions_and_frozen_evidence")
+
+# The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
+# evidence), by name, with the statement that creates each.
+SQLITE_HISTORY_GUARDS = {
+    **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
+    **revisions_and_frozen_evidence.SQLITE_GUARDS,
+}
 
 
 def pytest_configure():
@@ -85,7 +93,7 @@ def _sqlite_append_only_triggers_survive_flush(request):
     """Let tests that flush the database (live server, transaction=True) run on SQLite.
 
     Django empties tables after such a test with DELETE on SQLite (TRUNCATE on PostgreSQL,
-    which row triggers do not see), and the append-only trigger rightly refuses it. So the
+    which row triggers do not see), and the append-only triggers rightly refuse it. So the
     triggers are dropped just before that flush and put back before the next test.
     """
     if connection.vendor != "sqlite" or not {"transactional_db", "live_server"} & set(request.fixturenames):
@@ -93,14 +101,13 @@ def _sqlite_append_only_triggers_survive_flush(request):
         return
     request.getfixturevalue("transactional_db")
     with connection.cursor() as cursor:
-        for name in append_only.SQLITE_TRIGGERS:
+        for name, statement in SQLITE_HISTORY_GUARDS.items():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for statement in append_only.SQLITE_FORWARD:
             cursor.execute(statement)
     yield
     with connection.cursor() as cursor:
-        for statement in append_only.SQLITE_BACKWARD:
-            cursor.execute(statement)
+        for name in SQLITE_HISTORY_GUARDS:
+            cursor.execute(f"DROP TRIGGER {name}")
 
 
 @pytest.fixture(autouse=True)

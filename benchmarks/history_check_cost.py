@@ -13,7 +13,6 @@ factcheck_bench).
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,10 +24,13 @@ from import_benchmark import (
     data_file,
     database_name,
     empty_tables,
+    function_time,
     recreate_database,
+    reset_function_time,
     run_ours,
 )
 
+CHECK = "factcheck_check_claim_history"
 TRIGGERS = {
     "factcheck_claim": "factcheck_claim_follows_history",
     "factcheck_verificationevent": "factcheck_event_moves_claim",
@@ -41,29 +43,6 @@ def set_triggers(enabled):
     with connection.cursor() as cursor:
         for table, trigger in TRIGGERS.items():
             cursor.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER {trigger}")
-
-
-def reset_check_time():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET track_functions = 'pl'")  # a superuser's setting: the benchmark runs as one
-        cursor.execute("SELECT pg_stat_reset_single_function_counters('factcheck_check_claim_history'::regproc)")
-
-
-def check_seconds():
-    """Seconds spent inside the check function since reset_check_time(): what the trigger costs, without the noise."""
-    from django.db import connection
-
-    time.sleep(1)  # statistics reach the shared counters within a second of the commit
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT coalesce(sum(total_time), 0), coalesce(sum(calls), 0) FROM pg_stat_user_functions "
-            "WHERE funcname = 'factcheck_check_claim_history'"
-        )
-        milliseconds, calls = cursor.fetchone()
-    return milliseconds / 1000, calls
 
 
 def main(argv=None):
@@ -87,11 +66,11 @@ def main(argv=None):
         for enabled in (True, False):
             set_triggers(enabled)
             empty_tables()
-            reset_check_time()
+            reset_function_time([CHECK])
             seconds = run_ours(path, meta)
             timings[enabled].append(seconds)
             if enabled:
-                inside, calls = check_seconds()
+                inside, calls = function_time([CHECK])
                 checks.append(inside)
                 label = f"with the check ({calls:,} calls, {inside:.2f} s inside it)"
             else:

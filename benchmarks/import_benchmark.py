@@ -203,6 +203,32 @@ def check_ours(meta):
     return found
 
 
+def reset_function_time(functions):
+    """Start PostgreSQL's count of the time spent inside `functions` (PL/pgSQL, by name) from zero."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET track_functions = 'pl'")  # a superuser's setting: the benchmarks run as one
+        for function in functions:
+            cursor.execute("SELECT pg_stat_reset_single_function_counters(%s::regproc)", [function])
+
+
+def function_time(functions):
+    """(seconds, calls) inside `functions` since reset_function_time(): what triggers cost, without the noise."""
+    from django.db import connection
+
+    time.sleep(1)  # statistics reach the shared counters within a second of the commit
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT coalesce(sum(total_time), 0), coalesce(sum(calls), 0) FROM pg_stat_user_functions "
+            "WHERE funcname = ANY(%s)",
+            [list(functions)],
+        )
+        milliseconds, calls = cursor.fetchone()
+    return milliseconds / 1000, calls
+
+
 # ---------------------------------------------------------------------------------------------
 # Contenders
 

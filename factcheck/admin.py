@@ -14,10 +14,12 @@ from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, URLField
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
@@ -27,8 +29,10 @@ from factcheck.forms import CleanNameField, CleanTextField
 from factcheck.models import (
     Appearance,
     Article,
+    ArticleRevision,
     Claim,
     ClaimLink,
+    ClaimRevision,
     Evidence,
     LinkKind,
     Note,
@@ -250,6 +254,29 @@ class ArticleClaimInline(ReadOnlyInline):
         return claim.status_label
 
 
+class RevisionInline(ReadOnlyInline):
+    """The edits the database recorded, newest first."""
+
+    fields = ["at", "by", "via", "changed"]
+    readonly_fields = fields
+    verbose_name_plural = "edits (recorded by the database, append-only)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by").order_by("-at", "-id")
+
+
+class ArticleRevisionInline(RevisionInline):
+    model = ArticleRevision
+
+    @admin.display(description="what changed")
+    def changed(self, revision):
+        lines = [
+            ("Headline:", f"{before} → {after}") for label, before, after in revision.changes() if label == "headline"
+        ]
+        lines += [("−" if sign == "-" else "+", line) for sign, line in revision.body_diff()]
+        return format_html_join(mark_safe("<br>"), "{} {}", lines)
+
+
 @admin.register(Article)
 class ArticleAdmin(LockedAdmin):
     formfield_overrides = WEB_URL_INPUTS
@@ -260,7 +287,7 @@ class ArticleAdmin(LockedAdmin):
     autocomplete_fields = ["outlet"]
     fields = ["headline", "outlet", "url", "published", "body", "claims"]
     readonly_fields = ["claims"]
-    inlines = [ArticleClaimInline]
+    inlines = [ArticleClaimInline, ArticleRevisionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=count_of(Claim.objects, "article"))
@@ -323,6 +350,12 @@ class AppearanceInline(LockedTabularInline):
 
 
 class EvidenceInline(LockedStackedInline):
+    """Evidence no verdict cites yet: editable. Cited evidence is shown by CitedEvidenceInline.
+
+    A row a verdict came to cite after the page was loaded is no longer among these: the save is
+    refused as stale (factcheck.admin_locking), and the page shows it again, frozen.
+    """
+
     formfield_overrides = WEB_URL_INPUTS
     model = Evidence
     fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
@@ -330,7 +363,21 @@ class EvidenceInline(LockedStackedInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("added_by")
+        return super().get_queryset(request).uncited().select_related("added_by")
+
+
+class CitedEvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["stance", "source", "summary", "added_by", "added_at"]
+    readonly_fields = fields
+    verbose_name_plural = "evidence cited by a verdict (frozen: to correct it, add new evidence)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).cited().select_related("added_by")
+
+    @admin.display(description="source")
+    def source(self, evidence):
+        return evidence.url or evidence.citation
 
 
 class NoteInline(LockedStackedInline):
@@ -341,6 +388,20 @@ class NoteInline(LockedStackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
+
+
+class ClaimRevisionInline(RevisionInline):
+    model = ClaimRevision
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).named()
+
+    @admin.display(description="what changed")
+    def changed(self, revision):
+        changes = [
+            (label.capitalize(), before or "(none)", after or "(none)") for label, before, after in revision.changes()
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", changes)
 
 
 class HistoryInline(ReadOnlyInline):
@@ -442,7 +503,7 @@ class ClaimAdmin(LockedAdmin):
         ),
     ]
     readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version"]
-    inlines = [AppearanceInline, EvidenceInline, NoteInline, HistoryInline]
+    inlines = [AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline]
     actions = [
         "mark_verified",
         "mark_disputed",
@@ -686,18 +747,58 @@ class ClaimLinkAdmin(SignedAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(SignedAdmin):
+    """Evidence, editable until a verdict cites it; then frozen, read here and deleted by nobody."""
+
     formfield_overrides = WEB_URL_INPUTS
-    list_display = ["claim", "stance", "source", "added_by", "added_at"]
+    list_display = ["claim", "stance", "source", "added_by", "added_at", "cited"]
     list_filter = ["stance"]
     list_select_related = ["claim", "added_by"]
     search_fields = ["summary", "url", "citation", "claim__text"]
     autocomplete_fields = ["claim"]
-    fields = ["claim", "stance", "url", "citation", "summary", "added_by", "added_at"]
-    readonly_fields = ["added_by", "added_at"]
+    fields = ["claim", "stance", "url", "citation", "summary", "added_by", "added_at", "cited"]
+    readonly_fields = ["added_by", "added_at", "cited"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_is_cited()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_cited)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_cited)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form loaded before a verdict cited the evidence: say so, rather than a bare 403.
+        if request.method == "POST" and object_id and Evidence.objects.cited().filter(pk=object_id).exists():
+            self.message_user(request, FROZEN_EVIDENCE, messages.ERROR)
+            return redirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """Cited evidence among those selected blocks the deletion, listed as protected."""
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        cited = Evidence.objects.cited().filter(pk__in=[item.pk for item in objs])
+        if cited and super().has_delete_permission(request):
+            # has_delete_permission() refused the cited items: the citation blocks them, not the user's rights.
+            perms_needed.discard(self.opts.verbose_name)
+        protected = [
+            *protected,
+            *(f"{item} (cited by a verdict, so frozen: add new evidence instead)" for item in cited),
+        ]
+        return deletable, counts, perms_needed, protected
 
     @admin.display(description="source")
     def source(self, evidence):
         return Truncator(evidence.url or evidence.citation).chars(60)
+
+    @admin.display(description="cited by a verdict", boolean=True)
+    def cited(self, evidence):
+        return evidence.is_cited
+
+
+FROZEN_EVIDENCE = (
+    "This evidence is cited by a verdict, so it is frozen: nothing was changed. To correct it, add new evidence."
+)
 
 
 @admin.register(Note)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.backends.signals import connection_created
 
 
 class FactcheckConfig(AppConfig):
@@ -10,6 +11,9 @@ class FactcheckConfig(AppConfig):
     verbose_name = "Fact-checking"
 
     def ready(self):
+        from factcheck import revisions
+
+        connection_created.connect(revisions.on_connection_created)
         # Django spools large uploads there but does not create it. A process that cannot (a
         # build step with a read-only MEDIA_ROOT) takes no uploads anyway.
         with contextlib.suppress(OSError):

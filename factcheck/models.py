@@ -1,18 +1,21 @@
+import difflib
 import hashlib
 import unicodedata
+from decimal import Decimal
 from itertools import combinations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.verification import StaleVersion, Status, check_transition
+from factcheck.verification import StaleVersion, Status, TransitionRefused, check_transition
 
 
 def text_digest(text):
@@ -574,6 +577,40 @@ class Claim(models.Model):
         order = list(LinkKind)
         return sorted(found, key=lambda item: (order.index(item[0]), item[2].pk))
 
+    def timeline(self):
+        """The status changes and the edits, newest first; each verdict with what the claim read then.
+
+        [{"event": event, "then": [(label, value)]} or {"revision": revision}]. An edit made at
+        status version v came after the event that made v and before the next one, so the two
+        histories interleave by version, then by time. Walking back from the claim as it is now
+        and undoing each edit gives its fields at each verdict: `then` lists those that differ
+        from now. Reads `events.all()` and `revisions.all()`: prefetch them, the revisions named().
+        """
+        revisions = list(self.revisions.all())
+        entries = sorted(
+            [(event.version, 0, event.at, event.pk, event) for event in self.events.all()]
+            + [(revision.claim_version, 1, revision.at, revision.pk, revision) for revision in revisions],
+            reverse=True,
+        )
+        names = {("speaker_id", self.speaker_id): self.speaker.name}
+        if self.article_id:
+            names["article_id", self.article_id] = self.article.headline
+        for revision in revisions:
+            names.update(revision.names())
+        fields = ClaimRevision.FIELDS
+        now = {column: stored_value(column, getattr(self, column)) for column in fields}
+        then = dict(now)
+        timeline = []
+        for *_, entry in entries:
+            if isinstance(entry, ClaimRevision):
+                timeline.append({"revision": entry})
+                then.update({column: stored_value(column, value) for column, value in entry.before.items()})
+            else:
+                differs = [column for column in fields if then[column] != now[column]]
+                shown = [(fields[column], shown_value(column, then[column], names)) for column in differs]
+                timeline.append({"event": entry, "then": shown})
+        return timeline
+
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.
 
@@ -611,6 +648,16 @@ class Claim(models.Model):
             if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
                 latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
                 raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+            if cited:
+                # The rules were checked against the evidence as read above. Locked, it stays so
+                # until the commit: an edit racing this verdict waits, then finds it cited and frozen.
+                locked = Evidence.objects.select_for_update().filter(pk__in=[item.pk for item in cited])
+                stances = dict(locked.values_list("pk", "stance"))
+                if any(stances.get(item.pk) != item.stance for item in cited):
+                    raise TransitionRefused(
+                        "evidence_changed",
+                        "The evidence cited was changed or removed meanwhile; reload the claim and decide again.",
+                    )
             event = VerificationEvent.objects.create(
                 claim=self,
                 from_status=current,
@@ -687,7 +734,26 @@ class Appearance(models.Model):
         return self.relayed_from_id is not None
 
 
+def _is_cited():
+    return Exists(VerificationEvent.evidence.through.objects.filter(evidence=OuterRef("pk")))
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def cited(self):
+        """Evidence a verification event cites: frozen, the database refuses to change or delete it."""
+        return self.filter(_is_cited())
+
+    def uncited(self):
+        return self.exclude(_is_cited())
+
+    def with_is_cited(self):
+        return self.annotate(is_cited=_is_cited())
+
+
 class Evidence(models.Model):
+    """A source that bears on a claim. Once a verdict cites it, it is frozen (migration 0009):
+    correcting it means adding new evidence."""
+
     Stance = Stance
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
@@ -699,6 +765,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # not indexed, like VerificationEvent.by
     added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -822,6 +890,132 @@ class VerificationEvent(models.Model):
     @property
     def to_label(self):
         return Status(self.to_status).label
+
+
+class RevisionQuerySet(models.QuerySet):
+    def named(self):
+        """Each revision with the names of the speakers and stories its ids point to.
+
+        As `speaker_id_before_name`, `article_id_after_name` and so on: correlated subqueries, so
+        that a page of revisions costs one query whatever it holds.
+        """
+        named = {}
+        for column, model, label in [("speaker_id", Speaker, "name"), ("article_id", Article, "headline")]:
+            if column not in self.model.FIELDS:
+                continue
+            for side in ("before", "after"):
+                pk = Cast(KeyTextTransform(column, OuterRef(side)), models.BigIntegerField())
+                named[f"{column}_{side}_name"] = Subquery(model.objects.filter(pk=pk).values(label)[:1])
+        return self.annotate(**named)
+
+
+class Revision(models.Model):
+    """One edit, recorded by a database trigger (migration 0009), whatever wrote it: who, when, what changed.
+
+    `by` and `via` are what the app told the database about the writer (factcheck.revisions):
+    the signed-in user and the request, or the import; "unknown" for the shell or raw SQL.
+    `before` and `after` hold only the fields that changed, by column name. Append-only: the
+    database refuses UPDATE and DELETE.
+    """
+
+    FIELDS = {}  # column -> label, in the order shown
+
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    via = models.CharField(max_length=200, help_text="Where the edit came from: the request, the import, or “unknown”.")
+    before = models.JSONField(help_text="The fields that changed, as they were.")
+    after = models.JSONField(help_text="The same fields, as they became.")
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def changes(self):
+        """[(label, before, after)] as people read them: ids named, choices labelled."""
+        return [
+            (label, self.shown(column, self.before[column]), self.shown(column, self.after[column]))
+            for column, label in self.FIELDS.items()
+            if column in self.before
+        ]
+
+    def names(self):
+        """{(column, id): name} for the ids this revision holds, from named()."""
+        found = {}
+        for column in ("speaker_id", "article_id"):
+            for side in ("before", "after"):
+                name = getattr(self, f"{column}_{side}_name", None)
+                if name is not None:
+                    found[column, getattr(self, side)[column]] = name
+        return found
+
+    def shown(self, column, value):
+        return shown_value(column, value, self.names())
+
+
+def stored_value(column, value):
+    """A revised field's value in one form, whether it came from JSON (a float for a figure) or a model."""
+    if column == "quantity_value" and value is not None:
+        return Decimal(str(value)).normalize()
+    return value
+
+
+def shown_value(column, value, names):
+    """A revised field's value as a person reads it; "" for none."""
+    if value is None or value == "":
+        return ""
+    if column in ("speaker_id", "article_id"):
+        return names.get((column, value), f"#{value}")
+    if column == "kind":
+        return ClaimKind(value).label
+    if column == "quantity_qualifier":
+        return Qualifier(value).label
+    if column == "quantity_value":
+        return f"{stored_value(column, value):,f}"
+    return str(value)
+
+
+class ClaimRevision(Revision):
+    FIELDS = {
+        "text": "claim",
+        "quote": "quote",
+        "speaker_id": "speaker",
+        "article_id": "story",
+        "kind": "kind",
+        "quantity_value": "figure",
+        "quantity_unit": "unit",
+        "quantity_qualifier": "qualifier",
+        "span_exact": "span",
+        "span_prefix": "text before the span",
+        "span_suffix": "text after the span",
+    }
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="revisions")
+    claim_version = models.PositiveIntegerField(
+        help_text="The claim's status version when it was edited: verdicts up to this one saw it as it was before."
+    )
+
+    def __str__(self):
+        return f"Edit of claim {self.claim_id}: {', '.join(self.FIELDS[column] for column in self.before)}"
+
+
+class ArticleRevision(Revision):
+    FIELDS = {"headline": "headline", "body": "text"}
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+
+    def __str__(self):
+        return f"Edit of story {self.article_id}: {', '.join(self.FIELDS[column] for column in self.before)}"
+
+    def body_diff(self):
+        """[(sign, line)] for the lines of the text that changed ("-" removed, "+" added), or [] if it did not."""
+        if "body" not in self.before:
+            return []
+        before, after = (self.before["body"] or "").splitlines(), (self.after["body"] or "").splitlines()
+        return [(line[0], line[2:]) for line in difflib.ndiff(before, after) if line[0] in "-+"]
 
 
 class ImportJob(models.Model):

@@ -39,6 +39,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimLink,
+    ClaimRevision,
     Evidence,
     Note,
     Outlet,
@@ -153,6 +154,7 @@ def get_claim(pk):
             "events",
             VerificationEvent.objects.select_related("by").prefetch_related("evidence").order_by("-at", "-id"),
         ),
+        Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
         Prefetch("notes", Note.objects.select_related("author")),
         Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
         Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
@@ -186,6 +188,7 @@ def claim_page(
         status_errors += errors_of(status_form)
     context = {
         "claim": claim,
+        "timeline": claim.timeline(),
         "chains": claim.attribution_chains(),
         "sentence": story_sentence(claim),
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
@@ -387,6 +390,7 @@ def article_detail(request, pk):
         "missing": missing,
         "overlapping": overlapping,
         "statuses": list(Status),
+        "revisions": article.revisions.select_related("by").order_by("-at", "-id"),
     }
     return render_page(request, "factcheck/article_detail.html", context)
 

@@ -53,6 +53,7 @@ from factcheck.importing.reading import (
 )
 from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
 from factcheck.models import HISTORY_CONSTRAINTS, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.revisions import writing_as
 
 __all__ = [
     "Abandoned",
@@ -644,7 +645,7 @@ def apply(job, *, progress=None):
     _running(job)
     staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
     try:
-        with transaction.atomic():
+        with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
             with (
                 RejectedRows(job_directory(job) / "rejected.csv") as rejected,
                 _Run(job, rejected, Counts(rejected=job.rejected_count), columns=job.summary.get("columns")) as run,
@@ -781,6 +782,7 @@ def _import_in_one_pass(job, file, progress):
     atomic = job.mode == ImportMode.ATOMIC
     try:
         with (
+            writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
             transaction.atomic(),
             RejectedRows(job_directory(job) / "rejected.csv") as rejected,
             _Run(job, rejected, columns=cleaner.rows.columns) as run,

@@ -1,7 +1,6 @@
 """Exporting claims: spreadsheet-safe CSV, ClaimReview JSON-LD, and the round trip back through the importer."""
 
 import csv
-import importlib
 import io
 import json
 from datetime import date
@@ -13,13 +12,12 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SQLITE_HISTORY_GUARDS
 from factcheck import exporting, importing
 from factcheck.exporting import FORMULA_STARTS, spreadsheet_safe, spreadsheet_value
-from factcheck.models import Claim, ClaimLink, Note, Outlet, Speaker, VerificationEvent
+from factcheck.models import ArticleRevision, Claim, ClaimLink, ClaimRevision, Note, Outlet, Speaker, VerificationEvent
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_import import SAMPLE, media_in_tmp  # noqa: F401 media_in_tmp is a fixture
-
-append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
 
 
 @settings(max_examples=500)
@@ -56,7 +54,15 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe_and_numbers_stay_n
 
 def empty_the_database():
     """Delete every claim and what hangs off it, history included: a fresh database for the round trip."""
-    models = [VerificationEvent.evidence.through, VerificationEvent, Note, ClaimLink, Claim]
+    models = [
+        VerificationEvent.evidence.through,
+        VerificationEvent,
+        ClaimRevision,
+        ArticleRevision,
+        Note,
+        ClaimLink,
+        Claim,
+    ]
     tables = [model._meta.db_table for model in models]
     tables += [
         "factcheck_evidence",
@@ -71,11 +77,11 @@ def empty_the_database():
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             return
-        for trigger in append_only.SQLITE_TRIGGERS:
+        for trigger in SQLITE_HISTORY_GUARDS:
             cursor.execute(f"DROP TRIGGER {trigger}")
         for table in tables:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 our own table names
-        for statement in append_only.SQLITE_FORWARD:
+        for statement in SQLITE_HISTORY_GUARDS.values():
             cursor.execute(statement)
 
 
