@@ -1,11 +1,12 @@
 """Every page of the app in Chromium, failing on any console error, htmx error or CSP violation.
 
 To crawl a new page, add its address to PAGES ({claim}, {speaker}, {outlet}, {article} and
-{job} are filled in from the demo story); every model registered in the admin is crawled
+{job}, {draft} are filled in from the demo story); every model registered in the admin is crawled
 (changelist, add form, change form) without being listed, as long as one object of it exists.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from axes.models import AccessFailureLog
@@ -15,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from factcheck import tasks
+from factcheck import storydesk, tasks
 from factcheck.models import Claim, ImportJob, Note
 from factcheck.tests.factories import make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
@@ -38,6 +39,8 @@ PAGES = [
     "/admin/factcheck/importjob/upload/",
     "/admin/factcheck/importjob/{job}/import/",
     "/admin/password_change/",
+    "/stories/new/",
+    "/stories/{draft}/",
 ]
 
 # Reported to the test from inside every page, before any of the page's own scripts run.
@@ -135,6 +138,22 @@ def make_one_of_everything(page, base):
     return ImportJob.objects.get()
 
 
+def story_in_review():
+    """A story pasted at the desk, its proposals awaiting review: the desk's busiest page."""
+    body = Path("fixtures/seed-article.txt").read_text(encoding="utf-8")
+    draft, _ = storydesk.start_draft(
+        by=User.objects.get(username="reviewer"),
+        headline=body.split("\n", 1)[0],
+        outlet=None,
+        new_outlet="The Desk's Own Outlet",
+        new_outlet_kind="news",
+        url="",
+        published=None,
+        body=body,
+    )
+    return draft.pk
+
+
 def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo):  # noqa: F811
     page, problems = watched_page
     job = make_one_of_everything(page, demo)
@@ -145,6 +164,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         "outlet": claim.article.outlet_id,
         "article": claim.article_id,
         "job": job.pk,
+        "draft": story_in_review(),
     }
     pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
     assert problems == []
