@@ -13,6 +13,7 @@ from factcheck.models import (
     Claim,
     ClaimKind,
     Evidence,
+    LookalikeName,
     Note,
     Outlet,
     OutletKind,
@@ -357,12 +358,17 @@ class ProposalForm(WithoutColons, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Names the person ticked as someone else than the tracked speaker or outlet they look like.
+    confirmed = forms.Field(label="Not the tracked one", required=False, widget=forms.MultipleHiddenInput)
 
-    def __init__(self, *args, record, keys, look_alikes=(), **kwargs):
+    def __init__(self, *args, record, keys, look_alikes=(), twins=(), **kwargs):
         kwargs.setdefault("prefix", f"p{record['key']}")
         super().__init__(*args, **kwargs)
-        self.record, self.keys = record, set(keys)
+        self.record, self.keys, self.twins = record, set(keys), twins
         self.fields["tracked"].choices = [(claim.pk, claim.text) for claim in look_alikes]
+
+    def clean_confirmed(self):
+        return [name for name in self.cleaned_data["confirmed"] or [] if isinstance(name, str)]
 
     @property
     def accepted(self):
@@ -415,6 +421,10 @@ class ProposalForm(WithoutColons, forms.Form):
         described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
         if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
             self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")
+        for name, typed, twin in self.twins:
+            if not storydesk.is_confirmed({"confirmed": cleaned.get("confirmed", [])}, typed):
+                choice = "someone else" if name == "speaker" else "another outlet"
+                self.add_error(name, f"{LookalikeName(typed, twin)}. Use the tracked one, or tick that it is {choice}.")
         return cleaned
 
 

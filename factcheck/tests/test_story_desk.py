@@ -93,9 +93,9 @@ def post_review(client, draft, action, changes=None, **headers):
     return client.post(f"/stories/{draft.pk}/", data, **headers)
 
 
-def accept_everything(client, draft, changes=None):
-    post_review(client, draft, "accept_all")
-    return post_review(client, draft, "save", changes)
+def accept_everything(client, draft, changes=None, **headers):
+    post_review(client, draft, "accept_all", **headers)
+    return post_review(client, draft, "save", changes, **headers)
 
 
 # Who may use the desk
@@ -342,8 +342,12 @@ def queries_for_review(client, draft):
 
 
 def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(reviewer_client):
-    for name in ["Andrii Kovalenko", "Antony Blinken", "Volodymyr Zelenskyy", "Experts"]:
+    for name in ["Andrii Kovalenko", "Volodymyr Zelenskyy", "Experts"]:
         make_claim("Russia is training North Korean soldiers to use drones.", speaker=make_speaker(name))
+    # Found by an alias, and a look-alike of a proposal's speaker: in the same queries.
+    blinken = make_speaker("Tony Blinken", aliases=["Antony Blinken"])
+    make_claim("Russia is training North Korean soldiers to use drones.", speaker=blinken)
+    make_speaker("Eric Schmidt".replace("c", "\u0441"))
     make_outlet("Kyiv Independent")
     few = make_draft(SEED_TEXT, seed_proposals()[:2], new_outlet="B-17")
     many_proposals = seed_proposals() * 4  # 72 proposals
@@ -355,6 +359,8 @@ def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(rev
     assert few_count <= 10
     assert any(p["look_alikes"] for p in many_page.context["proposals"])
     assert any(p["look_alikes"] for p in few_page.context["proposals"])
+    assert any(p["speaker"] == blinken for p in many_page.context["proposals"])
+    assert any(p["twins"] for p in many_page.context["proposals"])
 
 
 def test_an_htmx_post_answers_with_the_desk_alone(reviewer_client):
@@ -778,3 +784,115 @@ def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_
     assert StoryDraft.objects.get().proposals == []
     assert "FACTCHECK_SPACY_PIPELINE" in response.text
     assert "The desk found no attributed claims in this story." in response.text
+
+
+# Names through `for_name`: aliases matched, look-alikes never added silently
+
+CYRILLIC_ZELENSKYY = "Z\u0435l\u0435nskyy"  # Cyrillic е (U+0435) for both Latin e
+ONE_CLAIM = "Zelensky said the bridge at Kursk was destroyed on Monday."
+
+
+def one_claim_draft(speaker, *, relayed_by=(), body=ONE_CLAIM):
+    words = "the bridge at Kursk was destroyed on Monday"
+    start = body.index(words)
+    proposal = Proposal(
+        content=[(start, start + len(words))],
+        cue=[],
+        source=[],
+        speaker=speaker,
+        venue="public_remarks",
+        relayed_by=list(relayed_by),
+        claim="The bridge at Kursk was destroyed on Monday.",
+    )
+    return make_draft(body, [proposal], new_outlet="B-17")
+
+
+def test_a_speaker_named_by_an_alias_is_the_tracked_speaker(reviewer_client):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky"])
+    draft = one_claim_draft("Zelensky")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'Tracked: <a href="/speakers/{tracked.pk}/" target="_blank" rel="noopener">Volodymyr Zelenskyy</a>' in page
+    response = accept_everything(reviewer_client, draft)
+    assert response.status_code == 302, response.content
+    assert Claim.objects.get().speaker == tracked
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("tracked_name", "aliases"), [("Zelenskyy", []), ("Volodymyr Zelenskyy", ["Zelenskyy"])], ids=["name", "alias"]
+)
+def test_a_look_alike_speaker_is_shown_as_a_possible_duplicate_and_not_saved(reviewer_client, tracked_name, aliases):
+    tracked = make_speaker(tracked_name, aliases=aliases)
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert (
+        f"“{CYRILLIC_ZELENSKYY}” looks like the tracked speaker "
+        f'<a href="/speakers/{tracked.pk}/" target="_blank" rel="noopener">{tracked_name}</a>'
+    ) in page
+    assert "Cyrillic small letter ie" in page
+    assert f'name="p1-confirmed" value="{CYRILLIC_ZELENSKYY}"' in page
+    for headers in ({}, HTMX):
+        response = accept_everything(reviewer_client, draft, **headers)
+        assert response.status_code == 422
+        assert f"looks like the speaker #{tracked.pk}" in response.text
+        assert "tick that it is someone else" in response.text
+    assert not Article.objects.exists()
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_the_tracked_speaker_can_be_picked_for_a_look_alike(reviewer_client, headers):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelenskyy"])
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    response = post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": "speaker"}, **headers)
+    assert response.status_code == (200 if headers else 302)
+    assert StoryDraft.objects.get().proposals[0]["fields"]["speaker"] == "Volodymyr Zelenskyy"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert Claim.objects.get().speaker == tracked
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_a_look_alike_confirmed_as_someone_else_is_added(reviewer_client, headers):
+    make_speaker("Zelenskyy")
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    post_review(reviewer_client, draft, "keep", {"p1-confirmed": CYRILLIC_ZELENSKYY}, **headers)
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'value="{CYRILLIC_ZELENSKYY}" checked' in page
+    response = accept_everything(reviewer_client, draft)
+    assert response.status_code == 302, response.content
+    assert Claim.objects.get().speaker.name == CYRILLIC_ZELENSKYY
+    assert Speaker.objects.count() == 2
+
+
+def test_a_confirmation_holds_for_the_name_confirmed_only(reviewer_client):
+    make_speaker("Zelenskyy")
+    make_speaker("Kovalenko")
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    other = "K\u043evalenko"  # Cyrillic о
+    response = accept_everything(reviewer_client, draft, {"p1-speaker": other, "p1-confirmed": CYRILLIC_ZELENSKYY})
+    assert response.status_code == 422
+    assert f"“{other}” looks like the speaker" in response.text
+    assert Speaker.objects.count() == 2
+
+
+def test_a_look_alike_outlet_in_the_relay_is_flagged_and_can_be_replaced(reviewer_client):
+    tracked = make_outlet("Kyiv Independent")
+    imitation = "Kyiv Ind\u0435pendent"
+    draft = one_claim_draft("Zelensky", relayed_by=[imitation])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'looks like the tracked outlet <a href="/outlets/{tracked.pk}/"' in page
+    assert accept_everything(reviewer_client, draft).status_code == 422
+    post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": f"outlet:{imitation}"})
+    assert StoryDraft.objects.get().proposals[0]["fields"]["relayed_by"] == "Kyiv Independent"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert [outlet for _, outlet in chain_of(Claim.objects.get())[0][1:]] == ["Kyiv Independent", "B-17"]
+    assert Outlet.objects.filter(name=imitation).count() == 0
+
+
+def test_the_speaker_box_suggests_the_speaker_an_alias_or_a_look_alike_means(reviewer_client):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky", "Zelenskyy"])
+    make_speaker("Zelenska")
+    for typed in ["Zelensky", CYRILLIC_ZELENSKYY]:
+        response = reviewer_client.get("/stories/speakers/", {"q": typed}, **HTMX)
+        assert response.text.startswith(f'<option value="{tracked.name}">'), response.text
