@@ -271,13 +271,13 @@ class StoryForm(WithoutColons, forms.Form):
         help_text="A .txt or .html file, in UTF-8.",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
     )
-    outlet = forms.CharField(
+    outlet = CleanNameField(
         max_length=200,
         help_text="A tracked outlet, or the name of a new one.",
         widget=forms.TextInput(attrs={"list": "outlet-names", "autocomplete": "off"}),
     )
     new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
-    headline = forms.CharField(max_length=500, required=False, help_text="Left empty: the story's first line.")
+    headline = CleanTextField(max_length=500, required=False, help_text="Left empty: the story's first line.")
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -329,8 +329,8 @@ class ProposalForm(WithoutColons, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("reject", "Reject")], required=False, widget=forms.RadioSelect
     )
-    claim = forms.CharField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    speaker = forms.CharField(
+    claim = CleanTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    speaker = CleanNameField(
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),

@@ -47,7 +47,7 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
-from factcheck.text import lookalike_key
+from factcheck.text import clean_name, clean_text, lookalike_key
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,31 @@ FIELDS = (
 # of a tracked speaker or outlet they resemble).
 LIST_FIELDS = {"tracked", "confirmed"}
 RELAY_SEPARATOR = " → "
+
+
+def clean_relays(text):
+    return RELAY_SEPARATOR.join(filter(None, map(clean_name, parse_relays(text))))
+
+
+# How each text field of a proposal is cleaned, from the engine or from the form: claims as
+# claim text, names as names (factcheck.text).
+CLEANERS = {
+    "claim": clean_text,
+    "speaker": clean_name,
+    "title": clean_name,
+    "affiliation": clean_name,
+    "outlet": clean_name,
+    "relayed_by": clean_relays,
+    "quantity_unit": clean_text,
+    "same_as": clean_text,
+    "contradicts": clean_text,
+}
+
+
+def cleaned(name, value):
+    return CLEANERS[name](value) if name in CLEANERS else value.strip()
+
+
 _RELAY_SPLIT = re.compile(r"\s*(?:→|->|>|,|;|\n)\s*")
 _NUMBER_SPLIT = re.compile(r"[\s,;#]+")
 SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
@@ -160,10 +185,14 @@ def story_text(text, *, html=None):
     """The story's text as it is stored and read: HTML reduced to paragraphs, one line each, no blank lines.
 
     `html` says whether `text` is HTML (an .html file); by default it is guessed from its tags.
+    Invisible and bidi control characters go and compatibility forms become plain letters
+    (factcheck.text.clean_text), as on every other road in.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if html if html is not None else looks_like_html(text):
         text = reduce_html(text)
+    # Cleaned here, before the engine reads it: every span's offsets refer to the text as stored.
+    text = clean_text(text)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -222,11 +251,11 @@ def record_from(proposal, *, key, body):
     """
     quantity = proposal.quantity
     spans = {role: _spans_within(getattr(proposal, role), body) for role in ROLES}
-    return {
+    record = {
         "key": key,
         **spans,
-        "quote": proposal.quote or "",
-        "hedge": proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else ""),
+        "quote": clean_text(proposal.quote or ""),
+        "hedge": clean_text(proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else "")),
         "by_hand": False,
         "fields": {
             "decision": "",
@@ -248,6 +277,8 @@ def record_from(proposal, *, key, body):
             "confirmed": [],
         },
     }
+    record["fields"].update((name, cleaned(name, record["fields"][name])) for name in CLEANERS)
+    return record
 
 
 def _spans_within(spans, body):
@@ -331,7 +362,7 @@ def apply_edits(records, data):
             if name in LIST_FIELDS:
                 record["fields"][name] = data.getlist(prefix + name)
             else:
-                record["fields"][name] = data.get(prefix + name, "").strip()
+                record["fields"][name] = cleaned(name, data.get(prefix + name, ""))
 
 
 def use_tracked(records, data, tracked):
@@ -386,7 +417,7 @@ def find_words(body, words, start=None, end=None):
     Pasted words often differ from the page in their spacing, so a second search lets any run of
     spaces or line breaks stand for any other. None when the words are not in the story.
     """
-    words = words.strip()
+    words = clean_text(words)
     given = start is not None and end is not None and 0 <= start < end <= len(body)
     if given and (not words or " ".join(body[start:end].split()) == " ".join(words.split())):
         return start, end

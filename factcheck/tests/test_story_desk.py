@@ -15,7 +15,8 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from factcheck.extraction import Proposal, Quantity
+from factcheck.extraction import PipelineMissing, Proposal, Quantity
+from factcheck.extraction import extract as extract_claims
 from factcheck.models import (
     Appearance,
     Article,
@@ -896,3 +897,106 @@ def test_the_speaker_box_suggests_the_speaker_an_alias_or_a_look_alike_means(rev
     for typed in ["Zelensky", CYRILLIC_ZELENSKYY]:
         response = reviewer_client.get("/stories/speakers/", {"q": typed}, **HTMX)
         assert response.text.startswith(f'<option value="{tracked.name}">'), response.text
+
+
+# Text through the desk is cleaned as on every other road in
+
+ZERO_WIDTH_AND_BIDI = [
+    "\u200b",
+    "\u200d",
+    "\u2060",
+    "\u00ad",
+    "\u202e",
+    "\u202c",
+    "\u2066",
+    "\u2069",
+    "\u200f",
+    "\ufeff",
+]
+
+
+def hide_in(text):
+    """`text` with zero-width and bidi control characters slipped in after every third word."""
+    words = text.split(" ")
+    return " ".join(
+        word + ZERO_WIDTH_AND_BIDI[index % len(ZERO_WIDTH_AND_BIDI)] if index % 3 == 0 else word
+        for index, word in enumerate(words)
+    )
+
+
+def extraction_available():
+    try:
+        return bool(extract_claims("Officials said the bridge was closed.", outlet="B-17"))
+    except PipelineMissing:
+        return False
+
+
+def test_a_pasted_story_is_cleaned_before_its_claims_are_proposed(reviewer_client):
+    dirty = hide_in(SEED_TEXT)
+    assert dirty != SEED_TEXT
+    response = reviewer_client.post(
+        "/stories/new/", {"body": dirty, "outlet": "B\u200b-17", "headline": hide_in("A b c d")}
+    )
+    assert response.status_code == 302
+    draft = StoryDraft.objects.get()
+    assert draft.body == SEED_TEXT
+    assert draft.body_digest == text_digest(SEED_TEXT)
+    assert (draft.headline, draft.new_outlet) == ("A b c d", "B-17")
+    # The engine read the clean text: the same proposals, at the same offsets, as a clean paste gives.
+    StoryDraft.objects.all().delete()
+    reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"})
+    assert draft.proposals == StoryDraft.objects.get().proposals
+    assert draft.proposals or not extraction_available()
+    for record in draft.proposals:
+        for start, end in record["content"]:
+            assert not any(char in draft.body[start:end] for char in ZERO_WIDTH_AND_BIDI)
+
+
+def test_a_story_pasted_again_with_hidden_characters_is_found(reviewer_client):
+    reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"})
+    draft = StoryDraft.objects.get()
+    response = reviewer_client.post("/stories/new/", {"body": hide_in(SEED_TEXT), "outlet": "B-17"})
+    assert response["Location"] == f"/stories/{draft.pk}/"
+    assert StoryDraft.objects.count() == 1
+
+
+def test_an_uploaded_story_is_cleaned_too(reviewer_client):
+    upload = SimpleUploadedFile("story.html", f"<p>{hide_in('Officials said the bridge was closed.')}</p>".encode())
+    reviewer_client.post("/stories/new/", {"file": upload, "outlet": "B-17"})
+    assert StoryDraft.objects.get().body == "Officials said the bridge was closed."
+
+
+def test_what_the_review_form_posts_is_cleaned(reviewer_client):
+    draft = one_claim_draft("Zelensky")
+    post_review(
+        reviewer_client,
+        draft,
+        "keep",
+        {
+            "p1-claim": "\u202eThe bridge\u200b at Kursk was destroyed.\u202c",
+            "p1-speaker": "\u2066Andrii\u00a0 Kovalenko\u2069",
+            "p1-title": "Head\u200d of the Centre",
+            "p1-relayed_by": "Kyiv\u200b Independent, \u200fB-17",
+        },
+    )
+    fields = StoryDraft.objects.get().proposals[0]["fields"]
+    assert fields["claim"] == "The bridge at Kursk was destroyed."
+    assert fields["speaker"] == "Andrii Kovalenko"
+    assert fields["title"] == "Head of the Centre"
+    assert fields["relayed_by"] == "Kyiv Independent → B-17"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    claim = Claim.objects.get()
+    assert (claim.text, claim.speaker.name, claim.speaker.title) == (
+        "The bridge at Kursk was destroyed.",
+        "Andrii Kovalenko",
+        "Head of the Centre",
+    )
+
+
+def test_words_pasted_with_hidden_characters_are_found_in_the_story(reviewer_client):
+    draft = one_claim_draft("Zelensky")
+    response = post_review(reviewer_client, draft, "add", {"add-words": "Zelensky\u200b said\u202e the bridge"}, **HTMX)
+    assert "Added proposal" in response.text
+    (added,) = [record for record in StoryDraft.objects.get().proposals if record["by_hand"]]
+    start, end = added["content"][0]
+    assert ONE_CLAIM[start:end] == "Zelensky said the bridge"
