@@ -504,8 +504,11 @@ def story_review(request, pk):
         storydesk.seek_look_alikes(draft.proposals, known)
         return review_page(request, draft, known)
     records = draft.proposals
+    stale = request.POST.get("revision") != str(draft.revision)
     storydesk.apply_edits(records, request.POST)
     known = Tracked.of(records, draft.outlet_name)
+    if stale:
+        return stale_review(request, draft)
     swapped = storydesk.use_tracked(records, request.POST, known)
     action = request.POST.get("action", "keep")
     done, error = None, None
@@ -518,13 +521,31 @@ def story_review(request, pk):
     elif action != "save":
         done = " ".join(swapped) or "Changes kept."
     storydesk.seek_look_alikes(records, known)
-    draft.save(update_fields=["proposals"])
+    # Written only if nobody posted since this form was drawn (two posts at once: one wins).
+    posted = draft.revision
+    draft.revision += 1
+    if not StoryDraft.objects.filter(pk=draft.pk, revision=posted).update(proposals=records, revision=draft.revision):
+        draft.revision = posted
+        return stale_review(request, draft)
     if action == "save":
         return save_draft(request, draft, known)
     if not wants_fragment(request) and error is None:
         messages.success(request, done)
         return redirect(draft)
     return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
+
+
+def stale_review(request, draft):
+    """409: the draft changed since this form was drawn; the person's input is shown over it as it is now, unsaved."""
+    current = StoryDraft.objects.only("revision", "proposals").get(pk=draft.pk)
+    draft.revision, draft.proposals = current.revision, current.proposals
+    storydesk.apply_edits(draft.proposals, request.POST)
+    known = Tracked.of(draft.proposals, draft.outlet_name)
+    problems = [
+        "Someone else changed this story’s proposals since you opened it: nothing was kept. "
+        "Your changes are shown below over theirs; check them and post again to keep them."
+    ]
+    return review_page(request, draft, known, problems=problems, status=409)
 
 
 def add_missed_claim(draft, data):

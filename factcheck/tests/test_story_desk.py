@@ -15,6 +15,7 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import login
 from factcheck.extraction import PipelineMissing, Proposal, Quantity
 from factcheck.extraction import extract as extract_claims
 from factcheck.models import (
@@ -30,6 +31,7 @@ from factcheck.models import (
 )
 from factcheck.storydesk import NO_CONFIRMATION
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
+from factcheck.tests.test_admin_locking import race
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +86,9 @@ def seed_draft(**fields):
 
 def post_review(client, draft, action, changes=None, **headers):
     """Post the review form as the page holds it (every proposal's fields), with `changes` on top."""
-    data = {"action": action}
-    for record in StoryDraft.objects.get(pk=draft.pk).proposals:
+    current = StoryDraft.objects.get(pk=draft.pk)
+    data = {"action": action, "revision": current.revision}
+    for record in current.proposals:
         prefix = f"p{record['key']}-"
         data[prefix + "shown"] = "1"
         for name, value in record["fields"].items():
@@ -1000,3 +1003,75 @@ def test_words_pasted_with_hidden_characters_are_found_in_the_story(reviewer_cli
     (added,) = [record for record in StoryDraft.objects.get().proposals if record["by_hand"]]
     start, end = added["content"][0]
     assert ONE_CLAIM[start:end] == "Zelensky said the bridge"
+
+
+# Two people on one draft: a stale post is refused, not written over the other's edits
+
+
+def form_of(client, draft):
+    """What the review page's form holds for `client`: the fields of every proposal, and the revision drawn."""
+    page = client.get(f"/stories/{draft.pk}/")
+    data = {"revision": str(page.context["draft"].revision)}
+    for record in page.context["draft"].proposals:
+        data[f"p{record['key']}-shown"] = "1"
+        data.update({f"p{record['key']}-{name}": value for name, value in record["fields"].items()})
+    return data
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_a_post_from_a_page_drawn_before_another_edit_is_refused_with_its_input_kept(reviewer, editor, headers):
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = form_of(bob, draft), form_of(dora, draft)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", {**bobs, "p1-claim": "Bob's wording.", "action": "keep"}).status_code == 302
+    )
+    response = dora.post(f"/stories/{draft.pk}/", {**doras, "p2-claim": "Dora's wording.", "action": "keep"}, **headers)
+    assert response.status_code == 409
+    assert "Someone else changed this story’s proposals since you opened it: nothing was kept." in response.text
+    assert "Dora&#x27;s wording." in response.text  # her input, still on the page
+    kept = StoryDraft.objects.get()
+    assert [kept.proposals[0]["fields"]["claim"], kept.revision] == ["Bob's wording.", 1]
+    assert kept.proposals[1]["fields"]["claim"] != "Dora's wording."
+    # The refusal draws the form at the current revision: posting it again keeps her change.
+    assert f'name="revision" value="{kept.revision}"' in response.text
+    again = dora.post(f"/stories/{draft.pk}/", {**doras, "revision": "1", "p2-claim": "Dora's wording."})
+    assert again.status_code == 302
+    assert StoryDraft.objects.get().proposals[1]["fields"]["claim"] == "Dora's wording."
+
+
+def test_saving_from_a_stale_page_saves_nothing(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = reviewer_client.post(
+        f"/stories/{draft.pk}/", {**form_of(reviewer_client, draft), "revision": "0", "action": "save"}
+    )
+    assert response.status_code == 409
+    assert not Article.objects.exists()
+
+
+def test_a_post_without_the_revision_is_refused(reviewer_client):
+    draft = seed_draft()
+    assert reviewer_client.post(f"/stories/{draft.pk}/", {"action": "accept_all"}).status_code == 409
+    assert StoryDraft.objects.get().revision == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_posts_racing_on_postgresql_keep_one_and_refuse_the_other(reviewer, editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = form_of(bob, draft), form_of(dora, draft)
+    codes = race(
+        [
+            lambda: bob.post(f"/stories/{draft.pk}/", {**bobs, "p1-claim": "Bob's wording.", "action": "keep"}),
+            lambda: dora.post(f"/stories/{draft.pk}/", {**doras, "p1-claim": "Dora's wording.", "action": "keep"}),
+        ],
+        draft,
+    )
+    assert sorted(codes) == [302, 409]
+    kept = StoryDraft.objects.get()
+    assert kept.revision == 1
+    assert kept.proposals[0]["fields"]["claim"] in ("Bob's wording.", "Dora's wording.")
