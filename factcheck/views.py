@@ -459,7 +459,13 @@ SPEAKER_SUGGESTIONS = 12
 @permission_required(*STORY_DESK)
 def story_new(request):
     """Add a story, pasted or uploaded: a new one becomes a draft with its claims proposed, a known one does not."""
-    form = StoryForm(request.POST or None, request.FILES or None, initial={"new_outlet_kind": OutletKind.NEWS})
+    # Bound on every POST, an empty one too: it is refused with the form's errors.
+    posted = request.method == "POST"
+    form = StoryForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"new_outlet_kind": OutletKind.NEWS},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         found = storydesk.already_in(data["url"], data["body"])
@@ -483,7 +489,7 @@ def story_new(request):
             messages.warning(request, warning)
         return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
-    return render_page(request, "factcheck/story_new.html", context, status=400 if form.is_bound else 200)
+    return render_page(request, "factcheck/story_new.html", context, status=422 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])

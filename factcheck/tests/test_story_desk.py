@@ -224,8 +224,17 @@ def test_a_story_can_be_uploaded_as_text_or_html(reviewer_client, name, content,
 )
 def test_a_story_with_a_mistake_is_refused_with_the_reason(reviewer_client, data, field, message):
     response = reviewer_client.post("/stories/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert any(message in error for error in response.context["form"].errors[field])
+    assert not StoryDraft.objects.exists()
+
+
+def test_an_empty_post_is_refused_with_the_form_and_its_errors(reviewer_client):
+    response = reviewer_client.post("/stories/new/", {})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"body", "outlet"}
+    assert "Paste the story&#x27;s text, or upload it as a .txt or .html file." in response.text
+    assert 'action="/stories/new/"' in response.text
     assert not StoryDraft.objects.exists()
 
 
@@ -239,7 +248,7 @@ def test_a_story_with_a_mistake_is_refused_with_the_reason(reviewer_client, data
 def test_a_bad_file_is_refused_with_its_name(reviewer_client, name, content, message):
     upload = SimpleUploadedFile(name, content)
     response = reviewer_client.post("/stories/new/", {"file": upload, "outlet": "X"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.context["form"].errors["file"][0]
     assert message.split(":")[0] in response.text
 
