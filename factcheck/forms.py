@@ -13,6 +13,7 @@ from factcheck.models import (
     Claim,
     ClaimKind,
     Evidence,
+    LookalikeName,
     Note,
     Outlet,
     OutletKind,
@@ -270,13 +271,13 @@ class StoryForm(WithoutColons, forms.Form):
         help_text="A .txt or .html file, in UTF-8.",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
     )
-    outlet = forms.CharField(
+    outlet = CleanNameField(
         max_length=200,
         help_text="A tracked outlet, or the name of a new one.",
         widget=forms.TextInput(attrs={"list": "outlet-names", "autocomplete": "off"}),
     )
     new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
-    headline = forms.CharField(max_length=500, required=False, help_text="Left empty: the story's first line.")
+    headline = CleanTextField(max_length=500, required=False, help_text="Left empty: the story's first line.")
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -328,8 +329,8 @@ class ProposalForm(WithoutColons, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("reject", "Reject")], required=False, widget=forms.RadioSelect
     )
-    claim = forms.CharField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    speaker = forms.CharField(
+    claim = CleanTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    speaker = CleanNameField(
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
@@ -357,12 +358,17 @@ class ProposalForm(WithoutColons, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Names the person ticked as someone else than the tracked speaker or outlet they look like.
+    confirmed = forms.Field(label="Not the tracked one", required=False, widget=forms.MultipleHiddenInput)
 
-    def __init__(self, *args, record, keys, look_alikes=(), **kwargs):
+    def __init__(self, *args, record, keys, look_alikes=(), twins=(), **kwargs):
         kwargs.setdefault("prefix", f"p{record['key']}")
         super().__init__(*args, **kwargs)
-        self.record, self.keys = record, set(keys)
+        self.record, self.keys, self.twins = record, set(keys), twins
         self.fields["tracked"].choices = [(claim.pk, claim.text) for claim in look_alikes]
+
+    def clean_confirmed(self):
+        return [name for name in self.cleaned_data["confirmed"] or [] if isinstance(name, str)]
 
     @property
     def accepted(self):
@@ -415,6 +421,10 @@ class ProposalForm(WithoutColons, forms.Form):
         described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
         if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
             self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")
+        for name, typed, twin in self.twins:
+            if not storydesk.is_confirmed({"confirmed": cleaned.get("confirmed", [])}, typed):
+                choice = "someone else" if name == "speaker" else "another outlet"
+                self.add_error(name, f"{LookalikeName(typed, twin)}. Use the tracked one, or tick that it is {choice}.")
         return cleaned
 
 

@@ -1106,6 +1106,9 @@ class StoryDraft(models.Model):
     body = models.TextField()
     body_digest = models.CharField(max_length=64, editable=False)
     proposals = models.JSONField(default=list, blank=True)
+    # Counts the review form's posts that changed the draft: a form drawn at another revision is
+    # stale (someone else posted meanwhile) and refused rather than overwriting their changes.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     # Set by saving; a second draft of a story saved meanwhile points at the same article.
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False

@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from itertools import pairwise
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Window
+from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -47,6 +47,7 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
+from factcheck.text import clean_name, clean_text, lookalike_key
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -80,8 +81,37 @@ FIELDS = (
     "same_as",
     "contradicts",
     "tracked",
+    "confirmed",
 )
+# The fields that hold lists: tracked claims ticked, and names confirmed as new (not the look-alike
+# of a tracked speaker or outlet they resemble).
+LIST_FIELDS = {"tracked", "confirmed"}
 RELAY_SEPARATOR = " → "
+
+
+def clean_relays(text):
+    return RELAY_SEPARATOR.join(filter(None, map(clean_name, parse_relays(text))))
+
+
+# How each text field of a proposal is cleaned, from the engine or from the form: claims as
+# claim text, names as names (factcheck.text).
+CLEANERS = {
+    "claim": clean_text,
+    "speaker": clean_name,
+    "title": clean_name,
+    "affiliation": clean_name,
+    "outlet": clean_name,
+    "relayed_by": clean_relays,
+    "quantity_unit": clean_text,
+    "same_as": clean_text,
+    "contradicts": clean_text,
+}
+
+
+def cleaned(name, value):
+    return CLEANERS[name](value) if name in CLEANERS else value.strip()
+
+
 _RELAY_SPLIT = re.compile(r"\s*(?:→|->|>|,|;|\n)\s*")
 _NUMBER_SPLIT = re.compile(r"[\s,;#]+")
 SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
@@ -155,10 +185,14 @@ def story_text(text, *, html=None):
     """The story's text as it is stored and read: HTML reduced to paragraphs, one line each, no blank lines.
 
     `html` says whether `text` is HTML (an .html file); by default it is guessed from its tags.
+    Invisible and bidi control characters go and compatibility forms become plain letters
+    (factcheck.text.clean_text), as on every other road in.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if html if html is not None else looks_like_html(text):
         text = reduce_html(text)
+    # Cleaned here, before the engine reads it: every span's offsets refer to the text as stored.
+    text = clean_text(text)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -217,11 +251,11 @@ def record_from(proposal, *, key, body):
     """
     quantity = proposal.quantity
     spans = {role: _spans_within(getattr(proposal, role), body) for role in ROLES}
-    return {
+    record = {
         "key": key,
         **spans,
-        "quote": proposal.quote or "",
-        "hedge": proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else ""),
+        "quote": clean_text(proposal.quote or ""),
+        "hedge": clean_text(proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else "")),
         "by_hand": False,
         "fields": {
             "decision": "",
@@ -240,8 +274,11 @@ def record_from(proposal, *, key, body):
             "same_as": "",
             "contradicts": "",
             "tracked": [],
+            "confirmed": [],
         },
     }
+    record["fields"].update((name, cleaned(name, record["fields"][name])) for name in CLEANERS)
+    return record
 
 
 def _spans_within(spans, body):
@@ -322,10 +359,38 @@ def apply_edits(records, data):
         if f"{prefix}shown" not in data:
             continue
         for name in FIELDS:
-            if name == "tracked":
+            if name in LIST_FIELDS:
                 record["fields"][name] = data.getlist(prefix + name)
             else:
-                record["fields"][name] = data.get(prefix + name, "").strip()
+                record["fields"][name] = cleaned(name, data.get(prefix + name, ""))
+
+
+def use_tracked(records, data, tracked):
+    """Put the tracked speaker or outlet in place of the look-alike name a button names; returns what changed.
+
+    The button posts `p<key>-use_tracked` = "speaker", or "outlet:<the look-alike name>".
+    """
+    done = []
+    for record in records:
+        choice = data.get(f"p{record['key']}-use_tracked", "")
+        fields = record["fields"]
+        if choice == "speaker" and (twin := tracked.speaker_twin(fields["speaker"])):
+            fields["speaker"] = twin.name
+        elif choice.startswith("outlet:") and (twin := tracked.outlet_twin(choice.removeprefix("outlet:"))):
+            key = normalize_name(choice.removeprefix("outlet:"))
+            if normalize_name(fields["outlet"]) == key:
+                fields["outlet"] = twin.name
+            relays = [twin.name if normalize_name(name) == key else name for name in parse_relays(fields["relayed_by"])]
+            fields["relayed_by"] = RELAY_SEPARATOR.join(relays)
+        else:
+            continue
+        done.append(f"Proposal {record['key']} now names the tracked {twin._meta.verbose_name} {twin.name}.")
+    return done
+
+
+def is_confirmed(fields, name):
+    """Whether the person ticked that `name` is not the tracked name it looks like."""
+    return normalize_name(name) in {normalize_name(confirmed) for confirmed in fields.get("confirmed", [])}
 
 
 def form_data(records):
@@ -333,8 +398,8 @@ def form_data(records):
     data = MultiValueDict()
     for record in records:
         for name in FIELDS:
-            value = record["fields"].get(name, [] if name == "tracked" else "")
-            data.setlist(f"p{record['key']}-{name}", [str(item) for item in value] if name == "tracked" else [value])
+            value = record["fields"].get(name, [] if name in LIST_FIELDS else "")
+            data.setlist(f"p{record['key']}-{name}", [str(item) for item in value] if name in LIST_FIELDS else [value])
     return data
 
 
@@ -352,7 +417,7 @@ def find_words(body, words, start=None, end=None):
     Pasted words often differ from the page in their spacing, so a second search lets any run of
     spaces or line breaks stand for any other. None when the words are not in the story.
     """
-    words = words.strip()
+    words = clean_text(words)
     given = start is not None and end is not None and 0 <= start < end <= len(body)
     if given and (not words or " ".join(body[start:end].split()) == " ".join(words.split())):
         return start, end
@@ -373,7 +438,7 @@ def add_missed_claim(records, body, start, end):
     before = [record for record in records if paragraph_start <= start_of(record)[0] <= start]
     model = before[-1]["fields"] if before else {}
     keep = ("speaker", "speaker_kind", "title", "affiliation", "venue", "outlet", "relayed_by")
-    fields = {name: [] if name == "tracked" else "" for name in FIELDS}
+    fields = {name: [] if name in LIST_FIELDS else "" for name in FIELDS}
     fields.update({name: model[name] for name in keep if name in model})
     fields.update(
         decision="accept",
@@ -413,31 +478,76 @@ def parse_numbers(text):
 
 @dataclass
 class Tracked:
-    """The tracked speakers and outlets a draft's records name, looked up by normalised name in two queries."""
+    """The tracked speakers and outlets a draft's records name, found as `for_name` finds them, in three queries.
 
-    speakers: dict = field(default_factory=dict)  # normalised name -> Speaker
+    A name is a tracked speaker's or outlet's when their normalised names are equal, or (speakers)
+    when it is one of the speaker's aliases. A name that is neither but looks like one (the same
+    lookalike_key: Cyrillic е for Latin e) has a twin: the desk shows it as a possible duplicate
+    and never creates it unless a person confirms it is someone else.
+    """
+
+    speakers: dict = field(default_factory=dict)  # normalised name or alias -> Speaker
     outlets: dict = field(default_factory=dict)  # normalised name -> Outlet
+    speaker_twins: dict = field(default_factory=dict)  # lookalike_key -> Speaker
+    outlet_twins: dict = field(default_factory=dict)  # lookalike_key -> Outlet
 
     @classmethod
     def of(cls, records, story_outlet_name):
-        speaker_keys = {normalize_name(record["fields"]["speaker"]) for record in records} - {""}
-        outlet_keys = {normalize_name(story_outlet_name)}
+        speaker_names = {record["fields"]["speaker"] for record in records} - {""}
+        outlet_names = {story_outlet_name}
         for record in records:
-            names = [record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])]
-            outlet_keys.update(normalize_name(name) for name in names)
-        outlet_keys.discard("")
-        speakers = Speaker.objects.filter(normalized_name__in=speaker_keys) if speaker_keys else []
-        outlets = Outlet.objects.filter(normalized_name__in=outlet_keys)
-        return cls(
+            outlet_names.update([record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])])
+        aliases, alias_lookalikes = Speaker.objects.alias_index() if speaker_names else ({}, {})
+        speakers = _named_or_alike(Speaker, speaker_names, {*aliases.values(), *alias_lookalikes.values()})
+        outlets = _named_or_alike(Outlet, outlet_names, set())
+        tracked = cls(
             speakers={speaker.normalized_name: speaker for speaker in speakers},
             outlets={outlet.normalized_name: outlet for outlet in outlets},
+            speaker_twins=_twins(speakers, alias_lookalikes),
+            outlet_twins=_twins(outlets, {}),
         )
+        by_pk = {speaker.pk: speaker for speaker in speakers}
+        for alias, pk in aliases.items():
+            if pk in by_pk:
+                tracked.speakers.setdefault(alias, by_pk[pk])
+        return tracked
 
     def speaker(self, name):
         return self.speakers.get(normalize_name(name or ""))
 
     def outlet(self, name):
         return self.outlets.get(normalize_name(name or ""))
+
+    def speaker_twin(self, name):
+        """The tracked speaker `name` imitates, when it is not a tracked speaker's name or alias itself."""
+        return None if not name or self.speaker(name) else self.speaker_twins.get(lookalike_key(name))
+
+    def outlet_twin(self, name):
+        return None if not name or self.outlet(name) else self.outlet_twins.get(lookalike_key(name))
+
+
+def _named_or_alike(model, names, pks):
+    """The speakers or outlets called one of `names`, looking like one, or with a primary key in `pks`."""
+    keys = {normalize_name(name) for name in names} - {""}
+    if not keys:
+        return []
+    lookalikes = {lookalike_key(name) for name in names if normalize_name(name)}
+    wanted = Q(normalized_name__in=keys) | Q(lookalike_key__in=lookalikes)
+    if pks:
+        wanted |= Q(pk__in=pks)
+    return list(model.objects.filter(wanted).order_by("name", "pk"))
+
+
+def _twins(found, alias_lookalikes):
+    """lookalike_key -> the first by name of those found that have it (as `lookalikes(name).first()` picks)."""
+    twins = {}
+    for item in found:
+        twins.setdefault(item.lookalike_key, item)
+    by_pk = {item.pk: item for item in found}
+    for key, pk in alias_lookalikes.items():
+        if pk in by_pk and (key not in twins or by_pk[pk].name < twins[key].name):
+            twins[key] = by_pk[pk]
+    return twins
 
 
 def seek_look_alikes(records, tracked):
@@ -649,7 +759,8 @@ def _save_story(draft, accepted, *, by):
         draft.save(update_fields=["article"])
         return Saved(found.article, created=False, why_not=f"same {found.by}")
 
-    outlets = OutletBook(draft)
+    confirmed = {normalize_name(name) for _, data in accepted for name in data["confirmed"]}
+    outlets = OutletBook(draft, confirmed)
     article = Article.objects.create(
         outlet=outlets.story_outlet,
         headline=draft.headline,
@@ -657,7 +768,7 @@ def _save_story(draft, accepted, *, by):
         published=draft.published,
         body=draft.body,
     )
-    speakers = SpeakerBook(draft.body, [(record, data) for record, data in accepted])
+    speakers = SpeakerBook(draft.body, accepted, confirmed)
     claims = {}
     for record, data in accepted:
         claims[record["key"]] = claim = _write_claim(article, record, data, speaker=speakers.get(data))
@@ -738,54 +849,55 @@ def _write_chain(claim, data, outlets):
 
 
 class OutletBook:
-    """The outlets a draft names, found by normalised name in one query; the missing ones created when first used."""
+    """The outlets a draft names, found or created through `Outlet.objects.for_name` when first used.
 
-    def __init__(self, draft):
-        names = {draft.outlet_name}
-        for record in draft.proposals:
-            names.update([record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])])
-        keys = {normalize_name(name) for name in names} - {""}
-        self.known = {outlet.normalized_name: outlet for outlet in Outlet.objects.filter(normalized_name__in=keys)}
-        self.created = 0
-        self.story_outlet = draft.outlet or self.get(draft.new_outlet, kind=draft.new_outlet_kind)
+    `confirmed` holds the normalised names a person confirmed are not the tracked outlet they look
+    like; any other look-alike raises LookalikeName (the review screen asks before saving).
+    """
 
-    def get(self, name, *, venue=None, kind=None):
+    def __init__(self, draft, confirmed=()):
+        self.known, self.confirmed, self.created = {}, set(confirmed), 0
+        # The story's own outlet was checked for look-alikes when the story was added.
+        self.story_outlet = draft.outlet or self.get(draft.new_outlet, kind=draft.new_outlet_kind, confirmed=True)
+
+    def get(self, name, *, venue=None, kind=None, confirmed=False):
         key = normalize_name(name or "")
         if not key:
             return None
         if key not in self.known:
             social = venue == Venue.SOCIAL_MEDIA_POST or key in SOCIAL_PLATFORMS
             kind = kind or (OutletKind.SOCIAL if social else OutletKind.NEWS)
-            self.known[key] = Outlet.objects.create(name=name.strip(), kind=kind)
-            self.created += 1
+            confirmed = confirmed or key in self.confirmed
+            self.known[key], created = Outlet.objects.for_name(name, confirmed=confirmed, kind=kind)
+            self.created += created
         return self.known[key]
 
 
 class SpeakerBook:
-    """The speakers of the accepted claims: tracked ones found by normalised name, the others created."""
+    """The speakers of the accepted claims, found (by name or alias) or created through `Speaker.objects.for_name`."""
 
-    def __init__(self, body, accepted):
-        keys = {normalize_name(data["speaker"]) for _, data in accepted}
-        self.known = {speaker.normalized_name: speaker for speaker in Speaker.objects.filter(normalized_name__in=keys)}
-        self.created = 0
+    def __init__(self, body, accepted, confirmed=()):
+        self.known, self.created = {}, 0
         for record, data in accepted:
             key = normalize_name(data["speaker"])
             if key not in self.known:
-                self.known[key] = self._create(body, record, data)
-
-    def _create(self, body, record, data):
-        described = ""
-        if data["speaker_kind"] == SpeakerKind.UNNAMED_GROUP:
-            words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
-            described = f"Described in the story as “{words}”."
-        self.created += 1
-        return Speaker.objects.create(
-            name=data["speaker"],
-            kind=data["speaker_kind"],
-            title=data["title"],
-            affiliation=data["affiliation"],
-            description=described,
-        )
+                self.known[key], created = Speaker.objects.for_name(
+                    data["speaker"],
+                    confirmed=key in confirmed,
+                    kind=data["speaker_kind"],
+                    title=data["title"],
+                    affiliation=data["affiliation"],
+                    description=_description(body, record, data),
+                )
+                self.created += created
 
     def get(self, data):
         return self.known[normalize_name(data["speaker"])]
+
+
+def _description(body, record, data):
+    """How the story describes an unnamed group of speakers ("experts"), for a new speaker."""
+    if data["speaker_kind"] != SpeakerKind.UNNAMED_GROUP:
+        return ""
+    words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
+    return f"Described in the story as “{words}”."

@@ -41,6 +41,7 @@ from factcheck.models import (
     ClaimLink,
     ClaimRevision,
     Evidence,
+    LookalikeName,
     Note,
     Outlet,
     OutletKind,
@@ -52,6 +53,7 @@ from factcheck.models import (
     normalize_name,
 )
 from factcheck.storydesk import Tracked
+from factcheck.text import lookalike_difference
 from factcheck.verification import TRANSITIONS, StaleVersion, Status, TransitionRefused
 
 CLAIMS_CHANGED = "claims-changed"
@@ -461,7 +463,13 @@ SPEAKER_SUGGESTIONS = 12
 @permission_required(*STORY_DESK)
 def story_new(request):
     """Add a story, pasted or uploaded: a new one becomes a draft with its claims proposed, a known one does not."""
-    form = StoryForm(request.POST or None, request.FILES or None, initial={"new_outlet_kind": OutletKind.NEWS})
+    # Bound on every POST, an empty one too: it is refused with the form's errors.
+    posted = request.method == "POST"
+    form = StoryForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"new_outlet_kind": OutletKind.NEWS},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         found = storydesk.already_in(data["url"], data["body"])
@@ -485,7 +493,7 @@ def story_new(request):
             messages.warning(request, warning)
         return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
-    return render_page(request, "factcheck/story_new.html", context, status=400 if form.is_bound else 200)
+    return render_page(request, "factcheck/story_new.html", context, status=422 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -506,7 +514,12 @@ def story_review(request, pk):
         storydesk.seek_look_alikes(draft.proposals, known)
         return review_page(request, draft, known)
     records = draft.proposals
+    stale = request.POST.get("revision") != str(draft.revision)
     storydesk.apply_edits(records, request.POST)
+    known = Tracked.of(records, draft.outlet_name)
+    if stale:
+        return stale_review(request, draft)
+    swapped = storydesk.use_tracked(records, request.POST, known)
     action = request.POST.get("action", "keep")
     done, error = None, None
     if action == "accept_all":
@@ -516,16 +529,33 @@ def story_review(request, pk):
         added, error = add_missed_claim(draft, request.POST)
         done = added and f"Added proposal {added['key']}: check its speaker and venue."
     elif action != "save":
-        done = "Changes kept."
-    known = Tracked.of(records, draft.outlet_name)
+        done = " ".join(swapped) or "Changes kept."
     storydesk.seek_look_alikes(records, known)
-    draft.save(update_fields=["proposals"])
+    # Written only if nobody posted since this form was drawn (two posts at once: one wins).
+    posted = draft.revision
+    draft.revision += 1
+    if not StoryDraft.objects.filter(pk=draft.pk, revision=posted).update(proposals=records, revision=draft.revision):
+        draft.revision = posted
+        return stale_review(request, draft)
     if action == "save":
         return save_draft(request, draft, known)
     if not wants_fragment(request) and error is None:
         messages.success(request, done)
         return redirect(draft)
     return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
+
+
+def stale_review(request, draft):
+    """409: the draft changed since this form was drawn; the person's input is shown over it as it is now, unsaved."""
+    current = StoryDraft.objects.only("revision", "proposals").get(pk=draft.pk)
+    draft.revision, draft.proposals = current.revision, current.proposals
+    storydesk.apply_edits(draft.proposals, request.POST)
+    known = Tracked.of(draft.proposals, draft.outlet_name)
+    problems = [
+        "Someone else changed this story’s proposals since you opened it: nothing was kept. "
+        "Your changes are shown below over theirs; check them and post again to keep them."
+    ]
+    return review_page(request, draft, known, problems=problems, status=409)
 
 
 def add_missed_claim(draft, data):
@@ -545,7 +575,7 @@ def add_missed_claim(draft, data):
 
 def save_draft(request, draft, known):
     """Save the story when every proposal is decided and every accepted one is complete; else show what is missing."""
-    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals))
+    forms_by_key = review_forms(draft, storydesk.look_alikes(draft.proposals), known)
     undecided = [record["key"] for record in draft.proposals if record["fields"]["decision"] not in storydesk.DECIDED]
     invalid = [key for key, form in forms_by_key.items() if not form.is_valid()]
     if undecided or invalid:
@@ -556,7 +586,13 @@ def save_draft(request, draft, known):
             problems.append(f"Complete or correct proposal{pluralize(invalid)} {numbers(invalid)}.")
         return review_page(request, draft, known, forms_by_key=forms_by_key, problems=problems, status=422)
     accepted = [(form.record, form.cleaned_data) for form in forms_by_key.values() if form.accepted]
-    saved = storydesk.save_story(draft, accepted, by=request.user)
+    try:
+        saved = storydesk.save_story(draft, accepted, by=request.user)
+    except LookalikeName as lookalike:
+        # Tracked since this page was drawn: shown now, to be picked or confirmed as someone else.
+        known = Tracked.of(draft.proposals, draft.outlet_name)
+        problems = [f"{lookalike}. Nothing was saved: use the tracked one, or tick that it is another."]
+        return review_page(request, draft, known, problems=problems, status=409)
     if saved.created:
         messages.success(
             request,
@@ -582,16 +618,29 @@ def numbers(keys):
     return ", ".join(map(str, keys))
 
 
-def review_forms(draft, look_alikes):
+def review_forms(draft, look_alikes, known):
     """{key: ProposalForm} bound to what each proposal holds, to check them before saving."""
     keys = [record["key"] for record in draft.proposals]
     data = storydesk.form_data(draft.proposals)
     return {
         record["key"]: ProposalForm(
-            data, record=record, keys=keys, look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])]
+            data,
+            record=record,
+            keys=keys,
+            look_alikes=[claim for claim, _ in look_alikes.get(record["key"], [])],
+            twins=name_twins(record["fields"], known),
         )
         for record in draft.proposals
     }
+
+
+def name_twins(values, known):
+    """[(field, name, the tracked speaker or outlet it looks like)] for the look-alike names a proposal holds."""
+    twins = [("speaker", values["speaker"], known.speaker_twin(values["speaker"]))]
+    relays = storydesk.parse_relays(values["relayed_by"])
+    outlets = [("outlet", values["outlet"]), *(("relayed_by", name) for name in relays)]
+    twins += [(field, name, known.outlet_twin(name)) for field, name in outlets]
+    return [(field, name, twin) for field, name, twin in twins if twin is not None]
 
 
 def proposal_fields(record, errors):
@@ -655,6 +704,18 @@ def review_page(request, draft, known, *, forms_by_key=None, done=None, problems
                     if record[role]
                 ],
                 "speaker": known.speaker(values["speaker"]),
+                "twins": [
+                    {
+                        "field": field,
+                        "what": "speaker" if field == "speaker" else "outlet",
+                        "name": name,
+                        "twin": twin,
+                        "difference": lookalike_difference(name, twin.name),
+                        "confirmed": storydesk.is_confirmed(values, name),
+                        "use": "speaker" if field == "speaker" else f"outlet:{name}",
+                    }
+                    for field, name, twin in name_twins(values, known)
+                ],
                 "new_outlets": [
                     name
                     for name in [values["outlet"], *storydesk.parse_relays(values["relayed_by"])]
@@ -712,7 +773,12 @@ def story_speakers(request):
     typed = request.GET.get("q") or next((value for name, value in request.GET.items() if name.endswith("speaker")), "")
     key = normalize_name(typed)
     speakers = Speaker.objects.filter(normalized_name__contains=key).order_by("name") if key else Speaker.objects.none()
-    speakers = speakers[:SPEAKER_SUGGESTIONS]
+    speakers = list(speakers[:SPEAKER_SUGGESTIONS])
+    # First the speaker saving would record for this name (as `for_name` finds one: by an alias,
+    # "Zelensky"), or the tracked one it imitates (Cyrillic е for Latin e), as a name typed never shows.
+    meant = key and (Speaker.objects.aliased(typed) or Speaker.objects.lookalikes(typed).first())
+    if meant:
+        speakers = [meant, *[speaker for speaker in speakers if speaker.pk != meant.pk]][:SPEAKER_SUGGESTIONS]
     response = render(request, "factcheck/story_review.html#speaker-options", {"speakers": speakers, "typed": typed})
     patch_vary_headers(response, ["HX-Request"])
     return response

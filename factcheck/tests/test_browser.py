@@ -464,3 +464,36 @@ def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_pag
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     expect(page.locator(".messages")).to_contain_text(f"Story saved with {proposed + 1} claims")
     assert Claim.objects.get(span_exact=words).speaker.name == "Experts"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])
+def test_a_look_alike_speaker_is_replaced_by_the_tracked_one_or_confirmed(open_page, accounts, javascript):
+    from factcheck.extraction import Proposal
+    from factcheck.tests.factories import make_draft
+
+    tracked = Speaker.objects.create(name="Volodymyr Zelenskyy", aliases=["Zelenskyy"])
+    imitation = "Z\u0435l\u0435nskyy"  # Cyrillic е
+    body = f"{imitation} said the bridge at Kursk was destroyed. Kovalenko said the road was open."
+    proposals = [
+        Proposal(content=[(body.index("the bridge"), body.index(". Kov"))], cue=[], source=[], speaker=imitation),
+        Proposal(content=[(body.index("the road"), len(body) - 1)], cue=[], source=[], speaker="K\u043evalenko"),
+    ]
+    Speaker.objects.create(name="Kovalenko")
+    draft = make_draft(body, proposals, new_outlet="B-17")
+    page = open_page(javascript=javascript)
+    sign_in(page, accounts, "reviewer")
+    page.goto(f"{accounts}/stories/{draft.pk}/")
+    first, second = page.locator("#proposal-1"), page.locator("#proposal-2")
+    expect(first.locator(".twins")).to_contain_text(f"“{imitation}” looks like the tracked speaker Volodymyr Zelenskyy")
+    expect(first.locator(".twins").get_by_role("link", name="Volodymyr Zelenskyy")).to_have_attribute(
+        "href", f"/speakers/{tracked.pk}/"
+    )
+    first.get_by_role("button", name="Use Volodymyr Zelenskyy").click()
+    expect(page.locator("#proposal-1").get_by_label("Speaker", exact=True)).to_have_value("Volodymyr Zelenskyy")
+    expect(page.locator("#proposal-1 .twins")).to_have_count(0)
+    second.get_by_label("It is someone else").check()
+    page.locator(".desk-actions").get_by_role("button", name="Accept all").click()
+    expect(page.locator("#desk-counts")).to_contain_text("2 accepted")
+    page.locator(".desk-actions").get_by_role("button", name="Save the story").click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    assert {claim.speaker.name for claim in Claim.objects.all()} == {"Volodymyr Zelenskyy", "K\u043evalenko"}

@@ -49,9 +49,9 @@ MATRIX = {
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
     # The story desk: reviewers and editors (factcheck.add_storydraft and change_storydraft).
-    "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 200 200 200"),
+    "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 422 422 422"),
     "story_speakers":                                              ("",         "login 403 200 200 200",   "405 405 405 405 405"),
-    "story_review":                                                ("draft",    "login 403 200 200 200",   "login 403 302 302 302"),
+    "story_review":                                                ("draft",    "login 403 200 200 200",   "login 403 409 409 409"),
     # Public: the ClaimReview feed of verdicts (README: anyone may read it), signing in and out.
     "claimreview_feed":                                            ("",         "200 200 200 200 200",     "405 405 405 405 405"),
     "login":                                                       ("",         "200 302 302 302 302",     "200 302 302 302 302"),

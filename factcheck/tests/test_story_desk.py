@@ -15,7 +15,9 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from factcheck.extraction import Proposal, Quantity
+from conftest import login
+from factcheck.extraction import PipelineMissing, Proposal, Quantity
+from factcheck.extraction import extract as extract_claims
 from factcheck.models import (
     Appearance,
     Article,
@@ -29,6 +31,7 @@ from factcheck.models import (
 )
 from factcheck.storydesk import NO_CONFIRMATION
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
+from factcheck.tests.test_admin_locking import race
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +86,9 @@ def seed_draft(**fields):
 
 def post_review(client, draft, action, changes=None, **headers):
     """Post the review form as the page holds it (every proposal's fields), with `changes` on top."""
-    data = {"action": action}
-    for record in StoryDraft.objects.get(pk=draft.pk).proposals:
+    current = StoryDraft.objects.get(pk=draft.pk)
+    data = {"action": action, "revision": current.revision}
+    for record in current.proposals:
         prefix = f"p{record['key']}-"
         data[prefix + "shown"] = "1"
         for name, value in record["fields"].items():
@@ -93,9 +97,9 @@ def post_review(client, draft, action, changes=None, **headers):
     return client.post(f"/stories/{draft.pk}/", data, **headers)
 
 
-def accept_everything(client, draft, changes=None):
-    post_review(client, draft, "accept_all")
-    return post_review(client, draft, "save", changes)
+def accept_everything(client, draft, changes=None, **headers):
+    post_review(client, draft, "accept_all", **headers)
+    return post_review(client, draft, "save", changes, **headers)
 
 
 # Who may use the desk
@@ -220,8 +224,17 @@ def test_a_story_can_be_uploaded_as_text_or_html(reviewer_client, name, content,
 )
 def test_a_story_with_a_mistake_is_refused_with_the_reason(reviewer_client, data, field, message):
     response = reviewer_client.post("/stories/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert any(message in error for error in response.context["form"].errors[field])
+    assert not StoryDraft.objects.exists()
+
+
+def test_an_empty_post_is_refused_with_the_form_and_its_errors(reviewer_client):
+    response = reviewer_client.post("/stories/new/", {})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"body", "outlet"}
+    assert "Paste the story&#x27;s text, or upload it as a .txt or .html file." in response.text
+    assert 'action="/stories/new/"' in response.text
     assert not StoryDraft.objects.exists()
 
 
@@ -235,7 +248,7 @@ def test_a_story_with_a_mistake_is_refused_with_the_reason(reviewer_client, data
 def test_a_bad_file_is_refused_with_its_name(reviewer_client, name, content, message):
     upload = SimpleUploadedFile(name, content)
     response = reviewer_client.post("/stories/new/", {"file": upload, "outlet": "X"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.context["form"].errors["file"][0]
     assert message.split(":")[0] in response.text
 
@@ -342,8 +355,12 @@ def queries_for_review(client, draft):
 
 
 def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(reviewer_client):
-    for name in ["Andrii Kovalenko", "Antony Blinken", "Volodymyr Zelenskyy", "Experts"]:
+    for name in ["Andrii Kovalenko", "Volodymyr Zelenskyy", "Experts"]:
         make_claim("Russia is training North Korean soldiers to use drones.", speaker=make_speaker(name))
+    # Found by an alias, and a look-alike of a proposal's speaker: in the same queries.
+    blinken = make_speaker("Tony Blinken", aliases=["Antony Blinken"])
+    make_claim("Russia is training North Korean soldiers to use drones.", speaker=blinken)
+    make_speaker("Eric Schmidt".replace("c", "\u0441"))
     make_outlet("Kyiv Independent")
     few = make_draft(SEED_TEXT, seed_proposals()[:2], new_outlet="B-17")
     many_proposals = seed_proposals() * 4  # 72 proposals
@@ -355,6 +372,8 @@ def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(rev
     assert few_count <= 10
     assert any(p["look_alikes"] for p in many_page.context["proposals"])
     assert any(p["look_alikes"] for p in few_page.context["proposals"])
+    assert any(p["speaker"] == blinken for p in many_page.context["proposals"])
+    assert any(p["twins"] for p in many_page.context["proposals"])
 
 
 def test_an_htmx_post_answers_with_the_desk_alone(reviewer_client):
@@ -778,3 +797,290 @@ def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_
     assert StoryDraft.objects.get().proposals == []
     assert "FACTCHECK_SPACY_PIPELINE" in response.text
     assert "The desk found no attributed claims in this story." in response.text
+
+
+# Names through `for_name`: aliases matched, look-alikes never added silently
+
+CYRILLIC_ZELENSKYY = "Z\u0435l\u0435nskyy"  # Cyrillic е (U+0435) for both Latin e
+ONE_CLAIM = "Zelensky said the bridge at Kursk was destroyed on Monday."
+
+
+def one_claim_draft(speaker, *, relayed_by=(), body=ONE_CLAIM):
+    words = "the bridge at Kursk was destroyed on Monday"
+    start = body.index(words)
+    proposal = Proposal(
+        content=[(start, start + len(words))],
+        cue=[],
+        source=[],
+        speaker=speaker,
+        venue="public_remarks",
+        relayed_by=list(relayed_by),
+        claim="The bridge at Kursk was destroyed on Monday.",
+    )
+    return make_draft(body, [proposal], new_outlet="B-17")
+
+
+def test_a_speaker_named_by_an_alias_is_the_tracked_speaker(reviewer_client):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky"])
+    draft = one_claim_draft("Zelensky")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'Tracked: <a href="/speakers/{tracked.pk}/" target="_blank" rel="noopener">Volodymyr Zelenskyy</a>' in page
+    response = accept_everything(reviewer_client, draft)
+    assert response.status_code == 302, response.content
+    assert Claim.objects.get().speaker == tracked
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("tracked_name", "aliases"), [("Zelenskyy", []), ("Volodymyr Zelenskyy", ["Zelenskyy"])], ids=["name", "alias"]
+)
+def test_a_look_alike_speaker_is_shown_as_a_possible_duplicate_and_not_saved(reviewer_client, tracked_name, aliases):
+    tracked = make_speaker(tracked_name, aliases=aliases)
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert (
+        f"“{CYRILLIC_ZELENSKYY}” looks like the tracked speaker "
+        f'<a href="/speakers/{tracked.pk}/" target="_blank" rel="noopener">{tracked_name}</a>'
+    ) in page
+    assert "Cyrillic small letter ie" in page
+    assert f'name="p1-confirmed" value="{CYRILLIC_ZELENSKYY}"' in page
+    for headers in ({}, HTMX):
+        response = accept_everything(reviewer_client, draft, **headers)
+        assert response.status_code == 422
+        assert f"looks like the speaker #{tracked.pk}" in response.text
+        assert "tick that it is someone else" in response.text
+    assert not Article.objects.exists()
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_the_tracked_speaker_can_be_picked_for_a_look_alike(reviewer_client, headers):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelenskyy"])
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    response = post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": "speaker"}, **headers)
+    assert response.status_code == (200 if headers else 302)
+    assert StoryDraft.objects.get().proposals[0]["fields"]["speaker"] == "Volodymyr Zelenskyy"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert Claim.objects.get().speaker == tracked
+    assert Speaker.objects.count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_a_look_alike_confirmed_as_someone_else_is_added(reviewer_client, headers):
+    make_speaker("Zelenskyy")
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    post_review(reviewer_client, draft, "keep", {"p1-confirmed": CYRILLIC_ZELENSKYY}, **headers)
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'value="{CYRILLIC_ZELENSKYY}" checked' in page
+    response = accept_everything(reviewer_client, draft)
+    assert response.status_code == 302, response.content
+    assert Claim.objects.get().speaker.name == CYRILLIC_ZELENSKYY
+    assert Speaker.objects.count() == 2
+
+
+def test_a_confirmation_holds_for_the_name_confirmed_only(reviewer_client):
+    make_speaker("Zelenskyy")
+    make_speaker("Kovalenko")
+    draft = one_claim_draft(CYRILLIC_ZELENSKYY)
+    other = "K\u043evalenko"  # Cyrillic о
+    response = accept_everything(reviewer_client, draft, {"p1-speaker": other, "p1-confirmed": CYRILLIC_ZELENSKYY})
+    assert response.status_code == 422
+    assert f"“{other}” looks like the speaker" in response.text
+    assert Speaker.objects.count() == 2
+
+
+def test_a_look_alike_outlet_in_the_relay_is_flagged_and_can_be_replaced(reviewer_client):
+    tracked = make_outlet("Kyiv Independent")
+    imitation = "Kyiv Ind\u0435pendent"
+    draft = one_claim_draft("Zelensky", relayed_by=[imitation])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'looks like the tracked outlet <a href="/outlets/{tracked.pk}/"' in page
+    assert accept_everything(reviewer_client, draft).status_code == 422
+    post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": f"outlet:{imitation}"})
+    assert StoryDraft.objects.get().proposals[0]["fields"]["relayed_by"] == "Kyiv Independent"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert [outlet for _, outlet in chain_of(Claim.objects.get())[0][1:]] == ["Kyiv Independent", "B-17"]
+    assert Outlet.objects.filter(name=imitation).count() == 0
+
+
+def test_the_speaker_box_suggests_the_speaker_an_alias_or_a_look_alike_means(reviewer_client):
+    tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky", "Zelenskyy"])
+    make_speaker("Zelenska")
+    for typed in ["Zelensky", CYRILLIC_ZELENSKYY]:
+        response = reviewer_client.get("/stories/speakers/", {"q": typed}, **HTMX)
+        assert response.text.startswith(f'<option value="{tracked.name}">'), response.text
+
+
+# Text through the desk is cleaned as on every other road in
+
+ZERO_WIDTH_AND_BIDI = [
+    "\u200b",
+    "\u200d",
+    "\u2060",
+    "\u00ad",
+    "\u202e",
+    "\u202c",
+    "\u2066",
+    "\u2069",
+    "\u200f",
+    "\ufeff",
+]
+
+
+def hide_in(text):
+    """`text` with zero-width and bidi control characters slipped in after every third word."""
+    words = text.split(" ")
+    return " ".join(
+        word + ZERO_WIDTH_AND_BIDI[index % len(ZERO_WIDTH_AND_BIDI)] if index % 3 == 0 else word
+        for index, word in enumerate(words)
+    )
+
+
+def extraction_available():
+    try:
+        return bool(extract_claims("Officials said the bridge was closed.", outlet="B-17"))
+    except PipelineMissing:
+        return False
+
+
+def test_a_pasted_story_is_cleaned_before_its_claims_are_proposed(reviewer_client):
+    dirty = hide_in(SEED_TEXT)
+    assert dirty != SEED_TEXT
+    response = reviewer_client.post(
+        "/stories/new/", {"body": dirty, "outlet": "B\u200b-17", "headline": hide_in("A b c d")}
+    )
+    assert response.status_code == 302
+    draft = StoryDraft.objects.get()
+    assert draft.body == SEED_TEXT
+    assert draft.body_digest == text_digest(SEED_TEXT)
+    assert (draft.headline, draft.new_outlet) == ("A b c d", "B-17")
+    # The engine read the clean text: the same proposals, at the same offsets, as a clean paste gives.
+    StoryDraft.objects.all().delete()
+    reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"})
+    assert draft.proposals == StoryDraft.objects.get().proposals
+    assert draft.proposals or not extraction_available()
+    for record in draft.proposals:
+        for start, end in record["content"]:
+            assert not any(char in draft.body[start:end] for char in ZERO_WIDTH_AND_BIDI)
+
+
+def test_a_story_pasted_again_with_hidden_characters_is_found(reviewer_client):
+    reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"})
+    draft = StoryDraft.objects.get()
+    response = reviewer_client.post("/stories/new/", {"body": hide_in(SEED_TEXT), "outlet": "B-17"})
+    assert response["Location"] == f"/stories/{draft.pk}/"
+    assert StoryDraft.objects.count() == 1
+
+
+def test_an_uploaded_story_is_cleaned_too(reviewer_client):
+    upload = SimpleUploadedFile("story.html", f"<p>{hide_in('Officials said the bridge was closed.')}</p>".encode())
+    reviewer_client.post("/stories/new/", {"file": upload, "outlet": "B-17"})
+    assert StoryDraft.objects.get().body == "Officials said the bridge was closed."
+
+
+def test_what_the_review_form_posts_is_cleaned(reviewer_client):
+    draft = one_claim_draft("Zelensky")
+    post_review(
+        reviewer_client,
+        draft,
+        "keep",
+        {
+            "p1-claim": "\u202eThe bridge\u200b at Kursk was destroyed.\u202c",
+            "p1-speaker": "\u2066Andrii\u00a0 Kovalenko\u2069",
+            "p1-title": "Head\u200d of the Centre",
+            "p1-relayed_by": "Kyiv\u200b Independent, \u200fB-17",
+        },
+    )
+    fields = StoryDraft.objects.get().proposals[0]["fields"]
+    assert fields["claim"] == "The bridge at Kursk was destroyed."
+    assert fields["speaker"] == "Andrii Kovalenko"
+    assert fields["title"] == "Head of the Centre"
+    assert fields["relayed_by"] == "Kyiv Independent → B-17"
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    claim = Claim.objects.get()
+    assert (claim.text, claim.speaker.name, claim.speaker.title) == (
+        "The bridge at Kursk was destroyed.",
+        "Andrii Kovalenko",
+        "Head of the Centre",
+    )
+
+
+def test_words_pasted_with_hidden_characters_are_found_in_the_story(reviewer_client):
+    draft = one_claim_draft("Zelensky")
+    response = post_review(reviewer_client, draft, "add", {"add-words": "Zelensky\u200b said\u202e the bridge"}, **HTMX)
+    assert "Added proposal" in response.text
+    (added,) = [record for record in StoryDraft.objects.get().proposals if record["by_hand"]]
+    start, end = added["content"][0]
+    assert ONE_CLAIM[start:end] == "Zelensky said the bridge"
+
+
+# Two people on one draft: a stale post is refused, not written over the other's edits
+
+
+def form_of(client, draft):
+    """What the review page's form holds for `client`: the fields of every proposal, and the revision drawn."""
+    page = client.get(f"/stories/{draft.pk}/")
+    data = {"revision": str(page.context["draft"].revision)}
+    for record in page.context["draft"].proposals:
+        data[f"p{record['key']}-shown"] = "1"
+        data.update({f"p{record['key']}-{name}": value for name, value in record["fields"].items()})
+    return data
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_a_post_from_a_page_drawn_before_another_edit_is_refused_with_its_input_kept(reviewer, editor, headers):
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = form_of(bob, draft), form_of(dora, draft)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", {**bobs, "p1-claim": "Bob's wording.", "action": "keep"}).status_code == 302
+    )
+    response = dora.post(f"/stories/{draft.pk}/", {**doras, "p2-claim": "Dora's wording.", "action": "keep"}, **headers)
+    assert response.status_code == 409
+    assert "Someone else changed this story’s proposals since you opened it: nothing was kept." in response.text
+    assert "Dora&#x27;s wording." in response.text  # her input, still on the page
+    kept = StoryDraft.objects.get()
+    assert [kept.proposals[0]["fields"]["claim"], kept.revision] == ["Bob's wording.", 1]
+    assert kept.proposals[1]["fields"]["claim"] != "Dora's wording."
+    # The refusal draws the form at the current revision: posting it again keeps her change.
+    assert f'name="revision" value="{kept.revision}"' in response.text
+    again = dora.post(f"/stories/{draft.pk}/", {**doras, "revision": "1", "p2-claim": "Dora's wording."})
+    assert again.status_code == 302
+    assert StoryDraft.objects.get().proposals[1]["fields"]["claim"] == "Dora's wording."
+
+
+def test_saving_from_a_stale_page_saves_nothing(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = reviewer_client.post(
+        f"/stories/{draft.pk}/", {**form_of(reviewer_client, draft), "revision": "0", "action": "save"}
+    )
+    assert response.status_code == 409
+    assert not Article.objects.exists()
+
+
+def test_a_post_without_the_revision_is_refused(reviewer_client):
+    draft = seed_draft()
+    assert reviewer_client.post(f"/stories/{draft.pk}/", {"action": "accept_all"}).status_code == 409
+    assert StoryDraft.objects.get().revision == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_posts_racing_on_postgresql_keep_one_and_refuse_the_other(reviewer, editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = form_of(bob, draft), form_of(dora, draft)
+    codes = race(
+        [
+            lambda: bob.post(f"/stories/{draft.pk}/", {**bobs, "p1-claim": "Bob's wording.", "action": "keep"}),
+            lambda: dora.post(f"/stories/{draft.pk}/", {**doras, "p1-claim": "Dora's wording.", "action": "keep"}),
+        ],
+        draft,
+    )
+    assert sorted(codes) == [302, 409]
+    kept = StoryDraft.objects.get()
+    assert kept.revision == 1
+    assert kept.proposals[0]["fields"]["claim"] in ("Bob's wording.", "Dora's wording.")
