@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0011_claims_by_speaker_newest_first"),
+        ("factcheck", "0012_revisions_and_frozen_evidence"),
     ]
 
     operations = [
