@@ -196,6 +196,18 @@ def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched
     assert problems == []
 
 
+def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):  # noqa: F811
+    page, problems = watched_page
+    sign_in(page, demo, "reviewer")
+    visit(page, problems, f"{demo}/stories/{story_in_review()}/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Accept all").first.click()
+    expect(page.locator("#desk")).to_contain_text("accepted")
+    page.evaluate(SETTLE)
+    assert page.evaluate("window.notReloaded === true"), "Accept all reloaded the page instead of using htmx"
+    assert problems == []
+
+
 def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo):  # noqa: F811
     page, problems = watched_page
     sign_in(page, demo, "admin")
