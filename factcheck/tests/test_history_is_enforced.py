@@ -12,6 +12,7 @@ from django.urls import reverse
 from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
 from factcheck.tests.factories import make_claim, make_evidence, make_speaker, recorder
 from factcheck.tests.test_admin import form_data
+from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -136,12 +137,21 @@ def test_a_claim_recorded_without_any_event_is_refused_at_commit():
     assert refused(lambda: Claim.objects.create(text="Nobody recorded this.", speaker=make_speaker()))
 
 
-def test_set_status_and_an_import_pass_the_check(editor):
+def test_set_status_and_an_import_pass_the_check(editor, admin_user, tmp_path):
     claim = make_claim()
     make_evidence(claim, "supports")
     claim.set_status("verified", by=editor, reason="The transcript.")
+    # An import records new claims and moves stored ones (the importer's own bulk path).
+    first = run_import(
+        tmp_path, csv_text(row("Drones hit Odesa.", id="k1"), row("Ports are shut.", id="k2")), admin_user
+    )
+    moved = run_import(
+        tmp_path, csv_text(row("Drones hit Odesa.", id="k1", status="disputed")), admin_user, name="b.csv"
+    )
     check_history_now()
-    assert claim.events.count() == 2
+    assert (first.state, first.created_count, moved.state, moved.updated_count) == ("succeeded", 2, "succeeded", 1)
+    stored = Claim.objects.get(import_key="k1")
+    assert (stored.status, stored.version, claim.events.count()) == ("disputed", 2, 2)
 
 
 @on_postgresql
