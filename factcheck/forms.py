@@ -261,7 +261,8 @@ class StoryForm(WithoutColons, forms.Form):
     body = forms.CharField(
         label="The story's text",
         required=False,
-        max_length=STORY_MAX_CHARACTERS,
+        # No max_length: the browser would cut a longer paste without a word. The text is
+        # measured once reduced (story_text below), and the request's size is capped in settings.
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text="Paste the text, or the page's HTML: it is reduced to its paragraphs.",
     )

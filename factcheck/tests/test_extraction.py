@@ -514,6 +514,34 @@ def test_extract_claims_json_prints_one_object_per_file(pipeline, tmp_path):
     assert claim["hedged"] is False
 
 
+def test_extract_claims_leaves_the_byte_order_mark_out_of_the_text(pipeline, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("The mayor said the bridge was closed.\n", encoding="utf-8-sig")
+    out = io.StringIO()
+    call_command("extract_claims", str(story), "--json", stdout=out)
+    (claim,) = json.loads(out.getvalue())["claims"]
+    [[start, end]] = claim["source"]
+    assert "The mayor said"[start:end] == "The mayor"
+    assert claim["speaker"] == "The mayor"
+
+
+def test_extract_claims_reads_an_html_file_as_the_desk_does(pipeline, tmp_path):
+    story = tmp_path / "story.html"
+    story.write_text(
+        "<html><head><script>track()</script></head><body><nav>Home | World</nav>"
+        "<p>The mayor said the bridge was closed.</p><p>It was raining.</p></body></html>",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("extract_claims", str(story), "--json", stdout=out)
+    record = json.loads(out.getvalue())
+    assert record["text"] == "The mayor said the bridge was closed.\nIt was raining."
+    (claim,) = record["claims"]
+    assert claim["claim"] == "The bridge was closed."
+    [[start, end]] = claim["source"]
+    assert record["text"][start:end] == "The mayor"
+
+
 def test_extract_claims_refuses_a_file_that_is_not_utf8(pipeline, tmp_path):
     story = tmp_path / "latin1.txt"
     story.write_bytes("Le maire a déclaré".encode("latin-1"))

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import login
 from factcheck.extraction import PipelineMissing, Proposal, Quantity
 from factcheck.extraction import extract as extract_claims
+from factcheck.forms import STORY_MAX_CHARACTERS
 from factcheck.models import (
     Appearance,
     Article,
@@ -251,6 +252,32 @@ def test_a_bad_file_is_refused_with_its_name(reviewer_client, name, content, mes
     assert response.status_code == 422
     assert message in response.context["form"].errors["file"][0]
     assert message.split(":")[0] in response.text
+
+
+def test_the_browser_is_never_asked_to_cut_a_long_paste(reviewer_client):
+    page = reviewer_client.get("/stories/new/").text
+    textarea = page[page.index("<textarea") : page.index(">", page.index("<textarea"))]
+    assert 'name="body"' in textarea
+    assert "maxlength" not in textarea
+
+
+def test_a_story_too_long_for_the_desk_is_refused_with_its_length(reviewer_client):
+    body = "Officials said so. " * (STORY_MAX_CHARACTERS // 19 + 1)
+    response = reviewer_client.post("/stories/new/", {"body": body, "outlet": "X"})
+    assert response.status_code == 422
+    [error] = response.context["form"].errors["body"]
+    assert f"{len(body.strip()):,} characters" in error
+    assert f"at most {STORY_MAX_CHARACTERS:,}" in error
+    assert not StoryDraft.objects.exists()
+
+
+def test_a_long_html_page_is_measured_by_the_text_it_holds(reviewer_client):
+    markup = "<div class='menu'>" + "<a href='/x'>Section</a>" * 10_000 + "</div>"
+    page = f"<html><body>{markup}<p>Officials said so on Monday.</p></body></html>"
+    assert len(page) > STORY_MAX_CHARACTERS
+    response = reviewer_client.post("/stories/new/", {"body": page, "outlet": "X"})
+    assert response.status_code == 302
+    assert StoryDraft.objects.get().body.startswith("Officials said so on Monday.")
 
 
 def test_pasting_and_uploading_at_once_is_refused(reviewer_client):

@@ -3,15 +3,18 @@
 Needs no database: it reads the files, runs the extraction engine (the spaCy pipeline loaded
 once for all of them) and prints, with --json, one JSON object per file and line:
 {"file": PATH, "claims": [...]}, each claim as Proposal.to_json() gives it, with offsets into the
-file's text read as UTF-8 (universal newlines, as Python's open() reads it).
+file's text read as UTF-8 (universal newlines, as Python's open() reads it; a byte-order mark is
+not part of the text). An .html or .htm file is first reduced to its paragraphs, as the story desk
+reduces it; its offsets are into that text, which its record carries as "text".
 """
 
 import json
 from itertools import chain, tee
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck import extraction
+from factcheck import extraction, storydesk
 
 
 class Command(BaseCommand):
@@ -19,7 +22,7 @@ class Command(BaseCommand):
     requires_system_checks = []  # runs where no database is reachable
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="a story as a UTF-8 text file")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a story as a UTF-8 .txt or .html file")
         parser.add_argument(
             "--outlet", help="the stories' own outlet, e.g. B-17 (“told B-17” is then a statement to it)"
         )
@@ -37,6 +40,8 @@ class Command(BaseCommand):
     def show(self, path, text, proposals, *, as_json):
         if as_json:
             record = {"file": path, "claims": [proposal.to_json() for proposal in proposals]}
+            if is_html(path):
+                record["text"] = text
             self.stdout.write(json_line(record))
             return
         self.stdout.write(f"{path}: {len(proposals)} claim{'s' if len(proposals) != 1 else ''}")
@@ -58,10 +63,14 @@ def json_line(record):
     return json.dumps(record, ensure_ascii=False)
 
 
+def is_html(path):
+    return Path(path).suffix.lower() in {".html", ".htm"}
+
+
 def read_story(path):
     try:
-        with open(path, encoding="utf-8") as file:
-            return file.read()
+        with open(path, encoding="utf-8-sig") as file:
+            text = file.read()
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -70,3 +79,4 @@ def read_story(path):
         raise CommandError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})") from None
     except OSError as error:
         raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+    return storydesk.story_text(text, html=True) if is_html(path) else text
