@@ -77,6 +77,14 @@ OPINION_WORDS = {
     "amazing",
     "help",
 }
+# Cues whose content is what the speaker says is NOT so: "denied that its troops were in Kursk".
+DENIAL_CUES = {"deny", "refute", "rebut", "contest"}
+# Cues that deny only what they dismiss as a report: "rejected claims that the army was retreating".
+DISMISSAL_CUES = {"reject", "dismiss", "dispute", "repudiate"}
+REPORT_WORDS = (
+    r"(?:the |these |those |any )?"
+    r"(?:reports?|claims?|allegations?|suggestions?|accusations?|rumou?rs?|assertions?|speculation)"
+)
 FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could", "might", "may"}
 
 
@@ -113,6 +121,26 @@ def claim_sentence(text, content, quantity=None, figure=False):
     if words[-1] not in ".!?":
         words += "."
     return words
+
+
+def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
+    """What a denial claims, or None when the cue denies nothing: "denied that its troops were in
+    Kursk" -> "It is not true that its troops were in Kursk."; "denied any involvement" -> "The
+    Kremlin denies any involvement." The words denied are not the speaker's claim: their denial is.
+    `clause` says the content has a subject of its own ("denied its troops were there")."""
+    if cue_lemma not in DENIAL_CUES | DISMISSAL_CUES:
+        return None
+    words = " ".join(" ".join(text[start:end].split()) for start, end in content)
+    words = "".join(char for char in words if char not in '“”«»"').strip(" ,;:-—–").rstrip(".!?")
+    reported = re.match(rf"^(?:{REPORT_WORDS}\s+)?that\s+(.+)$", words, flags=re.IGNORECASE)
+    if reported:
+        return f"It is not true that {reported.group(1)}."
+    if not words or cue_lemma in DISMISSAL_CUES:
+        return None  # "dismissed the plan as useless" judges the plan; it denies nothing
+    if clause:
+        return f"It is not true that {words}."
+    subject = speaker or "The speaker"
+    return f"{subject[0].upper()}{subject[1:]} denies {words}."
 
 
 def _should(match):

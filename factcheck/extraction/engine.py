@@ -127,7 +127,10 @@ class Story:
                 units.append(proposal.quantity.unit)
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
             figure = attribution.lemma in FIGURE_VERBS
-            proposal.claim = drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
+            clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
+            proposal.claim = drafting.denial_sentence(
+                self.text, proposal.content, attribution.lemma, speaker.name, clause=clause
+            ) or drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))

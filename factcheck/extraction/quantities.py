@@ -70,8 +70,15 @@ def number_value(token):
     return value
 
 
+CURRENCY_SIGNS = {"$", "us$", "€", "£"}
+
+
 def qualifier_before(token):
-    words = [t.lower_ for t in token.doc[max(0, token.i - 3) : token.i]]
+    """ "up to 8,000", "up to $8 million": the words before the figure, its currency sign skipped."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].lower_ in CURRENCY_SIGNS:
+        start -= 1
+    words = [t.lower_ for t in token.doc[max(0, start - 3) : start]]
     for phrase, qualifier in QUALIFIERS:
         if tuple(words[-len(phrase) :]) == phrase:
             return qualifier
@@ -99,6 +106,16 @@ def unit_of(number):
     return ""
 
 
+def part_of_whole(number):
+    """ "23 of 31 regions": the part is the figure, the whole is part of its unit ("of 31 regions")."""
+    doc = number.doc
+    if number.i + 2 < len(doc) and doc[number.i + 1].lower_ == "of":
+        whole = doc[number.i + 2]
+        if (whole.like_num or whole.tag_ == "CD") and (unit := unit_of(whole)):
+            return f"of {whole.text} {unit}"
+    return ""
+
+
 def find_quantity(doc, indices, previous_units):
     """The first figure among the content's tokens, or None. A figure with no unit of its own
     that refers back ("that number") takes the unit of the figure given before it."""
@@ -111,7 +128,7 @@ def find_quantity(doc, indices, previous_units):
         value = number_value(token)
         if value is None:
             continue
-        unit = unit_of(token)
+        unit = unit_of(token) or part_of_whole(token)
         if not unit:
             refers_back = any(doc[i].lower_ in FIGURE_WORDS for i in indices)
             if refers_back and previous_units:

@@ -305,12 +305,33 @@ def test_without_providing_evidence_hedges_its_own_sentence(extract):
         ("Police said fewer than 100 protesters had gathered.", "100", "protesters", "fewer_than"),
         ("The ministry said about 300 families had been evacuated.", "300", "families", "about"),
         ("The ministry said it spent $2.5 million on consultants.", "2500000", "US dollars", ""),
+        ("The ministry said it spent up to $8 million on consultants.", "8000000", "US dollars", "up_to"),
+        ("Officials said 23 of 31 regions were affected.", "23", "of 31 regions", ""),
     ],
 )
 def test_quantities_with_qualifiers(extract, text, value, unit, qualifier):
     quantity = only(extract(text)).quantity
     assert (quantity.value, quantity.unit, quantity.qualifier) == (value, unit, qualifier)
     assert qualifier in {value for value, _ in models.Qualifier.choices}
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("The Kremlin denied that its troops were in Kursk.", "It is not true that its troops were in Kursk."),
+        (
+            "Moscow has denied reports that money was paid to the group.",
+            "It is not true that money was paid to the group.",
+        ),
+        (
+            "The minister rejected claims that the army was retreating.",
+            "It is not true that the army was retreating.",
+        ),
+        ("The Kremlin denied any involvement in the attack.", "Kremlin denies any involvement in the attack."),
+    ],
+)
+def test_a_denial_is_drafted_as_what_the_speaker_claims(extract, text, claim):
+    assert only(extract(text)).claim == claim
 
 
 def test_a_claim_without_a_figure_has_no_quantity(extract):
