@@ -19,6 +19,7 @@ from factcheck.models import (
     OutletKind,
     SpeakerKind,
     Venue,
+    lookalike_message,
     normalize_name,
 )
 from factcheck.text import clean_name, clean_text
@@ -258,6 +259,8 @@ class StatusForm(forms.Form):
 class StoryForm(WithoutColons, forms.Form):
     """A story for the desk: where it was published, and its text pasted (as text or HTML) or uploaded."""
 
+    outlet_twin = None  # a tracked outlet the named one looks like, once cleaned
+
     body = forms.CharField(
         label="The story's text",
         required=False,
@@ -277,6 +280,8 @@ class StoryForm(WithoutColons, forms.Form):
         help_text="A tracked outlet, or the name of a new one.",
         widget=forms.TextInput(attrs={"list": "outlet-names", "autocomplete": "off"}),
     )
+    # Shown only when the outlet's name looks like a tracked one (Cyrillic В for Latin B).
+    outlet_is_another = forms.BooleanField(label="It is another outlet: add it as named", required=False)
     new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
     headline = CleanTextField(max_length=500, required=False, help_text="Left empty: the story's first line.")
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
@@ -292,9 +297,14 @@ class StoryForm(WithoutColons, forms.Form):
         if not cleaned.get("headline"):
             cleaned["headline"] = text.split("\n", 1)[0][:500].strip()
         name = cleaned.get("outlet", "")
-        cleaned["tracked_outlet"] = Outlet.objects.filter(normalized_name=normalize_name(name)).first()
+        cleaned["tracked_outlet"] = Outlet.objects.named(name).first() if name else None
         if name and not normalize_name(name):
             self.add_error("outlet", "An outlet's name needs a letter or a digit.")
+        elif name and not cleaned["tracked_outlet"] and not cleaned.get("outlet_is_another"):
+            self.outlet_twin = Outlet.objects.lookalikes(name).first()
+            if self.outlet_twin:
+                why = lookalike_message(name, self.outlet_twin.name, "the tracked outlet")
+                self.add_error("outlet", f"{why}. Pick the tracked outlet, or tick “It is another outlet”.")
         return cleaned
 
     def story_text(self, pasted, upload):

@@ -286,6 +286,25 @@ def test_pasting_and_uploading_at_once_is_refused(reviewer_client):
     assert response.context["form"].errors["file"] == ["Paste the text or upload a file, not both."]
 
 
+def test_a_new_outlet_that_looks_like_a_tracked_one_is_held_for_a_person(reviewer_client):
+    tracked = make_outlet("B-17")
+    story = {"body": "Officials said so.", "outlet": "В-17"}  # Cyrillic В
+    assert "It is another outlet" not in reviewer_client.get("/stories/new/").text
+
+    response = reviewer_client.post("/stories/new/", story)
+    assert response.status_code == 422
+    [error] = response.context["form"].errors["outlet"]
+    assert "“В-17” looks like the tracked outlet “B-17”" in error
+    assert "It is another outlet" in response.text
+    assert not StoryDraft.objects.exists()
+
+    response = reviewer_client.post("/stories/new/", {**story, "outlet_is_another": "on"})
+    assert response.status_code == 302
+    draft = StoryDraft.objects.get()
+    assert (draft.outlet, draft.new_outlet) == (None, "В-17")
+    assert Outlet.objects.get() == tracked  # created only when the story is saved
+
+
 def test_the_intake_form_offers_the_tracked_outlets(reviewer_client):
     make_outlet("Kyiv Independent")
     page = reviewer_client.get("/stories/new/").text
