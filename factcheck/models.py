@@ -72,6 +72,7 @@ class Venue(models.TextChoices):
     PUBLIC_REMARKS = "public_remarks", "Public remarks"
     SOCIAL_MEDIA_POST = "social_media_post", "Social-media post"
     OFFICIAL_DOCUMENT = "official_document", "Official document"
+    ADVERTISEMENT = "advertisement", "Advertisement"
     ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
     RELAYED_REPORT = "relayed_report", "Relayed report"
 

@@ -8,6 +8,7 @@ import re
 
 from factcheck.extraction.lexicon import DAYS, MONTHS, NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
 from factcheck.extraction.proposal import (
+    ADVERTISEMENT,
     ANONYMOUS_BRIEFING,
     INTERVIEW,
     OFFICIAL_DOCUMENT,
@@ -63,17 +64,32 @@ _SOCIAL = re.compile(
     r"livestream|facebook live|instagram live)",
     re.IGNORECASE,
 )
+# Paid or campaign material: "a TV ad", "a campaign mailer", "a robocall".
+_ADVERTISEMENT = re.compile(
+    r"\b(ads?|advert(isement)?s?|commercials?|mailers?|mailings?|flyers?|fliers?|brochures?|billboards?|"
+    r"robocalls?|yard signs?|campaign (videos?|literature|mail|spots?|signs?)|(tv|radio|web|television) spots?)\b",
+    re.IGNORECASE,
+)
+# Content passed around online with no channel named: "a viral image", "a chain email".
+_VIRAL = re.compile(
+    r"\b(viral|memes?|chain (e-?mails?|letters?|messages?)|(web|online|internet) (videos?|posts?)|"
+    r"(facebook|social media|online|internet) posts?)\b",
+    re.IGNORECASE,
+)
 _PRESS_CONFERENCE = re.compile(
-    r"\b(press|news|media) (conference|briefing|availability|gaggle|event)s?\b|\bbriefing\b|\bpresser\b",
+    r"\b(press|news|media) (conference|briefing|availability|gaggle|event)s?\b|\bbriefing\b|\bpresser\b|"
+    r"\bconference calls?\b",
     re.IGNORECASE,
 )
 _INTERVIEW = re.compile(
-    r"\binterview(s|ed)?\b|\bpodcast\b|\bsat down with\b|\bappear(ed|ing|ance)? on\b", re.IGNORECASE
+    r"\binterview(s|ed)?\b|\bpodcast\b|\bsat down with\b|\bappear(ed|ing|ance)? on\b|\beditorial board\b",
+    re.IGNORECASE,
 )
 _DOCUMENT = re.compile(
     r"\b(press release|news release|document|documents|report|filing|court (papers|documents|filing)|lawsuit|"
     r"complaint|indictment|affidavit|memo|memorandum|letter|email|e-mail|written statement|communiqu[eé]|"
-    r"decree|order|ruling|regulation|notice|bulletin|transcript|minutes|study|survey|poll|data|figures|"
+    r"decree|order|ruling|regulation|notice|bulletin|newsletter|fact sheet|transcript|minutes|study|survey|poll|"
+    r"data|figures|"
     r"statistics|assessment|analysis|white paper|website|web site|policy|guidance|budget|bill|resolution|"
     r"testimony|op-ed|editorial|book|memoir|essay|column|article|blog)\b",
     re.IGNORECASE,
@@ -96,6 +112,8 @@ _NAME = r"((?:the |The )?[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al
 _OUTLET_AFTER = re.compile(
     rf"\b(?:on|with|to|by|for|from|in|told|tells|telling|per|via|according to|citing|at)\s+{_NAME}"
 )
+_ON_A_SHOW = re.compile(rf"\b(?i:remarks|comments|said|speaking|spoke) on {_NAME}")
+_PUBLISHED_IN = re.compile(rf"\b(?i:op-eds?|columns?|editorials?|essays?|articles?|letters?) (?:in|for) {_NAME}")
 _OUTLET_BEFORE = re.compile(rf"{_NAME}(?:'s|’s)? (?:interview|report|reported|reports|broadcast|podcast|show|program)")
 _NOT_OUTLETS = (
     DAYS
@@ -110,6 +128,9 @@ _NOT_OUTLETS = (
         "they",
         "we",
         "it",
+        "tv",
+        "radio",
+        "television",
     }
 )
 
@@ -135,9 +156,10 @@ def named_outlet(words):
 
 
 def strip_article(name):
-    """ "the Kyiv Independent" is stored as "Kyiv Independent"; trailing punctuation goes too."""
+    """ "the Kyiv Independent" is stored as "Kyiv Independent"; trailing punctuation goes too; a show
+    named after its network ("MSNBC's Morning Joe") is the network's."""
     name = re.sub(r"^(the|The)\s+", "", name.strip())
-    name = re.sub(r"(?:'s|’s)$", "", name)
+    name = re.split(r"(?:'s|’s)(?:\s|$)", name, maxsplit=1)[0]
     return name.strip(" .,;:")
 
 
@@ -150,8 +172,9 @@ def classify_venue(text):
     text = " ".join((text or "").split())
     if not text:
         return None, None
-    social = _SOCIAL.search(text)
-    if social or platform(text):
+    if _ADVERTISEMENT.search(text):
+        return ADVERTISEMENT, platform(text) or named_outlet(text)
+    if _SOCIAL.search(text) or _VIRAL.search(text) or platform(text):
         return SOCIAL_MEDIA_POST, platform(text)
     if _ANONYMOUS.search(text):
         return ANONYMOUS_BRIEFING, None
@@ -159,6 +182,11 @@ def classify_venue(text):
         return PRESS_CONFERENCE, None
     if _INTERVIEW.search(text):
         return INTERVIEW, named_outlet(text)
+    if on_the_air := _ON_A_SHOW.search(text):  # "remarks on Fox News Sunday", "comments on CNN's ..."
+        name = strip_article(on_the_air.group(1))
+        network = next((outlet for outlet in _prefixes(name) if is_news_outlet(outlet)), None)
+        if network:
+            return INTERVIEW, outlet_name(network)
     statement_to = re.search(
         r"\b(?i:(?:statement|remarks|comments|email|e-mail|message)s? "
         rf"(?:to|sent to|given to|provided to|emailed to|made to)) {_NAME}",
@@ -171,7 +199,8 @@ def classify_venue(text):
         if name and name.lower() not in _NOT_OUTLETS:
             return STATEMENT_TO_OUTLET, name
     if _STATEMENT.search(text) or (_DOCUMENT.search(text) and not re.search(r"\breport(s|ed)?\b", text, re.I)):
-        return OFFICIAL_DOCUMENT, None
+        published_in = _PUBLISHED_IN.search(text)  # "an op-ed in the Washington Post"
+        return OFFICIAL_DOCUMENT, strip_article(published_in.group(1)) if published_in else None
     if _REPORTED.search(text) and (name := named_outlet(text)):
         return RELAYED_REPORT, name
     if _DOCUMENT.search(text):
@@ -179,6 +208,12 @@ def classify_venue(text):
     if _PUBLIC.search(text):
         return PUBLIC_REMARKS, None
     return None, None
+
+
+def _prefixes(name):
+    """ "Fox News Sunday" -> "Fox News Sunday", "Fox News", "Fox": a show's name starts with its network's."""
+    words = name.split()
+    return [" ".join(words[:count]) for count in range(len(words), 0, -1)]
 
 
 def outlet_name(name):

@@ -444,6 +444,7 @@ def test_the_engines_values_are_the_models_choices():
         values.PUBLIC_REMARKS,
         values.SOCIAL_MEDIA_POST,
         values.OFFICIAL_DOCUMENT,
+        values.ADVERTISEMENT,
         values.ANONYMOUS_BRIEFING,
         values.RELAYED_REPORT,
     } == choices(models.Venue)
