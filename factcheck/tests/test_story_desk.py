@@ -516,6 +516,21 @@ def test_a_tracked_speaker_is_shown_as_tracked(reviewer_client):
     assert "A new speaker, added when you save." in page  # Blinken, Zelenskyy, ...
 
 
+def test_a_proposal_is_shown_anew_when_what_it_shows_changes_elsewhere(reviewer_client):
+    draft = seed_draft()
+    tracked = 'Tracked: <a href="/speakers/{}/" target="_blank" rel="noopener">Andrii Kovalenko</a>'
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "Tracked: <a" not in page
+
+    kovalenko = make_speaker("Andrii Kovalenko", title="Head of the Center for Countering Disinformation")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert tracked.format(kovalenko.pk) + ", Head of the Center for Countering Disinformation" in page
+
+    Speaker.objects.filter(pk=kovalenko.pk).update(title="Former head")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert tracked.format(kovalenko.pk) + ", Former head" in page
+
+
 def test_tracked_claims_that_look_like_a_proposal_are_offered(reviewer_client):
     kovalenko = make_speaker("Andrii Kovalenko")
     alike = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
