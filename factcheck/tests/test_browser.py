@@ -427,6 +427,22 @@ def test_a_reviewer_pastes_the_seed_story_accepts_all_fixes_a_speaker_and_saves(
     print(f"\nThe seed story pasted, reviewed and saved in {journey.interactions} interactions.")
 
 
+def test_on_a_phone_the_proposals_start_within_the_first_screen(open_page, accounts):
+    page = open_page(viewport=PHONE)
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    assert fits_the_window(page)
+    heading = page.get_by_role("heading", name="Proposed claims").bounding_box()
+    assert heading["y"] + heading["height"] <= PHONE["height"]
+    story = page.locator("[data-story]")
+    assert story.evaluate(
+        "element => element.closest('.desk-story').scrollHeight > element.closest('.desk-story').clientHeight"
+    )
+    page.locator(".story .ref").first.click()  # a proposal's number in the story still leads to it
+    expect(page.locator("li.proposal").first).to_be_in_viewport()
+
+
 def test_a_reviewer_adds_a_missed_claim_by_selecting_its_words(open_page, accounts):
     page = open_page()
     journey = Journey(page, accounts)
