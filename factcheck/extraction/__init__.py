@@ -27,6 +27,7 @@ the benchmark share it, and it runs where no database is reachable)::
         proposal.to_json()    # one claim of `manage.py extract_claims --json`
 
     extraction.classify_venue("an interview on CNN")  # ("interview", "CNN")
+    extraction.kind_of_name("Viral image", ["Person"])  # "unnamed_group": an imported author's kind
     extraction.extract_many(texts, outlet="B-17")      # one list per text, parsed in batches
 
 `outlet` is the story's own outlet (the newsroom): "told B-17" is then a statement to the
@@ -43,6 +44,7 @@ from collections.abc import Iterable, Iterator
 
 from factcheck.extraction.pipeline import PipelineMissing, load_pipeline
 from factcheck.extraction.proposal import Proposal, Quantity
+from factcheck.extraction.speakers import kind_of_name
 from factcheck.extraction.venues import classify_venue
 
 
@@ -70,5 +72,6 @@ __all__ = [
     "classify_venue",
     "extract",
     "extract_many",
+    "kind_of_name",
     "load_pipeline",
 ]

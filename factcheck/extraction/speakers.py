@@ -4,7 +4,7 @@ source, with the title and affiliation an apposition or a title before the name 
 import re
 from dataclasses import dataclass
 
-from factcheck.extraction.lexicon import INSTITUTION_NOUNS, PRONOUNS, UNNAMED_SOURCE_NOUNS
+from factcheck.extraction.lexicon import CIRCULATING_NOUNS, INSTITUTION_NOUNS, PRONOUNS, UNNAMED_SOURCE_NOUNS
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
 INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
@@ -151,6 +151,71 @@ class Speaker:
     title: str = ""
     affiliation: str = ""
     mention: str = ""  # the words of the source as the story has them
+
+
+def kind_of_name(name, types=()):
+    """The kind of speaker a name given with no story around it stands for: an imported author.
+
+    "Viral image", "Facebook posts", "Chain email", "Bloggers" and "Multiple sources" are unnamed
+    sources whatever type a feed gives them; a schema.org Organization (or one of its kinds) and a
+    name with an organisation's word ("Democratic National Committee", "League of Women Voters")
+    are institutions, unless a feed says a two-word name is a person's ("Emily Post"); the rest
+    are people.
+    """
+    words = re.findall(r"[\w'’-]+", name.lower())
+    if not words:
+        return UNNAMED_GROUP
+    organisation = set(words) & (ORGANISATION_WORDS | INSTITUTION_NOUNS)
+    circulating = words[-1] in CIRCULATING_NOUNS or words[-1].removesuffix("s") in CIRCULATING_NOUNS
+    if (circulating or not organisation) and _stands_for_no_one(words):
+        return UNNAMED_GROUP
+    if any(kind.endswith(("Organization", "Party", "Corporation", "NGO")) for kind in types):
+        return INSTITUTION
+    a_persons_name = "Person" in types and len(words) == 2 and organisation == {words[-1]}
+    if (organisation and not a_persons_name) or re.fullmatch(r"[A-Z]{2,6}", name.strip()):
+        return INSTITUTION
+    return PERSON
+
+
+# Words before a noun that make "image" or "user" nobody in particular: "Viral image", "Facebook user".
+UNNAMED_DESCRIPTORS = {
+    "a",
+    "an",
+    "one",
+    "some",
+    "multiple",
+    "various",
+    "several",
+    "many",
+    "viral",
+    "chain",
+    "social",
+    "online",
+    "internet",
+    "web",
+    "anonymous",
+    "unnamed",
+    "unidentified",
+    "facebook",
+    "instagram",
+    "twitter",
+    "tiktok",
+    "youtube",
+    "reddit",
+    "telegram",
+    "whatsapp",
+    "x",
+}
+
+
+def _stands_for_no_one(words):
+    """ "Bloggers", "Facebook posts", "Experts", "Viral image", "A senior official"; not "Emily Post"."""
+    last = words[-1]
+    singular = last[:-1] if last.endswith("s") else last
+    if last != singular and (last in CIRCULATING_NOUNS or singular in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS):
+        return True
+    described = len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS
+    return described and (last in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | {"user"})
 
 
 def clean(text):

@@ -606,3 +606,27 @@ def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
     assert words(text, said.content) == "future wars would be fought using drones"
     assert (said.speaker, urged.speaker) == ("Eric Schmidt", "Eric Schmidt")
     assert urged.claim == "The army should scrap its tanks."
+
+
+@pytest.mark.parametrize(
+    ("name", "types", "kind"),
+    [
+        ("Viral image", ["Person"], values.UNNAMED_GROUP),
+        ("Facebook posts", ["Person"], values.UNNAMED_GROUP),
+        ("Chain email", ["Person"], values.UNNAMED_GROUP),
+        ("Bloggers", ["Person"], values.UNNAMED_GROUP),
+        ("Social media posts", [], values.UNNAMED_GROUP),
+        ("Multiple sources", [], values.UNNAMED_GROUP),
+        ("A Facebook user", [], values.UNNAMED_GROUP),
+        ("Doctors", [], values.UNNAMED_GROUP),
+        ("Barack Obama", ["Person"], values.PERSON),
+        ("Paul Ryan", [], values.PERSON),
+        ("Emily Post", ["Person"], values.PERSON),
+        ("Americans for Prosperity", ["Organization"], values.INSTITUTION),
+        ("Democratic National Committee", ["Person"], values.INSTITUTION),
+        ("League of Women Voters", [], values.INSTITUTION),
+        ("CNN", [], values.INSTITUTION),
+    ],
+)
+def test_an_imported_authors_kind_comes_from_its_name_and_type(name, types, kind):
+    assert extraction.kind_of_name(name, types) == kind
