@@ -7,9 +7,9 @@ from itertools import combinations
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,8 +336,21 @@ def _has_relay():
 
 class ClaimQuerySet(models.QuerySet):
     def for_queue(self):
-        """What a row of the queue shows, in one query: speaker, story, outlet, and whether it was relayed."""
-        return self.select_related("speaker", "article__outlet").annotate(is_relayed=_has_relay())
+        """What a row of the queue shows, in two queries for any page: speaker, story, outlet, whether
+        it was relayed and how many pieces of evidence it has, then where it was said and relayed."""
+        evidence_count = Subquery(
+            Evidence.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.select_related("speaker", "article__outlet")
+            .annotate(is_relayed=_has_relay(), evidence_count=Coalesce(evidence_count, 0))
+            .prefetch_related(Prefetch("appearances", Appearance.objects.select_related("outlet")))
+        )
 
     def relayed(self):
         return self.filter(_has_relay())
@@ -566,6 +579,22 @@ class Claim(models.Model):
                 chains.append(path)
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
+
+    def venue_line(self):
+        """Where it was said and who passed it on, in a line: "Social-media post on X · relayed by B-17"."""
+        chains = self.attribution_chains()
+        if not chains:
+            return ""
+        chain = chains[0]
+        origin = chain[0]
+        line = origin.get_venue_type_display()
+        if origin.outlet:
+            line += f" on {origin.outlet.name}"
+        if len(chain) > 1:
+            line += f" · relayed by {chain[-1].outlet.name if chain[-1].outlet else 'an outlet not recorded'}"
+        if len(chains) > 1:
+            line += f" · and {len(chains) - 1} more"
+        return line
 
     def linked_claims(self):
         """[(kind, label, other claim)] from `links_from.all()` and `links_to.all()`, same claims first."""

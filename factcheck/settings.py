@@ -132,7 +132,9 @@ LOGIN_REDIRECT_URL = "claim_list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The newsroom's time zone (an IANA name such as Europe/Kyiv): every time on a page is shown in
+# it, with the zone named. Stored times stay in UTC.
+TIME_ZONE = os.environ.get("FACTCHECK_TIME_ZONE") or os.environ.get("TIME_ZONE") or "UTC"
 USE_I18N = True
 USE_TZ = True
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -328,6 +329,37 @@ def test_empty_states_say_why_the_list_is_empty(reviewer_client):
     assert "look in every status" in narrowed.text
 
 
+def test_a_row_shows_the_claims_age_venue_relay_and_evidence(reviewer_client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = make_claim("Shelling hit 40 homes.", speaker=make_speaker("Oleh Synyehubov"))
+    recorded = (timezone.now() - timedelta(days=3, hours=2)).replace(second=0, microsecond=0)
+    Claim.objects.filter(pk=claim.pk).update(created_at=recorded)
+    origin = make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet("X"))
+    make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet("Kyiv Independent"), relayed_from=origin)
+    make_appearance(
+        claim,
+        Venue.RELAYED_REPORT,
+        outlet=make_outlet("B-17"),
+        relayed_from=claim.appearances.get(outlet__name="Kyiv Independent"),
+    )
+    make_evidence(claim)
+    make_evidence(claim, "refutes")
+    quiet = make_claim("Nobody has looked at this yet.")
+
+    page = reviewer_client.get("/claims/").text
+    row = page.split('id="claim-' + str(claim.pk) + '-text"')[1].split("</article>")[0]
+    assert '<p class="meta venue">Social-media post on X · relayed by B-17</p>' in row
+    assert "2 pieces of evidence" in row
+    # The age, with the exact time in the newsroom's zone (Kyiv: UTC+2 in winter, +3 in summer).
+    kyiv = recorded.astimezone(ZoneInfo("Europe/Kyiv"))
+    exact = f"{kyiv.day} {kyiv:%b %Y, %H:%M} {kyiv.tzname()}"
+    assert f'recorded <time datetime="{recorded.isoformat()}" title="{exact}">3\xa0days ago</time>' in row
+    quiet_row = page.split('id="claim-' + str(quiet.pk) + '-text"')[1].split("</article>")[0]
+    assert "no evidence yet" in quiet_row
+    assert "just now" in quiet_row
+    assert "venue" not in quiet_row
+
+
 def test_the_queue_refuses_post(reviewer_client):
     assert reviewer_client.post("/claims/").status_code == 405
 
@@ -370,6 +402,10 @@ def test_the_queue_costs_the_same_queries_for_10_or_100_rows(reviewer_client, qu
     assert len(page.context["claims"]) == 10
     assert len(full.context["claims"]) == 100
     assert small == large
+    # Every row's age, venue and relay, and evidence count are in those queries.
+    assert full.text.count('<p class="meta venue">Public remarks · relayed by Outlet ') == 100
+    assert full.text.count("1 piece of evidence") == 100
+    assert full.text.count("recorded <time datetime=") == 100
     more_small, _ = count_queries(
         reviewer_client, f"/claims/?limit=10{query}&after={page.context['next_page']}", **HTMX
     )
