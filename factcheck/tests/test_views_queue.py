@@ -165,7 +165,7 @@ def test_search_combines_with_filters_and_reports_no_match(reviewer_client, demo
     ]
     response = reviewer_client.get("/claims/?q=submarines")
     assert texts(response) == []
-    assert "No unable to independently confirm claims match “submarines”" in response.text
+    assert "No claims marked “Unable to independently confirm” match “submarines”." in response.text
 
 
 @pytest.mark.postgres
@@ -188,7 +188,10 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     make_claim("Grain again.")
     response = reviewer_client.get("/claims/?q=drones")
     assert set(texts(response)) == {claim.text for claim in newer}
-    assert "best match first among the 2 newest matches" in response.text
+    if connection.vendor == "postgresql":
+        assert "best match first among the 2 newest matches" in response.text
+    else:
+        assert "the 2 newest matches, newest first (SQLite does not rank matches)" in response.text
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
@@ -358,6 +361,34 @@ def test_a_row_shows_the_claims_age_venue_relay_and_evidence(reviewer_client, se
     assert "no evidence yet" in quiet_row
     assert "just now" in quiet_row
     assert "venue" not in quiet_row
+
+
+@pytest.mark.parametrize("status", ["unconfirmed", "verified", "all"])
+@pytest.mark.parametrize("query", ["", "q=submarines", "kind=prediction", "q=submarines&kind=prediction"])
+def test_every_empty_state_is_a_sentence(reviewer_client, status, query):
+    page = reviewer_client.get(f"/claims/?status={status}&{query}").text
+    empty = page.split('<div class="empty">')[1].split("</strong>")[0].split("<strong>")[1]
+    label = {"unconfirmed": " marked “Unable to independently confirm”", "verified": " marked “Verified”", "all": ""}
+    expected = {
+        "": {
+            "unconfirmed": "Nothing is waiting.",
+            "verified": "No claims are marked “Verified”.",
+            "all": "No claims have been recorded yet.",
+        }[status],
+        "q=submarines": f"No claims{label[status]} match “submarines”.",
+        "kind=prediction": f"No claims{label[status]} match these filters.",
+        "q=submarines&kind=prediction": f"No claims{label[status]} match “submarines” with these filters.",
+    }[query]
+    assert empty == expected
+    assert "any status" not in page.split('<div class="empty">')[1].lower()
+
+
+def test_the_search_hint_says_what_this_database_does(reviewer_client):
+    hint = reviewer_client.get("/claims/").text.split('<p class="hint">')[1].split("</p>")[0]
+    if connection.vendor == "postgresql":
+        assert "ranks the best matches first" in hint
+    else:
+        assert "on this SQLite database matches are not ranked" in hint
 
 
 def test_the_queue_refuses_post(reviewer_client):
