@@ -77,9 +77,11 @@ def take(base):
         page.wait_for_selector("#save-story", timeout=60_000)
         shoot(page, "story-desk")
 
-        admin = browser.new_page(viewport=DESKTOP)
+        admin = browser.new_page(viewport={"width": 1400, "height": 760})
         sign_in(admin, base, "admin")
         admin.goto(f"{base}/admin/factcheck/claim/")
+        admin.locator("#toggle-nav-sidebar").click()  # the claims' columns need the room
+        admin.evaluate("window.scrollTo(0, 0)")
         shoot(admin, "admin")
 
         phone = browser.new_page(viewport=PHONE)

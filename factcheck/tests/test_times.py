@@ -39,3 +39,12 @@ def test_the_zone_comes_from_factcheck_time_zone_then_time_zone_then_utc():
     assert manage(*show, FACTCHECK_TIME_ZONE="Europe/Kyiv", TIME_ZONE="Asia/Tokyo").stdout.strip() == "Europe/Kyiv"
     assert manage(*show, TIME_ZONE="Asia/Tokyo").stdout.strip() == "Asia/Tokyo"
     assert manage(*show, FACTCHECK_TIME_ZONE="", TIME_ZONE="").stdout.strip() == "UTC"
+
+
+def test_the_admin_names_the_zone_too(admin_user, client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = make_claim("The port reopened.")
+    Claim.objects.filter(pk=claim.pk).update(status_changed_at=WINTER)
+    client.force_login(admin_user)
+    assert "16/01/2026 00:30 EET by" in client.get("/admin/factcheck/claim/").text
+    assert "16 Jan 2026, 00:30 EET" in client.get(f"/admin/factcheck/claim/{claim.pk}/change/").text
