@@ -676,7 +676,8 @@ class Claim(models.Model):
             # concurrent change out between the check and the update.
             if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
                 latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
-                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+                changed_at = latest.status_changed_at and timezone.localtime(latest.status_changed_at)
+                raise StaleVersion(self, latest.status_changed_by, changed_at)
             if cited:
                 # The rules were checked against the evidence as read above. Locked, it stays so
                 # until the commit: an edit racing this verdict waits, then finds it cited and frozen.

@@ -1,5 +1,6 @@
 """Times are shown in the newsroom's time zone (FACTCHECK_TIME_ZONE, else TIME_ZONE, else UTC), zone named."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -48,3 +49,17 @@ def test_the_admin_names_the_zone_too(admin_user, client, settings):
     client.force_login(admin_user)
     assert "16/01/2026 00:30 EET by" in client.get("/admin/factcheck/claim/").text
     assert "16 Jan 2026, 00:30 EET" in client.get(f"/admin/factcheck/claim/{claim.pk}/change/").text
+
+
+def test_a_stale_decision_names_the_other_change_in_the_newsrooms_zone(editor_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    claim = make_claim("The port reopened.")
+    stale_version = claim.version
+    make_evidence(claim, "refutes")
+    claim.refresh_from_db()
+    claim.set_status("disputed", by=claim.status_changed_by, reason="The navy says otherwise.")
+    response = editor_client.post(
+        f"/claims/{claim.pk}/status/", {"status": "unconfirmed", "version": stale_version, "reason": "Reopened."}
+    )
+    assert response.status_code == 409
+    assert re.search(r"This claim was changed by \S+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T\.", response.text)
