@@ -181,7 +181,6 @@ def claim_page(
     status_form=None,
     status_error=None,
     done=None,
-    oob=False,
 ):
     linked = claim.linked_claims()
     offered = decisions(claim, status_form)
@@ -202,7 +201,6 @@ def claim_page(
         "decisions": offered,
         "status_errors": status_errors,
         "done": done,
-        "oob": oob,
         # Only the whole page shows the queue's counts: counted once, and only when shown.
         "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
         "current_status": None,
@@ -320,15 +318,15 @@ def claim_change_status(request, pk):
         # Show the claim as it is now, with the reason why nothing was written.
         return claim_page(request, get_claim(pk), status_error=str(stale), fragment="review", status=409)
     # The review panel, and out of band every other panel that shows the claim's state.
-    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="decided", oob=True)
+    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="decided")
 
 
-def action_done(request, pk, message, *, fragment, oob=False):
+def action_done(request, pk, message, *, fragment):
     """After a change: the updated panels and a claims-changed event for htmx, else redirect (PRG)."""
     if not request.htmx:
         messages.success(request, message)
         return redirect("claim_detail", pk=pk)
-    response = claim_page(request, get_claim(pk), fragment=fragment, done=message, oob=oob)
+    response = claim_page(request, get_claim(pk), fragment=fragment, done=message)
     return trigger_client_event(response, CLAIMS_CHANGED)
 
 
