@@ -1,23 +1,31 @@
 # Two commands: `make run` serves the demo, `make test` runs the tests and the linters.
 PYTHON ?= python3.13
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format demo worker clean
+.PHONY: run test install install-run lint format demo worker clean screenshots
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Two stamps: running the app needs only requirements.txt; the tests and linters add
+# requirements-dev.txt on top. Each is redone when its file changes.
+$(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+install-run: $(BIN)/.installed-run
+
+install: $(BIN)/.installed-dev
 
 # Demo accounts are created only on the default SQLite demo database, never on a
 # DATABASE_URL that may be shared or in production.
-demo: install
+demo: install-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo $(if $(DATABASE_URL),,--accounts)
 
@@ -29,7 +37,7 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-worker: install
+worker: install-run
 	$(BIN)/python manage.py db_worker --queue-name default
 
 lint: install
@@ -46,6 +54,10 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
+
+# The README's pictures (docs/screenshots/): the demo served on a spare port and visited in Chromium.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 # The import benchmark of issue 4 (benchmarks/README.md), 10 to 15 minutes. It drops and
 # creates the database in BENCH_DATABASE_URL, whose name must start with factcheck_bench.

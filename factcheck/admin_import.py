@@ -232,9 +232,9 @@ class ImportJobAdmin(ReadOnlyAdmin):
     def confirm_view(self, request, pk):
         """Queue the validated rows to be written; the file is not read again."""
         job = self.import_job(request, pk)
-        if tasks.start_import(job):
-            self.message_user(request, f"Import #{job.pk} is queued; this page follows it.", messages.SUCCESS)
-        else:
+        # Once queued, the page's progress panel says where the job is (queued, running, done or
+        # failed); a "queued" banner would stay on screen after the job had moved on.
+        if not tasks.start_import(job):
             self.message_user(
                 request,
                 f"Import #{job.pk} was not waiting for confirmation, so nothing new was queued.",

@@ -211,7 +211,7 @@ class EditConflict:
     def summary(self):
         """One line: which records changed, by whom and when."""
         latest = {entry.user.get_username(): entry.action_time for entry in self.changes}
-        who = ", ".join(f"{name} at {localtime(time):%H:%M:%S}" for name, time in latest.items())
+        who = ", ".join(f"{name} at {localtime(time):%H:%M:%S %Z}" for name, time in latest.items())
         return (
             f"Nothing was saved: {' and '.join(record.name for record in self.records if record.stale)} "
             f"changed after you opened this page, {f'by {who}' if who else 'not through the admin'}. "

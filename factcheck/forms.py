@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.db import connection
 from django.forms.utils import pretty_name
 from django.utils import timezone
 
@@ -155,8 +156,24 @@ class ClaimFilterForm(PageForm):
         super().__init__(data, **kwargs)
 
     def get_chosen_sort_display(self):
-        relevance = f"best match first among the {models.RANKED_MATCHES} newest matches"
+        if connection.vendor == "postgresql":
+            relevance = f"best match first among the {models.RANKED_MATCHES:,} newest matches"
+        else:
+            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first (SQLite does not rank matches)"
         return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
+
+    @staticmethod
+    def search_explained():
+        """What a search does on this database (ClaimQuerySet.search), for the hint under the filters."""
+        if connection.vendor == "postgresql":
+            return (
+                "Search matches words in the claim, its quote and its line of the story, in any form "
+                "(“drone” finds “drones”), and ranks the best matches first."
+            )
+        return (
+            "Search finds claims whose text, quote or speaker’s name contains every word; "
+            "on this SQLite database matches are not ranked, the newest come first."
+        )
 
     def chosen_status(self):
         return self.cleaned_data.get("status") or Status.UNCONFIRMED
@@ -205,8 +222,8 @@ class ClaimFilterForm(PageForm):
 
     @property
     def narrowed(self):
-        """Whether anything beyond the status narrows the queue (for the empty state's wording)."""
-        ignored = {"status", "sort", "limit", "after"}
+        """Whether anything beyond the status and the search words narrows the queue (for the empty state's wording)."""
+        ignored = {"q", "status", "sort", "limit", "after"}
         return any(self.cleaned_data.get(name) for name in self.fields if name not in ignored)
 
 

@@ -7,9 +7,9 @@ from itertools import combinations
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -337,8 +337,21 @@ def _has_relay():
 
 class ClaimQuerySet(models.QuerySet):
     def for_queue(self):
-        """What a row of the queue shows, in one query: speaker, story, outlet, and whether it was relayed."""
-        return self.select_related("speaker", "article__outlet").annotate(is_relayed=_has_relay())
+        """What a row of the queue shows, in two queries for any page: speaker, story, outlet, whether
+        it was relayed and how many pieces of evidence it has, then where it was said and relayed."""
+        evidence_count = Subquery(
+            Evidence.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.select_related("speaker", "article__outlet")
+            .annotate(is_relayed=_has_relay(), evidence_count=Coalesce(evidence_count, 0))
+            .prefetch_related(Prefetch("appearances", Appearance.objects.select_related("outlet")))
+        )
 
     def relayed(self):
         return self.filter(_has_relay())
@@ -568,6 +581,22 @@ class Claim(models.Model):
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
 
+    def venue_line(self):
+        """Where it was said and who passed it on, in a line: "Social-media post on X · relayed by B-17"."""
+        chains = self.attribution_chains()
+        if not chains:
+            return ""
+        chain = chains[0]
+        origin = chain[0]
+        line = origin.get_venue_type_display()
+        if origin.outlet:
+            line += f" on {origin.outlet.name}"
+        if len(chain) > 1:
+            line += f" · relayed by {chain[-1].outlet.name if chain[-1].outlet else 'an outlet not recorded'}"
+        if len(chains) > 1:
+            line += f" · and {len(chains) - 1} more"
+        return line
+
     def linked_claims(self):
         """[(kind, label, other claim)] from `links_from.all()` and `links_to.all()`, same claims first."""
         found = [(link.kind, link.get_kind_display(), link.to_claim) for link in self.links_from.all()]
@@ -648,7 +677,8 @@ class Claim(models.Model):
             # concurrent change out between the check and the update.
             if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
                 latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
-                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+                changed_at = latest.status_changed_at and timezone.localtime(latest.status_changed_at)
+                raise StaleVersion(self, latest.status_changed_by, changed_at)
             if cited:
                 # The rules were checked against the evidence as read above. Locked, it stays so
                 # until the commit: an edit racing this verdict waits, then finds it cited and frozen.

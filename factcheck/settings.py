@@ -132,8 +132,11 @@ LOGIN_REDIRECT_URL = "claim_list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The newsroom's time zone (an IANA name such as Europe/Kyiv): every time on a page is shown in
+# it, with the zone named (the admin's too: factcheck/formats). Stored times stay in UTC.
+TIME_ZONE = os.environ.get("FACTCHECK_TIME_ZONE") or os.environ.get("TIME_ZONE") or "UTC"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["factcheck.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

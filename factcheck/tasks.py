@@ -208,7 +208,7 @@ def fail_abandoned():
                 state=ImportState.FAILED,
                 finished_at=timezone.now(),
                 message=f"The task worker stopped while {_doing(job)}: no sign of life since "
-                f"{timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S}. Nothing was imported.",
+                f"{timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S %Z}. Nothing was imported.",
                 **dict.fromkeys(NOTHING_IMPORTED, 0),
             )
         importing.discard(job)

@@ -319,11 +319,12 @@ def claim_change_status(request, pk):
     except StaleVersion as stale:
         # Show the claim as it is now, with the reason why nothing was written.
         return claim_page(request, get_claim(pk), status_error=str(stale), fragment="review", status=409)
-    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="review")
+    # The review panel, and out of band every other panel that shows the claim's state.
+    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="decided")
 
 
 def action_done(request, pk, message, *, fragment):
-    """After a change: the updated panel and a claims-changed event for htmx, else redirect (PRG)."""
+    """After a change: the updated panels and a claims-changed event for htmx, else redirect (PRG)."""
     if not request.htmx:
         messages.success(request, message)
         return redirect("claim_detail", pk=pk)

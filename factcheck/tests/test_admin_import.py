@@ -7,6 +7,7 @@ and nothing is written), the permissions on every screen, and the "export select
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -315,7 +316,7 @@ def test_the_pages_answer_405_to_a_post(importer_client, validated_job):
 def test_a_double_confirmation_queues_the_import_once(importer_client, validated_job, tasks_are_only_recorded):
     first = importer_client.post(job_url("confirm", validated_job), follow=True)
     second = importer_client.post(job_url("confirm", validated_job), follow=True)
-    assert "is queued" in html(first)
+    assert "<h2>Queued</h2>" in html(first)
     assert "was not waiting for confirmation" in html(second)
     assert len(tasks_are_only_recorded.results) == 1
     assert tasks_are_only_recorded.results[0].args == [validated_job.pk]
@@ -377,6 +378,26 @@ def test_the_progress_partial_polls_while_the_import_runs_and_stops_when_it_ends
     assert "hx-trigger" not in finished and "hx-get" not in finished
     assert "1 of 1 rows written (100%)" in finished
     assert '<tr><th scope="row">New claims</th><td>1</td></tr>' in finished
+
+
+def test_the_job_page_follows_the_job_and_leaves_no_queued_banner_behind(
+    importer_client, validated_job, tasks_are_only_recorded, settings
+):
+    settings.TIME_ZONE = "America/New_York"
+    page = html(importer_client.post(job_url("confirm", validated_job), follow=True))
+    assert '<ul class="messagelist">' not in page  # the panel below says it, and changes with the job
+    assert "<h2>Queued</h2>" in page
+    assert re.search(r"uploaded by root\s+on <time datetime=\S+>\d+ \w+ \d{4}, \d\d:\d\d E[SD]T</time>", page)
+
+    tasks.run_import.call(validated_job.pk)
+    finished = html(progress(importer_client, validated_job))
+    assert "<h2>Succeeded</h2>" in finished
+    assert "Queued" not in finished
+    assert re.search(r"Finished <time datetime=\S+>\d+ \w+ \d{4}, \d\d:\d\d E[SD]T</time>", finished)
+
+    ImportJob.objects.filter(pk=validated_job.pk).update(state=ImportState.FAILED, message="The disk is full.")
+    failed = html(progress(importer_client, validated_job))
+    assert "<h2>Failed, nothing imported</h2>" in failed
 
 
 def test_the_job_page_loads_htmx_and_sends_the_csrf_token_with_it(importer_client, validated_job):

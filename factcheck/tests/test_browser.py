@@ -289,6 +289,44 @@ def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo):
     assert fits_the_window(page)
 
 
+def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo):
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo, "editor")
+    # The Blinken claim has the longest panels of the demo: a chain, a story line, a conflict.
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    page.goto(f"{demo}/claims/{blinken.pk}/")
+    status = page.locator("section[aria-labelledby=status-heading]").bounding_box()
+    decisions = page.locator("summary", has_text="Mark disputed").bounding_box()
+    linked = page.locator("#linked").bounding_box()
+    speaker = page.locator("section[aria-labelledby=speaker-heading]").bounding_box()
+    # The status and the first decision are on the first screen, above the long panels.
+    assert status["y"] + 100 < PHONE["height"], status
+    assert decisions["y"] + decisions["height"] <= PHONE["height"], decisions
+    assert status["y"] < speaker["y"] < linked["y"]
+    assert fits_the_window(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open_page, demo, javascript):
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "editor")
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    page.goto(f"{demo}/claims/{blinken.pk}/")
+    this_claim = page.locator("table.compare tr", has_text="Status").locator("td").first
+    expect(this_claim).to_have_text("Unable to independently confirm")
+    expect(count_of(page, "disputed")).to_have_text("0")
+
+    page.locator("summary", has_text="Mark disputed").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Disputed”?").fill("Seoul's intelligence service says 11,000.")
+    decision.get_by_role("button", name="Mark disputed").click()
+
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+    expect(this_claim).to_have_text("Disputed")
+    expect(count_of(page, "disputed")).to_have_text("1")
+    expect(count_of(page, "unconfirmed")).to_have_text("17")
+
+
 def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo):
     page = open_page(javascript=False)
     sign_in(page, demo, "reviewer")

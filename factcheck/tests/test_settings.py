@@ -1,6 +1,7 @@
 """Production settings: refuse the development key, and `check --deploy` is silent."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -46,3 +47,11 @@ def test_production_refuses_when_no_secret_key_is_set():
     result = manage("check", **environment)
     assert result.returncode != 0
     assert "development key" in result.stderr
+
+
+def test_every_environment_variable_is_documented():
+    source = (settings.BASE_DIR / "factcheck" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:environ\.get|env_bool|env_list)\("([A-Z_]+)"', source)) | {"DATABASE_URL"}
+    assert len(read) > 20
+    documented = (settings.BASE_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert {name for name in read if f"`{name}`" not in documented} == set()

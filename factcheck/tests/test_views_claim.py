@@ -288,6 +288,36 @@ def test_without_javascript_a_status_change_redirects_back_with_a_message(editor
     assert claim.status == "disputed"
 
 
+def test_after_a_decision_with_htmx_the_conflict_table_and_banner_are_refreshed_out_of_band(editor_client, demo):
+    blinken = claim_saying("up to 8,000")
+    editor_client.get(f"/claims/{blinken.pk}/")
+    response = status_post(editor_client, blinken, "disputed", reason="Seoul says 11,000.", headers=HTMX)
+    assert response.status_code == 200
+    # The counts listen for this event and fetch themselves again.
+    assert json.loads(response["HX-Trigger"]) == {"claims-changed": {}}
+    linked = response.text.split('<section id="linked"')[1].split("</section>")[0]
+    assert 'hx-swap-oob="true"' in linked.split(">")[0]
+    this_claim = linked.split('<tr><th scope="row">Status</th>')[1].split("</td>")[0]
+    assert '<span class="badge status-disputed">Disputed</span>' in this_claim
+    # A banner left from an earlier change without JavaScript is cleared, not left saying the old status.
+    assert '<div id="messages" hx-swap-oob="true"></div>' in response.text
+
+
+def test_after_a_decision_without_javascript_the_whole_page_is_right(editor_client, demo):
+    blinken = claim_saying("up to 8,000")
+    before = editor_client.get(f"/claims/{blinken.pk}/").context["counts"]
+    response = status_post(editor_client, blinken, "disputed", reason="Seoul says 11,000.")
+    page = editor_client.get(response["Location"])
+    this_claim = page.text.split('<tr><th scope="row">Status</th>')[1].split("</td>")[0]
+    assert '<span class="badge status-disputed">Disputed</span>' in this_claim
+    assert 'hx-swap-oob="true"' not in page.text
+    counts = {status: count for status, _, count in page.context["counts"]["by_status"]}
+    previous = {status: count for status, _, count in before["by_status"]}
+    assert counts["disputed"] == previous["disputed"] + 1
+    assert counts["unconfirmed"] == previous["unconfirmed"] - 1
+    assert '<p class="message success">Marked “Disputed”.</p>' in page.text
+
+
 def test_a_status_change_needs_a_reason(editor_client, claim):
     response = status_post(editor_client, claim, "disputed", reason="   ", headers=HTMX)
     assert response.status_code == 422

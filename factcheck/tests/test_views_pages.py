@@ -1,6 +1,7 @@
 """Sign-in, the layout, and the speaker, outlet and article pages."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -64,7 +65,32 @@ def test_the_layout_has_landmarks_a_skip_link_and_local_assets(reviewer_client):
     assert 'href="/static/factcheck/site.css"' in page
     assert "https://" not in page.split("</head>")[0]
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    assert "bob · reviewer" in page
+
+
+def header_of(client):
+    page = client.get("/claims/").text
+    return " ".join(page.split('<p class="who">')[1].split("</p>")[0].split())
+
+
+@pytest.mark.parametrize(
+    ("fixture", "shown"),
+    [
+        ("reviewer", '<span class="name">bob</span> <span class="role badge">Reviewer</span>'),
+        ("editor", '<span class="name">alice</span> <span class="role badge">Editor</span>'),
+        ("admin_user", '<span class="name">root</span> <span class="role badge">Admin</span>'),
+    ],
+)
+def test_the_header_names_the_person_and_their_role(client, request, fixture, shown):
+    client.force_login(request.getfixturevalue(fixture))
+    assert header_of(client) == shown
+
+
+def test_the_header_prefers_the_full_name_and_calls_a_superuser_in_a_group_an_admin(client, admin_user):
+    admin_user.first_name, admin_user.last_name = "Olena", "Koval"
+    admin_user.save()
+    admin_user.groups.add(Group.objects.get(name="Reviewers"))
+    client.force_login(admin_user)
+    assert header_of(client) == '<span class="name">Olena Koval</span> <span class="role badge">Admin</span>'
 
 
 # The speaker page

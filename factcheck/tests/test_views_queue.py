@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -164,7 +165,7 @@ def test_search_combines_with_filters_and_reports_no_match(reviewer_client, demo
     ]
     response = reviewer_client.get("/claims/?q=submarines")
     assert texts(response) == []
-    assert "No unable to independently confirm claims match “submarines”" in response.text
+    assert "No claims marked “Unable to independently confirm” match “submarines”." in response.text
 
 
 @pytest.mark.postgres
@@ -187,7 +188,10 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     make_claim("Grain again.")
     response = reviewer_client.get("/claims/?q=drones")
     assert set(texts(response)) == {claim.text for claim in newer}
-    assert "best match first among the 2 newest matches" in response.text
+    if connection.vendor == "postgresql":
+        assert "best match first among the 2 newest matches" in response.text
+    else:
+        assert "the 2 newest matches, newest first (SQLite does not rank matches)" in response.text
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
@@ -328,6 +332,65 @@ def test_empty_states_say_why_the_list_is_empty(reviewer_client):
     assert "look in every status" in narrowed.text
 
 
+def test_a_row_shows_the_claims_age_venue_relay_and_evidence(reviewer_client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = make_claim("Shelling hit 40 homes.", speaker=make_speaker("Oleh Synyehubov"))
+    recorded = (timezone.now() - timedelta(days=3, hours=2)).replace(second=0, microsecond=0)
+    Claim.objects.filter(pk=claim.pk).update(created_at=recorded)
+    origin = make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet("X"))
+    make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet("Kyiv Independent"), relayed_from=origin)
+    make_appearance(
+        claim,
+        Venue.RELAYED_REPORT,
+        outlet=make_outlet("B-17"),
+        relayed_from=claim.appearances.get(outlet__name="Kyiv Independent"),
+    )
+    make_evidence(claim)
+    make_evidence(claim, "refutes")
+    quiet = make_claim("Nobody has looked at this yet.")
+
+    page = reviewer_client.get("/claims/").text
+    row = page.split('id="claim-' + str(claim.pk) + '-text"')[1].split("</article>")[0]
+    assert '<p class="meta venue">Social-media post on X · relayed by B-17</p>' in row
+    assert "2 pieces of evidence" in row
+    # The age, with the exact time in the newsroom's zone (Kyiv: UTC+2 in winter, +3 in summer).
+    kyiv = recorded.astimezone(ZoneInfo("Europe/Kyiv"))
+    exact = f"{kyiv.day} {kyiv:%b %Y, %H:%M} {kyiv.tzname()}"
+    assert f'recorded <time datetime="{recorded.isoformat()}" title="{exact}">3\xa0days ago</time>' in row
+    quiet_row = page.split('id="claim-' + str(quiet.pk) + '-text"')[1].split("</article>")[0]
+    assert "no evidence yet" in quiet_row
+    assert "just now" in quiet_row
+    assert "venue" not in quiet_row
+
+
+@pytest.mark.parametrize("status", ["unconfirmed", "verified", "all"])
+@pytest.mark.parametrize("query", ["", "q=submarines", "kind=prediction", "q=submarines&kind=prediction"])
+def test_every_empty_state_is_a_sentence(reviewer_client, status, query):
+    page = reviewer_client.get(f"/claims/?status={status}&{query}").text
+    empty = page.split('<div class="empty">')[1].split("</strong>")[0].split("<strong>")[1]
+    label = {"unconfirmed": " marked “Unable to independently confirm”", "verified": " marked “Verified”", "all": ""}
+    expected = {
+        "": {
+            "unconfirmed": "Nothing is waiting.",
+            "verified": "No claims are marked “Verified”.",
+            "all": "No claims have been recorded yet.",
+        }[status],
+        "q=submarines": f"No claims{label[status]} match “submarines”.",
+        "kind=prediction": f"No claims{label[status]} match these filters.",
+        "q=submarines&kind=prediction": f"No claims{label[status]} match “submarines” with these filters.",
+    }[query]
+    assert empty == expected
+    assert "any status" not in page.split('<div class="empty">')[1].lower()
+
+
+def test_the_search_hint_says_what_this_database_does(reviewer_client):
+    hint = reviewer_client.get("/claims/").text.split('<p class="hint">')[1].split("</p>")[0]
+    if connection.vendor == "postgresql":
+        assert "ranks the best matches first" in hint
+    else:
+        assert "on this SQLite database matches are not ranked" in hint
+
+
 def test_the_queue_refuses_post(reviewer_client):
     assert reviewer_client.post("/claims/").status_code == 405
 
@@ -370,6 +433,10 @@ def test_the_queue_costs_the_same_queries_for_10_or_100_rows(reviewer_client, qu
     assert len(page.context["claims"]) == 10
     assert len(full.context["claims"]) == 100
     assert small == large
+    # Every row's age, venue and relay, and evidence count are in those queries.
+    assert full.text.count('<p class="meta venue">Public remarks · relayed by Outlet ') == 100
+    assert full.text.count("1 piece of evidence") == 100
+    assert full.text.count("recorded <time datetime=") == 100
     more_small, _ = count_queries(
         reviewer_client, f"/claims/?limit=10{query}&after={page.context['next_page']}", **HTMX
     )

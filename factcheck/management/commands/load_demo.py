@@ -44,10 +44,10 @@ SPEAKER_KINDS = {
 QUALIFIERS = {"": "", "up to": "up_to", "at least": "at_least", "about": "about"}
 
 DEMO_ACCOUNTS = [
-    # username, password, group, superuser
-    ("editor", "editor-demo", "Editors", False),
-    ("reviewer", "reviewer-demo", "Reviewers", False),
-    ("admin", "admin-demo", None, True),
+    # username, password, group, superuser, full name
+    ("editor", "editor-demo", "Editors", False, "Olena Koval"),
+    ("reviewer", "reviewer-demo", "Reviewers", False, "Marek Nowak"),
+    ("admin", "admin-demo", None, True, ""),
 ]
 SEED_USERNAME = "seed-annotation"
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if accounts:
             create_demo_accounts()
             self.stdout.write("Demo accounts (local demo database only):")
-            for username, password, group, _ in DEMO_ACCOUNTS:
+            for username, password, group, *_ in DEMO_ACCOUNTS:
                 role = group or "Superuser"
                 self.stdout.write(f"  {role:<11} username {username!r:<11} password {password!r}")
 
@@ -156,8 +156,9 @@ def add_appearances(claim, item, outlets, *, article_outlet):
 
 
 def create_demo_accounts():
-    for username, password, group, superuser in DEMO_ACCOUNTS:
+    for username, password, group, superuser, full_name in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
+        user.first_name, _, user.last_name = full_name.partition(" ")
         user.is_staff = True
         user.is_superuser = superuser
         user.set_password(password)

@@ -1,0 +1,24 @@
+"""How the app names a person and their role in its header."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def display_name(user):
+    """The full name when there is one, else the username."""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def role(user):
+    """Admin, Editor or Reviewer: what the person may do here, read from their permissions
+    (a superuser is an Admin whatever their groups); "" for an account with no role."""
+    if user.is_superuser:
+        return "Admin"
+    if user.has_perm("factcheck.change_claim_status"):
+        return "Editor"
+    if user.has_perm("factcheck.add_evidence"):
+        return "Reviewer"
+    return ""
