@@ -66,11 +66,13 @@ def merge(merged, into, *, by, reason, merged_version, into_version):
     Raises MergeRefused when the rules forbid it (see check) and StaleVersion when either claim's
     status changed since the editor saw it at these versions.
     """
-    check(merged, into, reason=reason)
     with transaction.atomic():
         # Both rows locked, lower id first, so that two merges of one pair (either way round), or
         # a merge and a status change, wait for each other instead of deadlocking.
         locked = Claim.objects.select_for_update().filter(pk__in=[merged.pk, into.pk]).order_by("pk").in_bulk()
+        if len(locked) < 2:
+            check(merged, into, reason=reason)  # one claim: into itself
+        # A stale page first: the editor decided on what it showed.
         for claim, version in ((merged, merged_version), (into, into_version)):
             if locked[claim.pk].version != version:
                 latest = locked[claim.pk]
@@ -246,7 +248,7 @@ FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::text[])
 CROSS JOIN LATERAL (
     SELECT id, text, status, speaker_id, created_at FROM factcheck_claim
     WHERE speaker_id = wanted.speaker_id AND text %% wanted.text AND merged_into_id IS NULL
-        AND id IS DISTINCT FROM wanted.not_id AND import_key IS DISTINCT FROM wanted.not_key
+        AND id IS DISTINCT FROM wanted.not_id AND (wanted.not_key IS NULL OR import_key IS DISTINCT FROM wanted.not_key)
     ORDER BY similarity(text, wanted.text) DESC, id DESC
     LIMIT %s
 ) AS claim
