@@ -30,6 +30,7 @@ PAGES = [
     "&kind=factual&since=2020-01-01&until=2099-12-31&sort=oldest",
     "/claims/?status=verified&sort=relevance&q=nothing+matches+this",
     "/claims/{claim}/",
+    "/claims/{claim}/merge/",
     "/speakers/{speaker}/",
     "/outlets/{outlet}/",
     "/articles/{article}/",

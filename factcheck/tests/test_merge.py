@@ -537,3 +537,31 @@ def test_a_merged_claim_is_read_only_in_the_admin(editor_client, editor, pair):
     )
     assert "merged into claim" in refused.text
     assert Claim.objects.get(pk=duplicate.pk).text == DUPLICATE
+
+
+# The import preview
+
+
+def test_the_import_preview_lists_rows_that_look_like_tracked_claims(admin_user, client, tmp_path, settings):
+    from factcheck import importing
+    from factcheck.tests.test_import import csv_text, row
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tracked = make_claim("Russia is training North Korean soldiers.", speaker=make_speaker("Andrii Kovalenko"))
+    source = tmp_path / "claims.csv"
+    source.write_text(
+        csv_text(
+            row("Russia is training the North Korean soldiers."),
+            row("The bridge at Kherson reopened."),
+            row("Russia is training North Korean soldiers.", speaker="Somebody Else"),
+        )
+    )
+
+    job = importing.validate(source, filename="claims.csv", user=admin_user)
+
+    assert job.state == "validated"
+    assert [(item["line"], item["claim"]) for item in job.summary["possible_duplicates"]] == [(2, tracked.pk)]
+    client.force_login(admin_user)
+    page = client.get(f"/admin/factcheck/importjob/{job.pk}/import/").text
+    assert 'id="import-duplicates"' in page
+    assert f'<a href="/claims/{tracked.pk}/">#{tracked.pk}</a> Russia is training North Korean soldiers.' in page
