@@ -7,10 +7,11 @@ from then on the database refuses any change to it (migration 0014). Its history
 was, readable on its own page.
 
 `possible_duplicates(claim)` and `duplicates_of_rows(rows)` find claims by the same speaker
-whose text looks alike: pg_trgm's `%` (similarity of at least 0.3) on PostgreSQL, served by a
-GIN index on (speaker, text trigrams), so a lookup reads only that speaker's look-alikes however
-many claims there are; on SQLite, the same trigram similarity computed here over the speaker's
-newest claims.
+whose text looks alike: the speaker's LOOK_ALIKE_RECENT newest claims (an index range on
+claim_speaker_recent_idx, however many claims the speaker or the table holds), those whose
+trigram similarity is at least 0.3 (pg_trgm's `similarity` on PostgreSQL, the same measure
+computed here on SQLite), best first. Measured at 1M claims, a GIN (speaker, trigrams) index did
+not bound the lookup (benchmarks/README.md): the speaker filter comes first.
 """
 
 from django.contrib.auth import get_user_model
@@ -241,18 +242,24 @@ def duplicates_of_rows(rows):
 
 
 _LOOK_ALIKES_SQL = """
-SELECT claim.id, claim.text, claim.status, claim.speaker_id, claim.created_at, wanted.ref,
-       similarity(claim.text, wanted.text) AS similarity
+SELECT claim.id, claim.text, claim.status, claim.speaker_id, claim.created_at, wanted.ref, claim.similarity
 FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::text[])
     AS wanted(ref, speaker_id, text, not_id, not_key)
 CROSS JOIN LATERAL (
-    SELECT id, text, status, speaker_id, created_at FROM factcheck_claim
-    WHERE speaker_id = wanted.speaker_id AND text %% wanted.text AND merged_into_id IS NULL
-        AND id IS DISTINCT FROM wanted.not_id AND (wanted.not_key IS NULL OR import_key IS DISTINCT FROM wanted.not_key)
-    ORDER BY similarity(text, wanted.text) DESC, id DESC
+    SELECT * FROM (
+        SELECT id, text, status, speaker_id, created_at, merged_into_id, import_key,
+            similarity(text, wanted.text) AS similarity
+        FROM factcheck_claim
+        WHERE speaker_id = wanted.speaker_id
+        ORDER BY created_at DESC, id DESC
+        LIMIT %s
+    ) AS recent
+    WHERE similarity >= %s AND merged_into_id IS NULL AND id IS DISTINCT FROM wanted.not_id
+        AND (wanted.not_key IS NULL OR import_key IS DISTINCT FROM wanted.not_key)
+    ORDER BY similarity DESC, id DESC
     LIMIT %s
 ) AS claim
-ORDER BY wanted.ref, similarity DESC, claim.id DESC
+ORDER BY wanted.ref, claim.similarity DESC, claim.id DESC
 """
 
 
@@ -260,15 +267,14 @@ def _look_alikes(wanted, limit):
     """[(ref, Claim, similarity)] for each (ref, speaker id, text, claim id to leave out, import key to
     leave out) wanted, at most `limit` a ref, best first. One query.
 
-    PostgreSQL: `text % wanted` (pg_trgm's similarity threshold, 0.3 unless set otherwise) on the
-    GIN index claim_speaker_text_trgm_idx, which holds (speaker, trigrams of the text): only the
-    speaker's look-alikes are read. SQLite: the speaker's LOOK_ALIKE_RECENT newest claims, compared here.
+    Among the speaker's LOOK_ALIKE_RECENT newest claims, those at least LOOK_ALIKE_SIMILARITY alike:
+    pg_trgm's `similarity` on PostgreSQL, the same trigram measure computed here on SQLite.
     """
     if not wanted:
         return []
     if connection.vendor == "postgresql":
         columns = [list(column) for column in zip(*wanted, strict=True)]
-        claims = Claim.objects.raw(_LOOK_ALIKES_SQL, [*columns, limit])
+        claims = Claim.objects.raw(_LOOK_ALIKES_SQL, [*columns, LOOK_ALIKE_RECENT, LOOK_ALIKE_SIMILARITY, limit])
         return [(claim.ref, claim, claim.similarity) for claim in claims]
     newest_first = Window(RowNumber(), partition_by=F("speaker_id"), order_by=[F("created_at").desc(), F("id").desc()])
     recent = (

@@ -1,5 +1,4 @@
-"""Merging duplicate claims: a claim marked merged, the append-only record of each merge, and the
-trigram index that finds look-alike claims of a speaker.
+"""Merging duplicate claims: a claim marked merged and the append-only record of each merge.
 
 - `Claim.merged_into` and `ClaimMerge` (who merged which claim into which, when, why, what moved).
 - The database keeps a merged claim read-only, whatever road a write takes: an UPDATE of a
@@ -12,9 +11,6 @@ trigram index that finds look-alike claims of a speaker.
   factcheck_claim on SQLite (see 0011); the app refuses those writes itself (factcheck.views,
   factcheck.admin). A later migration that rebuilds factcheck_claim or factcheck_claimmerge on
   SQLite must create these triggers again (restore_sqlite_triggers below).
-- On PostgreSQL, a GIN index on (speaker_id, text gin_trgm_ops), with btree_gin for the speaker
-  column: a speaker's claims whose text looks like a given text (pg_trgm's `%`) are read from
-  the index alone, however many claims the speaker or the table holds (factcheck.merging).
 - The permission `factcheck.merge_claims`, given to the Editors; both groups may read merges.
 """
 
@@ -24,7 +20,6 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations, models
 
 run = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search").run
@@ -33,7 +28,6 @@ READ_ONLY = "a merged claim is read-only"
 APPEND_ONLY = "claim merges are append-only"
 
 POSTGRES_FORWARD = [
-    "CREATE INDEX claim_speaker_text_trgm_idx ON factcheck_claim USING GIN (speaker_id, text gin_trgm_ops);",
     f"""
     CREATE FUNCTION factcheck_guard_merged_claim() RETURNS trigger AS $$
     BEGIN
@@ -129,7 +123,6 @@ POSTGRES_BACKWARD = [
     "DROP TRIGGER factcheck_claim_stays_merged ON factcheck_claim;",
     "DROP TRIGGER factcheck_claim_merged_read_only ON factcheck_claim;",
     "DROP FUNCTION factcheck_guard_merged_claim();",
-    "DROP INDEX claim_speaker_text_trgm_idx;",
 ]
 
 # name -> statement: the guards a flush (DELETE on SQLite) must drop first, then the others.
@@ -280,7 +273,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        BtreeGinExtension(),
         migrations.RunPython(
             run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
             run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),

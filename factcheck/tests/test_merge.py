@@ -425,17 +425,17 @@ def test_the_claim_page_costs_the_same_queries_with_few_or_many_look_alikes(edit
     assert counts[0] == counts[1]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_on_postgresql_the_lookup_uses_the_speaker_and_trigram_index(pair):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_on_postgresql_the_lookup_reads_only_the_speakers_newest_claims(pair):
     _, kept = pair
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
         cursor.execute(
-            "EXPLAIN SELECT id FROM factcheck_claim WHERE speaker_id = %s AND text %% %s",
-            [kept.speaker_id, kept.text],
+            f"EXPLAIN {merging._LOOK_ALIKES_SQL}",
+            [[kept.pk], [kept.speaker_id], [kept.text], [kept.pk], [None], 500, 0.3, 5],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "claim_speaker_text_trgm_idx" in plan
+    assert "claim_speaker_recent_idx" in plan
+    assert "Seq Scan on factcheck_claim" not in plan
 
 
 def test_the_import_preview_rows_are_compared_with_tracked_claims(pair):
