@@ -565,3 +565,23 @@ def test_the_import_preview_lists_rows_that_look_like_tracked_claims(admin_user,
     page = client.get(f"/admin/factcheck/importjob/{job.pk}/import/").text
     assert 'id="import-duplicates"' in page
     assert f'<a href="/claims/{tracked.pk}/">#{tracked.pk}</a> Russia is training North Korean soldiers.' in page
+
+
+def test_merged_claims_leave_the_public_feed_and_the_export(client, editor):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    speaker = make_speaker()
+    duplicate, kept = make_claim(DUPLICATE, speaker=speaker), make_claim(KEPT, speaker=speaker)
+    for claim in (duplicate, kept):
+        make_evidence(claim, "refutes")
+        claim.set_status("disputed", by=editor, reason="The ministry says 1,500.")
+    merge(duplicate, kept, editor)
+
+    feed = json.loads(client.get("/feeds/claimreview.json").content)
+    assert DUPLICATE not in json.dumps(feed) and KEPT in json.dumps(feed)
+    out = io.StringIO()
+    call_command("export_claims", stdout=out)
+    assert KEPT in out.getvalue() and DUPLICATE not in out.getvalue()
