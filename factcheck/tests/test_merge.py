@@ -585,3 +585,83 @@ def test_merged_claims_leave_the_public_feed_and_the_export(client, editor):
     out = io.StringIO()
     call_command("export_claims", stdout=out)
     assert KEPT in out.getvalue() and DUPLICATE not in out.getvalue()
+
+
+# Real concurrency (PostgreSQL: SQLite serialises writers)
+
+
+def run_while_held(held, *work):
+    """Run each of `work` in its own thread while this thread holds `held` (a callable run in a transaction),
+    once all of them wait on a lock; return what each returned or raised."""
+    import threading
+    import time
+
+    from factcheck.tests.test_admin_locking import WAITING_ON_A_LOCK
+
+    results = [None] * len(work)
+
+    def run(index):
+        try:
+            results[index] = work[index]()
+        except Exception as error:  # the test reads it
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(work))]
+    with transaction.atomic():
+        held()
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(WAITING_ON_A_LOCK)
+                if cursor.fetchone()[0] >= len(work):
+                    break
+                time.sleep(0.02)
+            else:
+                pytest.fail("The merges never waited on the rows.")
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_merge_racing_a_status_change_waits_for_it_then_is_refused_as_stale(editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    speaker = make_speaker()
+    duplicate, kept = make_claim(DUPLICATE, speaker=speaker), make_claim(KEPT, speaker=speaker)
+    make_evidence(kept, "refutes")
+
+    def status_change_in_progress():
+        Claim.objects.get(pk=kept.pk).set_status("disputed", by=editor, reason="Meanwhile, a doubt.")
+
+    [result] = run_while_held(status_change_in_progress, lambda: merge(duplicate, kept, editor))
+
+    assert isinstance(result, StaleVersion)
+    assert not ClaimMerge.objects.exists()
+    assert Claim.objects.get(pk=kept.pk).status == "disputed"
+    assert Claim.objects.get(pk=duplicate.pk).merged_into_id is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_merges_of_one_pair_either_way_round_one_wins_and_neither_deadlocks(editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    speaker = make_speaker()
+    first, second = make_claim(DUPLICATE, speaker=speaker), make_claim(KEPT, speaker=speaker)
+
+    def hold_both():
+        list(Claim.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk"))
+
+    results = run_while_held(hold_both, lambda: merge(first, second, editor), lambda: merge(second, first, editor))
+
+    assert sum(isinstance(result, ClaimMerge) for result in results) == 1
+    [refused] = [result for result in results if not isinstance(result, ClaimMerge)]
+    assert isinstance(refused, merging.MergeRefused) and refused.code in {"already_merged", "into_merged"}
+    assert ClaimMerge.objects.count() == 1
