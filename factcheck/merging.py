@@ -26,7 +26,7 @@ from factcheck.verification import StaleVersion, Status
 DUPLICATES_SHOWN = 5
 # The import preview looks for duplicates of this many rows (the first of the file), and shows
 # at most this many of each row's.
-PREVIEW_ROWS = 1000
+PREVIEW_ROWS = 200
 PREVIEW_PER_ROW = 3
 
 
