@@ -729,7 +729,7 @@ class ClaimAdmin(LockedAdmin):
                     into_version=versions.get(kept.pk, -1),
                 )
             except (merging.MergeRefused, StaleVersion) as refused:
-                problems.append(f"Nothing was merged. {refused}")
+                problems.append(merging.nothing_merged(refused))
                 claims = list(Claim.objects.select_related("speaker").filter(pk__in=[claim.pk for claim in claims]))
             else:
                 self.message_user(

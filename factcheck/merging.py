@@ -38,6 +38,13 @@ class MergeRefused(Exception):
         self.code, self.message = code, message
 
 
+def nothing_merged(refusal):
+    """What a person reads when a merge (MergeRefused or StaleVersion) wrote nothing."""
+    if isinstance(refusal, StaleVersion):
+        return f"Nothing was merged: claim #{refusal.claim.pk} changed since this page was drawn. {refusal}"
+    return f"Nothing was merged. {refusal}"
+
+
 def check(merged, into, *, reason=""):
     """Raise MergeRefused unless `merged` may be merged into `into` (as these objects stand)."""
     if merged.pk == into.pk:

@@ -383,7 +383,7 @@ def claim_merge(request, pk):
     except StaleVersion as stale:
         merged.refresh_from_db()
         into.refresh_from_db()
-        return merge_page(request, merged, into, form=form, error=f"Nothing was merged. {stale}", status=409)
+        return merge_page(request, merged, into, form=form, error=merging.nothing_merged(stale), status=409)
     moved = record.moved_summary()
     messages.success(request, f"Claim #{merged.pk} merged into this one: it gained {moved}.")
     if wants_fragment(request):

@@ -335,7 +335,10 @@ def test_a_merge_racing_a_status_change_is_refused_as_stale(editor_client, edito
     response = merge_post(editor_client, duplicate, kept)  # the versions the page carried
 
     assert response.status_code == 409
-    assert "Nothing was merged. This claim was changed by alice" in response.text
+    assert (
+        f"Nothing was merged: claim #{kept.pk} changed since this page was drawn. This claim was changed by alice"
+        in (response.text)
+    )
     assert not ClaimMerge.objects.exists()
     assert Claim.objects.get(pk=duplicate.pk).merged_into_id is None
     with pytest.raises(StaleVersion):
@@ -502,7 +505,11 @@ def test_the_admin_refuses_a_merge_of_conflicting_verdicts_or_from_a_stale_page(
     make_evidence(kept, "refutes")
     kept.set_status("disputed", by=editor, reason="Doubts.")
     stale = admin_merge(editor_client, pair, apply="yes", keep=kept.pk, reason="Twice.", **versions)
-    assert stale.status_code == 409 and "Nothing was merged. This claim was changed by alice" in stale.text
+    assert stale.status_code == 409
+    assert (
+        f"Nothing was merged: claim #{kept.pk} changed since this page was drawn. This claim was changed by alice"
+        in (stale.text)
+    )
     versions[f"version-{kept.pk}"] = 2
     conflict = admin_merge(editor_client, pair, apply="yes", keep=kept.pk, reason="Twice.", **versions)
     assert conflict.status_code == 409 and "Settle the status first" in conflict.text
