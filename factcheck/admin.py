@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
+from factcheck import merging
 from factcheck.admin_locking import LockedAdmin, LockedModelForm, LockedStackedInline, LockedTabularInline
 from factcheck.exporting import export_response
 from factcheck.forms import CleanNameField, CleanTextField
@@ -32,6 +33,7 @@ from factcheck.models import (
     ArticleRevision,
     Claim,
     ClaimLink,
+    ClaimMerge,
     ClaimRevision,
     Evidence,
     LinkKind,
@@ -323,6 +325,19 @@ class SpeakerKindFilter(admin.SimpleListFilter):
         return queryset.filter(speaker__kind=self.value()) if self.value() else queryset
 
 
+class OfClaimInline:
+    """An inline of a claim's parts: nothing added, changed or removed once the claim is merged into another."""
+
+    def has_add_permission(self, request, obj):
+        return not (obj and obj.merged_into_id) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.merged_into_id) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.merged_into_id) and super().has_delete_permission(request, obj)
+
+
 class AppearanceForm(LockedModelForm):
     def clean_relayed_from(self):
         source = self.cleaned_data["relayed_from"]
@@ -331,7 +346,7 @@ class AppearanceForm(LockedModelForm):
         return source
 
 
-class AppearanceInline(LockedTabularInline):
+class AppearanceInline(OfClaimInline, LockedTabularInline):
     formfield_overrides = WEB_URL_INPUTS
     model = Appearance
     form = AppearanceForm
@@ -349,7 +364,7 @@ class AppearanceInline(LockedTabularInline):
         return appearance.pk
 
 
-class EvidenceInline(LockedStackedInline):
+class EvidenceInline(OfClaimInline, LockedStackedInline):
     """Evidence no verdict cites yet: editable. Cited evidence is shown by CitedEvidenceInline.
 
     A row a verdict came to cite after the page was loaded is no longer among these: the save is
@@ -380,7 +395,7 @@ class CitedEvidenceInline(ReadOnlyInline):
         return evidence.url or evidence.citation
 
 
-class NoteInline(LockedStackedInline):
+class NoteInline(OfClaimInline, LockedStackedInline):
     model = Note
     fields = ["body", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -424,6 +439,19 @@ class HistoryInline(ReadOnlyInline):
     @admin.display(description="evidence cited")
     def cited(self, event):
         return "; ".join(str(item) for item in event.evidence.all()) or None
+
+
+class MergeInline(ReadOnlyInline):
+    """The claims merged into this one: who, when, why, what moved."""
+
+    model = ClaimMerge
+    fk_name = "into"
+    fields = ["merged", "by", "at", "reason", "moved"]
+    readonly_fields = fields
+    verbose_name_plural = "claims merged into this one (append-only)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merged", "by")
 
 
 class ReasonForm(forms.Form):
@@ -483,6 +511,7 @@ class ClaimAdmin(LockedAdmin):
         "appearances__outlet",
         RelayFilter,
         "kind",
+        ("merged_into", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["speaker", "article", "status_changed_by"]
     search_fields = ["text", "quote", "speaker__name"]
@@ -497,13 +526,16 @@ class ClaimAdmin(LockedAdmin):
         (
             "Verification",
             {
-                "fields": ["status_label", "status_changed_at", "status_changed_by", "version"],
+                "fields": ["status_label", "status_changed_at", "status_changed_by", "version", "merged"],
                 "description": "The status changes only through the actions, with a reason.",
             },
         ),
     ]
-    readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version"]
-    inlines = [AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline]
+    readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version", "merged"]
+    inlines = [
+        *(AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline),
+        MergeInline,
+    ]
     actions = [
         "mark_verified",
         "mark_disputed",
@@ -511,6 +543,7 @@ class ClaimAdmin(LockedAdmin):
         "mark_unconfirmed",
         "link_as_same_claim",
         "link_as_contradicting",
+        "merge_duplicates",
         "export_csv",
         "export_claimreview",
     ]
@@ -529,6 +562,13 @@ class ClaimAdmin(LockedAdmin):
         if obj is not None and obj.events.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # A merged claim is read-only (the database refuses any change to it as well).
+        return not (obj and obj.merged_into_id) and super().has_change_permission(request, obj)
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("factcheck.merge_claims")
 
     def has_change_status_permission(self, request):
         return request.user.has_perm("factcheck.change_claim_status")
@@ -560,6 +600,22 @@ class ClaimAdmin(LockedAdmin):
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()
+
+    @admin.display(description="merged into")
+    def merged(self, claim):
+        if not claim.merged_into_id:
+            return None
+        record = ClaimMerge.objects.select_related("by").get(merged=claim)
+        url = reverse("admin:factcheck_claim_change", args=[claim.merged_into_id])
+        when = date_format(localtime(record.at), "SHORT_DATETIME_FORMAT")
+        return format_html(
+            '<a href="{}">Claim #{}</a>, by {} on {}: {} (read-only since)',
+            url,
+            claim.merged_into_id,
+            record.by,
+            when,
+            record.reason,
+        )
 
     @admin.display(description="claim", ordering="text")
     def claim(self, claim):
@@ -649,6 +705,54 @@ class ClaimAdmin(LockedAdmin):
     def link_as_contradicting(self, request, queryset):
         self.link_together(request, queryset, LinkKind.CONTRADICTS)
 
+    @admin.action(permissions=["merge"], description="Merge two duplicate claims…")
+    def merge_duplicates(self, request, queryset):
+        """Two claims selected: show both, ask which to keep and why, then merge the other into it."""
+        claims = list(queryset.select_related("speaker").order_by("created_at", "pk")[:3])
+        if len(claims) != 2:
+            self.message_user(request, "Select exactly two claims to merge one into the other.", messages.ERROR)
+            return None
+        versions = posted_versions(request)
+        keep = request.POST.get("keep", str(claims[0].pk))
+        kept = next((claim for claim in claims if str(claim.pk) == keep), claims[0])
+        duplicate = next(claim for claim in claims if claim is not kept)
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        problems = []
+        if form.is_valid():
+            try:
+                record = merging.merge(
+                    duplicate,
+                    kept,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    merged_version=versions.get(duplicate.pk, -1),
+                    into_version=versions.get(kept.pk, -1),
+                )
+            except (merging.MergeRefused, StaleVersion) as refused:
+                problems.append(merging.nothing_merged(refused))
+                claims = list(Claim.objects.select_related("speaker").filter(pk__in=[claim.pk for claim in claims]))
+            else:
+                self.message_user(
+                    request,
+                    f"Merged claim #{duplicate.pk} into claim #{kept.pk}: it gained {record.moved_summary()}.",
+                    messages.SUCCESS,
+                )
+                return None
+        action_field = posted_action_field(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two duplicate claims",
+            "opts": self.opts,
+            "claims": sorted(claims, key=lambda claim: (claim.created_at, claim.pk)),
+            "keep": kept.pk,
+            "problems": problems,
+            "form": form,
+            "action_field": action_field,
+            "action": request.POST[action_field],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/factcheck/claim/merge.html", context, status=409 if problems else 200)
+
     # The export reads its own prefetches (factcheck.exporting.for_export), hence prefetch_related(None).
     @admin.action(permissions=["import"], description="Export selected claims as CSV")
     def export_csv(self, request, queryset):
@@ -663,6 +767,11 @@ class ClaimAdmin(LockedAdmin):
         if not 2 <= count <= MAX_LINKED_CLAIMS:
             self.message_user(
                 request, f"Select between 2 and {MAX_LINKED_CLAIMS} claims to link ({count} selected).", messages.ERROR
+            )
+            return
+        if queryset.filter(merged_into__isnull=False).exists():
+            self.message_user(
+                request, "A claim merged into another is read-only: link the claim it was merged into.", messages.ERROR
             )
             return
         made = queryset.link_together(kind, by=request.user)
@@ -722,6 +831,18 @@ class VerificationEventAdmin(ReadOnlyAdmin):
     @admin.display(description="reason")
     def reason_start(self, event):
         return Truncator(event.reason).chars(100)
+
+
+@admin.register(ClaimMerge)
+class ClaimMergeAdmin(ReadOnlyAdmin):
+    """The append-only record of merges: readable by whoever may view it, changed by nobody."""
+
+    list_display = ["at", "merged", "into", "by", "reason"]
+    list_select_related = ["merged", "into", "by"]
+    ordering = ["-at", "-id"]
+    search_fields = ["reason", "merged__text", "into__text"]
+    fields = ["merged", "into", "by", "at", "reason", "merged_version", "into_version", "moved"]
+    show_full_result_count = False
 
 
 class ClaimLinkForm(LockedModelForm):

@@ -29,7 +29,7 @@ def claimreview_feed(request):
         before = int(request.GET["before"]) if request.GET.get("before") else None
     except ValueError:
         return HttpResponseBadRequest("limit and before must be whole numbers.")
-    claims = Claim.objects.filter(status__in=VERDICTS).order_by("-id")
+    claims = Claim.objects.not_merged().filter(status__in=VERDICTS).order_by("-id")
     if before is not None:
         claims = claims.filter(id__lt=before)
     page = list(exporting.for_export(claims)[: limit + 1])

@@ -189,7 +189,7 @@ class ClaimFilterForm(PageForm):
     def claims(self, *, with_status=True):
         """The claims these filters select (only the valid ones apply), with or without the status filter."""
         data = self.cleaned_data
-        claims = Claim.objects.search(data.get("q", ""))
+        claims = Claim.objects.not_merged().search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
             claims = claims.filter(status=self.chosen_status())
         if data.get("speaker"):
@@ -268,6 +268,15 @@ class StatusForm(forms.Form):
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = claim.evidence.all()
+
+
+class MergeForm(forms.Form):
+    """A merge as the editor posts it: the claim to keep, why, and both claims' versions as shown."""
+
+    into = forms.IntegerField(label="Keep claim number", min_value=1)
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    merged_version = forms.IntegerField(min_value=0)
+    into_version = forms.IntegerField(min_value=0)
 
 
 # The story desk

@@ -356,6 +356,10 @@ class ClaimQuerySet(models.QuerySet):
     def relayed(self):
         return self.filter(_has_relay())
 
+    def not_merged(self):
+        """Claims not merged into another: what the queue, the counts and the track records show."""
+        return self.filter(merged_into__isnull=True)
+
     def direct(self):
         return self.exclude(_has_relay())
 
@@ -416,7 +420,7 @@ class ClaimQuerySet(models.QuerySet):
         a second at a million claims. A count above the cap is shown as “1000+”.
         """
         cap = cap or STATUS_COUNT_CAP
-        claims = self.order_by().values("pk")
+        claims = self.not_merged().order_by().values("pk")
         return [(status, claims.filter(status=status)[: cap + 1].count()) for status in Status]
 
     def keyset_page(self, ordering, cursor, limit):
@@ -490,6 +494,17 @@ class Claim(models.Model):
     # query uses and every import pays for.
     import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by factcheck.merging alone, with the ClaimMerge that records it; from then on the database
+    # refuses any change to the claim (migration 0014).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_claims",
+        db_index=False,  # claim_merged_into_idx, which leaves out the claims merged into nothing
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -498,6 +513,7 @@ class Claim(models.Model):
         permissions = [
             ("change_claim_status", "Can change the verification status of a claim"),
             ("import_claims", "Can import and export claims in bulk"),
+            ("merge_claims", "Can merge a duplicate claim into another"),
         ]
         indexes = [
             # The reviewer queue: one status, newest first, keyset-paginated on (created_at, id).
@@ -506,6 +522,7 @@ class Claim(models.Model):
             # A speaker's newest claims, read without sorting: the speaker page and the story
             # desk's look-alikes stop after a page of them however many the speaker has.
             models.Index(fields=["speaker", "-created_at", "-id"], name="claim_speaker_recent_idx"),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="claim_merged_into_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -525,10 +542,10 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["import_key"], name="claim_import_key_unique"),
         ]
 
-    # Written by set_status alone, never by save(): a form loaded before a status change must
-    # not put the old status back when it is saved. The database refuses it anyway (migration
-    # 0007), but at commit, as an error instead of a saved edit.
-    STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by"})
+    # Written by set_status alone (and merged_into by factcheck.merging), never by save(): a form
+    # loaded before a status change must not put the old status back when it is saved. The
+    # database refuses it anyway (migrations 0007 and 0014), but as an error instead of a saved edit.
+    STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by", "merged_into"})
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -614,12 +631,20 @@ class Claim(models.Model):
         status version v came after the event that made v and before the next one, so the two
         histories interleave by version, then by time. Walking back from the claim as it is now
         and undoing each edit gives its fields at each verdict: `then` lists those that differ
-        from now. Reads `events.all()` and `revisions.all()`: prefetch them, the revisions named().
+        from now. Merges into this claim, or of this claim into another, are entries too:
+        {"merge": ClaimMerge, "kept": whether this is the claim kept}. Reads `events.all()`,
+        `revisions.all()`, `merges_in.all()` and `merge_record`: prefetch them, the revisions named().
         """
         revisions = list(self.revisions.all())
+        merges = [(merge.into_version, merge) for merge in self.merges_in.all()]
+        if self.merged_into_id:
+            merges.append((self.merge_record.merged_version, self.merge_record))
+        # Edits and merges at version v came after the event that made v, in the order they were made.
         entries = sorted(
-            [(event.version, 0, event.at, event.pk, event) for event in self.events.all()]
-            + [(revision.claim_version, 1, revision.at, revision.pk, revision) for revision in revisions],
+            [(event.version, 0, event.at, 0, event.pk, event) for event in self.events.all()]
+            + [(revision.claim_version, 1, revision.at, 1, revision.pk, revision) for revision in revisions]
+            + [(version, 1, merge.at, 2, merge.pk, merge) for version, merge in merges],
+            key=lambda entry: entry[:5],
             reverse=True,
         )
         names = {("speaker_id", self.speaker_id): self.speaker.name}
@@ -632,7 +657,9 @@ class Claim(models.Model):
         then = dict(now)
         timeline = []
         for *_, entry in entries:
-            if isinstance(entry, ClaimRevision):
+            if isinstance(entry, ClaimMerge):
+                timeline.append({"merge": entry, "kept": entry.into_id == self.pk})
+            elif isinstance(entry, ClaimRevision):
                 timeline.append({"revision": entry})
                 then.update({column: stored_value(column, value) for column, value in entry.before.items()})
             else:
@@ -651,6 +678,8 @@ class Claim(models.Model):
         stance bears on the new status.
         """
         version = self.version if version is None else version
+        if self.merged_into_id:
+            raise merged_refusal(self)
         attached = list(self.evidence.all())
         if evidence is None:
             wanted = {
@@ -675,10 +704,16 @@ class Claim(models.Model):
             # the commit, lets a claim's status change only to that of its latest event. The
             # row lock (PostgreSQL; SQLite's write lock covers the whole transaction) keeps a
             # concurrent change out between the check and the update.
-            if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
+            locked = list(
+                Claim.objects.select_for_update().filter(pk=self.pk, version=version).values_list("merged_into")
+            )
+            if not locked:
                 latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
-                changed_at = latest.status_changed_at and timezone.localtime(latest.status_changed_at)
-                raise StaleVersion(self, latest.status_changed_by, changed_at)
+                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+            if locked[0][0]:
+                # Merged since it was loaded (a merge leaves the version as it is).
+                self.merged_into_id = locked[0][0]
+                raise merged_refusal(self)
             if cited:
                 # The rules were checked against the evidence as read above. Locked, it stays so
                 # until the commit: an edit racing this verdict waits, then finds it cited and frozen.
@@ -705,6 +740,12 @@ class Claim(models.Model):
         self.status, self.version = new_status, version + 1
         self.status_changed_at, self.status_changed_by = now, by
         return event
+
+
+def merged_refusal(claim):
+    return TransitionRefused(
+        "merged", f"This claim was merged into claim #{claim.merged_into_id} and is read-only: change that one instead."
+    )
 
 
 class Appearance(models.Model):
@@ -921,6 +962,46 @@ class VerificationEvent(models.Model):
     @property
     def to_label(self):
         return Status(self.to_status).label
+
+
+class ClaimMerge(models.Model):
+    """A duplicate claim merged into the claim kept: who, when, why, and what moved (factcheck.merging).
+
+    Append-only: the database refuses UPDATE and DELETE, and marks a claim merged only with its
+    ClaimMerge (migration 0014). The versions place the merge in each claim's history.
+    """
+
+    merged = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="merge_record")
+    into = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="merges_in")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    merged_version = models.PositiveIntegerField(help_text="The merged claim's status version when it was merged.")
+    into_version = models.PositiveIntegerField(help_text="The kept claim's status version when the other was merged.")
+    moved = models.JSONField(
+        default=dict, help_text="How many appearances, evidence items, notes and links the kept claim gained."
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged=F("into")), name="claimmerge_not_into_itself"),
+            models.CheckConstraint(condition=~Q(reason=""), name="claimmerge_reason_required"),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.merged_id} merged into claim {self.into_id}"
+
+    def moved_summary(self):
+        """“2 appearances, 1 evidence item, 1 note and 0 links” as people read it."""
+        counts = [
+            (self.moved.get("appearances", 0), "appearance", "appearances"),
+            (self.moved.get("evidence", 0), "evidence item", "evidence items"),
+            (self.moved.get("notes", 0), "note", "notes"),
+            (self.moved.get("links", 0), "link", "links"),
+        ]
+        parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 class RevisionQuerySet(models.QuerySet):

@@ -7,6 +7,8 @@ is the one place that applies these rules to a stored claim; the importer applie
 
 from enum import StrEnum
 
+from django.utils import timezone
+
 
 class Status(StrEnum):
     UNCONFIRMED = "unconfirmed"
@@ -58,7 +60,7 @@ class StaleVersion(Exception):
         self.changed_by = changed_by
         self.changed_at = changed_at
         who = changed_by or "someone else"
-        when = f" at {changed_at:%Y-%m-%d %H:%M:%S %Z}" if changed_at else ""
+        when = f" at {timezone.localtime(changed_at):%Y-%m-%d %H:%M:%S %Z}" if changed_at else ""
         super().__init__(f"This claim was changed by {who}{when}. Reload it and try again.")
 
 

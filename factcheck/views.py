@@ -24,12 +24,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import models, storydesk
+from factcheck import merging, models, storydesk
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
     ClaimFilterForm,
     EvidenceForm,
+    MergeForm,
     NoteForm,
     PageForm,
     ProposalForm,
@@ -41,6 +42,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimLink,
+    ClaimMerge,
     ClaimRevision,
     Evidence,
     LookalikeName,
@@ -151,7 +153,9 @@ def capped(counts):
 
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries."""
-    claims = Claim.objects.select_related("speaker", "article__outlet", "status_changed_by").prefetch_related(
+    claims = Claim.objects.select_related(
+        "speaker", "article__outlet", "status_changed_by", "merged_into", "merge_record__by"
+    ).prefetch_related(
         Prefetch("appearances", Appearance.objects.select_related("outlet")),
         Prefetch("evidence", Evidence.objects.select_related("added_by")),
         Prefetch(
@@ -162,6 +166,7 @@ def get_claim(pk):
         Prefetch("notes", Note.objects.select_related("author")),
         Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
         Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
+        Prefetch("merges_in", ClaimMerge.objects.select_related("by", "merged")),
     )
     return get_object_or_404(claims, pk=pk)
 
@@ -169,7 +174,11 @@ def get_claim(pk):
 @require_GET
 @permission_required("factcheck.view_claim")
 def claim_detail(request, pk):
-    return claim_page(request, get_claim(pk))
+    """The claim's page; a claim merged into another sends there, unless asked for itself (?merged=1)."""
+    claim = get_claim(pk)
+    if claim.merged_into_id and request.GET.get("merged") != "1":
+        return redirect(f"{claim.merged_into.get_absolute_url()}?merged_from={claim.pk}")
+    return claim_page(request, claim)
 
 
 def claim_page(
@@ -187,7 +196,8 @@ def claim_page(
     linked = claim.linked_claims()
     offered = decisions(claim, status_form)
     status_errors = [status_error] if status_error else []
-    if status_form is not None and not any(decision["open"] for decision in offered):
+    merged_from = request.GET.get("merged_from", "")
+    if status_form is not None and (claim.merged_into_id or not any(decision["open"] for decision in offered)):
         # A change no button offers (a forged or outdated post): its errors go above the buttons.
         status_errors += errors_of(status_form)
     context = {
@@ -203,6 +213,9 @@ def claim_page(
         "decisions": offered,
         "status_errors": status_errors,
         "done": done,
+        "duplicates": SimpleLazyObject(lambda: [] if claim.merged_into_id else merging.possible_duplicates(claim)),
+        "merges_in": list(claim.merges_in.all()),
+        "followed_merge": next((item for item in claim.merges_in.all() if str(item.merged_id) == merged_from), None),
         # Only the whole page shows the queue's counts: counted once, and only when shown.
         "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
         "current_status": None,
@@ -290,6 +303,8 @@ def claim_add_note(request, pk):
 def attach(request, pk, form, author_field, *, form_name, fragment, done):
     """Save a piece of evidence or a note on the claim, by the signed-in user; or show the form's errors."""
     claim = get_object_or_404(Claim, pk=pk)
+    if claim.merged_into_id:
+        return merged_refused(request, claim, fragment=fragment)
     if not form.is_valid():
         return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
     form.instance.claim = claim
@@ -323,6 +338,15 @@ def claim_change_status(request, pk):
     return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="decided")
 
 
+def merged_refused(request, claim, *, fragment):
+    """409: nothing is added to a merged claim (the database refuses it too); it is read-only."""
+    message = models.merged_refusal(claim).message
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(f"{claim.get_absolute_url()}?merged=1")
+    return claim_page(request, get_claim(claim.pk), fragment=fragment, status=409, status_error=message)
+
+
 def action_done(request, pk, message, *, fragment):
     """After a change: the updated panels and a claims-changed event for htmx, else redirect (PRG)."""
     if not request.htmx:
@@ -332,13 +356,85 @@ def action_done(request, pk, message, *, fragment):
     return trigger_client_event(response, CLAIMS_CHANGED)
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required("factcheck.view_claim", "factcheck.merge_claims")
+def claim_merge(request, pk):
+    """Merge claim `pk` into another: GET shows both claims side by side to confirm (?into=N), POST merges.
+
+    A refused merge answers 422 with the reason, a stale one (either claim's status changed since
+    the page was drawn) 409; both write nothing. A merge done goes to the kept claim.
+    """
+    merged = get_object_or_404(Claim.objects.select_related("speaker", "merged_into"), pk=pk)
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    into_id = form.data.get("into") if form.is_bound else request.GET.get("into", "")
+    into = Claim.objects.select_related("speaker").filter(pk=into_id).first() if str(into_id).isdigit() else None
+    if request.method == "GET":
+        return merge_page(request, merged, into, asked=bool(into_id))
+    if not form.is_valid() or into is None:
+        return merge_page(request, merged, into, form=form, status=422, asked=True)
+    try:
+        record = merging.merge(
+            merged,
+            into,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            merged_version=form.cleaned_data["merged_version"],
+            into_version=form.cleaned_data["into_version"],
+        )
+    except merging.MergeRefused as refused:
+        return merge_page(request, merged, into, form=form, error=refused.message, status=422)
+    except StaleVersion as stale:
+        merged.refresh_from_db()
+        into.refresh_from_db()
+        return merge_page(request, merged, into, form=form, error=merging.nothing_merged(stale), status=409)
+    moved = record.moved_summary()
+    messages.success(request, f"Claim #{merged.pk} merged into this one: it gained {moved}.")
+    if wants_fragment(request):
+        response = HttpResponseClientRedirect(into.get_absolute_url())
+        return trigger_client_event(response, CLAIMS_CHANGED)
+    return redirect(into)
+
+
+def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False):
+    """The merge confirmation: both claims, what the kept one would gain, and the form; or the form to pick one."""
+    problems = [error] if error else []
+    if into is None and asked:
+        problems.append("There is no claim with that number.")
+    elif into is not None and error is None:
+        try:
+            merging.check(merged, into)
+        except merging.MergeRefused as refused:
+            if refused.code != "reason_required":
+                problems.append(refused.message)
+    reason = form.data.get("reason", "") if form is not None else ""
+    context = {
+        "merged": merged,
+        "into": into,
+        "reason": reason,
+        "problems": problems,
+        "errors": errors_of(form) if form is not None and form.is_bound and not form.is_valid() else [],
+        "gains": into and merge_gains(merged),
+    }
+    return render_page(request, "factcheck/claim_merge.html", context, fragment="merge", status=status)
+
+
+def merge_gains(claim):
+    """What the merged claim holds, that the kept one would gain (less what it already records)."""
+    return {
+        "appearances": claim.appearances.count(),
+        "evidence": claim.evidence.count(),
+        "notes": claim.notes.count(),
+        "links": claim.links_from.count() + claim.links_to.count(),
+    }
+
+
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_speaker")
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
-    claims, next_page = form.page(speaker.claims.for_queue())
+    claims, next_page = form.page(speaker.claims.not_merged().for_queue())
     context = {
         "speaker": speaker,
         "form": form,
@@ -356,7 +452,7 @@ def outlet_detail(request, pk):
     outlet = get_object_or_404(Outlet, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
-    claims, next_page = form.page(Claim.objects.involving_outlet(outlet).for_queue())
+    claims, next_page = form.page(Claim.objects.not_merged().involving_outlet(outlet).for_queue())
     context = {
         "outlet": outlet,
         "form": form,

@@ -32,6 +32,7 @@ import shutil
 import threading
 from array import array
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from factcheck import merging
 from factcheck.exporting import spreadsheet_safe
 from factcheck.importing.cleaning import Row, claimreview_ratings, clean_claimreview, clean_fields, content_key
 from factcheck.importing.reading import (
@@ -466,6 +468,9 @@ def _validate(job, file, progress):
     if counts.rejected and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
         return _rows_invalid(job, counts.rejected)
+    # After the check, for the preview: tracked claims by the same speaker worded alike (the first rows).
+    with closing(_staged_rows(staged_path)) as staged_rows:
+        job.summary["possible_duplicates"] = merging.duplicates_of_rows(staged_rows)
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
     job.message = _summary(job, "would be")
     return _record(job)

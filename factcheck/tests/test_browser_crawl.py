@@ -1,8 +1,9 @@
 """Every page of the app in Chromium, failing on any console error, htmx error or CSP violation.
 
-To crawl a new page, add its address to PAGES ({claim}, {speaker}, {outlet}, {article} and
-{job}, {draft} are filled in from the demo story); every model registered in the admin is crawled
-(changelist, add form, change form) without being listed, as long as one object of it exists.
+To crawl a new page, add its address to PAGES ({claim}, {speaker}, {outlet}, {article}, {job},
+{draft}, {duplicate} and {merged} are filled in from the demo story); every model registered in
+the admin is crawled (changelist, add form, change form) without being listed, as long as one
+object of it exists.
 """
 
 import re
@@ -16,9 +17,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from factcheck import storydesk, tasks
+from factcheck import merging, storydesk, tasks
 from factcheck.models import Claim, ImportJob, Note
-from factcheck.tests.factories import make_evidence
+from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -30,6 +31,10 @@ PAGES = [
     "&kind=factual&since=2020-01-01&until=2099-12-31&sort=oldest",
     "/claims/?status=verified&sort=relevance&q=nothing+matches+this",
     "/claims/{claim}/",
+    "/claims/{claim}/merge/",
+    "/claims/{duplicate}/merge/?into={claim}",
+    "/claims/{merged}/?merged=1",
+    "/claims/{claim}/?merged_from={merged}",
     "/speakers/{speaker}/",
     "/outlets/{outlet}/",
     "/articles/{article}/",
@@ -110,9 +115,15 @@ def admin_pages(superuser):
 
 
 def make_one_of_everything(page, base):
-    """What the demo story lacks: evidence, a note, a failed sign-in, an import job and its task."""
+    """What the demo story lacks: evidence, a note, duplicates (one merged), a failed sign-in, an import job."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
+    for words in ("again", "once more"):
+        make_claim(f"{claim.text.rstrip('.')} {words}.", speaker=claim.speaker)
+    merged = Claim.objects.get(text__endswith="once more.")
+    merging.merge(
+        merged, claim, by=User.objects.get(username="admin"), reason="Recorded twice.", merged_version=1, into_version=1
+    )
     Note.objects.create(
         claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
     )
@@ -165,6 +176,8 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         "article": claim.article_id,
         "job": job.pk,
         "draft": story_in_review(),
+        "duplicate": Claim.objects.get(text__endswith="again.").pk,
+        "merged": Claim.objects.get(text__endswith="once more.").pk,
     }
     pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
     assert problems == []

@@ -28,6 +28,7 @@ from django.urls import URLResolver, get_resolver, path, reverse
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from conftest import make_user
+from factcheck import merging
 from factcheck import urls as project_urls
 from factcheck.models import ClaimLink, ImportJob, ImportState, Note
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_evidence, make_outlet, make_speaker
@@ -45,6 +46,8 @@ MATRIX = {
     "claim_add_evidence":                                          ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
     "claim_add_note":                                              ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
     "claim_change_status":                                         ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    # Merging needs factcheck.merge_claims (Editors); an empty POST names no claim to keep.
+    "claim_merge":                                                 ("claim",    "login 403 403 200 200",   "login 403 403 422 422"),
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
@@ -127,6 +130,12 @@ MATRIX = {
     "admin:factcheck_verificationevent_history":                   ("event",    "login login 200 200 200", "login login 200 200 200"),
     "admin:factcheck_verificationevent_delete":                    ("event",    "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/verificationevent/<path:object_id>/":         ("event",    "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_claimmerge_changelist":                       ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claimmerge_add":                              ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_claimmerge_change":                           ("merge",    "login login 200 200 200", "login login 403 403 403"),
+    "admin:factcheck_claimmerge_history":                          ("merge",    "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_claimmerge_delete":                           ("merge",    "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/claimmerge/<path:object_id>/":                ("merge",    "login login 302 302 302", "login login 302 302 302"),
     # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
     "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
@@ -223,6 +232,14 @@ def objects(db, admin_user):
         "note": Note.objects.create(claim=claim, body="Ask the ministry.", author=admin_user),
         "link": ClaimLink.link(claim, make_claim("Another claim."), ClaimLink.Kind.SAME_CLAIM),
         "event": claim.events.get(),
+        "merge": merging.merge(
+            duplicate := make_claim("Russia fired drones."),
+            kept := make_claim("Russia fired drones overnight."),
+            by=admin_user,
+            reason="Recorded twice.",
+            merged_version=duplicate.version,
+            into_version=kept.version,
+        ),
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),

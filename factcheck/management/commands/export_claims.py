@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="the file to write (default: standard output)")
 
     def handle(self, *args, format, status, output, **options):
-        claims = Claim.objects.order_by("id")
+        claims = Claim.objects.not_merged().order_by("id")
         if status:
             claims = claims.filter(status__in=status)
         if output:

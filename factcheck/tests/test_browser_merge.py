@@ -1,0 +1,47 @@
+"""An editor merges a duplicate claim from the claim page, with htmx and without JavaScript."""
+
+import pytest
+from playwright.sync_api import expect
+
+from factcheck.models import Claim, ClaimMerge
+from factcheck.tests.factories import make_claim
+from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def a_duplicate_of_the_lancet_claim():
+    kept = Claim.objects.get(span_exact__contains="Lancet")
+    return kept, make_claim(f"{kept.text.rstrip('.')} again.", speaker=kept.speaker)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, demo, javascript):  # noqa: F811
+    kept, duplicate = a_duplicate_of_the_lancet_claim()
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "editor")
+    page.goto(f"{demo}/claims/{kept.pk}/")
+
+    duplicates = page.locator("#duplicates")
+    expect(duplicates).to_contain_text(duplicate.text)
+    duplicates.locator("li", has_text=duplicate.text).get_by_role("link", name="Merge into this claim").click()
+    confirm = page.locator("#merge")
+    expect(confirm.locator("#merge-compare")).to_contain_text(duplicate.text)
+    expect(confirm.locator("#merge-compare")).to_contain_text(kept.text)
+    if javascript:  # the confirmation opened in place, on the claim page
+        expect(page).to_have_url(f"{demo}/claims/{kept.pk}/")
+    confirm.get_by_label("Why are they the same claim?").fill("The same words, recorded twice.")
+    confirm.get_by_role("button", name=f"Merge claim {duplicate.pk} into claim {kept.pk}").click()
+
+    expect(page).to_have_url(f"{demo}/claims/{kept.pk}/")
+    expect(page.locator(".messages")).to_contain_text(f"Claim #{duplicate.pk} merged into this one")
+    expect(page.locator("#merged-claims")).to_contain_text(duplicate.text)
+    expect(page.locator(".history")).to_contain_text("The same words, recorded twice.")
+    assert ClaimMerge.objects.get().merged_id == duplicate.pk
+
+    page.goto(f"{demo}/claims/{duplicate.pk}/")
+    expect(page).to_have_url(f"{demo}/claims/{kept.pk}/?merged_from={duplicate.pk}")
+    expect(page.locator("#merged-notice")).to_contain_text(f"Claim {duplicate.pk}, which you opened, was merged")
+    page.locator("#merged-notice").get_by_role("link", name=f"Read claim {duplicate.pk} as it was").click()
+    expect(page.locator("#merged-notice")).to_contain_text("This claim is read-only.")
+    expect(page.locator(".history")).to_contain_text(f"Merged into claim {kept.pk}")
