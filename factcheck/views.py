@@ -31,8 +31,10 @@ from factcheck.forms import (
     NoteForm,
     PageForm,
     ProposalForm,
+    PublishForm,
     StatusForm,
     StoryForm,
+    WithdrawForm,
 )
 from factcheck.models import (
     Appearance,
@@ -45,6 +47,7 @@ from factcheck.models import (
     Note,
     Outlet,
     OutletKind,
+    PublishedVerdict,
     Speaker,
     StoryDraft,
     Venue,
@@ -54,7 +57,7 @@ from factcheck.models import (
 )
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
-from factcheck.verification import TRANSITIONS, StaleVersion, Status, TransitionRefused
+from factcheck.verification import PUBLISHABLE, TRANSITIONS, PublicationRefused, StaleVersion, Status, TransitionRefused
 
 CLAIMS_CHANGED = "claims-changed"
 ROWS = "factcheck/claim_list.html#rows"
@@ -158,6 +161,10 @@ def get_claim(pk):
         ),
         Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
         Prefetch("notes", Note.objects.select_related("author")),
+        Prefetch(
+            "publications",
+            PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id"),
+        ),
         Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
         Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
     )
@@ -180,6 +187,9 @@ def claim_page(
     note_form=None,
     status_form=None,
     status_error=None,
+    publish_form=None,
+    withdraw_form=None,
+    publication_error=None,
     done=None,
 ):
     linked = claim.linked_claims()
@@ -200,6 +210,7 @@ def claim_page(
         "note_form": note_form or NoteForm(),
         "decisions": offered,
         "status_errors": status_errors,
+        "publishing": publishing(claim, publish_form, withdraw_form, publication_error),
         "done": done,
         # Only the whole page shows the queue's counts: counted once, and only when shown.
         "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
@@ -247,6 +258,27 @@ def decisions(claim, form=None):
             }
         )
     return items
+
+
+def publishing(claim, publish_form=None, withdraw_form=None, error=None):
+    """The claim's publications and what an editor may do next: publish its latest verdict, withdraw the live one.
+
+    Reads the prefetched `events` and `publications`.
+    """
+    publications = list(claim.publications.all())
+    live = next((publication for publication in publications if publication.is_live), None)
+    latest = max(claim.events.all(), key=lambda event: event.version, default=None)
+    verdict = latest is not None and latest.to_status in PUBLISHABLE
+    return {
+        "live": live,
+        "past": [publication for publication in publications if publication is not live],
+        "latest": latest,
+        "publishable": verdict and latest.decided_here and (live is None or live.event_id != latest.pk),
+        "imported": verdict and not latest.decided_here,
+        "publish_form": publish_form or PublishForm(initial={"event": latest.pk if latest else None}),
+        "withdraw_form": withdraw_form or WithdrawForm(initial={"publication": live.pk if live else None}),
+        "error": error,
+    }
 
 
 def errors_of(form):
@@ -318,6 +350,70 @@ def claim_change_status(request, pk):
         # Show the claim as it is now, with the reason why nothing was written.
         return claim_page(request, get_claim(pk), status_error=str(stale), fragment="review", status=409)
     return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="review")
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.publish_verdict")
+def claim_publish(request, pk):
+    claim = get_claim(pk)
+    form = PublishForm(request.POST)
+    event = form.is_valid() and next((e for e in claim.events.all() if e.pk == form.cleaned_data["event"]), None)
+    if not event:
+        return claim_page(
+            request,
+            claim,
+            publish_form=form,
+            publication_error="Choose a verdict of this claim.",
+            fragment="review",
+            status=400,
+        )
+    try:
+        publication = PublishedVerdict.publish(event, by=request.user, summary=form.cleaned_data["summary"])
+    except PublicationRefused as refused:
+        status = 409 if refused.stale else 422
+        return claim_page(
+            request,
+            get_claim(pk),
+            publish_form=form,
+            publication_error=refused.message,
+            fragment="review",
+            status=status,
+        )
+    return action_done(
+        request, pk, f"Published “{publication.rating.label}”: anyone may now read it.", fragment="review"
+    )
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.publish_verdict")
+def claim_withdraw(request, pk):
+    claim = get_claim(pk)
+    form = WithdrawForm(request.POST)
+    publication = form.is_valid() and next(
+        (p for p in claim.publications.all() if p.pk == form.cleaned_data["publication"]), None
+    )
+    if not publication:
+        return claim_page(
+            request,
+            claim,
+            withdraw_form=form,
+            publication_error="Choose a published verdict of this claim.",
+            fragment="review",
+            status=400,
+        )
+    try:
+        publication.withdraw(by=request.user, reason=form.cleaned_data["reason"])
+    except PublicationRefused as refused:
+        status = 409 if refused.stale else 422
+        return claim_page(
+            request,
+            get_claim(pk),
+            withdraw_form=form,
+            publication_error=refused.message,
+            fragment="review",
+            status=status,
+        )
+    return action_done(request, pk, "Withdrawn: the verdict is off the feed, and its page says why.", fragment="review")
 
 
 def action_done(request, pk, message, *, fragment):
