@@ -1,6 +1,8 @@
 """The public ClaimReview feed: the verdicts we published, newest first (test_publishing.py: which ones)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from factcheck.models import PublishedVerdict
 from factcheck.tests.factories import make_appearance, make_claim, make_evidence
@@ -54,15 +56,16 @@ def test_the_feed_pages_with_a_link_to_the_next_page(client, editor):
     assert "Link" not in last
 
 
-def test_the_feed_reads_a_fixed_number_of_queries(client, editor, django_assert_num_queries):
+def test_the_feed_reads_a_fixed_number_of_queries(client, editor):
     for n in range(3):
         decided(f"Claim {n}.", "verified", editor)
-    with django_assert_num_queries(3):
+    with CaptureQueriesContext(connection) as few:
         client.get(URL, {"limit": 2})
     for n in range(3):
         decided(f"More {n}.", "false", editor)
-    with django_assert_num_queries(3):
+    with CaptureQueriesContext(connection) as more:
         client.get(URL, {"limit": 5})
+    assert len(few) == len(more) <= 3
 
 
 @pytest.mark.parametrize("query", [{"limit": "ten"}, {"before": "x"}])
