@@ -17,7 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import storydesk, tasks
-from factcheck.models import Claim, ImportJob, Note
+from factcheck.models import Claim, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -41,6 +41,7 @@ PAGES = [
     "/admin/password_change/",
     "/stories/new/",
     "/stories/{draft}/",
+    "/verdicts/{verdict}/",
 ]
 
 # Reported to the test from inside every page, before any of the page's own scripts run.
@@ -110,9 +111,13 @@ def admin_pages(superuser):
 
 
 def make_one_of_everything(page, base):
-    """What the demo story lacks: evidence, a note, a failed sign-in, an import job and its task."""
+    """What the demo story lacks: evidence, a note, a published verdict, a failed sign-in, an import job, its task."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
+    judged = Claim.objects.exclude(pk=claim.pk).order_by("pk").first()
+    make_evidence(judged, "refutes", url="https://example.org/refuted")
+    editor = User.objects.get(username="editor")
+    PublishedVerdict.publish(judged.set_status("false", by=editor, reason="Shown wrong."), by=editor)
     Note.objects.create(
         claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
     )
@@ -165,6 +170,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         "article": claim.article_id,
         "job": job.pk,
         "draft": story_in_review(),
+        "verdict": PublishedVerdict.objects.get().pk,
     }
     pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
     assert problems == []
@@ -172,6 +178,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         visit(page, problems, f"{demo}{url}")
 
     page.context.clear_cookies()
+    visit(page, problems, f"{demo}/verdicts/{ids['verdict']}/")
     visit(page, problems, f"{demo}/login/")
     visit(page, problems, f"{demo}/admin/login/")
 
