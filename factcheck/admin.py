@@ -802,11 +802,11 @@ class VerificationEventAdmin(ReadOnlyAdmin):
     """The append-only history: readable by whoever may view it, changed by nobody."""
 
     list_display = ["at", "claim_start", "change", "by", "reason_start"]
-    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter)]
+    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter), "decided_here"]
     list_select_related = ["claim", "by"]
     ordering = ["-at", "-id"]
     search_fields = ["reason", "claim__text"]
-    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence"]
+    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence", "decided_here"]
     show_full_result_count = False
 
     @admin.display(description="claim", ordering="claim__text")
