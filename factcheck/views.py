@@ -355,65 +355,54 @@ def claim_change_status(request, pk):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.publish_verdict")
 def claim_publish(request, pk):
-    claim = get_claim(pk)
-    form = PublishForm(request.POST)
-    event = form.is_valid() and next((e for e in claim.events.all() if e.pk == form.cleaned_data["event"]), None)
-    if not event:
-        return claim_page(
-            request,
-            claim,
-            publish_form=form,
-            publication_error="Choose a verdict of this claim.",
-            fragment="review",
-            status=400,
-        )
-    try:
-        publication = PublishedVerdict.publish(event, by=request.user, summary=form.cleaned_data["summary"])
-    except PublicationRefused as refused:
-        status = 409 if refused.stale else 422
-        return claim_page(
-            request,
-            get_claim(pk),
-            publish_form=form,
-            publication_error=refused.message,
-            fragment="review",
-            status=status,
-        )
-    return action_done(
-        request, pk, f"Published “{publication.rating.label}”: anyone may now read it.", fragment="review"
+    def publish(event, data):
+        publication = PublishedVerdict.publish(event, by=request.user, summary=data["summary"])
+        return f"Published “{publication.rating.label}”: anyone may now read it."
+
+    return publication_action(
+        request,
+        pk,
+        PublishForm(request.POST),
+        "publish_form",
+        lambda claim, data: pick(claim.events, data["event"]),
+        publish,
     )
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.publish_verdict")
 def claim_withdraw(request, pk):
+    def withdraw(publication, data):
+        publication.withdraw(by=request.user, reason=data["reason"])
+        return "Withdrawn: the verdict is off the feed, and its page says why."
+
+    def chosen(claim, data):
+        return pick(claim.publications, data["publication"])
+
+    return publication_action(request, pk, WithdrawForm(request.POST), "withdraw_form", chosen, withdraw)
+
+
+def pick(related, pk):
+    """The prefetched record of `related` with this pk, or None."""
+    return next((record for record in related.all() if record.pk == pk), None)
+
+
+def publication_action(request, pk, form, form_name, chosen, act):
+    """Publish or withdraw on the claim page: 400 for a post naming nothing of this claim, 422 refused, 409 stale."""
     claim = get_claim(pk)
-    form = WithdrawForm(request.POST)
-    publication = form.is_valid() and next(
-        (p for p in claim.publications.all() if p.pk == form.cleaned_data["publication"]), None
-    )
-    if not publication:
-        return claim_page(
-            request,
-            claim,
-            withdraw_form=form,
-            publication_error="Choose a published verdict of this claim.",
-            fragment="review",
-            status=400,
-        )
+    record = chosen(claim, form.cleaned_data) if form.is_valid() else None
+    if record is None:
+        error = "That verdict is not one of this claim's: reload the page."
+        return claim_page(request, claim, fragment="review", status=400, publication_error=error, **{form_name: form})
     try:
-        publication.withdraw(by=request.user, reason=form.cleaned_data["reason"])
+        done = act(record, form.cleaned_data)
     except PublicationRefused as refused:
         status = 409 if refused.stale else 422
+        claim = get_claim(pk)
         return claim_page(
-            request,
-            get_claim(pk),
-            withdraw_form=form,
-            publication_error=refused.message,
-            fragment="review",
-            status=status,
+            request, claim, fragment="review", status=status, publication_error=refused.message, **{form_name: form}
         )
-    return action_done(request, pk, "Withdrawn: the verdict is off the feed, and its page says why.", fragment="review")
+    return action_done(request, pk, done, fragment="review")
 
 
 def action_done(request, pk, message, *, fragment):

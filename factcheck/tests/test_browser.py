@@ -116,6 +116,15 @@ def add_evidence(page, *, url, summary, stance):
     form.get_by_role("button", name="Add evidence").click()
 
 
+def mark_verified(page, reason):
+    """Open "Mark verified", give the reason and confirm, citing the supporting evidence ticked by default."""
+    page.locator("summary", has_text="Mark verified").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Verified”?").fill(reason)
+    expect(decision.get_by_role("checkbox")).to_be_checked()
+    decision.get_by_role("button", name="Mark verified").click()
+
+
 def mark_reloads(page):
     page.evaluate("window.notReloaded = true")
 
@@ -172,11 +181,7 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     )
     expect(page.locator(".evidence-list")).to_contain_text("Footage shows the training.")
 
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill("Footage confirms the Lancet training.")
-    expect(decision.get_by_role("checkbox")).to_be_checked()
-    decision.get_by_role("button", name="Mark verified").click()
+    mark_verified(page, "Footage confirms the Lancet training.")
 
     expect(page.locator("#claim-status")).to_have_text("Verified")
     expect(count_of(page, "unconfirmed")).to_have_text("17")
@@ -509,10 +514,7 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
         page, url="https://example.org/lancet-footage", summary="Footage shows the training.", stance="Supports"
     )
     expect(page.locator(".evidence-list")).to_contain_text("Footage shows the training.")
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill("Footage confirms the Lancet training.")
-    decision.get_by_role("button", name="Mark verified").click()
+    mark_verified(page, "Footage confirms the Lancet training.")
     expect(page.locator("#claim-status")).to_have_text("Verified")
 
     page.locator("summary", has_text="Publish this verdict").click()
