@@ -39,6 +39,7 @@ from factcheck.models import (
     LinkKind,
     Note,
     Outlet,
+    PublishedVerdict,
     Speaker,
     SpeakerKind,
     VerificationEvent,
@@ -46,7 +47,7 @@ from factcheck.models import (
 )
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, lookalike_difference, lookalike_key
-from factcheck.verification import StaleVersion, Status, TransitionRefused
+from factcheck.verification import PublicationRefused, StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
 # before confirming: a few screens' worth, not the whole table.
@@ -462,6 +463,56 @@ class ReasonForm(forms.Form):
     )
 
 
+class PublicTextForm(forms.Form):
+    """The text a publication action asks for: a summary to publish (optional) or why a verdict is withdrawn."""
+
+    text = CleanTextField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=5000)
+
+    def __init__(self, *args, label, required, help_text, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label, self.fields["text"].required = label, required
+        self.fields["text"].help_text = help_text
+
+
+def posted_ids(request, prefix):
+    """{record id: the id posted as `<prefix>-<record id>`}: what the confirmation page showed."""
+    found = {}
+    for key, value in request.POST.items():
+        record = key.removeprefix(f"{prefix}-")
+        if record != key and record.isdigit() and value.isdigit():
+            found[int(record)] = int(value)
+    return found
+
+
+def confirm_publication(model_admin, request, *, title, rows, form, submit, explanation):
+    """The confirmation page of the publish and withdraw actions: what will change, and the text to give."""
+    action_field = posted_action_field(request)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "rows": rows,
+        "form": form,
+        "submit": submit,
+        "explanation": explanation,
+        "action_field": action_field,
+        "action": request.POST[action_field],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/factcheck/confirm_publication.html", context)
+
+
+def report_each(model_admin, request, done, records, refusals):
+    """One message for what was done, one for each record refused and why."""
+    model_admin.message_user(
+        request,
+        f"{done} {len(records) - len(refusals)} of {len(records)}.",
+        messages.SUCCESS if len(refusals) < len(records) else messages.WARNING,
+    )
+    for record, why in refusals:
+        model_admin.message_user(request, f"Not done: “{record}” (#{record.pk}). {why}", messages.WARNING)
+
+
 def posted_versions(request):
     """The version of each claim as the editor saw it on the confirmation page, by claim id."""
     versions = {}
@@ -541,6 +592,7 @@ class ClaimAdmin(LockedAdmin):
         "mark_disputed",
         "mark_false",
         "mark_unconfirmed",
+        "publish_verdicts",
         "link_as_same_claim",
         "link_as_contradicting",
         "merge_duplicates",
@@ -575,6 +627,9 @@ class ClaimAdmin(LockedAdmin):
 
     def has_import_permission(self, request):
         return request.user.has_perm("factcheck.import_claims")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("factcheck.publish_verdict")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
@@ -697,6 +752,49 @@ class ClaimAdmin(LockedAdmin):
             self.message_user(request, f"Not changed: “{claim}” (#{claim.pk}). {why}", messages.WARNING)
         return None
 
+    @admin.action(
+        permissions=["publish"],
+        description="Publish the current verdict",
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def publish_verdicts(self, request, queryset):
+        """Show each claim's latest verdict and ask for a public summary, then publish them claim by claim."""
+        if queryset.count() > MAX_STATUS_CHANGES:
+            self.message_user(request, f"Select at most {MAX_STATUS_CHANGES} claims to publish.", messages.ERROR)
+            return None
+        latest = VerificationEvent.objects.order_by("claim_id", "-version")
+        claims = list(queryset.select_related("speaker").prefetch_related(Prefetch("events", latest)))
+        form = PublicTextForm(
+            request.POST if "apply" in request.POST else None,
+            label="Public summary",
+            required=False,
+            help_text="Shown on the public page of every verdict published here; left empty, each verdict's reason.",
+        )
+        if not form.is_bound or not form.is_valid():
+            rows = [(claim, next(iter(claim.events.all()), None)) for claim in claims]
+            return confirm_publication(
+                self,
+                request,
+                title=f"Publish the verdict of {len(claims)} claim{'' if len(claims) == 1 else 's'}",
+                rows=[(claim, event, "event", event.pk if event else 0, describe(event)) for claim, event in rows],
+                form=form,
+                submit="Publish",
+                explanation="Each claim's latest verdict is published on its own public page and in the "
+                "ClaimReview feed, replacing what was published of it before. Only verdicts given here "
+                "(verified, disputed or false; never an import's) can be: the others are reported and left.",
+            )
+        posted, refusals = posted_ids(request, "event"), []
+        for claim in claims:
+            event = next((event for event in claim.events.all() if event.pk == posted.get(claim.pk)), None)
+            try:
+                if event is None:
+                    raise PublicationRefused("Its verdict changed since the confirmation page was shown.")
+                PublishedVerdict.publish(event, by=request.user, summary=form.cleaned_data["text"])
+            except PublicationRefused as refusal:
+                refusals.append((claim, refusal.message))
+        report_each(self, request, "Published the verdict of", claims, refusals)
+        return None
+
     @admin.action(permissions=["change"], description="Link as the same claim")
     def link_as_same_claim(self, request, queryset):
         self.link_together(request, queryset, LinkKind.SAME_CLAIM)
@@ -813,11 +911,11 @@ class VerificationEventAdmin(ReadOnlyAdmin):
     """The append-only history: readable by whoever may view it, changed by nobody."""
 
     list_display = ["at", "claim_start", "change", "by", "reason_start"]
-    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter)]
+    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter), "decided_here"]
     list_select_related = ["claim", "by"]
     ordering = ["-at", "-id"]
     search_fields = ["reason", "claim__text"]
-    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence"]
+    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence", "decided_here"]
     show_full_result_count = False
 
     @admin.display(description="claim", ordering="claim__text")
@@ -853,6 +951,94 @@ class ClaimLinkForm(LockedModelForm):
         if first and second and cleaned.get("kind") in ClaimLink.SYMMETRIC and first.pk > second.pk:
             cleaned["from_claim"], cleaned["to_claim"] = second, first
         return cleaned
+
+
+def describe(event):
+    if event is None:
+        return "no verdict"
+    return f"{event.to_label}{'' if event.decided_here else ' (imported: cannot be published)'}"
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Published"), ("withdrawn", "Withdrawn"), ("replaced", "Replaced")]
+
+    def queryset(self, request, queryset):
+        return {
+            "live": queryset.live(),
+            "withdrawn": queryset.filter(withdrawal__isnull=False),
+            "replaced": queryset.filter(replaced_by__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(PublishedVerdict)
+class PublishedVerdictAdmin(ReadOnlyAdmin):
+    """Published verdicts, read here and never edited (append-only); editors withdraw them with a reason."""
+
+    list_display = ["at", "claim_start", "verdict", "by", "state", "public_page"]
+    list_filter = [PublicationStateFilter]
+    list_select_related = ["claim", "event", "by", "withdrawal", "replaced_by"]
+    search_fields = ["claim__text", "summary"]
+    fields = ["claim", "event", "verdict", "by", "at", "summary", "state", "public_page"]
+    readonly_fields = fields
+    actions = ["withdraw"]
+    show_full_result_count = False
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("factcheck.publish_verdict")
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_start(self, publication):
+        return Truncator(publication.claim.text).chars(70)
+
+    @admin.display(description="verdict")
+    def verdict(self, publication):
+        return publication.rating.label
+
+    @admin.display(description="state")
+    def state(self, publication):
+        if publication.is_withdrawn:
+            withdrawal = publication.withdrawal
+            when = date_format(localtime(withdrawal.at), "SHORT_DATETIME_FORMAT")
+            return f"Withdrawn {when} by {withdrawal.by}: {withdrawal.reason}"
+        return "Replaced by a newer verdict" if publication.is_replaced else "Published"
+
+    @admin.display(description="public page")
+    def public_page(self, publication):
+        return format_html('<a href="{}">{}</a>', publication.get_absolute_url(), publication.get_absolute_url())
+
+    @admin.action(permissions=["publish"], description="Withdraw the selected verdicts")
+    def withdraw(self, request, queryset):
+        """Ask why (the public pages say it), then withdraw each verdict still published."""
+        publications = list(queryset.select_related("claim", "event", "withdrawal", "replaced_by")[:MAX_STATUS_CHANGES])
+        form = PublicTextForm(
+            request.POST if "apply" in request.POST else None,
+            label="Why",
+            required=True,
+            help_text="Shown on the public page of every verdict withdrawn here.",
+        )
+        if not form.is_bound or not form.is_valid():
+            return confirm_publication(
+                self,
+                request,
+                title=f"Withdraw {len(publications)} published verdict{'' if len(publications) == 1 else 's'}",
+                rows=[(item.claim, item.event, "publication", item.pk, item.rating.label) for item in publications],
+                form=form,
+                submit="Withdraw",
+                explanation="Each verdict leaves the ClaimReview feed; its public page then says it was "
+                "withdrawn, when, and why. Nothing is deleted.",
+            )
+        refusals = []
+        for publication in publications:
+            try:
+                publication.withdraw(by=request.user, reason=form.cleaned_data["text"])
+            except PublicationRefused as refusal:
+                refusals.append((publication, refusal.message))
+        report_each(self, request, "Withdrew", publications, refusals)
+        return None
 
 
 @admin.register(ClaimLink)

@@ -208,8 +208,13 @@ def _chain_work(links):
     return work
 
 
-def claimreview(claim, site):
-    """One claim as a ClaimReview: Google's required properties and the recommended ones."""
+def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
+    """One claim as a ClaimReview: Google's required properties and the recommended ones.
+
+    By default the claim's current status, its page and the time of its last change; a published
+    verdict (published_claimreview) gives its own.
+    """
+    status = status or claim.status
     speaker = claim.speaker
     author = {"@type": "Person" if speaker.kind == SpeakerKind.PERSON else "Organization", "name": speaker.name}
     if speaker.title and speaker.kind == SpeakerKind.PERSON:
@@ -226,13 +231,13 @@ def claimreview(claim, site):
             item["datePublished"] = origin.date.isoformat()
         item["firstAppearance"] = _creative_work(origin)
         item["appearance"] = [_chain_work(links) for links in found]
-    rating = {"@type": "Rating", "alternateName": Status(claim.status).label}
-    if RATINGS[claim.status] is not None:
-        rating.update(ratingValue=RATINGS[claim.status], bestRating=5, worstRating=1)
-    reviewed = claim.status_changed_at or claim.created_at
+    rating = {"@type": "Rating", "alternateName": Status(status).label}
+    if RATINGS[status] is not None:
+        rating.update(ratingValue=RATINGS[status], bestRating=5, worstRating=1)
+    reviewed = reviewed_at or claim.status_changed_at or claim.created_at
     return {
         "@type": "ClaimReview",
-        "url": f"{site}{claim.get_absolute_url()}",
+        "url": url or f"{site}{claim.get_absolute_url()}",
         "claimReviewed": claim.text,
         "datePublished": timezone.localdate(reviewed).isoformat(),
         "author": _author(site),
@@ -244,6 +249,37 @@ def claimreview(claim, site):
 def feed_item(claim, site):
     changed = claim.status_changed_at or claim.created_at
     return {"@type": "DataFeedItem", "dateModified": changed.isoformat(), "item": claimreview(claim, site)}
+
+
+def published_claimreview(publication, site):
+    """A published verdict as a ClaimReview: the verdict as published, its public page as `url`.
+
+    A claim with no recorded appearance appears where its story was published (publishing asks
+    for one or the other).
+    """
+    claim, event = publication.claim, publication.event
+    url = f"{site}{publication.get_absolute_url()}"
+    review = claimreview(claim, site, status=event.to_status, url=url, reviewed_at=publication.at)
+    review["reviewBody"] = publication.public_summary
+    item, article = review["itemReviewed"], claim.article
+    if "appearance" not in item and article is not None and article.url:
+        story = {
+            "@type": "CreativeWork",
+            "url": article.url,
+            "publisher": {"@type": "Organization", "name": article.outlet.name},
+        }
+        if article.published:
+            story["datePublished"] = article.published.isoformat()
+        item["appearance"] = [story]
+    return review
+
+
+def published_feed_item(publication, site):
+    return {
+        "@type": "DataFeedItem",
+        "dateModified": publication.at.isoformat(),
+        "item": published_claimreview(publication, site),
+    }
 
 
 def feed_document(items):

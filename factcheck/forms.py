@@ -277,6 +277,29 @@ class MergeForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     merged_version = forms.IntegerField(min_value=0)
     into_version = forms.IntegerField(min_value=0)
+class PublishForm(WithoutColons, forms.Form):
+    """A verdict to publish: the event the editor saw as the claim's latest, and what the public reads of it."""
+
+    event = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    summary = CleanTextField(
+        label="Public summary (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the public page; left empty, the verdict's reason is shown as written.",
+    )
+
+
+class WithdrawForm(WithoutColons, forms.Form):
+    """A published verdict to take back, and why (the public page says it)."""
+
+    publication = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = CleanTextField(
+        label="Why is it withdrawn? (shown on the public page)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # The story desk

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.verification import StaleVersion, Status, TransitionRefused, check_transition
+from factcheck.verification import (
+    PUBLISHABLE,
+    PublicationRefused,
+    StaleVersion,
+    Status,
+    TransitionRefused,
+    check_transition,
+)
 
 
 def text_digest(text):
@@ -732,6 +739,7 @@ class Claim(models.Model):
                 at=now,
                 reason=reason.strip(),
                 version=version + 1,
+                decided_here=True,
             )
             event.evidence.set(cited)
             Claim.objects.filter(pk=self.pk).update(
@@ -936,6 +944,15 @@ class VerificationEvent(models.Model):
     reason = models.TextField()
     version = models.PositiveIntegerField(help_text="The claim's version after this change.")
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="cited_by")
+    # Set by set_status alone. An import's events (written in bulk) and anything else written
+    # around set_status get the database's default, false: only a verdict decided here may be
+    # published as this newsroom's (PublishedVerdict, whose trigger checks it).
+    decided_here = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Decided by a person in this app (Claim.set_status), not written by an import.",
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -1002,6 +1019,130 @@ class ClaimMerge(models.Model):
         ]
         parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+class PublishedVerdictQuerySet(models.QuerySet):
+    def live(self):
+        """Publications neither withdrawn nor replaced by a newer verdict: what the public feed lists."""
+        return self.filter(withdrawal__isnull=True, replaced_by__isnull=True)
+
+    def for_public_page(self):
+        """With everything a feed entry shows (a page adds the evidence cited), in a fixed number of queries."""
+        return self.select_related(
+            "event", "claim__speaker", "claim__article__outlet", "withdrawal", "replaced_by"
+        ).prefetch_related(Prefetch("claim__appearances", Appearance.objects.select_related("outlet").order_by("id")))
+
+
+class PublishedVerdict(models.Model):
+    """A verdict of this newsroom, published on purpose: which event, by whom, when, and what the public reads.
+
+    Append-only (migration 0014): publishing, replacing and withdrawing each add a row, and the
+    database refuses UPDATE and DELETE, and any publication of an event not decided here
+    (an import's) or that is no verdict. A newer publication of the claim names the one it
+    `replaces`; a withdrawal is a VerdictWithdrawal. The one that is neither is live.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="publications")
+    event = models.ForeignKey(VerificationEvent, on_delete=models.PROTECT, related_name="publications")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    summary = models.TextField(
+        blank=True, help_text="What the public page says of the verdict; empty: the verdict's reason as written."
+    )
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", editable=False
+    )
+
+    objects = PublishedVerdictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        permissions = [("publish_verdict", "Can publish and withdraw this newsroom's verdicts")]
+
+    def __str__(self):
+        return f"{Status(self.event.to_status).label}: {self.claim}"
+
+    def get_absolute_url(self):
+        return reverse("verdict_detail", args=[self.pk])
+
+    @property
+    def rating(self):
+        return Status(self.event.to_status)
+
+    @property
+    def public_summary(self):
+        return self.summary or self.event.reason
+
+    @property
+    def is_live(self):
+        return not self.is_withdrawn and not self.is_replaced
+
+    @property
+    def is_withdrawn(self):
+        return hasattr(self, "withdrawal")
+
+    @property
+    def is_replaced(self):
+        return hasattr(self, "replaced_by")
+
+    @classmethod
+    def publish(cls, event, *, by, summary=""):
+        """Publish `event`, the claim's latest verdict decided here, replacing the claim's live publication.
+
+        Raises PublicationRefused: stale when a newer event or publication came meanwhile.
+        """
+        claim = event.claim
+        with transaction.atomic():
+            # One live publication a claim: the claim's row lock makes two publishers take turns.
+            Claim.objects.select_for_update().filter(pk=claim.pk).exists()
+            latest = claim.events.order_by("-version").first()
+            if latest.pk != event.pk:
+                raise PublicationRefused(
+                    "The claim's verdict changed since this page was loaded; reload it and decide again.", stale=True
+                )
+            if not event.decided_here:
+                raise PublicationRefused("Only a verdict given here can be published; an import's never is.")
+            if event.to_status not in PUBLISHABLE:
+                raise PublicationRefused(f"“{Status(event.to_status).label}” is no verdict to publish.")
+            if not claim.appearances.exists() and not (claim.article_id and claim.article.url):
+                raise PublicationRefused("Record where the claim was made (an appearance) before publishing.")
+            live = cls.objects.live().filter(claim=claim).first()
+            if live is not None and live.event_id == event.pk:
+                raise PublicationRefused("This verdict is already published.", stale=True)
+            return cls.objects.create(claim=claim, event=event, by=by, summary=summary.strip(), replaces=live)
+
+    def withdraw(self, *, by, reason):
+        """Take this publication off the feed; its page then says it was withdrawn, when and why."""
+        if not reason.strip():
+            raise PublicationRefused("Say why the verdict is withdrawn: the public page shows it.")
+        with transaction.atomic():
+            Claim.objects.select_for_update().filter(pk=self.claim_id).exists()
+            if not PublishedVerdict.objects.live().filter(pk=self.pk).exists():
+                raise PublicationRefused(
+                    "This verdict is no longer published: it was withdrawn or replaced.", stale=True
+                )
+            return VerdictWithdrawal.objects.create(publication=self, by=by, reason=reason.strip())
+
+    @property
+    def under_review_since(self):
+        """When the claim's record moved on from the published verdict (a newer event), or None."""
+        return self.claim.status_changed_at if self.claim.version > self.event.version else None
+
+
+class VerdictWithdrawal(models.Model):
+    """A published verdict taken back, with the reason the public page gives. Append-only."""
+
+    publication = models.OneToOneField(PublishedVerdict, on_delete=models.PROTECT, related_name="withdrawal")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(help_text="Shown on the public page.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="withdrawal_reason_required")]
+
+    def __str__(self):
+        return f"Withdrawal of {self.publication_id}"
 
 
 class RevisionQuerySet(models.QuerySet):

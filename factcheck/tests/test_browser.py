@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
-from factcheck.models import Claim, Speaker
+from factcheck.models import Claim, PublishedVerdict, Speaker
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -116,6 +116,15 @@ def add_evidence(page, *, url, summary, stance):
     form.get_by_role("button", name="Add evidence").click()
 
 
+def mark_verified(page, reason):
+    """Open "Mark verified", give the reason and confirm, citing the supporting evidence ticked by default."""
+    page.locator("summary", has_text="Mark verified").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Verified”?").fill(reason)
+    expect(decision.get_by_role("checkbox")).to_be_checked()
+    decision.get_by_role("button", name="Mark verified").click()
+
+
 def mark_reloads(page):
     page.evaluate("window.notReloaded = true")
 
@@ -172,11 +181,7 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     )
     expect(page.locator(".evidence-list")).to_contain_text("Footage shows the training.")
 
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill("Footage confirms the Lancet training.")
-    expect(decision.get_by_role("checkbox")).to_be_checked()
-    decision.get_by_role("button", name="Mark verified").click()
+    mark_verified(page, "Footage confirms the Lancet training.")
 
     expect(page.locator("#claim-status")).to_have_text("Verified")
     expect(count_of(page, "unconfirmed")).to_have_text("17")
@@ -551,3 +556,45 @@ def test_a_look_alike_speaker_is_replaced_by_the_tracked_one_or_confirmed(open_p
     page.locator(".desk-actions").get_by_role("button", name="Save the story").click()
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     assert {claim.speaker.name for claim in Claim.objects.all()} == {"Volodymyr Zelenskyy", "K\u043evalenko"}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_page, demo, javascript):
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "editor")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    page.goto(f"{demo}/claims/{claim.pk}/")
+    add_evidence(
+        page, url="https://example.org/lancet-footage", summary="Footage shows the training.", stance="Supports"
+    )
+    expect(page.locator(".evidence-list")).to_contain_text("Footage shows the training.")
+    mark_verified(page, "Footage confirms the Lancet training.")
+    expect(page.locator("#claim-status")).to_have_text("Verified")
+
+    page.locator("summary", has_text="Publish this verdict").click()
+    form = page.locator("form[action$='/publish/']")
+    form.get_by_label("Public summary (optional)").fill("Footage shows the training under way.")
+    form.get_by_role("button", name="Publish").click()
+    expect(page.locator("#publication")).to_contain_text("published by editor")
+    publication = PublishedVerdict.objects.get()
+
+    reader = open_page(viewport=PHONE, javascript=javascript)
+    response = reader.goto(f"{demo}{publication.get_absolute_url()}")
+    assert response.status == 200 and "public" in response.headers["cache-control"]
+    expect(reader.get_by_role("heading", level=1)).to_have_text(claim.text)
+    expect(reader.locator("#verdict-rating")).to_have_text("Verified")
+    expect(reader.locator("#verdict-summary")).to_have_text("Footage shows the training under way.")
+    expect(reader.locator(".evidence-list")).to_contain_text("Footage shows the training.")
+    expect(reader.locator("main")).to_contain_text("Andrii Kovalenko")
+    assert "editor" not in reader.content() and "/claims/" not in reader.content()
+
+    page.locator("summary", has_text="Withdraw the published verdict").click()
+    withdraw = page.locator("form[action$='/withdraw/']")
+    withdraw.get_by_label("Why is it withdrawn? (shown on the public page)").fill("The footage was staged.")
+    withdraw.get_by_role("button", name="Withdraw").click()
+    expect(page.locator("#publication")).to_contain_text("withdrawn")
+    # A new window: the first kept the page, as the public Cache-Control allows for five minutes.
+    reader = open_page(viewport=PHONE, javascript=javascript)
+    assert reader.goto(f"{demo}{publication.get_absolute_url()}").status == 410
+    expect(reader.get_by_role("heading", level=1)).to_have_text("This verdict was withdrawn")
+    expect(reader.locator("main")).to_contain_text("The footage was staged.")

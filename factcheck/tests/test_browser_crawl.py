@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Claim, ImportJob, Note
+from factcheck.models import Claim, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -46,6 +46,7 @@ PAGES = [
     "/admin/password_change/",
     "/stories/new/",
     "/stories/{draft}/",
+    "/verdicts/{verdict}/",
 ]
 
 # Reported to the test from inside every page, before any of the page's own scripts run.
@@ -115,7 +116,8 @@ def admin_pages(superuser):
 
 
 def make_one_of_everything(page, base):
-    """What the demo story lacks: evidence, a note, duplicates (one merged), a failed sign-in, an import job."""
+    """What the demo story lacks: evidence, a note, duplicates (one merged), a published verdict, a failed sign-in,
+    an import job, its task."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
     for words in ("again", "once more"):
@@ -124,6 +126,10 @@ def make_one_of_everything(page, base):
     merging.merge(
         merged, claim, by=User.objects.get(username="admin"), reason="Recorded twice.", merged_version=1, into_version=1
     )
+    judged = Claim.objects.exclude(pk=claim.pk).order_by("pk").first()
+    make_evidence(judged, "refutes", url="https://example.org/refuted")
+    editor = User.objects.get(username="editor")
+    PublishedVerdict.publish(judged.set_status("false", by=editor, reason="Shown wrong."), by=editor)
     Note.objects.create(
         claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
     )
@@ -178,6 +184,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         "draft": story_in_review(),
         "duplicate": Claim.objects.get(text__endswith="again.").pk,
         "merged": Claim.objects.get(text__endswith="once more.").pk,
+        "verdict": PublishedVerdict.objects.get().pk,
     }
     pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
     assert problems == []
@@ -185,6 +192,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
         visit(page, problems, f"{demo}{url}")
 
     page.context.clear_cookies()
+    visit(page, problems, f"{demo}/verdicts/{ids['verdict']}/")
     visit(page, problems, f"{demo}/login/")
     visit(page, problems, f"{demo}/admin/login/")
 

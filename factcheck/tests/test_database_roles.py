@@ -97,6 +97,10 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "UPDATE factcheck_verificationevent SET reason = 'Rewritten.'",
         "DELETE FROM factcheck_verificationevent",
         "DELETE FROM factcheck_verificationevent_evidence",
+        "UPDATE factcheck_publishedverdict SET summary = 'Rewritten.'",
+        "DELETE FROM factcheck_publishedverdict",
+        "UPDATE factcheck_verdictwithdrawal SET reason = 'Rewritten.'",
+        "DELETE FROM factcheck_verdictwithdrawal",
         "UPDATE factcheck_claimrevision SET after = '{}'",
         "DELETE FROM factcheck_claimrevision",
         "INSERT INTO factcheck_claimrevision (claim_id, claim_version, at, via, before, after) "

@@ -30,8 +30,16 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from conftest import make_user
 from factcheck import merging
 from factcheck import urls as project_urls
-from factcheck.models import ClaimLink, ImportJob, ImportState, Note
-from factcheck.tests.factories import make_article, make_claim, make_draft, make_evidence, make_outlet, make_speaker
+from factcheck.models import ClaimLink, ImportJob, ImportState, Note, PublishedVerdict
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_draft,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
 
 PERSONAS = ["anonymous", "outsider", "reviewer", "editor", "admin"]
 
@@ -48,6 +56,9 @@ MATRIX = {
     "claim_change_status":                                         ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     # Merging needs factcheck.merge_claims (Editors); an empty POST names no claim to keep.
     "claim_merge":                                                 ("claim",    "login 403 403 200 200",   "login 403 403 422 422"),
+    # Publishing and withdrawing a verdict: editors (factcheck.publish_verdict); an empty POST is a bad request.
+    "claim_publish":                                               ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    "claim_withdraw":                                              ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
@@ -55,8 +66,9 @@ MATRIX = {
     "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 422 422 422"),
     "story_speakers":                                              ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "story_review":                                                ("draft",    "login 403 200 200 200",   "login 403 409 409 409"),
-    # Public: the ClaimReview feed of verdicts (README: anyone may read it), signing in and out.
+    # Public: the ClaimReview feed of published verdicts and each one's page (anyone may read them), signing in and out.
     "claimreview_feed":                                            ("",         "200 200 200 200 200",     "405 405 405 405 405"),
+    "verdict_detail":                                              ("publication", "200 200 200 200 200",  "405 405 405 405 405"),
     "login":                                                       ("",         "200 302 302 302 302",     "200 302 302 302 302"),
     "logout":                                                      ("",         "405 405 405 405 405",     "login login login login login"),
     # The admin's own pages: staff only (charlie is not staff: the admin sends him to its login page).
@@ -136,6 +148,13 @@ MATRIX = {
     "admin:factcheck_claimmerge_history":                          ("merge",    "login login 200 200 200", "login login 200 200 200"),
     "admin:factcheck_claimmerge_delete":                           ("merge",    "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/claimmerge/<path:object_id>/":                ("merge",    "login login 302 302 302", "login login 302 302 302"),
+    # Published verdicts: read by whoever reviews, never edited or deleted (append-only); withdrawn by an action.
+    "admin:factcheck_publishedverdict_changelist":                 ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_publishedverdict_add":                        ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_publishedverdict_change":                     ("publication", "login login 200 200 200", "login login 403 403 403"),
+    "admin:factcheck_publishedverdict_history":                    ("publication", "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_publishedverdict_delete":                     ("publication", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/publishedverdict/<path:object_id>/":          ("publication", "login login 302 302 302", "login login 302 302 302"),
     # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
     "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
@@ -223,8 +242,14 @@ def objects(db, admin_user):
         backend_name="default",
         run_after=get_date_max(),
     )
+    published = make_claim("The bridge reopened on Monday.")
+    make_appearance(published, url="https://example.org/said")
+    make_evidence(published, "supports")
     return {
         "claim": claim,
+        "publication": PublishedVerdict.publish(
+            published.set_status("verified", by=admin_user, reason="Seen open."), by=admin_user
+        ),
         "speaker": claim.speaker,
         "outlet": article.outlet,
         "article": article,

@@ -1,0 +1,504 @@
+"""Verdicts published on purpose: who may publish and withdraw, which verdicts, the public page and the feed.
+
+alice the editor publishes; bob the reviewer may not; an anonymous visitor reads the page.
+"""
+
+import base64
+import hashlib
+import json
+import re
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from factcheck.models import Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture
+from factcheck.verification import PublicationRefused
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+FEED = "/feeds/claimreview.json"
+
+
+@pytest.fixture
+def claim(db):
+    article = make_article(
+        make_outlet("Kyiv Independent"), headline="Drones overnight", url="https://example.org/story"
+    )
+    claim = make_claim("Russia fired 120 drones overnight.", article=article, quote="120 drones")
+    claim.speaker.title = "Air force spokesman"
+    claim.speaker.save()
+    make_appearance(claim, venue_type="social_media_post", outlet=make_outlet("X"), url="https://x.com/post/1")
+    make_evidence(claim, "refutes", url="https://example.org/air-force-count", summary="The air force counted 90.")
+    return claim
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous reader, apart from the `client` that editor_client signs in."""
+    return Client()
+
+
+def decide(claim, status, editor, reason="The air force counted 90, not 120."):
+    if status == "verified":
+        make_evidence(claim, "supports")
+    return Claim.objects.get(pk=claim.pk).set_status(status, by=editor, reason=reason)
+
+
+def publish_url(claim):
+    return reverse("claim_publish", args=[claim.pk])
+
+
+def withdraw_url(claim):
+    return reverse("claim_withdraw", args=[claim.pk])
+
+
+def feed_claims(client):
+    return [element["item"]["claimReviewed"] for element in client.get(FEED).json()["dataFeedElement"]]
+
+
+def json_ld(response):
+    """The page's one ClaimReview, parsed from its <script type="application/ld+json">."""
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    assert len(scripts) == 1
+    return scripts[0], json.loads(scripts[0])
+
+
+# Publishing from the claim page
+
+
+def test_an_editor_publishes_the_latest_verdict_without_javascript(editor_client, editor, claim):
+    event = decide(claim, "false", editor)
+    response = editor_client.post(publish_url(claim), {"event": event.pk, "summary": "Ninety, not 120."})
+    assert response.status_code == 302 and response["Location"] == claim.get_absolute_url()
+    publication = PublishedVerdict.objects.get()
+    assert (publication.event, publication.by, publication.summary) == (event, editor, "Ninety, not 120.")
+    page = editor_client.get(claim.get_absolute_url())
+    assert "Published “False”: anyone may now read it." in page.text
+    assert f'href="{publication.get_absolute_url()}"' in page.text
+
+
+def test_an_editor_publishes_with_htmx_and_gets_the_panel_back(editor_client, editor, claim):
+    event = decide(claim, "false", editor)
+    response = editor_client.post(publish_url(claim), {"event": event.pk}, **HTMX)
+    assert response.status_code == 200
+    assert "claims-changed" in response["HX-Trigger"]
+    assert 'id="review"' in response.text and "<html" not in response.text
+    assert "the public page" in response.text
+    assert PublishedVerdict.objects.get().summary == ""
+
+
+def test_the_publish_button_is_offered_to_editors_only(editor_client, reviewer, editor, claim):
+    decide(claim, "false", editor)
+    assert "Publish this verdict" in editor_client.get(claim.get_absolute_url()).text
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    page = reviewer_client.get(claim.get_absolute_url())
+    assert page.status_code == 200 and "Publish this verdict" not in page.text
+
+
+def test_a_reviewer_cannot_publish_or_withdraw(reviewer_client, editor, claim):
+    event = decide(claim, "false", editor)
+    assert reviewer_client.post(publish_url(claim), {"event": event.pk}).status_code == 403
+    publication = PublishedVerdict.publish(event, by=editor)
+    assert (
+        reviewer_client.post(withdraw_url(claim), {"publication": publication.pk, "reason": "No."}).status_code == 403
+    )
+    assert PublishedVerdict.objects.live().get() == publication
+
+
+def test_anonymous_visitors_are_sent_to_login_from_the_actions(client, editor, claim):
+    event = decide(claim, "false", editor)
+    response = client.post(publish_url(claim), {"event": event.pk})
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_unable_to_confirm_is_no_verdict_to_publish(editor_client, editor, claim):
+    response = editor_client.post(publish_url(claim), {"event": claim.events.get().pk})
+    assert response.status_code == 422
+    assert "is no verdict to publish" in response.text
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_a_verdict_from_a_stale_page_is_not_published(editor_client, editor, claim):
+    seen = decide(claim, "disputed", editor)
+    decide(claim, "false", editor, reason="Now shown wrong.")
+    response = editor_client.post(publish_url(claim), {"event": seen.pk})
+    assert response.status_code == 409
+    assert "changed since this page was loaded" in response.text
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_an_event_of_another_claim_is_a_bad_request(editor_client, editor, claim):
+    other = make_claim("Another claim.")
+    make_appearance(other)
+    make_evidence(other, "refutes")
+    event = decide(other, "false", editor)
+    assert editor_client.post(publish_url(claim), {"event": event.pk}).status_code == 400
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_a_claim_with_nowhere_recorded_cannot_be_published(editor):
+    claim = make_claim("Said somewhere.")
+    make_evidence(claim, "refutes")
+    with pytest.raises(PublicationRefused, match="where the claim was made"):
+        PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+
+
+def test_publishing_twice_is_refused(editor, claim):
+    event = decide(claim, "false", editor)
+    PublishedVerdict.publish(event, by=editor)
+    with pytest.raises(PublicationRefused, match="already published"):
+        PublishedVerdict.publish(event, by=editor)
+
+
+# Only our own verdicts
+
+
+def test_set_status_marks_its_events_decided_here_and_an_import_does_not(tmp_path, admin_user, editor, claim):
+    assert decide(claim, "false", editor).decided_here
+    job = run_import(
+        tmp_path,
+        csv_text(
+            row(
+                "Imported and verified.",
+                status="verified",
+                evidence_url="https://e.org/1",
+                evidence_summary="Seen.",
+                evidence_stance="supports",
+                venue="public_remarks",
+            )
+        ),
+        editor,
+    )
+    assert job.state == "succeeded", job.errors
+    imported = VerificationEvent.objects.get(claim__text="Imported and verified.")
+    assert (imported.to_status, imported.decided_here) == ("verified", False)
+
+
+def test_an_imported_verdict_is_never_published_nor_in_the_feed(tmp_path, editor, editor_client, visitor):
+    content = csv_text(
+        row(
+            "PolitiFact says: mostly true.",
+            status="disputed",
+            venue="public_remarks",
+            appearance_url="https://e.org/said",
+        ),
+        row(
+            "PolitiFact says: pants on fire.",
+            status="false",
+            venue="public_remarks",
+            evidence_url="https://e.org/2",
+            evidence_summary="Wrong.",
+            evidence_stance="refutes",
+        ),
+    )
+    assert run_import(tmp_path, content, editor).state == "succeeded"
+    imported = Claim.objects.get(text="PolitiFact says: mostly true.")
+    event = imported.events.get()
+    response = editor_client.post(publish_url(imported), {"event": event.pk})
+    assert response.status_code == 422 and "Only a verdict given here can be published" in response.text
+    assert "This verdict came from an import" in editor_client.get(imported.get_absolute_url()).text
+    # Nor around the model: the database refuses to publish an event that was not decided here.
+    with pytest.raises(IntegrityError, match="only a verdict decided here"), transaction.atomic():
+        PublishedVerdict.objects.create(claim=imported, event=event, by=editor)
+    assert feed_claims(visitor) == []
+
+
+def test_the_feed_lists_only_live_publications_of_our_verdicts(tmp_path, editor, visitor, claim):
+    assert (
+        run_import(
+            tmp_path,
+            csv_text(
+                row(
+                    "Imported false.",
+                    status="false",
+                    venue="public_remarks",
+                    evidence_url="https://e.org/3",
+                    evidence_summary="No.",
+                    evidence_stance="refutes",
+                )
+            ),
+            editor,
+        ).state
+        == "succeeded"
+    )
+    decided_only = make_claim("Decided, never published.")
+    make_appearance(decided_only)
+    make_evidence(decided_only, "refutes")
+    decide(decided_only, "false", editor)
+    withdrawn = make_claim("Published, then withdrawn.")
+    make_appearance(withdrawn)
+    make_evidence(withdrawn, "refutes")
+    PublishedVerdict.publish(decide(withdrawn, "false", editor), by=editor).withdraw(by=editor, reason="Wrong speaker.")
+    PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    assert feed_claims(visitor) == ["Russia fired 120 drones overnight."]
+
+
+def test_the_database_refuses_to_publish_a_status_that_is_no_verdict(editor, claim):
+    with pytest.raises(IntegrityError, match="only a verdict decided here"), transaction.atomic():
+        PublishedVerdict.objects.create(claim=claim, event=claim.events.get(), by=editor)
+
+
+# Withdrawing, and newer verdicts
+
+
+def test_withdrawing_takes_the_verdict_off_the_feed_and_the_page_says_when_and_why(
+    editor_client, editor, visitor, claim
+):
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    assert feed_claims(visitor) == [claim.text]
+    refused = editor_client.post(withdraw_url(claim), {"publication": publication.pk, "reason": " "})
+    assert refused.status_code == 422 and "Say why the verdict is withdrawn" in refused.text
+    response = editor_client.post(
+        withdraw_url(claim), {"publication": publication.pk, "reason": "We named the wrong speaker."}, **HTMX
+    )
+    assert response.status_code == 200 and "claims-changed" in response["HX-Trigger"]
+    withdrawal = VerdictWithdrawal.objects.get()
+    assert (withdrawal.publication, withdrawal.by) == (publication, editor)
+    assert feed_claims(visitor) == []
+    page = visitor.get(publication.get_absolute_url())
+    assert page.status_code == 410
+    assert "This verdict was withdrawn" in page.text and "We named the wrong speaker." in page.text
+    assert f'datetime="{withdrawal.at.isoformat()}"' in page.text
+    assert "application/ld+json" not in page.text and claim.text not in page.text
+    again = editor_client.post(withdraw_url(claim), {"publication": publication.pk, "reason": "Twice."})
+    assert again.status_code == 409
+
+
+def test_a_withdrawn_verdict_can_be_published_again_on_a_new_page(editor, visitor, claim):
+    event = decide(claim, "false", editor)
+    first = PublishedVerdict.publish(event, by=editor)
+    first.withdraw(by=editor, reason="Held back for a lawyer's read.")
+    second = PublishedVerdict.publish(event, by=editor)
+    assert second.pk != first.pk and second.replaces is None
+    assert visitor.get(first.get_absolute_url()).status_code == 410
+    assert visitor.get(second.get_absolute_url()).status_code == 200
+
+
+def test_a_newer_verdict_leaves_the_published_one_under_review_until_the_editor_publishes_it(
+    editor, editor_client, visitor, claim
+):
+    old = PublishedVerdict.publish(decide(claim, "disputed", editor, reason="Counts differ."), by=editor)
+    newer = decide(claim, "false", editor, reason="The air force's count is final.")
+    page = visitor.get(old.get_absolute_url())
+    assert page.status_code == 200 and 'id="under-review"' in page.text
+    assert "Disputed" in page.text and "final" not in page.text  # the new reason stays unpublished
+    assert json_ld(page)[1]["reviewRating"]["alternateName"] == "Disputed"
+    assert "Publish the current verdict instead" in editor_client.get(claim.get_absolute_url()).text
+
+    editor_client.post(publish_url(claim), {"event": newer.pk})
+    current = PublishedVerdict.objects.live().get()
+    assert (current.event, current.replaces) == (newer, old)
+    replaced = visitor.get(old.get_absolute_url())
+    assert replaced.status_code == 200 and "This verdict was updated" in replaced.text
+    assert f'href="{current.get_absolute_url()}"' in replaced.text
+    assert "application/ld+json" not in replaced.text
+    assert feed_claims(visitor) == [claim.text]
+    assert visitor.get(FEED).json()["dataFeedElement"][0]["item"]["reviewRating"]["alternateName"] == "False"
+
+
+# The public page
+
+
+def test_anyone_reads_the_public_page_with_valid_claimreview_json_ld(visitor, editor, claim, settings):
+    settings.FACTCHECK_CLAIMREVIEW_AUTHOR = "B-17 Standards Desk"
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor, summary="Ninety drones, not 120.")
+    response = visitor.get(publication.get_absolute_url())
+    assert response.status_code == 200
+    review = json_ld(response)[1]
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == "Russia fired 120 drones overnight."
+    assert review["url"] == f"http://testserver/verdicts/{publication.pk}/"
+    assert review["author"] == {"@type": "Organization", "name": "B-17 Standards Desk", "url": "http://testserver"}
+    assert review["datePublished"] == publication.at.date().isoformat()
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "False",
+        "ratingValue": 1,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"] == claim.speaker.name
+    assert item["appearance"][0]["url"] == "https://x.com/post/1"
+    assert review["reviewBody"] == "Ninety drones, not 120."
+    # What a reader sees: the claim, who, where, the verdict, the summary, the evidence.
+    for shown in [
+        "Russia fired 120 drones overnight.",
+        claim.speaker.name,
+        "Air force spokesman",
+        "Social-media post",
+        "https://x.com/post/1",
+        "Kyiv Independent",
+        "https://example.org/story",
+        "Ninety drones, not 120.",
+        "https://example.org/air-force-count",
+        "The air force counted 90.",
+    ]:
+        assert shown in response.text
+
+
+def test_a_claim_with_no_appearance_appears_where_its_story_was_published(visitor, editor):
+    article = make_article(make_outlet("B-17"), url="https://b17.example/story")
+    claim = make_claim("Told in the story only.", article=article)
+    make_evidence(claim, "refutes")
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    appearance = json_ld(visitor.get(publication.get_absolute_url()))[1]["itemReviewed"]["appearance"]
+    assert appearance == [
+        {
+            "@type": "CreativeWork",
+            "url": "https://b17.example/story",
+            "publisher": {"@type": "Organization", "name": "B-17"},
+        }
+    ]
+
+
+def test_the_public_page_leaks_no_user_note_unpublished_claim_or_internal_link(visitor, editor, reviewer, claim):
+    Note.objects.create(claim=claim, body="Off the record: the source is the minister's aide.", author=reviewer)
+    make_evidence(claim, "context", url="https://internal.example/uncited", summary="Uncited lead, unchecked.")
+    secret = make_claim("An unpublished claim about the same drones.", speaker=claim.speaker)
+    publication = PublishedVerdict.publish(
+        decide(claim, "false", editor, reason="Internal: ask Bob."), by=editor, summary="Ninety, not 120."
+    )
+    response = visitor.get(publication.get_absolute_url())
+    page = response.text
+    for leak in [
+        "alice",
+        "bob",
+        "recorder",
+        "Off the record",
+        "Uncited lead",
+        "internal.example",
+        secret.text,
+        "Internal: ask Bob",
+        "/claims/",
+        "/speakers/",
+        "/outlets/",
+        "/articles/",
+        "/admin/",
+        "/stories/",
+        "csrf",
+        "Sign out",
+    ]:
+        assert leak.lower() not in page.lower(), leak
+
+
+def test_the_public_page_is_the_same_for_everyone_and_cacheable(visitor, editor_client, editor, claim):
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    anonymous = visitor.get(publication.get_absolute_url())
+    signed_in = editor_client.get(publication.get_absolute_url())
+    for response in (anonymous, signed_in):
+        assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+        assert "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+    assert json_ld(anonymous)[1] == json_ld(signed_in)[1]
+    assert "alice" not in signed_in.text
+
+
+def test_the_json_ld_is_escaped_and_allowed_by_its_hash_in_the_content_security_policy(visitor, editor, claim):
+    claim.text = "</script><script>alert(1)</script> & friends"
+    claim.save()
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    response = visitor.get(publication.get_absolute_url())
+    text, review = json_ld(response)
+    assert review["claimReviewed"] == "</script><script>alert(1)</script> & friends"
+    assert "<script>alert" not in response.text and "\\u003C/script\\u003E" in text
+    policy = response["Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src")).split()
+    assert script_src == ["script-src", "'self'", f"'sha256-{digest}'"]
+    assert "unsafe-inline" not in policy and "'nonce-" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_verdict_page_is_not_found(visitor):
+    assert visitor.get("/verdicts/999/").status_code == 404
+
+
+def test_the_public_page_costs_a_fixed_number_of_queries(visitor, editor, claim, django_assert_max_num_queries):
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    with django_assert_max_num_queries(3):
+        assert visitor.get(publication.get_absolute_url()).status_code == 200
+
+
+# History nobody can edit
+
+
+@pytest.mark.parametrize("table", ["publishedverdict", "verdictwithdrawal"])
+def test_publications_and_withdrawals_cannot_be_updated_or_deleted(table, editor, claim):
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    withdrawal = publication.withdraw(by=editor, reason="Wrong speaker.")
+    record = {"publishedverdict": publication, "verdictwithdrawal": withdrawal}[table]
+    model = type(record)
+    field = "summary" if table == "publishedverdict" else "reason"
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        model.objects.filter(pk=record.pk).update(**{field: "Rewritten."})
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        model.objects.filter(pk=record.pk)._raw_delete(connection.alias)  # as SQL would, past on_delete
+    assert model.objects.filter(pk=record.pk).exists()
+
+
+def test_the_publication_triggers_exist_after_every_migration():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {name for (name,) in cursor.fetchall()}
+    expected = {"factcheck_publishedverdict_own_verdict"} | (
+        {"factcheck_publishedverdict_append_only", "factcheck_verdictwithdrawal_append_only"}
+        if connection.vendor == "postgresql"
+        else {
+            f"factcheck_{table}_no_{op}"
+            for table in ("publishedverdict", "verdictwithdrawal")
+            for op in ("update", "delete")
+        }
+    )
+    assert expected <= names
+
+
+# The admin
+
+
+def test_an_editor_publishes_from_the_admin_after_a_confirmation_page(editor_client, editor, claim):
+    decide(claim, "false", editor)
+    unconfirmed = make_claim("Still unconfirmed.")
+    changelist = reverse("admin:factcheck_claim_changelist")
+    selected = {"action": "publish_verdicts", "_selected_action": [claim.pk, unconfirmed.pk]}
+    confirm = editor_client.post(changelist, selected)
+    assert confirm.status_code == 200 and "Publish the verdict of 2 claims" in confirm.text
+    assert not PublishedVerdict.objects.exists()
+    events = {f"event-{claim.pk}": claim.events.latest().pk, f"event-{unconfirmed.pk}": unconfirmed.events.get().pk}
+    done = editor_client.post(
+        changelist, {**selected, "apply": "yes", "text": "Ninety, not 120.", **events}, follow=True
+    )
+    assert "Published the verdict of 1 of 2." in done.text
+    assert "is no verdict to publish" in done.text
+    assert PublishedVerdict.objects.get().summary == "Ninety, not 120."
+
+
+def test_a_reviewer_has_no_publish_action_in_the_admin(reviewer_client, editor, claim):
+    decide(claim, "false", editor)
+    changelist = reverse("admin:factcheck_claim_changelist")
+    assert "publish_verdicts" not in reviewer_client.get(changelist).text
+    reviewer_client.post(changelist, {"action": "publish_verdicts", "_selected_action": [claim.pk], "apply": "yes"})
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_an_editor_withdraws_from_the_admin_with_a_reason(editor_client, editor, visitor, claim):
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    changelist = reverse("admin:factcheck_publishedverdict_changelist")
+    selected = {"action": "withdraw", "_selected_action": [publication.pk]}
+    confirm = editor_client.post(changelist, {**selected, "apply": "yes", "text": ""})
+    assert confirm.status_code == 200 and "This field is required." in confirm.text
+    editor_client.post(changelist, {**selected, "apply": "yes", "text": "Wrong speaker."})
+    assert publication.withdrawal.reason == "Wrong speaker."
+    assert feed_claims(visitor) == []
