@@ -1169,3 +1169,98 @@ def locate_span(body, exact, prefix="", suffix=""):
 
     best = max(starts, key=fit)
     return best, best + len(exact)
+
+
+class OutletRole(models.TextChoices):
+    """How an outlet took part in a claim: the one place this is defined (factcheck.tallies counts by it).
+
+    Made: an appearance on the outlet that relays nothing (a statement to it, an interview, a
+    post on its platform). Published: the story that reports the claim is the outlet's.
+    Relayed: an appearance on the outlet that passes on another one.
+    """
+
+    MADE = "made", "Made on it"
+    PUBLISHED = "published", "Published"
+    RELAYED = "relayed", "Relayed"
+
+
+class Tally(models.Model):
+    """How many claims share these values: kept by database triggers (factcheck.tallies), never by the app.
+
+    Every insert, update and delete of a claim, an appearance or a story moves the counts in the
+    same statement, whatever road it takes (views, admin, import, shell, SQL). A count that
+    falls to zero keeps its row.
+    """
+
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SpeakerTally(Tally):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the month (UTC) in which the claims were recorded.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speaker", "status", "month"], name="speakertally_unique")]
+
+
+class OutletTally(Tally):
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
+    role = models.CharField(max_length=20, choices=OutletRole)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outlet", "role", "status"], name="outlettally_unique")]
+
+
+class StoryTally(Tally):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "status"], name="storytally_unique")]
+
+
+class Total(models.Model):
+    """A speaker's, outlet's or story's number of claims and latest claim, for the index pages to sort by.
+
+    Kept by the same triggers as the tallies; every speaker, outlet and story has one.
+    An outlet's count is of its parts in claims: a claim it published and relayed counts twice.
+    """
+
+    claims = models.IntegerField(default=0)
+    latest_claim_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SpeakerTotal(Total):
+    speaker = models.OneToOneField(Speaker, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-speaker"], name="speakertotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-speaker"], name="speakertotal_latest_idx"),
+        ]
+
+
+class OutletTotal(Total):
+    outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-outlet"], name="outlettotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-outlet"], name="outlettotal_latest_idx"),
+        ]
+
+
+class StoryTotal(Total):
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-article"], name="storytotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-article"], name="storytotal_latest_idx"),
+        ]
