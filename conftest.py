@@ -118,12 +118,14 @@ def _sqlite_tallies_sit_out_the_flush(request):
     Run during that flush they would write counts into tables already emptied; so they are
     dropped after a test that flushes and created again before the next test.
     """
-    if connection.vendor != "sqlite":
+    fixtures = set(request.fixturenames)
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
+    if connection.vendor != "sqlite" or not uses_database:
         yield
         return
-    flushes = bool({"transactional_db", "live_server"} & set(request.fixturenames))
-    if flushes:
-        request.getfixturevalue("transactional_db")  # set up first, so that its flush comes after the drop below
+    flushes = bool({"transactional_db", "live_server"} & fixtures)
+    # Set up first: the triggers go into the test's database, and a flush comes after the drop below.
+    request.getfixturevalue("transactional_db" if flushes else "db")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
         if cursor.fetchone()[0] != len(tallies.TRIGGER_NAMES):

@@ -329,6 +329,22 @@ def _strictly_after(ordering, values):
     return beyond | (Q(**{name: values[0]}) & _strictly_after(rest, values[1:]))
 
 
+def keyset_page(rows, ordering, cursor, limit):
+    """Up to `limit` of `rows` in `ordering` that come after the `cursor` values, and the last row's values.
+
+    The values are None when no row follows. Keyset pagination reads only the rows it
+    shows (plus one), however deep the page, where OFFSET would read every row before it.
+    """
+    rows = rows.order_by(*ordering)
+    if cursor is not None:
+        rows = rows.filter(_after(ordering, cursor))
+    page = list(rows[: limit + 1])
+    if len(page) <= limit:
+        return page, None
+    page = page[:limit]
+    return page, [getattr(page[-1], field.lstrip("-")) for field in ordering]
+
+
 def _has_relay():
     """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
@@ -406,19 +422,7 @@ class ClaimQuerySet(models.QuerySet):
         return [(status, claims.filter(status=status)[: cap + 1].count()) for status in Status]
 
     def keyset_page(self, ordering, cursor, limit):
-        """Up to `limit` claims in `ordering` that come after the `cursor` values, and the last row's values.
-
-        The values are None when no row follows. Keyset pagination reads only the rows it
-        shows (plus one), however deep the page, where OFFSET would read every row before it.
-        """
-        claims = self.order_by(*ordering)
-        if cursor is not None:
-            claims = claims.filter(_after(ordering, cursor))
-        rows = list(claims[: limit + 1])
-        if len(rows) <= limit:
-            return rows, None
-        rows = rows[:limit]
-        return rows, [getattr(rows[-1], field.lstrip("-")) for field in ordering]
+        return keyset_page(self, ordering, cursor, limit)
 
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
@@ -1206,6 +1210,9 @@ class SpeakerTally(Tally):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["speaker", "status", "month"], name="speakertally_unique")]
 
+    def __str__(self):
+        return f"{self.speaker_id}: {self.claims} {self.status} in {self.month:%Y-%m}"
+
 
 class OutletTally(Tally):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -1214,12 +1221,18 @@ class OutletTally(Tally):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outlet", "role", "status"], name="outlettally_unique")]
 
+    def __str__(self):
+        return f"{self.outlet_id}: {self.claims} {self.status}, {self.role}"
+
 
 class StoryTally(Tally):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "status"], name="storytally_unique")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.claims} {self.status}"
 
 
 class Total(models.Model):
@@ -1245,6 +1258,9 @@ class SpeakerTotal(Total):
             models.Index(fields=["-latest_claim_at", "-speaker"], name="speakertotal_latest_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.speaker_id}: {self.claims} claims"
+
 
 class OutletTotal(Total):
     outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, primary_key=True, related_name="total")
@@ -1255,6 +1271,9 @@ class OutletTotal(Total):
             models.Index(fields=["-latest_claim_at", "-outlet"], name="outlettotal_latest_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.outlet_id}: {self.claims} claims"
+
 
 class StoryTotal(Total):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="total")
@@ -1264,3 +1283,6 @@ class StoryTotal(Total):
             models.Index(fields=["-claims", "-article"], name="storytotal_claims_idx"),
             models.Index(fields=["-latest_claim_at", "-article"], name="storytotal_latest_idx"),
         ]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.claims} claims"

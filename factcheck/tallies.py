@@ -26,7 +26,11 @@ the three tally tables and to their unique constraints, and in a migration run
 drop_triggers() then create_triggers() and rebuild(). Nothing else here names the status.
 """
 
+import datetime
 from dataclasses import dataclass
+
+from factcheck.models import OutletRole, OutletTally, SpeakerTally
+from factcheck.verification import Status
 
 # The claim's columns the tallies count by, as the migration that installed the triggers saw them.
 AXES = ("status",)
@@ -177,7 +181,8 @@ def postgres_triggers(axes=AXES):
             f" SET search_path = pg_catalog, public, pg_temp AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END; $$"
         )
         statements.append(
-            f"CREATE TRIGGER {name} AFTER {keyword} ON {table} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            f"CREATE TRIGGER {name} AFTER {keyword} ON {table} {referencing}"
+            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
         )
 
     for table in (CLAIM, APPEARANCE, ARTICLE):
@@ -283,3 +288,154 @@ def rebuild(connection, axes=AXES):
     with connection.cursor() as cursor:
         for statement in rebuild_statements(connection.vendor, axes):
             cursor.execute(statement)
+
+
+# What the pages read: the counts above as track records and index badges, each in one query.
+
+# The axes a track record is drawn by: (tally column, what a person calls it, its choices). The
+# attribution axis is one more entry here once the tallies count by it.
+CHARTED = [("status", "Verdict", Status)]
+
+CHART_WIDTH = 320  # the charts' viewBox width: they scale to the column, legible from 390 px phones up
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 120
+MONTHS_SHOWN = 24
+COLUMN_AREA_HEIGHT = 120
+
+
+def pairs(choices):
+    """[(value, label)] of an enumeration with labels (the rules module's Status, or TextChoices)."""
+    return [(member.value, member.label) for member in choices]
+
+
+def horizontal_bars(counts, choices):
+    """One bar per choice: [{value, label, claims, y, width}], the widest bar spanning the chart."""
+    most = max(counts.values(), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - 40
+    return [
+        {
+            "value": value,
+            "label": label,
+            "claims": counts.get(value, 0),
+            "y": index * (BAR_HEIGHT + BAR_GAP),
+            "width": round(room * counts.get(value, 0) / most, 1),
+            "count_x": round(LABEL_WIDTH + 4 + room * counts.get(value, 0) / most, 1),
+        }
+        for index, (value, label) in enumerate(pairs(choices))
+    ]
+
+
+def chart_height(rows):
+    return rows * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
+
+
+def months_between(first, last):
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def stacked_columns(by_month, choices):
+    """The latest MONTHS_SHOWN months from the first with claims, each a column stacked by choice.
+
+    [{month, claims, x, parts: [{value, label, claims, y, height}]}]; months without claims
+    are there, empty, so the time axis reads evenly.
+    """
+    if not by_month:
+        return []
+    months = months_between(min(by_month), max(by_month))[-MONTHS_SHOWN:]
+    most = max(sum(counts.values()) for counts in by_month.values()) or 1
+    step = (CHART_WIDTH - 30) / len(months)
+    columns = []
+    for index, month in enumerate(months):
+        counts = by_month.get(month, {})
+        top, parts = COLUMN_AREA_HEIGHT, []
+        for value, label in pairs(choices):
+            height = round(COLUMN_AREA_HEIGHT * counts.get(value, 0) / most, 1)
+            top -= height
+            parts.append(
+                {"value": value, "label": label, "claims": counts.get(value, 0), "y": round(top, 1), "height": height}
+            )
+        columns.append(
+            {
+                "month": month,
+                "claims": sum(counts.values()),
+                "x": round(30 + index * step, 1),
+                "width": round(max(step - 2, 1), 1),
+                "parts": parts,
+                "year_starts": index == 0 or month.month == 1,
+            }
+        )
+    return columns
+
+
+def speaker_record(speaker):
+    """A speaker's claims by verdict and by month (and by each other charted axis), from one query."""
+    rows = list(SpeakerTally.objects.filter(speaker=speaker, claims__gt=0).values("month", *AXES, "claims"))
+    charts = []
+    for axis, name, choices in CHARTED:
+        totals, by_month = {}, {}
+        for row in rows:
+            totals[row[axis]] = totals.get(row[axis], 0) + row["claims"]
+            month = by_month.setdefault(row["month"], {})
+            month[row[axis]] = month.get(row[axis], 0) + row["claims"]
+        charts.append(
+            {
+                "axis": axis,
+                "name": name,
+                "choices": pairs(choices),
+                "bars": horizontal_bars(totals, choices),
+                "height": chart_height(len(pairs(choices))),
+                "columns": stacked_columns(by_month, choices),
+                "columns_max": max((sum(counts.values()) for counts in by_month.values()), default=0),
+                "total": sum(totals.values()),
+            }
+        )
+    return {"charts": charts, "total": sum(row["claims"] for row in rows)}
+
+
+def outlet_record(outlet):
+    """How the claims an outlet made, published or relayed fared, by each charted axis, from one query.
+
+    Per role, one bar 100% wide split by the axis' shares, so roles of any size compare.
+    """
+    rows = list(OutletTally.objects.filter(outlet=outlet, claims__gt=0).values("role", *AXES, "claims"))
+    room = CHART_WIDTH - LABEL_WIDTH
+    charts = []
+    for axis, name, choices in CHARTED:
+        bars = []
+        for index, (role, role_label) in enumerate(OutletRole.choices):
+            counts = dict.fromkeys((value for value, _ in pairs(choices)), 0)
+            for row in rows:
+                if row["role"] == role:
+                    counts[row[axis]] += row["claims"]
+            claims, left, parts = sum(counts.values()), LABEL_WIDTH, []
+            for value, label in pairs(choices):
+                width = round(room * counts[value] / claims, 1) if claims else 0
+                parts.append(
+                    {"value": value, "label": label, "claims": counts[value], "x": round(left, 1), "width": width}
+                )
+                left += width
+            bars.append(
+                {
+                    "role": role,
+                    "label": role_label,
+                    "claims": claims,
+                    "y": index * (BAR_HEIGHT + BAR_GAP),
+                    "parts": parts,
+                }
+            )
+        charts.append(
+            {"axis": axis, "name": name, "choices": pairs(choices), "bars": bars, "height": chart_height(len(bars))}
+        )
+    return {"charts": charts}
+
+
+def counts_by_subject(tally, subject, ids, axis="status"):
+    """{subject id: {value: claims}} for a page of speakers, outlets or stories: one query."""
+    counts = {pk: {} for pk in ids}
+    rows = tally.objects.filter(**{f"{subject}__in": ids}, claims__gt=0).values_list(subject, axis, "claims")
+    for pk, value, claims in rows:
+        counts[pk][value] = counts[pk].get(value, 0) + claims
+    return counts

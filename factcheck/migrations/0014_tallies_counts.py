@@ -26,81 +26,186 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('factcheck', '0013_storydraft_revision'),
+        ("factcheck", "0013_storydraft_revision"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutletTotal',
+            name="OutletTotal",
             fields=[
-                ('claims', models.IntegerField(default=0)),
-                ('latest_claim_at', models.DateTimeField(blank=True, null=True)),
-                ('outlet', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='total', serialize=False, to='factcheck.outlet')),
+                ("claims", models.IntegerField(default=0)),
+                ("latest_claim_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outlet",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="total",
+                        serialize=False,
+                        to="factcheck.outlet",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-claims', '-outlet'], name='outlettotal_claims_idx'), models.Index(fields=['-latest_claim_at', '-outlet'], name='outlettotal_latest_idx')],
+                "indexes": [
+                    models.Index(fields=["-claims", "-outlet"], name="outlettotal_claims_idx"),
+                    models.Index(fields=["-latest_claim_at", "-outlet"], name="outlettotal_latest_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SpeakerTotal',
+            name="SpeakerTotal",
             fields=[
-                ('claims', models.IntegerField(default=0)),
-                ('latest_claim_at', models.DateTimeField(blank=True, null=True)),
-                ('speaker', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='total', serialize=False, to='factcheck.speaker')),
+                ("claims", models.IntegerField(default=0)),
+                ("latest_claim_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "speaker",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="total",
+                        serialize=False,
+                        to="factcheck.speaker",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-claims', '-speaker'], name='speakertotal_claims_idx'), models.Index(fields=['-latest_claim_at', '-speaker'], name='speakertotal_latest_idx')],
+                "indexes": [
+                    models.Index(fields=["-claims", "-speaker"], name="speakertotal_claims_idx"),
+                    models.Index(fields=["-latest_claim_at", "-speaker"], name="speakertotal_latest_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StoryTotal',
+            name="StoryTotal",
             fields=[
-                ('claims', models.IntegerField(default=0)),
-                ('latest_claim_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='total', serialize=False, to='factcheck.article')),
+                ("claims", models.IntegerField(default=0)),
+                ("latest_claim_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="total",
+                        serialize=False,
+                        to="factcheck.article",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-claims', '-article'], name='storytotal_claims_idx'), models.Index(fields=['-latest_claim_at', '-article'], name='storytotal_latest_idx')],
+                "indexes": [
+                    models.Index(fields=["-claims", "-article"], name="storytotal_claims_idx"),
+                    models.Index(fields=["-latest_claim_at", "-article"], name="storytotal_latest_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutletTally',
+            name="OutletTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('unconfirmed', 'Unable to independently confirm'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('false', 'False')], max_length=20)),
-                ('claims', models.IntegerField(default=0)),
-                ('role', models.CharField(choices=[('made', 'Made on it'), ('published', 'Published'), ('relayed', 'Relayed')], max_length=20)),
-                ('outlet', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='factcheck.outlet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unconfirmed", "Unable to independently confirm"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("claims", models.IntegerField(default=0)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("made", "Made on it"), ("published", "Published"), ("relayed", "Relayed")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="factcheck.outlet",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('outlet', 'role', 'status'), name='outlettally_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("outlet", "role", "status"), name="outlettally_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SpeakerTally',
+            name="SpeakerTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('unconfirmed', 'Unable to independently confirm'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('false', 'False')], max_length=20)),
-                ('claims', models.IntegerField(default=0)),
-                ('month', models.DateField(help_text='The first day of the month (UTC) in which the claims were recorded.')),
-                ('speaker', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='factcheck.speaker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unconfirmed", "Unable to independently confirm"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("claims", models.IntegerField(default=0)),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month (UTC) in which the claims were recorded."),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="factcheck.speaker",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('speaker', 'status', 'month'), name='speakertally_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("speaker", "status", "month"), name="speakertally_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StoryTally',
+            name="StoryTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('unconfirmed', 'Unable to independently confirm'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('false', 'False')], max_length=20)),
-                ('claims', models.IntegerField(default=0)),
-                ('article', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='factcheck.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unconfirmed", "Unable to independently confirm"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("claims", models.IntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="factcheck.article",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('article', 'status'), name='storytally_unique')],
+                "constraints": [models.UniqueConstraint(fields=("article", "status"), name="storytally_unique")],
             },
         ),
         migrations.RunPython(install, uninstall),

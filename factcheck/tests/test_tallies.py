@@ -23,7 +23,14 @@ from factcheck.models import (
     StoryTally,
     StoryTotal,
 )
-from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet, make_speaker
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +159,10 @@ def test_the_latest_claim_is_looked_up_again_when_the_latest_leaves():
 
 
 def test_an_import_is_counted(admin_user, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
     make_claim(speaker=make_speaker("Andrii Kovalenko"))
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count > 0
