@@ -27,6 +27,7 @@ from import_benchmark import (
     database_name,
     empty_tables,
     recreate_database,
+    reset_function_time,
     run_ours,
 )
 
@@ -55,6 +56,20 @@ def backend_cpu_seconds():
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def inside_each(functions):
+    """{function: seconds inside it} since reset_function_time(), the busiest first."""
+    from django.db import connection
+
+    time.sleep(1)  # statistics reach the shared counters within a second of the commit
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT funcname, total_time FROM pg_stat_user_functions WHERE funcname = ANY(%s) ORDER BY 2 DESC",
+            [list(functions)],
+        )
+        return {name: round(milliseconds / 1000, 2) for name, milliseconds in cursor.fetchall()}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -78,11 +93,15 @@ def main(argv=None):
         for enabled in (True, False):
             set_triggers(enabled)
             empty_tables()
+            from factcheck import tallies
+
+            reset_function_time(tallies.TRIGGER_NAMES)
             server, client = backend_cpu_seconds(), time.process_time()
             seconds = run_ours(path, meta)
             server, client = backend_cpu_seconds() - server, time.process_time() - client
             figures[enabled].append((seconds, client, server))
             if enabled:
+                print("  inside the trigger functions:", inside_each(tallies.TRIGGER_NAMES), flush=True)
                 counted = sum(SpeakerTally.objects.values_list("claims", flat=True))
                 assert counted == Claim.objects.count(), (counted, Claim.objects.count())
             label = "with tallies" if enabled else "without"

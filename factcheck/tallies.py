@@ -104,8 +104,12 @@ def latest_of(total, subject):
     )
 
 
-def moves(table, relations, axes, month):
-    """The statements that apply what a change to `table` did: `relations` maps +1/-1 to the rows added/removed."""
+def moves(table, relations, axes, month, *, shared=False):
+    """The statements that apply what a change to `table` did: `relations` maps +1/-1 to the rows added/removed.
+
+    One pair per tally and its total. `shared` (PostgreSQL) works the rows out once for both, in
+    a WITH whose first INSERT feeds nothing; SQLite, which has no INSERT inside WITH, reads them twice.
+    """
     tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
     by_target = {}
     for source in sources(month):
@@ -117,20 +121,25 @@ def moves(table, relations, axes, month):
     for (tally, total, subject, keys), selects in by_target.items():
         union = " UNION ALL ".join(selects)
         columns = ", ".join([subject, *keys, *axes])
-        statements.append(
-            f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM ({union}) AS d"
+        rows = "d" if shared else f"({union}) AS d"
+        counted = (
+            f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM {rows}"
             f" WHERE true GROUP BY {columns} HAVING sum(n) <> 0"
             f" ON CONFLICT ({columns}) DO UPDATE SET claims = {tally}.claims + excluded.claims"
         )
-        statements.append(
+        totalled = (
             f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
-            f" SELECT {subject}, sum(n), max(CASE WHEN n > 0 THEN created_at END) FROM ({union}) AS d"
+            f" SELECT {subject}, sum(n), max(CASE WHEN n > 0 THEN created_at END) FROM {rows}"
             f" WHERE true GROUP BY {subject} HAVING sum(n) <> 0"
             f" ON CONFLICT ({subject}) DO UPDATE SET claims = {total}.claims + excluded.claims,"
             f" latest_claim_at = CASE WHEN excluded.claims < 0 THEN {latest_of(total, subject)}"
             f" WHEN {total}.latest_claim_at IS NULL OR excluded.latest_claim_at > {total}.latest_claim_at"
             f" THEN excluded.latest_claim_at ELSE {total}.latest_claim_at END"
         )
+        if shared:
+            statements.append(f"WITH d AS MATERIALIZED ({union}), counted AS ({counted}) {totalled}")
+        else:
+            statements += [counted, totalled]
     return statements
 
 
@@ -162,6 +171,11 @@ def sqlite_month(timestamp):
     return f"date({timestamp}, 'start of month')"
 
 
+# The planner knows nothing of a transition table's size, and would hash-join a COPY's 5,000
+# rows against a whole table (every claim, every appearance) on each statement of an import.
+# From a statement's rows, each count needs an index look-up or two per row: so nested loops.
+PLANNED = "SET enable_hashjoin = off SET enable_mergejoin = off"
+
 POSTGRES_EVENTS = {
     "insert": ("INSERT", "REFERENCING NEW TABLE AS new_rows", {1: "new_rows"}),
     "update": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", {1: "new_rows", -1: "old_rows"}),
@@ -178,7 +192,8 @@ def postgres_triggers(axes=AXES):
         keyword, referencing, _ = POSTGRES_EVENTS[event]
         statements.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
-            f" SET search_path = pg_catalog, public, pg_temp AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END; $$"
+            f" SET search_path = pg_catalog, public, pg_temp {PLANNED}"
+            f" AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END; $$"
         )
         statements.append(
             f"CREATE TRIGGER {name} AFTER {keyword} ON {table} {referencing}"
@@ -187,7 +202,7 @@ def postgres_triggers(axes=AXES):
 
     for table in (CLAIM, APPEARANCE, ARTICLE):
         for event, (_, _, relations) in POSTGRES_EVENTS.items():
-            body = moves(table, relations, axes, postgres_month)
+            body = moves(table, relations, axes, postgres_month, shared=True)
             if table == ARTICLE and event == "insert":
                 body.insert(0, opened("article_id", "new_rows"))
             trigger(table, event, body)
