@@ -192,7 +192,7 @@ def test_the_speaker_charts_show_the_database_counts(reviewer_client, editor):
 def test_the_outlet_chart_shows_the_database_counts_by_role(reviewer_client, editor):
     b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
     story = make_article(outlet=b17)
-    for number in range(3):
+    for _ in range(3):
         claim = make_claim(article=story)
         said = make_appearance(claim, Venue.PUBLIC_REMARKS, outlet=kyiv)
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=b17, relayed_from=said)
