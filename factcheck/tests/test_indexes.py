@@ -3,9 +3,7 @@
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from factcheck.models import Claim, OutletTally, SpeakerTally, Venue
 from factcheck.tests.factories import (
@@ -17,21 +15,13 @@ from factcheck.tests.factories import (
     make_speaker,
     recorder,
 )
+from factcheck.tests.test_views_pages import HTMX, queries_for
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def names_on(response, pattern=r'<div class="index-name">\s*<a href="[^"]+">([^<]+)</a>'):
     return re.findall(pattern, response.text)
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def speakers_with(counts):
