@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 
+from factcheck import tallies
 from factcheck.models import HISTORY_CONSTRAINTS, Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
@@ -112,6 +113,33 @@ def _sqlite_append_only_triggers_survive_flush(request):
     with connection.cursor() as cursor:
         for name in SQLITE_HISTORY_GUARDS:
             cursor.execute(f"DROP TRIGGER {name}")
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_tallies_sit_out_the_flush(request):
+    """On SQLite, keep the tally triggers (factcheck.tallies) out of the DELETEs that empty the database.
+
+    Run during that flush they would write counts into tables already emptied; so they are
+    dropped after a test that flushes and created again before the next test.
+    """
+    fixtures = set(request.fixturenames)
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
+    if connection.vendor != "sqlite" or not uses_database:
+        yield
+        return
+    flushes = bool({"transactional_db", "live_server"} & fixtures)
+    # Set up first: the triggers go into the test's database, and a flush comes after the drop below.
+    request.getfixturevalue("transactional_db" if flushes else "db")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
+        if cursor.fetchone()[0] != len(tallies.TRIGGER_NAMES):
+            for statement in tallies.sqlite_drop() + tallies.sqlite_triggers():
+                cursor.execute(statement)
+    yield
+    if flushes:
+        with connection.cursor() as cursor:
+            for statement in tallies.sqlite_drop():
+                cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

@@ -60,9 +60,13 @@ def decode_cursor(text, ordering):
     parts = text.split("~")
     if len(parts) != len(ordering):
         return None
-    parse = {"rank": float, "created_at": lambda part: EPOCH + int(part) * MICROSECOND, "id": int}
+    moment = lambda part: EPOCH + int(part) * MICROSECOND  # noqa: E731
+    parse = {"rank": float, "created_at": moment, "latest_claim_at": moment, "claims": int}
     try:
-        return [parse[field.lstrip("-")](part) for field, part in zip(ordering, parts, strict=True)]
+        return [
+            parse.get(field.lstrip("-"), int)(part)  # ids: id, speaker_id, ...
+            for field, part in zip(ordering, parts, strict=True)
+        ]
     except (ValueError, OverflowError):
         return None
 
@@ -98,9 +102,12 @@ class PageForm(WithoutColons, forms.Form):
     def chosen_sort(self):
         return "newest"
 
+    def ordering(self):
+        return SORTS[self.chosen_sort()]
+
     def page(self, claims):
         """One page of `claims` in the chosen sort, and the `after` value of the next page (None at the end)."""
-        ordering = SORTS[self.chosen_sort()]
+        ordering = self.ordering()
         if self.chosen_sort() == "relevance":
             claims = claims.within_newest(models.RANKED_MATCHES)
         limit = self.cleaned_data.get("limit") or PAGE_SIZE
@@ -110,9 +117,40 @@ class PageForm(WithoutColons, forms.Form):
 
     def clean_after(self):
         after = self.cleaned_data["after"]
-        if after and decode_cursor(after, SORTS[self.chosen_sort()]) is None:
+        if after and decode_cursor(after, self.ordering()) is None:
             raise forms.ValidationError("This link to more results is broken; start again from the first page.")
         return after
+
+
+class IndexForm(PageForm):
+    """The index of speakers, outlets or stories: a name to look for, a sort, a page.
+
+    Pages through their totals (factcheck.tallies), whose indexes give either sort in order.
+    """
+
+    q = CleanTextField(label="Name", required=False, max_length=200, widget=forms.SearchInput)
+    sort = forms.ChoiceField(choices=[("claims", "Most claims"), ("latest", "Latest claim")], required=False)
+
+    def __init__(self, *args, subject, **kwargs):
+        self.subject = subject  # the total's key: speaker_id, outlet_id or article_id
+        super().__init__(*args, **kwargs)
+
+    def chosen_sort(self):
+        # clean_after runs before sort is cleaned, so this reads the raw value too.
+        chosen = self.cleaned_data.get("sort") or self.data.get("sort")
+        return "latest" if chosen == "latest" else "claims"
+
+    def ordering(self):
+        first = "-latest_claim_at" if self.chosen_sort() == "latest" else "-claims"
+        return (first, f"-{self.subject}")
+
+    def page(self, totals):
+        if self.chosen_sort() == "latest":
+            totals = totals.filter(latest_claim_at__isnull=False)  # no claim, no latest claim to sort by
+        limit = self.cleaned_data.get("limit") or PAGE_SIZE
+        cursor = decode_cursor(self.cleaned_data.get("after") or "", self.ordering())
+        rows, last = models.keyset_page(totals, self.ordering(), cursor, limit)
+        return rows, encode_cursor(last) if last else None
 
 
 class ClaimFilterForm(PageForm):
@@ -277,6 +315,8 @@ class MergeForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     merged_version = forms.IntegerField(min_value=0)
     into_version = forms.IntegerField(min_value=0)
+
+
 class PublishForm(WithoutColons, forms.Form):
     """A verdict to publish: the event the editor saw as the claim's latest, and what the public reads of it."""
 

@@ -3,7 +3,7 @@
 `merge(merged, into, ...)` checks, then moves in one transaction: the kept claim gains the
 merged one's appearances, evidence, notes and links; the merge is recorded as a ClaimMerge
 (append-only, shown in both claims' histories); the merged claim is marked `merged_into` and
-from then on the database refuses any change to it (migration 0014). Its history stays where it
+from then on the database refuses any change to it (migration 0015). Its history stays where it
 was, readable on its own page.
 
 `possible_duplicates(claim)` and `duplicates_of_rows(rows)` find claims by the same speaker

@@ -337,6 +337,22 @@ def _strictly_after(ordering, values):
     return beyond | (Q(**{name: values[0]}) & _strictly_after(rest, values[1:]))
 
 
+def keyset_page(rows, ordering, cursor, limit):
+    """Up to `limit` of `rows` in `ordering` that come after the `cursor` values, and the last row's values.
+
+    The values are None when no row follows. Keyset pagination reads only the rows it
+    shows (plus one), however deep the page, where OFFSET would read every row before it.
+    """
+    rows = rows.order_by(*ordering)
+    if cursor is not None:
+        rows = rows.filter(_after(ordering, cursor))
+    page = list(rows[: limit + 1])
+    if len(page) <= limit:
+        return page, None
+    page = page[:limit]
+    return page, [getattr(page[-1], field.lstrip("-")) for field in ordering]
+
+
 def _has_relay():
     """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
@@ -431,19 +447,7 @@ class ClaimQuerySet(models.QuerySet):
         return [(status, claims.filter(status=status)[: cap + 1].count()) for status in Status]
 
     def keyset_page(self, ordering, cursor, limit):
-        """Up to `limit` claims in `ordering` that come after the `cursor` values, and the last row's values.
-
-        The values are None when no row follows. Keyset pagination reads only the rows it
-        shows (plus one), however deep the page, where OFFSET would read every row before it.
-        """
-        claims = self.order_by(*ordering)
-        if cursor is not None:
-            claims = claims.filter(_after(ordering, cursor))
-        rows = list(claims[: limit + 1])
-        if len(rows) <= limit:
-            return rows, None
-        rows = rows[:limit]
-        return rows, [getattr(rows[-1], field.lstrip("-")) for field in ordering]
+        return keyset_page(self, ordering, cursor, limit)
 
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
@@ -502,7 +506,7 @@ class Claim(models.Model):
     import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Set by factcheck.merging alone, with the ClaimMerge that records it; from then on the database
-    # refuses any change to the claim (migration 0014).
+    # refuses any change to the claim (migration 0015).
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -551,7 +555,7 @@ class Claim(models.Model):
 
     # Written by set_status alone (and merged_into by factcheck.merging), never by save(): a form
     # loaded before a status change must not put the old status back when it is saved. The
-    # database refuses it anyway (migrations 0007 and 0014), but as an error instead of a saved edit.
+    # database refuses it anyway (migrations 0007 and 0015), but as an error instead of a saved edit.
     STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by", "merged_into"})
 
     def __str__(self):
@@ -985,7 +989,7 @@ class ClaimMerge(models.Model):
     """A duplicate claim merged into the claim kept: who, when, why, and what moved (factcheck.merging).
 
     Append-only: the database refuses UPDATE and DELETE, and marks a claim merged only with its
-    ClaimMerge (migration 0014). The versions place the merge in each claim's history.
+    ClaimMerge (migration 0015). The versions place the merge in each claim's history.
     """
 
     merged = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="merge_record")
@@ -1036,7 +1040,7 @@ class PublishedVerdictQuerySet(models.QuerySet):
 class PublishedVerdict(models.Model):
     """A verdict of this newsroom, published on purpose: which event, by whom, when, and what the public reads.
 
-    Append-only (migration 0014): publishing, replacing and withdrawing each add a row, and the
+    Append-only (migration 0016): publishing, replacing and withdrawing each add a row, and the
     database refuses UPDATE and DELETE, and any publication of an event not decided here
     (an import's) or that is no verdict. A newer publication of the claim names the one it
     `replaces`; a withdrawal is a VerdictWithdrawal. The one that is neither is live.
@@ -1422,3 +1426,116 @@ def locate_span(body, exact, prefix="", suffix=""):
 
     best = max(starts, key=fit)
     return best, best + len(exact)
+
+
+class OutletRole(models.TextChoices):
+    """How an outlet took part in a claim: the one place this is defined (factcheck.tallies counts by it).
+
+    Made: an appearance on the outlet that relays nothing (a statement to it, an interview, a
+    post on its platform). Published: the story that reports the claim is the outlet's.
+    Relayed: an appearance on the outlet that passes on another one.
+    """
+
+    MADE = "made", "Made on it"
+    PUBLISHED = "published", "Published"
+    RELAYED = "relayed", "Relayed"
+
+
+class Tally(models.Model):
+    """How many claims share these values: kept by database triggers (factcheck.tallies), never by the app.
+
+    Every insert, update and delete of a claim, an appearance or a story moves the counts in the
+    same statement, whatever road it takes (views, admin, import, shell, SQL). A count that
+    falls to zero keeps its row.
+    """
+
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SpeakerTally(Tally):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the month (UTC) in which the claims were recorded.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speaker", "status", "month"], name="speakertally_unique")]
+
+    def __str__(self):
+        return f"{self.speaker_id}: {self.claims} {self.status} in {self.month:%Y-%m}"
+
+
+class OutletTally(Tally):
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
+    role = models.CharField(max_length=20, choices=OutletRole)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outlet", "role", "status"], name="outlettally_unique")]
+
+    def __str__(self):
+        return f"{self.outlet_id}: {self.claims} {self.status}, {self.role}"
+
+
+class StoryTally(Tally):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "status"], name="storytally_unique")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.claims} {self.status}"
+
+
+class Total(models.Model):
+    """A speaker's, outlet's or story's number of claims and latest claim, for the index pages to sort by.
+
+    Kept by the same triggers as the tallies; every speaker, outlet and story has one.
+    An outlet's count is of its parts in claims: a claim it published and relayed counts twice.
+    """
+
+    claims = models.IntegerField(default=0)
+    latest_claim_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SpeakerTotal(Total):
+    speaker = models.OneToOneField(Speaker, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-speaker"], name="speakertotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-speaker"], name="speakertotal_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_id}: {self.claims} claims"
+
+
+class OutletTotal(Total):
+    outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-outlet"], name="outlettotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-outlet"], name="outlettotal_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet_id}: {self.claims} claims"
+
+
+class StoryTotal(Total):
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="total")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-claims", "-article"], name="storytotal_claims_idx"),
+            models.Index(fields=["-latest_claim_at", "-article"], name="storytotal_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.claims} claims"

@@ -24,12 +24,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import merging, models, storydesk
+from factcheck import merging, models, storydesk, tallies
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
     ClaimFilterForm,
     EvidenceForm,
+    IndexForm,
     MergeForm,
     NoteForm,
     PageForm,
@@ -51,9 +52,15 @@ from factcheck.models import (
     Note,
     Outlet,
     OutletKind,
+    OutletTally,
+    OutletTotal,
     PublishedVerdict,
     Speaker,
+    SpeakerTally,
+    SpeakerTotal,
     StoryDraft,
+    StoryTally,
+    StoryTotal,
     Venue,
     VerificationEvent,
     locate_span,
@@ -525,7 +532,7 @@ def speaker_detail(request, pk):
         "form": form,
         "claims": claims,
         "next_page": next_page,
-        "counts": status_counts(speaker.claims.all()),
+        "record": tallies.speaker_record(speaker),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
@@ -543,24 +550,65 @@ def outlet_detail(request, pk):
         "form": form,
         "claims": claims,
         "next_page": next_page,
-        "record": outlet_record(outlet),
+        "record": tallies.outlet_record(outlet),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 
-def outlet_record(outlet):
-    """How the claims an outlet published, carried first or relayed have fared: capped counts per status."""
-    appearances = Appearance.objects.filter(outlet=outlet)
-    roles = {
-        "published": Claim.objects.filter(article__outlet=outlet),
-        "made": Claim.objects.filter(pk__in=appearances.filter(relayed_from__isnull=True).values("claim_id")),
-        "relayed": Claim.objects.filter(pk__in=appearances.filter(relayed_from__isnull=False).values("claim_id")),
-        "total": Claim.objects.involving_outlet(outlet),
-    }
-    shown = {role: capped(dict(claims.status_counts())) for role, claims in roles.items()}
-    by_status = [(status, status.label, {role: shown[role][0][status] for role in roles}) for status in Status]
-    return {"by_status": by_status, "totals": {role: shown[role][1] for role in roles}}
+@require_GET
+@permission_required("factcheck.view_claim", "factcheck.view_speaker")
+def speaker_list(request):
+    speakers = SpeakerTotal.objects.select_related("speaker")
+    return index_page(request, speakers, "speaker", SpeakerTally, title="Speakers")
+
+
+@require_GET
+@permission_required("factcheck.view_claim", "factcheck.view_outlet")
+def outlet_list(request):
+    outlets = OutletTotal.objects.select_related("outlet")
+    return index_page(request, outlets, "outlet", OutletTally, title="Outlets")
+
+
+@require_GET
+@permission_required("factcheck.view_claim", "factcheck.view_article")
+def story_list(request):
+    stories = StoryTotal.objects.select_related("article__outlet")
+    return index_page(request, stories, "article", StoryTally, title="Stories")
+
+
+def index_page(request, totals, subject, tally, *, title):
+    """A page of speakers, outlets or stories with their counts by status: three queries whatever its size.
+
+    Their totals in the chosen order (keyset-paged on the totals' indexes), then the counts by
+    status of those on the page. A name filters on the normalised name (headline for stories).
+    """
+    form = IndexForm(request.GET, subject=f"{subject}_id")
+    form.is_valid()
+    if query := form.cleaned_data.get("q"):
+        if subject == "article":
+            totals = totals.filter(article__headline__icontains=query)
+        else:
+            totals = totals.filter(**{f"{subject}__normalized_name__contains": normalize_name(query)})
+    rows, next_page = form.page(totals)
+    counts = tallies.counts_by_subject(tally, subject, [getattr(row, f"{subject}_id") for row in rows])
+    entries = [
+        {"total": row, "subject": getattr(row, subject), "bar": status_bar(counts[getattr(row, f"{subject}_id")])}
+        for row in rows
+    ]
+    context = {"form": form, "entries": entries, "next_page": next_page, "subject": subject, "title": title}
+    fragment = "rows" if form.cleaned_data.get("after") else "results"
+    return render_page(request, "factcheck/index.html", context, fragment=fragment)
+
+
+def status_bar(counts):
+    """[(status, label, claims, x, width)]: a compact bar 100 units wide, split by status (drawn in SVG)."""
+    total, left, parts = sum(counts.values()), 0.0, []
+    for status in Status:
+        width = round(100 * counts.get(status, 0) / total, 2) if total else 0
+        parts.append((status, status.label, counts.get(status, 0), round(left, 2), width))
+        left += width
+    return parts
 
 
 @require_GET

@@ -598,3 +598,57 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     assert reader.goto(f"{demo}{publication.get_absolute_url()}").status == 410
     expect(reader.get_by_role("heading", level=1)).to_have_text("This verdict was withdrawn")
     expect(reader.locator("main")).to_contain_text("The footage was staged.")
+
+
+# The indexes from the header, and the track records drawn as SVG at phone width
+
+
+def drawn(page, selector):
+    """[(width, height)] in CSS pixels of each shape of the first SVG matching `selector`."""
+    return page.locator(selector).first.evaluate(
+        "svg => [...svg.querySelectorAll('rect')].map(r => { const b = r.getBoundingClientRect(); "
+        "return [b.width, b.height]; })"
+    )
+
+
+def test_a_reviewer_finds_a_speaker_in_the_index_and_reads_the_record_on_a_phone(open_page, demo):
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo, "reviewer")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Speakers").click()
+    expect(page).to_have_url(f"{demo}/speakers/")
+    first = page.locator(".index-row").first
+    expect(first).to_contain_text("Andrii Kovalenko")  # the most claims in the seed story
+    expect(first).to_contain_text("9 claims")
+    assert fits_the_window(page)
+
+    page.get_by_label("Name").fill("blinken")
+    page.get_by_label("Name").press("Enter")
+    expect(page.locator(".index-row")).to_have_count(1)
+    page.get_by_role("link", name="Antony Blinken").click()
+
+    chart = page.locator("svg.bars").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert 300 <= box["width"] <= 390 and box["height"] > 60
+    shapes = drawn(page, "svg.bars")
+    assert len(shapes) == 4 and max(width for width, _ in shapes) > 100  # a bar per verdict, the largest wide
+    expect(page.locator("#bars-status-table")).to_contain_text("Unable to independently confirm")
+    expect(page.locator("svg.columns")).to_be_visible()
+    assert fits_the_window(page)
+
+
+def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo, "editor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Outlets").click()
+    page.get_by_role("link", name="B-17", exact=True).click()
+    chart = page.locator("svg.bars").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] >= 300
+    widths = [width for width, height in drawn(page, "svg.bars") if height > 0]
+    assert widths and all(width > 0 for width in widths)
+    expect(page.locator("#roles-status-table")).to_contain_text("Published")
+    assert fits_the_window(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
+    expect(page.locator(".index-row").first).to_contain_text("18 claims")
+    assert fits_the_window(page)

@@ -59,6 +59,9 @@ MATRIX = {
     # Publishing and withdrawing a verdict: editors (factcheck.publish_verdict); an empty POST is a bad request.
     "claim_publish":                                               ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     "claim_withdraw":                                              ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    "speaker_list":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "outlet_list":                                                 ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "story_list":                                                  ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),

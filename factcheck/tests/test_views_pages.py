@@ -103,7 +103,7 @@ def test_a_speaker_page_shows_the_track_record_and_the_claims(reviewer_client, d
     claim.refresh_from_db()
     claim.set_status("verified", by=recorder(), reason="The post is archived.")
     response = reviewer_client.get(f"/speakers/{kovalenko.pk}/")
-    counts = {status: count for status, _, count in response.context["counts"]["by_status"]}
+    counts = {bar["value"]: bar["claims"] for bar in response.context["record"]["charts"][0]["bars"]}
     assert counts == {"unconfirmed": 8, "verified": 1, "disputed": 0, "false": 0}
     assert "Head of the Center for Countering Disinformation" in response.text
     assert "Center for Countering Disinformation (Ukraine)" in response.text
@@ -136,12 +136,15 @@ def test_the_speaker_page_pages_its_claims_with_load_more(reviewer_client):
 
 def test_the_outlet_page_shows_what_it_published_carried_and_relayed(reviewer_client, demo):
     record = {
-        outlet.name: reviewer_client.get(f"/outlets/{outlet.pk}/").context["record"]["totals"]
+        outlet.name: {
+            bar["role"]: bar["claims"]
+            for bar in reviewer_client.get(f"/outlets/{outlet.pk}/").context["record"]["charts"][0]["bars"]
+        }
         for outlet in Outlet.objects.all()
     }
-    assert record["B-17"] == {"published": 18, "made": 9, "relayed": 9, "total": 18}
-    assert record["X"] == {"published": 0, "made": 1, "relayed": 0, "total": 1}
-    assert record["Kyiv Independent"] == {"published": 0, "made": 0, "relayed": 2, "total": 2}
+    assert record["B-17"] == {"published": 18, "made": 9, "relayed": 9}
+    assert record["X"] == {"published": 0, "made": 1, "relayed": 0}
+    assert record["Kyiv Independent"] == {"published": 0, "made": 0, "relayed": 2}
 
 
 def test_the_outlet_page_counts_per_status(reviewer_client, demo):
@@ -151,8 +154,14 @@ def test_the_outlet_page_counts_per_status(reviewer_client, demo):
     claim.refresh_from_db()
     claim.set_status("false", by=recorder(), reason="The post was about another drone.")
     response = reviewer_client.get(f"/outlets/{x.pk}/")
-    by_status = {status: row["total"] for status, _, row in response.context["record"]["by_status"]}
-    assert by_status == {"unconfirmed": 0, "verified": 0, "disputed": 0, "false": 1}
+    made = response.context["record"]["charts"][0]["bars"][0]
+    assert made["role"] == "made"
+    assert {part["value"]: part["claims"] for part in made["parts"]} == {
+        "unconfirmed": 0,
+        "verified": 0,
+        "disputed": 0,
+        "false": 1,
+    }
     assert "North Korean troops are receiving training in using Lancet drones." in response.text
 
 

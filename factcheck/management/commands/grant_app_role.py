@@ -16,6 +16,8 @@ the app's tables, and the sequences' ids, except:
   statement on a table without the privilege fails even when it matches no row: without it,
   no evidence could be deleted, cited or not;
 - revisions: SELECT only (the triggers that write them run as the owner);
+- the claim counts (factcheck.tallies): no INSERT or UPDATE, so no count can be forged; their
+  triggers run as the owner. DELETE stays, for Django to delete a speaker's (zero) counts with it;
 - django_migrations: SELECT only;
 - no temporary tables (TEMPORARY on the database is taken from PUBLIC): the triggers name their
   tables without a schema, and a temporary table of the same name would stand in for one.
@@ -29,12 +31,27 @@ docs/deploying.md.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from factcheck.models import ArticleRevision, ClaimRevision, PublishedVerdict, VerdictWithdrawal, VerificationEvent
+from factcheck.models import (
+    ArticleRevision,
+    ClaimRevision,
+    OutletTally,
+    OutletTotal,
+    PublishedVerdict,
+    SpeakerTally,
+    SpeakerTotal,
+    StoryTally,
+    StoryTotal,
+    VerdictWithdrawal,
+    VerificationEvent,
+)
 
 EVENTS, CITATIONS = VerificationEvent._meta.db_table, VerificationEvent.evidence.through._meta.db_table
 APPEND_ONLY = [EVENTS, PublishedVerdict._meta.db_table, VerdictWithdrawal._meta.db_table]
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
+COUNTS = [
+    model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)
+]
 DATA = "SELECT, INSERT, UPDATE, DELETE"
 
 
@@ -56,6 +73,7 @@ def privileges(role, owner, database, schema):
         f"REVOKE UPDATE, DELETE ON {', '.join(map(quote, APPEND_ONLY))} FROM {role}",
         f"REVOKE UPDATE ON {quote(CITATIONS)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(map(quote, READ_ONLY))} FROM {role}",
+        f"REVOKE INSERT, UPDATE ON {', '.join(map(quote, COUNTS))} FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT {DATA} ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",

@@ -1,0 +1,456 @@
+"""Claim counts by speaker, outlet and story that the database keeps right, and what the pages read from them.
+
+The tallies (SpeakerTally by status and month, OutletTally by role and status, StoryTally by
+status) and the totals the index pages sort by (SpeakerTotal, OutletTotal, StoryTotal) are
+written by triggers only, on PostgreSQL and SQLite alike (migration 0017), so an edit in the
+admin, a verdict, an import, the shell or raw SQL moves them in the same statement.
+
+Each count is defined once, below, as the rows a claim contributes (`SOURCES`): to its speaker;
+to its story; to the story's outlet as "published"; to the outlet of each of its appearances
+as "made" or "relayed" (factcheck.models.OutletRole). A trigger on a table takes the rows that
+its statement removed away and adds those it brought, each counted through the same joins;
+so a status change moves a claim from one count to another, and a claim inserted before its
+story (foreign keys are checked at commit) is counted when the story arrives.
+
+PostgreSQL runs one trigger per statement, over the statement's transition tables: an import
+that COPYs 5,000 claims adds them with one grouped upsert per table, not 5,000. SQLite has row
+triggers only; they fire for the columns that matter.
+
+The latest claim of a total grows with each claim added; when claims leave it (a deletion, a
+claim moved to another speaker), it is looked up again. Within one statement that moves claims
+both in and out of the same total, it may keep a later time than it should: a sort key, not a
+count.
+
+To count by another axis of the claim (the attribution): add it to AXES, add the column to
+the three tally tables and to their unique constraints, and in a migration run
+drop_triggers() then create_triggers() and rebuild(). Nothing else here names the status.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from factcheck.models import OutletRole, OutletTally, SpeakerTally
+from factcheck.verification import Status
+
+# The claim's columns the tallies count by, as the migration that installed the triggers saw them.
+AXES = ("status",)
+
+CLAIM, APPEARANCE, ARTICLE = "factcheck_claim", "factcheck_appearance", "factcheck_article"
+SUBJECTS = {"speaker_id": "factcheck_speaker", "outlet_id": "factcheck_outlet", "article_id": ARTICLE}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows that claims contribute to a tally and its total: a subject, more keys, and how they are joined."""
+
+    tally: str
+    total: str
+    subject: str  # the subject's column in tally and total
+    keys: dict  # tally column -> expression over c (claim), a (article), p (appearance)
+    joins: str  # FROM, with {claim}, {article}, {appearance} to stand for a table or the rows a trigger sees
+    where: str = "true"
+
+    def reads(self, table):
+        return "{" + {CLAIM: "claim", APPEARANCE: "appearance", ARTICLE: "article"}[table] + "}" in self.joins
+
+
+ROLE = "CASE WHEN p.relayed_from_id IS NULL THEN 'made' ELSE 'relayed' END"
+PUBLISHED = "{claim} c JOIN {article} a ON a.id = c.article_id"
+
+
+def sources(month):
+    """Every count, as Sources; `month` turns a timestamp expression into the first day of its month."""
+    speaker, outlet, story = "factcheck_speaker", "factcheck_outlet", "factcheck_story"
+    return [
+        Source(f"{speaker}tally", f"{speaker}total", "speaker_id", {"month": month("c.created_at")}, "{claim} c"),
+        Source(f"{story}tally", f"{story}total", "article_id", {}, PUBLISHED),
+        Source(f"{outlet}tally", f"{outlet}total", "outlet_id", {"role": "'published'"}, PUBLISHED),
+        Source(
+            f"{outlet}tally",
+            f"{outlet}total",
+            "outlet_id",
+            {"role": ROLE},
+            "{claim} c JOIN {appearance} p ON p.claim_id = c.id",
+            "p.outlet_id IS NOT NULL",
+        ),
+    ]
+
+
+SUBJECT_OF = {"speaker_id": "c.speaker_id", "article_id": "a.id", "outlet_id": None}
+
+
+def subject_expression(source):
+    return SUBJECT_OF[source.subject] or ("a.outlet_id" if source.keys["role"] == "'published'" else "p.outlet_id")
+
+
+def contributions(source, axes, tables, sign):
+    """SELECT of the rows `source` counts, with `tables` standing for claim/article/appearance, each worth `sign`."""
+    columns = {source.subject: subject_expression(source), **source.keys, **{axis: f"c.{axis}" for axis in axes}}
+    selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    joins = source.joins.format(claim=tables[CLAIM], article=tables[ARTICLE], appearance=tables[APPEARANCE])
+    return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {joins} WHERE {source.where}"
+
+
+def latest_of(total, subject):
+    """The latest claim of the total's subject, looked up again (after claims left it)."""
+    row = f"{total}.{subject}"
+    if subject == "speaker_id":
+        return f"(SELECT max(created_at) FROM {CLAIM} WHERE speaker_id = {row})"
+    if subject == "article_id":
+        return f"(SELECT max(created_at) FROM {CLAIM} WHERE article_id = {row})"
+    return (
+        f"(SELECT max(created_at) FROM {CLAIM} WHERE article_id IN (SELECT id FROM {ARTICLE} WHERE outlet_id = {row})"
+        f" OR id IN (SELECT claim_id FROM {APPEARANCE} WHERE outlet_id = {row}))"
+    )
+
+
+def moves(table, relations, axes, month, *, shared=False):
+    """The statements that apply what a change to `table` did: `relations` maps +1/-1 to the rows added/removed.
+
+    One pair per tally and its total. `shared` (PostgreSQL) works the rows out once for both, in
+    a WITH whose first INSERT feeds nothing; SQLite, which has no INSERT inside WITH, reads them twice.
+    """
+    tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
+    by_target = {}
+    for source in sources(month):
+        if source.reads(table):
+            for sign, relation in relations.items():
+                rows = contributions(source, axes, {**tables, table: relation}, sign)
+                by_target.setdefault((source.tally, source.total, source.subject, tuple(source.keys)), []).append(rows)
+    statements = []
+    for (tally, total, subject, keys), selects in by_target.items():
+        union = " UNION ALL ".join(selects)
+        columns = ", ".join([subject, *keys, *axes])
+        rows = "d" if shared else f"({union}) AS d"
+        counted = (
+            f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM {rows}"
+            f" WHERE true GROUP BY {columns} HAVING sum(n) <> 0"
+            f" ON CONFLICT ({columns}) DO UPDATE SET claims = {tally}.claims + excluded.claims"
+        )
+        totalled = (
+            f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
+            f" SELECT {subject}, sum(n), max(CASE WHEN n > 0 THEN created_at END) FROM {rows}"
+            f" WHERE true GROUP BY {subject} HAVING sum(n) <> 0"
+            f" ON CONFLICT ({subject}) DO UPDATE SET claims = {total}.claims + excluded.claims,"
+            f" latest_claim_at = CASE WHEN excluded.claims < 0 THEN {latest_of(total, subject)}"
+            f" WHEN {total}.latest_claim_at IS NULL OR excluded.latest_claim_at > {total}.latest_claim_at"
+            f" THEN excluded.latest_claim_at ELSE {total}.latest_claim_at END"
+        )
+        if shared:
+            statements.append(f"WITH d AS MATERIALIZED ({union}), counted AS ({counted}) {totalled}")
+        else:
+            statements += [counted, totalled]
+    return statements
+
+
+def opened(subject, relation):
+    """Every new speaker, outlet or story gets its total, at zero until claims come."""
+    total = {"speaker_id": "factcheck_speakertotal", "outlet_id": "factcheck_outlettotal"}.get(
+        subject, "factcheck_storytotal"
+    )
+    return (
+        f"INSERT INTO {total} ({subject}, claims) SELECT id, 0 FROM {relation} AS s WHERE true"
+        f" ON CONFLICT ({subject}) DO NOTHING"
+    )
+
+
+def watched_columns(axes):
+    """The columns of each table that the counts read: a change to any of them moves a count."""
+    return {
+        CLAIM: ("id", "speaker_id", "article_id", "created_at", *axes),
+        APPEARANCE: ("id", "claim_id", "outlet_id", "relayed_from_id"),
+        ARTICLE: ("id", "outlet_id"),
+    }
+
+
+def postgres_month(timestamp):
+    return f"(date_trunc('month', {timestamp} AT TIME ZONE 'UTC'))::date"
+
+
+def sqlite_month(timestamp):
+    return f"date({timestamp}, 'start of month')"
+
+
+# The planner knows nothing of a transition table's size, and would hash-join a COPY's 5,000
+# rows against a whole table (every claim, every appearance) on each statement of an import.
+# From a statement's rows, each count needs an index look-up or two per row: so nested loops.
+PLANNED = "SET enable_hashjoin = off SET enable_mergejoin = off"
+
+POSTGRES_EVENTS = {
+    "insert": ("INSERT", "REFERENCING NEW TABLE AS new_rows", {1: "new_rows"}),
+    "update": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", {1: "new_rows", -1: "old_rows"}),
+    "delete": ("DELETE", "REFERENCING OLD TABLE AS old_rows", {-1: "old_rows"}),
+}
+
+
+def postgres_triggers(axes=AXES):
+    """CREATE statements of the PostgreSQL functions and statement triggers."""
+    statements = []
+
+    def trigger(table, event, body):
+        name = f"{table}_tally_{event}"
+        keyword, referencing, _ = POSTGRES_EVENTS[event]
+        statements.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+            f" SET search_path = pg_catalog, public, pg_temp {PLANNED}"
+            f" AS $$ BEGIN {'; '.join(body)}; RETURN NULL; END; $$"
+        )
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER {keyword} ON {table} {referencing}"
+            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
+
+    for table in (CLAIM, APPEARANCE, ARTICLE):
+        for event, (_, _, relations) in POSTGRES_EVENTS.items():
+            body = moves(table, relations, axes, postgres_month, shared=True)
+            if table == ARTICLE and event == "insert":
+                body.insert(0, opened("article_id", "new_rows"))
+            trigger(table, event, body)
+    for subject, table in SUBJECTS.items():
+        if table != ARTICLE:
+            trigger(table, "insert", [opened(subject, "new_rows")])
+    return statements
+
+
+def postgres_drop():
+    names = [(table, f"{table}_tally_{event}") for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS]
+    names += [(table, f"{table}_tally_insert") for table in SUBJECTS.values() if table != ARTICLE]
+    return [f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()" for table, name in names]
+
+
+def sqlite_row(side, columns):
+    return "(SELECT " + ", ".join(f"{side}.{column} AS {column}" for column in columns) + ")"
+
+
+def sqlite_triggers(axes=AXES):
+    """CREATE statements of the SQLite row triggers."""
+    statements = []
+    for table, columns in watched_columns(axes).items():
+        new, old = sqlite_row("NEW", columns), sqlite_row("OLD", columns)
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+        events = {
+            "insert": ("INSERT", {1: new}),
+            "update": (f"UPDATE OF {', '.join(columns)}", {1: new, -1: old}),
+            "delete": ("DELETE", {-1: old}),
+        }
+        for event, (keyword, relations) in events.items():
+            body = moves(table, relations, axes, sqlite_month)
+            if table == ARTICLE and event == "insert":
+                body.insert(0, opened("article_id", "(SELECT NEW.id AS id)"))
+            when = f" WHEN {changed}" if event == "update" else ""
+            statements.append(
+                f"CREATE TRIGGER {table}_tally_{event} AFTER {keyword} ON {table} FOR EACH ROW{when}"
+                f" BEGIN {'; '.join(body)}; END"
+            )
+    for subject, table in SUBJECTS.items():
+        if table != ARTICLE:
+            statements.append(
+                f"CREATE TRIGGER {table}_tally_insert AFTER INSERT ON {table} FOR EACH ROW"
+                f" BEGIN {opened(subject, '(SELECT NEW.id AS id)')}; END"
+            )
+    return statements
+
+
+def sqlite_drop():
+    names = [f"{table}_tally_{event}" for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS]
+    names += [f"{table}_tally_insert" for table in SUBJECTS.values() if table != ARTICLE]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+TRIGGER_NAMES = [
+    *(f"{table}_tally_{event}" for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS),
+    *(f"{table}_tally_insert" for table in SUBJECTS.values() if table != ARTICLE),
+]
+
+
+def rebuild_statements(vendor, axes=AXES):
+    """Statements that count everything again from the claims: for the migration, and to repair by hand."""
+    month = postgres_month if vendor == "postgresql" else sqlite_month
+    tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
+    statements = []
+    by_target = {}
+    for source in sources(month):
+        by_target.setdefault((source.tally, source.total, source.subject, tuple(source.keys)), []).append(
+            contributions(source, axes, tables, 1)
+        )
+    for (tally, total, subject, keys), selects in by_target.items():
+        union = " UNION ALL ".join(selects)
+        columns = ", ".join([subject, *keys, *axes])
+        statements += [
+            f"DELETE FROM {tally}",
+            f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM ({union}) AS d GROUP BY {columns}",
+            f"DELETE FROM {total}",
+            f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
+            f" SELECT s.id, coalesce(sum(d.n), 0), max(d.created_at) FROM {SUBJECTS[subject]} s"
+            f" LEFT JOIN ({union}) AS d ON d.{subject} = s.id GROUP BY s.id",
+        ]
+    return statements
+
+
+def create_triggers(schema_editor, axes=AXES):
+    vendor = schema_editor.connection.vendor
+    for statement in {"postgresql": postgres_triggers, "sqlite": sqlite_triggers}[vendor](axes):
+        schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(schema_editor):
+    vendor = schema_editor.connection.vendor
+    for statement in {"postgresql": postgres_drop, "sqlite": sqlite_drop}[vendor]():
+        schema_editor.execute(statement, params=None)
+
+
+def rebuild(connection, axes=AXES):
+    with connection.cursor() as cursor:
+        for statement in rebuild_statements(connection.vendor, axes):
+            cursor.execute(statement)
+
+
+# What the pages read: the counts above as track records and index badges, each in one query.
+
+# The axes a track record is drawn by: (tally column, what a person calls it, its choices). The
+# attribution axis is one more entry here once the tallies count by it.
+CHARTED = [("status", "Verdict", Status)]
+
+CHART_WIDTH = 320  # the charts' viewBox width: they scale to the column, legible from 390 px phones up
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 120
+MONTHS_SHOWN = 24
+COLUMN_AREA_HEIGHT = 120
+
+
+def pairs(choices):
+    """[(value, label)] of an enumeration with labels (the rules module's Status, or TextChoices)."""
+    return [(member.value, member.label) for member in choices]
+
+
+def horizontal_bars(counts, choices):
+    """One bar per choice: [{value, label, claims, y, width}], the widest bar spanning the chart."""
+    most = max(counts.values(), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - 40
+    return [
+        {
+            "value": value,
+            "label": label,
+            "claims": counts.get(value, 0),
+            "y": index * (BAR_HEIGHT + BAR_GAP),
+            "width": round(room * counts.get(value, 0) / most, 1),
+            "count_x": round(LABEL_WIDTH + 4 + room * counts.get(value, 0) / most, 1),
+        }
+        for index, (value, label) in enumerate(pairs(choices))
+    ]
+
+
+def chart_height(rows):
+    return rows * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
+
+
+def months_between(first, last):
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def stacked_columns(by_month, choices):
+    """The latest MONTHS_SHOWN months from the first with claims, each a column stacked by choice.
+
+    [{month, claims, x, parts: [{value, label, claims, y, height}]}]; months without claims
+    are there, empty, so the time axis reads evenly.
+    """
+    if not by_month:
+        return []
+    months = months_between(min(by_month), max(by_month))[-MONTHS_SHOWN:]
+    most = max(sum(counts.values()) for counts in by_month.values()) or 1
+    step = (CHART_WIDTH - 30) / len(months)
+    columns = []
+    for index, month in enumerate(months):
+        counts = by_month.get(month, {})
+        top, parts = COLUMN_AREA_HEIGHT, []
+        for value, label in pairs(choices):
+            height = round(COLUMN_AREA_HEIGHT * counts.get(value, 0) / most, 1)
+            top -= height
+            parts.append(
+                {"value": value, "label": label, "claims": counts.get(value, 0), "y": round(top, 1), "height": height}
+            )
+        columns.append(
+            {
+                "month": month,
+                "claims": sum(counts.values()),
+                "x": round(30 + index * step, 1),
+                "width": round(max(step - 2, 1), 1),
+                "parts": parts,
+                "year_starts": index == 0 or month.month == 1,
+            }
+        )
+    return columns
+
+
+def speaker_record(speaker):
+    """A speaker's claims by verdict and by month (and by each other charted axis), from one query."""
+    rows = list(SpeakerTally.objects.filter(speaker=speaker, claims__gt=0).values("month", *AXES, "claims"))
+    charts = []
+    for axis, name, choices in CHARTED:
+        totals, by_month = {}, {}
+        for row in rows:
+            totals[row[axis]] = totals.get(row[axis], 0) + row["claims"]
+            month = by_month.setdefault(row["month"], {})
+            month[row[axis]] = month.get(row[axis], 0) + row["claims"]
+        charts.append(
+            {
+                "axis": axis,
+                "name": name,
+                "choices": pairs(choices),
+                "bars": horizontal_bars(totals, choices),
+                "height": chart_height(len(pairs(choices))),
+                "columns": stacked_columns(by_month, choices),
+                "columns_max": max((sum(counts.values()) for counts in by_month.values()), default=0),
+                "total": sum(totals.values()),
+            }
+        )
+    return {"charts": charts, "total": sum(row["claims"] for row in rows)}
+
+
+def outlet_record(outlet):
+    """How the claims an outlet made, published or relayed fared, by each charted axis, from one query.
+
+    Per role, one bar 100% wide split by the axis' shares, so roles of any size compare.
+    """
+    rows = list(OutletTally.objects.filter(outlet=outlet, claims__gt=0).values("role", *AXES, "claims"))
+    room = CHART_WIDTH - LABEL_WIDTH
+    charts = []
+    for axis, name, choices in CHARTED:
+        bars = []
+        for index, (role, role_label) in enumerate(OutletRole.choices):
+            counts = dict.fromkeys((value for value, _ in pairs(choices)), 0)
+            for row in rows:
+                if row["role"] == role:
+                    counts[row[axis]] += row["claims"]
+            claims, left, parts = sum(counts.values()), LABEL_WIDTH, []
+            for value, label in pairs(choices):
+                width = round(room * counts[value] / claims, 1) if claims else 0
+                parts.append(
+                    {"value": value, "label": label, "claims": counts[value], "x": round(left, 1), "width": width}
+                )
+                left += width
+            bars.append(
+                {
+                    "role": role,
+                    "label": role_label,
+                    "claims": claims,
+                    "y": index * (BAR_HEIGHT + BAR_GAP),
+                    "parts": parts,
+                }
+            )
+        charts.append(
+            {"axis": axis, "name": name, "choices": pairs(choices), "bars": bars, "height": chart_height(len(bars))}
+        )
+    return {"charts": charts}
+
+
+def counts_by_subject(tally, subject, ids, axis="status"):
+    """{subject id: {value: claims}} for a page of speakers, outlets or stories: one query."""
+    counts = {pk: {} for pk in ids}
+    rows = tally.objects.filter(**{f"{subject}__in": ids}, claims__gt=0).values_list(subject, axis, "claims")
+    for pk, value, claims in rows:
+        counts[pk][value] = counts[pk].get(value, 0) + claims
+    return counts

@@ -1,0 +1,180 @@
+"""The claim counts the database keeps (factcheck.tallies): right after every road a write takes."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
+
+from factcheck import importing, tallies
+from factcheck.models import (
+    Appearance,
+    Article,
+    Claim,
+    Outlet,
+    OutletTally,
+    OutletTotal,
+    Speaker,
+    SpeakerTally,
+    SpeakerTotal,
+    StoryTally,
+    StoryTotal,
+)
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = settings.BASE_DIR / "fixtures" / "sample-claims.csv"
+
+
+def kept():
+    """What the triggers keep, zero counts left out."""
+    return {
+        "speakers": {
+            (row.speaker_id, row.status, row.month): row.claims for row in SpeakerTally.objects.exclude(claims=0)
+        },
+        "stories": {(row.article_id, row.status): row.claims for row in StoryTally.objects.exclude(claims=0)},
+        "outlets": {(row.outlet_id, row.role, row.status): row.claims for row in OutletTally.objects.exclude(claims=0)},
+        "totals": {
+            **{("speaker", row.speaker_id): (row.claims, row.latest_claim_at) for row in SpeakerTotal.objects.all()},
+            **{("story", row.article_id): (row.claims, row.latest_claim_at) for row in StoryTotal.objects.all()},
+            **{("outlet", row.outlet_id): (row.claims, row.latest_claim_at) for row in OutletTotal.objects.all()},
+        },
+    }
+
+
+def counted():
+    """The same counts, worked out from the claims with the ORM."""
+    utc = datetime.UTC
+    months = Claim.objects.annotate(month=TruncMonth("created_at", tzinfo=utc)).values("speaker", "status", "month")
+    speakers = {(r["speaker"], r["status"], r["month"].date()): r["n"] for r in months.annotate(n=Count("id"))}
+    with_story = Claim.objects.filter(article__isnull=False)
+    stories = {
+        (r["article"], r["status"]): r["n"] for r in with_story.values("article", "status").annotate(n=Count("id"))
+    }
+    outlets = Counter()
+    latest = {}
+    for claim in with_story.select_related("article"):
+        outlets[claim.article.outlet_id, "published", claim.status] += 1
+        latest[claim.article.outlet_id] = max(latest.get(claim.article.outlet_id, claim.created_at), claim.created_at)
+    for appearance in Appearance.objects.filter(outlet__isnull=False).select_related("claim"):
+        role = "made" if appearance.relayed_from_id is None else "relayed"
+        outlets[appearance.outlet_id, role, appearance.claim.status] += 1
+        latest[appearance.outlet_id] = max(latest.get(appearance.outlet_id, appearance.claim.created_at),
+                                           appearance.claim.created_at)  # fmt: skip
+    totals = {}
+    for speaker in Speaker.objects.annotate(n=Count("claims"), latest=Max("claims__created_at")):
+        totals["speaker", speaker.pk] = (speaker.n, speaker.latest)
+    for article in Article.objects.annotate(n=Count("claims"), latest=Max("claims__created_at")):
+        totals["story", article.pk] = (article.n, article.latest)
+    for outlet in Outlet.objects.all():
+        mine = sum(n for (pk, *_), n in outlets.items() if pk == outlet.pk)
+        totals["outlet", outlet.pk] = (mine, latest.get(outlet.pk))
+    return {"speakers": speakers, "stories": stories, "outlets": dict(outlets), "totals": totals}
+
+
+def test_the_triggers_exist_on_this_database():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%%tally%%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'")
+        assert sorted(name for (name,) in cursor.fetchall()) == sorted(tallies.TRIGGER_NAMES)
+
+
+def test_a_status_change_moves_the_claim_from_one_count_to_another(editor):
+    outlet = make_outlet()
+    claim = make_claim(article=make_article(outlet=outlet))
+    make_appearance(claim, outlet=outlet)
+    month = claim.created_at.astimezone(datetime.UTC).date().replace(day=1)
+    assert kept()["speakers"] == {(claim.speaker_id, "unconfirmed", month): 1}
+
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="Transcript found.")
+
+    assert kept()["speakers"] == {(claim.speaker_id, "verified", month): 1}
+    assert kept()["stories"] == {(claim.article_id, "verified"): 1}
+    assert kept()["outlets"] == {(outlet.pk, "published", "verified"): 1, (outlet.pk, "made", "verified"): 1}
+    assert SpeakerTotal.objects.get(speaker=claim.speaker).claims == 1
+    assert OutletTotal.objects.get(outlet=outlet).claims == 2  # published and made on it
+    assert kept() == counted()
+
+
+def test_counts_follow_every_kind_of_edit(editor):
+    kyiv, b17 = make_outlet("Kyiv Independent"), make_outlet("B-17")
+    zelenskyy, blinken = make_speaker("Zelenskyy"), make_speaker("Blinken")
+    story = make_article(outlet=b17)
+    first = make_claim(speaker=zelenskyy, article=story)
+    second = make_claim(speaker=zelenskyy, article=story)
+    third = make_claim(speaker=blinken)
+    said = make_appearance(first, Appearance.Venue.PUBLIC_REMARKS, outlet=kyiv)
+    relay = make_appearance(first, Appearance.Venue.RELAYED_REPORT, outlet=b17, relayed_from=said)
+    make_appearance(third, outlet=kyiv)
+    assert kept() == counted()
+
+    make_evidence(second, "refutes")
+    second.set_status("false", by=editor, reason="Shown wrong.")  # status
+    third.speaker = zelenskyy
+    third.save()  # a claim moved to another speaker, through save()
+    Claim.objects.filter(pk=first.pk).update(article=None)  # a claim taken out of its story, by update()
+    Article.objects.filter(pk=story.pk).update(outlet=kyiv)  # a story moved to another outlet
+    relay.relayed_from = None
+    relay.save()  # an appearance that no longer relays
+    Appearance.objects.filter(pk=said.pk).update(outlet=b17)
+    assert kept() == counted()
+
+    relay.delete()
+    Appearance.objects.filter(claim=third).delete()
+    assert kept() == counted()
+    assert SpeakerTotal.objects.get(speaker=blinken).claims == 0
+    assert SpeakerTotal.objects.get(speaker=blinken).latest_claim_at is None
+
+
+def test_every_speaker_outlet_and_story_has_a_total_from_the_start():
+    speaker, outlet = make_speaker(), make_outlet()
+    story = make_article(outlet=outlet)
+    assert SpeakerTotal.objects.get(speaker=speaker).claims == 0
+    assert OutletTotal.objects.get(outlet=outlet).claims == 0
+    assert StoryTotal.objects.get(article=story).claims == 0
+
+
+def test_the_latest_claim_is_looked_up_again_when_the_latest_leaves():
+    speaker, other = make_speaker(), make_speaker()
+    older = make_claim(speaker=speaker)
+    newer = make_claim(speaker=speaker)
+    assert SpeakerTotal.objects.get(speaker=speaker).latest_claim_at == newer.created_at
+    Claim.objects.filter(pk=newer.pk).update(speaker=other)
+    assert SpeakerTotal.objects.get(speaker=speaker).latest_claim_at == older.created_at
+    assert SpeakerTotal.objects.get(speaker=other).latest_claim_at == newer.created_at
+
+
+def test_an_import_is_counted(admin_user, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
+    make_claim(speaker=make_speaker("Andrii Kovalenko"))
+    job = importing.import_file(SAMPLE, user=admin_user)
+    assert job.created_count > 0
+    assert sum(kept()["speakers"].values()) == Claim.objects.count()
+    assert kept() == counted()
+
+
+def test_counting_again_from_the_claims_gives_what_the_triggers_kept(editor):
+    outlet = make_outlet()
+    for _ in range(3):
+        claim = make_claim(article=make_article(outlet=outlet))
+        make_appearance(claim, outlet=make_outlet(), relayed_from=make_appearance(claim, outlet=outlet))
+    before = kept()
+    tallies.rebuild(connection)
+    assert kept() == before == counted()
