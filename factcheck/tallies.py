@@ -5,7 +5,8 @@ status) and the totals the index pages sort by (SpeakerTotal, OutletTotal, Story
 written by triggers only, on PostgreSQL and SQLite alike (migration 0017), so an edit in the
 admin, a verdict, an import, the shell or raw SQL moves them in the same statement.
 
-Each count is defined once, below, as the rows a claim contributes (`SOURCES`): to its speaker;
+Each count is defined once, below, as the rows a claim not merged into another contributes
+(`SOURCES`): to its speaker;
 to its story; to the story's outlet as "published"; to the outlet of each of its appearances
 as "made" or "relayed" (factcheck.models.OutletRole). A trigger on a table takes the rows that
 its statement removed away and adds those it brought, each counted through the same joins;
@@ -88,19 +89,22 @@ def contributions(source, axes, tables, sign):
     columns = {source.subject: subject_expression(source), **source.keys, **{axis: f"c.{axis}" for axis in axes}}
     selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
     joins = source.joins.format(claim=tables[CLAIM], article=tables[ARTICLE], appearance=tables[APPEARANCE])
-    return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {joins} WHERE {source.where}"
+    # A claim merged into another is counted there, not twice (factcheck.merging).
+    where = f"{source.where} AND c.merged_into_id IS NULL"
+    return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {joins} WHERE {where}"
 
 
 def latest_of(total, subject):
     """The latest claim of the total's subject, looked up again (after claims left it)."""
     row = f"{total}.{subject}"
+    claims = f"SELECT max(created_at) FROM {CLAIM} WHERE merged_into_id IS NULL AND"
     if subject == "speaker_id":
-        return f"(SELECT max(created_at) FROM {CLAIM} WHERE speaker_id = {row})"
+        return f"({claims} speaker_id = {row})"
     if subject == "article_id":
-        return f"(SELECT max(created_at) FROM {CLAIM} WHERE article_id = {row})"
+        return f"({claims} article_id = {row})"
     return (
-        f"(SELECT max(created_at) FROM {CLAIM} WHERE article_id IN (SELECT id FROM {ARTICLE} WHERE outlet_id = {row})"
-        f" OR id IN (SELECT claim_id FROM {APPEARANCE} WHERE outlet_id = {row}))"
+        f"({claims} (article_id IN (SELECT id FROM {ARTICLE} WHERE outlet_id = {row})"
+        f" OR id IN (SELECT claim_id FROM {APPEARANCE} WHERE outlet_id = {row})))"
     )
 
 
@@ -157,7 +161,7 @@ def opened(subject, relation):
 def watched_columns(axes):
     """The columns of each table that the counts read: a change to any of them moves a count."""
     return {
-        CLAIM: ("id", "speaker_id", "article_id", "created_at", *axes),
+        CLAIM: ("id", "speaker_id", "article_id", "created_at", "merged_into_id", *axes),
         APPEARANCE: ("id", "claim_id", "outlet_id", "relayed_from_id"),
         ARTICLE: ("id", "outlet_id"),
     }

@@ -6,7 +6,7 @@ from django.db.utils import DatabaseError
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import merging
-from factcheck.models import Claim, ClaimLink, ClaimMerge, Evidence, Note
+from factcheck.models import Claim, ClaimLink, ClaimMerge, Evidence, Note, PublishedVerdict
 from factcheck.tests.factories import (
     make_appearance,
     make_claim,
@@ -583,8 +583,9 @@ def test_merged_claims_leave_the_public_feed_and_the_export(client, editor):
     speaker = make_speaker()
     duplicate, kept = make_claim(DUPLICATE, speaker=speaker), make_claim(KEPT, speaker=speaker)
     for claim in (duplicate, kept):
+        make_appearance(claim)
         make_evidence(claim, "refutes")
-        claim.set_status("disputed", by=editor, reason="The ministry says 1,500.")
+        PublishedVerdict.publish(claim.set_status("disputed", by=editor, reason="The ministry says 1,500."), by=editor)
     merge(duplicate, kept, editor)
 
     feed = json.loads(client.get("/feeds/claimreview.json").content)

@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
-from factcheck import importing, tallies
+from factcheck import importing, merging, tallies
 from factcheck.models import (
     Appearance,
     Article,
@@ -56,9 +56,10 @@ def kept():
 def counted():
     """The same counts, worked out from the claims with the ORM."""
     utc = datetime.UTC
-    months = Claim.objects.annotate(month=TruncMonth("created_at", tzinfo=utc)).values("speaker", "status", "month")
+    claims = Claim.objects.not_merged()
+    months = claims.annotate(month=TruncMonth("created_at", tzinfo=utc)).values("speaker", "status", "month")
     speakers = {(r["speaker"], r["status"], r["month"].date()): r["n"] for r in months.annotate(n=Count("id"))}
-    with_story = Claim.objects.filter(article__isnull=False)
+    with_story = claims.filter(article__isnull=False)
     stories = {
         (r["article"], r["status"]): r["n"] for r in with_story.values("article", "status").annotate(n=Count("id"))
     }
@@ -67,15 +68,20 @@ def counted():
     for claim in with_story.select_related("article"):
         outlets[claim.article.outlet_id, "published", claim.status] += 1
         latest[claim.article.outlet_id] = max(latest.get(claim.article.outlet_id, claim.created_at), claim.created_at)
-    for appearance in Appearance.objects.filter(outlet__isnull=False).select_related("claim"):
+    for appearance in Appearance.objects.filter(outlet__isnull=False, claim__in=claims).select_related("claim"):
         role = "made" if appearance.relayed_from_id is None else "relayed"
         outlets[appearance.outlet_id, role, appearance.claim.status] += 1
         latest[appearance.outlet_id] = max(latest.get(appearance.outlet_id, appearance.claim.created_at),
                                            appearance.claim.created_at)  # fmt: skip
     totals = {}
-    for speaker in Speaker.objects.annotate(n=Count("claims"), latest=Max("claims__created_at")):
+    kept_claims = Q(claims__merged_into__isnull=True)
+    for speaker in Speaker.objects.annotate(
+        n=Count("claims", filter=kept_claims), latest=Max("claims__created_at", filter=kept_claims)
+    ):
         totals["speaker", speaker.pk] = (speaker.n, speaker.latest)
-    for article in Article.objects.annotate(n=Count("claims"), latest=Max("claims__created_at")):
+    for article in Article.objects.annotate(
+        n=Count("claims", filter=kept_claims), latest=Max("claims__created_at", filter=kept_claims)
+    ):
         totals["story", article.pk] = (article.n, article.latest)
     for outlet in Outlet.objects.all():
         mine = sum(n for (pk, *_), n in outlets.items() if pk == outlet.pk)
@@ -138,6 +144,22 @@ def test_counts_follow_every_kind_of_edit(editor):
     assert kept() == counted()
     assert SpeakerTotal.objects.get(speaker=blinken).claims == 0
     assert SpeakerTotal.objects.get(speaker=blinken).latest_claim_at is None
+
+
+def test_a_claim_merged_into_another_is_counted_once(editor):
+    outlet = make_outlet()
+    story = make_article(outlet=outlet)
+    kept_claim = make_claim("Troops were moved to Kursk.", article=story)
+    duplicate = make_claim("Troops were moved to Kursk region.", speaker=kept_claim.speaker, article=story)
+    make_appearance(duplicate, outlet=outlet)
+    assert SpeakerTotal.objects.get(speaker=kept_claim.speaker).claims == 2
+
+    merging.merge(duplicate, kept_claim, by=editor, reason="Recorded twice.", merged_version=1, into_version=1)
+
+    assert SpeakerTotal.objects.get(speaker=kept_claim.speaker).claims == 1
+    assert StoryTotal.objects.get(article=story).claims == 1
+    assert kept()["outlets"] == {(outlet.pk, "published", "unconfirmed"): 1, (outlet.pk, "made", "unconfirmed"): 1}
+    assert kept() == counted()
 
 
 def test_every_speaker_outlet_and_story_has_a_total_from_the_start():
