@@ -10,7 +10,7 @@ cannot `SET session_replication_role = replica`. It gets SELECT, INSERT, UPDATE 
 the app's tables, and the sequences' ids, except:
 
 - no TRUNCATE (nor TRIGGER or REFERENCES) anywhere;
-- verification events: SELECT and INSERT only;
+- verification events and claim merges: SELECT and INSERT only;
 - the evidence they cite (the link table): no UPDATE. It keeps DELETE, which its trigger
   refuses row by row, because Django deletes an item's links before the item itself, and a
   statement on a table without the privilege fails even when it matches no row: without it,
@@ -29,9 +29,10 @@ docs/deploying.md.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from factcheck.models import ArticleRevision, ClaimRevision, VerificationEvent
+from factcheck.models import ArticleRevision, ClaimMerge, ClaimRevision, VerificationEvent
 
 EVENTS, CITATIONS = VerificationEvent._meta.db_table, VerificationEvent.evidence.through._meta.db_table
+APPENDED = [EVENTS, ClaimMerge._meta.db_table]
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 DATA = "SELECT, INSERT, UPDATE, DELETE"
@@ -52,7 +53,7 @@ def privileges(role, owner, database, schema):
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}",
         f"GRANT {DATA} ON ALL TABLES IN SCHEMA {schema} TO {role}",
-        f"REVOKE UPDATE, DELETE ON {quote(EVENTS)} FROM {role}",
+        f"REVOKE UPDATE, DELETE ON {', '.join(map(quote, APPENDED))} FROM {role}",
         f"REVOKE UPDATE ON {quote(CITATIONS)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(map(quote, READ_ONLY))} FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
