@@ -619,7 +619,7 @@ def look_alikes(records):
 # and reads the newest ones in index order, where one subquery per proposal joined to a list of
 # ids made it read and sort every claim of the biggest speaker (0.8 s at 100,000 claims).
 _NEWEST_OF_SPEAKER = (
-    "(SELECT id, text, speaker_id FROM factcheck_claim WHERE speaker_id = %s"
+    "(SELECT id, text, speaker_id FROM factcheck_claim WHERE speaker_id = %s AND merged_into_id IS NULL"
     " ORDER BY created_at DESC, id DESC LIMIT %s)"
 )
 _SIMILAR_SQL = """
@@ -646,7 +646,7 @@ def _similar_python(wanted):
     """The same as _similar_postgresql where there is no pg_trgm: the newest claims read, compared here."""
     newest_first = Window(RowNumber(), partition_by=F("speaker_id"), order_by=[F("created_at").desc(), F("id").desc()])
     recent = (
-        Claim.objects.filter(speaker_id__in={speaker for _, speaker, _ in wanted})
+        Claim.objects.filter(speaker_id__in={speaker for _, speaker, _ in wanted}, merged_into__isnull=True)
         .annotate(row=newest_first)
         .filter(row__lte=LOOK_ALIKE_RECENT)
         .values_list("id", "text", "speaker_id")
@@ -780,8 +780,9 @@ def _save_story(draft, accepted, *, by):
             for other in data[name]:
                 if other in claims:
                     ClaimLink.link(claim, claims[other], kind, by=by)
-        for tracked in Claim.objects.filter(pk__in=data["tracked"]):
-            ClaimLink.link(claim, tracked, LinkKind.SAME_CLAIM, by=by)
+        for tracked in Claim.objects.filter(pk__in=data["tracked"]).select_related("merged_into"):
+            # A claim merged since the review looked: its words now live in the claim kept.
+            ClaimLink.link(claim, tracked.merged_into or tracked, LinkKind.SAME_CLAIM, by=by)
     draft.article = article
     draft.save(update_fields=["article"])
     return Saved(

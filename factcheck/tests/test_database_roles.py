@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from factcheck import importing
+from factcheck import importing, merging
 from factcheck.models import Claim, ClaimRevision, Evidence
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_admin import form_data
@@ -68,6 +68,9 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
     first = importing.import_file(SAMPLE, user=admin_user)
     run_import(tmp_path, csv_text(row(id="c1", quote="old words")), admin_user)
     again = run_import(tmp_path, csv_text(row(id="c1", quote="new words")), admin_user)
+    duplicate, kept = make_claim("Troops moved to Kursk."), make_claim("Troops were moved to Kursk.")
+    make_evidence(duplicate, "context", by=editor)
+    merging.merge(duplicate, kept, by=editor, reason=REASON, merged_version=1, into_version=1)
     check_history_now()
 
     assert (first.state, again.state, again.updated_count) == ("succeeded", "succeeded", 1)
@@ -75,6 +78,7 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
     revision = ClaimRevision.objects.filter(claim=claim).get()
     assert (revision.by, revision.after) == (editor, {"text": "Up to 8,000 troops were moved to Kursk."})
     assert ClaimRevision.objects.filter(claim__import_key="c1").get().after == {"quote": "new words"}
+    assert (Claim.objects.get(pk=duplicate.pk).merged_into, kept.evidence.count()) == (kept, 1)
 
 
 @pytest.mark.parametrize(
@@ -103,6 +107,10 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "DELETE FROM factcheck_verdictwithdrawal",
         "UPDATE factcheck_claimrevision SET after = '{}'",
         "DELETE FROM factcheck_claimrevision",
+        "UPDATE factcheck_claimmerge SET reason = 'Rewritten.'",
+        "DELETE FROM factcheck_claimmerge",
+        "TRUNCATE factcheck_claimmerge",
+        "ALTER TABLE factcheck_claim DISABLE TRIGGER factcheck_claim_merged_read_only",
         "INSERT INTO factcheck_claimrevision (claim_id, claim_version, at, via, before, after) "
         "SELECT id, version, now(), 'forged', '{}', '{}' FROM factcheck_claim",
         "UPDATE factcheck_speakertally SET claims = claims + 1",

@@ -673,3 +673,13 @@ def test_two_merges_of_one_pair_either_way_round_one_wins_and_neither_deadlocks(
     [refused] = [result for result in results if not isinstance(result, ClaimMerge)]
     assert isinstance(refused, merging.MergeRefused) and refused.code in {"already_merged", "into_merged"}
     assert ClaimMerge.objects.count() == 1
+
+
+def test_the_story_desk_offers_no_merged_claim_as_a_look_alike(editor, pair):
+    from factcheck import storydesk
+
+    duplicate, kept = pair
+    merge(duplicate, kept, editor)
+    compare = storydesk._similar_postgresql if connection.vendor == "postgresql" else storydesk._similar_python
+    found = [claim_id for _, claim_id, _ in compare([(1, kept.speaker_id, DUPLICATE)])]
+    assert found == [kept.pk]

@@ -10,7 +10,7 @@ cannot `SET session_replication_role = replica`. It gets SELECT, INSERT, UPDATE 
 the app's tables, and the sequences' ids, except:
 
 - no TRUNCATE (nor TRIGGER or REFERENCES) anywhere;
-- verification events, published verdicts and their withdrawals: SELECT and INSERT only;
+- verification events, claim merges, published verdicts and their withdrawals: SELECT and INSERT only;
 - the evidence they cite (the link table): no UPDATE. It keeps DELETE, which its trigger
   refuses row by row, because Django deletes an item's links before the item itself, and a
   statement on a table without the privilege fails even when it matches no row: without it,
@@ -33,6 +33,7 @@ from django.db import connection, transaction
 
 from factcheck.models import (
     ArticleRevision,
+    ClaimMerge,
     ClaimRevision,
     OutletTally,
     OutletTotal,
@@ -46,7 +47,12 @@ from factcheck.models import (
 )
 
 EVENTS, CITATIONS = VerificationEvent._meta.db_table, VerificationEvent.evidence.through._meta.db_table
-APPEND_ONLY = [EVENTS, PublishedVerdict._meta.db_table, VerdictWithdrawal._meta.db_table]
+APPEND_ONLY = [
+    EVENTS,
+    ClaimMerge._meta.db_table,
+    PublishedVerdict._meta.db_table,
+    VerdictWithdrawal._meta.db_table,
+]
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 COUNTS = [
