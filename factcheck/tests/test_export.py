@@ -15,7 +15,22 @@ from hypothesis import strategies as st
 from conftest import SQLITE_HISTORY_GUARDS
 from factcheck import exporting, importing
 from factcheck.exporting import FORMULA_STARTS, spreadsheet_safe, spreadsheet_value
-from factcheck.models import ArticleRevision, Claim, ClaimLink, ClaimRevision, Note, Outlet, Speaker, VerificationEvent
+from factcheck.models import (
+    ArticleRevision,
+    Claim,
+    ClaimLink,
+    ClaimRevision,
+    Note,
+    Outlet,
+    OutletTally,
+    OutletTotal,
+    Speaker,
+    SpeakerTally,
+    SpeakerTotal,
+    StoryTally,
+    StoryTotal,
+    VerificationEvent,
+)
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_import import SAMPLE, media_in_tmp  # noqa: F401 media_in_tmp is a fixture
 
@@ -70,6 +85,9 @@ def empty_the_database():
         "factcheck_article",
         "factcheck_speaker",
         "factcheck_outlet",
+        # Last: the tally triggers write into these as the rows above go.
+        *(model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally)),
+        *(model._meta.db_table for model in (SpeakerTotal, OutletTotal, StoryTotal)),
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
