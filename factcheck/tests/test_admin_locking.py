@@ -385,19 +385,23 @@ def race(saves, record):
         type(record).objects.select_for_update().get(pk=record.pk)
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 20
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else a transaction sees one snapshot
-                cursor.execute(WAITING_ON_A_LOCK)
-                if cursor.fetchone()[0] >= len(saves):
-                    break
-                time.sleep(0.02)
-            else:
-                pytest.fail("The saves never all waited on the row.")
+        wait_for_waiters(len(saves), "The saves never all waited on the row.")
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def wait_for_waiters(count, failure):
+    """Return once `count` other sessions wait on a lock (this one holds it); fail the test after 20 s."""
+    deadline = time.monotonic() + 20
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else a transaction sees one snapshot
+            cursor.execute(WAITING_ON_A_LOCK)
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.02)
+    pytest.fail(failure)
 
 
 @pytest.mark.postgres

@@ -602,9 +602,8 @@ def run_while_held(held, *work):
     """Run each of `work` in its own thread while this thread holds `held` (a callable run in a transaction),
     once all of them wait on a lock; return what each returned or raised."""
     import threading
-    import time
 
-    from factcheck.tests.test_admin_locking import WAITING_ON_A_LOCK
+    from factcheck.tests.test_admin_locking import wait_for_waiters
 
     results = [None] * len(work)
 
@@ -621,16 +620,7 @@ def run_while_held(held, *work):
         held()
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 20
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(WAITING_ON_A_LOCK)
-                if cursor.fetchone()[0] >= len(work):
-                    break
-                time.sleep(0.02)
-            else:
-                pytest.fail("The merges never waited on the rows.")
+        wait_for_waiters(len(work), "The merges never waited on the rows.")
     for thread in threads:
         thread.join(timeout=30)
     return results
