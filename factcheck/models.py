@@ -734,6 +734,39 @@ class Appearance(models.Model):
         return self.relayed_from_id is not None
 
 
+class OutletRole(models.TextChoices):
+    MADE = "made", "Made on it"
+    PUBLISHED = "published", "Published it"
+    RELAYED = "relayed", "Relayed it"
+
+
+class ClaimOutlet(models.Model):
+    """One part an outlet played in a claim: the claim was made on it, published in one of its
+    stories, or relayed (reported from elsewhere) by it.
+
+    Derived from articles and appearances and written by database triggers alone (migration
+    0014), whatever road writes those (the ORM, bulk_create, COPY, raw SQL), so an index can
+    answer "claims involving this outlet" without scanning every claim. Never written by the app.
+    """
+
+    Role = OutletRole
+
+    pk = models.CompositePrimaryKey("claim", "outlet", "role")
+    # The primary key, which starts with claim_id, serves look-ups by claim.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="outlet_roles", db_index=False)
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="claim_roles", db_index=False)
+    role = models.CharField(max_length=10, choices=Role)
+
+    class Meta:
+        indexes = [models.Index(fields=["outlet", "claim"], name="claimoutlet_outlet_idx")]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("role", OutletRole.choices), name="claimoutlet_role_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.outlet_id} {self.role} {self.claim_id}"
+
+
 def _is_cited():
     return Exists(VerificationEvent.evidence.through.objects.filter(evidence=OuterRef("pk")))
 
