@@ -110,7 +110,7 @@ def test_the_speaker_page_pages_its_claims_with_load_more(reviewer_client):
 
 def test_the_outlet_page_shows_what_it_published_carried_and_relayed(reviewer_client, demo):
     record = {
-        outlet.name: reviewer_client.get(f"/outlets/{outlet.pk}/").context["record"]["totals"]
+        outlet.name: reviewer_client.get(f"/outlets/{outlet.pk}/?record=1", **HTMX).context["record"]["totals"]
         for outlet in Outlet.objects.all()
     }
     assert record["B-17"] == {"published": 18, "made": 9, "relayed": 9, "total": 18}
@@ -124,10 +124,21 @@ def test_the_outlet_page_counts_per_status(reviewer_client, demo):
     make_evidence(claim, "refutes")
     claim.refresh_from_db()
     claim.set_status("false", by=recorder(), reason="The post was about another drone.")
-    response = reviewer_client.get(f"/outlets/{x.pk}/")
+    response = reviewer_client.get(f"/outlets/{x.pk}/?record=1")
     by_status = {status: row["total"] for status, _, row in response.context["record"]["by_status"]}
     assert by_status == {"unconfirmed": 0, "verified": 0, "disputed": 0, "false": 1}
     assert "North Korean troops are receiving training in using Lancet drones." in response.text
+
+
+def test_the_outlet_page_loads_its_record_after_the_page_and_without_javascript_on_a_link(reviewer_client, demo):
+    x = Outlet.objects.get(name="X")
+    page = reviewer_client.get(f"/outlets/{x.pk}/")
+    assert page.context["record"] is None
+    assert f'hx-get="/outlets/{x.pk}/?record=1" hx-trigger="load"' in page.text
+    assert f'<a href="/outlets/{x.pk}/?record=1">' in page.text
+    part = reviewer_client.get(f"/outlets/{x.pk}/?record=1", **HTMX)
+    assert part.text.lstrip().startswith('<section class="panel" id="record"')
+    assert 'data-status="all">1</a>' in part.text
 
 
 # The article page

@@ -196,7 +196,7 @@ def test_counts_stop_at_the_cap(reviewer_client, monkeypatch):
     for number in range(3):
         make_claim(f"Waiting {number}.")
     verify(make_claim("Decided."))
-    response = reviewer_client.get("/claims/")
+    response = reviewer_client.get("/claims/counts/", **HTMX)
     assert counts_in(response) == {"unconfirmed": "2+", "verified": 1, "disputed": 0, "false": 0}
     assert response.context["counts"]["total"] == "3+"
     assert '<span class="count" data-status="unconfirmed">2+</span>' in response.text
@@ -293,21 +293,43 @@ def test_counts_per_status_follow_the_other_filters(reviewer_client):
         make_claim(text, speaker=kyiv)
     verify(make_claim("Four.", speaker=kyiv))
     make_claim("Elsewhere.")
-    assert counts_in(reviewer_client.get("/claims/")) == {"unconfirmed": 4, "verified": 1, "disputed": 0, "false": 0}
-    response = reviewer_client.get("/claims/?speaker=kyiv&status=verified")
+    every = reviewer_client.get("/claims/counts/", **HTMX)
+    assert counts_in(every) == {"unconfirmed": 4, "verified": 1, "disputed": 0, "false": 0}
+    response = reviewer_client.get("/claims/counts/?speaker=kyiv&status=verified", **HTMX)
     assert counts_in(response) == {"unconfirmed": 3, "verified": 1, "disputed": 0, "false": 0}
     assert response.context["counts"]["total"] == 4
     assert 'aria-current="page"' in response.text
 
 
+def test_the_queue_shows_the_statuses_and_loads_their_counts_after_the_page(reviewer_client):
+    make_claim("Waiting.")
+    page = reviewer_client.get("/claims/?speaker=waiting")
+    assert page.context["counts"]["loaded"] is False
+    assert 'hx-trigger="load, claims-changed from:body"' in page.text
+    assert 'href="/claims/?speaker=waiting&amp;status=verified"' in page.text
+    assert 'class="count"' not in page.text
+    more = reviewer_client.get(f"/claims/?limit=1&after={page.context['next_page'] or '1~1'}", **HTMX)
+    assert 'id="status-counts"' not in more.text
+
+
+def test_counts_stay_right_after_a_status_change_though_they_are_kept_a_minute(reviewer_client):
+    claims = [make_claim(f"Waiting {number}.") for number in range(3)]
+    assert counts_in(reviewer_client.get("/claims/counts/", **HTMX))["verified"] == 0
+    verify(claims[0])
+    counts = counts_in(reviewer_client.get("/claims/counts/", **HTMX))
+    assert (counts["unconfirmed"], counts["verified"]) == (2, 1)
+    make_claim("Another.")
+    assert counts_in(reviewer_client.get("/claims/counts/", **HTMX))["unconfirmed"] == 3
+
+
 def test_the_counts_partial_refreshes_on_claims_changed(reviewer_client):
     make_claim("Waiting.")
     page = reviewer_client.get("/claims/?speaker=x").text
-    assert 'hx-trigger="claims-changed from:body"' in page
     assert 'hx-get="/claims/counts/?speaker=x&amp;status=unconfirmed"' in page
     response = reviewer_client.get("/claims/counts/?status=unconfirmed", **HTMX)
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<nav id="status-counts"')
+    assert 'hx-trigger="claims-changed from:body"' in response.text
     assert '<span class="count" data-status="unconfirmed">1</span>' in response.text
     assert "HX-Request" in response["Vary"]
 
