@@ -1,5 +1,6 @@
 """The forms of the reviewer workspace: the queue's filters and the actions on a claim."""
 
+import functools
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -159,7 +160,9 @@ class ClaimFilterForm(PageForm):
         data.setdefault("status", Status.UNCONFIRMED)
         super().__init__(data, **kwargs)
         outlets = self.fields["outlet"].widget
-        outlets.choices = lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")]
+        outlets.choices = functools.cache(
+            lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")]
+        )
         outlets.template_name = "factcheck/widgets/lean_select.html"
 
     def get_chosen_sort_display(self):

@@ -347,6 +347,12 @@ class RowsAfter(models.Expression):
         return f"({', '.join(columns)}) {self.operator} ({', '.join(values)})", [*column_params, *value_params]
 
 
+def search_matches(query):
+    """The condition for claims whose stored search document matches `query` (PostgreSQL's websearch syntax)."""
+    words = SearchQuery(query.strip(), config="english", search_type="websearch")
+    return Q(SearchVectorExact(SearchDocument(), words))
+
+
 def _has_relay():
     """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
@@ -392,6 +398,12 @@ class ClaimQuerySet(models.QuerySet):
 
     def direct(self):
         return self.exclude(_has_relay())
+
+    def matching(self, query):
+        """The condition (a Q-able expression) for claims whose stored search document matches `query` (PostgreSQL)."""
+        return Q(
+            SearchVectorExact(SearchDocument(), SearchQuery(query.strip(), config="english", search_type="websearch"))
+        )
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
