@@ -266,7 +266,8 @@ def cases(found):
     admin = [
         ("admin claims", "/admin/factcheck/claim/", ADMIN),
         ("admin claims, page 1,000", "/admin/factcheck/claim/?p=1000", ADMIN),
-        ("admin claims, venue filter", "/admin/factcheck/claim/?appearances__venue_type=interview", ADMIN),
+        ("admin claims, venue filter", "/admin/factcheck/claim/?venue=interview", ADMIN),
+        ("admin claims, outlet filter", f"/admin/factcheck/claim/?outlet={top}", ADMIN),
         ("admin claims, status filter", "/admin/factcheck/claim/?status__exact=verified", ADMIN),
         ("admin claims, search", "/admin/factcheck/claim/?q=drones", ADMIN_SEARCH),
         ("admin claims, search two words", "/admin/factcheck/claim/?q=North+Korean", ADMIN_SEARCH),

@@ -627,13 +627,15 @@ class Claim(models.Model):
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
 
-    def linked_claims(self):
-        """[(kind, label, other claim)] from `links_from.all()` and `links_to.all()`, same claims first."""
-        found = [(link.kind, link.get_kind_display(), link.to_claim) for link in self.links_from.all()]
-        found += [
-            (link.kind, "Updated by" if link.kind == LinkKind.UPDATES else link.get_kind_display(), link.from_claim)
-            for link in self.links_to.all()
-        ]
+    def linked_claims(self, links):
+        """[(kind, label, other claim)] from `links`, this claim's links either way, same claims first."""
+        found = []
+        for link in links:
+            if link.from_claim_id == self.pk:
+                found.append((link.kind, link.get_kind_display(), link.to_claim))
+            else:
+                label = "Updated by" if link.kind == LinkKind.UPDATES else link.get_kind_display()
+                found.append((link.kind, label, link.from_claim))
         order = list(LinkKind)
         return sorted(found, key=lambda item: (order.index(item[0]), item[2].pk))
 

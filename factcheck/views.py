@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import CharField, Prefetch, Q, StringAgg, Value
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -183,14 +184,15 @@ def get_claim(pk):
     claims = Claim.objects.select_related("speaker", "article__outlet", "status_changed_by").prefetch_related(
         Prefetch("appearances", Appearance.objects.select_related("outlet")),
         Prefetch("evidence", Evidence.objects.select_related("added_by")),
+        # Each event with the ids of the evidence it cites, which is the claim's own (claim_page).
         Prefetch(
             "events",
-            VerificationEvent.objects.select_related("by").prefetch_related("evidence").order_by("-at", "-id"),
+            VerificationEvent.objects.select_related("by")
+            .annotate(cited_ids=StringAgg(Cast("evidence__id", CharField()), Value(","), default=Value("")))
+            .order_by("-at", "-id"),
         ),
         Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
         Prefetch("notes", Note.objects.select_related("author")),
-        Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
-        Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
     )
     return get_object_or_404(claims, pk=pk)
 
@@ -213,7 +215,11 @@ def claim_page(
     status_error=None,
     done=None,
 ):
-    linked = claim.linked_claims()
+    links = ClaimLink.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
+    linked = claim.linked_claims(links.select_related("from_claim__speaker", "to_claim__speaker"))
+    evidence = {item.pk: item for item in claim.evidence.all()}
+    for event in claim.events.all():
+        event.cited = [evidence[int(pk)] for pk in event.cited_ids.split(",") if pk and int(pk) in evidence]
     offered = decisions(claim, status_form)
     status_errors = [status_error] if status_error else []
     if status_form is not None and not any(decision["open"] for decision in offered):
