@@ -1,6 +1,7 @@
 """The forms of the reviewer workspace: the queue's filters and the actions on a claim."""
 
 import functools
+import hashlib
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -164,6 +165,11 @@ class ClaimFilterForm(PageForm):
             lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")]
         )
         outlets.template_name = "factcheck/widgets/lean_select.html"
+
+    @property
+    def outlet_version(self):
+        """A digest of the outlets the select offers: its drawn copy is reused while they stay the same."""
+        return hashlib.sha256(repr(list(self.fields["outlet"].widget.choices)).encode()).hexdigest()
 
     def get_chosen_sort_display(self):
         relevance = f"best match first among the {models.RANKED_MATCHES} newest matches"
