@@ -627,10 +627,11 @@ class Claim(models.Model):
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
 
-    def linked_claims(self, links):
-        """[(kind, label, other claim)] from `links`, this claim's links either way, same claims first."""
+    def linked_claims(self):
+        """[(kind, label, other claim)] for this claim's links either way, same claims first, in one query."""
+        links = ClaimLink.objects.filter(Q(from_claim=self) | Q(to_claim=self))
         found = []
-        for link in links:
+        for link in links.select_related("from_claim__speaker", "to_claim__speaker"):
             if link.from_claim_id == self.pk:
                 found.append((link.kind, link.get_kind_display(), link.to_claim))
             else:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Prefetch, Q, StringAgg, Value
+from django.db.models import CharField, Prefetch, StringAgg, Value
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -40,7 +40,6 @@ from factcheck.models import (
     Appearance,
     Article,
     Claim,
-    ClaimLink,
     ClaimRevision,
     Evidence,
     LookalikeName,
@@ -215,8 +214,7 @@ def claim_page(
     status_error=None,
     done=None,
 ):
-    links = ClaimLink.objects.filter(Q(from_claim=claim) | Q(to_claim=claim))
-    linked = claim.linked_claims(links.select_related("from_claim__speaker", "to_claim__speaker"))
+    linked = claim.linked_claims()
     evidence = {item.pk: item for item in claim.evidence.all()}
     for event in claim.events.all():
         event.cited = [evidence[int(pk)] for pk in event.cited_ids.split(",") if pk and int(pk) in evidence]
