@@ -10,6 +10,7 @@ import io
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -44,6 +45,12 @@ def make_user(username, *, group=None, staff=True, superuser=False):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Counts are kept in the cache a minute (factcheck.views.recently_counted): none outlives its test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,14 +10,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.contrib.admin.widgets import AdminURLFieldWidget, AutocompleteSelect, ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, URLField
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, URLField
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -42,8 +45,10 @@ from factcheck.models import (
     PublishedVerdict,
     Speaker,
     SpeakerKind,
+    Venue,
     VerificationEvent,
     normalize_name,
+    search_matches,
 )
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, lookalike_difference, lookalike_key
@@ -53,6 +58,8 @@ from factcheck.verification import PublicationRefused, StaleVersion, Status, Tra
 # before confirming: a few screens' worth, not the whole table.
 MAX_STATUS_CHANGES = 100
 MAX_LINKED_CLAIMS = 10
+# A search term that is part of many speakers' names (“a”) matches claims by words instead.
+MAX_NAMED_SPEAKERS = 50
 
 
 def count_of(queryset, field):
@@ -315,6 +322,33 @@ class RelayFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VenueFilter(admin.SimpleListFilter):
+    """Claims with an appearance at this venue: EXISTS, not the DISTINCT over every column of a relation filter."""
+
+    title = "venue"
+    parameter_name = "venue"
+
+    def lookups(self, request, model_admin):
+        return Venue.choices
+
+    def queryset(self, request, queryset):
+        return queryset.at_venue(self.value()) if self.value() else queryset
+
+
+class OutletFilter(admin.SimpleListFilter):
+    """Claims an outlet published, or that were made on or relayed by it (ClaimOutlet), as in the queue."""
+
+    title = "outlet"
+    parameter_name = "outlet"
+
+    def lookups(self, request, model_admin):
+        return list(Outlet.objects.order_by("name").values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.involving_outlet(int(value)) if value and value.isdigit() else queryset
+
+
 class SpeakerKindFilter(admin.SimpleListFilter):
     title = "speaker kind"
     parameter_name = "speaker_kind"
@@ -339,6 +373,35 @@ class OfClaimInline:
         return not (obj and obj.merged_into_id) and super().has_delete_permission(request, obj)
 
 
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete, naming its selected row from `names` (read once for the form) instead of a query per row."""
+
+    def __init__(self, *args, names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(item) for item in value if str(item) not in self.choices.field.empty_values]
+        if any(pk not in self.names for pk in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, pk, self.names[pk], True, len(options)) for pk in selected]
+        return [(None, options, 0)]
+
+
+class NamedRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id input, naming its row from `names` instead of a query per row."""
+
+    def __init__(self, *args, names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+
+    def label_and_url_for_value(self, value):
+        if str(value) in self.names:
+            return self.names[str(value)], ""
+        return super().label_and_url_for_value(value)
+
+
 class AppearanceForm(LockedModelForm):
     def clean_relayed_from(self):
         source = self.cleaned_data["relayed_from"]
@@ -359,6 +422,28 @@ class AppearanceInline(OfClaimInline, LockedTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("outlet")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Each row's outlet and the appearance it relays, named from one query for the whole
+        # claim: Django's widgets ask the database once per row each.
+        shown = self.get_queryset(request).filter(claim=obj) if obj else []
+        request.appearance_names = {
+            "outlet": {str(item.outlet_id): str(item.outlet) for item in shown if item.outlet_id},
+            "relayed_from": {str(item.pk): str(item) for item in shown},
+        }
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        names = getattr(request, "appearance_names", {}).get(db_field.name)
+        if names is not None and db_field.name == "outlet":
+            kwargs["widget"] = NamedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using"), names=names
+            )
+        elif names is not None:
+            kwargs["widget"] = NamedRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using"), names=names
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="no.")
     def number(self, appearance):
@@ -543,6 +628,40 @@ def status_action(new_status, description):
     return action
 
 
+class BoundedPaginator(Paginator):
+    """The claims changelist's pages, without counting a million claims.
+
+    Unfiltered on PostgreSQL, the count is the planner's estimate (pg_class.reltuples, kept by
+    ANALYZE) once that is past COUNT_BOUND; otherwise the count stops at COUNT_BOUND. Either way
+    only the first MAX_PAGES pages are offered: further on, filters and search find a claim
+    faster than paging. A page is read as the ids of its rows first (an index-only scan, however
+    deep) and then those rows, so the joins run for one page's claims, not every claim skipped.
+    """
+
+    COUNT_BOUND = 10_000
+    MAX_PAGES = 1_000
+
+    @cached_property
+    def count(self):
+        claims = self.object_list
+        estimate = 0
+        if connection.vendor == "postgresql" and not claims.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Claim._meta.db_table])
+                estimate = int(cursor.fetchone()[0])  # -1 for a table never analysed
+        if estimate < self.COUNT_BOUND:
+            estimate = claims.order_by()[: self.COUNT_BOUND].count()
+        return min(estimate, self.MAX_PAGES * self.per_page)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {claim.pk: claim for claim in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 class ClaimForm(LockedModelForm):
     class Meta:
         field_classes = {"text": CleanTextField, "quote": CleanTextField}
@@ -557,9 +676,9 @@ class ClaimAdmin(LockedAdmin):
     list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
     list_filter = [
         "status",
-        "appearances__venue_type",
+        VenueFilter,
         SpeakerKindFilter,
-        "appearances__outlet",
+        OutletFilter,
         RelayFilter,
         "kind",
         ("merged_into", admin.EmptyFieldListFilter),
@@ -570,6 +689,7 @@ class ClaimAdmin(LockedAdmin):
     autocomplete_fields = ["speaker", "article"]
     # The full count would be a second COUNT(*) over the whole table on every filtered page.
     show_full_result_count = False
+    paginator = BoundedPaginator
     fieldsets = [
         (None, {"fields": ["text", "quote", "speaker", "kind"]}),
         ("In the article", {"fields": ["article", "span_exact", "span_prefix", "span_suffix"]}),
@@ -603,6 +723,15 @@ class ClaimAdmin(LockedAdmin):
     def get_queryset(self, request):
         appearances = Appearance.objects.select_related("outlet")
         return super().get_queryset(request).prefetch_related(Prefetch("appearances", queryset=appearances))
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, the words through the stored, GIN-indexed search document (as the queue
+        searches), or the speaker's name; ILIKE over text and quote read every claim (3.6 s at 1M)."""
+        if connection.vendor != "postgresql" or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        speakers = Speaker.objects.filter(normalized_name__contains=normalize_name(search_term))
+        named = Q(speaker__in=list(speakers.values_list("pk", flat=True)[:MAX_NAMED_SPEAKERS]))
+        return queryset.filter(search_matches(search_term) | named), False
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)

@@ -6,6 +6,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
@@ -317,24 +318,47 @@ class SearchDocument(models.Expression):
         return f"{compiler.quote_name(compiler.query.get_initial_alias())}.search_document", []
 
 
-def _after(ordering, values):
-    """The condition for rows after `values` in `ordering`, e.g. (created_at, id) < (t, 7).
+class RowsAfter(models.Expression):
+    """True for rows that come after `values` in `ordering`: `(created_at, id) < (t, 7)` for a newest-first sort.
 
-    Written as `created_at <= t AND (created_at < t OR (created_at = t AND id < 7))`: the first,
-    redundant bound lets the database start its index scan at t.
+    A row comparison, which PostgreSQL uses whole as an index condition: a page deep in a queue
+    whose claims share one `created_at` (an import gives a million claims the same) starts where
+    the last one stopped instead of reading every tied row before it. Every sort pages in one
+    direction (all descending or all ascending), which a row comparison needs.
     """
-    first = ordering[0].lstrip("-")
-    bound = "lte" if ordering[0].startswith("-") else "gte"
-    return Q(**{f"{first}__{bound}": values[0]}) & _strictly_after(ordering, values)
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ordering, values):
+        super().__init__()
+        descending = {field.startswith("-") for field in ordering}
+        if len(descending) != 1:
+            raise ValueError("A row comparison needs every field sorted in the same direction.")
+        self.operator = "<" if descending.pop() else ">"
+        self.columns = [F(field.lstrip("-")) for field in ordering]
+        self.values = list(values)
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, expressions):
+        self.columns = expressions
+
+    def as_sql(self, compiler, connection):
+        sides = {"columns": ([], []), "values": ([], [])}
+        for column, value in zip(self.columns, self.values, strict=True):
+            for side, expression in [("columns", column), ("values", Value(value, output_field=column.output_field))]:
+                sql, params = compiler.compile(expression)
+                sides[side][0].append(sql)
+                sides[side][1].extend(params)
+        (columns, column_params), (values, value_params) = sides["columns"], sides["values"]
+        return f"({', '.join(columns)}) {self.operator} ({', '.join(values)})", [*column_params, *value_params]
 
 
-def _strictly_after(ordering, values):
-    field, *rest = ordering
-    name = field.lstrip("-")
-    beyond = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": values[0]})
-    if not rest:
-        return beyond
-    return beyond | (Q(**{name: values[0]}) & _strictly_after(rest, values[1:]))
+def search_matches(query):
+    """The condition for claims whose stored search document matches `query` (PostgreSQL's websearch syntax)."""
+    words = SearchQuery(query.strip(), config="english", search_type="websearch")
+    return Q(SearchVectorExact(SearchDocument(), words))
 
 
 def keyset_page(rows, ordering, cursor, limit):
@@ -345,7 +369,7 @@ def keyset_page(rows, ordering, cursor, limit):
     """
     rows = rows.order_by(*ordering)
     if cursor is not None:
-        rows = rows.filter(_after(ordering, cursor))
+        rows = rows.filter(RowsAfter(ordering, cursor))
     page = list(rows[: limit + 1])
     if len(page) <= limit:
         return page, None
@@ -356,6 +380,36 @@ def keyset_page(rows, ordering, cursor, limit):
 def _has_relay():
     """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
+
+
+def status_counts_of(groups, cap=None):
+    """{name: [(Status, number of claims)]} for each claim queryset in `groups`, in one query.
+
+    Each count stops after cap + 1 rows (on an index when nothing else narrows it), where one
+    GROUP BY would read every matching row: a fifth of a second at a million claims. The counts
+    go to the database as one statement of scalar subqueries. A count above the cap is shown as
+    “1000+”.
+    """
+    cap = cap or STATUS_COUNT_CAP
+    parts, params, names = [], [], []
+    for name, claims in groups.items():
+        for status in Status:
+            limited = claims.order_by().filter(status=status).values("pk")[: cap + 1]
+            try:
+                sql, status_params = limited.query.sql_with_params()
+            except EmptyResultSet:  # a filter nothing can match, e.g. no speaker by that name
+                sql, status_params = "SELECT 1 WHERE 1 = 0", []
+            # The SQL is Django's, compiled from the queryset; the values travel as parameters.
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+            params.extend(status_params)
+            names.append((name, status))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    counts = {name: [] for name in groups}
+    for (name, status), count in zip(names, row, strict=True):
+        counts[name].append((status, count))
+    return counts
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -385,6 +439,12 @@ class ClaimQuerySet(models.QuerySet):
 
     def direct(self):
         return self.exclude(_has_relay())
+
+    def matching(self, query):
+        """The condition (a Q-able expression) for claims whose stored search document matches `query` (PostgreSQL)."""
+        return Q(
+            SearchVectorExact(SearchDocument(), SearchQuery(query.strip(), config="english", search_type="websearch"))
+        )
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
@@ -418,33 +478,33 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count])
 
     def spoken_by(self, name):
-        """Claims by every speaker whose name contains `name`, ignoring case, accents and punctuation."""
-        return self.filter(speaker__in=Speaker.objects.filter(normalized_name__contains=normalize_name(name)))
+        """Claims by every speaker whose name contains `name`, ignoring case, accents and punctuation.
 
-    def involving_outlet(self, outlet):
-        """Claims the outlet published in a story, or that were made on or relayed by it.
-
-        Found from the outlet's side (its stories, its appearances), so a small outlet costs
-        little however many claims there are.
+        The speakers are looked up first and the claims filtered by their ids: given a subquery,
+        the planner guesses how many claims it yields and, for the biggest speaker, guesses
+        wrong by a factor of 500. By id, claim_speaker_queue_idx serves the page directly.
         """
-        published = Claim.objects.filter(article__outlet=outlet).values("pk")
-        carried = Appearance.objects.filter(outlet=outlet).values("claim_id")
-        return self.filter(pk__in=published.union(carried, all=True))
+        speakers = Speaker.objects.filter(normalized_name__contains=normalize_name(name))
+        return self.filter(speaker__in=list(speakers.values_list("pk", flat=True)))
+
+    def involving_outlet(self, outlet, role=None):
+        """Claims the outlet published in a story, or that were made on or relayed by it (ClaimOutlet); or
+        only those where it played `role`.
+
+        An index probe per claim where the outlet is big, the outlet's rows first where it is small.
+        """
+        parts = ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)
+        return self.filter(Exists(parts if role is None else parts.filter(role=role)))
 
     def at_venue(self, venue_type):
         """Claims with an appearance of this venue type anywhere in their attribution chain."""
         return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue_type)))
 
     def status_counts(self, cap=None):
-        """[(Status, number of claims)] for every status, each counted only up to `cap` + 1.
+        """[(Status, number of claims)] for every status, each counted only up to `cap` + 1, in one query.
 
-        One small query per status, each stopping after cap + 1 rows (on claim_queue_idx when
-        nothing else narrows it), where one GROUP BY would read every matching row: a fifth of
-        a second at a million claims. A count above the cap is shown as “1000+”.
-        """
-        cap = cap or STATUS_COUNT_CAP
-        claims = self.not_merged().order_by().values("pk")
-        return [(status, claims.filter(status=status)[: cap + 1].count()) for status in Status]
+        Claims merged into another are counted there, not here."""
+        return status_counts_of({"claims": self.not_merged()}, cap)["claims"]
 
     def keyset_page(self, ordering, cursor, limit):
         return keyset_page(self, ordering, cursor, limit)
@@ -534,6 +594,8 @@ class Claim(models.Model):
             # desk's look-alikes stop after a page of them however many the speaker has.
             models.Index(fields=["speaker", "-created_at", "-id"], name="claim_speaker_recent_idx"),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="claim_merged_into_idx"),
+            # A speaker's claims in one status, newest first: the queue filtered by speaker.
+            models.Index(fields=["speaker", "status", "-created_at", "-id"], name="claim_speaker_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -626,12 +688,15 @@ class Claim(models.Model):
         return line
 
     def linked_claims(self):
-        """[(kind, label, other claim)] from `links_from.all()` and `links_to.all()`, same claims first."""
-        found = [(link.kind, link.get_kind_display(), link.to_claim) for link in self.links_from.all()]
-        found += [
-            (link.kind, "Updated by" if link.kind == LinkKind.UPDATES else link.get_kind_display(), link.from_claim)
-            for link in self.links_to.all()
-        ]
+        """[(kind, label, other claim)] for this claim's links either way, same claims first, in one query."""
+        links = ClaimLink.objects.filter(Q(from_claim=self) | Q(to_claim=self))
+        found = []
+        for link in links.select_related("from_claim__speaker", "to_claim__speaker"):
+            if link.from_claim_id == self.pk:
+                found.append((link.kind, link.get_kind_display(), link.to_claim))
+            else:
+                label = "Updated by" if link.kind == LinkKind.UPDATES else link.get_kind_display()
+                found.append((link.kind, label, link.from_claim))
         order = list(LinkKind)
         return sorted(found, key=lambda item: (order.index(item[0]), item[2].pk))
 
@@ -816,6 +881,46 @@ class Appearance(models.Model):
     @property
     def is_relay(self):
         return self.relayed_from_id is not None
+
+
+class OutletRole(models.TextChoices):
+    """How an outlet took part in a claim (ClaimOutlet keeps them; factcheck.tallies counts by them).
+
+    Made: an appearance on the outlet that relays nothing (a statement to it, an interview, a
+    post on its platform). Published: the story that reports the claim is the outlet's.
+    Relayed: an appearance on the outlet that passes on another one.
+    """
+
+    MADE = "made", "Made on it"
+    PUBLISHED = "published", "Published it"
+    RELAYED = "relayed", "Relayed it"
+
+
+class ClaimOutlet(models.Model):
+    """One part an outlet played in a claim: the claim was made on it, published in one of its
+    stories, or relayed (reported from elsewhere) by it.
+
+    Derived from articles and appearances and written by database triggers alone (migration
+    0018), whatever road writes those (the ORM, bulk_create, COPY, raw SQL), so an index can
+    answer "claims involving this outlet" without scanning every claim. Never written by the app.
+    """
+
+    Role = OutletRole
+
+    pk = models.CompositePrimaryKey("claim", "outlet", "role")
+    # The primary key, which starts with claim_id, serves look-ups by claim.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="outlet_roles", db_index=False)
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="claim_roles", db_index=False)
+    role = models.CharField(max_length=10, choices=Role)
+
+    class Meta:
+        indexes = [models.Index(fields=["outlet", "claim"], name="claimoutlet_outlet_idx")]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("role", OutletRole.choices), name="claimoutlet_role_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.outlet_id} {self.role} {self.claim_id}"
 
 
 def _is_cited():
@@ -1426,19 +1531,6 @@ def locate_span(body, exact, prefix="", suffix=""):
 
     best = max(starts, key=fit)
     return best, best + len(exact)
-
-
-class OutletRole(models.TextChoices):
-    """How an outlet took part in a claim: the one place this is defined (factcheck.tallies counts by it).
-
-    Made: an appearance on the outlet that relays nothing (a statement to it, an interview, a
-    post on its platform). Published: the story that reports the claim is the outlet's.
-    Relayed: an appearance on the outlet that passes on another one.
-    """
-
-    MADE = "made", "Made on it"
-    PUBLISHED = "published", "Published"
-    RELAYED = "relayed", "Relayed"
 
 
 class Tally(models.Model):

@@ -12,8 +12,10 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import CharField, Prefetch, StringAgg, Value
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -44,7 +46,6 @@ from factcheck.models import (
     Appearance,
     Article,
     Claim,
-    ClaimLink,
     ClaimMerge,
     ClaimRevision,
     Evidence,
@@ -123,7 +124,8 @@ def claim_list(request):
         "form": form,
         "claims": claims,
         "next_page": next_page,
-        "counts": status_counts(form.claims(with_status=False)),
+        # Counted by the counts partial, which the page loads once it is shown: never for "load more".
+        "counts": uncounted(),
         "current_status": form.chosen_status(),
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
         "any_status": ANY_STATUS,
@@ -136,20 +138,47 @@ def claim_list(request):
 @require_GET
 @permission_required("factcheck.view_claim")
 def claim_counts(request):
-    """The counts per status for the queue's filters, refreshed whenever claims change."""
+    """The counts per status for the queue's filters, loaded after the page and whenever claims change."""
     form = ClaimFilterForm(request.GET)
     form.is_valid()
     current = form.chosen_status() if "status" in request.GET else None
     if not wants_fragment(request):
         return redirect(f"{reverse('claim_list')}?{request.GET.urlencode()}")
-    context = {"counts": status_counts(form.claims(with_status=False)), "current_status": current}
-    return render_page(request, "factcheck/claim_list.html", context, fragment="counts")
+    filters = sorted((name, value) for name, value in request.GET.lists() if name not in UNCOUNTED_PARAMETERS)
+    counts = recently_counted(f"queue:{filters}", lambda: status_counts(form.claims(with_status=False)))
+    return render_page(
+        request, "factcheck/claim_list.html", {"counts": counts, "current_status": current}, fragment="counts"
+    )
+
+
+# Query parameters that do not change the counts per status.
+UNCOUNTED_PARAMETERS = {"status", "after", "limit", "sort"}
+# How long counts are kept; a status change or a new claim shows at once (recently_counted).
+COUNTS_SECONDS = 60
+
+
+def recently_counted(key, count):
+    """`count()`, kept for a minute under `key` and the latest verification event.
+
+    Capped counts over a filtered million claims can take tens of milliseconds; the counts of a
+    filter several people look at are made once. Every status change and every new claim writes
+    an event, so either is counted at once; other edits (a claim moved to another speaker) show
+    within the minute.
+    """
+    latest = VerificationEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return cache.get_or_set(f"counts:{digest}:{latest}", count, COUNTS_SECONDS)
+
+
+def uncounted():
+    """The counts' place, without the numbers: the statuses as links, counted when htmx loads the partial."""
+    return {"by_status": [(status, status.label, None) for status in Status], "total": None, "loaded": False}
 
 
 def status_counts(claims):
     """The counts per status and in all, as shown: past the cap a count reads "1000+"."""
     shown, total = capped(dict(claims.status_counts()))
-    return {"by_status": [(status, status.label, shown[status]) for status in Status], "total": total}
+    return {"by_status": [(status, status.label, shown[status]) for status in Status], "total": total, "loaded": True}
 
 
 def capped(counts):
@@ -168,9 +197,12 @@ def get_claim(pk):
     ).prefetch_related(
         Prefetch("appearances", Appearance.objects.select_related("outlet")),
         Prefetch("evidence", Evidence.objects.select_related("added_by")),
+        # Each event with the ids of the evidence it cites, which is the claim's own (claim_page).
         Prefetch(
             "events",
-            VerificationEvent.objects.select_related("by").prefetch_related("evidence").order_by("-at", "-id"),
+            VerificationEvent.objects.select_related("by")
+            .annotate(cited_ids=StringAgg(Cast("evidence__id", CharField()), Value(","), default=Value("")))
+            .order_by("-at", "-id"),
         ),
         Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
         Prefetch("notes", Note.objects.select_related("author")),
@@ -178,8 +210,6 @@ def get_claim(pk):
             "publications",
             PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id"),
         ),
-        Prefetch("links_from", ClaimLink.objects.select_related("to_claim__speaker")),
-        Prefetch("links_to", ClaimLink.objects.select_related("from_claim__speaker")),
         Prefetch("merges_in", ClaimMerge.objects.select_related("by", "merged")),
     )
     return get_object_or_404(claims, pk=pk)
@@ -211,6 +241,9 @@ def claim_page(
     done=None,
 ):
     linked = claim.linked_claims()
+    evidence = {item.pk: item for item in claim.evidence.all()}
+    for event in claim.events.all():
+        event.cited = [evidence[int(pk)] for pk in event.cited_ids.split(",") if pk and int(pk) in evidence]
     offered = decisions(claim, status_form)
     status_errors = [status_error] if status_error else []
     merged_from = request.GET.get("merged_from", "")
@@ -234,8 +267,8 @@ def claim_page(
         "duplicates": SimpleLazyObject(lambda: [] if claim.merged_into_id else merging.possible_duplicates(claim)),
         "merges_in": list(claim.merges_in.all()),
         "followed_merge": next((item for item in claim.merges_in.all() if str(item.merged_id) == merged_from), None),
-        # Only the whole page shows the queue's counts: counted once, and only when shown.
-        "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
+        # The queue's counts, loaded by the page once it is shown.
+        "counts": uncounted(),
         "current_status": None,
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
@@ -541,6 +574,7 @@ def speaker_detail(request, pk):
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_outlet")
 def outlet_detail(request, pk):
+    """The outlet, its claims newest first, and their record: loaded after the page (`?record=1` without htmx)."""
     outlet = get_object_or_404(Outlet, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()

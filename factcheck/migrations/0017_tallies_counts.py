@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 (
                     "role",
                     models.CharField(
-                        choices=[("made", "Made on it"), ("published", "Published"), ("relayed", "Relayed")],
+                        choices=[("made", "Made on it"), ("published", "Published it"), ("relayed", "Relayed it")],
                         max_length=20,
                     ),
                 ),

@@ -165,6 +165,17 @@ def test_the_outlet_page_counts_per_status(reviewer_client, demo):
     assert "North Korean troops are receiving training in using Lancet drones." in response.text
 
 
+def test_the_outlet_page_loads_its_record_after_the_page_and_without_javascript_on_a_link(reviewer_client, demo):
+    x = Outlet.objects.get(name="X")
+    page = reviewer_client.get(f"/outlets/{x.pk}/")
+    assert page.context["record"] is None
+    assert f'hx-get="/outlets/{x.pk}/?record=1" hx-trigger="load"' in page.text
+    assert f'<a href="/outlets/{x.pk}/?record=1">' in page.text
+    part = reviewer_client.get(f"/outlets/{x.pk}/?record=1", **HTMX)
+    assert part.text.lstrip().startswith('<section class="panel" id="record"')
+    assert 'data-status="all">1</a>' in part.text
+
+
 # The article page
 
 
@@ -257,6 +268,7 @@ def test_the_speaker_and_outlet_pages_cost_the_same_queries_for_10_or_100_claims
     large, response = queries_for(reviewer_client, f"{page_with(100)}?limit=100")
     assert response.text.count('class="claim-row"') == 100
     assert small == large
+    assert large <= 8
 
 
 def test_the_article_page_costs_the_same_queries_for_10_or_100_claims(reviewer_client):
@@ -271,3 +283,4 @@ def test_the_article_page_costs_the_same_queries_for_10_or_100_claims(reviewer_c
     large, response = queries_for(reviewer_client, f"/articles/{stories[1].pk}/")
     assert response.text.count('<mark class="span') == 100
     assert small == large
+    assert large <= 8

@@ -1,0 +1,143 @@
+"""ClaimOutlet: the outlets that made, published or relayed each claim, kept exact by the database.
+
+Every road that writes stories, claims or appearances (the ORM, bulk_create, QuerySet.update,
+raw SQL, the importer, deletion) leaves the table equal to what the stories and appearances say.
+"""
+
+import importlib
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from factcheck import importing
+from factcheck.models import Appearance, Article, Claim, ClaimOutlet, Venue
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_outlet, make_speaker
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("factcheck.migrations.0018_claim_outlets")
+SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
+
+
+def derived():
+    """{(claim, outlet, role)} as the stories and appearances say, worked out in Python."""
+    rows = {
+        (claim, outlet, "published")
+        for claim, outlet in Claim.objects.filter(article__isnull=False).values_list("pk", "article__outlet")
+    }
+    for claim, outlet, relays in Appearance.objects.filter(outlet__isnull=False).values_list(
+        "claim", "outlet", "relayed_from"
+    ):
+        rows.add((claim, outlet, "made" if relays is None else "relayed"))
+    return rows
+
+
+def stored():
+    return set(ClaimOutlet.objects.values_list("claim", "outlet", "role"))
+
+
+@pytest.fixture
+def chain():
+    """A claim in a Kyiv Independent story, made on X, relayed by the Kyiv Independent then by B-17."""
+    x, kyiv, b17 = make_outlet("X"), make_outlet("Kyiv Independent"), make_outlet("B-17")
+    claim = make_claim(article=make_article(outlet=kyiv, headline="Drones"))
+    origin = make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=x)
+    relay = make_appearance(claim, Venue.RELAYED_REPORT, outlet=kyiv, relayed_from=origin)
+    make_appearance(claim, Venue.RELAYED_REPORT, outlet=b17, relayed_from=relay)
+    return claim, x, kyiv, b17
+
+
+def test_the_triggers_exist_after_every_migration():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            expected = set(migration.POSTGRES_TRIGGERS)
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = set(migration.SQLITE_TRIGGERS)
+        assert expected <= {name for (name,) in cursor.fetchall()}
+
+
+def test_a_claim_made_on_one_outlet_published_by_another_and_relayed_has_a_row_for_each_part(chain):
+    claim, x, kyiv, b17 = chain
+    assert stored() == {
+        (claim.pk, x.pk, "made"),
+        (claim.pk, kyiv.pk, "published"),
+        (claim.pk, kyiv.pk, "relayed"),
+        (claim.pk, b17.pk, "relayed"),
+    }
+    assert stored() == derived()
+
+
+def test_bulk_created_appearances_are_counted_once_per_outlet_and_role(chain):
+    claim, x, _, _ = chain
+    Appearance.objects.bulk_create([Appearance(claim=claim, venue_type=Venue.INTERVIEW, outlet=x) for _ in range(3)])
+    assert stored() == derived()
+    assert ClaimOutlet.objects.filter(claim=claim, outlet=x).count() == 1
+
+
+def test_an_outlet_keeps_its_part_until_the_last_appearance_giving_it_goes(chain):
+    claim, x, _, _ = chain
+    second = make_appearance(claim, Venue.INTERVIEW, outlet=x)
+    second.delete()
+    assert (claim.pk, x.pk, "made") in stored()
+    Appearance.objects.filter(outlet=x).update(outlet=None)
+    assert (claim.pk, x.pk, "made") not in stored()
+    assert stored() == derived()
+
+
+def test_an_appearance_moved_to_another_outlet_or_claim_moves_its_row(chain):
+    _, x, _, b17 = chain
+    other = make_claim()
+    Appearance.objects.filter(outlet=b17).update(outlet=x)
+    assert stored() == derived()
+    Appearance.objects.filter(outlet=x, relayed_from__isnull=True).update(claim=other)
+    assert (other.pk, x.pk, "made") in stored()
+    assert stored() == derived()
+
+
+def test_a_claim_moved_to_another_story_or_a_story_to_another_outlet_moves_the_published_row(chain):
+    claim, x, _, b17 = chain
+    Claim.objects.filter(pk=claim.pk).update(article=make_article(outlet=b17))
+    assert (claim.pk, b17.pk, "published") in stored()
+    Article.objects.filter(claims=claim).update(outlet=x)
+    assert (claim.pk, x.pk, "published") in stored()
+    Claim.objects.filter(pk=claim.pk).update(article=None)
+    assert stored() == derived()
+    assert not ClaimOutlet.objects.filter(claim=claim, role="published").exists()
+
+
+def test_a_deleted_claim_takes_its_rows_whether_the_orm_or_sql_deletes_it(chain):
+    _, x, kyiv, _ = chain
+    # Claims without history (version 0): those with history are never deleted.
+    first, second = (
+        Claim.objects.create(text=text, speaker=make_speaker(), article=make_article(outlet=kyiv))
+        for text in ("One.", "Two.")
+    )
+    for claim in (first, second):
+        make_appearance(claim, Venue.INTERVIEW, outlet=x)
+    first.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM factcheck_appearance WHERE claim_id = %s", [second.pk])
+        cursor.execute("DELETE FROM factcheck_claim WHERE id = %s", [second.pk])
+    assert not ClaimOutlet.objects.filter(claim__in=[first.pk, second.pk]).exists()
+    assert stored() == derived()
+
+
+def test_rows_written_by_raw_sql_are_followed(chain):
+    claim, _, kyiv, _ = chain
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO factcheck_appearance (claim_id, venue_type, outlet_id, url, "when") '
+            "VALUES (%s, 'interview', %s, '', '')",
+            [claim.pk, kyiv.pk],
+        )
+    assert (claim.pk, kyiv.pk, "made") in stored()
+    assert stored() == derived()
+
+
+def test_an_import_leaves_a_row_for_every_story_and_appearance(admin_user):
+    importing.import_file(SAMPLE, user=admin_user)
+    assert ClaimOutlet.objects.count() > Claim.objects.count() / 2
+    assert stored() == derived()
