@@ -14,13 +14,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Prefetch, StringAgg, Value
+from django.db.models import CharField, Exists, OuterRef, Prefetch, StringAgg, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -191,34 +190,53 @@ def capped(counts):
 
 
 def get_claim(pk):
-    """The claim and everything its page shows, in a fixed number of queries."""
-    claims = Claim.objects.select_related(
-        "speaker", "article__outlet", "status_changed_by", "merged_into", "merge_record__by"
-    ).prefetch_related(
-        Prefetch("appearances", Appearance.objects.select_related("outlet")),
-        Prefetch("evidence", Evidence.objects.select_related("added_by")),
-        # Each event with the ids of the evidence it cites, which is the claim's own (claim_page).
-        Prefetch(
-            "events",
-            VerificationEvent.objects.select_related("by")
-            .annotate(cited_ids=StringAgg(Cast("evidence__id", CharField()), Value(","), default=Value("")))
-            .order_by("-at", "-id"),
-        ),
-        Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
-        Prefetch("notes", Note.objects.select_related("author")),
-        Prefetch(
-            "publications",
-            PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id"),
-        ),
-        Prefetch("merges_in", ClaimMerge.objects.select_related("by", "merged")),
+    """The claim and everything its page shows, in a fixed number of queries.
+
+    Publications and merges into the claim are read only for a claim that has some (the claim's
+    own query says so): most claims have neither, and their page costs two queries less.
+    """
+    claims = (
+        Claim.objects.select_related(
+            "speaker", "article__outlet", "status_changed_by", "merged_into", "merge_record__by"
+        )
+        .annotate(
+            has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
+            has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
+        )
+        .prefetch_related(
+            Prefetch("appearances", Appearance.objects.select_related("outlet")),
+            Prefetch("evidence", Evidence.objects.select_related("added_by")),
+            # Each event with the ids of the evidence it cites, which is the claim's own (claim_page).
+            Prefetch(
+                "events",
+                VerificationEvent.objects.select_related("by")
+                .annotate(cited_ids=StringAgg(Cast("evidence__id", CharField()), Value(","), default=Value("")))
+                .order_by("-at", "-id"),
+            ),
+            Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
+            Prefetch("notes", Note.objects.select_related("author")),
+        )
     )
-    return get_object_or_404(claims, pk=pk)
+    claim = get_object_or_404(claims, pk=pk)
+    publications = PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id")
+    merges = ClaimMerge.objects.select_related("by", "merged")
+    # An empty queryset (none()) is prefetched without a query.
+    prefetch_related_objects(
+        [claim],
+        Prefetch("publications", publications if claim.has_publications else publications.none()),
+        Prefetch("merges_in", merges if claim.has_merges_in else merges.none()),
+    )
+    return claim
 
 
 @require_GET
 @permission_required("factcheck.view_claim")
 def claim_detail(request, pk):
     """The claim's page; a claim merged into another sends there, unless asked for itself (?merged=1)."""
+    if request.GET.get("duplicates") == "1" and wants_fragment(request):
+        claim = get_object_or_404(Claim.objects.select_related("speaker"), pk=pk)
+        context = {"claim": claim, "duplicates": merging.possible_duplicates(claim)}
+        return render_page(request, "factcheck/claim_detail.html", context, fragment="duplicates")
     claim = get_claim(pk)
     if claim.merged_into_id and request.GET.get("merged") != "1":
         return redirect(f"{claim.merged_into.get_absolute_url()}?merged_from={claim.pk}")
@@ -264,7 +282,8 @@ def claim_page(
         "status_errors": status_errors,
         "publishing": publishing(claim, publish_form, withdraw_form, publication_error),
         "done": done,
-        "duplicates": SimpleLazyObject(lambda: [] if claim.merged_into_id else merging.possible_duplicates(claim)),
+        # Looked up by the page once shown (claim_detail), or here when asked for without JavaScript.
+        "duplicates": merging.possible_duplicates(claim) if request.GET.get("duplicates") == "1" else None,
         "merges_in": list(claim.merges_in.all()),
         "followed_merge": next((item for item in claim.merges_in.all() if str(item.merged_id) == merged_from), None),
         # The queue's counts, loaded by the page once it is shown.

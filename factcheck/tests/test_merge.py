@@ -394,8 +394,12 @@ def test_the_claim_page_lists_the_speakers_look_alike_claims_with_a_merge_button
     make_claim("The weather in Seoul is mild this week.", speaker=kept.speaker)  # not alike
 
     page = editor_client.get(f"/claims/{kept.pk}/").text
-
-    assert f'href="/claims/{duplicate.pk}/merge/?into={kept.pk}"' in page
+    assert f'hx-get="/claims/{kept.pk}/?duplicates=1" hx-trigger="load"' in page  # looked up once shown
+    panel = editor_client.get(f"/claims/{kept.pk}/?duplicates=1", HTTP_HX_REQUEST="true").text
+    assert panel.lstrip().startswith('<section class="panel" id="duplicates-panel"')
+    assert f'href="/claims/{duplicate.pk}/merge/?into={kept.pk}"' in panel
+    without_javascript = editor_client.get(f"/claims/{kept.pk}/?duplicates=1").text
+    assert f'href="/claims/{duplicate.pk}/merge/?into={kept.pk}"' in without_javascript
     duplicates = [other.pk for other, _ in merging.possible_duplicates(kept)]
     assert duplicates == [duplicate.pk]
 

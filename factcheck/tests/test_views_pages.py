@@ -165,17 +165,6 @@ def test_the_outlet_page_counts_per_status(reviewer_client, demo):
     assert "North Korean troops are receiving training in using Lancet drones." in response.text
 
 
-def test_the_outlet_page_loads_its_record_after_the_page_and_without_javascript_on_a_link(reviewer_client, demo):
-    x = Outlet.objects.get(name="X")
-    page = reviewer_client.get(f"/outlets/{x.pk}/")
-    assert page.context["record"] is None
-    assert f'hx-get="/outlets/{x.pk}/?record=1" hx-trigger="load"' in page.text
-    assert f'<a href="/outlets/{x.pk}/?record=1">' in page.text
-    part = reviewer_client.get(f"/outlets/{x.pk}/?record=1", **HTMX)
-    assert part.text.lstrip().startswith('<section class="panel" id="record"')
-    assert 'data-status="all">1</a>' in part.text
-
-
 # The article page
 
 
