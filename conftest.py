@@ -16,13 +16,13 @@ from django.db import connection
 from factcheck.models import HISTORY_CONSTRAINTS, Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
-revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.0012_revisions_and_frozen_evidence")
+attribution_axis = importlib.import_module("factcheck.migrations.0014_attribution_attribution_axis")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence), by name, with the statement that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
-    **revisions_and_frozen_evidence.SQLITE_GUARDS,
+    **attribution_axis.SQLITE_GUARDS,
 }
 
 

@@ -547,10 +547,12 @@ class ClaimAdmin(LockedAdmin):
             kwargs["strip"] = False
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         if not change:
-            obj.set_status(Status.UNCONFIRMED, by=request.user, reason=f"Added in the admin by {request.user}.")
+            # Recorded once its appearances are saved: they give its first attribution state.
+            claim = form.instance
+            claim.set_status(Status.UNCONFIRMED, by=request.user, reason=f"Added in the admin by {request.user}.")
 
     def save_formset(self, request, form, formset, change):
         for item in formset.save(commit=False):

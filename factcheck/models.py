@@ -14,8 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
+from factcheck.verification import (
+    ATTRIBUTION_CHOICES,
+    Attribution,
+    StaleVersion,
+    Status,
+    TransitionRefused,
+    check_attribution,
+    check_transition,
+    implied_attribution,
+)
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.verification import StaleVersion, Status, TransitionRefused, check_transition
 
 
 def text_digest(text):
@@ -459,6 +468,14 @@ class Claim(models.Model):
         default=Status.UNCONFIRMED,
         editable=False,
     )
+    # Did the speaker really say it? The second axis, written only by set_attribution (and set
+    # when the claim is recorded); its changes share the version and the history with the status.
+    attribution = models.CharField(
+        max_length=20,
+        choices=ATTRIBUTION_CHOICES,
+        default=Attribution.NOT_CHECKED,
+        editable=False,
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_by = models.ForeignKey(
@@ -498,6 +515,10 @@ class Claim(models.Model):
                 condition=in_choices("status", STATUS_CHOICES),
                 name="claim_status_valid",
             ),
+            models.CheckConstraint(
+                condition=in_choices("attribution", ATTRIBUTION_CHOICES),
+                name="claim_attribution_valid",
+            ),
             models.CheckConstraint(condition=in_choices("kind", ClaimKind.choices), name="claim_kind_valid"),
             models.CheckConstraint(
                 condition=in_choices("quantity_qualifier", Qualifier.choices),
@@ -511,10 +532,10 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["import_key"], name="claim_import_key_unique"),
         ]
 
-    # Written by set_status alone, never by save(): a form loaded before a status change must
-    # not put the old status back when it is saved. The database refuses it anyway (migration
-    # 0007), but at commit, as an error instead of a saved edit.
-    STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by"})
+    # Written by set_status and set_attribution alone, never by save(): a form loaded before a
+    # verdict must not put the old state back when it is saved. The database refuses it anyway
+    # (migrations 0007 and 0014), but at commit, as an error instead of a saved edit.
+    STATUS_FIELDS = frozenset({"status", "attribution", "version", "status_changed_at", "status_changed_by"})
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -534,6 +555,16 @@ class Claim(models.Model):
     @property
     def status_label(self):
         return Status(self.status).label
+
+    @property
+    def attribution_label(self):
+        return Attribution(self.attribution).label
+
+    def implied_attribution(self):
+        """The attribution state this claim's appearances imply (reads `appearances.all()`)."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        links = [(item.pk, item.venue_type, item.outlet_id, item.relayed_from_id) for item in self.appearances.all()]
+        return implied_attribution(links, newsroom)
 
     @property
     def quantity_display(self):
@@ -614,23 +645,16 @@ class Claim(models.Model):
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.
 
-        A claim at version 0 has no history yet: this call records it, with any status.
+        A claim at version 0 has no history yet: this call records it, with any status, and
+        with the attribution state its appearances imply (save them first).
         Raises TransitionRefused when the rules forbid the change and StaleVersion when the
         claim changed since `version` (by default, the version this object was loaded at).
         `evidence` lists the items the decision rests on; by default, the claim's items whose
         stance bears on the new status.
         """
         version = self.version if version is None else version
-        attached = list(self.evidence.all())
-        if evidence is None:
-            wanted = {
-                Status.VERIFIED: Evidence.Stance.SUPPORTS,
-                Status.FALSE: Evidence.Stance.REFUTES,
-            }.get(new_status)
-            cited = [item for item in attached if item.stance == wanted]
-        else:
-            attached_ids = {item.pk for item in attached}
-            cited = [item for item in evidence if item.pk in attached_ids]
+        wanted = {Status.VERIFIED: Evidence.Stance.SUPPORTS, Status.FALSE: Evidence.Stance.REFUTES}.get(new_status)
+        cited = self._cited(evidence, lambda item: item.stance == wanted)
         current = self.status if version else None
         new_status = check_transition(
             current,
@@ -639,29 +663,80 @@ class Claim(models.Model):
             has_supporting=any(item.stance == Evidence.Stance.SUPPORTS for item in cited),
             has_refuting=any(item.stance == Evidence.Stance.REFUTES for item in cited),
         )
+        attribution = self.attribution if version else self.implied_attribution()
+        return self._decide(
+            Axis.STATUS, by, reason, version, cited, from_status=current, status=new_status, attribution=attribution
+        )
+
+    def set_attribution(self, new_attribution, *, by, reason, version=None, evidence=None):
+        """Record whether the speaker really said it (the attribution axis), or change nothing.
+
+        The same guarantees as set_status, in the same history: the transition table and the
+        rules of factcheck.verification (a reason always; a primary source cited for
+        confirmed and for misattributed), a stale `version` refused, the evidence cited locked.
+        `evidence` defaults to the claim's items marked as primary sources. A claim is
+        recorded by set_status, never here.
+        """
+        version = self.version if version is None else version
+        if not version:
+            raise TransitionRefused("not_recorded", "Record the claim before deciding who said it.")
+        cited = self._cited(evidence, lambda item: item.primary_source)
+        new_attribution = check_attribution(
+            self.attribution,
+            new_attribution,
+            reason=reason,
+            has_primary_source=any(item.primary_source for item in cited),
+        )
+        return self._decide(
+            Axis.ATTRIBUTION,
+            by,
+            reason,
+            version,
+            cited,
+            from_attribution=self.attribution,
+            status=self.status,
+            attribution=new_attribution,
+        )
+
+    def _cited(self, evidence, by_default):
+        """The claim's evidence a decision cites: those of `evidence` attached to it, or those `by_default` picks."""
+        attached = list(self.evidence.all())
+        if evidence is None:
+            return [item for item in attached if by_default(item)]
+        attached_ids = {item.pk for item in attached}
+        return [item for item in evidence if item.pk in attached_ids]
+
+    def _decide(self, axis, by, reason, version, cited, *, status, attribution, **moved_from):
+        """Write a checked decision: the event first, then the claim, in one transaction.
+
+        `moved_from` is from_status or from_attribution, where the claim stood on the event's axis.
+        """
         now = timezone.now()
         with transaction.atomic():
             # The event goes in before the claim moves: SQLite's trigger, which cannot wait for
-            # the commit, lets a claim's status change only to that of its latest event. The
+            # the commit, lets a claim's state change only to that of its latest event. The
             # row lock (PostgreSQL; SQLite's write lock covers the whole transaction) keeps a
             # concurrent change out between the check and the update.
             if not Claim.objects.select_for_update().filter(pk=self.pk, version=version).exists():
-                latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
-                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+                latest = self.events.select_related("by").order_by("-version").first()
+                raise StaleVersion(self, latest and latest.by, latest and latest.at)
             if cited:
                 # The rules were checked against the evidence as read above. Locked, it stays so
                 # until the commit: an edit racing this verdict waits, then finds it cited and frozen.
                 locked = Evidence.objects.select_for_update().filter(pk__in=[item.pk for item in cited])
-                stances = dict(locked.values_list("pk", "stance"))
-                if any(stances.get(item.pk) != item.stance for item in cited):
+                rows = locked.values_list("pk", "stance", "primary_source")
+                stored = {pk: (stance, primary) for pk, stance, primary in rows}
+                if any(stored.get(item.pk) != (item.stance, item.primary_source) for item in cited):
                     raise TransitionRefused(
                         "evidence_changed",
                         "The evidence cited was changed or removed meanwhile; reload the claim and decide again.",
                     )
             event = VerificationEvent.objects.create(
                 claim=self,
-                from_status=current,
-                to_status=new_status,
+                axis=axis,
+                to_status=status,
+                to_attribution=attribution,
+                **moved_from,
                 by=by,
                 at=now,
                 reason=reason.strip(),
@@ -669,9 +744,13 @@ class Claim(models.Model):
             )
             event.evidence.set(cited)
             Claim.objects.filter(pk=self.pk).update(
-                status=new_status, version=version + 1, status_changed_at=now, status_changed_by=by
+                status=status,
+                attribution=attribution,
+                version=version + 1,
+                status_changed_at=now,
+                status_changed_by=by,
             )
-        self.status, self.version = new_status, version + 1
+        self.status, self.attribution, self.version = status, attribution, version + 1
         self.status_changed_at, self.status_changed_by = now, by
         return event
 
@@ -761,6 +840,10 @@ class Evidence(models.Model):
     citation = models.CharField(max_length=500, blank=True, help_text="When there is no URL: what and where.")
     summary = models.TextField()
     stance = models.CharField(max_length=10, choices=Stance)
+    primary_source = models.BooleanField(
+        default=False,
+        help_text="The original post, transcript or recording of the speaker's words: what confirms who said it.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # not indexed, like VerificationEvent.by
@@ -849,14 +932,33 @@ class ClaimLink(models.Model):
 HISTORY_CONSTRAINTS = ("factcheck_claim_follows_history", "factcheck_event_moves_claim")
 
 
+class Axis(models.TextChoices):
+    STATUS = "status", "Status"
+    ATTRIBUTION = "attribution", "Attribution"
+
+
 class VerificationEvent(models.Model):
-    """One status change. Append-only: the database refuses UPDATE and DELETE on this table."""
+    """One decision on a claim, on one axis: its status (is it true?) or its attribution (did
+    the speaker say it?). Append-only: the database refuses UPDATE and DELETE on this table.
+
+    Each event holds the claim's state on both axes after it (`to_status`, `to_attribution`)
+    and where it came from on its own axis (`from_status` or `from_attribution`; the other is
+    NULL). The event that records a claim is a status event with no `from` at all.
+    """
+
+    Axis = Axis
 
     # Indexed by event_one_per_version and event_claim_idx, which both start with claim_id.
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events", db_index=False)
     # NULL, not "", for the event that records a claim: it has no previous state.
     from_status = models.CharField(max_length=20, choices=STATUS_CHOICES, null=True, blank=True)  # noqa: DJ001
     to_status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    axis = models.CharField(max_length=20, choices=Axis, default=Axis.STATUS)
+    from_attribution = models.CharField(  # noqa: DJ001
+        max_length=20, choices=ATTRIBUTION_CHOICES, null=True, blank=True
+    )
+    # Events written before attribution was tracked say "not checked", as their claims were.
+    to_attribution = models.CharField(max_length=20, choices=ATTRIBUTION_CHOICES, default=Attribution.NOT_CHECKED)
     # Not indexed: nothing lists events by person, and the index would cost every import one
     # entry per claim. Deleting a user (refused while they have events) scans the table instead.
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -876,20 +978,50 @@ class VerificationEvent(models.Model):
                 name="event_from_valid",
             ),
             models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="event_changes_status"),
+            models.CheckConstraint(condition=in_choices("axis", Axis.choices), name="event_axis_valid"),
+            models.CheckConstraint(
+                condition=in_choices("to_attribution", ATTRIBUTION_CHOICES), name="event_to_attribution_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_attribution__isnull=True) | in_choices("from_attribution", ATTRIBUTION_CHOICES),
+                name="event_from_attribution_valid",
+            ),
+            # An event moves one axis: a status event has no attribution `from`, an attribution
+            # event has one, no status `from`, and never records a claim (version 1).
+            models.CheckConstraint(
+                condition=Q(axis=Axis.STATUS, from_attribution__isnull=True)
+                | Q(axis=Axis.ATTRIBUTION, from_status__isnull=True, from_attribution__isnull=False, version__gt=1),
+                name="event_moves_one_axis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_attribution=F("to_attribution")), name="event_changes_attribution"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="event_reason_required"),
             models.UniqueConstraint(fields=["claim", "version"], name="event_one_per_version"),
         ]
 
     def __str__(self):
+        if self.axis == Axis.ATTRIBUTION:
+            return f"attribution {self.from_attribution} → {self.to_attribution}"
         return f"{self.from_status or 'recorded'} → {self.to_status}"
 
     @property
+    def is_attribution(self):
+        return self.axis == Axis.ATTRIBUTION
+
+    @property
     def from_label(self):
+        if self.is_attribution:
+            return Attribution(self.from_attribution).label
         return Status(self.from_status).label if self.from_status else "Recorded"
 
     @property
     def to_label(self):
-        return Status(self.to_status).label
+        return Attribution(self.to_attribution).label if self.is_attribution else Status(self.to_status).label
+
+    @property
+    def attribution_label(self):
+        return Attribution(self.to_attribution).label
 
 
 class RevisionQuerySet(models.QuerySet):
