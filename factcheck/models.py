@@ -410,9 +410,16 @@ class ClaimQuerySet(models.QuerySet):
         nothing else narrows it), where one GROUP BY would read every matching row: a fifth of
         a second at a million claims. A count above the cap is shown as “1000+”.
         """
+        return self._capped_counts("status", Status, cap)
+
+    def attribution_counts(self, cap=None):
+        """[(Attribution, number of claims)] for every attribution state, counted as status_counts counts."""
+        return self._capped_counts("attribution", Attribution, cap)
+
+    def _capped_counts(self, field, states, cap):
         cap = cap or STATUS_COUNT_CAP
         claims = self.order_by().values("pk")
-        return [(status, claims.filter(status=status)[: cap + 1].count()) for status in Status]
+        return [(state, claims.filter(**{field: state})[: cap + 1].count()) for state in states]
 
     def keyset_page(self, ordering, cursor, limit):
         """Up to `limit` claims in `ordering` that come after the `cursor` values, and the last row's values.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/", views.claim_add_evidence, name="claim_add_evidence"),
     path("claims/<int:pk>/notes/", views.claim_add_note, name="claim_add_note"),
     path("claims/<int:pk>/status/", views.claim_change_status, name="claim_change_status"),
+    path("claims/<int:pk>/attribution/", views.claim_change_attribution, name="claim_change_attribution"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),

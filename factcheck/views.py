@@ -26,6 +26,7 @@ from factcheck import models, storydesk
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
+    AttributionForm,
     ClaimFilterForm,
     EvidenceForm,
     NoteForm,
@@ -54,7 +55,15 @@ from factcheck.models import (
 )
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
-from factcheck.verification import TRANSITIONS, StaleVersion, Status, TransitionRefused
+from factcheck.verification import (
+    ATTRIBUTION_TRANSITIONS,
+    NEEDS_PRIMARY_SOURCE,
+    TRANSITIONS,
+    Attribution,
+    StaleVersion,
+    Status,
+    TransitionRefused,
+)
 
 CLAIMS_CHANGED = "claims-changed"
 ROWS = "factcheck/claim_list.html#rows"
@@ -109,8 +118,9 @@ def claim_list(request):
         "form": form,
         "claims": claims,
         "next_page": next_page,
-        "counts": status_counts(form.claims(with_status=False)),
+        "counts": status_counts(form.claims(with_status=False), form.claims(with_attribution=False)),
         "current_status": form.chosen_status(),
+        "current_attribution": form.cleaned_data.get("attribution") or None,
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
         "any_status": ANY_STATUS,
     }
@@ -128,14 +138,24 @@ def claim_counts(request):
     current = form.chosen_status() if "status" in request.GET else None
     if not wants_fragment(request):
         return redirect(f"{reverse('claim_list')}?{request.GET.urlencode()}")
-    context = {"counts": status_counts(form.claims(with_status=False)), "current_status": current}
+    context = {
+        "counts": status_counts(form.claims(with_status=False), form.claims(with_attribution=False)),
+        "current_status": current,
+        "current_attribution": form.cleaned_data.get("attribution") or None,
+    }
     return render_page(request, "factcheck/claim_list.html", context, fragment="counts")
 
 
-def status_counts(claims):
-    """The counts per status and in all, as shown: past the cap a count reads "1000+"."""
+def status_counts(claims, by_attribution=None):
+    """The counts per status and in all, and per attribution state (of `by_attribution`, else
+    of `claims`), as shown: past the cap a count reads "1000+"."""
     shown, total = capped(dict(claims.status_counts()))
-    return {"by_status": [(status, status.label, shown[status]) for status in Status], "total": total}
+    said, _ = capped(dict((claims if by_attribution is None else by_attribution).attribution_counts()))
+    return {
+        "by_status": [(status, status.label, shown[status]) for status in Status],
+        "total": total,
+        "by_attribution": [(state, state.label, said[state]) for state in Attribution],
+    }
 
 
 def capped(counts):
@@ -180,6 +200,8 @@ def claim_page(
     note_form=None,
     status_form=None,
     status_error=None,
+    attribution_form=None,
+    attribution_error=None,
     done=None,
 ):
     linked = claim.linked_claims()
@@ -188,6 +210,10 @@ def claim_page(
     if status_form is not None and not any(decision["open"] for decision in offered):
         # A change no button offers (a forged or outdated post): its errors go above the buttons.
         status_errors += errors_of(status_form)
+    offered_attribution = attribution_decisions(claim, attribution_form)
+    attribution_errors = [attribution_error] if attribution_error else []
+    if attribution_form is not None and not any(decision["open"] for decision in offered_attribution):
+        attribution_errors += errors_of(attribution_form)
     context = {
         "claim": claim,
         "timeline": claim.timeline(),
@@ -200,6 +226,8 @@ def claim_page(
         "note_form": note_form or NoteForm(),
         "decisions": offered,
         "status_errors": status_errors,
+        "attribution_decisions": offered_attribution,
+        "attribution_errors": attribution_errors,
         "done": done,
         # Only the whole page shows the queue's counts: counted once, and only when shown.
         "counts": SimpleLazyObject(lambda: status_counts(Claim.objects.all())),
@@ -240,6 +268,44 @@ def decisions(claim, form=None):
                 "status": status,
                 "label": status.label,
                 "button": DECISION_BUTTONS[status],
+                "open": reopened,
+                "reason": form.data.get("reason", "") if reopened else "",
+                "errors": errors_of(form) if reopened else [],
+                "cited": cited,
+            }
+        )
+    return items
+
+
+ATTRIBUTION_BUTTONS = {
+    Attribution.CONFIRMED: "Confirm who said it",
+    Attribution.RELAYED: "Only relayed",
+    Attribution.MISATTRIBUTED: "Mark misattributed",
+    Attribution.DENIED: "Denied by the speaker",
+    Attribution.NOT_CHECKED: "Back to not checked",
+}
+
+
+def attribution_decisions(claim, form=None):
+    """The attribution changes the editor may make now, each with what its inline form shows."""
+    if not claim.version:
+        return []
+    posted = form.data.get("attribution") if form is not None else None
+    items = []
+    for state in sorted(ATTRIBUTION_TRANSITIONS[Attribution(claim.attribution)], key=list(Attribution).index):
+        reopened = state == posted
+        cited = (
+            {str(pk) for pk in form.data.getlist("evidence")}
+            if reopened
+            else {
+                str(item.pk) for item in claim.evidence.all() if item.primary_source and state in NEEDS_PRIMARY_SOURCE
+            }
+        )
+        items.append(
+            {
+                "state": state,
+                "label": state.label,
+                "button": ATTRIBUTION_BUTTONS[state],
                 "open": reopened,
                 "reason": form.data.get("reason", "") if reopened else "",
                 "errors": errors_of(form) if reopened else [],
@@ -320,6 +386,29 @@ def claim_change_status(request, pk):
     return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="review")
 
 
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.change_claim_status")
+def claim_change_attribution(request, pk):
+    claim = get_claim(pk)
+    form = AttributionForm(request.POST, claim=claim)
+    if not form.is_valid():
+        return claim_page(request, claim, attribution_form=form, fragment="review", status=400)
+    try:
+        claim.set_attribution(
+            form.cleaned_data["attribution"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            evidence=form.cleaned_data["evidence"],
+        )
+    except TransitionRefused as refused:
+        form.add_error(None, refused.message)
+        return claim_page(request, claim, attribution_form=form, fragment="review", status=422)
+    except StaleVersion as stale:
+        return claim_page(request, get_claim(pk), attribution_error=str(stale), fragment="review", status=409)
+    return action_done(request, pk, f"Attribution: “{claim.attribution_label}”.", fragment="review")
+
+
 def action_done(request, pk, message, *, fragment):
     """After a change: the updated panel and a claims-changed event for htmx, else redirect (PRG)."""
     if not request.htmx:
@@ -366,7 +455,8 @@ def outlet_detail(request, pk):
 
 
 def outlet_record(outlet):
-    """How the claims an outlet published, carried first or relayed have fared: capped counts per status."""
+    """How the claims an outlet published, carried first or relayed have fared: capped counts per status
+    and per attribution state."""
     appearances = Appearance.objects.filter(outlet=outlet)
     roles = {
         "published": Claim.objects.filter(article__outlet=outlet),
@@ -375,8 +465,14 @@ def outlet_record(outlet):
         "total": Claim.objects.involving_outlet(outlet),
     }
     shown = {role: capped(dict(claims.status_counts())) for role, claims in roles.items()}
+    said = {role: capped(dict(claims.attribution_counts()))[0] for role, claims in roles.items()}
     by_status = [(status, status.label, {role: shown[role][0][status] for role in roles}) for status in Status]
-    return {"by_status": by_status, "totals": {role: shown[role][1] for role in roles}}
+    by_attribution = [(state, state.label, {role: said[role][state] for role in roles}) for state in Attribution]
+    return {
+        "by_status": by_status,
+        "by_attribution": by_attribution,
+        "totals": {role: shown[role][1] for role in roles},
+    }
 
 
 @require_GET

@@ -45,6 +45,7 @@ MATRIX = {
     "claim_add_evidence":                                          ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
     "claim_add_note":                                              ("claim",    "405 405 405 405 405",     "login 403 422 422 422"),
     "claim_change_status":                                         ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    "claim_change_attribution":                                    ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
