@@ -44,7 +44,7 @@ from factcheck.models import (
 )
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, lookalike_difference, lookalike_key
-from factcheck.verification import StaleVersion, Status, TransitionRefused
+from factcheck.verification import Attribution, StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
 # before confirming: a few screens' worth, not the whole table.
@@ -358,7 +358,7 @@ class EvidenceInline(LockedStackedInline):
 
     formfield_overrides = WEB_URL_INPUTS
     model = Evidence
-    fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
+    fields = ["stance", "primary_source", "url", "citation", "summary", "added_by", "added_at"]
     readonly_fields = ["added_by", "added_at"]
     extra = 0
 
@@ -406,7 +406,7 @@ class ClaimRevisionInline(RevisionInline):
 
 class HistoryInline(ReadOnlyInline):
     model = VerificationEvent
-    fields = ["at", "from_label", "to_label", "by", "reason", "cited"]
+    fields = ["at", "axis", "from_label", "to_label", "by", "reason", "cited"]
     readonly_fields = fields
     verbose_name_plural = "verification history"
 
@@ -464,6 +464,20 @@ def status_action(new_status, description):
     return action
 
 
+def attribution_action(new_attribution, description):
+    """An action that records whether the selected claims' speakers said them, as status_action does."""
+
+    @admin.action(
+        permissions=["change_status"],
+        description=description,
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def action(model_admin, request, queryset):
+        return model_admin.change_status(request, queryset, new_attribution, axis="attribution")
+
+    return action
+
+
 class ClaimForm(LockedModelForm):
     class Meta:
         field_classes = {"text": CleanTextField, "quote": CleanTextField}
@@ -475,9 +489,10 @@ SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
 @admin.register(Claim)
 class ClaimAdmin(LockedAdmin):
     form = ClaimForm
-    list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
+    list_display = ["claim", "speaker", "venue", "status_label", "attribution_label", "article_headline", "last_change"]
     list_filter = [
         "status",
+        "attribution",
         "appearances__venue_type",
         SpeakerKindFilter,
         "appearances__outlet",
@@ -497,18 +512,23 @@ class ClaimAdmin(LockedAdmin):
         (
             "Verification",
             {
-                "fields": ["status_label", "status_changed_at", "status_changed_by", "version"],
-                "description": "The status changes only through the actions, with a reason.",
+                "fields": ["status_label", "attribution_label", "status_changed_at", "status_changed_by", "version"],
+                "description": "The status and the attribution change only through the actions, with a reason.",
             },
         ),
     ]
-    readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version"]
+    readonly_fields = ["status_label", "attribution_label", "status_changed_at", "status_changed_by", "version"]
     inlines = [AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline]
     actions = [
         "mark_verified",
         "mark_disputed",
         "mark_false",
         "mark_unconfirmed",
+        "confirm_attribution",
+        "mark_relayed",
+        "mark_misattributed",
+        "mark_denied",
+        "attribution_not_checked",
         "link_as_same_claim",
         "link_as_contradicting",
         "export_csv",
@@ -575,6 +595,10 @@ class ClaimAdmin(LockedAdmin):
     def status_label(self, claim):
         return claim.status_label
 
+    @admin.display(description="did they say it?", ordering="attribution")
+    def attribution_label(self, claim):
+        return claim.attribution_label
+
     @admin.display(description="article", ordering="article__headline")
     def article_headline(self, claim):
         return Truncator(claim.article.headline).chars(60) if claim.article else None
@@ -590,9 +614,17 @@ class ClaimAdmin(LockedAdmin):
     mark_disputed = status_action(Status.DISPUTED, "Mark disputed")
     mark_false = status_action(Status.FALSE, "Mark false")
     mark_unconfirmed = status_action(Status.UNCONFIRMED, "Back to unable to confirm")
+    confirm_attribution = attribution_action(Attribution.CONFIRMED, "Attribution: confirmed at the source")
+    mark_relayed = attribution_action(Attribution.RELAYED, "Attribution: only relayed")
+    mark_misattributed = attribution_action(Attribution.MISATTRIBUTED, "Attribution: misattributed")
+    mark_denied = attribution_action(Attribution.DENIED, "Attribution: denied by the speaker")
+    attribution_not_checked = attribution_action(Attribution.NOT_CHECKED, "Attribution: back to not checked")
 
-    def change_status(self, request, queryset, new_status):
-        """Ask for the reason, then apply the change claim by claim and report each refusal."""
+    def change_status(self, request, queryset, new_status, *, axis="status"):
+        """Ask for the reason, then apply the change claim by claim and report each refusal.
+
+        `axis` is "status" (set_status) or "attribution" (set_attribution): the same page and rules.
+        """
         if not self.has_change_status_permission(request):
             raise PermissionDenied
         count = queryset.count()
@@ -614,6 +646,7 @@ class ClaimAdmin(LockedAdmin):
                 "opts": self.opts,
                 "claims": claims,
                 "new_status": new_status,
+                "axis": axis,
                 "form": form,
                 "action_field": action_field,
                 "action": request.POST[action_field],
@@ -626,9 +659,8 @@ class ClaimAdmin(LockedAdmin):
         for claim in claims:
             # set_status writes each claim in its own transaction: a refusal leaves the others changed.
             try:
-                claim.set_status(
-                    new_status, by=request.user, reason=form.cleaned_data["reason"], version=versions.get(claim.pk)
-                )
+                decide = claim.set_attribution if axis == "attribution" else claim.set_status
+                decide(new_status, by=request.user, reason=form.cleaned_data["reason"], version=versions.get(claim.pk))
             except TransitionRefused as refusal:
                 refusals.append((claim, refusal.message))
             except StaleVersion as stale:
@@ -706,11 +738,14 @@ class VerificationEventAdmin(ReadOnlyAdmin):
     """The append-only history: readable by whoever may view it, changed by nobody."""
 
     list_display = ["at", "claim_start", "change", "by", "reason_start"]
-    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter)]
+    list_filter = ["axis", ("to_status", NewStatusFilter), "to_attribution", ("by", ChangedByFilter)]
     list_select_related = ["claim", "by"]
     ordering = ["-at", "-id"]
     search_fields = ["reason", "claim__text"]
-    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence"]
+    fields = [
+        *("claim", "axis", "from_status", "to_status", "from_attribution", "to_attribution"),
+        *("by", "at", "reason", "version", "evidence"),
+    ]
     show_full_result_count = False
 
     @admin.display(description="claim", ordering="claim__text")
@@ -719,7 +754,8 @@ class VerificationEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="change", ordering="to_status")
     def change(self, event):
-        return f"{event.from_label} → {event.to_label}"
+        axis = "Attribution: " if event.is_attribution else ""
+        return f"{axis}{event.from_label} → {event.to_label}"
 
     @admin.display(description="reason")
     def reason_start(self, event):
