@@ -750,15 +750,14 @@ class Claim(models.Model):
                 version=version + 1,
             )
             event.evidence.set(cited)
+            # status_changed_* say when the status last changed: an attribution leaves them.
+            changed = {"status_changed_at": now, "status_changed_by": by} if axis == Axis.STATUS else {}
             Claim.objects.filter(pk=self.pk).update(
-                status=status,
-                attribution=attribution,
-                version=version + 1,
-                status_changed_at=now,
-                status_changed_by=by,
+                status=status, attribution=attribution, version=version + 1, **changed
             )
         self.status, self.attribution, self.version = status, attribution, version + 1
-        self.status_changed_at, self.status_changed_by = now, by
+        for name, value in changed.items():
+            setattr(self, name, value)
         return event
 
 

@@ -262,27 +262,14 @@ CITED_BY_DEFAULT = {
 def decisions(claim, form=None):
     """The status changes the editor may make now, each with what its inline form shows."""
     current = Status(claim.status) if claim.version else None
-    posted = form.data.get("status") if form is not None else None
-    items = []
-    for status in sorted(TRANSITIONS[current], key=list(Status).index):
-        reopened = status == posted
-        cited = (
-            {str(pk) for pk in form.data.getlist("evidence")}
-            if reopened
-            else {str(item.pk) for item in claim.evidence.all() if item.stance in CITED_BY_DEFAULT[status]}
-        )
-        items.append(
-            {
-                "status": status,
-                "label": status.label,
-                "button": DECISION_BUTTONS[status],
-                "open": reopened,
-                "reason": form.data.get("reason", "") if reopened else "",
-                "errors": errors_of(form) if reopened else [],
-                "cited": cited,
-            }
-        )
-    return items
+    return decision_forms(
+        claim,
+        sorted(TRANSITIONS[current], key=list(Status).index),
+        DECISION_BUTTONS,
+        lambda status, item: item.stance in CITED_BY_DEFAULT[status],
+        form and form.data.get("status"),
+        form,
+    )
 
 
 ATTRIBUTION_BUTTONS = {
@@ -295,25 +282,34 @@ ATTRIBUTION_BUTTONS = {
 
 
 def attribution_decisions(claim, form=None):
-    """The attribution changes the editor may make now, each with what its inline form shows."""
+    """The attribution changes the editor may make now (none before the claim is recorded)."""
     if not claim.version:
         return []
-    posted = form.data.get("attribution") if form is not None else None
+    return decision_forms(
+        claim,
+        sorted(ATTRIBUTION_TRANSITIONS[Attribution(claim.attribution)], key=list(Attribution).index),
+        ATTRIBUTION_BUTTONS,
+        lambda state, item: item.primary_source and state in NEEDS_PRIMARY_SOURCE,
+        form and form.data.get("attribution"),
+        form,
+    )
+
+
+def decision_forms(claim, offered, buttons, cited_by_default, posted, form):
+    """What each decision's inline form shows: the one `posted` reopened with the editor's input and errors."""
     items = []
-    for state in sorted(ATTRIBUTION_TRANSITIONS[Attribution(claim.attribution)], key=list(Attribution).index):
-        reopened = state == posted
+    for value in offered:
+        reopened = value == posted
         cited = (
             {str(pk) for pk in form.data.getlist("evidence")}
             if reopened
-            else {
-                str(item.pk) for item in claim.evidence.all() if item.primary_source and state in NEEDS_PRIMARY_SOURCE
-            }
+            else {str(item.pk) for item in claim.evidence.all() if cited_by_default(value, item)}
         )
         items.append(
             {
-                "state": state,
-                "label": state.label,
-                "button": ATTRIBUTION_BUTTONS[state],
+                "value": value,
+                "label": value.label,
+                "button": buttons[value],
                 "open": reopened,
                 "reason": form.data.get("reason", "") if reopened else "",
                 "errors": errors_of(form) if reopened else [],
