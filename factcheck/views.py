@@ -369,37 +369,26 @@ def attach(request, pk, form, author_field, *, form_name, fragment, done):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.change_claim_status")
 def claim_change_status(request, pk):
-    claim = get_claim(pk)
-    form = StatusForm(request.POST, claim=claim)
-    if not form.is_valid():
-        return claim_page(request, claim, status_form=form, fragment="review", status=400)
-    try:
-        claim.set_status(
-            form.cleaned_data["status"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-            evidence=form.cleaned_data["evidence"],
-        )
-    except TransitionRefused as refused:
-        form.add_error(None, refused.message)
-        return claim_page(request, claim, status_form=form, fragment="review", status=422)
-    except StaleVersion as stale:
-        # Show the claim as it is now, with the reason why nothing was written.
-        return claim_page(request, get_claim(pk), status_error=str(stale), fragment="review", status=409)
-    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="review")
+    return decide(request, pk, "status")
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.change_claim_status")
 def claim_change_attribution(request, pk):
+    return decide(request, pk, "attribution")
+
+
+def decide(request, pk, axis):
+    """An editor's decision on one axis ("status" or "attribution") from the claim page: written, or
+    refused with the page's panel saying why (400 a malformed post, 422 the rules, 409 a stale page)."""
     claim = get_claim(pk)
-    form = AttributionForm(request.POST, claim=claim)
+    form = (StatusForm if axis == "status" else AttributionForm)(request.POST, claim=claim)
     if not form.is_valid():
-        return claim_page(request, claim, attribution_form=form, fragment="review", status=400)
+        return claim_page(request, claim, fragment="review", status=400, **{f"{axis}_form": form})
+    write = claim.set_status if axis == "status" else claim.set_attribution
     try:
-        claim.set_attribution(
-            form.cleaned_data["attribution"],
+        write(
+            form.cleaned_data[axis],
             by=request.user,
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
@@ -407,10 +396,12 @@ def claim_change_attribution(request, pk):
         )
     except TransitionRefused as refused:
         form.add_error(None, refused.message)
-        return claim_page(request, claim, attribution_form=form, fragment="review", status=422)
+        return claim_page(request, claim, fragment="review", status=422, **{f"{axis}_form": form})
     except StaleVersion as stale:
-        return claim_page(request, get_claim(pk), attribution_error=str(stale), fragment="review", status=409)
-    return action_done(request, pk, f"Attribution: “{claim.attribution_label}”.", fragment="review")
+        # Show the claim as it is now, with the reason why nothing was written.
+        return claim_page(request, get_claim(pk), fragment="review", status=409, **{f"{axis}_error": str(stale)})
+    done = f"Marked “{claim.status_label}”." if axis == "status" else f"Attribution: “{claim.attribution_label}”."
+    return action_done(request, pk, done, fragment="review")
 
 
 def action_done(request, pk, message, *, fragment):
