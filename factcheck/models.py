@@ -846,8 +846,10 @@ class Evidence(models.Model):
     citation = models.CharField(max_length=500, blank=True, help_text="When there is no URL: what and where.")
     summary = models.TextField()
     stance = models.CharField(max_length=10, choices=Stance)
+    # A database default too: the importer's COPY, which files with no primary source, leaves it out.
     primary_source = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="The original post, transcript or recording of the speaker's words: what confirms who said it.",
     )
     added_by = models.ForeignKey(

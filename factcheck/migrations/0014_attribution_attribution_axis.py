@@ -227,6 +227,7 @@ class Migration(migrations.Migration):
             model_name="evidence",
             name="primary_source",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="The original post, transcript or recording of the speaker's words: what confirms who said it.",
             ),
