@@ -19,14 +19,16 @@ from factcheck.models import HISTORY_CONSTRAINTS, Article
 
 append_only = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search")
 revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.0012_revisions_and_frozen_evidence")
-merge_claims = importlib.import_module("factcheck.migrations.0015_merge_claims")
-published_verdicts = importlib.import_module("factcheck.migrations.0016_published_verdicts")
+attribution_axis = importlib.import_module("factcheck.migrations.0015_attribution_axis")
+merge_claims = importlib.import_module("factcheck.migrations.0016_merge_claims")
+published_verdicts = importlib.import_module("factcheck.migrations.0017_published_verdicts")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence, merges, publications and withdrawals), by name, with the statement that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
+    **attribution_axis.SQLITE_GUARDS,
     **merge_claims.SQLITE_GUARDS,
     **published_verdicts.SQLITE_GUARDS,
 }

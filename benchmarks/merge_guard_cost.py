@@ -1,4 +1,4 @@
-"""What the merged-claim guards of migration 0015 cost an import on PostgreSQL, side by side.
+"""What the merged-claim guards of migration 0016 cost an import on PostgreSQL, side by side.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench_merge \\
         .venv/bin/python benchmarks/merge_guard_cost.py [--rows 100000] [--repeat 3]

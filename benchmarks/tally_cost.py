@@ -1,4 +1,4 @@
-"""What the tally triggers (factcheck.tallies, migration 0017) cost an import, side by side.
+"""What the tally triggers (factcheck.tallies, migration 0018) cost an import, side by side.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench_tallies \\
         .venv/bin/python benchmarks/tally_cost.py [--rows 100000] [--repeat 3]

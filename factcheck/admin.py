@@ -52,7 +52,7 @@ from factcheck.models import (
 )
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, lookalike_difference, lookalike_key
-from factcheck.verification import PublicationRefused, StaleVersion, Status, TransitionRefused
+from factcheck.verification import Attribution, PublicationRefused, StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
 # before confirming: a few screens' worth, not the whole table.
@@ -459,7 +459,7 @@ class EvidenceInline(OfClaimInline, LockedStackedInline):
 
     formfield_overrides = WEB_URL_INPUTS
     model = Evidence
-    fields = ["stance", "url", "citation", "summary", "added_by", "added_at"]
+    fields = ["stance", "primary_source", "url", "citation", "summary", "added_by", "added_at"]
     readonly_fields = ["added_by", "added_at"]
     extra = 0
 
@@ -507,7 +507,7 @@ class ClaimRevisionInline(RevisionInline):
 
 class HistoryInline(ReadOnlyInline):
     model = VerificationEvent
-    fields = ["at", "from_label", "to_label", "by", "reason", "cited"]
+    fields = ["at", "axis", "from_label", "to_label", "by", "reason", "cited"]
     readonly_fields = fields
     verbose_name_plural = "verification history"
 
@@ -662,6 +662,20 @@ class BoundedPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+def attribution_action(new_attribution, description):
+    """An action that records whether the selected claims' speakers said them, as status_action does."""
+
+    @admin.action(
+        permissions=["change_status"],
+        description=description,
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def action(model_admin, request, queryset):
+        return model_admin.change_status(request, queryset, new_attribution, axis="attribution")
+
+    return action
+
+
 class ClaimForm(LockedModelForm):
     class Meta:
         field_classes = {"text": CleanTextField, "quote": CleanTextField}
@@ -673,9 +687,10 @@ SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
 @admin.register(Claim)
 class ClaimAdmin(LockedAdmin):
     form = ClaimForm
-    list_display = ["claim", "speaker", "venue", "status_label", "article_headline", "last_change"]
+    list_display = ["claim", "speaker", "venue", "status_label", "attribution_label", "article_headline", "last_change"]
     list_filter = [
         "status",
+        "attribution",
         VenueFilter,
         SpeakerKindFilter,
         OutletFilter,
@@ -697,12 +712,22 @@ class ClaimAdmin(LockedAdmin):
         (
             "Verification",
             {
-                "fields": ["status_label", "status_changed_at", "status_changed_by", "version", "merged"],
-                "description": "The status changes only through the actions, with a reason.",
+                "fields": [
+                    *("status_label", "attribution_label", "status_changed_at", "status_changed_by"),
+                    *("version", "merged"),
+                ],
+                "description": "The status and the attribution change only through the actions, with a reason.",
             },
         ),
     ]
-    readonly_fields = ["status_label", "status_changed_at", "status_changed_by", "version", "merged"]
+    readonly_fields = [
+        "status_label",
+        "attribution_label",
+        "status_changed_at",
+        "status_changed_by",
+        "version",
+        "merged",
+    ]
     inlines = [
         *(AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline),
         MergeInline,
@@ -713,6 +738,11 @@ class ClaimAdmin(LockedAdmin):
         "mark_false",
         "mark_unconfirmed",
         "publish_verdicts",
+        "confirm_attribution",
+        "mark_relayed",
+        "mark_misattributed",
+        "mark_denied",
+        "attribution_not_checked",
         "link_as_same_claim",
         "link_as_contradicting",
         "merge_duplicates",
@@ -771,10 +801,12 @@ class ClaimAdmin(LockedAdmin):
             kwargs["strip"] = False
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         if not change:
-            obj.set_status(Status.UNCONFIRMED, by=request.user, reason=f"Added in the admin by {request.user}.")
+            # Recorded once its appearances are saved: they give its first attribution state.
+            claim = form.instance
+            claim.set_status(Status.UNCONFIRMED, by=request.user, reason=f"Added in the admin by {request.user}.")
 
     def save_formset(self, request, form, formset, change):
         for item in formset.save(commit=False):
@@ -813,6 +845,10 @@ class ClaimAdmin(LockedAdmin):
     def status_label(self, claim):
         return claim.status_label
 
+    @admin.display(description="did they say it?", ordering="attribution")
+    def attribution_label(self, claim):
+        return claim.attribution_label
+
     @admin.display(description="article", ordering="article__headline")
     def article_headline(self, claim):
         return Truncator(claim.article.headline).chars(60) if claim.article else None
@@ -828,9 +864,17 @@ class ClaimAdmin(LockedAdmin):
     mark_disputed = status_action(Status.DISPUTED, "Mark disputed")
     mark_false = status_action(Status.FALSE, "Mark false")
     mark_unconfirmed = status_action(Status.UNCONFIRMED, "Back to unable to confirm")
+    confirm_attribution = attribution_action(Attribution.CONFIRMED, "Attribution: confirmed at the source")
+    mark_relayed = attribution_action(Attribution.RELAYED, "Attribution: only relayed")
+    mark_misattributed = attribution_action(Attribution.MISATTRIBUTED, "Attribution: misattributed")
+    mark_denied = attribution_action(Attribution.DENIED, "Attribution: denied by the speaker")
+    attribution_not_checked = attribution_action(Attribution.NOT_CHECKED, "Attribution: back to not checked")
 
-    def change_status(self, request, queryset, new_status):
-        """Ask for the reason, then apply the change claim by claim and report each refusal."""
+    def change_status(self, request, queryset, new_status, *, axis="status"):
+        """Ask for the reason, then apply the change claim by claim and report each refusal.
+
+        `axis` is "status" (set_status) or "attribution" (set_attribution): the same page and rules.
+        """
         if not self.has_change_status_permission(request):
             raise PermissionDenied
         count = queryset.count()
@@ -852,6 +896,7 @@ class ClaimAdmin(LockedAdmin):
                 "opts": self.opts,
                 "claims": claims,
                 "new_status": new_status,
+                "axis": axis,
                 "form": form,
                 "action_field": action_field,
                 "action": request.POST[action_field],
@@ -864,9 +909,8 @@ class ClaimAdmin(LockedAdmin):
         for claim in claims:
             # set_status writes each claim in its own transaction: a refusal leaves the others changed.
             try:
-                claim.set_status(
-                    new_status, by=request.user, reason=form.cleaned_data["reason"], version=versions.get(claim.pk)
-                )
+                decide = claim.set_attribution if axis == "attribution" else claim.set_status
+                decide(new_status, by=request.user, reason=form.cleaned_data["reason"], version=versions.get(claim.pk))
             except TransitionRefused as refusal:
                 refusals.append((claim, refusal.message))
             except StaleVersion as stale:
@@ -1040,11 +1084,14 @@ class VerificationEventAdmin(ReadOnlyAdmin):
     """The append-only history: readable by whoever may view it, changed by nobody."""
 
     list_display = ["at", "claim_start", "change", "by", "reason_start"]
-    list_filter = [("to_status", NewStatusFilter), ("by", ChangedByFilter), "decided_here"]
+    list_filter = ["axis", ("to_status", NewStatusFilter), "to_attribution", ("by", ChangedByFilter), "decided_here"]
     list_select_related = ["claim", "by"]
     ordering = ["-at", "-id"]
     search_fields = ["reason", "claim__text"]
-    fields = ["claim", "from_status", "to_status", "by", "at", "reason", "version", "evidence", "decided_here"]
+    fields = [
+        *("claim", "axis", "from_status", "to_status", "from_attribution", "to_attribution"),
+        *("by", "at", "reason", "version", "evidence", "decided_here"),
+    ]
     show_full_result_count = False
 
     @admin.display(description="claim", ordering="claim__text")
@@ -1053,7 +1100,8 @@ class VerificationEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="change", ordering="to_status")
     def change(self, event):
-        return f"{event.from_label} → {event.to_label}"
+        axis = "Attribution: " if event.is_attribution else ""
+        return f"{axis}{event.from_label} → {event.to_label}"
 
     @admin.display(description="reason")
     def reason_start(self, event):

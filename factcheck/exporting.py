@@ -25,12 +25,21 @@ from factcheck.verification import Status
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 
+ATTRIBUTION_PROPERTY = "factcheck:attribution"
 CSV_COLUMNS = [
     *("id", "claim", "quote", "kind", "quantity_value", "quantity_unit", "quantity_qualifier"),
     *("speaker", "speaker_kind", "speaker_title", "speaker_affiliation"),
     *("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when"),
     *("article_url", "article_headline", "article_outlet", "article_date"),
-    *("status", "status_reason", "evidence_url", "evidence_citation", "evidence_summary", "evidence_stance"),
+    *(
+        "status",
+        "attribution",
+        "status_reason",
+        "evidence_url",
+        "evidence_citation",
+        "evidence_summary",
+        "evidence_stance",
+    ),
 ]
 RELAY_SEPARATOR = " > "
 
@@ -145,6 +154,7 @@ def csv_row(claim):
         article.outlet.name if article else "",
         article.published.isoformat() if article and article.published else "",
         claim.status,
+        claim.attribution,
         claim.latest_reason or "",
         evidence.url if evidence else "",
         evidence.citation if evidence else "",
@@ -231,6 +241,16 @@ def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
             item["datePublished"] = origin.date.isoformat()
         item["firstAppearance"] = _creative_work(origin)
         item["appearance"] = [_chain_work(links) for links in found]
+    # Whether the speaker really said it: ClaimReview rates only the content, so our convention
+    # is a PropertyValue on the Claim (docs/importing.md), which consumers that do not know it skip.
+    item["additionalProperty"] = [
+        {
+            "@type": "PropertyValue",
+            "propertyID": ATTRIBUTION_PROPERTY,
+            "name": claim.attribution_label,
+            "value": claim.attribution,
+        }
+    ]
     rating = {"@type": "Rating", "alternateName": Status(status).label}
     if RATINGS[status] is not None:
         rating.update(ratingValue=RATINGS[status], bestRating=5, worstRating=1)

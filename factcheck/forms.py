@@ -26,8 +26,8 @@ from factcheck.models import (
     normalize_name,
 )
 from factcheck.text import clean_name, clean_text
+from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.verification import Status
 
 PAGE_SIZE = 25
 # A long feature is 10,000 words; the desk refuses what is far beyond a story.
@@ -162,6 +162,9 @@ class ClaimFilterForm(PageForm):
     status = forms.ChoiceField(
         choices=[*STATUS_CHOICES, (ANY_STATUS, "Any status")], required=False, initial=Status.UNCONFIRMED
     )
+    attribution = forms.ChoiceField(
+        label="Did they say it?", choices=[("", "Any attribution"), *ATTRIBUTION_CHOICES], required=False
+    )
     speaker = CleanNameField(
         required=False, max_length=200, help_text="A name or part of it; accents and case do not matter."
     )
@@ -242,12 +245,15 @@ class ClaimFilterForm(PageForm):
             return chosen
         return "relevance" if searching else "newest"
 
-    def claims(self, *, with_status=True):
-        """The claims these filters select (only the valid ones apply), with or without the status filter."""
+    def claims(self, *, with_status=True, with_attribution=True):
+        """The claims these filters select (only the valid ones apply), with or without the status
+        or the attribution filter (each axis's counts leave out its own filter)."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged().search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
             claims = claims.filter(status=self.chosen_status())
+        if with_attribution and data.get("attribution"):
+            claims = claims.filter(attribution=data["attribution"])
         if data.get("speaker"):
             claims = claims.spoken_by(data["speaker"])
         if data.get("outlet"):
@@ -292,8 +298,8 @@ class EvidenceForm(WithoutColons, forms.ModelForm):
 
     class Meta:
         model = Evidence
-        fields = ["url", "citation", "summary", "stance"]
-        labels = {"url": "URL", "summary": "What it shows"}
+        fields = ["url", "citation", "summary", "stance", "primary_source"]
+        labels = {"url": "URL", "summary": "What it shows", "primary_source": "Primary source"}
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"citation": CleanTextField, "summary": CleanTextField}
 
@@ -358,6 +364,13 @@ class WithdrawForm(WithoutColons, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AttributionForm(StatusForm):
+    """An attribution decision as the editor posts it; Claim.set_attribution judges it."""
+
+    status = None
+    attribution = forms.CharField(max_length=20)
 
 
 # The story desk

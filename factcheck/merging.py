@@ -3,7 +3,7 @@
 `merge(merged, into, ...)` checks, then moves in one transaction: the kept claim gains the
 merged one's appearances, evidence, notes and links; the merge is recorded as a ClaimMerge
 (append-only, shown in both claims' histories); the merged claim is marked `merged_into` and
-from then on the database refuses any change to it (migration 0015). Its history stays where it
+from then on the database refuses any change to it (migration 0016). Its history stays where it
 was, readable on its own page.
 
 `possible_duplicates(claim)` and `duplicates_of_rows(rows)` find claims by the same speaker
@@ -63,6 +63,12 @@ def check(merged, into, *, reason=""):
             "status_conflict",
             f"The verdicts differ: claim #{merged.pk} is “{Status(merged.status).label}” and claim #{into.pk} "
             f"is “{Status(into.status).label}”. Settle the status first, so that both say the same, then merge.",
+        )
+    if merged.attribution != into.attribution:
+        raise MergeRefused(
+            "attribution_conflict",
+            f"Whether the speaker said it differs: claim #{merged.pk} is “{merged.attribution_label}” and claim "
+            f"#{into.pk} is “{into.attribution_label}”. Settle the attribution first, then merge.",
         )
     if not reason.strip():
         raise MergeRefused("reason_required", "Give a reason for the merge; it is kept in both claims' histories.")

@@ -15,15 +15,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
-from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.verification import (
+    ATTRIBUTION_CHOICES,
     PUBLISHABLE,
+    Attribution,
     PublicationRefused,
     StaleVersion,
     Status,
     TransitionRefused,
+    check_attribution,
     check_transition,
+    implied_attribution,
 )
+from factcheck.verification import CHOICES as STATUS_CHOICES
 
 
 def text_digest(text):
@@ -382,8 +386,9 @@ def _has_relay():
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
 
 
-def status_counts_of(groups, cap=None):
-    """{name: [(Status, number of claims)]} for each claim queryset in `groups`, in one query.
+def status_counts_of(groups, cap=None, *, field="status", states=Status):
+    """{name: [(Status, number of claims)]} for each claim queryset in `groups`, in one query
+    (or, with `field` and `states`, by another axis: the attribution).
 
     Each count stops after cap + 1 rows (on an index when nothing else narrows it), where one
     GROUP BY would read every matching row: a fifth of a second at a million claims. The counts
@@ -393,8 +398,8 @@ def status_counts_of(groups, cap=None):
     cap = cap or STATUS_COUNT_CAP
     parts, params, names = [], [], []
     for name, claims in groups.items():
-        for status in Status:
-            limited = claims.order_by().filter(status=status).values("pk")[: cap + 1]
+        for status in states:
+            limited = claims.order_by().filter(**{field: status}).values("pk")[: cap + 1]
             try:
                 sql, status_params = limited.query.sql_with_params()
             except EmptyResultSet:  # a filter nothing can match, e.g. no speaker by that name
@@ -503,8 +508,16 @@ class ClaimQuerySet(models.QuerySet):
     def status_counts(self, cap=None):
         """[(Status, number of claims)] for every status, each counted only up to `cap` + 1, in one query.
 
-        Claims merged into another are counted there, not here."""
+        One small query per status, each stopping after cap + 1 rows (on claim_queue_idx when
+        nothing else narrows it), where one GROUP BY would read every matching row: a fifth of
+        a second at a million claims. A count above the cap is shown as “1000+”. Claims merged
+        into another are counted there, not here.
+        """
         return status_counts_of({"claims": self.not_merged()}, cap)["claims"]
+
+    def attribution_counts(self, cap=None):
+        """[(Attribution, number of claims)] for every attribution state, counted as status_counts counts."""
+        return status_counts_of({"claims": self.not_merged()}, cap, field="attribution", states=Attribution)["claims"]
 
     def keyset_page(self, ordering, cursor, limit):
         return keyset_page(self, ordering, cursor, limit)
@@ -548,6 +561,14 @@ class Claim(models.Model):
         default=Status.UNCONFIRMED,
         editable=False,
     )
+    # Did the speaker really say it? The second axis, written only by set_attribution (and set
+    # when the claim is recorded); its changes share the version and the history with the status.
+    attribution = models.CharField(
+        max_length=20,
+        choices=ATTRIBUTION_CHOICES,
+        default=Attribution.NOT_CHECKED,
+        editable=False,
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_by = models.ForeignKey(
@@ -566,7 +587,7 @@ class Claim(models.Model):
     import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Set by factcheck.merging alone, with the ClaimMerge that records it; from then on the database
-    # refuses any change to the claim (migration 0015).
+    # refuses any change to the claim (migration 0016).
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -602,6 +623,10 @@ class Claim(models.Model):
                 condition=in_choices("status", STATUS_CHOICES),
                 name="claim_status_valid",
             ),
+            models.CheckConstraint(
+                condition=in_choices("attribution", ATTRIBUTION_CHOICES),
+                name="claim_attribution_valid",
+            ),
             models.CheckConstraint(condition=in_choices("kind", ClaimKind.choices), name="claim_kind_valid"),
             models.CheckConstraint(
                 condition=in_choices("quantity_qualifier", Qualifier.choices),
@@ -615,10 +640,13 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["import_key"], name="claim_import_key_unique"),
         ]
 
-    # Written by set_status alone (and merged_into by factcheck.merging), never by save(): a form
-    # loaded before a status change must not put the old status back when it is saved. The
-    # database refuses it anyway (migrations 0007 and 0015), but as an error instead of a saved edit.
-    STATUS_FIELDS = frozenset({"status", "version", "status_changed_at", "status_changed_by", "merged_into"})
+    # Written by set_status and set_attribution alone (and merged_into by factcheck.merging),
+    # never by save(): a form loaded before a verdict must not put the old state back when it is
+    # saved. The database refuses it anyway (migrations 0007, 0015 and 0016), but as an error
+    # instead of a saved edit.
+    STATUS_FIELDS = frozenset(
+        {"status", "attribution", "version", "status_changed_at", "status_changed_by", "merged_into"}
+    )
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -638,6 +666,16 @@ class Claim(models.Model):
     @property
     def status_label(self):
         return Status(self.status).label
+
+    @property
+    def attribution_label(self):
+        return Attribution(self.attribution).label
+
+    def implied_attribution(self):
+        """The attribution state this claim's appearances imply (reads `appearances.all()`)."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        links = [(item.pk, item.venue_type, item.outlet_id, item.relayed_from_id) for item in self.appearances.all()]
+        return implied_attribution(links, newsroom)
 
     @property
     def quantity_display(self):
@@ -747,7 +785,8 @@ class Claim(models.Model):
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.
 
-        A claim at version 0 has no history yet: this call records it, with any status.
+        A claim at version 0 has no history yet: this call records it, with any status, and
+        with the attribution state its appearances imply (save them first).
         Raises TransitionRefused when the rules forbid the change and StaleVersion when the
         claim changed since `version` (by default, the version this object was loaded at).
         `evidence` lists the items the decision rests on; by default, the claim's items whose
@@ -756,16 +795,8 @@ class Claim(models.Model):
         version = self.version if version is None else version
         if self.merged_into_id:
             raise merged_refusal(self)
-        attached = list(self.evidence.all())
-        if evidence is None:
-            wanted = {
-                Status.VERIFIED: Evidence.Stance.SUPPORTS,
-                Status.FALSE: Evidence.Stance.REFUTES,
-            }.get(new_status)
-            cited = [item for item in attached if item.stance == wanted]
-        else:
-            attached_ids = {item.pk for item in attached}
-            cited = [item for item in evidence if item.pk in attached_ids]
+        wanted = {Status.VERIFIED: Evidence.Stance.SUPPORTS, Status.FALSE: Evidence.Stance.REFUTES}.get(new_status)
+        cited = self._cited(evidence, lambda item: item.stance == wanted)
         current = self.status if version else None
         new_status = check_transition(
             current,
@@ -774,18 +805,66 @@ class Claim(models.Model):
             has_supporting=any(item.stance == Evidence.Stance.SUPPORTS for item in cited),
             has_refuting=any(item.stance == Evidence.Stance.REFUTES for item in cited),
         )
+        attribution = self.attribution if version else self.implied_attribution()
+        return self._decide(
+            Axis.STATUS, by, reason, version, cited, from_status=current, status=new_status, attribution=attribution
+        )
+
+    def set_attribution(self, new_attribution, *, by, reason, version=None, evidence=None):
+        """Record whether the speaker really said it (the attribution axis), or change nothing.
+
+        The same guarantees as set_status, in the same history: the transition table and the
+        rules of factcheck.verification (a reason always; a primary source cited for
+        confirmed and for misattributed), a stale `version` refused, the evidence cited locked.
+        `evidence` defaults to the claim's items marked as primary sources. A claim is
+        recorded by set_status, never here.
+        """
+        version = self.version if version is None else version
+        if not version:
+            raise TransitionRefused("not_recorded", "Record the claim before deciding who said it.")
+        cited = self._cited(evidence, lambda item: item.primary_source)
+        new_attribution = check_attribution(
+            self.attribution,
+            new_attribution,
+            reason=reason,
+            has_primary_source=any(item.primary_source for item in cited),
+        )
+        return self._decide(
+            Axis.ATTRIBUTION,
+            by,
+            reason,
+            version,
+            cited,
+            from_attribution=self.attribution,
+            status=self.status,
+            attribution=new_attribution,
+        )
+
+    def _cited(self, evidence, by_default):
+        """The claim's evidence a decision cites: those of `evidence` attached to it, or those `by_default` picks."""
+        attached = list(self.evidence.all())
+        if evidence is None:
+            return [item for item in attached if by_default(item)]
+        attached_ids = {item.pk for item in attached}
+        return [item for item in evidence if item.pk in attached_ids]
+
+    def _decide(self, axis, by, reason, version, cited, *, status, attribution, **moved_from):
+        """Write a checked decision: the event first, then the claim, in one transaction.
+
+        `moved_from` is from_status or from_attribution, where the claim stood on the event's axis.
+        """
         now = timezone.now()
         with transaction.atomic():
             # The event goes in before the claim moves: SQLite's trigger, which cannot wait for
-            # the commit, lets a claim's status change only to that of its latest event. The
+            # the commit, lets a claim's state change only to that of its latest event. The
             # row lock (PostgreSQL; SQLite's write lock covers the whole transaction) keeps a
             # concurrent change out between the check and the update.
             locked = list(
                 Claim.objects.select_for_update().filter(pk=self.pk, version=version).values_list("merged_into")
             )
             if not locked:
-                latest = Claim.objects.select_related("status_changed_by").get(pk=self.pk)
-                raise StaleVersion(self, latest.status_changed_by, latest.status_changed_at)
+                latest = self.events.select_related("by").order_by("-version").first()
+                raise StaleVersion(self, latest and latest.by, latest and latest.at)
             if locked[0][0]:
                 # Merged since it was loaded (a merge leaves the version as it is).
                 self.merged_into_id = locked[0][0]
@@ -794,16 +873,19 @@ class Claim(models.Model):
                 # The rules were checked against the evidence as read above. Locked, it stays so
                 # until the commit: an edit racing this verdict waits, then finds it cited and frozen.
                 locked = Evidence.objects.select_for_update().filter(pk__in=[item.pk for item in cited])
-                stances = dict(locked.values_list("pk", "stance"))
-                if any(stances.get(item.pk) != item.stance for item in cited):
+                rows = locked.values_list("pk", "stance", "primary_source")
+                stored = {pk: (stance, primary) for pk, stance, primary in rows}
+                if any(stored.get(item.pk) != (item.stance, item.primary_source) for item in cited):
                     raise TransitionRefused(
                         "evidence_changed",
                         "The evidence cited was changed or removed meanwhile; reload the claim and decide again.",
                     )
             event = VerificationEvent.objects.create(
                 claim=self,
-                from_status=current,
-                to_status=new_status,
+                axis=axis,
+                to_status=status,
+                to_attribution=attribution,
+                **moved_from,
                 by=by,
                 at=now,
                 reason=reason.strip(),
@@ -811,11 +893,14 @@ class Claim(models.Model):
                 decided_here=True,
             )
             event.evidence.set(cited)
+            # status_changed_* say when the status last changed: an attribution leaves them.
+            changed = {"status_changed_at": now, "status_changed_by": by} if axis == Axis.STATUS else {}
             Claim.objects.filter(pk=self.pk).update(
-                status=new_status, version=version + 1, status_changed_at=now, status_changed_by=by
+                status=status, attribution=attribution, version=version + 1, **changed
             )
-        self.status, self.version = new_status, version + 1
-        self.status_changed_at, self.status_changed_by = now, by
+        self.status, self.attribution, self.version = status, attribution, version + 1
+        for name, value in changed.items():
+            setattr(self, name, value)
         return event
 
 
@@ -901,7 +986,7 @@ class ClaimOutlet(models.Model):
     stories, or relayed (reported from elsewhere) by it.
 
     Derived from articles and appearances and written by database triggers alone (migration
-    0018), whatever road writes those (the ORM, bulk_create, COPY, raw SQL), so an index can
+    0019), whatever road writes those (the ORM, bulk_create, COPY, raw SQL), so an index can
     answer "claims involving this outlet" without scanning every claim. Never written by the app.
     """
 
@@ -950,6 +1035,12 @@ class Evidence(models.Model):
     citation = models.CharField(max_length=500, blank=True, help_text="When there is no URL: what and where.")
     summary = models.TextField()
     stance = models.CharField(max_length=10, choices=Stance)
+    # A database default too: the importer's COPY, which files with no primary source, leaves it out.
+    primary_source = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The original post, transcript or recording of the speaker's words: what confirms who said it.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # not indexed, like VerificationEvent.by
@@ -1038,14 +1129,33 @@ class ClaimLink(models.Model):
 HISTORY_CONSTRAINTS = ("factcheck_claim_follows_history", "factcheck_event_moves_claim")
 
 
+class Axis(models.TextChoices):
+    STATUS = "status", "Status"
+    ATTRIBUTION = "attribution", "Attribution"
+
+
 class VerificationEvent(models.Model):
-    """One status change. Append-only: the database refuses UPDATE and DELETE on this table."""
+    """One decision on a claim, on one axis: its status (is it true?) or its attribution (did
+    the speaker say it?). Append-only: the database refuses UPDATE and DELETE on this table.
+
+    Each event holds the claim's state on both axes after it (`to_status`, `to_attribution`)
+    and where it came from on its own axis (`from_status` or `from_attribution`; the other is
+    NULL). The event that records a claim is a status event with no `from` at all.
+    """
+
+    Axis = Axis
 
     # Indexed by event_one_per_version and event_claim_idx, which both start with claim_id.
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events", db_index=False)
     # NULL, not "", for the event that records a claim: it has no previous state.
     from_status = models.CharField(max_length=20, choices=STATUS_CHOICES, null=True, blank=True)  # noqa: DJ001
     to_status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    axis = models.CharField(max_length=20, choices=Axis, default=Axis.STATUS)
+    from_attribution = models.CharField(  # noqa: DJ001
+        max_length=20, choices=ATTRIBUTION_CHOICES, null=True, blank=True
+    )
+    # Events written before attribution was tracked say "not checked", as their claims were.
+    to_attribution = models.CharField(max_length=20, choices=ATTRIBUTION_CHOICES, default=Attribution.NOT_CHECKED)
     # Not indexed: nothing lists events by person, and the index would cost every import one
     # entry per claim. Deleting a user (refused while they have events) scans the table instead.
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -1074,27 +1184,57 @@ class VerificationEvent(models.Model):
                 name="event_from_valid",
             ),
             models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="event_changes_status"),
+            models.CheckConstraint(condition=in_choices("axis", Axis.choices), name="event_axis_valid"),
+            models.CheckConstraint(
+                condition=in_choices("to_attribution", ATTRIBUTION_CHOICES), name="event_to_attribution_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_attribution__isnull=True) | in_choices("from_attribution", ATTRIBUTION_CHOICES),
+                name="event_from_attribution_valid",
+            ),
+            # An event moves one axis: a status event has no attribution `from`, an attribution
+            # event has one, no status `from`, and never records a claim (version 1).
+            models.CheckConstraint(
+                condition=Q(axis=Axis.STATUS, from_attribution__isnull=True)
+                | Q(axis=Axis.ATTRIBUTION, from_status__isnull=True, from_attribution__isnull=False, version__gt=1),
+                name="event_moves_one_axis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_attribution=F("to_attribution")), name="event_changes_attribution"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="event_reason_required"),
             models.UniqueConstraint(fields=["claim", "version"], name="event_one_per_version"),
         ]
 
     def __str__(self):
+        if self.axis == Axis.ATTRIBUTION:
+            return f"attribution {self.from_attribution} → {self.to_attribution}"
         return f"{self.from_status or 'recorded'} → {self.to_status}"
 
     @property
+    def is_attribution(self):
+        return self.axis == Axis.ATTRIBUTION
+
+    @property
     def from_label(self):
+        if self.is_attribution:
+            return Attribution(self.from_attribution).label
         return Status(self.from_status).label if self.from_status else "Recorded"
 
     @property
     def to_label(self):
-        return Status(self.to_status).label
+        return Attribution(self.to_attribution).label if self.is_attribution else Status(self.to_status).label
+
+    @property
+    def attribution_label(self):
+        return Attribution(self.to_attribution).label
 
 
 class ClaimMerge(models.Model):
     """A duplicate claim merged into the claim kept: who, when, why, and what moved (factcheck.merging).
 
     Append-only: the database refuses UPDATE and DELETE, and marks a claim merged only with its
-    ClaimMerge (migration 0015). The versions place the merge in each claim's history.
+    ClaimMerge (migration 0016). The versions place the merge in each claim's history.
     """
 
     merged = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="merge_record")
@@ -1145,7 +1285,7 @@ class PublishedVerdictQuerySet(models.QuerySet):
 class PublishedVerdict(models.Model):
     """A verdict of this newsroom, published on purpose: which event, by whom, when, and what the public reads.
 
-    Append-only (migration 0016): publishing, replacing and withdrawing each add a row, and the
+    Append-only (migration 0017): publishing, replacing and withdrawing each add a row, and the
     database refuses UPDATE and DELETE, and any publication of an event not decided here
     (an import's) or that is no verdict. A newer publication of the claim names the one it
     `replaces`; a withdrawal is a VerdictWithdrawal. The one that is neither is live.

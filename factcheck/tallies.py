@@ -2,7 +2,7 @@
 
 The tallies (SpeakerTally by status and month, OutletTally by role and status, StoryTally by
 status) and the totals the index pages sort by (SpeakerTotal, OutletTotal, StoryTotal) are
-written by triggers only, on PostgreSQL and SQLite alike (migration 0017), so an edit in the
+written by triggers only, on PostgreSQL and SQLite alike (migration 0018), so an edit in the
 admin, a verdict, an import, the shell or raw SQL moves them in the same statement.
 
 Each count is defined once, below, as the rows a claim not merged into another contributes

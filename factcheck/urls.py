@@ -18,6 +18,7 @@ urlpatterns = [
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("stories/", views.story_list, name="story_list"),
+    path("claims/<int:pk>/attribution/", views.claim_change_attribution, name="claim_change_attribution"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),

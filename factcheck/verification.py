@@ -113,3 +113,139 @@ def check_transition(current, new, *, reason, has_supporting=False, has_refuting
             "Add at least one piece of refuting evidence before marking it false.",
         )
     return new
+
+
+# The second axis: did the speaker really say it? Kept apart from the status (is it true?):
+# a quote can be confirmed as said and its figure still unconfirmed.
+class Attribution(StrEnum):
+    NOT_CHECKED = "not_checked"
+    CONFIRMED = "confirmed"
+    RELAYED = "relayed"
+    MISATTRIBUTED = "misattributed"
+    DENIED = "denied"
+
+    @property
+    def label(self):
+        return ATTRIBUTION_LABELS[self]
+
+
+ATTRIBUTION_LABELS = {
+    Attribution.NOT_CHECKED: "Attribution not checked",
+    Attribution.CONFIRMED: "Confirmed at the source",
+    Attribution.RELAYED: "Relayed: only another outlet's word",
+    Attribution.MISATTRIBUTED: "Misattributed: the speaker did not say it",
+    Attribution.DENIED: "Denied by the speaker",
+}
+
+ATTRIBUTION_CHOICES = [(state.value, state.label) for state in Attribution]
+
+# A claim is recorded in any state (None: not yet recorded). A finding is never flipped to its
+# opposite in one step: confirmed and misattributed pass through "not checked" or the
+# speaker's denial first. Relayed describes how the words reached us, so a claim heard at the
+# source is never sent back to it; a denial can still be settled either way by the source.
+ATTRIBUTION_TRANSITIONS = {
+    None: set(Attribution),
+    Attribution.NOT_CHECKED: {
+        Attribution.CONFIRMED,
+        Attribution.RELAYED,
+        Attribution.MISATTRIBUTED,
+        Attribution.DENIED,
+    },
+    Attribution.RELAYED: {
+        Attribution.NOT_CHECKED,
+        Attribution.CONFIRMED,
+        Attribution.MISATTRIBUTED,
+        Attribution.DENIED,
+    },
+    Attribution.CONFIRMED: {Attribution.NOT_CHECKED, Attribution.DENIED},
+    Attribution.DENIED: {Attribution.NOT_CHECKED, Attribution.CONFIRMED, Attribution.MISATTRIBUTED},
+    Attribution.MISATTRIBUTED: {Attribution.NOT_CHECKED, Attribution.DENIED},
+}
+
+# Findings that rest on the primary source: the original post, transcript or recording.
+NEEDS_PRIMARY_SOURCE = {Attribution.CONFIRMED, Attribution.MISATTRIBUTED}
+
+
+def parse_attribution(value):
+    """The Attribution for `value`, or TransitionRefused naming the states that exist."""
+    try:
+        return Attribution(value)
+    except ValueError:
+        known = ", ".join(state.value for state in Attribution)
+        raise TransitionRefused(
+            "unknown_attribution", f"“{value}” is not an attribution state; use one of: {known}."
+        ) from None
+
+
+def check_attribution(current, new, *, reason, has_primary_source=False, implied=None):
+    """Return `new` as an Attribution if a claim in `current` may move to it, else raise TransitionRefused.
+
+    `current` is None for a claim being recorded: then the state its appearances imply
+    (`implied`) needs no evidence, the appearance itself being the source.
+    """
+    new = parse_attribution(new)
+    current = parse_attribution(current) if current is not None else None
+    if current == new:
+        raise TransitionRefused("unchanged", f"The claim is already “{new.label}”.")
+    if new not in ATTRIBUTION_TRANSITIONS[current]:
+        raise TransitionRefused(
+            "not_allowed",
+            f"A claim marked “{current.label}” cannot go straight to “{new.label}”; "
+            "send it back to “Attribution not checked” first.",
+        )
+    if not (reason or "").strip():
+        raise TransitionRefused("reason_required", "Give a reason for the change.")
+    waived = current is None and new == implied
+    if new in NEEDS_PRIMARY_SOURCE and not has_primary_source and not waived:
+        raise TransitionRefused(
+            "evidence_required",
+            f"Cite the primary source (the original post, transcript or recording) before marking it “{new.label}”.",
+        )
+    return new
+
+
+# Where a speaker's words start (an appearance relaying nothing). Said to an outlet: only that
+# outlet heard it. Said on the speaker's own channel or in public: anyone could hear or see it.
+TOLD_TO_AN_OUTLET = {"statement_to_outlet", "interview", "anonymous_briefing"}
+RELAYED_REPORT = "relayed_report"
+
+
+def implied_attribution(appearances, newsroom):
+    """The attribution state a claim's appearances imply, when it is recorded.
+
+    `appearances` are (id, venue type, outlet id, id of the appearance relayed) for each;
+    `newsroom` is the outlet id of the story that records the claim (None if it has none).
+    Confirmed when one chain reaches the newsroom first-hand: said to the newsroom itself, or
+    on the speaker's own channel or in public with no other outlet passing it on. Relayed when
+    every other chain went through another outlet (or starts at another outlet's report or a
+    statement made to another outlet). Not checked otherwise: no appearance, or a statement
+    to an outlet nobody named.
+    """
+    appearances = list(appearances)
+    known = {pk for pk, *_ in appearances}
+    parents = {pk: relayed_from for pk, _, _, relayed_from in appearances}
+    ends = known - set(parents.values())
+    by_id = {pk: (venue, outlet) for pk, venue, outlet, _ in appearances}
+    found = set()
+    for end in ends:
+        chain = [end]
+        while parents[chain[-1]] in known and parents[chain[-1]] not in chain:
+            chain.append(parents[chain[-1]])
+        origin_venue, origin_outlet = by_id[chain[-1]]
+        relayed_by_others = any(by_id[pk][1] != newsroom for pk in chain[:-1]) and newsroom is not None
+        relayed_by_others = relayed_by_others or (newsroom is None and len(chain) > 1)
+        if origin_venue == RELAYED_REPORT or relayed_by_others:
+            found.add(Attribution.RELAYED)
+        elif origin_venue in TOLD_TO_AN_OUTLET:
+            if origin_outlet is None:
+                found.add(Attribution.NOT_CHECKED)
+            elif origin_outlet == newsroom:
+                found.add(Attribution.CONFIRMED)
+            else:
+                found.add(Attribution.RELAYED)
+        else:
+            found.add(Attribution.CONFIRMED)
+    for state in (Attribution.CONFIRMED, Attribution.RELAYED):
+        if state in found:
+            return state
+    return Attribution.NOT_CHECKED

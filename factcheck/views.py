@@ -29,6 +29,7 @@ from factcheck import merging, models, storydesk, tallies
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
+    AttributionForm,
     ClaimFilterForm,
     EvidenceForm,
     IndexForm,
@@ -68,7 +69,18 @@ from factcheck.models import (
 )
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
-from factcheck.verification import PUBLISHABLE, TRANSITIONS, PublicationRefused, StaleVersion, Status, TransitionRefused
+from factcheck.verification import (
+    ATTRIBUTION_TRANSITIONS,
+    NEEDS_PRIMARY_SOURCE,
+    PUBLISHABLE,
+    TRANSITIONS,
+    Attribution,
+    PublicationRefused,
+    StaleVersion,
+    Status,
+    TransitionRefused,
+    implied_attribution,
+)
 
 CLAIMS_CHANGED = "claims-changed"
 ROWS = "factcheck/claim_list.html#rows"
@@ -126,6 +138,7 @@ def claim_list(request):
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
         "current_status": form.chosen_status(),
+        "current_attribution": form.cleaned_data.get("attribution") or None,
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
         "any_status": ANY_STATUS,
     }
@@ -144,13 +157,19 @@ def claim_counts(request):
     if not wants_fragment(request):
         return redirect(f"{reverse('claim_list')}?{request.GET.urlencode()}")
     filters = sorted((name, value) for name, value in request.GET.lists() if name not in UNCOUNTED_PARAMETERS)
-    counts = recently_counted(f"queue:{filters}", lambda: status_counts(form.claims(with_status=False)))
-    return render_page(
-        request, "factcheck/claim_list.html", {"counts": counts, "current_status": current}, fragment="counts"
+    counts = recently_counted(
+        f"queue:{filters}",
+        lambda: status_counts(form.claims(with_status=False), form.claims(with_attribution=False)),
     )
+    context = {
+        "counts": counts,
+        "current_status": current,
+        "current_attribution": form.cleaned_data.get("attribution") or None,
+    }
+    return render_page(request, "factcheck/claim_list.html", context, fragment="counts")
 
 
-# Query parameters that do not change the counts per status.
+# Query parameters that do not change the counts per status (the attribution filter counts apart).
 UNCOUNTED_PARAMETERS = {"status", "after", "limit", "sort"}
 # How long counts are kept; a status change or a new claim shows at once (recently_counted).
 COUNTS_SECONDS = 60
@@ -171,13 +190,25 @@ def recently_counted(key, count):
 
 def uncounted():
     """The counts' place, without the numbers: the statuses as links, counted when htmx loads the partial."""
-    return {"by_status": [(status, status.label, None) for status in Status], "total": None, "loaded": False}
+    return {
+        "by_status": [(status, status.label, None) for status in Status],
+        "total": None,
+        "by_attribution": [(state, state.label, None) for state in Attribution],
+        "loaded": False,
+    }
 
 
-def status_counts(claims):
-    """The counts per status and in all, as shown: past the cap a count reads "1000+"."""
+def status_counts(claims, by_attribution=None):
+    """The counts per status and in all, and per attribution state (of `by_attribution`, else
+    of `claims`), as shown: past the cap a count reads "1000+"."""
     shown, total = capped(dict(claims.status_counts()))
-    return {"by_status": [(status, status.label, shown[status]) for status in Status], "total": total, "loaded": True}
+    said, _ = capped(dict((claims if by_attribution is None else by_attribution).attribution_counts()))
+    return {
+        "by_status": [(status, status.label, shown[status]) for status in Status],
+        "total": total,
+        "by_attribution": [(state, state.label, said[state]) for state in Attribution],
+        "loaded": True,
+    }
 
 
 def capped(counts):
@@ -256,6 +287,8 @@ def claim_page(
     publish_form=None,
     withdraw_form=None,
     publication_error=None,
+    attribution_form=None,
+    attribution_error=None,
     done=None,
 ):
     linked = claim.linked_claims()
@@ -268,10 +301,14 @@ def claim_page(
     if status_form is not None and (claim.merged_into_id or not any(decision["open"] for decision in offered)):
         # A change no button offers (a forged or outdated post): its errors go above the buttons.
         status_errors += errors_of(status_form)
+    offered_attribution = attribution_decisions(claim, attribution_form)
+    attribution_errors = [attribution_error] if attribution_error else []
+    if attribution_form is not None and not any(decision["open"] for decision in offered_attribution):
+        attribution_errors += errors_of(attribution_form)
     context = {
         "claim": claim,
         "timeline": claim.timeline(),
-        "chains": claim.attribution_chains(),
+        "chains": [(chain, relayed_by_another(claim, chain)) for chain in claim.attribution_chains()],
         "sentence": story_sentence(claim),
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
         "conflicts": [other for kind, _, other in linked if kind == "contradicts"],
@@ -281,6 +318,8 @@ def claim_page(
         "decisions": offered,
         "status_errors": status_errors,
         "publishing": publishing(claim, publish_form, withdraw_form, publication_error),
+        "attribution_decisions": offered_attribution,
+        "attribution_errors": attribution_errors,
         "done": done,
         # Looked up by the page once shown (claim_detail), or here when asked for without JavaScript.
         "duplicates": merging.possible_duplicates(claim) if request.GET.get("duplicates") == "1" else None,
@@ -291,6 +330,13 @@ def claim_page(
         "current_status": None,
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
+
+
+def relayed_by_another(claim, chain):
+    """Whether the newsroom has this chain only through another outlet (the rule of the attribution defaults)."""
+    newsroom = claim.article.outlet_id if claim.article_id else None
+    links = [(item.pk, item.venue_type, item.outlet_id, item.relayed_from_id) for item in chain]
+    return implied_attribution(links, newsroom) == Attribution.RELAYED
 
 
 DECISION_BUTTONS = {
@@ -311,20 +357,54 @@ CITED_BY_DEFAULT = {
 def decisions(claim, form=None):
     """The status changes the editor may make now, each with what its inline form shows."""
     current = Status(claim.status) if claim.version else None
-    posted = form.data.get("status") if form is not None else None
+    return decision_forms(
+        claim,
+        sorted(TRANSITIONS[current], key=list(Status).index),
+        DECISION_BUTTONS,
+        lambda status, item: item.stance in CITED_BY_DEFAULT[status],
+        form and form.data.get("status"),
+        form,
+    )
+
+
+ATTRIBUTION_BUTTONS = {
+    Attribution.CONFIRMED: "Confirm who said it",
+    Attribution.RELAYED: "Only relayed",
+    Attribution.MISATTRIBUTED: "Mark misattributed",
+    Attribution.DENIED: "Denied by the speaker",
+    Attribution.NOT_CHECKED: "Back to not checked",
+}
+
+
+def attribution_decisions(claim, form=None):
+    """The attribution changes the editor may make now (none before the claim is recorded)."""
+    if not claim.version:
+        return []
+    return decision_forms(
+        claim,
+        sorted(ATTRIBUTION_TRANSITIONS[Attribution(claim.attribution)], key=list(Attribution).index),
+        ATTRIBUTION_BUTTONS,
+        lambda state, item: item.primary_source and state in NEEDS_PRIMARY_SOURCE,
+        form and form.data.get("attribution"),
+        form,
+    )
+
+
+def decision_forms(claim, offered, buttons, cited_by_default, posted, form):
+    """What each decision's inline form shows: the one `posted` reopened with the editor's input and errors."""
     items = []
-    for status in sorted(TRANSITIONS[current], key=list(Status).index):
-        reopened = status == posted
+    for value in offered:
+        reopened = value == posted
         cited = (
             {str(pk) for pk in form.data.getlist("evidence")}
             if reopened
-            else {str(item.pk) for item in claim.evidence.all() if item.stance in CITED_BY_DEFAULT[status]}
+            else {str(item.pk) for item in claim.evidence.all() if cited_by_default(value, item)}
         )
         items.append(
             {
-                "status": status,
-                "label": status.label,
-                "button": DECISION_BUTTONS[status],
+                "value": value,
+                "label": value.label,
+                "button": buttons[value],
                 "open": reopened,
                 "reason": form.data.get("reason", "") if reopened else "",
                 "errors": errors_of(form) if reopened else [],
@@ -407,13 +487,26 @@ def attach(request, pk, form, author_field, *, form_name, fragment, done):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.change_claim_status")
 def claim_change_status(request, pk):
+    return decide(request, pk, "status")
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.change_claim_status")
+def claim_change_attribution(request, pk):
+    return decide(request, pk, "attribution")
+
+
+def decide(request, pk, axis):
+    """An editor's decision on one axis ("status" or "attribution") from the claim page: written, or
+    refused with the page's panel saying why (400 a malformed post, 422 the rules, 409 a stale page)."""
     claim = get_claim(pk)
-    form = StatusForm(request.POST, claim=claim)
+    form = (StatusForm if axis == "status" else AttributionForm)(request.POST, claim=claim)
     if not form.is_valid():
-        return claim_page(request, claim, status_form=form, fragment="review", status=400)
+        return claim_page(request, claim, fragment="review", status=400, **{f"{axis}_form": form})
+    write = claim.set_status if axis == "status" else claim.set_attribution
     try:
-        claim.set_status(
-            form.cleaned_data["status"],
+        write(
+            form.cleaned_data[axis],
             by=request.user,
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
@@ -421,12 +514,13 @@ def claim_change_status(request, pk):
         )
     except TransitionRefused as refused:
         form.add_error(None, refused.message)
-        return claim_page(request, claim, status_form=form, fragment="review", status=422)
+        return claim_page(request, claim, fragment="review", status=422, **{f"{axis}_form": form})
     except StaleVersion as stale:
         # Show the claim as it is now, with the reason why nothing was written.
-        return claim_page(request, get_claim(pk), status_error=str(stale), fragment="review", status=409)
+        return claim_page(request, get_claim(pk), fragment="review", status=409, **{f"{axis}_error": str(stale)})
+    done = f"Marked “{claim.status_label}”." if axis == "status" else f"Attribution: “{claim.attribution_label}”."
     # The review panel, and out of band every other panel that shows the claim's state.
-    return action_done(request, pk, f"Marked “{claim.status_label}”.", fragment="decided")
+    return action_done(request, pk, done, fragment="decided")
 
 
 def merged_refused(request, claim, *, fragment):
@@ -587,6 +681,10 @@ def speaker_detail(request, pk):
         "record": tallies.speaker_record(speaker),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
+    if not fragment:
+        # Capped counts, one query; the tallies count by status only so far.
+        said, _ = capped(dict(speaker.claims.attribution_counts()))
+        context["attribution_counts"] = [(state, state.label, said[state]) for state in Attribution]
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
 
 

@@ -18,12 +18,12 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.exporting import BEARING
+from factcheck.exporting import ATTRIBUTION_PROPERTY, BEARING
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import clean_name, clean_text
+from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.verification import Status
 
 
 class Speaker(NamedTuple):
@@ -81,14 +81,15 @@ class Row(NamedTuple):
     evidence: list  # of Item
     status: str | None
     reason: str
+    attribution: str | None = None  # did the speaker say it; None: not in the file
 
     def dumps(self):
         return _ENCODER.encode(self)
 
     @classmethod
     def loads(cls, text):
-        line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason = json.loads(
-            text
+        line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason, *rest = (
+            json.loads(text)
         )
         return cls(
             line,
@@ -104,6 +105,7 @@ class Row(NamedTuple):
             [Item(*item) for item in evidence],
             status,
             reason,
+            *rest,
         )
 
 
@@ -134,6 +136,7 @@ QUALIFIERS = _lookup(Qualifier.choices)
 VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
 STATUSES = _lookup(STATUS_CHOICES)
+ATTRIBUTIONS = _lookup(ATTRIBUTION_CHOICES)
 
 # reviewRating.alternateName -> our status. FACTCHECK_CLAIMREVIEW_RATINGS is merged over this
 # (a value of None removes a default); spellings are compared after normalize_name.
@@ -463,6 +466,7 @@ def clean_fields(values, fail, line, column):
         evidence,
         status,
         get("status_reason") or "",
+        choice(get("attribution"), "attribution", ATTRIBUTIONS, fail),
     )
 
 
@@ -570,6 +574,16 @@ def clean_claimreview(node, fail, line, column, ratings):
     else:
         works.append(("itemReviewed.appearance", appearances))
     chains = [appearance_chain(work, path, fail) for path, work in works if work]
+    properties = claim.get("additionalProperty")
+    properties = properties if isinstance(properties, list) else [properties]
+    said = next(
+        (
+            _text(item, "value")
+            for item in properties
+            if isinstance(item, dict) and _text(item, "propertyID") == ATTRIBUTION_PROPERTY
+        ),
+        "",
+    )
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
     reviewer = _name(node.get("author"))
@@ -598,4 +612,5 @@ def clean_claimreview(node, fail, line, column, ratings):
         evidence,
         status,
         verdict,
+        choice(said, "itemReviewed.additionalProperty", ATTRIBUTIONS, fail),
     )

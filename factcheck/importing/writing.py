@@ -34,13 +34,21 @@ from factcheck.models import (
     lookalike_message,
 )
 from factcheck.text import lookalike_key
-from factcheck.verification import Status, TransitionRefused, check_transition
+from factcheck.verification import (
+    Attribution,
+    Status,
+    TransitionRefused,
+    check_attribution,
+    check_transition,
+    implied_attribution,
+)
 
 
 class StoredClaim(NamedTuple):
     pk: int
     status: str
     version: int
+    attribution: str
     text: str
     quote: str
     kind: str
@@ -51,7 +59,7 @@ class StoredClaim(NamedTuple):
     article_id: int | None
 
 
-EDITABLE_FIELDS = StoredClaim._fields[3:]
+EDITABLE_FIELDS = StoredClaim._fields[4:]
 
 
 def _in(column, values):
@@ -279,6 +287,7 @@ class Change:
     evidence: list = field(default_factory=list)  # new evidence items
     cited: list = field(default_factory=list)  # evidence ids the status change rests on
     status: Status | None = None  # the status an event moves the claim to
+    attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
     field: str = "status"  # the field the error is about
     claim_id: int | None = None
@@ -299,6 +308,26 @@ def _first_status(status, has_supporting, has_refuting):
         return check_transition(
             None, status, reason="recorded", has_supporting=has_supporting, has_refuting=has_refuting
         ), ""
+    except TransitionRefused as refusal:
+        return None, refusal.message
+
+
+def _first_attribution(row):
+    """(a new claim's first attribution state, "") as its chain implies it or the row gives it, or (None, why not).
+
+    Outlets are told apart by their normalised names; the newsroom is the row's story's outlet.
+    A state the file gives is recorded as the file's word (files carry no primary source; the
+    event's reason names the file), as a status is.
+    """
+    links = []
+    for n, chain in enumerate(row.chains):
+        links += [
+            ((n, k), link.venue, norm(link.outlet or ""), (n, k - 1) if k else None) for k, link in enumerate(chain)
+        ]
+    implied = implied_attribution(links, norm(row.article.outlet) if row.article else None)
+    try:
+        state = row.attribution or implied
+        return check_attribution(None, state, reason="recorded", implied=state), ""
     except TransitionRefused as refusal:
         return None, refusal.message
 
@@ -350,6 +379,9 @@ def _creation(row, entities):
     change.status, change.error = _first_status(
         row.status or Status.UNCONFIRMED, Stance.SUPPORTS in stances, Stance.REFUTES in stances
     )
+    change.attribution, refused = _first_attribution(row)
+    if refused and not change.error:
+        change.error, change.field = refused, "attribution"
     if len(row.chains) == 1:  # the usual case: one chain, nothing to merge
         change.appearances = [(-n - 1, -n if n else None, link) for n, link in enumerate(row.chains[0])]
     elif row.chains:
@@ -363,6 +395,12 @@ def _update(row, claim, appearances, evidence, entities):
     _merge_appearances(change, appearances, entities)
     known = {(url, citation, stance) for _, url, citation, stance in evidence}
     change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
+    if row.attribution and row.attribution != claim.attribution:
+        change.error, change.field = (
+            f"an import does not change who said a claim (it is “{Attribution(claim.attribution).label}”); "
+            "decide it on the claim's page",
+            "attribution",
+        )
     if row.status and row.status != claim.status:
         stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
         try:
@@ -494,14 +532,25 @@ def insert(model, columns, rows):
 
 CLAIM_COLUMNS = [
     *("id", "text", "quote", "speaker_id", "article_id", "span_exact", "span_prefix", "span_suffix", "kind"),
-    *("quantity_value", "quantity_unit", "quantity_qualifier", "status", "version", "status_changed_at"),
+    *("quantity_value", "quantity_unit", "quantity_qualifier", "status", "attribution", "version", "status_changed_at"),
     *("status_changed_by_id", "import_key", "created_at"),
 ]
 
 
 APPEARANCE_COLUMNS = ["id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id"]
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
-EVENT_COLUMNS = ["id", "claim_id", "from_status", "to_status", "by_id", "at", "reason", "version"]
+EVENT_COLUMNS = [
+    "id",
+    "claim_id",
+    "axis",
+    "from_status",
+    "to_status",
+    "to_attribution",
+    "by_id",
+    "at",
+    "reason",
+    "version",
+]
 
 
 def reserve_ids(rows, found):
@@ -596,7 +645,10 @@ def build(changes, entities, ids, *, user, reason_for, now):
         if change.status:
             pk, stored, reason = next(ids[VerificationEvent]), change.claim, reason_for(change.row)
             from_status, version = (stored.status, stored.version + 1) if stored else (None, 1)
-            events.append((pk, change.claim_id, from_status, change.status, user_id, now, reason, version))
+            attribution = stored.attribution if stored else change.attribution
+            events.append(
+                (pk, change.claim_id, "status", from_status, change.status, attribution, user_id, now, reason, version)
+            )
             cited.extend((pk, evidence_id) for evidence_id in change.cited)
 
     stored = [change for change in changes if change.claim is not None]
@@ -624,6 +676,7 @@ def _claim_values(change, entities, user_id, now):
     amount, unit, qualifier = row.quantity if row.quantity and row.quantity[0] is not None else (None, "", "")
     return (
         *(change.claim_id, row.text, row.quote or "", entities.speaker(row), entities.article(row), "", "", ""),
-        *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status, 1, now),
+        *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status),
+        *(change.attribution, 1, now),
         *(user_id, row.key, now),
     )

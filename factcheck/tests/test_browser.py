@@ -652,3 +652,41 @@ def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
     expect(page.locator(".index-row").first).to_contain_text("18 claims")
     assert fits_the_window(page)
+
+
+def test_an_editor_confirms_who_said_a_claim_and_disputes_its_content(open_page, demo, javascript):
+    claim = Claim.objects.filter(speaker__name="Volodymyr Zelenskyy").order_by("pk").first()
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "editor")
+    page.goto(f"{demo}/claims/{claim.pk}/")
+    expect(page.locator("#claim-attribution")).to_have_text("Relayed: only another outlet's word")
+
+    page.locator("summary", has_text="Add evidence").click()
+    form = page.locator("form[action$='/evidence/']")
+    form.get_by_label("URL").fill("https://www.president.gov.ua/en/news/address")
+    form.get_by_label("What it shows").fill("The president's own video address, with these words.")
+    form.get_by_label("Context", exact=True).check()
+    form.get_by_label("Primary source").check()
+    form.get_by_role("button", name="Add evidence").click()
+    expect(page.locator(".evidence-list")).to_contain_text("Primary source")
+
+    page.locator("summary", has_text="Confirm who said it").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Confirmed at the source”?").fill("His address on the presidency's site has it.")
+    expect(decision.get_by_role("checkbox")).to_be_checked()
+    decision.get_by_role("button", name="Confirm who said it").click()
+    expect(page.locator("#claim-attribution")).to_have_text("Confirmed at the source")
+
+    page.locator("summary", has_text="Mark disputed").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Disputed”?").fill("Seoul's intelligence service gives another figure.")
+    decision.get_by_role("button", name="Mark disputed").click()
+
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+    expect(page.locator("#claim-attribution")).to_have_text("Confirmed at the source")
+    history = page.locator(".history")
+    expect(history).to_contain_text("Attribution: Relayed: only another outlet's word → Confirmed at the source")
+    expect(history).to_contain_text("Unable to independently confirm → Disputed")
+    claim.refresh_from_db()
+    assert (claim.status, claim.attribution) == ("disputed", "confirmed")
+    assert [event.axis for event in claim.events.order_by("version")] == ["status", "attribution", "status"]

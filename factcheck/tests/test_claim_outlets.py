@@ -16,7 +16,7 @@ from factcheck.tests.factories import make_appearance, make_article, make_claim,
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("factcheck.migrations.0018_claim_outlets")
+migration = importlib.import_module("factcheck.migrations.0019_claim_outlets")
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 

@@ -677,3 +677,14 @@ def test_the_story_desk_offers_no_merged_claim_as_a_look_alike(editor, pair):
     compare = storydesk._similar_postgresql if connection.vendor == "postgresql" else storydesk._similar_python
     found = [claim_id for _, claim_id, _ in compare([(1, kept.speaker_id, DUPLICATE)])]
     assert found == [kept.pk]
+
+
+def test_a_merge_of_claims_whose_attribution_differs_is_refused(editor, pair):
+    duplicate, kept = pair
+    Evidence.objects.create(claim=kept, url="https://example.org/video", stance="context", primary_source=True)
+    kept.set_attribution("confirmed", by=editor, reason="The video has it.")
+    duplicate.refresh_from_db()
+    with pytest.raises(merging.MergeRefused, match="Settle the attribution first"):
+        merging.merge(duplicate, kept, by=editor, reason="Same.", merged_version=duplicate.version,
+                      into_version=kept.version)  # fmt: skip
+    assert not ClaimMerge.objects.exists()

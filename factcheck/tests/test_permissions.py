@@ -62,6 +62,7 @@ MATRIX = {
     "speaker_list":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_list":                                                 ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "story_list":                                                  ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "claim_change_attribution":                                    ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),

@@ -112,7 +112,9 @@ def test_the_lancet_claim_shows_the_post_on_x_relayed_by_b17(reviewer_client, de
     assert ">X</a>" in page
     assert '<span class="step">Relayed by</span> <a' in page
     assert ">B-17</a>" in page
-    assert "The newsroom did not hear it from the speaker." in page
+    # B-17 saw the post itself: passed on by the newsroom alone, it is not another outlet's word.
+    assert "The newsroom did not hear it from the speaker." not in page
+    assert '<span class="badge direct">Direct</span>' in page
     assert "<mark>In a post earlier this week on X, Kovalenko said" in page
 
 
@@ -123,6 +125,7 @@ def test_zelenskyy_is_reported_by_the_kyiv_independent_then_relayed_by_b17(revie
     relayed = page.index('<span class="step">Relayed by</span>')
     assert made < reported < relayed
     assert "Kyiv Independent</a>" in page[reported:relayed]
+    assert "The newsroom did not hear it from the speaker." in page
 
 
 def test_a_direct_statement_is_marked_direct(reviewer_client, demo):

@@ -180,7 +180,7 @@ def let_editors_merge(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0014_appearance_advertisement"),
+        ("factcheck", "0015_attribution_axis"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

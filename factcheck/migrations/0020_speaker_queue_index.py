@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0018_claim_outlets"),
+        ("factcheck", "0019_claim_outlets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

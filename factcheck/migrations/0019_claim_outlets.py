@@ -211,7 +211,7 @@ def restore_sqlite_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0017_tallies_counts"),
+        ("factcheck", "0018_tallies_counts"),
     ]
 
     operations = [

@@ -123,7 +123,7 @@ def let_editors_publish(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0015_merge_claims"),
+        ("factcheck", "0016_merge_claims"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,7 +27,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0016_published_verdicts"),
+        ("factcheck", "0017_published_verdicts"),
     ]
 
     operations = [
