@@ -205,7 +205,8 @@ def check_attribution(current, new, *, reason, has_primary_source=False, implied
 
 
 # Where a speaker's words start (an appearance relaying nothing). Said to an outlet: only that
-# outlet heard it. Said on the speaker's own channel or in public: anyone could hear or see it.
+# outlet heard it. Said on the speaker's own channel (an advertisement included) or in public:
+# anyone could hear or see it.
 TOLD_TO_AN_OUTLET = {"statement_to_outlet", "interview", "anonymous_briefing"}
 RELAYED_REPORT = "relayed_report"
 

@@ -691,7 +691,7 @@ def speaker_detail(request, pk):
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_outlet")
 def outlet_detail(request, pk):
-    """The outlet, its claims newest first, and their record: loaded after the page (`?record=1` without htmx)."""
+    """The outlet, its claims newest first, and their record (from the tallies) on both axes."""
     outlet = get_object_or_404(Outlet, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
@@ -704,6 +704,10 @@ def outlet_detail(request, pk):
         "record": tallies.outlet_record(outlet),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
+    if not fragment:
+        # Capped counts, one query; the tallies count by status only so far.
+        said, _ = capped(dict(Claim.objects.involving_outlet(outlet).attribution_counts()))
+        context["attribution_counts"] = [(state, state.label, said[state]) for state in Attribution]
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 

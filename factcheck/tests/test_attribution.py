@@ -271,10 +271,12 @@ def test_the_queue_filters_by_attribution_and_counts_each_state(demo, reviewer_c
     relayed = Claim.objects.filter(attribution="relayed", status="unconfirmed")
     assert page.count('class="claim-row"') == relayed.count() > 0
     assert "Relayed: only another outlet&#x27;s word" in page
-    assert f'data-attribution="relayed">{relayed.count()}<' in page
+    # The counts, loaded by the page once shown.
+    counts = reviewer_client.get("/claims/counts/?attribution=relayed", **HTMX).content.decode()
+    assert f'data-attribution="relayed">{relayed.count()}<' in counts
     confirmed = Claim.objects.filter(attribution="confirmed").count()
-    assert f'data-attribution="confirmed">{confirmed}<' in page
-    assert 'data-attribution="misattributed">0<' in page
+    assert f'data-attribution="confirmed">{confirmed}<' in counts
+    assert 'data-attribution="misattributed">0<' in counts
 
 
 def test_the_counts_partial_keeps_the_attribution_filter(demo, reviewer_client):
@@ -288,8 +290,10 @@ def test_speaker_and_outlet_pages_count_claims_by_attribution(demo, reviewer_cli
     blinken = Claim.objects.filter(speaker__name="Antony Blinken").first().speaker
     page = reviewer_client.get(blinken.get_absolute_url()).content.decode()
     assert 'data-attribution="confirmed">2<' in page
+    assert "?status=all&amp;attribution=confirmed&amp;speaker=Antony%20Blinken" in page
     kyiv = Claim.objects.filter(attribution="relayed").first().appearances.exclude(outlet=None).first().outlet
     page = reviewer_client.get(kyiv.get_absolute_url()).content.decode()
+    assert f"?status=all&amp;attribution=relayed&amp;outlet={kyiv.pk}" in page
     assert (
         f'data-attribution="relayed">{Claim.objects.involving_outlet(kyiv).filter(attribution="relayed").count()}<'
         in page

@@ -71,7 +71,10 @@ def test_recording_the_state_the_appearances_imply_needs_no_evidence_but_another
 
 
 NEWSROOM, OTHER, X = "B-17", "Kyiv Independent", "X"
-OWN_CHANNEL = [Venue.PRESS_CONFERENCE, Venue.PUBLIC_REMARKS, Venue.SOCIAL_MEDIA_POST, Venue.OFFICIAL_DOCUMENT]
+OWN_CHANNEL = [
+    *(Venue.PRESS_CONFERENCE, Venue.PUBLIC_REMARKS, Venue.SOCIAL_MEDIA_POST, Venue.OFFICIAL_DOCUMENT),
+    Venue.ADVERTISEMENT,  # the speaker's own paid message
+]
 TOLD_TO_AN_OUTLET = [Venue.STATEMENT_TO_OUTLET, Venue.INTERVIEW, Venue.ANONYMOUS_BRIEFING]
 
 

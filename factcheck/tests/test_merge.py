@@ -681,7 +681,7 @@ def test_the_story_desk_offers_no_merged_claim_as_a_look_alike(editor, pair):
 
 def test_a_merge_of_claims_whose_attribution_differs_is_refused(editor, pair):
     duplicate, kept = pair
-    Evidence.objects.create(claim=kept, url="https://example.org/video", stance="context", primary_source=True)
+    make_evidence(kept, "context", primary_source=True)
     kept.set_attribution("confirmed", by=editor, reason="The video has it.")
     duplicate.refresh_from_db()
     with pytest.raises(merging.MergeRefused, match="Settle the attribution first"):
