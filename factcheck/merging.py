@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber
 
 from factcheck.models import Appearance, Claim, ClaimLink, ClaimMerge, Evidence, Note, Speaker, normalize_name
 from factcheck.storydesk import LOOK_ALIKE_RECENT, LOOK_ALIKE_SIMILARITY, trigrams
-from factcheck.verification import StaleVersion, Status
+from factcheck.verification import Attribution, StaleVersion, Status
 
 DUPLICATES_SHOWN = 5
 # The import preview looks for duplicates of this many rows (the first of the file), and shows
@@ -64,7 +64,9 @@ def check(merged, into, *, reason=""):
             f"The verdicts differ: claim #{merged.pk} is “{Status(merged.status).label}” and claim #{into.pk} "
             f"is “{Status(into.status).label}”. Settle the status first, so that both say the same, then merge.",
         )
-    if merged.attribution != into.attribution:
+    # A claim whose attribution nobody checked yet is merged under the kept claim's; a decision
+    # on the merged claim must be the kept claim's too, or it would be lost.
+    if merged.attribution not in (Attribution.NOT_CHECKED, into.attribution):
         raise MergeRefused(
             "attribution_conflict",
             f"Whether the speaker said it differs: claim #{merged.pk} is “{merged.attribution_label}” and claim "

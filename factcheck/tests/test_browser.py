@@ -319,7 +319,8 @@ def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open
     page.goto(f"{demo}/claims/{blinken.pk}/")
     this_claim = page.locator("table.compare tr", has_text="Status").locator("td").first
     expect(this_claim).to_have_text("Unable to independently confirm")
-    expect(count_of(page, "disputed")).to_have_text("0")
+    if javascript:  # without it the counts are links without numbers (loaded by htmx once shown)
+        expect(count_of(page, "disputed")).to_have_text("0")
 
     page.locator("summary", has_text="Mark disputed").click()
     decision = page.locator("details.decision[open] form")
@@ -328,8 +329,9 @@ def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open
 
     expect(page.locator("#claim-status")).to_have_text("Disputed")
     expect(this_claim).to_have_text("Disputed")
-    expect(count_of(page, "disputed")).to_have_text("1")
-    expect(count_of(page, "unconfirmed")).to_have_text("17")
+    if javascript:
+        expect(count_of(page, "disputed")).to_have_text("1")
+        expect(count_of(page, "unconfirmed")).to_have_text("17")
 
 
 def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo):
@@ -654,6 +656,7 @@ def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
     assert fits_the_window(page)
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_an_editor_confirms_who_said_a_claim_and_disputes_its_content(open_page, demo, javascript):
     claim = Claim.objects.filter(speaker__name="Volodymyr Zelenskyy").order_by("pk").first()
     page = open_page(javascript=javascript)

@@ -683,8 +683,17 @@ def test_a_merge_of_claims_whose_attribution_differs_is_refused(editor, pair):
     duplicate, kept = pair
     make_evidence(kept, "context", primary_source=True)
     kept.set_attribution("confirmed", by=editor, reason="The video has it.")
-    duplicate.refresh_from_db()
+    duplicate.set_attribution("relayed", by=editor, reason="Only Reuters carried it.")
     with pytest.raises(merging.MergeRefused, match="Settle the attribution first"):
         merging.merge(duplicate, kept, by=editor, reason="Same.", merged_version=duplicate.version,
                       into_version=kept.version)  # fmt: skip
     assert not ClaimMerge.objects.exists()
+
+
+def test_a_claim_whose_attribution_nobody_checked_merges_under_the_kept_claims(editor, pair):
+    duplicate, kept = pair
+    make_evidence(kept, "context", primary_source=True)
+    kept.set_attribution("confirmed", by=editor, reason="The video has it.")
+    merge(duplicate, kept, editor)
+    kept.refresh_from_db()
+    assert kept.attribution == "confirmed"
