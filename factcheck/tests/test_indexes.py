@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
-from factcheck.models import Claim, OutletTally, SpeakerTally, Venue
+from factcheck.models import Claim, OutletTally, SpeakerTally, StoryTotal, Venue
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -235,3 +236,18 @@ def test_the_outlet_and_story_of_a_claim_are_linked_from_its_page(reviewer_clien
         assert f'href="{url}' in page
     assert f'href="{claim.appearances.get().outlet.get_absolute_url()}"' in page
     assert recorder()  # the claim was recorded through the write path
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_a_headline_search_is_served_by_the_trigram_index():
+    make_article(headline="Troops moved to Kursk")
+    search = StoryTotal.objects.filter(article__headline__icontains="kurs").values("article_id")
+    with connection.cursor() as cursor:
+        # A test's few rows would be read whole anyway: leave the planner only bitmap scans.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = search.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "article_headline_trgm_idx" in plan
+    assert [row["article_id"] for row in search] != []
