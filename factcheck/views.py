@@ -211,6 +211,13 @@ def status_counts(claims, by_attribution=None):
     }
 
 
+def attribution_record(claims):
+    """[(state, label, count as shown)] of `claims` by attribution: capped counts in one query (the
+    tallies count by status only so far)."""
+    said, _ = capped(dict(claims.attribution_counts()))
+    return [(state, state.label, said[state]) for state in Attribution]
+
+
 def capped(counts):
     """({status: count as shown}, total as shown) for counts that stop at the cap plus one."""
     cap = models.STATUS_COUNT_CAP
@@ -682,9 +689,7 @@ def speaker_detail(request, pk):
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
     if not fragment:
-        # Capped counts, one query; the tallies count by status only so far.
-        said, _ = capped(dict(speaker.claims.attribution_counts()))
-        context["attribution_counts"] = [(state, state.label, said[state]) for state in Attribution]
+        context["attribution_counts"] = attribution_record(speaker.claims.all())
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
 
 
@@ -705,9 +710,7 @@ def outlet_detail(request, pk):
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
     if not fragment:
-        # Capped counts, one query; the tallies count by status only so far.
-        said, _ = capped(dict(Claim.objects.involving_outlet(outlet).attribution_counts()))
-        context["attribution_counts"] = [(state, state.label, said[state]) for state in Attribution]
+        context["attribution_counts"] = attribution_record(Claim.objects.involving_outlet(outlet))
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 
@@ -728,12 +731,13 @@ def outlet_list(request):
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def story_list(request):
-    stories = StoryTotal.objects.select_related("article__outlet")
+    # The index shows the headline, not the text: a story's body stays in the database.
+    stories = StoryTotal.objects.select_related("article__outlet").defer("article__body")
     return index_page(request, stories, "article", StoryTally, title="Stories")
 
 
 def index_page(request, totals, subject, tally, *, title):
-    """A page of speakers, outlets or stories with their counts by status: three queries whatever its size.
+    """A page of speakers, outlets or stories with their counts by status: a fixed number of queries.
 
     Their totals in the chosen order (keyset-paged on the totals' indexes), then the counts by
     status of those on the page. A name filters on the normalised name (headline for stories).

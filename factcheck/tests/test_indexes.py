@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from factcheck.models import Claim, OutletTally, SpeakerTally, StoryTotal, Venue
 from factcheck.tests.factories import (
@@ -251,3 +252,11 @@ def test_a_headline_search_is_served_by_the_trigram_index():
         plan = "\n".join(row for (row,) in cursor.fetchall())
     assert "article_headline_trgm_idx" in plan
     assert [row["article_id"] for row in search] != []
+
+
+def test_the_stories_index_does_not_read_the_stories_text(reviewer_client):
+    make_claim(article=make_article(headline="Troops moved to Kursk", body="A long text. " * 500))
+    with CaptureQueriesContext(connection) as queries:
+        page = reviewer_client.get("/stories/")
+    assert "Troops moved to Kursk" in page.text
+    assert not any('"factcheck_article"."body"' in query["sql"] for query in queries.captured_queries)
