@@ -1682,6 +1682,7 @@ class Tally(models.Model):
     """
 
     status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    attribution = models.CharField(max_length=20, choices=ATTRIBUTION_CHOICES)
     claims = models.IntegerField(default=0)
 
     class Meta:
@@ -1693,10 +1694,12 @@ class SpeakerTally(Tally):
     month = models.DateField(help_text="The first day of the month (UTC) in which the claims were recorded.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["speaker", "status", "month"], name="speakertally_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "status", "attribution", "month"], name="speakertally_unique")
+        ]
 
     def __str__(self):
-        return f"{self.speaker_id}: {self.claims} {self.status} in {self.month:%Y-%m}"
+        return f"{self.speaker_id}: {self.claims} {self.status}, {self.attribution} in {self.month:%Y-%m}"
 
 
 class OutletTally(Tally):
@@ -1704,20 +1707,22 @@ class OutletTally(Tally):
     role = models.CharField(max_length=20, choices=OutletRole)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["outlet", "role", "status"], name="outlettally_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "role", "status", "attribution"], name="outlettally_unique")
+        ]
 
     def __str__(self):
-        return f"{self.outlet_id}: {self.claims} {self.status}, {self.role}"
+        return f"{self.outlet_id}: {self.claims} {self.status}, {self.attribution}, {self.role}"
 
 
 class StoryTally(Tally):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "status"], name="storytally_unique")]
+        constraints = [models.UniqueConstraint(fields=["article", "status", "attribution"], name="storytally_unique")]
 
     def __str__(self):
-        return f"{self.article_id}: {self.claims} {self.status}"
+        return f"{self.article_id}: {self.claims} {self.status}, {self.attribution}"
 
 
 class Total(models.Model):

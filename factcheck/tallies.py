@@ -1,8 +1,8 @@
 """Claim counts by speaker, outlet and story that the database keeps right, and what the pages read from them.
 
-The tallies (SpeakerTally by status and month, OutletTally by role and status, StoryTally by
-status) and the totals the index pages sort by (SpeakerTotal, OutletTotal, StoryTotal) are
-written by triggers only, on PostgreSQL and SQLite alike (migration 0018), so an edit in the
+The tallies (SpeakerTally by month, OutletTally by role, StoryTally by story, each by status and
+attribution) and the totals the index pages sort by (SpeakerTotal, OutletTotal, StoryTotal) are
+written by triggers only, on PostgreSQL and SQLite alike (migrations 0018 and 0022), so an edit in the
 admin, a verdict, an import, the shell or raw SQL moves them in the same statement.
 
 Each count is defined once, below, as the rows a claim not merged into another contributes
@@ -22,19 +22,19 @@ claim moved to another speaker), it is looked up again. Within one statement tha
 both in and out of the same total, it may keep a later time than it should: a sort key, not a
 count.
 
-To count by another axis of the claim (the attribution): add it to AXES, add the column to
-the three tally tables and to their unique constraints, and in a migration run
-drop_triggers() then create_triggers() and rebuild(). Nothing else here names the status.
+To count by another axis of the claim: add it to AXES, add the column to the three tally tables
+and to their unique constraints, and in a migration run drop_triggers() then create_triggers()
+and rebuild() (as 0022 did for the attribution). Nothing else here names an axis.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from factcheck.models import OutletRole, OutletTally, SpeakerTally
-from factcheck.verification import Status
+from factcheck.verification import Attribution, Status
 
 # The claim's columns the tallies count by, as the migration that installed the triggers saw them.
-AXES = ("status",)
+AXES = ("status", "attribution")
 
 CLAIM, APPEARANCE, ARTICLE = "factcheck_claim", "factcheck_appearance", "factcheck_article"
 SUBJECTS = {"speaker_id": "factcheck_speaker", "outlet_id": "factcheck_outlet", "article_id": ARTICLE}
@@ -311,9 +311,8 @@ def rebuild(connection, axes=AXES):
 
 # What the pages read: the counts above as track records and index badges, each in one query.
 
-# The axes a track record is drawn by: (tally column, what a person calls it, its choices). The
-# attribution axis is one more entry here once the tallies count by it.
-CHARTED = [("status", "Verdict", Status)]
+# The axes a track record is drawn by: (tally column, what a person calls it, its choices).
+CHARTED = [("status", "Verdict", Status), ("attribution", "Attribution", Attribution)]
 
 CHART_WIDTH = 320  # the charts' viewBox width: they scale to the column, legible from 390 px phones up
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 120

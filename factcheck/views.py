@@ -211,13 +211,6 @@ def status_counts(claims, by_attribution=None):
     }
 
 
-def attribution_record(claims):
-    """[(state, label, count as shown)] of `claims` by attribution: capped counts in one query (the
-    tallies count by status only so far)."""
-    said, _ = capped(dict(claims.attribution_counts()))
-    return [(state, state.label, said[state]) for state in Attribution]
-
-
 def capped(counts):
     """({status: count as shown}, total as shown) for counts that stop at the cap plus one."""
     cap = models.STATUS_COUNT_CAP
@@ -688,8 +681,6 @@ def speaker_detail(request, pk):
         "record": tallies.speaker_record(speaker),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
-    if not fragment:
-        context["attribution_counts"] = attribution_record(speaker.claims.all())
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
 
 
@@ -709,8 +700,6 @@ def outlet_detail(request, pk):
         "record": tallies.outlet_record(outlet),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
-    if not fragment:
-        context["attribution_counts"] = attribution_record(Claim.objects.involving_outlet(outlet))
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from factcheck import importing
-from factcheck.models import Claim, Evidence, VerificationEvent
+from factcheck.models import Appearance, Claim, Evidence, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -286,18 +286,22 @@ def test_the_counts_partial_keeps_the_attribution_filter(demo, reviewer_client):
     assert 'aria-current="page" ' not in page or 'class="attribution-confirmed" aria-current="page"' in page
 
 
-def test_speaker_and_outlet_pages_count_claims_by_attribution(demo, reviewer_client):
+def test_speaker_and_outlet_pages_chart_claims_by_attribution(demo, reviewer_client):
     blinken = Claim.objects.filter(speaker__name="Antony Blinken").first().speaker
     page = reviewer_client.get(blinken.get_absolute_url()).content.decode()
-    assert 'data-attribution="confirmed">2<' in page
+    confirmed = blinken.claims.filter(attribution="confirmed").count()
+    assert confirmed
+    assert f'data-attribution="confirmed">{confirmed}<' in page
     assert "?status=all&amp;attribution=confirmed&amp;speaker=Antony%20Blinken" in page
+    assert 'rect class="attribution-confirmed"' in page
     kyiv = Claim.objects.filter(attribution="relayed").first().appearances.exclude(outlet=None).first().outlet
     page = reviewer_client.get(kyiv.get_absolute_url()).content.decode()
     assert f"?status=all&amp;attribution=relayed&amp;outlet={kyiv.pk}" in page
-    assert (
-        f'data-attribution="relayed">{Claim.objects.involving_outlet(kyiv).filter(attribution="relayed").count()}<'
-        in page
-    )
+    for role, relayed in (("made", True), ("relayed", False)):
+        appearances = Appearance.objects.filter(
+            outlet=kyiv, relayed_from__isnull=relayed, claim__attribution="relayed", claim__merged_into=None
+        )
+        assert f'data-role="{role}" data-attribution="relayed">{appearances.count()}<' in page
 
 
 def decide(client, claim, state, reason="The transcript has his words.", evidence=(), **extra):

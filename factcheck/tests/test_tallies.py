@@ -38,13 +38,19 @@ SAMPLE = settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 
 def kept():
-    """What the triggers keep, zero counts left out."""
+    """What the triggers keep, zero counts left out; every key ends with the status and the attribution."""
     return {
         "speakers": {
-            (row.speaker_id, row.status, row.month): row.claims for row in SpeakerTally.objects.exclude(claims=0)
+            (row.speaker_id, row.month, row.status, row.attribution): row.claims
+            for row in SpeakerTally.objects.exclude(claims=0)
         },
-        "stories": {(row.article_id, row.status): row.claims for row in StoryTally.objects.exclude(claims=0)},
-        "outlets": {(row.outlet_id, row.role, row.status): row.claims for row in OutletTally.objects.exclude(claims=0)},
+        "stories": {
+            (row.article_id, row.status, row.attribution): row.claims for row in StoryTally.objects.exclude(claims=0)
+        },
+        "outlets": {
+            (row.outlet_id, row.role, row.status, row.attribution): row.claims
+            for row in OutletTally.objects.exclude(claims=0)
+        },
         "totals": {
             **{("speaker", row.speaker_id): (row.claims, row.latest_claim_at) for row in SpeakerTotal.objects.all()},
             **{("story", row.article_id): (row.claims, row.latest_claim_at) for row in StoryTotal.objects.all()},
@@ -53,24 +59,44 @@ def kept():
     }
 
 
+def by_status(counts):
+    """The counts with the attribution left out of their keys (summed over it)."""
+    summed = Counter()
+    for (*key, _attribution), claims in counts.items():
+        summed[tuple(key)] += claims
+    return dict(summed)
+
+
+def by_attribution(counts):
+    """The counts with the status left out of their keys (summed over it)."""
+    summed = Counter()
+    for (*key, _status, attribution), claims in counts.items():
+        summed[(*key, attribution)] += claims
+    return dict(summed)
+
+
 def counted():
     """The same counts, worked out from the claims with the ORM."""
     utc = datetime.UTC
     claims = Claim.objects.not_merged()
-    months = claims.annotate(month=TruncMonth("created_at", tzinfo=utc)).values("speaker", "status", "month")
-    speakers = {(r["speaker"], r["status"], r["month"].date()): r["n"] for r in months.annotate(n=Count("id"))}
+    months = claims.annotate(month=TruncMonth("created_at", tzinfo=utc))
+    speakers = {
+        (r["speaker"], r["month"].date(), r["status"], r["attribution"]): r["n"]
+        for r in months.values("speaker", "month", "status", "attribution").annotate(n=Count("id"))
+    }
     with_story = claims.filter(article__isnull=False)
     stories = {
-        (r["article"], r["status"]): r["n"] for r in with_story.values("article", "status").annotate(n=Count("id"))
+        (r["article"], r["status"], r["attribution"]): r["n"]
+        for r in with_story.values("article", "status", "attribution").annotate(n=Count("id"))
     }
     outlets = Counter()
     latest = {}
     for claim in with_story.select_related("article"):
-        outlets[claim.article.outlet_id, "published", claim.status] += 1
+        outlets[claim.article.outlet_id, "published", claim.status, claim.attribution] += 1
         latest[claim.article.outlet_id] = max(latest.get(claim.article.outlet_id, claim.created_at), claim.created_at)
     for appearance in Appearance.objects.filter(outlet__isnull=False, claim__in=claims).select_related("claim"):
         role = "made" if appearance.relayed_from_id is None else "relayed"
-        outlets[appearance.outlet_id, role, appearance.claim.status] += 1
+        outlets[appearance.outlet_id, role, appearance.claim.status, appearance.claim.attribution] += 1
         latest[appearance.outlet_id] = max(latest.get(appearance.outlet_id, appearance.claim.created_at),
                                            appearance.claim.created_at)  # fmt: skip
     totals = {}
@@ -103,16 +129,37 @@ def test_a_status_change_moves_the_claim_from_one_count_to_another(editor):
     claim = make_claim(article=make_article(outlet=outlet))
     make_appearance(claim, outlet=outlet)
     month = claim.created_at.astimezone(datetime.UTC).date().replace(day=1)
-    assert kept()["speakers"] == {(claim.speaker_id, "unconfirmed", month): 1}
+    assert by_status(kept()["speakers"]) == {(claim.speaker_id, month, "unconfirmed"): 1}
 
     make_evidence(claim, "supports")
     claim.set_status("verified", by=editor, reason="Transcript found.")
 
-    assert kept()["speakers"] == {(claim.speaker_id, "verified", month): 1}
-    assert kept()["stories"] == {(claim.article_id, "verified"): 1}
-    assert kept()["outlets"] == {(outlet.pk, "published", "verified"): 1, (outlet.pk, "made", "verified"): 1}
+    assert by_status(kept()["speakers"]) == {(claim.speaker_id, month, "verified"): 1}
+    assert by_status(kept()["stories"]) == {(claim.article_id, "verified"): 1}
+    assert by_status(kept()["outlets"]) == {(outlet.pk, "published", "verified"): 1, (outlet.pk, "made", "verified"): 1}
     assert SpeakerTotal.objects.get(speaker=claim.speaker).claims == 1
     assert OutletTotal.objects.get(outlet=outlet).claims == 2  # published and made on it
+    assert kept() == counted()
+
+
+def test_an_attribution_decision_moves_the_claim_from_one_count_to_another(editor):
+    outlet = make_outlet()
+    claim = make_claim(article=make_article(outlet=outlet))
+    said = make_appearance(claim, Appearance.Venue.PUBLIC_REMARKS, outlet=make_outlet("Kyiv Independent"))
+    make_appearance(claim, Appearance.Venue.RELAYED_REPORT, outlet=outlet, relayed_from=said)
+    month = claim.created_at.astimezone(datetime.UTC).date().replace(day=1)
+    before = claim.attribution
+
+    claim.set_attribution("denied", by=editor, reason="His office says he never said it.")
+
+    assert before != "denied"
+    assert by_attribution(kept()["speakers"]) == {(claim.speaker_id, month, "denied"): 1}
+    assert by_attribution(kept()["stories"]) == {(claim.article_id, "denied"): 1}
+    assert by_attribution(kept()["outlets"]) == {
+        (outlet.pk, "published", "denied"): 1,
+        (outlet.pk, "relayed", "denied"): 1,
+        (said.outlet_id, "made", "denied"): 1,
+    }
     assert kept() == counted()
 
 
@@ -158,7 +205,10 @@ def test_a_claim_merged_into_another_is_counted_once(editor):
 
     assert SpeakerTotal.objects.get(speaker=kept_claim.speaker).claims == 1
     assert StoryTotal.objects.get(article=story).claims == 1
-    assert kept()["outlets"] == {(outlet.pk, "published", "unconfirmed"): 1, (outlet.pk, "made", "unconfirmed"): 1}
+    assert by_status(kept()["outlets"]) == {
+        (outlet.pk, "published", "unconfirmed"): 1,
+        (outlet.pk, "made", "unconfirmed"): 1,
+    }
     assert kept() == counted()
 
 
