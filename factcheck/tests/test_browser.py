@@ -635,7 +635,12 @@ def test_a_reviewer_finds_a_speaker_in_the_index_and_reads_the_record_on_a_phone
     shapes = drawn(page, "svg.bars")
     assert len(shapes) == 4 and max(width for width, _ in shapes) > 100  # a bar per verdict, the largest wide
     expect(page.locator("#bars-status-table")).to_contain_text("Unable to independently confirm")
-    expect(page.locator("svg.columns")).to_be_visible()
+    expect(page.locator("svg.columns").first).to_be_visible()
+    said = page.locator("svg.bars").nth(1)
+    expect(said).to_be_visible()
+    assert said.bounding_box()["width"] >= 300
+    assert len(said.locator("rect").all()) == 5  # a bar per attribution state
+    expect(page.locator("#bars-attribution-table")).to_contain_text("Confirmed at the source")
     assert fits_the_window(page)
 
 
@@ -650,6 +655,8 @@ def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
     widths = [width for width, height in drawn(page, "svg.bars") if height > 0]
     assert widths and all(width > 0 for width in widths)
     expect(page.locator("#roles-status-table")).to_contain_text("Published")
+    expect(page.locator("#roles-attribution-table")).to_contain_text("Relayed: only another outlet's word")
+    expect(page.locator("svg.bars").nth(1)).to_be_visible()
     assert fits_the_window(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
     expect(page.locator(".index-row").first).to_contain_text("18 claims")
