@@ -28,7 +28,9 @@ import io
 import json
 import logging
 import queue
+import pickle
 import shutil
+import tempfile
 import threading
 from array import array
 from concurrent.futures import ThreadPoolExecutor
@@ -100,10 +102,11 @@ def guess_format(filename, head):
 
 
 class KeyIndex:
-    """Each key seen in a file, with its line and a 32-bit hash of its row, in 16 bytes a key.
+    """Each key seen in a file, with a number (where its first row is kept), in 16 bytes a key.
 
     A dict of Python ints would take about 110 bytes a key, too much for a million rows. This
     is an open-addressing table of 64-bit key hashes (0 marks a free slot) in two flat arrays.
+    Two keys may share a hash: FirstRows compares what the table finds, exactly.
     """
 
     def __init__(self, capacity=1 << 12):
@@ -114,9 +117,13 @@ class KeyIndex:
         self.hashes, self.values = array("Q", bytes(8 * capacity)), array("Q", bytes(8 * capacity))
         self.mask = capacity - 1
 
+    @staticmethod
+    def fingerprint(key):
+        return (hash(key) & 0xFFFFFFFFFFFFFFFF) or 1
+
     def setdefault(self, key, value):
-        """The value already stored for `key`; or store `value` and return None."""
-        fingerprint = (hash(key) & 0xFFFFFFFFFFFFFFFF) or 1
+        """The value already stored for `key`'s hash; or store `value` and return None."""
+        fingerprint = self.fingerprint(key)
         slot = self._slot(fingerprint)
         if self.hashes[slot]:
             return self.values[slot]
@@ -136,6 +143,40 @@ class KeyIndex:
         while hashes[slot] and hashes[slot] != fingerprint:
             slot = (slot + 1) & mask
         return slot
+
+
+class FirstRows:
+    """The first row of each key in a file, compared exactly with every later row of that key.
+
+    The rows are kept in a temporary file, each found through the KeyIndex by its offset there;
+    a hash only says where to look, never that two rows are equal. Keys that share a hash
+    with another key (rare) are found through a dict.
+    """
+
+    def __init__(self):
+        self.index, self.shared_hash = KeyIndex(), {}
+        # Unlinked as it is made; closed when the file's rows are done with (and this object with them).
+        self.rows = tempfile.TemporaryFile(buffering=1 << 20)  # noqa: SIM115
+        self.end = 0
+
+    def first(self, key, line, original):
+        """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
+        offset = self.shared_hash.get(key)
+        if offset is None:
+            offset = self.index.setdefault(key, self.end)
+        if offset is not None:
+            first_key, first_line, first_original = self._read(offset)
+            if first_key == key:
+                return first_line, first_original
+            self.shared_hash[key] = self.end  # another key with the same hash came first
+        self.end += self.rows.write(pickle.dumps((key, line, original)))
+        return None
+
+    def _read(self, offset):
+        self.rows.seek(offset)
+        first = pickle.load(self.rows)  # noqa: S301 our own rows, written above
+        self.rows.seek(self.end)
+        return first
 
 
 class FileRows:
@@ -163,7 +204,7 @@ class FileRows:
         else:
             records = claimreview_records(self.text, self.name)
             ratings = claimreview_ratings()
-        seen = KeyIndex()
+        seen = FirstRows()
         for record in records:
             if csv_records and not self.count:
                 self.ignored_columns, self.header = csv_records.ignored, csv_records.header
@@ -197,9 +238,8 @@ class FileRows:
                     fail(field, message)
                 row = clean_fields(record.values, fail, record.line, status_column)
             if not errors:
-                content = hash(tuple(record.original)) & 0xFFFFFFFF
-                earlier = seen.setdefault(row.key, content << 32 | record.line)
-                if earlier is not None and earlier >> 32 == content:
+                earlier = seen.first(row.key, record.line, record.original)
+                if earlier is not None and earlier[1] == record.original:
                     row = None
                 elif earlier is not None:
                     where = (
@@ -209,9 +249,7 @@ class FileRows:
                         if record.values.get("id")
                         else "claim"
                     )
-                    fail(
-                        where, f"the same claim as line {earlier & 0xFFFFFFFF}, with other values (key {row.key[:60]})"
-                    )
+                    fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record, None if errors else row, errors
         if not self.count:
             if csv_records:

@@ -5,6 +5,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,27 @@ def test_the_key_index_remembers_the_first_value_of_every_key(keys):
         assert index.setdefault(key, number) == first.get(key)
         first.setdefault(key, number)
     assert index.size == len(first)
+
+
+@pytest.mark.parametrize("fingerprint", [lambda key: 1, KeyIndex.fingerprint], ids=["every-hash-equal", "real-hashes"])
+def test_rows_are_judged_equal_by_their_values_never_by_their_hashes(monkeypatch, fingerprint):
+    monkeypatch.setattr(KeyIndex, "fingerprint", staticmethod(fingerprint))
+    rows = read(
+        "\n".join(
+            [
+                "id,claim,speaker,status",
+                "c1,Troops moved.,Blinken,unconfirmed",
+                "c2,Troops moved.,Zelenskyy,unconfirmed",
+                "c1,Troops moved.,Blinken,unconfirmed",  # an exact repeat of line 2
+                "c1,Troops moved.,Blinken,disputed",  # line 2's key with another value
+                "c3,Another claim.,Blinken,unconfirmed",
+                "c2,Troops moved.,Zelenskyy,unconfirmed",  # an exact repeat of line 3
+            ]
+        ).encode()
+    )
+    kept = [row.key for row, errors in rows if row]
+    assert kept == ["c1", "c2", "c3"]
+    refused = [(number, errors) for number, (row, errors) in enumerate(rows, 2) if errors]
+    assert len(refused) == 1 and refused[0][0] == 5
+    assert "the same claim as line 2, with other values" in refused[0][1][0].message
+    assert [number for number, (row, errors) in enumerate(rows, 2) if not row and not errors] == [4, 7]
