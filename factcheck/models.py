@@ -445,12 +445,6 @@ class ClaimQuerySet(models.QuerySet):
     def direct(self):
         return self.exclude(_has_relay())
 
-    def matching(self, query):
-        """The condition (a Q-able expression) for claims whose stored search document matches `query` (PostgreSQL)."""
-        return Q(
-            SearchVectorExact(SearchDocument(), SearchQuery(query.strip(), config="english", search_type="websearch"))
-        )
-
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
 

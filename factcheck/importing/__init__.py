@@ -27,8 +27,8 @@ import csv
 import io
 import json
 import logging
-import queue
 import pickle
+import queue
 import shutil
 import tempfile
 import threading
