@@ -19,8 +19,8 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from factcheck.models import Appearance, Evidence, SpeakerKind, Stance, Venue, VerificationEvent
-from factcheck.verification import Status
+from factcheck.models import Appearance, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.verification import Status, cites
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
@@ -52,8 +52,6 @@ RATINGS = {
     Status.UNCONFIRMED: None,
 }
 EXPORT_CHUNK = 2000
-# The evidence stance that bears on a verdict: verified needs supporting, false refuting evidence.
-BEARING = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 
 
 def spreadsheet_safe(value):
@@ -114,10 +112,9 @@ def chains(claim):
 
 
 def _evidence_for_csv(claim):
-    """The one evidence item a CSV row carries: the latest bearing on the status, else the latest."""
+    """The one evidence item a CSV row carries: the latest the status rests on, else the latest."""
     items = list(claim.evidence.all())
-    bearing = BEARING.get(claim.status)
-    return next((item for item in items if item.stance == bearing), items[0] if items else None)
+    return next((item for item in items if cites(claim.status, item.stance)), items[0] if items else None)
 
 
 def _quantity(value):

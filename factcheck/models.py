@@ -25,6 +25,7 @@ from factcheck.verification import (
     TransitionRefused,
     check_attribution,
     check_transition,
+    cites,
     implied_attribution,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -789,8 +790,7 @@ class Claim(models.Model):
         version = self.version if version is None else version
         if self.merged_into_id:
             raise merged_refusal(self)
-        wanted = {Status.VERIFIED: Evidence.Stance.SUPPORTS, Status.FALSE: Evidence.Stance.REFUTES}.get(new_status)
-        cited = self._cited(evidence, lambda item: item.stance == wanted)
+        cited = self._cited(evidence, lambda item: cites(new_status, item.stance))
         current = self.status if version else None
         new_status = check_transition(
             current,

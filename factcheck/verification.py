@@ -46,6 +46,16 @@ TRANSITIONS = {
 }
 
 
+# The evidence a verdict rests on, by stance: what set_status cites unless told which, what the
+# decision forms tick, what an import cites. Stances are factcheck.models.Evidence.Stance values.
+CITED_STANCE = {Status.VERIFIED: "supports", Status.DISPUTED: "refutes", Status.FALSE: "refutes"}
+
+
+def cites(status, stance):
+    """Whether a verdict of `status` rests, by default, on evidence of `stance`."""
+    return CITED_STANCE.get(status) == stance
+
+
 class TransitionRefused(Exception):
     """A status change the rules do not allow; `code` is stable, the message is for people."""
 

@@ -79,6 +79,7 @@ from factcheck.verification import (
     StaleVersion,
     Status,
     TransitionRefused,
+    cites,
     implied_attribution,
 )
 
@@ -345,13 +346,6 @@ DECISION_BUTTONS = {
     Status.FALSE: "Mark false",
     Status.UNCONFIRMED: "Back to unable to confirm",
 }
-# The evidence a decision cites unless the editor unticks it.
-CITED_BY_DEFAULT = {
-    Status.VERIFIED: {Evidence.Stance.SUPPORTS},
-    Status.DISPUTED: {Evidence.Stance.REFUTES},
-    Status.FALSE: {Evidence.Stance.REFUTES},
-    Status.UNCONFIRMED: set(),
-}
 
 
 def decisions(claim, form=None):
@@ -361,7 +355,7 @@ def decisions(claim, form=None):
         claim,
         sorted(TRANSITIONS[current], key=list(Status).index),
         DECISION_BUTTONS,
-        lambda status, item: item.stance in CITED_BY_DEFAULT[status],
+        lambda status, item: cites(status, item.stance),
         form and form.data.get("status"),
         form,
     )

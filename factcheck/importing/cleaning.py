@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.exporting import ATTRIBUTION_PROPERTY, BEARING
+from factcheck.exporting import ATTRIBUTION_PROPERTY
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import clean_name, clean_text
@@ -136,6 +136,8 @@ QUALIFIERS = _lookup(Qualifier.choices)
 VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
 STATUSES = _lookup(STATUS_CHOICES)
+# The stance imported evidence takes when the file gives none: what its row's verdict says of it.
+IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 ATTRIBUTIONS = _lookup(ATTRIBUTION_CHOICES)
 
 # reviewRating.alternateName -> our status. FACTCHECK_CLAIMREVIEW_RATINGS is merged over this
@@ -398,7 +400,7 @@ def clean_fields(values, fail, line, column):
         summary = get("evidence_summary") or ""
         if not summary:
             fail("evidence_summary", "evidence needs a summary")
-        implied = BEARING.get(status, Stance.CONTEXT)
+        implied = IMPLIED_STANCE.get(status, Stance.CONTEXT)
         stance = choice(get("evidence_stance"), "evidence_stance", STANCES, fail, implied) or implied
         evidence.append(Item(url, citation, summary, stance, None))
 
@@ -596,7 +598,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     evidence = []
     if url or reviewer:
         citation = "" if url else f"{reviewer}, {published or 'undated'}"[:500]
-        stance = BEARING.get(status, Stance.CONTEXT)
+        stance = IMPLIED_STANCE.get(status, Stance.CONTEXT)
         evidence.append(Item(url, citation, verdict, stance, moment and moment.isoformat()))
     return Row(
         line,

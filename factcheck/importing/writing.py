@@ -19,7 +19,6 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from factcheck.exporting import BEARING
 from factcheck.importing.cleaning import norm
 from factcheck.models import (
     Appearance,
@@ -40,6 +39,7 @@ from factcheck.verification import (
     TransitionRefused,
     check_attribution,
     check_transition,
+    cites,
     implied_attribution,
 )
 
@@ -413,8 +413,7 @@ def _update(row, claim, appearances, evidence, entities):
             )
         except TransitionRefused as refusal:
             change.error = refusal.message
-        bearing = BEARING.get(row.status)
-        change.cited = [pk for pk, _, _, stance in evidence if stance == bearing]
+        change.cited = [pk for pk, _, _, stance in evidence if cites(row.status, stance)]
     return change
 
 
@@ -632,12 +631,11 @@ def build(changes, entities, ids, *, user, reason_for, now):
 
     evidence = []
     for change in changes:
-        bearing = BEARING.get(change.status) if change.status else None
         for item in change.evidence:
             pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
             source = (item.url, item.citation, item.summary, item.stance)
             evidence.append((pk, change.claim_id, *source, user_id, added_at))
-            if bearing and item.stance == bearing:
+            if change.status and cites(change.status, item.stance):
                 change.cited.append(pk)
 
     events, cited = [], []

@@ -21,7 +21,7 @@ from factcheck.models import (
     Speaker,
     VerificationEvent,
 )
-from factcheck.tests.factories import make_evidence, make_speaker
+from factcheck.tests.factories import make_claim, make_evidence, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -410,3 +410,24 @@ def test_ids_drawn_for_an_import_are_never_drawn_again():
     first, second = importing.writing.allocate_ids(Claim, 3), importing.writing.allocate_ids(Claim, 3)
     assert len(set(first) | set(second)) == 6
     assert Claim.objects.count() == 0  # drawn, not written: later rows must still not reuse them
+
+
+def test_a_verdict_cites_the_same_evidence_whether_imported_or_decided(admin_user, editor, tmp_path):
+    """One rule (verification.cites) for the shell, the views, the admin and the importer."""
+    speaker = make_speaker("Andrii Kovalenko")
+    key = importing.content_key(speaker.name, "Imported then disputed.")
+    imported = make_claim("Imported then disputed.", speaker=speaker, import_key=key)
+    decided = make_claim("Disputed in the shell.")
+    for claim in (imported, decided):
+        make_evidence(claim, "refutes", url=f"https://example.org/{claim.pk}/refutes")
+        make_evidence(claim, "supports", url=f"https://example.org/{claim.pk}/supports")
+        make_evidence(claim, "context", url=f"https://example.org/{claim.pk}/context")
+
+    decided.set_status("disputed", by=editor, reason="The ministry's own figures differ.")
+    job = run_import(tmp_path, csv_text(row(imported.text, speaker.name, status="disputed")), admin_user)
+    assert (job.created_count, job.updated_count) == (0, 1)
+
+    for claim in (imported, decided):
+        event = claim.events.latest("pk")
+        assert event.to_status == "disputed"
+        assert [item.url for item in event.evidence.all()] == [f"https://example.org/{claim.pk}/refutes"]
