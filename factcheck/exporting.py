@@ -94,23 +94,6 @@ def _claims(claims):
     return for_export(claims).iterator(chunk_size=EXPORT_CHUNK)
 
 
-def chains(claim):
-    """The claim's appearances as attribution chains, origin first: one per appearance nobody relays."""
-    appearances = list(claim.appearances.all())
-    by_id = {appearance.pk: appearance for appearance in appearances}
-    relayed = {appearance.relayed_from_id for appearance in appearances}
-    found = []
-    for leaf in (appearance for appearance in appearances if appearance.pk not in relayed):
-        links, seen = [], set()
-        node = leaf
-        while node is not None and node.pk not in seen:
-            seen.add(node.pk)
-            links.append(node)
-            node = by_id.get(node.relayed_from_id)
-        found.append(links[::-1])
-    return found
-
-
 def _evidence_for_csv(claim):
     """The one evidence item a CSV row carries: the latest the status rests on, else the latest."""
     items = list(claim.evidence.all())
@@ -124,7 +107,7 @@ def _quantity(value):
 def csv_row(claim):
     """One claim as the values of CSV_COLUMNS (not yet made spreadsheet-safe)."""
     speaker, article = claim.speaker, claim.article
-    found = chains(claim)
+    found = claim.attribution_chains()
     links = found[0] if found else []
     origin = links[0] if links else None
     evidence = _evidence_for_csv(claim)
@@ -231,7 +214,7 @@ def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
     item = {"@type": "Claim", "author": author}
     if claim.quote:
         item["text"] = claim.quote
-    found = chains(claim)
+    found = claim.attribution_chains()
     if found:
         origin = found[0][0]
         if origin.date:

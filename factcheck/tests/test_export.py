@@ -135,7 +135,7 @@ def snapshot(*, claimreview=False):
                 + (() if claimreview else (link.when,))
                 for link in links
             ]
-            for links in exporting.chains(claim)
+            for links in claim.attribution_chains()
         ]
         entry = {"text": claim.text, "quote": claim.quote, "speaker": claim.speaker.name, "status": claim.status}
         entry["chains"] = chains
