@@ -941,6 +941,14 @@ class Appearance(models.Model):
         help_text="The appearance this one reports or relays.",
         db_index=False,  # appearance_relay_idx, which leaves out the many appearances that relay nothing
     )
+    # Null rather than "": SQLite then adds the column without rebuilding the table and its triggers.
+    venue_text = models.CharField(  # noqa: DJ001
+        "venue as given",
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="The venue in the words of the file it was imported from, e.g. “a TV ad”.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -966,6 +974,67 @@ class Appearance(models.Model):
     @property
     def is_relay(self):
         return self.relayed_from_id is not None
+
+    @property
+    def venue_text_differs(self):
+        """Whether the venue as a file gave it says more than its type's label: "a tweet", not "Social-media post"."""
+        return bool(self.venue_text) and normalize_name(self.venue_text) not in {
+            normalize_name(self.venue_type),
+            normalize_name(str(self.get_venue_type_display())),
+        }
+
+
+class ExternalReviewQuerySet(models.QuerySet):
+    def ratings_by_publisher(self):
+        """(publisher, label, count) rows, most frequent first: another checker's track record of these claims."""
+        return (
+            self.values_list("publisher", "label")
+            .annotate(count=Count("id"))
+            .order_by("-count", "publisher", "label")
+            .values_list("publisher", "label", "count")
+        )
+
+
+class ExternalReview(models.Model):
+    """Another fact-checker's verdict on a claim, as its ClaimReview gave it: theirs, never ours.
+
+    Written by the importer only, one per claim, publisher and review URL (a re-import adds
+    none); shown on the claim and speaker pages, never in the public feed, which lists only
+    this newsroom's published verdicts. The claim's own status is mapped from `label` through
+    the import's rating table (docs/importing.md).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="external_reviews", db_index=False)
+    publisher = models.CharField(max_length=200, help_text="Who rated it, e.g. PolitiFact.")
+    label = models.CharField(max_length=200, blank=True, help_text="Their rating, as they word it: “Half True”.")
+    rating_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    best_rating = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    worst_rating = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ExternalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publisher", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "publisher", "url"], name="externalreview_once_per_claim"),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.label or self.scale}"
+
+    @property
+    def scale(self):
+        """ "3 on 1 .. 5", or "" without a value."""
+        if self.rating_value is None:
+            return ""
+        worst, best = self.worst_rating, self.best_rating
+        value = f"{self.rating_value.normalize():f}"
+        if worst is None or best is None:
+            return value
+        return f"{value} on {worst.normalize():f} .. {best.normalize():f}"
 
 
 class OutletRole(models.TextChoices):
