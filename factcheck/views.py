@@ -49,6 +49,7 @@ from factcheck.models import (
     ClaimMerge,
     ClaimRevision,
     Evidence,
+    ExternalReview,
     LookalikeName,
     Note,
     Outlet,
@@ -230,8 +231,9 @@ def capped(counts):
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
-    Publications and merges into the claim are read only for a claim that has some (the claim's
-    own query says so): most claims have neither, and their page costs two queries less.
+    Publications, merges into the claim and other checkers' ratings are read only for a claim that
+    has some (the claim's own query says so): most claims have none, and their page costs three
+    queries less.
     """
     claims = (
         Claim.objects.select_related(
@@ -240,6 +242,7 @@ def get_claim(pk):
         .annotate(
             has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
+            has_external_reviews=Exists(ExternalReview.objects.filter(claim=OuterRef("pk"))),
         )
         .prefetch_related(
             Prefetch("appearances", Appearance.objects.select_related("outlet")),
@@ -263,6 +266,10 @@ def get_claim(pk):
         [claim],
         Prefetch("publications", publications if claim.has_publications else publications.none()),
         Prefetch("merges_in", merges if claim.has_merges_in else merges.none()),
+        Prefetch(
+            "external_reviews",
+            ExternalReview.objects.all() if claim.has_external_reviews else ExternalReview.objects.none(),
+        ),
     )
     return claim
 
@@ -690,7 +697,13 @@ def speaker_detail(request, pk):
     fragment = ROWS if form.cleaned_data.get("after") else None
     if not fragment:
         context["attribution_counts"] = attribution_record(speaker.claims.all())
+        # Other fact-checkers' ratings of the speaker's claims: their track record, kept apart from ours.
+        external = ExternalReview.objects.filter(claim__speaker=speaker, claim__merged_into__isnull=True)
+        context["external_ratings"] = list(external.ratings_by_publisher()[:EXTERNAL_RATINGS_SHOWN])
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
+
+
+EXTERNAL_RATINGS_SHOWN = 40  # (publisher, label) pairs on a speaker's page, the commonest first
 
 
 @require_GET
