@@ -1,6 +1,8 @@
 import difflib
 import hashlib
+import json
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from itertools import combinations
 
@@ -8,9 +10,9 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -985,6 +987,21 @@ class Appearance(models.Model):
 
 
 class ExternalReviewQuerySet(models.QuerySet):
+    # The fields a claim's page shows, read with the claim itself (ExternalReview.of_claim_json).
+    SHOWN = ("publisher", "label", "rating_value", "best_rating", "worst_rating", "url", "published")
+
+    def as_json(self, claim):
+        """A subquery: the reviews of `claim` (an OuterRef) as JSON objects, one a line, so that a
+        claim's page reads them in its own query rather than one more."""
+        objects = JSONObject(**{name: name for name in self.SHOWN})
+        return Subquery(
+            self.filter(claim=claim)
+            .order_by()
+            .values("claim")
+            .annotate(json=StringAgg(Cast(objects, models.TextField()), Value("\n")))
+            .values("json")
+        )
+
     def ratings_by_publisher(self):
         """(publisher, label, count) rows, most frequent first: another checker's track record of these claims."""
         return (
@@ -1024,6 +1041,20 @@ class ExternalReview(models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.label or self.scale}"
+
+    @classmethod
+    def of_claim_json(cls, text):
+        """The reviews ExternalReviewQuerySet.as_json gave, as unsaved instances to show."""
+        reviews = []
+        for line in (text or "").splitlines():
+            values = json.loads(line)
+            for name in ("rating_value", "best_rating", "worst_rating"):
+                if values[name] is not None:
+                    values[name] = Decimal(str(values[name]))
+            if values["published"]:
+                values["published"] = date.fromisoformat(values["published"][:10])
+            reviews.append(cls(**values))
+        return sorted(reviews, key=lambda review: review.publisher.lower())  # SQLite cannot order the aggregate
 
     @property
     def scale(self):

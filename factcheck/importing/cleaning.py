@@ -662,7 +662,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         review = Review(
             clean_name(publisher) or UNKNOWN_REVIEWER,
             _text(rating, "alternateName")[:200],
-            *(_rating_number(rating.get(name)) for name in ("ratingValue", "bestRating", "worstRating")),
+            *_rating_scale(rating),
             url,
             moment and moment.date().isoformat(),
         )
@@ -703,6 +703,16 @@ def _rating_number(value):
     if number is None or not number.is_finite() or abs(number) >= MAX_RATING:
         return None
     return str(number.quantize(DECIMAL_STEP).normalize())
+
+
+def _rating_scale(rating):
+    """(value, best, worst) as decimal text; with a value, schema.org's scale 1 .. 5 where the rating gives none."""
+    value = _rating_number(rating.get("ratingValue"))
+    best, worst = _rating_number(rating.get("bestRating")), _rating_number(rating.get("worstRating"))
+    if value is not None:
+        best = best if rating.get("bestRating") not in (None, "") else "5"
+        worst = worst if rating.get("worstRating") not in (None, "") else "1"
+    return value, best, worst
 
 
 def _domain(url):
