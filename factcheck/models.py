@@ -1366,6 +1366,8 @@ class ClaimMerge(models.Model):
             (self.moved.get("notes", 0), "note", "notes"),
             (self.moved.get("links", 0), "link", "links"),
         ]
+        if "external_reviews" in self.moved:  # said only when some moved
+            counts.append((self.moved["external_reviews"], "rating by another checker", "ratings by other checkers"))
         parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
 

@@ -430,3 +430,24 @@ def test_rating_numbers_that_do_not_fit_are_left_out_not_refused(admin_user, tmp
     kept = ExternalReview.objects.get()
     assert (kept.label, kept.rating_value, kept.best_rating, kept.worst_rating) == ("", None, None, Decimal(0))
     assert kept.claim.status == "disputed"  # its value, in the middle of its scale
+
+
+def test_a_merge_moves_other_checkers_ratings_to_the_kept_claim_but_never_twice(editor, admin_user, tmp_path):
+    from factcheck import merging
+
+    politifact = review(1, "PolitiFact", "Half True")
+    snopes = review(2, "Snopes", "Mixture") | {"claimReviewed": "Statement number 1 about the economy, again."}
+    twice = snopes | {"url": politifact["url"], "author": {"@type": "Organization", "name": "PolitiFact"}}
+    imported(run_import(tmp_path, feed(politifact, snopes), admin_user, name="feed.json"))
+    kept = Claim.objects.get(text=politifact["claimReviewed"])
+    duplicate = Claim.objects.get(text=snopes["claimReviewed"])
+    ExternalReview.objects.create(claim=duplicate, publisher="PolitiFact", label="Half True", url=twice["url"])
+    record = merging.merge(
+        duplicate, kept, by=editor, reason="Same claim.", merged_version=duplicate.version, into_version=kept.version
+    )
+    assert record.moved["external_reviews"] == 1
+    assert sorted(kept.external_reviews.values_list("publisher", "label")) == [
+        ("PolitiFact", "Half True"),
+        ("Snopes", "Mixture"),
+    ]
+    assert list(duplicate.external_reviews.values_list("publisher", flat=True)) == ["PolitiFact"]
