@@ -451,3 +451,21 @@ def test_a_merge_moves_other_checkers_ratings_to_the_kept_claim_but_never_twice(
         ("Snopes", "Mixture"),
     ]
     assert list(duplicate.external_reviews.values_list("publisher", flat=True)) == ["PolitiFact"]
+
+
+def test_the_command_reports_the_rating_labels_and_the_venue_texts_not_classified(admin_user, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reviews = [
+        *several_publishers(),
+        review(10, "PolitiFact", "False", appearance=[{"@type": "CreativeWork", "name": "a smoke signal"}]),
+    ]
+    out = StringIO()
+    call_command("import_claims", str(write_file(tmp_path, feed(*reviews), "feed.json")), "--dry-run", stdout=out)
+    printed = out.getvalue()
+    assert "  Half True (PolitiFact): 2 → Disputed\n" in printed
+    assert "  Four Pinocchios (The Washington Post): 1 → False (by its value)\n" in printed
+    assert "Venues in words: 1 kept, 0 classified." in printed
+    assert "Not classified (recorded as public remarks): “a smoke signal” (1)" in printed
