@@ -658,7 +658,11 @@ def clean_claimreview(node, fail, line, column, ratings):
     verdict = f"{reviewer or 'The reviewer'} rated this claim “{label}”."
     review = None
     if status:
-        publisher = (reviewer or _name(node.get("publisher")) or _domain(url) or UNKNOWN_REVIEWER)[:200]
+        # The organisation, when the review names a person as its author and its publisher too.
+        organisation = _name(node.get("publisher"))
+        if "Person" not in types_of(_first(node.get("author"))):
+            organisation = reviewer or organisation
+        publisher = (organisation or reviewer or _domain(url) or UNKNOWN_REVIEWER)[:200]
         review = Review(
             clean_name(publisher) or UNKNOWN_REVIEWER,
             _text(rating, "alternateName")[:200],

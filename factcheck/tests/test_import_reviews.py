@@ -469,3 +469,25 @@ def test_the_command_reports_the_rating_labels_and_the_venue_texts_not_classifie
     assert "  Four Pinocchios (The Washington Post): 1 → False (by its value)\n" in printed
     assert "Venues in words: 1 kept, 0 classified." in printed
     assert "Not classified (recorded as public remarks): “a smoke signal” (1)" in printed
+
+
+@pytest.mark.parametrize(
+    ("changes", "publisher"),
+    [
+        ({"author": {"@type": "Person", "name": "Jon Greenberg"}, "publisher": {"name": "PolitiFact"}}, "PolitiFact"),
+        ({"author": {"@type": "Person", "name": "Jon Greenberg"}}, "Jon Greenberg"),
+        ({"author": None, "publisher": {"@type": "Organization", "name": "Full Fact"}}, "Full Fact"),
+        ({"author": None}, "fullfact.example"),
+    ],
+    ids=["a person's review published by an organisation", "a person's", "a publisher's", "the site's"],
+)
+def test_the_publisher_of_a_review_is_its_organisation_else_its_author_else_its_site(
+    changes, publisher, admin_user, tmp_path
+):
+    document = review(1, "Full Fact", "False") | changes
+    imported(
+        run_import(
+            tmp_path, feed({key: value for key, value in document.items() if value}), admin_user, name="feed.json"
+        )
+    )
+    assert ExternalReview.objects.get().publisher == publisher
