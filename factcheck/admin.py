@@ -414,8 +414,9 @@ class AppearanceInline(OfClaimInline, LockedTabularInline):
     formfield_overrides = WEB_URL_INPUTS
     model = Appearance
     form = AppearanceForm
-    fields = ["number", "venue_type", "outlet", "relayed_from", "when", "date", "url"]
-    readonly_fields = ["number"]
+    fields = ["number", "venue_type", "venue_text", "outlet", "relayed_from", "when", "date", "url"]
+    # The venue in an imported file's words: what it said, left as it was when an editor corrects the type.
+    readonly_fields = ["number", "venue_text"]
     autocomplete_fields = ["outlet"]
     raw_id_fields = ["relayed_from"]
     extra = 0

@@ -25,6 +25,7 @@ from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
 from factcheck.exporting import spreadsheet_safe
 from factcheck.models import Claim, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.views import render_page, wants_fragment
 
 
@@ -41,6 +42,38 @@ class ImportForm(forms.Form):
         help_text="All or nothing refuses the whole file if one row is wrong; "
         "skipping invalid rows imports the others and lets you download the rejected ones.",
     )
+
+
+class RatingMappingForm(forms.Form):
+    """The status each rating label of a previewed ClaimReview file gives the claim, as the admin decides.
+
+    One choice per label (its field named by the label's place in the preview); a label whose
+    rows the file rated by their value alone may keep that ("" : by each rating's value).
+    """
+
+    def __init__(self, job, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        overrides = job.summary.get("rating_overrides") or {}
+        self.labels = []  # (field name, normalised label, the status the file's mapping gives, or None)
+        for entry in job.summary.get("ratings", []):
+            if not entry["key"] or any(key == entry["key"] for _, key, _ in self.labels):
+                continue
+            statuses = {other["status"] for other in job.summary["ratings"] if other["key"] == entry["key"]}
+            mapped = entry["status"] if len(statuses) == 1 and not entry["by_value"] else None
+            name = f"label_{len(self.labels)}"
+            self.labels.append((name, entry["key"], mapped))
+            self.fields[name] = forms.ChoiceField(
+                label=entry["label"],
+                choices=[] if mapped else [("", "By each rating's value")],
+                required=False,
+                initial=overrides.get(entry["key"], mapped or ""),
+            )
+            self.fields[name].choices += STATUS_CHOICES
+
+    def overrides(self):
+        """normalised label -> status, for the labels whose status the admin changed."""
+        chosen = {key: self.cleaned_data[name] for name, key, _ in self.labels}
+        return {key: status for (_, key, mapped) in self.labels if (status := chosen[key]) and status != mapped}
 
 
 def error_report(job):
@@ -104,7 +137,23 @@ def job_context(job):
         "percent": percent,
         "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
         "figures": {name: f"{getattr(job, name):,}" for name in COUNTED},
+        "rating_form": RatingMappingForm(job) if job.summary.get("ratings") else None,
+        "rating_rows": rating_rows(job),
     }
+
+
+def rating_rows(job):
+    """The preview's rating labels, each with the status it gives now (the admin's choice, else the file's mapping)."""
+    overrides = job.summary.get("rating_overrides") or {}
+    labels = dict(STATUS_CHOICES)
+    return [
+        {
+            **entry,
+            "mapped": labels.get(overrides.get(entry["key"], entry["status"]), ""),
+            "changed": entry["key"] in overrides,
+        }
+        for entry in job.summary.get("ratings", [])
+    ]
 
 
 @admin.register(ImportJob)
@@ -162,6 +211,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             path("<int:pk>/import/progress/", view(["GET"], self.progress_view), name="factcheck_importjob_progress"),
             path("<int:pk>/import/confirm/", view(["POST"], self.confirm_view), name="factcheck_importjob_confirm"),
             path("<int:pk>/import/cancel/", view(["POST"], self.cancel_view), name="factcheck_importjob_cancel"),
+            path("<int:pk>/import/ratings/", view(["POST"], self.ratings_view), name="factcheck_importjob_ratings"),
             path("<int:pk>/import/errors.csv", view(["GET"], self.report_view), name="factcheck_importjob_report"),
             *super().get_urls(),
         ]
@@ -239,6 +289,32 @@ class ImportJobAdmin(ReadOnlyAdmin):
                 request,
                 f"Import #{job.pk} was not waiting for confirmation, so nothing new was queued.",
                 messages.WARNING,
+            )
+        return redirect("admin:factcheck_importjob_import", job.pk)
+
+    def ratings_view(self, request, pk):
+        """Save the status each rating label gives, before the import is confirmed; rows take it as they are written."""
+        job = self.import_job(request, pk)
+        form = RatingMappingForm(job, request.POST)
+        if job.state != ImportState.VALIDATED or not form.labels:
+            self.message_user(request, f"Import #{job.pk} is not waiting for confirmation.", messages.WARNING)
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        if not form.is_valid():
+            self.message_user(request, "Choose one of the statuses for each rating.", messages.ERROR)
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        overrides = form.overrides()
+        # Only while it still waits: a job confirmed meanwhile runs with the mapping it was confirmed with.
+        job.summary["rating_overrides"] = overrides
+        saved = ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=job.summary)
+        if not saved:
+            self.message_user(
+                request, f"Import #{job.pk} was confirmed meanwhile; the mapping was not changed.", messages.WARNING
+            )
+        else:
+            labels = {key: form.fields[name].label for name, key, _ in form.labels}
+            changed = ", ".join(f"{labels[key]} → {status}" for key, status in overrides.items()) or "none changed"
+            self.message_user(
+                request, f"Rating mapping saved ({changed}); it applies when you confirm.", messages.SUCCESS
             )
         return redirect("admin:factcheck_importjob_import", job.pk)
 

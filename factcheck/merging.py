@@ -19,7 +19,17 @@ from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from factcheck.models import Appearance, Claim, ClaimLink, ClaimMerge, Evidence, Note, Speaker, normalize_name
+from factcheck.models import (
+    Appearance,
+    Claim,
+    ClaimLink,
+    ClaimMerge,
+    Evidence,
+    ExternalReview,
+    Note,
+    Speaker,
+    normalize_name,
+)
 from factcheck.storydesk import LOOK_ALIKE_RECENT, LOOK_ALIKE_SIMILARITY, trigrams
 from factcheck.verification import Attribution, StaleVersion, Status
 
@@ -102,6 +112,8 @@ def merge(merged, into, *, by, reason, merged_version, into_version):
             "notes": Note.objects.filter(claim=merged).update(claim=into),
             "links": _move_links(merged, into),
         }
+        if reviews := _move_external_reviews(merged, into):  # most claims have none: not said
+            moved["external_reviews"] = reviews
         record = ClaimMerge.objects.create(
             merged=merged,
             into=into,
@@ -113,6 +125,15 @@ def merge(merged, into, *, by, reason, merged_version, into_version):
         )
         Claim.objects.filter(pk=merged.pk).update(merged_into=into)
     return record
+
+
+def _move_external_reviews(merged, into):
+    """Other checkers' ratings go to the kept claim, but for one it has already (same publisher and review URL)."""
+    kept = set(into.external_reviews.values_list("publisher", "url"))
+    moving = [
+        pk for pk, *review in merged.external_reviews.values_list("pk", "publisher", "url") if tuple(review) not in kept
+    ]
+    return ExternalReview.objects.filter(pk__in=moving).update(claim=into)
 
 
 def _signature(appearance):

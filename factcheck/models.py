@@ -1,6 +1,8 @@
 import difflib
 import hashlib
+import json
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from itertools import combinations
 
@@ -8,9 +10,9 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -935,6 +937,14 @@ class Appearance(models.Model):
         help_text="The appearance this one reports or relays.",
         db_index=False,  # appearance_relay_idx, which leaves out the many appearances that relay nothing
     )
+    # Null rather than "": SQLite then adds the column without rebuilding the table and its triggers.
+    venue_text = models.CharField(  # noqa: DJ001
+        "venue as given",
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="The venue in the words of the file it was imported from, e.g. “a TV ad”.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -960,6 +970,96 @@ class Appearance(models.Model):
     @property
     def is_relay(self):
         return self.relayed_from_id is not None
+
+    @property
+    def venue_text_differs(self):
+        """Whether the venue as a file gave it says more than its type's label: "a tweet", not "Social-media post"."""
+        return bool(self.venue_text) and normalize_name(self.venue_text) not in {
+            normalize_name(self.venue_type),
+            normalize_name(str(self.get_venue_type_display())),
+        }
+
+
+class ExternalReviewQuerySet(models.QuerySet):
+    # The fields a claim's page shows, read with the claim itself (ExternalReview.of_claim_json).
+    SHOWN = ("publisher", "label", "rating_value", "best_rating", "worst_rating", "url", "published")
+
+    def as_json(self, claim):
+        """A subquery: the reviews of `claim` (an OuterRef) as JSON objects, one a line, so that a
+        claim's page reads them in its own query rather than one more."""
+        objects = JSONObject(**{name: name for name in self.SHOWN})
+        return Subquery(
+            self.filter(claim=claim)
+            .order_by()
+            .values("claim")
+            .annotate(json=StringAgg(Cast(objects, models.TextField()), Value("\n")))
+            .values("json")
+        )
+
+    def ratings_by_publisher(self):
+        """(publisher, label, count) rows, most frequent first: another checker's track record of these claims."""
+        return (
+            self.values_list("publisher", "label")
+            .annotate(count=Count("id"))
+            .order_by("-count", "publisher", "label")
+            .values_list("publisher", "label", "count")
+        )
+
+
+class ExternalReview(models.Model):
+    """Another fact-checker's verdict on a claim, as its ClaimReview gave it: theirs, never ours.
+
+    Written by the importer only, one per claim, publisher and review URL (a re-import adds
+    none); shown on the claim and speaker pages, never in the public feed, which lists only
+    this newsroom's published verdicts. The claim's own status is mapped from `label` through
+    the import's rating table (docs/importing.md).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="external_reviews", db_index=False)
+    publisher = models.CharField(max_length=200, help_text="Who rated it, e.g. PolitiFact.")
+    label = models.CharField(max_length=200, blank=True, help_text="Their rating, as they word it: “Half True”.")
+    rating_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    best_rating = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    worst_rating = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ExternalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publisher", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "publisher", "url"], name="externalreview_once_per_claim"),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.label or self.scale}"
+
+    @classmethod
+    def of_claim_json(cls, text):
+        """The reviews ExternalReviewQuerySet.as_json gave, as unsaved instances to show."""
+        reviews = []
+        for line in (text or "").splitlines():
+            values = json.loads(line)
+            for name in ("rating_value", "best_rating", "worst_rating"):
+                if values[name] is not None:
+                    values[name] = Decimal(str(values[name]))
+            if values["published"]:
+                values["published"] = date.fromisoformat(values["published"][:10])
+            reviews.append(cls(**values))
+        return sorted(reviews, key=lambda review: review.publisher.lower())  # SQLite cannot order the aggregate
+
+    @property
+    def scale(self):
+        """ "3 on 1 .. 5", or "" without a value."""
+        if self.rating_value is None:
+            return ""
+        worst, best = self.worst_rating, self.best_rating
+        value = f"{self.rating_value.normalize():f}"
+        if worst is None or best is None:
+            return value
+        return f"{value} on {worst.normalize():f} .. {best.normalize():f}"
 
 
 class OutletRole(models.TextChoices):
@@ -1260,6 +1360,8 @@ class ClaimMerge(models.Model):
             (self.moved.get("notes", 0), "note", "notes"),
             (self.moved.get("links", 0), "link", "links"),
         ]
+        if "external_reviews" in self.moved:  # said only when some moved
+            counts.append((self.moved["external_reviews"], "rating by another checker", "ratings by other checkers"))
         parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
 

@@ -49,6 +49,7 @@ from factcheck.models import (
     ClaimMerge,
     ClaimRevision,
     Evidence,
+    ExternalReview,
     LookalikeName,
     Note,
     Outlet,
@@ -225,7 +226,8 @@ def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
     Publications and merges into the claim are read only for a claim that has some (the claim's
-    own query says so): most claims have neither, and their page costs two queries less.
+    own query says so): most claims have neither, and their page costs two queries less. Other
+    checkers' ratings come with the claim's own query.
     """
     claims = (
         Claim.objects.select_related(
@@ -234,6 +236,7 @@ def get_claim(pk):
         .annotate(
             has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
+            external_reviews_json=ExternalReview.objects.as_json(OuterRef("pk")),
         )
         .prefetch_related(
             Prefetch("appearances", Appearance.objects.select_related("outlet")),
@@ -258,6 +261,7 @@ def get_claim(pk):
         Prefetch("publications", publications if claim.has_publications else publications.none()),
         Prefetch("merges_in", merges if claim.has_merges_in else merges.none()),
     )
+    claim.rated_elsewhere = ExternalReview.of_claim_json(claim.external_reviews_json)
     return claim
 
 
@@ -675,7 +679,14 @@ def speaker_detail(request, pk):
         "record": tallies.speaker_record(speaker),
     }
     fragment = ROWS if form.cleaned_data.get("after") else None
+    if not fragment:
+        # Other fact-checkers' ratings of the speaker's claims: their track record, kept apart from ours.
+        external = ExternalReview.objects.filter(claim__speaker=speaker, claim__merged_into__isnull=True)
+        context["external_ratings"] = list(external.ratings_by_publisher()[:EXTERNAL_RATINGS_SHOWN])
     return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
+
+
+EXTERNAL_RATINGS_SHOWN = 40  # (publisher, label) pairs on a speaker's page, the commonest first
 
 
 @require_GET

@@ -366,6 +366,18 @@ CIRCULATING_NOUNS = {
     "claims",
     "users",
     "accounts",
+    "posting",
+    "postings",
+    "mailer",
+    "mailers",
+    "ad",
+    "ads",
+    "flyer",
+    "flyers",
+    "outlets",
+    "sites",
+    "pages",
+    "chain",
 }
 # Nouns that stand for an institution ("the government said").
 INSTITUTION_NOUNS = {

@@ -156,29 +156,66 @@ class Speaker:
 def kind_of_name(name, types=()):
     """The kind of speaker a name given with no story around it stands for: an imported author.
 
-    "Viral image", "Facebook posts", "Chain email", "Bloggers" and "Multiple sources" are unnamed
-    sources whatever type a feed gives them; a schema.org Organization (or one of its kinds) and a
-    name with an organisation's word ("Democratic National Committee", "League of Women Voters")
-    are institutions, unless a feed says a two-word name is a person's ("Emily Post"); the rest
-    are people.
+    "Viral image", "Facebook posts", "Chain email", "Bloggers", "Multiple sources" and
+    "Democrats" are unnamed sources or groups whatever type a feed gives them; a schema.org
+    Organization (or one of its kinds), a name with an organisation's word ("Democratic National
+    Committee", "League of Women Voters"), an acronym ("AFL-CIO", "Crossroads GPS") or a cause
+    ("Americans for Prosperity") is an institution, unless a feed says a two-word name is a
+    person's ("Emily Post"); the rest are people. A slug ("chain-email", "barack_obama") reads as
+    its words.
     """
-    words = re.findall(r"[\w'’-]+", name.lower())
+    words = _words(name)
     if not words:
         return UNNAMED_GROUP
     organisation = set(words) & (ORGANISATION_WORDS | INSTITUTION_NOUNS)
     circulating = words[-1] in CIRCULATING_NOUNS or words[-1].removesuffix("s") in CIRCULATING_NOUNS
-    if (circulating or not organisation) and _stands_for_no_one(words):
+    described = words[0] in UNNAMED_DESCRIPTORS or words[:2] == ["social", "media"]
+    if (circulating or described or not organisation) and _stands_for_no_one(words):
         return UNNAMED_GROUP
     if any(kind.endswith(("Organization", "Party", "Corporation", "NGO")) for kind in types):
         return INSTITUTION
     a_persons_name = "Person" in types and len(words) == 2 and organisation == {words[-1]}
-    if (organisation and not a_persons_name) or re.fullmatch(r"[A-Z]{2,6}", name.strip()):
-        return INSTITUTION
-    return PERSON
+    if a_persons_name:
+        return PERSON
+    acronym = any(_ACRONYM.fullmatch(part) and part not in _NOT_ACRONYMS for part in name.split())
+    cause = len(words) >= 3 and "for" in words[1:-1]
+    return INSTITUTION if organisation or acronym or cause else PERSON
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&.-]*[A-Z]\.?")  # "GPS", "AFL-CIO", "U.S."; never one capital, "J."
+_NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
+
+
+def _words(name):
+    """A name's words in lower case; hyphens and underscores of a slug ("chain-email") part them,
+    a hyphenated word of the nouns above ("e-mail") stays whole."""
+    words = []
+    for word in re.findall(r"[\w'’-]+", name.lower().replace("_", " ")):
+        if "-" in word and word not in CIRCULATING_NOUNS:
+            words += [part for part in word.split("-") if part]
+        else:
+            words.append(word)
+    return words
+
+
+# Parties' and movements' people, named as a whole: "Democrats", "Republicans".
+GROUP_NOUNS = {
+    *("democrat", "republican", "liberal", "conservative", "progressive", "libertarian", "independent"),
+    *("american", "citizen", "taxpayer", "immigrant", "protester", "protestor", "lobbyist", "politician"),
+    *("candidate", "pundit", "celebrity", "democrats", "republicans"),
+}
 
 
 # Words before a noun that make "image" or "user" nobody in particular: "Viral image", "Facebook user".
 UNNAMED_DESCRIPTORS = {
+    "campaign",
+    "text",
+    "blog",
+    "news",
+    "email",
+    "e-mail",
+    "political",
+    "fake",
     "a",
     "an",
     "one",
@@ -212,7 +249,11 @@ def _stands_for_no_one(words):
     """ "Bloggers", "Facebook posts", "Experts", "Viral image", "A senior official"; not "Emily Post"."""
     last = words[-1]
     singular = last[:-1] if last.endswith("s") else last
-    if last != singular and (last in CIRCULATING_NOUNS or singular in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS):
+    if last != singular and (
+        last in CIRCULATING_NOUNS or singular in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | GROUP_NOUNS
+    ):
+        return len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS or singular not in GROUP_NOUNS
+    if words[:2] == ["social", "media"]:  # "Social media", "Social media posts"
         return True
     described = len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS
     return described and (last in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | {"user"})

@@ -67,22 +67,25 @@ _SOCIAL = re.compile(
 # Paid or campaign material: "a TV ad", "a campaign mailer", "a robocall".
 _ADVERTISEMENT = re.compile(
     r"\b(ads?|advert(isement)?s?|commercials?|mailers?|mailings?|flyers?|fliers?|brochures?|billboards?|"
-    r"robocalls?|yard signs?|campaign (videos?|literature|mail|spots?|signs?)|(tv|radio|web|television) spots?)\b",
+    r"robocalls?|yard signs?|campaign (videos?|literature|mail|spots?|signs?)|(tv|radio|web|television) spots?|"
+    r"posters?|bumper stickers?|t-shirts?)\b",
     re.IGNORECASE,
 )
 # Content passed around online with no channel named: "a viral image", "a chain email".
 _VIRAL = re.compile(
     r"\b(viral|memes?|chain (e-?mails?|letters?|messages?)|(web|online|internet) (videos?|posts?)|"
-    r"(facebook|social media|online|internet) posts?)\b",
+    r"(facebook|social media|online|internet) posts?|text messages?|"
+    r"(an?|the) (video|photo|image|graphic|chart|post)s?$|^(videos?|photos?|images?|graphics?|charts?|posts?)$)\b",
     re.IGNORECASE,
 )
 _PRESS_CONFERENCE = re.compile(
     r"\b(press|news|media) (conference|briefing|availability|gaggle|event)s?\b|\bbriefing\b|\bpresser\b|"
-    r"\bconference calls?\b",
+    r"\bconference calls?\b|\b(press|media) calls?\b",
     re.IGNORECASE,
 )
 _INTERVIEW = re.compile(
-    r"\binterview(s|ed)?\b|\bpodcast\b|\bsat down with\b|\bappear(ed|ing|ance)? on\b|\beditorial board\b",
+    r"\binterview(s|ed)?\b|\bpodcast\b|\bsat down with\b|\bappear(ed|ing|ance)? on\b|\beditorial board\b|"
+    r"\b(tv|television|radio|cable|talk|news) (show|program|programme|appearance)s?\b",
     re.IGNORECASE,
 )
 _DOCUMENT = re.compile(
@@ -91,7 +94,8 @@ _DOCUMENT = re.compile(
     r"decree|order|ruling|regulation|notice|bulletin|newsletter|fact sheet|transcript|minutes|study|survey|poll|"
     r"data|figures|"
     r"statistics|assessment|analysis|white paper|website|web site|policy|guidance|budget|bill|resolution|"
-    r"testimony|op-ed|editorial|book|memoir|essay|column|article|blog)\b",
+    r"testimony|op-ed|editorial|book|memoir|essay|column|article|blog|questionnaire|opinion piece|"
+    r"fundraising appeal)\b",
     re.IGNORECASE,
 )
 _STATEMENT = re.compile(r"\bstatement\b", re.IGNORECASE)
@@ -101,7 +105,7 @@ _PUBLIC = re.compile(
     r"forum|summit|meeting|ceremony|conference|convention|event|audience|crowd|session|parliament|congress|"
     r"senate|floor|panel|visit|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"(last|this|next) (week|month|year)|(late|early) last month|on television|televised|on tv|on air|"
-    r"broadcast|radio)\b",
+    r"broadcast|radio|campaign stops?|presentation|webinar|eulogy|sermon|toast|vote)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
@@ -163,6 +167,12 @@ def strip_article(name):
     return name.strip(" .,;:")
 
 
+# A programme named in quotes after "on": "comments on 'Meet the Press'", "on CNN's 'State of the Union'".
+_QUOTED_SHOW = re.compile(
+    r"\bon (?:the )?(?:(?P<network>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)*)(?:'s|’s) )?[\"“‘'](?P<show>[^\"”’']{2,60})[\"”’']"
+)
+
+
 def classify_venue(text):
     """(venue, outlet) for a free description: "a tweet" is ("social_media_post", "X").
 
@@ -172,6 +182,9 @@ def classify_venue(text):
     text = " ".join((text or "").split())
     if not text:
         return None, None
+    if show := _QUOTED_SHOW.search(text):  # a programme is an interview, its network the outlet
+        name = show.group("network") or show.group("show")
+        return INTERVIEW, outlet_name(next((part for part in _prefixes(name) if is_news_outlet(part)), name))
     if _ADVERTISEMENT.search(text):
         return ADVERTISEMENT, platform(text) or named_outlet(text)
     if _SOCIAL.search(text) or _VIRAL.search(text) or platform(text):

@@ -33,6 +33,7 @@ import shutil
 import tempfile
 import threading
 from array import array
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -45,7 +46,16 @@ from django.utils import timezone
 
 from factcheck import merging
 from factcheck.exporting import spreadsheet_safe
-from factcheck.importing.cleaning import Row, claimreview_ratings, clean_claimreview, clean_fields, content_key
+from factcheck.importing.cleaning import (
+    Row,
+    claimreview_ratings,
+    clean_claimreview,
+    clean_fields,
+    content_key,
+    is_classified,
+    norm,
+    remapped,
+)
 from factcheck.importing.reading import (
     CsvRecords,
     InvalidFile,
@@ -84,7 +94,7 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 PREVIEW_ERRORS = 100
 PREVIEW_NAMES = 50
-STAGED_VERSION = 1
+STAGED_VERSION = 2  # 2: rows carry their external review and venue texts
 UPLOADED = "upload"  # an uploaded file's name in its job's folder, whatever the uploader called it
 
 
@@ -299,7 +309,61 @@ class Counts:
             **job.summary,
             "new_speaker_names": sorted(entities.new_speakers.values())[:PREVIEW_NAMES],
             "new_outlet_names": sorted(entities.new_outlets.values())[:PREVIEW_NAMES],
+            "completed_speakers": len(entities.completed_speakers),
+            "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
         }
+
+
+class Wording:
+    """The file's own words that the import maps, counted for the preview: each rating label with the
+    status it gives (and who used it), and the venue texts the classifier could not place."""
+
+    MAX_LABELS = 100
+    MAX_PUBLISHERS = 5
+    MAX_TEXTS = 10_000  # distinct unclassified texts counted; the preview shows the commonest
+    SHOWN_TEXTS = 50
+
+    def __init__(self):
+        self.ratings = {}  # (normalised label, status) -> the preview's entry
+        self.unclassified = Counter()
+        self.venue_texts = self.classified = 0
+
+    def add(self, row):
+        review = row.review
+        if review:
+            entry = self.ratings.get((norm(review.label), row.status))
+            if entry is None and len(self.ratings) < self.MAX_LABELS:
+                entry = self.ratings[norm(review.label), row.status] = {
+                    "label": review.label,
+                    "key": norm(review.label),
+                    "status": row.status,
+                    "count": 0,
+                    "publishers": [],
+                }
+            if entry:
+                entry["count"] += 1
+                if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
+                    entry["publishers"].append(review.publisher)
+        for links in row.chains:
+            for link in links:
+                if link.text:
+                    self.venue_texts += 1
+                    if is_classified(link.text):
+                        self.classified += 1
+                    elif link.text in self.unclassified or len(self.unclassified) < self.MAX_TEXTS:
+                        self.unclassified[link.text] += 1
+
+    def record_on(self, job):
+        known = claimreview_ratings()
+        ratings = sorted(self.ratings.values(), key=lambda entry: (-entry["count"], entry["label"]))
+        for entry in ratings:
+            entry["by_value"] = entry["key"] not in known  # the status came from ratingValue on its scale
+        job.summary.update(
+            ratings=ratings,
+            venue_texts=self.venue_texts,
+            classified_venue_texts=self.classified,
+            unclassified_venues=self.unclassified.most_common(self.SHOWN_TEXTS),
+        )
 
 
 class RejectedRows:
@@ -460,7 +524,7 @@ def _validate(job, file, progress):
     staged_path = directory / "staged.jsonl"
     rows = FileRows(file.binary, job.filename, job.format)
     entities = Entities(create=False)
-    counts, errors, batch = Counts(), [], []
+    counts, errors, batch, wording = Counts(), [], [], Wording()
     with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
         staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
 
@@ -472,6 +536,7 @@ def _validate(job, file, progress):
                     _keep(errors, [problem])
                     rejected.write(record.original, rows.header, [problem])
                 else:
+                    wording.add(change.row)
                     staged.write(change.row.dumps() + "\n")
             batch.clear()
             if progress:
@@ -499,6 +564,7 @@ def _validate(job, file, progress):
 
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     counts.record_on(job, entities)
+    wording.record_on(job)
     job.errors = [error.as_dict() for error in errors]
     job.summary.update(
         ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected, columns=rows.columns
@@ -582,6 +648,8 @@ class _Run:
         self.counts = counts or Counts()
         self.errors = list(job.errors)
         self.entities = Entities(create=True)
+        # The file's words counted as the command imports it; a previewed job has them counted.
+        self.wording = None if "ratings" in job.summary else Wording()
         self.user = job.created_by  # fetched here: the building thread must run no query
         self.now = timezone.now()
         self.done = 0  # rows planned: written, or to be with the next chunk or on leaving
@@ -624,6 +692,9 @@ class _Run:
         new claims: that is right only because a file's keys are unique (FileRows refuses a
         key repeated with other values), so no row changes a claim an earlier row created.
         """
+        if self.wording:
+            for row in rows:
+                self.wording.add(row)
         found = look_up(rows, self.entities, lock=True)
         building = self.builder.submit(self._build, rows, found, reserve_ids(rows, found))
         self.insert_pending()  # while this chunk is being built
@@ -662,6 +733,8 @@ class _Run:
         job = self.job
         job.total_rows, job.processed_rows = total_rows, self.done
         self.counts.record_on(job, self.entities)
+        if self.wording:
+            self.wording.record_on(job)
         job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
         job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
         job.message = _summary(job, "were")
@@ -693,7 +766,12 @@ def apply(job, *, progress=None):
                 RejectedRows(job_directory(job) / "rejected.csv") as rejected,
                 _Run(job, rejected, Counts(rejected=job.rejected_count), columns=job.summary.get("columns")) as run,
             ):
-                for rows in _chunks(_staged_rows(staged), BATCH_ROWS):
+                # The statuses the admin chose in the preview for the file's rating labels.
+                statuses = job.summary.get("rating_overrides") or {}
+                rows_staged = _staged_rows(staged)
+                if statuses:
+                    rows_staged = (remapped(row, statuses) for row in rows_staged)
+                for rows in _chunks(rows_staged, BATCH_ROWS):
                     problems = run.write(rows)
                     if problems and job.mode == ImportMode.ATOMIC:
                         raise _Refused(problems)

@@ -14,11 +14,13 @@ from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from factcheck.exporting import ATTRIBUTION_PROPERTY
+from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import clean_name, clean_text
@@ -41,6 +43,7 @@ class Link(NamedTuple):
     url: str
     date: str | None
     when: str
+    text: str = ""  # the venue in the file's own words, when they are not one of our venue types
 
 
 class Source(NamedTuple):
@@ -49,6 +52,18 @@ class Source(NamedTuple):
     url: str
     headline: str
     outlet: str
+    published: str | None
+
+
+class Review(NamedTuple):
+    """Another fact-checker's rating of the claim, as its ClaimReview gave it (an ExternalReview)."""
+
+    publisher: str
+    label: str
+    value: str | None  # ratingValue, bestRating, worstRating as decimal text
+    best: str | None
+    worst: str | None
+    url: str
     published: str | None
 
 
@@ -82,6 +97,7 @@ class Row(NamedTuple):
     status: str | None
     reason: str
     attribution: str | None = None  # did the speaker say it; None: not in the file
+    review: Review | None = None  # another fact-checker's rating (ClaimReview)
 
     def dumps(self):
         return _ENCODER.encode(self)
@@ -91,6 +107,8 @@ class Row(NamedTuple):
         line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason, *rest = (
             json.loads(text)
         )
+        if len(rest) > 1 and rest[1]:
+            rest[1] = Review(*rest[1])
         return cls(
             line,
             column,
@@ -205,6 +223,7 @@ DECIMAL_STEP = Decimal("0.0001")
 MAX_INTEGER_DIGITS = 16  # Claim.quantity_value holds 20 digits, 4 of them after the point
 MAX_KEY = Claim._meta.get_field("import_key").max_length
 LIMITS = [  # text fields with a length limit in the database
+    ("venue", 300),
     ("speaker_title", 200),
     ("speaker_affiliation", 200),
     ("quantity_unit", 100),
@@ -359,6 +378,43 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 
 
 # ---------------------------------------------------------------------------------------------
+# Venues and speakers in a file's own words
+
+# The venue type of an appearance whose words name none (the preview lists such texts).
+UNCLASSIFIED_VENUE = Venue.PUBLIC_REMARKS
+
+
+@lru_cache(maxsize=8192)
+def venue_of(words):
+    """(venue, outlet, the words to keep) for a venue as a file gives it.
+
+    One of our venue types, by value or label, is taken as it is and its words are not kept.
+    Other words ("a tweet", "an interview on CNN") are kept, and classified as the story desk
+    classifies them (factcheck.extraction.classify_venue); words it cannot place are public
+    remarks, and is_classified() says so. Files repeat the same few venue texts: cached.
+    """
+    code = VENUES.get(norm(words))
+    if code:
+        return code, None, ""
+    venue, outlet = classify_venue(words)
+    return venue or UNCLASSIFIED_VENUE, outlet, words
+
+
+@lru_cache(maxsize=8192)
+def is_classified(words):
+    """Whether the classifier placed a kept venue text (not merely the public-remarks default)."""
+    return classify_venue(words)[0] is not None
+
+
+@lru_cache(maxsize=8192)
+def speaker_kind_of(name, types=()):
+    """The kind of a speaker a file names without one: factcheck.extraction.kind_of_name, cached."""
+    if name == UNATTRIBUTED:
+        return SpeakerKind.UNNAMED_GROUP
+    return kind_of_name(name, types)
+
+
+# ---------------------------------------------------------------------------------------------
 # CSV and JSON records: the CSV column names, as documented in docs/importing.md
 
 
@@ -413,15 +469,16 @@ def clean_fields(values, fail, line, column):
         or get("appearance_date")
         or get("appearance_when")
     ):
-        venue = choice(get("venue"), "venue", VENUES, fail)
+        venue, named, words = venue_of(get("venue")) if get("venue") else (None, None, "")
         if not get("venue"):
             fail("venue", "an appearance needs a venue type")
         origin = Link(
             venue,
-            entity_name(get("outlet"), "outlet", fail),
+            entity_name(get("outlet") or named, "outlet", fail),
             url_value(get("appearance_url"), "appearance_url", fail),
             date_value(get("appearance_date"), "appearance_date", fail),
             get("appearance_when") or "",
+            words,
         )
         links = [origin]
         for relay in _RELAY_SPLIT.split(get("relayed_by") or ""):
@@ -459,7 +516,7 @@ def clean_fields(values, fail, line, column):
         quantity,
         Speaker(
             speaker,
-            choice(get("speaker_kind"), "speaker_kind", SPEAKER_KINDS, fail, SpeakerKind.PERSON) or SpeakerKind.PERSON,
+            choice(get("speaker_kind"), "speaker_kind", SPEAKER_KINDS, fail) or speaker_kind_of(speaker),
             get("speaker_title") or "",
             get("speaker_affiliation") or "",
         ),
@@ -529,8 +586,8 @@ def appearance_chain(work, path, fail, depth=0):
     if depth > 20:
         fail(path, "isBasedOn is nested too deeply")
         return []
-    if isinstance(work, str):
-        work = {"url": work}
+    if isinstance(work, str):  # a URL, or the venue in words: "a tweet"
+        work = {"url": work} if work.strip().lower().startswith(("http://", "https://")) else {"name": work}
     if not isinstance(work, dict):
         fail(path, "is not a CreativeWork")
         return []
@@ -538,12 +595,20 @@ def appearance_chain(work, path, fail, depth=0):
     links = appearance_chain(source, f"{path}.isBasedOn", fail, depth + 1) if source else []
     url = url_value(_text(work, "url"), f"{path}.url", fail)
     day = date_value(_text(work, "datePublished"), f"{path}.datePublished", fail)
-    venue = VENUES.get(norm(_text(work, "genre")))
-    if not venue:
-        social = "SocialMediaPosting" in types_of(work)
-        venue = Venue.RELAYED_REPORT if links else Venue.SOCIAL_MEDIA_POST if social else Venue.PUBLIC_REMARKS
-    outlet = entity_name(_name(work.get("publisher")), f"{path}.publisher.name", fail)
-    return [*links, Link(venue, outlet, url, day, "")]
+    words = next((_text(work, name)[:300] for name in VENUE_WORDS if _text(work, name)), "")
+    venue, named, words = venue_of(words) if words else (None, None, "")
+    one_of_ours = venue and not words  # a genre naming one of our venue types
+    if links and not one_of_ours:  # a work based on another relays it
+        venue = Venue.RELAYED_REPORT
+    elif not one_of_ours and not (words and is_classified(words)):
+        venue = Venue.SOCIAL_MEDIA_POST if "SocialMediaPosting" in types_of(work) else UNCLASSIFIED_VENUE
+    outlet = entity_name(_name(work.get("publisher")) or named or "", f"{path}.publisher.name", fail)
+    return [*links, Link(venue, outlet, url, day, "", words)]
+
+
+# Where a CreativeWork may word its venue, in the order they are read: "a tweet", "an interview on CNN".
+# (Not the headline: that is a story's, not where the claim was made.)
+VENUE_WORDS = ("genre", "name", "alternateName", "description")
 
 
 def clean_claimreview(node, fail, line, column, ratings):
@@ -565,9 +630,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     author = _first(claim.get("author"))
     author = author if isinstance(author, dict) else {"name": author} if isinstance(author, str) else {}
     speaker = entity_name(clean_name(_text(author, "name")) or UNATTRIBUTED, "itemReviewed.author.name", fail)
-    kind = SpeakerKind.PERSON if "Person" in types_of(author) else SpeakerKind.INSTITUTION
-    if speaker == UNATTRIBUTED:
-        kind = SpeakerKind.UNNAMED_GROUP
+    kind = speaker_kind_of(speaker, tuple(sorted(types_of(author))))
 
     works = [("itemReviewed.firstAppearance", claim.get("firstAppearance"))]
     appearances = claim.get("appearance")
@@ -595,6 +658,20 @@ def clean_claimreview(node, fail, line, column, ratings):
         fail("datePublished", f"“{published[:40]}” is not a date")
     label = _text(rating, "alternateName") or (status.label if status else "")
     verdict = f"{reviewer or 'The reviewer'} rated this claim “{label}”."
+    review = None
+    if status:
+        # The organisation, when the review names a person as its author and its publisher too.
+        organisation = _name(node.get("publisher"))
+        if "Person" not in types_of(_first(node.get("author"))):
+            organisation = reviewer or organisation
+        publisher = (organisation or reviewer or _domain(url) or UNKNOWN_REVIEWER)[:200]
+        review = Review(
+            clean_name(publisher) or UNKNOWN_REVIEWER,
+            _text(rating, "alternateName")[:200],
+            *_rating_scale(rating),
+            url,
+            moment and moment.date().isoformat(),
+        )
     evidence = []
     if url or reviewer:
         citation = "" if url else f"{reviewer}, {published or 'undated'}"[:500]
@@ -615,4 +692,45 @@ def clean_claimreview(node, fail, line, column, ratings):
         status,
         verdict,
         choice(said, "itemReviewed.additionalProperty", ATTRIBUTIONS, fail),
+        review,
     )
+
+
+UNKNOWN_REVIEWER = "Unnamed fact-checker"
+MAX_RATING = Decimal("1e8")  # ExternalReview's rating fields: 12 digits, 4 after the point
+
+
+def _rating_number(value):
+    """A rating's number as decimal text that fits ExternalReview, else None."""
+    try:
+        number = Decimal(str(value).strip()) if isinstance(value, int | float | str) else None
+    except InvalidOperation:
+        return None
+    if number is None or not number.is_finite() or abs(number) >= MAX_RATING:
+        return None
+    return str(number.quantize(DECIMAL_STEP).normalize())
+
+
+def _rating_scale(rating):
+    """(value, best, worst) as decimal text; with a value, schema.org's scale 1 .. 5 where the rating gives none."""
+    value = _rating_number(rating.get("ratingValue"))
+    best, worst = _rating_number(rating.get("bestRating")), _rating_number(rating.get("worstRating"))
+    if value is not None:
+        best = best if rating.get("bestRating") not in (None, "") else "5"
+        worst = worst if rating.get("worstRating") not in (None, "") else "1"
+    return value, best, worst
+
+
+def _domain(url):
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else ""
+
+
+def remapped(row, statuses):
+    """The row with the status the admin chose for its rating label (normalised label -> status), if any."""
+    review = row.review
+    status = statuses.get(norm(review.label)) if review and review.label else None
+    if not status or status == row.status:
+        return row
+    stance = IMPLIED_STANCE.get(status, Stance.CONTEXT)
+    return row._replace(status=status, evidence=[item._replace(stance=stance) for item in row.evidence])

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from factcheck.importing.cleaning import norm
@@ -26,6 +26,7 @@ from factcheck.models import (
     Claim,
     ClaimKind,
     Evidence,
+    ExternalReview,
     Outlet,
     Speaker,
     Stance,
@@ -114,6 +115,7 @@ class Entities:
         self.create = create
         self.speakers, self.outlets, self.articles = {}, {}, {}
         self.new_speakers, self.new_outlets = {}, {}
+        self.completed_speakers = {}  # pk -> name of tracked speakers whose blank title or affiliation the file fills
         self._aliases = None  # Speaker.objects.alias_index(), read once
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
@@ -228,6 +230,32 @@ class Entities:
         for key, who in missing.items():
             self.new_speakers.setdefault(key, who.name)
         self.speakers.update({key: found.get(key) for key in wanted})
+        self._fill_blanks({found[key]: who for key, who in wanted.items() if key in found and key not in missing})
+
+    def _fill_blanks(self, tracked):
+        """Give tracked speakers the title and affiliation the file has for them, where theirs are blank.
+
+        Never over what is there: an editor's word stands. At most three queries, whatever the number of speakers.
+        """
+        tracked = {pk: who for pk, who in tracked.items() if who.title or who.affiliation}
+        if not tracked:
+            return
+        filled = {"title": {}, "affiliation": {}}
+        for pk, name, title, affiliation in Speaker.objects.filter(pk__in=tracked).values_list(
+            "pk", "name", "title", "affiliation"
+        ):
+            given = tracked[pk]
+            for name_of_field, stored in (("title", title), ("affiliation", affiliation)):
+                if not stored and getattr(given, name_of_field):
+                    filled[name_of_field][pk] = getattr(given, name_of_field)
+                    self.completed_speakers[pk] = name
+        for name_of_field, values in filled.items():
+            if values and self.create:
+                # Blank at the moment of writing too: an editor's edit meanwhile is not overwritten.
+                cases = (When(pk=pk, then=Value(value)) for pk, value in values.items())
+                Speaker.objects.filter(pk__in=values, **{name_of_field: ""}).update(
+                    **{name_of_field: Case(*cases, default=F(name_of_field))}
+                )
 
     def _resolve_outlets(self, wanted):
         found = dict(Outlet.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
@@ -285,6 +313,7 @@ class Change:
     fields: dict = field(default_factory=dict)  # stored claim fields to change
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
+    reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
     cited: list = field(default_factory=list)  # evidence ids the status change rests on
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
@@ -298,7 +327,8 @@ class Change:
             return "rejected"
         if self.claim is None:
             return "created"
-        return "updated" if self.fields or self.appearances or self.evidence or self.status else "unchanged"
+        changed = self.fields or self.appearances or self.evidence or self.reviews or self.status
+        return "updated" if changed else "unchanged"
 
 
 @lru_cache(maxsize=64)
@@ -338,6 +368,7 @@ class Found(NamedTuple):
     claims: dict
     appearances: dict
     evidence: dict
+    reviews: dict  # claim id -> [[publisher, url], ...] of its ExternalReviews
 
 
 def look_up(rows, entities, *, lock=False):
@@ -348,7 +379,10 @@ def look_up(rows, entities, *, lock=False):
     appearances = _by_claim(
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
     )
-    return Found(claims, appearances, _by_claim(Evidence, ["id", "url", "citation", "stance"], ids))
+    evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
+    reviewed = [row.key for row in rows if row.review]
+    reviews = _by_claim(ExternalReview, ["publisher", "url"], [claims[key].pk for key in reviewed if key in claims])
+    return Found(claims, appearances, evidence, reviews)
 
 
 def plan(rows, entities, *, lock=False, found=None):
@@ -369,12 +403,15 @@ def plan(rows, entities, *, lock=False, found=None):
             changes.append(_creation(row, entities))
         else:
             appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
-            changes.append(_update(row, claim, appearances, evidence, entities))
+            change = _update(row, claim, appearances, evidence, entities)
+            if row.review and [row.review.publisher, row.review.url] not in found.reviews.get(claim.pk, []):
+                change.reviews = [row.review]
+            changes.append(change)
     return changes
 
 
 def _creation(row, entities):
-    change = Change(row, evidence=row.evidence)
+    change = Change(row, evidence=row.evidence, reviews=[row.review] if row.review else [])
     stances = {item.stance for item in row.evidence}
     change.status, change.error = _first_status(
         row.status or Status.UNCONFIRMED, Stance.SUPPORTS in stances, Stance.REFUTES in stances
@@ -536,7 +573,13 @@ CLAIM_COLUMNS = [
 ]
 
 
-APPEARANCE_COLUMNS = ["id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id"]
+APPEARANCE_COLUMNS = [
+    *("id", "claim_id", "venue_type", "outlet_id", "url", "date", "when", "relayed_from_id", "venue_text"),
+]
+REVIEW_COLUMNS = [
+    *("id", "claim_id", "publisher", "label", "rating_value", "best_rating", "worst_rating", "url", "published"),
+    "created_at",
+]
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
 EVENT_COLUMNS = [
     "id",
@@ -563,6 +606,7 @@ def reserve_ids(rows, found):
         Claim: sum(1 for row in rows if row.key not in found.claims),
         Appearance: sum(len(links) for row in rows for links in row.chains),
         Evidence: sum(len(row.evidence) for row in rows),
+        ExternalReview: sum(1 for row in rows if row.review),
         # An event for each new claim, and for each stored one whose row gives a status.
         VerificationEvent: sum(1 for row in rows if row.status or row.key not in found.claims),
     }
@@ -625,6 +669,7 @@ def build(changes, entities, ids, *, user, reason_for, now):
             _date(link.date),
             link.when,
             appearance_ids[claim_id, parent] if parent is not None and parent < 0 else parent,
+            link.text or None,
         )
         for claim_id, key, parent, link in planned
     ]
@@ -637,6 +682,16 @@ def build(changes, entities, ids, *, user, reason_for, now):
             evidence.append((pk, change.claim_id, *source, user_id, added_at))
             if change.status and cites(change.status, item.stance):
                 change.cited.append(pk)
+
+    reviews = [
+        (
+            *(next(ids[ExternalReview]), change.claim_id, review.publisher, review.label),
+            *(_decimal(review.value), _decimal(review.best), _decimal(review.worst)),
+            *(review.url, _date(review.published), now),
+        )
+        for change in changes
+        for review in change.reviews
+    ]
 
     events, cited = [], []
     for change in changes:
@@ -655,6 +710,7 @@ def build(changes, entities, ids, *, user, reason_for, now):
             (Claim, CLAIM_COLUMNS, claims),
             (Appearance, APPEARANCE_COLUMNS, appearances),
             (Evidence, EVIDENCE_COLUMNS, evidence),
+            (ExternalReview, REVIEW_COLUMNS, reviews),
             (VerificationEvent, EVENT_COLUMNS, events),
             (VerificationEvent.evidence.through, ["verificationevent_id", "evidence_id"], cited),
         ],
@@ -667,6 +723,10 @@ def build(changes, entities, ids, *, user, reason_for, now):
 
 def _date(iso):
     return date.fromisoformat(iso) if iso else None
+
+
+def _decimal(text):
+    return None if text is None else Decimal(text)
 
 
 def _claim_values(change, entities, user_id, now):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Claim, ImportJob, Note, PublishedVerdict
+from factcheck.models import Claim, ExternalReview, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -136,6 +136,9 @@ def make_one_of_everything(page, base):
     PublishedVerdict.publish(judged.set_status("false", by=editor, reason="Shown wrong."), by=editor)
     Note.objects.create(
         claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
+    )
+    ExternalReview.objects.create(  # another checker's rating, shown on the claim and speaker pages
+        claim=claim, publisher="PolitiFact", label="Half True", url="https://www.politifact.example/checks/1/"
     )
 
     page.goto(f"{base}/login/")

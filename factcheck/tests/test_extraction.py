@@ -626,6 +626,28 @@ def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
         ("Democratic National Committee", ["Person"], values.INSTITUTION),
         ("League of Women Voters", [], values.INSTITUTION),
         ("CNN", [], values.INSTITUTION),
+        # Slugs, as some feeds give speakers, and names that are no one's.
+        ("chain-email", [], values.UNNAMED_GROUP),
+        ("facebook-posts", [], values.UNNAMED_GROUP),
+        ("viral_image", [], values.UNNAMED_GROUP),
+        ("barack-obama", [], values.PERSON),
+        ("Blog posting", [], values.UNNAMED_GROUP),
+        ("Text message", [], values.UNNAMED_GROUP),
+        ("Social media", [], values.UNNAMED_GROUP),
+        ("Campaign ad", [], values.UNNAMED_GROUP),
+        ("Several news outlets", [], values.UNNAMED_GROUP),
+        ("Democrats", [], values.UNNAMED_GROUP),
+        ("Independent voters", [], values.UNNAMED_GROUP),
+        ("Campaign spokesman", [], values.UNNAMED_GROUP),
+        # Organisations by their acronym or their cause.
+        ("AFL-CIO", [], values.INSTITUTION),
+        ("Crossroads GPS", [], values.INSTITUTION),
+        ("U.S. Chamber of Commerce", [], values.INSTITUTION),
+        ("Americans for Prosperity", [], values.INSTITUTION),
+        ("Taxpayers for Common Sense", [], values.INSTITUTION),
+        ("Martin Luther King Jr.", [], values.PERSON),
+        ("John Smith III", [], values.PERSON),
+        ("Donald J. Trump", [], values.PERSON),
     ],
 )
 def test_an_imported_authors_kind_comes_from_its_name_and_type(name, types, kind):

@@ -92,6 +92,7 @@ MATRIX = {
     "admin:factcheck_importjob_progress":                          ("job",      "login login 403 403 302", "login login 405 405 405"),
     "admin:factcheck_importjob_confirm":                           ("job",      "login login 405 405 405", "login login 403 403 302"),
     "admin:factcheck_importjob_cancel":                            ("job",      "login login 405 405 405", "login login 403 403 302"),
+    "admin:factcheck_importjob_ratings":                           ("job",      "login login 405 405 405", "login login 403 403 302"),
     "admin:factcheck_importjob_report":                            ("job",      "login login 403 403 200", "login login 405 405 405"),
     # Claims: reviewers read, editors edit; nobody deletes a claim that has history (it is withdrawn or merged).
     "admin:factcheck_claim_changelist":                            ("",         "login login 200 200 200", "login login 200 200 200"),

@@ -102,3 +102,43 @@ PRESS_CONFERENCE, TO_US, AD = Venue.PRESS_CONFERENCE, Venue.STATEMENT_TO_OUTLET,
 )
 def test_a_venue_text_is_classified_with_its_outlet(text, venue, outlet):
     assert classify_venue(text) == (venue, outlet)
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "outlet"),
+    [
+        # Programmes named in quotes, as fact-checkers' "context" columns write them.
+        ("comments on 'Meet the Press'", INTERVIEW, "Meet the Press"),
+        ("a discussion on CNN's 'State of the Union'", INTERVIEW, "CNN"),
+        ("on 'The Daily Show'", INTERVIEW, "Daily Show"),
+        ('an interview on "Fox News Sunday"', INTERVIEW, "Fox News"),
+        ("a TV appearance", INTERVIEW, None),
+        ("a talk show", INTERVIEW, None),
+        ("a TV show", INTERVIEW, None),
+        # What circulates, alone or with its article.
+        ("a video", SOCIAL, None),
+        ("a photo", SOCIAL, None),
+        ("an image", SOCIAL, None),
+        ("a graphic", SOCIAL, None),
+        ("a chart", SOCIAL, None),
+        ("a post", SOCIAL, None),
+        ("a text message", SOCIAL, None),
+        ("in a video posted on Telegram", SOCIAL, "Telegram"),
+        # Papers and events.
+        ("a questionnaire", DOCUMENT, None),
+        ("an opinion piece", DOCUMENT, None),
+        ("a fundraising appeal", DOCUMENT, None),
+        ("a press call", PRESS_CONFERENCE, None),
+        ("a campaign stop", PUBLIC, None),
+        ("a presentation", PUBLIC, None),
+        ("a webinar", PUBLIC, None),
+        ("a eulogy", PUBLIC, None),
+        ("a sermon", PUBLIC, None),
+        # Campaign material.
+        ("a poster", AD, None),
+        ("a bumper sticker", AD, None),
+        ("a T-shirt", AD, None),
+    ],
+)
+def test_more_venue_texts_of_fact_checkers_files_are_classified(text, venue, outlet):
+    assert classify_venue(text) == (venue, outlet)

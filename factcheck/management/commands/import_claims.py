@@ -12,9 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from factcheck import importing
 from factcheck.importing import LineError
 from factcheck.models import ImportFormat, ImportMode, ImportState
+from factcheck.verification import CHOICES as STATUS_CHOICES
 
 SYSTEM_USERNAME = "command-line-import"
 ERRORS_SHOWN = 20
+WORDS_SHOWN = 20  # rating labels, and venue texts not classified
 
 
 class ProgressBar:
@@ -82,6 +84,27 @@ class Command(BaseCommand):
             raise CommandError(f"Import #{job.pk}: {job.message}")
         duration = f" in {job.duration.total_seconds():.1f}s" if job.duration else ""
         self.stdout.write(self.style.SUCCESS(f"Import #{job.pk} ({job.get_format_display()}){duration}: {job.message}"))
+        self.report_wording(job.summary)
+
+    def report_wording(self, summary):
+        """The file's own words and what they became: rating labels (kept as the checkers'), venue texts."""
+        statuses = dict(STATUS_CHOICES)
+        ratings = summary.get("ratings") or []
+        if ratings:
+            self.stdout.write("Ratings kept as their publishers', and the status each gave the claim:")
+            for entry in ratings[:WORDS_SHOWN]:
+                how = " (by its value)" if entry["by_value"] else ""
+                label = entry["label"] or "(no label)"
+                publishers = ", ".join(entry["publishers"])
+                self.stdout.write(f"  {label} ({publishers}): {entry['count']:,} → {statuses[entry['status']]}{how}")
+        if summary.get("venue_texts"):
+            self.stdout.write(
+                f"Venues in words: {summary['venue_texts']:,} kept, {summary['classified_venue_texts']:,} classified."
+            )
+            unclassified = summary.get("unclassified_venues") or []
+            if unclassified:
+                shown = "; ".join(f"“{text}” ({count:,})" for text, count in unclassified[:WORDS_SHOWN])
+                self.stdout.write(f"Not classified (recorded as public remarks): {shown}")
 
     def importer(self, username):
         if username:
