@@ -171,9 +171,8 @@ class FileRows:
         self.date_order = date_order
         # The columns as someone mapped them for this import ({"header", "fields"}), else as remembered.
         self.mapping = mapping
-        # header_key -> fields of every remembered mapping, when the rows are read on a thread
-        # that must run no query (SQLite); None: ask the database for the one header read.
-        self.remembered = remembered
+        # header cells -> the fields remembered for them (ColumnMapping), or None; by default none.
+        self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.ignored_columns, self.header = [], ["record"]
         self.columns = {}  # CSV: field -> column number, once the header is read
@@ -183,10 +182,7 @@ class FileRows:
         """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
         if self.mapping and [norm(cell) for cell in self.mapping["header"]] == [norm(cell) for cell in cells]:
             return self.mapping["fields"]
-        if self.remembered is None:
-            return ColumnMapping.objects.for_header(cells)
-        fields = self.remembered.get(header_key(cells))
-        return fields if fields is not None and len(fields) == len(cells) else None
+        return self.remembered(cells)
 
     def columns_read(self):
         """How a CSV file's columns were read, for the preview to show and to change: None for JSON."""
@@ -277,6 +273,14 @@ def file_rows(job, file, *, on_thread=False):
     on_thread: the rows are read on another thread, which runs no query: the remembered column
     mappings (a row a header layout ever mapped, a small table) are read here, first.
     """
+    remembered = ColumnMapping.objects.for_header
+    if on_thread:
+        index = dict(ColumnMapping.objects.values_list("header_key", "fields"))
+
+        def remembered(cells):
+            fields = index.get(header_key(cells))
+            return fields if fields is not None and len(fields) == len(cells) else None
+
     return FileRows(
         file.binary,
         job.filename,
@@ -284,7 +288,7 @@ def file_rows(job, file, *, on_thread=False):
         encoding=job.encoding,
         date_order=job.date_order,
         mapping=job.summary.get("column_mapping"),
-        remembered=dict(ColumnMapping.objects.values_list("header_key", "fields")) if on_thread else None,
+        remembered=remembered,
     )
 
 

@@ -682,7 +682,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     )
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
-    ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page, our verdict
+    ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key
     reviewer = _name(node.get("author"))
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None
@@ -691,7 +691,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     label = _text(rating, "alternateName") or (status.label if status else "")
     verdict = f"{reviewer or 'The reviewer'} rated this claim “{label}”."
     evidence = []
-    if (url or reviewer) and not ours:
+    if url or reviewer:
         citation = "" if url else f"{reviewer}, {published or 'undated'}"[:500]
         stance = BEARING.get(status, Stance.CONTEXT)
         evidence.append(Item(url, citation, verdict, stance, moment and moment.isoformat()))

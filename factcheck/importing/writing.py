@@ -361,6 +361,12 @@ def look_up(rows, entities, *, lock=False, linked=None):
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
     by_id.update({row.key: linked[row.line] for row in rows if linked and row.line in linked})
     claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
+    for row in rows:
+        claim = claims.get(row.key)
+        if claim is not None and claim.pk == by_id.get(row.key) and claim.speaker_id != entities.speaker(row):
+            # Our page's URL, or a link chosen in the preview, but another speaker: an export of
+            # another database at the same address (every development copy is 127.0.0.1:8000).
+            del claims[row.key]
     ids = [claim.pk for claim in claims.values()]
     appearances = _by_claim(
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
@@ -383,14 +389,13 @@ def plan(rows, entities, *, lock=False, found=None, linked=None):
             changes.append(Change(row, field=held[0], error=held[1]))
             continue
         claim = found.claims.get(row.key)
-        if claim is not None and claim.pk == own_claim_id(row.key) and claim.speaker_id != entities.speaker(row):
-            # Our page's URL, but another speaker: an export of another database at the same
-            # address (every development copy is http://127.0.0.1:8000), not this claim.
-            claim = None
         if claim is None:
             changes.append(_creation(row, entities))
             continue
         appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
+        if claim.pk == own_claim_id(row.key) and row.evidence:
+            # Our own ClaimReview of this claim: our verdict is no evidence for itself.
+            row = row._replace(evidence=[item for item in row.evidence if item.url != row.key])
         if linked and linked.get(row.line) == claim.pk and claim.pk != own_claim_id(row.key):
             changes.append(_link(row, claim, appearances, evidence, entities))
         else:

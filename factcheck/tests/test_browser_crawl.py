@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Claim, ImportJob, Note, PublishedVerdict
+from factcheck.models import Claim, ColumnMapping, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -137,6 +137,7 @@ def make_one_of_everything(page, base):
     Note.objects.create(
         claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
     )
+    ColumnMapping.objects.remember(["Who", "Said what"], ["speaker", "claim"], by=User.objects.get(username="admin"))
 
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill("nobody")
