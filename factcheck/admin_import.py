@@ -251,6 +251,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
     fields = [
         ("created_by", "created_at"),
         ("filename", "format", "mode"),
+        ("encoding", "date_order"),
         ("state", "page"),
         "message",
         ("file_size", "bytes_read"),

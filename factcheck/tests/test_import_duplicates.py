@@ -119,7 +119,10 @@ def test_the_comparison_is_bounded_and_its_queries_do_not_grow_with_the_rows(adm
     assert few_queries == many_queries
 
     settings.FACTCHECK_IMPORT_DUPLICATE_ROWS = 10
-    bounded, _ = validate([row(f"Russia is training North Korean soldiers in Kursk, {n}.") for n in range(25)])
+    # Rows of a speaker nobody tracks cannot duplicate a claim: they cost nothing and use none of it.
+    newcomers = [row(f"Russia is training soldiers, {n}.", speaker="Somebody New") for n in range(5)]
+    tracked_rows = [row(f"Russia is training North Korean soldiers in Kursk, {n}.") for n in range(25)]
+    bounded, _ = validate(newcomers + tracked_rows)
     assert len(bounded.summary["possible_duplicates"]) == 10
     assert (bounded.summary["duplicates_compared"], bounded.summary["duplicates_left"]) == (10, 15)
 
