@@ -29,7 +29,7 @@ HEADER_ALIASES = {
     # Headers as desks write them (normalised as _column_names does): "Where said", "Said by"...
     **dict.fromkeys(["statement", "what_was_said", "what_they_said", "the_claim", "claim_made"], "claim"),
     **dict.fromkeys(["who", "who_said_it", "said_by", "speaker_s_name", "person", "politician"], "speaker"),
-    **dict.fromkeys(["where_said", "how_said", "venue_type", "context", "medium", "type_of_statement"], "venue"),
+    **dict.fromkeys(["where_said", "how_said", "venue_type", "type_of_statement", "said_where"], "venue"),
     **dict.fromkeys(["platform", "channel", "where_published", "said_on"], "outlet"),
     **dict.fromkeys(["date", "date_said", "when_said", "statement_date", "said_on_date"], "appearance_date"),
     **dict.fromkeys(["verdict", "rating", "finding", "verification_status"], "status"),
