@@ -23,18 +23,44 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
-from factcheck.exporting import spreadsheet_safe
-from factcheck.models import Claim, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
+from factcheck.models import (
+    Claim,
+    ColumnMapping,
+    DateOrder,
+    ImportEncoding,
+    ImportFormat,
+    ImportJob,
+    ImportMode,
+    ImportState,
+)
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.views import render_page, wants_fragment
 
 
-class ImportForm(forms.Form):
+class ReadingForm(forms.Form):
+    """How to read a file: its encoding and its date order (the upload form, and the re-check)."""
+
+    encoding = forms.ChoiceField(
+        choices=ImportEncoding.choices,
+        required=False,
+        help_text="A byte-order mark at the start of the file wins over this.",
+    )
+    date_order = forms.ChoiceField(
+        choices=DateOrder.choices,
+        required=False,
+        label="Dates",
+        help_text="How dates in numbers only are read; 2024-10-31 and 31 October 2024 are read whatever this says.",
+    )
+
+
+class ImportForm(ReadingForm):
     # An empty file is the importer's to refuse, with its line and column, like any bad file.
     file = forms.FileField(allow_empty_file=True, max_length=255)
     format = forms.ChoiceField(
         choices=[("", "Guess from the file name and its first bytes"), *ImportFormat.choices], required=False
     )
+    field_order = ["file", "format", "encoding", "date_order", "mode"]
     mode = forms.ChoiceField(
         choices=ImportMode.choices,
         initial=ImportMode.ATOMIC,
@@ -74,6 +100,57 @@ class RatingMappingForm(forms.Form):
         """normalised label -> status, for the labels whose status the admin changed."""
         chosen = {key: self.cleaned_data[name] for name, key, _ in self.labels}
         return {key: status for (_, key, mapped) in self.labels if (status := chosen[key]) and status != mapped}
+
+
+FIELD_CHOICES = [("", "(ignore this column)"), *((name, name) for name in CSV_COLUMNS)]
+
+
+class RecheckForm(ReadingForm):
+    """Read a checked file again: another encoding or date order and, for CSV, what each column holds.
+
+    One `column_<n>` field a column of the header, each set to a field or to ignore it; each field
+    at most once, and claim and speaker somewhere. The mapping is remembered for the next file with
+    this header when `remember` is ticked.
+    """
+
+    remember = forms.BooleanField(
+        required=False, initial=True, label="Remember these columns for the next file with this header"
+    )
+
+    def __init__(self, *args, columns_read=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = columns_read["header"] if columns_read else []
+        samples = columns_read.get("samples", []) if columns_read else []
+        self.columns = []
+        for number, cell in enumerate(self.header, 1):
+            name = f"column_{number}"
+            self.fields[name] = forms.ChoiceField(
+                choices=FIELD_CHOICES, required=False, label=cell or f"(column {number} has no name)"
+            )
+            self.initial.setdefault(name, columns_read["fields"][number - 1])
+            examples = [row[number - 1] for row in samples if number <= len(row) and row[number - 1]]
+            self.columns.append((number, name, examples))
+        if not self.header:
+            del self.fields["remember"]
+
+    def bound_columns(self):
+        """(column number, its header cell, its select, example values) for each column."""
+        return [(number, self.header[number - 1], self[name], examples) for number, name, examples in self.columns]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.header:
+            return cleaned
+        chosen = [cleaned.get(name, "") for _, name, _ in self.columns]
+        for field in {name for name in chosen if name}:
+            numbers = [str(n) for n, name in enumerate(chosen, 1) if name == field]
+            if len(numbers) > 1:
+                raise forms.ValidationError(f"Columns {' and '.join(numbers)} are both read as “{field}”: choose one.")
+        missing = [field for field in ("claim", "speaker") if field not in chosen]
+        if missing:
+            raise forms.ValidationError(f"Say which column holds the {' and the '.join(missing)}.")
+        cleaned["fields"] = chosen
+        return cleaned
 
 
 def error_report(job):
@@ -156,6 +233,61 @@ def rating_rows(job):
     ]
 
 
+def duplicate_rows(job):
+    """The preview's possible duplicates, one entry a row: line, speaker, text, the tracked claims it looks like."""
+    rows = {}
+    for item in job.summary.get("possible_duplicates", []):
+        entry = rows.setdefault(
+            item["line"], {"line": item["line"], "speaker": item["speaker"], "text": item["text"], "claims": []}
+        )
+        entry["claims"].append(
+            {"id": item["claim"], "text": item["claim_text"], "percent": round(item["similarity"] * 100)}
+        )
+    return list(rows.values())
+
+
+def posted_duplicate_choices(post):
+    """line -> "skip", "import" or a claim id, from the confirm form's `duplicate_<line>` radio buttons."""
+    choices = {}
+    for name, value in post.items():
+        line = name.removeprefix("duplicate_")
+        if line != name and line.isdigit():
+            choices[int(line)] = int(value) if value.isdigit() else value
+    return choices
+
+
+def recheck_form(job, data=None):
+    """The form to read a checked job's file again, or None once the file is gone (confirmed, cancelled)."""
+    if not importing.can_recheck(job):
+        return None
+    columns_read = job.summary.get("columns_read") if job.format == ImportFormat.CSV else None
+    initial = {"encoding": job.encoding, "date_order": job.date_order}
+    return RecheckForm(data, initial=initial, columns_read=columns_read)
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(ReadOnlyAdmin):
+    """The column mappings imports remember, by header: read, or deleted to be asked again, by who may import."""
+
+    list_display = ["header_text", "fields_text", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    fields = ["header", "fields", "updated_by", "updated_at"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("factcheck.import_claims")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("factcheck.import_claims")
+
+    @admin.display(description="header")
+    def header_text(self, mapping):
+        return " · ".join(mapping.header)
+
+    @admin.display(description="read as")
+    def fields_text(self, mapping):
+        return " · ".join(field or "(ignored)" for field in mapping.fields)
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
     """Import jobs: listed and read here, made only by the upload screen, never edited or deleted."""
@@ -168,6 +300,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
     fields = [
         ("created_by", "created_at"),
         ("filename", "format", "mode"),
+        ("encoding", "date_order"),
         ("state", "page"),
         "message",
         ("file_size", "bytes_read"),
@@ -212,6 +345,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             path("<int:pk>/import/confirm/", view(["POST"], self.confirm_view), name="factcheck_importjob_confirm"),
             path("<int:pk>/import/cancel/", view(["POST"], self.cancel_view), name="factcheck_importjob_cancel"),
             path("<int:pk>/import/ratings/", view(["POST"], self.ratings_view), name="factcheck_importjob_ratings"),
+            path("<int:pk>/import/recheck/", view(["POST"], self.recheck_view), name="factcheck_importjob_recheck"),
             path("<int:pk>/import/errors.csv", view(["GET"], self.report_view), name="factcheck_importjob_report"),
             *super().get_urls(),
         ]
@@ -221,11 +355,13 @@ class ImportJobAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
 
-    def page_context(self, request, job):
+    def page_context(self, request, job, recheck=None):
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Import #{job.pk}: {job.filename}",
+            "recheck": recheck or (recheck_form(job) if job.state in PREVIEW_STATES else None),
+            "duplicate_rows": duplicate_rows(job) if job.state in PREVIEW_STATES else [],
             **job_context(job),
         }
 
@@ -242,6 +378,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
                 user=request.user,
                 format=form.cleaned_data["format"] or None,
                 mode=form.cleaned_data["mode"],
+                encoding=form.cleaned_data["encoding"],
+                date_order=form.cleaned_data["date_order"],
             )
             if job.state == ImportState.INVALID:  # over the size limit, known without reading it
                 return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
@@ -284,6 +422,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
         job = self.import_job(request, pk)
         # Once queued, the page's progress panel says where the job is (queued, running, done or
         # failed); a "queued" banner would stay on screen after the job had moved on.
+        if job.state == ImportState.VALIDATED:
+            importing.choose_duplicates(job, posted_duplicate_choices(request.POST))
         if not tasks.start_import(job):
             self.message_user(
                 request,
@@ -321,6 +461,10 @@ class ImportJobAdmin(ReadOnlyAdmin):
     def cancel_view(self, request, pk):
         """Drop a validated import's staged rows; the job stays on record, marked as never run."""
         job = self.import_job(request, pk)
+        if job.state == ImportState.INVALID:  # nothing to cancel: only the file kept for a re-check goes
+            importing.uploaded_file_path(job).unlink(missing_ok=True)
+            self.message_user(request, f"The file of import #{job.pk} was deleted.", messages.SUCCESS)
+            return redirect("admin:factcheck_claim_changelist")
         cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(
             state=ImportState.FAILED,
             finished_at=timezone.now(),
@@ -332,6 +476,26 @@ class ImportJobAdmin(ReadOnlyAdmin):
         importing.discard(job)
         self.message_user(request, f"Import of {job.filename} cancelled; nothing was imported.", messages.SUCCESS)
         return redirect("admin:factcheck_claim_changelist")
+
+    def recheck_view(self, request, pk):
+        """Check the kept file again with another encoding, date order or column mapping (remembered if asked)."""
+        job = self.import_job(request, pk)
+        form = recheck_form(job, request.POST)
+        if form is None:
+            self.message_user(request, f"Import #{job.pk} can no longer be checked again.", messages.WARNING)
+            return redirect("admin:factcheck_importjob_import", job.pk)
+        if not form.is_valid():
+            status = 400
+            return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job, form), status=status)
+        mapping = None
+        if form.header:
+            mapping = {"header": form.header, "fields": form.cleaned_data["fields"]}
+            if form.cleaned_data["remember"]:
+                ColumnMapping.objects.remember(form.header, mapping["fields"], by=request.user)
+        encoding, date_order = form.cleaned_data["encoding"], form.cleaned_data["date_order"]
+        if importing.recheck(job, encoding=encoding, date_order=date_order, column_mapping=mapping):
+            tasks.check_file.enqueue(job.pk)
+        return redirect("admin:factcheck_importjob_import", job.pk)
 
     def report_view(self, request, pk):
         """The rejected rows (or the errors) of a job's file, as a CSV to open in a spreadsheet."""

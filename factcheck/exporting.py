@@ -104,15 +104,19 @@ def _quantity(value):
     return "" if value is None else format(value.normalize(), "f")
 
 
-def csv_row(claim):
-    """One claim as the values of CSV_COLUMNS (not yet made spreadsheet-safe)."""
+def csv_row(claim, site=None):
+    """One claim as the values of CSV_COLUMNS (not yet made spreadsheet-safe).
+
+    Its `id` is the key it was imported under, else its page's URL, which the importer knows
+    as this claim: an export imported back into the same database changes nothing.
+    """
     speaker, article = claim.speaker, claim.article
     found = claim.attribution_chains()
     links = found[0] if found else []
     origin = links[0] if links else None
     evidence = _evidence_for_csv(claim)
     return [
-        claim.import_key or "",
+        claim.import_key or f"{site or site_url()}{claim.get_absolute_url()}",
         claim.text,
         claim.quote,
         claim.kind,
@@ -155,8 +159,9 @@ def csv_lines(claims, *, bom=True):
     writer = csv.writer(_Line())
     header = writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + header if bom else header
+    site = site_url()
     for claim in _claims(claims):
-        yield writer.writerow([spreadsheet_safe(str(cell)) for cell in csv_row(claim)])
+        yield writer.writerow([spreadsheet_safe(str(cell)) for cell in csv_row(claim, site)])
 
 
 def write_csv(claims, file, *, bom=True):

@@ -245,13 +245,14 @@ def possible_duplicates(claim):
     return [(other, similarity) for _, other, similarity in found]
 
 
-def duplicates_of_rows(rows):
+def duplicates_of_rows(rows, *, at_most=PREVIEW_ROWS):
     """[{line, text, speaker, claim, claim_text, similarity}] for an import's rows (cleaning.Row) that look like
     tracked claims by the same speaker, other than the one the row updates (same import key).
 
-    Two queries for the first PREVIEW_ROWS rows, whatever their number.
+    Two queries for the first `at_most` rows, whatever their number: the speakers by name, then
+    each row against its speaker's LOOK_ALIKE_RECENT newest claims (_look_alikes).
     """
-    rows = [row for _, row in zip(range(PREVIEW_ROWS), rows, strict=False)]
+    rows = [row for _, row in zip(range(at_most), rows, strict=False)]
     speakers = dict(
         Speaker.objects.filter(normalized_name__in={normalize_name(row.speaker.name) for row in rows}).values_list(
             "normalized_name", "pk"

@@ -115,6 +115,21 @@ class ImportMode(models.TextChoices):
     SKIP_INVALID = "skip_invalid", "Skip invalid rows"
 
 
+class ImportEncoding(models.TextChoices):
+    AUTO = "", "UTF-8, or as its byte-order mark says"
+    UTF_8 = "utf-8", "UTF-8"
+    WINDOWS_1252 = "windows-1252", "Windows-1252 (Excel's “CSV” on Windows)"
+    LATIN_1 = "latin-1", "Latin-1 (ISO-8859-1)"
+
+
+class DateOrder(models.TextChoices):
+    """How a file writes dates in numbers only: 31/10/2024 is day first, 10/31/2024 month first."""
+
+    ISO = "", "Year first (2024-10-31) or with the month named; refuse 31/10/2024"
+    DAY_FIRST = "day_first", "Day first: 31/10/2024"
+    MONTH_FIRST = "month_first", "Month first: 10/31/2024"
+
+
 class ImportState(models.TextChoices):
     CHECKING = "checking", "Checking the file"
     VALIDATED = "validated", "Validated, waiting for confirmation"
@@ -1655,6 +1670,8 @@ class ImportJob(models.Model):
         blank=True,
         help_text="Preview details: the first new speaker and outlet names, ignored columns, staged rows.",
     )
+    encoding = models.CharField(max_length=20, choices=ImportEncoding, default=ImportEncoding.AUTO, blank=True)
+    date_order = models.CharField(max_length=20, choices=DateOrder, default=DateOrder.ISO, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -1671,6 +1688,12 @@ class ImportJob(models.Model):
                 condition=in_choices("state", ImportState.choices),
                 name="importjob_state_valid",
             ),
+            models.CheckConstraint(
+                condition=in_choices("encoding", ImportEncoding.choices), name="importjob_encoding_valid"
+            ),
+            models.CheckConstraint(
+                condition=in_choices("date_order", DateOrder.choices), name="importjob_date_order_valid"
+            ),
         ]
 
     def __str__(self):
@@ -1681,6 +1704,50 @@ class ImportJob(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+def header_key(cells):
+    """The key a CSV header row is remembered under: its cells normalised (case, accents, spacing ignored)."""
+    return hashlib.sha256("\x1f".join(normalize_name(cell) for cell in cells).encode()).hexdigest()
+
+
+class ColumnMappingQuerySet(models.QuerySet):
+    def for_header(self, cells):
+        """The fields remembered for a CSV header (one a column, "" to ignore it), or None."""
+        fields = self.filter(header_key=header_key(cells)).values_list("fields", flat=True).first()
+        return fields if fields is not None and len(fields) == len(cells) else None
+
+    def remember(self, cells, fields, *, by):
+        """Remember what each column of this header holds, for the next file with the same header."""
+        mapping, _ = self.update_or_create(
+            header_key=header_key(cells),
+            defaults={"header": list(cells), "fields": list(fields), "updated_by": by, "updated_at": timezone.now()},
+        )
+        return mapping
+
+
+class ColumnMapping(models.Model):
+    """What the columns of a CSV header mean, as an admin said when importing a file with it.
+
+    Keyed by the header row normalised (case, accents, spacing ignored): the next file with the
+    same header is read the same way, in the admin and on the command line.
+    """
+
+    header_key = models.CharField(max_length=64, unique=True, editable=False)
+    header = models.JSONField(help_text="The header's cells, as the file had them.")
+    fields = models.JSONField(help_text="The field each column is read as, in order; empty: ignored.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ColumnMappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return " · ".join(self.header)[:200]
 
 
 class StoryDraft(models.Model):

@@ -62,6 +62,8 @@ def start_import(job):
     waiting = ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).exclude(staged_path="")
     if not waiting.update(state=ImportState.QUEUED):
         return False
+    # The staged rows are all the import needs: the file kept for a re-check can go.
+    importing.uploaded_file_path(job).unlink(missing_ok=True)
     run_import.enqueue(job.pk)
     return True
 

@@ -35,7 +35,6 @@ import threading
 from array import array
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,22 +59,34 @@ from factcheck.importing.reading import (
     CsvRecords,
     InvalidFile,
     LineError,
+    NeedsMapping,
     Text,
     claimreview_records,
     encoding_of,
     json_records,
 )
 from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
-from factcheck.models import HISTORY_CONSTRAINTS, ImportFormat, ImportJob, ImportMode, ImportState
+from factcheck.models import (
+    HISTORY_CONSTRAINTS,
+    ColumnMapping,
+    ImportFormat,
+    ImportJob,
+    ImportMode,
+    ImportState,
+    header_key,
+)
 from factcheck.revisions import writing_as
 
 __all__ = [
     "Abandoned",
     "InvalidFile",
     "LineError",
+    "NeedsMapping",
     "Row",
     "apply",
+    "can_recheck",
     "check",
+    "choose_duplicates",
     "claimreview_ratings",
     "content_key",
     "discard",
@@ -84,6 +95,7 @@ __all__ = [
     "import_reason",
     "job_directory",
     "receive",
+    "recheck",
     "rejected_rows_path",
     "uploaded_file_path",
     "validate",
@@ -197,18 +209,45 @@ class FileRows:
     The same key with other content is an error.
     """
 
-    def __init__(self, binary, name, format):
+    def __init__(self, binary, name, format, *, encoding="", date_order="", mapping=None, remembered=None):
         self.name, self.format = name, format
-        self.text = Text(binary, name)
+        self.text = Text(binary, name, encoding)
+        self.date_order = date_order
+        # The columns as someone mapped them for this import ({"header", "fields"}), else as remembered.
+        self.mapping = mapping
+        # header cells -> the fields remembered for them (ColumnMapping), or None; by default none.
+        self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.ignored_columns, self.header = [], ["record"]
         self.columns = {}  # CSV: field -> column number, once the header is read
+        self.csv_records = None
+
+    def mapping_for(self, cells):
+        """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
+        if self.mapping and [norm(cell) for cell in self.mapping["header"]] == [norm(cell) for cell in cells]:
+            return self.mapping["fields"]
+        return self.remembered(cells)
+
+    def columns_read(self):
+        """How a CSV file's columns were read, for the preview to show and to change: None for JSON."""
+        records = self.csv_records
+        if records is None or not records.header:
+            return None
+        fields = [""] * len(records.header)
+        for name, number in records.columns.items():
+            fields[number - 1] = name
+        return {
+            "header": [cell.strip() for cell in records.header],
+            "fields": fields,
+            "mapped": records.mapped,
+            "samples": [[cell.strip()[:80] for cell in row] for row in records.samples],
+        }
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
         csv_records = None
         if self.format == ImportFormat.CSV:
-            records = csv_records = CsvRecords(self.text, self.name)
+            records = csv_records = self.csv_records = CsvRecords(self.text, self.name, self.mapping_for)
         elif self.format == ImportFormat.JSON:
             records = json_records(self.text, self.name)
         else:
@@ -246,7 +285,7 @@ class FileRows:
             else:
                 for field, message in record.problems:
                     fail(field, message)
-                row = clean_fields(record.values, fail, record.line, status_column)
+                row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
             if not errors:
                 earlier = seen.first(row.key, record.line, record.original)
                 if earlier is not None and earlier[1] == record.original:
@@ -267,6 +306,31 @@ class FileRows:
                     LineError(self.name, csv_records.lines_read + 1, 1, "the header is followed by no rows")
                 )
             raise InvalidFile(LineError(self.name, 1, 1, "the file holds no records"))
+
+
+def file_rows(job, file, *, on_thread=False):
+    """The FileRows of a job's file, read as the job says: encoding, date order, the columns as mapped.
+
+    on_thread: the rows are read on another thread, which runs no query: the remembered column
+    mappings (a row a header layout ever mapped, a small table) are read here, first.
+    """
+    remembered = ColumnMapping.objects.for_header
+    if on_thread:
+        index = dict(ColumnMapping.objects.values_list("header_key", "fields"))
+
+        def remembered(cells):
+            fields = index.get(header_key(cells))
+            return fields if fields is not None and len(fields) == len(cells) else None
+
+    return FileRows(
+        file.binary,
+        job.filename,
+        job.format,
+        encoding=job.encoding,
+        date_order=job.date_order,
+        mapping=job.summary.get("column_mapping"),
+        remembered=remembered,
+    )
 
 
 def job_directory(job):
@@ -419,10 +483,16 @@ class Source:
         if self.owned:
             self.binary.close()
 
-    def new_job(self, user, mode):
+    def new_job(self, user, mode, encoding="", date_order=""):
         """The ImportJob for this file, CHECKING, or already INVALID if the file is over the size limit."""
         job = ImportJob.objects.create(
-            created_by=user, filename=self.filename, format=self.format, mode=mode, file_size=self.size
+            created_by=user,
+            filename=self.filename,
+            format=self.format,
+            mode=mode,
+            file_size=self.size,
+            encoding=encoding,
+            date_order=date_order,
         )
         # Empty, even if a database reset left a folder of this id behind.
         shutil.rmtree(job_directory(job), ignore_errors=True)
@@ -436,21 +506,22 @@ class Source:
         return job
 
 
-def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, progress=None):
+def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order="", progress=None):
     """Read and check a whole file; return the new ImportJob that records the preview.
 
     `source` is a path or a binary file object (an UploadedFile will do). `format` is guessed
     from the name and the first bytes when None. `progress(bytes read, total bytes)` is called
     after each chunk of rows. The job ends VALIDATED, its rows staged for apply(), or INVALID,
     with its errors. In SKIP_INVALID mode a file with bad rows is still VALIDATED: only its
-    good rows are staged. Nothing is written to the claims whatever the file holds.
+    good rows are staged. Nothing is written to the claims whatever the file holds. `encoding`
+    (an ImportEncoding) and `date_order` (a DateOrder) say how to read the file.
     """
     with Source(source, filename, format) as file:
-        job = file.new_job(user, mode)
+        job = file.new_job(user, mode, encoding, date_order)
         return job if job.state == ImportState.INVALID else _validate(job, file, progress)
 
 
-def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC):
+def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
     """Keep an uploaded file for check(); return its new ImportJob, CHECKING, or INVALID if over the size limit.
 
     Nothing is parsed: the size is the upload's, the format is guessed from the name and the
@@ -458,7 +529,7 @@ def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC):
     (FILE_UPLOAD_TEMP_DIR), which the storage moves into the job's folder without reading it.
     """
     with Source(upload, filename, format) as file:
-        job = file.new_job(user, mode)
+        job = file.new_job(user, mode, encoding, date_order)
         if job.state == ImportState.CHECKING:
             default_storage.save(f"imports/{job.pk}/{UPLOADED}", upload)
     return job
@@ -467,8 +538,8 @@ def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC):
 def check(job, *, progress=None):
     """Read and check the file receive() kept, as validate() does; return the job, VALIDATED or INVALID.
 
-    `progress(bytes read, total bytes)` as for validate(). The file is deleted once read: the
-    staged rows, or the errors, are all the rest of the import needs of it.
+    `progress(bytes read, total bytes)` as for validate(). The file stays until the import is
+    confirmed or cancelled, so that it can be checked again with other settings (recheck()).
     """
     upload = uploaded_file_path(job)
     try:
@@ -483,8 +554,39 @@ def check(job, *, progress=None):
         _fail(job, [], "The check of the file stopped on an unexpected error.")
         discard(job)
         raise
-    finally:
-        upload.unlink(missing_ok=True)
+
+
+def can_recheck(job):
+    """Whether a job's file is still here to be checked again with other settings."""
+    return job.state in (ImportState.VALIDATED, ImportState.INVALID) and uploaded_file_path(job).exists()
+
+
+def recheck(job, *, encoding, date_order, column_mapping=None):
+    """Set a checked job back to CHECKING, to read its kept file again in this encoding, date
+    order and (CSV) column mapping ({"header": cells, "fields": field of each}); False if it cannot be.
+
+    One conditional UPDATE: a job confirmed meanwhile is left alone. The caller queues the check.
+    """
+    summary = {"column_mapping": column_mapping} if column_mapping else {}
+    reset = dict.fromkeys(("total_rows", "bytes_read", "processed_rows", *COUNTS), 0)
+    moved = ImportJob.objects.filter(pk=job.pk, state__in=[ImportState.VALIDATED, ImportState.INVALID]).update(
+        state=ImportState.CHECKING,
+        encoding=encoding,
+        date_order=date_order,
+        summary=summary,
+        errors=[],
+        message="",
+        staged_path="",
+        heartbeat_at=None,
+        **reset,
+    )
+    if moved:
+        for name in ("staged.jsonl", "rejected.csv"):
+            (job_directory(job) / name).unlink(missing_ok=True)
+    return bool(moved)
+
+
+COUNTS = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
 
 
 class Abandoned(Exception):
@@ -522,14 +624,20 @@ def _keep(errors, problems):
 def _validate(job, file, progress):
     directory = job_directory(job)
     staged_path = directory / "staged.jsonl"
-    rows = FileRows(file.binary, job.filename, job.format)
+    rows = file_rows(job, file)
     entities = Entities(create=False)
     counts, errors, batch, wording = Counts(), [], [], Wording()
+    duplicates = Duplicates()
     with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
         staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
 
         def flush():
-            for change, record in zip(plan([row for _, row in batch], entities), (r for r, _ in batch), strict=True):
+            changes = plan([row for _, row in batch], entities)
+            # Only rows that would create a claim of a speaker already tracked can duplicate one.
+            duplicates.compare(
+                [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
+            )
+            for change, record in zip(changes, (r for r, _ in batch), strict=True):
                 counts.add(change.action)
                 if change.error:
                     problem = refusal(job, change, rows.columns)
@@ -560,6 +668,14 @@ def _validate(job, file, progress):
         except InvalidFile as invalid:
             staged_path.unlink()
             job.bytes_read = rows.text.bytes_read
+            if isinstance(invalid, NeedsMapping):
+                job.summary["columns_read"] = {
+                    "header": invalid.header,
+                    "fields": invalid.guess,
+                    "mapped": False,
+                    "samples": [[cell.strip()[:80] for cell in row] for row in invalid.samples],
+                    "needed": True,
+                }
             return _refuse(job, invalid.error, rows.count)
 
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
@@ -567,17 +683,41 @@ def _validate(job, file, progress):
     wording.record_on(job)
     job.errors = [error.as_dict() for error in errors]
     job.summary.update(
-        ignored_columns=rows.ignored_columns, staged_rows=rows.count - counts.rejected, columns=rows.columns
+        ignored_columns=rows.ignored_columns,
+        staged_rows=rows.count - counts.rejected,
+        columns=rows.columns,
+        columns_read=rows.columns_read(),
     )
     if counts.rejected and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
         return _rows_invalid(job, counts.rejected)
-    # After the check, for the preview: tracked claims by the same speaker worded alike (the first rows).
-    with closing(_staged_rows(staged_path)) as staged_rows:
-        job.summary["possible_duplicates"] = merging.duplicates_of_rows(staged_rows)
+    job.summary.update(
+        possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
+    )
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
     job.message = _summary(job, "would be")
     return _record(job)
+
+
+class Duplicates:
+    """The rows that would create a claim looking like a tracked claim of the same speaker, for the preview.
+
+    Compared a chunk at a time, in bulk (merging.duplicates_of_rows: two queries a chunk), and
+    only the first FACTCHECK_IMPORT_DUPLICATE_ROWS rows that would create a claim of a tracked
+    speaker: each costs a look at up to LOOK_ALIKE_RECENT of that speaker's claims (about 27 ms
+    at a million claims). The rest are counted (`left`), and the preview says they were not compared.
+    """
+
+    def __init__(self):
+        self.budget = settings.FACTCHECK_IMPORT_DUPLICATE_ROWS
+        self.found, self.compared, self.left = [], 0, 0
+
+    def compare(self, rows):
+        now = rows[: max(0, self.budget - self.compared)]
+        self.left += len(rows) - len(now)
+        if now:
+            self.found += merging.duplicates_of_rows(now, at_most=len(now))
+            self.compared += len(now)
 
 
 def refusal(job, change, columns):
@@ -603,6 +743,9 @@ def _summary(job, verb):
     ]
     if job.rejected_count:
         parts.append(f"{job.rejected_count:,} rows rejected")
+    skipped, linked = duplicate_choices(job)
+    if skipped or linked:
+        parts.append(f"{len(linked):,} rows linked to tracked claims, {len(skipped):,} skipped as duplicates")
     parts.append(f"{job.new_speakers:,} new speakers and {job.new_outlets:,} new outlets")
     return f"{job.total_rows:,} rows: " + "; ".join(parts) + "."
 
@@ -641,8 +784,9 @@ class _Run:
     transaction: leaving it without an error inserts the last chunk.
     """
 
-    def __init__(self, job, rejected, counts=None, columns=None):
+    def __init__(self, job, rejected, counts=None, columns=None, linked=None):
         self.job, self.rejected = job, rejected
+        self.linked = linked or {}  # line -> the tracked claim the preview linked the row to
         # Where each field of a CSV file is, to place a refusal; filled in as the file is read.
         self.columns = {} if columns is None else columns
         self.counts = counts or Counts()
@@ -695,7 +839,7 @@ class _Run:
         if self.wording:
             for row in rows:
                 self.wording.add(row)
-        found = look_up(rows, self.entities, lock=True)
+        found = look_up(rows, self.entities, lock=True, linked=self.linked)
         building = self.builder.submit(self._build, rows, found, reserve_ids(rows, found))
         self.insert_pending()  # while this chunk is being built
         # Only once the building is done may the next look_up() add to self.entities, which
@@ -713,7 +857,7 @@ class _Run:
     def _build(self, rows, found, ids):
         """(changes, problems, Batch or None if the chunk must not be written); runs no query."""
         job = self.job
-        changes = plan(rows, self.entities, found=found)
+        changes = plan(rows, self.entities, found=found, linked=self.linked)
         problems = [refusal(job, change, self.columns) for change in changes if change.error]
         if problems and job.mode == ImportMode.ATOMIC:
             return changes, problems, None
@@ -741,6 +885,41 @@ class _Run:
         return _record(job)
 
 
+SKIP, IMPORT = "skip", "import"
+
+
+def choose_duplicates(job, choices):
+    """Record what to do with the preview's possible duplicates before the import is queued.
+
+    `choices`: line -> "skip", "import" or the id of a tracked claim listed for that line (the
+    row is that claim: it gains the row's appearances). Anything else is left as "import".
+    Returns the choices kept. Recorded only while the job waits for confirmation.
+    """
+    listed = {}
+    for item in job.summary.get("possible_duplicates", []):
+        listed.setdefault(item["line"], set()).add(item["claim"])
+    kept = {}
+    for line, choice in choices.items():
+        if line not in listed:
+            continue
+        if choice == SKIP:
+            kept[str(line)] = SKIP
+        elif isinstance(choice, int) and choice in listed[line]:
+            kept[str(line)] = choice
+    summary = {**job.summary, "duplicate_choices": kept}
+    if ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=summary):
+        job.summary = summary
+    return kept
+
+
+def duplicate_choices(job):
+    """(lines to skip, line -> tracked claim id the row is linked to), as chosen in the preview."""
+    chosen = job.summary.get("duplicate_choices", {})
+    skipped = {int(line) for line, choice in chosen.items() if choice == SKIP}
+    linked = {int(line): choice for line, choice in chosen.items() if isinstance(choice, int)}
+    return skipped, linked
+
+
 def _running(job):
     job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
     job.save(update_fields=["state", "started_at", "processed_rows"])
@@ -760,18 +939,20 @@ def apply(job, *, progress=None):
         raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
     _running(job)
     staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
+    skipped, linked = duplicate_choices(job)
+    counts = Counts(rejected=job.rejected_count, unchanged=len(skipped))
     try:
         with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
             with (
                 RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-                _Run(job, rejected, Counts(rejected=job.rejected_count), columns=job.summary.get("columns")) as run,
+                _Run(job, rejected, counts, columns=job.summary.get("columns"), linked=linked) as run,
             ):
                 # The statuses the admin chose in the preview for the file's rating labels.
                 statuses = job.summary.get("rating_overrides") or {}
-                rows_staged = _staged_rows(staged)
+                kept = (row for row in _staged_rows(staged) if row.line not in skipped)
                 if statuses:
-                    rows_staged = (remapped(row, statuses) for row in rows_staged)
-                for rows in _chunks(rows_staged, BATCH_ROWS):
+                    kept = (remapped(row, statuses) for row in kept)
+                for rows in _chunks(kept, BATCH_ROWS):
                     problems = run.write(rows)
                     if problems and job.mode == ImportMode.ATOMIC:
                         raise _Refused(problems)
@@ -867,7 +1048,9 @@ class _Cleaner(threading.Thread):
         self.join()
 
 
-def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=False, progress=None):
+def import_file(
+    path, *, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order="", dry_run=False, progress=None
+):
     """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
 
     Without a preview to show, reading and writing overlap: a thread cleans rows while this
@@ -881,6 +1064,8 @@ def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=Fals
             user=user,
             format=format,
             mode=mode,
+            encoding=encoding,
+            date_order=date_order,
             progress=progress and (lambda done, total: progress("reading", done, total)),
         )
         if job.staged_path:
@@ -890,7 +1075,7 @@ def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=Fals
         job.save(update_fields=["staged_path", "message"])
         return job
     with Source(path, path, format) as file:
-        job = file.new_job(user, mode)
+        job = file.new_job(user, mode, encoding, date_order)
         if job.state == ImportState.INVALID:
             return job
         return _import_in_one_pass(job, file, progress)
@@ -898,7 +1083,7 @@ def import_file(path, *, user, format=None, mode=ImportMode.ATOMIC, dry_run=Fals
 
 def _import_in_one_pass(job, file, progress):
     _running(job)
-    cleaner = _Cleaner(FileRows(file.binary, job.filename, job.format))
+    cleaner = _Cleaner(file_rows(job, file, on_thread=True))
     cleaner.start()
     atomic = job.mode == ImportMode.ATOMIC
     try:

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.exporting import ATTRIBUTION_PROPERTY
+from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
-from factcheck.models import Claim, ClaimKind, Qualifier, SpeakerKind, Stance, Venue, normalize_name
+from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import clean_name, clean_text
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -42,7 +42,7 @@ class Link(NamedTuple):
     outlet: str
     url: str
     date: str | None
-    when: str
+    when: str | None  # None: the file cannot say (ClaimReview), so any stored one matches
     text: str = ""  # the venue in the file's own words, when they are not one of our venue types
 
 
@@ -151,9 +151,58 @@ SPEAKER_KINDS = _lookup(
 )
 CLAIM_KINDS = _lookup(ClaimKind.choices)
 QUALIFIERS = _lookup(Qualifier.choices)
-VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
+# Venue labels as desks write them; a leading "a", "an" or "the" is ignored ("a tweet").
+VENUE_SYNONYMS = {
+    **dict.fromkeys(
+        [
+            *("statement to us", "statement to the newsroom", "told us", "said to us", "to us", "statement to outlet"),
+            *("statement to reporter", "statement to our reporter", "emailed statement", "email to us", "phone call"),
+        ],
+        Venue.STATEMENT_TO_OUTLET,
+    ),
+    **dict.fromkeys(
+        [
+            *("tweet", "x post", "post on x", "twitter", "x", "facebook post", "facebook", "instagram post"),
+            *("instagram", "tiktok", "tiktok video", "telegram post", "telegram", "social media", "social"),
+            *("social post", "post", "youtube video", "threads post", "bluesky post", "linkedin post"),
+        ],
+        Venue.SOCIAL_MEDIA_POST,
+    ),
+    **dict.fromkeys(
+        [
+            *("press release", "news release", "statement", "official statement", "press statement"),
+            *("official report", "document", "letter", "decree", "website", "official website", "filing"),
+        ],
+        Venue.OFFICIAL_DOCUMENT,
+    ),
+    **dict.fromkeys(
+        ["speech", "remarks", "rally", "debate", "address", "public speech", "campaign event", "town hall"],
+        Venue.PUBLIC_REMARKS,
+    ),
+    **dict.fromkeys(["briefing", "press briefing", "news conference", "presser"], Venue.PRESS_CONFERENCE),
+    **dict.fromkeys(["tv interview", "radio interview", "podcast", "op ed"], Venue.INTERVIEW),
+    **dict.fromkeys(["ad", "advert", "tv ad", "campaign ad", "mailer", "campaign mailer"], Venue.ADVERTISEMENT),
+    **dict.fromkeys(
+        ["anonymous", "background briefing", "off the record", "not for attribution"], Venue.ANONYMOUS_BRIEFING
+    ),
+    **dict.fromkeys(["relayed", "relay", "relayed by", "reported", "via", "secondhand"], Venue.RELAYED_REPORT),
+}
+# Our own venue types, by value or label: taken as they are, their words not kept.
+OUR_VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
+VENUES = _lookup(Venue.choices, **VENUE_SYNONYMS)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
-STATUSES = _lookup(STATUS_CHOICES)
+# Status labels as desks write them, besides the labels themselves: a rating's names (below)
+# and the words of a tracking sheet.
+STATUS_SYNONYMS = {
+    **dict.fromkeys(
+        ["open", "pending", "to check", "checking", "unchecked", "not checked", "not verified", "unknown", "tbc"],
+        Status.UNCONFIRMED,
+    ),
+    **dict.fromkeys(["checked true", "true", "correct", "accurate", "confirmed", "ok"], Status.VERIFIED),
+    **dict.fromkeys(["untrue", "incorrect", "wrong", "fake", "not true"], Status.FALSE),
+    **dict.fromkeys(["contested", "misleading", "mixed", "half true", "partly true", "partly false"], Status.DISPUTED),
+}
+STATUSES = _lookup(STATUS_CHOICES, **STATUS_SYNONYMS)
 # The stance imported evidence takes when the file gives none: what its row's verdict says of it.
 IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 ATTRIBUTIONS = _lookup(ATTRIBUTION_CHOICES)
@@ -253,6 +302,22 @@ def review_key(url, text):
     return given_key(f"{url}#{hashlib.sha256(normalize_name(text).encode()).hexdigest()[:16]}")
 
 
+def own_claim_id(key):
+    """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
+    write it), else None."""
+    match = _own_claim_url().match(key) if key.startswith("http") else None
+    return int(match[1]) if match else None
+
+
+@lru_cache(maxsize=4)
+def _site_pattern(site):
+    return re.compile(re.escape(site) + r"/claims/([0-9]{1,18})/\Z")
+
+
+def _own_claim_url():
+    return _site_pattern(site_url())
+
+
 def given_key(value):
     """An id or URL from the file as a key; one too long to store is stored as its hash."""
     return value if len(value) <= MAX_KEY else f"sha256:{hashlib.sha256(value.encode()).hexdigest()}"
@@ -326,11 +391,26 @@ def parse_quantity(raw):
     return str(value), None
 
 
+_ARTICLE = re.compile(r"^(?:a|an|the) ")
+
+
+def looked_up(raw, table):
+    """The stored value for `raw` in `table`, a leading "a", "an" or "the" ignored; or None."""
+    key = norm(raw)
+    value = table.get(key)
+    if value is None and _ARTICLE.match(key):
+        value = table.get(_ARTICLE.sub("", key))
+    return value
+
+
 def choice(raw, name, table, fail, default=None):
-    """The stored value for `raw` in `table` (default when raw is empty), or fail and None."""
+    """The stored value for `raw` in `table` (default when raw is empty), or fail and None.
+
+    A leading "a", "an" or "the" is ignored: "a tweet" is a tweet, "the statement" a statement.
+    """
     if not raw:
         return default
-    value = table.get(norm(raw))
+    value = looked_up(raw, table)
     if value is None:
         known = ", ".join(sorted({value for value in table.values() if value}))
         fail(name, f"“{raw[:60]}” is not one of: {known}")
@@ -357,20 +437,41 @@ def url_value(raw, name, fail):
     return raw or ""
 
 
-def date_value(raw, name, fail):
+# 31/10/2024, 31.10.2024, 31-10-2024, and the time a spreadsheet may add (31/10/2024 00:00).
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\Z")
+
+
+def date_value(raw, name, fail, order=DateOrder.ISO):
     if not raw:
         return None
     # A file gives the same few dates row after row, so short ones (any real date is) are cached.
-    iso = _cached_iso_date(raw) if len(raw) <= MAX_CACHED_DATE else _iso_date(raw)
+    iso = _cached_iso_date(raw, order) if len(raw) <= MAX_CACHED_DATE else _iso_date(raw, order)
+    if isinstance(iso, tuple):
+        fail(name, iso[0])
+        return None
     if iso is None:
         fail(name, f"“{raw[:40]}” is not a date (use YYYY-MM-DD, or a named month: 5 November 2024)")
     return iso
 
 
-def _iso_date(raw):
-    """parse_date(raw) as YYYY-MM-DD, else None."""
-    parsed = parse_date(raw)
-    return parsed and parsed.isoformat()
+def _iso_date(raw, order=DateOrder.ISO):
+    """parse_date(raw) as YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for a numeric one."""
+    numeric = _NUMERIC_DATE.match(raw)
+    if numeric is None:
+        parsed = parse_date(raw)
+        return parsed and parsed.isoformat()
+    first, second, year = (int(part) for part in numeric.groups())
+    if order == DateOrder.ISO:
+        return (
+            f"“{raw[:40]}” could be day first or month first: say which (the date order on the upload "
+            "form, or --date-order), or write it YYYY-MM-DD",
+        )
+    day, month = (first, second) if order == DateOrder.DAY_FIRST else (second, first)
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        written = "day first (DD/MM/YYYY)" if order == DateOrder.DAY_FIRST else "month first (MM/DD/YYYY)"
+        return (f"“{raw[:40]}” is not a date written {written}: there is no day {day} in month {month}",)
 
 
 MAX_CACHED_DATE = 64
@@ -390,20 +491,24 @@ def venue_of(words):
 
     One of our venue types, by value or label, is taken as it is and its words are not kept.
     Other words ("a tweet", "an interview on CNN") are kept, and classified as the story desk
-    classifies them (factcheck.extraction.classify_venue); words it cannot place are public
-    remarks, and is_classified() says so. Files repeat the same few venue texts: cached.
+    classifies them (factcheck.extraction.classify_venue), a desk's label first (VENUE_SYNONYMS:
+    "Statement to us"); words neither can place are public remarks, and is_classified() says so.
+    Files repeat the same few venue texts: cached.
     """
-    code = VENUES.get(norm(words))
+    code = OUR_VENUES.get(norm(words))
     if code:
         return code, None, ""
     venue, outlet = classify_venue(words)
+    named = looked_up(words, VENUES)  # a desk's own label ("Statement to us") says it better
+    if named and named != venue:
+        return named, None, words
     return venue or UNCLASSIFIED_VENUE, outlet, words
 
 
 @lru_cache(maxsize=8192)
 def is_classified(words):
-    """Whether the classifier placed a kept venue text (not merely the public-remarks default)."""
-    return classify_venue(words)[0] is not None
+    """Whether a kept venue text was placed (not merely given the public-remarks default)."""
+    return classify_venue(words)[0] is not None or looked_up(words, VENUES) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -418,8 +523,11 @@ def speaker_kind_of(name, types=()):
 # CSV and JSON records: the CSV column names, as documented in docs/importing.md
 
 
-def clean_fields(values, fail, line, column):
-    """A Row from one record's values (field -> text, None when the file has no such field)."""
+def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
+    """A Row from one record's values (field -> text, None when the file has no such field).
+
+    Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder).
+    """
     get = values.get
     # Cells are trimmed already, so clean_text has nothing to do on ASCII (most text): not called.
     text = get("claim") or ""
@@ -476,7 +584,7 @@ def clean_fields(values, fail, line, column):
             venue,
             entity_name(get("outlet") or named, "outlet", fail),
             url_value(get("appearance_url"), "appearance_url", fail),
-            date_value(get("appearance_date"), "appearance_date", fail),
+            date_value(get("appearance_date"), "appearance_date", fail, date_order),
             get("appearance_when") or "",
             words,
         )
@@ -498,7 +606,7 @@ def clean_fields(values, fail, line, column):
             url_value(get("article_url"), "article_url", fail),
             headline,
             publisher or "",
-            date_value(get("article_date"), "article_date", fail),
+            date_value(get("article_date"), "article_date", fail, date_order),
         )
 
     given = get("id")
@@ -603,7 +711,7 @@ def appearance_chain(work, path, fail, depth=0):
     elif not one_of_ours and not (words and is_classified(words)):
         venue = Venue.SOCIAL_MEDIA_POST if "SocialMediaPosting" in types_of(work) else UNCLASSIFIED_VENUE
     outlet = entity_name(_name(work.get("publisher")) or named or "", f"{path}.publisher.name", fail)
-    return [*links, Link(venue, outlet, url, day, "", words)]
+    return [*links, Link(venue, outlet, url, day, None, words)]  # when: ClaimReview cannot say
 
 
 # Where a CreativeWork may word its venue, in the order they are read: "a tweet", "an interview on CNN".
@@ -651,6 +759,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     )
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
+    ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key
     reviewer = _name(node.get("author"))
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None
@@ -680,7 +789,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     return Row(
         line,
         column,
-        review_key(url, text) if url else content_key(speaker, text),
+        url if ours else review_key(url, text) if url else content_key(speaker, text),
         text,
         clean_text(_text(claim, "text")) or None,
         None,

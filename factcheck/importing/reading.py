@@ -21,8 +21,27 @@ CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 16 << 20
 BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 KNOWN_COLUMNS = frozenset(CSV_COLUMNS)
-HEADER_ALIASES = {"url": "id", "claim_text": "claim", "text": "claim", "speaker_name": "speaker"}
+HEADER_ALIASES = {
+    "url": "id",
+    "claim_text": "claim",
+    "text": "claim",
+    "speaker_name": "speaker",
+    # Headers as desks write them (normalised as _column_names does): "Where said", "Said by"...
+    **dict.fromkeys(["statement", "what_was_said", "what_they_said", "the_claim", "claim_made"], "claim"),
+    **dict.fromkeys(["who", "who_said_it", "said_by", "speaker_s_name", "person", "politician"], "speaker"),
+    **dict.fromkeys(["where_said", "how_said", "venue_type", "type_of_statement", "said_where"], "venue"),
+    **dict.fromkeys(["platform", "channel", "where_published", "said_on"], "outlet"),
+    **dict.fromkeys(["date", "date_said", "when_said", "statement_date", "said_on_date"], "appearance_date"),
+    **dict.fromkeys(["verdict", "rating", "finding", "verification_status"], "status"),
+    **dict.fromkeys(["reason", "why", "verdict_reason", "explanation"], "status_reason"),
+    **dict.fromkeys(["verbatim", "exact_words", "quotation"], "quote"),
+    **dict.fromkeys(["role", "job_title", "position"], "speaker_title"),
+    **dict.fromkeys(["party", "affiliation", "organisation", "organization"], "speaker_affiliation"),
+    **dict.fromkeys(["link", "source_link", "appearance_link", "where_to_see_it"], "appearance_url"),
+}
 REQUIRED_COLUMNS = ("claim", "speaker")
+# The encodings an import may be told its file is in ("": UTF-8, or what a byte-order mark says).
+ENCODINGS = {"": "utf-8", "utf-8": "utf-8", "windows-1252": "cp1252", "latin-1": "latin-1"}
 # A claim or speaker cell this short may be a header's ("Claim Text."); longer ones are not checked.
 MAX_HEADER_CELL = 16
 
@@ -58,6 +77,18 @@ class InvalidFile(Exception):
         self.error = error
 
 
+class NeedsMapping(InvalidFile):
+    """A CSV header without the claim or speaker column: someone must say what its columns mean.
+
+    `header` is the header's cells, `guess` the field each column was recognised as ("" for
+    none), `samples` the first rows under it, for the person mapping the columns to see.
+    """
+
+    def __init__(self, error, header, guess, samples):
+        super().__init__(error)
+        self.header, self.guess, self.samples = header, guess, samples
+
+
 @dataclass
 class Record:
     """One record of a file, before cleaning: where it starts and what it holds."""
@@ -84,15 +115,18 @@ def advance(line, column, text):
 
 
 class Text:
-    """Decoded text chunks of a binary file: UTF-8 (BOM optional) or UTF-16 with its BOM.
+    """Decoded text chunks of a binary file: UTF-8 (BOM optional), UTF-16 with its BOM, or the
+    encoding it was said to be in (`encoding`, a key of ENCODINGS: Windows-1252, Latin-1).
 
-    Anything else (invalid UTF-8 such as Latin-1, NUL characters) is an InvalidFile naming the
-    line and column where the text stops being readable.
+    A byte-order mark wins over what the file was said to be: it cannot be mistaken. Anything
+    unreadable (invalid UTF-8 such as Latin-1, NUL characters) is an InvalidFile naming the line
+    and column where the text stops being readable.
     """
 
-    def __init__(self, binary, name):
+    def __init__(self, binary, name, encoding=""):
         self.binary, self.name = binary, name
         self.bytes_read = 0
+        self.declared = ENCODINGS[encoding or ""]
 
     def fail(self, line, column, message):
         raise InvalidFile(LineError(self.name, line, column, message))
@@ -102,6 +136,8 @@ class Text:
         if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
             self.fail(1, 1, "the file is UTF-32, which is not supported; save it as UTF-8")
         encoding, bom = encoding_of(head)
+        if not bom:
+            encoding = self.declared
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         data = head[len(bom) :]
         line, column = 1, 1
@@ -115,14 +151,18 @@ class Text:
                 text = decoder.decode(data + more, final)
             except UnicodeDecodeError as error:
                 line, column = advance(line, column, error.object[: error.start].decode(encoding))
+                bad = error.object[error.start : error.start + 1].hex().upper()
+                if encoding == "cp1252":
+                    self.fail(
+                        line, column, f"byte 0x{bad} means nothing in Windows-1252; is the file Latin-1 or UTF-8?"
+                    )
                 if encoding != "utf-8":
                     self.fail(line, column, f"the file ends in the middle of a {encoding.upper()} character")
-                bad = error.object[error.start : error.start + 1].hex().upper()
                 self.fail(
                     line,
                     column,
                     f"byte 0x{bad} is not valid UTF-8 (is the file Latin-1 or Windows-1252?); "
-                    "save it as UTF-8, e.g. “CSV UTF-8” in Excel",
+                    "choose its encoding (Windows-1252 for Excel's “CSV” on Windows), or save it as UTF-8",
                 )
             data = b""
             nul = text.find("\x00")
@@ -169,10 +209,16 @@ class CsvRecords:
     would be read into the wrong columns.
     """
 
-    def __init__(self, text, name):
+    SAMPLES = 3  # rows shown under each column when the columns must be mapped
+
+    def __init__(self, text, name, mapping_for=None):
         self.text, self.name = text, name
+        # header cells -> the field of each column ("" to ignore it), or None: recognise the names.
+        self.mapping_for = mapping_for
+        self.mapped = False
         self.recent = []  # the physical lines of the record being read, to place a syntax error
         self.header, self.ignored = [], []
+        self.samples = []  # the first rows' fields, shown when the columns are mapped again
         self.lines_read = 0
 
     def fail(self, line, column, message, field=""):
@@ -192,7 +238,8 @@ class CsvRecords:
             skipped += 1
         else:
             self.fail(1, 1, "the file is empty")
-        delimiter = max(",;\t", key=first.count)
+        unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
+        delimiter = max(",;\t", key=unquoted.count)
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
         self.recent = [first]
         done = skipped
@@ -200,8 +247,12 @@ class CsvRecords:
             for fields in reader:
                 start, done = done + 1, reader.line_num + skipped
                 if not self.header:
-                    self._read_header(fields, start)
+                    missing = self._read_header(fields, start)
+                    if missing:
+                        self._ask_for_mapping(fields, start, missing, reader)
                 elif (text := "".join(fields)).strip():  # rows of empty cells are left out
+                    if len(self.samples) < self.SAMPLES:
+                        self.samples.append(fields)
                     yield self._record(fields, start, has_apostrophe="'" in text)
                 self.recent = []
         except csv.Error as error:
@@ -217,8 +268,27 @@ class CsvRecords:
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
         return [HEADER_ALIASES.get(key, key) for key in keys]
 
-    def _read_header(self, fields, line):
+    def _ask_for_mapping(self, fields, line, missing, reader):
+        samples = [row for row, _ in zip(reader, range(self.SAMPLES), strict=False)]
         names = self._column_names(fields)
+        error = LineError(
+            self.name,
+            line,
+            1,
+            f"the header has no {' or '.join(missing)} column: say what each column holds (the admin's "
+            "import page asks, and remembers it for files with this header), or name the columns as "
+            "docs/importing.md and fixtures/sample-claims.csv do",
+        )
+        guess = [name if name in KNOWN_COLUMNS else "" for name in names]
+        raise NeedsMapping(error, [cell.strip() for cell in fields], guess, samples)
+
+    def _read_header(self, fields, line):
+        """Read the header; return the required fields it lacks (none: the rows can be read)."""
+        mapping = self.mapping_for(fields) if self.mapping_for else None
+        if mapping is not None and len(mapping) == len(fields):
+            names, self.mapped = [name or "" for name in mapping], True
+        else:
+            names = self._column_names(fields)
         seen = {}
         for number, name in enumerate(names, 1):
             if name and name in seen:
@@ -228,18 +298,18 @@ class CsvRecords:
             seen[name] = number
         missing = [name for name in REQUIRED_COLUMNS if name not in seen]
         if missing:
-            self.fail(
-                line,
-                1,
-                f"the header has no {' or '.join(missing)} column; the columns are described in docs/importing.md "
-                "and fixtures/sample-claims.csv",
-            )
+            return missing
         self.header, self.header_line, self.header_names = fields, line, names
         self.columns = {name: number for name, number in seen.items() if name in KNOWN_COLUMNS}
-        self.ignored = [fields[n - 1].strip() for name, n in seen.items() if name and name not in KNOWN_COLUMNS]
+        self.ignored = [
+            fields[n - 1].strip()
+            for n, name in enumerate(names, 1)
+            if (name not in KNOWN_COLUMNS and (name or self.mapped)) and fields[n - 1].strip()
+        ]
         self.names = list(self.columns)
         indices = [number - 1 for number in self.columns.values()]
         self.pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda fields: (fields[indices[0]],)
+        return []
 
     def _record(self, fields, line, has_apostrophe):
         """The Record of a row's fields. Without an apostrophe in the row (most rows), no cell can
@@ -263,6 +333,13 @@ class CsvRecords:
 
     def _repeated_header(self, fields, line):
         """Why this row is no record but a header line again, or None when it is a record."""
+        if self.mapped:
+            if list(map(normalize_name, fields)) != list(map(normalize_name, self.header)):
+                return None
+            return (
+                f"this line repeats the header (as on line {self.header_line}), e.g. where two files were joined; "
+                "remove it"
+            )
         names = self._column_names(fields)
         if not {"claim", "speaker"} <= set(names):
             return None
@@ -275,6 +352,9 @@ class CsvRecords:
                 "would be read into the wrong columns; split the file here",
             )
         return f"this line repeats the header (as on {first}), e.g. where two files were joined; remove it"
+
+
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def locate_csv_problem(text, delimiter, line):

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from factcheck.importing.cleaning import norm
+from factcheck.importing.cleaning import norm, own_claim_id
 from factcheck.models import (
     Appearance,
     Article,
@@ -70,22 +70,34 @@ def _in(column, values):
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def stored_claims(keys, *, lock=False):
-    """import_key -> StoredClaim for the claims already imported under these keys."""
+def stored_claims(keys, *, lock=False, by_id=None):
+    """import_key -> StoredClaim for the claims already imported under these keys.
+
+    `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
+    a row linked to a tracked claim in the preview, or our own claim's page URL (an export of ours).
+    """
     if not keys:
         return {}
-    condition, params = _in("import_key", keys)
     lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     columns = ", ".join(["id", *StoredClaim._fields[1:]])
+    found = {}
     with connection.cursor() as cursor:
+        condition, params = _in("import_key", keys)
         cursor.execute(f"SELECT import_key, {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
-        found = {}
-        for key, *values in cursor.fetchall():
-            claim = StoredClaim(*values)
-            if claim.quantity_value is not None and not isinstance(claim.quantity_value, Decimal):
-                claim = claim._replace(quantity_value=Decimal(str(claim.quantity_value)))  # SQLite gives numbers
-            found[key] = claim
-        return found
+        found.update((key, _stored(values)) for key, *values in cursor.fetchall())
+        wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
+        if wanted:
+            condition, params = _in("id", wanted)
+            cursor.execute(f"SELECT {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
+            found.update((wanted[values[0]], _stored(values)) for values in cursor.fetchall())
+    return found
+
+
+def _stored(values):
+    claim = StoredClaim(*values)
+    if claim.quantity_value is not None and not isinstance(claim.quantity_value, Decimal):
+        claim = claim._replace(quantity_value=Decimal(str(claim.quantity_value)))  # SQLite gives numbers
+    return claim
 
 
 def _by_claim(model, columns, claim_ids):
@@ -371,10 +383,21 @@ class Found(NamedTuple):
     reviews: dict  # claim id -> [[publisher, url], ...] of its ExternalReviews
 
 
-def look_up(rows, entities, *, lock=False):
-    """The queries of planning: entities resolved (and created, if entities.create), stored claims read."""
+def look_up(rows, entities, *, lock=False, linked=None):
+    """The queries of planning: entities resolved (and created, if entities.create), stored claims read.
+
+    `linked`: line -> id of the tracked claim a row was linked to in the preview (the same claim).
+    """
     entities.resolve(rows)
-    claims = stored_claims([row.key for row in rows], lock=lock)
+    by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
+    by_id.update({row.key: linked[row.line] for row in rows if linked and row.line in linked})
+    claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
+    for row in rows:
+        claim = claims.get(row.key)
+        if claim is not None and claim.pk == by_id.get(row.key) and claim.speaker_id != entities.speaker(row):
+            # Our page's URL, or a link chosen in the preview, but another speaker: an export of
+            # another database at the same address (every development copy is 127.0.0.1:8000).
+            del claims[row.key]
     ids = [claim.pk for claim in claims.values()]
     appearances = _by_claim(
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
@@ -385,13 +408,14 @@ def look_up(rows, entities, *, lock=False):
     return Found(claims, appearances, evidence, reviews)
 
 
-def plan(rows, entities, *, lock=False, found=None):
+def plan(rows, entities, *, lock=False, found=None, linked=None):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
-    Given what look_up() found, it runs no query.
+    A row `linked` (line -> claim id) to a tracked claim only adds its appearances and evidence
+    to that claim. Given what look_up() found, it runs no query.
     """
     if found is None:
-        found = look_up(rows, entities, lock=lock)
+        found = look_up(rows, entities, lock=lock, linked=linked)
     changes = []
     for row in rows:
         held = entities.held and entities.held_field(row)
@@ -401,13 +425,31 @@ def plan(rows, entities, *, lock=False, found=None):
         claim = found.claims.get(row.key)
         if claim is None:
             changes.append(_creation(row, entities))
+            continue
+        appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
+        if claim.pk == own_claim_id(row.key):
+            # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
+            row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
+        if linked and linked.get(row.line) == claim.pk and claim.pk != own_claim_id(row.key):
+            change = _link(row, claim, appearances, evidence, entities)
         else:
-            appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
             change = _update(row, claim, appearances, evidence, entities)
-            if row.review and [row.review.publisher, row.review.url] not in found.reviews.get(claim.pk, []):
-                change.reviews = [row.review]
-            changes.append(change)
+        if row.review and [row.review.publisher, row.review.url] not in found.reviews.get(claim.pk, []):
+            change.reviews = [row.review]
+        changes.append(change)
     return changes
+
+
+def _link(row, claim, appearances, evidence, entities):
+    """A row linked to a tracked claim: the claim gains the row's appearances and the evidence it lacks.
+
+    Its words, speaker and verdict stay as they are: the link says the row is that claim.
+    """
+    change = Change(row, claim)
+    _merge_appearances(change, appearances, entities)
+    known = {(url, citation, stance) for _, url, citation, stance in evidence}
+    change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
+    return change
 
 
 def _creation(row, entities):
@@ -487,7 +529,9 @@ def _merge_appearances(change, stored, entities):
             if outlet is None and link.outlet:  # a new outlet, in a preview
                 outlet = ("new", norm(link.outlet))
             signature = (link.venue, outlet, link.url, link.date, link.when)
-            match = next((pk for known, pk in children.get(parent, []) if known == signature), None)
+            # A file that cannot say when (ClaimReview has no such field) matches whatever is stored.
+            width = 4 if link.when is None else 5
+            match = next((pk for known, pk in children.get(parent, []) if known[:width] == signature[:width]), None)
             if match is None:
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))
@@ -667,7 +711,7 @@ def build(changes, entities, ids, *, user, reason_for, now):
             entities.outlet(link.outlet),
             link.url,
             _date(link.date),
-            link.when,
+            link.when or "",
             appearance_ids[claim_id, parent] if parent is not None and parent < 0 else parent,
             link.text or None,
         )

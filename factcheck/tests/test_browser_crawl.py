@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Claim, ExternalReview, ImportJob, Note, PublishedVerdict
+from factcheck.models import Claim, ColumnMapping, ExternalReview, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -140,6 +140,7 @@ def make_one_of_everything(page, base):
     ExternalReview.objects.create(  # another checker's rating, shown on the claim and speaker pages
         claim=claim, publisher="PolitiFact", label="Half True", url="https://www.politifact.example/checks/1/"
     )
+    ColumnMapping.objects.remember(["Who", "Said what"], ["speaker", "claim"], by=User.objects.get(username="admin"))
 
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill("nobody")

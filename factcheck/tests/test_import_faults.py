@@ -291,12 +291,17 @@ def test_a_succeeded_import_keeps_only_its_rejected_rows(admin_user, tmp_path):
     assert files_left(job) == ["rejected.csv"]
 
 
-def test_a_checked_upload_is_removed_whatever_the_check_found(admin_user):
+def test_a_checked_upload_is_kept_to_check_again_until_confirmed_or_deleted(admin_user, importer_client):
     good, bad = received(admin_user, csv_text(row())), received(admin_user, csv_text(row(status="probably")))
     assert tasks.check_file.call(good.pk) == ImportState.VALIDATED
     assert tasks.check_file.call(bad.pk) == ImportState.INVALID
-    assert files_left(good) == ["staged.jsonl"]
-    assert files_left(bad) == ["rejected.csv"]
+    assert files_left(good) == ["staged.jsonl", importing.UPLOADED]
+    assert files_left(bad) == ["rejected.csv", importing.UPLOADED]
+    good.refresh_from_db()
+    assert tasks.start_import(good)
+    assert files_left(good) == ["staged.jsonl"]  # the staged rows are all the import needs
+    importer_client.post(job_url("cancel", bad))
+    assert files_left(bad) == ["rejected.csv"]  # the report stays, to download
 
 
 def test_a_check_that_stops_on_an_error_fails_and_leaves_no_file(admin_user):
@@ -374,7 +379,7 @@ def test_an_upload_is_saved_then_checked_by_a_task_while_its_page_shows_how_far_
     assert all("<h2>Checking the file</h2>" in fragment and "waiting for" not in fragment for fragment in seen)
     size = filesizeformat(len(content))
     assert f"{size} of {size} read (100%)" in seen[-1]
-    assert files_left(job) == ["staged.jsonl"]
+    assert files_left(job) == ["staged.jsonl", importing.UPLOADED]
     job.refresh_from_db()
     assert (job.bytes_read, job.total_rows) == (len(content), 7)
     assert job.heartbeat_at  # the task's last sign of life stays on the record

@@ -30,7 +30,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from conftest import make_user
 from factcheck import merging
 from factcheck import urls as project_urls
-from factcheck.models import ClaimLink, ImportJob, ImportState, Note, PublishedVerdict
+from factcheck.models import ClaimLink, ColumnMapping, ImportJob, ImportState, Note, PublishedVerdict
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -94,6 +94,14 @@ MATRIX = {
     "admin:factcheck_importjob_cancel":                            ("job",      "login login 405 405 405", "login login 403 403 302"),
     "admin:factcheck_importjob_ratings":                           ("job",      "login login 405 405 405", "login login 403 403 302"),
     "admin:factcheck_importjob_report":                            ("job",      "login login 403 403 200", "login login 405 405 405"),
+    "admin:factcheck_importjob_recheck":                           ("job",      "login login 405 405 405", "login login 403 403 302"),
+    # Column mappings remembered by imports: read and deleted by who may import, never edited.
+    "admin:factcheck_columnmapping_changelist":                    ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_columnmapping_add":                           ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_columnmapping_change":                        ("mapping",  "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_columnmapping_delete":                        ("mapping",  "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_columnmapping_history":                       ("mapping",  "login login 403 403 200", "login login 403 403 200"),
+    "admin/factcheck/columnmapping/<path:object_id>/":             ("mapping",  "login login 302 302 302", "login login 302 302 302"),
     # Claims: reviewers read, editors edit; nobody deletes a claim that has history (it is withdrawn or merged).
     "admin:factcheck_claim_changelist":                            ("",         "login login 200 200 200", "login login 200 200 200"),
     "admin:factcheck_claim_add":                                   ("",         "login login 403 200 200", "login login 403 200 200"),
@@ -273,6 +281,7 @@ def objects(db, admin_user):
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),
+        "mapping": ColumnMapping.objects.remember(["Who", "Said what"], ["speaker", "claim"], by=admin_user),
         "user": make_user("dave", staff=False),
         "group": Group.objects.get(name="Reviewers"),
         "task": task,

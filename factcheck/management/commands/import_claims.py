@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from factcheck import importing
 from factcheck.importing import LineError
-from factcheck.models import ImportFormat, ImportMode, ImportState
+from factcheck.models import ImportEncoding, ImportFormat, ImportMode, ImportState
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
 SYSTEM_USERNAME = "command-line-import"
@@ -54,11 +54,23 @@ class Command(BaseCommand):
             help="import the valid rows and report the others (default: import nothing if any row is invalid)",
         )
         parser.add_argument(
+            "--encoding",
+            choices=[value for value in ImportEncoding.values if value],
+            default="",
+            help="the file's encoding (default: UTF-8, or as its byte-order mark says)",
+        )
+        parser.add_argument(
+            "--date-order",
+            choices=["day-first", "month-first"],
+            help="how dates in numbers only are read: 31/10/2024 is day-first, 10/31/2024 month-first "
+            "(default: refuse them, since 05/11/2024 could be either)",
+        )
+        parser.add_argument(
             "--user",
             help=f"the username the import is recorded under (default: {SYSTEM_USERNAME}, an inactive account)",
         )
 
-    def handle(self, *args, path, format, dry_run, skip_invalid, user, **options):
+    def handle(self, *args, path, format, dry_run, skip_invalid, user, encoding, date_order, **options):
         if not Path(path).is_file():
             raise CommandError(f"{path}: no such file")
         progress = ProgressBar(self.stderr) if self.stderr.isatty() else None
@@ -67,6 +79,8 @@ class Command(BaseCommand):
             user=self.importer(user),
             format=format,
             mode=ImportMode.SKIP_INVALID if skip_invalid else ImportMode.ATOMIC,
+            encoding=encoding,
+            date_order=(date_order or "").replace("-", "_"),
             dry_run=dry_run,
             progress=progress,
         )

@@ -1,0 +1,63 @@
+"""In Chromium: an admin imports a desk's spreadsheet, mapping its columns, and chooses what to do with a duplicate."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from factcheck import tasks
+from factcheck.models import Claim, ImportJob, ImportState
+from factcheck.tests.factories import make_claim, make_speaker
+from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_import_sheets import DESK_ROWS, desk_sheet
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def run_check(page):
+    tasks.check_file.call(ImportJob.objects.latest("id").pk)
+    page.reload()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
+    open_page,  # noqa: F811 the fixture imported above
+    demo,  # noqa: F811
+    tmp_path,
+    settings,
+    javascript,
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tracked = make_claim("Drone production doubled this year.", speaker=make_speaker("Ministry of Defence"))
+    sheet = tmp_path / "desk.csv"
+    sheet.write_bytes(desk_sheet())
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "admin")
+    page.goto(f"{demo}/admin/factcheck/importjob/upload/")
+    page.get_by_label("File").set_input_files(str(sheet))
+    page.get_by_label("Encoding").select_option("windows-1252")
+    page.get_by_label("Dates").select_option("day_first")
+    page.get_by_role("button", name="Check the file").click()
+    run_check(page)
+
+    expect(page.get_by_role("heading", name="What does each column hold?")).to_be_visible()
+    columns = page.locator("#import-columns")
+    expect(columns).to_contain_text("“Russia is training 11,000 North Korean soldiers”")  # read as Windows-1252
+    expect(page.get_by_label("Who")).to_have_value("speaker")  # recognised, proposed
+    page.get_by_label("Said what").select_option("claim")
+    page.get_by_role("button", name="Check the file again").click()
+    run_check(page)
+
+    expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
+    duplicates = page.locator("#import-duplicates")
+    expect(duplicates).to_contain_text("Drone production doubled this year")
+    duplicates.get_by_label(f"Same claim as #{tracked.pk}").check()
+    page.get_by_role("button", name=re.compile("Confirm: import 6 rows")).click()
+    tasks.run_import.call(ImportJob.objects.latest("id").pk)
+    page.reload()
+    expect(page.locator("#import-message")).to_contain_text("1 rows linked to tracked claims")
+    job = ImportJob.objects.latest("id")
+    assert job.state == ImportState.SUCCEEDED
+    assert Claim.objects.filter(speaker__name="Ministry of Defence").count() == 1
+    assert tracked.appearances.get().venue_type == "official_document"
+    assert Claim.objects.count() == 18 + 1 + len(DESK_ROWS) - 1

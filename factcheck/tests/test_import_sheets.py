@@ -1,0 +1,244 @@
+"""Spreadsheets as desks keep them: semicolons, Windows-1252, their own headers and day-first dates.
+
+The columns are mapped once in the admin's preview and remembered for the next file with the
+same header; the upload form and `import_claims` take the encoding and the date order.
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from factcheck import importing
+from factcheck.models import Appearance, Claim, ColumnMapping, ImportJob, ImportState, Venue
+from factcheck.tests import test_admin_import
+from factcheck.tests.test_admin_import import html, job_url, uploaded_job
+from factcheck.tests.test_import import media_in_tmp, write_file  # noqa: F401 media_in_tmp is a fixture
+
+pytestmark = pytest.mark.django_db
+
+importer_client = test_admin_import.importer_client
+tasks_run_inline = test_admin_import.tasks_run_inline
+
+# A desk's tracking sheet as Excel on Windows saves it ("CSV", not "CSV UTF-8"): semicolons,
+# Windows-1252 (curly quotes, accents, a euro sign), its own headers, dates day first.
+DESK_HEADER = "Date;Who;Said what;Where said;Platform;Verdict;Checked by"
+DESK_ROWS = [
+    "31/10/2024;Andrii Kovalenko;“Russia is training 11,000 North Korean soldiers”;Statement to us;;Unconfirmed;Léa",
+    "01/11/2024;Volodymyr Zelenskyy;The troops will be at the front within days;Tweet;X;Unconfirmed;Léa",
+    "02/11/2024;Ministry of Defence;Drone production doubled this year;Press release;;Unconfirmed;José",
+    "03/11/2024;Experts;Costs rose by €2bn;Interview;Kyiv Independent;Unconfirmed;José",
+    "04/11/2024;Andrii Kovalenko;Pyongyang’s soldiers are in Kursk;Statement to us;;Unconfirmed;Zoë",
+    "12/11/2024;Olena Shevchuk;Energy imports fell 30% since spring;Speech;;Unconfirmed;Zoë",
+]
+DESK_FIELDS = ["appearance_date", "speaker", "claim", "venue", "outlet", "status", ""]
+
+
+def desk_sheet(rows=DESK_ROWS, header=DESK_HEADER):
+    return ("\r\n".join([header, *rows]) + "\r\n").encode("cp1252")
+
+
+def mapping_data(fields, **reading):
+    data = {f"column_{number}": field for number, field in enumerate(fields, 1)}
+    return {"encoding": "windows-1252", "date_order": "day_first", "remember": "on", **data, **reading}
+
+
+def test_a_header_nobody_mapped_stops_at_the_header_and_asks_what_each_column_holds(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    job.refresh_from_db()
+    assert job.state == ImportState.INVALID
+    columns = job.summary["columns_read"]
+    assert columns["needed"] and columns["header"][:3] == ["Date", "Who", "Said what"]
+    # Recognised names are proposed; the rest is the admin's to say.
+    assert columns["fields"][:4] == ["appearance_date", "speaker", "", "venue"]
+    assert columns["samples"][0][2] == "“Russia is training 11,000 North Korean soldiers”"
+    page = html(importer_client.get(job_url("import", job)))
+    assert "What does each column hold?" in page and 'id="import-columns"' in page
+    assert "Pyongyang’s soldiers are in Kursk" not in page  # only the first rows are shown
+    assert "Statement to us" in page
+
+
+def test_the_desk_sheet_imports_whole_after_mapping_and_the_mapping_is_remembered(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    response = importer_client.post(job_url("recheck", job), mapping_data(DESK_FIELDS))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportState.VALIDATED, job.errors
+    assert (job.total_rows, job.created_count, job.rejected_count) == (6, 6, 0)
+    assert job.summary["ignored_columns"] == ["Checked by"]
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert job.state == ImportState.SUCCEEDED, job.message
+    assert Claim.objects.count() == 6
+    first = Claim.objects.get(speaker__name="Andrii Kovalenko", text__startswith="“Russia")
+    assert first.text == "“Russia is training 11,000 North Korean soldiers”"
+    origin = first.appearances.get()
+    assert (origin.venue_type, origin.date.isoformat()) == (Venue.STATEMENT_TO_OUTLET, "2024-10-31")
+    venues = dict(Appearance.objects.values_list("claim__speaker__name", "venue_type"))
+    assert venues["Volodymyr Zelenskyy"] == Venue.SOCIAL_MEDIA_POST
+    assert venues["Ministry of Defence"] == Venue.OFFICIAL_DOCUMENT
+    assert venues["Olena Shevchuk"] == Venue.PUBLIC_REMARKS
+    assert Claim.objects.filter(text="Costs rose by €2bn").exists()
+
+    # The next file with this header (spelt with other case and spacing) is read the same way, at once.
+    assert ColumnMapping.objects.get().fields == DESK_FIELDS
+    again = desk_sheet(
+        ["13/11/2024;Andrii Kovalenko;A new claim;Statement to us;;Unconfirmed;Léa"],
+        header="date; WHO ;Said  what;Where said;Platform;Verdict;Checked by",
+    )
+    second = uploaded_job(importer_client, again, "desk2.csv", encoding="windows-1252", date_order="day_first")
+    second.refresh_from_db()
+    assert second.state == ImportState.VALIDATED, second.errors
+    assert second.summary["columns_read"]["mapped"] is True
+    assert second.created_count == 1
+
+
+def test_a_bad_row_of_the_desk_sheet_is_refused_with_its_line_and_column(importer_client, tasks_run_inline):
+    rows = [*DESK_ROWS[:3], "31/13/2024;Experts;Costs rose;Interview;;Unconfirmed;José", *DESK_ROWS[4:]]
+    job = uploaded_job(importer_client, desk_sheet(rows), "desk.csv", encoding="windows-1252", date_order="day_first")
+    importer_client.post(job_url("recheck", job), mapping_data(DESK_FIELDS))
+    job.refresh_from_db()
+    assert job.state == ImportState.INVALID
+    (error,) = job.errors
+    assert (error["line"], error["column"], error["field"]) == (5, 1, "appearance_date")
+    assert "31/13/2024" in error["message"] and "day first" in error["message"]
+    assert not Claim.objects.exists()
+
+
+def test_the_mapping_needs_claim_and_speaker_once_each(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    fields = ["appearance_date", "speaker", "speaker", "venue", "outlet", "status", ""]
+    response = importer_client.post(job_url("recheck", job), mapping_data(fields))
+    assert response.status_code == 400
+    assert "Columns 2 and 3 are both read as “speaker”" in html(response)
+    response = importer_client.post(job_url("recheck", job), mapping_data(["", "speaker", "", "", "", "", ""]))
+    assert "Say which column holds the claim." in html(response)
+    assert not ColumnMapping.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("order", "written", "expected"),
+    [
+        ("day_first", "31/10/2024", "2024-10-31"),
+        ("day_first", "05/11/2024", "2024-11-05"),
+        ("month_first", "10/31/2024", "2024-10-31"),
+        ("month_first", "05/11/2024", "2024-05-11"),
+        ("day_first", "5.11.2024 00:00", "2024-11-05"),
+        ("", "2024-11-05", "2024-11-05"),
+        ("month_first", "5 November 2024", "2024-11-05"),
+    ],
+)
+def test_dates_follow_the_chosen_order(admin_user, tmp_path, order, written, expected):
+    content = f"claim,speaker,venue,appearance_date\nA claim.,Andrii Kovalenko,interview,{written}\n"
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user, date_order=order)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Appearance.objects.get().date.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("order", "written", "message"),
+    [
+        ("", "05/11/2024", "could be day first or month first"),
+        ("day_first", "10/31/2024", "not a date written day first (DD/MM/YYYY): there is no day 10 in month 31"),
+        ("month_first", "31/10/2024", "not a date written month first (MM/DD/YYYY): there is no day 10 in month 31"),
+    ],
+)
+def test_a_date_impossible_in_the_chosen_order_is_an_error_at_its_line_and_column(
+    admin_user, tmp_path, order, written, message
+):
+    content = (
+        "claim,speaker,venue,appearance_date\nFirst.,Someone,interview,2024-01-01\n"
+        f"A claim.,Someone,interview,{written}\n"
+    )
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user, date_order=order)
+    assert job.state == ImportState.INVALID
+    (error,) = job.errors
+    assert (error["line"], error["column"], error["field"]) == (3, 4, "appearance_date")
+    assert message in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "python_codec"), [("utf-8", "utf-8"), ("windows-1252", "cp1252"), ("latin-1", "latin-1")]
+)
+def test_the_three_encodings_are_read_as_told(admin_user, tmp_path, encoding, python_codec):
+    text = "Zoë Müller said ‘prices’ rose" if encoding != "latin-1" else "Zoë Müller said prices rose by £5 (ç, ß, ø)"
+    content = f"claim;speaker\n{text};José Núñez\n".encode(python_codec)
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user, encoding=encoding)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    claim = Claim.objects.select_related("speaker").get()
+    assert (claim.text, claim.speaker.name) == (text, "José Núñez")
+
+
+def test_windows_1252_read_as_utf_8_says_where_and_what_to_choose(admin_user, tmp_path):
+    content = "claim;speaker\nFine.;Someone\n“Curly”;Someone\n".encode("cp1252")
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user)
+    (error,) = job.errors
+    assert (error["line"], error["column"]) == (3, 1)
+    assert "Windows-1252" in error["message"]
+
+
+def test_a_tab_separated_file_with_quoted_commas_in_its_header_is_read(admin_user, tmp_path):
+    content = '"Claim, as said"\tspeaker\tvenue\nPrices rose, a lot.\tSomeone\tA tweet\n'
+    path = write_file(tmp_path, content)
+    ColumnMapping.objects.remember(["Claim, as said", "speaker", "venue"], ["claim", "speaker", "venue"], by=admin_user)
+    job = importing.import_file(path, user=admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Claim.objects.get().text == "Prices rose, a lot."
+    assert Appearance.objects.get().venue_type == Venue.SOCIAL_MEDIA_POST
+
+
+@pytest.mark.parametrize(
+    ("label", "venue"),
+    [
+        ("Statement to us", Venue.STATEMENT_TO_OUTLET),
+        ("a tweet", Venue.SOCIAL_MEDIA_POST),
+        ("Tweet", Venue.SOCIAL_MEDIA_POST),
+        ("Press release", Venue.OFFICIAL_DOCUMENT),
+        ("a press release", Venue.OFFICIAL_DOCUMENT),
+        ("Facebook post", Venue.SOCIAL_MEDIA_POST),
+        ("Press briefing", Venue.PRESS_CONFERENCE),
+        ("TV ad", Venue.ADVERTISEMENT),
+        ("the speech", Venue.PUBLIC_REMARKS),
+        ("Interview", Venue.INTERVIEW),
+    ],
+)
+def test_venue_labels_accept_common_synonyms(admin_user, tmp_path, label, venue):
+    job = importing.import_file(
+        write_file(tmp_path, f"claim,speaker,where said\nA claim.,Someone,{label}\n"), user=admin_user
+    )
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Appearance.objects.get().venue_type == venue
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [("Open", "unconfirmed"), ("True", "verified"), ("Misleading", "disputed"), ("Pending", "unconfirmed")],
+)
+def test_status_labels_accept_common_synonyms(admin_user, tmp_path, label, status):
+    content = (
+        f"statement,who,verdict,evidence_url,evidence_summary\nA claim.,Someone,{label},https://example.org/a,Seen.\n"
+    )
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Claim.objects.get().status == status
+
+
+def test_the_command_takes_the_encoding_and_the_date_order(admin_user, tmp_path):
+    ColumnMapping.objects.remember(DESK_HEADER.split(";"), DESK_FIELDS, by=admin_user)
+    path = write_file(tmp_path, desk_sheet(), "desk.csv")
+    with pytest.raises(CommandError):
+        call_command("import_claims", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    out = io.StringIO()
+    call_command(
+        "import_claims", str(path), encoding="windows-1252", date_order="day-first", stdout=out, stderr=io.StringIO()
+    )
+    assert "6 claims were created" in out.getvalue()
+    assert ImportJob.objects.latest("id").date_order == "day_first"
+
+
+def test_the_command_says_how_to_map_a_header_it_does_not_know(admin_user, tmp_path):
+    path = write_file(tmp_path, desk_sheet(), "desk.csv")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_claims", str(path), encoding="windows-1252", stdout=io.StringIO(), stderr=err)
+    assert "desk.csv:1:1: the header has no claim column" in err.getvalue()
