@@ -247,9 +247,9 @@ class CsvRecords:
             for fields in reader:
                 start, done = done + 1, reader.line_num + skipped
                 if not self.header:
-                    missing = self._read_header(fields, start)
-                    if missing:
-                        self._ask_for_mapping(fields, start, missing, reader)
+                    problem = self._read_header(fields, start)
+                    if problem:
+                        self._ask_for_mapping(fields, start, problem, reader)
                 elif (text := "".join(fields)).strip():  # rows of empty cells are left out
                     if len(self.samples) < self.SAMPLES:
                         self.samples.append(fields)
@@ -268,22 +268,27 @@ class CsvRecords:
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
         return [HEADER_ALIASES.get(key, key) for key in keys]
 
-    def _ask_for_mapping(self, fields, line, missing, reader):
+    def _ask_for_mapping(self, fields, line, problem, reader):
+        column, message = problem
         samples = [row for row, _ in zip(reader, range(self.SAMPLES), strict=False)]
-        names = self._column_names(fields)
         error = LineError(
             self.name,
             line,
-            1,
-            f"the header has no {' or '.join(missing)} column: say what each column holds (the admin's "
-            "import page asks, and remembers it for files with this header), or name the columns as "
-            "docs/importing.md and fixtures/sample-claims.csv do",
+            column,
+            f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
+            "files with this header), or name the columns as docs/importing.md and fixtures/sample-claims.csv do",
         )
-        guess = [name if name in KNOWN_COLUMNS else "" for name in names]
+        guess, proposed = [], set()
+        for name in self._column_names(fields):  # each field proposed once, for its first column
+            guess.append(name if name in KNOWN_COLUMNS and name not in proposed else "")
+            proposed.add(name)
         raise NeedsMapping(error, [cell.strip() for cell in fields], guess, samples)
 
     def _read_header(self, fields, line):
-        """Read the header; return the required fields it lacks (none: the rows can be read)."""
+        """Read the header; None when the rows can be read, else (column, why someone must map the columns).
+
+        A column the importer does not know is ignored, however often it appears ("Notes", "Notes").
+        """
         mapping = self.mapping_for(fields) if self.mapping_for else None
         if mapping is not None and len(mapping) == len(fields):
             names, self.mapped = [name or "" for name in mapping], True
@@ -291,14 +296,15 @@ class CsvRecords:
             names = self._column_names(fields)
         seen = {}
         for number, name in enumerate(names, 1):
-            if name and name in seen:
-                self.fail(
-                    line, number, f"the column “{fields[number - 1].strip()}” appears twice (also column {seen[name]})"
-                )
-            seen[name] = number
+            if name in KNOWN_COLUMNS and name in seen:
+                message = f"the column “{fields[number - 1].strip()}” appears twice (also column {seen[name]})"
+                if self.mapped:
+                    self.fail(line, number, message)
+                return number, message
+            seen.setdefault(name, number)
         missing = [name for name in REQUIRED_COLUMNS if name not in seen]
         if missing:
-            return missing
+            return 1, f"the header has no {' or '.join(missing)} column"
         self.header, self.header_line, self.header_names = fields, line, names
         self.columns = {name: number for name, number in seen.items() if name in KNOWN_COLUMNS}
         self.ignored = [
@@ -309,7 +315,7 @@ class CsvRecords:
         self.names = list(self.columns)
         indices = [number - 1 for number in self.columns.values()]
         self.pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda fields: (fields[indices[0]],)
-        return []
+        return None
 
     def _record(self, fields, line, has_apostrophe):
         """The Record of a row's fields. Without an apostrophe in the row (most rows), no cell can

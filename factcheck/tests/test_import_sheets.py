@@ -242,3 +242,18 @@ def test_the_command_says_how_to_map_a_header_it_does_not_know(admin_user, tmp_p
     with pytest.raises(CommandError):
         call_command("import_claims", str(path), encoding="windows-1252", stdout=io.StringIO(), stderr=err)
     assert "desk.csv:1:1: the header has no claim column" in err.getvalue()
+
+
+def test_two_columns_read_as_one_field_must_be_mapped_and_unknown_columns_may_repeat(admin_user, tmp_path):
+    header = "Notes;Who;Date;Date said;Statement;Notes"
+    path = write_file(tmp_path, f"{header}\nx;Someone;2024-01-02;2024-01-03;A claim.;y\n")
+    job = importing.import_file(path, user=admin_user)
+    assert job.state == ImportState.INVALID
+    (error,) = job.errors
+    assert (error["line"], error["column"]) == (1, 4)
+    assert "“Date said” appears twice (also column 3)" in error["message"]
+
+    ColumnMapping.objects.remember(header.split(";"), ["", "speaker", "", "", "claim", ""], by=admin_user)
+    job = importing.import_file(path, user=admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert job.summary["ignored_columns"] == ["Notes", "Date", "Date said", "Notes"]
