@@ -78,7 +78,7 @@ def parse(body):
     except json.JSONDecodeError as problem:
         return None, f"The body is not valid JSON: {problem.msg} at line {problem.lineno}, column {problem.colno}."
     if not isinstance(data, dict):
-        return None, "Send a JSON object: {\"text\": \"...\", \"headline\": \"...\", \"outlet\": \"...\"}."
+        return None, 'Send a JSON object: {"text": "...", "headline": "...", "outlet": "..."}.'
     for name, what in FIELDS.items():
         if name in data and not isinstance(data[name], str):
             return None, f"“{name}” ({what}) must be a string, not {type(data[name]).__name__}."

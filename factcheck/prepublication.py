@@ -27,7 +27,18 @@ from django.db.models import Q
 
 from factcheck import merging, storydesk
 from factcheck.extraction import hedges
-from factcheck.models import Claim, ClaimLink, LinkKind, Qualifier, Venue, locate_span, normalize_name
+from factcheck.models import (
+    Claim,
+    ClaimLink,
+    LinkKind,
+    Qualifier,
+    Speaker,
+    SpeakerKind,
+    Venue,
+    locate_span,
+    normalize_name,
+)
+from factcheck.text import lookalike_key
 from factcheck.verification import TOLD_TO_AN_OUTLET, Attribution, Status, implied_attribution
 
 # Words that present what follows as established: around a claim nobody confirmed, they say more
@@ -297,7 +308,7 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
     items.sort(key=lambda item: (item.start, item.end))
     for number, item in enumerate(items, start=1):
         item.number = number
-    _find_matches(items, outlet_name, article)
+    _find_matches(items, article)
     links = _linked_figures([item.match for item in items if item.match is not None])
     newsroom = normalize_name(outlet_name)
     for item in items:
@@ -350,7 +361,9 @@ def _from_proposal(proposal, text, sentences):
 
 def _with_own_claims(items, article, text, sentences):
     """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. One query."""
-    own = Claim.objects.filter(article=article).not_merged().for_queue()
+    # The queue's row (speaker, evidence count) without its appearances: the draft's claims are read
+    # by their recorded attribution, which their appearances set when they were saved.
+    own = Claim.objects.filter(article=article).not_merged().for_queue().prefetch_related(None)
     for claim in own:
         found = locate_span(text, claim.span_exact, claim.span_prefix, claim.span_suffix) if claim.span_exact else None
         start, end = found or (len(text), len(text))
@@ -377,14 +390,10 @@ def _with_own_claims(items, article, text, sentences):
 # The claims already tracked
 
 
-def _find_matches(items, outlet_name, article):
-    """Each item's speaker among the tracked speakers (three queries), then the speaker's tracked claims
-    that look like it (one), then what a flag needs of those (two)."""
-    records = [{"fields": {"speaker": item.speaker, "outlet": "", "relayed_by": ""}} for item in items if not item.own]
-    tracked = storydesk.Tracked.of(records, outlet_name) if records else storydesk.Tracked()
-    for item in items:
-        if item.speaker_id is None and (speaker := tracked.speaker(item.speaker)):
-            item.speaker_id = speaker.pk
+def _find_matches(items, article):
+    """Each item's tracked speaker (two queries), then the speaker's tracked claims that look like it
+    (one), then what a flag needs of those (two)."""
+    _tracked_speakers([item for item in items if item.speaker_id is None and item.speaker])
     own_count = sum(item.own is not None for item in items)
     wanted = [(item.number, item.speaker_id, item.text, None, None) for item in items if item.speaker_id]
     found = {}
@@ -397,8 +406,38 @@ def _find_matches(items, outlet_name, article):
         item.matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])[:MATCHES_SHOWN]]
 
 
+def _tracked_speakers(items):
+    """Set each item's tracked speaker: the speaker of that name or alias (as the story desk finds them),
+    the one its name imitates (Cyrillic е for Latin e), or, for one word ("Kovalenko"), the one tracked
+    person whose name ends in it. Two queries."""
+    if not items:
+        return
+    aliases, alias_lookalikes = Speaker.objects.alias_index()
+    names = {normalize_name(item.speaker) for item in items} - {""}
+    family = {name for name in names if " " not in name}
+    wanted = Q(normalized_name__in=names) | Q(lookalike_key__in={lookalike_key(item.speaker) for item in items})
+    for name in family:
+        wanted |= Q(normalized_name__endswith=f" {name}", kind=SpeakerKind.PERSON)
+    by_name, by_lookalike, by_family = {}, {}, {}
+    for speaker in Speaker.objects.filter(wanted).order_by("name", "pk").only("pk", "normalized_name", "lookalike_key"):
+        by_name[speaker.normalized_name] = speaker.pk
+        by_lookalike.setdefault(speaker.lookalike_key, speaker.pk)
+        by_family.setdefault(speaker.normalized_name.rsplit(" ", 1)[-1], set()).add(speaker.pk)
+    for item in items:
+        name = normalize_name(item.speaker)
+        family_of = by_family.get(name, set()) if name in family else set()
+        item.speaker_id = (
+            by_name.get(name)
+            or aliases.get(name)
+            or by_lookalike.get(lookalike_key(item.speaker))
+            or alias_lookalikes.get(lookalike_key(item.speaker))
+            # Two tracked people of that name: the draft must say which.
+            or (next(iter(family_of)) if len(family_of) == 1 else None)
+        )
+
+
 def _linked_figures(matches):
-    """{claim id: [(Claim, Figure)]}: the figures of claims linked to each match (same claim, contradicts); one query."""
+    """{claim id: [(Claim, Figure)]}: the figures of the claims linked to each match (same claim, contradicts)."""
     ids = {claim.pk for claim in matches}
     if not ids:
         return {}
@@ -475,12 +514,14 @@ def _flags(item, text, links, newsroom_id, newsroom):
             flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}.", claim=claim, **where))
 
     if _written_as_heard(item, newsroom):
-        relayed = next(
-            (claim for claim in (item.own, match) if claim is not None and _reached_us_relayed(claim, newsroom_id)),
-            None,
-        )
+        if item.own is not None and item.own.attribution == Attribution.RELAYED:
+            relayed = item.own
+        elif match is not None and _reached_us_relayed(match, newsroom_id):
+            relayed = match
+        else:
+            relayed = None
         if relayed is not None:
-            via = _relays_of(relayed)
+            via = _relays_of(relayed, newsroom_id)
             flags.append(
                 Flag(
                     "relayed",
@@ -540,8 +581,16 @@ def _flags(item, text, links, newsroom_id, newsroom):
     return flags
 
 
-def _relays_of(claim):
-    outlets = [item.outlet.name for item in claim.appearances.all() if item.relayed_from_id and item.outlet_id]
+def _relays_of(claim, newsroom_id):
+    """ "through the Kyiv Independent": the outlets that passed the claim on, the newsrooms left out."""
+    if "appearances" not in getattr(claim, "_prefetched_objects_cache", {}):
+        return "as another outlet's report"  # the draft's own claim: its chain is on its page
+    newsrooms = {newsroom_id, claim.article.outlet_id if claim.article_id else None}
+    outlets = [
+        item.outlet.name
+        for item in claim.appearances.all()
+        if item.relayed_from_id and item.outlet_id and item.outlet_id not in newsrooms
+    ]
     return f"through {', '.join(dict.fromkeys(outlets))}" if outlets else "as another outlet's report"
 
 

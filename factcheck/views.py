@@ -737,8 +737,9 @@ def story_list(request):
     # The index shows the headline, not the text: a story's body stays in the database.
     stories = StoryTotal.objects.select_related("article__outlet").defer("article__body")
     if request.GET.get("state") == Article.State.DRAFT:
-        return index_page(request, stories.filter(article__state=Article.State.DRAFT), "article", StoryTally,
-                          title="Draft stories")
+        return index_page(
+            request, stories.filter(article__state=Article.State.DRAFT), "article", StoryTally, title="Draft stories"
+        )
     return index_page(request, stories, "article", StoryTally, title="Stories")
 
 
@@ -808,8 +809,9 @@ def article_sign_off(request, pk):
         return check_page(request, article, form=form, error="The sign-off form was incomplete: try again.", status=400)
     if form.cleaned_data["body_digest"] != article.body_digest:
         error = "The story's text changed since this check was drawn: read the check again, then sign off."
-        return check_page(request, article, form=SignOffForm(initial={"body_digest": article.body_digest}),
-                          error=error, status=409)
+        return check_page(
+            request, article, form=SignOffForm(initial={"body_digest": article.body_digest}), error=error, status=409
+        )
     flags = [flag.to_record() for flag in prepublication.check_article(article).flags]
     try:
         SignOff.record(article, by=request.user, flags=flags, note=form.cleaned_data["note"])
