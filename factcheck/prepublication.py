@@ -286,7 +286,13 @@ class Report:
 
 def check_article(article):
     """The check of a draft saved through the story desk: its text, against every story but itself."""
-    return check_story(article.body, outlet_name=article.outlet.name, newsroom_id=article.outlet_id, article=article)
+    return check_story(
+        article.body,
+        outlet_name=article.outlet.name,
+        headline=article.headline,
+        newsroom_id=article.outlet_id,
+        article=article,
+    )
 
 
 def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=None):
