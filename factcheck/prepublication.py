@@ -285,14 +285,13 @@ class Report:
 
 
 def check_article(article):
-    """The check of a draft saved through the story desk: its text, against every story but itself."""
-    return check_story(
-        article.body,
-        outlet_name=article.outlet.name,
-        headline=article.headline,
-        newsroom_id=article.outlet_id,
-        article=article,
-    )
+    """The check of a draft saved through the story desk: its text, against every story but itself.
+
+    The text as the desk stores it starts with the story's headline line when the page had one
+    (the desk's default headline); a headline typed apart is a label, not copy, and the engine
+    reads a first line as the headline that the story's later attributions explain.
+    """
+    return check_story(article.body, outlet_name=article.outlet.name, newsroom_id=article.outlet_id, article=article)
 
 
 def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=None):
