@@ -290,13 +290,14 @@ class ArticleRevisionInline(RevisionInline):
 @admin.register(Article)
 class ArticleAdmin(LockedAdmin):
     formfield_overrides = WEB_URL_INPUTS
-    list_display = ["headline", "outlet", "published", "claims"]
-    list_filter = ["outlet", "published"]
+    list_display = ["headline", "outlet", "published", "state", "claims"]
+    list_filter = ["state", "outlet", "published"]
     list_select_related = ["outlet"]
     search_fields = ["headline", "url"]
     autocomplete_fields = ["outlet"]
-    fields = ["headline", "outlet", "url", "published", "body", "claims"]
-    readonly_fields = ["claims"]
+    fields = ["headline", "outlet", "url", "published", "state", "body", "claims"]
+    # A draft is published from its pre-publication check, by an editor who signed it off.
+    readonly_fields = ["state", "claims"]
     inlines = [ArticleClaimInline, ArticleRevisionInline]
 
     def get_queryset(self, request):

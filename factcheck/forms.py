@@ -184,6 +184,11 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
     kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
+    story = forms.ChoiceField(
+        label="Draft or published",
+        choices=[("", "Drafts and published"), ("draft", "In draft stories"), ("published", "Not in a draft")],
+        required=False,
+    )
     article = forms.ModelChoiceField(Article.objects.select_related("outlet"), required=False, widget=forms.HiddenInput)
     since = forms.DateField(label="Recorded from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Recorded until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -197,7 +202,7 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
 
-    secondary = ["outlet", "venue", "relay", "kind", "since", "until", "sort"]
+    secondary = ["outlet", "venue", "relay", "kind", "story", "since", "until", "sort"]
 
     def __init__(self, data, **kwargs):
         data = data.copy()
@@ -266,6 +271,10 @@ class ClaimFilterForm(PageForm):
             claims = claims.relayed()
         if data.get("kind"):
             claims = claims.filter(kind=data["kind"])
+        if data.get("story") == "draft":
+            claims = claims.in_drafts()
+        elif data.get("story") == "published":
+            claims = claims.not_in_drafts()
         if data.get("article"):
             claims = claims.filter(article=data["article"])
         if data.get("since"):
@@ -406,6 +415,11 @@ class StoryForm(WithoutColons, forms.Form):
     headline = CleanTextField(max_length=500, required=False, help_text="Left empty: the story's first line.")
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_draft = forms.BooleanField(
+        label="A draft, not yet published",
+        required=False,
+        help_text="Checked against the tracked claims and signed off by an editor before it is published.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -574,3 +588,14 @@ def field_specs(form_class):
 
 
 PROPOSAL_FIELDS = field_specs(ProposalForm)
+
+
+class SignOffForm(WithoutColons, forms.Form):
+    """An editor's sign-off of a draft; `body_digest` is the text the editor checked (a changed text is refused)."""
+
+    note = CleanTextField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when flags are still open: why the story can go ahead.",
+    )
+    body_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)

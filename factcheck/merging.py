@@ -241,7 +241,7 @@ def possible_duplicates(claim):
 
     One query. Claims merged into another are left out, as is the claim itself.
     """
-    found = _look_alikes([(claim.pk, claim.speaker_id, claim.text, claim.pk, None)], DUPLICATES_SHOWN)
+    found = look_alikes([(claim.pk, claim.speaker_id, claim.text, claim.pk, None)], DUPLICATES_SHOWN)
     return [(other, similarity) for _, other, similarity in found]
 
 
@@ -274,17 +274,18 @@ def duplicates_of_rows(rows, *, at_most=PREVIEW_ROWS):
             "claim_text": claim.text,
             "similarity": round(similarity, 3),
         }
-        for line, claim, similarity in _look_alikes(wanted, PREVIEW_PER_ROW)
+        for line, claim, similarity in look_alikes(wanted, PREVIEW_PER_ROW)
     ]
 
 
 _LOOK_ALIKES_SQL = """
-SELECT claim.id, claim.text, claim.status, claim.speaker_id, claim.created_at, wanted.ref, claim.similarity
+SELECT claim.id, claim.text, claim.status, claim.speaker_id, claim.article_id, claim.created_at, wanted.ref,
+    claim.similarity
 FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::text[])
     AS wanted(ref, speaker_id, text, not_id, not_key)
 CROSS JOIN LATERAL (
     SELECT * FROM (
-        SELECT id, text, status, speaker_id, created_at, merged_into_id, import_key,
+        SELECT id, text, status, speaker_id, article_id, created_at, merged_into_id, import_key,
             similarity(text, wanted.text) AS similarity
         FROM factcheck_claim
         WHERE speaker_id = wanted.speaker_id
@@ -300,7 +301,7 @@ ORDER BY wanted.ref, claim.similarity DESC, claim.id DESC
 """
 
 
-def _look_alikes(wanted, limit):
+def look_alikes(wanted, limit):
     """[(ref, Claim, similarity)] for each (ref, speaker id, text, claim id to leave out, import key to
     leave out) wanted, at most `limit` a ref, best first. One query.
 
@@ -316,7 +317,7 @@ def _look_alikes(wanted, limit):
     newest_first = Window(RowNumber(), partition_by=F("speaker_id"), order_by=[F("created_at").desc(), F("id").desc()])
     recent = (
         Claim.objects.filter(speaker_id__in={speaker for _, speaker, *_ in wanted})
-        .only("id", "text", "status", "speaker_id", "created_at", "merged_into", "import_key")
+        .only("id", "text", "status", "speaker_id", "article_id", "created_at", "merged_into", "import_key")
         .annotate(row=newest_first)
         .filter(row__lte=LOOK_ALIKE_RECENT)
     )

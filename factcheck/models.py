@@ -1,8 +1,9 @@
 import difflib
 import hashlib
 import json
+import secrets
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
 
@@ -290,7 +291,22 @@ class Outlet(models.Model):
         return reverse("outlet_detail", args=[self.pk])
 
 
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class SignOffRefused(Exception):
+    """A sign-off or a publication the rules do not allow now; nothing was written."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 class Article(models.Model):
+    State = ArticleState
+
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     headline = models.CharField(max_length=500)
     url = models.URLField(max_length=1000, blank=True)
@@ -300,13 +316,22 @@ class Article(models.Model):
     # without this column (COPY) get the database default: their articles have no body.
     body_digest = models.CharField(max_length=64, blank=True, editable=False, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A draft is checked before publication (factcheck.prepublication) and published by an editor
+    # who signed it off (Article.publish); every story recorded before drafts existed is published.
+    state = models.CharField(
+        max_length=10, choices=ArticleState, default=ArticleState.PUBLISHED, db_default=ArticleState.PUBLISHED
+    )
 
     class Meta:
         ordering = ["-published", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
         ]
-        indexes = [models.Index(fields=["body_digest"], condition=~Q(body_digest=""), name="article_digest_idx")]
+        indexes = [
+            models.Index(fields=["body_digest"], condition=~Q(body_digest=""), name="article_digest_idx"),
+            # The few drafts among many published stories: the queue's draft filter starts here.
+            models.Index(fields=["id"], condition=Q(state="draft"), name="article_drafts_idx"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -319,6 +344,33 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("article_detail", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.state == ArticleState.DRAFT
+
+    def latest_sign_off(self):
+        return self.sign_offs.select_related("by").order_by("-at", "-id").first()
+
+    def publish(self, *, by):
+        """Mark this draft published; refused unless an editor signed off its text as it stands now.
+
+        The sign-off stays with the story: it is what the published story was checked against.
+        """
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=self.pk)
+            if article.state != ArticleState.DRAFT:
+                raise SignOffRefused("This story is already published.")
+            signed = article.latest_sign_off()
+            if signed is None:
+                raise SignOffRefused("Sign the draft off first: nobody has signed off this story.")
+            if signed.body_digest != article.body_digest:
+                raise SignOffRefused(
+                    "The story's text changed since it was signed off: check it again and sign it off, then publish."
+                )
+            Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED)
+        self.state = ArticleState.PUBLISHED
+        return signed
 
 
 # Counts per status stop here: enough to size a queue, cheap at any size.
@@ -462,6 +514,14 @@ class ClaimQuerySet(models.QuerySet):
 
     def direct(self):
         return self.exclude(_has_relay())
+
+    def in_drafts(self):
+        """Claims of stories not yet published (few: read through the drafts' partial index)."""
+        return self.filter(article__in=Article.objects.filter(state=ArticleState.DRAFT).values("pk"))
+
+    def not_in_drafts(self):
+        """Claims of published stories, and claims recorded with no story (imported)."""
+        return self.exclude(article__in=Article.objects.filter(state=ArticleState.DRAFT).values("pk"))
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
@@ -1381,6 +1441,112 @@ class ClaimMerge(models.Model):
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+class SignOff(models.Model):
+    """An editor's sign-off of a draft story after its pre-publication check: who, when, the flags
+    the check still showed, and a note. Append-only (UPDATE and DELETE refused, migration 0022);
+    the story keeps its sign-offs once published."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="sign_offs")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    # The text signed off (Article.body_digest): publishing an edited text needs a new sign-off.
+    body_digest = models.CharField(max_length=64)
+    open_flags = models.JSONField(
+        default=list, blank=True, help_text="The flags the check still showed when the story was signed off."
+    )
+    open_count = models.PositiveIntegerField(default=0, help_text="How many flags were still open.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        permissions = [("sign_off_story", "Can sign off a draft story and publish it")]
+        indexes = [models.Index(fields=["article", "-at", "-id"], name="signoff_article_idx")]
+        constraints = [
+            # Signing off over open flags says why.
+            models.CheckConstraint(condition=Q(open_count=0) | ~Q(note=""), name="signoff_open_flags_need_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} signed off by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, article, *, by, flags, note=""):
+        """Sign off `article` (a draft) with the flags its check shows now; note required when any are open."""
+        note = (note or "").strip()
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            if article.state != ArticleState.DRAFT:
+                raise SignOffRefused("Only a draft is signed off: this story is already published.")
+            if flags and not note:
+                raise SignOffRefused(
+                    f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "
+                    "say in the note why the story can go ahead."
+                )
+            return cls.objects.create(
+                article=article,
+                by=by,
+                body_digest=article.body_digest,
+                open_flags=list(flags),
+                open_count=len(flags),
+                note=note,
+            )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API (POST /api/check/), acting as its user; only its SHA-256 is stored.
+
+    The token itself is shown once, when created (`manage.py api_token create USERNAME`).
+    """
+
+    PREFIX = "fc_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it: “CMS plugin”.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False, help_text="The token's first characters, to tell it apart.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…, {self.user})"
+
+    @staticmethod
+    def digest(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def create_for(cls, user, name):
+        """(ApiToken, the token itself): the only time the token is seen."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=cls.digest(raw), hint=raw[:10]), raw
+
+    @classmethod
+    def user_for(cls, raw):
+        """The active user of a live token, or None (unknown, revoked, or its user deactivated)."""
+        if not raw or not raw.startswith(cls.PREFIX) or len(raw) > 200:
+            return None
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.digest(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        # Written at most once a minute, not on every request.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
+
+    def revoke(self):
+        ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 class PublishedVerdictQuerySet(models.QuerySet):
     def live(self):
         """Publications neither withdrawn nor replaced by a newer verdict: what the public feed lists."""
@@ -1768,6 +1934,8 @@ class StoryDraft(models.Model):
     new_outlet_kind = models.CharField(max_length=20, choices=OutletKind, default=OutletKind.NEWS)
     url = models.URLField(max_length=1000, blank=True)
     published = models.DateField(null=True, blank=True)
+    # Saved as a draft for publication (checked, signed off, then published) or as a published story.
+    as_draft = models.BooleanField("save as a draft", default=False)
     body = models.TextField()
     body_digest = models.CharField(max_length=64, editable=False)
     proposals = models.JSONField(default=list, blank=True)

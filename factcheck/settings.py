@@ -170,6 +170,8 @@ FACTCHECK_IMPORT_MAX_ROWS = int(os.environ.get("FACTCHECK_IMPORT_MAX_ROWS", 1_00
 # claims of their speaker: about 27 ms a row at a million claims (docs/importing.md).
 FACTCHECK_IMPORT_DUPLICATE_ROWS = int(os.environ.get("FACTCHECK_IMPORT_DUPLICATE_ROWS", 500))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body POST /api/check/ reads (a long story as JSON, HTML included); larger: 413.
+FACTCHECK_API_MAX_BYTES = int(os.environ.get("FACTCHECK_API_MAX_BYTES", 512 * 1024))
 # A task checking or importing a file signs life every HEARTBEAT seconds; every worker looks as
 # often for jobs whose task has been silent for GIVE_UP seconds (its worker died) and fails them.
 FACTCHECK_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_HEARTBEAT_SECONDS", 5))

@@ -326,7 +326,7 @@ def extract(body, outlet):
         return [], "The desk could not read this story (the error is logged). Add its claims by selecting their words."
 
 
-def start_draft(*, by, headline, outlet, new_outlet, new_outlet_kind, url, published, body):
+def start_draft(*, by, headline, outlet, new_outlet, new_outlet_kind, url, published, body, as_draft=False):
     """A new draft of the story with the engine's proposals; returns (draft, warning or None)."""
     outlet_name = outlet.name if outlet else new_outlet
     proposals, warning = extract(body, outlet_name)
@@ -340,6 +340,7 @@ def start_draft(*, by, headline, outlet, new_outlet, new_outlet_kind, url, publi
         new_outlet_kind=new_outlet_kind,
         url=url,
         published=published,
+        as_draft=as_draft,
         body=body,
         proposals=records,
     )
@@ -767,6 +768,7 @@ def _save_story(draft, accepted, *, by):
         url=draft.url,
         published=draft.published,
         body=draft.body,
+        state=Article.State.DRAFT if draft.as_draft else Article.State.PUBLISHED,
     )
     speakers = SpeakerBook(draft.body, accepted, confirmed)
     claims = {}

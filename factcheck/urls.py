@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from factcheck import feeds, views
+from factcheck import api, feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,10 @@ urlpatterns = [
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker_detail"),
     path("outlets/<int:pk>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/check/", views.article_check, name="article_check"),
+    path("articles/<int:pk>/sign-off/", views.article_sign_off, name="article_sign_off"),
+    path("articles/<int:pk>/publish/", views.article_publish, name="article_publish"),
+    path("api/check/", api.check, name="api_check"),
     path("stories/new/", views.story_new, name="story_new"),
     path("stories/speakers/", views.story_speakers, name="story_speakers"),
     path("stories/<int:pk>/", views.story_review, name="story_review"),

@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import merging, models, storydesk, tallies
+from factcheck import merging, models, prepublication, storydesk, tallies
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
@@ -38,6 +38,7 @@ from factcheck.forms import (
     PageForm,
     ProposalForm,
     PublishForm,
+    SignOffForm,
     StatusForm,
     StoryForm,
     WithdrawForm,
@@ -57,6 +58,8 @@ from factcheck.models import (
     OutletTally,
     OutletTotal,
     PublishedVerdict,
+    SignOff,
+    SignOffRefused,
     Speaker,
     SpeakerTally,
     SpeakerTotal,
@@ -727,6 +730,10 @@ def outlet_list(request):
 def story_list(request):
     # The index shows the headline, not the text: a story's body stays in the database.
     stories = StoryTotal.objects.select_related("article__outlet").defer("article__body")
+    if request.GET.get("state") == Article.State.DRAFT:
+        return index_page(
+            request, stories.filter(article__state=Article.State.DRAFT), "article", StoryTally, title="Draft stories"
+        )
     return index_page(request, stories, "article", StoryTally, title="Stories")
 
 
@@ -762,6 +769,63 @@ def status_bar(counts):
         parts.append((status, status.label, counts.get(status, 0), round(left, 2), width))
         left += width
     return parts
+
+
+@require_GET
+@permission_required("factcheck.view_claim", "factcheck.view_article")
+def article_check(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return check_page(request, article)
+
+
+def check_page(request, article, *, form=None, error=None, status=200):
+    """The pre-publication check of a story (factcheck.prepublication), its sign-offs, and what this person may do."""
+    report = prepublication.check_article(article)
+    sign_offs = list(article.sign_offs.select_related("by").order_by("-at", "-id"))
+    context = {
+        "article": article,
+        "report": report,
+        "sign_offs": sign_offs,
+        "signed_as_is": bool(sign_offs) and sign_offs[0].body_digest == article.body_digest,
+        "form": form or SignOffForm(initial={"body_digest": article.body_digest}),
+        "error": error,
+        "may_sign_off": article.is_draft and request.user.has_perm("factcheck.sign_off_story"),
+    }
+    return render_page(request, "factcheck/article_check.html", context, status=status)
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
+def article_sign_off(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return check_page(request, article, form=form, error="The sign-off form was incomplete: try again.", status=400)
+    if form.cleaned_data["body_digest"] != article.body_digest:
+        error = "The story's text changed since this check was drawn: read the check again, then sign off."
+        return check_page(
+            request, article, form=SignOffForm(initial={"body_digest": article.body_digest}), error=error, status=409
+        )
+    flags = [flag.to_record() for flag in prepublication.check_article(article).flags]
+    try:
+        SignOff.record(article, by=request.user, flags=flags, note=form.cleaned_data["note"])
+    except SignOffRefused as refused:
+        return check_page(request, article, form=form, error=refused.message, status=422)
+    open_flags = f" with {len(flags)} flag{pluralize(len(flags))} open" if flags else ""
+    messages.success(request, f"Signed off{open_flags}. An editor can now publish it.")
+    return redirect("article_check", pk=article.pk)
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
+def article_publish(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    try:
+        article.publish(by=request.user)
+    except SignOffRefused as refused:
+        return check_page(request, article, error=refused.message, status=409)
+    messages.success(request, "Published. The story keeps its sign-off.")
+    return redirect("article_check", pk=article.pk)
 
 
 @require_GET
@@ -873,6 +937,7 @@ def story_new(request):
             url=data["url"],
             published=data["published"],
             body=data["body"],
+            as_draft=data["as_draft"],
         )
         if warning:
             messages.warning(request, warning)
@@ -989,13 +1054,15 @@ def save_draft(request, draft, known):
         messages.info(request, "This story was saved already: nothing was added twice.")
     else:
         messages.info(request, f"This story is already tracked ({saved.why_not}): nothing was added.")
+    if saved.article.is_draft:
+        return desk_redirect(request, reverse("article_check", args=[saved.article.pk]))
     return desk_redirect(request, saved.article)
 
 
 def desk_redirect(request, to):
     """To another page: a full navigation for htmx (the review form would be the wrong target), else a redirect."""
     if request.htmx and not request.htmx.boosted:
-        return HttpResponseClientRedirect(to.get_absolute_url())
+        return HttpResponseClientRedirect(to if isinstance(to, str) else to.get_absolute_url())
     return redirect(to)
 
 

@@ -66,6 +66,13 @@ MATRIX = {
     "speaker_detail":                                              ("speaker",  "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_detail":                                               ("outlet",   "login 403 200 200 200",   "405 405 405 405 405"),
     "article_detail":                                              ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
+    # The pre-publication check: reviewers read it; editors (factcheck.sign_off_story) sign off and publish.
+    # An empty sign-off is a bad request; the story here is published already, so publishing it is refused.
+    "article_check":                                               ("article",  "login 403 200 200 200",   "405 405 405 405 405"),
+    "article_sign_off":                                            ("article",  "405 405 405 405 405",     "login 403 403 400 400"),
+    "article_publish":                                             ("article",  "405 405 405 405 405",     "login 403 403 409 409"),
+    # The JSON API answers a bearer token, never a session: without a token, 401 for everyone.
+    "api_check":                                                   ("",         "405 405 405 405 405",     "401 401 401 401 401"),
     # The story desk: reviewers and editors (factcheck.add_storydraft and change_storydraft).
     "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 422 422 422"),
     "story_speakers":                                              ("",         "login 403 200 200 200",   "405 405 405 405 405"),

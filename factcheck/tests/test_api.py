@@ -1,0 +1,133 @@
+"""POST /api/check/: the pre-publication check for a CMS, with a bearer token."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from factcheck.models import ApiToken
+
+URL = "/api/check/"
+STORY = {
+    "headline": "Zelenskyy: 12,000 North Korean troops in Kursk",
+    "text": "Ukrainian President Volodymyr Zelenskyy told B-17 that there are 12,000 North Korean troops in Kursk.",
+    "outlet": "B-17",
+}
+
+
+@pytest.fixture
+def token(reviewer):
+    return ApiToken.create_for(reviewer, "CMS plugin")[1]
+
+
+def post(body, token=None, *, client=None, content_type="application/json"):
+    client = client or Client(enforce_csrf_checks=True)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return client.post(URL, data, content_type=content_type, **headers)
+
+
+def test_the_check_answers_claims_and_flags_in_json_without_a_csrf_token(demo, token):
+    response = post(STORY, token)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    answer = response.json()
+    [claim] = answer["claims"]
+    assert claim["speaker"] == "Volodymyr Zelenskyy"
+    assert claim["status"] == "unconfirmed"
+    assert claim["attribution"] == "relayed"
+    assert claim["tracked_claim"]["text"] == "There are 11,000 North Korean troops in the Kursk region."
+    codes = {flag["code"] for flag in answer["flags"]}
+    assert {"relayed", "figure", "evidence"} <= codes
+    where = answer["flags"][0]["where"]
+    assert where["part"] == "text"
+    assert STORY["text"][where["start"] : where["end"]].startswith("Ukrainian President")
+    assert answer["counts"]["figure"] == 2
+
+
+def test_without_a_token_or_with_a_wrong_or_revoked_one_the_answer_is_401(demo, token, reviewer_client):
+    for attempt in (None, "fc_not-a-token", token.upper(), "Basic abc"):
+        response = post(STORY, attempt)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == 'Bearer realm="factcheck"'
+        assert "API token" in response.json()["error"]
+    # A signed-in session is not a token.
+    assert post(STORY, client=reviewer_client).status_code == 401
+    ApiToken.objects.get().revoke()
+    assert post(STORY, token).status_code == 401
+
+
+def test_a_token_of_an_account_that_may_not_read_claims_is_refused(outsider):
+    _, raw = ApiToken.create_for(outsider, "Curious")
+    assert post(STORY, raw).status_code == 403
+
+
+def test_a_token_is_stored_only_as_its_digest(reviewer):
+    stored, raw = ApiToken.create_for(reviewer, "CMS plugin")
+    assert raw.startswith("fc_") and len(raw) > 40
+    assert raw not in {stored.key_hash, stored.hint} and stored.key_hash == ApiToken.digest(raw)
+    assert ApiToken.user_for(raw) == reviewer
+    stored.user.is_active = False
+    stored.user.save()
+    assert ApiToken.user_for(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ('{"text": "Officials said so.",', "not valid JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        ("[1, 2]", "Send a JSON object"),
+        ('{"headline": "No text"}', "“text” is missing"),
+        ('{"text": 42}', "“text” (the story's text (plain text or HTML)) must be a string"),
+        ('{"text": "Officials said so.", "body": "?"}', "Unknown field: body"),
+    ],
+)
+def test_bad_json_is_a_400_that_says_what_is_wrong(db, token, body, says):
+    response = post(body, token)
+    assert response.status_code == 400
+    assert says in response.json()["error"]
+
+
+def test_bad_json_names_the_line_and_column(db, token):
+    error = post('{\n  "text": "Officials said so."\n  "outlet": "B-17"\n}', token).json()["error"]
+    assert "line 3, column 3" in error
+
+
+def test_an_oversized_body_is_a_413(db, token, settings):
+    settings.FACTCHECK_API_MAX_BYTES = 1000
+    response = post({"text": "Officials said so. " * 100}, token)
+    assert response.status_code == 413
+    assert "the limit is 1,000" in response.json()["error"]
+
+
+def test_get_is_not_allowed(db, token):
+    assert Client().get(URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 405
+
+
+def test_a_headline_is_checked_as_part_of_the_story_and_located_in_it(demo, token):
+    story = {
+        "headline": "Andrii Kovalenko confirmed Russia is training North Korean soldiers to fly drones",
+        "text": "The war goes on.",
+        "outlet": "B-17",
+    }
+    answer = post(story, token).json()
+    [flag] = [flag for flag in answer["flags"] if flag["code"] == "confirmation"]
+    assert flag["where"]["part"] == "headline"
+    assert story["headline"][flag["where"]["start"] : flag["where"]["end"]] == "confirmed"
+
+
+def test_the_command_creates_lists_and_revokes_tokens(reviewer, outsider):
+    out = io.StringIO()
+    call_command("api_token", "create", "bob", "--name", "CMS plugin", stdout=out)
+    raw = out.getvalue().strip().splitlines()[-1]
+    assert ApiToken.user_for(raw) == reviewer
+    out = io.StringIO()
+    call_command("api_token", "list", stdout=out)
+    assert "CMS plugin" in out.getvalue() and raw not in out.getvalue()
+    call_command("api_token", "revoke", raw[:10], stdout=io.StringIO())
+    assert ApiToken.user_for(raw) is None
+    with pytest.raises(CommandError, match="may not read claims"):
+        call_command("api_token", "create", "charlie", stdout=io.StringIO())

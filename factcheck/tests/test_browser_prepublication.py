@@ -1,0 +1,83 @@
+"""An editor's journey through the pre-publication check, in Chromium: a draft of the seed story
+checked against the demo's claims, its flags read, signed off and published."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from factcheck import extraction
+from factcheck.models import Article, Outlet, SignOff
+from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+
+# The check reads the story with the extraction engine: seconds on a loaded machine.
+CHECK = 60_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def seed_draft(demo):  # noqa: F811 the fixture imported above
+    body = (settings.BASE_DIR / "fixtures" / "seed-article.txt").read_text(encoding="utf-8").strip()
+    body = body.replace("Late last month", "Last month")  # the story's next version, not yet published
+    extraction.load_pipeline()  # loaded once per process: the live server's first check does not wait for it
+    return Article.objects.create(
+        outlet=Outlet.objects.get(name="B-17"), headline="Seed story, second version", body=body, state="draft"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_and_signs_off(
+    demo,  # noqa: F811 the fixture imported above
+    seed_draft,
+    open_page,  # noqa: F811
+    javascript,
+):
+    page = open_page(javascript=javascript)
+    page.set_default_timeout(CHECK)
+    sign_in(page, demo, "editor")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Drafts").click()
+    expect(page).to_have_url(f"{demo}/stories/?state=draft")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Draft stories")
+    page.get_by_role("link", name="Check", exact=True).click()
+    expect(page).to_have_url(f"{demo}/articles/{seed_draft.pk}/check/", timeout=CHECK)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Seed story, second version")
+
+    # The claims in story order, both axes, and the flags: the two troop numbers conflict.
+    claims = page.locator(".check-claims > li")
+    expect(claims.first).to_contain_text("Andrii Kovalenko")
+    assert claims.count() >= 18
+    blinken = claims.filter(has=page.locator(".claim-line", has_text="Antony Blinken")).first
+    expect(blinken.locator(".flag-figure")).to_contain_text("Figure conflicts with a tracked figure")
+    expect(blinken).to_contain_text("conflicts with the tracked figure “11,000 North Korean troops in Kursk”")
+    expect(blinken.locator(".axes .badge.status-unconfirmed")).to_have_text("Unable to independently confirm")
+    expect(blinken).to_contain_text("Last month, US Secretary of State Antony Blinken said that up to 8,000")
+    zelenskyy = claims.filter(has=page.locator(".claim-line", has_text="Volodymyr Zelenskyy")).first
+    expect(zelenskyy.locator(".axes .badge.attribution-relayed")).to_be_visible()
+    link = zelenskyy.get_by_role("link", name=re.compile(r"Open claim #\d+")).first
+    expect(link).to_have_attribute("href", re.compile(r"^/claims/\d+/$"))
+
+    # Signing off over open flags asks why; with a note it is recorded, then the story is published.
+    page.get_by_role("button", name=re.compile("Sign off with")).click()
+    expect(page.get_by_role("alert")).to_contain_text("still open", timeout=CHECK)
+    page.get_by_label("Note").fill("Figures attributed to each official; the conflict is in the copy.")
+    page.get_by_role("button", name=re.compile("Sign off with")).click()
+    expect(page.locator(".sign-off").first).to_contain_text("Signed off by Olena Koval", timeout=CHECK)
+    expect(page.locator(".sign-off").first).to_contain_text("Figures attributed to each official")
+    page.get_by_role("button", name="Publish this story").click()
+    expect(page.locator(".eyebrow .badge")).to_have_text("Published", timeout=CHECK)
+    expect(page.get_by_role("button", name="Publish this story")).to_have_count(0)
+    sign_off = SignOff.objects.get()
+    assert sign_off.open_count >= 2 and sign_off.by.username == "editor"
+    assert Article.objects.get(pk=seed_draft.pk).state == "published"
+
+
+def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo, seed_draft, open_page):  # noqa: F811
+    page = open_page()
+    page.set_default_timeout(CHECK)
+    sign_in(page, demo, "reviewer")
+    page.goto(f"{demo}/articles/{seed_draft.pk}/check/")
+    expect(page.locator(".flag-figure").first).to_be_visible(timeout=CHECK)
+    expect(page.get_by_text("An editor signs off and publishes drafts.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)

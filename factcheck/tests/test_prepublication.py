@@ -1,0 +1,335 @@
+"""The pre-publication check: each flag on a draft made for it, the seed story as a draft against the
+demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from factcheck import prepublication
+from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, StoryDraft
+from factcheck.prepublication import Figure
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
+from factcheck.tests.test_story_desk import accept_everything
+
+
+def seed_text():
+    from django.conf import settings
+
+    return (settings.BASE_DIR / "fixtures" / "seed-article.txt").read_text(encoding="utf-8").strip()
+
+
+def demo_claim(text_start):
+    return Claim.objects.get(text__startswith=text_start)
+
+
+def draft_of(body, *, outlet_name="B-17", headline="A draft"):
+    outlet = Outlet.objects.filter(name=outlet_name).first() or Outlet.objects.create(name=outlet_name)
+    return make_article(outlet, headline=headline, body=body, state=Article.State.DRAFT)
+
+
+def flags_of(report, code):
+    return [flag for flag in report.flags if flag.code == code]
+
+
+# Each flag on a draft made for it
+
+
+def test_a_claim_tracked_as_disputed_is_flagged_in_other_words_with_its_claim(demo, editor):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    tracked.set_status("disputed", by=editor, reason="Two sources contradict it.")
+    draft = draft_of(
+        "Andrii Kovalenko told B-17 that Russia was training soldiers from North Korea to fly strike UAVs and "
+        "reconnaissance drones."
+    )
+    report = prepublication.check_article(draft)
+    [flag] = flags_of(report, "verdict")
+    assert flag.claim == tracked
+    assert "disputed" in flag.message
+    assert flag.sentence.startswith("Andrii Kovalenko told B-17")
+    assert report.claims[0].status == "disputed"
+
+
+def test_a_claim_tracked_as_denied_by_its_speaker_is_flagged(demo, editor):
+    tracked = demo_claim("Future wars will be fought")
+    tracked.set_attribution("denied", by=editor, reason="His office says he never said it.")
+    report = prepublication.check_article(draft_of("Eric Schmidt said future wars would be fought with AI drones."))
+    [flag] = flags_of(report, "attribution")
+    assert flag.claim == tracked
+    assert "Denied by the speaker" in flag.message
+    assert report.claims[0].attribution == "denied"
+
+
+def test_an_unrelated_claim_by_the_same_speaker_is_not_taken_for_a_tracked_one(demo, editor):
+    demo_claim("Future wars will be fought").set_status("disputed", by=editor, reason="Contradicted.")
+    report = prepublication.check_article(draft_of("Eric Schmidt said Google would open an office in Lisbon."))
+    assert not flags_of(report, "verdict")
+
+
+def test_a_relayed_claim_written_as_if_the_newsroom_heard_it_is_flagged(demo):
+    # The tracked claim came through the Kyiv Independent; this copy says Zelenskyy told B-17.
+    report = prepublication.check_article(
+        draft_of("President Volodymyr Zelenskyy told B-17 that there are 11,000 North Korean troops in Kursk.")
+    )
+    [flag] = flags_of(report, "relayed")
+    assert flag.claim == demo_claim("There are 11,000 North Korean troops")
+    assert "Kyiv Independent" in flag.message
+    assert "B-17" not in flag.message.split("through", 1)[1]
+
+
+def test_a_relayed_claim_that_names_its_relay_is_not_flagged(demo):
+    report = prepublication.check_article(
+        draft_of(
+            "Ukrainian President Volodymyr Zelenskyy said there are 11,000 North Korean troops in Kursk, "
+            "per the Kyiv Independent."
+        )
+    )
+    assert report.claims and not flags_of(report, "relayed")
+
+
+def test_confirmation_words_around_an_unconfirmed_claim_are_flagged_where_they_are(demo):
+    body = (
+        "Andrii Kovalenko confirmed that Russia is training North Korean soldiers to operate strike UAVs.\n"
+        "B-17 was unable to independently confirm his statements."
+    )
+    report = prepublication.check_article(draft_of(body))
+    [flag] = flags_of(report, "confirmation")
+    assert body[flag.start : flag.end] == "confirmed"
+    assert "Unable to independently confirm" in flag.message
+    assert flag.claim == demo_claim("Russia is training North Korean soldiers")
+
+
+def test_confirmation_words_are_not_flagged_around_a_verified_claim_nor_in_a_hedge(demo, editor):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    make_evidence(tracked, "supports")
+    tracked.set_status("verified", by=editor, reason="Satellite images.")
+    confirmed = prepublication.check_article(
+        draft_of("Andrii Kovalenko confirmed that Russia is training North Korean soldiers to operate strike UAVs.")
+    )
+    assert not flags_of(confirmed, "confirmation")
+    hedged = prepublication.check_article(
+        draft_of("Eric Schmidt said future wars would be fought using AI drones, which has not been confirmed.")
+    )
+    assert not flags_of(hedged, "confirmation")
+
+
+def test_a_figure_that_conflicts_with_a_tracked_figure_is_flagged(demo):
+    report = prepublication.check_article(
+        draft_of("President Volodymyr Zelenskyy said there are 12,000 North Korean troops in the Kursk region.")
+    )
+    flags = flags_of(report, "figure")
+    assert {flag.claim for flag in flags} == {
+        demo_claim("There are 11,000 North Korean troops"),
+        demo_claim("Up to 8,000 North Korean troops"),  # linked to the 11,000 as contradicting it
+    }
+    assert any("“12,000 North Korean troops” conflicts with the tracked figure “11,000" in f.message for f in flags)
+
+
+def test_the_same_figure_does_not_conflict_and_ranges_are_read_with_their_qualifier():
+    assert not Figure(Decimal(8000), qualifier="up_to").conflicts_with(Figure(Decimal(7500)))
+    assert Figure(Decimal(8000), qualifier="up_to").conflicts_with(Figure(Decimal(11000)))
+    assert not Figure(Decimal(10000), qualifier="about").conflicts_with(Figure(Decimal(10500)))
+    assert Figure(Decimal(10000), qualifier="at_least").conflicts_with(Figure(Decimal(9000), qualifier="fewer_than"))
+    assert not Figure(Decimal(10000), qualifier="more_than").conflicts_with(Figure(Decimal(10001)))
+    assert Figure(Decimal(10000), qualifier="more_than").conflicts_with(Figure(Decimal(10000)))
+
+
+def test_a_claim_with_no_evidence_is_flagged_and_one_with_evidence_is_not(demo):
+    body = (
+        "Eric Schmidt said future wars would be fought using AI drones.\n"
+        "Andrii Kovalenko told B-17 that the first North Korean troops had already come under fire in Kursk."
+    )
+    make_evidence(demo_claim("Future wars will be fought"), "context")
+    report = prepublication.check_article(draft_of(body))
+    [flag] = flags_of(report, "evidence")
+    assert flag.claim == demo_claim("The first North Korean troops")
+    assert [claim.speaker for claim in report.claims] == ["Eric Schmidt", "Andrii Kovalenko"]
+
+
+def test_a_claim_nobody_tracks_yet_is_listed_with_both_axes_and_no_evidence(db):
+    report = prepublication.check_story("The mayor told the Daily Planet that the bridge will reopen.", outlet_name="x")
+    [claim] = report.claims
+    assert claim.match is None
+    assert (claim.status, claim.status_label) == ("unconfirmed", "Unable to independently confirm")
+    assert claim.attribution_label
+    assert [flag.code for flag in claim.flags] == ["evidence"]
+
+
+# The seed story as a draft, against the demo's claims
+
+
+def test_the_seed_story_as_a_draft_shows_the_expected_flags(demo):
+    make_evidence(demo_claim("Russia is training North Korean soldiers"), "supports")
+    draft = draft_of(seed_text(), headline="Seed story, again")
+    report = prepublication.check_article(draft)
+    speakers = [claim.speaker for claim in report.claims]
+    assert len(report.claims) >= 18
+    assert speakers[:2] == ["Andrii Kovalenko", "Andrii Kovalenko"]  # in story order: the headline first
+    assert [claim.start for claim in report.claims] == sorted(claim.start for claim in report.claims)
+    # Each claim of the seed is found among the demo's, in other words too (the lede, the headline).
+    matched = {claim.match.pk for claim in report.claims if claim.match}
+    assert len(matched) >= 15
+    # The two conflicting troop numbers, each against the other.
+    figures = flags_of(report, "figure")
+    assert {flag.claim.text for flag in figures} == {
+        "Up to 8,000 North Korean troops have been moved to the Russian region of Kursk.",
+        "There are 11,000 North Korean troops in the Kursk region.",
+    }
+    # Nothing is disputed, false or misattributed; Zelenskyy's words name the Kyiv Independent; the
+    # story confirms nothing it could not confirm.
+    assert not flags_of(report, "verdict") + flags_of(report, "attribution")
+    assert not flags_of(report, "relayed") + flags_of(report, "confirmation")
+    # Evidence is tracked only for Kovalenko's first claim.
+    without = {flag.item for flag in flags_of(report, "evidence")}
+    first = demo_claim("Russia is training North Korean soldiers")
+    with_evidence = [claim for claim in report.claims if claim.match == first]
+    assert with_evidence and all(claim.number not in without for claim in with_evidence)
+    assert len(without) >= len(report.claims) - len(with_evidence) - 1
+
+
+def test_the_seed_story_saved_through_the_desk_as_a_draft_lists_its_own_claims(demo, editor_client):
+    body = seed_text().replace("Late last month", "Last month")  # a new version of the story
+    page = editor_client.post(
+        "/stories/new/", {"outlet": "B-17", "body": body, "headline": "Seed story, revised", "as_draft": "on"}
+    )
+    assert page.status_code == 302
+    saved = accept_everything(editor_client, StoryDraft.objects.get(headline="Seed story, revised"))
+    article = Article.objects.get(headline="Seed story, revised")
+    assert article.state == Article.State.DRAFT
+    assert saved["Location"] == f"/articles/{article.pk}/check/"
+    report = prepublication.check_article(article)
+    own = [claim for claim in report.claims if claim.own is not None]
+    assert len(own) == article.claims.count() > 0
+    # Its own claims are never its own matches: they are matched with the demo's.
+    assert all(claim.match is None or claim.match.article_id == demo.pk for claim in report.claims)
+    assert flags_of(report, "figure")
+
+
+# Signing off and publishing
+
+
+def test_signing_off_records_who_when_the_open_flags_and_the_note(demo, editor_client, editor):
+    draft = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert page.status_code == 200
+    assert "No evidence" in page.text
+    digest = page.context["form"]["body_digest"].value()
+    refused = editor_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest, "note": ""})
+    assert refused.status_code == 422
+    assert "still open" in refused.text
+    assert not SignOff.objects.exists()
+    done = editor_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest, "note": "Evidence to come."})
+    assert done.status_code == 302
+    sign_off = SignOff.objects.get()
+    assert (sign_off.by, sign_off.note, sign_off.open_count) == (editor, "Evidence to come.", 1)
+    assert sign_off.open_flags[0]["code"] == "evidence"
+    assert sign_off.open_flags[0]["sentence"] == "Eric Schmidt said future wars would be fought using AI drones."
+    assert "Signed off by" in editor_client.get(f"/articles/{draft.pk}/check/").text
+
+
+def test_a_sign_off_is_refused_when_the_text_changed_since_the_check_was_read(editor_client):
+    draft = draft_of("The mayor said the bridge will reopen.")
+    digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
+    Article.objects.filter(pk=draft.pk).update(body="The mayor said the bridge will stay closed.", body_digest="x")
+    response = editor_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest, "note": "Fine."})
+    assert response.status_code == 409
+    assert not SignOff.objects.exists()
+
+
+def test_publishing_needs_a_sign_off_of_the_text_as_it_stands_and_keeps_it(editor_client, editor):
+    draft = draft_of("The mayor said the bridge will reopen.")
+    refused = editor_client.post(f"/articles/{draft.pk}/publish/")
+    assert refused.status_code == 409
+    assert "Sign the draft off first" in refused.text
+    SignOff.record(draft, by=editor, flags=[], note="")
+    draft.body = "The mayor said the bridge will reopen on Monday."
+    draft.save()
+    assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 409
+    SignOff.record(draft, by=editor, flags=[{"code": "evidence"}], note="Checked by phone.")
+    assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Article.State.PUBLISHED
+    assert draft.latest_sign_off().note == "Checked by phone."
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert "Checked by phone." in page.text
+    assert "Publish this story" not in page.text and "Sign off" not in page.text.split("Sign-off</h2>", 1)[1][:200]
+    with pytest.raises(SignOffRefused):
+        SignOff.record(draft, by=editor, flags=[], note="Again.")
+
+
+def test_a_reviewer_reads_the_check_but_cannot_sign_off_or_publish(reviewer_client):
+    draft = draft_of("The mayor said the bridge will reopen.")
+    page = reviewer_client.get(f"/articles/{draft.pk}/check/")
+    assert page.status_code == 200
+    assert "An editor signs off" in page.text
+    assert 'action="/articles/' not in page.text
+    digest = page.context["form"]["body_digest"].value()
+    assert reviewer_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest}).status_code == 403
+    assert reviewer_client.post(f"/articles/{draft.pk}/publish/").status_code == 403
+    assert not SignOff.objects.exists()
+    assert Article.objects.get(pk=draft.pk).state == Article.State.DRAFT
+
+
+def test_sign_offs_are_append_only(editor):
+    sign_off = SignOff.record(draft_of("The mayor said so."), by=editor, flags=[{"code": "evidence"}], note="Ok.")
+    for statement in (
+        lambda: SignOff.objects.filter(pk=sign_off.pk).update(note="Changed."),
+        lambda: SignOff.objects.filter(pk=sign_off.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            statement()
+    assert SignOff.objects.get().note == "Ok."
+
+
+def test_the_database_refuses_a_sign_off_over_open_flags_without_a_note(editor):
+    draft = draft_of("The mayor said so.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SignOff.objects.create(article=draft, by=editor, body_digest=draft.body_digest, open_count=2, note="")
+
+
+def test_every_story_recorded_before_drafts_is_published(demo):
+    assert demo.state == Article.State.PUBLISHED
+
+
+# What pages cost
+
+
+def test_the_check_page_costs_the_same_queries_for_a_short_or_a_long_draft(demo, editor_client):
+    counts = []
+    lines = seed_text().split("\n")
+    for body in ("\n".join(lines[:12]), "\n".join(lines)):
+        draft = draft_of(body, headline=f"Draft {len(counts)}")
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(f"/articles/{draft.pk}/check/").status_code == 200
+        counts.append(len(queries))
+    # The user, the story, its claims, the tracked speakers (2), their look-alikes, those claims (2), their
+    # links, the sign-offs: the check reads the draft against the tracked claims.
+    assert counts[0] == counts[1] <= 10
+
+
+def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
+    draft = draft_of("A draft.")
+    in_draft = make_claim("The bridge will reopen.", speaker=make_speaker("The mayor"), article=draft)
+    drafts = reviewer_client.get("/claims/?status=all&story=draft")
+    assert [claim.pk for claim in drafts.context["claims"]] == [in_draft.pk]
+    assert "In the draft" in drafts.text
+    published = reviewer_client.get("/claims/?status=all&story=published&limit=100")
+    ids = {claim.pk for claim in published.context["claims"]}
+    assert in_draft.pk not in ids and len(ids) == demo.claims.count()
+
+
+@pytest.mark.parametrize("story", ["draft", "published"])
+def test_the_queue_with_the_story_filter_costs_the_same_queries_for_10_or_100_rows(reviewer_client, story):
+    draft = draft_of("A draft.")
+    published = make_article(headline="Published")
+    for number in range(100):
+        make_claim(f"Claim {number} of the draft.", article=draft)
+        make_claim(f"Claim {number} of the story.", article=published)
+    counts = []
+    for limit in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = reviewer_client.get(f"/claims/?status=all&story={story}&limit={limit}")
+        assert len(response.context["claims"]) == limit
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6
