@@ -22,15 +22,17 @@ revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.00
 attribution_axis = importlib.import_module("factcheck.migrations.0015_attribution_axis")
 merge_claims = importlib.import_module("factcheck.migrations.0016_merge_claims")
 published_verdicts = importlib.import_module("factcheck.migrations.0017_published_verdicts")
+corrections = importlib.import_module("factcheck.migrations.0022_corrections_queue_and_rechecks")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
-# evidence, merges, publications and withdrawals), by name, with the statement that creates each.
+# evidence, merges, publications and withdrawals, correction cases), by name, with the statement that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
     **attribution_axis.SQLITE_GUARDS,
     **merge_claims.SQLITE_GUARDS,
     **published_verdicts.SQLITE_GUARDS,
+    **corrections.SQLITE_GUARDS,
 }
 
 

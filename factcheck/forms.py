@@ -2,7 +2,7 @@
 
 import functools
 import hashlib
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -53,7 +53,12 @@ def encode_cursor(values):
     Times are written as whole microseconds since 1970, so the value needs no URL escaping.
     """
     return "~".join(
-        str((value - EPOCH) // MICROSECOND) if isinstance(value, datetime) else repr(value) for value in values
+        str((value - EPOCH) // MICROSECOND)
+        if isinstance(value, datetime)
+        else value.isoformat()
+        if isinstance(value, date)
+        else repr(value)
+        for value in values
     )
 
 
@@ -63,7 +68,15 @@ def decode_cursor(text, ordering):
     if len(parts) != len(ordering):
         return None
     moment = lambda part: EPOCH + int(part) * MICROSECOND  # noqa: E731
-    parse = {"rank": float, "created_at": moment, "latest_claim_at": moment, "claims": int}
+    parse = {
+        "rank": float,
+        "created_at": moment,
+        "latest_claim_at": moment,
+        "claims": int,
+        "opened_at": moment,
+        "decided_at": moment,
+        "recheck_on": date.fromisoformat,
+    }
     try:
         return [
             parse.get(field.lstrip("-"), int)(part)  # ids: id, speaker_id, ...
@@ -371,6 +384,96 @@ class AttributionForm(StatusForm):
 
     status = None
     attribution = forms.CharField(max_length=20)
+
+
+# The desk's queues: corrections owed, claims due for a re-check
+
+
+class CorrectionFilterForm(PageForm):
+    """The Corrections queue: which cases (open by default), a page of them."""
+
+    STATES = {
+        "open": ("Awaiting an outcome", ("opened_at", "id")),
+        "published": ("Correction published", ("-decided_at", "-id")),
+        "not_needed": ("No correction needed", ("-decided_at", "-id")),
+        "all": ("All", ("-id",)),
+    }
+
+    state = forms.ChoiceField(
+        label="Show", choices=[(name, label) for name, (label, _) in STATES.items()], required=False
+    )
+    case = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def chosen_state(self):
+        # clean_after runs before state is cleaned, so this reads the raw value too.
+        chosen = self.cleaned_data.get("state") or self.data.get("state")
+        return chosen if chosen in self.STATES else "open"
+
+    def ordering(self):
+        return self.STATES[self.chosen_state()][1]
+
+    def cases(self, cases):
+        if self.cleaned_data.get("case"):
+            return cases.filter(pk=self.cleaned_data["case"])
+        state = self.chosen_state()
+        if state == "open":
+            return cases.open()
+        return cases if state == "all" else cases.filter(outcome=state)
+
+    def page(self, cases):
+        limit = self.cleaned_data.get("limit") or PAGE_SIZE
+        cursor = decode_cursor(self.cleaned_data.get("after") or "", self.ordering())
+        rows, last = models.keyset_page(self.cases(cases), self.ordering(), cursor, limit)
+        return rows, encode_cursor(last) if last else None
+
+
+class OutcomeForm(WithoutColons, forms.Form):
+    """An editor's outcome for a correction case; CorrectionCase.record_outcome judges it."""
+
+    outcome = forms.ChoiceField(
+        choices=[(value, label) for value, label in models.CorrectionOutcome.choices if value],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose: a correction was published, or none is needed."},
+    )
+    correction_url = forms.URLField(label="Correction URL", required=False, max_length=1000, assume_scheme="https")
+    correction_text = CleanTextField(
+        label="Correction as published", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = CleanTextField(
+        label="Why no correction is needed", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+DUE_CHOICES = [("overdue", "Overdue"), ("week", "Due this week"), ("", "Any time")]
+
+
+def due_claims(claims, due, today):
+    """`claims` due as chosen: "overdue" (before today), "week" (today and the six days after), or "" all."""
+    if due == "overdue":
+        return claims.filter(recheck_on__lt=today)
+    if due == "week":
+        return claims.filter(recheck_on__gte=today, recheck_on__lte=today + timedelta(days=6))
+    return claims
+
+
+class RecheckFilterForm(PageForm):
+    """The Due for re-check queue: soonest first, overdue, due this week or all."""
+
+    due = forms.ChoiceField(label="Due", choices=DUE_CHOICES, required=False)
+
+    def ordering(self):
+        return ("recheck_on", "id")
+
+    def claims(self, claims, today):
+        return due_claims(claims, self.cleaned_data.get("due", ""), today)
+
+
+class RecheckDateForm(WithoutColons, forms.Form):
+    recheck_on = forms.DateField(
+        label="Re-check by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-24.", "required": "Pick a date."},
+    )
 
 
 # The story desk
