@@ -51,6 +51,10 @@ PAGES = [
     "/stories/new/",
     "/stories/{draft}/",
     "/verdicts/{verdict}/",
+    "/corrections/",
+    "/corrections/?state=all&limit=1",
+    "/rechecks/",
+    "/rechecks/?due=overdue",
 ]
 
 # Reported to the test from inside every page, before any of the page's own scripts run.
