@@ -86,7 +86,13 @@ def correction_record(request, pk):
             messages.success(request, done)
             return redirect("correction_list")
     case.outcome_form, case.outcome_errors = form, ([error] if error else errors_of(form))
-    context = {"form": CorrectionFilterForm({"case": case.pk}), "cases": [case], "one_case": case, "done": done}
+    context = {
+        "form": CorrectionFilterForm({"case": case.pk}),
+        "cases": [case],
+        "case": case,
+        "one_case": case,
+        "done": done,
+    }
     response = render_page(request, CORRECTIONS, context, fragment="case-row", status=status)
     return trigger_client_event(response, CORRECTIONS_CHANGED) if status == 200 else response
 
