@@ -824,6 +824,11 @@ class Claim(models.Model):
         return timeline
 
     @property
+    def has_recheck(self):
+        """Whether the claim waits for a re-check: unconfirmed, not merged, with a date."""
+        return self.status == Status.UNCONFIRMED and self.recheck_on is not None and not self.merged_into_id
+
+    @property
     def recheck_overdue(self):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
 
