@@ -1655,7 +1655,7 @@ class CorrectionCase(models.Model):
         url, text, reason = url.strip(), text.strip(), reason.strip()
         if outcome == CorrectionOutcome.PUBLISHED:
             if not url or not text:
-                raise CorrectionRefused("Give the correction's URL and its text as published.")
+                raise CorrectionRefused("Give the correction’s URL and its text as published.")
             reason = ""
         elif outcome == CorrectionOutcome.NOT_NEEDED:
             if not reason:
