@@ -175,13 +175,14 @@ FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_U
 # An unconfirmed claim is due to be checked again this many days after it became unconfirmed
 # (editors change the date claim by claim); send_recheck_digest mails each person what is due.
 FACTCHECK_RECHECK_DAYS = int(os.environ.get("FACTCHECK_RECHECK_DAYS", 7))
-# Email (the re-check digest): printed on the console unless EMAIL_BACKEND names another backend,
-# e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+# Email (the re-check digest): printed on the console while debugging, sent through SMTP in
+# production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS);
+# EMAIL_BACKEND names another backend.
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": _EMAIL_BACKEND,
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", 25)),
@@ -189,7 +190,7 @@ MAILERS = {
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
         }
-        if os.environ.get("EMAIL_BACKEND") == _SMTP
+        if _EMAIL_BACKEND == _SMTP
         else {},
     }
 }
