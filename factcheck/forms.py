@@ -15,6 +15,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimKind,
+    CorrectionCase,
     Evidence,
     LookalikeName,
     Note,
@@ -198,6 +199,21 @@ class ClaimFilterForm(PageForm):
     )
     kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
     article = forms.ModelChoiceField(Article.objects.select_related("outlet"), required=False, widget=forms.HiddenInput)
+    due = forms.ChoiceField(
+        label="Re-check",
+        choices=[("", "Any re-check date"), ("overdue", "Re-check overdue"), ("week", "Re-check due this week")],
+        required=False,
+        help_text="Unconfirmed claims only.",
+    )
+    correction = forms.ChoiceField(
+        label="Corrections",
+        choices=[
+            ("", "With or without"),
+            ("open", "Its turn awaits a correction outcome"),
+            ("any", "Its turn called for a correction"),
+        ],
+        required=False,
+    )
     since = forms.DateField(label="Recorded from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Recorded until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(
@@ -210,7 +226,7 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
 
-    secondary = ["outlet", "venue", "relay", "kind", "since", "until", "sort"]
+    secondary = ["outlet", "venue", "relay", "kind", "due", "correction", "since", "until", "sort"]
 
     def __init__(self, data, **kwargs):
         data = data.copy()
@@ -281,6 +297,12 @@ class ClaimFilterForm(PageForm):
             claims = claims.filter(kind=data["kind"])
         if data.get("article"):
             claims = claims.filter(article=data["article"])
+        if data.get("due"):
+            claims = due_claims(claims.due_for_recheck(), data["due"], timezone.localdate())
+        if data.get("correction"):
+            # The claims whose verdict put stories in the Corrections queue: a few, looked up first.
+            cases = CorrectionCase.objects.open() if data["correction"] == "open" else CorrectionCase.objects.all()
+            claims = claims.filter(pk__in=cases.values("claim"))
         if data.get("since"):
             claims = claims.filter(created_at__gte=start_of(data["since"]))
         if data.get("until"):

@@ -272,3 +272,12 @@ def test_the_counts_are_capped(editor_client, editor, monkeypatch):
     make_cases(3, editor)
     page = editor_client.get("/corrections/").content.decode()
     assert '<span class="count" data-state="open">2+</span>' in page
+
+
+def test_the_claim_queue_filters_by_correction_state(reviewer_client, editor, case):
+    make_claim("A claim nobody doubts.", article=case.article)
+    listed = reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert case.claim.text in listed and "A claim nobody doubts." not in listed
+    case.record_outcome("not_needed", by=editor, reason="Said so.")
+    assert case.claim.text not in reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert case.claim.text in reviewer_client.get("/claims/?status=all&correction=any").content.decode()

@@ -214,3 +214,13 @@ def test_a_failed_mail_is_sent_by_the_next_run(due_claims, mailoutbox, monkeypat
 def test_a_bad_date_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_recheck_digest", "--date", "tomorrow")
+
+
+def test_the_claim_queue_filters_by_re_check_date(reviewer_client):
+    due_in(-1, text="A day late.")
+    due_in(3, text="Due in three days.")
+    due_in(30, text="Due next month.")
+    overdue = reviewer_client.get("/claims/?due=overdue").content.decode()
+    assert "A day late." in overdue and "Due in three days." not in overdue and "Due next month." not in overdue
+    week = reviewer_client.get("/claims/?due=week").content.decode()
+    assert "Due in three days." in week and "A day late." not in week and "Due next month." not in week
