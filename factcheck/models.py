@@ -620,6 +620,16 @@ class Claim(models.Model):
     # whenever the claim becomes unconfirmed, FACTCHECK_RECHECK_DAYS later; changed by an editor
     # through set_recheck_date. Kept, unused, once the claim has a verdict.
     recheck_on = models.DateField("re-check by", null=True, blank=True, editable=False)
+    # The editor who last moved the date (none while it is the default).
+    recheck_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # nothing looks claims up by it but the daily digest
+    )
     # Set by factcheck.merging alone, with the ClaimMerge that records it; from then on the database
     # refuses any change to the claim (migration 0016).
     merged_into = models.ForeignKey(
@@ -686,7 +696,11 @@ class Claim(models.Model):
     # saved. The database refuses it anyway (migrations 0007, 0015 and 0016), but as an error
     # instead of a saved edit.
     STATUS_FIELDS = frozenset(
-        {"status", "attribution", "version", "status_changed_at", "status_changed_by", "merged_into"}
+        {
+            *("status", "attribution", "version", "status_changed_at", "status_changed_by", "merged_into"),
+            # Written by set_status and set_recheck_date alike, for the same reason.
+            *("recheck_on", "recheck_set_by"),
+        }
     )
 
     def __str__(self):
@@ -832,7 +846,7 @@ class Claim(models.Model):
     def recheck_overdue(self):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
 
-    def set_recheck_date(self, day):
+    def set_recheck_date(self, day, *, by):
         """Move the unconfirmed claim's re-check date to `day` (today or later), or raise TransitionRefused."""
         if self.merged_into_id:
             raise merged_refusal(self)
@@ -842,10 +856,10 @@ class Claim(models.Model):
             raise TransitionRefused("in_the_past", f"Pick today or a later day: {day:%-d %b %Y} has passed.")
         # Status only: a verdict given meanwhile takes the claim out of the queue, and its date with it.
         if not Claim.objects.filter(pk=self.pk, status=Status.UNCONFIRMED, merged_into__isnull=True).update(
-            recheck_on=day
+            recheck_on=day, recheck_set_by=by
         ):
             raise TransitionRefused("not_unconfirmed", "The claim was decided meanwhile: it has no re-check date now.")
-        self.recheck_on = day
+        self.recheck_on, self.recheck_set_by = day, by
 
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.
@@ -961,7 +975,7 @@ class Claim(models.Model):
             # status_changed_* say when the status last changed: an attribution leaves them.
             changed = {"status_changed_at": now, "status_changed_by": by} if axis == Axis.STATUS else {}
             if axis == Axis.STATUS and status == Status.UNCONFIRMED:
-                changed["recheck_on"] = recheck_date(now)
+                changed |= {"recheck_on": recheck_date(now), "recheck_set_by": None}
             CorrectionCase.objects.open_for([event])
             Claim.objects.filter(pk=self.pk).update(
                 status=status, attribution=attribution, version=version + 1, **changed

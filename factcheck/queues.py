@@ -124,7 +124,7 @@ def claim_set_recheck(request, pk):
     error = None
     if form.is_valid():
         try:
-            claim.set_recheck_date(form.cleaned_data["recheck_on"])
+            claim.set_recheck_date(form.cleaned_data["recheck_on"], by=request.user)
         except TransitionRefused as refused:
             error = refused.message
     else:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -24,21 +25,25 @@ DIGEST_CLAIMS = 50
 def recipients(due):
     """{person: their claims among `due`}: whom the digest reminds of which due claims.
 
-    For now the person who last decided each claim's status (or recorded it): the editor who
-    left it unconfirmed. When claims can be assigned, their assignees instead (the lead switches
-    this at merge); the rest of the digest stays as it is. Only active people with an address.
+    For now the people involved in each claim: who last decided its status (or recorded it),
+    and who last moved its re-check date. When claims can be assigned, their assignees instead
+    (the lead switches this at merge); the rest of the digest stays as it is. Active people only.
     """
-    ids = due.order_by().values_list("status_changed_by", flat=True).distinct()
-    people = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk")
-    return {person: due.filter(status_changed_by=person) for person in people}
+    ids = set()
+    for column in ("status_changed_by", "recheck_set_by"):
+        ids |= set(due.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct())
+    people = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    return {person: due.filter(Q(status_changed_by=person) | Q(recheck_set_by=person)) for person in people}
 
 
 @dataclass
 class Sent:
-    """What a run did: digests sent (person, number of claims listed) and people skipped, already sent today."""
+    """What a run did: digests sent (person, number of claims listed); people skipped, sent today already or
+    with no email address."""
 
     sent: list = field(default_factory=list)
     already: list = field(default_factory=list)
+    no_address: list = field(default_factory=list)
 
 
 def send_digests(day):
@@ -46,6 +51,9 @@ def send_digests(day):
     due = Claim.objects.due_for_recheck().filter(recheck_on__lte=day)
     done = Sent()
     for person, claims in recipients(due).items():
+        if not person.email:
+            done.no_address.append(person)
+            continue
         if RecheckDigest.objects.filter(person=person, day=day).exists():
             done.already.append(person)
             continue

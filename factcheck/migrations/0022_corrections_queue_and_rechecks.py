@@ -4,8 +4,8 @@
   records the outcome. History: the database refuses every DELETE, and every UPDATE but the one
   that records the outcome of an open case (once settled, a case never changes), on PostgreSQL
   and SQLite alike. One open case a story (a partial unique index).
-- Claim.recheck_on: added by ALTER TABLE (a nullable column: SQLite keeps the table and its
-  triggers); the unconfirmed claims recorded so far are due FACTCHECK_RECHECK_DAYS after they
+- Claim.recheck_on and recheck_set_by: added by ALTER TABLE (nullable columns: SQLite keeps the
+  table and its triggers); the unconfirmed claims recorded so far are due FACTCHECK_RECHECK_DAYS after they
   were recorded (claims merged into another are read-only and out of the queue: left empty).
 - RecheckDigest: what send_recheck_digest sent, a person a day.
 - Editors record outcomes and change re-check dates; both groups read the Corrections queue.
@@ -162,6 +162,19 @@ class Migration(migrations.Migration):
             model_name="claim",
             name="recheck_on",
             field=models.DateField(blank=True, editable=False, null=True, verbose_name="re-check by"),
+        ),
+        migrations.AddField(
+            model_name="claim",
+            name="recheck_set_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
             model_name="claim",

@@ -194,7 +194,7 @@ def test_the_digest_run_twice_a_day_sends_once_and_records_what_it_sent(due_clai
 def test_the_digest_skips_people_without_an_address_or_account(due_claims, mailoutbox):
     User.objects.filter(username="bob").update(email="")
     User.objects.filter(username="alice").update(is_active=False)
-    assert "Nobody has claims due" in digest()
+    assert digest() == "Not mailed: bob has claims due but no email address.\n"
     assert mailoutbox == []
 
 
@@ -224,3 +224,25 @@ def test_the_claim_queue_filters_by_re_check_date(reviewer_client):
     assert "A day late." in overdue and "Due in three days." not in overdue and "Due next month." not in overdue
     week = reviewer_client.get("/claims/?due=week").content.decode()
     assert "Due in three days." in week and "A day late." not in week and "Due next month." not in week
+
+
+def test_the_editor_who_moved_a_date_gets_the_claim_too(editor_client, editor, admin_user, mailoutbox):
+    claim = make_claim(text="Recorded by someone without an address.")
+    User.objects.filter(username="recorder").update(email="")
+    editor_client.post(f"/claims/{claim.pk}/recheck/", {"recheck_on": today().isoformat()})
+    claim.refresh_from_db()
+    assert (claim.recheck_on, claim.recheck_set_by) == (today(), editor)
+    output = digest()
+    assert "Sent alice 1 claim" in output and "Not mailed: recorder has claims due but no email address." in output
+    assert [mail.to for mail in mailoutbox] == [["alice@example.org"]]
+    assert "Recorded by someone without an address." in mailoutbox[0].body
+
+
+def test_an_edit_saved_from_an_older_form_keeps_the_date(editor):
+    claim = make_claim()
+    loaded = Claim.objects.get(pk=claim.pk)
+    claim.set_recheck_date(today() + timedelta(days=40), by=editor)
+    loaded.quote = "Edited meanwhile."
+    loaded.save()
+    claim.refresh_from_db()
+    assert (claim.quote, claim.recheck_on) == ("Edited meanwhile.", today() + timedelta(days=40))

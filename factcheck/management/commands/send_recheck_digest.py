@@ -32,5 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Sent {person.get_username()} {count} claim{'s' if count != 1 else ''} due by {day}.")
         for person in done.already:
             self.stdout.write(f"Skipped {person.get_username()}: today's digest ({day}) was sent already.")
-        if not done.sent and not done.already:
+        for person in done.no_address:
+            self.stdout.write(f"Not mailed: {person.get_username()} has claims due but no email address.")
+        if not done.sent and not done.already and not done.no_address:
             self.stdout.write(f"Nobody has claims due for a re-check by {day}.")
