@@ -281,3 +281,13 @@ def test_the_claim_queue_filters_by_correction_state(reviewer_client, editor, ca
     case.record_outcome("not_needed", by=editor, reason="Said so.")
     assert case.claim.text not in reviewer_client.get("/claims/?status=all&correction=open").content.decode()
     assert case.claim.text in reviewer_client.get("/claims/?status=all&correction=any").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_open_cases_are_read_from_their_own_index_in_order(case):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = CorrectionCase.objects.open().order_by("opened_at", "id")[:26].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "correctioncase_open_idx" in plan and "Sort" not in plan

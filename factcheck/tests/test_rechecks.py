@@ -246,3 +246,21 @@ def test_an_edit_saved_from_an_older_form_keeps_the_date(editor):
     loaded.save()
     claim.refresh_from_db()
     assert (claim.quote, claim.recheck_on) == ("Edited meanwhile.", today() + timedelta(days=40))
+
+
+def plan_of(rows):
+    with connection.cursor() as cursor:
+        # A test's few rows would be read whole anyway: make the planner show the index it can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = rows.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row for (row,) in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_queue_and_its_counts_read_the_re_check_index_in_order():
+    due_in(-1)
+    page = Claim.objects.due_for_recheck().order_by("recheck_on", "id")[:26]
+    plan = plan_of(page)
+    assert "claim_recheck_idx" in plan and "Sort" not in plan
+    assert "claim_recheck_idx" in plan_of(Claim.objects.due_for_recheck().filter(recheck_on__lt=today())[:1001])
