@@ -258,9 +258,8 @@ def plan_of(rows):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
-def test_the_queue_and_its_counts_read_the_re_check_index_in_order():
+def test_the_queue_reads_the_re_check_index_in_order(db):
     due_in(-1)
     page = Claim.objects.due_for_recheck().order_by("recheck_on", "id")[:26]
     plan = plan_of(page)
     assert "claim_recheck_idx" in plan and "Sort" not in plan
-    assert "claim_recheck_idx" in plan_of(Claim.objects.due_for_recheck().filter(recheck_on__lt=today())[:1001])
