@@ -23,9 +23,11 @@ attribution_axis = importlib.import_module("factcheck.migrations.0015_attributio
 merge_claims = importlib.import_module("factcheck.migrations.0016_merge_claims")
 published_verdicts = importlib.import_module("factcheck.migrations.0017_published_verdicts")
 sign_offs = importlib.import_module("factcheck.migrations.0025_drafts_and_sign_off")
+corrections = importlib.import_module("factcheck.migrations.0026_corrections_and_rechecks")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
-# evidence, merges, publications and withdrawals), by name, with the statement that creates each.
+# evidence, merges, publications and withdrawals, sign-offs, correction cases), by name, with the statement
+# that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
@@ -33,6 +35,7 @@ SQLITE_HISTORY_GUARDS = {
     **merge_claims.SQLITE_GUARDS,
     **published_verdicts.SQLITE_GUARDS,
     **sign_offs.SQLITE_GUARDS,
+    **corrections.SQLITE_GUARDS,
 }
 
 

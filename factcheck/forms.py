@@ -2,7 +2,7 @@
 
 import functools
 import hashlib
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -15,6 +15,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimKind,
+    CorrectionCase,
     Evidence,
     LookalikeName,
     Note,
@@ -53,7 +54,12 @@ def encode_cursor(values):
     Times are written as whole microseconds since 1970, so the value needs no URL escaping.
     """
     return "~".join(
-        str((value - EPOCH) // MICROSECOND) if isinstance(value, datetime) else repr(value) for value in values
+        str((value - EPOCH) // MICROSECOND)
+        if isinstance(value, datetime)
+        else value.isoformat()
+        if isinstance(value, date)
+        else repr(value)
+        for value in values
     )
 
 
@@ -63,7 +69,15 @@ def decode_cursor(text, ordering):
     if len(parts) != len(ordering):
         return None
     moment = lambda part: EPOCH + int(part) * MICROSECOND  # noqa: E731
-    parse = {"rank": float, "created_at": moment, "latest_claim_at": moment, "claims": int}
+    parse = {
+        "rank": float,
+        "created_at": moment,
+        "latest_claim_at": moment,
+        "claims": int,
+        "opened_at": moment,
+        "decided_at": moment,
+        "recheck_on": date.fromisoformat,
+    }
     try:
         return [
             parse.get(field.lstrip("-"), int)(part)  # ids: id, speaker_id, ...
@@ -190,6 +204,21 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
     article = forms.ModelChoiceField(Article.objects.select_related("outlet"), required=False, widget=forms.HiddenInput)
+    due = forms.ChoiceField(
+        label="Re-check",
+        choices=[("", "Any re-check date"), ("overdue", "Re-check overdue"), ("week", "Re-check due this week")],
+        required=False,
+        help_text="Unconfirmed claims only.",
+    )
+    correction = forms.ChoiceField(
+        label="Corrections",
+        choices=[
+            ("", "With or without"),
+            ("open", "Its turn awaits a correction outcome"),
+            ("any", "Its turn called for a correction"),
+        ],
+        required=False,
+    )
     since = forms.DateField(label="Recorded from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Recorded until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(
@@ -202,7 +231,7 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
 
-    secondary = ["outlet", "venue", "relay", "kind", "story", "since", "until", "sort"]
+    secondary = ["outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
 
     def __init__(self, data, **kwargs):
         data = data.copy()
@@ -277,6 +306,12 @@ class ClaimFilterForm(PageForm):
             claims = claims.not_in_drafts()
         if data.get("article"):
             claims = claims.filter(article=data["article"])
+        if data.get("due"):
+            claims = due_claims(claims.due_for_recheck(), data["due"], timezone.localdate())
+        if data.get("correction"):
+            # The claims whose verdict put stories in the Corrections queue: a few, looked up first.
+            cases = CorrectionCase.objects.open() if data["correction"] == "open" else CorrectionCase.objects.all()
+            claims = claims.filter(pk__in=cases.values("claim"))
         if data.get("since"):
             claims = claims.filter(created_at__gte=start_of(data["since"]))
         if data.get("until"):
@@ -380,6 +415,96 @@ class AttributionForm(StatusForm):
 
     status = None
     attribution = forms.CharField(max_length=20)
+
+
+# The desk's queues: corrections owed, claims due for a re-check
+
+
+class CorrectionFilterForm(PageForm):
+    """The Corrections queue: which cases (open by default), a page of them."""
+
+    STATES = {
+        "open": ("Awaiting an outcome", ("opened_at", "id")),
+        "published": ("Correction published", ("-decided_at", "-id")),
+        "not_needed": ("No correction needed", ("-decided_at", "-id")),
+        "all": ("All", ("-id",)),
+    }
+
+    state = forms.ChoiceField(
+        label="Show", choices=[(name, label) for name, (label, _) in STATES.items()], required=False
+    )
+    case = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def chosen_state(self):
+        # clean_after runs before state is cleaned, so this reads the raw value too.
+        chosen = self.cleaned_data.get("state") or self.data.get("state")
+        return chosen if chosen in self.STATES else "open"
+
+    def ordering(self):
+        return self.STATES[self.chosen_state()][1]
+
+    def cases(self, cases):
+        if self.cleaned_data.get("case"):
+            return cases.filter(pk=self.cleaned_data["case"])
+        state = self.chosen_state()
+        if state == "open":
+            return cases.open()
+        return cases if state == "all" else cases.filter(outcome=state)
+
+    def page(self, cases):
+        limit = self.cleaned_data.get("limit") or PAGE_SIZE
+        cursor = decode_cursor(self.cleaned_data.get("after") or "", self.ordering())
+        rows, last = models.keyset_page(self.cases(cases), self.ordering(), cursor, limit)
+        return rows, encode_cursor(last) if last else None
+
+
+class OutcomeForm(WithoutColons, forms.Form):
+    """An editor's outcome for a correction case; CorrectionCase.record_outcome judges it."""
+
+    outcome = forms.ChoiceField(
+        choices=[(value, label) for value, label in models.CorrectionOutcome.choices if value],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose: a correction was published, or none is needed."},
+    )
+    correction_url = forms.URLField(label="Correction URL", required=False, max_length=1000, assume_scheme="https")
+    correction_text = CleanTextField(
+        label="Correction as published", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = CleanTextField(
+        label="Why no correction is needed", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+DUE_CHOICES = [("overdue", "Overdue"), ("week", "Due this week"), ("", "Any time")]
+
+
+def due_claims(claims, due, today):
+    """`claims` due as chosen: "overdue" (before today), "week" (today and the six days after), or "" all."""
+    if due == "overdue":
+        return claims.filter(recheck_on__lt=today)
+    if due == "week":
+        return claims.filter(recheck_on__gte=today, recheck_on__lte=today + timedelta(days=6))
+    return claims
+
+
+class RecheckFilterForm(PageForm):
+    """The Due for re-check queue: soonest first, overdue, due this week or all."""
+
+    due = forms.ChoiceField(label="Due", choices=DUE_CHOICES, required=False)
+
+    def ordering(self):
+        return ("recheck_on", "id")
+
+    def claims(self, claims, today):
+        return due_claims(claims, self.cleaned_data.get("due", ""), today)
+
+
+class RecheckDateForm(WithoutColons, forms.Form):
+    recheck_on = forms.DateField(
+        label="Re-check by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-24.", "required": "Pick a date."},
+    )
 
 
 # The story desk

@@ -26,6 +26,7 @@ from factcheck.verification import (
     StaleVersion,
     Status,
     TransitionRefused,
+    calls_for_correction,
     check_attribution,
     check_transition,
     cites,
@@ -304,6 +305,12 @@ class SignOffRefused(Exception):
         self.message = message
 
 
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories the public has read, drafts left out: those a correction may be owed for (CorrectionCase)."""
+        return self.filter(state=ArticleState.PUBLISHED)
+
+
 class Article(models.Model):
     State = ArticleState
 
@@ -321,6 +328,8 @@ class Article(models.Model):
     state = models.CharField(
         max_length=10, choices=ArticleState, default=ArticleState.PUBLISHED, db_default=ArticleState.PUBLISHED
     )
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "-created_at"]
@@ -465,26 +474,37 @@ def status_counts_of(groups, cap=None, *, field="status", states=Status):
     go to the database as one statement of scalar subqueries. A count above the cap is shown as
     “1000+”.
     """
+    counted = capped_counts(
+        {(name, status): claims.filter(**{field: status}) for name, claims in groups.items() for status in states},
+        cap,
+    )
+    counts = {name: [] for name in groups}
+    for (name, status), count in counted.items():
+        counts[name].append((status, count))
+    return counts
+
+
+def capped_counts(querysets, cap=None):
+    """{key: number of rows} for each queryset of `querysets`, each counted only up to `cap` + 1, in one query.
+
+    Each count stops after cap + 1 rows, where a COUNT(*) would read every matching row; the
+    counts go to the database as one statement of scalar subqueries.
+    """
     cap = cap or STATUS_COUNT_CAP
-    parts, params, names = [], [], []
-    for name, claims in groups.items():
-        for status in states:
-            limited = claims.order_by().filter(**{field: status}).values("pk")[: cap + 1]
-            try:
-                sql, status_params = limited.query.sql_with_params()
-            except EmptyResultSet:  # a filter nothing can match, e.g. no speaker by that name
-                sql, status_params = "SELECT 1 WHERE 1 = 0", []
-            # The SQL is Django's, compiled from the queryset; the values travel as parameters.
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
-            params.extend(status_params)
-            names.append((name, status))
+    parts, params = [], []
+    for rows in querysets.values():
+        limited = rows.order_by().values("pk")[: cap + 1]
+        try:
+            sql, row_params = limited.query.sql_with_params()
+        except EmptyResultSet:  # a filter nothing can match, e.g. no speaker by that name
+            sql, row_params = "SELECT 1 WHERE 1 = 0", []
+        # The SQL is Django's, compiled from the queryset; the values travel as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+        params.extend(row_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
-    counts = {name: [] for name in groups}
-    for (name, status), count in zip(names, row, strict=True):
-        counts[name].append((status, count))
-    return counts
+    return dict(zip(querysets, row, strict=True))
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -594,6 +614,11 @@ class ClaimQuerySet(models.QuerySet):
     def keyset_page(self, ordering, cursor, limit):
         return keyset_page(self, ordering, cursor, limit)
 
+    def due_for_recheck(self):
+        """Unconfirmed claims (not merged) with their re-check date: the Due for re-check queue,
+        on claim_recheck_idx, whose rows are exactly these."""
+        return self.filter(status=Status.UNCONFIRMED, merged_into__isnull=True, recheck_on__isnull=False)
+
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
         claims = list(self.order_by("pk"))
@@ -658,6 +683,20 @@ class Claim(models.Model):
     # query uses and every import pays for.
     import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When an unconfirmed claim is due to be checked again: set by set_status (and the importer)
+    # whenever the claim becomes unconfirmed, FACTCHECK_RECHECK_DAYS later; changed by an editor
+    # through set_recheck_date. Kept, unused, once the claim has a verdict.
+    recheck_on = models.DateField("re-check by", null=True, blank=True, editable=False)
+    # The editor who last moved the date (none while it is the default).
+    recheck_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # nothing looks claims up by it but the daily digest
+    )
     # Set by factcheck.merging alone, with the ClaimMerge that records it; from then on the database
     # refuses any change to the claim (migration 0016).
     merged_into = models.ForeignKey(
@@ -678,6 +717,7 @@ class Claim(models.Model):
             ("change_claim_status", "Can change the verification status of a claim"),
             ("import_claims", "Can import and export claims in bulk"),
             ("merge_claims", "Can merge a duplicate claim into another"),
+            ("schedule_recheck", "Can change when an unconfirmed claim is checked again"),
         ]
         indexes = [
             # The reviewer queue: one status, newest first, keyset-paginated on (created_at, id).
@@ -689,6 +729,12 @@ class Claim(models.Model):
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="claim_merged_into_idx"),
             # A speaker's claims in one status, newest first: the queue filtered by speaker.
             models.Index(fields=["speaker", "status", "-created_at", "-id"], name="claim_speaker_queue_idx"),
+            # The Due for re-check queue, soonest first: only the claims it can list.
+            models.Index(
+                fields=["recheck_on", "id"],
+                condition=Q(status=Status.UNCONFIRMED, merged_into__isnull=True, recheck_on__isnull=False),
+                name="claim_recheck_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -717,7 +763,11 @@ class Claim(models.Model):
     # saved. The database refuses it anyway (migrations 0007, 0015 and 0016), but as an error
     # instead of a saved edit.
     STATUS_FIELDS = frozenset(
-        {"status", "attribution", "version", "status_changed_at", "status_changed_by", "merged_into"}
+        {
+            *("status", "attribution", "version", "status_changed_at", "status_changed_by", "merged_into"),
+            # Written by set_status and set_recheck_date alike, for the same reason.
+            *("recheck_on", "recheck_set_by"),
+        }
     )
 
     def __str__(self):
@@ -854,6 +904,30 @@ class Claim(models.Model):
                 timeline.append({"event": entry, "then": shown})
         return timeline
 
+    @property
+    def has_recheck(self):
+        """Whether the claim waits for a re-check: unconfirmed, not merged, with a date."""
+        return self.status == Status.UNCONFIRMED and self.recheck_on is not None and not self.merged_into_id
+
+    @property
+    def recheck_overdue(self):
+        return self.recheck_on is not None and self.recheck_on < timezone.localdate()
+
+    def set_recheck_date(self, day, *, by):
+        """Move the unconfirmed claim's re-check date to `day` (today or later), or raise TransitionRefused."""
+        if self.merged_into_id:
+            raise merged_refusal(self)
+        if self.status != Status.UNCONFIRMED:
+            raise TransitionRefused("not_unconfirmed", "Only a claim still unconfirmed has a re-check date.")
+        if day < timezone.localdate():
+            raise TransitionRefused("in_the_past", f"Pick today or a later day: {day:%-d %b %Y} has passed.")
+        # Status only: a verdict given meanwhile takes the claim out of the queue, and its date with it.
+        if not Claim.objects.filter(pk=self.pk, status=Status.UNCONFIRMED, merged_into__isnull=True).update(
+            recheck_on=day, recheck_set_by=by
+        ):
+            raise TransitionRefused("not_unconfirmed", "The claim was decided meanwhile: it has no re-check date now.")
+        self.recheck_on, self.recheck_set_by = day, by
+
     def set_status(self, new_status, *, by, reason, version=None, evidence=None):
         """Move the claim to `new_status` and record who did it and why, or change nothing.
 
@@ -966,6 +1040,9 @@ class Claim(models.Model):
             event.evidence.set(cited)
             # status_changed_* say when the status last changed: an attribution leaves them.
             changed = {"status_changed_at": now, "status_changed_by": by} if axis == Axis.STATUS else {}
+            if axis == Axis.STATUS and status == Status.UNCONFIRMED:
+                changed |= {"recheck_on": recheck_date(now), "recheck_set_by": None}
+            CorrectionCase.objects.open_for([event])
             Claim.objects.filter(pk=self.pk).update(
                 status=status, attribution=attribution, version=version + 1, **changed
             )
@@ -973,6 +1050,11 @@ class Claim(models.Model):
         for name, value in changed.items():
             setattr(self, name, value)
         return event
+
+
+def recheck_date(now):
+    """When a claim that became unconfirmed at `now` is due to be checked again (FACTCHECK_RECHECK_DAYS later)."""
+    return timezone.localdate(now) + timedelta(days=settings.FACTCHECK_RECHECK_DAYS)
 
 
 def merged_refusal(claim):
@@ -1669,6 +1751,234 @@ class VerdictWithdrawal(models.Model):
 
     def __str__(self):
         return f"Withdrawal of {self.publication_id}"
+
+
+class CorrectionOutcome(models.TextChoices):
+    OPEN = "", "Awaiting an editor"
+    PUBLISHED = "published", "Correction published"
+    NOT_NEEDED = "not_needed", "No correction needed"
+
+
+class CorrectionRefused(Exception):
+    """An outcome that cannot be recorded; `stale` when another editor recorded one meanwhile."""
+
+    def __init__(self, message, *, stale=False):
+        super().__init__(message)
+        self.message, self.stale = message, stale
+
+
+# How far "the same claim" is followed: same-claim links and merges, this many steps from the claim decided.
+SAME_CLAIM_STEPS = 4
+# Claim ids per IN (...) list.
+ID_CHUNK = 1000
+
+
+def _chunks(ids):
+    ids = sorted(ids)
+    return [ids[start : start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
+
+
+def same_claims(claim_ids):
+    """{claim id: the claim ids it stands for}: each claim, and each linked to one of `claim_ids` as the
+    same claim, or merged into one, up to SAME_CLAIM_STEPS steps away, mapped to those it reached from."""
+    reached = {pk: {pk} for pk in claim_ids}
+    frontier = set(claim_ids)
+    for _ in range(SAME_CLAIM_STEPS):
+        found = []
+        for chunk in _chunks(frontier):
+            links = ClaimLink.objects.filter(Q(from_claim__in=chunk) | Q(to_claim__in=chunk), kind=LinkKind.SAME_CLAIM)
+            for first, second in links.values_list("from_claim", "to_claim"):
+                found += [(first, second), (second, first)]
+            found += Claim.objects.filter(merged_into__in=chunk).values_list("merged_into", "pk")
+        frontier = set()
+        for known, other in found:
+            if known in reached and not reached[known] <= reached.get(other, set()):
+                reached.setdefault(other, set()).update(reached[known])
+                frontier.add(other)
+        if not frontier:
+            break
+    return reached
+
+
+def stories_carrying(claim_ids):
+    """{claim id: ids of the published stories that carry it}: the story that reports the claim, or
+    reports a claim standing for it (same_claims), or is one of their appearances (by its URL)."""
+    family = same_claims(claim_ids)
+    carried = {pk: set() for pk in claim_ids}
+    stories_of = {}
+    for chunk in _chunks(family):
+        published = Article.objects.published()
+        for pk, article in Claim.objects.filter(pk__in=chunk, article__in=published).values_list("pk", "article"):
+            stories_of.setdefault(pk, set()).add(article)
+        urls = {}
+        for pk, url in Appearance.objects.filter(claim__in=chunk).exclude(url="").values_list("claim", "url"):
+            urls.setdefault(url, set()).add(pk)
+        for url_chunk in [sorted(urls)[start : start + ID_CHUNK] for start in range(0, len(urls), ID_CHUNK)]:
+            for article, url in published.filter(url__in=url_chunk).values_list("pk", "url"):
+                for pk in urls[url]:
+                    stories_of.setdefault(pk, set()).add(article)
+    for pk, origins in family.items():
+        for origin in origins:
+            carried[origin] |= stories_of.get(pk, set())
+    return carried
+
+
+class CorrectionCaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(outcome=CorrectionOutcome.OPEN)
+
+    def settled(self):
+        return self.exclude(outcome=CorrectionOutcome.OPEN)
+
+    def for_queue(self):
+        return self.select_related("article__outlet", "claim", "event__by", "decided_by").defer("article__body")
+
+    def open_for(self, events):
+        """Put in the Corrections queue every published story carrying a claim these decisions turned
+        (verification.calls_for_correction); return how many stories entered it.
+
+        The one way in, for a decision (Claim._decide) and an import's decisions alike. A story
+        already waiting for an outcome stays as it is: one open case a story (the database's
+        correctioncase_one_open_per_story), whichever verdict turns next, twice or concurrently.
+        """
+        turned = [
+            event
+            for event in events
+            if calls_for_correction(event.axis, event.from_status, event.to_status, event.to_attribution)
+        ]
+        if not turned:
+            return 0
+        carried = stories_carrying({event.claim_id for event in turned})
+        cases = [
+            CorrectionCase(article_id=article, claim_id=event.claim_id, event_id=event.pk, opened_at=event.at)
+            for event in sorted(turned, key=lambda event: event.pk)
+            for article in sorted(carried[event.claim_id])
+        ]
+        waiting = set(
+            self.open().filter(article__in={case.article_id for case in cases}).values_list("article", flat=True)
+        )
+        fresh = []
+        for case in cases:
+            if case.article_id not in waiting:
+                waiting.add(case.article_id)
+                fresh.append(case)
+        # ignore_conflicts: a case another transaction opened for the story since the look above wins.
+        self.bulk_create(fresh, ignore_conflicts=True)
+        return len(fresh)
+
+
+class CorrectionCase(models.Model):
+    """A published story that carried a claim whose verdict turned, until an editor records the outcome.
+
+    Opened by CorrectionCaseQuerySet.open_for, in the transaction of the decision; settled once
+    by record_outcome: a correction published (its URL and text) or none needed (the reason).
+    History (migration 0022): the database refuses every DELETE and every UPDATE but the one
+    that records the outcome of an open case; a settled case never changes again.
+    """
+
+    Outcome = CorrectionOutcome
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="correction_cases")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="correction_cases")
+    event = models.ForeignKey(
+        VerificationEvent, on_delete=models.PROTECT, related_name="+", db_index=False, help_text="The decision."
+    )
+    opened_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=CorrectionOutcome, blank=True, default=CorrectionOutcome.OPEN)
+    correction_url = models.URLField("correction URL", max_length=1000, blank=True)
+    correction_text = models.TextField(blank=True, help_text="The correction as published.")
+    reason = models.TextField(blank=True, help_text="Why no correction is needed.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CorrectionCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        permissions = [("record_correction", "Can record whether a story needed a correction")]
+        indexes = [
+            # The queue: open cases, longest waiting first; then the settled ones, latest first.
+            models.Index(fields=["opened_at", "id"], condition=Q(outcome=""), name="correctioncase_open_idx"),
+            models.Index(fields=["-decided_at", "-id"], condition=~Q(outcome=""), name="correctioncase_settled_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("outcome", CorrectionOutcome.choices), name="correction_valid"),
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(outcome=""), name="correctioncase_one_open_per_story"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    outcome="",
+                    correction_url="",
+                    correction_text="",
+                    reason="",
+                    decided_by__isnull=True,
+                    decided_at__isnull=True,
+                )
+                | (
+                    Q(outcome="published", reason="") & ~Q(correction_url="") & ~Q(correction_text="")
+                    | Q(outcome="not_needed", correction_url="", correction_text="") & ~Q(reason="")
+                )
+                & Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="correction_outcome_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction case {self.pk}: story {self.article_id}, claim {self.claim_id}"
+
+    @property
+    def is_open(self):
+        return self.outcome == CorrectionOutcome.OPEN
+
+    def record_outcome(self, outcome, *, by, url="", text="", reason=""):
+        """Settle the case: a correction published at `url` reading `text`, or none needed for `reason`.
+
+        Raises CorrectionRefused (stale if another editor settled it meanwhile); writes nothing then.
+        """
+        url, text, reason = url.strip(), text.strip(), reason.strip()
+        if outcome == CorrectionOutcome.PUBLISHED:
+            if not url or not text:
+                raise CorrectionRefused("Give the correction’s URL and its text as published.")
+            reason = ""
+        elif outcome == CorrectionOutcome.NOT_NEEDED:
+            if not reason:
+                raise CorrectionRefused("Say why no correction is needed.")
+            url = text = ""
+        else:
+            raise CorrectionRefused("Choose: a correction was published, or none is needed.")
+        now = timezone.now()
+        values = {"correction_url": url, "correction_text": text, "reason": reason}
+        settled = CorrectionCase.objects.open().filter(pk=self.pk)
+        if not settled.update(outcome=outcome, decided_by=by, decided_at=now, **values):
+            current = CorrectionCase.objects.select_related("decided_by").get(pk=self.pk)
+            who = current.decided_by or "another editor"
+            raise CorrectionRefused(
+                f"{who} recorded this story's outcome at {timezone.localtime(current.decided_at):%Y-%m-%d %H:%M}: "
+                f"“{current.get_outcome_display()}”. Nothing was changed.",
+                stale=True,
+            )
+        self.outcome, self.decided_by, self.decided_at = outcome, by, now
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+class RecheckDigest(models.Model):
+    """A day's re-check digest sent to one person (send_recheck_digest): at most one a person a day."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    claims = models.JSONField(default=list, help_text="The ids of the claims the digest listed.")
+
+    class Meta:
+        ordering = ["-day", "person"]
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="recheckdigest_once_a_day")]
+
+    def __str__(self):
+        return f"Re-check digest for {self.person_id} on {self.day}"
 
 
 class RevisionQuerySet(models.QuerySet):

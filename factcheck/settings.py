@@ -177,6 +177,32 @@ FACTCHECK_API_MAX_BYTES = int(os.environ.get("FACTCHECK_API_MAX_BYTES", 512 * 10
 FACTCHECK_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_HEARTBEAT_SECONDS", 5))
 FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_UP_SECONDS", 60))
 
+# An unconfirmed claim is due to be checked again this many days after it became unconfirmed
+# (editors change the date claim by claim); send_recheck_digest mails each person what is due.
+FACTCHECK_RECHECK_DAYS = int(os.environ.get("FACTCHECK_RECHECK_DAYS", 7))
+# Email (the re-check digest): printed on the console while debugging, sent through SMTP in
+# production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS);
+# EMAIL_BACKEND names another backend.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", 25)),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        }
+        if _EMAIL_BACKEND == _SMTP
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck <factcheck@localhost>")
+# The address links in emails start with (no request to take it from).
+FACTCHECK_SITE_URL = os.environ.get("FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Login throttling (django-axes, docs/deploying.md): this many failed sign-ins for one account,
 # or from one address, pause sign-in there for the cool-off, the right password included.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))

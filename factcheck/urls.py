@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from factcheck import api, feeds, views
+from factcheck import api, feeds, queues, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,10 @@ urlpatterns = [
     path("stories/new/", views.story_new, name="story_new"),
     path("stories/speakers/", views.story_speakers, name="story_speakers"),
     path("stories/<int:pk>/", views.story_review, name="story_review"),
+    path("corrections/", queues.correction_list, name="correction_list"),
+    path("corrections/<int:pk>/outcome/", queues.correction_record, name="correction_record"),
+    path("rechecks/", queues.recheck_list, name="recheck_list"),
+    path("claims/<int:pk>/recheck/", queues.claim_set_recheck, name="claim_set_recheck"),
     path("feeds/claimreview.json", feeds.claimreview_feed, name="claimreview_feed"),
     path("verdicts/<int:pk>/", feeds.verdict_detail, name="verdict_detail"),
     path(

@@ -260,3 +260,21 @@ def implied_attribution(appearances, newsroom):
         if state in found:
             return state
     return Attribution.NOT_CHECKED
+
+
+# A decision that may make a published story wrong: each story that carried the claim needs a
+# correction, or an editor's word that it does not (factcheck.corrections).
+CORRECTION_STATUSES = frozenset({Status.DISPUTED, Status.FALSE})
+CORRECTION_ATTRIBUTIONS = frozenset({Attribution.MISATTRIBUTED, Attribution.DENIED})
+
+
+def calls_for_correction(axis, from_status, to_status, to_attribution):
+    """Whether a decision turns a claim the stories relied on: to disputed or false, or (on the
+    attribution axis) to misattributed or denied.
+
+    The event that records a claim (no `from_status`) turns nothing: a story that reports a claim
+    as disputed from the start is not wrong about it.
+    """
+    if axis == "attribution":
+        return to_attribution in CORRECTION_ATTRIBUTIONS
+    return from_status is not None and to_status in CORRECTION_STATUSES

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Prefetch, StringAgg, Value, prefetch_related_objects
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, StringAgg, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -298,6 +298,7 @@ def claim_page(
     attribution_form=None,
     attribution_error=None,
     done=None,
+    recheck=None,
 ):
     linked = claim.linked_claims()
     evidence = {item.pk: item for item in claim.evidence.all()}
@@ -329,6 +330,8 @@ def claim_page(
         "attribution_decisions": offered_attribution,
         "attribution_errors": attribution_errors,
         "done": done,
+        # The re-check panel's outcome (factcheck.queues.claim_set_recheck): its error, the date typed, or done.
+        "recheck": recheck or {},
         # Looked up by the page once shown (claim_detail), or here when asked for without JavaScript.
         "duplicates": merging.possible_duplicates(claim) if request.GET.get("duplicates") == "1" else None,
         "merges_in": list(claim.merges_in.all()),
@@ -842,6 +845,10 @@ def article_detail(request, pk):
         "overlapping": overlapping,
         "statuses": list(Status),
         "revisions": article.revisions.select_related("by").order_by("-at", "-id"),
+        # Every correction case of the story (a handful at most), the open one first.
+        "corrections": article.correction_cases.select_related("claim", "event__by", "decided_by").order_by(
+            F("decided_at").desc(nulls_first=True), "-id"
+        ),
     }
     return render_page(request, "factcheck/article_detail.html", context)
 

@@ -25,6 +25,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimKind,
+    CorrectionCase,
     Evidence,
     ExternalReview,
     Outlet,
@@ -32,6 +33,7 @@ from factcheck.models import (
     Stance,
     VerificationEvent,
     lookalike_message,
+    recheck_date,
 )
 from factcheck.text import lookalike_key
 from factcheck.verification import (
@@ -613,7 +615,7 @@ def insert(model, columns, rows):
 CLAIM_COLUMNS = [
     *("id", "text", "quote", "speaker_id", "article_id", "span_exact", "span_prefix", "span_suffix", "kind"),
     *("quantity_value", "quantity_unit", "quantity_qualifier", "status", "attribution", "version", "status_changed_at"),
-    *("status_changed_by_id", "import_key", "created_at"),
+    *("status_changed_by_id", "import_key", "created_at", "recheck_on"),
 ]
 
 
@@ -675,6 +677,13 @@ class Batch:
         for model, columns, rows in self.inserts:
             insert(model, columns, rows)
         self._update_stored()
+        # A stored claim the file turns disputed or false puts the stories that carried it in the
+        # Corrections queue, as a decision in the app does.
+        events = [VerificationEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in self._events()]
+        CorrectionCase.objects.open_for([event for event in events if event.from_status is not None])
+
+    def _events(self):
+        return next(rows for model, _, rows in self.inserts if model is VerificationEvent)
 
     def _update_stored(self):
         """Update the stored claims the chunk changes (only rows re-importing a claim do).
@@ -688,8 +697,10 @@ class Batch:
                 batch_size=500,
             )
         for status in {change.status for change in self.moved}:
+            # Back to unconfirmed: due to be checked again, as set_status would make it.
+            due = {"recheck_on": recheck_date(self.now)} if status == Status.UNCONFIRMED else {}
             Claim.objects.filter(pk__in=[change.claim_id for change in self.moved if change.status == status]).update(
-                status=status, version=F("version") + 1, status_changed_at=self.now, status_changed_by=self.user
+                status=status, version=F("version") + 1, status_changed_at=self.now, status_changed_by=self.user, **due
             )
 
 
@@ -780,5 +791,5 @@ def _claim_values(change, entities, user_id, now):
         *(change.claim_id, row.text, row.quote or "", entities.speaker(row), entities.article(row), "", "", ""),
         *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status),
         *(change.attribution, 1, now),
-        *(user_id, row.key, now),
+        *(user_id, row.key, now, recheck_date(now) if change.status == Status.UNCONFIRMED else None),
     )

@@ -54,6 +54,11 @@ PAGES = [
     "/stories/new/",
     "/stories/{draft}/",
     "/verdicts/{verdict}/",
+    "/corrections/",
+    "/corrections/?state=all&limit=1",
+    "/rechecks/",
+    "/rechecks/?due=overdue",
+    "/claims/?status=all&due=week&correction=open",
 ]
 
 # Reported to the test from inside every page, before any of the page's own scripts run.

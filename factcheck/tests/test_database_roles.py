@@ -14,8 +14,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from factcheck import importing, merging
-from factcheck.models import Claim, ClaimRevision, Evidence
-from factcheck.tests.factories import make_claim, make_evidence
+from factcheck.models import Claim, ClaimRevision, CorrectionCase, Evidence
+from factcheck.tests.factories import make_article, make_claim, make_evidence
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_history_is_enforced import check_history_now
 from factcheck.tests.test_import import SAMPLE, csv_text, media_in_tmp, row, run_import  # noqa: F401 a fixture
@@ -71,6 +71,9 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
     duplicate, kept = make_claim("Troops moved to Kursk."), make_claim("Troops were moved to Kursk.")
     make_evidence(duplicate, "context", by=editor)
     merging.merge(duplicate, kept, by=editor, reason=REASON, merged_version=1, into_version=1)
+    carried = make_claim("The dam held.", article=make_article())
+    carried.set_status("disputed", by=editor, reason=REASON)
+    CorrectionCase.objects.get().record_outcome("not_needed", by=editor, reason="The story said it was unconfirmed.")
     check_history_now()
 
     assert (first.state, again.state, again.updated_count) == ("succeeded", "succeeded", 1)
@@ -110,6 +113,8 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "UPDATE factcheck_claimmerge SET reason = 'Rewritten.'",
         "DELETE FROM factcheck_claimmerge",
         "TRUNCATE factcheck_claimmerge",
+        "DELETE FROM factcheck_correctioncase",
+        "TRUNCATE factcheck_correctioncase",
         "ALTER TABLE factcheck_claim DISABLE TRIGGER factcheck_claim_merged_read_only",
         "INSERT INTO factcheck_claimrevision (claim_id, claim_version, at, via, before, after) "
         "SELECT id, version, now(), 'forged', '{}', '{}' FROM factcheck_claim",

@@ -20,6 +20,7 @@ from factcheck.models import (
     Claim,
     ClaimLink,
     ClaimRevision,
+    CorrectionCase,
     Note,
     Outlet,
     OutletTally,
@@ -70,6 +71,7 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe_and_numbers_stay_n
 def empty_the_database():
     """Delete every claim and what hangs off it, history included: a fresh database for the round trip."""
     models = [
+        CorrectionCase,
         VerificationEvent.evidence.through,
         VerificationEvent,
         ClaimRevision,

@@ -30,7 +30,15 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from conftest import make_user
 from factcheck import merging
 from factcheck import urls as project_urls
-from factcheck.models import ClaimLink, ColumnMapping, ImportJob, ImportState, Note, PublishedVerdict
+from factcheck.models import (
+    ClaimLink,
+    ColumnMapping,
+    CorrectionCase,
+    ImportJob,
+    ImportState,
+    Note,
+    PublishedVerdict,
+)
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -73,6 +81,12 @@ MATRIX = {
     "article_publish":                                             ("article",  "405 405 405 405 405",     "login 403 403 409 409"),
     # The JSON API answers a bearer token, never a session: without a token, 401 for everyone.
     "api_check":                                                   ("",         "405 405 405 405 405",     "401 401 401 401 401"),
+    # The Corrections queue: both groups read it (view_correctioncase); editors record outcomes (record_correction),
+    # an empty POST choosing none. Due for re-check: whoever reads claims; editors move a date (schedule_recheck).
+    "correction_list":                                             ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "correction_record":                                           ("case",     "405 405 405 405 405",     "login 403 403 422 422"),
+    "recheck_list":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "claim_set_recheck":                                           ("claim",    "405 405 405 405 405",     "login 403 403 422 422"),
     # The story desk: reviewers and editors (factcheck.add_storydraft and change_storydraft).
     "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 422 422 422"),
     "story_speakers":                                              ("",         "login 403 200 200 200",   "405 405 405 405 405"),
@@ -265,7 +279,10 @@ def objects(db, admin_user):
     published = make_claim("The bridge reopened on Monday.")
     make_appearance(published, url="https://example.org/said")
     make_evidence(published, "supports")
+    turned = make_claim("The dam held.", article=article)
+    turned.set_status("disputed", by=admin_user, reason="Engineers say it cracked.")
     return {
+        "case": CorrectionCase.objects.get(claim=turned),
         "claim": claim,
         "publication": PublishedVerdict.publish(
             published.set_status("verified", by=admin_user, reason="Seen open."), by=admin_user

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from factcheck.verification import TRANSITIONS, Status, TransitionRefused, check_transition
+from factcheck.verification import TRANSITIONS, Status, TransitionRefused, calls_for_correction, check_transition
 
 STATES = [None, *Status]
 ALLOWED = {
@@ -84,3 +84,23 @@ def test_an_unknown_status_is_named():
 def test_every_state_has_a_label():
     assert Status.UNCONFIRMED.label == "Unable to independently confirm"
     assert {status.label for status in Status} == {"Unable to independently confirm", "Verified", "Disputed", "False"}
+
+
+@pytest.mark.parametrize(
+    ("axis", "from_status", "to_status", "to_attribution", "turns"),
+    [
+        ("status", "unconfirmed", "disputed", "not_checked", True),
+        ("status", "verified", "disputed", "confirmed", True),
+        ("status", "disputed", "false", "not_checked", True),
+        ("status", None, "disputed", "not_checked", False),  # recorded so: the story said it
+        ("status", None, "false", "not_checked", False),
+        ("status", "disputed", "unconfirmed", "not_checked", False),
+        ("status", "unconfirmed", "verified", "not_checked", False),
+        ("attribution", None, "unconfirmed", "misattributed", True),
+        ("attribution", None, "verified", "denied", True),
+        ("attribution", None, "disputed", "confirmed", False),
+        ("attribution", None, "unconfirmed", "relayed", False),
+    ],
+)
+def test_which_decisions_call_for_a_correction(axis, from_status, to_status, to_attribution, turns):
+    assert calls_for_correction(axis, from_status, to_status, to_attribution) is turns

@@ -11,6 +11,8 @@ the app's tables, and the sequences' ids, except:
 
 - no TRUNCATE (nor TRIGGER or REFERENCES) anywhere;
 - verification events, claim merges, published verdicts and their withdrawals: SELECT and INSERT only;
+- correction cases: no DELETE (UPDATE stays, for the one that records an outcome, which their
+  trigger checks);
 - the evidence they cite (the link table): no UPDATE. It keeps DELETE, which its trigger
   refuses row by row, because Django deletes an item's links before the item itself, and a
   statement on a table without the privilege fails even when it matches no row: without it,
@@ -35,6 +37,7 @@ from factcheck.models import (
     ArticleRevision,
     ClaimMerge,
     ClaimRevision,
+    CorrectionCase,
     OutletTally,
     OutletTotal,
     PublishedVerdict,
@@ -78,6 +81,7 @@ def privileges(role, owner, database, schema):
         f"GRANT {DATA} ON ALL TABLES IN SCHEMA {schema} TO {role}",
         f"REVOKE UPDATE, DELETE ON {', '.join(map(quote, APPEND_ONLY))} FROM {role}",
         f"REVOKE UPDATE ON {quote(CITATIONS)} FROM {role}",
+        f"REVOKE DELETE ON {quote(CorrectionCase._meta.db_table)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(map(quote, READ_ONLY))} FROM {role}",
         f"REVOKE INSERT, UPDATE ON {', '.join(map(quote, COUNTS))} FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",

@@ -1,0 +1,92 @@
+"""The daily re-check digest: each person is mailed the unconfirmed claims due (or overdue) that are theirs.
+
+`send_digests(day)` is what `manage.py send_recheck_digest` runs. A digest sent is recorded
+(RecheckDigest, one a person a day) in the transaction that sends it, so running it twice in a
+day sends nothing more, and a mail that fails is sent by the next run. Whose claims are whose is
+`recipients()`, the one place to change when claims can be assigned.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from factcheck.models import STATUS_COUNT_CAP, Claim, RecheckDigest, capped_counts
+
+# A digest lists this many claims, the soonest due first, and links to the queue for the rest.
+DIGEST_CLAIMS = 50
+
+
+def recipients(due):
+    """{person: their claims among `due`}: whom the digest reminds of which due claims.
+
+    For now the people involved in each claim: who last decided its status (or recorded it),
+    and who last moved its re-check date. When claims can be assigned, their assignees instead
+    (the lead switches this at merge); the rest of the digest stays as it is. Active people only.
+    """
+    ids = set()
+    for column in ("status_changed_by", "recheck_set_by"):
+        ids |= set(due.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct())
+    people = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    return {person: due.filter(Q(status_changed_by=person) | Q(recheck_set_by=person)) for person in people}
+
+
+@dataclass
+class Sent:
+    """What a run did: digests sent (person, number of claims listed); people skipped, sent today already or
+    with no email address."""
+
+    sent: list = field(default_factory=list)
+    already: list = field(default_factory=list)
+    no_address: list = field(default_factory=list)
+
+
+def send_digests(day):
+    """Mail each person their claims due on or before `day` (see recipients), once a day; return what was sent."""
+    due = Claim.objects.due_for_recheck().filter(recheck_on__lte=day)
+    done = Sent()
+    for person, claims in recipients(due).items():
+        if not person.email:
+            done.no_address.append(person)
+            continue
+        if RecheckDigest.objects.filter(person=person, day=day).exists():
+            done.already.append(person)
+            continue
+        listed = list(claims.select_related("speaker").order_by("recheck_on", "id")[:DIGEST_CLAIMS])
+        counted = capped_counts({"all": claims, "overdue": claims.filter(recheck_on__lt=day)})
+        try:
+            with transaction.atomic():
+                RecheckDigest.objects.create(person=person, day=day, claims=[claim.pk for claim in listed])
+                send(person, day, listed, counted)
+        except IntegrityError:  # another run sent it meanwhile
+            done.already.append(person)
+            continue
+        done.sent.append((person, len(listed)))
+    return done
+
+
+def send(person, day, claims, counted):
+    site = settings.FACTCHECK_SITE_URL
+    total, overdue = counted["all"], counted["overdue"]
+    # Counted up to the cap: past it, "1000+".
+    shown_total, overdue = (f"{STATUS_COUNT_CAP}+" if n > STATUS_COUNT_CAP else str(n) for n in (total, overdue))
+    context = {
+        "person": person,
+        "day": day,
+        "claims": [(claim, f"{site}{claim.get_absolute_url()}") for claim in claims],
+        "total": shown_total,
+        "overdue": overdue,
+        "more": total > len(claims),
+        "queue_url": f"{site}{reverse('recheck_list')}",
+        "overdue_url": f"{site}{reverse('recheck_list')}?due=overdue",
+    }
+    subject = f"{shown_total} claim{'s' if total != 1 else ''} to re-check" + (
+        f" ({overdue} overdue)" if overdue != "0" else ""
+    )
+    body = render_to_string("factcheck/email/recheck_digest.txt", context)
+    send_mail(subject, body, None, [person.email])

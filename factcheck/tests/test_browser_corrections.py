@@ -1,0 +1,70 @@
+"""An editor follows a turned verdict to the Corrections queue and records the outcome, in Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from factcheck.models import Claim, CorrectionCase
+from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_page, demo, javascript):  # noqa: F811
+    page = open_page(javascript=javascript)
+    sign_in(page, demo, "editor")
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    page.goto(f"{demo}/claims/{blinken.pk}/")
+    page.locator("summary", has_text="Mark disputed").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Disputed”?").fill("Seoul's intelligence service says 11,000.")
+    decision.get_by_role("button", name="Mark disputed").click()
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Corrections").click()
+    expect(page).to_have_url(f"{demo}/corrections/")
+    row = page.locator(".case-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(blinken.article.headline)
+    expect(row).to_contain_text("Disputed")
+    expect(page.locator('.count[data-state="open"]')).to_have_text("1")
+
+    # Half a form first: refused, saying what is missing, and what was typed is kept.
+    row.get_by_label("Correction published").check()
+    row.get_by_label("Correction as published").fill("An earlier version gave 8,000 as settled.")
+    row.get_by_role("button", name="Record the outcome").click()
+    row = page.locator(".case-row")
+    expect(row.get_by_role("alert")).to_have_text("Give the correction’s URL and its text as published.")
+    expect(row.get_by_label("Correction as published")).to_have_value("An earlier version gave 8,000 as settled.")
+
+    row.get_by_label("Correction URL").fill("https://b17.example/corrections/1")
+    row.get_by_role("button", name="Record the outcome").click()
+    if javascript:
+        expect(page.locator(".case-row .done")).to_contain_text("Recorded: correction published")
+        expect(page.locator(".case-row .outcome")).to_contain_text("An earlier version gave 8,000 as settled.")
+    else:
+        expect(page.locator("#messages")).to_contain_text("Recorded: correction published")
+        expect(page.get_by_text("No story is waiting for a correction.")).to_be_visible()
+    case = CorrectionCase.objects.get()
+    assert (case.outcome, case.decided_by.username) == ("published", "editor")
+
+    page.goto(f"{demo}/articles/{blinken.article_id}/")
+    corrections = page.locator("#corrections")
+    expect(corrections).to_contain_text("Correction published")
+    expect(corrections).to_contain_text("An earlier version gave 8,000 as settled.")
+    expect(corrections.get_by_role("link", name=re.compile("The correction as published"))).to_have_attribute(
+        "href", "https://b17.example/corrections/1"
+    )
+
+
+def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo):  # noqa: F811
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    editor = blinken.events.get().by
+    blinken.set_status("disputed", by=editor, reason="Seoul says 11,000.")
+    page = open_page()
+    sign_in(page, demo, "reviewer")
+    page.goto(f"{demo}/corrections/")
+    expect(page.locator(".case-row")).to_contain_text(blinken.article.headline)
+    expect(page.get_by_role("button", name="Record the outcome")).to_have_count(0)

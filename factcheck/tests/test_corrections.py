@@ -1,0 +1,293 @@
+"""The Corrections queue: a verdict that turns puts the published stories that carried the claim in it,
+until an editor records the outcome; the outcome is history the database keeps."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from factcheck import merging
+from factcheck.models import ClaimLink, CorrectionCase, CorrectionRefused
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
+from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture shared
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def queued():
+    """The ids of the stories waiting in the queue."""
+    return set(CorrectionCase.objects.open().values_list("article", flat=True))
+
+
+@pytest.fixture
+def stories(editor):
+    """A claim carried by five stories in five ways, and stories that must stay out of it."""
+    said = make_article(headline="Said it first", url="https://news.example/said")
+    claim = make_claim("The dam held overnight.", article=said)
+    restated = make_article(headline="Said it again")
+    same = make_claim("The dam did not break overnight.", article=restated)
+    ClaimLink.link(claim, same, ClaimLink.Kind.SAME_CLAIM, by=editor)
+    merged_story = make_article(headline="Recorded twice")
+    duplicate = make_claim("The dam held.", article=merged_story)
+    merging.merge(duplicate, claim, by=editor, reason="Twice.", merged_version=1, into_version=1)
+    relayed = make_article(headline="Relayed it", url="https://news.example/relayed")
+    make_appearance(claim, venue_type="relayed_report", url=relayed.url)
+    # Two steps away: linked as the same claim to the restatement.
+    far = make_article(headline="Said it a third time")
+    ClaimLink.link(same, make_claim("The dam stood.", article=far), ClaimLink.Kind.SAME_CLAIM, by=editor)
+    contradicted = make_article(headline="Said the opposite")
+    ClaimLink.link(claim, make_claim("The dam broke.", article=contradicted), ClaimLink.Kind.CONTRADICTS, by=editor)
+    unrelated = make_article(headline="Another story")
+    make_claim("The bridge reopened.", article=unrelated)
+    claim.refresh_from_db()
+    return {
+        "claim": claim,
+        "carrying": {said.pk, restated.pk, merged_story.pk, relayed.pk, far.pk},
+        "others": {contradicted.pk, unrelated.pk},
+    }
+
+
+def test_a_verdict_turning_disputed_queues_exactly_the_stories_that_carried_the_claim(stories, editor):
+    claim = stories["claim"]
+    assert queued() == set()
+    claim.set_status("disputed", by=editor, reason="Engineers saw a crack.")
+    assert queued() == stories["carrying"]
+    assert not queued() & stories["others"]
+    case = CorrectionCase.objects.get(article__headline="Said it again")
+    assert (case.claim, case.event) == (claim, claim.events.latest())
+
+
+def test_a_verdict_that_turns_twice_leaves_one_open_case_a_story(stories, editor):
+    claim = stories["claim"]
+    claim.set_status("disputed", by=editor, reason="Engineers saw a crack.")
+    make_evidence(claim, "refutes")
+    claim.set_status("false", by=editor, reason="The dam broke at 3 a.m.")
+    assert CorrectionCase.objects.count() == len(stories["carrying"])
+    # Another claim of a queued story turning adds nothing either.
+    other = make_claim("The river rose.", article=CorrectionCase.objects.first().article)
+    other.set_status("disputed", by=editor, reason="Gauges say otherwise.")
+    assert CorrectionCase.objects.count() == len(stories["carrying"])
+
+
+def test_recording_an_outcome_takes_the_story_out_and_a_later_turn_opens_a_new_case(stories, editor):
+    claim = stories["claim"]
+    claim.set_status("disputed", by=editor, reason="Engineers saw a crack.")
+    case = CorrectionCase.objects.get(article__headline="Said it first")
+    case.record_outcome("not_needed", by=editor, reason="The story said it was unconfirmed.")
+    assert queued() == stories["carrying"] - {case.article_id}
+    make_evidence(claim, "refutes")
+    claim.set_status("false", by=editor, reason="The dam broke.")
+    assert queued() == stories["carrying"]
+    assert case.article.correction_cases.count() == 2
+
+
+@pytest.mark.parametrize("status", ["verified", "unconfirmed"])
+def test_a_claim_confirmed_or_reopened_queues_nothing(stories, editor, status):
+    claim = stories["claim"]
+    make_evidence(claim, "supports")
+    if status == "unconfirmed":
+        claim.set_status("disputed", by=editor, reason="Doubt.")
+        before = CorrectionCase.objects.count()
+        claim.set_status("unconfirmed", by=editor, reason="Reopened.")
+        assert CorrectionCase.objects.count() == before
+    else:
+        claim.set_status(status, by=editor, reason="Seen open.")
+        assert queued() == set()
+
+
+def test_a_claim_recorded_as_disputed_queues_nothing(editor):
+    story = make_article()
+    make_claim("The story itself said this was disputed.", article=story, status="disputed")
+    assert queued() == set()
+
+
+@pytest.mark.parametrize("attribution", ["misattributed", "denied"])
+def test_an_attribution_found_misattributed_or_denied_queues_the_stories(stories, editor, attribution):
+    claim = stories["claim"]
+    make_evidence(claim, "context", primary_source=True)
+    claim.set_attribution(attribution, by=editor, reason="The recording says otherwise.")
+    assert queued() == stories["carrying"]
+
+
+def test_an_import_that_turns_a_stored_claim_disputed_queues_its_story(admin_user, editor, tmp_path):
+    story = {"article_url": "https://b17.example/story", "article_headline": "Drones", "article_outlet": "B-17"}
+    run_import(tmp_path, csv_text(row(id="c1", status="unconfirmed", **story)), admin_user)
+    assert queued() == set()
+    run_import(
+        tmp_path, csv_text(row(id="c1", status="disputed", status_reason="Blinken says 8,000.", **story)), editor
+    )
+    assert CorrectionCase.objects.get().article.url == "https://b17.example/story"
+
+
+@pytest.fixture
+def case(editor):
+    claim = make_claim("The dam held overnight.", article=make_article(headline="Said it first"))
+    claim.set_status("disputed", by=editor, reason="Engineers saw a crack.")
+    return CorrectionCase.objects.get()
+
+
+def test_an_editor_records_a_published_correction_and_the_story_page_shows_it(editor_client, editor, case):
+    response = editor_client.post(
+        f"/corrections/{case.pk}/outcome/",
+        {
+            "outcome": "published",
+            "correction_url": "https://news.example/said#correction",
+            "correction_text": "An earlier version said the dam held.",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.outcome, case.decided_by, case.correction_text) == (
+        "published",
+        editor,
+        "An earlier version said the dam held.",
+    )
+    queue = editor_client.get("/corrections/").content.decode()
+    assert f'id="case-{case.pk}"' not in queue and "No story is waiting for a correction." in queue
+    page = editor_client.get(f"/articles/{case.article_id}/").content.decode()
+    assert "An earlier version said the dam held." in page
+    assert 'href="https://news.example/said#correction"' in page
+    settled = editor_client.get("/corrections/?state=published").content.decode()
+    assert f'id="case-{case.pk}"' in settled
+
+
+def test_with_htmx_the_row_comes_back_settled(editor_client, case):
+    response = editor_client.post(
+        f"/corrections/{case.pk}/outcome/", {"outcome": "not_needed", "reason": "Already said so."}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "corrections-changed" in response.headers["HX-Trigger"]
+    html = response.content.decode()
+    assert f'id="case-{case.pk}"' in html and "No correction needed" in html and "Already said so." in html
+    assert "<html" not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"outcome": "published", "correction_text": "We erred."}, "Give the correction’s URL and its text"),
+        ({"outcome": "published", "correction_url": "https://x.example/c"}, "Give the correction’s URL and its text"),
+        ({"outcome": "not_needed"}, "Say why no correction is needed."),
+        ({}, "Choose: a correction was published, or none is needed."),
+        ({"outcome": "published", "correction_url": "not a url", "correction_text": "We erred."}, "valid URL"),
+    ],
+)
+def test_an_incomplete_outcome_is_refused_with_what_is_missing_and_keeps_the_input(editor_client, case, data, error):
+    for headers in ({}, HTMX):
+        response = editor_client.post(f"/corrections/{case.pk}/outcome/", data, **headers)
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert error.replace("’", "&#x27;") in html or error in html
+        for value in data.values():
+            assert value in html
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_a_second_outcome_is_refused_as_stale_and_changes_nothing(client, editor, admin_user, case):
+    case.record_outcome("not_needed", by=editor, reason="Said so already.")
+    client.force_login(admin_user)
+    response = client.post(f"/corrections/{case.pk}/outcome/", {"outcome": "not_needed", "reason": "Another reason."})
+    assert response.status_code == 409
+    assert "alice recorded this story" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.reason, case.decided_by) == ("Said so already.", editor)
+    with pytest.raises(CorrectionRefused):
+        CorrectionCase.objects.get(pk=case.pk).record_outcome("not_needed", by=admin_user, reason="Again.")
+
+
+def test_a_reviewer_reads_the_queue_but_cannot_record_an_outcome(reviewer_client, case):
+    page = reviewer_client.get("/corrections/").content.decode()
+    assert "Said it first" in page and "Record the outcome" not in page
+    response = reviewer_client.post(f"/corrections/{case.pk}/outcome/", {"outcome": "not_needed", "reason": "No."})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_an_outsider_sees_no_queue(outsider_client, case):
+    assert outsider_client.get("/corrections/").status_code == 403
+
+
+def test_the_database_refuses_to_change_or_remove_a_case(editor, case):
+    table = CorrectionCase._meta.db_table
+    for statement in (
+        f"UPDATE {table} SET article_id = article_id",  # noqa: S608 still open: only an outcome may be written
+        f"DELETE FROM {table}",  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    case.record_outcome("not_needed", by=editor, reason="Said so already.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CorrectionCase.objects.filter(pk=case.pk).update(reason="Rewritten.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CorrectionCase.objects.filter(pk=case.pk).update(outcome="", decided_by=None, decided_at=None, reason="")
+    case.refresh_from_db()
+    assert case.reason == "Said so already."
+
+
+def test_the_database_keeps_one_open_case_a_story(case):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CorrectionCase.objects.create(
+            article=case.article, claim=case.claim, event=case.event, opened_at=case.opened_at
+        )
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def make_cases(count, editor):
+    for number in range(count):
+        claim = make_claim(f"Claim {number} held.", article=make_article(headline=f"Story {number}"))
+        claim.set_status("disputed", by=editor, reason="Doubt.")
+
+
+@pytest.mark.parametrize("state", ["open", "not_needed", "all"])
+def test_the_queue_costs_the_same_queries_at_any_page_size(editor_client, editor, state):
+    make_cases(6, editor)
+    for case in CorrectionCase.objects.all()[:3]:
+        case.record_outcome("not_needed", by=editor, reason="Said so.")
+    editor_client.get("/corrections/")  # the session and permissions, cached
+    small = queries_for(editor_client, f"/corrections/?state={state}&limit=1")
+    assert small == queries_for(editor_client, f"/corrections/?state={state}&limit=6") <= 6
+    response = editor_client.get(f"/corrections/?state={state}&limit=6")
+    assert response.content.decode().count('class="case-row') == {"open": 3, "not_needed": 3, "all": 6}[state]
+
+
+def test_the_story_page_shows_its_corrections_in_a_fixed_number_of_queries(editor_client, editor, case):
+    url = f"/articles/{case.article_id}/"
+    editor_client.get(url)
+    first = queries_for(editor_client, url)
+    case.record_outcome("not_needed", by=editor, reason="Said so.")
+    make_evidence(case.claim, "refutes")
+    case.claim.set_status("false", by=editor, reason="Broke.")
+    assert case.article.correction_cases.count() == 2
+    assert queries_for(editor_client, url) == first
+
+
+def test_the_counts_are_capped(editor_client, editor, monkeypatch):
+    monkeypatch.setattr("factcheck.models.STATUS_COUNT_CAP", 2)
+    make_cases(3, editor)
+    page = editor_client.get("/corrections/").content.decode()
+    assert '<span class="count" data-state="open">2+</span>' in page
+
+
+def test_the_claim_queue_filters_by_correction_state(reviewer_client, editor, case):
+    make_claim("A claim nobody doubts.", article=case.article)
+    listed = reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert case.claim.text in listed and "A claim nobody doubts." not in listed
+    case.record_outcome("not_needed", by=editor, reason="Said so.")
+    assert case.claim.text not in reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert case.claim.text in reviewer_client.get("/claims/?status=all&correction=any").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_open_cases_are_read_from_their_own_index_in_order(case):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = CorrectionCase.objects.open().order_by("opened_at", "id")[:26].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "correctioncase_open_idx" in plan and "Sort" not in plan
