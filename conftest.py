@@ -22,6 +22,7 @@ revisions_and_frozen_evidence = importlib.import_module("factcheck.migrations.00
 attribution_axis = importlib.import_module("factcheck.migrations.0015_attribution_axis")
 merge_claims = importlib.import_module("factcheck.migrations.0016_merge_claims")
 published_verdicts = importlib.import_module("factcheck.migrations.0017_published_verdicts")
+assignments = importlib.import_module("factcheck.migrations.0022_assign_assignments_notifications")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence, merges, publications and withdrawals), by name, with the statement that creates each.
@@ -31,6 +32,7 @@ SQLITE_HISTORY_GUARDS = {
     **attribution_axis.SQLITE_GUARDS,
     **merge_claims.SQLITE_GUARDS,
     **published_verdicts.SQLITE_GUARDS,
+    **assignments.SQLITE_GUARDS,
 }
 
 

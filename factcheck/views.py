@@ -14,27 +14,30 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Prefetch, StringAgg, Value, prefetch_related_objects
+from django.db.models import CharField, Exists, OuterRef, Prefetch, StringAgg, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import merging, models, storydesk, tallies
+from factcheck import merging, models, storydesk, tallies, work
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
+    AssignForm,
     AttributionForm,
     ClaimFilterForm,
     EvidenceForm,
     IndexForm,
     MergeForm,
     NoteForm,
+    NotificationSettingsForm,
     PageForm,
     ProposalForm,
     PublishForm,
@@ -45,12 +48,16 @@ from factcheck.forms import (
 from factcheck.models import (
     Appearance,
     Article,
+    Assignment,
+    AssignmentRecord,
     Claim,
     ClaimMerge,
     ClaimRevision,
     Evidence,
     LookalikeName,
     Note,
+    Notification,
+    NotificationSettings,
     Outlet,
     OutletKind,
     OutletTally,
@@ -128,7 +135,7 @@ def home(request):
 @require_GET
 @permission_required("factcheck.view_claim")
 def claim_list(request):
-    form = ClaimFilterForm(request.GET)
+    form = ClaimFilterForm(request.GET, user=request.user)
     form.is_valid()
     claims, next_page = form.page(form.claims().for_queue())
     context = {
@@ -151,12 +158,16 @@ def claim_list(request):
 @permission_required("factcheck.view_claim")
 def claim_counts(request):
     """The counts per status for the queue's filters, loaded after the page and whenever claims change."""
-    form = ClaimFilterForm(request.GET)
+    form = ClaimFilterForm(request.GET, user=request.user)
     form.is_valid()
     current = form.chosen_status() if "status" in request.GET else None
     if not wants_fragment(request):
         return redirect(f"{reverse('claim_list')}?{request.GET.urlencode()}")
     filters = sorted((name, value) for name, value in request.GET.lists() if name not in UNCOUNTED_PARAMETERS)
+    if form.cleaned_data.get("assignee"):
+        # "me" is someone else for each person, and assigning writes no verification event.
+        latest = AssignmentRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+        filters += [("me", request.user.pk), ("assignments", latest)]
     counts = recently_counted(
         f"queue:{filters}",
         lambda: status_counts(form.claims(with_status=False), form.claims(with_attribution=False)),
@@ -227,6 +238,17 @@ def capped(counts):
     return shown, f"{total}+" if over else total
 
 
+def assignee_names(subject):
+    """The usernames assigned to the outer claim or story, comma-joined: read with it, no query of its own."""
+    names = Assignment.objects.filter(**{subject: OuterRef("pk")}).order_by().values(subject)
+    names = names.annotate(names=StringAgg("assignee__username", Value(",")))
+    return Subquery(names.values("names"), output_field=CharField())
+
+
+def assignees_of(target):
+    return sorted(name for name in (target.assignee_names or "").split(",") if name)
+
+
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
@@ -240,6 +262,7 @@ def get_claim(pk):
         .annotate(
             has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
+            assignee_names=assignee_names("claim"),
         )
         .prefetch_related(
             Prefetch("appearances", Appearance.objects.select_related("outlet")),
@@ -296,6 +319,7 @@ def claim_page(
     publication_error=None,
     attribution_form=None,
     attribution_error=None,
+    assign_form=None,
     done=None,
 ):
     linked = claim.linked_claims()
@@ -335,6 +359,8 @@ def claim_page(
         # The queue's counts, loaded by the page once it is shown.
         "counts": uncounted(),
         "current_status": None,
+        "assignees": assignees_of(claim),
+        "assign_form": assign_form or AssignForm(),
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
 
@@ -474,8 +500,40 @@ def claim_add_evidence(request, pk):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_note")
 def claim_add_note(request, pk):
+    """A note on the claim; the people it mentions (@username) who may read claims are notified."""
+    claim = get_object_or_404(Claim, pk=pk)
+    if claim.merged_into_id:
+        return merged_refused(request, claim, fragment="notes")
     form = NoteForm(request.POST)
-    return attach(request, pk, form, "author", form_name="note_form", fragment="notes", done="Note added.")
+    if not form.is_valid():
+        return claim_page(request, get_claim(pk), fragment="notes", status=422, note_form=form)
+    note = Note.write(claim, form.cleaned_data["body"], by=request.user)
+    mentioned = ", ".join(f"@{name}" for name in note.mentions)
+    done = f"Note added; {mentioned} notified." if mentioned else "Note added."
+    return action_done(request, pk, done, fragment="notes")
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.assign_work")
+def claim_assign(request, pk):
+    """Assign a person to the claim, or take them off it (editors: factcheck.assign_work)."""
+    claim = get_object_or_404(Claim, pk=pk)
+    if claim.merged_into_id:
+        return merged_refused(request, claim, fragment="assignees")
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return claim_page(request, get_claim(pk), fragment="assignees", status=422, assign_form=form)
+    return action_done(request, pk, assign_from(form, claim, request.user), fragment="assignees")
+
+
+def assign_from(form, target, by):
+    """Do what an AssignForm asks on a claim or story; what was done, in a sentence."""
+    person = form.cleaned_data["username"]
+    if form.cleaned_data["action"] == "unassign":
+        removed = Assignment.objects.unassign([target], person, by=by)
+        return f"{person.get_username()} unassigned." if removed else f"{person.get_username()} was not assigned."
+    made = Assignment.objects.assign([target], person, by=by)
+    return f"Assigned to {person.get_username()}." if made else f"{person.get_username()} was assigned already."
 
 
 def attach(request, pk, form, author_field, *, form_name, fragment, done):
@@ -770,10 +828,23 @@ def status_bar(counts):
     return parts
 
 
+def get_article(pk):
+    articles = Article.objects.select_related("outlet").annotate(assignee_names=assignee_names("article"))
+    return get_object_or_404(articles, pk=pk)
+
+
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_detail(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return article_page(request, get_article(pk))
+
+
+def article_page(request, article, *, fragment=None, status=200, assign_form=None, done=None):
+    if fragment:
+        context = {"article": article, "assignees": assignees_of(article), "assign_form": assign_form or AssignForm()}
+        return render_page(
+            request, "factcheck/article_detail.html", {**context, "done": done}, fragment=fragment, status=status
+        )
     claims = list(article.claims.select_related("speaker").order_by("id"))
     story, missing, overlapping = highlight_claims(article.body, claims)
     context = {
@@ -784,8 +855,84 @@ def article_detail(request, pk):
         "overlapping": overlapping,
         "statuses": list(Status),
         "revisions": article.revisions.select_related("by").order_by("-at", "-id"),
+        "assignees": assignees_of(article),
+        "assign_form": assign_form or AssignForm(),
+        "done": done,
     }
-    return render_page(request, "factcheck/article_detail.html", context)
+    return render_page(request, "factcheck/article_detail.html", context, status=status)
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.assign_work")
+def article_assign(request, pk):
+    """Assign a person to the story, or take them off it (editors: factcheck.assign_work)."""
+    article = get_object_or_404(Article, pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        fragment = "assignees" if wants_fragment(request) else None
+        return article_page(request, get_article(pk), fragment=fragment, status=422, assign_form=form)
+    done = assign_from(form, article, request.user)
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(article)
+    return article_page(request, get_article(pk), fragment="assignees", done=done)
+
+
+@require_GET
+@permission_required("factcheck.view_claim")
+def my_work(request):
+    """What is assigned to the signed-in person, and whatever else other workflows list (factcheck.work)."""
+    form = PageForm(request.GET)
+    form.is_valid()
+    limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
+    context = {"sections": [section(request.user, limit) for section in work.SECTIONS], "limit": limit}
+    return render_page(request, "factcheck/my_work.html", context)
+
+
+@require_GET
+@permission_required("factcheck.view_claim")
+def notification_list(request):
+    """The person's notifications, newest first; those shown unread are marked read (and stay
+    marked new on this page). Older ones page on with ?before=<id>."""
+    form = PageForm(request.GET)
+    form.is_valid()
+    limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
+    before = request.GET.get("before", "")
+    shown = Notification.objects.filter(recipient=request.user)
+    if before.isdigit():
+        shown = shown.filter(pk__lt=int(before))
+    shown = list(shown.select_related("actor", "claim", "article", "note").order_by("-id")[: limit + 1])
+    notifications, more = shown[:limit], len(shown) > limit
+    unread = [item.pk for item in notifications if item.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        request.user.unread_notifications = max(0, getattr(request.user, "unread_notifications", 0) - len(unread))
+    choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
+    context = {
+        "notifications": notifications,
+        "older": notifications[-1].pk if more else None,
+        "limit": form.cleaned_data.get("limit"),
+        "settings_form": NotificationSettingsForm(instance=choice),
+    }
+    return render_page(request, "factcheck/notification_list.html", context)
+
+
+@require_POST
+@permission_required("factcheck.view_claim")
+def notification_settings(request):
+    """The person's choice of notification emails: each, a daily digest, or none."""
+    choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
+    form = NotificationSettingsForm(request.POST, instance=choice)
+    if not form.is_valid():
+        context = {"settings_form": form, "notifications": [], "older": None, "limit": None}
+        return render_page(request, "factcheck/notification_list.html", context, fragment="settings", status=422)
+    form.save()
+    done = f"Saved: {form.instance.get_email_display().lower()}."
+    if not wants_fragment(request):
+        messages.success(request, done)
+        return redirect("notification_list")
+    context = {"settings_form": form, "done": done}
+    return render_page(request, "factcheck/notification_list.html", context, fragment="settings")
 
 
 def highlight_claims(body, claims):

@@ -1,0 +1,103 @@
+"""My work: what the signed-in person should do next, in sections.
+
+Each section is a function `(user, limit) -> Section` listed in SECTIONS, costing one query
+whatever the limit. This module gives what is assigned to the person; other workflows (claims
+due for re-check, stories flagged for a correction) add their own function to SECTIONS.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from factcheck.models import Assignment
+
+# Rows a section shows; the rest are a link away (`more_url`).
+SECTION_SIZE = 25
+
+
+@dataclass
+class Row:
+    url: str
+    title: str
+    # A short line under the title: who, when, state.
+    detail: str = ""
+    when: object = None
+    badge: str = ""
+    badge_class: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list = field(default_factory=list)
+    empty: str = "Nothing here."
+    # Where the full list is, when the section shows only its first rows.
+    more_url: str = ""
+    more_label: str = ""
+    has_more: bool = False
+
+
+def first(rows, limit):
+    """The first `limit` of `rows` (read with one more) and whether there are more."""
+    rows = list(rows[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def assigned_claims(user, limit):
+    assignments = (
+        Assignment.objects.filter(assignee=user, claim__isnull=False)
+        .select_related("claim__speaker", "assigned_by")
+        .order_by("-assigned_at", "-id")
+    )
+    assignments, more = first(assignments, limit)
+    return Section(
+        key="claims",
+        title="Claims assigned to me",
+        rows=[
+            Row(
+                url=item.claim.get_absolute_url(),
+                title=str(item.claim),
+                detail=f"{item.claim.speaker.name} · assigned by {item.assigned_by.get_username()}",
+                when=item.assigned_at,
+                badge=item.claim.status_label,
+                badge_class=f"status-{item.claim.status}",
+            )
+            for item in assignments
+        ],
+        empty="No claims are assigned to you.",
+        more_url=f"{reverse('claim_list')}?status=all&assignee=me",
+        more_label="All claims assigned to me, in the queue",
+        has_more=more,
+    )
+
+
+def assigned_stories(user, limit):
+    assignments = (
+        Assignment.objects.filter(assignee=user, article__isnull=False)
+        .select_related("article__outlet", "assigned_by")
+        .defer("article__body")
+        .order_by("-assigned_at", "-id")
+    )
+    assignments, more = first(assignments, limit)
+    return Section(
+        key="stories",
+        title="Stories assigned to me",
+        rows=[
+            Row(
+                url=item.article.get_absolute_url(),
+                title=item.article.headline,
+                detail=f"{item.article.outlet.name} · assigned by {item.assigned_by.get_username()}",
+                when=item.assigned_at,
+            )
+            for item in assignments
+        ],
+        empty="No stories are assigned to you.",
+        more_url=f"{reverse('my_work')}?limit={min(limit * 4, 100)}" if more else "",
+        more_label="Show more",
+        has_more=more,
+    )
+
+
+# The lead adds here: re-check due (claims due or overdue), corrections flagged (stories to correct).
+SECTIONS = [assigned_claims, assigned_stories]
