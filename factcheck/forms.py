@@ -601,7 +601,7 @@ class AssignForm(forms.Form):
     """Assign a person (by username) to a claim or story, or take them off it."""
 
     username = forms.CharField(label="Assign to", max_length=150, help_text="Their username, e.g. bob.")
-    action = forms.ChoiceField(choices=[("assign", "Assign"), ("unassign", "Unassign")], initial="assign")
+    action = forms.ChoiceField(choices=[("assign", "Assign"), ("unassign", "Unassign")], required=False)
 
     def clean_username(self):
         name = self.cleaned_data["username"].strip().lstrip("@")

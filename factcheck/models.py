@@ -511,7 +511,7 @@ class ClaimQuerySet(models.QuerySet):
             return self.exclude(Exists(Assignment.objects.filter(claim=OuterRef("pk"))))
         if person is None or not getattr(person, "is_authenticated", True):
             return self.none()
-        by = Q(assignee=person) if hasattr(person, "pk") else Q(assignee__username=person)
+        by = Q(assignee=person) if hasattr(person, "pk") else Q(assignee__username__iexact=person)
         return self.filter(pk__in=Assignment.objects.filter(by, claim__isnull=False).values("claim_id"))
 
     def status_counts(self, cap=None):
