@@ -30,7 +30,10 @@ PAGES = [
     "/claims/?status=all&q=drones&speaker=Kovalenko&outlet={outlet}&venue=social_media_post&relay=relayed"
     "&kind=factual&since=2020-01-01&until=2099-12-31&sort=oldest",
     "/claims/?status=verified&sort=relevance&q=nothing+matches+this",
+    "/claims/?status=all&assignee=me",
     "/claims/{claim}/",
+    "/me/",
+    "/notifications/",
     "/claims/{claim}/merge/",
     "/claims/{duplicate}/merge/?into={claim}",
     "/claims/{merged}/?merged=1",
