@@ -493,37 +493,36 @@ def story_sentence(claim):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_evidence")
 def claim_add_evidence(request, pk):
-    form = EvidenceForm(request.POST)
-    return attach(request, pk, form, "added_by", form_name="evidence_form", fragment="review", done="Evidence added.")
+    def add(claim, form):
+        form.instance.claim, form.instance.added_by = claim, request.user
+        form.save()
+        return "Evidence added."
+
+    return on_claim(request, pk, EvidenceForm(request.POST), add, form_name="evidence_form", fragment="review")
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_note")
 def claim_add_note(request, pk):
     """A note on the claim; the people it mentions (@username) who may read claims are notified."""
-    claim = get_object_or_404(Claim, pk=pk)
-    if claim.merged_into_id:
-        return merged_refused(request, claim, fragment="notes")
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return claim_page(request, get_claim(pk), fragment="notes", status=422, note_form=form)
-    note = Note.write(claim, form.cleaned_data["body"], by=request.user)
-    mentioned = ", ".join(f"@{name}" for name in note.mentions)
-    done = f"Note added; {mentioned} notified." if mentioned else "Note added."
-    return action_done(request, pk, done, fragment="notes")
+
+    def add(claim, form):
+        note = Note.write(claim, form.cleaned_data["body"], by=request.user)
+        mentioned = ", ".join(f"@{name}" for name in note.mentions)
+        return f"Note added; {mentioned} notified." if mentioned else "Note added."
+
+    return on_claim(request, pk, NoteForm(request.POST), add, form_name="note_form", fragment="notes")
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.assign_work")
 def claim_assign(request, pk):
     """Assign a person to the claim, or take them off it (editors: factcheck.assign_work)."""
-    claim = get_object_or_404(Claim, pk=pk)
-    if claim.merged_into_id:
-        return merged_refused(request, claim, fragment="assignees")
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return claim_page(request, get_claim(pk), fragment="assignees", status=422, assign_form=form)
-    return action_done(request, pk, assign_from(form, claim, request.user), fragment="assignees")
+
+    def assign(claim, form):
+        return assign_from(form, claim, request.user)
+
+    return on_claim(request, pk, AssignForm(request.POST), assign, form_name="assign_form", fragment="assignees")
 
 
 def assign_from(form, target, by):
@@ -536,17 +535,15 @@ def assign_from(form, target, by):
     return f"Assigned to {person.get_username()}." if made else f"{person.get_username()} was assigned already."
 
 
-def attach(request, pk, form, author_field, *, form_name, fragment, done):
-    """Save a piece of evidence or a note on the claim, by the signed-in user; or show the form's errors."""
+def on_claim(request, pk, form, act, *, form_name, fragment):
+    """Do `act(claim, form)` (evidence, a note, an assignment) when the form is valid, and show what
+    was done; or show the form's errors. A merged claim is read-only."""
     claim = get_object_or_404(Claim, pk=pk)
     if claim.merged_into_id:
         return merged_refused(request, claim, fragment=fragment)
     if not form.is_valid():
         return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
-    form.instance.claim = claim
-    setattr(form.instance, author_field, request.user)
-    form.save()
-    return action_done(request, pk, done, fragment=fragment)
+    return action_done(request, pk, act(claim, form), fragment=fragment)
 
 
 @require_POST

@@ -44,27 +44,28 @@ def first(rows, limit):
     return rows[:limit], len(rows) > limit
 
 
-def assigned_claims(user, limit):
+def assigned(user, limit, subject, *related):
+    """The person's newest assignments of one subject ("claim" or "article"), with what rows show."""
     assignments = (
-        Assignment.objects.filter(assignee=user, claim__isnull=False)
-        .select_related("claim__speaker", "assigned_by")
+        Assignment.objects.filter(assignee=user, **{f"{subject}__isnull": False})
+        .select_related(*related, "assigned_by")
         .order_by("-assigned_at", "-id")
     )
-    assignments, more = first(assignments, limit)
+    return first(assignments, limit)
+
+
+def assigned_claims(user, limit):
+    assignments, more = assigned(user, limit, "claim", "claim__speaker")
+    rows = []
+    for item in assignments:
+        claim = item.claim
+        detail = f"{claim.speaker.name} · assigned by {item.assigned_by.get_username()}"
+        rows.append(Row(claim.get_absolute_url(), str(claim), detail, item.assigned_at, claim.status_label))
+        rows[-1].badge_class = f"status-{claim.status}"
     return Section(
         key="claims",
         title="Claims assigned to me",
-        rows=[
-            Row(
-                url=item.claim.get_absolute_url(),
-                title=str(item.claim),
-                detail=f"{item.claim.speaker.name} · assigned by {item.assigned_by.get_username()}",
-                when=item.assigned_at,
-                badge=item.claim.status_label,
-                badge_class=f"status-{item.claim.status}",
-            )
-            for item in assignments
-        ],
+        rows=rows,
         empty="No claims are assigned to you.",
         more_url=f"{reverse('claim_list')}?status=all&assignee=me",
         more_label="All claims assigned to me, in the queue",
@@ -73,25 +74,20 @@ def assigned_claims(user, limit):
 
 
 def assigned_stories(user, limit):
-    assignments = (
-        Assignment.objects.filter(assignee=user, article__isnull=False)
-        .select_related("article__outlet", "assigned_by")
-        .defer("article__body")
-        .order_by("-assigned_at", "-id")
-    )
-    assignments, more = first(assignments, limit)
+    assignments, more = assigned(user, limit, "article", "article__outlet")
+    rows = [
+        Row(
+            item.article.get_absolute_url(),
+            item.article.headline,
+            f"{item.article.outlet.name} · assigned by {item.assigned_by.get_username()}",
+            item.assigned_at,
+        )
+        for item in assignments
+    ]
     return Section(
         key="stories",
         title="Stories assigned to me",
-        rows=[
-            Row(
-                url=item.article.get_absolute_url(),
-                title=item.article.headline,
-                detail=f"{item.article.outlet.name} · assigned by {item.assigned_by.get_username()}",
-                when=item.assigned_at,
-            )
-            for item in assignments
-        ],
+        rows=rows,
         empty="No stories are assigned to you.",
         more_url=f"{reverse('my_work')}?limit={min(limit * 4, 100)}" if more else "",
         more_label="Show more",
