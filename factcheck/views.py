@@ -8,6 +8,7 @@ else gets the whole page, so each URL also works without JavaScript.
 
 import hashlib
 import json
+from datetime import UTC
 from functools import wraps
 
 from django.contrib import messages
@@ -15,12 +16,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Prefetch, StringAgg, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -239,14 +241,26 @@ def capped(counts):
 
 
 def assignee_names(subject):
-    """The usernames assigned to the outer claim or story, comma-joined: read with it, no query of its own."""
+    """Who is assigned to the outer claim or story, by whom and when, as "name|by|when" joined by
+    commas (a username holds neither): read with it, no query of its own."""
+    shown = Concat(
+        "assignee__username", Value("|"), "assigned_by__username", Value("|"), Cast("assigned_at", CharField())
+    )
     names = Assignment.objects.filter(**{subject: OuterRef("pk")}).order_by().values(subject)
-    names = names.annotate(names=StringAgg("assignee__username", Value(",")))
+    names = names.annotate(names=StringAgg(shown, Value(",")))
     return Subquery(names.values("names"), output_field=CharField())
 
 
 def assignees_of(target):
-    return sorted(name for name in (target.assignee_names or "").split(",") if name)
+    """[{"name", "by", "at"}] of the claim's or story's assignees (annotated by assignee_names), by name."""
+    assignees = []
+    for item in filter(None, (target.assignee_names or "").split(",")):
+        name, by, at = item.split("|", 2)
+        at = parse_datetime(at)
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at, UTC)
+        assignees.append({"name": name, "by": by, "at": at})
+    return sorted(assignees, key=lambda assignee: assignee["name"])
 
 
 def get_claim(pk):

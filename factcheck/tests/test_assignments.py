@@ -79,6 +79,9 @@ def test_assigning_without_javascript_redirects_to_the_claim_with_a_message(edit
     page = client.get(response.url)
     assert "Assigned to bob." in page.text
     assert re.search(r'<a class="person" href="[^"]*assignee=bob">bob</a>', page.text)
+    # Who assigned them, and when.
+    assigned_at = Assignment.objects.get().assigned_at
+    assert re.search(r'by alice, <time datetime="([^"]+)"', page.text).group(1) == assigned_at.isoformat()
 
 
 def test_a_reviewer_cannot_assign_and_sees_no_form(reviewer, claim):
@@ -433,3 +436,19 @@ def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, re
     assert small == large <= 6
     small, _ = queries(client, f"/claims/counts/?assignee={assignee}", **HTMX)
     assert small <= 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+@pytest.mark.parametrize(("who", "index"), [("me", "assignment_assignee_idx"), ("none", "assignment_claim_unique")])
+def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who, index):
+    from factcheck.models import Claim
+
+    Assignment.objects.assign([make_claim("Mine.")], reviewer, by=editor)
+    claims = Claim.objects.not_merged().assigned_to(reviewer if who == "me" else "none").filter(status="unconfirmed")
+    with connection.cursor() as cursor:
+        # A test's few rows would be read whole anyway: leave the planner no sequential scan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = claims.order_by("-created_at", "-id")[:25].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert index in plan
