@@ -1875,11 +1875,23 @@ def assignable_people():
 class Assignment(models.Model):
     """A claim or a story given to a person to work on, now. Each change is an AssignmentRecord."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments")
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", verbose_name="story"
+    # No index of their own: the unique constraints lead with claim_id and article_id, and
+    # assignment_assignee_idx with assignee_id.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", db_index=False
     )
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name="story",
+        db_index=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -1914,9 +1926,10 @@ class Assignment(models.Model):
 class AssignmentRecord(models.Model):
     """Who assigned or unassigned whom to what, and when. Append-only (migration 0022's triggers)."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Indexed by the partial indexes below, which leave out the rows about the other kind.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     article = models.ForeignKey(
-        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="story"
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="story", db_index=False
     )
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=AssignmentAction)
@@ -2012,7 +2025,10 @@ UNREAD_SHOWN = 99
 class Notification(models.Model):
     Kind = NotificationKind
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # notification_recipient_idx leads with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=30, choices=Kind)
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     article = models.ForeignKey(

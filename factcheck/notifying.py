@@ -81,36 +81,38 @@ def absolute(url):
 
 
 def send_emails(notifications, *, digest=False):
-    """Email what is due of `notifications`: one email each to those who chose each, one digest
-    per person to those who chose daily when `digest`; nothing to those who chose none. Marks
-    them sent: safe to run twice. Returns the number of emails sent."""
+    """Email what is due of `notifications`, one email per person listing theirs: to those who
+    chose an email each (the notifications of one change, or those a failure left due), and to
+    those who chose daily when `digest`; nothing to those who chose none. Marks them sent: safe
+    to run twice. Returns the number of emails sent."""
     due = (
         notifications.filter(email_due=True)
         .select_related("recipient", "actor", "claim", "article")
         .order_by("recipient_id", "created_at", "id")
     )
     choices = dict(NotificationSettings.objects.filter(user__in=due.values("recipient")).values_list("user", "email"))
-    sent, done = 0, []
+    sent, unsent = 0, []
     for recipient_id, group in groupby(due, key=lambda item: item.recipient_id):
         items = list(group)
         recipient = items[0].recipient
         choice = choices.get(recipient_id, EmailChoice.EACH)
+        if choice == EmailChoice.DAILY and not digest:
+            continue
         if choice == EmailChoice.NONE or not recipient.email:
-            done += items
+            unsent += items
             continue
-        if choice == EmailChoice.DAILY:
-            if digest:
-                sent += email(recipient, f"factcheck: {len(items)} notification{'s' if len(items) != 1 else ''}", items)
-                done += items
-            continue
-        for item in items:
-            sent += email(recipient, f"factcheck: {describe(item)}"[:150], [item])
-            done.append(item)
-    Notification.objects.filter(pk__in=[item.pk for item in done]).update(email_due=False)
+        sent += email(recipient, items)
+        # Marked as soon as sent: a failure for the next person does not send this one twice.
+        Notification.objects.filter(pk__in=[item.pk for item in items]).update(email_due=False)
+    Notification.objects.filter(pk__in=[item.pk for item in unsent]).update(email_due=False)
     return sent
 
 
-def email(recipient, subject, notifications):
+def email(recipient, notifications):
+    if len(notifications) == 1:
+        subject = f"factcheck: {describe(notifications[0])}"[:150]
+    else:
+        subject = f"factcheck: {len(notifications)} notifications"
     lines = [(describe(item), absolute(item.subject.get_absolute_url())) for item in notifications]
     body = render_to_string(
         "factcheck/notification_email.txt",

@@ -114,6 +114,7 @@ class Migration(migrations.Migration):
                 (
                     "article",
                     models.ForeignKey(
+                        db_index=False,
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
@@ -131,6 +132,7 @@ class Migration(migrations.Migration):
                 (
                     "assignee",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="assignments",
                         to=settings.AUTH_USER_MODEL,
@@ -139,6 +141,7 @@ class Migration(migrations.Migration):
                 (
                     "claim",
                     models.ForeignKey(
+                        db_index=False,
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
@@ -185,6 +188,7 @@ class Migration(migrations.Migration):
                 (
                     "article",
                     models.ForeignKey(
+                        db_index=False,
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
@@ -208,6 +212,7 @@ class Migration(migrations.Migration):
                 (
                     "claim",
                     models.ForeignKey(
+                        db_index=False,
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
@@ -303,6 +308,7 @@ class Migration(migrations.Migration):
                 (
                     "recipient",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="notifications",
                         to=settings.AUTH_USER_MODEL,

@@ -172,16 +172,22 @@ def test_a_merged_claim_cannot_be_assigned(editor, reviewer, admin_user):
     assert not Assignment.objects.exists()
 
 
-def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(editor, reviewer):
+def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
+    editor, reviewer, django_capture_on_commit_callbacks
+):
     claims = [make_claim(f"Claim {number}.") for number in range(3)]
     client = signed_in(editor)
     data = {"action": "assign_people", "_selected_action": [claim.pk for claim in claims]}
     asked = client.post("/admin/factcheck/claim/", data)
     assert asked.status_code == 200 and "Assign 3 claims" in asked.text
-    done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
     assert done.status_code == 302
     assert Assignment.objects.filter(assignee=reviewer).count() == 3
     assert AssignmentRecord.objects.count() == 3 and Notification.objects.count() == 3
+    # One email for the three: the notifications of one change go together.
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject == "factcheck: 3 notifications"
+    assert all(f"/claims/{claim.pk}/" in mail.outbox[0].body for claim in claims)
     # Reviewers have no such action.
     asked = signed_in(reviewer).post("/admin/factcheck/claim/", data)
     assert not Assignment.objects.filter(assignee=reviewer).exclude(claim__in=claims).exists()
