@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from factcheck.forms import MAX_PAGE_SIZE
 from factcheck.models import Assignment
 
 # Rows a section shows; the rest are a link away (`more_url`).
@@ -32,10 +33,9 @@ class Section:
     title: str
     rows: list = field(default_factory=list)
     empty: str = "Nothing here."
-    # Where the full list is, when the section shows only its first rows.
+    # A link to the rest (or to the whole list elsewhere); none when there is nothing more to see.
     more_url: str = ""
     more_label: str = ""
-    has_more: bool = False
 
 
 def first(rows, limit):
@@ -67,9 +67,9 @@ def assigned_claims(user, limit):
         title="Claims assigned to me",
         rows=rows,
         empty="No claims are assigned to you.",
-        more_url=f"{reverse('claim_list')}?status=all&assignee=me",
-        more_label="All claims assigned to me, in the queue",
-        has_more=more,
+        # The queue pages through them all, with its filters and counts.
+        more_url=f"{reverse('claim_list')}?status=all&assignee=me" if rows else "",
+        more_label="All claims assigned to me, in the queue" if more else "These claims in the queue",
     )
 
 
@@ -89,9 +89,8 @@ def assigned_stories(user, limit):
         title="Stories assigned to me",
         rows=rows,
         empty="No stories are assigned to you.",
-        more_url=f"{reverse('my_work')}?limit={min(limit * 4, 100)}" if more else "",
+        more_url=f"{reverse('my_work')}?limit={MAX_PAGE_SIZE}" if more and limit < MAX_PAGE_SIZE else "",
         more_label="Show more",
-        has_more=more,
     )
 
 
