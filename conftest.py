@@ -24,10 +24,11 @@ merge_claims = importlib.import_module("factcheck.migrations.0016_merge_claims")
 published_verdicts = importlib.import_module("factcheck.migrations.0017_published_verdicts")
 sign_offs = importlib.import_module("factcheck.migrations.0025_drafts_and_sign_off")
 corrections = importlib.import_module("factcheck.migrations.0026_corrections_and_rechecks")
+assignments = importlib.import_module("factcheck.migrations.0027_assignments_and_notifications")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
-# evidence, merges, publications and withdrawals, sign-offs, correction cases), by name, with the statement
-# that creates each.
+# evidence, merges, publications and withdrawals, sign-offs, correction cases, assignment records), by name,
+# with the statement that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
@@ -36,6 +37,7 @@ SQLITE_HISTORY_GUARDS = {
     **published_verdicts.SQLITE_GUARDS,
     **sign_offs.SQLITE_GUARDS,
     **corrections.SQLITE_GUARDS,
+    **assignments.SQLITE_GUARDS,
 }
 
 

@@ -34,6 +34,8 @@ from factcheck.models import (
     Appearance,
     Article,
     ArticleRevision,
+    Assignment,
+    AssignmentRecord,
     Claim,
     ClaimLink,
     ClaimMerge,
@@ -41,12 +43,14 @@ from factcheck.models import (
     Evidence,
     LinkKind,
     Note,
+    Notification,
     Outlet,
     PublishedVerdict,
     Speaker,
     SpeakerKind,
     Venue,
     VerificationEvent,
+    assignable_people,
     normalize_name,
     search_matches,
 )
@@ -92,11 +96,73 @@ def sign(obj, user):
         setattr(obj, SIGNED_BY[type(obj)], user)
 
 
+def save_new(obj, user):
+    """Save an object added in the admin, signed by `user`; a note through Note.record (it notifies the mentioned)."""
+    if isinstance(obj, Note):
+        obj.record(by=user)
+    else:
+        sign(obj, user)
+        obj.save()
+
+
 class SignedAdmin(LockedAdmin):
     def save_model(self, request, obj, form, change):
-        if not change:
-            sign(obj, request.user)
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            save_new(obj, request.user)
+
+
+class AssignPeopleForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label="Person", help_text="They are notified of each assignment.")
+    what = forms.ChoiceField(
+        label="Do", choices=[("assign", "Assign them"), ("unassign", "Take them off")], initial="assign"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = assignable_people().order_by("username")
+
+
+@admin.action(permissions=["assign"], description="Assign to a person…")
+def assign_people(model_admin, request, queryset):
+    """Assign the selected claims or stories to a person (or take them off), after a page to choose whom."""
+    if queryset.count() > MAX_STATUS_CHANGES:
+        model_admin.message_user(request, f"Select at most {MAX_STATUS_CHANGES} to assign at once.", messages.ERROR)
+        return None
+    form = AssignPeopleForm(request.POST if "apply" in request.POST else None)
+    targets, opts = list(queryset), model_admin.opts
+    if not form.is_bound or not form.is_valid():
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": f"Assign {len(targets)} {opts.verbose_name_plural if len(targets) != 1 else opts.verbose_name}",
+            "opts": model_admin.opts,
+            "targets": targets,
+            "form": form,
+            "action_field": posted_action_field(request),
+            "action": request.POST[posted_action_field(request)],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/factcheck/confirm_assignment.html", context)
+    person = form.cleaned_data["person"]
+    if form.cleaned_data["what"] == "unassign":
+        count = Assignment.objects.unassign(targets, person, by=request.user)
+        model_admin.message_user(request, f"Took {person} off {count} of {len(targets)}.", messages.SUCCESS)
+    else:
+        count = len(Assignment.objects.assign(targets, person, by=request.user))
+        model_admin.message_user(
+            request,
+            f"Assigned {count} of {len(targets)} to {person} (the others were theirs already).",
+            messages.SUCCESS,
+        )
+    return None
+
+
+class AssigningAdmin:
+    """Claims and stories: the bulk assignment action, for editors (factcheck.assign_work)."""
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("factcheck.assign_work")
 
 
 class WebURLFieldWidget(AdminURLFieldWidget):
@@ -288,7 +354,7 @@ class ArticleRevisionInline(RevisionInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(LockedAdmin):
+class ArticleAdmin(AssigningAdmin, LockedAdmin):
     formfield_overrides = WEB_URL_INPUTS
     list_display = ["headline", "outlet", "published", "state", "claims"]
     list_filter = ["state", "outlet", "published"]
@@ -299,6 +365,7 @@ class ArticleAdmin(LockedAdmin):
     # A draft is published from its pre-publication check, by an editor who signed it off.
     readonly_fields = ["state", "claims"]
     inlines = [ArticleClaimInline, ArticleRevisionInline]
+    actions = [assign_people]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=count_of(Claim.objects, "article"))
@@ -687,7 +754,7 @@ SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
 
 
 @admin.register(Claim)
-class ClaimAdmin(LockedAdmin):
+class ClaimAdmin(AssigningAdmin, LockedAdmin):
     form = ClaimForm
     list_display = ["claim", "speaker", "venue", "status_label", "attribution_label", "article_headline", "last_change"]
     list_filter = [
@@ -750,6 +817,7 @@ class ClaimAdmin(LockedAdmin):
         "merge_duplicates",
         "export_csv",
         "export_claimreview",
+        assign_people,
     ]
 
     def get_queryset(self, request):
@@ -813,8 +881,9 @@ class ClaimAdmin(LockedAdmin):
     def save_formset(self, request, form, formset, change):
         for item in formset.save(commit=False):
             if item.pk is None:
-                sign(item, request.user)
-            item.save()
+                save_new(item, request.user)
+            else:
+                item.save()
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()
@@ -1299,6 +1368,35 @@ class NoteAdmin(SignedAdmin):
     @admin.display(description="note")
     def body_start(self, note):
         return Truncator(note.body).chars(80)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Who works on what now; assign from the claims' and stories' lists (the action) or their pages."""
+
+    list_display = ["assignee", "claim", "article", "assigned_by", "assigned_at"]
+    list_select_related = ["assignee", "claim", "article", "assigned_by"]
+    list_filter = ["assigned_at"]
+    search_fields = ["assignee__username"]
+    show_full_result_count = False
+
+
+@admin.register(AssignmentRecord)
+class AssignmentRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "assignee", "claim", "article", "by"]
+    list_select_related = ["assignee", "claim", "article", "by"]
+    list_filter = ["action", "at"]
+    search_fields = ["assignee__username", "by__username"]
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "actor", "claim", "article", "read_at"]
+    list_select_related = ["recipient", "actor", "claim", "article"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["recipient__username"]
+    show_full_result_count = False
 
 
 # The import screens register themselves; they build on ReadOnlyAdmin above.

@@ -1,5 +1,7 @@
 """Django's model backend, reading a signed-in user and their permissions in one query instead of three.
 
+The same query counts the person's unread notifications, for the header (an indexed count).
+
 Every view checks permissions on every request, htmx partials and "load more" included: the
 user, their own permissions and their groups' were three queries of a list page's six.
 """
@@ -7,8 +9,8 @@ user, their own permissions and their groups' were three queries of a list page'
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import CharField, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
 
 def permission_names():
@@ -22,9 +24,19 @@ def permission_names():
     return Subquery(joined, output_field=CharField())
 
 
+def unread_count():
+    """The outer user's unread notifications, counted on notification_unread_idx."""
+    from factcheck.models import Notification
+
+    unread = Notification.objects.unread().filter(recipient=OuterRef("pk")).order_by().values("recipient")
+    return Coalesce(Subquery(unread.annotate(count=Count("pk")).values("count"), output_field=IntegerField()), 0)
+
+
 class OneQueryModelBackend(ModelBackend):
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(permission_names=permission_names())
+        users = get_user_model()._default_manager.annotate(
+            permission_names=permission_names(), unread_notifications=unread_count()
+        )
         user = users.filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None

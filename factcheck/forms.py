@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db import connection
 from django.forms.utils import pretty_name
 from django.utils import timezone
@@ -19,6 +20,7 @@ from factcheck.models import (
     Evidence,
     LookalikeName,
     Note,
+    NotificationSettings,
     Outlet,
     OutletKind,
     SpeakerKind,
@@ -169,6 +171,10 @@ class IndexForm(PageForm):
         return rows, encode_cursor(last) if last else None
 
 
+USERNAME = RegexValidator(r"^[\w.@+-]+\Z", "Write a username (letters, digits and @ . + - _), “me” or “none”.")
+ASSIGNEE_CHOICES = [("", "Anyone or no one"), ("me", "Me"), ("none", "No one (unassigned)")]
+
+
 class ClaimFilterForm(PageForm):
     """The queue's filters, all optional; an unbound status means the unconfirmed claims."""
 
@@ -231,12 +237,25 @@ class ClaimFilterForm(PageForm):
         required=False,
     )
 
-    secondary = ["outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
+    # "me", "none" or a username; the select offers the first two and keeps a person's name when given.
+    assignee = forms.CharField(
+        label="Assigned to",
+        required=False,
+        max_length=150,
+        validators=[USERNAME],
+        widget=forms.Select(choices=ASSIGNEE_CHOICES),
+    )
 
-    def __init__(self, data, **kwargs):
+    secondary = ["assignee", "outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
+
+    def __init__(self, data, *, user=None, **kwargs):
         data = data.copy()
         data.setdefault("status", Status.UNCONFIRMED)
         super().__init__(data, **kwargs)
+        self.user = user
+        person = (data.get("assignee") or "").strip()
+        if person and person not in dict(ASSIGNEE_CHOICES):
+            self.fields["assignee"].widget.choices = [*ASSIGNEE_CHOICES, (person, person)]
         outlets = self.fields["outlet"].widget
         outlets.choices = functools.cache(
             lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")]
@@ -304,6 +323,8 @@ class ClaimFilterForm(PageForm):
             claims = claims.in_drafts()
         elif data.get("story") == "published":
             claims = claims.not_in_drafts()
+        if data.get("assignee"):
+            claims = claims.assigned_to(self.user if data["assignee"] == "me" else data["assignee"])
         if data.get("article"):
             claims = claims.filter(article=data["article"])
         if data.get("due"):
@@ -724,3 +745,25 @@ class SignOffForm(WithoutColons, forms.Form):
         help_text="Required when flags are still open: why the story can go ahead.",
     )
     body_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class AssignForm(forms.Form):
+    """Assign a person (by username) to a claim or story, or take them off it."""
+
+    username = forms.CharField(label="Assign to", max_length=150, help_text="Their username, e.g. bob.")
+    action = forms.ChoiceField(choices=[("assign", "Assign"), ("unassign", "Unassign")], required=False)
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip().lstrip("@")
+        person = models.assignable_people().filter(username__iexact=name).order_by("pk").first()
+        if person is None:
+            raise forms.ValidationError(f"No one who may read claims is called “{name}”.")
+        return person
+
+
+class NotificationSettingsForm(WithoutColons, forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = ["email"]
+        labels = {"email": "Email me"}
+        widgets = {"email": forms.RadioSelect}

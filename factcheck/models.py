@@ -597,6 +597,15 @@ class ClaimQuerySet(models.QuerySet):
         """Claims with an appearance of this venue type anywhere in their attribution chain."""
         return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue_type)))
 
+    def assigned_to(self, person):
+        """The claims assigned to `person` (a user, or a username), or to no one when `person` is "none"."""
+        if person == "none":
+            return self.exclude(Exists(Assignment.objects.filter(claim=OuterRef("pk"))))
+        if person is None or not getattr(person, "is_authenticated", True):
+            return self.none()
+        by = Q(assignee=person) if hasattr(person, "pk") else Q(assignee__username__iexact=person)
+        return self.filter(pk__in=Assignment.objects.filter(by, claim__isnull=False).values("claim_id"))
+
     def status_counts(self, cap=None):
         """[(Status, number of claims)] for every status, each counted only up to `cap` + 1, in one query.
 
@@ -1319,6 +1328,8 @@ class Note(models.Model):
     body = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The usernames its @mentions named that were notified (Note.write), linked where the note is shown.
+    mentions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -1326,6 +1337,24 @@ class Note(models.Model):
 
     def __str__(self):
         return self.body[:80]
+
+    @classmethod
+    def write(cls, claim, body, *, by):
+        """Add a note to the claim, by `by` (see record)."""
+        return cls(claim=claim, body=body).record(by=by)
+
+    def record(self, *, by):
+        """Save this new note, written by `by`; each person it mentions (@username) who may read
+        claims is notified, once. The app's form and the admin's both come here."""
+        from factcheck import notifying
+
+        with transaction.atomic():
+            people = notifying.mentioned_people(self.body)
+            self.author = by
+            self.mentions = sorted(person.get_username() for person in people)
+            self.save()
+            Notification.objects.notify(people, Notification.Kind.MENTIONED, [self.claim], actor=by, note=self)
+        return self
 
 
 class ClaimLink(models.Model):
@@ -2417,3 +2446,272 @@ class StoryTotal(Total):
 
     def __str__(self):
         return f"{self.article_id}: {self.claims} claims"
+
+
+# Assignments, mentions and notifications (docs/workflow.md). Editors assign (factcheck.assign_work);
+# anyone who may read claims can be assigned, mentioned and notified.
+
+
+class AssignmentAction(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"
+    UNASSIGNED = "unassigned", "Unassigned"
+
+
+def subject_of(target):
+    """{"claim": target} or {"article": target}: what an assignment or notification is about."""
+    if isinstance(target, Claim):
+        return {"claim": target}
+    if isinstance(target, Article):
+        return {"article": target}
+    raise TypeError(f"Only claims and stories are assigned, not {type(target).__name__}")
+
+
+def one_subject():
+    """A check that a row is about exactly one claim or one story."""
+    return Q(claim__isnull=False, article__isnull=True) | Q(claim__isnull=True, article__isnull=False)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def assign(self, targets, person, *, by):
+        """Assign `person` to each claim or story of `targets` not already theirs; each assignment
+        is recorded and notifies them. Returns the assignments made. Refuses a person who may not
+        read claims (NotAssignable)."""
+        if not assignable_people().filter(pk=person.pk).exists():
+            raise NotAssignable(f"{person.get_username()} cannot be assigned: they may not read claims.")
+        made = []
+        with transaction.atomic():
+            for target in targets:
+                subject = subject_of(target)
+                assignment, created = self.get_or_create(**subject, assignee=person, defaults={"assigned_by": by})
+                if created:
+                    AssignmentRecord.objects.create(
+                        **subject, assignee=person, action=AssignmentAction.ASSIGNED, by=by, at=assignment.assigned_at
+                    )
+                    made.append(assignment)
+            Notification.objects.notify(
+                [person], Notification.Kind.ASSIGNED, [assignment.subject for assignment in made], actor=by
+            )
+        return made
+
+    def unassign(self, targets, person, *, by):
+        """Take `person` off each claim or story of `targets`; each removal is recorded. Returns how many."""
+        removed = 0
+        with transaction.atomic():
+            for target in targets:
+                subject = subject_of(target)
+                if self.filter(**subject, assignee=person).delete()[0]:
+                    AssignmentRecord.objects.create(
+                        **subject, assignee=person, action=AssignmentAction.UNASSIGNED, by=by
+                    )
+                    removed += 1
+        return removed
+
+
+class NotAssignable(ValueError):
+    pass
+
+
+def assignable_people():
+    """The active people who may read claims: those who can be assigned and mentioned."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm("factcheck.view_claim", backend="factcheck.backends.OneQueryModelBackend")
+
+
+class Assignment(models.Model):
+    """A claim or a story given to a person to work on, now. Each change is an AssignmentRecord."""
+
+    # No index of their own: the unique constraints lead with claim_id and article_id, and
+    # assignment_assignee_idx with assignee_id.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", db_index=False
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name="story",
+        db_index=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        permissions = [("assign_work", "Can assign claims and stories to people")]
+        constraints = [
+            models.CheckConstraint(condition=one_subject(), name="assignment_one_subject"),
+            # Their claim_id and article_id lead: the claim and story pages, and "unassigned".
+            models.UniqueConstraint(
+                fields=["claim", "assignee"], condition=Q(claim__isnull=False), name="assignment_claim_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "assignee"], condition=Q(article__isnull=False), name="assignment_article_unique"
+            ),
+        ]
+        indexes = [
+            # My work, and the queue's "assigned to me": a person's newest assignments.
+            models.Index(fields=["assignee", "-assigned_at", "-id"], name="assignment_assignee_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.assignee}"
+
+    @property
+    def subject(self):
+        return self.claim if self.claim_id else self.article
+
+
+class AssignmentRecord(models.Model):
+    """Who assigned or unassigned whom to what, and when. Append-only (migration 0022's triggers)."""
+
+    # Indexed by the partial indexes below, which leave out the rows about the other kind.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="story", db_index=False
+    )
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=AssignmentAction)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=one_subject(), name="assignmentrecord_one_subject"),
+            models.CheckConstraint(
+                condition=in_choices("action", AssignmentAction.choices), name="assignmentrecord_action_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["claim", "-at"], condition=Q(claim__isnull=False), name="assignmentrecord_claim_idx"),
+            models.Index(
+                fields=["article", "-at"], condition=Q(article__isnull=False), name="assignmentrecord_article_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.assignee} ({self.claim or self.article})"
+
+
+class EmailChoice(models.TextChoices):
+    EACH = "each", "An email for each notification"
+    DAILY = "daily", "One email a day"
+    NONE = "none", "No email"
+
+
+class NotificationSettings(models.Model):
+    """A person's choice of notification emails; without a row, EmailChoice.EACH."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_settings"
+    )
+    email = models.CharField("email", max_length=10, choices=EmailChoice, default=EmailChoice.EACH)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("email", EmailChoice.choices), name="notificationsettings_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_email_display()}"
+
+    @classmethod
+    def email_of(cls, user):
+        return cls.objects.filter(user=user).values_list("email", flat=True).first() or EmailChoice.EACH
+
+
+class NotificationKind(models.TextChoices):
+    # Other workflows add their kinds here (and a line in NOTIFICATION_SENTENCES of notifying.py).
+    ASSIGNED = "assigned", "Assigned to you"
+    MENTIONED = "mentioned", "Mentioned you"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def notify(self, people, kind, subjects, *, actor=None, note=None):
+        """One notification per person and claim or story (never for the person who acted), with
+        their email sent now or kept for the digest, as each chose (factcheck.notifying)."""
+        from factcheck import notifying
+
+        made = [
+            Notification(recipient=person, kind=kind, actor=actor, note=note, **subject_of(subject))
+            for person in {person.pk: person for person in people}.values()
+            if actor is None or person.pk != actor.pk
+            for subject in subjects
+        ]
+        if not made:
+            return []
+        choices = dict(
+            NotificationSettings.objects.filter(user__in=[item.recipient for item in made]).values_list("user", "email")
+        )
+        for item in made:
+            item.email_due = choices.get(item.recipient_id, EmailChoice.EACH) != EmailChoice.NONE
+        made = self.bulk_create(made)
+        transaction.on_commit(lambda: notifying.email_now([item.pk for item in made]))
+        return made
+
+
+# The header shows at most this many unread ("99+" past it).
+UNREAD_SHOWN = 99
+
+
+class Notification(models.Model):
+    Kind = NotificationKind
+
+    # notification_recipient_idx leads with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="story"
+    )
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Still to be emailed: each one at once (or by the next send_notification_emails when that failed), or in
+    # the daily digest.
+    email_due = models.BooleanField(default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=True) | Q(article__isnull=True), name="notification_one_subject"
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", NotificationKind.choices), name="notification_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"),
+            # The header's unread count, read with the signed-in user (backends.py): only unread rows.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["recipient"], condition=Q(email_due=True), name="notification_email_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.recipient}"
+
+    @property
+    def subject(self):
+        return self.claim if self.claim_id else self.article

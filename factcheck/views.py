@@ -8,33 +8,48 @@ else gets the whole page, so each URL also works without JavaScript.
 
 import hashlib
 import json
+from datetime import UTC
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, StringAgg, Value, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    StringAgg,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from factcheck import merging, models, prepublication, storydesk, tallies
+from factcheck import merging, models, prepublication, storydesk, tallies, work
 from factcheck.forms import (
     ANY_STATUS,
     PROPOSAL_FIELDS,
+    AssignForm,
     AttributionForm,
     ClaimFilterForm,
     EvidenceForm,
     IndexForm,
     MergeForm,
     NoteForm,
+    NotificationSettingsForm,
     PageForm,
     ProposalForm,
     PublishForm,
@@ -46,6 +61,8 @@ from factcheck.forms import (
 from factcheck.models import (
     Appearance,
     Article,
+    Assignment,
+    AssignmentRecord,
     Claim,
     ClaimMerge,
     ClaimRevision,
@@ -53,6 +70,8 @@ from factcheck.models import (
     ExternalReview,
     LookalikeName,
     Note,
+    Notification,
+    NotificationSettings,
     Outlet,
     OutletKind,
     OutletTally,
@@ -133,7 +152,7 @@ def home(request):
 @require_GET
 @permission_required("factcheck.view_claim")
 def claim_list(request):
-    form = ClaimFilterForm(request.GET)
+    form = ClaimFilterForm(request.GET, user=request.user)
     form.is_valid()
     claims, next_page = form.page(form.claims().for_queue())
     context = {
@@ -156,12 +175,16 @@ def claim_list(request):
 @permission_required("factcheck.view_claim")
 def claim_counts(request):
     """The counts per status for the queue's filters, loaded after the page and whenever claims change."""
-    form = ClaimFilterForm(request.GET)
+    form = ClaimFilterForm(request.GET, user=request.user)
     form.is_valid()
     current = form.chosen_status() if "status" in request.GET else None
     if not wants_fragment(request):
         return redirect(f"{reverse('claim_list')}?{request.GET.urlencode()}")
     filters = sorted((name, value) for name, value in request.GET.lists() if name not in UNCOUNTED_PARAMETERS)
+    if form.cleaned_data.get("assignee"):
+        # "me" is someone else for each person, and assigning writes no verification event.
+        latest = AssignmentRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+        filters += [("me", request.user.pk), ("assignments", latest)]
     counts = recently_counted(
         f"queue:{filters}",
         lambda: status_counts(form.claims(with_status=False), form.claims(with_attribution=False)),
@@ -225,6 +248,29 @@ def capped(counts):
     return shown, f"{total}+" if over else total
 
 
+def assignee_names(subject):
+    """Who is assigned to the outer claim or story, by whom and when, as "name|by|when" joined by
+    commas (a username holds neither): read with it, no query of its own."""
+    shown = Concat(
+        "assignee__username", Value("|"), "assigned_by__username", Value("|"), Cast("assigned_at", CharField())
+    )
+    names = Assignment.objects.filter(**{subject: OuterRef("pk")}).order_by().values(subject)
+    names = names.annotate(names=StringAgg(shown, Value(",")))
+    return Subquery(names.values("names"), output_field=CharField())
+
+
+def assignees_of(target):
+    """[{"name", "by", "at"}] of the claim's or story's assignees (annotated by assignee_names), by name."""
+    assignees = []
+    for item in filter(None, (target.assignee_names or "").split(",")):
+        name, by, at = item.split("|", 2)
+        at = parse_datetime(at)
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at, UTC)
+        assignees.append({"name": name, "by": by, "at": at})
+    return sorted(assignees, key=lambda assignee: assignee["name"])
+
+
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
@@ -240,6 +286,7 @@ def get_claim(pk):
             has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
             external_reviews_json=ExternalReview.objects.as_json(OuterRef("pk")),
+            assignee_names=assignee_names("claim"),
         )
         .prefetch_related(
             Prefetch("appearances", Appearance.objects.select_related("outlet")),
@@ -297,6 +344,7 @@ def claim_page(
     publication_error=None,
     attribution_form=None,
     attribution_error=None,
+    assign_form=None,
     done=None,
     recheck=None,
 ):
@@ -339,6 +387,8 @@ def claim_page(
         # The queue's counts, loaded by the page once it is shown.
         "counts": uncounted(),
         "current_status": None,
+        "assignees": assignees_of(claim),
+        "assign_form": assign_form or AssignForm(),
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
 
@@ -464,28 +514,57 @@ def story_sentence(claim):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_evidence")
 def claim_add_evidence(request, pk):
-    form = EvidenceForm(request.POST)
-    return attach(request, pk, form, "added_by", form_name="evidence_form", fragment="review", done="Evidence added.")
+    def add(claim, form):
+        form.instance.claim, form.instance.added_by = claim, request.user
+        form.save()
+        return "Evidence added."
+
+    return on_claim(request, pk, EvidenceForm(request.POST), add, form_name="evidence_form", fragment="review")
 
 
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.add_note")
 def claim_add_note(request, pk):
-    form = NoteForm(request.POST)
-    return attach(request, pk, form, "author", form_name="note_form", fragment="notes", done="Note added.")
+    """A note on the claim; the people it mentions (@username) who may read claims are notified."""
+
+    def add(claim, form):
+        note = Note.write(claim, form.cleaned_data["body"], by=request.user)
+        mentioned = ", ".join(f"@{name}" for name in note.mentions)
+        return f"Note added; {mentioned} notified." if mentioned else "Note added."
+
+    return on_claim(request, pk, NoteForm(request.POST), add, form_name="note_form", fragment="notes")
 
 
-def attach(request, pk, form, author_field, *, form_name, fragment, done):
-    """Save a piece of evidence or a note on the claim, by the signed-in user; or show the form's errors."""
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.assign_work")
+def claim_assign(request, pk):
+    """Assign a person to the claim, or take them off it (editors: factcheck.assign_work)."""
+
+    def assign(claim, form):
+        return assign_from(form, claim, request.user)
+
+    return on_claim(request, pk, AssignForm(request.POST), assign, form_name="assign_form", fragment="assignees")
+
+
+def assign_from(form, target, by):
+    """Do what an AssignForm asks on a claim or story; what was done, in a sentence."""
+    person = form.cleaned_data["username"]
+    if form.cleaned_data["action"] == "unassign":
+        removed = Assignment.objects.unassign([target], person, by=by)
+        return f"{person.get_username()} unassigned." if removed else f"{person.get_username()} was not assigned."
+    made = Assignment.objects.assign([target], person, by=by)
+    return f"Assigned to {person.get_username()}." if made else f"{person.get_username()} was assigned already."
+
+
+def on_claim(request, pk, form, act, *, form_name, fragment):
+    """Do `act(claim, form)` (evidence, a note, an assignment) when the form is valid, and show what
+    was done; or show the form's errors. A merged claim is read-only."""
     claim = get_object_or_404(Claim, pk=pk)
     if claim.merged_into_id:
         return merged_refused(request, claim, fragment=fragment)
     if not form.is_valid():
         return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
-    form.instance.claim = claim
-    setattr(form.instance, author_field, request.user)
-    form.save()
-    return action_done(request, pk, done, fragment=fragment)
+    return action_done(request, pk, act(claim, form), fragment=fragment)
 
 
 @require_POST
@@ -774,6 +853,11 @@ def status_bar(counts):
     return parts
 
 
+def get_article(pk):
+    articles = Article.objects.select_related("outlet").annotate(assignee_names=assignee_names("article"))
+    return get_object_or_404(articles, pk=pk)
+
+
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_check(request, pk):
@@ -834,7 +918,15 @@ def article_publish(request, pk):
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_detail(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return article_page(request, get_article(pk))
+
+
+def article_page(request, article, *, fragment=None, status=200, assign_form=None, done=None):
+    if fragment:
+        context = {"article": article, "assignees": assignees_of(article), "assign_form": assign_form or AssignForm()}
+        return render_page(
+            request, "factcheck/article_detail.html", {**context, "done": done}, fragment=fragment, status=status
+        )
     claims = list(article.claims.select_related("speaker").order_by("id"))
     story, missing, overlapping = highlight_claims(article.body, claims)
     context = {
@@ -849,8 +941,84 @@ def article_detail(request, pk):
         "corrections": article.correction_cases.select_related("claim", "event__by", "decided_by").order_by(
             F("decided_at").desc(nulls_first=True), "-id"
         ),
+        "assignees": assignees_of(article),
+        "assign_form": assign_form or AssignForm(),
+        "done": done,
     }
-    return render_page(request, "factcheck/article_detail.html", context)
+    return render_page(request, "factcheck/article_detail.html", context, status=status)
+
+
+@require_POST
+@permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.assign_work")
+def article_assign(request, pk):
+    """Assign a person to the story, or take them off it (editors: factcheck.assign_work)."""
+    article = get_object_or_404(Article, pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        fragment = "assignees" if wants_fragment(request) else None
+        return article_page(request, get_article(pk), fragment=fragment, status=422, assign_form=form)
+    done = assign_from(form, article, request.user)
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(article)
+    return article_page(request, get_article(pk), fragment="assignees", done=done)
+
+
+@require_GET
+@permission_required("factcheck.view_claim")
+def my_work(request):
+    """What is assigned to the signed-in person, and whatever else other workflows list (factcheck.work)."""
+    form = PageForm(request.GET)
+    form.is_valid()
+    limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
+    context = {"sections": [section(request.user, limit) for section in work.SECTIONS], "limit": limit}
+    return render_page(request, "factcheck/my_work.html", context)
+
+
+@require_GET
+@permission_required("factcheck.view_claim")
+def notification_list(request):
+    """The person's notifications, newest first; those shown unread are marked read (and stay
+    marked new on this page). Older ones page on with ?before=<id>."""
+    form = PageForm(request.GET)
+    form.is_valid()
+    limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
+    before = request.GET.get("before", "")
+    shown = Notification.objects.filter(recipient=request.user)
+    if before.isdigit():
+        shown = shown.filter(pk__lt=int(before))
+    shown = list(shown.select_related("actor", "claim", "article", "note").order_by("-id")[: limit + 1])
+    notifications, more = shown[:limit], len(shown) > limit
+    unread = [item.pk for item in notifications if item.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        request.user.unread_notifications = max(0, getattr(request.user, "unread_notifications", 0) - len(unread))
+    choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
+    context = {
+        "notifications": notifications,
+        "older": notifications[-1].pk if more else None,
+        "limit": form.cleaned_data.get("limit"),
+        "settings_form": NotificationSettingsForm(instance=choice),
+    }
+    return render_page(request, "factcheck/notification_list.html", context)
+
+
+@require_POST
+@permission_required("factcheck.view_claim")
+def notification_settings(request):
+    """The person's choice of notification emails: each, a daily digest, or none."""
+    choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
+    form = NotificationSettingsForm(request.POST, instance=choice)
+    if not form.is_valid():
+        context = {"settings_form": form, "notifications": [], "older": None, "limit": None}
+        return render_page(request, "factcheck/notification_list.html", context, fragment="settings", status=422)
+    form.save()
+    done = f"Saved: {form.instance.get_email_display().lower()}."
+    if not wants_fragment(request):
+        messages.success(request, done)
+        return redirect("notification_list")
+    context = {"settings_form": form, "done": done}
+    return render_page(request, "factcheck/notification_list.html", context, fragment="settings")
 
 
 def highlight_claims(body, claims):

@@ -2,6 +2,9 @@
 
 from django import template
 
+from factcheck.models import UNREAD_SHOWN
+from factcheck.notifying import link_mentions, verb
+
 register = template.Library()
 
 
@@ -22,3 +25,21 @@ def role(user):
     if user.has_perm("factcheck.add_evidence"):
         return "Reviewer"
     return ""
+
+
+@register.filter
+def with_mentions(note):
+    """The note's text, escaped, with the people it notified (@username) linked."""
+    return link_mentions(note.body, note.mentions)
+
+
+@register.filter
+def unread_shown(count):
+    """ "3", or "99+" past UNREAD_SHOWN."""
+    return f"{UNREAD_SHOWN}+" if count > UNREAD_SHOWN else str(count)
+
+
+@register.filter
+def notification_verb(notification):
+    """ "assigned you", "mentioned you on": what the actor did."""
+    return verb(notification)

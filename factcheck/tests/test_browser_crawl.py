@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Claim, ColumnMapping, ExternalReview, ImportJob, Note, PublishedVerdict
+from factcheck.models import Assignment, Claim, ColumnMapping, ExternalReview, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
@@ -30,7 +30,10 @@ PAGES = [
     "/claims/?status=all&q=drones&speaker=Kovalenko&outlet={outlet}&venue=social_media_post&relay=relayed"
     "&kind=factual&since=2020-01-01&until=2099-12-31&sort=oldest",
     "/claims/?status=verified&sort=relevance&q=nothing+matches+this",
+    "/claims/?status=all&assignee=me",
     "/claims/{claim}/",
+    "/me/",
+    "/notifications/",
     "/claims/{claim}/merge/",
     "/claims/{duplicate}/merge/?into={claim}",
     "/claims/{merged}/?merged=1",
@@ -128,8 +131,8 @@ def admin_pages(superuser):
 
 
 def make_one_of_everything(page, base):
-    """What the demo story lacks: evidence, a note, duplicates (one merged), a published verdict, a failed sign-in,
-    an import job, its task."""
+    """What the demo story lacks: evidence, a note, duplicates (one merged), a published verdict, an assignment,
+    notifications, a failed sign-in, an import job, its task."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
     for words in ("again", "once more"):
@@ -142,13 +145,13 @@ def make_one_of_everything(page, base):
     make_evidence(judged, "refutes", url="https://example.org/refuted")
     editor = User.objects.get(username="editor")
     PublishedVerdict.publish(judged.set_status("false", by=editor, reason="Shown wrong."), by=editor)
-    Note.objects.create(
-        claim=claim, body="Ask the ministry for the footage.", author=User.objects.get(username="admin")
-    )
     ExternalReview.objects.create(  # another checker's rating, shown on the claim and speaker pages
         claim=claim, publisher="PolitiFact", label="Half True", url="https://www.politifact.example/checks/1/"
     )
     ColumnMapping.objects.remember(["Who", "Said what"], ["speaker", "claim"], by=User.objects.get(username="admin"))
+    # A mention and an assignment: notifications for the editor and the reviewer, an assignment and its record.
+    Note.write(claim, "@editor: ask the ministry for the footage.", by=User.objects.get(username="admin"))
+    Assignment.objects.assign([claim], User.objects.get(username="reviewer"), by=editor)
 
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill("nobody")

@@ -31,12 +31,15 @@ from conftest import make_user
 from factcheck import merging
 from factcheck import urls as project_urls
 from factcheck.models import (
+    Assignment,
+    AssignmentRecord,
     ClaimLink,
     ColumnMapping,
     CorrectionCase,
     ImportJob,
     ImportState,
     Note,
+    Notification,
     PublishedVerdict,
 )
 from factcheck.tests.factories import (
@@ -67,6 +70,12 @@ MATRIX = {
     # Publishing and withdrawing a verdict: editors (factcheck.publish_verdict); an empty POST is a bad request.
     "claim_publish":                                               ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
     "claim_withdraw":                                              ("claim",    "405 405 405 405 405",     "login 403 403 400 400"),
+    # Assignments (editors: factcheck.assign_work; an empty POST names nobody), My work and notifications (whoever reads claims).
+    "claim_assign":                                                ("claim",    "405 405 405 405 405",     "login 403 403 422 422"),
+    "article_assign":                                              ("article",  "405 405 405 405 405",     "login 403 403 422 422"),
+    "my_work":                                                     ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "notification_list":                                           ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "notification_settings":                                       ("",         "405 405 405 405 405",     "login 403 422 422 422"),
     "speaker_list":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "outlet_list":                                                 ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "story_list":                                                  ("",         "login 403 200 200 200",   "405 405 405 405 405"),
@@ -189,6 +198,25 @@ MATRIX = {
     "admin:factcheck_publishedverdict_history":                    ("publication", "login login 200 200 200", "login login 200 200 200"),
     "admin:factcheck_publishedverdict_delete":                     ("publication", "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/publishedverdict/<path:object_id>/":          ("publication", "login login 302 302 302", "login login 302 302 302"),
+    # Assignments now: read by whoever reviews; records of them: editors; notifications: the superuser. Nobody edits them here.
+    "admin:factcheck_assignment_changelist":                       ("",         "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_assignment_add":                              ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_assignment_change":                           ("assignment", "login login 200 200 200", "login login 403 403 403"),
+    "admin:factcheck_assignment_history":                          ("assignment", "login login 200 200 200", "login login 200 200 200"),
+    "admin:factcheck_assignment_delete":                           ("assignment", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/assignment/<path:object_id>/":                ("assignment", "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_assignmentrecord_changelist":                 ("",         "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_assignmentrecord_add":                        ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_assignmentrecord_change":                     ("assignmentrecord", "login login 403 200 200", "login login 403 403 403"),
+    "admin:factcheck_assignmentrecord_history":                    ("assignmentrecord", "login login 403 200 200", "login login 403 200 200"),
+    "admin:factcheck_assignmentrecord_delete":                     ("assignmentrecord", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/assignmentrecord/<path:object_id>/":          ("assignmentrecord", "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_notification_changelist":                     ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_notification_add":                            ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_notification_change":                         ("notification", "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_notification_history":                        ("notification", "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_notification_delete":                         ("notification", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/notification/<path:object_id>/":              ("notification", "login login 302 302 302", "login login 302 302 302"),
     # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
     "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
@@ -302,6 +330,9 @@ def objects(db, admin_user):
             merged_version=duplicate.version,
             into_version=kept.version,
         ),
+        "assignment": Assignment.objects.assign([claim], admin_user, by=admin_user)[0],
+        "assignmentrecord": AssignmentRecord.objects.get(claim=claim),
+        "notification": Notification.objects.create(recipient=admin_user, kind="assigned", claim=claim),
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),

@@ -1,0 +1,460 @@
+"""Assignments, mentions and notifications: who may assign, what is recorded, who is notified and
+emailed, the unread count, My work, and the queue's assignee filter."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_user
+from factcheck.models import (
+    Assignment,
+    AssignmentAction,
+    AssignmentRecord,
+    Note,
+    Notification,
+    NotificationSettings,
+)
+from factcheck.tests.factories import make_article, make_claim, make_outlet
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+@pytest.fixture
+def claim():
+    return make_claim("Russia fired 120 drones overnight.")
+
+
+# Assigning
+
+
+def test_an_editor_assigns_a_claim_and_the_assignee_is_notified_and_emailed(
+    editor, reviewer, claim, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"}, **HTMX)
+    assert response.status_code == 200
+    assert "Assigned to bob." in response.text
+    assert '<section id="assignees"' in response.text and ">bob</a>" in response.text
+    assignment = Assignment.objects.get()
+    assert (assignment.claim, assignment.assignee, assignment.assigned_by) == (claim, reviewer, editor)
+    record = AssignmentRecord.objects.get()
+    assert (record.claim, record.assignee, record.by, record.action) == (claim, reviewer, editor, "assigned")
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind, notification.claim, notification.actor) == (
+        reviewer,
+        "assigned",
+        claim,
+        editor,
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["bob@example.org"]
+    assert "alice assigned you claim" in mail.outbox[0].subject
+    assert f"/claims/{claim.pk}/" in mail.outbox[0].body
+    assert not Notification.objects.filter(email_due=True).exists()
+
+
+def test_assigning_without_javascript_redirects_to_the_claim_with_a_message(editor, reviewer, claim):
+    client = signed_in(editor)
+    response = client.post(f"/claims/{claim.pk}/assignees/", {"username": "BOB"})
+    assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
+    page = client.get(response.url)
+    assert "Assigned to bob." in page.text
+    assert re.search(r'<a class="person" href="[^"]*assignee=bob">bob</a>', page.text)
+    # Who assigned them, and when.
+    assigned_at = Assignment.objects.get().assigned_at
+    assert re.search(r'by alice, <time datetime="([^"]+)"', page.text).group(1) == assigned_at.isoformat()
+
+
+def test_a_reviewer_cannot_assign_and_sees_no_form(reviewer, claim):
+    client = signed_in(reviewer)
+    assert client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"}).status_code == 403
+    assert not Assignment.objects.exists() and not AssignmentRecord.objects.exists()
+    page = client.get(f"/claims/{claim.pk}/")
+    assert 'id="assignees"' in page.text
+    assert "No one yet." in page.text
+    assert 'name="username"' not in page.text
+
+
+def test_nobody_without_access_can_be_assigned(editor, outsider, claim):
+    client = signed_in(editor)
+    for name in ["charlie", "nobody"]:
+        response = client.post(f"/claims/{claim.pk}/assignees/", {"username": name}, **HTMX)
+        assert response.status_code == 422
+        assert f"No one who may read claims is called “{name}”." in response.text
+        # What was typed stays in the box.
+        assert f'value="{name}"' in response.text
+    User.objects.filter(username="bob").exists()
+    assert not Assignment.objects.exists() and not Notification.objects.exists()
+
+
+def test_assigning_twice_records_and_notifies_once(editor, reviewer, claim):
+    client = signed_in(editor)
+    client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    response = client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"}, **HTMX)
+    assert "bob was assigned already." in response.text
+    assert Assignment.objects.count() == 1
+    assert AssignmentRecord.objects.count() == 1
+    assert Notification.objects.count() == 1
+
+
+def test_assigning_oneself_notifies_nobody(editor, claim):
+    signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "alice"})
+    assert Assignment.objects.get().assignee == editor
+    assert not Notification.objects.exists()
+
+
+def test_unassigning_leaves_a_record_and_the_records_cannot_be_changed(editor, reviewer, claim):
+    client = signed_in(editor)
+    client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    response = client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob", "action": "unassign"}, **HTMX)
+    assert "bob unassigned." in response.text
+    assert not Assignment.objects.exists()
+    actions = list(AssignmentRecord.objects.order_by("id").values_list("action", "assignee__username", "by__username"))
+    assert actions == [(AssignmentAction.ASSIGNED, "bob", "alice"), (AssignmentAction.UNASSIGNED, "bob", "alice")]
+    record = AssignmentRecord.objects.first()
+    for change in (lambda: AssignmentRecord.objects.filter(pk=record.pk).update(by=reviewer), record.delete):
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            change()
+    assert AssignmentRecord.objects.count() == 2
+
+
+def test_a_claim_can_have_several_assignees(editor, reviewer, claim):
+    dave = make_user("dave", group="Reviewers")
+    client = signed_in(editor)
+    for name in ["bob", "dave"]:
+        client.post(f"/claims/{claim.pk}/assignees/", {"username": name})
+    page = client.get(f"/claims/{claim.pk}/")
+    assert page.text.index(">bob</a>") < page.text.index(">dave</a>")
+    assert set(Assignment.objects.values_list("assignee", flat=True)) == {reviewer.pk, dave.pk}
+
+
+def test_an_editor_assigns_a_story_from_its_page(editor, reviewer):
+    story = make_article(make_outlet("B-17"), headline="Drones overnight", body="Text.")
+    client = signed_in(editor)
+    response = client.post(f"/articles/{story.pk}/assignees/", {"username": "bob"}, **HTMX)
+    assert response.status_code == 200 and "Assigned to bob." in response.text
+    assert Assignment.objects.get().article == story
+    assert Notification.objects.get().article == story
+    assert client.post(f"/articles/{story.pk}/assignees/", {"username": ""}).status_code == 422
+    page = client.get(f"/articles/{story.pk}/")
+    assert ">bob</a>" in page.text and 'name="username"' in page.text
+    assert signed_in(reviewer).post(f"/articles/{story.pk}/assignees/", {"username": "bob"}).status_code == 403
+
+
+def test_a_merged_claim_cannot_be_assigned(editor, reviewer, admin_user):
+    from factcheck import merging
+
+    duplicate, kept = make_claim("Drones again."), make_claim("Drones again, overnight.")
+    merging.merge(
+        duplicate, kept, by=admin_user, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
+    )
+    response = signed_in(editor).post(f"/claims/{duplicate.pk}/assignees/", {"username": "bob"}, **HTMX)
+    assert response.status_code == 409
+    assert not Assignment.objects.exists()
+
+
+def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
+    editor, reviewer, django_capture_on_commit_callbacks
+):
+    claims = [make_claim(f"Claim {number}.") for number in range(3)]
+    client = signed_in(editor)
+    data = {"action": "assign_people", "_selected_action": [claim.pk for claim in claims]}
+    asked = client.post("/admin/factcheck/claim/", data)
+    assert asked.status_code == 200 and "Assign 3 claims" in asked.text
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
+    assert done.status_code == 302
+    assert Assignment.objects.filter(assignee=reviewer).count() == 3
+    assert AssignmentRecord.objects.count() == 3 and Notification.objects.count() == 3
+    # One email for the three: the notifications of one change go together.
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject == "factcheck: 3 notifications"
+    assert all(f"/claims/{claim.pk}/" in mail.outbox[0].body for claim in claims)
+    # Reviewers have no such action.
+    asked = signed_in(reviewer).post("/admin/factcheck/claim/", data)
+    assert not Assignment.objects.filter(assignee=reviewer).exclude(claim__in=claims).exists()
+    assert "Assign 3 claims" not in asked.text
+
+
+# Mentions
+
+
+def test_a_note_mentioning_a_colleague_notifies_them_and_links_the_name(editor, reviewer, claim):
+    response = signed_in(editor).post(
+        f"/claims/{claim.pk}/notes/", {"body": "@bob can you call the ministry? Thanks @Bob."}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "Note added; @bob notified." in response.text
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind, notification.claim) == (reviewer, "mentioned", claim)
+    assert notification.note == Note.objects.get()
+    assert Note.objects.get().mentions == ["bob"]
+    assert response.text.count('<a class="mention" href="/claims/?status=all&amp;assignee=bob">') == 2
+    assert ">@Bob</a>." in response.text
+
+
+def test_unknown_names_outsiders_and_addresses_are_left_as_text(editor, outsider, claim):
+    body = "Ask @nobody and @charlie, or write to desk@example.org."
+    signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": body})
+    assert not Notification.objects.exists()
+    page = signed_in(editor).get(f"/claims/{claim.pk}/")
+    assert body in page.text
+    assert 'class="mention"' not in page.text
+
+
+def test_a_mention_is_escaped_with_the_rest_of_the_note(editor, reviewer, claim):
+    signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "<script>alert(1)</script> @bob <b>now</b>"})
+    page = signed_in(editor).get(f"/claims/{claim.pk}/")
+    assert "<script>alert(1)</script>" not in page.text
+    assert '&lt;script&gt;alert(1)&lt;/script&gt; <a class="mention"' in page.text
+    assert "&lt;b&gt;now&lt;/b&gt;" in page.text
+
+
+def test_mentioning_oneself_or_an_inactive_account_notifies_nobody(editor, reviewer, claim):
+    reviewer.is_active = False
+    reviewer.save()
+    signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "Note to self @alice, and @bob."})
+    assert not Notification.objects.exists()
+
+
+def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, reviewer, claim):
+    response = signed_in(editor).post("/admin/factcheck/note/add/", {"claim": claim.pk, "body": "@bob please look."})
+    assert response.status_code == 302
+    assert Notification.objects.get().recipient == reviewer
+    assert Note.objects.get().author == editor
+
+
+# Notifications, the unread count, emails
+
+
+def test_the_header_counts_unread_notifications_without_a_query_of_its_own(editor, reviewer, claim):
+    client = signed_in(reviewer)
+    none, page = queries(client, f"/claims/{claim.pk}/")
+    assert 'id="unread-count"' not in page.text
+    Notification.objects.bulk_create(
+        Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(3)
+    )
+    some, page = queries(client, f"/claims/{claim.pk}/")
+    assert some == none
+    assert re.search(r'id="unread-count" aria-label="3 unread">3</span>', page.text)
+    Notification.objects.bulk_create(
+        Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(100)
+    )
+    _, page = queries(client, "/claims/")
+    assert ">99+</span>" in page.text
+    # Another person's notifications are not counted.
+    _, page = queries(signed_in(editor), "/claims/")
+    assert 'id="unread-count"' not in page.text
+
+
+def test_the_list_shows_notifications_newest_first_and_marks_them_read(editor, reviewer, claim):
+    client = signed_in(editor)
+    client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    client.post(f"/claims/{claim.pk}/notes/", {"body": "@bob over to you"})
+    bob = signed_in(reviewer)
+    page = bob.get("/notifications/")
+    text = page.text
+    assert text.index("mentioned you on") < text.index("assigned you")
+    assert text.count('class="badge new"') == 2
+    assert "over to you" in text
+    assert 'id="unread-count"' not in text
+    assert not Notification.objects.unread().exists()
+    again = bob.get("/notifications/")
+    assert 'class="badge new"' not in again.text
+    assert 'id="unread-count"' not in bob.get("/claims/").text
+
+
+def test_notification_pages_cost_the_same_queries_for_10_or_100(editor, reviewer, claim):
+    client = signed_in(reviewer)
+    Notification.objects.bulk_create(
+        Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(120)
+    )
+    small, page = queries(client, "/notifications/?limit=10")
+    assert page.text.count('<li class="notification') == 10 and "Older notifications" in page.text
+    Notification.objects.update(read_at=None)
+    large, page = queries(client, "/notifications/?limit=100")
+    assert page.text.count('<li class="notification') == 100
+    assert small == large <= 6
+    older = re.search(r'href="(/notifications/\?before=\d+&amp;limit=100)"', page.text).group(1).replace("&amp;", "&")
+    assert client.get(older).text.count('<li class="notification') == 20
+
+
+def test_each_notification_is_emailed_at_once_by_default(editor, reviewer, claim, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "@bob see this"})
+    assert len(mail.outbox) == 1
+    assert "alice mentioned you on claim" in mail.outbox[0].body
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+
+
+def test_a_daily_digest_gathers_the_days_notifications_once(
+    editor, reviewer, claim, django_capture_on_commit_callbacks
+):
+    signed_in(reviewer).post("/notifications/settings/", {"email": "daily"})
+    assert NotificationSettings.objects.get(user=reviewer).email == "daily"
+    other = make_claim("The bridge reopened.")
+    with django_capture_on_commit_callbacks(execute=True):
+        for target in (claim, other):
+            signed_in(editor).post(f"/claims/{target.pk}/assignees/", {"username": "bob"})
+    assert mail.outbox == []
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert digest.to == ["bob@example.org"] and digest.subject == "factcheck: 2 notifications"
+    assert f"/claims/{claim.pk}/" in digest.body and f"/claims/{other.pk}/" in digest.body
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+
+
+def test_who_chose_no_email_gets_none(editor, reviewer, claim, django_capture_on_commit_callbacks):
+    response = signed_in(reviewer).post("/notifications/settings/", {"email": "none"}, **HTMX)
+    assert "Saved: no email." in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert mail.outbox == []
+    assert Notification.objects.get().recipient == reviewer
+
+
+def test_a_bad_email_choice_is_refused_and_changes_nothing(reviewer):
+    response = signed_in(reviewer).post("/notifications/settings/", {"email": "hourly"}, **HTMX)
+    assert response.status_code == 422
+    assert "Choose one of the options." in response.text
+    assert not NotificationSettings.objects.exists()
+
+
+def test_a_failed_email_is_kept_for_the_next_run(editor, reviewer, claim, django_capture_on_commit_callbacks, settings):
+    settings.MAILERS = {"default": {"BACKEND": "factcheck.tests.test_assignments.BrokenMailer"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    assert response.status_code == 302
+    assert Notification.objects.get().email_due
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1 and not Notification.objects.get().email_due
+
+
+class BrokenMailer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("The mail server is down.")
+
+
+# My work
+
+
+def test_my_work_lists_the_claims_and_stories_assigned_to_me(editor, reviewer, claim):
+    story = make_article(make_outlet("B-17"), headline="Drones overnight", body="Text.")
+    elsewhere = make_claim("Not mine.")
+    client = signed_in(editor)
+    client.post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    client.post(f"/articles/{story.pk}/assignees/", {"username": "bob"})
+    client.post(f"/claims/{elsewhere.pk}/assignees/", {"username": "alice"})
+    page = signed_in(reviewer).get("/me/")
+    claims = page.text[page.text.index('id="work-claims"') : page.text.index('id="work-stories"')]
+    assert claim.text in claims and elsewhere.text not in claims and "assigned by alice" in claims
+    assert "Drones overnight" in page.text[page.text.index('id="work-stories"') :]
+    assert "?status=all&amp;assignee=me" in claims
+
+
+def test_my_work_costs_the_same_queries_for_10_or_100_assignments(editor, reviewer):
+    claims = [make_claim(f"Claim {number}.") for number in range(101)]
+    stories = [make_article(make_outlet(f"Outlet {number}"), headline=f"Story {number}") for number in range(101)]
+    for target_list in (claims, stories):
+        Assignment.objects.assign(target_list, reviewer, by=editor)
+    client = signed_in(reviewer)
+    small, page = queries(client, "/me/?limit=10")
+    assert page.text.count("assigned by alice") == 20
+    large, page = queries(client, "/me/?limit=100")
+    assert page.text.count("assigned by alice") == 200
+    assert small == large <= 6
+
+
+# The queue's assignee filter
+
+
+def test_the_queue_filters_by_assignee(editor, reviewer):
+    mine, theirs, nobodys = make_claim("Mine."), make_claim("Theirs."), make_claim("Unassigned one.")
+    Assignment.objects.assign([mine], reviewer, by=editor)
+    Assignment.objects.assign([theirs], editor, by=editor)
+    client = signed_in(reviewer)
+
+    def shown(query):
+        text = client.get(f"/claims/?{query}").text
+        return {claim.text for claim in (mine, theirs, nobodys) if f">{claim.text}</a>" in text}
+
+    assert shown("assignee=me") == {"Mine."}
+    assert shown("assignee=none") == {"Unassigned one."}
+    assert shown("assignee=alice") == {"Theirs."}
+    assert shown("assignee=ALICE") == {"Theirs."}
+    assert shown("") == {"Mine.", "Theirs.", "Unassigned one."}
+    page = client.get("/claims/?assignee=alice")
+    assert '<option value="alice" selected>alice</option>' in page.text
+    assert client.get("/claims/?assignee=<script>").status_code == 200
+    assert "Write a username" in client.get("/claims/?assignee=<script>").text
+
+
+def test_the_counts_follow_the_assignee_filter_per_person(editor, reviewer):
+    mine = [make_claim(f"Mine {number}.") for number in range(3)]
+    make_claim("Unassigned one.")
+    Assignment.objects.assign(mine, reviewer, by=editor)
+    bob, alice = signed_in(reviewer), signed_in(editor)
+    counts = bob.get("/claims/counts/?assignee=me", **HTMX).text
+    assert re.search(r"Unable to independently confirm\D*3\b", counts)
+    # The same address counts alice's, not bob's (no count kept from his).
+    counts = alice.get("/claims/counts/?assignee=me", **HTMX).text
+    assert not re.search(r"Unable to independently confirm\D*3\b", counts)
+    Assignment.objects.assign(mine[:1], editor, by=editor)
+    counts = alice.get("/claims/counts/?assignee=me", **HTMX).text
+    assert re.search(r"Unable to independently confirm\D*1\b", counts)
+
+
+@pytest.mark.parametrize("assignee", ["me", "none", "alice"])
+def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, reviewer, assignee):
+    claims = [make_claim(f"Claim {number}.") for number in range(110)]
+    if assignee != "none":
+        Assignment.objects.assign(claims, reviewer if assignee == "me" else editor, by=editor)
+    client = signed_in(reviewer)
+    small, page = queries(client, f"/claims/?assignee={assignee}&limit=10")
+    assert page.text.count('class="claim-row"') == 10
+    large, page = queries(client, f"/claims/?assignee={assignee}&limit=100")
+    assert small == large <= 6
+    small, _ = queries(client, f"/claims/counts/?assignee={assignee}", **HTMX)
+    assert small <= 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+@pytest.mark.parametrize(("who", "index"), [("me", "assignment_assignee_idx"), ("none", "assignment_claim_unique")])
+def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who, index):
+    from factcheck.models import Claim
+
+    Assignment.objects.assign([make_claim("Mine.")], reviewer, by=editor)
+    claims = Claim.objects.not_merged().assigned_to(reviewer if who == "me" else "none").filter(status="unconfirmed")
+    with connection.cursor() as cursor:
+        # A test's few rows would be read whole anyway: leave the planner no sequential scan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = claims.order_by("-created_at", "-id")[:25].query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert index in plan
