@@ -3,7 +3,7 @@
 `send_digests(day)` is what `manage.py send_recheck_digest` runs. A digest sent is recorded
 (RecheckDigest, one a person a day) in the transaction that sends it, so running it twice in a
 day sends nothing more, and a mail that fails is sent by the next run. Whose claims are whose is
-`recipients()`, the one place to change when claims can be assigned.
+`recipients()`: each claim's assignees, else the people involved in it.
 """
 
 from dataclasses import dataclass, field
@@ -12,11 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from factcheck.models import STATUS_COUNT_CAP, Claim, RecheckDigest, capped_counts
+from factcheck.models import STATUS_COUNT_CAP, Assignment, Claim, RecheckDigest, capped_counts
 
 # A digest lists this many claims, the soonest due first, and links to the queue for the rest.
 DIGEST_CLAIMS = 50
@@ -25,15 +25,25 @@ DIGEST_CLAIMS = 50
 def recipients(due):
     """{person: their claims among `due`}: whom the digest reminds of which due claims.
 
-    For now the people involved in each claim: who last decided its status (or recorded it),
-    and who last moved its re-check date. When claims can be assigned, their assignees instead
-    (the lead switches this at merge); the rest of the digest stays as it is. Active people only.
+    A claim's assignees; a claim nobody is assigned to goes to the people involved in it: who
+    last decided its status (or recorded it) and who last moved its re-check date, so that no
+    due claim is forgotten for want of an assignee. Active people only.
     """
-    ids = set()
+    assigned = Exists(Assignment.objects.filter(claim=OuterRef("pk")))
+    unassigned = due.exclude(assigned)
+    ids = set(Assignment.objects.filter(claim__in=due.values("pk")).values_list("assignee", flat=True))
     for column in ("status_changed_by", "recheck_set_by"):
-        ids |= set(due.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct())
+        ids |= set(
+            unassigned.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct()
+        )
     people = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
-    return {person: due.filter(Q(status_changed_by=person) | Q(recheck_set_by=person)) for person in people}
+    return {
+        person: due.filter(
+            Exists(Assignment.objects.filter(claim=OuterRef("pk"), assignee=person))
+            | (~assigned & (Q(status_changed_by=person) | Q(recheck_set_by=person)))
+        )
+        for person in people
+    }
 
 
 @dataclass

@@ -1,16 +1,19 @@
 """My work: what the signed-in person should do next, in sections.
 
 Each section is a function `(user, limit) -> Section` listed in SECTIONS, costing one query
-whatever the limit. This module gives what is assigned to the person; other workflows (claims
-due for re-check, stories flagged for a correction) add their own function to SECTIONS.
+whatever the limit: what is assigned to the person, their claims due for a re-check, and the
+correction cases of their stories and claims.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from factcheck.forms import MAX_PAGE_SIZE
-from factcheck.models import Assignment
+from factcheck.models import ArticleState, Assignment, Claim, CorrectionCase
 
 # Rows a section shows; the rest are a link away (`more_url`).
 SECTION_SIZE = 25
@@ -75,15 +78,21 @@ def assigned_claims(user, limit):
 
 def assigned_stories(user, limit):
     assignments, more = assigned(user, limit, "article", "article__outlet")
-    rows = [
-        Row(
-            item.article.get_absolute_url(),
-            item.article.headline,
-            f"{item.article.outlet.name} · assigned by {item.assigned_by.get_username()}",
-            item.assigned_at,
+    rows = []
+    for item in assignments:
+        story = item.article
+        draft = story.state == ArticleState.DRAFT
+        rows.append(
+            Row(
+                # A draft is worked on at its pre-publication check.
+                reverse("article_check", args=[story.pk]) if draft else story.get_absolute_url(),
+                story.headline,
+                f"{story.outlet.name} · assigned by {item.assigned_by.get_username()}",
+                item.assigned_at,
+                "Draft" if draft else "",
+                "state-draft" if draft else "",
+            )
         )
-        for item in assignments
-    ]
     return Section(
         key="stories",
         title="Stories assigned to me",
@@ -94,5 +103,59 @@ def assigned_stories(user, limit):
     )
 
 
-# The lead adds here: re-check due (claims due or overdue), corrections flagged (stories to correct).
-SECTIONS = [assigned_claims, assigned_stories]
+def rechecks_due(user, limit):
+    """My claims due for a re-check this week or overdue, the soonest first."""
+    today = timezone.localdate()
+    due = Claim.objects.due_for_recheck().assigned_to(user).filter(recheck_on__lte=today + timedelta(days=6))
+    claims, more = first(due.select_related("speaker").order_by("recheck_on", "id"), limit)
+    rows = []
+    for claim in claims:
+        overdue = claim.recheck_on < today
+        rows.append(
+            Row(
+                claim.get_absolute_url(),
+                str(claim),
+                f"{claim.speaker.name} · re-check by {claim.recheck_on:%d %b %Y}",
+                badge="Overdue" if overdue else "Due",
+                badge_class="overdue" if overdue else "status-unconfirmed",
+            )
+        )
+    return Section(
+        key="rechecks",
+        title="Due for re-check",
+        rows=rows,
+        empty="None of your claims is due for a re-check this week.",
+        more_url=f"{reverse('claim_list')}?status=unconfirmed&assignee=me&due=week" if more else "",
+        more_label="All of them, in the queue",
+    )
+
+
+def corrections_owed(user, limit):
+    """Open correction cases of the stories, or of the claims, assigned to me: the longest waiting first."""
+    mine = Assignment.objects.filter(assignee=user)
+    cases = CorrectionCase.objects.open().filter(
+        Exists(mine.filter(article=OuterRef("article"))) | Exists(mine.filter(claim=OuterRef("claim")))
+    )
+    cases, more = first(cases.select_related("article", "claim").order_by("opened_at", "id"), limit)
+    rows = [
+        Row(
+            f"{reverse('correction_list')}?case={case.pk}",
+            case.article.headline,
+            f"carried “{case.claim.text[:80]}”, now {case.claim.status_label.lower()}",
+            case.opened_at,
+            "Correction?",
+            "outcome-open",
+        )
+        for case in cases
+    ]
+    return Section(
+        key="corrections",
+        title="Corrections to settle",
+        rows=rows,
+        empty="No story of yours awaits a correction.",
+        more_url=reverse("correction_list") if more else "",
+        more_label="The Corrections queue",
+    )
+
+
+SECTIONS = [assigned_claims, assigned_stories, rechecks_due, corrections_owed]

@@ -2,6 +2,7 @@
 emailed, the unread count, My work, and the queue's assignee filter."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,17 +11,20 @@ from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import make_user
 from factcheck.models import (
     Assignment,
     AssignmentAction,
     AssignmentRecord,
+    Claim,
+    CorrectionCase,
     Note,
     Notification,
     NotificationSettings,
 )
-from factcheck.tests.factories import make_article, make_claim, make_outlet
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -458,3 +462,29 @@ def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who, index)
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row for (row,) in cursor.fetchall())
     assert index in plan
+
+
+def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_correction(editor, reviewer):
+    today = timezone.localdate()
+    overdue, later, not_mine = make_claim("Overdue claim."), make_claim("Due next month."), make_claim("Not mine.")
+    Claim.objects.filter(pk__in=[overdue.pk, not_mine.pk]).update(recheck_on=today - timedelta(days=1))
+    Claim.objects.filter(pk=later.pk).update(recheck_on=today + timedelta(days=30))
+    story = make_article(make_outlet("B-17"), headline="Troops moved overnight")
+    carried = make_claim("Eight thousand troops moved.", article=story)
+    Assignment.objects.assign([overdue, later, not_mine], editor, by=editor)
+    Assignment.objects.assign([overdue, later], reviewer, by=editor)
+    Assignment.objects.assign([story], reviewer, by=editor)
+    make_evidence(carried, "refutes")
+    carried.set_status("disputed", by=editor, reason="The ministry's figures differ.")
+
+    page = signed_in(reviewer).get("/me/").text
+    due = page[page.index('id="work-rechecks"') : page.index('id="work-corrections"')]
+    assert "Overdue claim." in due and "Overdue" in due
+    assert "Due next month." not in due and "Not mine." not in due
+    owed = page[page.index('id="work-corrections"') :]
+    case = CorrectionCase.objects.get(article=story)
+    assert "Troops moved overnight" in owed and f"?case={case.pk}" in owed
+
+    case.record_outcome("not_needed", by=editor, reason="The story gave the ministry's figure as disputed.")
+    page = signed_in(reviewer).get("/me/").text
+    assert "No story of yours awaits a correction." in page[page.index('id="work-corrections"') :]

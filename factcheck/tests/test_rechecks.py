@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from factcheck.models import Claim, RecheckDigest
+from factcheck.models import Assignment, Claim, RecheckDigest
 from factcheck.tests.factories import make_claim, make_evidence
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -177,6 +177,20 @@ def test_the_digest_sends_each_person_the_claims_due_that_are_theirs(due_claims,
     assert "next week" not in alice.body and "Bob's claim." not in alice.body
     assert f"/claims/{due_claims['alice'][0].pk}/" in alice.body
     assert mails["bob@example.org"].subject == "1 claim to re-check"
+
+
+def test_an_assigned_claim_is_in_its_assignees_digest_and_no_longer_in_the_deciders(
+    due_claims, mailoutbox, editor, reviewer
+):
+    overdue = due_claims["alice"][0]
+    Assignment.objects.assign([overdue], reviewer, by=editor)
+
+    assert "Sent alice 1 claim " in digest()
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    assert "Alice's overdue claim." not in mails["alice@example.org"].body
+    bob = mails["bob@example.org"]
+    assert bob.subject == "2 claims to re-check (1 overdue)"
+    assert "Alice's overdue claim." in bob.body and "Bob's claim." in bob.body
 
 
 def test_the_digest_run_twice_a_day_sends_once_and_records_what_it_sent(due_claims, mailoutbox):
