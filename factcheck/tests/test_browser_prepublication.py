@@ -1,5 +1,5 @@
 """An editor's journey through the pre-publication check, in Chromium: a draft of the seed story
-checked against the demo's claims, its flags read, signed off and published."""
+checked against the demo's claims, its flags read, a flagged claim assigned, signed off and published."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from factcheck import extraction
-from factcheck.models import Article, Outlet, SignOff
+from factcheck.models import Article, Assignment, Outlet, SignOff
 from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
 
 # The check reads the story with the extraction engine: seconds on a loaded machine.
@@ -28,7 +28,7 @@ def seed_draft(demo):  # noqa: F811 the fixture imported above
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_and_signs_off(
+def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_claim_and_signs_off(
     demo,  # noqa: F811 the fixture imported above
     seed_draft,
     open_page,  # noqa: F811
@@ -57,6 +57,15 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_and_signs_off
     expect(zelenskyy.locator(".axes .badge.attribution-relayed")).to_be_visible()
     link = zelenskyy.get_by_role("link", name=re.compile(r"Open claim #\d+")).first
     expect(link).to_have_attribute("href", re.compile(r"^/claims/\d+/$"))
+
+    # The relayed claim goes to a reviewer to find the president's own words; back to the check.
+    flagged = int(link.get_attribute("href").split("/")[2])
+    link.click()
+    page.locator("#assignees").get_by_label("Assign to").fill("reviewer")
+    page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator("#assignees .assignees")).to_contain_text("reviewer")
+    assert Assignment.objects.get().claim_id == flagged
+    page.goto(f"{demo}/articles/{seed_draft.pk}/check/")
 
     # Signing off over open flags asks why; with a note it is recorded, then the story is published.
     page.get_by_role("button", name=re.compile("Sign off with")).click()
