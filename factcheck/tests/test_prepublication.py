@@ -342,3 +342,9 @@ def test_the_drafts_index_lists_only_draft_stories_each_with_its_check(reviewer_
     assert "Bridge draft" in page.text and demo.headline not in page.text
     assert f'href="/articles/{draft.pk}/check/"' in page.text
     assert demo.headline in reviewer_client.get("/stories/").text
+
+
+def test_the_database_refuses_a_story_state_that_does_not_exist(db):
+    article = make_article()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(state="embargoed")
