@@ -250,7 +250,7 @@ def duplicates_of_rows(rows, *, at_most=PREVIEW_ROWS):
     tracked claims by the same speaker, other than the one the row updates (same import key).
 
     Two queries for the first `at_most` rows, whatever their number: the speakers by name, then
-    each row against its speaker's LOOK_ALIKE_RECENT newest claims (_look_alikes).
+    each row against its speaker's LOOK_ALIKE_RECENT newest claims (look_alikes).
     """
     rows = [row for _, row in zip(range(at_most), rows, strict=False)]
     speakers = dict(

@@ -31,6 +31,7 @@ from factcheck.models import (
     Claim,
     ClaimLink,
     LinkKind,
+    Outlet,
     Qualifier,
     Speaker,
     SpeakerKind,
@@ -305,6 +306,8 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
     headline_length = 0
     if headline and normalize_name(headline) != normalize_name(first_line):
         text, headline_length = f"{headline}\n{text}", len(headline)
+    if newsroom_id is None and outlet_name:
+        newsroom_id = Outlet.objects.named(outlet_name).values_list("pk", flat=True).first()
     proposals, warning = storydesk.extract(text, outlet_name)
     sentences = sentence_spans(text)
     items = [_from_proposal(proposal, text, sentences) for proposal in proposals if proposal.content]

@@ -333,3 +333,18 @@ def test_the_queue_with_the_story_filter_costs_the_same_queries_for_10_or_100_ro
         assert len(response.context["claims"]) == limit
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 6
+
+
+def test_the_drafts_index_lists_only_draft_stories_each_with_its_check(reviewer_client, demo):
+    draft = draft_of("The mayor said the bridge will reopen.", headline="Bridge draft")
+    page = reviewer_client.get("/stories/?state=draft")
+    assert page.status_code == 200
+    assert "Bridge draft" in page.text and demo.headline not in page.text
+    assert f'href="/articles/{draft.pk}/check/"' in page.text
+    assert demo.headline in reviewer_client.get("/stories/").text
+
+
+def test_the_database_refuses_a_story_state_that_does_not_exist(db):
+    article = make_article()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(state="embargoed")
