@@ -241,6 +241,20 @@ def cases(found):
         ("search, frequent word, newest", q(q="drones", sort="newest")),
         ("speaker page, top speaker", f"/speakers/{found['top_speaker_id']}/"),
         ("outlet page, top outlet", f"/outlets/{top}/"),
+        # The desk's day (issue 13): the reviewer has DESK_ASSIGNED claims; DESK_DRAFTS stories are drafts.
+        ("queue, assigned to me", q(assignee="me", status="all")),
+        ("queue, assigned to me, unconfirmed", q(assignee="me")),
+        ("queue, unassigned", q(assignee="none")),
+        ("queue, re-check overdue", q(due="overdue")),
+        ("queue, re-check this week", q(due="week")),
+        ("queue, correction open", q(correction="open", status="all")),
+        ("queue, draft stories", q(story="draft", status="all")),
+        ("corrections queue", "/corrections/"),
+        ("re-check queue", "/rechecks/"),
+        ("re-check queue, overdue", "/rechecks/?due=overdue"),
+        ("my work", "/me/"),
+        ("notifications", "/notifications/"),
+        ("stories, drafts", "/stories/?state=draft"),
     ]
     partials = [
         ("queue partial (filter change)", q()),
@@ -281,13 +295,42 @@ def cases(found):
     ]
 
 
+DESK_ASSIGNED, DESK_DRAFTS = 20_000, 500
+
+
 def personas():
     from django.contrib.auth.models import Group, User
 
     reviewer, _ = User.objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
     reviewer.groups.add(Group.objects.get(name="Reviewers"))
     editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True, "is_superuser": True})
+    prepare_desk(reviewer, editor)
     return {"reviewer": reviewer, "editor": editor}
+
+
+def prepare_desk(reviewer, editor):
+    """Once per database: every 50th claim assigned to the reviewer, DESK_DRAFTS stories made drafts.
+
+    Written in bulk for the benchmark's sake (no assignment records, no notifications): what is
+    measured is reading them.
+    """
+    from django.db import connection
+
+    from factcheck.models import Article, Assignment, Claim
+
+    if Assignment.objects.filter(assignee=reviewer).exists():
+        return
+    step = max(1, Claim.objects.count() // DESK_ASSIGNED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO factcheck_assignment (claim_id, assignee_id, assigned_by_id, assigned_at)"
+            " SELECT id, %s, %s, now() FROM factcheck_claim WHERE id %% %s = 0",
+            [reviewer.pk, editor.pk, step],
+        )
+    drafts = Article.objects.order_by("-id").values("pk")[:DESK_DRAFTS]
+    Article.objects.filter(pk__in=list(drafts.values_list("pk", flat=True))).update(state="draft")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE factcheck_assignment; ANALYZE factcheck_article")
 
 
 def percentiles(samples):
