@@ -64,7 +64,8 @@ def maintenance(sql):
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        return connection.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else None
+        cursor = connection.execute(sql)
+        return cursor.fetchall() if sql.lstrip().upper().startswith("SELECT") else None
 
 
 def exists(database):
