@@ -108,7 +108,10 @@ SETTLE = """() => new Promise((resolve) => {
 def visit(page, problems, url):
     response = page.goto(url)
     assert response.status == 200, f"{url} answered {response.status}"
+    # The page's own requests (counts, look-ups loaded after it is shown) finish first.
+    page.wait_for_load_state("networkidle")
     page.evaluate(SETTLE)
+    assert page.url == url, f"{url} went on to {page.url} by itself"
     assert problems == [], "\n".join([url, *problems])
 
 
