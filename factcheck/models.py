@@ -310,6 +310,10 @@ class ArticleQuerySet(models.QuerySet):
         """Stories the public has read, drafts left out: those a correction may be owed for (CorrectionCase)."""
         return self.filter(state=ArticleState.PUBLISHED)
 
+    def drafts(self):
+        """Stories not yet published (few: read through article_drafts_idx)."""
+        return self.filter(state=ArticleState.DRAFT)
+
 
 class Article(models.Model):
     State = ArticleState
@@ -537,11 +541,11 @@ class ClaimQuerySet(models.QuerySet):
 
     def in_drafts(self):
         """Claims of stories not yet published (few: read through the drafts' partial index)."""
-        return self.filter(article__in=Article.objects.filter(state=ArticleState.DRAFT).values("pk"))
+        return self.filter(article__in=Article.objects.drafts().values("pk"))
 
     def not_in_drafts(self):
         """Claims of published stories, and claims recorded with no story (imported)."""
-        return self.exclude(article__in=Article.objects.filter(state=ArticleState.DRAFT).values("pk"))
+        return self.exclude(article__in=Article.objects.drafts().values("pk"))
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).

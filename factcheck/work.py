@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.forms import MAX_PAGE_SIZE
-from factcheck.models import ArticleState, Assignment, Claim, CorrectionCase
+from factcheck.models import Assignment, Claim, CorrectionCase
 
 # Rows a section shows; the rest are a link away (`more_url`).
 SECTION_SIZE = 25
@@ -81,7 +81,7 @@ def assigned_stories(user, limit):
     rows = []
     for item in assignments:
         story = item.article
-        draft = story.state == ArticleState.DRAFT
+        draft = story.is_draft
         rows.append(
             Row(
                 # A draft is worked on at its pre-publication check.
