@@ -6,6 +6,9 @@ and root the superuser who imports.
 
 import importlib
 import io
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -45,6 +48,14 @@ def pytest_configure():
     # PBKDF2's deliberate slowness guards real passwords; in tests it only made every persona
     # cost a fifth of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # SQLite's test database is a file, not Django's default in-memory one: an in-memory database
+    # is one connection, which the live server would share between its request threads and the
+    # test, and two of them using it at once fail ("bad parameter or other API misuse"). Each
+    # thread opens its own connection to a file, and WAL lets them read while one writes.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"factcheck-tests-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 def make_user(username, *, group=None, staff=True, superuser=False):
