@@ -42,28 +42,28 @@ SUBJECTS = {"speaker_id": "factcheck_speaker", "outlet_id": "factcheck_outlet", 
 
 @dataclass(frozen=True)
 class Source:
-    """Rows that claims contribute to a tally and its total: a subject, more keys, and how they are joined."""
+    """Rows that claims contribute to a tally and its total: a subject, more keys, and the table joined to the claim."""
 
     tally: str
     total: str
     subject: str  # the subject's column in tally and total
     keys: dict  # tally column -> expression over c (claim), a (article), p (appearance)
-    joins: str  # FROM, with {claim}, {article}, {appearance} to stand for a table or the rows a trigger sees
+    joined: tuple = ()  # (table, alias, condition) joined to the claims c, if any
     where: str = "true"
 
     def reads(self, table):
-        return "{" + {CLAIM: "claim", APPEARANCE: "appearance", ARTICLE: "article"}[table] + "}" in self.joins
+        return table == CLAIM or (self.joined and self.joined[0] == table)
 
 
 ROLE = "CASE WHEN p.relayed_from_id IS NULL THEN 'made' ELSE 'relayed' END"
-PUBLISHED = "{claim} c JOIN {article} a ON a.id = c.article_id"
+PUBLISHED = (ARTICLE, "a", "a.id = c.article_id")
 
 
 def sources(month):
     """Every count, as Sources; `month` turns a timestamp expression into the first day of its month."""
     speaker, outlet, story = "factcheck_speaker", "factcheck_outlet", "factcheck_story"
     return [
-        Source(f"{speaker}tally", f"{speaker}total", "speaker_id", {"month": month("c.created_at")}, "{claim} c"),
+        Source(f"{speaker}tally", f"{speaker}total", "speaker_id", {"month": month("c.created_at")}),
         Source(f"{story}tally", f"{story}total", "article_id", {}, PUBLISHED),
         Source(f"{outlet}tally", f"{outlet}total", "outlet_id", {"role": "'published'"}, PUBLISHED),
         Source(
@@ -71,10 +71,34 @@ def sources(month):
             f"{outlet}total",
             "outlet_id",
             {"role": ROLE},
-            "{claim} c JOIN {appearance} p ON p.claim_id = c.id",
+            (APPEARANCE, "p", "p.claim_id = c.id"),
             "p.outlet_id IS NOT NULL",
         ),
     ]
+
+
+def joins(source, tables, changed=None):
+    """FROM of a source's rows, `tables` standing for claim/article/appearance.
+
+    With `changed`, the table whose statement rows (a trigger's transition table) stand in: they
+    drive the join, and the other table is probed through its index once per row, whatever the
+    planner's statistics say. A new database's statistics say its tables are empty, and the
+    planner would otherwise scan every claim once per statement of an import.
+    """
+    claims = f"{tables[CLAIM]} c"
+    if not source.joined:
+        return claims
+    table, alias, condition = source.joined
+    other = f"{tables[table]} {alias}"
+
+    def probed(relation, name):  # OFFSET 0 keeps the planner from folding the subquery back into a join
+        return f"CROSS JOIN LATERAL (SELECT * FROM {relation} {name} WHERE {condition} OFFSET 0) AS {name}"
+
+    if changed == table:
+        return f"{other} {probed(tables[CLAIM], 'c')}"
+    if changed == CLAIM:
+        return f"{claims} {probed(tables[table], alias)}"
+    return f"{claims} JOIN {other} ON {condition}"
 
 
 SUBJECT_OF = {"speaker_id": "c.speaker_id", "article_id": "a.id", "outlet_id": None}
@@ -84,14 +108,14 @@ def subject_expression(source):
     return SUBJECT_OF[source.subject] or ("a.outlet_id" if source.keys["role"] == "'published'" else "p.outlet_id")
 
 
-def contributions(source, axes, tables, sign):
+def contributions(source, axes, tables, sign, changed=None):
     """SELECT of the rows `source` counts, with `tables` standing for claim/article/appearance, each worth `sign`."""
     columns = {source.subject: subject_expression(source), **source.keys, **{axis: f"c.{axis}" for axis in axes}}
     selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
-    joins = source.joins.format(claim=tables[CLAIM], article=tables[ARTICLE], appearance=tables[APPEARANCE])
     # A claim merged into another is counted there, not twice (factcheck.merging).
     where = f"{source.where} AND c.merged_into_id IS NULL"
-    return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {joins} WHERE {where}"
+    rows = joins(source, tables, changed)
+    return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {rows} WHERE {where}"
 
 
 def latest_of(total, subject):
@@ -119,7 +143,8 @@ def moves(table, relations, axes, month, *, shared=False):
     for source in sources(month):
         if source.reads(table):
             for sign, relation in relations.items():
-                rows = contributions(source, axes, {**tables, table: relation}, sign)
+                changed = table if shared else None  # SQLite's row triggers see one row: no planning to steer
+                rows = contributions(source, axes, {**tables, table: relation}, sign, changed)
                 by_target.setdefault((source.tally, source.total, source.subject, tuple(source.keys)), []).append(rows)
     statements = []
     for (tally, total, subject, keys), selects in by_target.items():
@@ -175,9 +200,9 @@ def sqlite_month(timestamp):
     return f"date({timestamp}, 'start of month')"
 
 
-# The planner knows nothing of a transition table's size, and would hash-join a COPY's 5,000
-# rows against a whole table (every claim, every appearance) on each statement of an import.
-# From a statement's rows, each count needs an index look-up or two per row: so nested loops.
+# From a statement's rows, each count needs an index look-up or two per row (joins() makes
+# them the outer side); a hash or merge join would read a whole table (every claim, every
+# appearance) on each statement of an import.
 PLANNED = "SET enable_hashjoin = off SET enable_mergejoin = off"
 
 POSTGRES_EVENTS = {

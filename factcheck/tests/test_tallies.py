@@ -1,6 +1,7 @@
 """The claim counts the database keeps (factcheck.tallies): right after every road a write takes."""
 
 import datetime
+import re
 from collections import Counter
 
 import pytest
@@ -250,3 +251,31 @@ def test_counting_again_from_the_claims_gives_what_the_triggers_kept(editor):
     before = kept()
     tallies.rebuild(connection)
     assert kept() == before == counted()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
+    """An import into a new database: the triggers' plans, made on the first statement and kept for the
+    session, must not scan every claim for each statement's rows once the table has grown."""
+    speaker, outlet = make_speaker(), make_outlet()
+    make_appearance(make_claim(speaker=speaker), outlet=outlet)  # the plan is made while the tables are small
+    claims = Claim.objects.bulk_create(Claim(speaker=speaker, text=f"Claim {n} of an import") for n in range(2000))
+    plans = []
+    connection.connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
+    with connection.cursor() as cursor:
+        cursor.execute("LOAD 'auto_explain'")
+        cursor.execute("SET auto_explain.log_min_duration = 0")
+        cursor.execute("SET auto_explain.log_nested_statements = on")
+        cursor.execute("SET auto_explain.log_level = notice")
+        Appearance.objects.bulk_create(
+            Appearance(claim=claim, outlet=outlet, venue_type=Appearance.Venue.STATEMENT_TO_OUTLET) for claim in claims
+        )
+        cursor.execute("SET auto_explain.log_min_duration = -1")
+    trigger = [plan for plan in plans if "factcheck_outlettally" in plan]
+    assert trigger, plans
+    joined = r"on factcheck_claim c(_\d+)? "  # the claims joined to the new rows (alias c)
+    assert not re.search(f"Seq Scan {joined}", trigger[0])
+    assert re.search(f"Index Scan using factcheck_claim_pkey {joined}", trigger[0])
+    assert kept() == counted()
+    Appearance.objects.filter(claim__in=claims).delete()
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).delete()  # claims with no history may not stay
