@@ -50,7 +50,7 @@ format: install
 
 test: install lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest --durations=10 $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=auto --dist=worksteal --durations=10 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
