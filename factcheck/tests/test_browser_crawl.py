@@ -71,6 +71,9 @@ document.addEventListener("securitypolicyviolation", (event) => report(
   `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}` +
   ` at ${event.sourceFile}:${event.lineNumber} ${event.sample}`));
 document.addEventListener("htmx:error", (event) => report(`htmx error: ${JSON.stringify(event.detail.errorInfo)}`));
+window.htmxInFlight = 0;
+document.addEventListener("htmx:beforeRequest", () => window.htmxInFlight++);
+document.addEventListener("htmx:afterRequest", () => window.htmxInFlight--);
 """
 
 
@@ -94,22 +97,24 @@ def watched_page(open_page):  # noqa: F811 the fixture imported above
     return page, problems
 
 
-# After the load event: a moment for late reports, and for a polling page its next htmx swap.
-SETTLE = """() => new Promise((resolve) => {
+# After the load event: the page's own htmx requests (counts, look-ups loaded after it is shown)
+# answered, then a moment for late reports, and for a polling page its next htmx swap.
+SETTLE = """async () => {
+  while (window.htmxInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => {
   if (document.querySelector('[hx-trigger^="every"]')) {
     document.body.addEventListener("htmx:afterSettle", () => resolve(), {once: true});
     setTimeout(resolve, 5000);
   } else {
     setTimeout(resolve, 100);
   }
-})"""
+  });
+}"""
 
 
 def visit(page, problems, url):
     response = page.goto(url)
     assert response.status == 200, f"{url} answered {response.status}"
-    # The page's own requests (counts, look-ups loaded after it is shown) finish first.
-    page.wait_for_load_state("networkidle")
     page.evaluate(SETTLE)
     assert page.url == url, f"{url} went on to {page.url} by itself"
     assert problems == [], "\n".join([url, *problems])
