@@ -20,7 +20,7 @@ from django.utils.html import escape
 from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
-from factcheck.tests.test_import import SAMPLE, counts, csv_text, media_in_tmp, row  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import SAMPLE, counts, csv_text, row
 from factcheck.tests.test_import_bad_files import BAD_FILES
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db
 CLAIMS = reverse("admin:factcheck_claim_changelist")
 JOBS = reverse("admin:factcheck_importjob_changelist")
 UPLOAD = reverse("admin:factcheck_importjob_upload")
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
@@ -40,13 +39,6 @@ def job_url(view, job):
 def importer_client(client, admin_user):
     client.force_login(admin_user)
     return client
-
-
-@pytest.fixture
-def tasks_run_inline():
-    """The confirmed import runs inside the confirm request, as the worker would run it."""
-    with override_settings(TASKS=IMMEDIATE):
-        yield
 
 
 @pytest.fixture

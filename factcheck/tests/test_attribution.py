@@ -25,7 +25,7 @@ from factcheck.tests.factories import (
 from factcheck.tests.test_admin import confirm, form_data
 from factcheck.tests.test_export import empty_the_database
 from factcheck.tests.test_history_is_enforced import check_history_now, refused
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture
+from factcheck.tests.test_import import csv_text, row, run_import
 from factcheck.tests.test_story_desk import accept_everything, seed_draft
 from factcheck.tests.test_views_queue import count_queries
 from factcheck.verification import StaleVersion, TransitionRefused
@@ -211,7 +211,7 @@ def test_a_claim_added_in_the_admin_with_a_statement_to_the_newsroom_starts_conf
     assert claim.events.get().to_attribution == "confirmed"
 
 
-def test_the_importer_records_each_claim_as_its_chain_implies(tmp_path, admin_user, media_in_tmp):  # noqa: F811
+def test_the_importer_records_each_claim_as_its_chain_implies(tmp_path, admin_user, media_in_tmp):
     said = {"article_headline": "Troops in Kursk", "article_outlet": "B-17"}
     rows = [
         row("Told to us.", venue="statement_to_outlet", outlet="B-17", **said),
@@ -234,7 +234,7 @@ def test_the_importer_records_each_claim_as_its_chain_implies(tmp_path, admin_us
     check_history_now()
 
 
-def test_a_reimport_that_changes_who_said_a_claim_is_refused(tmp_path, admin_user, media_in_tmp):  # noqa: F811
+def test_a_reimport_that_changes_who_said_a_claim_is_refused(tmp_path, admin_user, media_in_tmp):
     run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks")), admin_user)
     job = run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks", attribution="misattributed")), admin_user)
     assert job.state == "invalid"
@@ -400,7 +400,7 @@ def test_the_admin_filters_claims_by_attribution(demo, editor_client):
 # Import and export
 
 
-def test_the_csv_export_carries_the_attribution_and_imports_back(demo, tmp_path, admin_user, editor, media_in_tmp):  # noqa: F811
+def test_the_csv_export_carries_the_attribution_and_imports_back(demo, tmp_path, admin_user, editor, media_in_tmp):
     claim = Claim.objects.filter(attribution="relayed").first()
     claim.set_attribution("denied", by=editor, reason="His office denies it.")
     out = io.StringIO()

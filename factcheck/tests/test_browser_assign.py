@@ -4,13 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.models import Assignment, Claim
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_page, demo, javascript):  # noqa: F811
+def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_page, demo, javascript):
     claim = Claim.objects.get(span_exact__contains="Lancet")
     editor = open_page(javascript=javascript)
     sign_in(editor, demo, "editor")

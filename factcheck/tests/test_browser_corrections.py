@@ -6,13 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, CorrectionCase
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_page, demo, javascript):  # noqa: F811
+def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_page, demo, javascript):
     page = open_page(javascript=javascript)
     sign_in(page, demo, "editor")
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
@@ -59,7 +59,7 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     )
 
 
-def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo):  # noqa: F811
+def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo):
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
     editor = blinken.events.get().by
     blinken.set_status("disputed", by=editor, reason="Seoul says 11,000.")

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from factcheck import merging, storydesk, tasks
 from factcheck.models import Assignment, Claim, ColumnMapping, ExternalReview, ImportJob, Note, PublishedVerdict
 from factcheck.tests.factories import make_claim, make_evidence
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -78,7 +78,7 @@ document.addEventListener("htmx:afterRequest", () => window.htmxInFlight--);
 
 
 @pytest.fixture
-def watched_page(open_page):  # noqa: F811 the fixture imported above
+def watched_page(open_page):
     """A browser page that records every console error, uncaught exception, htmx error and CSP violation."""
     page = open_page()
     problems = []
@@ -198,7 +198,7 @@ def story_in_review():
     return draft.pk
 
 
-def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo):  # noqa: F811
+def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo):
     page, problems = watched_page
     job = make_one_of_everything(page, demo)
     claim = Claim.objects.get(span_exact__contains="Lancet")
@@ -224,7 +224,7 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
     visit(page, problems, f"{demo}/admin/login/")
 
 
-def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched_page, demo):  # noqa: F811
+def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched_page, demo):
     page, problems = watched_page
     sign_in(page, demo, "editor")
     visit(page, problems, f"{demo}/claims/?status=all&limit=5")
@@ -244,7 +244,7 @@ def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched
     assert problems == []
 
 
-def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):  # noqa: F811
+def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):
     page, problems = watched_page
     sign_in(page, demo, "reviewer")
     visit(page, problems, f"{demo}/stories/{story_in_review()}/")
@@ -256,7 +256,7 @@ def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):  #
     assert problems == []
 
 
-def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo):  # noqa: F811
+def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo):
     page, problems = watched_page
     sign_in(page, demo, "admin")
     claim = Claim.objects.get(span_exact__contains="Lancet")
@@ -276,7 +276,7 @@ def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors
     assert problems == []
 
 
-def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):  # noqa: F811
+def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):
     page, problems = watched_page
     sign_in(page, demo, "admin")
     claim = Claim.objects.get(span_exact__contains="Lancet")

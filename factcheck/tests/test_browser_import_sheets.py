@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from factcheck import tasks
 from factcheck.models import Claim, ImportJob, ImportState
 from factcheck.tests.factories import make_claim, make_speaker
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 from factcheck.tests.test_import_sheets import DESK_ROWS, desk_sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -21,8 +21,8 @@ def run_check(page):
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
-    open_page,  # noqa: F811 the fixture imported above
-    demo,  # noqa: F811
+    open_page,
+    demo,
     tmp_path,
     settings,
     javascript,

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from factcheck.models import Claim, ClaimMerge
 from factcheck.tests.factories import make_claim
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -16,7 +16,7 @@ def a_duplicate_of_the_lancet_claim():
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, demo, javascript):  # noqa: F811
+def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, demo, javascript):
     kept, duplicate = a_duplicate_of_the_lancet_claim()
     page = open_page(javascript=javascript)
     sign_in(page, demo, "editor")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from factcheck import extraction
 from factcheck.models import Article, Assignment, Outlet, SignOff
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 
 # The check reads the story with the extraction engine: seconds on a loaded machine.
 CHECK = 60_000
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def seed_draft(demo):  # noqa: F811 the fixture imported above
+def seed_draft(demo):
     body = (settings.BASE_DIR / "fixtures" / "seed-article.txt").read_text(encoding="utf-8").strip()
     body = body.replace("Late last month", "Last month")  # the story's next version, not yet published
     extraction.load_pipeline()  # loaded once per process: the live server's first check does not wait for it
@@ -29,9 +29,9 @@ def seed_draft(demo):  # noqa: F811 the fixture imported above
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_claim_and_signs_off(
-    demo,  # noqa: F811 the fixture imported above
+    demo,
     seed_draft,
-    open_page,  # noqa: F811
+    open_page,
     javascript,
 ):
     page = open_page(javascript=javascript)
@@ -82,7 +82,7 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     assert Article.objects.get(pk=seed_draft.pk).state == "published"
 
 
-def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo, seed_draft, open_page):  # noqa: F811
+def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo, seed_draft, open_page):
     page = open_page()
     page.set_default_timeout(CHECK)
     sign_in(page, demo, "reviewer")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from factcheck import tasks
 from factcheck.models import Claim, ImportJob, Speaker
-from factcheck.tests.test_browser import browser, demo, open_page, sign_in  # noqa: F401 fixtures shared
+from factcheck.tests.test_browser import sign_in
 from factcheck.tests.test_import_reviews import feed, several_publishers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_an_admin_changes_the_rating_mapping_before_confirming_and_sees_the_ratings_kept(
-    open_page,  # noqa: F811
-    demo,  # noqa: F811
+    open_page,
+    demo,
     javascript,
     tmp_path,
 ):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from factcheck import merging
 from factcheck.models import ClaimLink, CorrectionCase, CorrectionRefused
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture shared
+from factcheck.tests.test_import import csv_text, row, run_import
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

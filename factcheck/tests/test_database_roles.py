@@ -18,7 +18,7 @@ from factcheck.models import Claim, ClaimRevision, CorrectionCase, Evidence
 from factcheck.tests.factories import make_article, make_claim, make_evidence
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_history_is_enforced import check_history_now
-from factcheck.tests.test_import import SAMPLE, csv_text, media_in_tmp, row, run_import  # noqa: F401 a fixture
+from factcheck.tests.test_import import SAMPLE, csv_text, row, run_import
 
 pytestmark = [
     pytest.mark.django_db,

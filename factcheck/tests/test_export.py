@@ -33,7 +33,7 @@ from factcheck.models import (
     VerificationEvent,
 )
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
-from factcheck.tests.test_import import SAMPLE, media_in_tmp  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import SAMPLE
 
 
 @settings(max_examples=500)

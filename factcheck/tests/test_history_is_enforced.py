@@ -12,7 +12,7 @@ from django.urls import reverse
 from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
 from factcheck.tests.factories import make_claim, make_evidence, make_speaker, recorder
 from factcheck.tests.test_admin import form_data
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture
+from factcheck.tests.test_import import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
 

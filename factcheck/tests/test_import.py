@@ -28,15 +28,6 @@ pytestmark = pytest.mark.django_db
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
-
-
 def csv_text(*rows, columns=None):
     """A CSV file of `rows` (dicts by column name) under our header, or `columns`."""
     columns = columns or CSV_COLUMNS

@@ -11,7 +11,7 @@ import pytest
 
 from factcheck import importing
 from factcheck.models import ImportState
-from factcheck.tests.test_import import counts, media_in_tmp, write_file  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import counts, write_file
 
 pytestmark = pytest.mark.django_db
 

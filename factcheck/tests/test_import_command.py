@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from factcheck.management.commands.import_claims import SYSTEM_USERNAME, ProgressBar
 from factcheck.models import Claim, ImportJob
-from factcheck.tests.test_import import SAMPLE, csv_text, media_in_tmp, row, write_file  # noqa: F401 a fixture
+from factcheck.tests.test_import import SAMPLE, csv_text, row, write_file
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from factcheck.models import (
 from factcheck.tests import test_admin_import
 from factcheck.tests.factories import make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, write_file  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import csv_text, row, write_file
 
 pytestmark = pytest.mark.django_db
 

@@ -28,9 +28,8 @@ from factcheck import admin_import, importing, tasks
 from factcheck.importing import reading
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_evidence
-from factcheck.tests.test_admin_import import job_url, progress, tasks_run_inline  # noqa: F401 a fixture
-from factcheck.tests.test_browser import browser, demo, open_page  # noqa: F401 fixtures
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import, write_file  # noqa: F401 a fixture
+from factcheck.tests.test_admin_import import job_url, progress
+from factcheck.tests.test_import import csv_text, row, run_import, write_file
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from factcheck import importing
 from factcheck.importing import reading
 from factcheck.models import Appearance, Claim, Evidence, ImportState, Speaker
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
 

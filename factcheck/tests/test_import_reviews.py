@@ -21,8 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from factcheck import importing
 from factcheck.models import Appearance, Claim, ExternalReview, ImportState, Speaker, Venue
 from factcheck.tests.factories import make_claim, make_speaker
-from factcheck.tests.test_admin_import import html, job_url, tasks_run_inline, uploaded_job  # noqa: F401 a fixture
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import, write_file  # noqa: F401 fixture
+from factcheck.tests.test_admin_import import html, job_url, uploaded_job
+from factcheck.tests.test_import import csv_text, row, run_import, write_file
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from factcheck import importing
 from factcheck.models import Appearance, Claim, ColumnMapping, ImportJob, ImportState, Venue
 from factcheck.tests import test_admin_import
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
-from factcheck.tests.test_import import media_in_tmp, write_file  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import write_file
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.urls import reverse
 
 from factcheck import importing
@@ -17,8 +16,7 @@ from factcheck.exporting import CSV_COLUMNS
 from factcheck.models import Claim, ImportMode, ImportState, LookalikeName, Note, Outlet, Speaker
 from factcheck.tests.factories import make_claim, make_outlet, make_speaker
 from factcheck.tests.test_admin import form_data, url
-from factcheck.tests.test_admin_import import IMMEDIATE
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import, write_file  # noqa: F401 fixture
+from factcheck.tests.test_import import csv_text, row, run_import, write_file
 from factcheck.text import clean_name, clean_text, lookalike_key, normalize_name, skeleton
 
 # "Zelenskyy" with Cyrillic е (U+0435), о is not in it, у (U+0443) for the first y.
@@ -379,7 +377,7 @@ def test_a_claim_that_merely_mentions_a_column_name_is_a_claim(tmp_path, admin_u
     assert job.state == ImportState.SUCCEEDED and job.created_count == 2
 
 
-@override_settings(TASKS=IMMEDIATE)  # the upload's check runs within the request, as the worker would run it
+@pytest.mark.usefixtures("tasks_run_inline")  # the upload's check runs within the request, as the worker would
 def test_the_admins_import_preview_shows_the_look_alike_at_its_line_and_column(client, admin_user):
     tracked = make_speaker("Zelenskyy")
     client.force_login(admin_user)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from factcheck.models import Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
-from factcheck.tests.test_import import csv_text, media_in_tmp, row, run_import  # noqa: F401 fixture
+from factcheck.tests.test_import import csv_text, row, run_import
 from factcheck.verification import PublicationRefused
 
 pytestmark = pytest.mark.django_db

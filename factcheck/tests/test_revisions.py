@@ -13,7 +13,7 @@ from factcheck.models import Article, ArticleRevision, Claim, ClaimRevision
 from factcheck.revisions import writing_as
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin import form_data
-from factcheck.tests.test_import import SAMPLE, csv_text, media_in_tmp, row, run_import  # noqa: F401 media_in_tmp is a fixture
+from factcheck.tests.test_import import SAMPLE, csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,93 @@
+"""Fixtures shared by the test modules: uploads kept in a temporary directory, tasks run inline,
+and the browser (Debian's Chromium driven by Playwright).
+
+Without /usr/bin/chromium the browser tests are skipped, unless FACTCHECK_REQUIRE_BROWSER=1 (as
+in CI), where a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test import override_settings
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAPTOP = {"width": 1366, "height": 850}
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Playwright's 5 s default is tight on a loaded 2-core machine; a real failure still fails.
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded and staged files go to the test's own directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def tasks_run_inline():
+    """The confirmed import runs inside the confirm request, as the worker would run it."""
+    with override_settings(TASKS=IMMEDIATE):
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("FACTCHECK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}, and FACTCHECK_REQUIRE_BROWSER=1 requires it.")
+        pytest.skip(reason)
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django
+    # refuse ORM calls here (fixtures, the flush after each test) unless told it is safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    playwright = sync_playwright().start()
+    # With Playwright's loop running, Django hands this thread fresh connection objects, which
+    # lack the snapshot that serialized_rollback restores (the Editors and Reviewers groups).
+    for alias, contents in serialized.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(browser, live_server):
+    call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A new browser window of the given size (JavaScript on unless told otherwise)."""
+    contexts = []
+
+    def open_page(viewport=LAPTOP, javascript=True):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
