@@ -33,6 +33,13 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def importer_client(client, admin_user):
+    """A client signed in as the superuser, who imports."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def tasks_run_inline():
     """The confirmed import runs inside the confirm request, as the worker would run it."""
     with override_settings(TASKS=IMMEDIATE):
@@ -72,7 +79,8 @@ def browser(django_db_setup):
 
 
 @pytest.fixture
-def demo(browser, live_server):
+def demo_site(browser, live_server):
+    """The demo (`load_demo --accounts`) served to the browser: its base URL."""
     call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 

@@ -36,12 +36,6 @@ def job_url(view, job):
 
 
 @pytest.fixture
-def importer_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def tasks_are_only_recorded():
     with override_settings(TASKS=DUMMY):
         default_task_backend.clear()

@@ -71,9 +71,9 @@ def assert_not_reloaded(page):
     assert page.evaluate("window.notReloaded === true"), "the page was reloaded"
 
 
-def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(open_page, demo):
+def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "reviewer")
+    sign_in(page, demo_site, "reviewer")
     expect(rows(page)).to_have_count(18)
     mark_reloads(page)
 
@@ -105,11 +105,11 @@ def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(op
     assert Claim.objects.get(span_exact__contains="Lancet").evidence.get().added_by.username == "reviewer"
 
 
-def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload(open_page, demo):
+def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     claim = Claim.objects.get(span_exact__contains="Lancet")
-    page.goto(f"{demo}/claims/{claim.pk}/")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
     expect(count_of(page, "unconfirmed")).to_have_text("18")
     expect(count_of(page, "verified")).to_have_text("0")
     mark_reloads(page)
@@ -131,10 +131,10 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
 
 
-def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo):
+def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "editor")
-    page.goto(f"{demo}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
     page.locator("summary", has_text="Mark verified").click()
     decision = page.locator("details.decision[open] form")
     decision.get_by_label("Why “Verified”?").fill("I believe it.")
@@ -143,12 +143,12 @@ def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo):
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
 
 
-def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open_page, demo):
+def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open_page, demo_site):
     speaker = Speaker.objects.get(name="Volodymyr Zelenskyy")
-    change = f"{demo}/admin/factcheck/speaker/{speaker.pk}/change/"
+    change = f"{demo_site}/admin/factcheck/speaker/{speaker.pk}/change/"
     first, second = open_page(), open_page()
     for page, username in [(first, "editor"), (second, "admin")]:
-        sign_in(page, demo, username)
+        sign_in(page, demo_site, username)
         page.goto(change)
 
     second.get_by_label("Affiliation").fill("Office of the President")
@@ -168,19 +168,19 @@ def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open
     assert (speaker.title, speaker.affiliation) == ("Head of state", "Office of the President")
 
 
-def test_a_reviewer_sees_no_status_buttons(open_page, demo):
+def test_a_reviewer_sees_no_status_buttons(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "reviewer")
-    page.goto(f"{demo}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
     expect(page.locator("summary", has_text="Add evidence")).to_be_visible()
     expect(page.get_by_text("Mark verified")).to_have_count(0)
     expect(page.locator("form[action$='/status/']")).to_have_count(0)
 
 
-def test_the_back_button_restores_the_previous_filter(open_page, demo):
+def test_the_back_button_restores_the_previous_filter(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "reviewer")
+    sign_in(page, demo_site, "reviewer")
     filter_by_speaker(page, "Andrii Kovalenko")
     expect(rows(page)).to_have_count(9)
     search(page, "Lancet")
@@ -194,14 +194,14 @@ def test_the_back_button_restores_the_previous_filter(open_page, demo):
     expect(page.get_by_label("Search")).to_have_value("")
 
     page.go_back()
-    expect(page).to_have_url(f"{demo}/claims/")
+    expect(page).to_have_url(f"{demo_site}/claims/")
     expect(rows(page)).to_have_count(18)
     expect(page.get_by_label("Speaker")).to_have_value("")
 
 
-def test_choosing_a_status_applies_it_at_once(open_page, demo):
+def test_choosing_a_status_applies_it_at_once(open_page, demo_site):
     page = open_page()
-    sign_in(page, demo, "reviewer")
+    sign_in(page, demo_site, "reviewer")
     mark_reloads(page)
     page.get_by_label("Status", exact=True).select_option("verified")
     expect(page).to_have_url(re.compile("status=verified"))
@@ -215,9 +215,9 @@ def fits_the_window(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo):
+def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo_site):
     page = open_page(viewport=PHONE)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     assert fits_the_window(page)
     filter_by_speaker(page, "Antony Blinken")
     expect(rows(page)).to_have_count(2)
@@ -228,16 +228,16 @@ def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo):
     expect(page.locator("table.compare")).to_contain_text("11,000 North Korean troops in Kursk")
     assert fits_the_window(page)
     expect(page.locator("summary", has_text="Mark disputed")).to_be_visible()
-    page.goto(f"{demo}/articles/{Claim.objects.first().article_id}/")
+    page.goto(f"{demo_site}/articles/{Claim.objects.first().article_id}/")
     assert fits_the_window(page)
 
 
-def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo):
+def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
     page = open_page(viewport=PHONE)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     # The Blinken claim has the longest panels of the demo: a chain, a story line, a conflict.
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
-    page.goto(f"{demo}/claims/{blinken.pk}/")
+    page.goto(f"{demo_site}/claims/{blinken.pk}/")
     status = page.locator("section[aria-labelledby=status-heading]").bounding_box()
     decisions = page.locator("summary", has_text="Mark disputed").bounding_box()
     linked = page.locator("#linked").bounding_box()
@@ -250,11 +250,11 @@ def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(ope
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open_page, demo, javascript):
+def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open_page, demo_site, javascript):
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
-    page.goto(f"{demo}/claims/{blinken.pk}/")
+    page.goto(f"{demo_site}/claims/{blinken.pk}/")
     this_claim = page.locator("table.compare tr", has_text="Status").locator("td").first
     expect(this_claim).to_have_text("Unable to independently confirm")
     if javascript:  # without it the counts are links without numbers (loaded by htmx once shown)
@@ -272,9 +272,9 @@ def test_after_a_decision_the_conflict_table_and_counts_show_the_new_status(open
         expect(count_of(page, "unconfirmed")).to_have_text("17")
 
 
-def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo):
+def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo_site):
     page = open_page(javascript=False)
-    sign_in(page, demo, "reviewer")
+    sign_in(page, demo_site, "reviewer")
     page.get_by_label("Speaker").fill("Andrii Kovalenko")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"speaker=Andrii(%20|\+)Kovalenko"))
@@ -499,11 +499,11 @@ def test_a_look_alike_speaker_is_replaced_by_the_tracked_one_or_confirmed(open_p
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_page, demo, javascript):
+def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_page, demo_site, javascript):
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     claim = Claim.objects.get(span_exact__contains="Lancet")
-    page.goto(f"{demo}/claims/{claim.pk}/")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
     add_evidence(
         page, url="https://example.org/lancet-footage", summary="Footage shows the training.", stance="Supports"
     )
@@ -519,7 +519,7 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     publication = PublishedVerdict.objects.get()
 
     reader = open_page(viewport=PHONE, javascript=javascript)
-    response = reader.goto(f"{demo}{publication.get_absolute_url()}")
+    response = reader.goto(f"{demo_site}{publication.get_absolute_url()}")
     assert response.status == 200 and "public" in response.headers["cache-control"]
     expect(reader.get_by_role("heading", level=1)).to_have_text(claim.text)
     expect(reader.locator("#verdict-rating")).to_have_text("Verified")
@@ -536,7 +536,7 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     expect(page.locator("#publication .cited")).to_contain_text("withdrawn")
     # A new window: the first kept the page, as the public Cache-Control allows for five minutes.
     reader = open_page(viewport=PHONE, javascript=javascript)
-    assert reader.goto(f"{demo}{publication.get_absolute_url()}").status == 410
+    assert reader.goto(f"{demo_site}{publication.get_absolute_url()}").status == 410
     expect(reader.get_by_role("heading", level=1)).to_have_text("This verdict was withdrawn")
     expect(reader.locator("main")).to_contain_text("The footage was staged.")
 
@@ -552,11 +552,11 @@ def drawn(page, selector):
     )
 
 
-def test_a_reviewer_finds_a_speaker_in_the_index_and_reads_the_record_on_a_phone(open_page, demo):
+def test_a_reviewer_finds_a_speaker_in_the_index_and_reads_the_record_on_a_phone(open_page, demo_site):
     page = open_page(viewport=PHONE)
-    sign_in(page, demo, "reviewer")
+    sign_in(page, demo_site, "reviewer")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Speakers").click()
-    expect(page).to_have_url(f"{demo}/speakers/")
+    expect(page).to_have_url(f"{demo_site}/speakers/")
     first = page.locator(".index-row").first
     expect(first).to_contain_text("Andrii Kovalenko")  # the most claims in the seed story
     expect(first).to_contain_text("9 claims")
@@ -583,9 +583,9 @@ def test_a_reviewer_finds_a_speaker_in_the_index_and_reads_the_record_on_a_phone
     assert fits_the_window(page)
 
 
-def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
+def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo_site):
     page = open_page(viewport=PHONE)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Outlets").click()
     page.get_by_role("link", name="B-17", exact=True).click()
     chart = page.locator("svg.bars").first
@@ -603,11 +603,11 @@ def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_confirms_who_said_a_claim_and_disputes_its_content(open_page, demo, javascript):
+def test_an_editor_confirms_who_said_a_claim_and_disputes_its_content(open_page, demo_site, javascript):
     claim = Claim.objects.filter(speaker__name="Volodymyr Zelenskyy").order_by("pk").first()
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "editor")
-    page.goto(f"{demo}/claims/{claim.pk}/")
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
     expect(page.locator("#claim-attribution")).to_have_text("Relayed: only another outlet's word")
 
     page.locator("summary", has_text="Add evidence").click()

@@ -10,11 +10,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_page, demo, javascript):
+def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_page, demo_site, javascript):
     claim = Claim.objects.get(span_exact__contains="Lancet")
     editor = open_page(javascript=javascript)
-    sign_in(editor, demo, "editor")
-    editor.goto(f"{demo}/claims/{claim.pk}/")
+    sign_in(editor, demo_site, "editor")
+    editor.goto(f"{demo_site}/claims/{claim.pk}/")
     panel = editor.locator("#assignees")
     expect(panel).to_contain_text("No one yet.")
     panel.get_by_label("Assign to").fill("nobody")
@@ -27,7 +27,7 @@ def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_pag
     assert Assignment.objects.get().claim_id == claim.pk
 
     reviewer = open_page(javascript=javascript)
-    sign_in(reviewer, demo, "reviewer")
+    sign_in(reviewer, demo_site, "reviewer")
     expect(reviewer.locator("#unread-count")).to_have_text("1")
     reviewer.get_by_role("link", name="My work").click()
     expect(reviewer.locator("#work-claims")).to_contain_text(claim.text)

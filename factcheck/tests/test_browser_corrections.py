@@ -12,11 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_page, demo, javascript):
+def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_page, demo_site, javascript):
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
-    page.goto(f"{demo}/claims/{blinken.pk}/")
+    page.goto(f"{demo_site}/claims/{blinken.pk}/")
     page.locator("summary", has_text="Mark disputed").click()
     decision = page.locator("details.decision[open] form")
     decision.get_by_label("Why “Disputed”?").fill("Seoul's intelligence service says 11,000.")
@@ -24,7 +24,7 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     expect(page.locator("#claim-status")).to_have_text("Disputed")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Corrections").click()
-    expect(page).to_have_url(f"{demo}/corrections/")
+    expect(page).to_have_url(f"{demo_site}/corrections/")
     row = page.locator(".case-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(blinken.article.headline)
@@ -50,7 +50,7 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     case = CorrectionCase.objects.get()
     assert (case.outcome, case.decided_by.username) == ("published", "editor")
 
-    page.goto(f"{demo}/articles/{blinken.article_id}/")
+    page.goto(f"{demo_site}/articles/{blinken.article_id}/")
     corrections = page.locator("#corrections")
     expect(corrections).to_contain_text("Correction published")
     expect(corrections).to_contain_text("An earlier version gave 8,000 as settled.")
@@ -59,12 +59,12 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     )
 
 
-def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo):
+def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo_site):
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
     editor = blinken.events.get().by
     blinken.set_status("disputed", by=editor, reason="Seoul says 11,000.")
     page = open_page()
-    sign_in(page, demo, "reviewer")
-    page.goto(f"{demo}/corrections/")
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/corrections/")
     expect(page.locator(".case-row")).to_contain_text(blinken.article.headline)
     expect(page.get_by_role("button", name="Record the outcome")).to_have_count(0)

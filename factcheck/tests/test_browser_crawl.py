@@ -198,9 +198,9 @@ def story_in_review():
     return draft.pk
 
 
-def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo):
+def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(watched_page, demo_site):
     page, problems = watched_page
-    job = make_one_of_everything(page, demo)
+    job = make_one_of_everything(page, demo_site)
     claim = Claim.objects.get(span_exact__contains="Lancet")
     ids = {
         "claim": claim.pk,
@@ -216,18 +216,18 @@ def test_every_page_runs_without_console_errors_htmx_errors_or_csp_violations(wa
     pages = [url.format(**ids) for url in PAGES] + admin_pages(User.objects.get(username="admin"))
     assert problems == []
     for url in pages:
-        visit(page, problems, f"{demo}{url}")
+        visit(page, problems, f"{demo_site}{url}")
 
     page.context.clear_cookies()
-    visit(page, problems, f"{demo}/verdicts/{ids['verdict']}/")
-    visit(page, problems, f"{demo}/login/")
-    visit(page, problems, f"{demo}/admin/login/")
+    visit(page, problems, f"{demo_site}/verdicts/{ids['verdict']}/")
+    visit(page, problems, f"{demo_site}/login/")
+    visit(page, problems, f"{demo_site}/admin/login/")
 
 
-def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched_page, demo):
+def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched_page, demo_site):
     page, problems = watched_page
-    sign_in(page, demo, "editor")
-    visit(page, problems, f"{demo}/claims/?status=all&limit=5")
+    sign_in(page, demo_site, "editor")
+    visit(page, problems, f"{demo_site}/claims/?status=all&limit=5")
     page.evaluate("window.notReloaded = true")
 
     page.get_by_role("link", name="More claims").click()
@@ -244,10 +244,10 @@ def test_the_queue_filters_and_load_more_run_through_htmx_without_errors(watched
     assert problems == []
 
 
-def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):
+def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo_site):
     page, problems = watched_page
-    sign_in(page, demo, "reviewer")
-    visit(page, problems, f"{demo}/stories/{story_in_review()}/")
+    sign_in(page, demo_site, "reviewer")
+    visit(page, problems, f"{demo_site}/stories/{story_in_review()}/")
     page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Accept all").first.click()
     expect(page.locator("#desk")).to_contain_text("accepted")
@@ -256,18 +256,18 @@ def test_the_story_desks_htmx_actions_run_without_errors(watched_page, demo):
     assert problems == []
 
 
-def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo):
+def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors(watched_page, demo_site):
     page, problems = watched_page
-    sign_in(page, demo, "admin")
+    sign_in(page, demo_site, "admin")
     claim = Claim.objects.get(span_exact__contains="Lancet")
-    visit(page, problems, f"{demo}/claims/{claim.pk}/")
+    visit(page, problems, f"{demo_site}/claims/{claim.pk}/")
     page.locator("summary", has_text="Mark disputed").click()
     decision = page.locator("details.decision[open] form")
     decision.get_by_label("Why “Disputed”?").fill("Two officials disagree.")
     decision.get_by_role("button", name="Mark disputed").click()
     expect(page.locator("#claim-status")).to_have_text("Disputed")
 
-    visit(page, problems, f"{demo}/admin/factcheck/claim/")
+    visit(page, problems, f"{demo_site}/admin/factcheck/claim/")
     page.locator(f'input[name="_selected_action"][value="{claim.pk}"]').check()
     page.locator('select[name="action"]').select_option("mark_unconfirmed")
     page.get_by_role("button", name="Run").click()
@@ -276,12 +276,12 @@ def test_an_editors_status_change_and_the_admins_action_pages_run_without_errors
     assert problems == []
 
 
-def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):
+def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo_site):
     page, problems = watched_page
-    sign_in(page, demo, "admin")
+    sign_in(page, demo_site, "admin")
     claim = Claim.objects.get(span_exact__contains="Lancet")
 
-    visit(page, problems, f"{demo}/admin/factcheck/claim/{claim.pk}/change/")
+    visit(page, problems, f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
     page.locator("#select2-id_speaker-container").click()  # the speaker autocomplete
     page.locator(".select2-search__field").fill("Kov")
     expect(page.locator(".select2-results__option").first).to_contain_text("Kovalenko")
@@ -291,7 +291,7 @@ def test_the_admins_widgets_run_without_errors_when_used(watched_page, demo):
     page.locator("#appearances-group .add-row").get_by_text("Add another Appearance").click()
     expect(appearances).to_have_count(before + 1)
 
-    visit(page, problems, f"{demo}/admin/factcheck/article/{claim.article_id}/change/")
+    visit(page, problems, f"{demo_site}/admin/factcheck/article/{claim.article_id}/change/")
     page.locator(".datetimeshortcuts a", has_text="Today").click()
     page.locator(".datetimeshortcuts .date-icon").click()  # the calendar pop-up
     expect(page.locator(".calendarbox").first).to_be_visible()

@@ -22,7 +22,7 @@ def run_check(page):
 @pytest.mark.parametrize("javascript", [True, False])
 def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     open_page,
-    demo,
+    demo_site,
     tmp_path,
     settings,
     javascript,
@@ -32,8 +32,8 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     sheet = tmp_path / "desk.csv"
     sheet.write_bytes(desk_sheet())
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "admin")
-    page.goto(f"{demo}/admin/factcheck/importjob/upload/")
+    sign_in(page, demo_site, "admin")
+    page.goto(f"{demo_site}/admin/factcheck/importjob/upload/")
     page.get_by_label("File").set_input_files(str(sheet))
     page.get_by_label("Encoding").select_option("windows-1252")
     page.get_by_label("Dates").select_option("day_first")

@@ -16,11 +16,11 @@ def a_duplicate_of_the_lancet_claim():
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, demo, javascript):
+def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, demo_site, javascript):
     kept, duplicate = a_duplicate_of_the_lancet_claim()
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "editor")
-    page.goto(f"{demo}/claims/{kept.pk}/")
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{kept.pk}/")
     if not javascript:  # looked up on asking; with JavaScript, once the page is shown
         page.get_by_role("link", name=f"Look for claims by {kept.speaker.name} worded alike").click()
 
@@ -31,18 +31,18 @@ def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, d
     expect(confirm.locator("#merge-compare")).to_contain_text(duplicate.text)
     expect(confirm.locator("#merge-compare")).to_contain_text(kept.text)
     if javascript:  # the confirmation opened in place, on the claim page
-        expect(page).to_have_url(f"{demo}/claims/{kept.pk}/")
+        expect(page).to_have_url(f"{demo_site}/claims/{kept.pk}/")
     confirm.get_by_label("Why are they the same claim?").fill("The same words, recorded twice.")
     confirm.get_by_role("button", name=f"Merge claim {duplicate.pk} into claim {kept.pk}").click()
 
-    expect(page).to_have_url(f"{demo}/claims/{kept.pk}/")
+    expect(page).to_have_url(f"{demo_site}/claims/{kept.pk}/")
     expect(page.locator(".messages")).to_contain_text(f"Claim #{duplicate.pk} merged into this one")
     expect(page.locator("#merged-claims")).to_contain_text(duplicate.text)
     expect(page.locator(".history")).to_contain_text("The same words, recorded twice.")
     assert ClaimMerge.objects.get().merged_id == duplicate.pk
 
-    page.goto(f"{demo}/claims/{duplicate.pk}/")
-    expect(page).to_have_url(f"{demo}/claims/{kept.pk}/?merged_from={duplicate.pk}")
+    page.goto(f"{demo_site}/claims/{duplicate.pk}/")
+    expect(page).to_have_url(f"{demo_site}/claims/{kept.pk}/?merged_from={duplicate.pk}")
     expect(page.locator("#merged-notice")).to_contain_text(f"Claim {duplicate.pk}, which you opened, was merged")
     page.locator("#merged-notice").get_by_role("link", name=f"Read claim {duplicate.pk} as it was").click()
     expect(page.locator("#merged-notice")).to_contain_text("This claim is read-only.")

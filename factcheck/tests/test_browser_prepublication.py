@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def seed_draft(demo):
+def seed_draft(demo_site):
     body = (settings.BASE_DIR / "fixtures" / "seed-article.txt").read_text(encoding="utf-8").strip()
     body = body.replace("Late last month", "Last month")  # the story's next version, not yet published
     extraction.load_pipeline()  # loaded once per process: the live server's first check does not wait for it
@@ -29,19 +29,19 @@ def seed_draft(demo):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_claim_and_signs_off(
-    demo,
+    demo_site,
     seed_draft,
     open_page,
     javascript,
 ):
     page = open_page(javascript=javascript)
     page.set_default_timeout(CHECK)
-    sign_in(page, demo, "editor")
+    sign_in(page, demo_site, "editor")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Drafts").click()
-    expect(page).to_have_url(f"{demo}/stories/?state=draft")
+    expect(page).to_have_url(f"{demo_site}/stories/?state=draft")
     expect(page.get_by_role("heading", level=1)).to_have_text("Draft stories")
     page.get_by_role("link", name="Check", exact=True).click()
-    expect(page).to_have_url(f"{demo}/articles/{seed_draft.pk}/check/", timeout=CHECK)
+    expect(page).to_have_url(f"{demo_site}/articles/{seed_draft.pk}/check/", timeout=CHECK)
     expect(page.get_by_role("heading", level=1)).to_have_text("Seed story, second version")
 
     # The claims in story order, both axes, and the flags: the two troop numbers conflict.
@@ -65,7 +65,7 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
     expect(page.locator("#assignees .assignees")).to_contain_text("reviewer")
     assert Assignment.objects.get().claim_id == flagged
-    page.goto(f"{demo}/articles/{seed_draft.pk}/check/")
+    page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
 
     # Signing off over open flags asks why; with a note it is recorded, then the story is published.
     page.get_by_role("button", name=re.compile("Sign off with")).click()
@@ -82,11 +82,11 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     assert Article.objects.get(pk=seed_draft.pk).state == "published"
 
 
-def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo, seed_draft, open_page):
+def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, open_page):
     page = open_page()
     page.set_default_timeout(CHECK)
-    sign_in(page, demo, "reviewer")
-    page.goto(f"{demo}/articles/{seed_draft.pk}/check/")
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
     expect(page.locator(".flag-figure").first).to_be_visible(timeout=CHECK)
     expect(page.get_by_text("An editor signs off and publishes drafts.")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)

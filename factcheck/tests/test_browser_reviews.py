@@ -17,15 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_an_admin_changes_the_rating_mapping_before_confirming_and_sees_the_ratings_kept(
     open_page,
-    demo,
+    demo_site,
     javascript,
     tmp_path,
 ):
     path = tmp_path / "politifact.json"
     path.write_text(feed(*several_publishers()), encoding="utf-8")
     page = open_page(javascript=javascript)
-    sign_in(page, demo, "admin")
-    page.goto(f"{demo}/admin/factcheck/importjob/upload/")
+    sign_in(page, demo_site, "admin")
+    page.goto(f"{demo_site}/admin/factcheck/importjob/upload/")
     page.get_by_label("File").set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()
     tasks.check_file.call(ImportJob.objects.get().pk)
@@ -48,13 +48,13 @@ def test_an_admin_changes_the_rating_mapping_before_confirming_and_sees_the_rati
     assert claim.status == "verified"
 
     page = open_page(javascript=javascript)  # a reviewer's own browser
-    sign_in(page, demo, "reviewer")
-    page.goto(f"{demo}{claim.get_absolute_url()}")
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{claim.get_absolute_url()}")
     reviews = page.locator("#external-reviews")
     expect(reviews).to_contain_text("PolitiFact: Mostly True")
     expect(reviews).to_contain_text("(5 on 1 .. 6)")
     expect(reviews.get_by_role("link", name="their review")).to_have_attribute(
         "href", "https://www.politifact.example/checks/2/"
     )
-    page.goto(f"{demo}{Speaker.objects.get(name='Barack Obama').get_absolute_url()}")
+    page.goto(f"{demo_site}{Speaker.objects.get(name='Barack Obama').get_absolute_url()}")
     expect(page.locator("#external-ratings tr", has_text="Half True")).to_contain_text("2")

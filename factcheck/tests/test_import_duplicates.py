@@ -21,15 +21,12 @@ from factcheck.models import (
     Venue,
     VerificationEvent,
 )
-from factcheck.tests import test_admin_import
 from factcheck.tests.factories import make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
 from factcheck.tests.test_import import csv_text, row, write_file
 
 pytestmark = pytest.mark.django_db
 
-importer_client = test_admin_import.importer_client
-tasks_run_inline = test_admin_import.tasks_run_inline
 
 TRACKED = {
     "link": "Russia is training North Korean soldiers in Kursk.",

@@ -11,14 +11,11 @@ from django.core.management import CommandError, call_command
 
 from factcheck import importing
 from factcheck.models import Appearance, Claim, ColumnMapping, ImportJob, ImportState, Venue
-from factcheck.tests import test_admin_import
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
 from factcheck.tests.test_import import write_file
 
 pytestmark = pytest.mark.django_db
 
-importer_client = test_admin_import.importer_client
-tasks_run_inline = test_admin_import.tasks_run_inline
 
 # A desk's tracking sheet as Excel on Windows saves it ("CSV", not "CSV UTF-8"): semicolons,
 # Windows-1252 (curly quotes, accents, a euro sign), its own headers, dates day first.
