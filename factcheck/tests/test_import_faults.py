@@ -443,7 +443,7 @@ def test_the_admin_record_of_a_job_shows_its_file_and_last_sign_of_life(importer
 @pytest.mark.browser
 @committed
 def test_in_a_browser_the_job_page_follows_the_check_to_the_preview_and_the_import_to_its_result(request, live_server):
-    page, base = request.getfixturevalue("open_page")(), request.getfixturevalue("demo")
+    page, base = request.getfixturevalue("open_page")(), request.getfixturevalue("demo_site")
     problems = []  # console errors (htmx's, CSP violations) and uncaught exceptions
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
