@@ -288,10 +288,6 @@ def test_the_database_refuses_a_sign_off_over_open_flags_without_a_note(editor):
         SignOff.objects.create(article=draft, by=editor, body_digest=draft.body_digest, open_count=2, note="")
 
 
-def test_every_story_recorded_before_drafts_is_published(demo):
-    assert demo.state == Article.State.PUBLISHED
-
-
 # What pages cost
 
 
