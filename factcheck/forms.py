@@ -260,7 +260,10 @@ class ClaimFilterForm(PageForm):
         outlets.choices = functools.cache(
             lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")]
         )
-        outlets.template_name = "factcheck/widgets/lean_select.html"
+        # Every select drawn inline, options and all: Django's own renders a template per option.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.template_name = "factcheck/widgets/lean_select.html"
 
     @property
     def outlet_version(self):
