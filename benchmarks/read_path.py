@@ -328,8 +328,8 @@ def prepare_desk(reviewer, editor):
             " SELECT id, %s, %s, now() FROM factcheck_claim WHERE id %% %s = 0",
             [reviewer.pk, editor.pk, step],
         )
-    drafts = Article.objects.order_by("-id").values("pk")[:DESK_DRAFTS]
-    Article.objects.filter(pk__in=list(drafts.values_list("pk", flat=True))).update(state="draft")
+    newest = list(Article.objects.order_by("-id").values_list("pk", flat=True)[:DESK_DRAFTS])
+    Article.objects.filter(pk__in=newest).update(state="draft")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE factcheck_assignment; ANALYZE factcheck_article")
 

@@ -52,7 +52,7 @@ class Source:
     where: str = "true"
 
     def reads(self, table):
-        return table == CLAIM or (self.joined and self.joined[0] == table)
+        return table in (CLAIM, *self.joined[:1])
 
 
 ROLE = "CASE WHEN p.relayed_from_id IS NULL THEN 'made' ELSE 'relayed' END"
@@ -82,8 +82,9 @@ def joins(source, tables, changed=None):
 
     With `changed`, the table whose statement rows (a trigger's transition table) stand in: they
     drive the join, and the other table is probed through its index once per row, whatever the
-    planner's statistics say. A new database's statistics say its tables are empty, and the
-    planner would otherwise scan every claim once per statement of an import.
+    planner would choose. PL/pgSQL keeps a trigger's plan for the session, made on its first
+    statement: in a new database, while the tables are nearly empty, a plan that scans every
+    claim, then run for every later statement of the import (benchmarks/README.md).
     """
     claims = f"{tables[CLAIM]} c"
     if not source.joined:
@@ -136,14 +137,15 @@ def moves(table, relations, axes, month, *, shared=False):
     """The statements that apply what a change to `table` did: `relations` maps +1/-1 to the rows added/removed.
 
     One pair per tally and its total. `shared` (PostgreSQL) works the rows out once for both, in
-    a WITH whose first INSERT feeds nothing; SQLite, which has no INSERT inside WITH, reads them twice.
+    a WITH whose first INSERT feeds nothing, and lets the statement's rows drive each join
+    (joins()); SQLite, which has no INSERT inside WITH, reads them twice.
     """
     tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
+    changed = table if shared else None  # SQLite's row triggers see one row: no join to steer
     by_target = {}
     for source in sources(month):
         if source.reads(table):
             for sign, relation in relations.items():
-                changed = table if shared else None  # SQLite's row triggers see one row: no planning to steer
                 rows = contributions(source, axes, {**tables, table: relation}, sign, changed)
                 by_target.setdefault((source.tally, source.total, source.subject, tuple(source.keys)), []).append(rows)
     statements = []

@@ -100,7 +100,10 @@ def watched_page(open_page):
 # After the load event: the page's own htmx requests (counts, look-ups loaded after it is shown)
 # answered, then a moment for late reports, and for a polling page its next htmx swap.
 SETTLE = """async () => {
-  while (window.htmxInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let waited = 0; window.htmxInFlight > 0; waited += 20) {
+    if (waited >= 10000) return `${window.htmxInFlight} htmx request(s) still unanswered after 10 s`;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await new Promise((resolve) => {
   if (document.querySelector('[hx-trigger^="every"]')) {
     document.body.addEventListener("htmx:afterSettle", () => resolve(), {once: true});
@@ -109,13 +112,15 @@ SETTLE = """async () => {
     setTimeout(resolve, 100);
   }
   });
+  return null;
 }"""
 
 
 def visit(page, problems, url):
     response = page.goto(url)
     assert response.status == 200, f"{url} answered {response.status}"
-    page.evaluate(SETTLE)
+    unanswered = page.evaluate(SETTLE)
+    assert unanswered is None, f"{url}: {unanswered}"
     assert page.url == url, f"{url} went on to {page.url} by itself"
     assert problems == [], "\n".join([url, *problems])
 

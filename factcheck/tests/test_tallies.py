@@ -231,11 +231,7 @@ def test_the_latest_claim_is_looked_up_again_when_the_latest_leaves():
     assert SpeakerTotal.objects.get(speaker=other).latest_claim_at == newer.created_at
 
 
-def test_an_import_is_counted(admin_user, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
-    }
+def test_an_import_is_counted(admin_user):
     make_claim(speaker=make_speaker("Andrii Kovalenko"))
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count > 0
@@ -261,16 +257,24 @@ def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
     make_appearance(make_claim(speaker=speaker), outlet=outlet)  # the plan is made while the tables are small
     claims = Claim.objects.bulk_create(Claim(speaker=speaker, text=f"Claim {n} of an import") for n in range(2000))
     plans = []
-    connection.connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
-    with connection.cursor() as cursor:
-        cursor.execute("LOAD 'auto_explain'")
-        cursor.execute("SET auto_explain.log_min_duration = 0")
-        cursor.execute("SET auto_explain.log_nested_statements = on")
-        cursor.execute("SET auto_explain.log_level = notice")
-        Appearance.objects.bulk_create(
-            Appearance(claim=claim, outlet=outlet, venue_type=Appearance.Venue.STATEMENT_TO_OUTLET) for claim in claims
-        )
-        cursor.execute("SET auto_explain.log_min_duration = -1")
+
+    def keep(notice):
+        plans.append(notice.message_primary)
+
+    connection.connection.add_notice_handler(keep)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("LOAD 'auto_explain'")
+            cursor.execute("SET auto_explain.log_min_duration = 0")
+            cursor.execute("SET auto_explain.log_nested_statements = on")
+            cursor.execute("SET auto_explain.log_level = notice")
+            Appearance.objects.bulk_create(
+                Appearance(claim=claim, outlet=outlet, venue_type=Appearance.Venue.STATEMENT_TO_OUTLET)
+                for claim in claims
+            )
+            cursor.execute("SET auto_explain.log_min_duration = -1")
+    finally:
+        connection.connection.remove_notice_handler(keep)
     trigger = [plan for plan in plans if "factcheck_outlettally" in plan]
     assert trigger, plans
     joined = r"on factcheck_claim c(_\d+)? "  # the claims joined to the new rows (alias c)
