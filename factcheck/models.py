@@ -16,6 +16,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import (
@@ -843,6 +844,21 @@ class Claim(models.Model):
                 chains.append(path)
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
+
+    def row_key(self):
+        """Everything the claim's row in a list shows (claim_list.html#rows), the key of its drawn copy.
+
+        A row is drawn again when anything in it changes (the claim, its speaker, story, outlets,
+        evidence, or the day's "3 days ago" and overdue), never from a stale copy. Reads
+        for_queue()'s annotations and prefetched appearances.
+        """
+        speaker, article = self.speaker, self.article
+        story = article and (article.pk, article.state, article.headline, article.outlet.name)
+        return (
+            *(self.pk, self.text, self.status, self.attribution, self.kind, self.is_relayed, self.quantity_display),
+            *(self.venue_line(), speaker.pk, speaker.name, speaker.title, story, self.evidence_count),
+            *(self.created_at, timesince(self.created_at, depth=1), self.recheck_on, self.recheck_overdue),
+        )
 
     def venue_line(self):
         """Where it was said and who passed it on, in a line: "Social-media post on X · relayed by B-17"."""

@@ -533,3 +533,59 @@ def test_the_cursor_is_one_row_comparison_that_postgresql_uses_as_an_index_condi
     assert "claim_queue_idx" in plan
     conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
     assert any("= 'unconfirmed'" in line and "ROW(created_at, id) < ROW(" in line for line in conditions), plan
+
+
+def row_of(client, claim):
+    page = client.get("/claims/?status=all").text
+    return page.split(f'id="claim-{claim.pk}-text"')[1].split("</article>")[0]
+
+
+def test_a_row_is_drawn_again_whenever_what_it_shows_changes(reviewer_client, editor):
+    article = make_article(make_outlet("Kyiv Post"), headline="Strikes on the grid")
+    claim = make_claim("Shelling hit 40 homes.", speaker=make_speaker("Oleh Synyehubov"), article=article)
+    assert "Oleh Synyehubov" in row_of(reviewer_client, claim)  # drawn once, now kept
+    three_days_ago = timezone.now() - timedelta(days=3)
+
+    changes = [
+        (lambda: Speaker.objects.filter(pk=claim.speaker_id).update(name="Oleh Syniehubov"), "Oleh Syniehubov"),
+        (lambda: Speaker.objects.filter(pk=claim.speaker_id).update(title="Governor"), "Oleh Syniehubov</a>, Governor"),
+        (lambda: Article.objects.filter(pk=article.pk).update(headline="Strikes on the power grid"), "the power grid"),
+        (lambda: Outlet.objects.filter(pk=article.outlet_id).update(name="The Kyiv Post"), "(The Kyiv Post)"),
+        (lambda: Article.objects.filter(pk=article.pk).update(state="draft"), "In the draft"),
+        (lambda: make_evidence(claim), "1 piece of evidence"),
+        (lambda: make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet("X")), "Social-media post on X"),
+        (lambda: Claim.objects.filter(pk=claim.pk).update(text="Shelling hit 41 homes."), "41 homes"),
+        (lambda: Claim.objects.filter(pk=claim.pk).update(kind="prediction"), "Prediction"),
+        (lambda: claim.set_status("verified", by=editor, reason="The governor's office confirmed it."), "Verified"),
+        (lambda: Claim.objects.filter(pk=claim.pk).update(created_at=three_days_ago), "3\xa0days ago"),
+    ]
+    for change, shown in changes:
+        change()
+        assert shown in row_of(reviewer_client, claim), shown
+
+
+def test_a_rows_re_check_date_turns_overdue_the_day_it_passes(reviewer_client, monkeypatch):
+    claim = make_claim("The bridge will reopen in May.")
+    Claim.objects.filter(pk=claim.pk).update(recheck_on=timezone.localdate() + timedelta(days=1))
+    assert "(overdue)" not in row_of(reviewer_client, claim)
+    later = timezone.localdate() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    assert "(overdue)" in row_of(reviewer_client, claim)
+
+
+def test_rows_are_copied_from_the_rows_cache_and_drawn_the_same(reviewer_client):
+    from django.core.cache import caches
+    from django.core.cache.utils import make_template_fragment_key
+
+    claim = make_claim("Shelling hit 40 homes.")
+    make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet("X"))
+    caches["rows"].clear()
+    drawn = reviewer_client.get("/claims/", **HTMX).text
+    assert "Social-media post on X" in drawn
+    assert reviewer_client.get("/claims/", **HTMX).text == drawn
+
+    key = make_template_fragment_key("claim-row", [Claim.objects.for_queue().get(pk=claim.pk).row_key()])
+    assert "Shelling hit 40 homes." in caches["rows"].get(key)
+    caches["rows"].set(key, "<li>the kept copy</li>")
+    assert "<li>the kept copy</li>" in reviewer_client.get("/claims/", **HTMX).text
+    caches["rows"].clear()
