@@ -589,3 +589,17 @@ def test_rows_are_copied_from_the_rows_cache_and_drawn_the_same(reviewer_client)
     caches["rows"].set(key, "<li>the kept copy</li>")
     assert "<li>the kept copy</li>" in reviewer_client.get("/claims/", **HTMX).text
     caches["rows"].clear()
+
+
+def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
+    from django.utils.timesince import timesince
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    shown_at_step = {}
+    # Every 7 minutes and 13 seconds over 800 days: minutes, hours, days, weeks, months and years.
+    for step in range(0, 800 * 24 * 3600, 433):
+        recorded = now - timedelta(seconds=step)
+        shown = shown_at_step.setdefault(models.age_step(recorded), timesince(recorded, now, depth=1))
+        assert shown == timesince(recorded, now, depth=1), (step, shown)
+    assert len(set(shown_at_step.values())) >= 50  # the scan saw every unit
