@@ -455,14 +455,17 @@ def keyset_page(rows, ordering, cursor, limit):
     The values are None when no row follows. Keyset pagination reads only the rows it
     shows (plus one), however deep the page, where OFFSET would read every row before it.
     """
-    rows = rows.order_by(*ordering)
-    if cursor is not None:
-        rows = rows.filter(RowsAfter(ordering, cursor))
-    page = list(rows[: limit + 1])
+    page = list(ordered_after(rows, ordering, cursor)[: limit + 1])
     if len(page) <= limit:
         return page, None
     page = page[:limit]
     return page, [getattr(page[-1], field.lstrip("-")) for field in ordering]
+
+
+def ordered_after(rows, ordering, cursor):
+    """`rows` in `ordering`, from the row after `cursor` (the values of the last row seen) or from the first."""
+    rows = rows.order_by(*ordering)
+    return rows if cursor is None else rows.filter(RowsAfter(ordering, cursor))
 
 
 def age_step(moment):
@@ -570,26 +573,35 @@ class ClaimQuerySet(models.QuerySet):
         query = query.strip()
         if connection.vendor == "postgresql":
             if not query:
-                return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+                return self.ranked(query)
             words = SearchQuery(query, config="english", search_type="websearch")
-            # ts_rank gives a float4; as float8 it survives the round trip through a page cursor exactly.
-            rank = Cast(SearchRank(SearchDocument(), words), models.FloatField())
-            return self.filter(SearchVectorExact(SearchDocument(), words)).annotate(rank=rank)
-        claims = self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+            return self.filter(SearchVectorExact(SearchDocument(), words)).ranked(query)
+        claims = self.ranked(query)
         for word in query.split():
             claims = claims.filter(
                 Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
             )
         return claims
 
-    def within_newest(self, count):
-        """Only the `count` newest of these claims.
+    def ranked(self, query):
+        """These claims, each annotated with its `rank` for `query` (0 for every claim on SQLite, or
+        when there is no query); search() filters and ranks."""
+        query = query.strip()
+        if connection.vendor != "postgresql" or not query:
+            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        words = SearchQuery(query, config="english", search_type="websearch")
+        # ts_rank gives a float4; as float8 it survives the round trip through a page cursor exactly.
+        return self.annotate(rank=Cast(SearchRank(SearchDocument(), words), models.FloatField()))
+
+    def within_newest(self, count, query):
+        """The `count` newest of these claims, ranked for `query`.
 
         Ranking by relevance reads and ranks every match; limited to the newest matches it
         stays cheap however common the words are (ts_rank over 125,000 matches of “drones”
-        among a million claims takes a fifth of a second, over 1,000 about a hundredth).
+        among a million claims takes a fifth of a second, over 1,000 about a hundredth). The
+        filters apply once, to pick the newest: repeated around them, PostgreSQL searched twice.
         """
-        return self.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count])
+        return Claim.objects.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count]).ranked(query)
 
     def spoken_by(self, name):
         """Claims by every speaker whose name contains `name`, ignoring case, accents and punctuation.

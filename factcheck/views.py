@@ -154,7 +154,7 @@ def home(request):
 def claim_list(request):
     form = ClaimFilterForm(request.GET, user=request.user)
     form.is_valid()
-    claims, next_page = form.page(form.claims().for_queue())
+    claims, next_page = form.page(form.claims())
     context = {
         "form": form,
         "claims": claims,
