@@ -541,6 +541,7 @@ class ClaimQuerySet(models.QuerySet):
         it was relayed and how many pieces of evidence it has, then where it was said and relayed."""
         return (
             self.select_related("speaker", "article__outlet")
+            .defer("article__body")  # a story's whole text, a row shows its headline
             .annotate(**_queue_annotations())
             .prefetch_related(Prefetch("appearances", Appearance.objects.select_related("outlet")))
         )

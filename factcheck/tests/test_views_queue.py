@@ -603,3 +603,11 @@ def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
         shown = shown_at_step.setdefault(models.age_step(recorded), timesince(recorded, now, depth=1))
         assert shown == timesince(recorded, now, depth=1), (step, shown)
     assert len(set(shown_at_step.values())) >= 50  # the scan saw every unit
+
+
+def test_the_queue_reads_no_storys_whole_text(reviewer_client):
+    make_claim("The bridge will reopen.", article=make_article(body="A long story. " * 2000))
+    with CaptureQueriesContext(connection) as queries:
+        page = reviewer_client.get("/claims/").text
+    assert "The bridge will reopen." in page
+    assert not [query["sql"] for query in queries if '"factcheck_article"."body"' in query["sql"]]
