@@ -579,16 +579,16 @@ def test_rows_are_copied_from_the_rows_cache_and_drawn_the_same(reviewer_client)
 
     claim = make_claim("Shelling hit 40 homes.")
     make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet("X"))
-    caches["rows"].clear()
+    caches["fragments"].clear()
     drawn = reviewer_client.get("/claims/", **HTMX).text
     assert "Social-media post on X" in drawn
     assert reviewer_client.get("/claims/", **HTMX).text == drawn
 
     key = make_template_fragment_key("claim-row", [Claim.objects.for_queue().get(pk=claim.pk).row_key()])
-    assert "Shelling hit 40 homes." in caches["rows"].get(key)
-    caches["rows"].set(key, "<li>the kept copy</li>")
+    assert "Shelling hit 40 homes." in caches["fragments"].get(key)
+    caches["fragments"].set(key, "<li>the kept copy</li>")
     assert "<li>the kept copy</li>" in reviewer_client.get("/claims/", **HTMX).text
-    caches["rows"].clear()
+    caches["fragments"].clear()
 
 
 def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
@@ -611,3 +611,12 @@ def test_the_queue_reads_no_storys_whole_text(reviewer_client):
         page = reviewer_client.get("/claims/").text
     assert "The bridge will reopen." in page
     assert not [query["sql"] for query in queries if '"factcheck_article"."body"' in query["sql"]]
+
+
+def test_the_status_links_follow_the_filters_though_they_are_kept(reviewer_client):
+    for kind in ["prediction", "opinion", "prediction"]:
+        page = reviewer_client.get(f"/claims/?kind={kind}&status=verified").text
+        nav = page.split('id="status-counts"')[1].split("</nav>")[0]
+        assert f'href="/claims/?kind={kind}&amp;status=disputed"' in nav
+        assert 'class="status-verified" aria-current="page"' in nav
+        assert "kind=" + ({"prediction": "opinion", "opinion": "prediction"}[kind]) not in nav
