@@ -271,6 +271,8 @@ def cases(found):
             "speaker page, load more at 1,000",
             f"/speakers/{found['top_speaker_id']}/?after={found['speaker_deep_cursor']}",
         ),
+        # Loaded by every claim page once shown; the claim is the top speaker's (one claim in seven).
+        ("claim page, possible duplicates", f"/claims/{found['claim']}/?duplicates=1"),
         ("counts partial", "/claims/counts/?status=unconfirmed"),
         ("counts partial, top outlet", f"/claims/counts/?outlet={top}"),
     ]

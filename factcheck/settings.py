@@ -109,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # The planner's cost of reading a page out of order, as for a database held in memory or on
+    # SSD (PostgreSQL's default, 4, is a spinning disk's): at 4 it read all 142,000 claims of the
+    # biggest speaker to find their 500 newest look-alikes (2.6 s) where the index gives them in
+    # order (9 ms). Empty leaves the server's setting.
+    if cost := os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1"):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(cost)}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -449,8 +449,8 @@ def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, re
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
-@pytest.mark.parametrize(("who", "index"), [("me", "assignment_assignee_idx"), ("none", "assignment_claim_unique")])
-def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who, index):
+@pytest.mark.parametrize("who", ["me", "none"])
+def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who):
     from factcheck.models import Claim
 
     Assignment.objects.assign([make_claim("Mine.")], reviewer, by=editor)
@@ -461,7 +461,9 @@ def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who, index)
         sql, params = claims.order_by("-created_at", "-id")[:25].query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row for (row,) in cursor.fetchall())
-    assert index in plan
+    # Either end serves: the person's assignments, or each claim's (one a claim) probed in turn.
+    assert "assignment_assignee_idx" in plan or "assignment_claim_unique" in plan
+    assert "Seq Scan on factcheck_assignment" not in plan
 
 
 def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_correction(editor, reviewer):
