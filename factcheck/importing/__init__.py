@@ -27,10 +27,8 @@ import csv
 import io
 import json
 import logging
-import pickle
 import shutil
-import tempfile
-from array import array
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,82 +116,26 @@ def guess_format(filename, head):
     return ImportFormat.JSON if suffix in {".json", ".jsonl", ".ndjson", ".jsonld"} else ImportFormat.CSV
 
 
-class KeyIndex:
-    """Each key seen in a file, with a number (where its first row is kept), in 16 bytes a key.
-
-    A dict of Python ints would take about 110 bytes a key, too much for a million rows. This
-    is an open-addressing table of 64-bit key hashes (0 marks a free slot) in two flat arrays.
-    Two keys may share a hash: FirstRows compares what the table finds, exactly.
-    """
-
-    def __init__(self, capacity=1 << 12):
-        self._allocate(capacity)
-        self.size = 0
-
-    def _allocate(self, capacity):
-        self.hashes, self.values = array("Q", bytes(8 * capacity)), array("Q", bytes(8 * capacity))
-        self.mask = capacity - 1
-
-    @staticmethod
-    def fingerprint(key):
-        return (hash(key) & 0xFFFFFFFFFFFFFFFF) or 1
-
-    def setdefault(self, key, value):
-        """The value already stored for `key`'s hash; or store `value` and return None."""
-        fingerprint = self.fingerprint(key)
-        slot = self._slot(fingerprint)
-        if self.hashes[slot]:
-            return self.values[slot]
-        self.hashes[slot], self.values[slot] = fingerprint, value
-        self.size += 1
-        if self.size * 2 > len(self.hashes):
-            hashes, values = self.hashes, self.values
-            self._allocate(len(hashes) * 2)
-            for fingerprint, value in zip(hashes, values, strict=True):
-                if fingerprint:
-                    slot = self._slot(fingerprint)
-                    self.hashes[slot], self.values[slot] = fingerprint, value
-        return None
-
-    def _slot(self, fingerprint):
-        slot, hashes, mask = fingerprint & self.mask, self.hashes, self.mask
-        while hashes[slot] and hashes[slot] != fingerprint:
-            slot = (slot + 1) & mask
-        return slot
-
-
 class FirstRows:
     """The first row of each key in a file, compared exactly with every later row of that key.
 
-    The rows are kept in a temporary file, each found through the KeyIndex by its offset there;
-    a hash only says where to look, never that two rows are equal. Keys that share a hash
-    with another key (rare) are found through a dict.
+    Kept in a temporary SQLite table (on disk, deleted when closed) keyed on the exact key: a
+    dict of a million keys with their rows would not fit the import's memory budget.
     """
 
     def __init__(self):
-        self.index, self.shared_hash = KeyIndex(), {}
-        # Unlinked as it is made; closed when the file's rows are done with (and this object with them).
-        self.rows = tempfile.TemporaryFile(buffering=1 << 20)  # noqa: SIM115
-        self.end = 0
+        self.table = sqlite3.connect("")  # "": a temporary database of this connection's own
+        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT) WITHOUT ROWID")
 
     def first(self, key, line, original):
         """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
-        offset = self.shared_hash.get(key)
-        if offset is None:
-            offset = self.index.setdefault(key, self.end)
-        if offset is not None:
-            first_key, first_line, first_original = self._read(offset)
-            if first_key == key:
-                return first_line, first_original
-            self.shared_hash[key] = self.end  # another key with the same hash came first
-        self.end += self.rows.write(pickle.dumps((key, line, original)))
-        return None
-
-    def _read(self, offset):
-        self.rows.seek(offset)
-        first = pickle.load(self.rows)  # noqa: S301 our own rows, written above
-        self.rows.seek(self.end)
-        return first
+        row = (key, line, json.dumps(original))
+        if self.table.execute("INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?)", row).rowcount:
+            return None
+        first_line, first_original = self.table.execute(
+            "SELECT line, original FROM first_rows WHERE key = ?", (key,)
+        ).fetchone()
+        return first_line, json.loads(first_original)
 
 
 class FileRows:
