@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
@@ -632,6 +633,59 @@ class ClaimQuerySet(models.QuerySet):
         on claim_recheck_idx, whose rows are exactly these."""
         return self.filter(status=Status.UNCONFIRMED, merged_into__isnull=True, recheck_on__isnull=False)
 
+    def set_statuses(self, decisions, *, by, at):
+        """Write many status changes (Decisions) and their events at once, as set_status writes one.
+
+        The bulk path, an import's: the same rules (factcheck.verification) and the same evidence
+        cited; a change the rules refuse raises TransitionRefused (check each first to refuse it
+        alone). A claim being recorded (no from_status) is inserted beforehand with its status;
+        stored claims move here, after their events, with no version check: the caller holds
+        them locked since it read them.
+        """
+        events = []
+        for decision in decisions:
+            stances = {stance for _, stance in decision.evidence}
+            check_transition(
+                decision.from_status,
+                decision.to_status,
+                reason=decision.reason,
+                has_supporting=Evidence.Stance.SUPPORTS in stances,
+                has_refuting=Evidence.Stance.REFUTES in stances,
+            )
+            events.append(
+                VerificationEvent(
+                    claim_id=decision.claim_id,
+                    axis=Axis.STATUS,
+                    from_status=decision.from_status,
+                    to_status=decision.to_status,
+                    to_attribution=decision.attribution,
+                    by=by,
+                    at=at,
+                    reason=decision.reason,
+                    version=decision.version,
+                )
+            )
+        events = VerificationEvent.objects.bulk_create(events, batch_size=2000)
+        cites_evidence = VerificationEvent.evidence.through
+        cites_evidence.objects.bulk_create(
+            [
+                cites_evidence(verificationevent_id=event.pk, evidence_id=pk)
+                for event, decision in zip(events, decisions, strict=True)
+                for pk, stance in decision.evidence
+                if cites(decision.to_status, stance)
+            ],
+            batch_size=2000,
+        )
+        moved = [decision for decision in decisions if decision.from_status is not None]
+        for status in {decision.to_status for decision in moved}:
+            # Back to unconfirmed: due to be checked again, as set_status makes it.
+            due = {"recheck_on": recheck_date(at), "recheck_set_by": None} if status == Status.UNCONFIRMED else {}
+            self.filter(pk__in=[decision.claim_id for decision in moved if decision.to_status == status]).update(
+                status=status, version=F("version") + 1, status_changed_at=at, status_changed_by=by, **due
+            )
+        CorrectionCase.objects.open_for([event for event in events if event.from_status is not None])
+        return events
+
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
         claims = list(self.order_by("pk"))
@@ -641,6 +695,18 @@ class ClaimQuerySet(models.QuerySet):
             for first, second in combinations(claims, 2):
                 ClaimLink.link(first, second, kind, by=by)
         return links.count() - before
+
+
+class Decision(NamedTuple):
+    """One of many status changes written together (ClaimQuerySet.set_statuses): what set_status is given for one."""
+
+    claim_id: int
+    from_status: str | None  # None: the event that records the claim
+    to_status: str
+    attribution: str  # the claim's attribution state, which each event carries
+    version: int  # the claim's version after the change
+    reason: str
+    evidence: list  # (id, stance) of the claim's evidence: the verdict cites those verification.cites picks
 
 
 class Claim(models.Model):

@@ -25,13 +25,12 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimKind,
-    CorrectionCase,
+    Decision,
     Evidence,
     ExternalReview,
     Outlet,
     Speaker,
     Stance,
-    VerificationEvent,
     lookalike_message,
     recheck_date,
 )
@@ -42,7 +41,6 @@ from factcheck.verification import (
     TransitionRefused,
     check_attribution,
     check_transition,
-    cites,
     implied_attribution,
 )
 
@@ -328,7 +326,7 @@ class Change:
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
-    cited: list = field(default_factory=list)  # evidence ids the status change rests on
+    stances: list = field(default_factory=list)  # (id, stance) of a stored claim's evidence, for its verdict to cite
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
@@ -494,7 +492,7 @@ def _update(row, claim, appearances, evidence, entities):
             )
         except TransitionRefused as refusal:
             change.error = refusal.message
-        change.cited = [pk for pk, _, _, stance in evidence if cites(row.status, stance)]
+        change.stances = [(pk, stance) for pk, _, _, stance in evidence]
     return change
 
 
@@ -627,18 +625,6 @@ REVIEW_COLUMNS = [
     "created_at",
 ]
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
-EVENT_COLUMNS = [
-    "id",
-    "claim_id",
-    "axis",
-    "from_status",
-    "to_status",
-    "to_attribution",
-    "by_id",
-    "at",
-    "reason",
-    "version",
-]
 
 
 def reserve_ids(rows, found):
@@ -653,55 +639,34 @@ def reserve_ids(rows, found):
         Appearance: sum(len(links) for row in rows for links in row.chains),
         Evidence: sum(len(row.evidence) for row in rows),
         ExternalReview: sum(1 for row in rows if row.review),
-        # An event for each new claim, and for each stored one whose row gives a status.
-        VerificationEvent: sum(1 for row in rows if row.status or row.key not in found.claims),
     }
     return {model: iter(allocate_ids(model, count)) for model, count in wanted.items()}
 
 
 @dataclass
 class Batch:
-    """One chunk's changes as rows to insert, table by table, and the changes to stored claims.
+    """One chunk's changes as rows to insert, table by table, the changes to stored claims' fields, and
+    the status changes (with the events that record each claim).
 
-    build() makes it without a query, so that it can run on another thread while the chunk
-    before is being inserted; flush() inserts the rows, then updates the stored claims.
+    build() makes it without a query; flush() writes it.
     """
 
     inserts: list  # (model, columns, rows), parents before the rows that refer to them
     edited: list  # changes to stored claims' fields
-    moved: list  # stored claims whose status changes
+    decisions: list  # models.Decision: each new claim's first status, and stored claims' changes
     user: object
     now: datetime
 
     def flush(self):
         for model, columns, rows in self.inserts:
             insert(model, columns, rows)
-        self._update_stored()
-        # A stored claim the file turns disputed or false puts the stories that carried it in the
-        # Corrections queue, as a decision in the app does.
-        events = [VerificationEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in self._events()]
-        CorrectionCase.objects.open_for([event for event in events if event.from_status is not None])
-
-    def _events(self):
-        return next(rows for model, _, rows in self.inserts if model is VerificationEvent)
-
-    def _update_stored(self):
-        """Update the stored claims the chunk changes (only rows re-importing a claim do).
-
-        After the inserts: a claim may move only to the state of an event already written.
-        """
         if self.edited:
             Claim.objects.bulk_update(
                 [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],
                 sorted({name.removesuffix("_id") for change in self.edited for name in change.fields}),
                 batch_size=500,
             )
-        for status in {change.status for change in self.moved}:
-            # Back to unconfirmed: due to be checked again, as set_status would make it.
-            due = {"recheck_on": recheck_date(self.now)} if status == Status.UNCONFIRMED else {}
-            Claim.objects.filter(pk__in=[change.claim_id for change in self.moved if change.status == status]).update(
-                status=status, version=F("version") + 1, status_changed_at=self.now, status_changed_by=self.user, **due
-            )
+        Claim.objects.set_statuses(self.decisions, by=self.user, at=self.now)
 
 
 def build(changes, entities, ids, *, user, reason_for, now):
@@ -735,8 +700,7 @@ def build(changes, entities, ids, *, user, reason_for, now):
             pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
             source = (item.url, item.citation, item.summary, item.stance)
             evidence.append((pk, change.claim_id, *source, user_id, added_at))
-            if change.status and cites(change.status, item.stance):
-                change.cited.append(pk)
+            change.stances.append((pk, item.stance))
 
     reviews = [
         (
@@ -748,29 +712,28 @@ def build(changes, entities, ids, *, user, reason_for, now):
         for review in change.reviews
     ]
 
-    events, cited = [], []
-    for change in changes:
-        if change.status:
-            pk, stored, reason = next(ids[VerificationEvent]), change.claim, reason_for(change.row)
-            from_status, version = (stored.status, stored.version + 1) if stored else (None, 1)
-            attribution = stored.attribution if stored else change.attribution
-            events.append(
-                (pk, change.claim_id, "status", from_status, change.status, attribution, user_id, now, reason, version)
-            )
-            cited.extend((pk, evidence_id) for evidence_id in change.cited)
-
-    stored = [change for change in changes if change.claim is not None]
+    decisions = [
+        Decision(
+            change.claim_id,
+            change.claim and change.claim.status,
+            change.status,
+            change.claim.attribution if change.claim else change.attribution,
+            change.claim.version + 1 if change.claim else 1,
+            reason_for(change.row),
+            change.stances,
+        )
+        for change in changes
+        if change.status
+    ]
     return Batch(
         inserts=[
             (Claim, CLAIM_COLUMNS, claims),
             (Appearance, APPEARANCE_COLUMNS, appearances),
             (Evidence, EVIDENCE_COLUMNS, evidence),
             (ExternalReview, REVIEW_COLUMNS, reviews),
-            (VerificationEvent, EVENT_COLUMNS, events),
-            (VerificationEvent.evidence.through, ["verificationevent_id", "evidence_id"], cited),
         ],
-        edited=[change for change in stored if change.fields],
-        moved=[change for change in stored if change.status],
+        edited=[change for change in changes if change.claim is not None and change.fields],
+        decisions=decisions,
         user=user,
         now=now,
     )
