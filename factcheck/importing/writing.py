@@ -31,6 +31,8 @@ from factcheck.models import (
     Outlet,
     Speaker,
     Stance,
+    allocate_ids,
+    insert,
     lookalike_message,
     recheck_date,
 )
@@ -537,77 +539,6 @@ def _merge_appearances(change, stored, entities):
                 children.setdefault(parent, []).append((signature, match))
                 change.appearances.append((match, parent, link))
             parent = match
-
-
-@lru_cache(maxsize=16)
-def _column_types(table):
-    """column name -> type oid of `table`, for a binary COPY into it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-            [connection.ops.quote_name(table)],
-        )
-        return dict(cursor.fetchall())
-
-
-@lru_cache(maxsize=16)
-def _sequence(table):
-    """The sequence behind `table`.id, looked up once: pg_get_serial_sequence() per id cost 5 times the nextval()."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        return cursor.fetchone()[0]
-
-
-def allocate_ids(model, count):
-    """`count` fresh primary keys for `model` in one query, so rows can be written with COPY."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The ids come back as runs of consecutive numbers (one run unless another session
-            # drew from the sequence meanwhile), so a million ids cost a few rows, not a million.
-            cursor.execute(
-                "SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run "
-                "FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) ids) "
-                "runs GROUP BY run ORDER BY 1",
-                [_sequence(table), count],
-            )
-            return [pk for first, last in cursor.fetchall() for pk in range(first, last + 1)]
-        # SQLite: the import holds the write lock (BEGIN IMMEDIATE). The ids are drawn past both the
-        # table's AUTOINCREMENT counter and its rows, and the counter is moved past them, so that
-        # like nextval() they stay reserved until the rows are written, and are never drawn twice.
-        sql = (
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            "coalesce((SELECT max(id) FROM {}), 0))"
-        )
-        cursor.execute(sql.format(connection.ops.quote_name(table)), [table])
-        first = cursor.fetchone()[0] + 1
-        last = first + count - 1
-        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
-        if not cursor.rowcount:
-            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
-        return list(range(first, last + 1))
-
-
-def insert(model, columns, rows):
-    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        quote, table = connection.ops.quote_name, model._meta.db_table
-        sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
-        types = _column_types(table)
-        # Django does not translate errors raised by copy() (a foreign key refused as the COPY
-        # ends, say) into its own: wrap_database_errors makes them DatabaseErrors like any other.
-        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
-            # Binary COPY: half the formatting work here, and no parsing of text (timestamps, numbers)
-            # on the server. Each value must be of its column's Python type (a date, not "2024-05-01").
-            copy.set_types([types[column] for column in columns])
-            for row in rows:
-                copy.write_row(row)
-    else:
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500)
 
 
 CLAIM_COLUMNS = [
