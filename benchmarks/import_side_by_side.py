@@ -104,6 +104,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory-rows", type=int, default=0, help="also the peak memory of importing this many rows")
+    parser.add_argument("--memory-of", nargs="+", choices=["before", "after"], default=["before", "after"])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -123,8 +124,9 @@ def main():
                 seconds = in_engine(engines[label], database_url(label), mode, str(path))["seconds"]
                 runs[label, mode].append(seconds)
                 print(f"round {repetition + 1}: {label:<6} {mode:<16} {seconds:7.2f} s", file=sys.stderr, flush=True)
-    print(f"{args.rows:,} rows, medians of {args.repeat}:")
-    for mode in MODES:
+    if args.repeat:
+        print(f"{args.rows:,} rows, medians of {args.repeat}:")
+    for mode in MODES if args.repeat else ():
         for label in engines:
             median = statistics.median(runs[label, mode])
             shown = ", ".join(f"{run:.2f}" for run in runs[label, mode])
@@ -133,7 +135,8 @@ def main():
         print(f"  after / before, {mode}: {ratio:.2f}x the rows/s")
     if args.memory_rows:
         big, _ = data_file(args.memory_rows)
-        for label, engine in engines.items():
+        for label in args.memory_of:
+            engine = engines[label]
             report = in_engine(engine, database_url(label), "import_file", str(big))
             print(
                 f"  {label:<6} import_file of {args.memory_rows:,} rows: {report['seconds']:.1f} s, "

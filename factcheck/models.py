@@ -643,15 +643,20 @@ class ClaimQuerySet(models.QuerySet):
         stored claims move here, after their events, with no version check: the caller holds
         them locked since it read them.
         """
+        checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
             stances = {stance for _, stance in decision.evidence}
-            check_transition(
-                decision.from_status,
-                decision.to_status,
-                reason=decision.reason,
-                has_supporting=Evidence.Stance.SUPPORTS in stances,
-                has_refuting=Evidence.Stance.REFUTES in stances,
-            )
+            supports, refutes = Evidence.Stance.SUPPORTS in stances, Evidence.Stance.REFUTES in stances
+            kind = (decision.from_status, decision.to_status, bool(decision.reason.strip()), supports, refutes)
+            if kind not in checked:
+                check_transition(
+                    decision.from_status,
+                    decision.to_status,
+                    reason=decision.reason,
+                    has_supporting=supports,
+                    has_refuting=refutes,
+                )
+                checked.add(kind)
         # Written like an import's other rows: ids drawn, then one COPY (on PostgreSQL).
         events = list(zip(allocate_ids(VerificationEvent, len(decisions)), decisions, strict=True))
         insert(

@@ -15,9 +15,9 @@ status change again against the claim as it is now, and writes speakers, outlets
 claims, appearances, evidence and VerificationEvents in bulk in one transaction: an import is
 whole or absent.
 
-`import_file(path, user=...)` is the command line's import: the same checks and the same single
-transaction, in one pass (a thread cleans rows while the import writes them), since nobody
-waits for a preview.
+`import_file(path, user=...)` is the command line's import: the same checks, the same code
+writing the rows (as apply's) and the same single transaction, in one pass, since nobody waits
+for a preview.
 
 The modules below: `reading` (bytes to records that know their line), `cleaning` (records to
 clean rows; the CSV columns and the ClaimReview mapping), `writing` (rows to the database).
@@ -125,7 +125,7 @@ class FirstRows:
 
     def __init__(self):
         self.table = sqlite3.connect("")  # "": a temporary database of this connection's own
-        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT) WITHOUT ROWID")
+        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT)")
 
     def first(self, key, line, original):
         """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
@@ -551,45 +551,35 @@ def _validate(job, file, progress):
     staged_path = directory / "staged.jsonl"
     rows = file_rows(job, file)
     entities = Entities(create=False)
-    counts, errors, batch, wording = Counts(), [], [], Wording()
+    counts, errors, wording = Counts(), [], Wording()
     duplicates = Duplicates()
     with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
         staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
 
-        def flush():
-            changes = plan([row for _, row in batch], entities)
+        def reject(problems, original):
+            counts.rejected += 1
+            _keep(errors, problems)
+            rejected.write(original, rows.header, problems)
+
+        def stage(chunk):
+            changes = plan([row for row, _ in chunk], entities)
             # Only rows that would create a claim of a speaker already tracked can duplicate one.
             duplicates.compare(
                 [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
             )
-            for change, record in zip(changes, (r for r, _ in batch), strict=True):
-                counts.add(change.action)
+            for change, (_, original) in zip(changes, chunk, strict=True):
                 if change.error:
-                    problem = refusal(job, change, rows.columns)
-                    _keep(errors, [problem])
-                    rejected.write(record.original, rows.header, [problem])
+                    reject([refusal(job, change, rows.columns)], original)
                 else:
+                    counts.add(change.action)
                     wording.add(change.row)
                     staged.write(change.row.dumps() + "\n")
-            batch.clear()
             if progress:
                 progress(rows.text.bytes_read, file.size)
 
         try:
-            for record, row, problems in rows:
-                if problems:
-                    counts.rejected += 1
-                    _keep(errors, problems)
-                    rejected.write(record.original, rows.header, problems)
-                    continue
-                if row is None:
-                    counts.unchanged += 1
-                    continue
-                batch.append((record, row))
-                if len(batch) >= BATCH_ROWS:
-                    flush()
-            if batch:
-                flush()
+            for chunk in _chunks(_records(rows), reject, counts):
+                stage(chunk)
         except InvalidFile as invalid:
             staged_path.unlink()
             job.bytes_read = rows.text.bytes_read
@@ -683,6 +673,32 @@ def _staged_rows(path):
             yield Row.loads(line)
 
 
+def _records(rows):
+    """(original cells, clean row or None, errors) of each record of a FileRows."""
+    for record, row, problems in rows:
+        yield record.original, row, problems
+
+
+def _chunks(records, reject, counts):
+    """Chunks of up to BATCH_ROWS (row, original cells) to plan, the last one perhaps empty.
+
+    A record with errors goes to reject(errors, original cells); one repeating an earlier one
+    (no row, no error) is counted unchanged.
+    """
+    chunk = []
+    for original, row, problems in records:
+        if problems:
+            reject(problems, original)
+        elif row is None:
+            counts.unchanged += 1
+        else:
+            chunk.append((row, original))
+            if len(chunk) >= BATCH_ROWS:
+                yield chunk
+                chunk = []
+    yield chunk
+
+
 class _Refused(Exception):
     def __init__(self, problems, rejected):
         self.problems, self.rejected = problems, rejected
@@ -766,26 +782,17 @@ def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, t
     ):
         run = _Run(job, rejected, counts, columns=columns, linked=linked)
 
-        def write(chunk):
-            if chunk and not (atomic and run.counts.rejected):  # once refused, only read on, to list every error
+        def reject(problems, original):
+            run.reject(problems, original, header())
+
+        for chunk in _chunks(rows, reject, run.counts):
+            # Once a row is refused, an all-or-nothing import only reads on, to list every error.
+            if chunk and not (atomic and run.counts.rejected):
                 originals = {row.line: original for row, original in chunk}
                 for problem in run.write([row for row, _ in chunk]):
-                    run.reject([problem], originals[problem.line], header())
+                    reject([problem], originals[problem.line])
             if progress:
                 progress(run)
-
-        chunk = []
-        for original, row, problems in rows:
-            if problems:
-                run.reject(problems, original, header())
-            elif row is None:
-                run.counts.unchanged += 1
-            else:
-                chunk.append((row, original))
-                if len(chunk) >= BATCH_ROWS:
-                    write(chunk)
-                    chunk = []
-        write(chunk)
         if atomic and run.counts.rejected:
             raise _Refused(run.errors, run.counts.rejected)
         # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
@@ -934,8 +941,7 @@ def _import_in_one_pass(job, file, progress):
     rows = file_rows(job, file)
 
     def records():
-        for record, row, problems in rows:
-            yield record.original, row, problems
+        yield from _records(rows)
         job.summary["ignored_columns"] = rows.ignored_columns  # known once the header is read
 
     try:

@@ -3,10 +3,9 @@
 A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
 query for the stored claims and a few for speakers, outlets and articles not seen yet in this
 import, and reserve_ids() one per table for fresh ids; plan() and build() then turn the rows
-into a Batch without a query (so the importer can run them on another thread); Batch.flush()
-inserts its rows, on PostgreSQL with one binary COPY per table (claims, appearances, evidence,
-events and the evidence they cite), elsewhere (SQLite) with bulk_create, and
-then updates the claims already stored that the chunk changes.
+into a Batch; Batch.flush() inserts its rows (models.insert: on PostgreSQL one COPY per table,
+elsewhere bulk_create), updates the claims already stored that the chunk changes, and hands
+the status changes to Claim.objects.set_statuses, which writes them with their events.
 """
 
 from dataclasses import dataclass, field
