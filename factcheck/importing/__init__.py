@@ -60,7 +60,7 @@ from factcheck.importing.reading import (
     encoding_of,
     json_records,
 )
-from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
+from factcheck.importing.writing import Entities, build, look_up, plan
 from factcheck.models import (
     ColumnMapping,
     ImportFormat,
@@ -742,8 +742,7 @@ class _Run:
         problems = [refusal(self.job, change, self.columns) for change in changes if change.error]
         if problems and self.job.mode == ImportMode.ATOMIC:
             return problems
-        ids = reserve_ids(rows, found)
-        build(changes, self.entities, ids, user=self.job.created_by, reason_for=self.reason, now=self.now).flush()
+        build(changes, self.entities, user=self.job.created_by, reason_for=self.reason, now=self.now).flush()
         for change in changes:
             if not change.error:  # refused rows are counted when the caller rejects them
                 self.counts.add(change.action)

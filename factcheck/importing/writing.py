@@ -2,10 +2,11 @@
 
 A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
 query for the stored claims and a few for speakers, outlets and articles not seen yet in this
-import, and reserve_ids() one per table for fresh ids; plan() and build() then turn the rows
-into a Batch; Batch.flush() inserts its rows (models.insert: on PostgreSQL one COPY per table,
-elsewhere bulk_create), updates the claims already stored that the chunk changes, and hands
-the status changes to Claim.objects.set_statuses, which writes them with their events.
+import; plan() says what each row changes, without a query; build() turns the changes into a
+Batch, drawing fresh ids (one query a table); Batch.flush() inserts its rows (models.insert: on
+PostgreSQL one COPY a table, elsewhere bulk_create), updates the claims already stored that the
+chunk changes, and hands the status changes to Claim.objects.set_statuses, which writes them
+with their events.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -61,56 +61,30 @@ class StoredClaim(NamedTuple):
     article_id: int | None
 
 
-EDITABLE_FIELDS = StoredClaim._fields[4:]
-
-
-def _in(column, values):
-    """A WHERE condition for `column` among `values`: a single array parameter on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def stored_claims(keys, *, lock=False, by_id=None):
     """import_key -> StoredClaim for the claims already imported under these keys.
 
     `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
     a row linked to a tracked claim in the preview, or our own claim's page URL (an export of ours).
     """
-    if not keys:
-        return {}
-    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    columns = ", ".join(["id", *StoredClaim._fields[1:]])
-    found = {}
-    with connection.cursor() as cursor:
-        condition, params = _in("import_key", keys)
-        cursor.execute(f"SELECT import_key, {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
-        found.update((key, _stored(values)) for key, *values in cursor.fetchall())
-        wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
-        if wanted:
-            condition, params = _in("id", wanted)
-            cursor.execute(f"SELECT {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
-            found.update((wanted[values[0]], _stored(values)) for values in cursor.fetchall())
+    claims = Claim.objects.select_for_update() if lock else Claim.objects.all()
+    columns = ["id", *StoredClaim._fields[1:]]
+    found = {
+        key: StoredClaim(*values)
+        for key, *values in claims.filter(import_key__in=keys).values_list("import_key", *columns)
+    }
+    wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
+    for values in claims.filter(pk__in=wanted).values_list(*columns):
+        found[wanted[values[0]]] = StoredClaim(*values)
     return found
-
-
-def _stored(values):
-    claim = StoredClaim(*values)
-    if claim.quantity_value is not None and not isinstance(claim.quantity_value, Decimal):
-        claim = claim._replace(quantity_value=Decimal(str(claim.quantity_value)))  # SQLite gives numbers
-    return claim
 
 
 def _by_claim(model, columns, claim_ids):
     """claim id -> [the row's other columns] of `model`'s rows belonging to those claims."""
     found = {}
     if claim_ids:
-        condition, params = _in("claim_id", claim_ids)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT claim_id, {', '.join(columns)} FROM {table} WHERE {condition}", params)  # noqa: S608 our columns
-            for claim_id, *values in cursor.fetchall():
-                found.setdefault(claim_id, []).append(values)
+        for claim_id, *values in model.objects.filter(claim__in=claim_ids).values_list("claim_id", *columns):
+            found.setdefault(claim_id, []).append(values)
     return found
 
 
@@ -401,7 +375,7 @@ def look_up(rows, entities, *, lock=False, linked=None):
             del claims[row.key]
     ids = [claim.pk for claim in claims.values()]
     appearances = _by_claim(
-        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
+        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
     )
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [row.key for row in rows if row.review]
@@ -557,28 +531,12 @@ REVIEW_COLUMNS = [
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
 
 
-def reserve_ids(rows, found):
-    """Fresh primary keys for whatever a chunk may add, table by table (model -> iterator of ids).
-
-    Drawn before the chunk is planned, so that planning and building its rows run no query:
-    the counts are upper bounds (a row may repeat an appearance its claim already has), and
-    the ids left over are never used.
-    """
-    wanted = {
-        Claim: sum(1 for row in rows if row.key not in found.claims),
-        Appearance: sum(len(links) for row in rows for links in row.chains),
-        Evidence: sum(len(row.evidence) for row in rows),
-        ExternalReview: sum(1 for row in rows if row.review),
-    }
-    return {model: iter(allocate_ids(model, count)) for model, count in wanted.items()}
-
-
 @dataclass
 class Batch:
     """One chunk's changes as rows to insert, table by table, the changes to stored claims' fields, and
     the status changes (with the events that record each claim).
 
-    build() makes it without a query; flush() writes it.
+    build() makes it; flush() writes it.
     """
 
     inserts: list  # (model, columns, rows), parents before the rows that refer to them
@@ -599,10 +557,17 @@ class Batch:
         Claim.objects.set_statuses(self.decisions, by=self.user, at=self.now)
 
 
-def build(changes, entities, ids, *, user, reason_for, now):
-    """The Batch of one chunk's planned changes (refused ones left out), its ids taken from reserve_ids()."""
+def build(changes, entities, *, user, reason_for, now):
+    """The Batch of one chunk's planned changes (refused ones left out), with fresh ids for its new rows."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
+    counts = {
+        Claim: sum(1 for change in changes if change.claim is None),
+        Appearance: sum(len(change.appearances) for change in changes),
+        Evidence: sum(len(change.evidence) for change in changes),
+        ExternalReview: sum(len(change.reviews) for change in changes),
+    }
+    ids = {model: iter(allocate_ids(model, count)) for model, count in counts.items()}
     for change in changes:
         change.claim_id = next(ids[Claim]) if change.claim is None else change.claim.pk
     claims = [_claim_values(change, entities, user_id, now) for change in changes if change.claim is None]
