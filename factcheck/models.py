@@ -30,7 +30,7 @@ from factcheck.verification import (
     TransitionRefused,
     calls_for_correction,
     check_attribution,
-    check_transition,
+    check_verdict,
     cites,
     implied_attribution,
 )
@@ -645,17 +645,10 @@ class ClaimQuerySet(models.QuerySet):
         """
         checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
-            stances = {stance for _, stance in decision.evidence}
-            supports, refutes = Evidence.Stance.SUPPORTS in stances, Evidence.Stance.REFUTES in stances
-            kind = (decision.from_status, decision.to_status, bool(decision.reason.strip()), supports, refutes)
+            stances = frozenset(stance for _, stance in decision.evidence)
+            kind = (decision.from_status, decision.to_status, bool(decision.reason.strip()), stances)
             if kind not in checked:
-                check_transition(
-                    decision.from_status,
-                    decision.to_status,
-                    reason=decision.reason,
-                    has_supporting=supports,
-                    has_refuting=refutes,
-                )
+                check_verdict(decision.from_status, decision.to_status, reason=decision.reason, stances=stances)
                 checked.add(kind)
         # Written like an import's other rows: ids drawn, then one COPY (on PostgreSQL).
         events = list(zip(allocate_ids(VerificationEvent, len(decisions)), decisions, strict=True))
@@ -1095,13 +1088,7 @@ class Claim(models.Model):
             raise merged_refusal(self)
         cited = self._cited(evidence, lambda item: cites(new_status, item.stance))
         current = self.status if version else None
-        new_status = check_transition(
-            current,
-            new_status,
-            reason=reason,
-            has_supporting=any(item.stance == Evidence.Stance.SUPPORTS for item in cited),
-            has_refuting=any(item.stance == Evidence.Stance.REFUTES for item in cited),
-        )
+        new_status = check_verdict(current, new_status, reason=reason, stances={item.stance for item in cited})
         attribution = self.attribution if version else self.implied_attribution()
         return self._decide(
             Axis.STATUS, by, reason, version, cited, from_status=current, status=new_status, attribution=attribution

@@ -29,7 +29,6 @@ from factcheck.models import (
     ExternalReview,
     Outlet,
     Speaker,
-    Stance,
     allocate_ids,
     insert,
     lookalike_message,
@@ -41,7 +40,7 @@ from factcheck.verification import (
     Status,
     TransitionRefused,
     check_attribution,
-    check_transition,
+    check_verdict,
     implied_attribution,
 )
 
@@ -319,12 +318,10 @@ class Change:
 
 
 @lru_cache(maxsize=64)
-def _first_status(status, has_supporting, has_refuting):
+def _first_status(status, stances):
     """(status, "") for a new claim's first event, or (None, why the rules refuse it)."""
     try:
-        return check_transition(
-            None, status, reason="recorded", has_supporting=has_supporting, has_refuting=has_refuting
-        ), ""
+        return check_verdict(None, status, reason="recorded", stances=stances), ""
     except TransitionRefused as refusal:
         return None, refusal.message
 
@@ -429,10 +426,8 @@ def _link(row, claim, appearances, evidence, entities):
 
 def _creation(row, entities):
     change = Change(row, evidence=row.evidence, reviews=[row.review] if row.review else [])
-    stances = {item.stance for item in row.evidence}
-    change.status, change.error = _first_status(
-        row.status or Status.UNCONFIRMED, Stance.SUPPORTS in stances, Stance.REFUTES in stances
-    )
+    stances = frozenset(item.stance for item in row.evidence)
+    change.status, change.error = _first_status(row.status or Status.UNCONFIRMED, stances)
     change.attribution, refused = _first_attribution(row)
     if refused and not change.error:
         change.error, change.field = refused, "attribution"
@@ -458,13 +453,7 @@ def _update(row, claim, appearances, evidence, entities):
     if row.status and row.status != claim.status:
         stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
         try:
-            change.status = check_transition(
-                claim.status,
-                row.status,
-                reason="imported",
-                has_supporting=Stance.SUPPORTS in stances,
-                has_refuting=Stance.REFUTES in stances,
-            )
+            change.status = check_verdict(claim.status, row.status, reason="imported", stances=stances)
         except TransitionRefused as refusal:
             change.error = refusal.message
         change.stances = [(pk, stance) for pk, _, _, stance in evidence]
