@@ -478,8 +478,7 @@ def run_ours_in_child(path):
 def profile_ours(path, meta, *, two_steps=True):
     """Our import of `path` under pyinstrument; the report goes to benchmarks/data/profile-<name>.txt and .html.
 
-    By default validate() then apply(), which run in this thread: import_file cleans rows in a
-    second thread, which pyinstrument does not sample.
+    By default validate() then apply(), the admin's two steps; two_steps=False profiles import_file.
     """
     from pyinstrument import Profiler
 

@@ -8,8 +8,7 @@ Like import_benchmark.py it drops and creates its database (the name must start 
 
 1. timed, with the engine's database steps wrapped (at run time, from here: the engine is not
    changed) to report the seconds spent in each COPY, id allocation, entity lookup and the
-   commit, the rest being Python on the importing thread and its waits for the thread that
-   plans and builds each chunk's rows;
+   commit, the rest being Python;
 2. under pyinstrument, whose report goes to benchmarks/data/profile-claims-<rows>.txt (and .html).
 """
 
@@ -52,7 +51,7 @@ def breakdown(path, meta):
     """{step: seconds} of one validate + apply, and the total of each."""
     from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-    from factcheck import importing
+    from factcheck import importing, models
     from factcheck.importing import writing
     from factcheck.models import Article
 
@@ -60,6 +59,8 @@ def breakdown(path, meta):
     saved = {
         (writing, "insert"): writing.insert,
         (writing, "allocate_ids"): writing.allocate_ids,
+        (models, "insert"): models.insert,  # the events, written by Claim.objects.set_statuses
+        (models, "allocate_ids"): models.allocate_ids,
         (writing, "stored_claims"): writing.stored_claims,
         (writing.Entities, "_resolve_articles"): writing.Entities._resolve_articles,
         (writing.Entities, "_resolve_speakers"): writing.Entities._resolve_speakers,
@@ -68,12 +69,13 @@ def breakdown(path, meta):
     }
     phase = {"name": "validate"}
     # Articles are COPYed by Entities._resolve_articles, which is timed as a whole.
-    writing.insert = timed(
-        spent,
-        lambda model, *_: None if model is Article else f"COPY into {model._meta.db_table}",
-        writing.insert,
-    )
-    writing.allocate_ids = timed(spent, "allocate_ids (all tables)", writing.allocate_ids)
+    for module in (writing, models):
+        module.insert = timed(
+            spent,
+            lambda model, *_: None if model is Article else f"COPY into {model._meta.db_table}",
+            module.insert,
+        )
+        module.allocate_ids = timed(spent, "allocate_ids (all tables)", module.allocate_ids)
     writing.stored_claims = timed(spent, lambda *_, **__: f"stored_claims ({phase['name']})", writing.stored_claims)
     for name in ("_resolve_articles", "_resolve_speakers", "_resolve_outlets"):
         method = getattr(writing.Entities, name)
@@ -89,7 +91,7 @@ def breakdown(path, meta):
         finally:
             outermost = not connections[self.using or DEFAULT_DB_ALIAS].in_atomic_block
             if phase["name"] == "apply" and exc_type is None and outermost:
-                spent["COMMIT of apply (WAL flush; keys checked as each COPY ends)"] += time.perf_counter() - started
+                spent["COMMIT of apply (WAL flush, foreign keys and history checked)"] += time.perf_counter() - started
 
     transaction.Atomic.__exit__ = commit
     try:
@@ -134,7 +136,7 @@ def main(argv=None):
         for step, seconds in spent.most_common():
             print(f"  {step:<58} {seconds:6.2f} s  {seconds / total:6.1%}")
         rest = total - sum(spent.values())
-        print(f"  {'the rest (Python here, and waits for the building thread)':<58} {rest:6.2f} s  {rest / total:6.1%}")
+        print(f"  {'the rest (Python)':<58} {rest:6.2f} s  {rest / total:6.1%}")
         if not args.no_profiler:
             profile_ours(path, meta, two_steps=True)
     finally:

@@ -1,8 +1,8 @@
 """The verification states of a claim and the rules for moving between them.
 
 Pure Python, so the table can be read and tested without a database. `Claim.set_status`
-is the one place that applies these rules to a stored claim; the importer applies the same
-`check_transition` row by row before writing in bulk.
+applies these rules to one claim and `Claim.objects.set_statuses` to many (an import's); the
+importer also asks `check_verdict` row by row, to refuse a row before writing anything.
 """
 
 from enum import StrEnum
@@ -54,6 +54,14 @@ CITED_STANCE = {Status.VERIFIED: "supports", Status.DISPUTED: "refutes", Status.
 def cites(status, stance):
     """Whether a verdict of `status` rests, by default, on evidence of `stance`."""
     return CITED_STANCE.get(status) == stance
+
+
+def check_verdict(current, new, *, reason, stances):
+    """check_transition for a verdict resting on evidence of these `stances` (a set): the
+    evidence rule (verified needs a supporting item, false a refuting one) asked of what it cites."""
+    return check_transition(
+        current, new, reason=reason, has_supporting="supports" in stances, has_refuting="refutes" in stances
+    )
 
 
 class TransitionRefused(Exception):

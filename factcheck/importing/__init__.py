@@ -15,9 +15,9 @@ status change again against the claim as it is now, and writes speakers, outlets
 claims, appearances, evidence and VerificationEvents in bulk in one transaction: an import is
 whole or absent.
 
-`import_file(path, user=...)` is the command line's import: the same checks and the same single
-transaction, in one pass (a thread cleans rows while the import writes them), since nobody
-waits for a preview.
+`import_file(path, user=...)` is the command line's import: the same checks, the same code
+writing the rows (as apply's) and the same single transaction, in one pass, since nobody waits
+for a preview.
 
 The modules below: `reading` (bytes to records that know their line), `cleaning` (records to
 clean rows; the CSV columns and the ClaimReview mapping), `writing` (rows to the database).
@@ -27,20 +27,15 @@ import csv
 import io
 import json
 import logging
-import pickle
-import queue
 import shutil
-import tempfile
-import threading
-from array import array
+import sqlite3
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from factcheck import merging
@@ -65,15 +60,13 @@ from factcheck.importing.reading import (
     encoding_of,
     json_records,
 )
-from factcheck.importing.writing import Entities, build, look_up, plan, reserve_ids
+from factcheck.importing.writing import Entities, build, look_up, plan
 from factcheck.models import (
-    HISTORY_CONSTRAINTS,
     ColumnMapping,
     ImportFormat,
     ImportJob,
     ImportMode,
     ImportState,
-    header_key,
 )
 from factcheck.revisions import writing_as
 
@@ -123,82 +116,26 @@ def guess_format(filename, head):
     return ImportFormat.JSON if suffix in {".json", ".jsonl", ".ndjson", ".jsonld"} else ImportFormat.CSV
 
 
-class KeyIndex:
-    """Each key seen in a file, with a number (where its first row is kept), in 16 bytes a key.
-
-    A dict of Python ints would take about 110 bytes a key, too much for a million rows. This
-    is an open-addressing table of 64-bit key hashes (0 marks a free slot) in two flat arrays.
-    Two keys may share a hash: FirstRows compares what the table finds, exactly.
-    """
-
-    def __init__(self, capacity=1 << 12):
-        self._allocate(capacity)
-        self.size = 0
-
-    def _allocate(self, capacity):
-        self.hashes, self.values = array("Q", bytes(8 * capacity)), array("Q", bytes(8 * capacity))
-        self.mask = capacity - 1
-
-    @staticmethod
-    def fingerprint(key):
-        return (hash(key) & 0xFFFFFFFFFFFFFFFF) or 1
-
-    def setdefault(self, key, value):
-        """The value already stored for `key`'s hash; or store `value` and return None."""
-        fingerprint = self.fingerprint(key)
-        slot = self._slot(fingerprint)
-        if self.hashes[slot]:
-            return self.values[slot]
-        self.hashes[slot], self.values[slot] = fingerprint, value
-        self.size += 1
-        if self.size * 2 > len(self.hashes):
-            hashes, values = self.hashes, self.values
-            self._allocate(len(hashes) * 2)
-            for fingerprint, value in zip(hashes, values, strict=True):
-                if fingerprint:
-                    slot = self._slot(fingerprint)
-                    self.hashes[slot], self.values[slot] = fingerprint, value
-        return None
-
-    def _slot(self, fingerprint):
-        slot, hashes, mask = fingerprint & self.mask, self.hashes, self.mask
-        while hashes[slot] and hashes[slot] != fingerprint:
-            slot = (slot + 1) & mask
-        return slot
-
-
 class FirstRows:
     """The first row of each key in a file, compared exactly with every later row of that key.
 
-    The rows are kept in a temporary file, each found through the KeyIndex by its offset there;
-    a hash only says where to look, never that two rows are equal. Keys that share a hash
-    with another key (rare) are found through a dict.
+    Kept in a temporary SQLite table (on disk, deleted when closed) keyed on the exact key: a
+    dict of a million keys with their rows would not fit the import's memory budget.
     """
 
     def __init__(self):
-        self.index, self.shared_hash = KeyIndex(), {}
-        # Unlinked as it is made; closed when the file's rows are done with (and this object with them).
-        self.rows = tempfile.TemporaryFile(buffering=1 << 20)  # noqa: SIM115
-        self.end = 0
+        self.table = sqlite3.connect("")  # "": a temporary database of this connection's own
+        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT)")
 
     def first(self, key, line, original):
         """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
-        offset = self.shared_hash.get(key)
-        if offset is None:
-            offset = self.index.setdefault(key, self.end)
-        if offset is not None:
-            first_key, first_line, first_original = self._read(offset)
-            if first_key == key:
-                return first_line, first_original
-            self.shared_hash[key] = self.end  # another key with the same hash came first
-        self.end += self.rows.write(pickle.dumps((key, line, original)))
-        return None
-
-    def _read(self, offset):
-        self.rows.seek(offset)
-        first = pickle.load(self.rows)  # noqa: S301 our own rows, written above
-        self.rows.seek(self.end)
-        return first
+        row = (key, line, json.dumps(original))
+        if self.table.execute("INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?)", row).rowcount:
+            return None
+        first_line, first_original = self.table.execute(
+            "SELECT line, original FROM first_rows WHERE key = ?", (key,)
+        ).fetchone()
+        return first_line, json.loads(first_original)
 
 
 class FileRows:
@@ -308,20 +245,8 @@ class FileRows:
             raise InvalidFile(LineError(self.name, 1, 1, "the file holds no records"))
 
 
-def file_rows(job, file, *, on_thread=False):
-    """The FileRows of a job's file, read as the job says: encoding, date order, the columns as mapped.
-
-    on_thread: the rows are read on another thread, which runs no query: the remembered column
-    mappings (a row a header layout ever mapped, a small table) are read here, first.
-    """
-    remembered = ColumnMapping.objects.for_header
-    if on_thread:
-        index = dict(ColumnMapping.objects.values_list("header_key", "fields"))
-
-        def remembered(cells):
-            fields = index.get(header_key(cells))
-            return fields if fields is not None and len(fields) == len(cells) else None
-
+def file_rows(job, file):
+    """The FileRows of a job's file, read as the job says: encoding, date order, the columns as mapped."""
     return FileRows(
         file.binary,
         job.filename,
@@ -329,7 +254,7 @@ def file_rows(job, file, *, on_thread=False):
         encoding=job.encoding,
         date_order=job.date_order,
         mapping=job.summary.get("column_mapping"),
-        remembered=remembered,
+        remembered=ColumnMapping.objects.for_header,
     )
 
 
@@ -626,45 +551,35 @@ def _validate(job, file, progress):
     staged_path = directory / "staged.jsonl"
     rows = file_rows(job, file)
     entities = Entities(create=False)
-    counts, errors, batch, wording = Counts(), [], [], Wording()
+    counts, errors, wording = Counts(), [], Wording()
     duplicates = Duplicates()
     with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
         staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
 
-        def flush():
-            changes = plan([row for _, row in batch], entities)
+        def reject(problems, original):
+            counts.rejected += 1
+            _keep(errors, problems)
+            rejected.write(original, rows.header, problems)
+
+        def stage(chunk):
+            changes = plan([row for row, _ in chunk], entities)
             # Only rows that would create a claim of a speaker already tracked can duplicate one.
             duplicates.compare(
                 [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
             )
-            for change, record in zip(changes, (r for r, _ in batch), strict=True):
-                counts.add(change.action)
+            for change, (_, original) in zip(changes, chunk, strict=True):
                 if change.error:
-                    problem = refusal(job, change, rows.columns)
-                    _keep(errors, [problem])
-                    rejected.write(record.original, rows.header, [problem])
+                    reject([refusal(job, change, rows.columns)], original)
                 else:
+                    counts.add(change.action)
                     wording.add(change.row)
                     staged.write(change.row.dumps() + "\n")
-            batch.clear()
             if progress:
                 progress(rows.text.bytes_read, file.size)
 
         try:
-            for record, row, problems in rows:
-                if problems:
-                    counts.rejected += 1
-                    _keep(errors, problems)
-                    rejected.write(record.original, rows.header, problems)
-                    continue
-                if row is None:
-                    counts.unchanged += 1
-                    continue
-                batch.append((record, row))
-                if len(batch) >= BATCH_ROWS:
-                    flush()
-            if batch:
-                flush()
+            for chunk in _chunks(_records(rows), reject, counts):
+                stage(chunk)
         except InvalidFile as invalid:
             staged_path.unlink()
             job.bytes_read = rows.text.bytes_read
@@ -758,30 +673,42 @@ def _staged_rows(path):
             yield Row.loads(line)
 
 
-def _chunks(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _records(rows):
+    """(original cells, clean row or None, errors) of each record of a FileRows."""
+    for record, row, problems in rows:
+        yield record.original, row, problems
+
+
+def _chunks(records, reject, counts):
+    """Chunks of up to BATCH_ROWS (row, original cells) to plan, the last one perhaps empty.
+
+    A record with errors goes to reject(errors, original cells); one repeating an earlier one
+    (no row, no error) is counted unchanged.
+    """
+    chunk = []
+    for original, row, problems in records:
+        if problems:
+            reject(problems, original)
+        elif row is None:
+            counts.unchanged += 1
+        else:
+            chunk.append((row, original))
+            if len(chunk) >= BATCH_ROWS:
+                yield chunk
+                chunk = []
+    yield chunk
 
 
 class _Refused(Exception):
-    def __init__(self, problems):
-        self.problems = problems
+    def __init__(self, problems, rejected):
+        self.problems, self.rejected = problems, rejected
 
 
 class _Run:
-    """One import being written: the counts, the first errors, and each chunk planned and written.
+    """One import being written, a chunk at a time, in the caller's transaction: the counts and the first errors.
 
-    Each chunk's queries (look-ups, then its inserts) run on this thread, which owns the
-    connection and the transaction; planning it and building its rows, Python work without a
-    query, runs on a second thread at the same time as the previous chunk's inserts, so that
-    the database and Python work side by side. Use it as a context manager inside the import's
-    transaction: leaving it without an error inserts the last chunk.
+    Each chunk costs a fixed number of statements whatever its size (writing.look_up, then
+    its inserts and updates).
     """
 
     def __init__(self, job, rejected, counts=None, columns=None, linked=None):
@@ -794,34 +721,8 @@ class _Run:
         self.entities = Entities(create=True)
         # The file's words counted as the command imports it; a previewed job has them counted.
         self.wording = None if "ratings" in job.summary else Wording()
-        self.user = job.created_by  # fetched here: the building thread must run no query
         self.now = timezone.now()
-        self.done = 0  # rows planned: written, or to be with the next chunk or on leaving
-        self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-build")
-        self.pending = None  # the Batch of the chunk before, not inserted yet
-        # On PostgreSQL, foreign keys are checked as each COPY ends, while the next chunk is
-        # being built, rather than all at the commit, when nothing else is left to do.
-        self.check_keys_now = connection.vendor == "postgresql"
-        self._set_constraints("IMMEDIATE")
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        self.builder.shutdown(wait=True, cancel_futures=True)
-        if exc_type is None:
-            self.insert_pending()
-            # Back to deferred, as Django declares every foreign key, for whatever the caller's
-            # transaction does next. (No constraint here is declared immediate.)
-            self._set_constraints("DEFERRED")
-
-    def _set_constraints(self, mode):
-        if self.check_keys_now:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS ALL {mode}")
-                # Claims are inserted before their events: whether each stands where its history
-                # says can only be checked once both are in, at the commit.
-                cursor.execute(f"SET CONSTRAINTS {', '.join(HISTORY_CONSTRAINTS)} DEFERRED")
+        self.done = 0  # rows written
 
     def reject(self, problems, original=None, header=()):
         self.rejected.write(original, header, problems)
@@ -829,49 +730,27 @@ class _Run:
         _keep(self.errors, problems)
 
     def write(self, rows):
-        """Plan one chunk of rows and insert the one before; return the LineErrors of the rows the rules refuse now.
+        """Write one chunk of rows; return the LineErrors of the rows the rules refuse.
 
         In an all-or-nothing import nothing of the chunk is written when any row is refused.
-        This chunk's look-ups run before the chunk before is inserted, so they cannot see its
-        new claims: that is right only because a file's keys are unique (FileRows refuses a
-        key repeated with other values), so no row changes a claim an earlier row created.
         """
         if self.wording:
             for row in rows:
                 self.wording.add(row)
         found = look_up(rows, self.entities, lock=True, linked=self.linked)
-        building = self.builder.submit(self._build, rows, found, reserve_ids(rows, found))
-        self.insert_pending()  # while this chunk is being built
-        # Only once the building is done may the next look_up() add to self.entities, which
-        # the building reads.
-        changes, problems, batch = building.result()
-        if batch is None:
+        changes = plan(rows, self.entities, found=found, linked=self.linked)
+        problems = [refusal(self.job, change, self.columns) for change in changes if change.error]
+        if problems and self.job.mode == ImportMode.ATOMIC:
             return problems
-        self.pending = batch
+        build(changes, self.entities, user=self.job.created_by, reason_for=self.reason, now=self.now).flush()
         for change in changes:
             if not change.error:  # refused rows are counted when the caller rejects them
                 self.counts.add(change.action)
         self.done += len(rows)
         return problems
 
-    def _build(self, rows, found, ids):
-        """(changes, problems, Batch or None if the chunk must not be written); runs no query."""
-        job = self.job
-        changes = plan(rows, self.entities, found=found, linked=self.linked)
-        problems = [refusal(job, change, self.columns) for change in changes if change.error]
-        if problems and job.mode == ImportMode.ATOMIC:
-            return changes, problems, None
-        batch = build(changes, self.entities, ids, user=self.user, reason_for=self.reason, now=self.now)
-        return changes, problems, batch
-
     def reason(self, row):
         return import_reason(self.job, row.reason)
-
-    def insert_pending(self):
-        """Insert the chunk built last, if it is not yet."""
-        if self.pending:
-            batch, self.pending = self.pending, None
-            batch.flush()
 
     def succeed(self, total_rows):
         job = self.job
@@ -883,6 +762,40 @@ class _Run:
         job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
         job.message = _summary(job, "were")
         return _record(job)
+
+
+def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, total_rows, progress=None):
+    """Write `rows`, (original cells or None, clean row or None, errors) each, in one transaction; return the job.
+
+    The one way an import writes, from the file (import_file) or from the rows the preview
+    staged (apply). A row with errors is rejected; None for the row is a repeat, unchanged.
+    An all-or-nothing import with rows rejected raises _Refused with their errors, having
+    read on to list them. `header()` gives the file's header for rejected.csv, `total_rows()`
+    the rows the file had, once read; `progress(run)` is called after each chunk.
+    """
+    atomic = job.mode == ImportMode.ATOMIC
+    with (
+        writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
+        transaction.atomic(),
+        RejectedRows(job_directory(job) / "rejected.csv") as rejected,
+    ):
+        run = _Run(job, rejected, counts, columns=columns, linked=linked)
+
+        def reject(problems, original):
+            run.reject(problems, original, header())
+
+        for chunk in _chunks(rows, reject, run.counts):
+            # Once a row is refused, an all-or-nothing import only reads on, to list every error.
+            if chunk and not (atomic and run.counts.rejected):
+                originals = {row.line: original for row, original in chunk}
+                for problem in run.write([row for row, _ in chunk]):
+                    reject([problem], originals[problem.line])
+            if progress:
+                progress(run)
+        if atomic and run.counts.rejected:
+            raise _Refused(run.errors, run.counts.rejected)
+        # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
+        return run.succeed(total_rows())
 
 
 SKIP, IMPORT = "skip", "import"
@@ -940,28 +853,21 @@ def apply(job, *, progress=None):
     _running(job)
     staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
     skipped, linked = duplicate_choices(job)
-    counts = Counts(rejected=job.rejected_count, unchanged=len(skipped))
+    # The statuses the admin chose in the preview for the file's rating labels.
+    statuses = job.summary.get("rating_overrides") or {}
+    kept = (row for row in _staged_rows(staged) if row.line not in skipped)
+    if statuses:
+        kept = (remapped(row, statuses) for row in kept)
     try:
-        with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
-            with (
-                RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-                _Run(job, rejected, counts, columns=job.summary.get("columns"), linked=linked) as run,
-            ):
-                # The statuses the admin chose in the preview for the file's rating labels.
-                statuses = job.summary.get("rating_overrides") or {}
-                kept = (row for row in _staged_rows(staged) if row.line not in skipped)
-                if statuses:
-                    kept = (remapped(row, statuses) for row in kept)
-                for rows in _chunks(kept, BATCH_ROWS):
-                    problems = run.write(rows)
-                    if problems and job.mode == ImportMode.ATOMIC:
-                        raise _Refused(problems)
-                    for problem in problems:
-                        run.reject([problem])
-                    if progress:
-                        progress(run.done, staged_rows)
-            # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
-            run.succeed(job.total_rows)
+        _write(
+            job,
+            ((None, row, ()) for row in kept),
+            counts=Counts(rejected=job.rejected_count, unchanged=len(skipped)),
+            columns=job.summary.get("columns"),
+            linked=linked,
+            total_rows=lambda: job.total_rows,
+            progress=progress and (lambda run: progress(run.done, staged_rows)),
+        )
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
     except Abandoned:
@@ -996,66 +902,14 @@ def _fail(job, problems, message):
     return job
 
 
-class _Cleaner(threading.Thread):
-    """Reads and cleans a file in the background, handing on chunks of (valid rows, rejected records).
-
-    Cleaning is Python work and writing mostly waits for the database, so the two overlap.
-    """
-
-    def __init__(self, rows):
-        super().__init__(daemon=True)
-        self.rows = rows
-        self.repeats = 0  # rows repeating an earlier one exactly
-        self.chunks = queue.Queue(maxsize=2)
-        self.error = None
-        self.stopped = threading.Event()
-
-    def run(self):
-        valid, refused = [], []
-        try:
-            for record, row, problems in self.rows:
-                if problems:
-                    refused.append((record.original, problems))
-                elif row:
-                    valid.append((row, record.original))
-                else:
-                    self.repeats += 1
-                if len(valid) + len(refused) >= BATCH_ROWS:
-                    self._hand_on((valid, refused))
-                    valid, refused = [], []
-            self._hand_on((valid, refused))
-        except Exception as error:  # handed to the writing thread, which raises it
-            self.error = error
-        finally:
-            self._hand_on(None)
-
-    def _hand_on(self, item):
-        while not self.stopped.is_set():
-            try:
-                self.chunks.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
-
-    def __iter__(self):
-        while (item := self.chunks.get()) is not None:
-            yield item
-        if self.error:
-            raise self.error
-
-    def stop(self):
-        self.stopped.set()
-        self.join()
-
-
 def import_file(
     path, *, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order="", dry_run=False, progress=None
 ):
     """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
 
-    Without a preview to show, reading and writing overlap: a thread cleans rows while this
-    one writes them, all in one transaction, so the result is the same as validate() then
-    apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
+    Without a preview to show, the rows are written as they are read, a chunk at a time, by
+    the same code as apply() and in one transaction, so the result is the same as validate()
+    then apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
     """
     if dry_run:
         job = validate(
@@ -1083,40 +937,29 @@ def import_file(
 
 def _import_in_one_pass(job, file, progress):
     _running(job)
-    cleaner = _Cleaner(file_rows(job, file, on_thread=True))
-    cleaner.start()
-    atomic = job.mode == ImportMode.ATOMIC
+    rows = file_rows(job, file)
+
+    def records():
+        yield from _records(rows)
+        job.summary["ignored_columns"] = rows.ignored_columns  # known once the header is read
+
     try:
-        with (
-            writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
-            transaction.atomic(),
-            RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-            _Run(job, rejected, columns=cleaner.rows.columns) as run,
-        ):
-            for pairs, refused in cleaner:
-                for original, problems in refused:
-                    run.reject(problems, original, cleaner.rows.header)
-                if pairs and not (atomic and run.counts.rejected):  # once refused, only read on, to list every error
-                    originals = {row.line: original for row, original in pairs}
-                    for problem in run.write([row for row, _ in pairs]):
-                        run.reject([problem], originals[problem.line], cleaner.rows.header)
-                if progress:
-                    progress("importing", cleaner.rows.text.bytes_read, file.size)
-            if atomic and run.counts.rejected:
-                raise _Refused(run.errors)
+        return _write(
+            job,
+            records(),
+            columns=rows.columns,
+            header=lambda: rows.header,
+            total_rows=lambda: rows.count,
+            progress=progress and (lambda run: progress("importing", rows.text.bytes_read, file.size)),
+        )
     except InvalidFile as invalid:
-        return _refuse(job, invalid.error, cleaner.rows.count)
-    except _Refused:
-        job.total_rows, job.rejected_count = cleaner.rows.count, run.counts.rejected
-        job.errors = [error.as_dict() for error in run.errors]
-        return _rows_invalid(job, run.counts.rejected)
+        return _refuse(job, invalid.error, rows.count)
+    except _Refused as refused:
+        job.total_rows, job.rejected_count = rows.count, refused.rejected
+        job.errors = [error.as_dict() for error in refused.problems]
+        return _rows_invalid(job, job.rejected_count)
     except Exception as error:
         return _stopped(job, error)
-    finally:
-        cleaner.stop()
-    job.summary.update(ignored_columns=cleaner.rows.ignored_columns)
-    run.counts.unchanged += cleaner.repeats
-    return run.succeed(cleaner.rows.count)
 
 
 def discard(job):

@@ -2,11 +2,11 @@
 
 A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
 query for the stored claims and a few for speakers, outlets and articles not seen yet in this
-import, and reserve_ids() one per table for fresh ids; plan() and build() then turn the rows
-into a Batch without a query (so the importer can run them on another thread); Batch.flush()
-inserts its rows, on PostgreSQL with one binary COPY per table (claims, appearances, evidence,
-events and the evidence they cite), elsewhere (SQLite) with bulk_create, and
-then updates the claims already stored that the chunk changes.
+import; plan() says what each row changes, without a query; build() turns the changes into a
+Batch, drawing fresh ids (one query a table); Batch.flush() inserts its rows (models.insert: on
+PostgreSQL one COPY a table, elsewhere bulk_create), updates the claims already stored that the
+chunk changes, and hands the status changes to Claim.objects.set_statuses, which writes them
+with their events.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -25,13 +24,13 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimKind,
-    CorrectionCase,
+    Decision,
     Evidence,
     ExternalReview,
     Outlet,
     Speaker,
-    Stance,
-    VerificationEvent,
+    allocate_ids,
+    insert,
     lookalike_message,
     recheck_date,
 )
@@ -41,8 +40,7 @@ from factcheck.verification import (
     Status,
     TransitionRefused,
     check_attribution,
-    check_transition,
-    cites,
+    check_verdict,
     implied_attribution,
 )
 
@@ -62,56 +60,30 @@ class StoredClaim(NamedTuple):
     article_id: int | None
 
 
-EDITABLE_FIELDS = StoredClaim._fields[4:]
-
-
-def _in(column, values):
-    """A WHERE condition for `column` among `values`: a single array parameter on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def stored_claims(keys, *, lock=False, by_id=None):
     """import_key -> StoredClaim for the claims already imported under these keys.
 
     `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
     a row linked to a tracked claim in the preview, or our own claim's page URL (an export of ours).
     """
-    if not keys:
-        return {}
-    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    columns = ", ".join(["id", *StoredClaim._fields[1:]])
-    found = {}
-    with connection.cursor() as cursor:
-        condition, params = _in("import_key", keys)
-        cursor.execute(f"SELECT import_key, {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
-        found.update((key, _stored(values)) for key, *values in cursor.fetchall())
-        wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
-        if wanted:
-            condition, params = _in("id", wanted)
-            cursor.execute(f"SELECT {columns} FROM factcheck_claim WHERE {condition}{lock}", params)  # noqa: S608 column names are ours
-            found.update((wanted[values[0]], _stored(values)) for values in cursor.fetchall())
+    claims = Claim.objects.select_for_update() if lock else Claim.objects.all()
+    columns = ["id", *StoredClaim._fields[1:]]
+    found = {
+        key: StoredClaim(*values)
+        for key, *values in claims.filter(import_key__in=keys).values_list("import_key", *columns)
+    }
+    wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
+    for values in claims.filter(pk__in=wanted).values_list(*columns):
+        found[wanted[values[0]]] = StoredClaim(*values)
     return found
-
-
-def _stored(values):
-    claim = StoredClaim(*values)
-    if claim.quantity_value is not None and not isinstance(claim.quantity_value, Decimal):
-        claim = claim._replace(quantity_value=Decimal(str(claim.quantity_value)))  # SQLite gives numbers
-    return claim
 
 
 def _by_claim(model, columns, claim_ids):
     """claim id -> [the row's other columns] of `model`'s rows belonging to those claims."""
     found = {}
     if claim_ids:
-        condition, params = _in("claim_id", claim_ids)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT claim_id, {', '.join(columns)} FROM {table} WHERE {condition}", params)  # noqa: S608 our columns
-            for claim_id, *values in cursor.fetchall():
-                found.setdefault(claim_id, []).append(values)
+        for claim_id, *values in model.objects.filter(claim__in=claim_ids).values_list("claim_id", *columns):
+            found.setdefault(claim_id, []).append(values)
     return found
 
 
@@ -328,7 +300,7 @@ class Change:
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
-    cited: list = field(default_factory=list)  # evidence ids the status change rests on
+    stances: list = field(default_factory=list)  # (id, stance) of a stored claim's evidence, for its verdict to cite
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
@@ -346,12 +318,10 @@ class Change:
 
 
 @lru_cache(maxsize=64)
-def _first_status(status, has_supporting, has_refuting):
+def _first_status(status, stances):
     """(status, "") for a new claim's first event, or (None, why the rules refuse it)."""
     try:
-        return check_transition(
-            None, status, reason="recorded", has_supporting=has_supporting, has_refuting=has_refuting
-        ), ""
+        return check_verdict(None, status, reason="recorded", stances=stances), ""
     except TransitionRefused as refusal:
         return None, refusal.message
 
@@ -402,7 +372,7 @@ def look_up(rows, entities, *, lock=False, linked=None):
             del claims[row.key]
     ids = [claim.pk for claim in claims.values()]
     appearances = _by_claim(
-        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", '"when"'], ids
+        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
     )
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [row.key for row in rows if row.review]
@@ -456,10 +426,8 @@ def _link(row, claim, appearances, evidence, entities):
 
 def _creation(row, entities):
     change = Change(row, evidence=row.evidence, reviews=[row.review] if row.review else [])
-    stances = {item.stance for item in row.evidence}
-    change.status, change.error = _first_status(
-        row.status or Status.UNCONFIRMED, Stance.SUPPORTS in stances, Stance.REFUTES in stances
-    )
+    stances = frozenset(item.stance for item in row.evidence)
+    change.status, change.error = _first_status(row.status or Status.UNCONFIRMED, stances)
     change.attribution, refused = _first_attribution(row)
     if refused and not change.error:
         change.error, change.field = refused, "attribution"
@@ -485,16 +453,10 @@ def _update(row, claim, appearances, evidence, entities):
     if row.status and row.status != claim.status:
         stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
         try:
-            change.status = check_transition(
-                claim.status,
-                row.status,
-                reason="imported",
-                has_supporting=Stance.SUPPORTS in stances,
-                has_refuting=Stance.REFUTES in stances,
-            )
+            change.status = check_verdict(claim.status, row.status, reason="imported", stances=stances)
         except TransitionRefused as refusal:
             change.error = refusal.message
-        change.cited = [pk for pk, _, _, stance in evidence if cites(row.status, stance)]
+        change.stances = [(pk, stance) for pk, _, _, stance in evidence]
     return change
 
 
@@ -541,77 +503,6 @@ def _merge_appearances(change, stored, entities):
             parent = match
 
 
-@lru_cache(maxsize=16)
-def _column_types(table):
-    """column name -> type oid of `table`, for a binary COPY into it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-            [connection.ops.quote_name(table)],
-        )
-        return dict(cursor.fetchall())
-
-
-@lru_cache(maxsize=16)
-def _sequence(table):
-    """The sequence behind `table`.id, looked up once: pg_get_serial_sequence() per id cost 5 times the nextval()."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        return cursor.fetchone()[0]
-
-
-def allocate_ids(model, count):
-    """`count` fresh primary keys for `model` in one query, so rows can be written with COPY."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The ids come back as runs of consecutive numbers (one run unless another session
-            # drew from the sequence meanwhile), so a million ids cost a few rows, not a million.
-            cursor.execute(
-                "SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run "
-                "FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) ids) "
-                "runs GROUP BY run ORDER BY 1",
-                [_sequence(table), count],
-            )
-            return [pk for first, last in cursor.fetchall() for pk in range(first, last + 1)]
-        # SQLite: the import holds the write lock (BEGIN IMMEDIATE). The ids are drawn past both the
-        # table's AUTOINCREMENT counter and its rows, and the counter is moved past them, so that
-        # like nextval() they stay reserved until the rows are written, and are never drawn twice.
-        sql = (
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            "coalesce((SELECT max(id) FROM {}), 0))"
-        )
-        cursor.execute(sql.format(connection.ops.quote_name(table)), [table])
-        first = cursor.fetchone()[0] + 1
-        last = first + count - 1
-        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
-        if not cursor.rowcount:
-            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
-        return list(range(first, last + 1))
-
-
-def insert(model, columns, rows):
-    """Insert rows (tuples in `columns` order): COPY on PostgreSQL, bulk_create elsewhere."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        quote, table = connection.ops.quote_name, model._meta.db_table
-        sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN (FORMAT BINARY)"
-        types = _column_types(table)
-        # Django does not translate errors raised by copy() (a foreign key refused as the COPY
-        # ends, say) into its own: wrap_database_errors makes them DatabaseErrors like any other.
-        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
-            # Binary COPY: half the formatting work here, and no parsing of text (timestamps, numbers)
-            # on the server. Each value must be of its column's Python type (a date, not "2024-05-01").
-            copy.set_types([types[column] for column in columns])
-            for row in rows:
-                copy.write_row(row)
-    else:
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500)
-
-
 CLAIM_COLUMNS = [
     *("id", "text", "quote", "speaker_id", "article_id", "span_exact", "span_prefix", "span_suffix", "kind"),
     *("quantity_value", "quantity_unit", "quantity_qualifier", "status", "attribution", "version", "status_changed_at"),
@@ -627,87 +518,45 @@ REVIEW_COLUMNS = [
     "created_at",
 ]
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
-EVENT_COLUMNS = [
-    "id",
-    "claim_id",
-    "axis",
-    "from_status",
-    "to_status",
-    "to_attribution",
-    "by_id",
-    "at",
-    "reason",
-    "version",
-]
-
-
-def reserve_ids(rows, found):
-    """Fresh primary keys for whatever a chunk may add, table by table (model -> iterator of ids).
-
-    Drawn before the chunk is planned, so that planning and building its rows run no query:
-    the counts are upper bounds (a row may repeat an appearance its claim already has), and
-    the ids left over are never used.
-    """
-    wanted = {
-        Claim: sum(1 for row in rows if row.key not in found.claims),
-        Appearance: sum(len(links) for row in rows for links in row.chains),
-        Evidence: sum(len(row.evidence) for row in rows),
-        ExternalReview: sum(1 for row in rows if row.review),
-        # An event for each new claim, and for each stored one whose row gives a status.
-        VerificationEvent: sum(1 for row in rows if row.status or row.key not in found.claims),
-    }
-    return {model: iter(allocate_ids(model, count)) for model, count in wanted.items()}
 
 
 @dataclass
 class Batch:
-    """One chunk's changes as rows to insert, table by table, and the changes to stored claims.
+    """One chunk's changes as rows to insert, table by table, the changes to stored claims' fields, and
+    the status changes (with the events that record each claim).
 
-    build() makes it without a query, so that it can run on another thread while the chunk
-    before is being inserted; flush() inserts the rows, then updates the stored claims.
+    build() makes it; flush() writes it.
     """
 
     inserts: list  # (model, columns, rows), parents before the rows that refer to them
     edited: list  # changes to stored claims' fields
-    moved: list  # stored claims whose status changes
+    decisions: list  # models.Decision: each new claim's first status, and stored claims' changes
     user: object
     now: datetime
 
     def flush(self):
         for model, columns, rows in self.inserts:
             insert(model, columns, rows)
-        self._update_stored()
-        # A stored claim the file turns disputed or false puts the stories that carried it in the
-        # Corrections queue, as a decision in the app does.
-        events = [VerificationEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in self._events()]
-        CorrectionCase.objects.open_for([event for event in events if event.from_status is not None])
-
-    def _events(self):
-        return next(rows for model, _, rows in self.inserts if model is VerificationEvent)
-
-    def _update_stored(self):
-        """Update the stored claims the chunk changes (only rows re-importing a claim do).
-
-        After the inserts: a claim may move only to the state of an event already written.
-        """
         if self.edited:
             Claim.objects.bulk_update(
                 [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],
                 sorted({name.removesuffix("_id") for change in self.edited for name in change.fields}),
                 batch_size=500,
             )
-        for status in {change.status for change in self.moved}:
-            # Back to unconfirmed: due to be checked again, as set_status would make it.
-            due = {"recheck_on": recheck_date(self.now)} if status == Status.UNCONFIRMED else {}
-            Claim.objects.filter(pk__in=[change.claim_id for change in self.moved if change.status == status]).update(
-                status=status, version=F("version") + 1, status_changed_at=self.now, status_changed_by=self.user, **due
-            )
+        Claim.objects.set_statuses(self.decisions, by=self.user, at=self.now)
 
 
-def build(changes, entities, ids, *, user, reason_for, now):
-    """The Batch of one chunk's planned changes (refused ones left out), its ids taken from reserve_ids()."""
+def build(changes, entities, *, user, reason_for, now):
+    """The Batch of one chunk's planned changes (refused ones left out), with fresh ids for its new rows."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
+    counts = {
+        Claim: sum(1 for change in changes if change.claim is None),
+        Appearance: sum(len(change.appearances) for change in changes),
+        Evidence: sum(len(change.evidence) for change in changes),
+        ExternalReview: sum(len(change.reviews) for change in changes),
+    }
+    ids = {model: iter(allocate_ids(model, count)) for model, count in counts.items()}
     for change in changes:
         change.claim_id = next(ids[Claim]) if change.claim is None else change.claim.pk
     claims = [_claim_values(change, entities, user_id, now) for change in changes if change.claim is None]
@@ -735,8 +584,7 @@ def build(changes, entities, ids, *, user, reason_for, now):
             pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
             source = (item.url, item.citation, item.summary, item.stance)
             evidence.append((pk, change.claim_id, *source, user_id, added_at))
-            if change.status and cites(change.status, item.stance):
-                change.cited.append(pk)
+            change.stances.append((pk, item.stance))
 
     reviews = [
         (
@@ -748,29 +596,28 @@ def build(changes, entities, ids, *, user, reason_for, now):
         for review in change.reviews
     ]
 
-    events, cited = [], []
-    for change in changes:
-        if change.status:
-            pk, stored, reason = next(ids[VerificationEvent]), change.claim, reason_for(change.row)
-            from_status, version = (stored.status, stored.version + 1) if stored else (None, 1)
-            attribution = stored.attribution if stored else change.attribution
-            events.append(
-                (pk, change.claim_id, "status", from_status, change.status, attribution, user_id, now, reason, version)
-            )
-            cited.extend((pk, evidence_id) for evidence_id in change.cited)
-
-    stored = [change for change in changes if change.claim is not None]
+    decisions = [
+        Decision(
+            change.claim_id,
+            change.claim and change.claim.status,
+            change.status,
+            change.claim.attribution if change.claim else change.attribution,
+            change.claim.version + 1 if change.claim else 1,
+            reason_for(change.row),
+            change.stances,
+        )
+        for change in changes
+        if change.status
+    ]
     return Batch(
         inserts=[
             (Claim, CLAIM_COLUMNS, claims),
             (Appearance, APPEARANCE_COLUMNS, appearances),
             (Evidence, EVIDENCE_COLUMNS, evidence),
             (ExternalReview, REVIEW_COLUMNS, reviews),
-            (VerificationEvent, EVENT_COLUMNS, events),
-            (VerificationEvent.evidence.through, ["verificationevent_id", "evidence_id"], cited),
         ],
-        edited=[change for change in stored if change.fields],
-        moved=[change for change in stored if change.status],
+        edited=[change for change in changes if change.claim is not None and change.fields],
+        decisions=decisions,
         user=user,
         now=now,
     )

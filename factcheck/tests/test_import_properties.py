@@ -5,12 +5,11 @@ import io
 import json
 from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing import FileRows, InvalidFile, KeyIndex
+from factcheck.importing import FileRows, FirstRows, InvalidFile
 from factcheck.models import ImportFormat, Venue, normalize_name
 from factcheck.text import clean_name, clean_text
 
@@ -128,18 +127,15 @@ def test_valid_generated_rows_read_back_as_written_once_cleaned(rows):
 
 
 @PROPERTY
-@given(st.lists(st.text(max_size=8), max_size=3000))
-def test_the_key_index_remembers_the_first_value_of_every_key(keys):
-    index, first = KeyIndex(capacity=4), {}
-    for number, key in enumerate(keys, 1):
-        assert index.setdefault(key, number) == first.get(key)
-        first.setdefault(key, number)
-    assert index.size == len(first)
+@given(st.lists(st.tuples(st.text(max_size=4), st.lists(st.text(max_size=3), max_size=3)), max_size=300))
+def test_the_first_row_of_every_key_is_remembered_exactly(rows):
+    seen, first = FirstRows(), {}
+    for line, (key, original) in enumerate(rows, 1):
+        assert seen.first(key, line, original) == first.get(key)
+        first.setdefault(key, (line, original))
 
 
-@pytest.mark.parametrize("fingerprint", [lambda key: 1, KeyIndex.fingerprint], ids=["every-hash-equal", "real-hashes"])
-def test_rows_are_judged_equal_by_their_values_never_by_their_hashes(monkeypatch, fingerprint):
-    monkeypatch.setattr(KeyIndex, "fingerprint", staticmethod(fingerprint))
+def test_two_rows_with_the_same_key_and_different_values_are_always_refused():
     rows = read(
         "\n".join(
             [

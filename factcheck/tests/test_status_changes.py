@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.utils import IntegrityError
+from django.utils import timezone
 
-from factcheck.models import Claim, VerificationEvent
+from factcheck.models import Claim, Decision, VerificationEvent
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.verification import StaleVersion, TransitionRefused
 
@@ -168,3 +169,23 @@ def test_two_connections_changing_one_claim_lose_nothing(editor, reviewer):
     assert claim.events.count() == 2
     assert claim.events.latest().by == winners[0]
     assert claim.status == claim.events.latest().to_status
+
+
+def test_many_changes_at_once_follow_the_same_rules_and_cite_the_same_evidence(editor):
+    refuted, opened = make_claim(), make_claim()
+    refuting, supporting = make_evidence(refuted, "refutes"), make_evidence(refuted, "supports")
+    evidence = [(refuting.pk, "refutes"), (supporting.pk, "supports")]
+    changes = [
+        Decision(refuted.pk, "unconfirmed", "false", "not_checked", 2, "Shown wrong.", evidence),
+        Decision(opened.pk, "unconfirmed", "disputed", "not_checked", 2, "Contradicted.", []),
+    ]
+    Claim.objects.set_statuses(changes, by=editor, at=timezone.now())
+    refuted.refresh_from_db()
+    assert (refuted.status, refuted.version, refuted.status_changed_by) == ("false", 2, editor)
+    assert list(refuted.events.latest().evidence.all()) == [refuting]
+    assert Claim.objects.get(pk=opened.pk).status == "disputed"
+
+    unsupported = Decision(opened.pk, "disputed", "verified", "not_checked", 3, "Confirmed.", [])
+    with pytest.raises(TransitionRefused, match="supporting evidence"):
+        Claim.objects.set_statuses([unsupported], by=editor, at=timezone.now())
+    assert Claim.objects.get(pk=opened.pk).events.count() == 2

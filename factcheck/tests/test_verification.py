@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from factcheck.verification import Status, TransitionRefused, calls_for_correction, check_transition
+from factcheck.verification import Status, TransitionRefused, calls_for_correction, check_transition, check_verdict
 
 STATES = [None, *Status]
 ALLOWED = {
@@ -94,3 +94,21 @@ def test_an_unknown_status_is_named():
 )
 def test_which_decisions_call_for_a_correction(axis, from_status, to_status, to_attribution, turns):
     assert calls_for_correction(axis, from_status, to_status, to_attribution) is turns
+
+
+@pytest.mark.parametrize(
+    ("new", "stances", "allowed"),
+    [
+        (Status.VERIFIED, {"supports"}, True),
+        (Status.VERIFIED, {"refutes", "context"}, False),
+        (Status.FALSE, {"refutes"}, True),
+        (Status.FALSE, {"supports"}, False),
+        (Status.DISPUTED, set(), True),
+    ],
+)
+def test_a_verdict_needs_evidence_of_the_stance_it_rests_on(new, stances, allowed):
+    if allowed:
+        assert check_verdict(Status.UNCONFIRMED, new, reason="Checked.", stances=stances) == new
+    else:
+        with pytest.raises(TransitionRefused, match="evidence"):
+            check_verdict(Status.UNCONFIRMED, new, reason="Checked.", stances=stances)
