@@ -229,6 +229,9 @@ def cases(found):
         ("queue, relayed", q(relay="relayed")),
         ("queue, direct", q(relay="direct")),
         ("queue, recorded in 2024", q(since="2024-01-01", until="2024-12-31", status="all")),
+        # "Did they say it?": the common states and the rare ones a desk looks for.
+        ("queue, attribution relayed", q(attribution="relayed", status="all")),
+        ("queue, attribution denied", q(attribution="denied", status="all")),
         ("queue, top outlet + top speaker", q(outlet=top, speaker=found["top_speaker"])),
         ("queue, top outlet + verified + relayed", q(outlet=top, status="verified", relay="relayed")),
         ("queue, top speaker + venue + kind", q(speaker=found["top_speaker"], venue="interview", kind="opinion")),

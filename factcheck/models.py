@@ -900,6 +900,9 @@ class Claim(models.Model):
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="claim_merged_into_idx"),
             # A speaker's claims in one status, newest first: the queue filtered by speaker.
             models.Index(fields=["speaker", "status", "-created_at", "-id"], name="claim_speaker_queue_idx"),
+            # The queue filtered by "Did they say it?" and its counts: the rare states (misattributed,
+            # denied) were found by reading every claim (120 ms at a million).
+            models.Index(fields=["attribution", "-created_at", "-id"], name="claim_attribution_idx"),
             # The Due for re-check queue, soonest first: only the claims it can list.
             models.Index(
                 fields=["recheck_on", "id"],

@@ -620,3 +620,18 @@ def test_the_status_links_follow_the_filters_though_they_are_kept(reviewer_clien
         assert f'href="/claims/?kind={kind}&amp;status=disputed"' in nav
         assert 'class="status-verified" aria-current="page"' in nav
         assert "kind=" + ({"prediction": "opinion", "opinion": "prediction"}[kind]) not in nav
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_the_attribution_filter_walks_its_index_newest_first(reviewer_client, editor):
+    make_claim("Denied by the ministry.").set_attribution("denied", by=editor, reason="The ministry denied it.")
+    with CaptureQueriesContext(connection) as queries:
+        page = reviewer_client.get("/claims/?attribution=denied&status=all").text
+    assert "Denied by the ministry." in page
+    [sql] = [query["sql"] for query in queries if '"factcheck_claim"."attribution" =' in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test's few rows would be read whole anyway
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "claim_attribution_idx" in plan
+    assert "Sort Key" not in plan.split("claim_attribution_idx")[0], plan  # given in order, not sorted
