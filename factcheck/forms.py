@@ -128,8 +128,11 @@ class PageForm(WithoutColons, forms.Form):
         ordering = self.ordering()
         limit = self.cleaned_data.get("limit") or PAGE_SIZE
         cursor = decode_cursor(self.cleaned_data.get("after") or "", ordering)
-        rows, last = claims.keyset_page(ordering, cursor, limit)
+        rows, last = self.keyset_page(claims, ordering, cursor, limit)
         return rows, encode_cursor(last) if last else None
+
+    def keyset_page(self, claims, ordering, cursor, limit):
+        return claims.keyset_page(ordering, cursor, limit)
 
     def clean_after(self):
         after = self.cleaned_data["after"]
@@ -263,23 +266,19 @@ class ClaimFilterForm(PageForm):
             if isinstance(field.widget, forms.Select):
                 field.widget.template_name = "factcheck/widgets/lean_select.html"
 
-    def page(self, claims):
-        """One page of the chosen `claims` (self.claims()) as the queue shows them, and the next page's `after`.
+    def keyset_page(self, claims, ordering, cursor, limit):
+        """A page of the chosen `claims` (self.claims()) as the queue shows them.
 
         Ranked by relevance, among the RANKED_MATCHES newest matches, the page's ids are picked
         first and only those rows read in full: sorting by rank, PostgreSQL otherwise joined every
         match's speaker, story and outlet before the sort (1,000 rows for a page of 26).
         """
         if self.chosen_sort() != "relevance":
-            return super().page(claims.for_queue())
-        ordering = self.ordering()
-        limit = self.cleaned_data.get("limit") or PAGE_SIZE
-        cursor = decode_cursor(self.cleaned_data.get("after") or "", ordering)
+            return claims.for_queue().keyset_page(ordering, cursor, limit)
         query = self.cleaned_data.get("q", "")
         ids = models.ordered_after(claims.within_newest(models.RANKED_MATCHES, query), ordering, cursor).values("pk")
         shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_queue()
-        rows, last = shown.keyset_page(ordering, None, limit)
-        return rows, encode_cursor(last) if last else None
+        return shown.keyset_page(ordering, None, limit)
 
     @property
     def outlet_version(self):

@@ -6,7 +6,6 @@ import secrets
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
@@ -574,12 +573,10 @@ class ClaimQuerySet(models.QuerySet):
         appear in the text, the quote or the speaker's name, and all matches rank alike.
         """
         query = query.strip()
-        if connection.vendor == "postgresql":
-            if not query:
-                return self.ranked(query)
-            words = SearchQuery(query, config="english", search_type="websearch")
-            return self.filter(SearchVectorExact(SearchDocument(), words)).ranked(query)
         claims = self.ranked(query)
+        if query and connection.vendor == "postgresql":
+            words = SearchQuery(query, config="english", search_type="websearch")
+            return claims.filter(SearchVectorExact(SearchDocument(), words))
         for word in query.split():
             claims = claims.filter(
                 Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
@@ -739,7 +736,7 @@ class ClaimQuerySet(models.QuerySet):
         return links.count() - before
 
 
-@lru_cache(maxsize=16)
+@functools.cache
 def _sequence(table):
     """The sequence behind `table`.id, looked up once: pg_get_serial_sequence() per id cost 5 times the nextval()."""
     with connection.cursor() as cursor:
@@ -1015,12 +1012,13 @@ class Claim(models.Model):
         """
         speaker, article = self.speaker, self.article
         story = article and (article.pk, article.state, article.headline, article.outlet.name)
+        # Direct or relayed, and the venue line, follow from these.
         links = [
             (item.pk, item.venue_type, item.relayed_from_id, item.outlet and item.outlet.name)
             for item in self.appearances.all()
         ]
         return (
-            *(self.pk, self.text, self.status, self.attribution, self.kind, self.is_relayed, self.quantity_display),
+            *(self.pk, self.text, self.status, self.attribution, self.kind, self.quantity_display),
             *(links, speaker.pk, speaker.name, speaker.title, story, self.evidence_count),
             *(self.created_at, age_step(self.created_at), self.recheck_on, self.recheck_on and self.recheck_overdue),
         )
