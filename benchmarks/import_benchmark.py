@@ -96,10 +96,11 @@ def database_name():
     return name
 
 
-def recreate_database(name):
+def recreate_database(name, server=None):
+    """Drop and create the database `name` on the server of `server` (a URL), or of DATABASE_URL."""
     import psycopg
 
-    parts = urlsplit(os.environ["DATABASE_URL"])
+    parts = urlsplit(server or os.environ["DATABASE_URL"])
     maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -158,16 +159,16 @@ def prefix_file(path, rows):
 # The database between runs
 
 
-def empty_tables():
-    """Empty the app's tables (and the COPY table) and flush dirty pages, so each run starts alike."""
+def empty_tables(*, raw=True):
+    """Empty the app's tables (and, with `raw`, the COPY table) and flush dirty pages, so each run starts alike."""
     from django.apps import apps
     from django.db import connection
 
-    tables = set()
-    for model in apps.get_app_config("factcheck").get_models(include_auto_created=True):
-        tables.add(model._meta.db_table)
+    tables = {model._meta.db_table for model in apps.get_app_config("factcheck").get_models(include_auto_created=True)}
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(sorted(tables))}, {RAW_TABLE} RESTART IDENTITY CASCADE")
+        cursor.execute(
+            f"TRUNCATE {', '.join(sorted(tables | ({RAW_TABLE} if raw else set())))} RESTART IDENTITY CASCADE"
+        )
         cursor.execute("CHECKPOINT")
 
 

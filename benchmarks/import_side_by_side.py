@@ -21,14 +21,21 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from import_benchmark import configure_environment, data_file, peak_rss_kb  # noqa: E402
+from import_benchmark import (  # noqa: E402
+    configure_environment,
+    data_file,
+    empty_tables,
+    meta_path,
+    peak_rss_kb,
+    recreate_database,
+    run_ours,
+)
 
 SERVER = "postgres://postgres@127.0.0.1:5432/"
 MODES = ("import_file", "validate + apply")
@@ -37,16 +44,6 @@ MODES = ("import_file", "validate + apply")
 def database_url(label):
     server = urlsplit(os.environ.get("DATABASE_URL", SERVER))
     return urlunsplit(server._replace(path=f"/factcheck_bench_imp_{label}"))
-
-
-def recreate(url):
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    maintenance = urlunsplit(urlsplit(url)._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def in_engine(engine, url, *arguments):
@@ -66,40 +63,20 @@ def child(engine, action, path=None):
     import django
 
     django.setup()
-    from django.apps import apps
-    from django.contrib.auth.models import User
     from django.core.management import call_command
-    from django.db import connection
 
     if action == "migrate":
         call_command("migrate", verbosity=0)
         return {}
-    from factcheck import importing
-    from factcheck.models import Claim, ImportState, VerificationEvent
-
-    tables = {model._meta.db_table for model in apps.get_app_config("factcheck").get_models(include_auto_created=True)}
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(sorted(tables))} RESTART IDENTITY CASCADE")
-        cursor.execute("CHECKPOINT")
-    user, _ = User.objects.get_or_create(username="benchmark", defaults={"is_active": False})
+    empty_tables(raw=False)
     path = Path(path)
-    started = time.perf_counter()
-    if action == "import_file":
-        job = importing.import_file(path, user=user)
-    else:
-        job = importing.validate(path, filename=path.name, user=user)
-        if job.state == ImportState.VALIDATED:
-            job = importing.apply(job)
-    seconds = time.perf_counter() - started
-    rows = json.loads(Path(f"{path}.meta.json").read_text())["rows"]
-    if job.state != ImportState.SUCCEEDED or Claim.objects.count() != rows or VerificationEvent.objects.count() != rows:
-        raise SystemExit(f"the import ended {job.state}: {job.message} {job.errors[:3]}")
+    seconds = run_ours(path, json.loads(meta_path(path).read_text(encoding="utf-8")), two_steps=action != "import_file")
     return {"seconds": seconds, "peak_rss_kb": peak_rss_kb()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", type=Path)
+    parser.add_argument("--before", type=Path, help="the checkout to compare with (required)")
     parser.add_argument("--after", type=Path, default=HERE.parent)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -110,11 +87,14 @@ def main():
     if args.child:
         print(json.dumps(child(*args.child)))
         return
+    if args.before is None:
+        parser.error("--before is required: a checkout of the version to compare with")
     configure_environment()
     engines = {"before": args.before.resolve(), "after": args.after.resolve()}
     path, _ = data_file(args.rows)
     for label, engine in engines.items():
-        recreate(database_url(label))
+        url = database_url(label)
+        recreate_database(urlsplit(url).path.lstrip("/"), url)
         in_engine(engine, database_url(label), "migrate")
     runs = {(label, mode): [] for label in engines for mode in MODES}
     for repetition in range(args.repeat):

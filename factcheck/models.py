@@ -664,7 +664,9 @@ class ClaimQuerySet(models.QuerySet):
         cited; a change the rules refuse raises TransitionRefused (check each first to refuse it
         alone). A claim being recorded (no from_status) is inserted beforehand with its status;
         stored claims move here, after their events, with no version check: the caller holds
-        them locked since it read them.
+        them locked since it read them (each decision's version is then the stored one plus one).
+        The importer has asked the same rules of each row already, to refuse a row alone; asked
+        again here, once per kind of change, they guard every other caller.
         """
         checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
@@ -708,7 +710,8 @@ class ClaimQuerySet(models.QuerySet):
         for status in {decision.to_status for _, decision in moved}:
             # Back to unconfirmed: due to be checked again, as set_status makes it.
             due = {"recheck_on": recheck_date(at), "recheck_set_by": None} if status == Status.UNCONFIRMED else {}
-            self.filter(pk__in=[decision.claim_id for _, decision in moved if decision.to_status == status]).update(
+            # Every claim decided, whatever this queryset filters: each has its event above.
+            Claim.objects.filter(pk__in=[d.claim_id for _, d in moved if d.to_status == status]).update(
                 status=status, version=F("version") + 1, status_changed_at=at, status_changed_by=by, **due
             )
         CorrectionCase.objects.open_for(

@@ -119,8 +119,9 @@ def guess_format(filename, head):
 class FirstRows:
     """The first row of each key in a file, compared exactly with every later row of that key.
 
-    Kept in a temporary SQLite table (on disk, deleted when closed) keyed on the exact key: a
-    dict of a million keys with their rows would not fit the import's memory budget.
+    Kept in a temporary SQLite table keyed on the exact key (on disk, deleted with this object,
+    whose connection closes when the file's rows are done with): a dict of a million keys with
+    their rows would not fit the import's memory budget.
     """
 
     def __init__(self):
@@ -722,7 +723,7 @@ class _Run:
         # The file's words counted as the command imports it; a previewed job has them counted.
         self.wording = None if "ratings" in job.summary else Wording()
         self.now = timezone.now()
-        self.done = 0  # rows written
+        self.done = 0  # rows handed to write(): written, or refused in a skip-invalid import
 
     def reject(self, problems, original=None, header=()):
         self.rejected.write(original, header, problems)
@@ -764,13 +765,14 @@ class _Run:
         return _record(job)
 
 
-def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, total_rows, progress=None):
+def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, total_rows, progress=None, read_on=True):
     """Write `rows`, (original cells or None, clean row or None, errors) each, in one transaction; return the job.
 
     The one way an import writes, from the file (import_file) or from the rows the preview
     staged (apply). A row with errors is rejected; None for the row is a repeat, unchanged.
     An all-or-nothing import with rows rejected raises _Refused with their errors, having
-    read on to list them. `header()` gives the file's header for rejected.csv, `total_rows()`
+    read on to list them (`read_on`: a file's rows may hold more; staged rows, clean, cannot).
+    `header()` gives the file's header for rejected.csv, `total_rows()`
     the rows the file had, once read; `progress(run)` is called after each chunk.
     """
     atomic = job.mode == ImportMode.ATOMIC
@@ -785,8 +787,11 @@ def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, t
             run.reject(problems, original, header())
 
         for chunk in _chunks(rows, reject, run.counts):
+            refused = atomic and run.counts.rejected
+            if refused and not read_on:
+                break
             # Once a row is refused, an all-or-nothing import only reads on, to list every error.
-            if chunk and not (atomic and run.counts.rejected):
+            if chunk and not refused:
                 originals = {row.line: original for row, original in chunk}
                 for problem in run.write([row for row, _ in chunk]):
                     reject([problem], originals[problem.line])
@@ -867,6 +872,7 @@ def apply(job, *, progress=None):
             linked=linked,
             total_rows=lambda: job.total_rows,
             progress=progress and (lambda run: progress(run.done, staged_rows)),
+            read_on=False,
         )
     except _Refused as refusal:
         return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")

@@ -300,7 +300,9 @@ class Change:
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
-    stances: list = field(default_factory=list)  # (id, stance) of a stored claim's evidence, for its verdict to cite
+    stances: list = field(
+        default_factory=list
+    )  # (id, stance) of the claim's evidence, stored and new: what a verdict may cite
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
@@ -380,14 +382,14 @@ def look_up(rows, entities, *, lock=False, linked=None):
     return Found(claims, appearances, evidence, reviews)
 
 
-def plan(rows, entities, *, lock=False, found=None, linked=None):
+def plan(rows, entities, *, found=None, linked=None):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
     A row `linked` (line -> claim id) to a tracked claim only adds its appearances and evidence
     to that claim. Given what look_up() found, it runs no query.
     """
     if found is None:
-        found = look_up(rows, entities, lock=lock, linked=linked)
+        found = look_up(rows, entities, linked=linked)
     changes = []
     for row in rows:
         held = entities.held and entities.held_field(row)
@@ -484,7 +486,7 @@ def _merge_appearances(change, stored, entities):
     """
     children = {}
     for pk, parent, venue, outlet, url, day, when in stored:
-        # str() of a date is its ISO form; SQLite hands the ISO text back already.
+        # A stored date compared with a row's ISO text: str() of a date is its ISO form.
         children.setdefault(parent, []).append(((venue, outlet, url, day and str(day), when), pk))
     for links in change.row.chains:
         parent = None

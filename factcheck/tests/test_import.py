@@ -372,8 +372,8 @@ def test_a_bug_during_an_import_marks_it_failed_and_is_raised(admin_user, tmp_pa
 def test_foreign_keys_are_deferred_again_after_an_import_inside_a_larger_transaction(admin_user, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("SET CONSTRAINTS is PostgreSQL's")
-    # The import checks them as it goes (SET CONSTRAINTS ALL IMMEDIATE); the caller's transaction,
-    # here the test's, must get back the deferred checks Django declares.
+    # Whatever an import does with the constraints' timing, the caller's transaction (here the
+    # test's) keeps the deferred checks Django declares.
     run_import(tmp_path, csv_text(row()), admin_user)
     claim = Claim.objects.get()
     with transaction.atomic():
@@ -386,8 +386,8 @@ def test_foreign_keys_are_deferred_again_after_an_import_inside_a_larger_transac
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_row_the_database_refuses_fails_the_import_cleanly(admin_user, tmp_path, monkeypatch):
-    # A foreign key the database refuses (as if the speaker had been deleted meanwhile): on
-    # PostgreSQL as the COPY ends, on SQLite at the commit (so the test needs a real one).
+    # A foreign key the database refuses (as if the speaker had been deleted meanwhile): checked
+    # at the commit (so the test needs a real one).
     # Either way the database's refusal, not a bug.
     monkeypatch.setattr(importing.writing.Entities, "speaker", lambda self, row: 10**9)
     job = run_import(tmp_path, csv_text(row()), admin_user)

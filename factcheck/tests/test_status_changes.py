@@ -1,6 +1,7 @@
 """The one write path for a claim's status, and the history it leaves."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -189,3 +190,20 @@ def test_many_changes_at_once_follow_the_same_rules_and_cite_the_same_evidence(e
     with pytest.raises(TransitionRefused, match="supporting evidence"):
         Claim.objects.set_statuses([unsupported], by=editor, at=timezone.now())
     assert Claim.objects.get(pk=opened.pk).events.count() == 2
+
+
+def test_a_claim_many_changes_send_back_to_unconfirmed_is_due_again_as_set_status_makes_it(editor):
+    from factcheck.models import recheck_date
+
+    claim = make_claim()
+    claim.set_recheck_date(timezone.localdate() + timedelta(days=300), by=editor)
+    at = timezone.now()
+    Claim.objects.set_statuses(
+        [Decision(claim.pk, "unconfirmed", "disputed", "not_checked", 2, "Contradicted.", [])], by=editor, at=at
+    )
+    Claim.objects.set_statuses(
+        [Decision(claim.pk, "disputed", "unconfirmed", "not_checked", 3, "Reopened.", [])], by=editor, at=at
+    )
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("unconfirmed", 3)
+    assert (claim.recheck_on, claim.recheck_set_by) == (recheck_date(at), None)

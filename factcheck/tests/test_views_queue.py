@@ -573,7 +573,7 @@ def test_a_rows_re_check_date_turns_overdue_the_day_it_passes(reviewer_client, m
     assert "(overdue)" in row_of(reviewer_client, claim)
 
 
-def test_rows_are_copied_from_the_rows_cache_and_drawn_the_same(reviewer_client):
+def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_client):
     from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
 
