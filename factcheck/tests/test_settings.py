@@ -5,7 +5,9 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 from factcheck import settings as settings_module
 
@@ -55,3 +57,12 @@ def test_every_environment_variable_is_documented():
     assert len(read) > 20
     documented = (settings.BASE_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert {name for name in read if f"`{name}`" not in documented} == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_apps_connections_plan_for_memory_and_for_many_requests_at_once(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
