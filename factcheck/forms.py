@@ -274,10 +274,10 @@ class ClaimFilterForm(PageForm):
         match's speaker, story and outlet before the sort (1,000 rows for a page of 26).
         """
         if self.chosen_sort() != "relevance":
-            return claims.for_queue().keyset_page(ordering, cursor, limit)
+            return claims.for_rows().keyset_page(ordering, cursor, limit)
         query = self.cleaned_data.get("q", "")
         ids = models.ordered_after(claims.within_newest(models.RANKED_MATCHES, query), ordering, cursor).values("pk")
-        shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_queue()
+        shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_rows()
         return shown.keyset_page(ordering, None, limit)
 
     @property

@@ -371,7 +371,7 @@ def _with_own_claims(items, article, text, sentences):
     """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. One query."""
     # The queue's row (speaker, evidence count) without its appearances: the draft's claims are read
     # by their recorded attribution, which their appearances set when they were saved.
-    own = Claim.objects.filter(article=article).not_merged().for_queue().prefetch_related(None)
+    own = Claim.objects.filter(article=article).not_merged().for_rows()
     for claim in own:
         found = locate_span(text, claim.span_exact, claim.span_prefix, claim.span_suffix) if claim.span_exact else None
         start, end = found or (len(text), len(text))

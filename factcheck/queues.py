@@ -20,7 +20,7 @@ from factcheck.forms import (
     RecheckFilterForm,
     due_claims,
 )
-from factcheck.models import Claim, CorrectionCase, CorrectionRefused, capped_counts
+from factcheck.models import Claim, CorrectionCase, CorrectionRefused, capped_counts, rows_to_draw
 from factcheck.verification import TransitionRefused
 from factcheck.views import capped, claim_page, errors_of, get_claim, permission_required, render_page, wants_fragment
 
@@ -105,8 +105,13 @@ def recheck_list(request):
     form.is_valid()
     today = timezone.localdate()
     due = Claim.objects.due_for_recheck()
-    claims, next_page = form.page(form.claims(due, today).for_queue())
-    context = {"form": form, "claims": claims, "next_page": next_page, "recheck_days": settings.FACTCHECK_RECHECK_DAYS}
+    claims, next_page = form.page(form.claims(due, today).for_rows())
+    context = {
+        "form": form,
+        "claims": rows_to_draw(claims),
+        "next_page": next_page,
+        "recheck_days": settings.FACTCHECK_RECHECK_DAYS,
+    }
     if form.cleaned_data.get("after"):
         return render_page(request, "factcheck/recheck_list.html", context, fragment="factcheck/claim_list.html#rows")
     counted = capped_counts({name: due_claims(due, name, today) for name, _ in DUE_CHOICES})

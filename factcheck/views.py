@@ -89,6 +89,7 @@ from factcheck.models import (
     VerificationEvent,
     locate_span,
     normalize_name,
+    rows_to_draw,
 )
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
@@ -157,7 +158,7 @@ def claim_list(request):
     claims, next_page = form.page(form.claims())
     context = {
         "form": form,
-        "claims": claims,
+        "claims": rows_to_draw(claims),
         "next_page": next_page,
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
@@ -755,11 +756,11 @@ def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
-    claims, next_page = form.page(speaker.claims.not_merged().for_queue())
+    claims, next_page = form.page(speaker.claims.not_merged().for_rows())
     context = {
         "speaker": speaker,
         "form": form,
-        "claims": claims,
+        "claims": rows_to_draw(claims),
         "next_page": next_page,
         "record": tallies.speaker_record(speaker),
     }
@@ -781,11 +782,11 @@ def outlet_detail(request, pk):
     outlet = get_object_or_404(Outlet, pk=pk)
     form = PageForm(request.GET)
     form.is_valid()
-    claims, next_page = form.page(Claim.objects.not_merged().involving_outlet(outlet).for_queue())
+    claims, next_page = form.page(Claim.objects.not_merged().involving_outlet(outlet).for_rows())
     context = {
         "outlet": outlet,
         "form": form,
-        "claims": claims,
+        "claims": rows_to_draw(claims),
         "next_page": next_page,
         "record": tallies.outlet_record(outlet),
     }

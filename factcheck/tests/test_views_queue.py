@@ -591,6 +591,31 @@ def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_cl
     caches["fragments"].clear()
 
 
+def test_appearances_are_read_only_for_the_rows_not_drawn_yet(reviewer_client):
+    from django.core.cache import caches
+
+    claims = [make_claim(f"Shelling hit {number} homes.") for number in range(3)]
+    for claim in claims:
+        make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet(f"Outlet {claim.pk}"))
+    caches["fragments"].clear()
+
+    def appearance_reads():
+        with CaptureQueriesContext(connection) as queries:
+            page = reviewer_client.get("/claims/", **HTMX).text
+        return sum(query["sql"].startswith('SELECT "factcheck_appearance"') for query in queries), page
+
+    assert appearance_reads()[0] == 1
+    reads, page = appearance_reads()
+    assert reads == 0
+    assert page.count("Social-media post on Outlet ") == 3
+    assert "· and 1 more" not in page
+    make_appearance(claims[0], Venue.PRESS_CONFERENCE, outlet=make_outlet("Kyiv Post"))
+    reads, page = appearance_reads()
+    assert reads == 1
+    assert "· and 1 more" in page  # its second appearance
+    caches["fragments"].clear()
+
+
 def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
     from django.utils.timesince import timesince
 
