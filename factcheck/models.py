@@ -481,7 +481,7 @@ def rows_to_draw(claims):
     each claim was said and relayed) are read, in one query, only for the claims whose row is not
     drawn yet; the others' rows are copied. Reading every page's appearances was a fifth of a queue
     partial's time."""
-    keys = {claim.pk: make_template_fragment_key("claim-row", [claim.row_key()]) for claim in claims}
+    keys = {claim.pk: make_template_fragment_key("claim-row", [claim.row_key]) for claim in claims}
     drawn = caches["fragments"].get_many(keys.values())
     prefetch_related_objects([claim for claim in claims if keys[claim.pk] not in drawn], _appearances_shown())
     return claims
@@ -1052,12 +1052,14 @@ class Claim(models.Model):
             paths.extend([*path, appearance] for appearance in reversed(onward))
         return chains
 
+    @functools.cached_property
     def row_key(self):
         """Everything the claim's row in a list shows (claim_list.html#rows), the key of its drawn copy.
 
         A row is drawn again when anything in it changes (the claim, its speaker, story, outlets,
         evidence, or the day's "3 days ago" and overdue), never from a stale copy. Reads
         for_rows()'s annotations; kept cheap, as it is read for every row shown: the age as a step.
+        Made once a request, by rows_to_draw() and then by the template's cache tag.
         """
         speaker, article = self.speaker, self.article
         story = article and (article.pk, article.state, article.headline, article.outlet.name)

@@ -584,7 +584,7 @@ def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_cl
     assert "Social-media post on X" in drawn
     assert reviewer_client.get("/claims/", **HTMX).text == drawn
 
-    key = make_template_fragment_key("claim-row", [Claim.objects.for_queue().get(pk=claim.pk).row_key()])
+    key = make_template_fragment_key("claim-row", [Claim.objects.for_queue().get(pk=claim.pk).row_key])
     assert "Shelling hit 40 homes." in caches["fragments"].get(key)
     caches["fragments"].set(key, "<li>the kept copy</li>")
     assert "<li>the kept copy</li>" in reviewer_client.get("/claims/", **HTMX).text
