@@ -42,6 +42,22 @@ def test_a_wrong_password_is_reported(client, reviewer):
     assert "do not match an account" in response.text
 
 
+def test_a_signed_in_persons_account_is_read_anew_on_every_request(reviewer_client, reviewer):
+    assert reviewer_client.get("/claims/").status_code == 200
+    reviewer.groups.clear()
+    assert reviewer_client.get("/claims/").status_code == 403  # the permission taken away applies at once
+    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    assert reviewer_client.get("/claims/").status_code == 200
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    assert reviewer_client.get("/claims/")["Location"].startswith("/login/")
+
+
+def test_a_deleted_account_is_signed_out(reviewer_client, reviewer):
+    reviewer.delete()
+    assert reviewer_client.get("/claims/")["Location"].startswith("/login/")
+
+
 def test_signing_out_needs_a_post_and_returns_to_login(reviewer_client):
     page = reviewer_client.get("/claims/").text
     assert 'action="/logout/" hx-boost="false"' in page
