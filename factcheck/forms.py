@@ -285,6 +285,13 @@ class ClaimFilterForm(PageForm):
         """A digest of the outlets the select offers: its drawn copy is reused while they stay the same."""
         return hashlib.sha256(repr(list(self.fields["outlet"].widget.choices)).encode()).hexdigest()
 
+    @property
+    def drawn_key(self):
+        """What the filters but the search box are drawn from: the values asked for (their errors follow
+        from them) and the outlets offered. The search box, whose words are anyone's, is drawn apart."""
+        asked = sorted((name, value) for name, value in self.data.items() if name not in ("q", "after"))
+        return asked, self.outlet_version
+
     def get_chosen_sort_display(self):
         if connection.vendor == "postgresql":
             relevance = f"best match first among the {models.RANKED_MATCHES:,} newest matches"

@@ -591,6 +591,24 @@ def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_cl
     caches["fragments"].clear()
 
 
+def test_the_filters_kept_as_drawn_follow_the_values_asked_for_and_the_outlets(reviewer_client):
+    def filters(query=""):
+        return reviewer_client.get(f"/claims/?{query}").text.split('<form id="filters"')[1].split("</form>")[0]
+
+    assert '<option value="prediction" selected>' in filters("kind=prediction")
+    opinion = filters("kind=opinion")
+    assert '<option value="opinion" selected>' in opinion
+    assert '<option value="prediction" selected>' not in opinion
+    assert 'value="drones"' in filters("kind=opinion&q=drones")
+    assert 'value="tanks"' in filters("kind=opinion&q=tanks")  # the search box is drawn apart
+    assert "Enter a valid date" in filters("since=soon")
+    assert "Enter a valid date" not in filters("since=2024-01-01")
+    outlet = make_outlet("Kyiv Post")
+    assert ">Kyiv Post</option>" in filters()
+    Outlet.objects.filter(pk=outlet.pk).update(name="The Kyiv Post")
+    assert ">The Kyiv Post</option>" in filters()
+
+
 def test_appearances_are_read_only_for_the_rows_not_drawn_yet(reviewer_client):
     from django.core.cache import caches
 
