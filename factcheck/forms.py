@@ -289,8 +289,8 @@ class ClaimFilterForm(PageForm):
     def drawn_key(self):
         """What the filters but the search box are drawn from: the values asked for (their errors follow
         from them) and the outlets offered. The search box, whose words are anyone's, is drawn apart."""
-        asked = sorted((name, value) for name, value in self.data.items() if name not in ("q", "after"))
-        return asked, self.outlet_version
+        drawn = ["status", "attribution", "speaker", *self.secondary]  # a URL's other parameters add no key
+        return [(name, self.data.get(name)) for name in drawn], self.outlet_version
 
     def get_chosen_sort_display(self):
         if connection.vendor == "postgresql":
