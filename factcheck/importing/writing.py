@@ -2,11 +2,10 @@
 
 A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
 query for the stored claims and a few for speakers, outlets and articles not seen yet in this
-import; plan() says what each row changes, without a query; build() turns the changes into a
-Batch, drawing fresh ids (one query a table); Batch.flush() inserts its rows (models.insert: on
-PostgreSQL one COPY a table, elsewhere bulk_create), updates the claims already stored that the
-chunk changes, and hands the status changes to Claim.objects.set_statuses, which writes them
-with their events.
+import; plan() says what each row changes, without a query; write() draws fresh ids
+(one query a table), inserts the new rows (models.insert: on PostgreSQL one COPY a table,
+elsewhere bulk_create), updates the claims already stored that the chunk changes, and hands the
+status changes to Claim.objects.set_statuses, which writes them with their events.
 """
 
 from dataclasses import dataclass, field
@@ -522,34 +521,9 @@ REVIEW_COLUMNS = [
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
 
 
-@dataclass
-class Batch:
-    """One chunk's changes as rows to insert, table by table, the changes to stored claims' fields, and
-    the status changes (with the events that record each claim).
-
-    build() makes it; flush() writes it.
-    """
-
-    inserts: list  # (model, columns, rows), parents before the rows that refer to them
-    edited: list  # changes to stored claims' fields
-    decisions: list  # models.Decision: each new claim's first status, and stored claims' changes
-    user: object
-    now: datetime
-
-    def flush(self):
-        for model, columns, rows in self.inserts:
-            insert(model, columns, rows)
-        if self.edited:
-            Claim.objects.bulk_update(
-                [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],
-                sorted({name.removesuffix("_id") for change in self.edited for name in change.fields}),
-                batch_size=500,
-            )
-        Claim.objects.set_statuses(self.decisions, by=self.user, at=self.now)
-
-
-def build(changes, entities, *, user, reason_for, now):
-    """The Batch of one chunk's planned changes (refused ones left out), with fresh ids for its new rows."""
+def write(changes, entities, *, user, reason_for, now):
+    """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
+    first, the changes to stored claims' fields, then the status changes with their events."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
     counts = {
@@ -611,18 +585,21 @@ def build(changes, entities, *, user, reason_for, now):
         for change in changes
         if change.status
     ]
-    return Batch(
-        inserts=[
-            (Claim, CLAIM_COLUMNS, claims),
-            (Appearance, APPEARANCE_COLUMNS, appearances),
-            (Evidence, EVIDENCE_COLUMNS, evidence),
-            (ExternalReview, REVIEW_COLUMNS, reviews),
-        ],
-        edited=[change for change in changes if change.claim is not None and change.fields],
-        decisions=decisions,
-        user=user,
-        now=now,
-    )
+    for model, columns, rows in [
+        (Claim, CLAIM_COLUMNS, claims),
+        (Appearance, APPEARANCE_COLUMNS, appearances),
+        (Evidence, EVIDENCE_COLUMNS, evidence),
+        (ExternalReview, REVIEW_COLUMNS, reviews),
+    ]:
+        insert(model, columns, rows)
+    edited = [change for change in changes if change.claim is not None and change.fields]
+    if edited:
+        Claim.objects.bulk_update(
+            [Claim(**{**change.claim._asdict(), **change.fields}) for change in edited],
+            sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
+            batch_size=500,
+        )
+    Claim.objects.set_statuses(decisions, by=user, at=now)
 
 
 def _date(iso):
