@@ -61,7 +61,7 @@ from factcheck.importing.reading import (
     encoding_of,
     json_records,
 )
-from factcheck.importing.writing import Entities, look_up, plan, write
+from factcheck.importing.writing import Entities, plan, write
 from factcheck.models import (
     ColumnMapping,
     ImportFormat,
@@ -323,7 +323,7 @@ class _Pass:
     `rows` (a FileRows, or StagedRows) gives (original cells or None, clean row or None, errors)
     for each row. A row with errors is rejected, to rejected.csv; None for the row is a repeat,
     counted unchanged. Each chunk costs a fixed number of statements whatever its size
-    (writing.look_up, then its inserts and updates).
+    (writing.plan's queries, then writing.write's inserts and updates).
     """
 
     def __init__(self, job, rows, *, write, linked=None, counts=()):
@@ -371,8 +371,7 @@ class _Pass:
         """Plan one chunk; write it, or stage it. In an all-or-nothing import nothing of a chunk is
         written when the rules refuse any of its rows."""
         rows, entities = [row for row, _ in chunk], self.entities
-        found = look_up(rows, entities, lock=self.write, linked=self.linked)
-        changes = plan(rows, entities, found=found, linked=self.linked)
+        changes = plan(rows, entities, lock=self.write, linked=self.linked)
         kept = not (self.write and self.atomic and any(change.error for change in changes))
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)

@@ -104,26 +104,13 @@ class Row(NamedTuple):
 
     @classmethod
     def loads(cls, text):
-        line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason, *rest = (
-            json.loads(text)
-        )
-        if len(rest) > 1 and rest[1]:
-            rest[1] = Review(*rest[1])
-        return cls(
-            line,
-            column,
-            key,
-            text,
-            quote,
-            kind,
-            quantity,
-            Speaker(*speaker),
-            Source(*article) if article else None,
-            [[Link(*link) for link in links] for links in chains],
-            [Item(*item) for item in evidence],
-            status,
-            reason,
-            *rest,
+        row = cls(*json.loads(text))
+        return row._replace(
+            speaker=Speaker(*row.speaker),
+            article=row.article and Source(*row.article),
+            chains=[[Link(*link) for link in links] for links in row.chains],
+            evidence=[Item(*item) for item in row.evidence],
+            review=row.review and Review(*row.review),
         )
 
 

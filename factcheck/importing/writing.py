@@ -1,11 +1,12 @@
 """Rows against the database: what each would change (the plan), then the changes written in bulk.
 
-A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
-query for the stored claims and a few for speakers, outlets and articles not seen yet in this
-import; plan() says what each row changes, without a query; write() draws fresh ids
-(one query a table), inserts the new rows (models.insert: on PostgreSQL one COPY a table,
-elsewhere bulk_create), updates the claims already stored that the chunk changes, and hands the
-status changes to Claim.objects.set_statuses, which writes them with their events.
+A chunk of rows costs a fixed number of statements whatever its size: plan() runs one query for
+the stored claims (and one each for their appearances, evidence and reviews) and a few for
+speakers, outlets and articles not seen yet in this import, then says what each row changes;
+write() draws fresh ids (one query a table), inserts the new rows (models.insert: on PostgreSQL
+one COPY a table, elsewhere bulk_create), updates the claims already stored that the chunk
+changes, and hands the status changes to Claim.objects.set_statuses, which writes them with
+their events.
 """
 
 from dataclasses import dataclass, field
@@ -347,23 +348,18 @@ def _first_attribution(row):
         return None, refusal.message
 
 
-class Found(NamedTuple):
-    """What the database holds for a chunk of rows: the stored claims, their appearances and evidence."""
+def plan(rows, entities, *, lock=False, linked=None):
+    """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
-    claims: dict
-    appearances: dict
-    evidence: dict
-    reviews: dict  # claim id -> [[publisher, url], ...] of its ExternalReviews
-
-
-def look_up(rows, entities, *, lock=False, linked=None):
-    """The queries of planning: entities resolved (and created, if entities.create), stored claims read.
-
-    `linked`: line -> id of the tracked claim a row was linked to in the preview (the same claim).
+    Its queries come first, a fixed number whatever the rows: the entities resolved (and
+    created, if entities.create), then the stored claims (locked with `lock`) with their
+    appearances, evidence and reviews. `linked`: line -> id of the tracked claim a row was
+    linked to in the preview (the same claim).
     """
     entities.resolve(rows)
+    linked = linked or {}
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
-    by_id.update({row.key: linked[row.line] for row in rows if linked and row.line in linked})
+    by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
     claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
     for row in rows:
         claim = claims.get(row.key)
@@ -376,53 +372,29 @@ def look_up(rows, entities, *, lock=False, linked=None):
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
     )
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
-    reviewed = [row.key for row in rows if row.review]
-    reviews = _by_claim(ExternalReview, ["publisher", "url"], [claims[key].pk for key in reviewed if key in claims])
-    return Found(claims, appearances, evidence, reviews)
+    reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
+    reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
 
-
-def plan(rows, entities, *, found=None, linked=None):
-    """One Change per row: what it creates, updates or leaves alone, or why it is refused.
-
-    A row `linked` (line -> claim id) to a tracked claim only adds its appearances and evidence
-    to that claim. Given what look_up() found, it runs no query.
-    """
-    if found is None:
-        found = look_up(rows, entities, linked=linked)
     changes = []
     for row in rows:
         held = entities.held and entities.held_field(row)
         if held:
             changes.append(Change(row, field=held[0], error=held[1]))
             continue
-        claim = found.claims.get(row.key)
+        claim = claims.get(row.key)
         if claim is None:
             changes.append(_creation(row, entities))
             continue
-        appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
-        if claim.pk == own_claim_id(row.key):
+        ours = claim.pk == own_claim_id(row.key)
+        if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        if linked and linked.get(row.line) == claim.pk and claim.pk != own_claim_id(row.key):
-            change = _link(row, claim, appearances, evidence, entities)
-        else:
-            change = _update(row, claim, appearances, evidence, entities)
-        if row.review and [row.review.publisher, row.review.url] not in found.reviews.get(claim.pk, []):
+        link = linked.get(row.line) == claim.pk and not ours
+        change = _update(row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link)
+        if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
     return changes
-
-
-def _link(row, claim, appearances, evidence, entities):
-    """A row linked to a tracked claim: the claim gains the row's appearances and the evidence it lacks.
-
-    Its words, speaker and verdict stay as they are: the link says the row is that claim.
-    """
-    change = Change(row, claim)
-    _merge_appearances(change, appearances, entities)
-    known = {(url, citation, stance) for _, url, citation, stance in evidence}
-    change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
-    return change
 
 
 def _creation(row, entities):
@@ -439,12 +411,19 @@ def _creation(row, entities):
     return change
 
 
-def _update(row, claim, appearances, evidence, entities):
+def _update(row, claim, appearances, evidence, entities, link=False):
+    """A stored claim's row: the appearances and evidence the claim lacks, its changed fields, its new status.
+
+    A row `link`ed to a tracked claim in the preview adds only appearances and evidence: its
+    words, speaker and verdict stay as they are, since the link says the row is that claim.
+    """
     change = Change(row, claim)
-    change.fields = _changed_fields(row, claim, entities)
     _merge_appearances(change, appearances, entities)
     known = {(url, citation, stance) for _, url, citation, stance in evidence}
     change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
+    if link:
+        return change
+    change.fields = _changed_fields(row, claim, entities)
     if row.attribution and row.attribution != claim.attribution:
         change.error, change.field = (
             f"an import does not change who said a claim (it is “{Attribution(claim.attribution).label}”); "
