@@ -58,6 +58,7 @@ from factcheck.importing.reading import (
     NeedsMapping,
     Text,
     claimreview_records,
+    columns_read,
     encoding_of,
     json_records,
 )
@@ -182,19 +183,14 @@ class FileRows:
         return self.remembered(cells)
 
     def columns_read(self):
-        """How a CSV file's columns were read, for the preview to show and to change: None for JSON."""
+        """How a CSV file's columns were read (reading.columns_read); None for JSON."""
         records = self.csv_records
         if records is None or not records.header:
             return None
         fields = [""] * len(records.header)
         for name, number in records.columns.items():
             fields[number - 1] = name
-        return {
-            "header": [cell.strip() for cell in records.header],
-            "fields": fields,
-            "mapped": records.mapped,
-            "samples": [[cell.strip()[:80] for cell in row] for row in records.samples],
-        }
+        return columns_read(records.header, fields, records.samples, mapped=records.mapped)
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
@@ -649,13 +645,7 @@ def _unreadable(job, rows, invalid):
     """A file that cannot be read on (InvalidFile): INVALID, with the columns to map when that is why."""
     job.bytes_read = rows.text.bytes_read
     if isinstance(invalid, NeedsMapping):
-        job.summary["columns_read"] = {
-            "header": invalid.header,
-            "fields": invalid.guess,
-            "mapped": False,
-            "samples": [[cell.strip()[:80] for cell in row] for row in invalid.samples],
-            "needed": True,
-        }
+        job.summary["columns_read"] = invalid.columns_read
     return _refuse(job, invalid.error, rows.count)
 
 

@@ -292,17 +292,13 @@ def review_key(url, text):
 def own_claim_id(key):
     """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
     write it), else None."""
-    match = _own_claim_url().match(key) if key.startswith("http") else None
+    match = _site_pattern(site_url()).match(key) if key.startswith("http") else None
     return int(match[1]) if match else None
 
 
 @lru_cache(maxsize=4)
 def _site_pattern(site):
     return re.compile(re.escape(site) + r"/claims/([0-9]{1,18})/\Z")
-
-
-def _own_claim_url():
-    return _site_pattern(site_url())
 
 
 def given_key(value):
@@ -350,17 +346,6 @@ def _other_date(value):
         except ValueError:
             continue
     return None
-
-
-def parse_date(value):
-    """The date of parse_moment(value), else None."""
-    if len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    moment = parse_moment(value)
-    return moment and moment.date()
 
 
 def parse_quantity(raw):
@@ -442,11 +427,11 @@ def date_value(raw, name, fail, order=DateOrder.ISO):
 
 
 def _iso_date(raw, order=DateOrder.ISO):
-    """parse_date(raw) as YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for a numeric one."""
+    """parse_moment(raw) as a date, YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for one."""
     numeric = _NUMERIC_DATE.match(raw)
     if numeric is None:
-        parsed = parse_date(raw)
-        return parsed and parsed.isoformat()
+        moment = parse_moment(raw)
+        return moment and moment.date().isoformat()
     first, second, year = (int(part) for part in numeric.groups())
     if order == DateOrder.ISO:
         return (

@@ -12,7 +12,7 @@ their events.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.db.models import Case, F, Value, When
@@ -102,7 +102,6 @@ class Entities:
         self.speakers, self.outlets, self.articles = {}, {}, {}
         self.new_speakers, self.new_outlets = {}, {}
         self.completed_speakers = {}  # pk -> name of tracked speakers whose blank title or affiliation the file fills
-        self._aliases = None  # Speaker.objects.alias_index(), read once
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
         self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
@@ -139,10 +138,10 @@ class Entities:
         if articles:
             self._resolve_articles(articles)
 
-    def _alias_index(self):
-        if self._aliases is None:
-            self._aliases = Speaker.objects.alias_index()
-        return self._aliases
+    @cached_property
+    def aliases(self):
+        """Speaker.objects.alias_index(), read once an import meets a name it does not know."""
+        return Speaker.objects.alias_index()
 
     def held_field(self, row):
         """(field, why) when the row names a speaker or outlet held as a possible duplicate, else None."""
@@ -174,7 +173,7 @@ class Entities:
             .values_list("pk", "name", "lookalike_key")
         }
         if model is Speaker:  # a tracked speaker's other spellings count too
-            aliases = self._alias_index()[1]
+            aliases = self.aliases[1]
             by_alias = {key: aliases[key] for key in set(keys.values()) if key in aliases}
             names = dict(Speaker.objects.filter(pk__in=by_alias.values()).values_list("pk", "name")) if by_alias else {}
             for key, pk in by_alias.items():
@@ -191,7 +190,7 @@ class Entities:
 
     def _resolve_speakers(self, wanted):
         found = dict(Speaker.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        aliases = self._alias_index()[0]
+        aliases = self.aliases[0]
         found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
         names = {key: who.name for key, who in wanted.items() if key not in found}
         if names:
@@ -300,9 +299,8 @@ class Change:
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
-    stances: list = field(
-        default_factory=list
-    )  # (id, stance) of the claim's evidence, stored and new: what a verdict may cite
+    # (id, stance) of the claim's evidence, stored and new: what a verdict may cite.
+    stances: list = field(default_factory=list)
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
