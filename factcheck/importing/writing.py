@@ -132,9 +132,14 @@ class Entities:
                 if key not in self.articles:
                     articles.setdefault(key, row.article)
         if speakers:
-            self._resolve_speakers(speakers)
+            found = self._resolve_names(
+                Speaker, {key: who._asdict() for key, who in speakers.items()}, self.new_speakers
+            )
+            self.speakers.update(found)
+            self._fill_blanks({pk: speakers[key] for key, pk in found.items() if pk and key not in self.new_speakers})
         if outlets:
-            self._resolve_outlets(outlets)
+            wanted = {key: {"name": name} for key, name in outlets.items()}
+            self.outlets.update(self._resolve_names(Outlet, wanted, self.new_outlets))
         if articles:
             self._resolve_articles(articles)
 
@@ -188,34 +193,30 @@ class Entities:
             else:
                 new[keys[key]] = (f"the {kind} new in this import", name)
 
-    def _resolve_speakers(self, wanted):
-        found = dict(Speaker.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        aliases = self.aliases[0]
-        found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
-        names = {key: who.name for key, who in wanted.items() if key not in found}
-        if names:
-            self._hold_lookalikes(Speaker, names)
-        missing = {key: wanted[key] for key in names}
+    def _resolve_names(self, model, wanted, new):
+        """Speakers or outlets by normalised name (a speaker also by an alias): key -> id, None for one
+        a preview would create. `wanted` maps each key to the fields of a new one; a name not found
+        is created (if self.create) unless it looks like another (see _hold_lookalikes), and goes
+        to `new` (key -> name)."""
+        found = dict(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
+        if model is Speaker:
+            aliases = self.aliases[0]
+            found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
+        missing = {key: fields["name"] for key, fields in wanted.items() if key not in found}
+        if missing:
+            self._hold_lookalikes(model, missing)
         if missing and self.create:
-            Speaker.objects.bulk_create(
+            model.objects.bulk_create(
                 [
-                    Speaker(
-                        name=who.name,
-                        normalized_name=key,
-                        lookalike_key=lookalike_key(who.name),
-                        kind=who.kind,
-                        title=who.title,
-                        affiliation=who.affiliation,
-                    )
-                    for key, who in missing.items()
+                    model(normalized_name=key, lookalike_key=lookalike_key(name), **wanted[key])
+                    for key, name in missing.items()
                 ],
                 ignore_conflicts=True,  # another import may have just created one; it is found next
             )
-            found.update(Speaker.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
-        for key, who in missing.items():
-            self.new_speakers.setdefault(key, who.name)
-        self.speakers.update({key: found.get(key) for key in wanted})
-        self._fill_blanks({found[key]: who for key, who in wanted.items() if key in found and key not in missing})
+            found.update(model.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
+        for key, name in missing.items():
+            new.setdefault(key, name)
+        return {key: found.get(key) for key in wanted}
 
     def _fill_blanks(self, tracked):
         """Give tracked speakers the title and affiliation the file has for them, where theirs are blank.
@@ -241,22 +242,6 @@ class Entities:
                 Speaker.objects.filter(pk__in=values, **{name_of_field: ""}).update(
                     **{name_of_field: Case(*cases, default=F(name_of_field))}
                 )
-
-    def _resolve_outlets(self, wanted):
-        found = dict(Outlet.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        missing = {key: name for key, name in wanted.items() if key not in found}
-        if missing:
-            self._hold_lookalikes(Outlet, missing)
-        if missing and self.create:
-            outlets = [
-                Outlet(name=name, normalized_name=key, lookalike_key=lookalike_key(name))
-                for key, name in missing.items()
-            ]
-            Outlet.objects.bulk_create(outlets, ignore_conflicts=True)
-            found.update(Outlet.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
-        for key, name in missing.items():
-            self.new_outlets.setdefault(key, name)
-        self.outlets.update({key: found.get(key) for key in wanted})
 
     @staticmethod
     def _article_key(article):
