@@ -495,6 +495,10 @@ def speaker_kind_of(name, types=()):
 # CSV and JSON records: the CSV column names, as documented in docs/importing.md
 
 
+# Any of these given, the row has an appearance (and needs its venue).
+APPEARANCE_FIELDS = ("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when")
+
+
 def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
     """A Row from one record's values (field -> text, None when the file has no such field).
 
@@ -541,14 +545,7 @@ def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
         evidence.append(Item(url, citation, summary, stance, None))
 
     chains = []
-    if (
-        get("venue")
-        or get("outlet")
-        or get("relayed_by")
-        or get("appearance_url")
-        or get("appearance_date")
-        or get("appearance_when")
-    ):
+    if any(map(get, APPEARANCE_FIELDS)):
         venue, named, words = venue_of(get("venue")) if get("venue") else (None, None, "")
         if not get("venue"):
             fail("venue", "an appearance needs a venue type")
