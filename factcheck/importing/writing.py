@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import NamedTuple
 
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -44,37 +43,21 @@ from factcheck.verification import (
     implied_attribution,
 )
 
-
-class StoredClaim(NamedTuple):
-    pk: int
-    status: str
-    version: int
-    attribution: str
-    text: str
-    quote: str
-    kind: str
-    quantity_value: Decimal | None
-    quantity_unit: str
-    quantity_qualifier: str
-    speaker_id: int
-    article_id: int | None
+# What plan() compares a stored claim with, and write() saves it back with (named tuples).
+STORED_FIELDS = ["pk", "import_key", "status", "version", "attribution", "text", "quote", "kind"]
+STORED_FIELDS += ["quantity_value", "quantity_unit", "quantity_qualifier", "speaker_id", "article_id"]
 
 
 def stored_claims(keys, *, lock=False, by_id=None):
-    """import_key -> StoredClaim for the claims already imported under these keys.
+    """import_key -> the STORED_FIELDS of each claim already imported under these keys.
 
     `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
     a row linked to a tracked claim in the preview, or our own claim's page URL (an export of ours).
     """
-    claims = Claim.objects.select_for_update() if lock else Claim.objects.all()
-    columns = ["id", *StoredClaim._fields[1:]]
-    found = {
-        key: StoredClaim(*values)
-        for key, *values in claims.filter(import_key__in=keys).values_list("import_key", *columns)
-    }
+    claims = (Claim.objects.select_for_update() if lock else Claim.objects).values_list(*STORED_FIELDS, named=True)
+    found = {claim.import_key: claim for claim in claims.filter(import_key__in=keys)}
     wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
-    for values in claims.filter(pk__in=wanted).values_list(*columns):
-        found[wanted[values[0]]] = StoredClaim(*values)
+    found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
     return found
 
 
@@ -279,7 +262,7 @@ class Change:
     """What one row does to the database."""
 
     row: object
-    claim: StoredClaim | None = None  # None: the row creates the claim
+    claim: tuple | None = None  # its STORED_FIELDS; None: the row creates the claim
     fields: dict = field(default_factory=dict)  # stored claim fields to change
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
