@@ -269,12 +269,8 @@ LIMITS = [  # text fields with a length limit in the database
 ]
 
 
-@lru_cache(maxsize=65536)
-def norm(name):
-    return normalize_name(name)
-
-
 # A file names the same few thousand speakers and outlets row after row.
+norm = lru_cache(maxsize=65536)(normalize_name)
 _clean_name = lru_cache(maxsize=4096)(clean_name)
 
 

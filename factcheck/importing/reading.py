@@ -511,13 +511,10 @@ class JsonValues:
             self.peek()
 
     def _object(self):
-        while True:
-            try:
-                value, end = self._decode(self.buf, self.pos)
-            except (json.JSONDecodeError, RecursionError):
-                value, end = None, -1
-            if end != len(self.buf) or self.eof or not self._fill():
-                break
+        try:  # an object is whole once its "}" is read: no need to read on, as for a number
+            value, end = self._decode(self.buf, self.pos)
+        except (json.JSONDecodeError, RecursionError):
+            value, end = None, -1
         start = self.pos
         if end != -1 and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):
             self.pos = end
