@@ -63,8 +63,7 @@ def breakdown(path, meta):
         (models, "allocate_ids"): models.allocate_ids,
         (writing, "stored_claims"): writing.stored_claims,
         (writing.Entities, "_resolve_articles"): writing.Entities._resolve_articles,
-        (writing.Entities, "_resolve_speakers"): writing.Entities._resolve_speakers,
-        (writing.Entities, "_resolve_outlets"): writing.Entities._resolve_outlets,
+        (writing.Entities, "_resolve_names"): writing.Entities._resolve_names,
         (transaction.Atomic, "__exit__"): transaction.Atomic.__exit__,
     }
     phase = {"name": "validate"}
@@ -77,11 +76,14 @@ def breakdown(path, meta):
         )
         module.allocate_ids = timed(spent, "allocate_ids (all tables)", module.allocate_ids)
     writing.stored_claims = timed(spent, lambda *_, **__: f"stored_claims ({phase['name']})", writing.stored_claims)
-    for name in ("_resolve_articles", "_resolve_speakers", "_resolve_outlets"):
-        method = getattr(writing.Entities, name)
-        setattr(
-            writing.Entities, name, timed(spent, lambda *_, name=name: f"Entities.{name} ({phase['name']})", method)
-        )
+    writing.Entities._resolve_articles = timed(
+        spent, lambda *_: f"Entities._resolve_articles ({phase['name']})", writing.Entities._resolve_articles
+    )
+    writing.Entities._resolve_names = timed(
+        spent,
+        lambda _, model, *__: f"Entities._resolve_names, {model.__name__} ({phase['name']})",
+        writing.Entities._resolve_names,
+    )
     exit_atomic = transaction.Atomic.__exit__
 
     def commit(self, exc_type, *rest):

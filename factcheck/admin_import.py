@@ -195,7 +195,6 @@ def took(job):
 
 
 IMPORT_PAGE = "admin/factcheck/importjob/import.html"
-COUNTED = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
 PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
 
 
@@ -213,7 +212,7 @@ def job_context(job):
         "total": amount(total),
         "percent": percent,
         "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
-        "figures": {name: f"{getattr(job, name):,}" for name in COUNTED},
+        "figures": {name: f"{getattr(job, name):,}" for name in importing.COUNTS},
         "rating_form": RatingMappingForm(job) if job.summary.get("ratings") else None,
         "rating_rows": rating_rows(job),
     }

@@ -27,10 +27,11 @@ import csv
 import io
 import json
 import logging
+import os
 import shutil
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -57,10 +58,11 @@ from factcheck.importing.reading import (
     NeedsMapping,
     Text,
     claimreview_records,
+    columns_read,
     encoding_of,
     json_records,
 )
-from factcheck.importing.writing import Entities, build, look_up, plan
+from factcheck.importing.writing import Entities, plan, write
 from factcheck.models import (
     ColumnMapping,
     ImportFormat,
@@ -140,12 +142,14 @@ class FirstRows:
 
 
 class FileRows:
-    """(record, clean row, errors) for each row of a file, stopping at the row limit.
+    """(original cells, clean row, errors) for each row of a file, stopping at the row limit.
 
     A rejected row comes with its errors and no row. A row that repeats an earlier one exactly
     (same key, same content) comes with neither: it changes nothing, and is counted unchanged.
     The same key with other content is an error.
     """
+
+    read_on = True  # an all-or-nothing import refused reads on, to list every error of the file
 
     def __init__(self, binary, name, format, *, encoding="", date_order="", mapping=None, remembered=None):
         self.name, self.format = name, format
@@ -156,9 +160,21 @@ class FileRows:
         # header cells -> the fields remembered for them (ColumnMapping), or None; by default none.
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
-        self.ignored_columns, self.header = [], ["record"]
-        self.columns = {}  # CSV: field -> column number, once the header is read
         self.csv_records = None
+
+    @property
+    def columns(self):
+        """CSV: field -> column number, once the header is read (to place a refusal); JSON: none."""
+        return getattr(self.csv_records, "columns", {})
+
+    @property
+    def header(self):
+        """The header rejected.csv repeats: the CSV file's, else one column holding each record."""
+        return self.csv_records.header if self.csv_records else ["record"]
+
+    @property
+    def ignored_columns(self):
+        return self.csv_records.ignored if self.csv_records else []
 
     def mapping_for(self, cells):
         """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
@@ -167,25 +183,19 @@ class FileRows:
         return self.remembered(cells)
 
     def columns_read(self):
-        """How a CSV file's columns were read, for the preview to show and to change: None for JSON."""
+        """How a CSV file's columns were read (reading.columns_read); None for JSON."""
         records = self.csv_records
         if records is None or not records.header:
             return None
         fields = [""] * len(records.header)
         for name, number in records.columns.items():
             fields[number - 1] = name
-        return {
-            "header": [cell.strip() for cell in records.header],
-            "fields": fields,
-            "mapped": records.mapped,
-            "samples": [[cell.strip()[:80] for cell in row] for row in records.samples],
-        }
+        return columns_read(records.header, fields, records.samples, mapped=records.mapped)
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
-        csv_records = None
         if self.format == ImportFormat.CSV:
-            records = csv_records = self.csv_records = CsvRecords(self.text, self.name, self.mapping_for)
+            records = self.csv_records = CsvRecords(self.text, self.name, self.mapping_for)
         elif self.format == ImportFormat.JSON:
             records = json_records(self.text, self.name)
         else:
@@ -193,9 +203,6 @@ class FileRows:
             ratings = claimreview_ratings()
         seen = FirstRows()
         for record in records:
-            if csv_records and not self.count:
-                self.ignored_columns, self.header = csv_records.ignored, csv_records.header
-                self.columns.update(csv_records.columns)
             self.count += 1
             if self.count > max_rows:
                 raise InvalidFile(
@@ -237,19 +244,19 @@ class FileRows:
                         else "claim"
                     )
                     fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
-            yield record, None if errors else row, errors
+            yield record.original, None if errors else row, errors
         if not self.count:
-            if csv_records:
+            if self.csv_records:
                 raise InvalidFile(
-                    LineError(self.name, csv_records.lines_read + 1, 1, "the header is followed by no rows")
+                    LineError(self.name, self.csv_records.lines_read + 1, 1, "the header is followed by no rows")
                 )
             raise InvalidFile(LineError(self.name, 1, 1, "the file holds no records"))
 
 
-def file_rows(job, file):
+def _file_rows(job, binary):
     """The FileRows of a job's file, read as the job says: encoding, date order, the columns as mapped."""
     return FileRows(
-        file.binary,
+        binary,
         job.filename,
         job.format,
         encoding=job.encoding,
@@ -257,6 +264,29 @@ def file_rows(job, file):
         mapping=job.summary.get("column_mapping"),
         remembered=ColumnMapping.objects.for_header,
     )
+
+
+class StagedRows:
+    """The rows validate() staged, as apply() writes them: clean, less those the preview said to skip,
+    with the status the admin chose for their rating label. Never the source file again."""
+
+    read_on = False  # clean: once an all-or-nothing import is refused, reading on would list nothing
+    header = ()
+
+    def __init__(self, job, skipped):
+        self.path, self.skipped, self.count = Path(job.staged_path), skipped, job.total_rows
+        self.columns = job.summary.get("columns") or {}
+        self.ignored_columns = job.summary.get("ignored_columns", [])
+        self.statuses = job.summary.get("rating_overrides") or {}
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as staged:
+            if json.loads(staged.readline()).get("version") != STAGED_VERSION:
+                raise ValueError(f"{self.path} was staged by another version of the importer; validate the file again")
+            for line in staged:
+                row = Row.loads(line)
+                if row.line not in self.skipped:
+                    yield None, remapped(row, self.statuses) if self.statuses else row, ()
 
 
 def job_directory(job):
@@ -281,19 +311,100 @@ def import_reason(job, row_reason=""):
     return f"{reason}: {row_reason}" if row_reason else reason
 
 
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
+class _Pass:
+    """One reading of an import's rows, a chunk of BATCH_ROWS at a time: each chunk looked up and
+    planned against the database, then written (`write`: apply and import_file, in the caller's
+    transaction) or staged for the preview (validate and check, which write nothing).
 
-    def add(self, action):
-        setattr(self, action, getattr(self, action) + 1)
+    `rows` (a FileRows, or StagedRows) gives (original cells or None, clean row or None, errors)
+    for each row. A row with errors is rejected, to rejected.csv; None for the row is a repeat,
+    counted unchanged. Each chunk costs a fixed number of statements whatever its size
+    (writing.plan's queries, then writing.write's inserts and updates).
+    """
 
-    def record_on(self, job, entities):
-        job.created_count, job.updated_count = self.created, self.updated
-        job.unchanged_count, job.rejected_count = self.unchanged, self.rejected
+    def __init__(self, job, rows, *, write, linked=None, counts=()):
+        self.job, self.rows, self.write = job, rows, write
+        self.atomic = job.mode == ImportMode.ATOMIC
+        self.linked = linked or {}  # line -> the tracked claim the preview linked the row to
+        self.counts = Counter(dict(counts))  # created, updated, unchanged, rejected
+        self.errors = list(job.errors)  # the first errors; a previewed job's come first
+        self.entities = Entities(create=write)
+        # The file's words counted as it is read; a previewed job has them counted.
+        self.wording = None if "ratings" in job.summary else Wording()
+        self.now = timezone.now()
+        self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
+        self.duplicates = None if write else Duplicates()
+
+    def run(self, staged=None, progress=None):
+        """Read every row, staging the clean ones to `staged` in a preview; `progress(self)` after each chunk."""
+        with RejectedRows(job_directory(self.job) / "rejected.csv", self.rows) as self.rejected:
+            for chunk in self.chunks():
+                # Once a row is refused, an all-or-nothing import only reads on, to list every error.
+                refused = self.write and self.atomic and self.counts["rejected"]
+                if refused and not self.rows.read_on:
+                    break
+                if chunk and not refused:
+                    self.take(chunk, staged)
+                if progress:
+                    progress(self)
+
+    def chunks(self):
+        """Chunks of up to BATCH_ROWS (row, original cells), the last one perhaps empty."""
+        chunk = []
+        for original, row, problems in self.rows:
+            if problems:
+                self.reject(problems, original)
+            elif row is None:
+                self.counts["unchanged"] += 1
+            else:
+                chunk.append((row, original))
+                if len(chunk) >= BATCH_ROWS:
+                    yield chunk
+                    chunk = []
+        yield chunk
+
+    def take(self, chunk, staged):
+        """Plan one chunk; write it, or stage it. In an all-or-nothing import nothing of a chunk is
+        written when the rules refuse any of its rows."""
+        rows, entities = [row for row, _ in chunk], self.entities
+        changes = plan(rows, entities, lock=self.write, linked=self.linked)
+        kept = not (self.write and self.atomic and any(change.error for change in changes))
+        if self.write and kept:
+            write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+            self.done += len(rows)
+        elif not self.write:
+            # Only rows that would create a claim of a speaker already tracked can duplicate one.
+            self.duplicates.compare(
+                [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
+            )
+        for change, (_, original) in zip(changes, chunk, strict=True):
+            if change.error:
+                # Where the database side refuses it (a status change, a look-alike name): at its
+                # field's column in a CSV file, else where its record starts.
+                column = self.rows.columns.get(change.field, change.row.column)
+                self.reject(
+                    [LineError(self.job.filename, change.row.line, column, change.error, change.field)], original
+                )
+            elif kept:
+                self.counts[change.action] += 1
+                if self.wording:
+                    self.wording.add(change.row)
+                if staged:
+                    staged.write(change.row.dumps() + "\n")
+
+    def reject(self, problems, original):
+        self.rejected.write(original, problems)
+        self.counts["rejected"] += 1
+        _keep(self.errors, problems)
+
+    def reason(self, row):
+        return import_reason(self.job, row.reason)
+
+    def record(self):
+        """The counts, the new names, the file's words and the first errors, on the job (not saved)."""
+        job, counts, entities = self.job, self.counts, self.entities
+        job.created_count, job.updated_count = counts["created"], counts["updated"]
+        job.unchanged_count, job.rejected_count = counts["unchanged"], counts["rejected"]
         job.new_speakers, job.new_outlets = len(entities.new_speakers), len(entities.new_outlets)
         job.summary = {
             **job.summary,
@@ -301,7 +412,32 @@ class Counts:
             "new_outlet_names": sorted(entities.new_outlets.values())[:PREVIEW_NAMES],
             "completed_speakers": len(entities.completed_speakers),
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
+            "ignored_columns": self.rows.ignored_columns,
         }
+        if self.wording:
+            self.wording.record_on(job)
+        job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
+
+
+class Duplicates:
+    """The rows that would create a claim looking like a tracked claim of the same speaker, for the preview.
+
+    Compared a chunk at a time, in bulk (merging.duplicates_of_rows: two queries a chunk), and
+    only the first FACTCHECK_IMPORT_DUPLICATE_ROWS rows that would create a claim of a tracked
+    speaker: each costs a look at up to LOOK_ALIKE_RECENT of that speaker's claims (about 27 ms
+    at a million claims). The rest are counted (`left`), and the preview says they were not compared.
+    """
+
+    def __init__(self):
+        self.budget = settings.FACTCHECK_IMPORT_DUPLICATE_ROWS
+        self.found, self.compared, self.left = [], 0, 0
+
+    def compare(self, rows):
+        now = rows[: max(0, self.budget - self.compared)]
+        self.left += len(rows) - len(now)
+        if now:
+            self.found += merging.duplicates_of_rows(now, at_most=len(now))
+            self.compared += len(now)
 
 
 class Wording:
@@ -362,8 +498,8 @@ class RejectedRows:
     Cells are made spreadsheet-safe, since this file is meant to be opened in one.
     """
 
-    def __init__(self, path):
-        self.path, self.handle, self.writer = path, None, None
+    def __init__(self, path, rows):
+        self.path, self.rows, self.handle, self.writer = path, rows, None, None
 
     def __enter__(self):
         return self
@@ -372,90 +508,83 @@ class RejectedRows:
         if self.handle:
             self.handle.close()
 
-    def write(self, original, header, problems):
+    def write(self, original, problems):
         if self.writer is None:
             exists = self.path.exists()
             self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed on exit
             self.writer = csv.writer(self.handle)
             if not exists:
-                self.writer.writerow(["line", "column", "field", "error", *header])
+                self.writer.writerow(["line", "column", "field", "error", *self.rows.header])
         first = problems[0]
         message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
         cells = [first.line, first.column, first.field, message, *(original or [])]
         self.writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
 
 
-class Source:
-    """An import file opened for reading: a path, or a binary file object (an UploadedFile will do)."""
-
-    def __init__(self, source, filename, format=None):
-        self.filename = Path(filename).name
-        if isinstance(source, str | Path):
-            self.binary, self.size, self.owned = open(source, "rb"), Path(source).stat().st_size, True  # noqa: SIM115
-        else:
-            self.binary, self.size, self.owned = source, getattr(source, "size", None), False
-            if self.size is None:
-                self.size = source.seek(0, io.SEEK_END)
-            source.seek(0)
-        if format is None:
-            format = guess_format(filename, self.binary.read(4096))
-            self.binary.seek(0)
-        self.format = format
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.owned:
-            self.binary.close()
-
-    def new_job(self, user, mode, encoding="", date_order=""):
-        """The ImportJob for this file, CHECKING, or already INVALID if the file is over the size limit."""
-        job = ImportJob.objects.create(
-            created_by=user,
-            filename=self.filename,
-            format=self.format,
-            mode=mode,
-            file_size=self.size,
-            encoding=encoding,
-            date_order=date_order,
-        )
-        # Empty, even if a database reset left a folder of this id behind.
-        shutil.rmtree(job_directory(job), ignore_errors=True)
-        job_directory(job).mkdir(parents=True)
-        limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-        if self.size is not None and self.size > limit:
-            message = (
-                f"the file is {self.size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
-            )
-            _refuse(job, LineError(job.filename, 1, 1, message))
-        return job
+@contextmanager
+def _opened(source):
+    """(binary file, its size) of an import file: a path, or a binary file object (an UploadedFile will do)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as binary:
+            yield binary, os.fstat(binary.fileno()).st_size
+        return
+    size = getattr(source, "size", None)
+    if size is None:
+        size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    yield source, size
 
 
-def validate(source, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order="", progress=None):
+def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
+    """The ImportJob for a file, CHECKING, or already INVALID if the file is over the size limit."""
+    if format is None:
+        format = guess_format(filename, binary.read(4096))
+        binary.seek(0)
+    job = ImportJob.objects.create(
+        created_by=user,
+        filename=Path(filename).name,
+        format=format,
+        mode=mode,
+        file_size=size,
+        encoding=encoding,
+        date_order=date_order,
+    )
+    # Empty, even if a database reset left a folder of this id behind.
+    shutil.rmtree(job_directory(job), ignore_errors=True)
+    job_directory(job).mkdir(parents=True)
+    limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
+        _refuse(job, LineError(job.filename, 1, 1, message))
+    return job
+
+
+def validate(source, *, filename, user, progress=None, **how):
     """Read and check a whole file; return the new ImportJob that records the preview.
 
     `source` is a path or a binary file object (an UploadedFile will do). `format` is guessed
     from the name and the first bytes when None. `progress(bytes read, total bytes)` is called
     after each chunk of rows. The job ends VALIDATED, its rows staged for apply(), or INVALID,
     with its errors. In SKIP_INVALID mode a file with bad rows is still VALIDATED: only its
-    good rows are staged. Nothing is written to the claims whatever the file holds. `encoding`
-    (an ImportEncoding) and `date_order` (a DateOrder) say how to read the file.
+    good rows are staged. Nothing is written to the claims whatever the file holds. `how`:
+    `format`, `mode` (an ImportMode), `encoding` (an ImportEncoding) and `date_order` (a
+    DateOrder) say how to read the file.
     """
-    with Source(source, filename, format) as file:
-        job = file.new_job(user, mode, encoding, date_order)
-        return job if job.state == ImportState.INVALID else _validate(job, file, progress)
+    with _opened(source) as (binary, size):
+        job = _new_job(binary, size, filename=filename, user=user, **how)
+        return job if job.state == ImportState.INVALID else _check(job, binary, size, progress)
 
 
-def receive(upload, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
+def receive(upload, *, filename, user, **how):
     """Keep an uploaded file for check(); return its new ImportJob, CHECKING, or INVALID if over the size limit.
 
     Nothing is parsed: the size is the upload's, the format is guessed from the name and the
-    first bytes. Django hands a large upload over spooled to a file under MEDIA_ROOT
-    (FILE_UPLOAD_TEMP_DIR), which the storage moves into the job's folder without reading it.
+    first bytes (`how` as for validate()). Django hands a large upload over spooled to a file
+    under MEDIA_ROOT (FILE_UPLOAD_TEMP_DIR), which the storage moves into the job's folder
+    without reading it.
     """
-    with Source(upload, filename, format) as file:
-        job = file.new_job(user, mode, encoding, date_order)
+    with _opened(upload) as (binary, size):
+        job = _new_job(binary, size, filename=filename, user=user, **how)
         if job.state == ImportState.CHECKING:
             default_storage.save(f"imports/{job.pk}/{UPLOADED}", upload)
     return job
@@ -467,10 +596,9 @@ def check(job, *, progress=None):
     `progress(bytes read, total bytes)` as for validate(). The file stays until the import is
     confirmed or cancelled, so that it can be checked again with other settings (recheck()).
     """
-    upload = uploaded_file_path(job)
     try:
-        with Source(upload, job.filename, job.format) as file:
-            return _validate(job, file, progress)
+        with _opened(uploaded_file_path(job)) as (binary, size):
+            return _check(job, binary, size, progress)
     except Abandoned:
         log.warning("import #%s was given up for dead while its file was being checked", job.pk)
         job.refresh_from_db()
@@ -480,6 +608,205 @@ def check(job, *, progress=None):
         _fail(job, [], "The check of the file stopped on an unexpected error.")
         discard(job)
         raise
+
+
+def _check(job, binary, size, progress):
+    """The preview: every row read, planned and staged (nothing written), the job VALIDATED or INVALID."""
+    staged_path = job_directory(job) / "staged.jsonl"
+    rows = _file_rows(job, binary)
+    run = _Pass(job, rows, write=False)
+    with open(staged_path, "w", encoding="utf-8") as staged:
+        staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
+        try:
+            run.run(staged, progress and (lambda _: progress(rows.text.bytes_read, size)))
+        except InvalidFile as invalid:
+            staged_path.unlink()
+            return _unreadable(job, rows, invalid)
+    job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
+    run.record()
+    rejected, duplicates = run.counts["rejected"], run.duplicates
+    job.summary.update(
+        staged_rows=rows.count - rejected,
+        columns=rows.columns,
+        columns_read=rows.columns_read(),
+    )
+    if rejected and job.mode == ImportMode.ATOMIC:
+        staged_path.unlink()
+        return _rows_invalid(job, rejected)
+    job.summary.update(
+        possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
+    )
+    job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
+    job.message = _summary(job, "would be")
+    return _record(job)
+
+
+def _unreadable(job, rows, invalid):
+    """A file that cannot be read on (InvalidFile): INVALID, with the columns to map when that is why."""
+    job.bytes_read = rows.text.bytes_read
+    if isinstance(invalid, NeedsMapping):
+        job.summary["columns_read"] = invalid.columns_read
+    return _refuse(job, invalid.error, rows.count)
+
+
+class _Refused(Exception):
+    def __init__(self, run):
+        self.problems, self.rejected = run.errors, run.counts["rejected"]
+
+
+def _write(job, rows, *, linked=None, counts=(), progress=None):
+    """Write `rows` (a FileRows, or StagedRows) in one transaction; return the job, SUCCEEDED.
+
+    The one way an import writes, from the file (import_file) or from the rows the preview
+    staged (apply). An all-or-nothing import with rows rejected raises _Refused with their
+    errors, having read on to list them. `progress(pass)` is called after each chunk.
+    """
+    with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
+        run = _Pass(job, rows, write=True, linked=linked, counts=counts)
+        run.run(progress=progress)
+        if job.mode == ImportMode.ATOMIC and run.counts["rejected"]:
+            raise _Refused(run)
+        job.total_rows, job.processed_rows = rows.count, run.done
+        run.record()
+        job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
+        job.message = _summary(job, "were")
+        # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
+        return _record(job)
+
+
+SKIP, IMPORT = "skip", "import"
+
+
+def choose_duplicates(job, choices):
+    """Record what to do with the preview's possible duplicates before the import is queued.
+
+    `choices`: line -> "skip", "import" or the id of a tracked claim listed for that line (the
+    row is that claim: it gains the row's appearances). Anything else is left as "import".
+    Returns the choices kept. Recorded only while the job waits for confirmation.
+    """
+    listed = {}
+    for item in job.summary.get("possible_duplicates", []):
+        listed.setdefault(item["line"], set()).add(item["claim"])
+    kept = {}
+    for line, choice in choices.items():
+        if line not in listed:
+            continue
+        if choice == SKIP:
+            kept[str(line)] = SKIP
+        elif isinstance(choice, int) and choice in listed[line]:
+            kept[str(line)] = choice
+    summary = {**job.summary, "duplicate_choices": kept}
+    if ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=summary):
+        job.summary = summary
+    return kept
+
+
+def duplicate_choices(job):
+    """(lines to skip, line -> tracked claim id the row is linked to), as chosen in the preview."""
+    chosen = job.summary.get("duplicate_choices", {})
+    skipped = {int(line) for line, choice in chosen.items() if choice == SKIP}
+    linked = {int(line): choice for line, choice in chosen.items() if isinstance(choice, int)}
+    return skipped, linked
+
+
+def _running(job):
+    job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
+    job.save(update_fields=["state", "started_at", "processed_rows"])
+
+
+def apply(job, *, progress=None):
+    """Write a validated job's staged rows; return the job, SUCCEEDED or FAILED.
+
+    The rows are not read from the source file again: validate() cleaned them. Each status
+    change is checked again against the claim as it is now, and refused ones fail the import
+    (ATOMIC) or reject their row (SKIP_INVALID; rejected.csv gets their line and error). All
+    is written in one transaction. `progress(rows done, rows staged)` is called after each
+    chunk, inside that transaction: a task that reports it to another process must write it
+    outside (e.g. through its own database connection on PostgreSQL).
+    """
+    if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
+        raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
+    _running(job)
+    staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
+    skipped, linked = duplicate_choices(job)
+    try:
+        _write(
+            job,
+            StagedRows(job, skipped),
+            linked=linked,
+            counts={"rejected": job.rejected_count, "unchanged": len(skipped)},
+            progress=progress and (lambda run: progress(run.done, staged_rows)),
+        )
+    except _Refused as refusal:
+        return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
+    except Abandoned:
+        log.warning("import #%s was given up for dead while it ran; its writes were rolled back", job.pk)
+        job.refresh_from_db()
+        return job
+    except Exception as error:
+        return _stopped(job, error)
+    staged.unlink(missing_ok=True)
+    return job
+
+
+def _stopped(job, error):
+    """Mark the job FAILED: returned if the database refused the import, raised again if a bug stopped it."""
+    log.exception("import #%s failed", job.pk)
+    if isinstance(error, DatabaseError):
+        return _fail(job, [], f"The database refused the import: {error}")
+    _fail(job, [], "The import stopped on an unexpected error.")
+    raise error
+
+
+def _fail(job, problems, message):
+    if job.staged_path:
+        Path(job.staged_path).unlink(missing_ok=True)
+        job.staged_path = ""
+    job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
+    job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
+    if problems:
+        job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
+    job.message = f"{message} Nothing was imported."
+    job.save()
+    return job
+
+
+def import_file(path, *, user, dry_run=False, progress=None, **how):
+    """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
+
+    Without a preview to show, the rows are written as they are read, a chunk at a time, by
+    the same code as apply() and in one transaction, so the result is the same as validate()
+    then apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
+    `how` as for validate().
+    """
+    if dry_run:
+        reading = progress and (lambda done, total: progress("reading", done, total))
+        job = validate(path, filename=Path(path).name, user=user, progress=reading, **how)
+        if job.staged_path:
+            Path(job.staged_path).unlink(missing_ok=True)
+        job.staged_path = ""
+        job.message = f"Dry run, nothing imported. {job.message}"
+        job.save(update_fields=["staged_path", "message"])
+        return job
+    with _opened(path) as (binary, size):
+        job = _new_job(binary, size, filename=path, user=user, **how)
+        if job.state == ImportState.INVALID:
+            return job
+        _running(job)
+        rows = _file_rows(job, binary)
+        try:
+            return _write(
+                job, rows, progress=progress and (lambda _: progress("importing", rows.text.bytes_read, size))
+            )
+        except InvalidFile as invalid:
+            return _unreadable(job, rows, invalid)
+        except _Refused as refused:
+            job.total_rows, job.rejected_count = rows.count, refused.rejected
+            job.errors = [error.as_dict() for error in refused.problems]
+            job.summary["ignored_columns"] = rows.ignored_columns
+            return _rows_invalid(job, job.rejected_count)
+        except Exception as error:
+            return _stopped(job, error)
 
 
 def can_recheck(job):
@@ -547,103 +874,6 @@ def _keep(errors, problems):
     errors.extend(problems[: max(0, PREVIEW_ERRORS - len(errors))])
 
 
-def _validate(job, file, progress):
-    directory = job_directory(job)
-    staged_path = directory / "staged.jsonl"
-    rows = file_rows(job, file)
-    entities = Entities(create=False)
-    counts, errors, wording = Counts(), [], Wording()
-    duplicates = Duplicates()
-    with open(staged_path, "w", encoding="utf-8") as staged, RejectedRows(directory / "rejected.csv") as rejected:
-        staged.write(json.dumps({"version": STAGED_VERSION, "format": job.format, "file": job.filename}) + "\n")
-
-        def reject(problems, original):
-            counts.rejected += 1
-            _keep(errors, problems)
-            rejected.write(original, rows.header, problems)
-
-        def stage(chunk):
-            changes = plan([row for row, _ in chunk], entities)
-            # Only rows that would create a claim of a speaker already tracked can duplicate one.
-            duplicates.compare(
-                [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
-            )
-            for change, (_, original) in zip(changes, chunk, strict=True):
-                if change.error:
-                    reject([refusal(job, change, rows.columns)], original)
-                else:
-                    counts.add(change.action)
-                    wording.add(change.row)
-                    staged.write(change.row.dumps() + "\n")
-            if progress:
-                progress(rows.text.bytes_read, file.size)
-
-        try:
-            for chunk in _chunks(_records(rows), reject, counts):
-                stage(chunk)
-        except InvalidFile as invalid:
-            staged_path.unlink()
-            job.bytes_read = rows.text.bytes_read
-            if isinstance(invalid, NeedsMapping):
-                job.summary["columns_read"] = {
-                    "header": invalid.header,
-                    "fields": invalid.guess,
-                    "mapped": False,
-                    "samples": [[cell.strip()[:80] for cell in row] for row in invalid.samples],
-                    "needed": True,
-                }
-            return _refuse(job, invalid.error, rows.count)
-
-    job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
-    counts.record_on(job, entities)
-    wording.record_on(job)
-    job.errors = [error.as_dict() for error in errors]
-    job.summary.update(
-        ignored_columns=rows.ignored_columns,
-        staged_rows=rows.count - counts.rejected,
-        columns=rows.columns,
-        columns_read=rows.columns_read(),
-    )
-    if counts.rejected and job.mode == ImportMode.ATOMIC:
-        staged_path.unlink()
-        return _rows_invalid(job, counts.rejected)
-    job.summary.update(
-        possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
-    )
-    job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
-    job.message = _summary(job, "would be")
-    return _record(job)
-
-
-class Duplicates:
-    """The rows that would create a claim looking like a tracked claim of the same speaker, for the preview.
-
-    Compared a chunk at a time, in bulk (merging.duplicates_of_rows: two queries a chunk), and
-    only the first FACTCHECK_IMPORT_DUPLICATE_ROWS rows that would create a claim of a tracked
-    speaker: each costs a look at up to LOOK_ALIKE_RECENT of that speaker's claims (about 27 ms
-    at a million claims). The rest are counted (`left`), and the preview says they were not compared.
-    """
-
-    def __init__(self):
-        self.budget = settings.FACTCHECK_IMPORT_DUPLICATE_ROWS
-        self.found, self.compared, self.left = [], 0, 0
-
-    def compare(self, rows):
-        now = rows[: max(0, self.budget - self.compared)]
-        self.left += len(rows) - len(now)
-        if now:
-            self.found += merging.duplicates_of_rows(now, at_most=len(now))
-            self.compared += len(now)
-
-
-def refusal(job, change, columns):
-    """The LineError of a row the database side refuses (a status change, a look-alike name):
-    at its field's column in a CSV file, else where its record starts."""
-    return LineError(
-        job.filename, change.row.line, columns.get(change.field, change.row.column), change.error, change.field
-    )
-
-
 def _rows_invalid(job, rejected):
     job.state = ImportState.INVALID
     job.message = (
@@ -664,308 +894,6 @@ def _summary(job, verb):
         parts.append(f"{len(linked):,} rows linked to tracked claims, {len(skipped):,} skipped as duplicates")
     parts.append(f"{job.new_speakers:,} new speakers and {job.new_outlets:,} new outlets")
     return f"{job.total_rows:,} rows: " + "; ".join(parts) + "."
-
-
-def _staged_rows(path):
-    with open(path, encoding="utf-8") as staged:
-        if json.loads(staged.readline()).get("version") != STAGED_VERSION:
-            raise ValueError(f"{path} was staged by another version of the importer; validate the file again")
-        for line in staged:
-            yield Row.loads(line)
-
-
-def _records(rows):
-    """(original cells, clean row or None, errors) of each record of a FileRows."""
-    for record, row, problems in rows:
-        yield record.original, row, problems
-
-
-def _chunks(records, reject, counts):
-    """Chunks of up to BATCH_ROWS (row, original cells) to plan, the last one perhaps empty.
-
-    A record with errors goes to reject(errors, original cells); one repeating an earlier one
-    (no row, no error) is counted unchanged.
-    """
-    chunk = []
-    for original, row, problems in records:
-        if problems:
-            reject(problems, original)
-        elif row is None:
-            counts.unchanged += 1
-        else:
-            chunk.append((row, original))
-            if len(chunk) >= BATCH_ROWS:
-                yield chunk
-                chunk = []
-    yield chunk
-
-
-class _Refused(Exception):
-    def __init__(self, problems, rejected):
-        self.problems, self.rejected = problems, rejected
-
-
-class _Run:
-    """One import being written, a chunk at a time, in the caller's transaction: the counts and the first errors.
-
-    Each chunk costs a fixed number of statements whatever its size (writing.look_up, then
-    its inserts and updates).
-    """
-
-    def __init__(self, job, rejected, counts=None, columns=None, linked=None):
-        self.job, self.rejected = job, rejected
-        self.linked = linked or {}  # line -> the tracked claim the preview linked the row to
-        # Where each field of a CSV file is, to place a refusal; filled in as the file is read.
-        self.columns = {} if columns is None else columns
-        self.counts = counts or Counts()
-        self.errors = list(job.errors)
-        self.entities = Entities(create=True)
-        # The file's words counted as the command imports it; a previewed job has them counted.
-        self.wording = None if "ratings" in job.summary else Wording()
-        self.now = timezone.now()
-        self.done = 0  # rows handed to write(): written, or refused in a skip-invalid import
-
-    def reject(self, problems, original=None, header=()):
-        self.rejected.write(original, header, problems)
-        self.counts.rejected += 1
-        _keep(self.errors, problems)
-
-    def write(self, rows):
-        """Write one chunk of rows; return the LineErrors of the rows the rules refuse.
-
-        In an all-or-nothing import nothing of the chunk is written when any row is refused.
-        """
-        if self.wording:
-            for row in rows:
-                self.wording.add(row)
-        found = look_up(rows, self.entities, lock=True, linked=self.linked)
-        changes = plan(rows, self.entities, found=found, linked=self.linked)
-        problems = [refusal(self.job, change, self.columns) for change in changes if change.error]
-        if problems and self.job.mode == ImportMode.ATOMIC:
-            return problems
-        build(changes, self.entities, user=self.job.created_by, reason_for=self.reason, now=self.now).flush()
-        for change in changes:
-            if not change.error:  # refused rows are counted when the caller rejects them
-                self.counts.add(change.action)
-        self.done += len(rows)
-        return problems
-
-    def reason(self, row):
-        return import_reason(self.job, row.reason)
-
-    def succeed(self, total_rows):
-        job = self.job
-        job.total_rows, job.processed_rows = total_rows, self.done
-        self.counts.record_on(job, self.entities)
-        if self.wording:
-            self.wording.record_on(job)
-        job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
-        job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
-        job.message = _summary(job, "were")
-        return _record(job)
-
-
-def _write(job, rows, *, counts=None, columns=None, linked=None, header=tuple, total_rows, progress=None, read_on=True):
-    """Write `rows`, (original cells or None, clean row or None, errors) each, in one transaction; return the job.
-
-    The one way an import writes, from the file (import_file) or from the rows the preview
-    staged (apply). A row with errors is rejected; None for the row is a repeat, unchanged.
-    An all-or-nothing import with rows rejected raises _Refused with their errors, having
-    read on to list them (`read_on`: a file's rows may hold more; staged rows, clean, cannot).
-    `header()` gives the file's header for rejected.csv, `total_rows()`
-    the rows the file had, once read; `progress(run)` is called after each chunk.
-    """
-    atomic = job.mode == ImportMode.ATOMIC
-    with (
-        writing_as(job.created_by, f"import #{job.pk} ({job.filename})"),
-        transaction.atomic(),
-        RejectedRows(job_directory(job) / "rejected.csv") as rejected,
-    ):
-        run = _Run(job, rejected, counts, columns=columns, linked=linked)
-
-        def reject(problems, original):
-            run.reject(problems, original, header())
-
-        for chunk in _chunks(rows, reject, run.counts):
-            refused = atomic and run.counts.rejected
-            if refused and not read_on:
-                break
-            # Once a row is refused, an all-or-nothing import only reads on, to list every error.
-            if chunk and not refused:
-                originals = {row.line: original for row, original in chunk}
-                for problem in run.write([row for row, _ in chunk]):
-                    reject([problem], originals[problem.line])
-            if progress:
-                progress(run)
-        if atomic and run.counts.rejected:
-            raise _Refused(run.errors, run.counts.rejected)
-        # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
-        return run.succeed(total_rows())
-
-
-SKIP, IMPORT = "skip", "import"
-
-
-def choose_duplicates(job, choices):
-    """Record what to do with the preview's possible duplicates before the import is queued.
-
-    `choices`: line -> "skip", "import" or the id of a tracked claim listed for that line (the
-    row is that claim: it gains the row's appearances). Anything else is left as "import".
-    Returns the choices kept. Recorded only while the job waits for confirmation.
-    """
-    listed = {}
-    for item in job.summary.get("possible_duplicates", []):
-        listed.setdefault(item["line"], set()).add(item["claim"])
-    kept = {}
-    for line, choice in choices.items():
-        if line not in listed:
-            continue
-        if choice == SKIP:
-            kept[str(line)] = SKIP
-        elif isinstance(choice, int) and choice in listed[line]:
-            kept[str(line)] = choice
-    summary = {**job.summary, "duplicate_choices": kept}
-    if ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=summary):
-        job.summary = summary
-    return kept
-
-
-def duplicate_choices(job):
-    """(lines to skip, line -> tracked claim id the row is linked to), as chosen in the preview."""
-    chosen = job.summary.get("duplicate_choices", {})
-    skipped = {int(line) for line, choice in chosen.items() if choice == SKIP}
-    linked = {int(line): choice for line, choice in chosen.items() if isinstance(choice, int)}
-    return skipped, linked
-
-
-def _running(job):
-    job.state, job.started_at, job.processed_rows = ImportState.RUNNING, timezone.now(), 0
-    job.save(update_fields=["state", "started_at", "processed_rows"])
-
-
-def apply(job, *, progress=None):
-    """Write a validated job's staged rows; return the job, SUCCEEDED or FAILED.
-
-    The rows are not read from the source file again: validate() cleaned them. Each status
-    change is checked again against the claim as it is now, and refused ones fail the import
-    (ATOMIC) or reject their row (SKIP_INVALID; rejected.csv gets their line and error). All
-    is written in one transaction. `progress(rows done, rows staged)` is called after each
-    chunk, inside that transaction: a task that reports it to another process must write it
-    outside (e.g. through its own database connection on PostgreSQL).
-    """
-    if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
-        raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
-    _running(job)
-    staged_rows, staged = job.summary.get("staged_rows", 0), Path(job.staged_path)
-    skipped, linked = duplicate_choices(job)
-    # The statuses the admin chose in the preview for the file's rating labels.
-    statuses = job.summary.get("rating_overrides") or {}
-    kept = (row for row in _staged_rows(staged) if row.line not in skipped)
-    if statuses:
-        kept = (remapped(row, statuses) for row in kept)
-    try:
-        _write(
-            job,
-            ((None, row, ()) for row in kept),
-            counts=Counts(rejected=job.rejected_count, unchanged=len(skipped)),
-            columns=job.summary.get("columns"),
-            linked=linked,
-            total_rows=lambda: job.total_rows,
-            progress=progress and (lambda run: progress(run.done, staged_rows)),
-            read_on=False,
-        )
-    except _Refused as refusal:
-        return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
-    except Abandoned:
-        log.warning("import #%s was given up for dead while it ran; its writes were rolled back", job.pk)
-        job.refresh_from_db()
-        return job
-    except Exception as error:
-        return _stopped(job, error)
-    staged.unlink(missing_ok=True)
-    return job
-
-
-def _stopped(job, error):
-    """Mark the job FAILED: returned if the database refused the import, raised again if a bug stopped it."""
-    log.exception("import #%s failed", job.pk)
-    if isinstance(error, DatabaseError):
-        return _fail(job, [], f"The database refused the import: {error}")
-    _fail(job, [], "The import stopped on an unexpected error.")
-    raise error
-
-
-def _fail(job, problems, message):
-    if job.staged_path:
-        Path(job.staged_path).unlink(missing_ok=True)
-        job.staged_path = ""
-    job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
-    job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
-    if problems:
-        job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
-    job.message = f"{message} Nothing was imported."
-    job.save()
-    return job
-
-
-def import_file(
-    path, *, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order="", dry_run=False, progress=None
-):
-    """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
-
-    Without a preview to show, the rows are written as they are read, a chunk at a time, by
-    the same code as apply() and in one transaction, so the result is the same as validate()
-    then apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
-    """
-    if dry_run:
-        job = validate(
-            path,
-            filename=Path(path).name,
-            user=user,
-            format=format,
-            mode=mode,
-            encoding=encoding,
-            date_order=date_order,
-            progress=progress and (lambda done, total: progress("reading", done, total)),
-        )
-        if job.staged_path:
-            Path(job.staged_path).unlink(missing_ok=True)
-        job.staged_path = ""
-        job.message = f"Dry run, nothing imported. {job.message}"
-        job.save(update_fields=["staged_path", "message"])
-        return job
-    with Source(path, path, format) as file:
-        job = file.new_job(user, mode, encoding, date_order)
-        if job.state == ImportState.INVALID:
-            return job
-        return _import_in_one_pass(job, file, progress)
-
-
-def _import_in_one_pass(job, file, progress):
-    _running(job)
-    rows = file_rows(job, file)
-
-    def records():
-        yield from _records(rows)
-        job.summary["ignored_columns"] = rows.ignored_columns  # known once the header is read
-
-    try:
-        return _write(
-            job,
-            records(),
-            columns=rows.columns,
-            header=lambda: rows.header,
-            total_rows=lambda: rows.count,
-            progress=progress and (lambda run: progress("importing", rows.text.bytes_read, file.size)),
-        )
-    except InvalidFile as invalid:
-        return _refuse(job, invalid.error, rows.count)
-    except _Refused as refused:
-        job.total_rows, job.rejected_count = rows.count, refused.rejected
-        job.errors = [error.as_dict() for error in refused.problems]
-        return _rows_invalid(job, job.rejected_count)
-    except Exception as error:
-        return _stopped(job, error)
 
 
 def discard(job):

@@ -104,26 +104,13 @@ class Row(NamedTuple):
 
     @classmethod
     def loads(cls, text):
-        line, column, key, text, quote, kind, quantity, speaker, article, chains, evidence, status, reason, *rest = (
-            json.loads(text)
-        )
-        if len(rest) > 1 and rest[1]:
-            rest[1] = Review(*rest[1])
-        return cls(
-            line,
-            column,
-            key,
-            text,
-            quote,
-            kind,
-            quantity,
-            Speaker(*speaker),
-            Source(*article) if article else None,
-            [[Link(*link) for link in links] for links in chains],
-            [Item(*item) for item in evidence],
-            status,
-            reason,
-            *rest,
+        row = cls(*json.loads(text))
+        return row._replace(
+            speaker=Speaker(*row.speaker),
+            article=row.article and Source(*row.article),
+            chains=[[Link(*link) for link in links] for links in row.chains],
+            evidence=[Item(*item) for item in row.evidence],
+            review=row.review and Review(*row.review),
         )
 
 
@@ -282,12 +269,8 @@ LIMITS = [  # text fields with a length limit in the database
 ]
 
 
-@lru_cache(maxsize=65536)
-def norm(name):
-    return normalize_name(name)
-
-
 # A file names the same few thousand speakers and outlets row after row.
+norm = lru_cache(maxsize=65536)(normalize_name)
 _clean_name = lru_cache(maxsize=4096)(clean_name)
 
 
@@ -305,17 +288,13 @@ def review_key(url, text):
 def own_claim_id(key):
     """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
     write it), else None."""
-    match = _own_claim_url().match(key) if key.startswith("http") else None
+    match = _site_pattern(site_url()).match(key) if key.startswith("http") else None
     return int(match[1]) if match else None
 
 
 @lru_cache(maxsize=4)
 def _site_pattern(site):
     return re.compile(re.escape(site) + r"/claims/([0-9]{1,18})/\Z")
-
-
-def _own_claim_url():
-    return _site_pattern(site_url())
 
 
 def given_key(value):
@@ -363,17 +342,6 @@ def _other_date(value):
         except ValueError:
             continue
     return None
-
-
-def parse_date(value):
-    """The date of parse_moment(value), else None."""
-    if len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    moment = parse_moment(value)
-    return moment and moment.date()
 
 
 def parse_quantity(raw):
@@ -455,11 +423,11 @@ def date_value(raw, name, fail, order=DateOrder.ISO):
 
 
 def _iso_date(raw, order=DateOrder.ISO):
-    """parse_date(raw) as YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for a numeric one."""
+    """parse_moment(raw) as a date, YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for one."""
     numeric = _NUMERIC_DATE.match(raw)
     if numeric is None:
-        parsed = parse_date(raw)
-        return parsed and parsed.isoformat()
+        moment = parse_moment(raw)
+        return moment and moment.date().isoformat()
     first, second, year = (int(part) for part in numeric.groups())
     if order == DateOrder.ISO:
         return (
@@ -523,6 +491,10 @@ def speaker_kind_of(name, types=()):
 # CSV and JSON records: the CSV column names, as documented in docs/importing.md
 
 
+# Any of these given, the row has an appearance (and needs its venue).
+APPEARANCE_FIELDS = ("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when")
+
+
 def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
     """A Row from one record's values (field -> text, None when the file has no such field).
 
@@ -569,14 +541,7 @@ def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
         evidence.append(Item(url, citation, summary, stance, None))
 
     chains = []
-    if (
-        get("venue")
-        or get("outlet")
-        or get("relayed_by")
-        or get("appearance_url")
-        or get("appearance_date")
-        or get("appearance_when")
-    ):
+    if any(map(get, APPEARANCE_FIELDS)):
         venue, named, words = venue_of(get("venue")) if get("venue") else (None, None, "")
         if not get("venue"):
             fail("venue", "an appearance needs a venue type")

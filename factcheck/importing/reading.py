@@ -80,13 +80,24 @@ class InvalidFile(Exception):
 class NeedsMapping(InvalidFile):
     """A CSV header without the claim or speaker column: someone must say what its columns mean.
 
-    `header` is the header's cells, `guess` the field each column was recognised as ("" for
-    none), `samples` the first rows under it, for the person mapping the columns to see.
+    `columns_read` is what the preview shows them (see columns_read()): the header's cells, the
+    field each column was recognised as ("" for none) and the first rows under it.
     """
 
-    def __init__(self, error, header, guess, samples):
+    def __init__(self, error, columns_read):
         super().__init__(error)
-        self.header, self.guess, self.samples = header, guess, samples
+        self.columns_read = columns_read
+
+
+def columns_read(header, fields, samples, **flags):
+    """How a CSV file's columns are read, for the preview to show and to change: `mapped` (as
+    someone mapped them), `needed` (they must be mapped before the file can be read)."""
+    return {
+        "header": [cell.strip() for cell in header],
+        "fields": fields,
+        "samples": [[cell.strip()[:80] for cell in row] for row in samples],
+        **flags,
+    }
 
 
 @dataclass
@@ -282,7 +293,7 @@ class CsvRecords:
         for name in self._column_names(fields):  # each field proposed once, for its first column
             guess.append(name if name in KNOWN_COLUMNS and name not in proposed else "")
             proposed.add(name)
-        raise NeedsMapping(error, [cell.strip() for cell in fields], guess, samples)
+        raise NeedsMapping(error, columns_read(fields, guess, samples, mapped=False, needed=True))
 
     def _read_header(self, fields, line):
         """Read the header; None when the rows can be read, else (column, why someone must map the columns).
@@ -500,13 +511,10 @@ class JsonValues:
             self.peek()
 
     def _object(self):
-        while True:
-            try:
-                value, end = self._decode(self.buf, self.pos)
-            except (json.JSONDecodeError, RecursionError):
-                value, end = None, -1
-            if end != len(self.buf) or self.eof or not self._fill():
-                break
+        try:  # an object is whole once its "}" is read: no need to read on, as for a number
+            value, end = self._decode(self.buf, self.pos)
+        except (json.JSONDecodeError, RecursionError):
+            value, end = None, -1
         start = self.pos
         if end != -1 and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):
             self.pos = end

@@ -1,19 +1,18 @@
 """Rows against the database: what each would change (the plan), then the changes written in bulk.
 
-A chunk of rows costs a fixed number of statements whatever its size: look_up() runs one
-query for the stored claims and a few for speakers, outlets and articles not seen yet in this
-import; plan() says what each row changes, without a query; build() turns the changes into a
-Batch, drawing fresh ids (one query a table); Batch.flush() inserts its rows (models.insert: on
-PostgreSQL one COPY a table, elsewhere bulk_create), updates the claims already stored that the
-chunk changes, and hands the status changes to Claim.objects.set_statuses, which writes them
-with their events.
+A chunk of rows costs a fixed number of statements whatever its size: plan() runs one query for
+the stored claims (and one each for their appearances, evidence and reviews) and a few for
+speakers, outlets and articles not seen yet in this import, then says what each row changes;
+write() draws fresh ids (one query a table), inserts the new rows (models.insert: on PostgreSQL
+one COPY a table, elsewhere bulk_create), updates the claims already stored that the chunk
+changes, and hands the status changes to Claim.objects.set_statuses, which writes them with
+their events.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
-from typing import NamedTuple
+from functools import cached_property, lru_cache
 
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -44,37 +43,21 @@ from factcheck.verification import (
     implied_attribution,
 )
 
-
-class StoredClaim(NamedTuple):
-    pk: int
-    status: str
-    version: int
-    attribution: str
-    text: str
-    quote: str
-    kind: str
-    quantity_value: Decimal | None
-    quantity_unit: str
-    quantity_qualifier: str
-    speaker_id: int
-    article_id: int | None
+# What plan() compares a stored claim with, and write() saves it back with (named tuples).
+STORED_FIELDS = ["pk", "import_key", "status", "version", "attribution", "text", "quote", "kind"]
+STORED_FIELDS += ["quantity_value", "quantity_unit", "quantity_qualifier", "speaker_id", "article_id"]
 
 
 def stored_claims(keys, *, lock=False, by_id=None):
-    """import_key -> StoredClaim for the claims already imported under these keys.
+    """import_key -> the STORED_FIELDS of each claim already imported under these keys.
 
     `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
     a row linked to a tracked claim in the preview, or our own claim's page URL (an export of ours).
     """
-    claims = Claim.objects.select_for_update() if lock else Claim.objects.all()
-    columns = ["id", *StoredClaim._fields[1:]]
-    found = {
-        key: StoredClaim(*values)
-        for key, *values in claims.filter(import_key__in=keys).values_list("import_key", *columns)
-    }
+    claims = (Claim.objects.select_for_update() if lock else Claim.objects).values_list(*STORED_FIELDS, named=True)
+    found = {claim.import_key: claim for claim in claims.filter(import_key__in=keys)}
     wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
-    for values in claims.filter(pk__in=wanted).values_list(*columns):
-        found[wanted[values[0]]] = StoredClaim(*values)
+    found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
     return found
 
 
@@ -102,7 +85,6 @@ class Entities:
         self.speakers, self.outlets, self.articles = {}, {}, {}
         self.new_speakers, self.new_outlets = {}, {}
         self.completed_speakers = {}  # pk -> name of tracked speakers whose blank title or affiliation the file fills
-        self._aliases = None  # Speaker.objects.alias_index(), read once
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
         self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
@@ -133,16 +115,21 @@ class Entities:
                 if key not in self.articles:
                     articles.setdefault(key, row.article)
         if speakers:
-            self._resolve_speakers(speakers)
+            found = self._resolve_names(
+                Speaker, {key: who._asdict() for key, who in speakers.items()}, self.new_speakers
+            )
+            self.speakers.update(found)
+            self._fill_blanks({pk: speakers[key] for key, pk in found.items() if pk and key not in self.new_speakers})
         if outlets:
-            self._resolve_outlets(outlets)
+            wanted = {key: {"name": name} for key, name in outlets.items()}
+            self.outlets.update(self._resolve_names(Outlet, wanted, self.new_outlets))
         if articles:
             self._resolve_articles(articles)
 
-    def _alias_index(self):
-        if self._aliases is None:
-            self._aliases = Speaker.objects.alias_index()
-        return self._aliases
+    @cached_property
+    def aliases(self):
+        """Speaker.objects.alias_index(), read once an import meets a name it does not know."""
+        return Speaker.objects.alias_index()
 
     def held_field(self, row):
         """(field, why) when the row names a speaker or outlet held as a possible duplicate, else None."""
@@ -174,7 +161,7 @@ class Entities:
             .values_list("pk", "name", "lookalike_key")
         }
         if model is Speaker:  # a tracked speaker's other spellings count too
-            aliases = self._alias_index()[1]
+            aliases = self.aliases[1]
             by_alias = {key: aliases[key] for key in set(keys.values()) if key in aliases}
             names = dict(Speaker.objects.filter(pk__in=by_alias.values()).values_list("pk", "name")) if by_alias else {}
             for key, pk in by_alias.items():
@@ -189,34 +176,30 @@ class Entities:
             else:
                 new[keys[key]] = (f"the {kind} new in this import", name)
 
-    def _resolve_speakers(self, wanted):
-        found = dict(Speaker.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        aliases = self._alias_index()[0]
-        found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
-        names = {key: who.name for key, who in wanted.items() if key not in found}
-        if names:
-            self._hold_lookalikes(Speaker, names)
-        missing = {key: wanted[key] for key in names}
+    def _resolve_names(self, model, wanted, new):
+        """Speakers or outlets by normalised name (a speaker also by an alias): key -> id, None for one
+        a preview would create. `wanted` maps each key to the fields of a new one; a name not found
+        is created (if self.create) unless it looks like another (see _hold_lookalikes), and goes
+        to `new` (key -> name)."""
+        found = dict(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
+        if model is Speaker:
+            aliases = self.aliases[0]
+            found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
+        missing = {key: fields["name"] for key, fields in wanted.items() if key not in found}
+        if missing:
+            self._hold_lookalikes(model, missing)
         if missing and self.create:
-            Speaker.objects.bulk_create(
+            model.objects.bulk_create(
                 [
-                    Speaker(
-                        name=who.name,
-                        normalized_name=key,
-                        lookalike_key=lookalike_key(who.name),
-                        kind=who.kind,
-                        title=who.title,
-                        affiliation=who.affiliation,
-                    )
-                    for key, who in missing.items()
+                    model(normalized_name=key, lookalike_key=lookalike_key(name), **wanted[key])
+                    for key, name in missing.items()
                 ],
                 ignore_conflicts=True,  # another import may have just created one; it is found next
             )
-            found.update(Speaker.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
-        for key, who in missing.items():
-            self.new_speakers.setdefault(key, who.name)
-        self.speakers.update({key: found.get(key) for key in wanted})
-        self._fill_blanks({found[key]: who for key, who in wanted.items() if key in found and key not in missing})
+            found.update(model.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
+        for key, name in missing.items():
+            new.setdefault(key, name)
+        return {key: found.get(key) for key in wanted}
 
     def _fill_blanks(self, tracked):
         """Give tracked speakers the title and affiliation the file has for them, where theirs are blank.
@@ -242,22 +225,6 @@ class Entities:
                 Speaker.objects.filter(pk__in=values, **{name_of_field: ""}).update(
                     **{name_of_field: Case(*cases, default=F(name_of_field))}
                 )
-
-    def _resolve_outlets(self, wanted):
-        found = dict(Outlet.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
-        missing = {key: name for key, name in wanted.items() if key not in found}
-        if missing:
-            self._hold_lookalikes(Outlet, missing)
-        if missing and self.create:
-            outlets = [
-                Outlet(name=name, normalized_name=key, lookalike_key=lookalike_key(name))
-                for key, name in missing.items()
-            ]
-            Outlet.objects.bulk_create(outlets, ignore_conflicts=True)
-            found.update(Outlet.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
-        for key, name in missing.items():
-            self.new_outlets.setdefault(key, name)
-        self.outlets.update({key: found.get(key) for key in wanted})
 
     @staticmethod
     def _article_key(article):
@@ -295,14 +262,13 @@ class Change:
     """What one row does to the database."""
 
     row: object
-    claim: StoredClaim | None = None  # None: the row creates the claim
+    claim: tuple | None = None  # its STORED_FIELDS; None: the row creates the claim
     fields: dict = field(default_factory=dict)  # stored claim fields to change
     appearances: list = field(default_factory=list)  # (key, parent, Link): keys < 0 are new, > 0 stored
     evidence: list = field(default_factory=list)  # new evidence items
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
-    stances: list = field(
-        default_factory=list
-    )  # (id, stance) of the claim's evidence, stored and new: what a verdict may cite
+    # (id, stance) of the claim's evidence, stored and new: what a verdict may cite.
+    stances: list = field(default_factory=list)
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
@@ -348,23 +314,18 @@ def _first_attribution(row):
         return None, refusal.message
 
 
-class Found(NamedTuple):
-    """What the database holds for a chunk of rows: the stored claims, their appearances and evidence."""
+def plan(rows, entities, *, lock=False, linked=None):
+    """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
-    claims: dict
-    appearances: dict
-    evidence: dict
-    reviews: dict  # claim id -> [[publisher, url], ...] of its ExternalReviews
-
-
-def look_up(rows, entities, *, lock=False, linked=None):
-    """The queries of planning: entities resolved (and created, if entities.create), stored claims read.
-
-    `linked`: line -> id of the tracked claim a row was linked to in the preview (the same claim).
+    Its queries come first, a fixed number whatever the rows: the entities resolved (and
+    created, if entities.create), then the stored claims (locked with `lock`) with their
+    appearances, evidence and reviews. `linked`: line -> id of the tracked claim a row was
+    linked to in the preview (the same claim).
     """
     entities.resolve(rows)
+    linked = linked or {}
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
-    by_id.update({row.key: linked[row.line] for row in rows if linked and row.line in linked})
+    by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
     claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
     for row in rows:
         claim = claims.get(row.key)
@@ -377,53 +338,29 @@ def look_up(rows, entities, *, lock=False, linked=None):
         Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
     )
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
-    reviewed = [row.key for row in rows if row.review]
-    reviews = _by_claim(ExternalReview, ["publisher", "url"], [claims[key].pk for key in reviewed if key in claims])
-    return Found(claims, appearances, evidence, reviews)
+    reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
+    reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
 
-
-def plan(rows, entities, *, found=None, linked=None):
-    """One Change per row: what it creates, updates or leaves alone, or why it is refused.
-
-    A row `linked` (line -> claim id) to a tracked claim only adds its appearances and evidence
-    to that claim. Given what look_up() found, it runs no query.
-    """
-    if found is None:
-        found = look_up(rows, entities, linked=linked)
     changes = []
     for row in rows:
         held = entities.held and entities.held_field(row)
         if held:
             changes.append(Change(row, field=held[0], error=held[1]))
             continue
-        claim = found.claims.get(row.key)
+        claim = claims.get(row.key)
         if claim is None:
             changes.append(_creation(row, entities))
             continue
-        appearances, evidence = found.appearances.get(claim.pk, []), found.evidence.get(claim.pk, [])
-        if claim.pk == own_claim_id(row.key):
+        ours = claim.pk == own_claim_id(row.key)
+        if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        if linked and linked.get(row.line) == claim.pk and claim.pk != own_claim_id(row.key):
-            change = _link(row, claim, appearances, evidence, entities)
-        else:
-            change = _update(row, claim, appearances, evidence, entities)
-        if row.review and [row.review.publisher, row.review.url] not in found.reviews.get(claim.pk, []):
+        link = linked.get(row.line) == claim.pk and not ours
+        change = _update(row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link)
+        if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
     return changes
-
-
-def _link(row, claim, appearances, evidence, entities):
-    """A row linked to a tracked claim: the claim gains the row's appearances and the evidence it lacks.
-
-    Its words, speaker and verdict stay as they are: the link says the row is that claim.
-    """
-    change = Change(row, claim)
-    _merge_appearances(change, appearances, entities)
-    known = {(url, citation, stance) for _, url, citation, stance in evidence}
-    change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
-    return change
 
 
 def _creation(row, entities):
@@ -440,12 +377,19 @@ def _creation(row, entities):
     return change
 
 
-def _update(row, claim, appearances, evidence, entities):
+def _update(row, claim, appearances, evidence, entities, link=False):
+    """A stored claim's row: the appearances and evidence the claim lacks, its changed fields, its new status.
+
+    A row `link`ed to a tracked claim in the preview adds only appearances and evidence: its
+    words, speaker and verdict stay as they are, since the link says the row is that claim.
+    """
     change = Change(row, claim)
-    change.fields = _changed_fields(row, claim, entities)
     _merge_appearances(change, appearances, entities)
     known = {(url, citation, stance) for _, url, citation, stance in evidence}
     change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
+    if link:
+        return change
+    change.fields = _changed_fields(row, claim, entities)
     if row.attribution and row.attribution != claim.attribution:
         change.error, change.field = (
             f"an import does not change who said a claim (it is “{Attribution(claim.attribution).label}”); "
@@ -522,34 +466,9 @@ REVIEW_COLUMNS = [
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
 
 
-@dataclass
-class Batch:
-    """One chunk's changes as rows to insert, table by table, the changes to stored claims' fields, and
-    the status changes (with the events that record each claim).
-
-    build() makes it; flush() writes it.
-    """
-
-    inserts: list  # (model, columns, rows), parents before the rows that refer to them
-    edited: list  # changes to stored claims' fields
-    decisions: list  # models.Decision: each new claim's first status, and stored claims' changes
-    user: object
-    now: datetime
-
-    def flush(self):
-        for model, columns, rows in self.inserts:
-            insert(model, columns, rows)
-        if self.edited:
-            Claim.objects.bulk_update(
-                [Claim(**{**change.claim._asdict(), **change.fields}) for change in self.edited],
-                sorted({name.removesuffix("_id") for change in self.edited for name in change.fields}),
-                batch_size=500,
-            )
-        Claim.objects.set_statuses(self.decisions, by=self.user, at=self.now)
-
-
-def build(changes, entities, *, user, reason_for, now):
-    """The Batch of one chunk's planned changes (refused ones left out), with fresh ids for its new rows."""
+def write(changes, entities, *, user, reason_for, now):
+    """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
+    first, the changes to stored claims' fields, then the status changes with their events."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
     counts = {
@@ -611,18 +530,21 @@ def build(changes, entities, *, user, reason_for, now):
         for change in changes
         if change.status
     ]
-    return Batch(
-        inserts=[
-            (Claim, CLAIM_COLUMNS, claims),
-            (Appearance, APPEARANCE_COLUMNS, appearances),
-            (Evidence, EVIDENCE_COLUMNS, evidence),
-            (ExternalReview, REVIEW_COLUMNS, reviews),
-        ],
-        edited=[change for change in changes if change.claim is not None and change.fields],
-        decisions=decisions,
-        user=user,
-        now=now,
-    )
+    for model, columns, rows in [
+        (Claim, CLAIM_COLUMNS, claims),
+        (Appearance, APPEARANCE_COLUMNS, appearances),
+        (Evidence, EVIDENCE_COLUMNS, evidence),
+        (ExternalReview, REVIEW_COLUMNS, reviews),
+    ]:
+        insert(model, columns, rows)
+    edited = [change for change in changes if change.claim is not None and change.fields]
+    if edited:
+        Claim.objects.bulk_update(
+            [Claim(**{**change.claim._asdict(), **change.fields}) for change in edited],
+            sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
+            batch_size=500,
+        )
+    Claim.objects.set_statuses(decisions, by=user, at=now)
 
 
 def _date(iso):

@@ -353,7 +353,7 @@ def test_a_bug_during_an_import_marks_it_failed_and_is_raised(admin_user, tmp_pa
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(importing, "build", broken)  # builds each chunk's rows
+    monkeypatch.setattr(importing, "write", broken)  # writes each chunk's rows
     job = importing.validate(write_file(tmp_path, csv_text(row())), filename="claims.csv", user=admin_user)
     with pytest.raises(RuntimeError, match="a bug"):
         importing.apply(job)
