@@ -15,18 +15,7 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    StringAgg,
-    Subquery,
-    Value,
-    prefetch_related_objects,
-)
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
@@ -483,7 +472,7 @@ def rows_to_draw(claims):
     partial's time."""
     keys = {claim.pk: make_template_fragment_key("claim-row", [claim.row_key]) for claim in claims}
     drawn = caches["fragments"].get_many(keys.values())
-    prefetch_related_objects([claim for claim in claims if keys[claim.pk] not in drawn], _appearances_shown())
+    models.prefetch_related_objects([claim for claim in claims if keys[claim.pk] not in drawn], _appearances_shown())
     return claims
 
 
