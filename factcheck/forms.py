@@ -280,7 +280,7 @@ class ClaimFilterForm(PageForm):
         shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_rows()
         return shown.keyset_page(ordering, None, limit)
 
-    @property
+    @functools.cached_property
     def outlet_version(self):
         """A digest of the outlets the select offers: its drawn copy is reused while they stay the same."""
         return hashlib.sha256(repr(list(self.fields["outlet"].widget.choices)).encode()).hexdigest()

@@ -494,7 +494,7 @@ def age_step(moment):
 
 @functools.cache
 def _queue_annotations():
-    """for_queue()'s annotations, built once (a twentieth of a queue partial's time when built anew)."""
+    """for_rows()'s annotations, built once (a twentieth of a queue partial's time when built anew)."""
     evidence_count = Subquery(
         Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n"),
         output_field=models.IntegerField(),
@@ -2842,10 +2842,6 @@ class NotificationSettings(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_email_display()}"
-
-    @classmethod
-    def email_of(cls, user):
-        return cls.objects.filter(user=user).values_list("email", flat=True).first() or EmailChoice.EACH
 
 
 class NotificationKind(models.TextChoices):
