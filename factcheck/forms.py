@@ -273,12 +273,36 @@ class ClaimFilterForm(PageForm):
         first and only those rows read in full: sorting by rank, PostgreSQL otherwise joined every
         match's speaker, story and outlet before the sort (1,000 rows for a page of 26).
         """
-        if self.chosen_sort() != "relevance":
-            return claims.for_rows().keyset_page(ordering, cursor, limit)
         query = self.cleaned_data.get("q", "")
-        ids = models.ordered_after(claims.within_newest(models.RANKED_MATCHES, query), ordering, cursor).values("pk")
+        if self.chosen_sort() != "relevance":
+            walked = self.walked_matches(ordering, cursor, limit + 1)
+            if walked is None:
+                return claims.for_rows().keyset_page(ordering, cursor, limit)
+            return Claim.objects.filter(pk__in=walked).ranked(query).for_rows().keyset_page(ordering, None, limit)
+        walked = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
+        if walked is None:
+            newest = claims.within_newest(models.RANKED_MATCHES, query)
+        else:
+            newest = Claim.objects.filter(pk__in=walked).ranked(query)
+        ids = models.ordered_after(newest, ordering, cursor).values("pk")
         shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_rows()
         return shown.keyset_page(ordering, None, limit)
+
+    def walked_matches(self, ordering, cursor, count):
+        """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them
+        (models.walked_matches), or None: then the search index answers.
+
+        Walked only for words that must all match, or a phrase (one word's estimate is right, an
+        OR's is the sum of its words', several words together are misjudged as independent), and
+        when nothing but the status narrows the claims, which claim_recent_idx and claim_queue_idx
+        then give in order: another filter makes each walked claim cost a probe of another table.
+        """
+        query = self.cleaned_data.get("q", "").strip()
+        words = query.lower().split()
+        if connection.vendor != "postgresql" or len(words) < 2 or "or" in words or self.narrowed:
+            return None
+        claims = models.ordered_after(self.claims(searched=False), ordering, cursor)
+        return models.walked_matches(claims, query, ordering, count)
 
     @functools.cached_property
     def outlet_version(self):
@@ -323,11 +347,13 @@ class ClaimFilterForm(PageForm):
             return chosen
         return "relevance" if searching else "newest"
 
-    def claims(self, *, with_status=True, with_attribution=True):
+    def claims(self, *, with_status=True, with_attribution=True, searched=True):
         """The claims these filters select (only the valid ones apply), with or without the status
-        or the attribution filter (each axis's counts leave out its own filter)."""
+        or the attribution filter (each axis's counts leave out its own filter), or the search."""
         data = self.cleaned_data
-        claims = Claim.objects.not_merged().search(data.get("q", ""))
+        claims = Claim.objects.not_merged()
+        if searched:
+            claims = claims.search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
             claims = claims.filter(status=self.chosen_status())
         if with_attribution and data.get("attribution"):

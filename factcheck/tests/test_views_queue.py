@@ -196,6 +196,55 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+@pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified"])
+def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(reviewer_client, monkeypatch, sort):
+    monkeypatch.setattr(models, "RANKED_MATCHES", 7)
+    monkeypatch.setattr(models, "PROBED", 6)
+    monkeypatch.setattr(models, "WALKED", 30)
+    moment = timezone.now()
+    for number in range(10):  # the oldest matches of a phrase, then a gap of other claims
+        verify(make_claim(f"The grain corridor deal holds, day {number}."))
+    for number in range(45):
+        text = f"North Korean troops crossed, report {number}." if number % 3 else f"Troops from North Korea? {number}"
+        claim = make_claim(text, quote="North Korean troops" * (number % 4 == 1))
+        if number % 2:
+            verify(claim)
+    verify(make_claim("Korean troops north of the river."))  # the words, not the phrase
+    for number in range(3):  # and its newest
+        verify(make_claim(f"The grain corridor deal is off, {number}."))
+    Claim.objects.update(created_at=moment)  # tied, as an import leaves them: the ids break the ties
+    walks, real_walk = [], models.walked_matches
+    index_only = {"now": False}
+
+    def walk(*args):
+        walks.append(None if index_only["now"] else real_walk(*args))
+        return walks[-1]
+
+    monkeypatch.setattr(models, "walked_matches", walk)
+
+    def pages(query):
+        seen, after = [], ""
+        while True:
+            response = reviewer_client.get(f"/claims/?q={query}&status=all{sort}&limit=4{after}", **HTMX)
+            seen += [claim.pk for claim in response.context["claims"]]
+            if not response.context["next_page"]:
+                return seen
+            after = f"&after={response.context['next_page']}"
+
+    # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
+    searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
+    for query, walked in [*searches, ('"grain corridor deal"', None)]:
+        index_only["now"], walks[:] = False, []
+        found = pages(query)
+        assert found, query
+        if walked is not None:
+            assert any(walk is not None for walk in walks) == walked, query
+        index_only["now"] = True
+        assert found == pages(query), query  # what the index finds, in the same order
+
+
 def test_counts_stop_at_the_cap(reviewer_client, monkeypatch):
     monkeypatch.setattr(models, "STATUS_COUNT_CAP", 2)
     for number in range(3):
