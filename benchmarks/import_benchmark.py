@@ -98,24 +98,27 @@ def database_name():
 
 def recreate_database(name, server=None):
     """Drop and create the database `name` on the server of `server` (a URL), or of DATABASE_URL."""
-    import psycopg
-
-    parts = urlsplit(server or os.environ["DATABASE_URL"])
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(name, server)
+    with _maintenance(server) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database(name):
-    import psycopg
-    from django.db import connection as django_connection
+def drop_database(name, server=None):
+    """Drop the database `name` on the server of `server` (a URL), or of DATABASE_URL, whose
+    connection in this process is closed first."""
+    if server is None:
+        from django.db import connection as django_connection
 
-    django_connection.close()
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
+        django_connection.close()
+    with _maintenance(server) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _maintenance(server):
+    import psycopg
+
+    parts = urlsplit(server or os.environ["DATABASE_URL"])
+    return psycopg.connect(urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), autocommit=True)
 
 
 def peak_rss_kb():

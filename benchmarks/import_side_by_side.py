@@ -5,8 +5,8 @@
 
 `--before` and `--after` are checkouts of the project (a `git worktree add` of the commit to
 compare with will do); both run on this virtualenv's Python. Each gets its own database,
-dropped, created and migrated by its own code: factcheck_bench_imp_before and
-factcheck_bench_imp_after on the server of DATABASE_URL (default: postgres@127.0.0.1:5432).
+created and migrated by its own code and dropped at the end: factcheck_bench_imp_<pid>_before
+and _after on the server of DATABASE_URL (default: postgres@127.0.0.1:5432).
 Each round times, for each version in turn (the order alternates from round to round, so that
 drift in the machine's load spreads evenly), `importing.import_file` (the command line) and
 `validate` then `apply` (the admin's preview and confirm) of the generated file, every run in a
@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 from import_benchmark import (  # noqa: E402
     configure_environment,
     data_file,
+    drop_database,
     empty_tables,
     meta_path,
     peak_rss_kb,
@@ -42,8 +43,10 @@ MODES = ("import_file", "validate + apply")
 
 
 def database_url(label):
+    """This run's database for `label`: named after the run's process, so that two runs at once
+    do not drop each other's; dropped when the run ends."""
     server = urlsplit(os.environ.get("DATABASE_URL", SERVER))
-    return urlunsplit(server._replace(path=f"/factcheck_bench_imp_{label}"))
+    return urlunsplit(server._replace(path=f"/factcheck_bench_imp_{os.getpid()}_{label}"))
 
 
 def in_engine(engine, url, *arguments):
@@ -91,6 +94,14 @@ def main():
         parser.error("--before is required: a checkout of the version to compare with")
     configure_environment()
     engines = {"before": args.before.resolve(), "after": args.after.resolve()}
+    try:
+        compare(engines, args)
+    finally:
+        for url in map(database_url, engines):
+            drop_database(urlsplit(url).path.lstrip("/"), url)
+
+
+def compare(engines, args):
     path, _ = data_file(args.rows)
     for label, engine in engines.items():
         url = database_url(label)

@@ -242,6 +242,10 @@ def cases(found):
         ("search, OR", q(q="tanks or missiles", status="all")),
         ("search, phrase", q(q='"North Korean troops"', status="all")),
         ("search, phrase + top outlet", q(q='"artillery shells"', outlet=top, status="all")),
+        ("search, phrase, newest", q(q='"North Korean troops"', sort="newest")),
+        # Two words the generator always writes together: the planner multiplies their frequencies.
+        ("search, words found together", q(q="artillery shells", status="all")),
+        ("search, frequent word + top outlet", q(q="drones", outlet=top, status="all")),
         ("search, frequent word, newest", q(q="drones", sort="newest")),
         ("speaker page, top speaker", f"/speakers/{found['top_speaker_id']}/"),
         ("outlet page, top outlet", f"/outlets/{top}/"),
