@@ -448,10 +448,14 @@ class RowsAfter(models.Expression):
         return f"({', '.join(columns)}) {self.operator} ({', '.join(values)})", [*column_params, *value_params]
 
 
+def search_words(query):
+    """`query` in PostgreSQL's websearch syntax, as the stored search documents were made."""
+    return SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
+
+
 def search_matches(query):
     """The condition for claims whose stored search document matches `query` (PostgreSQL's websearch syntax)."""
-    words = SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
-    return Q(SearchVectorExact(SearchDocument(), words))
+    return Q(SearchVectorExact(SearchDocument(), search_words(query)))
 
 
 # A search of several words walks the newest claims first: PROBED of them to see how common its
@@ -482,19 +486,22 @@ def walked_matches(claims, query, ordering, count):
 
 
 def _walk(claims, query, ordering, count, rows):
+    """The first `count` matches among the first `rows` of `claims`: the rows are read in order, each
+    matched as read, and the reading stops at the `count`th match."""
+    columns = [field.lstrip("-") for field in ordering]
     walked = claims.order_by(*ordering).annotate(walked_document=SearchDocument())
-    walked = walked.values("id", "created_at", "walked_document")[:rows]
+    walked = walked.values(*dict.fromkeys(["id", *columns]), "walked_document")[:rows]
     try:
         sql, params = walked.query.sql_with_params()
     except EmptyResultSet:  # a filter nothing can match: the index path says so
         return []
+    words, word_params = walked.query.get_compiler(connection=connection).compile(search_words(query))
     order = ", ".join(f"{field.lstrip('-')} {'DESC' if field.startswith('-') else 'ASC'}" for field in ordering)
-    matched = f"walked_document @@ websearch_to_tsquery('{SEARCH_CONFIG}', %s)"
     with connection.cursor() as cursor:
-        # The SQL is Django's, compiled from the queryset; the values travel as parameters.
+        # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
         cursor.execute(
-            f"SELECT id FROM ({sql}) AS walked WHERE {matched} ORDER BY {order} LIMIT %s",  # noqa: S608
-            [*params, query, count],
+            f"SELECT id FROM ({sql}) AS walked WHERE walked_document @@ {words} ORDER BY {order} LIMIT %s",  # noqa: S608
+            [*params, *word_params, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -658,8 +665,7 @@ class ClaimQuerySet(models.QuerySet):
         query = query.strip()
         claims = self.ranked(query)
         if query and connection.vendor == "postgresql":
-            words = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-            return claims.filter(SearchVectorExact(SearchDocument(), words))
+            return claims.filter(search_matches(query))
         for word in query.split():
             claims = claims.filter(
                 Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
@@ -672,9 +678,8 @@ class ClaimQuerySet(models.QuerySet):
         query = query.strip()
         if connection.vendor != "postgresql" or not query:
             return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
-        words = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         # ts_rank gives a float4; as float8 it survives the round trip through a page cursor exactly.
-        return self.annotate(rank=Cast(SearchRank(SearchDocument(), words), models.FloatField()))
+        return self.annotate(rank=Cast(SearchRank(SearchDocument(), search_words(query)), models.FloatField()))
 
     def within_newest(self, count, query):
         """The `count` newest of these claims, ranked for `query`.
