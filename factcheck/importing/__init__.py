@@ -46,11 +46,11 @@ from factcheck.importing.cleaning import (
     claimreview_ratings,
     clean_claimreview,
     clean_fields,
-    content_key,
     is_classified,
     norm,
     remapped,
 )
+from factcheck.importing.cleaning import content_key as content_key  # re-exported: a row's key, for callers
 from factcheck.importing.reading import (
     CsvRecords,
     InvalidFile,
@@ -71,30 +71,6 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.revisions import writing_as
-
-__all__ = [
-    "Abandoned",
-    "InvalidFile",
-    "LineError",
-    "NeedsMapping",
-    "Row",
-    "apply",
-    "can_recheck",
-    "check",
-    "choose_duplicates",
-    "claimreview_ratings",
-    "content_key",
-    "discard",
-    "guess_format",
-    "import_file",
-    "import_reason",
-    "job_directory",
-    "receive",
-    "recheck",
-    "rejected_rows_path",
-    "uploaded_file_path",
-    "validate",
-]
 
 log = logging.getLogger(__name__)
 
@@ -214,13 +190,13 @@ class FileRows:
                         "(FACTCHECK_IMPORT_MAX_ROWS); split it",
                     )
                 )
-            errors = []
+            errors, columns = [], self.columns
 
-            def fail(field, message, record=record, errors=errors):
-                column = record.columns.get(field, 1) if record.columns else record.column
+            def fail(field, message, record=record, errors=errors, columns=columns):
+                column = columns.get(field, 1) if columns else record.column
                 errors.append(LineError(self.name, record.line, column, message, field))
 
-            status_column = record.columns.get("status", 1) if record.columns else record.column
+            status_column = columns.get("status", 1) if columns else record.column
             if self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
             elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
@@ -305,7 +281,7 @@ def rejected_rows_path(job):
     return path if path.exists() else None
 
 
-def import_reason(job, row_reason=""):
+def import_reason(job, row_reason):
     """The reason on each VerificationEvent an import writes: the file and the import, then the row's own."""
     reason = f"Imported from {job.filename} (import #{job.pk})"
     return f"{reason}: {row_reason}" if row_reason else reason
@@ -395,7 +371,7 @@ class _Pass:
     def reject(self, problems, original):
         self.rejected.write(original, problems)
         self.counts["rejected"] += 1
-        _keep(self.errors, problems)
+        self.errors.extend(problems[: max(0, PREVIEW_ERRORS - len(self.errors))])
 
     def reason(self, row):
         return import_reason(self.job, row.reason)
@@ -868,10 +844,6 @@ def _refuse(job, error, rows=0):
     job.errors = [error.as_dict()]
     job.message = str(error)
     return _record(job)
-
-
-def _keep(errors, problems):
-    errors.extend(problems[: max(0, PREVIEW_ERRORS - len(errors))])
 
 
 def _rows_invalid(job, rejected):
