@@ -31,7 +31,7 @@ import os
 import shutil
 import sqlite3
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -313,7 +313,7 @@ class _Pass:
 
     def run(self, staged=None, progress=None):
         """Read every row, staging the clean ones to `staged` in a preview; `progress(self)` after each chunk."""
-        with RejectedRows(job_directory(self.job) / "rejected.csv", self.rows) as self.rejected:
+        with closing(RejectedRows(job_directory(self.job) / "rejected.csv", self.rows)) as self.rejected:
             for chunk in self.chunks():
                 # Once a row is refused, an all-or-nothing import only reads on, to list every error.
                 refused = self.write and self.atomic and self.counts["rejected"]
@@ -475,19 +475,12 @@ class RejectedRows:
     """
 
     def __init__(self, path, rows):
-        self.path, self.rows, self.handle, self.writer = path, rows, None, None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.handle:
-            self.handle.close()
+        self.path, self.rows, self.handle = path, rows, None  # the rows' header is known once they are read
 
     def write(self, original, problems):
-        if self.writer is None:
+        if self.handle is None:  # opened at the first rejected row: a file without one has no rejected.csv
             exists = self.path.exists()
-            self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed on exit
+            self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed by close()
             self.writer = csv.writer(self.handle)
             if not exists:
                 self.writer.writerow(["line", "column", "field", "error", *self.rows.header])
@@ -495,6 +488,10 @@ class RejectedRows:
         message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
         cells = [first.line, first.column, first.field, message, *(original or [])]
         self.writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
+
+    def close(self):
+        if self.handle:
+            self.handle.close()
 
 
 @contextmanager
