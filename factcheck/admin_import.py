@@ -98,8 +98,9 @@ class RatingMappingForm(forms.Form):
 
     def overrides(self):
         """normalised label -> status, for the labels whose status the admin changed."""
-        chosen = {key: self.cleaned_data[name] for name, key, _ in self.labels}
-        return {key: status for (_, key, mapped) in self.labels if (status := chosen[key]) and status != mapped}
+        return {
+            key: status for name, key, mapped in self.labels if (status := self.cleaned_data[name]) and status != mapped
+        }
 
 
 FIELD_CHOICES = [("", "(ignore this column)"), *((name, name) for name in CSV_COLUMNS)]

@@ -212,13 +212,10 @@ class FileRows:
                 if earlier is not None and earlier[1] == record.original:
                     row = None
                 elif earlier is not None:
-                    where = (
-                        "url"
-                        if self.format == ImportFormat.CLAIMREVIEW
-                        else "id"
-                        if record.values.get("id")
-                        else "claim"
-                    )
+                    if self.format == ImportFormat.CLAIMREVIEW:
+                        where = "url"
+                    else:
+                        where = "id" if record.values.get("id") else "claim"
                     fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record.original, None if errors else row, errors
         if not self.count:
@@ -302,7 +299,7 @@ class _Pass:
         self.job, self.rows, self.write = job, rows, write
         self.atomic = job.mode == ImportMode.ATOMIC
         self.linked = linked or {}  # line -> the tracked claim the preview linked the row to
-        self.counts = Counter(dict(counts))  # created, updated, unchanged, rejected
+        self.counts = Counter(counts)  # created, updated, unchanged, rejected
         self.errors = list(job.errors)  # the first errors; a previewed job's come first
         self.entities = Entities(create=write)
         # The file's words counted as it is read; a previewed job has them counted.
