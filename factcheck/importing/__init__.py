@@ -732,8 +732,9 @@ def _fail(job, problems, message):
     if job.staged_path:
         Path(job.staged_path).unlink(missing_ok=True)
         job.staged_path = ""
-    job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
-    job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
+    job.state, job.finished_at = ImportState.FAILED, timezone.now()
+    for name in NOTHING_IMPORTED:
+        setattr(job, name, 0)
     if problems:
         job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
     job.message = f"{message} Nothing was imported."
@@ -810,6 +811,8 @@ def recheck(job, *, encoding, date_order, column_mapping=None):
 
 
 COUNTS = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
+# What a failed job shows (here and in tasks.fail_abandoned): no preview figures as a result; rejected rows stay.
+NOTHING_IMPORTED = ["processed_rows", *(name for name in COUNTS if name != "rejected_count")]
 
 
 class Abandoned(Exception):
