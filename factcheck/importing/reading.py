@@ -12,7 +12,7 @@ import json
 import operator
 import re
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
 from factcheck.models import normalize_name
@@ -231,8 +231,8 @@ class CsvRecords:
         self.samples = []  # the first rows' fields, shown when the columns are mapped again
         self.lines_read = 0
 
-    def fail(self, line, column, message, field=""):
-        raise InvalidFile(LineError(self.name, line, column, message, field))
+    def fail(self, line, column, message):
+        raise InvalidFile(LineError(self.name, line, column, message))
 
     def _remembered(self, lines):
         for line in lines:
@@ -280,7 +280,7 @@ class CsvRecords:
 
     def _ask_for_mapping(self, fields, line, problem, reader):
         column, message = problem
-        samples = [row for row, _ in zip(reader, range(self.SAMPLES), strict=False)]
+        samples = list(islice(reader, self.SAMPLES))
         error = LineError(
             self.name,
             line,
@@ -349,24 +349,21 @@ class CsvRecords:
 
     def _repeated_header(self, fields, line):
         """Why this row is no record but a header line again, or None when it is a record."""
+        first = f"line {self.header_line}"
         if self.mapped:
             if list(map(normalize_name, fields)) != list(map(normalize_name, self.header)):
                 return None
-            return (
-                f"this line repeats the header (as on line {self.header_line}), e.g. where two files were joined; "
-                "remove it"
-            )
-        names = self._column_names(fields)
-        if not {"claim", "speaker"} <= set(names):
-            return None
-        first = f"line {self.header_line}"
-        if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
-            self.fail(
-                line,
-                1,
-                f"a second header line, naming other columns than the header on {first}: the rows after it "
-                "would be read into the wrong columns; split the file here",
-            )
+        else:
+            names = self._column_names(fields)
+            if not set(REQUIRED_COLUMNS) <= set(names):
+                return None
+            if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
+                self.fail(
+                    line,
+                    1,
+                    f"a second header line, naming other columns than the header on {first}: the rows after it "
+                    "would be read into the wrong columns; split the file here",
+                )
         return f"this line repeats the header (as on {first}), e.g. where two files were joined; remove it"
 
 
