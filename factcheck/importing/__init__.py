@@ -161,11 +161,10 @@ class FileRows:
     def columns_read(self):
         """How a CSV file's columns were read (reading.columns_read); None for JSON."""
         records = self.csv_records
-        if records is None or not records.header:
+        if records is None:
             return None
-        fields = [""] * len(records.header)
-        for name, number in records.columns.items():
-            fields[number - 1] = name
+        # Each column's field where the field is read from that column (its first), else "".
+        fields = [name if records.columns.get(name) == n else "" for n, name in enumerate(records.header_names, 1)]
         return columns_read(records.header, fields, records.samples, mapped=records.mapped)
 
     def __iter__(self):
