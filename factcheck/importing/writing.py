@@ -529,13 +529,10 @@ def write(changes, entities, *, user, reason_for, now):
         for change in changes
         if change.status
     ]
-    for model, columns, rows in [
-        (Claim, CLAIM_COLUMNS, claims),
-        (Appearance, APPEARANCE_COLUMNS, appearances),
-        (Evidence, EVIDENCE_COLUMNS, evidence),
-        (ExternalReview, REVIEW_COLUMNS, reviews),
-    ]:
-        insert(model, columns, rows)
+    insert(Claim, CLAIM_COLUMNS, claims)
+    insert(Appearance, APPEARANCE_COLUMNS, appearances)
+    insert(Evidence, EVIDENCE_COLUMNS, evidence)
+    insert(ExternalReview, REVIEW_COLUMNS, reviews)
     edited = [change for change in changes if change.claim is not None and change.fields]
     if edited:
         Claim.objects.bulk_update(
