@@ -196,15 +196,15 @@ class FileRows:
                 errors.append(LineError(self.name, record.line, column, message, field))
 
             status_column = columns.get("status", 1) if columns else record.column
+            for field, message in record.problems:
+                fail(field, message)
             if self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
             elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
-                for field, message in record.problems or [("", "expected a JSON object (one record)")]:
-                    fail(field, message)
+                if not record.problems:
+                    fail("", "expected a JSON object (one record)")
                 row = None
             else:
-                for field, message in record.problems:
-                    fail(field, message)
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
             if not errors:
                 earlier = seen.first(row.key, record.line, record.original)
