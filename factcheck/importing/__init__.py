@@ -593,15 +593,15 @@ def _check(job, binary, size, progress):
             return _unreadable(job, rows, invalid)
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     run.record()
-    rejected, duplicates = run.counts["rejected"], run.duplicates
     job.summary.update(
-        staged_rows=rows.count - rejected,
+        staged_rows=rows.count - job.rejected_count,
         columns=rows.columns,
         columns_read=rows.columns_read(),
     )
-    if rejected and job.mode == ImportMode.ATOMIC:
+    if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
-        return _rows_invalid(job, rejected)
+        return _rows_invalid(job)
+    duplicates = run.duplicates
     job.summary.update(
         possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
     )
@@ -774,7 +774,7 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
             job.total_rows, job.rejected_count = rows.count, refused.rejected
             job.errors = [error.as_dict() for error in refused.problems]
             job.summary["ignored_columns"] = rows.ignored_columns
-            return _rows_invalid(job, job.rejected_count)
+            return _rows_invalid(job)
         except Exception as error:
             return _stopped(job, error)
 
@@ -842,10 +842,10 @@ def _refuse(job, error, rows=0):
     return _record(job)
 
 
-def _rows_invalid(job, rejected):
+def _rows_invalid(job):
     job.state = ImportState.INVALID
     job.message = (
-        f"{rejected:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
+        f"{job.rejected_count:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
         "Correct them, or import with “skip invalid rows”."
     )
     return _record(job)
