@@ -133,7 +133,7 @@ class Text:
     and column where the text stops being readable.
     """
 
-    def __init__(self, binary, name, encoding=""):
+    def __init__(self, binary, name, encoding):
         self.binary, self.name = binary, name
         self.bytes_read = 0
         self.declared = ENCODINGS[encoding or ""]
