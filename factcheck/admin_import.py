@@ -98,8 +98,9 @@ class RatingMappingForm(forms.Form):
 
     def overrides(self):
         """normalised label -> status, for the labels whose status the admin changed."""
-        chosen = {key: self.cleaned_data[name] for name, key, _ in self.labels}
-        return {key: status for (_, key, mapped) in self.labels if (status := chosen[key]) and status != mapped}
+        return {
+            key: status for name, key, mapped in self.labels if (status := self.cleaned_data[name]) and status != mapped
+        }
 
 
 FIELD_CHOICES = [("", "(ignore this column)"), *((name, name) for name in CSV_COLUMNS)]
@@ -119,8 +120,8 @@ class RecheckForm(ReadingForm):
 
     def __init__(self, *args, columns_read=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.header = columns_read["header"] if columns_read else []
-        samples = columns_read.get("samples", []) if columns_read else []
+        columns_read = columns_read or {}  # none: a JSON file, or a CSV file whose header was never read
+        self.header, samples = columns_read.get("header", []), columns_read.get("samples", [])
         self.columns = []
         for number, cell in enumerate(self.header, 1):
             name = f"column_{number}"
@@ -484,8 +485,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             self.message_user(request, f"Import #{job.pk} can no longer be checked again.", messages.WARNING)
             return redirect("admin:factcheck_importjob_import", job.pk)
         if not form.is_valid():
-            status = 400
-            return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job, form), status=status)
+            return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job, form), status=400)
         mapping = None
         if form.header:
             mapping = {"header": form.header, "fields": form.cleaned_data["fields"]}

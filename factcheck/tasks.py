@@ -33,15 +33,6 @@ PROGRESS_FILE = "progress"
 HEARTBEAT_FILE = "heartbeat"
 # A worker has taken a job in these states when its heartbeat_at is set.
 WORKING_STATES = [ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING]
-# What a failed job shows, as importing's own failures do: the preview's figures are not a result.
-NOTHING_IMPORTED = [
-    "processed_rows",
-    "created_count",
-    "updated_count",
-    "unchanged_count",
-    "new_speakers",
-    "new_outlets",
-]
 
 
 @task
@@ -211,7 +202,7 @@ def fail_abandoned():
                 finished_at=timezone.now(),
                 message=f"The task worker stopped while {_doing(job)}: no sign of life since "
                 f"{timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S %Z}. Nothing was imported.",
-                **dict.fromkeys(NOTHING_IMPORTED, 0),
+                **dict.fromkeys(importing.NOTHING_IMPORTED, 0),
             )
         importing.discard(job)
         given_up.append(job)

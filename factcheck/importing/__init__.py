@@ -31,7 +31,7 @@ import os
 import shutil
 import sqlite3
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -46,11 +46,11 @@ from factcheck.importing.cleaning import (
     claimreview_ratings,
     clean_claimreview,
     clean_fields,
-    content_key,
     is_classified,
     norm,
     remapped,
 )
+from factcheck.importing.cleaning import content_key as content_key  # re-exported: a row's key, for callers
 from factcheck.importing.reading import (
     CsvRecords,
     InvalidFile,
@@ -71,30 +71,6 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.revisions import writing_as
-
-__all__ = [
-    "Abandoned",
-    "InvalidFile",
-    "LineError",
-    "NeedsMapping",
-    "Row",
-    "apply",
-    "can_recheck",
-    "check",
-    "choose_duplicates",
-    "claimreview_ratings",
-    "content_key",
-    "discard",
-    "guess_format",
-    "import_file",
-    "import_reason",
-    "job_directory",
-    "receive",
-    "recheck",
-    "rejected_rows_path",
-    "uploaded_file_path",
-    "validate",
-]
 
 log = logging.getLogger(__name__)
 
@@ -185,11 +161,10 @@ class FileRows:
     def columns_read(self):
         """How a CSV file's columns were read (reading.columns_read); None for JSON."""
         records = self.csv_records
-        if records is None or not records.header:
+        if records is None:
             return None
-        fields = [""] * len(records.header)
-        for name, number in records.columns.items():
-            fields[number - 1] = name
+        # Each column's field where the field is read from that column (its first), else "".
+        fields = [name if records.columns.get(name) == n else "" for n, name in enumerate(records.header_names, 1)]
         return columns_read(records.header, fields, records.samples, mapped=records.mapped)
 
     def __iter__(self):
@@ -214,35 +189,32 @@ class FileRows:
                         "(FACTCHECK_IMPORT_MAX_ROWS); split it",
                     )
                 )
-            errors = []
+            errors, columns = [], self.columns
 
-            def fail(field, message, record=record, errors=errors):
-                column = record.columns.get(field, 1) if record.columns else record.column
+            def fail(field, message, record=record, errors=errors, columns=columns):
+                column = columns.get(field, 1) if columns else record.column
                 errors.append(LineError(self.name, record.line, column, message, field))
 
-            status_column = record.columns.get("status", 1) if record.columns else record.column
+            status_column = columns.get("status", 1) if columns else record.column
+            for field, message in record.problems:
+                fail(field, message)
             if self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
             elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
-                for field, message in record.problems or [("", "expected a JSON object (one record)")]:
-                    fail(field, message)
+                if not record.problems:
+                    fail("", "expected a JSON object (one record)")
                 row = None
             else:
-                for field, message in record.problems:
-                    fail(field, message)
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
             if not errors:
                 earlier = seen.first(row.key, record.line, record.original)
                 if earlier is not None and earlier[1] == record.original:
                     row = None
                 elif earlier is not None:
-                    where = (
-                        "url"
-                        if self.format == ImportFormat.CLAIMREVIEW
-                        else "id"
-                        if record.values.get("id")
-                        else "claim"
-                    )
+                    if self.format == ImportFormat.CLAIMREVIEW:
+                        where = "url"
+                    else:
+                        where = "id" if record.values.get("id") else "claim"
                     fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record.original, None if errors else row, errors
         if not self.count:
@@ -305,7 +277,7 @@ def rejected_rows_path(job):
     return path if path.exists() else None
 
 
-def import_reason(job, row_reason=""):
+def import_reason(job, row_reason):
     """The reason on each VerificationEvent an import writes: the file and the import, then the row's own."""
     reason = f"Imported from {job.filename} (import #{job.pk})"
     return f"{reason}: {row_reason}" if row_reason else reason
@@ -326,7 +298,7 @@ class _Pass:
         self.job, self.rows, self.write = job, rows, write
         self.atomic = job.mode == ImportMode.ATOMIC
         self.linked = linked or {}  # line -> the tracked claim the preview linked the row to
-        self.counts = Counter(dict(counts))  # created, updated, unchanged, rejected
+        self.counts = Counter(counts)  # created, updated, unchanged, rejected
         self.errors = list(job.errors)  # the first errors; a previewed job's come first
         self.entities = Entities(create=write)
         # The file's words counted as it is read; a previewed job has them counted.
@@ -337,7 +309,7 @@ class _Pass:
 
     def run(self, staged=None, progress=None):
         """Read every row, staging the clean ones to `staged` in a preview; `progress(self)` after each chunk."""
-        with RejectedRows(job_directory(self.job) / "rejected.csv", self.rows) as self.rejected:
+        with closing(RejectedRows(job_directory(self.job) / "rejected.csv", self.rows)) as self.rejected:
             for chunk in self.chunks():
                 # Once a row is refused, an all-or-nothing import only reads on, to list every error.
                 refused = self.write and self.atomic and self.counts["rejected"]
@@ -395,7 +367,7 @@ class _Pass:
     def reject(self, problems, original):
         self.rejected.write(original, problems)
         self.counts["rejected"] += 1
-        _keep(self.errors, problems)
+        self.errors.extend(problems[: max(0, PREVIEW_ERRORS - len(self.errors))])
 
     def reason(self, row):
         return import_reason(self.job, row.reason)
@@ -499,19 +471,12 @@ class RejectedRows:
     """
 
     def __init__(self, path, rows):
-        self.path, self.rows, self.handle, self.writer = path, rows, None, None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.handle:
-            self.handle.close()
+        self.path, self.rows, self.handle = path, rows, None  # the rows' header is known once they are read
 
     def write(self, original, problems):
-        if self.writer is None:
+        if self.handle is None:  # opened at the first rejected row: a file without one has no rejected.csv
             exists = self.path.exists()
-            self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed on exit
+            self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed by close()
             self.writer = csv.writer(self.handle)
             if not exists:
                 self.writer.writerow(["line", "column", "field", "error", *self.rows.header])
@@ -519,6 +484,10 @@ class RejectedRows:
         message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
         cells = [first.line, first.column, first.field, message, *(original or [])]
         self.writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
+
+    def close(self):
+        if self.handle:
+            self.handle.close()
 
 
 @contextmanager
@@ -624,15 +593,15 @@ def _check(job, binary, size, progress):
             return _unreadable(job, rows, invalid)
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     run.record()
-    rejected, duplicates = run.counts["rejected"], run.duplicates
     job.summary.update(
-        staged_rows=rows.count - rejected,
+        staged_rows=rows.count - job.rejected_count,
         columns=rows.columns,
         columns_read=rows.columns_read(),
     )
-    if rejected and job.mode == ImportMode.ATOMIC:
+    if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
-        return _rows_invalid(job, rejected)
+        return _rows_invalid(job)
+    duplicates = run.duplicates
     job.summary.update(
         possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
     )
@@ -762,8 +731,9 @@ def _fail(job, problems, message):
     if job.staged_path:
         Path(job.staged_path).unlink(missing_ok=True)
         job.staged_path = ""
-    job.state, job.finished_at, job.processed_rows = ImportState.FAILED, timezone.now(), 0
-    job.created_count = job.updated_count = job.unchanged_count = job.new_speakers = job.new_outlets = 0
+    job.state, job.finished_at = ImportState.FAILED, timezone.now()
+    for name in NOTHING_IMPORTED:
+        setattr(job, name, 0)
     if problems:
         job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
     job.message = f"{message} Nothing was imported."
@@ -804,7 +774,7 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
             job.total_rows, job.rejected_count = rows.count, refused.rejected
             job.errors = [error.as_dict() for error in refused.problems]
             job.summary["ignored_columns"] = rows.ignored_columns
-            return _rows_invalid(job, job.rejected_count)
+            return _rows_invalid(job)
         except Exception as error:
             return _stopped(job, error)
 
@@ -840,6 +810,8 @@ def recheck(job, *, encoding, date_order, column_mapping=None):
 
 
 COUNTS = ["created_count", "updated_count", "unchanged_count", "rejected_count", "new_speakers", "new_outlets"]
+# What a failed job shows (here and in tasks.fail_abandoned): no preview figures as a result; rejected rows stay.
+NOTHING_IMPORTED = ["processed_rows", *(name for name in COUNTS if name != "rejected_count")]
 
 
 class Abandoned(Exception):
@@ -870,14 +842,10 @@ def _refuse(job, error, rows=0):
     return _record(job)
 
 
-def _keep(errors, problems):
-    errors.extend(problems[: max(0, PREVIEW_ERRORS - len(errors))])
-
-
-def _rows_invalid(job, rejected):
+def _rows_invalid(job):
     job.state = ImportState.INVALID
     job.message = (
-        f"{rejected:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
+        f"{job.rejected_count:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
         "Correct them, or import with “skip invalid rows”."
     )
     return _record(job)

@@ -422,7 +422,7 @@ def date_value(raw, name, fail, order=DateOrder.ISO):
     return iso
 
 
-def _iso_date(raw, order=DateOrder.ISO):
+def _iso_date(raw, order):
     """parse_moment(raw) as a date, YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for one."""
     numeric = _NUMERIC_DATE.match(raw)
     if numeric is None:
@@ -495,7 +495,7 @@ def speaker_kind_of(name, types=()):
 APPEARANCE_FIELDS = ("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when")
 
 
-def clean_fields(values, fail, line, column, date_order=DateOrder.ISO):
+def clean_fields(values, fail, line, column, date_order):
     """A Row from one record's values (field -> text, None when the file has no such field).
 
     Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder).

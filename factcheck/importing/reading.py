@@ -12,7 +12,7 @@ import json
 import operator
 import re
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
 from factcheck.models import normalize_name
@@ -108,7 +108,6 @@ class Record:
     column: int  # JSON: where the record starts; CSV: 0, each field has its own column
     values: object  # CSV and JSON: field -> text (None: not in the file); ClaimReview: the object
     original: list  # the record as the file had it, for rejected.csv
-    columns: dict = field(default_factory=dict)  # CSV: field -> column number
     problems: list = field(default_factory=list)  # (field, message) found while reading
 
 
@@ -134,7 +133,7 @@ class Text:
     and column where the text stops being readable.
     """
 
-    def __init__(self, binary, name, encoding=""):
+    def __init__(self, binary, name, encoding):
         self.binary, self.name = binary, name
         self.bytes_read = 0
         self.declared = ENCODINGS[encoding or ""]
@@ -222,7 +221,7 @@ class CsvRecords:
 
     SAMPLES = 3  # rows shown under each column when the columns must be mapped
 
-    def __init__(self, text, name, mapping_for=None):
+    def __init__(self, text, name, mapping_for):
         self.text, self.name = text, name
         # header cells -> the field of each column ("" to ignore it), or None: recognise the names.
         self.mapping_for = mapping_for
@@ -232,8 +231,8 @@ class CsvRecords:
         self.samples = []  # the first rows' fields, shown when the columns are mapped again
         self.lines_read = 0
 
-    def fail(self, line, column, message, field=""):
-        raise InvalidFile(LineError(self.name, line, column, message, field))
+    def fail(self, line, column, message):
+        raise InvalidFile(LineError(self.name, line, column, message))
 
     def _remembered(self, lines):
         for line in lines:
@@ -281,7 +280,7 @@ class CsvRecords:
 
     def _ask_for_mapping(self, fields, line, problem, reader):
         column, message = problem
-        samples = [row for row, _ in zip(reader, range(self.SAMPLES), strict=False)]
+        samples = list(islice(reader, self.SAMPLES))
         error = LineError(
             self.name,
             line,
@@ -300,7 +299,7 @@ class CsvRecords:
 
         A column the importer does not know is ignored, however often it appears ("Notes", "Notes").
         """
-        mapping = self.mapping_for(fields) if self.mapping_for else None
+        mapping = self.mapping_for(fields)
         if mapping is not None and len(mapping) == len(fields):
             names, self.mapped = [name or "" for name in mapping], True
         else:
@@ -324,8 +323,8 @@ class CsvRecords:
             if (name not in KNOWN_COLUMNS and (name or self.mapped)) and fields[n - 1].strip()
         ]
         self.names = list(self.columns)
-        indices = [number - 1 for number in self.columns.values()]
-        self.pick = operator.itemgetter(*indices) if len(indices) > 1 else lambda fields: (fields[indices[0]],)
+        # Claim and speaker at least: itemgetter of two or more indices gives a tuple.
+        self.pick = operator.itemgetter(*(number - 1 for number in self.columns.values()))
         return None
 
     def _record(self, fields, line, has_apostrophe):
@@ -345,29 +344,26 @@ class CsvRecords:
         if len(values["claim"]) <= MAX_HEADER_CELL and len(values["speaker"]) <= MAX_HEADER_CELL:
             repeated = self._repeated_header(fields, line)
             if repeated:
-                return Record(line, 0, None, fields, self.columns, problems=[("", repeated)])
-        return Record(line, 0, values, fields, self.columns)
+                return Record(line, 0, None, fields, problems=[("", repeated)])
+        return Record(line, 0, values, fields)
 
     def _repeated_header(self, fields, line):
         """Why this row is no record but a header line again, or None when it is a record."""
+        first = f"line {self.header_line}"
         if self.mapped:
             if list(map(normalize_name, fields)) != list(map(normalize_name, self.header)):
                 return None
-            return (
-                f"this line repeats the header (as on line {self.header_line}), e.g. where two files were joined; "
-                "remove it"
-            )
-        names = self._column_names(fields)
-        if not {"claim", "speaker"} <= set(names):
-            return None
-        first = f"line {self.header_line}"
-        if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
-            self.fail(
-                line,
-                1,
-                f"a second header line, naming other columns than the header on {first}: the rows after it "
-                "would be read into the wrong columns; split the file here",
-            )
+        else:
+            names = self._column_names(fields)
+            if not set(REQUIRED_COLUMNS) <= set(names):
+                return None
+            if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
+                self.fail(
+                    line,
+                    1,
+                    f"a second header line, naming other columns than the header on {first}: the rows after it "
+                    "would be read into the wrong columns; split the file here",
+                )
         return f"this line repeats the header (as on {first}), e.g. where two files were joined; remove it"
 
 

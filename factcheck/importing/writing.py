@@ -48,7 +48,7 @@ STORED_FIELDS = ["pk", "import_key", "status", "version", "attribution", "text",
 STORED_FIELDS += ["quantity_value", "quantity_unit", "quantity_qualifier", "speaker_id", "article_id"]
 
 
-def stored_claims(keys, *, lock=False, by_id=None):
+def stored_claims(keys, *, lock, by_id):
     """import_key -> the STORED_FIELDS of each claim already imported under these keys.
 
     `by_id` (key -> claim id) adds claims found by their id for keys no claim was imported under:
@@ -56,7 +56,7 @@ def stored_claims(keys, *, lock=False, by_id=None):
     """
     claims = (Claim.objects.select_for_update() if lock else Claim.objects).values_list(*STORED_FIELDS, named=True)
     found = {claim.import_key: claim for claim in claims.filter(import_key__in=keys)}
-    wanted = {pk: key for key, pk in (by_id or {}).items() if key not in found}
+    wanted = {pk: key for key, pk in by_id.items() if key not in found}
     found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
     return found
 
@@ -314,7 +314,7 @@ def _first_attribution(row):
         return None, refusal.message
 
 
-def plan(rows, entities, *, lock=False, linked=None):
+def plan(rows, entities, *, lock, linked):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
     Its queries come first, a fixed number whatever the rows: the entities resolved (and
@@ -323,7 +323,6 @@ def plan(rows, entities, *, lock=False, linked=None):
     linked to in the preview (the same claim).
     """
     entities.resolve(rows)
-    linked = linked or {}
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
     by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
     claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
@@ -377,7 +376,7 @@ def _creation(row, entities):
     return change
 
 
-def _update(row, claim, appearances, evidence, entities, link=False):
+def _update(row, claim, appearances, evidence, entities, link):
     """A stored claim's row: the appearances and evidence the claim lacks, its changed fields, its new status.
 
     A row `link`ed to a tracked claim in the preview adds only appearances and evidence: its
@@ -530,13 +529,10 @@ def write(changes, entities, *, user, reason_for, now):
         for change in changes
         if change.status
     ]
-    for model, columns, rows in [
-        (Claim, CLAIM_COLUMNS, claims),
-        (Appearance, APPEARANCE_COLUMNS, appearances),
-        (Evidence, EVIDENCE_COLUMNS, evidence),
-        (ExternalReview, REVIEW_COLUMNS, reviews),
-    ]:
-        insert(model, columns, rows)
+    insert(Claim, CLAIM_COLUMNS, claims)
+    insert(Appearance, APPEARANCE_COLUMNS, appearances)
+    insert(Evidence, EVIDENCE_COLUMNS, evidence)
+    insert(ExternalReview, REVIEW_COLUMNS, reviews)
     edited = [change for change in changes if change.claim is not None and change.fields]
     if edited:
         Claim.objects.bulk_update(
