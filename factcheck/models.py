@@ -660,13 +660,14 @@ class ClaimQuerySet(models.QuerySet):
 
         PostgreSQL matches the stored, GIN-indexed `search_document` (text, quote, span) with
         `websearch_to_tsquery` and ranks with `ts_rank`. SQLite has neither: every word must
-        appear in the text, the quote or the speaker's name, and all matches rank alike.
+        appear in the text, the quote or the speaker's name (a phrase's words, in any order), and
+        all matches rank alike.
         """
         query = query.strip()
         claims = self.ranked(query)
         if query and connection.vendor == "postgresql":
             return claims.filter(search_matches(query))
-        for word in query.split():
+        for word in query.replace('"', " ").split():
             claims = claims.filter(
                 Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
             )
