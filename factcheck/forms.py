@@ -274,16 +274,16 @@ class ClaimFilterForm(PageForm):
         match's speaker, story and outlet before the sort (1,000 rows for a page of 26).
         """
         query = self.cleaned_data.get("q", "")
-        if self.chosen_sort() != "relevance":
-            walked = self.walked_matches(ordering, cursor, limit + 1)
-            if walked is None:
-                return claims.for_rows().keyset_page(ordering, cursor, limit)
-            return Claim.objects.filter(pk__in=walked).ranked(query).for_rows().keyset_page(ordering, None, limit)
-        walked = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
-        if walked is None:
-            newest = claims.within_newest(models.RANKED_MATCHES, query)
+        relevance = self.chosen_sort() == "relevance"
+        if relevance:
+            walked = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
         else:
-            newest = Claim.objects.filter(pk__in=walked).ranked(query)
+            walked = self.walked_matches(ordering, cursor, limit + 1)
+        if walked is not None:  # found by walking the newest claims: they stand for the search's matches
+            claims = Claim.objects.filter(pk__in=walked).ranked(query)
+        if not relevance:
+            return claims.for_rows().keyset_page(ordering, cursor, limit)
+        newest = claims if walked is not None else claims.within_newest(models.RANKED_MATCHES, query)
         ids = models.ordered_after(newest, ordering, cursor).values("pk")
         shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_rows()
         return shown.keyset_page(ordering, None, limit)

@@ -496,7 +496,8 @@ def _walk(claims, query, ordering, count, rows):
     except EmptyResultSet:  # a filter nothing can match: the index path says so
         return []
     words, word_params = walked.query.get_compiler(connection=connection).compile(search_words(query))
-    order = ", ".join(f"{field.lstrip('-')} {'DESC' if field.startswith('-') else 'ASC'}" for field in ordering)
+    directions = ["DESC" if field.startswith("-") else "ASC" for field in ordering]
+    order = ", ".join(f"{column} {direction}" for column, direction in zip(columns, directions, strict=True))
     with connection.cursor() as cursor:
         # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
         cursor.execute(
