@@ -60,7 +60,7 @@ def test_every_environment_variable_is_documented():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
-def test_the_apps_connections_plan_for_memory_and_for_many_requests_at_once(db):
+def test_the_apps_connections_plan_for_an_ssd_and_for_many_requests_at_once(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone() == ("1.1",)
