@@ -293,8 +293,26 @@ PATTERNS = patterns()
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
-@pytest.fixture
-def objects(db, admin_user):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """(the user of each persona in PERSONAS order, None for anonymous; one object of each kind a
+    URL is built for), made once for the module's tests in a transaction rolled back after the
+    last. Each test runs in a savepoint inside it (the `db` fixture), and each request in one
+    more (ask): nothing a test or a request writes reaches the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        admin_user = make_user("root", superuser=True)
+        personas = [
+            None,
+            make_user("charlie", staff=False),
+            make_user("bob", group="Reviewers"),
+            make_user("alice", group="Editors"),
+            admin_user,
+        ]
+        yield personas, one_of_each(admin_user)
+        transaction.set_rollback(True)
+
+
+def one_of_each(admin_user):
     """One object of each kind a URL is built for."""
     claim = make_claim("Russia fired 120 drones overnight.", speaker=make_speaker("Andrii Kovalenko"))
     article = make_article(make_outlet("Kyiv Independent"), headline="Drones overnight")
@@ -345,12 +363,6 @@ def objects(db, admin_user):
         "accesslog": AccessLog.objects.create(username="bob", ip_address="192.0.2.8"),
         "failurelog": AccessFailureLog.objects.create(username="mallory", ip_address="192.0.2.7"),
     }
-
-
-@pytest.fixture
-def personas(outsider, reviewer, editor, admin_user):
-    """The user of each persona, in PERSONAS order (None: anonymous)."""
-    return [None, outsider, reviewer, editor, admin_user]
 
 
 def url_of(key, obj):
@@ -415,7 +427,8 @@ def test_every_row_of_the_matrix_is_a_url_pattern():
 
 
 @pytest.mark.parametrize("key", list(MATRIX))
-def test_each_persona_gets_what_the_matrix_says(key, objects, personas):
+def test_each_persona_gets_what_the_matrix_says(key, world, db):
+    personas, objects = world
     thing, *expected = MATRIX[key]
     url = url_of(key, objects[thing] if thing else None) + QUERIES.get(key, "")
     got = [" ".join(ask(user, method, url) for user in personas) for method in ("get", "post")]
