@@ -22,6 +22,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, path, reverse
@@ -295,21 +296,27 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """(the user of each persona in PERSONAS order, None for anonymous; one object of each kind a
-    URL is built for), made once for the module's tests in a transaction rolled back after the
-    last. Each test runs in a savepoint inside it (the `db` fixture), and each request in one
-    more (ask): nothing a test or a request writes reaches the next."""
+    """(the session each persona is signed in to, in PERSONAS order, None for anonymous; one object
+    of each kind a URL is built for), made once for the module's tests in a transaction rolled
+    back after the last. Each test runs in a savepoint inside it (the `db` fixture), and each
+    request in one more (ask): nothing a test or a request writes reaches the next."""
     with django_db_blocker.unblock(), transaction.atomic():
         admin_user = make_user("root", superuser=True)
-        personas = [
-            None,
+        users = [
             make_user("charlie", staff=False),
             make_user("bob", group="Reviewers"),
             make_user("alice", group="Editors"),
             admin_user,
         ]
-        yield personas, one_of_each(admin_user)
+        yield [None, *map(session_of, users)], one_of_each(admin_user)
         transaction.set_rollback(True)
+
+
+def session_of(user):
+    """The key of a session `user` is signed in to: signing in for every request was a third of this module's time."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def one_of_each(admin_user):
@@ -388,15 +395,17 @@ def answer(response, url):
     return "login" if response["Location"].split("?")[0] == login else "302"
 
 
-def ask(user, method, url):
-    """What `user` gets for `method` on `url`. Everything the request wrote is rolled back, its
-    session included: signing out, say, cannot change who asks next."""
+def ask(session, method, url):
+    """What the persona signed in to `session` (None: anonymous) gets for `method` on `url`. Everything
+    the request wrote is rolled back, and the cache the session is also kept in is emptied: signing
+    out, say, cannot change who asks next."""
     with transaction.atomic():
         client = Client()
-        if user:
-            client.force_login(user)
+        if session:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
         response = getattr(client, method)(url)
         transaction.set_rollback(True)
+    caches[settings.SESSION_CACHE_ALIAS].clear()
     return answer(response, url)
 
 
@@ -428,8 +437,8 @@ def test_every_row_of_the_matrix_is_a_url_pattern():
 
 @pytest.mark.parametrize("key", list(MATRIX))
 def test_each_persona_gets_what_the_matrix_says(key, world, db):
-    personas, objects = world
+    sessions, objects = world
     thing, *expected = MATRIX[key]
     url = url_of(key, objects[thing] if thing else None) + QUERIES.get(key, "")
-    got = [" ".join(ask(user, method, url) for user in personas) for method in ("get", "post")]
+    got = [" ".join(ask(session, method, url) for session in sessions) for method in ("get", "post")]
     assert got == expected, f"{url} for {', '.join(PERSONAS)}: GET and POST answer {got}, the matrix says {expected}"
