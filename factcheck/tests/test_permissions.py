@@ -4,7 +4,7 @@
 The patterns come from Django's URL resolver (the app's, the admin's and its custom views), so
 a new pattern without a row in MATRIX fails the suite with a message naming it. To add one,
 add its row: the pattern's name (its route when it has none), the object its URL is built for
-(a key of `objects` below, or "" for none), then what GET and what POST answer for, in order,
+(a key of what `one_of_each` below returns, or "" for none), then what GET and what POST answer for, in order,
 anonymous, charlie the outsider (an account in no group, not staff), bob the reviewer, alice
 the editor and root the superuser (the personas of conftest.py).
 
@@ -296,9 +296,9 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """(the session each persona is signed in to, in PERSONAS order, None for anonymous; one object
-    of each kind a URL is built for), made once for the module's tests in a transaction rolled
-    back after the last. Each test runs in a savepoint inside it (the `db` fixture), and each
+    """(the key of the session each persona is signed in to, in PERSONAS order, None for anonymous;
+    one object of each kind a URL is built for), made once for the module's tests in a
+    transaction rolled back after the last. Each test runs in a savepoint inside it (the `db` fixture), and each
     request in one more (ask): nothing a test or a request writes reaches the next."""
     with django_db_blocker.unblock(), transaction.atomic():
         admin_user = make_user("root", superuser=True)
