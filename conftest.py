@@ -98,6 +98,19 @@ def restore_in_bulk(creation, data):
     return None
 
 
+# Each persona's account, as the fixtures below and the permission matrix make it.
+PERSONAS = {
+    "outsider": {"username": "charlie", "staff": False},
+    "reviewer": {"username": "bob", "group": "Reviewers"},
+    "editor": {"username": "alice", "group": "Editors"},
+    "admin": {"username": "root", "superuser": True},
+}
+
+
+def make_persona(persona):
+    return make_user(**PERSONAS[persona])
+
+
 def make_user(username, *, group=None, staff=True, superuser=False):
     user = User.objects.create_user(
         username, f"{username}@example.org", "correct horse battery staple", is_staff=staff, is_superuser=superuser
@@ -115,22 +128,22 @@ def empty_cache():
 
 @pytest.fixture
 def editor(db):
-    return make_user("alice", group="Editors")
+    return make_persona("editor")
 
 
 @pytest.fixture
 def reviewer(db):
-    return make_user("bob", group="Reviewers")
+    return make_persona("reviewer")
 
 
 @pytest.fixture
 def outsider(db):
-    return make_user("charlie", staff=False)
+    return make_persona("outsider")
 
 
 @pytest.fixture
 def admin_user(db):
-    return make_user("root", superuser=True)
+    return make_persona("admin")
 
 
 @pytest.fixture

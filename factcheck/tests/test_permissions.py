@@ -4,9 +4,9 @@
 The patterns come from Django's URL resolver (the app's, the admin's and its custom views), so
 a new pattern without a row in MATRIX fails the suite with a message naming it. To add one,
 add its row: the pattern's name (its route when it has none), the object its URL is built for
-(a key of what `one_of_each` below returns, or "" for none), then what GET and what POST answer for, in order,
-anonymous, charlie the outsider (an account in no group, not staff), bob the reviewer, alice
-the editor and root the superuser (the personas of conftest.py).
+(a key of what `one_of_each` below returns, or "" for none), then what GET and what POST
+answer for, in order, anonymous, charlie the outsider (an account in no group, not staff), bob
+the reviewer, alice the editor and root the superuser (the personas of conftest.py).
 
 An answer is a status code, "login" (a redirect to the login page: the app's, or the admin's
 for its URLs) or "302" (a redirect anywhere else). Each request runs in a transaction rolled
@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, path, reverse
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from conftest import make_user
+from conftest import make_persona, make_user
 from factcheck import merging
 from factcheck import urls as project_urls
 from factcheck.models import (
@@ -296,19 +296,14 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """(the key of the session each persona is signed in to, in PERSONAS order, None for anonymous;
-    one object of each kind a URL is built for), made once for the module's tests in a
-    transaction rolled back after the last. Each test runs in a savepoint inside it (the `db` fixture), and each
-    request in one more (ask): nothing a test or a request writes reaches the next."""
+    """(the key of the session each persona is signed in to, in PERSONAS order, None for
+    anonymous; one object of each kind a URL is built for), made once for the module's tests in
+    a transaction rolled back after the last. Each test runs in a savepoint inside it (the `db`
+    fixture), and each request in one more (ask): nothing a test or a request writes reaches
+    the next."""
     with django_db_blocker.unblock(), transaction.atomic():
-        admin_user = make_user("root", superuser=True)
-        users = [
-            make_user("charlie", staff=False),
-            make_user("bob", group="Reviewers"),
-            make_user("alice", group="Editors"),
-            admin_user,
-        ]
-        yield [None, *map(session_of, users)], one_of_each(admin_user)
+        users = {persona: make_persona(persona) for persona in PERSONAS[1:]}
+        yield [None, *map(session_of, users.values())], one_of_each(users["admin"])
         transaction.set_rollback(True)
 
 

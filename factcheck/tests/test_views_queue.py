@@ -709,8 +709,8 @@ def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
     # ages show the same shows it throughout: only those two are asked of timesince.
     ages = [now - timedelta(seconds=seconds) for seconds in range(0, 800 * 24 * 3600, 433)]
     shown_at_step = {}
-    for step, run in groupby(ages, key=models.age_step):
-        run = list(run)
+    for step, same_step in groupby(ages, key=models.age_step):
+        run = list(same_step)
         shown = timesince(run[0], now, depth=1)
         assert shown_at_step.setdefault(step, shown) == shown == timesince(run[-1], now, depth=1), (step, run[0])
     assert len(set(shown_at_step.values())) >= 50  # the scan saw every unit
