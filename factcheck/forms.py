@@ -292,17 +292,26 @@ class ClaimFilterForm(PageForm):
         """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them
         (models.walked_matches), or None: then the search index answers.
 
-        Walked only for words that must all match, or a phrase (one word's estimate is right, an
-        OR's is the sum of its words', several words together are misjudged as independent), and
-        when nothing but the status narrows the claims, which claim_recent_idx and claim_queue_idx
-        then give in order: another filter makes each walked claim cost a probe of another table.
+        Walked when nothing but the status narrows the claims, which claim_recent_idx and
+        claim_queue_idx then give in order, for words that must all match, or a phrase (one
+        word's estimate is right, an OR's is the sum of its words', several words together are
+        misjudged as independent). Walked for any search within an outlet alone, whose claims
+        claimoutlet_recent_idx gives in order: the planner otherwise reads every match of the
+        words and keeps the outlet's. Another filter makes each walked claim cost a probe of
+        another table.
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()
-        if connection.vendor != "postgresql" or len(words) < 2 or "or" in words or self.narrowed:
+        if connection.vendor != "postgresql" or not words:
             return None
-        claims = models.ordered_after(self.claims(searched=False), ordering, cursor)
-        return models.walked_matches(claims, query, ordering, count)
+        if self.narrowing == {"outlet"}:
+            claims = self.claims(searched=False, with_outlet=False)
+            claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
+        elif len(words) < 2 or "or" in words or self.narrowing:
+            return None
+        else:
+            claims = self.claims(searched=False)
+        return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count)
 
     @functools.cached_property
     def outlet_version(self):
@@ -347,9 +356,10 @@ class ClaimFilterForm(PageForm):
             return chosen
         return "relevance" if searching else "newest"
 
-    def claims(self, *, with_status=True, with_attribution=True, searched=True):
+    def claims(self, *, with_status=True, with_attribution=True, with_outlet=True, searched=True):
         """The claims these filters select (only the valid ones apply), with or without the status
-        or the attribution filter (each axis's counts leave out its own filter), or the search."""
+        or the attribution filter (each axis's counts leave out its own filter), the outlet (for
+        a walk through its claims) or the search."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged()
         if searched:
@@ -360,7 +370,7 @@ class ClaimFilterForm(PageForm):
             claims = claims.filter(attribution=data["attribution"])
         if data.get("speaker"):
             claims = claims.spoken_by(data["speaker"])
-        if data.get("outlet"):
+        if with_outlet and data.get("outlet"):
             claims = claims.involving_outlet(data["outlet"])
         if data.get("venue"):
             claims = claims.at_venue(data["venue"])
@@ -401,8 +411,13 @@ class ClaimFilterForm(PageForm):
     @property
     def narrowed(self):
         """Whether anything beyond the status and the search words narrows the queue (for the empty state's wording)."""
+        return bool(self.narrowing)
+
+    @property
+    def narrowing(self):
+        """The filters beyond the status and the search words that narrow the queue."""
         ignored = {"q", "status", "sort", "limit", "after"}
-        return any(self.cleaned_data.get(name) for name in self.fields if name not in ignored)
+        return {name for name in self.fields if name not in ignored and self.cleaned_data.get(name)}
 
 
 def start_of(day):

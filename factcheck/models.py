@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
@@ -487,17 +487,19 @@ def walked_matches(claims, query, ordering, count):
 
 def _walk(claims, query, ordering, count, rows):
     """The first `count` matches among the first `rows` of `claims`: the rows are read in order, each
-    matched as read, and the reading stops at the `count`th match."""
-    columns = [field.lstrip("-") for field in ordering]
-    walked = claims.order_by(*ordering).annotate(walked_document=SearchDocument())
-    walked = walked.values(*dict.fromkeys(["id", *columns]), "walked_document")[:rows]
+    matched as read, and the reading stops at the `count`th match. A claim met through several
+    rows (ClaimQuerySet.through_outlet) counts once."""
+    keys = {f"walked_{n}": F(field.lstrip("-")) for n, field in enumerate(ordering)}
+    descending = dict(zip(keys, (field.startswith("-") for field in ordering), strict=True))
+    walked = claims.annotate(**keys, walked_document=SearchDocument())
+    walked = walked.order_by(*(f"-{key}" if descending[key] else key for key in keys))
+    walked = walked.distinct(*keys).values("id", *keys, "walked_document")[:rows]
     try:
         sql, params = walked.query.sql_with_params()
     except EmptyResultSet:  # a filter nothing can match: the index path says so
         return []
     words, word_params = walked.query.get_compiler(connection=connection).compile(search_words(query))
-    directions = ["DESC" if field.startswith("-") else "ASC" for field in ordering]
-    order = ", ".join(f"{column} {direction}" for column, direction in zip(columns, directions, strict=True))
+    order = ", ".join(f"{key} {'DESC' if descending[key] else 'ASC'}" for key in keys)
     with connection.cursor() as cursor:
         # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
         cursor.execute(
@@ -711,6 +713,20 @@ class ClaimQuerySet(models.QuerySet):
         """
         parts = ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)
         return self.filter(Exists(parts if role is None else parts.filter(role=role)))
+
+    def through_outlet(self, outlet, ordering):
+        """These claims met through their rows in the outlet's ClaimOutlet, and `ordering` (by the
+        claims' recency) as those rows give it.
+
+        claimoutlet_recent_idx lists an outlet's claims newest (or oldest) first, where ordering
+        the claims themselves means gathering and sorting all of them (a fifth of a million for
+        the biggest outlet) or walking every claim and probing the outlet's for each. A claim
+        the outlet took several parts in is met once for each part.
+        """
+        rows = FilteredRelation("outlet_roles", condition=Q(outlet_roles__outlet=outlet))
+        through = {"created_at": "part__created_at", "id": "part__claim"}
+        ordering = [field.replace(field.lstrip("-"), through[field.lstrip("-")]) for field in ordering]
+        return self.annotate(part=rows).filter(part__created_at__isnull=False), ordering
 
     def at_venue(self, venue_type):
         """Claims with an appearance of this venue type anywhere in their attribution chain."""
@@ -1528,9 +1544,11 @@ class ClaimOutlet(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="outlet_roles", db_index=False)
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="claim_roles", db_index=False)
     role = models.CharField(max_length=10, choices=Role)
+    # The claim's, copied by the triggers (migration 0030): the index gives an outlet's claims newest first.
+    created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["outlet", "claim"], name="claimoutlet_outlet_idx")]
+        indexes = [models.Index(fields=["outlet", "-created_at", "-claim"], name="claimoutlet_recent_idx")]
         constraints = [
             models.CheckConstraint(condition=in_choices("role", OutletRole.choices), name="claimoutlet_role_valid")
         ]

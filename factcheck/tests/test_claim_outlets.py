@@ -5,6 +5,7 @@ raw SQL, the importer, deletion) leaves the table equal to what the stories and 
 """
 
 import importlib
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,25 +17,32 @@ from factcheck.tests.factories import make_appearance, make_article, make_claim,
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("factcheck.migrations.0019_claim_outlets")
+# The triggers as migration 0030 left them (0019's, written anew to copy each claim's created_at).
+migration = importlib.import_module("factcheck.migrations.0030_claim_outlets_newest_first")
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 
 def derived():
-    """{(claim, outlet, role)} as the stories and appearances say, worked out in Python."""
+    """{(claim, outlet, role, the claim's created_at)} as the stories and appearances say, worked out in Python."""
+    recorded = dict(Claim.objects.values_list("pk", "created_at"))
     rows = {
-        (claim, outlet, "published")
+        (claim, outlet, "published", recorded[claim])
         for claim, outlet in Claim.objects.filter(article__isnull=False).values_list("pk", "article__outlet")
     }
     for claim, outlet, relays in Appearance.objects.filter(outlet__isnull=False).values_list(
         "claim", "outlet", "relayed_from"
     ):
-        rows.add((claim, outlet, "made" if relays is None else "relayed"))
+        rows.add((claim, outlet, "made" if relays is None else "relayed", recorded[claim]))
     return rows
 
 
 def stored():
-    return set(ClaimOutlet.objects.values_list("claim", "outlet", "role"))
+    return set(ClaimOutlet.objects.values_list("claim", "outlet", "role", "created_at"))
+
+
+def parts():
+    """{(claim, outlet, role)} stored."""
+    return {row[:3] for row in stored()}
 
 
 @pytest.fixture
@@ -61,7 +69,7 @@ def test_the_triggers_exist_after_every_migration():
 
 def test_a_claim_made_on_one_outlet_published_by_another_and_relayed_has_a_row_for_each_part(chain):
     claim, x, kyiv, b17 = chain
-    assert stored() == {
+    assert parts() == {
         (claim.pk, x.pk, "made"),
         (claim.pk, kyiv.pk, "published"),
         (claim.pk, kyiv.pk, "relayed"),
@@ -81,9 +89,9 @@ def test_an_outlet_keeps_its_part_until_the_last_appearance_giving_it_goes(chain
     claim, x, _, _ = chain
     second = make_appearance(claim, Venue.INTERVIEW, outlet=x)
     second.delete()
-    assert (claim.pk, x.pk, "made") in stored()
+    assert (claim.pk, x.pk, "made") in parts()
     Appearance.objects.filter(outlet=x).update(outlet=None)
-    assert (claim.pk, x.pk, "made") not in stored()
+    assert (claim.pk, x.pk, "made") not in parts()
     assert stored() == derived()
 
 
@@ -93,16 +101,16 @@ def test_an_appearance_moved_to_another_outlet_or_claim_moves_its_row(chain):
     Appearance.objects.filter(outlet=b17).update(outlet=x)
     assert stored() == derived()
     Appearance.objects.filter(outlet=x, relayed_from__isnull=True).update(claim=other)
-    assert (other.pk, x.pk, "made") in stored()
+    assert (other.pk, x.pk, "made") in parts()
     assert stored() == derived()
 
 
 def test_a_claim_moved_to_another_story_or_a_story_to_another_outlet_moves_the_published_row(chain):
     claim, x, _, b17 = chain
     Claim.objects.filter(pk=claim.pk).update(article=make_article(outlet=b17))
-    assert (claim.pk, b17.pk, "published") in stored()
+    assert (claim.pk, b17.pk, "published") in parts()
     Article.objects.filter(claims=claim).update(outlet=x)
-    assert (claim.pk, x.pk, "published") in stored()
+    assert (claim.pk, x.pk, "published") in parts()
     Claim.objects.filter(pk=claim.pk).update(article=None)
     assert stored() == derived()
     assert not ClaimOutlet.objects.filter(claim=claim, role="published").exists()
@@ -133,7 +141,7 @@ def test_rows_written_by_raw_sql_are_followed(chain):
             "VALUES (%s, 'interview', %s, '', '')",
             [claim.pk, kyiv.pk],
         )
-    assert (claim.pk, kyiv.pk, "made") in stored()
+    assert (claim.pk, kyiv.pk, "made") in parts()
     assert stored() == derived()
 
 
@@ -141,3 +149,23 @@ def test_an_import_leaves_a_row_for_every_story_and_appearance(admin_user):
     importing.import_file(SAMPLE, user=admin_user)
     assert ClaimOutlet.objects.count() > Claim.objects.count() / 2
     assert stored() == derived()
+
+
+def test_each_row_keeps_its_claims_recording_time_when_sql_changes_it(chain):
+    claim, *_ = chain
+    later = claim.created_at + timedelta(days=3)
+    Claim.objects.filter(pk=claim.pk).update(created_at=later)
+    assert set(ClaimOutlet.objects.filter(claim=claim).values_list("created_at", flat=True)) == {later}
+    assert stored() == derived()
+
+
+def test_an_outlets_claims_come_newest_first_from_its_rows(chain):
+    claim, _, kyiv, _ = chain
+    older = make_claim(article=make_article(outlet=kyiv))
+    make_appearance(older, Venue.INTERVIEW, outlet=kyiv)  # published and made: met twice, as the chain's claim is
+    Claim.objects.filter(pk=older.pk).update(created_at=claim.created_at - timedelta(hours=1))
+    make_claim(article=make_article())  # another outlet's
+    newest_first = [claim, claim, older, older]
+    for sort, expected in [(["-created_at", "-id"], newest_first), (["created_at", "id"], newest_first[::-1])]:
+        rows, ordering = Claim.objects.through_outlet(kyiv, sort)
+        assert list(rows.order_by(*ordering).values_list("pk", flat=True)) == [each.pk for each in expected]

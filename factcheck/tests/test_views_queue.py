@@ -224,25 +224,65 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(re
 
     monkeypatch.setattr(models, "walked_matches", walk)
 
-    def pages(query):
-        seen, after = [], ""
-        while True:
-            response = reviewer_client.get(f"/claims/?q={query}&status=all{sort}&limit=4{after}", **HTMX)
-            seen += [claim.pk for claim in response.context["claims"]]
-            if not response.context["next_page"]:
-                return seen
-            after = f"&after={response.context['next_page']}"
-
     # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
     searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
     for query, walked in [*searches, ('"grain corridor deal"', None)]:
         index_only["now"], walks[:] = False, []
-        found = pages(query)
+        found = searched_pages(reviewer_client, f"q={query}&status=all{sort}")
         assert found, query
         if walked is not None:
             assert any(walk is not None for walk in walks) == walked, query
         index_only["now"] = True
-        assert found == pages(query), query  # what the index finds, in the same order
+        assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index finds
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+@pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified"])
+def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_index_would(
+    reviewer_client, monkeypatch, sort
+):
+    monkeypatch.setattr(models, "RANKED_MATCHES", 5)
+    monkeypatch.setattr(models, "PROBED", 6)
+    monkeypatch.setattr(models, "WALKED", 30)
+    kyiv, other = make_outlet("Kyiv Independent"), make_outlet("Other")
+    for number in range(40):
+        text = f"North Korean troops crossed, report {number}." if number % 3 else f"Drones over Kharkiv, {number}."
+        claim = make_claim(text, article=make_article(outlet=kyiv if number % 2 else other))
+        if number % 5 == 0:  # said to the Kyiv Independent: for half of them, its second part in the claim
+            make_appearance(claim, Venue.STATEMENT_TO_OUTLET, outlet=kyiv)
+        if number % 4:
+            verify(claim)
+    Claim.objects.update(created_at=timezone.now())  # tied, as an import leaves them: the ids break the ties
+    involving = set(Claim.objects.involving_outlet(kyiv).values_list("pk", flat=True))
+    walks, real_walk = [], models.walked_matches
+    index_only = {"now": False}
+
+    def walk(*args):
+        walks.append(None if index_only["now"] else real_walk(*args))
+        return walks[-1]
+
+    monkeypatch.setattr(models, "walked_matches", walk)
+    for query in ['"North Korean troops"', "troops", "drones", "kharkiv or troops", "submarines"]:
+        index_only["now"], walks[:] = False, []
+        params = f"q={query}&outlet={kyiv.pk}&status=all{sort}"
+        found = searched_pages(reviewer_client, params)
+        assert set(found) <= involving and len(set(found)) == len(found), query
+        if query in ("troops", "drones"):  # common enough within the outlet to be found by walking it
+            assert any(walk is not None for walk in walks), query
+        index_only["now"] = True
+        assert found == searched_pages(reviewer_client, params), query  # what the index finds, in the same order
+
+
+def searched_pages(client, params):
+    """The ids of every claim the queue lists for `params`, four to a page, following "load more"."""
+    seen, after = [], ""
+    while True:
+        response = client.get(f"/claims/?{params}&limit=4{after}", **HTMX)
+        seen += [claim.pk for claim in response.context["claims"]]
+        if not response.context["next_page"]:
+            return seen
+        after = f"&after={response.context['next_page']}"
 
 
 def test_counts_stop_at_the_cap(reviewer_client, monkeypatch):
