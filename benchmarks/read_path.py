@@ -246,6 +246,10 @@ def cases(found):
         # Two words the generator always writes together: the planner multiplies their frequencies.
         ("search, words found together", q(q="artillery shells", status="all")),
         ("search, frequent word + top outlet", q(q="drones", outlet=top, status="all")),
+        ("search, phrase + top speaker", q(q='"artillery shells"', speaker=found["top_speaker"], status="all")),
+        ("search, phrase + kind", q(q='"artillery shells"', kind="prediction", status="all")),
+        ("search, phrase + venue", q(q='"artillery shells"', venue="interview", status="all")),
+        ("search, phrase + top outlet + speaker", q(q='"artillery shells"', outlet=top, speaker=found["top_speaker"])),
         ("search, frequent word, newest", q(q="drones", sort="newest")),
         ("speaker page, top speaker", f"/speakers/{found['top_speaker_id']}/"),
         ("outlet page, top outlet", f"/outlets/{top}/"),

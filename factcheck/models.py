@@ -463,6 +463,17 @@ def search_matches(query):
 PROBED, WALKED = 2_000, 20_000
 
 
+def speakers_named(name):
+    """The ids of every speaker whose name contains `name`, ignoring case, accents and punctuation.
+
+    The queue filters claims by these ids rather than by a subquery: given one, the planner
+    guesses how many claims it yields and, for the biggest speaker, guesses wrong by a factor of
+    500. By id, claim_speaker_queue_idx serves the page directly.
+    """
+    speakers = Speaker.objects.filter(normalized_name__contains=normalize_name(name))
+    return list(speakers.values_list("pk", flat=True))
+
+
 def walked_matches(claims, query, ordering, count):
     """The pks of the first `count` of `claims` in `ordering` that match `query`, when walking the
     claims in that order finds them; None when the search index should answer.
@@ -694,16 +705,6 @@ class ClaimQuerySet(models.QuerySet):
         filters apply once, to pick the newest: repeated around them, PostgreSQL searched twice.
         """
         return Claim.objects.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count]).ranked(query)
-
-    def spoken_by(self, name):
-        """Claims by every speaker whose name contains `name`, ignoring case, accents and punctuation.
-
-        The speakers are looked up first and the claims filtered by their ids: given a subquery,
-        the planner guesses how many claims it yields and, for the biggest speaker, guesses
-        wrong by a factor of 500. By id, claim_speaker_queue_idx serves the page directly.
-        """
-        speakers = Speaker.objects.filter(normalized_name__contains=normalize_name(name))
-        return self.filter(speaker__in=list(speakers.values_list("pk", flat=True)))
 
     def involving_outlet(self, outlet, role=None):
         """Claims the outlet published in a story, or that were made on or relayed by it (ClaimOutlet); or

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count, groupby
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -196,10 +197,26 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
+@pytest.fixture
+def walks(monkeypatch):
+    """What each walk of a search found (None: the index answers), and a switch that sends every search to the index."""
+    real_walk = models.walked_matches
+    record = SimpleNamespace(tried=[], index_only=False)
+
+    def walk(*args):
+        record.tried.append(None if record.index_only else real_walk(*args))
+        return record.tried[-1]
+
+    monkeypatch.setattr(models, "walked_matches", walk)
+    return record
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
-@pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified"])
-def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(reviewer_client, monkeypatch, sort):
+@pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified", "&kind=factual"])
+def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
+    reviewer_client, monkeypatch, walks, sort
+):
     monkeypatch.setattr(models, "RANKED_MATCHES", 7)
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
@@ -208,31 +225,24 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(re
         verify(make_claim(f"The grain corridor deal holds, day {number}."))
     for number in range(45):
         text = f"North Korean troops crossed, report {number}." if number % 3 else f"Troops from North Korea? {number}"
-        claim = make_claim(text, quote="North Korean troops" * (number % 4 == 1))
+        kind = "factual" if number % 7 else "opinion"  # a filter the walk checks claim by claim
+        claim = make_claim(text, quote="North Korean troops" * (number % 4 == 1), kind=kind)
         if number % 2:
             verify(claim)
     verify(make_claim("Korean troops north of the river."))  # the words, not the phrase
     for number in range(3):  # and its newest
         verify(make_claim(f"The grain corridor deal is off, {number}."))
     Claim.objects.update(created_at=moment)  # tied, as an import leaves them: the ids break the ties
-    walks, real_walk = [], models.walked_matches
-    index_only = {"now": False}
-
-    def walk(*args):
-        walks.append(None if index_only["now"] else real_walk(*args))
-        return walks[-1]
-
-    monkeypatch.setattr(models, "walked_matches", walk)
 
     # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
     searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
     for query, walked in [*searches, ('"grain corridor deal"', None)]:
-        index_only["now"], walks[:] = False, []
+        walks.index_only, walks.tried = False, []
         found = searched_pages(reviewer_client, f"q={query}&status=all{sort}")
         assert found, query
         if walked is not None:
-            assert any(walk is not None for walk in walks) == walked, query
-        index_only["now"] = True
+            assert any(walk is not None for walk in walks.tried) == walked, query
+        walks.index_only = True
         assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index finds
 
 
@@ -240,7 +250,7 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(re
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
 @pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified"])
 def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_index_would(
-    reviewer_client, monkeypatch, sort
+    reviewer_client, monkeypatch, walks, sort
 ):
     monkeypatch.setattr(models, "RANKED_MATCHES", 5)
     monkeypatch.setattr(models, "PROBED", 6)
@@ -255,22 +265,14 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
             verify(claim)
     Claim.objects.update(created_at=timezone.now())  # tied, as an import leaves them: the ids break the ties
     involving = set(Claim.objects.involving_outlet(kyiv).values_list("pk", flat=True))
-    walks, real_walk = [], models.walked_matches
-    index_only = {"now": False}
-
-    def walk(*args):
-        walks.append(None if index_only["now"] else real_walk(*args))
-        return walks[-1]
-
-    monkeypatch.setattr(models, "walked_matches", walk)
     for query in ['"North Korean troops"', "troops", "drones", "kharkiv or troops", "submarines"]:
-        index_only["now"], walks[:] = False, []
+        walks.index_only, walks.tried = False, []
         params = f"q={query}&outlet={kyiv.pk}&status=all{sort}"
         found = searched_pages(reviewer_client, params)
         assert set(found) <= involving and len(set(found)) == len(found), query
         if query in ("troops", "drones"):  # common enough within the outlet to be found by walking it
-            assert any(walk is not None for walk in walks), query
-        index_only["now"] = True
+            assert any(walk is not None for walk in walks.tried), query
+        walks.index_only = True
         assert found == searched_pages(reviewer_client, params), query  # what the index finds, in the same order
 
 
