@@ -41,7 +41,7 @@ ANY_STATUS = "all"
 # The filters within which a search of several words may walk the newest claims
 # (ClaimFilterForm.walked_matches): those the claim's own row answers. The others probe another
 # table for each claim walked (the outlet has a walk of its own); a speaker's claims, read
-# through the speaker's index, gave the walk nothing to gain (61 ms before, 74-122 after).
+# through the speaker's index, gave the walk nothing to gain (benchmarks/README.md, read path).
 WALKED_FILTERS = {"kind", "attribution", "since", "until"}
 SORTS = {
     # The sort a person picks, and the keyset it pages on.

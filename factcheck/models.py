@@ -716,18 +716,20 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(Exists(parts if role is None else parts.filter(role=role)))
 
     def through_outlet(self, outlet, ordering):
-        """These claims met through their rows in the outlet's ClaimOutlet, and `ordering` (by the
-        claims' recency) as those rows give it.
+        """(these claims met through their rows in the outlet's ClaimOutlet, `ordering` as those rows give it).
 
-        claimoutlet_recent_idx lists an outlet's claims newest (or oldest) first, where ordering
-        the claims themselves means gathering and sorting all of them (a fifth of a million for
-        the biggest outlet) or walking every claim and probing the outlet's for each. A claim
-        the outlet took several parts in is met once for each part.
+        `ordering` is by the claims' recency; claimoutlet_recent_idx lists an outlet's claims
+        newest (or oldest) first, where ordering the claims themselves means gathering and
+        sorting all of them (a fifth of a million for the biggest outlet) or walking every claim
+        and probing the outlet's for each. A claim the outlet took several parts in is met once
+        for each part. The rows' columns are aliases, so that a cursor's row comparison
+        (ordered_after) reads the same join, as an index condition, rather than joining again.
         """
         rows = FilteredRelation("outlet_roles", condition=Q(outlet_roles__outlet=outlet))
-        through = {"created_at": "part__created_at", "id": "part__claim"}
-        ordering = [field.replace(field.lstrip("-"), through[field.lstrip("-")]) for field in ordering]
-        return self.annotate(part=rows).filter(part__created_at__isnull=False), ordering
+        claims = self.annotate(part=rows).alias(part_created_at=F("part__created_at"), part_claim=F("part__claim"))
+        through = {"created_at": "part_created_at", "id": "part_claim"}
+        ordering = [("-" if field.startswith("-") else "") + through[field.lstrip("-")] for field in ordering]
+        return claims.filter(part_created_at__isnull=False), ordering
 
     def at_venue(self, venue_type):
         """Claims with an appearance of this venue type anywhere in their attribution chain."""

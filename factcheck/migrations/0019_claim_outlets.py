@@ -23,7 +23,8 @@ handled per row, only when a column that matters changed.
 
 SQLite rebuilds a table to alter it, dropping its triggers: a later migration that alters
 factcheck_claim, factcheck_article or factcheck_appearance on SQLite must create them again
-(restore_sqlite_triggers; test_claim_outlets checks that they exist).
+(restore_sqlite_triggers; test_claim_outlets checks that they exist). Migration 0030 wrote them
+anew: after it, use its restore_sqlite_triggers.
 """
 
 import importlib

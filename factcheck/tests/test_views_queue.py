@@ -249,8 +249,9 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
 @pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest", "&status=verified"])
+@pytest.mark.parametrize("recorded", ["tied", "out of id order"])
 def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_index_would(
-    reviewer_client, monkeypatch, walks, sort
+    reviewer_client, monkeypatch, walks, sort, recorded
 ):
     monkeypatch.setattr(models, "RANKED_MATCHES", 5)
     monkeypatch.setattr(models, "PROBED", 6)
@@ -263,7 +264,12 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
             make_appearance(claim, Venue.STATEMENT_TO_OUTLET, outlet=kyiv)
         if number % 4:
             verify(claim)
-    Claim.objects.update(created_at=timezone.now())  # tied, as an import leaves them: the ids break the ties
+    moment = timezone.now()
+    if recorded == "tied":  # as an import leaves them: the ids break the ties
+        Claim.objects.update(created_at=moment)
+    else:
+        for pk in Claim.objects.values_list("pk", flat=True):
+            Claim.objects.filter(pk=pk).update(created_at=moment - timedelta(minutes=pk * 7 % 13))
     involving = set(Claim.objects.involving_outlet(kyiv).values_list("pk", flat=True))
     for query in ['"North Korean troops"', "troops", "drones", "kharkiv or troops", "submarines"]:
         walks.index_only, walks.tried = False, []
@@ -640,6 +646,20 @@ def test_the_cursor_is_one_row_comparison_that_postgresql_uses_as_an_index_condi
     assert "claim_queue_idx" in plan
     conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
     assert any("= 'unconfirmed'" in line and "ROW(created_at, id) < ROW(" in line for line in conditions), plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_a_walk_within_an_outlet_starts_at_the_cursor_in_the_outlets_index(db):
+    claims, ordering = Claim.objects.not_merged().through_outlet(make_outlet(), SORTS["newest"])
+    sql, params = models.ordered_after(claims, ordering, [timezone.now(), 10]).query.sql_with_params()
+    assert sql.count('"factcheck_claimoutlet"') == 1, sql  # the cursor reads the join the walk is ordered by
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
+    assert any("ROW(created_at, claim_id) < ROW(" in line for line in conditions), plan
 
 
 def row_of(client, claim):
