@@ -197,10 +197,19 @@ def pick():
         [found["top_speaker_id"]],
     )
     found["speaker_deep_cursor"] = encode_cursor(list(row))
+    # After the 2,500th match of a phrase within the top outlet, newest first (page 100).
+    row = one(
+        "SELECT created_at, id FROM factcheck_claim c WHERE search_document @@ websearch_to_tsquery('english', %s) "
+        "AND EXISTS (SELECT 1 FROM factcheck_claimoutlet o WHERE o.claim_id = c.id AND o.outlet_id = %s) "
+        "ORDER BY created_at DESC, id DESC OFFSET 2499 LIMIT 1",
+        [PHRASE_IN_OUTLET, found["top_outlet"]],
+    )
+    found["outlet_phrase_deep_cursor"] = encode_cursor(list(row))
     return found
 
 
 HTMX = {"HX-Request": "true"}
+PHRASE_IN_OUTLET = '"artillery shells"'
 LIST, DETAIL, PARTIAL, ADMIN, ADMIN_SEARCH = "list", "detail", "partial", "admin", "admin search"
 BUDGET_MS = {LIST: 50, DETAIL: 50, PARTIAL: 30, ADMIN: 300, ADMIN_SEARCH: 500}
 QUERY_BUDGET = {LIST: 6, DETAIL: 8, PARTIAL: 6, ADMIN: None, ADMIN_SEARCH: None}
@@ -241,7 +250,7 @@ def cases(found):
         ("search, several words", q(q="drones Kharkiv week", status="all")),
         ("search, OR", q(q="tanks or missiles", status="all")),
         ("search, phrase", q(q='"North Korean troops"', status="all")),
-        ("search, phrase + top outlet", q(q='"artillery shells"', outlet=top, status="all")),
+        ("search, phrase + top outlet", q(q=PHRASE_IN_OUTLET, outlet=top, status="all")),
         ("search, phrase, newest", q(q='"North Korean troops"', sort="newest")),
         # Two words the generator always writes together: the planner multiplies their frequencies.
         ("search, words found together", q(q="artillery shells", status="all")),
@@ -272,6 +281,10 @@ def cases(found):
         ("queue partial (filter change)", q()),
         ("queue partial, top outlet", q(outlet=top, status="all")),
         ("queue partial, search", q(q="drones", status="all")),
+        (
+            "load more, phrase + top outlet, newest, page 100",
+            q(q=PHRASE_IN_OUTLET, outlet=top, sort="newest", after=found["outlet_phrase_deep_cursor"]),
+        ),
         ("load more, page 2", q(after=found["deep_cursor"].split("~")[0] + "~999999999")),
         ("load more, page 1,000", q(after=found["deep_cursor"])),
         (
