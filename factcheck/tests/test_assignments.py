@@ -10,7 +10,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import make_user
@@ -25,6 +24,7 @@ from factcheck.models import (
     NotificationSettings,
 )
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.test_views_queue import count_queries
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -33,13 +33,6 @@ def signed_in(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def queries(client, url, **headers):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, **headers)
-    assert response.status_code == 200
-    return len(captured), response
 
 
 @pytest.fixture
@@ -251,21 +244,21 @@ def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, revie
 
 def test_the_header_counts_unread_notifications_without_a_query_of_its_own(editor, reviewer, claim):
     client = signed_in(reviewer)
-    none, page = queries(client, f"/claims/{claim.pk}/")
+    none, page = count_queries(client, f"/claims/{claim.pk}/")
     assert 'id="unread-count"' not in page.text
     Notification.objects.bulk_create(
         Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(3)
     )
-    some, page = queries(client, f"/claims/{claim.pk}/")
+    some, page = count_queries(client, f"/claims/{claim.pk}/")
     assert some == none
     assert re.search(r'id="unread-count" aria-label="3 unread">3</span>', page.text)
     Notification.objects.bulk_create(
         Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(100)
     )
-    _, page = queries(client, "/claims/")
+    _, page = count_queries(client, "/claims/")
     assert ">99+</span>" in page.text
     # Another person's notifications are not counted.
-    _, page = queries(signed_in(editor), "/claims/")
+    _, page = count_queries(signed_in(editor), "/claims/")
     assert 'id="unread-count"' not in page.text
 
 
@@ -291,10 +284,10 @@ def test_notification_pages_cost_the_same_queries_for_10_or_100(editor, reviewer
     Notification.objects.bulk_create(
         Notification(recipient=reviewer, kind="assigned", claim=claim, actor=editor) for _ in range(120)
     )
-    small, page = queries(client, "/notifications/?limit=10")
+    small, page = count_queries(client, "/notifications/?limit=10")
     assert page.text.count('<li class="notification') == 10 and "Older notifications" in page.text
     Notification.objects.update(read_at=None)
-    large, page = queries(client, "/notifications/?limit=100")
+    large, page = count_queries(client, "/notifications/?limit=100")
     assert page.text.count('<li class="notification') == 100
     assert small == large <= 6
     older = re.search(r'href="(/notifications/\?before=\d+&amp;limit=100)"', page.text).group(1).replace("&amp;", "&")
@@ -388,9 +381,9 @@ def test_my_work_costs_the_same_queries_for_10_or_100_assignments(editor, review
     for target_list in (claims, stories):
         Assignment.objects.assign(target_list, reviewer, by=editor)
     client = signed_in(reviewer)
-    small, page = queries(client, "/me/?limit=10")
+    small, page = count_queries(client, "/me/?limit=10")
     assert page.text.count("assigned by alice") == 20
-    large, page = queries(client, "/me/?limit=100")
+    large, page = count_queries(client, "/me/?limit=100")
     assert page.text.count("assigned by alice") == 200
     assert small == large <= 6
 
@@ -440,11 +433,11 @@ def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, re
     if assignee != "none":
         Assignment.objects.assign(claims, reviewer if assignee == "me" else editor, by=editor)
     client = signed_in(reviewer)
-    small, page = queries(client, f"/claims/?assignee={assignee}&limit=10")
+    small, page = count_queries(client, f"/claims/?assignee={assignee}&limit=10")
     assert page.text.count('class="claim-row"') == 10
-    large, page = queries(client, f"/claims/?assignee={assignee}&limit=100")
+    large, page = count_queries(client, f"/claims/?assignee={assignee}&limit=100")
     assert small == large <= 6
-    small, _ = queries(client, f"/claims/counts/?assignee={assignee}", **HTMX)
+    small, _ = count_queries(client, f"/claims/counts/?assignee={assignee}", **HTMX)
     assert small <= 6
 
 
