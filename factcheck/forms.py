@@ -314,9 +314,10 @@ class ClaimFilterForm(PageForm):
 
         Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
         is the sum of its words', several words together are misjudged as independent), when
-        only WALKED_FILTERS narrow the claims; for any words within an outlet and nothing else,
-        whose claims claimoutlet_recent_idx gives in order: the planner otherwise reads every
-        match of the words and keeps the outlet's.
+        only WALKED_FILTERS narrow the claims, a speaker filter's named speakers each walked from
+        their own index and merged (at most MERGED_SPEAKERS); for any words within an outlet and
+        nothing else, whose claims claimoutlet_recent_idx gives in order: the planner otherwise
+        reads every match of the words and keeps the outlet's.
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()

@@ -517,11 +517,11 @@ def _walk(claims, query, ordering, count, rows, parts=()):
     except EmptyResultSet:  # a filter nothing can match: the index path says so
         return []
     words, word_params = walked.query.get_compiler(connection=connection).compile(search_words(query))
-    order = ", ".join(f"{key} {'DESC' if descending[key] else 'ASC'}" for key in keys)
+    order_sql = ", ".join(f"{key} {'DESC' if descending[key] else 'ASC'}" for key in keys)
     with connection.cursor() as cursor:
         # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
         cursor.execute(
-            f"SELECT id FROM ({sql}) AS walked WHERE walked_document @@ {words} ORDER BY {order} LIMIT %s",  # noqa: S608
+            f"SELECT id FROM ({sql}) AS walked WHERE walked_document @@ {words} ORDER BY {order_sql} LIMIT %s",  # noqa: S608
             [*params, *word_params, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
