@@ -324,16 +324,15 @@ class ClaimFilterForm(PageForm):
         if connection.vendor != "postgresql" or not words:
             return None
         parts = ()
+        too_many_speakers = "speaker" in self.narrowing and len(self.speakers) > MERGED_SPEAKERS
         if self.narrowing == {"outlet"}:
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif len(words) < 2 or "or" in words or not self.narrowing <= WALKED_FILTERS:
+        elif len(words) < 2 or "or" in words or not self.narrowing <= WALKED_FILTERS or too_many_speakers:
             return None
         else:
             claims = self.claims(searched=False)
             if "speaker" in self.narrowing:  # each speaker's claims from the speaker's index, merged
-                if len(self.speakers) > MERGED_SPEAKERS:
-                    return None
                 parts = [Q(speaker=speaker) for speaker in self.speakers]
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
 
@@ -442,7 +441,7 @@ class ClaimFilterForm(PageForm):
         """Whether anything beyond the status and the search words narrows the queue (for the empty state's wording)."""
         return bool(self.narrowing)
 
-    @property
+    @functools.cached_property
     def narrowing(self):
         """The filters beyond the status and the search words that narrow the queue."""
         ignored = {"q", "status", "sort", "limit", "after"}

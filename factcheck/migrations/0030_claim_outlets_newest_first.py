@@ -67,20 +67,20 @@ RECORDED_TRIGGER = """
     FOR EACH ROW WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at)
     EXECUTE FUNCTION factcheck_claimoutlet_claim_recorded();
 """
-POSTGRES_FORWARD = [
-    *(
-        before.postgres_function(name, body).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
-        for name, body in POSTGRES_FUNCTIONS.items()
-    ),
-    RECORDED_TRIGGER,
-]
+
+
+def replaced_function(name, body):
+    return before.postgres_function(name, body).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+
+
+POSTGRES_FORWARD = [*(replaced_function(name, body) for name, body in POSTGRES_FUNCTIONS.items()), RECORDED_TRIGGER]
 POSTGRES_BACKWARD = [
     "DROP TRIGGER factcheck_claim_outlets_recorded ON factcheck_claim;",
     "DROP FUNCTION factcheck_claimoutlet_claim_recorded();",
     *(
-        before.postgres_function(name, body).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
-        for name, body in before.POSTGRES_FUNCTIONS.items()
-        if name in POSTGRES_FUNCTIONS
+        replaced_function(name, before.POSTGRES_FUNCTIONS[name])
+        for name in POSTGRES_FUNCTIONS
+        if name in before.POSTGRES_FUNCTIONS
     ),
 ]
 POSTGRES_TRIGGERS = {**before.POSTGRES_TRIGGERS, "factcheck_claim_outlets_recorded": RECORDED_TRIGGER}
