@@ -43,9 +43,10 @@ ANY_STATUS = "all"
 # Where and how long the outlet select's options are kept (outlet_choices).
 OUTLETS_KEY, OUTLETS_SECONDS = "outlet-choices", 60
 # The filters within which a search of several words may walk the newest claims
-# (ClaimFilterForm.walked_matches): those the claim's own row answers. The others probe another
-# table for each claim walked (the outlet has a walk of its own).
-WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
+# (ClaimFilterForm.walked_matches): those the claim's own row answers, the venue and the relay
+# state among them (its facets). The others probe another table for each claim walked (the
+# outlet has a walk of its own).
+WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker", "venue", "relay"}
 # Within the speaker filter, the walk merges each named speaker's claims, read newest first from
 # the speaker's index: for a few speakers, as each is a part of the query.
 MERGED_SPEAKERS = 4

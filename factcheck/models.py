@@ -10,6 +10,8 @@ from itertools import combinations
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
@@ -398,17 +400,35 @@ SEARCH_CONFIG = "english"
 RANKED_MATCHES = 1000
 
 
-class SearchDocument(models.Expression):
-    """The claim's stored tsvector, `search_document` (PostgreSQL only, migration 0002).
+class ClaimColumn(models.Expression):
+    """A column of the claim table that PostgreSQL alone has and the model does not declare.
 
-    The model does not declare the column, so this names it through the query's own alias for
-    the claim table, which keeps it right inside subqueries (where the table is "U0").
+    Named through the query's own alias for the claim table, which keeps it right inside
+    subqueries (where the table is "U0").
     """
 
-    output_field = SearchVectorField()
+    column = ""
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name(compiler.query.get_initial_alias())}.search_document", []
+        return f"{compiler.quote_name(compiler.query.get_initial_alias())}.{self.column}", []
+
+
+class SearchDocument(ClaimColumn):
+    """The claim's stored tsvector (migration 0002)."""
+
+    column, output_field = "search_document", SearchVectorField()
+
+
+class Facets(ClaimColumn):
+    """The claim's venues and relay state, kept from its appearances (migration 0031): "venue:interview",
+    ..., and "relay:direct" or "relay:relayed". The search index covers them with the words."""
+
+    column, output_field = "facets", ArrayField(models.TextField())
+
+
+def has_facet(facet):
+    """The condition for claims with this facet (PostgreSQL), read from the claim's own row."""
+    return Q(DataContains(Facets(), Value([facet], output_field=ArrayField(models.TextField()))))
 
 
 class RowsAfter(models.Expression):
@@ -599,6 +619,8 @@ def _appearances_drawn():
 
 def _has_relay():
     """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
+    if connection.vendor == "postgresql":
+        return has_facet("relay:relayed")
     return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
 
 
@@ -666,6 +688,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def direct(self):
+        if connection.vendor == "postgresql":
+            return self.filter(has_facet("relay:direct"))
         return self.exclude(_has_relay())
 
     def in_drafts(self):
@@ -740,6 +764,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def at_venue(self, venue_type):
         """Claims with an appearance of this venue type anywhere in their attribution chain."""
+        if connection.vendor == "postgresql":
+            return self.filter(has_facet(f"venue:{venue_type}"))
         return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue_type)))
 
     def assigned_to(self, person):

@@ -198,6 +198,20 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
+def relayed(claim, venue, *, relays):
+    """An appearance of `claim` at `venue`, relayed by an outlet's report when `relays`."""
+    said = make_appearance(claim, venue)
+    if relays:
+        make_appearance(claim, Venue.RELAYED_REPORT, relayed_from=said)
+
+
+def korean_troops_north(speaker, *, relays):
+    """A claim with the words of "North Korean troops", not the phrase."""
+    claim = make_claim("Korean troops north of the river.", speaker=speaker)
+    relayed(claim, Venue.INTERVIEW, relays=relays)
+    verify(claim)
+
+
 @pytest.fixture
 def walks(monkeypatch):
     """What each walk of a search found (None: the index answers), and a switch that sends every search to the index."""
@@ -215,7 +229,11 @@ def walks(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
 @pytest.mark.parametrize(
-    "sort", ["", "&sort=newest", "&sort=oldest", "&status=verified", "&kind=factual", "&speaker=zakharova"]
+    "sort",
+    [
+        *("", "&sort=newest", "&sort=oldest", "&status=verified", "&kind=factual", "&speaker=zakharova"),
+        *("&venue=interview", "&relay=direct", "&relay=relayed"),
+    ],
 )
 def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
     reviewer_client, monkeypatch, walks, sort
@@ -224,10 +242,14 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
     moment = timezone.now()
-    # Filters the walk checks claim by claim: the kind, and the speaker, whose two namesakes' claims it merges.
+    # Filters the walk checks claim by claim: the kind, the venue and relay state (the claim's
+    # facets), and the speaker, whose two namesakes' claims it merges.
     zakharovas = [make_speaker("Maria Zakharova"), make_speaker("Maria V. Zakharova")]
     for number in range(10):  # the oldest matches of a phrase, then a gap of other claims
-        verify(make_claim(f"The grain corridor deal holds, day {number}.", speaker=zakharovas[number % 2]))
+        claim = make_claim(f"The grain corridor deal holds, day {number}.", speaker=zakharovas[number % 2])
+        relayed(claim, Venue.INTERVIEW, relays=number % 2)
+        verify(claim)
+    korean_troops_north(zakharovas[0], relays=True)
     for number in range(45):
         text = f"North Korean troops crossed, report {number}." if number % 3 else f"Troops from North Korea? {number}"
         claim = make_claim(
@@ -236,11 +258,14 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
             kind="factual" if number % 7 else "opinion",
             speaker=zakharovas[number % 2] if number % 5 else None,
         )
+        relayed(claim, Venue.INTERVIEW if number % 4 else Venue.STATEMENT_TO_OUTLET, relays=number % 3 == 1)
         if number % 2:
             verify(claim)
-    verify(make_claim("Korean troops north of the river.", speaker=zakharovas[0]))  # the words, not the phrase
+    korean_troops_north(zakharovas[0], relays=False)
     for number in range(3):  # and its newest
-        verify(make_claim(f"The grain corridor deal is off, {number}.", speaker=zakharovas[1]))
+        claim = make_claim(f"The grain corridor deal is off, {number}.", speaker=zakharovas[1])
+        relayed(claim, Venue.STATEMENT_TO_OUTLET, relays=number == 1)
+        verify(claim)
     Claim.objects.update(created_at=moment)  # tied, as an import leaves them: the ids break the ties
 
     # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
