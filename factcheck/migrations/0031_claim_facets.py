@@ -11,7 +11,8 @@ Without a search, the facets are read from the row as the queue walks it, with n
 Like search_document, the column is PostgreSQL's alone and not declared on the model: SQLite
 filters through the appearances as before. It is derived, never written by the app: triggers
 keep it exact whatever road writes appearances (the ORM, bulk_create, COPY, raw SQL), per
-statement for inserts (an import's COPY), per row for updates and deletes. The importer writes
+statement for inserts (an import's COPY), per row for updates and deletes, each locking the
+claims it recomputes (two writers of one claim's appearances at once). The importer writes
 each new claim's facets with the claim (factcheck.importing.writing.facets_of), so that the
 appearances it then COPYs leave it as it is; the triggers check it all the same.
 """
@@ -31,7 +32,12 @@ FACETS_FUNCTION = """
     $$;
 """
 # The claims in `changed` (a query of claim ids) given their facets, where they differ as sets.
+# The claims are locked first, and the facets read by the next statement, which sees what was
+# committed meanwhile: two transactions writing one claim's appearances at once (an editor and
+# an import) then each read the other's, where the UPDATE alone would work from the snapshot it
+# started with and could write one of them over the other.
 REFACET = """
+    PERFORM 1 FROM factcheck_claim WHERE id IN ({changed}) ORDER BY id FOR NO KEY UPDATE;
     UPDATE factcheck_claim c SET facets = f.facets
     FROM (SELECT id, factcheck_claim_facets(id) AS facets FROM ({changed}) AS changed (id)) f
     WHERE c.id = f.id AND NOT (c.facets @> f.facets AND c.facets <@ f.facets);
@@ -41,6 +47,11 @@ TRIGGER_FUNCTIONS = {
     # NEW is null for a deletion; OLD and NEW name the same claim unless the appearance moved.
     "factcheck_claim_facets_changed": REFACET.format(
         changed="SELECT DISTINCT id FROM (VALUES (OLD.claim_id), (NEW.claim_id)) AS claims (id) WHERE id IS NOT NULL"
+    ),
+    # A claim whose appearances came first in its transaction (the foreign key is checked at the
+    # commit: a fixture may list them first). An import's new claims have none yet.
+    "factcheck_claim_facets_recorded": REFACET.format(
+        changed="SELECT DISTINCT a.claim_id FROM added JOIN factcheck_appearance a ON a.claim_id = added.id"
     ),
 }
 TRIGGERS = {
@@ -52,7 +63,20 @@ TRIGGERS = {
         AFTER DELETE OR UPDATE OF claim_id, venue_type, relayed_from_id ON factcheck_appearance
         FOR EACH ROW EXECUTE FUNCTION factcheck_claim_facets_changed()
     """,
+    "factcheck_claim_facets_recorded": """
+        AFTER INSERT ON factcheck_claim REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION factcheck_claim_facets_recorded()
+    """,
 }
+TRIGGER_TABLES = {
+    "factcheck_appearance_facets_added": "factcheck_appearance",
+    "factcheck_appearance_facets_changed": "factcheck_appearance",
+    "factcheck_claim_facets_recorded": "factcheck_claim",
+}
+# Every claim given its facets once, merged claims too (their rows are read-only: the guard of
+# migration 0016 stands aside), without the tallies' trigger, which would find nothing to count
+# in a million claims' changes.
+BACKFILL_TRIGGERS = ["factcheck_claim_merged_read_only", "factcheck_claim_tally_update"]
 BACKFILL = """
     UPDATE factcheck_claim c SET facets = f.facets
     FROM (
@@ -71,14 +95,16 @@ POSTGRES_FORWARD = [
         for name, body in TRIGGER_FUNCTIONS.items()
     ),
     *(f"CREATE TRIGGER {name} {definition};" for name, definition in TRIGGERS.items()),
+    *(f"ALTER TABLE factcheck_claim DISABLE TRIGGER {name};" for name in BACKFILL_TRIGGERS),
     BACKFILL,
+    *(f"ALTER TABLE factcheck_claim ENABLE TRIGGER {name};" for name in BACKFILL_TRIGGERS),
     "DROP INDEX claim_search_idx;",
     "CREATE INDEX claim_search_idx ON factcheck_claim USING GIN (search_document, facets);",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX claim_search_idx;",
     "CREATE INDEX claim_search_idx ON factcheck_claim USING GIN (search_document);",
-    *(f"DROP TRIGGER {name} ON factcheck_appearance;" for name in TRIGGERS),
+    *(f"DROP TRIGGER {name} ON {table};" for name, table in TRIGGER_TABLES.items()),
     *(f"DROP FUNCTION {name}();" for name in TRIGGER_FUNCTIONS),
     "DROP FUNCTION factcheck_claim_facets(bigint);",
     "ALTER TABLE factcheck_claim DROP COLUMN facets;",

@@ -6,12 +6,17 @@ venue and relay filters read them and answer as the appearances would; the searc
 intersects them with the words.
 """
 
+import importlib
+import threading
+import time
+
+import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from factcheck import importing
+from factcheck import importing, merging
 from factcheck.models import Appearance, Claim, Venue
 from factcheck.tests.factories import make_appearance, make_claim
 
@@ -21,6 +26,7 @@ pytestmark = [
 ]
 
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
+migration = importlib.import_module("factcheck.migrations.0031_claim_facets")
 
 
 def derived():
@@ -80,6 +86,7 @@ def test_bulk_created_and_raw_sql_appearances_are_followed(chain):
             "SELECT %s, 'relayed_report', id, '', '' FROM factcheck_appearance WHERE claim_id = %s LIMIT 1",
             [bare.pk, bare.pk],
         )
+        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"}
         cursor.execute(
             "DELETE FROM factcheck_appearance WHERE claim_id = %s AND venue_type = 'relayed_report'", [bare.pk]
         )
@@ -126,3 +133,62 @@ def test_the_search_index_intersects_the_words_with_the_facets(chain):
     conditions = plan.split(index_scan, 1)[1].splitlines()[1]
     assert "search_document @@" in conditions and "facets @>" in conditions, plan
     assert list(claims) == [chain[0]]
+
+
+def merged_pair(editor):
+    """A claim merged into another: it keeps the appearance the claim kept already records."""
+    kept, merged = make_claim("The dam was hit."), make_claim("The dam was struck.")
+    make_appearance(kept, Venue.INTERVIEW)
+    make_appearance(merged, Venue.INTERVIEW)
+    make_appearance(merged, Venue.PRESS_CONFERENCE)
+    merging.merge(merged, kept, by=editor, reason="The same claim.", merged_version=1, into_version=1)
+    return kept, merged
+
+
+def test_a_merge_moves_the_facets_with_the_appearances(editor):
+    kept, merged = merged_pair(editor)
+    assert Claim.objects.get(pk=merged.pk).merged_into_id == kept.pk
+    assert "venue:press_conference" in stored()[kept.pk]
+    assert stored() == derived()
+
+
+def test_the_backfill_gives_every_claim_its_facets_merged_claims_too(chain, editor):
+    _, merged = merged_pair(editor)
+    assert Appearance.objects.filter(claim=merged).exists()  # a merged claim keeps appearances: its row is read-only
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the claims' history checks, due at the commit, run now
+        cursor.execute("ALTER TABLE factcheck_claim DISABLE TRIGGER USER")
+        cursor.execute("UPDATE factcheck_claim SET facets = DEFAULT")  # as the new column leaves them
+        cursor.execute("ALTER TABLE factcheck_claim ENABLE TRIGGER USER")
+        start = migration.POSTGRES_FORWARD.index(migration.BACKFILL) - len(migration.BACKFILL_TRIGGERS)
+        for statement in migration.POSTGRES_FORWARD[start : start + 2 * len(migration.BACKFILL_TRIGGERS) + 1]:
+            cursor.execute(statement)
+    assert stored() == derived()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_adding_appearances_to_one_claim_keep_both_venues():
+    """Each trigger locks the claim before reading its appearances: the second waits for the first's
+    commit and reads its appearance too, where it would otherwise write its own view over it."""
+    claim = make_claim("The power plant was shelled.")
+    make_appearance(claim, Venue.INTERVIEW)
+    settings = connection.settings_dict
+    params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"], "port": settings["PORT"]}
+    insert = 'INSERT INTO factcheck_appearance (claim_id, venue_type, url, "when") VALUES (%s, %s, %s, %s)'
+    with psycopg.connect(**params) as first, psycopg.connect(**params) as second:
+        first.execute(insert, [claim.pk, Venue.PRESS_CONFERENCE, "", ""])
+        waiting = threading.Thread(
+            target=lambda: (second.execute(insert, [claim.pk, Venue.SOCIAL_MEDIA_POST, "", ""]), second.commit())
+        )
+        waiting.start()
+        time.sleep(0.5)  # the second insert's trigger waits for the claim's lock
+        first.commit()
+        waiting.join(timeout=30)
+    assert stored()[claim.pk] == {
+        "venue:interview",
+        "venue:press_conference",
+        "venue:social_media_post",
+        "relay:direct",
+    }
+    assert stored() == derived()
