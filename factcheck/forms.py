@@ -43,11 +43,13 @@ ANY_STATUS = "all"
 # Where and how long the outlet select's options are kept (outlet_choices).
 OUTLETS_KEY, OUTLETS_SECONDS = "outlet-choices", 60
 # The filters within which a search of several words may walk the newest claims
-# (ClaimFilterForm.walked_matches): those the claim's own row answers, the relay state among them
-# (its facets). The others probe another table for each claim walked (the outlet has a walk of its
-# own). A venue is on the row too, but keeps one claim in ten or fewer: the search index, which
-# intersects the words with it, reads fewer claims than a walk that passes over the other nine.
-WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker", "relay"}
+# (ClaimFilterForm.walked_matches): those the claim's own row answers. The others probe another
+# table for each claim walked (the outlet has a walk of its own). The venue and the relay state
+# are on the row too (its facets), but a walk reads every claim the filter passes over: "direct",
+# which keeps three claims in four, is walked (WALKED_RELAY); a venue or "relayed", which keep one
+# in ten or one in four, are answered by the search index, which intersects the words with them.
+WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
+WALKED_RELAY = "direct"
 # Within the speaker filter, the walk merges each named speaker's claims, read newest first from
 # the speaker's index: for a few speakers, as each is a part of the query.
 MERGED_SPEAKERS = 4
@@ -316,7 +318,7 @@ class ClaimFilterForm(PageForm):
 
         Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
         is the sum of its words', several words together are misjudged as independent), when
-        only WALKED_FILTERS narrow the claims, a speaker filter's named speakers each walked from
+        only WALKED_FILTERS (and WALKED_RELAY) narrow the claims, a speaker filter's named speakers each walked from
         their own index and merged (at most MERGED_SPEAKERS); for any words within an outlet and
         nothing else, whose claims claimoutlet_recent_idx gives in order: the planner otherwise
         reads every match of the words and keeps the outlet's.
@@ -327,10 +329,11 @@ class ClaimFilterForm(PageForm):
             return None
         parts = ()
         too_many_speakers = "speaker" in self.narrowing and len(self.speakers) > MERGED_SPEAKERS
+        narrowing = self.narrowing - {"relay"} if self.cleaned_data.get("relay") == WALKED_RELAY else self.narrowing
         if self.narrowing == {"outlet"}:
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif len(words) < 2 or "or" in words or not self.narrowing <= WALKED_FILTERS or too_many_speakers:
+        elif len(words) < 2 or "or" in words or not narrowing <= WALKED_FILTERS or too_many_speakers:
             return None
         else:
             claims = self.claims(searched=False)
