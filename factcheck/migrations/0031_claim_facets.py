@@ -23,12 +23,14 @@ from django.db import migrations
 
 run = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search").run
 
-# A claim's facets, from its appearances: none (a claim recorded without one) is direct.
-FACETS_FUNCTION = """
+# A claim's facets, aggregated over its appearances: none (a claim recorded without one) is direct.
+FACETS_OF_APPEARANCES = """
+    coalesce(array_agg(DISTINCT 'venue:' || venue_type), '{}')
+    || CASE WHEN bool_or(relayed_from_id IS NOT NULL) THEN 'relay:relayed' ELSE 'relay:direct' END
+"""
+FACETS_FUNCTION = f"""
     CREATE FUNCTION factcheck_claim_facets(claim bigint) RETURNS text[] LANGUAGE sql STABLE AS $$
-        SELECT coalesce(array_agg(DISTINCT 'venue:' || venue_type), '{}')
-            || CASE WHEN bool_or(relayed_from_id IS NOT NULL) THEN 'relay:relayed' ELSE 'relay:direct' END
-        FROM factcheck_appearance WHERE claim_id = claim
+        SELECT {FACETS_OF_APPEARANCES} FROM factcheck_appearance WHERE claim_id = claim
     $$;
 """
 # The claims in `changed` (a query of claim ids) given their facets, where they differ as sets.
@@ -77,12 +79,10 @@ TRIGGER_TABLES = {
 # migration 0016 stands aside), without the tallies' trigger, which would find nothing to count
 # in a million claims' changes.
 BACKFILL_TRIGGERS = ["factcheck_claim_merged_read_only", "factcheck_claim_tally_update"]
-BACKFILL = """
+BACKFILL = f"""
     UPDATE factcheck_claim c SET facets = f.facets
     FROM (
-        SELECT claim_id, array_agg(DISTINCT 'venue:' || venue_type)
-            || CASE WHEN bool_or(relayed_from_id IS NOT NULL) THEN 'relay:relayed' ELSE 'relay:direct' END AS facets
-        FROM factcheck_appearance GROUP BY claim_id
+        SELECT claim_id, {FACETS_OF_APPEARANCES} AS facets FROM factcheck_appearance GROUP BY claim_id
     ) f
     WHERE c.id = f.claim_id
 """
