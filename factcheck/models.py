@@ -697,8 +697,12 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.drafts().values("pk"))
 
     def not_in_drafts(self):
-        """Claims of published stories, and claims recorded with no story (imported)."""
-        return self.exclude(article__in=Article.objects.drafts().values("pk"))
+        """Claims of published stories, and claims recorded with no story (imported).
+
+        NOT EXISTS, which PostgreSQL estimates from the drafts' statistics: NOT IN was guessed to
+        keep half the claims, and a walk within an outlet then joined all of the outlet's.
+        """
+        return self.exclude(Exists(Article.objects.drafts().filter(pk=OuterRef("article_id"))))
 
     def search(self, query):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
