@@ -25,6 +25,7 @@ from factcheck.models import (
     NotificationSettings,
     Outlet,
     OutletKind,
+    OutletTally,
     SpeakerKind,
     Venue,
     lookalike_message,
@@ -52,6 +53,9 @@ WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
 # each. A kind, which keeps one claim in five, made PostgreSQL join the outlet's claims whole
 # instead (489 ms for a phrase within the top outlet and a prediction, 274 through the index).
 WALKED_WITH_OUTLET = {"attribution", "since", "until"}
+# Nor is an outlet walked when the status and attribution asked for keep less than this share of
+# its claims (its OutletTally says): outlet_share.
+WALKED_OUTLET_SHARE = 0.25
 # The filter values that keep most claims (direct: three in four; no one assigned, a published
 # story: nearly all). Walked whatever table answers them: the walk reads a few more claims and
 # asks each, where the search index would read every match of the words and ask each.
@@ -337,6 +341,8 @@ class ClaimFilterForm(PageForm):
         too_many_speakers = "speaker" in self.narrowing and len(self.speakers) > MERGED_SPEAKERS
         narrowing = {name for name in self.narrowing if self.cleaned_data[name] != WALKED_VALUES.get(name)}
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
+            if self.outlet_share() < WALKED_OUTLET_SHARE:
+                return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
         elif len(words) < 2 or "or" in words or not narrowing <= WALKED_FILTERS or too_many_speakers:
@@ -349,6 +355,24 @@ class ClaimFilterForm(PageForm):
             if "speaker" in self.narrowing:
                 parts = [Q(speaker=speaker) for speaker in self.speakers] or [Q(pk__in=[])]
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
+
+    def outlet_share(self):
+        """The share of the outlet's claims that the status and the attribution asked for keep, from its tallies.
+
+        The outlet's index gives its claims newest first, whatever their status: a walk within it
+        reads four claims for each one it keeps at a quarter. Walking for the verified claims of the
+        top outlet (6% of its claims) read 35,000 of them before giving up to the search index,
+        which answered in 60 ms.
+        """
+        status, attribution = self.chosen_status(), self.cleaned_data.get("attribution")
+        kept = total = 0
+        for claim_status, claim_attribution, claims in OutletTally.objects.filter(
+            outlet=self.cleaned_data["outlet"]
+        ).values_list("status", "attribution", "claims"):
+            total += claims
+            if status in (ANY_STATUS, claim_status) and attribution in ("", None, claim_attribution):
+                kept += claims
+        return kept / total if total else 0
 
     @functools.cached_property
     def speakers(self):

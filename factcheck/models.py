@@ -17,7 +17,18 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
@@ -431,6 +442,21 @@ def has_facet(facet):
     return Q(DataContains(Facets(), Value([facet], output_field=ArrayField(models.TextField()))))
 
 
+class AmongGathered(models.Lookup):
+    """`id = ANY(ARRAY(subquery))` (PostgreSQL): the rows whose ids a subquery gathers first.
+
+    The planner cannot know how many the array holds, so it reads those rows by their keys and
+    sorts them, rather than walking an index in the page's order in search of them.
+    """
+
+    lookup_name = "among_gathered"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        rhs, rhs_params = compiler.compile(self.rhs)  # a subquery, in its parentheses
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
 class RowsAfter(models.Expression):
     """True for rows that come after `values` in `ordering`: `(created_at, id) < (t, 7)` for a newest-first sort.
 
@@ -693,8 +719,17 @@ class ClaimQuerySet(models.QuerySet):
         return self.exclude(_has_relay())
 
     def in_drafts(self):
-        """Claims of stories not yet published (few: read through the drafts' partial index)."""
-        return self.filter(article__in=Article.objects.drafts().values("pk"))
+        """Claims of stories not yet published (few: read through the drafts' partial index).
+
+        On PostgreSQL their ids are gathered first (`id = ANY(ARRAY(...))`), so the page sorts
+        them. Asked as a join, the planner guessed them spread over the whole queue and walked it
+        for them; drafts are the newest stories, so oldest first it read 818,000 claims for 26
+        (a quarter of a second; 5 ms gathered).
+        """
+        drafted = Claim.objects.filter(article__in=Article.objects.drafts().values("pk")).values("pk")
+        if connection.vendor == "postgresql":
+            return self.filter(AmongGathered(F("pk"), drafted.order_by()))
+        return self.filter(pk__in=drafted)
 
     def not_in_drafts(self):
         """Claims of published stories, and claims recorded with no story (imported).

@@ -308,12 +308,16 @@ def test_the_check_page_costs_the_same_queries_for_a_short_or_a_long_draft(demo,
 def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
     draft = draft_of("A draft.")
     in_draft = make_claim("The bridge will reopen.", speaker=make_speaker("The mayor"), article=draft)
+    later = make_claim("The bridge will reopen in May.", speaker=in_draft.speaker, article=draft)
+    no_story = make_claim("Recorded with no story.", article=None)
     drafts = reviewer_client.get("/claims/?status=all&story=draft")
-    assert [claim.pk for claim in drafts.context["claims"]] == [in_draft.pk]
+    assert [claim.pk for claim in drafts.context["claims"]] == [later.pk, in_draft.pk]
     assert "In the draft" in drafts.text
+    oldest = reviewer_client.get("/claims/?status=all&story=draft&sort=oldest")
+    assert [claim.pk for claim in oldest.context["claims"]] == [in_draft.pk, later.pk]
     published = reviewer_client.get("/claims/?status=all&story=published&limit=100")
     ids = {claim.pk for claim in published.context["claims"]}
-    assert in_draft.pk not in ids and len(ids) == demo.claims.count()
+    assert ids.isdisjoint({in_draft.pk, later.pk}) and no_story.pk in ids and len(ids) == demo.claims.count() + 1
 
 
 @pytest.mark.parametrize("story", ["draft", "published"])

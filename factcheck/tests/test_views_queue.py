@@ -336,6 +336,21 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
         assert found == searched_pages(reviewer_client, params), query  # what the index finds, in the same order
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+def test_an_outlet_is_not_walked_for_a_status_that_keeps_few_of_its_claims(reviewer_client, monkeypatch, walks):
+    monkeypatch.setattr(models, "PROBED", 4)
+    kyiv = make_outlet("Kyiv Independent")
+    claims = [make_claim(f"Troops crossed, report {n}.", article=make_article(outlet=kyiv)) for n in range(12)]
+    verify(claims[3])  # one in twelve: under WALKED_OUTLET_SHARE
+    walks.tried = []
+    assert len(searched_pages(reviewer_client, f"q=troops crossed&outlet={kyiv.pk}&status=all&sort=newest")) == 12
+    assert any(walk is not None for walk in walks.tried)  # walked: every claim of the outlet is kept
+    walks.tried = []
+    assert searched_pages(reviewer_client, f"q=troops crossed&outlet={kyiv.pk}&status=verified") == [claims[3].pk]
+    assert walks.tried == []  # not even tried: the search index answers
+
+
 def searched_pages(client, params):
     """The ids of every claim the queue lists for `params`, four to a page, following "load more"."""
     seen, after = [], ""
