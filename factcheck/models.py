@@ -10,8 +10,10 @@ from itertools import combinations
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.lookups import DataContains
+from django.contrib.postgres.lookups import DataContains, Overlap
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
@@ -30,7 +32,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -442,6 +444,13 @@ def has_facet(facet):
     return Q(DataContains(Facets(), Value([facet], output_field=ArrayField(models.TextField()))))
 
 
+def has_any_facet(facets):
+    """The condition for claims with any of these facets (PostgreSQL): a list, or an array subquery."""
+    if not hasattr(facets, "resolve_expression"):
+        facets = Value(list(facets), output_field=ArrayField(models.TextField()))
+    return Q(Overlap(Facets(), facets))
+
+
 class AmongGathered(models.Lookup):
     """`id = ANY(ARRAY(subquery))` (PostgreSQL): the rows whose ids a subquery gathers first.
 
@@ -814,6 +823,14 @@ class ClaimQuerySet(models.QuerySet):
         if person is None or not getattr(person, "is_authenticated", True):
             return self.none()
         by = Q(assignee=person) if hasattr(person, "pk") else Q(assignee__username__iexact=person)
+        if connection.vendor == "postgresql":  # the claim's facets (migration 0032), read from its row
+            if hasattr(person, "pk"):
+                return self.filter(has_facet(f"assignee:{person.pk}"))
+            named = get_user_model().objects.filter(username__iexact=person)
+            facets = named.values(
+                facet=Concat(Value("assignee:"), Cast("pk", models.TextField()), output_field=models.TextField())
+            )
+            return self.filter(has_any_facet(ArraySubquery(facets)))
         return self.filter(pk__in=Assignment.objects.filter(by, claim__isnull=False).values("claim_id"))
 
     def status_counts(self, cap=None):
@@ -2877,8 +2894,6 @@ class NotAssignable(ValueError):
 
 def assignable_people():
     """The active people who may read claims: those who can be assigned and mentioned."""
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.with_perm("factcheck.view_claim", backend="factcheck.backends.OneQueryModelBackend")
 
 

@@ -1,9 +1,9 @@
-"""A claim's facets (migration 0031, PostgreSQL): its venues and relay state, kept on its row.
+"""A claim's facets (migrations 0031 and 0032, PostgreSQL): its venues, relay state and assignees, kept on its row.
 
-Every road that writes appearances (the ORM, bulk_create, QuerySet.update, raw SQL, deletion,
-the importer, a merge) leaves each claim's facets equal to what its appearances say; the queue's
-venue and relay filters read them and answer as the appearances would; the search index
-intersects them with the words.
+Every road that writes appearances or assignments (the ORM, bulk_create, QuerySet.update, raw
+SQL, deletion, the importer, a merge) leaves each claim's facets equal to what they say; the
+queue's venue, relay and assignee filters read them and answer as those tables would; the search
+index intersects them with the words.
 """
 
 import importlib
@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
-from factcheck.models import Appearance, Claim, Venue
-from factcheck.tests.factories import make_appearance, make_claim
+from factcheck.models import Appearance, Assignment, Claim, Venue
+from factcheck.tests.factories import make_appearance, make_article, make_claim
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,17 +27,20 @@ pytestmark = [
 
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 migration = importlib.import_module("factcheck.migrations.0031_claim_facets")
+assignees_migration = importlib.import_module("factcheck.migrations.0032_claim_assignee_facets")
 
 
 def derived():
-    """{claim: its facets} as its appearances say, worked out in Python."""
+    """{claim: its facets} as its appearances and assignments say, worked out in Python."""
     facets = {pk: set() for pk in Claim.objects.values_list("pk", flat=True)}
     relayed = set()
     for claim, venue, relays in Appearance.objects.values_list("claim", "venue_type", "relayed_from"):
         facets[claim].add(f"venue:{venue}")
         if relays is not None:
             relayed.add(claim)
-    return {pk: {*venues, "relay:relayed" if pk in relayed else "relay:direct"} for pk, venues in facets.items()}
+    for claim, person in Assignment.objects.filter(claim__isnull=False).values_list("claim", "assignee"):
+        facets[claim].add(f"assignee:{person}")
+    return {pk: {*others, "relay:relayed" if pk in relayed else "relay:direct"} for pk, others in facets.items()}
 
 
 def stored():
@@ -191,4 +194,57 @@ def test_two_transactions_adding_appearances_to_one_claim_keep_both_venues():
         "venue:social_media_post",
         "relay:direct",
     }
+    assert stored() == derived()
+
+
+def test_facets_follow_assignments_made_moved_and_removed(chain, reviewer, editor):
+    claim, _, bare = chain
+    Assignment.objects.assign([claim, bare], reviewer, by=editor)
+    Assignment.objects.assign([claim, make_article()], editor, by=editor)  # a story's assignment: no claim
+    assert stored()[claim.pk] >= {f"assignee:{reviewer.pk}", f"assignee:{editor.pk}", "venue:interview"}
+    assert stored() == derived()
+    Assignment.objects.filter(claim=bare).update(assignee=editor)
+    assert f"assignee:{editor.pk}" in stored()[bare.pk] and f"assignee:{reviewer.pk}" not in stored()[bare.pk]
+    Assignment.objects.filter(claim=claim, assignee=reviewer).delete()
+    assert f"assignee:{reviewer.pk}" not in stored()[claim.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO factcheck_assignment (claim_id, assignee_id, assigned_by_id, assigned_at)"
+            " VALUES (%s, %s, %s, now())",
+            [bare.pk, reviewer.pk, editor.pk],
+        )
+        assert f"assignee:{reviewer.pk}" in stored()[bare.pk]
+    assert stored() == derived()
+
+
+def test_the_assignee_filter_answers_as_the_assignments_do(chain, reviewer, editor):
+    claim, _, bare = chain
+    Assignment.objects.assign([claim], reviewer, by=editor)
+    Assignment.objects.assign([claim, bare], editor, by=editor)
+    for person in (reviewer, editor, reviewer.username.upper(), "nobody"):
+        by = {"assignee": person} if hasattr(person, "pk") else {"assignee__username__iexact": person}
+        expected = Claim.objects.filter(pk__in=Assignment.objects.filter(**by).values("claim"))
+        assert set(Claim.objects.assigned_to(person)) == set(expected), person
+    assert set(Claim.objects.assigned_to(reviewer)) == {claim}
+    assert set(Claim.objects.search("bridge").assigned_to(reviewer)) == {claim}
+
+
+def test_a_merged_claims_assignment_is_removed_and_its_row_left_as_it_was(editor, reviewer):
+    _, merged = merged_pair(editor)
+    Assignment.objects.create(claim=merged, assignee=reviewer, assigned_by=editor)  # left on the merged claim
+    before = stored()[merged.pk]
+    Assignment.objects.filter(claim=merged).delete()  # the row is read-only: not rewritten, and no error
+    assert stored()[merged.pk] == before
+
+
+def test_the_assignees_backfill_gives_assigned_claims_theirs(chain, reviewer, editor):
+    claim, _, _ = chain
+    Assignment.objects.assign([claim], reviewer, by=editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE factcheck_claim DISABLE TRIGGER USER")
+        cursor.execute("UPDATE factcheck_claim SET facets = array_remove(facets, %s)", [f"assignee:{reviewer.pk}"])
+        cursor.execute("ALTER TABLE factcheck_claim ENABLE TRIGGER USER")
+        assert f"assignee:{reviewer.pk}" not in stored()[claim.pk]
+        cursor.execute(assignees_migration.BACKFILL)
     assert stored() == derived()
