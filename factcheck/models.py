@@ -789,8 +789,12 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the outlet published in a story, or that were made on or relayed by it (ClaimOutlet); or
         only those where it played `role`.
 
-        An index probe per claim where the outlet is big, the outlet's rows first where it is small.
+        On PostgreSQL, any role is read from the claim's facets (migration 0033), which the search
+        index intersects with the words; elsewhere, an index probe per claim where the outlet is
+        big, the outlet's rows first where it is small.
         """
+        if role is None and connection.vendor == "postgresql":
+            return self.filter(has_facet(f"outlet:{getattr(outlet, 'pk', outlet)}"))
         parts = ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)
         return self.filter(Exists(parts if role is None else parts.filter(role=role)))
 

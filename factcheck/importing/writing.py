@@ -483,7 +483,7 @@ def write(changes, entities, *, user, reason_for, now):
     new = [change for change in changes if change.claim is None]
     claims, claim_columns = [_claim_values(change, entities, user_id, now) for change in new], CLAIM_COLUMNS
     if connection.vendor == "postgresql":  # with the facets their appearances, written next, give them
-        claims = [(*values, facets_of(change.appearances)) for values, change in zip(claims, new, strict=True)]
+        claims = [(*values, facets_of(change, entities)) for values, change in zip(claims, new, strict=True)]
         claim_columns = [*CLAIM_COLUMNS, "facets"]
 
     planned = [(change.claim_id, *appearance) for change in changes for appearance in change.appearances]
@@ -548,13 +548,18 @@ def write(changes, entities, *, user, reason_for, now):
     Claim.objects.set_statuses(decisions, by=user, at=now)
 
 
-def facets_of(appearances):
-    """A new claim's facets (migration 0031), from the appearances planned for it: what the triggers
-    give it once they are written, so that they leave the claim's row as it is (rewriting every
-    claim of an import would cost a fifth of its time). The triggers hold the rule."""
+def facets_of(change, entities):
+    """A new claim's facets (migrations 0031 and 0033), from the appearances planned for it and its
+    story: what the triggers give it once they are written, so that they leave the claim's row as
+    it is (rewriting every claim of an import would cost a fifth of its time). The triggers hold
+    the rule; a new claim has no assignee."""
+    appearances = change.appearances
     venues = sorted({f"venue:{link.venue}" for _, _, link in appearances})
     relayed = any(parent is not None for _, parent, _ in appearances)
-    return [*venues, "relay:relayed" if relayed else "relay:direct"]
+    outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
+    if change.row.article:
+        outlets.add(entities.outlet(change.row.article.outlet))
+    return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk)]
 
 
 def _date(iso):

@@ -1,9 +1,9 @@
-"""A claim's facets (migrations 0031 and 0032, PostgreSQL): its venues, relay state and assignees, kept on its row.
+"""A claim's facets (migrations 0031-0033, PostgreSQL): venues, relay state, assignees, outlets, kept on its row.
 
-Every road that writes appearances or assignments (the ORM, bulk_create, QuerySet.update, raw
-SQL, deletion, the importer, a merge) leaves each claim's facets equal to what they say; the
-queue's venue, relay and assignee filters read them and answer as those tables would; the search
-index intersects them with the words.
+Every road that writes appearances, assignments, stories or claims (the ORM, bulk_create,
+QuerySet.update, raw SQL, deletion, the importer, a merge) leaves each claim's facets equal to what
+they say; the queue's venue, relay, assignee and outlet filters read them and answer as those
+tables would; the search index intersects them with the words.
 """
 
 import importlib
@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
-from factcheck.models import Appearance, Assignment, Claim, Venue
-from factcheck.tests.factories import make_appearance, make_article, make_claim
+from factcheck.models import Appearance, Article, Assignment, Claim, ClaimOutlet, Venue
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_outlet
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,6 +40,8 @@ def derived():
             relayed.add(claim)
     for claim, person in Assignment.objects.filter(claim__isnull=False).values_list("claim", "assignee"):
         facets[claim].add(f"assignee:{person}")
+    for claim, outlet in ClaimOutlet.objects.values_list("claim", "outlet"):
+        facets[claim].add(f"outlet:{outlet}")
     return {pk: {*others, "relay:relayed" if pk in relayed else "relay:direct"} for pk, others in facets.items()}
 
 
@@ -63,6 +65,32 @@ def test_a_claim_has_its_venues_and_relay_state_and_one_without_appearances_is_d
     assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"}
     assert stored()[bare.pk] == {"relay:direct"}
     assert stored() == derived()
+
+
+def outlets_of(claim):
+    return {facet for facet in stored()[claim.pk] if facet.startswith("outlet:")}
+
+
+def test_facets_follow_the_outlets_of_stories_and_appearances(chain):
+    claim, origin, bare = chain
+    kyiv, b17 = make_outlet("Kyiv Independent"), make_outlet("B-17")
+    story = make_article(outlet=kyiv)
+    Claim.objects.filter(pk__in=[claim.pk, bare.pk]).update(article=story)  # published in the story
+    assert outlets_of(claim) == outlets_of(bare) == {f"outlet:{kyiv.pk}"}
+    Appearance.objects.filter(pk=origin.pk).update(outlet=b17)  # made on another outlet
+    assert outlets_of(claim) == {f"outlet:{kyiv.pk}", f"outlet:{b17.pk}"}
+    Article.objects.filter(pk=story.pk).update(outlet=b17)  # the story's outlet corrected
+    assert outlets_of(claim) == {f"outlet:{b17.pk}"} and outlets_of(bare) == {f"outlet:{b17.pk}"}
+    Claim.objects.filter(pk=bare.pk).update(article=None)
+    Appearance.objects.filter(pk=origin.pk).update(outlet=None)
+    assert outlets_of(bare) == set() and outlets_of(claim) == {f"outlet:{b17.pk}"}
+    assert stored() == derived()
+    for outlet in (kyiv, b17):
+        expected = Claim.objects.filter(Exists(ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)))
+        assert set(Claim.objects.involving_outlet(outlet)) == set(expected), outlet
+    assert set(Claim.objects.search("bridge").involving_outlet(b17)) == {claim}
+    Claim.objects.filter(pk=claim.pk).update(article=None)
+    assert outlets_of(claim) == set()
 
 
 def test_facets_follow_appearances_changed_moved_and_deleted(chain):
