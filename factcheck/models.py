@@ -2851,6 +2851,19 @@ def subject_of(target):
     raise TypeError(f"Only claims and stories are assigned, not {type(target).__name__}")
 
 
+def in_lock_order(targets):
+    """`targets` (claims and stories), their claims locked first, in id order, within the transaction.
+
+    An assignment's trigger locks its claim to keep its facets (migration 0032) until the commit:
+    two people assigning the same claims in different orders (the admin's changelist sorts them
+    as each chose) would otherwise each hold one the other waits for.
+    """
+    targets = list(targets)
+    claims = sorted(target.pk for target in targets if isinstance(target, Claim))
+    list(Claim.objects.filter(pk__in=claims).order_by("pk").select_for_update(no_key=True).values_list("pk"))
+    return targets
+
+
 def one_subject():
     """A check that a row is about exactly one claim or one story."""
     return Q(claim__isnull=False, article__isnull=True) | Q(claim__isnull=True, article__isnull=False)
@@ -2865,7 +2878,7 @@ class AssignmentQuerySet(models.QuerySet):
             raise NotAssignable(f"{person.get_username()} cannot be assigned: they may not read claims.")
         made = []
         with transaction.atomic():
-            for target in targets:
+            for target in in_lock_order(targets):
                 subject = subject_of(target)
                 assignment, created = self.get_or_create(**subject, assignee=person, defaults={"assigned_by": by})
                 if created:
@@ -2882,7 +2895,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Take `person` off each claim or story of `targets`; each removal is recorded. Returns how many."""
         removed = 0
         with transaction.atomic():
-            for target in targets:
+            for target in in_lock_order(targets):
                 subject = subject_of(target)
                 if self.filter(**subject, assignee=person).delete()[0]:
                     AssignmentRecord.objects.create(

@@ -14,10 +14,11 @@ import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.db import connections as django_connections
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
-from factcheck.models import Appearance, Article, Assignment, Claim, ClaimOutlet, Venue
+from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimOutlet, Venue
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_outlet
 
 pytestmark = [
@@ -275,4 +276,42 @@ def test_the_assignees_backfill_gives_assigned_claims_theirs(chain, reviewer, ed
         cursor.execute("ALTER TABLE factcheck_claim ENABLE TRIGGER USER")
         assert f"assignee:{reviewer.pk}" not in stored()[claim.pk]
         cursor.execute(assignees_migration.BACKFILL)
+    assert stored() == derived()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_assigning_the_same_claims_in_opposite_orders_both_succeed(monkeypatch, reviewer, editor):
+    """Each assignment's trigger locks its claim until the commit: assign() locks the claims first,
+    in id order, so two of them wait for each other rather than deadlock."""
+    first, second = make_claim("The dam was hit."), make_claim("The port reopened.")
+    real_create = AssignmentRecord.objects.create
+
+    def slow_create(**fields):  # each assignment's record written slowly: the two runs interleave
+        record = real_create(**fields)
+        time.sleep(0.3)
+        return record
+
+    monkeypatch.setattr(AssignmentRecord.objects, "create", slow_create)
+    failures = []
+
+    def assign(claims, person):
+        try:
+            Assignment.objects.assign(claims, person, by=editor)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            django_connections.close_all()
+
+    runs = [
+        threading.Thread(target=assign, args=([first, second], reviewer)),
+        threading.Thread(target=assign, args=([second, first], editor)),
+    ]
+    for run in runs:
+        run.start()
+        time.sleep(0.1)
+    for run in runs:
+        run.join(timeout=30)
+    assert failures == []
+    assert Assignment.objects.filter(claim__in=[first, second]).count() == 4
     assert stored() == derived()
