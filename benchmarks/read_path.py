@@ -358,7 +358,10 @@ def prepare_desk(reviewer, editor):
     newest = list(Article.objects.order_by("-id").values_list("pk", flat=True)[:DESK_DRAFTS])
     Article.objects.filter(pk__in=newest).update(state="draft")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE factcheck_assignment; ANALYZE factcheck_article")
+        # The claims too: their facets now name the reviewer (migration 0032). Twenty thousand
+        # claims of a million is under autovacuum's share for analysing again, and unanalysed,
+        # PostgreSQL guessed 425 of them and joined all 20,000 before sorting (90 ms, not 12).
+        cursor.execute("ANALYZE factcheck_assignment; ANALYZE factcheck_article; ANALYZE factcheck_claim")
 
 
 def percentiles(samples):
