@@ -52,16 +52,29 @@ TRIGGER_FUNCTIONS = {
         changed=NOT_MERGED.format(claims="OLD.claim_id, NEW.claim_id")
     ),
 }
-TRIGGERS = {
-    "factcheck_assignment_facets_added": """
-        AFTER INSERT ON factcheck_assignment REFERENCING NEW TABLE AS added
-        FOR EACH STATEMENT EXECUTE FUNCTION factcheck_claim_assignees_added()
-    """,
-    "factcheck_assignment_facets_changed": """
-        AFTER DELETE OR UPDATE OF claim_id, assignee_id ON factcheck_assignment
-        FOR EACH ROW EXECUTE FUNCTION factcheck_claim_assignees_changed()
-    """,
-}
+
+
+def facet_triggers(table, columns, *, added, changed):
+    """{name: definition} of the two triggers that keep the claims' facets from `table`: per
+    statement for inserts (function `added`), per row for deletions and updates of `columns`."""
+    return {
+        f"{table}_facets_added": f"""
+            AFTER INSERT ON {table} REFERENCING NEW TABLE AS added
+            FOR EACH STATEMENT EXECUTE FUNCTION {added}()
+        """,
+        f"{table}_facets_changed": f"""
+            AFTER DELETE OR UPDATE OF {columns} ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {changed}()
+        """,
+    }
+
+
+TRIGGERS = facet_triggers(
+    "factcheck_assignment",
+    "claim_id, assignee_id",
+    added="factcheck_claim_assignees_added",
+    changed="factcheck_claim_assignees_changed",
+)
 # A claim recorded after its appearances or its assignments in the same transaction.
 RECORDED = facets.REFACET.format(
     changed="SELECT a.claim_id FROM added JOIN factcheck_appearance a ON a.claim_id = added.id"

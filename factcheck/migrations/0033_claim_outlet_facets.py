@@ -57,16 +57,12 @@ TRIGGER_FUNCTIONS = {
     ),
     "factcheck_claim_outlets_changed": assignees.TRIGGER_FUNCTIONS["factcheck_claim_assignees_changed"],
 }
-TRIGGERS = {
-    "factcheck_claimoutlet_facets_added": """
-        AFTER INSERT ON factcheck_claimoutlet REFERENCING NEW TABLE AS added
-        FOR EACH STATEMENT EXECUTE FUNCTION factcheck_claim_outlets_added()
-    """,
-    "factcheck_claimoutlet_facets_changed": """
-        AFTER DELETE OR UPDATE OF claim_id, outlet_id ON factcheck_claimoutlet
-        FOR EACH ROW EXECUTE FUNCTION factcheck_claim_outlets_changed()
-    """,
-}
+TRIGGERS = assignees.facet_triggers(
+    "factcheck_claimoutlet",
+    "claim_id, outlet_id",
+    added="factcheck_claim_outlets_added",
+    changed="factcheck_claim_outlets_changed",
+)
 # New appearances: their claims locked (as 0031's REFACET does), then recomputed only where a
 # claim lacks a facet an appearance implies: its venue, "relay:relayed" if it relays, its outlet
 # (an appearance added takes no facet away). An import writes each claim's facets with it, so
