@@ -428,6 +428,9 @@ class ClaimFilterForm(PageForm):
         speakers (for a walk through their claims) or the search."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged()
+        # A search reads the outlet and the assignee from the claim's facets, which the search
+        # index intersects with the words (models.involving_outlet).
+        by_facet = searched and bool(data.get("q", "").strip())
         if searched:
             claims = claims.search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
@@ -437,7 +440,7 @@ class ClaimFilterForm(PageForm):
         if with_speaker and data.get("speaker"):
             claims = claims.filter(speaker__in=self.speakers)
         if with_outlet and data.get("outlet"):
-            claims = claims.involving_outlet(data["outlet"])
+            claims = claims.involving_outlet(data["outlet"], by_facet=by_facet)
         if data.get("venue"):
             claims = claims.at_venue(data["venue"])
         if data.get("relay") == "direct":
@@ -451,7 +454,7 @@ class ClaimFilterForm(PageForm):
         elif data.get("story") == "published":
             claims = claims.not_in_drafts()
         if data.get("assignee"):
-            claims = claims.assigned_to(self.user if data["assignee"] == "me" else data["assignee"])
+            claims = claims.assigned_to(self.user if data["assignee"] == "me" else data["assignee"], by_facet=by_facet)
         if data.get("article"):
             claims = claims.filter(article=data["article"])
         if data.get("due"):

@@ -785,15 +785,18 @@ class ClaimQuerySet(models.QuerySet):
         """
         return Claim.objects.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count]).ranked(query)
 
-    def involving_outlet(self, outlet, role=None):
+    def involving_outlet(self, outlet, role=None, *, by_facet=False):
         """Claims the outlet published in a story, or that were made on or relayed by it (ClaimOutlet); or
         only those where it played `role`.
 
-        On PostgreSQL, any role is read from the claim's facets (migration 0033), which the search
-        index intersects with the words; elsewhere, an index probe per claim where the outlet is
-        big, the outlet's rows first where it is small.
+        An index probe per claim where the outlet is big, the outlet's rows first where it is
+        small. With `by_facet` (a search, on PostgreSQL), read from the claim's facets (migration
+        0033), which the search index intersects with the words. Not otherwise: the planner's
+        guess of how many claims carry a rare facet is coarse (an outlet's 26 read as 1,000), and
+        for an outlet whose few claims are old it would walk the whole queue for them, where
+        ClaimOutlet's statistics know each outlet.
         """
-        if role is None and connection.vendor == "postgresql":
+        if by_facet and role is None and connection.vendor == "postgresql":
             return self.filter(has_facet(f"outlet:{getattr(outlet, 'pk', outlet)}"))
         parts = ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)
         return self.filter(Exists(parts if role is None else parts.filter(role=role)))
@@ -820,14 +823,19 @@ class ClaimQuerySet(models.QuerySet):
             return self.filter(has_facet(f"venue:{venue_type}"))
         return self.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue_type)))
 
-    def assigned_to(self, person):
-        """The claims assigned to `person` (a user, or a username), or to no one when `person` is "none"."""
+    def assigned_to(self, person, *, by_facet=False):
+        """The claims assigned to `person` (a user, or a username), or to no one when `person` is "none".
+
+        With `by_facet` (a search, on PostgreSQL), read from the claim's facets (migration 0032),
+        which the search index intersects with the words; not otherwise, for the reason
+        involving_outlet gives: the assignments' statistics know each person.
+        """
         if person == "none":
             return self.exclude(Exists(Assignment.objects.filter(claim=OuterRef("pk"))))
         if person is None or not getattr(person, "is_authenticated", True):
             return self.none()
         by = Q(assignee=person) if hasattr(person, "pk") else Q(assignee__username__iexact=person)
-        if connection.vendor == "postgresql":  # the claim's facets (migration 0032), read from its row
+        if by_facet and connection.vendor == "postgresql":
             if hasattr(person, "pk"):
                 return self.filter(has_facet(f"assignee:{person.pk}"))
             named = get_user_model().objects.filter(username__iexact=person)

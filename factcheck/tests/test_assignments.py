@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import make_user
@@ -442,22 +443,42 @@ def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, re
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
-@pytest.mark.parametrize("who", ["me", "none"])
+@pytest.mark.parametrize("who", ["me", "me, searching", "none"])
 def test_the_assignee_filter_is_served_by_an_index(editor, reviewer, who):
     from factcheck.models import Claim
 
     Assignment.objects.assign([make_claim("Mine.")], reviewer, by=editor)
-    claims = Claim.objects.not_merged().assigned_to(reviewer if who == "me" else "none").filter(status="unconfirmed")
+    person = "none" if who == "none" else reviewer
+    claims = (
+        Claim.objects.not_merged().assigned_to(person, by_facet=who == "me, searching").filter(status="unconfirmed")
+    )
     with connection.cursor() as cursor:
         # A test's few rows would be read whole anyway: leave the planner no sequential scan.
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = claims.order_by("-created_at", "-id")[:25].query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row for (row,) in cursor.fetchall())
-    if who == "me":  # the claim's own facets (migration 0032), read as the queue's index is walked
+    if who == "me, searching":  # the claim's own facets (migration 0032), which the search index intersects
         assert "facets @>" in plan and "factcheck_assignment" not in plan, plan
-    else:  # each claim's assignments (one a claim) probed in turn
-        assert "assignment_claim_unique" in plan and "Seq Scan on factcheck_assignment" not in plan, plan
+    else:  # the person's assignments, or each claim's (one a claim) probed in turn
+        assert "assignment_assignee_idx" in plan or "assignment_claim_unique" in plan, plan
+        assert "Seq Scan on factcheck_assignment" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facets are PostgreSQL's")
+@pytest.mark.parametrize("search", ["", "troops"])
+def test_the_queue_reads_the_assignee_from_the_facets_only_when_searching(editor, reviewer, search):
+    mine = make_claim("Troops crossed the river.")
+    make_claim("Troops crossed the border.")
+    Assignment.objects.assign([mine], reviewer, by=editor)
+    client = signed_in(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/claims/?assignee=me&q={search}")
+    assert [claim.pk for claim in response.context["claims"]] == [mine.pk]
+    page = next(
+        query["sql"] for query in queries if 'FROM "factcheck_claim"' in query["sql"] and "LIMIT" in query["sql"]
+    )
+    assert ("assignee:" in page) == bool(search), page
 
 
 def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_correction(editor, reviewer):

@@ -88,8 +88,8 @@ def test_facets_follow_the_outlets_of_stories_and_appearances(chain):
     assert stored() == derived()
     for outlet in (kyiv, b17):
         expected = Claim.objects.filter(Exists(ClaimOutlet.objects.filter(claim=OuterRef("pk"), outlet=outlet)))
-        assert set(Claim.objects.involving_outlet(outlet)) == set(expected), outlet
-    assert set(Claim.objects.search("bridge").involving_outlet(b17)) == {claim}
+        assert set(Claim.objects.involving_outlet(outlet, by_facet=True)) == set(expected), outlet
+    assert set(Claim.objects.search("bridge").involving_outlet(b17, by_facet=True)) == {claim}
     Claim.objects.filter(pk=claim.pk).update(article=None)
     assert outlets_of(claim) == set()
 
@@ -253,9 +253,9 @@ def test_the_assignee_filter_answers_as_the_assignments_do(chain, reviewer, edit
     for person in (reviewer, editor, reviewer.username.upper(), "nobody"):
         by = {"assignee": person} if hasattr(person, "pk") else {"assignee__username__iexact": person}
         expected = Claim.objects.filter(pk__in=Assignment.objects.filter(**by).values("claim"))
-        assert set(Claim.objects.assigned_to(person)) == set(expected), person
-    assert set(Claim.objects.assigned_to(reviewer)) == {claim}
-    assert set(Claim.objects.search("bridge").assigned_to(reviewer)) == {claim}
+        assert set(Claim.objects.assigned_to(person, by_facet=True)) == set(expected), person
+    assert set(Claim.objects.assigned_to(reviewer, by_facet=True)) == {claim}
+    assert set(Claim.objects.search("bridge").assigned_to(reviewer, by_facet=True)) == {claim}
 
 
 def test_a_merged_claims_assignment_is_removed_and_its_row_left_as_it_was(editor, reviewer):
