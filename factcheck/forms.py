@@ -365,10 +365,9 @@ class ClaimFilterForm(PageForm):
         which answered in 60 ms.
         """
         status, attribution = self.chosen_status(), self.cleaned_data.get("attribution")
+        tallies = OutletTally.objects.filter(outlet=self.cleaned_data["outlet"])
         kept = total = 0
-        for claim_status, claim_attribution, claims in OutletTally.objects.filter(
-            outlet=self.cleaned_data["outlet"]
-        ).values_list("status", "attribution", "claims"):
+        for claim_status, claim_attribution, claims in tallies.values_list("status", "attribution", "claims"):
             total += claims
             if status in (ANY_STATUS, claim_status) and attribution in ("", None, claim_attribution):
                 kept += claims
