@@ -338,14 +338,15 @@ class ClaimFilterForm(PageForm):
         if connection.vendor != "postgresql" or not words:
             return None
         parts = ()
-        too_many_speakers = "speaker" in self.narrowing and len(self.speakers) > MERGED_SPEAKERS
+        # A speaker filter's named speakers are walked one part each: a few of them, and at least one.
+        speakers_walked = "speaker" not in self.narrowing or 0 < len(self.speakers) <= MERGED_SPEAKERS
         narrowing = {name for name in self.narrowing if self.cleaned_data[name] != WALKED_VALUES.get(name)}
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
             if self.outlet_share() < WALKED_OUTLET_SHARE:
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif len(words) < 2 or "or" in words or not narrowing <= WALKED_FILTERS or too_many_speakers:
+        elif len(words) < 2 or "or" in words or not narrowing <= WALKED_FILTERS or not speakers_walked:
             return None
         else:
             # Each named speaker's claims from the speaker's index, merged. Only the part's speaker:
@@ -353,7 +354,7 @@ class ClaimFilterForm(PageForm):
             # guessed a seventh of a speaker's claims, then sorted them all rather than walk.
             claims = self.claims(searched=False, with_speaker=False)
             if "speaker" in self.narrowing:
-                parts = [Q(speaker=speaker) for speaker in self.speakers] or [Q(pk__in=[])]
+                parts = [Q(speaker=speaker) for speaker in self.speakers]
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
 
     def outlet_share(self):

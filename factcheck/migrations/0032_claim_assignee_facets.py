@@ -20,16 +20,20 @@ from django.db import migrations
 run = importlib.import_module("factcheck.migrations.0002_append_only_events_and_search").run
 facets = importlib.import_module("factcheck.migrations.0031_claim_facets")
 
-ASSIGNEES = "SELECT coalesce(array_agg(DISTINCT 'assignee:' || assignee_id), '{}') FROM factcheck_assignment"
+# A claim's assignees, in the facets function (`claim` is its argument).
+ASSIGNEES = (
+    "SELECT coalesce(array_agg(DISTINCT 'assignee:' || assignee_id), '{}') FROM factcheck_assignment"
+    " WHERE claim_id = claim"
+)
 
 
-def facets_function(assignees):
-    """factcheck_claim_facets(claim): what its appearances say, and its assignees when `assignees`."""
-    of_assignees = f" || ({ASSIGNEES} WHERE claim_id = claim)" if assignees else ""
+def facets_function(*more):
+    """factcheck_claim_facets(claim): what its appearances say, then each of `more` (a query of
+    the claim's other facets, as a text[]): its assignees here, its outlets from 0033 on."""
+    others = "".join(f" || ({query})" for query in more)
     return f"""
         CREATE OR REPLACE FUNCTION factcheck_claim_facets(claim bigint) RETURNS text[] LANGUAGE sql STABLE AS $$
-            SELECT (SELECT {facets.FACETS_OF_APPEARANCES} FROM factcheck_appearance WHERE claim_id = claim)
-                {of_assignees}
+            SELECT (SELECT {facets.FACETS_OF_APPEARANCES} FROM factcheck_appearance WHERE claim_id = claim){others}
         $$;
     """
 
@@ -87,7 +91,7 @@ BACKFILL = """
 """
 
 POSTGRES_FORWARD = [
-    facets_function(assignees=True),
+    facets_function(ASSIGNEES),
     *(trigger_function(name, body) for name, body in TRIGGER_FUNCTIONS.items()),
     *(f"CREATE TRIGGER {name} {definition};" for name, definition in TRIGGERS.items()),
     trigger_function("factcheck_claim_facets_recorded", RECORDED),
@@ -97,7 +101,7 @@ POSTGRES_BACKWARD = [
     *(f"DROP TRIGGER {name} ON factcheck_assignment;" for name in TRIGGERS),
     *(f"DROP FUNCTION {name}();" for name in TRIGGER_FUNCTIONS),
     trigger_function("factcheck_claim_facets_recorded", facets.TRIGGER_FUNCTIONS["factcheck_claim_facets_recorded"]),
-    facets_function(assignees=False),
+    facets_function(),
     BACKFILL,
 ]
 

@@ -35,18 +35,6 @@ OUTLETS = f"""
 """
 
 
-def facets_function(outlets):
-    """factcheck_claim_facets(claim): appearances and assignees, and its outlets when `outlets`."""
-    of_outlets = f" || ({OUTLETS})" if outlets else ""
-    return f"""
-        CREATE OR REPLACE FUNCTION factcheck_claim_facets(claim bigint) RETURNS text[] LANGUAGE sql STABLE AS $$
-            SELECT (SELECT {facets.FACETS_OF_APPEARANCES} FROM factcheck_appearance WHERE claim_id = claim)
-                || ({assignees.ASSIGNEES} WHERE claim_id = claim)
-                {of_outlets}
-        $$;
-    """
-
-
 TRIGGER_FUNCTIONS = {
     # Only the claims that lack a new row's outlet: an import's claims come with theirs.
     "factcheck_claim_outlets_added": facets.REFACET.format(
@@ -101,7 +89,7 @@ def backfill(statement):
 
 
 POSTGRES_FORWARD = [
-    facets_function(outlets=True),
+    assignees.facets_function(assignees.ASSIGNEES, OUTLETS),
     assignees.trigger_function("factcheck_claim_facets_added", APPEARANCES_ADDED),
     *(assignees.trigger_function(name, body) for name, body in TRIGGER_FUNCTIONS.items()),
     *(f"CREATE TRIGGER {name} {definition};" for name, definition in TRIGGERS.items()),
@@ -113,7 +101,7 @@ POSTGRES_BACKWARD = [
     assignees.trigger_function(
         "factcheck_claim_facets_added", facets.TRIGGER_FUNCTIONS["factcheck_claim_facets_added"]
     ),
-    facets_function(outlets=False),
+    assignees.facets_function(assignees.ASSIGNEES),
     *backfill(UNDO_BACKFILL),
 ]
 

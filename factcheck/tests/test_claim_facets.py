@@ -29,6 +29,7 @@ pytestmark = [
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 migration = importlib.import_module("factcheck.migrations.0031_claim_facets")
 assignees_migration = importlib.import_module("factcheck.migrations.0032_claim_assignee_facets")
+outlets_migration = importlib.import_module("factcheck.migrations.0033_claim_outlet_facets")
 
 
 def derived():
@@ -92,6 +93,22 @@ def test_facets_follow_the_outlets_of_stories_and_appearances(chain):
     assert set(Claim.objects.search("bridge").involving_outlet(b17, by_facet=True)) == {claim}
     Claim.objects.filter(pk=claim.pk).update(article=None)
     assert outlets_of(claim) == set()
+
+
+def test_the_outlets_backfill_gives_every_claim_its_outlets_merged_claims_too(chain, editor):
+    claim, origin, _ = chain
+    _, merged = merged_pair(editor, outlet=make_outlet("Ukrainska Pravda"))  # its row is read-only
+    Claim.objects.filter(pk=claim.pk).update(article=make_article(outlet=make_outlet("Kyiv Independent")))
+    Appearance.objects.filter(pk=origin.pk).update(outlet=make_outlet("B-17"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in outlets_migration.backfill(outlets_migration.UNDO_BACKFILL):  # as before 0033
+            cursor.execute(statement)
+        assert outlets_of(claim) == outlets_of(merged) == set()
+        for statement in outlets_migration.backfill(outlets_migration.BACKFILL):
+            cursor.execute(statement)
+    assert len(outlets_of(claim)) == 2 and len(outlets_of(merged)) == 1
+    assert stored() == derived()
 
 
 def test_facets_follow_appearances_changed_moved_and_deleted(chain):
@@ -167,11 +184,11 @@ def test_the_search_index_intersects_the_words_with_the_facets(chain):
     assert list(claims) == [chain[0]]
 
 
-def merged_pair(editor):
-    """A claim merged into another: it keeps the appearance the claim kept already records."""
+def merged_pair(editor, outlet=None):
+    """A claim merged into another: it keeps the appearance the claim kept already records (on `outlet`)."""
     kept, merged = make_claim("The dam was hit."), make_claim("The dam was struck.")
-    make_appearance(kept, Venue.INTERVIEW)
-    make_appearance(merged, Venue.INTERVIEW)
+    make_appearance(kept, Venue.INTERVIEW, outlet=outlet)
+    make_appearance(merged, Venue.INTERVIEW, outlet=outlet)
     make_appearance(merged, Venue.PRESS_CONFERENCE)
     merging.merge(merged, kept, by=editor, reason="The same claim.", merged_version=1, into_version=1)
     return kept, merged
