@@ -329,7 +329,8 @@ class ClaimFilterForm(PageForm):
         Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
         is the sum of its words', several words together are misjudged as independent), when
         only WALKED_FILTERS and WALKED_VALUES narrow the claims, a speaker filter's named speakers
-        each walked from their own index and merged (at most MERGED_SPEAKERS); for any words within
+        each walked from their own index and merged (at most MERGED_SPEAKERS), and neither the status
+        nor the kind keeps few claims (asks_few_of_own); for any words within
         an outlet and WALKED_WITH_OUTLET and WALKED_VALUES, whose claims claimoutlet_recent_idx
         gives in order: the planner otherwise reads every match of the words and keeps the outlet's.
         """
@@ -341,12 +342,13 @@ class ClaimFilterForm(PageForm):
         # A speaker filter's named speakers are walked one part each: a few of them, and at least one.
         speakers_walked = "speaker" not in self.narrowing or 0 < len(self.speakers) <= MERGED_SPEAKERS
         narrowing = {name for name in self.narrowing if self.cleaned_data[name] != WALKED_VALUES.get(name)}
+        all_words = len(words) > 1 and "or" not in words  # or a phrase
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
             if self.outlet_share() < WALKED_OUTLET_SHARE:
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif len(words) < 2 or "or" in words or not narrowing <= WALKED_FILTERS or not speakers_walked:
+        elif not (all_words and narrowing <= WALKED_FILTERS and speakers_walked) or self.asks_few_of_own:
             return None
         else:
             # Each named speaker's claims from the speaker's index, merged. Only the part's speaker:
@@ -356,6 +358,14 @@ class ClaimFilterForm(PageForm):
             if "speaker" in self.narrowing:
                 parts = [Q(speaker=speaker) for speaker in self.speakers]
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
+
+    @property
+    def asks_few_of_own(self):
+        """Whether the status or the kind asked for keeps few claims (models.OWN_FACETS): the search
+        index then intersects its facet with the words, where a walk would read many claims for each
+        one it keeps."""
+        asked = {"status": self.chosen_status(), "kind": self.cleaned_data.get("kind")}
+        return any(value not in (ANY_STATUS, "", None, models.OWN_FACETS[field]) for field, value in asked.items())
 
     def outlet_share(self):
         """The share of the outlet's claims that the status and the attribution asked for keep, from its tallies.
@@ -428,13 +438,13 @@ class ClaimFilterForm(PageForm):
         speakers (for a walk through their claims) or the search."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged()
-        # A search reads the outlet and the assignee from the claim's facets, which the search
-        # index intersects with the words (models.involving_outlet).
+        # A search reads the outlet, the assignee and a status or kind that keeps few claims from
+        # the claim's facets, which the search index intersects with the words (models.with_own).
         by_facet = searched and bool(data.get("q", "").strip())
         if searched:
             claims = claims.search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
-            claims = claims.filter(status=self.chosen_status())
+            claims = claims.with_own("status", self.chosen_status(), by_facet=by_facet)
         if with_attribution and data.get("attribution"):
             claims = claims.filter(attribution=data["attribution"])
         if with_speaker and data.get("speaker"):
@@ -448,7 +458,7 @@ class ClaimFilterForm(PageForm):
         elif data.get("relay") == "relayed":
             claims = claims.relayed()
         if data.get("kind"):
-            claims = claims.filter(kind=data["kind"])
+            claims = claims.with_own("kind", data["kind"], by_facet=by_facet)
         if data.get("story") == "draft":
             claims = claims.in_drafts()
         elif data.get("story") == "published":

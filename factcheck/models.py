@@ -423,9 +423,14 @@ class SearchDocument(ClaimColumn):
 
 class Facets(ClaimColumn):
     """The claim's venues and relay state, kept from its appearances (migration 0031): "venue:interview",
-    ..., and "relay:direct" or "relay:relayed". The search index covers them with the words."""
+    ..., and "relay:direct" or "relay:relayed"; its assignees, outlets, status and kind (migrations
+    0032-0034). The search index covers them with the words."""
 
     column, output_field = "facets", ArrayField(models.TextField())
+
+
+# The claim's own columns among its facets (migration 0034), each with the value that keeps most claims.
+OWN_FACETS = {"status": Status.UNCONFIRMED, "kind": ClaimKind.FACTUAL}
 
 
 def has_facet(facet):
@@ -697,6 +702,19 @@ class ClaimQuerySet(models.QuerySet):
 
     def relayed(self):
         return self.filter(_has_relay())
+
+    def with_own(self, field, value, *, by_facet=False):
+        """The claims whose `field` (status or kind) is `value`.
+
+        With `by_facet` (a search, on PostgreSQL), a value that keeps few claims is read from the
+        facets (migration 0034), which the search index intersects with the words: asked of the
+        row, every claim with the words was read to keep a few (a phrase within the verified
+        predictions: 150-230 ms at a million claims). The value that keeps most (OWN_FACETS) is
+        read from the row: as a facet it is a posting list nearly as long as the table.
+        """
+        if by_facet and connection.vendor == "postgresql" and value != OWN_FACETS[field]:
+            return self.filter(has_facet(f"{field}:{value}"))
+        return self.filter(**{field: value})
 
     def not_merged(self):
         """Claims not merged into another: what the queue, the counts and the track records show."""

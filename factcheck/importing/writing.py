@@ -549,17 +549,18 @@ def write(changes, entities, *, user, reason_for, now):
 
 
 def facets_of(change, entities):
-    """A new claim's facets (migrations 0031 and 0033), from the appearances planned for it and its
-    story: what the triggers give it once they are written, so that they leave the claim's row as
-    it is (rewriting every claim of an import would cost a fifth of its time). The triggers hold
-    the rule; a new claim has no assignee."""
+    """A new claim's facets (migrations 0031 to 0034), from the appearances planned for it, its story,
+    its status and kind: what the triggers give it once they are written, so that they leave the
+    claim's row as it is (rewriting every claim of an import would cost a fifth of its time). The
+    triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
     venues = sorted({f"venue:{link.venue}" for _, _, link in appearances})
     relayed = any(parent is not None for _, parent, _ in appearances)
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
     if change.row.article:
         outlets.add(entities.outlet(change.row.article.outlet))
-    return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk)]
+    own = [f"status:{change.status}", f"kind:{change.row.kind or ClaimKind.FACTUAL}"]
+    return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk), *own]
 
 
 def _date(iso):

@@ -18,23 +18,28 @@ from django.db import connections as django_connections
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
-from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimOutlet, Venue
-from factcheck.tests.factories import make_appearance, make_article, make_claim, make_outlet
+from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimKind, ClaimOutlet, Venue
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="facets are PostgreSQL's (migration 0031)"),
 ]
 
+NEW_CLAIM = {"status:unconfirmed", "kind:factual"}  # a claim's own facets as make_claim records it
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 migration = importlib.import_module("factcheck.migrations.0031_claim_facets")
 assignees_migration = importlib.import_module("factcheck.migrations.0032_claim_assignee_facets")
 outlets_migration = importlib.import_module("factcheck.migrations.0033_claim_outlet_facets")
+own_migration = importlib.import_module("factcheck.migrations.0034_claim_status_and_kind_facets")
 
 
 def derived():
-    """{claim: its facets} as its appearances and assignments say, worked out in Python."""
-    facets = {pk: set() for pk in Claim.objects.values_list("pk", flat=True)}
+    """{claim: its facets} as its appearances, assignments, outlets and own columns say, worked out in Python."""
+    facets = {
+        pk: {f"status:{status}", f"kind:{kind}"}
+        for pk, status, kind in Claim.objects.values_list("pk", "status", "kind")
+    }
     relayed = set()
     for claim, venue, relays in Appearance.objects.values_list("claim", "venue_type", "relayed_from"):
         facets[claim].add(f"venue:{venue}")
@@ -64,8 +69,8 @@ def chain():
 
 def test_a_claim_has_its_venues_and_relay_state_and_one_without_appearances_is_direct(chain):
     claim, _, bare = chain
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"}
-    assert stored()[bare.pk] == {"relay:direct"}
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
+    assert stored()[bare.pk] == {"relay:direct"} | NEW_CLAIM
     assert stored() == derived()
 
 
@@ -114,32 +119,32 @@ def test_the_outlets_backfill_gives_every_claim_its_outlets_merged_claims_too(ch
 def test_facets_follow_appearances_changed_moved_and_deleted(chain):
     claim, origin, bare = chain
     Appearance.objects.filter(claim=claim, relayed_from__isnull=False).update(relayed_from=None)
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:direct"}
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:direct"} | NEW_CLAIM
     Appearance.objects.filter(pk=origin.pk).update(venue_type=Venue.PRESS_CONFERENCE)
     assert "venue:press_conference" in stored()[claim.pk]
     Appearance.objects.filter(pk=origin.pk).update(claim=bare)  # moved: both claims change
     assert stored() == derived()
-    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"}
+    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"} | NEW_CLAIM
     Appearance.objects.filter(claim=claim).delete()
-    assert stored()[claim.pk] == {"relay:direct"}
+    assert stored()[claim.pk] == {"relay:direct"} | NEW_CLAIM
     assert stored() == derived()
 
 
 def test_bulk_created_and_raw_sql_appearances_are_followed(chain):
     _, _, bare = chain
     Appearance.objects.bulk_create([Appearance(claim=bare, venue_type=Venue.STATEMENT_TO_OUTLET) for _ in range(3)])
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"}
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | NEW_CLAIM
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO factcheck_appearance (claim_id, venue_type, relayed_from_id, url, "when") '
             "SELECT %s, 'relayed_report', id, '', '' FROM factcheck_appearance WHERE claim_id = %s LIMIT 1",
             [bare.pk, bare.pk],
         )
-        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"}
+        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
         cursor.execute(
             "DELETE FROM factcheck_appearance WHERE claim_id = %s AND venue_type = 'relayed_report'", [bare.pk]
         )
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"}
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | NEW_CLAIM
     assert stored() == derived()
 
 
@@ -212,6 +217,8 @@ def test_the_backfill_gives_every_claim_its_facets_merged_claims_too(chain, edit
         start = migration.POSTGRES_FORWARD.index(migration.BACKFILL) - len(migration.BACKFILL_TRIGGERS)
         for statement in migration.POSTGRES_FORWARD[start : start + 2 * len(migration.BACKFILL_TRIGGERS) + 1]:
             cursor.execute(statement)
+        for statement in outlets_migration.backfill(own_migration.BACKFILL):  # the status and kind, 0034's
+            cursor.execute(statement)
     assert stored() == derived()
 
 
@@ -239,6 +246,7 @@ def test_two_transactions_adding_appearances_to_one_claim_keep_both_venues():
         "venue:press_conference",
         "venue:social_media_post",
         "relay:direct",
+        *NEW_CLAIM,
     }
     assert stored() == derived()
 
@@ -331,4 +339,60 @@ def test_two_people_assigning_the_same_claims_in_opposite_orders_both_succeed(mo
         run.join(timeout=30)
     assert failures == []
     assert Assignment.objects.filter(claim__in=[first, second]).count() == 4
+    assert stored() == derived()
+
+
+def own_facets(claim):
+    return {facet for facet in stored()[claim.pk] if facet.startswith(("status:", "kind:"))}
+
+
+def test_a_claims_status_and_kind_follow_every_road_that_writes_them(chain, editor):
+    claim, _, bare = chain
+    assert own_facets(claim) == NEW_CLAIM
+    make_evidence(claim, by=editor)
+    claim.set_status("verified", by=editor, reason="The ministry's data confirms it.")
+    assert own_facets(claim) == {"status:verified", "kind:factual"}
+    Claim.objects.filter(pk=claim.pk).update(kind=ClaimKind.PREDICTION)
+    assert own_facets(claim) == {"status:verified", "kind:prediction"}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE factcheck_claim SET kind = 'opinion' WHERE id = %s", [bare.pk])
+        assert own_facets(bare) == {"status:unconfirmed", "kind:opinion"}
+        cursor.execute(
+            "UPDATE factcheck_claim SET facets = '{relay:direct}' WHERE id = %s", [bare.pk]
+        )  # written without them
+    assert own_facets(bare) == {"status:unconfirmed", "kind:opinion"}
+    make_appearance(claim, Venue.PRESS_CONFERENCE)  # the other facets recomputed: the claim's own kept
+    assert stored() == derived()
+
+
+def test_the_status_and_kind_filters_answer_from_the_facets_as_from_the_row(chain, editor):
+    _, _, bare = chain
+    prediction = make_claim("The bridge will reopen by spring.", kind=ClaimKind.PREDICTION)
+    make_evidence(prediction, by=editor)
+    prediction.set_status("verified", by=editor, reason="Confirmed.")
+    Claim.objects.filter(pk=bare.pk).update(kind=ClaimKind.OPINION)
+    for field, values in (("status", ["unconfirmed", "verified", "false"]), ("kind", ClaimKind.values)):
+        for value in values:
+            expected = set(Claim.objects.filter(**{field: value}))
+            assert set(Claim.objects.with_own(field, value, by_facet=True)) == expected, value
+    searched = Claim.objects.search("bridge").with_own("status", "verified", by_facet=True)
+    assert list(searched.with_own("kind", ClaimKind.PREDICTION, by_facet=True)) == [prediction]
+    assert "facets @>" in str(searched.query) and "facets @>" not in str(
+        Claim.objects.with_own("status", "unconfirmed", by_facet=True).query
+    )  # the value that keeps most claims is read from the row
+
+
+def test_the_status_and_kind_backfill_gives_every_claim_theirs_merged_claims_too(chain, editor):
+    claim, _, _ = chain
+    _, merged = merged_pair(editor)
+    Claim.objects.filter(pk=claim.pk).update(kind=ClaimKind.PREDICTION)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE factcheck_claim DISABLE TRIGGER USER")
+        cursor.execute(own_migration.UNDO_BACKFILL)  # as before 0034
+        cursor.execute("ALTER TABLE factcheck_claim ENABLE TRIGGER USER")
+        assert own_facets(claim) == own_facets(merged) == set()
+        for statement in outlets_migration.backfill(own_migration.BACKFILL):
+            cursor.execute(statement)
+    assert own_facets(claim) == {"status:unconfirmed", "kind:prediction"} and own_facets(merged) == NEW_CLAIM
     assert stored() == derived()
