@@ -361,11 +361,18 @@ class ClaimFilterForm(PageForm):
 
     @property
     def asks_few_of_own(self):
-        """Whether the status or the kind asked for keeps few claims (models.OWN_FACETS): the search
-        index then intersects its facet with the words, where a walk would read many claims for each
-        one it keeps."""
-        asked = {"status": self.chosen_status(), "kind": self.cleaned_data.get("kind")}
-        return any(value not in (ANY_STATUS, "", None, models.OWN_FACETS[field]) for field, value in asked.items())
+        """Whether the status asked for keeps few claims, or the kind does within another filter but
+        the dates (models.OWN_FACETS): the search index then intersects their facets with the words.
+
+        A walk reads the claims its filters pass over. A verified claim is one in sixteen; a kind,
+        one in five, read alone costs the walk five claims for each it keeps, less than the index's
+        rechecking every claim with the words (a phrase within the predictions, oldest first: 11 ms
+        walked, 100 through the index), but within the top speaker, forty (141 ms walked, 44
+        through the index). The dates cost a walk nothing: it reads the claims in their order.
+        """
+        few_statuses = self.chosen_status() not in (ANY_STATUS, models.OWN_FACETS["status"])
+        few_kinds = self.cleaned_data.get("kind") not in ("", None, models.OWN_FACETS["kind"])
+        return few_statuses or (few_kinds and bool(self.narrowing - {"kind", "since", "until"}))
 
     def outlet_share(self):
         """The share of the outlet's claims that the status and the attribution asked for keep, from its tallies.
