@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factcheck import models
-from factcheck.forms import OUTLETS_KEY, SORTS, encode_cursor
+from factcheck.forms import OUTLETS_KEY, SORTS, ClaimFilterForm, encode_cursor
 from factcheck.models import Article, Assignment, Claim, Evidence, Outlet, RowsAfter, Speaker, Venue, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
@@ -288,6 +288,26 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
             assert any(walk is not None for walk in walks.tried) == (walked and not few_of_own), query
         walks.index_only = True
         assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index finds
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "asked, few",
+    [
+        ({}, False),  # unconfirmed, the default
+        ({"status": "all", "kind": "factual", "speaker": "Zakharova"}, False),
+        ({"kind": "prediction"}, False),  # a walk reads five claims for each it keeps
+        ({"kind": "prediction", "since": "2024-01-01", "until": "2024-12-31"}, False),  # the walk's own order
+        ({"status": "verified"}, True),
+        ({"kind": "prediction", "speaker": "Zakharova"}, True),
+        ({"kind": "opinion", "attribution": "relayed"}, True),
+        ({"kind": "opinion", "story": "published"}, True),
+    ],
+)
+def test_a_status_or_a_kind_that_keeps_few_claims_is_left_to_the_search_index(asked, few):
+    form = ClaimFilterForm({"q": "grain corridor deal", **asked})
+    assert form.is_valid(), form.errors
+    assert form.asks_few_of_own == few
 
 
 @pytest.mark.postgres
