@@ -1,26 +1,13 @@
-"""Bulk import of claims from CSV, JSON / JSON Lines and ClaimReview JSON-LD, in two steps.
+"""Bulk import of claims from CSV, JSON / JSON Lines and ClaimReview JSON-LD.
 
-`receive(upload, filename=..., user=...)` keeps an uploaded file, unread, for `check(job)` to
-read in the background: together they are `validate()`.
+For the admin, two steps: `receive()` keeps an upload and `check()` reads it in the background
+(together they are `validate()`): every row cleaned, compared with the database and staged, a
+preview recorded on a new ImportJob, nothing written to the claims. `apply()` then writes the
+staged rows in one transaction: an import is whole or absent. `import_file()` is the command
+line's import, the same code in one pass.
 
-`validate(source, filename=..., user=...)` streams the file once, cleans every row, compares
-it with the database and records a preview on a new ImportJob: the claims that would be
-created, updated or left unchanged, the new speakers and outlets, and the first errors, each
-with file, line and column. The clean rows are staged as JSON Lines in
-MEDIA_ROOT/imports/<job id>/staged.jsonl; rejected rows, with their errors, go to
-rejected.csv beside them. Nothing is written to the claims.
-
-`apply(job, progress=...)` reads the staged rows (never the source file again), checks each
-status change again against the claim as it is now, and writes speakers, outlets, articles,
-claims, appearances, evidence and VerificationEvents in bulk in one transaction: an import is
-whole or absent.
-
-`import_file(path, user=...)` is the command line's import: the same checks, the same code
-writing the rows (as apply's) and the same single transaction, in one pass, since nobody waits
-for a preview.
-
-The modules below: `reading` (bytes to records that know their line), `cleaning` (records to
-clean rows; the CSV columns and the ClaimReview mapping), `writing` (rows to the database).
+`reading` turns bytes into records that know their line, `cleaning` records into clean rows,
+`writing` rows into the database.
 """
 
 import csv
@@ -206,16 +193,13 @@ class FileRows:
                 row = None
             else:
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
-            if not errors:
-                earlier = seen.first(row.key, record.line, record.original)
-                if earlier is not None and earlier[1] == record.original:
-                    row = None
-                elif earlier is not None:
-                    if self.format == ImportFormat.CLAIMREVIEW:
-                        where = "url"
-                    else:
-                        where = "id" if record.values.get("id") else "claim"
-                    fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
+            earlier = None if errors else seen.first(row.key, record.line, record.original)
+            if earlier and earlier[1] == record.original:
+                row = None
+            elif earlier:
+                claimreview = self.format == ImportFormat.CLAIMREVIEW
+                where = "url" if claimreview else "id" if record.values.get("id") else "claim"
+                fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record.original, None if errors else row, errors
         if not self.count:
             if self.csv_records:
@@ -226,7 +210,6 @@ class FileRows:
 
 
 def _file_rows(job, binary):
-    """The FileRows of a job's file, read as the job says: encoding, date order, the columns as mapped."""
     return FileRows(
         binary,
         job.filename,
@@ -284,14 +267,11 @@ def import_reason(job, row_reason):
 
 
 class _Pass:
-    """One reading of an import's rows, a chunk of BATCH_ROWS at a time: each chunk looked up and
-    planned against the database, then written (`write`: apply and import_file, in the caller's
-    transaction) or staged for the preview (validate and check, which write nothing).
+    """One reading of an import's rows, BATCH_ROWS at a time: each chunk planned against the
+    database, then written (`write`: apply and import_file) or staged for the preview.
 
-    `rows` (a FileRows, or StagedRows) gives (original cells or None, clean row or None, errors)
-    for each row. A row with errors is rejected, to rejected.csv; None for the row is a repeat,
-    counted unchanged. Each chunk costs a fixed number of statements whatever its size
-    (writing.plan's queries, then writing.write's inserts and updates).
+    `rows` (a FileRows or StagedRows) gives (original cells or None, clean row or None, errors)
+    a row: a row with errors is rejected, to rejected.csv; no row is a repeat, counted unchanged.
     """
 
     def __init__(self, job, rows, *, write, linked=None, counts=()):
@@ -339,7 +319,7 @@ class _Pass:
         """Plan one chunk; write it, or stage it. In an all-or-nothing import nothing of a chunk is
         written when the rules refuse any of its rows."""
         rows, entities = [row for row, _ in chunk], self.entities
-        changes = plan(rows, entities, lock=self.write, linked=self.linked)
+        changes = plan(rows, entities, linked=self.linked)
         kept = not (self.write and self.atomic and any(change.error for change in changes))
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
@@ -522,7 +502,7 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
     shutil.rmtree(job_directory(job), ignore_errors=True)
     job_directory(job).mkdir(parents=True)
     limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-    if size is not None and size > limit:
+    if size > limit:
         message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
         _refuse(job, LineError(job.filename, 1, 1, message))
     return job
@@ -624,11 +604,9 @@ class _Refused(Exception):
 
 
 def _write(job, rows, *, linked=None, counts=(), progress=None):
-    """Write `rows` (a FileRows, or StagedRows) in one transaction; return the job, SUCCEEDED.
+    """Write `rows` (a FileRows or StagedRows) in one transaction; return the job, SUCCEEDED.
 
-    The one way an import writes, from the file (import_file) or from the rows the preview
-    staged (apply). An all-or-nothing import with rows rejected raises _Refused with their
-    errors, having read on to list them. `progress(pass)` is called after each chunk.
+    An all-or-nothing import with rows rejected raises _Refused with their errors.
     """
     with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
         run = _Pass(job, rows, write=True, linked=linked, counts=counts)
@@ -643,7 +621,7 @@ def _write(job, rows, *, linked=None, counts=(), progress=None):
         return _record(job)
 
 
-SKIP, IMPORT = "skip", "import"
+SKIP = "skip"
 
 
 def choose_duplicates(job, choices):

@@ -1,12 +1,8 @@
-"""Rows against the database: what each would change (the plan), then the changes written in bulk.
+"""Rows against the database: what each would change (plan), then the changes written in bulk (write).
 
-A chunk of rows costs a fixed number of statements whatever its size: plan() runs one query for
-the stored claims (and one each for their appearances, evidence and reviews) and a few for
-speakers, outlets and articles not seen yet in this import, then says what each row changes;
-write() draws fresh ids (one query a table), inserts the new rows (models.insert: on PostgreSQL
-one COPY a table, elsewhere bulk_create), updates the claims already stored that the chunk
-changes, and hands the status changes to Claim.objects.set_statuses, which writes them with
-their events.
+A chunk of rows costs a fixed number of statements whatever its size: new rows go in with ids
+drawn beforehand through models.insert (on PostgreSQL one COPY a table), status changes through
+Claim.objects.set_statuses with their events.
 """
 
 from dataclasses import dataclass, field
@@ -148,11 +144,8 @@ class Entities:
 
     def _hold_lookalikes(self, model, missing):
         """Take out of `missing` (normalised name -> name) the names that look like a tracked one, or
-        like a name new earlier in this import, and remember why in `held`.
-
-        Such a name is never created by an import: its rows are refused with the look-alike named,
-        and a person who knows it is another speaker adds it in the admin, which asks them to confirm.
-        """
+        like a name new earlier in this import, and say why in `held`: a person adds such a name in
+        the admin, which asks them to confirm."""
         kind = model._meta.model_name
         keys = {key: lookalike_key(name) for key, name in missing.items()}
         twins = {
@@ -178,10 +171,8 @@ class Entities:
                 new[keys[key]] = (f"the {kind} new in this import", name)
 
     def _resolve_names(self, model, wanted, new):
-        """Speakers or outlets by normalised name (a speaker also by an alias): key -> id, None for one
-        a preview would create. `wanted` maps each key to the fields of a new one; a name not found
-        is created (if self.create) unless it looks like another (see _hold_lookalikes), and goes
-        to `new` (key -> name)."""
+        """key -> id of speakers or outlets by normalised name (a speaker also by an alias), None for one
+        a preview would create. `wanted`: key -> the fields of a new one; the new go to `new` too."""
         found = dict(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
         if model is Speaker:
             aliases = self.aliases[0]
@@ -315,18 +306,18 @@ def _first_attribution(row):
         return None, refusal.message
 
 
-def plan(rows, entities, *, lock, linked):
+def plan(rows, entities, *, linked):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
     Its queries come first, a fixed number whatever the rows: the entities resolved (and
-    created, if entities.create), then the stored claims (locked with `lock`) with their
+    created, if entities.create), then the stored claims (locked if so) with their
     appearances, evidence and reviews. `linked`: line -> id of the tracked claim a row was
     linked to in the preview (the same claim).
     """
     entities.resolve(rows)
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
     by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
-    claims = stored_claims([row.key for row in rows], lock=lock, by_id=by_id)
+    claims = stored_claims([row.key for row in rows], lock=entities.create, by_id=by_id)
     for row in rows:
         claim = claims.get(row.key)
         if claim is not None and claim.pk == by_id.get(row.key) and claim.speaker_id != entities.speaker(row):
