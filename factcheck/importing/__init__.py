@@ -157,7 +157,7 @@ class FileRows:
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
         if self.format == ImportFormat.CSV:
-            records = self.csv_records = CsvRecords(self.text, self.name, self.mapping_for)
+            records = self.csv_records = CsvRecords(self.text, self.mapping_for)
         elif self.format == ImportFormat.JSON:
             records = json_records(self.text, self.name)
         else:

@@ -221,8 +221,8 @@ class CsvRecords:
 
     SAMPLES = 3  # rows shown under each column when the columns must be mapped
 
-    def __init__(self, text, name, mapping_for):
-        self.text, self.name = text, name
+    def __init__(self, text, mapping_for):
+        self.text = text  # a Text, whose fail() stops the reading
         # header cells -> the field of each column ("" to ignore it), or None: recognise the names.
         self.mapping_for = mapping_for
         self.mapped = False
@@ -230,9 +230,6 @@ class CsvRecords:
         self.header, self.ignored = [], []
         self.samples = []  # the first rows' fields, shown when the columns are mapped again
         self.lines_read = 0
-
-    def fail(self, line, column, message):
-        raise InvalidFile(LineError(self.name, line, column, message))
 
     def _remembered(self, lines):
         for line in lines:
@@ -247,7 +244,7 @@ class CsvRecords:
                 break
             skipped += 1
         else:
-            self.fail(1, 1, "the file is empty")
+            self.text.fail(1, 1, "the file is empty")
         unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
         delimiter = max(",;\t", key=unquoted.count)
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
@@ -267,7 +264,7 @@ class CsvRecords:
                 self.recent = []
         except csv.Error as error:
             line, column = locate_csv_problem("".join(self.recent), delimiter, done + 1)
-            self.fail(
+            self.text.fail(
                 line, column, next((text for known, text in CSV_PROBLEMS.items() if known in str(error)), str(error))
             )
         self.lines_read = done
@@ -282,7 +279,7 @@ class CsvRecords:
         column, message = problem
         samples = list(islice(reader, self.SAMPLES))
         error = LineError(
-            self.name,
+            self.text.name,
             line,
             column,
             f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
@@ -309,7 +306,7 @@ class CsvRecords:
             if name in KNOWN_COLUMNS and name in seen:
                 message = f"the column “{fields[number - 1].strip()}” appears twice (also column {seen[name]})"
                 if self.mapped:
-                    self.fail(line, number, message)
+                    self.text.fail(line, number, message)
                 return number, message
             seen.setdefault(name, number)
         missing = [name for name in REQUIRED_COLUMNS if name not in seen]
@@ -334,7 +331,7 @@ class CsvRecords:
         if len(fields) > width:
             extra = next((n for n, value in enumerate(fields[width:], width + 1) if value.strip()), None)
             if extra:
-                self.fail(line, extra, f"this row has {len(fields)} fields but the header has {width}")
+                self.text.fail(line, extra, f"this row has {len(fields)} fields but the header has {width}")
         elif len(fields) < width:
             fields = fields + [""] * (width - len(fields))
         cells = list(map(str.strip, self.pick(fields)))
@@ -358,7 +355,7 @@ class CsvRecords:
             if not set(REQUIRED_COLUMNS) <= set(names):
                 return None
             if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):
-                self.fail(
+                self.text.fail(
                     line,
                     1,
                     f"a second header line, naming other columns than the header on {first}: the rows after it "
