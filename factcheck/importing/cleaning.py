@@ -308,8 +308,8 @@ def is_url(value):
 
 @lru_cache(maxsize=1024)
 def _matches_url(value):
-    """URL matches value. Cached, since the regular expression is slow (2 µs) and a file names the
-    same article on row after row; at most 1,000 characters a URL, the cache stays small."""
+    """Cached: the expression is slow (2 µs) and a file names the same article row after row;
+    is_url passes at most 1,000 characters, so the cache stays small."""
     return URL.match(value) is not None
 
 
@@ -372,10 +372,7 @@ def looked_up(raw, table):
 
 
 def choice(raw, name, table, fail, default=None):
-    """The stored value for `raw` in `table` (default when raw is empty), or fail and None.
-
-    A leading "a", "an" or "the" is ignored: "a tweet" is a tweet, "the statement" a statement.
-    """
+    """The stored value for `raw` in `table` as looked_up() finds it (default when raw is empty), or fail and None."""
     if not raw:
         return default
     value = looked_up(raw, table)
@@ -457,11 +454,9 @@ UNCLASSIFIED_VENUE = Venue.PUBLIC_REMARKS
 def venue_of(words):
     """(venue, outlet, the words to keep) for a venue as a file gives it.
 
-    One of our venue types, by value or label, is taken as it is and its words are not kept.
-    Other words ("a tweet", "an interview on CNN") are kept, and classified as the story desk
-    classifies them (factcheck.extraction.classify_venue), a desk's label first (VENUE_SYNONYMS:
-    "Statement to us"); words neither can place are public remarks, and is_classified() says so.
-    Files repeat the same few venue texts: cached.
+    One of our venue types is taken as it is, its words not kept. Other words ("a tweet") are kept
+    and classified as the story desk classifies them, a desk's label (VENUE_SYNONYMS) first; words
+    neither can place are UNCLASSIFIED_VENUE. Files repeat the same few venue texts: cached.
     """
     code = OUR_VENUES.get(norm(words))
     if code:
