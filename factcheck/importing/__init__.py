@@ -150,9 +150,7 @@ class FileRows:
         records = self.csv_records
         if records is None:
             return None
-        # Each column's field where the field is read from that column (its first), else "".
-        fields = [name if records.columns.get(name) == n else "" for n, name in enumerate(records.header_names, 1)]
-        return columns_read(records.header, fields, records.samples, mapped=records.mapped)
+        return columns_read(records.header, records.header_names, records.samples, mapped=records.mapped)
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS

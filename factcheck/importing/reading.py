@@ -89,9 +89,14 @@ class NeedsMapping(InvalidFile):
         self.columns_read = columns_read
 
 
-def columns_read(header, fields, samples, **flags):
-    """How a CSV file's columns are read, for the preview to show and to change: `mapped` (as
-    someone mapped them), `needed` (they must be mapped before the file can be read)."""
+def columns_read(header, names, samples, **flags):
+    """How a CSV file's columns are read, for the preview to show and to change: the field of each
+    column (`names`), shown at its first column only; `mapped` (as someone mapped them), `needed`
+    (they must be mapped before the file can be read)."""
+    fields, seen = [], set()
+    for name in names:
+        fields.append(name if name in KNOWN_COLUMNS and name not in seen else "")
+        seen.add(name)
     return {
         "header": [cell.strip() for cell in header],
         "fields": fields,
@@ -285,11 +290,7 @@ class CsvRecords:
             f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
             "files with this header), or name the columns as docs/importing.md and fixtures/sample-claims.csv do",
         )
-        guess, proposed = [], set()
-        for name in self._column_names(fields):  # each field proposed once, for its first column
-            guess.append(name if name in KNOWN_COLUMNS and name not in proposed else "")
-            proposed.add(name)
-        raise NeedsMapping(error, columns_read(fields, guess, samples, mapped=False, needed=True))
+        raise NeedsMapping(error, columns_read(fields, self._column_names(fields), samples, mapped=False, needed=True))
 
     def _read_header(self, fields, line):
         """Read the header; None when the rows can be read, else (column, why someone must map the columns).
