@@ -90,11 +90,10 @@ class RatingMappingForm(forms.Form):
             self.labels.append((name, entry["key"], mapped))
             self.fields[name] = forms.ChoiceField(
                 label=entry["label"],
-                choices=[] if mapped else [("", "By each rating's value")],
+                choices=STATUS_CHOICES if mapped else [("", "By each rating's value"), *STATUS_CHOICES],
                 required=False,
                 initial=overrides.get(entry["key"], mapped or ""),
             )
-            self.fields[name].choices += STATUS_CHOICES
 
     def overrides(self):
         """normalised label -> status, for the labels whose status the admin changed."""
