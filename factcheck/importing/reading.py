@@ -195,8 +195,8 @@ def physical_lines(chunks):
     pending = ""
     for chunk in chunks:
         lines = io.StringIO(pending + chunk, newline="").readlines()
-        last = lines[-1]
-        pending = lines.pop() if last[-1] not in "\r\n" or last[-1] == "\r" else ""
+        # A last line without its "\n" may go on in the next chunk (after a "\r", its "\n").
+        pending = "" if lines[-1].endswith("\n") else lines.pop()
         yield from lines
     if pending:
         yield pending
