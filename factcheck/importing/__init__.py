@@ -157,9 +157,9 @@ class FileRows:
         if self.format == ImportFormat.CSV:
             records = self.csv_records = CsvRecords(self.text, self.mapping_for)
         elif self.format == ImportFormat.JSON:
-            records = json_records(self.text, self.name)
+            records = json_records(self.text)
         else:
-            records = claimreview_records(self.text, self.name)
+            records = claimreview_records(self.text)
             ratings = claimreview_ratings()
         seen = FirstRows()
         for record in records:

@@ -547,26 +547,26 @@ class JsonValues:
             yield found, line, column
 
 
-def json_records(text, name):
+def json_records(text):
     """Flat records (the CSV column names as keys) from a JSON array or JSON Lines."""
-    for value, line, column in JsonValues(text, name):
+    for value, line, column in JsonValues(text, text.name):
         original = [json.dumps(value, ensure_ascii=False)]
         if not isinstance(value, dict):
             yield Record(line, column, None, original)
             continue
         values, problems = {}, []
         for key, item in value.items():
-            name_ = HEADER_ALIASES.get(key, key)
-            if name_ not in KNOWN_COLUMNS:
+            name = HEADER_ALIASES.get(key, key)
+            if name not in KNOWN_COLUMNS:
                 continue
-            if name_ == "relayed_by" and isinstance(item, list) and all(isinstance(each, str) for each in item):
+            if name == "relayed_by" and isinstance(item, list) and all(isinstance(each, str) for each in item):
                 item = " > ".join(item)
             if item is None:
                 item = ""
             elif isinstance(item, bool) or not isinstance(item, str | int | float):
-                problems.append((name_, f"expected text or a number, found {json.dumps(item)[:40]}"))
+                problems.append((name, f"expected text or a number, found {json.dumps(item)[:40]}"))
                 item = ""
-            values[name_] = str(item).strip()
+            values[name] = str(item).strip()
         yield Record(line, column, values, original, problems=problems)
 
 
@@ -583,9 +583,9 @@ def types_of(node):
 _TYPE_NAME = re.compile(r"^.*[/#:]")
 
 
-def claimreview_records(text, name):
+def claimreview_records(text):
     """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed or JSON Lines."""
-    for value, line, column in JsonValues(text, name):
+    for value, line, column in JsonValues(text, text.name):
         items = value.get("item") if "DataFeedItem" in types_of(value) else value
         for item in items if isinstance(items, list) else [items]:
             yield Record(line, column, item, [json.dumps(item, ensure_ascii=False)])
