@@ -632,14 +632,11 @@ def choose_duplicates(job, choices):
     listed = {}
     for item in job.summary.get("possible_duplicates", []):
         listed.setdefault(item["line"], set()).add(item["claim"])
-    kept = {}
-    for line, choice in choices.items():
-        if line not in listed:
-            continue
-        if choice == SKIP:
-            kept[str(line)] = SKIP
-        elif isinstance(choice, int) and choice in listed[line]:
-            kept[str(line)] = choice
+    kept = {
+        str(line): choice
+        for line, choice in choices.items()
+        if line in listed and (choice == SKIP or (isinstance(choice, int) and choice in listed[line]))
+    }
     summary = {**job.summary, "duplicate_choices": kept}
     if ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=summary):
         job.summary = summary
