@@ -165,14 +165,11 @@ class FileRows:
         for record in records:
             self.count += 1
             if self.count > max_rows:
-                raise InvalidFile(
-                    LineError(
-                        self.name,
-                        record.line,
-                        1,
-                        f"the file has more than {max_rows:,} rows, the most one import takes "
-                        "(FACTCHECK_IMPORT_MAX_ROWS); split it",
-                    )
+                self.text.fail(
+                    record.line,
+                    1,
+                    f"the file has more than {max_rows:,} rows, the most one import takes "
+                    "(FACTCHECK_IMPORT_MAX_ROWS); split it",
                 )
             errors, columns = [], self.columns
 
@@ -199,12 +196,10 @@ class FileRows:
                 where = "url" if claimreview else "id" if record.values.get("id") else "claim"
                 fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record.original, None if errors else row, errors
-        if not self.count:
-            if self.csv_records:
-                raise InvalidFile(
-                    LineError(self.name, self.csv_records.lines_read + 1, 1, "the header is followed by no rows")
-                )
-            raise InvalidFile(LineError(self.name, 1, 1, "the file holds no records"))
+        if not self.count and self.csv_records:
+            self.text.fail(self.csv_records.lines_read + 1, 1, "the header is followed by no rows")
+        elif not self.count:
+            self.text.fail(1, 1, "the file holds no records")
 
 
 def _file_rows(job, binary):
