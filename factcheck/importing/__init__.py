@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 from collections import Counter
 from contextlib import closing, contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -361,7 +362,7 @@ class _Pass:
         }
         if self.wording:
             self.wording.record_on(job)
-        job.errors = [error if isinstance(error, dict) else error.as_dict() for error in self.errors]
+        job.errors = [error if isinstance(error, dict) else asdict(error) for error in self.errors]
 
 
 class Duplicates:
@@ -703,7 +704,7 @@ def _fail(job, problems, message):
     for name in NOTHING_IMPORTED:
         setattr(job, name, 0)
     if problems:
-        job.errors = [problem.as_dict() for problem in problems[:PREVIEW_ERRORS]]
+        job.errors = [asdict(problem) for problem in problems[:PREVIEW_ERRORS]]
     job.message = f"{message} Nothing was imported."
     job.save()
     return job
@@ -740,7 +741,7 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
             return _unreadable(job, rows, invalid)
         except _Refused as refused:
             job.total_rows, job.rejected_count = rows.count, refused.rejected
-            job.errors = [error.as_dict() for error in refused.problems]
+            job.errors = [asdict(error) for error in refused.problems]
             job.summary["ignored_columns"] = rows.ignored_columns
             return _rows_invalid(job)
         except Exception as error:
@@ -805,7 +806,7 @@ def _record(job):
 
 def _refuse(job, error, rows=0):
     job.state, job.total_rows = ImportState.INVALID, rows
-    job.errors = [error.as_dict()]
+    job.errors = [asdict(error)]
     job.message = str(error)
     return _record(job)
 

@@ -11,7 +11,7 @@ import io
 import json
 import operator
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
@@ -64,9 +64,6 @@ class LineError:
     def __str__(self):
         field = f"{self.field}: " if self.field else ""
         return f"{self.file}:{self.line}:{self.column}: {field}{self.message}"
-
-    def as_dict(self):
-        return asdict(self)
 
 
 class InvalidFile(Exception):
