@@ -362,7 +362,12 @@ class _Pass:
         }
         if self.wording:
             self.wording.record_on(job)
-        job.errors = [error if isinstance(error, dict) else asdict(error) for error in self.errors]
+        job.errors = stored_errors(self.errors)
+
+
+def stored_errors(errors):
+    """Errors as a job stores them: a run's first errors start with the preview's, stored already."""
+    return [error if isinstance(error, dict) else asdict(error) for error in errors]
 
 
 class Duplicates:
@@ -704,7 +709,7 @@ def _fail(job, problems, message):
     for name in NOTHING_IMPORTED:
         setattr(job, name, 0)
     if problems:
-        job.errors = [asdict(problem) for problem in problems[:PREVIEW_ERRORS]]
+        job.errors = stored_errors(problems[:PREVIEW_ERRORS])
     job.message = f"{message} Nothing was imported."
     job.save()
     return job
@@ -741,7 +746,7 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
             return _unreadable(job, rows, invalid)
         except _Refused as refused:
             job.total_rows, job.rejected_count = rows.count, refused.rejected
-            job.errors = [asdict(error) for error in refused.problems]
+            job.errors = stored_errors(refused.problems)
             job.summary["ignored_columns"] = rows.ignored_columns
             return _rows_invalid(job)
         except Exception as error:
