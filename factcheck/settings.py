@@ -5,6 +5,7 @@ values for SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,6 +125,14 @@ else:
     # the outlet's 1,072 rows, sorted, take 10. Empty leaves the server's setting.
     if workers := os.environ.get("DATABASE_PARALLEL_WORKERS", "0"):
         planner.append(f"-c max_parallel_workers_per_gather={int(workers)}")
+    # The memory a query's sort or bitmap takes before it spills or coarsens (PostgreSQL's default
+    # is 4MB). A search within a big filter joins two bitmaps, the word's 83,000 claims and the top
+    # speaker's 142,000: at 4MB they were kept a page at a time, and 27,000 pages were read and
+    # rechecked for 12,000 claims (150 ms); at 16MB, 11,000 pages (70 ms). Empty leaves the server's.
+    if memory := os.environ.get("DATABASE_WORK_MEM", "16MB"):
+        if not re.fullmatch(r"[0-9]+(kB|MB|GB)", memory):
+            raise ImproperlyConfigured(f"DATABASE_WORK_MEM={memory!r}: a size such as 16MB (kB, MB or GB)")
+        planner.append(f"-c work_mem={memory}")
     if planner:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(planner)
 

@@ -66,3 +66,11 @@ def test_the_apps_connections_plan_for_an_ssd_and_for_many_requests_at_once(db):
         assert cursor.fetchone() == ("1.1",)
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == ("16MB",)
+
+
+def test_a_work_mem_that_is_not_a_size_is_refused_by_name():
+    result = manage("check", DATABASE_URL="postgres://app@db.internal/factcheck", DATABASE_WORK_MEM="16MB -c fsync=off")
+    assert result.returncode != 0
+    assert "DATABASE_WORK_MEM='16MB -c fsync=off'" in result.stderr
