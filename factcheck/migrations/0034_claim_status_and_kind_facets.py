@@ -32,17 +32,23 @@ OWN_FACETS_FUNCTION = f"""
         RETURN NEW;
     END; $$;
 """
-# Fired only where the row would not carry its own status and kind: an insert without them (the
-# ORM's, whose row takes the column's default), a change of either, or facets written without them.
-LACKS_OWN = f"NOT NEW.facets @> {OWN.format(row='NEW')}"
+# Fired for an insert whose row lacks its own status and kind (the ORM's, whose row takes the
+# column's default; an import's carry them), and for an update of the status, the kind or the
+# facets, whose own values are then written anew: whatever the facets were given, they name the
+# row's status and kind, and no other.
 TRIGGERS = {
-    "factcheck_claim_own_facets_inserted": f"BEFORE INSERT ON factcheck_claim FOR EACH ROW WHEN ({LACKS_OWN})",
-    "factcheck_claim_own_facets_changed": f"""
+    "factcheck_claim_own_facets_inserted": f"""
+        BEFORE INSERT ON factcheck_claim FOR EACH ROW WHEN (NOT NEW.facets @> {OWN.format(row="NEW")})
+    """,
+    "factcheck_claim_own_facets_changed": """
         BEFORE UPDATE OF status, kind, facets ON factcheck_claim FOR EACH ROW
-        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.kind IS DISTINCT FROM NEW.kind OR {LACKS_OWN})
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.kind IS DISTINCT FROM NEW.kind
+              OR OLD.facets IS DISTINCT FROM NEW.facets)
     """,
 }
-BACKFILL = f"UPDATE factcheck_claim c SET facets = c.facets || {OWN.format(row='c')}"
+# Any status or kind the facets held before (the importer writes them from this version on, even
+# into a database not yet migrated) replaced by the row's.
+BACKFILL = f"UPDATE factcheck_claim c SET facets = ARRAY({NOT_OWN.format(facets='c.facets')}) || {OWN.format(row='c')}"
 UNDO_BACKFILL = f"UPDATE factcheck_claim SET facets = ARRAY({NOT_OWN.format(facets='facets')})"
 
 POSTGRES_FORWARD = [
