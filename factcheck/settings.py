@@ -130,11 +130,14 @@ else:
     # speaker's 142,000: at 4MB they were kept a page at a time, and 27,000 pages were read and
     # rechecked for 12,000 claims (150 ms); at 16MB, 11,000 pages (70 ms). Empty leaves the server's.
     if memory := os.environ.get("DATABASE_WORK_MEM", "16MB"):
-        if not re.fullmatch(r"[0-9]+(kB|MB|GB)", memory):
-            raise ImproperlyConfigured(f"DATABASE_WORK_MEM={memory!r}: a size such as 16MB (kB, MB or GB)")
+        size = re.fullmatch(r"([0-9]+)(kB|MB|GB)", memory)
+        if not size or not 64 <= int(size[1]) * {"kB": 1, "MB": 1 << 10, "GB": 1 << 20}[size[2]] < 1 << 31:
+            raise ImproperlyConfigured(f"DATABASE_WORK_MEM={memory!r}: a size from 64kB to 2047GB, such as 16MB")
         planner.append(f"-c work_mem={memory}")
-    if planner:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(planner)
+    # Options the DATABASE_URL gives (?options=...) come last, and win.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    if planned := " ".join([*planner, options.get("options", "")]).strip():
+        options["options"] = planned
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

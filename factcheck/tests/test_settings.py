@@ -70,7 +70,16 @@ def test_the_apps_connections_plan_for_an_ssd_and_for_many_requests_at_once(db):
         assert cursor.fetchone() == ("16MB",)
 
 
-def test_a_work_mem_that_is_not_a_size_is_refused_by_name():
-    result = manage("check", DATABASE_URL="postgres://app@db.internal/factcheck", DATABASE_WORK_MEM="16MB -c fsync=off")
+@pytest.mark.parametrize("memory", ["16MB -c fsync=off", "32kB", "2048GB", "lots"])
+def test_a_work_mem_that_postgresql_would_refuse_is_refused_by_name(memory):
+    result = manage("check", DATABASE_URL="postgres://app@db.internal/factcheck", DATABASE_WORK_MEM=memory)
     assert result.returncode != 0
-    assert "DATABASE_WORK_MEM='16MB -c fsync=off'" in result.stderr
+    assert f"DATABASE_WORK_MEM={memory!r}" in result.stderr
+
+
+def test_the_options_a_database_url_gives_are_kept_after_the_apps_own():
+    url = "postgres://app@db.internal/factcheck?options=-c%20statement_timeout%3D5000%20-c%20work_mem%3D64MB"
+    command = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = manage("shell", "-c", command, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("-c work_mem=16MB -c statement_timeout=5000 -c work_mem=64MB")
