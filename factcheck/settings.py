@@ -131,7 +131,8 @@ else:
     # rechecked for 12,000 claims (150 ms); at 16MB, 11,000 pages (70 ms). Empty leaves the server's.
     if memory := os.environ.get("DATABASE_WORK_MEM", "16MB"):
         size = re.fullmatch(r"([0-9]+)(kB|MB|GB)", memory)
-        if not size or not 64 <= int(size[1]) * {"kB": 1, "MB": 1 << 10, "GB": 1 << 20}[size[2]] < 1 << 31:
+        kilobytes = int(size[1]) * {"kB": 1, "MB": 1024, "GB": 1024**2}[size[2]] if size else 0
+        if not 64 <= kilobytes < 2**31:  # what PostgreSQL takes
             raise ImproperlyConfigured(f"DATABASE_WORK_MEM={memory!r}: a size from 64kB to 2047GB, such as 16MB")
         planner.append(f"-c work_mem={memory}")
     # Options the DATABASE_URL gives (?options=...) come last, and win.
