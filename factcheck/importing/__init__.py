@@ -125,6 +125,7 @@ class FileRows:
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.csv_records = None
+        self.ignored_keys = {}  # a JSON file's keys the importer does not know, as first seen
 
     @property
     def columns(self):
@@ -138,7 +139,7 @@ class FileRows:
 
     @property
     def ignored_columns(self):
-        return self.csv_records.ignored if self.csv_records else []
+        return self.csv_records.ignored if self.csv_records else list(self.ignored_keys)[:PREVIEW_NAMES]
 
     def mapping_for(self, cells):
         """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
@@ -158,7 +159,7 @@ class FileRows:
         if self.format == ImportFormat.CSV:
             records = self.csv_records = CsvRecords(self.text, self.mapping_for)
         elif self.format == ImportFormat.JSON:
-            records = json_records(self.text)
+            records = json_records(self.text, self.ignored_keys)
         else:
             records = claimreview_records(self.text)
             ratings = claimreview_ratings()

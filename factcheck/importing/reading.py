@@ -544,8 +544,9 @@ class JsonValues:
             yield found, line, column
 
 
-def json_records(text):
-    """Flat records (the CSV column names as keys) from a JSON array or JSON Lines."""
+def json_records(text, ignored):
+    """Flat records (the CSV column names as keys) from a JSON array or JSON Lines; the keys the
+    importer does not know are left out and added to `ignored` (a dict: the order first seen)."""
     for value, line, column in JsonValues(text, text.name):
         original = [json.dumps(value, ensure_ascii=False)]
         if not isinstance(value, dict):
@@ -555,6 +556,7 @@ def json_records(text):
         for key, item in value.items():
             name = HEADER_ALIASES.get(key, key)
             if name not in KNOWN_COLUMNS:
+                ignored.setdefault(key)
                 continue
             if name == "relayed_by" and isinstance(item, list) and all(isinstance(each, str) for each in item):
                 item = " > ".join(item)

@@ -106,6 +106,16 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert 'hx-trigger="every 1s"' not in page
 
 
+def test_the_preview_lists_what_the_file_holds_that_the_importer_does_not_know(importer_client, tasks_run_inline):
+    csv_job = uploaded_job(importer_client, "claim,speaker,Desk notes\nThe dam was hit.,Kovalenko,ask\n")
+    page = html(importer_client.get(job_url("import", csv_job)))
+    assert '<th scope="row">Columns ignored</th><td>Desk notes</td>' in page
+    record = {"claim": "The dam was hit.", "speaker": "Kovalenko", "<b>notes</b>": "ask"}
+    json_job = uploaded_job(importer_client, json.dumps([record]), name="claims.json")
+    page = html(importer_client.get(job_url("import", json_job)))
+    assert '<th scope="row">Keys ignored</th><td>&lt;b&gt;notes&lt;/b&gt;</td>' in page  # escaped
+
+
 def test_confirming_does_not_read_the_uploaded_file_again(importer_client, tasks_run_inline, monkeypatch):
     job = uploaded_job(importer_client, csv_text(row(), row("Another claim.")))
 

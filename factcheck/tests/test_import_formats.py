@@ -107,6 +107,16 @@ def test_json_arrays_and_json_lines_use_the_csv_column_names(admin_user, tmp_pat
     assert (job.format, job.created_count) == ("json", 2)
 
 
+def test_json_keys_the_importer_does_not_know_are_ignored_and_listed(admin_user, tmp_path):
+    records = [
+        {"claim": "Up to 8,000 troops.", "speaker": "Antony Blinken", "desk_notes": "ask State", "speker": "x"},
+        {"claim": "11,000 troops.", "speaker_name": "Volodymyr Zelenskyy", "desk_notes": "", "checked_by": "Ana"},
+    ]
+    job = imported(run_import(tmp_path, json.dumps(records), admin_user, name="claims.json"))
+    assert job.created_count == 2
+    assert job.summary["ignored_columns"] == ["desk_notes", "speker", "checked_by"]
+
+
 def claimreview(n=1, rating="False", **changes):
     review = {
         "@context": "https://schema.org",
