@@ -379,8 +379,8 @@ class ClaimFilterForm(PageForm):
         """
         if self.chosen_sort() != "relevance":
             return False
-        few_statuses = self.chosen_status() not in (ANY_STATUS, models.OWN_FACETS["status"])
-        return few_statuses or self.cleaned_data.get("kind") not in ("", None, models.OWN_FACETS["kind"])
+        status, kind = self.chosen_status(), self.cleaned_data.get("kind")
+        return (status != ANY_STATUS and models.keeps_few("status", status)) or models.keeps_few("kind", kind)
 
     def outlet_share(self):
         """The share of the outlet's claims that the status and the attribution asked for keep, from its tallies.
