@@ -550,8 +550,13 @@ def facets_of(change, entities):
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
     if change.row.article:
         outlets.add(entities.outlet(change.row.article.outlet))
-    own = [f"status:{change.status}", f"kind:{change.row.kind or ClaimKind.FACTUAL}"]
+    own = [f"status:{change.status}", f"kind:{_new_kind(change.row)}"]
     return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk), *own]
+
+
+def _new_kind(row):
+    """A new claim's kind: the row's, else factual (a stored claim's stays as it is)."""
+    return row.kind or ClaimKind.FACTUAL
 
 
 def _date(iso):
@@ -567,7 +572,7 @@ def _claim_values(change, entities, user_id, now):
     amount, unit, qualifier = row.quantity if row.quantity and row.quantity[0] is not None else (None, "", "")
     return (
         *(change.claim_id, row.text, row.quote or "", entities.speaker(row), entities.article(row), "", "", ""),
-        *(row.kind or ClaimKind.FACTUAL, amount and Decimal(amount), unit, qualifier, change.status),
+        *(_new_kind(row), amount and Decimal(amount), unit, qualifier, change.status),
         *(change.attribution, 1, now),
         *(user_id, row.key, now, recheck_date(now) if change.status == Status.UNCONFIRMED else None),
     )
