@@ -321,6 +321,88 @@ def test_a_status_change_refused_since_the_preview_rejects_only_that_row_when_sk
     assert "cannot go straight" in importing.rejected_rows_path(job).read_text()
 
 
+def refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, mode):
+    """A previewed import of seven rows, two a chunk, whose fourth line refutes a claim an editor has
+    verified since the preview: the rules refuse that row now."""
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    run_import(tmp_path, csv_text(row(id="c3")), admin_user)
+    refuted = row(id="c3", status="false", evidence_url="https://x.example/", evidence_summary="Refuted.")
+    rows = [row(f"Claim {n}.", f"Speaker {n}", id=f"c{n}") for n in range(1, 8)]
+    rows[2] = refuted
+    path = write_file(tmp_path, csv_text(*rows))
+    job = importing.validate(path, filename="claims.csv", user=admin_user, mode=mode)
+    assert (job.state, job.created_count, job.updated_count) == (ImportState.VALIDATED, 6, 1)
+    claim = Claim.objects.get(import_key="c3")
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="Confirmed meanwhile.")
+    return job
+
+
+def test_a_refusal_in_a_later_chunk_fails_the_whole_import_and_stops_the_writing_there(
+    admin_user, editor, tmp_path, monkeypatch
+):
+    """The admin sees a failed import naming the refused line, and not one claim of it: not the chunk
+    written before the refusal, not the rows after it, which are not even read."""
+    job = refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, ImportMode.ATOMIC)
+    before = counts()
+    seen = []
+    job = importing.apply(job, progress=lambda done, total: seen.append((done, total)))
+    assert job.state == ImportState.FAILED
+    assert job.message == (
+        "Claims changed since the preview and the rules refuse these changes now. Nothing was imported."
+    )
+    (error,) = (str(importing.LineError(**error)) for error in job.errors)
+    assert error.startswith("claims.csv:4:22: status: A claim marked “Verified” cannot go straight to “False”")
+    assert (job.created_count, job.updated_count, job.unchanged_count, job.processed_rows) == (0, 0, 0, 0)
+    assert seen == [(2, 7), (2, 7)]  # the first chunk written (then undone), the second refused, no more
+    assert counts() == before
+    assert not Claim.objects.filter(import_key__in=["c1", "c2", "c4", "c5", "c6", "c7"]).exists()
+    assert Claim.objects.get(import_key="c3").status == "verified"
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert (stored.state, stored.errors, stored.staged_path) == (ImportState.FAILED, job.errors, "")
+    assert not (importing.job_directory(job) / "staged.jsonl").exists()
+
+
+def test_a_refusal_in_a_later_chunk_rejects_only_its_row_when_skipping(admin_user, editor, tmp_path, monkeypatch):
+    """Skipping invalid rows, every chunk is written, before and after the refused row, which is rejected."""
+    job = refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, ImportMode.SKIP_INVALID)
+    seen = []
+    job = importing.apply(job, progress=lambda done, total: seen.append((done, total)))
+    assert (job.state, job.total_rows, job.created_count, job.rejected_count) == (ImportState.SUCCEEDED, 7, 6, 1)
+    assert seen == [(2, 7), (4, 7), (6, 7), (7, 7)]
+    assert set(Claim.objects.values_list("import_key", flat=True)) == {f"c{n}" for n in range(1, 8)}
+    assert Claim.objects.get(import_key="c3").status == "verified"
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        assert [(line["line"], line["column"], line["field"]) for line in csv.DictReader(rejected)] == [
+            ("4", "22", "status")
+        ]
+
+
+def test_a_one_pass_import_refused_in_a_chunk_reads_on_for_the_files_own_errors(admin_user, tmp_path, monkeypatch):
+    """Imported in one pass, the file's own errors are listed to the end even after a row the rules
+    refuse; the rules are not asked about later chunks (line 7 would be refused too), and nothing is written."""
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    evidence = {
+        "evidence_url": "https://mod.example/1",
+        "evidence_summary": "Confirmed.",
+        "evidence_stance": "supports",
+    }
+    verified = [row(f"Claim {n}.", f"Speaker {n}", id=f"c{n}", status="verified", **evidence) for n in (3, 6)]
+    run_import(tmp_path, csv_text(*verified), admin_user)
+    before = counts()
+    rows = [row(f"Claim {n}.", f"Speaker {n}", id=f"c{n}") for n in range(1, 8)]
+    refuted = {"status": "false", "evidence_url": "https://x.example/", "evidence_summary": "Refuted."}
+    rows[2], rows[5] = rows[2] | refuted, rows[5] | refuted  # lines 4 and 7
+    rows[6] |= {"status": "maybe"}  # line 8, in the last chunk
+    job = run_import(tmp_path, csv_text(*rows), admin_user)
+    assert (job.state, job.total_rows, job.rejected_count) == (ImportState.INVALID, 7, 2)
+    assert job.message.startswith("2 of 7 rows have errors, so nothing will be imported.")
+    assert [(error["line"], error["field"]) for error in job.errors] == [(4, "status"), (8, "status")]
+    assert "cannot go straight" in job.errors[0]["message"]
+    assert "“maybe” is not one of" in job.errors[1]["message"]
+    assert counts() == before
+
+
 def test_a_claim_another_import_created_since_the_preview_is_not_created_twice(admin_user, tmp_path):
     path = write_file(tmp_path, csv_text(row(id="c1"), row(id="c2", text="Second.")))
     job = importing.validate(path, filename="claims.csv", user=admin_user)

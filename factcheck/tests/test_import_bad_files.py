@@ -217,6 +217,24 @@ BAD_FILES = [
         "Expecting value",
         "c.jsonl",
     ),
+    # A broken object is read key by key (JsonValues._object) to find where it breaks
+    Bad(
+        "JSON Lines record without a colon",
+        b'{"claim": "a", "speaker": "b"}\n{"claim": "c",\n "speaker" "d"}\n',
+        3,
+        12,
+        "expected “:” after a property name",
+        "c.jsonl",
+    ),
+    Bad("JSON object never closed", b'{"claim": "a",\n "speaker": "b"\n', 3, 1, "the object is never closed", "c.json"),
+    Bad(
+        "JSON object with a comma before its end",
+        b'{"claim": "a",\n "speaker": "b",\n}',
+        3,
+        1,
+        "expected a property name after “,”",
+        "c.json",
+    ),
     Bad(
         "JSON record that is not an object",
         b'[{"claim": "a", "speaker": "b"},\n  [1, 2]]',

@@ -2,6 +2,7 @@
 
 import codecs
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -310,7 +311,7 @@ def test_reimporting_a_feed_with_a_new_verdict_records_one_event(admin_user, tmp
     assert Evidence.objects.count() == 2  # the same review page, now refuting
 
 
-@pytest.mark.parametrize("name", ["claims.csv", "claims.json", "feed.json"])
+@pytest.mark.parametrize("name", ["claims.csv", "claims.json", "claims.jsonl", "feed.json"])
 def test_files_read_a_few_bytes_at_a_time_give_the_same_result(name, admin_user, tmp_path, monkeypatch):
     contents = {
         "claims.csv": codecs.BOM_UTF16_LE
@@ -318,6 +319,20 @@ def test_files_read_a_few_bytes_at_a_time_give_the_same_result(name, admin_user,
             "utf-16-le"
         ),
         "claims.json": json.dumps([{"claim": QUOTED, "speaker": "Zélensky", "quantity_value": 12345.5}] * 1, indent=2),
+        # Each object longer than a chunk, so read key by key (a whole number: see the test of 12345.5 below).
+        "claims.jsonl": "\n".join(
+            json.dumps(record, indent=2, ensure_ascii=False)
+            for record in [
+                {
+                    "claim": QUOTED,
+                    "speaker": "Zélensky",
+                    "quantity_value": 12345,
+                    "venue": "interview",
+                    "relayed_by": ["B-17", "X"],
+                },
+                {"claim": "Up to 8,000 troops.", "speaker": "Antony Blinken", "venue": "public_remarks"},
+            ]
+        ),
         "feed.json": json.dumps(FEED, indent=2, ensure_ascii=False),
     }
     monkeypatch.setattr(reading, "CHUNK_BYTES", 5)
@@ -338,6 +353,84 @@ def test_errors_keep_their_line_and_column_when_read_a_few_bytes_at_a_time(admin
         tmp_path, b'[\n  {"claim": "a", "speaker": "b"},\n  {"claim": "c" "speaker": "d"}\n]', admin_user, name="c.json"
     )
     assert (job.errors[0]["line"], job.errors[0]["column"]) == (3, 17)
+
+
+def json_values(text, size=None):
+    """(value, line, column) of each top-level value JsonValues reads from `text` handed to it
+    `size` characters at a time (all at once by default)."""
+    size = size or len(text)
+    return list(reading.JsonValues([text[start : start + size] for start in range(0, len(text), size)], "c.jsonl"))
+
+
+LONG_RECORD = {
+    "id": "k1",
+    "claim": 'Up to 8,000 “troops”, she said: "{not a brace}, nor a colon:" \\ then no more.',
+    "speaker": "Zélensky",
+    "quantity_value": 8000,
+    "relayed_by": ["Kyiv Independent", "B-17"],
+    "status": None,
+    "desk": {"checked": True, "by": ["Ana", {"shift": "night", "hours": -12}], "again": False},
+}
+LONG_TEXT = json.dumps(LONG_RECORD, indent=2, ensure_ascii=False)  # 22 lines
+SHORT_RECORD = {"claim": "On one line.", "speaker": "Antony Blinken"}
+READ_KEY_BY_KEY = {
+    "one object": (LONG_TEXT, [(LONG_RECORD, 1, 1)]),
+    "JSON Lines": (
+        f"{LONG_TEXT}\n  {json.dumps(SHORT_RECORD)}\n{json.dumps(LONG_RECORD)}\n",
+        [(LONG_RECORD, 1, 1), (SHORT_RECORD, 23, 3), (LONG_RECORD, 24, 1)],
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", READ_KEY_BY_KEY)
+def test_objects_longer_than_a_chunk_are_read_key_by_key_as_they_are_read_whole(shape):
+    """A record that does not fit in what has been read yet is read one key at a time: it must come
+    out as it does read whole, starting at the same line and column, wherever the chunks are cut."""
+    text, records = READ_KEY_BY_KEY[shape]
+    assert json_values(text) == records
+    for size in range(1, len(LONG_TEXT)):
+        assert json_values(text, size) == records, f"read {size} characters at a time"
+
+
+BROKEN_OBJECTS = {
+    "a key without its colon": ('{"claim": "a",\n  "speaker" "b"}', "2:13: expected “:” after a property name"),
+    "a comma before the closing brace": (
+        '{"claim": "a",\n "speaker": "b",\n}',
+        "3:1: expected a property name after “,”",
+    ),
+    "no closing brace": ('{"claim": "a",\n "speaker": "b"\n', "3:1: the object is never closed"),
+    "no closing brace after a comma": ('{"claim": "a",\n "speaker": "b",  ', "2:19: the object is never closed"),
+    "a key not in quotes": ('{"claim": "a",\n speaker: "b"}', "2:2: expected a property name in double quotes"),
+    "a missing comma": ('{"claim": "a"\n "speaker": "b"}', "2:2: expected “,” or “}” in the object"),
+    "a broken record after a long one": (
+        f'{LONG_TEXT}\n{{"claim": "a",\n  "speaker" "b"}}',
+        "24:13: expected “:” after a property name",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_OBJECTS)
+def test_an_error_inside_an_object_read_key_by_key_names_its_line_and_column(broken):
+    """A broken object is read key by key to say where it breaks: the same place wherever the chunks are cut."""
+    text, where = BROKEN_OBJECTS[broken]
+    for size in range(1, len(text) + 1):
+        with pytest.raises(importing.InvalidFile) as refused:
+            json_values(text, size)
+        assert str(refused.value.error) == f"c.jsonl:{where}", f"read {size} characters at a time"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a number cut by a chunk after its “.” or “e” is read short: JsonValues.value reads on only when "
+    "the number ends the buffer, and 12345. is read as 12345 followed by a stray “.”",
+)
+def test_a_number_cut_by_a_chunk_after_its_decimal_point_is_read_whole(admin_user, tmp_path, monkeypatch):
+    """A quantity like 12345.5 imports whatever the file's size: a chunk may end anywhere in it."""
+    content = '{"claim": "Up to 12,345.5 tonnes were shipped.", "speaker": "Antony Blinken", "quantity_value": 12345.5}'
+    # Text hands on its 4-byte head with the first chunk: that chunk ends just after "12345.".
+    monkeypatch.setattr(reading, "CHUNK_BYTES", content.index("12345.5}") + len("12345.") - 4)
+    imported(run_import(tmp_path, content, admin_user, name="claims.jsonl"))
+    assert Claim.objects.get().quantity_value == Decimal("12345.5")
 
 
 @pytest.mark.parametrize(
