@@ -409,6 +409,7 @@ class JsonValues:
 
     STREAMED_KEYS = frozenset({"dataFeedElement", "@graph"})
     _SPACE = re.compile(r"[ \t\n\r]*")
+    _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*\Z")  # what a number cut at the buffer's end may be followed by
     _decode = json.JSONDecoder().raw_decode
 
     def __init__(self, chunks, name):
@@ -463,8 +464,8 @@ class JsonValues:
                 self.fail(error.pos, f"invalid JSON: {error.msg}")
             except RecursionError:
                 self.fail(self.pos, "the JSON is nested too deeply to be a record")
-            if end == len(self.buf) and not self.eof and self._fill():
-                continue  # a number or literal may go on in the next chunk
+            if not self.eof and self._NUMBER_GOES_ON.match(self.buf, end) and self._fill():
+                continue  # a number or literal may go on in the next chunk: "12345." then "5"
             start, self.pos = self.pos, end
             return value, start
 

@@ -419,11 +419,16 @@ def test_an_error_inside_an_object_read_key_by_key_names_its_line_and_column(bro
         assert str(refused.value.error) == f"c.jsonl:{where}", f"read {size} characters at a time"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a number cut by a chunk after its “.” or “e” is read short: JsonValues.value reads on only when "
-    "the number ends the buffer, and 12345. is read as 12345 followed by a stray “.”",
-)
+@pytest.mark.parametrize("number", ["12345.5", "-7", "1e5", "1E+5", "2.5e-3", "0.125", "-0.5E-2"])
+def test_a_number_is_read_whole_wherever_a_chunk_cuts_it(number):
+    """A number's digits, point, exponent and sign may fall in two chunks: the object read key by key
+    takes the number whole, as Python's json reads it, never a part of it and a stray character."""
+    text = f'{{"claim": "a",\n "quantity_value": {number}, "speaker": "b"}}'
+    expected = [({"claim": "a", "quantity_value": json.loads(number), "speaker": "b"}, 1, 1)]
+    for size in range(1, len(text)):
+        assert json_values(text, size) == expected, f"read {size} characters at a time"
+
+
 def test_a_number_cut_by_a_chunk_after_its_decimal_point_is_read_whole(admin_user, tmp_path, monkeypatch):
     """A quantity like 12345.5 imports whatever the file's size: a chunk may end anywhere in it."""
     content = '{"claim": "Up to 12,345.5 tonnes were shipped.", "speaker": "Antony Blinken", "quantity_value": 12345.5}'
