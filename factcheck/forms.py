@@ -327,7 +327,8 @@ class ClaimFilterForm(PageForm):
         (models.walked_matches), or None: then the search index answers.
 
         Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
-        is the sum of its words', several words together are misjudged as independent), when
+        is the sum of its words', several words together are misjudged as independent), or any
+        words within several named speakers (the planner cannot walk their indexes merged), when
         only WALKED_FILTERS and WALKED_VALUES narrow the claims, a speaker filter's named speakers
         each walked from their own index and merged (at most MERGED_SPEAKERS), and neither the status
         nor the kind keeps few claims (asks_few_of_own); for one word, words any of which may match,
@@ -344,6 +345,8 @@ class ClaimFilterForm(PageForm):
         speakers_walked = "speaker" not in self.narrowing or 0 < len(self.speakers) <= MERGED_SPEAKERS
         narrowing = {name for name in self.narrowing if self.cleaned_data[name] != WALKED_VALUES.get(name)}
         all_words = len(words) > 1 and "or" not in words  # or a phrase
+        # Any words within several named speakers: the planner cannot walk their indexes merged.
+        merged = "speaker" in narrowing and len(self.speakers) > 1
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
             # Ranked, words that must all match, or a phrase, are left to the search index, which
             # intersects them with the outlet's facet: ranking takes the 1,000 newest matches, which
@@ -354,7 +357,7 @@ class ClaimFilterForm(PageForm):
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif not (all_words and narrowing <= WALKED_FILTERS and speakers_walked) or self.asks_few_of_own:
+        elif not ((all_words or merged) and narrowing <= WALKED_FILTERS and speakers_walked) or self.asks_few_of_own:
             return None
         else:
             # Each named speaker's claims from the speaker's index, merged. Only the part's speaker:

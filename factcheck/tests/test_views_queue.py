@@ -279,6 +279,8 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
 
     # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
     searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
+    # One word is left to the planner, but not within two namesakes: it cannot merge their indexes.
+    searches.append(("troops", "speaker=zakharova" in sort))
     for query, walked in [*searches, ('"grain corridor deal"', None)]:
         walks.index_only, walks.tried = False, []
         found = searched_pages(reviewer_client, f"q={query}&status=all{sort}")
