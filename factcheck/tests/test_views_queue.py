@@ -292,6 +292,29 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
         assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index finds
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+@pytest.mark.parametrize(
+    "asked, walked",
+    [
+        ("q=drones&speaker=zakharova", True),  # two namesakes: the planner cannot merge their indexes
+        ("q=drones or missiles&speaker=zakharova", True),
+        ("q=drones&speaker=blinken", False),  # one word, one speaker: the planner walks its index itself
+        ('q="grain deal"&speaker=blinken', True),  # a phrase's matches are misjudged
+        ('q="grain deal"&attribution=relayed', True),  # the attribution's own index gives its claims in order
+        ('q="grain deal"&speaker=blinken&attribution=relayed', False),  # the speaker's index does not
+        ("q=drones&speaker=zakharova&attribution=relayed", False),
+    ],
+)
+def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_it(
+    reviewer_client, walks, asked, walked
+):
+    for name in ("Maria Zakharova", "Maria V. Zakharova", "Antony Blinken"):
+        make_claim("Drones and missiles: the grain deal holds.", speaker=make_speaker(name))
+    assert reviewer_client.get(f"/claims/?status=all&{asked}").status_code == 200
+    assert bool(walks.tried) == walked
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "asked, few",
