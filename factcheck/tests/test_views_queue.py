@@ -315,6 +315,32 @@ def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_i
     assert bool(walks.tried) == walked
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+@pytest.mark.parametrize(
+    "asked, walked",
+    [
+        ("status=all", True),  # every claim of the outlet is kept
+        ("status=all&attribution=not_checked", True),  # most of them
+        ("status=verified", False),  # 4 in 10: ranking's 1,000 newest matches are dear to walk for
+        ("status=verified&sort=oldest", True),  # a page of them is not
+        ("status=all&attribution=relayed&sort=oldest", False),  # 2 in 10, even for a page
+    ],
+)
+def test_a_search_walks_an_outlet_only_when_the_filters_keep_enough_of_its_claims(
+    reviewer_client, editor, walks, asked, walked
+):
+    outlet = make_outlet("Kyiv Independent")
+    for number in range(10):
+        claim = make_claim("Drones over Kharkiv.", article=make_article(outlet=outlet))
+        if number < 2:
+            claim.set_attribution("relayed", by=editor, reason="Only the agency's word for it.")
+        elif number < 6:
+            verify(claim)
+    assert reviewer_client.get(f"/claims/?q=drones&outlet={outlet.pk}&{asked}").status_code == 200
+    assert bool(walks.tried) == walked
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "asked, few",
