@@ -31,6 +31,8 @@ def recorder():
 
 def make_claim(text=None, *, speaker=None, status="unconfirmed", by=None, reason="Recorded for a test.", **fields):
     """A claim recorded through the write path, so it has its first event (version 1)."""
+    if "attribution" in fields:  # recording gives the claim the attribution its appearances imply
+        raise TypeError("make_claim() records the implied attribution: decide another with claim.set_attribution()")
     with transaction.atomic():  # a claim with no event is refused at the commit
         claim = Claim.objects.create(
             text=text or f"Claim number {next(_numbers)} is checkable.",
