@@ -43,8 +43,10 @@ MAX_PAGE_SIZE = 100
 ANY_STATUS = "all"
 # Where and how long the outlet select's options are kept (outlet_choices).
 OUTLETS_KEY, OUTLETS_SECONDS = "outlet-choices", 60
-# The filters within which a search of several words may walk the newest claims
-# (ClaimFilterForm.walked_matches): those the claim's own row answers. The venue and the relay
+# The filters within which a search of several words, or of any words within several named
+# speakers, may walk the newest claims (ClaimFilterForm.walked_matches): those the claim's own row
+# answers, but not a speaker and an attribution together (a speaker's index leaves the attribution
+# to be checked claim by claim). The venue and the relay
 # state are on the row too (its facets), but a walk reads every claim the filter passes over, so a
 # venue or "relayed", which keep one claim in ten or one in four, are answered by the search index,
 # which intersects the words with them.
@@ -53,9 +55,10 @@ WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
 # each. A kind, which keeps one claim in five, made PostgreSQL join the outlet's claims whole
 # instead (489 ms for a phrase within the top outlet and a prediction, 274 through the index).
 WALKED_WITH_OUTLET = {"attribution", "since", "until"}
-# Nor is an outlet walked when the status and attribution asked for keep less than this share of
-# its claims (its OutletTally says): outlet_share. Sorted by date, the walk needs a page of matches;
-# ranked, it needs the 1,000 newest, and reads the claims it does not keep to find them: within
+# Nor is an outlet walked when the status and attribution asked for keep less of its claims
+# (its OutletTally says: outlet_share) than WALKED_OUTLET_SHARE sorted by date, where the walk
+# needs a page of matches, or WALKED_OUTLET_SHARE_RANKED ranked, where it needs the 1,000 newest
+# and reads the claims it does not keep to find them: within
 # "relayed" (half the top outlet's claims), a frequent word took 100-144 ms walked, 37-53 through
 # the index; within "unconfirmed" (0.82 of them), 62-65 walked, 85-97 through the index.
 WALKED_OUTLET_SHARE = 0.25
@@ -333,12 +336,14 @@ class ClaimFilterForm(PageForm):
         Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
         is the sum of its words', several words together are misjudged as independent), or any
         words within several named speakers (the planner cannot walk their indexes merged), when
-        only WALKED_FILTERS and WALKED_VALUES narrow the claims, a speaker filter's named speakers
-        each walked from their own index and merged (at most MERGED_SPEAKERS), and neither the status
-        nor the kind keeps few claims (asks_few_of_own); for one word, words any of which may match,
-        or any words sorted by date, within an outlet and WALKED_WITH_OUTLET and WALKED_VALUES, whose
-        claims claimoutlet_recent_idx gives in order: the planner otherwise reads every match of the
-        words and keeps the outlet's.
+        only WALKED_FILTERS and WALKED_VALUES narrow the claims, a speaker filter names one to
+        MERGED_SPEAKERS speakers (each walked from its own index, and merged) and no attribution
+        is asked with it, and neither the status nor the kind keeps few claims (asks_few_of_own).
+        Within an outlet and WALKED_WITH_OUTLET and WALKED_VALUES, whose claims
+        claimoutlet_recent_idx gives in order, for one word, words any of which may match, or any
+        words sorted by date, when the status and attribution keep enough of the outlet's claims
+        (outlet_share: WALKED_OUTLET_SHARE sorted by date, WALKED_OUTLET_SHARE_RANKED ranked): the
+        planner otherwise reads every match of the words and keeps the outlet's.
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()

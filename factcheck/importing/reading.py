@@ -409,7 +409,8 @@ class JsonValues:
 
     STREAMED_KEYS = frozenset({"dataFeedElement", "@graph"})
     _SPACE = re.compile(r"[ \t\n\r]*")
-    _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*\Z")  # what a number cut at the buffer's end may be followed by
+    # What decoding leaves unread of a number the buffer's end cuts: "12345." | "5", "1e" | "5", "1e+" | "5".
+    _NUMBER_CUT = re.compile(r"(?:\.|[eE][+-]?)?\Z")
     _decode = json.JSONDecoder().raw_decode
 
     def __init__(self, chunks, name):
@@ -464,8 +465,10 @@ class JsonValues:
                 self.fail(error.pos, f"invalid JSON: {error.msg}")
             except RecursionError:
                 self.fail(self.pos, "the JSON is nested too deeply to be a record")
-            if not self.eof and self._NUMBER_GOES_ON.match(self.buf, end) and self._fill():
-                continue  # a number or literal may go on in the next chunk: "12345." then "5"
+            except ValueError:  # Python reads no integer of more than 4,300 digits
+                self.fail(self.pos, "a number too long to read")
+            if not self.eof and self._NUMBER_CUT.match(self.buf, end) and self._fill():
+                continue  # a value that ends the buffer, or a number cut after its point or exponent, may go on
             start, self.pos = self.pos, end
             return value, start
 
@@ -505,7 +508,7 @@ class JsonValues:
     def _object(self):
         try:  # an object is whole once its "}" is read: no need to read on, as for a number
             value, end = self._decode(self.buf, self.pos)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # broken, or cut short: read key by key, to say where
             value, end = None, -1
         start = self.pos
         if end != -1 and not (isinstance(value, dict) and self.STREAMED_KEYS & value.keys()):

@@ -3,6 +3,7 @@
 import codecs
 import json
 from decimal import Decimal
+from itertools import count
 
 import pytest
 
@@ -319,14 +320,14 @@ def test_files_read_a_few_bytes_at_a_time_give_the_same_result(name, admin_user,
             "utf-16-le"
         ),
         "claims.json": json.dumps([{"claim": QUOTED, "speaker": "Zélensky", "quantity_value": 12345.5}] * 1, indent=2),
-        # Each object longer than a chunk, so read key by key (a whole number: see the test of 12345.5 below).
+        # Each object longer than a chunk, so read key by key.
         "claims.jsonl": "\n".join(
             json.dumps(record, indent=2, ensure_ascii=False)
             for record in [
                 {
                     "claim": QUOTED,
                     "speaker": "Zélensky",
-                    "quantity_value": 12345,
+                    "quantity_value": 12345.5,
                     "venue": "interview",
                     "relayed_by": ["B-17", "X"],
                 },
@@ -427,6 +428,29 @@ def test_a_number_is_read_whole_wherever_a_chunk_cuts_it(number):
     expected = [({"claim": "a", "quantity_value": json.loads(number), "speaker": "b"}, 1, 1)]
     for size in range(1, len(text)):
         assert json_values(text, size) == expected, f"read {size} characters at a time"
+
+
+def test_a_broken_number_is_refused_where_it_breaks_not_after_reading_the_rest_of_the_file():
+    """A run of digits and points that is no number ("1.2.2.2…") is refused at once: the reader reads
+    on only where a number was cut after its point or exponent, not to the end of a large file."""
+    chunks_read = count()
+
+    def chunks():
+        yield "[1.2"
+        while next(chunks_read) < 1000:
+            yield ".2" * 64
+
+    with pytest.raises(importing.InvalidFile) as refused:
+        list(reading.JsonValues(chunks(), "c.json"))
+    assert str(refused.value.error).startswith("c.json:1:"), refused.value.error
+    assert next(chunks_read) <= 2
+
+
+def test_a_number_too_long_to_read_is_refused_where_its_record_starts():
+    text = '[{"claim": "a", "speaker": "b"},\n {"claim": "c", "quantity_value": ' + "9" * 5000 + "}]"
+    with pytest.raises(importing.InvalidFile) as refused:
+        json_values(text)
+    assert str(refused.value.error) == "c.jsonl:2:2: a number too long to read"
 
 
 def test_a_number_cut_by_a_chunk_after_its_decimal_point_is_read_whole(admin_user, tmp_path, monkeypatch):

@@ -304,12 +304,16 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
         ('q="grain deal"&attribution=relayed', True),  # the attribution's own index gives its claims in order
         ('q="grain deal"&speaker=blinken&attribution=relayed', False),  # the speaker's index does not
         ("q=drones&speaker=zakharova&attribution=relayed", False),
+        ("q=drones&speaker=zakharova&sort=oldest", True),
+        ("q=drones&speaker=kim", False),  # five speakers: too many parts to merge
+        ('q="grain deal"&speaker=nobody', False),  # no speaker: nothing to walk
     ],
 )
 def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_it(
     reviewer_client, walks, asked, walked
 ):
-    for name in ("Maria Zakharova", "Maria V. Zakharova", "Antony Blinken"):
+    kims = ("Kim Jong Un", "Kim Yo Jong", "Kim Jong Nam", "Kim Il Sung", "Kim Dae Jung")
+    for name in ("Maria Zakharova", "Maria V. Zakharova", "Antony Blinken", *kims):
         make_claim("Drones and missiles: the grain deal holds.", speaker=make_speaker(name))
     assert reviewer_client.get(f"/claims/?status=all&{asked}").status_code == 200
     assert bool(walks.tried) == walked
