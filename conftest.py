@@ -222,6 +222,32 @@ def _sqlite_tallies_sit_out_the_flush(request):
                 cursor.execute(statement)
 
 
+def rolled_back(request):
+    """Whether the test runs in a transaction rolled back after it (pytest-django's `db`), not one that flushes."""
+    marker = request.node.get_closest_marker("django_db")
+    fixtures = set(request.fixturenames)
+    transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & fixtures
+    return bool(marker or "db" in fixtures) and not transactional
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_back_after_a_flush(request):
+    """Put back what the migrations wrote (the Editors and Reviewers groups, their permissions) for a
+    test that runs after a test that flushed the database, in the test's own transaction.
+
+    pytest-django runs the tests that flush last, but `--dist=worksteal` hands a worker that has
+    run some of them more tests from another worker's queue: two of them found no Reviewers group.
+    """
+    if not rolled_back(request):
+        yield
+        return
+    request.getfixturevalue("db")
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents and not Group.objects.exists():
+        connection.creation.deserialize_db_from_string(contents)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _history_holds_after_each_test(request):
     """On PostgreSQL, run the history check each test's rolled-back transaction would run at commit.
@@ -229,10 +255,7 @@ def _history_holds_after_each_test(request):
     A claim left at a status its events do not give fails the test that left it so, whatever
     road it took.
     """
-    marker = request.node.get_closest_marker("django_db")
-    fixtures = set(request.fixturenames)
-    transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & fixtures
-    checked = connection.vendor == "postgresql" and (marker or "db" in fixtures) and not transactional
+    checked = connection.vendor == "postgresql" and rolled_back(request)
     if checked:
         request.getfixturevalue("db")  # set up first, so its rollback comes after the check below
     yield
