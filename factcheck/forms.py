@@ -43,13 +43,12 @@ MAX_PAGE_SIZE = 100
 ANY_STATUS = "all"
 # Where and how long the outlet select's options are kept (outlet_choices).
 OUTLETS_KEY, OUTLETS_SECONDS = "outlet-choices", 60
-# The filters within which a search of several words, or of any words within several named
-# speakers, may walk the newest claims (ClaimFilterForm.walked_matches): those the claim's own row
-# answers, but not a speaker and an attribution together (a speaker's index leaves the attribution
-# to be checked claim by claim). The venue and the relay
-# state are on the row too (its facets), but a walk reads every claim the filter passes over, so a
-# venue or "relayed", which keep one claim in ten or one in four, are answered by the search index,
-# which intersects the words with them.
+# The filters within which a search may walk the newest claims (ClaimFilterForm.walked_matches):
+# those the claim's own row answers, but not a speaker and an attribution together (a speaker's
+# index leaves the attribution to be checked claim by claim). The venue and the relay state are on
+# the row too (its facets), but a walk reads every claim the filter passes over, so a venue or
+# "relayed", which keep one claim in ten or one in four, are answered by the search index, which
+# intersects the words with them.
 WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
 # Within an outlet, the walk reads the outlet's claims (claimoutlet_recent_idx) and checks these on
 # each. A kind, which keeps one claim in five, made PostgreSQL join the outlet's claims whole
@@ -333,55 +332,52 @@ class ClaimFilterForm(PageForm):
         """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them
         (models.walked_matches), or None: then the search index answers.
 
-        Walked for words that must all match, or a phrase (one word's estimate is right, an OR's
-        is the sum of its words', several words together are misjudged as independent), or any
-        words within several named speakers (the planner cannot walk their indexes merged), when
-        only WALKED_FILTERS and WALKED_VALUES narrow the claims, a speaker filter names one to
-        MERGED_SPEAKERS speakers (each walked from its own index, and merged) and no attribution
-        is asked with it, and neither the status nor the kind keeps few claims (asks_few_of_own).
-        Within an outlet and WALKED_WITH_OUTLET and WALKED_VALUES, whose claims
-        claimoutlet_recent_idx gives in order, for one word, words any of which may match, or any
-        words sorted by date, when the status and attribution keep enough of the outlet's claims
-        (outlet_share: WALKED_OUTLET_SHARE sorted by date, WALKED_OUTLET_SHARE_RANKED ranked): the
-        planner otherwise reads every match of the words and keeps the outlet's.
+        Walked, where the search index would read every match of the words to keep a few:
+        - within an outlet, and WALKED_WITH_OUTLET and WALKED_VALUES: its claims in order from
+          claimoutlet_recent_idx, for one word, words any of which may match, or any words sorted by
+          date, when the status and attribution keep enough of its claims (outlet_share);
+        - otherwise, within WALKED_FILTERS and WALKED_VALUES, when neither the status nor the kind
+          keeps few claims (asks_few_of_own): for words that must all match, or a phrase (one word's
+          estimate is right, an OR's is the sum of its words', several words together are misjudged
+          as independent), or any words within several named speakers, whose indexes the planner
+          cannot walk merged. A speaker filter's speakers are walked one part each, merged.
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()
         if connection.vendor != "postgresql" or not words:
             return None
-        parts = ()
         narrowing = {name for name in self.narrowing if self.cleaned_data[name] != WALKED_VALUES.get(name)}
-        # A speaker filter's named speakers are walked one part each: a few of them, and at least one,
-        # and not for an attribution too, which each part's index leaves to be checked claim by claim
-        # (a phrase within a speaker and "relayed" on the spread database: 96-135 ms walked, 48-63
-        # through the index; within "relayed" alone, its own index walks it: 40 ms, against 208).
-        speakers_walked = "speaker" not in narrowing or (
-            0 < len(self.speakers) <= MERGED_SPEAKERS and "attribution" not in narrowing
-        )
         all_words = len(words) > 1 and "or" not in words  # or a phrase
-        # Any words within several named speakers: the planner cannot walk their indexes merged.
-        merged = "speaker" in narrowing and len(self.speakers) > 1
+        ranked = self.chosen_sort() == "relevance"
+        parts = ()
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
             # Ranked, words that must all match, or a phrase, are left to the search index, which
             # intersects them with the outlet's facet: ranking takes the 1,000 newest matches, which
             # the walk reads many claims to find (a phrase within the top outlet on the spread
             # database: 47 ms walked, 37 through the index; a frequent word, 47 and 72). Sorted by
             # date, the walk needs a page of them (oldest first: 11 ms walked, 99 through the index).
-            ranked = self.chosen_sort() == "relevance"
             least_share = WALKED_OUTLET_SHARE_RANKED if ranked else WALKED_OUTLET_SHARE
             if (all_words and ranked) or self.outlet_share() < least_share:
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-        elif not ((all_words or merged) and narrowing <= WALKED_FILTERS and speakers_walked) or self.asks_few_of_own:
+            return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count)
+        if not narrowing <= WALKED_FILTERS or self.asks_few_of_own:
             return None
-        else:
-            # Each named speaker's claims from the speaker's index, merged. Only the part's speaker:
-            # asked again of all of them, PostgreSQL took the two conditions as independent and
-            # guessed a seventh of a speaker's claims, then sorted them all rather than walk.
-            claims = self.claims(searched=False, with_speaker=False)
-            if "speaker" in self.narrowing:
-                parts = [Q(speaker=speaker) for speaker in self.speakers]
+        if "speaker" in narrowing:
+            # One part for each named speaker: a few of them, and at least one; not with an
+            # attribution too, which each part's index leaves to be checked claim by claim (a phrase
+            # within a speaker and "relayed" on the spread database: 96-135 ms walked, 48-63 through
+            # the index; within "relayed" alone, its own index walks it: 40 ms, against 208).
+            if not 0 < len(self.speakers) <= MERGED_SPEAKERS or "attribution" in narrowing:
+                return None
+            # Only the part's speaker: asked again of all of them, PostgreSQL took the two conditions
+            # as independent and guessed a seventh of a speaker's claims, then sorted them all.
+            parts = [Q(speaker=speaker) for speaker in self.speakers]
+        # One word or an OR is the planner's to judge, unless several speakers' claims are merged.
+        if not all_words and len(parts) < 2:
+            return None
+        claims = self.claims(searched=False, with_speaker=False)
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
 
     @property

@@ -310,9 +310,9 @@ def plan(rows, entities, *, linked):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
     Its queries come first, a fixed number whatever the rows: the entities resolved (and
-    created, if entities.create), then the stored claims (locked if so) with their
-    appearances, evidence and reviews. `linked`: line -> id of the tracked claim a row was
-    linked to in the preview (the same claim).
+    created, if entities.create), then the stored claims with their appearances, evidence and
+    reviews (locked when they are to be written, as entities.create says). `linked`: line -> id
+    of the tracked claim a row was linked to in the preview (the same claim).
     """
     entities.resolve(rows)
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
