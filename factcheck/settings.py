@@ -111,20 +111,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+
+    def planner_number(name, default, kind, most):
+        """The number the environment gives `name` (default when unset), from 0 to `most`; None when empty."""
+        text = os.environ.get(name, default)
+        if not text:
+            return None
+        try:
+            number = kind(text)
+        except ValueError:
+            number = -1
+        if not 0 <= number <= most:  # also refuses "nan"
+            raise ImproperlyConfigured(f"{name}={text!r}: a number from 0 to {most}, such as {default}")
+        return number
+
     # The planner's cost of reading a page out of order, as for a database held in memory or on
     # SSD (PostgreSQL's default, 4, is a spinning disk's): at 4 it read all 142,000 claims of the
     # biggest speaker to find their 500 newest look-alikes (2.6 s) where the index gives them in
     # order (9 ms). Empty leaves the server's setting.
     planner = []
-    if cost := os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1"):
-        planner.append(f"-c random_page_cost={float(cost)}")
+    if (cost := planner_number("DATABASE_RANDOM_PAGE_COST", "1.1", float, 1000)) is not None:
+        planner.append(f"-c random_page_cost={cost}")
     # Workers a query may take beside its own (PostgreSQL's default is 2). A page's queries are
     # short and many run at once, one per web worker, on a few cores: a parallel plan takes
     # cores that other requests are using, and the planner, costing it as if they were free,
     # chose one to walk 58,000 of the newest claims for the smallest outlet's 26 (57 ms) where
     # the outlet's 1,072 rows, sorted, take 10. Empty leaves the server's setting.
-    if workers := os.environ.get("DATABASE_PARALLEL_WORKERS", "0"):
-        planner.append(f"-c max_parallel_workers_per_gather={int(workers)}")
+    if (workers := planner_number("DATABASE_PARALLEL_WORKERS", "0", int, 1024)) is not None:
+        planner.append(f"-c max_parallel_workers_per_gather={workers}")
     # The memory a query's sort or bitmap takes before it spills or coarsens (PostgreSQL's default
     # is 4MB). A search within a big filter joins two bitmaps, the word's 83,000 claims and the top
     # speaker's 142,000: at 4MB they were kept a page at a time, and 27,000 pages were read and

@@ -70,11 +70,18 @@ def test_the_apps_connections_plan_for_an_ssd_and_for_many_requests_at_once(db):
         assert cursor.fetchone() == ("16MB",)
 
 
-@pytest.mark.parametrize("memory", ["16MB -c fsync=off", "32kB", "2048GB", "lots"])
-def test_a_work_mem_that_postgresql_would_refuse_is_refused_by_name(memory):
-    result = manage("check", DATABASE_URL="postgres://app@db.internal/factcheck", DATABASE_WORK_MEM=memory)
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        *[("DATABASE_WORK_MEM", memory) for memory in ("16MB -c fsync=off", "32kB", "2048GB", "lots")],
+        *[("DATABASE_RANDOM_PAGE_COST", cost) for cost in ("cheap", "-1", "nan", "1.1 -c fsync=off")],
+        *[("DATABASE_PARALLEL_WORKERS", workers) for workers in ("two", "-1", "1.5")],
+    ],
+)
+def test_a_planner_setting_that_postgresql_would_refuse_is_refused_by_name(name, value):
+    result = manage("check", DATABASE_URL="postgres://app@db.internal/factcheck", **{name: value})
     assert result.returncode != 0
-    assert f"DATABASE_WORK_MEM={memory!r}" in result.stderr
+    assert f"{name}={value!r}" in result.stderr
 
 
 def test_the_options_a_database_url_gives_are_kept_after_the_apps_own():
