@@ -25,6 +25,20 @@ def env_bool(name, default):
     }
 
 
+def planner_number(name, default, kind, most):
+    """The number the environment gives `name` (default when unset), from 0 to `most`; None when empty."""
+    text = os.environ.get(name, default)
+    if not text:
+        return None
+    try:
+        number = kind(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= most:  # also refuses "nan"
+        raise ImproperlyConfigured(f"{name}={text!r}: a number from 0 to {most}, such as {default}")
+    return number
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -111,20 +125,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-
-    def planner_number(name, default, kind, most):
-        """The number the environment gives `name` (default when unset), from 0 to `most`; None when empty."""
-        text = os.environ.get(name, default)
-        if not text:
-            return None
-        try:
-            number = kind(text)
-        except ValueError:
-            number = -1
-        if not 0 <= number <= most:  # also refuses "nan"
-            raise ImproperlyConfigured(f"{name}={text!r}: a number from 0 to {most}, such as {default}")
-        return number
-
     # The planner's cost of reading a page out of order, as for a database held in memory or on
     # SSD (PostgreSQL's default, 4, is a spinning disk's): at 4 it read all 142,000 claims of the
     # biggest speaker to find their 500 newest look-alikes (2.6 s) where the index gives them in
