@@ -113,8 +113,6 @@ class FileRows:
     The same key with other content is an error.
     """
 
-    read_on = True  # an all-or-nothing import refused reads on, to list every error of the file
-
     def __init__(self, binary, name, format, *, encoding="", date_order="", mapping=None, remembered=None):
         self.name, self.format = name, format
         self.text = Text(binary, name, encoding)
@@ -220,7 +218,6 @@ class StagedRows:
     """The rows validate() staged, as apply() writes them: clean, less those the preview said to skip,
     with the status the admin chose for their rating label. Never the source file again."""
 
-    read_on = False  # clean: once an all-or-nothing import is refused, reading on would list nothing
     header = ()
 
     def __init__(self, job, skipped):
@@ -286,11 +283,7 @@ class _Pass:
         """Read every row, staging the clean ones to `staged` in a preview; `progress(self)` after each chunk."""
         with closing(RejectedRows(job_directory(self.job) / "rejected.csv", self.rows)) as self.rejected:
             for chunk in self.chunks():
-                # Once a row is refused, an all-or-nothing import only reads on, to list every error.
-                refused = self.write and self.atomic and self.counts["rejected"]
-                if refused and not self.rows.read_on:
-                    break
-                if chunk and not refused:
+                if chunk:
                     self.take(chunk, staged)
                 if progress:
                     progress(self)
@@ -311,11 +304,15 @@ class _Pass:
         yield chunk
 
     def take(self, chunk, staged):
-        """Plan one chunk; write it, or stage it. In an all-or-nothing import nothing of a chunk is
-        written when the rules refuse any of its rows."""
+        """Plan one chunk; write it, or stage it. An all-or-nothing import writes nothing of a chunk
+        with a refused row, nor of any chunk after it: those are only planned, as the preview plans
+        them, so that the failed import lists every refused row."""
         rows, entities = [row for row, _ in chunk], self.entities
+        all_or_nothing = self.write and self.atomic
+        refused = all_or_nothing and self.counts["rejected"] > 0
+        entities.create = self.write and not refused  # nor are speakers, outlets and articles created
         changes = plan(rows, entities, linked=self.linked)
-        kept = not (self.write and self.atomic and any(change.error for change in changes))
+        kept = not (refused or (all_or_nothing and any(change.error for change in changes)))
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
             self.done += len(rows)
@@ -663,8 +660,9 @@ def apply(job, *, progress=None):
 
     The rows are not read from the source file again: validate() cleaned them. Each status
     change is checked again against the claim as it is now, and refused ones fail the import
-    (ATOMIC) or reject their row (SKIP_INVALID; rejected.csv gets their line and error). All
-    is written in one transaction. `progress(rows done, rows staged)` is called after each
+    (ATOMIC: every refused row counted and listed) or reject their row (SKIP_INVALID); either
+    way rejected.csv gets their line and error. All is written in one transaction.
+    `progress(rows done, rows staged)` is called after each
     chunk, inside that transaction: a task that reports it to another process must write it
     outside (e.g. through its own database connection on PostgreSQL).
     """
@@ -682,7 +680,9 @@ def apply(job, *, progress=None):
             progress=progress and (lambda run: progress(run.done, staged_rows)),
         )
     except _Refused as refusal:
-        return _fail(job, refusal.problems, "Claims changed since the preview and the rules refuse these changes now.")
+        job.rejected_count = refusal.rejected
+        refused = f"{refusal.rejected:,} of the {job.total_rows:,} rows"
+        return _fail(job, refusal.problems, f"Claims changed since the preview and the rules now refuse {refused}.")
     except Abandoned:
         log.warning("import #%s was given up for dead while it ran; its writes were rolled back", job.pk)
         job.refresh_from_db()

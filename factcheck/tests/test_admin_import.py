@@ -20,7 +20,7 @@ from django.utils.html import escape
 from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
-from factcheck.tests.test_import import SAMPLE, counts, csv_text, row
+from factcheck.tests.test_import import SAMPLE, counts, csv_text, refused_since_the_preview, row
 from factcheck.tests.test_import_bad_files import BAD_FILES
 
 pytestmark = pytest.mark.django_db
@@ -228,6 +228,23 @@ def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
     rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(line["line"], line["claim"]) for line in rejected] == [("3", "Two."), ("5", "Four.")]
+
+
+def test_an_import_refused_since_the_preview_shows_every_refused_row_and_their_download(
+    importer_client, admin_user, editor, tmp_path, monkeypatch, tasks_run_inline
+):
+    job = refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, ImportMode.ATOMIC, refused=(3, 6))
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert (job.state, job.rejected_count) == (ImportState.FAILED, 2)
+    page = html(importer_client.get(job_url("import", job)))
+    assert "the rules now refuse 2 of the 7 rows. Nothing was imported." in page
+    assert '<td class="line">4</td>' in page and '<td class="line">7</td>' in page
+    assert "Download the rejected rows with their errors (CSV)" in page
+    response = importer_client.get(job_url("report", job))
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
+    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(line["line"], line["field"]) for line in rejected] == [("4", "status"), ("7", "status")]
 
 
 # Permissions

@@ -321,20 +321,23 @@ def test_a_status_change_refused_since_the_preview_rejects_only_that_row_when_sk
     assert "cannot go straight" in importing.rejected_rows_path(job).read_text()
 
 
-def refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, mode):
-    """A previewed import of seven rows, two a chunk, whose fourth line refutes a claim an editor has
-    verified since the preview: the rules refuse that row now."""
+def refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, mode, refused=(3,)):
+    """A previewed import of seven rows c1 to c7 (c<n> on line n + 1), two a chunk, whose rows `refused`
+    refute claims an editor has verified since the preview: the rules refuse those rows now. By
+    default the fourth line, in the second of four chunks."""
     monkeypatch.setattr(importing, "BATCH_ROWS", 2)
-    run_import(tmp_path, csv_text(row(id="c3")), admin_user)
-    refuted = row(id="c3", status="false", evidence_url="https://x.example/", evidence_summary="Refuted.")
-    rows = [row(f"Claim {n}.", f"Speaker {n}", id=f"c{n}") for n in range(1, 8)]
-    rows[2] = refuted
+    run_import(tmp_path, csv_text(*[row(id=f"c{n}") for n in refused]), admin_user)
+    refuted = {"status": "false", "evidence_url": "https://x.example/", "evidence_summary": "Refuted."}
+    rows = [
+        row(id=f"c{n}", **refuted) if n in refused else row(f"Claim {n}.", f"Speaker {n}", id=f"c{n}")
+        for n in range(1, 8)
+    ]
     path = write_file(tmp_path, csv_text(*rows))
     job = importing.validate(path, filename="claims.csv", user=admin_user, mode=mode)
-    assert (job.state, job.created_count, job.updated_count) == (ImportState.VALIDATED, 6, 1)
-    claim = Claim.objects.get(import_key="c3")
-    make_evidence(claim, "supports")
-    claim.set_status("verified", by=editor, reason="Confirmed meanwhile.")
+    assert (job.state, job.created_count, job.updated_count) == (ImportState.VALIDATED, 7 - len(refused), len(refused))
+    for claim in Claim.objects.filter(import_key__in=[f"c{n}" for n in refused]):
+        make_evidence(claim, "supports")
+        claim.set_status("verified", by=editor, reason="Confirmed meanwhile.")
     return job
 
 
@@ -342,19 +345,20 @@ def test_a_refusal_in_a_later_chunk_fails_the_whole_import_and_stops_the_writing
     admin_user, editor, tmp_path, monkeypatch
 ):
     """The admin sees a failed import naming the refused line, and not one claim of it: not the chunk
-    written before the refusal, not the rows after it, which are not even read."""
-    job = refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, ImportMode.ATOMIC)
+    written before the refusal, not the rows after it, which are only checked."""
+    job = refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, ImportMode.ATOMIC)
     before = counts()
     seen = []
     job = importing.apply(job, progress=lambda done, total: seen.append((done, total)))
     assert job.state == ImportState.FAILED
-    assert job.message == (
-        "Claims changed since the preview and the rules refuse these changes now. Nothing was imported."
+    assert (
+        job.message
+        == "Claims changed since the preview and the rules now refuse 1 of the 7 rows. Nothing was imported."
     )
     (error,) = (str(importing.LineError(**error)) for error in job.errors)
     assert error.startswith("claims.csv:4:22: status: A claim marked “Verified” cannot go straight to “False”")
     assert (job.created_count, job.updated_count, job.unchanged_count, job.processed_rows) == (0, 0, 0, 0)
-    assert seen == [(2, 7), (2, 7)]  # the first chunk written (then undone), the second refused, no more
+    assert seen == [(2, 7)] * 4  # the first chunk written (then undone), the second refused, the rest checked
     assert counts() == before
     assert not Claim.objects.filter(import_key__in=["c1", "c2", "c4", "c5", "c6", "c7"]).exists()
     assert Claim.objects.get(import_key="c3").status == "verified"
@@ -365,7 +369,7 @@ def test_a_refusal_in_a_later_chunk_fails_the_whole_import_and_stops_the_writing
 
 def test_a_refusal_in_a_later_chunk_rejects_only_its_row_when_skipping(admin_user, editor, tmp_path, monkeypatch):
     """Skipping invalid rows, every chunk is written, before and after the refused row, which is rejected."""
-    job = refused_in_the_second_of_four_chunks(admin_user, editor, tmp_path, monkeypatch, ImportMode.SKIP_INVALID)
+    job = refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, ImportMode.SKIP_INVALID)
     seen = []
     job = importing.apply(job, progress=lambda done, total: seen.append((done, total)))
     assert (job.state, job.total_rows, job.created_count, job.rejected_count) == (ImportState.SUCCEEDED, 7, 6, 1)
@@ -378,9 +382,32 @@ def test_a_refusal_in_a_later_chunk_rejects_only_its_row_when_skipping(admin_use
         ]
 
 
+def test_refusals_in_two_chunks_are_both_listed_and_counted_and_nothing_is_written(
+    admin_user, editor, tmp_path, monkeypatch
+):
+    """After the first refused row the later chunks are still checked, never written: the failed import
+    names every refused row (lines 4 and 7, in the second and third chunks) and its rejected rows hold them."""
+    job = refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, ImportMode.ATOMIC, refused=(3, 6))
+    before = counts()
+    job = importing.apply(job)
+    assert (job.state, job.rejected_count, job.processed_rows) == (ImportState.FAILED, 2, 0)
+    assert (
+        job.message
+        == "Claims changed since the preview and the rules now refuse 2 of the 7 rows. Nothing was imported."
+    )
+    assert [(error["line"], error["field"]) for error in job.errors] == [(4, "status"), (7, "status")]
+    assert ImportJob.objects.get(pk=job.pk).rejected_count == 2
+    assert counts() == before
+    assert set(Claim.objects.values_list("import_key", "status")) == {("c3", "verified"), ("c6", "verified")}
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        lines = list(csv.DictReader(rejected))
+    assert [(line["line"], line["field"]) for line in lines] == [("4", "status"), ("7", "status")]
+    assert all("cannot go straight" in line["error"] for line in lines)
+
+
 def test_a_one_pass_import_refused_in_a_chunk_reads_on_for_the_files_own_errors(admin_user, tmp_path, monkeypatch):
     """Imported in one pass, the file's own errors are listed to the end even after a row the rules
-    refuse; the rules are not asked about later chunks (line 7 would be refused too), and nothing is written."""
+    refuse, and so are the later rows the rules refuse (line 7); nothing is written."""
     monkeypatch.setattr(importing, "BATCH_ROWS", 2)
     evidence = {
         "evidence_url": "https://mod.example/1",
@@ -395,12 +422,19 @@ def test_a_one_pass_import_refused_in_a_chunk_reads_on_for_the_files_own_errors(
     rows[2], rows[5] = rows[2] | refuted, rows[5] | refuted  # lines 4 and 7
     rows[6] |= {"status": "maybe"}  # line 8, in the last chunk
     job = run_import(tmp_path, csv_text(*rows), admin_user)
-    assert (job.state, job.total_rows, job.rejected_count) == (ImportState.INVALID, 7, 2)
-    assert job.message.startswith("2 of 7 rows have errors, so nothing will be imported.")
-    assert [(error["line"], error["field"]) for error in job.errors] == [(4, "status"), (8, "status")]
-    assert "cannot go straight" in job.errors[0]["message"]
-    assert "“maybe” is not one of" in job.errors[1]["message"]
+    assert (job.state, job.total_rows, job.rejected_count) == (ImportState.INVALID, 7, 3)
+    assert job.message.startswith("3 of 7 rows have errors, so nothing will be imported.")
+    assert [(error["line"], error["field"]) for error in job.errors] == [(4, "status"), (7, "status"), (8, "status")]
+    assert "cannot go straight" in job.errors[0]["message"] and "cannot go straight" in job.errors[1]["message"]
+    assert "“maybe” is not one of" in job.errors[2]["message"]
     assert counts() == before
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        lines = list(csv.DictReader(rejected))
+    assert [(line["line"], line["id"], line["status"]) for line in lines] == [
+        ("4", "c3", "false"),
+        ("7", "c6", "false"),
+        ("8", "c7", "maybe"),
+    ]
 
 
 def test_a_claim_another_import_created_since_the_preview_is_not_created_twice(admin_user, tmp_path):
