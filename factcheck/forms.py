@@ -447,7 +447,8 @@ class ClaimFilterForm(PageForm):
                 "(“drone” finds “drones”), and ranks the best matches first."
             )
         return (
-            "Search finds claims whose text, quote or speaker’s name contains every word; "
+            "Search finds claims whose text, quote or speaker’s name has every word (“drone” finds “drones”), "
+            "“or” between words either, “-word” none, and a “quoted phrase” in its order; "
             "on this SQLite database matches are not ranked, the newest come first."
         )
 

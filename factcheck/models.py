@@ -2,6 +2,8 @@ import difflib
 import functools
 import hashlib
 import json
+import operator
+import re
 import secrets
 import unicodedata
 from datetime import date, timedelta
@@ -504,6 +506,32 @@ def search_matches(query):
     return Q(SearchVectorExact(SearchDocument(), search_words(query)))
 
 
+def words_found(query):
+    """The condition for claims matching `query` where there is no search index (SQLite), read as
+    PostgreSQL's websearch syntax is: every word, "or" between alternatives, "-word" for a word that
+    must not appear, "a phrase" as its words in order. A word is found at the start of a word in
+    the text, the quote or the speaker's name ("drone" finds "drones"; "or" does not find "North").
+    A query of no words matches nothing, as PostgreSQL's does."""
+    clauses, alternative = [], False
+    for token in re.findall(r'-?"[^"]*"?|\S+', query):
+        if token.lower() == "or":
+            alternative = bool(clauses)
+            continue
+        negated = token.startswith("-")
+        words = re.findall(r"\w+", token)
+        if not words:
+            continue
+        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words))
+        found = Q(text__iregex=pattern) | Q(quote__iregex=pattern) | Q(speaker__name__iregex=pattern)
+        found = ~found if negated else found
+        if alternative:
+            clauses[-1] |= found
+        else:
+            clauses.append(found)
+        alternative = False
+    return functools.reduce(operator.and_, clauses) if clauses else Q(pk__in=[])
+
+
 # A search of several words walks the newest claims first: PROBED of them to see how common its
 # words are, then WALKED at most if they are common enough to be found that way.
 PROBED, WALKED = 2_000, 20_000
@@ -756,19 +784,14 @@ class ClaimQuerySet(models.QuerySet):
         """Claims matching `query`, each annotated with a `rank` (higher is better).
 
         PostgreSQL matches the stored, GIN-indexed `search_document` (text, quote, span) with
-        `websearch_to_tsquery` and ranks with `ts_rank`. SQLite has neither: every word must
-        appear in the text, the quote or the speaker's name (a phrase's words, in any order), and
-        all matches rank alike.
+        `websearch_to_tsquery` and ranks with `ts_rank`. SQLite has neither: words_found() reads
+        the same syntax over the text, the quote and the speaker's name, and all matches rank alike.
         """
         query = query.strip()
         claims = self.ranked(query)
-        if query and connection.vendor == "postgresql":
-            return claims.filter(search_matches(query))
-        for word in query.replace('"', " ").split():
-            claims = claims.filter(
-                Q(text__icontains=word) | Q(quote__icontains=word) | Q(speaker__name__icontains=word)
-            )
-        return claims
+        if not query:
+            return claims
+        return claims.filter(search_matches(query) if connection.vendor == "postgresql" else words_found(query))
 
     def ranked(self, query):
         """These claims, each annotated with its `rank` for `query` (0 for every claim on SQLite, or

@@ -171,6 +171,37 @@ def test_search_combines_with_filters_and_reports_no_match(reviewer_client, demo
     assert "No claims marked “Unable to independently confirm” match “submarines”." in response.text
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("drones", {"drones", "drones of war", "tanks and drones"}),
+        ("drone", {"drones", "drones of war", "tanks and drones"}),  # PostgreSQL's stem, SQLite's word start
+        ("tanks drones", {"tanks and drones"}),
+        ("tanks or missiles", {"tanks and drones", "missiles north"}),
+        ("TANKS OR missiles", {"tanks and drones", "missiles north"}),
+        ("drones -tanks", {"drones", "drones of war"}),
+        ("war or tanks drones", {"drones of war", "tanks and drones"}),  # "or" binds the words it stands between
+        ('"drones of war"', {"drones of war"}),
+        ('"war drones"', set()),  # a phrase's words in its order
+        ('-"drones of war" drones', {"drones", "tanks and drones"}),
+        ("north", {"missiles north"}),
+        ("or", set()),  # "or" is an operator, not the start of "North"
+        ("-", set()),
+    ],
+)
+def test_search_reads_words_or_exclusions_and_phrases_alike_on_both_databases(reviewer_client, query, found):
+    texts_of = {
+        "drones": "Drones were seen over the port.",
+        "drones of war": "Drones of war were launched.",
+        "tanks and drones": "Tanks and drones crossed the river.",
+        "missiles north": "Missiles fell in the north.",
+        "grain": "Grain exports rose.",
+    }
+    made = {make_claim(text).text: name for name, text in texts_of.items()}
+    response = reviewer_client.get("/claims/", {"q": query, "status": "all"})
+    assert {made[text] for text in texts(response)} == found
+
+
 @pytest.mark.postgres
 def test_postgresql_ranks_the_best_match_first(reviewer_client):
     if connection.vendor != "postgresql":
