@@ -79,12 +79,19 @@ def parse(body):
         return None, f"The body is not valid JSON: {problem.msg} at line {problem.lineno}, column {problem.colno}."
     if not isinstance(data, dict):
         return None, 'Send a JSON object: {"text": "...", "headline": "...", "outlet": "..."}.'
-    for name, what in FIELDS.items():
-        if name in data and not isinstance(data[name], str):
-            return None, f"“{name}” ({what}) must be a string, not {type(data[name]).__name__}."
-    if not (data.get("text") or "").strip():
-        return None, "“text” is missing or empty: send the story's text to check."
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         return None, f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; send {', '.join(FIELDS)}."
+    for name, what in FIELDS.items():
+        if name in data and not isinstance(data[name], str):
+            return None, f"“{name}” ({what}) must be a string, not {json_type(data[name])}."
+    if not (data.get("text") or "").strip():
+        return None, "“text” is missing or empty: send the story's text to check."
     return data, None
+
+
+def json_type(value):
+    """What a JSON value is, in JSON's words: null, true or false, a number, an array or an object."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    return {int: "a number", float: "a number", list: "an array", dict: "an object"}[type(value)]

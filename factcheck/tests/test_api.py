@@ -83,6 +83,11 @@ def test_a_token_is_stored_only_as_its_digest(reviewer):
         ('{"headline": "No text"}', "“text” is missing"),
         ('{"text": 42}', "“text” (the story's text (plain text or HTML)) must be a string"),
         ('{"text": "Officials said so.", "body": "?"}', "Unknown field: body"),
+        # A misspelt field is named, rather than the text said to be missing.
+        ('{"txt": "Officials said so."}', "Unknown field: txt; send text, headline, outlet."),
+        ('{"text": "Officials said so.", "outlet": null}', "“outlet” (your newsroom) must be a string, not null."),
+        ('{"text": ["a"]}', "must be a string, not an array."),
+        ('{"text": "Officials said so.", "headline": false}', "must be a string, not false."),
     ],
 )
 def test_bad_json_is_a_400_that_says_what_is_wrong(db, token, body, says):
