@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, PublishedVerdict, Speaker
+from factcheck.tests.factories import make_claim, make_speaker
 
 PHONE = {"width": 390, "height": 844}
 
@@ -229,6 +230,18 @@ def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo_site):
     assert fits_the_window(page)
     expect(page.locator("summary", has_text="Mark disputed")).to_be_visible()
     page.goto(f"{demo_site}/articles/{Claim.objects.first().article_id}/")
+    assert fits_the_window(page)
+
+
+def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
+    """Anyone's words can be a pasted address with no space to break at."""
+    long = make_claim("=HYPERLINK(" + "http://example.org/" + "x" * 120 + ")", speaker=make_speaker("A" * 90))
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/?status=all")
+    expect(page.locator(f"#claim-{long.pk}-text")).to_be_visible()
+    assert fits_the_window(page)
+    page.goto(f"{demo_site}{long.get_absolute_url()}")
     assert fits_the_window(page)
 
 
