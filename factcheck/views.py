@@ -91,6 +91,7 @@ from factcheck.models import (
     normalize_name,
     rows_to_draw,
 )
+from factcheck.notifying import mentioned_names
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
 from factcheck.verification import (
@@ -530,8 +531,15 @@ def claim_add_note(request, pk):
 
     def add(claim, form):
         note = Note.write(claim, form.cleaned_data["body"], by=request.user)
-        mentioned = ", ".join(f"@{name}" for name in note.mentions)
-        return f"Note added; {mentioned} notified." if mentioned else "Note added."
+        done = "Note added."
+        if note.mentions:
+            done = f"Note added; {', '.join(f'@{name}' for name in note.mentions)} notified."
+        # A misspelt name would otherwise leave the writer thinking a colleague was told.
+        told = {name.lower() for name in [*note.mentions, request.user.get_username()]}
+        missed = [f"@{name}" for name in mentioned_names(note.body) if name not in told]
+        if missed:
+            done += f" Not notified: {', '.join(missed)} (no active account that may read claims has that name)."
+        return done
 
     return on_claim(request, pk, NoteForm(request.POST), add, form_name="note_form", fragment="notes")
 

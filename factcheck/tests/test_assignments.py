@@ -201,6 +201,7 @@ def test_a_note_mentioning_a_colleague_notifies_them_and_links_the_name(editor, 
     )
     assert response.status_code == 200
     assert "Note added; @bob notified." in response.text
+    assert "Not notified" not in response.text  # @Bob is @bob
     notification = Notification.objects.get()
     assert (notification.recipient, notification.kind, notification.claim) == (reviewer, "mentioned", claim)
     assert notification.note == Note.objects.get()
@@ -211,8 +212,10 @@ def test_a_note_mentioning_a_colleague_notifies_them_and_links_the_name(editor, 
 
 def test_unknown_names_outsiders_and_addresses_are_left_as_text(editor, outsider, claim):
     body = "Ask @nobody and @charlie, or write to desk@example.org."
-    signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": body})
+    response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": body}, **HTMX)
     assert not Notification.objects.exists()
+    # The writer is told who was not, lest a misspelt name leave them thinking a colleague knows.
+    assert "Note added. Not notified: @nobody, @charlie (no active account" in response.text
     page = signed_in(editor).get(f"/claims/{claim.pk}/")
     assert body in page.text
     assert 'class="mention"' not in page.text
@@ -229,8 +232,9 @@ def test_a_mention_is_escaped_with_the_rest_of_the_note(editor, reviewer, claim)
 def test_mentioning_oneself_or_an_inactive_account_notifies_nobody(editor, reviewer, claim):
     reviewer.is_active = False
     reviewer.save()
-    signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "Note to self @alice, and @bob."})
+    response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "Note to self @alice, and @bob."}, **HTMX)
     assert not Notification.objects.exists()
+    assert "Not notified: @bob (" in response.text  # oneself is no news
 
 
 def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, reviewer, claim):
