@@ -376,11 +376,13 @@ class ArticleAdmin(AssigningAdmin, LockedAdmin):
 
 
 class RelayFilter(admin.SimpleListFilter):
-    title = "attribution"
+    """Direct, or passed on by an outlet (the queue's `relay`); "did they say it?" is the attribution field's filter."""
+
+    title = "direct or relayed"
     parameter_name = "heard"
 
     def lookups(self, request, model_admin):
-        return [("direct", "Heard directly"), ("relayed", "Relayed by another outlet")]
+        return [("direct", "Direct"), ("relayed", "Relayed by an outlet")]
 
     def queryset(self, request, queryset):
         if self.value() == "direct":

@@ -1263,17 +1263,18 @@ class Claim(models.Model):
         return any(appearance.relayed_from_id for appearance in self.appearances.all())
 
     def venue_line(self):
-        """Where it was said and who passed it on, in a line: "Social-media post on X · relayed by B-17"."""
+        """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
+        Kyiv Independent → B-17" (the first chain; the others are counted)."""
         chains = self.attribution_chains()
         if not chains:
             return ""
-        chain = chains[0]
-        origin = chain[0]
+        origin, *relays = chains[0]
         line = origin.get_venue_type_display()
         if origin.outlet:
             line += f" on {origin.outlet.name}"
-        if len(chain) > 1:
-            line += f" · relayed by {chain[-1].outlet.name if chain[-1].outlet else 'an outlet not recorded'}"
+        if relays:
+            names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
+            line += f" · relayed by {' → '.join(names)}"
         if len(chains) > 1:
             line += f" · and {len(chains) - 1} more"
         return line

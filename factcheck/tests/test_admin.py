@@ -181,6 +181,9 @@ def test_the_relay_filter_separates_direct_from_relayed_claims(demo, editor_clie
     assert claim_saying("Lancet drones") in relayed
     assert claim_saying("operate strike UAVs") in direct
     assert len(relayed) + len(direct) == 18
+    # Its own title: it had the attribution field's ("did they say it?"), so two filters read "By attribution".
+    titles = [spec.title for spec in editor_client.get(CLAIMS).context["cl"].filter_specs]
+    assert len(titles) == len(set(titles)) and "direct or relayed" in titles
 
 
 def test_the_claims_filter_by_venue_speaker_kind_outlet_and_status(demo, editor_client):

@@ -659,7 +659,8 @@ def test_a_row_shows_the_claims_age_venue_relay_and_evidence(reviewer_client, se
 
     page = reviewer_client.get("/claims/").text
     row = page.split('id="claim-' + str(claim.pk) + '-text"')[1].split("</article>")[0]
-    assert '<p class="meta venue">Social-media post on X · relayed by B-17</p>' in row
+    # Every outlet that passed it on, in order: the Kyiv Independent is why it is relayed.
+    assert '<p class="meta venue">Social-media post on X · relayed by Kyiv Independent → B-17</p>' in row
     assert "2 pieces of evidence" in row
     # The age, with the exact time in the newsroom's zone (Kyiv: UTC+2 in winter, +3 in summer).
     kyiv = recorded.astimezone(ZoneInfo("Europe/Kyiv"))
