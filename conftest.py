@@ -31,10 +31,11 @@ published_verdicts = importlib.import_module("factcheck.migrations.0017_publishe
 sign_offs = importlib.import_module("factcheck.migrations.0025_drafts_and_sign_off")
 corrections = importlib.import_module("factcheck.migrations.0026_corrections_and_rechecks")
 assignments = importlib.import_module("factcheck.migrations.0027_assignments_and_notifications")
+correction_turns = importlib.import_module("factcheck.migrations.0035_correction_turns")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
-# evidence, merges, publications and withdrawals, sign-offs, correction cases, assignment records), by name,
-# with the statement that creates each.
+# evidence, merges, publications and withdrawals, sign-offs, correction cases and their later
+# turns, assignment records), by name, with the statement that creates each.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
@@ -44,6 +45,7 @@ SQLITE_HISTORY_GUARDS = {
     **sign_offs.SQLITE_GUARDS,
     **corrections.SQLITE_GUARDS,
     **assignments.SQLITE_GUARDS,
+    **correction_turns.SQLITE_GUARDS,
 }
 
 

@@ -2279,15 +2279,25 @@ class CorrectionCaseQuerySet(models.QuerySet):
         return self.exclude(outcome=CorrectionOutcome.OPEN)
 
     def for_queue(self):
-        return self.select_related("article__outlet", "claim", "event__by", "decided_by").defer("article__body")
+        return (
+            self.select_related("article__outlet", "claim", "event__by", "decided_by")
+            .defer("article__body")
+            .with_later_turns()
+        )
+
+    def with_later_turns(self):
+        """Each case with the turns decided while it was open (`later_turns`), in one more query."""
+        turns = CorrectionTurn.objects.select_related("claim", "event__by").order_by("event")
+        return self.prefetch_related(models.Prefetch("later_turns", queryset=turns))
 
     def open_for(self, events):
         """Put in the Corrections queue every published story carrying a claim these decisions turned
         (verification.calls_for_correction); return how many stories entered it.
 
-        The one way in, for a decision (Claim._decide) and an import's decisions alike. A story
-        already waiting for an outcome stays as it is: one open case a story (the database's
-        correctioncase_one_open_per_story), whichever verdict turns next, twice or concurrently.
+        The one way in, for a decision (Claim._decide) and an import's decisions alike. One open
+        case a story (the database's correctioncase_one_open_per_story): a turn of a story already
+        waiting for an outcome, whichever claim turns, twice or concurrently, is added to its case
+        as a CorrectionTurn instead.
         """
         turned = [
             event
@@ -2302,16 +2312,19 @@ class CorrectionCaseQuerySet(models.QuerySet):
             for event in sorted(turned, key=lambda event: event.pk)
             for article in sorted(carried[event.claim_id])
         ]
-        waiting = set(
-            self.open().filter(article__in={case.article_id for case in cases}).values_list("article", flat=True)
-        )
+        # Locked, so that an outcome recorded meanwhile comes either before this turn (which then
+        # opens a new case) or after it (and the case it settles lists this turn).
+        open_cases = self.open().select_for_update().filter(article__in={case.article_id for case in cases})
+        waiting = set(open_cases.order_by("pk").values_list("article", flat=True))
         fresh = []
         for case in cases:
             if case.article_id not in waiting:
                 waiting.add(case.article_id)
                 fresh.append(case)
-        # ignore_conflicts: a case another transaction opened for the story since the look above wins.
+        # ignore_conflicts: a case another transaction opened for the story since the look above wins,
+        # and lists this turn as it lists the turns of the stories already waiting.
         self.bulk_create(fresh, ignore_conflicts=True)
+        CorrectionTurn.objects.add_to_open(cases, open_cases)
         return len(fresh)
 
 
@@ -2411,6 +2424,45 @@ class CorrectionCase(models.Model):
         self.outcome, self.decided_by, self.decided_at = outcome, by, now
         for name, value in values.items():
             setattr(self, name, value)
+
+
+class CorrectionTurnQuerySet(models.QuerySet):
+    def add_to_open(self, turns, open_cases):
+        """Record on each story's open case (of `open_cases`) the turns of `turns` (unsaved
+        CorrectionCases: story, claim, decision) other than the one that opened it."""
+        opened = {article: (pk, event) for article, pk, event in open_cases.values_list("article", "pk", "event")}
+        self.bulk_create(
+            [
+                CorrectionTurn(case_id=opened[turn.article_id][0], claim_id=turn.claim_id, event_id=turn.event_id)
+                for turn in turns
+                if turn.article_id in opened and opened[turn.article_id][1] != turn.event_id
+            ],
+            ignore_conflicts=True,
+        )
+
+
+class CorrectionTurn(models.Model):
+    """A turn of a claim the story carries, decided while the story's case was open: the case lists
+    it beside the turn that opened it, so that the correction can cover every claim that turned.
+
+    Written by CorrectionCaseQuerySet.open_for, in the transaction of the decision. History
+    (migration 0035): the database refuses every UPDATE and DELETE.
+    """
+
+    case = models.ForeignKey(CorrectionCase, on_delete=models.PROTECT, related_name="later_turns", db_index=False)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(
+        VerificationEvent, on_delete=models.PROTECT, related_name="+", db_index=False, help_text="The decision."
+    )
+
+    objects = CorrectionTurnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "event"]
+        constraints = [models.UniqueConstraint(fields=["case", "event"], name="correctionturn_once_a_case")]
+
+    def __str__(self):
+        return f"Correction case {self.case_id}: claim {self.claim_id} turned (event {self.event_id})"
 
 
 class RecheckDigest(models.Model):

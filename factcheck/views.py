@@ -947,9 +947,9 @@ def article_page(request, article, *, fragment=None, status=200, assign_form=Non
         "statuses": list(Status),
         "revisions": article.revisions.select_related("by").order_by("-at", "-id"),
         # Every correction case of the story (a handful at most), the open one first.
-        "corrections": article.correction_cases.select_related("claim", "event__by", "decided_by").order_by(
-            F("decided_at").desc(nulls_first=True), "-id"
-        ),
+        "corrections": article.correction_cases.select_related("claim", "event__by", "decided_by")
+        .with_later_turns()
+        .order_by(F("decided_at").desc(nulls_first=True), "-id"),
         "assignees": assignees_of(article),
         "assign_form": assign_form or AssignForm(),
         "done": done,

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import merging
-from factcheck.models import ClaimLink, CorrectionCase, CorrectionRefused
+from factcheck.models import ClaimLink, CorrectionCase, CorrectionRefused, CorrectionTurn
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
 from factcheck.tests.test_import import csv_text, row, run_import
 
@@ -116,6 +116,74 @@ def test_an_import_that_turns_a_stored_claim_disputed_queues_its_story(admin_use
         tmp_path, csv_text(row(id="c1", status="disputed", status_reason="Blinken says 8,000.", **story)), editor
     )
     assert CorrectionCase.objects.get().article.url == "https://b17.example/story"
+
+
+def test_every_claim_of_a_story_that_turns_while_its_case_is_open_is_listed_on_it(editor_client, editor):
+    story = make_article(headline="Troops moved")
+    first = make_claim("Up to 11,000 troops were sent.", article=story)
+    second = make_claim("The troops reached Kursk.", article=story)
+    verified = make_claim("Up to 8,000 troops were moved.", article=story)
+    make_evidence(verified, "supports")
+    verified.set_status("verified", by=editor, reason="Seoul confirmed it.")
+    first.set_status("disputed", by=editor, reason="Kyiv says 8,000.")
+    second.set_status("disputed", by=editor, reason="Maps say otherwise.")
+    verified.set_status("disputed", by=editor, reason="Seoul took it back.")
+    case = CorrectionCase.objects.get()
+    assert case.claim == first
+    turns = list(
+        CorrectionTurn.objects.filter(case=case).values_list("claim", "event__from_status", "event__to_status")
+    )
+    assert turns == [(second.pk, "unconfirmed", "disputed"), (verified.pk, "verified", "disputed")]
+    for url in ("/corrections/", f"/articles/{story.pk}/"):
+        page = editor_client.get(url).content.decode()
+        assert "Also turned while" in page, url
+        assert "The troops reached Kursk." in page and "Up to 8,000 troops were moved." in page, url
+        assert "(was Verified)" in page, url
+    queue = editor_client.get("/corrections/").content.decode()
+    assert "Seoul took it back." in queue and f"by {editor.get_username()}" in queue
+
+
+def test_a_turn_after_the_outcome_opens_a_new_case_and_the_settled_one_keeps_its_turns(editor_client, editor):
+    story = make_article(headline="Troops moved")
+    first = make_claim("Up to 11,000 troops were sent.", article=story)
+    second = make_claim("The troops reached Kursk.", article=story)
+    third = make_claim("The troops crossed the border.", article=story)
+    first.set_status("disputed", by=editor, reason="Kyiv says 8,000.")
+    second.set_status("disputed", by=editor, reason="Maps say otherwise.")
+    settled = CorrectionCase.objects.get()
+    settled.record_outcome("not_needed", by=editor, reason="The story called both unconfirmed.")
+    third.set_status("disputed", by=editor, reason="No border crossing seen.")
+    reopened = CorrectionCase.objects.open().get()
+    assert (reopened.article, reopened.claim) == (story, third)
+    assert list(settled.later_turns.values_list("claim", flat=True)) == [second.pk]
+    assert not reopened.later_turns.exists()
+    page = editor_client.get("/corrections/?state=not_needed").content.decode()
+    assert "The troops reached Kursk." in page and "The troops crossed the border." not in page
+
+
+def test_an_import_that_turns_two_claims_of_a_story_opens_one_case_listing_both(admin_user, editor, tmp_path):
+    story = {"article_url": "https://b17.example/story", "article_headline": "Drones", "article_outlet": "B-17"}
+    stored = [row("Drones hit the depot.", id="c1", **story), row("The depot burned.", id="c2", **story)]
+    run_import(tmp_path, csv_text(*stored), admin_user)
+    turned = [
+        row("Drones hit the depot.", id="c1", status="disputed", status_reason="Satellite images.", **story),
+        row("The depot burned.", id="c2", status="disputed", status_reason="No smoke seen.", **story),
+    ]
+    run_import(tmp_path, csv_text(*turned), editor)
+    case = CorrectionCase.objects.get()
+    claims = {case.claim.text, *case.later_turns.values_list("claim__text", flat=True)}
+    assert claims == {"Drones hit the depot.", "The depot burned."}
+
+
+def test_the_database_refuses_to_change_or_remove_a_later_turn(editor):
+    story = make_article(headline="Troops moved")
+    make_claim("Up to 11,000 troops were sent.", article=story).set_status("disputed", by=editor, reason="8,000.")
+    make_claim("The troops reached Kursk.", article=story).set_status("disputed", by=editor, reason="Maps.")
+    table = CorrectionTurn._meta.db_table
+    for statement in (f"UPDATE {table} SET claim_id = claim_id", f"DELETE FROM {table}"):  # noqa: S608
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert CorrectionTurn.objects.count() == 1
 
 
 @pytest.fixture

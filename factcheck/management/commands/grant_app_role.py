@@ -10,7 +10,8 @@ cannot `SET session_replication_role = replica`. It gets SELECT, INSERT, UPDATE 
 the app's tables, and the sequences' ids, except:
 
 - no TRUNCATE (nor TRIGGER or REFERENCES) anywhere;
-- verification events, claim merges, published verdicts and their withdrawals: SELECT and INSERT only;
+- verification events, claim merges, published verdicts and their withdrawals, the later turns of
+  correction cases: SELECT and INSERT only;
 - correction cases: no DELETE (UPDATE stays, for the one that records an outcome, which their
   trigger checks);
 - the evidence they cite (the link table): no UPDATE. It keeps DELETE, which its trigger
@@ -38,6 +39,7 @@ from factcheck.models import (
     ClaimMerge,
     ClaimRevision,
     CorrectionCase,
+    CorrectionTurn,
     OutletTally,
     OutletTotal,
     PublishedVerdict,
@@ -55,6 +57,7 @@ APPEND_ONLY = [
     ClaimMerge._meta.db_table,
     PublishedVerdict._meta.db_table,
     VerdictWithdrawal._meta.db_table,
+    CorrectionTurn._meta.db_table,
 ]
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
