@@ -8,6 +8,7 @@ request gets a named partial of the page's template, everything else the whole p
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -40,6 +41,18 @@ def correction_list(request):
         return render_page(request, CORRECTIONS, context, fragment="rows")
     context["counts"] = correction_counts()
     return render_page(request, CORRECTIONS, context, fragment="results")
+
+
+@require_GET
+@permission_required("factcheck.view_correctioncase")
+def correction_tabs(request):
+    """The queue's tabs with their counts, drawn again whenever an outcome is recorded."""
+    form = CorrectionFilterForm(request.GET)
+    form.is_valid()
+    if not wants_fragment(request):
+        return redirect(f"{reverse('correction_list')}?{request.GET.urlencode()}")
+    context = {"form": form, "state": form.chosen_state(), "counts": correction_counts()}
+    return render_page(request, CORRECTIONS, context, fragment="counts")
 
 
 def correction_counts():

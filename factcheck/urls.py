@@ -35,6 +35,7 @@ urlpatterns = [
     path("stories/speakers/", views.story_speakers, name="story_speakers"),
     path("stories/<int:pk>/", views.story_review, name="story_review"),
     path("corrections/", queues.correction_list, name="correction_list"),
+    path("corrections/counts/", queues.correction_tabs, name="correction_counts"),
     path("corrections/<int:pk>/outcome/", queues.correction_record, name="correction_record"),
     path("rechecks/", queues.recheck_list, name="recheck_list"),
     path("claims/<int:pk>/recheck/", queues.claim_set_recheck, name="claim_set_recheck"),

@@ -59,6 +59,26 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     )
 
 
+def test_the_tabs_count_again_once_an_outcome_is_recorded(open_page, demo_site):
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    blinken.set_status("disputed", by=blinken.events.get().by, reason="Seoul says 11,000.")
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/corrections/")
+    tabs = page.get_by_role("navigation", name="Cases by outcome")
+    expect(tabs.locator('.count[data-state="open"]')).to_have_text("1")
+    expect(tabs.locator('.count[data-state="published"]')).to_have_text("0")
+    row = page.locator(".case-row")
+    row.get_by_label("Correction published").check()
+    row.get_by_label("Correction URL").fill("https://b17.example/corrections/1")
+    row.get_by_label("Correction as published").fill("An earlier version gave 8,000 as settled.")
+    row.get_by_role("button", name="Record the outcome").click()
+    expect(page.locator(".case-row .done")).to_contain_text("Recorded: correction published")
+    expect(tabs.locator('.count[data-state="open"]')).to_have_text("0")
+    expect(tabs.locator('.count[data-state="published"]')).to_have_text("1")
+    expect(tabs.get_by_role("link", name=re.compile("Awaiting an outcome"))).to_have_attribute("aria-current", "page")
+
+
 def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo_site):
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
     editor = blinken.events.get().by

@@ -335,6 +335,23 @@ def test_the_story_page_shows_its_corrections_in_a_fixed_number_of_queries(edito
     assert queries_for(editor_client, url) == first
 
 
+def test_the_tabs_are_counted_again_for_htmx_and_send_the_others_to_the_queue(editor_client, case):
+    tabs = editor_client.get("/corrections/counts/?state=open", **HTMX)
+    assert tabs.status_code == 200
+    html = tabs.content.decode()
+    assert (
+        html.lstrip().startswith('<nav id="correction-counts"') and 'hx-trigger="corrections-changed from:body"' in html
+    )
+    assert '<span class="count" data-state="open">1</span>' in html
+    assert '<span class="count" data-state="published">0</span>' in html
+    plain = editor_client.get("/corrections/counts/?state=published")
+    assert (plain.status_code, plain.headers["Location"]) == (302, "/corrections/?state=published")
+
+
+def test_an_outsider_gets_no_tabs(outsider_client, case):
+    assert outsider_client.get("/corrections/counts/", **HTMX).status_code == 403
+
+
 def test_the_counts_are_capped(editor_client, editor, monkeypatch):
     monkeypatch.setattr("factcheck.models.STATUS_COUNT_CAP", 2)
     make_cases(3, editor)
