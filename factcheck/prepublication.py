@@ -86,6 +86,12 @@ class Flag:
     def label(self):
         return FLAGS[self.code][0]
 
+    def _whose(self, claim):
+        """ "own" (the story's own claim), "tracked_claim" (the one it repeats) or None, for the API."""
+        if claim is None:
+            return None
+        return "own" if claim is self.own else "tracked_claim"
+
     def to_json(self, part_of=None):
         part, start, end = part_of(self.start, self.end) if part_of else ("text", self.start, self.end)
         return {
@@ -193,19 +199,36 @@ class CheckedClaim:
         return self.matches[0][1] if self.matches else None
 
     @property
+    def status_from(self):
+        """Whose verdict `status` is: the story's own claim, else the tracked claim it repeats when the
+        own claim has none yet (unconfirmed is where every claim starts), else None (nobody's: unconfirmed)."""
+        return next(
+            (claim for claim in (self.own, self.match) if claim is not None and claim.status != Status.UNCONFIRMED),
+            self.own,
+        )
+
+    @property
     def status(self):
-        """The status that stands for it: its own (a saved draft's claim), else the tracked claim's, else new."""
-        for claim in (self.own, self.match):
-            if claim is not None and claim.status != Status.UNCONFIRMED:
-                return Status(claim.status)
-        return Status.UNCONFIRMED
+        """The status that stands for it, for the flags and the sign-off: status_from's."""
+        claim = self.status_from
+        return Status(claim.status) if claim is not None else Status.UNCONFIRMED
+
+    @property
+    def attribution_from(self):
+        """Whose attribution `attribution` is, as status_from; None when it is what the copy implies."""
+        return next(
+            (
+                claim
+                for claim in (self.own, self.match)
+                if claim is not None and claim.attribution != Attribution.NOT_CHECKED
+            ),
+            None,
+        )
 
     @property
     def attribution(self):
-        for claim in (self.own, self.match):
-            if claim is not None and claim.attribution != Attribution.NOT_CHECKED:
-                return Attribution(claim.attribution)
-        return self.copy_attribution
+        claim = self.attribution_from
+        return Attribution(claim.attribution) if claim is not None else self.copy_attribution
 
     @property
     def status_label(self):
@@ -222,6 +245,12 @@ class CheckedClaim:
         where = f"{venue} ({self.outlet})" if self.outlet else venue
         return f"{where}, via {' → '.join(self.relayed_by)}" if self.relayed_by else where
 
+    def _whose(self, claim):
+        """ "own" (the story's own claim), "tracked_claim" (the one it repeats) or None, for the API."""
+        if claim is None:
+            return None
+        return "own" if claim is self.own else "tracked_claim"
+
     def to_json(self, part_of=None):
         part, start, end = part_of(self.start, self.end) if part_of else ("text", self.start, self.end)
         match = self.match
@@ -233,8 +262,10 @@ class CheckedClaim:
             "told_as": self.how_told,
             "status": self.status.value,
             "status_label": self.status.label,
+            "status_from": self._whose(self.status_from),
             "attribution": self.attribution.value,
             "attribution_label": self.attribution.label,
+            "attribution_from": self._whose(self.attribution_from),
             "figure": str(self.figure) if self.figure else None,
             "tracked_claim": (
                 {
@@ -509,7 +540,7 @@ def _flags(item, text, links, newsroom_id, newsroom):
     match = item.match
     alike = f" ({item.similarity:.0%} alike)" if match else ""
 
-    for claim, whose in ((item.own, "This draft's claim"), (match, "It repeats a tracked claim that is")):
+    for claim, whose in ((item.own, "This story's claim"), (match, "It repeats a tracked claim that is")):
         if claim is None:
             continue
         if claim.status in PROBLEM_STATUSES:

@@ -8,7 +8,8 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from factcheck import extraction
-from factcheck.models import Article, Assignment, Outlet, SignOff
+from factcheck.models import Article, Assignment, Claim, Outlet, SignOff
+from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import sign_in
 
 # The check reads the story with the extraction engine: seconds on a loaded machine.
@@ -90,3 +91,30 @@ def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, o
     expect(page.locator(".flag-figure").first).to_be_visible(timeout=CHECK)
     expect(page.get_by_text("An editor signs off and publishes drafts.")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
+
+
+def test_a_verdict_borrowed_from_a_look_alike_reads_as_the_look_alikes(demo_site, open_page):
+    tracked = Claim.objects.get(text__startswith="Russia is training North Korean soldiers")
+    editor = tracked.events.get().by
+    make_evidence(tracked, "supports")
+    tracked.set_status("verified", by=editor, reason="Satellite images.")
+    words = "Russia is training North Korean soldiers to operate strike UAVs"
+    draft = Article.objects.create(
+        outlet=Outlet.objects.get(name="B-17"),
+        headline="Training, a draft",
+        body=f"Andrii Kovalenko said that {words}. B-17 was unable to independently confirm it.",
+        state="draft",
+    )
+    own = make_claim(f"{words}.", speaker=tracked.speaker, article=draft, span_exact=words)
+    extraction.load_pipeline()
+    page = open_page()
+    page.set_default_timeout(CHECK)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/articles/{draft.pk}/check/")
+    row = page.locator(".check-claims > li").filter(has=page.locator(".own-claim")).first
+    status = row.locator(".axes .axis").first
+    expect(status.locator(".badge")).to_have_text("Verified")
+    expect(status).to_contain_text(re.compile(rf"Verified as #{tracked.pk} \(a look-alike, \d+% alike\)"))
+    expect(row.locator(".own-claim")).to_have_text(
+        re.compile(rf"This draft's claim: #{own.pk}, itself Unable to independently confirm")
+    )

@@ -115,6 +115,43 @@ def test_confirmation_words_are_not_flagged_around_a_verified_claim_nor_in_a_hed
     assert not flags_of(hedged, "confirmation")
 
 
+def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims_own(demo, editor, editor_client):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    make_evidence(tracked, "supports")
+    tracked.set_status("verified", by=editor, reason="Satellite images.")
+    words = "Russia is training North Korean soldiers to operate strike UAVs"
+    draft = draft_of(f"Andrii Kovalenko said that {words}. B-17 was unable to independently confirm it.")
+    own = make_claim(f"{words}.", speaker=tracked.speaker, article=draft, span_exact=words)
+    item = next(item for item in prepublication.check_article(draft).claims if item.own == own)
+    row = check_row(editor_client, draft, own)
+    alike = round(item.similarity * 100)
+    assert (
+        f'<span class="badge status-verified">Verified</span> <span class="whose muted">as '
+        f'<a href="/claims/{tracked.pk}/">#{tracked.pk}</a> (a look-alike, {alike}% alike)</span>'
+    ) in row
+    assert (
+        f'This draft\'s claim: <a href="/claims/{own.pk}/">#{own.pk}</a>, itself Unable to independently confirm' in row
+    )
+
+    # The sign-off's flags read a repeat of a verified claim as verified; the API says whose verdict it is.
+    assert (item.match, item.status, item.status_from) == (tracked, "verified", tracked)
+    assert not flags_of(prepublication.check_article(draft), "confirmation")
+    assert item.to_json()["status_from"] == "tracked_claim"
+
+    draft.state = Article.State.PUBLISHED
+    draft.save()
+    row = check_row(editor_client, draft, own)
+    assert f'This story\'s claim: <a href="/claims/{own.pk}/">#{own.pk}</a>' in row and "draft" not in row
+
+
+def check_row(client, article, own):
+    """The check page's row of the story's own claim `own`, as HTML."""
+    page = client.get(f"/articles/{article.pk}/check/").content.decode()
+    rows = [row for row in page.split('<li id="check-')[1:] if f'href="/claims/{own.pk}/"' in row]
+    assert len(rows) == 1
+    return rows[0].split("</li>\n        \n")[0]
+
+
 def test_a_figure_that_conflicts_with_a_tracked_figure_is_flagged(demo):
     report = prepublication.check_article(
         draft_of("President Volodymyr Zelenskyy said there are 12,000 North Korean troops in the Kursk region.")
