@@ -86,12 +86,6 @@ class Flag:
     def label(self):
         return FLAGS[self.code][0]
 
-    def _whose(self, claim):
-        """ "own" (the story's own claim), "tracked_claim" (the one it repeats) or None, for the API."""
-        if claim is None:
-            return None
-        return "own" if claim is self.own else "tracked_claim"
-
     def to_json(self, part_of=None):
         part, start, end = part_of(self.start, self.end) if part_of else ("text", self.start, self.end)
         return {
