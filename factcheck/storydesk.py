@@ -14,6 +14,7 @@ The workflow, in the order a person meets it:
    transaction, once.
 """
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -360,10 +361,72 @@ def apply_edits(records, data):
         if f"{prefix}shown" not in data:
             continue
         for name in FIELDS:
-            if name in LIST_FIELDS:
-                record["fields"][name] = data.getlist(prefix + name)
-            else:
-                record["fields"][name] = cleaned(name, data.get(prefix + name, ""))
+            record["fields"][name] = posted_value(data, prefix, name)
+
+
+def posted_value(data, prefix, name):
+    if name in LIST_FIELDS:
+        return data.getlist(prefix + name)
+    return cleaned(name, data.get(prefix + name, ""))
+
+
+def merge_edits(records, data):
+    """Lay what a person changed on a form drawn from an older revision over the records as saved now.
+
+    A field is the person's change when what they posted differs from what their form loaded (its
+    hidden `p<key>-loaded`, see `loaded_json`); every other field keeps what was saved since, so
+    posting again keeps both people's work. The loaded values only choose which posted values
+    count: a forged one can make the form keep no more than what that person posted. Without
+    them every posted field counts. Returns [(key, field name, the value saved since)] for the
+    fields both changed, where the person's value is the one laid over.
+    """
+    clashes = []
+    for record in records:
+        prefix = f"p{record['key']}-"
+        if f"{prefix}shown" not in data:
+            continue
+        loaded = _loaded(data.get(f"{prefix}loaded", ""))
+        fields = record["fields"]
+        for name in FIELDS:
+            posted = posted_value(data, prefix, name)
+            saved = fields.get(name, [] if name in LIST_FIELDS else "")
+            if name in loaded and _same(posted, loaded[name]):
+                continue
+            if name in loaded and not _same(saved, loaded[name]) and not _same(saved, posted):
+                clashes.append((record["key"], name, saved))
+            fields[name] = posted
+    return clashes
+
+
+def loaded_json(fields):
+    """What a proposal's form loads, for its hidden `p<key>-loaded`: the fields it was drawn with."""
+    loaded = {
+        name: [str(item) for item in fields.get(name, [])] if name in LIST_FIELDS else str(fields.get(name, ""))
+        for name in FIELDS
+    }
+    return json.dumps(loaded, sort_keys=True)
+
+
+def _loaded(text):
+    """The fields a form says it loaded, those of a readable kind only; {} when it says nothing usable."""
+    try:
+        loaded = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    readable = {}
+    for name in FIELDS:
+        value = loaded.get(name)
+        if isinstance(value, list if name in LIST_FIELDS else str):
+            readable[name] = value
+    return readable
+
+
+def _same(one, other):
+    if isinstance(one, list) or isinstance(other, list):
+        return isinstance(one, list) and isinstance(other, list) and list(map(str, one)) == list(map(str, other))
+    return str(one) == str(other)
 
 
 def use_tracked(records, data, tracked):

@@ -1183,13 +1183,21 @@ def stale_review(request, draft):
     """409: the draft changed since this form was drawn; the person's input is shown over it as it is now, unsaved."""
     current = StoryDraft.objects.only("revision", "proposals").get(pk=draft.pk)
     draft.revision, draft.proposals = current.revision, current.proposals
-    storydesk.apply_edits(draft.proposals, request.POST)
+    # The form now loads what is saved: posting it again counts as changes only what differs from that.
+    loaded = {record["key"]: storydesk.loaded_json(record["fields"]) for record in draft.proposals}
+    clashes = storydesk.merge_edits(draft.proposals, request.POST)
     known = Tracked.of(draft.proposals, draft.outlet_name)
     problems = [
         "Someone else changed this story’s proposals since you opened it: nothing was kept. "
         "Your changes are shown below over theirs; check them and post again to keep them."
     ]
-    return review_page(request, draft, known, problems=problems, status=409)
+    both = {}
+    for key, name, _ in clashes:
+        both.setdefault(key, []).append(PROPOSAL_FIELDS[name]["label"].lower())
+    if both:
+        where = "; ".join(f"proposal {key} ({', '.join(names)})" for key, names in both.items())
+        problems.append(f"You both changed {where}: yours is shown, theirs is under the field.")
+    return review_page(request, draft, known, problems=problems, status=409, loaded=loaded, clashes=clashes)
 
 
 def add_missed_claim(draft, data):
@@ -1279,18 +1287,27 @@ def name_twins(values, known):
     return [(field, name, twin) for field, name, twin in twins if twin is not None]
 
 
-def proposal_fields(record, errors):
-    """Each field of a proposal as the page writes it out: name, id, label, value, options and errors."""
+def proposal_fields(record, errors, theirs=None):
+    """Each field of a proposal as the page writes it out: name, id, label, value, options and errors.
+
+    `theirs` holds, by field, what someone else saved there while this person changed it too.
+    """
     prefix = f"p{record['key']}-"
+    theirs = theirs or {}
     shown = {}
     for name, spec in PROPOSAL_FIELDS.items():
         value = record["fields"].get(name, "")
+        clash = (
+            [f"Someone else saved “{their_words(name, theirs[name])}” here meanwhile; yours is shown."]
+            if name in theirs
+            else []
+        )
         shown[name] = field = {
             **spec,
             "name": prefix + name,
             "id": f"id_{prefix}{name}",
             "value": value,
-            "errors": errors.get(name, ()),
+            "errors": [*errors.get(name, ()), *clash],
             "options": None,
         }
         if spec["choices"] is not None and name != "tracked":
@@ -1298,14 +1315,40 @@ def proposal_fields(record, errors):
     return shown
 
 
-def review_page(request, draft, known, *, forms_by_key=None, done=None, problems=(), add_error=None, status=200):
+def their_words(name, value):
+    """A field's value as a person reads it: the label of a choice, names joined, "nothing" for none."""
+    choices = dict(PROPOSAL_FIELDS[name]["choices"] or ())
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return str(choices.get(value, value)) if value else "nothing"
+
+
+def review_page(
+    request,
+    draft,
+    known,
+    *,
+    forms_by_key=None,
+    done=None,
+    problems=(),
+    add_error=None,
+    status=200,
+    loaded=None,
+    clashes=(),
+):
     """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals.
 
     The fields are written out from the proposals' records; forms exist only when saving found
-    mistakes, to show them.
+    mistakes, to show them. Each proposal's form loads its fields as shown, or as `loaded` says
+    (after a refused post: as saved, with the person's changes shown over them); `clashes` lists
+    the fields both people changed, (key, name, the value saved).
     """
     alike = storydesk.look_alikes(draft.proposals)
     forms_by_key = forms_by_key or {}
+    loaded = loaded or {}
+    theirs = {}
+    for key, name, value in clashes:
+        theirs.setdefault(key, {})[name] = value
     linked_from = {}
     for record in draft.proposals:
         for name in ("same_as", "contradicts"):
@@ -1324,8 +1367,9 @@ def review_page(request, draft, known, *, forms_by_key=None, done=None, problems
             {
                 "key": key,
                 "record": record,
-                "fields": proposal_fields(record, errors),
-                "invalid": bool(errors),
+                "fields": proposal_fields(record, errors, theirs.get(key)),
+                "loaded": loaded.get(key) or storydesk.loaded_json(values),
+                "invalid": bool(errors) or key in theirs,
                 "open": {
                     "speaker": bool(values["speaker"] and not known.speaker(values["speaker"]))
                     or any(name in errors for name in ("speaker_kind", "title", "affiliation")),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from factcheck.models import Claim, PublishedVerdict, Speaker
+from factcheck.models import Claim, PublishedVerdict, Speaker, StoryDraft
 from factcheck.tests.factories import make_claim, make_speaker
 
 PHONE = {"width": 390, "height": 844}
@@ -652,3 +652,47 @@ def test_an_editor_confirms_who_said_a_claim_and_disputes_its_content(open_page,
     claim.refresh_from_db()
     assert (claim.status, claim.attribution) == ("disputed", "confirmed")
     assert [event.axis for event in claim.events.order_by("version")] == ["status", "attribution", "status"]
+
+
+def three_claim_draft():
+    from factcheck.extraction import Proposal
+    from factcheck.tests.factories import make_draft
+
+    sentences = ["Kovalenko said the bridge was destroyed.", "He said the road was open.", "He said the port was shut."]
+    body = " ".join(sentences)
+    proposals = [
+        Proposal(content=[(body.index(words), body.index(words) + len(words))], cue=[], source=[], speaker="Kovalenko")
+        for words in ["the bridge was destroyed", "the road was open", "the port was shut"]
+    ]
+    return make_draft(body, proposals, new_outlet="B-17")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])
+def test_after_a_colleague_kept_changes_a_stale_post_shows_both_and_posting_again_keeps_both(
+    open_page, accounts, javascript
+):
+    draft = three_claim_draft()
+    editor, reviewer = open_page(javascript=javascript), open_page(javascript=javascript)
+    for page, username in [(editor, "editor"), (reviewer, "reviewer")]:
+        sign_in(page, accounts, username)
+        page.goto(f"{accounts}/stories/{draft.pk}/")
+    reviewer.locator("#proposal-1").get_by_label("Reject").check()
+    reviewer.locator("#proposal-3").get_by_label("Claim", exact=True).fill("Reviewer fixed claim 3.")
+    reviewer.locator(".desk-actions").get_by_role("button", name="Keep changes").click()
+    expect(reviewer.locator("#desk-counts")).to_contain_text("1 rejected")
+
+    editor.locator("#proposal-2").get_by_label("Claim", exact=True).fill("Editor fixed claim 2.")
+    editor.locator(".desk-actions").get_by_role("button", name="Keep changes").click()
+    expect(editor.locator(".errors")).to_contain_text("Your changes are shown below over theirs")
+    expect(editor.locator("#proposal-1").get_by_label("Reject")).to_be_checked()
+    expect(editor.locator("#proposal-2").get_by_label("Claim", exact=True)).to_have_value("Editor fixed claim 2.")
+    expect(editor.locator("#proposal-3").get_by_label("Claim", exact=True)).to_have_value("Reviewer fixed claim 3.")
+
+    editor.locator(".desk-actions").get_by_role("button", name="Keep changes").click()
+    expect(editor.locator(".errors")).to_have_count(0)
+    fields = [record["fields"] for record in StoryDraft.objects.get(pk=draft.pk).proposals]
+    assert [fields[0]["decision"], fields[1]["claim"], fields[2]["claim"]] == [
+        "reject",
+        "Editor fixed claim 2.",
+        "Reviewer fixed claim 3.",
+    ]

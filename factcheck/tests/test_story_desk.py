@@ -5,6 +5,7 @@ into the engine's Proposal objects, so these tests do not depend on how well the
 """
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.datastructures import MultiValueDict
 
 from conftest import login
 from factcheck.extraction import PipelineMissing, Proposal, Quantity
@@ -1108,6 +1110,111 @@ def test_a_post_from_a_page_drawn_before_another_edit_is_refused_with_its_input_
     again = dora.post(f"/stories/{draft.pk}/", {**doras, "revision": "1", "p2-claim": "Dora's wording."})
     assert again.status_code == 302
     assert StoryDraft.objects.get().proposals[1]["fields"]["claim"] == "Dora's wording."
+
+
+class PageForm(HTMLParser):
+    """What a browser posts from a page's form: text and hidden inputs, what is checked or chosen."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.data, self.textarea, self.select = [], None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type", "text") in ("text", "hidden"):
+            self.data.append((name, attrs.get("value", "")))
+        elif tag == "input" and name and attrs.get("type") in ("radio", "checkbox") and "checked" in attrs:
+            self.data.append((name, attrs.get("value", "on")))
+        elif tag == "textarea":
+            self.textarea = [name, ""]
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data.append((self.select, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea:
+            self.data.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def post(self, **changes):
+        posted = MultiValueDict()
+        for name, value in self.data:
+            posted.appendlist(name, value)
+        for name, value in changes.items():
+            posted.setlist(name, [value])
+        return posted
+
+
+def test_a_post_from_a_stale_page_shows_the_others_work_with_its_own_changes_and_posting_again_keeps_both(
+    reviewer, editor
+):
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = PageForm(bob.get(f"/stories/{draft.pk}/").text), PageForm(dora.get(f"/stories/{draft.pk}/").text)
+    original = StoryDraft.objects.get().proposals
+    bob_changes = {"p1-decision": "reject", "p3-claim": "Reviewer fixed claim 3.", "action": "keep"}
+    assert bob.post(f"/stories/{draft.pk}/", bobs.post(**bob_changes)).status_code == 302
+
+    refused = dora.post(f"/stories/{draft.pk}/", doras.post(**{"p2-claim": "Editor fixed claim 2.", "action": "keep"}))
+    assert refused.status_code == 409
+    shown = PageForm(refused.text).post()
+    assert [shown["p1-decision"], shown["p2-claim"], shown["p3-claim"]] == [
+        "reject",
+        "Editor fixed claim 2.",
+        "Reviewer fixed claim 3.",
+    ]
+    assert "You both changed" not in refused.text
+
+    assert dora.post(f"/stories/{draft.pk}/", PageForm(refused.text).post(action="keep")).status_code == 302
+    kept = [record["fields"] for record in StoryDraft.objects.get().proposals]
+    assert [kept[0]["decision"], kept[1]["claim"], kept[2]["claim"]] == [
+        "reject",
+        "Editor fixed claim 2.",
+        "Reviewer fixed claim 3.",
+    ]
+    assert kept[3:] == [record["fields"] for record in original[3:]]
+
+
+def test_a_field_both_changed_shows_the_own_value_and_says_what_the_other_saved(reviewer, editor):
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = PageForm(bob.get(f"/stories/{draft.pk}/").text), PageForm(dora.get(f"/stories/{draft.pk}/").text)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", bobs.post(**{"p3-claim": "Bob's claim 3.", "action": "keep"})).status_code
+        == 302
+    )
+
+    refused = dora.post(f"/stories/{draft.pk}/", doras.post(**{"p3-claim": "Dora's claim 3.", "action": "keep"}))
+    assert refused.status_code == 409
+    assert PageForm(refused.text).post()["p3-claim"] == "Dora's claim 3."
+    assert "You both changed proposal 3 (claim): yours is shown, theirs is under the field." in refused.text
+    assert "Someone else saved “Bob&#x27;s claim 3.” here meanwhile; yours is shown." in refused.text
+    assert dora.post(f"/stories/{draft.pk}/", PageForm(refused.text).post(action="keep")).status_code == 302
+    assert StoryDraft.objects.get().proposals[2]["fields"]["claim"] == "Dora's claim 3."
+
+
+def test_a_forged_loaded_value_keeps_no_more_than_what_was_posted(reviewer, editor):
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = PageForm(bob.get(f"/stories/{draft.pk}/").text), PageForm(dora.get(f"/stories/{draft.pk}/").text)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", bobs.post(**{"p1-decision": "reject", "action": "keep"})).status_code == 302
+    )
+    for forged in ["not json", "[1, 2]", '{"decision": 7, "claim": ["x"]}']:
+        refused = dora.post(f"/stories/{draft.pk}/", doras.post(**{"p1-loaded": forged, "action": "keep"}))
+        assert refused.status_code == 409
+        # Unreadable: every field she posted counts as hers, as she could post them anyway.
+        assert "p1-decision" not in PageForm(refused.text).post()
+    assert StoryDraft.objects.get().proposals[0]["fields"]["decision"] == "reject"
 
 
 def test_saving_from_a_stale_page_saves_nothing(reviewer_client):
