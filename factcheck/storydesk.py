@@ -897,17 +897,25 @@ def relay_chain(data, story_outlet_name):
 
 
 def _write_chain(claim, data, outlets):
-    """The claim's appearances: where it was made, then each outlet that passed it on (relayed_from)."""
+    """The claim's appearances: where it was made, then each outlet that passed it on (relayed_from).
+
+    When the story says neither where it was said nor that another outlet passed it on, nothing
+    is recorded, as an import row without a venue records nothing: the attribution starts "not
+    checked". A relayed report on the story's own outlet would read as the newsroom having it only
+    from another outlet (implied_attribution: relayed), with the newsroom as that outlet.
+    """
     chain = relay_chain(data, outlets.story_outlet.name)
     if data["venue"]:
         previous = Appearance.objects.create(
             claim=claim, venue_type=data["venue"], outlet=outlets.get(data["outlet"], venue=data["venue"])
         )
-    else:
-        # The story does not say where it was said: the chain starts with the first outlet that reported it.
+    elif len(chain) > 1:
+        # Where it was said is not stated: the chain starts with the first outlet that reported it.
         previous = Appearance.objects.create(
             claim=claim, venue_type=Venue.RELAYED_REPORT, outlet=outlets.get(chain.pop(0))
         )
+    else:
+        return
     for name in chain:
         previous = Appearance.objects.create(
             claim=claim, venue_type=Venue.RELAYED_REPORT, outlet=outlets.get(name), relayed_from=previous

@@ -693,10 +693,26 @@ def test_a_claim_whose_venue_is_not_stated_starts_with_the_first_outlet_that_rep
     draft = make_draft(body, [said])
     accept_everything(reviewer_client, draft)
     assert chain_of(Claim.objects.get()) == [[("relayed_report", "Reuters"), ("relayed_report", "Daily Planet")]]
-    no_relay = make_draft("Officials said the road was open.", [Proposal([(15, 32)], [], [], "Officials")])
-    accept_everything(reviewer_client, no_relay)
-    no_relay.refresh_from_db()
-    assert chain_of(no_relay.article.claims.get()) == [[("relayed_report", "Daily Planet")]]
+
+
+def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_not_checked(reviewer_client):
+    # Not a relayed report on the story's own outlet: that read as the newsroom having it only
+    # from another outlet, itself, and the check page flagged the claim as relayed words.
+    body = "Minister says bread prices will fall\nThe finance minister Ivan Petrenko said bread prices will fall."
+    words = "bread prices will fall"
+    said = [
+        Proposal([(start, start + len(words))], [], [], "Ivan Petrenko", relayed_by=relays)
+        for start, relays in [(body.index(words), []), (body.rindex(words), ["B-17"])]
+    ]
+    draft = make_draft(body, said, new_outlet="B-17", as_draft=True)
+    response = accept_everything(reviewer_client, draft)
+    claims = Claim.objects.order_by("pk")
+    assert [(chain_of(claim), claim.attribution) for claim in claims] == [([], "not_checked"), ([], "not_checked")]
+    assert not Appearance.objects.exists()
+    check = reviewer_client.get(response["Location"])
+    assert check.status_code == 200
+    assert "Relayed claim written as heard" not in check.text
+    assert "The newsroom did not hear it from the speaker" not in reviewer_client.get(claims[0].get_absolute_url()).text
 
 
 def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
