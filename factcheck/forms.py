@@ -812,7 +812,7 @@ class ProposalForm(WithoutColons, forms.Form):
         label="Passed on by",
         max_length=1000,
         required=False,
-        help_text="Outlet names in order, e.g. “Kyiv Independent → B-17”; commas work too.",
+        help_text="Outlet names in order, e.g. “Kyiv Independent → B-17”; commas or one a line work too.",
     )
     quantity_value = forms.CharField(label="Figure", max_length=40, required=False, help_text="e.g. 8,000 or 2.5")
     quantity_unit = forms.CharField(label="Of what", max_length=100, required=False)
@@ -885,6 +885,9 @@ class ProposalForm(WithoutColons, forms.Form):
             self.add_error("claim", "Write the claim as one sentence.")
         if not normalize_name(cleaned.get("speaker", "")):
             self.add_error("speaker", "Name who said it (a tracked speaker or a new one).")
+        for name, outlets in [("outlet", [cleaned.get("outlet", "")]), ("relayed_by", cleaned.get("relayed_by", []))]:
+            for problem in filter(None, map(storydesk.outlet_name_problem, filter(None, outlets))):
+                self.add_error(name, problem)
         described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
         if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
             self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")

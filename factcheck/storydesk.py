@@ -113,7 +113,11 @@ def cleaned(name, value):
     return CLEANERS[name](value) if name in CLEANERS else value.strip()
 
 
-_RELAY_SPLIT = re.compile(r"\s*(?:→|->|>|,|;|\n)\s*")
+# Between the outlets that passed a claim on: an arrow (→ or ->), a ">" with spaces around it,
+# a comma, a semicolon or a new line. A ">" within a word is not one: "<b>B-17</b>" is one name
+# (and refused as an outlet's, `outlet_name_problem`), not the outlets "<b" and "B-17</b".
+_RELAY_SPLIT = re.compile(r"\s*(?:→|->|,|;|\n)\s*|\s+>\s+")
+OUTLET_NAME_LENGTH = 200
 _NUMBER_SPLIT = re.compile(r"[\s,;#]+")
 SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
 
@@ -526,8 +530,19 @@ def add_missed_claim(records, body, start, end):
 
 
 def parse_relays(text):
-    """ "Kyiv Independent → B-17" (or with commas) as a list of outlet names, in order."""
+    """ "Kyiv Independent → B-17" (or "->", " > ", commas, semicolons, one a line): outlet names, in order."""
     return [name for name in _RELAY_SPLIT.split(text or "") if name]
+
+
+def outlet_name_problem(name):
+    """Why `name` cannot be an outlet's (a sentence for the field's error), or None when it can be."""
+    if "<" in name or ">" in name:
+        return f"“{name[:80]}” cannot be an outlet's name: it holds “<” or “>”. Write the names only."
+    if not normalize_name(name):
+        return f"“{name[:80]}” cannot be an outlet's name: it has no letters or digits."
+    if len(name) > OUTLET_NAME_LENGTH:
+        return f"“{name[:80]}…” is {len(name):,} characters long; an outlet's name fits in {OUTLET_NAME_LENGTH}."
+    return None
 
 
 def parse_numbers(text):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from factcheck.models import Claim, PublishedVerdict, Speaker, StoryDraft
+from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
 from factcheck.tests.factories import make_claim, make_speaker
 
 PHONE = {"width": 390, "height": 844}
@@ -696,3 +696,19 @@ def test_after_a_colleague_kept_changes_a_stale_post_shows_both_and_posting_agai
         "Editor fixed claim 2.",
         "Reviewer fixed claim 3.",
     ]
+
+
+def test_markup_typed_in_passed_on_by_is_refused_beside_the_field(open_page, accounts):
+    draft = three_claim_draft()
+    page = open_page()
+    sign_in(page, accounts, "reviewer")
+    page.goto(f"{accounts}/stories/{draft.pk}/")
+    page.locator("#proposal-2").get_by_label("Passed on by").fill("Kyiv Independent → <b>B-17</b>")
+    page.locator(".desk-actions").get_by_role("button", name="Accept all").click()
+    expect(page.locator("#desk-counts")).to_contain_text("3 accepted")
+    page.locator(".desk-actions").get_by_role("button", name="Save the story").click()
+    expect(page.locator(".errors")).to_contain_text("Complete or correct proposal 2.")
+    expect(page.locator("#proposal-2 .errorlist")).to_contain_text(
+        "“<b>B-17</b>” cannot be an outlet's name: it holds “<” or “>”. Write the names only."
+    )
+    assert not Outlet.objects.exists()

@@ -32,7 +32,7 @@ from factcheck.models import (
     VerificationEvent,
     text_digest,
 )
-from factcheck.storydesk import NO_CONFIRMATION
+from factcheck.storydesk import NO_CONFIRMATION, parse_relays
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
 from factcheck.tests.test_admin_locking import race
 
@@ -790,6 +790,52 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     assert "Complete or correct proposal 3." in response.text
     assert 'id="proposal-3" class="proposal panel decision-accept invalid"' in response.text
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("Kyiv Independent → B-17", ["Kyiv Independent", "B-17"]),
+        ("Kyiv Independent -> Reuters, AP; B-17", ["Kyiv Independent", "Reuters", "AP", "B-17"]),
+        ("Kyiv Independent > B-17", ["Kyiv Independent", "B-17"]),
+        ("Kyiv Independent\nB-17", ["Kyiv Independent", "B-17"]),
+        ("Kyiv Independent → <b>B-17</b>", ["Kyiv Independent", "<b>B-17</b>"]),
+        ("A>B", ["A>B"]),
+    ],
+)
+def test_the_outlets_that_passed_a_claim_on_are_read_at_arrows_commas_and_lines_not_in_a_word(typed, names):
+    assert parse_relays(typed) == names
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        (
+            {"p3-relayed_by": "Kyiv Independent → <b>B-17</b>"},
+            "relayed_by",
+            "“<b>B-17</b>” cannot be an outlet's name: it holds “<” or “>”. Write the names only.",
+        ),
+        (
+            {"p3-relayed_by": "Reuters, --"},
+            "relayed_by",
+            "“--” cannot be an outlet's name: it has no letters or digits.",
+        ),
+        ({"p3-outlet": "<i>CNN</i>"}, "outlet", "“<i>CNN</i>” cannot be an outlet's name: it holds “<” or “>”."),
+        ({"p3-relayed_by": "R" * 201}, "relayed_by", "is 201 characters long; an outlet's name fits in 200."),
+    ],
+)
+def test_a_name_that_cannot_be_an_outlets_is_refused_on_its_field_and_creates_no_outlet(
+    reviewer_client, changes, field, error
+):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = post_review(reviewer_client, draft, "save", changes)
+    assert response.status_code == 422
+    shown = next(p for p in response.context["proposals"] if p["key"] == 3)
+    assert any(error in message for message in shown["fields"][field]["errors"])
+    assert "Complete or correct proposal 3." in response.text
+    assert not Article.objects.exists()
+    assert not Outlet.objects.exists()
 
 
 def test_a_rejected_proposal_needs_nothing(reviewer_client):
