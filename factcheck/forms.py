@@ -289,6 +289,9 @@ class ClaimFilterForm(PageForm):
         widget=forms.Select(choices=ASSIGNEE_CHOICES),
     )
 
+    # How many rows the page already shows, sent by "load more" so the summary counts them all.
+    shown = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
     secondary = ["assignee", "outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
 
     def __init__(self, data, *, user=None, **kwargs):
@@ -526,7 +529,7 @@ class ClaimFilterForm(PageForm):
     @functools.cached_property
     def narrowing(self):
         """The filters beyond the status and the search words that narrow the queue."""
-        ignored = {"q", "status", "sort", "limit", "after"}
+        ignored = {"q", "status", "sort", "limit", "after", "shown"}
         return {name for name in self.fields if name not in ignored and self.cleaned_data.get(name)}
 
 

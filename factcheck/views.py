@@ -161,6 +161,7 @@ def claim_list(request):
         "form": form,
         "claims": rows_to_draw(claims),
         "next_page": next_page,
+        "shown": (form.cleaned_data.get("shown") or 0) + len(claims),
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
         "current_status": form.chosen_status(),
@@ -169,7 +170,7 @@ def claim_list(request):
         "any_status": ANY_STATUS,
     }
     return render_page(
-        request, "factcheck/claim_list.html", context, fragment="rows" if form.cleaned_data.get("after") else "results"
+        request, "factcheck/claim_list.html", context, fragment="more" if form.cleaned_data.get("after") else "results"
     )
 
 
@@ -200,7 +201,7 @@ def claim_counts(request):
 
 
 # Query parameters that do not change the counts per status (the attribution filter counts apart).
-UNCOUNTED_PARAMETERS = {"status", "after", "limit", "sort"}
+UNCOUNTED_PARAMETERS = {"status", "after", "limit", "sort", "shown"}
 # How long counts are kept; a status change or a new claim shows at once (recently_counted).
 COUNTS_SECONDS = 60
 

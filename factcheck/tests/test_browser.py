@@ -212,6 +212,26 @@ def test_choosing_a_status_applies_it_at_once(open_page, demo_site):
     assert_not_reloaded(page)
 
 
+def test_the_summary_counts_the_rows_shown_as_load_more_adds_them(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/claims/?limit=5")
+    summary = page.locator("#queue-summary")
+    expect(summary).to_contain_text("Showing 5 claims")
+    expect(summary).to_contain_text("more below")
+    mark_reloads(page)
+    for shown in (10, 15):
+        page.get_by_role("link", name="More claims").click()
+        expect(rows(page)).to_have_count(shown)
+        expect(summary).to_contain_text(f"Showing {shown} claims")
+    page.get_by_role("link", name="More claims").click()
+    expect(rows(page)).to_have_count(18)
+    expect(summary).to_contain_text("18 claims")
+    expect(summary).not_to_contain_text("Showing")
+    expect(summary).not_to_contain_text("more below")
+    assert_not_reloaded(page)
+
+
 def fits_the_window(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

@@ -1002,3 +1002,39 @@ def test_the_attribution_filter_walks_its_index_newest_first(reviewer_client, ed
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "claim_attribution_idx" in plan
     assert "Sort Key" not in plan.split("claim_attribution_idx")[0], plan  # given in order, not sorted
+
+
+def summary_of(response):
+    """The queue's summary line as a person reads it, spaces collapsed."""
+    start = response.text.index('id="queue-summary"')
+    line = response.text[response.text.index(">", start) + 1 : response.text.index("</p>", start)]
+    return " ".join(line.split())
+
+
+def test_the_summary_counts_the_claims_shown_and_load_more_updates_it(reviewer_client):
+    for number in range(7):
+        make_claim(f"North report {number}.")
+    first = reviewer_client.get("/claims/?limit=3&q=North", **HTMX)
+    assert summary_of(first).startswith("Showing 3 claims · ")
+    assert summary_of(first).endswith("· more below")
+    assert "shown=3" in first.text  # "load more" says how many rows the page shows
+    second = reviewer_client.get(f"/claims/?limit=3&q=North&after={first.context['next_page']}&shown=3", **HTMX)
+    assert 'id="queue-summary" class="summary" role="status" hx-swap-oob="true"' in second.text
+    assert summary_of(second).startswith("Showing 6 claims · ")
+    third = reviewer_client.get(f"/claims/?limit=3&q=North&after={second.context['next_page']}&shown=6", **HTMX)
+    assert summary_of(third).startswith("7 claims · ")
+    assert "more below" not in summary_of(third)
+
+
+def test_a_single_page_of_results_states_their_number(reviewer_client):
+    for number in range(2):
+        make_claim(f"South report {number}.")
+    assert summary_of(reviewer_client.get("/claims/?q=South")).startswith("2 claims · ")
+
+
+def test_the_next_page_without_javascript_says_how_many_more_it_shows(reviewer_client):
+    for number in range(3):
+        make_claim(f"Row {number}.")
+    first = reviewer_client.get("/claims/?limit=2")
+    response = reviewer_client.get(f"/claims/?limit=2&after={first.context['next_page']}")
+    assert summary_of(response).startswith("1 more claim · ")
