@@ -135,10 +135,17 @@ class CleanNameField(forms.CharField):
 
 
 class WithoutColons:
-    """Labels read "Speaker", not Django's default "Speaker:"."""
+    """Labels read "Speaker", not Django's default "Speaker:"; ids start with the form's `id_prefix`.
+
+    The claim page draws six forms and two of them have a "summary": with Django's one "id_%s"
+    for all, the evidence form's label focused the publish form's field.
+    """
+
+    id_prefix = "id"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
 
 
@@ -538,6 +545,7 @@ def start_of(day):
 
 
 class EvidenceForm(WithoutColons, forms.ModelForm):
+    id_prefix = "evidence"
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, widget=forms.RadioSelect)
 
     class Meta:
@@ -555,6 +563,8 @@ class EvidenceForm(WithoutColons, forms.ModelForm):
 
 
 class NoteForm(WithoutColons, forms.ModelForm):
+    id_prefix = "note"
+
     class Meta:
         model = Note
         fields = ["body"]
@@ -588,6 +598,8 @@ class MergeForm(forms.Form):
 class PublishForm(WithoutColons, forms.Form):
     """A verdict to publish: the event the editor saw as the claim's latest, and what the public reads of it."""
 
+    id_prefix = "publish"
+
     event = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     summary = CleanTextField(
         label="Public summary (optional)",
@@ -600,6 +612,8 @@ class PublishForm(WithoutColons, forms.Form):
 
 class WithdrawForm(WithoutColons, forms.Form):
     """A published verdict to take back, and why (the public page says it)."""
+
+    id_prefix = "withdraw"
 
     publication = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     reason = CleanTextField(
@@ -929,8 +943,10 @@ class SignOffForm(WithoutColons, forms.Form):
     body_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
-class AssignForm(forms.Form):
+class AssignForm(WithoutColons, forms.Form):
     """Assign a person (by username) to a claim or story, or take them off it."""
+
+    id_prefix = "assign"
 
     username = forms.CharField(label="Assign to", max_length=150, help_text="Their username, e.g. bob.")
     action = forms.ChoiceField(choices=[("assign", "Assign"), ("unassign", "Unassign")], required=False)

@@ -577,6 +577,23 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
 # The indexes from the header, and the track records drawn as SVG at phone width
 
 
+def test_a_label_on_the_claim_page_focuses_its_own_forms_field(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    add_evidence(page, url="https://example.org/lancet-footage", summary="Footage.", stance="Supports")
+    expect(page.locator(".evidence-list")).to_contain_text("Footage.")
+    mark_verified(page, "Footage confirms the Lancet training.")
+    page.locator("summary", has_text="Publish this verdict").click()
+    page.locator("summary", has_text="Add evidence").click()
+    evidence = page.locator("form[action$='/evidence/']")
+    evidence.locator("label", has_text="What it shows").click()
+    expect(evidence.get_by_label("What it shows")).to_be_focused()
+    page.locator("form[action$='/publish/'] label", has_text="Public summary").click()
+    expect(page.get_by_label("Public summary (optional)")).to_be_focused()
+
+
 def drawn(page, selector):
     """[(width, height)] in CSS pixels of each shape of the first SVG matching `selector`."""
     return page.locator(selector).first.evaluate(
