@@ -1373,6 +1373,10 @@ class Claim(models.Model):
         version = self.version if version is None else version
         if self.merged_into_id:
             raise merged_refusal(self)
+        if version != self.version:
+            # Judged against the claim as it is now, a stale decision would be refused for a rule
+            # ("already Disputed") when what the editor needs to know is that someone changed it.
+            raise self._stale()
         cited = self._cited(evidence, lambda item: cites(new_status, item.stance))
         current = self.status if version else None
         new_status = check_verdict(current, new_status, reason=reason, stances={item.stance for item in cited})
@@ -1391,6 +1395,8 @@ class Claim(models.Model):
         recorded by set_status, never here.
         """
         version = self.version if version is None else version
+        if version != self.version:
+            raise self._stale()
         if not version:
             raise TransitionRefused("not_recorded", "Record the claim before deciding who said it.")
         cited = self._cited(evidence, lambda item: item.primary_source)
@@ -1410,6 +1416,11 @@ class Claim(models.Model):
             status=self.status,
             attribution=new_attribution,
         )
+
+    def _stale(self):
+        """StaleVersion naming who changed the claim last, and when."""
+        latest = self.events.select_related("by").order_by("-version").first()
+        return StaleVersion(self, latest and latest.by, latest and latest.at)
 
     def _cited(self, evidence, by_default):
         """The claim's evidence a decision cites: those of `evidence` attached to it, or those `by_default` picks."""
@@ -1434,8 +1445,7 @@ class Claim(models.Model):
                 Claim.objects.select_for_update().filter(pk=self.pk, version=version).values_list("merged_into")
             )
             if not locked:
-                latest = self.events.select_related("by").order_by("-version").first()
-                raise StaleVersion(self, latest and latest.by, latest and latest.at)
+                raise self._stale()
             if locked[0][0]:
                 # Merged since it was loaded (a merge leaves the version as it is).
                 self.merged_into_id = locked[0][0]

@@ -7,7 +7,7 @@ importer also asks `check_verdict` row by row, to refuse a row before writing an
 
 from enum import StrEnum
 
-from django.utils import timezone
+from factcheck.templatetags.times import exact
 
 
 class Status(StrEnum):
@@ -90,7 +90,7 @@ class StaleVersion(Exception):
         self.changed_by = changed_by
         self.changed_at = changed_at
         who = changed_by or "someone else"
-        when = f" at {timezone.localtime(changed_at):%Y-%m-%d %H:%M:%S %Z}" if changed_at else ""
+        when = f" at {exact(changed_at)}" if changed_at else ""
         super().__init__(f"This claim was changed by {who}{when}. Reload it and try again.")
 
 

@@ -144,6 +144,31 @@ def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo_site):
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
 
 
+def mark_disputed(page, reason):
+    page.locator("summary", has_text="Mark disputed").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Disputed”?").fill(reason)
+    decision.get_by_role("button", name="Mark disputed").click()
+
+
+def test_two_editors_dispute_a_claim_and_the_stale_page_is_told_who_changed_it_and_when(open_page, demo_site):
+    blinken = Claim.objects.get(span_exact__contains="up to 8,000")
+    first, second = open_page(), open_page()
+    for page, username in [(first, "editor"), (second, "admin")]:
+        sign_in(page, demo_site, username)
+        page.goto(f"{demo_site}/claims/{blinken.pk}/")
+
+    mark_disputed(second, "Seoul's intelligence service says 11,000.")
+    expect(second.locator("#claim-status")).to_have_text("Disputed")
+    mark_disputed(first, "The figures conflict.")
+
+    changed = re.compile(r"This claim was changed by admin at \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d \w+\. Reload it")
+    expect(first.locator("#review")).to_contain_text(changed)
+    expect(first.locator("#review")).not_to_contain_text("already")
+    expect(first.locator("#claim-status")).to_have_text("Disputed")
+    assert blinken.events.count() == 2
+
+
 def test_two_editors_in_the_admin_the_stale_save_is_refused_and_then_redone(open_page, demo_site):
     speaker = Speaker.objects.get(name="Volodymyr Zelenskyy")
     change = f"{demo_site}/admin/factcheck/speaker/{speaker.pk}/change/"

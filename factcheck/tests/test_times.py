@@ -62,4 +62,5 @@ def test_a_stale_decision_names_the_other_change_in_the_newsrooms_zone(editor_cl
         f"/claims/{claim.pk}/status/", {"status": "unconfirmed", "version": stale_version, "reason": "Reopened."}
     )
     assert response.status_code == 409
-    assert re.search(r"This claim was changed by \S+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T\.", response.text)
+    # As every other time on the pages reads ("5 Dec 2026, 15:24 EST"), not "2026-12-05 15:24:02 EST".
+    assert re.search(r"This claim was changed by \S+ at \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d E[SD]T\.", response.text)

@@ -382,6 +382,31 @@ def test_a_stale_version_answers_409_and_overwrites_nothing(editor_client, claim
     assert "HX-Trigger" not in response
 
 
+@pytest.mark.parametrize(
+    ("mine", "rule"),
+    [("disputed", "The claim is already"), ("verified", "supporting evidence")],
+    ids=["the decision already made", "one the evidence rule refuses"],
+)
+def test_a_stale_decision_answers_the_conflict_before_any_rule(editor_client, claim, admin_user, mine, rule):
+    loaded_version = claim.version
+    Claim.objects.get(pk=claim.pk).set_status("disputed", by=admin_user, reason="Another editor decided first.")
+    response = status_post(editor_client, claim, mine, reason="Deciding too.", version=loaded_version, headers=HTMX)
+    assert response.status_code == 409
+    assert "This claim was changed by root at " in response.text
+    assert rule not in response.text
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("disputed", loaded_version + 1)
+
+
+def test_a_stale_attribution_decision_answers_the_conflict_before_any_rule(editor_client, claim, admin_user):
+    loaded_version = claim.version
+    Claim.objects.get(pk=claim.pk).set_status("disputed", by=admin_user, reason="Another editor decided first.")
+    data = {"attribution": "confirmed", "version": loaded_version, "reason": "Heard it ourselves."}
+    response = editor_client.post(f"/claims/{claim.pk}/attribution/", data, **HTMX)
+    assert response.status_code == 409
+    assert "This claim was changed by root at " in response.text
+
+
 def test_a_reviewer_forging_a_status_post_is_refused(reviewer_client, claim):
     response = status_post(reviewer_client, claim, "disputed", headers=HTMX)
     assert response.status_code == 403
