@@ -187,6 +187,11 @@ def progress_of(job):
     return done, total, min(100, done * 100 // total)
 
 
+def size(amount):
+    """A size as a person writes it: "200 MB" where filesizeformat writes "200.0 MB"; "1.5 MB" stays."""
+    return filesizeformat(amount).replace(".0\xa0", "\xa0")
+
+
 def took(job):
     if not job.duration:
         return None
@@ -201,7 +206,7 @@ PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
 def job_context(job):
     """What an import's page and its progress partial show of the job."""
     done, total, percent = progress_of(job)
-    amount = filesizeformat if job.state == ImportState.CHECKING else "{:,}".format
+    amount = size if job.state == ImportState.CHECKING else "{:,}".format
     return {
         "job": job,
         "running": job.state in tasks.WORKING_STATES,
@@ -210,6 +215,7 @@ def job_context(job):
         "has_report": bool(job.errors or (job.rejected_count and importing.rejected_rows_path(job))),
         "done": amount(done),
         "total": amount(total),
+        "total_count": total,  # as a number, for pluralize
         "percent": percent,
         "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
         "figures": {name: f"{getattr(job, name):,}" for name in importing.COUNTS},
@@ -390,7 +396,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             "claim_opts": Claim._meta,
             "title": "Import claims",
             "form": form,
-            "max_bytes": filesizeformat(settings.FACTCHECK_IMPORT_MAX_BYTES),
+            "max_bytes": size(settings.FACTCHECK_IMPORT_MAX_BYTES),
             "max_rows": f"{settings.FACTCHECK_IMPORT_MAX_ROWS:,}",
         }
         return TemplateResponse(

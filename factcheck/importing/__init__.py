@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from factcheck import merging
@@ -331,6 +332,7 @@ class _Pass:
                 )
             elif kept:
                 self.counts[change.action] += 1
+                entities.kept(change.row)
                 if self.wording:
                     self.wording.add(change.row)
                 if staged:
@@ -349,11 +351,12 @@ class _Pass:
         job, counts, entities = self.job, self.counts, self.entities
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.unchanged_count, job.rejected_count = counts["unchanged"], counts["rejected"]
-        job.new_speakers, job.new_outlets = len(entities.new_speakers), len(entities.new_outlets)
+        speakers, outlets = entities.reported_new("speaker"), entities.reported_new("outlet")
+        job.new_speakers, job.new_outlets = len(speakers), len(outlets)
         job.summary = {
             **job.summary,
-            "new_speaker_names": sorted(entities.new_speakers.values())[:PREVIEW_NAMES],
-            "new_outlet_names": sorted(entities.new_outlets.values())[:PREVIEW_NAMES],
+            "new_speaker_names": sorted(speakers.values())[:PREVIEW_NAMES],
+            "new_outlet_names": sorted(outlets.values())[:PREVIEW_NAMES],
             "completed_speakers": len(entities.completed_speakers),
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,
@@ -364,8 +367,10 @@ class _Pass:
 
 
 def stored_errors(errors):
-    """Errors as a job stores them: a run's first errors start with the preview's, stored already."""
-    return [error if isinstance(error, dict) else asdict(error) for error in errors]
+    """Errors as a job stores them, in the file's order: a chunk's refusals by the database side
+    are found after the file's own errors in the rows that follow them."""
+    stored = [error if isinstance(error, dict) else asdict(error) for error in errors]
+    return sorted(stored, key=lambda error: (error["line"], error["column"]))
 
 
 class Duplicates:
@@ -583,7 +588,7 @@ def _check(job, binary, size, progress):
         possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
     )
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
-    job.message = _summary(job, "would be")
+    job.message = _summary(job, "would be,would be")
     return _record(job)
 
 
@@ -613,7 +618,7 @@ def _write(job, rows, *, linked=None, counts=(), progress=None):
         job.total_rows, job.processed_rows = rows.count, run.done
         run.record()
         job.state, job.finished_at, job.staged_path = ImportState.SUCCEEDED, timezone.now(), ""
-        job.message = _summary(job, "were")
+        job.message = _summary(job, "was,were")
         # In the transaction: a job given up for dead meanwhile rolls back and stays failed.
         return _record(job)
 
@@ -681,7 +686,7 @@ def apply(job, *, progress=None):
         )
     except _Refused as refusal:
         job.rejected_count = refusal.rejected
-        refused = f"{refusal.rejected:,} of the {job.total_rows:,} rows"
+        refused = f"{refusal.rejected:,} of the {job.total_rows:,} row{pluralize(job.total_rows)}"
         return _fail(job, refusal.problems, f"Claims changed since the preview and the rules now refuse {refused}.")
     except Abandoned:
         log.warning("import #%s was given up for dead while it ran; its writes were rolled back", job.pk)
@@ -820,23 +825,31 @@ def _refuse(job, error, rows=0):
 def _rows_invalid(job):
     job.state = ImportState.INVALID
     job.message = (
-        f"{job.rejected_count:,} of {job.total_rows:,} rows have errors, so nothing will be imported. "
+        f"{job.rejected_count:,} of {job.total_rows:,} row{pluralize(job.total_rows)} "
+        f"{pluralize(job.rejected_count, 'has,have')} errors, so nothing will be imported. "
         "Correct them, or import with “skip invalid rows”."
     )
     return _record(job)
 
 
-def _summary(job, verb):
+def _summary(job, verbs):
+    """What an import did, or would do; `verbs` as pluralize takes them: "singular,plural"."""
+    created = job.created_count
     parts = [
-        f"{job.created_count:,} claims {verb} created, {job.updated_count:,} updated, {job.unchanged_count:,} unchanged"
+        f"{created:,} claim{pluralize(created)} {pluralize(created, verbs)} created, "
+        f"{job.updated_count:,} updated, {job.unchanged_count:,} unchanged"
     ]
     if job.rejected_count:
-        parts.append(f"{job.rejected_count:,} rows rejected")
+        parts.append(f"{job.rejected_count:,} row{pluralize(job.rejected_count)} rejected")
     skipped, linked = duplicate_choices(job)
     if skipped or linked:
-        parts.append(f"{len(linked):,} rows linked to tracked claims, {len(skipped):,} skipped as duplicates")
-    parts.append(f"{job.new_speakers:,} new speakers and {job.new_outlets:,} new outlets")
-    return f"{job.total_rows:,} rows: " + "; ".join(parts) + "."
+        parts.append(
+            f"{len(linked):,} row{pluralize(len(linked))} linked to tracked claims, "
+            f"{len(skipped):,} skipped as duplicate{pluralize(len(skipped))}"
+        )
+    speakers, outlets = job.new_speakers, job.new_outlets
+    parts.append(f"{speakers:,} new speaker{pluralize(speakers)} and {outlets:,} new outlet{pluralize(outlets)}")
+    return f"{job.total_rows:,} row{pluralize(job.total_rows)}: " + "; ".join(parts) + "."
 
 
 def discard(job):

@@ -81,6 +81,8 @@ class Entities:
         self.create = create
         self.speakers, self.outlets, self.articles = {}, {}, {}
         self.new_speakers, self.new_outlets = {}, {}
+        # The names of the rows kept (see kept): a new name only refused rows bear is not reported as new.
+        self.kept_names = {"speaker": set(), "outlet": set()}
         self.completed_speakers = {}  # pk -> name of tracked speakers whose blank title or affiliation the file fills
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
@@ -94,6 +96,19 @@ class Entities:
 
     def article(self, row):
         return self.articles[self._article_key(row.article)] if row.article else None
+
+    def kept(self, row):
+        """Note the speaker and outlets of a row that is imported (or, in a preview, would be)."""
+        self.kept_names["speaker"].add(norm(row.speaker.name))
+        outlets = [link.outlet for links in row.chains for link in links]
+        if row.article:
+            outlets.append(row.article.outlet)
+        self.kept_names["outlet"].update(norm(name) for name in outlets if name)
+
+    def reported_new(self, kind):
+        """The new speakers' or outlets' names (key -> name) that rows kept bear."""
+        new = self.new_speakers if kind == "speaker" else self.new_outlets
+        return {key: name for key, name in new.items() if key in self.kept_names[kind]}
 
     def resolve(self, rows):
         speakers, outlets, articles = {}, {}, {}

@@ -71,7 +71,7 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert form.status_code == 200
     assert 'enctype="multipart/form-data"' in html(form)
     assert "csrfmiddlewaretoken" in html(form)
-    assert "200.0\xa0MB" in html(form) and "1,000,000 rows" in html(form)
+    assert "At most <strong>200\xa0MB</strong>" in html(form) and "1,000,000 rows" in html(form)
 
     before = counts()
     job = uploaded_job(importer_client, SAMPLE.read_bytes(), "sample-claims.csv")
@@ -230,6 +230,36 @@ def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download
     assert [(line["line"], line["claim"]) for line in rejected] == [("3", "Two."), ("5", "Four.")]
 
 
+def test_a_new_speaker_whose_every_row_is_refused_is_not_previewed_as_new(importer_client, tasks_run_inline):
+    rows = [
+        row("One.", speaker="Valerii Zaluzhnyi"),
+        row("Two.", speaker="Oleksandr Syrskyi", status="verified"),  # no supporting evidence: refused
+        row("Three.", speaker="!!!"),  # refused by the file's own checks
+        row("Four.", speaker="Oleksandr Syrskyi", status="false"),  # no refuting evidence: refused
+        row("Five.", speaker="Kyrylo Budanov", outlet="Ukrainska Pravda", venue="statement_to_outlet"),
+    ]
+    job = uploaded_job(importer_client, csv_text(*rows), mode=ImportMode.SKIP_INVALID)
+    preview = html(importer_client.get(job_url("import", job)))
+    assert "<td>2: Kyrylo Budanov, Valerii Zaluzhnyi</td>" in preview
+    assert "Syrskyi" not in preview.split("Rows rejected")[0]
+    # The database side's refusals (lines 3 and 5) among the file's own (line 4), in the file's order.
+    assert re.findall(r'<td class="line">(\d+)</td>', preview) == ["3", "4", "5"]
+
+    importer_client.post(job_url("confirm", job))
+    job.refresh_from_db()
+    assert (job.state, job.new_speakers, job.rejected_count) == (ImportState.SUCCEEDED, 2, 3)
+    assert job.message.endswith("3 rows rejected; 2 new speakers and 1 new outlet.")
+    assert "2 claims were created" in job.message
+
+
+def test_the_preview_of_a_json_file_says_what_can_be_changed_in_a_sentence(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, json.dumps([row("One.")]), name="claims.json")
+    preview = " ".join(html(importer_client.get(job_url("import", job))).split())
+    assert "Change the encoding or the date order and the file is checked again;" in preview
+    assert "1 claim would be created, 0 updated, 0 unchanged; 1 new speaker and 0 new outlets." in preview
+    assert 'value="Confirm: import 1 row"' in preview
+
+
 def test_an_import_refused_since_the_preview_shows_every_refused_row_and_their_download(
     importer_client, admin_user, editor, tmp_path, monkeypatch, tasks_run_inline
 ):
@@ -381,7 +411,7 @@ def test_the_progress_partial_polls_while_the_import_runs_and_stops_when_it_ends
     assert fragment.lstrip().startswith('<section id="import-progress"')
     assert '<progress value="0" max="100">' in fragment
     assert f'hx-get="{job_url("progress", validated_job)}" hx-trigger="every 1s"' in fragment
-    assert "0 of 1 rows written (0%)" in fragment
+    assert "0 of 1 row written (0%)" in fragment
 
     ImportJob.objects.filter(pk=validated_job.pk).update(state=ImportState.VALIDATED)
     importer_client.post(job_url("confirm", validated_job))
@@ -389,7 +419,7 @@ def test_the_progress_partial_polls_while_the_import_runs_and_stops_when_it_ends
     assert "<html" not in finished
     assert '<progress value="100" max="100">' in finished
     assert "hx-trigger" not in finished and "hx-get" not in finished
-    assert "1 of 1 rows written (100%)" in finished
+    assert "1 of 1 row written (100%)" in finished
     assert '<tr><th scope="row">New claims</th><td>1</td></tr>' in finished
 
 

@@ -55,7 +55,7 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     page.get_by_role("button", name=re.compile("Confirm: import 6 rows")).click()
     tasks.run_import.call(ImportJob.objects.latest("id").pk)
     page.reload()
-    expect(page.locator("#import-message")).to_contain_text("1 rows linked to tracked claims")
+    expect(page.locator("#import-message")).to_contain_text("1 row linked to tracked claims")
     job = ImportJob.objects.latest("id")
     assert job.state == ImportState.SUCCEEDED
     assert Claim.objects.filter(speaker__name="Ministry of Defence").count() == 1

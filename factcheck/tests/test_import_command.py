@@ -64,7 +64,7 @@ def test_a_dry_run_imports_nothing_and_says_what_would_happen():
 def test_skipping_invalid_rows_imports_the_rest_and_lists_the_rejected(tmp_path):
     path = write_file(tmp_path, csv_text(row("Good."), row("Bad.", status="probably")))
     out, err = run(str(path), skip_invalid=True)
-    assert "1 claims were created" in out and "1 rows rejected" in out
+    assert "1 claim was created" in out and "1 row rejected" in out
     assert err.startswith("claims.csv:3:22: status:")
     assert Claim.objects.count() == 1
 

@@ -87,7 +87,7 @@ def test_each_choice_does_what_it_says(importer_client, tasks_run_inline, tracke
     assert Claim.objects.filter(text="Energy imports fell by a third since spring.").exists()
     assert Claim.objects.count() == claims_before + 3  # lines 4, 5 and 6
     assert (job.created_count, job.updated_count, job.unchanged_count) == (3, 1, 1)
-    assert "1 rows linked to tracked claims, 1 skipped as duplicates" in job.message
+    assert "1 row linked to tracked claims, 1 skipped as duplicate;" in job.message
 
 
 def test_a_forged_choice_cannot_link_a_row_to_a_claim_the_preview_did_not_offer(

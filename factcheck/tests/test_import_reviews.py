@@ -307,7 +307,7 @@ def test_the_preview_page_lists_the_unclassified_venue_texts(client, admin_user)
     importer_client = signed_in(client, admin_user)
     job = uploaded_job(importer_client, csv_text(row("One.", venue="telepathy"), row("Two.", venue="a TV ad")))
     page = html(importer_client.get(job_url("import", job)))
-    assert "2 appearances give their venue in words, kept as given; 1 were classified" in page
+    assert "2 appearances give their venue in words, kept as given; 1 was classified" in page
     assert "<tr><td>telepathy</td><td>1</td></tr>" in page
 
 
