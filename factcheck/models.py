@@ -1345,14 +1345,32 @@ class Claim(models.Model):
     def recheck_overdue(self):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
 
+    @staticmethod
+    def latest_recheck_date():
+        """The furthest re-check date an editor may pick today: RECHECK_MAX_YEARS from now."""
+        today = timezone.localdate()
+        try:
+            return today.replace(year=today.year + RECHECK_MAX_YEARS)
+        except ValueError:  # 29 February, in a year that has none
+            return today.replace(year=today.year + RECHECK_MAX_YEARS, day=28)
+
     def set_recheck_date(self, day, *, by):
-        """Move the unconfirmed claim's re-check date to `day` (today or later), or raise TransitionRefused."""
+        """Move the unconfirmed claim's re-check date to `day`, from today to latest_recheck_date(), or
+        raise TransitionRefused."""
         if self.merged_into_id:
             raise merged_refusal(self)
         if self.status != Status.UNCONFIRMED:
             raise TransitionRefused("not_unconfirmed", "Only a claim still unconfirmed has a re-check date.")
         if day < timezone.localdate():
             raise TransitionRefused("in_the_past", f"Pick today or a later day: {day:%-d %b %Y} has passed.")
+        latest = self.latest_recheck_date()
+        if day > latest:
+            # A date years away (9999-12-31) takes the claim out of every queue and digest for good.
+            raise TransitionRefused(
+                "too_far",
+                f"Pick a day within {RECHECK_MAX_YEARS} years, by {latest:%-d %b %Y} at the latest: "
+                f"{day:%-d %b %Y} is further.",
+            )
         # Status only: a verdict given meanwhile takes the claim out of the queue, and its date with it.
         if not Claim.objects.filter(pk=self.pk, status=Status.UNCONFIRMED, merged_into__isnull=True).update(
             recheck_on=day, recheck_set_by=by
@@ -1486,6 +1504,9 @@ class Claim(models.Model):
         for name, value in changed.items():
             setattr(self, name, value)
         return event
+
+
+RECHECK_MAX_YEARS = 5  # how far ahead an editor may move a re-check date
 
 
 def recheck_date(now):

@@ -73,6 +73,8 @@ def test_an_editor_moves_the_date_with_htmx_and_gets_the_panel_back(editor_clien
         ("yesterday", "Enter the date as YYYY-MM-DD"),
         ("", "Pick a date."),
         ((timezone.localdate() - timedelta(days=1)).isoformat(), "has passed"),
+        ("9999-12-31", "Pick a day within 5 years, by "),
+        ((timezone.localdate() + timedelta(days=5 * 366)).isoformat(), "is further."),
     ],
 )
 def test_a_bad_date_is_refused_saying_why_and_keeps_what_was_typed(editor_client, value, error):
@@ -277,3 +279,16 @@ def test_the_queue_reads_the_re_check_index_in_order(db):
     page = Claim.objects.due_for_recheck().order_by("recheck_on", "id")[:26]
     plan = plan_of(page)
     assert "claim_recheck_idx" in plan and "Sort" not in plan
+
+
+def test_the_date_field_says_and_enforces_the_bounds(editor_client):
+    claim = make_claim()
+    page = editor_client.get(f"/claims/{claim.pk}/").content.decode()
+    latest = Claim.latest_recheck_date()
+    assert (latest - today()).days in (365 * 5 + 1, 365 * 5 + 2)  # five years, with their leap days
+    assert f'min="{today().isoformat()}" max="{latest.isoformat()}"' in page
+    assert f"Today or a later day, within five years (by {latest:%-d %b %Y})." in page
+    response = editor_client.post(f"/claims/{claim.pk}/recheck/", {"recheck_on": latest.isoformat()})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.recheck_on == latest
