@@ -94,6 +94,8 @@ MATRIX = {
     # The Corrections queue: both groups read it (view_correctioncase); editors record outcomes (record_correction),
     # an empty POST choosing none. Due for re-check: whoever reads claims; editors move a date (schedule_recheck).
     "correction_list":                                             ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    # Its tabs, drawn again by htmx when an outcome is recorded; a plain GET goes to the queue.
+    "correction_counts":                                           ("",         "login 403 302 302 302",   "405 405 405 405 405"),
     "correction_record":                                           ("case",     "405 405 405 405 405",     "login 403 403 422 422"),
     "recheck_list":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "claim_set_recheck":                                           ("claim",    "405 405 405 405 405",     "login 403 403 422 422"),
