@@ -15,6 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def run_check(page):
+    """Run the check the page's post queued, once the browser shows the job waiting for it: run before
+    the post reached the server, it found nothing to check, and the reload raced the navigation."""
+    expect(page.locator("#import-read")).to_be_visible()
     tasks.check_file.call(ImportJob.objects.latest("id").pk)
     page.reload()
 
@@ -53,6 +56,7 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     expect(duplicates).to_contain_text("Drone production doubled this year")
     duplicates.get_by_label(f"Same claim as #{tracked.pk}").check()
     page.get_by_role("button", name=re.compile("Confirm: import 6 rows")).click()
+    expect(page.locator("#import-rows")).to_be_visible()  # confirmed: queued for the task below
     tasks.run_import.call(ImportJob.objects.latest("id").pk)
     page.reload()
     expect(page.locator("#import-message")).to_contain_text("1 row linked to tracked claims")

@@ -28,6 +28,7 @@ def test_an_admin_changes_the_rating_mapping_before_confirming_and_sees_the_rati
     page.goto(f"{demo_site}/admin/factcheck/importjob/upload/")
     page.get_by_label("File").set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-read")).to_be_visible()  # the post reached the server: a job to check
     tasks.check_file.call(ImportJob.objects.get().pk)
     if not javascript:  # nothing polls: the admin reloads
         page.reload()
@@ -43,6 +44,7 @@ def test_an_admin_changes_the_rating_mapping_before_confirming_and_sees_the_rati
     expect(page.locator("#import-ratings tr", has_text="Mostly True")).to_contain_text("Verified (your choice)")
 
     page.get_by_role("button", name=re.compile("Confirm: import")).click()
+    expect(page.locator("#import-rows")).to_be_visible()  # confirmed: queued for the task below
     tasks.run_import.call(ImportJob.objects.get().pk)
     claim = Claim.objects.get(external_reviews__label="Mostly True")
     assert claim.status == "verified"
