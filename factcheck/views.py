@@ -661,12 +661,18 @@ def pick(related, pk):
 
 
 def publication_action(request, pk, form, form_name, chosen, act):
-    """Publish or withdraw on the claim page: 400 for a post naming nothing of this claim, 422 refused, 409 stale."""
+    """Publish or withdraw on the claim page: 400 for a post naming nothing of this claim, 422 refused
+    (or a summary or reason too long), 409 stale."""
     claim = get_claim(pk)
-    record = chosen(claim, form.cleaned_data) if form.is_valid() else None
+    valid = form.is_valid()
+    named = all(name in form.cleaned_data for name, field in form.fields.items() if field.widget.is_hidden)
+    record = chosen(claim, form.cleaned_data) if named else None
     if record is None:
         error = "That verdict is not one of this claim's: reload the page."
         return claim_page(request, claim, fragment="review", status=400, publication_error=error, **{form_name: form})
+    if not valid:
+        error = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return claim_page(request, claim, fragment="review", status=422, publication_error=error, **{form_name: form})
     try:
         done = act(record, form.cleaned_data)
     except PublicationRefused as refused:

@@ -143,6 +143,17 @@ def test_an_event_of_another_claim_is_a_bad_request(editor_client, editor, claim
     assert not PublishedVerdict.objects.exists()
 
 
+def test_a_summary_too_long_is_refused_as_such_and_kept(editor_client, editor, claim):
+    event = decide(claim, "false", editor)
+    summary = "Ninety, not 120. " * 300  # 5,100 characters: a crafted post, past the textarea's maxlength
+    response = editor_client.post(publish_url(claim), {"event": event.pk, "summary": summary}, **HTMX)
+    assert response.status_code == 422
+    assert "Public summary (optional): Ensure this value has at most 5000 characters" in response.text
+    assert "not one of this claim" not in response.text
+    assert "Ninety, not 120. Ninety" in response.text  # what was typed is kept, to shorten
+    assert not PublishedVerdict.objects.exists()
+
+
 def test_a_claim_with_nowhere_recorded_cannot_be_published(editor):
     claim = make_claim("Said somewhere.")
     make_evidence(claim, "refutes")
