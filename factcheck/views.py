@@ -1408,9 +1408,13 @@ def review_page(
                     for name in [values["outlet"], *storydesk.parse_relays(values["relayed_by"])]
                     if name and known.outlet(name) is None
                 ],
-                "chain": storydesk.relay_chain(
-                    {**values, "relayed_by": storydesk.parse_relays(values["relayed_by"])}, draft.outlet_name
+                "chain": (
+                    chain := storydesk.relay_chain(
+                        {**values, "relayed_by": storydesk.parse_relays(values["relayed_by"])}, draft.outlet_name
+                    )
                 ),
+                # Neither where it was said nor who passed it on: saved with no appearance (_write_chain).
+                "unrecorded": not values["venue"] and len(chain) < 2,
                 "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
                 "figure": figure(values),
                 "look_alikes": [

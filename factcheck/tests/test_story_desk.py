@@ -705,6 +705,8 @@ def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_no
         for start, relays in [(body.index(words), []), (body.rindex(words), ["B-17"])]
     ]
     draft = make_draft(body, said, new_outlet="B-17", as_draft=True)
+    preview = reviewer_client.get(f"/stories/{draft.pk}/").text.count("not recorded: the story says neither")
+    assert preview == 2  # the review screen says so before saving, not "→ B-17"
     response = accept_everything(reviewer_client, draft)
     claims = Claim.objects.order_by("pk")
     assert [(chain_of(claim), claim.attribution) for claim in claims] == [([], "not_checked"), ([], "not_checked")]

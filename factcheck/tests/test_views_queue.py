@@ -669,7 +669,9 @@ def test_a_row_shows_the_claims_age_venue_relay_and_evidence(reviewer_client, se
     quiet_row = page.split('id="claim-' + str(quiet.pk) + '-text"')[1].split("</article>")[0]
     assert "no evidence yet" in quiet_row
     assert "just now" in quiet_row
-    assert "venue" not in quiet_row
+    assert 'class="meta venue"' not in quiet_row
+    # Nowhere recorded is not "Direct": nobody has said how the newsroom heard it.
+    assert "Venue not recorded" in quiet_row and "Direct" not in quiet_row
 
 
 @pytest.mark.parametrize("status", ["unconfirmed", "verified", "all"])
