@@ -513,7 +513,7 @@ class ClaimFilterForm(PageForm):
         if data.get("correction"):
             # The claims whose verdict put stories in the Corrections queue: a few, looked up first.
             cases = CorrectionCase.objects.open() if data["correction"] == "open" else CorrectionCase.objects.all()
-            claims = claims.filter(pk__in=cases.values("claim"))
+            claims = claims.filter(pk__in=cases.turned_claims())
         if data.get("since"):
             claims = claims.filter(created_at__gte=start_of(data["since"]))
         if data.get("until"):

@@ -2316,6 +2316,13 @@ class CorrectionCaseQuerySet(models.QuerySet):
             .with_later_turns()
         )
 
+    def turned_claims(self):
+        """The ids of the claims whose turns these cases list, each case's first and the later ones, in
+        one query: asked of the claims as two subqueries joined by OR, PostgreSQL scanned every claim
+        (0.5 to 1.4 s at a million claims), where a list of ids is read from the primary key."""
+        later = CorrectionTurn.objects.filter(case__in=self).order_by().values_list("claim", flat=True)
+        return list(self.order_by().values_list("claim", flat=True).union(later).order_by())
+
     def with_later_turns(self):
         """Each case with the turns decided while it was open (`later_turns`), in one more query."""
         turns = CorrectionTurn.objects.select_related("claim", "event__by").order_by("event")

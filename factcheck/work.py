@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.forms import MAX_PAGE_SIZE
-from factcheck.models import Assignment, Claim, CorrectionCase
+from factcheck.models import Assignment, Claim, CorrectionCase, CorrectionTurn
 
 # Rows a section shows; the rest are a link away (`more_url`).
 SECTION_SIZE = 25
@@ -133,8 +133,11 @@ def rechecks_due(user, limit):
 def corrections_owed(user, limit):
     """Open correction cases of the stories, or of the claims, assigned to me: the longest waiting first."""
     mine = Assignment.objects.filter(assignee=user)
+    turned_later = CorrectionTurn.objects.filter(case=OuterRef("pk"), claim__in=mine.values("claim"))
     cases = CorrectionCase.objects.open().filter(
-        Exists(mine.filter(article=OuterRef("article"))) | Exists(mine.filter(claim=OuterRef("claim")))
+        Exists(mine.filter(article=OuterRef("article")))
+        | Exists(mine.filter(claim=OuterRef("claim")))
+        | Exists(turned_later)
     )
     cases, more = first(cases.select_related("article", "claim").order_by("opened_at", "id"), limit)
     rows = [

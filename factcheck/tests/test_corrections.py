@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import merging
-from factcheck.models import ClaimLink, CorrectionCase, CorrectionRefused, CorrectionTurn
+from factcheck.models import Assignment, ClaimLink, CorrectionCase, CorrectionRefused, CorrectionTurn
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
 from factcheck.tests.test_import import csv_text, row, run_import
 
@@ -366,6 +366,22 @@ def test_the_claim_queue_filters_by_correction_state(reviewer_client, editor, ca
     case.record_outcome("not_needed", by=editor, reason="Said so.")
     assert case.claim.text not in reviewer_client.get("/claims/?status=all&correction=open").content.decode()
     assert case.claim.text in reviewer_client.get("/claims/?status=all&correction=any").content.decode()
+
+
+def test_a_claim_that_turned_while_the_case_was_open_is_found_by_the_filter_and_in_my_work(
+    reviewer_client, reviewer, editor, case
+):
+    later = make_claim("The dam gave way at dawn.", article=case.article)
+    later.set_status("disputed", by=editor, reason="Photos show it standing.")
+    assert CorrectionTurn.objects.filter(case=case, claim=later).exists()
+    listed = reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert later.text in listed and case.claim.text in listed
+    Assignment.objects.assign([later], reviewer, by=editor)
+    owed = reviewer_client.get("/me/").content.decode()
+    assert case.article.headline in owed.split('id="work-corrections"')[1]
+    case.record_outcome("not_needed", by=editor, reason="Said so.")
+    assert later.text not in reviewer_client.get("/claims/?status=all&correction=open").content.decode()
+    assert later.text in reviewer_client.get("/claims/?status=all&correction=any").content.decode()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
