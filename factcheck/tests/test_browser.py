@@ -290,6 +290,25 @@ def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     assert fits_the_window(page)
 
 
+# The words of a page's table cells that a line break cut in two ("Fal" / "se").
+WORDS_CUT = """() => [...document.querySelectorAll("main td, main th")].flatMap(cell => {
+    const range = document.createRange();
+    return [...cell.querySelectorAll("*"), cell].flatMap(node => [...node.childNodes])
+        .filter(text => text.nodeType === Node.TEXT_NODE && /^\\S+$/.test(text.textContent.trim()))
+        .filter(text => { range.selectNodeContents(text); return range.getClientRects().length > 1; })
+        .map(text => text.textContent.trim());
+})"""
+
+
+def test_a_speakers_tables_keep_their_words_whole(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    speaker = Speaker.objects.get(name="Volodymyr Zelenskyy")
+    page.goto(f"{demo_site}/speakers/{speaker.pk}/")
+    expect(page.locator("main table").first).to_be_visible()
+    assert page.evaluate(WORDS_CUT) == []
+
+
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
     page = open_page(viewport=PHONE)
     sign_in(page, demo_site, "editor")
