@@ -123,7 +123,8 @@ def email(recipient, notifications):
             "now": timezone.now(),
         },
     )
-    return send_mail(subject.replace("\n", " "), body, None, [recipient.email])
+    # One line: a claim's text may hold any line break (an imported spreadsheet's \r\n), which a header may not.
+    return send_mail(" ".join(subject.split()), body, None, [recipient.email])
 
 
 def email_now(notification_ids):

@@ -70,6 +70,18 @@ def test_an_editor_assigns_a_claim_and_the_assignee_is_notified_and_emailed(
     assert not Notification.objects.filter(email_due=True).exists()
 
 
+def test_a_claim_whose_text_breaks_lines_is_emailed_with_a_one_line_subject(
+    editor, reviewer, django_capture_on_commit_callbacks
+):
+    # An imported spreadsheet's cell: "\r\n" in a header stopped the email, and every daily run after it.
+    claim = make_claim("Unemployment fell to 3.5%\r\nthe lowest in 50 years.")
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"}, **HTMX)
+    assert len(mail.outbox) == 1
+    assert "fell to 3.5% the lowest" in mail.outbox[0].subject
+    assert not Notification.objects.filter(email_due=True).exists()
+
+
 def test_assigning_without_javascript_redirects_to_the_claim_with_a_message(editor, reviewer, claim):
     client = signed_in(editor)
     response = client.post(f"/claims/{claim.pk}/assignees/", {"username": "BOB"})
