@@ -78,7 +78,8 @@ def verdict_detail(request, pk):
     }
     script = None
     if publication.is_live:
-        review = exporting.published_claimreview(publication, site_of(request))
+        # Standing alone on the page, the ClaimReview names its vocabulary (the feed's DataFeed does, for its items).
+        review = {"@context": "https://schema.org", **exporting.published_claimreview(publication, site_of(request))}
         script = json.dumps(review, ensure_ascii=False).translate(SCRIPT_ESCAPES)
         context["json_ld"] = mark_safe(script)  # noqa: S308 JSON with < > & escaped: it cannot leave its <script>
         context["chains"] = publication.claim.attribution_chains()

@@ -324,6 +324,7 @@ def test_anyone_reads_the_public_page_with_valid_claimreview_json_ld(visitor, ed
     assert response.status_code == 200
     review = json_ld(response)[1]
     assert review["@type"] == "ClaimReview"
+    assert review["@context"] == "https://schema.org"  # alone on the page: schema.org's, for a search engine
     assert review["claimReviewed"] == "Russia fired 120 drones overnight."
     assert review["url"] == f"http://testserver/verdicts/{publication.pk}/"
     assert review["author"] == {"@type": "Organization", "name": "B-17 Standards Desk", "url": "http://testserver"}
