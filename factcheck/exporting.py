@@ -267,6 +267,13 @@ def published_claimreview(publication, site):
     review = claimreview(claim, site, status=event.to_status, url=url, reviewed_at=publication.at)
     review["reviewBody"] = publication.public_summary
     item, article = review["itemReviewed"], claim.article
+    # The words the verdict judged, not the claim's as edited since.
+    words = publication.words
+    review["claimReviewed"] = words["text"]
+    if words["quote"]:
+        item["text"] = words["quote"]
+    else:
+        item.pop("text", None)
     if "appearance" not in item and article is not None and article.url:
         story = {
             "@type": "CreativeWork",

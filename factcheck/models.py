@@ -2115,9 +2115,33 @@ class PublishedVerdictQuerySet(models.QuerySet):
 
     def for_public_page(self):
         """With everything a feed entry shows (a page adds the evidence cited), in a fixed number of queries."""
-        return self.select_related(
-            "event", "claim__speaker", "claim__article__outlet", "withdrawal", "replaced_by"
-        ).prefetch_related(Prefetch("claim__appearances", Appearance.objects.select_related("outlet").order_by("id")))
+        return (
+            self.with_judged_words()
+            .select_related("event", "claim__speaker", "claim__article__outlet", "withdrawal", "replaced_by")
+            .prefetch_related(
+                Prefetch("claim__appearances", Appearance.objects.select_related("outlet").order_by("id"))
+            )
+        )
+
+    def with_judged_words(self):
+        """Each with the claim's words as its verdict judged them, read in the same query.
+
+        An edit made at status version v came after the event that made v: the first edit of a
+        field at or after the verdict's version holds, in `before`, what the verdict read. As
+        `judged_text` and `judged_quote` (None: not edited since) and `words_edited_at` (when the
+        first edit of either came). Read by PublishedVerdict.words and under_review_since.
+        """
+        since = ClaimRevision.objects.filter(
+            claim=OuterRef("claim"), claim_version__gte=OuterRef("event__version")
+        ).order_by("claim_version", "at", "id")
+        judged = {
+            f"judged_{column}": Subquery(
+                since.filter(before__has_key=column).values(value=KeyTextTransform(column, "before"))[:1]
+            )
+            for column in PublishedVerdict.WORDS
+        }
+        edited = since.filter(Q(before__has_key="text") | Q(before__has_key="quote")).values("at")[:1]
+        return self.annotate(**judged, words_edited_at=Subquery(edited))
 
 
 class PublishedVerdict(models.Model):
@@ -2141,6 +2165,8 @@ class PublishedVerdict(models.Model):
     )
 
     objects = PublishedVerdictQuerySet.as_manager()
+
+    WORDS = ("text", "quote")  # the claim's words a verdict judges: the public page shows them as judged
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -2211,9 +2237,34 @@ class PublishedVerdict(models.Model):
             return VerdictWithdrawal.objects.create(publication=self, by=by, reason=reason.strip())
 
     @property
+    def words(self):
+        """{"text", "quote"}: the claim's words as the verdict judged them, whatever was edited since.
+
+        Reads the annotations of PublishedVerdictQuerySet.with_judged_words().
+        """
+        return {
+            column: current if judged is None else judged
+            for column in self.WORDS
+            for current, judged in [(getattr(self.claim, column), getattr(self, f"judged_{column}"))]
+        }
+
+    @property
+    def words_changed(self):
+        """Whether the claim's words read otherwise now than when the verdict judged them."""
+        return any(self.words[column] != getattr(self.claim, column) for column in self.WORDS)
+
+    @property
     def under_review_since(self):
-        """When the claim's record moved on from the published verdict (a newer event), or None."""
-        return self.claim.status_changed_at if self.claim.version > self.event.version else None
+        """When the claim's record moved on from the published verdict (a newer event, or its words edited), or None.
+
+        Reads the annotations of PublishedVerdictQuerySet.with_judged_words().
+        """
+        moved = []
+        if self.claim.version > self.event.version:
+            moved.append(self.claim.status_changed_at)
+        if self.words_changed:
+            moved.append(self.words_edited_at)
+        return min(moved, default=None)
 
 
 class VerdictWithdrawal(models.Model):

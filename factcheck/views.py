@@ -306,7 +306,11 @@ def get_claim(pk):
         )
     )
     claim = get_object_or_404(claims, pk=pk)
-    publications = PublishedVerdict.objects.select_related("by", "withdrawal__by", "replaced_by").order_by("-at", "-id")
+    publications = (
+        PublishedVerdict.objects.with_judged_words()
+        .select_related("by", "withdrawal__by", "replaced_by")
+        .order_by("-at", "-id")
+    )
     merges = ClaimMerge.objects.select_related("by", "merged")
     # An empty queryset (none()) is prefetched without a query.
     prefetch_related_objects(

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from factcheck.models import Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
 from factcheck.verification import PublicationRefused
 
@@ -312,6 +313,106 @@ def test_a_newer_verdict_leaves_the_published_one_under_review_until_the_editor_
     assert "application/ld+json" not in replaced.text
     assert feed_claims(visitor) == [claim.text]
     assert visitor.get(FEED).json()["dataFeedElement"][0]["item"]["reviewRating"]["alternateName"] == "False"
+
+
+# An edit of a published claim's words
+
+JUDGED, EDITED = (
+    ("Russia fired 120 drones overnight.", "120 drones"),
+    ("Russia fired 90 drones overnight.", "90 drones"),
+)
+
+
+def edit_in_the_admin(client, claim, text, quote):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    response = client.post(page, form_data(client.get(page)) | {"text": text, "quote": quote, "_save": "Save"})
+    assert response.status_code == 302
+
+
+def edit_through_the_orm(client, claim, text, quote):
+    stored = Claim.objects.get(pk=claim.pk)
+    stored.text, stored.quote = text, quote
+    stored.save()
+
+
+def public_words(client, publication):
+    """(heading, quote, claimReviewed, itemReviewed.text, feed's claimReviewed, feed's item text), and the page."""
+    page = client.get(publication.get_absolute_url())
+    assert page.status_code == 200
+    heading = re.search(r'<h1 id="verdict-heading">(.*?)</h1>', page.text, re.S).group(1)
+    quote = re.search(r"<blockquote><p>(.*?)</p></blockquote>", page.text, re.S).group(1)
+    review = json_ld(page)[1]
+    (feed,) = [
+        e["item"]
+        for e in client.get(FEED).json()["dataFeedElement"]
+        if e["item"]["url"].endswith(f"/{publication.pk}/")
+    ]
+    words = (heading, quote, review["claimReviewed"], review["itemReviewed"]["text"])
+    return (*words, feed["claimReviewed"], feed["itemReviewed"]["text"]), page
+
+
+@pytest.mark.parametrize("edit", [edit_in_the_admin, edit_through_the_orm])
+def test_a_published_verdict_keeps_the_words_it_judged_and_is_under_review_after_an_edit(
+    edit, editor, editor_client, visitor, claim
+):
+    published = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    edit(editor_client, claim, *EDITED)
+
+    words, page = public_words(visitor, published)
+    assert words == JUDGED * 3
+    assert EDITED[0] not in page.text
+    assert 'id="under-review"' in page.text and json_ld(page)[1]["reviewRating"]["alternateName"] == "False"
+    desk = editor_client.get(claim.get_absolute_url()).text
+    assert 'id="published-words-differ"' in desk and JUDGED[0] in desk
+    assert "The claim's status changed after this verdict was published" not in desk
+
+    # Given again on the current words and published, the verdict shows them, under review no more.
+    decide(claim, "disputed", editor, reason="The count is being checked again.")
+    current = PublishedVerdict.publish(decide(claim, "verified", editor, reason="Ninety it was."), by=editor)
+    words, page = public_words(visitor, current)
+    assert words == EDITED * 3
+    assert 'id="under-review"' not in page.text
+    assert "published-words-differ" not in editor_client.get(claim.get_absolute_url()).text
+    assert feed_claims(visitor) == [EDITED[0]]
+
+
+def test_an_edit_undone_leaves_the_published_verdict_as_it_was(editor, editor_client, visitor, claim):
+    published = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    edit_through_the_orm(editor_client, claim, *EDITED)
+    edit_through_the_orm(editor_client, claim, *JUDGED)
+    words, page = public_words(visitor, published)
+    assert words == JUDGED * 3 and 'id="under-review"' not in page.text
+
+
+def test_an_edit_before_the_verdict_is_what_it_judged(editor, editor_client, visitor, claim):
+    edit_through_the_orm(editor_client, claim, *EDITED)
+    published = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    words, page = public_words(visitor, published)
+    assert words == EDITED * 3 and 'id="under-review"' not in page.text
+
+
+def test_the_feed_reads_the_judged_words_in_a_fixed_number_of_queries(
+    editor, visitor, claim, django_assert_max_num_queries
+):
+    PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    edit_through_the_orm(None, claim, *EDITED)
+    with django_assert_max_num_queries(2) as one:
+        visitor.get(FEED)
+    for number in range(3):
+        other = make_claim(f"Claim {number}.", quote=f"quote {number}")
+        make_appearance(other, url=f"https://example.org/{number}")
+        make_evidence(other, "refutes")
+        PublishedVerdict.publish(decide(other, "false", editor), by=editor)
+        edit_through_the_orm(None, other, f"Claim {number}, reworded.", "")
+    with django_assert_max_num_queries(len(one)):
+        elements = visitor.get(FEED).json()["dataFeedElement"]
+    assert [element["item"]["claimReviewed"] for element in elements] == ["Claim 2.", "Claim 1.", "Claim 0.", JUDGED[0]]
+    assert [element["item"]["itemReviewed"]["text"] for element in elements] == [
+        "quote 2",
+        "quote 1",
+        "quote 0",
+        JUDGED[1],
+    ]
 
 
 # The public page
