@@ -618,6 +618,34 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     expect(reader.locator("main")).to_contain_text("The footage was staged.")
 
 
+def test_an_admin_edit_of_a_published_claim_leaves_the_public_page_on_the_words_it_judged(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    judged = claim.text
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    add_evidence(page, url="https://example.org/lancet-footage", summary="Footage.", stance="Supports")
+    expect(page.locator(".evidence-list")).to_contain_text("Footage.")
+    mark_verified(page, "Footage confirms the Lancet training.")
+    page.locator("summary", has_text="Publish this verdict").click()
+    page.locator("form[action$='/publish/']").get_by_role("button", name="Publish").click()
+    expect(page.locator("#publication")).to_contain_text("published by editor")
+    publication = PublishedVerdict.objects.get()
+
+    page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
+    page.locator("#id_text").fill("A reworded claim the verdict never judged.")
+    page.locator("input[name='_save']").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    expect(page.locator("#published-words-differ")).to_contain_text(judged)
+    reader = open_page(viewport=PHONE)
+    reader.goto(f"{demo_site}{publication.get_absolute_url()}")
+    expect(reader.get_by_role("heading", level=1)).to_have_text(judged)
+    expect(reader.locator("#under-review")).to_contain_text("Under review since")
+    expect(reader.locator("#verdict-rating")).to_have_text("Verified")
+
+
 # The indexes from the header, and the track records drawn as SVG at phone width
 
 
