@@ -137,7 +137,7 @@ class ImportEncoding(models.TextChoices):
 class DateOrder(models.TextChoices):
     """How a file writes dates in numbers only: 31/10/2024 is day first, 10/31/2024 month first."""
 
-    ISO = "", "Year first (2024-10-31) or with the month named; refuse 31/10/2024"
+    ISO = "", "Year first (2024-10-31) or with the month named; refuse 05/11/2024 (day or month first?)"
     DAY_FIRST = "day_first", "Day first: 31/10/2024"
     MONTH_FIRST = "month_first", "Month first: 10/31/2024"
 

@@ -427,16 +427,35 @@ def _iso_date(raw, order):
         return moment and moment.date().isoformat()
     first, second, year = (int(part) for part in numeric.groups())
     if order == DateOrder.ISO:
-        return (
-            f"“{raw[:40]}” could be day first or month first: say which (the date order on the upload "
-            "form, or --date-order), or write it YYYY-MM-DD",
-        )
+        return _either_order(raw, first, second, year)
     day, month = (first, second) if order == DateOrder.DAY_FIRST else (second, first)
     try:
         return date(year, month, day).isoformat()
     except ValueError:
         written = "day first (DD/MM/YYYY)" if order == DateOrder.DAY_FIRST else "month first (MM/DD/YYYY)"
         return (f"“{raw[:40]}” is not a date written {written}: there is no day {day} in month {month}",)
+
+
+def _either_order(raw, first, second, year):
+    """A numeric date with no order chosen: the one date it can be (13/04/2024 can only be day
+    first; 05/05/2024 is the same either way), else (why not,): two dates, or none."""
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    if len(readings) == 1:
+        return readings.pop()
+    if readings:
+        return (
+            f"“{raw[:40]}” could be day first or month first: say which (the date order on the upload "
+            "form, or --date-order), or write it YYYY-MM-DD",
+        )
+    return (
+        f"“{raw[:40]}” is not a date, day first or month first: there is no such day (no day {first} "
+        f"in month {second}, nor day {second} in month {first})",
+    )
 
 
 MAX_CACHED_DATE = 64

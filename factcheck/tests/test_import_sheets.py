@@ -133,9 +133,27 @@ def test_dates_follow_the_chosen_order(admin_user, tmp_path, order, written, exp
 
 
 @pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("13/04/2024", "2024-04-13"),
+        ("04/13/2024", "2024-04-13"),
+        ("31.12.2024 00:00", "2024-12-31"),
+        ("05/05/2024", "2024-05-05"),
+    ],
+)
+def test_without_a_date_order_a_date_that_reads_one_way_only_is_taken(admin_user, tmp_path, written, expected):
+    content = f"claim,speaker,venue,appearance_date\nA claim.,Andrii Kovalenko,interview,{written}\n"
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user, date_order="")
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Appearance.objects.get().date.isoformat() == expected
+
+
+@pytest.mark.parametrize(
     ("order", "written", "message"),
     [
         ("", "05/11/2024", "could be day first or month first"),
+        ("", "31/02/2024", "no such day (no day 31 in month 2, nor day 2 in month 31)"),
+        ("", "13/13/2024", "no such day"),
         ("day_first", "10/31/2024", "not a date written day first (DD/MM/YYYY): there is no day 10 in month 31"),
         ("month_first", "31/10/2024", "not a date written month first (MM/DD/YYYY): there is no day 10 in month 31"),
     ],

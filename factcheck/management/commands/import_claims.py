@@ -63,7 +63,7 @@ class Command(BaseCommand):
             "--date-order",
             choices=["day-first", "month-first"],
             help="how dates in numbers only are read: 31/10/2024 is day-first, 10/31/2024 month-first "
-            "(default: refuse them, since 05/11/2024 could be either)",
+            "(default: take those that read one way only, 13/04/2024; refuse 05/11/2024, which could be either)",
         )
         parser.add_argument(
             "--user",
