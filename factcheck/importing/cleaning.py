@@ -118,14 +118,25 @@ class Row(NamedTuple):
 # Vocabulary: the spellings a file may use for each enumerated field
 
 
+class Vocabulary(dict):
+    """Normalised spelling -> stored value, with what a person can write, for the error when a
+    cell is none of them: "unconfirmed (Unable to independently confirm), verified, …"."""
+
+    def __init__(self, table, written):
+        super().__init__(table)
+        self.written = written
+
+
 def _lookup(choices, **extra):
     """Normalised value or label -> stored value, so "Up to", "up_to" and "UP TO" all match."""
-    table = {}
+    table, written = {}, []
     for value, label in choices:
         table[normalize_name(value)] = value
         table[normalize_name(str(label))] = value
+        same = normalize_name(str(label)) == normalize_name(value)
+        written.append(value if same else f"{value} ({label})")
     table.update({normalize_name(spelling): value for spelling, value in extra.items()})
-    return table
+    return Vocabulary(table, ", ".join(written))
 
 
 SPEAKER_KINDS = _lookup(
@@ -189,7 +200,6 @@ STATUS_SYNONYMS = {
     **dict.fromkeys(["untrue", "incorrect", "wrong", "fake", "not true"], Status.FALSE),
     **dict.fromkeys(["contested", "misleading", "mixed", "half true", "partly true", "partly false"], Status.DISPUTED),
 }
-STATUSES = _lookup(STATUS_CHOICES, **STATUS_SYNONYMS)
 # The stance imported evidence takes when the file gives none: what its row's verdict says of it.
 IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 ATTRIBUTIONS = _lookup(ATTRIBUTION_CHOICES)
@@ -217,6 +227,8 @@ DEFAULT_CLAIMREVIEW_RATINGS = {
         Status.UNCONFIRMED,
     ),
 }
+# A status column takes the ratings' names too, read as a ClaimReview's are: one vocabulary.
+STATUSES = _lookup(STATUS_CHOICES, **{**DEFAULT_CLAIMREVIEW_RATINGS, **STATUS_SYNONYMS})
 # When alternateName is missing or unknown: ratingValue scaled to 0..1 within worstRating ..
 # bestRating (schema.org's defaults: 1 .. 5). Up to RATING_FALSE_UPTO is false, from
 # RATING_VERIFIED_FROM verified, anything between disputed: on 1..5, 1 is false, 5 verified.
@@ -377,8 +389,7 @@ def choice(raw, name, table, fail, default=None):
         return default
     value = looked_up(raw, table)
     if value is None:
-        known = ", ".join(sorted({value for value in table.values() if value}))
-        fail(name, f"“{raw[:60]}” is not one of: {known}")
+        fail(name, f"“{raw[:60]}” is not one of: {table.written}")
     return value
 
 

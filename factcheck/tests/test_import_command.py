@@ -48,7 +48,10 @@ def test_an_invalid_file_fails_with_each_error_as_file_line_column(tmp_path):
     with pytest.raises(CommandError, match="2 of 2 rows have errors") as failure:
         call_command("import_claims", str(path), stdout=io.StringIO(), stderr=(err := io.StringIO()))
     lines = err.getvalue().splitlines()
-    assert lines[0] == "claims.csv:2:22: status: “probably” is not one of: disputed, false, unconfirmed, verified"
+    assert lines[0] == (
+        "claims.csv:2:22: status: “probably” is not one of: "
+        "unconfirmed (Unable to independently confirm), verified, disputed, false"
+    )
     assert lines[1] == "claims.csv:3:2: claim: the claim text is empty"
     assert "rejected.csv" in lines[2]
     assert failure.value.returncode == 1

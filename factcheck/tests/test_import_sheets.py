@@ -5,6 +5,7 @@ same header; the upload form and `import_claims` take the encoding and the date 
 """
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -236,6 +237,36 @@ def test_status_labels_accept_common_synonyms(admin_user, tmp_path, label, statu
     job = importing.import_file(write_file(tmp_path, content), user=admin_user)
     assert job.state == ImportState.SUCCEEDED, job.errors
     assert Claim.objects.get().status == status
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [
+        ("Mostly true", "disputed"),
+        ("Mostly false", "disputed"),
+        ("Pants on fire", "false"),
+        ("Unproven", "unconfirmed"),
+    ],
+)
+@pytest.mark.parametrize("name", ["claims.csv", "claims.jsonl"])
+def test_a_status_column_reads_a_rating_as_a_claimreview_does(admin_user, tmp_path, label, status, name):
+    record = {"claim": "A claim.", "speaker": "Someone", "status": label, "evidence_url": "https://example.org/a"}
+    record["evidence_summary"] = "Seen."
+    content = json.dumps(record) if name.endswith("jsonl") else f"{','.join(record)}\n{','.join(record.values())}\n"
+    job = importing.import_file(write_file(tmp_path, content, name), user=admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Claim.objects.get().status == status
+
+
+def test_an_unknown_status_is_refused_naming_what_can_be_written_labels_included(admin_user, tmp_path):
+    content = "claim,speaker,status\nA claim.,Someone,Probably\n"
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user)
+    assert job.state == ImportState.INVALID
+    (error,) = job.errors
+    assert (error["line"], error["column"], error["field"]) == (2, 3, "status")
+    assert error["message"] == (
+        "“Probably” is not one of: unconfirmed (Unable to independently confirm), verified, disputed, false"
+    )
 
 
 def test_the_command_takes_the_encoding_and_the_date_order(admin_user, tmp_path):
