@@ -755,8 +755,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     moment = parse_moment(published) if published else None
     if published and moment is None:
         fail("datePublished", f"“{published[:40]}” is not a date")
-    label = _text(rating, "alternateName") or (status.label if status else "")
-    verdict = f"{reviewer or 'The reviewer'} rated this claim “{label}”."
+    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}."
     review = None
     if status:
         # The organisation, when the review names a person as its author and its publisher too.
@@ -818,6 +817,16 @@ def _rating_scale(rating):
         best = best if rating.get("bestRating") not in (None, "") else "5"
         worst = worst if rating.get("worstRating") not in (None, "") else "1"
     return value, best, worst
+
+
+def _their_rating(rating):
+    """The rating as the checker gave it, never our status in their mouth: “Half true”, or 4 on
+    a scale of 1 to 5 when they give only a number."""
+    label = _text(rating, "alternateName")
+    if label:
+        return f"“{label}”"
+    value, best, worst = (number and format(Decimal(number), "f") for number in _rating_scale(rating))  # 10, not 1E+1
+    return f"{value} on a scale of {worst} to {best}" if value is not None else "without a label"
 
 
 def _domain(url):

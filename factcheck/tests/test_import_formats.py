@@ -283,6 +283,27 @@ def test_without_a_known_name_the_rating_value_decides_within_its_scale(rating, 
     assert Claim.objects.get().status == status
 
 
+@pytest.mark.parametrize(
+    ("rating", "said"),
+    [
+        ({"ratingValue": 4}, "Example Checks rated this claim 4 on a scale of 1 to 5."),
+        (
+            {"ratingValue": "7.5", "worstRating": 0, "bestRating": 10},
+            "Example Checks rated this claim 7.5 on a scale of 0 to 10.",
+        ),
+        ({"alternateName": "Mostly True", "ratingValue": 4}, "Example Checks rated this claim “Mostly True”."),
+    ],
+)
+def test_a_rating_without_a_label_is_quoted_as_the_number_they_gave_not_as_our_status(
+    rating, said, admin_user, tmp_path
+):
+    review = claimreview(reviewRating={"@type": "Rating", **rating})
+    imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
+    claim = Claim.objects.get()
+    assert claim.evidence.get().summary == said
+    assert said in claim.events.get().reason
+
+
 def test_an_unknown_rating_is_an_error_at_its_record(admin_user, tmp_path):
     feed = FEED | {"dataFeedElement": [claimreview(1), claimreview(2, rating="Spicy")]}
     job = run_import(tmp_path, json.dumps(feed, indent=1), admin_user, name="feed.json")
