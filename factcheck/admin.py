@@ -1071,6 +1071,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
                     reason=form.cleaned_data["reason"],
                     merged_version=versions.get(duplicate.pk, -1),
                     into_version=versions.get(kept.pk, -1),
+                    speakers_differ=request.POST.get("speakers_differ") == "on",
                 )
             except (merging.MergeRefused, StaleVersion) as refused:
                 problems.append(merging.nothing_merged(refused))
@@ -1089,6 +1090,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             "opts": self.opts,
             "claims": sorted(claims, key=lambda claim: (claim.created_at, claim.pk)),
             "keep": kept.pk,
+            "speakers_differ": claims[0].speaker_id != claims[1].speaker_id,
+            "speakers_differ_label": merging.SPEAKERS_DIFFER_CONFIRMATION,
             "problems": problems,
             "form": form,
             "action_field": action_field,

@@ -587,12 +587,14 @@ class StatusForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    """A merge as the editor posts it: the claim to keep, why, and both claims' versions as shown."""
+    """A merge as the editor posts it: the claim to keep, why, both claims' versions as shown, and
+    whether the editor confirms that claims of different speakers are one claim."""
 
     into = forms.IntegerField(label="Keep claim number", min_value=1)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     merged_version = forms.IntegerField(min_value=0)
     into_version = forms.IntegerField(min_value=0)
+    speakers_differ = forms.BooleanField(required=False)
 
 
 class PublishForm(WithoutColons, forms.Form):

@@ -55,8 +55,13 @@ def nothing_merged(refusal):
     return f"Nothing was merged. {refusal}"
 
 
-def check(merged, into, *, reason=""):
-    """Raise MergeRefused unless `merged` may be merged into `into` (as these objects stand)."""
+# What an editor ticks to merge claims of different speakers, which are almost never one claim.
+SPEAKERS_DIFFER_CONFIRMATION = "They are the same claim though the speakers differ"
+
+
+def check(merged, into, *, reason="", speakers_differ=False):
+    """Raise MergeRefused unless `merged` may be merged into `into` (as these objects stand);
+    claims of different speakers only when the editor says so (`speakers_differ`)."""
     if merged.pk == into.pk:
         raise MergeRefused("itself", "A claim cannot be merged into itself.")
     if merged.merged_into_id:
@@ -82,14 +87,22 @@ def check(merged, into, *, reason=""):
             f"Whether the speaker said it differs: claim #{merged.pk} is “{merged.attribution_label}” and claim "
             f"#{into.pk} is “{into.attribution_label}”. Settle the attribution first, then merge.",
         )
+    if merged.speaker_id != into.speaker_id and not speakers_differ:
+        raise MergeRefused(
+            "speakers_differ",
+            f"The speakers differ: claim #{merged.pk} is {merged.speaker.name}'s and claim #{into.pk} is "
+            f"{into.speaker.name}'s. Claims of different speakers are almost never the same claim; if these "
+            f"are, tick “{SPEAKERS_DIFFER_CONFIRMATION}” and merge.",
+        )
     if not reason.strip():
         raise MergeRefused("reason_required", "Give a reason for the merge; it is kept in both claims' histories.")
 
 
-def merge(merged, into, *, by, reason, merged_version, into_version):
+def merge(merged, into, *, by, reason, merged_version, into_version, speakers_differ=False):
     """Merge claim `merged` into claim `into` and return the ClaimMerge, or raise and write nothing.
 
-    Raises MergeRefused when the rules forbid it (see check) and StaleVersion when either claim's
+    Raises MergeRefused when the rules forbid it (see check; `speakers_differ` is the editor's word
+    that claims of different speakers are one claim) and StaleVersion when either claim's
     status changed since the editor saw it at these versions.
     """
     with transaction.atomic():
@@ -97,7 +110,7 @@ def merge(merged, into, *, by, reason, merged_version, into_version):
         # a merge and a status change, wait for each other instead of deadlocking.
         locked = Claim.objects.select_for_update().filter(pk__in=[merged.pk, into.pk]).order_by("pk").in_bulk()
         if len(locked) < 2:
-            check(merged, into, reason=reason)  # one claim: into itself
+            check(merged, into, reason=reason, speakers_differ=speakers_differ)  # one claim: into itself
         # A stale page first: the editor decided on what it showed.
         for claim, version in ((merged, merged_version), (into, into_version)):
             if locked[claim.pk].version != version:
@@ -105,7 +118,7 @@ def merge(merged, into, *, by, reason, merged_version, into_version):
                 changed_by = get_user_model().objects.filter(pk=latest.status_changed_by_id).first()
                 raise StaleVersion(latest, changed_by, latest.status_changed_at)
         merged, into = locked[merged.pk], locked[into.pk]
-        check(merged, into, reason=reason)
+        check(merged, into, reason=reason, speakers_differ=speakers_differ)
         moved = {
             "appearances": _move_appearances(merged, into),
             "evidence": _move_evidence(merged, into),

@@ -721,6 +721,7 @@ def claim_merge(request, pk):
             reason=form.cleaned_data["reason"],
             merged_version=form.cleaned_data["merged_version"],
             into_version=form.cleaned_data["into_version"],
+            speakers_differ=form.cleaned_data["speakers_differ"],
         )
     except merging.MergeRefused as refused:
         return merge_page(request, merged, into, form=form, error=refused.message, status=422)
@@ -739,20 +740,28 @@ def claim_merge(request, pk):
 def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False):
     """The merge confirmation: both claims, what the kept one would gain, and the form; or the form to pick one."""
     problems = [error] if error else []
+    refused = speakers_differ = None
     if into is None and asked:
         problems.append("There is no claim with that number.")
-    elif into is not None and error is None:
+    elif into is not None:
         try:
             merging.check(merged, into)
-        except merging.MergeRefused as refused:
-            if refused.code != "reason_required":
-                problems.append(refused.message)
-    reason = form.data.get("reason", "") if form is not None else ""
+        except merging.MergeRefused as refusal:
+            # Different speakers: the editor may confirm it; another refusal: no Merge button.
+            if refusal.code == "speakers_differ":
+                speakers_differ = refusal.message
+            elif refusal.code != "reason_required":
+                refused = refusal.message
+    problems += [message for message in (refused,) if message and message not in problems]
     context = {
         "merged": merged,
         "into": into,
-        "reason": reason,
-        "problems": problems,
+        "reason": form.data.get("reason", "") if form is not None else "",
+        "problems": [problem for problem in problems if problem != speakers_differ],
+        "refused": refused,
+        "speakers_differ": speakers_differ,
+        "speakers_differ_refused": speakers_differ is not None and speakers_differ == error,
+        "speakers_differ_label": merging.SPEAKERS_DIFFER_CONFIRMATION,
         "errors": errors_of(form) if form is not None and form.is_bound and not form.is_valid() else [],
         "gains": into and merge_gains(merged),
     }

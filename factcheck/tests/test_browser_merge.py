@@ -1,10 +1,11 @@
 """An editor merges a duplicate claim from the claim page, with htmx and without JavaScript."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, ClaimMerge
-from factcheck.tests.factories import make_claim
+from factcheck.tests.factories import make_claim, make_evidence, make_speaker
 from factcheck.tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -47,3 +48,34 @@ def test_an_editor_merges_a_possible_duplicate_into_the_claim_shown(open_page, d
     page.locator("#merged-notice").get_by_role("link", name=f"Read claim {duplicate.pk} as it was").click()
     expect(page.locator("#merged-notice")).to_contain_text("This claim is read-only.")
     expect(page.locator(".history")).to_contain_text(f"Merged into claim {kept.pk}")
+
+
+def test_claims_of_different_speakers_merge_once_the_editor_ticks_that_they_are_one(open_page, demo_site):
+    kept, _ = a_duplicate_of_the_lancet_claim()
+    other = make_claim(f"{kept.text.rstrip('.')}, he said.", speaker=make_speaker("Someone Else"))
+    page = open_page(javascript=True)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{other.pk}/merge/?into={kept.pk}")
+    confirm = page.locator("#merge")
+    expect(confirm.locator("#merge-speakers")).to_contain_text("The speakers differ")
+    confirm.get_by_label("Why are they the same claim?").fill("A misattributed copy.")
+    merge_button = confirm.get_by_role("button", name=f"Merge claim {other.pk} into claim {kept.pk}")
+    merge_button.click()
+    expect(confirm.get_by_role("alert")).to_contain_text("Claims of different speakers are almost never")
+    assert not ClaimMerge.objects.exists()
+
+    confirm.get_by_label("They are the same claim though the speakers differ").check()
+    merge_button.click()
+    expect(page).to_have_url(f"{demo_site}/claims/{kept.pk}/")
+    assert ClaimMerge.objects.get().merged_id == other.pk
+
+
+def test_a_merge_of_differing_verdicts_offers_no_merge_button(open_page, demo_site):
+    kept, duplicate = a_duplicate_of_the_lancet_claim()
+    make_evidence(kept, "refutes")
+    kept.set_status("disputed", by=get_user_model().objects.get(username="editor"), reason="Doubts.")
+    page = open_page(javascript=True)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{duplicate.pk}/merge/?into={kept.pk}")
+    expect(page.locator("#merge").get_by_role("alert")).to_contain_text("The verdicts differ")
+    expect(page.get_by_role("button", name=f"Merge claim {duplicate.pk} into claim {kept.pk}")).to_have_count(0)

@@ -1,5 +1,7 @@
 """Merging a duplicate claim into another, and the possible duplicates shown on the claim page."""
 
+import html
+
 import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.db.utils import DatabaseError
@@ -280,12 +282,15 @@ def test_a_merge_whose_verdicts_conflict_asks_to_settle_the_status_first(editor_
 
     page = editor_client.get(f"/claims/{duplicate.pk}/merge/?into={kept.pk}").text
     assert "The verdicts differ" in page
+    # A merge that will be refused offers no Merge button.
+    assert 'id="merge-form"' not in page and f"Merge claim {duplicate.pk} into claim {kept.pk}</button>" not in page
     response = merge_post(editor_client, duplicate, kept)
     assert response.status_code == 422
     assert (
         f"claim #{duplicate.pk} is “Unable to independently confirm” and claim #{kept.pk} is “Disputed”. "
         "Settle the status first" in response.text
     )
+    assert response.text.count("The verdicts differ") == 1 and 'id="merge-form"' not in response.text
     assert not ClaimMerge.objects.exists()
 
 
@@ -697,3 +702,45 @@ def test_a_claim_whose_attribution_nobody_checked_merges_under_the_kept_claims(e
     merge(duplicate, kept, editor)
     kept.refresh_from_db()
     assert kept.attribution == "confirmed"
+
+
+# Claims of different speakers, and merges that will be refused
+
+
+def test_claims_of_different_speakers_merge_only_when_the_editor_confirms_it(editor_client, pair):
+    duplicate, _ = pair
+    other = make_claim(KEPT, speaker=make_speaker("Lloyd Austin"))
+    page = editor_client.get(f"/claims/{duplicate.pk}/merge/?into={other.pk}").text
+    assert "The speakers differ" in page and merging.SPEAKERS_DIFFER_CONFIRMATION in page
+    assert f"Merge claim {duplicate.pk} into claim {other.pk}</button>" in page
+
+    refused = merge_post(editor_client, duplicate, other)
+    assert refused.status_code == 422
+    assert (
+        f"The speakers differ: claim #{duplicate.pk} is Antony Blinken's and claim #{other.pk} is Lloyd Austin's."
+        in html.unescape(refused.text)
+    )
+    assert not ClaimMerge.objects.exists()
+
+    merged = merge_post(editor_client, duplicate, other, speakers_differ="on")
+    assert merged.status_code == 302
+    assert ClaimMerge.objects.get().into_id == other.pk
+
+
+def test_claims_of_one_speaker_ask_for_no_confirmation(editor_client, pair):
+    duplicate, kept = pair
+    page = editor_client.get(f"/claims/{duplicate.pk}/merge/?into={kept.pk}").text
+    assert merging.SPEAKERS_DIFFER_CONFIRMATION not in page
+
+
+def test_the_admin_merges_claims_of_different_speakers_only_when_confirmed(editor_client, pair):
+    duplicate, _ = pair
+    other = make_claim(KEPT, speaker=make_speaker("Lloyd Austin"))
+    claims = [duplicate, other]
+    assert merging.SPEAKERS_DIFFER_CONFIRMATION in admin_merge(editor_client, claims).text
+    versions = {f"version-{claim.pk}": claim.version for claim in claims}
+    refused = admin_merge(editor_client, claims, apply="yes", keep=other.pk, reason="Twice.", **versions)
+    assert refused.status_code == 409 and "The speakers differ" in refused.text
+    assert not ClaimMerge.objects.exists()
+    admin_merge(editor_client, claims, apply="yes", keep=other.pk, reason="Twice.", speakers_differ="on", **versions)
+    assert ClaimMerge.objects.get().merged_id == duplicate.pk
