@@ -825,6 +825,8 @@ def _their_rating(rating):
     label = _text(rating, "alternateName")
     if label:
         return f"“{label}”"
+    if not isinstance(rating, dict):  # no reviewRating: refused, the row is never written
+        return "without a rating"
     value, best, worst = (number and format(Decimal(number), "f") for number in _rating_scale(rating))  # 10, not 1E+1
     return f"{value} on a scale of {worst} to {best}" if value is not None else "without a label"
 
