@@ -32,10 +32,12 @@ sign_offs = importlib.import_module("factcheck.migrations.0025_drafts_and_sign_o
 corrections = importlib.import_module("factcheck.migrations.0026_corrections_and_rechecks")
 assignments = importlib.import_module("factcheck.migrations.0027_assignments_and_notifications")
 correction_turns = importlib.import_module("factcheck.migrations.0035_correction_turns")
+appearance_revisions = importlib.import_module("factcheck.migrations.0036_appearance_revisions")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence, merges, publications and withdrawals, sign-offs, correction cases and their later
-# turns, assignment records), by name, with the statement that creates each.
+# turns, assignment records, appearance revisions), by name, with the statement that creates each;
+# and the trigger that records an appearance's removal, which a flush would set off.
 SQLITE_HISTORY_GUARDS = {
     **dict(zip(append_only.SQLITE_TRIGGERS, append_only.SQLITE_FORWARD, strict=True)),
     **revisions_and_frozen_evidence.SQLITE_GUARDS,
@@ -46,6 +48,7 @@ SQLITE_HISTORY_GUARDS = {
     **corrections.SQLITE_GUARDS,
     **assignments.SQLITE_GUARDS,
     **correction_turns.SQLITE_GUARDS,
+    **appearance_revisions.SQLITE_GUARDS,
 }
 
 

@@ -1300,18 +1300,23 @@ class Claim(models.Model):
         histories interleave by version, then by time. Walking back from the claim as it is now
         and undoing each edit gives its fields at each verdict: `then` lists those that differ
         from now. Merges into this claim, or of this claim into another, are entries too:
-        {"merge": ClaimMerge, "kept": whether this is the claim kept}. Reads `events.all()`,
-        `revisions.all()`, `merges_in.all()` and `merge_record`: prefetch them, the revisions named().
+        {"merge": ClaimMerge, "kept": whether this is the claim kept}. So are the changes and
+        removals of its appearances: {"appearance": AppearanceRevision}. Reads `events.all()`,
+        `revisions.all()`, `appearance_revisions.all()`, `merges_in.all()` and `merge_record`:
+        prefetch them, the revisions named().
         """
         revisions = list(self.revisions.all())
+        appearance_revisions = AppearanceRevision.name_outlets(list(self.appearance_revisions.all()))
         merges = [(merge.into_version, merge) for merge in self.merges_in.all()]
         if self.merged_into_id:
             merges.append((self.merge_record.merged_version, self.merge_record))
-        # Edits and merges at version v came after the event that made v, in the order they were made.
+        # Edits (of the claim or its appearances) and merges at version v came after the event that
+        # made v, in the order they were made.
         entries = sorted(
             [(event.version, 0, event.at, 0, event.pk, event) for event in self.events.all()]
             + [(revision.claim_version, 1, revision.at, 1, revision.pk, revision) for revision in revisions]
-            + [(version, 1, merge.at, 2, merge.pk, merge) for version, merge in merges],
+            + [(version, 1, merge.at, 2, merge.pk, merge) for version, merge in merges]
+            + [(change.claim_version, 1, change.at, 3, change.pk, change) for change in appearance_revisions],
             key=lambda entry: entry[:5],
             reverse=True,
         )
@@ -1327,6 +1332,8 @@ class Claim(models.Model):
         for *_, entry in entries:
             if isinstance(entry, ClaimMerge):
                 timeline.append({"merge": entry, "kept": entry.into_id == self.pk})
+            elif isinstance(entry, AppearanceRevision):
+                timeline.append({"appearance": entry})
             elif isinstance(entry, ClaimRevision):
                 timeline.append({"revision": entry})
                 then.update({column: stored_value(column, value) for column, value in entry.before.items()})
@@ -2694,6 +2701,85 @@ class ArticleRevision(Revision):
             return []
         before, after = (self.before["body"] or "").splitlines(), (self.after["body"] or "").splitlines()
         return [(line[0], line[2:]) for line in difflib.ndiff(before, after) if line[0] in "-+"]
+
+
+class AppearanceRevision(Revision):
+    """An appearance of a claim changed or removed, recorded by a database trigger (migration 0036).
+
+    Appearances are where a claim's attribution ("did they say it?") is read from, so each UPDATE
+    that changes one, and each DELETE, leaves a record under its claim: `before` holds the fields
+    that changed (every field when it was removed), `after` the same fields as they became ({}
+    when removed). Inserts are not recorded, so an import that adds appearances pays nothing.
+    Append-only, like the other revisions.
+    """
+
+    FIELDS = {
+        "venue_type": "venue",
+        "outlet_id": "outlet",
+        "url": "URL",
+        "date": "date",
+        "when": "when",
+        "relayed_from_id": "relays appearance",
+        "venue_text": "venue as given",
+        "claim_id": "claim",
+    }
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appearance_revisions")
+    appearance_id = models.BigIntegerField(help_text="The appearance changed or removed (it may no longer exist).")
+    removed = models.BooleanField(help_text="Whether the appearance was deleted, rather than changed.")
+    claim_version = models.PositiveIntegerField(
+        help_text="The claim's status version when its appearance changed, which places the change among the verdicts."
+    )
+
+    def __str__(self):
+        return f"{'Removal' if self.removed else 'Edit'} of appearance {self.appearance_id} of claim {self.claim_id}"
+
+    def summary(self):
+        """The appearance as it was, as people read it: "Social-media post on Telegram (URL, date)"."""
+        before = self.before
+        venue = Venue(before["venue_type"]).label if before.get("venue_type") in Venue.values else ""
+        outlet = self.outlet_name(before.get("outlet_id"))
+        where = " on ".join(part for part in (venue or before.get("venue_text") or "", outlet) if part)
+        details = ", ".join(str(before[column]) for column in ("url", "date", "when") if before.get(column))
+        return f"{where} ({details})" if details else where
+
+    def outlet_name(self, pk):
+        if pk is None:
+            return ""
+        return getattr(self, "outlet_names", {}).get(pk) or f"outlet #{pk}"
+
+    def changes(self):
+        """[(label, before, after)] for an edit; outlets named where named_outlets() read them."""
+        return [
+            (
+                label,
+                self.shown_appearance(column, self.before[column]),
+                self.shown_appearance(column, self.after[column]),
+            )
+            for column, label in self.FIELDS.items()
+            if column in self.before
+        ]
+
+    def shown_appearance(self, column, value):
+        if value is None or value == "":
+            return ""
+        if column == "outlet_id":
+            return self.outlet_name(value)
+        if column == "venue_type" and value in Venue.values:
+            return Venue(value).label
+        if column in ("relayed_from_id", "claim_id"):
+            return f"#{value}"
+        return str(value)
+
+    @staticmethod
+    def name_outlets(revisions):
+        """Give each revision the names of the outlets it holds, from one query for them all."""
+        pks = {side.get("outlet_id") for revision in revisions for side in (revision.before, revision.after)}
+        pks.discard(None)
+        names = dict(Outlet.objects.filter(pk__in=pks).values_list("pk", "name")) if pks else {}
+        for revision in revisions:
+            revision.outlet_names = names
+        return revisions
 
 
 class ImportJob(models.Model):

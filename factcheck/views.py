@@ -60,6 +60,7 @@ from factcheck.forms import (
 )
 from factcheck.models import (
     Appearance,
+    AppearanceRevision,
     Article,
     Assignment,
     AssignmentRecord,
@@ -302,6 +303,7 @@ def get_claim(pk):
                 .order_by("-at", "-id"),
             ),
             Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
+            Prefetch("appearance_revisions", AppearanceRevision.objects.select_related("by")),
             Prefetch("notes", Note.objects.select_related("author")),
         )
     )

@@ -35,6 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from factcheck.models import (
+    AppearanceRevision,
     ArticleRevision,
     ClaimMerge,
     ClaimRevision,
@@ -59,7 +60,7 @@ APPEND_ONLY = [
     VerdictWithdrawal._meta.db_table,
     CorrectionTurn._meta.db_table,
 ]
-WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table]
+WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table, AppearanceRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 COUNTS = [
     model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)

@@ -1,0 +1,155 @@
+"""Changes and removals of a claim's appearances leave revisions of the claim, whatever road they took."""
+
+import datetime
+import importlib
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from factcheck.models import Appearance, AppearanceRevision, Venue
+from factcheck.tests.factories import make_appearance, make_claim, make_outlet
+from factcheck.tests.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+triggers = importlib.import_module("factcheck.migrations.0036_appearance_revisions")
+URL = "https://t.me/ministry/4411"
+
+
+@pytest.fixture
+def claim():
+    return make_claim("Up to 8,000 North Korean troops were moved to Kursk.")
+
+
+@pytest.fixture
+def appearance(claim):
+    outlet = make_outlet("Telegram")
+    return make_appearance(
+        claim, Venue.SOCIAL_MEDIA_POST, outlet=outlet, url=URL, date=datetime.date(2024, 11, 3), when="on Sunday"
+    )
+
+
+def history(client, claim):
+    """The claim page's history panel, as text."""
+    page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    return page[page.index("<ol", page.index("history")) :]
+
+
+def test_the_appearance_triggers_exist_after_every_migration():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            expected = {f"{triggers.REVISIONS}_{name}" for name in ("record", "removed", "append_only")}
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = set(triggers.SQLITE_TRIGGERS)
+        assert expected <= {name for (name,) in cursor.fetchall()}
+
+
+def test_removing_the_only_appearance_in_the_admin_leaves_a_signed_record_on_the_claim_page(
+    editor, editor_client, claim, appearance
+):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-DELETE": "on", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    assert not claim.appearances.exists()
+    record = AppearanceRevision.objects.get(claim=claim)
+    assert (record.removed, record.appearance_id, record.by, record.via) == (
+        True,
+        appearance.pk,
+        editor,
+        f"POST {page}",
+    )
+    assert record.before["url"] == URL and record.after == {}
+    shown = history(editor_client, claim)
+    assert f"Appearance removed:</strong> Social-media post on Telegram ({URL}, 2024-11-03, on Sunday)" in shown
+    assert "alice (POST" in shown
+
+
+def test_changing_an_appearance_in_the_admin_leaves_a_record_of_what_changed(editor, editor_client, claim, appearance):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://t.me/ministry/9999", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    record = AppearanceRevision.objects.get(claim=claim)
+    assert (record.removed, record.before, record.after, record.by) == (
+        False,
+        {"url": URL},
+        {"url": "https://t.me/ministry/9999"},
+        editor,
+    )
+    shown = history(editor_client, claim)
+    assert "Appearance changed" in shown and f"<del>{URL}</del> → <ins>https://t.me/ministry/9999</ins>" in shown
+
+
+def test_an_admin_save_that_changes_no_appearance_leaves_no_record(editor_client, claim, appearance):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    assert editor_client.post(page, form_data(editor_client.get(page)) | {"_save": "Save"}).status_code == 302
+    assert not AppearanceRevision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "remove",
+    [
+        pytest.param(lambda appearance: appearance.delete(), id="model-delete"),
+        pytest.param(lambda appearance: Appearance.objects.filter(pk=appearance.pk).delete(), id="queryset-delete"),
+        pytest.param(
+            lambda appearance: connection.cursor().execute(
+                "DELETE FROM factcheck_appearance WHERE id = %s", [appearance.pk]
+            ),
+            id="sql",
+        ),
+    ],
+)
+def test_a_removal_by_the_orm_or_sql_leaves_a_record_by_nobody_the_app_knows(editor_client, claim, appearance, remove):
+    remove(appearance)
+    record = AppearanceRevision.objects.get(claim=claim)
+    assert (record.removed, record.by, record.via, record.claim_version) == (True, None, "unknown", claim.version)
+    assert (record.before["venue_type"], record.before["date"]) == (Venue.SOCIAL_MEDIA_POST, "2024-11-03")
+    assert "Appearance removed:</strong> Social-media post on Telegram" in history(editor_client, claim)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda appearance, outlet: Appearance.objects.filter(pk=appearance.pk).update(outlet=outlet)),
+        pytest.param(
+            lambda appearance, outlet: connection.cursor().execute(
+                "UPDATE factcheck_appearance SET outlet_id = %s WHERE id = %s", [outlet.pk, appearance.pk]
+            ),
+            id="sql",
+        ),
+    ],
+)
+def test_a_change_by_the_orm_or_sql_leaves_a_record_naming_the_outlets(editor_client, claim, appearance, change):
+    change(appearance, make_outlet("X"))
+    record = AppearanceRevision.objects.get(claim=claim)
+    assert (record.removed, record.before, record.after) == (
+        False,
+        {"outlet_id": appearance.outlet_id},
+        {"outlet_id": record.after["outlet_id"]},
+    )
+    assert "<del>Telegram</del> → <ins>X</ins>" in history(editor_client, claim)
+
+
+def test_adding_appearances_records_nothing_and_costs_no_query_more(claim):
+    with CaptureQueriesContext(connection) as queries:
+        Appearance.objects.bulk_create([Appearance(claim=claim, venue_type=Venue.INTERVIEW) for _ in range(3)])
+    assert len(queries) == 1
+    assert not AppearanceRevision.objects.exists()
+
+
+def test_appearance_records_cannot_be_changed_or_deleted_by_the_orm_or_sql(claim, appearance):
+    appearance.delete()
+    table = AppearanceRevision._meta.db_table
+    writes = [
+        lambda: AppearanceRevision.objects.update(via="admin"),
+        lambda: AppearanceRevision.objects.all().delete(),
+        lambda: connection.cursor().execute(f"UPDATE {table} SET before = '{{}}'"),  # noqa: S608 our table
+        lambda: connection.cursor().execute(f"DELETE FROM {table}"),  # noqa: S608 our table
+    ]
+    for write in writes:
+        with pytest.raises(IntegrityError, match="revisions are append-only"), transaction.atomic():
+            write()
+    assert AppearanceRevision.objects.count() == 1
