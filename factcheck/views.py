@@ -288,6 +288,7 @@ def get_claim(pk):
         )
         .annotate(
             has_publications=Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
+            has_appearance_revisions=Exists(AppearanceRevision.objects.filter(claim=OuterRef("pk"))),
             has_merges_in=Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
             external_reviews_json=ExternalReview.objects.as_json(OuterRef("pk")),
             assignee_names=assignee_names("claim"),
@@ -303,7 +304,6 @@ def get_claim(pk):
                 .order_by("-at", "-id"),
             ),
             Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
-            Prefetch("appearance_revisions", AppearanceRevision.objects.select_related("by")),
             Prefetch("notes", Note.objects.select_related("author")),
         )
     )
@@ -314,11 +314,13 @@ def get_claim(pk):
         .order_by("-at", "-id")
     )
     merges = ClaimMerge.objects.select_related("by", "merged")
+    changes = AppearanceRevision.objects.select_related("by")
     # An empty queryset (none()) is prefetched without a query.
     prefetch_related_objects(
         [claim],
         Prefetch("publications", publications if claim.has_publications else publications.none()),
         Prefetch("merges_in", merges if claim.has_merges_in else merges.none()),
+        Prefetch("appearance_revisions", changes if claim.has_appearance_revisions else changes.none()),
     )
     claim.rated_elsewhere = ExternalReview.of_claim_json(claim.external_reviews_json)
     return claim

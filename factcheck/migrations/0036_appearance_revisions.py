@@ -6,8 +6,11 @@ appearance, and every DELETE, leaves an AppearanceRevision under the appearance'
 claim before a move): the fields that changed, before and after (all of them, and {}, for a
 removal), when, and the writer the app named (factcheck.revisions), whatever road it took: the
 admin, a view, `QuerySet.update` or `.delete()`, the shell, SQL. INSERT is not recorded, so
-imports pay nothing. As for the other revisions (migration 0012): on PostgreSQL the recording
-function runs as its owner, and the table is append-only on both databases.
+imports pay nothing. Nor is a change to a claim with no history yet (version 0: a claim not
+yet recorded, which exists only inside the transaction that records it): its appearances are
+part of its first state, and such a claim may still be deleted with them. As for the other
+revisions (migration 0012): on PostgreSQL the recording function runs as its owner, and the
+table is append-only on both databases.
 
 SQLite rebuilds a table to alter it, dropping its triggers: a later migration that alters
 factcheck_appearance or factcheck_appearancerevision on SQLite must create them again
@@ -52,6 +55,9 @@ POSTGRES_FORWARD = [
         old_values jsonb := jsonb_build_object({pairs("OLD")});
         new_values jsonb;
     BEGIN
+        IF {VERSION} = 0 THEN  -- a claim still being recorded: its appearances are part of its first state
+            RETURN NULL;
+        END IF;
         IF TG_OP = 'DELETE' THEN
             INSERT INTO {REVISIONS} ({COLUMNS})
             VALUES (OLD.claim_id, OLD.id, true, {VERSION}, clock_timestamp(), factcheck_writer_id(),
@@ -105,6 +111,7 @@ SQLITE_GUARDS = {
     },
     f"{REVISIONS}_removed": f"""
     CREATE TRIGGER {REVISIONS}_removed AFTER DELETE ON {TABLE}
+    WHEN {VERSION} > 0
     BEGIN
         INSERT INTO {REVISIONS} ({COLUMNS})
         VALUES (OLD.claim_id, OLD.id, 1, {VERSION}, {NOW}, {WRITER}, json_object({pairs("OLD")}), json_object());
@@ -115,7 +122,7 @@ SQLITE_TRIGGERS = {
     **SQLITE_GUARDS,
     f"{REVISIONS}_record": f"""
     CREATE TRIGGER {REVISIONS}_record AFTER UPDATE OF {", ".join(FIELDS)} ON {TABLE}
-    WHEN {changed("IS NOT")}
+    WHEN ({changed("IS NOT")}) AND {VERSION} > 0
     BEGIN
         INSERT INTO {REVISIONS} ({COLUMNS})
         SELECT OLD.claim_id, OLD.id, 0, {VERSION}, {NOW}, {WRITER}, json_group_object(name, old), json_group_object(name, new)

@@ -153,3 +153,15 @@ def test_appearance_records_cannot_be_changed_or_deleted_by_the_orm_or_sql(claim
         with pytest.raises(IntegrityError, match="revisions are append-only"), transaction.atomic():
             write()
     assert AppearanceRevision.objects.count() == 1
+
+
+def test_the_claim_page_reads_appearance_records_only_for_a_claim_that_has_some(editor_client, claim, appearance):
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(reverse("claim_detail", args=[claim.pk])).status_code == 200
+        return len(queries)
+
+    without = queries_for_page()
+    Appearance.objects.filter(pk=appearance.pk).update(url="https://t.me/ministry/1")
+    make_appearance(claim, Venue.INTERVIEW).delete()
+    assert queries_for_page() == without + 2  # the records, and the names of their outlets
