@@ -27,7 +27,13 @@ from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
 from factcheck import merging
-from factcheck.admin_locking import LockedAdmin, LockedModelForm, LockedStackedInline, LockedTabularInline
+from factcheck.admin_locking import (
+    LockedAdmin,
+    LockedInlineFormSet,
+    LockedModelForm,
+    LockedStackedInline,
+    LockedTabularInline,
+)
 from factcheck.exporting import export_response
 from factcheck.forms import CleanNameField, CleanTextField
 from factcheck.models import (
@@ -480,10 +486,31 @@ class AppearanceForm(LockedModelForm):
         return source
 
 
+class AppearanceFormSet(LockedInlineFormSet):
+    """A claim's appearances, of which one stays while its verdict is published: the public page says where."""
+
+    def clean(self):
+        super().clean()
+        claim = self.instance
+        if claim.pk is None or (claim.article_id and claim.article.url):
+            return
+        removed = [form for form in self.forms if form.instance.pk and self._should_delete_form(form)]
+        kept = [form for form in self.forms if (form.has_changed() or form.instance.pk) and form not in removed]
+        if not removed or kept:
+            return
+        if PublishedVerdict.objects.live().filter(claim=claim).exists():
+            raise ValidationError(
+                "This claim's verdict is published, and its public page says where the claim was made: "
+                "keep one appearance (add another before removing this one), or withdraw the publication first.",
+                code="published_needs_appearance",
+            )
+
+
 class AppearanceInline(OfClaimInline, LockedTabularInline):
     formfield_overrides = WEB_URL_INPUTS
     model = Appearance
     form = AppearanceForm
+    formset = AppearanceFormSet
     fields = ["number", "venue_type", "venue_text", "outlet", "relayed_from", "when", "date", "url"]
     # The venue in an imported file's words: what it said, left as it was when an editor corrects the type.
     readonly_fields = ["number", "venue_text"]

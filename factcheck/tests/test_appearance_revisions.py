@@ -8,9 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from factcheck.models import Appearance, AppearanceRevision, Venue
-from factcheck.tests.factories import make_appearance, make_claim, make_outlet
+from factcheck.models import Appearance, AppearanceRevision, PublishedVerdict, Venue
+from factcheck.tests.factories import make_appearance, make_claim, make_evidence, make_outlet
 from factcheck.tests.test_admin import form_data
+from factcheck.tests.test_publishing import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,26 @@ def test_the_claim_page_reads_appearance_records_only_for_a_claim_that_has_some(
     Appearance.objects.filter(pk=appearance.pk).update(url="https://t.me/ministry/1")
     make_appearance(claim, Venue.INTERVIEW).delete()
     assert queries_for_page() == without + 1  # the records (they name no outlet, so none is read)
+
+
+def test_the_admin_keeps_the_last_appearance_of_a_claim_whose_verdict_is_published(
+    editor, editor_client, claim, appearance
+):
+    make_evidence(claim, "refutes")
+    PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-DELETE": "on", "_save": "Save"}
+    response = editor_client.post(page, data)
+    assert response.status_code == 200
+    assert "This claim&#x27;s verdict is published" in response.text
+    assert claim.appearances.get() == appearance and not AppearanceRevision.objects.exists()
+    # Another appearance in its place: the old one may go.
+    data |= {
+        "appearances-TOTAL_FORMS": "2",
+        "appearances-1-venue_type": Venue.INTERVIEW,
+        "appearances-1-url": "https://example.org/interview",
+    }
+    response = editor_client.post(page, data)
+    assert response.status_code == 302
+    assert claim.appearances.get().url == "https://example.org/interview"
+    assert AppearanceRevision.objects.get(claim=claim).removed

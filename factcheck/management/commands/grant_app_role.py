@@ -18,7 +18,8 @@ the app's tables, and the sequences' ids, except:
   refuses row by row, because Django deletes an item's links before the item itself, and a
   statement on a table without the privilege fails even when it matches no row: without it,
   no evidence could be deleted, cited or not;
-- revisions: SELECT only (the triggers that write them run as the owner);
+- revisions (of claims, their appearances and stories): SELECT only (the triggers that write them
+  run as the owner);
 - the claim counts (factcheck.tallies): no INSERT or UPDATE, so no count can be forged; their
   triggers run as the owner. DELETE stays, for Django to delete a speaker's (zero) counts with it;
 - django_migrations: SELECT only;
