@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
@@ -821,3 +822,24 @@ def test_markup_typed_in_passed_on_by_is_refused_beside_the_field(open_page, acc
         "“<b>B-17</b>” cannot be an outlet's name: it holds “<” or “>”. Write the names only."
     )
     assert not Outlet.objects.exists()
+
+
+def test_an_appearance_removed_in_the_admin_stays_on_the_claim_page_history(open_page, demo_site):
+    claim = (
+        Claim.objects.annotate(n=Count("appearances"))
+        .filter(n=1, appearances__outlet__isnull=False)
+        .exclude(publications__isnull=False)
+        .first()
+    )
+    appearance = claim.appearances.select_related("outlet").get()
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
+    page.locator('input[name="appearances-0-DELETE"]').check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    removed = page.locator(".history .appearance-revision")
+    expect(removed).to_contain_text(f"Appearance removed: {appearance.get_venue_type_display()} on {appearance.outlet}")
+    expect(removed).to_contain_text("editor (POST /admin/factcheck/claim/")
