@@ -32,7 +32,7 @@ sign_offs = importlib.import_module("factcheck.migrations.0025_drafts_and_sign_o
 corrections = importlib.import_module("factcheck.migrations.0026_corrections_and_rechecks")
 assignments = importlib.import_module("factcheck.migrations.0027_assignments_and_notifications")
 correction_turns = importlib.import_module("factcheck.migrations.0035_correction_turns")
-appearance_revisions = importlib.import_module("factcheck.migrations.0036_appearance_revisions")
+appearance_revisions = importlib.import_module("factcheck.migrations.0037_appearance_revisions")
 
 # The SQLite triggers that refuse a DELETE of history (events, citations, revisions, cited
 # evidence, merges, publications and withdrawals, sign-offs, correction cases and their later

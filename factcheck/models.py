@@ -2704,7 +2704,7 @@ class ArticleRevision(Revision):
 
 
 class AppearanceRevision(Revision):
-    """An appearance of a claim changed or removed, recorded by a database trigger (migration 0036).
+    """An appearance of a claim changed or removed, recorded by a database trigger (migration 0037).
 
     Appearances are where a claim's attribution ("did they say it?") is read from, so each UPDATE
     that changes one, and each DELETE, leaves a record under its claim: `before` holds the fields

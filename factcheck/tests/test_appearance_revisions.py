@@ -15,7 +15,7 @@ from factcheck.tests.test_publishing import decide
 
 pytestmark = pytest.mark.django_db
 
-triggers = importlib.import_module("factcheck.migrations.0036_appearance_revisions")
+triggers = importlib.import_module("factcheck.migrations.0037_appearance_revisions")
 URL = "https://t.me/ministry/4411"
 
 

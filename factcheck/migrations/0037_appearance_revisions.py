@@ -148,7 +148,7 @@ def let_both_groups_read_them(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0035_correction_turns"),
+        ("factcheck", "0036_date_order_label"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
