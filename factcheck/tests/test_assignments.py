@@ -173,7 +173,8 @@ def test_an_editor_assigns_a_story_from_its_page(editor, reviewer):
 def test_a_merged_claim_cannot_be_assigned(editor, reviewer, admin_user):
     from factcheck import merging
 
-    duplicate, kept = make_claim("Drones again."), make_claim("Drones again, overnight.")
+    kept = make_claim("Drones again, overnight.")
+    duplicate = make_claim("Drones again.", speaker=kept.speaker)
     merging.merge(
         duplicate, kept, by=admin_user, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
     )

@@ -191,7 +191,8 @@ def test_the_search_index_intersects_the_words_with_the_facets(chain):
 
 def merged_pair(editor, outlet=None):
     """A claim merged into another: it keeps the appearance the claim kept already records (on `outlet`)."""
-    kept, merged = make_claim("The dam was hit."), make_claim("The dam was struck.")
+    kept = make_claim("The dam was hit.")
+    merged = make_claim("The dam was struck.", speaker=kept.speaker)
     make_appearance(kept, Venue.INTERVIEW, outlet=outlet)
     make_appearance(merged, Venue.INTERVIEW, outlet=outlet)
     make_appearance(merged, Venue.PRESS_CONFERENCE)

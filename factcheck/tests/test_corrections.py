@@ -27,7 +27,7 @@ def stories(editor):
     same = make_claim("The dam did not break overnight.", article=restated)
     ClaimLink.link(claim, same, ClaimLink.Kind.SAME_CLAIM, by=editor)
     merged_story = make_article(headline="Recorded twice")
-    duplicate = make_claim("The dam held.", article=merged_story)
+    duplicate = make_claim("The dam held.", speaker=claim.speaker, article=merged_story)
     merging.merge(duplicate, claim, by=editor, reason="Twice.", merged_version=1, into_version=1)
     relayed = make_article(headline="Relayed it", url="https://news.example/relayed")
     make_appearance(claim, venue_type="relayed_report", url=relayed.url)

@@ -345,8 +345,8 @@ def one_of_each(admin_user):
         "link": ClaimLink.link(claim, make_claim("Another claim."), ClaimLink.Kind.SAME_CLAIM),
         "event": claim.events.get(),
         "merge": merging.merge(
-            duplicate := make_claim("Russia fired drones."),
-            kept := make_claim("Russia fired drones overnight."),
+            duplicate := make_claim("Russia fired drones.", speaker=claim.speaker),
+            kept := make_claim("Russia fired drones overnight.", speaker=claim.speaker),
             by=admin_user,
             reason="Recorded twice.",
             merged_version=duplicate.version,
