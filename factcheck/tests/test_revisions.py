@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from factcheck import importing
-from factcheck.models import Article, ArticleRevision, Claim, ClaimRevision
+from factcheck.models import AppearanceRevision, Article, ArticleRevision, Claim, ClaimRevision
 from factcheck.revisions import writing_as
-from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
+from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import SAMPLE, csv_text, row, run_import
 
@@ -188,10 +188,13 @@ def test_an_edit_of_a_story_leaves_a_revision_of_its_headline_and_text(editor, e
 # Append-only
 
 
-@pytest.mark.parametrize("model", [ClaimRevision, ArticleRevision], ids=lambda model: model.__name__)
+@pytest.mark.parametrize(
+    "model", [ClaimRevision, ArticleRevision, AppearanceRevision], ids=lambda model: model.__name__
+)
 def test_revisions_cannot_be_changed_or_deleted_by_the_orm_or_sql(model):
     claim = make_claim()
     Claim.objects.filter(pk=claim.pk).update(text="Changed.")
+    make_appearance(claim).delete()
     article = make_article(body="Old text.")
     article.body = "New text."
     article.save()
