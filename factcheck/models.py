@@ -1303,10 +1303,10 @@ class Claim(models.Model):
         {"merge": ClaimMerge, "kept": whether this is the claim kept}. So are the changes and
         removals of its appearances: {"appearance": AppearanceRevision}. Reads `events.all()`,
         `revisions.all()`, `appearance_revisions.all()`, `merges_in.all()` and `merge_record`:
-        prefetch them, the revisions named().
+        prefetch them, both kinds of revision named().
         """
         revisions = list(self.revisions.all())
-        appearance_revisions = AppearanceRevision.name_outlets(list(self.appearance_revisions.all()))
+        appearance_revisions = self.appearance_revisions.all()
         merges = [(merge.into_version, merge) for merge in self.merges_in.all()]
         if self.merged_into_id:
             merges.append((self.merge_record.merged_version, self.merge_record))
@@ -2585,13 +2585,17 @@ class RevisionQuerySet(models.QuerySet):
         that a page of revisions costs one query whatever it holds.
         """
         named = {}
-        for column, model, label in [("speaker_id", Speaker, "name"), ("article_id", Article, "headline")]:
+        for column, model, label in NAMED_COLUMNS:
             if column not in self.model.FIELDS:
                 continue
             for side in ("before", "after"):
                 pk = Cast(KeyTextTransform(column, OuterRef(side)), models.BigIntegerField())
                 named[f"{column}_{side}_name"] = Subquery(model.objects.filter(pk=pk).values(label)[:1])
         return self.annotate(**named)
+
+
+# The ids a revision may hold that are shown by name: (column, model, the field that names it).
+NAMED_COLUMNS = [("speaker_id", Speaker, "name"), ("article_id", Article, "headline"), ("outlet_id", Outlet, "name")]
 
 
 class Revision(models.Model):
@@ -2630,7 +2634,7 @@ class Revision(models.Model):
     def names(self):
         """{(column, id): name} for the ids this revision holds, from named()."""
         found = {}
-        for column in ("speaker_id", "article_id"):
+        for column, *_ in NAMED_COLUMNS:
             for side in ("before", "after"):
                 name = getattr(self, f"{column}_{side}_name", None)
                 if name is not None:
@@ -2652,7 +2656,7 @@ def shown_value(column, value, names):
     """A revised field's value as a person reads it; "" for none."""
     if value is None or value == "":
         return ""
-    if column in ("speaker_id", "article_id"):
+    if column in ("speaker_id", "article_id", "outlet_id"):
         return names.get((column, value), f"#{value}")
     if column == "kind":
         return ClaimKind(value).label
@@ -2738,48 +2742,17 @@ class AppearanceRevision(Revision):
         """The appearance as it was, as people read it: "Social-media post on Telegram (URL, date)"."""
         before = self.before
         venue = Venue(before["venue_type"]).label if before.get("venue_type") in Venue.values else ""
-        outlet = self.outlet_name(before.get("outlet_id"))
+        outlet = self.shown("outlet_id", before.get("outlet_id"))
         where = " on ".join(part for part in (venue or before.get("venue_text") or "", outlet) if part)
         details = ", ".join(str(before[column]) for column in ("url", "date", "when") if before.get(column))
         return f"{where} ({details})" if details else where
 
-    def outlet_name(self, pk):
-        if pk is None:
-            return ""
-        return getattr(self, "outlet_names", {}).get(pk) or f"outlet #{pk}"
-
-    def changes(self):
-        """[(label, before, after)] for an edit; outlets named where named_outlets() read them."""
-        return [
-            (
-                label,
-                self.shown_appearance(column, self.before[column]),
-                self.shown_appearance(column, self.after[column]),
-            )
-            for column, label in self.FIELDS.items()
-            if column in self.before
-        ]
-
-    def shown_appearance(self, column, value):
-        if value is None or value == "":
-            return ""
-        if column == "outlet_id":
-            return self.outlet_name(value)
+    def shown(self, column, value):
         if column == "venue_type" and value in Venue.values:
             return Venue(value).label
-        if column in ("relayed_from_id", "claim_id"):
+        if column in ("relayed_from_id", "claim_id") and value is not None:
             return f"#{value}"
-        return str(value)
-
-    @staticmethod
-    def name_outlets(revisions):
-        """Give each revision the names of the outlets it holds, from one query for them all."""
-        pks = {side.get("outlet_id") for revision in revisions for side in (revision.before, revision.after)}
-        pks.discard(None)
-        names = dict(Outlet.objects.filter(pk__in=pks).values_list("pk", "name")) if pks else {}
-        for revision in revisions:
-            revision.outlet_names = names
-        return revisions
+        return super().shown(column, value)
 
 
 class ImportJob(models.Model):

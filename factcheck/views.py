@@ -314,7 +314,7 @@ def get_claim(pk):
         .order_by("-at", "-id")
     )
     merges = ClaimMerge.objects.select_related("by", "merged")
-    changes = AppearanceRevision.objects.select_related("by")
+    changes = AppearanceRevision.objects.select_related("by").named()
     # An empty queryset (none()) is prefetched without a query.
     prefetch_related_objects(
         [claim],

@@ -149,8 +149,10 @@ def test_the_claim_page_reads_appearance_records_only_for_a_claim_that_has_some(
 
     without = queries_for_page()
     Appearance.objects.filter(pk=appearance.pk).update(url="https://t.me/ministry/1")
-    make_appearance(claim, Venue.INTERVIEW).delete()
-    assert queries_for_page() == without + 1  # the records (they name no outlet, so none is read)
+    make_appearance(claim, Venue.INTERVIEW, outlet=make_outlet("Ukrainska Pravda")).delete()
+    assert queries_for_page() == without + 1  # the records, their outlets named in the same query
+    page = editor_client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert "Interview on Ukrainska Pravda" in page
 
 
 def test_the_admin_keeps_the_last_appearance_of_a_claim_whose_verdict_is_published(
