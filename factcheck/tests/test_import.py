@@ -538,3 +538,17 @@ def test_a_verdict_cites_the_same_evidence_whether_imported_or_decided(admin_use
         event = claim.events.latest("pk")
         assert event.to_status == "disputed"
         assert [item.url for item in event.evidence.all()] == [f"https://example.org/{claim.pk}/refutes"]
+
+
+def test_relays_split_at_arrows_and_a_spaced_angle_bracket_and_a_name_with_brackets_is_refused(admin_user, tmp_path):
+    rows = [
+        row("One.", venue="public_remarks", relayed_by="Kyiv Independent → B-17"),
+        row("Two.", venue="public_remarks", relayed_by="Kyiv Independent -> Reuters > AFP"),
+        row("Three.", venue="public_remarks", relayed_by="<b>B-17</b>"),
+        row("Four.", venue="public_remarks", relayed_by="Kyiv Independent>B-17"),
+    ]
+    job = run_import(tmp_path, csv_text(*rows), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.created_count, job.rejected_count) == (2, 2)
+    assert sorted(Outlet.objects.values_list("name", flat=True)) == ["AFP", "B-17", "Kyiv Independent", "Reuters"]
+    assert [(error["line"], error["field"]) for error in job.errors] == [(4, "relayed_by"), (5, "relayed_by")]
+    assert "“ > ”" in job.errors[1]["message"]

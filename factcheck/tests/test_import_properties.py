@@ -77,7 +77,12 @@ def words(min_size=1, max_size=60):
 def names():
     # NFKC can make a name longer (one "ﷺ" is 18 letters) than the 200 characters that fit.
     return words(max_size=60).filter(
-        lambda name: normalize_name(name) and len(clean_name(name)) <= 200 and not set(name) & {">", "→"}
+        lambda name: (
+            normalize_name(name)
+            and len(clean_name(name)) <= 200
+            and not set(name) & {"<", ">", "→"}
+            and "->" not in name
+        )
     )
 
 
