@@ -755,9 +755,12 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def direct(self):
+        """Claims with an appearance recorded, none of which relays another. A claim recorded without
+        one is neither direct nor relayed: where it was said is not known ("Venue not recorded")."""
         if connection.vendor == "postgresql":
-            return self.filter(has_facet("relay:direct"))
-        return self.exclude(_has_relay())
+            venues = Value([f"venue:{venue}" for venue in Venue.values], output_field=ArrayField(models.TextField()))
+            return self.filter(has_facet("relay:direct"), Overlap(Facets(), venues))
+        return self.exclude(_has_relay()).filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"))))
 
     def in_drafts(self):
         """Claims of stories not yet published (few: read through the drafts' partial index).

@@ -169,9 +169,12 @@ def test_the_venue_and_relay_filters_answer_as_the_appearances_do(chain):
     for venue in (Venue.INTERVIEW, Venue.PRESS_CONFERENCE, Venue.RELAYED_REPORT, Venue.SOCIAL_MEDIA_POST):
         expected = Claim.objects.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), venue_type=venue)))
         assert set(Claim.objects.at_venue(venue)) == set(expected), venue
+    unrecorded = make_claim("The dam held.")  # no appearance: neither direct nor relayed
     relays = Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
+    recorded = Exists(Appearance.objects.filter(claim=OuterRef("pk")))
     assert set(Claim.objects.relayed()) == set(Claim.objects.filter(relays)) == {claim}
-    assert set(Claim.objects.direct()) == set(Claim.objects.exclude(relays)) == {bare}
+    assert set(Claim.objects.direct()) == set(Claim.objects.filter(recorded).exclude(relays)) == {bare}
+    assert unrecorded not in Claim.objects.direct() | Claim.objects.relayed()
 
 
 def test_the_search_index_intersects_the_words_with_the_facets(chain):

@@ -109,6 +109,17 @@ def test_filtering_by_outlet_covers_published_made_on_and_relayed_by(reviewer_cl
     assert len(texts(reviewer_client.get(f"/claims/?outlet={outlets['B-17']}"))) == 18
 
 
+def test_a_claim_whose_venue_is_not_recorded_is_neither_direct_nor_relayed(reviewer_client, demo):
+    unrecorded = make_claim("The dam held, the minister said.")
+    assert not unrecorded.appearances.exists()
+    assert unrecorded.text in texts(reviewer_client.get("/claims/"))
+    assert unrecorded.text not in texts(reviewer_client.get("/claims/?relay=direct"))
+    assert unrecorded.text not in texts(reviewer_client.get("/claims/?relay=relayed"))
+    # Searched, the facets answer on PostgreSQL: the same there.
+    assert unrecorded.text not in texts(reviewer_client.get("/claims/?relay=direct&q=dam"))
+    assert unrecorded.text in texts(reviewer_client.get("/claims/?q=dam"))
+
+
 def test_filtering_by_venue_relay_and_kind(reviewer_client, demo):
     posts = texts(reviewer_client.get(f"/claims/?venue={Venue.SOCIAL_MEDIA_POST}"))
     assert posts == ["North Korean troops are receiving training in using Lancet drones."]
@@ -422,6 +433,8 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
             claim.set_attribution("relayed", by=editor, reason="Only the agency's word for it.")
         if number % 5 == 0:  # said to the Kyiv Independent: for half of them, its second part in the claim
             make_appearance(claim, Venue.STATEMENT_TO_OUTLET, outlet=kyiv)
+        else:  # said directly somewhere: for the walk with "Direct", which a claim without a venue is not
+            make_appearance(claim, Venue.INTERVIEW)
         if number % 9 == 2:
             Assignment.objects.assign([claim], reviewer, by=editor)
         if number % 4:
