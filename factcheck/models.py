@@ -445,6 +445,11 @@ def has_facet(facet):
     return Q(DataContains(Facets(), Value([facet], output_field=ArrayField(models.TextField()))))
 
 
+def has_any_facet(facets):
+    """The condition for claims with at least one of these facets (PostgreSQL)."""
+    return Q(Overlap(Facets(), Value(list(facets), output_field=ArrayField(models.TextField()))))
+
+
 class AmongGathered(models.Lookup):
     """`id = ANY(ARRAY(subquery))` (PostgreSQL, the right side an ArraySubquery): the rows whose ids
     a subquery gathers first.
@@ -758,8 +763,7 @@ class ClaimQuerySet(models.QuerySet):
         """Claims with an appearance recorded, none of which relays another. A claim recorded without
         one is neither direct nor relayed: where it was said is not known ("Venue not recorded")."""
         if connection.vendor == "postgresql":
-            venues = Value([f"venue:{venue}" for venue in Venue.values], output_field=ArrayField(models.TextField()))
-            return self.filter(has_facet("relay:direct"), Overlap(Facets(), venues))
+            return self.filter(has_facet("relay:direct"), has_any_facet(f"venue:{venue}" for venue in Venue.values))
         return self.exclude(_has_relay()).filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"))))
 
     def in_drafts(self):
@@ -2599,6 +2603,7 @@ class RevisionQuerySet(models.QuerySet):
 
 # The ids a revision may hold that are shown by name: (column, model, the field that names it).
 NAMED_COLUMNS = [("speaker_id", Speaker, "name"), ("article_id", Article, "headline"), ("outlet_id", Outlet, "name")]
+NAMED = {column for column, *_ in NAMED_COLUMNS}
 
 
 class Revision(models.Model):
@@ -2637,7 +2642,7 @@ class Revision(models.Model):
     def names(self):
         """{(column, id): name} for the ids this revision holds, from named()."""
         found = {}
-        for column, *_ in NAMED_COLUMNS:
+        for column in NAMED:
             for side in ("before", "after"):
                 name = getattr(self, f"{column}_{side}_name", None)
                 if name is not None:
@@ -2659,7 +2664,7 @@ def shown_value(column, value, names):
     """A revised field's value as a person reads it; "" for none."""
     if value is None or value == "":
         return ""
-    if column in ("speaker_id", "article_id", "outlet_id"):
+    if column in NAMED:
         return names.get((column, value), f"#{value}")
     if column == "kind":
         return ClaimKind(value).label

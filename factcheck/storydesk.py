@@ -48,7 +48,7 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
-from factcheck.text import clean_name, clean_text, lookalike_key
+from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, lookalike_key
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -113,10 +113,8 @@ def cleaned(name, value):
     return CLEANERS[name](value) if name in CLEANERS else value.strip()
 
 
-# Between the outlets that passed a claim on: an arrow (→ or ->), a ">" with spaces around it,
-# a comma, a semicolon or a new line. A ">" within a word is not one: "<b>B-17</b>" is one name
-# (and refused as an outlet's, `outlet_name_problem`), not the outlets "<b" and "B-17</b".
-_RELAY_SPLIT = re.compile(r"\s*(?:→|->|,|;|\n)\s*|\s+>\s+")
+# Between the outlets that passed a claim on: RELAY_SPLIT, a comma, a semicolon or a new line.
+_RELAY_SPLIT = re.compile(rf"{RELAY_SPLIT}|\s*[,;\n]\s*")
 OUTLET_NAME_LENGTH = 200
 _NUMBER_SPLIT = re.compile(r"[\s,;#]+")
 SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
@@ -536,7 +534,7 @@ def parse_relays(text):
 
 def outlet_name_problem(name):
     """Why `name` cannot be an outlet's (a sentence for the field's error), or None when it can be."""
-    if "<" in name or ">" in name:
+    if holds_markup(name):
         return f"“{name[:80]}” cannot be an outlet's name: it holds “<” or “>”. Write the names only."
     if not normalize_name(name):
         return f"“{name[:80]}” cannot be an outlet's name: it has no letters or digits."

@@ -39,6 +39,17 @@ def clean_text(text):
     return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).strip()
 
 
+# Between the outlets that passed a claim on, written in one line: an arrow (→ or ->), or a ">"
+# with a space on each side, as exports write it. A ">" within a word is not one: "<b>B-17</b>"
+# is one name (refused: `holds_markup`), not the outlets "<b" and "B-17</b".
+RELAY_SPLIT = r"\s*(?:→|->)\s*|\s+>\s+"
+
+
+def holds_markup(name):
+    """Whether an outlet's name holds "<" or ">": markup pasted with it, or a separator with no spaces."""
+    return "<" in name or ">" in name
+
+
 def clean_name(name):
     """A speaker's or outlet's name as stored: clean_text, no control characters, single spaces, trimmed."""
     if name.isascii() and name.isprintable():  # most names: the only whitespace is the space

@@ -743,11 +743,8 @@ def claim_merge(request, pk):
 
 def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False):
     """The merge confirmation: both claims, what the kept one would gain, and the form; or the form to pick one."""
-    problems = [error] if error else []
     refused = speakers_differ = None
-    if into is None and asked:
-        problems.append("There is no claim with that number.")
-    elif into is not None:
+    if into is not None:
         try:
             merging.check(merged, into)
         except merging.MergeRefused as refusal:
@@ -756,12 +753,16 @@ def merge_page(request, merged, into, *, form=None, error=None, status=200, aske
                 speakers_differ = refusal.message
             elif refusal.code != "reason_required":
                 refused = refusal.message
-    problems += [message for message in (refused,) if message and message not in problems]
+    missing = "There is no claim with that number." if into is None and asked else None
+    # The error posted and the refusal may be one message; different speakers are said by their checkbox.
+    problems = [
+        problem for problem in dict.fromkeys((error, missing, refused)) if problem and problem != speakers_differ
+    ]
     context = {
         "merged": merged,
         "into": into,
         "reason": form.data.get("reason", "") if form is not None else "",
-        "problems": [problem for problem in problems if problem != speakers_differ],
+        "problems": problems,
         "refused": refused,
         "speakers_differ": speakers_differ,
         "speakers_differ_refused": speakers_differ is not None and speakers_differ == error,

@@ -23,7 +23,7 @@ from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
-from factcheck.text import clean_name, clean_text
+from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -266,9 +266,7 @@ URL = re.compile(
 )
 _GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:[,\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?\Z")
 _GROUP_SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
-# Between the outlets of relayed_by: an arrow (→ or ->) or a ">" with spaces around it, as exports
-# write it. A ">" within a word is not one: "<b>B-17</b>" is one name, refused (entity_name).
-_RELAY_SPLIT = re.compile(r"\s*(?:→|->)\s*|\s+>\s+")
+_RELAY_SPLIT = re.compile(RELAY_SPLIT)
 OUTLET_FIELDS = {"outlet", "relayed_by", "article_outlet"}
 DECIMAL_STEP = Decimal("0.0001")
 MAX_INTEGER_DIGITS = 16  # Claim.quantity_value holds 20 digits, 4 of them after the point
@@ -407,7 +405,7 @@ def entity_name(raw, name, fail, *, required=False):
         fail(name, f"is {len(raw):,} characters long; at most 200 fit")
     elif not norm(raw):
         fail(name, f"“{raw[:60]}” has no letters or digits")
-    elif name in OUTLET_FIELDS and ("<" in raw or ">" in raw):
+    elif name in OUTLET_FIELDS and holds_markup(raw):
         fail(name, f"“{raw[:60]}” holds “<” or “>”: write outlets' names only, separated by “ > ” (spaces around)")
     return raw
 
