@@ -4,6 +4,7 @@ until an editor records the outcome; the outcome is history the database keeps."
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import strip_tags
 
 from factcheck import merging
 from factcheck.models import Assignment, ClaimLink, CorrectionCase, CorrectionRefused, CorrectionTurn
@@ -118,6 +119,9 @@ def test_an_import_that_turns_a_stored_claim_disputed_queues_its_story(admin_use
     assert CorrectionCase.objects.get().article.url == "https://b17.example/story"
 
 
+REASONS = ["Maps say otherwise.", "Seoul took it back."]  # the later turns' reasons, in order
+
+
 def test_every_claim_of_a_story_that_turns_while_its_case_is_open_is_listed_on_it(editor_client, editor):
     story = make_article(headline="Troops moved")
     first = make_claim("Up to 11,000 troops were sent.", article=story)
@@ -140,7 +144,15 @@ def test_every_claim_of_a_story_that_turns_while_its_case_is_open_is_listed_on_i
         assert "The troops reached Kursk." in page and "Up to 8,000 troops were moved." in page, url
         assert "(was Verified)" in page, url
     queue = editor_client.get("/corrections/").content.decode()
-    assert "Seoul took it back." in queue and f"by {editor.get_username()}" in queue
+    later = queue[queue.index("<ul>", queue.index('<div class="later-turns">')) :]
+    items = [" ".join(strip_tags(item).split()) for item in later[: later.index("</ul>")].split("</li>")[:-1]]
+    who = editor.get_username()
+    assert [
+        (item.split(f" by {who}, ")[0], item.endswith(reason)) for item, reason in zip(items, REASONS, strict=True)
+    ] == [
+        ("The troops reached Kursk.: Disputed (was Unable to independently confirm)", True),
+        ("Up to 8,000 troops were moved.: Disputed (was Verified)", True),
+    ]
 
 
 def test_a_turn_after_the_outcome_opens_a_new_case_and_the_settled_one_keeps_its_turns(editor_client, editor):
@@ -171,8 +183,8 @@ def test_an_import_that_turns_two_claims_of_a_story_opens_one_case_listing_both(
     ]
     run_import(tmp_path, csv_text(*turned), editor)
     case = CorrectionCase.objects.get()
-    claims = {case.claim.text, *case.later_turns.values_list("claim__text", flat=True)}
-    assert claims == {"Drones hit the depot.", "The depot burned."}
+    assert case.claim.text == "Drones hit the depot."
+    assert list(case.later_turns.values_list("claim__text", flat=True)) == ["The depot burned."]
 
 
 def test_the_database_refuses_to_change_or_remove_a_later_turn(editor):

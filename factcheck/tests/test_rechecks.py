@@ -1,7 +1,7 @@
 """Re-check dates for unconfirmed claims, the Due for re-check queue and the daily digest."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -285,9 +285,17 @@ def test_the_date_field_says_and_enforces_the_bounds(editor_client):
     claim = make_claim()
     page = editor_client.get(f"/claims/{claim.pk}/").content.decode()
     latest = Claim.latest_recheck_date()
-    assert (latest - today()).days in (365 * 5 + 1, 365 * 5 + 2)  # five years, with their leap days
+    day = today()
+    # The same day five years on; 28 February for a 29th of February with none five years on.
+    five_years_on = date(day.year + 5, day.month, day.day if (day.month, day.day) != (2, 29) else 28)
+    assert latest == five_years_on
     assert f'min="{today().isoformat()}" max="{latest.isoformat()}"' in page
     assert f"Today or a later day, within five years (by {latest:%-d %b %Y})." in page
+    too_far = editor_client.post(
+        f"/claims/{claim.pk}/recheck/", {"recheck_on": (latest + timedelta(days=1)).isoformat()}
+    )
+    assert too_far.status_code == 422
+    assert "is further." in too_far.content.decode()
     response = editor_client.post(f"/claims/{claim.pk}/recheck/", {"recheck_on": latest.isoformat()})
     assert response.status_code == 302
     claim.refresh_from_db()
