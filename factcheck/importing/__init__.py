@@ -314,6 +314,8 @@ class _Pass:
         entities.create = self.write and not refused  # nor are speakers, outlets and articles created
         changes = plan(rows, entities, linked=self.linked)
         kept = not (refused or (all_or_nothing and any(change.error for change in changes)))
+        if kept:  # the names of the rows kept, not those of a refused row: created when writing, counted
+            entities.settle([change.row for change in changes if not change.error])
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
             self.done += len(rows)
@@ -332,7 +334,6 @@ class _Pass:
                 )
             elif kept:
                 self.counts[change.action] += 1
-                entities.kept(change.row)
                 if self.wording:
                     self.wording.add(change.row)
                 if staged:
@@ -351,12 +352,11 @@ class _Pass:
         job, counts, entities = self.job, self.counts, self.entities
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.unchanged_count, job.rejected_count = counts["unchanged"], counts["rejected"]
-        speakers, outlets = entities.reported_new("speaker"), entities.reported_new("outlet")
-        job.new_speakers, job.new_outlets = len(speakers), len(outlets)
+        job.new_speakers, job.new_outlets = len(entities.new_speakers), len(entities.new_outlets)
         job.summary = {
             **job.summary,
-            "new_speaker_names": sorted(speakers.values())[:PREVIEW_NAMES],
-            "new_outlet_names": sorted(outlets.values())[:PREVIEW_NAMES],
+            "new_speaker_names": sorted(entities.new_speakers.values())[:PREVIEW_NAMES],
+            "new_outlet_names": sorted(entities.new_outlets.values())[:PREVIEW_NAMES],
             "completed_speakers": len(entities.completed_speakers),
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,

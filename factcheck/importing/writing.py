@@ -72,18 +72,20 @@ class Entities:
 
     Speakers match on the normalised name, then on a normalised alias of a stored speaker;
     outlets on the normalised name; articles on their URL, or on outlet and headline when
-    they have none. With create=False (a preview) new ones are only counted: their id is None.
-    Stored speakers and outlets are never changed by an import. A new name that looks like a
-    tracked one, or like another new name of the import, is held and never created (`held`).
+    they have none. A chunk's names are looked up before its rows are judged (`resolve`: a name
+    not stored yet has the id None); then those of the rows kept are settled (`settle`): created
+    when the pass writes (create=True), counted as new either way. So a refused row, whatever
+    refused it, creates nothing. Stored speakers and outlets are never changed by an import but
+    for a blank title or affiliation a kept row fills. A new name that looks like a tracked one,
+    or like another new name of the import, is held and never created (`held`).
     """
 
     def __init__(self, *, create):
         self.create = create
-        self.speakers, self.outlets, self.articles = {}, {}, {}
-        self.new_speakers, self.new_outlets = {}, {}
-        # The names of the rows kept (see kept): a new name only refused rows bear is not reported as new.
-        self.kept_names = {"speaker": set(), "outlet": set()}
+        self.speakers, self.outlets, self.articles = {}, {}, {}  # key -> id, None while not stored
+        self.new_speakers, self.new_outlets = {}, {}  # key -> name, of the new names rows kept bear
         self.completed_speakers = {}  # pk -> name of tracked speakers whose blank title or affiliation the file fills
+        self._blanks_checked = set()  # the tracked speakers whose blanks _fill_blanks has looked at
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
         self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
@@ -97,46 +99,77 @@ class Entities:
     def article(self, row):
         return self.articles[self._article_key(row.article)] if row.article else None
 
-    def kept(self, row):
-        """Note the speaker and outlets of a row that is imported (or, in a preview, would be)."""
-        self.kept_names["speaker"].add(norm(row.speaker.name))
-        outlets = [link.outlet for links in row.chains for link in links]
-        if row.article:
-            outlets.append(row.article.outlet)
-        self.kept_names["outlet"].update(norm(name) for name in outlets if name)
-
-    def reported_new(self, kind):
-        """The new speakers' or outlets' names (key -> name) that rows kept bear."""
-        new = self.new_speakers if kind == "speaker" else self.new_outlets
-        return {key: name for key, name in new.items() if key in self.kept_names[kind]}
+    @staticmethod
+    def _outlet_names(row):
+        names = [link.outlet for links in row.chains for link in links if link.outlet]
+        return [*names, row.article.outlet] if row.article else names
 
     def resolve(self, rows):
+        """Look up the speakers, outlets and articles `rows` name that this import has not met yet."""
         speakers, outlets, articles = {}, {}, {}
         for row in rows:
             key = norm(row.speaker.name)
             if key not in self.speakers:
                 speakers.setdefault(key, row.speaker)
-            for links in row.chains:
-                for link in links:
-                    if link.outlet and norm(link.outlet) not in self.outlets:
-                        outlets.setdefault(norm(link.outlet), link.outlet)
+            for name in self._outlet_names(row):
+                if norm(name) not in self.outlets:
+                    outlets.setdefault(norm(name), name)
             if row.article:
-                if norm(row.article.outlet) not in self.outlets:
-                    outlets.setdefault(norm(row.article.outlet), row.article.outlet)
                 key = self._article_key(row.article)
                 if key not in self.articles:
                     articles.setdefault(key, row.article)
         if speakers:
-            found = self._resolve_names(
-                Speaker, {key: who._asdict() for key, who in speakers.items()}, self.new_speakers
-            )
-            self.speakers.update(found)
-            self._fill_blanks({pk: speakers[key] for key, pk in found.items() if pk and key not in self.new_speakers})
+            self.speakers.update(self._resolve_names(Speaker, {key: who.name for key, who in speakers.items()}))
         if outlets:
-            wanted = {key: {"name": name} for key, name in outlets.items()}
-            self.outlets.update(self._resolve_names(Outlet, wanted, self.new_outlets))
+            self.outlets.update(self._resolve_names(Outlet, outlets))
         if articles:
             self._resolve_articles(articles)
+
+    def settle(self, rows):
+        """For `rows`, the rows of a chunk that are kept: create the speakers, outlets and articles they
+        name that are not stored yet (when this pass writes), count the new names, and fill the
+        blank titles and affiliations of the tracked speakers they name."""
+        speakers, outlets, articles, tracked = {}, {}, {}, {}
+        for row in rows:
+            key = norm(row.speaker.name)
+            if self.speakers[key] is None:
+                speakers.setdefault(key, row.speaker._asdict())
+            elif key not in self.new_speakers and self.speakers[key] not in self._blanks_checked:
+                tracked.setdefault(self.speakers[key], row.speaker)
+            for name in self._outlet_names(row):
+                if self.outlets[norm(name)] is None:
+                    outlets.setdefault(norm(name), {"name": name})
+            if row.article and self.articles[key := self._article_key(row.article)] is None:
+                articles.setdefault(key, row.article)
+        self._create(Speaker, speakers, self.speakers, self.new_speakers)
+        self._create(Outlet, outlets, self.outlets, self.new_outlets)
+        if articles and self.create:  # like claims: ids drawn first, then one COPY
+            now, ids = timezone.now(), allocate_ids(Article, len(articles))
+            insert(
+                Article,
+                ["id", "outlet_id", "headline", "url", "published", "body", "created_at"],
+                [
+                    (pk, self.outlet(article.outlet), article.headline, article.url, _date(article.published), "", now)
+                    for pk, article in zip(ids, articles.values(), strict=True)
+                ],
+            )
+            self.articles.update(zip(articles, ids, strict=True))
+        self._blanks_checked.update(tracked)
+        self._fill_blanks(tracked)
+
+    def _create(self, model, wanted, ids, new):
+        """Count the new speakers or outlets `wanted` (key -> fields) as new, and create them when this pass writes."""
+        for key, fields in wanted.items():
+            new.setdefault(key, fields["name"])
+        if wanted and self.create:
+            model.objects.bulk_create(
+                [
+                    model(normalized_name=key, lookalike_key=lookalike_key(fields["name"]), **fields)
+                    for key, fields in wanted.items()
+                ],
+                ignore_conflicts=True,  # another import may have just created one; it is found next
+            )
+            ids.update(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
 
     @cached_property
     def aliases(self):
@@ -185,27 +218,16 @@ class Entities:
             else:
                 new[keys[key]] = (f"the {kind} new in this import", name)
 
-    def _resolve_names(self, model, wanted, new):
+    def _resolve_names(self, model, wanted):
         """key -> id of speakers or outlets by normalised name (a speaker also by an alias), None for one
-        a preview would create. `wanted`: key -> the fields of a new one; the new go to `new` too."""
+        not stored. `wanted`: key -> name. A new name that looks like another is held (_hold_lookalikes)."""
         found = dict(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
         if model is Speaker:
             aliases = self.aliases[0]
             found.update({key: aliases[key] for key in wanted.keys() - found.keys() if key in aliases})
-        missing = {key: fields["name"] for key, fields in wanted.items() if key not in found}
+        missing = {key: name for key, name in wanted.items() if key not in found}
         if missing:
             self._hold_lookalikes(model, missing)
-        if missing and self.create:
-            model.objects.bulk_create(
-                [
-                    model(normalized_name=key, lookalike_key=lookalike_key(name), **wanted[key])
-                    for key, name in missing.items()
-                ],
-                ignore_conflicts=True,  # another import may have just created one; it is found next
-            )
-            found.update(model.objects.filter(normalized_name__in=missing).values_list("normalized_name", "pk"))
-        for key, name in missing.items():
-            new.setdefault(key, name)
         return {key: found.get(key) for key in wanted}
 
     def _fill_blanks(self, tracked):
@@ -249,18 +271,6 @@ class Entities:
             "pk", "headline", "outlet__normalized_name"
         ):
             found.setdefault(("headline", outlet, headline), pk)
-        missing = {key: article for key, article in wanted.items() if key not in found}
-        if missing and self.create:  # like claims: ids drawn first, then one COPY
-            now, ids = timezone.now(), allocate_ids(Article, len(missing))
-            insert(
-                Article,
-                ["id", "outlet_id", "headline", "url", "published", "body", "created_at"],
-                [
-                    (pk, self.outlet(article.outlet), article.headline, article.url, _date(article.published), "", now)
-                    for pk, article in zip(ids, missing.values(), strict=True)
-                ],
-            )
-            found.update(zip(missing, ids, strict=True))
         self.articles.update({key: found.get(key) for key in wanted})
 
 
@@ -324,9 +334,11 @@ def _first_attribution(row):
 def plan(rows, entities, *, linked):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
-    Its queries come first, a fixed number whatever the rows: the entities resolved (and
-    created, if entities.create), then the stored claims with their appearances, evidence and
-    reviews (locked when they are to be written, as entities.create says). `linked`: line -> id
+    Its queries come first, a fixed number whatever the rows: the entities looked up (those of
+    the rows kept are created afterwards: Entities.settle), then the stored claims with their
+    appearances, evidence and reviews (locked when they are to be written, as entities.create
+    says). A name not stored yet has no id here: a changed speaker or story is marked in
+    `fields`, and write() reads its id. `linked`: line -> id
     of the tracked claim a row was linked to in the preview (the same claim).
     """
     entities.resolve(rows)
@@ -547,11 +559,22 @@ def write(changes, entities, *, user, reason_for, now):
     edited = [change for change in changes if change.claim is not None and change.fields]
     if edited:
         Claim.objects.bulk_update(
-            [Claim(**{**change.claim._asdict(), **change.fields}) for change in edited],
+            [Claim(**{**change.claim._asdict(), **_written_fields(change, entities)}) for change in edited],
             sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
             batch_size=500,
         )
     Claim.objects.set_statuses(decisions, by=user, at=now)
+
+
+def _written_fields(change, entities):
+    """A stored claim's changed fields, with the ids of its speaker and story as settled: a name new
+    to the database had none when the row was planned."""
+    fields = dict(change.fields)
+    if "speaker_id" in fields:
+        fields["speaker_id"] = entities.speaker(change.row)
+    if "article_id" in fields:
+        fields["article_id"] = entities.article(change.row)
+    return fields
 
 
 def facets_of(change, entities):

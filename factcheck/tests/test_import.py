@@ -552,3 +552,47 @@ def test_relays_split_at_arrows_and_a_spaced_angle_bracket_and_a_name_with_brack
     assert sorted(Outlet.objects.values_list("name", flat=True)) == ["AFP", "B-17", "Kyiv Independent", "Reuters"]
     assert [(error["line"], error["field"]) for error in job.errors] == [(4, "relayed_by"), (5, "relayed_by")]
     assert "“ > ”" in job.errors[1]["message"]
+
+
+def test_a_row_the_status_rules_refuse_creates_nothing_of_its_own(admin_user, tmp_path):
+    second = {**verified_row(), "id": "c2", "claim": "Another verified claim."}
+    run_import(tmp_path, csv_text(verified_row(), second), admin_user)
+    tracked = make_speaker("Olena Tracked")  # no title: a row may fill it
+    refused = [
+        # Flips the verdict in one step: refused against the stored claim, with names, a story and a title of its own.
+        row(
+            id="c1",
+            speaker="Nobody Atall",
+            status="false",
+            venue="interview",
+            outlet="Nowhere Weekly",
+            evidence_url="https://x.example/",
+            evidence_summary="No.",
+            article_headline="A story nobody wrote",
+            article_outlet="Nowhere Daily",
+        ),
+        row("Another verified claim.", "Olena Tracked", id="c2", status="false", speaker_title="Minister"),
+    ]
+    before = counts()
+    job = run_import(tmp_path, csv_text(row("Good one."), *refused), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.created_count, job.rejected_count, job.new_speakers, job.new_outlets) == (1, 2, 0, 0)
+    assert counts() == {**before, "Claim": before["Claim"] + 1, "VerificationEvent": before["VerificationEvent"] + 1}
+    tracked.refresh_from_db()
+    assert tracked.title == ""
+    assert job.summary["completed_speakers"] == 0
+
+
+def test_a_name_a_refused_row_met_first_is_created_and_counted_for_a_later_row_kept(admin_user, tmp_path, monkeypatch):
+    run_import(tmp_path, csv_text(verified_row()), admin_user)
+    tracked = make_speaker("Olena Tracked")
+    monkeypatch.setattr(importing, "BATCH_ROWS", 1)  # each row a chunk of its own: the refused one comes first
+    flipped = row(
+        id="c1", speaker="Olena Tracked", speaker_title="Minister", status="false", venue="interview", outlet="Nowhere"
+    )
+    flipped |= {"evidence_url": "https://x.example/", "evidence_summary": "No."}
+    later = row("Kept.", "Olena Tracked", speaker_title="Minister", venue="interview", outlet="Nowhere")
+    job = run_import(tmp_path, csv_text(flipped, later), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.created_count, job.rejected_count, job.new_outlets, job.summary["completed_speakers"]) == (1, 1, 1, 1)
+    tracked.refresh_from_db()
+    assert tracked.title == "Minister"
+    assert Claim.objects.get(text="Kept.").appearances.get().outlet.name == "Nowhere"
