@@ -40,6 +40,7 @@ CSV_COLUMNS = [
         "evidence_summary",
         "evidence_stance",
     ),
+    "venue_text",  # last: added after the others, whose places scripts may read by
 ]
 RELAY_SEPARATOR = " > "
 
@@ -144,6 +145,7 @@ def csv_row(claim, site=None):
         evidence.citation if evidence else "",
         evidence.summary if evidence else "",
         evidence.stance if evidence else "",
+        (origin.venue_text or "") if origin else "",
     ]
 
 

@@ -273,6 +273,7 @@ MAX_INTEGER_DIGITS = 16  # Claim.quantity_value holds 20 digits, 4 of them after
 MAX_KEY = Claim._meta.get_field("import_key").max_length
 LIMITS = [  # text fields with a length limit in the database
     ("venue", 300),
+    ("venue_text", 300),
     ("speaker_title", 200),
     ("speaker_affiliation", 200),
     ("quantity_unit", 100),
@@ -520,7 +521,10 @@ def speaker_kind_of(name, types=()):
 
 
 # Any of these given, the row has an appearance (and needs its venue).
-APPEARANCE_FIELDS = ("venue", "outlet", "relayed_by", "appearance_url", "appearance_date", "appearance_when")
+APPEARANCE_FIELDS = (
+    *("venue", "venue_text", "outlet", "relayed_by"),
+    *("appearance_url", "appearance_date", "appearance_when"),
+)
 
 
 def clean_fields(values, fail, line, column, date_order):
@@ -570,9 +574,13 @@ def clean_fields(values, fail, line, column, date_order):
 
     chains = []
     if any(map(get, APPEARANCE_FIELDS)):
-        venue, named, words = venue_of(get("venue")) if get("venue") else (None, None, "")
-        if not get("venue"):
+        # The venue's words come in the venue column, or beside its type (as exports write them).
+        given = get("venue") or get("venue_text")
+        venue, named, words = venue_of(given) if given else (None, None, "")
+        if not given:
             fail("venue", "an appearance needs a venue type")
+        if get("venue_text"):
+            words = get("venue_text") if get("venue_text").isascii() else clean_text(get("venue_text"))
         origin = Link(
             venue,
             entity_name(get("outlet") or named, "outlet", fail),

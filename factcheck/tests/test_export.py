@@ -115,7 +115,8 @@ def varied_claims(editor):
     article.published = date(2024, 11, 2)
     article.save()
     verified = make_claim("Ukraine received 500,000 shells.", speaker=minister, article=article, quantity_value=500000)
-    make_appearance(verified, "press_conference", url="https://mod.example/briefing", date=date(2024, 11, 1))
+    briefing = {"url": "https://mod.example/briefing", "date": date(2024, 11, 1), "venue_text": "a ministry briefing"}
+    make_appearance(verified, "press_conference", **briefing)
     make_evidence(verified, "supports", summary="Delivery records.")
     verified.set_status("verified", by=editor, reason="Delivery records confirm it.")
     false = make_claim("=1+1 troops crossed the border.", speaker=minister, quote="-5 degrees in Kursk")
@@ -134,7 +135,7 @@ def snapshot(*, claimreview=False):
         chains = [
             [
                 (link.venue_type, link.outlet.name if link.outlet else "", link.url, link.date)
-                + (() if claimreview else (link.when,))
+                + (() if claimreview else (link.when, link.venue_text))
                 for link in links
             ]
             for links in claim.attribution_chains()

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import importing
-from factcheck.models import Appearance, Claim, ExternalReview, ImportState, Speaker, Venue
+from factcheck.models import Appearance, Claim, ExternalReview, ImportMode, ImportState, Speaker, Venue
 from factcheck.tests.factories import make_claim, make_speaker
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
 from factcheck.tests.test_import import csv_text, row, run_import, write_file
@@ -280,6 +280,30 @@ def test_a_csv_venue_in_words_is_kept_and_classified_as_the_story_desk_does(admi
             outlet,
             kept,
         ), text
+
+
+def test_a_venue_text_column_keeps_its_words_beside_the_venue_type_or_alone(admin_user, tmp_path):
+    rows = [
+        row("Typed.", venue="press_conference", venue_text="a briefing at the ministry"),
+        row("Words alone.", venue_text="a tweet"),
+        row("Words twice.", venue="a TV ad", venue_text="a 30-second spot on Channel 5"),
+        row("Too long.", venue="interview", venue_text="x" * 301),
+    ]
+    job = run_import(tmp_path, csv_text(*rows), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert [(error["line"], error["field"]) for error in job.errors] == [(5, "venue_text")]
+    found = {
+        appearance.claim.text: (
+            appearance.venue_type,
+            appearance.outlet and appearance.outlet.name,
+            appearance.venue_text,
+        )
+        for appearance in Appearance.objects.select_related("claim", "outlet")
+    }
+    assert found == {
+        "Typed.": (Venue.PRESS_CONFERENCE, None, "a briefing at the ministry"),
+        "Words alone.": (Venue.SOCIAL_MEDIA_POST, "X", "a tweet"),
+        "Words twice.": (Venue.ADVERTISEMENT, None, "a 30-second spot on Channel 5"),
+    }
 
 
 def test_an_outlet_the_file_names_wins_over_the_one_in_the_venue_words(admin_user, tmp_path):
