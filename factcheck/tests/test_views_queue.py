@@ -261,8 +261,8 @@ def walks(monkeypatch):
     real_walk = models.walked_matches
     record = SimpleNamespace(tried=[], index_only=False)
 
-    def walk(*args):
-        record.tried.append(None if record.index_only else real_walk(*args))
+    def walk(*args, **kwargs):
+        record.tried.append(None if record.index_only else real_walk(*args, **kwargs))
         return record.tried[-1]
 
     monkeypatch.setattr(models, "walked_matches", walk)
@@ -412,7 +412,7 @@ def test_a_status_or_a_kind_that_keeps_few_claims_is_left_to_the_search_index_wh
     "sort",
     [
         *("", "&sort=newest", "&sort=oldest", "&status=verified"),
-        *("&relay=direct", "&assignee=none", "&story=published", "&kind=factual"),
+        *("&relay=direct", "&relay=direct&sort=newest", "&assignee=none", "&story=published", "&kind=factual"),
         *("&attribution=relayed", "&attribution=relayed&sort=oldest"),
     ],
 )
@@ -423,6 +423,10 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
     monkeypatch.setattr(models, "RANKED_MATCHES", 5)
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
+    # An outlet of 40 claims is cheaper read through the index (see the next test): told it holds
+    # ten thousand times more, in the same shares, the search walks it where its words are common.
+    real_kept = ClaimFilterForm.outlet_kept
+    monkeypatch.setattr(ClaimFilterForm, "outlet_kept", lambda form: (real_kept(form)[0] * 10_000, real_kept(form)[1]))
     kyiv, other = make_outlet("Kyiv Independent"), make_outlet("Other")
     for number in range(40):
         text = f"North Korean troops crossed, report {number}." if number % 3 else f"Drones over Kharkiv, {number}."
@@ -450,7 +454,7 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
         "",
         "&sort=newest",
         "&sort=oldest",
-        "&relay=direct",
+        "&relay=direct&sort=newest",  # ranked, "Direct" is the index's: it passes over the relayed claims
         "&assignee=none",
         "&story=published",
         "&attribution=relayed&sort=oldest",  # ranked, two in three of the outlet's claims are too few to walk
@@ -462,7 +466,8 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
         assert set(found) <= involving and len(set(found)) == len(found), query
         if query in ("troops", "drones") and walked_with_outlet:  # common enough to be found by walking the outlet
             assert any(walk is not None for walk in walks.tried), query
-        if query.startswith('"') and "sort=" not in sort:  # ranked: the index intersects the phrase with the outlet
+        # Ranked, the index intersects a phrase, or "Direct", with the outlet.
+        if (query.startswith('"') or "relay=direct" in sort) and "sort=" not in sort:
             assert all(walk is None for walk in walks.tried), query
         walks.index_only = True
         assert found == searched_pages(reviewer_client, params), query  # what the index finds, in the same order
@@ -481,6 +486,27 @@ def test_an_outlet_is_not_walked_for_a_status_that_keeps_few_of_its_claims(revie
     walks.tried = []
     assert searched_pages(reviewer_client, f"q=troops&outlet={kyiv.pk}&status=verified") == [claims[3].pk]
     assert walks.tried == []  # not even tried: the search index answers
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
+@pytest.mark.parametrize(("against", "walked"), [(None, True), (40, True), (19, False), (12, False)])
+def test_a_walk_goes_on_only_where_it_reads_fewer_claims_than_the_index_would_read_matches(
+    monkeypatch, against, walked
+):
+    monkeypatch.setattr(models, "PROBED", 6)
+    monkeypatch.setattr(models, "WALKED", 30)
+    for number in range(40):  # every other claim, newest first, has the word: five in the first ten
+        make_claim(f"Troops crossed, report {number}." if number % 2 else f"Drones seen, report {number}.")
+    ordering = SORTS["newest"]
+    claims = Claim.objects.order_by(*ordering)
+    # The probe finds three matches in six claims: five need ten claims walked, where the index
+    # would read half of `against`.
+    found = models.walked_matches(claims, "troops", ordering, 5, against=against)
+    if walked:
+        assert found == [claim.pk for claim in claims if "Troops" in claim.text][:5]
+    else:
+        assert found is None
 
 
 def searched_pages(client, params):
