@@ -14,6 +14,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
+from factcheck.importing.cleaning import ungrouped
 from factcheck.models import (
     Article,
     Claim,
@@ -862,15 +863,17 @@ class ProposalForm(WithoutColons, forms.Form):
 
     def clean_quantity_value(self):
         """A number as people write it ("8,000", "2.5"), or None; checked against the column's size."""
-        text = self.cleaned_data["quantity_value"].replace(",", "").replace(" ", "")
-        if not text:
+        typed = self.cleaned_data["quantity_value"].strip()
+        if not typed:
             return None
         try:
-            value = Decimal(text)
+            value = Decimal(ungrouped(typed))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.")
+            # "2,5" is not read as 25: commas only group thousands.
+            hint = " Write a decimal with a point (2.5); commas only group thousands (8,000)." if "," in typed else ""
+            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.{hint}")
         if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
             raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
         return value
