@@ -12,7 +12,7 @@ from django.db.models import Count
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
-from factcheck.tests.factories import make_claim, make_speaker
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 PHONE = {"width": 390, "height": 844}
 
@@ -289,6 +289,24 @@ def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     assert fits_the_window(page)
     page.goto(f"{demo_site}{long.get_absolute_url()}")
     assert fits_the_window(page)
+
+
+def test_long_addresses_in_a_decision_and_the_indexes_fit_a_phone(open_page, demo_site):
+    """An evidence address ticked in a decision's form (a fieldset is as wide as its longest word
+    unless told otherwise), and a story whose outlet is a long address, had widened the page."""
+    address = "https://www.president.gov.ua/news/zvernennya-prezidenta-ukrayini-volodimira-zelenskogo-94321"
+    claim = make_claim(speaker=make_speaker("Presidential Office"))
+    make_evidence(claim, url=address, summary="The address itself.")
+    make_article(make_outlet(address), headline=f"Read {address}")
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}{claim.get_absolute_url()}")
+    page.locator("summary", has_text="Mark verified").click()
+    expect(page.get_by_label("Why “Verified”?")).to_be_visible()
+    assert fits_the_window(page)
+    for index in ("speakers", "outlets", "stories"):
+        page.goto(f"{demo_site}/{index}/")
+        assert fits_the_window(page), index
 
 
 # The words of a page's table cells that a line break cut in two ("Fal" / "se").
