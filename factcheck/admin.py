@@ -57,6 +57,7 @@ from factcheck.models import (
     Venue,
     VerificationEvent,
     assignable_people,
+    merged_refusal,
     normalize_name,
     search_matches,
 )
@@ -1223,7 +1224,20 @@ class ClaimMergeAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-class ClaimLinkForm(LockedModelForm):
+class OnUnmergedClaims(LockedModelForm):
+    """A claim's part (evidence, a note, a link) is not added to, moved to or changed on a merged
+    claim: it is read-only, and its page leads to the claim kept, where the part was never seen."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("claim", "from_claim", "to_claim"):
+            claim = cleaned.get(name)
+            if isinstance(claim, Claim) and claim.merged_into_id:
+                self.add_error(name, merged_refusal(claim).message)
+        return cleaned
+
+
+class ClaimLinkForm(OnUnmergedClaims):
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("from_claim"), cleaned.get("to_claim")
@@ -1336,6 +1350,7 @@ class ClaimLinkAdmin(SignedAdmin):
 class EvidenceAdmin(SignedAdmin):
     """Evidence, editable until a verdict cites it; then frozen, read here and deleted by nobody."""
 
+    form = OnUnmergedClaims
     formfield_overrides = WEB_URL_INPUTS
     list_display = ["claim", "stance", "source", "added_by", "added_at", "cited"]
     list_filter = ["stance"]
@@ -1390,6 +1405,7 @@ FROZEN_EVIDENCE = (
 
 @admin.register(Note)
 class NoteAdmin(SignedAdmin):
+    form = OnUnmergedClaims
     list_display = ["claim", "body_start", "author", "created_at"]
     list_select_related = ["claim", "author"]
     search_fields = ["body", "claim__text"]
