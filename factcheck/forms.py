@@ -32,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text
+from factcheck.text import clean_name, clean_text, holds_markup
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -776,6 +776,9 @@ class StoryForm(WithoutColons, forms.Form):
         cleaned["tracked_outlet"] = Outlet.objects.named(name).first() if name else None
         if name and not normalize_name(name):
             self.add_error("outlet", "An outlet's name needs a letter or a digit.")
+        elif name and not cleaned["tracked_outlet"] and holds_markup(name):
+            # As on the review screen and in imports: "<b>B-17</b>" is markup pasted with a name.
+            self.add_error("outlet", storydesk.outlet_name_problem(name))
         elif name and not cleaned["tracked_outlet"] and not cleaned.get("outlet_is_another"):
             self.outlet_twin = Outlet.objects.lookalikes(name).first()
             if self.outlet_twin:

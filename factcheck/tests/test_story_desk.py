@@ -220,6 +220,8 @@ def test_a_story_can_be_uploaded_as_text_or_html(reviewer_client, name, content,
         ({"outlet": "X"}, "body", "Paste the story's text, or upload it as a .txt or .html file."),
         ({"body": "Officials said so."}, "outlet", "This field is required."),
         ({"body": "Officials said so.", "outlet": "!!!"}, "outlet", "An outlet's name needs a letter or a digit."),
+        # Refused on the review screen and in imports, it had made a new outlet "<b>Daily Planet</b>" here.
+        ({"body": "Officials said so.", "outlet": "<b>Daily Planet</b>"}, "outlet", "it holds “<” or “>”"),
         ({"body": "Said.", "outlet": "X", "url": "not a url"}, "url", "Enter a valid URL."),
         ({"body": "Said.", "outlet": "X", "published": "5 Nov"}, "published", "Enter a valid date."),
         ({"body": "<div><script>x()</script></div>", "outlet": "X"}, "body", "No text was found in it"),
