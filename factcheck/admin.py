@@ -62,7 +62,7 @@ from factcheck.models import (
     search_matches,
 )
 from factcheck.templatetags.links import is_web_url
-from factcheck.text import clean_name, lookalike_difference, lookalike_key
+from factcheck.text import clean_name, holds_markup, lookalike_difference, lookalike_key
 from factcheck.verification import Attribution, PublicationRefused, StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
@@ -212,6 +212,9 @@ class NormalizedNameForm(LockedModelForm):
         key = normalize_name(name)
         if not key:
             raise ValidationError("A name needs at least one letter or digit.")
+        if self._meta.model is Outlet and holds_markup(name):
+            # Refused by the story desk and imports too: exports write relays between " > ".
+            raise ValidationError(f"An outlet's name cannot hold “<” or “>”: write the name only (“{name[:80]}”).")
         others = self._meta.model.objects.exclude(pk=self.instance.pk)
         twin = others.filter(normalized_name=key).first()
         if twin:
