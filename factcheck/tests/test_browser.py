@@ -541,6 +541,21 @@ def test_a_reviewer_adds_a_missed_claim_by_selecting_its_words(open_page, accoun
     assert_not_reloaded(page)
 
 
+def test_enter_in_the_words_box_adds_them_as_a_claim(open_page, accounts):
+    """Enter there had pressed the form's first button, "keep", and the words pasted were lost."""
+    page = open_page()
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    before = page.locator("li.proposal").count()
+    words = "the direct combat experience North Korean troops will get fighting Ukraine is a massive boon"
+    page.get_by_label("Its words").fill(words)
+    page.get_by_label("Its words").press("Enter")
+    expect(page.locator("li.proposal")).to_have_count(before + 1)
+    expect(page.locator(".done")).to_contain_text(f"Added proposal {before + 1}")
+    expect(page.locator(f"#proposal-{before + 1}").get_by_label("Claim", exact=True)).to_have_value(words)
+
+
 def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_page, accounts):
     page = open_page(javascript=False)
     journey = Journey(page, accounts)
