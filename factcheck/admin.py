@@ -643,7 +643,7 @@ class MergeInline(ReadOnlyInline):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         error_messages={"required": "Give a reason for the change; it is kept in each claim's history."},
         help_text="Recorded in the history of every claim this changes.",

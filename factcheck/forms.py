@@ -579,7 +579,8 @@ class StatusForm(forms.Form):
 
     status = forms.CharField(max_length=20)
     version = forms.IntegerField(min_value=0)
-    reason = forms.CharField(required=False, widget=forms.Textarea)
+    # Cleaned as notes are: a reason of only invisible characters (a zero-width space) is none.
+    reason = CleanTextField(required=False, widget=forms.Textarea)
     evidence = forms.ModelMultipleChoiceField(Evidence.objects.none(), required=False)
 
     def __init__(self, *args, claim, **kwargs):
@@ -592,7 +593,7 @@ class MergeForm(forms.Form):
     whether the editor confirms that claims of different speakers are one claim."""
 
     into = forms.IntegerField(label="Keep claim number", min_value=1)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = CleanTextField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     merged_version = forms.IntegerField(min_value=0)
     into_version = forms.IntegerField(min_value=0)
     speakers_differ = forms.BooleanField(required=False)

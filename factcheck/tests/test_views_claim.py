@@ -491,3 +491,14 @@ def test_a_stale_decision_keeps_the_reason_typed(editor_client, claim, admin_use
     assert (reopened["value"], reopened["reason"]) == ("false", reason)
     assert f">{reason}</textarea>" in response.text
     assert f'name="version" value="{loaded_version + 1}"' in response.text
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200e \u00a0", "\ufeff"])
+def test_a_reason_of_invisible_characters_is_no_reason(editor_client, claim, reason):
+    """A zero-width space passed for a reason (str.strip() keeps it): the history showed a decision
+    with nothing to read. Notes already refused it."""
+    response = status_post(editor_client, claim, "disputed", reason=reason, headers=HTMX)
+    assert response.status_code == 422
+    assert "Give a reason for the change." in response.text
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.count()) == ("unconfirmed", 1)
