@@ -57,11 +57,12 @@ from factcheck.models import (
     Venue,
     VerificationEvent,
     assignable_people,
+    merged_refusal,
     normalize_name,
     search_matches,
 )
 from factcheck.templatetags.links import is_web_url
-from factcheck.text import clean_name, lookalike_difference, lookalike_key
+from factcheck.text import clean_name, holds_markup, lookalike_difference, lookalike_key
 from factcheck.verification import Attribution, PublicationRefused, StaleVersion, Status, TransitionRefused
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
@@ -211,6 +212,9 @@ class NormalizedNameForm(LockedModelForm):
         key = normalize_name(name)
         if not key:
             raise ValidationError("A name needs at least one letter or digit.")
+        if self._meta.model is Outlet and holds_markup(name):
+            # Refused by the story desk and imports too: exports write relays between " > ".
+            raise ValidationError(f"An outlet's name cannot hold “<” or “>”: write the name only (“{name[:80]}”).")
         others = self._meta.model.objects.exclude(pk=self.instance.pk)
         twin = others.filter(normalized_name=key).first()
         if twin:
@@ -639,7 +643,7 @@ class MergeInline(ReadOnlyInline):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         error_messages={"required": "Give a reason for the change; it is kept in each claim's history."},
         help_text="Recorded in the history of every claim this changes.",
@@ -1223,7 +1227,20 @@ class ClaimMergeAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-class ClaimLinkForm(LockedModelForm):
+class OnUnmergedClaims(LockedModelForm):
+    """A claim's part (evidence, a note, a link) is not added to, moved to or changed on a merged
+    claim: it is read-only, and its page leads to the claim kept, where the part was never seen."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("claim", "from_claim", "to_claim"):
+            claim = cleaned.get(name)
+            if isinstance(claim, Claim) and claim.merged_into_id:
+                self.add_error(name, merged_refusal(claim).message)
+        return cleaned
+
+
+class ClaimLinkForm(OnUnmergedClaims):
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("from_claim"), cleaned.get("to_claim")
@@ -1336,6 +1353,7 @@ class ClaimLinkAdmin(SignedAdmin):
 class EvidenceAdmin(SignedAdmin):
     """Evidence, editable until a verdict cites it; then frozen, read here and deleted by nobody."""
 
+    form = OnUnmergedClaims
     formfield_overrides = WEB_URL_INPUTS
     list_display = ["claim", "stance", "source", "added_by", "added_at", "cited"]
     list_filter = ["stance"]
@@ -1390,6 +1408,7 @@ FROZEN_EVIDENCE = (
 
 @admin.register(Note)
 class NoteAdmin(SignedAdmin):
+    form = OnUnmergedClaims
     list_display = ["claim", "body_start", "author", "created_at"]
     list_select_related = ["claim", "author"]
     search_fields = ["body", "claim__text"]

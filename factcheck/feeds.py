@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from factcheck import exporting
 from factcheck.models import Evidence, PublishedVerdict
@@ -44,7 +44,7 @@ def site_of(request):
 
 
 @login_not_required  # public even if LoginRequiredMiddleware is turned on
-@require_GET
+@require_safe
 def claimreview_feed(request):
     try:
         limit = min(max(int(request.GET.get("limit", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
@@ -66,7 +66,7 @@ def claimreview_feed(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def verdict_detail(request, pk):
     """A published verdict as the public reads it; 410 once withdrawn, a pointer onward once replaced."""
     cited = Prefetch("event__evidence", Evidence.objects.order_by("added_at", "id"))

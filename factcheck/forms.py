@@ -14,6 +14,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
+from factcheck.importing.cleaning import ungrouped
 from factcheck.models import (
     Article,
     Claim,
@@ -31,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text
+from factcheck.text import clean_name, clean_text, holds_markup
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -589,7 +590,8 @@ class StatusForm(forms.Form):
 
     status = forms.CharField(max_length=20)
     version = forms.IntegerField(min_value=0)
-    reason = forms.CharField(required=False, widget=forms.Textarea)
+    # Cleaned as notes are: a reason of only invisible characters (a zero-width space) is none.
+    reason = CleanTextField(required=False, widget=forms.Textarea)
     evidence = forms.ModelMultipleChoiceField(Evidence.objects.none(), required=False)
 
     def __init__(self, *args, claim, **kwargs):
@@ -602,7 +604,7 @@ class MergeForm(forms.Form):
     whether the editor confirms that claims of different speakers are one claim."""
 
     into = forms.IntegerField(label="Keep claim number", min_value=1)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = CleanTextField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     merged_version = forms.IntegerField(min_value=0)
     into_version = forms.IntegerField(min_value=0)
     speakers_differ = forms.BooleanField(required=False)
@@ -786,6 +788,9 @@ class StoryForm(WithoutColons, forms.Form):
         cleaned["tracked_outlet"] = Outlet.objects.named(name).first() if name else None
         if name and not normalize_name(name):
             self.add_error("outlet", "An outlet's name needs a letter or a digit.")
+        elif name and not cleaned["tracked_outlet"] and holds_markup(name):
+            # As on the review screen and in imports: "<b>B-17</b>" is markup pasted with a name.
+            self.add_error("outlet", storydesk.outlet_name_problem(name))
         elif name and not cleaned["tracked_outlet"] and not cleaned.get("outlet_is_another"):
             self.outlet_twin = Outlet.objects.lookalikes(name).first()
             if self.outlet_twin:
@@ -873,15 +878,17 @@ class ProposalForm(WithoutColons, forms.Form):
 
     def clean_quantity_value(self):
         """A number as people write it ("8,000", "2.5"), or None; checked against the column's size."""
-        text = self.cleaned_data["quantity_value"].replace(",", "").replace(" ", "")
-        if not text:
+        typed = self.cleaned_data["quantity_value"].strip()
+        if not typed:
             return None
         try:
-            value = Decimal(text)
+            value = Decimal(ungrouped(typed))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.")
+            # "2,5" is not read as 25: commas only group thousands.
+            hint = " Write a decimal with a point (2.5); commas only group thousands (8,000)." if "," in typed else ""
+            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.{hint}")
         if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
             raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
         return value

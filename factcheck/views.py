@@ -617,8 +617,10 @@ def decide(request, pk, axis):
         form.add_error(None, refused.message)
         return claim_page(request, claim, fragment="review", status=422, **{f"{axis}_form": form})
     except StaleVersion as stale:
-        # Show the claim as it is now, with the reason why nothing was written.
-        return claim_page(request, get_claim(pk), fragment="review", status=409, **{f"{axis}_error": str(stale)})
+        # Show the claim as it is now, with the reason why nothing was written, and the decision
+        # posted reopened with the reason typed (if it is still offered), to be posted again.
+        context = {f"{axis}_error": str(stale), f"{axis}_form": form}
+        return claim_page(request, get_claim(pk), fragment="review", status=409, **context)
     done = f"Marked “{claim.status_label}”." if axis == "status" else f"Attribution: “{claim.attribution_label}”."
     # The review panel, and out of band every other panel that shows the claim's state.
     return action_done(request, pk, done, fragment="decided")

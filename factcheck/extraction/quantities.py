@@ -54,9 +54,15 @@ FIGURE_WORDS = {"number", "figure", "toll", "estimate", "count", "tally", "total
 NOT_FIGURES = {"DATE", "TIME", "ORDINAL"}
 
 
+# Commas group thousands only by threes: "8,000" is 8000, "2,5" (a decimal comma) is no figure, never 25.
+GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
+
+
 def number_value(token):
     """The value of a number token and a scale word after it ("1.5 million"), or None."""
-    text = token.text.lower().replace(",", "").lstrip("$€£")
+    text = token.text.lower().lstrip("$€£")
+    if GROUPED.match(text):
+        text = text.replace(",", "")
     if text in WORD_NUMBERS:
         value = Decimal(WORD_NUMBERS[text])
     else:

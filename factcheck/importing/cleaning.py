@@ -358,10 +358,16 @@ def _other_date(value):
     return None
 
 
+def ungrouped(raw):
+    """A number's text without its thousands separators ("8,000", "12 000"), only where they group
+    by threes: "2,5" stays as it is (and is not a number), never read as 25."""
+    return _GROUP_SEPARATORS.sub("", raw) if _GROUPED_NUMBER.match(raw) else raw
+
+
 def parse_quantity(raw):
     """(the value as text, None), or (None, why it is not a quantity the database can hold)."""
     try:
-        value = Decimal(_GROUP_SEPARATORS.sub("", raw) if _GROUPED_NUMBER.match(raw) else raw)
+        value = Decimal(ungrouped(raw))
     except InvalidOperation:
         return None, f"“{raw[:40]}” is not a number"
     if not value.is_finite():

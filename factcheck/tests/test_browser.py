@@ -12,7 +12,7 @@ from django.db.models import Count
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
-from factcheck.tests.factories import make_claim, make_speaker
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 PHONE = {"width": 390, "height": 844}
 
@@ -291,6 +291,24 @@ def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     assert fits_the_window(page)
 
 
+def test_long_addresses_in_a_decision_and_the_indexes_fit_a_phone(open_page, demo_site):
+    """An evidence address ticked in a decision's form (a fieldset is as wide as its longest word
+    unless told otherwise), and a story whose outlet is a long address, had widened the page."""
+    address = "https://www.president.gov.ua/news/zvernennya-prezidenta-ukrayini-volodimira-zelenskogo-94321"
+    claim = make_claim(speaker=make_speaker("Presidential Office"))
+    make_evidence(claim, url=address, summary="The address itself.")
+    make_article(make_outlet(address), headline=f"Read {address}")
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}{claim.get_absolute_url()}")
+    page.locator("summary", has_text="Mark verified").click()
+    expect(page.get_by_label("Why “Verified”?")).to_be_visible()
+    assert fits_the_window(page)
+    for index in ("speakers", "outlets", "stories"):
+        page.goto(f"{demo_site}/{index}/")
+        assert fits_the_window(page), index
+
+
 # The words of a page's table cells that a line break cut in two ("Fal" / "se").
 WORDS_CUT = """() => [...document.querySelectorAll("main td, main th")].flatMap(cell => {
     const range = document.createRange();
@@ -521,6 +539,21 @@ def test_a_reviewer_adds_a_missed_claim_by_selecting_its_words(open_page, accoun
     expect(added.get_by_label("Claim", exact=True)).to_have_value(words)
     expect(added.get_by_label("Accept")).to_be_checked()
     assert_not_reloaded(page)
+
+
+def test_enter_in_the_words_box_adds_them_as_a_claim(open_page, accounts):
+    """Enter there had pressed the form's first button, "keep", and the words pasted were lost."""
+    page = open_page()
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    before = page.locator("li.proposal").count()
+    words = "the direct combat experience North Korean troops will get fighting Ukraine is a massive boon"
+    page.get_by_label("Its words").fill(words)
+    page.get_by_label("Its words").press("Enter")
+    expect(page.locator("li.proposal")).to_have_count(before + 1)
+    expect(page.locator(".done")).to_contain_text(f"Added proposal {before + 1}")
+    expect(page.locator(f"#proposal-{before + 1}").get_by_label("Claim", exact=True)).to_have_value(words)
 
 
 def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_page, accounts):

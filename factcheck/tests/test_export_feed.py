@@ -46,6 +46,16 @@ def test_the_feed_is_cacheable_for_five_minutes(client, editor):
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
 
 
+def test_the_feed_and_a_verdict_page_answer_head_requests(client, editor):
+    """Link checkers and previewers ask with HEAD first: the public side answered 405."""
+    publication = decided("Verified one.", "verified", editor)
+    for url in (URL, f"/verdicts/{publication.pk}/"):
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b""
+    assert client.post(URL).status_code == 405
+
+
 def test_the_feed_pages_with_a_link_to_the_next_page(client, editor):
     published = [decided(f"Claim {n}.", "disputed", editor) for n in range(5)]
     first = client.get(URL, {"limit": 2})

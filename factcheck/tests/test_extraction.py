@@ -338,6 +338,12 @@ def test_a_claim_without_a_figure_has_no_quantity(extract):
     assert only(extract("The mayor said the bridge was built in 1932.")).quantity is None
 
 
+def test_a_decimal_comma_is_not_read_as_a_thousands_separator(extract):
+    """ "2,5 million" had been proposed as 25,000,000: no figure is better than a false one."""
+    assert only(extract("The minister said 2,5 million drones would be produced.")).quantity is None
+    assert only(extract("The minister said 2,500 drones would be produced.")).quantity.value == "2500"
+
+
 # -- links -----------------------------------------------------------------------------------
 
 

@@ -555,6 +555,26 @@ def test_a_merged_claim_is_read_only_in_the_admin(editor_client, editor, pair):
     assert Claim.objects.get(pk=duplicate.pk).text == DUPLICATE
 
 
+@pytest.mark.parametrize(
+    ("path", "fields", "model"),
+    [
+        ("evidence", {"stance": "supports", "url": "https://example.org/report", "summary": "It shows it."}, Evidence),
+        ("note", {"body": "Look at this one."}, Note),
+    ],
+)
+def test_the_admin_adds_no_evidence_or_note_to_a_merged_claim(reviewer_client, editor, pair, path, fields, model):
+    """The standalone Evidence and Note forms accepted a merged claim (on SQLite, which does not
+    guard them): the part went to a read-only claim whose page leads elsewhere, never seen again."""
+    duplicate, kept = pair
+    merge(duplicate, kept, editor)
+    response = reviewer_client.post(f"/admin/factcheck/{path}/add/", {"claim": duplicate.pk, **fields})
+    assert response.status_code == 200
+    assert f"This claim was merged into claim #{kept.pk} and is read-only" in html.unescape(response.text)
+    assert not model.objects.filter(claim=duplicate).exists()
+    assert reviewer_client.post(f"/admin/factcheck/{path}/add/", {"claim": kept.pk, **fields}).status_code == 302
+    assert model.objects.filter(claim=kept).exists()
+
+
 # The import preview
 
 

@@ -168,6 +168,17 @@ def test_the_admin_warns_of_a_look_alike_name_with_a_link_and_adds_it_only_when_
     assert model.objects.filter(name=CYRILLIC_ZELENSKYY).exists()
 
 
+@pytest.mark.parametrize("name", ["<b>B-17</b>", "Kyiv Independent > B-17"])
+def test_the_admin_refuses_an_outlet_name_holding_markup_or_a_relay(editor_client, name):
+    """The story desk and imports refuse such a name; the admin added it, and an export's relay
+    column ("A > B") then read it back as two outlets."""
+    data = form_data(editor_client.get(url(Outlet, "add"))) | {"name": name}
+    response = editor_client.post(url(Outlet, "add"), data)
+    assert response.status_code == 200
+    assert "An outlet&#x27;s name cannot hold “&lt;” or “&gt;”" in response.text
+    assert not Outlet.objects.exists()
+
+
 def test_a_confirmation_is_for_the_name_it_was_given_for(editor_client):
     make_speaker("Zelenskyy")
     make_speaker("Kyiv Independent")

@@ -220,6 +220,8 @@ def test_a_story_can_be_uploaded_as_text_or_html(reviewer_client, name, content,
         ({"outlet": "X"}, "body", "Paste the story's text, or upload it as a .txt or .html file."),
         ({"body": "Officials said so."}, "outlet", "This field is required."),
         ({"body": "Officials said so.", "outlet": "!!!"}, "outlet", "An outlet's name needs a letter or a digit."),
+        # Refused on the review screen and in imports, it had made a new outlet "<b>Daily Planet</b>" here.
+        ({"body": "Officials said so.", "outlet": "<b>Daily Planet</b>"}, "outlet", "it holds “<” or “>”"),
         ({"body": "Said.", "outlet": "X", "url": "not a url"}, "url", "Enter a valid URL."),
         ({"body": "Said.", "outlet": "X", "published": "5 Nov"}, "published", "Enter a valid date."),
         ({"body": "<div><script>x()</script></div>", "outlet": "X"}, "body", "No text was found in it"),
@@ -775,6 +777,9 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         ({"p3-claim": " "}, "claim", "Write the claim as one sentence."),
         ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
         ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
+        # A decimal comma is refused, never read as a thousands separator (2,5 had been saved as 25).
+        ({"p3-quantity_value": "2,5"}, "quantity_value", "Write a decimal with a point (2.5)"),
+        ({"p3-quantity_value": "1,00"}, "quantity_value", "is not a number."),
         ({"p3-quantity_value": "", "p3-quantity_unit": "troops"}, "quantity_value", "Give the figure"),
         ({"p3-same_as": "3"}, "same_as", "A proposal cannot be linked to itself."),
         ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),

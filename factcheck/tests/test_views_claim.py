@@ -476,3 +476,29 @@ def test_an_action_costs_the_same_queries_with_10_or_100_of_everything(editor_cl
         assert claim.notes.filter(body="Checked.").exists()
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_stale_decision_keeps_the_reason_typed(editor_client, claim, admin_user):
+    """The 409 shows the claim as it is now, with the editor's decision reopened holding their reason
+    (it was lost: the panel was drawn afresh) and the current version, ready to be posted again."""
+    loaded_version = claim.version
+    Claim.objects.get(pk=claim.pk).set_status("disputed", by=admin_user, reason="Another editor disputed it.")
+    reason = "Two ministries deny it; the footage is from 2019."
+    response = status_post(editor_client, claim, "false", reason=reason, version=loaded_version, headers=HTMX)
+    assert response.status_code == 409
+    assert "This claim was changed by root at " in response.text
+    reopened = next(decision for decision in response.context["decisions"] if decision["open"])
+    assert (reopened["value"], reopened["reason"]) == ("false", reason)
+    assert f">{reason}</textarea>" in response.text
+    assert f'name="version" value="{loaded_version + 1}"' in response.text
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200e \u00a0", "\ufeff"])
+def test_a_reason_of_invisible_characters_is_no_reason(editor_client, claim, reason):
+    """A zero-width space passed for a reason (str.strip() keeps it): the history showed a decision
+    with nothing to read. Notes already refused it."""
+    response = status_post(editor_client, claim, "disputed", reason=reason, headers=HTMX)
+    assert response.status_code == 422
+    assert "Give a reason for the change." in response.text
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.count()) == ("unconfirmed", 1)

@@ -56,3 +56,12 @@ document.addEventListener("input", (event) => {
   event.target.form.querySelector("#add-start").value = "";
   event.target.form.querySelector("#add-end").value = "";
 });
+
+// Enter in the words' box adds them as a claim, as its button does: the form's first button
+// (Enter in the proposals' boxes keeps the changes) had thrown the words away. Not while an
+// input method is composing (Enter there picks the characters).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.target.id !== "add-words" || event.isComposing) return;
+  event.preventDefault();
+  event.target.form.querySelector("#add-button").click();
+});
