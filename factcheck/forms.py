@@ -14,7 +14,6 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
-from factcheck.importing.cleaning import ungrouped
 from factcheck.models import (
     Article,
     Claim,
@@ -32,7 +31,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text, holds_markup
+from factcheck.text import clean_name, clean_text, holds_markup, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 

@@ -45,6 +45,17 @@ def clean_text(text):
 RELAY_SPLIT = r"\s*(?:→|->)\s*|\s+>\s+"
 
 
+# A number whose thousands are grouped by threes: "8,000", "12 000", "1,234.5".
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:[,\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?\Z")
+_GROUP_SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
+
+
+def ungrouped(number):
+    """A number's text without its thousands separators ("8,000", "12 000"), only where they group
+    by threes: "2,5" (a decimal comma) stays as it is, no number, never read as 25."""
+    return _GROUP_SEPARATORS.sub("", number) if _GROUPED_NUMBER.match(number) else number
+
+
 def holds_markup(name):
     """Whether an outlet's name holds "<" or ">": markup pasted with it, or a separator with no spaces."""
     return "<" in name or ">" in name

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from factcheck.extraction.proposal import ABOUT, AT_LEAST, EXACT, FEWER_THAN, MORE_THAN, UP_TO, Quantity
+from factcheck.text import ungrouped
 
 QUALIFIERS = [
     (("up", "to"), UP_TO),
@@ -54,15 +55,9 @@ FIGURE_WORDS = {"number", "figure", "toll", "estimate", "count", "tally", "total
 NOT_FIGURES = {"DATE", "TIME", "ORDINAL"}
 
 
-# Commas group thousands only by threes: "8,000" is 8000, "2,5" (a decimal comma) is no figure, never 25.
-GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
-
-
 def number_value(token):
     """The value of a number token and a scale word after it ("1.5 million"), or None."""
-    text = token.text.lower().lstrip("$€£")
-    if GROUPED.match(text):
-        text = text.replace(",", "")
+    text = ungrouped(token.text.lower().lstrip("$€£"))  # "8,000"; "2,5" is no figure, never 25
     if text in WORD_NUMBERS:
         value = Decimal(WORD_NUMBERS[text])
     else:

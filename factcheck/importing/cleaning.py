@@ -23,7 +23,7 @@ from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
-from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup
+from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -264,8 +264,6 @@ URL = re.compile(
     r"(?::[0-9]{1,5})?(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
-_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:[,\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?\Z")
-_GROUP_SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
 _RELAY_SPLIT = re.compile(RELAY_SPLIT)
 OUTLET_FIELDS = {"outlet", "relayed_by", "article_outlet"}
 DECIMAL_STEP = Decimal("0.0001")
@@ -356,12 +354,6 @@ def _other_date(value):
         except ValueError:
             continue
     return None
-
-
-def ungrouped(raw):
-    """A number's text without its thousands separators ("8,000", "12 000"), only where they group
-    by threes: "2,5" stays as it is (and is not a number), never read as 25."""
-    return _GROUP_SEPARATORS.sub("", raw) if _GROUPED_NUMBER.match(raw) else raw
 
 
 def parse_quantity(raw):
