@@ -145,6 +145,27 @@ def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo_site):
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
 
 
+def test_adding_the_evidence_a_refused_decision_asked_for_keeps_the_reason_typed(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    page.locator("summary", has_text="Mark verified").click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label("Why “Verified”?").fill("The ministry's footage shows it.")
+    decision.get_by_role("button", name="Mark verified").click()
+    expect(page.locator("details.decision[open] .errors")).to_contain_text("Add at least one piece of supporting")
+    mark_reloads(page)
+    add_evidence(page, url="https://example.com/footage", summary="Footage of the training.", stance="Supports")
+    expect(page.locator("#review")).to_contain_text("Footage of the training.")
+    decision = page.locator("details.decision[open] form")
+    expect(decision.get_by_label("Why “Verified”?")).to_have_value("The ministry's footage shows it.")
+    decision.get_by_role("checkbox").check()
+    decision.get_by_role("button", name="Mark verified").click()
+    expect(page.locator("#claim-status")).to_have_text("Verified")
+    assert_not_reloaded(page)
+    assert Claim.objects.get(span_exact__contains="Lancet").events.latest().reason == "The ministry's footage shows it."
+
+
 def mark_disputed(page, reason):
     page.locator("summary", has_text="Mark disputed").click()
     decision = page.locator("details.decision[open] form")

@@ -65,3 +65,24 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   event.target.form.querySelector("#add-button").click();
 });
+
+// Claim page: adding evidence draws the review panel again. A decision the editor had opened
+// stays open with the reason typed, and may now cite the new evidence; a decision posted is
+// drawn as the server answers it.
+let decisionsOpen = [];
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const panel = event.detail.target;
+  const posted = event.detail.requestConfig?.elt;
+  decisionsOpen = panel.id === "review" && !posted?.closest(".decision")
+    ? [...panel.querySelectorAll("details.decision[open] textarea")].map((box) => [box.id, box.value])
+    : [];
+});
+document.addEventListener("htmx:afterSettle", () => {
+  for (const [id, reason] of decisionsOpen) {
+    const box = document.getElementById(id);
+    if (!box) continue; // no longer offered
+    box.closest("details").open = true;
+    box.value = reason;
+  }
+  decisionsOpen = [];
+});
