@@ -42,6 +42,7 @@ test keeps the two in step.
 
 from collections.abc import Iterable, Iterator
 
+from factcheck.extraction import datelines
 from factcheck.extraction.pipeline import PipelineMissing, load_pipeline
 from factcheck.extraction.proposal import Proposal, Quantity
 from factcheck.extraction.speakers import kind_of_name
@@ -54,15 +55,17 @@ def extract(text: str, *, outlet: str | None = None) -> list[Proposal]:
 
     if not text.strip():
         return []
-    return extract_from_doc(load_pipeline()(text), outlet=outlet)
+    story, places = datelines.taken_out(text)
+    return datelines.put_back(extract_from_doc(load_pipeline()(story), outlet=outlet), places)
 
 
 def extract_many(texts: Iterable[str], *, outlet: str | None = None) -> Iterator[list[Proposal]]:
     """extract() for many stories, one list per text in order; parses them in batches, faster."""
     from factcheck.extraction.engine import extract_from_doc
 
-    for doc in load_pipeline().pipe(texts, batch_size=2):
-        yield extract_from_doc(doc, outlet=outlet) if doc.text.strip() else []
+    stories = (datelines.taken_out(text) for text in texts)
+    for doc, places in load_pipeline().pipe(stories, batch_size=2, as_tuples=True):
+        yield datelines.put_back(extract_from_doc(doc, outlet=outlet), places) if doc.text.strip() else []
 
 
 __all__ = [

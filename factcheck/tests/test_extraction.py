@@ -168,6 +168,38 @@ def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["PORT MARA, Caldera (AP) — ", "Port Mara, Oct. 3 (Wire) -- ", "PORT MARA — ", "Port Mara (Wire) – "],
+)
+@pytest.mark.parametrize(
+    ("said", "speaker", "kind"),
+    [
+        ("Caldera's harbour authority", "Caldera's harbour authority", values.INSTITUTION),
+        ("Caldera's transport minister Tom Reyes", "Tom Reyes", values.PERSON),
+    ],
+)
+def test_a_wire_dateline_is_not_the_speaker(extract, dateline, said, speaker, kind):
+    text = f"Ferries will stop.\n\n{dateline}{said} said on Monday that 40 ferries would stop."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
+    assert (words(text, proposal.source), words(text, proposal.content)) == (said, "40 ferries would stop")
+    assert proposal.claim == "40 ferries would stop."
+    assert only(next(extraction.extract_many([text], outlet=NEWSROOM))) == proposal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom Reyes — who runs the harbour — said on Monday that 40 ferries would stop.",
+        "NATO — the alliance of 32 states — said on Monday that 40 ferries would stop.",
+        "Sen. Tom Reyes (R-Caldera) — a harbour master — said on Monday that 40 ferries would stop.",
+    ],
+)
+def test_a_name_before_a_dash_is_no_dateline(text):
+    assert extraction.datelines.taken_out(text) == (text, [])
+
+
 def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
     proposal = only(extract("Two people familiar with the matter told Reuters the company would be sold."))
     assert proposal.venue == values.ANONYMOUS_BRIEFING
