@@ -377,9 +377,10 @@ class ClaimFilterForm(PageForm):
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
-            # The index reads the matches among the claims kept; the walk reads the outlet's claims,
-            # kept or not (1 / share for each kept), till it has `count` matches: models.walked_matches
-            # weighs the claims walked against the matches read, as if all the outlet's were kept.
+            # The index reads every match among the claims kept; the walk reads the outlet's claims,
+            # 1 / share of them for each one kept, till it has `count` matches. models.walked_matches
+            # counts the kept claims a walk needs against the matches among `against`: kept × share
+            # puts the two on one scale.
             walked = models.ordered_after(claims, ordering, cursor)
             return models.walked_matches(walked, query, ordering, count, against=kept * share)
         if not narrowing <= WALKED_FILTERS or self.asks_few_of_own:
