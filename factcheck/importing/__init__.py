@@ -31,6 +31,7 @@ from django.utils import timezone
 from factcheck import merging
 from factcheck.exporting import spreadsheet_safe
 from factcheck.importing.cleaning import (
+    UNCLASSIFIED_VENUE,
     Row,
     claimreview_ratings,
     clean_claimreview,
@@ -428,7 +429,9 @@ class Wording:
             for link in links:
                 if link.text:
                     self.venue_texts += 1
-                    if is_classified(link.text):
+                    # Words beside a venue type the file gave (as exports write them) were not what
+                    # placed it: only words left to the default are recorded as public remarks.
+                    if link.venue != UNCLASSIFIED_VENUE or is_classified(link.text):
                         self.classified += 1
                     elif link.text in self.unclassified or len(self.unclassified) < self.MAX_TEXTS:
                         self.unclassified[link.text] += 1

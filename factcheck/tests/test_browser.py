@@ -166,6 +166,22 @@ def test_adding_the_evidence_a_refused_decision_asked_for_keeps_the_reason_typed
     assert Claim.objects.get(span_exact__contains="Lancet").events.latest().reason == "The ministry's footage shows it."
 
 
+def test_posting_one_decision_keeps_the_reason_typed_in_another(open_page, demo_site):
+    """Both panels' decisions may be open at once: posting the status's had thrown away the words
+    typed in the attribution's, the panel being drawn again."""
+    claim = Claim.objects.filter(speaker__name="Volodymyr Zelenskyy").order_by("pk").first()
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    page.locator("summary", has_text="Confirm who said it").click()
+    page.get_by_label("Why “Confirmed at the source”?").fill("His address on the presidency's site has it.")
+    mark_disputed(page, "Seoul's intelligence service gives another figure.")
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+    expect(page.get_by_label("Why “Confirmed at the source”?")).to_have_value(
+        "His address on the presidency's site has it."
+    )
+
+
 def mark_disputed(page, reason):
     page.locator("summary", has_text="Mark disputed").click()
     decision = page.locator("details.decision[open] form")

@@ -326,6 +326,20 @@ def test_venue_words_the_classifier_cannot_place_are_public_remarks_and_listed_i
     assert (said.venue_type, said.venue_text) == (Venue.PUBLIC_REMARKS, "telepathy")
 
 
+def test_venue_words_beside_a_venue_type_are_not_listed_as_recorded_as_public_remarks(admin_user, tmp_path):
+    """An export writes its venue words beside the venue type: the preview listed words the
+    classifier cannot place as "recorded as public remarks", where the type given was kept."""
+    rows = [
+        row("Typed.", venue="press_conference", venue_text="telepathy"),
+        row("Alone.", venue_text="telepathy"),
+    ]
+    job = importing.validate(write_file(tmp_path, csv_text(*rows)), filename="claims.csv", user=admin_user)
+    assert [list(pair) for pair in job.summary["unclassified_venues"]] == [["telepathy", 1]]
+    assert (job.summary["venue_texts"], job.summary["classified_venue_texts"]) == (2, 1)
+    imported(importing.apply(job))
+    assert Appearance.objects.get(claim__text="Typed.").venue_type == Venue.PRESS_CONFERENCE
+
+
 @pytest.mark.usefixtures("tasks_run_inline")
 def test_the_preview_page_lists_the_unclassified_venue_texts(client, admin_user):
     importer_client = signed_in(client, admin_user)

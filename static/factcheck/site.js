@@ -66,15 +66,17 @@ document.addEventListener("keydown", (event) => {
   event.target.form.querySelector("#add-button").click();
 });
 
-// Claim page: adding evidence draws the review panel again. A decision the editor had opened
-// stays open with the reason typed, and may now cite the new evidence; a decision posted is
-// drawn as the server answers it.
+// Claim page: adding evidence, or posting a decision, draws the review panel again. Every other
+// decision the editor had opened stays open with the reason typed, and may now cite the new
+// evidence; the decision posted is drawn as the server answers it.
 let decisionsOpen = [];
 document.addEventListener("htmx:beforeSwap", (event) => {
   const panel = event.detail.target;
-  const posted = event.detail.requestConfig?.elt;
-  decisionsOpen = panel.id === "review" && !posted?.closest(".decision")
-    ? [...panel.querySelectorAll("details.decision[open] textarea")].map((box) => [box.id, box.value])
+  const posted = event.detail.requestConfig?.elt?.closest(".decision");
+  decisionsOpen = panel.id === "review"
+    ? [...panel.querySelectorAll("details.decision[open] textarea")]
+      .filter((box) => !posted?.contains(box))
+      .map((box) => [box.id, box.value])
     : [];
 });
 document.addEventListener("htmx:afterSettle", () => {
