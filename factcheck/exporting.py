@@ -40,7 +40,7 @@ CSV_COLUMNS = [
         "evidence_summary",
         "evidence_stance",
     ),
-    "venue_text",  # last: added after the others, whose places scripts may read by
+    "venue_text",  # last, added after the others: scripts that read the columns by place still find them
 ]
 RELAY_SEPARATOR = " > "
 

@@ -566,11 +566,11 @@ def walked_matches(claims, query, ordering, count, parts=(), *, against=None):
     only when the claims come in `ordering` through an index: a filter that probes another table
     for each claim makes every walked claim dearer as it narrows.
 
-    `against`: the claims among which the index would read every match, when fewer than a
-    million. The walk goes on only if, at the probe's rate, it reads fewer claims than the index
-    would read matches, each costing about the same: "drones" (one claim in twelve) within an
-    outlet of 198,000 claims, 68 ms walked and 103 through the index; within one of 106,000, 71
-    and 37.
+    `against`: how many claims the index would read every match among, on the scale of the
+    claims a walk keeps (ClaimFilterForm.walked_matches). The walk goes on only if, at the probe's
+    rate, it reads fewer claims than the index would read matches, each costing about the same:
+    "drones" (one claim in twelve) within an outlet of 198,000 claims, 68 ms walked and 103
+    through the index; within one of 106,000, 71 and 37.
     """
     probed = _walk(claims, query, ordering, count, PROBED, parts)
     if len(probed) == count:

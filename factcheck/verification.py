@@ -8,6 +8,7 @@ importer also asks `check_verdict` row by row, to refuse a row before writing an
 from enum import StrEnum
 
 from factcheck.templatetags.times import exact
+from factcheck.text import clean_text
 
 
 class Status(StrEnum):
@@ -103,6 +104,13 @@ def parse_status(value):
         raise TransitionRefused("unknown_status", f"“{value}” is not a status; use one of: {known}.") from None
 
 
+def require_reason(reason):
+    """Refuse a change with no reason a person can read: invisible characters alone (a zero-width
+    space, a byte-order mark), which str.strip() keeps, are none, whatever road the change came by."""
+    if not clean_text(reason or ""):
+        raise TransitionRefused("reason_required", "Give a reason for the change.")
+
+
 def check_transition(current, new, *, reason, has_supporting=False, has_refuting=False):
     """Return `new` as a Status if a claim in `current` may move to it, else raise TransitionRefused.
 
@@ -118,8 +126,7 @@ def check_transition(current, new, *, reason, has_supporting=False, has_refuting
             f"A claim marked “{current.label}” cannot go straight to “{new.label}”; "
             "dispute it or send it back to “Unable to independently confirm” first.",
         )
-    if not (reason or "").strip():
-        raise TransitionRefused("reason_required", "Give a reason for the change.")
+    require_reason(reason)
     if new == Status.VERIFIED and not has_supporting:
         raise TransitionRefused(
             "evidence_required",
@@ -211,8 +218,7 @@ def check_attribution(current, new, *, reason, has_primary_source=False, implied
             f"A claim marked “{current.label}” cannot go straight to “{new.label}”; "
             "send it back to “Attribution not checked” first.",
         )
-    if not (reason or "").strip():
-        raise TransitionRefused("reason_required", "Give a reason for the change.")
+    require_reason(reason)
     waived = current is None and new == implied
     if new in NEEDS_PRIMARY_SOURCE and not has_primary_source and not waived:
         raise TransitionRefused(

@@ -573,12 +573,13 @@ def clean_fields(values, fail, line, column, date_order):
     chains = []
     if any(map(get, APPEARANCE_FIELDS)):
         # The venue's words come in the venue column, or beside its type (as exports write them).
-        given = get("venue") or get("venue_text")
+        beside = get("venue_text") or ""
+        beside = beside if beside.isascii() else clean_text(beside)
+        given = get("venue") or beside
         venue, named, words = venue_of(given) if given else (None, None, "")
         if not given:
             fail("venue", "an appearance needs a venue type")
-        if get("venue_text"):
-            words = get("venue_text") if get("venue_text").isascii() else clean_text(get("venue_text"))
+        words = beside or words
         origin = Link(
             venue,
             entity_name(get("outlet") or named, "outlet", fail),

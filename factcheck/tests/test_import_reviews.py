@@ -288,9 +288,10 @@ def test_a_venue_text_column_keeps_its_words_beside_the_venue_type_or_alone(admi
         row("Words alone.", venue_text="a tweet"),
         row("Words twice.", venue="a TV ad", venue_text="a 30-second spot on Channel 5"),
         row("Too long.", venue="interview", venue_text="x" * 301),
+        row("Invisible words.", venue_text="\u200b\u200d"),
     ]
     job = run_import(tmp_path, csv_text(*rows), admin_user, mode=ImportMode.SKIP_INVALID)
-    assert [(error["line"], error["field"]) for error in job.errors] == [(5, "venue_text")]
+    assert [(error["line"], error["field"]) for error in job.errors] == [(5, "venue_text"), (6, "venue")]
     found = {
         appearance.claim.text: (
             appearance.venue_type,

@@ -4,7 +4,15 @@ import itertools
 
 import pytest
 
-from factcheck.verification import Status, TransitionRefused, calls_for_correction, check_transition, check_verdict
+from factcheck.verification import (
+    Attribution,
+    Status,
+    TransitionRefused,
+    calls_for_correction,
+    check_attribution,
+    check_transition,
+    check_verdict,
+)
 
 STATES = [None, *Status]
 ALLOWED = {
@@ -41,10 +49,13 @@ def test_every_pair_is_allowed_or_refused_with_a_reason(current, new):
         assert current.label in refused.value.message and new.label in refused.value.message
 
 
-@pytest.mark.parametrize("reason", ["", "   ", None])
+@pytest.mark.parametrize("reason", ["", "   ", None, "\u200b", " \ufeff\u200d "])
 def test_a_reason_is_required(reason):
     with pytest.raises(TransitionRefused) as refused:
         check_transition(Status.UNCONFIRMED, Status.DISPUTED, reason=reason)
+    assert refused.value.code == "reason_required"
+    with pytest.raises(TransitionRefused) as refused:
+        check_attribution(Attribution.NOT_CHECKED, Attribution.RELAYED, reason=reason)
     assert refused.value.code == "reason_required"
 
 

@@ -423,7 +423,8 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
     monkeypatch.setattr(models, "RANKED_MATCHES", 5)
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
-    # An outlet of 40 claims is cheaper read through the index (see the next test): told it holds
+    # An outlet of 40 claims is cheaper read through the index
+    # (test_a_walk_goes_on_only_where_it_reads_fewer_claims_than_the_index_would_read_matches): told it holds
     # ten thousand times more, in the same shares, the search walks it where its words are common.
     real_kept = ClaimFilterForm.outlet_kept
     monkeypatch.setattr(ClaimFilterForm, "outlet_kept", lambda form: (real_kept(form)[0] * 10_000, real_kept(form)[1]))
