@@ -575,6 +575,21 @@ def test_the_admin_adds_no_evidence_or_note_to_a_merged_claim(reviewer_client, e
     assert model.objects.filter(claim=kept).exists()
 
 
+@pytest.mark.parametrize("end", ["from_claim", "to_claim"])
+def test_the_admin_links_no_claim_to_or_from_a_merged_claim(editor_client, editor, pair, end):
+    duplicate, kept = pair
+    merge(duplicate, kept, editor)
+    other = make_claim("Up to 8,000 troops are in Kursk.")
+    ends = {"from_claim": other.pk, "to_claim": other.pk, end: duplicate.pk}
+    response = editor_client.post("/admin/factcheck/claimlink/add/", {**ends, "kind": "contradicts"})
+    assert response.status_code == 200
+    assert f"This claim was merged into claim #{kept.pk} and is read-only" in html.unescape(response.text)
+    assert not ClaimLink.objects.exists()
+    ends[end] = kept.pk
+    assert editor_client.post("/admin/factcheck/claimlink/add/", {**ends, "kind": "contradicts"}).status_code == 302
+    assert ClaimLink.objects.count() == 1
+
+
 # The import preview
 
 
