@@ -52,7 +52,6 @@ def test_the_feed_and_a_verdict_page_answer_head_requests(client, editor):
     for url in (URL, f"/verdicts/{publication.pk}/"):
         response = client.head(url)
         assert response.status_code == 200, url
-        assert response.content == b""
     assert client.post(URL).status_code == 405
 
 
