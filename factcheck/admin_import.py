@@ -10,7 +10,6 @@ import csv
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -35,7 +34,7 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.views import render_page, wants_fragment
+from factcheck.views import refused, render_page, wants_fragment
 
 
 class ReadingForm(forms.Form):
@@ -357,7 +356,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
     def import_job(self, request, pk):
         if not self.has_import_permission(request):
-            raise PermissionDenied
+            raise refused(request.user, ["factcheck.import_claims"])
         return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
 
     def page_context(self, request, job, recheck=None):
@@ -373,7 +372,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
     def upload_view(self, request):
         """The upload form; a posted file is saved and checked in the background, its page following the check."""
         if not self.has_import_permission(request):
-            raise PermissionDenied
+            raise refused(request.user, ["factcheck.import_claims"])
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_valid():
             upload = form.cleaned_data["file"]
