@@ -5,12 +5,13 @@ on the task worker (factcheck.tasks), and the job's page follows each with a pro
 All behind `factcheck.import_claims`, through the ImportJob admin's own URLs.
 """
 
+import codecs
 import csv
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -152,19 +153,25 @@ class RecheckForm(ReadingForm):
         return cleaned
 
 
+def with_byte_order_mark(path):
+    """A CSV file's bytes after a byte-order mark, as export_claims writes it: else Excel reads it as Windows-1252."""
+    yield codecs.BOM_UTF8
+    with open(path, "rb") as file:
+        yield from iter(lambda: file.read(1 << 16), b"")
+
+
 def error_report(job):
     """A download of what was wrong with a job's file: its rejected rows, or its errors; None if nothing was."""
     rejected = importing.rejected_rows_path(job)
     if job.rejected_count and rejected:
-        return FileResponse(
-            open(rejected, "rb"),  # FileResponse closes it
-            as_attachment=True,
-            filename=f"import-{job.pk}-rejected-rows.csv",
+        return StreamingHttpResponse(
+            with_byte_order_mark(rejected),
             content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="import-{job.pk}-rejected-rows.csv"'},
         )
     if not job.errors:
         return None
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(codecs.BOM_UTF8, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     writer = csv.writer(response)
     writer.writerow(["line", "column", "field", "error"])
