@@ -5,13 +5,13 @@ on the task worker (factcheck.tasks), and the job's page follows each with a pro
 All behind `factcheck.import_claims`, through the ImportJob admin's own URLs.
 """
 
+import codecs
 import csv
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -35,7 +35,7 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
-from factcheck.views import render_page, wants_fragment
+from factcheck.views import refused, render_page, wants_fragment
 
 
 class ReadingForm(forms.Form):
@@ -153,19 +153,25 @@ class RecheckForm(ReadingForm):
         return cleaned
 
 
+def with_byte_order_mark(path):
+    """A CSV file's bytes after a byte-order mark, as export_claims writes it: else Excel reads it as Windows-1252."""
+    yield codecs.BOM_UTF8
+    with open(path, "rb") as file:
+        yield from iter(lambda: file.read(1 << 16), b"")
+
+
 def error_report(job):
     """A download of what was wrong with a job's file: its rejected rows, or its errors; None if nothing was."""
     rejected = importing.rejected_rows_path(job)
     if job.rejected_count and rejected:
-        return FileResponse(
-            open(rejected, "rb"),  # FileResponse closes it
-            as_attachment=True,
-            filename=f"import-{job.pk}-rejected-rows.csv",
+        return StreamingHttpResponse(
+            with_byte_order_mark(rejected),
             content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="import-{job.pk}-rejected-rows.csv"'},
         )
     if not job.errors:
         return None
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(codecs.BOM_UTF8, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     writer = csv.writer(response)
     writer.writerow(["line", "column", "field", "error"])
@@ -357,7 +363,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
     def import_job(self, request, pk):
         if not self.has_import_permission(request):
-            raise PermissionDenied
+            raise refused(request.user, ["factcheck.import_claims"])
         return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
 
     def page_context(self, request, job, recheck=None):
@@ -373,7 +379,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
     def upload_view(self, request):
         """The upload form; a posted file is saved and checked in the background, its page following the check."""
         if not self.has_import_permission(request):
-            raise PermissionDenied
+            raise refused(request.user, ["factcheck.import_claims"])
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_valid():
             upload = form.cleaned_data["file"]

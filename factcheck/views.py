@@ -12,6 +12,7 @@ from datetime import UTC
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -125,12 +126,25 @@ def permission_required(*perms):
                     return HttpResponseClientRedirect(redirect_to_login(back).url)
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_perms(perms):
-                raise PermissionDenied
+                raise refused(request.user, perms)
             return view(request, *args, **kwargs)
 
         return checked
 
     return decorator
+
+
+def refused(user, perms):
+    """PermissionDenied saying, in the permissions' own words, what the account may not do (shown by 403.html)."""
+    missing = [perm for perm in perms if not user.has_perm(perm)]
+    names = [
+        permission.name[0].lower() + permission.name[1:]
+        for perm in missing
+        for permission in Permission.objects.filter(
+            content_type__app_label=perm.partition(".")[0], codename=perm.partition(".")[2]
+        )
+    ]
+    return PermissionDenied(f"Your account lacks the permission: {'; '.join(names)}." if names else "")
 
 
 def wants_fragment(request):

@@ -441,12 +441,28 @@ def _noun_phrase(head):
     return clean(doc[start : end + 1].text)
 
 
+def _given_name(token, tokens):
+    """A capitalised word just before a person the tagger saw, in the same source, that no title or place is."""
+    return (
+        token in tokens
+        and token.tag_ == "NNP"
+        and token.is_title
+        and token.text not in TITLE_WORDS
+        and token.lower_ not in HONORIFICS
+        and token.ent_type_ not in ("GPE", "NORP", "FAC", "LOC", "ORG")
+    )
+
+
 def person_speaker(doc, tokens, head, person, people, mention):
     """A named person, resolved to their fullest name, with the title and affiliation around it."""
     entity = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= person[0].i < e.end), None)
     if entity is not None:
         name_start, name_end = entity.start, entity.end
-        name = people.fullest(People.name_of(entity))
+        # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.
+        while name_start > 0 and entity.start - name_start < 2 and _given_name(doc[name_start - 1], tokens):
+            name_start -= 1
+        given = clean(doc[name_start : entity.start].text)
+        name = people.fullest(f"{given} {People.name_of(entity)}" if given else People.name_of(entity))
     else:  # the tagger did not see a person here: the run of words known from the story's names
         name_start = name_end = person[0].i
         while name_end < len(doc) and doc[name_end] in person:

@@ -279,6 +279,7 @@ class _Pass:
         self.wording = None if "ratings" in job.summary else Wording()
         self.now = timezone.now()
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
+        self.repeats = 0  # rows repeating an earlier row exactly: counted unchanged, never staged
         self.duplicates = None if write else Duplicates()
 
     def run(self, staged=None, progress=None):
@@ -298,6 +299,7 @@ class _Pass:
                 self.reject(problems, original)
             elif row is None:
                 self.counts["unchanged"] += 1
+                self.repeats += 1
             else:
                 chunk.append((row, original))
                 if len(chunk) >= BATCH_ROWS:
@@ -580,6 +582,7 @@ def _check(job, binary, size, progress):
     run.record()
     job.summary.update(
         staged_rows=rows.count - job.rejected_count,
+        repeated_rows=run.repeats,  # not staged: apply() counts them unchanged as the preview did
         columns=rows.columns,
         columns_read=rows.columns_read(),
     )
@@ -684,7 +687,10 @@ def apply(job, *, progress=None):
             job,
             StagedRows(job, skipped),
             linked=linked,
-            counts={"rejected": job.rejected_count, "unchanged": len(skipped)},
+            counts={
+                "rejected": job.rejected_count,
+                "unchanged": len(skipped) + job.summary.get("repeated_rows", 0),
+            },
             progress=progress and (lambda run: progress(run.done, staged_rows)),
         )
     except _Refused as refusal:

@@ -184,7 +184,7 @@ def test_the_error_report_of_a_refused_file_downloads_as_csv(importer_client, ta
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert lines[0][:4] == ["line", "column", "field", "error"]
     assert [line[:2] for line in lines[1:]] == [["3", "22"], ["4", "8"]]
 
@@ -193,9 +193,24 @@ def test_the_error_report_of_an_unreadable_file_lists_its_error(importer_client,
     upload(importer_client, b"claim,speaker\nab\x00c,Kovalenko\n")
     job = ImportJob.objects.latest("id")
     response = importer_client.get(job_url("report", job))
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0] == ["line", "column", "field", "error"]
     assert lines[1][:2] == ["2", "3"] and "NUL" in lines[1][3]
+
+
+def test_the_error_reports_start_with_a_byte_order_mark_so_that_excel_reads_them_as_utf_8(
+    importer_client, tasks_run_inline
+):
+    # Without it Excel on Windows read the downloads as Windows-1252: "Kovalenko – adviser" came out
+    # as "Kovalenko â€“ adviser", in the very file the desk corrects and imports again.
+    rows = [row("Prices rose 13% – says minister.", status="probably")]
+    job = uploaded_job(importer_client, csv_text(*rows), mode=ImportMode.SKIP_INVALID)
+    rejected = b"".join(importer_client.get(job_url("report", job)).streaming_content)
+    assert rejected.startswith(b"\xef\xbb\xbfline,column,field,error,")
+    assert "Prices rose 13% – says minister." in rejected.decode("utf-8-sig")
+    upload(importer_client, "claim,speaker\nOne – two,Zoë\x00\n")
+    errors = importer_client.get(job_url("report", ImportJob.objects.latest("id")))
+    assert errors.content.startswith(b"\xef\xbb\xbfline,column,field,error")
 
 
 def test_an_upload_without_a_file_shows_the_form_again_with_400(importer_client):
@@ -226,7 +241,7 @@ def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download
     assert "Download the rejected rows" in result
     response = importer_client.get(job_url("report", job))
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
-    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(line["line"], line["claim"]) for line in rejected] == [("3", "Two."), ("5", "Four.")]
 
 
@@ -273,7 +288,7 @@ def test_an_import_refused_since_the_preview_shows_every_refused_row_and_their_d
     assert "Download the rejected rows with their errors (CSV)" in page
     response = importer_client.get(job_url("report", job))
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
-    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rejected = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(line["line"], line["field"]) for line in rejected] == [("4", "status"), ("7", "status")]
 
 

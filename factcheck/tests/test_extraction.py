@@ -132,6 +132,15 @@ def test_a_title_before_the_name_is_the_title(extract):
     assert proposal.affiliation == "Google"
 
 
+def test_a_relative_named_in_full_is_not_taken_for_the_first_one_named(extract):
+    # The tagger saw only "Smith" as a person in "Andrii Smith told ...": the claim went to Olena
+    # Smith, the fullest name ending in "Smith", with "Andrii" for her title.
+    text = "Olena Smith said prices rose. Andrii Smith told B-17 that Russia plans to send drones."
+    first, second = extract(text)
+    assert first.speaker == "Olena Smith"
+    assert (second.speaker, second.title) == ("Andrii Smith", "")
+
+
 def test_surname_and_pronoun_resolve_to_the_fullest_mention(extract):
     text = (
         "John Harlan, a senator from Ohio, said the bill was dead. "

@@ -596,3 +596,14 @@ def test_a_name_a_refused_row_met_first_is_created_and_counted_for_a_later_row_k
     tracked.refresh_from_db()
     assert tracked.title == "Minister"
     assert Claim.objects.get(text="Kept.").appearances.get().outlet.name == "Nowhere"
+
+
+def test_a_repeated_row_stays_counted_unchanged_once_the_preview_is_confirmed(admin_user, tmp_path):
+    # The preview counted the repeat unchanged; the import it confirms lost it (2 of 3 rows counted).
+    rows = [row(), row(), row("Another claim of his.")]
+    job = importing.validate(write_file(tmp_path, csv_text(*rows)), filename="claims.csv", user=admin_user)
+    assert (job.created_count, job.unchanged_count) == (2, 1)
+    job = importing.apply(job)
+    assert job.state == ImportState.SUCCEEDED
+    assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (3, 2, 0, 1)
+    assert "3 rows: 2 claims were created, 0 updated, 1 unchanged" in job.message

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from factcheck import models
@@ -1080,3 +1082,19 @@ def test_the_next_page_without_javascript_says_how_many_more_it_shows(reviewer_c
     first = reviewer_client.get("/claims/?limit=2")
     response = reviewer_client.get(f"/claims/?limit=2&after={first.context['next_page']}")
     assert summary_of(response).startswith("1 more claim · ")
+
+
+def test_a_refusal_says_which_permission_is_missing(reviewer, editor):
+    # The 403 page said only "an editor or an administrator can add you to the Reviewers or Editors
+    # group", to a reviewer already in Reviewers and to an editor refused an import alike.
+    reviewer_client, editor_client = Client(), Client()
+    reviewer_client.force_login(reviewer)
+    editor_client.force_login(editor)
+    claim = make_claim()
+    refused = reviewer_client.post(reverse("claim_change_status", args=[claim.pk]), {"status": "verified"})
+    assert refused.status_code == 403
+    assert "lacks the permission: can change the verification status of a claim." in refused.text
+    assert "An editor or an administrator can add you" not in refused.text
+    upload = editor_client.get(reverse("admin:factcheck_importjob_upload"))
+    assert upload.status_code == 403
+    assert "lacks the permission: can import and export claims in bulk." in upload.text
