@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 from collections import Counter
@@ -254,9 +255,16 @@ def rejected_rows_path(job):
     return path if path.exists() else None
 
 
+# What import_reason puts first, as an export carries it back in status_reason.
+IMPORTED_FROM = re.compile(r"\A(?:Imported from .*? \(import #[0-9]+\)(?:: |\Z))+")
+
+
 def import_reason(job, row_reason):
-    """The reason on each VerificationEvent an import writes: the file and the import, then the row's own."""
+    """The reason on each VerificationEvent an import writes: the file and the import, then the row's
+    own, without the "Imported from …" an export of an earlier import carried in it (a round trip
+    stacked one more each time)."""
     reason = f"Imported from {job.filename} (import #{job.pk})"
+    row_reason = IMPORTED_FROM.sub("", row_reason or "")
     return f"{reason}: {row_reason}" if row_reason else reason
 
 

@@ -361,9 +361,11 @@ def parse_quantity(raw):
     try:
         value = Decimal(ungrouped(raw))
     except InvalidOperation:
-        return None, f"“{raw[:40]}” is not a number"
+        hint = ": write a decimal with a point (4.5); commas only group thousands (8,000)" if "," in raw else ""
+        return None, f"“{raw[:40]}” is not a number{hint}"
     if not value.is_finite():
-        return None, f"“{raw[:40]}” is not a number"
+        hint = ": write a decimal with a point (4.5); commas only group thousands (8,000)" if "," in raw else ""
+        return None, f"“{raw[:40]}” is not a number{hint}"
     if value and value.adjusted() >= MAX_INTEGER_DIGITS:
         return None, f"{raw[:40]} is too large (at most {MAX_INTEGER_DIGITS} digits before the point)"
     if value != value.quantize(DECIMAL_STEP):

@@ -175,6 +175,27 @@ def test_a_changed_status_on_reimport_is_an_update_with_one_event(admin_user, ed
     assert event.reason == f"Imported from claims.csv (import #{job.pk}): Blinken says 8,000."
 
 
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Imported from export.csv (import #7): Blinken says 8,000.", "Blinken says 8,000."),
+        (
+            "Imported from b.csv (import #9): Imported from a.csv (import #2): Blinken says 8,000.",
+            "Blinken says 8,000.",
+        ),
+        ("Imported from export.csv (import #7)", None),
+        (
+            "Blinken says 8,000. Imported from export.csv (import #7).",
+            "Blinken says 8,000. Imported from export.csv (import #7).",
+        ),
+    ],
+)
+def test_a_reason_carried_back_from_an_export_is_not_prefixed_again(admin_user, tmp_path, given, kept):
+    job = run_import(tmp_path, csv_text(row(id="c1", status="disputed", status_reason=given)), admin_user)
+    reason = Claim.objects.get(import_key="c1").events.latest().reason
+    assert reason == f"Imported from claims.csv (import #{job.pk})" + (f": {kept}" if kept else "")
+
+
 def verified_row(**fields):
     evidence = {
         "evidence_url": "https://mod.example/1",

@@ -100,6 +100,13 @@ BAD_FILES = [
     Bad("speaker without letters", text("claim,speaker", "A claim.,!!!"), 2, 2, "no letters"),
     Bad("speaker name too long", text("claim,speaker", "A claim.," + "K" * 201), 2, 2, "at most 200"),
     Bad("quantity that is not a number", text("claim,speaker,quantity_value", f"{GOOD},lots"), 2, 3, "not a number"),
+    Bad(
+        "quantity with a decimal comma",
+        text("claim,speaker,quantity_value", f'{GOOD},"4,5"'),
+        2,
+        3,
+        "“4,5” is not a number: write a decimal with a point (4.5)",
+    ),
     Bad("quantity too precise", text("claim,speaker,quantity_value", f"{GOOD},1.23456"), 2, 3, "4 digits"),
     Bad("quantity too large", text("claim,speaker,quantity_value", f"{GOOD},1e20"), 2, 3, "too large"),
     Bad(
