@@ -382,7 +382,9 @@ def plan(rows, entities, *, linked):
 
 
 def _creation(row, entities):
-    change = Change(row, evidence=row.evidence, reviews=[row.review] if row.review else [])
+    # Our own export read into another database: our verdict, with its page as evidence, is no other's review.
+    theirs = row.review and own_claim_id(row.key) is None
+    change = Change(row, evidence=row.evidence, reviews=[row.review] if theirs else [])
     stances = frozenset(item.stance for item in row.evidence)
     change.status, change.error = _first_status(row.status or Status.UNCONFIRMED, stances)
     change.attribution, refused = _first_attribution(row)

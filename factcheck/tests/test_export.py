@@ -21,6 +21,7 @@ from factcheck.models import (
     ClaimLink,
     ClaimRevision,
     CorrectionCase,
+    ExternalReview,
     Note,
     Outlet,
     OutletTally,
@@ -169,6 +170,7 @@ def test_an_export_imported_into_an_empty_database_gives_back_the_same_claims(fo
     assert job.state == "succeeded", job.errors
     assert job.created_count == 21
     assert snapshot(claimreview=format == "claimreview") == before
+    assert not ExternalReview.objects.exists()  # our own verdicts, not another checker's
 
 
 @pytest.mark.django_db
