@@ -766,7 +766,8 @@ def clean_claimreview(node, fail, line, column, ratings):
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None
     if published and moment is None:
-        fail("datePublished", f"“{published[:40]}” is not a date")
+        iso = "ClaimReview writes ISO 8601 (2024-11-05, or 2024-11-05T14:30:00Z)"
+        fail("datePublished", f"“{published[:40]}” is not a date: {iso}")
     verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}."
     review = None
     if status:

@@ -290,10 +290,10 @@ BAD_FILES = [
     ),
     Bad(
         "ClaimReview with a bad date",
-        json.dumps(review(datePublished="yesterday")).encode(),
+        json.dumps(review(datePublished="21/11/2026")).encode(),
         1,
         1,
-        "not a date",
+        "“21/11/2026” is not a date: ClaimReview writes ISO 8601 (2024-11-05",
         "r.json",
     ),
     Bad(
