@@ -375,10 +375,13 @@ class Article(models.Model):
     def latest_sign_off(self):
         return self.sign_offs.select_related("by").order_by("-at", "-id").first()
 
-    def publish(self, *, by):
-        """Mark this draft published; refused unless an editor signed off its text as it stands now.
+    def publish(self, *, by, flags=()):
+        """Mark this draft published; refused unless an editor signed off its text as it stands now,
+        and, of `flags` (what its check shows now, as SignOff records them), over every one.
 
-        The sign-off stays with the story: it is what the published story was checked against.
+        A flag the sign-off did not see (a claim of the story turned false since, say) is refused
+        until an editor reads the check again and signs it off. The sign-off stays with the story:
+        it is what the published story was checked against.
         """
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=self.pk)
@@ -390,6 +393,13 @@ class Article(models.Model):
             if signed.body_digest != article.body_digest:
                 raise SignOffRefused(
                     "The story's text changed since it was signed off: check it again and sign it off, then publish."
+                )
+            seen = {SignOff.flag_key(flag) for flag in signed.open_flags}
+            new = [flag for flag in flags if SignOff.flag_key(flag) not in seen]
+            if new:
+                raise SignOffRefused(
+                    f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
+                    f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish."
                 )
             Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED)
         self.state = ArticleState.PUBLISHED
@@ -2050,6 +2060,12 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.article} signed off by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def flag_key(flag):
+        """What makes a recorded flag the same flag in a later check: its kind, its sentence and the
+        tracked claim it concerns (its message may word a date differently)."""
+        return flag.get("code"), flag.get("sentence"), flag.get("claim")
 
     @classmethod
     def record(cls, article, *, by, flags, note=""):

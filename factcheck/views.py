@@ -957,8 +957,9 @@ def article_sign_off(request, pk):
 @permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
 def article_publish(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    flags = [flag.to_record() for flag in prepublication.check_article(article).flags]
     try:
-        article.publish(by=request.user)
+        article.publish(by=request.user, flags=flags)
     except SignOffRefused as refused:
         return check_page(request, article, error=refused.message, status=409)
     messages.success(request, "Published. The story keeps its sign-off.")

@@ -1,6 +1,7 @@
 """The pre-publication check: each flag on a draft made for it, the seed story as a draft against the
 demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -284,7 +285,9 @@ def test_publishing_needs_a_sign_off_of_the_text_as_it_stands_and_keeps_it(edito
     draft.body = "The mayor said the bridge will reopen on Monday."
     draft.save()
     assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 409
-    SignOff.record(draft, by=editor, flags=[{"code": "evidence"}], note="Checked by phone.")
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    assert [flag["code"] for flag in flags] == ["evidence"]
+    SignOff.record(draft, by=editor, flags=flags, note="Checked by phone.")
     assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 302
     draft.refresh_from_db()
     assert draft.state == Article.State.PUBLISHED
@@ -294,6 +297,28 @@ def test_publishing_needs_a_sign_off_of_the_text_as_it_stands_and_keeps_it(edito
     assert "Publish this story" not in page.text and "Sign off" not in page.text.split("Sign-off</h2>", 1)[1][:200]
     with pytest.raises(SignOffRefused):
         SignOff.record(draft, by=editor, flags=[], note="Again.")
+
+
+def test_a_flag_the_sign_off_did_not_see_stops_publishing_until_it_is_signed_off_again(demo, editor_client, editor):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    draft = draft_of(
+        "Andrii Kovalenko told B-17 that Russia was training soldiers from North Korea to fly strike UAVs and "
+        "reconnaissance drones."
+    )
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    assert "verdict" not in [flag["code"] for flag in flags]
+    SignOff.record(draft, by=editor, flags=flags, note="Evidence to come.")
+    tracked.set_status("disputed", by=editor, reason="Two sources contradict it.")
+    refused = editor_client.post(f"/articles/{draft.pk}/publish/")
+    assert refused.status_code == 409
+    assert "Since it was signed off, the check shows 1 new flag (“Tracked as disputed or false”" in html.unescape(
+        refused.text
+    )
+    assert Article.objects.get(pk=draft.pk).state == Article.State.DRAFT
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    SignOff.record(draft, by=editor, flags=flags, note="Disputed since: the story says so.")
+    assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 302
+    assert Article.objects.get(pk=draft.pk).state == Article.State.PUBLISHED
 
 
 def test_a_reviewer_reads_the_check_but_cannot_sign_off_or_publish(reviewer_client):
