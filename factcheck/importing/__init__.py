@@ -43,6 +43,7 @@ from factcheck.importing.cleaning import (
 )
 from factcheck.importing.cleaning import content_key as content_key  # re-exported: a row's key, for callers
 from factcheck.importing.reading import (
+    KNOWN_COLUMNS,
     CsvRecords,
     InvalidFile,
     LineError,
@@ -178,6 +179,8 @@ class FileRows:
 
             def fail(field, message, record=record, errors=errors, columns=columns):
                 column = columns.get(field, 1) if columns else record.column
+                if columns and field in KNOWN_COLUMNS and field not in columns:  # placed at column 1, then
+                    message = f"{message} (the file has no “{field}” column)"
                 errors.append(LineError(self.name, record.line, column, message, field))
 
             status_column = columns.get("status", 1) if columns else record.column
