@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from factcheck import merging
+from factcheck import merging, storydesk
 from factcheck.admin_locking import (
     LockedAdmin,
     LockedInlineFormSet,
@@ -214,7 +214,7 @@ class NormalizedNameForm(LockedModelForm):
             raise ValidationError("A name needs at least one letter or digit.")
         if self._meta.model is Outlet and holds_markup(name):
             # Refused by the story desk and imports too: exports write relays between " > ".
-            raise ValidationError(f"An outlet's name cannot hold “<” or “>”: write the name only (“{name[:80]}”).")
+            raise ValidationError(storydesk.outlet_name_problem(name))
         others = self._meta.model.objects.exclude(pk=self.instance.pk)
         twin = others.filter(normalized_name=key).first()
         if twin:

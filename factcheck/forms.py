@@ -31,7 +31,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text, holds_markup, ungrouped
+from factcheck.text import clean_name, clean_text, holds_markup, not_a_number, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -886,9 +886,7 @@ class ProposalForm(WithoutColons, forms.Form):
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            # "2,5" is not read as 25: commas only group thousands.
-            hint = " Write a decimal with a point (2.5); commas only group thousands (8,000)." if "," in typed else ""
-            raise forms.ValidationError(f"“{self.cleaned_data['quantity_value']}” is not a number.{hint}")
+            raise forms.ValidationError(f"{not_a_number(typed)}.")
         if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
             raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
         return value

@@ -56,6 +56,15 @@ def ungrouped(number):
     return _GROUP_SEPARATORS.sub("", number) if _GROUPED_NUMBER.match(number) else number
 
 
+def not_a_number(typed):
+    """Why `typed` is no number, for an error: with a comma, how to write a decimal ("2,5" is not 25)."""
+    problem = f"“{typed[:40]}” is not a number"
+    if "," in typed:
+        pointed = typed[:40].replace(",", ".")
+        problem += f". Write a decimal with a point ({pointed}); commas only group thousands (8,000)"
+    return problem
+
+
 def holds_markup(name):
     """Whether an outlet's name holds "<" or ">": markup pasted with it, or a separator with no spaces."""
     return "<" in name or ">" in name

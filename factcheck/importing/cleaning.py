@@ -23,7 +23,7 @@ from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
-from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, ungrouped
+from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, not_a_number, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -361,11 +361,9 @@ def parse_quantity(raw):
     try:
         value = Decimal(ungrouped(raw))
     except InvalidOperation:
-        hint = ": write a decimal with a point (4.5); commas only group thousands (8,000)" if "," in raw else ""
-        return None, f"“{raw[:40]}” is not a number{hint}"
+        return None, not_a_number(raw)
     if not value.is_finite():
-        hint = ": write a decimal with a point (4.5); commas only group thousands (8,000)" if "," in raw else ""
-        return None, f"“{raw[:40]}” is not a number{hint}"
+        return None, not_a_number(raw)
     if value and value.adjusted() >= MAX_INTEGER_DIGITS:
         return None, f"{raw[:40]} is too large (at most {MAX_INTEGER_DIGITS} digits before the point)"
     if value != value.quantize(DECIMAL_STEP):

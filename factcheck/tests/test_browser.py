@@ -56,11 +56,17 @@ def add_evidence(page, *, url, summary, stance):
     form.get_by_role("button", name="Add evidence").click()
 
 
+def open_decision(page, button, label, reason):
+    """Open the decision `button` ("Mark disputed"), give its reason (asked as “Why “label”?”): its form."""
+    page.locator("summary", has_text=button).click()
+    decision = page.locator("details.decision[open] form")
+    decision.get_by_label(f"Why “{label}”?").fill(reason)
+    return decision
+
+
 def mark_verified(page, reason):
     """Open "Mark verified", give the reason and confirm, citing the supporting evidence ticked by default."""
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill(reason)
+    decision = open_decision(page, "Mark verified", "Verified", reason)
     expect(decision.get_by_role("checkbox")).to_be_checked()
     decision.get_by_role("button", name="Mark verified").click()
 
@@ -133,27 +139,17 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
 
 
-def test_an_editor_sees_a_refused_change_in_the_form(open_page, demo_site):
+def test_an_editor_sees_a_refused_change_in_the_form_and_the_evidence_it_asks_for_keeps_the_reason(
+    open_page, demo_site
+):
     page = open_page()
     sign_in(page, demo_site, "editor")
     page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill("I believe it.")
+    decision = open_decision(page, "Mark verified", "Verified", "The ministry's footage shows it.")
     decision.get_by_role("button", name="Mark verified").click()
     expect(page.locator("details.decision[open] .errors")).to_contain_text("Add at least one piece of supporting")
     expect(page.locator("#claim-status")).to_have_text("Unable to independently confirm")
-
-
-def test_adding_the_evidence_a_refused_decision_asked_for_keeps_the_reason_typed(open_page, demo_site):
-    page = open_page()
-    sign_in(page, demo_site, "editor")
-    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
-    page.locator("summary", has_text="Mark verified").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Verified”?").fill("The ministry's footage shows it.")
-    decision.get_by_role("button", name="Mark verified").click()
-    expect(page.locator("details.decision[open] .errors")).to_contain_text("Add at least one piece of supporting")
+    # Adding the evidence asked for draws the review panel again: the decision stays open with its reason.
     mark_reloads(page)
     add_evidence(page, url="https://example.com/footage", summary="Footage of the training.", stance="Supports")
     expect(page.locator("#review")).to_contain_text("Footage of the training.")
@@ -183,10 +179,7 @@ def test_posting_one_decision_keeps_the_reason_typed_in_another(open_page, demo_
 
 
 def mark_disputed(page, reason):
-    page.locator("summary", has_text="Mark disputed").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Disputed”?").fill(reason)
-    decision.get_by_role("button", name="Mark disputed").click()
+    open_decision(page, "Mark disputed", "Disputed", reason).get_by_role("button", name="Mark disputed").click()
 
 
 def test_two_editors_dispute_a_claim_and_the_stale_page_is_told_who_changed_it_and_when(open_page, demo_site):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, CorrectionCase
-from factcheck.tests.test_browser import sign_in
+from factcheck.tests.test_browser import mark_disputed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,10 +17,7 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     sign_in(page, demo_site, "editor")
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
     page.goto(f"{demo_site}/claims/{blinken.pk}/")
-    page.locator("summary", has_text="Mark disputed").click()
-    decision = page.locator("details.decision[open] form")
-    decision.get_by_label("Why “Disputed”?").fill("Seoul's intelligence service says 11,000.")
-    decision.get_by_role("button", name="Mark disputed").click()
+    mark_disputed(page, "Seoul's intelligence service says 11,000.")
     expect(page.locator("#claim-status")).to_have_text("Disputed")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Corrections").click()

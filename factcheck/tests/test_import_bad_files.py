@@ -105,7 +105,7 @@ BAD_FILES = [
         text("claim,speaker,quantity_value", f'{GOOD},"4,5"'),
         2,
         3,
-        "“4,5” is not a number: write a decimal with a point (4.5)",
+        "“4,5” is not a number. Write a decimal with a point (4.5); commas only group thousands (8,000)",
     ),
     Bad("quantity too precise", text("claim,speaker,quantity_value", f"{GOOD},1.23456"), 2, 3, "4 digits"),
     Bad("quantity too large", text("claim,speaker,quantity_value", f"{GOOD},1e20"), 2, 3, "too large"),

@@ -175,7 +175,7 @@ def test_the_admin_refuses_an_outlet_name_holding_markup_or_a_relay(editor_clien
     data = form_data(editor_client.get(url(Outlet, "add"))) | {"name": name}
     response = editor_client.post(url(Outlet, "add"), data)
     assert response.status_code == 200
-    assert "An outlet&#x27;s name cannot hold “&lt;” or “&gt;”" in response.text
+    assert "cannot be an outlet&#x27;s name: it holds “&lt;” or “&gt;”. Write the names only." in response.text
     assert not Outlet.objects.exists()
 
 

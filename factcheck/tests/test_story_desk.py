@@ -778,7 +778,7 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
         ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
         # A decimal comma is refused, never read as a thousands separator (2,5 had been saved as 25).
-        ({"p3-quantity_value": "2,5"}, "quantity_value", "Write a decimal with a point (2.5)"),
+        ({"p3-quantity_value": "2,5"}, "quantity_value", "“2,5” is not a number. Write a decimal with a point (2.5)"),
         ({"p3-quantity_value": "1,00"}, "quantity_value", "is not a number."),
         ({"p3-quantity_value": "", "p3-quantity_unit": "troops"}, "quantity_value", "Give the figure"),
         ({"p3-same_as": "3"}, "same_as", "A proposal cannot be linked to itself."),
