@@ -68,18 +68,20 @@ document.addEventListener("keydown", (event) => {
 
 // Claim page: adding evidence, or posting a decision, draws the review panel again. Every other
 // decision the editor had opened stays open with the reason typed, and may now cite the new
-// evidence; the decision posted is drawn as the server answers it.
+// evidence; the decision posted is drawn as the server answers it. Other panels' swaps are let
+// be: the duplicates panel, loaded lazily, could land between the review's swap and its settling
+// (htmx settles 20 ms later) and had emptied the reasons kept.
 let decisionsOpen = [];
+const isReview = (event) => event.detail.target?.id === "review";
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const panel = event.detail.target;
+  if (!isReview(event)) return;
   const posted = event.detail.requestConfig?.elt?.closest(".decision");
-  decisionsOpen = panel.id === "review"
-    ? [...panel.querySelectorAll("details.decision[open] textarea")]
-      .filter((box) => !posted?.contains(box))
-      .map((box) => [box.id, box.value])
-    : [];
+  decisionsOpen = [...event.detail.target.querySelectorAll("details.decision[open] textarea")]
+    .filter((box) => !posted?.contains(box))
+    .map((box) => [box.id, box.value]);
 });
-document.addEventListener("htmx:afterSettle", () => {
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!isReview(event)) return;
   for (const [id, reason] of decisionsOpen) {
     const box = document.getElementById(id);
     if (!box) continue; // no longer offered
