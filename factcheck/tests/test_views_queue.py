@@ -271,19 +271,19 @@ def walks(monkeypatch):
     return record
 
 
+NEWEST_WALKED_WITH = [
+    *("", "&sort=newest", "&sort=oldest", "&status=unconfirmed", "&kind=factual", "&speaker=zakharova"),
+    *("&relay=direct", "&assignee=none", "&story=published", "&speaker=zakharova&assignee=none"),
+    *("&status=verified", "&kind=opinion&speaker=zakharova"),  # values that keep few claims
+]
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
-@pytest.mark.parametrize(
-    "sort",
-    [
-        *("", "&sort=newest", "&sort=oldest", "&status=unconfirmed", "&kind=factual", "&speaker=zakharova"),
-        *("&relay=direct", "&assignee=none", "&story=published", "&speaker=zakharova&assignee=none"),
-        *("&status=verified", "&kind=opinion&speaker=zakharova"),  # values that keep few claims
-    ],
-)
 def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
-    reviewer_client, reviewer, editor, monkeypatch, walks, sort
+    reviewer_client, reviewer, editor, monkeypatch, walks, subtests
 ):
+    """Each sort and filter is a subtest of one set of claims: the searches only read them."""
     monkeypatch.setattr(models, "RANKED_MATCHES", 7)
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
@@ -321,19 +321,24 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
         verify(claim)
     Claim.objects.update(created_at=moment)  # tied, as an import leaves them: the ids break the ties
 
-    # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
-    searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
-    # One word is left to the planner, but not within two namesakes: it cannot merge their indexes.
-    searches.append(("troops", "speaker=zakharova" in sort))
-    for query, walked in [*searches, ('"grain corridor deal"', None)]:
-        walks.index_only, walks.tried = False, []
-        found = searched_pages(reviewer_client, f"q={query}&status=all{sort}")
-        assert found, query
-        if walked is not None:
-            few_of_own = sort in ("&status=verified", "&kind=opinion&speaker=zakharova")  # the index, with facets
-            assert any(walk is not None for walk in walks.tried) == (walked and not few_of_own), query
-        walks.index_only = True
-        assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index finds
+    for sort in NEWEST_WALKED_WITH:
+        with subtests.test(sort=sort):
+            # Found by walking, or not; the last, a gap away from its oldest matches, first not, then by walking.
+            searches = [('"North Korean troops"', True), ("troops korean", True), ('"Korean troops north"', False)]
+            # One word is left to the planner, but not within two namesakes: it cannot merge their indexes.
+            searches.append(("troops", "speaker=zakharova" in sort))
+            for query, walked in [*searches, ('"grain corridor deal"', None)]:
+                walks.index_only, walks.tried = False, []
+                found = searched_pages(reviewer_client, f"q={query}&status=all{sort}")
+                assert found, query
+                if walked is not None:
+                    few_of_own = sort in (
+                        "&status=verified",
+                        "&kind=opinion&speaker=zakharova",
+                    )  # the index, with facets
+                    assert any(walk is not None for walk in walks.tried) == (walked and not few_of_own), query
+                walks.index_only = True
+                assert found == searched_pages(reviewer_client, f"q={query}&status=all{sort}"), query  # as the index
 
 
 @pytest.mark.postgres
@@ -408,20 +413,25 @@ def test_a_status_or_a_kind_that_keeps_few_claims_is_left_to_the_search_index_wh
     assert form.asks_few_of_own == few
 
 
+OUTLET_WALKED_WITH = [
+    *("", "&sort=newest", "&sort=oldest", "&status=verified"),
+    *("&relay=direct", "&relay=direct&sort=newest", "&assignee=none", "&story=published", "&kind=factual"),
+    *("&attribution=relayed", "&attribution=relayed&sort=oldest"),
+]
+OUTLET_WALKED = {  # where "troops" and "drones" are found by walking the outlet
+    *("", "&sort=newest", "&sort=oldest", "&assignee=none", "&story=published"),
+    "&relay=direct&sort=newest",  # ranked, "Direct" is the index's: it passes over the relayed claims
+    "&attribution=relayed&sort=oldest",  # ranked, two in three of the outlet's claims are too few to walk
+}
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk serves PostgreSQL's search index")
-@pytest.mark.parametrize(
-    "sort",
-    [
-        *("", "&sort=newest", "&sort=oldest", "&status=verified"),
-        *("&relay=direct", "&relay=direct&sort=newest", "&assignee=none", "&story=published", "&kind=factual"),
-        *("&attribution=relayed", "&attribution=relayed&sort=oldest"),
-    ],
-)
 @pytest.mark.parametrize("recorded", ["tied", "out of id order"])
 def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_index_would(
-    reviewer_client, reviewer, editor, monkeypatch, walks, sort, recorded
+    reviewer_client, reviewer, editor, monkeypatch, walks, recorded, subtests
 ):
+    """Each sort and filter is a subtest of one set of claims: the searches only read them."""
     monkeypatch.setattr(models, "RANKED_MATCHES", 5)
     monkeypatch.setattr(models, "PROBED", 6)
     monkeypatch.setattr(models, "WALKED", 30)
@@ -453,27 +463,22 @@ def test_a_search_within_an_outlet_found_by_walking_its_claims_pages_as_the_inde
         for pk in Claim.objects.values_list("pk", flat=True):
             Claim.objects.filter(pk=pk).update(created_at=moment - timedelta(minutes=pk * 7 % 13))
     involving = set(Claim.objects.involving_outlet(kyiv).values_list("pk", flat=True))
-    walked_with_outlet = sort in (
-        "",
-        "&sort=newest",
-        "&sort=oldest",
-        "&relay=direct&sort=newest",  # ranked, "Direct" is the index's: it passes over the relayed claims
-        "&assignee=none",
-        "&story=published",
-        "&attribution=relayed&sort=oldest",  # ranked, two in three of the outlet's claims are too few to walk
-    )
-    for query in ['"North Korean troops"', "troops", "drones", "kharkiv or troops", "submarines"]:
-        walks.index_only, walks.tried = False, []
-        params = f"q={query}&outlet={kyiv.pk}&status=all{sort}"
-        found = searched_pages(reviewer_client, params)
-        assert set(found) <= involving and len(set(found)) == len(found), query
-        if query in ("troops", "drones") and walked_with_outlet:  # common enough to be found by walking the outlet
-            assert any(walk is not None for walk in walks.tried), query
-        # Ranked, the index intersects a phrase, or "Direct", with the outlet.
-        if (query.startswith('"') or "relay=direct" in sort) and "sort=" not in sort:
-            assert all(walk is None for walk in walks.tried), query
-        walks.index_only = True
-        assert found == searched_pages(reviewer_client, params), query  # what the index finds, in the same order
+    for sort in OUTLET_WALKED_WITH:
+        with subtests.test(sort=sort):
+            for query in ['"North Korean troops"', "troops", "drones", "kharkiv or troops", "submarines"]:
+                walks.index_only, walks.tried = False, []
+                params = f"q={query}&outlet={kyiv.pk}&status=all{sort}"
+                found = searched_pages(reviewer_client, params)
+                assert set(found) <= involving and len(set(found)) == len(found), query
+                # Common enough to be found by walking the outlet.
+                if query in ("troops", "drones") and sort in OUTLET_WALKED:
+                    assert any(walk is not None for walk in walks.tried), query
+                # Ranked, the index intersects a phrase, or "Direct", with the outlet.
+                if (query.startswith('"') or "relay=direct" in sort) and "sort=" not in sort:
+                    assert all(walk is None for walk in walks.tried), query
+                walks.index_only = True
+                # What the index finds, in the same order.
+                assert found == searched_pages(reviewer_client, params), query
 
 
 @pytest.mark.postgres
