@@ -1197,6 +1197,8 @@ def story_review(request, pk):
         return stale_review(request, draft)
     swapped = storydesk.use_tracked(records, request.POST, known)
     action = request.POST.get("action", "keep")
+    if action == "enter":  # Enter in a text box; in the words' box with JavaScript, site.js posts "add"
+        action = "add" if request.POST.get("add-words", "").strip() and not request.htmx else "keep"
     done, error = None, None
     if action == "accept_all":
         count = storydesk.accept_all(records)

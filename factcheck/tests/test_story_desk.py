@@ -474,6 +474,27 @@ def test_a_missed_claim_is_added_from_pasted_words(reviewer_client):
     assert starts == sorted(starts)  # in story order
 
 
+@pytest.mark.parametrize(
+    "words, headers, added",
+    [
+        ("Training with drones in particular", {}, True),  # Enter in the words' box, without JavaScript
+        (" ", {}, False),  # Enter in another box, the words' box empty: the changes are kept
+        ("Training with drones in particular", HTMX, False),  # with JavaScript, site.js sends Enter in it as "add"
+    ],
+)
+def test_enter_adds_the_words_typed_in_their_box_without_javascript(reviewer_client, words, headers, added):
+    """Enter presses the form's first button, a hidden one (action "enter"): it had only kept the
+    changes, and the words typed were lost."""
+    draft = seed_draft()
+    changes = {"add-words": words, "p1-title": "Minister of Defence"}
+    response = post_review(reviewer_client, draft, "enter", changes, **headers, follow=True)
+    assert response.status_code == 200
+    records = StoryDraft.objects.get().proposals
+    assert records[0]["fields"]["title"] == "Minister of Defence"  # kept either way
+    assert any(record["by_hand"] for record in records) == added
+    assert ("Added proposal 19" in response.text) == added
+
+
 def test_pasted_words_are_found_whatever_their_spacing(reviewer_client):
     draft = seed_draft()
     post_review(reviewer_client, draft, "add", {"add-words": "South Korea\n recently said it was\tmulling"})
