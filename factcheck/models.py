@@ -2239,12 +2239,19 @@ class PublishedVerdict(models.Model):
     def publish(cls, event, *, by, summary=""):
         """Publish `event`, the claim's latest verdict decided here, replacing the claim's live publication.
 
-        Raises PublicationRefused: stale when a newer event or publication came meanwhile.
+        Raises PublicationRefused: stale when a newer event or publication came meanwhile, or the claim
+        was merged into another.
         """
         claim = event.claim
         with transaction.atomic():
             # One live publication a claim: the claim's row lock makes two publishers take turns.
-            Claim.objects.select_for_update().filter(pk=claim.pk).exists()
+            merged_into = Claim.objects.select_for_update().values_list("merged_into", flat=True).get(pk=claim.pk)
+            if merged_into:
+                # The feed leaves a merged claim out: its verdict is the kept claim's to publish.
+                raise PublicationRefused(
+                    f"This claim was merged into claim #{merged_into} and is read-only: publish that one's verdict.",
+                    stale=True,
+                )
             latest = claim.events.order_by("-version").first()
             if latest.pk != event.pk:
                 raise PublicationRefused(

@@ -502,11 +502,13 @@ def publishing(claim, publish_form=None, withdraw_form=None, error=None):
     live = next((publication for publication in publications if publication.is_live), None)
     latest = max(claim.events.all(), key=lambda event: event.version, default=None)
     verdict = latest is not None and latest.to_status in PUBLISHABLE
+    # A merged claim is read-only: its verdict is the kept claim's to publish.
+    offered = latest is not None and (live is None or live.event_id != latest.pk) and not claim.merged_into_id
     return {
         "live": live,
         "past": [publication for publication in publications if publication is not live],
         "latest": latest,
-        "publishable": verdict and latest.decided_here and (live is None or live.event_id != latest.pk),
+        "publishable": verdict and latest.decided_here and offered,
         "imported": verdict and not latest.decided_here,
         "publish_form": publish_form or PublishForm(initial={"event": latest.pk if latest else None}),
         "withdraw_form": withdraw_form or WithdrawForm(initial={"publication": live.pk if live else None}),
