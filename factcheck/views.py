@@ -556,11 +556,14 @@ def claim_add_note(request, pk):
 
     def add(claim, form):
         note = Note.write(claim, form.cleaned_data["body"], by=request.user)
+        writer = request.user.get_username()
+        # The writer's own name is linked in the note, but nobody notifies themselves.
+        notified = [name for name in note.mentions if name != writer]
         done = "Note added."
-        if note.mentions:
-            done = f"Note added; {', '.join(f'@{name}' for name in note.mentions)} notified."
+        if notified:
+            done = f"Note added; {', '.join(f'@{name}' for name in notified)} notified."
         # A misspelt name would otherwise leave the writer thinking a colleague was told.
-        told = {name.lower() for name in [*note.mentions, request.user.get_username()]}
+        told = {name.lower() for name in [*note.mentions, writer]}
         missed = [f"@{name}" for name in mentioned_names(note.body) if name not in told]
         if missed:
             done += f" Not notified: {', '.join(missed)} (no active account that may read claims has that name)."

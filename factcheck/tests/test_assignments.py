@@ -250,6 +250,12 @@ def test_mentioning_oneself_or_an_inactive_account_notifies_nobody(editor, revie
     assert "Not notified: @bob (" in response.text  # oneself is no news
 
 
+def test_the_writer_mentioning_themselves_is_not_told_they_were_notified(editor, reviewer, claim):
+    response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "@bob and I (@alice) call them."}, **HTMX)
+    assert Notification.objects.get().recipient == reviewer
+    assert "Note added; @bob notified." in response.text
+
+
 def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, reviewer, claim):
     response = signed_in(editor).post("/admin/factcheck/note/add/", {"claim": claim.pk, "body": "@bob please look."})
     assert response.status_code == 302
