@@ -6,13 +6,12 @@ correction cases of their stories and claims.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.forms import MAX_PAGE_SIZE
+from factcheck.forms import MAX_PAGE_SIZE, due_claims
 from factcheck.models import Assignment, Claim, CorrectionCase, CorrectionTurn
 
 # Rows a section shows; the rest are a link away (`more_url`).
@@ -106,7 +105,7 @@ def assigned_stories(user, limit):
 def rechecks_due(user, limit):
     """My claims due for a re-check this week or overdue, the soonest first."""
     today = timezone.localdate()
-    due = Claim.objects.due_for_recheck().assigned_to(user).filter(recheck_on__lte=today + timedelta(days=6))
+    due = due_claims(Claim.objects.due_for_recheck().assigned_to(user), "soon", today)
     claims, more = first(due.select_related("speaker").order_by("recheck_on", "id"), limit)
     rows = []
     for claim in claims:
@@ -125,7 +124,7 @@ def rechecks_due(user, limit):
         title="Due for re-check",
         rows=rows,
         empty="None of your claims is due for a re-check this week.",
-        more_url=f"{reverse('claim_list')}?status=unconfirmed&assignee=me&due=week" if more else "",
+        more_url=f"{reverse('claim_list')}?status=unconfirmed&assignee=me&due=soon" if more else "",
         more_label="All of them, in the queue",
     )
 

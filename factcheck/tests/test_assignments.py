@@ -528,3 +528,18 @@ def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_corre
     case.record_outcome("not_needed", by=editor, reason="The story gave the ministry's figure as disputed.")
     page = signed_in(reviewer).get("/me/").text
     assert "No story of yours awaits a correction." in page[page.index('id="work-corrections"') :]
+
+
+def test_my_works_link_to_all_my_claims_due_lists_the_overdue_ones_it_shows(reviewer):
+    today = timezone.localdate()
+    overdue, due = make_claim("Overdue claim."), make_claim("Due tomorrow.")
+    Claim.objects.filter(pk=overdue.pk).update(recheck_on=today - timedelta(days=2))
+    Claim.objects.filter(pk=due.pk).update(recheck_on=today + timedelta(days=1))
+    Assignment.objects.assign([overdue, due], reviewer, by=reviewer)
+
+    page = signed_in(reviewer).get("/me/?limit=1").text
+    section = page[page.index('id="work-rechecks"') : page.index('id="work-corrections"')]
+    assert "Overdue claim." in section and "Due tomorrow." not in section
+    more = re.search(r'href="([^"]+)">All of them, in the queue', section).group(1).replace("&amp;", "&")
+    listed = signed_in(reviewer).get(more).text
+    assert "Overdue claim." in listed and "Due tomorrow." in listed
