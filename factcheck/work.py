@@ -138,12 +138,12 @@ def corrections_owed(user, limit):
         | Exists(mine.filter(claim=OuterRef("claim")))
         | Exists(turned_later)
     )
-    cases, more = first(cases.select_related("article", "claim").order_by("opened_at", "id"), limit)
+    cases, more = first(cases.select_related("article", "claim", "event").order_by("opened_at", "id"), limit)
     rows = [
         Row(
             f"{reverse('correction_list')}?case={case.pk}",
             case.article.headline,
-            f"carried “{case.claim.text[:80]}”, now {case.claim.status_label.lower()}",
+            f"carried “{case.claim.text[:80]}”, now {turned_state(case).lower()}",
             case.opened_at,
             "Correction?",
             "outcome-open",
@@ -158,6 +158,11 @@ def corrections_owed(user, limit):
         more_url=reverse("correction_list") if more else "",
         more_label="The Corrections queue",
     )
+
+
+def turned_state(case):
+    """What the claim is now on the axis whose turn opened the case: a denied claim is still unconfirmed."""
+    return case.claim.attribution_label if case.event.is_attribution else case.claim.status_label
 
 
 SECTIONS = [assigned_claims, assigned_stories, rechecks_due, corrections_owed]

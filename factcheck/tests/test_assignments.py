@@ -530,6 +530,19 @@ def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_corre
     assert "No story of yours awaits a correction." in page[page.index('id="work-corrections"') :]
 
 
+def test_my_work_says_how_a_claim_turned_when_its_speaker_denied_it(editor, reviewer):
+    story = make_article(make_outlet("B-17"), headline="Troops moved overnight")
+    denied = make_claim("Eight thousand troops moved.", article=story)
+    Assignment.objects.assign([story], reviewer, by=editor)
+    make_evidence(denied, "context", primary_source=True)
+    denied.set_attribution("denied", by=editor, reason="The ministry says he never said it.")
+
+    page = signed_in(reviewer).get("/me/").text
+    owed = page[page.index('id="work-corrections"') :]
+    # Its status is still unable to confirm: the queue holds the story for the denial.
+    assert "now denied by the speaker" in owed and "now unable" not in owed
+
+
 def test_my_works_link_to_all_my_claims_due_lists_the_overdue_ones_it_shows(reviewer):
     today = timezone.localdate()
     overdue, due = make_claim("Overdue claim."), make_claim("Due tomorrow.")
