@@ -3145,12 +3145,20 @@ class AssignmentQuerySet(models.QuerySet):
     def assign(self, targets, person, *, by):
         """Assign `person` to each claim or story of `targets` not already theirs; each assignment
         is recorded and notifies them. Returns the assignments made. Refuses a person who may not
-        read claims (NotAssignable)."""
+        read claims, and a claim merged into another, which is read-only (NotAssignable)."""
         if not assignable_people().filter(pk=person.pk).exists():
             raise NotAssignable(f"{person.get_username()} cannot be assigned: they may not read claims.")
         made = []
         with transaction.atomic():
-            for target in with_claims_locked(targets):
+            targets = with_claims_locked(targets)
+            claims = [target.pk for target in targets if isinstance(target, Claim)]
+            merged = Claim.objects.filter(pk__in=claims, merged_into__isnull=False).order_by("pk").first()
+            if merged is not None:
+                raise NotAssignable(
+                    f"Claim #{merged.pk} was merged into claim #{merged.merged_into_id} and is read-only: "
+                    "assign that one instead."
+                )
+            for target in targets:
                 subject = subject_of(target)
                 assignment, created = self.get_or_create(**subject, assignee=person, defaults={"assigned_by": by})
                 if created:

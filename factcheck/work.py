@@ -46,10 +46,10 @@ def first(rows, limit):
     return rows[:limit], len(rows) > limit
 
 
-def assigned(user, limit, subject, *related):
+def assigned(user, limit, subject, *related, **conditions):
     """The person's newest assignments of one subject ("claim" or "article"), with what rows show."""
     assignments = (
-        Assignment.objects.filter(assignee=user, **{f"{subject}__isnull": False})
+        Assignment.objects.filter(assignee=user, **{f"{subject}__isnull": False}, **conditions)
         .select_related(*related, "assigned_by")
         .order_by("-assigned_at", "-id")
     )
@@ -57,7 +57,8 @@ def assigned(user, limit, subject, *related):
 
 
 def assigned_claims(user, limit):
-    assignments, more = assigned(user, limit, "claim", "claim__speaker")
+    # A claim merged since it was assigned is read-only, and its page leads to the kept claim.
+    assignments, more = assigned(user, limit, "claim", "claim__speaker", claim__merged_into__isnull=True)
     rows = []
     for item in assignments:
         claim = item.claim

@@ -182,6 +182,29 @@ def test_a_merged_claim_cannot_be_assigned(editor, reviewer, admin_user):
     assert response.status_code == 409
     assert not Assignment.objects.exists()
 
+    # Nor from the admin, which assigned it and notified bob of a read-only claim. Found by a new user's round.
+    client = signed_in(editor)
+    data = {"action": "assign_people", "_selected_action": [duplicate.pk, kept.pk]}
+    done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
+    assert done.status_code == 302
+    assert not Assignment.objects.exists() and not Notification.objects.exists()
+    listing = client.get("/admin/factcheck/claim/")
+    assert f"Claim #{duplicate.pk} was merged into claim #{kept.pk}" in listing.text
+
+
+def test_a_claim_merged_after_it_was_assigned_leaves_my_work(editor, reviewer, admin_user):
+    from factcheck import merging
+
+    kept = make_claim("Drones again, overnight.")
+    duplicate = make_claim("Drones again.", speaker=kept.speaker)
+    Assignment.objects.assign([duplicate], reviewer, by=editor)
+    merging.merge(
+        duplicate, kept, by=admin_user, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
+    )
+    page = signed_in(reviewer).get("/me/").text
+    # Its page leads to the kept claim, and, read-only, it cannot be unassigned there.
+    assert "Drones again." not in page[page.index('id="work-claims"') : page.index('id="work-stories"')]
+
 
 def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
     editor, reviewer, django_capture_on_commit_callbacks
