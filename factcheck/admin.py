@@ -48,6 +48,7 @@ from factcheck.models import (
     ClaimRevision,
     Evidence,
     LinkKind,
+    NotAssignable,
     Note,
     Notification,
     Outlet,
@@ -156,7 +157,11 @@ def assign_people(model_admin, request, queryset):
         count = Assignment.objects.unassign(targets, person, by=request.user)
         model_admin.message_user(request, f"Took {person} off {count} of {len(targets)}.", messages.SUCCESS)
     else:
-        count = len(Assignment.objects.assign(targets, person, by=request.user))
+        try:
+            count = len(Assignment.objects.assign(targets, person, by=request.user))
+        except NotAssignable as refusal:
+            model_admin.message_user(request, f"Nobody was assigned. {refusal}", messages.ERROR)
+            return None
         model_admin.message_user(
             request,
             f"Assigned {count} of {len(targets)} to {person} (the others were theirs already).",

@@ -262,7 +262,12 @@ class ClaimFilterForm(PageForm):
     article = forms.ModelChoiceField(Article.objects.select_related("outlet"), required=False, widget=forms.HiddenInput)
     due = forms.ChoiceField(
         label="Re-check",
-        choices=[("", "Any re-check date"), ("overdue", "Re-check overdue"), ("week", "Re-check due this week")],
+        choices=[
+            ("", "Any re-check date"),
+            ("overdue", "Re-check overdue"),
+            ("week", "Re-check due this week"),
+            ("soon", "Re-check overdue or due this week"),
+        ],
         required=False,
         help_text="Unconfirmed claims only.",
     )
@@ -708,11 +713,14 @@ DUE_CHOICES = [("overdue", "Overdue"), ("week", "Due this week"), ("", "Any time
 
 
 def due_claims(claims, due, today):
-    """`claims` due as chosen: "overdue" (before today), "week" (today and the six days after), or "" all."""
+    """`claims` due as chosen: "overdue" (before today), "week" (today and the six days after), "soon"
+    (either: what My work lists), or "" all."""
     if due == "overdue":
         return claims.filter(recheck_on__lt=today)
     if due == "week":
         return claims.filter(recheck_on__gte=today, recheck_on__lte=today + timedelta(days=6))
+    if due == "soon":
+        return claims.filter(recheck_on__lte=today + timedelta(days=6))
     return claims
 
 

@@ -2239,12 +2239,19 @@ class PublishedVerdict(models.Model):
     def publish(cls, event, *, by, summary=""):
         """Publish `event`, the claim's latest verdict decided here, replacing the claim's live publication.
 
-        Raises PublicationRefused: stale when a newer event or publication came meanwhile.
+        Raises PublicationRefused: stale when a newer event or publication came meanwhile, or the claim
+        was merged into another.
         """
         claim = event.claim
         with transaction.atomic():
             # One live publication a claim: the claim's row lock makes two publishers take turns.
-            Claim.objects.select_for_update().filter(pk=claim.pk).exists()
+            merged_into = Claim.objects.select_for_update().values_list("merged_into", flat=True).get(pk=claim.pk)
+            if merged_into:
+                # The feed leaves a merged claim out: its verdict is the kept claim's to publish.
+                raise PublicationRefused(
+                    f"This claim was merged into claim #{merged_into} and is read-only: publish that one's verdict.",
+                    stale=True,
+                )
             latest = claim.events.order_by("-version").first()
             if latest.pk != event.pk:
                 raise PublicationRefused(
@@ -3138,12 +3145,20 @@ class AssignmentQuerySet(models.QuerySet):
     def assign(self, targets, person, *, by):
         """Assign `person` to each claim or story of `targets` not already theirs; each assignment
         is recorded and notifies them. Returns the assignments made. Refuses a person who may not
-        read claims (NotAssignable)."""
+        read claims, and a claim merged into another, which is read-only (NotAssignable)."""
         if not assignable_people().filter(pk=person.pk).exists():
             raise NotAssignable(f"{person.get_username()} cannot be assigned: they may not read claims.")
         made = []
         with transaction.atomic():
-            for target in with_claims_locked(targets):
+            targets = with_claims_locked(targets)
+            claims = [target.pk for target in targets if isinstance(target, Claim)]
+            merged = Claim.objects.filter(pk__in=claims, merged_into__isnull=False).order_by("pk").first()
+            if merged is not None:
+                raise NotAssignable(
+                    f"Claim #{merged.pk} was merged into claim #{merged.merged_into_id} and is read-only: "
+                    "assign that one instead."
+                )
+            for target in targets:
                 subject = subject_of(target)
                 assignment, created = self.get_or_create(**subject, assignee=person, defaults={"assigned_by": by})
                 if created:

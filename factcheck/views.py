@@ -502,11 +502,13 @@ def publishing(claim, publish_form=None, withdraw_form=None, error=None):
     live = next((publication for publication in publications if publication.is_live), None)
     latest = max(claim.events.all(), key=lambda event: event.version, default=None)
     verdict = latest is not None and latest.to_status in PUBLISHABLE
+    # A merged claim is read-only: its verdict is the kept claim's to publish.
+    offered = latest is not None and (live is None or live.event_id != latest.pk) and not claim.merged_into_id
     return {
         "live": live,
         "past": [publication for publication in publications if publication is not live],
         "latest": latest,
-        "publishable": verdict and latest.decided_here and (live is None or live.event_id != latest.pk),
+        "publishable": verdict and latest.decided_here and offered,
         "imported": verdict and not latest.decided_here,
         "publish_form": publish_form or PublishForm(initial={"event": latest.pk if latest else None}),
         "withdraw_form": withdraw_form or WithdrawForm(initial={"publication": live.pk if live else None}),
@@ -554,11 +556,14 @@ def claim_add_note(request, pk):
 
     def add(claim, form):
         note = Note.write(claim, form.cleaned_data["body"], by=request.user)
+        writer = request.user.get_username()
+        # The writer's own name is linked in the note, but nobody notifies themselves.
+        notified = [name for name in note.mentions if name != writer]
         done = "Note added."
-        if note.mentions:
-            done = f"Note added; {', '.join(f'@{name}' for name in note.mentions)} notified."
+        if notified:
+            done = f"Note added; {', '.join(f'@{name}' for name in notified)} notified."
         # A misspelt name would otherwise leave the writer thinking a colleague was told.
-        told = {name.lower() for name in [*note.mentions, request.user.get_username()]}
+        told = {name.lower() for name in [*note.mentions, writer]}
         missed = [f"@{name}" for name in mentioned_names(note.body) if name not in told]
         if missed:
             done += f" Not notified: {', '.join(missed)} (no active account that may read claims has that name)."

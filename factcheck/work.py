@@ -6,13 +6,12 @@ correction cases of their stories and claims.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.forms import MAX_PAGE_SIZE
+from factcheck.forms import MAX_PAGE_SIZE, due_claims
 from factcheck.models import Assignment, Claim, CorrectionCase, CorrectionTurn
 
 # Rows a section shows; the rest are a link away (`more_url`).
@@ -47,10 +46,10 @@ def first(rows, limit):
     return rows[:limit], len(rows) > limit
 
 
-def assigned(user, limit, subject, *related):
+def assigned(user, limit, subject, *related, **conditions):
     """The person's newest assignments of one subject ("claim" or "article"), with what rows show."""
     assignments = (
-        Assignment.objects.filter(assignee=user, **{f"{subject}__isnull": False})
+        Assignment.objects.filter(assignee=user, **{f"{subject}__isnull": False}, **conditions)
         .select_related(*related, "assigned_by")
         .order_by("-assigned_at", "-id")
     )
@@ -58,7 +57,8 @@ def assigned(user, limit, subject, *related):
 
 
 def assigned_claims(user, limit):
-    assignments, more = assigned(user, limit, "claim", "claim__speaker")
+    # A claim merged since it was assigned is read-only, and its page leads to the kept claim.
+    assignments, more = assigned(user, limit, "claim", "claim__speaker", claim__merged_into__isnull=True)
     rows = []
     for item in assignments:
         claim = item.claim
@@ -106,7 +106,7 @@ def assigned_stories(user, limit):
 def rechecks_due(user, limit):
     """My claims due for a re-check this week or overdue, the soonest first."""
     today = timezone.localdate()
-    due = Claim.objects.due_for_recheck().assigned_to(user).filter(recheck_on__lte=today + timedelta(days=6))
+    due = due_claims(Claim.objects.due_for_recheck().assigned_to(user), "soon", today)
     claims, more = first(due.select_related("speaker").order_by("recheck_on", "id"), limit)
     rows = []
     for claim in claims:
@@ -125,7 +125,7 @@ def rechecks_due(user, limit):
         title="Due for re-check",
         rows=rows,
         empty="None of your claims is due for a re-check this week.",
-        more_url=f"{reverse('claim_list')}?status=unconfirmed&assignee=me&due=week" if more else "",
+        more_url=f"{reverse('claim_list')}?status=unconfirmed&assignee=me&due=soon" if more else "",
         more_label="All of them, in the queue",
     )
 
@@ -139,12 +139,12 @@ def corrections_owed(user, limit):
         | Exists(mine.filter(claim=OuterRef("claim")))
         | Exists(turned_later)
     )
-    cases, more = first(cases.select_related("article", "claim").order_by("opened_at", "id"), limit)
+    cases, more = first(cases.select_related("article", "claim", "event").order_by("opened_at", "id"), limit)
     rows = [
         Row(
             f"{reverse('correction_list')}?case={case.pk}",
             case.article.headline,
-            f"carried “{case.claim.text[:80]}”, now {case.claim.status_label.lower()}",
+            f"carried “{case.claim.text[:80]}”, now {turned_state(case).lower()}",
             case.opened_at,
             "Correction?",
             "outcome-open",
@@ -159,6 +159,11 @@ def corrections_owed(user, limit):
         more_url=reverse("correction_list") if more else "",
         more_label="The Corrections queue",
     )
+
+
+def turned_state(case):
+    """What the claim is now on the axis whose turn opened the case: a denied claim is still unconfirmed."""
+    return case.claim.attribution_label if case.event.is_attribution else case.claim.status_label
 
 
 SECTIONS = [assigned_claims, assigned_stories, rechecks_due, corrections_owed]

@@ -182,6 +182,29 @@ def test_a_merged_claim_cannot_be_assigned(editor, reviewer, admin_user):
     assert response.status_code == 409
     assert not Assignment.objects.exists()
 
+    # Nor from the admin, which assigned it and notified bob of a read-only claim. Found by a new user's round.
+    client = signed_in(editor)
+    data = {"action": "assign_people", "_selected_action": [duplicate.pk, kept.pk]}
+    done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
+    assert done.status_code == 302
+    assert not Assignment.objects.exists() and not Notification.objects.exists()
+    listing = client.get("/admin/factcheck/claim/")
+    assert f"Claim #{duplicate.pk} was merged into claim #{kept.pk}" in listing.text
+
+
+def test_a_claim_merged_after_it_was_assigned_leaves_my_work(editor, reviewer, admin_user):
+    from factcheck import merging
+
+    kept = make_claim("Drones again, overnight.")
+    duplicate = make_claim("Drones again.", speaker=kept.speaker)
+    Assignment.objects.assign([duplicate], reviewer, by=editor)
+    merging.merge(
+        duplicate, kept, by=admin_user, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
+    )
+    page = signed_in(reviewer).get("/me/").text
+    # Its page leads to the kept claim, and, read-only, it cannot be unassigned there.
+    assert "Drones again." not in page[page.index('id="work-claims"') : page.index('id="work-stories"')]
+
 
 def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
     editor, reviewer, django_capture_on_commit_callbacks
@@ -248,6 +271,12 @@ def test_mentioning_oneself_or_an_inactive_account_notifies_nobody(editor, revie
     response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "Note to self @alice, and @bob."}, **HTMX)
     assert not Notification.objects.exists()
     assert "Not notified: @bob (" in response.text  # oneself is no news
+
+
+def test_the_writer_mentioning_themselves_is_not_told_they_were_notified(editor, reviewer, claim):
+    response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "@bob and I (@alice) call them."}, **HTMX)
+    assert Notification.objects.get().recipient == reviewer
+    assert "Note added; @bob notified." in response.text
 
 
 def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, reviewer, claim):
@@ -522,3 +551,31 @@ def test_my_work_lists_my_claims_due_for_a_re_check_and_my_stories_owing_a_corre
     case.record_outcome("not_needed", by=editor, reason="The story gave the ministry's figure as disputed.")
     page = signed_in(reviewer).get("/me/").text
     assert "No story of yours awaits a correction." in page[page.index('id="work-corrections"') :]
+
+
+def test_my_work_says_how_a_claim_turned_when_its_speaker_denied_it(editor, reviewer):
+    story = make_article(make_outlet("B-17"), headline="Troops moved overnight")
+    denied = make_claim("Eight thousand troops moved.", article=story)
+    Assignment.objects.assign([story], reviewer, by=editor)
+    make_evidence(denied, "context", primary_source=True)
+    denied.set_attribution("denied", by=editor, reason="The ministry says he never said it.")
+
+    page = signed_in(reviewer).get("/me/").text
+    owed = page[page.index('id="work-corrections"') :]
+    # Its status is still unable to confirm: the queue holds the story for the denial.
+    assert "now denied by the speaker" in owed and "now unable" not in owed
+
+
+def test_my_works_link_to_all_my_claims_due_lists_the_overdue_ones_it_shows(reviewer):
+    today = timezone.localdate()
+    overdue, due = make_claim("Overdue claim."), make_claim("Due tomorrow.")
+    Claim.objects.filter(pk=overdue.pk).update(recheck_on=today - timedelta(days=2))
+    Claim.objects.filter(pk=due.pk).update(recheck_on=today + timedelta(days=1))
+    Assignment.objects.assign([overdue, due], reviewer, by=reviewer)
+
+    page = signed_in(reviewer).get("/me/?limit=1").text
+    section = page[page.index('id="work-rechecks"') : page.index('id="work-corrections"')]
+    assert "Overdue claim." in section and "Due tomorrow." not in section
+    more = re.search(r'href="([^"]+)">All of them, in the queue', section).group(1).replace("&amp;", "&")
+    listed = signed_in(reviewer).get(more).text
+    assert "Overdue claim." in listed and "Due tomorrow." in listed

@@ -179,6 +179,7 @@ def test_the_digest_sends_each_person_the_claims_due_that_are_theirs(due_claims,
     assert "next week" not in alice.body and "Bob's claim." not in alice.body
     assert f"/claims/{due_claims['alice'][0].pk}/" in alice.body
     assert mails["bob@example.org"].subject == "1 claim to re-check"
+    assert "Every claim overdue, in the queue: http://127.0.0.1:8000/rechecks/?due=overdue" in alice.body
 
 
 def test_an_assigned_claim_is_in_its_assignees_digest_and_no_longer_in_the_deciders(
@@ -193,6 +194,9 @@ def test_an_assigned_claim_is_in_its_assignees_digest_and_no_longer_in_the_decid
     bob = mails["bob@example.org"]
     assert bob.subject == "2 claims to re-check (1 overdue)"
     assert "Alice's overdue claim." in bob.body and "Bob's claim." in bob.body
+    # bob recorded one of them and decided none: the mail names both reasons they are his.
+    assert "2 unconfirmed claims of yours are due for a re-check" in bob.body
+    assert "those assigned to you, and those nobody is assigned that you decided, recorded or scheduled" in bob.body
 
 
 def test_the_digest_run_twice_a_day_sends_once_and_records_what_it_sent(due_claims, mailoutbox):
