@@ -756,10 +756,20 @@ def claim_merge(request, pk):
         return merge_page(request, merged, into, form=form, error=merging.nothing_merged(stale), status=409)
     moved = record.moved_summary()
     messages.success(request, f"Claim #{merged.pk} merged into this one: it gained {moved}.")
+    if merged.publications.live().exists():
+        messages.warning(request, STILL_PUBLISHED.format(merged=merged.pk))
     if wants_fragment(request):
         response = HttpResponseClientRedirect(into.get_absolute_url())
         return trigger_client_event(response, CLAIMS_CHANGED)
     return redirect(into)
+
+
+# A verdict published before a merge stays online (the feed leaves the merged claim out, the web
+# keeps its page): the editor merging is told, before and after, and may withdraw it.
+STILL_PUBLISHED = (
+    "Claim #{merged}'s published verdict stays online, out of the feed: withdraw it on claim #{merged}'s page "
+    "if it no longer stands, and publish this claim's verdict if it should be read."
+)
 
 
 def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False):
@@ -790,6 +800,7 @@ def merge_page(request, merged, into, *, form=None, error=None, status=200, aske
         "speakers_differ_label": merging.SPEAKERS_DIFFER_CONFIRMATION,
         "errors": errors_of(form) if form is not None and form.is_bound and not form.is_valid() else [],
         "gains": into and merge_gains(merged),
+        "published": into and merged.publications.live().first(),
     }
     return render_page(request, "factcheck/claim_merge.html", context, fragment="merge", status=status)
 

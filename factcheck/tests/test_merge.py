@@ -639,6 +639,37 @@ def test_merged_claims_leave_the_public_feed_and_the_export(client, editor):
     assert KEPT in out.getvalue() and DUPLICATE not in out.getvalue()
 
 
+def test_merging_a_claim_whose_verdict_is_published_says_it_stays_online_and_it_can_be_withdrawn(
+    editor_client, editor, pair
+):
+    """Its page stays on the web, out of the feed, and the kept claim's page does not show it: the
+    editor merging had not been told."""
+    duplicate, kept = pair
+    other = make_claim("Up to 8,000 troops, North Korea's, moved to Kursk.", speaker=kept.speaker)
+    for claim in (duplicate, kept, other):  # one verdict, that a merge needs
+        make_evidence(claim, "refutes")
+        claim.set_status("false", by=editor, reason="Shown wrong.")
+    make_appearance(duplicate)
+    publication = PublishedVerdict.publish(duplicate.events.latest("version"), by=editor)
+    kept.refresh_from_db()
+    page = editor_client.get(f"/claims/{duplicate.pk}/merge/?into={kept.pk}")
+    assert f'href="{publication.get_absolute_url()}">published</a>' in page.text
+    assert "Merged, it stays online but leaves the feed" in page.text
+    duplicate.refresh_from_db()
+    response = editor_client.get(merge_post(editor_client, duplicate, kept)["Location"])
+    assert f"Claim #{duplicate.pk}&#x27;s published verdict stays online, out of the feed" in response.text
+    withdrawn = editor_client.post(
+        f"/claims/{duplicate.pk}/withdraw/", {"publication": publication.pk, "reason": "Merged into its twin."}
+    )
+    assert withdrawn.status_code == 302
+    assert not PublishedVerdict.objects.live().exists()
+    # A claim with no verdict published is merged without the warning.
+    other.refresh_from_db()
+    kept.refresh_from_db()
+    assert "stays online" not in editor_client.get(f"/claims/{other.pk}/merge/?into={kept.pk}").text
+    assert "stays online" not in editor_client.get(merge_post(editor_client, other, kept)["Location"]).text
+
+
 # Real concurrency (PostgreSQL: SQLite serialises writers)
 
 
