@@ -14,6 +14,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
+from factcheck.extraction.lexicon import FIRST_PERSON, PRONOUNS
 from factcheck.models import (
     Article,
     Claim,
@@ -926,8 +927,12 @@ class ProposalForm(WithoutColons, forms.Form):
             return cleaned
         if not cleaned.get("claim"):
             self.add_error("claim", "Write the claim as one sentence.")
-        if not normalize_name(cleaned.get("speaker", "")):
+        speaker = normalize_name(cleaned.get("speaker", ""))
+        if not speaker:
             self.add_error("speaker", "Name who said it (a tracked speaker or a new one).")
+        elif speaker in PRONOUNS or speaker in FIRST_PERSON:
+            # "It said…" with no one named before it: saved, "It" would become a tracked speaker.
+            self.add_error("speaker", f"“{cleaned['speaker']}” names nobody: name who said it, as the story does.")
         for name, outlets in [("outlet", [cleaned.get("outlet", "")]), ("relayed_by", cleaned.get("relayed_by", []))]:
             for problem in filter(None, map(storydesk.outlet_name_problem, filter(None, outlets))):
                 self.add_error(name, problem)

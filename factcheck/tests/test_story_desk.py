@@ -795,6 +795,10 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
     ("changes", "field", "error"),
     [
         ({"p3-speaker": ""}, "speaker", "Name who said it (a tracked speaker or a new one)."),
+        # A pronoun the engine found no one for ("It said…" opening a story) would be saved as a speaker.
+        ({"p3-speaker": " It "}, "speaker", "“It” names nobody: name who said it, as the story does."),
+        ({"p3-speaker": "THEY"}, "speaker", "“THEY” names nobody"),
+        ({"p3-speaker": "we"}, "speaker", "“we” names nobody"),
         ({"p3-claim": " "}, "claim", "Write the claim as one sentence."),
         ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
         ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
