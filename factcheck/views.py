@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import (
     CharField,
     Exists,
@@ -597,11 +598,15 @@ def on_claim(request, pk, form, act, *, form_name, fragment):
     """Do `act(claim, form)` (evidence, a note, an assignment) when the form is valid, and show what
     was done; or show the form's errors. A merged claim is read-only."""
     claim = get_object_or_404(Claim, pk=pk)
+    if not claim.merged_into_id and not form.is_valid():
+        return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
+    with transaction.atomic():
+        # Under the claim's lock, which a merge takes too: one merged meanwhile gets nothing added.
+        claim = Claim.objects.select_for_update().get(pk=pk)
+        done = None if claim.merged_into_id else act(claim, form)
     if claim.merged_into_id:
         return merged_refused(request, claim, fragment=fragment)
-    if not form.is_valid():
-        return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
-    return action_done(request, pk, act(claim, form), fragment=fragment)
+    return action_done(request, pk, done, fragment=fragment)
 
 
 @require_POST

@@ -723,6 +723,38 @@ def test_a_merge_racing_a_status_change_waits_for_it_then_is_refused_as_stale(ed
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("notes", {"body": "Ask the ministry."}),
+        ("evidence", {"url": "https://example.org/a", "summary": "It says so.", "stance": "supports"}),
+        ("assignees", {"username": "alice", "action": "assign"}),
+    ],
+)
+def test_an_addition_racing_a_merge_of_its_claim_waits_for_it_then_is_refused(editor, path, data):
+    """The claim page's additions had read the claim unmerged, then written when the merge had
+    committed: the database refused the row, and the editor got a server error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    from django.test import Client
+
+    speaker = make_speaker()
+    duplicate, kept = make_claim(DUPLICATE, speaker=speaker), make_claim(KEPT, speaker=speaker)
+    client = Client()
+    client.force_login(editor)
+
+    def add():
+        return client.post(f"/claims/{duplicate.pk}/{path}/", data)
+
+    [response] = run_while_held(lambda: merge(duplicate, kept, editor), add)
+
+    assert not isinstance(response, Exception), response
+    assert response.status_code == 302 and response["Location"].endswith("?merged=1")
+    assert not duplicate.notes.exists() and not duplicate.evidence.exists() and not duplicate.assignments.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_merges_of_one_pair_either_way_round_one_wins_and_neither_deadlocks(editor):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
