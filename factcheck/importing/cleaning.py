@@ -300,13 +300,8 @@ def review_key(url, text):
 def own_claim_id(key):
     """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
     write it), else None."""
-    match = _site_pattern(site_url()).match(key) if key.startswith("http") else None
+    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/claims/([0-9]{1,18})/\Z", key)
     return int(match[1]) if match else None
-
-
-@lru_cache(maxsize=4)
-def _site_pattern(site):
-    return re.compile(re.escape(site) + r"/claims/([0-9]{1,18})/\Z")
 
 
 def given_key(value):
@@ -314,14 +309,10 @@ def given_key(value):
     return value if len(value) <= MAX_KEY else f"sha256:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
-def is_url(value):
-    return len(value) <= 1000 and _matches_url(value)
-
-
 @lru_cache(maxsize=1024)
-def _matches_url(value):
+def _is_url(value):
     """Cached: the expression is slow (2 µs) and a file names the same article row after row;
-    is_url passes at most 1,000 characters, so the cache stays small."""
+    url_value passes at most 1,000 characters, so the cache stays small."""
     return URL.match(value) is not None
 
 
@@ -410,7 +401,7 @@ def entity_name(raw, name, fail, *, required=False):
 
 
 def url_value(raw, name, fail):
-    if raw and not is_url(raw):
+    if raw and not (len(raw) <= 1000 and _is_url(raw)):
         fail(name, f"“{raw[:80]}” is not an http(s) URL")
     return raw or ""
 
@@ -766,7 +757,8 @@ def clean_claimreview(node, fail, line, column, ratings):
     if published and moment is None:
         iso = "ClaimReview writes ISO 8601 (2024-11-05, or 2024-11-05T14:30:00Z)"
         fail("datePublished", f"“{published[:40]}” is not a date: {iso}")
-    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}."
+    # Without a status the row is refused (rating_status said why), and there is no verdict to word.
+    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}." if status else ""
     review = None
     if status:
         # The organisation, when the review names a person as its author and its publisher too.
@@ -836,8 +828,6 @@ def _their_rating(rating):
     label = _text(rating, "alternateName")
     if label:
         return f"“{label}”"
-    if not isinstance(rating, dict):  # no reviewRating: refused, the row is never written
-        return "without a rating"
     value, best, worst = (number and format(Decimal(number), "f") for number in _rating_scale(rating))  # 10, not 1E+1
     return f"{value} on a scale of {worst} to {best}" if value is not None else "without a label"
 
