@@ -50,7 +50,6 @@ from factcheck.importing.reading import (
     NeedsMapping,
     Text,
     claimreview_records,
-    columns_read,
     encoding_of,
     json_records,
 )
@@ -148,13 +147,6 @@ class FileRows:
         if self.mapping and [norm(cell) for cell in self.mapping["header"]] == [norm(cell) for cell in cells]:
             return self.mapping["fields"]
         return self.remembered(cells)
-
-    def columns_read(self):
-        """How a CSV file's columns were read (reading.columns_read); None for JSON."""
-        records = self.csv_records
-        if records is None:
-            return None
-        return columns_read(records.header, records.header_names, records.samples, mapped=records.mapped)
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
@@ -568,7 +560,7 @@ def _check(job, binary, size, progress):
         staged_rows=rows.count - job.rejected_count,
         repeated_rows=run.repeats,  # not staged: apply() counts them unchanged as the preview did
         columns=rows.columns,
-        columns_read=rows.columns_read(),
+        columns_read=rows.csv_records and rows.csv_records.columns_read(),  # None for JSON
     )
     if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()

@@ -189,16 +189,15 @@ VENUE_SYNONYMS = {
 OUR_VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 VENUES = _lookup(Venue.choices, **VENUE_SYNONYMS)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
-# Status labels as desks write them, besides the labels themselves: a rating's names (below)
-# and the words of a tracking sheet.
+# The words of a tracking sheet for a status, besides the labels and a rating's names (below).
 STATUS_SYNONYMS = {
     **dict.fromkeys(
         ["open", "pending", "to check", "checking", "unchecked", "not checked", "not verified", "unknown", "tbc"],
         Status.UNCONFIRMED,
     ),
-    **dict.fromkeys(["checked true", "true", "correct", "accurate", "confirmed", "ok"], Status.VERIFIED),
-    **dict.fromkeys(["untrue", "incorrect", "wrong", "fake", "not true"], Status.FALSE),
-    **dict.fromkeys(["contested", "misleading", "mixed", "half true", "partly true", "partly false"], Status.DISPUTED),
+    **dict.fromkeys(["checked true", "ok"], Status.VERIFIED),
+    "untrue": Status.FALSE,
+    "contested": Status.DISPUTED,
 }
 # The stance imported evidence takes when the file gives none: what its row's verdict says of it.
 IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}

@@ -264,6 +264,9 @@ class CsvRecords:
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
         return [HEADER_ALIASES.get(key, key) for key in keys]
 
+    def columns_read(self):
+        return columns_read(self.header, self.header_names, self.samples, mapped=self.mapped)
+
     def _ask_for_mapping(self, fields, line, problem, reader):
         column, message = problem
         samples = list(islice(reader, self.SAMPLES))
