@@ -280,8 +280,7 @@ class ColumnMappingAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("factcheck.import_claims")
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("factcheck.import_claims")
+    has_delete_permission = has_view_permission
 
     @admin.display(description="header")
     def header_text(self, mapping):
