@@ -73,8 +73,7 @@ class ImportForm(ReadingForm):
 class RatingMappingForm(forms.Form):
     """The status each rating label of a previewed ClaimReview file gives the claim, as the admin decides.
 
-    One choice per label (its field named by the label's place in the preview); a label whose
-    rows the file rated by their value alone may keep that ("" : by each rating's value).
+    A label whose rows the file rated by their value alone may keep that ("": by each rating's value).
     """
 
     def __init__(self, job, *args, **kwargs):
@@ -106,12 +105,7 @@ FIELD_CHOICES = [("", "(ignore this column)"), *((name, name) for name in CSV_CO
 
 
 class RecheckForm(ReadingForm):
-    """Read a checked file again: another encoding or date order and, for CSV, what each column holds.
-
-    One `column_<n>` field a column of the header, each set to a field or to ignore it; each field
-    at most once, and claim and speaker somewhere. The mapping is remembered for the next file with
-    this header when `remember` is ticked.
-    """
+    """Read a checked file again: another encoding or date order and, for CSV, what each column holds."""
 
     remember = forms.BooleanField(
         required=False, initial=True, label="Remember these columns for the next file with this header"
@@ -134,7 +128,6 @@ class RecheckForm(ReadingForm):
             del self.fields["remember"]
 
     def bound_columns(self):
-        """(column number, its header cell, its select, example values) for each column."""
         return [(number, self.header[number - 1], self[name], examples) for number, name, examples in self.columns]
 
     def clean(self):
@@ -182,7 +175,7 @@ def error_report(job):
 
 
 def progress_of(job):
-    """(done, to do, percent) for the progress bar: bytes read while checking, rows written after."""
+    """(done, to do, percent): bytes read while checking, rows written after."""
     if job.state == ImportState.CHECKING:
         total, done = job.file_size, tasks.progress_done(job)
     else:
@@ -231,7 +224,7 @@ def job_context(job):
 
 
 def rating_rows(job):
-    """The preview's rating labels, each with the status it gives now (the admin's choice, else the file's mapping)."""
+    """The preview's rating labels, each with the status it gives now."""
     overrides = job.summary.get("rating_overrides") or {}
     labels = dict(STATUS_CHOICES)
     return [
@@ -245,7 +238,7 @@ def rating_rows(job):
 
 
 def duplicate_rows(job):
-    """The preview's possible duplicates, one entry a row: line, speaker, text, the tracked claims it looks like."""
+    """The preview's possible duplicates, one entry a row with the tracked claims it looks like."""
     rows = {}
     for item in job.summary.get("possible_duplicates", []):
         entry = rows.setdefault(
@@ -287,8 +280,7 @@ class ColumnMappingAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("factcheck.import_claims")
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("factcheck.import_claims")
+    has_delete_permission = has_view_permission
 
     @admin.display(description="header")
     def header_text(self, mapping):
@@ -410,10 +402,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         )
 
     def import_view(self, request, pk):
-        """One import's page: the check's progress, the preview, then the import's progress, then its result.
-
-        A file that cannot be imported answers 422, whether the upload or the check refused it.
-        """
+        """One import's page: the check's progress, the preview, then the import's progress, then its result."""
         job = self.import_job(request, pk)
         status = 422 if job.state == ImportState.INVALID else 200
         return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=status)

@@ -50,7 +50,6 @@ from factcheck.importing.reading import (
     NeedsMapping,
     Text,
     claimreview_records,
-    columns_read,
     encoding_of,
     json_records,
 )
@@ -149,13 +148,6 @@ class FileRows:
             return self.mapping["fields"]
         return self.remembered(cells)
 
-    def columns_read(self):
-        """How a CSV file's columns were read (reading.columns_read); None for JSON."""
-        records = self.csv_records
-        if records is None:
-            return None
-        return columns_read(records.header, records.header_names, records.samples, mapped=records.mapped)
-
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
         if self.format == ImportFormat.CSV:
@@ -243,17 +235,16 @@ class StagedRows:
 
 
 def job_directory(job):
-    """MEDIA_ROOT/imports/<job id>/: the uploaded file, the staged rows and the rejected rows of one import."""
+    """Where one import's uploaded file, staged rows and rejected rows are kept."""
     return Path(default_storage.path(f"imports/{job.pk}"))
 
 
 def uploaded_file_path(job):
-    """Where receive() keeps an uploaded file until check() has read it."""
     return job_directory(job) / UPLOADED
 
 
 def rejected_rows_path(job):
-    """rejected.csv (line, column, field, error, then the row as the file had it), if there is one."""
+    """rejected.csv, if there is one."""
     path = job_directory(job) / "rejected.csv"
     return path if path.exists() else None
 
@@ -263,21 +254,16 @@ IMPORTED_FROM = re.compile(r"\A(?:Imported from .*? \(import #[0-9]+\)(?:: |\Z))
 
 
 def import_reason(job, row_reason):
-    """The reason on each VerificationEvent an import writes: the file and the import, then the row's
-    own, without the "Imported from …" an export of an earlier import carried in it (a round trip
-    stacked one more each time)."""
+    """The reason on each VerificationEvent an import writes, less the "Imported from …" an export of an
+    earlier import carried in it (a round trip stacked one more each time)."""
     reason = f"Imported from {job.filename} (import #{job.pk})"
     row_reason = IMPORTED_FROM.sub("", row_reason or "")
     return f"{reason}: {row_reason}" if row_reason else reason
 
 
 class _Pass:
-    """One reading of an import's rows, BATCH_ROWS at a time: each chunk planned against the
-    database, then written (`write`: apply and import_file) or staged for the preview.
-
-    `rows` (a FileRows or StagedRows) gives (original cells or None, clean row or None, errors)
-    a row: a row with errors is rejected, to rejected.csv; no row is a repeat, counted unchanged.
-    """
+    """One reading of an import's rows (a FileRows or StagedRows), BATCH_ROWS at a time: each chunk
+    planned against the database, then written (`write`) or staged for the preview."""
 
     def __init__(self, job, rows, *, write, linked=None, counts=()):
         self.job, self.rows, self.write = job, rows, write
@@ -291,10 +277,9 @@ class _Pass:
         self.now = timezone.now()
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
         self.repeats = 0  # rows repeating an earlier row exactly: counted unchanged, never staged
-        self.duplicates = None if write else Duplicates()
+        self.duplicates = {"possible_duplicates": [], "duplicates_compared": 0, "duplicates_left": 0}
 
     def run(self, staged=None, progress=None):
-        """Read every row, staging the clean ones to `staged` in a preview; `progress(self)` after each chunk."""
         with closing(RejectedRows(job_directory(self.job) / "rejected.csv", self.rows)) as self.rejected:
             for chunk in self.chunks():
                 if chunk:
@@ -303,7 +288,8 @@ class _Pass:
                     progress(self)
 
     def chunks(self):
-        """Chunks of up to BATCH_ROWS (row, original cells), the last one perhaps empty."""
+        """Chunks of up to BATCH_ROWS (row, original cells), the last one perhaps empty; rejects rows
+        with errors and counts repeats (no row) unchanged."""
         chunk = []
         for original, row, problems in self.rows:
             if problems:
@@ -335,9 +321,7 @@ class _Pass:
             self.done += len(rows)
         elif not self.write:
             # Only rows that would create a claim of a speaker already tracked can duplicate one.
-            self.duplicates.compare(
-                [change.row for change in changes if change.action == "created" and entities.speaker(change.row)]
-            )
+            self.compare([c.row for c in changes if c.action == "created" and entities.speaker(c.row)])
         for change, (_, original) in zip(changes, chunk, strict=True):
             if change.error:
                 # Where the database side refuses it (a status change, a look-alike name): at its
@@ -361,8 +345,23 @@ class _Pass:
     def reason(self, row):
         return import_reason(self.job, row.reason)
 
+    def compare(self, rows):
+        """Find the rows that would create a claim looking like a tracked claim of the same speaker.
+
+        In bulk (merging.duplicates_of_rows: two queries a chunk), and only the first
+        FACTCHECK_IMPORT_DUPLICATE_ROWS rows: each costs a look at up to LOOK_ALIKE_RECENT of that
+        speaker's claims (about 27 ms at a million claims). The rest are counted, and the preview
+        says they were not compared.
+        """
+        found = self.duplicates
+        now = rows[: max(0, settings.FACTCHECK_IMPORT_DUPLICATE_ROWS - found["duplicates_compared"])]
+        found["duplicates_left"] += len(rows) - len(now)
+        if now:
+            found["possible_duplicates"] += merging.duplicates_of_rows(now, at_most=len(now))
+            found["duplicates_compared"] += len(now)
+
     def record(self):
-        """The counts, the new names, the file's words and the first errors, on the job (not saved)."""
+        """Put the pass's figures on the job (not saved)."""
         job, counts, entities = self.job, self.counts, self.entities
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.unchanged_count, job.rejected_count = counts["unchanged"], counts["rejected"]
@@ -385,27 +384,6 @@ def stored_errors(errors):
     are found after the file's own errors in the rows that follow them."""
     stored = [error if isinstance(error, dict) else asdict(error) for error in errors]
     return sorted(stored, key=lambda error: (error["line"], error["column"]))
-
-
-class Duplicates:
-    """The rows that would create a claim looking like a tracked claim of the same speaker, for the preview.
-
-    Compared a chunk at a time, in bulk (merging.duplicates_of_rows: two queries a chunk), and
-    only the first FACTCHECK_IMPORT_DUPLICATE_ROWS rows that would create a claim of a tracked
-    speaker: each costs a look at up to LOOK_ALIKE_RECENT of that speaker's claims (about 27 ms
-    at a million claims). The rest are counted (`left`), and the preview says they were not compared.
-    """
-
-    def __init__(self):
-        self.budget = settings.FACTCHECK_IMPORT_DUPLICATE_ROWS
-        self.found, self.compared, self.left = [], 0, 0
-
-    def compare(self, rows):
-        now = rows[: max(0, self.budget - self.compared)]
-        self.left += len(rows) - len(now)
-        if now:
-            self.found += merging.duplicates_of_rows(now, at_most=len(now))
-            self.compared += len(now)
 
 
 class Wording:
@@ -495,15 +473,12 @@ def _opened(source):
         with open(source, "rb") as binary:
             yield binary, os.fstat(binary.fileno()).st_size
         return
-    size = getattr(source, "size", None)
-    if size is None:
-        size = source.seek(0, io.SEEK_END)
+    size = source.seek(0, io.SEEK_END)
     source.seek(0)
     yield source, size
 
 
 def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
-    """The ImportJob for a file, CHECKING, or already INVALID if the file is over the size limit."""
     if format is None:
         format = guess_format(filename, binary.read(4096))
         binary.seek(0)
@@ -527,15 +502,11 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
 
 
 def validate(source, *, filename, user, progress=None, **how):
-    """Read and check a whole file; return the new ImportJob that records the preview.
+    """Read and check a whole file, writing no claim; return the new ImportJob, VALIDATED (its good
+    rows staged for apply(); in SKIP_INVALID mode whatever its bad rows) or INVALID (its errors).
 
-    `source` is a path or a binary file object (an UploadedFile will do). `format` is guessed
-    from the name and the first bytes when None. `progress(bytes read, total bytes)` is called
-    after each chunk of rows. The job ends VALIDATED, its rows staged for apply(), or INVALID,
-    with its errors. In SKIP_INVALID mode a file with bad rows is still VALIDATED: only its
-    good rows are staged. Nothing is written to the claims whatever the file holds. `how`:
-    `format`, `mode` (an ImportMode), `encoding` (an ImportEncoding) and `date_order` (a
-    DateOrder) say how to read the file.
+    `source`: a path or a binary file object. `progress(bytes read, total bytes)` after each chunk.
+    `how`: `format` (None: guessed), `mode`, `encoding` and `date_order`.
     """
     with _opened(source) as (binary, size):
         job = _new_job(binary, size, filename=filename, user=user, **how)
@@ -543,12 +514,10 @@ def validate(source, *, filename, user, progress=None, **how):
 
 
 def receive(upload, *, filename, user, **how):
-    """Keep an uploaded file for check(); return its new ImportJob, CHECKING, or INVALID if over the size limit.
+    """Keep an uploaded file for check(), unparsed; return its new ImportJob, CHECKING, or INVALID if too big.
 
-    Nothing is parsed: the size is the upload's, the format is guessed from the name and the
-    first bytes (`how` as for validate()). Django hands a large upload over spooled to a file
-    under MEDIA_ROOT (FILE_UPLOAD_TEMP_DIR), which the storage moves into the job's folder
-    without reading it.
+    Django spools a large upload to a file under MEDIA_ROOT (FILE_UPLOAD_TEMP_DIR), which the
+    storage moves into the job's folder without reading it.
     """
     with _opened(upload) as (binary, size):
         job = _new_job(binary, size, filename=filename, user=user, **how)
@@ -558,11 +527,8 @@ def receive(upload, *, filename, user, **how):
 
 
 def check(job, *, progress=None):
-    """Read and check the file receive() kept, as validate() does; return the job, VALIDATED or INVALID.
-
-    `progress(bytes read, total bytes)` as for validate(). The file stays until the import is
-    confirmed or cancelled, so that it can be checked again with other settings (recheck()).
-    """
+    """Read and check the file receive() kept, as validate() does. The file stays until the import is
+    confirmed or cancelled, to be checked again with other settings (recheck())."""
     try:
         with _opened(uploaded_file_path(job)) as (binary, size):
             return _check(job, binary, size, progress)
@@ -578,7 +544,6 @@ def check(job, *, progress=None):
 
 
 def _check(job, binary, size, progress):
-    """The preview: every row read, planned and staged (nothing written), the job VALIDATED or INVALID."""
     staged_path = job_directory(job) / "staged.jsonl"
     rows = _file_rows(job, binary)
     run = _Pass(job, rows, write=False)
@@ -595,22 +560,18 @@ def _check(job, binary, size, progress):
         staged_rows=rows.count - job.rejected_count,
         repeated_rows=run.repeats,  # not staged: apply() counts them unchanged as the preview did
         columns=rows.columns,
-        columns_read=rows.columns_read(),
+        columns_read=rows.csv_records and rows.csv_records.columns_read(),  # None for JSON
     )
     if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
         return _rows_invalid(job)
-    duplicates = run.duplicates
-    job.summary.update(
-        possible_duplicates=duplicates.found, duplicates_compared=duplicates.compared, duplicates_left=duplicates.left
-    )
+    job.summary.update(run.duplicates)
     job.state, job.staged_path = ImportState.VALIDATED, str(staged_path)
     job.message = _summary(job, "would be,would be")
     return _record(job)
 
 
 def _unreadable(job, rows, invalid):
-    """A file that cannot be read on (InvalidFile): INVALID, with the columns to map when that is why."""
     job.bytes_read = rows.text.bytes_read
     if isinstance(invalid, NeedsMapping):
         job.summary["columns_read"] = invalid.columns_read
@@ -623,10 +584,8 @@ class _Refused(Exception):
 
 
 def _write(job, rows, *, linked=None, counts=(), progress=None):
-    """Write `rows` (a FileRows or StagedRows) in one transaction; return the job, SUCCEEDED.
-
-    An all-or-nothing import with rows rejected raises _Refused with their errors.
-    """
+    """Write `rows` (a FileRows or StagedRows) in one transaction; an all-or-nothing import with rows
+    rejected raises _Refused."""
     with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
         run = _Pass(job, rows, write=True, linked=linked, counts=counts)
         run.run(progress=progress)
@@ -644,12 +603,9 @@ SKIP = "skip"
 
 
 def choose_duplicates(job, choices):
-    """Record what to do with the preview's possible duplicates before the import is queued.
-
-    `choices`: line -> "skip", "import" or the id of a tracked claim listed for that line (the
-    row is that claim: it gains the row's appearances). Anything else is left as "import".
-    Returns the choices kept. Recorded only while the job waits for confirmation.
-    """
+    """Record, while the job waits for confirmation, what to do with the preview's possible duplicates;
+    return the choices kept. `choices`: line -> "skip", "import" or the id of a tracked claim listed
+    for that line (the row is that claim: it gains the row's appearances); others are "import"."""
     listed = {}
     for item in job.summary.get("possible_duplicates", []):
         listed.setdefault(item["line"], set()).add(item["claim"])
@@ -665,7 +621,7 @@ def choose_duplicates(job, choices):
 
 
 def duplicate_choices(job):
-    """(lines to skip, line -> tracked claim id the row is linked to), as chosen in the preview."""
+    """(lines to skip, line -> the tracked claim the row is), as chosen in the preview."""
     chosen = job.summary.get("duplicate_choices", {})
     skipped = {int(line) for line, choice in chosen.items() if choice == SKIP}
     linked = {int(line): choice for line, choice in chosen.items() if isinstance(choice, int)}
@@ -678,15 +634,11 @@ def _running(job):
 
 
 def apply(job, *, progress=None):
-    """Write a validated job's staged rows; return the job, SUCCEEDED or FAILED.
+    """Write a validated job's staged rows in one transaction; return the job, SUCCEEDED or FAILED.
 
-    The rows are not read from the source file again: validate() cleaned them. Each status
-    change is checked again against the claim as it is now, and refused ones fail the import
-    (ATOMIC: every refused row counted and listed) or reject their row (SKIP_INVALID); either
-    way rejected.csv gets their line and error. All is written in one transaction.
-    `progress(rows done, rows staged)` is called after each
-    chunk, inside that transaction: a task that reports it to another process must write it
-    outside (e.g. through its own database connection on PostgreSQL).
+    Each status change is checked again against the claim as it is now: a refused one fails the
+    import (ATOMIC) or rejects its row (SKIP_INVALID). `progress(rows done, rows staged)` runs
+    inside the transaction: a task reporting it to another process must write it outside.
     """
     if job.state not in (ImportState.VALIDATED, ImportState.QUEUED) or not job.staged_path:
         raise ValueError(f"import #{job.pk} is {job.get_state_display().lower()}; only a validated import can run")
@@ -719,7 +671,7 @@ def apply(job, *, progress=None):
 
 
 def _stopped(job, error):
-    """Mark the job FAILED: returned if the database refused the import, raised again if a bug stopped it."""
+    """Mark the job FAILED; raise the error again unless the database refused the import."""
     log.exception("import #%s failed", job.pk)
     if isinstance(error, DatabaseError):
         return _fail(job, [], f"The database refused the import: {error}")
@@ -742,12 +694,9 @@ def _fail(job, problems, message):
 
 
 def import_file(path, *, user, dry_run=False, progress=None, **how):
-    """Import a file in one pass (or, with dry_run, only validate it); return the ImportJob.
+    """Import a file in one pass, as validate() then apply() would (or, with dry_run, only validate it).
 
-    Without a preview to show, the rows are written as they are read, a chunk at a time, by
-    the same code as apply() and in one transaction, so the result is the same as validate()
-    then apply(). `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
-    `how` as for validate().
+    `progress(phase, done, total)` gets ("reading" or "importing", bytes, bytes).
     """
     if dry_run:
         reading = progress and (lambda done, total: progress("reading", done, total))
@@ -780,16 +729,13 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
 
 
 def can_recheck(job):
-    """Whether a job's file is still here to be checked again with other settings."""
     return job.state in (ImportState.VALIDATED, ImportState.INVALID) and uploaded_file_path(job).exists()
 
 
 def recheck(job, *, encoding, date_order, column_mapping=None):
-    """Set a checked job back to CHECKING, to read its kept file again in this encoding, date
-    order and (CSV) column mapping ({"header": cells, "fields": field of each}); False if it cannot be.
-
-    One conditional UPDATE: a job confirmed meanwhile is left alone. The caller queues the check.
-    """
+    """Set a checked job back to CHECKING, for the caller to queue a check of its kept file in this
+    encoding, date order and (CSV) column mapping ({"header": cells, "fields": field of each}).
+    False if it cannot be: one conditional UPDATE leaves a job confirmed meanwhile alone."""
     summary = {"column_mapping": column_mapping} if column_mapping else {}
     reset = dict.fromkeys(("total_rows", "bytes_read", "processed_rows", *COUNTS), 0)
     moved = ImportJob.objects.filter(pk=job.pk, state__in=[ImportState.VALIDATED, ImportState.INVALID]).update(
@@ -873,7 +819,7 @@ def _summary(job, verbs):
 
 
 def discard(job):
-    """Delete a job's staged rows and rejected rows (the job stays, for the record)."""
+    """Delete a job's files (the job stays, for the record)."""
     shutil.rmtree(job_directory(job), ignore_errors=True)
     if job.staged_path:
         job.staged_path = ""

@@ -189,16 +189,15 @@ VENUE_SYNONYMS = {
 OUR_VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 VENUES = _lookup(Venue.choices, **VENUE_SYNONYMS)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
-# Status labels as desks write them, besides the labels themselves: a rating's names (below)
-# and the words of a tracking sheet.
+# The words of a tracking sheet for a status, besides the labels and a rating's names (below).
 STATUS_SYNONYMS = {
     **dict.fromkeys(
         ["open", "pending", "to check", "checking", "unchecked", "not checked", "not verified", "unknown", "tbc"],
         Status.UNCONFIRMED,
     ),
-    **dict.fromkeys(["checked true", "true", "correct", "accurate", "confirmed", "ok"], Status.VERIFIED),
-    **dict.fromkeys(["untrue", "incorrect", "wrong", "fake", "not true"], Status.FALSE),
-    **dict.fromkeys(["contested", "misleading", "mixed", "half true", "partly true", "partly false"], Status.DISPUTED),
+    **dict.fromkeys(["checked true", "ok"], Status.VERIFIED),
+    "untrue": Status.FALSE,
+    "contested": Status.DISPUTED,
 }
 # The stance imported evidence takes when the file gives none: what its row's verdict says of it.
 IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
@@ -300,13 +299,8 @@ def review_key(url, text):
 def own_claim_id(key):
     """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
     write it), else None."""
-    match = _site_pattern(site_url()).match(key) if key.startswith("http") else None
+    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/claims/([0-9]{1,18})/\Z", key)
     return int(match[1]) if match else None
-
-
-@lru_cache(maxsize=4)
-def _site_pattern(site):
-    return re.compile(re.escape(site) + r"/claims/([0-9]{1,18})/\Z")
 
 
 def given_key(value):
@@ -314,14 +308,10 @@ def given_key(value):
     return value if len(value) <= MAX_KEY else f"sha256:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
-def is_url(value):
-    return len(value) <= 1000 and _matches_url(value)
-
-
 @lru_cache(maxsize=1024)
-def _matches_url(value):
+def _is_url(value):
     """Cached: the expression is slow (2 µs) and a file names the same article row after row;
-    is_url passes at most 1,000 characters, so the cache stays small."""
+    url_value passes at most 1,000 characters, so the cache stays small."""
     return URL.match(value) is not None
 
 
@@ -410,7 +400,7 @@ def entity_name(raw, name, fail, *, required=False):
 
 
 def url_value(raw, name, fail):
-    if raw and not is_url(raw):
+    if raw and not (len(raw) <= 1000 and _is_url(raw)):
         fail(name, f"“{raw[:80]}” is not an http(s) URL")
     return raw or ""
 
@@ -766,7 +756,8 @@ def clean_claimreview(node, fail, line, column, ratings):
     if published and moment is None:
         iso = "ClaimReview writes ISO 8601 (2024-11-05, or 2024-11-05T14:30:00Z)"
         fail("datePublished", f"“{published[:40]}” is not a date: {iso}")
-    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}."
+    # Without a status the row is refused (rating_status said why), and there is no verdict to word.
+    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}." if status else ""
     review = None
     if status:
         # The organisation, when the review names a person as its author and its publisher too.
@@ -836,8 +827,6 @@ def _their_rating(rating):
     label = _text(rating, "alternateName")
     if label:
         return f"“{label}”"
-    if not isinstance(rating, dict):  # no reviewRating: refused, the row is never written
-        return "without a rating"
     value, best, worst = (number and format(Decimal(number), "f") for number in _rating_scale(rating))  # 10, not 1E+1
     return f"{value} on a scale of {worst} to {best}" if value is not None else "without a label"
 

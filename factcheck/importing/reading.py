@@ -48,12 +48,9 @@ MAX_HEADER_CELL = 16
 
 @dataclass(frozen=True)
 class LineError:
-    """One problem in an import file, where a person can find it. Lines and columns count from 1.
-
-    For CSV the column is the field's number (`field` names its header); for JSON it is the
-    column where the record starts, and `field` is the path to the value, e.g.
-    "reviewRating.alternateName". Syntax and encoding errors point at the character.
-    """
+    """One problem in an import file, where a person can find it (lines and columns from 1): for CSV
+    the field's column; for JSON where the record starts, `field` the path to the value
+    ("reviewRating.alternateName"); for syntax and encoding errors the character."""
 
     file: str
     line: int
@@ -75,11 +72,8 @@ class InvalidFile(Exception):
 
 
 class NeedsMapping(InvalidFile):
-    """A CSV header without the claim or speaker column: someone must say what its columns mean.
-
-    `columns_read` is what the preview shows them (see columns_read()): the header's cells, the
-    field each column was recognised as ("" for none) and the first rows under it.
-    """
+    """A CSV header without the claim or speaker column: someone must say what its columns mean,
+    shown `columns_read` (see columns_read())."""
 
     def __init__(self, error, columns_read):
         super().__init__(error)
@@ -127,13 +121,9 @@ def advance(line, column, text):
 
 
 class Text:
-    """Decoded text chunks of a binary file: UTF-8 (BOM optional), UTF-16 with its BOM, or the
-    encoding it was said to be in (`encoding`, a key of ENCODINGS: Windows-1252, Latin-1).
-
-    A byte-order mark wins over what the file was said to be: it cannot be mistaken. Anything
-    unreadable (invalid UTF-8 such as Latin-1, NUL characters) is an InvalidFile naming the line
-    and column where the text stops being readable.
-    """
+    """Decoded text chunks of a binary file: UTF-8, UTF-16 with its BOM, or the encoding it was said
+    to be in (`encoding`, a key of ENCODINGS). A byte-order mark wins over what the file was said
+    to be: it cannot be mistaken."""
 
     def __init__(self, binary, name, encoding):
         self.binary, self.name = binary, name
@@ -212,13 +202,10 @@ CSV_PROBLEMS = {
 class CsvRecords:
     """The records of a CSV file with a header row, each with its physical line.
 
-    The delimiter is whichever of comma, semicolon or tab the header line holds most of.
-    Header names are compared in lower case with spaces and hyphens as underscores; unknown
-    columns are ignored (and listed in `ignored`), a repeated or missing required one is an
-    error. Cells lose surrounding spaces and the apostrophe an export put before a formula.
-    A header line repeated further down (files joined together) is an error at its line; one
-    naming other columns or another order is an InvalidFile there, since the rows after it
-    would be read into the wrong columns.
+    Unknown columns are ignored (and listed in `ignored`). Cells lose surrounding spaces and the
+    apostrophe an export put before a formula. A header line repeated further down (files joined
+    together) is an error at its line; one naming other columns or another order stops the
+    reading, since the rows after it would be read into the wrong columns.
     """
 
     SAMPLES = 3  # rows shown under each column when the columns must be mapped
@@ -277,6 +264,9 @@ class CsvRecords:
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
         return [HEADER_ALIASES.get(key, key) for key in keys]
 
+    def columns_read(self):
+        return columns_read(self.header, self.header_names, self.samples, mapped=self.mapped)
+
     def _ask_for_mapping(self, fields, line, problem, reader):
         column, message = problem
         samples = list(islice(reader, self.SAMPLES))
@@ -290,10 +280,7 @@ class CsvRecords:
         raise NeedsMapping(error, columns_read(fields, self._column_names(fields), samples, mapped=False, needed=True))
 
     def _read_header(self, fields, line):
-        """Read the header; None when the rows can be read, else (column, why someone must map the columns).
-
-        A column the importer does not know is ignored, however often it appears ("Notes", "Notes").
-        """
+        """Read the header; None when the rows can be read, else (column, why someone must map the columns)."""
         mapping = self.mapping_for(fields)
         if mapping is not None and len(mapping) == len(fields):
             names, self.mapped = [name or "" for name in mapping], True
@@ -400,12 +387,8 @@ def locate_csv_problem(text, delimiter, line):
 
 
 class JsonValues:
-    """Top-level JSON values of a text stream, read a chunk at a time.
-
-    A top-level array yields its elements; an object with a `dataFeedElement` or `@graph`
-    array yields that array's elements; any other object is yielded whole; objects one after
-    another (JSON Lines) are yielded in turn. Each comes with the line and column it starts at.
-    """
+    """(value, line, column) of each top-level JSON value of a text stream, read a chunk at a time; the
+    elements of a top-level array, or of an object's `dataFeedElement` or `@graph` array."""
 
     STREAMED_KEYS = frozenset({"dataFeedElement", "@graph"})
     _SPACE = re.compile(r"[ \t\n\r]*")
@@ -452,7 +435,7 @@ class JsonValues:
                 return ""
 
     def value(self):
-        """The JSON value at the current position and where it starts; reads more as needed."""
+        """(the JSON value at the current position, where it starts), reading more as needed."""
         while True:
             try:
                 value, end = self._decode(self.buf, self.pos)
@@ -574,10 +557,8 @@ def json_records(text, ignored):
 
 
 def types_of(node):
-    """The schema.org types a JSON-LD node declares: its @type, a name, an IRI or a list of them.
-
-    "ClaimReview", "schema:ClaimReview" and "https://schema.org/ClaimReview" are all "ClaimReview".
-    """
+    """The schema.org types a JSON-LD node's @type declares: "schema:ClaimReview" and
+    "https://schema.org/ClaimReview" are "ClaimReview"."""
     kind = node.get("@type") if isinstance(node, dict) else None
     names = kind if isinstance(kind, list) else [kind]
     return {_TYPE_NAME.sub("", name) for name in names if isinstance(name, str)}

@@ -71,13 +71,12 @@ class Entities:
     """Speakers, outlets and articles of one import, each looked up once and created once.
 
     Speakers match on the normalised name, then on a normalised alias of a stored speaker;
-    outlets on the normalised name; articles on their URL, or on outlet and headline when
-    they have none. A chunk's names are looked up before its rows are judged (`resolve`: a name
-    not stored yet has the id None); then those of the rows kept are settled (`settle`): created
-    when the pass writes (create=True), counted as new either way. So a refused row, whatever
-    refused it, creates nothing. Stored speakers and outlets are never changed by an import but
-    for a blank title or affiliation a kept row fills. A new name that looks like a tracked one,
-    or like another new name of the import, is held and never created (`held`).
+    outlets on the normalised name; articles on their URL, or on outlet and headline when they
+    have none. A chunk's names are looked up before its rows are judged (`resolve`: a name not stored yet has
+    the id None), then those of the rows kept are settled (`settle`), so that a refused row,
+    whatever refused it, creates nothing. An import changes a stored speaker only where its title
+    or affiliation is blank. A new name that looks like a tracked one, or like another new name of
+    the import, is held and never created (`held`): a person adds it in the admin, which asks.
     """
 
     def __init__(self, *, create):
@@ -105,7 +104,6 @@ class Entities:
         return [*names, row.article.outlet] if row.article else names
 
     def resolve(self, rows):
-        """Look up the speakers, outlets and articles `rows` name that this import has not met yet."""
         speakers, outlets, articles = {}, {}, {}
         for row in rows:
             key = norm(row.speaker.name)
@@ -126,9 +124,8 @@ class Entities:
             self._resolve_articles(articles)
 
     def settle(self, rows):
-        """For `rows`, the rows of a chunk that are kept: create the speakers, outlets and articles they
-        name that are not stored yet (when this pass writes), count the new names, and fill the
-        blank titles and affiliations of the tracked speakers they name."""
+        """Count the new names of a chunk's kept `rows`, and when this pass writes create them and fill
+        the blank titles and affiliations of the tracked speakers they name."""
         speakers, outlets, articles, tracked = {}, {}, {}, {}
         for row in rows:
             key = norm(row.speaker.name)
@@ -158,7 +155,6 @@ class Entities:
         self._fill_blanks(tracked)
 
     def _create(self, model, wanted, ids, new):
-        """Count the new speakers or outlets `wanted` (key -> fields) as new, and create them when this pass writes."""
         for key, fields in wanted.items():
             new.setdefault(key, fields["name"])
         if wanted and self.create:
@@ -191,9 +187,7 @@ class Entities:
         return None
 
     def _hold_lookalikes(self, model, missing):
-        """Take out of `missing` (normalised name -> name) the names that look like a tracked one, or
-        like a name new earlier in this import, and say why in `held`: a person adds such a name in
-        the admin, which asks them to confirm."""
+        """Take out of `missing` (normalised name -> name) the names to hold, saying why in `held`."""
         kind = model._meta.model_name
         keys = {key: lookalike_key(name) for key, name in missing.items()}
         twins = {
@@ -220,7 +214,7 @@ class Entities:
 
     def _resolve_names(self, model, wanted):
         """key -> id of speakers or outlets by normalised name (a speaker also by an alias), None for one
-        not stored. `wanted`: key -> name. A new name that looks like another is held (_hold_lookalikes)."""
+        not stored. `wanted`: key -> name."""
         found = dict(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
         if model is Speaker:
             aliases = self.aliases[0]
@@ -231,10 +225,8 @@ class Entities:
         return {key: found.get(key) for key in wanted}
 
     def _fill_blanks(self, tracked):
-        """Give tracked speakers the title and affiliation the file has for them, where theirs are blank.
-
-        Never over what is there: an editor's word stands. At most three queries, whatever the number of speakers.
-        """
+        """Give tracked speakers the title and affiliation the file has for them where theirs are blank,
+        never over an editor's word. At most three queries, whatever the number of speakers."""
         tracked = {pk: who for pk, who in tracked.items() if who.title or who.affiliation}
         if not tracked:
             return
@@ -312,9 +304,8 @@ def _first_status(status, stances):
 
 
 def _first_attribution(row):
-    """(a new claim's first attribution state, "") as its chain implies it or the row gives it, or (None, why not).
+    """(a new claim's first attribution state, "") as the row gives it or its chain implies it, or (None, why not).
 
-    Outlets are told apart by their normalised names; the newsroom is the row's story's outlet.
     A state the file gives is recorded as the file's word (files carry no primary source; the
     event's reason names the file), as a status is.
     """
@@ -334,12 +325,10 @@ def _first_attribution(row):
 def plan(rows, entities, *, linked):
     """One Change per row: what it creates, updates or leaves alone, or why it is refused.
 
-    Its queries come first, a fixed number whatever the rows: the entities looked up (those of
-    the rows kept are created afterwards: Entities.settle), then the stored claims with their
-    appearances, evidence and reviews (locked when they are to be written, as entities.create
-    says). A name not stored yet has no id here: a changed speaker or story is marked in
-    `fields`, and write() reads its id. `linked`: line -> id
-    of the tracked claim a row was linked to in the preview (the same claim).
+    A fixed number of queries whatever the rows; the stored claims are locked when they are to be
+    written. A name not stored yet has no id here: a changed speaker or story is marked in
+    `fields`, and write() reads its id. `linked`: line -> the tracked claim a row was linked to
+    in the preview (the same claim).
     """
     entities.resolve(rows)
     by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
