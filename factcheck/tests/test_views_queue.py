@@ -242,6 +242,20 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
+@pytest.mark.parametrize("query", ["%E2%80%8B", "x" * 201], ids=["zero-width space", "too long"])
+def test_a_search_box_that_searches_nothing_lists_every_claim_not_the_newest_matches(
+    reviewer_client, monkeypatch, query
+):
+    """A box of only an invisible character, or one refused as too long, is no search: the queue
+    is not cut to the RANKED_MATCHES newest claims and called matches."""
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
+    claims = [make_claim(f"Claim {number} of the day.") for number in range(3)]
+    response = reviewer_client.get(f"/claims/?q={query}")
+    assert set(texts(response)) == {claim.text for claim in claims}
+    assert "newest matches" not in response.text
+    assert "3 claims · Unable to independently confirm · newest first" in " ".join(response.text.split())
+
+
 def relayed(claim, venue, *, relays):
     """An appearance of `claim` at `venue`, relayed by an outlet's report when `relays`."""
     said = make_appearance(claim, venue)
