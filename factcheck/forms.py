@@ -244,6 +244,7 @@ class ClaimFilterForm(PageForm):
     outlet = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=models.LARGEST_ID,
         widget=forms.Select(attrs={}),
         help_text="Published, made on or relayed by.",
     )

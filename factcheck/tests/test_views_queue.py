@@ -111,6 +111,16 @@ def test_filtering_by_outlet_covers_published_made_on_and_relayed_by(reviewer_cl
     assert len(texts(reviewer_client.get(f"/claims/?outlet={outlets['B-17']}"))) == 18
 
 
+def test_an_outlet_number_past_every_id_is_reported_not_a_server_error(reviewer_client):
+    make_claim("Still listed.")
+    for url in ["/claims/?outlet=99999999999999999999", "/claims/?outlet=99999999999999999999&q=listed"]:
+        response = reviewer_client.get(url)
+        assert response.status_code == 200
+        assert texts(response) == ["Still listed."]
+        assert "Ensure this value is less than or equal to" in response.text
+    assert reviewer_client.get("/claims/counts/?outlet=99999999999999999999", **HTMX).status_code == 200
+
+
 def test_a_claim_whose_venue_is_not_recorded_is_neither_direct_nor_relayed(reviewer_client, demo):
     unrecorded = make_claim("The dam held, the minister said.")
     assert not unrecorded.appearances.exists()
