@@ -1093,11 +1093,14 @@ def highlight_claims(body, claims):
 
     Spans inside another span are nested inside its mark. A span that crosses the end of an
     earlier one cannot be nested; it is left unmarked and listed apart, as are spans that are
-    no longer found in the text. Each claim gets `number`, its place in the story's list.
+    no longer found in the text. A claim recorded without its words (an import's) is listed
+    unmarked: no words of it were lost. Each claim gets `number`, its place in the story's list.
     """
     located, missing = [], []
     for number, claim in enumerate(claims, start=1):
         claim.number = number
+        if not claim.span_exact:
+            continue
         found = locate_span(body, claim.span_exact, claim.span_prefix, claim.span_suffix)
         if found is None:
             missing.append(claim)
