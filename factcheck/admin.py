@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from factcheck import merging, storydesk
+from factcheck import merging, models, storydesk
 from factcheck.admin_locking import (
     LockedAdmin,
     LockedInlineFormSet,
@@ -431,7 +431,10 @@ class OutletFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.involving_outlet(int(value)) if value and value.isdigit() else queryset
+        # isdecimal, not isdigit: "²" is a digit int() refuses.
+        if value and value.isdecimal() and int(value) <= models.LARGEST_ID:
+            return queryset.involving_outlet(int(value))
+        return queryset
 
 
 class SpeakerKindFilter(admin.SimpleListFilter):
@@ -671,7 +674,7 @@ def posted_ids(request, prefix):
     found = {}
     for key, value in request.POST.items():
         record = key.removeprefix(f"{prefix}-")
-        if record != key and record.isdigit() and value.isdigit():
+        if record != key and record.isdecimal() and value.isdecimal():
             found[int(record)] = int(value)
     return found
 
@@ -710,7 +713,7 @@ def posted_versions(request):
     versions = {}
     for key, value in request.POST.items():
         claim_id = key.removeprefix("version-")
-        if claim_id != key and claim_id.isdigit() and value.isdigit():
+        if claim_id != key and claim_id.isdecimal() and value.isdecimal():
             versions[int(claim_id)] = int(value)
     return versions
 

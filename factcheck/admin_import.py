@@ -255,8 +255,8 @@ def posted_duplicate_choices(post):
     choices = {}
     for name, value in post.items():
         line = name.removeprefix("duplicate_")
-        if line != name and line.isdigit():
-            choices[int(line)] = int(value) if value.isdigit() else value
+        if line != name and line.isdecimal():
+            choices[int(line)] = int(value) if value.isdecimal() else value
     return choices
 
 

@@ -77,6 +77,8 @@ def parse(body):
         return None, f"The body is not UTF-8 text (byte {problem.start})."
     except json.JSONDecodeError as problem:
         return None, f"The body is not valid JSON: {problem.msg} at line {problem.lineno}, column {problem.colno}."
+    except (ValueError, RecursionError):  # valid JSON that Python's reader refuses to read
+        return None, "The body is JSON this API cannot read: a number too long or values nested too deep."
     if not isinstance(data, dict):
         return None, 'Send a JSON object: {"text": "...", "headline": "...", "outlet": "..."}.'
     unknown = sorted(set(data) - set(FIELDS))

@@ -245,6 +245,7 @@ class ClaimFilterForm(PageForm):
     outlet = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=models.LARGEST_ID,
         widget=forms.Select(attrs={}),
         help_text="Published, made on or relayed by.",
     )
@@ -486,10 +487,18 @@ class ClaimFilterForm(PageForm):
     def chosen_sort(self):
         # clean_after runs before sort is cleaned, so this reads the raw value too.
         chosen = (self.cleaned_data.get("sort") or self.data.get("sort") or "").strip()
-        searching = bool((self.data.get("q") or "").strip())
         if chosen in ("newest", "oldest"):
             return chosen
-        return "relevance" if searching else "newest"
+        return "relevance" if self.searching() else "newest"
+
+    def searching(self):
+        """Whether the search box holds words the search uses: as its field cleans them (clean_after
+        asks before the box is cleaned). A box of only invisible characters, or one too long (refused),
+        searches nothing, and ranking would keep the RANKED_MATCHES newest claims as its matches."""
+        try:
+            return bool(self.fields["q"].clean(self.data.get("q")).strip())
+        except forms.ValidationError:
+            return False
 
     def claims(self, *, with_status=True, with_attribution=True, with_outlet=True, with_speaker=True, searched=True):
         """The claims these filters select (only the valid ones apply), with or without the status

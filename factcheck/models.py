@@ -412,6 +412,9 @@ STATUS_COUNT_CAP = 1000
 SEARCH_CONFIG = "english"
 # Search ranks only this many of the newest matches (see ClaimQuerySet.within_newest).
 RANKED_MATCHES = 1000
+# The largest id a row can have (BigAutoField): a number past it names no row, and SQLite refuses
+# to compare a column with it (an OverflowError, where PostgreSQL finds nothing).
+LARGEST_ID = 2**63 - 1
 
 
 class ClaimColumn(models.Expression):

@@ -738,7 +738,7 @@ def claim_merge(request, pk):
     merged = get_object_or_404(Claim.objects.select_related("speaker", "merged_into"), pk=pk)
     form = MergeForm(request.POST if request.method == "POST" else None)
     into_id = form.data.get("into") if form.is_bound else request.GET.get("into", "")
-    into = Claim.objects.select_related("speaker").filter(pk=into_id).first() if str(into_id).isdigit() else None
+    into = Claim.objects.select_related("speaker").filter(pk=into_id).first() if str(into_id).isdecimal() else None
     if request.method == "GET":
         return merge_page(request, merged, into, asked=bool(into_id))
     if not form.is_valid() or into is None:
@@ -1057,7 +1057,7 @@ def notification_list(request):
     limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
     before = request.GET.get("before", "")
     shown = Notification.objects.filter(recipient=request.user)
-    if before.isdigit():
+    if before.isdecimal():  # not isdigit: "²" is a digit int() refuses
         shown = shown.filter(pk__lt=int(before))
     shown = list(shown.select_related("actor", "claim", "article", "note").order_by("-id")[: limit + 1])
     notifications, more = shown[:limit], len(shown) > limit
@@ -1098,11 +1098,14 @@ def highlight_claims(body, claims):
 
     Spans inside another span are nested inside its mark. A span that crosses the end of an
     earlier one cannot be nested; it is left unmarked and listed apart, as are spans that are
-    no longer found in the text. Each claim gets `number`, its place in the story's list.
+    no longer found in the text. A claim recorded without its words (an import's) is listed
+    unmarked: no words of it were lost. Each claim gets `number`, its place in the story's list.
     """
     located, missing = [], []
     for number, claim in enumerate(claims, start=1):
         claim.number = number
+        if not claim.span_exact:
+            continue
         found = locate_span(body, claim.span_exact, claim.span_prefix, claim.span_suffix)
         if found is None:
             missing.append(claim)

@@ -196,6 +196,8 @@ def test_the_claims_filter_by_venue_speaker_kind_outlet_and_status(demo, editor_
     assert shown(outlet=kyiv.pk) == set(Claim.objects.filter(appearances__outlet=kyiv))
     assert shown(outlet=b17.pk) == set(Claim.objects.all())  # B-17 published the story
     assert shown(status__exact="verified") == set()
+    # A number int() refuses ("²" is a digit) or past every id filters nothing, rather than failing.
+    assert shown(outlet="²") == shown(outlet="99999999999999999999") == set(Claim.objects.all())
 
 
 def test_the_claims_search_finds_the_speaker_by_name(demo, editor_client):

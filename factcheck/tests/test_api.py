@@ -88,6 +88,9 @@ def test_a_token_is_stored_only_as_its_digest(reviewer):
         ('{"text": "Officials said so.", "outlet": null}', "“outlet” (your newsroom) must be a string, not null."),
         ('{"text": ["a"]}', "must be a string, not an array."),
         ('{"text": "Officials said so.", "headline": false}', "must be a string, not false."),
+        # JSON that Python's reader gives up on: no server error, but a 400 in JSON that says why.
+        ("[" * 100_000, "nested too deep"),
+        ('{"text": "Officials said so.", "outlet": ' + "1" * 5000 + "}", "a number too long"),
     ],
 )
 def test_bad_json_is_a_400_that_says_what_is_wrong(db, token, body, says):

@@ -339,6 +339,8 @@ def test_notification_pages_cost_the_same_queries_for_10_or_100(editor, reviewer
     assert small == large <= 6
     older = re.search(r'href="(/notifications/\?before=\d+&amp;limit=100)"', page.text).group(1).replace("&amp;", "&")
     assert client.get(older).text.count('<li class="notification') == 20
+    # "²" is a digit int() refuses: the list starts from the newest.
+    assert client.get("/notifications/?before=²&limit=100").text.count('<li class="notification') == 100
 
 
 def test_each_notification_is_emailed_at_once_by_default(editor, reviewer, claim, django_capture_on_commit_callbacks):

@@ -321,6 +321,14 @@ def test_refused_merges_write_nothing(editor_client, editor, pair, case, message
     assert ClaimMerge.objects.count() == merges
 
 
+def test_a_claim_number_that_is_no_number_asks_for_one(editor_client, pair):
+    duplicate, kept = pair
+    for number in ["²", "99999999999999999999"]:  # "²" is a digit that int() refuses
+        assert editor_client.get(f"/claims/{duplicate.pk}/merge/", {"into": number}).status_code == 200
+        assert merge_post(editor_client, duplicate, kept, into=number).status_code == 422
+    assert not ClaimMerge.objects.exists()
+
+
 def test_a_reviewer_cannot_merge_nor_see_the_merge_buttons(reviewer_client, pair):
     duplicate, kept = pair
     assert reviewer_client.get(f"/claims/{duplicate.pk}/merge/?into={kept.pk}").status_code == 403

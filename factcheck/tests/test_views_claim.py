@@ -103,6 +103,14 @@ def test_a_span_no_longer_in_the_story_is_reported(reviewer_client, claim):
     assert "<mark>" not in page
 
 
+def test_a_claim_recorded_without_its_words_is_not_said_to_have_lost_them(reviewer_client):
+    """An import records a claim's story (URL, headline) but neither the story's text nor the claim's words."""
+    imported = make_claim("The dam holds.", article=make_article(body=""))
+    page = reviewer_client.get(f"/claims/{imported.pk}/").text
+    assert "no longer found" not in page and "“”" not in page
+    assert "Its words in the story were not recorded." in page
+
+
 def test_the_lancet_claim_shows_the_post_on_x_relayed_by_b17(reviewer_client, demo):
     lancet = claim_saying("Lancet drones")
     page = reviewer_client.get(f"/claims/{lancet.pk}/").text

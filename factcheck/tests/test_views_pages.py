@@ -212,6 +212,17 @@ def test_claims_whose_words_left_the_story_are_listed_apart(reviewer_client):
     assert "Was: “Trains run again.”" in missing
 
 
+def test_claims_recorded_without_their_words_are_listed_not_said_to_have_left_the_story(reviewer_client):
+    """An imported story has no text and its claims no words: none of them left it."""
+    story = make_article(body="")
+    imported = make_claim("The dam holds.", article=story)
+    response = reviewer_client.get(f"/articles/{story.pk}/")
+    assert response.context["missing"] == []
+    assert "No longer found in the text" not in response.text and "Was: “”" not in response.text
+    assert f'<a href="/claims/{imported.pk}/">The dam holds.</a>' in response.text
+    assert "The story's text was not recorded here." in response.text
+
+
 def test_nested_spans_are_marked_inside_each_other_and_crossing_ones_listed(reviewer_client):
     story = make_article(body="Officials said the bridge at Kherson was closed on Monday night.")
     outer = make_claim("The bridge was closed.", article=story, span_exact="the bridge at Kherson was closed")

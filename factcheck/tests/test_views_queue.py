@@ -111,6 +111,16 @@ def test_filtering_by_outlet_covers_published_made_on_and_relayed_by(reviewer_cl
     assert len(texts(reviewer_client.get(f"/claims/?outlet={outlets['B-17']}"))) == 18
 
 
+def test_an_outlet_number_past_every_id_is_reported_not_a_server_error(reviewer_client):
+    make_claim("Still listed.")
+    for url in ["/claims/?outlet=99999999999999999999", "/claims/?outlet=99999999999999999999&q=listed"]:
+        response = reviewer_client.get(url)
+        assert response.status_code == 200
+        assert texts(response) == ["Still listed."]
+        assert "Ensure this value is less than or equal to" in response.text
+    assert reviewer_client.get("/claims/counts/?outlet=99999999999999999999", **HTMX).status_code == 200
+
+
 def test_a_claim_whose_venue_is_not_recorded_is_neither_direct_nor_relayed(reviewer_client, demo):
     unrecorded = make_claim("The dam held, the minister said.")
     assert not unrecorded.appearances.exists()
@@ -240,6 +250,20 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     else:
         assert "the 2 newest matches, newest first (SQLite does not rank matches)" in response.text
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
+
+
+@pytest.mark.parametrize("query", ["%E2%80%8B", "x" * 201], ids=["zero-width space", "too long"])
+def test_a_search_box_that_searches_nothing_lists_every_claim_not_the_newest_matches(
+    reviewer_client, monkeypatch, query
+):
+    """A box of only an invisible character, or one refused as too long, is no search: the queue
+    is not cut to the RANKED_MATCHES newest claims and called matches."""
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
+    claims = [make_claim(f"Claim {number} of the day.") for number in range(3)]
+    response = reviewer_client.get(f"/claims/?q={query}")
+    assert set(texts(response)) == {claim.text for claim in claims}
+    assert "newest matches" not in response.text
+    assert "3 claims · Unable to independently confirm · newest first" in " ".join(response.text.split())
 
 
 def relayed(claim, venue, *, relays):
