@@ -35,9 +35,11 @@ NOTIFICATION_SENTENCES = {
 }
 
 
-def mentioned_names(text):
-    """The names mentioned in `text`, lower-cased, each once, in order."""
-    return list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))[:MENTIONS_PER_NOTE]
+def mentioned_names(text, *, every=False):
+    """The names mentioned in `text`, lower-cased, each once, in order: the first MENTIONS_PER_NOTE,
+    which a note notifies, or `every` one."""
+    names = list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))
+    return names if every else names[:MENTIONS_PER_NOTE]
 
 
 def mentioned_people(text):

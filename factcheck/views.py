@@ -565,9 +565,12 @@ def claim_add_note(request, pk):
             done = f"Note added; {', '.join(f'@{name}' for name in notified)} notified."
         # A misspelt name would otherwise leave the writer thinking a colleague was told.
         told = {name.lower() for name in [*note.mentions, writer]}
-        missed = [f"@{name}" for name in mentioned_names(note.body) if name not in told]
+        named, every = mentioned_names(note.body), mentioned_names(note.body, every=True)
+        missed = [f"@{name}" for name in named if name not in told]
         if missed:
             done += f" Not notified: {', '.join(missed)} (no active account that may read claims has that name)."
+        if beyond := [f"@{name}" for name in every[len(named) :] if name != writer.lower()]:
+            done += f" Not notified: {', '.join(beyond)} (a note notifies the first {len(named)} names)."
         return done
 
     return on_claim(request, pk, NoteForm(request.POST), add, form_name="note_form", fragment="notes")

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import make_user
+from factcheck import notifying
 from factcheck.models import (
     Assignment,
     AssignmentAction,
@@ -255,6 +256,16 @@ def test_unknown_names_outsiders_and_addresses_are_left_as_text(editor, outsider
     page = signed_in(editor).get(f"/claims/{claim.pk}/")
     assert body in page.text
     assert 'class="mention"' not in page.text
+
+
+def test_names_past_the_twentieth_are_said_not_notified(editor, reviewer, claim, monkeypatch):
+    """A note notifies its first MENTIONS_PER_NOTE names: the others had been dropped unsaid."""
+    monkeypatch.setattr(notifying, "MENTIONS_PER_NOTE", 2)
+    body = "@nobody @alice, then @bob and @somebody."
+    response = signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": body}, **HTMX)
+    assert not Notification.objects.exists()
+    assert "Not notified: @nobody (no active account" in response.text
+    assert "Not notified: @bob, @somebody (a note notifies the first 2 names)." in response.text
 
 
 def test_a_mention_is_escaped_with_the_rest_of_the_note(editor, reviewer, claim):
