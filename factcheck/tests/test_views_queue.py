@@ -1,5 +1,6 @@
 """The reviewer queue, /claims/: filters, search, keyset pages, counts per status, partials."""
 
+import html
 from datetime import timedelta
 from itertools import count, groupby
 from types import SimpleNamespace
@@ -177,6 +178,21 @@ def test_an_invalid_filter_is_reported_and_ignored(reviewer_client):
     assert "Enter a valid date." in response.text
     assert "less than or equal to 100" in response.text
     assert "Select a valid choice" in response.text
+
+
+@pytest.mark.parametrize(
+    "asked, said",
+    [
+        ("status=any", "Select a valid choice. any is not one of the available choices."),
+        ("attribution=said", "Select a valid choice. said is not one of the available choices."),
+        (f"speaker={'Zakharova' * 30}", "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_an_invalid_status_attribution_or_speaker_is_reported_beside_its_filter(reviewer_client, asked, said):
+    """These three had been ignored without a word: "status=any" listed the unconfirmed claims."""
+    response = reviewer_client.get(f"/claims/?{asked}")
+    assert response.status_code == 200
+    assert said in html.unescape(response.text)
 
 
 def test_searching_lancet_finds_the_post_on_x(reviewer_client, demo):
