@@ -108,6 +108,11 @@ def test_equal_counts_page_by_id_and_a_broken_cursor_is_reported(reviewer_client
     assert "<html" not in rest.text
     broken = reviewer_client.get("/speakers/?after=nonsense")
     assert "This link to more results is broken" in broken.text
+    # An unknown order is said, not ignored unsaid.
+    assert (
+        "Select a valid choice. size is not one of the available choices."
+        in reviewer_client.get("/speakers/?sort=size").text
+    )
 
 
 def test_a_search_through_htmx_answers_the_results_alone(reviewer_client):
