@@ -489,8 +489,9 @@ class ClaimFilterForm(PageForm):
         chosen = (self.cleaned_data.get("sort") or self.data.get("sort") or "").strip()
         if chosen in ("newest", "oldest"):
             return chosen
-        return "relevance" if self.searching() else "newest"
+        return "relevance" if self.searching else "newest"
 
+    @functools.cached_property
     def searching(self):
         """Whether the search box holds words the search uses: as its field cleans them (clean_after
         asks before the box is cleaned). A box of only invisible characters, or one too long (refused),

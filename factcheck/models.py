@@ -1548,9 +1548,12 @@ def recheck_date(now):
     return timezone.localdate(now) + timedelta(days=settings.FACTCHECK_RECHECK_DAYS)
 
 
-def merged_refusal(claim):
+def merged_refusal(claim, *, instead="change that one instead", naming=False):
+    """The refusal of a write to `claim`, merged into another and read-only: what to do `instead`;
+    `naming` the claim (one among several) rather than "This claim"."""
+    which = f"Claim #{claim.pk}" if naming else "This claim"
     return TransitionRefused(
-        "merged", f"This claim was merged into claim #{claim.merged_into_id} and is read-only: change that one instead."
+        "merged", f"{which} was merged into claim #{claim.merged_into_id} and is read-only: {instead}."
     )
 
 
@@ -2248,13 +2251,11 @@ class PublishedVerdict(models.Model):
         claim = event.claim
         with transaction.atomic():
             # One live publication a claim: the claim's row lock makes two publishers take turns.
-            merged_into = Claim.objects.select_for_update().values_list("merged_into", flat=True).get(pk=claim.pk)
-            if merged_into:
+            locked = Claim.objects.select_for_update().only("merged_into").get(pk=claim.pk)
+            if locked.merged_into_id:
                 # The feed leaves a merged claim out: its verdict is the kept claim's to publish.
-                raise PublicationRefused(
-                    f"This claim was merged into claim #{merged_into} and is read-only: publish that one's verdict.",
-                    stale=True,
-                )
+                refusal = merged_refusal(locked, instead="publish that one's verdict")
+                raise PublicationRefused(refusal.message, stale=True)
             latest = claim.events.order_by("-version").first()
             if latest.pk != event.pk:
                 raise PublicationRefused(
@@ -3157,10 +3158,7 @@ class AssignmentQuerySet(models.QuerySet):
             claims = [target.pk for target in targets if isinstance(target, Claim)]
             merged = Claim.objects.filter(pk__in=claims, merged_into__isnull=False).order_by("pk").first()
             if merged is not None:
-                raise NotAssignable(
-                    f"Claim #{merged.pk} was merged into claim #{merged.merged_into_id} and is read-only: "
-                    "assign that one instead."
-                )
+                raise NotAssignable(merged_refusal(merged, instead="assign that one instead", naming=True).message)
             for target in targets:
                 subject = subject_of(target)
                 assignment, created = self.get_or_create(**subject, assignee=person, defaults={"assigned_by": by})
