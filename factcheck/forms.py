@@ -303,8 +303,9 @@ class ClaimFilterForm(PageForm):
         widget=forms.Select(choices=ASSIGNEE_CHOICES),
     )
 
-    # How many rows the page already shows, sent by "load more" so the summary counts them all.
-    shown = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    # How many rows the page already shows, sent by "load more" so the summary counts them all: at
+    # most one a claim id (rows_before).
+    shown = forms.IntegerField(min_value=0, max_value=models.LARGEST_ID, required=False, widget=forms.HiddenInput)
 
     secondary = ["assignee", "outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
 
@@ -322,6 +323,11 @@ class ClaimFilterForm(PageForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.template_name = "factcheck/widgets/lean_select.html"
+
+    def rows_before(self):
+        """How many rows the page showed before these, as "load more" says: none before a first page,
+        whatever a link's `shown` says, and none for a `shown` that is no count of rows."""
+        return (self.cleaned_data.get("shown") or 0) if self.cleaned_data.get("after") else 0
 
     def keyset_page(self, claims, ordering, cursor, limit):
         """A page of the chosen `claims` (self.claims()) as the queue shows them.

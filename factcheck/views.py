@@ -177,7 +177,7 @@ def claim_list(request):
         "form": form,
         "claims": rows_to_draw(claims),
         "next_page": next_page,
-        "shown": (form.cleaned_data.get("shown") or 0) + len(claims),
+        "shown": form.rows_before() + len(claims),
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
         "current_status": form.chosen_status(),

@@ -1115,6 +1115,20 @@ def test_the_summary_counts_the_claims_shown_and_load_more_updates_it(reviewer_c
     assert "more below" not in summary_of(third)
 
 
+def test_the_summary_counts_only_rows_a_page_was_sent_whatever_shown_says(reviewer_client):
+    # "?shown=99999999999" on a first page read "100000000002 claims": `shown` counts the rows
+    # "load more" was sent after, and there are none before a first page.
+    for number in range(3):
+        make_claim(f"East report {number}.")
+    for shown in ["99999999999", "-5", "1" * 40, "abc"]:
+        assert summary_of(reviewer_client.get(f"/claims/?q=East&shown={shown}")).startswith("3 claims · ")
+    first = reviewer_client.get("/claims/?limit=2&q=East")
+    more = f"/claims/?limit=2&q=East&after={first.context['next_page']}"
+    assert summary_of(reviewer_client.get(f"{more}&shown=2", **HTMX)).startswith("3 claims · ")
+    # More rows than there can be ids is no count of rows: the page counts its own.
+    assert summary_of(reviewer_client.get(f"{more}&shown={'1' * 40}", **HTMX)).startswith("1 claim · ")
+
+
 def test_a_single_page_of_results_states_their_number(reviewer_client):
     for number in range(2):
         make_claim(f"South report {number}.")
