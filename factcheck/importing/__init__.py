@@ -178,11 +178,12 @@ class FileRows:
             status_column = columns.get("status", 1) if columns else record.column
             for field, message in record.problems:
                 fail(field, message)
-            if self.format == ImportFormat.CLAIMREVIEW:
+            if record.values is None and record.problems:  # a CSV header repeated, half a character in JSON
+                row = None
+            elif self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
-                if not record.problems:
-                    fail("", "expected a JSON object (one record)")
+            elif record.values is None:  # not a record: a JSON value that is no object
+                fail("", "expected a JSON object (one record)")
                 row = None
             else:
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
