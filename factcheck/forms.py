@@ -32,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text, holds_markup, not_a_number, ungrouped
+from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, not_a_number, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -126,6 +126,13 @@ class CleanTextField(forms.CharField):
 
     def to_python(self, value):
         return clean_text(super().to_python(value))
+
+
+class ClaimTextField(forms.CharField):
+    """A claim's words, on one line as every road in stores them (factcheck.text.clean_claim)."""
+
+    def to_python(self, value):
+        return clean_claim(super().to_python(value))
 
 
 class CleanNameField(forms.CharField):
@@ -856,7 +863,7 @@ class ProposalForm(WithoutColons, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("reject", "Reject")], required=False, widget=forms.RadioSelect
     )
-    claim = CleanTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    claim = ClaimTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     speaker = CleanNameField(
         max_length=200,
         required=False,

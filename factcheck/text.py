@@ -54,6 +54,16 @@ def clean_text(text):
     return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).strip()
 
 
+def clean_claim(text):
+    """A claim's words as stored, on every road in: clean_text, on one line, each run of spaces and
+    line breaks one space.
+
+    A claim is one statement: a line break in it is a spreadsheet cell's or a text box's (which a
+    browser posts as "\\r\\n"), never what was said, and would make the same words compare unequal.
+    """
+    return " ".join((text if text.isascii() else clean_text(text)).split())
+
+
 # Between the outlets that passed a claim on, written in one line: an arrow (→ or ->), or a ">"
 # with a space on each side, as exports write it. A ">" within a word is not one: "<b>B-17</b>"
 # is one name (refused: `holds_markup`), not the outlets "<b" and "B-17</b".

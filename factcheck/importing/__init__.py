@@ -86,7 +86,9 @@ def guess_format(filename, head):
 
 
 class FirstRows:
-    """The first row of each key in a file, compared exactly with every later row of that key.
+    """The first row of each key in a file, compared with every later row of that key: as cleaned,
+    so that rows differing only in what cleaning removes (a line break in a claim, spacing,
+    invisible characters) are one row repeated.
 
     Kept in a temporary SQLite table keyed on the exact key (on disk, deleted with this object,
     whose connection closes when the file's rows are done with): a dict of a million keys with
@@ -95,24 +97,23 @@ class FirstRows:
 
     def __init__(self):
         self.table = sqlite3.connect("")  # "": a temporary database of this connection's own
-        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT)")
+        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, row TEXT)")
 
-    def first(self, key, line, original):
-        """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
-        row = (key, line, json.dumps(original))
-        if self.table.execute("INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?)", row).rowcount:
+    def first(self, row):
+        """None when `row` is the first of its key (then kept); else (the first's line, whether `row`
+        repeats it)."""
+        kept = row.dumps_content()
+        if self.table.execute("INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?)", (row.key, row.line, kept)).rowcount:
             return None
-        first_line, first_original = self.table.execute(
-            "SELECT line, original FROM first_rows WHERE key = ?", (key,)
-        ).fetchone()
-        return first_line, json.loads(first_original)
+        line, first = self.table.execute("SELECT line, row FROM first_rows WHERE key = ?", (row.key,)).fetchone()
+        return line, first == kept
 
 
 class FileRows:
     """(original cells, clean row, errors) for each row of a file, stopping at the row limit.
 
-    A rejected row comes with its errors and no row. A row that repeats an earlier one exactly
-    (same key, same content) comes with neither: it changes nothing, and is counted unchanged.
+    A rejected row comes with its errors and no row. A row that repeats an earlier one once both
+    are cleaned (same key, same content) comes with neither: it changes nothing, and is counted unchanged.
     The same key with other content is an error.
     """
 
@@ -187,8 +188,8 @@ class FileRows:
                 row = None
             else:
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
-            earlier = None if errors else seen.first(row.key, record.line, record.original)
-            if earlier and earlier[1] == record.original:
+            earlier = None if errors else seen.first(row)
+            if earlier and earlier[1]:
                 row = None
             elif earlier:
                 claimreview = self.format == ImportFormat.CLAIMREVIEW

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.conf import settings as django_settings
@@ -298,6 +299,18 @@ def test_skipping_invalid_rows_commits_the_valid_ones_and_keeps_the_rejected_one
     ]
     assert lines[0]["claim"] == "Bad one." and lines[0]["status"] == "maybe"
     assert "“maybe” is not one of" in lines[0]["error"]
+
+
+def test_line_breaks_in_an_imported_claim_are_one_space_so_a_repeat_is_found(admin_user, tmp_path):
+    # A spreadsheet cell's line break ("\r\n" or "\n") was stored in the claim, and a row
+    # repeating the claim on one line was "the same claim with other values", an error.
+    content = b'claim,speaker\n"Kyiv is\r\nquiet.",Andrii Kovalenko\n"Kyiv is quiet.",Andrii Kovalenko\n'
+    job = run_import(tmp_path, content, admin_user)
+    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    records = [row("Drones hit\r\nOdesa."), row("Drones  hit\nOdesa.")]
+    job = run_import(tmp_path, json.dumps(records), admin_user, name="claims.json")
+    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    assert sorted(Claim.objects.values_list("text", flat=True)) == ["Drones hit Odesa.", "Kyiv is quiet."]
 
 
 def test_an_all_or_nothing_import_with_a_bad_row_reports_every_error_and_stages_nothing(admin_user, tmp_path):
