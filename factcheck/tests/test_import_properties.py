@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing import FileRows, FirstRows, InvalidFile
+from factcheck.importing import FileRows, FirstRows, InvalidFile, Repeat
 from factcheck.importing.cleaning import Row, Speaker
 from factcheck.models import ImportFormat, Venue, normalize_name
 from factcheck.text import clean_claim, clean_name, clean_text
@@ -117,7 +117,7 @@ def test_valid_generated_rows_read_back_as_written_once_cleaned(rows):
     keys = set()
     for values, (row, errors) in zip(rows, read_back, strict=True):
         keys.add(row and row.key)
-        if row is None:  # the same speaker and text again: a repeat, or with other values an error
+        if not isinstance(row, Row):  # the same speaker and text again: a Repeat, or with other values an error
             assert [error.message[:18] for error in errors] in ([], ["the same claim as "])
             continue
         assert (row.text, row.quote, row.speaker.name, row.status or "") == (
@@ -159,9 +159,10 @@ def test_two_rows_with_the_same_key_and_different_values_are_always_refused():
             ]
         ).encode()
     )
-    kept = [row.key for row, errors in rows if row]
+    kept = [row.key for row, errors in rows if isinstance(row, Row)]
     assert kept == ["c1", "c2", "c3"]
     refused = [(number, errors) for number, (row, errors) in enumerate(rows, 2) if errors]
     assert len(refused) == 1 and refused[0][0] == 5
     assert "the same claim as line 2, with other values" in refused[0][1][0].message
-    assert [number for number, (row, errors) in enumerate(rows, 2) if not row and not errors] == [4, 7]
+    repeats = [(number, row.first) for number, (row, errors) in enumerate(rows, 2) if isinstance(row, Repeat)]
+    assert repeats == [(4, 2), (7, 3)]
