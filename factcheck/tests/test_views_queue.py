@@ -241,6 +241,25 @@ def test_search_reads_words_or_exclusions_and_phrases_alike_on_both_databases(re
     assert {made[text] for text in texts(response)} == found
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("kyiv", {"Kyiv", "KYIV"}),
+        ("KYIV", {"Kyiv", "KYIV"}),
+        ("київ", {"Київ"}),  # case in any script
+        ("ЗЕЛЕНСЬКИЙ", {"Зеленський"}),
+        ("café", {"café", "CAFÉ"}),
+        ("cafe", {"cafe"}),  # accents are not folded, on either database
+        ("Zelenskyy", {"Zelenskyy"}),  # nor spellings and transliterations one another
+    ],
+)
+def test_search_ignores_case_in_any_script_and_keeps_accents_on_both_databases(reviewer_client, query, found):
+    for word in ["Kyiv", "KYIV", "Київ", "Зеленський", "café", "CAFÉ", "cafe", "Zelenskyy", "Zelensky"]:
+        make_claim(f"{word} was named in the report.")
+    response = reviewer_client.get("/claims/", {"q": query, "status": "all"})
+    assert {text.split()[0] for text in texts(response)} == found
+
+
 @pytest.mark.postgres
 def test_postgresql_ranks_the_best_match_first(reviewer_client):
     if connection.vendor != "postgresql":
