@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from factcheck import merging, models, storydesk
+from factcheck import merging, models, notifying, storydesk
 from factcheck.admin_locking import (
     LockedAdmin,
     LockedInlineFormSet,
@@ -35,7 +35,7 @@ from factcheck.admin_locking import (
     LockedTabularInline,
 )
 from factcheck.exporting import export_response
-from factcheck.forms import CleanNameField, CleanTextField
+from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField
 from factcheck.models import (
     Appearance,
     Article,
@@ -104,12 +104,17 @@ def sign(obj, user):
         setattr(obj, SIGNED_BY[type(obj)], user)
 
 
-def save_new(obj, user):
-    """Save an object added in the admin, signed by `user`; a note through Note.record (it notifies the mentioned)."""
+def save_new(obj, request):
+    """Save an object added in the admin, signed by its user; a note through Note.record (it notifies
+    the mentioned), its writer told who was notified and who was not, as the claim's page tells them."""
     if isinstance(obj, Note):
-        obj.record(by=user)
+        obj.record(by=request.user)
+        notified, untold = notifying.mentions_told(obj, request.user)
+        told = [f"{', '.join(notified)} notified."] if notified else []
+        if told or untold:
+            messages.add_message(request, messages.WARNING if untold else messages.INFO, " ".join([*told, *untold]))
     else:
-        sign(obj, user)
+        sign(obj, request.user)
         obj.save()
 
 
@@ -118,7 +123,7 @@ class SignedAdmin(LockedAdmin):
         if change:
             super().save_model(request, obj, form, change)
         else:
-            save_new(obj, request.user)
+            save_new(obj, request)
 
 
 class AssignPeopleForm(forms.Form):
@@ -788,7 +793,7 @@ def attribution_action(new_attribution, description):
 
 class ClaimForm(LockedModelForm):
     class Meta:
-        field_classes = {"text": CleanTextField, "quote": CleanTextField}
+        field_classes = {"text": ClaimTextField, "quote": CleanTextField}
 
 
 SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
@@ -922,7 +927,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
     def save_formset(self, request, form, formset, change):
         for item in formset.save(commit=False):
             if item.pk is None:
-                save_new(item, request.user)
+                save_new(item, request)
             else:
                 item.save()
         for item in formset.deleted_objects:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from factcheck import prepublication, storydesk
 from factcheck.models import ApiToken
-from factcheck.text import clean_name
+from factcheck.text import clean_name, half_character
 
 FIELDS = {"text": "the story's text (plain text or HTML)", "headline": "its headline", "outlet": "your newsroom"}
 
@@ -87,6 +87,8 @@ def parse(body):
     for name, what in FIELDS.items():
         if name in data and not isinstance(data[name], str):
             return None, f"“{name}” ({what}) must be a string, not {json_type(data[name])}."
+        if name in data and (half := half_character(data[name])):
+            return None, f"“{name}” {half}: the text was cut inside a character; send it whole."
     if not (data.get("text") or "").strip():
         return None, "“text” is missing or empty: send the story's text to check."
     return data, None

@@ -32,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_name, clean_text, holds_markup, not_a_number, ungrouped
+from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, not_a_number, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -126,6 +126,13 @@ class CleanTextField(forms.CharField):
 
     def to_python(self, value):
         return clean_text(super().to_python(value))
+
+
+class ClaimTextField(forms.CharField):
+    """A claim's words, on one line as every road in stores them (factcheck.text.clean_claim)."""
+
+    def to_python(self, value):
+        return clean_claim(super().to_python(value))
 
 
 class CleanNameField(forms.CharField):
@@ -303,8 +310,9 @@ class ClaimFilterForm(PageForm):
         widget=forms.Select(choices=ASSIGNEE_CHOICES),
     )
 
-    # How many rows the page already shows, sent by "load more" so the summary counts them all.
-    shown = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    # How many rows the page already shows, sent by "load more" so the summary counts them all: at
+    # most one a claim id (rows_before).
+    shown = forms.IntegerField(min_value=0, max_value=models.LARGEST_ID, required=False, widget=forms.HiddenInput)
 
     secondary = ["assignee", "outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
 
@@ -322,6 +330,11 @@ class ClaimFilterForm(PageForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.template_name = "factcheck/widgets/lean_select.html"
+
+    def rows_before(self):
+        """How many rows the page showed before these, as "load more" says: none before a first page,
+        whatever a link's `shown` says, and none for a `shown` that is no count of rows."""
+        return (self.cleaned_data.get("shown") or 0) if self.cleaned_data.get("after") else 0
 
     def keyset_page(self, claims, ordering, cursor, limit):
         """A page of the chosen `claims` (self.claims()) as the queue shows them.
@@ -850,7 +863,7 @@ class ProposalForm(WithoutColons, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("reject", "Reject")], required=False, widget=forms.RadioSelect
     )
-    claim = CleanTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    claim = ClaimTextField(label="Claim", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     speaker = CleanNameField(
         max_length=200,
         required=False,

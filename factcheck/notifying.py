@@ -42,6 +42,25 @@ def mentioned_names(text, *, every=False):
     return names if every else names[:MENTIONS_PER_NOTE]
 
 
+def mentions_told(note, writer):
+    """What the writer of a note just recorded is told of its mentions: (the names it notified,
+    "@bob"; a sentence for each group it did not, and why), the same in the app and the admin.
+
+    A misspelt name would otherwise leave the writer thinking a colleague was told.
+    """
+    writer = writer.get_username()
+    # The writer's own name is linked in the note, but nobody notifies themselves.
+    notified = [f"@{name}" for name in note.mentions if name != writer]
+    told = {name.lower() for name in [*note.mentions, writer]}
+    named, every = mentioned_names(note.body), mentioned_names(note.body, every=True)
+    untold = []
+    if missed := [f"@{name}" for name in named if name not in told]:
+        untold.append(f"Not notified: {', '.join(missed)} (no active account that may read claims has that name).")
+    if beyond := [f"@{name}" for name in every[len(named) :] if name != writer.lower()]:
+        untold.append(f"Not notified: {', '.join(beyond)} (a note notifies the first {len(named)} names).")
+    return notified, untold
+
+
 def mentioned_people(text):
     """The active people who may read claims whose username (any case) the text mentions."""
     names = mentioned_names(text)

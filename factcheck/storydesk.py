@@ -48,7 +48,7 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
-from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, lookalike_key
+from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, lookalike_key
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def clean_relays(text):
 # How each text field of a proposal is cleaned, from the engine or from the form: claims as
 # claim text, names as names (factcheck.text).
 CLEANERS = {
-    "claim": clean_text,
+    "claim": clean_claim,
     "speaker": clean_name,
     "title": clean_name,
     "affiliation": clean_name,
@@ -262,7 +262,7 @@ def record_from(proposal, *, key, body):
         "by_hand": False,
         "fields": {
             "decision": "",
-            "claim": " ".join((proposal.claim or " ".join(body[start:end] for start, end in spans["content"])).split()),
+            "claim": proposal.claim or " ".join(body[start:end] for start, end in spans["content"]),
             "speaker": proposal.speaker or "",
             "speaker_kind": _known(proposal.speaker_kind, SpeakerKind, SpeakerKind.PERSON),
             "title": proposal.title or "",
@@ -508,7 +508,7 @@ def add_missed_claim(records, body, start, end):
     fields.update({name: model[name] for name in keep if name in model})
     fields.update(
         decision="accept",
-        claim=" ".join(body[start:end].split()),
+        claim=clean_claim(body[start:end]),
         kind=Claim.Kind.FACTUAL,
         speaker_kind=fields["speaker_kind"] or SpeakerKind.PERSON,
     )

@@ -27,6 +27,21 @@ INVISIBLE = re.compile(
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# Half of a UTF-16 pair (a lone surrogate): only a JSON escape ("\\ud83d", a character cut in
+# two where the text was written) can put one in a string; no UTF-8 text, file or database holds it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def half_character(text):
+    """What is wrong with `text` if it holds half a character (a lone surrogate), where and which
+    ("holds half of a character (\\ud83d, a lone UTF-16 surrogate) at character 8"); else None."""
+    found = None if text.isascii() else SURROGATE.search(text)
+    if found:
+        half = f"\\u{ord(found.group()):04x}"
+        return f"holds half of a character ({half}, a lone UTF-16 surrogate) at character {found.start() + 1}"
+    return None
+
+
 def clean_text(text):
     """`text` without invisible characters, in Unicode NFKC form, trimmed: what a claim or quote is stored as.
 
@@ -37,6 +52,16 @@ def clean_text(text):
     if text.isascii():
         return text.strip()
     return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).strip()
+
+
+def clean_claim(text):
+    """A claim's words as stored, on every road in: clean_text, on one line, each run of spaces and
+    line breaks one space.
+
+    A claim is one statement: a line break in it is a spreadsheet cell's or a text box's (which a
+    browser posts as "\\r\\n"), never what was said, and would make the same words compare unequal.
+    """
+    return " ".join((text if text.isascii() else clean_text(text)).split())
 
 
 # Between the outlets that passed a claim on, written in one line: an arrow (→ or ->), or a ">"

@@ -94,7 +94,7 @@ from factcheck.models import (
     normalize_name,
     rows_to_draw,
 )
-from factcheck.notifying import mentioned_names
+from factcheck.notifying import mentions_told
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
 from factcheck.verification import (
@@ -177,7 +177,7 @@ def claim_list(request):
         "form": form,
         "claims": rows_to_draw(claims),
         "next_page": next_page,
-        "shown": (form.cleaned_data.get("shown") or 0) + len(claims),
+        "shown": form.rows_before() + len(claims),
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
         "current_status": form.chosen_status(),
@@ -557,21 +557,9 @@ def claim_add_note(request, pk):
 
     def add(claim, form):
         note = Note.write(claim, form.cleaned_data["body"], by=request.user)
-        writer = request.user.get_username()
-        # The writer's own name is linked in the note, but nobody notifies themselves.
-        notified = [name for name in note.mentions if name != writer]
-        done = "Note added."
-        if notified:
-            done = f"Note added; {', '.join(f'@{name}' for name in notified)} notified."
-        # A misspelt name would otherwise leave the writer thinking a colleague was told.
-        told = {name.lower() for name in [*note.mentions, writer]}
-        named, every = mentioned_names(note.body), mentioned_names(note.body, every=True)
-        missed = [f"@{name}" for name in named if name not in told]
-        if missed:
-            done += f" Not notified: {', '.join(missed)} (no active account that may read claims has that name)."
-        if beyond := [f"@{name}" for name in every[len(named) :] if name != writer.lower()]:
-            done += f" Not notified: {', '.join(beyond)} (a note notifies the first {len(named)} names)."
-        return done
+        notified, untold = mentions_told(note, request.user)
+        done = f"Note added; {', '.join(notified)} notified." if notified else "Note added."
+        return " ".join([done, *untold])
 
     return on_claim(request, pk, NoteForm(request.POST), add, form_name="note_form", fragment="notes")
 

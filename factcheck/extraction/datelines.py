@@ -12,16 +12,21 @@ from dataclasses import replace
 
 # The dateline opening a paragraph, up to the dash: "KYIV, Ukraine (AP) — ", "Seoul, Nov. 5
 # (Yonhap) -- ", "WASHINGTON — ", "London (Reuters) - ". The place is in capitals, or followed by
-# the agency or the date, and a sentence starts after the dash: "Volodymyr Zelenskyy — who…" and
-# "NATO — the alliance…" open no dateline.
+# the agency or the date, or is a place as a sentence writes it ("Kyiv — ", "Kyiv, Ukraine — ")
+# whose dash no later dash in the paragraph pairs; and a sentence starts after the dash:
+# "Volodymyr Zelenskyy — who…", "NATO — the alliance…" and "Tom Reyes — Caldera's minister —
+# said…" open no dateline. Nor does a line in lower case ("kyiv — "): more often a hard-wrapped
+# line of a paragraph ("he said — “We…”") than a dateline.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?[ \t]+[0-9]{1,2}"
 _CAPITALS = r"[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+){0,3}"
 _PLACE = r"[A-Z][A-Za-z.'’-]+(?:[ \t]+[A-Z][A-Za-z.'’-]+){0,3}"
 _AGENCY = r"\([A-Z][A-Za-z .&]{0,30}\)"  # not "(R-Texas)" after a senator's name
 _DASH = r"[ \t]*(?:—|–|--?)[ \t]+(?=[A-Z0-9\"“‘'])"  # then a sentence starts
+_UNPAIRED = r"(?![^\n]*[ \t](?:—|–|--?)[ \t])"  # a second dash makes the first open an aside
 DATELINE = re.compile(
-    rf"^[ \t]*(?:{_CAPITALS}(?:,[ \t]+{_PLACE})?(?:,[ \t]+{_MONTH})?(?:[ \t]*{_AGENCY})?"
-    rf"|{_PLACE}(?:,[ \t]+{_PLACE})?(?:,[ \t]+{_MONTH}(?:[ \t]*{_AGENCY})?|[ \t]*{_AGENCY})){_DASH}",
+    rf"^[ \t]*(?:(?:{_CAPITALS}(?:,[ \t]+{_PLACE})?(?:,[ \t]+{_MONTH})?(?:[ \t]*{_AGENCY})?"
+    rf"|{_PLACE}(?:,[ \t]+{_PLACE})?(?:,[ \t]+{_MONTH}(?:[ \t]*{_AGENCY})?|[ \t]*{_AGENCY})){_DASH}"
+    rf"|{_PLACE}(?:,[ \t]+{_PLACE})?{_DASH}{_UNPAIRED})",
     re.MULTILINE,
 )
 

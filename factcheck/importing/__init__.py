@@ -22,6 +22,7 @@ from collections import Counter
 from contextlib import closing, contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -86,7 +87,9 @@ def guess_format(filename, head):
 
 
 class FirstRows:
-    """The first row of each key in a file, compared exactly with every later row of that key.
+    """The first row of each key in a file, compared with every later row of that key: as cleaned,
+    so that rows differing only in what cleaning removes (a line break in a claim, spacing,
+    invisible characters) are one row repeated.
 
     Kept in a temporary SQLite table keyed on the exact key (on disk, deleted with this object,
     whose connection closes when the file's rows are done with): a dict of a million keys with
@@ -95,24 +98,45 @@ class FirstRows:
 
     def __init__(self):
         self.table = sqlite3.connect("")  # "": a temporary database of this connection's own
-        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, original TEXT)")
+        self.table.execute("CREATE TABLE first_rows (key TEXT PRIMARY KEY, line INTEGER, row TEXT, refusal TEXT)")
 
-    def first(self, key, line, original):
-        """(line, original) of the first row with `key`, or None when this is the first (then kept)."""
-        row = (key, line, json.dumps(original))
-        if self.table.execute("INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?)", row).rowcount:
+    def first(self, row):
+        """None when `row` is the first of its key (then kept); else (the first's line, whether `row`
+        repeats it)."""
+        kept = row.dumps_content()
+        if self.table.execute(
+            "INSERT OR IGNORE INTO first_rows VALUES (?, ?, ?, NULL)", (row.key, row.line, kept)
+        ).rowcount:
             return None
-        first_line, first_original = self.table.execute(
-            "SELECT line, original FROM first_rows WHERE key = ?", (key,)
-        ).fetchone()
-        return first_line, json.loads(first_original)
+        line, first = self.table.execute("SELECT line, row FROM first_rows WHERE key = ?", (row.key,)).fetchone()
+        return line, first == kept
+
+    def refuse(self, key, field, message):
+        """Remember that the database side refused the first row of `key`, for the rows repeating it."""
+        self.table.execute("UPDATE first_rows SET refusal = ? WHERE key = ?", (json.dumps([field, message]), key))
+
+    def refusal(self, key):
+        """(field, message) of the refusal of the first row of `key`, or None when it was not refused."""
+        (refusal,) = self.table.execute("SELECT refusal FROM first_rows WHERE key = ?", (key,)).fetchone()
+        return refusal and json.loads(refusal)
+
+
+class Repeat(NamedTuple):
+    """A row repeating the first row of its key, at line `first`: it shares that row's fate, known
+    once its chunk is planned (counted unchanged, or rejected with it)."""
+
+    line: int
+    column: int
+    key: str
+    first: int
 
 
 class FileRows:
     """(original cells, clean row, errors) for each row of a file, stopping at the row limit.
 
-    A rejected row comes with its errors and no row. A row that repeats an earlier one exactly
-    (same key, same content) comes with neither: it changes nothing, and is counted unchanged.
+    A rejected row comes with its errors and no row. A row that repeats an earlier one once both
+    are cleaned (same key, same content) comes as a Repeat: it changes nothing, and is counted
+    unchanged, or rejected if the database side refuses the row it repeats.
     The same key with other content is an error.
     """
 
@@ -157,7 +181,7 @@ class FileRows:
         else:
             records = claimreview_records(self.text)
             ratings = claimreview_ratings()
-        seen = FirstRows()
+        seen = self.first_rows = FirstRows()
         for record in records:
             self.count += 1
             if self.count > max_rows:
@@ -178,17 +202,18 @@ class FileRows:
             status_column = columns.get("status", 1) if columns else record.column
             for field, message in record.problems:
                 fail(field, message)
-            if self.format == ImportFormat.CLAIMREVIEW:
+            if record.values is None and record.problems:  # a CSV header repeated, half a character in JSON
+                row = None
+            elif self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:  # not a record: a JSON value that is no object, a CSV header repeated
-                if not record.problems:
-                    fail("", "expected a JSON object (one record)")
+            elif record.values is None:  # not a record: a JSON value that is no object
+                fail("", "expected a JSON object (one record)")
                 row = None
             else:
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
-            earlier = None if errors else seen.first(row.key, record.line, record.original)
-            if earlier and earlier[1] == record.original:
-                row = None
+            earlier = None if errors else seen.first(row)
+            if earlier and earlier[1]:
+                row = Repeat(row.line, row.column, row.key, earlier[0])
             elif earlier:
                 claimreview = self.format == ImportFormat.CLAIMREVIEW
                 where = "url" if claimreview else "id" if record.values.get("id") else "claim"
@@ -288,15 +313,12 @@ class _Pass:
                     progress(self)
 
     def chunks(self):
-        """Chunks of up to BATCH_ROWS (row, original cells), the last one perhaps empty; rejects rows
-        with errors and counts repeats (no row) unchanged."""
+        """Chunks of up to BATCH_ROWS (row or Repeat, original cells), the last one perhaps empty;
+        rejects rows with errors."""
         chunk = []
         for original, row, problems in self.rows:
             if problems:
                 self.reject(problems, original)
-            elif row is None:
-                self.counts["unchanged"] += 1
-                self.repeats += 1
             else:
                 chunk.append((row, original))
                 if len(chunk) >= BATCH_ROWS:
@@ -308,7 +330,7 @@ class _Pass:
         """Plan one chunk; write it, or stage it. An all-or-nothing import writes nothing of a chunk
         with a refused row, nor of any chunk after it: those are only planned, as the preview plans
         them, so that the failed import lists every refused row."""
-        rows, entities = [row for row, _ in chunk], self.entities
+        rows, entities = [row for row, _ in chunk if not isinstance(row, Repeat)], self.entities
         all_or_nothing = self.write and self.atomic
         refused = all_or_nothing and self.counts["rejected"] > 0
         entities.create = self.write and not refused  # nor are speakers, outlets and articles created
@@ -322,7 +344,12 @@ class _Pass:
         elif not self.write:
             # Only rows that would create a claim of a speaker already tracked can duplicate one.
             self.compare([c.row for c in changes if c.action == "created" and entities.speaker(c.row)])
-        for change, (_, original) in zip(changes, chunk, strict=True):
+        planned = iter(changes)
+        for row, original in chunk:
+            if isinstance(row, Repeat):
+                self.repeated(row, original, kept)
+                continue
+            change = next(planned)
             if change.error:
                 # Where the database side refuses it (a status change, a look-alike name): at its
                 # field's column in a CSV file, else where its record starts.
@@ -330,12 +357,26 @@ class _Pass:
                 self.reject(
                     [LineError(self.job.filename, change.row.line, column, change.error, change.field)], original
                 )
+                if first_rows := getattr(self.rows, "first_rows", None):
+                    first_rows.refuse(change.row.key, change.field, change.error)
             elif kept:
                 self.counts[change.action] += 1
                 if self.wording:
                     self.wording.add(change.row)
                 if staged:
                     staged.write(change.row.dumps() + "\n")
+
+    def repeated(self, repeat, original, kept):
+        """Count a row repeating an earlier one unchanged, or reject it if that row was refused."""
+        refusal = self.rows.first_rows.refusal(repeat.key)
+        if refusal:
+            field, message = refusal
+            column = self.rows.columns.get(field, repeat.column)
+            message = f"repeats line {repeat.first}, which is refused: {message}"
+            self.reject([LineError(self.job.filename, repeat.line, column, message, field)], original)
+        elif kept:
+            self.counts["unchanged"] += 1
+            self.repeats += 1
 
     def reject(self, problems, original):
         self.rejected.write(original, problems)

@@ -23,7 +23,7 @@ from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
-from factcheck.text import RELAY_SPLIT, clean_name, clean_text, holds_markup, not_a_number, ungrouped
+from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, not_a_number, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -101,6 +101,10 @@ class Row(NamedTuple):
 
     def dumps(self):
         return _ENCODER.encode(self)
+
+    def dumps_content(self):
+        """The row without its place in the file (line, column): what a repeat of its key is compared by."""
+        return _ENCODER.encode(self[2:])
 
     @classmethod
     def loads(cls, text):
@@ -521,10 +525,7 @@ def clean_fields(values, fail, line, column, date_order):
     Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder).
     """
     get = values.get
-    # Cells are trimmed already, so clean_text has nothing to do on ASCII (most text): not called.
-    text = get("claim") or ""
-    if not text.isascii():
-        text = clean_text(text)
+    text = clean_claim(get("claim") or "")
     if not text:
         fail("claim", "the claim text is empty")
     speaker = entity_name(get("speaker"), "speaker", fail, required=True)
@@ -718,7 +719,7 @@ def clean_claimreview(node, fail, line, column, ratings):
         )
         fail("@type", f"expected a ClaimReview, found {found}")
         return None
-    text = clean_text(_text(node, "claimReviewed"))
+    text = clean_claim(_text(node, "claimReviewed"))
     if not text:
         fail("claimReviewed", "is missing or empty")
     rating = _first(node.get("reviewRating"))

@@ -16,6 +16,7 @@ from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
 from factcheck.models import normalize_name
+from factcheck.text import half_character
 
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 16 << 20
@@ -531,11 +532,31 @@ class JsonValues:
             yield found, line, column
 
 
+def half_character_in(value, path=""):
+    """(the path to the first string or name in a JSON value holding half a character, what is wrong)
+    or None. Only a JSON escape writes one ("\\ud83d", a character cut in two where the file was
+    written); nothing can store it, so its record is refused, never written."""
+    if isinstance(value, str):
+        half = half_character(value)
+        return half and (path, half)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if isinstance(key, str) and (half := half_character(key)):
+            return json.dumps(inner)[1:-1], f"the name {half}"
+        if found := half_character_in(item, inner):
+            return found
+    return None
+
+
 def json_records(text, ignored):
     """Flat records (the CSV column names as keys) from a JSON array or JSON Lines; the keys the
     importer does not know are left out and added to `ignored` (a dict: the order first seen)."""
     for value, line, column in JsonValues(text, text.name):
         original = [json.dumps(value, ensure_ascii=False)]
+        if not original[0].isascii() and (half := half_character_in(value)):
+            yield Record(line, column, None, [json.dumps(value)], problems=[half])
+            continue
         if not isinstance(value, dict):
             yield Record(line, column, None, original)
             continue
@@ -572,4 +593,8 @@ def claimreview_records(text):
     for value, line, column in JsonValues(text, text.name):
         items = value.get("item") if "DataFeedItem" in types_of(value) else value
         for item in items if isinstance(items, list) else [items]:
-            yield Record(line, column, item, [json.dumps(item, ensure_ascii=False)])
+            original = json.dumps(item, ensure_ascii=False)
+            if not original.isascii() and (half := half_character_in(item)):
+                yield Record(line, column, None, [json.dumps(item)], problems=[half])
+            else:
+                yield Record(line, column, item, [original])

@@ -13,6 +13,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimLink,
+    ClaimRevision,
     Evidence,
     Note,
     Outlet,
@@ -444,6 +445,18 @@ def test_the_claim_form_ignores_a_posted_status_or_version(editor_client):
         1,
         1,
     )
+
+
+def test_a_claim_is_one_line_however_the_form_posts_it(editor_client):
+    # A browser posts a text box's line breaks as "\r\n": saving the form unchanged turned an
+    # imported claim's "\n" into "\r\n", and a typed line break stayed in the claim.
+    claim = make_claim("Kyiv is quiet tonight.")
+    page = url(Claim, "change", claim.pk)
+    data = form_data(editor_client.get(page)) | {"text": "Kyiv is\r\nquiet   tonight.", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.text == "Kyiv is quiet tonight."
+    assert not ClaimRevision.objects.filter(claim=claim).exists()  # nothing changed
 
 
 # Adding and editing claims

@@ -99,6 +99,19 @@ def test_bad_json_is_a_400_that_says_what_is_wrong(db, token, body, says):
     assert says in response.json()["error"]
 
 
+def test_half_a_character_is_a_400_that_says_where(db, token):
+    # JSON's "\\ud83d" escape is half of a character (a lone surrogate): the engine failed on it
+    # and the check answered "The desk could not read this story".
+    response = post('{"text": "Officials said 40 ferries \\ud83d would stop."}', token)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "“text” holds half of a character (\\ud83d, a lone UTF-16 surrogate) at character 27: "
+        "the text was cut inside a character; send it whole."
+    )
+    outlet = post('{"text": "Officials said so.", "outlet": "B\\udc0017"}', token)
+    assert outlet.json()["error"].startswith("“outlet” holds half of a character (\\udc00")
+
+
 def test_bad_json_names_the_line_and_column(db, token):
     error = post('{\n  "text": "Officials said so."\n  "outlet": "B-17"\n}', token).json()["error"]
     assert "line 3, column 3" in error

@@ -26,6 +26,7 @@ from factcheck.models import (
     NotificationSettings,
 )
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.test_admin import form_data, messages_in
 from factcheck.tests.test_views_queue import count_queries
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -295,6 +296,26 @@ def test_a_note_added_in_the_admin_notifies_the_people_it_mentions(editor, revie
     assert response.status_code == 302
     assert Notification.objects.get().recipient == reviewer
     assert Note.objects.get().author == editor
+
+
+def test_the_admin_says_who_a_note_did_not_notify_as_the_claim_page_does(editor, reviewer, claim, monkeypatch):
+    # The admin's note form said only "added successfully": a misspelt name went unnoticed there.
+    monkeypatch.setattr(notifying, "MENTIONS_PER_NOTE", 2)
+    client = signed_in(editor)
+    added = client.post(
+        "/admin/factcheck/note/add/", {"claim": claim.pk, "body": "@bob @nobody, and @somebody."}, follow=True
+    )
+    told = next(str(message) for message in added.context["messages"] if "notified" in str(message))
+    assert told == (
+        "@bob notified. Not notified: @nobody (no active account that may read claims has that name). "
+        "Not notified: @somebody (a note notifies the first 2 names)."
+    )
+    page = client.get(f"/admin/factcheck/claim/{claim.pk}/change/")
+    notes = next(inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.model is Note)
+    data = form_data(page) | {f"{notes.prefix}-TOTAL_FORMS": 2, f"{notes.prefix}-1-body": "@nobdy call them."}
+    saved = client.post(f"/admin/factcheck/claim/{claim.pk}/change/", data, follow=True)
+    assert Note.objects.filter(body="@nobdy call them.").exists()
+    assert any("Not notified: @nobdy (no active account" in message for message in messages_in(saved))
 
 
 # Notifications, the unread count, emails

@@ -179,7 +179,15 @@ def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker
 
 @pytest.mark.parametrize(
     "dateline",
-    ["PORT MARA, Caldera (AP) — ", "Port Mara, Oct. 3 (Wire) -- ", "PORT MARA — ", "Port Mara (Wire) – "],
+    [
+        "PORT MARA, Caldera (AP) — ",
+        "Port Mara, Oct. 3 (Wire) -- ",
+        "PORT MARA — ",
+        "Port Mara (Wire) – ",
+        # A place as a sentence writes it, with no agency or date: "Port Mara" was the speaker.
+        "Port Mara — ",
+        "Port Mara, Caldera — ",
+    ],
 )
 @pytest.mark.parametrize(
     ("said", "speaker", "kind"),
@@ -203,6 +211,10 @@ def test_a_wire_dateline_is_not_the_speaker(extract, dateline, said, speaker, ki
         "Tom Reyes — who runs the harbour — said on Monday that 40 ferries would stop.",
         "NATO — the alliance of 32 states — said on Monday that 40 ferries would stop.",
         "Sen. Tom Reyes (R-Caldera) — a harbour master — said on Monday that 40 ferries would stop.",
+        "Tom Reyes — Caldera's transport minister — said on Monday that 40 ferries would stop.",
+        "Tom Reyes — Caldera's transport minister -- said on Monday that 40 ferries would stop.",
+        # A line in lower case is more often a hard-wrapped paragraph's than a dateline.
+        "he said — “Forty ferries will stop.”",
     ],
 )
 def test_a_name_before_a_dash_is_no_dateline(text):

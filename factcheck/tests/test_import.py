@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.conf import settings as django_settings
@@ -298,6 +299,51 @@ def test_skipping_invalid_rows_commits_the_valid_ones_and_keeps_the_rejected_one
     ]
     assert lines[0]["claim"] == "Bad one." and lines[0]["status"] == "maybe"
     assert "“maybe” is not one of" in lines[0]["error"]
+
+
+def test_line_breaks_in_an_imported_claim_are_one_space_so_a_repeat_is_found(admin_user, tmp_path):
+    # A spreadsheet cell's line break ("\r\n" or "\n") was stored in the claim, and a row
+    # repeating the claim on one line was "the same claim with other values", an error.
+    content = b'claim,speaker\n"Kyiv is\r\nquiet.",Andrii Kovalenko\n"Kyiv is quiet.",Andrii Kovalenko\n'
+    job = run_import(tmp_path, content, admin_user)
+    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    records = [row("Drones hit\r\nOdesa."), row("Drones  hit\nOdesa.")]
+    job = run_import(tmp_path, json.dumps(records), admin_user, name="claims.json")
+    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    assert sorted(Claim.objects.values_list("text", flat=True)) == ["Drones hit Odesa.", "Kyiv is quiet."]
+
+
+def test_a_row_repeating_a_refused_row_is_rejected_with_it_when_skipping(admin_user, tmp_path):
+    # A repeat was counted unchanged as it was read, before the database side refused the row
+    # it repeats: "1 unchanged" for a claim that was never written.
+    refused = row("Kyiv is quiet.", status="verified")
+    by_command = run_import(
+        tmp_path, csv_text(refused, refused, row("Odesa is calm.")), admin_user, mode="skip_invalid"
+    )
+    previewed = importing.validate(
+        write_file(tmp_path, csv_text(refused, refused, row("Lviv is calm."))),
+        filename="claims.csv",
+        user=admin_user,
+        mode=ImportMode.SKIP_INVALID,
+    )
+    assert (previewed.created_count, previewed.unchanged_count, previewed.rejected_count) == (1, 0, 2)
+    for job in [by_command, importing.apply(previewed)]:
+        assert (job.state, job.created_count, job.unchanged_count, job.rejected_count) == (
+            ImportState.SUCCEEDED,
+            1,
+            0,
+            2,
+        ), job.errors
+        with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+            lines = list(csv.DictReader(rejected))
+        assert [(line["line"], line["field"]) for line in lines] == [("2", "status"), ("3", "status")]
+        assert lines[1]["error"].startswith("status: repeats line 2, which is refused: Add at least one piece of")
+    assert not Claim.objects.filter(text="Kyiv is quiet.").exists()
+
+
+def test_a_row_repeating_a_written_row_is_unchanged(admin_user, tmp_path):
+    job = run_import(tmp_path, csv_text(row(), row(), row("Kyiv is quiet.")), admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.created_count, job.unchanged_count, job.rejected_count) == (2, 1, 0)
 
 
 def test_an_all_or_nothing_import_with_a_bad_row_reports_every_error_and_stages_nothing(admin_user, tmp_path):

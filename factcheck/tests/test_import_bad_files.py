@@ -4,13 +4,14 @@ BAD_FILES is meant to be reused (the admin upload tests parametrize over it too)
 """
 
 import codecs
+import csv
 import json
 from dataclasses import dataclass, field
 
 import pytest
 
 from factcheck import importing
-from factcheck.models import ImportState
+from factcheck.models import ImportMode, ImportState
 from factcheck.tests.test_import import counts, write_file
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +258,24 @@ BAD_FILES = [
         "c.json",
     ),
     Bad("JSON value of the wrong type", b'[{"claim": "a", "speaker": {"name": "b"}}]', 1, 2, "expected text", "c.json"),
+    # Half a character (a lone surrogate), which only a JSON escape writes: the write failed on it
+    Bad(
+        "half a character in JSON",
+        b'[{"claim": "Drones hit Odesa.", "speaker": "B"},\n {"claim": "Drones \\ud83d hit.", "speaker": "B"}]',
+        2,
+        2,
+        "holds half of a character (\\ud83d, a lone UTF-16 surrogate) at character 8",
+        "c.json",
+    ),
+    Bad("half a character in a key", b'{"\\udc00": "x", "claim": "a", "speaker": "b"}\n', 1, 1, "the name", "c.jsonl"),
+    Bad(
+        "half a character in a ClaimReview",
+        json.dumps(review(itemReviewed={"author": {"name": "Andrii \udc9a Kovalenko"}})).encode(),
+        1,
+        1,
+        "holds half of a character (\\udc9a",
+        "r.json",
+    ),
     # ClaimReview
     Bad(
         "ClaimReview without claimReviewed", json.dumps(review(claimReviewed=None)).encode(), 1, 1, "missing", "r.json"
@@ -334,3 +353,19 @@ def test_a_bad_file_is_refused_with_its_line_and_column_and_nothing_is_written(b
     assert shown.startswith(f"{bad.filename}:{bad.line}:{bad.column}: ")
     assert bad.says in shown
     assert counts() == before
+
+
+def test_a_record_holding_half_a_character_is_rejected_alone_when_skipping(admin_user, tmp_path):
+    content = '[{"claim": "Drones hit Odesa.", "speaker": "B"}, {"claim": "Drones \\ud83d hit.", "speaker": "B"}]'
+    job = importing.import_file(write_file(tmp_path, content, "c.json"), user=admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.state, job.created_count, job.rejected_count) == (ImportState.SUCCEEDED, 1, 1)
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        (refused,) = list(csv.DictReader(rejected))
+    assert (refused["line"], refused["column"], refused["field"]) == ("1", "50", "claim")
+    assert refused["record"] == '{"claim": "Drones \\ud83d hit.", "speaker": "B"}'  # as the file wrote it
+
+
+def test_half_a_character_in_a_claimreview_is_named_by_its_path(admin_user, tmp_path):
+    content = json.dumps(review(itemReviewed={"author": {"name": "Andrii \udc9a Kovalenko"}}))
+    job = importing.import_file(write_file(tmp_path, content, "r.json"), user=admin_user)
+    assert job.errors[0]["field"] == "itemReviewed.author.name"

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing import FileRows, FirstRows, InvalidFile
+from factcheck.importing import FileRows, FirstRows, InvalidFile, Repeat
+from factcheck.importing.cleaning import Row, Speaker
 from factcheck.models import ImportFormat, Venue, normalize_name
-from factcheck.text import clean_name, clean_text
+from factcheck.text import clean_claim, clean_name, clean_text
 
 PROPERTY = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 
@@ -88,7 +89,7 @@ def names():
 
 valid_rows = st.fixed_dictionaries(
     {
-        "claim": words(max_size=300).filter(clean_text),
+        "claim": words(max_size=300).filter(clean_claim),
         "quote": words(max_size=100) | st.just(""),
         "speaker": names(),
         "status": st.sampled_from(["", "unconfirmed", "disputed"]),
@@ -116,11 +117,11 @@ def test_valid_generated_rows_read_back_as_written_once_cleaned(rows):
     keys = set()
     for values, (row, errors) in zip(rows, read_back, strict=True):
         keys.add(row and row.key)
-        if row is None:  # the same speaker and text again: a repeat, or with other values an error
+        if not isinstance(row, Row):  # the same speaker and text again: a Repeat, or with other values an error
             assert [error.message[:18] for error in errors] in ([], ["the same claim as "])
             continue
         assert (row.text, row.quote, row.speaker.name, row.status or "") == (
-            clean_text(values["claim"]),
+            clean_claim(values["claim"]),
             clean_text(values["quote"]),
             clean_name(values["speaker"]),
             values["status"],
@@ -135,9 +136,13 @@ def test_valid_generated_rows_read_back_as_written_once_cleaned(rows):
 @given(st.lists(st.tuples(st.text(max_size=4), st.lists(st.text(max_size=3), max_size=3)), max_size=300))
 def test_the_first_row_of_every_key_is_remembered_exactly(rows):
     seen, first = FirstRows(), {}
-    for line, (key, original) in enumerate(rows, 1):
-        assert seen.first(key, line, original) == first.get(key)
-        first.setdefault(key, (line, original))
+    for line, (key, texts) in enumerate(rows, 1):
+        row = Row(
+            line, line % 7, key, " ".join(texts), None, None, None, Speaker("", "", "", ""), None, [], [], None, ""
+        )
+        earlier = first.get(key)
+        assert seen.first(row) == (earlier and (earlier[0], earlier[1] == row.text))
+        first.setdefault(key, (line, row.text))
 
 
 def test_two_rows_with_the_same_key_and_different_values_are_always_refused():
@@ -154,9 +159,10 @@ def test_two_rows_with_the_same_key_and_different_values_are_always_refused():
             ]
         ).encode()
     )
-    kept = [row.key for row, errors in rows if row]
+    kept = [row.key for row, errors in rows if isinstance(row, Row)]
     assert kept == ["c1", "c2", "c3"]
     refused = [(number, errors) for number, (row, errors) in enumerate(rows, 2) if errors]
     assert len(refused) == 1 and refused[0][0] == 5
     assert "the same claim as line 2, with other values" in refused[0][1][0].message
-    assert [number for number, (row, errors) in enumerate(rows, 2) if not row and not errors] == [4, 7]
+    repeats = [(number, row.first) for number, (row, errors) in enumerate(rows, 2) if isinstance(row, Repeat)]
+    assert repeats == [(4, 2), (7, 3)]

@@ -582,6 +582,18 @@ def claim_spoken(words):
     return Claim.objects.get(span_exact__contains=words)
 
 
+def test_a_claim_typed_on_the_desk_is_one_line_as_imported_claims_are(reviewer_client):
+    # A text box posts its line breaks as "\r\n": the claim was saved with them, and two spaces.
+    body = "Officials said the bridge was closed."
+    proposal = Proposal(content=[(15, 36)], cue=[], source=[], speaker="Officials", claim="the bridge was closed")
+    draft = make_draft(body, [proposal])
+    key = StoryDraft.objects.get(pk=draft.pk).proposals[0]["key"]
+    assert (
+        accept_everything(reviewer_client, draft, {f"p{key}-claim": "The bridge\r\nwas   closed."}).status_code == 302
+    )
+    assert Claim.objects.get().text == "The bridge was closed."
+
+
 def test_saving_writes_the_story_and_its_accepted_claims(reviewer_client, reviewer):
     draft = seed_draft(url="https://b17.example/drones")
     post_review(reviewer_client, draft, "keep", {"p2-decision": "reject"})

@@ -241,6 +241,25 @@ def test_search_reads_words_or_exclusions_and_phrases_alike_on_both_databases(re
     assert {made[text] for text in texts(response)} == found
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("kyiv", {"Kyiv", "KYIV"}),
+        ("KYIV", {"Kyiv", "KYIV"}),
+        ("київ", {"Київ"}),  # case in any script
+        ("ЗЕЛЕНСЬКИЙ", {"Зеленський"}),
+        ("café", {"café", "CAFÉ"}),
+        ("cafe", {"cafe"}),  # accents are not folded, on either database
+        ("Zelenskyy", {"Zelenskyy"}),  # nor spellings and transliterations one another
+    ],
+)
+def test_search_ignores_case_in_any_script_and_keeps_accents_on_both_databases(reviewer_client, query, found):
+    for word in ["Kyiv", "KYIV", "Київ", "Зеленський", "café", "CAFÉ", "cafe", "Zelenskyy", "Zelensky"]:
+        make_claim(f"{word} was named in the report.")
+    response = reviewer_client.get("/claims/", {"q": query, "status": "all"})
+    assert {text.split()[0] for text in texts(response)} == found
+
+
 @pytest.mark.postgres
 def test_postgresql_ranks_the_best_match_first(reviewer_client):
     if connection.vendor != "postgresql":
@@ -1113,6 +1132,20 @@ def test_the_summary_counts_the_claims_shown_and_load_more_updates_it(reviewer_c
     third = reviewer_client.get(f"/claims/?limit=3&q=North&after={second.context['next_page']}&shown=6", **HTMX)
     assert summary_of(third).startswith("7 claims · ")
     assert "more below" not in summary_of(third)
+
+
+def test_the_summary_counts_only_rows_a_page_was_sent_whatever_shown_says(reviewer_client):
+    # "?shown=99999999999" on a first page read "100000000002 claims": `shown` counts the rows
+    # "load more" was sent after, and there are none before a first page.
+    for number in range(3):
+        make_claim(f"East report {number}.")
+    for shown in ["99999999999", "-5", "1" * 40, "abc"]:
+        assert summary_of(reviewer_client.get(f"/claims/?q=East&shown={shown}")).startswith("3 claims · ")
+    first = reviewer_client.get("/claims/?limit=2&q=East")
+    more = f"/claims/?limit=2&q=East&after={first.context['next_page']}"
+    assert summary_of(reviewer_client.get(f"{more}&shown=2", **HTMX)).startswith("3 claims · ")
+    # More rows than there can be ids is no count of rows: the page counts its own.
+    assert summary_of(reviewer_client.get(f"{more}&shown={'1' * 40}", **HTMX)).startswith("1 claim · ")
 
 
 def test_a_single_page_of_results_states_their_number(reviewer_client):
