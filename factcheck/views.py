@@ -1247,7 +1247,15 @@ def story_review(request, pk):
     if not wants_fragment(request) and error is None:
         messages.success(request, done)
         return redirect(draft)
-    return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
+    return review_page(
+        request,
+        draft,
+        known,
+        done=done,
+        add_error=error,
+        unadded=request.POST if error else None,
+        status=422 if error else 200,
+    )
 
 
 def stale_review(request, draft):
@@ -1268,7 +1276,9 @@ def stale_review(request, draft):
     if both:
         where = "; ".join(f"proposal {key} ({', '.join(names)})" for key, names in both.items())
         problems.append(f"You both changed {where}: yours is shown, theirs is under the field.")
-    return review_page(request, draft, known, problems=problems, status=409, loaded=loaded, clashes=clashes)
+    return review_page(
+        request, draft, known, problems=problems, status=409, loaded=loaded, clashes=clashes, unadded=request.POST
+    )
 
 
 def add_missed_claim(draft, data):
@@ -1406,13 +1416,15 @@ def review_page(
     status=200,
     loaded=None,
     clashes=(),
+    unadded=None,
 ):
     """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals.
 
     The fields are written out from the proposals' records; forms exist only when saving found
     mistakes, to show them. Each proposal's form loads its fields as shown, or as `loaded` says
     (after a refused post: as saved, with the person's changes shown over them); `clashes` lists
-    the fields both people changed, (key, name, the value saved).
+    the fields both people changed, (key, name, the value saved). `unadded` is the post whose words
+    for a missed claim were not added (refused, or not found): its box shows them again.
     """
     alike = storydesk.look_alikes(draft.proposals)
     forms_by_key = forms_by_key or {}
@@ -1505,6 +1517,7 @@ def review_page(
         "done": done,
         "problems": problems,
         "add_error": add_error,
+        "unadded": {name: unadded.get(f"add-{name}", "") for name in ("words", "start", "end")} if unadded else {},
     }
     return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
 

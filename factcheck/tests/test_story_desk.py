@@ -1311,6 +1311,39 @@ def test_a_forged_loaded_value_keeps_no_more_than_what_was_posted(reviewer, edit
     assert StoryDraft.objects.get().proposals[0]["fields"]["decision"] == "reject"
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_words_to_add_from_a_stale_page_are_kept_in_their_box_and_added_when_posted_again(reviewer, editor, headers):
+    """The 409 page said "your changes are shown below", but the words typed or selected in "Its
+    words" came back as an empty box: the claim to add was lost without a word."""
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = PageForm(bob.get(f"/stories/{draft.pk}/").text), PageForm(dora.get(f"/stories/{draft.pk}/").text)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", bobs.post(**{"p1-decision": "reject", "action": "keep"})).status_code == 302
+    )
+    words = "Training with drones in particular"
+    start = str(SEED_TEXT.index(words))
+    end = str(int(start) + len(words))
+    typed = {"add-words": words, "add-start": start, "add-end": end, "action": "add"}
+    refused = dora.post(f"/stories/{draft.pk}/", doras.post(**typed), **headers)
+    assert refused.status_code == 409
+    shown = PageForm(refused.text).post()
+    assert [shown["add-words"], shown["add-start"], shown["add-end"]] == [words, start, end]
+    assert dora.post(f"/stories/{draft.pk}/", PageForm(refused.text).post(action="add")).status_code == 302
+    added = next(record for record in StoryDraft.objects.get().proposals if record["by_hand"])
+    assert added["content"] == [[int(start), int(end)]]
+
+
+def test_words_not_found_stay_in_their_box_to_be_corrected(reviewer_client):
+    draft = seed_draft()
+    words = "Training with drones in particlar would allow North Korea to catch up quickly"
+    response = post_review(reviewer_client, draft, "add", {"add-words": words}, **HTMX)
+    assert response.status_code == 422
+    assert PageForm(response.text).post()["add-words"] == words
+    # Once the words are added, or another button is pressed, the box is empty again.
+    assert PageForm(post_review(reviewer_client, draft, "keep", **HTMX).text).post()["add-words"] == ""
+
+
 def test_saving_from_a_stale_page_saves_nothing(reviewer_client):
     draft = seed_draft()
     post_review(reviewer_client, draft, "accept_all")
