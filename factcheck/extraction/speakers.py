@@ -273,21 +273,24 @@ def capitalised(text):
 class People:
     """The people a story names, for resolving "Kovalenko" and "he" to "Andrii Kovalenko"."""
 
-    def __init__(self, doc):
+    def __init__(self, doc, is_outlet=lambda name: False):
         self.doc = doc
         self.full_names = []  # (token index of the mention's start, full name)
         self.by_part = {}  # each word of a name -> the longest name containing it
-        for entity in doc.ents:
-            if entity.label_ != "PERSON":
-                continue
-            name = self.name_of(entity)
-            if not name:
+        named = [(entity.start, self.name_of(entity)) for entity in doc.ents if entity.label_ == "PERSON"]
+        # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
+        # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
+        in_names = {
+            word.lower() for _, name in named if len(name.split()) > 1 and not is_outlet(name) for word in name.split()
+        }
+        for start, name in named:
+            if not name or (is_outlet(name) and name.lower() not in in_names):
                 continue
             for word in name.split():
                 known = self.by_part.get(word.lower())
                 if known is None or len(name) > len(known):
                     self.by_part[word.lower()] = name
-            self.full_names.append((entity.start, name))
+            self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
 
     def add_names_the_tagger_missed(self):

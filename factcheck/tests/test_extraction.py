@@ -286,6 +286,22 @@ def test_relay_through_two_outlets_origin_first(extract):
     assert proposal.relayed_by == ["Kyiv Independent", "Reuters"]
 
 
+@pytest.mark.parametrize(
+    "outlet, told",
+    [
+        ("Herald", "the Herald"),  # the story's own outlet
+        ("Daily Planet", "Bloomberg"),  # a known outlet
+        ("Daily Planet", "Der Spiegel"),
+        ("Daily Planet", "the Evening Standard"),  # named like a newspaper
+    ],
+)
+def test_she_said_after_told_an_outlet_is_the_person_not_the_outlet(extract, outlet, told):
+    """The tagger reads many outlets' names as people's ("Bloomberg", "Herald", "Der Spiegel"):
+    "she said" after "told the Herald" was proposed as said by the Herald, a person."""
+    text = f"Minister Olga Petrenko told {told} that the tunnel will open in 2031.\nShe said 200 workers were hired."
+    assert [p.speaker for p in extract(text, outlet=outlet)] == ["Olga Petrenko", "Olga Petrenko"]
+
+
 def test_a_statement_told_to_another_outlet_has_that_outlet(extract):
     proposal = only(extract("The president told Reuters that the army had retaken the town."))
     assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.STATEMENT_TO_OUTLET, "Reuters", [])
