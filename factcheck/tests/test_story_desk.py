@@ -426,6 +426,19 @@ def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(rev
     assert any(p["twins"] for p in many_page.context["proposals"])
 
 
+def test_a_long_story_with_many_proposals_can_be_posted(reviewer_client):
+    """The review form posts about 17 fields a proposal: past 58 proposals its posts went over
+    Django's default of 1,000 fields, and every button answered 400 with the edits lost."""
+    draft = make_draft(SEED_TEXT, seed_proposals() * 4, new_outlet="B-17")  # 72 proposals
+    page = PageForm(reviewer_client.get(f"/stories/{draft.pk}/").text)
+    posted = page.post(**{"action": "accept_all", "p72-claim": "The last proposal, reworded."})
+    assert len(list(posted.lists())) > 1000
+    assert reviewer_client.post(f"/stories/{draft.pk}/", posted).status_code == 302
+    records = StoryDraft.objects.get().proposals
+    assert {record["fields"]["decision"] for record in records} == {"accept"}
+    assert records[-1]["fields"]["claim"] == "The last proposal, reworded."
+
+
 def test_an_htmx_post_answers_with_the_desk_alone(reviewer_client):
     draft = seed_draft()
     response = post_review(reviewer_client, draft, "keep", {"p1-claim": "Russia passes drone techniques on."}, **HTMX)
