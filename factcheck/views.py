@@ -1229,7 +1229,12 @@ def story_review(request, pk):
     done, error = None, None
     if action == "accept_all":
         count = storydesk.accept_all(records)
-        done = f"Accepted {count} proposal{pluralize(count)}." if count else "Every proposal was decided already."
+        if count:
+            done = f"Accepted {count} proposal{pluralize(count)}."
+        elif records:
+            done = "Every proposal was decided already."
+        else:
+            done = "There is no proposal to accept: add the claims the desk missed, then save."
     elif action == "add":
         added, error = add_missed_claim(draft, request.POST)
         done = added and f"Added proposal {added['key']}: check its speaker and venue."

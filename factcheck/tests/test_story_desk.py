@@ -471,6 +471,13 @@ def test_accept_all_leaves_rejected_proposals_rejected(reviewer_client):
     assert "Every proposal was decided already." in again.text
 
 
+def test_accept_all_on_a_story_with_no_proposals_does_not_say_they_were_decided(reviewer_client):
+    draft = make_draft("The weather was fine today in the valley.")
+    response = post_review(reviewer_client, draft, "accept_all", **HTMX)
+    assert "Every proposal was decided already." not in response.text
+    assert "There is no proposal to accept: add the claims the desk missed, then save." in response.text
+
+
 def test_a_missed_claim_is_added_from_pasted_words(reviewer_client):
     draft = seed_draft()
     words = "Training with drones in particular would allow North Korea to catch up quickly"
