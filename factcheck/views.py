@@ -932,10 +932,15 @@ def get_article(pk):
     return get_object_or_404(articles, pk=pk)
 
 
+def checked_article(pk):
+    """A story with what its check page shows of it: its outlet, and who published it."""
+    return get_object_or_404(Article.objects.select_related("outlet", "published_by"), pk=pk)
+
+
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_check(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     return check_page(request, article)
 
 
@@ -958,7 +963,7 @@ def check_page(request, article, *, form=None, error=None, status=200):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
 def article_sign_off(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return check_page(request, article, form=form, error="The sign-off form was incomplete: try again.", status=400)
@@ -980,7 +985,7 @@ def article_sign_off(request, pk):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
 def article_publish(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     flags = [flag.to_record() for flag in prepublication.check_article(article).flags]
     try:
         article.publish(by=request.user, flags=flags)
