@@ -321,6 +321,16 @@ def test_publishing_records_who_published_the_story_and_when(editor_client, edit
             Article.objects.filter(pk=other.pk).update(**fields)
 
 
+def test_a_drafts_address_is_not_called_the_story_as_published(editor_client, editor):
+    draft = draft_of("The mayor said the bridge will reopen.")
+    Article.objects.filter(pk=draft.pk).update(url="https://cms.example.org/preview/1")
+    page = editor_client.get(f"/articles/{draft.pk}/")
+    assert "The story as published" not in page.text
+    assert "Its page (a draft, not yet published)" in page.text
+    Article.objects.filter(pk=draft.pk).update(state=Article.State.PUBLISHED)
+    assert "The story as published" in editor_client.get(f"/articles/{draft.pk}/").text
+
+
 def test_a_flag_the_sign_off_did_not_see_stops_publishing_until_it_is_signed_off_again(demo, editor_client, editor):
     tracked = demo_claim("Russia is training North Korean soldiers")
     draft = draft_of(

@@ -426,6 +426,15 @@ def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(rev
     assert any(p["twins"] for p in many_page.context["proposals"])
 
 
+def test_the_review_screen_of_a_draft_does_not_call_its_address_the_story_as_published(reviewer_client):
+    draft = make_draft(url="https://cms.example.org/preview/2", as_draft=True)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert "The story as published" not in page.text
+    assert "Its page (a draft, not yet published)" in page.text
+    StoryDraft.objects.filter(pk=draft.pk).update(as_draft=False)
+    assert "The story as published" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
 def test_a_long_story_with_many_proposals_can_be_posted(reviewer_client):
     """The review form posts about 17 fields a proposal: past 58 proposals its posts went over
     Django's default of 1,000 fields, and every button answered 400 with the edits lost."""
