@@ -342,6 +342,18 @@ class Article(models.Model):
     state = models.CharField(
         max_length=10, choices=ArticleState, default=ArticleState.PUBLISHED, db_default=ArticleState.PUBLISHED
     )
+    # Who published a draft from its check, and when (Article.publish); empty for a story recorded
+    # as published. The sign-offs say who checked it, which may be someone else.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -349,6 +361,12 @@ class Article(models.Model):
         ordering = ["-published", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
+            # Who and when go together, and only on a published story.
+            models.CheckConstraint(
+                condition=Q(published_by__isnull=True, published_at__isnull=True)
+                | Q(published_by__isnull=False, published_at__isnull=False, state=ArticleState.PUBLISHED),
+                name="article_published_by_and_at",
+            ),
         ]
         indexes = [
             models.Index(fields=["body_digest"], condition=~Q(body_digest=""), name="article_digest_idx"),
@@ -376,7 +394,7 @@ class Article(models.Model):
         return self.sign_offs.select_related("by").order_by("-at", "-id").first()
 
     def publish(self, *, by, flags=()):
-        """Mark this draft published; refused unless an editor signed off its text as it stands now,
+        """Mark this draft published by `by`, now; refused unless an editor signed off its text as it stands now,
         and, of `flags` (what its check shows now, as SignOff records them), over every one.
 
         A flag the sign-off did not see (a claim of the story turned false since, say) is refused
@@ -401,8 +419,9 @@ class Article(models.Model):
                     f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
                     f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish."
                 )
-            Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED)
-        self.state = ArticleState.PUBLISHED
+            now = timezone.now()
+            Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED, published_by=by, published_at=now)
+        self.state, self.published_by, self.published_at = ArticleState.PUBLISHED, by, now
         return signed
 
 

@@ -214,6 +214,10 @@ FACTCHECK_IMPORT_MAX_ROWS = int(os.environ.get("FACTCHECK_IMPORT_MAX_ROWS", 1_00
 # claims of their speaker: about 27 ms a row at a million claims (docs/importing.md).
 FACTCHECK_IMPORT_DUPLICATE_ROWS = int(os.environ.get("FACTCHECK_IMPORT_DUPLICATE_ROWS", 500))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The story desk's review form posts about 17 fields a proposal (up to 23 with look-alikes), and a
+# story the desk takes (200,000 characters) can hold some 1,300 proposals at the seed story's
+# density: Django's default of 1,000 fields refused every post of a story past 58 proposals.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 # The largest request body POST /api/check/ reads (a long story as JSON, HTML included); larger: 413.
 FACTCHECK_API_MAX_BYTES = int(os.environ.get("FACTCHECK_API_MAX_BYTES", 512 * 1024))
 # A task checking or importing a file signs life every HEARTBEAT seconds; every worker looks as

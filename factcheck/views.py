@@ -920,10 +920,15 @@ def get_article(pk):
     return get_object_or_404(articles, pk=pk)
 
 
+def checked_article(pk):
+    """A story with what its check page shows of it: its outlet, and who published it."""
+    return get_object_or_404(Article.objects.select_related("outlet", "published_by"), pk=pk)
+
+
 @require_GET
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_check(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     return check_page(request, article)
 
 
@@ -946,7 +951,7 @@ def check_page(request, article, *, form=None, error=None, status=200):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
 def article_sign_off(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return check_page(request, article, form=form, error="The sign-off form was incomplete: try again.", status=400)
@@ -968,7 +973,7 @@ def article_sign_off(request, pk):
 @require_POST
 @permission_required("factcheck.view_claim", "factcheck.view_article", "factcheck.sign_off_story")
 def article_publish(request, pk):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = checked_article(pk)
     flags = [flag.to_record() for flag in prepublication.check_article(article).flags]
     try:
         article.publish(by=request.user, flags=flags)
@@ -1217,7 +1222,12 @@ def story_review(request, pk):
     done, error = None, None
     if action == "accept_all":
         count = storydesk.accept_all(records)
-        done = f"Accepted {count} proposal{pluralize(count)}." if count else "Every proposal was decided already."
+        if count:
+            done = f"Accepted {count} proposal{pluralize(count)}."
+        elif records:
+            done = "Every proposal was decided already."
+        else:
+            done = "There is no proposal to accept: add the claims the desk missed, then save."
     elif action == "add":
         added, error = add_missed_claim(draft, request.POST)
         done = added and f"Added proposal {added['key']}: check its speaker and venue."
@@ -1235,7 +1245,15 @@ def story_review(request, pk):
     if not wants_fragment(request) and error is None:
         messages.success(request, done)
         return redirect(draft)
-    return review_page(request, draft, known, done=done, add_error=error, status=422 if error else 200)
+    return review_page(
+        request,
+        draft,
+        known,
+        done=done,
+        add_error=error,
+        unadded=request.POST if error else None,
+        status=422 if error else 200,
+    )
 
 
 def stale_review(request, draft):
@@ -1256,7 +1274,9 @@ def stale_review(request, draft):
     if both:
         where = "; ".join(f"proposal {key} ({', '.join(names)})" for key, names in both.items())
         problems.append(f"You both changed {where}: yours is shown, theirs is under the field.")
-    return review_page(request, draft, known, problems=problems, status=409, loaded=loaded, clashes=clashes)
+    return review_page(
+        request, draft, known, problems=problems, status=409, loaded=loaded, clashes=clashes, unadded=request.POST
+    )
 
 
 def add_missed_claim(draft, data):
@@ -1394,13 +1414,15 @@ def review_page(
     status=200,
     loaded=None,
     clashes=(),
+    unadded=None,
 ):
     """The review screen (or its #desk part for htmx), in a fixed number of queries however many proposals.
 
     The fields are written out from the proposals' records; forms exist only when saving found
     mistakes, to show them. Each proposal's form loads its fields as shown, or as `loaded` says
     (after a refused post: as saved, with the person's changes shown over them); `clashes` lists
-    the fields both people changed, (key, name, the value saved).
+    the fields both people changed, (key, name, the value saved). `unadded` is the post whose words
+    for a missed claim were not added (refused, or not found): its box shows them again.
     """
     alike = storydesk.look_alikes(draft.proposals)
     forms_by_key = forms_by_key or {}
@@ -1493,6 +1515,7 @@ def review_page(
         "done": done,
         "problems": problems,
         "add_error": add_error,
+        "unadded": {name: unadded.get(f"add-{name}", "") for name in ("words", "start", "end")} if unadded else {},
     }
     return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
 

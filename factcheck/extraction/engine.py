@@ -67,8 +67,8 @@ class Story:
         self.text = doc.text
         self.finder = Finder(doc)
         self.attributions = self.finder.find()
-        self.people = People(doc)
         self.outlet = outlet or self.guess_outlet()
+        self.people = People(doc, self.is_outlet)
 
     # -- the story's own outlet ------------------------------------------------------------
 

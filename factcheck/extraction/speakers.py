@@ -1,6 +1,7 @@
 """Who a source is: the fullest mention of a person in the story, an institution or an unnamed
 source, with the title and affiliation an apposition or a title before the name gives."""
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -273,21 +274,21 @@ def capitalised(text):
 class People:
     """The people a story names, for resolving "Kovalenko" and "he" to "Andrii Kovalenko"."""
 
-    def __init__(self, doc):
+    def __init__(self, doc, is_outlet=lambda name: False):
         self.doc = doc
         self.full_names = []  # (token index of the mention's start, full name)
         self.by_part = {}  # each word of a name -> the longest name containing it
-        for entity in doc.ents:
-            if entity.label_ != "PERSON":
+        named = [(entity.start, self.name_of(entity)) for entity in doc.ents if entity.label_ == "PERSON"]
+        # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
+        # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
+        in_names = {
+            word.lower() for _, name in named if len(name.split()) > 1 and not is_outlet(name) for word in name.split()
+        }
+        for start, name in named:
+            if not name or (is_outlet(name) and name.lower() not in in_names):
                 continue
-            name = self.name_of(entity)
-            if not name:
-                continue
-            for word in name.split():
-                known = self.by_part.get(word.lower())
-                if known is None or len(name) > len(known):
-                    self.by_part[word.lower()] = name
-            self.full_names.append((entity.start, name))
+            self.remember(name)
+            self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
 
     def add_names_the_tagger_missed(self):
@@ -333,12 +334,21 @@ class People:
             ):
                 start -= 1
             name = clean(doc[start : token.i + 1].text)
-            for word in name.split():
-                known = self.by_part.get(word.lower())
-                if known is None or len(name) > len(known):
-                    self.by_part[word.lower()] = name
+            self.remember(name)
             self.full_names.append((start, name))
         self.full_names.sort()
+
+    def remember(self, name):
+        """Each word of `name` stands for it, unless a longer name holds the word."""
+        for word in name.split():
+            known = self.by_part.get(word.lower())
+            if known is None or len(name) > len(known):
+                self.by_part[word.lower()] = name
+
+    def add(self, start, name):
+        """A person's name settled from a source the tagger did not see as a person: later mentions find it."""
+        self.remember(name)
+        bisect.insort(self.full_names, (start, name))
 
     @staticmethod
     def name_of(entity):
@@ -402,6 +412,11 @@ def describe(doc, source, people, quoted):
         return pronoun_speaker(doc, head, people, mention)
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
+    if _surname_after_given_name(doc, head, tokens):
+        # "Andrii Kovalenko said" with "Kovalenko" tagged an organisation, "Andrii" nothing: a person.
+        speaker = person_speaker(doc, tokens, head, [doc[head.i - 1], head], people, mention)
+        people.add(head.i - 1, speaker.name)
+        return speaker
     if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
         entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         name = clean(entity.text if entity is not None else _noun_phrase(head))
@@ -410,8 +425,31 @@ def describe(doc, source, people, quoted):
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
         return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
     if head.tag_ in ("NNP", "NNPS"):
-        return Speaker(people.fullest(clean(_noun_phrase(head))), PERSON, mention=mention)
+        # No person tagged: "Mayor Ines Costa" is Ines Costa, her title before her name.
+        words = _noun_phrase(head).split()
+        titles = []
+        while len(words) > 1 and words[0] in TITLE_WORDS and words[1].istitle():
+            titles.append(words.pop(0))
+        name = people.fullest(" ".join(words))
+        if titles and 2 <= len(words) <= 3 and all(word.istitle() for word in words):
+            people.add(source[0] + len(titles), name)  # a title and a person's name: "Costa" later is her
+        return Speaker(name, PERSON, " ".join(titles), mention=mention)
     return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def _surname_after_given_name(doc, head, tokens):
+    """A capitalised word the tagger took for an organisation's name on its own, right after a given name."""
+    entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+    return (
+        head.tag_ == "NNP"
+        and head.is_title
+        and head.i > 0
+        and entity is not None
+        and len(entity) == 1
+        and head.lower_ not in ORGANISATION_WORDS
+        and _given_name(doc[head.i - 1], tokens)
+        and not doc[head.i - 1].ent_type_
+    )
 
 
 def _name_near_head(head, person):

@@ -298,6 +298,44 @@ def test_relay_through_two_outlets_origin_first(extract):
     assert proposal.relayed_by == ["Kyiv Independent", "Reuters"]
 
 
+@pytest.mark.parametrize(
+    "outlet, told",
+    [
+        ("Herald", "the Herald"),  # the story's own outlet
+        ("Daily Planet", "Bloomberg"),  # a known outlet
+        ("Daily Planet", "Der Spiegel"),
+        ("Daily Planet", "the Evening Standard"),  # named like a newspaper
+    ],
+)
+def test_she_said_after_told_an_outlet_is_the_person_not_the_outlet(extract, outlet, told):
+    """The tagger reads many outlets' names as people's ("Bloomberg", "Herald", "Der Spiegel"):
+    "she said" after "told the Herald" was proposed as said by the Herald, a person."""
+    text = f"Minister Olga Petrenko told {told} that the tunnel will open in 2031.\nShe said 200 workers were hired."
+    assert [p.speaker for p in extract(text, outlet=outlet)] == ["Olga Petrenko", "Olga Petrenko"]
+
+
+@pytest.mark.parametrize(
+    "text, speakers",
+    [
+        # The tagger saw "Kovalenko" as an organisation and "Andrii" as nothing.
+        (
+            "Andrii Kovalenko said on Monday that North Korean troops were receiving training.",
+            [("Andrii Kovalenko", values.PERSON, "")],
+        ),
+        # No person seen at all: the title was taken for a given name.
+        (
+            "Mayor Ines Costa told the Daily Planet that the pier is closed.\nCosta said 30 boats were damaged.",
+            [("Ines Costa", values.PERSON, "Mayor"), ("Ines Costa", values.PERSON, "")],
+        ),
+    ],
+)
+def test_a_person_the_tagger_missed_is_named_in_full_and_without_the_title(extract, text, speakers):
+    """A story opening "Andrii Kovalenko said ..." was proposed as said by "Kovalenko", an
+    institution; "Mayor Ines Costa told ..." by "Mayor Ines Costa", and her next claim by "Costa",
+    an institution: two speakers to merge for one person, or three."""
+    assert [(p.speaker, p.speaker_kind, p.title) for p in extract(text)] == speakers
+
+
 def test_a_statement_told_to_another_outlet_has_that_outlet(extract):
     proposal = only(extract("The president told Reuters that the army had retaken the town."))
     assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.STATEMENT_TO_OUTLET, "Reuters", [])

@@ -5,8 +5,9 @@ import html
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from factcheck import prepublication
 from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, StoryDraft
@@ -297,6 +298,37 @@ def test_publishing_needs_a_sign_off_of_the_text_as_it_stands_and_keeps_it(edito
     assert "Publish this story" not in page.text and "Sign off" not in page.text.split("Sign-off</h2>", 1)[1][:200]
     with pytest.raises(SignOffRefused):
         SignOff.record(draft, by=editor, flags=[], note="Again.")
+
+
+def test_publishing_records_who_published_the_story_and_when(editor_client, editor, reviewer):
+    """A story signed off by one person and published by another said only who signed it off:
+    nothing recorded who published it, or when it went out."""
+    draft = draft_of("The mayor said the bridge will reopen.")
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    SignOff.record(draft, by=reviewer, flags=flags, note="Evidence to come.")
+    before = timezone.now()
+    assert editor_client.post(f"/articles/{draft.pk}/publish/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.published_by == editor
+    assert before <= draft.published_at <= timezone.now()
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert f"Published by {editor.get_full_name() or editor.username}" in page.text
+    assert not Article.objects.exclude(pk=draft.pk).filter(published_by__isnull=False).exists()
+    # The database keeps who and when together, and to published stories.
+    other = draft_of("The mayor said the tunnel will reopen.")
+    for fields in [{"published_by": editor}, {"published_by": editor, "published_at": timezone.now()}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Article.objects.filter(pk=other.pk).update(**fields)
+
+
+def test_a_drafts_address_is_not_called_the_story_as_published(editor_client, editor):
+    draft = draft_of("The mayor said the bridge will reopen.")
+    Article.objects.filter(pk=draft.pk).update(url="https://cms.example.org/preview/1")
+    page = editor_client.get(f"/articles/{draft.pk}/")
+    assert "The story as published" not in page.text
+    assert "Its page (a draft, not yet published)" in page.text
+    Article.objects.filter(pk=draft.pk).update(state=Article.State.PUBLISHED)
+    assert "The story as published" in editor_client.get(f"/articles/{draft.pk}/").text
 
 
 def test_a_flag_the_sign_off_did_not_see_stops_publishing_until_it_is_signed_off_again(demo, editor_client, editor):

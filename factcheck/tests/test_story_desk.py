@@ -426,6 +426,28 @@ def test_the_review_screen_takes_the_same_queries_for_few_and_many_proposals(rev
     assert any(p["twins"] for p in many_page.context["proposals"])
 
 
+def test_the_review_screen_of_a_draft_does_not_call_its_address_the_story_as_published(reviewer_client):
+    draft = make_draft(url="https://cms.example.org/preview/2", as_draft=True)
+    page = reviewer_client.get(f"/stories/{draft.pk}/")
+    assert "The story as published" not in page.text
+    assert "Its page (a draft, not yet published)" in page.text
+    StoryDraft.objects.filter(pk=draft.pk).update(as_draft=False)
+    assert "The story as published" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
+def test_a_long_story_with_many_proposals_can_be_posted(reviewer_client):
+    """The review form posts about 17 fields a proposal: past 58 proposals its posts went over
+    Django's default of 1,000 fields, and every button answered 400 with the edits lost."""
+    draft = make_draft(SEED_TEXT, seed_proposals() * 4, new_outlet="B-17")  # 72 proposals
+    page = PageForm(reviewer_client.get(f"/stories/{draft.pk}/").text)
+    posted = page.post(**{"action": "accept_all", "p72-claim": "The last proposal, reworded."})
+    assert len(list(posted.lists())) > 1000
+    assert reviewer_client.post(f"/stories/{draft.pk}/", posted).status_code == 302
+    records = StoryDraft.objects.get().proposals
+    assert {record["fields"]["decision"] for record in records} == {"accept"}
+    assert records[-1]["fields"]["claim"] == "The last proposal, reworded."
+
+
 def test_an_htmx_post_answers_with_the_desk_alone(reviewer_client):
     draft = seed_draft()
     response = post_review(reviewer_client, draft, "keep", {"p1-claim": "Russia passes drone techniques on."}, **HTMX)
@@ -456,6 +478,13 @@ def test_accept_all_leaves_rejected_proposals_rejected(reviewer_client):
     assert StoryDraft.objects.get().proposals[4]["fields"]["decision"] == "reject"
     again = post_review(reviewer_client, draft, "accept_all", **HTMX)
     assert "Every proposal was decided already." in again.text
+
+
+def test_accept_all_on_a_story_with_no_proposals_does_not_say_they_were_decided(reviewer_client):
+    draft = make_draft("The weather was fine today in the valley.")
+    response = post_review(reviewer_client, draft, "accept_all", **HTMX)
+    assert "Every proposal was decided already." not in response.text
+    assert "There is no proposal to accept: add the claims the desk missed, then save." in response.text
 
 
 def test_a_missed_claim_is_added_from_pasted_words(reviewer_client):
@@ -1321,6 +1350,39 @@ def test_a_forged_loaded_value_keeps_no_more_than_what_was_posted(reviewer, edit
         # Unreadable: every field she posted counts as hers, as she could post them anyway.
         assert "p1-decision" not in PageForm(refused.text).post()
     assert StoryDraft.objects.get().proposals[0]["fields"]["decision"] == "reject"
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["without JavaScript", "htmx"])
+def test_words_to_add_from_a_stale_page_are_kept_in_their_box_and_added_when_posted_again(reviewer, editor, headers):
+    """The 409 page said "your changes are shown below", but the words typed or selected in "Its
+    words" came back as an empty box: the claim to add was lost without a word."""
+    draft = seed_draft()
+    bob, dora = login(Client(), reviewer), login(Client(), editor)
+    bobs, doras = PageForm(bob.get(f"/stories/{draft.pk}/").text), PageForm(dora.get(f"/stories/{draft.pk}/").text)
+    assert (
+        bob.post(f"/stories/{draft.pk}/", bobs.post(**{"p1-decision": "reject", "action": "keep"})).status_code == 302
+    )
+    words = "Training with drones in particular"
+    start = str(SEED_TEXT.index(words))
+    end = str(int(start) + len(words))
+    typed = {"add-words": words, "add-start": start, "add-end": end, "action": "add"}
+    refused = dora.post(f"/stories/{draft.pk}/", doras.post(**typed), **headers)
+    assert refused.status_code == 409
+    shown = PageForm(refused.text).post()
+    assert [shown["add-words"], shown["add-start"], shown["add-end"]] == [words, start, end]
+    assert dora.post(f"/stories/{draft.pk}/", PageForm(refused.text).post(action="add")).status_code == 302
+    added = next(record for record in StoryDraft.objects.get().proposals if record["by_hand"])
+    assert added["content"] == [[int(start), int(end)]]
+
+
+def test_words_not_found_stay_in_their_box_to_be_corrected(reviewer_client):
+    draft = seed_draft()
+    words = "Training with drones in particlar would allow North Korea to catch up quickly"
+    response = post_review(reviewer_client, draft, "add", {"add-words": words}, **HTMX)
+    assert response.status_code == 422
+    assert PageForm(response.text).post()["add-words"] == words
+    # Once the words are added, or another button is pressed, the box is empty again.
+    assert PageForm(post_review(reviewer_client, draft, "keep", **HTMX).text).post()["add-words"] == ""
 
 
 def test_saving_from_a_stale_page_saves_nothing(reviewer_client):
