@@ -586,12 +586,21 @@ def types_of(node):
 
 
 _TYPE_NAME = re.compile(r"^.*[/#:]")
+REVIEW_TYPES = frozenset({"ClaimReview", "DataFeedItem"})
 
 
-def claimreview_records(text):
-    """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed or JSON Lines."""
+def claimreview_records(text, ignored):
+    """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed, an
+    @graph or JSON Lines. The other nodes of a page's @graph (its WebPage, Organization,
+    BreadcrumbList) are no reviews: they are left out, their types added to `ignored` (a dict,
+    as json_records'). A node reviewing a claim (`claimReviewed`) under another type is read, and
+    refused as that type."""
     for value, line, column in JsonValues(text, text.name):
-        items = value.get("item") if "DataFeedItem" in types_of(value) else value
+        types = types_of(value)
+        if types and not types & REVIEW_TYPES and "claimReviewed" not in value:
+            ignored.setdefault(", ".join(sorted(types)))
+            continue
+        items = value.get("item") if "DataFeedItem" in types else value
         for item in items if isinstance(items, list) else [items]:
             original = json.dumps(item, ensure_ascii=False)
             if not original.isascii() and (half := half_character_in(item)):

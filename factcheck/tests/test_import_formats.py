@@ -179,6 +179,32 @@ def test_claimreview_is_read_as_an_object_an_array_or_a_data_feed(shape, admin_u
     assert set(Claim.objects.values_list("status", flat=True)) == {"false"}
 
 
+def test_a_page_graph_imports_its_reviews_and_lists_the_other_nodes_as_ignored(admin_user, tmp_path):
+    # As a fact-checker's page publishes it (WordPress SEO plugins): the review beside the page,
+    # the site and the organisation, which are no claims and no errors.
+    page = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "@id": "https://checks.example/review/1#page", "name": "Fact check"},
+            claimreview(1),
+            {"@type": ["Organization", "NewsMediaOrganization"], "@id": "https://checks.example/#org"},
+            {"@type": "BreadcrumbList", "itemListElement": []},
+        ],
+    }
+    job = imported(run_import(tmp_path, json.dumps(page, indent=1), admin_user, name="page.json"))
+    assert (job.created_count, job.rejected_count) == (1, 0)
+    assert job.summary["ignored_columns"] == ["WebPage", "NewsMediaOrganization, Organization", "BreadcrumbList"]
+
+
+def test_a_record_with_a_claim_reviewed_but_another_type_is_still_an_error(admin_user, tmp_path):
+    records = json.dumps([claimreview(1), claimreview(2, **{"@type": "Review"})])
+    job = run_import(tmp_path, records, admin_user, name="feed.json")
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        "feed.json:1:771: @type: expected a ClaimReview, found a Review"
+    ]
+
+
 def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_review_as_evidence(admin_user, tmp_path):
     imported(run_import(tmp_path, json.dumps(claimreview()), admin_user, name="review.json"))
     claim = Claim.objects.get()
