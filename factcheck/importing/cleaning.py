@@ -697,6 +697,8 @@ def appearance_chain(work, path, fail, depth=0):
     words = next((_text(work, name)[:300] for name in VENUE_WORDS if _text(work, name)), "")
     venue, named, words = venue_of(words) if words else (None, None, "")
     one_of_ours = venue and not words  # a genre naming one of our venue types
+    if one_of_ours:  # and the source's words beside it, kept as given, as our exports write them
+        words = next((clean_text(_text(work, name))[:300] for name in VENUE_WORDS[1:] if _text(work, name)), "")
     if links and not one_of_ours:  # a work based on another relays it
         venue = Venue.RELAYED_REPORT
     elif not one_of_ours and not (words and is_classified(words)):

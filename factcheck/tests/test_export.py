@@ -135,8 +135,8 @@ def snapshot(*, claimreview=False):
     for claim in exporting.for_export(Claim.objects.all()):
         chains = [
             [
-                (link.venue_type, link.outlet.name if link.outlet else "", link.url, link.date)
-                + (() if claimreview else (link.when, link.venue_text))
+                (link.venue_type, link.venue_text, link.outlet.name if link.outlet else "", link.url, link.date)
+                + (() if claimreview else (link.when,))
                 for link in links
             ]
             for links in claim.attribution_chains()
