@@ -232,6 +232,7 @@ DEFAULT_CLAIMREVIEW_RATINGS = {
 }
 # A status column takes the ratings' names too, read as a ClaimReview's are: one vocabulary.
 STATUSES = _lookup(STATUS_CHOICES, **{**DEFAULT_CLAIMREVIEW_RATINGS, **STATUS_SYNONYMS})
+OUR_STATUSES = _lookup(STATUS_CHOICES)  # a status written as ours: no word of the file's to keep
 # When alternateName is missing or unknown: ratingValue scaled to 0..1 within worstRating ..
 # bestRating (schema.org's defaults: 1 .. 5). Up to RATING_FALSE_UPTO is false, from
 # RATING_VERIFIED_FROM verified, anything between disputed: on 1..5, 1 is false, 5 verified.
@@ -623,9 +624,17 @@ def clean_fields(values, fail, line, column, date_order):
         chains,
         evidence,
         status,
-        get("status_reason") or "",
+        _status_reason(get("status"), status, get("status_reason") or ""),
         choice(get("attribution"), "attribution", ATTRIBUTIONS, fail),
     )
+
+
+def _status_reason(written, status, reason):
+    """The row's reason, after the file's own word for the status when it is not ours ("Mostly
+    true" gives disputed): the history keeps what the source said, as a ClaimReview's label is kept."""
+    if not status or looked_up(written, OUR_STATUSES):
+        return reason
+    return f"The file said “{written}”." + (f" {reason}" if reason else "")
 
 
 # ---------------------------------------------------------------------------------------------
