@@ -20,6 +20,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from factcheck.models import Appearance, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.text import unambiguous
 from factcheck.verification import Status, cites
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -102,7 +103,7 @@ def _evidence_for_csv(claim):
 
 
 def _quantity(value):
-    return "" if value is None else format(value.normalize(), "f")
+    return "" if value is None else unambiguous(format(value.normalize(), "f"))
 
 
 def csv_row(claim, site=None):

@@ -16,7 +16,7 @@ from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
 from factcheck.models import normalize_name
-from factcheck.text import half_character
+from factcheck.text import half_character, unambiguous
 
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 16 << 20
@@ -573,7 +573,7 @@ def json_records(text, ignored):
             elif isinstance(item, bool) or not isinstance(item, str | int | float):
                 problems.append((name, f"expected text or a number, found {json.dumps(item)[:40]}"))
                 item = ""
-            values[name] = str(item).strip()
+            values[name] = unambiguous(str(item)) if isinstance(item, float) else str(item).strip()
         yield Record(line, column, values, original, problems=problems)
 
 
