@@ -560,6 +560,9 @@ def json_records(text, ignored):
         if not isinstance(value, dict):
             yield Record(line, column, None, original)
             continue
+        if wrapped := _wrapped_records(value):
+            yield Record(line, column, None, original, problems=[("", wrapped)])
+            continue
         values, problems = {}, []
         for key, item in value.items():
             name = HEADER_ALIASES.get(key, key)
@@ -575,6 +578,20 @@ def json_records(text, ignored):
                 item = ""
             values[name] = unambiguous(str(item)) if isinstance(item, float) else str(item).strip()
         yield Record(line, column, values, original, problems=problems)
+
+
+def _wrapped_records(value):
+    """Why an object holding no claim and no speaker but a list of objects, as another tool's dump
+    wraps its records ({"exported_at": …, "claims": [...]}), is no record; else None."""
+    if {HEADER_ALIASES.get(key, key) for key in value} & {"claim", "speaker"}:
+        return None
+    for key, item in value.items():
+        if isinstance(item, list) and item and all(isinstance(each, dict) for each in item):
+            return (
+                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
+                f"{len(item):,} objects; import them as a JSON array of records, or one record per line (JSON Lines)"
+            )
+    return None
 
 
 def types_of(node):

@@ -119,6 +119,17 @@ def test_json_keys_the_importer_does_not_know_are_ignored_and_listed(admin_user,
     assert job.summary["ignored_columns"] == ["desk_notes", "speker", "checked_by"]
 
 
+def test_records_wrapped_in_an_object_are_refused_saying_where_they_are(admin_user, tmp_path):
+    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim."""
+    dump = {"exported_at": "2025-04-03", "claims": [{"claim": "Taxes rose.", "speaker": "Ann Lee"}] * 2}
+    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json")
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        "dump.json:1:1: this object is no record (it has no claim or speaker): its “claims” holds a list of 2 "
+        "objects; import them as a JSON array of records, or one record per line (JSON Lines)"
+    ]
+
+
 def claimreview(n=1, rating="False", **changes):
     review = {
         "@context": "https://schema.org",
