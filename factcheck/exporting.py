@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from factcheck.models import Appearance, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
 from factcheck.text import unambiguous
 from factcheck.verification import Status, cites
 
@@ -81,7 +81,8 @@ def spreadsheet_value(cell):
 
 def for_export(claims):
     """`claims` with everything an export reads, in a fixed number of queries per chunk."""
-    latest = VerificationEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
+    # The reason of the status as it stands: an attribution change since has its own, which is no verdict's.
+    latest = VerificationEvent.objects.filter(claim=OuterRef("pk"), axis=Axis.STATUS).order_by("-version")
     return (
         claims.select_related("speaker", "article__outlet")
         .annotate(latest_reason=Subquery(latest.values("reason")[:1]))
