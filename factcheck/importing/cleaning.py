@@ -331,6 +331,7 @@ def _is_url(value):
 
 # Besides ISO 8601, dates whose month has a name (never 05/11/2024: day or month first?).
 NAMED_MONTH_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"]
+NAMED_MONTH_FORMATS += ["%d-%b-%Y", "%d-%B-%Y", "%A, %B %d, %Y"]  # as spreadsheets show dates: 30-Oct-2024
 
 
 def parse_moment(value):

@@ -537,7 +537,12 @@ def test_the_format_is_guessed_from_the_name_and_the_first_bytes(filename, head,
 
 @pytest.mark.parametrize(
     "written",
-    ["2024-10-30", "2024-10-30T09:15:00+09:00", "Wed, 30 Oct 2024 09:15:00 +0900", "30 October 2024", "Oct 30, 2024"],
+    [
+        *("2024-10-30", "2024-10-30T09:15:00+09:00", "Wed, 30 Oct 2024 09:15:00 +0900", "30 October 2024"),
+        "Oct 30, 2024",
+        # As spreadsheets write dates they show: Excel's and Google Sheets' 30-Oct-2024, Sheets' long date
+        *("30-Oct-2024", "30-October-2024", "Wednesday, October 30, 2024"),
+    ],
 )
 def test_dates_are_read_in_iso_rfc_2822_or_with_a_named_month(written, admin_user, tmp_path):
     review = claimreview(datePublished=written)
