@@ -50,6 +50,11 @@ REVIEW = {
 }
 
 
+def bad_quantity(name, cell, says):
+    """A file whose one row's quantity_value (column 3) is `cell`, refused saying `says`."""
+    return Bad(name, text("claim,speaker,quantity_value", f"{GOOD},{cell}"), 2, 3, says)
+
+
 def review(**changes):
     changed = {**REVIEW, **changes}
     return {key: value for key, value in changed.items() if value is not None}
@@ -102,25 +107,19 @@ BAD_FILES = [
     Bad("speaker without letters", text("claim,speaker", "A claim.,!!!"), 2, 2, "no letters"),
     Bad("speaker name too long", text("claim,speaker", "A claim.," + "K" * 201), 2, 2, "at most 200"),
     Bad("quantity that is not a number", text("claim,speaker,quantity_value", f"{GOOD},lots"), 2, 3, "not a number"),
-    Bad(
+    bad_quantity(
         "quantity with a decimal comma",
-        text("claim,speaker,quantity_value", f'{GOOD},"4,5"'),
-        2,
-        3,
+        '"4,5"',
         "“4,5” is not a number. Write a decimal with a point (4.5); commas only group thousands (8,000)",
     ),
-    Bad(
+    bad_quantity(
         "quantity with a point grouping thousands",
-        text("claim,speaker,quantity_value", f"{GOOD},8.000"),
-        2,
-        3,
+        "8.000",
         "“8.000” could be 8 or 8,000 (a point grouping thousands, as in German or Spanish): write 8000 or 8",
     ),
-    Bad(
+    bad_quantity(
         "quantity in European notation",
-        text("claim,speaker,quantity_value", f'{GOOD},"1.234,5"'),
-        2,
-        3,
+        '"1.234,5"',
         "“1.234,5” is not a number. Write a decimal with a point (1234.5); commas only group thousands (8,000)",
     ),
     Bad("quantity too precise", text("claim,speaker,quantity_value", f"{GOOD},1.23456"), 2, 3, "4 digits"),
