@@ -228,15 +228,15 @@ class CsvRecords:
 
     def __iter__(self):
         lines = self._remembered(physical_lines(self.text))
-        skipped = 0
-        for first in lines:
-            if first.strip():
-                break
-            skipped += 1
+        first, skipped = self._first_line(lines, 0) or self.text.fail(1, 1, "the file is empty")
+        if hint := _DELIMITER_LINE.match(first):  # Excel's "sep=;": the delimiter, then the header
+            delimiter = hint[1]
+            first, skipped = self._first_line(lines, skipped + 1) or self.text.fail(
+                skipped + 1, 1, f"the file has no header after its “{first.strip()}” line"
+            )
         else:
-            self.text.fail(1, 1, "the file is empty")
-        unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
-        delimiter = max(",;\t", key=unquoted.count)
+            unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
+            delimiter = max(",;\t", key=unquoted.count)
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
         self.recent = [first]
         done = skipped
@@ -258,6 +258,15 @@ class CsvRecords:
                 line, column, next((text for known, text in CSV_PROBLEMS.items() if known in str(error)), str(error))
             )
         self.lines_read = done
+
+    @staticmethod
+    def _first_line(lines, skipped):
+        """(the next line that is not blank, how many lines were read before it), or None."""
+        for line in lines:
+            if line.strip():
+                return line, skipped
+            skipped += 1
+        return None
 
     @staticmethod
     def _column_names(fields):
@@ -351,6 +360,7 @@ class CsvRecords:
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_DELIMITER_LINE = re.compile(r"sep=([,;\t|])\r?\n?\Z", re.IGNORECASE)
 
 
 def locate_csv_problem(text, delimiter, line):

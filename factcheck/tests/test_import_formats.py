@@ -57,6 +57,17 @@ def test_csv_with_semicolons_or_tabs_is_read_too(delimiter, admin_user, tmp_path
     assert Claim.objects.get().quantity_value == 8000
 
 
+def test_an_excel_delimiter_line_is_obeyed_and_the_header_read_below_it(admin_user, tmp_path):
+    # "sep=;" before the header tells Excel the delimiter; the claim has more commas than the header semicolons.
+    content = "\ufeffsep=;\r\nclaim;speaker;quantity_value\r\n"
+    content += "Up to 8,000 troops, maybe 11,000, moved.;Antony Blinken;8000\r\n"
+    content += "Troops moved;;\r\n"
+    job = run_import(tmp_path, content, admin_user)
+    assert [str(importing.LineError(**error)) for error in job.errors] == ["claims.csv:4:2: speaker: is empty"]
+    imported(run_import(tmp_path, content.rpartition("Troops")[0], admin_user))
+    assert Claim.objects.get().text == "Up to 8,000 troops, maybe 11,000, moved."
+
+
 def test_csv_headers_are_matched_loosely_and_unknown_columns_are_ignored_and_listed(admin_user, tmp_path):
     content = "Claim Text,Speaker Name,Speaker-Kind,Desk notes\n"
     content += "South Korea may send weapons.,South Korea,institution,ask Seoul\n"
