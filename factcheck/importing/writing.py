@@ -476,7 +476,12 @@ def _merge_appearances(change, stored, entities):
             signature = (link.venue, outlet, link.url, link.date, link.when)
             # A file that cannot say when (ClaimReview has no such field) matches whatever is stored.
             width = 4 if link.when is None else 5
-            match = next((pk for known, pk in children.get(parent, []) if known[:width] == signature[:width]), None)
+            siblings = children.get(parent, [])
+            match = next((pk for known, pk in siblings if known[:width] == signature[:width]), None)
+            if match is None and link.url and link.date is None:
+                # The same work (its URL) listed again without its date: a feed's firstAppearance among its appearances.
+                undated = (*signature[:3], None, *signature[4:width])
+                match = next((pk for known, pk in siblings if (*known[:3], None, *known[4:width]) == undated), None)
             if match is None:
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))

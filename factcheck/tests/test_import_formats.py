@@ -285,6 +285,22 @@ def test_an_appearance_based_on_another_is_a_relay_chain(admin_user, tmp_path):
     assert (relay.venue_type, relay.outlet.name, relay.relayed_from) == ("relayed_report", "B-17", origin)
 
 
+def test_the_first_appearance_listed_again_without_its_date_is_one_appearance(admin_user, tmp_path):
+    """Feeds give firstAppearance with its date and list it again among the appearances, often undated."""
+    first = {"@type": "CreativeWork", "url": "https://x.com/joe/status/9", "datePublished": "2024-10-30"}
+    undated = {"@type": "CreativeWork", "url": "https://x.com/joe/status/9"}
+    other = {"@type": "CreativeWork", "url": "https://x.com/joe/status/10"}
+    item = claimreview()["itemReviewed"] | {"firstAppearance": first, "appearance": [undated, other]}
+    imported(run_import(tmp_path, json.dumps(claimreview(itemReviewed=item)), admin_user, name="review.json"))
+    appearances = Claim.objects.get().appearances.order_by("id")
+    assert [(appearance.url, str(appearance.date)) for appearance in appearances] == [
+        ("https://x.com/joe/status/9", "2024-10-30"),
+        ("https://x.com/joe/status/10", "None"),
+    ]
+    again = imported(run_import(tmp_path, json.dumps(claimreview(itemReviewed=item)), admin_user, name="review.json"))
+    assert again.unchanged_count == 1
+
+
 def test_a_claimreview_without_an_author_is_attributed_to_an_unnamed_source(admin_user, tmp_path):
     review = claimreview(itemReviewed={"@type": "Claim"})
     imported(run_import(tmp_path, json.dumps(review), admin_user, name="review.json"))
