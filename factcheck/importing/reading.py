@@ -591,17 +591,21 @@ def json_records(text, ignored):
 
 
 def _wrapped_records(value):
-    """Why an object holding no claim and no speaker but a list of objects, as another tool's dump
-    wraps its records ({"exported_at": …, "claims": [...]}), is no record; else None."""
-    if {HEADER_ALIASES.get(key, key) for key in value} & {"claim", "speaker"}:
+    """Why an object holding no claim and no speaker but a list of records, as another tool's dump
+    wraps them ({"exported_at": …, "claims": [...]}), is no record; else None."""
+    if _is_record(value):
         return None
     for key, item in value.items():
-        if isinstance(item, list) and item and all(isinstance(each, dict) for each in item):
+        if isinstance(item, list) and item and all(isinstance(each, dict) for each in item) and _is_record(item[0]):
             return (
                 f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
-                f"{len(item):,} objects; import them as a JSON array of records, or one record per line (JSON Lines)"
+                f"{len(item):,} records; import them as a JSON array, or one record per line (JSON Lines)"
             )
     return None
+
+
+def _is_record(node):
+    return bool({HEADER_ALIASES.get(key, key) for key in node} & {"claim", "speaker"})
 
 
 def types_of(node):

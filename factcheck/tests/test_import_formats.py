@@ -137,7 +137,7 @@ def test_records_wrapped_in_an_object_are_refused_saying_where_they_are(admin_us
     assert job.state == ImportState.INVALID
     assert [str(importing.LineError(**error)) for error in job.errors] == [
         "dump.json:1:1: this object is no record (it has no claim or speaker): its “claims” holds a list of 2 "
-        "objects; import them as a JSON array of records, or one record per line (JSON Lines)"
+        "records; import them as a JSON array, or one record per line (JSON Lines)"
     ]
 
 
