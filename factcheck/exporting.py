@@ -19,7 +19,8 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from factcheck.models import Appearance, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.text import unambiguous
 from factcheck.verification import Status, cites
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -80,7 +81,8 @@ def spreadsheet_value(cell):
 
 def for_export(claims):
     """`claims` with everything an export reads, in a fixed number of queries per chunk."""
-    latest = VerificationEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
+    # The reason of the status as it stands: an attribution change since has its own, which is no verdict's.
+    latest = VerificationEvent.objects.filter(claim=OuterRef("pk"), axis=Axis.STATUS).order_by("-version")
     return (
         claims.select_related("speaker", "article__outlet")
         .annotate(latest_reason=Subquery(latest.values("reason")[:1]))
@@ -102,7 +104,7 @@ def _evidence_for_csv(claim):
 
 
 def _quantity(value):
-    return "" if value is None else format(value.normalize(), "f")
+    return "" if value is None else unambiguous(format(value.normalize(), "f"))
 
 
 def csv_row(claim, site=None):
@@ -187,6 +189,8 @@ def _author(site):
 def _creative_work(link, source=None):
     work = {"@type": "SocialMediaPosting" if link.venue_type == Venue.SOCIAL_MEDIA_POST else "CreativeWork"}
     work["genre"] = link.get_venue_type_display()
+    if link.venue_text:  # the source's own words, beside our type: the importer reads them back
+        work["name"] = link.venue_text
     if link.url:
         work["url"] = link.url
     if link.date:

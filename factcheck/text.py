@@ -73,6 +73,8 @@ RELAY_SPLIT = r"\s*(?:→|->)\s*|\s+>\s+"
 # A number whose thousands are grouped by threes: "8,000", "12 000", "1,234.5".
 _GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:[,\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?\Z")
 _GROUP_SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
+# 8.000 or 12.500: thousands grouped with a point, or a decimal? Files must say (importing.cleaning).
+POINT_GROUPING = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}\Z")
 
 
 def ungrouped(number):
@@ -81,11 +83,20 @@ def ungrouped(number):
     return _GROUP_SEPARATORS.sub("", number) if _GROUPED_NUMBER.match(number) else number
 
 
+def unambiguous(number):
+    """A number's text that no reader takes for thousands grouped with a point: "1.234" as "1.2340"
+    (the importer refuses "1.234" in a file, which could be 1234 as German or Spanish sheets write it)."""
+    return f"{number}0" if POINT_GROUPING.match(number) else number
+
+
 def not_a_number(typed):
     """Why `typed` is no number, for an error: with a comma, how to write a decimal ("2,5" is not 25)."""
     problem = f"“{typed[:40]}” is not a number"
     if "," in typed:
-        pointed = typed[:40].replace(",", ".")
+        typed = typed[:40]
+        # "1.234,5", written with points grouping thousands, is 1234.5 (not 1.234.5)
+        pointed = typed.replace(".", "").replace(",", ".") if typed.rfind(",") > typed.rfind(".") > -1 else None
+        pointed = pointed or typed.replace(",", ".")
         problem += f". Write a decimal with a point ({pointed}); commas only group thousands (8,000)"
     return problem
 

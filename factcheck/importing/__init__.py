@@ -150,7 +150,8 @@ class FileRows:
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.csv_records = None
-        self.ignored_keys = {}  # a JSON file's keys the importer does not know, as first seen
+        # a JSON file's keys the importer does not know (a ClaimReview file's other types), as first seen
+        self.ignored_keys = {}
 
     @property
     def columns(self):
@@ -179,7 +180,7 @@ class FileRows:
         elif self.format == ImportFormat.JSON:
             records = json_records(self.text, self.ignored_keys)
         else:
-            records = claimreview_records(self.text)
+            records = claimreview_records(self.text, self.ignored_keys)
             ratings = claimreview_ratings()
         seen = self.first_rows = FirstRows()
         for record in records:

@@ -23,7 +23,16 @@ from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
-from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, not_a_number, ungrouped
+from factcheck.text import (
+    POINT_GROUPING,
+    RELAY_SPLIT,
+    clean_claim,
+    clean_name,
+    clean_text,
+    holds_markup,
+    not_a_number,
+    ungrouped,
+)
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -232,6 +241,7 @@ DEFAULT_CLAIMREVIEW_RATINGS = {
 }
 # A status column takes the ratings' names too, read as a ClaimReview's are: one vocabulary.
 STATUSES = _lookup(STATUS_CHOICES, **{**DEFAULT_CLAIMREVIEW_RATINGS, **STATUS_SYNONYMS})
+OUR_STATUSES = _lookup(STATUS_CHOICES)  # a status written as ours: no word of the file's to keep
 # When alternateName is missing or unknown: ratingValue scaled to 0..1 within worstRating ..
 # bestRating (schema.org's defaults: 1 .. 5). Up to RATING_FALSE_UPTO is false, from
 # RATING_VERIFIED_FROM verified, anything between disputed: on 1..5, 1 is false, 5 verified.
@@ -321,6 +331,7 @@ def _is_url(value):
 
 # Besides ISO 8601, dates whose month has a name (never 05/11/2024: day or month first?).
 NAMED_MONTH_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"]
+NAMED_MONTH_FORMATS += ["%d-%b-%Y", "%d-%B-%Y", "%A, %B %d, %Y"]  # as spreadsheets show dates: 30-Oct-2024
 
 
 def parse_moment(value):
@@ -351,7 +362,17 @@ def _other_date(value):
 
 
 def parse_quantity(raw):
-    """(the value as text, None), or (None, why it is not a quantity the database can hold)."""
+    """(the value as text, None), or (None, why it is not a quantity the database can hold).
+
+    "8.000" is refused: a sheet from a desk that groups thousands with a point (German, Spanish,
+    Italian) means 8,000, and read as 8 it would be stored a thousand times too small.
+    """
+    if POINT_GROUPING.match(raw):
+        whole, small = raw.partition(".")[0], format(Decimal(raw).normalize(), "f")
+        return None, (
+            f"“{raw}” could be {small} or {whole},{raw[-3:]} (a point grouping thousands, as in German or Spanish): "
+            f"write {whole}{raw[-3:]} or {small}"
+        )
     try:
         value = Decimal(ungrouped(raw))
     except InvalidOperation:
@@ -623,9 +644,17 @@ def clean_fields(values, fail, line, column, date_order):
         chains,
         evidence,
         status,
-        get("status_reason") or "",
+        _status_reason(get("status"), status, get("status_reason") or ""),
         choice(get("attribution"), "attribution", ATTRIBUTIONS, fail),
     )
+
+
+def _status_reason(written, status, reason):
+    """The row's reason, after the file's own word for the status when it is not ours ("Mostly
+    true" gives disputed): the history keeps what the source said, as a ClaimReview's label is kept."""
+    if not status or looked_up(written, OUR_STATUSES):
+        return reason
+    return f"The file said “{written}”." + (f" {reason}" if reason else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -697,6 +726,8 @@ def appearance_chain(work, path, fail, depth=0):
     words = next((_text(work, name)[:300] for name in VENUE_WORDS if _text(work, name)), "")
     venue, named, words = venue_of(words) if words else (None, None, "")
     one_of_ours = venue and not words  # a genre naming one of our venue types
+    if one_of_ours:  # and the source's words beside it, kept as given, as our exports write them
+        words = next((clean_text(_text(work, name))[:300] for name in VENUE_WORDS[1:] if _text(work, name)), "")
     if links and not one_of_ours:  # a work based on another relays it
         venue = Venue.RELAYED_REPORT
     elif not one_of_ours and not (words and is_classified(words)):

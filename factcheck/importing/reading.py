@@ -16,7 +16,7 @@ from itertools import chain, islice
 
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
 from factcheck.models import normalize_name
-from factcheck.text import half_character
+from factcheck.text import half_character, unambiguous
 
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_CHARS = 16 << 20
@@ -228,15 +228,15 @@ class CsvRecords:
 
     def __iter__(self):
         lines = self._remembered(physical_lines(self.text))
-        skipped = 0
-        for first in lines:
-            if first.strip():
-                break
-            skipped += 1
+        first, skipped = self._first_line(lines, 0) or self.text.fail(1, 1, "the file is empty")
+        if hint := _DELIMITER_LINE.match(first):  # Excel's "sep=;": the delimiter, then the header
+            delimiter = hint[1]
+            first, skipped = self._first_line(lines, skipped + 1) or self.text.fail(
+                skipped + 1, 1, f"the file has no header after its “{first.strip()}” line"
+            )
         else:
-            self.text.fail(1, 1, "the file is empty")
-        unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
-        delimiter = max(",;\t", key=unquoted.count)
+            unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
+            delimiter = max(",;\t", key=unquoted.count)
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
         self.recent = [first]
         done = skipped
@@ -258,6 +258,15 @@ class CsvRecords:
                 line, column, next((text for known, text in CSV_PROBLEMS.items() if known in str(error)), str(error))
             )
         self.lines_read = done
+
+    @staticmethod
+    def _first_line(lines, skipped):
+        """(the next line that is not blank, how many lines were read before it), or None."""
+        for line in lines:
+            if line.strip():
+                return line, skipped
+            skipped += 1
+        return None
 
     @staticmethod
     def _column_names(fields):
@@ -351,6 +360,7 @@ class CsvRecords:
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_DELIMITER_LINE = re.compile(r"sep=([,;\t|])\r?\n?\Z", re.IGNORECASE)
 
 
 def locate_csv_problem(text, delimiter, line):
@@ -560,6 +570,9 @@ def json_records(text, ignored):
         if not isinstance(value, dict):
             yield Record(line, column, None, original)
             continue
+        if wrapped := _wrapped_records(value):
+            yield Record(line, column, None, original, problems=[("", wrapped)])
+            continue
         values, problems = {}, []
         for key, item in value.items():
             name = HEADER_ALIASES.get(key, key)
@@ -573,8 +586,26 @@ def json_records(text, ignored):
             elif isinstance(item, bool) or not isinstance(item, str | int | float):
                 problems.append((name, f"expected text or a number, found {json.dumps(item)[:40]}"))
                 item = ""
-            values[name] = str(item).strip()
+            values[name] = unambiguous(str(item)) if isinstance(item, float) else str(item).strip()
         yield Record(line, column, values, original, problems=problems)
+
+
+def _wrapped_records(value):
+    """Why an object holding no claim and no speaker but a list of records, as another tool's dump
+    wraps them ({"exported_at": …, "claims": [...]}), is no record; else None."""
+    if _is_record(value):
+        return None
+    for key, item in value.items():
+        if isinstance(item, list) and item and all(isinstance(each, dict) for each in item) and _is_record(item[0]):
+            return (
+                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
+                f"{len(item):,} records; import them as a JSON array, or one record per line (JSON Lines)"
+            )
+    return None
+
+
+def _is_record(node):
+    return bool({HEADER_ALIASES.get(key, key) for key in node} & {"claim", "speaker"})
 
 
 def types_of(node):
@@ -586,12 +617,21 @@ def types_of(node):
 
 
 _TYPE_NAME = re.compile(r"^.*[/#:]")
+REVIEW_TYPES = frozenset({"ClaimReview", "DataFeedItem"})
 
 
-def claimreview_records(text):
-    """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed or JSON Lines."""
+def claimreview_records(text, ignored):
+    """ClaimReview objects, also inside DataFeedItems, from an object, an array, a DataFeed, an
+    @graph or JSON Lines. The other nodes of a page's @graph (its WebPage, Organization,
+    BreadcrumbList) are no reviews: they are left out, their types added to `ignored` (a dict,
+    as json_records'). A node reviewing a claim (`claimReviewed`) under another type is read, and
+    refused as that type."""
     for value, line, column in JsonValues(text, text.name):
-        items = value.get("item") if "DataFeedItem" in types_of(value) else value
+        types = types_of(value)
+        if types and not types & REVIEW_TYPES and "claimReviewed" not in value:
+            ignored.setdefault(", ".join(sorted(types)))
+            continue
+        items = value.get("item") if "DataFeedItem" in types else value
         for item in items if isinstance(items, list) else [items]:
             original = json.dumps(item, ensure_ascii=False)
             if not original.isascii() and (half := half_character_in(item)):

@@ -11,13 +11,14 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from django.db import connection
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from factcheck.importing.cleaning import norm, own_claim_id
 from factcheck.models import (
     Appearance,
     Article,
+    Axis,
     Claim,
     ClaimKind,
     Decision,
@@ -25,6 +26,7 @@ from factcheck.models import (
     ExternalReview,
     Outlet,
     Speaker,
+    VerificationEvent,
     allocate_ids,
     insert,
     lookalike_message,
@@ -56,6 +58,18 @@ def stored_claims(keys, *, lock, by_id):
     wanted = {pk: key for key, pk in by_id.items() if key not in found}
     found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
     return found
+
+
+def decided_by_editors(claim_ids):
+    """The ids, among `claim_ids`, of claims whose status is an editor's verdict: their latest
+    status event was decided here (set_status) and changed the status, not recorded it."""
+    if not claim_ids:
+        return set()
+    latest = VerificationEvent.objects.filter(claim=OuterRef("claim"), axis=Axis.STATUS).order_by("-version")
+    verdicts = VerificationEvent.objects.filter(
+        claim__in=claim_ids, decided_here=True, from_status__isnull=False, pk=Subquery(latest.values("pk")[:1])
+    )
+    return set(verdicts.values_list("claim_id", flat=True))
 
 
 def _by_claim(model, columns, claim_ids):
@@ -347,6 +361,9 @@ def plan(rows, entities, *, linked):
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
     reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
+    # An import never undoes an editor's verdict: a row asking another status of such a claim is refused.
+    stored = [(row.status, claims[row.key]) for row in rows if row.status and row.key in claims]
+    editors = decided_by_editors([claim.pk for status, claim in stored if status != claim.status])
 
     changes = []
     for row in rows:
@@ -363,7 +380,9 @@ def plan(rows, entities, *, linked):
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
         link = linked.get(row.line) == claim.pk and not ours
-        change = _update(row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link)
+        change = _update(
+            row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link, claim.pk in editors
+        )
         if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
@@ -386,11 +405,12 @@ def _creation(row, entities):
     return change
 
 
-def _update(row, claim, appearances, evidence, entities, link):
+def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
     """A stored claim's row: the appearances and evidence the claim lacks, its changed fields, its new status.
 
     A row `link`ed to a tracked claim in the preview adds only appearances and evidence: its
     words, speaker and verdict stay as they are, since the link says the row is that claim.
+    A status other than an `editors_verdict` is refused, as a different attribution is.
     """
     change = Change(row, claim)
     _merge_appearances(change, appearances, entities)
@@ -405,7 +425,13 @@ def _update(row, claim, appearances, evidence, entities, link):
             "decide it on the claim's page",
             "attribution",
         )
-    if row.status and row.status != claim.status:
+    if row.status and row.status != claim.status and editors_verdict:
+        change.error, change.field = (
+            f"an editor decided this claim is “{Status(claim.status).label}”; an import does not change an "
+            "editor's verdict: change it on the claim's page, or leave its status empty in the file",
+            "status",
+        )
+    elif row.status and row.status != claim.status:
         stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
         try:
             change.status = check_verdict(claim.status, row.status, reason="imported", stances=stances)
@@ -450,7 +476,12 @@ def _merge_appearances(change, stored, entities):
             signature = (link.venue, outlet, link.url, link.date, link.when)
             # A file that cannot say when (ClaimReview has no such field) matches whatever is stored.
             width = 4 if link.when is None else 5
-            match = next((pk for known, pk in children.get(parent, []) if known[:width] == signature[:width]), None)
+            siblings = children.get(parent, [])
+            match = next((pk for known, pk in siblings if known[:width] == signature[:width]), None)
+            if match is None and link.url and link.date is None:
+                # The same work (its URL) listed again without its date: a feed's firstAppearance among its appearances.
+                undated = (*signature[:3], None, *signature[4:width])
+                match = next((pk for known, pk in siblings if (*known[:3], None, *known[4:width]) == undated), None)
             if match is None:
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))

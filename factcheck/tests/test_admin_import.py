@@ -22,6 +22,7 @@ from factcheck.models import Claim, ImportJob, ImportMode, ImportState, Verifica
 from factcheck.tests.factories import make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, refused_since_the_preview, row
 from factcheck.tests.test_import_bad_files import BAD_FILES
+from factcheck.tests.test_import_formats import claimreview
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,10 @@ def test_the_preview_lists_what_the_file_holds_that_the_importer_does_not_know(i
     json_job = uploaded_job(importer_client, json.dumps([record]), name="claims.json")
     page = html(importer_client.get(job_url("import", json_job)))
     assert '<th scope="row">Keys ignored</th><td>&lt;b&gt;notes&lt;/b&gt;</td>' in page  # escaped
+    page_graph = {"@graph": [{"@type": "WebPage", "name": "Fact check"}, claimreview(1)]}
+    graph_job = uploaded_job(importer_client, json.dumps(page_graph), name="page.json")
+    page = html(importer_client.get(job_url("import", graph_job)))
+    assert '<th scope="row">Other types ignored</th><td>WebPage</td>' in page
 
 
 def test_confirming_does_not_read_the_uploaded_file_again(importer_client, tasks_run_inline, monkeypatch):

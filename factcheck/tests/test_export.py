@@ -135,8 +135,8 @@ def snapshot(*, claimreview=False):
     for claim in exporting.for_export(Claim.objects.all()):
         chains = [
             [
-                (link.venue_type, link.outlet.name if link.outlet else "", link.url, link.date)
-                + (() if claimreview else (link.when, link.venue_text))
+                (link.venue_type, link.venue_text, link.outlet.name if link.outlet else "", link.url, link.date)
+                + (() if claimreview else (link.when,))
                 for link in links
             ]
             for links in claim.attribution_chains()
@@ -274,3 +274,37 @@ def test_an_exported_csv_reimported_into_the_same_database_changes_nothing(edito
     call_command("export_claims", output=str(path), stderr=io.StringIO())
     job = importing.import_file(path, user=editor)
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 8)
+
+
+@pytest.mark.django_db
+def test_a_quantity_with_three_decimals_is_exported_so_that_it_reads_back_the_same(editor, tmp_path):
+    """The importer refuses "2.125" in a file (2125 with a point grouping thousands, or 2.125?): the
+    export writes "2.1250", which only reads one way."""
+    make_claim("Prices rose 2.125 times.", quantity_value=Decimal("2.125"))
+    path = tmp_path / "export.csv"
+    call_command("export_claims", output=str(path), stderr=io.StringIO())
+    (exported,) = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    assert exported["quantity_value"] == "2.1250"
+    empty_the_database()
+    job = importing.import_file(path, user=editor)
+    assert job.state == "succeeded", job.errors
+    assert Claim.objects.get().quantity_value == Decimal("2.125")
+
+
+@pytest.mark.django_db
+def test_the_status_reason_exported_is_the_latest_status_changes_not_an_attribution_changes(editor, tmp_path):
+    """Deciding who said it after the verdict must not put that reason on the verdict of the re-imported claim."""
+    claim = make_claim("Drone output doubled.")
+    claim.set_status("disputed", by=editor, reason="Two ministries give other figures.")
+    claim.refresh_from_db()
+    claim.set_attribution("relayed", by=editor, reason="Only B-17 reports it.")
+    path = tmp_path / "export.csv"
+    call_command("export_claims", output=str(path), stderr=io.StringIO())
+    (exported,) = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    assert (exported["status"], exported["attribution"]) == ("disputed", "relayed")
+    assert exported["status_reason"] == "Two ministries give other figures."
+    empty_the_database()
+    job = importing.import_file(path, user=editor)
+    assert Claim.objects.get().events.get().reason == (
+        f"Imported from export.csv (import #{job.pk}): Two ministries give other figures."
+    )

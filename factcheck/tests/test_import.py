@@ -228,6 +228,36 @@ def test_a_reimport_without_a_status_keeps_the_verdict_an_editor_gave_since(admi
     assert Claim.objects.get().status == "disputed"
 
 
+def test_reimporting_the_same_file_never_undoes_a_verdict_an_editor_gave_since(admin_user, editor, tmp_path):
+    """The desk's sheet still says unconfirmed; an editor has verified the claim since. The import
+    refuses the row, saying why, instead of turning the verdict back and counting it "updated"."""
+    sheet = csv_text(row(id="c1", status="unconfirmed"), row("Another claim.", id="c2", status="unconfirmed"))
+    run_import(tmp_path, sheet, admin_user)
+    claim = Claim.objects.get(import_key="c1")
+    make_evidence(claim, "supports")
+    claim.set_status("verified", by=editor, reason="The ministry confirmed it.")
+    before = counts()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        "claims.csv:2:22: status: an editor decided this claim is “Verified”; an import does not change "
+        "an editor's verdict: change it on the claim's page, or leave its status empty in the file"
+    ]
+    assert counts() == before
+    job = run_import(tmp_path, sheet, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.updated_count, job.unchanged_count, job.rejected_count) == (0, 1, 1)
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.latest().by) == ("verified", editor)
+
+
+def test_a_status_an_import_gave_may_be_changed_by_the_next_import(admin_user, editor, tmp_path):
+    run_import(tmp_path, csv_text(row(id="c1", status="unconfirmed")), admin_user)
+    Claim.objects.get().set_attribution("relayed", by=editor, reason="Only B-17 has it.")  # not a verdict
+    job = run_import(tmp_path, csv_text(row(id="c1", status="disputed")), admin_user)
+    assert (job.state, job.updated_count) == (ImportState.SUCCEEDED, 1)
+    assert Claim.objects.get().status == "disputed"
+
+
 def test_a_reimport_extends_a_relay_chain_and_adds_new_evidence(admin_user, tmp_path):
     first = row(id="c1", venue="social_media_post", outlet="X", relayed_by="Kyiv Independent")
     run_import(tmp_path, csv_text(first), admin_user)
@@ -385,7 +415,7 @@ def test_a_status_change_refused_since_the_preview_rejects_only_that_row_when_sk
     job = importing.apply(job)
     assert (job.state, job.created_count, job.rejected_count, job.total_rows) == (ImportState.SUCCEEDED, 1, 1, 2)
     assert Claim.objects.get(import_key="c1").status == "verified"
-    assert "cannot go straight" in importing.rejected_rows_path(job).read_text()
+    assert "an editor decided this claim is “Verified”" in importing.rejected_rows_path(job).read_text()
 
 
 def refused_since_the_preview(admin_user, editor, tmp_path, monkeypatch, mode, refused=(3,)):
@@ -423,7 +453,7 @@ def test_a_refusal_in_a_later_chunk_fails_the_whole_import_and_stops_the_writing
         == "Claims changed since the preview and the rules now refuse 1 of the 7 rows. Nothing was imported."
     )
     (error,) = (str(importing.LineError(**error)) for error in job.errors)
-    assert error.startswith("claims.csv:4:22: status: A claim marked “Verified” cannot go straight to “False”")
+    assert error.startswith("claims.csv:4:22: status: an editor decided this claim is “Verified”; an import does not")
     assert (job.created_count, job.updated_count, job.unchanged_count, job.processed_rows) == (0, 0, 0, 0)
     assert seen == [(2, 7)] * 4  # the first chunk written (then undone), the second refused, the rest checked
     assert counts() == before
@@ -469,7 +499,7 @@ def test_refusals_in_two_chunks_are_both_listed_and_counted_and_nothing_is_writt
     with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
         lines = list(csv.DictReader(rejected))
     assert [(line["line"], line["field"]) for line in lines] == [("4", "status"), ("7", "status")]
-    assert all("cannot go straight" in line["error"] for line in lines)
+    assert all("an editor decided this claim is “Verified”" in line["error"] for line in lines)
 
 
 def test_a_one_pass_import_refused_in_a_chunk_reads_on_for_the_files_own_errors(admin_user, tmp_path, monkeypatch):

@@ -7,11 +7,12 @@ import codecs
 import csv
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 
 from factcheck import importing
-from factcheck.models import ImportMode, ImportState
+from factcheck.models import Claim, ImportMode, ImportState
 from factcheck.tests.test_import import counts, write_file
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,11 @@ REVIEW = {
     "author": {"@type": "Organization", "name": "Example Checks"},
     "reviewRating": {"@type": "Rating", "alternateName": "False"},
 }
+
+
+def bad_quantity(name, cell, says):
+    """A file whose one row's quantity_value (column 3) is `cell`, refused saying `says`."""
+    return Bad(name, text("claim,speaker,quantity_value", f"{GOOD},{cell}"), 2, 3, says)
 
 
 def review(**changes):
@@ -101,12 +107,20 @@ BAD_FILES = [
     Bad("speaker without letters", text("claim,speaker", "A claim.,!!!"), 2, 2, "no letters"),
     Bad("speaker name too long", text("claim,speaker", "A claim.," + "K" * 201), 2, 2, "at most 200"),
     Bad("quantity that is not a number", text("claim,speaker,quantity_value", f"{GOOD},lots"), 2, 3, "not a number"),
-    Bad(
+    bad_quantity(
         "quantity with a decimal comma",
-        text("claim,speaker,quantity_value", f'{GOOD},"4,5"'),
-        2,
-        3,
+        '"4,5"',
         "“4,5” is not a number. Write a decimal with a point (4.5); commas only group thousands (8,000)",
+    ),
+    bad_quantity(
+        "quantity with a point grouping thousands",
+        "8.000",
+        "“8.000” could be 8 or 8,000 (a point grouping thousands, as in German or Spanish): write 8000 or 8",
+    ),
+    bad_quantity(
+        "quantity in European notation",
+        '"1.234,5"',
+        "“1.234,5” is not a number. Write a decimal with a point (1234.5); commas only group thousands (8,000)",
     ),
     Bad("quantity too precise", text("claim,speaker,quantity_value", f"{GOOD},1.23456"), 2, 3, "4 digits"),
     Bad("quantity too large", text("claim,speaker,quantity_value", f"{GOOD},1e20"), 2, 3, "too large"),
@@ -353,6 +367,14 @@ def test_a_bad_file_is_refused_with_its_line_and_column_and_nothing_is_written(b
     assert shown.startswith(f"{bad.filename}:{bad.line}:{bad.column}: ")
     assert bad.says in shown
     assert counts() == before
+
+
+def test_a_json_number_with_three_decimals_is_read_as_written(admin_user, tmp_path):
+    """Only text may group thousands with a point: a JSON number 1.234 is 1.234, never refused."""
+    content = '[{"claim": "Inflation is 1.234 times higher.", "speaker": "B", "quantity_value": 1.234}]'
+    job = importing.import_file(write_file(tmp_path, content, "c.json"), user=admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert Claim.objects.get().quantity_value == Decimal("1.234")
 
 
 def test_a_record_holding_half_a_character_is_rejected_alone_when_skipping(admin_user, tmp_path):

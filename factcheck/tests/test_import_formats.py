@@ -57,6 +57,17 @@ def test_csv_with_semicolons_or_tabs_is_read_too(delimiter, admin_user, tmp_path
     assert Claim.objects.get().quantity_value == 8000
 
 
+def test_an_excel_delimiter_line_is_obeyed_and_the_header_read_below_it(admin_user, tmp_path):
+    # "sep=;" before the header tells Excel the delimiter; the claim has more commas than the header semicolons.
+    content = "\ufeffsep=;\r\nclaim;speaker;quantity_value\r\n"
+    content += "Up to 8,000 troops, maybe 11,000, moved.;Antony Blinken;8000\r\n"
+    content += "Troops moved;;\r\n"
+    job = run_import(tmp_path, content, admin_user)
+    assert [str(importing.LineError(**error)) for error in job.errors] == ["claims.csv:4:2: speaker: is empty"]
+    imported(run_import(tmp_path, content.rpartition("Troops")[0], admin_user))
+    assert Claim.objects.get().text == "Up to 8,000 troops, maybe 11,000, moved."
+
+
 def test_csv_headers_are_matched_loosely_and_unknown_columns_are_ignored_and_listed(admin_user, tmp_path):
     content = "Claim Text,Speaker Name,Speaker-Kind,Desk notes\n"
     content += "South Korea may send weapons.,South Korea,institution,ask Seoul\n"
@@ -119,6 +130,17 @@ def test_json_keys_the_importer_does_not_know_are_ignored_and_listed(admin_user,
     assert job.summary["ignored_columns"] == ["desk_notes", "speker", "checked_by"]
 
 
+def test_records_wrapped_in_an_object_are_refused_saying_where_they_are(admin_user, tmp_path):
+    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim."""
+    dump = {"exported_at": "2025-04-03", "claims": [{"claim": "Taxes rose.", "speaker": "Ann Lee"}] * 2}
+    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json")
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        "dump.json:1:1: this object is no record (it has no claim or speaker): its “claims” holds a list of 2 "
+        "records; import them as a JSON array, or one record per line (JSON Lines)"
+    ]
+
+
 def claimreview(n=1, rating="False", **changes):
     review = {
         "@context": "https://schema.org",
@@ -179,6 +201,32 @@ def test_claimreview_is_read_as_an_object_an_array_or_a_data_feed(shape, admin_u
     assert set(Claim.objects.values_list("status", flat=True)) == {"false"}
 
 
+def test_a_page_graph_imports_its_reviews_and_lists_the_other_nodes_as_ignored(admin_user, tmp_path):
+    # As a fact-checker's page publishes it (WordPress SEO plugins): the review beside the page,
+    # the site and the organisation, which are no claims and no errors.
+    page = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "@id": "https://checks.example/review/1#page", "name": "Fact check"},
+            claimreview(1),
+            {"@type": ["Organization", "NewsMediaOrganization"], "@id": "https://checks.example/#org"},
+            {"@type": "BreadcrumbList", "itemListElement": []},
+        ],
+    }
+    job = imported(run_import(tmp_path, json.dumps(page, indent=1), admin_user, name="page.json"))
+    assert (job.created_count, job.rejected_count) == (1, 0)
+    assert job.summary["ignored_columns"] == ["WebPage", "NewsMediaOrganization, Organization", "BreadcrumbList"]
+
+
+def test_a_record_with_a_claim_reviewed_but_another_type_is_still_an_error(admin_user, tmp_path):
+    records = json.dumps([claimreview(1), claimreview(2, **{"@type": "Review"})])
+    job = run_import(tmp_path, records, admin_user, name="feed.json")
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        "feed.json:1:771: @type: expected a ClaimReview, found a Review"
+    ]
+
+
 def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_review_as_evidence(admin_user, tmp_path):
     imported(run_import(tmp_path, json.dumps(claimreview()), admin_user, name="review.json"))
     claim = Claim.objects.get()
@@ -235,6 +283,22 @@ def test_an_appearance_based_on_another_is_a_relay_chain(admin_user, tmp_path):
     origin, relay = Claim.objects.get().appearances.order_by("id")
     assert (origin.venue_type, origin.outlet.name) == ("social_media_post", "X")
     assert (relay.venue_type, relay.outlet.name, relay.relayed_from) == ("relayed_report", "B-17", origin)
+
+
+def test_the_first_appearance_listed_again_without_its_date_is_one_appearance(admin_user, tmp_path):
+    """Feeds give firstAppearance with its date and list it again among the appearances, often undated."""
+    first = {"@type": "CreativeWork", "url": "https://x.com/joe/status/9", "datePublished": "2024-10-30"}
+    undated = {"@type": "CreativeWork", "url": "https://x.com/joe/status/9"}
+    other = {"@type": "CreativeWork", "url": "https://x.com/joe/status/10"}
+    item = claimreview()["itemReviewed"] | {"firstAppearance": first, "appearance": [undated, other]}
+    imported(run_import(tmp_path, json.dumps(claimreview(itemReviewed=item)), admin_user, name="review.json"))
+    appearances = Claim.objects.get().appearances.order_by("id")
+    assert [(appearance.url, str(appearance.date)) for appearance in appearances] == [
+        ("https://x.com/joe/status/9", "2024-10-30"),
+        ("https://x.com/joe/status/10", "None"),
+    ]
+    again = imported(run_import(tmp_path, json.dumps(claimreview(itemReviewed=item)), admin_user, name="review.json"))
+    assert again.unchanged_count == 1
 
 
 def test_a_claimreview_without_an_author_is_attributed_to_an_unnamed_source(admin_user, tmp_path):
@@ -500,7 +564,12 @@ def test_the_format_is_guessed_from_the_name_and_the_first_bytes(filename, head,
 
 @pytest.mark.parametrize(
     "written",
-    ["2024-10-30", "2024-10-30T09:15:00+09:00", "Wed, 30 Oct 2024 09:15:00 +0900", "30 October 2024", "Oct 30, 2024"],
+    [
+        *("2024-10-30", "2024-10-30T09:15:00+09:00", "Wed, 30 Oct 2024 09:15:00 +0900", "30 October 2024"),
+        "Oct 30, 2024",
+        # As spreadsheets write dates they show: Excel's and Google Sheets' 30-Oct-2024, Sheets' long date
+        *("30-Oct-2024", "30-October-2024", "Wednesday, October 30, 2024"),
+    ],
 )
 def test_dates_are_read_in_iso_rfc_2822_or_with_a_named_month(written, admin_user, tmp_path):
     review = claimreview(datePublished=written)

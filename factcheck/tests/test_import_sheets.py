@@ -252,10 +252,25 @@ def test_status_labels_accept_common_synonyms(admin_user, tmp_path, label, statu
 def test_a_status_column_reads_a_rating_as_a_claimreview_does(admin_user, tmp_path, label, status, name):
     record = {"claim": "A claim.", "speaker": "Someone", "status": label, "evidence_url": "https://example.org/a"}
     record["evidence_summary"] = "Seen."
+    record["status_reason"] = "Two sources disagree."
     content = json.dumps(record) if name.endswith("jsonl") else f"{','.join(record)}\n{','.join(record.values())}\n"
     job = importing.import_file(write_file(tmp_path, content, name), user=admin_user)
     assert job.state == ImportState.SUCCEEDED, job.errors
-    assert Claim.objects.get().status == status
+    claim = Claim.objects.get()
+    assert claim.status == status
+    # The file's own word for it stays in the history, beside the status it gave.
+    assert claim.events.get().reason == (
+        f"Imported from {name} (import #{job.pk}): The file said “{label}”. Two sources disagree."
+    )
+
+
+@pytest.mark.parametrize("label", ["disputed", "Disputed", ""])
+def test_a_status_written_as_ours_adds_no_words_to_the_reason(admin_user, tmp_path, label):
+    content = f"claim,speaker,status,status_reason\nA claim.,Someone,{label},Two sources disagree.\n"
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user)
+    assert (
+        Claim.objects.get().events.get().reason == f"Imported from claims.csv (import #{job.pk}): Two sources disagree."
+    )
 
 
 def test_an_unknown_status_is_refused_naming_what_can_be_written_labels_included(admin_user, tmp_path):
