@@ -884,8 +884,10 @@ class ProposalForm(WithoutColons, forms.Form):
     quantity_value = forms.CharField(label="Figure", max_length=40, required=False, help_text="e.g. 8,000 or 2.5")
     quantity_unit = forms.CharField(label="Of what", max_length=100, required=False)
     quantity_qualifier = forms.ChoiceField(label="Qualifier", choices=Claim.Qualifier.choices, required=False)
-    same_as = forms.CharField(label="Same claim as", max_length=200, required=False, help_text="Proposal numbers.")
-    contradicts = forms.CharField(label="Contradicts", max_length=200, required=False, help_text="Proposal numbers.")
+    # Room for every other proposal of the longest story: the engine links each figure to every other
+    # speaker's figure of the same unit, past 200 characters in a story of many districts' figures.
+    same_as = forms.CharField(label="Same claim as", max_length=10_000, required=False, help_text="Proposal numbers.")
+    contradicts = forms.CharField(label="Contradicts", max_length=10_000, required=False, help_text="Proposal numbers.")
     tracked = forms.TypedMultipleChoiceField(
         label="Tracked claims that look like it",
         coerce=int,

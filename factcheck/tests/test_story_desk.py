@@ -987,6 +987,28 @@ def test_what_the_engine_proposes_that_the_form_cannot_show_is_left_out():
     assert second["fields"]["same_as"] == ""
 
 
+def test_a_proposal_the_engine_links_to_many_others_can_be_saved(reviewer_client):
+    """A story of many districts' figures: the engine links each figure to every other speaker's of the
+    same unit, and the list of proposal numbers outgrew the field (200 characters) that holds it."""
+    sentences = [f"District {number} officials said {number} homes were damaged." for number in range(1, 71)]
+    body = " ".join(sentences)
+    proposals, start = [], 0
+    for sentence in sentences:
+        end = start + len(sentence)
+        proposals.append(
+            Proposal(content=[(start, end)], cue=[], source=[], speaker=sentence[: sentence.index(" said")])
+        )
+        start = end + 1
+    proposals[-1].links = [("contradicts", index) for index in range(69)]
+    draft = make_draft(body, proposals)
+    assert len(draft.proposals[-1]["fields"]["contradicts"]) > 200
+
+    response = accept_everything(reviewer_client, draft)
+
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert ClaimLink.objects.filter(kind="contradicts").count() == 69
+
+
 def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_client, settings):
     settings.FACTCHECK_SPACY_PIPELINE = "no_such_pipeline"
     response = reviewer_client.post(
