@@ -284,6 +284,12 @@ def test_a_reviewer_reads_the_queue_but_cannot_record_an_outcome(reviewer_client
     assert case.is_open
 
 
+def test_a_link_to_a_case_that_is_not_there_says_so_not_that_no_story_waits(editor_client, case):
+    page = editor_client.get(f"/corrections/?case={case.pk + 1}").content.decode()
+    assert f"No correction case #{case.pk + 1}." in page
+    assert "No story is waiting" not in page  # one is: `case` is open
+
+
 def test_an_outsider_sees_no_queue(outsider_client, case):
     assert outsider_client.get("/corrections/").status_code == 403
 
