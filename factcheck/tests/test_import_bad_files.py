@@ -290,6 +290,15 @@ BAD_FILES = [
         "holds half of a character (\\udc9a",
         "r.json",
     ),
+    # A page's other node, whose type would be listed as left out (the preview had failed to draw it)
+    Bad(
+        "half a character in a page's other node",
+        json.dumps({"@context": "https://schema.org", "@graph": [{"@type": "Web\ud83dPage"}, review()]}).encode(),
+        1,
+        47,  # where the node starts
+        "holds half of a character (\\ud83d",
+        "r.json",
+    ),
     # ClaimReview
     Bad(
         "ClaimReview without claimReviewed", json.dumps(review(claimReviewed=None)).encode(), 1, 1, "missing", "r.json"
