@@ -35,7 +35,7 @@ from factcheck.admin_locking import (
     LockedTabularInline,
 )
 from factcheck.exporting import export_response
-from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField
+from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, QuantityField
 from factcheck.models import (
     Appearance,
     Article,
@@ -793,7 +793,7 @@ def attribution_action(new_attribution, description):
 
 class ClaimForm(LockedModelForm):
     class Meta:
-        field_classes = {"text": ClaimTextField, "quote": CleanTextField}
+        field_classes = {"text": ClaimTextField, "quote": CleanTextField, "quantity_value": QuantityField}
 
 
 SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}

@@ -32,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, not_a_number, ungrouped
+from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, not_a_number, point_grouping, ungrouped
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -133,6 +133,15 @@ class ClaimTextField(forms.CharField):
 
     def to_python(self, value):
         return clean_claim(super().to_python(value))
+
+
+class QuantityField(forms.DecimalField):
+    """A claim's figure, refusing "8.000", which could be 8 or 8,000 (factcheck.text.point_grouping)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and (problem := point_grouping(value.strip())):
+            raise forms.ValidationError(f"{problem}.", code="ambiguous")
+        return super().to_python(value)
 
 
 class CleanNameField(forms.CharField):
@@ -915,6 +924,8 @@ class ProposalForm(WithoutColons, forms.Form):
         typed = self.cleaned_data["quantity_value"].strip()
         if not typed:
             return None
+        if problem := point_grouping(typed):
+            raise forms.ValidationError(f"{problem}.")
         try:
             value = Decimal(ungrouped(typed))
         except InvalidOperation:

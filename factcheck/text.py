@@ -9,6 +9,7 @@ speaker; `lookalike_key` is the key that makes a name written with look-alike le
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import cache
 from itertools import filterfalse
 from pathlib import Path
@@ -81,6 +82,19 @@ def ungrouped(number):
     """A number's text without its thousands separators ("8,000", "12 000"), only where they group
     by threes: "2,5" (a decimal comma) stays as it is, no number, never read as 25."""
     return _GROUP_SEPARATORS.sub("", number) if _GROUPED_NUMBER.match(number) else number
+
+
+def point_grouping(typed):
+    """Why `typed` is no one number if it is "8.000": a desk that groups thousands with a point
+    (German, Spanish, Italian) means 8,000, and read as 8 it would be stored a thousand times too
+    small; else None."""
+    if not POINT_GROUPING.match(typed):
+        return None
+    whole, small = typed.partition(".")[0], format(Decimal(typed).normalize(), "f")
+    return (
+        f"“{typed}” could be {small} or {whole},{typed[-3:]} (a point grouping thousands, as in German or Spanish): "
+        f"write {whole}{typed[-3:]} or {small}"
+    )
 
 
 def unambiguous(number):

@@ -24,13 +24,13 @@ from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import (
-    POINT_GROUPING,
     RELAY_SPLIT,
     clean_claim,
     clean_name,
     clean_text,
     holds_markup,
     not_a_number,
+    point_grouping,
     ungrouped,
 )
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
@@ -362,17 +362,10 @@ def _other_date(value):
 
 
 def parse_quantity(raw):
-    """(the value as text, None), or (None, why it is not a quantity the database can hold).
-
-    "8.000" is refused: a sheet from a desk that groups thousands with a point (German, Spanish,
-    Italian) means 8,000, and read as 8 it would be stored a thousand times too small.
-    """
-    if POINT_GROUPING.match(raw):
-        whole, small = raw.partition(".")[0], format(Decimal(raw).normalize(), "f")
-        return None, (
-            f"“{raw}” could be {small} or {whole},{raw[-3:]} (a point grouping thousands, as in German or Spanish): "
-            f"write {whole}{raw[-3:]} or {small}"
-        )
+    """(the value as text, None), or (None, why it is not a quantity the database can hold): "8.000"
+    among them (text.point_grouping)."""
+    if problem := point_grouping(raw):
+        return None, problem
     try:
         value = Decimal(ungrouped(raw))
     except InvalidOperation:

@@ -462,6 +462,18 @@ def test_a_claim_is_one_line_however_the_form_posts_it(editor_client):
     assert not ClaimRevision.objects.filter(claim=claim).exists()  # nothing changed
 
 
+def test_a_figure_written_8_000_is_refused_as_8_or_8000_in_the_admin(editor_client):
+    # A desk that groups thousands with a point means 8,000; read as 8 it was stored a thousand times too small.
+    claim = make_claim("Kyiv counted 8,000 troops.")
+    page = url(Claim, "change", claim.pk)
+    data = form_data(editor_client.get(page)) | {"quantity_value": "8.000", "quantity_unit": "troops", "_save": "Save"}
+    response = editor_client.post(page, data)
+    assert response.status_code == 200
+    assert "“8.000” could be 8 or 8,000" in response.context["adminform"].form.errors["quantity_value"][0]
+    claim.refresh_from_db()
+    assert claim.quantity_value is None
+
+
 # Adding and editing claims
 
 

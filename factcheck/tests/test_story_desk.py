@@ -846,6 +846,8 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         # A decimal comma is refused, never read as a thousands separator (2,5 had been saved as 25).
         ({"p3-quantity_value": "2,5"}, "quantity_value", "“2,5” is not a number. Write a decimal with a point (2.5)"),
         ({"p3-quantity_value": "1,00"}, "quantity_value", "is not a number."),
+        # A desk grouping thousands with a point means 8,000: read as 8, a thousand times too small.
+        ({"p3-quantity_value": "8.000"}, "quantity_value", "“8.000” could be 8 or 8,000"),
         ({"p3-quantity_value": "", "p3-quantity_unit": "troops"}, "quantity_value", "Give the figure"),
         ({"p3-same_as": "3"}, "same_as", "A proposal cannot be linked to itself."),
         ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),
