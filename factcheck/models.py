@@ -1902,12 +1902,25 @@ class ClaimLink(models.Model):
     @classmethod
     def link(cls, first, second, kind, *, by=None):
         """Link two claims (idempotent); symmetric kinds are stored lower id first."""
-        if first.pk == second.pk:
-            raise ValueError("A claim cannot be linked to itself.")
-        if kind in cls.SYMMETRIC and first.pk > second.pk:
-            first, second = second, first
+        first, second = cls._ordered(first, second, kind)
         link, _ = cls.objects.get_or_create(from_claim=first, to_claim=second, kind=kind, defaults={"created_by": by})
         return link
+
+    @classmethod
+    def link_all(cls, links, *, by=None):
+        """Link each (first, second, kind) of `links` as link() does, in one INSERT: a story's figures
+        may contradict each other pairwise, thousands of links."""
+        rows = {}
+        for first, second, kind in links:
+            first, second = cls._ordered(first, second, kind)
+            rows[first.pk, second.pk, kind] = cls(from_claim=first, to_claim=second, kind=kind, created_by=by)
+        cls.objects.bulk_create(rows.values(), ignore_conflicts=True)
+
+    @classmethod
+    def _ordered(cls, first, second, kind):
+        if first.pk == second.pk:
+            raise ValueError("A claim cannot be linked to itself.")
+        return (second, first) if kind in cls.SYMMETRIC and first.pk > second.pk else (first, second)
 
 
 # The deferred triggers (migration 0007) that hold each claim's status and version to its latest

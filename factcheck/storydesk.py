@@ -852,15 +852,15 @@ def _save_story(draft, accepted, *, by):
         claims[record["key"]] = claim = _write_claim(article, record, data, speaker=speakers.get(data))
         _write_chain(claim, data, outlets)
         claim.set_status(Status.UNCONFIRMED, by=by, reason=record["hedge"] or NO_CONFIRMATION)
+    links = []
     for record, data in accepted:
         claim = claims[record["key"]]
         for name, kind in [("same_as", LinkKind.SAME_CLAIM), ("contradicts", LinkKind.CONTRADICTS)]:
-            for other in data[name]:
-                if other in claims:
-                    ClaimLink.link(claim, claims[other], kind, by=by)
+            links += [(claim, claims[other], kind) for other in data[name] if other in claims]
         for tracked in Claim.objects.filter(pk__in=data["tracked"]).select_related("merged_into"):
             # A claim merged since the review looked: its words now live in the claim kept.
-            ClaimLink.link(claim, tracked.merged_into or tracked, LinkKind.SAME_CLAIM, by=by)
+            links.append((claim, tracked.merged_into or tracked, LinkKind.SAME_CLAIM))
+    ClaimLink.link_all(links, by=by)
     draft.article = article
     draft.save(update_fields=["article"])
     return Saved(

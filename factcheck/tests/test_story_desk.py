@@ -1005,10 +1005,13 @@ def test_a_proposal_the_engine_links_to_many_others_can_be_saved(reviewer_client
     draft = make_draft(body, proposals)
     assert len(draft.proposals[-1]["fields"]["contradicts"]) > 200
 
-    response = accept_everything(reviewer_client, draft)
+    with CaptureQueriesContext(connection) as queries:
+        response = accept_everything(reviewer_client, draft)
 
     assert response.status_code == 302, response.context and response.context.get("errors")
     assert ClaimLink.objects.filter(kind="contradicts").count() == 69
+    # Written at once: a story's figures may contradict each other pairwise, thousands of links.
+    assert sum('"factcheck_claimlink"' in query["sql"] for query in queries) == 1
 
 
 def test_without_its_pipeline_the_engine_proposes_nothing_and_says_why(reviewer_client, settings):
