@@ -3,7 +3,6 @@
 import functools
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.cache import cache
@@ -32,7 +31,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, not_a_number, point_grouping, ungrouped
+from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, read_figure
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -136,12 +135,17 @@ class ClaimTextField(forms.CharField):
 
 
 class QuantityField(forms.DecimalField):
-    """A claim's figure, refusing "8.000", which could be 8 or 8,000 (factcheck.text.point_grouping)."""
+    """A claim's figure read as the desk and imports read it (factcheck.text.read_figure): "8,000"
+    taken, "8.000", which could be 8 or 8,000, refused."""
 
     def to_python(self, value):
-        if isinstance(value, str) and (problem := point_grouping(value.strip())):
-            raise forms.ValidationError(f"{problem}.", code="ambiguous")
-        return super().to_python(value)
+        typed = value.strip() if isinstance(value, str) else ""
+        if not typed:
+            return super().to_python(value)
+        figure, problem = read_figure(typed)
+        if problem:
+            raise forms.ValidationError(f"{problem}.", code="invalid")
+        return figure
 
 
 class CleanNameField(forms.CharField):
@@ -920,20 +924,13 @@ class ProposalForm(WithoutColons, forms.Form):
         return (self["decision"].value() or "") == "accept"
 
     def clean_quantity_value(self):
-        """A number as people write it ("8,000", "2.5"), or None; checked against the column's size."""
+        """A number as people write it ("8,000", "2.5"), or None (factcheck.text.read_figure)."""
         typed = self.cleaned_data["quantity_value"].strip()
         if not typed:
             return None
-        if problem := point_grouping(typed):
+        value, problem = read_figure(typed)
+        if problem:
             raise forms.ValidationError(f"{problem}.")
-        try:
-            value = Decimal(ungrouped(typed))
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            raise forms.ValidationError(f"{not_a_number(typed)}.")
-        if abs(value) >= 10**16 or value != value.quantize(Decimal("0.0001")):
-            raise forms.ValidationError("Give at most 16 digits before the decimal point and 4 after it.")
         return value
 
     def clean_relayed_by(self):

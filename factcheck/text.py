@@ -9,7 +9,7 @@ speaker; `lookalike_key` is the key that makes a name written with look-alike le
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from itertools import filterfalse
 from pathlib import Path
@@ -95,6 +95,29 @@ def point_grouping(typed):
         f"“{typed}” could be {small} or {whole},{typed[-3:]} (a point grouping thousands, as in German or Spanish): "
         f"write {whole}{typed[-3:]} or {small}"
     )
+
+
+# What Claim.quantity_value holds: 20 digits, 4 of them after the point.
+FIGURE_DIGITS = 16
+FIGURE_STEP = Decimal("0.0001")
+
+
+def read_figure(typed):
+    """(the number `typed` writes, as people write it: "8,000", "2.5", "-12"; None) or (None, why it is
+    no figure a claim can hold): the one reading of a claim's figure, for the desk, the admin and imports."""
+    if problem := point_grouping(typed):
+        return None, problem
+    try:
+        value = Decimal(ungrouped(typed))
+    except InvalidOperation:
+        return None, not_a_number(typed)
+    if not value.is_finite():
+        return None, not_a_number(typed)
+    if value and value.adjusted() >= FIGURE_DIGITS:
+        return None, f"{typed[:40]} is too large (at most {FIGURE_DIGITS} digits before the point)"
+    if value != value.quantize(FIGURE_STEP):
+        return None, f"{typed[:40]} has more than 4 digits after the point"
+    return value, None
 
 
 def unambiguous(number):

@@ -24,14 +24,13 @@ from factcheck.extraction import classify_venue, kind_of_name
 from factcheck.importing.reading import types_of
 from factcheck.models import Claim, ClaimKind, DateOrder, Qualifier, SpeakerKind, Stance, Venue, normalize_name
 from factcheck.text import (
+    FIGURE_STEP,
     RELAY_SPLIT,
     clean_claim,
     clean_name,
     clean_text,
     holds_markup,
-    not_a_number,
-    point_grouping,
-    ungrouped,
+    read_figure,
 )
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -279,8 +278,6 @@ URL = re.compile(
 )
 _RELAY_SPLIT = re.compile(RELAY_SPLIT)
 OUTLET_FIELDS = {"outlet", "relayed_by", "article_outlet"}
-DECIMAL_STEP = Decimal("0.0001")
-MAX_INTEGER_DIGITS = 16  # Claim.quantity_value holds 20 digits, 4 of them after the point
 MAX_KEY = Claim._meta.get_field("import_key").max_length
 LIMITS = [  # text fields with a length limit in the database
     ("venue", 300),
@@ -359,24 +356,6 @@ def _other_date(value):
         except ValueError:
             continue
     return None
-
-
-def parse_quantity(raw):
-    """(the value as text, None), or (None, why it is not a quantity the database can hold): "8.000"
-    among them (text.point_grouping)."""
-    if problem := point_grouping(raw):
-        return None, problem
-    try:
-        value = Decimal(ungrouped(raw))
-    except InvalidOperation:
-        return None, not_a_number(raw)
-    if not value.is_finite():
-        return None, not_a_number(raw)
-    if value and value.adjusted() >= MAX_INTEGER_DIGITS:
-        return None, f"{raw[:40]} is too large (at most {MAX_INTEGER_DIGITS} digits before the point)"
-    if value != value.quantize(DECIMAL_STEP):
-        return None, f"{raw[:40]} has more than 4 digits after the point"
-    return str(value), None
 
 
 _ARTICLE = re.compile(r"^(?:a|an|the) ")
@@ -553,9 +532,10 @@ def clean_fields(values, fail, line, column, date_order):
     if amount_raw is not None or unit is not None or qualifier_raw is not None:
         amount = None
         if amount_raw:
-            amount, problem = parse_quantity(amount_raw)
+            amount, problem = read_figure(amount_raw)
             if problem:
                 fail("quantity_value", problem)
+            amount = amount if amount is None else str(amount)
         qualifier = choice(qualifier_raw, "quantity_qualifier", QUALIFIERS, fail, Qualifier.EXACT) or ""
         if not amount_raw and (unit or qualifier):
             fail("quantity_value", "a unit or qualifier needs a value")
@@ -833,7 +813,7 @@ def _rating_number(value):
         return None
     if number is None or not number.is_finite() or abs(number) >= MAX_RATING:
         return None
-    return str(number.quantize(DECIMAL_STEP).normalize())
+    return str(number.quantize(FIGURE_STEP).normalize())
 
 
 def _rating_scale(rating):

@@ -472,6 +472,10 @@ def test_a_figure_written_8_000_is_refused_as_8_or_8000_in_the_admin(editor_clie
     assert "“8.000” could be 8 or 8,000" in response.context["adminform"].form.errors["quantity_value"][0]
     claim.refresh_from_db()
     assert claim.quantity_value is None
+    # Read as the desk and imports read a figure: thousands grouped with commas are taken.
+    assert editor_client.post(page, data | {"quantity_value": "8,000"}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.quantity_value == 8000
 
 
 # Adding and editing claims

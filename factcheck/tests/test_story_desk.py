@@ -842,7 +842,12 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         ({"p3-speaker": "we"}, "speaker", "“we” names nobody"),
         ({"p3-claim": " "}, "claim", "Write the claim as one sentence."),
         ({"p3-quantity_value": "lots"}, "quantity_value", "“lots” is not a number."),
-        ({"p3-quantity_value": "0.00001"}, "quantity_value", "at most 16 digits before the decimal point and 4 after"),
+        ({"p3-quantity_value": "0.00001"}, "quantity_value", "0.00001 has more than 4 digits after the point."),
+        (
+            {"p3-quantity_value": "12345678901234567"},
+            "quantity_value",
+            "is too large (at most 16 digits before the point).",
+        ),
         # A decimal comma is refused, never read as a thousands separator (2,5 had been saved as 25).
         ({"p3-quantity_value": "2,5"}, "quantity_value", "“2,5” is not a number. Write a decimal with a point (2.5)"),
         ({"p3-quantity_value": "1,00"}, "quantity_value", "is not a number."),
