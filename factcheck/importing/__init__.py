@@ -150,6 +150,7 @@ class FileRows:
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.csv_records = None
+        self.first_rows = None  # each key's first row, kept while the file is read
         # a JSON file's keys the importer does not know (a ClaimReview file's other types), as first seen
         self.ignored_keys = {}
 
@@ -243,6 +244,7 @@ class StagedRows:
     with the status the admin chose for their rating label. Never the source file again."""
 
     header = ()
+    first_rows = None  # repeats were counted by the preview, and are not staged
 
     def __init__(self, job, skipped):
         self.path, self.skipped, self.count = Path(job.staged_path), skipped, job.total_rows
@@ -358,8 +360,8 @@ class _Pass:
                 self.reject(
                     [LineError(self.job.filename, change.row.line, column, change.error, change.field)], original
                 )
-                if first_rows := getattr(self.rows, "first_rows", None):
-                    first_rows.refuse(change.row.key, change.field, change.error)
+                if self.rows.first_rows:
+                    self.rows.first_rows.refuse(change.row.key, change.field, change.error)
             elif kept:
                 self.counts[change.action] += 1
                 if self.wording:
