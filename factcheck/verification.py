@@ -2,7 +2,7 @@
 
 Pure Python, so the table can be read and tested without a database. `Claim.set_status`
 applies these rules to one claim and `Claim.objects.set_statuses` to many (an import's); the
-importer also asks `check_verdict` row by row, to refuse a row before writing anything.
+importer also asks them (`check_imported_verdict`) row by row, to refuse a row before writing anything.
 """
 
 from enum import StrEnum
@@ -63,6 +63,20 @@ def check_verdict(current, new, *, reason, stances):
     return check_transition(
         current, new, reason=reason, has_supporting="supports" in stances, has_refuting="refutes" in stances
     )
+
+
+def check_imported_verdict(current, new, *, reason, stances, editors_verdict):
+    """check_verdict for a status an import writes (ClaimQuerySet.set_statuses). An import never
+    undoes an editor's verdict (`editors_verdict`: the claim's `current` status was decided in the
+    app, ClaimQuerySet.editors_verdicts), so that re-importing last week's sheet cannot quietly
+    turn back what editors decided since; a status an import wrote, a later import may change."""
+    if editors_verdict:
+        raise TransitionRefused(
+            "editors_verdict",
+            f"an editor decided this claim is “{parse_status(current).label}”; an import does not change an "
+            "editor's verdict: change it on the claim's page, or leave its status empty in the file",
+        )
+    return check_verdict(current, new, reason=reason, stances=stances)
 
 
 class TransitionRefused(Exception):

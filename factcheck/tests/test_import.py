@@ -7,6 +7,7 @@ import json
 import pytest
 from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -248,6 +249,22 @@ def test_reimporting_the_same_file_never_undoes_a_verdict_an_editor_gave_since(a
     assert (job.updated_count, job.unchanged_count, job.rejected_count) == (0, 1, 1)
     claim.refresh_from_db()
     assert (claim.status, claim.events.latest().by) == ("verified", editor)
+
+
+def test_an_import_that_spares_editors_verdicts_costs_the_same_queries_however_many_rows(admin_user, editor, tmp_path):
+    def queries_for(count):
+        keys = [f"q{count}-{n}" for n in range(count)]
+        sheet = [row(f"Claim {key}.", id=key, status="unconfirmed") for key in keys]
+        run_import(tmp_path, csv_text(*sheet), admin_user)
+        for claim in Claim.objects.filter(import_key__in=keys[::2]):
+            claim.set_status("disputed", by=editor, reason="Two officials disagree.")
+        sheet = [row(f"Claim {key}.", id=key, status=("unconfirmed", "disputed")[n % 2]) for n, key in enumerate(keys)]
+        with CaptureQueriesContext(connection) as queries:
+            job = run_import(tmp_path, csv_text(*sheet), admin_user, mode=ImportMode.SKIP_INVALID)
+        assert (job.updated_count, job.rejected_count) == (count // 2, count // 2)
+        return len(queries)
+
+    assert queries_for(4) == queries_for(40)
 
 
 def test_a_status_an_import_gave_may_be_changed_by_the_next_import(admin_user, editor, tmp_path):
