@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
+from factcheck.text import clean_claim, clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
@@ -2342,12 +2342,15 @@ class PublishedVerdict(models.Model):
     def words(self):
         """{"text", "quote"}: the claim's words as the verdict judged them, whatever was edited since.
 
-        Reads the annotations of PublishedVerdictQuerySet.with_judged_words().
+        Reads the annotations of PublishedVerdictQuerySet.with_judged_words(). A claim's text is
+        read as every road in stores it (text.clean_claim): one stored before held a cell's line
+        break, and putting it on one line since, recorded as a revision, was no edit of the words.
         """
+        judged = {column: getattr(self, f"judged_{column}") for column in self.WORDS}
+        if judged["text"] is not None:
+            judged["text"] = clean_claim(judged["text"])
         return {
-            column: current if judged is None else judged
-            for column in self.WORDS
-            for current, judged in [(getattr(self.claim, column), getattr(self, f"judged_{column}"))]
+            column: getattr(self.claim, column) if judged[column] is None else judged[column] for column in self.WORDS
         }
 
     @property
