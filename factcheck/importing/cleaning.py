@@ -512,10 +512,11 @@ APPEARANCE_FIELDS = (
 )
 
 
-def clean_fields(values, fail, line, column, date_order):
+def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     """A Row from one record's values (field -> text, None when the file has no such field).
 
-    Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder).
+    Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder); a figure's point is a
+    decimal point when the file showed it is one (`decimal_point`), else "1.125" is refused as 1,125.
     """
     get = values.get
     text = clean_claim(get("claim") or "")
@@ -532,7 +533,7 @@ def clean_fields(values, fail, line, column, date_order):
     if amount_raw is not None or unit is not None or qualifier_raw is not None:
         amount = None
         if amount_raw:
-            amount, problem = read_figure(amount_raw)
+            amount, problem = read_figure(amount_raw, decimal_point=decimal_point)
             if problem:
                 fail("quantity_value", problem)
             amount = amount if amount is None else str(amount)

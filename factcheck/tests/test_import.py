@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -288,6 +289,15 @@ def test_a_reimport_extends_a_relay_chain_and_adds_new_evidence(admin_user, tmp_
         run_import(tmp_path, csv_text({**longer, "evidence_summary": "The post itself."}), admin_user).unchanged_count
         == 1
     )
+
+
+@pytest.mark.parametrize("earlier", ["2.5", "0.125", "1.12345", "1234.567", "1,000"])
+def test_a_figure_of_three_decimals_is_one_when_the_column_showed_a_decimal_point_before(earlier, admin_user, tmp_path):
+    """A desk grouping thousands with a point writes neither 2.5 nor 1,000: the file's 1.125 is one and
+    an eighth. (1.12345 itself is too precise to store, and refused, but says how the file writes.)"""
+    sheet = csv_text(row("An earlier figure.", quantity_value=earlier), row(quantity_value="1.125"))
+    job = run_import(tmp_path, sheet, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert Claim.objects.get(text=row()["claim"]).quantity_value == Decimal("1.125"), job.errors
 
 
 def test_a_reimport_updates_changed_fields_without_an_event(admin_user, tmp_path):

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from factcheck import importing
+from factcheck.exporting import CSV_COLUMNS
 from factcheck.models import Claim, ImportMode, ImportState
 from factcheck.tests.test_import import counts, write_file
 
@@ -116,6 +117,25 @@ BAD_FILES = [
         "quantity with a point grouping thousands",
         "8.000",
         "“8.000” could be 8 or 8,000 (a point grouping thousands, as in German or Spanish): write 8000 or 8",
+    ),
+    Bad(
+        "quantity with a point grouping thousands, after a figure with spaces grouping them",
+        text("claim,speaker,quantity_value", f"{GOOD},12 000", "Another claim.,Kovalenko,1.125"),
+        3,
+        3,
+        "could be 1.125 or 1,125",
+    ),
+    Bad(
+        "quantity with a point grouping thousands in a sheet like our export's but saved by Excel in German",
+        text(
+            ";".join(CSV_COLUMNS),
+            ";".join(
+                {"claim": GOOD, "quantity_value": "8.000", "speaker": "Kovalenko"}.get(c, "") for c in CSV_COLUMNS
+            ),
+        ),
+        2,
+        5,
+        "could be 8 or 8,000",
     ),
     bad_quantity(
         "quantity in European notation",
