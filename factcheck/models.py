@@ -362,6 +362,8 @@ class Article(models.Model):
         ordering = ["-published", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
+            # Written by hand in 0025 (a column's CHECK on SQLite); declared so that a rebuild keeps it.
+            models.CheckConstraint(condition=in_choices("state", ArticleState.choices), name="article_state_valid"),
             # Who and when go together, and only on a published story.
             models.CheckConstraint(
                 condition=Q(published_by__isnull=True, published_at__isnull=True)
