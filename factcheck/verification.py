@@ -257,8 +257,8 @@ def implied_attribution(appearances, newsroom):
     Confirmed when one chain reaches the newsroom first-hand: said to the newsroom itself, or
     on the speaker's own channel or in public with no other outlet passing it on. Relayed when
     every other chain went through another outlet (or starts at another outlet's report or a
-    statement made to another outlet). Not checked otherwise: no appearance, or a statement
-    to an outlet nobody named.
+    statement made to another outlet). Not checked otherwise: no appearance, a statement to an
+    outlet nobody named, or a chain relayed by none whose venue is None (how it was said is not known).
     """
     appearances = list(appearances)
     known = {pk for pk, *_ in appearances}
@@ -275,6 +275,8 @@ def implied_attribution(appearances, newsroom):
         relayed_by_others = relayed_by_others or (newsroom is None and len(chain) > 1)
         if origin_venue == RELAYED_REPORT or relayed_by_others:
             found.add(Attribution.RELAYED)
+        elif origin_venue is None:  # how it was said is not known (an import's row gave no venue)
+            found.add(Attribution.NOT_CHECKED)
         elif origin_venue in TOLD_TO_AN_OUTLET:
             if origin_outlet is None:
                 found.add(Attribution.NOT_CHECKED)

@@ -46,7 +46,7 @@ class Speaker(NamedTuple):
 class Link(NamedTuple):
     """One appearance in an attribution chain; the chain runs from where it was said to the last relay."""
 
-    venue: str
+    venue: str | None  # None: the file does not say (writing records it as UNCLASSIFIED_VENUE)
     outlet: str
     url: str
     date: str | None
@@ -562,9 +562,8 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         beside = get("venue_text") or ""
         beside = beside if beside.isascii() else clean_text(beside)
         given = get("venue") or beside
+        # None: the file does not say how it was said (public remarks, whose attribution is not checked).
         venue, named, words = venue_of(given) if given else (None, None, "")
-        if not given:
-            fail("venue", "an appearance needs a venue type")
         words = beside or words
         origin = Link(
             venue,
