@@ -564,6 +564,8 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         given = get("venue") or beside
         # None: the file does not say how it was said (public remarks, whose attribution is not checked).
         venue, named, words = venue_of(given) if given else (None, None, "")
+        if not given and not any(map(get, APPEARANCE_FIELDS[2:])):  # venue words that cleaned away to nothing
+            fail("venue", "an appearance needs a venue type")
         words = beside or words
         origin = Link(
             venue,
