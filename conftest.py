@@ -66,7 +66,7 @@ def pytest_configure():
     # test, and two of them using it at once fail ("bad parameter or other API misuse"). Each
     # thread opens its own connection to a file, and WAL lets them read while one writes.
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] == "factcheck.sqlite":
         name = Path(tempfile.gettempdir()) / f"factcheck-tests-{os.getpid()}.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(name)
     BaseDatabaseCreation.deserialize_db_from_string = restore_in_bulk

@@ -43,6 +43,17 @@ CSV_COLUMNS = [
     ),
     "venue_text",  # last, added after the others: scripts that read the columns by place still find them
 ]
+ADDED_COLUMNS = {"attribution", "venue_text"}  # added since the first exports, which lack them
+
+
+def is_export_header(names, delimiter):
+    """Whether a CSV file's header (its column names) and delimiter are those our CSV export writes,
+    or wrote before ADDED_COLUMNS: its figures then write a point as a decimal point (1.125 was written
+    so before exports wrote 1.1250)."""
+    ours = [name for name in CSV_COLUMNS if name in names]
+    return delimiter == "," and names == ours and set(CSV_COLUMNS) - set(ours) <= ADDED_COLUMNS
+
+
 RELAY_SEPARATOR = " > "
 
 # reviewRating for each status, on a 1 (worst) .. 5 (best) scale. "Unable to independently

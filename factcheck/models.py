@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.text import clean_name, lookalike_difference, lookalike_key, normalize_name
+from factcheck.text import clean_claim, clean_name, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
@@ -38,6 +38,7 @@ from factcheck.verification import (
     TransitionRefused,
     calls_for_correction,
     check_attribution,
+    check_imported_verdict,
     check_verdict,
     cites,
     implied_attribution,
@@ -361,6 +362,8 @@ class Article(models.Model):
         ordering = ["-published", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique"),
+            # Written by hand in 0025 (a column's CHECK on SQLite); declared so that a rebuild keeps it.
+            models.CheckConstraint(condition=in_choices("state", ArticleState.choices), name="article_state_valid"),
             # Who and when go together, and only on a published story.
             models.CheckConstraint(
                 condition=Q(published_by__isnull=True, published_at__isnull=True)
@@ -938,23 +941,44 @@ class ClaimQuerySet(models.QuerySet):
         on claim_recheck_idx, whose rows are exactly these."""
         return self.filter(status=Status.UNCONFIRMED, merged_into__isnull=True, recheck_on__isnull=False)
 
+    def editors_verdicts(self):
+        """Those of these claims whose status is an editor's verdict: their latest status event was
+        decided in the app (set_status) and moved the status, where recording a claim moved nothing.
+        An import never undoes one (verification.check_imported_verdict)."""
+        latest = VerificationEvent.objects.filter(claim=OuterRef(OuterRef("pk")), axis=Axis.STATUS)
+        verdict = VerificationEvent.objects.filter(
+            pk=Subquery(latest.order_by("-version").values("pk")[:1]), decided_here=True, from_status__isnull=False
+        )
+        return self.filter(Exists(verdict))
+
     def set_statuses(self, decisions, *, by, at):
         """Write many status changes (Decisions) and their events at once, as set_status writes one.
 
-        The bulk path, an import's: the same rules (factcheck.verification) and the same evidence
-        cited; a change the rules refuse raises TransitionRefused (check each first to refuse it
-        alone). A claim being recorded (no from_status) is inserted beforehand with its status;
-        stored claims move here, after their events, with no version check: the caller holds
-        them locked since it read them (each decision's version is then the stored one plus one).
-        The importer has asked the same rules of each row already, to refuse a row alone; asked
-        again here, once per kind of change, they guard every other caller.
+        The bulk path, an import's: its events are not decided here (decided_here is false), and it
+        follows the same rules (factcheck.verification.check_imported_verdict), an editor's verdict
+        never undone included, and cites the same evidence; a change the rules refuse raises
+        TransitionRefused (check each first to refuse it alone). A claim being recorded (no
+        from_status) is inserted beforehand with its status; stored claims move here, after their
+        events, with no version check: the caller holds them locked since it read them (each
+        decision's version is then the stored one plus one). The importer has asked the same rules
+        of each row already, to refuse a row alone; asked again here, once per kind of change,
+        they guard every other caller.
         """
+        moved_ids = [decision.claim_id for decision in decisions if decision.from_status is not None]
+        verdicts = set(Claim.objects.filter(pk__in=moved_ids).editors_verdicts().values_list("pk", flat=True))
         checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
             stances = frozenset(stance for _, stance in decision.evidence)
-            kind = (decision.from_status, decision.to_status, bool(decision.reason.strip()), stances)
+            editors = decision.claim_id in verdicts
+            kind = (decision.from_status, decision.to_status, bool(decision.reason.strip()), stances, editors)
             if kind not in checked:
-                check_verdict(decision.from_status, decision.to_status, reason=decision.reason, stances=stances)
+                check_imported_verdict(
+                    decision.from_status,
+                    decision.to_status,
+                    reason=decision.reason,
+                    stances=stances,
+                    editors_verdict=editors,
+                )
                 checked.add(kind)
         # Written like an import's other rows: ids drawn, then one COPY (on PostgreSQL).
         events = list(zip(allocate_ids(VerificationEvent, len(decisions)), decisions, strict=True))
@@ -2320,12 +2344,15 @@ class PublishedVerdict(models.Model):
     def words(self):
         """{"text", "quote"}: the claim's words as the verdict judged them, whatever was edited since.
 
-        Reads the annotations of PublishedVerdictQuerySet.with_judged_words().
+        Reads the annotations of PublishedVerdictQuerySet.with_judged_words(). A claim's text is
+        read as every road in stores it (text.clean_claim): one stored before held a cell's line
+        break, and putting it on one line since, recorded as a revision, was no edit of the words.
         """
+        judged = {column: getattr(self, f"judged_{column}") for column in self.WORDS}
+        if judged["text"] is not None:
+            judged["text"] = clean_claim(judged["text"])
         return {
-            column: current if judged is None else judged
-            for column in self.WORDS
-            for current, judged in [(getattr(self.claim, column), getattr(self, f"judged_{column}"))]
+            column: getattr(self.claim, column) if judged[column] is None else judged[column] for column in self.WORDS
         }
 
     @property

@@ -116,6 +116,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, whose table rebuilds keep the migrations' triggers (factcheck/sqlite).
+    DATABASES["default"]["ENGINE"] = "factcheck.sqlite"
     # WAL lets the web server and the task worker read while the other writes;
     # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

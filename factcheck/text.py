@@ -84,6 +84,18 @@ def ungrouped(number):
     return _GROUP_SEPARATORS.sub("", number) if _GROUPED_NUMBER.match(number) else number
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+def shows_decimal_point(typed):
+    """Whether a figure shows that its file writes a point as a decimal point, as no desk grouping
+    thousands with one would: "2.5", "0.125", "1.12345", "1234.567", or commas grouping thousands
+    ("1,000"). Then the file's "1.125" is one and an eighth, not 1,125 (importing). None: no figure."""
+    if typed is None or ("." not in typed and "," not in typed) or POINT_GROUPING.match(typed):
+        return False
+    return bool(_PLAIN_NUMBER.match(ungrouped(typed)))
+
+
 def point_grouping(typed):
     """Why `typed` is no one number if it is "8.000": a desk that groups thousands with a point
     (German, Spanish, Italian) means 8,000, and read as 8 it would be stored a thousand times too
@@ -102,10 +114,11 @@ FIGURE_DIGITS = 16
 FIGURE_STEP = Decimal("0.0001")
 
 
-def read_figure(typed):
+def read_figure(typed, *, decimal_point=False):
     """(the number `typed` writes, as people write it: "8,000", "2.5", "-12"; None) or (None, why it is
-    no figure a claim can hold): the one reading of a claim's figure, for the desk, the admin and imports."""
-    if problem := point_grouping(typed):
+    no figure a claim can hold): the one reading of a claim's figure, for the desk, the admin and imports.
+    `decimal_point`: its source writes a point as a decimal point (shows_decimal_point), so "1.125" is one."""
+    if not decimal_point and (problem := point_grouping(typed)):
         return None, problem
     try:
         value = Decimal(ungrouped(typed))

@@ -2,7 +2,7 @@
 
 Pure Python, so the table can be read and tested without a database. `Claim.set_status`
 applies these rules to one claim and `Claim.objects.set_statuses` to many (an import's); the
-importer also asks `check_verdict` row by row, to refuse a row before writing anything.
+importer also asks them (`check_imported_verdict`) row by row, to refuse a row before writing anything.
 """
 
 from enum import StrEnum
@@ -63,6 +63,20 @@ def check_verdict(current, new, *, reason, stances):
     return check_transition(
         current, new, reason=reason, has_supporting="supports" in stances, has_refuting="refutes" in stances
     )
+
+
+def check_imported_verdict(current, new, *, reason, stances, editors_verdict):
+    """check_verdict for a status an import writes (ClaimQuerySet.set_statuses). An import never
+    undoes an editor's verdict (`editors_verdict`: the claim's `current` status was decided in the
+    app, ClaimQuerySet.editors_verdicts), so that re-importing last week's sheet cannot quietly
+    turn back what editors decided since; a status an import wrote, a later import may change."""
+    if editors_verdict:
+        raise TransitionRefused(
+            "editors_verdict",
+            f"an editor decided this claim is “{parse_status(current).label}”; an import does not change an "
+            "editor's verdict: change it on the claim's page, or leave its status empty in the file",
+        )
+    return check_verdict(current, new, reason=reason, stances=stances)
 
 
 class TransitionRefused(Exception):
@@ -243,8 +257,8 @@ def implied_attribution(appearances, newsroom):
     Confirmed when one chain reaches the newsroom first-hand: said to the newsroom itself, or
     on the speaker's own channel or in public with no other outlet passing it on. Relayed when
     every other chain went through another outlet (or starts at another outlet's report or a
-    statement made to another outlet). Not checked otherwise: no appearance, or a statement
-    to an outlet nobody named.
+    statement made to another outlet). Not checked otherwise: no appearance, a statement to an
+    outlet nobody named, or a chain relayed by none whose venue is None (how it was said is not known).
     """
     appearances = list(appearances)
     known = {pk for pk, *_ in appearances}
@@ -261,6 +275,8 @@ def implied_attribution(appearances, newsroom):
         relayed_by_others = relayed_by_others or (newsroom is None and len(chain) > 1)
         if origin_venue == RELAYED_REPORT or relayed_by_others:
             found.add(Attribution.RELAYED)
+        elif origin_venue is None:  # how it was said is not known (an import's row gave no venue)
+            found.add(Attribution.NOT_CHECKED)
         elif origin_venue in TOLD_TO_AN_OUTLET:
             if origin_outlet is None:
                 found.add(Attribution.NOT_CHECKED)

@@ -63,6 +63,7 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.revisions import writing_as
+from factcheck.text import shows_decimal_point
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,7 @@ class FileRows:
             records = claimreview_records(self.text, self.ignored_keys)
             ratings = claimreview_ratings()
         seen = self.first_rows = FirstRows()
+        decimal_point = False  # once a figure showed it (text.shows_decimal_point), or in our own export
         for record in records:
             self.count += 1
             if self.count > max_rows:
@@ -212,7 +214,9 @@ class FileRows:
                 fail("", "expected a JSON object (one record)")
                 row = None
             else:
-                row = clean_fields(record.values, fail, record.line, status_column, self.date_order)
+                exported = getattr(self.csv_records, "exported", False)
+                decimal_point = decimal_point or exported or shows_decimal_point(record.values.get("quantity_value"))
+                row = clean_fields(record.values, fail, record.line, status_column, self.date_order, decimal_point)
             earlier = None if errors else seen.first(row)
             if earlier and earlier[1]:
                 row = Repeat(row.line, row.column, row.key, earlier[0])

@@ -46,7 +46,7 @@ class Speaker(NamedTuple):
 class Link(NamedTuple):
     """One appearance in an attribution chain; the chain runs from where it was said to the last relay."""
 
-    venue: str
+    venue: str | None  # None: the file does not say (writing records it as UNCLASSIFIED_VENUE)
     outlet: str
     url: str
     date: str | None
@@ -512,10 +512,11 @@ APPEARANCE_FIELDS = (
 )
 
 
-def clean_fields(values, fail, line, column, date_order):
+def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     """A Row from one record's values (field -> text, None when the file has no such field).
 
-    Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder).
+    Dates in numbers only (31/10/2024) are read in `date_order` (a DateOrder); a figure's point is a
+    decimal point when the file showed it is one (`decimal_point`), else "1.125" is refused as 1,125.
     """
     get = values.get
     text = clean_claim(get("claim") or "")
@@ -532,7 +533,7 @@ def clean_fields(values, fail, line, column, date_order):
     if amount_raw is not None or unit is not None or qualifier_raw is not None:
         amount = None
         if amount_raw:
-            amount, problem = read_figure(amount_raw)
+            amount, problem = read_figure(amount_raw, decimal_point=decimal_point)
             if problem:
                 fail("quantity_value", problem)
             amount = amount if amount is None else str(amount)
@@ -561,8 +562,9 @@ def clean_fields(values, fail, line, column, date_order):
         beside = get("venue_text") or ""
         beside = beside if beside.isascii() else clean_text(beside)
         given = get("venue") or beside
+        # None: the file does not say how it was said (public remarks, whose attribution is not checked).
         venue, named, words = venue_of(given) if given else (None, None, "")
-        if not given:
+        if not given and not any(map(get, APPEARANCE_FIELDS[2:])):  # venue words that cleaned away to nothing
             fail("venue", "an appearance needs a venue type")
         words = beside or words
         origin = Link(

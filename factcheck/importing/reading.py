@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from factcheck.exporting import CSV_COLUMNS, spreadsheet_value
+from factcheck.exporting import CSV_COLUMNS, is_export_header, spreadsheet_value
 from factcheck.models import normalize_name
 from factcheck.text import half_character, unambiguous
 
@@ -238,6 +238,7 @@ class CsvRecords:
             unquoted = _QUOTED.sub("", first)  # a quoted header cell may hold any delimiter
             delimiter = max(",;\t", key=unquoted.count)
         reader = csv.reader(chain([first], lines), delimiter=delimiter, strict=True)
+        self.delimiter = delimiter
         self.recent = [first]
         done = skipped
         try:
@@ -308,6 +309,7 @@ class CsvRecords:
         if missing:
             return 1, f"the header has no {' or '.join(missing)} column"
         self.header, self.header_line, self.header_names = fields, line, names
+        self.exported = is_export_header(names, self.delimiter)  # our own export: its points are decimal points
         self.columns = {name: number for name, number in seen.items() if name in KNOWN_COLUMNS}
         self.ignored = [
             fields[n - 1].strip()

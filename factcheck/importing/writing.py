@@ -11,14 +11,13 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from django.db import connection
-from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from factcheck.importing.cleaning import norm, own_claim_id
+from factcheck.importing.cleaning import UNCLASSIFIED_VENUE, norm, own_claim_id
 from factcheck.models import (
     Appearance,
     Article,
-    Axis,
     Claim,
     ClaimKind,
     Decision,
@@ -26,7 +25,6 @@ from factcheck.models import (
     ExternalReview,
     Outlet,
     Speaker,
-    VerificationEvent,
     allocate_ids,
     insert,
     lookalike_message,
@@ -38,6 +36,7 @@ from factcheck.verification import (
     Status,
     TransitionRefused,
     check_attribution,
+    check_imported_verdict,
     check_verdict,
     implied_attribution,
 )
@@ -58,18 +57,6 @@ def stored_claims(keys, *, lock, by_id):
     wanted = {pk: key for key, pk in by_id.items() if key not in found}
     found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
     return found
-
-
-def decided_by_editors(claim_ids):
-    """The ids, among `claim_ids`, of claims whose status is an editor's verdict: their latest
-    status event was decided here (set_status) and changed the status, not recorded it."""
-    if not claim_ids:
-        return set()
-    latest = VerificationEvent.objects.filter(claim=OuterRef("claim"), axis=Axis.STATUS).order_by("-version")
-    verdicts = VerificationEvent.objects.filter(
-        claim__in=claim_ids, decided_here=True, from_status__isnull=False, pk=Subquery(latest.values("pk")[:1])
-    )
-    return set(verdicts.values_list("claim_id", flat=True))
 
 
 def _by_claim(model, columns, claim_ids):
@@ -361,9 +348,9 @@ def plan(rows, entities, *, linked):
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
     reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
-    # An import never undoes an editor's verdict: a row asking another status of such a claim is refused.
     stored = [(row.status, claims[row.key]) for row in rows if row.status and row.key in claims]
-    editors = decided_by_editors([claim.pk for status, claim in stored if status != claim.status])
+    moved = Claim.objects.filter(pk__in=[claim.pk for status, claim in stored if status != claim.status])
+    editors = set(moved.editors_verdicts().values_list("pk", flat=True))  # verdicts an import never undoes
 
     changes = []
     for row in rows:
@@ -425,18 +412,14 @@ def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
             "decide it on the claim's page",
             "attribution",
         )
-    if row.status and row.status != claim.status and editors_verdict:
-        change.error, change.field = (
-            f"an editor decided this claim is “{Status(claim.status).label}”; an import does not change an "
-            "editor's verdict: change it on the claim's page, or leave its status empty in the file",
-            "status",
-        )
-    elif row.status and row.status != claim.status:
+    if row.status and row.status != claim.status:
         stances = {item.stance for item in change.evidence} | {stance for *_, stance in evidence}
         try:
-            change.status = check_verdict(claim.status, row.status, reason="imported", stances=stances)
+            change.status = check_imported_verdict(
+                claim.status, row.status, reason="imported", stances=stances, editors_verdict=editors_verdict
+            )
         except TransitionRefused as refusal:
-            change.error = refusal.message
+            change.error, change.field = refusal.message, "status"
         change.stances = [(pk, stance) for pk, _, _, stance in evidence]
     return change
 
@@ -473,7 +456,7 @@ def _merge_appearances(change, stored, entities):
             outlet = entities.outlet(link.outlet)
             if outlet is None and link.outlet:  # a new outlet, in a preview
                 outlet = ("new", norm(link.outlet))
-            signature = (link.venue, outlet, link.url, link.date, link.when)
+            signature = (link.venue or UNCLASSIFIED_VENUE, outlet, link.url, link.date, link.when)
             # A file that cannot say when (ClaimReview has no such field) matches whatever is stored.
             width = 4 if link.when is None else 5
             siblings = children.get(parent, [])
@@ -532,7 +515,7 @@ def write(changes, entities, *, user, reason_for, now):
         (
             appearance_ids[claim_id, key],
             claim_id,
-            link.venue,
+            link.venue or UNCLASSIFIED_VENUE,
             entities.outlet(link.outlet),
             link.url,
             _date(link.date),
@@ -605,7 +588,7 @@ def facets_of(change, entities):
     claim's row as it is (rewriting every claim of an import would cost a fifth of its time). The
     triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
-    venues = sorted({f"venue:{link.venue}" for _, _, link in appearances})
+    venues = sorted({f"venue:{link.venue or UNCLASSIFIED_VENUE}" for _, _, link in appearances})
     relayed = any(parent is not None for _, parent, _ in appearances)
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
     if change.row.article:

@@ -107,6 +107,11 @@ def test_a_chain_that_starts_at_a_report_is_relayed_and_no_appearance_is_not_che
     assert implied_attribution([], NEWSROOM) == Attribution.NOT_CHECKED
 
 
+def test_a_chain_whose_venue_nobody_gave_is_not_checked_unless_another_outlet_relayed_it():
+    assert implied_attribution(chain((None, X)), NEWSROOM) == Attribution.NOT_CHECKED
+    assert implied_attribution(chain((None, None), (Venue.RELAYED_REPORT, OTHER)), NEWSROOM) == Attribution.RELAYED
+
+
 def test_one_first_hand_chain_is_enough_to_start_confirmed():
     relayed = chain((Venue.PUBLIC_REMARKS, None), (Venue.RELAYED_REPORT, OTHER))
     direct = [(10, Venue.STATEMENT_TO_OUTLET, NEWSROOM, None)]

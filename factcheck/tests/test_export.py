@@ -292,6 +292,25 @@ def test_a_quantity_with_three_decimals_is_exported_so_that_it_reads_back_the_sa
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("columns", [exporting.CSV_COLUMNS, [c for c in exporting.CSV_COLUMNS if c != "venue_text"]])
+def test_an_export_made_before_figures_had_a_fourth_decimal_reads_back_the_same(columns, editor, tmp_path):
+    """Exports once wrote 2.125 (and, before venue texts, had no venue_text column): our own
+    export's point is a decimal point, whatever its digits."""
+    make_claim("Prices rose 2.125 times.", quantity_value=Decimal("2.125"))
+    path = tmp_path / "export.csv"
+    call_command("export_claims", output=str(path), stderr=io.StringIO())
+    rows = [{**row, "quantity_value": "2.125"} for row in csv.DictReader(path.read_text("utf-8-sig").splitlines())]
+    with path.open("w", newline="", encoding="utf-8") as old:
+        writer = csv.DictWriter(old, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    empty_the_database()
+    job = importing.import_file(path, user=editor)
+    assert job.state == "succeeded", job.errors
+    assert Claim.objects.get().quantity_value == Decimal("2.125")
+
+
+@pytest.mark.django_db
 def test_the_status_reason_exported_is_the_latest_status_changes_not_an_attribution_changes(editor, tmp_path):
     """Deciding who said it after the verdict must not put that reason on the verdict of the re-imported claim."""
     claim = make_claim("Drone output doubled.")

@@ -5,11 +5,18 @@ these tests ask for it early with SET CONSTRAINTS ... IMMEDIATE, which runs the 
 inside the test's transaction; one transactional test shows a plain commit refused.
 """
 
+import os
+import sqlite3
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
+from factcheck.sqlite.base import DatabaseWrapper
 from factcheck.tests.factories import make_claim, make_evidence, make_speaker, recorder
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
@@ -48,6 +55,65 @@ def test_the_history_triggers_exist_after_every_migration():
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {name for (name,) in cursor.fetchall()}
     assert set(HISTORY_CONSTRAINTS) <= names
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to alter it; PostgreSQL alters it")
+def test_migrating_back_past_a_rebuilt_table_and_forward_again_leaves_every_trigger_and_check(tmp_path):
+    """Going back past 0039 drops a foreign key, which Django's SQLite backend did by rebuilding the
+    article table: its triggers went with it, and renaming the new table failed on another table's
+    trigger naming it. A copy of the test database is migrated back and forward by manage.py."""
+    copy = copy_of_the_test_database(tmp_path)
+
+    def migrate(*target):
+        environment = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}"}
+        command = [sys.executable, "manage.py", "migrate", *target, "-v0"]
+        result = subprocess.run(  # noqa: S603 (our own manage.py, with the test's interpreter)
+            command, cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    migrated = schema(copy)
+    assert {"factcheck_claim_tally_insert", *HISTORY_CONSTRAINTS} <= {name for kind, name, _ in migrated}
+    migrate("factcheck", "0038")
+    migrate()
+    assert schema(copy) == migrated
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to alter it; PostgreSQL alters it")
+def test_a_table_rebuilt_to_alter_it_keeps_its_triggers_and_those_naming_it(tmp_path):
+    """SQLite alters most of a table by building it anew (Django's _remake_table, as for a check
+    added to the claims): the history's triggers on it, and those of other tables naming it (the
+    tallies), are written again."""
+    copy = copy_of_the_test_database(tmp_path)
+    before = schema(copy)
+    database = DatabaseWrapper({**connection.settings_dict, "NAME": str(copy)}, alias="copy")
+    try:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT rootpage FROM sqlite_master WHERE name = 'factcheck_claim'")
+            (table,) = cursor.fetchone()
+            with database.schema_editor(atomic=False) as editor:
+                editor._remake_table(Claim)
+            cursor.execute("SELECT rootpage FROM sqlite_master WHERE name = 'factcheck_claim'")
+            assert cursor.fetchone() != (table,)  # a new table
+    finally:
+        database.close()
+    triggers = [entry for entry in before if entry[0] == "trigger"]
+    assert set(HISTORY_CONSTRAINTS) <= {name for _, name, _ in triggers}
+    assert [entry for entry in schema(copy) if entry[0] == "trigger"] == triggers
+
+
+def copy_of_the_test_database(tmp_path):
+    """A file holding what the test database holds (migrated), for a test to change the schema of."""
+    copy = tmp_path / "db.sqlite3"
+    with sqlite3.connect(connection.settings_dict["NAME"]) as test_database, sqlite3.connect(copy) as target:
+        test_database.backup(target)
+    return copy
+
+
+def schema(path):
+    """(type, name, SQL) of each table, index and trigger of the SQLite database at `path`."""
+    with sqlite3.connect(path) as database:
+        return database.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
 
 
 def test_an_admin_save_from_a_form_loaded_before_a_status_change_keeps_the_new_status(editor, editor_client):

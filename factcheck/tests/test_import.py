@@ -3,10 +3,13 @@
 import csv
 import io
 import json
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -250,6 +253,22 @@ def test_reimporting_the_same_file_never_undoes_a_verdict_an_editor_gave_since(a
     assert (claim.status, claim.events.latest().by) == ("verified", editor)
 
 
+def test_an_import_that_spares_editors_verdicts_costs_the_same_queries_however_many_rows(admin_user, editor, tmp_path):
+    def queries_for(count):
+        keys = [f"q{count}-{n}" for n in range(count)]
+        sheet = [row(f"Claim {key}.", id=key, status="unconfirmed") for key in keys]
+        run_import(tmp_path, csv_text(*sheet), admin_user)
+        for claim in Claim.objects.filter(import_key__in=keys[::2]):
+            claim.set_status("disputed", by=editor, reason="Two officials disagree.")
+        sheet = [row(f"Claim {key}.", id=key, status=("unconfirmed", "disputed")[n % 2]) for n, key in enumerate(keys)]
+        with CaptureQueriesContext(connection) as queries:
+            job = run_import(tmp_path, csv_text(*sheet), admin_user, mode=ImportMode.SKIP_INVALID)
+        assert (job.updated_count, job.rejected_count) == (count // 2, count // 2)
+        return len(queries)
+
+    assert queries_for(4) == queries_for(40)
+
+
 def test_a_status_an_import_gave_may_be_changed_by_the_next_import(admin_user, editor, tmp_path):
     run_import(tmp_path, csv_text(row(id="c1", status="unconfirmed")), admin_user)
     Claim.objects.get().set_attribution("relayed", by=editor, reason="Only B-17 has it.")  # not a verdict
@@ -271,6 +290,28 @@ def test_a_reimport_extends_a_relay_chain_and_adds_new_evidence(admin_user, tmp_
         run_import(tmp_path, csv_text({**longer, "evidence_summary": "The post itself."}), admin_user).unchanged_count
         == 1
     )
+
+
+@pytest.mark.parametrize("earlier", ["2.5", "0.125", "1.12345", "1234.567", "1,000"])
+def test_a_figure_of_three_decimals_is_one_when_the_column_showed_a_decimal_point_before(earlier, admin_user, tmp_path):
+    """A desk grouping thousands with a point writes neither 2.5 nor 1,000: the file's 1.125 is one and
+    an eighth. (1.12345 itself is too precise to store, and refused, but says how the file writes.)"""
+    sheet = csv_text(row("An earlier figure.", quantity_value=earlier), row(quantity_value="1.125"))
+    job = run_import(tmp_path, sheet, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert Claim.objects.get(text=row()["claim"]).quantity_value == Decimal("1.125"), job.errors
+
+
+def test_a_sheet_giving_when_claims_were_said_but_not_how_imports_them_with_their_dates(admin_user, tmp_path):
+    """A desk's sheet of claim, speaker and date: each row used to be refused for want of a venue.
+    The appearance is recorded as public remarks, as a ClaimReview appearance without words is,
+    but says nothing of who heard the speaker: the attribution is left not checked."""
+    sheet = "claim,speaker,date\nRussia is training soldiers.,Andrii Kovalenko,2024-11-03\n"
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.created_count) == (ImportState.SUCCEEDED, 1), job.errors
+    claim = Claim.objects.get()
+    assert list(claim.appearances.values_list("venue_type", "date")) == [("public_remarks", date(2024, 11, 3))]
+    assert claim.attribution == "not_checked"
+    assert run_import(tmp_path, sheet, admin_user).unchanged_count == 1  # the same appearance, not another
 
 
 def test_a_reimport_updates_changed_fields_without_an_event(admin_user, tmp_path):

@@ -409,6 +409,26 @@ def test_an_edit_before_the_verdict_is_what_it_judged(editor, editor_client, vis
     assert words == EDITED * 3 and 'id="under-review"' not in page.text
 
 
+@pytest.mark.parametrize("save", [edit_in_the_admin, edit_through_the_orm])
+def test_a_claim_stored_before_claims_were_one_line_is_not_shown_edited_when_saved_on_one_line(
+    save, editor, editor_client, visitor, claim
+):
+    """Its line break came from a spreadsheet cell before text.clean_claim: putting the words on one
+    line is recorded (history keeps what was stored) but is no edit of the words the verdict judged."""
+    Claim.objects.filter(pk=claim.pk).update(text="Russia fired 120\r\ndrones overnight.")
+    published = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    save(editor_client, claim, *JUDGED)
+
+    assert claim.revisions.latest("id").before == {"text": "Russia fired 120\r\ndrones overnight."}
+    words, page = public_words(visitor, published)
+    assert words == JUDGED * 3 and 'id="under-review"' not in page.text
+    assert "published-words-differ" not in editor_client.get(claim.get_absolute_url()).text
+
+    save(editor_client, claim, *EDITED)  # a real edit since is one
+    words, page = public_words(visitor, published)
+    assert words == JUDGED * 3 and 'id="under-review"' in page.text
+
+
 def test_the_feed_reads_the_judged_words_in_a_fixed_number_of_queries(
     editor, visitor, claim, django_assert_max_num_queries
 ):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.utils import IntegrityError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factcheck.models import Claim, Decision, VerificationEvent
@@ -207,3 +208,58 @@ def test_a_claim_many_changes_send_back_to_unconfirmed_is_due_again_as_set_statu
     claim.refresh_from_db()
     assert (claim.status, claim.version) == ("unconfirmed", 3)
     assert (claim.recheck_on, claim.recheck_set_by) == (recheck_date(at), None)
+
+
+def imported(claim, to_status, *, by):
+    """One change to `claim` written as an import writes it (decided_here false)."""
+    claim.refresh_from_db()
+    decision = Decision(claim.pk, claim.status, to_status, claim.attribution, claim.version + 1, "Imported.", [])
+    Claim.objects.set_statuses([decision], by=by, at=timezone.now())
+
+
+def test_a_claim_whose_latest_status_an_editor_decided_holds_an_editors_verdict(editor):
+    recorded, decided, attributed = make_claim(), make_claim(), make_claim()
+    for claim in (decided, attributed):
+        claim.set_status("disputed", by=editor, reason="Two officials disagree.")
+    imported(make_claim(), "disputed", by=editor)  # an import's verdict is no editor's
+    attributed.set_attribution("relayed", by=editor, reason="Only the Kyiv Independent heard it.")
+    assert set(Claim.objects.editors_verdicts()) == {decided, attributed}
+    assert not Claim.objects.filter(pk=recorded.pk).editors_verdicts().exists()
+
+
+def test_many_changes_at_once_never_undo_an_editors_verdict(editor):
+    decided, other = make_claim(), make_claim()
+    decided.set_status("disputed", by=editor, reason="Two officials disagree.")
+    decisions = [
+        Decision(other.pk, "unconfirmed", "disputed", "not_checked", 2, "Imported.", []),
+        Decision(decided.pk, "disputed", "unconfirmed", "not_checked", 3, "Imported.", []),
+    ]
+    with pytest.raises(TransitionRefused, match="an editor decided this claim is “Disputed”; an import does not"):
+        Claim.objects.set_statuses(decisions, by=editor, at=timezone.now())
+    assert [Claim.objects.get(pk=claim.pk).status for claim in (decided, other)] == ["disputed", "unconfirmed"]
+    assert VerificationEvent.objects.count() == 3
+
+
+def test_a_status_an_import_wrote_a_later_import_may_change(editor):
+    claim = make_claim()
+    imported(claim, "disputed", by=editor)
+    imported(claim, "unconfirmed", by=editor)
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("unconfirmed", 3)
+
+
+def test_many_changes_at_once_cost_the_same_queries_however_many_claims_they_move(editor):
+    def queries_for(count):
+        claims = [make_claim() for _ in range(count)]
+        for claim in claims[::2]:
+            imported(claim, "disputed", by=editor)
+        claims = Claim.objects.filter(pk__in=[claim.pk for claim in claims])
+        opposite = {"unconfirmed": "disputed", "disputed": "unconfirmed"}
+        decisions = [
+            Decision(c.pk, c.status, opposite[c.status], c.attribution, c.version + 1, "Imported.", []) for c in claims
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            Claim.objects.set_statuses(decisions, by=editor, at=timezone.now())
+        return len(queries)
+
+    assert queries_for(2) == queries_for(20)

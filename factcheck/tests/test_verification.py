@@ -10,6 +10,7 @@ from factcheck.verification import (
     TransitionRefused,
     calls_for_correction,
     check_attribution,
+    check_imported_verdict,
     check_transition,
     check_verdict,
 )
@@ -123,3 +124,15 @@ def test_a_verdict_needs_evidence_of_the_stance_it_rests_on(new, stances, allowe
     else:
         with pytest.raises(TransitionRefused, match="evidence"):
             check_verdict(Status.UNCONFIRMED, new, reason="Checked.", stances=stances)
+
+
+def test_an_import_never_undoes_an_editors_verdict_and_may_change_an_imports():
+    with pytest.raises(TransitionRefused) as refused:
+        check_imported_verdict("verified", "disputed", reason="imported", stances=set(), editors_verdict=True)
+    assert refused.value.code == "editors_verdict"
+    assert refused.value.message.startswith("an editor decided this claim is “Verified”; an import does not change")
+    assert check_imported_verdict("verified", "disputed", reason="imported", stances=set(), editors_verdict=False) == (
+        Status.DISPUTED
+    )
+    with pytest.raises(TransitionRefused, match="cannot go straight"):
+        check_imported_verdict("verified", "false", reason="imported", stances={"refutes"}, editors_verdict=False)
