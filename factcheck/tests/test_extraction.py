@@ -453,6 +453,22 @@ def test_headline_and_lede_restating_a_claim_are_linked_to_it(extract):
     assert lede.speaker == "Andrii Kovalenko"  # the lede's unnamed official is the person the body names
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria Lopez said the port will reopen on Monday.\nAn official said the port will reopen on Monday.",
+        "Port to reopen\nMaria Lopez said the port will reopen on Monday.\n"
+        "An official said the port will reopen on Monday.\n",
+    ],
+)
+def test_in_a_short_story_an_unnamed_speaker_keeps_the_words_the_story_gives(extract, text):
+    # Every line of a story of two or three lines was its top, so the later "an official" was
+    # read as a lede naming its source further down, and took Maria Lopez's name.
+    official = extract(text)[-1]
+    assert (official.speaker, official.speaker_kind) == ("An official", values.UNNAMED_GROUP)
+    assert official.links  # still proposed as the same claim, for the editor to judge
+
+
 def test_two_figures_for_the_same_thing_from_different_speakers_contradict(extract):
     text = (
         "Antony Blinken said that up to 8,000 North Korean troops had been moved to Kursk. "
