@@ -87,6 +87,62 @@ def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
     assert proposal.quote == "We will rebuild the bridge … and we will do it by May."
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "content", "claim"),
+    [
+        ("The port, officials said, will reopen.", "officials", "The port | will reopen.", "The port will reopen."),
+        # The parser hung "The port of Mara" on "said" as a second subject: it was the speaker.
+        (
+            "The port of Mara, city officials said Tuesday, will reopen to ships.",
+            "city officials",
+            "The port of Mara | will reopen to ships",
+            "The port of Mara will reopen to ships.",
+        ),
+        # Each of these gave no proposal, or lost the words before the attribution.
+        (
+            "The harbour, the mayor said on Friday, needs new cranes.",
+            "the mayor",
+            "The harbour | needs new cranes",
+            "The harbour needs new cranes.",
+        ),
+        (
+            "Prices in the capital, the central bank said in a statement, rose by 4 percent.",
+            "the central bank",
+            "Prices in the capital | rose by 4 percent",
+            "Prices in the capital rose by 4 percent.",
+        ),
+        (
+            "North Korean soldiers, two officials told Reuters, have reached the front.",
+            "two officials",
+            "North Korean soldiers | have reached the front.",
+            "North Korean soldiers have reached the front.",
+        ),
+        (
+            "The ceasefire, Maria Lopez, the foreign minister, said, will hold.",
+            "Maria Lopez, the foreign minister",
+            "The ceasefire | will hold.",
+            "The ceasefire will hold.",
+        ),
+        (
+            "The vote — officials said — will go ahead.",
+            "officials",
+            "The vote | will go ahead.",
+            "The vote will go ahead.",
+        ),
+        (
+            "The factory (the company said) will close.",
+            "the company",
+            "The factory | will close.",
+            "The factory will close.",
+        ),
+    ],
+)
+def test_an_attribution_set_off_inside_a_sentence_is_one_claim_of_its_words(extract, text, source, content, claim):
+    proposal = only(extract(text))
+    assert (words(text, proposal.source), words(text, proposal.content)) == (source, content)
+    assert proposal.claim == claim
+
+
 def test_a_quotation_over_several_sentences_is_one_content(extract):
     text = "The minister said: “The talks have failed. We will not return to the table.”"
     proposal = only(extract(text))
