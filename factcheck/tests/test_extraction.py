@@ -295,6 +295,10 @@ def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
             NEWSROOM,
         ),
         ("Maria Lopez told the Daily Planet that the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        # "Us" in a story is its newsroom: these gave no venue, an official document, no outlet.
+        ("Maria Lopez told us that the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        ("In a statement to us, Maria Lopez said the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        ("Maria Lopez said in an interview with us that the cracks were minor.", values.INTERVIEW, NEWSROOM),
         (
             "In a post on X, Senator John Harlan wrote that the contract had been awarded without a tender.",
             values.SOCIAL_MEDIA_POST,

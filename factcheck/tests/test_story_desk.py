@@ -5,6 +5,7 @@ into the engine's Proposal objects, so these tests do not depend on how well the
 """
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -779,6 +780,24 @@ def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_no
     assert check.status_code == 200
     assert "Relayed claim written as heard" not in check.text
     assert "The newsroom did not hear it from the speaker" not in reviewer_client.get(claims[0].get_absolute_url()).text
+
+
+@pytest.mark.parametrize("outlet", ["", "B-17"])
+def test_a_statement_to_the_newsroom_naming_no_outlet_was_made_to_the_story_s_outlet(reviewer_client, outlet):
+    # Saved with the outlet left empty, it was a statement to no outlet relayed by B-17 itself.
+    body = "Port to reopen\nMaria Lopez told us the port will reopen on Monday."
+    words = "the port will reopen on Monday"
+    start = body.index(words)
+    said = Proposal([(start, start + len(words))], [], [], "Maria Lopez", venue="statement_to_outlet", outlet=outlet)
+    draft = make_draft(body, [said], new_outlet="B-17")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    preview = " ".join(re.search(r'<p class="chain-preview">(.*?)</p>', page, re.S).group(1).split())
+    assert "· told B-17 directly" in preview
+    assert "→" not in preview
+    accept_everything(reviewer_client, draft)
+    claim = Claim.objects.get()
+    assert chain_of(claim) == [[("statement_to_outlet", "B-17")]]
+    assert claim.attribution == "confirmed"
 
 
 def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
