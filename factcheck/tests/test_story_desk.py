@@ -877,6 +877,8 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),
         ({"p3-same_as": "first"}, "same_as", "“first” is not a proposal number."),
         ({"p3-venue": "carrier pigeon"}, "venue", "Select a valid choice."),
+        # Saved, the outlet of a claim said where the story does not say was silently dropped.
+        ({"p3-venue": "", "p3-outlet": "CNN"}, "outlet", "Choose how it was said on or to “CNN”"),
     ],
 )
 def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_client, changes, field, error):
@@ -889,6 +891,17 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     assert "Complete or correct proposal 3." in response.text
     assert 'id="proposal-3" class="proposal panel decision-accept invalid"' in response.text
     assert not Article.objects.exists()
+
+
+def test_an_outlet_typed_without_where_it_was_said_is_kept_and_the_preview_says_what_it_needs(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = post_review(reviewer_client, draft, "save", {"p3-venue": "", "p3-outlet": "CNN"}, **HTMX)
+    assert response.status_code == 422
+    assert not Article.objects.exists()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert 'name="p3-outlet" id="id_p3-outlet" value="CNN"' in page
+    assert "CNN is recorded once you choose where it was said" in page
 
 
 @pytest.mark.parametrize(
