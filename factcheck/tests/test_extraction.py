@@ -271,10 +271,17 @@ def test_a_wire_dateline_is_not_the_speaker(extract, dateline, said, speaker, ki
         "Tom Reyes — Caldera's transport minister -- said on Monday that 40 ferries would stop.",
         # A line in lower case is more often a hard-wrapped paragraph's than a dateline.
         "he said — “Forty ferries will stop.”",
+        # A name in sentence case with one dash was taken for a place, and the tagger never saw it.
+        "Olga Petrenko — 200 workers walked out of the plant on Monday, the union said.",
+        "Strike at the plant\nOlga Petrenko — 200 workers walked out of the plant on Monday.",
+        "Marco Rubio — The senator said on Monday that 40 ferries would stop.",
+        "Caldera Shipping — The company said on Monday that 40 ferries would stop.",
+        # Below the story's first lines a place in sentence case is not read as a dateline.
+        "Ferries\nThe union said 40 ferries would stop.\nOlga Petrenko — 200 workers walked out.",
     ],
 )
-def test_a_name_before_a_dash_is_no_dateline(text):
-    assert extraction.datelines.taken_out(text) == (text, [])
+def test_a_name_before_a_dash_is_no_dateline(pipeline, text):
+    assert extraction.datelines.taken_out(text, pipeline) == (text, [])
 
 
 def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
