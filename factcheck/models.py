@@ -308,11 +308,15 @@ class ArticleState(models.TextChoices):
 
 
 class SignOffRefused(Exception):
-    """A sign-off or a publication the rules do not allow now; nothing was written."""
+    """A sign-off or a publication the rules do not allow now; nothing was written.
 
-    def __init__(self, message):
+    `field` names the sign-off form's field at fault ("note"), `flags` the flags at fault (as
+    SignOff records them), so the page can say so where the editor looks, not only at its top.
+    """
+
+    def __init__(self, message, *, field="", flags=()):
         super().__init__(message)
-        self.message = message
+        self.message, self.field, self.flags = message, field, list(flags)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -417,7 +421,8 @@ class Article(models.Model):
             if new:
                 raise SignOffRefused(
                     f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
-                    f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish."
+                    f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish.",
+                    flags=new,
                 )
             now = timezone.now()
             Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED, published_by=by, published_at=now)
@@ -2116,7 +2121,8 @@ class SignOff(models.Model):
             if flags and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "
-                    "say in the note why the story can go ahead."
+                    "say in the note why the story can go ahead.",
+                    field="note",
                 )
             return cls.objects.create(
                 article=article,

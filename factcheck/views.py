@@ -932,10 +932,16 @@ def article_check(request, pk):
     return check_page(request, article)
 
 
-def check_page(request, article, *, form=None, error=None, status=200):
-    """The pre-publication check of a story (factcheck.prepublication), its sign-offs, and what this person may do."""
+def check_page(request, article, *, form=None, error=None, refused_flags=(), status=200):
+    """The pre-publication check of a story (factcheck.prepublication), its sign-offs, and what this person may do.
+
+    An `error` is shown at the top and again where it arose: beside the flags `refused_flags`
+    names (publishing refused over flags the sign-off did not see), else beside the sign-off.
+    """
     report = prepublication.check_article(article)
     sign_offs = list(article.sign_offs.select_related("by").order_by("-at", "-id"))
+    at_fault = {SignOff.flag_key(flag) for flag in refused_flags}
+    faulty_flags = [flag for flag in report.flags if SignOff.flag_key(flag.to_record()) in at_fault]
     context = {
         "article": article,
         "report": report,
@@ -943,6 +949,8 @@ def check_page(request, article, *, form=None, error=None, status=200):
         "signed_as_is": bool(sign_offs) and sign_offs[0].body_digest == article.body_digest,
         "form": form or SignOffForm(initial={"body_digest": article.body_digest}),
         "error": error,
+        "faulty_flags": faulty_flags,
+        "error_at": f"check-{faulty_flags[0].item}" if faulty_flags else "sign-off-heading",
         "may_sign_off": article.is_draft and request.user.has_perm("factcheck.sign_off_story"),
     }
     return render_page(request, "factcheck/article_check.html", context, status=status)
@@ -964,6 +972,8 @@ def article_sign_off(request, pk):
     try:
         SignOff.record(article, by=request.user, flags=flags, note=form.cleaned_data["note"])
     except SignOffRefused as refused:
+        if refused.field:
+            form.add_error(refused.field, refused.message)
         return check_page(request, article, form=form, error=refused.message, status=422)
     open_flags = f" with {len(flags)} flag{pluralize(len(flags))} open" if flags else ""
     messages.success(request, f"Signed off{open_flags}. An editor can now publish it.")
@@ -978,7 +988,7 @@ def article_publish(request, pk):
     try:
         article.publish(by=request.user, flags=flags)
     except SignOffRefused as refused:
-        return check_page(request, article, error=refused.message, status=409)
+        return check_page(request, article, error=refused.message, refused_flags=refused.flags, status=409)
     messages.success(request, "Published. The story keeps its sign-off.")
     return redirect("article_check", pk=article.pk)
 
