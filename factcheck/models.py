@@ -2954,6 +2954,16 @@ class ColumnMapping(models.Model):
         return " · ".join(self.header)[:200]
 
 
+# What the story desk's pages ask of whoever uses them: Reviewers and Editors have both.
+STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
+
+
+class StoryDraftQuerySet(models.QuerySet):
+    def in_review(self):
+        """Drafts not saved yet: a review left half-done, to be found again (storydraft_in_review_idx)."""
+        return self.filter(article__isnull=True)
+
+
 class StoryDraft(models.Model):
     """A story pasted into the story desk, and the claims proposed for it, until it is saved.
 
@@ -2985,9 +2995,13 @@ class StoryDraft(models.Model):
         Article, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False
     )
 
+    objects = StoryDraftQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The stories in review, newest first: few among every story ever pasted.
+            models.Index(fields=["-id"], condition=Q(article__isnull=True), name="storydraft_in_review_idx"),
             # A story pasted twice goes back to its draft while that is still in review.
             models.Index(fields=["body_digest"], condition=Q(article__isnull=True), name="storydraft_digest_idx"),
             models.Index(fields=["url"], condition=Q(article__isnull=True) & ~Q(url=""), name="storydraft_url_idx"),

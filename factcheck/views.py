@@ -61,6 +61,7 @@ from factcheck.forms import (
     WithdrawForm,
 )
 from factcheck.models import (
+    STORY_DESK,
     Appearance,
     AppearanceRevision,
     Article,
@@ -1049,7 +1050,8 @@ def my_work(request):
     form = PageForm(request.GET)
     form.is_valid()
     limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
-    context = {"sections": [section(request.user, limit) for section in work.SECTIONS], "limit": limit}
+    sections = [section(request.user, limit) for section in work.SECTIONS]
+    context = {"sections": [section for section in sections if section is not None], "limit": limit}
     return render_page(request, "factcheck/my_work.html", context)
 
 
@@ -1156,8 +1158,7 @@ def highlight_claims(body, claims):
     return render_text(roots, 0, len(body)), missing, overlapping
 
 
-# The story desk (factcheck/storydesk.py): every view needs STORY_DESK, which Reviewers and Editors have.
-STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
+# The story desk (factcheck/storydesk.py): every view needs models.STORY_DESK (Reviewers and Editors).
 # Outlets offered by name for a story, and speakers suggested as one types: capped lists, since
 # typing any other name still works.
 OUTLET_NAMES = 1000
@@ -1200,6 +1201,42 @@ def story_new(request):
         return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
     return render_page(request, "factcheck/story_new.html", context, status=422 if form.is_bound else 200)
+
+
+# Stories in review a page shows; older ones follow with ?before=<id>.
+DRAFTS_PAGE = 50
+
+
+@require_GET
+@permission_required(*STORY_DESK)
+def story_drafts(request):
+    """The stories pasted into the desk and not saved yet, newest first (?by=me: mine only): a
+    review left half-done is found again here. The drafts are one query, whatever their number
+    (storydraft_in_review_idx); a draft's text and proposals are not read."""
+    drafts = StoryDraft.objects.in_review().select_related("outlet", "created_by")
+    drafts = drafts.only(*DRAFT_ROW_FIELDS).order_by("-id")
+    mine = request.GET.get("by") == "me"
+    if mine:
+        drafts = drafts.filter(created_by=request.user)
+    before = request.GET.get("before", "")
+    if before.isdecimal():
+        drafts = drafts.filter(pk__lt=int(before))
+    shown = list(drafts[: DRAFTS_PAGE + 1])
+    drafts, more = shown[:DRAFTS_PAGE], len(shown) > DRAFTS_PAGE
+    context = {"drafts": drafts, "mine": mine, "older": drafts[-1].pk if more else None}
+    return render_page(request, "factcheck/story_drafts.html", context)
+
+
+DRAFT_ROW_FIELDS = (
+    "headline",
+    "created_at",
+    "as_draft",
+    "new_outlet",
+    "outlet__name",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+)
 
 
 @require_http_methods(["GET", "POST"])

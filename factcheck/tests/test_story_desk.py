@@ -4,6 +4,7 @@ The proposals come from the hand annotation of the seed story (fixtures/seed-cla
 into the engine's Proposal objects, so these tests do not depend on how well the engine reads.
 """
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -36,6 +37,7 @@ from factcheck.models import (
 from factcheck.storydesk import NO_CONFIRMATION, parse_relays
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
 from factcheck.tests.test_admin_locking import race
+from factcheck.tests.test_views_queue import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,7 @@ def accept_everything(client, draft, changes=None, **headers):
 
 
 def desk_urls(draft):
-    return ["/stories/new/", f"/stories/{draft.pk}/", "/stories/speakers/?q=kov"]
+    return ["/stories/new/", f"/stories/{draft.pk}/", "/stories/speakers/?q=kov", "/stories/in-review/"]
 
 
 def test_anonymous_users_are_sent_to_sign_in(client):
@@ -154,6 +156,39 @@ def test_posts_need_the_csrf_token(reviewer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reviewer)
     assert client.post("/stories/new/", {"body": "Officials said so.", "outlet": "X"}).status_code == 403
+
+
+# Stories left in review
+
+
+def test_stories_left_in_review_are_listed_newest_first_until_saved(reviewer_client, reviewer, editor):
+    # A desk editor who left a story half-reviewed had no page that led back to it.
+    mine = make_draft("Ferries will stop, minister says\nThe minister said ferries would stop.", by=reviewer)
+    theirs = make_draft("Port to reopen\nOfficials said the port would reopen.", by=editor, as_draft=True)
+    saved = seed_draft(by=reviewer)
+    accept_everything(reviewer_client, saved)
+    page = reviewer_client.get("/stories/new/")
+    assert '<a href="/stories/in-review/">Stories in review</a>' in page.text
+    listed = reviewer_client.get("/stories/in-review/").text
+    assert listed.index(f'href="/stories/{theirs.pk}/"') < listed.index(f'href="/stories/{mine.pk}/"')
+    assert f'href="/stories/{saved.pk}/"' not in listed
+    assert "Daily Planet · pasted by you" in listed and "Draft for publication" in listed
+    only_mine = reviewer_client.get("/stories/in-review/?by=me").text
+    assert f'href="/stories/{mine.pk}/"' in only_mine and f'href="/stories/{theirs.pk}/"' not in only_mine
+    work = reviewer_client.get("/me/").text
+    section = work[work.index('id="work-in-review"') : work.index('id="work-claims"')]
+    assert "Ferries will stop, minister says" in section and "Port to reopen" not in section
+
+
+def test_stories_in_review_page_on_with_the_same_queries(reviewer_client, reviewer):
+    drafts = [make_draft(f"Story {number}\nOfficials said so.", by=reviewer) for number in range(60)]
+    few, first = count_queries(reviewer_client, "/stories/in-review/?by=me")
+    assert len(re.findall(r'<a href="/stories/[0-9]+/"', first.text)) == 50
+    older = f"/stories/in-review/?before={drafts[10].pk}&amp;by=me"
+    assert older in first.text
+    many, rest = count_queries(reviewer_client, html.unescape(older))
+    assert len(re.findall(r'<a href="/stories/[0-9]+/"', rest.text)) == 10
+    assert few == many <= 3
 
 
 # Adding a story
