@@ -458,10 +458,14 @@ class Finder:
         if predicate is None or not said or any(child.dep_ in SUBJECTS for child in predicate.children):
             return None
         owner = verb if any(child.dep_ in SUBJECTS for child in verb.children) else predicate
-        subjects = [child for child in owner.children if child.dep_ == "nsubj" and child.i < verb.i]
-        if not subjects:
+        subjects = [child for child in owner.children if child.dep_ == "nsubj" and child.i < min(said)]
+        inverted = [subject for subject in subjects if subject.i > verb.i]  # "The port, said officials, will …"
+        if inverted:
+            source, first = inverted[0], verb.i
+        elif subjects:
+            source, first = subjects[-1], subjects[-1].left_edge.i
+        else:
             return None
-        source, first = subjects[-1], subjects[-1].left_edge.i
         leading = [child for child in owner.children if child.i < first and child.dep_ != "punct"]
         if not leading or self.doc[first - 1].text != "," or self.doc[min(said) - 1].text != ",":
             return None
@@ -482,7 +486,10 @@ class Finder:
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
-            return set(after)
+            # '“The port,” officials said, “will reopen.”': a quotation before the cue is its first half.
+            before = [i for i in content if i < verb.left_edge.i]
+            quoted = before and all(self.in_quote(i) or self.doc[i].is_punct for i in before)
+            return set(after) | set(before if quoted else ())
         return content
 
     def inverted(self, verb):

@@ -123,6 +123,8 @@ def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
             "The ceasefire | will hold.",
             "The ceasefire will hold.",
         ),
+        # The set-off words inverted: "The port" was the speaker.
+        ("The port, said officials, will reopen.", "officials", "The port | will reopen", "The port will reopen."),
         (
             "The vote — officials said — will go ahead.",
             "officials",
@@ -141,6 +143,14 @@ def test_an_attribution_set_off_inside_a_sentence_is_one_claim_of_its_words(extr
     proposal = only(extract(text))
     assert (words(text, proposal.source), words(text, proposal.content)) == (source, content)
     assert proposal.claim == claim
+
+
+def test_a_short_first_half_of_a_split_quote_is_kept(extract):
+    # A quotation after the cue was taken alone, as if the words before it were not quoted.
+    text = "Ferries\n“The port,” officials said, “will reopen on Monday.”"
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == "“The port,” | “will reopen on Monday.”"
+    assert proposal.quote.startswith("The port")
 
 
 def test_a_quotation_over_several_sentences_is_one_content(extract):
