@@ -969,6 +969,12 @@ class ProposalForm(WithoutColons, forms.Form):
         for name, outlets in [("outlet", [cleaned.get("outlet", "")]), ("relayed_by", cleaned.get("relayed_by", []))]:
             for problem in filter(None, map(storydesk.outlet_name_problem, filter(None, outlets))):
                 self.add_error(name, problem)
+        if cleaned.get("outlet") and not cleaned.get("venue") and "venue" not in self.errors:
+            # An appearance is an outlet and how it was said there; with no venue the outlet was dropped.
+            self.add_error(
+                "outlet",
+                f"Choose how it was said on or to “{cleaned['outlet']}” (where it was said), or clear this box.",
+            )
         described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
         if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
             self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")

@@ -309,11 +309,15 @@ class ArticleState(models.TextChoices):
 
 
 class SignOffRefused(Exception):
-    """A sign-off or a publication the rules do not allow now; nothing was written."""
+    """A sign-off or a publication the rules do not allow now; nothing was written.
 
-    def __init__(self, message):
+    `field` names the sign-off form's field at fault ("note"), `flags` the flags at fault (as
+    SignOff records them), so the page can say so where the editor looks, not only at its top.
+    """
+
+    def __init__(self, message, *, field="", flags=()):
         super().__init__(message)
-        self.message = message
+        self.message, self.field, self.flags = message, field, list(flags)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -420,7 +424,8 @@ class Article(models.Model):
             if new:
                 raise SignOffRefused(
                     f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
-                    f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish."
+                    f"(“{new[0]['label']}”: {new[0]['message']}): read the check again and sign it off, then publish.",
+                    flags=new,
                 )
             now = timezone.now()
             Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED, published_by=by, published_at=now)
@@ -2140,7 +2145,8 @@ class SignOff(models.Model):
             if flags and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "
-                    "say in the note why the story can go ahead."
+                    "say in the note why the story can go ahead.",
+                    field="note",
                 )
             return cls.objects.create(
                 article=article,
@@ -2975,6 +2981,16 @@ class ColumnMapping(models.Model):
         return " · ".join(self.header)[:200]
 
 
+# What the story desk's pages ask of whoever uses them: Reviewers and Editors have both.
+STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
+
+
+class StoryDraftQuerySet(models.QuerySet):
+    def in_review(self):
+        """Drafts not saved yet: a review left half-done, to be found again (storydraft_in_review_idx)."""
+        return self.filter(article__isnull=True)
+
+
 class StoryDraft(models.Model):
     """A story pasted into the story desk, and the claims proposed for it, until it is saved.
 
@@ -3006,9 +3022,13 @@ class StoryDraft(models.Model):
         Article, on_delete=models.PROTECT, null=True, blank=True, related_name="drafts", editable=False
     )
 
+    objects = StoryDraftQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The stories in review, newest first: few among every story ever pasted.
+            models.Index(fields=["-id"], condition=Q(article__isnull=True), name="storydraft_in_review_idx"),
             # A story pasted twice goes back to its draft while that is still in review.
             models.Index(fields=["body_digest"], condition=Q(article__isnull=True), name="storydraft_digest_idx"),
             models.Index(fields=["url"], condition=Q(article__isnull=True) & ~Q(url=""), name="storydraft_url_idx"),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("articles/<int:pk>/publish/", views.article_publish, name="article_publish"),
     path("api/check/", api.check, name="api_check"),
     path("stories/new/", views.story_new, name="story_new"),
+    path("stories/in-review/", views.story_drafts, name="story_drafts"),
     path("stories/speakers/", views.story_speakers, name="story_speakers"),
     path("stories/<int:pk>/", views.story_review, name="story_review"),
     path("corrections/", queues.correction_list, name="correction_list"),

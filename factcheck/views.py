@@ -61,6 +61,7 @@ from factcheck.forms import (
     WithdrawForm,
 )
 from factcheck.models import (
+    STORY_DESK,
     Appearance,
     AppearanceRevision,
     Article,
@@ -932,10 +933,16 @@ def article_check(request, pk):
     return check_page(request, article)
 
 
-def check_page(request, article, *, form=None, error=None, status=200):
-    """The pre-publication check of a story (factcheck.prepublication), its sign-offs, and what this person may do."""
+def check_page(request, article, *, form=None, error=None, refused_flags=(), status=200):
+    """The pre-publication check of a story (factcheck.prepublication), its sign-offs, and what this person may do.
+
+    An `error` is shown at the top and again where it arose: beside the flags `refused_flags`
+    names (publishing refused over flags the sign-off did not see), else beside the sign-off.
+    """
     report = prepublication.check_article(article)
     sign_offs = list(article.sign_offs.select_related("by").order_by("-at", "-id"))
+    at_fault = {SignOff.flag_key(flag) for flag in refused_flags}
+    faulty_flags = [flag for flag in report.flags if SignOff.flag_key(flag.to_record()) in at_fault]
     context = {
         "article": article,
         "report": report,
@@ -943,6 +950,8 @@ def check_page(request, article, *, form=None, error=None, status=200):
         "signed_as_is": bool(sign_offs) and sign_offs[0].body_digest == article.body_digest,
         "form": form or SignOffForm(initial={"body_digest": article.body_digest}),
         "error": error,
+        "faulty_flags": faulty_flags,
+        "error_at": f"check-{faulty_flags[0].item}" if faulty_flags else "sign-off-heading",
         "may_sign_off": article.is_draft and request.user.has_perm("factcheck.sign_off_story"),
     }
     return render_page(request, "factcheck/article_check.html", context, status=status)
@@ -964,6 +973,8 @@ def article_sign_off(request, pk):
     try:
         SignOff.record(article, by=request.user, flags=flags, note=form.cleaned_data["note"])
     except SignOffRefused as refused:
+        if refused.field:
+            form.add_error(refused.field, refused.message)
         return check_page(request, article, form=form, error=refused.message, status=422)
     open_flags = f" with {len(flags)} flag{pluralize(len(flags))} open" if flags else ""
     messages.success(request, f"Signed off{open_flags}. An editor can now publish it.")
@@ -978,7 +989,7 @@ def article_publish(request, pk):
     try:
         article.publish(by=request.user, flags=flags)
     except SignOffRefused as refused:
-        return check_page(request, article, error=refused.message, status=409)
+        return check_page(request, article, error=refused.message, refused_flags=refused.flags, status=409)
     messages.success(request, "Published. The story keeps its sign-off.")
     return redirect("article_check", pk=article.pk)
 
@@ -1039,7 +1050,8 @@ def my_work(request):
     form = PageForm(request.GET)
     form.is_valid()
     limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
-    context = {"sections": [section(request.user, limit) for section in work.SECTIONS], "limit": limit}
+    sections = [section(request.user, limit) for section in work.SECTIONS]
+    context = {"sections": [section for section in sections if section is not None], "limit": limit}
     return render_page(request, "factcheck/my_work.html", context)
 
 
@@ -1146,8 +1158,7 @@ def highlight_claims(body, claims):
     return render_text(roots, 0, len(body)), missing, overlapping
 
 
-# The story desk (factcheck/storydesk.py): every view needs STORY_DESK, which Reviewers and Editors have.
-STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
+# The story desk (factcheck/storydesk.py): every view needs models.STORY_DESK (Reviewers and Editors).
 # Outlets offered by name for a story, and speakers suggested as one types: capped lists, since
 # typing any other name still works.
 OUTLET_NAMES = 1000
@@ -1190,6 +1201,42 @@ def story_new(request):
         return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
     return render_page(request, "factcheck/story_new.html", context, status=422 if form.is_bound else 200)
+
+
+# Stories in review a page shows; older ones follow with ?before=<id>.
+DRAFTS_PAGE = 50
+
+
+@require_GET
+@permission_required(*STORY_DESK)
+def story_drafts(request):
+    """The stories pasted into the desk and not saved yet, newest first (?by=me: mine only): a
+    review left half-done is found again here. The drafts are one query, whatever their number
+    (storydraft_in_review_idx); a draft's text and proposals are not read."""
+    drafts = StoryDraft.objects.in_review().select_related("outlet", "created_by")
+    drafts = drafts.only(*DRAFT_ROW_FIELDS).order_by("-id")
+    mine = request.GET.get("by") == "me"
+    if mine:
+        drafts = drafts.filter(created_by=request.user)
+    before = request.GET.get("before", "")
+    if before.isdecimal():
+        drafts = drafts.filter(pk__lt=int(before))
+    shown = list(drafts[: DRAFTS_PAGE + 1])
+    drafts, more = shown[:DRAFTS_PAGE], len(shown) > DRAFTS_PAGE
+    context = {"drafts": drafts, "mine": mine, "older": drafts[-1].pk if more else None}
+    return render_page(request, "factcheck/story_drafts.html", context)
+
+
+DRAFT_ROW_FIELDS = (
+    "headline",
+    "created_at",
+    "as_draft",
+    "new_outlet",
+    "outlet__name",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+)
 
 
 @require_http_methods(["GET", "POST"])

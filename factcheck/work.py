@@ -1,8 +1,9 @@
 """My work: what the signed-in person should do next, in sections.
 
 Each section is a function `(user, limit) -> Section` listed in SECTIONS, costing one query
-whatever the limit: what is assigned to the person, their claims due for a re-check, and the
-correction cases of their stories and claims.
+whatever the limit: the stories they left in review on the story desk (None, no section, for
+someone who may not use it), what is assigned to the person, their claims due for a re-check,
+and the correction cases of their stories and claims.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.forms import MAX_PAGE_SIZE, due_claims
-from factcheck.models import Assignment, Claim, CorrectionCase, CorrectionTurn
+from factcheck.models import STORY_DESK, Assignment, Claim, CorrectionCase, CorrectionTurn, StoryDraft
 
 # Rows a section shows; the rest are a link away (`more_url`).
 SECTION_SIZE = 25
@@ -161,9 +162,36 @@ def corrections_owed(user, limit):
     )
 
 
+def stories_in_review(user, limit):
+    """The stories I pasted into the desk and left unsaved, newest first; none for who may not use the desk."""
+    if not user.has_perms(STORY_DESK):
+        return None
+    drafts = StoryDraft.objects.in_review().filter(created_by=user).select_related("outlet").order_by("-id")
+    drafts, more = first(drafts.only("headline", "created_at", "as_draft", "new_outlet", "outlet__name"), limit)
+    rows = [
+        Row(
+            draft.get_absolute_url(),
+            draft.headline,
+            f"{draft.outlet_name} · pasted by you",
+            draft.created_at,
+            "Draft for publication" if draft.as_draft else "",
+            "state-draft" if draft.as_draft else "",
+        )
+        for draft in drafts
+    ]
+    return Section(
+        key="in-review",
+        title="My stories in review",
+        rows=rows,
+        empty="You have no story left in review.",
+        more_url=f"{reverse('story_drafts')}?by=me" if more else reverse("story_drafts"),
+        more_label="All my stories in review" if more else "Everyone's stories in review",
+    )
+
+
 def turned_state(case):
     """What the claim is now on the axis whose turn opened the case: a denied claim is still unconfirmed."""
     return case.claim.attribution_label if case.event.is_attribution else case.claim.status_label
 
 
-SECTIONS = [assigned_claims, assigned_stories, rechecks_due, corrections_owed]
+SECTIONS = [stories_in_review, assigned_claims, assigned_stories, rechecks_due, corrections_owed]

@@ -55,16 +55,18 @@ def extract(text: str, *, outlet: str | None = None) -> list[Proposal]:
 
     if not text.strip():
         return []
-    story, places = datelines.taken_out(text)
-    return datelines.put_back(extract_from_doc(load_pipeline()(story), outlet=outlet), places)
+    nlp = load_pipeline()
+    story, places = datelines.taken_out(text, nlp)
+    return datelines.put_back(extract_from_doc(nlp(story), outlet=outlet), places)
 
 
 def extract_many(texts: Iterable[str], *, outlet: str | None = None) -> Iterator[list[Proposal]]:
     """extract() for many stories, one list per text in order; parses them in batches, faster."""
     from factcheck.extraction.engine import extract_from_doc
 
-    stories = (datelines.taken_out(text) for text in texts)
-    for doc, places in load_pipeline().pipe(stories, batch_size=2, as_tuples=True):
+    nlp = load_pipeline()
+    stories = (datelines.taken_out(text, nlp) for text in texts)
+    for doc, places in nlp.pipe(stories, batch_size=2, as_tuples=True):
         yield datelines.put_back(extract_from_doc(doc, outlet=outlet), places) if doc.text.strip() else []
 
 

@@ -397,6 +397,8 @@ class Finder:
 
     def clause_content(self, verb):
         """A cue's clause: its clausal complements, or the clause it interrupts or follows."""
+        if set_off := self.set_off(verb):
+            return set_off[1]
         clauses = [child for child in verb.children if child.dep_ in ("ccomp", "csubj") and child.i != verb.i]
         content = set()
         for clause in clauses:
@@ -440,20 +442,54 @@ class Finder:
             and verb_lemma(token.head.head) in SPEECH_VERBS
         )
 
+    def set_off(self, verb):
+        """ "The port of Mara, city officials said Tuesday, will reopen to ships": a cue set off by
+        commas inside the clause it attributes, parsed with the clause's first words hung beside
+        the source (from the cue, or from the clause's verb). (The source, what was said): the
+        words before the source's comma and the predicate after the cue's, which has no subject
+        of its own; None when the cue is not set off so."""
+        if verb.dep_ == "parataxis" and verb.head.i > verb.i:
+            predicate = verb.head  # "The ceasefire, Maria Lopez, the minister, said, will hold"
+            said = {i for i in self.subtree(predicate) if i > verb.right_edge.i}
+        else:
+            after = [child for child in verb.children if child.dep_ in ("ccomp", "conj") and child.i > verb.i]
+            predicate = after[0] if after else None
+            said = self.subtree(predicate) if after else set()
+        if predicate is None or not said or any(child.dep_ in SUBJECTS for child in predicate.children):
+            return None
+        owner = verb if any(child.dep_ in SUBJECTS for child in verb.children) else predicate
+        subjects = [child for child in owner.children if child.dep_ == "nsubj" and child.i < min(said)]
+        inverted = [subject for subject in subjects if subject.i > verb.i]  # "The port, said officials, will …"
+        if inverted:
+            source, first = inverted[0], verb.i
+        elif subjects:
+            source, first = subjects[-1], subjects[-1].left_edge.i
+        else:
+            return None
+        leading = [child for child in owner.children if child.i < first and child.dep_ != "punct"]
+        if not leading or self.doc[first - 1].text != "," or self.doc[min(said) - 1].text != ",":
+            return None
+        return source, set(range(leading[0].left_edge.i, first)) | said
+
     def interrupted_clause(self, verb):
         """ "Acts of protest, Mr. Obama said, are acts of patriotism", "..., he said.": the clause
         the cue interrupts or follows. One that opens a quotation after the cue is the quotation."""
         head = verb.head
         if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
             return set()
-        if any(child.dep_ in ("dobj", "xcomp", "ccomp", "dative") for child in verb.children):
+        # A set-off cue's object is whom it was told: "The port, officials told Reuters, will reopen".
+        objects = ("xcomp", "ccomp") if verb.dep_ == "parataxis" else ("dobj", "xcomp", "ccomp", "dative")
+        if any(child.dep_ in objects for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
         if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
             return set()  # but "as The Times reported, ..." attributes the clause
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
-            return set(after)
+            # '“The port,” officials said, “will reopen.”': a quotation before the cue is its first half.
+            before = [i for i in content if i < verb.left_edge.i]
+            quoted = before and all(self.in_quote(i) or self.doc[i].is_punct for i in before)
+            return set(after) | set(before if quoted else ())
         return content
 
     def inverted(self, verb):
@@ -597,6 +633,8 @@ class Finder:
 
     def source_of(self, verb):
         """The subject of the cue, of the verb it is coordinated with, or the agent of a passive."""
+        if set_off := self.set_off(verb):
+            return sorted(self.source_tokens(set_off[0]))  # not the clause's subject hung beside it
         node = verb
         for _ in range(4):
             for child in node.children:

@@ -150,7 +150,12 @@ def _should(match):
         subject[:1].isupper() and subject.lower() not in ("to",)
     ):
         return match.group(0)
-    if re.search(r"\b(is|are|was|were|plans?|wants?|needs?|has|have|had|going|able|likely|used|set)\b", subject):
+    # A subject with a verb of its own ("the port will reopen to ships") is a clause, not an infinitive's.
+    if re.search(
+        r"\b(is|are|was|were|plans?|wants?|needs?|has|have|had|going|able|likely|used|set"
+        r"|will|would|can|could|may|might|must|shall|should)\b",
+        subject,
+    ):
         return match.group(0)
     return f"{subject} should {verb}"
 

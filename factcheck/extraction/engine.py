@@ -174,11 +174,15 @@ class Story:
         carried on from the speaker's statement before ("he said" after "in a statement to B-17")."""
         cue = self.doc[attribution.head]
         words = self.venue_words(cue)
+        if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
+            words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words) if words else (None, None)
         lemma = attribution.lemma
         if lemma in ("tweet", "retweet") or (lemma == "post" and platform(words or "")):
             venue, outlet = SOCIAL_MEDIA_POST, platform(words or "") or "X"
         recipient = self.recipient(cue) if lemma in ("tell", "say", "write", "add", "explain", "confirm") else None
+        if recipient == "us" and self.outlet:
+            recipient = self.outlet  # "told us": the story's own newsroom
         if recipient:
             if (
                 recipient.lower() in PUBLIC_AUDIENCES

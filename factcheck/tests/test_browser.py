@@ -602,6 +602,34 @@ def test_enter_in_the_words_box_adds_them_as_a_claim(open_page, accounts):
     expect(page.locator(f"#proposal-{before + 1}").get_by_label("Claim", exact=True)).to_have_value(words)
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])
+def test_a_story_left_half_reviewed_is_found_again_from_my_work_and_the_desk(open_page, accounts, javascript):
+    # Nothing led back to a story pasted and left unsaved: its address was the only way in.
+    page = open_page(javascript=javascript)
+    journey = Journey(page, accounts)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    review = page.url
+    first = page.locator("li.proposal").first
+    journey.click(first.get_by_label("Reject"))
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Keep changes"))
+    expect(page.locator("#desk-counts")).to_contain_text("1 rejected")
+
+    journey.click(page.get_by_role("link", name="My work"))
+    section = page.locator("#work-in-review")
+    journey.click(section.get_by_role("link", name=SEED_STORY.splitlines()[0]))
+    expect(page).to_have_url(review)
+    expect(page.locator("#desk-counts")).to_contain_text("1 rejected")
+
+    journey.click(page.get_by_role("link", name="Add a story"))
+    journey.click(page.get_by_role("link", name="Stories in review"))
+    expect(page.get_by_role("heading", name="Stories in review")).to_be_visible()
+    expect(page.locator(".story-drafts li")).to_have_count(1)
+    expect(page.locator(".story-drafts li")).to_contain_text("B-17 · pasted by you")
+    journey.click(page.get_by_role("link", name=SEED_STORY.splitlines()[0]))
+    expect(page).to_have_url(review)
+
+
 def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_page, accounts):
     page = open_page(javascript=False)
     journey = Journey(page, accounts)

@@ -87,6 +87,72 @@ def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
     assert proposal.quote == "We will rebuild the bridge … and we will do it by May."
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "content", "claim"),
+    [
+        ("The port, officials said, will reopen.", "officials", "The port | will reopen.", "The port will reopen."),
+        # The parser hung "The port of Mara" on "said" as a second subject: it was the speaker.
+        (
+            "The port of Mara, city officials said Tuesday, will reopen to ships.",
+            "city officials",
+            "The port of Mara | will reopen to ships",
+            "The port of Mara will reopen to ships.",
+        ),
+        # Each of these gave no proposal, or lost the words before the attribution.
+        (
+            "The harbour, the mayor said on Friday, needs new cranes.",
+            "the mayor",
+            "The harbour | needs new cranes",
+            "The harbour needs new cranes.",
+        ),
+        (
+            "Prices in the capital, the central bank said in a statement, rose by 4 percent.",
+            "the central bank",
+            "Prices in the capital | rose by 4 percent",
+            "Prices in the capital rose by 4 percent.",
+        ),
+        (
+            "North Korean soldiers, two officials told Reuters, have reached the front.",
+            "two officials",
+            "North Korean soldiers | have reached the front.",
+            "North Korean soldiers have reached the front.",
+        ),
+        (
+            "The ceasefire, Maria Lopez, the foreign minister, said, will hold.",
+            "Maria Lopez, the foreign minister",
+            "The ceasefire | will hold.",
+            "The ceasefire will hold.",
+        ),
+        # The set-off words inverted: "The port" was the speaker.
+        ("The port, said officials, will reopen.", "officials", "The port | will reopen", "The port will reopen."),
+        (
+            "The vote — officials said — will go ahead.",
+            "officials",
+            "The vote | will go ahead.",
+            "The vote will go ahead.",
+        ),
+        (
+            "The factory (the company said) will close.",
+            "the company",
+            "The factory | will close.",
+            "The factory will close.",
+        ),
+    ],
+)
+def test_an_attribution_set_off_inside_a_sentence_is_one_claim_of_its_words(extract, text, source, content, claim):
+    proposal = only(extract(text))
+    assert (words(text, proposal.source), words(text, proposal.content)) == (source, content)
+    assert proposal.claim == claim
+
+
+def test_a_short_first_half_of_a_split_quote_is_kept(extract):
+    # A quotation after the cue was taken alone, as if the words before it were not quoted.
+    text = "Ferries\n“The port,” officials said, “will reopen on Monday.”"
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == "“The port,” | “will reopen on Monday.”"
+    assert proposal.quote.startswith("The port")
+
+
 def test_a_quotation_over_several_sentences_is_one_content(extract):
     text = "The minister said: “The talks have failed. We will not return to the table.”"
     proposal = only(extract(text))
@@ -215,10 +281,17 @@ def test_a_wire_dateline_is_not_the_speaker(extract, dateline, said, speaker, ki
         "Tom Reyes — Caldera's transport minister -- said on Monday that 40 ferries would stop.",
         # A line in lower case is more often a hard-wrapped paragraph's than a dateline.
         "he said — “Forty ferries will stop.”",
+        # A name in sentence case with one dash was taken for a place, and the tagger never saw it.
+        "Olga Petrenko — 200 workers walked out of the plant on Monday, the union said.",
+        "Strike at the plant\nOlga Petrenko — 200 workers walked out of the plant on Monday.",
+        "Marco Rubio — The senator said on Monday that 40 ferries would stop.",
+        "Caldera Shipping — The company said on Monday that 40 ferries would stop.",
+        # Below the story's first lines a place in sentence case is not read as a dateline.
+        "Ferries\nThe union said 40 ferries would stop.\nOlga Petrenko — 200 workers walked out.",
     ],
 )
-def test_a_name_before_a_dash_is_no_dateline(text):
-    assert extraction.datelines.taken_out(text) == (text, [])
+def test_a_name_before_a_dash_is_no_dateline(pipeline, text):
+    assert extraction.datelines.taken_out(text, pipeline) == (text, [])
 
 
 def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
@@ -239,6 +312,10 @@ def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
             NEWSROOM,
         ),
         ("Maria Lopez told the Daily Planet that the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        # "Us" in a story is its newsroom: these gave no venue, an official document, no outlet.
+        ("Maria Lopez told us that the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        ("In a statement to us, Maria Lopez said the cracks were minor.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        ("Maria Lopez said in an interview with us that the cracks were minor.", values.INTERVIEW, NEWSROOM),
         (
             "In a post on X, Senator John Harlan wrote that the contract had been awarded without a tender.",
             values.SOCIAL_MEDIA_POST,
@@ -451,6 +528,22 @@ def test_headline_and_lede_restating_a_claim_are_linked_to_it(extract):
     assert (values.SAME_CLAIM, 1) in quote.links
     assert weather.links == []
     assert lede.speaker == "Andrii Kovalenko"  # the lede's unnamed official is the person the body names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria Lopez said the port will reopen on Monday.\nAn official said the port will reopen on Monday.",
+        "Port to reopen\nMaria Lopez said the port will reopen on Monday.\n"
+        "An official said the port will reopen on Monday.\n",
+    ],
+)
+def test_in_a_short_story_an_unnamed_speaker_keeps_the_words_the_story_gives(extract, text):
+    # Every line of a story of two or three lines was its top, so the later "an official" was
+    # read as a lede naming its source further down, and took Maria Lopez's name.
+    official = extract(text)[-1]
+    assert (official.speaker, official.speaker_kind) == ("An official", values.UNNAMED_GROUP)
+    assert official.links  # still proposed as the same claim, for the editor to judge
 
 
 def test_two_figures_for_the_same_thing_from_different_speakers_contradict(extract):

@@ -102,6 +102,7 @@ MATRIX = {
     # The story desk: reviewers and editors (factcheck.add_storydraft and change_storydraft).
     "story_new":                                                   ("",         "login 403 200 200 200",   "login 403 422 422 422"),
     "story_speakers":                                              ("",         "login 403 200 200 200",   "405 405 405 405 405"),
+    "story_drafts":                                                ("",         "login 403 200 200 200",   "405 405 405 405 405"),
     "story_review":                                                ("draft",    "login 403 200 200 200",   "login 403 409 409 409"),
     # Public: the ClaimReview feed of published verdicts and each one's page (anyone may read them), signing in and out.
     "claimreview_feed":                                            ("",         "200 200 200 200 200",     "405 405 405 405 405"),

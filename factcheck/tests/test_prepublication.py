@@ -353,6 +353,40 @@ def test_a_flag_the_sign_off_did_not_see_stops_publishing_until_it_is_signed_off
     assert Article.objects.get(pk=draft.pk).state == Article.State.PUBLISHED
 
 
+def part_of(page, start, end):
+    """The page's text from the first `start` to the next `end`, spaces collapsed."""
+    text = html.unescape(page.text)
+    return " ".join(text[text.index(start) :].split(end, 1)[0].split())
+
+
+def test_a_refused_sign_off_or_publication_is_shown_where_the_problem_is(demo, editor_client, editor):
+    # Each refusal was shown only at the top of the page, far from the note, flag or button at fault.
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    draft = draft_of(
+        "Andrii Kovalenko told B-17 that Russia was training soldiers from North Korea to fly strike UAVs and "
+        "reconnaissance drones."
+    )
+    unsigned = editor_client.post(f"/articles/{draft.pk}/publish/")
+    assert "Sign the draft off first" in part_of(unsigned, 'id="sign-off-heading"', "</section>")
+
+    digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
+    no_note = editor_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest, "note": ""})
+    assert no_note.status_code == 422
+    beside_note = part_of(no_note, 'name="note"', "</p>")
+    assert 'class="errorlist' in beside_note and "flag is still open: say in the note why" in beside_note
+
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    SignOff.record(draft, by=editor, flags=flags, note="Evidence to come.")
+    tracked.set_status("disputed", by=editor, reason="Two sources contradict it.")
+    refused = editor_client.post(f"/articles/{draft.pk}/publish/")
+    assert refused.status_code == 409
+    claim = part_of(refused, 'id="check-1"', "</ol>")  # the story's one claim
+    flagged = claim.split("Tracked as disputed or false", 1)[1]
+    assert "New since the sign-off: publishing waits" in flagged
+    assert "No evidence" in claim and claim.count("New since the sign-off") == 1  # seen at sign-off: not at fault
+    assert 'href="#check-1"' in refused.text
+
+
 def test_a_reviewer_reads_the_check_but_cannot_sign_off_or_publish(reviewer_client):
     draft = draft_of("The mayor said the bridge will reopen.")
     page = reviewer_client.get(f"/articles/{draft.pk}/check/")

@@ -4,7 +4,9 @@ The proposals come from the hand annotation of the seed story (fixtures/seed-cla
 into the engine's Proposal objects, so these tests do not depend on how well the engine reads.
 """
 
+import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from factcheck.models import (
 from factcheck.storydesk import NO_CONFIRMATION, parse_relays
 from factcheck.tests.factories import make_article, make_claim, make_draft, make_outlet, make_speaker
 from factcheck.tests.test_admin_locking import race
+from factcheck.tests.test_views_queue import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +112,7 @@ def accept_everything(client, draft, changes=None, **headers):
 
 
 def desk_urls(draft):
-    return ["/stories/new/", f"/stories/{draft.pk}/", "/stories/speakers/?q=kov"]
+    return ["/stories/new/", f"/stories/{draft.pk}/", "/stories/speakers/?q=kov", "/stories/in-review/"]
 
 
 def test_anonymous_users_are_sent_to_sign_in(client):
@@ -153,6 +156,39 @@ def test_posts_need_the_csrf_token(reviewer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reviewer)
     assert client.post("/stories/new/", {"body": "Officials said so.", "outlet": "X"}).status_code == 403
+
+
+# Stories left in review
+
+
+def test_stories_left_in_review_are_listed_newest_first_until_saved(reviewer_client, reviewer, editor):
+    # A desk editor who left a story half-reviewed had no page that led back to it.
+    mine = make_draft("Ferries will stop, minister says\nThe minister said ferries would stop.", by=reviewer)
+    theirs = make_draft("Port to reopen\nOfficials said the port would reopen.", by=editor, as_draft=True)
+    saved = seed_draft(by=reviewer)
+    accept_everything(reviewer_client, saved)
+    page = reviewer_client.get("/stories/new/")
+    assert '<a href="/stories/in-review/">Stories in review</a>' in page.text
+    listed = reviewer_client.get("/stories/in-review/").text
+    assert listed.index(f'href="/stories/{theirs.pk}/"') < listed.index(f'href="/stories/{mine.pk}/"')
+    assert f'href="/stories/{saved.pk}/"' not in listed
+    assert "Daily Planet · pasted by you" in listed and "Draft for publication" in listed
+    only_mine = reviewer_client.get("/stories/in-review/?by=me").text
+    assert f'href="/stories/{mine.pk}/"' in only_mine and f'href="/stories/{theirs.pk}/"' not in only_mine
+    work = reviewer_client.get("/me/").text
+    section = work[work.index('id="work-in-review"') : work.index('id="work-claims"')]
+    assert "Ferries will stop, minister says" in section and "Port to reopen" not in section
+
+
+def test_stories_in_review_page_on_with_the_same_queries(reviewer_client, reviewer):
+    drafts = [make_draft(f"Story {number}\nOfficials said so.", by=reviewer) for number in range(60)]
+    few, first = count_queries(reviewer_client, "/stories/in-review/?by=me")
+    assert len(re.findall(r'<a href="/stories/[0-9]+/"', first.text)) == 50
+    older = f"/stories/in-review/?before={drafts[10].pk}&amp;by=me"
+    assert older in first.text
+    many, rest = count_queries(reviewer_client, html.unescape(older))
+    assert len(re.findall(r'<a href="/stories/[0-9]+/"', rest.text)) == 10
+    assert few == many <= 3
 
 
 # Adding a story
@@ -781,6 +817,24 @@ def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_no
     assert "The newsroom did not hear it from the speaker" not in reviewer_client.get(claims[0].get_absolute_url()).text
 
 
+@pytest.mark.parametrize("outlet", ["", "B-17"])
+def test_a_statement_to_the_newsroom_naming_no_outlet_was_made_to_the_story_s_outlet(reviewer_client, outlet):
+    # Saved with the outlet left empty, it was a statement to no outlet relayed by B-17 itself.
+    body = "Port to reopen\nMaria Lopez told us the port will reopen on Monday."
+    words = "the port will reopen on Monday"
+    start = body.index(words)
+    said = Proposal([(start, start + len(words))], [], [], "Maria Lopez", venue="statement_to_outlet", outlet=outlet)
+    draft = make_draft(body, [said], new_outlet="B-17")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    preview = " ".join(re.search(r'<p class="chain-preview">(.*?)</p>', page, re.S).group(1).split())
+    assert "· told B-17 directly" in preview
+    assert "→" not in preview
+    accept_everything(reviewer_client, draft)
+    claim = Claim.objects.get()
+    assert chain_of(claim) == [[("statement_to_outlet", "B-17")]]
+    assert claim.attribution == "confirmed"
+
+
 def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
     kovalenko = make_speaker("Andrii Kovalenko")
     tracked = make_claim("Russia is training North Korean soldiers to operate strike drones.", speaker=kovalenko)
@@ -858,6 +912,8 @@ def test_saving_waits_until_every_proposal_is_decided(reviewer_client):
         ({"p3-contradicts": "2, 99"}, "contradicts", "No proposal is numbered 99."),
         ({"p3-same_as": "first"}, "same_as", "“first” is not a proposal number."),
         ({"p3-venue": "carrier pigeon"}, "venue", "Select a valid choice."),
+        # Saved, the outlet of a claim said where the story does not say was silently dropped.
+        ({"p3-venue": "", "p3-outlet": "CNN"}, "outlet", "Choose how it was said on or to “CNN”"),
     ],
 )
 def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_client, changes, field, error):
@@ -870,6 +926,17 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     assert "Complete or correct proposal 3." in response.text
     assert 'id="proposal-3" class="proposal panel decision-accept invalid"' in response.text
     assert not Article.objects.exists()
+
+
+def test_an_outlet_typed_without_where_it_was_said_is_kept_and_the_preview_says_what_it_needs(reviewer_client):
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    response = post_review(reviewer_client, draft, "save", {"p3-venue": "", "p3-outlet": "CNN"}, **HTMX)
+    assert response.status_code == 422
+    assert not Article.objects.exists()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert 'name="p3-outlet" id="id_p3-outlet" value="CNN"' in page
+    assert "CNN is recorded once you choose where it was said" in page
 
 
 @pytest.mark.parametrize(
