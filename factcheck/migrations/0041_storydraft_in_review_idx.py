@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0039_article_published_by_and_at"),
+        ("factcheck", "0040_article_state_valid_declared"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
