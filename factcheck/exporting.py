@@ -266,7 +266,7 @@ def published_claimreview(publication, site):
     """A published verdict as a ClaimReview: the verdict as published, its public page as `url`.
 
     A claim with no recorded appearance appears where its story was published (publishing asks
-    for one or the other).
+    for one or the other); a story still in draft is named nowhere.
     """
     claim, event = publication.claim, publication.event
     url = f"{site}{publication.get_absolute_url()}"
@@ -280,7 +280,7 @@ def published_claimreview(publication, site):
         item["text"] = words["quote"]
     else:
         item.pop("text", None)
-    if "appearance" not in item and article is not None and article.url:
+    if "appearance" not in item and article is not None and article.is_public:
         story = {
             "@type": "CreativeWork",
             "url": article.url,
