@@ -494,7 +494,7 @@ def test_a_claim_told_only_in_a_draft_story_cannot_be_published(editor):
     draft = make_article(url="https://b17.example/2026/scoop", state=Article.State.DRAFT)
     claim = make_claim("Told in the draft only.", article=draft)
     make_evidence(claim, "refutes")
-    with pytest.raises(PublicationRefused, match="where the claim was made.*its story is a draft"):
+    with pytest.raises(PublicationRefused, match=r"where the claim was made.*its story is a draft"):
         PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
     assert not PublishedVerdict.objects.exists()
 
