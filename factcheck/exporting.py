@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
 from factcheck.text import unambiguous
-from factcheck.verification import Status, cites
+from factcheck.verification import Attribution, Status, cites
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
@@ -209,13 +209,14 @@ def _chain_work(links):
     return work
 
 
-def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
+def claimreview(claim, site, *, status=None, attribution=None, url=None, reviewed_at=None):
     """One claim as a ClaimReview: Google's required properties and the recommended ones.
 
-    By default the claim's current status, its page and the time of its last change; a published
-    verdict (published_claimreview) gives its own.
+    By default the claim's current status and attribution, its page and the time of its last
+    change; a published verdict (published_claimreview) gives its own.
     """
     status = status or claim.status
+    attribution = Attribution(attribution or claim.attribution)
     speaker = claim.speaker
     author = {"@type": "Person" if speaker.kind == SpeakerKind.PERSON else "Organization", "name": speaker.name}
     if speaker.title and speaker.kind == SpeakerKind.PERSON:
@@ -238,8 +239,8 @@ def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
         {
             "@type": "PropertyValue",
             "propertyID": ATTRIBUTION_PROPERTY,
-            "name": claim.attribution_label,
-            "value": claim.attribution,
+            "name": attribution.label,
+            "value": attribution.value,
         }
     ]
     rating = {"@type": "Rating", "alternateName": Status(status).label}
@@ -270,7 +271,9 @@ def published_claimreview(publication, site):
     """
     claim, event = publication.claim, publication.event
     url = f"{site}{publication.get_absolute_url()}"
-    review = claimreview(claim, site, status=event.to_status, url=url, reviewed_at=publication.at)
+    # Both axes as the verdict published them: a decision on either since is the desk's until published.
+    states = {"status": event.to_status, "attribution": event.to_attribution}
+    review = claimreview(claim, site, **states, url=url, reviewed_at=publication.at)
     review["reviewBody"] = publication.public_summary
     item, article = review["itemReviewed"], claim.article
     # The words the verdict judged, not the claim's as edited since.

@@ -18,7 +18,7 @@ from factcheck.models import Article, Claim, Note, PublishedVerdict, VerdictWith
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
-from factcheck.verification import PublicationRefused
+from factcheck.verification import Attribution, PublicationRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -473,6 +473,22 @@ def test_anyone_reads_the_public_page_with_valid_claimreview_json_ld(visitor, ed
         "The air force counted 90.",
     ]:
         assert shown in response.text
+
+
+def test_an_attribution_decided_after_publication_stays_internal_until_published(visitor, editor, claim):
+    """The public reads whether the speaker said it as the verdict was published: a later attribution
+    decision (“denied”, while the desk checks) is the desk's, like a later status, until an editor publishes."""
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    published = publication.event.to_attribution
+    assert published != "denied"
+    Claim.objects.get(pk=claim.pk).set_attribution("denied", by=editor, reason="His office denies it; checking.")
+
+    def attribution_read_in(review):
+        return [(item["value"], item["name"]) for item in review["itemReviewed"]["additionalProperty"]]
+
+    expected = [(published, Attribution(published).label)]
+    assert attribution_read_in(json_ld(visitor.get(publication.get_absolute_url()))[1]) == expected
+    assert attribution_read_in(visitor.get(FEED).json()["dataFeedElement"][0]["item"]) == expected
 
 
 def test_a_claim_with_no_appearance_appears_where_its_story_was_published(visitor, editor):
