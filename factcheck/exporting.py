@@ -20,6 +20,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.templatetags.links import is_web_url
 from factcheck.text import unambiguous
 from factcheck.verification import Attribution, Status, cites
 
@@ -267,7 +268,8 @@ def published_claimreview(publication, site):
     """A published verdict as a ClaimReview: the verdict as published, its public page as `url`.
 
     A claim with no recorded appearance appears where its story was published (publishing asks
-    for one or the other); a story still in draft is named nowhere.
+    for one or the other); a story still in draft is named nowhere; a URL that is no web address
+    is left out.
     """
     claim, event = publication.claim, publication.event
     url = f"{site}{publication.get_absolute_url()}"
@@ -292,7 +294,17 @@ def published_claimreview(publication, site):
         if article.published:
             story["datePublished"] = article.published.isoformat()
         item["appearance"] = [story]
-    return review
+    return web_urls_only(review)
+
+
+def web_urls_only(value):
+    """JSON-LD `value` without the "url"s that are not http or https addresses. The public reads
+    these, and a stored URL may be anything the shell or SQL wrote (factcheck/templatetags/links.py)."""
+    if isinstance(value, dict):
+        return {key: web_urls_only(item) for key, item in value.items() if key != "url" or is_web_url(item)}
+    if isinstance(value, list):
+        return [web_urls_only(item) for item in value]
+    return value
 
 
 def published_feed_item(publication, site):

@@ -6,13 +6,14 @@ store them, skipping every form's validation; no page may then offer them as a l
 """
 
 import html.parser
+import json
 import re
 from urllib.parse import quote, urlsplit
 
 import pytest
 from django.urls import reverse
 
-from factcheck.models import Evidence
+from factcheck.models import Evidence, PublishedVerdict
 from factcheck.templatetags.links import is_web_url
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
 
@@ -200,3 +201,25 @@ def test_signing_out_never_redirects_off_the_site(editor_client, offsite):
 def test_an_htmx_request_from_another_origin_is_sent_to_sign_in_with_no_offsite_next(client):
     response = client.get("/claims/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/claims/")
     assert response["HX-Redirect"] == "/login/?next=/claims/"
+
+
+def urls_in(document):
+    """Every "url" of a JSON-LD document, however deep."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from [value] if key == "url" else urls_in(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from urls_in(value)
+
+
+@pytest.mark.parametrize("stored", HOSTILE_URLS, indirect=True)
+def test_a_hostile_url_never_reaches_the_public_page_or_feed_of_a_published_verdict(client, editor, stored):
+    publication = PublishedVerdict.publish(stored.set_status("verified", by=editor, reason="Seen open."), by=editor)
+    page = client.get(publication.get_absolute_url()).text
+    assert_no_unsafe_link(page, "the public page")
+    review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    feed = client.get(reverse("claimreview_feed")).json()
+    for document in [review, feed]:
+        urls = list(urls_in(document))
+        assert urls and all(is_web_url(url) for url in urls), urls
