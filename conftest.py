@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core import serializers
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
@@ -127,8 +127,10 @@ def make_user(username, *, group=None, staff=True, superuser=False):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Counts are kept in the cache a minute (factcheck.views.recently_counted): none outlives its test."""
+    """Counts are kept in the cache a minute (factcheck.views.recently_counted), sessions in their own
+    (factcheck/sessions.py): none outlives its test."""
     cache.clear()
+    caches[settings.SESSION_CACHE_ALIAS].clear()
 
 
 @pytest.fixture

@@ -509,7 +509,7 @@ class AppearanceFormSet(LockedInlineFormSet):
     def clean(self):
         super().clean()
         claim = self.instance
-        if claim.pk is None or (claim.article_id and claim.article.url):
+        if claim.pk is None or (claim.article_id and claim.article.is_public):
             return
         removed = [form for form in self.forms if form.instance.pk and self._should_delete_form(form)]
         kept = [form for form in self.forms if (form.has_changed() or form.instance.pk) and form not in removed]

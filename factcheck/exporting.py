@@ -20,8 +20,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.templatetags.links import is_web_url
 from factcheck.text import unambiguous
-from factcheck.verification import Status, cites
+from factcheck.verification import Attribution, Status, cites
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
@@ -220,13 +221,14 @@ def _chain_work(links):
     return work
 
 
-def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
+def claimreview(claim, site, *, status=None, attribution=None, url=None, reviewed_at=None):
     """One claim as a ClaimReview: Google's required properties and the recommended ones.
 
-    By default the claim's current status, its page and the time of its last change; a published
-    verdict (published_claimreview) gives its own.
+    By default the claim's current status and attribution, its page and the time of its last
+    change; a published verdict (published_claimreview) gives its own.
     """
     status = status or claim.status
+    attribution = Attribution(attribution or claim.attribution)
     speaker = claim.speaker
     author = {"@type": "Person" if speaker.kind == SpeakerKind.PERSON else "Organization", "name": speaker.name}
     if speaker.title and speaker.kind == SpeakerKind.PERSON:
@@ -249,8 +251,8 @@ def claimreview(claim, site, *, status=None, url=None, reviewed_at=None):
         {
             "@type": "PropertyValue",
             "propertyID": ATTRIBUTION_PROPERTY,
-            "name": claim.attribution_label,
-            "value": claim.attribution,
+            "name": attribution.label,
+            "value": attribution.value,
         }
     ]
     rating = {"@type": "Rating", "alternateName": Status(status).label}
@@ -277,11 +279,14 @@ def published_claimreview(publication, site):
     """A published verdict as a ClaimReview: the verdict as published, its public page as `url`.
 
     A claim with no recorded appearance appears where its story was published (publishing asks
-    for one or the other).
+    for one or the other); a story still in draft is named nowhere; a URL that is no web address
+    is left out.
     """
     claim, event = publication.claim, publication.event
     url = f"{site}{publication.get_absolute_url()}"
-    review = claimreview(claim, site, status=event.to_status, url=url, reviewed_at=publication.at)
+    # Both axes as the verdict published them: a decision on either since is the desk's until published.
+    states = {"status": event.to_status, "attribution": event.to_attribution}
+    review = claimreview(claim, site, **states, url=url, reviewed_at=publication.at)
     review["reviewBody"] = publication.public_summary
     item, article = review["itemReviewed"], claim.article
     # The words the verdict judged, not the claim's as edited since.
@@ -291,7 +296,7 @@ def published_claimreview(publication, site):
         item["text"] = words["quote"]
     else:
         item.pop("text", None)
-    if "appearance" not in item and article is not None and article.url:
+    if "appearance" not in item and article is not None and article.is_public:
         story = {
             "@type": "CreativeWork",
             "url": article.url,
@@ -300,7 +305,17 @@ def published_claimreview(publication, site):
         if article.published:
             story["datePublished"] = article.published.isoformat()
         item["appearance"] = [story]
-    return review
+    return web_urls_only(review)
+
+
+def web_urls_only(value):
+    """JSON-LD `value` without the "url"s that are not http or https addresses. The public reads
+    these, and a stored URL may be anything the shell or SQL wrote (factcheck/templatetags/links.py)."""
+    if isinstance(value, dict):
+        return {key: web_urls_only(item) for key, item in value.items() if key != "url" or is_web_url(item)}
+    if isinstance(value, list):
+        return [web_urls_only(item) for item in value]
+    return value
 
 
 def published_feed_item(publication, site):

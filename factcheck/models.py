@@ -397,6 +397,12 @@ class Article(models.Model):
     def is_draft(self):
         return self.state == ArticleState.DRAFT
 
+    @property
+    def is_public(self):
+        """Whether a public page may name this story: published, with an address to read it at.
+        A draft's headline and address stay in the newsroom until an editor publishes it."""
+        return self.state == ArticleState.PUBLISHED and bool(self.url)
+
     def latest_sign_off(self):
         return self.sign_offs.select_related("by").order_by("-at", "-id").first()
 
@@ -2327,8 +2333,10 @@ class PublishedVerdict(models.Model):
                 raise PublicationRefused("Only a verdict given here can be published; an import's never is.")
             if event.to_status not in PUBLISHABLE:
                 raise PublicationRefused(f"“{Status(event.to_status).label}” is no verdict to publish.")
-            if not claim.appearances.exists() and not (claim.article_id and claim.article.url):
-                raise PublicationRefused("Record where the claim was made (an appearance) before publishing.")
+            if not claim.appearances.exists() and not (claim.article_id and claim.article.is_public):
+                in_draft = claim.article_id and claim.article.is_draft
+                draft = " (its story is a draft, which the public page does not name)" if in_draft else ""
+                raise PublicationRefused(f"Record where the claim was made (an appearance) before publishing{draft}.")
             live = cls.objects.live().filter(claim=claim).first()
             if live is not None and live.event_id == event.pk:
                 raise PublicationRefused("This verdict is already published.", stale=True)

@@ -105,13 +105,15 @@ def send_emails(notifications, *, digest=False):
     """Email what is due of `notifications`, one email per person listing theirs: to those who
     chose an email each (the notifications of one change, or those a failure left due), and to
     those who chose daily when `digest`; nothing to those who chose none. Marks them sent: safe
-    to run twice. Returns the number of emails sent."""
+    to run twice. Nothing goes to someone who may no longer read claims. Returns the number of emails sent."""
     due = (
         notifications.filter(email_due=True)
         .select_related("recipient", "actor", "claim", "article")
         .order_by("recipient_id", "created_at", "id")
     )
     choices = dict(NotificationSettings.objects.filter(user__in=due.values("recipient")).values_list("user", "email"))
+    # Asked again at sending time: someone who left the desk since (deactivated, out of its groups) is mailed no claim.
+    readers = set(assignable_people().filter(pk__in=due.values("recipient")).values_list("pk", flat=True))
     sent, unsent = 0, []
     for recipient_id, group in groupby(due, key=lambda item: item.recipient_id):
         items = list(group)
@@ -119,7 +121,7 @@ def send_emails(notifications, *, digest=False):
         choice = choices.get(recipient_id, EmailChoice.EACH)
         if choice == EmailChoice.DAILY and not digest:
             continue
-        if choice == EmailChoice.NONE or not recipient.email:
+        if choice == EmailChoice.NONE or not recipient.email or recipient_id not in readers:
             unsent += items
             continue
         sent += email(recipient, items)

@@ -9,14 +9,13 @@ day sends nothing more, and a mail that fails is sent by the next run. Whose cla
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from factcheck.models import STATUS_COUNT_CAP, Assignment, Claim, RecheckDigest, capped_counts
+from factcheck.models import STATUS_COUNT_CAP, Assignment, Claim, RecheckDigest, assignable_people, capped_counts
 
 # A digest lists this many claims, the soonest due first, and links to the queue for the rest.
 DIGEST_CLAIMS = 50
@@ -27,7 +26,8 @@ def recipients(due):
 
     A claim's assignees; a claim nobody is assigned to goes to the people involved in it: who
     last decided its status (or recorded it) and who last moved its re-check date, so that no
-    due claim is forgotten for want of an assignee. Active people only.
+    due claim is forgotten for want of an assignee. Only people who may still read claims: one who
+    left the desk (deactivated, or out of its groups) is mailed no claim.
     """
     assigned = Exists(Assignment.objects.filter(claim=OuterRef("pk")))
     unassigned = due.exclude(assigned)
@@ -36,7 +36,7 @@ def recipients(due):
         ids |= set(
             unassigned.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct()
         )
-    people = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    people = assignable_people().filter(pk__in=ids).order_by("pk")
     return {
         person: due.filter(
             Exists(Assignment.objects.filter(claim=OuterRef("pk"), assignee=person))

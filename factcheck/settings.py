@@ -288,6 +288,7 @@ FACTCHECK_SPACY_PIPELINE = os.environ.get("FACTCHECK_SPACY_PIPELINE", "en_core_w
 # of CPU instead of 17.8 at 1M claims.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "factcheck.sessions.BriefMemoryCache", "LOCATION": "sessions", "TIMEOUT": 60},
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
@@ -298,8 +299,10 @@ CACHES = {
 
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (each worker's memory by default), written through to the
-# database: one query fewer on every request.
+# database: one query fewer on every request. A worker keeps its copy a minute at most, so a
+# session signed out by another worker is refused here within the minute (factcheck/sessions.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

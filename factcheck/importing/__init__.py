@@ -502,8 +502,10 @@ class RejectedRows:
             exists = self.path.exists()
             self.handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115 closed by close()
             self.writer = csv.writer(self.handle)
-            if not exists:
-                self.writer.writerow(["line", "column", "field", "error", *self.rows.header])
+            if not exists:  # the file's header too: its names are the file's, not ours
+                self.writer.writerow(
+                    [spreadsheet_safe(cell) for cell in ["line", "column", "field", "error", *self.rows.header]]
+                )
         first = problems[0]
         message = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
         cells = [first.line, first.column, first.field, message, *(original or [])]

@@ -81,7 +81,8 @@ def browser(django_db_setup):
 @pytest.fixture
 def demo_site(browser, live_server):
     """The demo (`load_demo --accounts`) served to the browser: its base URL."""
-    call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(DEBUG=True):  # as `make run` serves it: production refuses the demo accounts
+        call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 
 

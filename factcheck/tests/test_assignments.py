@@ -403,6 +403,22 @@ def test_a_daily_digest_gathers_the_days_notifications_once(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.parametrize("leaves", ["deactivated", "out of every group"])
+def test_the_daily_digest_mails_nothing_to_someone_who_left_the_desk_since(
+    leaves, editor, reviewer, claim, django_capture_on_commit_callbacks
+):
+    signed_in(reviewer).post("/notifications/settings/", {"email": "daily"})
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "@bob the minister's aide is the source"})
+    if leaves == "deactivated":
+        User.objects.filter(pk=reviewer.pk).update(is_active=False)
+    else:
+        reviewer.groups.clear()
+    call_command("send_notification_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert mail.outbox == []
+    assert not Notification.objects.get(recipient=reviewer).email_due  # not kept to mail later either
+
+
 def test_who_chose_no_email_gets_none(editor, reviewer, claim, django_capture_on_commit_callbacks):
     response = signed_in(reviewer).post("/notifications/settings/", {"email": "none"}, **HTMX)
     assert "Saved: no email." in response.text

@@ -1,7 +1,8 @@
 """The demo story loads as the hand annotation describes it."""
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from factcheck.models import Article, Claim, ClaimLink, Speaker, Venue, locate_span
 
@@ -89,11 +90,20 @@ def test_loading_twice_changes_nothing(demo):
     assert Article.objects.count() == 1
 
 
-def test_demo_accounts_get_their_roles(demo):
+def test_demo_accounts_get_their_roles(demo, settings):
+    settings.DEBUG = True  # as `make run` serves the demo
     call_command("load_demo", "--accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from django.contrib.auth.models import User
-
     editor = User.objects.get(username="editor")
     assert editor.has_perm("factcheck.change_claim_status")
     assert not User.objects.get(username="reviewer").has_perm("factcheck.change_claim_status")
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_production_refuses_the_demo_accounts_and_their_known_passwords(db, settings):
+    settings.DEBUG = False
+    User.objects.create_user("admin", password="the-real-admins-long-password")
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", "--accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("the-real-admins-long-password") and not admin.is_superuser
+    assert not User.objects.filter(username__in=["editor", "reviewer"]).exists()

