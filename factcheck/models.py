@@ -309,11 +309,14 @@ class ArticleState(models.TextChoices):
 
 
 class SignOffRefused(Exception):
-    """A sign-off or a publication the rules do not allow now; nothing was written."""
+    """A sign-off or a publication the rules do not allow now; nothing was written.
 
-    def __init__(self, message):
+    `field` names the form field the person must change (the note), so the form shows it there."""
+
+    def __init__(self, message, field=None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -2140,7 +2143,8 @@ class SignOff(models.Model):
             if flags and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "
-                    "say in the note why the story can go ahead."
+                    "say in the note why the story can go ahead.",
+                    field="note",
                 )
             return cls.objects.create(
                 article=article,

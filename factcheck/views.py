@@ -964,6 +964,8 @@ def article_sign_off(request, pk):
     try:
         SignOff.record(article, by=request.user, flags=flags, note=form.cleaned_data["note"])
     except SignOffRefused as refused:
+        if refused.field:
+            form.add_error(refused.field, refused.message)
         return check_page(request, article, form=form, error=refused.message, status=422)
     open_flags = f" with {len(flags)} flag{pluralize(len(flags))} open" if flags else ""
     messages.success(request, f"Signed off{open_flags}. An editor can now publish it.")

@@ -249,6 +249,16 @@ def test_the_seed_story_saved_through_the_desk_as_a_draft_lists_its_own_claims(d
 # Signing off and publishing
 
 
+def test_a_sign_off_refused_for_want_of_a_note_says_so_beside_the_note(demo, editor_client):
+    draft = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
+    digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
+    refused = editor_client.post(f"/articles/{draft.pk}/sign-off/", {"body_digest": digest, "note": ""})
+    assert refused.status_code == 422
+    form = refused.text.split('class="sign-off-form"')[1].split("</form>")[0]
+    assert 'aria-invalid="true"' in form
+    assert "1 flag is still open: say in the note why the story can go ahead." in form
+
+
 def test_signing_off_records_who_when_the_open_flags_and_the_note(demo, editor_client, editor):
     draft = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
     page = editor_client.get(f"/articles/{draft.pk}/check/")
