@@ -370,6 +370,21 @@ def test_a_speakers_tables_keep_their_words_whole(open_page, demo_site):
     assert page.evaluate(WORDS_CUT) == []
 
 
+def test_a_track_record_table_wider_than_its_panel_can_be_scrolled_from_the_keyboard(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    speaker = Speaker.objects.get(name="Andrii Kovalenko")
+    page.goto(f"{demo_site}/speakers/{speaker.pk}/")
+    # The month table of the attribution chart has seven columns: on a laptop, the last ones are out of sight.
+    scroller = page.get_by_role("region", name="Claims by month and attribution")
+    last_column = scroller.get_by_role("columnheader", name="All")
+    expect(last_column).not_to_be_in_viewport()
+    scroller.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    expect(last_column).to_be_in_viewport()
+
+
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
     page = open_page(viewport=PHONE)
     sign_in(page, demo_site, "editor")
