@@ -385,6 +385,16 @@ def test_a_track_record_table_wider_than_its_panel_can_be_scrolled_from_the_keyb
     expect(last_column).to_be_in_viewport()
 
 
+def test_the_story_forms_draft_tick_box_sits_under_the_start_of_its_label(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/stories/new/")
+    box = page.get_by_label("A draft, not yet published").bounding_box()
+    label = page.locator("label", has_text="A draft, not yet published").bounding_box()
+    # A box stretched to the column's width draws its square in the middle, far from the words.
+    assert abs(box["x"] - label["x"]) < 8 and box["width"] < 30, (box, label)
+
+
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
     page = open_page(viewport=PHONE)
     sign_in(page, demo_site, "editor")
