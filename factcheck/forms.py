@@ -134,6 +134,18 @@ class ClaimTextField(forms.CharField):
         return clean_claim(super().to_python(value))
 
 
+class SpanTextField(forms.CharField):
+    """A claim's span or the words around it, kept exactly, spaces and line breaks included: they
+    find the span again in the story. Shown in a text box with rows, as a one-line box drops the
+    line breaks; the box posts them as CR LF, read back as the LF the story is stored with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class QuantityField(forms.DecimalField):
     """A claim's figure read as the desk and imports read it (factcheck.text.read_figure): "8,000"
     taken, "8.000", which could be 8 or 8,000, refused."""

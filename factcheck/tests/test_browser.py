@@ -395,6 +395,24 @@ def test_the_story_forms_draft_tick_box_sits_under_the_start_of_its_label(open_p
     assert abs(box["x"] - label["x"]) < 8 and box["width"] < 30, (box, label)
 
 
+def test_an_editor_who_corrects_a_claims_words_in_the_admin_changes_nothing_else(open_page, demo_site):
+    # The words around this span end and start with a line break, which a one-line text box drops.
+    claim = Claim.objects.get(span_exact__startswith="Russia is now training North Koreans")
+    around = (claim.span_exact, claim.span_prefix, claim.span_suffix)
+    assert claim.span_prefix.endswith("\n") and claim.span_suffix.startswith("\n")
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
+    words = page.get_by_label("Text:")
+    words.fill(words.input_value().replace("modern warfare", "modern-warfare"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    claim.refresh_from_db()
+    assert "modern-warfare" in claim.text
+    assert (claim.span_exact, claim.span_prefix, claim.span_suffix) == around
+    assert set(claim.revisions.get().after) == {"text"}
+
+
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
     page = open_page(viewport=PHONE)
     sign_in(page, demo_site, "editor")
