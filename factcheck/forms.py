@@ -134,10 +134,11 @@ class ClaimTextField(forms.CharField):
         return clean_claim(super().to_python(value))
 
 
-class SpanTextField(forms.CharField):
-    """A claim's span or the words around it, kept exactly, spaces and line breaks included: they
-    find the span again in the story. Shown in a text box with rows, as a one-line box drops the
-    line breaks; the box posts them as CR LF, read back as the LF the story is stored with."""
+class ExactTextField(forms.CharField):
+    """Text kept exactly as it is stored, spaces and line breaks included: a story's body, a claim's
+    span and the words around it, which find the span again in the story. A browser posts a text
+    box's line breaks as CR LF: read back as the LF the story is stored with, so a save that
+    changes nothing records no edit. (A one-line box drops line breaks: show these with rows.)"""
 
     def __init__(self, **kwargs):
         super().__init__(**{**kwargs, "strip": False})

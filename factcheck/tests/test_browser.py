@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count
 from playwright.sync_api import expect
 
-from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
+from factcheck.models import Article, Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 PHONE = {"width": 390, "height": 844}
@@ -411,6 +411,22 @@ def test_an_editor_who_corrects_a_claims_words_in_the_admin_changes_nothing_else
     assert "modern-warfare" in claim.text
     assert (claim.span_exact, claim.span_prefix, claim.span_suffix) == around
     assert set(claim.revisions.get().after) == {"text"}
+
+
+def test_saving_a_story_in_the_admin_without_touching_its_text_leaves_the_text_and_its_history_alone(
+    open_page, demo_site
+):
+    story = Article.objects.get()
+    body = story.body
+    assert "\n" in body
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/article/{story.pk}/change/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    story.refresh_from_db()
+    assert story.body == body
+    assert not story.revisions.exists()
 
 
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):
