@@ -10,7 +10,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminURLFieldWidget, AutocompleteSelect, ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import (
+    AdminTextareaWidget,
+    AdminURLFieldWidget,
+    AutocompleteSelect,
+    ForeignKeyRawIdWidget,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,7 +40,7 @@ from factcheck.admin_locking import (
     LockedTabularInline,
 )
 from factcheck.exporting import export_response
-from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, QuantityField
+from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, ExactTextField, QuantityField
 from factcheck.models import (
     Appearance,
     Article,
@@ -386,6 +391,12 @@ class ArticleAdmin(AssigningAdmin, LockedAdmin):
     readonly_fields = ["state", "claims"]
     inlines = [ArticleClaimInline, ArticleRevisionInline]
     actions = [assign_people]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            # Claims find their spans in the body: saved as posted, CR LF, it changed every line.
+            kwargs["form_class"] = ExactTextField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=count_of(Claim.objects, "article"))
@@ -912,9 +923,9 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in SPAN_FIELDS:
-            # The span and the words around it are kept exactly, spaces included: they find the
-            # span again in the story. A form's default trimming changed them on every save.
-            kwargs["strip"] = False
+            # A form's default trimming, and a one-line box's dropping of line breaks, changed the
+            # words around the span on every save, and recorded that as an edit.
+            kwargs.update(form_class=ExactTextField, widget=AdminTextareaWidget(attrs={"rows": 2}))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):

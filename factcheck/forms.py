@@ -134,6 +134,19 @@ class ClaimTextField(forms.CharField):
         return clean_claim(super().to_python(value))
 
 
+class ExactTextField(forms.CharField):
+    """Text kept exactly as it is stored, spaces and line breaks included: a story's body, a claim's
+    span and the words around it, which find the span again in the story. A browser posts a text
+    box's line breaks as CR LF: read back as the LF the story is stored with, so a save that
+    changes nothing records no edit. (A one-line box drops line breaks: show these with rows.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class QuantityField(forms.DecimalField):
     """A claim's figure read as the desk and imports read it (factcheck.text.read_figure): "8,000"
     taken, "8.000", which could be 8 or 8,000, refused."""

@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count
 from playwright.sync_api import expect
 
-from factcheck.models import Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
+from factcheck.models import Article, Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 PHONE = {"width": 390, "height": 844}
@@ -368,6 +368,65 @@ def test_a_speakers_tables_keep_their_words_whole(open_page, demo_site):
     page.goto(f"{demo_site}/speakers/{speaker.pk}/")
     expect(page.locator("main table").first).to_be_visible()
     assert page.evaluate(WORDS_CUT) == []
+
+
+def test_a_track_record_table_wider_than_its_panel_can_be_scrolled_from_the_keyboard(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    speaker = Speaker.objects.get(name="Andrii Kovalenko")
+    page.goto(f"{demo_site}/speakers/{speaker.pk}/")
+    # The month table of the attribution chart has seven columns: on a laptop, the last ones are out of sight.
+    scroller = page.get_by_role("region", name="Claims by month and attribution")
+    last_column = scroller.get_by_role("columnheader", name="All")
+    expect(last_column).not_to_be_in_viewport()
+    scroller.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    expect(last_column).to_be_in_viewport()
+
+
+def test_the_story_forms_draft_tick_box_sits_under_the_start_of_its_label(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/stories/new/")
+    box = page.get_by_label("A draft, not yet published").bounding_box()
+    label = page.locator("label", has_text="A draft, not yet published").bounding_box()
+    # A box stretched to the column's width draws its square in the middle, far from the words.
+    assert abs(box["x"] - label["x"]) < 8 and box["width"] < 30, (box, label)
+
+
+def test_an_editor_who_corrects_a_claims_words_in_the_admin_changes_nothing_else(open_page, demo_site):
+    # The words around this span end and start with a line break, which a one-line text box drops.
+    claim = Claim.objects.get(span_exact__startswith="Russia is now training North Koreans")
+    around = (claim.span_exact, claim.span_prefix, claim.span_suffix)
+    assert claim.span_prefix.endswith("\n") and claim.span_suffix.startswith("\n")
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
+    words = page.get_by_label("Text:")
+    words.fill(words.input_value().replace("modern warfare", "modern-warfare"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    claim.refresh_from_db()
+    assert "modern-warfare" in claim.text
+    assert (claim.span_exact, claim.span_prefix, claim.span_suffix) == around
+    assert set(claim.revisions.get().after) == {"text"}
+
+
+def test_saving_a_story_in_the_admin_without_touching_its_text_leaves_the_text_and_its_history_alone(
+    open_page, demo_site
+):
+    story = Article.objects.get()
+    body = story.body
+    assert "\n" in body
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/article/{story.pk}/change/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    story.refresh_from_db()
+    assert story.body == body
+    assert not story.revisions.exists()
 
 
 def test_on_a_phone_the_status_and_the_decisions_come_before_the_long_panels(open_page, demo_site):

@@ -474,6 +474,17 @@ def test_the_drafts_index_lists_only_draft_stories_each_with_its_check(reviewer_
     assert demo.headline in reviewer_client.get("/stories/").text
 
 
+def test_the_header_marks_drafts_as_the_current_page_on_the_drafts_index_and_stories_elsewhere(reviewer_client, demo):
+    def current_in_header(address):
+        header = reviewer_client.get(address).text.split('<nav class="site-nav"')[1].split("</nav>")[0]
+        return [line for line in header.splitlines() if 'aria-current="page"' in line]
+
+    on_drafts = current_in_header("/stories/?state=draft")
+    assert len(on_drafts) == 1 and ">Drafts</a>" in on_drafts[0]
+    on_stories = current_in_header("/stories/")
+    assert len(on_stories) == 1 and ">Stories</a>" in on_stories[0]
+
+
 def test_the_database_refuses_a_story_state_that_does_not_exist(db):
     article = make_article()
     with pytest.raises(DatabaseError), transaction.atomic():
