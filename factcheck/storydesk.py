@@ -903,20 +903,10 @@ def relay_chain(data, story_outlet_name):
     for name in data["relayed_by"]:
         if not names or normalize_name(names[-1]) != normalize_name(name):
             names.append(name)
-    last = names[-1] if names else (said_on(data, story_outlet_name) if data["venue"] else "")
+    last = names[-1] if names else (data["outlet"] if data["venue"] else "")
     if normalize_name(last) != normalize_name(story_outlet_name):
         names.append(story_outlet_name)
     return names
-
-
-def said_on(data, story_outlet_name):
-    """The outlet it was said on or to: as typed, or for a statement to the newsroom that names
-    none and that no outlet passed on (“told us”), the story's own. Left empty, it was saved as a
-    statement to no outlet that the newsroom relayed, its attribution “not checked”, when the
-    newsroom heard it first-hand."""
-    if data["outlet"] or data["venue"] != Venue.STATEMENT_TO_OUTLET or data["relayed_by"]:
-        return data["outlet"]
-    return story_outlet_name
 
 
 def _write_chain(claim, data, outlets):
@@ -930,9 +920,7 @@ def _write_chain(claim, data, outlets):
     chain = relay_chain(data, outlets.story_outlet.name)
     if data["venue"]:
         previous = Appearance.objects.create(
-            claim=claim,
-            venue_type=data["venue"],
-            outlet=outlets.get(said_on(data, outlets.story_outlet.name), venue=data["venue"]),
+            claim=claim, venue_type=data["venue"], outlet=outlets.get(data["outlet"], venue=data["venue"])
         )
     elif len(chain) > 1:
         # Where it was said is not stated: the chain starts with the first outlet that reported it.

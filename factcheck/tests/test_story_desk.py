@@ -4,6 +4,7 @@ The proposals come from the hand annotation of the seed story (fixtures/seed-cla
 into the engine's Proposal objects, so these tests do not depend on how well the engine reads.
 """
 
+import dataclasses
 import html
 import json
 import re
@@ -817,14 +818,16 @@ def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_no
     assert "The newsroom did not hear it from the speaker" not in reviewer_client.get(claims[0].get_absolute_url()).text
 
 
-@pytest.mark.parametrize("outlet", ["", "B-17"])
-def test_a_statement_to_the_newsroom_naming_no_outlet_was_made_to_the_story_s_outlet(reviewer_client, outlet):
-    # Saved with the outlet left empty, it was a statement to no outlet relayed by B-17 itself.
+def test_a_statement_to_us_is_one_made_to_the_story_s_outlet_and_one_to_no_named_outlet_is_not_checked(
+    reviewer_client,
+):
+    # As the attribution rules read it (verification.implied_attribution): the engine gives "told
+    # us" the story's outlet; an outlet nobody named is not taken to be ours.
     body = "Port to reopen\nMaria Lopez told us the port will reopen on Monday."
     words = "the port will reopen on Monday"
     start = body.index(words)
-    said = Proposal([(start, start + len(words))], [], [], "Maria Lopez", venue="statement_to_outlet", outlet=outlet)
-    draft = make_draft(body, [said], new_outlet="B-17")
+    told_us = Proposal([(start, start + len(words))], [], [], "Maria Lopez", venue="statement_to_outlet", outlet="B-17")
+    draft = make_draft(body, [told_us], new_outlet="B-17")
     page = reviewer_client.get(f"/stories/{draft.pk}/").text
     preview = " ".join(re.search(r'<p class="chain-preview">(.*?)</p>', page, re.S).group(1).split())
     assert "· told B-17 directly" in preview
@@ -833,6 +836,12 @@ def test_a_statement_to_the_newsroom_naming_no_outlet_was_made_to_the_story_s_ou
     claim = Claim.objects.get()
     assert chain_of(claim) == [[("statement_to_outlet", "B-17")]]
     assert claim.attribution == "confirmed"
+
+    other = body.replace("Maria Lopez told us", "Mayor Maria Lopez told a paper")
+    start = other.index(words)
+    to_a_paper = dataclasses.replace(told_us, content=[(start, start + len(words))], outlet="")
+    accept_everything(reviewer_client, make_draft(other, [to_a_paper], new_outlet="B-17"))
+    assert Claim.objects.exclude(pk=claim.pk).get().attribution == "not_checked"
 
 
 def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
