@@ -313,7 +313,8 @@ def _first_attribution(row):
     links = []
     for n, chain in enumerate(row.chains):
         links += [
-            ((n, k), link.venue, norm(link.outlet or ""), (n, k - 1) if k else None) for k, link in enumerate(chain)
+            ((n, k), link.venue, norm(link.outlet or "") or None, (n, k - 1) if k else None)  # None: nobody named
+            for k, link in enumerate(chain)
         ]
     implied = implied_attribution(links, norm(row.article.outlet) if row.article else None)
     try:

@@ -314,6 +314,18 @@ def test_a_sheet_giving_when_claims_were_said_but_not_how_imports_them_with_thei
     assert run_import(tmp_path, sheet, admin_user).unchanged_count == 1  # the same appearance, not another
 
 
+@pytest.mark.parametrize(("outlet", "attribution"), [("", "not_checked"), ("B-17", "confirmed"), ("CNN", "relayed")])
+def test_a_statement_to_an_outlet_starts_as_the_attribution_rules_read_its_outlet(
+    admin_user, tmp_path, outlet, attribution
+):
+    """Said to the story's own outlet: heard first-hand; to another: relayed; to an outlet nobody
+    named: not checked, as the story desk and the admin read it (an empty outlet had read as relayed)."""
+    sheet = csv_text(row(venue="statement_to_outlet", outlet=outlet, article_outlet="B-17", article_headline="Port"))
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.created_count == 1, job.errors
+    assert Claim.objects.get().attribution == attribution
+
+
 def test_a_reimport_updates_changed_fields_without_an_event(admin_user, tmp_path):
     run_import(tmp_path, csv_text(row(id="c1", quote="old words", quantity_value="8000")), admin_user)
     job = run_import(tmp_path, csv_text(row(id="c1", quote="new words", quantity_value="8,000")), admin_user)
