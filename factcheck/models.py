@@ -2995,8 +2995,13 @@ STORY_DESK = ("factcheck.add_storydraft", "factcheck.change_storydraft")
 
 class StoryDraftQuerySet(models.QuerySet):
     def in_review(self):
-        """Drafts not saved yet: a review left half-done, to be found again (storydraft_in_review_idx)."""
-        return self.filter(article__isnull=True)
+        """Drafts not saved yet, newest first: a review left half-done, to be found again
+        (storydraft_in_review_idx). With what a list of them shows and no more: not a story's text
+        nor its proposals."""
+        shown = ["headline", "created_at", "as_draft", "new_outlet", "created_by", "outlet__name"]
+        shown += ["created_by__username", "created_by__first_name", "created_by__last_name"]
+        drafts = self.filter(article__isnull=True).select_related("outlet", "created_by")
+        return drafts.only(*shown).order_by("-id")
 
 
 class StoryDraft(models.Model):

@@ -166,8 +166,7 @@ def stories_in_review(user, limit):
     """The stories I pasted into the desk and left unsaved, newest first; none for who may not use the desk."""
     if not user.has_perms(STORY_DESK):
         return None
-    drafts = StoryDraft.objects.in_review().filter(created_by=user).select_related("outlet").order_by("-id")
-    drafts, more = first(drafts.only("headline", "created_at", "as_draft", "new_outlet", "outlet__name"), limit)
+    drafts, more = first(StoryDraft.objects.in_review().filter(created_by=user), limit)
     rows = [
         Row(
             draft.get_absolute_url(),

@@ -192,6 +192,14 @@ def test_stories_in_review_page_on_with_the_same_queries(reviewer_client, review
     assert few == many <= 3
 
 
+def test_a_number_past_every_draft_s_id_lists_them_all(reviewer_client, reviewer):
+    # int() refuses a number of 4,301 digits: the page answered 500.
+    draft = make_draft("Port to reopen\nOfficials said the port would reopen.", by=reviewer)
+    for past in ["9" * 19, "9" * 5000]:
+        listed = reviewer_client.get(f"/stories/in-review/?before={past}")
+        assert listed.status_code == 200 and f'href="/stories/{draft.pk}/"' in listed.text
+
+
 # Adding a story
 
 
