@@ -123,7 +123,7 @@ BAD_FILES = [
         text("claim,speaker,quantity_value", f"{GOOD},12 000", "Another claim.,Kovalenko,1.125"),
         3,
         3,
-        "could be 1.125 or 1,125",
+        "could be 1.125 or 1,125 (a point grouping thousands, as in German or Spanish): write 1125 or 1.1250",
     ),
     Bad(
         "quantity with a point grouping thousands in a sheet like our export's but saved by Excel in German",
