@@ -22,9 +22,11 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
         triggers = self._triggers()
         for name in triggers:
             self.execute(f"DROP TRIGGER {self.quote_name(name)}")
-        super()._remake_table(model, *args, **kwargs)
-        for sql in triggers.values():
-            self.execute(sql)
+        try:
+            super()._remake_table(model, *args, **kwargs)
+        finally:  # a rebuild that failed in a migration that is not atomic keeps its guards too
+            for sql in triggers.values():
+                self.execute(sql)
 
     def _triggers(self):
         """{name: the SQL that made it} of every trigger of the database."""

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.urls import reverse
 
 from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
@@ -100,6 +100,24 @@ def test_a_table_rebuilt_to_alter_it_keeps_its_triggers_and_those_naming_it(tmp_
     triggers = [entry for entry in before if entry[0] == "trigger"]
     assert set(HISTORY_CONSTRAINTS) <= {name for _, name, _ in triggers}
     assert [entry for entry in schema(copy) if entry[0] == "trigger"] == triggers
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to alter it; PostgreSQL alters it")
+def test_a_rebuild_that_fails_outside_a_transaction_leaves_every_trigger(tmp_path):
+    """The triggers are set aside for a rebuild: one that fails (here a second column of the same
+    name) in a migration that is not atomic, so that nothing rolls back, writes them again too."""
+    copy = copy_of_the_test_database(tmp_path)
+    before = [entry for entry in schema(copy) if entry[0] == "trigger"]
+    clash = models.TextField(default="", db_column="text")
+    clash.set_attributes_from_name("text_again")
+    clash.model = Claim
+    database = DatabaseWrapper({**connection.settings_dict, "NAME": str(copy)}, alias="copy")
+    try:
+        with pytest.raises(OperationalError, match="duplicate column"), database.schema_editor(atomic=False) as editor:
+            editor._remake_table(Claim, create_field=clash)
+    finally:
+        database.close()
+    assert [entry for entry in schema(copy) if entry[0] == "trigger"] == before
 
 
 def copy_of_the_test_database(tmp_path):
