@@ -149,7 +149,10 @@ class ExactTextField(forms.CharField):
 
 class QuantityField(forms.DecimalField):
     """A claim's figure read as the desk and imports read it (factcheck.text.read_figure): "8,000"
-    taken, "8.000", which could be 8 or 8,000, refused."""
+    taken, "8.000", which could be 8 or 8,000, refused. In a text box: a browser's number box
+    throws "8,000" away before it is posted."""
+
+    widget = forms.TextInput
 
     def to_python(self, value):
         typed = value.strip() if isinstance(value, str) else ""
@@ -211,6 +214,20 @@ class PageForm(WithoutColons, forms.Form):
         if after and decode_cursor(after, self.ordering()) is None:
             raise forms.ValidationError("This link to more results is broken; start again from the first page.")
         return after
+
+
+class OlderForm(PageForm):
+    """A list of rows newest first that pages on to older ones: `before`, the id of the last row
+    shown. Anything but an id ("²", a number of 5,000 digits, which int() refuses) is the first page."""
+
+    before = forms.IntegerField(min_value=1, max_value=models.LARGEST_ID, required=False)
+
+    def older_page(self, rows, limit):
+        """(the rows of this page, newest first; the `before` of the next page, None at the end)."""
+        if before := self.cleaned_data.get("before"):
+            rows = rows.filter(pk__lt=before)
+        shown = list(rows.order_by("-id")[: limit + 1])
+        return shown[:limit], shown[limit - 1].pk if len(shown) > limit else None
 
 
 class IndexForm(PageForm):
@@ -907,7 +924,7 @@ class ProposalForm(WithoutColons, forms.Form):
         required=False,
         help_text="Outlet names in order, e.g. “Kyiv Independent → B-17”; commas or one a line work too.",
     )
-    quantity_value = forms.CharField(label="Figure", max_length=40, required=False, help_text="e.g. 8,000 or 2.5")
+    quantity_value = QuantityField(label="Figure", required=False, help_text="e.g. 8,000 or 2.5")
     quantity_unit = forms.CharField(label="Of what", max_length=100, required=False)
     quantity_qualifier = forms.ChoiceField(label="Qualifier", choices=Claim.Qualifier.choices, required=False)
     # Room for every other proposal of the longest story: the engine links each figure to every other
@@ -935,16 +952,6 @@ class ProposalForm(WithoutColons, forms.Form):
     @property
     def accepted(self):
         return (self["decision"].value() or "") == "accept"
-
-    def clean_quantity_value(self):
-        """A number as people write it ("8,000", "2.5"), or None (factcheck.text.read_figure)."""
-        typed = self.cleaned_data["quantity_value"].strip()
-        if not typed:
-            return None
-        value, problem = read_figure(typed)
-        if problem:
-            raise forms.ValidationError(f"{problem}.")
-        return value
 
     def clean_relayed_by(self):
         return storydesk.parse_relays(self.cleaned_data["relayed_by"])

@@ -103,10 +103,9 @@ def point_grouping(typed):
     if not POINT_GROUPING.match(typed):
         return None
     whole, small = typed.partition(".")[0], format(Decimal(typed).normalize(), "f")
-    unmistaken = small + "0" if POINT_GROUPING.match(small) else small  # 1.125 itself is what is refused
     return (
         f"“{typed}” could be {small} or {whole},{typed[-3:]} (a point grouping thousands, as in German or Spanish): "
-        f"write {whole}{typed[-3:]} or {unmistaken}"
+        f"write {whole}{typed[-3:]} or {unambiguous(small)}"
     )
 
 

@@ -52,6 +52,7 @@ from factcheck.forms import (
     MergeForm,
     NoteForm,
     NotificationSettingsForm,
+    OlderForm,
     PageForm,
     ProposalForm,
     PublishForm,
@@ -1060,15 +1061,11 @@ def my_work(request):
 def notification_list(request):
     """The person's notifications, newest first; those shown unread are marked read (and stay
     marked new on this page). Older ones page on with ?before=<id>."""
-    form = PageForm(request.GET)
+    form = OlderForm(request.GET)
     form.is_valid()
     limit = form.cleaned_data.get("limit") or work.SECTION_SIZE
-    before = request.GET.get("before", "")
-    shown = Notification.objects.filter(recipient=request.user)
-    if before.isdecimal():  # not isdigit: "²" is a digit int() refuses
-        shown = shown.filter(pk__lt=int(before))
-    shown = list(shown.select_related("actor", "claim", "article", "note").order_by("-id")[: limit + 1])
-    notifications, more = shown[:limit], len(shown) > limit
+    mine = Notification.objects.filter(recipient=request.user).select_related("actor", "claim", "article", "note")
+    notifications, older = form.older_page(mine, limit)
     unread = [item.pk for item in notifications if item.read_at is None]
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
@@ -1076,7 +1073,7 @@ def notification_list(request):
     choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
     context = {
         "notifications": notifications,
-        "older": notifications[-1].pk if more else None,
+        "older": older,
         "limit": form.cleaned_data.get("limit"),
         "settings_form": NotificationSettingsForm(instance=choice),
     }
@@ -1217,12 +1214,10 @@ def story_drafts(request):
     mine = request.GET.get("by") == "me"
     if mine:
         drafts = drafts.filter(created_by=request.user)
-    before = request.GET.get("before", "")
-    if before.isdecimal() and len(before) <= 18:  # longer, it is past every id (and int() refuses 4,301 digits)
-        drafts = drafts.filter(pk__lt=int(before))
-    shown = list(drafts[: DRAFTS_PAGE + 1])
-    drafts, more = shown[:DRAFTS_PAGE], len(shown) > DRAFTS_PAGE
-    context = {"drafts": drafts, "mine": mine, "older": drafts[-1].pk if more else None}
+    form = OlderForm(request.GET)
+    form.is_valid()
+    drafts, older = form.older_page(drafts, DRAFTS_PAGE)
+    context = {"drafts": drafts, "mine": mine, "older": older}
     return render_page(request, "factcheck/story_drafts.html", context)
 
 

@@ -466,6 +466,8 @@ def test_a_figure_written_8_000_is_refused_as_8_or_8000_in_the_admin(editor_clie
     # A desk that groups thousands with a point means 8,000; read as 8 it was stored a thousand times too small.
     claim = make_claim("Kyiv counted 8,000 troops.")
     page = url(Claim, "change", claim.pk)
+    # A text box: a browser's number box throws "8,000" away, posting nothing.
+    assert '<input type="text" name="quantity_value"' in editor_client.get(page).text
     data = form_data(editor_client.get(page)) | {"quantity_value": "8.000", "quantity_unit": "troops", "_save": "Save"}
     response = editor_client.post(page, data)
     assert response.status_code == 200
