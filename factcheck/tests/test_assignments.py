@@ -373,6 +373,8 @@ def test_notification_pages_cost_the_same_queries_for_10_or_100(editor, reviewer
     assert client.get(older).text.count('<li class="notification') == 20
     # "²" is a digit int() refuses: the list starts from the newest.
     assert client.get("/notifications/?before=²&limit=100").text.count('<li class="notification') == 100
+    # So is a number of 5,000 digits (a 500 before): past every id, the same first page.
+    assert client.get(f"/notifications/?before={'9' * 5000}&limit=100").text.count('<li class="notification') == 100
 
 
 def test_each_notification_is_emailed_at_once_by_default(editor, reviewer, claim, django_capture_on_commit_callbacks):
