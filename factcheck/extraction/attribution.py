@@ -26,6 +26,7 @@ NOT_CONTENT = {"punct", "cc", "conj", "nsubj", "nsubjpass", "aux", "auxpass", "n
 OPENING_QUOTES = "“«"
 NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside another one's content
 CLOSING_QUOTES = "”»"
+PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
 
 
 @dataclass
@@ -143,6 +144,7 @@ class Finder:
         found += self.colon_lines()
         self.cut_nested_relative_cues(found)
         self.cut_relay_phrases(found)
+        self.cut_continuations(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
@@ -191,6 +193,35 @@ class Finder:
             for other in found:
                 if other is not relay:
                     other.content -= phrase
+
+    def cut_continuations(self, found):
+        """ "“A,” he said, adding that “B.”", "X, officials said, would Y, and they added that Z": the
+        speaker goes on with a cue of their own, hung beside what they said first rather than
+        inside it, so the words from that cue on are the second statement's, not also the first's.
+        Another speaker's cue inside what someone said ("said that Kyiv had added …") stays nested."""
+        for outer in found:
+            for inner in found:
+                cue = self.doc[inner.head]
+                if inner is outer or not inner.speech or inner.head not in outer.content:
+                    continue
+                # Hung from the first cue ("said, adding"), or from the clause the first cue is set
+                # off in ("X, officials said, would Y, and they added"): not from a clause within.
+                beside = cue.head.i == outer.head or self.doc[outer.head].head.i == cue.head.i
+                same_speaker = inner.source == outer.source or (
+                    len(inner.source) == 1 and self.doc[inner.source[0]].lower_ in PERSONAL_PRONOUNS
+                )
+                if cue.dep_ not in ("conj", "advcl") or not beside or not inner.source or not same_speaker:
+                    continue
+                cut = self.subtree(cue) | inner.content | set(inner.cue)
+                # The quotation the speaker adds, whatever part of it the parser hung on the first cue.
+                for start, end in self.quotes:
+                    if any(start <= self.doc[i].idx < end for i in inner.content):
+                        cut |= {i for i in outer.content if start <= self.doc[i].idx < end}
+                before = min(cut) - 1
+                while before >= 0 and (self.doc[before].is_punct or self.doc[before].dep_ == "cc"):
+                    cut.add(before)  # the ", and" that joined them
+                    before -= 1
+                outer.content -= cut
 
     def without_duplicates(self, found):
         """One attribution per content: where two cues claim the same words ("promising" and

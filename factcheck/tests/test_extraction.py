@@ -790,6 +790,38 @@ def test_without_an_outlet_the_newsroom_is_the_one_that_hedges(extract):
     assert told.hedged and not relayed.hedged
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (
+            "“You’re right, we run a tight port,” he said, adding that “some of the rules are ridiculous.”",
+            "“You’re right, we run a tight port,”",
+            "“some of the rules are ridiculous.”",
+        ),
+        (
+            # The parser hangs the last clause of the second quotation on "said".
+            "“We can’t keep doing this,” Hollis said, adding later, “The depot costs us a fortune, and sure, "
+            "we’re heating the town, but we’re spending a lot of money.”",
+            "“We can’t keep doing this,”",
+            "“The depot costs us a fortune, and sure, we’re heating the town, but we’re spending a lot of money.”",
+        ),
+        (
+            "The dockers, their leaders said, would not return until Friday, and they added that the "
+            "company had refused to talk.",
+            "The dockers | would not return until Friday",
+            "the company had refused to talk",
+        ),
+    ],
+)
+def test_what_a_speaker_adds_is_not_also_part_of_what_they_said_first(extract, text, first, second):
+    # The first statement took in "adding", "they added" and what followed them: two proposals
+    # for the same words, the second's cue among the first's words.
+    said, added = extract(text)
+    assert words(text, said.content) == first
+    assert words(text, added.content) == second
+    assert said.speaker == added.speaker
+
+
 def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
     text = "Eric Schmidt said future wars would be fought using drones, and urged the army to scrap its tanks."
     said, urged = extract(text)
