@@ -9,6 +9,7 @@ from factcheck.extraction.lexicon import CIRCULATING_NOUNS, INSTITUTION_NOUNS, P
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
 INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
+PLACES = {"GPE", "NORP", "LOC", "FAC"}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
@@ -299,21 +300,34 @@ class People:
         alone = {
             token.lower_
             for token in doc
-            if token.tag_ == "NNP"
+            if proper(token)
             and (token.i == 0 or doc[token.i - 1].tag_ != "NNP")
             and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ not in ("NNP", "NNPS"))
+        }
+        # A pair the tagger took for a place is a person's name when the story uses its last word
+        # alone as no place ("Thabo Mbeki" a place, "Mbeki said" an organisation); "South Korea"
+        # then "Korea" stays a place.
+        alone_not_a_place = {
+            token.lower_
+            for token in doc
+            if token.lower_ in alone and token.ent_type_ in ("ORG", "PERSON") and doc[token.i - 1].tag_ != "NNP"
         }
         for token in doc[1:]:
             previous = doc[token.i - 1]
             if (
                 token.lower_ in alone
                 and token.lower_ not in self.by_part
-                and token.tag_ == previous.tag_ == "NNP"
+                and token.tag_ == "NNP"
+                # "Ines Costa": the tagger reads some given names as plural proper nouns.
+                and previous.tag_ in ("NNP", "NNPS")
                 and token.is_title
                 and previous.is_title
                 and (token.i < 2 or doc[token.i - 2].tag_ != "NNP")
                 and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ != "NNP")
-                and token.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE")
+                and (
+                    token.ent_type_ not in PLACES | {"DATE"}
+                    or (token.ent_iob_ == "I" and token.ent_type_ in PLACES and token.lower_ in alone_not_a_place)
+                )
                 and not {previous.lower_, token.lower_} & ORGANISATION_WORDS
                 and previous.text not in TITLE_WORDS
             ):
@@ -321,7 +335,7 @@ class People:
                 self.by_part[token.lower_] = self.by_part[previous.lower_] = name
                 self.full_names.append((previous.i, name))
         for token in doc:
-            if token.tag_ != "NNP" or token.lower_ not in self.by_part or token.ent_type_ == "PERSON":
+            if not proper(token) or token.lower_ not in self.by_part or token.ent_type_ == "PERSON":
                 continue
             start = token.i
             while (
@@ -405,8 +419,7 @@ def describe(doc, source, people, quoted):
     person = [
         token
         for token in tokens
-        if (token.ent_type_ == "PERSON" or (token.tag_ == "NNP" and token.lower_ in people.by_part))
-        and not quoted(token.i)
+        if (token.ent_type_ == "PERSON" or (proper(token) and token.lower_ in people.by_part)) and not quoted(token.i)
     ]
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
@@ -435,6 +448,20 @@ def describe(doc, source, people, quoted):
             people.add(source[0] + len(titles), name)  # a title and a person's name: "Costa" later is her
         return Speaker(name, PERSON, " ".join(titles), mention=mention)
     return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def proper(token):
+    """A word standing as a name: a proper noun, or a capitalised plural the tagger took for a
+    common noun ("Kravets told reporters") that is no word for people or things in general."""
+    if token.tag_ == "NNP":
+        return True
+    word = token.lower_
+    return (
+        token.tag_ in ("NNS", "NNPS")
+        and token.is_title
+        and not {word, word.removesuffix("s")} & (UNNAMED_SOURCE_NOUNS | CIRCULATING_NOUNS | INSTITUTION_NOUNS)
+        and not {word, word.removesuffix("s")} & GROUP_NOUNS
+    )
 
 
 def _surname_after_given_name(doc, head, tokens):

@@ -225,6 +225,26 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ines Costa, who runs the depot, spoke on Monday. Costa said the strike would go on.", "Ines Costa"),
+        ("Ines Costa said exports fell. Costa added that the harvest was poor.", "Ines Costa"),
+        ("The strike was called by Ines Costa. “We will not back down,” Costa said.", "Ines Costa"),
+        ("Nadia Kravets called the strike. Kravets told reporters wages had fallen.", "Nadia Kravets"),
+        # The tagger took the name for a place, and the surname alone for an organisation.
+        ("Thabo Mbeki called the strike. Mbeki told reporters wages had fallen.", "Thabo Mbeki"),
+    ],
+)
+def test_a_surname_the_tagger_takes_for_an_organisation_is_the_person_named_before(extract, text, speaker):
+    # "Costa said" was proposed as the institution "Costa": the tagger read "Ines" as a plural
+    # proper noun ("Kravets" as a common noun, "Thabo Mbeki" as a place), so the name was never
+    # known as a person's and the surname alone, tagged an organisation, stood for one.
+    proposals = extract(text)
+    assert proposals
+    assert {(p.speaker, p.speaker_kind) for p in proposals} == {(speaker, values.PERSON)}
+
+
+@pytest.mark.parametrize(
     ("text", "speaker", "kind"),
     [
         ("The Pentagon said the strike had killed 12 fighters.", "Pentagon", values.INSTITUTION),
