@@ -357,7 +357,7 @@ class Finder:
                 break
         if not content:
             return None
-        content = {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].lower_ == "that")}
+        content = self.without_complementiser(content)
         source = []
         for child in noun.children:
             if child.dep_ == "poss":
@@ -445,8 +445,15 @@ class Finder:
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         content -= self.coordinated_cues(content)
-        # A leading "that" is the complementiser, not what was said.
-        return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+        return self.without_complementiser(content)
+
+    def without_complementiser(self, content):
+        """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"
+        further in is ("… prices would fall because costs had dropped")."""
+        words = sorted(i for i in content if not self.doc[i].is_punct and not self.doc[i].is_space)
+        if words and self.doc[words[0]].dep_ == "mark" and self.doc[words[0]].head.i in content:
+            return content - {words[0]}
+        return content
 
     def coordinated_cues(self, content):
         """ "He said X and predicted Y", parsed with "predicted" inside X: the second cue and what

@@ -76,6 +76,34 @@ def test_direct_speech_keeps_the_verbatim_quote(extract):
     assert proposal.claim == "We will rebuild the bridge."
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "Marta Kask told Nordwire that crossings could resume by the weekend if the inspection found no damage.",
+            "crossings could resume by the weekend if the inspection found no damage",
+            "Crossings could resume by the weekend if the inspection found no damage.",
+        ),
+        (
+            "The minister said prices would fall because fuel costs had dropped.",
+            "prices would fall because fuel costs had dropped",
+            "Prices would fall because fuel costs had dropped.",
+        ),
+        (
+            "Residents claimed that the council ignored warnings that the estate would flood.",
+            "the council ignored warnings that the estate would flood",
+            "The council ignored warnings that the estate would flood.",
+        ),
+    ],
+)
+def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, content, claim):
+    # Every "if", "because" or "that" inside the content was cut out with the leading "that",
+    # which split it in two and drafted "Crossings could resume by the weekend the inspection ...".
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == content
+    assert proposal.claim == claim
+
+
 def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
     text = "“We will rebuild the bridge,” the mayor said, “and we will do it by May.”"
     proposal = only(extract(text))
