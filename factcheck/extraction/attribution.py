@@ -26,6 +26,7 @@ NOT_CONTENT = {"punct", "cc", "conj", "nsubj", "nsubjpass", "aux", "auxpass", "n
 OPENING_QUOTES = "“«"
 NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside another one's content
 CLOSING_QUOTES = "”»"
+SINGLE_QUOTES = "'‘’"
 PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
 
 
@@ -82,16 +83,28 @@ def quotations(text):
 
     Curly quotes pair by direction; straight double quotes and two-apostrophe quotes ('' and ``)
     pair in turn. A quotation left open ends at the end of its paragraph, as a newspaper's do when
-    the next paragraph opens a new quote.
+    the next paragraph opens a new quote. Single quotes, as British papers quote ('We followed
+    every recommendation,' he said), open before a word and close after one, so an apostrophe
+    within a word (don't, residents' homes) is neither.
     """
     spans = []
     for paragraph in re.finditer(r"[^\n]+", text):
-        start = None
+        start = single = None
         para, offset = paragraph.group(), paragraph.start()
         index = 0
         while index < len(para):
             char = para[index]
             two = para[index : index + 2]
+            if char in SINGLE_QUOTES and two != "''":
+                before = para[index - 1] if index else " "
+                after = para[index + 1] if index + 1 < len(para) else " "
+                if single is None and start is None and char != "’" and not before.isalnum() and after.isalpha():
+                    single = offset + index
+                elif single is not None and char != "‘" and not before.isspace() and not after.isalnum():
+                    spans.append((single, offset + index + 1))
+                    single = None
+                index += 1
+                continue
             if two in ("''", "``"):
                 width = 2
             elif char in OPENING_QUOTES or char in CLOSING_QUOTES or char == '"':
@@ -111,7 +124,9 @@ def quotations(text):
             index += width
         if start is not None:
             spans.append((start, paragraph.end()))
-    return spans
+        if single is not None:
+            spans.append((single, paragraph.end()))
+    return sorted(spans)
 
 
 class Finder:

@@ -651,7 +651,11 @@ def person_speaker(doc, tokens, head, person, people, mention):
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
     else:
         # "US Secretary of State Antony Blinken": the words before the name in the same phrase.
-        before = [t for t in tokens if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss"]
+        before = [
+            t
+            for t in tokens
+            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
+        ]
         if before:
             title = clean(doc[before[0].i : name_start].text)
     organisations = [

@@ -104,6 +104,21 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
     assert proposal.claim == claim
 
 
+def test_single_quotes_as_a_british_paper_writes_them_are_quotations(extract):
+    # The words in single quotes were read as the story's own: "Nobody can say" inside the quote
+    # became a proposal of its own, and the quote was cut at its first sentence.
+    text = (
+        "Dr Helen Marsh told the BBC: 'The risk was mapped years ago. Nobody can say they weren't told.'\n"
+        "'We followed every recommendation,' Mr Grady said of the residents' complaints."
+    )
+    marsh, grady = extract(text, outlet="Ashby Echo")
+    assert words(text, marsh.content) == "'The risk was mapped years ago. Nobody can say they weren't told.'"
+    assert marsh.quote == "The risk was mapped years ago. Nobody can say they weren't told."
+    assert (marsh.venue, marsh.outlet) == (values.STATEMENT_TO_OUTLET, "BBC")
+    assert words(text, grady.content) == "'We followed every recommendation,'"
+    assert (grady.speaker, grady.title) == ("Grady", "")  # "Mr" is no title
+
+
 def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
     text = "“We will rebuild the bridge,” the mayor said, “and we will do it by May.”"
     proposal = only(extract(text))
