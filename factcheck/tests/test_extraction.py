@@ -558,6 +558,16 @@ def test_a_hedge_on_his_statements_covers_that_speakers_claims_only(extract):
     assert not experts.hedged
 
 
+def test_a_newsroom_the_tagger_takes_for_a_person_still_hedges_the_claims(extract):
+    # "Herald" was tagged a person, so the hedge looked for the claims of someone called Herald.
+    text = (
+        "Fighters have taken a border crossing, two officials said on Sunday.\n"
+        "The officials said the fighters had arrived in about 30 trucks.\n"
+        "The Herald was unable to independently verify the claims."
+    )
+    assert [p.hedged for p in extract(text, outlet="Herald")] == [True, True]
+
+
 def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
     text = (
         "Officials said the dam was safe. Police said more than 5,000 homes had lost power. "
@@ -994,3 +1004,111 @@ def test_coordinated_cues_are_two_proposals_of_one_speaker(extract):
 )
 def test_an_imported_authors_kind_comes_from_its_name_and_type(name, types, kind):
     assert extraction.kind_of_name(name, types) == kind
+
+
+# -- stories written for the desk ------------------------------------------------------------
+
+STORIES = Path(__file__).resolve().parent / "stories"  # written for these tests, in varied house styles
+
+
+def story(name):
+    return (STORIES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def said(text, proposals, cue, within):
+    """The proposal whose cue is `cue` and whose content holds `within`."""
+    (found,) = [p for p in proposals if words(text, p.cue) == cue and within in words(text, p.content)]
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in STORIES.glob("*.txt")))
+def test_no_two_proposals_of_one_speaker_claim_the_same_words(extract, name):
+    # Another speaker's statement inside someone's words ("Gazette: The developer says it held
+    # four meetings") is nested on purpose; one speaker's words twice is a duplicate proposal.
+    text = story(name)
+    taken = {}
+    for number, proposal in enumerate(extract(text)):
+        for start, end in proposal.content:
+            for position in range(start, end):
+                key = (proposal.speaker, position)
+                assert key not in taken, (number, taken[key], text[start:end])
+                taken[key] = number
+
+
+def test_a_wire_story_with_a_dateline(extract):
+    text = story("wire_dateline")
+    proposals = extract(text, outlet="Nordwire")
+    assert not any("TALLINN" in p.speaker for p in proposals)
+    kask = said(text, proposals, "told", "crossings could resume")
+    assert (
+        words(text, kask.content)
+        == "crossings could resume by the weekend if the inspection found no structural damage"
+    )
+    assert (kask.speaker, kask.venue, kask.outlet) == ("Marta Kask", values.STATEMENT_TO_OUTLET, "Nordwire")
+    assert said(text, proposals, "said", "Safety comes first").speaker == "Marta Kask"
+
+
+def test_a_uk_paper_with_single_quotes(extract):
+    text = story("uk_paper")
+    proposals = extract(text, outlet="Ashby Echo")
+    marsh = said(text, proposals, "told", "The risk was mapped")
+    assert marsh.quote == "The risk was mapped years ago. Nobody can say they were not told."
+    assert (marsh.speaker, marsh.venue, marsh.outlet) == ("Helen Marsh", values.STATEMENT_TO_OUTLET, "BBC")
+    assert said(text, proposals, "added", "review").speaker == "Paul Grady"
+
+
+def test_a_live_blog(extract):
+    text = story("live_blog")
+    proposals = extract(text)
+    minister = said(text, proposals, "told", "should not travel")
+    assert (minister.speaker, minister.speaker_kind, minister.venue) == (
+        "The transport minister",
+        values.PERSON,
+        values.PUBLIC_REMARKS,
+    )
+    assert said(text, proposals, "said", "treacherous").speaker == "The transport minister"
+    assert said(text, proposals, "according to", "remain suspended").venue == values.OFFICIAL_DOCUMENT
+
+
+def test_a_question_and_answer_interview(extract):
+    text = story("interview_qa")
+    answers = [p for p in extract(text, outlet="Gazette") if words(text, p.source) == "Wrobel"]
+    assert len(answers) == 3
+    assert {p.speaker for p in answers} == {"Tomasz Wrobel"}
+
+
+def test_a_story_citing_a_post_and_a_document(extract):
+    text = story("social_and_document")
+    proposals = extract(text, outlet="Ledger")
+    post = said(text, proposals, "wrote", "not spent a single dollar")
+    assert (post.speaker, post.venue, post.outlet) == ("Ruth Okafor", values.SOCIAL_MEDIA_POST, "X")
+    office = said(text, proposals, "said", "simply wrong")
+    assert (office.speaker_kind, office.venue, office.outlet) == (
+        values.INSTITUTION,
+        values.SOCIAL_MEDIA_POST,
+        "Facebook",
+    )
+    told = said(text, proposals, "told", "federal funds")
+    assert (told.speaker, told.venue, told.outlet) == ("Ruth Okafor", values.STATEMENT_TO_OUTLET, "Ledger")
+    assert said(text, proposals, "According to", "$3 million").venue == values.OFFICIAL_DOCUMENT
+
+
+def test_a_story_with_anonymous_sources_it_could_not_verify(extract):
+    text = story("anonymous_unverified")
+    proposals = extract(text, outlet="Herald")
+    first = said(text, proposals, "said", "taken control")
+    second = said(text, proposals, "said", "30 trucks")
+    assert first.speaker_kind == second.speaker_kind == values.UNNAMED_GROUP
+    assert second.venue == values.ANONYMOUS_BRIEFING
+    assert first.hedged and second.hedged
+    assert not said(text, proposals, "said", "its troops remained").hedged
+
+
+def test_a_quote_over_two_paragraphs(extract):
+    text = story("quote_over_paragraphs")
+    proposals = extract(text)
+    union = said(text, proposals, "said", "patient for four years")
+    assert "cannot keep asking teachers" in words(text, union.content)
+    superintendent = said(text, proposals, "said", "disappointed")
+    assert (superintendent.speaker, superintendent.speaker_kind) == ("The district's superintendent", values.PERSON)
+    assert said(text, proposals, "said", "3 per cent").speaker == "The district's superintendent"
