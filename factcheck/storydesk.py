@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from factcheck import extraction
+from factcheck.extraction.speakers import described
 from factcheck.extraction.venues import PLATFORMS
 from factcheck.models import (
     Appearance,
@@ -983,8 +984,10 @@ class SpeakerBook:
 
 
 def _description(body, record, data):
-    """How the story describes an unnamed group of speakers ("experts"), for a new speaker."""
-    if data["speaker_kind"] != SpeakerKind.UNNAMED_GROUP:
+    """How the story describes an unnamed group of speakers ("experts"), or a person it does not
+    name ("the mayor"), for a new speaker."""
+    unnamed_person = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
+    if data["speaker_kind"] != SpeakerKind.UNNAMED_GROUP and not unnamed_person:
         return ""
     words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
     return f"Described in the story as “{words}”."

@@ -26,6 +26,8 @@ NOT_CONTENT = {"punct", "cc", "conj", "nsubj", "nsubjpass", "aux", "auxpass", "n
 OPENING_QUOTES = "“«"
 NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside another one's content
 CLOSING_QUOTES = "”»"
+SINGLE_QUOTES = "'‘’"
+PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
 
 
 @dataclass
@@ -81,16 +83,28 @@ def quotations(text):
 
     Curly quotes pair by direction; straight double quotes and two-apostrophe quotes ('' and ``)
     pair in turn. A quotation left open ends at the end of its paragraph, as a newspaper's do when
-    the next paragraph opens a new quote.
+    the next paragraph opens a new quote. Single quotes, as British papers quote ('We followed
+    every recommendation,' he said), open before a word and close after one, so an apostrophe
+    within a word (don't, residents' homes) is neither.
     """
     spans = []
     for paragraph in re.finditer(r"[^\n]+", text):
-        start = None
+        start = single = None
         para, offset = paragraph.group(), paragraph.start()
         index = 0
         while index < len(para):
             char = para[index]
             two = para[index : index + 2]
+            if char in SINGLE_QUOTES and two != "''":
+                before = para[index - 1] if index else " "
+                after = para[index + 1] if index + 1 < len(para) else " "
+                if single is None and start is None and char != "’" and not before.isalnum() and after.isalpha():
+                    single = offset + index
+                elif single is not None and char != "‘" and not before.isspace() and not after.isalnum():
+                    spans.append((single, offset + index + 1))
+                    single = None
+                index += 1
+                continue
             if two in ("''", "``"):
                 width = 2
             elif char in OPENING_QUOTES or char in CLOSING_QUOTES or char == '"':
@@ -110,7 +124,9 @@ def quotations(text):
             index += width
         if start is not None:
             spans.append((start, paragraph.end()))
-    return spans
+        if single is not None:
+            spans.append((single, paragraph.end()))
+    return sorted(spans)
 
 
 class Finder:
@@ -143,6 +159,7 @@ class Finder:
         found += self.colon_lines()
         self.cut_nested_relative_cues(found)
         self.cut_relay_phrases(found)
+        self.cut_continuations(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
@@ -191,6 +208,35 @@ class Finder:
             for other in found:
                 if other is not relay:
                     other.content -= phrase
+
+    def cut_continuations(self, found):
+        """ "“A,” he said, adding that “B.”", "X, officials said, would Y, and they added that Z": the
+        speaker goes on with a cue of their own, hung beside what they said first rather than
+        inside it, so the words from that cue on are the second statement's, not also the first's.
+        Another speaker's cue inside what someone said ("said that Kyiv had added …") stays nested."""
+        for outer in found:
+            for inner in found:
+                cue = self.doc[inner.head]
+                if inner is outer or not inner.speech or inner.head not in outer.content:
+                    continue
+                # Hung from the first cue ("said, adding"), or from the clause the first cue is set
+                # off in ("X, officials said, would Y, and they added"): not from a clause within.
+                beside = cue.head.i == outer.head or self.doc[outer.head].head.i == cue.head.i
+                same_speaker = inner.source == outer.source or (
+                    len(inner.source) == 1 and self.doc[inner.source[0]].lower_ in PERSONAL_PRONOUNS
+                )
+                if cue.dep_ not in ("conj", "advcl") or not beside or not inner.source or not same_speaker:
+                    continue
+                cut = self.subtree(cue) | inner.content | set(inner.cue)
+                # The quotation the speaker adds, whatever part of it the parser hung on the first cue.
+                for start, end in self.quotes:
+                    if any(start <= self.doc[i].idx < end for i in inner.content):
+                        cut |= {i for i in outer.content if start <= self.doc[i].idx < end}
+                before = min(cut) - 1
+                while before >= 0 and (self.doc[before].is_punct or self.doc[before].dep_ == "cc"):
+                    cut.add(before)  # the ", and" that joined them
+                    before -= 1
+                outer.content -= cut
 
     def without_duplicates(self, found):
         """One attribution per content: where two cues claim the same words ("promising" and
@@ -326,7 +372,7 @@ class Finder:
                 break
         if not content:
             return None
-        content = {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].lower_ == "that")}
+        content = self.without_complementiser(content)
         source = []
         for child in noun.children:
             if child.dep_ == "poss":
@@ -414,8 +460,15 @@ class Finder:
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         content -= self.coordinated_cues(content)
-        # A leading "that" is the complementiser, not what was said.
-        return {i for i in content if not (self.doc[i].dep_ == "mark" and self.doc[i].head.i in content)}
+        return self.without_complementiser(content)
+
+    def without_complementiser(self, content):
+        """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"
+        further in is ("… prices would fall because costs had dropped")."""
+        words = sorted(i for i in content if not self.doc[i].is_punct and not self.doc[i].is_space)
+        if words and self.doc[words[0]].dep_ == "mark" and self.doc[words[0]].head.i in content:
+            return content - {words[0]}
+        return content
 
     def coordinated_cues(self, content):
         """ "He said X and predicted Y", parsed with "predicted" inside X: the second cue and what

@@ -45,7 +45,8 @@ def covered(doc, sentence, proposals, people):
     before = [p for p in proposals if p.start < sentence.start_char]
     # "his statements", "her claims", "their account": the speaker the pronoun stands for.
     owner = re.search(r"\b(his|her|their|its)\b", text, re.IGNORECASE)
-    named = [e for e in sentence.ents if e.label_ == "PERSON"]
+    # "The Herald was unable to verify …": the newsroom hedging, whatever the tagger took it for.
+    named = [e for e in sentence.ents if e.label_ == "PERSON" and e.root.dep_ not in ("nsubj", "nsubjpass")]
     if named:
         name = people.fullest(people.name_of(named[0]))
         return [p for p in proposals if p.speaker == name]

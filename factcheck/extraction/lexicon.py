@@ -318,6 +318,27 @@ UNNAMED_SOURCE_NOUNS = {
     "neighbor",
     "neighbour",
 }
+# The unnamed sources among them that name no one the reader could find: "the official said",
+# "the source said" stay an unnamed source; "the spokesman said" is one person, as "the mayor" is.
+ANONYMOUS_NOUNS = {"source", "official", "person", "people", "insider", "individual", "officials"}
+# Nouns for the one person holding a role ("the mayor said", "the health minister told
+# reporters", "the company's chief executive said"): with "the" or an owner, the noun stands for
+# that person, named elsewhere in the story or not. Besides UNNAMED_SOURCE_NOUNS, whose nouns
+# are people too.
+ROLE_NOUNS = {
+    *("mayor", "minister", "president", "premier", "governor", "senator", "congressman", "congresswoman"),
+    *("chancellor", "secretary", "ambassador", "envoy", "consul", "chairman", "chairwoman", "chair"),
+    *("chairperson", "chief", "head", "director", "ceo", "founder", "owner", "boss", "coach", "captain"),
+    *("general", "colonel", "admiral", "sheriff", "judge", "justice", "magistrate", "coroner", "councillor"),
+    *("councilor", "councilman", "councilwoman", "commissioner", "superintendent", "principal", "inspector"),
+    *("treasurer", "auditor", "administrator", "ombudsman", "king", "queen", "prince", "princess", "pope"),
+    *("bishop", "archbishop", "priest", "pastor", "imam", "rabbi", "mother", "father", "husband", "wife"),
+    *("son", "daughter", "brother", "sister", "victim", "suspect", "defendant", "plaintiff", "candidate"),
+    *("nominee", "incumbent", "challenger", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
+    *("surgeon", "farmer", "host", "presenter", "curator", "architect", "engineer", "editor", "publisher"),
+    *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
+    *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),
+}
 # What fact-checkers name as the "author" of what circulates with no one behind it: "Viral
 # image", "Facebook posts", "Chain email", "Bloggers".
 CIRCULATING_NOUNS = {

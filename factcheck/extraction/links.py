@@ -4,6 +4,7 @@ figures for the same thing from different speakers (8,000 and 11,000 troops)."""
 import re
 
 from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
+from factcheck.extraction.speakers import described
 
 STOPWORDS = {
     "a",
@@ -193,7 +194,7 @@ def top_of_story(text):
 def compatible(first, second):
     """Two statements that could be one claim: the same speaker, or one left unnamed, and no
     venue that rules it out."""
-    if first.speaker != second.speaker and UNNAMED_GROUP not in (first.speaker_kind, second.speaker_kind):
+    if first.speaker != second.speaker and not (unnamed(first) or unnamed(second)):
         return False
     return not (first.venue and second.venue and first.venue != second.venue)
 
@@ -227,13 +228,18 @@ def link(proposals, i, j, kind):
         proposals[second].links.append((kind, first))
 
 
-def lend_name(named, unnamed):
+def unnamed(proposal):
+    """An unnamed source ("experts", "a senior official") or a person the story does not name ("the mayor")."""
+    return proposal.speaker_kind == UNNAMED_GROUP or (proposal.speaker_kind == PERSON and described(proposal.speaker))
+
+
+def lend_name(named, unnamed_one):
     """ "a Ukrainian official told B-17" in the lede is the person the body names."""
-    if unnamed.speaker_kind != UNNAMED_GROUP or named.speaker_kind != PERSON:
+    if not unnamed(unnamed_one) or named.speaker_kind != PERSON or described(named.speaker):
         return
-    if re.match(r"^(a|an|one)\b", unnamed.speaker, re.IGNORECASE) or not unnamed.speaker.endswith("s"):
-        unnamed.speaker, unnamed.speaker_kind = named.speaker, named.speaker_kind
-        unnamed.title, unnamed.affiliation = named.title, named.affiliation
+    if re.match(r"^(a|an|one)\b", unnamed_one.speaker, re.IGNORECASE) or not unnamed_one.speaker.endswith("s"):
+        unnamed_one.speaker, unnamed_one.speaker_kind = named.speaker, named.speaker_kind
+        unnamed_one.title, unnamed_one.affiliation = named.title, named.affiliation
 
 
 def conflicting(first, second):

@@ -5,10 +5,18 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from factcheck.extraction.lexicon import CIRCULATING_NOUNS, INSTITUTION_NOUNS, PRONOUNS, UNNAMED_SOURCE_NOUNS
+from factcheck.extraction.lexicon import (
+    ANONYMOUS_NOUNS,
+    CIRCULATING_NOUNS,
+    INSTITUTION_NOUNS,
+    PRONOUNS,
+    ROLE_NOUNS,
+    UNNAMED_SOURCE_NOUNS,
+)
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
 INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
+PLACES = {"GPE", "NORP", "LOC", "FAC"}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
@@ -290,6 +298,7 @@ class People:
             self.remember(name)
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
+        self.roles = self.roles_given()
 
     def add_names_the_tagger_missed(self):
         """ "Andrii Kovalenko" tagged as an organisation in one sentence and as a person in the
@@ -299,29 +308,59 @@ class People:
         alone = {
             token.lower_
             for token in doc
-            if token.tag_ == "NNP"
+            if proper(token)
             and (token.i == 0 or doc[token.i - 1].tag_ != "NNP")
             and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ not in ("NNP", "NNPS"))
+        }
+        # A pair the tagger took for a place is a person's name when the story uses its last word
+        # alone as no place ("Thabo Mbeki" a place, "Mbeki said" an organisation); "South Korea"
+        # then "Korea" stays a place.
+        alone_not_a_place = {
+            token.lower_
+            for token in doc
+            if token.lower_ in alone and token.ent_type_ in ("ORG", "PERSON") and doc[token.i - 1].tag_ != "NNP"
         }
         for token in doc[1:]:
             previous = doc[token.i - 1]
             if (
                 token.lower_ in alone
                 and token.lower_ not in self.by_part
-                and token.tag_ == previous.tag_ == "NNP"
+                and token.tag_ == "NNP"
+                # "Ines Costa": the tagger reads some given names as plural proper nouns.
+                and previous.tag_ in ("NNP", "NNPS")
                 and token.is_title
                 and previous.is_title
                 and (token.i < 2 or doc[token.i - 2].tag_ != "NNP")
                 and (token.i + 1 == len(doc) or doc[token.i + 1].tag_ != "NNP")
-                and token.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE")
+                and (
+                    token.ent_type_ not in PLACES | {"DATE"}
+                    or (token.ent_iob_ == "I" and token.ent_type_ in PLACES and token.lower_ in alone_not_a_place)
+                )
                 and not {previous.lower_, token.lower_} & ORGANISATION_WORDS
                 and previous.text not in TITLE_WORDS
             ):
                 name = f"{previous.text} {token.text}"
                 self.by_part[token.lower_] = self.by_part[previous.lower_] = name
                 self.full_names.append((previous.i, name))
+        for title in doc[:-2]:
+            # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
+            if title.text not in TITLE_WORDS or title.ent_type_ in INSTITUTION_ENTITIES | PLACES:
+                continue
+            end = title.i + 1
+            while end < len(doc) and end - title.i <= 3 and doc[end].tag_ in ("NNP", "NNPS") and doc[end].is_title:
+                end += 1
+            run = doc[title.i + 1 : end]
+            if (
+                2 <= len(run) <= 3
+                and not any(token.ent_type_ == "PERSON" or token.text in TITLE_WORDS for token in run)
+                and not {token.lower_ for token in run} & ORGANISATION_WORDS
+                and (end == len(doc) or doc[end].tag_ not in ("NNP", "NNPS"))
+            ):
+                name = clean(run.text)
+                self.remember(name)
+                self.full_names.append((run.start, name))
         for token in doc:
-            if token.tag_ != "NNP" or token.lower_ not in self.by_part or token.ent_type_ == "PERSON":
+            if not proper(token) or token.lower_ not in self.by_part or token.ent_type_ == "PERSON":
                 continue
             start = token.i
             while (
@@ -337,6 +376,47 @@ class People:
             self.remember(name)
             self.full_names.append((start, name))
         self.full_names.sort()
+
+    def roles_given(self):
+        """(token index, name, words of the role) for each mention of a person with a role beside
+        it: "Mayor Ines Costa", "Health Minister Dana Whitlock", "Roberto Silva, the city engineer"."""
+        doc, roles = self.doc, []
+        for start, name in self.full_names:
+            span = doc.char_span(doc[start].idx, doc[start].idx + len(name), alignment_mode="expand")
+            if span is None:
+                continue
+            words = set()
+            before = span.start - 1
+            while (
+                before >= 0
+                and doc[before].dep_ in ("compound", "amod", "nmod")
+                and doc[before].is_alpha
+                and doc[before].lower_ not in self.by_part  # "Ines" before "Costa": the name, not a role
+            ):
+                words.add(doc[before].lower_)
+                before -= 1
+            for child in span.root.children:
+                if child.dep_ == "appos" and child.ent_type_ != "PERSON":
+                    words |= {token.lower_ for token in doc[child.left_edge.i : child.i + 1] if token.is_alpha}
+            if words:
+                roles.append((start, name, words))
+        return roles
+
+    def holder(self, role, index, later=True):
+        """The person the story gives `role` ("mayor", or "health minister": all its words) to:
+        the one named last before token `index`, else (if `later`) the only one the story names with it."""
+        wanted = set(role.lower().split())
+        holders = [(start, name) for start, name, words in self.roles if wanted <= words]
+        before = [name for start, name in holders if start < index]
+        if before:
+            return self.fullest(before[-1])
+        if later and len({self.fullest(name) for _, name in holders}) == 1:
+            return self.fullest(holders[0][1])
+        return None
+
+    def mention(self, start, name):
+        """ "The mayor" said something: "she" after it is the mayor, though no name was given."""
+        bisect.insort(self.full_names, (start, name))
 
     def remember(self, name):
         """Each word of `name` stands for it, unless a longer name holds the word."""
@@ -405,8 +485,7 @@ def describe(doc, source, people, quoted):
     person = [
         token
         for token in tokens
-        if (token.ent_type_ == "PERSON" or (token.tag_ == "NNP" and token.lower_ in people.by_part))
-        and not quoted(token.i)
+        if (token.ent_type_ == "PERSON" or (proper(token) and token.lower_ in people.by_part)) and not quoted(token.i)
     ]
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
@@ -422,6 +501,22 @@ def describe(doc, source, people, quoted):
         name = clean(entity.text if entity is not None else _noun_phrase(head))
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
+    if role := _role(head):
+        # "The mayor said": one person, the one the story gives the role to if it names them.
+        words = [token for token in head.subtree if token.i <= head.i and token.dep_ in ("amod", "compound")]
+        title = " ".join(token.text for token in sorted([*words, head], key=lambda token: token.i))
+        # A role one person holds may be given further down ("The mayor said" in the lede); a
+        # word for many ("the analyst") only refers back.
+        later = head.lower_ in ROLE_NOUNS
+        name = people.holder(role, source[0], later) or people.holder(head.lower_, source[0], later)
+        if name:
+            people.mention(source[0], name)
+            return Speaker(name, PERSON, mention=mention)
+        described_as = _noun_phrase(head)
+        if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
+            described_as = f"the {described_as}"  # "minister says" in a headline
+        people.mention(source[0], capitalised(described_as))
+        return Speaker(capitalised(described_as), PERSON, capitalised(title), mention=mention)
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
         return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
     if head.tag_ in ("NNP", "NNPS"):
@@ -435,6 +530,47 @@ def describe(doc, source, people, quoted):
             people.add(source[0] + len(titles), name)  # a title and a person's name: "Costa" later is her
         return Speaker(name, PERSON, " ".join(titles), mention=mention)
     return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def proper(token):
+    """A word standing as a name: a proper noun, or a capitalised plural the tagger took for a
+    common noun ("Kravets told reporters") that is no word for people or things in general."""
+    if token.tag_ == "NNP":
+        return True
+    word = token.lower_
+    return (
+        token.tag_ in ("NNS", "NNPS")
+        and token.is_title
+        and not {word, word.removesuffix("s")} & (UNNAMED_SOURCE_NOUNS | CIRCULATING_NOUNS | INSTITUTION_NOUNS)
+        and not {word, word.removesuffix("s")} & GROUP_NOUNS
+    )
+
+
+def _role(head):
+    """ "the mayor", "the health minister", "the company's chief executive": the role's words
+    ("health minister") when the source is the one person holding a role; else ""."""
+    noun = head.lower_
+    if head.tag_ not in ("NN", "NNP") or noun in ANONYMOUS_NOUNS:
+        return ""
+    if noun not in ROLE_NOUNS and noun not in UNNAMED_SOURCE_NOUNS:
+        return ""
+    before = [token for token in head.subtree if token.i < head.i]
+    determiners = [token for token in before if token.dep_ in ("det", "poss", "predet")]
+    # "the mayor", "the company's chief executive", and "minister says" as a headline words it;
+    # not "a spokesman", "every minister" or "Mayor" alone in a title-case headline.
+    definite = all(token.dep_ == "poss" or token.lower_ == "the" for token in determiners)
+    if head.tag_ == "NNP" and not any(token.lower_ == "the" for token in determiners):
+        return ""
+    if not definite or any(child.dep_ in ("nummod", "conj") for child in head.children):
+        return ""
+    words = [child for child in head.children if child.i < head.i and child.dep_ in ("amod", "compound")]
+    return " ".join(token.lower_ for token in [*words, head] if token.is_alpha)
+
+
+def described(name):
+    """ "The mayor", "The company's chief executive": a person the story describes but does not name."""
+    words = name.split()
+    return len(words) > 1 and words[0] in ("The", "His", "Her", "Their", "Its") and words[-1].islower()
 
 
 def _surname_after_given_name(doc, head, tokens):
@@ -515,7 +651,11 @@ def person_speaker(doc, tokens, head, person, people, mention):
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
     else:
         # "US Secretary of State Antony Blinken": the words before the name in the same phrase.
-        before = [t for t in tokens if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss"]
+        before = [
+            t
+            for t in tokens
+            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
+        ]
         if before:
             title = clean(doc[before[0].i : name_start].text)
     organisations = [

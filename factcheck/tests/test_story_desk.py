@@ -1257,6 +1257,30 @@ def extraction_available():
         return False
 
 
+def test_a_role_the_story_names_no_one_for_is_proposed_and_saved_as_one_person(reviewer_client):
+    if not extraction_available():
+        pytest.skip("the spaCy pipeline is not installed")
+    body = (
+        "Residents of Dunmore were told to boil their water on Tuesday.\n"
+        "The mayor said the pipes had been fouled by floodwater. "
+        "She added that the supply would be restored by the weekend."
+    )
+    reviewer_client.post("/stories/new/", {"body": body, "outlet": "Dunmore Gazette"})
+    draft = StoryDraft.objects.get()
+    # It was an unnamed group, as "experts" are, and "she" went to someone else.
+    assert [(r["fields"]["speaker"], r["fields"]["speaker_kind"], r["fields"]["title"]) for r in draft.proposals] == [
+        ("The mayor", "person", "Mayor"),
+        ("The mayor", "person", ""),
+    ]
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert '<option value="person" selected>Person</option>' in page
+    accept_everything(reviewer_client, draft)
+    mayor = Speaker.objects.get()
+    assert (mayor.name, mayor.kind, mayor.title) == ("The mayor", "person", "Mayor")
+    assert mayor.description == "Described in the story as “The mayor”."
+    assert Claim.objects.filter(speaker=mayor).count() == 2
+
+
 def test_a_pasted_story_is_cleaned_before_its_claims_are_proposed(reviewer_client):
     dirty = hide_in(SEED_TEXT)
     assert dirty != SEED_TEXT
