@@ -32,6 +32,7 @@ from conftest import make_persona, make_user
 from factcheck import merging
 from factcheck import urls as project_urls
 from factcheck.models import (
+    ApiToken,
     Assignment,
     AssignmentRecord,
     ClaimLink,
@@ -221,6 +222,13 @@ MATRIX = {
     "admin:factcheck_notification_history":                        ("notification", "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_notification_delete":                         ("notification", "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/notification/<path:object_id>/":              ("notification", "login login 302 302 302", "login login 302 302 302"),
+    # The API's tokens: read by the superuser only, made and revoked with manage.py api_token.
+    "admin:factcheck_apitoken_changelist":                         ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_apitoken_add":                                ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_apitoken_change":                             ("apitoken", "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_apitoken_history":                            ("apitoken", "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_apitoken_delete":                             ("apitoken", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/apitoken/<path:object_id>/":                  ("apitoken", "login login 302 302 302", "login login 302 302 302"),
     # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
     "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
@@ -356,6 +364,7 @@ def one_of_each(admin_user):
         "assignment": Assignment.objects.assign([claim], admin_user, by=admin_user)[0],
         "assignmentrecord": AssignmentRecord.objects.get(claim=claim),
         "notification": Notification.objects.create(recipient=admin_user, kind="assigned", claim=claim),
+        "apitoken": ApiToken.create_for(admin_user, "CMS plugin")[0],
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),
