@@ -34,6 +34,7 @@ from factcheck.models import (
     ImportMode,
     ImportState,
 )
+from factcheck.security import takes_files
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.views import refused, render_page, wants_fragment
 
@@ -370,6 +371,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             **job_context(job),
         }
 
+    @takes_files("factcheck.import_claims")
     def upload_view(self, request):
         """The upload form; a posted file is saved and checked in the background, its page following the check."""
         if not self.has_import_permission(request):

@@ -97,6 +97,7 @@ from factcheck.models import (
     rows_to_draw,
 )
 from factcheck.notifying import mentions_told
+from factcheck.security import takes_files
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
 from factcheck.verification import (
@@ -1164,6 +1165,7 @@ SPEAKER_SUGGESTIONS = 12
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(*STORY_DESK)
+@takes_files(*STORY_DESK)
 def story_new(request):
     """Add a story, pasted or uploaded: a new one becomes a draft with its claims proposed, a known one does not."""
     # Bound on every POST, an empty one too: it is refused with the form's errors.
