@@ -30,6 +30,7 @@ from factcheck.text import (
     clean_name,
     clean_text,
     holds_markup,
+    lf_line_breaks,
     read_figure,
 )
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
@@ -546,10 +547,11 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     evidence = []
     if get("evidence_url") or get("evidence_citation") or get("evidence_summary") or get("evidence_stance"):
         url = url_value(get("evidence_url"), "evidence_url", fail)
-        citation = get("evidence_citation") or ""
+        # Free text keeps the file's words; its cells' line breaks are stored as LF, as typed text's are.
+        citation = lf_line_breaks(get("evidence_citation") or "")
         if not url and not citation:
             fail("evidence_url", "evidence needs a URL or a citation")
-        summary = get("evidence_summary") or ""
+        summary = lf_line_breaks(get("evidence_summary") or "")
         if not summary:
             fail("evidence_summary", "evidence needs a summary")
         implied = IMPLIED_STANCE.get(status, Stance.CONTEXT)
@@ -599,7 +601,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     given = get("id")
     kind = get("kind")
     quote = get("quote")
-    if quote and not quote.isascii():
+    if quote and not (quote.isascii() and "\r" not in quote):
         quote = clean_text(quote)
     return Row(
         line,
@@ -619,7 +621,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         chains,
         evidence,
         status,
-        _status_reason(get("status"), status, get("status_reason") or ""),
+        _status_reason(get("status"), status, lf_line_breaks(get("status_reason") or "")),
         choice(get("attribution"), "attribution", ATTRIBUTIONS, fail),
     )
 

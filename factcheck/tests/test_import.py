@@ -768,3 +768,24 @@ def test_a_repeated_row_stays_counted_unchanged_once_the_preview_is_confirmed(ad
     assert job.state == ImportState.SUCCEEDED
     assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (3, 2, 0, 1)
     assert "3 rows: 2 claims were created, 0 updated, 1 unchanged" in job.message
+
+
+def test_line_breaks_inside_a_file_s_cells_are_stored_as_lf(admin_user, tmp_path):
+    """A spreadsheet's cell written by Windows holds CR LF line breaks: stored as LF, as typed text is."""
+    typed, stored = "Seen in two reports.\r\nBoth dated 3 November.", "Seen in two reports.\nBoth dated 3 November."
+    sheet = csv_text(
+        row(
+            quote="We will not stop.\r\nNot this year.",
+            status="disputed",
+            status_reason=typed,
+            evidence_citation="Ministry bulletin",
+            evidence_summary=typed,
+            evidence_stance="refutes",
+        )
+    )
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    claim = Claim.objects.get()
+    assert claim.quote == "We will not stop.\nNot this year."
+    assert claim.evidence.get().summary == stored
+    assert claim.events.get().reason.endswith(stored)
