@@ -103,6 +103,8 @@ class Venue(models.TextChoices):
     ADVERTISEMENT = "advertisement", "Advertisement"
     ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
     RELAYED_REPORT = "relayed_report", "Relayed report"
+    # The source gave no venue (an imported row with a date but no venue): said as such, never guessed.
+    NOT_STATED = "not_stated", "Venue not stated"
 
 
 class Stance(models.TextChoices):
@@ -1675,6 +1677,10 @@ class Appearance(models.Model):
     @property
     def is_relay(self):
         return self.relayed_from_id is not None
+
+    @property
+    def venue_stated(self):
+        return self.venue_type != Venue.NOT_STATED
 
     @property
     def venue_text_differs(self):

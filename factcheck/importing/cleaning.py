@@ -47,7 +47,7 @@ class Speaker(NamedTuple):
 class Link(NamedTuple):
     """One appearance in an attribution chain; the chain runs from where it was said to the last relay."""
 
-    venue: str | None  # None: the file does not say (writing records it as UNCLASSIFIED_VENUE)
+    venue: str | None  # None: the file does not say (writing records it as UNSTATED_VENUE)
     outlet: str
     url: str
     date: str | None
@@ -468,6 +468,8 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 
 # The venue type of an appearance whose words name none (the preview lists such texts).
 UNCLASSIFIED_VENUE = Venue.PUBLIC_REMARKS
+# The venue type of an appearance whose file gives no venue at all: not stated, never guessed.
+UNSTATED_VENUE = Venue.NOT_STATED
 
 
 @lru_cache(maxsize=8192)
@@ -564,7 +566,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         beside = get("venue_text") or ""
         beside = beside if beside.isascii() else clean_text(beside)
         given = get("venue") or beside
-        # None: the file does not say how it was said (public remarks, whose attribution is not checked).
+        # None: the file does not say how it was said (venue not stated, whose attribution is not checked).
         venue, named, words = venue_of(given) if given else (None, None, "")
         if not given and not any(map(get, APPEARANCE_FIELDS[2:])):  # venue words that cleaned away to nothing
             fail("venue", "an appearance needs a venue type")
@@ -708,7 +710,10 @@ def appearance_chain(work, path, fail, depth=0):
     if links and not one_of_ours:  # a work based on another relays it
         venue = Venue.RELAYED_REPORT
     elif not one_of_ours and not (words and is_classified(words)):
-        venue = Venue.SOCIAL_MEDIA_POST if "SocialMediaPosting" in types_of(work) else UNCLASSIFIED_VENUE
+        if "SocialMediaPosting" in types_of(work):
+            venue = Venue.SOCIAL_MEDIA_POST
+        elif not words:  # neither a type nor words say how it was said
+            venue = UNSTATED_VENUE
     outlet = entity_name(_name(work.get("publisher")) or named or "", f"{path}.publisher.name", fail)
     return [*links, Link(venue, outlet, url, day, None, words)]  # when: ClaimReview cannot say
 

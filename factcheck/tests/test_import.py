@@ -303,13 +303,14 @@ def test_a_figure_of_three_decimals_is_one_when_the_column_showed_a_decimal_poin
 
 def test_a_sheet_giving_when_claims_were_said_but_not_how_imports_them_with_their_dates(admin_user, tmp_path):
     """A desk's sheet of claim, speaker and date: each row used to be refused for want of a venue.
-    The appearance is recorded as public remarks, as a ClaimReview appearance without words is,
-    but says nothing of who heard the speaker: the attribution is left not checked."""
+    The appearance is recorded with its venue not stated, as a ClaimReview appearance without words
+    is (it was recorded as public remarks, which the sheet never said), and says nothing of who
+    heard the speaker: the attribution is left not checked."""
     sheet = "claim,speaker,date\nRussia is training soldiers.,Andrii Kovalenko,2024-11-03\n"
     job = run_import(tmp_path, sheet, admin_user)
     assert (job.state, job.created_count) == (ImportState.SUCCEEDED, 1), job.errors
     claim = Claim.objects.get()
-    assert list(claim.appearances.values_list("venue_type", "date")) == [("public_remarks", date(2024, 11, 3))]
+    assert list(claim.appearances.values_list("venue_type", "date")) == [("not_stated", date(2024, 11, 3))]
     assert claim.attribution == "not_checked"
     assert run_import(tmp_path, sheet, admin_user).unchanged_count == 1  # the same appearance, not another
 
