@@ -42,6 +42,7 @@ from factcheck.admin_locking import (
 from factcheck.exporting import export_response
 from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, ExactTextField, QuantityField
 from factcheck.models import (
+    ApiToken,
     Appearance,
     Article,
     ArticleRevision,
@@ -1472,6 +1473,20 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "created_at"]
     search_fields = ["recipient__username"]
     show_full_result_count = False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """The JSON API's tokens: made, listed and revoked with `manage.py api_token`; read here."""
+
+    list_display = ["name", "user", "hint", "created_at", "expires_at", "last_used_at", "token_state"]
+    list_select_related = ["user"]
+    search_fields = ["name", "hint", "user__username"]
+    fields = ["name", "user", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "token_state"]
+
+    @admin.display(description="state")
+    def token_state(self, token):
+        return token.state.label
 
 
 # The import screens register themselves; they build on ReadOnlyAdmin above.

@@ -34,6 +34,7 @@ from factcheck.models import (
     ImportMode,
     ImportState,
 )
+from factcheck.security import takes_files
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.views import refused, render_page, wants_fragment
 
@@ -338,18 +339,20 @@ class ImportJobAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', reverse("admin:factcheck_importjob_import", args=[job.pk]), label)
 
     def get_urls(self):
+        read = ["GET", "HEAD"]  # a HEAD answers as the GET does, without the body
+
         def view(methods, function):
             return self.admin_site.admin_view(require_http_methods(methods)(function))
 
         return [
-            path("upload/", view(["GET", "POST"], self.upload_view), name="factcheck_importjob_upload"),
-            path("<int:pk>/import/", view(["GET"], self.import_view), name="factcheck_importjob_import"),
-            path("<int:pk>/import/progress/", view(["GET"], self.progress_view), name="factcheck_importjob_progress"),
+            path("upload/", view([*read, "POST"], self.upload_view), name="factcheck_importjob_upload"),
+            path("<int:pk>/import/", view(read, self.import_view), name="factcheck_importjob_import"),
+            path("<int:pk>/import/progress/", view(read, self.progress_view), name="factcheck_importjob_progress"),
             path("<int:pk>/import/confirm/", view(["POST"], self.confirm_view), name="factcheck_importjob_confirm"),
             path("<int:pk>/import/cancel/", view(["POST"], self.cancel_view), name="factcheck_importjob_cancel"),
             path("<int:pk>/import/ratings/", view(["POST"], self.ratings_view), name="factcheck_importjob_ratings"),
             path("<int:pk>/import/recheck/", view(["POST"], self.recheck_view), name="factcheck_importjob_recheck"),
-            path("<int:pk>/import/errors.csv", view(["GET"], self.report_view), name="factcheck_importjob_report"),
+            path("<int:pk>/import/errors.csv", view(read, self.report_view), name="factcheck_importjob_report"),
             *super().get_urls(),
         ]
 
@@ -368,6 +371,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             **job_context(job),
         }
 
+    @takes_files("factcheck.import_claims")
     def upload_view(self, request):
         """The upload form; a posted file is saved and checked in the background, its page following the check."""
         if not self.has_import_permission(request):

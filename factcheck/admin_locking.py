@@ -30,10 +30,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, TextField
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils import timezone
 from django.utils.timezone import localtime
+
+from factcheck.forms import CleanTextField
 
 FIELD = "edit_fingerprint"
 EMPTY = "(empty)"
@@ -234,9 +236,18 @@ class EditConflict:
 
 
 class LockedFields:
-    """The forms of a ModelAdmin or an inline carry the fingerprint of what they loaded."""
+    """The forms of a ModelAdmin or an inline (every admin form that edits a record) carry the
+    fingerprint of what they loaded, and clean their text boxes as every road in cleans free text."""
 
     form = LockedModelForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TextField):
+            # A browser posts a text box's line breaks as CR LF: CleanTextField stores them as LF
+            # (factcheck.text.clean_text). A field kept exactly (a story's body, a claim's span) or on
+            # one line (a claim) names its own form_class.
+            kwargs.setdefault("form_class", CleanTextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -200,7 +200,8 @@ def _author(site):
 
 def _creative_work(link, source=None):
     work = {"@type": "SocialMediaPosting" if link.venue_type == Venue.SOCIAL_MEDIA_POST else "CreativeWork"}
-    work["genre"] = link.get_venue_type_display()
+    if link.venue_type != Venue.NOT_STATED:  # a genre for what the source never said would state it
+        work["genre"] = link.get_venue_type_display()
     if link.venue_text:  # the source's own words, beside our type: the importer reads them back
         work["name"] = link.venue_text
     if link.url:

@@ -916,7 +916,12 @@ class ProposalForm(WithoutColons, forms.Form):
     title = forms.CharField(label="Title or role", max_length=200, required=False)
     affiliation = forms.CharField(max_length=200, required=False)
     kind = forms.ChoiceField(label="Kind of claim", choices=ClaimKind.choices)
-    venue = forms.ChoiceField(label="Where it was said", choices=[("", "Not stated"), *Venue.choices], required=False)
+    # "Not stated" records no appearance: the desk records one where the story names a venue or a relay.
+    venue = forms.ChoiceField(
+        label="Where it was said",
+        choices=[("", "Not stated"), *[(value, label) for value, label in Venue.choices if value != Venue.NOT_STATED]],
+        required=False,
+    )
     outlet = forms.CharField(label="Said on or to", max_length=200, required=False, help_text="An outlet's name.")
     relayed_by = forms.CharField(
         label="Passed on by",

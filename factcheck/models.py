@@ -103,6 +103,8 @@ class Venue(models.TextChoices):
     ADVERTISEMENT = "advertisement", "Advertisement"
     ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
     RELAYED_REPORT = "relayed_report", "Relayed report"
+    # The source gave no venue (an imported row with a date but no venue): said as such, never guessed.
+    NOT_STATED = "not_stated", "Venue not stated"
 
 
 class Stance(models.TextChoices):
@@ -1677,6 +1679,10 @@ class Appearance(models.Model):
         return self.relayed_from_id is not None
 
     @property
+    def venue_stated(self):
+        return self.venue_type != Venue.NOT_STATED
+
+    @property
     def venue_text_differs(self):
         """Whether the venue as a file gave it says more than its type's label: "a tweet", not "Social-media post"."""
         return bool(self.venue_text) and normalize_name(self.venue_text) not in {
@@ -2167,22 +2173,37 @@ class SignOff(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API (POST /api/check/), acting as its user; only its SHA-256 is stored.
 
-    The token itself is shown once, when created (`manage.py api_token create USERNAME`).
+    The token itself is shown once, when created (`manage.py api_token create USERNAME`). It
+    expires: LIFETIME after it was made unless its maker chose another date, at most
+    MAX_LIFETIME away, so a token copied into a CMS and forgotten stops working by itself.
     """
 
     PREFIX = "fc_"
+    LIFETIME = timedelta(days=90)
+    MAX_LIFETIME = timedelta(days=365)
+
+    class State(models.TextChoices):
+        LIVE = "live", "Live"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="What uses it: “CMS plugin”.")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False, help_text="The token's first characters, to tell it apart.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(
+        editable=False, help_text="From then on the token is refused, as a revoked one is."
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "API token"
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="apitoken_expires_after_made"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.hint}…, {self.user})"
@@ -2192,28 +2213,44 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def create_for(cls, user, name):
-        """(ApiToken, the token itself): the only time the token is seen."""
+    def create_for(cls, user, name, *, lifetime=LIFETIME, expires_at=None):
+        """(ApiToken, the token itself): the only time the token is seen. It expires `lifetime` from
+        now, or at `expires_at`; the caller checks a chosen expiry against MAX_LIFETIME."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_hash=cls.digest(raw), hint=raw[:10]), raw
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.digest(raw),
+            hint=raw[:10],
+            created_at=now,
+            expires_at=expires_at or now + lifetime,
+        )
+        return token, raw
 
     @classmethod
     def user_for(cls, raw):
-        """The active user of a live token, or None (unknown, revoked, or its user deactivated)."""
+        """The active user of a live token, or None (unknown, revoked, expired, or its user deactivated)."""
         if not raw or not raw.startswith(cls.PREFIX) or len(raw) > 200:
             return None
+        now = timezone.now()
         token = (
             cls.objects.select_related("user")
-            .filter(key_hash=cls.digest(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(key_hash=cls.digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
             .first()
         )
         if token is None:
             return None
-        now = timezone.now()
         # Written at most once a minute, not on every request.
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return self.State.REVOKED
+        return self.State.LIVE if self.expires_at > timezone.now() else self.State.EXPIRED
 
     def revoke(self):
         ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from factcheck.forms import (
@@ -29,7 +29,7 @@ CORRECTIONS = "factcheck/correction_list.html"
 CORRECTIONS_CHANGED = "corrections-changed"
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_correctioncase")
 def correction_list(request):
     """The Corrections queue: open cases longest waiting first; or the settled ones, latest first."""
@@ -43,7 +43,7 @@ def correction_list(request):
     return render_page(request, CORRECTIONS, context, fragment="results")
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_correctioncase")
 def correction_tabs(request):
     """The queue's tabs with their counts, drawn again whenever an outcome is recorded."""
@@ -110,7 +110,7 @@ def correction_record(request, pk):
     return trigger_client_event(response, CORRECTIONS_CHANGED) if status == 200 else response
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def recheck_list(request):
     """Due for re-check: the unconfirmed claims, soonest due first (so the overdue lead)."""

@@ -197,6 +197,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # keeps them (so keeping one is a rename), not in /tmp, which is often memory (tmpfs).
 # FactcheckConfig.ready() creates the folder.
 FILE_UPLOAD_TEMP_DIR = MEDIA_ROOT / "uploading"
+# Such an upload is read only at an address that takes files, from a user who may upload there:
+# anything else is refused before its body is read (factcheck.security.UploadGate).
+FILE_UPLOAD_HANDLERS = [
+    "factcheck.security.UploadGate",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -43,13 +43,21 @@ def half_character(text):
     return None
 
 
+def lf_line_breaks(text):
+    """`text` with each line break a "\n": a browser posts a text box's line breaks as "\r\n" (whatever
+    was typed), a Windows spreadsheet's cells hold "\r\n", old Mac text "\r"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def clean_text(text):
-    """`text` without invisible characters, in Unicode NFKC form, trimmed: what a claim or quote is stored as.
+    """`text` without invisible characters, in Unicode NFKC form, its line breaks "\n" (lf_line_breaks),
+    trimmed: what a claim, a quote, a note, a reason or a description is stored as.
 
     NFKC turns compatibility forms into their plain letters (full-width "Ｚｅｌｅｎｓｋｙｙ",
     the "ﬁ" ligature, non-breaking spaces), so what looks the same is stored the same. Plain
     ASCII, most of what is typed and imported, has neither: it is only trimmed.
     """
+    text = lf_line_breaks(text)
     if text.isascii():
         return text.strip()
     return unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).strip()

@@ -247,6 +247,7 @@ def check_attribution(current, new, *, reason, has_primary_source=False, implied
 # anyone could hear or see it.
 TOLD_TO_AN_OUTLET = {"statement_to_outlet", "interview", "anonymous_briefing"}
 RELAYED_REPORT = "relayed_report"
+NOT_STATED = "not_stated"  # the source gave no venue
 
 
 def implied_attribution(appearances, newsroom):
@@ -258,7 +259,8 @@ def implied_attribution(appearances, newsroom):
     on the speaker's own channel or in public with no other outlet passing it on. Relayed when
     every other chain went through another outlet (or starts at another outlet's report or a
     statement made to another outlet). Not checked otherwise: no appearance, a statement to an
-    outlet nobody named, or a chain relayed by none whose venue is None (how it was said is not known).
+    outlet nobody named, or a chain relayed by none whose venue is None or not stated (how it was said
+    is not known).
     """
     appearances = list(appearances)
     known = {pk for pk, *_ in appearances}
@@ -275,7 +277,7 @@ def implied_attribution(appearances, newsroom):
         relayed_by_others = relayed_by_others or (newsroom is None and len(chain) > 1)
         if origin_venue == RELAYED_REPORT or relayed_by_others:
             found.add(Attribution.RELAYED)
-        elif origin_venue is None:  # how it was said is not known (an import's row gave no venue)
+        elif origin_venue in (None, NOT_STATED):  # how it was said is not known (the source gave no venue)
             found.add(Attribution.NOT_CHECKED)
         elif origin_venue in TOLD_TO_AN_OUTLET:
             if origin_outlet is None:

@@ -37,7 +37,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from factcheck import merging, models, prepublication, storydesk, tallies, work
@@ -97,6 +97,7 @@ from factcheck.models import (
     rows_to_draw,
 )
 from factcheck.notifying import mentions_told
+from factcheck.security import takes_files
 from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
 from factcheck.verification import (
@@ -163,13 +164,13 @@ def render_page(request, template_name, context, *, fragment=None, status=200):
     return response
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def home(request):
     return redirect("claim_list")
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def claim_list(request):
     form = ClaimFilterForm(request.GET, user=request.user)
@@ -192,7 +193,7 @@ def claim_list(request):
     )
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def claim_counts(request):
     """The counts per status for the queue's filters, loaded after the page and whenever claims change."""
@@ -343,7 +344,7 @@ def get_claim(pk):
     return claim
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def claim_detail(request, pk):
     """The claim's page; a claim merged into another sends there, unless asked for itself (?merged=1)."""
@@ -720,7 +721,7 @@ def action_done(request, pk, message, *, fragment):
     return trigger_client_event(response, CLAIMS_CHANGED)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("factcheck.view_claim", "factcheck.merge_claims")
 def claim_merge(request, pk):
     """Merge claim `pk` into another: GET shows both claims side by side to confirm (?into=N), POST merges.
@@ -732,7 +733,7 @@ def claim_merge(request, pk):
     form = MergeForm(request.POST if request.method == "POST" else None)
     into_id = form.data.get("into") if form.is_bound else request.GET.get("into", "")
     into = Claim.objects.select_related("speaker").filter(pk=into_id).first() if str(into_id).isdecimal() else None
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (the same page without its body)
         return merge_page(request, merged, into, asked=bool(into_id))
     if not form.is_valid() or into is None:
         return merge_page(request, merged, into, form=form, status=422, asked=True)
@@ -813,7 +814,7 @@ def merge_gains(claim):
     }
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_speaker")
 def speaker_detail(request, pk):
     speaker = get_object_or_404(Speaker, pk=pk)
@@ -838,7 +839,7 @@ def speaker_detail(request, pk):
 EXTERNAL_RATINGS_SHOWN = 40  # (publisher, label) pairs on a speaker's page, the commonest first
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_outlet")
 def outlet_detail(request, pk):
     """The outlet, its claims newest first, and their record (from the tallies) on both axes."""
@@ -857,21 +858,21 @@ def outlet_detail(request, pk):
     return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_speaker")
 def speaker_list(request):
     speakers = SpeakerTotal.objects.select_related("speaker")
     return index_page(request, speakers, "speaker", SpeakerTally, title="Speakers")
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_outlet")
 def outlet_list(request):
     outlets = OutletTotal.objects.select_related("outlet")
     return index_page(request, outlets, "outlet", OutletTally, title="Outlets")
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def story_list(request):
     # The index shows the headline, not the text: a story's body stays in the database.
@@ -927,7 +928,7 @@ def checked_article(pk):
     return get_object_or_404(Article.objects.select_related("outlet", "published_by"), pk=pk)
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_check(request, pk):
     article = checked_article(pk)
@@ -995,7 +996,7 @@ def article_publish(request, pk):
     return redirect("article_check", pk=article.pk)
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim", "factcheck.view_article")
 def article_detail(request, pk):
     return article_page(request, get_article(pk))
@@ -1044,7 +1045,7 @@ def article_assign(request, pk):
     return article_page(request, get_article(pk), fragment="assignees", done=done)
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def my_work(request):
     """What is assigned to the signed-in person, and whatever else other workflows list (factcheck.work)."""
@@ -1056,7 +1057,7 @@ def my_work(request):
     return render_page(request, "factcheck/my_work.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required("factcheck.view_claim")
 def notification_list(request):
     """The person's notifications, newest first; those shown unread are marked read (and stay
@@ -1162,8 +1163,9 @@ OUTLET_NAMES = 1000
 SPEAKER_SUGGESTIONS = 12
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(*STORY_DESK)
+@takes_files(*STORY_DESK)
 def story_new(request):
     """Add a story, pasted or uploaded: a new one becomes a draft with its claims proposed, a known one does not."""
     # Bound on every POST, an empty one too: it is refused with the form's errors.
@@ -1204,7 +1206,7 @@ def story_new(request):
 DRAFTS_PAGE = 50
 
 
-@require_GET
+@require_safe
 @permission_required(*STORY_DESK)
 def story_drafts(request):
     """The stories pasted into the desk and not saved yet, newest first (?by=me: mine only): a
@@ -1221,7 +1223,7 @@ def story_drafts(request):
     return render_page(request, "factcheck/story_drafts.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(*STORY_DESK)
 def story_review(request, pk):
     """The review screen: the story with every proposal marked, and the proposals to accept, correct or reject.
@@ -1233,7 +1235,7 @@ def story_review(request, pk):
     if draft.article_id:
         messages.info(request, "This story was saved already: nothing was added twice.")
         return desk_redirect(request, draft.article)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (the same page without its body)
         known = Tracked.of(draft.proposals, draft.outlet_name)
         # Claims tracked since the last look are compared now, for this page only: a GET writes nothing.
         storydesk.seek_look_alikes(draft.proposals, known)
@@ -1574,7 +1576,7 @@ def figure(fields):
     return " ".join(filter(None, [qualifier.lower(), fields["quantity_value"], fields["quantity_unit"]]))
 
 
-@require_GET
+@require_safe
 @permission_required(*STORY_DESK)
 def story_speakers(request):
     """Tracked speakers whose name contains what was typed, as <option>s for the review screen's speaker list."""

@@ -30,6 +30,7 @@ from factcheck.text import (
     clean_name,
     clean_text,
     holds_markup,
+    lf_line_breaks,
     read_figure,
 )
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
@@ -46,7 +47,7 @@ class Speaker(NamedTuple):
 class Link(NamedTuple):
     """One appearance in an attribution chain; the chain runs from where it was said to the last relay."""
 
-    venue: str | None  # None: the file does not say (writing records it as UNCLASSIFIED_VENUE)
+    venue: str | None  # None: the file does not say (writing records it as UNSTATED_VENUE)
     outlet: str
     url: str
     date: str | None
@@ -467,6 +468,8 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 
 # The venue type of an appearance whose words name none (the preview lists such texts).
 UNCLASSIFIED_VENUE = Venue.PUBLIC_REMARKS
+# The venue type of an appearance whose file gives no venue at all: not stated, never guessed.
+UNSTATED_VENUE = Venue.NOT_STATED
 
 
 @lru_cache(maxsize=8192)
@@ -546,10 +549,11 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     evidence = []
     if get("evidence_url") or get("evidence_citation") or get("evidence_summary") or get("evidence_stance"):
         url = url_value(get("evidence_url"), "evidence_url", fail)
-        citation = get("evidence_citation") or ""
+        # Free text keeps the file's words; its cells' line breaks are stored as LF, as typed text's are.
+        citation = lf_line_breaks(get("evidence_citation") or "")
         if not url and not citation:
             fail("evidence_url", "evidence needs a URL or a citation")
-        summary = get("evidence_summary") or ""
+        summary = lf_line_breaks(get("evidence_summary") or "")
         if not summary:
             fail("evidence_summary", "evidence needs a summary")
         implied = IMPLIED_STANCE.get(status, Stance.CONTEXT)
@@ -562,7 +566,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         beside = get("venue_text") or ""
         beside = beside if beside.isascii() else clean_text(beside)
         given = get("venue") or beside
-        # None: the file does not say how it was said (public remarks, whose attribution is not checked).
+        # None: the file does not say how it was said (venue not stated, whose attribution is not checked).
         venue, named, words = venue_of(given) if given else (None, None, "")
         if not given and not any(map(get, APPEARANCE_FIELDS[2:])):  # venue words that cleaned away to nothing
             fail("venue", "an appearance needs a venue type")
@@ -599,7 +603,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
     given = get("id")
     kind = get("kind")
     quote = get("quote")
-    if quote and not quote.isascii():
+    if quote and not (quote.isascii() and "\r" not in quote):
         quote = clean_text(quote)
     return Row(
         line,
@@ -619,7 +623,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
         chains,
         evidence,
         status,
-        _status_reason(get("status"), status, get("status_reason") or ""),
+        _status_reason(get("status"), status, lf_line_breaks(get("status_reason") or "")),
         choice(get("attribution"), "attribution", ATTRIBUTIONS, fail),
     )
 
@@ -706,7 +710,10 @@ def appearance_chain(work, path, fail, depth=0):
     if links and not one_of_ours:  # a work based on another relays it
         venue = Venue.RELAYED_REPORT
     elif not one_of_ours and not (words and is_classified(words)):
-        venue = Venue.SOCIAL_MEDIA_POST if "SocialMediaPosting" in types_of(work) else UNCLASSIFIED_VENUE
+        if "SocialMediaPosting" in types_of(work):
+            venue = Venue.SOCIAL_MEDIA_POST
+        elif not words:  # neither a type nor words say how it was said
+            venue = UNSTATED_VENUE
     outlet = entity_name(_name(work.get("publisher")) or named or "", f"{path}.publisher.name", fail)
     return [*links, Link(venue, outlet, url, day, None, words)]  # when: ClaimReview cannot say
 

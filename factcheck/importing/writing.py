@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from factcheck.importing.cleaning import UNCLASSIFIED_VENUE, norm, own_claim_id
+from factcheck.importing.cleaning import UNSTATED_VENUE, norm, own_claim_id
 from factcheck.models import (
     Appearance,
     Article,
@@ -457,7 +457,7 @@ def _merge_appearances(change, stored, entities):
             outlet = entities.outlet(link.outlet)
             if outlet is None and link.outlet:  # a new outlet, in a preview
                 outlet = ("new", norm(link.outlet))
-            signature = (link.venue or UNCLASSIFIED_VENUE, outlet, link.url, link.date, link.when)
+            signature = (link.venue or UNSTATED_VENUE, outlet, link.url, link.date, link.when)
             # A file that cannot say when (ClaimReview has no such field) matches whatever is stored.
             width = 4 if link.when is None else 5
             siblings = children.get(parent, [])
@@ -516,7 +516,7 @@ def write(changes, entities, *, user, reason_for, now):
         (
             appearance_ids[claim_id, key],
             claim_id,
-            link.venue or UNCLASSIFIED_VENUE,
+            link.venue or UNSTATED_VENUE,
             entities.outlet(link.outlet),
             link.url,
             _date(link.date),
@@ -589,7 +589,7 @@ def facets_of(change, entities):
     claim's row as it is (rewriting every claim of an import would cost a fifth of its time). The
     triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
-    venues = sorted({f"venue:{link.venue or UNCLASSIFIED_VENUE}" for _, _, link in appearances})
+    venues = sorted({f"venue:{link.venue or UNSTATED_VENUE}" for _, _, link in appearances})
     relayed = any(parent is not None for _, parent, _ in appearances)
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
     if change.row.article:

@@ -4,11 +4,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import TextField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
-from factcheck.admin import BoundedPaginator, ClaimAdmin
+from factcheck.admin import BoundedPaginator, ClaimAdmin, ReadOnlyAdmin, ReadOnlyInline
+from factcheck.forms import ClaimTextField, CleanTextField, ExactTextField
 from factcheck.models import (
     Appearance,
     Article,
@@ -460,6 +462,63 @@ def test_a_claim_is_one_line_however_the_form_posts_it(editor_client):
     claim.refresh_from_db()
     assert claim.text == "Kyiv is quiet tonight."
     assert not ClaimRevision.objects.filter(claim=claim).exists()  # nothing changed
+
+
+def test_text_boxes_of_the_admin_store_lf_line_breaks(editor, editor_client):
+    """A browser posts a text box's line breaks as CR LF: a speaker's description, evidence, notes and
+    a claim's quote, saved from the admin, were stored with them, unlike the same text from any other road."""
+    typed = "First line.\r\nSecond line.\r\n\r\nAfter a blank line."
+    stored = "First line.\nSecond line.\n\nAfter a blank line."
+    speaker = make_speaker("Andrii Kovalenko")
+    page = url(Speaker, "change", speaker.pk)
+    assert editor_client.post(page, form_data(editor_client.get(page)) | {"description": typed}).status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.description == stored
+
+    claim = make_claim("Russia fired 120 drones.", speaker=speaker)
+    page = url(Claim, "change", claim.pk)
+    data = form_data(editor_client.get(page)) | {
+        "quote": typed,
+        "evidence-TOTAL_FORMS": "1",
+        "evidence-0-stance": "supports",
+        "evidence-0-citation": "Ministry\r\nbulletin 12",
+        "evidence-0-summary": typed,
+        "notes-TOTAL_FORMS": "1",
+        "notes-0-body": typed,
+        "_save": "Save",
+    }
+    assert editor_client.post(page, data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.quote == stored
+    assert (claim.evidence.get().summary, claim.notes.get().body) == (stored, stored)
+
+    note = claim.notes.get()
+    page = url(Note, "change", note.pk)
+    data = form_data(editor_client.get(page)) | {"body": typed + "\r\nMore."}
+    assert editor_client.post(page, data).status_code == 302
+    note.refresh_from_db()
+    assert note.body == stored + "\nMore."
+
+
+def test_every_text_box_in_the_admin_is_cleaned_or_kept_exact_on_purpose(rf, admin_user):
+    """Each multi-line field an admin form edits is cleaned as on every road in (CleanTextField: LF line
+    breaks), one line (ClaimTextField), or kept exactly as stored (ExactTextField: a story, a span)."""
+    request = rf.get("/admin/")
+    request.user = admin_user
+    admins = [model_admin for model_admin in admin.site._registry.values() if model_admin.opts.app_label == "factcheck"]
+    admins += [inline(model_admin.model, admin.site) for model_admin in list(admins) for inline in model_admin.inlines]
+    checked = set()
+    for model_admin in admins:
+        if isinstance(model_admin, (ReadOnlyAdmin, ReadOnlyInline)):  # nothing is edited there
+            continue
+        for db_field in model_admin.model._meta.get_fields():
+            if isinstance(db_field, TextField) and db_field.editable:
+                field = model_admin.formfield_for_dbfield(db_field, request)
+                assert isinstance(field, (CleanTextField, ClaimTextField, ExactTextField)), (
+                    f"{type(model_admin).__name__}: {db_field.name} is a {type(field).__name__}"
+                )
+                checked.add(f"{db_field.model.__name__}.{db_field.name}")
+    assert {"Speaker.description", "Evidence.summary", "Note.body", "Claim.quote", "Article.body"} <= checked
 
 
 def test_a_figure_written_8_000_is_refused_as_8_or_8000_in_the_admin(editor_client):

@@ -2,12 +2,18 @@
 
 import io
 import json
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.urls import get_resolver
+from django.utils import timezone
 
 from factcheck.models import ApiToken
+from factcheck.tests.test_permissions import walk
 
 URL = "/api/check/"
 STORY = {
@@ -57,6 +63,38 @@ def test_without_a_token_or_with_a_wrong_or_revoked_one_the_answer_is_401(demo, 
     assert post(STORY, client=reviewer_client).status_code == 401
     ApiToken.objects.get().revoke()
     assert post(STORY, token).status_code == 401
+
+
+def expire(raw):
+    """Move a token's life into the past: created 91 days ago, expired yesterday."""
+    now = timezone.now()
+    ApiToken.objects.filter(key_hash=ApiToken.digest(raw)).update(
+        created_at=now - timedelta(days=91), expires_at=now - timedelta(days=1)
+    )
+
+
+def test_a_token_expires_after_90_days_by_default(reviewer):
+    stored, raw = ApiToken.create_for(reviewer, "CMS plugin")
+    assert stored.expires_at - stored.created_at == timedelta(days=90)
+    assert ApiToken.user_for(raw) == reviewer
+
+
+def test_an_expired_token_gets_the_answer_a_revoked_one_gets_on_every_api_route(demo, token):
+    api_routes = ["/" + route for _, route, _ in walk(get_resolver().url_patterns) if route.startswith("api/")]
+    assert api_routes == [URL]
+    revoked = ApiToken.create_for(ApiToken.objects.get().user, "Revoked")
+    revoked[0].revoke()
+    expire(token)
+    for route in api_routes:
+        expired, refused = (
+            Client().post(route, json.dumps(STORY), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+            for raw in (token, revoked[1])
+        )
+        assert expired.status_code == refused.status_code == 401
+        assert expired.json() == refused.json()
+        assert expired["WWW-Authenticate"] == refused["WWW-Authenticate"]
+    assert ApiToken.user_for(token) is None
+    assert ApiToken.objects.get(name="CMS plugin").last_used_at is None  # an expired token is not "used"
 
 
 def test_a_token_of_an_account_that_may_not_read_claims_is_refused(outsider):
@@ -152,3 +190,89 @@ def test_the_command_creates_lists_and_revokes_tokens(reviewer, outsider):
     assert ApiToken.user_for(raw) is None
     with pytest.raises(CommandError, match="may not read claims"):
         call_command("api_token", "create", "charlie", stdout=io.StringIO())
+
+
+def created(*options):
+    out = io.StringIO()
+    call_command("api_token", "create", "bob", *options, stdout=out)
+    return out.getvalue(), ApiToken.objects.get(key_hash=ApiToken.digest(out.getvalue().strip().splitlines()[-1]))
+
+
+def test_the_command_sets_the_expiry_in_days_or_as_a_date(reviewer, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    said, stored = created()
+    assert stored.expires_at - stored.created_at == timedelta(days=90)
+    assert f"expires {timezone.localtime(stored.expires_at):%Y-%m-%d %H:%M}" in said
+    said, stored = created("--expires-in", "7")
+    assert stored.expires_at - stored.created_at == timedelta(days=7)
+    day = timezone.localdate() + timedelta(days=30)
+    said, stored = created("--expires", day.isoformat())
+    # Refused from the start of that day, in the newsroom's time zone.
+    assert timezone.localtime(stored.expires_at).date() == day
+    assert timezone.localtime(stored.expires_at).time().isoformat() == "00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--expires-in", "0"], "at least 1 day"),
+        (["--expires-in", "400"], "at most 365 days"),
+        (["--expires", "2020-01-01"], "already past"),
+        (["--expires", "tomorrow"], "YYYY-MM-DD"),
+        (["--expires", (date.today() + timedelta(days=800)).isoformat()], "at most 365 days"),
+    ],
+)
+def test_the_command_refuses_an_expiry_past_or_too_far(reviewer, options, says):
+    with pytest.raises(CommandError, match=says):
+        call_command("api_token", "create", "bob", *options, stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_the_list_shows_when_each_token_expires_or_expired(reviewer):
+    live, _ = ApiToken.create_for(reviewer, "CMS plugin")
+    _, old = ApiToken.create_for(reviewer, "Old plugin")
+    expire(old)
+    out = io.StringIO()
+    call_command("api_token", "list", stdout=out)
+    lines = {line.split("  ")[2]: line for line in out.getvalue().splitlines()}
+    assert f"expires {timezone.localtime(live.expires_at):%Y-%m-%d %H:%M}" in lines["CMS plugin"]
+    assert lines["CMS plugin"].endswith("live")
+    assert "expired " in lines["Old plugin"] and lines["Old plugin"].endswith("expired")
+    with pytest.raises(CommandError, match="No live token"):
+        call_command("api_token", "revoke", old[:10], stdout=io.StringIO())
+
+
+def test_the_admin_lists_tokens_with_their_expiry_and_state(admin_client, reviewer):
+    live, _ = ApiToken.create_for(reviewer, "CMS plugin")
+    _, old = ApiToken.create_for(reviewer, "Old plugin")
+    expire(old)
+    page = admin_client.get("/admin/factcheck/apitoken/")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "expires" in text.lower() and "Expired" in text and "Live" in text
+    assert admin_client.get(f"/admin/factcheck/apitoken/{live.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/factcheck/apitoken/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_gives_tokens_made_before_it_90_days_from_the_day_it_runs():
+    """Counted from when each was made, a token in use for months would stop at the deploy."""
+    executor = MigrationExecutor(connection)
+    before, after = [("factcheck", "0041_storydraft_in_review_idx")], [("factcheck", "0042_apitoken_expiry")]
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        user = old.get_model("auth", "User").objects.create(username="cms")
+        made = timezone.now() - timedelta(days=400)
+        old.get_model("factcheck", "ApiToken").objects.create(
+            user=user, name="CMS plugin", key_hash="a" * 64, hint="fc_aaaaaaa", created_at=made
+        )
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        token = ApiToken.objects.get()
+        assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=5)
+        assert token.state == ApiToken.State.LIVE
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -84,7 +84,18 @@ def chain(*links):
 
 
 def test_every_venue_is_classified():
-    assert {*OWN_CHANNEL, *TOLD_TO_AN_OUTLET, Venue.RELAYED_REPORT} == set(Venue)
+    assert {*OWN_CHANNEL, *TOLD_TO_AN_OUTLET, Venue.RELAYED_REPORT, Venue.NOT_STATED} == set(Venue)
+
+
+def test_a_venue_not_stated_says_nothing_of_who_heard_it_as_no_venue_does():
+    for venue in (Venue.NOT_STATED, None):
+        assert implied_attribution(chain((venue, X)), NEWSROOM) == Attribution.NOT_CHECKED
+        assert implied_attribution(chain((venue, None), (Venue.RELAYED_REPORT, NEWSROOM)), NEWSROOM) == (
+            Attribution.NOT_CHECKED
+        )
+        assert implied_attribution(chain((venue, None), (Venue.RELAYED_REPORT, OTHER)), NEWSROOM) == (
+            Attribution.RELAYED
+        )
 
 
 @pytest.mark.parametrize("venue", TOLD_TO_AN_OUTLET)

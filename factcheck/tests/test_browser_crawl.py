@@ -18,7 +18,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from factcheck import merging, storydesk, tasks
-from factcheck.models import Assignment, Claim, ColumnMapping, ExternalReview, ImportJob, Note, PublishedVerdict
+from factcheck.models import (
+    ApiToken,
+    Assignment,
+    Claim,
+    ColumnMapping,
+    ExternalReview,
+    ImportJob,
+    Note,
+    PublishedVerdict,
+)
 from factcheck.tests.factories import make_claim, make_evidence
 from factcheck.tests.test_browser import sign_in
 
@@ -145,7 +154,7 @@ def admin_pages(superuser):
 
 def make_one_of_everything(page, base):
     """What the demo story lacks: evidence, a note, duplicates (one merged), a published verdict, an assignment,
-    notifications, a failed sign-in, an import job, its task."""
+    notifications, an API token, a failed sign-in, an import job, its task."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
     for words in ("again", "once more"):
@@ -165,6 +174,7 @@ def make_one_of_everything(page, base):
     # A mention and an assignment: notifications for the editor and the reviewer, an assignment and its record.
     Note.write(claim, "@editor: ask the ministry for the footage.", by=User.objects.get(username="admin"))
     Assignment.objects.assign([claim], User.objects.get(username="reviewer"), by=editor)
+    ApiToken.create_for(User.objects.get(username="reviewer"), "CMS plugin")
 
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill("nobody")

@@ -767,7 +767,7 @@ def test_the_engines_values_are_the_models_choices():
         values.ADVERTISEMENT,
         values.ANONYMOUS_BRIEFING,
         values.RELAYED_REPORT,
-    } == choices(models.Venue)
+    } == choices(models.Venue) - {models.Venue.NOT_STATED}  # the engine proposes None where a story names no venue
     assert {values.FACTUAL, values.OPINION, values.PREDICTION} == choices(models.ClaimKind)
     assert {values.EXACT, values.UP_TO, values.AT_LEAST, values.ABOUT, values.MORE_THAN, values.FEWER_THAN} == choices(
         models.Qualifier

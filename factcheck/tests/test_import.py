@@ -303,13 +303,14 @@ def test_a_figure_of_three_decimals_is_one_when_the_column_showed_a_decimal_poin
 
 def test_a_sheet_giving_when_claims_were_said_but_not_how_imports_them_with_their_dates(admin_user, tmp_path):
     """A desk's sheet of claim, speaker and date: each row used to be refused for want of a venue.
-    The appearance is recorded as public remarks, as a ClaimReview appearance without words is,
-    but says nothing of who heard the speaker: the attribution is left not checked."""
+    The appearance is recorded with its venue not stated, as a ClaimReview appearance without words
+    is (it was recorded as public remarks, which the sheet never said), and says nothing of who
+    heard the speaker: the attribution is left not checked."""
     sheet = "claim,speaker,date\nRussia is training soldiers.,Andrii Kovalenko,2024-11-03\n"
     job = run_import(tmp_path, sheet, admin_user)
     assert (job.state, job.created_count) == (ImportState.SUCCEEDED, 1), job.errors
     claim = Claim.objects.get()
-    assert list(claim.appearances.values_list("venue_type", "date")) == [("public_remarks", date(2024, 11, 3))]
+    assert list(claim.appearances.values_list("venue_type", "date")) == [("not_stated", date(2024, 11, 3))]
     assert claim.attribution == "not_checked"
     assert run_import(tmp_path, sheet, admin_user).unchanged_count == 1  # the same appearance, not another
 
@@ -768,3 +769,24 @@ def test_a_repeated_row_stays_counted_unchanged_once_the_preview_is_confirmed(ad
     assert job.state == ImportState.SUCCEEDED
     assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (3, 2, 0, 1)
     assert "3 rows: 2 claims were created, 0 updated, 1 unchanged" in job.message
+
+
+def test_line_breaks_inside_a_file_s_cells_are_stored_as_lf(admin_user, tmp_path):
+    """A spreadsheet's cell written by Windows holds CR LF line breaks: stored as LF, as typed text is."""
+    typed, stored = "Seen in two reports.\r\nBoth dated 3 November.", "Seen in two reports.\nBoth dated 3 November."
+    sheet = csv_text(
+        row(
+            quote="We will not stop.\r\nNot this year.",
+            status="disputed",
+            status_reason=typed,
+            evidence_citation="Ministry bulletin",
+            evidence_summary=typed,
+            evidence_stance="refutes",
+        )
+    )
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    claim = Claim.objects.get()
+    assert claim.quote == "We will not stop.\nNot this year."
+    assert claim.evidence.get().summary == stored
+    assert claim.events.get().reason.endswith(stored)

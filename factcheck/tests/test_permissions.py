@@ -32,6 +32,7 @@ from conftest import make_persona, make_user
 from factcheck import merging
 from factcheck import urls as project_urls
 from factcheck.models import (
+    ApiToken,
     Assignment,
     AssignmentRecord,
     ClaimLink,
@@ -221,6 +222,13 @@ MATRIX = {
     "admin:factcheck_notification_history":                        ("notification", "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_notification_delete":                         ("notification", "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/notification/<path:object_id>/":              ("notification", "login login 302 302 302", "login login 302 302 302"),
+    # The API's tokens: read by the superuser only, made and revoked with manage.py api_token.
+    "admin:factcheck_apitoken_changelist":                         ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_apitoken_add":                                ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_apitoken_change":                             ("apitoken", "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_apitoken_history":                            ("apitoken", "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_apitoken_delete":                             ("apitoken", "login login 403 403 403", "login login 403 403 403"),
+    "admin/factcheck/apitoken/<path:object_id>/":                  ("apitoken", "login login 302 302 302", "login login 302 302 302"),
     # Import jobs: listed and read by who may import, made only by the upload screen, never edited.
     "admin:factcheck_importjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
@@ -356,6 +364,7 @@ def one_of_each(admin_user):
         "assignment": Assignment.objects.assign([claim], admin_user, by=admin_user)[0],
         "assignmentrecord": AssignmentRecord.objects.get(claim=claim),
         "notification": Notification.objects.create(recipient=admin_user, kind="assigned", claim=claim),
+        "apitoken": ApiToken.create_for(admin_user, "CMS plugin")[0],
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),
@@ -394,7 +403,12 @@ def answer(response, url):
 
 
 def ask(session, method, url, *, cross_site=False):
-    """What the persona signed in to `session` (None: anonymous) gets for `method` on `url`. Everything
+    """What the persona signed in to `session` (None: anonymous) gets for `method` on `url`, as MATRIX writes it."""
+    return answer(respond(session, method, url, cross_site=cross_site), url)
+
+
+def respond(session, method, url, *, cross_site=False):
+    """The response the persona signed in to `session` (None: anonymous) gets for `method` on `url`. Everything
     the request wrote is rolled back, and the cache the session is also kept in is emptied: signing
     out, say, cannot change who asks next. `cross_site`: asked as a page elsewhere would make the
     persona's browser ask, with their cookies (the CSRF one too) but without the page's CSRF token."""
@@ -407,7 +421,7 @@ def ask(session, method, url, *, cross_site=False):
         response = getattr(client, method)(url)
         transaction.set_rollback(True)
     caches[settings.SESSION_CACHE_ALIAS].clear()
-    return answer(response, url)
+    return response
 
 
 # Query strings some URLs need to reach their permission check.
@@ -443,6 +457,24 @@ def test_each_persona_gets_what_the_matrix_says(key, world, db):
     url = url_of(key, objects[thing] if thing else None) + QUERIES.get(key, "")
     got = [" ".join(ask(session, method, url) for session in sessions) for method in ("get", "post")]
     assert got == expected, f"{url} for {', '.join(PERSONAS)}: GET and POST answer {got}, the matrix says {expected}"
+
+
+# Django's admin login page sends a signed-in user on only for a GET; to a HEAD it answers its form.
+HEAD_OTHERWISE = {"admin:login": "200 200 200 200 200"}
+
+
+@pytest.mark.parametrize("key", list(MATRIX))
+def test_head_answers_as_get_does_for_every_persona(key, world, db):
+    """A HEAD (a link checker, a monitor, curl -I) gets what a GET gets, without the body: the
+    pages and partials a persona may GET answered a HEAD with 405."""
+    sessions, objects = world
+    thing, expected_get, _ = MATRIX[key]
+    expected_get = HEAD_OTHERWISE.get(key, expected_get)
+    url = url_of(key, objects[thing] if thing else None) + QUERIES.get(key, "")
+    responses = [respond(session, "head", url) for session in sessions]
+    got = " ".join(answer(response, url) for response in responses)
+    assert got == expected_get, f"{url} for {', '.join(PERSONAS)}: HEAD answers {got}, GET {expected_get}"
+    assert all(response.content == b"" for response in responses)
 
 
 # The one view that reads no cookie (a bearer token signs its requests in): a page elsewhere cannot use it.

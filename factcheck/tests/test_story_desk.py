@@ -153,6 +153,15 @@ def test_only_get_and_post_are_allowed(reviewer_client):
     assert reviewer_client.post("/stories/speakers/").status_code == 405
 
 
+def test_a_head_of_the_desk_s_pages_answers_as_a_get_and_writes_nothing(reviewer_client):
+    draft = make_draft()
+    for url in desk_urls(draft):
+        assert reviewer_client.head(url).status_code == 200
+    draft.refresh_from_db()
+    # A HEAD is read as the GET it mirrors, never as a post of the review form.
+    assert draft.revision == 0
+
+
 def test_posts_need_the_csrf_token(reviewer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reviewer)

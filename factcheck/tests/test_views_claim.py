@@ -261,6 +261,18 @@ def test_a_reviewer_adds_a_note(reviewer_client, claim, reviewer):
     assert claim.notes.count() == 2
 
 
+def test_text_boxes_of_the_claim_page_store_lf_line_breaks(reviewer_client, editor_client, claim):
+    """A browser posts a text box's line breaks as CR LF (a lone CR from old Mac text): stored as LF."""
+    typed, stored = "Called twice.\r\nNo answer.\rTry Monday.", "Called twice.\nNo answer.\nTry Monday."
+    reviewer_client.post(f"/claims/{claim.pk}/notes/", {"body": typed}, **HTMX)
+    reviewer_client.post(
+        f"/claims/{claim.pk}/evidence/", {"citation": "Port log", "summary": typed, "stance": "refutes"}, **HTMX
+    )
+    assert status_post(editor_client, claim, "disputed", reason=typed, headers=HTMX).status_code == 200
+    assert (claim.notes.get().body, claim.evidence.get().summary) == (stored, stored)
+    assert claim.events.latest("id").reason == stored
+
+
 def test_actions_refuse_get(reviewer_client, claim):
     for action in ["evidence", "notes", "status"]:
         assert reviewer_client.get(f"/claims/{claim.pk}/{action}/").status_code == 405
