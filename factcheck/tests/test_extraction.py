@@ -584,6 +584,26 @@ def test_an_urged_action_is_drafted_as_what_should_happen(extract):
     assert proposal.claim == "The US military should scrap its tanks."
 
 
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "A drone strike overnight cut power to about 40,000 homes in the Kharkiv region, the regional governor, "
+            "Oleh Syniehubov, said on Friday.",
+            "A drone strike overnight cut power to about 40,000 homes in the Kharkiv region.",
+        ),
+        ("The mayor said the army sent troops to guard the bridge.", "The army sent troops to guard the bridge."),
+    ],
+)
+def test_a_to_after_the_contents_own_verb_is_left_as_written(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+def test_an_urged_action_with_a_clause_inside_is_still_what_should_happen(extract):
+    text = "Eric Schmidt urged the US military to do away with what he called useless tanks."
+    assert only(extract(text)).claim == "The US military should do away with what he called useless tanks."
+
+
 # -- the seed story --------------------------------------------------------------------------
 
 
