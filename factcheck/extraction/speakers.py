@@ -457,7 +457,9 @@ def _name_near_head(head, person):
 
 
 def _noun_phrase(head):
-    """The head noun with its modifiers before it and "familiar with the matter"-like phrases."""
+    """The head noun with its modifiers before it and "familiar with the matter"-like phrases; not
+    a clause set off by a comma ("an official, speaking on condition of anonymity, said"), which
+    says how the source spoke, not who they are."""
     keep = set()
     for child in head.children:
         if child.i < head.i and child.dep_ in (
@@ -472,6 +474,8 @@ def _noun_phrase(head):
         ):
             keep |= {token.i for token in child.subtree}
         if child.i > head.i and child.dep_ in ("amod", "prep", "acl") and child.dep_ != "relcl":
+            if child.dep_ == "acl" and head.doc[child.left_edge.i - 1].text == ",":
+                continue
             keep |= {token.i for token in child.subtree}
     keep.add(head.i)
     doc = head.doc

@@ -236,6 +236,13 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
             "Two people familiar with the matter",
             values.UNNAMED_GROUP,
         ),
+        # How the source spoke, set off by commas, is the venue's business, not part of the name.
+        (
+            "A senior military official, speaking on condition of anonymity because he was not authorised to "
+            "speak publicly, said air defences had shot down 95 of the drones.",
+            "A senior military official",
+            values.UNNAMED_GROUP,
+        ),
     ],
 )
 def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker, kind):
