@@ -268,6 +268,26 @@ def test_the_back_button_restores_the_previous_filter(open_page, demo_site):
     expect(page.get_by_label("Speaker")).to_have_value("")
 
 
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [
+        ("/claims/?q=drones&speaker=Kovalenko", "Clear filters"),
+        ("/speakers/?q=Kovalenko", "Show all"),
+        ("/rechecks/?due=overdue", "Show all"),
+    ],
+)
+def test_clearing_the_filters_shows_the_page_once_with_empty_filters(open_page, demo_site, path, link):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{path}")
+    page.get_by_role("link", name=link).click()
+    expect(page).to_have_url(f"{demo_site}{path.split('?')[0]}")
+    expect(page.locator("form[role=search], form.filters")).to_have_count(1)
+    expect(page.locator("h1")).to_have_count(1)
+    for box in page.locator("form.filters input[type=search], form.filters input[type=text]").all():
+        expect(box).to_have_value("")
+
+
 def test_choosing_a_status_applies_it_at_once(open_page, demo_site):
     page = open_page()
     sign_in(page, demo_site, "reviewer")
