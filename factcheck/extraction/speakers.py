@@ -419,6 +419,8 @@ def describe(doc, source, people, quoted):
         return speaker
     if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
         entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if entity is not None and _one_of_many(entity, head):
+            entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
         name = clean(entity.text if entity is not None else _noun_phrase(head))
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
@@ -449,6 +451,24 @@ def _surname_after_given_name(doc, head, tokens):
         and head.lower_ not in ORGANISATION_WORDS
         and _given_name(doc[head.i - 1], tokens)
         and not doc[head.i - 1].ent_type_
+    )
+
+
+def _one_of_many(entity, head):
+    """Whether `entity` names a kind of institution a place before it owns ("Russia's defence
+    ministry") rather than one with a name of its own ("Ukraine's Center
+    for Countering Disinformation"): a short name ending in an institution's noun, with a place as
+    the head's possessor."""
+    owned = any(
+        child.dep_ == "poss" and child.i < entity.start and child.ent_type_ in ("GPE", "NORP")
+        for child in head.children
+    )
+    return (
+        owned
+        and len(entity) <= 3
+        and entity[-1].i == head.i
+        and head.lower_ in INSTITUTION_NOUNS
+        and not any(token.pos_ in ("ADP", "CCONJ") for token in entity)
     )
 
 

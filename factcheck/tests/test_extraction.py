@@ -236,6 +236,17 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
             "Two people familiar with the matter",
             values.UNNAMED_GROUP,
         ),
+        # Every country has a defence ministry: the possessor says whose.
+        (
+            "Russia's defence ministry said its forces had hit military targets.",
+            "Russia's defence ministry",
+            values.INSTITUTION,
+        ),
+        (
+            "Ukraine's Center for Countering Disinformation said the troops had arrived.",
+            "Center for Countering Disinformation",
+            values.INSTITUTION,
+        ),
         # How the source spoke, set off by commas, is the venue's business, not part of the name.
         (
             "A senior military official, speaking on condition of anonymity because he was not authorised to "
