@@ -415,6 +415,17 @@ def test_the_story_forms_draft_tick_box_sits_under_the_start_of_its_label(open_p
     assert abs(box["x"] - label["x"]) < 8 and box["width"] < 30, (box, label)
 
 
+def test_a_long_speakers_name_leaves_the_admins_claim_list_in_sight(open_page, demo_site):
+    # Django draws a foreign key's column on one line: one long speaker's name had pushed the status
+    # and the rest of the table out of sight, with the claims' words squeezed to a sliver.
+    speaker = make_speaker("Two senior officials of the regional military administration familiar with the matter")
+    make_claim("The bridge over the river was closed to all traffic on Monday night.", speaker=speaker)
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/")
+    expect(page.locator("#result_list").get_by_role("columnheader", name="Status")).to_be_in_viewport()
+
+
 def test_an_editor_who_corrects_a_claims_words_in_the_admin_changes_nothing_else(open_page, demo_site):
     # The words around this span end and start with a line break, which a one-line text box drops.
     claim = Claim.objects.get(span_exact__startswith="Russia is now training North Koreans")
