@@ -101,10 +101,12 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
-def claim_sentence(text, content, quantity=None, figure=False):
+def claim_sentence(text, content, quantity=None, figure=False, clause=False):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
     "the US military to do away with ..." -> "The US military should do away with ..."; a figure
-    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000."."""
+    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000.". A content
+    with a subject of its own (`clause`: "the strike cut power to 40,000 homes") has a verb of its
+    own, and its "to" is never an urged infinitive's."""
     if figure and quantity is not None and quantity.unit:
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
@@ -116,7 +118,8 @@ def claim_sentence(text, content, quantity=None, figure=False):
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""
-    words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
+    if not clause:
+        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."

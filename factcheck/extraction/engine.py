@@ -130,7 +130,9 @@ class Story:
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
             proposal.claim = drafting.denial_sentence(
                 self.text, proposal.content, attribution.lemma, speaker.name, clause=clause
-            ) or drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
+            ) or drafting.claim_sentence(
+                self.text, proposal.content, proposal.quantity, figure, self.has_own_subject(content_tokens)
+            )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
@@ -139,6 +141,15 @@ class Story:
         hedges.attach(self.doc, proposals, self.people)
         links.propose(self.text, proposals)
         return proposals
+
+    def has_own_subject(self, content_tokens):
+        """Whether the content's main verb has its subject in the content ("the strike cut power to
+        ..."), unlike an urged action's ("urged the US military to scrap ..."); a subject within a
+        clause inside it ("what he called useless") does not count."""
+        tops = {i for i in content_tokens if self.doc[i].head.i not in content_tokens or self.doc[i].head.i == i}
+        return any(
+            self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") and self.doc[i].head.i in tops for i in content_tokens
+        )
 
     def content_tokens(self, proposal):
         indices = set()

@@ -498,6 +498,8 @@ def describe(doc, source, people, quoted):
         return speaker
     if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
         entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if entity is not None and _one_of_many(entity, head):
+            entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
         name = clean(entity.text if entity is not None else _noun_phrase(head))
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
@@ -588,12 +590,32 @@ def _surname_after_given_name(doc, head, tokens):
     )
 
 
+def _one_of_many(entity, head):
+    """Whether `entity` names a kind of institution a place before it owns ("Russia's defence
+    ministry") rather than one with a name of its own ("Ukraine's Center
+    for Countering Disinformation"): a short name ending in an institution's noun, with a place as
+    the head's possessor."""
+    owned = any(
+        child.dep_ == "poss" and child.i < entity.start and child.ent_type_ in ("GPE", "NORP")
+        for child in head.children
+    )
+    return (
+        owned
+        and len(entity) <= 3
+        and entity[-1].i == head.i
+        and head.lower_ in INSTITUTION_NOUNS
+        and not any(token.pos_ in ("ADP", "CCONJ") for token in entity)
+    )
+
+
 def _name_near_head(head, person):
     return any(token.head.i == head.i or token.i == head.i for token in person)
 
 
 def _noun_phrase(head):
-    """The head noun with its modifiers before it and "familiar with the matter"-like phrases."""
+    """The head noun with its modifiers before it and "familiar with the matter"-like phrases; not
+    a clause set off by a comma ("an official, speaking on condition of anonymity, said"), which
+    says how the source spoke, not who they are."""
     keep = set()
     for child in head.children:
         if child.i < head.i and child.dep_ in (
@@ -608,6 +630,8 @@ def _noun_phrase(head):
         ):
             keep |= {token.i for token in child.subtree}
         if child.i > head.i and child.dep_ in ("amod", "prep", "acl") and child.dep_ != "relcl":
+            if child.dep_ == "acl" and head.doc[child.left_edge.i - 1].text == ",":
+                continue
             keep |= {token.i for token in child.subtree}
     keep.add(head.i)
     doc = head.doc

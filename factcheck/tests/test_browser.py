@@ -268,6 +268,26 @@ def test_the_back_button_restores_the_previous_filter(open_page, demo_site):
     expect(page.get_by_label("Speaker")).to_have_value("")
 
 
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [
+        ("/claims/?q=drones&speaker=Kovalenko", "Clear filters"),
+        ("/speakers/?q=Kovalenko", "Show all"),
+        ("/rechecks/?due=overdue", "Show all"),
+    ],
+)
+def test_clearing_the_filters_shows_the_page_once_with_empty_filters(open_page, demo_site, path, link):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{path}")
+    page.get_by_role("link", name=link).click()
+    expect(page).to_have_url(f"{demo_site}{path.split('?')[0]}")
+    expect(page.locator("form[role=search], form.filters")).to_have_count(1)
+    expect(page.locator("h1")).to_have_count(1)
+    for box in page.locator("form.filters input[type=search], form.filters input[type=text]").all():
+        expect(box).to_have_value("")
+
+
 def test_choosing_a_status_applies_it_at_once(open_page, demo_site):
     page = open_page()
     sign_in(page, demo_site, "reviewer")
@@ -393,6 +413,17 @@ def test_the_story_forms_draft_tick_box_sits_under_the_start_of_its_label(open_p
     label = page.locator("label", has_text="A draft, not yet published").bounding_box()
     # A box stretched to the column's width draws its square in the middle, far from the words.
     assert abs(box["x"] - label["x"]) < 8 and box["width"] < 30, (box, label)
+
+
+def test_a_long_speakers_name_leaves_the_admins_claim_list_in_sight(open_page, demo_site):
+    # Django draws a foreign key's column on one line: one long speaker's name had pushed the status
+    # and the rest of the table out of sight, with the claims' words squeezed to a sliver.
+    speaker = make_speaker("Two senior officials of the regional military administration familiar with the matter")
+    make_claim("The bridge over the river was closed to all traffic on Monday night.", speaker=speaker)
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/")
+    expect(page.locator("#result_list").get_by_role("columnheader", name="Status")).to_be_in_viewport()
 
 
 def test_an_editor_who_corrects_a_claims_words_in_the_admin_changes_nothing_else(open_page, demo_site):

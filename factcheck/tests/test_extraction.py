@@ -356,6 +356,24 @@ def test_a_surname_the_tagger_takes_for_an_organisation_is_the_person_named_befo
             "Two people familiar with the matter",
             values.UNNAMED_GROUP,
         ),
+        # Every country has a defence ministry: the possessor says whose.
+        (
+            "Russia's defence ministry said its forces had hit military targets.",
+            "Russia's defence ministry",
+            values.INSTITUTION,
+        ),
+        (
+            "Ukraine's Center for Countering Disinformation said the troops had arrived.",
+            "Center for Countering Disinformation",
+            values.INSTITUTION,
+        ),
+        # How the source spoke, set off by commas, is the venue's business, not part of the name.
+        (
+            "A senior military official, speaking on condition of anonymity because he was not authorised to "
+            "speak publicly, said air defences had shot down 95 of the drones.",
+            "A senior military official",
+            values.UNNAMED_GROUP,
+        ),
     ],
 )
 def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker, kind):
@@ -712,6 +730,26 @@ def test_claim_kinds(extract, text, kind):
 def test_an_urged_action_is_drafted_as_what_should_happen(extract):
     proposal = only(extract("Eric Schmidt urged the US military to scrap its tanks."))
     assert proposal.claim == "The US military should scrap its tanks."
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "A drone strike overnight cut power to about 40,000 homes in the Kharkiv region, the regional governor, "
+            "Oleh Syniehubov, said on Friday.",
+            "A drone strike overnight cut power to about 40,000 homes in the Kharkiv region.",
+        ),
+        ("The mayor said the army sent troops to guard the bridge.", "The army sent troops to guard the bridge."),
+    ],
+)
+def test_a_to_after_the_contents_own_verb_is_left_as_written(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+def test_an_urged_action_with_a_clause_inside_is_still_what_should_happen(extract):
+    text = "Eric Schmidt urged the US military to do away with what he called useless tanks."
+    assert only(extract(text)).claim == "The US military should do away with what he called useless tanks."
 
 
 # -- the seed story --------------------------------------------------------------------------

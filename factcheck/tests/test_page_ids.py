@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from factcheck.models import CorrectionCase, PublishedVerdict
+from factcheck.models import ArticleState, CorrectionCase, PublishedVerdict
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,13 @@ def test_every_id_is_given_once_and_every_reference_finds_its_element(editor_cli
         assert response.status_code == 200, url
         problems[url] = id_problems(response.text)
     assert problems == {url: [] for url in pages}
+
+
+def test_a_drafts_check_with_its_sign_off_form_keeps_its_references(editor_client):
+    draft = make_article(state=ArticleState.DRAFT, body="The mayor said the bridge was closed.")
+    response = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert "sign-off-form" in response.text
+    assert id_problems(response.text) == []
 
 
 def test_the_checker_finds_a_duplicate_id_and_a_dangling_reference():
