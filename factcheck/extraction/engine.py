@@ -11,7 +11,14 @@ from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
-from factcheck.extraction.lexicon import FIGURE_VERBS, PRONOUNS, PUBLIC_AUDIENCES, TIME_WORDS
+from factcheck.extraction.lexicon import (
+    FIGURE_VERBS,
+    PRONOUNS,
+    PUBLIC_AUDIENCES,
+    ROLE_NOUNS,
+    TIME_WORDS,
+    UNNAMED_SOURCE_NOUNS,
+)
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INSTITUTION,
@@ -151,6 +158,8 @@ class Story:
     # -- speakers --------------------------------------------------------------------------
 
     def speaker(self, attribution, earlier):
+        if attribution.lemma == ":":
+            return self.label_speaker(attribution)
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
@@ -166,6 +175,51 @@ class Story:
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
         return speaker
+
+    def label_speaker(self, attribution):
+        """Who a line's label names: "A:" the interviewee, "Minister:" the minister the story
+        goes on to quote or name, "Kasich:" John Kasich."""
+        doc, source = self.doc, attribution.source
+        words = doc[source[0] : source[-1] + 1].text.strip(" .:")
+        if words in ("A", "Answer"):
+            return Speaker(self.interviewee() or "The interviewee", PERSON, mention=words)
+        if (name := self.people.fullest(words.title())) != words.title():
+            return Speaker(name, PERSON, mention=words)  # "HOLT:" in a transcript is Lena Holt
+        label = [doc[i] for i in source if doc[i].is_alpha]
+        role = " ".join(token.lower_ for token in label)
+        if (
+            label
+            and label[-1].lower_ in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
+            and not any(token.ent_type_ == "PERSON" or token.lower_ in self.people.by_part for token in label)
+        ):
+            if name := self.people.holder(role, source[0]):
+                return Speaker(name, PERSON, mention=role)
+            for later in self.attributions:  # "10:05 Minister: …", then "The transport minister told reporters"
+                head = [doc[i] for i in later.source if doc[i].head.i not in later.source or doc[i].head.i == i]
+                if later.head > attribution.head and head and head[0].lower_ == label[-1].lower_:
+                    speaker = describe(doc, later.source, self.people, self.finder.in_quote)
+                    if speaker.kind == PERSON:
+                        return speaker
+            return Speaker(f"The {role}", PERSON, capitalised(role), mention=role)
+        speaker = describe(doc, source, self.people, self.finder.in_quote)
+        if speaker.name not in words and speaker.name not in self.people.by_part.values():
+            # The parse hangs the line from the label: its words are the name, not its phrase's.
+            speaker.name = capitalised(words.strip(" .:"))
+        return speaker
+
+    def interviewee(self):
+        """The person an interview's introduction names most often (the first on a tie)."""
+        first_answer = min(
+            (
+                a.head
+                for a in self.attributions
+                if a.lemma == ":" and self.doc[a.source[0]].text in ("A", "A.", "Answer")
+            ),
+            default=len(self.doc),
+        )
+        named = [self.people.fullest(name) for start, name in self.people.full_names if start < first_answer]
+        counts = Counter(named)
+        return max(named, key=lambda name: (counts[name], -named.index(name))) if named else None
 
     # -- venue -----------------------------------------------------------------------------
 
