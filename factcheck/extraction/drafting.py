@@ -85,6 +85,7 @@ REPORT_WORDS = (
     r"(?:the |these |those |any )?"
     r"(?:reports?|claims?|allegations?|suggestions?|accusations?|rumou?rs?|assertions?|speculation)"
 )
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“\"'])")
 FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could", "might", "may"}
 
 
@@ -101,10 +102,12 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
-def claim_sentence(text, content, quantity=None, figure=False):
+def claim_sentence(text, content, quantity=None, figure=False, infinitive=False):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
-    "the US military to do away with ..." -> "The US military should do away with ..."; a figure
-    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000."."""
+    an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
+    military should do away with ..."; a figure given by a verb ("upped that number to 11,000")
+    -> "The number of ... is 11,000."; a question among statements is left out, since it asserts
+    nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
     if figure and quantity is not None and quantity.unit:
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
@@ -116,7 +119,11 @@ def claim_sentence(text, content, quantity=None, figure=False):
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""
-    words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
+    statements = [sentence for sentence in SENTENCE_END.split(words) if not sentence.rstrip(QUOTE_MARKS).endswith("?")]
+    if statements:
+        words = " ".join(statements).strip(" ,;:-—–‘’'")
+    if infinitive:
+        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."

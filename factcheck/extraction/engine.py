@@ -42,6 +42,9 @@ from factcheck.extraction.venues import (
     strip_article,
 )
 
+# Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
+QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
+QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
@@ -134,18 +137,40 @@ class Story:
                 units.append(proposal.quantity.unit)
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
             figure = attribution.lemma in FIGURE_VERBS
+            # "urged the US military to scrap …": an object and the infinitive hung from the cue.
+            infinitive = any(
+                self.doc[i].dep_ == "xcomp" and self.doc[i].head.i == attribution.head for i in content_tokens
+            )
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
-            proposal.claim = drafting.denial_sentence(
-                self.text, proposal.content, attribution.lemma, speaker.name, clause=clause
-            ) or drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure)
+            proposal.claim = (
+                self.asked(attribution)
+                or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
+                or drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure, infinitive)
+            )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
         order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)
         proposals = [proposals[i] for i in order]
         hedges.attach(self.doc, proposals, self.people)
-        links.propose(self.text, proposals)
+        links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
+
+    def asked(self, attribution):
+        """ "The mayor asked whether the bridge was safe": the question as the story reports it,
+        as the draft, since the words asked about ("the bridge was safe") are nobody's claim; ""
+        for an attribution that asks nothing."""
+        if not self.indirect_question(attribution):
+            return ""
+        start = min(start for start, _ in token_spans(self.doc, attribution.source + attribution.cue))
+        words = " ".join(self.text[start : attribution.content_chars[-1][1]].split()).rstrip(" ,;:.")
+        return capitalised(words) + "."
+
+    def indirect_question(self, attribution):
+        if attribution.lemma not in QUESTION_CUES or not attribution.content:
+            return False
+        first = min(attribution.content)  # "whether" itself is left out of the content
+        return bool({self.doc[i].lower_ for i in (first - 1, first) if i >= 0} & QUESTION_WORDS)
 
     def content_tokens(self, proposal):
         indices = set()

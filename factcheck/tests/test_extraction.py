@@ -688,6 +688,32 @@ def test_headline_and_lede_restating_a_claim_are_linked_to_it(extract):
 @pytest.mark.parametrize(
     "text",
     [
+        # The mayor "declined to keep the ferries running": no statement of it, and no board member.
+        "Harbour board member says Brackport must keep its ferries running\n\n"
+        "Tom Reyes, who sits on the harbour board, said the town could not survive without them.\n\n"
+        "Mayor Ines Costa declined to keep the ferries running past May.\n",
+        # Ines Costa said the like, but the story never makes her the union's chairman.
+        "Former union chairman calls for a strike ballot\n\n"
+        "A former chairman of the dockers' union says the union should hold a strike ballot before the summer.\n\n"
+        "The plan was backed by Ines Costa, who said a strike ballot should be held before the summer.\n",
+    ],
+)
+def test_an_unnamed_speaker_takes_no_name_from_another_kind_of_statement_or_speaker(extract, text):
+    last_paragraph = text.rindex("\n\n")
+    assert "Ines Costa" not in [p.speaker for p in extract(text) if p.start < last_paragraph]
+
+
+def test_an_unnamed_speaker_takes_the_name_of_the_same_kind_of_speaker_saying_the_same(extract):
+    text = (
+        "Former union chairman calls for a strike ballot\n\n"
+        "Ian Ross, a former chairman of the dockers' union, called for a strike ballot before the summer.\n"
+    )
+    assert [p.speaker for p in extract(text)] == ["Ian Ross", "Ian Ross"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Maria Lopez said the port will reopen on Monday.\nAn official said the port will reopen on Monday.",
         "Port to reopen\nMaria Lopez said the port will reopen on Monday.\n"
         "An official said the port will reopen on Monday.\n",
@@ -732,6 +758,39 @@ def test_the_same_figure_twice_does_not_contradict(extract):
 )
 def test_claim_kinds(extract, text, kind):
     assert only(extract(text)).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # A "to" after the first words was read as an urged action: "The cuts should quotas would …".
+        ("Tomasz Wrobel said the cuts to quotas would ruin the town.", "The cuts to quotas would ruin the town."),
+        (
+            "\u201cWhat happens to your catch is up to the company,\u201d Tomasz Wrobel said.",
+            "What happens to your catch is up to the company.",
+        ),
+        # A question asserts nothing: the draft keeps what the speaker stated.
+        ("\u201cWho will pay for it? The taxpayers will,\u201d Tomasz Wrobel said.", "The taxpayers will."),
+    ],
+)
+def test_a_draft_keeps_the_speakers_words_and_states_no_question(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # Drafted as "The bridge was safe.": an assertion nobody made.
+        ("The mayor asked whether the bridge was safe.", "The mayor asked whether the bridge was safe."),
+        (
+            "Reporters asked the minister why the bridge had been closed.",
+            "Reporters asked the minister why the bridge had been closed.",
+        ),
+        ("\u201cWhy would we close the bridge?\u201d the mayor said.", "Why would we close the bridge?"),
+    ],
+)
+def test_a_question_is_drafted_as_the_question_asked_never_as_an_answer(extract, text, claim):
+    assert only(extract(text)).claim == claim
 
 
 def test_an_urged_action_is_drafted_as_what_should_happen(extract):
