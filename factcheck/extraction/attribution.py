@@ -824,7 +824,8 @@ class Finder:
                 spans.append((start, end, index))
         spans = [(start, end) for start, end, _ in spans]
         spans = [self.trim(start, end) for start, end in spans]
-        spans = [span for span in spans if span[0] < span[1]]
+        # A sentence's full stop left alone ("…, prosecutors alleged on Tuesday.") is nothing said.
+        spans = [span for span in spans if span[0] < span[1] and self.text[span[0] : span[1]].strip(".!?…")]
         attribution.content_chars = self.extend_quotes(spans, attribution)
 
     def trim(self, start, end):

@@ -45,13 +45,25 @@ from factcheck.extraction.venues import (
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
+# What someone declines to do when they say nothing: "declined to comment", "refused to say".
+NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
-    r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|"
+    r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
     r"survey|poll|figures|statistics|transcript|indictment|lawsuit|complaint|order|assessment|website)\b",
     re.IGNORECASE,
 )
+
+
+def document(mention, cue_lemma):
+    """Whether a source is a document: "according to a report", "per court records", and for
+    any cue "a study published in the journal …", "the peer-reviewed paper" (its head noun, so
+    "the author of the study" is a person)."""
+    if cue_lemma in ("according to", "per"):
+        return bool(DOCUMENT_SOURCES.search(mention or ""))
+    head = re.split(r"\s(?:of|by|from|in|on|published|released|that|which|who)\s", f" {mention or ''} ")[0].split()
+    return bool(head) and bool(DOCUMENT_SOURCES.fullmatch(head[-1]))
 
 
 def token_spans(doc, indices):
@@ -119,6 +131,8 @@ class Story:
         for attribution in self.attributions:
             if id(attribution) in relays:
                 continue  # "per the Kyiv Independent" is the relay of the claims it covers
+            if self.no_comment(attribution):
+                continue  # "declined to comment" says nothing
             speaker = self.speaker(attribution, speakers)
             proposal = Proposal(
                 content=attribution.content_chars,
@@ -138,14 +152,14 @@ class Story:
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
             figure = attribution.lemma in FIGURE_VERBS
             # "urged the US military to scrap …": an object and the infinitive hung from the cue.
-            infinitive = any(
-                self.doc[i].dep_ == "xcomp" and self.doc[i].head.i == attribution.head for i in content_tokens
-            )
+            infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
             proposal.claim = (
                 self.asked(attribution)
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
-                or drafting.claim_sentence(self.text, proposal.content, proposal.quantity, figure, infinitive)
+                or drafting.claim_sentence(
+                    self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
+                )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
@@ -155,6 +169,22 @@ class Story:
         hedges.attach(self.doc, proposals, self.people)
         links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
+
+    @staticmethod
+    def infinitive(token, cue):
+        """An infinitive hung from the cue: "urged them to leave", "expect rates to stay low"."""
+        if token.head.i != cue or token.i == cue:
+            return False
+        return token.dep_ == "xcomp" or (
+            token.dep_ == "ccomp" and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
+        )
+
+    def no_comment(self, attribution):
+        """ "Mercer declined to comment", "a spokesperson refused to say whether …"."""
+        if attribution.lemma not in ("decline", "refuse") or not attribution.content:
+            return False
+        verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
+        return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,
@@ -186,7 +216,7 @@ class Story:
         if attribution.lemma == ":":
             return self.label_speaker(attribution)
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
-        if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+        if document(speaker.mention, attribution.lemma):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
         if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
@@ -275,7 +305,7 @@ class Story:
             outlet = outlet_name(outlet)
         if venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) and self.anonymous(attribution):
             venue = ANONYMOUS_BRIEFING
-        if lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+        if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS

@@ -110,6 +110,7 @@ _PUBLIC = re.compile(
 )
 _AUDIENCES = "|".join(re.escape(audience) for audience in sorted(PUBLIC_AUDIENCES, key=len, reverse=True))
 _TO_THE_PUBLIC = re.compile(rf"\b(?:statement|remarks|comments)s? (?:to|before) (?:{_AUDIENCES})\b", re.IGNORECASE)
+_IN_COURT = re.compile(r"\b(?:opening|closing) (?:statement|argument)s?\b", re.IGNORECASE)
 _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
@@ -202,7 +203,7 @@ def classify_venue(text):
         network = next((outlet for outlet in _prefixes(name) if is_news_outlet(outlet)), None)
         if network:
             return INTERVIEW, outlet_name(network)
-    if _TO_THE_PUBLIC.search(text):  # "a statement to reporters" is said in public, as "told reporters" is
+    if _TO_THE_PUBLIC.search(text) or _IN_COURT.search(text):  # said in public, as "told reporters" is
         return PUBLIC_REMARKS, None
     statement_to = re.search(
         r"\b(?i:(?:statement|remarks|comments|email|e-mail|message)s? "
