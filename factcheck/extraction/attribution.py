@@ -7,6 +7,7 @@ content as a whole; "X said:" at a paragraph's end attributes what follows.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from factcheck.extraction.lexicon import (
@@ -15,9 +16,13 @@ from factcheck.extraction.lexicon import (
     CUE_VERBS,
     FIGURE_NOUNS,
     FIGURE_VERBS,
+    INSTITUTION_NOUNS,
     IRREGULAR_VERBS,
+    ROLE_NOUNS,
     SPEECH_VERBS,
+    UNNAMED_SOURCE_NOUNS,
 )
+from factcheck.extraction.speakers import TITLE_WORDS
 
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -28,6 +33,16 @@ NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside ano
 CLOSING_QUOTES = "”»"
 SINGLE_QUOTES = "'‘’"
 PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
+# A live blog's time stamp ("10:05", "9.40am", "14:30 GMT") opens an entry; it names nobody.
+TIME_STAMP = r"(?:\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)(?:\s+[A-Z]{2,4}\b)?"
+STARTS_WITH_TIME_STAMP = re.compile(rf"\s*{TIME_STAMP}(?=[\s:,–—-])")
+# A line's label: "Minister: …", "10:05 Minister: …", "Q: …", "A. …".
+LINE_LABEL = re.compile(
+    rf"\s*(?:{TIME_STAMP}\s*[–—-]?\s*)?(?:(?P<qa>[QA])(?P<qamark>[.:])|(?P<name>[^\W\d_][^:\n]{{0,59}}?)\s*(?P<mark>:))\s"
+)
+LABEL_ENTITIES = {"PERSON", "ORG", "GPE", "NORP"}
+# Nouns a speaker's label may be ("Minister:", "Police:") or end with ("Health Secretary:").
+LABEL_ROLES = ROLE_NOUNS | UNNAMED_SOURCE_NOUNS | INSTITUTION_NOUNS
 
 
 @dataclass
@@ -76,6 +91,12 @@ def verb_lemma(token):
         if candidate in CUE_VERBS or candidate in FIGURE_VERBS:
             return candidate
     return word
+
+
+def is_question(words):
+    """Whether words are a question and nothing else: "When did you first hear about it?"."""
+    sentences = [part for part in re.split(r"(?<=[.!?])[\s”\"’']+", words.strip(" \"“”‘’'")) if part.strip(" \"“”‘’'")]
+    return bool(sentences) and all(sentence.rstrip(" \"”’'").endswith("?") for sentence in sentences)
 
 
 def quotations(text):
@@ -135,6 +156,8 @@ class Finder:
     def __init__(self, doc):
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token each time it is read
+        # The words of the names the tagger found: "Holt:" in a transcript names Lena Holt.
+        self.named_words = {token.lower_ for entity in doc.ents if entity.label_ in LABEL_ENTITIES for token in entity}
         self.quotes = quotations(self.text)
         self.quoted_chars = bytearray(len(self.text) + 1)  # 1 where a character is inside a quotation
         for start, end in self.quotes:
@@ -285,37 +308,71 @@ class Finder:
                     break
                 if any(start <= position < stop for position in cue_starts | taken):
                     break
+                if text[start - 1 : start] in ("\n", "") and STARTS_WITH_TIME_STAMP.match(text, start):
+                    break  # a live blog's next entry
                 attribution.content_chars.append((start, stop))
                 taken.add(start)
                 end = stop
 
     def colon_lines(self):
-        """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript: a
-        name, a colon, and what the named said, on the rest of the line or in the next paragraph."""
-        found = []
-        text = self.text
-        for sentence in self.doc.sents:
-            first = sentence[0]
-            if first.idx > 0 and text[first.idx - 1] != "\n":
+        """ "Kasich: ‘We Are Going To Go All The Way’" in a headline, "FALLIN:" in a transcript,
+        "10:05 Minister: “…”" in a live blog, "A: …" in a question-and-answer interview: a speaker,
+        a colon, and what they said, on the rest of the line or in the next paragraph.
+
+        What comes before the colon must be a speaker (a person's or an institution's name, a
+        role, a transcript's name in capitals): "Storm Orla: live updates" is a heading. A question
+        is no claim, and the interviewer, whose lines are mostly questions ("Q:", "Gazette:"),
+        says nothing to propose; "A:" is the interviewee, whom the engine names."""
+        lines = []
+        for line in re.finditer(r"[^\n]+", self.text):
+            label = LINE_LABEL.match(line.group())
+            if label is None:
                 continue
-            colon = next((token for token in sentence[:8] if token.text == ":"), None)
-            if colon is None or colon.i == first.i:
+            group = "qa" if label.group("qa") else "name"
+            words = label.group(group)
+            name = self.tokens_between(line.start() + label.start(group), line.start() + label.end(group))
+            mark = self.tokens_between(
+                line.start() + label.start("qamark" if group == "qa" else "mark"), line.start() + label.end()
+            )
+            if not name or not mark or len(name) > 7 or (group == "name" and not self.speaker_label(name)):
                 continue
-            name = [token for token in self.doc[first.i : colon.i] if not token.is_space]
-            if not all(token.tag_ in ("NNP", "NNPS", "NNS", "NN", ".", ",", "HYPH") for token in name):
-                continue
-            if not any(token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for token in name) and not all(
-                token.is_upper for token in name if token.is_alpha
-            ):
-                continue
-            line_end = text.find("\n", colon.idx)
-            line_end = len(text) if line_end == -1 else line_end
-            content = {t.i for t in self.doc[colon.i + 1 :] if t.idx < line_end and not t.is_space}
+            content = self.tokens_between(line.start() + label.end(), line.end())
+            colon = min(mark)
             if not any(self.doc[i].is_alpha for i in content):
-                content = self.following_content(colon)
-            if content:
-                found.append(Attribution([colon.i], content, [token.i for token in name], ":", speech=True))
-        return found
+                content = self.following_content(self.doc[colon])
+            said = any(self.doc[i].tag_ in VERB_TAGS | {"MD"} or self.in_quote(i) for i in content)
+            said = said or sum(self.doc[i].is_alpha for i in content) >= 4  # a headline in title case
+            if content and (said or group == "qa"):  # "Source: NATO.", "Correction: October 2" say nothing
+                last = self.doc[max(content)]
+                question = is_question(self.text[self.doc[min(content)].idx : last.idx + len(last)])
+                lines.append((words.upper(), sorted(name - mark) or sorted(name), colon, content, question))
+        asked = Counter(words for words, *_, question in lines if question)
+        interviewers = {words for words, count in asked.items() if 2 * count >= sum(w == words for w, *_ in lines)}
+        return [
+            Attribution([colon], content, name, ":", speech=True)
+            for words, name, colon, content, question in lines
+            if words not in interviewers | {"Q"} and not question
+        ]
+
+    def speaker_label(self, name):
+        """Whether the words before a line's colon name someone: a name the tagger, or the story
+        elsewhere, gives a person or an institution, with a title before it ("Sen. Ted Cruz"); a
+        role ("Minister", "Health Secretary"); or a name in capitals ("FALLIN")."""
+        letters = [token for token in (self.doc[i] for i in sorted(name)) if token.is_alpha]
+        if not letters:
+            return False
+        if all(token.is_upper for token in letters) and sum(len(token) for token in letters) > 1:
+            return True
+        if letters[-1].lower_ in LABEL_ROLES and all(token.tag_ in ("NNP", "NNPS", "NN", "JJ") for token in letters):
+            return True  # "Minister", "Transport Minister", "Police"
+        return all(
+            token.text in TITLE_WORDS
+            or (
+                token.tag_ in ("NNP", "NNPS")
+                and (token.ent_type_ in LABEL_ENTITIES or token.lower_ in self.named_words)
+            )
+            for token in letters
+        )
 
     # -- cues ------------------------------------------------------------------------------
 
@@ -767,7 +824,8 @@ class Finder:
                 spans.append((start, end, index))
         spans = [(start, end) for start, end, _ in spans]
         spans = [self.trim(start, end) for start, end in spans]
-        spans = [span for span in spans if span[0] < span[1]]
+        # A sentence's full stop left alone ("…, prosecutors alleged on Tuesday.") is nothing said.
+        spans = [span for span in spans if span[0] < span[1] and self.text[span[0] : span[1]].strip(".!?…")]
         attribution.content_chars = self.extend_quotes(spans, attribution)
 
     def trim(self, start, end):

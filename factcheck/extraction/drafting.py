@@ -85,6 +85,9 @@ REPORT_WORDS = (
     r"(?:the |these |those |any )?"
     r"(?:reports?|claims?|allegations?|suggestions?|accusations?|rumou?rs?|assertions?|speculation)"
 )
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“\"'])")
+ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Jr", "Sr", "No", "U.S"}
+SUBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me": "I"}
 FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could", "might", "may"}
 
 
@@ -101,12 +104,13 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
-def claim_sentence(text, content, quantity=None, figure=False, clause=False):
+def claim_sentence(text, content, quantity=None, figure=False, infinitive=False, cue_lemma=""):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
-    "the US military to do away with ..." -> "The US military should do away with ..."; a figure
-    given by a verb ("upped that number to 11,000") -> "The number of ... is 11,000.". A content
-    with a subject of its own (`clause`: "the strike cut power to 40,000 homes") has a verb of its
-    own, and its "to" is never an urged infinitive's."""
+    an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
+    military should do away with ...", an expected one ("expect rates to stay low") -> "Rates
+    will stay low"; a figure given by a verb ("upped that number to 11,000")
+    -> "The number of ... is 11,000."; a question among statements is left out, since it asserts
+    nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
     if figure and quantity is not None and quantity.unit:
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
@@ -118,12 +122,28 @@ def claim_sentence(text, content, quantity=None, figure=False, clause=False):
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""
-    if not clause:
-        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", _should, words, count=1)
+    statements = [sentence for sentence in sentences(words) if not sentence.rstrip(QUOTE_MARKS).endswith("?")]
+    if statements:
+        words = " ".join(statements).strip(" ,;:-—–‘’'")
+    if infinitive:
+        modal = "will" if cue_lemma in PREDICTION_CUES else "should"
+        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."
     return words
+
+
+def sentences(words):
+    """The sentences of a content; "Mr. President, will you …?" is one."""
+    found = []
+    for piece in SENTENCE_END.split(words):
+        last = found[-1].split()[-1].rstrip(".") if found else ""
+        if found and (last in ABBREVIATIONS or re.fullmatch(r"[A-Z]", last)):
+            found[-1] = f"{found[-1]} {piece}"
+        else:
+            found.append(piece)
+    return found
 
 
 def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
@@ -146,13 +166,16 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
     return f"{subject[0].upper()}{subject[1:]} denies {words}."
 
 
-def _should(match):
+def _modal(match, modal):
     """ "the US military to do away with" -> "the US military should do away with", not "plans to"."""
     subject, verb = match.group(1), match.group(2)
-    if subject.split()[0].lower() not in ("the", "a", "an", "its", "his", "her", "their", "all", "other") and not (
-        subject[:1].isupper() and subject.lower() not in ("to",)
-    ):
-        return match.group(0)
+    negation = ""
+    if subject.split()[-1].lower() in ("not", "never"):  # "urged him not to recommend charges"
+        *rest, negation = subject.split()
+        subject, negation = " ".join(rest), f" {negation.lower()}"
+        if not subject:
+            return match.group(0)
+    subject = SUBJECT_PRONOUNS.get(subject.lower(), subject)  # "him" -> "he", but "her party" stays
     # A subject with a verb of its own ("the port will reopen to ships") is a clause, not an infinitive's.
     if re.search(
         r"\b(is|are|was|were|plans?|wants?|needs?|has|have|had|going|able|likely|used|set"
@@ -160,7 +183,7 @@ def _should(match):
         subject,
     ):
         return match.group(0)
-    return f"{subject} should {verb}"
+    return f"{subject} {modal}{negation} {verb}"
 
 
 def claim_kind(doc, indices, cue_lemma):

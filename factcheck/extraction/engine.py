@@ -11,7 +11,14 @@ from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
-from factcheck.extraction.lexicon import FIGURE_VERBS, PRONOUNS, PUBLIC_AUDIENCES, TIME_WORDS
+from factcheck.extraction.lexicon import (
+    FIGURE_VERBS,
+    PRONOUNS,
+    PUBLIC_AUDIENCES,
+    ROLE_NOUNS,
+    TIME_WORDS,
+    UNNAMED_SOURCE_NOUNS,
+)
 from factcheck.extraction.proposal import (
     ANONYMOUS_BRIEFING,
     INSTITUTION,
@@ -35,13 +42,28 @@ from factcheck.extraction.venues import (
     strip_article,
 )
 
+# Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
+QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
+QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
+# What someone declines to do when they say nothing: "declined to comment", "refused to say".
+NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
-    r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|"
+    r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
     r"survey|poll|figures|statistics|transcript|indictment|lawsuit|complaint|order|assessment|website)\b",
     re.IGNORECASE,
 )
+
+
+def document(mention, cue_lemma):
+    """Whether a source is a document: "according to a report", "per court records", and for
+    any cue "a study published in the journal …", "the peer-reviewed paper" (its head noun, so
+    "the author of the study" is a person)."""
+    if cue_lemma in ("according to", "per"):
+        return bool(DOCUMENT_SOURCES.search(mention or ""))
+    head = re.split(r"\s(?:of|by|from|in|on|published|released|that|which|who)\s", f" {mention or ''} ")[0].split()
+    return bool(head) and bool(DOCUMENT_SOURCES.fullmatch(head[-1]))
 
 
 def token_spans(doc, indices):
@@ -109,6 +131,8 @@ class Story:
         for attribution in self.attributions:
             if id(attribution) in relays:
                 continue  # "per the Kyiv Independent" is the relay of the claims it covers
+            if self.no_comment(attribution):
+                continue  # "declined to comment" says nothing
             speaker = self.speaker(attribution, speakers)
             proposal = Proposal(
                 content=attribution.content_chars,
@@ -127,11 +151,15 @@ class Story:
                 units.append(proposal.quantity.unit)
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
             figure = attribution.lemma in FIGURE_VERBS
+            # "urged the US military to scrap …": an object and the infinitive hung from the cue.
+            infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
-            proposal.claim = drafting.denial_sentence(
-                self.text, proposal.content, attribution.lemma, speaker.name, clause=clause
-            ) or drafting.claim_sentence(
-                self.text, proposal.content, proposal.quantity, figure, self.has_own_subject(content_tokens)
+            proposal.claim = (
+                self.asked(attribution)
+                or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
+                or drafting.claim_sentence(
+                    self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
+                )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
@@ -139,17 +167,40 @@ class Story:
         order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)
         proposals = [proposals[i] for i in order]
         hedges.attach(self.doc, proposals, self.people)
-        links.propose(self.text, proposals)
+        links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
 
-    def has_own_subject(self, content_tokens):
-        """Whether the content's main verb has its subject in the content ("the strike cut power to
-        ..."), unlike an urged action's ("urged the US military to scrap ..."); a subject within a
-        clause inside it ("what he called useless") does not count."""
-        tops = {i for i in content_tokens if self.doc[i].head.i not in content_tokens or self.doc[i].head.i == i}
-        return any(
-            self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") and self.doc[i].head.i in tops for i in content_tokens
+    @staticmethod
+    def infinitive(token, cue):
+        """An infinitive hung from the cue: "urged them to leave", "expect rates to stay low"."""
+        if token.head.i != cue or token.i == cue:
+            return False
+        return token.dep_ == "xcomp" or (
+            token.dep_ == "ccomp" and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
         )
+
+    def no_comment(self, attribution):
+        """ "Mercer declined to comment", "a spokesperson refused to say whether …"."""
+        if attribution.lemma not in ("decline", "refuse") or not attribution.content:
+            return False
+        verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
+        return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def asked(self, attribution):
+        """ "The mayor asked whether the bridge was safe": the question as the story reports it,
+        as the draft, since the words asked about ("the bridge was safe") are nobody's claim; ""
+        for an attribution that asks nothing."""
+        if not self.indirect_question(attribution):
+            return ""
+        start = min(start for start, _ in token_spans(self.doc, attribution.source + attribution.cue))
+        words = " ".join(self.text[start : attribution.content_chars[-1][1]].split()).rstrip(" ,;:.")
+        return capitalised(words) + "."
+
+    def indirect_question(self, attribution):
+        if attribution.lemma not in QUESTION_CUES or not attribution.content:
+            return False
+        first = min(attribution.content)  # "whether" itself is left out of the content
+        return bool({self.doc[i].lower_ for i in (first - 1, first) if i >= 0} & QUESTION_WORDS)
 
     def content_tokens(self, proposal):
         indices = set()
@@ -162,8 +213,10 @@ class Story:
     # -- speakers --------------------------------------------------------------------------
 
     def speaker(self, attribution, earlier):
+        if attribution.lemma == ":":
+            return self.label_speaker(attribution)
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
-        if attribution.lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+        if document(speaker.mention, attribution.lemma):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
         if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
@@ -177,6 +230,51 @@ class Story:
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
         return speaker
+
+    def label_speaker(self, attribution):
+        """Who a line's label names: "A:" the interviewee, "Minister:" the minister the story
+        goes on to quote or name, "Kasich:" John Kasich."""
+        doc, source = self.doc, attribution.source
+        words = doc[source[0] : source[-1] + 1].text.strip(" .:")
+        if words in ("A", "Answer"):
+            return Speaker(self.interviewee() or "The interviewee", PERSON, mention=words)
+        if (name := self.people.fullest(words.title())) != words.title():
+            return Speaker(name, PERSON, mention=words)  # "HOLT:" in a transcript is Lena Holt
+        label = [doc[i] for i in source if doc[i].is_alpha]
+        role = " ".join(token.lower_ for token in label)
+        if (
+            label
+            and label[-1].lower_ in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
+            and not any(token.ent_type_ == "PERSON" or token.lower_ in self.people.by_part for token in label)
+        ):
+            if name := self.people.holder(role, source[0]):
+                return Speaker(name, PERSON, mention=role)
+            for later in self.attributions:  # "10:05 Minister: …", then "The transport minister told reporters"
+                head = [doc[i] for i in later.source if doc[i].head.i not in later.source or doc[i].head.i == i]
+                if later.head > attribution.head and head and head[0].lower_ == label[-1].lower_:
+                    speaker = describe(doc, later.source, self.people, self.finder.in_quote)
+                    if speaker.kind == PERSON:
+                        return speaker
+            return Speaker(f"The {role}", PERSON, capitalised(role), mention=role)
+        speaker = describe(doc, source, self.people, self.finder.in_quote)
+        if speaker.name not in words and speaker.name not in self.people.by_part.values():
+            # The parse hangs the line from the label: its words are the name, not its phrase's.
+            speaker.name = capitalised(words.strip(" .:"))
+        return speaker
+
+    def interviewee(self):
+        """The person an interview's introduction names most often (the first on a tie)."""
+        first_answer = min(
+            (
+                a.head
+                for a in self.attributions
+                if a.lemma == ":" and self.doc[a.source[0]].text in ("A", "A.", "Answer")
+            ),
+            default=len(self.doc),
+        )
+        named = [self.people.fullest(name) for start, name in self.people.full_names if start < first_answer]
+        counts = Counter(named)
+        return max(named, key=lambda name: (counts[name], -named.index(name))) if named else None
 
     # -- venue -----------------------------------------------------------------------------
 
@@ -207,7 +305,7 @@ class Story:
             outlet = outlet_name(outlet)
         if venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) and self.anonymous(attribution):
             venue = ANONYMOUS_BRIEFING
-        if lemma in ("according to", "per") and DOCUMENT_SOURCES.search(speaker.mention or ""):
+        if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS

@@ -711,4 +711,7 @@ PUBLIC_AUDIENCES = {
     "voters",
     "the nation",
     "delegates",
+    "jurors",
+    "the jury",
+    "the court",
 }

@@ -3,6 +3,8 @@ figures for the same thing from different speakers (8,000 and 11,000 troops)."""
 
 import re
 
+from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES
+from factcheck.extraction.lexicon import ROLE_NOUNS, UNNAMED_SOURCE_NOUNS
 from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
 from factcheck.extraction.speakers import described
 
@@ -108,6 +110,16 @@ STOPWORDS = {
     "if",
     "because",
 }
+# Cues whose words the speaker does not assert: "declined to comment on the plan", "denied that …".
+UNSTATED_CUES = {"decline", "refuse", "reject", *DENIAL_CUES, *DISMISSAL_CUES}
+# One role under the names a story may give it.
+ROLE_SYNONYMS = {
+    **dict.fromkeys(("justice", "magistrate"), "judge"),
+    **dict.fromkeys(("rep", "representative", "congresswoman"), "congressman"),
+    **dict.fromkeys(("sen",), "senator"),
+    **dict.fromkeys(("gov",), "governor"),
+    **dict.fromkeys(("chairwoman", "chair", "chairperson"), "chairman"),
+}
 TOP_LINES = 3  # the headline, a standfirst and the lede: where a story states its claim first
 TOP_MATCH = 0.45  # share of the shorter statement's words a headline or lede shares with the claim
 BODY_MATCH = 0.75  # the same, for two statements of the body
@@ -130,9 +142,12 @@ def similarity(first, second):
     return len(first & second) / min(len(first), len(second))
 
 
-def propose(text, proposals):
+def propose(text, proposals, cues=None):
     """Add the links to the proposals (each listed once, on the later of the two) and give a
-    restated claim's unnamed speaker ("a Ukrainian official") the name the story gives later."""
+    restated claim's unnamed speaker ("a Ukrainian official") the name the story gives later.
+    `cues` are the proposals' cue lemmas ("say", "decline"), when known."""
+    cues = cues or [""] * len(proposals)
+    described = descriptions(text, proposals)
     top_end = top_of_story(text)
     vocabulary = [words(text, proposal.content) for proposal in proposals]
     top = [i for i, proposal in enumerate(proposals) if proposal.start < top_end]
@@ -168,7 +183,10 @@ def propose(text, proposals):
         for i in sorted(group):
             if i != canonical:
                 link(proposals, i, canonical, SAME_CLAIM)
-                lend_name(proposals[canonical], proposals[i])
+                if stated(cues[canonical], cues[i]) and same_kind(
+                    proposals[i], described[proposals[canonical].speaker]
+                ):
+                    lend_name(proposals[canonical], proposals[i])
     for i, first in enumerate(proposals):
         for j in range(i + 1, len(proposals)):
             second = proposals[j]
@@ -231,6 +249,33 @@ def link(proposals, i, j, kind):
 def unnamed(proposal):
     """An unnamed source ("experts", "a senior official") or a person the story does not name ("the mayor")."""
     return proposal.speaker_kind == UNNAMED_GROUP or (proposal.speaker_kind == PERSON and described(proposal.speaker))
+
+
+def descriptions(text, proposals):
+    """The words the story uses for each speaker where it quotes them: "Rep. Adam Schiff, the top
+    Democrat on the House Intelligence Committee", "the California congressman", their titles."""
+    found = {}
+    for proposal in proposals:
+        spans = " ".join(text[start:end] for start, end in proposal.source)
+        words = f"{spans} {proposal.title} {proposal.affiliation}".lower()
+        found.setdefault(proposal.speaker, set()).update(re.findall(r"[a-z]+", words))
+    return found
+
+
+def stated(named_cue, unnamed_cue):
+    """Whether the named speaker's words are a statement an unnamed one's may restate: not what
+    they declined, refused or denied to do or say ("declined to keep the ferries running")."""
+    return named_cue == unnamed_cue or named_cue not in UNSTATED_CUES
+
+
+def same_kind(unnamed_one, named_words):
+    """Whether an unnamed speaker may be the named one: a role it gives ("a former union
+    chairman") must be one the story gives the named person ("Justice Frank Nervo" is a judge,
+    "Rep. Adam Schiff" a congressman); a word for anyone ("an official", "a member of the House
+    panel") may be anyone."""
+    roles = {ROLE_SYNONYMS.get(word, word) for word in re.findall(r"[a-z]+", unnamed_one.speaker.lower())}
+    roles &= ROLE_NOUNS - UNNAMED_SOURCE_NOUNS
+    return roles <= {ROLE_SYNONYMS.get(word, word) for word in named_words}
 
 
 def lend_name(named, unnamed_one):

@@ -284,9 +284,10 @@ class People:
 
     def __init__(self, doc, is_outlet=lambda name: False):
         self.doc = doc
+        self.is_outlet = is_outlet
         self.full_names = []  # (token index of the mention's start, full name)
         self.by_part = {}  # each word of a name -> the longest name containing it
-        named = [(entity.start, self.name_of(entity)) for entity in doc.ents if entity.label_ == "PERSON"]
+        named = [self.person_entity(entity) for entity in doc.ents if entity.label_ == "PERSON"]
         # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
         # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
         in_names = {
@@ -299,6 +300,13 @@ class People:
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
         self.roles = self.roles_given()
+
+    def person_entity(self, entity):
+        """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw "Varga"."""
+        before = self.doc[entity.start - 1] if entity.start and len(entity) == 1 else None
+        if before is not None and not before.ent_type_ and _given_name(before, [before]) and self.name_of(entity):
+            return before.i, f"{before.text} {self.name_of(entity)}"
+        return entity.start, self.name_of(entity)
 
     def add_names_the_tagger_missed(self):
         """ "Andrii Kovalenko" tagged as an organisation in one sentence and as a person in the
@@ -342,6 +350,11 @@ class People:
                 name = f"{previous.text} {token.text}"
                 self.by_part[token.lower_] = self.by_part[previous.lower_] = name
                 self.full_names.append((previous.i, name))
+        for entity in doc.ents:
+            if entity.label_ in ("ORG", "PRODUCT", "WORK_OF_ART") and (span := self.persons_name(entity)):
+                name = clean(span.text)
+                self.remember(name)
+                self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
             if title.text not in TITLE_WORDS or title.ent_type_ in INSTITUTION_ENTITIES | PLACES:
@@ -370,12 +383,56 @@ class People:
                 and doc[start - 1].is_title
                 and doc[start - 1].ent_type_ not in ("GPE", "NORP", "FAC")
                 and doc[start - 1].text not in TITLE_WORDS
+                and doc[start - 1].lower_ not in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
             ):
                 start -= 1
             name = clean(doc[start : token.i + 1].text)
             self.remember(name)
             self.full_names.append((start, name))
         self.full_names.sort()
+
+    def persons_name(self, entity):
+        """The span of a person's name the tagger took for an organisation's or a product's, or None.
+
+        "Nadia Kravets, who chairs the union", "Ines Costa, the mayor", "economist Eszter Varga",
+        "Ines Costa said … She added …": the name is a person's when the story treats it as one,
+        with a "who" clause or a person's role beside it, or "he" or "she" next, before anyone
+        else is named. A company's name of the same shape ("Kaleva Lines said") has none of these."""
+        doc = self.doc
+        tokens = [token for token in entity if token.tag_ != "POS"]
+        if len(tokens) == 1 and entity.start > 0 and _given_name(doc[entity.start - 1], [doc[entity.start - 1]]):
+            tokens.insert(0, doc[entity.start - 1])  # "Eszter Varga" with only "Varga" tagged
+        if not 2 <= len(tokens) <= 3 or not all(
+            token.tag_ in ("NNP", "NNPS") and token.is_title and token.is_alpha for token in tokens
+        ):
+            return None
+        span = doc[tokens[0].i : tokens[-1].i + 1]
+        words = {token.lower_ for token in tokens}
+        if (
+            words & (ORGANISATION_WORDS | INSTITUTION_NOUNS)
+            or tokens[0].text in TITLE_WORDS
+            or self.is_outlet(span.text)
+        ):
+            return None
+        people_nouns = ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
+        root = span.root
+        for child in root.children:
+            relative = [t for t in child.subtree if t.i < child.i and t.lower_ in ("who", "whom", "whose")]
+            if (child.dep_ == "relcl" and relative) or (child.dep_ == "appos" and child.lower_ in people_nouns):
+                return span
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < span.start and child.lower_ in people_nouns:
+                return span
+        if root.dep_ == "appos" and root.head.lower_ in people_nouns:
+            return span  # "the economist, Eszter Varga,"
+        # "Ines Costa said the strike would go on. She added …": "he" or "she" next is that person.
+        sentence = span.sent
+        end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
+        for token in doc[span.end : end]:
+            if token.ent_type_ == "PERSON":
+                return None
+            if token.lower_ in ("he", "she") and token.dep_ in ("nsubj", "nsubjpass"):
+                return span
+        return None
 
     def roles_given(self):
         """(token index, name, words of the role) for each mention of a person with a role beside
@@ -640,12 +697,14 @@ def _noun_phrase(head):
 
 
 def _given_name(token, tokens):
-    """A capitalised word just before a person the tagger saw, in the same source, that no title or place is."""
+    """A capitalised word just before a person the tagger saw, in the same source, that no title,
+    role ("Economist Eszter Varga") or place is."""
     return (
         token in tokens
         and token.tag_ == "NNP"
         and token.is_title
         and token.text not in TITLE_WORDS
+        and token.lower_ not in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
         and token.lower_ not in HONORIFICS
         and token.ent_type_ not in ("GPE", "NORP", "FAC", "LOC", "ORG")
     )

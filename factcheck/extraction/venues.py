@@ -6,7 +6,7 @@ the words around a cue, and the importers on free venue texts.
 
 import re
 
-from factcheck.extraction.lexicon import DAYS, MONTHS, NEWS_OUTLET_ENDINGS, NEWS_OUTLETS
+from factcheck.extraction.lexicon import DAYS, MONTHS, NEWS_OUTLET_ENDINGS, NEWS_OUTLETS, PUBLIC_AUDIENCES
 from factcheck.extraction.proposal import (
     ADVERTISEMENT,
     ANONYMOUS_BRIEFING,
@@ -108,6 +108,9 @@ _PUBLIC = re.compile(
     r"broadcast|radio|campaign stops?|presentation|webinar|eulogy|sermon|toast|vote)\b",
     re.IGNORECASE,
 )
+_AUDIENCES = "|".join(re.escape(audience) for audience in sorted(PUBLIC_AUDIENCES, key=len, reverse=True))
+_TO_THE_PUBLIC = re.compile(rf"\b(?:statement|remarks|comments)s? (?:to|before) (?:{_AUDIENCES})\b", re.IGNORECASE)
+_IN_COURT = re.compile(r"\b(?:opening|closing) (?:statement|argument)s?\b", re.IGNORECASE)
 _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
@@ -200,6 +203,8 @@ def classify_venue(text):
         network = next((outlet for outlet in _prefixes(name) if is_news_outlet(outlet)), None)
         if network:
             return INTERVIEW, outlet_name(network)
+    if _TO_THE_PUBLIC.search(text) or _IN_COURT.search(text):  # said in public, as "told reporters" is
+        return PUBLIC_REMARKS, None
     statement_to = re.search(
         r"\b(?i:(?:statement|remarks|comments|email|e-mail|message)s? "
         rf"(?:to|sent to|given to|provided to|emailed to|made to)) {_NAME}",
