@@ -1547,6 +1547,9 @@ def review_page(
         "problems": problems,
         "add_error": add_error,
         "unadded": {name: unadded.get(f"add-{name}", "") for name in ("words", "start", "end")} if unadded else {},
+        # After a refused post (`loaded`: someone else kept changes first) the form shows this
+        # person's edits, none of them kept: leaving the page asks first (site.js).
+        "unsaved": bool(loaded),
     }
     return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
 
