@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the app is served at, which the links in its emails and the ids of its exports start
+# with (FACTCHECK_SITE_URL), unless the environment sets it (a proxy in front, say). Served on every
+# interface (0.0.0.0), the app is at least at 127.0.0.1: set the variable to the address others use.
+SERVED_URL = http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test install install-run lint format demo worker clean screenshots
 
@@ -28,6 +32,8 @@ install: $(BIN)/.installed-dev
 demo: install-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo $(if $(DATABASE_URL),,--accounts)
+
+run demo worker: export FACTCHECK_SITE_URL ?= $(SERVED_URL)
 
 # The task worker runs beside the web server (imports run on it) and stops with it; it does
 # not reload on code changes, which would kill an import halfway.

@@ -2518,6 +2518,11 @@ class CorrectionCaseQuerySet(models.QuerySet):
     def settled(self):
         return self.exclude(outcome=CorrectionOutcome.OPEN)
 
+    def waiting_on(self, event):
+        """The open cases a decision put its stories in, or added its turn to (open_for): the stories
+        that now wait for an outcome because of it. Read among the open cases, which are few."""
+        return self.open().filter(Q(event=event) | Q(later_turns__event=event)).distinct()
+
     def for_queue(self):
         return (
             self.select_related("article__outlet", "claim", "event__by", "decided_by")

@@ -52,6 +52,13 @@ TRANSITIONS = {
 CITED_STANCE = {Status.VERIFIED: "supports", Status.DISPUTED: "refutes", Status.FALSE: "refutes"}
 
 
+# What a verdict must cite, said on its form before it is posted and in the refusal after.
+EVIDENCE_NEEDED = {
+    Status.VERIFIED: "at least one piece of supporting evidence",
+    Status.FALSE: "at least one piece of refuting evidence",
+}
+
+
 def cites(status, stance):
     """Whether a verdict of `status` rests, by default, on evidence of `stance`."""
     return CITED_STANCE.get(status) == stance
@@ -141,15 +148,9 @@ def check_transition(current, new, *, reason, has_supporting=False, has_refuting
             "dispute it or send it back to “Unable to independently confirm” first.",
         )
     require_reason(reason)
-    if new == Status.VERIFIED and not has_supporting:
+    if (new == Status.VERIFIED and not has_supporting) or (new == Status.FALSE and not has_refuting):
         raise TransitionRefused(
-            "evidence_required",
-            "Add at least one piece of supporting evidence before marking it verified.",
-        )
-    if new == Status.FALSE and not has_refuting:
-        raise TransitionRefused(
-            "evidence_required",
-            "Add at least one piece of refuting evidence before marking it false.",
+            "evidence_required", f"Add {EVIDENCE_NEEDED[new]} before marking it {new.label.lower()}."
         )
     return new
 
@@ -203,6 +204,7 @@ ATTRIBUTION_TRANSITIONS = {
 
 # Findings that rest on the primary source: the original post, transcript or recording.
 NEEDS_PRIMARY_SOURCE = {Attribution.CONFIRMED, Attribution.MISATTRIBUTED}
+PRIMARY_SOURCE = "the primary source (the original post, transcript or recording)"
 
 
 def parse_attribution(value):
@@ -237,7 +239,7 @@ def check_attribution(current, new, *, reason, has_primary_source=False, implied
     if new in NEEDS_PRIMARY_SOURCE and not has_primary_source and not waived:
         raise TransitionRefused(
             "evidence_required",
-            f"Cite the primary source (the original post, transcript or recording) before marking it “{new.label}”.",
+            f"Cite {PRIMARY_SOURCE} before marking it “{new.label}”.",
         )
     return new
 

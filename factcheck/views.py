@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -71,6 +72,7 @@ from factcheck.models import (
     Claim,
     ClaimMerge,
     ClaimRevision,
+    CorrectionCase,
     Evidence,
     ExternalReview,
     LookalikeName,
@@ -102,7 +104,9 @@ from factcheck.storydesk import Tracked
 from factcheck.text import lookalike_difference
 from factcheck.verification import (
     ATTRIBUTION_TRANSITIONS,
+    EVIDENCE_NEEDED,
     NEEDS_PRIMARY_SOURCE,
+    PRIMARY_SOURCE,
     PUBLISHABLE,
     TRANSITIONS,
     Attribution,
@@ -447,6 +451,7 @@ def decisions(claim, form=None):
         lambda status, item: cites(status, item.stance),
         form and form.data.get("status"),
         form,
+        needs=EVIDENCE_NEEDED.get,
     )
 
 
@@ -470,11 +475,16 @@ def attribution_decisions(claim, form=None):
         lambda state, item: item.primary_source and state in NEEDS_PRIMARY_SOURCE,
         form and form.data.get("attribution"),
         form,
+        needs=lambda state: PRIMARY_SOURCE if state in NEEDS_PRIMARY_SOURCE else None,
     )
 
 
-def decision_forms(claim, offered, buttons, cited_by_default, posted, form):
-    """What each decision's inline form shows: the one `posted` reopened with the editor's input and errors."""
+def decision_forms(claim, offered, buttons, cited_by_default, posted, form, *, needs):
+    """What each decision's inline form shows: the one `posted` reopened with the editor's input and errors.
+
+    Each says what evidence it must cite (`needs(value)`, in words, None when a reason is enough) and
+    whether the claim has any, before it is posted rather than only in the refusal after.
+    """
     items = []
     for value in offered:
         reopened = value == posted
@@ -492,6 +502,8 @@ def decision_forms(claim, offered, buttons, cited_by_default, posted, form):
                 "reason": form.data.get("reason", "") if reopened else "",
                 "errors": errors_of(form) if reopened else [],
                 "cited": cited,
+                "needs": needs(value),
+                "has_needed": any(cited_by_default(value, item) for item in claim.evidence.all()),
             }
         )
     return items
@@ -624,7 +636,7 @@ def decide(request, pk, axis):
         return claim_page(request, claim, fragment="review", status=400, **{f"{axis}_form": form})
     write = claim.set_status if axis == "status" else claim.set_attribution
     try:
-        write(
+        event = write(
             form.cleaned_data[axis],
             by=request.user,
             reason=form.cleaned_data["reason"],
@@ -639,7 +651,14 @@ def decide(request, pk, axis):
         # posted reopened with the reason typed (if it is still offered), to be posted again.
         context = {f"{axis}_error": str(stale), f"{axis}_form": form}
         return claim_page(request, get_claim(pk), fragment="review", status=409, **context)
-    done = f"Marked “{claim.status_label}”." if axis == "status" else f"Attribution: “{claim.attribution_label}”."
+    # What was done, and where it led: a turn puts the published stories that carried the claim in
+    # the Corrections queue (docs/corrections-and-rechecks.md), which the editor is told and led to.
+    waiting = CorrectionCase.objects.waiting_on(event).select_related("article").only("pk", "article__headline")
+    done = render_to_string(
+        "factcheck/claim_detail.html#decided-message",
+        {"claim": claim, "axis": axis, "waiting": list(waiting.order_by("pk"))},
+        request=request,
+    )
     # The review panel, and out of band every other panel that shows the claim's state.
     return action_done(request, pk, done, fragment="decided")
 
@@ -1547,6 +1566,9 @@ def review_page(
         "problems": problems,
         "add_error": add_error,
         "unadded": {name: unadded.get(f"add-{name}", "") for name in ("words", "start", "end")} if unadded else {},
+        # After a refused post (`loaded`: someone else kept changes first) the form shows this
+        # person's edits, none of them kept: leaving the page asks first (site.js).
+        "unsaved": bool(loaded),
     }
     return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
 

@@ -1040,3 +1040,76 @@ def test_an_appearance_removed_in_the_admin_stays_on_the_claim_page_history(open
     removed = page.locator(".history .appearance-revision")
     expect(removed).to_contain_text(f"Appearance removed: {appearance.get_venue_type_display()} on {appearance.outlet}")
     expect(removed).to_contain_text("editor (POST /admin/factcheck/claim/")
+
+
+# Leaving the desk with edits not kept
+
+
+def record_dialogs(page, *, accept):
+    """The dialogs the page opens, [(type, message)], each accepted or dismissed."""
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", answer)
+    return dialogs
+
+
+def test_leaving_the_desk_with_edits_not_kept_asks_first_and_staying_keeps_them(open_page, accounts):
+    draft = three_claim_draft()
+    page = open_page()
+    sign_in(page, accounts, "reviewer")
+    page.get_by_role("link", name="Add a story").click()
+    page.get_by_role("link", name="Stories in review").click()
+    page.get_by_role("link", name=draft.headline).click()
+    expect(page).to_have_url(f"{accounts}/stories/{draft.pk}/")
+    claim = page.locator("#proposal-2").get_by_label("Claim", exact=True)
+    claim.fill("A correction not kept yet.")
+
+    # A link of the site (htmx follows it: the page is not unloaded).
+    dialogs = record_dialogs(page, accept=False)
+    page.get_by_role("link", name="My work").click()
+    expect(page).to_have_url(f"{accounts}/stories/{draft.pk}/")
+    assert [kind for kind, _ in dialogs] == ["confirm"]
+    assert "not kept" in dialogs[0][1]
+    expect(claim).to_have_value("A correction not kept yet.")
+
+    # The back button (htmx restores the page it came from).
+    page.go_back()
+    expect(page).to_have_url(f"{accounts}/stories/{draft.pk}/")
+    expect(claim).to_have_value("A correction not kept yet.")
+    assert [kind for kind, _ in dialogs] == ["confirm", "confirm"]
+
+    # Closing the tab, reloading, typing an address: the browser's own question; dismissed, the page stays.
+    page.close(run_before_unload=True)
+    for _ in range(50):
+        if len(dialogs) == 3:
+            break
+        page.wait_for_timeout(100)
+    assert [kind for kind, _ in dialogs] == ["confirm", "confirm", "beforeunload"]
+    assert not page.is_closed()
+    expect(claim).to_have_value("A correction not kept yet.")
+
+
+def test_after_keeping_or_saving_the_desk_leaves_without_asking(open_page, accounts):
+    draft = three_claim_draft()
+    page = open_page()
+    sign_in(page, accounts, "reviewer")
+    page.goto(f"{accounts}/stories/{draft.pk}/")
+    dialogs = record_dialogs(page, accept=False)
+    page.locator("#proposal-2").get_by_label("Claim", exact=True).fill("A correction kept.")
+    page.locator(".desk-actions").get_by_role("button", name="Keep changes").click()
+    expect(page.locator(".done")).to_contain_text("Changes kept")
+    page.get_by_role("link", name="My work").click()
+    expect(page).to_have_url(f"{accounts}/me/")
+    page.go_back()
+    expect(page).to_have_url(f"{accounts}/stories/{draft.pk}/")
+
+    page.get_by_label("Accept").first.check()
+    page.locator(".desk-actions").get_by_role("button", name="Accept all").click()
+    page.locator(".desk-actions").get_by_role("button", name="Save the story").click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    page.goto(f"{accounts}/claims/")
+    assert dialogs == []

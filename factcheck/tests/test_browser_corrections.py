@@ -19,9 +19,15 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     page.goto(f"{demo_site}/claims/{blinken.pk}/")
     mark_disputed(page, "Seoul's intelligence service says 11,000.")
     expect(page.locator("#claim-status")).to_have_text("Disputed")
-
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Corrections").click()
-    expect(page).to_have_url(f"{demo_site}/corrections/")
+    # The decision says where it led: the story that carried the claim now waits for an outcome.
+    said = page.locator(".done, .messages").filter(has_text="Marked “Disputed”")
+    expect(said).to_contain_text(
+        f"The published story “{blinken.article.headline}” now waits under Corrections until an editor records "
+        "whether it needs a correction."
+    )
+    said.get_by_role("link", name="Corrections").click()
+    case = CorrectionCase.objects.get()
+    expect(page).to_have_url(f"{demo_site}/corrections/?case={case.pk}")
     row = page.locator(".case-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(blinken.article.headline)

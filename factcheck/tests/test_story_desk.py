@@ -1386,6 +1386,8 @@ def test_a_post_from_a_page_drawn_before_another_edit_is_refused_with_its_input_
     assert response.status_code == 409
     assert "Someone else changed this story’s proposals since you opened it: nothing was kept." in response.text
     assert "Dora&#x27;s wording." in response.text  # her input, still on the page
+    # ... and not kept: leaving the page asks first (site.js), as after any edit not posted.
+    assert re.search(r'<form id="desk"[^>]* data-unsaved-warning data-unsaved>', response.text)
     kept = StoryDraft.objects.get()
     assert [kept.proposals[0]["fields"]["claim"], kept.revision] == ["Bob's wording.", 1]
     assert kept.proposals[1]["fields"]["claim"] != "Dora's wording."

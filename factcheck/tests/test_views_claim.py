@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from factcheck.models import Claim, ClaimLink, Evidence, Note, Venue
+from factcheck.models import Claim, ClaimLink, CorrectionCase, Evidence, Note, Venue
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -340,7 +340,12 @@ def test_after_a_decision_without_javascript_the_whole_page_is_right(editor_clie
     previous = {status: count for status, _, count in before["by_status"]}
     assert counts["disputed"] == previous["disputed"] + 1
     assert counts["unconfirmed"] == previous["unconfirmed"] - 1
-    assert '<p class="message success">Marked “Disputed”.</p>' in page.text
+    case = CorrectionCase.objects.get()
+    assert (
+        f'<p class="message success">Marked “Disputed”. The published story “{blinken.article.headline}” now waits '
+        f'under <a href="/corrections/?case={case.pk}">Corrections</a> until an editor records whether it needs a '
+        "correction.</p>"
+    ) in page.text
 
 
 def test_a_status_change_needs_a_reason(editor_client, claim):
@@ -360,6 +365,32 @@ def test_verified_needs_supporting_evidence_cited(editor_client, claim):
     assert "Two independent sources confirm it." in response.text  # the reason typed is kept
     claim.refresh_from_db()
     assert claim.status == "unconfirmed"
+
+
+def decision_form(page, button):
+    """The HTML of the claim page's decision opened by `button` ("Mark verified")."""
+    forms = [
+        form for form in page.split('<details class="decision"')[1:] if f'<summary class="button">{button}<' in form
+    ]
+    assert len(forms) == 1
+    return forms[0].split("</details>")[0]
+
+
+def test_each_decision_says_before_it_is_posted_what_evidence_it_needs(editor_client, claim):
+    make_evidence(claim, "refutes")
+    page = editor_client.get(f"/claims/{claim.pk}/").text
+    verified = decision_form(page, "Mark verified")
+    assert (
+        "“Verified” cites at least one piece of supporting evidence. This claim has none yet: add it under "
+        '<a href="#evidence-heading">Evidence</a> first.'
+    ) in verified
+    assert "“False” cites at least one piece of refuting evidence: tick it below." in decision_form(page, "Mark false")
+    assert "cites" not in decision_form(page, "Mark disputed")  # a reason is all it needs
+    assert "the primary source" in decision_form(page, "Confirm who said it")
+
+    make_evidence(claim, "supports")
+    page = editor_client.get(f"/claims/{claim.pk}/").text
+    assert "supporting evidence: tick it below." in decision_form(page, "Mark verified")
 
 
 def test_a_refused_transition_is_shown_in_the_form_without_javascript(editor_client, claim, editor):
@@ -404,7 +435,7 @@ def test_a_stale_version_answers_409_and_overwrites_nothing(editor_client, claim
 
 @pytest.mark.parametrize(
     ("mine", "rule"),
-    [("disputed", "The claim is already"), ("verified", "supporting evidence")],
+    [("disputed", "The claim is already"), ("verified", "Add at least one piece of supporting evidence")],
     ids=["the decision already made", "one the evidence rule refuses"],
 )
 def test_a_stale_decision_answers_the_conflict_before_any_rule(editor_client, claim, admin_user, mine, rule):

@@ -90,3 +90,50 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
   decisionsOpen = [];
 });
+
+// Forms marked data-unsaved-warning (the story desk) ask before the page is left with edits not
+// posted yet. Posting the form keeps them (every button of the desk does), so it is clean again
+// until the next edit; a form the server draws with edits it did not keep (a stale post) comes
+// marked data-unsaved. The page can be left three ways, each asked in its own place: unloaded
+// (closing the tab, reloading, a link htmx does not follow: beforeunload, the browser's words),
+// a link or form htmx follows (hx-boost: nothing is unloaded), the back button (htmx draws the
+// page it comes back to itself).
+const UNSAVED_QUESTION = "Your changes on this page are not kept yet. Leave it and lose them?";
+const unsavedForm = () => document.querySelector("form[data-unsaved-warning][data-unsaved]");
+let unsavedAt = null; // the address of the page whose form holds them
+
+for (const type of ["input", "change"]) {
+  document.addEventListener(type, (event) => {
+    const form = event.target.closest?.("form[data-unsaved-warning]");
+    if (!form) return;
+    form.dataset.unsaved = "";
+    unsavedAt = location.href;
+  });
+}
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-unsaved-warning]")) delete event.target.dataset.unsaved;
+});
+// A post that never arrived, or was refused without an answer to draw, kept nothing.
+for (const type of ["htmx:sendError", "htmx:responseError"]) {
+  document.addEventListener(type, (event) => {
+    const form = event.detail.elt?.closest?.("form[data-unsaved-warning]");
+    if (form?.isConnected) form.dataset.unsaved = "";
+  });
+}
+
+addEventListener("beforeunload", (event) => {
+  if (!unsavedForm()) return;
+  event.preventDefault();
+  event.returnValue = true; // browsers before 2023 ask only when this is set
+});
+document.addEventListener("htmx:confirm", (event) => {
+  const form = unsavedForm();
+  if (!form || form.contains(event.detail.elt) || event.detail.target !== document.body) return;
+  if (!window.confirm(UNSAVED_QUESTION)) event.preventDefault();
+});
+// Registered before htmx's own handler (which it sets once the page is loaded), so it runs first.
+addEventListener("popstate", (event) => {
+  if (!unsavedForm() || window.confirm(UNSAVED_QUESTION)) return;
+  event.stopImmediatePropagation();
+  history.pushState({ htmx: true }, "", unsavedAt ?? location.href);
+});
