@@ -6,10 +6,6 @@ merged one's appearances, evidence, notes and links; the merge is recorded as a 
 from then on the database refuses any change to it (migration 0016). Its history stays where it
 was, readable on its own page.
 
-`look_alikes_elsewhere(wanted, ...)` finds, for the pre-publication check, the claims of any other
-speaker that look alike among those with a given status or attribution (disputed, false, ...):
-the search index picks the claims sharing a word, trigram similarity ranks them.
-
 `possible_duplicates(claim)` and `duplicates_of_rows(rows)` find claims by the same speaker
 whose text looks alike: the speaker's LOOK_ALIKE_RECENT newest claims (an index range on
 claim_speaker_recent_idx, however many claims the speaker or the table holds), those whose
@@ -18,15 +14,12 @@ computed here on SQLite), best first. Measured at 1M claims, a GIN (speaker, tri
 not bound the lookup (benchmarks/README.md): the speaker filter comes first.
 """
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from factcheck.models import (
-    SEARCH_CONFIG,
     Appearance,
     Claim,
     ClaimLink,
@@ -356,90 +349,4 @@ def look_alikes(wanted, limit):
                 scored.append((similarity, claim.pk, claim))
         best = sorted(scored, key=lambda item: item[:2], reverse=True)[:limit]
         found += [(ref, claim, similarity) for similarity, _, claim in best]
-    return found
-
-
-# On SQLite, which has no search index, look_alikes_elsewhere compares this many of the newest
-# claims of the statuses and attributions asked for.
-ELSEWHERE_RECENT = 2_000
-
-_ELSEWHERE_SQL = """
-SELECT claim.id, claim.text, claim.status, claim.attribution, claim.speaker_id, claim.article_id, wanted.ref,
-    claim.similarity
-FROM unnest(%(refs)s::bigint[], %(speakers)s::bigint[], %(texts)s::text[], %(words)s::text[])
-    AS wanted(ref, speaker_id, text, words)
-CROSS JOIN LATERAL (
-    SELECT * FROM (
-        SELECT id, text, status, attribution, speaker_id, article_id, similarity(text, wanted.text) AS similarity
-        FROM (
-            -- Two branches, so that each condition is an index's: the statuses are facets, which
-            -- the search index intersects with the words; the attributions have their own index.
-            SELECT id FROM factcheck_claim
-            WHERE search_document @@ websearch_to_tsquery(%(config)s, wanted.words) AND facets && %(facets)s::text[]
-            UNION
-            SELECT id FROM factcheck_claim
-            WHERE search_document @@ websearch_to_tsquery(%(config)s, wanted.words)
-                AND attribution = ANY(%(attributions)s::text[])
-        ) AS sharing_a_word
-        JOIN factcheck_claim USING (id)
-        WHERE merged_into_id IS NULL AND speaker_id IS DISTINCT FROM wanted.speaker_id
-            AND (%(not_article)s::bigint IS NULL OR article_id IS DISTINCT FROM %(not_article)s::bigint)
-    ) AS alike
-    WHERE similarity >= %(at_least)s
-    ORDER BY similarity DESC, id DESC
-    LIMIT %(limit)s
-) AS claim
-ORDER BY wanted.ref, claim.similarity DESC, claim.id DESC
-"""
-
-
-def look_alikes_elsewhere(wanted, limit, *, statuses, attributions, at_least, not_article=None):
-    """[(ref, Claim, similarity)] for each (ref, speaker id or None, text) wanted: the claims of other
-    speakers with one of `statuses` or `attributions`, at least `at_least` alike, at most `limit` a
-    ref, best first, none of story `not_article`. One query.
-
-    PostgreSQL reads, through the search index (search_document, facets), the claims of those
-    statuses (or, by claim_attribution_idx, attributions) sharing a word with the text, and ranks
-    them by pg_trgm's similarity. SQLite compares the ELSEWHERE_RECENT newest such claims.
-    """
-    if not wanted:
-        return []
-    if connection.vendor == "postgresql":
-        refs, speakers, texts = (list(column) for column in zip(*wanted, strict=True))
-        words = [" or ".join(word for word in re.findall(r"\w+", text) if word.lower() != "or") for text in texts]
-        claims = Claim.objects.raw(
-            _ELSEWHERE_SQL,
-            {
-                "refs": refs,
-                "speakers": speakers,
-                "texts": texts,
-                "words": words,
-                "config": SEARCH_CONFIG,
-                "facets": [f"status:{status}" for status in statuses],
-                "attributions": list(attributions),
-                "not_article": not_article,
-                "at_least": at_least,
-                "limit": limit,
-            },
-        )
-        return [(claim.ref, claim, claim.similarity) for claim in claims]
-    candidates = Claim.objects.filter(Q(status__in=statuses) | Q(attribution__in=attributions), merged_into=None)
-    if not_article is not None:
-        candidates = candidates.exclude(article_id=not_article)
-    candidates = [
-        (claim, trigrams(claim.text))
-        for claim in candidates.only("id", "text", "status", "attribution", "speaker_id", "article_id").order_by(
-            "-created_at", "-id"
-        )[:ELSEWHERE_RECENT]
-    ]
-    found = []
-    for ref, speaker, text in wanted:
-        mine, scored = trigrams(text), []
-        for claim, theirs in candidates:
-            if claim.speaker_id == speaker or not (mine and theirs):
-                continue
-            similarity = len(mine & theirs) / len(mine | theirs)
-            if similarity >= at_least:
-                scored.append((similarity, claim.pk, claim))
-        found += [(ref, claim, similarity) for similarity, _, claim in sorted(scored, reverse=True)[:limit]]
     return found

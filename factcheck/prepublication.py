@@ -183,33 +183,14 @@ class CheckedClaim:
 
     @property
     def match(self):
-        """The tracked claim this one repeats: the best look-alike alike enough, its own speaker's first.
-
-        Another speaker's claim is a look-alike only when it is disputed, false, misattributed or
-        denied (_find_matches): a known problem repeated under another, or a mis-resolved, name.
-        """
-        alike = [claim for claim, similarity in self.matches if similarity >= MATCH_SIMILARITY]
-        return next((claim for claim in alike if self.said_by_its_speaker(claim)), alike[0] if alike else None)
+        """The tracked claim this one repeats: the best look-alike, when alike enough."""
+        if self.matches and self.matches[0][1] >= MATCH_SIMILARITY:
+            return self.matches[0][0]
+        return None
 
     @property
     def similarity(self):
-        """How alike the match is (else the best look-alike)."""
-        match = self.match
-        return next((similarity for claim, similarity in self.matches if claim is match or match is None), None)
-
-    def said_by_its_speaker(self, claim):
-        """Whether a tracked claim is this claim's speaker's (as tracked), not another speaker's."""
-        return self.speaker_id is not None and claim.speaker_id == self.speaker_id
-
-    @property
-    def problems_alike(self):
-        """The look-alikes alike enough that are tracked as disputed, false, misattributed or denied."""
-        return [
-            claim
-            for claim, similarity in self.matches
-            if similarity >= MATCH_SIMILARITY
-            and (claim.status in PROBLEM_STATUSES or claim.attribution in PROBLEM_ATTRIBUTIONS)
-        ]
+        return self.matches[0][1] if self.matches else None
 
     @property
     def status_from(self):
@@ -228,13 +209,15 @@ class CheckedClaim:
 
     @property
     def attribution_from(self):
-        """Whose attribution `attribution` is, as status_from; None when it is what the copy implies.
-
-        Only a claim of this speaker answers whether this speaker said it: another speaker's look-alike
-        lends its status (the words are as true whoever says them), not its attribution."""
-        match = self.match if self.match is not None and self.said_by_its_speaker(self.match) else None
-        decided = [claim for claim in (self.own, match) if claim is not None]
-        return next((claim for claim in decided if claim.attribution != Attribution.NOT_CHECKED), None)
+        """Whose attribution `attribution` is, as status_from; None when it is what the copy implies."""
+        return next(
+            (
+                claim
+                for claim in (self.own, self.match)
+                if claim is not None and claim.attribution != Attribution.NOT_CHECKED
+            ),
+            None,
+        )
 
     @property
     def attribution(self):
@@ -282,7 +265,6 @@ class CheckedClaim:
                 {
                     "id": match.pk,
                     "text": match.text,
-                    "speaker": match.speaker.name,
                     "status": match.status,
                     "attribution": match.attribution,
                     "similarity": round(self.similarity, 3),
@@ -443,13 +425,7 @@ def _with_own_claims(items, article, text, sentences):
 
 def _find_matches(items, article):
     """Each item's tracked speaker (two queries), then the speaker's tracked claims that look like it
-    (one), the other speakers' disputed, false, misattributed or denied claims that look like it
-    (one), then what a flag needs of those (two).
-
-    A known problem repeated under another name ("Defence ministry" for the tracked "Russian Defence
-    Ministry", or a speaker the desk resolved wrongly) is caught across speakers; a claim merely
-    like another speaker's is not the same claim, and is not sought.
-    """
+    (one), then what a flag needs of those (two)."""
     _tracked_speakers([item for item in items if item.speaker_id is None and item.speaker])
     own_count = sum(item.own is not None for item in items)
     wanted = [(item.number, item.speaker_id, item.text, None, None) for item in items if item.speaker_id]
@@ -457,23 +433,10 @@ def _find_matches(items, article):
     for number, claim, similarity in merging.look_alikes(wanted, MATCHES_SHOWN + own_count):
         if article is None or claim.article_id != article.pk:
             found.setdefault(number, []).append((claim.pk, similarity))
-    for number in found:
-        del found[number][MATCHES_SHOWN:]
-    elsewhere = merging.look_alikes_elsewhere(
-        [(item.number, item.speaker_id, item.text) for item in items if item.text.strip()],
-        MATCHES_SHOWN,
-        statuses=PROBLEM_STATUSES,
-        attributions=PROBLEM_ATTRIBUTIONS,
-        at_least=MATCH_SIMILARITY,
-        not_article=article.pk if article is not None else None,
-    )
-    for number, claim, similarity in elsewhere:
-        found.setdefault(number, []).append((claim.pk, similarity))
     ids = {pk for matches in found.values() for pk, _ in matches}
     claims = Claim.objects.for_queue().in_bulk(ids) if ids else {}
     for item in items:
-        matches = sorted(found.get(item.number, []), key=lambda match: (-match[1], -match[0]))
-        item.matches = [(claims[pk], similarity) for pk, similarity in matches]
+        item.matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])[:MATCHES_SHOWN]]
 
 
 def _tracked_speakers(items):
@@ -569,28 +532,24 @@ def _flags(item, text, links, newsroom_id, newsroom):
     flags = []
     where = {"sentence": item.sentence, "start": item.sentence_start, "end": item.sentence_end, "item": item.number}
     match = item.match
+    alike = f" ({item.similarity:.0%} alike)" if match else ""
 
-    # The story's own claim, the claim it repeats, and any other tracked problem it looks like (another
-    # speaker's, say): each disputed, false, misattributed or denied one is flagged.
-    similarities = dict(item.matches)
-    for claim in dict.fromkeys(claim for claim in (item.own, match, *item.problems_alike) if claim is not None):
-        if claim is item.own:
-            whose, said = "This story's claim is", f"#{claim.pk} “{claim.text}”"
-        else:
-            of = "" if item.said_by_its_speaker(claim) else f" of another speaker, {claim.speaker.name},"
-            whose = f"It repeats a tracked claim{of} that is"
-            said = f"#{claim.pk} “{claim.text}” ({similarities[claim]:.0%} alike)"
+    for claim, whose in ((item.own, "This story's claim"), (match, "It repeats a tracked claim that is")):
+        if claim is None:
+            continue
         if claim.status in PROBLEM_STATUSES:
+            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
             verdict = Status(claim.status).label.lower()
             flags.append(Flag("verdict", f"{whose} {verdict}: {said}.", claim=claim, **where))
         if claim.attribution in PROBLEM_ATTRIBUTIONS:
+            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
             state = Attribution(claim.attribution).label
             flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}.", claim=claim, **where))
 
     if _written_as_heard(item, newsroom):
         if item.own is not None and item.own.attribution == Attribution.RELAYED:
             relayed = item.own
-        elif match is not None and item.said_by_its_speaker(match) and _reached_us_relayed(match, newsroom_id):
+        elif match is not None and _reached_us_relayed(match, newsroom_id):
             relayed = match
         else:
             relayed = None

@@ -428,10 +428,9 @@ def test_the_check_page_costs_the_same_queries_for_a_short_or_a_long_draft(demo,
         with CaptureQueriesContext(connection) as queries:
             assert editor_client.get(f"/articles/{draft.pk}/check/").status_code == 200
         counts.append(len(queries))
-    # The user, the story, its claims, the tracked speakers (2), their look-alikes, other speakers' disputed
-    # or false look-alikes, those claims (2), their links, the sign-offs: the check reads the draft against
-    # the tracked claims.
-    assert counts[0] == counts[1] <= 11
+    # The user, the story, its claims, the tracked speakers (2), their look-alikes, those claims (2), their
+    # links, the sign-offs: the check reads the draft against the tracked claims.
+    assert counts[0] == counts[1] <= 10
 
 
 def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
@@ -490,70 +489,3 @@ def test_the_database_refuses_a_story_state_that_does_not_exist(db):
     article = make_article()
     with pytest.raises(DatabaseError), transaction.atomic():
         Article.objects.filter(pk=article.pk).update(state="embargoed")
-
-
-# A tracked claim repeated under another speaker
-
-
-def ministry_claim_tracked_as_false(editor):
-    """The Russian Defence Ministry's claim, tracked as false; the story desk reads "Defence ministry"."""
-    ministry = make_speaker("Russian Defence Ministry", kind="institution")
-    tracked = make_claim("Ukrainian forces lost 300 tanks near Kursk this week.", speaker=ministry)
-    make_evidence(tracked, "refutes")
-    tracked.set_status("false", by=editor, reason="Satellite images show no such losses.")
-    return tracked
-
-
-MINISTRY_DRAFT = "The Defence ministry said Ukrainian forces lost 300 tanks near Kursk this week."
-
-
-def test_a_false_claim_repeated_under_another_speaker_is_flagged_naming_the_tracked_speaker(editor):
-    tracked = ministry_claim_tracked_as_false(editor)
-    report = prepublication.check_story(MINISTRY_DRAFT, outlet_name="B-17")
-    [item] = report.claims
-    assert item.speaker == "Defence ministry"
-    [flag] = flags_of(report, "verdict")
-    assert flag.claim == tracked
-    assert "Russian Defence Ministry" in flag.message
-    assert "false" in flag.message
-    assert (item.match, item.status) == (tracked, "false")
-    assert item.to_json()["tracked_claim"]["speaker"] == "Russian Defence Ministry"
-    # Whether the ministry said it is that speaker's question: the draft's speaker does not borrow it.
-    assert item.attribution_from is None
-
-
-def test_a_false_claim_saved_through_the_desk_under_a_new_speaker_is_flagged_on_the_check_page(editor, editor_client):
-    tracked = ministry_claim_tracked_as_false(editor)
-    draft = draft_of(MINISTRY_DRAFT)
-    words = "Ukrainian forces lost 300 tanks near Kursk this week"
-    make_claim(f"{words}.", speaker=make_speaker("Defence ministry"), article=draft, span_exact=words)
-    page = editor_client.get(f"/articles/{draft.pk}/check/").content.decode()
-    assert "Tracked as disputed or false" in page
-    assert "no tracked claim looks like it" not in page
-    assert f'<a href="/claims/{tracked.pk}/">Open claim #{tracked.pk}</a>' in page
-    assert "It repeats a tracked claim of another speaker, Russian Defence Ministry, that is false" in page
-    assert (
-        f'<span class="badge status-false">False</span> <span class="whose muted">as <a href="/claims/{tracked.pk}/">'
-        f"#{tracked.pk}</a> (a look-alike by Russian Defence Ministry, 100% alike)</span>"
-    ) in page
-
-
-def test_a_claim_of_another_speaker_that_is_not_disputed_is_not_taken_for_the_one_repeated(editor):
-    ministry = make_speaker("Russian Defence Ministry", kind="institution")
-    make_claim("Ukrainian forces lost 300 tanks near Kursk this week.", speaker=ministry)
-    [item] = prepublication.check_story(MINISTRY_DRAFT, outlet_name="B-17").claims
-    assert item.match is None and item.matches == []
-
-
-def test_the_check_reads_other_speakers_claims_in_a_fixed_number_of_queries(editor):
-    tracked = ministry_claim_tracked_as_false(editor)
-    for number in range(30):
-        other = make_claim(f"Claim {number} about drones over the Kursk region is contested.")
-        other.set_status("disputed", by=editor, reason="Contradicted.")
-    counts = []
-    for body in (MINISTRY_DRAFT, "\n".join([MINISTRY_DRAFT, *seed_text().split("\n")])):
-        with CaptureQueriesContext(connection) as queries:
-            report = prepublication.check_story(body, outlet_name="B-17")
-        assert tracked in {flag.claim for flag in flags_of(report, "verdict")}
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
