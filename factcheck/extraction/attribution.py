@@ -23,6 +23,7 @@ from factcheck.extraction.lexicon import (
     UNNAMED_SOURCE_NOUNS,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
+from factcheck.extraction.venues import ANONYMITY
 
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -401,7 +402,7 @@ class Finder:
                 content, source = quoted
             elif not content:
                 content = self.following_content(verb) or self.adjacent_quote(verb, source)
-        if not content:
+        if not content or self.about_anonymity(verb, content):
             return None
         if not source and verb.tag_ != "VBN" and not any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # an attribution without a source is passive: "it was reported that"
@@ -779,6 +780,14 @@ class Finder:
         return tokens
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def about_anonymity(self, verb, content):
+        """ "A diplomat, who asked not to be named, said …": how the source asked to be quoted is
+        no statement of theirs."""
+        if len(content) > 12:
+            return False
+        words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text
+        return bool(ANONYMITY.search(words))
 
     def is_hedge(self, verb):
         """ "B-17 was unable to independently confirm": the newsroom's hedge, not an attribution."""

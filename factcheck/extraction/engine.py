@@ -34,6 +34,7 @@ from factcheck.extraction.proposal import (
 from factcheck.extraction.quantities import find_quantity
 from factcheck.extraction.speakers import People, Speaker, capitalised, describe
 from factcheck.extraction.venues import (
+    ANONYMITY,
     PLATFORMS,
     classify_venue,
     is_news_outlet,
@@ -48,6 +49,12 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
+# An unnamed source described by its access to what it tells: "a person close to the talks".
+UNNAMED_WITH_ACCESS = re.compile(
+    r"\b(sources?|officials?|persons?|people|aides?|insiders?|diplomats?|advisers?|advisors?|executives?)"
+    r"( \w+)? (briefed on|close to|privy to|involved in|aware of|knowledgeable about|with access to)\b",
+    re.IGNORECASE,
+)
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
@@ -303,7 +310,10 @@ class Story:
                 outlet = outlet_name(recipient)
         if venue == STATEMENT_TO_OUTLET and outlet:
             outlet = outlet_name(outlet)
-        if venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) and self.anonymous(attribution):
+        # "Officials with knowledge of the talks told reporters on Monday": a date or an audience
+        # does not make an unnamed source's briefing public remarks.
+        public = venue == PUBLIC_REMARKS and speaker.kind == UNNAMED_GROUP
+        if (venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) or public) and self.anonymous(attribution, speaker):
             venue = ANONYMOUS_BRIEFING
         if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
@@ -350,15 +360,13 @@ class Story:
                     return self.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1].text
         return None
 
-    def anonymous(self, attribution):
-        sentence = self.doc[attribution.head].sent.text
+    def anonymous(self, attribution, speaker):
+        """Words of anonymity in the sentence ("on condition of anonymity", "familiar with the
+        matter"), or an unnamed source described by its access ("a person close to the talks",
+        "officials briefed on the plans")."""
         return bool(
-            re.search(
-                r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)"
-                r"|declined to be (named|identified)|asked not to be (named|identified)|familiar with the)\b",
-                sentence,
-                re.IGNORECASE,
-            )
+            ANONYMITY.search(self.doc[attribution.head].sent.text)
+            or (speaker.kind == UNNAMED_GROUP and UNNAMED_WITH_ACCESS.search(speaker.mention))
         )
 
     def dated(self, cue):

@@ -222,6 +222,23 @@ def test_the_newsrooms_own_hedge_is_not_an_attribution(extract):
     assert extract(text) == []
 
 
+@pytest.mark.parametrize(
+    "how",
+    [
+        "who asked not to be named",
+        "who declined to be identified",
+        "who requested anonymity",
+        "who asked that her name not be used",
+    ],
+)
+def test_how_a_source_asked_to_be_named_is_no_statement(extract, how):
+    # "A diplomat, who asked not to be named, said …" also proposed "Not to be named."
+    text = f"A diplomat, {how}, said the talks had stalled."
+    proposal = only(extract(text))
+    assert proposal.claim == "The talks had stalled."
+    assert proposal.venue == values.ANONYMOUS_BRIEFING
+
+
 # -- speakers --------------------------------------------------------------------------------
 
 
@@ -436,6 +453,23 @@ def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
     proposal = only(extract("Two people familiar with the matter told Reuters the company would be sold."))
     assert proposal.venue == values.ANONYMOUS_BRIEFING
     assert proposal.outlet == "Reuters"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A date or "told reporters" made these public remarks.
+        "Officials with knowledge of the situation said on Tuesday",
+        "People familiar with the matter told reporters",
+        "Two sources with direct knowledge of the talks said late last week",
+        "People briefed on the plans said on Monday",
+        "A person close to the negotiations told reporters",
+    ],
+)
+def test_an_unnamed_source_with_inside_knowledge_gives_an_anonymous_briefing(extract, said):
+    proposal = only(extract(f"{said} that the bank would be sold."))
+    assert proposal.speaker_kind == values.UNNAMED_GROUP
+    assert proposal.venue == values.ANONYMOUS_BRIEFING
 
 
 # -- venues ----------------------------------------------------------------------------------
