@@ -654,6 +654,25 @@ def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
     assert power.hedged and not dam.hedged
 
 
+@pytest.mark.parametrize(
+    "hedge",
+    [
+        "We could not independently confirm the number of drones launched.",
+        "The number of drones launched could not be independently verified.",
+        "The Daily Planet was unable to verify the drone figures.",
+    ],
+)
+def test_a_hedge_that_names_what_it_could_not_confirm_covers_that_claim(extract, hedge):
+    # It covered the claim just before it, the mayor's, which says nothing of drones.
+    text = (
+        "Russia launched 120 drones at the city overnight, the air force said. "
+        f"The mayor said three people were killed.\n{hedge}"
+    )
+    drones, killed = extract(text)
+    assert drones.hedged and not killed.hedged
+    assert drones.hedge == hedge
+
+
 def test_without_providing_evidence_hedges_its_own_sentence(extract):
     text = (
         "The senator said, without providing evidence, that the votes had been altered. "
