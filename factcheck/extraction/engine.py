@@ -225,6 +225,8 @@ class Story:
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if document(speaker.mention, attribution.lemma):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
+        if speaker.mention.lower() in ("he", "she") and (speaking := self.speaker_about(attribution, earlier)):
+            return speaking
         if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
             for _, previous in reversed(earlier):
@@ -237,6 +239,34 @@ class Story:
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
         return speaker
+
+    def speaker_about(self, attribution, earlier):
+        """ "Fowler said Clinton had deleted the emails. …, he said": when the person named last
+        is only named in what the statement before said, "he" is the one who said it (the
+        story's last speaker), not the person spoken about. None when that is not so."""
+        start, name = self.people.last_named(attribution.head)
+        if start is None or any(start in previous.source for previous, _ in earlier):
+            return None
+        position = self.doc[start].idx
+        for previous, speaker in reversed(earlier):
+            spans = previous.content_chars
+            if speaker.kind != PERSON or not any(begin <= position < end for begin, end in spans):
+                continue
+            other_pronoun = {"he": "she", "she": "he"}[self.doc[attribution.source[0]].lower_]
+            if any(
+                other.name == speaker.name and said.source and self.doc[said.source[0]].lower_ == other_pronoun
+                for said, other in earlier
+            ):
+                return None  # "she" before: not the one this "he" means
+            # "Reyes denied it. He said …": named again, by a surname the tagger missed, after the statement.
+            after = max(end for _, end in spans)
+            named_again = any(
+                token.idx >= after and self.people.by_part.get(token.lower_) == self.people.fullest(name)
+                for token in self.doc[start : attribution.head]
+                if token.is_title
+            )
+            return None if named_again else speaker
+        return None
 
     def label_speaker(self, attribution):
         """Who a line's label names: "A:" the interviewee, "Minister:" the minister the story

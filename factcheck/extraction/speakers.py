@@ -509,17 +509,23 @@ class People:
 
     def person_before(self, index, sentences_back=6):
         """The person the story last named before token `index`, not inside a quotation."""
+        _, name = self.last_named(index, sentences_back)
+        return self.fullest(name) if name else None
+
+    def last_named(self, index, sentences_back=6):
+        """(token index, name) of the story's last mention of a person before token `index`,
+        within `sentences_back` sentences; (None, None) when there is none."""
         sentence_start = self.doc[index].sent.start
         limit = sentence_start
         for _ in range(sentences_back):
             if limit == 0:
                 break
             limit = self.doc[limit - 1].sent.start
-        best = None
+        best = (None, None)
         for start, name in self.full_names:
             if limit <= start < index:
-                best = name
-        return self.fullest(best) if best else None
+                best = (start, name)
+        return best
 
 
 def describe(doc, source, people, quoted):

@@ -285,6 +285,25 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Mark Fowler said Hillary Clinton had deleted thousands of emails. The server was never secure, he said.",
+        "Mark Fowler said on Monday that “Hillary Clinton lied to us,” and he said the server was never secure.",
+        "Mark Fowler, the inspector, said Tom Reyes had lied.\n\n“The server was never secure,” he said.",
+    ],
+)
+def test_he_said_is_the_last_speaker_not_the_person_he_spoke_about(extract, text):
+    # "he" went to the person named last, inside what Fowler said.
+    first, second = extract(text)
+    assert first.speaker == second.speaker == "Mark Fowler"
+
+
+def test_he_said_after_the_person_spoken_about_speaks_is_that_person(extract):
+    text = "Mark Fowler said Tom Reyes had lied. Reyes denied it. He said the audit was fair."
+    assert extract(text)[-1].speaker == "Tom Reyes"
+
+
+@pytest.mark.parametrize(
     ("text", "speaker", "title"),
     [
         ("The mayor said the bridge would reopen on Friday.", "The mayor", "Mayor"),
