@@ -322,6 +322,38 @@ def test_a_role_the_story_names_no_one_for_is_one_person(extract, text, speaker,
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Caldera Shipping said profits rose in May. The company said it would hire 200 workers.",
+            "Caldera Shipping",
+        ),
+        (
+            "The Ministry of Health reported 40 new cases on Monday. The ministry said the outbreak was contained.",
+            "Ministry of Health",
+        ),
+        (
+            "Shares in Norvik Bank fell after the report. The bank said its accounts were sound.",
+            "Norvik Bank",
+        ),
+        (
+            "Veltra Holdings signed a deal with the Ministry of Mines. The firm said the mine would open in May.",
+            "Veltra Holdings",
+        ),
+    ],
+)
+def test_the_company_is_the_institution_the_story_named_before(extract, text, speaker):
+    # "The company said" was proposed as an institution called "Company".
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+def test_the_company_the_story_never_named_stays_as_written(extract):
+    proposal = only(extract("The company said it would hire 200 workers."))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Company", values.INSTITUTION)
+
+
 def test_she_after_an_unnamed_role_is_that_person_and_her_claims_are_hers(extract):
     text = (
         "Residents of Dunmore were told to boil their water on Tuesday. "
