@@ -25,6 +25,11 @@ from factcheck.extraction.lexicon import (
 from factcheck.extraction.speakers import TITLE_WORDS
 from factcheck.extraction.venues import ANONYMITY
 
+# What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
+STATEMENT_NOUNS = {
+    *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
+    *("video", "briefing", "letter", "email", "message", "broadcast", "appearance", "testimony", "op-ed"),
+}
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
@@ -517,8 +522,28 @@ class Finder:
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
-        content -= self.coordinated_cues(content)
+        content -= self.coordinated_cues(content) | self.trailing_venue(content)
         return self.without_complementiser(content)
+
+    def trailing_venue(self, content):
+        """ "said the border was closed, in a statement on its website": the phrase set off at the
+        end says where it was said (the venue), not what; the parser hangs it inside the clause."""
+        words = [i for i in sorted(content) if not self.doc[i].is_punct]
+        for i in words:
+            phrase = self.doc[i]
+            if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or not i:
+                continue
+            objects = [child for child in phrase.children if child.dep_ == "pobj"]
+            if (
+                self.doc[i - 1].text == ","
+                and objects
+                and objects[0].lower_ in STATEMENT_NOUNS
+                and phrase.head.i in content
+                and phrase.right_edge.i >= words[-1]
+                and not self.in_quote(i)
+            ):
+                return self.subtree(phrase) | {i - 1}
+        return set()
 
     def without_complementiser(self, content):
         """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"

@@ -55,6 +55,8 @@ UNNAMED_WITH_ACCESS = re.compile(
     r"( \w+)? (briefed on|close to|privy to|involved in|aware of|knowledgeable about|with access to)\b",
     re.IGNORECASE,
 )
+# "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
+CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
@@ -372,7 +374,38 @@ class Story:
                     span = self.doc[child.left_edge.i : child.right_edge.i + 1]
                     if len(span) <= 12:
                         phrases.append(span.text)
+        phrases += [self.doc[phrase.left_edge.i : phrase.right_edge.i + 1].text for phrase in self.set_off_venues(cue)]
         return " ; ".join(phrases)
+
+    def set_off_venues(self, cue):
+        """ "said the border was closed, in a statement": the phrase the finder left out of what was
+        said, hung inside the clause by the parser."""
+        attribution = next((a for a in self.attributions if a.head == cue.i), None)
+        if attribution is None:
+            return []
+        return [
+            token
+            for token in cue.subtree
+            if token.dep_ == "prep"
+            and token.head.i in attribution.content
+            and token.i not in attribution.content
+            and token.lower_ in VENUE_PREPOSITIONS
+        ]
+
+    def carried_by(self, attribution):
+        """ "in a statement carried by TASS", "in remarks broadcast by Rossiya 24": the outlets that
+        carried the statement, found in the phrases that say where it was made."""
+        cue = self.doc[attribution.head]
+        phrases = [child for child in cue.children if child.dep_ == "prep"] + self.set_off_venues(cue)
+        for phrase in phrases:
+            for token in phrase.subtree:
+                if token.lower_ not in CARRYING_VERBS or token.i in attribution.content:
+                    continue
+                for agent in (child for child in token.children if child.dep_ == "agent"):
+                    for name in agent.children:
+                        words = self.doc[name.left_edge.i : name.right_edge.i + 1].text
+                        if name.dep_ == "pobj" and self.is_outlet(words):
+                            yield outlet_name(words)
 
     def recipient(self, cue):
         """Whom the cue was addressed to: "told B-17", "told reporters", "said to CNN"."""
@@ -439,7 +472,7 @@ class Story:
 
     def relay_chain(self, attribution, relays):
         """The outlets that passed the claim on, origin first, the story's own outlet left out."""
-        chain = []
+        chain = [(0, name) for name in self.carried_by(attribution)]
         for relay, inner in relays.values():
             if attribution in inner:
                 name = outlet_name(self.doc[relay.source[0] : relay.source[-1] + 1].text)

@@ -242,7 +242,7 @@ def _prefixes(name):
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
     "Associated Press"."""
-    name = strip_article(name)
+    name = re.sub(r"\s+(?:state\s+)?news\s+agency$", "", strip_article(name))  # "the Xinhua news agency"
     return NEWS_OUTLETS.get(name.lower(), name)
 
 

@@ -603,6 +603,40 @@ def test_relay_through_two_outlets_origin_first(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "relayed_by", "venue"),
+    [
+        (
+            "Dmitry Peskov said in a statement carried by TASS that the talks were over.",
+            ["TASS"],
+            values.OFFICIAL_DOCUMENT,
+        ),
+        ("Dmitry Peskov said the talks were over, in remarks carried by TASS.", ["TASS"], values.PUBLIC_REMARKS),
+        (
+            "In remarks carried by the Xinhua news agency, Wang Yi said the talks were over.",
+            ["Xinhua"],
+            values.PUBLIC_REMARKS,
+        ),
+        (
+            "Dmitry Peskov said in a statement carried by TASS that the talks were over, Reuters reported.",
+            ["TASS", "Reuters"],
+            values.OFFICIAL_DOCUMENT,
+        ),
+    ],
+)
+def test_a_statement_carried_by_an_outlet_is_relayed_by_it(extract, text, relayed_by, venue):
+    # The outlet carrying the statement was not found, and ", in remarks carried by …" was content.
+    proposal = only(extract(text))
+    assert proposal.claim == "The talks were over."
+    assert (proposal.relayed_by, proposal.venue) == (relayed_by, venue)
+
+
+def test_a_statement_set_off_after_what_was_said_is_its_venue_not_its_content(extract):
+    proposal = only(extract("The Kremlin said the border was closed, in a statement on its website."))
+    assert proposal.claim == "The border was closed."
+    assert proposal.venue == values.OFFICIAL_DOCUMENT
+
+
+@pytest.mark.parametrize(
     "outlet, told",
     [
         ("Herald", "the Herald"),  # the story's own outlet
