@@ -25,6 +25,8 @@ from factcheck.extraction.lexicon import (
 from factcheck.extraction.speakers import TITLE_WORDS
 from factcheck.extraction.venues import ANONYMITY
 
+# Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
+ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
 # What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
 STATEMENT_NOUNS = {
     *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
@@ -809,8 +811,8 @@ class Finder:
     def about_anonymity(self, verb, content):
         """ "A diplomat, who asked not to be named, said …": how the source asked to be quoted is
         no statement of theirs."""
-        if len(content) > 12:
-            return False
+        if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
+            return False  # "He said people familiar with the plan were wrong" is a statement
         words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text
         return bool(ANONYMITY.search(words))
 

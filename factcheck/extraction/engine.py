@@ -427,8 +427,13 @@ class Story:
         """Words of anonymity in the sentence ("on condition of anonymity", "familiar with the
         matter"), or an unnamed source described by its access ("a person close to the talks",
         "officials briefed on the plans")."""
+        sentence = self.doc[attribution.head].sent
+        words = list(self.text[sentence.start_char : sentence.end_char])
+        for start, end in attribution.content_chars:  # "said people familiar with the plan were wrong"
+            for i in range(max(start, sentence.start_char), min(end, sentence.end_char)):
+                words[i - sentence.start_char] = " "
         return bool(
-            ANONYMITY.search(self.doc[attribution.head].sent.text)
+            ANONYMITY.search("".join(words))
             or (speaker.kind == UNNAMED_GROUP and UNNAMED_WITH_ACCESS.search(speaker.mention))
         )
 

@@ -239,6 +239,13 @@ def test_how_a_source_asked_to_be_named_is_no_statement(extract, how):
     assert proposal.venue == values.ANONYMOUS_BRIEFING
 
 
+def test_a_statement_about_people_familiar_with_the_matter_is_still_proposed(extract):
+    text = "The senator said people familiar with the plan were wrong."
+    proposal = only(extract(text))
+    assert proposal.claim == "People familiar with the plan were wrong."
+    assert proposal.venue is None  # the anonymity is in what he said, not in how he said it
+
+
 # -- speakers --------------------------------------------------------------------------------
 
 
