@@ -13,6 +13,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from factcheck import models, storydesk
+from factcheck.extraction.datelines import without_dateline
 from factcheck.extraction.lexicon import FIRST_PERSON, PRONOUNS
 from factcheck.models import (
     Article,
@@ -841,7 +842,9 @@ class StoryForm(WithoutColons, forms.Form):
     # Shown only when the outlet's name looks like a tracked one (Cyrillic В for Latin B).
     outlet_is_another = forms.BooleanField(label="It is another outlet: add it as named", required=False)
     new_outlet_kind = forms.ChoiceField(label="Kind, if the outlet is new", choices=OutletKind.choices, required=False)
-    headline = CleanTextField(max_length=500, required=False, help_text="Left empty: the story's first line.")
+    headline = CleanTextField(
+        max_length=500, required=False, help_text="Left empty: the story's first line, without its dateline."
+    )
     url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     as_draft = forms.BooleanField(
@@ -858,7 +861,7 @@ class StoryForm(WithoutColons, forms.Form):
         cleaned["body"] = text
         cleaned["new_outlet_kind"] = cleaned.get("new_outlet_kind") or OutletKind.NEWS
         if not cleaned.get("headline"):
-            cleaned["headline"] = text.split("\n", 1)[0][:500].strip()
+            cleaned["headline"] = without_dateline(text.split("\n", 1)[0])[:500].strip()
         name = cleaned.get("outlet", "")
         cleaned["tracked_outlet"] = Outlet.objects.named(name).first() if name else None
         if name and not normalize_name(name):

@@ -23,7 +23,15 @@ from factcheck.extraction.lexicon import (
     UNNAMED_SOURCE_NOUNS,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
+from factcheck.extraction.venues import ANONYMITY
 
+# Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
+ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
+# What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
+STATEMENT_NOUNS = {
+    *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
+    *("video", "briefing", "letter", "email", "message", "broadcast", "appearance", "testimony", "op-ed"),
+}
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
@@ -401,7 +409,7 @@ class Finder:
                 content, source = quoted
             elif not content:
                 content = self.following_content(verb) or self.adjacent_quote(verb, source)
-        if not content:
+        if not content or self.about_anonymity(verb, content):
             return None
         if not source and verb.tag_ != "VBN" and not any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # an attribution without a source is passive: "it was reported that"
@@ -516,8 +524,28 @@ class Finder:
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
-        content -= self.coordinated_cues(content)
+        content -= self.coordinated_cues(content) | self.trailing_venue(content)
         return self.without_complementiser(content)
+
+    def trailing_venue(self, content):
+        """ "said the border was closed, in a statement on its website": the phrase set off at the
+        end says where it was said (the venue), not what; the parser hangs it inside the clause."""
+        words = [i for i in sorted(content) if not self.doc[i].is_punct]
+        for i in words:
+            phrase = self.doc[i]
+            if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or not i:
+                continue
+            objects = [child for child in phrase.children if child.dep_ == "pobj"]
+            if (
+                self.doc[i - 1].text == ","
+                and objects
+                and objects[0].lower_ in STATEMENT_NOUNS
+                and phrase.head.i in content
+                and phrase.right_edge.i >= words[-1]
+                and not self.in_quote(i)
+            ):
+                return self.subtree(phrase) | {i - 1}
+        return set()
 
     def without_complementiser(self, content):
         """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"
@@ -779,6 +807,14 @@ class Finder:
         return tokens
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def about_anonymity(self, verb, content):
+        """ "A diplomat, who asked not to be named, said …": how the source asked to be quoted is
+        no statement of theirs."""
+        if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
+            return False  # "He said people familiar with the plan were wrong" is a statement
+        words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text
+        return bool(ANONYMITY.search(words))
 
     def is_hedge(self, verb):
         """ "B-17 was unable to independently confirm": the newsroom's hedge, not an attribution."""

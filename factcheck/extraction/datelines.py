@@ -53,6 +53,13 @@ def taken_out(text, nlp=None):
     return "".join(kept), places
 
 
+def without_dateline(line):
+    """A line without the wire dateline that opens it ("KYIV, Ukraine (AP) — "): the story's first
+    line proposed as its headline."""
+    dateline = DATELINE.match(line)
+    return line[dateline.end() :] if dateline else line
+
+
 def sentence_case_datelines(text, nlp):
     """(start, end) of each dateline in sentence case opening one of the story's first lines."""
     found, at, opening = [], 0, 0

@@ -34,6 +34,7 @@ from factcheck.extraction.proposal import (
 from factcheck.extraction.quantities import find_quantity
 from factcheck.extraction.speakers import People, Speaker, capitalised, describe
 from factcheck.extraction.venues import (
+    ANONYMITY,
     PLATFORMS,
     classify_venue,
     is_news_outlet,
@@ -48,6 +49,14 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
+# An unnamed source described by its access to what it tells: "a person close to the talks".
+UNNAMED_WITH_ACCESS = re.compile(
+    r"\b(sources?|officials?|persons?|people|aides?|insiders?|diplomats?|advisers?|advisors?|executives?)"
+    r"( \w+)? (briefed on|close to|privy to|involved in|aware of|knowledgeable about|with access to)\b",
+    re.IGNORECASE,
+)
+# "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
+CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
@@ -218,6 +227,8 @@ class Story:
         speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
         if document(speaker.mention, attribution.lemma):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
+        if speaker.mention.lower() in ("he", "she") and (speaking := self.speaker_about(attribution, earlier)):
+            return speaking
         if speaker.name.lower() in ("he", "she", "him", "her"):
             # "She said" where the story's names were not recognised as people: the person quoted last.
             for _, previous in reversed(earlier):
@@ -230,6 +241,34 @@ class Story:
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
         return speaker
+
+    def speaker_about(self, attribution, earlier):
+        """ "Fowler said Clinton had deleted the emails. …, he said": when the person named last
+        is only named in what the statement before said, "he" is the one who said it (the
+        story's last speaker), not the person spoken about. None when that is not so."""
+        start, name = self.people.last_named(attribution.head)
+        if start is None or any(start in previous.source for previous, _ in earlier):
+            return None
+        position = self.doc[start].idx
+        for previous, speaker in reversed(earlier):
+            spans = previous.content_chars
+            if speaker.kind != PERSON or not any(begin <= position < end for begin, end in spans):
+                continue
+            other_pronoun = {"he": "she", "she": "he"}[self.doc[attribution.source[0]].lower_]
+            if any(
+                other.name == speaker.name and said.source and self.doc[said.source[0]].lower_ == other_pronoun
+                for said, other in earlier
+            ):
+                return None  # "she" before: not the one this "he" means
+            # "Reyes denied it. He said …": named again, by a surname the tagger missed, after the statement.
+            after = max(end for _, end in spans)
+            named_again = any(
+                token.idx >= after and self.people.by_part.get(token.lower_) == self.people.fullest(name)
+                for token in self.doc[start : attribution.head]
+                if token.is_title
+            )
+            return None if named_again else speaker
+        return None
 
     def label_speaker(self, attribution):
         """Who a line's label names: "A:" the interviewee, "Minister:" the minister the story
@@ -303,7 +342,10 @@ class Story:
                 outlet = outlet_name(recipient)
         if venue == STATEMENT_TO_OUTLET and outlet:
             outlet = outlet_name(outlet)
-        if venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) and self.anonymous(attribution):
+        # "Officials with knowledge of the talks told reporters on Monday": a date or an audience
+        # does not make an unnamed source's briefing public remarks.
+        public = venue == PUBLIC_REMARKS and speaker.kind == UNNAMED_GROUP
+        if (venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) or public) and self.anonymous(attribution, speaker):
             venue = ANONYMOUS_BRIEFING
         if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
@@ -332,7 +374,38 @@ class Story:
                     span = self.doc[child.left_edge.i : child.right_edge.i + 1]
                     if len(span) <= 12:
                         phrases.append(span.text)
+        phrases += [self.doc[phrase.left_edge.i : phrase.right_edge.i + 1].text for phrase in self.set_off_venues(cue)]
         return " ; ".join(phrases)
+
+    def set_off_venues(self, cue):
+        """ "said the border was closed, in a statement": the phrase the finder left out of what was
+        said, hung inside the clause by the parser."""
+        attribution = next((a for a in self.attributions if a.head == cue.i), None)
+        if attribution is None:
+            return []
+        return [
+            token
+            for token in cue.subtree
+            if token.dep_ == "prep"
+            and token.head.i in attribution.content
+            and token.i not in attribution.content
+            and token.lower_ in VENUE_PREPOSITIONS
+        ]
+
+    def carried_by(self, attribution):
+        """ "in a statement carried by TASS", "in remarks broadcast by Rossiya 24": the outlets that
+        carried the statement, found in the phrases that say where it was made."""
+        cue = self.doc[attribution.head]
+        phrases = [child for child in cue.children if child.dep_ == "prep"] + self.set_off_venues(cue)
+        for phrase in phrases:
+            for token in phrase.subtree:
+                if token.lower_ not in CARRYING_VERBS or token.i in attribution.content:
+                    continue
+                for agent in (child for child in token.children if child.dep_ == "agent"):
+                    for name in agent.children:
+                        words = self.doc[name.left_edge.i : name.right_edge.i + 1].text
+                        if name.dep_ == "pobj" and self.is_outlet(words):
+                            yield outlet_name(words)
 
     def recipient(self, cue):
         """Whom the cue was addressed to: "told B-17", "told reporters", "said to CNN"."""
@@ -350,15 +423,18 @@ class Story:
                     return self.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1].text
         return None
 
-    def anonymous(self, attribution):
-        sentence = self.doc[attribution.head].sent.text
+    def anonymous(self, attribution, speaker):
+        """Words of anonymity in the sentence ("on condition of anonymity", "familiar with the
+        matter"), or an unnamed source described by its access ("a person close to the talks",
+        "officials briefed on the plans")."""
+        sentence = self.doc[attribution.head].sent
+        words = list(self.text[sentence.start_char : sentence.end_char])
+        for start, end in attribution.content_chars:  # "said people familiar with the plan were wrong"
+            for i in range(max(start, sentence.start_char), min(end, sentence.end_char)):
+                words[i - sentence.start_char] = " "
         return bool(
-            re.search(
-                r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)"
-                r"|declined to be (named|identified)|asked not to be (named|identified)|familiar with the)\b",
-                sentence,
-                re.IGNORECASE,
-            )
+            ANONYMITY.search("".join(words))
+            or (speaker.kind == UNNAMED_GROUP and UNNAMED_WITH_ACCESS.search(speaker.mention))
         )
 
     def dated(self, cue):
@@ -401,7 +477,7 @@ class Story:
 
     def relay_chain(self, attribution, relays):
         """The outlets that passed the claim on, origin first, the story's own outlet left out."""
-        chain = []
+        chain = [(0, name) for name in self.carried_by(attribution)]
         for relay, inner in relays.values():
             if attribution in inner:
                 name = outlet_name(self.doc[relay.source[0] : relay.source[-1] + 1].text)

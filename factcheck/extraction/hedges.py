@@ -3,6 +3,7 @@ claims they cover."""
 
 import re
 
+from factcheck.extraction.links import words
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
 HEDGE = re.compile(
@@ -20,6 +21,13 @@ HEDGE = re.compile(
 )
 PARAGRAPHS_BACK = 3  # how far back a hedge on "the claims" reaches
 WITHIN_SENTENCE = re.compile(r"\bwithout (providing|offering|giving|citing|presenting)|no evidence", re.IGNORECASE)
+# Words that name a claim without saying what it is about: "the claim", "the figures", "his account".
+CLAIM_NOUNS = (
+    "claim claims statement statements remark remarks comment comments allegation allegations figure figures "
+    "number numbers report reports account accounts assertion assertions details information independently "
+    "immediately yet"
+)
+CLAIM_WORDS = words(CLAIM_NOUNS, [(0, len(CLAIM_NOUNS))])
 PLURAL_OBJECTS = re.compile(
     r"\b(claims|statements|remarks|comments|allegations|figures|reports|accounts|assertions)\b", re.I
 )
@@ -50,6 +58,8 @@ def covered(doc, sentence, proposals, people):
     if named:
         name = people.fullest(people.name_of(named[0]))
         return [p for p in proposals if p.speaker == name]
+    if named_claim := claim_named(doc, sentence, proposals):
+        return [named_claim]
     if owner:
         pronoun = owner.group(1).lower()
         if pronoun in ("his", "her"):
@@ -75,6 +85,28 @@ def covered(doc, sentence, proposals, people):
         return [p for p in before if p.start >= start]
     last = before[-1]
     return [p for p in before if doc.text.rfind("\n", 0, p.start) == doc.text.rfind("\n", 0, last.start)][-1:]
+
+
+def claim_named(doc, sentence, proposals):
+    """ "We could not independently confirm the number of drones launched": the proposal whose
+    content shares most of the words naming what could not be confirmed (the nearest before the
+    hedge on a tie), or None when the hedge names only "the claim" or "his statements"."""
+    hedge = HEDGE.search(sentence.text)
+    if hedge.group().lower().endswith("ed"):  # "… could not be verified": what comes before
+        named = words(sentence.text, [(0, hedge.start())])
+    else:  # "… was unable to verify …": what comes after
+        named = words(sentence.text, [(hedge.end(), len(sentence.text))])
+    named -= CLAIM_WORDS
+    if not named:
+        return None
+
+    def score(proposal):
+        shared = len(named & words(doc.text, proposal.content))
+        before = proposal.start < sentence.start_char
+        return shared, before, proposal.start if before else -proposal.start
+
+    best = max(proposals, key=score, default=None)
+    return best if best is not None and score(best)[0] else None
 
 
 def singular(description):

@@ -16,6 +16,15 @@ from factcheck.extraction.lexicon import (
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
 INSTITUTION_ENTITIES = {"ORG", "GPE", "NORP", "FAC"}
+# "The company said" refers back to the last business the story named, "the group" to any body
+# but a public one: names with these words are neither.
+BUSINESS_NOUNS = {"company", "firm", "group", "bank"}
+PUBLIC_BODY_NOUNS = {
+    *("administration", "government", "police", "military", "ministry", "department", "agency", "authority"),
+    *("authorities", "court", "committee", "commission", "council", "parliament", "congress", "senate"),
+    *("office", "embassy", "army", "navy", "bureau", "pentagon", "kremlin"),
+}
+NOT_A_BUSINESS = PUBLIC_BODY_NOUNS | {"party", "campaign", "union", "university", "institute", "foundation"}
 PLACES = {"GPE", "NORP", "LOC", "FAC"}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
@@ -509,17 +518,23 @@ class People:
 
     def person_before(self, index, sentences_back=6):
         """The person the story last named before token `index`, not inside a quotation."""
+        _, name = self.last_named(index, sentences_back)
+        return self.fullest(name) if name else None
+
+    def last_named(self, index, sentences_back=6):
+        """(token index, name) of the story's last mention of a person before token `index`,
+        within `sentences_back` sentences; (None, None) when there is none."""
         sentence_start = self.doc[index].sent.start
         limit = sentence_start
         for _ in range(sentences_back):
             if limit == 0:
                 break
             limit = self.doc[limit - 1].sent.start
-        best = None
+        best = (None, None)
         for start, name in self.full_names:
             if limit <= start < index:
-                best = name
-        return self.fullest(best) if best else None
+                best = (start, name)
+        return best
 
 
 def describe(doc, source, people, quoted):
@@ -558,6 +573,8 @@ def describe(doc, source, people, quoted):
         if entity is not None and _one_of_many(entity, head):
             entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
         name = clean(entity.text if entity is not None else _noun_phrase(head))
+        if entity is None:
+            name = _institution_named_before(doc, head, people) or name
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
     if role := _role(head):
@@ -645,6 +662,34 @@ def _surname_after_given_name(doc, head, tokens):
         and _given_name(doc[head.i - 1], tokens)
         and not doc[head.i - 1].ent_type_
     )
+
+
+def _institution_named_before(doc, head, people):
+    """ "The company said", "the health ministry said": the organisation the story named before
+    with that noun in its name ("Norvik Bank", "Ministry of Health"), or, for a business, the last
+    business it named ("Caldera Shipping"); None when "the" refers to none, or the phrase says
+    whose ("Russia's defence ministry")."""
+    children = list(head.children)
+    if not any(child.dep_ == "det" and child.lower_ == "the" for child in children) or any(
+        child.dep_ == "poss" for child in children
+    ):
+        return None
+    described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
+    named = []
+    for entity in doc.ents:
+        name = clean(entity.text)
+        words = {word.lower() for word in re.findall(r"\w+", name)}
+        # "Trump" tagged an organisation in one sentence is still the person the story names.
+        person = words <= people.by_part.keys()
+        if entity.label_ == "ORG" and entity.end <= head.i and words and not person and not people.is_outlet(name):
+            named.append((name, words))
+    for name, words in reversed(named):
+        if head.lower_ in words and described_as <= words:
+            return name
+    if head.lower_ in BUSINESS_NOUNS:
+        not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
+        return next((name for name, words in reversed(named) if not words & not_it), None)
+    return None
 
 
 def _one_of_many(entity, head):

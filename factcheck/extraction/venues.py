@@ -49,12 +49,17 @@ PLATFORMS = {
 
 # Each rule: words that name a kind of venue. Checked in order, so the more specific come first
 # ("a statement to B-17" before "a statement"; "an interview" before "said on Monday").
-_ANONYMOUS = re.compile(
-    r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)|declined to be (named|identified)"
-    r"|asked not to be (named|identified)|on background|unnamed|familiar with the (matter|situation|discussions?"
-    r"|talks|plans?|negotiations?|investigation|deliberations|case|thinking|decision|issue|process))\b",
+# How an unnamed source spoke: "on condition of anonymity", "who asked not to be named", "people
+# familiar with the matter", "officials with knowledge of the talks". Words about the source, never
+# a statement of theirs.
+ANONYMITY = re.compile(
+    r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)"
+    r"|(declined|asked|requested|wished|wanted|agreed) (not )?to be (named|identified|quoted)"
+    r"|(his|her|their) names? (not )?be (used|published|given|disclosed|withheld)"
+    r"|familiar with the|(with|who have|who had|has|have) (direct |first-?hand |detailed )?knowledge of the)\b",
     re.IGNORECASE,
 )
+_ANONYMOUS = re.compile(rf"{ANONYMITY.pattern}|\b(on background|unnamed)\b", re.IGNORECASE)
 _SOCIAL = re.compile(
     r"\b(tweet(s|ed|ing)?|retweet(s|ed|ing)?|post(s|ed|ing)? (on|to) (x|twitter|facebook|instagram|telegram|tiktok"
     r"|truth social|threads|bluesky|linkedin|reddit|weibo|vk|youtube|substack|mastodon)|social[- ]media|"
@@ -237,7 +242,7 @@ def _prefixes(name):
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
     "Associated Press"."""
-    name = strip_article(name)
+    name = re.sub(r"\s+(?:state\s+)?news\s+agency$", "", strip_article(name))  # "the Xinhua news agency"
     return NEWS_OUTLETS.get(name.lower(), name)
 
 

@@ -222,6 +222,30 @@ def test_the_newsrooms_own_hedge_is_not_an_attribution(extract):
     assert extract(text) == []
 
 
+@pytest.mark.parametrize(
+    "how",
+    [
+        "who asked not to be named",
+        "who declined to be identified",
+        "who requested anonymity",
+        "who asked that her name not be used",
+    ],
+)
+def test_how_a_source_asked_to_be_named_is_no_statement(extract, how):
+    # "A diplomat, who asked not to be named, said …" also proposed "Not to be named."
+    text = f"A diplomat, {how}, said the talks had stalled."
+    proposal = only(extract(text))
+    assert proposal.claim == "The talks had stalled."
+    assert proposal.venue == values.ANONYMOUS_BRIEFING
+
+
+def test_a_statement_about_people_familiar_with_the_matter_is_still_proposed(extract):
+    text = "The senator said people familiar with the plan were wrong."
+    proposal = only(extract(text))
+    assert proposal.claim == "People familiar with the plan were wrong."
+    assert proposal.venue is None  # the anonymity is in what he said, not in how he said it
+
+
 # -- speakers --------------------------------------------------------------------------------
 
 
@@ -268,6 +292,25 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Mark Fowler said Hillary Clinton had deleted thousands of emails. The server was never secure, he said.",
+        "Mark Fowler said on Monday that “Hillary Clinton lied to us,” and he said the server was never secure.",
+        "Mark Fowler, the inspector, said Tom Reyes had lied.\n\n“The server was never secure,” he said.",
+    ],
+)
+def test_he_said_is_the_last_speaker_not_the_person_he_spoke_about(extract, text):
+    # "he" went to the person named last, inside what Fowler said.
+    first, second = extract(text)
+    assert first.speaker == second.speaker == "Mark Fowler"
+
+
+def test_he_said_after_the_person_spoken_about_speaks_is_that_person(extract):
+    text = "Mark Fowler said Tom Reyes had lied. Reyes denied it. He said the audit was fair."
+    assert extract(text)[-1].speaker == "Tom Reyes"
+
+
+@pytest.mark.parametrize(
     ("text", "speaker", "title"),
     [
         ("The mayor said the bridge would reopen on Friday.", "The mayor", "Mayor"),
@@ -284,6 +327,38 @@ def test_a_role_the_story_names_no_one_for_is_one_person(extract, text, speaker,
     # a group, "she" after it went to someone else, and "her claims" covered nothing.
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Caldera Shipping said profits rose in May. The company said it would hire 200 workers.",
+            "Caldera Shipping",
+        ),
+        (
+            "The Ministry of Health reported 40 new cases on Monday. The ministry said the outbreak was contained.",
+            "Ministry of Health",
+        ),
+        (
+            "Shares in Norvik Bank fell after the report. The bank said its accounts were sound.",
+            "Norvik Bank",
+        ),
+        (
+            "Veltra Holdings signed a deal with the Ministry of Mines. The firm said the mine would open in May.",
+            "Veltra Holdings",
+        ),
+    ],
+)
+def test_the_company_is_the_institution_the_story_named_before(extract, text, speaker):
+    # "The company said" was proposed as an institution called "Company".
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+def test_the_company_the_story_never_named_stays_as_written(extract):
+    proposal = only(extract("The company said it would hire 200 workers."))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Company", values.INSTITUTION)
 
 
 def test_she_after_an_unnamed_role_is_that_person_and_her_claims_are_hers(extract):
@@ -438,6 +513,23 @@ def test_people_familiar_with_the_matter_are_an_anonymous_briefing(extract):
     assert proposal.outlet == "Reuters"
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A date or "told reporters" made these public remarks.
+        "Officials with knowledge of the situation said on Tuesday",
+        "People familiar with the matter told reporters",
+        "Two sources with direct knowledge of the talks said late last week",
+        "People briefed on the plans said on Monday",
+        "A person close to the negotiations told reporters",
+    ],
+)
+def test_an_unnamed_source_with_inside_knowledge_gives_an_anonymous_briefing(extract, said):
+    proposal = only(extract(f"{said} that the bank would be sold."))
+    assert proposal.speaker_kind == values.UNNAMED_GROUP
+    assert proposal.venue == values.ANONYMOUS_BRIEFING
+
+
 # -- venues ----------------------------------------------------------------------------------
 
 
@@ -515,6 +607,40 @@ def test_relay_through_two_outlets_origin_first(extract):
         extract("The president said the army had retaken the town, Reuters reported, citing the Kyiv Independent.")
     )
     assert proposal.relayed_by == ["Kyiv Independent", "Reuters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "relayed_by", "venue"),
+    [
+        (
+            "Dmitry Peskov said in a statement carried by TASS that the talks were over.",
+            ["TASS"],
+            values.OFFICIAL_DOCUMENT,
+        ),
+        ("Dmitry Peskov said the talks were over, in remarks carried by TASS.", ["TASS"], values.PUBLIC_REMARKS),
+        (
+            "In remarks carried by the Xinhua news agency, Wang Yi said the talks were over.",
+            ["Xinhua"],
+            values.PUBLIC_REMARKS,
+        ),
+        (
+            "Dmitry Peskov said in a statement carried by TASS that the talks were over, Reuters reported.",
+            ["TASS", "Reuters"],
+            values.OFFICIAL_DOCUMENT,
+        ),
+    ],
+)
+def test_a_statement_carried_by_an_outlet_is_relayed_by_it(extract, text, relayed_by, venue):
+    # The outlet carrying the statement was not found, and ", in remarks carried by …" was content.
+    proposal = only(extract(text))
+    assert proposal.claim == "The talks were over."
+    assert (proposal.relayed_by, proposal.venue) == (relayed_by, venue)
+
+
+def test_a_statement_set_off_after_what_was_said_is_its_venue_not_its_content(extract):
+    proposal = only(extract("The Kremlin said the border was closed, in a statement on its website."))
+    assert proposal.claim == "The border was closed."
+    assert proposal.venue == values.OFFICIAL_DOCUMENT
 
 
 @pytest.mark.parametrize(
@@ -618,6 +744,25 @@ def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
     )
     dam, power = extract(text)
     assert power.hedged and not dam.hedged
+
+
+@pytest.mark.parametrize(
+    "hedge",
+    [
+        "We could not independently confirm the number of drones launched.",
+        "The number of drones launched could not be independently verified.",
+        "The Daily Planet was unable to verify the drone figures.",
+    ],
+)
+def test_a_hedge_that_names_what_it_could_not_confirm_covers_that_claim(extract, hedge):
+    # It covered the claim just before it, the mayor's, which says nothing of drones.
+    text = (
+        "Russia launched 120 drones at the city overnight, the air force said. "
+        f"The mayor said three people were killed.\n{hedge}"
+    )
+    drones, killed = extract(text)
+    assert drones.hedged and not killed.hedged
+    assert drones.hedge == hedge
 
 
 def test_without_providing_evidence_hedges_its_own_sentence(extract):

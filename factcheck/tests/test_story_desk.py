@@ -229,6 +229,18 @@ def test_a_pasted_story_becomes_a_draft_in_review(reviewer_client):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "dateline", ["KHARKIV, Dec 6 (Newswire) - ", "KYIV, Ukraine (AP) — ", "Seoul, Nov. 5 (Yonhap) -- ", "WASHINGTON — "]
+)
+def test_a_story_without_a_headline_is_headed_by_its_first_line_without_the_dateline(reviewer_client, dateline):
+    # The proposed headline was "KHARKIV, Dec 6 (Newswire) - Russian drones struck …".
+    lede = "Russian drones struck the city overnight, the governor said."
+    reviewer_client.post("/stories/new/", {"body": f"{dateline}{lede}\nNine people were hurt.", "outlet": "B-17"})
+    draft = StoryDraft.objects.get()
+    assert draft.headline == lede
+    assert draft.body.startswith(dateline.strip())
+
+
 def test_a_new_outlet_is_only_named_until_the_story_is_saved(reviewer_client):
     reviewer_client.post(
         "/stories/new/",
