@@ -5,6 +5,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.contrib import admin as django_admin
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -252,6 +253,30 @@ def test_the_admin_lists_tokens_with_their_expiry_and_state(admin_client, review
     assert "expires" in text.lower() and "Expired" in text and "Live" in text
     assert admin_client.get(f"/admin/factcheck/apitoken/{live.pk}/change/").status_code == 200
     assert admin_client.get("/admin/factcheck/apitoken/add/").status_code == 403
+
+
+def test_the_admin_revokes_the_selected_tokens_which_then_open_nothing(admin_client, client, reviewer):
+    _, leaked = ApiToken.create_for(reviewer, "Leaked plugin")
+    kept, kept_raw = ApiToken.create_for(reviewer, "CMS plugin")
+    leaked_token = ApiToken.objects.get(name="Leaked plugin")
+    answer = admin_client.post(
+        "/admin/factcheck/apitoken/",
+        {"action": "revoke", "_selected_action": [leaked_token.pk]},
+        follow=True,
+    )
+    assert "Revoked 1 of the 1 tokens selected." in answer.text
+    assert ApiToken.objects.get(pk=leaked_token.pk).state == ApiToken.State.REVOKED
+    assert ApiToken.objects.get(pk=kept.pk).state == ApiToken.State.LIVE
+    assert ApiToken.user_for(leaked) is None
+    assert ApiToken.user_for(kept_raw) == reviewer
+
+
+def test_only_who_may_change_tokens_is_offered_their_revocation(rf, admin_user, editor):
+    token_admin = django_admin.site._registry[ApiToken]
+    for user, offered in ((admin_user, True), (editor, False)):
+        request = rf.get("/admin/factcheck/apitoken/")
+        request.user = user
+        assert ("revoke" in token_admin.get_actions(request)) is offered
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
