@@ -503,7 +503,7 @@ def decision_forms(claim, offered, buttons, cited_by_default, posted, form, *, n
                 "errors": errors_of(form) if reopened else [],
                 "cited": cited,
                 "needs": needs(value),
-                "has_needed": any(cited_by_default(value, item) for item in claim.evidence.all()),
+                "has_needed": bool(by_default),
             }
         )
     return items

@@ -358,6 +358,15 @@ def test_the_list_shows_notifications_newest_first_and_marks_them_read(editor, r
     assert 'id="unread-count"' not in bob.get("/claims/").text
 
 
+def test_a_head_of_the_notifications_marks_none_of_them_read(editor, reviewer, claim):
+    signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+    bob = signed_in(reviewer)
+    assert bob.head("/notifications/").status_code == 200
+    assert Notification.objects.unread().filter(recipient=reviewer).count() == 1
+    bob.get("/notifications/")
+    assert not Notification.objects.unread().exists()
+
+
 def test_notification_pages_cost_the_same_queries_for_10_or_100(editor, reviewer, claim):
     client = signed_in(reviewer)
     Notification.objects.bulk_create(
