@@ -7,7 +7,6 @@ own (settings.SECURE_CSP). docs/deploying.md explains both.
 """
 
 import ipaddress
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
@@ -70,12 +69,8 @@ def takes_files(*perms):
     uploads be read; the view still checks its permissions itself."""
 
     def decorator(view):
-        @wraps(view)
-        def taking(*args, **kwargs):
-            return view(*args, **kwargs)
-
-        taking.upload_perms = perms
-        return taking
+        view.upload_perms = perms
+        return view
 
     return decorator
 

@@ -488,11 +488,8 @@ def decision_forms(claim, offered, buttons, cited_by_default, posted, form, *, n
     items = []
     for value in offered:
         reopened = value == posted
-        cited = (
-            {str(pk) for pk in form.data.getlist("evidence")}
-            if reopened
-            else {str(item.pk) for item in claim.evidence.all() if cited_by_default(value, item)}
-        )
+        by_default = {str(item.pk) for item in claim.evidence.all() if cited_by_default(value, item)}
+        cited = {str(pk) for pk in form.data.getlist("evidence")} if reopened else by_default
         items.append(
             {
                 "value": value,
@@ -1087,7 +1084,7 @@ def notification_list(request):
     mine = Notification.objects.filter(recipient=request.user).select_related("actor", "claim", "article", "note")
     notifications, older = form.older_page(mine, limit)
     unread = [item.pk for item in notifications if item.read_at is None]
-    if unread:
+    if unread and request.method == "GET":  # a HEAD (a link checker's, say) reads nothing
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
         request.user.unread_notifications = max(0, getattr(request.user, "unread_notifications", 0) - len(unread))
     choice = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
