@@ -320,6 +320,22 @@ def test_the_summary_counts_the_rows_shown_as_load_more_adds_them(open_page, dem
     assert_not_reloaded(page)
 
 
+@pytest.mark.parametrize("path", ["/claims/?limit=5", "/speakers/?limit=2"])
+def test_load_more_from_the_keyboard_lands_on_the_first_row_it_added(open_page, demo_site, path):
+    """The "More" link is replaced by the rows it loads: focus had fallen back to the page's start,
+    thirty tabs away from the rows a keyboard user had just asked for."""
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{path}")
+    more = page.locator("li.load-more a")
+    listed = page.locator("li.load-more").locator("xpath=..").locator(":scope > li:not(.load-more)")
+    shown = listed.count()
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(listed).not_to_have_count(shown)
+    expect(listed.nth(shown).locator("a").first).to_be_focused()
+
+
 def fits_the_window(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
