@@ -369,6 +369,19 @@ def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     assert fits_the_window(page)
 
 
+def test_a_misattributed_claim_fits_a_phone(open_page, demo_site):
+    """The claim page's large badge kept its label on one line: "Misattributed: the speaker did not
+    say it" widened the page of exactly the claims an editor most needs to read."""
+    claim = Claim.objects.get(span_exact__contains="upped that number to 11,000")
+    make_evidence(claim, "context", primary_source=True)
+    claim.set_attribution("misattributed", by=claim.events.get().by, reason="The speech has no such words.")
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}{claim.get_absolute_url()}")
+    expect(page.locator("#claim-attribution")).to_have_text("Misattributed: the speaker did not say it")
+    assert fits_the_window(page)
+
+
 def test_long_addresses_in_a_decision_and_the_indexes_fit_a_phone(open_page, demo_site):
     """An evidence address ticked in a decision's form (a fieldset is as wide as its longest word
     unless told otherwise), and a story whose outlet is a long address, had widened the page."""
