@@ -80,6 +80,9 @@ from factcheck.verification import (
     check_verdict,
 )
 
+# Named for the app the desk knows, not for the framework ("Django administration").
+admin.site.site_header = admin.site.site_title = "factcheck admin"
+
 # A status change is checked and recorded claim by claim, and the editor reads the list
 # before confirming: a few screens' worth, not the whole table.
 MAX_STATUS_CHANGES = 100

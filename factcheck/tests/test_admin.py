@@ -89,6 +89,14 @@ def messages_in(response):
 # Every page, for every role
 
 
+def test_the_admin_is_named_for_the_app_not_the_framework(editor_client):
+    """An editor opening "Admin" from the app read "Django administration", a name nobody at the desk uses."""
+    page = editor_client.get(reverse("admin:index")).text
+    assert '<a href="/admin/">factcheck admin</a>' in page
+    assert "<title>Site administration | factcheck admin</title>" in page
+    assert "Django" not in page.split("</header>")[0]
+
+
 def test_the_admin_registers_every_model_an_editor_works_with():
     assert set(ADMIN_MODELS) <= set(admin.site._registry)
 
