@@ -19,7 +19,7 @@ from django.contrib.admin.widgets import (
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, URLField
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, URLField, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -70,7 +70,18 @@ from factcheck.models import (
 )
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, holds_markup, lookalike_difference, lookalike_key
-from factcheck.verification import Attribution, PublicationRefused, StaleVersion, Status, TransitionRefused
+from factcheck.verification import (
+    Attribution,
+    PublicationRefused,
+    StaleVersion,
+    Status,
+    TransitionRefused,
+    check_attribution,
+    check_verdict,
+)
+
+# Named for the app the desk knows, not for the framework ("Django administration").
+admin.site.site_header = admin.site.site_title = "factcheck admin"
 
 # A status change is checked and recorded claim by claim, and the editor reads the list
 # before confirming: a few screens' worth, not the whole table.
@@ -741,6 +752,30 @@ def posted_action_field(request):
     return name if name in request.POST else "action"
 
 
+# Stands in for the reason an editor has not typed yet: foreseen_refusal asks every other rule.
+REASON_TO_COME = "The reason the editor is about to give."
+
+
+def foreseen_refusal(claim, new, axis):
+    """Why the rules will refuse moving `claim` to `new` on `axis` whatever reason is given, else None.
+
+    Said on the action's page before the reason is typed, with the claim's evidence prefetched;
+    the change itself is still checked when it is made (set_status, set_attribution).
+    """
+    try:
+        if claim.merged_into_id:
+            raise models.merged_refusal(claim)
+        evidence = claim.evidence.all()
+        if axis == "attribution":
+            has_primary_source = any(item.primary_source for item in evidence)
+            check_attribution(claim.attribution, new, reason=REASON_TO_COME, has_primary_source=has_primary_source)
+        else:
+            check_verdict(claim.status, new, reason=REASON_TO_COME, stances={item.stance for item in evidence})
+    except TransitionRefused as refusal:
+        return refusal.message
+    return None
+
+
 def status_action(new_status, description):
     """An action that moves the selected claims to `new_status`, on the changelist and on a claim's page."""
 
@@ -1019,11 +1054,14 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             action_field = posted_action_field(request)
+            prefetch_related_objects(claims, "evidence")
+            foreseen = [(claim, foreseen_refusal(claim, new_status, axis)) for claim in claims]
             context = {
                 **self.admin_site.each_context(request),
                 "title": f"Mark {count} claim{'' if count == 1 else 's'} “{new_status.label}”",
                 "opts": self.opts,
-                "claims": claims,
+                "claims": foreseen,
+                "any_changes": any(refusal is None for _, refusal in foreseen),
                 "new_status": new_status,
                 "axis": axis,
                 "form": form,

@@ -53,6 +53,13 @@ class ReadingForm(forms.Form):
         label="Dates",
         help_text="How dates in numbers only are read; 2024-10-31 and 31 October 2024 are read whatever this says.",
     )
+    mode = forms.ChoiceField(
+        choices=ImportMode.choices,
+        initial=ImportMode.ATOMIC,
+        widget=forms.RadioSelect,
+        help_text="All or nothing refuses the whole file if one row is wrong; "
+        "skipping invalid rows imports the others and lets you download the rejected ones.",
+    )
 
 
 class ImportForm(ReadingForm):
@@ -62,13 +69,6 @@ class ImportForm(ReadingForm):
         choices=[("", "Guess from the file name and its first bytes"), *ImportFormat.choices], required=False
     )
     field_order = ["file", "format", "encoding", "date_order", "mode"]
-    mode = forms.ChoiceField(
-        choices=ImportMode.choices,
-        initial=ImportMode.ATOMIC,
-        widget=forms.RadioSelect,
-        help_text="All or nothing refuses the whole file if one row is wrong; "
-        "skipping invalid rows imports the others and lets you download the rejected ones.",
-    )
 
 
 class RatingMappingForm(forms.Form):
@@ -114,6 +114,9 @@ class RecheckForm(ReadingForm):
 
     def __init__(self, *args, columns_read=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out, the job keeps its mode: a file refused for its bad rows is checked again
+        # skipping them, without being uploaded again.
+        self.fields["mode"].required = False
         columns_read = columns_read or {}  # none: a JSON file, or a CSV file whose header was never read
         self.header, samples = columns_read.get("header", []), columns_read.get("samples", [])
         self.columns = []
@@ -266,7 +269,7 @@ def recheck_form(job, data=None):
     if not importing.can_recheck(job):
         return None
     columns_read = job.summary.get("columns_read") if job.format == ImportFormat.CSV else None
-    initial = {"encoding": job.encoding, "date_order": job.date_order}
+    initial = {"encoding": job.encoding, "date_order": job.date_order, "mode": job.mode}
     return RecheckForm(data, initial=initial, columns_read=columns_read)
 
 
@@ -496,7 +499,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
             if form.cleaned_data["remember"]:
                 ColumnMapping.objects.remember(form.header, mapping["fields"], by=request.user)
         encoding, date_order = form.cleaned_data["encoding"], form.cleaned_data["date_order"]
-        if importing.recheck(job, encoding=encoding, date_order=date_order, column_mapping=mapping):
+        mode = form.cleaned_data["mode"] or job.mode
+        if importing.recheck(job, encoding=encoding, date_order=date_order, mode=mode, column_mapping=mapping):
             tasks.check_file.enqueue(job.pk)
         return redirect("admin:factcheck_importjob_import", job.pk)
 

@@ -782,16 +782,18 @@ def can_recheck(job):
     return job.state in (ImportState.VALIDATED, ImportState.INVALID) and uploaded_file_path(job).exists()
 
 
-def recheck(job, *, encoding, date_order, column_mapping=None):
+def recheck(job, *, encoding, date_order, mode=None, column_mapping=None):
     """Set a checked job back to CHECKING, for the caller to queue a check of its kept file in this
-    encoding, date order and (CSV) column mapping ({"header": cells, "fields": field of each}).
-    False if it cannot be: one conditional UPDATE leaves a job confirmed meanwhile alone."""
+    encoding, date order, mode (by default the job's) and (CSV) column mapping ({"header": cells,
+    "fields": field of each}). False if it cannot be: one conditional UPDATE leaves a job confirmed
+    meanwhile alone."""
     summary = {"column_mapping": column_mapping} if column_mapping else {}
     reset = dict.fromkeys(("total_rows", "bytes_read", "processed_rows", *COUNTS), 0)
     moved = ImportJob.objects.filter(pk=job.pk, state__in=[ImportState.VALIDATED, ImportState.INVALID]).update(
         state=ImportState.CHECKING,
         encoding=encoding,
         date_order=date_order,
+        mode=mode or job.mode,
         summary=summary,
         errors=[],
         message="",

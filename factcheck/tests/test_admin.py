@@ -89,6 +89,14 @@ def messages_in(response):
 # Every page, for every role
 
 
+def test_the_admin_is_named_for_the_app_not_the_framework(editor_client):
+    """An editor opening "Admin" from the app read "Django administration", a name nobody at the desk uses."""
+    page = editor_client.get(reverse("admin:index")).text
+    assert '<a href="/admin/">factcheck admin</a>' in page
+    assert "<title>Site administration | factcheck admin</title>" in page
+    assert "Django" not in page.split("</header>")[0]
+
+
 def test_the_admin_registers_every_model_an_editor_works_with():
     assert set(ADMIN_MODELS) <= set(admin.site._registry)
 
@@ -364,6 +372,40 @@ def test_mark_verified_refuses_a_claim_without_supporting_evidence_and_changes_t
     unsupported.refresh_from_db()
     assert (supported.status, unsupported.status) == ("verified", "unconfirmed")
     assert unsupported.events.count() == 1
+
+
+def row_of(page, claim):
+    """The row of the status action's table that shows `claim`."""
+    table = page.split('id="claims-to-change"')[1].split("</table>")[0]
+    return next(row for row in table.split("<tr") if claim.text in row)
+
+
+def test_a_status_action_says_which_claims_the_rules_will_refuse_before_the_reason_is_typed(editor_client):
+    """The refusal came only after the reason was typed and posted, and the reason was gone with it."""
+    refuted, bare = make_claim("The depot was empty."), make_claim("The depot held 300 drones.")
+    make_evidence(refuted, "refutes")
+    page = act(editor_client, "mark_false", [refuted, bare]).text
+    assert "Stays as it is. Add at least one piece of refuting evidence before marking it false." in row_of(page, bare)
+    assert "Stays as it is" not in row_of(page, refuted)
+    assert '<textarea name="reason"' in page
+
+
+def test_a_status_action_the_rules_refuse_for_every_claim_asks_for_no_reason(editor_client):
+    bare = make_claim("The depot held 300 drones.")
+    page = act(editor_client, "mark_false", [bare]).text
+    assert "None of these claims can be marked “False” now" in page
+    assert '<textarea name="reason"' not in page
+    assert "Stays as it is. Add at least one piece of refuting evidence" in row_of(page, bare)
+
+
+def test_an_attribution_action_says_which_claims_need_the_primary_source_first(editor_client):
+    sourced, unsourced = make_claim("The minister said so on air."), make_claim("The minister said so in a memo.")
+    for claim in (sourced, unsourced):
+        claim.set_attribution("relayed", by=claim.events.get().by, reason="Only the wire has it.")
+    make_evidence(sourced, "context", primary_source=True)
+    page = act(editor_client, "confirm_attribution", [sourced, unsourced]).text
+    assert "Stays as it is. Cite the primary source" in row_of(page, unsourced)
+    assert "Stays as it is" not in row_of(page, sourced)
 
 
 def test_a_status_action_refuses_a_claim_changed_since_the_editor_saw_it(editor_client, reviewer, editor):

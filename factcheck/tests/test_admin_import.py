@@ -107,6 +107,27 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert 'hx-trigger="every 1s"' not in page
 
 
+def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_a_new_upload(
+    importer_client, tasks_run_inline
+):
+    """The page said "import with “skip invalid rows”" and offered no way to but uploading the file again."""
+    job = uploaded_job(
+        importer_client, "claim,speaker,quantity_value\nThe dam was hit.,Kovalenko,\nIt held.,Shmyhal,lots\n"
+    )
+    job.refresh_from_db()
+    assert job.state == ImportState.INVALID
+    page = html(importer_client.get(job_url("import", job)))
+    assert re.search(r'<input type="radio" name="mode" value="skip_invalid"[^>]*>', page)
+    columns = {"column_1": "claim", "column_2": "speaker", "column_3": "quantity_value"}
+    response = importer_client.post(job_url("recheck", job), {"mode": ImportMode.SKIP_INVALID, **columns})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.state, job.mode) == (ImportState.VALIDATED, ImportMode.SKIP_INVALID)
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    importer_client.post(job_url("confirm", job))
+    assert list(Claim.objects.values_list("text", flat=True)) == ["The dam was hit."]
+
+
 def test_the_preview_lists_what_the_file_holds_that_the_importer_does_not_know(importer_client, tasks_run_inline):
     csv_job = uploaded_job(importer_client, "claim,speaker,Desk notes\nThe dam was hit.,Kovalenko,ask\n")
     page = html(importer_client.get(job_url("import", csv_job)))
@@ -275,7 +296,7 @@ def test_a_new_speaker_whose_every_row_is_refused_is_not_previewed_as_new(import
 def test_the_preview_of_a_json_file_says_what_can_be_changed_in_a_sentence(importer_client, tasks_run_inline):
     job = uploaded_job(importer_client, json.dumps([row("One.")]), name="claims.json")
     preview = " ".join(html(importer_client.get(job_url("import", job))).split())
-    assert "Change the encoding or the date order and the file is checked again;" in preview
+    assert "Change the encoding, the date order or whether invalid rows are skipped, and the file is checked" in preview
     assert "1 claim would be created, 0 updated, 0 unchanged; 1 new speaker and 0 new outlets." in preview
     assert 'value="Confirm: import 1 row"' in preview
 

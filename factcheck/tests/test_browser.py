@@ -320,6 +320,22 @@ def test_the_summary_counts_the_rows_shown_as_load_more_adds_them(open_page, dem
     assert_not_reloaded(page)
 
 
+@pytest.mark.parametrize("path", ["/claims/?limit=5", "/speakers/?limit=2"])
+def test_load_more_from_the_keyboard_lands_on_the_first_row_it_added(open_page, demo_site, path):
+    """The "More" link is replaced by the rows it loads: focus had fallen back to the page's start,
+    thirty tabs away from the rows a keyboard user had just asked for."""
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{path}")
+    more = page.locator("li.load-more a")
+    listed = page.locator("li.load-more").locator("xpath=..").locator(":scope > li:not(.load-more)")
+    shown = listed.count()
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(listed).not_to_have_count(shown)
+    expect(listed.nth(shown).locator("a").first).to_be_focused()
+
+
 def fits_the_window(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -350,6 +366,19 @@ def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     expect(page.locator(f"#claim-{long.pk}-text")).to_be_visible()
     assert fits_the_window(page)
     page.goto(f"{demo_site}{long.get_absolute_url()}")
+    assert fits_the_window(page)
+
+
+def test_a_misattributed_claim_fits_a_phone(open_page, demo_site):
+    """The claim page's large badge kept its label on one line: "Misattributed: the speaker did not
+    say it" widened the page of exactly the claims an editor most needs to read."""
+    claim = Claim.objects.get(span_exact__contains="upped that number to 11,000")
+    make_evidence(claim, "context", primary_source=True)
+    claim.set_attribution("misattributed", by=claim.events.get().by, reason="The speech has no such words.")
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}{claim.get_absolute_url()}")
+    expect(page.locator("#claim-attribution")).to_have_text("Misattributed: the speaker did not say it")
     assert fits_the_window(page)
 
 

@@ -66,6 +66,22 @@ document.addEventListener("keydown", (event) => {
   event.target.form.querySelector("#add-button").click();
 });
 
+// "More claims" (and the indexes' "More") is replaced by the rows it loads. The focus it held
+// goes to the first of them: left to itself it fell back to the start of the page, and a
+// keyboard user had to tab past every row again to reach the new ones.
+let loadedAt = null; // [the list, the place of the "More" row in it]
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const more = event.detail.target;
+  if (!more?.matches?.("li.load-more") || !more.contains(document.activeElement)) return;
+  loadedAt = [more.parentElement, [...more.parentElement.children].indexOf(more)];
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!loadedAt) return;
+  const [list, place] = loadedAt;
+  loadedAt = null;
+  list.children[place]?.querySelector("a")?.focus();
+});
+
 // Claim page: adding evidence, or posting a decision, draws the review panel again. Every other
 // decision the editor had opened stays open with the reason typed, and may now cite the new
 // evidence; the decision posted is drawn as the server answers it. Other panels' swaps are let
