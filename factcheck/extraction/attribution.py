@@ -32,6 +32,8 @@ STATEMENT_NOUNS = {
     *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
     *("video", "briefing", "letter", "email", "message", "broadcast", "appearance", "testimony", "op-ed"),
 }
+# Verbs whose "in a statement" says where their own statement was made: "said he made the remarks in a speech".
+STATEMENT_MAKING_VERBS = {"make", "give", "deliver", "say", "post", "issue", "publish", "write", "tell", "repeat"}
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
@@ -524,27 +526,34 @@ class Finder:
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
-        content -= self.coordinated_cues(content) | self.trailing_venue(content)
+        content -= self.coordinated_cues(content) | self.trailing_venue(content, verb)
         return self.without_complementiser(content)
 
-    def trailing_venue(self, content):
+    def trailing_venue(self, content, verb):
         """ "said the border was closed, in a statement on its website": the phrase set off at the
-        end says where it was said (the venue), not what; the parser hangs it inside the clause."""
+        end says where it was said (the venue), not what; the parser hangs it inside the clause.
+        Without the comma ("said the meeting was useful in comments to reporters") only when it
+        hangs from the verb of the clause the cue says, and that verb is no making of statements
+        ("said he had made the remarks in a speech")."""
         words = [i for i in sorted(content) if not self.doc[i].is_punct]
         for i in words:
             phrase = self.doc[i]
             if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or not i:
                 continue
             objects = [child for child in phrase.children if child.dep_ == "pobj"]
+            clause = phrase.head.head if phrase.head.dep_ in ("acomp", "attr", "oprd") else phrase.head
+            set_off = self.doc[i - 1].text == "," or (
+                clause.head.i == verb.i and clause.dep_ == "ccomp" and verb_lemma(clause) not in STATEMENT_MAKING_VERBS
+            )
             if (
-                self.doc[i - 1].text == ","
+                set_off
                 and objects
                 and objects[0].lower_ in STATEMENT_NOUNS
                 and phrase.head.i in content
                 and phrase.right_edge.i >= words[-1]
                 and not self.in_quote(i)
             ):
-                return self.subtree(phrase) | {i - 1}
+                return self.subtree(phrase) | ({i - 1} if self.doc[i - 1].is_punct else set())
         return set()
 
     def without_complementiser(self, content):
@@ -615,6 +624,8 @@ class Finder:
         head = verb.head
         if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
             return set()
+        if verb.dep_ == "ccomp" and head.i > verb.i and verb_lemma(head) in CUE_VERBS:
+            return set()  # "X said …, Reuters reported": the cue is what the later cue reports
         # A set-off cue's object is whom it was told: "The port, officials told Reuters, will reopen".
         objects = ("xcomp", "ccomp") if verb.dep_ == "parataxis" else ("dobj", "xcomp", "ccomp", "dative")
         if any(child.dep_ in objects for child in verb.children):

@@ -637,6 +637,36 @@ def test_a_statement_carried_by_an_outlet_is_relayed_by_it(extract, text, relaye
     assert (proposal.relayed_by, proposal.venue) == (relayed_by, venue)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sergei Lavrov said in remarks carried by TASS that Moscow would respond, Reuters reported.",
+        "Sergei Lavrov said in comments carried by TASS that Moscow would respond, Reuters reported.",
+    ],
+)
+def test_a_relay_after_a_statement_carried_by_an_outlet_is_no_part_of_what_was_said(extract, text):
+    # The that-clause, parsed as hung from "remarks", was passed over, and the claim was "Reuters reported."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == ("Sergei Lavrov", "Moscow would respond.")
+    assert proposal.relayed_by == ["TASS", "Reuters"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dmitry Peskov said the meeting was useful in comments to reporters.",
+        "Dmitry Peskov said in comments to state television that the meeting was useful.",
+        "The meeting was useful, Dmitry Peskov said in comments on Russian television.",
+        "Dmitry Peskov said the meeting was useful in comments on television.",
+        "Dmitry Peskov said the meeting was useful, in comments carried by TASS.",
+    ],
+)
+def test_comments_to_reporters_or_on_television_are_public_remarks(extract, text):
+    # No venue was proposed, and without a comma "in comments to reporters" was part of the claim.
+    proposal = only(extract(text))
+    assert (proposal.claim, proposal.venue) == ("The meeting was useful.", values.PUBLIC_REMARKS)
+
+
 def test_a_statement_set_off_after_what_was_said_is_its_venue_not_its_content(extract):
     proposal = only(extract("The Kremlin said the border was closed, in a statement on its website."))
     assert proposal.claim == "The border was closed."
