@@ -292,6 +292,43 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "she", "he"),
+    [
+        ("Ms Garza met Mr Holloway on Monday. She said the deal was fair. He said it was not.", "Garza", "Holloway"),
+        (
+            "Anna Garza met Tom Holloway on Monday. Ms Garza said the deal was fair. Mr Holloway disagreed. "
+            "She said the council would vote on Friday. He said it would not.",
+            "Anna Garza",
+            "Tom Holloway",
+        ),
+        # A "he" before that was his tells the story's "she" from the man named last.
+        (
+            "Anna Garza met Tom Holloway on Monday. He said the deal was fair. She said it was not.",
+            "Anna Garza",
+            "Tom Holloway",
+        ),
+        (
+            "Anna Garza chairs the council. Her husband, Tom Garza, runs the depot. "
+            "She said the council would vote on Friday. He said the depot would close.",
+            "Anna Garza",
+            "Tom Garza",
+        ),
+    ],
+)
+def test_he_and_she_are_the_man_and_the_woman_the_story_makes_them(extract, she, he, text):
+    # "she" went to the person named last, whoever the story had said they were.
+    for proposal in extract(text):
+        pronoun = words(text, proposal.source)
+        if pronoun in ("She", "He"):
+            assert proposal.speaker == {"She": she, "He": he}[pronoun], (pronoun, proposal.claim)
+
+
+def test_without_a_word_on_who_is_a_man_or_a_woman_he_is_the_person_named_last(extract):
+    text = "Anna Garza met Tom Holloway on Monday. He said the deal was fair."
+    assert only(extract(text)).speaker == "Tom Holloway"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Mark Fowler said Hillary Clinton had deleted thousands of emails. The server was never secure, he said.",
