@@ -34,6 +34,7 @@ STATEMENT_NOUNS = {
 }
 # Verbs whose "in a statement" says where their own statement was made: "said he made the remarks in a speech".
 STATEMENT_MAKING_VERBS = {"make", "give", "deliver", "say", "post", "issue", "publish", "write", "tell", "repeat"}
+PLEAS = {"guilty", "innocent"}  # "pleaded not guilty to …"; "no contest" admits and denies nothing
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
@@ -391,6 +392,9 @@ class Finder:
         if lemma in FIGURE_VERBS and (figure := self.figure(verb)):
             content, source = figure
             return Attribution([verb.i], content, source, lemma, speech=True)
+        if lemma == "plead":
+            plea = self.plea(verb)
+            return Attribution([verb.i], plea, self.source_of(verb), lemma, speech=True) if plea else None
         frames = CUE_VERBS.get(lemma)
         if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
             return None
@@ -488,6 +492,14 @@ class Finder:
         if not content:
             return None
         return Attribution([per.i], content, sorted(self.subtree(objects[0])), "per", speech=True)
+
+    def plea(self, verb):
+        """ "pleaded not guilty to six counts of fraud": the plea and the charges it answers; no
+        content for "pleaded for mercy" or "pleaded with the jury"."""
+        for child in verb.children:
+            if child.dep_ in ("acomp", "oprd", "dobj") and child.lower_ in PLEAS:
+                return self.subtree(child)
+        return set()
 
     def figure(self, verb):
         """ "upped that number to 11,000": the figure the speaker gives, as content."""

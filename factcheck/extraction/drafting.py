@@ -166,6 +166,16 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
     return f"{subject[0].upper()}{subject[1:]} denies {words}."
 
 
+def plea_sentence(text, content, cue_lemma, speaker):
+    """What a plea claims: "pleaded not guilty to six counts of fraud" -> "Daniel Mercer is not
+    guilty of six counts of fraud."; None for any other cue."""
+    if cue_lemma != "plead":
+        return None
+    words = " ".join(" ".join(text[start:end].split()) for start, end in content).rstrip(" .")
+    words = re.sub(r"^((?:not )?(?:guilty|innocent)) to\b", r"\1 of", words, flags=re.IGNORECASE)
+    return f"{speaker or 'The defendant'} is {words}."
+
+
 def _modal(match, modal):
     """ "the US military to do away with" -> "the US military should do away with", not "plans to"."""
     subject, verb = match.group(1), match.group(2)
@@ -189,6 +199,8 @@ def _modal(match, modal):
 def claim_kind(doc, indices, cue_lemma):
     """Prediction for what will happen, opinion for an evaluation, else factual."""
     words = {doc[i].lower_ for i in indices}
+    if cue_lemma in ("rule", "plead"):  # a court's decision, a defendant's answer: what is so, not will be
+        return FACTUAL
     if cue_lemma in PREDICTION_CUES:
         return PREDICTION
     if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS:

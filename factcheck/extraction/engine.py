@@ -55,6 +55,8 @@ UNNAMED_WITH_ACCESS = re.compile(
     r"( \w+)? (briefed on|close to|privy to|involved in|aware of|knowledgeable about|with access to)\b",
     re.IGNORECASE,
 )
+# A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
+COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
 CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
@@ -166,6 +168,7 @@ class Story:
             proposal.claim = (
                 self.asked(attribution)
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
+                or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
                     self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
                 )
@@ -349,6 +352,8 @@ class Story:
             venue = ANONYMOUS_BRIEFING
         if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
+        if lemma in COURT_VENUES and venue in (None, PUBLIC_REMARKS):  # "ruled on Friday" is no remark
+            venue = COURT_VENUES[lemma]
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
         if venue is None and speaker.name:

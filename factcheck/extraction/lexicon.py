@@ -104,7 +104,8 @@ SPEECH_VERBS = {
     "propose": "CDX",
     "recommend": "CD",
     "demand": "CDX",
-    "plead": "C",
+    "plead": "C",  # and "pleaded not guilty to …" (attribution.py: a plea)
+    "rule": "C",  # "the judge ruled that …": the court's statement
     "threaten": "CX",
     "assure": "C",
     "remind": "C",

@@ -805,7 +805,9 @@ def person_speaker(doc, tokens, head, person, people, mention):
         name = people.fullest(clean(doc[name_start:name_end].text))
     title, affiliation = "", ""
     # "Andrii Kovalenko, the head of Ukraine's Center ...": an apposition after the name.
-    appositions = [t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON"]
+    appositions = [
+        t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON" and not t.like_num
+    ]  # "Daniel Mercer, 58,": an age is no title
     if appositions:
         phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
         title = clean(phrase.text)

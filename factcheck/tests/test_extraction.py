@@ -887,6 +887,62 @@ def test_a_denial_is_drafted_as_what_the_speaker_claims(extract, text, claim):
     assert only(extract(text)).claim == claim
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind", "claim"),
+    [
+        (
+            "Judge Helen Osei ruled that the emails could be shown to the jury.",
+            "Helen Osei",
+            values.PERSON,
+            "The emails could be shown to the jury.",
+        ),
+        (
+            "The judge ruled that the evidence was admissible.",
+            "The judge",
+            values.PERSON,
+            "The evidence was admissible.",
+        ),
+        (
+            "The Supreme Court ruled on Friday that the law was unconstitutional.",
+            "Supreme Court",
+            values.INSTITUTION,
+            "The law was unconstitutional.",
+        ),
+    ],
+)
+def test_a_ruling_is_a_statement_of_the_court_in_a_document(extract, text, speaker, kind, claim):
+    # Rulings were not read as statements at all.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.claim) == (speaker, kind, claim)
+    assert proposal.venue == values.OFFICIAL_DOCUMENT
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "Daniel Mercer, 58, has pleaded not guilty to six counts of fraud.",
+            "not guilty to six counts of fraud",
+            "Daniel Mercer is not guilty of six counts of fraud.",
+        ),
+        (
+            "Daniel Mercer pleaded guilty to two charges of theft on Monday.",
+            "guilty to two charges of theft",
+            "Daniel Mercer is guilty of two charges of theft.",
+        ),
+    ],
+)
+def test_a_plea_is_the_defendants_statement_about_the_charges(extract, text, content, claim):
+    # Pleas were not read as statements at all.
+    proposal = only(extract(text))
+    assert (words(text, proposal.cue), words(text, proposal.content)) == ("pleaded", content)
+    assert (proposal.speaker, proposal.claim, proposal.venue) == ("Daniel Mercer", claim, values.PUBLIC_REMARKS)
+
+
+def test_pleading_for_something_is_no_plea(extract):
+    assert extract("Daniel Mercer pleaded for mercy.") == []
+
+
 def test_a_claim_without_a_figure_has_no_quantity(extract):
     assert only(extract("The mayor said the bridge was built in 1932.")).quantity is None
 
@@ -1531,6 +1587,20 @@ def test_a_courts_story(extract):
     assert (opening.speaker, opening.venue) == ("Paul Brandt", values.PUBLIC_REMARKS)  # an opening statement
     # Declining to comment says nothing: it was proposed as the claim "To comment as he left …".
     assert not [p for p in proposals if "comment" in p.claim]
+    # The plea and the ruling were not read; an age beside the name was the defendant's title.
+    plea = said(text, proposals, "pleaded", "six counts")
+    assert (plea.speaker, plea.title, plea.claim) == (
+        "Daniel Mercer",
+        "",
+        "Daniel Mercer is not guilty of six counts of fraud.",
+    )
+    ruling = said(text, proposals, "ruled", "emails")
+    assert (ruling.speaker, ruling.title, ruling.venue, ruling.kind) == (
+        "Helen Osei",
+        "Judge",
+        values.OFFICIAL_DOCUMENT,
+        values.FACTUAL,
+    )
 
 
 def test_a_business_story(extract):
