@@ -745,6 +745,8 @@ class Finder:
         if objects[0].dep_ == "dobj" and objects[0].lower_ in ("it", "this", "that", "so", "what", "which"):
             return set()
         start = objects[0].left_edge.i
+        if objects[0].dep_ == "xcomp" and (addressee := self.addressee(verb, objects[0])):
+            start = addressee.left_edge.i  # "called on the government to raise pay": whom it asks, and what
         end = verb.i
         for child in verb.children:
             if child.i > verb.i and child.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod"):
@@ -752,6 +754,16 @@ class Finder:
                     continue
                 end = max(end, child.right_edge.i)
         return {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
+
+    def addressee(self, verb, clause):
+        """ "called on the government to …", "appealed to residents to …": the object of the
+        phrase between the cue and its infinitive, the one asked to act; None when there is none."""
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("on", "upon", "to") and verb.i < child.i < clause.i:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        return None
 
     def infinitive_content(self, verb):
         clauses = [child for child in verb.children if child.dep_ == "xcomp" and child.i > verb.i]
@@ -765,6 +777,10 @@ class Finder:
 
     def preposition_content(self, verb, prepositions):
         for child in verb.children:
+            if child.dep_ == "advcl" and "for" in prepositions and child.i > verb.i:
+                marks = {grandchild.i for grandchild in child.children if grandchild.dep_ == "mark"}
+                if {self.doc[i].lower_ for i in marks} == {"for"}:  # "called for the minister to resign"
+                    return self.subtree(child) - marks
             if child.dep_ in ("prep", "prt") and child.lower_ in prepositions and child.i > verb.i:
                 objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
                 if objects:

@@ -12,6 +12,7 @@ OPINION_CUES = {
     "think",
     "feel",
     "urge",
+    "appeal",
     "call",
     "criticize",
     "criticise",

@@ -188,7 +188,8 @@ class Story:
         if token.head.i != cue or token.i == cue:
             return False
         return token.dep_ == "xcomp" or (
-            token.dep_ == "ccomp" and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
+            token.dep_ in ("ccomp", "advcl")  # "called for the minister to resign"
+            and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
         )
 
     def no_comment(self, attribution):

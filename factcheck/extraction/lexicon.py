@@ -90,6 +90,7 @@ SPEECH_VERBS = {
     "attack": "D",
     "question": "CD",
     "call": "DP",
+    "appeal": "DP",  # "appealed to residents to stay indoors", "appealed for calm"
     "tout": "D",
     "reveal": "CD",
     "disclose": "CD",
@@ -205,6 +206,7 @@ CUE_PREPOSITIONS = {
     "boast": {"about", "of"},
     "brag": {"about", "of"},
     "call": {"for"},
+    "appeal": {"for"},
     "disagree": {"with"},
     "object": {"to"},
     "rail": {"against"},

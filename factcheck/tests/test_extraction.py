@@ -1080,6 +1080,34 @@ def test_an_urged_action_is_drafted_as_what_should_happen(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "The union called on the government to raise nurses' pay by 10 per cent.",
+            "the government to raise nurses' pay by 10 per cent",
+            "The government should raise nurses' pay by 10 per cent.",
+        ),
+        (
+            "Greenpeace called on Shell not to drill in the Arctic.",
+            "Shell not to drill in the Arctic",
+            "Shell should not drill in the Arctic.",
+        ),
+        ("Maria Lopez called for the minister to resign.", "the minister to resign", "The minister should resign."),
+        (
+            "The mayor appealed to residents to stay indoors.",
+            "residents to stay indoors",
+            "Residents should stay indoors.",
+        ),
+    ],
+)
+def test_a_call_on_someone_to_act_is_drafted_as_what_they_should_do(extract, text, content, claim):
+    # "called on the government to raise pay" was proposed as "To raise pay.", whom it asked left out;
+    # "called for the minister to resign" was not proposed at all.
+    proposal = only(extract(text))
+    assert (words(text, proposal.content), proposal.claim, proposal.kind) == (content, claim, values.OPINION)
+
+
+@pytest.mark.parametrize(
     ("text", "claim"),
     [
         (
