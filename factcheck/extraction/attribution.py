@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from factcheck.extraction.drafting import DENIAL_CUES
 from factcheck.extraction.lexicon import (
     CUE_NOUNS,
     CUE_PREPOSITIONS,
@@ -198,7 +199,21 @@ class Finder:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
-        return self.without_nested_thoughts(self.without_duplicates(found))
+        return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
+
+    def without_denied_statements(self, found):
+        """ "The minister denied saying the drivers were lazy": what the denial says was never said
+        is part of the denial, not a statement of the speaker's."""
+        denials = {attribution.head: attribution for attribution in found if attribution.lemma in DENIAL_CUES}
+        return [
+            attribution
+            for attribution in found
+            if not (
+                (denial := denials.get(self.doc[attribution.head].head.i))
+                and denial is not attribution
+                and attribution.head in denial.content
+            )
+        ]
 
     def without_nested_thoughts(self, found):
         """ "Trump said he thinks the polls are rigged", "she said he called it a hoax": a thought,

@@ -156,6 +156,10 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
         return None
     words = " ".join(" ".join(text[start:end].split()) for start, end in content)
     words = "".join(char for char in words if char not in '“”«»"').strip(" ,;:-—–").rstrip(".!?")
+    subject = speaker or "The speaker"
+    subject = f"{subject[0].upper()}{subject[1:]}"
+    if unsaid := re.match(r"^(?:ever )?(?:saying|having said|to have said)\s+(?:that\s+)?(.+)$", words, re.IGNORECASE):
+        return f"{subject} did not say {unsaid.group(1)}."  # "denied saying the drivers were lazy"
     reported = re.match(rf"^(?:{REPORT_WORDS}\s+)?that\s+(.+)$", words, flags=re.IGNORECASE)
     if reported:
         return f"It is not true that {reported.group(1)}."
@@ -163,8 +167,7 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
         return None  # "dismissed the plan as useless" judges the plan; it denies nothing
     if clause:
         return f"It is not true that {words}."
-    subject = speaker or "The speaker"
-    return f"{subject[0].upper()}{subject[1:]} denies {words}."
+    return f"{subject} denies {words}."
 
 
 def plea_sentence(text, content, cue_lemma, speaker):

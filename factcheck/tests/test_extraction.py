@@ -943,6 +943,34 @@ def test_pleading_for_something_is_no_plea(extract):
     assert extract("Daniel Mercer pleaded for mercy.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One guest said the minister had called the drivers lazy. The minister denied saying the drivers were lazy.",
+        "Reports said the army had retreated from Kursk. The Kremlin denied that its troops had retreated from Kursk.",
+        "Oleg Sych said Russia had shelled the plant. Moscow denied the claim.",
+        "Oleg Sych said Russia had shelled the plant. Moscow rejected the allegations.",
+    ],
+)
+def test_a_denial_is_a_statement_of_its_own_that_contradicts_what_it_denies(extract, text):
+    # "denied saying …" was also proposed as the minister's claim that the drivers were lazy, and
+    # linked as the same claim as the guest's; the Kremlin's denial was the same claim as the reports'.
+    claim, denial = extract(text)
+    assert claim.speaker != denial.speaker
+    assert denial.links == [(values.CONTRADICTS, 0)]
+
+
+def test_denying_having_said_something_is_drafted_as_not_having_said_it(extract):
+    text = "The minister denied saying the drivers were lazy."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == ("The minister", "The minister did not say the drivers were lazy.")
+
+
+def test_dismissing_a_plan_contradicts_no_claim_about_it(extract):
+    text = "The opposition said the plan would fail. The minister dismissed the plan as useless."
+    assert [p.links for p in extract(text)] == [[], []]
+
+
 def test_a_claim_without_a_figure_has_no_quantity(extract):
     assert only(extract("The mayor said the bridge was built in 1932.")).quantity is None
 
