@@ -413,6 +413,8 @@ class Finder:
         frames = CUE_VERBS.get(lemma)
         if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
             return None
+        if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
+            return None  # "Asked whether …, she said": she was asked; what she said is her statement
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)
@@ -425,6 +427,12 @@ class Finder:
         if not content and "P" in frames:
             content = self.preposition_content(verb, CUE_PREPOSITIONS.get(lemma, ()))
         source = self.source_of(verb)
+        if content and source and self.doc[max(content)].dep_ == "prep" and min(source) == max(content) + 1:
+            # "… for Saturday's derby, manager Joan Ferrer said": the words before the comma end what was said.
+            comma = next((i for i in source if self.doc[i].text == ","), None)
+            if comma is not None:
+                content |= {i for i in source if i < comma}
+                source = [i for i in source if i > comma]
         if lemma in SPEECH_VERBS and (not content or not source or self.in_quote(source[0])):
             if quoted := self.quote_before(verb):
                 content, source = quoted
@@ -659,6 +667,9 @@ class Finder:
             return set()  # "after the department asked Mills to search ...": a clause of its own
         if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
             return set()  # but "as The Times reported, ..." attributes the clause
+        marks = [child for child in verb.children if child.dep_ == "mark"]
+        if marks and verb.i > head.i and self.doc[verb.left_edge.i - 1].text != ",":
+            return set()  # "Greve wins the race as rival concedes": when, not who said it
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:

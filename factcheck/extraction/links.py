@@ -220,6 +220,7 @@ def denied_claim(text, proposals, vocabulary, denials, j):
     if scored and len(vocabulary[j]) >= 2 and (best := max(scored))[0] >= TOP_MATCH:
         return best[1]
     said = " ".join(text[start:end] for start, end in proposals[j].content).strip(" .")
+    said = re.sub(r"\s+as\s+.*$", "", said)  # "dismissed the report as fiction"
     if DENIED_BY_NAME.match(said):
         return next((i for i in reversed(earlier) if proposals[i].speaker != proposals[j].speaker), None)
     return None

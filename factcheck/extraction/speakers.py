@@ -594,6 +594,9 @@ def describe(doc, source, people, quoted):
     ]
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
+    apposed = [t for t in person for child in head.children if child.dep_ == "appos" and t in child.subtree]
+    if apposed:
+        person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
@@ -820,7 +823,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
             if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
         ]
         if before:
-            title = clean(doc[before[0].i : name_start].text)
+            title = clean(doc[before[0].i : before[-1].i + 1].text)  # not "Mr" between: "The third candidate, Mr Petit"
     organisations = [
         e
         for e in doc.ents

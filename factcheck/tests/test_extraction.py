@@ -1683,3 +1683,77 @@ def test_a_science_story(extract):
     tamm = said(text, proposals, "said", "more work was needed")
     assert (tamm.speaker, tamm.speaker_kind) == ("Kadri Tamm", values.PERSON)
     assert said(text, proposals, "cautioned", "small number of sites").speaker_kind == values.UNNAMED_GROUP
+
+
+def test_a_sports_press_conference(extract):
+    text = story("sports_press_conference")
+    proposals = extract(text, outlet="Harlow Herald")
+    lede = said(text, proposals, "said", "Harlow United")
+    # The lede's words stopped at "for", and "Saturday's derby, manager Joan Ferrer" said them.
+    assert words(text, lede.content) == "Harlow United will be without their captain for Saturday's derby"
+    assert (lede.speaker, lede.title) == ("Joan Ferrer", "Manager")
+    injury = said(text, proposals, "said", "hamstring")
+    assert (injury.speaker, injury.venue) == ("Joan Ferrer", values.PRESS_CONFERENCE)
+    # "Asked whether the club would sign …" was proposed as a question Ferrer asked.
+    assert not [p for p in proposals if words(text, p.cue) == "Asked"]
+    plans = said(text, proposals, "said", "no plans")
+    assert (plans.speaker, plans.venue) == ("Joan Ferrer", values.PRESS_CONFERENCE)
+    post = said(text, proposals, "wrote", "gutted")
+    assert (post.speaker, post.venue, post.outlet) == ("Liam Doyle", values.SOCIAL_MEDIA_POST, "Instagram")
+
+
+def test_a_public_health_briefing_with_figures(extract):
+    text = story("health_briefing")
+    proposals = extract(text, outlet="Brackport Courier")
+    cases = said(text, proposals, "said", "214")
+    assert (cases.speaker_kind, cases.venue, cases.quantity.value) == (
+        values.INSTITUTION,
+        values.PRESS_CONFERENCE,
+        "214",
+    )
+    director = said(text, proposals, "told", "children under five")
+    assert (director.speaker, director.venue) == ("Amara Nwosu", values.PUBLIC_REMARKS)
+    call = said(text, proposals, "called", "vaccination records")
+    assert (call.speaker, call.claim) == (
+        "Amara Nwosu",
+        "Parents should check their children's vaccination records before the school term starts.",
+    )
+    # An estimate given in a clause was drafted as "The number of percent is 84."
+    estimate = said(text, proposals, "estimated", "84 per cent")
+    assert estimate.claim.startswith("Vaccine coverage among two-year-olds had fallen to 84 per cent")
+
+
+def test_an_election_night_with_several_candidates(extract):
+    text = story("election_night")
+    proposals = extract(text, outlet="Brackport Courier")
+    # "Greve wins … as rival concedes" was the rival's claim that Greve won.
+    assert not [p for p in proposals if words(text, p.cue) == "concedes"]
+    result = said(text, proposals, "according to", "52 per cent")
+    assert result.speaker_kind == values.INSTITUTION
+    assert said(text, proposals, "told", "voted for change").venue == values.PUBLIC_REMARKS
+    recount = said(text, proposals, "said", "recount")
+    assert (recount.speaker, recount.title) == ("Petit", "Third candidate")  # was "Third candidate, Mr"
+    uncounted = said(text, proposals, "claiming", "postal votes")
+    denial = said(text, proposals, "denied", "the claim")
+    assert denial.links == [(values.CONTRADICTS, proposals.index(uncounted))]
+
+
+def test_a_translated_statement_and_a_spokeswoman(extract):
+    text = story("translated_spokesperson")
+    proposals = extract(text)
+    olenko = said(text, proposals, "said", "never agreed")
+    assert (olenko.speaker, olenko.venue) == ("Dmitri Olenko", values.OFFICIAL_DOCUMENT)
+    # The statement it was translated in was proposed as a speaker of the same words.
+    assert not [p for p in proposals if "statement" in p.speaker]
+    vask = said(text, proposals, "told", "rebel envoys")  # was Olenko, titled "Irina Vask"
+    assert (vask.speaker, vask.title, vask.venue, vask.outlet) == (
+        "Irina Vask",
+        "Spokeswoman",
+        values.STATEMENT_TO_OUTLET,
+        "Daily Planet",
+    )
+    report = said(text, proposals, "reported", "200,000 tonnes")
+    dismissal = said(text, proposals, "dismissed", "the report")
+    assert dismissal.claim == "The report is fiction."  # was "The report as fiction."
+    assert dismissal.links == [(values.CONTRADICTS, proposals.index(report))]
+    assert said(text, proposals, "said", "Geneva").speaker == "Irina Vask"
