@@ -198,15 +198,17 @@ class Story:
         for outer in self.attributions:
             if outer.lemma not in ("according to", "per") or not document(self.mention(outer), outer.lemma):
                 continue
-            inner = [
-                other
-                for other in self.attributions
-                if other is not outer
-                and any(start <= self.doc[other.head].idx < end for start, end in outer.content_chars)
-            ]
-            if inner:
+            if inner := self.inside(outer):
                 found.append((outer, inner))
         return found
+
+    def inside(self, outer):
+        """The attributions whose cue lies in what `outer` says."""
+        return [
+            other
+            for other in self.attributions
+            if other is not outer and any(start <= self.doc[other.head].idx < end for start, end in outer.content_chars)
+        ]
 
     def mention(self, attribution):
         return self.doc[attribution.source[0] : attribution.source[-1] + 1].text if attribution.source else ""
@@ -519,15 +521,9 @@ class Story:
             if citing.lemma in ("cite", "quote") and self.is_outlet(content):
                 relays[id(citing)] = (citing, [])
         for relay in self.attributions:
-            if not relay.source or not self.is_outlet(self.doc[relay.source[0] : relay.source[-1] + 1].text):
+            if not relay.source or not self.is_outlet(self.mention(relay)):
                 continue
-            inner = [
-                other
-                for other in self.attributions
-                if other is not relay
-                and any(start <= self.doc[other.head].idx < end for start, end in relay.content_chars)
-            ]
-            if inner:
+            if inner := self.inside(relay):
                 relays[id(relay)] = (relay, inner)
         return relays
 
