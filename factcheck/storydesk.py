@@ -116,7 +116,7 @@ def cleaned(name, value):
 
 # Between the outlets that passed a claim on: RELAY_SPLIT, a comma, a semicolon or a new line.
 _RELAY_SPLIT = re.compile(rf"{RELAY_SPLIT}|\s*[,;\n]\s*")
-OUTLET_NAME_LENGTH = 200
+OUTLET_NAME_LENGTH = SPEAKER_NAME_LENGTH = 200
 _NUMBER_SPLIT = re.compile(r"[\s,;#]+")
 SOCIAL_PLATFORMS = {normalize_name(name) for name in PLATFORMS.values()}
 
@@ -591,6 +591,8 @@ class Tracked:
         return tracked
 
     def speaker(self, name):
+        if described(name or ""):
+            return None  # "The mayor" of one story is no tracked speaker of another's (SpeakerBook)
         return self.speakers.get(normalize_name(name or ""))
 
     def outlet(self, name):
@@ -847,7 +849,7 @@ def _save_story(draft, accepted, *, by):
         body=draft.body,
         state=Article.State.DRAFT if draft.as_draft else Article.State.PUBLISHED,
     )
-    speakers = SpeakerBook(draft.body, accepted, confirmed)
+    speakers = SpeakerBook(article, accepted, confirmed)
     claims = {}
     for record, data in accepted:
         claims[record["key"]] = claim = _write_claim(article, record, data, speaker=speakers.get(data))
@@ -962,25 +964,39 @@ class OutletBook:
 
 
 class SpeakerBook:
-    """The speakers of the accepted claims, found (by name or alias) or created through `Speaker.objects.for_name`."""
+    """The speakers of the accepted claims, found (by name or alias) or created through `Speaker.objects.for_name`.
 
-    def __init__(self, body, accepted, confirmed=()):
+    A person the story names only by a role ("The mayor") is someone of this story alone: a
+    speaker of their own, named with the story ("The mayor in “Dunmore bridge to reopen” (story
+    12)"), so that another story's mayor is not taken for them; an editor who learns the name
+    renames or merges them.
+    """
+
+    def __init__(self, article, accepted, confirmed=()):
         self.known, self.created = {}, 0
         for record, data in accepted:
             key = normalize_name(data["speaker"])
             if key not in self.known:
+                role_only = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
                 self.known[key], created = Speaker.objects.for_name(
-                    data["speaker"],
-                    confirmed=key in confirmed,
+                    _in_story(data["speaker"], article) if role_only else data["speaker"],
+                    confirmed=role_only or key in confirmed,
                     kind=data["speaker_kind"],
                     title=data["title"],
                     affiliation=data["affiliation"],
-                    description=_description(body, record, data),
+                    description=_description(article.body, record, data),
                 )
                 self.created += created
 
     def get(self, data):
         return self.known[normalize_name(data["speaker"])]
+
+
+def _in_story(name, article):
+    """ "The mayor in “Dunmore bridge to reopen” (story 12)": a person described by a role, in one story."""
+    headline = article.headline if len(article.headline) <= 60 else f"{article.headline[:57].rstrip()}..."
+    scoped = f"{name} in “{headline}” (story {article.pk})" if headline else f"{name} (story {article.pk})"
+    return scoped if len(scoped) <= SPEAKER_NAME_LENGTH else f"{name[:120].rstrip()}... (story {article.pk})"
 
 
 def _description(body, record, data):

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from factcheck.extraction.drafting import DENIAL_CUES
 from factcheck.extraction.lexicon import (
     CUE_NOUNS,
     CUE_PREPOSITIONS,
@@ -32,6 +33,9 @@ STATEMENT_NOUNS = {
     *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
     *("video", "briefing", "letter", "email", "message", "broadcast", "appearance", "testimony", "op-ed"),
 }
+# Verbs whose "in a statement" says where their own statement was made: "said he made the remarks in a speech".
+STATEMENT_MAKING_VERBS = {"make", "give", "deliver", "say", "post", "issue", "publish", "write", "tell", "repeat"}
+PLEAS = {"guilty", "innocent"}  # "pleaded not guilty to …"; "no contest" admits and denies nothing
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue that are never part of its content: they say when, where or how it was said.
@@ -195,7 +199,21 @@ class Finder:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
         self.attach_following_quotes(found)
-        return self.without_nested_thoughts(self.without_duplicates(found))
+        return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
+
+    def without_denied_statements(self, found):
+        """ "The minister denied saying the drivers were lazy": what the denial says was never said
+        is part of the denial, not a statement of the speaker's."""
+        denials = {attribution.head: attribution for attribution in found if attribution.lemma in DENIAL_CUES}
+        return [
+            attribution
+            for attribution in found
+            if not (
+                (denial := denials.get(self.doc[attribution.head].head.i))
+                and denial is not attribution
+                and attribution.head in denial.content
+            )
+        ]
 
     def without_nested_thoughts(self, found):
         """ "Trump said he thinks the polls are rigged", "she said he called it a hoax": a thought,
@@ -389,9 +407,14 @@ class Finder:
         if lemma in FIGURE_VERBS and (figure := self.figure(verb)):
             content, source = figure
             return Attribution([verb.i], content, source, lemma, speech=True)
+        if lemma == "plead":
+            plea = self.plea(verb)
+            return Attribution([verb.i], plea, self.source_of(verb), lemma, speech=True) if plea else None
         frames = CUE_VERBS.get(lemma)
         if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
             return None
+        if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
+            return None  # "Asked whether …, she said": she was asked; what she said is her statement
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)
@@ -404,6 +427,12 @@ class Finder:
         if not content and "P" in frames:
             content = self.preposition_content(verb, CUE_PREPOSITIONS.get(lemma, ()))
         source = self.source_of(verb)
+        if content and source and self.doc[max(content)].dep_ == "prep" and min(source) == max(content) + 1:
+            # "… for Saturday's derby, manager Joan Ferrer said": the words before the comma end what was said.
+            comma = next((i for i in source if self.doc[i].text == ","), None)
+            if comma is not None:
+                content |= {i for i in source if i < comma}
+                source = [i for i in source if i > comma]
         if lemma in SPEECH_VERBS and (not content or not source or self.in_quote(source[0])):
             if quoted := self.quote_before(verb):
                 content, source = quoted
@@ -487,6 +516,14 @@ class Finder:
             return None
         return Attribution([per.i], content, sorted(self.subtree(objects[0])), "per", speech=True)
 
+    def plea(self, verb):
+        """ "pleaded not guilty to six counts of fraud": the plea and the charges it answers; no
+        content for "pleaded for mercy" or "pleaded with the jury"."""
+        for child in verb.children:
+            if child.dep_ in ("acomp", "oprd", "dobj") and child.lower_ in PLEAS:
+                return self.subtree(child)
+        return set()
+
     def figure(self, verb):
         """ "upped that number to 11,000": the figure the speaker gives, as content."""
         objects = [child for child in verb.children if child.dep_ == "dobj" and child.lower_ in FIGURE_NOUNS]
@@ -524,27 +561,34 @@ class Finder:
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
-        content -= self.coordinated_cues(content) | self.trailing_venue(content)
+        content -= self.coordinated_cues(content) | self.trailing_venue(content, verb)
         return self.without_complementiser(content)
 
-    def trailing_venue(self, content):
+    def trailing_venue(self, content, verb):
         """ "said the border was closed, in a statement on its website": the phrase set off at the
-        end says where it was said (the venue), not what; the parser hangs it inside the clause."""
+        end says where it was said (the venue), not what; the parser hangs it inside the clause.
+        Without the comma ("said the meeting was useful in comments to reporters") only when it
+        hangs from the verb of the clause the cue says, and that verb is no making of statements
+        ("said he had made the remarks in a speech")."""
         words = [i for i in sorted(content) if not self.doc[i].is_punct]
         for i in words:
             phrase = self.doc[i]
             if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or not i:
                 continue
             objects = [child for child in phrase.children if child.dep_ == "pobj"]
+            clause = phrase.head.head if phrase.head.dep_ in ("acomp", "attr", "oprd") else phrase.head
+            set_off = self.doc[i - 1].text == "," or (
+                clause.head.i == verb.i and clause.dep_ == "ccomp" and verb_lemma(clause) not in STATEMENT_MAKING_VERBS
+            )
             if (
-                self.doc[i - 1].text == ","
+                set_off
                 and objects
                 and objects[0].lower_ in STATEMENT_NOUNS
                 and phrase.head.i in content
                 and phrase.right_edge.i >= words[-1]
                 and not self.in_quote(i)
             ):
-                return self.subtree(phrase) | {i - 1}
+                return self.subtree(phrase) | ({i - 1} if self.doc[i - 1].is_punct else set())
         return set()
 
     def without_complementiser(self, content):
@@ -615,12 +659,17 @@ class Finder:
         head = verb.head
         if head.tag_ not in VERB_TAGS and head.dep_ != "ROOT":
             return set()
+        if verb.dep_ == "ccomp" and head.i > verb.i and verb_lemma(head) in CUE_VERBS:
+            return set()  # "X said …, Reuters reported": the cue is what the later cue reports
         # A set-off cue's object is whom it was told: "The port, officials told Reuters, will reopen".
         objects = ("xcomp", "ccomp") if verb.dep_ == "parataxis" else ("dobj", "xcomp", "ccomp", "dative")
         if any(child.dep_ in objects for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
         if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
             return set()  # but "as The Times reported, ..." attributes the clause
+        marks = [child for child in verb.children if child.dep_ == "mark"]
+        if marks and verb.i > head.i and self.doc[verb.left_edge.i - 1].text != ",":
+            return set()  # "Greve wins the race as rival concedes": when, not who said it
         content = self.subtree(head) - self.subtree(verb)
         after = [i for i in content if i > verb.right_edge.i]
         if after and self.doc[min(after)].text in ("“", '"', "``", "''") and head.i > verb.i:
@@ -722,6 +771,8 @@ class Finder:
         if objects[0].dep_ == "dobj" and objects[0].lower_ in ("it", "this", "that", "so", "what", "which"):
             return set()
         start = objects[0].left_edge.i
+        if objects[0].dep_ == "xcomp" and (addressee := self.addressee(verb, objects[0])):
+            start = addressee.left_edge.i  # "called on the government to raise pay": whom it asks, and what
         end = verb.i
         for child in verb.children:
             if child.i > verb.i and child.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod"):
@@ -729,6 +780,16 @@ class Finder:
                     continue
                 end = max(end, child.right_edge.i)
         return {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
+
+    def addressee(self, verb, clause):
+        """ "called on the government to …", "appealed to residents to …": the object of the
+        phrase between the cue and its infinitive, the one asked to act; None when there is none."""
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("on", "upon", "to") and verb.i < child.i < clause.i:
+                objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        return None
 
     def infinitive_content(self, verb):
         clauses = [child for child in verb.children if child.dep_ == "xcomp" and child.i > verb.i]
@@ -742,6 +803,10 @@ class Finder:
 
     def preposition_content(self, verb, prepositions):
         for child in verb.children:
+            if child.dep_ == "advcl" and "for" in prepositions and child.i > verb.i:
+                marks = {grandchild.i for grandchild in child.children if grandchild.dep_ == "mark"}
+                if {self.doc[i].lower_ for i in marks} == {"for"}:  # "called for the minister to resign"
+                    return self.subtree(child) - marks
             if child.dep_ in ("prep", "prt") and child.lower_ in prepositions and child.i > verb.i:
                 objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")]
                 if objects:

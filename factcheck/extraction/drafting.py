@@ -12,6 +12,7 @@ OPINION_CUES = {
     "think",
     "feel",
     "urge",
+    "appeal",
     "call",
     "criticize",
     "criticise",
@@ -155,6 +156,10 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
         return None
     words = " ".join(" ".join(text[start:end].split()) for start, end in content)
     words = "".join(char for char in words if char not in '“”«»"').strip(" ,;:-—–").rstrip(".!?")
+    subject = speaker or "The speaker"
+    subject = f"{subject[0].upper()}{subject[1:]}"
+    if unsaid := re.match(r"^(?:ever )?(?:saying|having said|to have said)\s+(?:that\s+)?(.+)$", words, re.IGNORECASE):
+        return f"{subject} did not say {unsaid.group(1)}."  # "denied saying the drivers were lazy"
     reported = re.match(rf"^(?:{REPORT_WORDS}\s+)?that\s+(.+)$", words, flags=re.IGNORECASE)
     if reported:
         return f"It is not true that {reported.group(1)}."
@@ -162,8 +167,17 @@ def denial_sentence(text, content, cue_lemma, speaker, *, clause=False):
         return None  # "dismissed the plan as useless" judges the plan; it denies nothing
     if clause:
         return f"It is not true that {words}."
-    subject = speaker or "The speaker"
-    return f"{subject[0].upper()}{subject[1:]} denies {words}."
+    return f"{subject} denies {words}."
+
+
+def plea_sentence(text, content, cue_lemma, speaker):
+    """What a plea claims: "pleaded not guilty to six counts of fraud" -> "Daniel Mercer is not
+    guilty of six counts of fraud."; None for any other cue."""
+    if cue_lemma != "plead":
+        return None
+    words = " ".join(" ".join(text[start:end].split()) for start, end in content).rstrip(" .")
+    words = re.sub(r"^((?:not )?(?:guilty|innocent)) to\b", r"\1 of", words, flags=re.IGNORECASE)
+    return f"{speaker or 'The defendant'} is {words}."
 
 
 def _modal(match, modal):
@@ -189,6 +203,8 @@ def _modal(match, modal):
 def claim_kind(doc, indices, cue_lemma):
     """Prediction for what will happen, opinion for an evaluation, else factual."""
     words = {doc[i].lower_ for i in indices}
+    if cue_lemma in ("rule", "plead"):  # a court's decision, a defendant's answer: what is so, not will be
+        return FACTUAL
     if cue_lemma in PREDICTION_CUES:
         return PREDICTION
     if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS:

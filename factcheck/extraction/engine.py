@@ -11,6 +11,7 @@ from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
+from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
     PRONOUNS,
@@ -55,6 +56,10 @@ UNNAMED_WITH_ACCESS = re.compile(
     r"( \w+)? (briefed on|close to|privy to|involved in|aware of|knowledgeable about|with access to)\b",
     re.IGNORECASE,
 )
+# Cues whose object and complement say what the speaker holds the object to be.
+COMPLEMENT_CUES = {"call", "dismiss", "describe", "label", "brand", "dub", "characterize", "portray", "reject", "find"}
+# A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
+COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
 CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
@@ -136,10 +141,13 @@ class Story:
 
     def proposals(self):
         relays = self.relaying_attributions()
+        self.documents = self.documents_quoted()
         proposals, speakers, units = [], [], []
         for attribution in self.attributions:
             if id(attribution) in relays:
                 continue  # "per the Kyiv Independent" is the relay of the claims it covers
+            if any(document is attribution for document, _ in self.documents):
+                continue  # "according to a statement", around "X said …": where X said it
             if self.no_comment(attribution):
                 continue  # "declined to comment" says nothing
             speaker = self.speaker(attribution, speakers)
@@ -159,13 +167,16 @@ class Story:
             if proposal.quantity and proposal.quantity.unit:
                 units.append(proposal.quantity.unit)
             proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
-            figure = attribution.lemma in FIGURE_VERBS
             # "urged the US military to scrap …": an object and the infinitive hung from the cue.
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
+            # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
+            figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
                 self.asked(attribution)
+                or self.object_complement(attribution)
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
+                or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
                     self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
                 )
@@ -179,13 +190,56 @@ class Story:
         links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
 
+    def documents_quoted(self):
+        """(attribution, the attributions inside it) for each "according to a statement …" whose
+        words hold another cue: "X said …, according to a statement translated by the ministry"
+        says where X said it, an official document, and is no claim of the statement's."""
+        found = []
+        for outer in self.attributions:
+            if outer.lemma not in ("according to", "per") or not document(self.mention(outer), outer.lemma):
+                continue
+            if inner := self.inside(outer):
+                found.append((outer, inner))
+        return found
+
+    def inside(self, outer):
+        """The attributions whose cue lies in what `outer` says."""
+        return [
+            other
+            for other in self.attributions
+            if other is not outer and any(start <= self.doc[other.head].idx < end for start, end in outer.content_chars)
+        ]
+
+    def mention(self, attribution):
+        return self.doc[attribution.source[0] : attribution.source[-1] + 1].text if attribution.source else ""
+
+    def object_complement(self, attribution):
+        """ "dismissed the report as fiction" -> "The report is fiction.", "called the plan a
+        disaster" -> "The plan is a disaster.": what the speaker says the object is; "" for a
+        cue with no object and complement."""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        complements = [child for child in cue.children if child.dep_ == "oprd" and child.i in attribution.content]
+        for child in cue.children:
+            if child.dep_ == "prep" and child.lower_ == "as" and child.i in attribution.content:
+                complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
+        if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
+            return ""
+        thing, what = objects[0], complements[0]
+        subject = self.text[self.doc[thing.left_edge.i].idx : thing.idx + len(thing.text)]
+        predicate = self.doc[what.left_edge.i : what.right_edge.i + 1].text.strip(QUOTE_MARKS + " ")
+        predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
+        verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
+        return f"{capitalised(subject)} {verb} {predicate}."
+
     @staticmethod
     def infinitive(token, cue):
         """An infinitive hung from the cue: "urged them to leave", "expect rates to stay low"."""
         if token.head.i != cue or token.i == cue:
             return False
         return token.dep_ == "xcomp" or (
-            token.dep_ == "ccomp" and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
+            token.dep_ in ("ccomp", "advcl")  # "called for the minister to resign"
+            and any(child.dep_ == "aux" and child.tag_ == "TO" for child in token.children)
         )
 
     def no_comment(self, attribution):
@@ -349,6 +403,10 @@ class Story:
             venue = ANONYMOUS_BRIEFING
         if document(speaker.mention, lemma):
             venue = venue or OFFICIAL_DOCUMENT
+        if venue in (None, PUBLIC_REMARKS) and any(attribution in inner for _, inner in self.documents):
+            venue = OFFICIAL_DOCUMENT  # "X said …, according to a statement translated by the ministry"
+        if lemma in COURT_VENUES and venue in (None, PUBLIC_REMARKS):  # "ruled on Friday" is no remark
+            venue = COURT_VENUES[lemma]
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
         if venue is None and speaker.name:
@@ -463,15 +521,9 @@ class Story:
             if citing.lemma in ("cite", "quote") and self.is_outlet(content):
                 relays[id(citing)] = (citing, [])
         for relay in self.attributions:
-            if not relay.source or not self.is_outlet(self.doc[relay.source[0] : relay.source[-1] + 1].text):
+            if not relay.source or not self.is_outlet(self.mention(relay)):
                 continue
-            inner = [
-                other
-                for other in self.attributions
-                if other is not relay
-                and any(start <= self.doc[other.head].idx < end for start, end in relay.content_chars)
-            ]
-            if inner:
+            if inner := self.inside(relay):
                 relays[id(relay)] = (relay, inner)
         return relays
 

@@ -90,6 +90,7 @@ SPEECH_VERBS = {
     "attack": "D",
     "question": "CD",
     "call": "DP",
+    "appeal": "DP",  # "appealed to residents to stay indoors", "appealed for calm"
     "tout": "D",
     "reveal": "CD",
     "disclose": "CD",
@@ -104,7 +105,8 @@ SPEECH_VERBS = {
     "propose": "CDX",
     "recommend": "CD",
     "demand": "CDX",
-    "plead": "C",
+    "plead": "C",  # and "pleaded not guilty to …" (attribution.py: a plea)
+    "rule": "C",  # "the judge ruled that …": the court's statement
     "threaten": "CX",
     "assure": "C",
     "remind": "C",
@@ -204,6 +206,7 @@ CUE_PREPOSITIONS = {
     "boast": {"about", "of"},
     "brag": {"about", "of"},
     "call": {"for"},
+    "appeal": {"for"},
     "disagree": {"with"},
     "object": {"to"},
     "rail": {"against"},

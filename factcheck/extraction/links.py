@@ -3,7 +3,7 @@ figures for the same thing from different speakers (8,000 and 11,000 troops)."""
 
 import re
 
-from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES
+from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES, REPORT_WORDS
 from factcheck.extraction.lexicon import ROLE_NOUNS, UNNAMED_SOURCE_NOUNS
 from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
 from factcheck.extraction.speakers import described
@@ -150,8 +150,10 @@ def propose(text, proposals, cues=None):
     described = descriptions(text, proposals)
     top_end = top_of_story(text)
     vocabulary = [words(text, proposal.content) for proposal in proposals]
-    top = [i for i, proposal in enumerate(proposals) if proposal.start < top_end]
-    body = [i for i in range(len(proposals)) if i not in top]
+    denials = [denial(text, proposal, cue) for proposal, cue in zip(proposals, cues, strict=True)]
+    # A denial is a statement of its own about what it denies: it contradicts it, never restates it.
+    top = [i for i, proposal in enumerate(proposals) if proposal.start < top_end and not denials[i]]
+    body = [i for i in range(len(proposals)) if i not in top and not denials[i]]
     pairs = []
     for i in top:
         candidates = [
@@ -187,11 +189,41 @@ def propose(text, proposals, cues=None):
                     proposals[i], described[proposals[canonical].speaker]
                 ):
                     lend_name(proposals[canonical], proposals[i])
+    for j in (j for j, denies in enumerate(denials) if denies):
+        if (denied := denied_claim(text, proposals, vocabulary, denials, j)) is not None:
+            link(proposals, denied, j, CONTRADICTS)
     for i, first in enumerate(proposals):
         for j in range(i + 1, len(proposals)):
             second = proposals[j]
             if conflicting(first, second):
                 link(proposals, i, j, CONTRADICTS)
+
+
+# "denied the claim", "rejected the allegations", "denied it": a denial naming no words of its own.
+DENIED_BY_NAME = re.compile(rf"^(?:{REPORT_WORDS}|it|them|this|that|the story)$", re.IGNORECASE)
+
+
+def denial(text, proposal, cue):
+    """Whether a proposal denies what someone else claimed: "denied that …", "denied saying …",
+    "rejected claims that …", "denied the report"; not "dismissed the plan as useless"."""
+    if cue in DENIAL_CUES:
+        return True
+    said = " ".join(text[start:end] for start, end in proposal.content).strip(" .")
+    return cue in DISMISSAL_CUES and bool(re.match(rf"^{REPORT_WORDS}\b", said, re.IGNORECASE))
+
+
+def denied_claim(text, proposals, vocabulary, denials, j):
+    """The earlier proposal a denial contradicts: the one sharing most of its words (as a headline
+    restates a claim), else, for "denied the claim", the nearest by another speaker; or None."""
+    earlier = [i for i in range(j) if not denials[i]]
+    scored = [(similarity(vocabulary[i], vocabulary[j]), i) for i in earlier]
+    if scored and len(vocabulary[j]) >= 2 and (best := max(scored))[0] >= TOP_MATCH:
+        return best[1]
+    said = " ".join(text[start:end] for start, end in proposals[j].content).strip(" .")
+    said = re.sub(r"\s+as\s+.*$", "", said)  # "dismissed the report as fiction"
+    if DENIED_BY_NAME.match(said):
+        return next((i for i in reversed(earlier) if proposals[i].speaker != proposals[j].speaker), None)
+    return None
 
 
 def top_of_story(text):

@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from factcheck.extraction.attribution import VERB_TAGS
 from factcheck.extraction.proposal import ABOUT, AT_LEAST, EXACT, FEWER_THAN, MORE_THAN, UP_TO, Quantity
 from factcheck.text import ungrouped
 
@@ -104,7 +105,20 @@ def unit_of(number):
             if (t.lower_ not in SCALES and t.dep_ in ("amod", "compound", "nmod", "nummod")) or t.i == head.i
         ]
         return " ".join(t.text for t in words)
-    return ""
+    return subject_counted(number)
+
+
+def subject_counted(number):
+    """ "Confirmed measles cases have risen to 214": what rose to the number, the verb's subject."""
+    preposition = number.head
+    if number.dep_ != "pobj" or preposition.lower_ not in ("to", "at") or preposition.head.tag_ not in VERB_TAGS:
+        return ""
+    subjects = [child for child in preposition.head.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects or subjects[0].tag_ not in ("NN", "NNS"):
+        return ""
+    noun = subjects[0]
+    words = [child for child in noun.children if child.i < noun.i and child.dep_ in ("amod", "compound")]
+    return " ".join(token.text for token in [*words, noun])
 
 
 def part_of_whole(number):

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from factcheck.extraction.lexicon import (
     ANONYMOUS_NOUNS,
     CIRCULATING_NOUNS,
+    FEMALE_WORDS,
     INSTITUTION_NOUNS,
+    MALE_WORDS,
     PRONOUNS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
@@ -309,6 +311,7 @@ class People:
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
         self.roles = self.roles_given()
+        self.genders = self.genders_given()
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw "Varga"."""
@@ -464,9 +467,37 @@ class People:
             for child in span.root.children:
                 if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                     words |= {token.lower_ for token in doc[child.left_edge.i : child.i + 1] if token.is_alpha}
+            if span.root.dep_ == "appos" and span.root.head.i < span.start:  # "Her husband, Tom Garza,"
+                role = span.root.head
+                words |= {token.lower_ for token in doc[role.left_edge.i : role.i + 1] if token.is_alpha}
             if words:
                 roles.append((start, name, words))
         return roles
+
+    def genders_given(self):
+        """{name: {"male"} or {"female"}} for the people the story itself says are men or women: a
+        title before the name ("Ms Garza", "Mr Holloway"), or a role beside it ("her husband, Tom
+        Garza", "the spokeswoman, Jane Doe"). No list of given names: "Anna" says nothing. Later
+        a "he" or "she" the engine resolves tells it too (`learn`). A name given both (two people
+        the story calls by one surname) is nobody's."""
+        genders = {}
+        roles = {(start, name): words for start, name, words in self.roles}
+        for start, name in self.full_names:
+            words = {self.doc[i].lower_ for i in (start - 1, start) if i >= 0} | roles.get((start, name), set())
+            for gender, gendered in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
+                if words & gendered:
+                    genders.setdefault(self.fullest(name), set()).add(gender)
+        return genders
+
+    def gender(self, name):
+        """ "male", "female", or None when the story does not say."""
+        known = self.genders.get(self.fullest(name), set())
+        return next(iter(known)) if len(known) == 1 else None
+
+    def learn(self, name, gender):
+        """ "She said …" resolved to `name`: a later "he" is someone else."""
+        if gender in ("male", "female") and name:
+            self.genders.setdefault(self.fullest(name), {gender})
 
     def holder(self, role, index, later=True):
         """The person the story gives `role` ("mayor", or "health minister": all its words) to:
@@ -516,14 +547,16 @@ class People:
             return candidate
         return name
 
-    def person_before(self, index, sentences_back=6):
-        """The person the story last named before token `index`, not inside a quotation."""
-        _, name = self.last_named(index, sentences_back)
+    def person_before(self, index, sentences_back=6, gender=None):
+        """The person the story last named before token `index`, not inside a quotation; with a
+        `gender` ("she"), not one the story says is of the other."""
+        _, name = self.last_named(index, sentences_back, gender)
         return self.fullest(name) if name else None
 
-    def last_named(self, index, sentences_back=6):
+    def last_named(self, index, sentences_back=6, gender=None):
         """(token index, name) of the story's last mention of a person before token `index`,
-        within `sentences_back` sentences; (None, None) when there is none."""
+        within `sentences_back` sentences, of `gender` or of one the story does not say; (None,
+        None) when there is none."""
         sentence_start = self.doc[index].sent.start
         limit = sentence_start
         for _ in range(sentences_back):
@@ -532,7 +565,7 @@ class People:
             limit = self.doc[limit - 1].sent.start
         best = (None, None)
         for start, name in self.full_names:
-            if limit <= start < index:
+            if limit <= start < index and self.gender(name) in (None, gender or self.gender(name)):
                 best = (start, name)
         return best
 
@@ -561,6 +594,9 @@ def describe(doc, source, people, quoted):
     ]
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
+    apposed = [t for t in person for child in head.children if child.dep_ == "appos" and t in child.subtree]
+    if apposed:
+        person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
@@ -772,7 +808,9 @@ def person_speaker(doc, tokens, head, person, people, mention):
         name = people.fullest(clean(doc[name_start:name_end].text))
     title, affiliation = "", ""
     # "Andrii Kovalenko, the head of Ukraine's Center ...": an apposition after the name.
-    appositions = [t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON"]
+    appositions = [
+        t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON" and not t.like_num
+    ]  # "Daniel Mercer, 58,": an age is no title
     if appositions:
         phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
         title = clean(phrase.text)
@@ -785,7 +823,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
             if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
         ]
         if before:
-            title = clean(doc[before[0].i : name_start].text)
+            title = clean(doc[before[0].i : before[-1].i + 1].text)  # not "Mr" between: "The third candidate, Mr Petit"
     organisations = [
         e
         for e in doc.ents
@@ -804,6 +842,7 @@ def pronoun_speaker(doc, head, people, mention):
     """ "he told B-17": the person the story last named; "they", "it": left for the engine."""
     gender = PRONOUNS.get(head.lower_)
     if gender in ("male", "female"):
-        name = people.person_before(head.i)
+        name = people.person_before(head.i, gender=gender)
+        people.learn(name, gender)
         return Speaker(name or capitalised(mention), PERSON, mention=mention)
     return Speaker(capitalised(mention), UNNAMED_GROUP if gender == "plural" else INSTITUTION, mention=mention)

@@ -109,7 +109,8 @@ _PUBLIC = re.compile(
     r"reporters|journalists|speech|rally|rallies|remarks|address|addressed|hearing|debate|town hall|"
     r"forum|summit|meeting|ceremony|conference|convention|event|audience|crowd|session|parliament|congress|"
     r"senate|floor|panel|visit|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(last|this|next) (week|month|year)|(late|early) last month|on television|televised|on tv|on air|"
+    r"(last|this|next) (week|month|year)|(late|early) last month|(on|to) ([\w-]+ ){0,2}(television|tv)|televised|"
+    r"on air|comments|"
     r"broadcast|radio|campaign stops?|presentation|webinar|eulogy|sermon|toast|vote)\b",
     re.IGNORECASE,
 )

@@ -292,6 +292,43 @@ def test_a_pronoun_resolves_to_the_person_named_last(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "she", "he"),
+    [
+        ("Ms Garza met Mr Holloway on Monday. She said the deal was fair. He said it was not.", "Garza", "Holloway"),
+        (
+            "Anna Garza met Tom Holloway on Monday. Ms Garza said the deal was fair. Mr Holloway disagreed. "
+            "She said the council would vote on Friday. He said it would not.",
+            "Anna Garza",
+            "Tom Holloway",
+        ),
+        # A "he" before that was his tells the story's "she" from the man named last.
+        (
+            "Anna Garza met Tom Holloway on Monday. He said the deal was fair. She said it was not.",
+            "Anna Garza",
+            "Tom Holloway",
+        ),
+        (
+            "Anna Garza chairs the council. Her husband, Tom Garza, runs the depot. "
+            "She said the council would vote on Friday. He said the depot would close.",
+            "Anna Garza",
+            "Tom Garza",
+        ),
+    ],
+)
+def test_he_and_she_are_the_man_and_the_woman_the_story_makes_them(extract, she, he, text):
+    # "she" went to the person named last, whoever the story had said they were.
+    for proposal in extract(text):
+        pronoun = words(text, proposal.source)
+        if pronoun in ("She", "He"):
+            assert proposal.speaker == {"She": she, "He": he}[pronoun], (pronoun, proposal.claim)
+
+
+def test_without_a_word_on_who_is_a_man_or_a_woman_he_is_the_person_named_last(extract):
+    text = "Anna Garza met Tom Holloway on Monday. He said the deal was fair."
+    assert only(extract(text)).speaker == "Tom Holloway"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Mark Fowler said Hillary Clinton had deleted thousands of emails. The server was never secure, he said.",
@@ -637,6 +674,36 @@ def test_a_statement_carried_by_an_outlet_is_relayed_by_it(extract, text, relaye
     assert (proposal.relayed_by, proposal.venue) == (relayed_by, venue)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sergei Lavrov said in remarks carried by TASS that Moscow would respond, Reuters reported.",
+        "Sergei Lavrov said in comments carried by TASS that Moscow would respond, Reuters reported.",
+    ],
+)
+def test_a_relay_after_a_statement_carried_by_an_outlet_is_no_part_of_what_was_said(extract, text):
+    # The that-clause, parsed as hung from "remarks", was passed over, and the claim was "Reuters reported."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == ("Sergei Lavrov", "Moscow would respond.")
+    assert proposal.relayed_by == ["TASS", "Reuters"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dmitry Peskov said the meeting was useful in comments to reporters.",
+        "Dmitry Peskov said in comments to state television that the meeting was useful.",
+        "The meeting was useful, Dmitry Peskov said in comments on Russian television.",
+        "Dmitry Peskov said the meeting was useful in comments on television.",
+        "Dmitry Peskov said the meeting was useful, in comments carried by TASS.",
+    ],
+)
+def test_comments_to_reporters_or_on_television_are_public_remarks(extract, text):
+    # No venue was proposed, and without a comma "in comments to reporters" was part of the claim.
+    proposal = only(extract(text))
+    assert (proposal.claim, proposal.venue) == ("The meeting was useful.", values.PUBLIC_REMARKS)
+
+
 def test_a_statement_set_off_after_what_was_said_is_its_venue_not_its_content(extract):
     proposal = only(extract("The Kremlin said the border was closed, in a statement on its website."))
     assert proposal.claim == "The border was closed."
@@ -820,6 +887,90 @@ def test_a_denial_is_drafted_as_what_the_speaker_claims(extract, text, claim):
     assert only(extract(text)).claim == claim
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind", "claim"),
+    [
+        (
+            "Judge Helen Osei ruled that the emails could be shown to the jury.",
+            "Helen Osei",
+            values.PERSON,
+            "The emails could be shown to the jury.",
+        ),
+        (
+            "The judge ruled that the evidence was admissible.",
+            "The judge",
+            values.PERSON,
+            "The evidence was admissible.",
+        ),
+        (
+            "The Supreme Court ruled on Friday that the law was unconstitutional.",
+            "Supreme Court",
+            values.INSTITUTION,
+            "The law was unconstitutional.",
+        ),
+    ],
+)
+def test_a_ruling_is_a_statement_of_the_court_in_a_document(extract, text, speaker, kind, claim):
+    # Rulings were not read as statements at all.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.claim) == (speaker, kind, claim)
+    assert proposal.venue == values.OFFICIAL_DOCUMENT
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "Daniel Mercer, 58, has pleaded not guilty to six counts of fraud.",
+            "not guilty to six counts of fraud",
+            "Daniel Mercer is not guilty of six counts of fraud.",
+        ),
+        (
+            "Daniel Mercer pleaded guilty to two charges of theft on Monday.",
+            "guilty to two charges of theft",
+            "Daniel Mercer is guilty of two charges of theft.",
+        ),
+    ],
+)
+def test_a_plea_is_the_defendants_statement_about_the_charges(extract, text, content, claim):
+    # Pleas were not read as statements at all.
+    proposal = only(extract(text))
+    assert (words(text, proposal.cue), words(text, proposal.content)) == ("pleaded", content)
+    assert (proposal.speaker, proposal.claim, proposal.venue) == ("Daniel Mercer", claim, values.PUBLIC_REMARKS)
+
+
+def test_pleading_for_something_is_no_plea(extract):
+    assert extract("Daniel Mercer pleaded for mercy.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One guest said the minister had called the drivers lazy. The minister denied saying the drivers were lazy.",
+        "Reports said the army had retreated from Kursk. The Kremlin denied that its troops had retreated from Kursk.",
+        "Oleg Sych said Russia had shelled the plant. Moscow denied the claim.",
+        "Oleg Sych said Russia had shelled the plant. Moscow rejected the allegations.",
+    ],
+)
+def test_a_denial_is_a_statement_of_its_own_that_contradicts_what_it_denies(extract, text):
+    # "denied saying …" was also proposed as the minister's claim that the drivers were lazy, and
+    # linked as the same claim as the guest's; the Kremlin's denial was the same claim as the reports'.
+    claim, denial = extract(text)
+    assert claim.speaker != denial.speaker
+    assert denial.links == [(values.CONTRADICTS, 0)]
+
+
+def test_denying_having_said_something_is_drafted_as_not_having_said_it(extract):
+    text = "The minister denied saying the drivers were lazy."
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == ("The minister", "The minister did not say the drivers were lazy.")
+
+
+def test_dismissing_a_plan_contradicts_no_claim_about_it(extract):
+    text = "The opposition said the plan would fail. The minister dismissed the plan as useless."
+    assert [p.links for p in extract(text)] == [[], []]
+
+
 def test_a_claim_without_a_figure_has_no_quantity(extract):
     assert only(extract("The mayor said the bridge was built in 1932.")).quantity is None
 
@@ -954,6 +1105,34 @@ def test_a_draft_keeps_the_speakers_words_and_gives_no_answer_to_a_question(extr
 def test_an_urged_action_is_drafted_as_what_should_happen(extract):
     proposal = only(extract("Eric Schmidt urged the US military to scrap its tanks."))
     assert proposal.claim == "The US military should scrap its tanks."
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "The union called on the government to raise nurses' pay by 10 per cent.",
+            "the government to raise nurses' pay by 10 per cent",
+            "The government should raise nurses' pay by 10 per cent.",
+        ),
+        (
+            "Greenpeace called on Shell not to drill in the Arctic.",
+            "Shell not to drill in the Arctic",
+            "Shell should not drill in the Arctic.",
+        ),
+        ("Maria Lopez called for the minister to resign.", "the minister to resign", "The minister should resign."),
+        (
+            "The mayor appealed to residents to stay indoors.",
+            "residents to stay indoors",
+            "Residents should stay indoors.",
+        ),
+    ],
+)
+def test_a_call_on_someone_to_act_is_drafted_as_what_they_should_do(extract, text, content, claim):
+    # "called on the government to raise pay" was proposed as "To raise pay.", whom it asked left out;
+    # "called for the minister to resign" was not proposed at all.
+    proposal = only(extract(text))
+    assert (words(text, proposal.content), proposal.claim, proposal.kind) == (content, claim, values.OPINION)
 
 
 @pytest.mark.parametrize(
@@ -1464,6 +1643,20 @@ def test_a_courts_story(extract):
     assert (opening.speaker, opening.venue) == ("Paul Brandt", values.PUBLIC_REMARKS)  # an opening statement
     # Declining to comment says nothing: it was proposed as the claim "To comment as he left …".
     assert not [p for p in proposals if "comment" in p.claim]
+    # The plea and the ruling were not read; an age beside the name was the defendant's title.
+    plea = said(text, proposals, "pleaded", "six counts")
+    assert (plea.speaker, plea.title, plea.claim) == (
+        "Daniel Mercer",
+        "",
+        "Daniel Mercer is not guilty of six counts of fraud.",
+    )
+    ruling = said(text, proposals, "ruled", "emails")
+    assert (ruling.speaker, ruling.title, ruling.venue, ruling.kind) == (
+        "Helen Osei",
+        "Judge",
+        values.OFFICIAL_DOCUMENT,
+        values.FACTUAL,
+    )
 
 
 def test_a_business_story(extract):
@@ -1490,3 +1683,77 @@ def test_a_science_story(extract):
     tamm = said(text, proposals, "said", "more work was needed")
     assert (tamm.speaker, tamm.speaker_kind) == ("Kadri Tamm", values.PERSON)
     assert said(text, proposals, "cautioned", "small number of sites").speaker_kind == values.UNNAMED_GROUP
+
+
+def test_a_sports_press_conference(extract):
+    text = story("sports_press_conference")
+    proposals = extract(text, outlet="Harlow Herald")
+    lede = said(text, proposals, "said", "Harlow United")
+    # The lede's words stopped at "for", and "Saturday's derby, manager Joan Ferrer" said them.
+    assert words(text, lede.content) == "Harlow United will be without their captain for Saturday's derby"
+    assert (lede.speaker, lede.title) == ("Joan Ferrer", "Manager")
+    injury = said(text, proposals, "said", "hamstring")
+    assert (injury.speaker, injury.venue) == ("Joan Ferrer", values.PRESS_CONFERENCE)
+    # "Asked whether the club would sign …" was proposed as a question Ferrer asked.
+    assert not [p for p in proposals if words(text, p.cue) == "Asked"]
+    plans = said(text, proposals, "said", "no plans")
+    assert (plans.speaker, plans.venue) == ("Joan Ferrer", values.PRESS_CONFERENCE)
+    post = said(text, proposals, "wrote", "gutted")
+    assert (post.speaker, post.venue, post.outlet) == ("Liam Doyle", values.SOCIAL_MEDIA_POST, "Instagram")
+
+
+def test_a_public_health_briefing_with_figures(extract):
+    text = story("health_briefing")
+    proposals = extract(text, outlet="Brackport Courier")
+    cases = said(text, proposals, "said", "214")
+    assert (cases.speaker_kind, cases.venue, cases.quantity.value) == (
+        values.INSTITUTION,
+        values.PRESS_CONFERENCE,
+        "214",
+    )
+    director = said(text, proposals, "told", "children under five")
+    assert (director.speaker, director.venue) == ("Amara Nwosu", values.PUBLIC_REMARKS)
+    call = said(text, proposals, "called", "vaccination records")
+    assert (call.speaker, call.claim) == (
+        "Amara Nwosu",
+        "Parents should check their children's vaccination records before the school term starts.",
+    )
+    # An estimate given in a clause was drafted as "The number of percent is 84."
+    estimate = said(text, proposals, "estimated", "84 per cent")
+    assert estimate.claim.startswith("Vaccine coverage among two-year-olds had fallen to 84 per cent")
+
+
+def test_an_election_night_with_several_candidates(extract):
+    text = story("election_night")
+    proposals = extract(text, outlet="Brackport Courier")
+    # "Greve wins … as rival concedes" was the rival's claim that Greve won.
+    assert not [p for p in proposals if words(text, p.cue) == "concedes"]
+    result = said(text, proposals, "according to", "52 per cent")
+    assert result.speaker_kind == values.INSTITUTION
+    assert said(text, proposals, "told", "voted for change").venue == values.PUBLIC_REMARKS
+    recount = said(text, proposals, "said", "recount")
+    assert (recount.speaker, recount.title) == ("Petit", "Third candidate")  # was "Third candidate, Mr"
+    uncounted = said(text, proposals, "claiming", "postal votes")
+    denial = said(text, proposals, "denied", "the claim")
+    assert denial.links == [(values.CONTRADICTS, proposals.index(uncounted))]
+
+
+def test_a_translated_statement_and_a_spokeswoman(extract):
+    text = story("translated_spokesperson")
+    proposals = extract(text)
+    olenko = said(text, proposals, "said", "never agreed")
+    assert (olenko.speaker, olenko.venue) == ("Dmitri Olenko", values.OFFICIAL_DOCUMENT)
+    # The statement it was translated in was proposed as a speaker of the same words.
+    assert not [p for p in proposals if "statement" in p.speaker]
+    vask = said(text, proposals, "told", "rebel envoys")  # was Olenko, titled "Irina Vask"
+    assert (vask.speaker, vask.title, vask.venue, vask.outlet) == (
+        "Irina Vask",
+        "Spokeswoman",
+        values.STATEMENT_TO_OUTLET,
+        "Daily Planet",
+    )
+    report = said(text, proposals, "reported", "200,000 tonnes")
+    dismissal = said(text, proposals, "dismissed", "the report")
+    assert dismissal.claim == "The report is fiction."  # was "The report as fiction."
+    assert dismissal.links == [(values.CONTRADICTS, proposals.index(report))]
+    assert said(text, proposals, "said", "Geneva").speaker == "Irina Vask"

@@ -1297,9 +1297,47 @@ def test_a_role_the_story_names_no_one_for_is_proposed_and_saved_as_one_person(r
     assert '<option value="person" selected>Person</option>' in page
     accept_everything(reviewer_client, draft)
     mayor = Speaker.objects.get()
-    assert (mayor.name, mayor.kind, mayor.title) == ("The mayor", "person", "Mayor")
+    headline = "Residents of Dunmore were told to boil their water on Tue..."
+    assert mayor.name == f"The mayor in “{headline}” (story {Article.objects.get().pk})"
+    assert (mayor.kind, mayor.title) == ("person", "Mayor")
     assert mayor.description == "Described in the story as “The mayor”."
     assert Claim.objects.filter(speaker=mayor).count() == 2
+
+
+def mayor_draft(body, headline):
+    """A story whose one claim is said by "The mayor", a person it does not name."""
+    start = body.index("the bridge")
+    proposal = Proposal(
+        content=[(start, len(body) - 1)],
+        cue=[(10, 14)],
+        source=[(0, 9)],
+        speaker="The mayor",
+        title="Mayor",
+        claim=body[start:].capitalize(),
+    )
+    return make_draft(body, [proposal], headline=headline)
+
+
+def test_a_person_named_only_by_a_role_is_someone_of_that_story_alone(reviewer_client):
+    # Both stories' claims were recorded as said by one speaker, "The mayor": Dunmore's mayor and
+    # Ashby's were one person, and the second story's desk offered the first's claims as look-alikes.
+    dunmore = mayor_draft("The mayor said the bridge would reopen on Friday.", "Dunmore bridge to reopen")
+    accept_everything(reviewer_client, dunmore)
+    ashby = mayor_draft("The mayor said the bridge would stay shut until May.", "Ashby bridge stays shut")
+    page = reviewer_client.get(f"/stories/{ashby.pk}/").text
+    assert "Dunmore" not in page
+    accept_everything(reviewer_client, ashby)
+    first, second = (
+        Claim.objects.get(article__headline=headline).speaker
+        for headline in ("Dunmore bridge to reopen", "Ashby bridge stays shut")
+    )
+    assert first != second
+    assert first.name == f"The mayor in “Dunmore bridge to reopen” (story {first.claims.get().article_id})"
+    assert (second.kind, second.title, second.description) == (
+        "person",
+        "Mayor",
+        "Described in the story as “The mayor”.",
+    )
 
 
 def test_a_pasted_story_is_cleaned_before_its_claims_are_proposed(reviewer_client):
