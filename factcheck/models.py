@@ -107,6 +107,10 @@ class Venue(models.TextChoices):
     NOT_STATED = "not_stated", "Venue not stated"
 
 
+# The venues that say how the claim was made: "Venue not stated" says nothing of who heard it.
+STATED_VENUES = [venue for venue in Venue.values if venue != Venue.NOT_STATED]
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     REFUTES = "refutes", "Refutes"
@@ -815,11 +819,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def direct(self):
-        """Claims with an appearance recorded, none of which relays another. A claim recorded without
-        one is neither direct nor relayed: where it was said is not known ("Venue not recorded")."""
+        """Claims with an appearance whose venue is stated, none of which relays another: the newsroom or
+        the public heard the speaker first-hand. A claim recorded without one is neither direct nor
+        relayed: where it was said is not known ("Venue not recorded", or "Venue not stated" by its source).
+        On PostgreSQL both conditions are read from the claim's facets, as every facet filter is."""
         if connection.vendor == "postgresql":
-            return self.filter(has_facet("relay:direct"), has_any_facet(f"venue:{venue}" for venue in Venue.values))
-        return self.exclude(_has_relay()).filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"))))
+            return self.filter(has_facet("relay:direct"), has_any_facet(f"venue:{venue}" for venue in STATED_VENUES))
+        stated = Appearance.objects.filter(claim=OuterRef("pk"), venue_type__in=STATED_VENUES)
+        return self.exclude(_has_relay()).filter(Exists(stated))
 
     def in_drafts(self):
         """Claims of stories not yet published (few: read through the drafts' partial index).
@@ -1344,6 +1351,12 @@ class Claim(models.Model):
     def is_relayed(self):
         """Whether it reached the newsroom through someone else: one of its appearances relays another."""
         return any(appearance.relayed_from_id for appearance in self.appearances.all())
+
+    @functools.cached_property
+    def is_direct(self):
+        """Whether the newsroom or the public heard it first-hand (ClaimQuerySet.direct): relayed by no
+        one, and made at a venue its source stated."""
+        return not self.is_relayed and any(appearance.venue_stated for appearance in self.appearances.all())
 
     def venue_line(self):
         """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
