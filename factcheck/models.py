@@ -2183,6 +2183,12 @@ class SignOff(models.Model):
             )
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        """Tokens neither revoked nor expired: the only ones the API accepts, and the only ones to revoke."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API (POST /api/check/), acting as its user; only its SHA-256 is stored.
 
@@ -2210,6 +2216,8 @@ class ApiToken(models.Model):
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -2246,15 +2254,11 @@ class ApiToken(models.Model):
         """The active user of a live token, or None (unknown, revoked, expired, or its user deactivated)."""
         if not raw or not raw.startswith(cls.PREFIX) or len(raw) > 200:
             return None
-        now = timezone.now()
-        token = (
-            cls.objects.select_related("user")
-            .filter(key_hash=cls.digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
-            .first()
-        )
+        token = cls.objects.live().select_related("user").filter(key_hash=cls.digest(raw), user__is_active=True).first()
         if token is None:
             return None
         # Written at most once a minute, not on every request.
+        now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
