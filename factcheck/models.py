@@ -971,7 +971,7 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.filter(Exists(verdict))
 
-    def set_statuses(self, decisions, *, by, at):
+    def set_statuses(self, decisions, *, by, at, editors_verdicts=None):
         """Write many status changes (Decisions) and their events at once, as set_status writes one.
 
         The bulk path, an import's: its events are not decided here (decided_here is false), and it
@@ -982,10 +982,14 @@ class ClaimQuerySet(models.QuerySet):
         events, with no version check: the caller holds them locked since it read them (each
         decision's version is then the stored one plus one). The importer has asked the same rules
         of each row already, to refuse a row alone; asked again here, once per kind of change,
-        they guard every other caller.
+        they guard every other caller. `editors_verdicts`: the ids of the claims whose status is an
+        editor's verdict (editors_verdicts()), when the caller read them with the claims locked, as
+        the importer does in planning them; read here otherwise.
         """
-        moved_ids = [decision.claim_id for decision in decisions if decision.from_status is not None]
-        verdicts = set(Claim.objects.filter(pk__in=moved_ids).editors_verdicts().values_list("pk", flat=True))
+        if editors_verdicts is None:
+            moved_ids = [decision.claim_id for decision in decisions if decision.from_status is not None]
+            editors_verdicts = Claim.objects.filter(pk__in=moved_ids).editors_verdicts().values_list("pk", flat=True)
+        verdicts = set(editors_verdicts)
         checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
             stances = frozenset(stance for _, stance in decision.evidence)
