@@ -24,14 +24,7 @@ from factcheck.models import (
     Venue,
     VerificationEvent,
 )
-from factcheck.tests.factories import (
-    make_appearance,
-    make_article,
-    make_claim,
-    make_evidence,
-    make_outlet,
-    make_speaker,
-)
+from factcheck.tests.factories import make_appearance, make_claim, make_evidence, make_outlet, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -711,7 +704,7 @@ def test_a_story_posted_with_old_mac_line_breaks_is_stored_as_a_browser_will_pos
     """A browser never posts a lone CR: it shows one in a text box as a line break and posts CR LF.
     A story posted with lone CRs by another client was stored with them, so the next save of the
     unchanged form from a browser rewrote every line break and recorded that as an edit."""
-    article = make_article(body="First line.")
+    article = Article.objects.create(outlet=make_outlet(), headline="Kursk", body="First line.")
     page = url(Article, "change", article.pk)
     posted = form_data(editor_client.get(page)) | {"body": "First line.\rSecond line.\r\nThird line.", "_save": "Save"}
     assert editor_client.post(page, posted).status_code == 302
