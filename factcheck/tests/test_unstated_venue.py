@@ -123,7 +123,7 @@ def test_a_claim_whose_only_venue_is_not_stated_is_not_direct(unstated, editor_c
 
     row = editor_client.get(f"/claims/?speaker={unstated.speaker.name}").text
     row = " ".join(row[row.find(f'id="claim-{unstated.pk}-text"') :].split())
-    assert row.split("</p>")[0].rstrip().endswith('<span class="sep">·</span> Venue not stated')
+    assert row.split("</p>")[0].rstrip().endswith('<span class="sep">·</span> Not known if direct')
     page = " ".join(editor_client.get(unstated.get_absolute_url()).text.split())
     assert '<span class="badge direct">Direct</span>' not in page
     assert "Not known whether the newsroom or the public heard the speaker" in page
