@@ -1533,7 +1533,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["revoke"], description="Revoke the selected tokens")
     def revoke(self, request, queryset):
-        live = [token for token in queryset if token.revoked_at is None]
+        live = list(queryset.live())  # an expired token is stopped already: revoking it would stop nothing
         for token in live:
             token.revoke()
         self.message_user(request, f"Revoked {len(live)} of the {len(queryset)} tokens selected.", messages.SUCCESS)

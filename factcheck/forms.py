@@ -32,7 +32,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, read_figure
+from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, lf_line_breaks, read_figure
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -137,15 +137,17 @@ class ClaimTextField(forms.CharField):
 
 class ExactTextField(forms.CharField):
     """Text kept exactly as it is stored, spaces and line breaks included: a story's body, a claim's
-    span and the words around it, which find the span again in the story. A browser posts a text
-    box's line breaks as CR LF: read back as the LF the story is stored with, so a save that
-    changes nothing records no edit. (A one-line box drops line breaks: show these with rows.)"""
+    span and the words around it, which find the span again in the story. A browser shows any line
+    break (CR LF, a lone CR, LF) in a text box as one and posts it as CR LF: each is read as the LF
+    the story desk stores (lf_line_breaks), so the next save of an unchanged form records no edit.
+    One character for one, a lone CR leaves every offset into the text where it was.
+    (A one-line box drops line breaks: show these with rows.)"""
 
     def __init__(self, **kwargs):
         super().__init__(**{**kwargs, "strip": False})
 
     def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
+        return lf_line_breaks(super().to_python(value))
 
 
 class QuantityField(forms.DecimalField):

@@ -107,6 +107,10 @@ class Venue(models.TextChoices):
     NOT_STATED = "not_stated", "Venue not stated"
 
 
+# The venues that say how the claim was made: "Venue not stated" says nothing of who heard it.
+STATED_VENUES = [venue for venue in Venue.values if venue != Venue.NOT_STATED]
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     REFUTES = "refutes", "Refutes"
@@ -815,11 +819,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def direct(self):
-        """Claims with an appearance recorded, none of which relays another. A claim recorded without
-        one is neither direct nor relayed: where it was said is not known ("Venue not recorded")."""
+        """Claims with an appearance whose venue is stated, none of which relays another: the newsroom or
+        the public heard the speaker first-hand. A claim recorded without one is neither direct nor
+        relayed: where it was said is not known ("Venue not recorded", or "Venue not stated" by its source).
+        On PostgreSQL both conditions are read from the claim's facets, as every facet filter is."""
         if connection.vendor == "postgresql":
-            return self.filter(has_facet("relay:direct"), has_any_facet(f"venue:{venue}" for venue in Venue.values))
-        return self.exclude(_has_relay()).filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"))))
+            return self.filter(has_facet("relay:direct"), has_any_facet(f"venue:{venue}" for venue in STATED_VENUES))
+        stated = Appearance.objects.filter(claim=OuterRef("pk"), venue_type__in=STATED_VENUES)
+        return self.exclude(_has_relay()).filter(Exists(stated))
 
     def in_drafts(self):
         """Claims of stories not yet published (few: read through the drafts' partial index).
@@ -964,7 +971,7 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.filter(Exists(verdict))
 
-    def set_statuses(self, decisions, *, by, at):
+    def set_statuses(self, decisions, *, by, at, editors_verdicts=None):
         """Write many status changes (Decisions) and their events at once, as set_status writes one.
 
         The bulk path, an import's: its events are not decided here (decided_here is false), and it
@@ -975,10 +982,14 @@ class ClaimQuerySet(models.QuerySet):
         events, with no version check: the caller holds them locked since it read them (each
         decision's version is then the stored one plus one). The importer has asked the same rules
         of each row already, to refuse a row alone; asked again here, once per kind of change,
-        they guard every other caller.
+        they guard every other caller. `editors_verdicts`: the ids of the claims whose status is an
+        editor's verdict (editors_verdicts()), when the caller read them with the claims locked, as
+        the importer does in planning them; read here otherwise.
         """
-        moved_ids = [decision.claim_id for decision in decisions if decision.from_status is not None]
-        verdicts = set(Claim.objects.filter(pk__in=moved_ids).editors_verdicts().values_list("pk", flat=True))
+        if editors_verdicts is None:
+            moved_ids = [decision.claim_id for decision in decisions if decision.from_status is not None]
+            editors_verdicts = Claim.objects.filter(pk__in=moved_ids).editors_verdicts().values_list("pk", flat=True)
+        verdicts = set(editors_verdicts)
         checked = set()  # a file's many changes are of a few kinds: each kind is checked once
         for decision in decisions:
             stances = frozenset(stance for _, stance in decision.evidence)
@@ -1344,6 +1355,12 @@ class Claim(models.Model):
     def is_relayed(self):
         """Whether it reached the newsroom through someone else: one of its appearances relays another."""
         return any(appearance.relayed_from_id for appearance in self.appearances.all())
+
+    @functools.cached_property
+    def is_direct(self):
+        """Whether the newsroom or the public heard it first-hand (ClaimQuerySet.direct): relayed by no
+        one, and made at a venue its source stated."""
+        return not self.is_relayed and any(appearance.venue_stated for appearance in self.appearances.all())
 
     def venue_line(self):
         """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
@@ -2170,6 +2187,12 @@ class SignOff(models.Model):
             )
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        """Tokens neither revoked nor expired: the only ones the API accepts, and the only ones to revoke."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API (POST /api/check/), acting as its user; only its SHA-256 is stored.
 
@@ -2197,6 +2220,8 @@ class ApiToken(models.Model):
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -2233,15 +2258,11 @@ class ApiToken(models.Model):
         """The active user of a live token, or None (unknown, revoked, expired, or its user deactivated)."""
         if not raw or not raw.startswith(cls.PREFIX) or len(raw) > 200:
             return None
-        now = timezone.now()
-        token = (
-            cls.objects.select_related("user")
-            .filter(key_hash=cls.digest(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
-            .first()
-        )
+        token = cls.objects.live().select_related("user").filter(key_hash=cls.digest(raw), user__is_active=True).first()
         if token is None:
             return None
         # Written at most once a minute, not on every request.
+        now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user

@@ -49,7 +49,7 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
-from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, lookalike_key
+from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, lf_line_breaks, lookalike_key
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def story_text(text, *, html=None):
     Invisible and bidi control characters go and compatibility forms become plain letters
     (factcheck.text.clean_text), as on every other road in.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = lf_line_breaks(text).lstrip("\ufeff")
     if html if html is not None else looks_like_html(text):
         text = reduce_html(text)
     # Cleaned here, before the engine reads it: every span's offsets refer to the text as stored.

@@ -284,6 +284,7 @@ class Change:
     error: str = ""
     field: str = "status"  # the field the error is about
     claim_id: int | None = None
+    editors_verdict: bool = False  # the stored claim's status is an editor's verdict, read with it locked
 
     @property
     def action(self):
@@ -400,7 +401,7 @@ def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
     words, speaker and verdict stay as they are, since the link says the row is that claim.
     A status other than an `editors_verdict` is refused, as a different attribution is.
     """
-    change = Change(row, claim)
+    change = Change(row, claim, editors_verdict=editors_verdict)
     _merge_appearances(change, appearances, entities)
     known = {(url, citation, stance) for _, url, citation, stance in evidence}
     change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
@@ -569,7 +570,9 @@ def write(changes, entities, *, user, reason_for, now):
             sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
             batch_size=500,
         )
-    Claim.objects.set_statuses(decisions, by=user, at=now)
+    # Which claims hold an editor's verdict was read in planning them, and they have been locked since.
+    editors = [change.claim_id for change in changes if change.editors_verdict]
+    Claim.objects.set_statuses(decisions, by=user, at=now, editors_verdicts=editors)
 
 
 def _written_fields(change, entities):

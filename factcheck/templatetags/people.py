@@ -1,6 +1,7 @@
 """How the app names a person and their role in its header."""
 
 from django import template
+from django.contrib import admin
 
 from factcheck.models import UNREAD_SHOWN
 from factcheck.notifying import link_mentions, verb
@@ -25,6 +26,18 @@ def role(user):
     if user.has_perm("factcheck.add_evidence"):
         return "Reviewer"
     return ""
+
+
+@register.filter
+def uses_admin(request):
+    """Whether the admin has something for this person, as it decides: it lets them in
+    (AdminSite.has_permission: an active staff account) and lists an app they hold a permission in
+    (ModelAdmin.has_module_permission). The app's own first: the other apps are asked (a scan of
+    the person's permissions each) only of who holds none of its permissions."""
+    if not admin.site.has_permission(request):
+        return False
+    labels = dict.fromkeys(["factcheck", *(model._meta.app_label for model in admin.site._registry)])
+    return any(request.user.has_module_perms(label) for label in labels)
 
 
 @register.filter

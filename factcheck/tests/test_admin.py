@@ -742,6 +742,22 @@ def test_evidence_added_in_its_own_admin_is_signed_by_whoever_added_it(reviewer,
     assert claim.evidence.get().added_by == reviewer
 
 
+def test_a_story_posted_with_old_mac_line_breaks_is_stored_as_a_browser_will_post_it_back(editor_client):
+    """A browser never posts a lone CR: it shows one in a text box as a line break and posts CR LF.
+    A story posted with lone CRs by another client was stored with them, so the next save of the
+    unchanged form from a browser rewrote every line break and recorded that as an edit."""
+    article = Article.objects.create(outlet=make_outlet(), headline="Kursk", body="First line.")
+    page = url(Article, "change", article.pk)
+    posted = form_data(editor_client.get(page)) | {"body": "First line.\rSecond line.\r\nThird line.", "_save": "Save"}
+    assert editor_client.post(page, posted).status_code == 302
+    article.refresh_from_db()
+    assert article.body == "First line.\nSecond line.\nThird line."  # as the story desk stores a pasted story
+    revisions = article.revisions.count()
+    from_a_browser = form_data(editor_client.get(page)) | {"body": article.body.replace("\n", "\r\n"), "_save": "Save"}
+    assert editor_client.post(page, from_a_browser).status_code == 302
+    assert article.revisions.count() == revisions  # nothing changed
+
+
 def test_saving_a_claim_keeps_the_spaces_around_its_span(demo, editor_client):
     claim = Claim.objects.filter(span_prefix__endswith=" ").first()
     before = (claim.span_exact, claim.span_prefix, claim.span_suffix)

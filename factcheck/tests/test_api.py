@@ -271,6 +271,24 @@ def test_the_admin_revokes_the_selected_tokens_which_then_open_nothing(admin_cli
     assert ApiToken.user_for(kept_raw) == reviewer
 
 
+def test_a_live_token_is_neither_revoked_nor_expired_in_the_api_the_command_and_the_admin(admin_client, reviewer):
+    live, live_raw = ApiToken.create_for(reviewer, "CMS plugin")
+    revoked, revoked_raw = ApiToken.create_for(reviewer, "Leaked plugin")
+    revoked.revoke()
+    expired, expired_raw = ApiToken.create_for(reviewer, "Old plugin")
+    expire(expired_raw)
+    assert list(ApiToken.objects.live()) == [live]
+    assert [ApiToken.user_for(raw) for raw in (live_raw, revoked_raw, expired_raw)] == [reviewer, None, None]
+    with pytest.raises(CommandError, match="No live token"):
+        call_command("api_token", "revoke", expired_raw[:10], stdout=io.StringIO())
+    # An expired token stopped nothing by being revoked: it was counted as revoked, and listed so.
+    answer = admin_client.post(
+        "/admin/factcheck/apitoken/", {"action": "revoke", "_selected_action": [live.pk, expired.pk]}, follow=True
+    )
+    assert "Revoked 1 of the 2 tokens selected." in answer.text
+    assert [ApiToken.objects.get(pk=token.pk).state for token in (live, expired)] == ["revoked", "expired"]
+
+
 def test_only_who_may_change_tokens_is_offered_their_revocation(rf, admin_user, editor):
     token_admin = django_admin.site._registry[ApiToken]
     for user, offered in ((admin_user, True), (editor, False)):

@@ -357,6 +357,22 @@ def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo_site):
     assert fits_the_window(page)
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_every_link_of_the_header_is_on_the_screen(open_page, demo_site, javascript):
+    """The links scrolled sideways on one line: Corrections, Add a story, My work and Admin lay past
+    the screen's edge, with nothing to say they were there."""
+    page = open_page(viewport=PHONE, javascript=javascript)
+    sign_in(page, demo_site, "admin")  # shown every link
+    header = page.locator(".site-header")
+    links = [*header.get_by_role("link").all(), header.get_by_role("button", name="Sign out")]
+    assert len(links) == 12  # the brand, nine pages, Notifications, and signing out
+    for link in links:
+        expect(link).to_be_in_viewport(ratio=1)
+    assert fits_the_window(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
+    expect(page).to_have_url(f"{demo_site}/me/")
+
+
 def test_a_claim_of_one_long_word_fits_a_phone(open_page, demo_site):
     """Anyone's words can be a pasted address with no space to break at."""
     long = make_claim("=HYPERLINK(" + "http://example.org/" + "x" * 120 + ")", speaker=make_speaker("A" * 90))

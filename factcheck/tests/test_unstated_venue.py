@@ -106,3 +106,24 @@ def test_a_venue_not_stated_leaves_the_attribution_not_checked_as_no_venue_does(
     heard = make_claim("The dam held.")
     make_appearance(heard, Venue.PUBLIC_REMARKS)
     assert heard.implied_attribution() == "confirmed"
+
+
+def test_a_claim_whose_only_venue_is_not_stated_is_not_direct(unstated, editor_client):
+    """“Direct” is the newsroom or the public hearing the speaker first-hand: a source that gave no venue
+    says nothing of that, any more than a claim recorded with no appearance does."""
+    heard = make_claim("Russia fired 120 drones.", speaker=unstated.speaker)
+    make_appearance(heard, Venue.NOT_STATED)
+    make_appearance(heard, Venue.PUBLIC_REMARKS)  # a stated venue beside it: heard in public
+    assert set(Claim.objects.direct()) == {heard}
+    for url in ["/claims/?relay=direct", "/claims/?relay=direct&q=russia"]:  # the facets answer a search on PostgreSQL
+        assert [claim.pk for claim in editor_client.get(url).context["claims"]] == [heard.pk], url
+    assert unstated.pk not in [claim.pk for claim in editor_client.get("/claims/?relay=relayed").context["claims"]]
+    admin_page = editor_client.get("/admin/factcheck/claim/?heard=direct").text
+    assert heard.text in admin_page and unstated.text not in admin_page
+
+    row = editor_client.get(f"/claims/?speaker={unstated.speaker.name}").text
+    row = " ".join(row[row.find(f'id="claim-{unstated.pk}-text"') :].split())
+    assert row.split("</p>")[0].rstrip().endswith('<span class="sep">·</span> Not known if direct')
+    page = " ".join(editor_client.get(unstated.get_absolute_url()).text.split())
+    assert '<span class="badge direct">Direct</span>' not in page
+    assert "Not known whether the newsroom or the public heard the speaker" in page

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import make_user
 from factcheck.models import Article, Claim, Outlet, Speaker, Venue
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet, recorder
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -107,6 +108,24 @@ def test_the_header_prefers_the_full_name_and_calls_a_superuser_in_a_group_an_ad
     admin_user.groups.add(Group.objects.get(name="Reviewers"))
     client.force_login(admin_user)
     assert header_of(client) == '<span class="name">Olena Koval</span> <span class="role badge">Admin</span>'
+
+
+@pytest.mark.parametrize(
+    ("account", "uses_admin"),
+    [
+        ({"username": "bob", "group": "Reviewers"}, True),  # reads the records there
+        ({"username": "alice", "group": "Editors"}, True),
+        ({"username": "root", "superuser": True}, True),
+        ({"username": "dana"}, False),  # staff, but allowed nothing the admin shows
+        ({"username": "erin", "group": "Editors", "staff": False}, False),  # the admin lets in only staff
+    ],
+)
+def test_the_header_links_the_admin_only_for_who_can_use_it(client, account, uses_admin):
+    client.force_login(make_user(**account))
+    page = client.get("/claims/")  # a page of the app, or the 403 page for who may read no claims
+    assert ('hx-boost="false">Admin</a>' in page.text) is uses_admin
+    index = client.get("/admin/")
+    assert (index.status_code == 200 and "have permission to view or edit anything" not in index.text) is uses_admin
 
 
 # The speaker page

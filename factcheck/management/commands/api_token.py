@@ -107,8 +107,7 @@ class Command(BaseCommand):
             )
 
     def revoke(self, *, hint, **options):
-        live = ApiToken.objects.filter(hint__startswith=hint, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        tokens = list(live[:2])
+        tokens = list(ApiToken.objects.live().filter(hint__startswith=hint)[:2])
         if len(tokens) != 1:
             raise CommandError(f"{'No' if not tokens else 'More than one'} live token starts with “{hint}”.")
         tokens[0].revoke()
