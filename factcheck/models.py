@@ -22,6 +22,7 @@ from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
@@ -31,6 +32,8 @@ from factcheck.text import clean_claim, clean_name, lookalike_difference, lookal
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
+    WARNED_ATTRIBUTIONS,
+    WARNED_STATUSES,
     Attribution,
     PublicationRefused,
     StaleVersion,
@@ -479,6 +482,43 @@ class Facets(ClaimColumn):
     column, output_field = "facets", ArrayField(models.TextField())
 
 
+class ClaimKey(models.Func):
+    """The key of a claim's words (factcheck.text.claim_key: the MD5 of its words as normalize_name compares
+    them), computed by the database: `factcheck_claim_key`, a function of PostgreSQL's (migration 0044) and of
+    each SQLite connection's (factcheck.sqlite)."""
+
+    function, arity, output_field = "factcheck_claim_key", 1, models.CharField()
+
+
+# The claims whose verdict the pre-publication check warns about: claim_warned_words_idx holds the key
+# of their words, and only theirs (a few of a million claims; the others never pay for it).
+WARNED = Q(status__in=[status.value for status in WARNED_STATUSES]) | Q(
+    attribution__in=[state.value for state in WARNED_ATTRIBUTIONS]
+)
+
+
+class Verbatim(RawSQL):
+    """A condition written into the SQL with its values rather than as parameters: SQLite uses a partial
+    index only for a query whose WHERE repeats the index's condition, values and all. For conditions
+    on the project's own constants (WARNED), never on what a person typed. A RawSQL, which Django
+    writes as a WHERE of its own on SQLite too (not as "= true")."""
+
+    def __init__(self, condition):
+        super().__init__("", [], output_field=models.BooleanField())
+        self.condition = condition
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = self.copy()
+        resolved.condition = self.condition.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.condition)
+        if not all(isinstance(value, str) and value.isidentifier() for value in params):
+            raise ValueError(f"Only constants are written into the SQL, not {params!r}")
+        return sql % tuple(f"'{value}'" for value in params), []
+
+
 # The claim's own columns among its facets (migration 0034), each with the value that keeps most claims.
 OWN_FACETS = {"status": Status.UNCONFIRMED, "kind": ClaimKind.FACTUAL}
 
@@ -813,6 +853,25 @@ class ClaimQuerySet(models.QuerySet):
     def not_merged(self):
         """Claims not merged into another: what the queue, the counts and the track records show."""
         return self.filter(merged_into__isnull=True)
+
+    def warned_with_the_words_of(self, texts):
+        """The claims not merged whose verdict the check warns about (WARNED) and whose words are one of
+        `texts`' as normalize_name compares them, each with `words_of`: the index in `texts` of the words
+        it has. One query, one probe of claim_warned_words_idx a text: the keys of `texts` are computed by
+        the database, as those of the claims were, so the two always agree."""
+        texts = list(texts)
+        if not texts:
+            return self.none()
+        keys = [ClaimKey(Value(text)) for text in texts]
+        which = models.Case(
+            *[models.When(key=key, then=Value(number)) for number, key in enumerate(keys)],
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.alias(key=ClaimKey("text"))
+            .filter(Verbatim(WARNED), key__in=keys, merged_into__isnull=True)
+            .annotate(words_of=which)
+        )
 
     def direct(self):
         """Claims with an appearance recorded, none of which relays another. A claim recorded without
@@ -1221,6 +1280,9 @@ class Claim(models.Model):
             # The queue filtered by "Did they say it?" and its counts: the rare states (misattributed,
             # denied) were found by reading every claim (120 ms at a million).
             models.Index(fields=["attribution", "-created_at", "-id"], name="claim_attribution_idx"),
+            # The pre-publication check's look-up of a story's claims among those tracked as disputed, false,
+            # misattributed or denied, by their words whoever the speaker (Claim.objects.warned_with_the_words_of).
+            models.Index(ClaimKey("text"), condition=WARNED, name="claim_warned_words_idx"),
             # The Due for re-check queue, soonest first: only the claims it can list.
             models.Index(
                 fields=["recheck_on", "id"],
