@@ -241,6 +241,15 @@ class CheckedClaim:
         return self.attribution.label
 
     @property
+    def copy_says(self):
+        """Whose attribution it is when it is the copy's (attribution_from is None), beside its badge."""
+        if self.copy_attribution != Attribution.NOT_CHECKED:
+            return "as the copy tells it"
+        if self.venue or self.relayed_by:
+            return "the copy does not name the outlet it was told to"
+        return "the copy does not say where it was said"
+
+    @property
     def how_told(self):
         """How the copy attributes it: "statement to B-17", "public remarks, via Kyiv Independent"."""
         venue = Venue(self.venue).label.lower() if self.venue in Venue.values else "no venue named"
@@ -525,9 +534,10 @@ def _either_end(ids):
 
 def _copy_attribution(item, newsroom):
     """The attribution the copy implies: confirmed when it reads as heard by the newsroom (or said in
-    public or on the speaker's channel), relayed when it names another outlet passing it on."""
+    public or on the speaker's channel), relayed when it names another outlet passing it on, not checked
+    when it says neither: "Analysts say ..." names no venue, and confirms nothing."""
     if not item.venue and not item.relayed_by:
-        return Attribution.NOT_CHECKED if item.own is None and not item.speaker else Attribution.CONFIRMED
+        return Attribution.NOT_CHECKED
     chain = [(1, item.venue or Venue.RELAYED_REPORT, normalize_name(item.outlet or "") or None, None)]
     for number, name in enumerate(item.relayed_by, start=2):
         chain.append((number, Venue.RELAYED_REPORT, normalize_name(name), number - 1))

@@ -2,6 +2,7 @@
 demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -256,6 +257,25 @@ def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims
     draft.save()
     row = check_row(editor_client, draft, own)
     assert f'This story\'s claim: <a href="/claims/{own.pk}/">#{own.pk}</a>' in row and "draft" not in row
+
+
+def test_a_copy_that_names_no_venue_confirms_nothing(demo, editor_client):
+    """“Analysts say ...” was read as confirmed at the source, shown beside the draft's own claim's
+    “Attribution not checked”: a copy that says not where a claim was said confirms nothing."""
+    words = "South Korea is considering sending weapons to Ukraine"
+    draft = draft_of(f"Analysts say {words}.\nAndrii Kovalenko told B-17 that Russia is passing drone techniques on.")
+    own = make_claim(f"{words}.", speaker=make_speaker("Analysts"), article=draft, span_exact=words)
+    untold, told = prepublication.check_article(draft).claims
+    assert (untold.own, untold.venue, untold.relayed_by) == (own, None, [])
+    assert (untold.attribution, untold.attribution_from) == ("not_checked", None)
+    assert told.attribution == "confirmed"  # told to the newsroom: the copy says so
+    row = " ".join(html.unescape(check_row(editor_client, draft, own)).split())
+    assert "Confirmed at the source" not in row
+    assert "Attribution not checked the copy does not say where it was said" in " ".join(
+        re.sub(r"<[^>]+>", " ", row).split()
+    )
+    api = prepublication.check_story(draft.body, outlet_name="B-17").to_json()["claims"]
+    assert [claim["attribution"] for claim in api] == ["not_checked", "confirmed"]
 
 
 def check_row(client, article, own):
