@@ -320,9 +320,11 @@ class SignOffRefused(Exception):
     SignOff records them), so the page can say so where the editor looks, not only at its top.
     """
 
-    def __init__(self, message, *, field="", flags=()):
+    def __init__(self, message, *, field="", flags=(), already_signed_off=False):
         super().__init__(message)
         self.message, self.field, self.flags = message, field, list(flags)
+        # The sign-off asked for is there already (SignOff.record): not a fault of the form, a second click.
+        self.already_signed_off = already_signed_off
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -430,8 +432,7 @@ class Article(models.Model):
                 raise SignOffRefused(
                     "The story's text changed since it was signed off: check it again and sign it off, then publish."
                 )
-            seen = {SignOff.flag_key(flag) for flag in signed.open_flags}
-            new = [flag for flag in flags if SignOff.flag_key(flag) not in seen]
+            new = signed.unseen(flags)
             if new:
                 raise SignOffRefused(
                     f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
@@ -2208,14 +2209,41 @@ class SignOff(models.Model):
         tracked claim it concerns (its message may word a date differently)."""
         return flag.get("code"), flag.get("sentence"), flag.get("claim")
 
+    def unseen(self, flags):
+        """Those of `flags` (a check's, as recorded) this sign-off did not see."""
+        seen = {self.flag_key(flag) for flag in self.open_flags}
+        return [flag for flag in flags if self.flag_key(flag) not in seen]
+
+    def stands_for(self, article, flags):
+        """Whether this sign-off covers `article` as it stands, with the flags its check shows now (`flags`):
+        the same text, and no flag it did not see. Publishing asks for one that does; another sign-off
+        is asked for only when it does not."""
+        return self.body_digest == article.body_digest and not self.unseen(flags)
+
+    @property
+    def signed_by(self):
+        """ "Olena Koval 6 Dec 2026, 13:40": who signed it off, when (the newsroom's time)."""
+        return f"{self.by.get_full_name() or self.by.username} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
+
     @classmethod
     def record(cls, article, *, by, flags, note=""):
-        """Sign off `article` (a draft) with the flags its check shows now; note required when any are open."""
+        """Sign off `article` (a draft) with the flags its check shows now; note required when any are open.
+
+        Refused when the latest sign-off stands for the story as it is (stands_for): signing off twice
+        records nothing more, and a second click or a second editor must not bury the first one's note.
+        """
         note = (note or "").strip()
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article.pk)
             if article.state != ArticleState.DRAFT:
                 raise SignOffRefused("Only a draft is signed off: this story is already published.")
+            latest = article.latest_sign_off()
+            if latest is not None and latest.stands_for(article, flags):
+                raise SignOffRefused(
+                    f"Already signed off by {latest.signed_by}, of this text with every flag the check shows: "
+                    "nothing to sign off again. Publish it, or edit its text and check it again.",
+                    already_signed_off=True,
+                )
             if flags and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "

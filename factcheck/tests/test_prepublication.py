@@ -400,6 +400,49 @@ def test_signing_off_records_who_when_the_open_flags_and_the_note(demo, editor_c
     assert "Signed off by" in editor_client.get(f"/articles/{draft.pk}/check/").text
 
 
+def test_a_signed_off_draft_says_who_signed_it_off_instead_of_offering_the_form_again(demo, editor_client, editor):
+    """The sign-off form was offered again under the sign-off, and a second POST added a second sign-off
+    of the same text and flags."""
+    draft = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
+    digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
+    signed = {"body_digest": digest, "note": "Evidence to come."}
+    assert editor_client.post(f"/articles/{draft.pk}/sign-off/", signed).status_code == 302
+    sign_off = SignOff.objects.get()
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    section = part_of(page, 'id="sign-off-heading"', "</section>")
+    assert 'name="note"' not in page.text and "Sign off with" not in section
+    when = timezone.localtime(sign_off.at).strftime("%-d %b %Y, %H:%M")
+    assert f"Signed off by {editor.get_full_name() or editor.username} {when}: ready to publish." in section
+    assert "Editing its text, or a flag the sign-off did not see" in section and "reopens it" in section
+    assert "Publish this story" in section
+
+    again = editor_client.post(f"/articles/{draft.pk}/sign-off/", {**signed, "note": "Again."})
+    assert again.status_code == 409
+    assert "Already signed off by" in html.unescape(again.text) and "nothing to sign off again" in again.text
+    assert SignOff.objects.count() == 1
+    with pytest.raises(SignOffRefused, match="Already signed off"):
+        SignOff.record(draft, by=editor, flags=[flag.to_record() for flag in prepublication.check_article(draft).flags])
+
+
+def test_a_flag_the_sign_off_did_not_see_reopens_it(demo, editor_client, editor):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    draft = draft_of(
+        "Andrii Kovalenko told B-17 that Russia was training soldiers from North Korea to fly strike UAVs and "
+        "reconnaissance drones."
+    )
+    SignOff.record(
+        draft, by=editor, flags=[flag.to_record() for flag in prepublication.check_article(draft).flags], note="Ok."
+    )
+    assert 'name="note"' not in editor_client.get(f"/articles/{draft.pk}/check/").text
+    tracked.set_status("disputed", by=editor, reason="Two sources contradict it.")
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert 'name="note"' in page.text
+    assert "1 new flag since" in part_of(page, 'id="sign-off-heading"', "</section>")
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    SignOff.record(draft, by=editor, flags=flags, note="Disputed since: the story says so.")
+    assert SignOff.objects.count() == 2
+
+
 def test_a_sign_off_is_refused_when_the_text_changed_since_the_check_was_read(editor_client):
     draft = draft_of("The mayor said the bridge will reopen.")
     digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
