@@ -575,24 +575,23 @@ def _flags(item, text, links, newsroom_id, newsroom):
     for claim, whose in ((item.own, "This story's claim"), (match, "It repeats a tracked claim that is")):
         if claim is None:
             continue
+        said = _quoting(claim, alike if claim is match else "")
         if claim.status in WARNED_STATUSES:
-            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
             verdict = Status(claim.status).label.lower()
-            flags.append(Flag("verdict", f"{whose} {verdict}: {said}.", claim=claim, **where))
+            flags.append(Flag("verdict", f"{whose} {verdict}: {said}", claim=claim, **where))
         if claim.attribution in WARNED_ATTRIBUTIONS:
-            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
             state = Attribution(claim.attribution).label
-            flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}.", claim=claim, **where))
+            flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}", claim=claim, **where))
 
     for claim in item.same_words:
-        said = f"#{claim.pk} “{claim.text}”"
+        said = _quoting(claim)
         if claim.status in WARNED_STATUSES:
             verdict = Status(claim.status).label.lower()
-            message = f"The same words are tracked as {verdict} under {claim.speaker.name}: {said}."
+            message = f"The same words are tracked as {verdict} under {claim.speaker.name}: {said}"
             flags.append(Flag("verdict", message, claim=claim, **where))
         if claim.attribution in WARNED_ATTRIBUTIONS:
             state = Attribution(claim.attribution).label
-            message = f"The same words are tracked as “{state}” under {claim.speaker.name}: {said}."
+            message = f"The same words are tracked as “{state}” under {claim.speaker.name}: {said}"
             flags.append(Flag("attribution", message, claim=claim, **where))
 
     if _written_as_heard(item, newsroom):
@@ -661,6 +660,12 @@ def _flags(item, text, links, newsroom_id, newsroom):
         flags.append(Flag("evidence", message, claim=match or item.own, **where))
     flags.sort(key=lambda flag: FLAGS[flag.code][1])
     return flags
+
+
+def _quoting(claim, after=""):
+    """ "#14 “Tanks are useless.”", a flag's last words: a full stop after them unless the quote ends the sentence."""
+    said = f"#{claim.pk} “{claim.text}”{after}"
+    return said if not after and claim.text.endswith((".", "!", "?")) else f"{said}."
 
 
 def _relays_of(claim, newsroom_id):

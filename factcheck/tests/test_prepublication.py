@@ -70,7 +70,7 @@ def test_a_false_claim_repeated_word_for_word_under_another_speaker_is_flagged_w
     assert item.speaker == "A retired US general" and item.match is None
     [flag] = flags_of(report, "verdict")
     assert flag.claim == tracked
-    assert flag.message == (f"The same words are tracked as false under Eric Schmidt: #{tracked.pk} “{tracked.text}”.")
+    assert flag.message == f"The same words are tracked as false under Eric Schmidt: #{tracked.pk} “{tracked.text}”"
     row = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split('id="check-1"')[1]
     assert "Tracked as disputed or false" in row and "under Eric Schmidt" in row
     assert f'<a href="/claims/{tracked.pk}/">Open claim #{tracked.pk}</a>' in row
@@ -276,6 +276,22 @@ def test_a_copy_that_names_no_venue_confirms_nothing(demo, editor_client):
     )
     api = prepublication.check_story(draft.body, outlet_name="B-17").to_json()["claims"]
     assert [claim["attribution"] for claim in api] == ["not_checked", "confirmed"]
+
+
+def test_the_tracked_claims_like_it_say_how_alike_as_the_badge_does_and_messages_end_once(demo, editor, editor_client):
+    """The look-alikes read "(1.00, ...)" and "(0.34, ...)" beside a badge saying "100% alike": a bare
+    number an editor had to guess at. And a flag quoting a claim ended “... useless.”."""
+    tracked = demo_claim("The US military should do away with tanks")
+    make_evidence(tracked, "refutes")
+    tracked.set_status("false", by=editor, reason="The Army's figures say otherwise.")
+    words = "the US military should do away with tanks, which are useless."
+    draft = draft_of(f"Eric Schmidt said that {words}\nA retired US general told B-17 that {words}")
+    page = " ".join(
+        re.sub(r"<[^>]+>", " ", html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text)).split()
+    )
+    assert f"Tracked claims like it: #{tracked.pk} “{tracked.text}” (100% alike, False )" in page
+    messages = [flag.message for flag in flags_of(prepublication.check_article(draft), "verdict")]
+    assert len(messages) == 2 and not [message for message in messages if ".”." in message]
 
 
 def check_row(client, article, own):
