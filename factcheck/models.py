@@ -22,6 +22,7 @@ from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
@@ -31,6 +32,8 @@ from factcheck.text import clean_claim, clean_name, lookalike_difference, lookal
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
+    WARNED_ATTRIBUTIONS,
+    WARNED_STATUSES,
     Attribution,
     PublicationRefused,
     StaleVersion,
@@ -321,9 +324,11 @@ class SignOffRefused(Exception):
     SignOff records them), so the page can say so where the editor looks, not only at its top.
     """
 
-    def __init__(self, message, *, field="", flags=()):
+    def __init__(self, message, *, field="", flags=(), already_signed_off=False):
         super().__init__(message)
         self.message, self.field, self.flags = message, field, list(flags)
+        # The sign-off asked for is there already (SignOff.record): not a fault of the form, a second click.
+        self.already_signed_off = already_signed_off
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -431,8 +436,7 @@ class Article(models.Model):
                 raise SignOffRefused(
                     "The story's text changed since it was signed off: check it again and sign it off, then publish."
                 )
-            seen = {SignOff.flag_key(flag) for flag in signed.open_flags}
-            new = [flag for flag in flags if SignOff.flag_key(flag) not in seen]
+            new = signed.unseen(flags)
             if new:
                 raise SignOffRefused(
                     f"Since it was signed off, the check shows {len(new)} new flag{'s' if len(new) != 1 else ''} "
@@ -481,6 +485,43 @@ class Facets(ClaimColumn):
     0032-0034). The search index covers them with the words."""
 
     column, output_field = "facets", ArrayField(models.TextField())
+
+
+class ClaimKey(models.Func):
+    """The key of a claim's words (factcheck.text.claim_key: the MD5 of its words as normalize_name compares
+    them), computed by the database: `factcheck_claim_key`, a function of PostgreSQL's (migration 0044) and of
+    each SQLite connection's (factcheck.sqlite)."""
+
+    function, arity, output_field = "factcheck_claim_key", 1, models.CharField()
+
+
+# The claims whose verdict the pre-publication check warns about: claim_warned_words_idx holds the key
+# of their words, and only theirs (a few of a million claims; the others never pay for it).
+WARNED = Q(status__in=[status.value for status in WARNED_STATUSES]) | Q(
+    attribution__in=[state.value for state in WARNED_ATTRIBUTIONS]
+)
+
+
+class Verbatim(RawSQL):
+    """A condition written into the SQL with its values rather than as parameters: SQLite uses a partial
+    index only for a query whose WHERE repeats the index's condition, values and all. For conditions
+    on the project's own constants (WARNED), never on what a person typed. A RawSQL, which Django
+    writes as a WHERE of its own on SQLite too (not as "= true")."""
+
+    def __init__(self, condition):
+        super().__init__("", [], output_field=models.BooleanField())
+        self.condition = condition
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = self.copy()
+        resolved.condition = self.condition.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.condition)
+        if not all(isinstance(value, str) and value.isidentifier() for value in params):
+            raise ValueError(f"Only constants are written into the SQL, not {params!r}")
+        return sql % tuple(f"'{value}'" for value in params), []
 
 
 # The claim's own columns among its facets (migration 0034), each with the value that keeps most claims.
@@ -817,6 +858,25 @@ class ClaimQuerySet(models.QuerySet):
     def not_merged(self):
         """Claims not merged into another: what the queue, the counts and the track records show."""
         return self.filter(merged_into__isnull=True)
+
+    def warned_with_the_words_of(self, texts):
+        """The claims not merged whose verdict the check warns about (WARNED) and whose words are one of
+        `texts`' as normalize_name compares them, each with `words_of`: the index in `texts` of the words
+        it has. One query, one probe of claim_warned_words_idx a text: the keys of `texts` are computed by
+        the database, as those of the claims were, so the two always agree."""
+        texts = list(texts)
+        if not texts:
+            return self.none()
+        keys = [ClaimKey(Value(text)) for text in texts]
+        which = models.Case(
+            *[models.When(key=key, then=Value(number)) for number, key in enumerate(keys)],
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.alias(key=ClaimKey("text"))
+            .filter(Verbatim(WARNED), key__in=keys, merged_into__isnull=True)
+            .annotate(words_of=which)
+        )
 
     def direct(self):
         """Claims with an appearance whose venue is stated, none of which relays another: the newsroom or
@@ -1232,6 +1292,9 @@ class Claim(models.Model):
             # The queue filtered by "Did they say it?" and its counts: the rare states (misattributed,
             # denied) were found by reading every claim (120 ms at a million).
             models.Index(fields=["attribution", "-created_at", "-id"], name="claim_attribution_idx"),
+            # The pre-publication check's look-up of a story's claims among those tracked as disputed, false,
+            # misattributed or denied, by their words whoever the speaker (Claim.objects.warned_with_the_words_of).
+            models.Index(ClaimKey("text"), condition=WARNED, name="claim_warned_words_idx"),
             # The Due for re-check queue, soonest first: only the claims it can list.
             models.Index(
                 fields=["recheck_on", "id"],
@@ -2163,14 +2226,41 @@ class SignOff(models.Model):
         tracked claim it concerns (its message may word a date differently)."""
         return flag.get("code"), flag.get("sentence"), flag.get("claim")
 
+    def unseen(self, flags):
+        """Those of `flags` (a check's, as recorded) this sign-off did not see."""
+        seen = {self.flag_key(flag) for flag in self.open_flags}
+        return [flag for flag in flags if self.flag_key(flag) not in seen]
+
+    def stands_for(self, article, flags):
+        """Whether this sign-off covers `article` as it stands, with the flags its check shows now (`flags`):
+        the same text, and no flag it did not see. Publishing asks for one that does; another sign-off
+        is asked for only when it does not."""
+        return self.body_digest == article.body_digest and not self.unseen(flags)
+
+    @property
+    def signed_by(self):
+        """ "Olena Koval 6 Dec 2026, 13:40": who signed it off, when (the newsroom's time)."""
+        return f"{self.by.get_full_name() or self.by.username} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
+
     @classmethod
     def record(cls, article, *, by, flags, note=""):
-        """Sign off `article` (a draft) with the flags its check shows now; note required when any are open."""
+        """Sign off `article` (a draft) with the flags its check shows now; note required when any are open.
+
+        Refused when the latest sign-off stands for the story as it is (stands_for): signing off twice
+        records nothing more, and a second click or a second editor must not bury the first one's note.
+        """
         note = (note or "").strip()
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article.pk)
             if article.state != ArticleState.DRAFT:
                 raise SignOffRefused("Only a draft is signed off: this story is already published.")
+            latest = article.latest_sign_off()
+            if latest is not None and latest.stands_for(article, flags):
+                raise SignOffRefused(
+                    f"Already signed off by {latest.signed_by}, of this text with every flag the check shows: "
+                    "nothing to sign off again. Publish it, or edit its text and check it again.",
+                    already_signed_off=True,
+                )
             if flags and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "

@@ -6,8 +6,9 @@ speakers (`storydesk.Tracked`) and the speaker's tracked claims that look like i
 near-duplicate match of `factcheck.merging`), and flags what an editor must look at before
 publication, each flag saying what, where (the sentence) and which tracked claim:
 
-- `verdict`: the claim is tracked as disputed or false;
-- `attribution`: it is tracked as misattributed, or denied by the speaker;
+- `verdict`: the claim is tracked as disputed or false (the claim it repeats, or a claim of its very
+  words under another speaker);
+- `attribution`: it is tracked as misattributed, or denied by the speaker (the same);
 - `relayed`: the copy reads as if the newsroom heard it, but it reached us only through another outlet;
 - `confirmation`: "confirmed", "revealed", "proved" ... around a claim nobody confirmed;
 - `figure`: its figure conflicts with a tracked figure (the claim it repeats, or one linked to it);
@@ -40,7 +41,14 @@ from factcheck.models import (
     normalize_name,
 )
 from factcheck.text import lookalike_key
-from factcheck.verification import TOLD_TO_AN_OUTLET, Attribution, Status, implied_attribution
+from factcheck.verification import (
+    TOLD_TO_AN_OUTLET,
+    WARNED_ATTRIBUTIONS,
+    WARNED_STATUSES,
+    Attribution,
+    Status,
+    implied_attribution,
+)
 
 # Words that present what follows as established: around a claim nobody confirmed, they say more
 # than the newsroom knows. "unconfirmed" does not match (\b), nor do the story's hedges.
@@ -58,8 +66,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n")
 MATCH_SIMILARITY = 0.4
 MATCHES_SHOWN = 3
 
-PROBLEM_STATUSES = {Status.DISPUTED, Status.FALSE}
-PROBLEM_ATTRIBUTIONS = {Attribution.MISATTRIBUTED, Attribution.DENIED}
 
 # code -> (label, order shown: most serious first)
 FLAGS = {
@@ -178,6 +184,8 @@ class CheckedClaim:
     own: Claim | None = None  # the draft's own claim (a draft saved through the story desk)
     speaker_id: int | None = None
     matches: list = field(default_factory=list)  # [(Claim, similarity)], best first
+    # Tracked claims of its very words, whoever said them, whose verdict the check warns about; newest first.
+    same_words: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     copy_attribution: Attribution = Attribution.NOT_CHECKED
 
@@ -231,6 +239,15 @@ class CheckedClaim:
     @property
     def attribution_label(self):
         return self.attribution.label
+
+    @property
+    def copy_says(self):
+        """Whose attribution it is when it is the copy's (attribution_from is None), beside its badge."""
+        if self.copy_attribution != Attribution.NOT_CHECKED:
+            return "as the copy tells it"
+        if self.venue or self.relayed_by:
+            return "the copy does not name the outlet it was told to"
+        return "the copy does not say where it was said"
 
     @property
     def how_told(self):
@@ -437,6 +454,26 @@ def _find_matches(items, article):
     claims = Claim.objects.for_queue().in_bulk(ids) if ids else {}
     for item in items:
         item.matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])[:MATCHES_SHOWN]]
+    _find_same_words(items, article)
+
+
+def _find_same_words(items, article):
+    """Each item's tracked claims of its very words (as normalize_name compares them: case, accents,
+    punctuation and quotes aside) that are disputed, false, misattributed or denied, whoever the speaker:
+    the look-alikes above are the speaker's alone, and a false claim put in another's mouth, or a speaker
+    the engine resolved otherwise, went unflagged. One query, one probe of an index a claim's words
+    (Claim.objects.warned_with_the_words_of), however many claims the story or the table holds."""
+    stories_words = {}  # the story's claims by their words: each words looked up once
+    for item in items:
+        stories_words.setdefault(normalize_name(item.text), []).append(item)
+    texts = [same[0].text for same in stories_words.values()]
+    found = Claim.objects.warned_with_the_words_of(texts).select_related("speaker").order_by()
+    for claim in sorted(found, key=lambda claim: (claim.created_at, claim.pk), reverse=True):
+        if article is not None and claim.article_id == article.pk:
+            continue  # the draft's own claim: its verdicts are flagged as its own
+        for item in stories_words[normalize_name(texts[claim.words_of])]:
+            if claim != item.match and len(item.same_words) < MATCHES_SHOWN:
+                item.same_words.append(claim)
 
 
 def _tracked_speakers(items):
@@ -497,9 +534,10 @@ def _either_end(ids):
 
 def _copy_attribution(item, newsroom):
     """The attribution the copy implies: confirmed when it reads as heard by the newsroom (or said in
-    public or on the speaker's channel), relayed when it names another outlet passing it on."""
+    public or on the speaker's channel), relayed when it names another outlet passing it on, not checked
+    when it says neither: "Analysts say ..." names no venue, and confirms nothing."""
     if not item.venue and not item.relayed_by:
-        return Attribution.NOT_CHECKED if item.own is None and not item.speaker else Attribution.CONFIRMED
+        return Attribution.NOT_CHECKED
     chain = [(1, item.venue or Venue.RELAYED_REPORT, normalize_name(item.outlet or "") or None, None)]
     for number, name in enumerate(item.relayed_by, start=2):
         chain.append((number, Venue.RELAYED_REPORT, normalize_name(name), number - 1))
@@ -537,14 +575,24 @@ def _flags(item, text, links, newsroom_id, newsroom):
     for claim, whose in ((item.own, "This story's claim"), (match, "It repeats a tracked claim that is")):
         if claim is None:
             continue
-        if claim.status in PROBLEM_STATUSES:
-            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
+        said = _quoting(claim, alike if claim is match else "")
+        if claim.status in WARNED_STATUSES:
             verdict = Status(claim.status).label.lower()
-            flags.append(Flag("verdict", f"{whose} {verdict}: {said}.", claim=claim, **where))
-        if claim.attribution in PROBLEM_ATTRIBUTIONS:
-            said = f"#{claim.pk} “{claim.text}”{alike if claim is match else ''}"
+            flags.append(Flag("verdict", f"{whose} {verdict}: {said}", claim=claim, **where))
+        if claim.attribution in WARNED_ATTRIBUTIONS:
             state = Attribution(claim.attribution).label
-            flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}.", claim=claim, **where))
+            flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}", claim=claim, **where))
+
+    for claim in item.same_words:
+        said = _quoting(claim)
+        if claim.status in WARNED_STATUSES:
+            verdict = Status(claim.status).label.lower()
+            message = f"The same words are tracked as {verdict} under {claim.speaker.name}: {said}"
+            flags.append(Flag("verdict", message, claim=claim, **where))
+        if claim.attribution in WARNED_ATTRIBUTIONS:
+            state = Attribution(claim.attribution).label
+            message = f"The same words are tracked as “{state}” under {claim.speaker.name}: {said}"
+            flags.append(Flag("attribution", message, claim=claim, **where))
 
     if _written_as_heard(item, newsroom):
         if item.own is not None and item.own.attribution == Attribution.RELAYED:
@@ -612,6 +660,12 @@ def _flags(item, text, links, newsroom_id, newsroom):
         flags.append(Flag("evidence", message, claim=match or item.own, **where))
     flags.sort(key=lambda flag: FLAGS[flag.code][1])
     return flags
+
+
+def _quoting(claim, after=""):
+    """ "#14 “Tanks are useless.”", a flag's last words: a full stop after them unless the quote ends the sentence."""
+    said = f"#{claim.pk} “{claim.text}”{after}"
+    return said if not after and claim.text.endswith((".", "!", "?")) else f"{said}."
 
 
 def _relays_of(claim, newsroom_id):

@@ -7,6 +7,7 @@ speaker; `lookalike_key` is the key that makes a name written with look-alike le
 е for Latin e) meet the name it imitates.
 """
 
+import hashlib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -194,6 +195,16 @@ def normalize_name(name):
         without_marks = "".join(filterfalse(unicodedata.combining, decomposed))
         words = _NOT_A_WORD.sub(" ", without_marks)
     return " ".join(words.split())
+
+
+def claim_key(text):
+    """The key of a claim's words, as normalize_name compares them (case, accents, punctuation, quotes and
+    spacing ignored): their MD5, in hex. SQLite computes it with this function (factcheck.sqlite), PostgreSQL
+    with its own rendering of normalize_name (migration 0044); an index keeps the key of the claims the
+    pre-publication check warns about, so a story repeating their words under another speaker is caught."""
+    if text is None:
+        return None
+    return hashlib.md5(normalize_name(text).encode(), usedforsecurity=False).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

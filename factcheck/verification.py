@@ -179,6 +179,11 @@ ATTRIBUTION_LABELS = {
 
 ATTRIBUTION_CHOICES = [(state.value, state.label) for state in Attribution]
 
+# The verdicts a story must not repeat unawares: the pre-publication check flags a claim that
+# repeats one so tracked (factcheck.prepublication), and a partial index keeps their words (migration 0044).
+WARNED_STATUSES = (Status.DISPUTED, Status.FALSE)
+WARNED_ATTRIBUTIONS = (Attribution.MISATTRIBUTED, Attribution.DENIED)
+
 # A claim is recorded in any state (None: not yet recorded). A finding is never flipped to its
 # opposite in one step: confirmed and misattributed pass through "not checked" or the
 # speaker's denial first. Relayed describes how the words reached us, so a claim heard at the

@@ -959,13 +959,25 @@ def check_page(request, article, *, form=None, error=None, refused_flags=(), sta
     """
     report = prepublication.check_article(article)
     sign_offs = list(article.sign_offs.select_related("by").order_by("-at", "-id"))
-    at_fault = {SignOff.flag_key(flag) for flag in refused_flags}
-    faulty_flags = [flag for flag in report.flags if SignOff.flag_key(flag.to_record()) in at_fault]
+    flags = [flag.to_record() for flag in report.flags]
+    latest = sign_offs[0] if sign_offs else None
+    signed_as_is = latest is not None and latest.body_digest == article.body_digest
+    unseen = latest.unseen(flags) if signed_as_is and article.is_draft else []
+
+    def flagged(records):
+        keys = {SignOff.flag_key(record) for record in records}
+        return [flag for flag, record in zip(report.flags, flags, strict=True) if SignOff.flag_key(record) in keys]
+
+    faulty_flags, new_flags = flagged(refused_flags), flagged(unseen)
     context = {
         "article": article,
         "report": report,
         "sign_offs": sign_offs,
-        "signed_as_is": bool(sign_offs) and sign_offs[0].body_digest == article.body_digest,
+        "signed_as_is": signed_as_is,
+        # The latest sign-off covers the story as it stands: no form then, it is ready to publish.
+        "standing": latest if latest is not None and latest.stands_for(article, flags) else None,
+        # Else, if it saw this text: the flags it did not see, which ask for another sign-off, marked where they are.
+        "new_flags": new_flags,
         "form": form or SignOffForm(initial={"body_digest": article.body_digest}),
         "error": error,
         "faulty_flags": faulty_flags,
@@ -993,7 +1005,8 @@ def article_sign_off(request, pk):
     except SignOffRefused as refused:
         if refused.field:
             form.add_error(refused.field, refused.message)
-        return check_page(request, article, form=form, error=refused.message, status=422)
+        status = 409 if refused.already_signed_off else 422
+        return check_page(request, article, form=form, error=refused.message, status=status)
     open_flags = f" with {len(flags)} flag{pluralize(len(flags))} open" if flags else ""
     messages.success(request, f"Signed off{open_flags}. An editor can now publish it.")
     return redirect("article_check", pk=article.pk)

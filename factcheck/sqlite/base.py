@@ -12,9 +12,14 @@ Here every trigger is set aside for a rebuild and written again after it, so wha
 migration rebuilds, forward or back, the guards stay. And a foreign key's column is dropped in
 place, as SQLite can (3.35 and later) and Django does for other columns, instead of rebuilding
 the table for it.
+
+Each connection also gets `factcheck_claim_key` (factcheck.text.claim_key), which an index of the
+claims computes (migration 0044).
 """
 
 from django.db.backends.sqlite3 import base, schema
+
+from factcheck.text import claim_key
 
 
 class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
@@ -46,3 +51,10 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     SchemaEditorClass = DatabaseSchemaEditor
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # What claim_warned_words_idx keeps of a claim (migration 0044), as Django's own functions are
+        # given to each connection: every road that writes a claim through the app computes it.
+        connection.create_function("factcheck_claim_key", 1, claim_key, deterministic=True)
+        return connection

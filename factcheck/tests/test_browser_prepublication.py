@@ -75,6 +75,11 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     page.get_by_role("button", name=re.compile("Sign off with")).click()
     expect(page.locator(".sign-off").first).to_contain_text("Signed off by Olena Koval", timeout=CHECK)
     expect(page.locator(".sign-off").first).to_contain_text("Figures attributed to each official")
+    # Signed off: who and when, and what would reopen it, instead of the form offered again.
+    expect(page.locator(".signed-off")).to_contain_text(re.compile(r"Signed off by Olena Koval .*: ready to publish"))
+    expect(page.locator(".signed-off")).to_contain_text("Editing its text, or a flag the sign-off did not see")
+    expect(page.get_by_label("Note")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
     page.get_by_role("button", name="Publish this story").click()
     expect(page.locator(".eyebrow .badge")).to_have_text("Published", timeout=CHECK)
     expect(page.get_by_role("button", name="Publish this story")).to_have_count(0)
@@ -118,3 +123,36 @@ def test_a_verdict_borrowed_from_a_look_alike_reads_as_the_look_alikes(demo_site
     expect(row.locator(".own-claim")).to_have_text(
         re.compile(rf"This draft's claim: #{own.pk}, itself Unable to independently confirm")
     )
+
+
+def test_a_false_claim_under_another_speaker_is_flagged_and_a_claim_with_no_venue_confirms_nothing(
+    demo_site, open_page
+):
+    tracked = Claim.objects.get(text__startswith="The US military should do away with tanks")
+    editor = tracked.events.get().by
+    make_evidence(tracked, "refutes")
+    tracked.set_status("false", by=editor, reason="The Army's figures say otherwise.")
+    draft = Article.objects.create(
+        outlet=Outlet.objects.get(name="B-17"),
+        headline="Tanks, a draft",
+        body=(
+            "A retired US general told B-17 the US military should do away with tanks, which are useless.\n"
+            "Analysts say South Korea is considering sending weapons to Ukraine."
+        ),
+        state="draft",
+    )
+    extraction.load_pipeline()
+    page = open_page()
+    page.set_default_timeout(CHECK)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/articles/{draft.pk}/check/")
+    general, analysts = page.locator(".check-claims > li").all()
+    expect(general.locator(".claim-line")).to_contain_text("A retired US general")
+    flag = general.locator(".flag-item").filter(has_text="Tracked as disputed or false")
+    expect(flag).to_contain_text(f"The same words are tracked as false under Eric Schmidt: #{tracked.pk}")
+    expect(analysts.locator(".axes .axis").nth(1)).to_have_text(
+        "Attribution not checked the copy does not say where it was said"
+    )
+    expect(analysts).not_to_contain_text("Confirmed at the source")
+    flag.get_by_role("link", name=f"Open claim #{tracked.pk}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tracked.text)

@@ -2,6 +2,7 @@
 demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factcheck import prepublication
-from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, StoryDraft
+from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, Speaker, StoryDraft
 from factcheck.prepublication import Figure
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_story_desk import accept_everything
 from factcheck.tests.test_views_queue import count_queries
+from factcheck.text import claim_key
 
 
 def seed_text():
@@ -52,6 +54,117 @@ def test_a_claim_tracked_as_disputed_is_flagged_in_other_words_with_its_claim(de
     assert "disputed" in flag.message
     assert flag.sentence.startswith("Andrii Kovalenko told B-17")
     assert report.claims[0].status == "disputed"
+
+
+def test_a_false_claim_repeated_word_for_word_under_another_speaker_is_flagged_with_its_speaker(
+    demo, editor, editor_client
+):
+    """Only the speaker's own look-alikes were read: Eric Schmidt's false claim, told by "a retired US
+    general", was not flagged at all."""
+    tracked = demo_claim("The US military should do away with tanks")
+    make_evidence(tracked, "refutes")
+    tracked.set_status("false", by=editor, reason="The Army's figures say otherwise.")
+    draft = draft_of("A retired US general told B-17 the US military should do away with tanks, which are useless.")
+    report = prepublication.check_article(draft)
+    [item] = report.claims
+    assert item.speaker == "A retired US general" and item.match is None
+    [flag] = flags_of(report, "verdict")
+    assert flag.claim == tracked
+    assert flag.message == f"The same words are tracked as false under Eric Schmidt: #{tracked.pk} “{tracked.text}”"
+    row = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split('id="check-1"')[1]
+    assert "Tracked as disputed or false" in row and "under Eric Schmidt" in row
+    assert f'<a href="/claims/{tracked.pk}/">Open claim #{tracked.pk}</a>' in row
+
+
+def test_the_same_words_are_found_whatever_their_case_punctuation_quotes_and_accents(demo, editor):
+    tracked = make_claim("The café’s owner said: “Tanks are useless.”", speaker=make_speaker("Someone"))
+    tracked.set_attribution("denied", by=editor, reason="His office says he never said it.")
+    draft = draft_of("A draft.")
+    make_claim('THE CAFE\'S OWNER SAID "TANKS ARE USELESS"', speaker=make_speaker("Someone else"), article=draft)
+    make_claim("The cafe owner said tanks are useless.", speaker=make_speaker("A third"), article=draft)
+    report = prepublication.check_article(draft)
+    flagged = {flag.item: flag for flag in flags_of(report, "attribution")}
+    [item] = [item for item in report.claims if item.number in flagged]
+    assert item.text.startswith("THE CAFE'S OWNER")  # not the one whose words differ ("cafe owner")
+    assert flagged[item.number].claim == tracked
+    assert "“Denied by the speaker” under Someone:" in flagged[item.number].message
+
+
+def test_the_same_words_are_flagged_only_while_their_verdict_is_one_the_check_warns_about(demo, editor):
+    tracked = demo_claim("North Korean troops in Kursk will enter the fighting shortly")
+    draft = draft_of("Andrii Kovalenko told B-17 that North Korean troops in Kursk will enter the fighting shortly.")
+    assert not flags_of(prepublication.check_article(draft), "verdict")
+    tracked.set_status("disputed", by=editor, reason="Contradicted by two officials.")
+    [flag] = flags_of(prepublication.check_article(draft), "verdict")
+    assert (flag.claim, "under Antony Blinken") == (tracked, flag.message.split(":")[0][-20:])
+    tracked.set_status("unconfirmed", by=editor, reason="Both officials withdrew their accounts.")
+    assert not flags_of(prepublication.check_article(draft), "verdict")
+
+
+SAME_WORDS = [
+    ("Tanks are useless.", "tanks are USELESS"),
+    ("The café’s owner said “no”.", "The cafe's owner said 'no'"),
+    ("Zelenskyy: 11,000 troops — in Kursk!", "zelenskyy 11 000 troops in kursk"),
+    ("Ｆｕｌｌ-width ﬁgures", "full width figures"),
+    ("Київ, Dnipro and Łódź", "киів dnipro and łodz"),
+    ("A zero\u200bwidth space\u00a0here", "a zerowidth space here"),
+]
+
+
+@pytest.mark.parametrize(("text", "same"), SAME_WORDS)
+def test_the_database_keys_the_words_as_normalize_name_compares_them(db, text, same):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT factcheck_claim_key(%s), factcheck_claim_key(%s)", [text, same])
+        keys = cursor.fetchone()
+    assert keys[0] == keys[1] == claim_key(text) == claim_key(same)
+
+
+def test_the_words_of_a_story_are_looked_up_by_an_index_probe_not_a_scan(db):
+    queryset = Claim.objects.warned_with_the_words_of(["Tanks are useless.", "Another claim."]).order_by()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: whether the index can serve it
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "claim_warned_words_idx" in plan
+
+
+def test_claims_of_the_same_words_written_on_any_road_are_found(demo, editor, admin_user, tmp_path):
+    """The words' key is the database's (an index on an expression): an import, an update in the shell
+    and a verdict keep it right without calling anything."""
+    from factcheck.tests.test_import import csv_text, row, run_import
+
+    job = run_import(
+        tmp_path,
+        csv_text(
+            row(
+                "Imported claims are found by their words.",
+                speaker="An importer",
+                status="false",
+                evidence_url="https://example.org/refuted",
+                evidence_stance="refutes",
+                evidence_summary="The record shows otherwise.",
+            )
+        ),
+        admin_user,
+    )
+    assert not job.errors
+    imported = Claim.objects.get(text="Imported claims are found by their words.")
+    assert imported.status == "false"
+    changed = make_claim("Old words.", speaker=make_speaker("A changer"))
+    make_evidence(changed, "refutes")
+    changed.set_status("false", by=editor, reason="Refuted.")
+    Claim.objects.filter(pk=changed.pk).update(text="New words of the claim.")
+    body = (
+        "Alice Example said that imported claims are found by their words.\n"
+        "Bob Example said that new words of the claim.\n"
+        "Carol Example said that old words."
+    )
+    found = {flag.claim for flag in flags_of(prepublication.check_article(draft_of(body)), "verdict")}
+    assert found == {imported, changed}
 
 
 def test_a_claim_tracked_as_denied_by_its_speaker_is_flagged(demo, editor):
@@ -144,6 +257,41 @@ def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims
     draft.save()
     row = check_row(editor_client, draft, own)
     assert f'This story\'s claim: <a href="/claims/{own.pk}/">#{own.pk}</a>' in row and "draft" not in row
+
+
+def test_a_copy_that_names_no_venue_confirms_nothing(demo, editor_client):
+    """“Analysts say ...” was read as confirmed at the source, shown beside the draft's own claim's
+    “Attribution not checked”: a copy that says not where a claim was said confirms nothing."""
+    words = "South Korea is considering sending weapons to Ukraine"
+    draft = draft_of(f"Analysts say {words}.\nAndrii Kovalenko told B-17 that Russia is passing drone techniques on.")
+    own = make_claim(f"{words}.", speaker=make_speaker("Analysts"), article=draft, span_exact=words)
+    untold, told = prepublication.check_article(draft).claims
+    assert (untold.own, untold.venue, untold.relayed_by) == (own, None, [])
+    assert (untold.attribution, untold.attribution_from) == ("not_checked", None)
+    assert told.attribution == "confirmed"  # told to the newsroom: the copy says so
+    row = " ".join(html.unescape(check_row(editor_client, draft, own)).split())
+    assert "Confirmed at the source" not in row
+    assert "Attribution not checked the copy does not say where it was said" in " ".join(
+        re.sub(r"<[^>]+>", " ", row).split()
+    )
+    api = prepublication.check_story(draft.body, outlet_name="B-17").to_json()["claims"]
+    assert [claim["attribution"] for claim in api] == ["not_checked", "confirmed"]
+
+
+def test_the_tracked_claims_like_it_say_how_alike_as_the_badge_does_and_messages_end_once(demo, editor, editor_client):
+    """The look-alikes read "(1.00, ...)" and "(0.34, ...)" beside a badge saying "100% alike": a bare
+    number an editor had to guess at. And a flag quoting a claim ended “... useless.”."""
+    tracked = demo_claim("The US military should do away with tanks")
+    make_evidence(tracked, "refutes")
+    tracked.set_status("false", by=editor, reason="The Army's figures say otherwise.")
+    words = "the US military should do away with tanks, which are useless."
+    draft = draft_of(f"Eric Schmidt said that {words}\nA retired US general told B-17 that {words}")
+    page = " ".join(
+        re.sub(r"<[^>]+>", " ", html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text)).split()
+    )
+    assert f"Tracked claims like it: #{tracked.pk} “{tracked.text}” (100% alike, False )" in page
+    messages = [flag.message for flag in flags_of(prepublication.check_article(draft), "verdict")]
+    assert len(messages) == 2 and not [message for message in messages if ".”." in message]
 
 
 def check_row(client, article, own):
@@ -266,6 +414,49 @@ def test_signing_off_records_who_when_the_open_flags_and_the_note(demo, editor_c
     assert sign_off.open_flags[0]["code"] == "evidence"
     assert sign_off.open_flags[0]["sentence"] == "Eric Schmidt said future wars would be fought using AI drones."
     assert "Signed off by" in editor_client.get(f"/articles/{draft.pk}/check/").text
+
+
+def test_a_signed_off_draft_says_who_signed_it_off_instead_of_offering_the_form_again(demo, editor_client, editor):
+    """The sign-off form was offered again under the sign-off, and a second POST added a second sign-off
+    of the same text and flags."""
+    draft = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
+    digest = editor_client.get(f"/articles/{draft.pk}/check/").context["form"]["body_digest"].value()
+    signed = {"body_digest": digest, "note": "Evidence to come."}
+    assert editor_client.post(f"/articles/{draft.pk}/sign-off/", signed).status_code == 302
+    sign_off = SignOff.objects.get()
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    section = part_of(page, 'id="sign-off-heading"', "</section>")
+    assert 'name="note"' not in page.text and "Sign off with" not in section
+    when = timezone.localtime(sign_off.at).strftime("%-d %b %Y, %H:%M")
+    assert f"Signed off by {editor.get_full_name() or editor.username} {when}: ready to publish." in section
+    assert "Editing its text, or a flag the sign-off did not see" in section and "reopens it" in section
+    assert "Publish this story" in section
+
+    again = editor_client.post(f"/articles/{draft.pk}/sign-off/", {**signed, "note": "Again."})
+    assert again.status_code == 409
+    assert "Already signed off by" in html.unescape(again.text) and "nothing to sign off again" in again.text
+    assert SignOff.objects.count() == 1
+    with pytest.raises(SignOffRefused, match="Already signed off"):
+        SignOff.record(draft, by=editor, flags=[flag.to_record() for flag in prepublication.check_article(draft).flags])
+
+
+def test_a_flag_the_sign_off_did_not_see_reopens_it(demo, editor_client, editor):
+    tracked = demo_claim("Russia is training North Korean soldiers")
+    draft = draft_of(
+        "Andrii Kovalenko told B-17 that Russia was training soldiers from North Korea to fly strike UAVs and "
+        "reconnaissance drones."
+    )
+    SignOff.record(
+        draft, by=editor, flags=[flag.to_record() for flag in prepublication.check_article(draft).flags], note="Ok."
+    )
+    assert 'name="note"' not in editor_client.get(f"/articles/{draft.pk}/check/").text
+    tracked.set_status("disputed", by=editor, reason="Two sources contradict it.")
+    page = editor_client.get(f"/articles/{draft.pk}/check/")
+    assert 'name="note"' in page.text
+    assert "1 new flag since" in part_of(page, 'id="sign-off-heading"', "</section>")
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    SignOff.record(draft, by=editor, flags=flags, note="Disputed since: the story says so.")
+    assert SignOff.objects.count() == 2
 
 
 def test_a_sign_off_is_refused_when_the_text_changed_since_the_check_was_read(editor_client):
@@ -428,9 +619,42 @@ def test_the_check_page_costs_the_same_queries_for_a_short_or_a_long_draft(demo,
         with CaptureQueriesContext(connection) as queries:
             assert editor_client.get(f"/articles/{draft.pk}/check/").status_code == 200
         counts.append(len(queries))
-    # The user, the story, its claims, the tracked speakers (2), their look-alikes, those claims (2), their
-    # links, the sign-offs: the check reads the draft against the tracked claims.
-    assert counts[0] == counts[1] <= 10
+    # The user, the story, its claims, the tracked speakers (2), their look-alikes, those claims (2), the
+    # claims of the same words tracked as disputed, false, misattributed or denied, the look-alikes' links,
+    # the sign-offs: the check reads the draft against the tracked claims.
+    assert counts[0] == counts[1] <= 11
+
+
+def a_story_of(count):
+    """A draft of `count` attributed claims, each repeating a claim of the demo (some under another speaker),
+    recorded as its own claims as the desk records them."""
+    speakers = ["Andrii Kovalenko", "Antony Blinken", "Eric Schmidt", "A retired US general"]
+    words = [claim.text.rstrip(".") for claim in Claim.objects.filter(article__isnull=False).order_by("pk")]
+    said = [(speakers[n % 4], words[n % len(words)]) for n in range(count)]
+    draft = draft_of("\n".join(f"{speaker} told B-17 that {text.lower()}." for speaker, text in said))
+    for speaker, text in said:
+        speaker = Speaker.objects.filter(name=speaker).first() or make_speaker(speaker)
+        make_claim(f"{text}.", speaker=speaker, article=draft, span_exact=text.lower())
+    return draft
+
+
+def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, editor):
+    """The words of each claim are looked up among every speaker's disputed and false claims in the
+    one query for the whole story (an index probe a claim), not one query a claim."""
+    tracked = demo_claim("The US military should do away with tanks")
+    make_evidence(tracked, "refutes")
+    tracked.set_status("false", by=editor, reason="The Army says otherwise.")
+    counts, reports = [], []
+    for count in (20, 40):
+        draft = a_story_of(count)
+        with CaptureQueriesContext(connection) as queries:
+            reports.append(prepublication.check_article(draft))
+        counts.append(len(queries))
+    assert sum(item.own is not None for item in reports[0].claims) == 20
+    assert any("The same words are tracked as false under Eric Schmidt" in f.message for f in reports[0].flags)
+    # Its claims; the tracked speakers (2); their look-alikes; those claims and their appearances (2); the
+    # claims of the same words tracked as disputed, false, misattributed or denied; the links of the look-alikes.
+    assert counts == [8, 8]
 
 
 def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
