@@ -1791,3 +1791,29 @@ def test_figures_that_disagree_make_no_restatement(extract):
     more = said(text, proposals, "said", "12 million")
     assert (values.SAME_CLAIM, 0) in said(text, proposals, "said", "20 million").links  # headline and lede
     assert not [kind for kind, _ in more.links if kind == values.SAME_CLAIM]  # was the headline's restatement
+
+
+def test_a_flood_defence_story(extract):
+    text = story("flood_defences")
+    proposals = extract(text, outlet="Riverton Courier")
+    tests = said(text, proposals, "according to", "pressure tests")
+    assert (tests.quantity.value, tests.quantity.unit) == ("2", "of its five pressure tests")  # was 5
+    spent = said(text, proposals, "said", "14 million euros")
+    assert spent.kind == values.FACTUAL  # was a prediction: "will hold back" is inside what was spent on
+    assert said(text, proposals, "said", "riverside homes").kind == values.PREDICTION
+    # A finding is drafted as what it finds, "him" resolved as a plea's speaker is: was "Him guilty of …".
+    assert said(text, proposals, "found", "guilty").claim == "Dan Hollis is guilty of falsifying test records."
+    assert (
+        said(text, proposals, "described", "crews").claim == "The site crews are understaffed."
+    )  # was "The site crews."
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The minister described the strikers as lazy.", "The strikers are lazy."),
+        ("The jury found the company guilty of fraud.", "The company is guilty of fraud."),
+    ],
+)
+def test_what_a_speaker_finds_or_describes_something_as_is_drafted_as_what_it_is(extract, text, claim):
+    assert only(extract(text)).claim == claim
