@@ -1806,6 +1806,9 @@ def test_a_flood_defence_story(extract):
     assert (
         said(text, proposals, "described", "crews").claim == "The site crews are understaffed."
     )  # was "The site crews."
+    # "Mrs Clarke" is not "her husband, Peter Clarke", whose surname she shares.
+    assert said(text, proposals, "said", "second crew").speaker == "Clarke"
+    assert said(text, proposals, "said", "riverside homes").speaker == "Peter Clarke"
 
 
 @pytest.mark.parametrize(
