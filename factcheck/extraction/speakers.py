@@ -506,12 +506,8 @@ class People:
         a "he" or "she" the engine resolves tells it too (`learn`). A name given both (two people
         the story calls by one surname) is nobody's."""
         genders = {}
-        roles = {(start, name): words for start, name, words in self.roles}
-        for start, name in self.full_names:
-            words = {self.doc[i].lower_ for i in (start - 1, start) if i >= 0} | roles.get((start, name), set())
-            for gender, gendered in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
-                if words & gendered:
-                    genders.setdefault(self.fullest(name), set()).add(gender)
+        for name, sexes in self.sexes_marked().items():
+            genders.setdefault(self.fullest(name), set()).update(sexes)
         return genders
 
     def gender(self, name):
