@@ -915,10 +915,14 @@ def relay_chain(data, story_outlet_name):
 def _write_chain(claim, data, outlets):
     """The claim's appearances: where it was made, then each outlet that passed it on (relayed_from).
 
-    When the story says neither where it was said nor that another outlet passed it on, nothing
-    is recorded, as an import row without a venue records nothing: the attribution starts "not
-    checked". A relayed report on the story's own outlet would read as the newsroom having it only
-    from another outlet (implied_attribution: relayed), with the newsroom as that outlet.
+    What is saved is the chain the review screen previewed. When the story does not say where it
+    was said but names outlets that passed it on, the chain starts "venue not stated" (as the
+    importer records a source that gives no venue), then each of them: "according to Coastal
+    News" says Coastal News reported it, not that it was made in a report on Coastal News. When
+    the story says neither, nothing is recorded, as an import row without a venue records
+    nothing: the attribution starts "not checked". A relayed report on the story's own outlet
+    would read as the newsroom having it only from another outlet (implied_attribution:
+    relayed), with the newsroom as that outlet.
     """
     chain = relay_chain(data, outlets.story_outlet.name)
     if data["venue"]:
@@ -926,10 +930,7 @@ def _write_chain(claim, data, outlets):
             claim=claim, venue_type=data["venue"], outlet=outlets.get(data["outlet"], venue=data["venue"])
         )
     elif len(chain) > 1:
-        # Where it was said is not stated: the chain starts with the first outlet that reported it.
-        previous = Appearance.objects.create(
-            claim=claim, venue_type=Venue.RELAYED_REPORT, outlet=outlets.get(chain.pop(0))
-        )
+        previous = Appearance.objects.create(claim=claim, venue_type=Venue.NOT_STATED)
     else:
         return
     for name in chain:

@@ -775,7 +775,9 @@ class Finder:
             start = addressee.left_edge.i  # "called on the government to raise pay": whom it asks, and what
         end = verb.i
         for child in verb.children:
-            if child.i > verb.i and child.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod"):
+            if child.i > verb.i and (
+                child.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod") or as_predicate(child)
+            ):
                 if child.dep_ == "prep" and child.lower_ in ("according", "per", "in", "on", "at", "during"):
                     continue
                 end = max(end, child.right_edge.i)
@@ -958,3 +960,15 @@ class Finder:
             else:
                 merged.append((start, end))
         return merged
+
+
+def as_predicate(token):
+    """ "described the crews as understaffed", parsed as a clause of "as" with no subject: what the
+    object is said to be, not when or why ("said so as he left" has a subject of its own)."""
+    children = list(token.children)
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ in ("JJ", "NN", "NNS", "VBN")
+        and any(child.dep_ == "mark" and child.lower_ == "as" for child in children)
+        and not any(child.dep_ in ("nsubj", "nsubjpass") for child in children)
+    )

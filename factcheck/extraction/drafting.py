@@ -207,8 +207,25 @@ def claim_kind(doc, indices, cue_lemma):
         return FACTUAL
     if cue_lemma in PREDICTION_CUES:
         return PREDICTION
-    if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS:
+    if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS and not past(doc, indices):
         return PREDICTION
     if cue_lemma in OPINION_CUES or words & OPINION_WORDS:
         return OPINION
     return FACTUAL
+
+
+def past(doc, indices):
+    """Whether what was said is told in the past: its main verb in the past tense or the perfect
+    ("We have spent 14 million euros on a barrier that will hold"), whatever a clause inside it
+    says of the future."""
+    roots = [doc[i] for i in indices if doc[i].head.i not in indices or doc[i].head.i == i]
+    verbs = [root for root in roots if root.tag_ in ("VBD", "VBN")]
+    return (
+        bool(verbs)
+        and all(
+            root.tag_ == "VBD"
+            or any(child.dep_ == "aux" and child.lower_ in ("have", "has", "had", "'ve") for child in root.children)
+            for root in verbs
+        )
+        and not any(child.lower_ in FUTURE_WORDS for root in verbs for child in root.children if child.dep_ == "aux")
+    )

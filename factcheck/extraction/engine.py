@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
-from factcheck.extraction.attribution import VERB_TAGS, Finder, verb_lemma
+from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
@@ -222,12 +222,28 @@ class Story:
         complements = [child for child in cue.children if child.dep_ == "oprd" and child.i in attribution.content]
         for child in cue.children:
             if child.dep_ == "prep" and child.lower_ == "as" and child.i in attribution.content:
-                complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
+                # "described the strikers as lazy": the parser hangs "lazy" from "as" as an amod too.
+                complements += [
+                    grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp", "amod")
+                ]
+            if as_predicate(child) and child.i in attribution.content:
+                complements.append(child)
+            if child.dep_ == "ccomp" and child.tag_ in ("JJ", "NN") and child.i in attribution.content:
+                # "found him guilty of fraud": a small clause, its subject the object found guilty.
+                subjects = [grandchild for grandchild in child.children if grandchild.dep_ == "nsubj"]
+                objects += subjects[:1]
+                complements += [child] if subjects else []
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
         subject = self.text[self.doc[thing.left_edge.i].idx : thing.idx + len(thing.text)]
-        predicate = self.doc[what.left_edge.i : what.right_edge.i + 1].text.strip(QUOTE_MARKS + " ")
+        if thing.lower_ in ("him", "her") and (
+            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
+        ):
+            subject = named  # as a plea names its defendant
+        start = max(what.left_edge.i, thing.right_edge.i + 1) if thing.i < what.i else what.left_edge.i
+        start += self.doc[start].dep_ == "mark"  # "as understaffed"
+        predicate = self.doc[start : what.right_edge.i + 1].text.strip(QUOTE_MARKS + " ")
         predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."

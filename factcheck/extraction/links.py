@@ -6,6 +6,7 @@ import re
 from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES, REPORT_WORDS
 from factcheck.extraction.lexicon import ROLE_NOUNS, UNNAMED_SOURCE_NOUNS
 from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
+from factcheck.extraction.quantities import WORD_NUMBERS
 from factcheck.extraction.speakers import described
 
 STOPWORDS = {
@@ -142,6 +143,32 @@ def similarity(first, second):
     return len(first & second) / min(len(first), len(second))
 
 
+def restates(first, second, threshold):
+    """Whether two contents' words (`words`, then `figures`) are one claim: at least `threshold`
+    of the shorter's words shared, and more than the topic. A short content sharing three words
+    with a longer one ("every postal vote received by Tuesday had been counted" and a lede on the
+    vote counted on Tuesday) shares the story's subject, not its claim: four words in common, or
+    all but one of the shorter's. Two contents that both give figures restate each other only if
+    they share one ("14 million euros" is no restatement of "ready by March and 20 million")."""
+    (first_words, first_figures), (second_words, second_figures) = first, second
+    if similarity(first_words, second_words) < threshold:
+        return False
+    shared = len(first_words & second_words)
+    if shared < 4 and min(len(first_words), len(second_words)) - shared > 1:
+        return False
+    return not (first_figures and second_figures and not first_figures & second_figures)
+
+
+def figures(text, spans):
+    """The numbers a content gives, as written without separators: {"14", "2"} for "14 million
+    euros … two tests"."""
+    found = set()
+    for start, end in spans:
+        for number in re.findall(r"\d[\d,.]*\d|\d|\b(?:" + "|".join(WORD_NUMBERS) + r")\b", text[start:end].lower()):
+            found.add(str(WORD_NUMBERS.get(number, number.replace(",", ""))))
+    return found
+
+
 def propose(text, proposals, cues=None):
     """Add the links to the proposals (each listed once, on the later of the two) and give a
     restated claim's unnamed speaker ("a Ukrainian official") the name the story gives later.
@@ -150,6 +177,7 @@ def propose(text, proposals, cues=None):
     described = descriptions(text, proposals)
     top_end = top_of_story(text)
     vocabulary = [words(text, proposal.content) for proposal in proposals]
+    said = [(vocabulary[i], figures(text, proposal.content)) for i, proposal in enumerate(proposals)]
     denials = [denial(text, proposal, cue) for proposal, cue in zip(proposals, cues, strict=True)]
     # A denial is a statement of its own about what it denies: it contradicts it, never restates it.
     top = [i for i, proposal in enumerate(proposals) if proposal.start < top_end and not denials[i]]
@@ -159,25 +187,21 @@ def propose(text, proposals, cues=None):
         candidates = [
             (similarity(vocabulary[i], vocabulary[j]), -j, j)
             for j in body
-            if compatible(proposals[i], proposals[j]) and len(vocabulary[i]) >= 3
+            if compatible(proposals[i], proposals[j])
+            and len(vocabulary[i]) >= 3
+            and restates(said[i], said[j], TOP_MATCH)
         ]
         if candidates:
-            score, _, best = max(candidates)
-            if score >= TOP_MATCH:
-                pairs.append((i, best))
+            pairs.append((i, max(candidates)[2]))
         for j in top:
-            if (
-                i < j
-                and similarity(vocabulary[i], vocabulary[j]) >= TOP_MATCH + 0.05
-                and compatible(proposals[i], proposals[j])
-            ):
+            if i < j and restates(said[i], said[j], TOP_MATCH + 0.05) and compatible(proposals[i], proposals[j]):
                 pairs.append((i, j))
     for position, i in enumerate(body):
         for j in body[position + 1 :]:
             if (
                 proposals[i].speaker == proposals[j].speaker
                 and min(len(vocabulary[i]), len(vocabulary[j])) >= 5
-                and similarity(vocabulary[i], vocabulary[j]) >= BODY_MATCH
+                and restates(said[i], said[j], BODY_MATCH)
             ):
                 pairs.append((i, j))
     for group in clusters(pairs):

@@ -125,9 +125,13 @@ def part_of_whole(number):
     """ "23 of 31 regions": the part is the figure, the whole is part of its unit ("of 31 regions")."""
     doc = number.doc
     if number.i + 2 < len(doc) and doc[number.i + 1].lower_ == "of":
-        whole = doc[number.i + 2]
+        # "two of its five pressure tests", "three of the 12 members": the count is the figure.
+        at = number.i + 2
+        while at + 1 < len(doc) and doc[at].tag_ in ("DT", "PRP$"):
+            at += 1
+        whole = doc[at]
         if (whole.like_num or whole.tag_ == "CD") and (unit := unit_of(whole)):
-            return f"of {whole.text} {unit}"
+            return f"of {doc[number.i + 2 : whole.i + 1].text} {unit}"
     return ""
 
 

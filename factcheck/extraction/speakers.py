@@ -311,6 +311,8 @@ class People:
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
         self.roles = self.roles_given()
+        self.kept_apart = set()
+        self.kept_apart = self.titled_apart()
         self.genders = self.genders_given()
 
     def person_entity(self, entity):
@@ -474,6 +476,29 @@ class People:
                 roles.append((start, name, words))
         return roles
 
+    def sexes_marked(self):
+        """{name as written: the sexes its own mentions mark}: a title before it ("Mrs Clarke") or
+        a role beside it ("her husband, Peter Clarke")."""
+        marked = {}
+        roles = {(start, name): words for start, name, words in self.roles}
+        for start, name in self.full_names:
+            words = {self.doc[i].lower_ for i in (start - 1, start) if i >= 0} | roles.get((start, name), set())
+            for gender, gendered in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
+                if words & gendered:
+                    marked.setdefault(name, set()).add(gender)
+        return marked
+
+    def titled_apart(self):
+        """Surnames that are not the fuller name holding them, because the story marks the two of
+        different sexes: "Mrs Clarke" is not "her husband, Peter Clarke"."""
+        marked = self.sexes_marked()
+        apart = set()
+        for name, sexes in marked.items():
+            fuller = self.fullest(name)
+            if fuller != name and len(sexes) == 1 and marked.get(fuller, sexes) | sexes != sexes:
+                apart.add(name)
+        return apart
+
     def genders_given(self):
         """{name: {"male"} or {"female"}} for the people the story itself says are men or women: a
         title before the name ("Ms Garza", "Mr Holloway"), or a role beside it ("her husband, Tom
@@ -481,12 +506,8 @@ class People:
         a "he" or "she" the engine resolves tells it too (`learn`). A name given both (two people
         the story calls by one surname) is nobody's."""
         genders = {}
-        roles = {(start, name): words for start, name, words in self.roles}
-        for start, name in self.full_names:
-            words = {self.doc[i].lower_ for i in (start - 1, start) if i >= 0} | roles.get((start, name), set())
-            for gender, gendered in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
-                if words & gendered:
-                    genders.setdefault(self.fullest(name), set()).add(gender)
+        for name, sexes in self.sexes_marked().items():
+            genders.setdefault(self.fullest(name), set()).update(sexes)
         return genders
 
     def gender(self, name):
@@ -540,7 +561,7 @@ class People:
     def fullest(self, name):
         """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
         words = name.split()
-        if not words:
+        if not words or name in self.kept_apart:
             return name
         candidate = self.by_part.get(words[-1].lower())
         if candidate and len(candidate) > len(name) and all(word.lower() in candidate.lower() for word in words):

@@ -1757,3 +1757,66 @@ def test_a_translated_statement_and_a_spokeswoman(extract):
     assert dismissal.claim == "The report is fiction."  # was "The report as fiction."
     assert dismissal.links == [(values.CONTRADICTS, proposals.index(report))]
     assert said(text, proposals, "said", "Geneva").speaker == "Irina Vask"
+
+
+def test_a_quote_sharing_only_the_storys_subject_is_no_restatement_of_the_headline(extract):
+    text = (
+        "Flood barrier will be ready by March, engineers say\n"
+        "The barrier on the River Wend will open in the spring, engineers said on Monday.\n"
+        "Work stopped twice in the winter.\n"
+        '"We have spent 14 million euros on a barrier built for a hundred-year flood," the site engineer, Tomas Reid,'
+        " said."
+    )
+    proposals = extract(text)
+    quote = said(text, proposals, "said", "14 million euros")
+    assert not [p for p in proposals if p.links] and not quote.links  # was the headline's same claim
+
+
+def test_a_short_statement_sharing_three_words_with_the_lede_is_no_restatement(extract):
+    text = story("election_night")
+    proposals = extract(text, outlet="Brackport Courier")
+    spokeswoman = said(text, proposals, "said", "every postal vote")
+    assert spokeswoman.links == []  # was the same claim as the lede on the result
+    assert not [p for p in proposals if (values.SAME_CLAIM, proposals.index(spokeswoman)) in p.links]
+
+
+def test_figures_that_disagree_make_no_restatement(extract):
+    text = (
+        "Bridge repairs will cost 20 million euros, council says\n"
+        "The council said on Monday that repairs to the Wend bridge will cost 20 million euros.\n"
+        "Work starts in April.\n"
+        "The council said repairs to the Wend bridge will cost 12 million euros more than planned."
+    )
+    proposals = extract(text)
+    more = said(text, proposals, "said", "12 million")
+    assert (values.SAME_CLAIM, 0) in said(text, proposals, "said", "20 million").links  # headline and lede
+    assert not [kind for kind, _ in more.links if kind == values.SAME_CLAIM]  # was the headline's restatement
+
+
+def test_a_flood_defence_story(extract):
+    text = story("flood_defences")
+    proposals = extract(text, outlet="Riverton Courier")
+    tests = said(text, proposals, "according to", "pressure tests")
+    assert (tests.quantity.value, tests.quantity.unit) == ("2", "of its five pressure tests")  # was 5
+    spent = said(text, proposals, "said", "14 million euros")
+    assert spent.kind == values.FACTUAL  # was a prediction: "will hold back" is inside what was spent on
+    assert said(text, proposals, "said", "riverside homes").kind == values.PREDICTION
+    # A finding is drafted as what it finds, "him" resolved as a plea's speaker is: was "Him guilty of …".
+    assert said(text, proposals, "found", "guilty").claim == "Dan Hollis is guilty of falsifying test records."
+    assert (
+        said(text, proposals, "described", "crews").claim == "The site crews are understaffed."
+    )  # was "The site crews."
+    # "Mrs Clarke" is not "her husband, Peter Clarke", whose surname she shares.
+    assert said(text, proposals, "said", "second crew").speaker == "Clarke"
+    assert said(text, proposals, "said", "riverside homes").speaker == "Peter Clarke"
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The minister described the strikers as lazy.", "The strikers are lazy."),
+        ("The jury found the company guilty of fraud.", "The company is guilty of fraud."),
+    ],
+)
+def test_what_a_speaker_finds_or_describes_something_as_is_drafted_as_what_it_is(extract, text, claim):
+    assert only(extract(text)).claim == claim

@@ -817,12 +817,86 @@ def test_the_desk_edits_are_what_is_saved(reviewer_client):
     assert Claim.objects.filter(article__isnull=False).count() == 17
 
 
-def test_a_claim_whose_venue_is_not_stated_starts_with_the_first_outlet_that_reported_it(reviewer_client):
+def test_a_claim_whose_venue_is_not_stated_is_made_where_not_stated_then_reported_by_the_outlets_named(reviewer_client):
+    # Not "made in a relayed report on Reuters": the story says Reuters reported it, not that it was said there.
     body = "The bridge was closed, according to Reuters."
     said = Proposal(content=[(0, 21)], cue=[(23, 35)], source=[], speaker="Officials", relayed_by=["Reuters"])
     draft = make_draft(body, [said])
     accept_everything(reviewer_client, draft)
-    assert chain_of(Claim.objects.get()) == [[("relayed_report", "Reuters"), ("relayed_report", "Daily Planet")]]
+    claim = Claim.objects.get()
+    assert chain_of(claim) == [
+        [("not_stated", None), ("relayed_report", "Reuters"), ("relayed_report", "Daily Planet")]
+    ]
+    assert claim.attribution == "relayed"
+
+
+def preview_of(page):
+    """The review screen's chain preview of its one proposal, as a person reads it."""
+    found = re.search(r'<p class="chain-preview">\s*<span class="muted">[^<]*</span>(.*?)(?:<span|</p>)', page, re.S)
+    return " ".join(html.unescape(found.group(1)).split())
+
+
+def as_previewed(claim, story_outlet):
+    """A saved claim's chain in the review screen's words, to hold against what the screen showed."""
+    [chain] = chain_of(claim) or [[]]
+    if not chain:
+        return (
+            "not recorded: the story says neither where it was said nor who passed it on,"
+            " so its attribution starts “not checked”"
+        )
+    (venue, outlet), *relays = chain
+    words = (
+        "Said where the story does not say"
+        if venue == "not_stated"
+        else Appearance(venue_type=venue).get_venue_type_display()
+    )
+    words += f" ({outlet})" if outlet and venue != "not_stated" else ""
+    assert all(kind == "relayed_report" for kind, _ in relays)
+    return words + ("".join(f" → {name}" for _, name in relays) or f" · told {story_outlet} directly")
+
+
+CHAIN_SHAPES = [
+    (venue, outlet, relays)
+    for venue in ["", "public_remarks", "statement_to_outlet", "interview", "social_media_post"]
+    for outlet in ["", "Riverton Courier", "Coastal News"]
+    for relays in [
+        "",
+        "Coastal News",
+        "Harbour Radio → Coastal News",
+        "Riverton Courier",
+        "Coastal News → Riverton Courier",
+    ]
+    if venue or not outlet  # an outlet without where it was said is refused on its field
+]
+
+
+def test_every_chain_the_review_screen_shows_is_the_chain_saved(reviewer_client):
+    shown_and_saved = []
+    for number, (venue, outlet, relays) in enumerate(CHAIN_SHAPES):
+        body = f"According to Coastal News, an unnamed engineer said {number} bridges were unsafe."
+        words = f"{number} bridges were unsafe"
+        start = body.index(words)
+        said = Proposal(
+            [(start, start + len(words))],
+            [],
+            [],
+            "An unnamed engineer",
+            speaker_kind="unnamed_group",
+            claim=words + ".",
+        )
+        draft = make_draft(body, [said], new_outlet="Riverton Courier")
+        changes = {
+            f"p{key_of(draft, words)}-{name}": value
+            for name, value in [("venue", venue), ("outlet", outlet), ("relayed_by", relays)]
+        }
+        post_review(reviewer_client, draft, "keep", changes)
+        shown = preview_of(reviewer_client.get(f"/stories/{draft.pk}/").text)
+        assert accept_everything(reviewer_client, draft).status_code == 302, (venue, outlet, relays)
+        claim = Claim.objects.get(article__body=body)
+        shown_and_saved.append(((venue, outlet, relays), shown, as_previewed(claim, "Riverton Courier")))
+    assert [(shape, shown) for shape, shown, _ in shown_and_saved] == [
+        (shape, saved) for shape, _, saved in shown_and_saved
+    ]
 
 
 def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_not_checked(reviewer_client):
