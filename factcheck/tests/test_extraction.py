@@ -77,6 +77,25 @@ def test_direct_speech_keeps_the_verbatim_quote(extract):
 
 
 @pytest.mark.parametrize(
+    "after",
+    ["\n", " The council meets on Friday.", "\nThe council meets on Friday.", ""],
+)
+@pytest.mark.parametrize(
+    "attribution",
+    ["said engineer Tomas Reid.", "said site engineer Tomas Reid.", "the site engineer, Tomas Reid, said."],
+)
+def test_a_quote_said_by_a_role_and_name_after_the_cue_is_proposed(extract, attribution, after):
+    # The parser takes "engineer" in "said engineer Tomas Reid" for a verb with "Reid" as its
+    # object, which left the cue without a subject: the quote was not proposed at all, unless
+    # the story ended right after it.
+    text = f"The bridge reopened on Monday.\n“The deck is sound and the cables were replaced,” {attribution}{after}"
+    proposal = only(extract(text))
+    assert words(text, proposal.source).endswith("Tomas Reid")
+    assert proposal.speaker == "Tomas Reid"
+    assert proposal.claim == "The deck is sound and the cables were replaced."
+
+
+@pytest.mark.parametrize(
     ("text", "content", "claim"),
     [
         (
