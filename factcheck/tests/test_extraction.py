@@ -798,6 +798,27 @@ def test_the_storys_own_outlet_is_not_a_relay(extract):
     assert proposal.relayed_by == []
 
 
+@pytest.mark.parametrize("paper", ["the Courier", "the Riverton Courier"])
+def test_a_report_seen_by_the_newsroom_is_a_document_not_a_relay(extract, paper):
+    # The story's own paper, by its full name or a shorter one, was taken for another outlet
+    # that had reported the claim: venue "relayed report", outlet "Courier".
+    text = f"Cracks were found in two piers, according to an inspection report seen by {paper}."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.OFFICIAL_DOCUMENT, None, [])
+
+
+def test_a_report_seen_by_another_outlet_is_relayed_by_it(extract):
+    text = "Cracks were found in two piers, according to an inspection report seen by Reuters."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet) == (values.RELAYED_REPORT, "Reuters")
+
+
+@pytest.mark.parametrize("paper", ["the Courier", "the Riverton Courier"])
+def test_a_statement_to_the_newsroom_by_a_shorter_name_is_to_the_newsroom(extract, paper):
+    proposal = only(extract(f"Mayor Ines Costa told {paper} that the bridge would reopen.", outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet) == (values.STATEMENT_TO_OUTLET, "Riverton Courier")
+
+
 # -- hedges ----------------------------------------------------------------------------------
 
 
