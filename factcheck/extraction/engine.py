@@ -162,7 +162,7 @@ class Story:
                 affiliation=speaker.affiliation,
             )
             proposal.venue, proposal.outlet = self.venue(attribution, speaker, proposals, speakers)
-            proposal.relayed_by = self.relay_chain(attribution, relays)
+            proposal.relayed_by = self.relay_chain(attribution, relays, proposal.outlet)
             content_tokens = self.content_tokens(proposal)
             proposal.quantity = find_quantity(self.doc, content_tokens, units)
             if proposal.quantity and proposal.quantity.unit:
@@ -546,8 +546,10 @@ class Story:
                 relays[id(relay)] = (relay, inner)
         return relays
 
-    def relay_chain(self, attribution, relays):
-        """The outlets that passed the claim on, origin first, the story's own outlet left out."""
+    def relay_chain(self, attribution, relays, made_on=None):
+        """The outlets that passed the claim on, origin first, the story's own outlet left out, and
+        the outlet it was made on (`made_on`: "in an interview with Coastal News, …, Coastal News
+        reported" is one appearance on Coastal News)."""
         chain = [(0, name) for name in self.carried_by(attribution)]
         for relay, inner in relays.values():
             if attribution in inner:
@@ -558,7 +560,7 @@ class Story:
                 chain.append((size, name))
         names = []
         for _, name in sorted(chain):
-            if name not in names and not self.is_story_outlet(name) and name not in PLATFORMS.values():
+            if name not in [*names, made_on] and not self.is_story_outlet(name) and name not in PLATFORMS.values():
                 names.append(name)
         return names
 

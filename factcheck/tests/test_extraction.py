@@ -793,6 +793,13 @@ def test_a_statement_told_to_another_outlet_has_that_outlet(extract):
     assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.STATEMENT_TO_OUTLET, "Reuters", [])
 
 
+def test_the_outlet_a_statement_was_made_on_is_not_also_its_relay(extract):
+    # It was relayed by the outlet of its own venue: "Interview (Coastal News) → Coastal News".
+    text = "In an interview with Coastal News, Mayor Ines Costa said the harbour would reopen, Coastal News reported."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.INTERVIEW, "Coastal News", [])
+
+
 def test_the_storys_own_outlet_is_not_a_relay(extract):
     proposal = only(extract("The minister said the talks had failed, according to the Daily Planet."))
     assert proposal.relayed_by == []
