@@ -763,7 +763,12 @@ class Finder:
         after = self.doc[words[-1].i + 1] if words and words[-1].i + 1 < verb.sent.end else None
         if not words or len(words) > 6 or (after is not None and after.text not in (".", "\n")):
             return None
-        if words[-1].tag_ not in ("NNP", "NNPS") or any(token.tag_ in ("VBD", "VBZ", "VBG", "MD") for token in words):
+        if words[-1].tag_ not in ("NNP", "NNPS") or any(
+            token.tag_ in ("VBD", "VBZ", "VBG", "MD")
+            or token.ent_type_ in ("DATE", "TIME")  # '"…," said Tuesday': when, not who
+            or (token.tag_ in ("IN", "TO") and (token.lower_ != "of" or token is words[0]))
+            for token in words
+        ):
             return None
         return self.tokens_between(*quote), [token.i for token in words]
 

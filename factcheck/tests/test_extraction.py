@@ -95,6 +95,12 @@ def test_a_quote_said_by_a_role_and_name_after_the_cue_is_proposed(extract, attr
     assert proposal.claim == "The deck is sound and the cables were replaced."
 
 
+@pytest.mark.parametrize("when", ["said Tuesday.", "said on Tuesday.", "said last March."])
+def test_a_quote_said_on_a_day_after_the_cue_names_no_speaker(extract, when):
+    text = f"The bridge reopened.\n“The deck is sound,” {when}\nThe council meets on Friday."
+    assert [proposal.speaker for proposal in extract(text)] == []
+
+
 @pytest.mark.parametrize(
     ("text", "content", "claim"),
     [
