@@ -901,12 +901,15 @@ def relay_chain(data, story_outlet_name):
 
     A statement to the newsroom has no relays; a post on X, public remarks or a report by the
     Kyiv Independent reached the story's outlet through the ones named, then the outlet itself.
+    An outlet is named once where it follows itself, the venue's outlet included: "Interview
+    (Coastal News) → Coastal News" is one appearance on Coastal News.
     """
     names = []
+    last = data["outlet"] if data["venue"] else ""
     for name in data["relayed_by"]:
-        if not names or normalize_name(names[-1]) != normalize_name(name):
+        if normalize_name(last) != normalize_name(name):
             names.append(name)
-    last = names[-1] if names else (data["outlet"] if data["venue"] else "")
+            last = name
     if normalize_name(last) != normalize_name(story_outlet_name):
         names.append(story_outlet_name)
     return names

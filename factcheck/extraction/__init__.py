@@ -18,7 +18,7 @@ the benchmark share it, and it runs where no database is reachable)::
                               # on X); None if unknown
         proposal.relayed_by   # ["Kyiv Independent"]: outlets that passed it on, origin first,
                               # the story's own outlet left out; an outlet the statement was
-                              # made to ("told Reuters") is its `outlet`, not repeated here
+                              # made to ("told Reuters"), or on, is its `outlet`, not repeated here
         proposal.quote, .claim, .kind, .title, .affiliation, .quantity (value, unit,
         qualifier), .hedged and .hedge (the hedge's sentence)
         proposal.links        # [("same_claim", 3)]: factcheck.models.LinkKind value, index of the

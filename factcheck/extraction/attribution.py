@@ -436,6 +436,8 @@ class Finder:
         if lemma in SPEECH_VERBS and (not content or not source or self.in_quote(source[0])):
             if quoted := self.quote_before(verb):
                 content, source = quoted
+            elif not source and (named := self.name_after(verb)):
+                content, source = named
             elif not content:
                 content = self.following_content(verb) or self.adjacent_quote(verb, source)
         if not content or self.about_anonymity(verb, content):
@@ -745,6 +747,30 @@ class Finder:
                 return None
             return self.tokens_between(quote_start, quote_end), [token.i for token in words]
         return None
+
+    def name_after(self, verb):
+        """'"…," said engineer Tomas Reid.', with the role parsed as a verb and the name as its
+        object: a quotation just before the cue, and after it, to the end of the sentence, words
+        that end in a name. Returns (content, source) or None."""
+        quote = next((q for q in reversed(self.quotes) if q[1] <= verb.idx), None)
+        if quote is None or any(char.isalnum() for char in self.text[quote[1] : verb.idx]):
+            return None
+        words = []
+        for token in self.doc[verb.i + 1 : verb.sent.end]:
+            if token.is_punct or token.is_space:
+                break
+            words.append(token)
+        after = self.doc[words[-1].i + 1] if words and words[-1].i + 1 < verb.sent.end else None
+        if not words or len(words) > 6 or (after is not None and after.text not in (".", "\n")):
+            return None
+        if words[-1].tag_ not in ("NNP", "NNPS") or any(
+            token.tag_ in ("VBD", "VBZ", "VBG", "MD")
+            or token.ent_type_ in ("DATE", "TIME")  # '"…," said Tuesday': when, not who
+            or (token.tag_ in ("IN", "TO") and (token.lower_ != "of" or token is words[0]))
+            for token in words
+        ):
+            return None
+        return self.tokens_between(*quote), [token.i for token in words]
 
     def adjacent_quote(self, verb, source):
         """ "Cruz said." after a quotation, or 'he said, “...”': the quotation next to the cue."""

@@ -39,6 +39,7 @@ from factcheck.extraction.venues import (
     PLATFORMS,
     classify_venue,
     is_news_outlet,
+    names_outlet,
     outlet_name,
     platform,
     strip_article,
@@ -135,7 +136,7 @@ class Story:
         return is_news_outlet(name, self.outlet)
 
     def is_story_outlet(self, name):
-        return bool(self.outlet) and outlet_name(name).lower() == outlet_name(self.outlet).lower()
+        return names_outlet(name, self.outlet)
 
     # -- proposals -------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class Story:
                 affiliation=speaker.affiliation,
             )
             proposal.venue, proposal.outlet = self.venue(attribution, speaker, proposals, speakers)
-            proposal.relayed_by = self.relay_chain(attribution, relays)
+            proposal.relayed_by = self.relay_chain(attribution, relays, proposal.outlet)
             content_tokens = self.content_tokens(proposal)
             proposal.quantity = find_quantity(self.doc, content_tokens, units)
             if proposal.quantity and proposal.quantity.unit:
@@ -394,7 +395,7 @@ class Story:
         words = self.venue_words(cue)
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
-        venue, outlet = classify_venue(words) if words else (None, None)
+        venue, outlet = classify_venue(words, self.outlet) if words else (None, None)
         lemma = attribution.lemma
         if lemma in ("tweet", "retweet") or (lemma == "post" and platform(words or "")):
             venue, outlet = SOCIAL_MEDIA_POST, platform(words or "") or "X"
@@ -412,6 +413,8 @@ class Story:
                 outlet = outlet_name(recipient)
         if venue == STATEMENT_TO_OUTLET and outlet:
             outlet = outlet_name(outlet)
+        if self.is_story_outlet(outlet):
+            outlet = outlet_name(self.outlet)  # "told the Courier": the Riverton Courier, the newsroom
         # "Officials with knowledge of the talks told reporters on Monday": a date or an audience
         # does not make an unnamed source's briefing public remarks.
         public = venue == PUBLIC_REMARKS and speaker.kind == UNNAMED_GROUP
@@ -543,8 +546,10 @@ class Story:
                 relays[id(relay)] = (relay, inner)
         return relays
 
-    def relay_chain(self, attribution, relays):
-        """The outlets that passed the claim on, origin first, the story's own outlet left out."""
+    def relay_chain(self, attribution, relays, made_on=None):
+        """The outlets that passed the claim on, origin first, the story's own outlet left out, and
+        the outlet it was made on (`made_on`: "in an interview with Coastal News, …, Coastal News
+        reported" is one appearance on Coastal News)."""
         chain = [(0, name) for name in self.carried_by(attribution)]
         for relay, inner in relays.values():
             if attribution in inner:
@@ -555,7 +560,7 @@ class Story:
                 chain.append((size, name))
         names = []
         for _, name in sorted(chain):
-            if name not in names and not self.is_story_outlet(name) and name not in PLATFORMS.values():
+            if name not in [*names, made_on] and not self.is_story_outlet(name) and name not in PLATFORMS.values():
                 names.append(name)
         return names
 

@@ -182,11 +182,13 @@ _QUOTED_SHOW = re.compile(
 )
 
 
-def classify_venue(text):
+def classify_venue(text, newsroom=None):
     """(venue, outlet) for a free description: "a tweet" is ("social_media_post", "X").
 
     The venue is a factcheck.models.Venue value, or None when the words name no venue; the outlet
-    is the platform or organisation named, or None.
+    is the platform or organisation named, or None. `newsroom` is the story's own outlet: "a
+    report seen by the Courier" in the Riverton Courier is a document the newsroom has, not a
+    report the Courier relayed.
     """
     text = " ".join((text or "").split())
     if not text:
@@ -225,7 +227,7 @@ def classify_venue(text):
     if _STATEMENT.search(text) or (_DOCUMENT.search(text) and not re.search(r"\breport(s|ed)?\b", text, re.I)):
         published_in = _PUBLISHED_IN.search(text)  # "an op-ed in the Washington Post"
         return OFFICIAL_DOCUMENT, strip_article(published_in.group(1)) if published_in else None
-    if _REPORTED.search(text) and (name := named_outlet(text)):
+    if _REPORTED.search(text) and (name := named_outlet(text)) and not names_outlet(name, newsroom):
         return RELAYED_REPORT, name
     if _DOCUMENT.search(text):
         return OFFICIAL_DOCUMENT, None
@@ -247,13 +249,22 @@ def outlet_name(name):
     return NEWS_OUTLETS.get(name.lower(), name)
 
 
+def names_outlet(name, outlet):
+    """Whether `name` is what a story calls `outlet`: its name, or its last words as a paper calls
+    itself ("the Courier" for the Riverton Courier), unless those words name a known outlet."""
+    if not name or not outlet:
+        return False
+    name, outlet = outlet_name(name).lower(), outlet_name(outlet).lower()
+    return name == outlet or (outlet.endswith(f" {name}") and name not in NEWS_OUTLETS)
+
+
 def is_news_outlet(name, story_outlet=None):
     """Whether a name is a news organisation's: the story's own, a known one, or one named like
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
     name = strip_article(name)
     if not name:
         return False
-    if story_outlet and name.lower() == strip_article(story_outlet).lower():
+    if names_outlet(name, story_outlet):
         return True
     if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
         return True

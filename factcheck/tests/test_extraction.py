@@ -77,6 +77,31 @@ def test_direct_speech_keeps_the_verbatim_quote(extract):
 
 
 @pytest.mark.parametrize(
+    "after",
+    ["\n", " The council meets on Friday.", "\nThe council meets on Friday.", ""],
+)
+@pytest.mark.parametrize(
+    "attribution",
+    ["said engineer Tomas Reid.", "said site engineer Tomas Reid.", "the site engineer, Tomas Reid, said."],
+)
+def test_a_quote_said_by_a_role_and_name_after_the_cue_is_proposed(extract, attribution, after):
+    # The parser takes "engineer" in "said engineer Tomas Reid" for a verb with "Reid" as its
+    # object, which left the cue without a subject: the quote was not proposed at all, unless
+    # the story ended right after it.
+    text = f"The bridge reopened on Monday.\n“The deck is sound and the cables were replaced,” {attribution}{after}"
+    proposal = only(extract(text))
+    assert words(text, proposal.source).endswith("Tomas Reid")
+    assert proposal.speaker == "Tomas Reid"
+    assert proposal.claim == "The deck is sound and the cables were replaced."
+
+
+@pytest.mark.parametrize("when", ["said Tuesday.", "said on Tuesday.", "said last March."])
+def test_a_quote_said_on_a_day_after_the_cue_names_no_speaker(extract, when):
+    text = f"The bridge reopened.\n“The deck is sound,” {when}\nThe council meets on Friday."
+    assert [proposal.speaker for proposal in extract(text)] == []
+
+
+@pytest.mark.parametrize(
     ("text", "content", "claim"),
     [
         (
@@ -774,9 +799,37 @@ def test_a_statement_told_to_another_outlet_has_that_outlet(extract):
     assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.STATEMENT_TO_OUTLET, "Reuters", [])
 
 
+def test_the_outlet_a_statement_was_made_on_is_not_also_its_relay(extract):
+    # It was relayed by the outlet of its own venue: "Interview (Coastal News) → Coastal News".
+    text = "In an interview with Coastal News, Mayor Ines Costa said the harbour would reopen, Coastal News reported."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.INTERVIEW, "Coastal News", [])
+
+
 def test_the_storys_own_outlet_is_not_a_relay(extract):
     proposal = only(extract("The minister said the talks had failed, according to the Daily Planet."))
     assert proposal.relayed_by == []
+
+
+@pytest.mark.parametrize("paper", ["the Courier", "the Riverton Courier"])
+def test_a_report_seen_by_the_newsroom_is_a_document_not_a_relay(extract, paper):
+    # The story's own paper, by its full name or a shorter one, was taken for another outlet
+    # that had reported the claim: venue "relayed report", outlet "Courier".
+    text = f"Cracks were found in two piers, according to an inspection report seen by {paper}."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.OFFICIAL_DOCUMENT, None, [])
+
+
+def test_a_report_seen_by_another_outlet_is_relayed_by_it(extract):
+    text = "Cracks were found in two piers, according to an inspection report seen by Reuters."
+    proposal = only(extract(text, outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet) == (values.RELAYED_REPORT, "Reuters")
+
+
+@pytest.mark.parametrize("paper", ["the Courier", "the Riverton Courier"])
+def test_a_statement_to_the_newsroom_by_a_shorter_name_is_to_the_newsroom(extract, paper):
+    proposal = only(extract(f"Mayor Ines Costa told {paper} that the bridge would reopen.", outlet="Riverton Courier"))
+    assert (proposal.venue, proposal.outlet) == (values.STATEMENT_TO_OUTLET, "Riverton Courier")
 
 
 # -- hedges ----------------------------------------------------------------------------------

@@ -899,6 +899,31 @@ def test_every_chain_the_review_screen_shows_is_the_chain_saved(reviewer_client)
     ]
 
 
+def test_the_outlet_a_claim_was_made_on_is_named_once_when_it_also_passed_it_on(reviewer_client):
+    # "Interview (Coastal News) → Coastal News → …": the outlet of the venue, repeated as the
+    # first relay, was shown and saved twice, a second appearance on the same outlet.
+    body = "In an interview with Coastal News, the harbour master said the quay was unsafe."
+    words = "the quay was unsafe"
+    start = body.index(words)
+    said = Proposal(
+        [(start, start + len(words))],
+        [],
+        [],
+        "The harbour master",
+        venue="interview",
+        outlet="Coastal News",
+        relayed_by=["Coastal News", "Harbour Radio"],
+    )
+    draft = make_draft(body, [said], new_outlet="Riverton Courier")
+    assert preview_of(reviewer_client.get(f"/stories/{draft.pk}/").text) == (
+        "Interview (Coastal News) → Harbour Radio → Riverton Courier"
+    )
+    accept_everything(reviewer_client, draft)
+    assert chain_of(Claim.objects.get()) == [
+        [("interview", "Coastal News"), ("relayed_report", "Harbour Radio"), ("relayed_report", "Riverton Courier")]
+    ]
+
+
 def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_not_checked(reviewer_client):
     # Not a relayed report on the story's own outlet: that read as the newsroom having it only
     # from another outlet, itself, and the check page flagged the claim as relayed words.
