@@ -769,6 +769,7 @@ class OutcomeForm(WithoutColons, forms.Form):
         error_messages={"required": "Choose: a correction was published, or none is needed."},
     )
     correction_url = forms.URLField(label="Correction URL", required=False, max_length=1000, assume_scheme="https")
+    correction_placement = CleanTextField(label="Where it ran", required=False, max_length=200)
     correction_text = CleanTextField(
         label="Correction as published", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
