@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.text import clean_claim, clean_name, lookalike_difference, lookalike_key, normalize_name
+from factcheck.text import clean_claim, clean_name, figure_shown, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
@@ -1295,10 +1295,10 @@ class Claim(models.Model):
     def quantity_display(self):
         if self.quantity_value is None:
             return ""
-        value = self.quantity_value.normalize()
-        number = f"{value:,f}" if value == value.to_integral() else f"{value:,}"
         qualifier = self.get_quantity_qualifier_display() if self.quantity_qualifier else ""
-        return " ".join(part for part in [qualifier.lower(), number, self.quantity_unit] if part)
+        return " ".join(
+            part for part in [qualifier.lower(), figure_shown(self.quantity_value), self.quantity_unit] if part
+        )
 
     def attribution_chains(self):
         """Each path from where the claim was made to the last outlet that passed it on.
