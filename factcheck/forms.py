@@ -521,7 +521,7 @@ class ClaimFilterForm(PageForm):
         if connection.vendor == "postgresql":
             relevance = f"best match first among the {models.RANKED_MATCHES:,} newest matches"
         else:
-            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first (SQLite does not rank matches)"
+            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first"
         return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
 
     @staticmethod
@@ -535,7 +535,7 @@ class ClaimFilterForm(PageForm):
         return (
             "Search finds claims whose text, quote or speaker’s name has every word (“drone” finds “drones”), "
             "“or” between words either, “-word” none, and a “quoted phrase” in its order; "
-            "on this SQLite database matches are not ranked, the newest come first."
+            "matches are not ranked here: the newest come first."
         )
 
     def chosen_status(self):
