@@ -1144,3 +1144,16 @@ def test_after_keeping_or_saving_the_desk_leaves_without_asking(open_page, accou
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     page.goto(f"{accounts}/claims/")
     assert dialogs == []
+
+
+def test_a_newcomer_finds_claims_overdue_and_due_this_week_in_the_re_check_queue(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/rechecks/")
+    counts = page.get_by_role("navigation", name="Claims by due date")
+    expect(counts.locator('.count[data-due="overdue"]')).not_to_have_text("0")
+    expect(counts.locator('.count[data-due="week"]')).not_to_have_text("0")
+    expect(rows(page).first).to_contain_text("(overdue)")
+    counts.get_by_role("link", name=re.compile("Due this week")).click()
+    expect(rows(page).first).to_be_visible()
+    expect(page.locator(".empty")).to_have_count(0)
