@@ -3,6 +3,7 @@
 import functools
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.cache import cache
@@ -32,7 +33,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, read_figure
+from factcheck.text import clean_claim, clean_name, clean_text, figure_shown, holds_markup, read_figure
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -163,6 +164,10 @@ class QuantityField(forms.DecimalField):
         if problem:
             raise forms.ValidationError(f"{problem}.", code="invalid")
         return figure
+
+    def prepare_value(self, value):
+        # As the claim shows it (11,000; 5.25), not as stored (11000.0000); read back the same.
+        return figure_shown(value) if isinstance(value, Decimal) else value
 
 
 class CleanNameField(forms.CharField):
