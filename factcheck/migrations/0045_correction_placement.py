@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0043_appearance_venue_not_stated"),
+        ("factcheck", "0044_claim_warned_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
