@@ -42,6 +42,7 @@ from factcheck.admin_locking import (
 from factcheck.exporting import export_response
 from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, ExactTextField, QuantityField
 from factcheck.models import (
+    SPAN_CONTEXT,
     ApiToken,
     Appearance,
     Article,
@@ -841,9 +842,23 @@ def attribution_action(new_attribution, description):
 class ClaimForm(LockedModelForm):
     class Meta:
         field_classes = {"text": ClaimTextField, "quote": CleanTextField, "quantity_value": QuantityField}
+        labels = {"span_exact": "The claim’s words in the story"}
+        help_texts = {"span_exact": "Exactly as the story has them; the claim’s page finds and marks them there."}
 
 
-SPAN_FIELDS = {"span_exact", "span_prefix", "span_suffix"}
+SPAN_FIELDS = {"span_exact"}
+
+
+def words_around(context, *, before):
+    """The words just before (or after) a claim's span as a person reads them: whole words, and an
+    ellipsis where the stored context (SPAN_CONTEXT characters, cut wherever they end) stopped short
+    of the story's start (or end), the word it cut into left out."""
+    words = context.split()
+    if len(context) < SPAN_CONTEXT:  # it reaches the story's edge: nothing was cut
+        return " ".join(words)
+    if before:
+        return "…" + " ".join(words if context[0].isspace() else words[1:])
+    return " ".join(words if context[-1].isspace() else words[:-1]) + "…"
 
 
 @admin.register(Claim)
@@ -869,7 +884,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
     paginator = BoundedPaginator
     fieldsets = [
         (None, {"fields": ["text", "quote", "speaker", "kind"]}),
-        ("In the article", {"fields": ["article", "span_exact", "span_prefix", "span_suffix"]}),
+        ("In the article", {"fields": ["article", "words_before", "span_exact", "words_after"]}),
         ("Quantity", {"fields": ["quantity_value", "quantity_unit", "quantity_qualifier"]}),
         (
             "Verification",
@@ -883,6 +898,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         ),
     ]
     readonly_fields = [
+        "words_before",
+        "words_after",
         "status_label",
         "attribution_label",
         "status_changed_at",
@@ -980,6 +997,16 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         for item in formset.deleted_objects:
             item.delete()
         formset.save_m2m()
+
+    # The words around the span are the app's to keep (they find the span again when the story
+    # changes): shown, cut as a reader would cut them, not typed.
+    @admin.display(description="Words before the claim in the story")
+    def words_before(self, claim):
+        return words_around(claim.span_prefix, before=True)
+
+    @admin.display(description="Words after the claim in the story")
+    def words_after(self, claim):
+        return words_around(claim.span_suffix, before=False)
 
     @admin.display(description="merged into")
     def merged(self, claim):

@@ -3,6 +3,7 @@
 import functools
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.cache import cache
@@ -32,7 +33,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, holds_markup, lf_line_breaks, read_figure
+from factcheck.text import clean_claim, clean_name, clean_text, figure_shown, holds_markup, lf_line_breaks, read_figure
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -165,6 +166,10 @@ class QuantityField(forms.DecimalField):
         if problem:
             raise forms.ValidationError(f"{problem}.", code="invalid")
         return figure
+
+    def prepare_value(self, value):
+        # As the claim shows it (11,000; 5.25), not as stored (11000.0000); read back the same.
+        return figure_shown(value) if isinstance(value, Decimal) else value
 
 
 class CleanNameField(forms.CharField):
@@ -523,7 +528,7 @@ class ClaimFilterForm(PageForm):
         if connection.vendor == "postgresql":
             relevance = f"best match first among the {models.RANKED_MATCHES:,} newest matches"
         else:
-            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first (SQLite does not rank matches)"
+            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first"
         return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
 
     @staticmethod
@@ -537,7 +542,7 @@ class ClaimFilterForm(PageForm):
         return (
             "Search finds claims whose text, quote or speaker’s name has every word (“drone” finds “drones”), "
             "“or” between words either, “-word” none, and a “quoted phrase” in its order; "
-            "on this SQLite database matches are not ranked, the newest come first."
+            "matches are not ranked here: the newest come first."
         )
 
     def chosen_status(self):
@@ -771,6 +776,7 @@ class OutcomeForm(WithoutColons, forms.Form):
         error_messages={"required": "Choose: a correction was published, or none is needed."},
     )
     correction_url = forms.URLField(label="Correction URL", required=False, max_length=1000, assume_scheme="https")
+    correction_placement = CleanTextField(label="Where it ran", required=False, max_length=200)
     correction_text = CleanTextField(
         label="Correction as published", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

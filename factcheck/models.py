@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.text import clean_claim, clean_name, lookalike_difference, lookalike_key, normalize_name
+from factcheck.text import clean_claim, clean_name, figure_shown, lookalike_difference, lookalike_key, normalize_name
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
@@ -1369,10 +1369,10 @@ class Claim(models.Model):
     def quantity_display(self):
         if self.quantity_value is None:
             return ""
-        value = self.quantity_value.normalize()
-        number = f"{value:,f}" if value == value.to_integral() else f"{value:,}"
         qualifier = self.get_quantity_qualifier_display() if self.quantity_qualifier else ""
-        return " ".join(part for part in [qualifier.lower(), number, self.quantity_unit] if part)
+        return " ".join(
+            part for part in [qualifier.lower(), figure_shown(self.quantity_value), self.quantity_unit] if part
+        )
 
     def attribution_chains(self):
         """Each path from where the claim was made to the last outlet that passed it on.
@@ -2695,7 +2695,8 @@ class CorrectionCase(models.Model):
     """A published story that carried a claim whose verdict turned, until an editor records the outcome.
 
     Opened by CorrectionCaseQuerySet.open_for, in the transaction of the decision; settled once
-    by record_outcome: a correction published (its URL and text) or none needed (the reason).
+    by record_outcome: a correction published (its text, and its URL or where it ran: in print, on
+    air) or none needed (the reason).
     History (migration 0022): the database refuses every DELETE and every UPDATE but the one
     that records the outcome of an open case; a settled case never changes again.
     """
@@ -2710,6 +2711,12 @@ class CorrectionCase(models.Model):
     opened_at = models.DateTimeField()
     outcome = models.CharField(max_length=20, choices=CorrectionOutcome, blank=True, default=CorrectionOutcome.OPEN)
     correction_url = models.URLField("correction URL", max_length=1000, blank=True)
+    correction_placement = models.CharField(
+        "where it ran",
+        max_length=200,
+        blank=True,
+        help_text="Where a correction with no URL ran: “in print, page 2”, “on air, 6 pm bulletin”.",
+    )
     correction_text = models.TextField(blank=True, help_text="The correction as published.")
     reason = models.TextField(blank=True, help_text="Why no correction is needed.")
     decided_by = models.ForeignKey(
@@ -2736,14 +2743,18 @@ class CorrectionCase(models.Model):
                 condition=Q(
                     outcome="",
                     correction_url="",
+                    correction_placement="",
                     correction_text="",
                     reason="",
                     decided_by__isnull=True,
                     decided_at__isnull=True,
                 )
                 | (
-                    Q(outcome="published", reason="") & ~Q(correction_url="") & ~Q(correction_text="")
-                    | Q(outcome="not_needed", correction_url="", correction_text="") & ~Q(reason="")
+                    Q(outcome="published", reason="")
+                    & ~Q(correction_text="")
+                    & (~Q(correction_url="") | ~Q(correction_placement=""))
+                    | Q(outcome="not_needed", correction_url="", correction_placement="", correction_text="")
+                    & ~Q(reason="")
                 )
                 & Q(decided_by__isnull=False, decided_at__isnull=False),
                 name="correction_outcome_complete",
@@ -2757,24 +2768,29 @@ class CorrectionCase(models.Model):
     def is_open(self):
         return self.outcome == CorrectionOutcome.OPEN
 
-    def record_outcome(self, outcome, *, by, url="", text="", reason=""):
-        """Settle the case: a correction published at `url` reading `text`, or none needed for `reason`.
+    def record_outcome(self, outcome, *, by, url="", placement="", text="", reason=""):
+        """Settle the case: a correction published reading `text`, at `url` or where `placement` says (a
+        print or on-air correction has no URL), or none needed for `reason`.
 
         Raises CorrectionRefused (stale if another editor settled it meanwhile); writes nothing then.
         """
-        url, text, reason = url.strip(), text.strip(), reason.strip()
+        url, placement, text, reason = url.strip(), placement.strip(), text.strip(), reason.strip()
         if outcome == CorrectionOutcome.PUBLISHED:
-            if not url or not text:
-                raise CorrectionRefused("Give the correction’s URL and its text as published.")
+            if not url and not placement:
+                raise CorrectionRefused(
+                    "Say where the correction ran: its URL, or where it ran without one (in print, on air)."
+                )
+            if not text:
+                raise CorrectionRefused("Say what the correction said: give its text as published.")
             reason = ""
         elif outcome == CorrectionOutcome.NOT_NEEDED:
             if not reason:
                 raise CorrectionRefused("Say why no correction is needed.")
-            url = text = ""
+            url = placement = text = ""
         else:
             raise CorrectionRefused("Choose: a correction was published, or none is needed.")
         now = timezone.now()
-        values = {"correction_url": url, "correction_text": text, "reason": reason}
+        values = {"correction_url": url, "correction_placement": placement, "correction_text": text, "reason": reason}
         settled = CorrectionCase.objects.open().filter(pk=self.pk)
         if not settled.update(outcome=outcome, decided_by=by, decided_at=now, **values):
             current = CorrectionCase.objects.select_related("decided_by").get(pk=self.pk)

@@ -63,6 +63,7 @@ def correction_counts():
             "open": cases.open(),
             "published": cases.filter(outcome=CorrectionCase.Outcome.PUBLISHED),
             "not_needed": cases.filter(outcome=CorrectionCase.Outcome.NOT_NEEDED),
+            "all": cases,
         }
     )
     shown, _ = capped(counted)
@@ -86,6 +87,7 @@ def correction_record(request, pk):
                 data["outcome"],
                 by=request.user,
                 url=data["correction_url"],
+                placement=data["correction_placement"],
                 text=data["correction_text"],
                 reason=data["reason"],
             )

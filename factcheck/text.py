@@ -142,6 +142,12 @@ def read_figure(typed, *, decimal_point=False):
     return value, None
 
 
+def figure_shown(value):
+    """A figure as a reader writes it: 14000000 as "14,000,000", 5.2500 as "5.25"."""
+    value = value.normalize()
+    return f"{value:,f}" if value == value.to_integral() else f"{value:,}"
+
+
 def unambiguous(number):
     """A number's text that no reader takes for thousands grouped with a point: "1.234" as "1.2340"
     (the importer refuses "1.234" in a file, which could be 1234 as German or Spanish sheets write it)."""

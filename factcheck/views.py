@@ -101,7 +101,7 @@ from factcheck.models import (
 from factcheck.notifying import mentions_told
 from factcheck.security import takes_files
 from factcheck.storydesk import Tracked
-from factcheck.text import lookalike_difference
+from factcheck.text import figure_shown, lookalike_difference, read_figure
 from factcheck.verification import (
     ATTRIBUTION_TRANSITIONS,
     EVIDENCE_NEEDED,
@@ -1605,7 +1605,10 @@ def figure(fields):
     if not fields["quantity_value"]:
         return ""
     qualifier = QUALIFIER_LABELS.get(fields["quantity_qualifier"], "") if fields["quantity_qualifier"] else ""
-    return " ".join(filter(None, [qualifier.lower(), fields["quantity_value"], fields["quantity_unit"]]))
+    # As a claim shows it once saved ("14,000,000"); a figure that is no number yet stays as typed.
+    value, _ = read_figure(fields["quantity_value"])
+    number = fields["quantity_value"] if value is None else figure_shown(value)
+    return " ".join(filter(None, [qualifier.lower(), number, fields["quantity_unit"]]))
 
 
 @require_safe

@@ -32,6 +32,7 @@ from factcheck.models import (
 )
 from factcheck.text import lookalike_key
 from factcheck.verification import (
+    CITED_STANCE,
     Attribution,
     Status,
     TransitionRefused,
@@ -296,13 +297,24 @@ class Change:
         return "updated" if changed else "unchanged"
 
 
+def refused_verdict(refusal, status):
+    """Why the rules refuse a row's status; for want of evidence, which of the file's columns give it."""
+    if refusal.code != "evidence_required":
+        return refusal.message
+    stance = CITED_STANCE[status]
+    return (
+        f"{refusal.message.removesuffix('.')}: fill the row's evidence_url (or evidence_citation), evidence_summary "
+        f"and evidence_stance {stance} (left empty, it is {stance} for {status.label.lower()})"
+    )
+
+
 @lru_cache(maxsize=64)
 def _first_status(status, stances):
     """(status, "") for a new claim's first event, or (None, why the rules refuse it)."""
     try:
         return check_verdict(None, status, reason="recorded", stances=stances), ""
     except TransitionRefused as refusal:
-        return None, refusal.message
+        return None, refused_verdict(refusal, status)
 
 
 def _first_attribution(row):
@@ -421,7 +433,7 @@ def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
                 claim.status, row.status, reason="imported", stances=stances, editors_verdict=editors_verdict
             )
         except TransitionRefused as refusal:
-            change.error, change.field = refusal.message, "status"
+            change.error, change.field = refused_verdict(refusal, row.status), "status"
         change.stances = [(pk, stance) for pk, _, _, stance in evidence]
     return change
 

@@ -766,3 +766,32 @@ def test_saving_a_claim_keeps_the_spaces_around_its_span(demo, editor_client):
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.span_exact, claim.span_prefix, claim.span_suffix) == before
+
+
+def test_a_claims_figure_shows_no_trailing_zeros_and_still_saves_as_it_was(demo, editor_client):
+    claim = Claim.objects.get(span_exact__contains="upped that number")
+    Claim.objects.filter(pk=claim.pk).update(quantity_value="5.25")
+    page = url(Claim, "change", claim.pk)
+    response = editor_client.get(page)
+    assert 'name="quantity_value" value="5.25"' in response.content.decode()
+    Claim.objects.filter(pk=claim.pk).update(quantity_value=11000)
+    response = editor_client.get(page)
+    assert 'name="quantity_value" value="11,000"' in response.content.decode()
+    edits = claim.revisions.count()  # the updates above are recorded too
+    assert editor_client.post(page, form_data(response) | {"_save": "Save"}).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.quantity_value, claim.revisions.count()) == (11000, edits)  # a save that changes nothing
+
+
+def test_the_claim_form_names_the_span_in_words_and_shows_the_words_around_it_whole(demo, editor_client):
+    claim = Claim.objects.get(span_exact__contains="upped that number")
+    around = (claim.span_prefix, claim.span_suffix)
+    assert around == ("uld enter the fighting shortly.\n", " and said: “We see an increase i")
+    page = editor_client.get(url(Claim, "change", claim.pk)).content.decode()
+    assert "The claim’s words in the story" in page
+    assert "Words before the claim in the story" in page and "Words after the claim in the story" in page
+    assert "…enter the fighting shortly." in page and "uld enter" not in page
+    assert "and said: “We see an increase…" in page and "increase i<" not in page
+    first = Claim.objects.get(span_prefix="")  # the headline: nothing before it, nothing cut
+    page = editor_client.get(url(Claim, "change", first.pk)).content.decode()
+    assert "Russia is teaching North…" in page

@@ -128,6 +128,16 @@ def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_
     assert list(Claim.objects.values_list("text", flat=True)) == ["The dam was hit."]
 
 
+def test_the_mode_radios_are_one_group_named_by_its_legend_on_upload_and_re_check(importer_client, tasks_run_inline):
+    job = uploaded_job(importer_client, "claim,speaker\nIt held.,Shmyhal\nIt held.,\n")
+    for url in (UPLOAD, job_url("import", job)):
+        page = html(importer_client.get(url))
+        group = re.search(r"<fieldset[^>]*>\s*<legend[^>]*>Mode:?</legend>(.*?)</fieldset>", page, re.S)
+        assert group, url
+        assert 'name="mode" value="atomic"' in group[1] and 'name="mode" value="skip_invalid"' in group[1]
+        assert 'for=""' not in page  # no label pointing at nothing
+
+
 def test_the_preview_lists_what_the_file_holds_that_the_importer_does_not_know(importer_client, tasks_run_inline):
     csv_job = uploaded_job(importer_client, "claim,speaker,Desk notes\nThe dam was hit.,Kovalenko,ask\n")
     page = html(importer_client.get(job_url("import", csv_job)))

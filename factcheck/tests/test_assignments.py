@@ -358,6 +358,13 @@ def test_the_list_shows_notifications_newest_first_and_marks_them_read(editor, r
     assert 'id="unread-count"' not in bob.get("/claims/").text
 
 
+def test_the_email_settings_say_when_emails_go_out_without_naming_a_command(reviewer):
+    page = signed_in(reviewer).get("/notifications/").text
+    emails = page.split('id="notification-settings"')[1].split("</section>")[0]
+    assert "once a day" in emails and reviewer.email in emails
+    assert "send_notification_emails" not in emails
+
+
 def test_a_head_of_the_notifications_marks_none_of_them_read(editor, reviewer, claim):
     signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
     bob = signed_in(reviewer)

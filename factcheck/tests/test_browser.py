@@ -1160,3 +1160,55 @@ def test_after_keeping_or_saving_the_desk_leaves_without_asking(open_page, accou
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     page.goto(f"{accounts}/claims/")
     assert dialogs == []
+
+
+def test_a_newcomer_finds_claims_overdue_and_due_this_week_in_the_re_check_queue(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/rechecks/")
+    counts = page.get_by_role("navigation", name="Claims by due date")
+    expect(counts.locator('.count[data-due="overdue"]')).not_to_have_text("0")
+    expect(counts.locator('.count[data-due="week"]')).not_to_have_text("0")
+    expect(rows(page).first).to_contain_text("(overdue)")
+    counts.get_by_role("link", name=re.compile("Due this week")).click()
+    expect(rows(page).first).to_be_visible()
+    expect(page.locator(".empty")).to_have_count(0)
+
+
+def fits_its_box(locator):
+    """Whether the element's content is all in sight: nothing wider than the element, hidden or to scroll to."""
+    return locator.evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+def test_on_a_1280_px_screen_the_admins_claim_pages_show_every_column_and_line_up_their_buttons(open_page, demo_site):
+    page = open_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/admin/factcheck/claim/")
+    assert fits_its_box(page.locator("#changelist .results"))  # Article and Last change were under the filters
+    expect(page.locator("#result_list").get_by_role("columnheader", name="Last change")).to_be_in_viewport()
+
+    zelenskyy = Claim.objects.get(span_exact__contains="upped that number")
+    page.goto(f"{demo_site}/admin/factcheck/claim/{zelenskyy.pk}/change/")
+    appearances = page.locator("#appearances-group")
+    table, group = (item.bounding_box() for item in (appearances.locator("table"), appearances))
+    assert table["x"] + table["width"] <= group["x"] + group["width"]  # When, Date and URL ran off the page
+    when = appearances.get_by_role("columnheader", name="When")
+    when.scroll_into_view_if_needed()
+    expect(when).to_be_in_viewport()
+    expect(page.get_by_label("Quantity value")).to_have_value("11,000")
+    expect(page.locator(".field-words_before")).to_contain_text("…enter the fighting shortly.")
+
+    page.goto(f"{demo_site}/admin/factcheck/claim/")
+    page.locator(f'input[name="_selected_action"][value="{zelenskyy.pk}"]').check()
+    page.locator('select[name="action"]').select_option("mark_disputed")
+    page.get_by_role("button", name="Run").click()
+    submit = page.get_by_role("button", name="Mark “Disputed”").bounding_box()
+    back = page.get_by_role("button", name="No, take me back")
+    assert abs(submit["y"] - back.bounding_box()["y"]) <= 1
+    assert abs(submit["height"] - back.bounding_box()["height"]) <= 1
+    # Its words sat at the top of the button, the submit button's in the middle.
+    words = back.evaluate(
+        "link => { const range = document.createRange(); range.selectNodeContents(link); "
+        "const box = range.getBoundingClientRect(); return box.y + box.height / 2 }"
+    )
+    assert abs(words - (submit["y"] + submit["height"] / 2)) <= 2

@@ -39,7 +39,9 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     row.get_by_label("Correction as published").fill("An earlier version gave 8,000 as settled.")
     row.get_by_role("button", name="Record the outcome").click()
     row = page.locator(".case-row")
-    expect(row.get_by_role("alert")).to_have_text("Give the correction’s URL and its text as published.")
+    expect(row.get_by_role("alert")).to_have_text(
+        "Say where the correction ran: its URL, or where it ran without one (in print, on air)."
+    )
     expect(row.get_by_label("Correction as published")).to_have_value("An earlier version gave 8,000 as settled.")
 
     row.get_by_label("Correction URL").fill("https://b17.example/corrections/1")
@@ -62,7 +64,7 @@ def test_an_editor_disputes_a_claim_and_records_the_correction_published(open_pa
     )
 
 
-def test_the_tabs_count_again_once_an_outcome_is_recorded(open_page, demo_site):
+def test_a_correction_read_on_air_is_recorded_with_no_url_and_the_tabs_count_again(open_page, demo_site):
     blinken = Claim.objects.get(span_exact__contains="up to 8,000")
     blinken.set_status("disputed", by=blinken.events.get().by, reason="Seoul says 11,000.")
     page = open_page()
@@ -71,15 +73,20 @@ def test_the_tabs_count_again_once_an_outcome_is_recorded(open_page, demo_site):
     tabs = page.get_by_role("navigation", name="Cases by outcome")
     expect(tabs.locator('.count[data-state="open"]')).to_have_text("1")
     expect(tabs.locator('.count[data-state="published"]')).to_have_text("0")
+    expect(tabs.locator('.count[data-state="all"]')).to_have_text("1")
     row = page.locator(".case-row")
     row.get_by_label("Correction published").check()
-    row.get_by_label("Correction URL").fill("https://b17.example/corrections/1")
-    row.get_by_label("Correction as published").fill("An earlier version gave 8,000 as settled.")
+    row.get_by_label("Where it ran").fill("On air, 6 pm bulletin")
+    row.get_by_label("Correction as published").fill("We said 8,000 troops as if settled; Seoul says 11,000.")
     row.get_by_role("button", name="Record the outcome").click()
     expect(page.locator(".case-row .done")).to_contain_text("Recorded: correction published")
+    expect(page.locator(".case-row .outcome")).to_contain_text("Where it ran: On air, 6 pm bulletin")
+    expect(page.locator(".case-row .outcome").get_by_role("link")).to_have_count(0)
     expect(tabs.locator('.count[data-state="open"]')).to_have_text("0")
     expect(tabs.locator('.count[data-state="published"]')).to_have_text("1")
     expect(tabs.get_by_role("link", name=re.compile("Awaiting an outcome"))).to_have_attribute("aria-current", "page")
+    case = CorrectionCase.objects.get()
+    assert (case.outcome, case.correction_url, case.correction_placement) == ("published", "", "On air, 6 pm bulletin")
 
 
 def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo_site):

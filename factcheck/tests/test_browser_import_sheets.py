@@ -40,8 +40,10 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     page.get_by_label("File").set_input_files(str(sheet))
     page.get_by_label("Encoding").select_option("windows-1252")
     page.get_by_label("Dates").select_option("day_first")
+    expect(page.get_by_role("group", name="Mode").get_by_role("radio", name="All or nothing")).to_be_checked()
     page.get_by_role("button", name="Check the file").click()
     run_check(page)
+    expect(page.get_by_role("group", name="Mode").get_by_role("radio", name="Skip invalid rows")).to_be_visible()
 
     expect(page.get_by_role("heading", name="What does each column hold?")).to_be_visible()
     columns = page.locator("#import-columns")

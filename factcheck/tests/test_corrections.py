@@ -230,6 +230,38 @@ def test_an_editor_records_a_published_correction_and_the_story_page_shows_it(ed
     assert f'id="case-{case.pk}"' in settled
 
 
+def test_a_correction_that_ran_in_print_or_on_air_is_recorded_with_where_it_ran_and_no_url(editor_client, case):
+    response = editor_client.post(
+        f"/corrections/{case.pk}/outcome/",
+        {
+            "outcome": "published",
+            "correction_placement": "In print, page 2",
+            "correction_text": "An earlier version said the dam held.",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.outcome, case.correction_url, case.correction_placement) == ("published", "", "In print, page 2")
+    page = editor_client.get(f"/articles/{case.article_id}/").content.decode()
+    assert "Where it ran: In print, page 2" in page and "An earlier version said the dam held." in page
+    assert "The correction as published" not in page  # no link to nowhere
+
+
+def test_where_a_correction_ran_is_history_the_database_keeps(editor, case):
+    case.record_outcome("published", by=editor, placement="On air, 6 pm bulletin", text="We erred.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CorrectionCase.objects.filter(pk=case.pk).update(correction_placement="Nowhere")
+    case.refresh_from_db()
+    assert case.correction_placement == "On air, 6 pm bulletin"
+
+
+def test_the_database_refuses_a_published_correction_that_ran_nowhere(editor, case):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CorrectionCase.objects.filter(pk=case.pk).update(
+            outcome="published", correction_text="We erred.", decided_by=editor, decided_at=case.opened_at
+        )
+
+
 def test_with_htmx_the_row_comes_back_settled(editor_client, case):
     response = editor_client.post(
         f"/corrections/{case.pk}/outcome/", {"outcome": "not_needed", "reason": "Already said so."}, **HTMX
@@ -244,8 +276,9 @@ def test_with_htmx_the_row_comes_back_settled(editor_client, case):
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"outcome": "published", "correction_text": "We erred."}, "Give the correction’s URL and its text"),
-        ({"outcome": "published", "correction_url": "https://x.example/c"}, "Give the correction’s URL and its text"),
+        ({"outcome": "published", "correction_text": "We erred."}, "Say where the correction ran"),
+        ({"outcome": "published", "correction_url": "https://x.example/c"}, "give its text as published"),
+        ({"outcome": "published", "correction_placement": "On air"}, "give its text as published"),
         ({"outcome": "not_needed"}, "Say why no correction is needed."),
         ({}, "Choose: a correction was published, or none is needed."),
         ({"outcome": "published", "correction_url": "not a url", "correction_text": "We erred."}, "valid URL"),
@@ -362,6 +395,7 @@ def test_the_tabs_are_counted_again_for_htmx_and_send_the_others_to_the_queue(ed
     )
     assert '<span class="count" data-state="open">1</span>' in html
     assert '<span class="count" data-state="published">0</span>' in html
+    assert '<span class="count" data-state="all">1</span>' in html
     plain = editor_client.get("/corrections/counts/?state=published")
     assert (plain.status_code, plain.headers["Location"]) == (302, "/corrections/?state=published")
 

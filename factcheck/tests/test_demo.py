@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from factcheck.models import Article, Claim, ClaimLink, Speaker, Venue, locate_span
 
@@ -23,6 +24,15 @@ def test_the_demo_has_the_18_annotated_claims_all_unconfirmed_with_a_first_event
         event = claim.events.get()
         assert (event.from_status, event.to_status) == (None, "unconfirmed")
     assert claim_saying("operate strike UAVs").events.get().reason == UNCONFIRMED_SENTENCE
+
+
+def test_the_demo_has_claims_overdue_due_today_this_week_and_later_whatever_the_day(demo):
+    today = timezone.localdate()
+    days = sorted((day - today).days for day in Claim.objects.due_for_recheck().values_list("recheck_on", flat=True))
+    assert days[0] < 0 and 0 in days  # the queue's Overdue and Due this week both list some
+    assert any(0 < day <= 6 for day in days)
+    assert days[-1] == 7  # most are due FACTCHECK_RECHECK_DAYS after they were recorded, today
+    assert len(days) == 18
 
 
 def test_speakers_have_kinds_and_titles(demo):

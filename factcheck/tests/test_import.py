@@ -209,6 +209,18 @@ def verified_row(**fields):
     return row(id="c1", status="verified", **evidence, **fields)
 
 
+@pytest.mark.parametrize(("status", "stance"), [("verified", "supports"), ("false", "refutes")])
+def test_a_verdict_without_its_evidence_is_refused_naming_the_columns_to_fill(admin_user, tmp_path, status, stance):
+    new = run_import(tmp_path, csv_text(row(id="c1", status=status)), admin_user)
+    run_import(tmp_path, csv_text(row(id="c2")), admin_user)
+    known = run_import(tmp_path, csv_text(row(id="c2", status=status)), admin_user)
+    for job in (new, known):
+        assert job.state == ImportState.INVALID
+        error = str(importing.LineError(**job.errors[0]))
+        assert f"evidence before marking it {status}" in error
+        assert f"evidence_url (or evidence_citation), evidence_summary and evidence_stance {stance}" in error
+
+
 def test_a_reimport_cannot_flip_a_verdict_in_one_step(admin_user, tmp_path):
     run_import(tmp_path, csv_text(verified_row()), admin_user)
     before = counts()

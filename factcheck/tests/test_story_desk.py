@@ -456,7 +456,7 @@ def test_the_review_screen_lists_the_proposals_in_story_order_with_their_fields(
     assert zelenskyy["chain"] == ["Kyiv Independent", "B-17"]
     assert "Public remarks → Kyiv Independent → B-17" in " ".join(page.split())
     blinken = next(p for p in response.context["proposals"] if "8,000" in p["record"]["fields"]["claim"])
-    assert blinken["figure"] == "up to 8000 North Korean troops in Kursk"
+    assert blinken["figure"] == "up to 8,000 North Korean troops in Kursk"
     assert "18 proposed · 0 accepted · 0 rejected · <strong>18 to decide</strong>" in page
     assert "B-17 was unable to independently confirm his statements." in page
     assert 'value="Kyiv Independent → B-17"' not in page  # the story's own outlet is not typed in
@@ -1720,3 +1720,11 @@ def test_two_posts_racing_on_postgresql_keep_one_and_refuse_the_other(reviewer, 
     kept = StoryDraft.objects.get()
     assert kept.revision == 1
     assert kept.proposals[0]["fields"]["claim"] in ("Bob's wording.", "Dora's wording.")
+
+
+def test_a_proposal_shows_its_figure_with_thousands_separators_and_its_unit(reviewer_client):
+    draft = seed_draft()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "Figure: up to 8,000 North Korean troops" in page
+    post_review(reviewer_client, draft, "edit", {"p4-quantity_value": "14000000", "p4-quantity_unit": "euros"})
+    assert "Figure: 14,000,000 euros" in reviewer_client.get(f"/stories/{draft.pk}/").text

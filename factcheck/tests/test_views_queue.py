@@ -283,7 +283,8 @@ def test_relevance_ranks_only_the_newest_matches(reviewer_client, monkeypatch):
     if connection.vendor == "postgresql":
         assert "best match first among the 2 newest matches" in response.text
     else:
-        assert "the 2 newest matches, newest first (SQLite does not rank matches)" in response.text
+        assert "the 2 newest matches, newest first" in response.text
+        assert "SQLite" not in response.text  # the database's name says nothing to the desk
     assert oldest.text in texts(reviewer_client.get("/claims/?q=drones&sort=newest"))
 
 
@@ -805,7 +806,7 @@ def test_the_search_hint_says_what_this_database_does(reviewer_client):
     if connection.vendor == "postgresql":
         assert "ranks the best matches first" in hint
     else:
-        assert "on this SQLite database matches are not ranked" in hint
+        assert "matches are not ranked" in hint and "SQLite" not in hint
 
 
 def test_the_queue_refuses_post(reviewer_client):

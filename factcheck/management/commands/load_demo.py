@@ -7,11 +7,13 @@ password everyone knows.
 """
 
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from factcheck.models import (
     Appearance,
@@ -52,6 +54,11 @@ DEMO_ACCOUNTS = [
     ("admin", "admin-demo", None, True, ""),
 ]
 SEED_USERNAME = "seed-annotation"
+
+# Days from the load to a claim's re-check date, as if the story had been annotated a while ago:
+# recorded today, every claim would be due in FACTCHECK_RECHECK_DAYS, past "Due this week", and
+# the re-check queue would show a newcomer nothing due. Relative to the day, so no test ages.
+RECHECK_IN_DAYS = {"c8": -3, "c13": -1, "c6": 0, "c15": 2, "c3": 4}
 
 
 class Command(BaseCommand):
@@ -128,6 +135,11 @@ def load_story(body, annotation):
         add_appearances(claim, item, outlets, article_outlet=article.outlet)
         claim.set_status(item["status"], by=recorder, reason=item.get("status_evidence") or NO_CONFIRMATION)
         claims[item["id"]] = claim
+
+    today = timezone.localdate()
+    for key, days in RECHECK_IN_DAYS.items():
+        # Not set_recheck_date, which refuses a day already past: the demo's claims were never rechecked.
+        Claim.objects.filter(pk=claims[key].pk).update(recheck_on=today + timedelta(days=days))
 
     for item in annotation["claims"]:
         for key, kind in [("same_as", LinkKind.SAME_CLAIM), ("conflicts_with", LinkKind.CONTRADICTS)]:
