@@ -77,8 +77,6 @@ from factcheck.verification import (
     StaleVersion,
     Status,
     TransitionRefused,
-    check_attribution,
-    check_verdict,
 )
 
 # Named for the app the desk knows, not for the framework ("Django administration").
@@ -753,28 +751,8 @@ def posted_action_field(request):
     return name if name in request.POST else "action"
 
 
-# Stands in for the reason an editor has not typed yet: foreseen_refusal asks every other rule.
+# Stands in for the reason an editor has not typed yet: Claim.refusal asks every other rule.
 REASON_TO_COME = "The reason the editor is about to give."
-
-
-def foreseen_refusal(claim, new, axis):
-    """Why the rules will refuse moving `claim` to `new` on `axis` whatever reason is given, else None.
-
-    Said on the action's page before the reason is typed, with the claim's evidence prefetched;
-    the change itself is still checked when it is made (set_status, set_attribution).
-    """
-    try:
-        if claim.merged_into_id:
-            raise models.merged_refusal(claim)
-        evidence = claim.evidence.all()
-        if axis == "attribution":
-            has_primary_source = any(item.primary_source for item in evidence)
-            check_attribution(claim.attribution, new, reason=REASON_TO_COME, has_primary_source=has_primary_source)
-        else:
-            check_verdict(claim.status, new, reason=REASON_TO_COME, stances={item.stance for item in evidence})
-    except TransitionRefused as refusal:
-        return refusal.message
-    return None
 
 
 def status_action(new_status, description):
@@ -1082,7 +1060,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         if not form.is_valid():
             action_field = posted_action_field(request)
             prefetch_related_objects(claims, "evidence")
-            foreseen = [(claim, foreseen_refusal(claim, new_status, axis)) for claim in claims]
+            foreseen = [(claim, claim.refusal(axis, new_status, reason=REASON_TO_COME)) for claim in claims]
             context = {
                 **self.admin_site.each_context(request),
                 "title": f"Mark {count} claim{'' if count == 1 else 's'} “{new_status.label}”",

@@ -1565,9 +1565,8 @@ class Claim(models.Model):
             # Judged against the claim as it is now, a stale decision would be refused for a rule
             # ("already Disputed") when what the editor needs to know is that someone changed it.
             raise self._stale()
-        cited = self._cited(evidence, lambda item: cites(new_status, item.stance))
         current = self.status if version else None
-        new_status = check_verdict(current, new_status, reason=reason, stances={item.stance for item in cited})
+        new_status, cited = self._checked_status(new_status, reason=reason, evidence=evidence)
         attribution = self.attribution if version else self.implied_attribution()
         return self._decide(
             Axis.STATUS, by, reason, version, cited, from_status=current, status=new_status, attribution=attribution
@@ -1585,15 +1584,7 @@ class Claim(models.Model):
         version = self.version if version is None else version
         if version != self.version:
             raise self._stale()
-        if not version:
-            raise TransitionRefused("not_recorded", "Record the claim before deciding who said it.")
-        cited = self._cited(evidence, lambda item: item.primary_source)
-        new_attribution = check_attribution(
-            self.attribution,
-            new_attribution,
-            reason=reason,
-            has_primary_source=any(item.primary_source for item in cited),
-        )
+        new_attribution, cited = self._checked_attribution(new_attribution, reason=reason, evidence=evidence)
         return self._decide(
             Axis.ATTRIBUTION,
             by,
@@ -1609,6 +1600,36 @@ class Claim(models.Model):
         """StaleVersion naming who changed the claim last, and when."""
         latest = self.events.select_related("by").order_by("-version").first()
         return StaleVersion(self, latest and latest.by, latest and latest.at)
+
+    def _checked_status(self, new_status, *, reason, evidence=None):
+        """The status set_status would record and the evidence it would cite, or TransitionRefused."""
+        cited = self._cited(evidence, lambda item: cites(new_status, item.stance))
+        current = self.status if self.version else None
+        return check_verdict(current, new_status, reason=reason, stances={item.stance for item in cited}), cited
+
+    def _checked_attribution(self, new_attribution, *, reason, evidence=None):
+        """The attribution set_attribution would record and the evidence it would cite, or TransitionRefused."""
+        if not self.version:
+            raise TransitionRefused("not_recorded", "Record the claim before deciding who said it.")
+        cited = self._cited(evidence, lambda item: item.primary_source)
+        has_primary_source = any(item.primary_source for item in cited)
+        return check_attribution(
+            self.attribution, new_attribution, reason=reason, has_primary_source=has_primary_source
+        ), cited
+
+    def refusal(self, axis, new, *, reason):
+        """Why the rules would refuse moving it to `new` on `axis` now, with the evidence cited by default
+        (set_status, set_attribution), else None: said before an editor decides; the change is checked again."""
+        try:
+            if self.merged_into_id:
+                raise merged_refusal(self)
+            if axis == Axis.ATTRIBUTION:
+                self._checked_attribution(new, reason=reason)
+            else:
+                self._checked_status(new, reason=reason)
+        except TransitionRefused as refused:
+            return refused.message
+        return None
 
     def _cited(self, evidence, by_default):
         """The claim's evidence a decision cites: those of `evidence` attached to it, or those `by_default` picks."""
