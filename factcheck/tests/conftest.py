@@ -6,6 +6,7 @@ in CI), where a missing browser is a failure.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,48 @@ def browser(django_db_setup):
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Serving:
+    """The live server's app, counting the requests it is still serving.
+
+    Closing the browser stops it asking, not the server answering: a request still running when
+    the test's database is emptied takes its tables' locks in the other order, and PostgreSQL
+    ends the flush as a deadlock (seen once, after a click that opened a claim page).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.running = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.running += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.running -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout=30):
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.running == 0, timeout):
+                pytest.fail(f"The live server was still serving {self.running} request(s) after {timeout} s.")
+
+
+@pytest.fixture
+def live_server(live_server):
+    """pytest-django's live server, which has answered every request before the test's database is emptied.
+
+    The browser's pages (open_page) close first, being set up after this.
+    """
+    httpd = live_server.thread.httpd
+    if not isinstance(httpd.get_app(), Serving):
+        httpd.set_app(Serving(httpd.get_app()))
+    yield live_server
+    httpd.get_app().wait_until_idle()
 
 
 @pytest.fixture
