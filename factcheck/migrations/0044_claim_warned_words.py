@@ -55,7 +55,14 @@ STATISTICS = "claim_words_key_stats"
 def create_statistics(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"CREATE STATISTICS {STATISTICS} ON (factcheck_claim_key(text)) FROM factcheck_claim")
-        schema_editor.execute("ANALYZE factcheck_claim")
+        # Only claims already there are worth analysing: a new database's claims analysed empty
+        # stay "empty" to the planner until autovacuum looks again, and every plan made meanwhile
+        # (the triggers' among them, which scanned every claim for each claim written until
+        # migration 0046) takes them for a page of rows.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM factcheck_claim)")
+            if cursor.fetchone()[0]:
+                schema_editor.execute("ANALYZE factcheck_claim")
 
 
 def drop_statistics(apps, schema_editor):
