@@ -110,7 +110,7 @@ class Entities:
         for row in rows:
             key = norm(row.speaker.name)
             if key not in self.speakers:
-                speakers.setdefault(key, row.speaker)
+                speakers.setdefault(key, row.speaker.name)
             for name in self._outlet_names(row):
                 if norm(name) not in self.outlets:
                     outlets.setdefault(norm(name), name)
@@ -119,7 +119,7 @@ class Entities:
                 if key not in self.articles:
                     articles.setdefault(key, row.article)
         if speakers:
-            self.speakers.update(self._resolve_names(Speaker, {key: who.name for key, who in speakers.items()}))
+            self.speakers.update(self._resolve_names(Speaker, speakers))
         if outlets:
             self.outlets.update(self._resolve_names(Outlet, outlets))
         if articles:
