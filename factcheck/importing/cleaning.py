@@ -703,7 +703,7 @@ VENUE_WORDS = ("genre", "name", "alternateName", "description")
 
 def clean_claimreview(node, fail, line, column, ratings):
     """A Row from one ClaimReview (the mapping is described in docs/importing.md)."""
-    if not isinstance(node, dict) or "ClaimReview" not in types_of(node):
+    if "ClaimReview" not in types_of(node):  # types_of(a list, a string) is empty
         types = " or ".join(sorted(types_of(node)))
         found = (
             f"a {types}" if types else "an object without @type" if isinstance(node, dict) else json.dumps(node)[:60]
@@ -731,14 +731,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     chains = [appearance_chain(work, path, fail) for path, work in works if work]
     properties = claim.get("additionalProperty")
     properties = properties if isinstance(properties, list) else [properties]
-    said = next(
-        (
-            _text(item, "value")
-            for item in properties
-            if isinstance(item, dict) and _text(item, "propertyID") == ATTRIBUTION_PROPERTY
-        ),
-        "",
-    )
+    said = next((_text(item, "value") for item in properties if _text(item, "propertyID") == ATTRIBUTION_PROPERTY), "")
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
     ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key
