@@ -364,6 +364,12 @@ class ImportJobAdmin(ReadOnlyAdmin):
             raise refused(request.user, ["factcheck.import_claims"])
         return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
 
+    def back(self, request, job, message="", level=messages.WARNING):
+        """To the job's page, saying `message` there if there is one."""
+        if message:
+            self.message_user(request, message, level)
+        return redirect("admin:factcheck_importjob_import", job.pk)
+
     def page_context(self, request, job, recheck=None):
         return {
             **self.admin_site.each_context(request),
@@ -394,7 +400,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             if job.state == ImportState.INVALID:  # over the size limit, known without reading it
                 return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
             tasks.check_file.enqueue(job.pk)
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -418,7 +424,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         """The progress bar and, once the task has finished, its result: polled by htmx."""
         job = self.import_job(request, pk)
         if not wants_fragment(request):
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job)
         if job.state in PREVIEW_STATES:
             # The check has ended, and the preview is not a partial: the whole page is loaded again.
             return HttpResponseClientRefresh()
@@ -432,38 +438,29 @@ class ImportJobAdmin(ReadOnlyAdmin):
         if job.state == ImportState.VALIDATED:
             importing.choose_duplicates(job, posted_duplicate_choices(request.POST))
         if not tasks.start_import(job):
-            self.message_user(
-                request,
-                f"Import #{job.pk} was not waiting for confirmation, so nothing new was queued.",
-                messages.WARNING,
+            return self.back(
+                request, job, f"Import #{job.pk} was not waiting for confirmation, so nothing new was queued."
             )
-        return redirect("admin:factcheck_importjob_import", job.pk)
+        return self.back(request, job)
 
     def ratings_view(self, request, pk):
         """Save the status each rating label gives, before the import is confirmed; rows take it as they are written."""
         job = self.import_job(request, pk)
         form = RatingMappingForm(job, request.POST)
         if job.state != ImportState.VALIDATED or not form.labels:
-            self.message_user(request, f"Import #{job.pk} is not waiting for confirmation.", messages.WARNING)
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job, f"Import #{job.pk} is not waiting for confirmation.")
         if not form.is_valid():
-            self.message_user(request, "Choose one of the statuses for each rating.", messages.ERROR)
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job, "Choose one of the statuses for each rating.", messages.ERROR)
         overrides = form.overrides()
         # Only while it still waits: a job confirmed meanwhile runs with the mapping it was confirmed with.
         job.summary["rating_overrides"] = overrides
-        saved = ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=job.summary)
-        if not saved:
-            self.message_user(
-                request, f"Import #{job.pk} was confirmed meanwhile; the mapping was not changed.", messages.WARNING
-            )
-        else:
-            labels = {key: form.fields[name].label for name, key, _ in form.labels}
-            changed = ", ".join(f"{labels[key]} → {status}" for key, status in overrides.items()) or "none changed"
-            self.message_user(
-                request, f"Rating mapping saved ({changed}); it applies when you confirm.", messages.SUCCESS
-            )
-        return redirect("admin:factcheck_importjob_import", job.pk)
+        if not ImportJob.objects.filter(pk=job.pk, state=ImportState.VALIDATED).update(summary=job.summary):
+            return self.back(request, job, f"Import #{job.pk} was confirmed meanwhile; the mapping was not changed.")
+        labels = {key: form.fields[name].label for name, key, _ in form.labels}
+        changed = ", ".join(f"{labels[key]} → {status}" for key, status in overrides.items()) or "none changed"
+        return self.back(
+            request, job, f"Rating mapping saved ({changed}); it applies when you confirm.", messages.SUCCESS
+        )
 
     def cancel_view(self, request, pk):
         """Drop a validated import's staged rows; the job stays on record, marked as never run."""
@@ -478,8 +475,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
             message=f"Cancelled by {request.user} after the preview; nothing was imported.",
         )
         if not cancelled:
-            self.message_user(request, f"Import #{job.pk} was no longer waiting for confirmation.", messages.WARNING)
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job, f"Import #{job.pk} was no longer waiting for confirmation.")
         importing.discard(job)
         self.message_user(request, f"Import of {job.filename} cancelled; nothing was imported.", messages.SUCCESS)
         return redirect("admin:factcheck_claim_changelist")
@@ -489,8 +485,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         job = self.import_job(request, pk)
         form = recheck_form(job, request.POST)
         if form is None:
-            self.message_user(request, f"Import #{job.pk} can no longer be checked again.", messages.WARNING)
-            return redirect("admin:factcheck_importjob_import", job.pk)
+            return self.back(request, job, f"Import #{job.pk} can no longer be checked again.")
         if not form.is_valid():
             return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job, form), status=400)
         mapping = None
@@ -502,7 +497,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         mode = form.cleaned_data["mode"] or job.mode
         if importing.recheck(job, encoding=encoding, date_order=date_order, mode=mode, column_mapping=mapping):
             tasks.check_file.enqueue(job.pk)
-        return redirect("admin:factcheck_importjob_import", job.pk)
+        return self.back(request, job)
 
     def report_view(self, request, pk):
         """The rejected rows (or the errors) of a job's file, as a CSV to open in a spreadsheet."""

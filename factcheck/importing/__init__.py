@@ -358,12 +358,7 @@ class _Pass:
                 continue
             change = next(planned)
             if change.error:
-                # Where the database side refuses it (a status change, a look-alike name): at its
-                # field's column in a CSV file, else where its record starts.
-                column = self.rows.columns.get(change.field, change.row.column)
-                self.reject(
-                    [LineError(self.job.filename, change.row.line, column, change.error, change.field)], original
-                )
+                self.refuse(change.row, change.field, change.error, original)
                 if self.rows.first_rows:
                     self.rows.first_rows.refuse(change.row.key, change.field, change.error)
             elif kept:
@@ -378,12 +373,17 @@ class _Pass:
         refusal = self.rows.first_rows.refusal(repeat.key)
         if refusal:
             field, message = refusal
-            column = self.rows.columns.get(field, repeat.column)
-            message = f"repeats line {repeat.first}, which is refused: {message}"
-            self.reject([LineError(self.job.filename, repeat.line, column, message, field)], original)
+            self.refuse(repeat, field, f"repeats line {repeat.first}, which is refused: {message}", original)
         elif kept:
             self.counts["unchanged"] += 1
             self.repeats += 1
+
+    def refuse(self, row, field, message, original):
+        """Reject a row the database side refused (a status change, a look-alike name): at its field's
+        column in a CSV file, else where its record starts."""
+        self.reject(
+            [LineError(self.job.filename, row.line, self.rows.columns.get(field, row.column), message, field)], original
+        )
 
     def reject(self, problems, original):
         self.rejected.write(original, problems)

@@ -162,83 +162,61 @@ SPEAKER_KINDS = _lookup(
 )
 CLAIM_KINDS = _lookup(ClaimKind.choices)
 QUALIFIERS = _lookup(Qualifier.choices)
+
+
+def _words_for(table):
+    """{value: "a spelling, another, …"} -> {spelling: value}: a vocabulary written by what its words mean."""
+    return {word: value for value, words in table.items() for word in words.split(", ")}
+
+
 # Venue labels as desks write them; a leading "a", "an" or "the" is ignored ("a tweet").
-VENUE_SYNONYMS = {
-    **dict.fromkeys(
-        [
-            *("statement to us", "statement to the newsroom", "told us", "said to us", "to us", "statement to outlet"),
-            *("statement to reporter", "statement to our reporter", "emailed statement", "email to us", "phone call"),
-        ],
-        Venue.STATEMENT_TO_OUTLET,
-    ),
-    **dict.fromkeys(
-        [
-            *("tweet", "x post", "post on x", "twitter", "x", "facebook post", "facebook", "instagram post"),
-            *("instagram", "tiktok", "tiktok video", "telegram post", "telegram", "social media", "social"),
-            *("social post", "post", "youtube video", "threads post", "bluesky post", "linkedin post"),
-        ],
-        Venue.SOCIAL_MEDIA_POST,
-    ),
-    **dict.fromkeys(
-        [
-            *("press release", "news release", "statement", "official statement", "press statement"),
-            *("official report", "document", "letter", "decree", "website", "official website", "filing"),
-        ],
-        Venue.OFFICIAL_DOCUMENT,
-    ),
-    **dict.fromkeys(
-        ["speech", "remarks", "rally", "debate", "address", "public speech", "campaign event", "town hall"],
-        Venue.PUBLIC_REMARKS,
-    ),
-    **dict.fromkeys(["briefing", "press briefing", "news conference", "presser"], Venue.PRESS_CONFERENCE),
-    **dict.fromkeys(["tv interview", "radio interview", "podcast", "op ed"], Venue.INTERVIEW),
-    **dict.fromkeys(["ad", "advert", "tv ad", "campaign ad", "mailer", "campaign mailer"], Venue.ADVERTISEMENT),
-    **dict.fromkeys(
-        ["anonymous", "background briefing", "off the record", "not for attribution"], Venue.ANONYMOUS_BRIEFING
-    ),
-    **dict.fromkeys(["relayed", "relay", "relayed by", "reported", "via", "secondhand"], Venue.RELAYED_REPORT),
-}
+VENUE_SYNONYMS = _words_for(
+    {
+        Venue.STATEMENT_TO_OUTLET: "statement to us, statement to the newsroom, told us, said to us, to us, "
+        "statement to outlet, statement to reporter, statement to our reporter, emailed statement, email to us, "
+        "phone call",
+        Venue.SOCIAL_MEDIA_POST: "tweet, x post, post on x, twitter, x, facebook post, facebook, instagram post, "
+        "instagram, tiktok, tiktok video, telegram post, telegram, social media, social, social post, post, "
+        "youtube video, threads post, bluesky post, linkedin post",
+        Venue.OFFICIAL_DOCUMENT: "press release, news release, statement, official statement, press statement, "
+        "official report, document, letter, decree, website, official website, filing",
+        Venue.PUBLIC_REMARKS: "speech, remarks, rally, debate, address, public speech, campaign event, town hall",
+        Venue.PRESS_CONFERENCE: "briefing, press briefing, news conference, presser",
+        Venue.INTERVIEW: "tv interview, radio interview, podcast, op ed",
+        Venue.ADVERTISEMENT: "ad, advert, tv ad, campaign ad, mailer, campaign mailer",
+        Venue.ANONYMOUS_BRIEFING: "anonymous, background briefing, off the record, not for attribution",
+        Venue.RELAYED_REPORT: "relayed, relay, relayed by, reported, via, secondhand",
+    }
+)
 # Our own venue types, by value or label: taken as they are, their words not kept.
 OUR_VENUES = _lookup(Venue.choices, relayed=Venue.RELAYED_REPORT, relay=Venue.RELAYED_REPORT)
 VENUES = _lookup(Venue.choices, **VENUE_SYNONYMS)
 STANCES = _lookup(Stance.choices, support=Stance.SUPPORTS, refute=Stance.REFUTES)
 # The words of a tracking sheet for a status, besides the labels and a rating's names (below).
-STATUS_SYNONYMS = {
-    **dict.fromkeys(
-        ["open", "pending", "to check", "checking", "unchecked", "not checked", "not verified", "unknown", "tbc"],
-        Status.UNCONFIRMED,
-    ),
-    **dict.fromkeys(["checked true", "ok"], Status.VERIFIED),
-    "untrue": Status.FALSE,
-    "contested": Status.DISPUTED,
-}
+STATUS_SYNONYMS = _words_for(
+    {
+        Status.UNCONFIRMED: "open, pending, to check, checking, unchecked, not checked, not verified, unknown, tbc",
+        Status.VERIFIED: "checked true, ok",
+        Status.FALSE: "untrue",
+        Status.DISPUTED: "contested",
+    }
+)
 # The stance imported evidence takes when the file gives none: what its row's verdict says of it.
 IMPLIED_STANCE = {Status.VERIFIED: Stance.SUPPORTS, Status.FALSE: Stance.REFUTES}
 ATTRIBUTIONS = _lookup(ATTRIBUTION_CHOICES)
 
 # reviewRating.alternateName -> our status. FACTCHECK_CLAIMREVIEW_RATINGS is merged over this
 # (a value of None removes a default); spellings are compared after normalize_name.
-DEFAULT_CLAIMREVIEW_RATINGS = {
-    **dict.fromkeys(
-        ["false", "pants on fire", "incorrect", "wrong", "fake", "fabricated", "hoax", "not true"], Status.FALSE
-    ),
-    **dict.fromkeys(["true", "correct", "accurate", "verified", "confirmed"], Status.VERIFIED),
-    **dict.fromkeys(
-        [
-            *("misleading", "mixed", "mixture", "half true", "mostly true", "mostly false", "partly true"),
-            *("partly false", "partially false", "disputed", "missing context", "needs context"),
-            *("out of context", "exaggerated"),
-        ],
-        Status.DISPUTED,
-    ),
-    **dict.fromkeys(
-        [
-            *("unproven", "unverified", "unconfirmed", "unable to independently confirm", "unsupported"),
-            *("unsubstantiated", "no evidence", "research in progress"),
-        ],
-        Status.UNCONFIRMED,
-    ),
-}
+DEFAULT_CLAIMREVIEW_RATINGS = _words_for(
+    {
+        Status.FALSE: "false, pants on fire, incorrect, wrong, fake, fabricated, hoax, not true",
+        Status.VERIFIED: "true, correct, accurate, verified, confirmed",
+        Status.DISPUTED: "misleading, mixed, mixture, half true, mostly true, mostly false, partly true, partly false, "
+        "partially false, disputed, missing context, needs context, out of context, exaggerated",
+        Status.UNCONFIRMED: "unproven, unverified, unconfirmed, unable to independently confirm, unsupported, "
+        "unsubstantiated, no evidence, research in progress",
+    }
+)
 # A status column takes the ratings' names too, read as a ClaimReview's are: one vocabulary.
 STATUSES = _lookup(STATUS_CHOICES, **{**DEFAULT_CLAIMREVIEW_RATINGS, **STATUS_SYNONYMS})
 OUR_STATUSES = _lookup(STATUS_CHOICES)  # a status written as ours: no word of the file's to keep
@@ -725,7 +703,7 @@ VENUE_WORDS = ("genre", "name", "alternateName", "description")
 
 def clean_claimreview(node, fail, line, column, ratings):
     """A Row from one ClaimReview (the mapping is described in docs/importing.md)."""
-    if not isinstance(node, dict) or "ClaimReview" not in types_of(node):
+    if "ClaimReview" not in types_of(node):  # types_of(a list, a string) is empty
         types = " or ".join(sorted(types_of(node)))
         found = (
             f"a {types}" if types else "an object without @type" if isinstance(node, dict) else json.dumps(node)[:60]
@@ -753,14 +731,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     chains = [appearance_chain(work, path, fail) for path, work in works if work]
     properties = claim.get("additionalProperty")
     properties = properties if isinstance(properties, list) else [properties]
-    said = next(
-        (
-            _text(item, "value")
-            for item in properties
-            if isinstance(item, dict) and _text(item, "propertyID") == ATTRIBUTION_PROPERTY
-        ),
-        "",
-    )
+    said = next((_text(item, "value") for item in properties if _text(item, "propertyID") == ATTRIBUTION_PROPERTY), "")
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
     ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key

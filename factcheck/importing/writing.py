@@ -110,7 +110,7 @@ class Entities:
         for row in rows:
             key = norm(row.speaker.name)
             if key not in self.speakers:
-                speakers.setdefault(key, row.speaker)
+                speakers.setdefault(key, row.speaker.name)
             for name in self._outlet_names(row):
                 if norm(name) not in self.outlets:
                     outlets.setdefault(norm(name), name)
@@ -119,7 +119,7 @@ class Entities:
                 if key not in self.articles:
                     articles.setdefault(key, row.article)
         if speakers:
-            self.speakers.update(self._resolve_names(Speaker, {key: who.name for key, who in speakers.items()}))
+            self.speakers.update(self._resolve_names(Speaker, speakers))
         if outlets:
             self.outlets.update(self._resolve_names(Outlet, outlets))
         if articles:
@@ -323,12 +323,11 @@ def _first_attribution(row):
     A state the file gives is recorded as the file's word (files carry no primary source; the
     event's reason names the file), as a status is.
     """
-    links = []
-    for n, chain in enumerate(row.chains):
-        links += [
-            ((n, k), link.venue, norm(link.outlet or "") or None, (n, k - 1) if k else None)  # None: nobody named
-            for k, link in enumerate(chain)
-        ]
+    links = [
+        ((n, k), link.venue, norm(link.outlet or "") or None, (n, k - 1) if k else None)  # None: nobody named
+        for n, chain in enumerate(row.chains)
+        for k, link in enumerate(chain)
+    ]
     implied = implied_attribution(links, norm(row.article.outlet) if row.article else None)
     try:
         state = row.attribution or implied
@@ -508,8 +507,9 @@ def write(changes, entities, *, user, reason_for, now):
     first, the changes to stored claims' fields, then the status changes with their events."""
     user_id = user.pk
     changes = [change for change in changes if not change.error]
+    new = [change for change in changes if change.claim is None]
     counts = {
-        Claim: sum(1 for change in changes if change.claim is None),
+        Claim: len(new),
         Appearance: sum(len(change.appearances) for change in changes),
         Evidence: sum(len(change.evidence) for change in changes),
         ExternalReview: sum(len(change.reviews) for change in changes),
@@ -517,7 +517,6 @@ def write(changes, entities, *, user, reason_for, now):
     ids = {model: iter(allocate_ids(model, count)) for model, count in counts.items()}
     for change in changes:
         change.claim_id = next(ids[Claim]) if change.claim is None else change.claim.pk
-    new = [change for change in changes if change.claim is None]
     claims, claim_columns = [_claim_values(change, entities, user_id, now) for change in new], CLAIM_COLUMNS
     if connection.vendor == "postgresql":  # with the facets their appearances, written next, give them
         claims = [(*values, facets_of(change, entities)) for values, change in zip(claims, new, strict=True)]
