@@ -545,10 +545,11 @@ def _copy_attribution(item, newsroom):
 
 
 def _written_as_heard(item, newsroom):
-    """Whether the copy tells it as heard first-hand: no outlet passing it on, not told to another outlet."""
-    if item.venue is None and item.own is not None and not item.relayed_by:
-        return item.start < item.end  # a claim added by hand: its copy is read as it stands
-    if item.relayed_by or item.venue == Venue.RELAYED_REPORT:
+    """Whether the copy tells it as heard first-hand: it says where the speaker said it, no outlet passes
+    it on, and it was not told to another outlet. A copy that names no venue ("Zelenskyy said ...", or a
+    claim added by hand that no proposal covers) says nothing of how it reached us, as its attribution
+    reads ("the copy does not say where it was said")."""
+    if item.venue in (None, Venue.NOT_STATED) or item.relayed_by or item.venue == Venue.RELAYED_REPORT:
         return False
     told_elsewhere = item.venue in TOLD_TO_AN_OUTLET and item.outlet and normalize_name(item.outlet) != newsroom
     return not told_elsewhere

@@ -204,6 +204,35 @@ def test_a_relayed_claim_that_names_its_relay_is_not_flagged(demo):
     assert report.claims and not flags_of(report, "relayed")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "President Volodymyr Zelenskyy said that there are 11,000 North Korean troops in Kursk.",
+        "There are 11,000 North Korean troops in Kursk, President Volodymyr Zelenskyy said.",
+    ],
+)
+def test_a_relayed_claim_whose_copy_names_no_venue_is_not_flagged_as_written_as_heard(demo, body):
+    """The copy does not say the newsroom or the public heard it: its attribution reads "not checked, the
+    copy does not say where it was said", and the flag said the opposite beside it."""
+    report = prepublication.check_article(draft_of(body))
+    [item] = report.claims
+    assert item.match == demo_claim("There are 11,000 North Korean troops")
+    assert item.copy_says == "the copy does not say where it was said"
+    assert not flags_of(report, "relayed")
+
+
+def test_a_relayed_claim_added_by_hand_is_not_flagged_as_written_as_heard(demo, editor):
+    """No proposal covers its words, so the copy says nothing of where it was said."""
+    words = "There are 11,000 North Korean troops in the Kursk region."
+    draft = draft_of(f"Troops are on the move. {words}")
+    own = make_claim(words, speaker=make_speaker("Someone in Kyiv"), article=draft, span_exact=words)
+    own.set_attribution("relayed", by=editor, reason="Only the Kyiv Independent reported it.")
+    report = prepublication.check_article(draft)
+    [item] = [item for item in report.claims if item.own == own]
+    assert item.start < item.end and item.copy_says == "the copy does not say where it was said"
+    assert not flags_of(report, "relayed")
+
+
 def test_confirmation_words_around_an_unconfirmed_claim_are_flagged_where_they_are(demo):
     body = (
         "Andrii Kovalenko confirmed that Russia is training North Korean soldiers to operate strike UAVs.\n"
