@@ -467,10 +467,12 @@ def _find_same_words(items, article):
     for item in items:
         stories_words.setdefault(normalize_name(item.text), []).append(item)
     texts = [same[0].text for same in stories_words.values()]
-    found = Claim.objects.warned_with_the_words_of(texts).select_related("speaker").order_by()
+    # Each words' list leaves out the claim its items repeat (flagged as their match): room for those.
+    repeated = [len({item.match for item in same} - {None}) for same in stories_words.values()]
+    each = MATCHES_SHOWN + max(repeated, default=0)
+    tracked = Claim.objects.exclude(article=article) if article is not None else Claim.objects.all()
+    found = tracked.warned_with_the_words_of(texts, each=each).select_related("speaker").order_by()
     for claim in sorted(found, key=lambda claim: (claim.created_at, claim.pk), reverse=True):
-        if article is not None and claim.article_id == article.pk:
-            continue  # the draft's own claim: its verdicts are flagged as its own
         for item in stories_words[normalize_name(texts[claim.words_of])]:
             if claim != item.match and len(item.same_words) < MATCHES_SHOWN:
                 item.same_words.append(claim)

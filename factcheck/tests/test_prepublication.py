@@ -120,7 +120,7 @@ def test_the_database_keys_the_words_as_normalize_name_compares_them(db, text, s
 
 
 def test_the_words_of_a_story_are_looked_up_by_an_index_probe_not_a_scan(db):
-    queryset = Claim.objects.warned_with_the_words_of(["Tanks are useless.", "Another claim."]).order_by()
+    queryset = Claim.objects.warned_with_the_words_of(["Tanks are useless.", "Another claim."], each=3).order_by()
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -130,6 +130,23 @@ def test_the_words_of_a_story_are_looked_up_by_an_index_probe_not_a_scan(db):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "claim_warned_words_idx" in plan
+
+
+def test_the_same_words_are_read_at_most_a_few_each_newest_first(db, editor):
+    """A falsehood repeated under many speakers: the check shows MATCHES_SHOWN of it, and reads no more."""
+    repeated = [make_claim("Tanks are useless.", status="disputed", by=editor) for _ in range(6)]
+    once = make_claim("Drones are useless.", status="disputed", by=editor)
+    found = Claim.objects.warned_with_the_words_of(["tanks are USELESS", "Drones are useless"], each=2)
+    by_words = {}
+    for claim in found.order_by("-created_at", "-pk"):
+        by_words.setdefault(claim.words_of, []).append(claim)
+    assert by_words == {0: repeated[:-3:-1], 1: [once]}
+
+    draft = draft_of("A draft.")
+    own = make_claim("TANKS are useless", article=draft, status="disputed", by=editor)
+    report = prepublication.check_article(draft)
+    [item] = [item for item in report.claims if item.own == own]
+    assert item.same_words == repeated[:-4:-1]  # the three newest (MATCHES_SHOWN), the draft's own left out
 
 
 def test_claims_of_the_same_words_written_on_any_road_are_found(demo, editor, admin_user, tmp_path):
