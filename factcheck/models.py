@@ -21,10 +21,22 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -859,11 +871,13 @@ class ClaimQuerySet(models.QuerySet):
         """Claims not merged into another: what the queue, the counts and the track records show."""
         return self.filter(merged_into__isnull=True)
 
-    def warned_with_the_words_of(self, texts):
+    def warned_with_the_words_of(self, texts, *, each):
         """The claims not merged whose verdict the check warns about (WARNED) and whose words are one of
         `texts`' as normalize_name compares them, each with `words_of`: the index in `texts` of the words
-        it has. One query, one probe of claim_warned_words_idx a text: the keys of `texts` are computed by
-        the database, as those of the claims were, so the two always agree."""
+        it has; at most `each` of the same words, the newest. One query, one probe of claim_warned_words_idx
+        a text: the keys of `texts` are computed by the database, as those of the claims were, so the two
+        always agree. A falsehood repeated under a thousand names is a thousand rows ranked in the database,
+        `each` of them read."""
         texts = list(texts)
         if not texts:
             return self.none()
@@ -872,10 +886,13 @@ class ClaimQuerySet(models.QuerySet):
             *[models.When(key=key, then=Value(number)) for number, key in enumerate(keys)],
             output_field=models.IntegerField(),
         )
+        newest_first = Window(RowNumber(), partition_by=F("key"), order_by=[F("created_at").desc(), F("id").desc()])
         return (
             self.alias(key=ClaimKey("text"))
             .filter(Verbatim(WARNED), key__in=keys, merged_into__isnull=True)
             .annotate(words_of=which)
+            .alias(newest=newest_first)
+            .filter(newest__lte=each)
         )
 
     def direct(self):

@@ -467,10 +467,12 @@ def _find_same_words(items, article):
     for item in items:
         stories_words.setdefault(normalize_name(item.text), []).append(item)
     texts = [same[0].text for same in stories_words.values()]
-    found = Claim.objects.warned_with_the_words_of(texts).select_related("speaker").order_by()
+    # Each words' list leaves out the claim its items repeat (flagged as their match): room for those.
+    repeated = [len({item.match for item in same} - {None}) for same in stories_words.values()]
+    each = MATCHES_SHOWN + max(repeated, default=0)
+    tracked = Claim.objects.exclude(article=article) if article is not None else Claim.objects.all()
+    found = tracked.warned_with_the_words_of(texts, each=each).select_related("speaker").order_by()
     for claim in sorted(found, key=lambda claim: (claim.created_at, claim.pk), reverse=True):
-        if article is not None and claim.article_id == article.pk:
-            continue  # the draft's own claim: its verdicts are flagged as its own
         for item in stories_words[normalize_name(texts[claim.words_of])]:
             if claim != item.match and len(item.same_words) < MATCHES_SHOWN:
                 item.same_words.append(claim)
@@ -545,10 +547,11 @@ def _copy_attribution(item, newsroom):
 
 
 def _written_as_heard(item, newsroom):
-    """Whether the copy tells it as heard first-hand: no outlet passing it on, not told to another outlet."""
-    if item.venue is None and item.own is not None and not item.relayed_by:
-        return item.start < item.end  # a claim added by hand: its copy is read as it stands
-    if item.relayed_by or item.venue == Venue.RELAYED_REPORT:
+    """Whether the copy tells it as heard first-hand: it says where the speaker said it, no outlet passes
+    it on, and it was not told to another outlet. A copy that names no venue ("Zelenskyy said ...", or a
+    claim added by hand that no proposal covers) says nothing of how it reached us, as its attribution
+    reads ("the copy does not say where it was said")."""
+    if item.venue in (None, Venue.NOT_STATED) or item.relayed_by or item.venue == Venue.RELAYED_REPORT:
         return False
     told_elsewhere = item.venue in TOLD_TO_AN_OUTLET and item.outlet and normalize_name(item.outlet) != newsroom
     return not told_elsewhere

@@ -120,7 +120,7 @@ def test_the_database_keys_the_words_as_normalize_name_compares_them(db, text, s
 
 
 def test_the_words_of_a_story_are_looked_up_by_an_index_probe_not_a_scan(db):
-    queryset = Claim.objects.warned_with_the_words_of(["Tanks are useless.", "Another claim."]).order_by()
+    queryset = Claim.objects.warned_with_the_words_of(["Tanks are useless.", "Another claim."], each=3).order_by()
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -130,6 +130,23 @@ def test_the_words_of_a_story_are_looked_up_by_an_index_probe_not_a_scan(db):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "claim_warned_words_idx" in plan
+
+
+def test_the_same_words_are_read_at_most_a_few_each_newest_first(db, editor):
+    """A falsehood repeated under many speakers: the check shows MATCHES_SHOWN of it, and reads no more."""
+    repeated = [make_claim("Tanks are useless.", status="disputed", by=editor) for _ in range(6)]
+    once = make_claim("Drones are useless.", status="disputed", by=editor)
+    found = Claim.objects.warned_with_the_words_of(["tanks are USELESS", "Drones are useless"], each=2)
+    by_words = {}
+    for claim in found.order_by("-created_at", "-pk"):
+        by_words.setdefault(claim.words_of, []).append(claim)
+    assert by_words == {0: repeated[:-3:-1], 1: [once]}
+
+    draft = draft_of("A draft.")
+    own = make_claim("TANKS are useless", article=draft, status="disputed", by=editor)
+    report = prepublication.check_article(draft)
+    [item] = [item for item in report.claims if item.own == own]
+    assert item.same_words == repeated[:-4:-1]  # the three newest (MATCHES_SHOWN), the draft's own left out
 
 
 def test_claims_of_the_same_words_written_on_any_road_are_found(demo, editor, admin_user, tmp_path):
@@ -202,6 +219,35 @@ def test_a_relayed_claim_that_names_its_relay_is_not_flagged(demo):
         )
     )
     assert report.claims and not flags_of(report, "relayed")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "President Volodymyr Zelenskyy said that there are 11,000 North Korean troops in Kursk.",
+        "There are 11,000 North Korean troops in Kursk, President Volodymyr Zelenskyy said.",
+    ],
+)
+def test_a_relayed_claim_whose_copy_names_no_venue_is_not_flagged_as_written_as_heard(demo, body):
+    """The copy does not say the newsroom or the public heard it: its attribution reads "not checked, the
+    copy does not say where it was said", and the flag said the opposite beside it."""
+    report = prepublication.check_article(draft_of(body))
+    [item] = report.claims
+    assert item.match == demo_claim("There are 11,000 North Korean troops")
+    assert item.copy_says == "the copy does not say where it was said"
+    assert not flags_of(report, "relayed")
+
+
+def test_a_relayed_claim_added_by_hand_is_not_flagged_as_written_as_heard(demo, editor):
+    """No proposal covers its words, so the copy says nothing of where it was said."""
+    words = "There are 11,000 North Korean troops in the Kursk region."
+    draft = draft_of(f"Troops are on the move. {words}")
+    own = make_claim(words, speaker=make_speaker("Someone in Kyiv"), article=draft, span_exact=words)
+    own.set_attribution("relayed", by=editor, reason="Only the Kyiv Independent reported it.")
+    report = prepublication.check_article(draft)
+    [item] = [item for item in report.claims if item.own == own]
+    assert item.start < item.end and item.copy_says == "the copy does not say where it was said"
+    assert not flags_of(report, "relayed")
 
 
 def test_confirmation_words_around_an_unconfirmed_claim_are_flagged_where_they_are(demo):
