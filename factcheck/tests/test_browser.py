@@ -103,6 +103,11 @@ def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(op
     expect(chain).to_contain_text("Made in Social-media post on X")
     expect(chain).to_contain_text("Relayed by B-17")
     expect(page.locator(".story-line mark")).to_contain_text("In a post earlier this week on X")
+    # The queue's counts, after the claim, are those of the filters the claim was opened from.
+    expect(count_of(page, "unconfirmed")).to_have_text("1")
+    expect(page.get_by_role("link", name="Back to the queue")).to_have_attribute(
+        "href", re.compile(r"^/claims/\?(?=.*speaker=Andrii(\+|%20)Kovalenko)(?=.*q=Lancet)")
+    )
 
     mark_reloads(page)
     add_evidence(page, url="https://x.com/kovalenko/status/1", summary="The archived post itself.", stance="Context")
