@@ -542,6 +542,7 @@ def test_opened_from_anywhere_but_the_queue_the_claim_page_counts_every_claim(re
     assert 'href="/claims/?status=disputed"' in nav
     assert "merged" not in nav
     assert "Back to the queue" not in response.text
+    assert "{#" not in response.text  # a template comment over two lines is shown as text
 
 
 def test_the_claim_page_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
