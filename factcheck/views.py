@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import UTC
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -29,6 +30,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Concat
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
@@ -187,6 +189,7 @@ def claim_list(request):
         "shown": form.rows_before() + len(claims),
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
+        "queue_filters": request.GET,
         "current_status": form.chosen_status(),
         "current_attribution": form.cleaned_data.get("attribution") or None,
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
@@ -217,6 +220,7 @@ def claim_counts(request):
     )
     context = {
         "counts": counts,
+        "queue_filters": request.GET,
         "current_status": current,
         "current_attribution": form.cleaned_data.get("attribution") or None,
     }
@@ -240,6 +244,22 @@ def recently_counted(key, count):
     latest = VerificationEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     digest = hashlib.sha256(key.encode()).hexdigest()
     return cache.get_or_set(f"counts:{digest}:{latest}", count, COUNTS_SECONDS)
+
+
+# The place in the queue's list, which the queue's address also holds: not a filter.
+PAGE_PARAMETERS = {"after", "limit", "shown"}
+
+
+def queue_filters_came_from(request):
+    """The filters of the queue this page was opened from (the Referer the browser sent, htmx's
+    boosted links included); none when it came from anywhere else."""
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    filters = QueryDict(mutable=True)
+    if came_from.netloc == request.get_host() and came_from.path == reverse("claim_list"):
+        for name, values in QueryDict(came_from.query).lists():
+            if name in ClaimFilterForm.base_fields and name not in PAGE_PARAMETERS:
+                filters.setlist(name, values)
+    return filters
 
 
 def uncounted():
@@ -386,6 +406,7 @@ def claim_page(
     for event in claim.events.all():
         event.cited = [evidence[int(pk)] for pk in event.cited_ids.split(",") if pk and int(pk) in evidence]
     offered = decisions(claim, status_form)
+    filters = queue_filters_came_from(request)
     status_errors = [status_error] if status_error else []
     merged_from = request.GET.get("merged_from", "")
     if status_form is not None and (claim.merged_into_id or not any(decision["open"] for decision in offered)):
@@ -417,9 +438,11 @@ def claim_page(
         "duplicates": merging.possible_duplicates(claim) if request.GET.get("duplicates") == "1" else None,
         "merges_in": list(claim.merges_in.all()),
         "followed_merge": next((item for item in claim.merges_in.all() if str(item.merged_id) == merged_from), None),
-        # The queue's counts, loaded by the page once it is shown.
+        # The queue's counts, loaded by the page once it is shown, with the filters it was opened from.
         "counts": uncounted(),
+        "queue_filters": filters,
         "current_status": None,
+        "current_attribution": filters.get("attribution") or None,
         "assignees": assignees_of(claim),
         "assign_form": assign_form or AssignForm(),
     }

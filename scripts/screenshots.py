@@ -64,6 +64,7 @@ def take(base):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport=DESKTOP)
         sign_in(page, base, "editor")
+        page.wait_for_selector("#status-counts .count")  # the counts are loaded after the page is shown
         shoot(page, "queue")
 
         page.get_by_role("link", name="Up to 8,000 North Korean troops have been moved").click()

@@ -103,6 +103,11 @@ def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(op
     expect(chain).to_contain_text("Made in Social-media post on X")
     expect(chain).to_contain_text("Relayed by B-17")
     expect(page.locator(".story-line mark")).to_contain_text("In a post earlier this week on X")
+    # The queue's counts, after the claim, are those of the filters the claim was opened from.
+    expect(count_of(page, "unconfirmed")).to_have_text("1")
+    expect(page.get_by_role("link", name="Back to the queue")).to_have_attribute(
+        "href", re.compile(r"^/claims/\?(?=.*speaker=Andrii(\+|%20)Kovalenko)(?=.*q=Lancet)")
+    )
 
     mark_reloads(page)
     add_evidence(page, url="https://x.com/kovalenko/status/1", summary="The archived post itself.", stance="Context")
@@ -137,6 +142,57 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     claim.refresh_from_db()
     assert claim.status == "verified"
     assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
+
+
+def tabs_until(page, target, limit=60):
+    """How many presses of Tab, from where the focus is, bring it to `target`."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return presses
+    raise AssertionError(f"{limit} presses of Tab did not reach {target}")
+
+
+def test_an_editor_reaches_the_decisions_from_the_keyboard_before_the_queue_counts_which_still_update(
+    open_page, demo_site
+):
+    """The queue's eleven counts came first on the claim page, and its links to the speaker, the
+    outlets and the duplicates: "Mark disputed" was 38 presses of Tab away. The claim and its
+    decisions come first now, the counts after the claim."""
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    expect(count_of(page, "unconfirmed")).to_have_text("18")
+    first_decision = page.locator("#review summary", has_text="Mark verified")
+
+    # The skip link, the header's twelve links and buttons, then the first decision.
+    assert tabs_until(page, first_decision) == 14
+    page.goto(f"{demo_site}/claims/{Claim.objects.get(span_exact__contains='Lancet').pk}/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(first_decision).to_be_focused()
+    assert page.evaluate(
+        "document.querySelector('#review').compareDocumentPosition(document.querySelector('#status-counts'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+
+    mark_reloads(page)
+    page.keyboard.press("Tab")
+    expect(page.locator("#review summary", has_text="Mark disputed")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Why “Disputed”?")).to_be_focused()
+    page.keyboard.type("Kovalenko's post is the only source, and the ministry denies it.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Mark disputed")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#claim-status")).to_have_text("Disputed")
+    expect(count_of(page, "unconfirmed")).to_have_text("17")
+    expect(count_of(page, "disputed")).to_have_text("1")
+    assert_not_reloaded(page)
 
 
 def test_an_editor_sees_a_refused_change_in_the_form_and_the_evidence_it_asks_for_keeps_the_reason(

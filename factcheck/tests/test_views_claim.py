@@ -505,6 +505,46 @@ def person(number):
     return User.objects.get_or_create(username=f"user{number}")[0]
 
 
+# The queue's counts on the claim page
+
+
+def counts_nav(response):
+    return response.text.split('<nav id="status-counts"')[1].split("</nav>")[0]
+
+
+def test_the_claim_page_counts_the_queue_with_the_filters_it_was_opened_from(reviewer_client, claim):
+    """Opened from a filtered queue, the claim page's counts and their links keep the filters (not
+    the page the queue had reached); they had counted and linked to every claim."""
+    queue = "http://testserver/claims/?speaker=Olena+Petrenko&status=verified&after=99&limit=5&sort=oldest"
+    with CaptureQueriesContext(connection) as plain:
+        reviewer_client.get(f"/claims/{claim.pk}/")
+    with CaptureQueriesContext(connection) as filtered:
+        response = reviewer_client.get(f"/claims/{claim.pk}/", HTTP_REFERER=queue)
+    nav = counts_nav(response)
+    assert 'hx-get="/claims/counts/?speaker=Olena+Petrenko&amp;sort=oldest"' in nav
+    assert 'href="/claims/?speaker=Olena+Petrenko&amp;status=disputed&amp;sort=oldest"' in nav
+    assert 'aria-current="page"' not in nav
+    back = '<a href="/claims/?speaker=Olena+Petrenko&amp;status=verified&amp;sort=oldest">Back to the queue</a>'
+    assert back in response.text
+    assert len(filtered) == len(plain)
+
+
+@pytest.mark.parametrize(
+    "referer",
+    ["", "http://testserver/speakers/1/?speaker=x", "https://elsewhere.example/claims/?speaker=x"],
+    ids=["none", "another page", "another site"],
+)
+def test_opened_from_anywhere_but_the_queue_the_claim_page_counts_every_claim(reviewer_client, claim, referer):
+    """Its own parameters (?merged=1) stay out of the queue's links, where they had been carried."""
+    response = reviewer_client.get(f"/claims/{claim.pk}/?merged=1", HTTP_REFERER=referer)
+    nav = counts_nav(response)
+    assert 'hx-get="/claims/counts/?"' in nav
+    assert 'href="/claims/?status=disputed"' in nav
+    assert "merged" not in nav
+    assert "Back to the queue" not in response.text
+    assert "{#" not in response.text  # a template comment over two lines is shown as text
+
+
 def test_the_claim_page_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
     small, large = build_claim_with(10), build_claim_with(100)
     counts = []
