@@ -38,6 +38,8 @@ from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
 PAGE_SIZE = 25
+# Where a list stands ("load more"), which its address also holds: no filter.
+PAGE_PARAMETERS = {"after", "limit", "shown"}
 # A long feature is 10,000 words; the desk refuses what is far beyond a story.
 STORY_MAX_CHARACTERS = 200_000
 MAX_PAGE_SIZE = 100
@@ -628,7 +630,7 @@ class ClaimFilterForm(PageForm):
     @functools.cached_property
     def narrowing(self):
         """The filters beyond the status and the search words that narrow the queue."""
-        ignored = {"q", "status", "sort", "limit", "after", "shown"}
+        ignored = {"q", "status", "sort", *PAGE_PARAMETERS}
         return {name for name in self.fields if name not in ignored and self.cleaned_data.get(name)}
 
 

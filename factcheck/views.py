@@ -46,6 +46,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from factcheck import merging, models, prepublication, storydesk, tallies, work
 from factcheck.forms import (
     ANY_STATUS,
+    PAGE_PARAMETERS,
     PROPOSAL_FIELDS,
     AssignForm,
     AttributionForm,
@@ -228,7 +229,7 @@ def claim_counts(request):
 
 
 # Query parameters that do not change the counts per status (the attribution filter counts apart).
-UNCOUNTED_PARAMETERS = {"status", "after", "limit", "sort", "shown"}
+UNCOUNTED_PARAMETERS = {"status", "sort", *PAGE_PARAMETERS}
 # How long counts are kept; a status change or a new claim shows at once (recently_counted).
 COUNTS_SECONDS = 60
 
@@ -244,10 +245,6 @@ def recently_counted(key, count):
     latest = VerificationEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     digest = hashlib.sha256(key.encode()).hexdigest()
     return cache.get_or_set(f"counts:{digest}:{latest}", count, COUNTS_SECONDS)
-
-
-# The place in the queue's list, which the queue's address also holds: not a filter.
-PAGE_PARAMETERS = {"after", "limit", "shown"}
 
 
 def queue_filters_came_from(request):
