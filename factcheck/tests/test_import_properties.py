@@ -76,13 +76,14 @@ def words(min_size=1, max_size=60):
 
 
 def names():
-    # NFKC can make a name longer (one "ﷺ" is 18 letters) than the 200 characters that fit.
+    # NFKC can make a name longer (one "ﷺ" is 18 letters) than the 200 characters that fit, and
+    # write a "<" or ">" of another width ("＜") as the one an outlet's name may not hold.
     return words(max_size=60).filter(
         lambda name: (
             normalize_name(name)
             and len(clean_name(name)) <= 200
-            and not set(name) & {"<", ">", "→"}
-            and "->" not in name
+            and not set(clean_name(name)) & {"<", ">", "→"}
+            and "->" not in clean_name(name)
         )
     )
 
