@@ -1,6 +1,7 @@
 """Sign-in, the layout, and the speaker, outlet and article pages."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
@@ -319,3 +320,14 @@ def test_the_article_page_costs_the_same_queries_for_10_or_100_claims(reviewer_c
     assert response.text.count('<mark class="span') == 100
     assert small == large
     assert large <= 8
+
+
+def test_every_template_comment_written_with_hashes_closes_on_its_line():
+    """Django reads `{# … #}` on one line only: one spread over two is shown as text where a block holds it."""
+    unclosed = [
+        f"{template.relative_to(settings.BASE_DIR)}:{number}"
+        for template in sorted((settings.BASE_DIR / "templates").rglob("*.html"))
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert unclosed == []
