@@ -90,3 +90,16 @@ def test_the_options_a_database_url_gives_are_kept_after_the_apps_own():
     result = manage("shell", "-c", command, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("-c work_mem=16MB -c statement_timeout=5000 -c work_mem=64MB")
+
+
+@pytest.mark.parametrize("environment", [{"DEBUG": "1"}, PRODUCTION], ids=["debug", "production"])
+def test_each_of_djangos_messages_is_logged_once_at_the_level_asked(environment):
+    """Django logs to its own console handler when DEBUG is on; the root's printed the same lines again."""
+    said = "import logging; logging.getLogger('django.request').warning('Not Found: /nowhere'); "
+    said += "logging.getLogger('django.utils.autoreload').info('Watching for file changes')"
+    shown = manage("shell", "-c", said, **environment).stderr
+    assert shown.count("Not Found: /nowhere") == 1, shown
+    assert shown.count("Watching for file changes") == 1, shown
+    quiet = manage("shell", "-c", said, LOG_LEVEL="WARNING", **environment).stderr
+    assert quiet.count("Not Found: /nowhere") == 1, quiet
+    assert "Watching for file changes" not in quiet
