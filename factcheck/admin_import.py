@@ -242,15 +242,18 @@ def rating_rows(job):
 
 
 def duplicate_rows(job):
-    """The preview's possible duplicates, one entry a row with the tracked claims it looks like."""
+    """The preview's possible duplicates, one entry a row with the tracked claims it looks like, and the
+    choice made already: the same claim as the first it is 100% alike, else none (import it)."""
     rows = {}
     for item in job.summary.get("possible_duplicates", []):
         entry = rows.setdefault(
-            item["line"], {"line": item["line"], "speaker": item["speaker"], "text": item["text"], "claims": []}
+            item["line"],
+            {"line": item["line"], "speaker": item["speaker"], "text": item["text"], "claims": [], "chosen": None},
         )
-        entry["claims"].append(
-            {"id": item["claim"], "text": item["claim_text"], "percent": round(item["similarity"] * 100)}
-        )
+        percent = round(item["similarity"] * 100)
+        entry["claims"].append({"id": item["claim"], "text": item["claim_text"], "percent": percent})
+        if percent == 100 and entry["chosen"] is None:
+            entry["chosen"] = item["claim"]
     return list(rows.values())
 
 

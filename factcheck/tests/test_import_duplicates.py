@@ -67,6 +67,29 @@ def test_the_preview_lists_each_near_duplicate_with_a_choice(importer_client, ta
     assert 'form="import-confirm"' in page and 'id="import-confirm"' in page
 
 
+def test_a_row_with_a_tracked_claims_very_words_is_linked_to_it_unless_told_otherwise(
+    importer_client, tasks_run_inline, tracked
+):
+    """Found 100% alike (a claim the desk recorded, read again from a file): "Same claim" is chosen already;
+    the others keep "Import as a new claim"."""
+    same_words = csv_text(
+        row(TRACKED["link"], venue="Tweet", outlet="X"),
+        row("Energy imports fell by a third since spring.", venue="Speech"),
+    )
+    job = uploaded_job(importer_client, same_words)
+    page = html(importer_client.get(job_url("import", job)))
+    assert "(100% alike)" in page
+    assert f'name="duplicate_2" value="{tracked["link"].pk}" checked' in page
+    assert 'name="duplicate_2" value="import" checked' not in page
+    assert 'name="duplicate_3" value="import" checked' in page
+    claims_before = Claim.objects.count()
+    importer_client.post(job_url("confirm", job), {"duplicate_2": str(tracked["link"].pk), "duplicate_3": "import"})
+    job.refresh_from_db()
+    assert job.state == ImportState.SUCCEEDED, job.message
+    assert Claim.objects.count() == claims_before + 1
+    assert tracked["link"].appearances.get().outlet.name == "X"
+
+
 def test_each_choice_does_what_it_says(importer_client, tasks_run_inline, tracked):
     job = uploaded_job(importer_client, near_duplicates_file())
     claims_before = Claim.objects.count()
