@@ -1,4 +1,4 @@
-"""Production settings: refuse the development key, and `check --deploy` is silent."""
+"""Production settings: refuse the development key, and `check --deploy` finds no issues."""
 
 import os
 import re
@@ -32,10 +32,13 @@ def manage(*args, **environment):
     )
 
 
-def test_check_deploy_is_silent_in_production_mode():
+def test_check_deploy_finds_no_issues_in_production_mode_and_says_so_as_the_guide_quotes():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "issues" not in result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    guide = (settings.BASE_DIR / "docs" / "deploying.md").read_text(encoding="utf-8")
+    assert guide.count(f'"{result.stdout.strip()}"') == 2  # the commands' comment, and the decisions
 
 
 def test_production_refuses_the_development_secret_key():
@@ -103,3 +106,12 @@ def test_each_of_djangos_messages_is_logged_once_at_the_level_asked(environment)
     quiet = manage("shell", "-c", said, LOG_LEVEL="WARNING", **environment).stderr
     assert quiet.count("Not Found: /nowhere") == 1, quiet
     assert "Watching for file changes" not in quiet
+
+
+def test_each_environment_variable_is_described_in_one_row_only():
+    """Two rows for one variable drift apart: the page once told email twice, differently."""
+    documented = (settings.BASE_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
+    first_cells = re.findall(r"^\| (.+?) \|", documented, re.MULTILINE)
+    names = [name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)]
+    assert len(names) > 20
+    assert sorted({name for name in names if names.count(name) > 1}) == []
