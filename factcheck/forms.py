@@ -1050,6 +1050,12 @@ class SignOffForm(WithoutColons, forms.Form):
     )
     body_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
+    def ask_for_note(self, required):
+        """Mark the note box required in the browser when the sign-off would be refused without one
+        (models.SignOff.needs_note); SignOff.record still decides, and says why."""
+        self.fields["note"].widget.attrs["required"] = required
+        return self
+
 
 class AssignForm(WithoutColons, forms.Form):
     """Assign a person (by username) to a claim or story, or take them off it."""

@@ -1533,6 +1533,17 @@ class Claim(models.Model):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
 
     @staticmethod
+    def earliest_recheck_date():
+        """The first re-check date an editor may pick: today, in the newsroom's time zone."""
+        return timezone.localdate()
+
+    @property
+    def recheck_date_offered(self):
+        """The day the re-check form is filled with: the claim's date, or today once that has passed, so that
+        changing the date as it is offered is allowed (it moves an overdue claim to today)."""
+        return max(self.recheck_on, self.earliest_recheck_date())
+
+    @staticmethod
     def latest_recheck_date():
         """The furthest re-check date an editor may pick today: RECHECK_MAX_YEARS from now."""
         today = timezone.localdate()
@@ -1548,7 +1559,7 @@ class Claim(models.Model):
             raise merged_refusal(self)
         if self.status != Status.UNCONFIRMED:
             raise TransitionRefused("not_unconfirmed", "Only a claim still unconfirmed has a re-check date.")
-        if day < timezone.localdate():
+        if day < self.earliest_recheck_date():
             raise TransitionRefused("in_the_past", f"Pick today or a later day: {day:%-d %b %Y} has passed.")
         latest = self.latest_recheck_date()
         if day > latest:
@@ -2280,6 +2291,11 @@ class SignOff(models.Model):
         """ "Olena Koval 6 Dec 2026, 13:40": who signed it off, when (the newsroom's time)."""
         return f"{self.by.get_full_name() or self.by.username} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
 
+    @staticmethod
+    def needs_note(flags):
+        """Whether a sign-off with these open flags must say why the story can go ahead (record refuses it without)."""
+        return bool(flags)
+
     @classmethod
     def record(cls, article, *, by, flags, note=""):
         """Sign off `article` (a draft) with the flags its check shows now; note required when any are open.
@@ -2299,7 +2315,7 @@ class SignOff(models.Model):
                     "nothing to sign off again. Publish it, or edit its text and check it again.",
                     already_signed_off=True,
                 )
-            if flags and not note:
+            if cls.needs_note(flags) and not note:
                 raise SignOffRefused(
                     f"{len(flags)} flag{'s are' if len(flags) != 1 else ' is'} still open: "
                     "say in the note why the story can go ahead.",

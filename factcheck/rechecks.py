@@ -9,6 +9,7 @@ day sends nothing more, and a mail that fails is sent by the next run. Whose cla
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +22,26 @@ from factcheck.models import STATUS_COUNT_CAP, Assignment, Claim, RecheckDigest,
 DIGEST_CLAIMS = 50
 
 
+def involved(due):
+    """The ids of the people `due`'s claims are for: each claim's assignees, else (nobody assigned) who last
+    decided its status (or recorded it) and who last moved its re-check date."""
+    unassigned = due.exclude(Exists(Assignment.objects.filter(claim=OuterRef("pk"))))
+    ids = set(Assignment.objects.filter(claim__in=due.values("pk")).values_list("assignee", flat=True))
+    for column in ("status_changed_by", "recheck_set_by"):
+        ids |= set(
+            unassigned.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct()
+        )
+    return ids
+
+
+def theirs(people):
+    """The condition on a claim that makes it one of `people`'s (see involved)."""
+    assigned = Exists(Assignment.objects.filter(claim=OuterRef("pk")))
+    return Exists(Assignment.objects.filter(claim=OuterRef("pk"), assignee__in=people)) | (
+        ~assigned & (Q(status_changed_by__in=people) | Q(recheck_set_by__in=people))
+    )
+
+
 def recipients(due):
     """{person: their claims among `due`}: whom the digest reminds of which due claims.
 
@@ -29,38 +50,43 @@ def recipients(due):
     due claim is forgotten for want of an assignee. Only people who may still read claims: one who
     left the desk (deactivated, or out of its groups) is mailed no claim.
     """
-    assigned = Exists(Assignment.objects.filter(claim=OuterRef("pk")))
-    unassigned = due.exclude(assigned)
-    ids = set(Assignment.objects.filter(claim__in=due.values("pk")).values_list("assignee", flat=True))
-    for column in ("status_changed_by", "recheck_set_by"):
-        ids |= set(
-            unassigned.order_by().exclude(**{f"{column}__isnull": True}).values_list(column, flat=True).distinct()
-        )
-    people = assignable_people().filter(pk__in=ids).order_by("pk")
-    return {
-        person: due.filter(
-            Exists(Assignment.objects.filter(claim=OuterRef("pk"), assignee=person))
-            | (~assigned & (Q(status_changed_by=person) | Q(recheck_set_by=person)))
-        )
-        for person in people
-    }
+    people = assignable_people().filter(pk__in=involved(due)).order_by("pk")
+    return {person: due.filter(theirs([person])) for person in people}
+
+
+def why_not(person):
+    """Why `person` is mailed no digest: "inactive, no email address"."""
+    reasons = ["inactive" if not person.is_active else "may not read claims"]
+    if not person.email:
+        reasons.append("no email address")
+    return ", ".join(reasons)
 
 
 @dataclass
 class Sent:
     """What a run did: digests sent (person, number of claims listed); people skipped, sent today already or
-    with no email address."""
+    with no email address; how many claims were due, and how many of them are for nobody who may receive
+    them (`unreached`), with the people they are for instead (`unreachable`, who may not read claims)."""
 
     sent: list = field(default_factory=list)
     already: list = field(default_factory=list)
     no_address: list = field(default_factory=list)
+    due: int = 0
+    unreached: int = 0
+    unreachable: list = field(default_factory=list)
 
 
 def send_digests(day):
     """Mail each person their claims due on or before `day` (see recipients), once a day; return what was sent."""
     due = Claim.objects.due_for_recheck().filter(recheck_on__lte=day)
     done = Sent()
-    for person, claims in recipients(due).items():
+    mailed = recipients(due)
+    unreached = due.exclude(pk__in=due.filter(theirs(list(mailed))).values("pk")) if mailed else due
+    counted = capped_counts({"due": due, "unreached": unreached})
+    done.due, done.unreached = counted["due"], counted["unreached"]
+    if done.unreached:
+        done.unreachable = list(get_user_model().objects.filter(pk__in=involved(unreached)).order_by("username"))
+    for person, claims in mailed.items():
         if not person.email:
             done.no_address.append(person)
             continue

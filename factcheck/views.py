@@ -998,7 +998,9 @@ def check_page(request, article, *, form=None, error=None, refused_flags=(), sta
         "standing": latest if latest is not None and latest.stands_for(article, flags) else None,
         # Else, if it saw this text: the flags it did not see, which ask for another sign-off, marked where they are.
         "new_flags": new_flags,
-        "form": form or SignOffForm(initial={"body_digest": article.body_digest}),
+        "form": (form or SignOffForm(initial={"body_digest": article.body_digest})).ask_for_note(
+            SignOff.needs_note(flags)
+        ),
         "error": error,
         "faulty_flags": faulty_flags,
         "error_at": f"check-{faulty_flags[0].item}" if faulty_flags else "sign-off-heading",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from factcheck.models import Article, Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
@@ -1229,6 +1230,23 @@ def test_a_newcomer_finds_claims_overdue_and_due_this_week_in_the_re_check_queue
     counts.get_by_role("link", name=re.compile("Due this week")).click()
     expect(rows(page).first).to_be_visible()
     expect(page.locator(".empty")).to_have_count(0)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_editor_moves_an_overdue_claims_date_to_today_by_clicking_change_the_date_as_it_is(
+    open_page, demo_site, javascript
+):
+    today = timezone.localdate()
+    overdue = Claim.objects.filter(recheck_on__lt=today).order_by("recheck_on", "id").first()
+    page = open_page(javascript=javascript)
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{overdue.pk}/")
+    recheck = page.locator("#recheck")
+    expect(recheck.get_by_label("Re-check by")).to_have_value(today.isoformat())
+    recheck.get_by_role("button", name="Change the date").click()
+    expect(page.get_by_role("status").filter(has_text="Re-check by")).to_have_text(f"Re-check by {today:%-d %b %Y}.")
+    overdue.refresh_from_db()
+    assert overdue.recheck_on == today
 
 
 def fits_its_box(locator):

@@ -68,9 +68,20 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     assert Assignment.objects.get().claim_id == flagged
     page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
 
-    # Signing off over open flags asks why; with a note it is recorded, then the story is published.
+    # Signing off over open flags asks why: the note box is required, and a note of spaces only is
+    # refused by the server beside the box, on the check page again, with what was typed kept.
+    note = page.get_by_label("Note")
+    expect(note).to_have_attribute("required", "")
+    page.get_by_role("button", name=re.compile("Sign off with")).click()
+    assert note.evaluate("box => box.matches(':invalid')")
+    expect(page).to_have_url(f"{demo_site}/articles/{seed_draft.pk}/check/")
+    note.fill("   ")
     page.get_by_role("button", name=re.compile("Sign off with")).click()
     expect(page.get_by_role("alert")).to_contain_text("still open", timeout=CHECK)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Seed story, second version")
+    expect(page.locator(".sign-off-form .errorlist")).to_contain_text("still open: say in the note why")
+    expect(page.get_by_label("Note")).to_have_value("   ")
+    # With a note it is recorded, then the story is published.
     page.get_by_label("Note").fill("Figures attributed to each official; the conflict is in the copy.")
     page.get_by_role("button", name=re.compile("Sign off with")).click()
     expect(page.locator(".sign-off").first).to_contain_text("Signed off by Olena Koval", timeout=CHECK)

@@ -759,3 +759,14 @@ def test_the_database_refuses_a_story_state_that_does_not_exist(db):
     article = make_article()
     with pytest.raises(DatabaseError), transaction.atomic():
         Article.objects.filter(pk=article.pk).update(state="embargoed")
+
+
+def test_the_note_box_is_required_exactly_when_the_server_requires_a_note(demo, editor_client):
+    """Not marked, an empty note was posted and refused; marked, the browser asks for it before posting."""
+    flagged = draft_of("Eric Schmidt said future wars would be fought using AI drones.")
+    note = part_of(editor_client.get(f"/articles/{flagged.pk}/check/"), "<textarea", ">")
+    assert 'name="note"' in note and "required" in note
+    quiet = draft_of("The bridge reopened on Monday.")
+    page = editor_client.get(f"/articles/{quiet.pk}/check/")
+    assert "Optional." in part_of(page, 'id="sign-off-heading"', "</section>")  # no flag open
+    assert "required" not in part_of(page, "<textarea", ">")

@@ -214,14 +214,17 @@ def test_the_digest_run_twice_a_day_sends_once_and_records_what_it_sent(due_clai
 def test_the_digest_skips_people_without_an_address_or_account(due_claims, mailoutbox):
     User.objects.filter(username="bob").update(email="")
     User.objects.filter(username="alice").update(is_active=False)
-    assert digest() == "Not mailed: bob has claims due but no email address.\n"
+    output = digest()
+    assert output.startswith("Not mailed: bob has claims due but no email address.\n")
+    assert "Not mailed: 2 claims due by" in output and "alice (inactive)" in output  # hers reach nobody
     assert mailoutbox == []
 
 
 def test_the_digest_tells_nobody_who_may_no_longer_read_claims(due_claims, mailoutbox, editor):
     """alice left the desk (her account stays, in no group): the claims she decided are no longer hers to read."""
     editor.groups.clear()
-    assert "alice" not in digest()
+    output = digest()
+    assert "Sent alice" not in output and "alice (may not read claims)" in output
     assert [mail.to for mail in mailoutbox] == [["bob@example.org"]]
     assert not RecheckDigest.objects.filter(person=editor).exists()
 
@@ -313,3 +316,31 @@ def test_the_date_field_says_and_enforces_the_bounds(editor_client):
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.recheck_on == latest
+
+
+def test_an_overdue_claims_date_box_offers_today_so_changing_it_as_it_is_moves_it_to_today(editor_client):
+    """The box held the past date, under a `min` of today: the browser refused the click without a word."""
+    overdue, later = due_in(-3), due_in(4)
+    page = editor_client.get(f"/claims/{overdue.pk}/").content.decode()
+    assert f'min="{today().isoformat()}"' in page and f'value="{today().isoformat()}"' in page
+    assert f"{overdue.recheck_on:%-d %b %Y}" in page and "Overdue" in page  # the date due is still said
+    page = editor_client.get(f"/claims/{later.pk}/").content.decode()
+    assert f'value="{later.recheck_on.isoformat()}"' in page
+
+
+def test_the_digest_tells_no_claims_due_from_claims_due_that_nobody_may_receive(editor, mailoutbox):
+    assert digest() == f"No claim is due for a re-check by {today()}.\n"
+    due_in(-1, by=editor), due_in(0, by=editor)
+    User.objects.filter(pk=editor.pk).update(is_active=False, email="")
+    output = digest()
+    assert "No claim is due" not in output
+    assert f"Not mailed: 2 claims due by {today()} are for nobody who may receive them." in output
+    assert "alice (inactive, no email address)" in output
+    assert mailoutbox == []
+
+
+def test_the_demos_digest_says_why_its_due_claims_reach_nobody(demo, mailoutbox):
+    """The demo's dates were set by seed-annotation, an inactive account with no address."""
+    output = digest()
+    assert "claims due by" in output and "seed-annotation (inactive, no email address)" in output
+    assert "move" in output  # and how to have one mailed
