@@ -418,13 +418,14 @@ class ArticleAdmin(AssigningAdmin, LockedAdmin):
 
 
 class RelayFilter(admin.SimpleListFilter):
-    """Direct, or passed on by an outlet (the queue's `relay`); "did they say it?" is the attribution field's filter."""
+    """Direct, or passed on by another outlet (the queue's `relay`); "did they say it?" is the attribution
+    field's filter."""
 
     title = "direct or relayed"
     parameter_name = "heard"
 
     def lookups(self, request, model_admin):
-        return [("direct", "Direct"), ("relayed", "Relayed by an outlet")]
+        return [("direct", "Direct"), ("relayed", "Relayed by another outlet")]
 
     def queryset(self, request, queryset):
         if self.value() == "direct":

@@ -312,7 +312,7 @@ class ClaimFilterForm(PageForm):
     venue = forms.ChoiceField(label="Venue", choices=[("", "Any venue"), *Venue.choices], required=False)
     relay = forms.ChoiceField(
         label="Direct or relayed",
-        choices=[("", "Direct or relayed"), ("direct", "Direct"), ("relayed", "Relayed by an outlet")],
+        choices=[("", "Direct or relayed"), ("direct", "Direct"), ("relayed", "Relayed by another outlet")],
         required=False,
     )
     kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)

@@ -44,6 +44,8 @@ from factcheck.text import clean_claim, clean_name, figure_shown, lookalike_diff
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
+    RELAYED_REPORT,
+    TOLD_TO_AN_OUTLET,
     WARNED_ATTRIBUTIONS,
     WARNED_STATUSES,
     Attribution,
@@ -57,6 +59,7 @@ from factcheck.verification import (
     check_verdict,
     cites,
     implied_attribution,
+    relayed_by_another,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -789,10 +792,19 @@ def _appearances_drawn():
 
 
 def _has_relay():
-    """True for a claim that reached the newsroom through someone else: one of its appearances relays another."""
+    """True for a claim that reached the newsroom through another outlet (verification.relayed_by_another)."""
     if connection.vendor == "postgresql":
         return has_facet("relay:relayed")
-    return Exists(Appearance.objects.filter(claim=OuterRef("pk"), relayed_from__isnull=False))
+    # No outlet has id 0: a story with no outlet has every outlet for another.
+    another = ~Q(outlet=Coalesce(OuterRef("article__outlet_id"), 0))  # true for no outlet recorded
+    told_to_another = Q(venue_type__in=TOLD_TO_AN_OUTLET, outlet__isnull=False) & another
+    return Exists(
+        Appearance.objects.filter(
+            Q(relayed_from__isnull=False) & another
+            | Q(relayed_from__isnull=True) & (Q(venue_type=RELAYED_REPORT) | told_to_another),
+            claim=OuterRef("pk"),
+        )
+    )
 
 
 def status_counts_of(groups, cap=None, *, field="status", states=Status):
@@ -1433,8 +1445,10 @@ class Claim(models.Model):
 
     @functools.cached_property
     def is_relayed(self):
-        """Whether it reached the newsroom through someone else: one of its appearances relays another."""
-        return any(appearance.relayed_from_id for appearance in self.appearances.all())
+        """Whether it reached the newsroom through another outlet (verification.relayed_by_another)."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        links = [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in self.appearances.all()]
+        return relayed_by_another(links, newsroom)
 
     @functools.cached_property
     def is_direct(self):

@@ -301,6 +301,25 @@ def implied_attribution(appearances, newsroom):
     return Attribution.NOT_CHECKED
 
 
+def relayed_by_another(appearances, newsroom):
+    """Whether one of a claim's chains reached the newsroom through another outlet: what
+    implied_attribution calls relayed, of any chain. `appearances` are (venue type, outlet id, id of
+    the appearance relayed) for each; `newsroom` as for implied_attribution.
+
+    Another outlet passed it on (any outlet, when the story names none), or its words start at
+    another outlet's report or a statement made to another outlet. The story's own outlet passing
+    on public remarks is the newsroom reporting them: not relayed. The queue's relay filter and the
+    claims' facets (migration 0047) follow the same rule.
+    """
+    for venue, outlet, relayed_from in appearances:
+        if relayed_from is not None:
+            if newsroom is None or outlet != newsroom:
+                return True
+        elif venue == RELAYED_REPORT or (venue in TOLD_TO_AN_OUTLET and outlet is not None and outlet != newsroom):
+            return True
+    return False
+
+
 # A decision that may make a published story wrong: each story that carried the claim needs a
 # correction, or an editor's word that it does not (factcheck.corrections).
 CORRECTION_STATUSES = frozenset({Status.DISPUTED, Status.FALSE})

@@ -40,6 +40,7 @@ from factcheck.verification import (
     check_imported_verdict,
     check_verdict,
     implied_attribution,
+    relayed_by_another,
 )
 
 # What plan() compares a stored claim with, and write() saves it back with (named tuples).
@@ -604,10 +605,12 @@ def facets_of(change, entities):
     triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
     venues = sorted({f"venue:{link.venue or UNSTATED_VENUE}" for _, _, link in appearances})
-    relayed = any(parent is not None for _, parent, _ in appearances)
+    newsroom = entities.outlet(change.row.article.outlet) if change.row.article else None
+    links = [(link.venue, entities.outlet(link.outlet), parent) for _, parent, link in appearances]
+    relayed = relayed_by_another(links, newsroom)
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
-    if change.row.article:
-        outlets.add(entities.outlet(change.row.article.outlet))
+    if newsroom:
+        outlets.add(newsroom)
     own = [f"status:{change.status}", f"kind:{_new_kind(change.row)}"]
     return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk), *own]
 

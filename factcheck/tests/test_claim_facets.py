@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from factcheck import importing, merging
 from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimKind, ClaimOutlet, Venue
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
+from factcheck.verification import relayed_by_another
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,11 +41,12 @@ def derived():
         pk: {f"status:{status}", f"kind:{kind}"}
         for pk, status, kind in Claim.objects.values_list("pk", "status", "kind")
     }
-    relayed = set()
-    for claim, venue, relays in Appearance.objects.values_list("claim", "venue_type", "relayed_from"):
+    links = {pk: [] for pk in facets}
+    for claim, venue, outlet, relays in Appearance.objects.values_list("claim", "venue_type", "outlet", "relayed_from"):
         facets[claim].add(f"venue:{venue}")
-        if relays is not None:
-            relayed.add(claim)
+        links[claim].append((venue, outlet, relays))
+    newsrooms = dict(Claim.objects.values_list("pk", "article__outlet"))
+    relayed = {pk for pk, chain in links.items() if relayed_by_another(chain, newsrooms[pk])}
     for claim, person in Assignment.objects.filter(claim__isnull=False).values_list("claim", "assignee"):
         facets[claim].add(f"assignee:{person}")
     for claim, outlet in ClaimOutlet.objects.values_list("claim", "outlet"):
@@ -137,7 +139,10 @@ def test_each_claim_written_has_its_facets_worked_out_a_few_times_whatever_the_s
 def test_facets_follow_appearances_changed_moved_and_deleted(chain):
     claim, origin, bare = chain
     Appearance.objects.filter(claim=claim, relayed_from__isnull=False).update(relayed_from=None)
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:direct"} | NEW_CLAIM
+    # A report relaying nothing: the words start at another outlet's report.
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
+    Appearance.objects.filter(claim=claim, venue_type=Venue.RELAYED_REPORT).delete()
+    assert stored()[claim.pk] == {"venue:interview", "relay:direct"} | NEW_CLAIM
     Appearance.objects.filter(pk=origin.pk).update(venue_type=Venue.PRESS_CONFERENCE)
     assert "venue:press_conference" in stored()[claim.pk]
     Appearance.objects.filter(pk=origin.pk).update(claim=bare)  # moved: both claims change
@@ -146,6 +151,23 @@ def test_facets_follow_appearances_changed_moved_and_deleted(chain):
     Appearance.objects.filter(claim=claim).delete()
     assert stored()[claim.pk] == {"relay:direct"} | NEW_CLAIM
     assert stored() == derived()
+
+
+def test_only_another_outlet_passing_it_on_makes_a_claim_relayed_and_a_story_moved_to_that_outlet_direct():
+    newsroom, wire = make_outlet("B-17"), make_outlet("Kyiv Independent")
+    reported = make_claim("Troops moved to Kursk.", article=make_article(outlet=newsroom))
+    relay = make_appearance(reported, Venue.RELAYED_REPORT, outlet=newsroom, relayed_from=make_appearance(reported))
+    told = make_claim("The bridge is closed.", article=make_article(outlet=newsroom))
+    make_appearance(told, Venue.STATEMENT_TO_OUTLET, outlet=wire)
+    assert "relay:direct" in stored()[reported.pk]  # public remarks the newsroom reported itself
+    assert "relay:relayed" in stored()[told.pk]  # said to another outlet
+    Appearance.objects.filter(pk=relay.pk).update(outlet=wire)
+    assert "relay:relayed" in stored()[reported.pk]
+    Article.objects.filter(pk=reported.article_id).update(outlet=wire)  # the story is the wire's now
+    Article.objects.filter(pk=told.article_id).update(outlet=wire)
+    assert "relay:direct" in stored()[reported.pk] and "relay:direct" in stored()[told.pk]
+    assert stored() == derived()
+    assert set(Claim.objects.direct()) == {reported, told}
 
 
 def test_bulk_created_and_raw_sql_appearances_are_followed(chain):

@@ -136,15 +136,44 @@ def test_a_claim_whose_venue_is_not_recorded_is_neither_direct_nor_relayed(revie
 def test_filtering_by_venue_relay_and_kind(reviewer_client, demo):
     posts = texts(reviewer_client.get(f"/claims/?venue={Venue.SOCIAL_MEDIA_POST}"))
     assert posts == ["North Korean troops are receiving training in using Lancet drones."]
-    assert len(texts(reviewer_client.get("/claims/?relay=relayed"))) == 9
+    relayed = reviewer_client.get("/claims/?relay=relayed").context["claims"]
+    assert {claim.pk for claim in relayed} == {
+        claim_saying("upped that number").pk,
+        claim_saying("We see an increase").pk,
+    }
+    assert all(claim.is_relayed for claim in relayed)
     direct = reviewer_client.get("/claims/?relay=direct").context["claims"]
-    assert len(direct) == 9
+    assert len(direct) == 16
     assert not any(claim.is_relayed for claim in direct)
     predictions = texts(reviewer_client.get("/claims/?kind=prediction"))
     assert "Future wars will be fought using AI drones." in predictions
     assert len(predictions) == 3
-    combined = texts(reviewer_client.get("/claims/?relay=relayed&kind=prediction&speaker=blinken"))
+    combined = texts(reviewer_client.get("/claims/?relay=direct&kind=prediction&speaker=blinken"))
     assert combined == ["North Korean troops in Kursk will enter the fighting shortly."]
+
+
+def test_relayed_is_what_another_outlet_passed_on_not_what_the_story_itself_reported(reviewer_client):
+    newsroom, wire = make_outlet("B-17"), make_outlet("Kyiv Independent")
+
+    def claim_in_the_newsroom(text, *chain):
+        claim = make_claim(text, article=make_article(outlet=newsroom))
+        before = None
+        for venue, outlet in chain:
+            before = make_appearance(claim, venue, outlet=outlet, relayed_from=before)
+        return claim
+
+    reported = claim_in_the_newsroom(
+        "Remarks reported.", (Venue.PUBLIC_REMARKS, None), (Venue.RELAYED_REPORT, newsroom)
+    )
+    wired = claim_in_the_newsroom("Remarks wired.", (Venue.PUBLIC_REMARKS, None), (Venue.RELAYED_REPORT, wire))
+    told = claim_in_the_newsroom("Told the wire.", (Venue.STATEMENT_TO_OUTLET, wire))
+    told_us = claim_in_the_newsroom("Told us.", (Venue.STATEMENT_TO_OUTLET, newsroom))
+    assert set(texts(reviewer_client.get("/claims/?relay=relayed"))) == {wired.text, told.text}
+    assert set(texts(reviewer_client.get("/claims/?relay=direct"))) == {reported.text, told_us.text}
+    rows = {claim.text: claim.is_relayed for claim in reviewer_client.get("/claims/").context["claims"]}
+    assert rows == {reported.text: False, wired.text: True, told.text: True, told_us.text: False}
+    page = reviewer_client.get(f"/claims/{reported.pk}/").text
+    assert '<span class="badge direct">Direct</span>' in page  # as the queue says
 
 
 def test_filtering_by_story_shows_its_headline_and_a_way_back(reviewer_client):
@@ -814,7 +843,7 @@ def test_the_queue_refuses_post(reviewer_client):
 
 
 def make_varied_claims(count):
-    """`count` claims, each with its own speaker, story, outlet, relay and evidence."""
+    """`count` claims, each with its own speaker, story, outlet, relay (by a wire, another outlet) and evidence."""
     for _ in range(count):
         number = next(serial)
         outlet = make_outlet(f"Outlet {number}")
@@ -826,7 +855,7 @@ def make_varied_claims(count):
             quantity_unit="drones",
         )
         origin = make_appearance(claim, Venue.PUBLIC_REMARKS)
-        make_appearance(claim, Venue.RELAYED_REPORT, outlet=outlet, relayed_from=origin)
+        make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(f"Wire {number}"), relayed_from=origin)
         Evidence.objects.create(
             claim=claim, url="https://example.org/", summary="s", stance="context", added_by=recorder()
         )
@@ -854,7 +883,7 @@ def test_the_queue_costs_the_same_queries_for_10_or_100_rows(reviewer_client, qu
     assert len(full.context["claims"]) == 100
     assert small == large
     # Every row's age, venue and relay, and evidence count are in those queries.
-    assert full.text.count('<p class="meta venue">Public remarks · relayed by Outlet ') == 100
+    assert full.text.count('<p class="meta venue">Public remarks · relayed by Wire ') == 100
     assert full.text.count("1 piece of evidence") == 100
     assert full.text.count("recorded <time datetime=") == 100
     assert large <= 6
