@@ -267,7 +267,7 @@ def test_the_claim_changelist_counts_at_most_a_bound_and_pages_by_ids(editor_cli
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's pg_class.reltuples")
-def test_the_unfiltered_changelist_shows_the_planners_estimate(editor_client, monkeypatch):
+def test_the_unfiltered_changelist_shows_the_planners_estimate(editor_client, monkeypatch, analysed):
     monkeypatch.setattr(BoundedPaginator, "COUNT_BOUND", 5)
     for number in range(7):
         make_claim(f"Claim {number}.")

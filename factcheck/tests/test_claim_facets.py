@@ -118,7 +118,7 @@ def test_the_outlets_backfill_gives_every_claim_its_outlets_merged_claims_too(ch
     assert stored() == derived()
 
 
-def test_each_claim_written_has_its_facets_worked_out_a_few_times_whatever_the_statistics_say():
+def test_each_claim_written_has_its_facets_worked_out_a_few_times_whatever_the_statistics_say(analysed):
     """A new database, whose claims migration 0044 analysed while there were none: the triggers'
     plans worked out every claim's facets for each claim written (32,300 times for 100 claims)."""
     outlet = make_outlet()
