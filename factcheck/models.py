@@ -1443,12 +1443,17 @@ class Claim(models.Model):
             *(self.created_at, age_step(self.created_at), self.recheck_on, self.recheck_on and self.recheck_overdue),
         )
 
+    def relayed_by_another(self, appearances):
+        """Whether these of its appearances (all, or one chain) reached the newsroom through another outlet
+        (verification.relayed_by_another): the queue's "Relayed", the claim page's badge of a chain."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        return relayed_by_another(
+            [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in appearances], newsroom
+        )
+
     @functools.cached_property
     def is_relayed(self):
-        """Whether it reached the newsroom through another outlet (verification.relayed_by_another)."""
-        newsroom = self.article.outlet_id if self.article_id else None
-        links = [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in self.appearances.all()]
-        return relayed_by_another(links, newsroom)
+        return self.relayed_by_another(self.appearances.all())
 
     @functools.cached_property
     def is_direct(self):

@@ -81,7 +81,7 @@ def send_digests(day):
     due = Claim.objects.due_for_recheck().filter(recheck_on__lte=day)
     done = Sent()
     mailed = recipients(due)
-    unreached = due.exclude(pk__in=due.filter(theirs(list(mailed))).values("pk")) if mailed else due
+    unreached = due.exclude(theirs(list(mailed)))
     counted = capped_counts({"due": due, "unreached": unreached})
     done.due, done.unreached = counted["due"], counted["unreached"]
     if done.unreached:

@@ -257,6 +257,25 @@ RELAYED_REPORT = "relayed_report"
 NOT_STATED = "not_stated"  # the source gave no venue
 
 
+def relayed_by_another(appearances, newsroom):
+    """Whether one of a claim's chains (or the one chain given) reached the newsroom through another
+    outlet. `appearances` are (venue type, outlet id, id of the appearance relayed) for each;
+    `newsroom` as for implied_attribution, which calls a chain relayed by this rule.
+
+    Another outlet passed it on (any outlet, when the story names none), or its words start at
+    another outlet's report or a statement made to another outlet. The story's own outlet passing
+    on public remarks is the newsroom reporting them: not relayed. The queue's relay filter and the
+    claims' facets (migration 0047) follow the same rule.
+    """
+    for venue, outlet, relayed_from in appearances:
+        if relayed_from is not None:
+            if newsroom is None or outlet != newsroom:
+                return True
+        elif venue == RELAYED_REPORT or (venue in TOLD_TO_AN_OUTLET and outlet is not None and outlet != newsroom):
+            return True
+    return False
+
+
 def implied_attribution(appearances, newsroom):
     """The attribution state a claim's appearances imply, when it is recorded.
 
@@ -279,45 +298,18 @@ def implied_attribution(appearances, newsroom):
         chain = [end]
         while parents[chain[-1]] in known and parents[chain[-1]] not in chain:
             chain.append(parents[chain[-1]])
-        origin_venue, origin_outlet = by_id[chain[-1]]
-        relayed_by_others = any(by_id[pk][1] != newsroom for pk in chain[:-1]) and newsroom is not None
-        relayed_by_others = relayed_by_others or (newsroom is None and len(chain) > 1)
-        if origin_venue == RELAYED_REPORT or relayed_by_others:
+        origin = chain[-1]
+        origin_venue, origin_outlet = by_id[origin]
+        if relayed_by_another([(*by_id[pk], parents[pk] if pk != origin else None) for pk in chain], newsroom):
             found.add(Attribution.RELAYED)
-        elif origin_venue in (None, NOT_STATED):  # how it was said is not known (the source gave no venue)
-            found.add(Attribution.NOT_CHECKED)
-        elif origin_venue in TOLD_TO_AN_OUTLET:
-            if origin_outlet is None:
-                found.add(Attribution.NOT_CHECKED)
-            elif origin_outlet == newsroom:
-                found.add(Attribution.CONFIRMED)
-            else:
-                found.add(Attribution.RELAYED)
-        else:
+        elif origin_venue in (None, NOT_STATED) or (origin_venue in TOLD_TO_AN_OUTLET and origin_outlet is None):
+            found.add(Attribution.NOT_CHECKED)  # how it was said, or to whom, is not known
+        else:  # told to the newsroom itself, or said on the speaker's own channel or in public
             found.add(Attribution.CONFIRMED)
     for state in (Attribution.CONFIRMED, Attribution.RELAYED):
         if state in found:
             return state
     return Attribution.NOT_CHECKED
-
-
-def relayed_by_another(appearances, newsroom):
-    """Whether one of a claim's chains reached the newsroom through another outlet: what
-    implied_attribution calls relayed, of any chain. `appearances` are (venue type, outlet id, id of
-    the appearance relayed) for each; `newsroom` as for implied_attribution.
-
-    Another outlet passed it on (any outlet, when the story names none), or its words start at
-    another outlet's report or a statement made to another outlet. The story's own outlet passing
-    on public remarks is the newsroom reporting them: not relayed. The queue's relay filter and the
-    claims' facets (migration 0047) follow the same rule.
-    """
-    for venue, outlet, relayed_from in appearances:
-        if relayed_from is not None:
-            if newsroom is None or outlet != newsroom:
-                return True
-        elif venue == RELAYED_REPORT or (venue in TOLD_TO_AN_OUTLET and outlet is not None and outlet != newsroom):
-            return True
-    return False
 
 
 # A decision that may make a published story wrong: each story that carried the claim needs a

@@ -118,7 +118,6 @@ from factcheck.verification import (
     Status,
     TransitionRefused,
     cites,
-    implied_attribution,
 )
 
 CLAIMS_CHANGED = "claims-changed"
@@ -416,7 +415,7 @@ def claim_page(
     context = {
         "claim": claim,
         "timeline": claim.timeline(),
-        "chains": [(chain, relayed_by_another(claim, chain)) for chain in claim.attribution_chains()],
+        "chains": [(chain, claim.relayed_by_another(chain)) for chain in claim.attribution_chains()],
         "sentence": story_sentence(claim),
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
         "conflicts": [other for kind, _, other in linked if kind == "contradicts"],
@@ -444,13 +443,6 @@ def claim_page(
         "assign_form": assign_form or AssignForm(),
     }
     return render_page(request, "factcheck/claim_detail.html", context, fragment=fragment, status=status)
-
-
-def relayed_by_another(claim, chain):
-    """Whether the newsroom has this chain only through another outlet (the rule of the attribution defaults)."""
-    newsroom = claim.article.outlet_id if claim.article_id else None
-    links = [(item.pk, item.venue_type, item.outlet_id, item.relayed_from_id) for item in chain]
-    return implied_attribution(links, newsroom) == Attribution.RELAYED
 
 
 DECISION_BUTTONS = {
