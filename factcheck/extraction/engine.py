@@ -25,8 +25,10 @@ from factcheck.extraction.proposal import (
     INSTITUTION,
     INTERVIEW,
     OFFICIAL_DOCUMENT,
+    OUTLET_VOICE,
     PERSON,
     PUBLIC_REMARKS,
+    RELAYED_REPORT,
     SOCIAL_MEDIA_POST,
     STATEMENT_TO_OUTLET,
     UNNAMED_GROUP,
@@ -44,6 +46,9 @@ from factcheck.extraction.venues import (
     platform,
     strip_article,
 )
+
+# A name as written, every word capitalised: "Kyiv Independent", "B-17", "Reuters".
+NAME = re.compile(r"[A-Z0-9][\w.&'’-]*(?: [A-Z0-9][\w.&'’-]*)*")
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
@@ -295,7 +300,7 @@ class Story:
     def speaker(self, attribution, earlier):
         if attribution.lemma == ":":
             return self.label_speaker(attribution)
-        speaker = describe(self.doc, attribution.source, self.people, self.finder.in_quote)
+        speaker = self.as_outlet(describe(self.doc, attribution.source, self.people, self.finder.in_quote))
         if document(speaker.mention, attribution.lemma):
             return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
         if speaker.mention.lower() in ("he", "she") and (speaking := self.speaker_about(attribution, earlier)):
@@ -311,6 +316,21 @@ class Story:
             for _, previous in reversed(earlier):
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
+        return speaker
+
+    def as_outlet(self, speaker):
+        """ "Reuters reported", "according to the Kyiv Independent": a news outlet speaks in its own
+        voice; "Facebook said": the company behind a platform is an institution. A person the story
+        names ("Michael Bloomberg") stays a person."""
+        name = strip_article(speaker.mention)  # as written: "the regional health agency" names no outlet
+        person = self.people.by_part.get(speaker.name.split()[-1].lower() if speaker.name else "")
+        if speaker.kind not in (PERSON, INSTITUTION) or person or not NAME.fullmatch(name):
+            return speaker
+        if name.lower() in PLATFORMS:
+            return Speaker(PLATFORMS[name.lower()], INSTITUTION, mention=speaker.mention)
+        if self.is_outlet(name):
+            outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(name)
+            return Speaker(outlet, OUTLET_VOICE, mention=speaker.mention)
         return speaker
 
     def speaker_about(self, attribution, earlier):
@@ -426,6 +446,8 @@ class Story:
             venue = OFFICIAL_DOCUMENT  # "X said …, according to a statement translated by the ministry"
         if lemma in COURT_VENUES and venue in (None, PUBLIC_REMARKS):  # "ruled on Friday" is no remark
             venue = COURT_VENUES[lemma]
+        if speaker.kind == OUTLET_VOICE and venue in (None, PUBLIC_REMARKS) and not self.is_story_outlet(speaker.name):
+            return RELAYED_REPORT, speaker.name  # its report, which the story carries
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
         if venue is None and speaker.name:

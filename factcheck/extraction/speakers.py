@@ -298,7 +298,9 @@ class People:
         self.is_outlet = is_outlet
         self.full_names = []  # (token index of the mention's start, full name)
         self.by_part = {}  # each word of a name -> the longest name containing it
-        named = [self.person_entity(entity) for entity in doc.ents if entity.label_ == "PERSON"]
+        # "harbour master" tagged a person is a role, not a name: a name has a capital.
+        persons = [entity for entity in doc.ents if entity.label_ == "PERSON" and not entity.text.islower()]
+        named = [self.person_entity(entity) for entity in persons]
         # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
         # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
         in_names = {
@@ -611,7 +613,7 @@ def describe(doc, source, people, quoted):
     person = [
         token
         for token in tokens
-        if (token.ent_type_ == "PERSON" or (proper(token) and token.lower_ in people.by_part)) and not quoted(token.i)
+        if (named_person(token) or (proper(token) and token.lower_ in people.by_part)) and not quoted(token.i)
     ]
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
@@ -653,16 +655,33 @@ def describe(doc, source, people, quoted):
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
         return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
     if head.tag_ in ("NNP", "NNPS"):
-        # No person tagged: "Mayor Ines Costa" is Ines Costa, her title before her name.
+        # No person tagged: "Mayor Ines Costa" and "harbour master Ines Costa" are Ines Costa, her
+        # title before her name; so is "Ines Costa, the harbour master".
         words = _noun_phrase(head).split()
-        titles = []
-        while len(words) > 1 and words[0] in TITLE_WORDS and words[1].istitle():
-            titles.append(words.pop(0))
+        named_at = next((i for i, word in enumerate(words) if word.istitle() and word not in TITLE_WORDS), 0)
+        titles = words[:named_at]
+        if not all(word in TITLE_WORDS or word.islower() for word in titles) or not {*titles} - {"the", "a", "an"}:
+            named_at, titles = 0, []
+        words = words[named_at:]
         name = people.fullest(" ".join(words))
         if titles and 2 <= len(words) <= 3 and all(word.istitle() for word in words):
-            people.add(source[0] + len(titles), name)  # a title and a person's name: "Costa" later is her
-        return Speaker(name, PERSON, " ".join(titles), mention=mention)
+            people.add(source[0] + named_at, name)  # a title and a person's name: "Costa" later is her
+        title = re.sub(r"^(the|a|an)\s+", "", " ".join(titles) or _apposed_role(head))
+        return Speaker(name, PERSON, capitalised(title), mention=mention)
     return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def named_person(token):
+    """A word of a person's name, as the tagger saw it: not "harbour master", which it took for one."""
+    return token.ent_type_ == "PERSON" and not token.is_lower
+
+
+def _apposed_role(head):
+    """ "Ines Costa, the harbour master,": the role set beside a name, or ""."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.i > head.i and child.tag_ in ("NN", "NNS") and child.ent_type_ != "PERSON":
+            return clean(head.doc[child.left_edge.i : child.right_edge.i + 1].text)
+    return ""
 
 
 def proper(token):

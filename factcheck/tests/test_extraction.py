@@ -774,6 +774,28 @@ def test_a_person_the_tagger_missed_is_named_in_full_and_without_the_title(extra
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        '"The port will reopen on Monday," said harbour master Ana Ruiz. She said 30 boats were damaged.',
+        "The port will reopen on Monday, harbour master Ana Ruiz told the Daily Planet. Ruiz said 30 boats sank.",
+        "Ana Ruiz, the harbour master, said the port would reopen on Monday. She said 30 boats were damaged.",
+        '"The port will reopen on Monday," said Ana Ruiz, the harbour master. Ruiz said 30 boats were damaged.',
+        # In a sentence alone, the tagger sees no person at all.
+        "The port will reopen on Monday, harbour master Ana Ruiz told the Daily Planet.",
+        '"The port will reopen on Monday," said Ana Ruiz, the harbour master.',
+    ],
+)
+def test_a_role_in_lower_case_beside_a_name_the_tagger_missed_is_the_title(extract, text):
+    """ "said harbour master Ana Ruiz" was proposed as said by "harbour master" (the tagger took the
+    role for a person and missed the name), "harbour master Ana Ruiz told" by "harbour master Ana
+    Ruiz", and "Ana Ruiz, the harbour master," lost the role: wherever it stands, the role is her
+    title and she is named."""
+    proposals = extract(text)
+    assert [(p.speaker, p.speaker_kind) for p in proposals] == [("Ana Ruiz", values.PERSON)] * (text.count(". ") + 1)
+    assert proposals[0].title == "Harbour master"
+
+
+@pytest.mark.parametrize(
     ("text", "speaker"),
     [
         # The tagger reads these names as an organisation's: the speaker was an institution.
@@ -804,6 +826,34 @@ def test_the_outlet_a_statement_was_made_on_is_not_also_its_relay(extract):
     text = "In an interview with Coastal News, Mayor Ines Costa said the harbour would reopen, Coastal News reported."
     proposal = only(extract(text, outlet="Riverton Courier"))
     assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.INTERVIEW, "Coastal News", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("According to the Kyiv Independent, 40 drones were shot down overnight.", "Kyiv Independent"),
+        ("The ferry service was suspended, the Washington Post reported on Tuesday.", "Washington Post"),
+        ("Reuters reported that the minister had resigned.", "Reuters"),
+        ("The minister has resigned, The New York Times reported.", "New York Times"),
+    ],
+)
+def test_another_outlets_own_reporting_is_its_report_relayed(extract, text, outlet):
+    """An outlet that reports in its own voice is the speaker, and what the story carries is its
+    report: it was an institution with no venue, or "public remarks" when a day was given, and the
+    claim read as heard first-hand."""
+    proposal = only(extract(text, outlet="Daily Planet"))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.RELAYED_REPORT, outlet, [])
+
+
+def test_the_storys_own_outlet_reporting_is_its_own_voice_not_a_relay(extract):
+    proposal = only(extract("The Daily Planet found that the bridge had been closed twice.", outlet="Daily Planet"))
+    assert (proposal.speaker_kind, proposal.venue, proposal.relayed_by) == (values.OUTLET_VOICE, None, [])
+
+
+def test_a_company_that_runs_a_platform_speaks_as_an_institution(extract):
+    proposal = only(extract("Facebook said it had removed the posts.", outlet="Daily Planet"))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.venue) == ("Facebook", values.INSTITUTION, None)
 
 
 def test_the_storys_own_outlet_is_not_a_relay(extract):

@@ -831,6 +831,16 @@ def test_a_claim_whose_venue_is_not_stated_is_made_where_not_stated_then_reporte
     assert claim.attribution == "relayed"
 
 
+def test_another_outlets_own_report_is_saved_as_its_report_relayed_by_the_story(reviewer_client):
+    body = "According to the Kyiv Independent, 40 drones were shot down overnight."
+    draft = make_draft(body, extract_claims(body, outlet="Daily Planet"))
+    accept_everything(reviewer_client, draft)
+    claim = Claim.objects.get()
+    assert (claim.speaker.name, claim.speaker.kind) == ("Kyiv Independent", "outlet_voice")
+    assert chain_of(claim) == [[("relayed_report", "Kyiv Independent"), ("relayed_report", "Daily Planet")]]
+    assert claim.attribution == "relayed"
+
+
 def preview_of(page):
     """The review screen's chain preview of its one proposal, as a person reads it."""
     found = re.search(r'<p class="chain-preview">\s*<span class="muted">[^<]*</span>(.*?)(?:<span|</p>)', page, re.S)
