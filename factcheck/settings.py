@@ -192,6 +192,9 @@ STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or (None if DEBUG else BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root: the icon a browser asks for on a page that names none (a JSON
+# answer, a download), which was a 404 in its console.
+WHITENOISE_ROOT = BASE_DIR / "factcheck" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploads over 2.5 MB are spooled to a file as they arrive: under MEDIA_ROOT, where an import
 # keeps them (so keeping one is a rename), not in /tmp, which is often memory (tmpfs).

@@ -85,6 +85,17 @@ def test_the_layout_has_landmarks_a_skip_link_and_local_assets(reviewer_client):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
 
 
+@pytest.mark.parametrize(("path", "signed_in"), [("/claims/", True), ("/admin/", True), ("/login/", False)])
+def test_every_layout_shows_the_apps_icon_which_anyone_may_fetch(path, signed_in, editor_client):
+    """A browser asks for /favicon.ico on a page that names no icon (a JSON answer, a download):
+    it was a 404 there, an error in the console, and every tab showed a blank icon."""
+    assert '<link rel="icon" href="/favicon.ico">' in (editor_client if signed_in else Client()).get(path).text
+    icon = Client().get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(icon.streaming_content).startswith(b"\x00\x00\x01\x00")  # an icon file's header
+
+
 def header_of(client):
     page = client.get("/claims/").text
     return " ".join(page.split('<p class="who">')[1].split("</p>")[0].split())
