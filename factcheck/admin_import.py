@@ -374,12 +374,14 @@ class ImportJobAdmin(ReadOnlyAdmin):
         return redirect("admin:factcheck_importjob_import", job.pk)
 
     def page_context(self, request, job, recheck=None):
+        duplicates = duplicate_rows(job) if job.state in PREVIEW_STATES else []
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Import #{job.pk}: {job.filename}",
             "recheck": recheck or (recheck_form(job) if job.state in PREVIEW_STATES else None),
-            "duplicate_rows": duplicate_rows(job) if job.state in PREVIEW_STATES else [],
+            "duplicate_rows": duplicates,
+            "linked_by_default": sum(1 for row in duplicates if row["chosen"]),
             **job_context(job),
         }
 

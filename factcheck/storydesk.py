@@ -650,6 +650,7 @@ def seek_look_alikes(records, tracked):
                 changed.append(record)
         elif compared_as:
             kept.append(record)
+    first_look = {record["key"] for record in changed}
     changed += _with_newer_claims(kept)
     if changed:
         wanted = [(record["key"], *record["alike_for"]) for record in changed]
@@ -661,7 +662,19 @@ def seek_look_alikes(records, tracked):
             best = sorted(scores.get(record["key"], []), key=lambda item: (-item[0], -item[1]))
             record["alike"] = [[claim_id, round(similarity, 3)] for similarity, claim_id in best[:LOOK_ALIKES_SHOWN]]
             record["alike_at"] = now.isoformat()
+            if record["key"] in first_look:
+                _tick_the_very_words(record)
     return len(changed)
+
+
+def _tick_the_very_words(record):
+    """Compared as it now reads, a record is the same claim as a tracked one in its very words (100%
+    alike, as the import preview rounds it), unless the reviewer unticks it; a tick for a claim
+    it no longer looks like is dropped. A later look (its speaker's newer claims) ticks nothing."""
+    offered = {str(claim_id): similarity for claim_id, similarity in record["alike"]}
+    ticked = [pk for pk in map(str, record["fields"]["tracked"]) if pk in offered]
+    very_words = [pk for pk, similarity in offered.items() if round(similarity * 100) == 100 and pk not in ticked]
+    record["fields"]["tracked"] = ticked + very_words
 
 
 def _with_newer_claims(records):

@@ -82,6 +82,9 @@ def test_a_row_with_a_tracked_claims_very_words_is_linked_to_it_unless_told_othe
     assert f'name="duplicate_2" value="{tracked["link"].pk}" checked' in page
     assert 'name="duplicate_2" value="import" checked' not in page
     assert 'name="duplicate_3" value="import" checked' in page
+    # The counts say so: "2 new claims", where one is linked instead, read as two claims created.
+    counts = page.split('id="import-counts"')[1].split("</table>")[0]
+    assert "New claims</th><td>2 (1 of them set below to be linked to a tracked claim instead)" in counts
     claims_before = Claim.objects.count()
     importer_client.post(job_url("confirm", job), {"duplicate_2": str(tracked["link"].pk), "duplicate_3": "import"})
     job.refresh_from_db()

@@ -994,6 +994,40 @@ def test_a_ticked_look_alike_is_linked_as_the_same_claim(reviewer_client):
     assert ClaimLink.objects.filter(kind="same_claim", from_claim=tracked, to_claim=new).exists()
 
 
+def test_a_tracked_claim_in_the_very_words_is_ticked_until_the_reviewer_unticks_it(reviewer_client):
+    """Left unticked, "100% alike" was saved as a second claim beside the tracked one, its verdict
+    and evidence apart: the import preview links such a row unless told otherwise, and so does the desk."""
+    kovalenko = make_speaker("Andrii Kovalenko")
+    words = "Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones."
+    same = make_claim(words, speaker=kovalenko)
+    near = make_claim("Russia is training North Korean soldiers to operate strike UAVs.", speaker=kovalenko)
+    draft = seed_draft()
+    key = key_of(draft, "operate strike UAVs")
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'name="p{key}-tracked" value="{same.pk}" checked' in page
+    assert f'name="p{key}-tracked" value="{near.pk}">' in page  # offered, not chosen
+    post_review(reviewer_client, draft, "accept_all")
+    post_review(reviewer_client, draft, "save")
+    new = claim_spoken("Russia is training North Korean soldiers to operate strike UAVs")
+    assert ClaimLink.objects.filter(kind="same_claim", from_claim=same, to_claim=new).exists()
+    assert not ClaimLink.objects.filter(from_claim=near).exists()
+
+
+def test_a_very_words_look_alike_unticked_stays_unticked(reviewer_client):
+    kovalenko = make_speaker("Andrii Kovalenko")
+    words = "Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones."
+    same = make_claim(words, speaker=kovalenko)
+    draft = seed_draft()
+    key = key_of(draft, "operate strike UAVs")
+    [record] = [record for record in StoryDraft.objects.get(pk=draft.pk).proposals if record["key"] == key]
+    assert record["fields"]["tracked"] == [str(same.pk)]
+    post_review(reviewer_client, draft, "keep", {f"p{key}-tracked": []})
+    make_claim("A newer claim of his, which has the desk compare again.", speaker=kovalenko)
+    assert f'value="{same.pk}" checked' not in reviewer_client.get(f"/stories/{draft.pk}/").text
+    accept_everything(reviewer_client, draft)
+    assert not ClaimLink.objects.filter(from_claim=same).exists()
+
+
 def test_a_story_is_saved_once_however_often_it_is_posted(reviewer_client):
     draft = seed_draft()
     first = accept_everything(reviewer_client, draft)
