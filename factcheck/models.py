@@ -355,6 +355,15 @@ class ArticleQuerySet(models.QuerySet):
         """Stories not yet published (few: read through article_drafts_idx)."""
         return self.filter(state=ArticleState.DRAFT)
 
+    def with_desk_review(self):
+        """Each story with the text and the proposals, as its reviewers left them, of the story desk's
+        draft that saved it (None for a story recorded otherwise), in the same query."""
+        saved_by = StoryDraft.objects.filter(article=OuterRef("pk")).order_by("created_at", "pk")
+        return self.annotate(
+            desk_body=Subquery(saved_by.values("body")[:1]),
+            desk_proposals=Subquery(saved_by.values("proposals")[:1], output_field=models.JSONField()),
+        )
+
 
 class Article(models.Model):
     State = ArticleState

@@ -29,6 +29,7 @@ from django.db.models import Q
 from factcheck import merging, storydesk
 from factcheck.extraction import hedges
 from factcheck.models import (
+    Article,
     Claim,
     ClaimLink,
     LinkKind,
@@ -354,6 +355,8 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
     sentences = sentence_spans(text)
     items = [_from_proposal(proposal, text, sentences) for proposal in proposals if proposal.content]
     if article is not None:
+        rejected = _rejected_at_the_desk(article)
+        items = [item for item in items if " ".join(text[item.start : item.end].split()) not in rejected]
         items = _with_own_claims(items, article, text, sentences)
     items.sort(key=lambda item: (item.start, item.end))
     for number, item in enumerate(items, start=1):
@@ -407,6 +410,21 @@ def _from_proposal(proposal, text, sentences):
         relayed_by=list(proposal.relayed_by or []),
         figure=Figure.of_proposal(proposal.quantity),
     )
+
+
+def _rejected_at_the_desk(article):
+    """The words (source, cue and what was said) of each proposal the story desk's reviewers rejected
+    in this story: the engine proposes them again, and they are no claims of the story's. Read with
+    the story (ArticleQuerySet.with_desk_review), else in a query of its own."""
+    if not hasattr(article, "desk_proposals"):
+        article = Article.objects.with_desk_review().only("pk").get(pk=article.pk)
+    rejected = set()
+    for record in article.desk_proposals or []:
+        spans = record["content"] + record["cue"] + record["source"]
+        if record["fields"]["decision"] == "reject" and spans:
+            start, end = min(first for first, _ in spans), max(last for _, last in spans)
+            rejected.add(" ".join(article.desk_body[start:end].split()))
+    return rejected
 
 
 def _with_own_claims(items, article, text, sentences):

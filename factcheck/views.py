@@ -952,8 +952,8 @@ def get_article(pk):
 
 
 def checked_article(pk):
-    """A story with what its check page shows of it: its outlet, and who published it."""
-    return get_object_or_404(Article.objects.select_related("outlet", "published_by"), pk=pk)
+    """A story with what its check page shows of it: its outlet, who published it, and its review at the desk."""
+    return get_object_or_404(Article.objects.select_related("outlet", "published_by").with_desk_review(), pk=pk)
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from factcheck import prepublication
+from factcheck import prepublication, views
 from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, Speaker, StoryDraft
 from factcheck.prepublication import Figure
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
@@ -440,6 +440,27 @@ def test_the_seed_story_saved_through_the_desk_as_a_draft_lists_its_own_claims(d
     assert flags_of(report, "figure")
 
 
+def test_a_proposal_rejected_at_the_desk_is_no_claim_in_the_check(editor_client):
+    """ "The matter." rejected on the desk came back in the check as "a claim not tracked yet", a
+    flag to sign off over: the check proposed the story's attributions again, the rejected ones too."""
+    body = (
+        "The mayor said the reservoir was at 20 per cent.\n"
+        "An official, who was not authorised to discuss the matter, said the council had known since May."
+    )
+    editor_client.post("/stories/new/", {"outlet": "Daily Planet", "body": body, "headline": "Dry", "as_draft": "on"})
+    draft = StoryDraft.objects.get(headline="Dry")
+    proposals = {record["fields"]["claim"]: record["key"] for record in draft.proposals}
+    assert len(proposals) >= 2
+    rejected = next(key for claim, key in proposals.items() if "reservoir" not in claim)
+    accept_everything(editor_client, draft, {f"p{rejected}-decision": "reject"})
+    article = Article.objects.get(headline="Dry")
+    report = prepublication.check_article(article)
+    assert len(report.claims) == article.claims.count() == len(proposals) - 1
+    assert all(claim.own is not None for claim in report.claims)
+    page = editor_client.get(f"/articles/{article.pk}/check/").text
+    assert "not tracked yet" not in page
+
+
 # Signing off and publishing
 
 
@@ -692,7 +713,7 @@ def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, e
     tracked.set_status("false", by=editor, reason="The Army says otherwise.")
     counts, reports = [], []
     for count in (20, 40):
-        draft = a_story_of(count)
+        draft = views.checked_article(a_story_of(count).pk)  # as the check's pages read it
         with CaptureQueriesContext(connection) as queries:
             reports.append(prepublication.check_article(draft))
         counts.append(len(queries))
