@@ -54,7 +54,7 @@ from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
 
-NO_CONFIRMATION = "Recorded from the story as published; the story does not report any independent confirmation."
+NO_CONFIRMATION = "Recorded from the story's text, which reports no independent confirmation."
 # Look-alikes are sought among this many of a speaker's newest claims (an index range, however
 # many claims the speaker has), and this many are shown for each proposal.
 LOOK_ALIKE_RECENT = 500
