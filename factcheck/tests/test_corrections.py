@@ -150,8 +150,9 @@ def test_every_claim_of_a_story_that_turns_while_its_case_is_open_is_listed_on_i
     assert [
         (item.split(f" by {who}, ")[0], item.endswith(reason)) for item, reason in zip(items, REASONS, strict=True)
     ] == [
-        ("The troops reached Kursk.: Disputed (was Unable to independently confirm)", True),
-        ("Up to 8,000 troops were moved.: Disputed (was Verified)", True),
+        # Not "Kursk.: Disputed": the claim's own full stop, then a colon.
+        ("The troops reached Kursk. → Disputed (was Unable to independently confirm)", True),
+        ("Up to 8,000 troops were moved. → Disputed (was Verified)", True),
     ]
 
 

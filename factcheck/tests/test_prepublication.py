@@ -480,7 +480,9 @@ def test_signing_off_records_who_when_the_open_flags_and_the_note(demo, editor_c
     assert (sign_off.by, sign_off.note, sign_off.open_count) == (editor, "Evidence to come.", 1)
     assert sign_off.open_flags[0]["code"] == "evidence"
     assert sign_off.open_flags[0]["sentence"] == "Eric Schmidt said future wars would be fought using AI drones."
-    assert "Signed off by" in editor_client.get(f"/articles/{draft.pk}/check/").text
+    page = editor_client.get(f"/articles/{draft.pk}/check/").text
+    # When, in the newsroom's zone and saying which, as every other time in the app.
+    assert re.search(r"Signed off by [^<]+\s+<time datetime=\"[^\"]+\">\d+ \w+ \d{4}, \d\d:\d\d UTC</time>", page)
 
 
 def test_a_signed_off_draft_says_who_signed_it_off_instead_of_offering_the_form_again(demo, editor_client, editor):
