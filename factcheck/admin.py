@@ -101,16 +101,6 @@ def claims_link(count, **filters):
     return format_html('<a href="{}">{} claim{}</a>', url, count, "" if count == 1 else "s")
 
 
-def attribution(appearances):
-    """“Public remarks · relayed by Kyiv Independent → B-17” from a claim's appearances."""
-    origins = [str(item) for item in appearances if not item.is_relay]
-    relays = [str(item.outlet or item.get_venue_type_display()) for item in appearances if item.is_relay]
-    parts = ["; ".join(origins)] if origins else []
-    if relays:
-        parts.append("relayed by " + " → ".join(relays))
-    return " · ".join(parts) or None
-
-
 # Who added an object is recorded, not typed: these fields are read-only in every form.
 SIGNED_BY = {Evidence: "added_by", Note: "author", ClaimLink: "created_by"}
 
@@ -1009,7 +999,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
 
     @admin.display(description="venue / outlet")
     def venue(self, claim):
-        return attribution(claim.appearances.all())
+        return claim.venue_line() or None
 
     @admin.display(description="status", ordering="status")
     def status_label(self, claim):

@@ -82,7 +82,8 @@ def verdict_detail(request, pk):
         review = {"@context": "https://schema.org", **exporting.published_claimreview(publication, site_of(request))}
         script = json.dumps(review, ensure_ascii=False).translate(SCRIPT_ESCAPES)
         context["json_ld"] = mark_safe(script)  # noqa: S308 JSON with < > & escaped: it cannot leave its <script>
-        context["chains"] = publication.claim.attribution_chains()
+        claim = publication.claim
+        context["chains"] = [(chain, claim.relayed_by_another(chain)) for chain in claim.attribution_chains()]
     status = 410 if publication.is_withdrawn else 200
     response = public(render(request, "factcheck/verdict_detail.html", context, status=status))
     # The JSON-LD is allowed by its hash, not the per-response nonce of the app's pages: a page

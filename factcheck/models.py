@@ -1472,7 +1472,8 @@ class Claim(models.Model):
 
     def venue_line(self):
         """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
-        Kyiv Independent → B-17" (the first chain; the others are counted)."""
+        Kyiv Independent → B-17", "Social-media post on X · reported by B-17" where the newsroom saw
+        it itself (the first chain; the others are counted). The queue's rows and the admin's list."""
         chains = self.attribution_chains()
         if not chains:
             return ""
@@ -1482,7 +1483,8 @@ class Claim(models.Model):
             line += f" on {origin.outlet.name}"
         if relays:
             names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
-            line += f" · relayed by {' → '.join(names)}"
+            passed_on = "relayed by" if self.relayed_by_another(chains[0]) else "reported by"
+            line += f" · {passed_on} {' → '.join(names)}"
         if len(chains) > 1:
             line += f" · and {len(chains) - 1} more"
         return line
@@ -1830,10 +1832,6 @@ class Appearance(models.Model):
     def __str__(self):
         where = f" ({self.outlet})" if self.outlet_id else ""
         return f"{self.get_venue_type_display()}{where}"
-
-    @property
-    def is_relay(self):
-        return self.relayed_from_id is not None
 
     @property
     def venue_stated(self):

@@ -102,7 +102,7 @@ def test_a_reviewer_filters_searches_opens_the_lancet_claim_and_adds_evidence(op
     )
     chain = page.locator(".chain")
     expect(chain).to_contain_text("Made in Social-media post on X")
-    expect(chain).to_contain_text("Relayed by B-17")
+    expect(chain).to_contain_text("Reported by B-17")
     expect(page.locator(".story-line mark")).to_contain_text("In a post earlier this week on X")
     # The queue's counts, after the claim, are those of the filters the claim was opened from.
     expect(count_of(page, "unconfirmed")).to_have_text("1")
@@ -613,7 +613,7 @@ def test_without_javascript_a_reviewer_filters_and_adds_evidence(open_page, demo
     page.get_by_role("button", name="Apply filters").click()
     expect(rows(page)).to_have_count(1)
     page.get_by_role("link", name="North Korean troops are receiving training in using Lancet drones.").click()
-    expect(page.locator(".chain")).to_contain_text("Relayed by B-17")
+    expect(page.locator(".chain")).to_contain_text("Reported by B-17")
 
     add_evidence(page, url="https://x.com/kovalenko/status/2", summary="Seen without JavaScript.", stance="Supports")
     expect(page.locator(".messages")).to_contain_text("Evidence added.")

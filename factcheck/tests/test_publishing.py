@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from factcheck import merging
-from factcheck.models import Article, Claim, Note, PublishedVerdict, VerdictWithdrawal, VerificationEvent
+from factcheck.models import Article, Claim, Note, PublishedVerdict, Venue, VerdictWithdrawal, VerificationEvent
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
@@ -92,6 +92,18 @@ def test_an_editor_publishes_with_htmx_and_gets_the_panel_back(editor_client, ed
     assert 'id="review"' in response.text and "<html" not in response.text
     assert "the public page" in response.text
     assert PublishedVerdict.objects.get().summary == ""
+
+
+@pytest.mark.parametrize(("relays", "last_step"), [((), "Reported by"), (("Reuters",), "Relayed by")])
+def test_the_public_page_says_who_reported_it_and_who_relayed_it(editor, claim, visitor, relays, last_step):
+    """The story's outlet reporting what was posted on X was "Relayed by" it, as if another
+    outlet's word; it relays only what reached it through another outlet."""
+    previous = claim.appearances.get()
+    for outlet in [*map(make_outlet, relays), claim.article.outlet]:  # the story's own outlet last
+        previous = make_appearance(claim, Venue.RELAYED_REPORT, outlet=outlet, relayed_from=previous)
+    publication = PublishedVerdict.publish(decide(claim, "false", editor), by=editor)
+    page = visitor.get(publication.get_absolute_url()).text
+    assert f'<span class="step">{last_step}</span> Kyiv Independent' in page
 
 
 def test_the_publish_button_is_offered_to_editors_only(editor_client, reviewer, editor, claim):

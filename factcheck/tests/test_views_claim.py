@@ -118,7 +118,8 @@ def test_the_lancet_claim_shows_the_post_on_x_relayed_by_b17(reviewer_client, de
     assert "Head of the Center for Countering Disinformation" in page
     assert "<strong>Social-media post</strong> on <a" in page
     assert ">X</a>" in page
-    assert '<span class="step">Relayed by</span> <a' in page
+    # B-17 saw the post itself and reported it: "Relayed by B-17" beside "Direct" said otherwise.
+    assert '<span class="step">Reported by</span> <a' in page and '<span class="step">Relayed by</span>' not in page
     assert ">B-17</a>" in page
     # B-17 saw the post itself: passed on by the newsroom alone, it is not another outlet's word.
     assert "The newsroom did not hear it from the speaker." not in page
