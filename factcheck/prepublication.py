@@ -191,11 +191,15 @@ class CheckedClaim:
     copy_attribution: Attribution = Attribution.NOT_CHECKED
 
     @property
+    def alike(self):
+        """The tracked look-alikes alike enough to be this claim, best first."""
+        return [claim for claim, similarity in self.matches if similarity >= MATCH_SIMILARITY]
+
+    @property
     def match(self):
-        """The tracked claim this one repeats: the best look-alike, when alike enough."""
-        if self.matches and self.matches[0][1] >= MATCH_SIMILARITY:
-            return self.matches[0][0]
-        return None
+        """The tracked claim this one repeats: the best look-alike alike enough, unless its figure and the
+        copy's cannot both hold ("12,000 troops" is not the tracked "11,000 troops" in other words)."""
+        return next((claim for claim in self.alike if not _other_figure(self, claim)), None)
 
     @property
     def similarity(self):
@@ -362,7 +366,7 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
     for number, item in enumerate(items, start=1):
         item.number = number
     _find_matches(items, article)
-    links = _linked_figures([item.match for item in items if item.match is not None])
+    links = _linked_figures([claim for item in items for claim in item.alike])
     newsroom = normalize_name(outlet_name)
     for item in items:
         item.copy_attribution = _copy_attribution(item, newsroom)
@@ -575,6 +579,12 @@ def _written_as_heard(item, newsroom):
     return not told_elsewhere
 
 
+def _other_figure(item, claim):
+    """Whether the copy's figure and the tracked claim's cannot both hold: a claim that only looks like it."""
+    figure = Figure.of_claim(claim)
+    return item.figure is not None and figure is not None and item.figure.conflicts_with(figure)
+
+
 def _reached_us_relayed(claim, newsroom_id):
     """Whether the tracked claim is only another outlet's word: so recorded, or so its chains read
     (none of them heard by the newsroom first-hand)."""
@@ -635,10 +645,11 @@ def _flags(item, text, links, newsroom_id, newsroom):
             )
 
     if item.figure is not None:
-        compared = [(claim, Figure.of_claim(claim)) for claim in (item.own, match) if claim is not None]
-        for claim in (item.own, match):
-            if claim is not None:
-                compared += links.get(claim.pk, [])
+        # Against the look-alikes too that are no match for their figure: the conflict is what to flag.
+        nearby = [claim for claim in (item.own, *item.alike) if claim is not None]
+        compared = [(claim, Figure.of_claim(claim)) for claim in nearby]
+        for claim in nearby:
+            compared += links.get(claim.pk, [])
         seen = set()
         for claim, figure in compared:
             if figure is None or claim.pk in seen or not item.figure.conflicts_with(figure):
@@ -672,13 +683,16 @@ def _flags(item, text, links, newsroom_id, newsroom):
 
     evidence = sum(getattr(claim, "evidence_count", 0) or 0 for claim in (item.own, match) if claim is not None)
     if not evidence:
-        if match is not None:
+        if item.own is not None and match is not None:
+            repeats = f"nor for the tracked claim it repeats (#{match.pk})"
+            message = f"No evidence is tracked for it (claim #{item.own.pk}) {repeats}."
+        elif match is not None:
             message = f"No evidence is tracked for it (claim #{match.pk})."
         elif item.own is not None:
             message = f"No evidence is tracked for it (claim #{item.own.pk}), and no tracked claim looks like it."
         else:
             message = "A claim not tracked yet: no evidence for it."
-        flags.append(Flag("evidence", message, claim=match or item.own, **where))
+        flags.append(Flag("evidence", message, claim=item.own or match, **where))
     flags.sort(key=lambda flag: FLAGS[flag.code][1])
     return flags
 

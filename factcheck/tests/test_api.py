@@ -44,10 +44,11 @@ def test_the_check_answers_claims_and_flags_in_json_without_a_csrf_token(demo, t
     [claim] = answer["claims"]
     assert claim["speaker"] == "Volodymyr Zelenskyy"
     assert claim["status"] == "unconfirmed"
-    assert claim["attribution"] == "relayed"
-    assert claim["tracked_claim"]["text"] == "There are 11,000 North Korean troops in the Kursk region."
+    # 12,000 told to us is not the 11,000 that reached us through the Kyiv Independent in other words:
+    # the copy's attribution stands, and the figures' conflict is flagged, not a relay.
+    assert (claim["attribution"], claim["tracked_claim"]) == ("confirmed", None)
     codes = {flag["code"] for flag in answer["flags"]}
-    assert {"relayed", "figure", "evidence"} <= codes
+    assert {"figure", "evidence"} <= codes and "relayed" not in codes
     where = answer["flags"][0]["where"]
     assert where["part"] == "text"
     assert STORY["text"][where["start"] : where["end"]].startswith("Ukrainian President")

@@ -211,6 +211,33 @@ def test_a_relayed_claim_written_as_if_the_newsroom_heard_it_is_flagged(demo):
     assert "B-17" not in flag.message.split("through", 1)[1]
 
 
+def test_a_statement_to_us_of_another_figure_is_no_relayed_claim_written_as_heard(demo):
+    """It looks like the claim that reached us through the Kyiv Independent, but its figure differs: another
+    claim, told to us. The figures' conflict is flagged; "we have it only through the Kyiv Independent" was
+    flagged too, and told the writer to credit the wrong outlet."""
+    report = prepublication.check_article(
+        draft_of("President Volodymyr Zelenskyy told B-17 that there are 15,000 North Korean troops in Kursk.")
+    )
+    [item] = report.claims
+    assert item.alike == [demo_claim("There are 11,000 North Korean troops")] and item.match is None
+    assert item.attribution == "confirmed" and item.copy_says == "as the copy tells it"
+    assert item.alike[0] in {flag.claim for flag in flags_of(report, "figure")}
+    assert not flags_of(report, "relayed")
+
+
+def test_no_evidence_names_the_storys_own_claim_and_the_one_it_repeats(demo, editor_client):
+    body = "Ukrainian President Volodymyr Zelenskyy said that up to 11,000 North Korean troops are in Kursk."
+    editor_client.post("/stories/new/", {"outlet": "B-17", "body": body, "headline": "Kursk", "as_draft": "on"})
+    accept_everything(editor_client, StoryDraft.objects.get(headline="Kursk"))
+    report = prepublication.check_article(Article.objects.get(headline="Kursk"))
+    [item] = report.claims
+    [flag] = flags_of(report, "evidence")
+    assert flag.claim == item.own
+    assert flag.message == (
+        f"No evidence is tracked for it (claim #{item.own.pk}) nor for the tracked claim it repeats (#{item.match.pk})."
+    )
+
+
 def test_a_relayed_claim_that_names_its_relay_is_not_flagged(demo):
     report = prepublication.check_article(
         draft_of(
