@@ -322,9 +322,24 @@ class Outlet(models.Model):
         self.normalized_name = normalize_name(self.name)
         self.lookalike_key = lookalike_key(self.name)
         super().save(*args, **kwargs)
+        outlets_changed()
 
     def get_absolute_url(self):
         return reverse("outlet_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        outlets_changed()
+        return deleted
+
+
+# The queue's outlet select, kept in the cache (forms.outlet_choices).
+OUTLET_CHOICES_KEY = "outlet-choices"
+
+
+def outlets_changed():
+    """An outlet was added, renamed or removed: the queue's select offers the outlets anew once it commits."""
+    transaction.on_commit(lambda: caches["default"].delete(OUTLET_CHOICES_KEY))
 
 
 class ArticleState(models.TextChoices):

@@ -28,6 +28,7 @@ from factcheck.models import (
     allocate_ids,
     insert,
     lookalike_message,
+    outlets_changed,
     recheck_date,
 )
 from factcheck.text import lookalike_key
@@ -169,6 +170,8 @@ class Entities:
                 ignore_conflicts=True,  # another import may have just created one; it is found next
             )
             ids.update(model.objects.filter(normalized_name__in=wanted).values_list("normalized_name", "pk"))
+            if model is Outlet:
+                outlets_changed()
 
     @cached_property
     def aliases(self):
