@@ -9,7 +9,8 @@ from django import forms
 from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.forms.utils import pretty_name
 from django.utils import timezone
 
@@ -1063,12 +1064,21 @@ class AssignForm(WithoutColons, forms.Form):
 
     id_prefix = "assign"
 
-    username = forms.CharField(label="Assign to", max_length=150, help_text="Their username, e.g. bob.")
+    username = forms.CharField(
+        label="Assign to", max_length=150, help_text="Their username or their name, e.g. bob or Marek Nowak."
+    )
     action = forms.ChoiceField(choices=[("assign", "Assign"), ("unassign", "Unassign")], required=False)
 
     def clean_username(self):
-        name = self.cleaned_data["username"].strip().lstrip("@")
-        person = models.assignable_people().filter(username__iexact=name).order_by("pk").first()
+        name = " ".join(self.cleaned_data["username"].split()).lstrip("@")
+        people = models.assignable_people()
+        person = people.filter(username__iexact=name).order_by("pk").first()
+        if person is None:
+            full_name = Concat("first_name", Value(" "), "last_name")
+            named = list(people.alias(full_name=full_name).filter(full_name__iexact=name)[:2])
+            if len(named) > 1:
+                raise forms.ValidationError(f"Two or more people are called “{name}”: give the username.")
+            person = named[0] if named else None
         if person is None:
             raise forms.ValidationError(f"No one who may read claims is called “{name}”.")
         return person

@@ -106,6 +106,21 @@ def test_a_reviewer_cannot_assign_and_sees_no_form(reviewer, claim):
     assert 'name="username"' not in page.text
 
 
+def test_a_person_is_assigned_by_the_name_the_header_shows_them_by(editor, reviewer, claim):
+    """Typing the name the app shows a colleague by was refused: only the username was taken."""
+    reviewer.first_name, reviewer.last_name = "Marek", "Nowak"
+    reviewer.save()
+    client = signed_in(editor)
+    assert client.post(f"/claims/{claim.pk}/assignees/", {"username": "marek nowak"}, **HTMX).status_code == 200
+    assert Assignment.objects.get().assignee == reviewer
+    # Two people of one name: the username says which.
+    namesake = User.objects.create(username="marek2", first_name="Marek", last_name="Nowak", is_staff=True)
+    namesake.groups.add(*reviewer.groups.all())
+    response = client.post(f"/claims/{claim.pk}/assignees/", {"username": "Marek Nowak"}, **HTMX)
+    assert response.status_code == 422
+    assert "Two or more people are called “Marek Nowak”: give the username" in response.text
+
+
 def test_nobody_without_access_can_be_assigned(editor, outsider, claim):
     client = signed_in(editor)
     for name in ["charlie", "nobody"]:
