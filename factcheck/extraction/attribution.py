@@ -24,7 +24,7 @@ from factcheck.extraction.lexicon import (
     UNNAMED_SOURCE_NOUNS,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
-from factcheck.extraction.venues import ANONYMITY
+from factcheck.extraction.venues import ANONYMITY, is_news_outlet
 
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
@@ -45,6 +45,9 @@ NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside ano
 CLOSING_QUOTES = "”»"
 SINGLE_QUOTES = "'‘’"
 PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
+# Cues that close a sentence after an outlet's name: "…, the state news agency TASS reported."
+QUOTE_MARKS = {'"', "”", "“", "''", "``", "’", "»"}
+TRAILING_OUTLET_CUES = {"reported": "report", "reports": "report", "said": "say", "says": "say"}
 # A live blog's time stamp ("10:05", "9.40am", "14:30 GMT") opens an entry; it names nobody.
 TIME_STAMP = r"(?:\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)(?:\s+[A-Z]{2,4}\b)?"
 STARTS_WITH_TIME_STAMP = re.compile(rf"\s*{TIME_STAMP}(?=[\s:,–—-])")
@@ -192,6 +195,7 @@ class Finder:
             if attribution and attribution.content:
                 found.append(attribution)
         found += self.colon_lines()
+        self.trailing_outlets(found)
         self.cut_nested_relative_cues(found)
         self.cut_relay_phrases(found)
         self.cut_continuations(found)
@@ -233,6 +237,52 @@ class Finder:
                 for outer in speech
             )
         ]
+
+    def trailing_outlets(self, found):
+        """ "…, the state news agency TASS reported." and "…, according to the German news agency
+        dpa.": an outlet named after a sentence's last comma reports the words before it, however
+        the parser hung the outlet's description (it made "dpa" a verb, and "the state news agency"
+        a speaker of its own)."""
+        for sentence in self.doc.sents:
+            words = [token for token in sentence if not token.is_space]
+            while words and words[-1].is_punct:
+                words.pop()
+            # The comma may close a quotation: '…on the ground," the state news agency TASS reported.'
+            commas = [
+                token.i
+                for token in words
+                if token.text == "," and (not self.in_quote(token.i) or self.closes_quote(token.i))
+            ]
+            if not commas:
+                continue
+            tail = [t for t in words if t.i > commas[-1] and not self.in_quote(t.i) and t.text not in QUOTE_MARKS]
+            if len(tail) > 2 and tail[0].lower_ == "according" and tail[1].lower_ == "to":
+                cue, phrase, lemma = tail[:2], tail[2:], "according to"
+            elif len(tail) > 1 and tail[-1].lower_ in TRAILING_OUTLET_CUES:
+                cue, phrase, lemma = tail[-1:], tail[:-1], TRAILING_OUTLET_CUES[tail[-1].lower_]
+            else:
+                continue
+            source = [token.i for token in phrase]
+            if any(self.in_quote(i) for i in source) or not is_news_outlet(self.doc[source[0] : source[-1] + 1].text):
+                continue
+            content = {token.i for token in words if token.i < commas[-1]}
+            if not content:
+                continue
+            tail_indices = {token.i for token in tail} | {commas[-1]}
+            read = [a for a in found if a.head == cue[0].i and a.source == source]  # as the parser read it
+            found[:] = [a for a in found if a.head not in tail_indices or a in read]
+            for other in found:
+                if other not in read:
+                    other.content -= tail_indices
+            for attribution in read:
+                attribution.content = content  # "Peskov said X, TASS reported": TASS reports all of it
+            if not read:
+                found.append(Attribution([token.i for token in cue], content, source, lemma, speech=True))
+
+    def closes_quote(self, index):
+        """Whether a quotation closes right after the token at `index` ('ground,"')."""
+        after = index + 1
+        return after + 1 < len(self.doc) and self.doc[after].text in QUOTE_MARKS and not self.in_quote(after + 1)
 
     def cut_nested_relative_cues(self, found):
         """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
@@ -298,10 +348,20 @@ class Finder:
             cue = self.doc[attribution.head].idx
             return min(abs(cue - start) if cue < start else abs(cue - end) for start, end in attribution.content_chars)
 
+        def relays(outer, inner):
+            """ "Peskov said …, Reuters reported": the outlet reports the statement, cue and all."""
+            source = self.doc[outer.source[0] : outer.source[-1] + 1].text if outer.source else ""
+            return inner.head in outer.content and is_news_outlet(source)
+
         kept = []
         for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):
             chars = letters(attribution)
-            if any(len(chars & other) >= 0.8 * max(len(chars), len(other)) for _, other in kept):
+            if any(
+                len(chars & other) >= 0.8 * max(len(chars), len(other))
+                and not relays(attribution, kept_one)
+                and not relays(kept_one, attribution)
+                for kept_one, other in kept
+            ):
                 continue
             kept.append((attribution, chars))
         return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
@@ -487,6 +547,12 @@ class Finder:
         if not objects:
             return None
         source = self.subtree(objects[0])
+        if according.i == according.sent.start:
+            # "According to the German news agency dpa, …": the source runs to the comma, however
+            # the parser hung its last word ("dpa" read as a verb).
+            comma = next((t.i for t in self.doc[to.i + 1 : according.sent.end] if t.text == ","), None)
+            if comma is not None and comma - to.i <= 8 and max(source) < comma:
+                source = set(range(to.i + 1, comma))
         content = self.around_phrase(according)
         if not content:
             return None
@@ -903,7 +969,11 @@ class Finder:
 
     def about_anonymity(self, verb, content):
         """ "A diplomat, who asked not to be named, said …": how the source asked to be quoted is
-        no statement of theirs."""
+        no statement of theirs, nor is what they were not authorised to do ("officials, who were not
+        authorized to discuss the talks, said …")."""
+        before = self.doc[max(0, verb.i - 4) : verb.i + 1].text
+        if re.search(r"\bnot (authori[sz]ed|allowed|permitted|cleared) to \w+$", before, re.IGNORECASE):
+            return True
         if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
             return False  # "He said people familiar with the plan were wrong" is a statement
         words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text

@@ -40,6 +40,7 @@ from factcheck.extraction.venues import (
     ANONYMITY,
     PLATFORMS,
     classify_venue,
+    described_outlet,
     is_news_outlet,
     names_outlet,
     outlet_name,
@@ -323,6 +324,8 @@ class Story:
         voice; "Facebook said": the company behind a platform is an institution. A person the story
         names ("Michael Bloomberg") stays a person."""
         name = strip_article(speaker.mention)  # as written: "the regional health agency" names no outlet
+        if described := described_outlet(speaker.mention):  # "the state news agency TASS"
+            return Speaker(outlet_name(described), OUTLET_VOICE, mention=speaker.mention)
         person = self.people.by_part.get(speaker.name.split()[-1].lower() if speaker.name else "")
         if speaker.kind not in (PERSON, INSTITUTION) or person or not NAME.fullmatch(name):
             return speaker

@@ -254,10 +254,17 @@ def test_the_newsrooms_own_hedge_is_not_an_attribution(extract):
         "who declined to be identified",
         "who requested anonymity",
         "who asked that her name not be used",
+        "who did not want to be named",
+        "who did not wish to be identified",
+        "who was not authorized to discuss the talks publicly",
+        "who is not authorised to speak to the media",
+        "speaking on condition of anonymity because she was not authorized to discuss the matter",
     ],
 )
 def test_how_a_source_asked_to_be_named_is_no_statement(extract, how):
-    # "A diplomat, who asked not to be named, said …" also proposed "Not to be named."
+    # "A diplomat, who asked not to be named, said …" also proposed "Not to be named.", as "who did
+    # not want to be named" proposed "To be named." and "who was not authorized to discuss the talks"
+    # "The talks."
     text = f"A diplomat, {how}, said the talks had stalled."
     proposal = only(extract(text))
     assert proposal.claim == "The talks had stalled."
@@ -662,6 +669,73 @@ def test_relay_through_one_outlet(extract):
     proposal = only(extract(text))
     assert proposal.relayed_by == ["Kyiv Independent"]
     assert words(text, proposal.content) == "the army had retaken the town"
+
+
+@pytest.mark.parametrize(
+    "relay, outlet",
+    [
+        ("the state news agency TASS reported", "TASS"),
+        ("state news agency TASS reported", "TASS"),
+        ("according to the German news agency dpa", "dpa"),
+        ("according to the state broadcaster NHK", "NHK"),
+        ("Russia's state-run RIA Novosti news agency reported", "RIA Novosti"),
+        ("the Italian newspaper Corriere della Sera reported", "Corriere della Sera"),
+    ],
+)
+def test_an_outlet_described_before_its_name_is_the_relay(extract, relay, outlet):
+    # "…, the state news agency TASS reported" was a second speaker, "State news agency", and
+    # "according to the German news agency dpa" left "dpa" in the claim.
+    text = f"The minister said the army had retaken the town, {relay}."
+    proposal = only(extract(text))
+    assert proposal.speaker == "The minister"
+    assert proposal.claim == "The army had retaken the town."
+    assert proposal.relayed_by == [outlet]
+
+
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("Forty drones were shot down overnight, the state news agency TASS reported.", "TASS"),
+        ("According to the German news agency dpa, forty drones were shot down overnight.", "dpa"),
+        ("According to the state broadcaster NHK, forty drones were shot down overnight.", "NHK"),
+        (
+            "The Italian newspaper Corriere della Sera reported that forty drones were shot down overnight.",
+            "Corriere della Sera",
+        ),
+    ],
+)
+def test_an_outlet_described_before_its_name_reports_in_its_own_voice(extract, text, outlet):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet) == (values.RELAYED_REPORT, outlet)
+    assert proposal.claim.lower() == "forty drones were shot down overnight."
+
+
+@pytest.mark.parametrize("name", ["the German news agency", "veteran broadcaster David Dimbleby"])
+def test_a_description_without_an_outlets_name_names_no_outlet(extract, name):
+    proposal = only(extract(f"According to {name}, the talks had stalled."))
+    assert proposal.speaker_kind != values.OUTLET_VOICE
+
+
+@pytest.mark.parametrize(
+    "said, relay, outlet",
+    [
+        (
+            'Moscow was "open to talks" on "the new realities on the ground,"',
+            "the state news agency TASS reported",
+            "TASS",
+        ),
+        ("Moscow was open to talks on the new realities on the ground,", "Reuters reported", "Reuters"),
+        ("Moscow was open to talks on the new realities on the ground,", "TASS reported", "TASS"),
+    ],
+)
+def test_a_long_statement_an_outlet_reports_is_relayed_by_it(extract, said, relay, outlet):
+    # When what Peskov said was most of what the outlet reported, the outlet's report was dropped
+    # as the same words twice, and with it the relay; a comma closing a quotation hid the outlet.
+    proposal = only(extract(f"Peskov said {said} {relay}."))
+    assert proposal.speaker == "Peskov"
+    assert proposal.relayed_by == [outlet]
+    assert proposal.claim == "Moscow was open to talks on the new realities on the ground."
 
 
 def test_relay_through_two_outlets_origin_first(extract):
