@@ -620,6 +620,8 @@ def describe(doc, source, people, quoted):
     apposed = [t for t in person for child in head.children if child.dep_ == "appos" and t in child.subtree]
     if apposed:
         person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
+    elif _someone_of(head) and person and all(_owns(head, token) for token in person):
+        person = []  # "Pritchard's lawyer said": the lawyer, not Pritchard ("Trump's tweet" is his)
     if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
@@ -783,6 +785,21 @@ def _one_of_many(entity, head):
         and entity[-1].i == head.i
         and head.lower_ in INSTITUTION_NOUNS
         and not any(token.pos_ in ("ADP", "CCONJ") for token in entity)
+    )
+
+
+def _someone_of(head):
+    """ "lawyer", "wife", "aides", "campaign": a common noun for people or a body, whose possessor
+    is someone else; not "tweet" or "plan", which are the possessor's words."""
+    noun = head.lower_
+    people_nouns = ROLE_NOUNS | UNNAMED_SOURCE_NOUNS | INSTITUTION_NOUNS | {"family", "allies"}
+    return head.tag_ in ("NN", "NNS") and (noun in people_nouns or noun[:-1] in people_nouns)
+
+
+def _owns(head, token):
+    """Whether `token` is in the possessor of `head` ("Pritchard" in "Pritchard's lawyer")."""
+    return any(
+        child.dep_ == "poss" and token.i in range(child.left_edge.i, child.right_edge.i + 1) for child in head.children
     )
 
 

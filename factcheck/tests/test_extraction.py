@@ -460,6 +460,33 @@ def test_a_role_is_the_person_the_story_gives_it_to(extract, text, speaker):
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.PERSON)
 
 
+@pytest.mark.parametrize(
+    "text, speaker, title",
+    [
+        (
+            "Gary Pritchard was jailed on Thursday. Pritchard's lawyer said his client would appeal.",
+            "Pritchard's lawyer",
+            "Lawyer",
+        ),
+        (
+            "Anna Berg was charged on Monday. Berg's attorney said she would plead not guilty.",
+            "Berg's attorney",
+            "Attorney",
+        ),
+        (
+            "The actor Tom Reed died on Sunday. Reed's spokesman said he died peacefully.",
+            "Reed's spokesman",
+            "Spokesman",
+        ),
+        ("Mayor Ines Costa resigned on Friday. Costa's wife said the mayor was exhausted.", "Costa's wife", "Wife"),
+    ],
+)
+def test_a_persons_lawyer_or_spokesman_is_not_that_person(extract, text, speaker, title):
+    # "Pritchard's lawyer said his client would appeal" was said by Gary Pritchard.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
