@@ -951,7 +951,21 @@ class Finder:
                 node = node.head
                 continue
             break
-        return []
+        return self.subject_taken_for_apposition(verb)
+
+    def subject_taken_for_apposition(self, verb):
+        """ "In a statement to the Daily Planet, a spokesperson for the State Department said …":
+        the parser hung the subject on the phrase before it, as an apposition set off by a comma;
+        it is the source when it ends right before the cue."""
+        if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+            return []
+        node = self.doc[verb.i - 1]
+        while node.head.i != node.i and node.dep_ != "appos" and node.head.right_edge.i < verb.i:
+            node = node.head
+        first = node.left_edge.i
+        if node.dep_ != "appos" or node.right_edge.i != verb.i - 1 or first == 0 or self.doc[first - 1].text != ",":
+            return []
+        return sorted(self.source_tokens(node))
 
     def source_tokens(self, noun, skip=None):
         """The noun phrase naming a source, without a relative clause or trailing punctuation."""

@@ -545,6 +545,24 @@ def test_a_surname_the_tagger_takes_for_an_organisation_is_the_person_named_befo
             "A senior military official",
             values.UNNAMED_GROUP,
         ),
+        # The parser hung the subject on the opening venue as an apposition: the cue had no
+        # subject and the statement was not proposed.
+        (
+            'In a statement to the Daily Planet, a spokesperson for the State Department said the secretary "has full'
+            ' confidence" in the adviser.',
+            "A spokesperson for the State Department",
+            values.UNNAMED_GROUP,
+        ),
+        (
+            "In a statement on Tuesday, a spokeswoman for the Ministry of Health said the clinics would reopen.",
+            "A spokeswoman for the Ministry of Health",
+            values.UNNAMED_GROUP,
+        ),
+        (
+            "In an interview with CNN, the chief executive of Acme said the deal was dead.",
+            "The chief executive of Acme",
+            values.PERSON,
+        ),
     ],
 )
 def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker, kind):
