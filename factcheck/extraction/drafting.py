@@ -116,7 +116,7 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
         return f"The number of {quantity.unit} is {qualifier.get(quantity.qualifier, '')}{value}."
-    words = " ".join(" ".join(text[start:end].split()) for start, end in content)
+    words = " ".join(_fragments(text, content))
     words = "".join(char for char in words if char not in '“”«»"')
     words = re.sub(r"''|``", "", words)
     words = re.sub(r"^(that|whether)\s+", "", words.strip(), flags=re.IGNORECASE)
@@ -133,6 +133,18 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     if words[-1] not in ".!?":
         words += "."
     return words
+
+
+def _fragments(text, content):
+    """The content's fragments, a comma ending one the story ends a sentence after ('"A," she said.
+    "B."') made a full stop: "A. B.", not "A, B."."""
+    pieces = []
+    for i, (start, end) in enumerate(content):
+        piece = " ".join(text[start:end].split())
+        if i + 1 < len(content) and re.search(rf"[.!?][\s{QUOTE_MARKS}]*$", text[end : content[i + 1][0]]):
+            piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r".\1", piece)
+        pieces.append(piece)
+    return pieces
 
 
 def sentences(words):

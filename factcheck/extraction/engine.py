@@ -185,7 +185,12 @@ class Story:
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
                 or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
-                    self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
+                    self.text,
+                    self.without_second_that(proposal.content, content_tokens),
+                    proposal.quantity,
+                    figure,
+                    infinitive,
+                    attribution.lemma,
                 )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
@@ -287,6 +292,23 @@ class Story:
             return False
         first = min(attribution.content)  # "whether" itself is left out of the content
         return bool({self.doc[i].lower_ for i in (first - 1, first) if i >= 0} & QUESTION_WORDS)
+
+    def without_second_that(self, spans, indices):
+        """ "said demand remained strong and that Acme expected …": the content's spans without the
+        "that" opening a clause after "and", "but" or "or", for the draft ("… strong and Acme
+        expected …"); a "that" that is a pronoun ("and that was the end of it") stays."""
+        for i in sorted(indices):
+            token = self.doc[i]
+            if (
+                token.lower_ != "that"
+                or token.dep_ != "mark"
+                or i == 0
+                or self.doc[i - 1].lower_ not in ("and", "but", "or")
+            ):
+                continue
+            start, end = token.idx, token.idx + len(token.text_with_ws)
+            spans = [piece for a, b in spans for piece in ((a, min(b, start)), (max(a, end), b)) if piece[0] < piece[1]]
+        return spans
 
     def content_tokens(self, proposal):
         indices = set()

@@ -129,6 +129,53 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
     assert proposal.claim == claim
 
 
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "Chen said demand remained strong and that Acme expected revenue to exceed $40 billion.",
+            "Demand remained strong and Acme expected revenue to exceed $40 billion.",
+        ),
+        (
+            "The minister said the talks had failed but that a deal was still possible.",
+            "The talks had failed but a deal was still possible.",
+        ),
+        (
+            "Officials said that the bridge was safe, and that it would reopen on Monday.",
+            "The bridge was safe, and it would reopen on Monday.",
+        ),
+        (
+            "The coach said the season was over and that was the end of it.",
+            "The season was over and that was the end of it.",
+        ),
+    ],
+)
+def test_the_that_of_a_second_clause_is_left_out_of_the_draft(extract, text, claim):
+    # "said demand remained strong and that Acme expected …" was drafted "… strong and that Acme …".
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            '"I told the players at half-time that we had to be braver," Ricci told the Daily Planet. "They listened."',
+            "I told the players at half-time that we had to be braver. They listened.",
+        ),
+        (
+            '"The penalty was never a penalty," he said. "Everyone in the stadium saw it."',
+            "The penalty was never a penalty. Everyone in the stadium saw it.",
+        ),
+        ('"We will win," she said. "The voters are with us!"', "We will win. The voters are with us!"),
+        ('"The port," officials said, "will reopen on Monday."', "The port, will reopen on Monday."),
+        ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port, will reopen on Monday."),
+    ],
+)
+def test_a_quotation_continued_in_a_new_sentence_is_drafted_as_two_sentences(extract, text, claim):
+    # '"A," she said. "B."' was drafted "A, B." with B's capital inside the sentence.
+    assert only(extract(text)).claim == claim
+
+
 def test_single_quotes_as_a_british_paper_writes_them_are_quotations(extract):
     # The words in single quotes were read as the story's own: "Nobody can say" inside the quote
     # became a proposal of its own, and the quote was cut at its first sentence.
