@@ -202,6 +202,7 @@ class Finder:
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
+        self.join_split_quotes(found)
         self.attach_following_quotes(found)
         return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
 
@@ -365,6 +366,29 @@ class Finder:
                 continue
             kept.append((attribution, chars))
         return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
+
+    def join_split_quotes(self, found):
+        """'“The deal,” said Sarah Lind, a spokeswoman for Norvik Bank, “is good news.”': a
+        quotation ending in a comma just before the attribution and one just after it are both
+        what was said, however the parser hung either half."""
+        for attribution in found:
+            if not attribution.speech or not attribution.source or attribution.lemma in ("according to", "per"):
+                continue
+            tokens = [*attribution.cue, *attribution.source]
+            start = min(self.doc[i].idx for i in tokens)
+            end = max(self.doc[i].idx + len(self.doc[i].text) for i in tokens)
+            before = next((q for q in self.quotes if q[1] <= start and not self.text[q[1] : start].strip()), None)
+            after = next((q for q in self.quotes if q[0] >= end and self.text[end : q[0]].strip() in (",", ":")), None)
+            if not before or not after or not self.text[before[0] : before[1]].rstrip("”\"'’ ").endswith(","):
+                continue
+            if any(a is not attribution and (a.head in range(*self.token_range(*after))) for a in found):
+                continue  # the second quotation has a cue of its own
+            spans = [span for span in attribution.content_chars if span[1] <= before[0] or span[0] >= after[1]]
+            attribution.content_chars = sorted([*spans, before, after])
+
+    def token_range(self, start, end):
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return (span.start, span.end) if span is not None else (0, 0)
 
     def attach_following_quotes(self, found):
         """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own

@@ -136,13 +136,22 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
 
 
 def _fragments(text, content):
-    """The content's fragments, a comma ending one the story ends a sentence after ('"A," she said.
-    "B."') made a full stop: "A. B.", not "A, B."."""
+    """The content's fragments, the comma ending one before the attribution (a split quote) made
+    what the sentence needs: a full stop where the story ends a sentence after it ('"A," she said.
+    "B."') or the next fragment opens one ('"A," she said, "B."'): "A. B.", not "A, B."; nothing
+    where the next goes on with the sentence ('"The port," officials said, "will reopen."': "The
+    port will reopen.")."""
     pieces = []
     for i, (start, end) in enumerate(content):
         piece = " ".join(text[start:end].split())
-        if i + 1 < len(content) and re.search(rf"[.!?][\s{QUOTE_MARKS}]*$", text[end : content[i + 1][0]]):
-            piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r".\1", piece)
+        if i + 1 < len(content):
+            following = text[content[i + 1][0] : content[i + 1][1]].lstrip(QUOTE_MARKS + " ")
+            if re.search(rf"[.!?][\s{QUOTE_MARKS}]*$", text[end : content[i + 1][0]]) or re.match(
+                r"[A-Z](?!\s)", following
+            ):
+                piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r".\1", piece)
+            elif following[:1].islower():
+                piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r"\1", piece)
         pieces.append(piece)
     return pieces
 

@@ -167,12 +167,14 @@ def test_the_that_of_a_second_clause_is_left_out_of_the_draft(extract, text, cla
             "The penalty was never a penalty. Everyone in the stadium saw it.",
         ),
         ('"We will win," she said. "The voters are with us!"', "We will win. The voters are with us!"),
-        ('"The port," officials said, "will reopen on Monday."', "The port, will reopen on Monday."),
-        ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port, will reopen on Monday."),
+        ('"We will win," she said, "The voters are with us."', "We will win. The voters are with us."),
+        ('"The port," officials said, "will reopen on Monday."', "The port will reopen on Monday."),
+        ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port will reopen on Monday."),
     ],
 )
 def test_a_quotation_continued_in_a_new_sentence_is_drafted_as_two_sentences(extract, text, claim):
-    # '"A," she said. "B."' was drafted "A, B." with B's capital inside the sentence.
+    # '"A," she said. "B."' was drafted "A, B." with B's capital inside the sentence, and a split
+    # quote "The port, will reopen on Monday." with the comma that set off the attribution.
     assert only(extract(text)).claim == claim
 
 
@@ -200,6 +202,26 @@ def test_a_split_quote_is_one_proposal_in_two_fragments(extract):
     assert "we will do it by May" in second
     assert words(text, proposal.cue) == "said"
     assert proposal.quote == "We will rebuild the bridge … and we will do it by May."
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said Sarah Lind, a spokeswoman for Norvik Bank,",
+        "Sarah Lind, a spokeswoman for Norvik Bank, said,",
+        "said Sarah Lind,",
+        "said the spokeswoman,",
+        "Lind told the Daily Planet,",
+    ],
+)
+def test_a_quote_split_around_any_attribution_is_both_halves(extract, attribution):
+    # '"The deal," said Sarah Lind, a spokeswoman for Norvik Bank, "is good news …"' proposed
+    # "The deal." alone, or "Is good news …" alone, as the parser hung the halves.
+    proposal = only(extract(f'"The deal," {attribution} "is good news for our customers."'))
+    assert (proposal.quote, proposal.claim) == (
+        "The deal … is good news for our customers.",
+        "The deal is good news for our customers.",
+    )
 
 
 @pytest.mark.parametrize(
