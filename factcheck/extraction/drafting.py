@@ -83,7 +83,7 @@ DENIAL_CUES = {"deny", "refute", "rebut", "contest"}
 # Cues that deny only what they dismiss as a report: "rejected claims that the army was retreating".
 DISMISSAL_CUES = {"reject", "dismiss", "dispute", "repudiate"}
 REPORT_WORDS = (
-    r"(?:the |these |those |any )?"
+    r"(?:the |these |those |any |a |an )?(?:(?:media|press|news|newspaper|recent|earlier) )?"
     r"(?:reports?|claims?|allegations?|suggestions?|accusations?|rumou?rs?|assertions?|speculation)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“\"'])")
@@ -119,7 +119,8 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     words = " ".join(_fragments(text, content))
     words = "".join(char for char in words if char not in '“”«»"')
     words = re.sub(r"''|``", "", words)
-    words = re.sub(r"^(that|whether)\s+", "", words.strip(), flags=re.IGNORECASE)
+    # "said that …" and "asked whether …" in lower case; "That story is false" opens what was said.
+    words = re.sub(r"^(that|whether)\s+", "", words.strip())
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""

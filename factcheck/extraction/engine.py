@@ -27,6 +27,7 @@ from factcheck.extraction.proposal import (
     OFFICIAL_DOCUMENT,
     OUTLET_VOICE,
     PERSON,
+    PRESS_CONFERENCE,
     PUBLIC_REMARKS,
     RELAYED_REPORT,
     SOCIAL_MEDIA_POST,
@@ -448,7 +449,9 @@ class Story:
         if recipient == "us" and self.outlet:
             recipient = self.outlet  # "told us": the story's own newsroom
         if recipient:
-            if (
+            if venue in (None, PUBLIC_REMARKS) and classify_venue(recipient, self.outlet)[0] == PRESS_CONFERENCE:
+                venue, outlet = PRESS_CONFERENCE, None  # "told a news conference in Brussels"
+            elif (
                 recipient.lower() in PUBLIC_AUDIENCES
                 or re.sub(r"^(the|a|an) ", "", recipient.lower()) in PUBLIC_AUDIENCES
             ):

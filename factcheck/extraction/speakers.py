@@ -618,11 +618,25 @@ def describe(doc, source, people, quoted):
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
     apposed = [t for t in person for child in head.children if child.dep_ == "appos" and t in child.subtree]
+    beside_organisation = []
+    if not apposed and _someone_of(head) and all(t.i > head.i for t in person):
+        # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak,": the parser set the
+        # name beside the organisation, which no person is; it names the spokesman.
+        apposed = beside_organisation = [
+            t
+            for t in person
+            for node in tokens
+            if node.dep_ == "appos"
+            and node.ent_type_ == "PERSON"
+            and node.head.ent_type_ in ("ORG", "GPE", "NORP")
+            and node.head.i > head.i
+            and t in node.subtree
+        ]
     if apposed:
         person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
     elif _someone_of(head) and person and all(_owns(head, token) for token in person):
         person = []  # "Pritchard's lawyer said": the lawyer, not Pritchard ("Trump's tweet" is his)
-    if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
+    if person and (head in person or head.dep_ in ("appos",) or beside_organisation or _name_near_head(head, person)):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
         # "Andrii Kovalenko said" with "Kovalenko" tagged an organisation, "Andrii" nothing: a person.
@@ -879,6 +893,11 @@ def person_speaker(doc, tokens, head, person, people, mention):
             for t in tokens
             if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
         ]
+        commas = [t.i for t in before if t.text == ","]
+        if commas and any(t.i < commas[0] and t.is_alpha for t in before):
+            # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak": the role set off
+            # before the name, not its rank after the comma.
+            before = [t for t in before if t.i < commas[0]]
         if before:
             title = clean(doc[before[0].i : before[-1].i + 1].text)  # not "Mr" between: "The third candidate, Mr Petit"
     organisations = [

@@ -132,6 +132,7 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
 @pytest.mark.parametrize(
     "text, claim",
     [
+        # "said demand remained strong and that Acme expected …" was drafted "… strong and that Acme …".
         (
             "Chen said demand remained strong and that Acme expected revenue to exceed $40 billion.",
             "Demand remained strong and Acme expected revenue to exceed $40 billion.",
@@ -148,16 +149,8 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
             "The coach said the season was over and that was the end of it.",
             "The season was over and that was the end of it.",
         ),
-    ],
-)
-def test_the_that_of_a_second_clause_is_left_out_of_the_draft(extract, text, claim):
-    # "said demand remained strong and that Acme expected …" was drafted "… strong and that Acme …".
-    assert only(extract(text)).claim == claim
-
-
-@pytest.mark.parametrize(
-    "text, claim",
-    [
+        # '"A," she said. "B."' was drafted "A, B." with B's capital inside the sentence, and a split
+        # quote "The port, will reopen on Monday." with the comma that set off the attribution.
         (
             '"I told the players at half-time that we had to be braver," Ricci told the Daily Planet. "They listened."',
             "I told the players at half-time that we had to be braver. They listened.",
@@ -170,11 +163,14 @@ def test_the_that_of_a_second_clause_is_left_out_of_the_draft(extract, text, cla
         ('"We will win," she said, "The voters are with us."', "We will win. The voters are with us."),
         ('"The port," officials said, "will reopen on Monday."', "The port will reopen on Monday."),
         ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port will reopen on Monday."),
+        # "That story is completely false" was drafted "Story is completely false."
+        ('"That story is completely false," press secretary Jenna Walsh said.', "That story is completely false."),
+        ("That plan will never work, the minister said.", "That plan will never work."),
+        ('"Whether we win or lose, we will fight," she said.', "Whether we win or lose, we will fight."),
+        ("The minister said that the plan would work.", "The plan would work."),
     ],
 )
-def test_a_quotation_continued_in_a_new_sentence_is_drafted_as_two_sentences(extract, text, claim):
-    # '"A," she said. "B."' was drafted "A, B." with B's capital inside the sentence, and a split
-    # quote "The port, will reopen on Monday." with the comma that set off the attribution.
+def test_a_draft_reads_as_one_standalone_text(extract, text, claim):
     assert only(extract(text)).claim == claim
 
 
@@ -556,6 +552,27 @@ def test_a_persons_lawyer_or_spokesman_is_not_that_person(extract, text, speaker
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
 
 
+LYSAK = ("Serhiy Lysak", "Spokesman for the Eastern Group of Forces")
+
+
+@pytest.mark.parametrize(
+    "text, speaker_and_title",
+    [
+        ('"We hold the town," a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak, told Reuters.', LYSAK),
+        ("A spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak, said we hold the town.", LYSAK),
+        (
+            "A spokeswoman for Norvik Bank, Anna Kowalska, said we hold the town.",
+            ("Anna Kowalska", "Spokeswoman for Norvik Bank"),
+        ),
+    ],
+)
+def test_a_spokesman_for_an_organisation_named_after_the_role_is_that_person(extract, text, speaker_and_title):
+    # The parser set the name beside the organisation: the speaker was the unnamed "A spokesman for
+    # the Eastern Group of Forces, Colonel Serhiy Lysak", and the title took in the rank after the comma.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.title) == speaker_and_title
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
@@ -757,6 +774,21 @@ def test_an_unnamed_source_with_inside_knowledge_gives_an_anonymous_briefing(ext
 def test_venue_from_the_words_around_the_cue(extract, text, venue, outlet):
     proposal = only(extract(text))
     assert (proposal.venue, proposal.outlet) == (venue, outlet)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "told a news conference in Brussels",
+        "told a press conference",
+        "told a news briefing on Friday",
+        "told the briefing",
+    ],
+)
+def test_telling_a_news_conference_is_a_press_conference(extract, told):
+    # "Rutte told a news conference in Brussels that …" had no venue.
+    proposal = only(extract(f"The minister {told} that the talks had failed."))
+    assert (proposal.venue, proposal.outlet) == (values.PRESS_CONFERENCE, None)
 
 
 def test_a_continuing_he_said_keeps_the_venue_of_the_statement(extract):
@@ -1172,6 +1204,24 @@ def test_quantities_with_qualifiers(extract, text, value, unit, qualifier):
             "It is not true that the army was retreating.",
         ),
         ("The Kremlin denied any involvement in the attack.", "Kremlin denies any involvement in the attack."),
+        # "a report that" was drafted "A report that the president …", and denied "It is not true
+        # that a report that …".
+        (
+            "The White House on Tuesday rejected a report that the president planned to fire his adviser.",
+            "It is not true that the president planned to fire his adviser.",
+        ),
+        (
+            "The company denied a report that it was in talks to buy Acme.",
+            "It is not true that it was in talks to buy Acme.",
+        ),
+        (
+            "The ministry dismissed media reports that the general had been arrested.",
+            "It is not true that the general had been arrested.",
+        ),
+        (
+            "The club rejected a newspaper report that the coach had been sacked.",
+            "It is not true that the coach had been sacked.",
+        ),
     ],
 )
 def test_a_denial_is_drafted_as_what_the_speaker_claims(extract, text, claim):
