@@ -144,6 +144,11 @@ TITLE_WORDS = {
     "Director",
     "Spokesman",
     "Spokeswoman",
+    # Titles a tagger often takes into the name ("Councillor Maria Delgado", "Alderman Joe Brill").
+    *("Councillor", "Cllr", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman"),
+    *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
+    *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
+    *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
 }
 HONORIFICS = {
     "mr.",
@@ -554,8 +559,8 @@ class People:
     def name_of(entity):
         """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
         tokens = [token for token in entity if token.tag_ != "POS"]
-        while tokens and tokens[0].lower_ in HONORIFICS:
-            tokens.pop(0)
+        while tokens and (tokens[0].lower_ in HONORIFICS or (tokens[0].text in TITLE_WORDS and len(tokens) > 2)):
+            tokens.pop(0)  # "Councillor Maria Delgado" is Maria Delgado
         if not tokens:
             return ""
         return clean(entity.doc[tokens[0].i : tokens[-1].i + 1].text)
@@ -864,9 +869,15 @@ def _given_name(token, tokens):
 
 def person_speaker(doc, tokens, head, person, people, mention):
     """A named person, resolved to their fullest name, with the title and affiliation around it."""
-    entity = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= person[0].i < e.end), None)
+    entities = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in person)]
+    # "Cal Fire battalion chief Rosa Martinez", "Cal Fire" also taken for a person: the name the phrase ends in.
+    entity = next((e for e in entities if e.start <= head.i < e.end), None) or next(
+        (e for e in entities if e.start <= person[0].i < e.end), None
+    )
     if entity is not None:
         name_start, name_end = entity.start, entity.end
+        while name_end - name_start > 2 and doc[name_start].text in TITLE_WORDS:
+            name_start += 1  # the title the tagger took into the name is the title
         # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.
         while name_start > 0 and entity.start - name_start < 2 and _given_name(doc[name_start - 1], tokens):
             name_start -= 1

@@ -291,6 +291,10 @@ def names_outlet(name, outlet):
     return name == outlet or (outlet.endswith(f" {name}") and name not in NEWS_OUTLETS)
 
 
+# A broadcaster by its call sign or band: "KRCR-TV", "WNYC-FM", "Channel 4 News" is caught by its ending.
+_STATION = re.compile(r"[A-Z][A-Z0-9]{1,5}-(?:TV|FM|AM|DT)|[KW][A-Z]{3}")
+
+
 def is_news_outlet(name, story_outlet=None):
     """Whether a name is a news organisation's: the story's own, a known one, or one named like
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
@@ -302,6 +306,8 @@ def is_news_outlet(name, story_outlet=None):
     if names_outlet(name, story_outlet):
         return True
     if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
+        return True
+    if _STATION.fullmatch(name):
         return True
     words = name.split()
     return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()

@@ -552,6 +552,38 @@ def test_a_persons_lawyer_or_spokesman_is_not_that_person(extract, text, speaker
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
 
 
+@pytest.mark.parametrize(
+    "text, speaker, title",
+    [
+        (
+            '"The wind is our enemy," Cal Fire battalion chief Rosa Martinez told KRCR-TV.',
+            "Rosa Martinez",
+            "Cal Fire battalion chief",
+        ),
+        ("Clinton spokesman Nick Merrill said the call had gone well.", "Nick Merrill", "Clinton spokesman"),
+        (
+            "Stein spokeswoman Melezia Figueroa said the candidate was on her way.",
+            "Melezia Figueroa",
+            "Stein spokeswoman",
+        ),
+        ("The library must stay open, Councillor Maria Delgado said.", "Maria Delgado", "Councillor"),
+        ("The library must stay open, said Alderman Joe Brill.", "Joe Brill", "Alderman"),
+        ("The library must stay open, said Detective Inspector Kevin Marsh.", "Kevin Marsh", "Detective Inspector"),
+    ],
+)
+def test_the_person_a_title_before_a_name_belongs_to_is_the_named_one(extract, text, speaker, title):
+    # "Clinton spokesman Nick Merrill said" was said by Hillary Clinton, "Cal Fire battalion chief
+    # Rosa Martinez" by "Cal Fire", and "Councillor Maria Delgado" kept her title in her name.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+
+
+@pytest.mark.parametrize("station", ["KRCR-TV", "WNYC", "WFAA-TV", "KQED-FM"])
+def test_a_station_by_its_call_sign_is_an_outlet(extract, station):
+    proposal = only(extract(f"The mayor told {station} that the bridge was safe."))
+    assert (proposal.venue, proposal.outlet) == (values.STATEMENT_TO_OUTLET, station)
+
+
 LYSAK = ("Serhiy Lysak", "Spokesman for the Eastern Group of Forces")
 
 
