@@ -178,6 +178,7 @@ class Story:
             # "urged the US military to scrap …": an object and the infinitive hung from the cue.
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
+            infinitive = infinitive or bool(self.passive_subject(attribution))
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
@@ -187,7 +188,7 @@ class Story:
                 or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
                     self.text,
-                    self.without_second_that(proposal.content, content_tokens),
+                    self.with_passive_subject(attribution, self.without_second_that(proposal.content, content_tokens)),
                     proposal.quantity,
                     figure,
                     infinitive,
@@ -293,6 +294,25 @@ class Story:
             return False
         first = min(attribution.content)  # "whether" itself is left out of the content
         return bool({self.doc[i].lower_ for i in (first - 1, first) if i >= 0} & QUESTION_WORDS)
+
+    def passive_subject(self, attribution):
+        """ "The bank is expected to cut rates": the subject of a passive cue whose content is an
+        infinitive, as a character span, or None."""
+        cue = self.doc[attribution.head]
+        first = min(attribution.content) if attribution.content else None
+        if first is None or self.doc[first].lower_ != "to":
+            return None
+        for child in cue.children:
+            if child.dep_ == "nsubjpass" and child.i not in attribution.content and child.lower_ not in ("it", "that"):
+                start, end = self.doc[child.left_edge.i].idx, child.idx + len(child.text)
+                return (start, end)
+        return None
+
+    def with_passive_subject(self, attribution, spans):
+        """The draft's spans with the passive cue's subject before the infinitive: "The bank is
+        expected to cut rates" is drafted "The bank will cut rates.", not "To cut rates."."""
+        subject = self.passive_subject(attribution)
+        return [subject, *spans] if subject else spans
 
     def without_second_that(self, spans, indices):
         """ "said demand remained strong and that Acme expected …": the content's spans without the

@@ -163,6 +163,10 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
         ('"We will win," she said, "The voters are with us."', "We will win. The voters are with us."),
         ('"The port," officials said, "will reopen on Monday."', "The port will reopen on Monday."),
         ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port will reopen on Monday."),
+        # "The bank is expected to cut rates next week" was drafted "To cut rates next week."
+        ("The bank is expected to cut rates next week.", "The bank will cut rates next week."),
+        ("Rates are widely expected to fall next year.", "Rates will fall next year."),
+        ("The minister was urged to resign.", "The minister should resign."),
         # "That story is completely false" was drafted "Story is completely false."
         ('"That story is completely false," press secretary Jenna Walsh said.', "That story is completely false."),
         ("That plan will never work, the minister said.", "That plan will never work."),
