@@ -110,6 +110,26 @@ ORGANISATION_WORDS = {
     "new",
 }
 # Words before a name that are a title, never a first name.
+# Words inside a name before the surname: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
+NAME_PARTICLES = {
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "la",
+    "le",
+    "bin",
+    "ter",
+    "dos",
+    "das",
+    "zu",
+}
 TITLE_WORDS = {
     "President",
     "Secretary",
@@ -558,7 +578,7 @@ class People:
     @staticmethod
     def name_of(entity):
         """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
-        tokens = [token for token in entity if token.tag_ != "POS"]
+        tokens = [token for token in entity.doc[entity.start : particle_end(entity)] if token.tag_ != "POS"]
         while tokens and (tokens[0].lower_ in HONORIFICS or (tokens[0].text in TITLE_WORDS and len(tokens) > 2)):
             tokens.pop(0)  # "Councillor Maria Delgado" is Maria Delgado
         if not tokens:
@@ -641,7 +661,15 @@ def describe(doc, source, people, quoted):
         person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
     elif _someone_of(head) and person and all(_owns(head, token) for token in person):
         person = []  # "Pritchard's lawyer said": the lawyer, not Pritchard ("Trump's tweet" is his)
-    if person and (head in person or head.dep_ in ("appos",) or beside_organisation or _name_near_head(head, person)):
+    # "Ursula von der Leyen", the tagger's person ending at "der", "Leyen" taken for a place.
+    after_particle = head.i > 0 and doc[head.i - 1].lower_ in NAME_PARTICLES and doc[head.i - 1].ent_type_ == "PERSON"
+    if person and (
+        head in person
+        or head.dep_ in ("appos",)
+        or beside_organisation
+        or after_particle
+        or _name_near_head(head, person)
+    ):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
         # "Andrii Kovalenko said" with "Kovalenko" tagged an organisation, "Andrii" nothing: a person.
@@ -815,6 +843,15 @@ def _someone_of(head):
     return head.tag_ in ("NN", "NNS") and (noun in people_nouns or noun[:-1] in people_nouns)
 
 
+def particle_end(entity):
+    """Where a person's name ends: past the surname after a particle the tagger left out
+    ("Ursula von der" + "Leyen")."""
+    doc, end = entity.doc, entity.end
+    while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES and doc[end].is_title and doc[end].tag_ == "NNP":
+        end += 1
+    return end
+
+
 def _owns(head, token):
     """Whether `token` is in the possessor of `head` ("Pritchard" in "Pritchard's lawyer")."""
     return any(
@@ -875,7 +912,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         (e for e in entities if e.start <= person[0].i < e.end), None
     )
     if entity is not None:
-        name_start, name_end = entity.start, entity.end
+        name_start, name_end = entity.start, particle_end(entity)
         while name_end - name_start > 2 and doc[name_start].text in TITLE_WORDS:
             name_start += 1  # the title the tagger took into the name is the title
         # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.

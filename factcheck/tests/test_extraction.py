@@ -582,6 +582,21 @@ def test_the_person_a_title_before_a_name_belongs_to_is_the_named_one(extract, t
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"It is a historic moment," European Commission President Ursula von der Leyen said in a statement.',
+        "Ursula von der Leyen said it was a historic moment.",
+        "It was a historic moment, Ursula von der Leyen said.",
+    ],
+)
+def test_a_name_with_a_particle_is_the_whole_name(extract, text):
+    # The tagger ended the person at "der" and took "Leyen" for a place: the speaker was the
+    # institution "Leyen".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Ursula von der Leyen", values.PERSON)
+
+
 @pytest.mark.parametrize("station", ["KRCR-TV", "WNYC", "WFAA-TV", "KQED-FM"])
 def test_a_station_by_its_call_sign_is_an_outlet(extract, station):
     proposal = only(extract(f"The mayor told {station} that the bridge was safe."))
