@@ -26,6 +26,8 @@ from factcheck.extraction.lexicon import (
 from factcheck.extraction.speakers import TITLE_WORDS
 from factcheck.extraction.venues import ANONYMITY, is_news_outlet
 
+# Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
+ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
 # What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
@@ -654,6 +656,9 @@ class Finder:
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         content -= self.coordinated_cues(content) | self.trailing_venue(content, verb)
+        # "said the bill was dead and warned …", the "and" hung on the first clause: not said.
+        while content and self.doc[max(content)].dep_ == "cc":
+            content.discard(max(content))
         return self.without_complementiser(content)
 
     def trailing_venue(self, content, verb):
@@ -701,19 +706,37 @@ class Finder:
                 cut |= self.subtree(token)
                 cut |= {child.i for child in token.head.children if child.dep_ == "cc" and child.i < token.i}
                 previous = token.left_edge.i - 1
+                if previous in content and self.doc[previous].dep_ == "cc":  # "… and warned that"
+                    cut.add(previous)
+                    previous -= 1
                 if previous in content and self.doc[previous].is_punct:
                     cut.add(previous)
         return cut
 
     def is_coordinated_cue(self, token):
+        lemma = verb_lemma(token)
+        if token.tag_ not in VERB_TAGS or any(child.dep_ in SUBJECTS for child in token.children):
+            return False
+        # said, predicted, urged, accused: reporting verbs, not "called a donor"
+        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS):
+            return False
+        if token.dep_ in ("conj", "advcl"):
+            # "said X and accused Y", in the cue's tense: not "… rather than criticize him" inside X.
+            cue = token.head.head
+            return (
+                token.head.dep_ == "ccomp"
+                and verb_lemma(cue) in SPEECH_VERBS
+                and (lemma not in ACCUSING_VERBS or token.tag_ == cue.tag_)
+            )
+        # "said the bill was dead and warned that …", parsed as a second clause of "said"; "said X
+        # but said 'Y'" stays one statement, as PolNeAR's annotators count it.
         return (
-            token.dep_ in ("conj", "advcl")
-            and token.tag_ in VERB_TAGS
-            # said, predicted, urged: reporting verbs, not "called a donor"
-            and set(SPEECH_VERBS.get(verb_lemma(token), "")) & {"C", "X"}
-            and not any(child.dep_ in SUBJECTS for child in token.children)
-            and token.head.dep_ == "ccomp"
-            and verb_lemma(token.head.head) in SPEECH_VERBS
+            token.dep_ == "ccomp"
+            and lemma != verb_lemma(token.head)
+            and token.i > 0
+            and self.doc[token.left_edge.i - 1].dep_ == "cc"
+            and verb_lemma(token.head) in SPEECH_VERBS
+            and token.head.i < token.i
         )
 
     def set_off(self, verb):
@@ -969,7 +992,7 @@ class Finder:
             if node.dep_ == "relcl":
                 return sorted(self.source_tokens(node.head, skip=node))
             if self.is_coordinated_cue(node):
-                node = node.head.head  # the cue it is coordinated with
+                node = node.head if node.dep_ == "ccomp" else node.head.head  # the cue it is coordinated with
                 continue
             if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
                 node = node.head
