@@ -65,7 +65,19 @@ UNNAMED_WITH_ACCESS = re.compile(
     re.IGNORECASE,
 )
 # Cues whose object and complement say what the speaker holds the object to be.
-COMPLEMENT_CUES = {"call", "dismiss", "describe", "label", "brand", "dub", "characterize", "portray", "reject", "find"}
+COMPLEMENT_CUES = {
+    "call",
+    "dismiss",
+    "describe",
+    "label",
+    "brand",
+    "dub",
+    "characterize",
+    "portray",
+    "reject",
+    "find",
+    "declare",
+}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.

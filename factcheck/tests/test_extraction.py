@@ -167,6 +167,7 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
         ("The bank is expected to cut rates next week.", "The bank will cut rates next week."),
         ("Rates are widely expected to fall next year.", "Rates will fall next year."),
         ("The minister was urged to resign.", "The minister should resign."),
+        ("The judge declared the law unconstitutional.", "The law is unconstitutional."),
         # "That story is completely false" was drafted "Story is completely false."
         ('"That story is completely false," press secretary Jenna Walsh said.', "That story is completely false."),
         ("That plan will never work, the minister said.", "That plan will never work."),
