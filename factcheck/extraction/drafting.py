@@ -128,8 +128,8 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     if statements:
         words = " ".join(statements).strip(" ,;:-—–‘’'")
     if infinitive:
-        modal = "will" if cue_lemma in PREDICTION_CUES else "should"
-        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
+        modal = "will" if cue_lemma in PREDICTION_CUES else "will not" if cue_lemma == "refuse" else "should"
+        words = re.sub(r"^([\w.]+(?: [\w’'.-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."

@@ -318,6 +318,14 @@ class Story:
             if child.dep_ == "nsubjpass" and child.i not in attribution.content and child.lower_ not in ("it", "that"):
                 start, end = self.doc[child.left_edge.i].idx, child.idx + len(child.text)
                 return (start, end)
+        # "The minister promised to cut waits", "He refused to resign": the speaker will (not) do it.
+        verb = self.doc[first].head
+        promised = attribution.lemma in drafting.PREDICTION_CUES | {"refuse"}
+        if promised and attribution.source and verb.dep_ == "xcomp" and verb.head.i == cue.i:
+            source = [self.doc[i] for i in attribution.source]
+            if source[0].tag_ in ("WDT", "WP"):
+                return None  # "a man who vowed to …": the draft keeps to what was said
+            return (source[0].idx, source[-1].idx + len(source[-1].text))
         return None
 
     def with_passive_subject(self, attribution, spans):

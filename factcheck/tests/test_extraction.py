@@ -168,6 +168,11 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
         ("Rates are widely expected to fall next year.", "Rates will fall next year."),
         ("The minister was urged to resign.", "The minister should resign."),
         ("The judge declared the law unconstitutional.", "The law is unconstitutional."),
+        # "The minister promised to cut waits" was drafted "To cut waits."
+        ("The minister promised to cut waits within five years.", "The minister will cut waits within five years."),
+        ("Acme vowed to fight the ruling.", "Acme will fight the ruling."),
+        ("The union threatened to strike in May.", "The union will strike in May."),
+        ("He refused to resign.", "He will not resign."),
         # "That story is completely false" was drafted "Story is completely false."
         ('"That story is completely false," press secretary Jenna Walsh said.', "That story is completely false."),
         ("That plan will never work, the minister said.", "That plan will never work."),
