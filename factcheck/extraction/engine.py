@@ -316,8 +316,8 @@ class Story:
             return None
         for child in cue.children:
             if child.dep_ == "nsubjpass" and child.i not in attribution.content and child.lower_ not in ("it", "that"):
-                start, end = self.doc[child.left_edge.i].idx, child.idx + len(child.text)
-                return (start, end)
+                last = self.doc[child.right_edge.i]  # "The Bank of England", not "The Bank"
+                return (self.doc[child.left_edge.i].idx, last.idx + len(last.text))
         # "The minister promised to cut waits", "He refused to resign": the speaker will (not) do it.
         verb = self.doc[first].head
         promised = attribution.lemma in drafting.PREDICTION_CUES | {"refuse"}

@@ -164,7 +164,7 @@ def test_only_the_leading_that_is_left_out_of_what_was_said(extract, text, conte
         ('"The port," officials said, "will reopen on Monday."', "The port will reopen on Monday."),
         ('"The port," Mr. Reyes said, "will reopen on Monday."', "The port will reopen on Monday."),
         # "The bank is expected to cut rates next week" was drafted "To cut rates next week."
-        ("The bank is expected to cut rates next week.", "The bank will cut rates next week."),
+        ("The Bank of England is expected to cut rates next week.", "The Bank of England will cut rates next week."),
         ("Rates are widely expected to fall next year.", "Rates will fall next year."),
         ("The minister was urged to resign.", "The minister should resign."),
         ("The judge declared the law unconstitutional.", "The law is unconstitutional."),
