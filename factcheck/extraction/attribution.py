@@ -24,8 +24,10 @@ from factcheck.extraction.lexicon import (
     UNNAMED_SOURCE_NOUNS,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
-from factcheck.extraction.venues import ANONYMITY
+from factcheck.extraction.venues import ANONYMITY, is_news_outlet
 
+# Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
+ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
 # What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
@@ -45,6 +47,9 @@ NESTABLE = {"say", "add"}  # cues that stay attributions of their own inside ano
 CLOSING_QUOTES = "”»"
 SINGLE_QUOTES = "'‘’"
 PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
+# Cues that close a sentence after an outlet's name: "…, the state news agency TASS reported."
+QUOTE_MARKS = {'"', "”", "“", "''", "``", "’", "»"}
+TRAILING_OUTLET_CUES = {"reported": "report", "reports": "report", "said": "say", "says": "say"}
 # A live blog's time stamp ("10:05", "9.40am", "14:30 GMT") opens an entry; it names nobody.
 TIME_STAMP = r"(?:\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)(?:\s+[A-Z]{2,4}\b)?"
 STARTS_WITH_TIME_STAMP = re.compile(rf"\s*{TIME_STAMP}(?=[\s:,–—-])")
@@ -192,12 +197,14 @@ class Finder:
             if attribution and attribution.content:
                 found.append(attribution)
         found += self.colon_lines()
+        self.trailing_outlets(found)
         self.cut_nested_relative_cues(found)
         self.cut_relay_phrases(found)
         self.cut_continuations(found)
         for attribution in found:
             self.set_content_chars(attribution)
         found = [attribution for attribution in found if attribution.content_chars]
+        self.join_split_quotes(found)
         self.attach_following_quotes(found)
         return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
 
@@ -233,6 +240,52 @@ class Finder:
                 for outer in speech
             )
         ]
+
+    def trailing_outlets(self, found):
+        """ "…, the state news agency TASS reported." and "…, according to the German news agency
+        dpa.": an outlet named after a sentence's last comma reports the words before it, however
+        the parser hung the outlet's description (it made "dpa" a verb, and "the state news agency"
+        a speaker of its own)."""
+        for sentence in self.doc.sents:
+            words = [token for token in sentence if not token.is_space]
+            while words and words[-1].is_punct:
+                words.pop()
+            # The comma may close a quotation: '…on the ground," the state news agency TASS reported.'
+            commas = [
+                token.i
+                for token in words
+                if token.text == "," and (not self.in_quote(token.i) or self.closes_quote(token.i))
+            ]
+            if not commas:
+                continue
+            tail = [t for t in words if t.i > commas[-1] and not self.in_quote(t.i) and t.text not in QUOTE_MARKS]
+            if len(tail) > 2 and tail[0].lower_ == "according" and tail[1].lower_ == "to":
+                cue, phrase, lemma = tail[:2], tail[2:], "according to"
+            elif len(tail) > 1 and tail[-1].lower_ in TRAILING_OUTLET_CUES:
+                cue, phrase, lemma = tail[-1:], tail[:-1], TRAILING_OUTLET_CUES[tail[-1].lower_]
+            else:
+                continue
+            source = [token.i for token in phrase]
+            if any(self.in_quote(i) for i in source) or not is_news_outlet(self.doc[source[0] : source[-1] + 1].text):
+                continue
+            content = {token.i for token in words if token.i < commas[-1]}
+            if not content:
+                continue
+            tail_indices = {token.i for token in tail} | {commas[-1]}
+            read = [a for a in found if a.head == cue[0].i and a.source == source]  # as the parser read it
+            found[:] = [a for a in found if a.head not in tail_indices or a in read]
+            for other in found:
+                if other not in read:
+                    other.content -= tail_indices
+            for attribution in read:
+                attribution.content = content  # "Peskov said X, TASS reported": TASS reports all of it
+            if not read:
+                found.append(Attribution([token.i for token in cue], content, source, lemma, speech=True))
+
+    def closes_quote(self, index):
+        """Whether a quotation closes right after the token at `index` ('ground,"')."""
+        after = index + 1
+        return after + 1 < len(self.doc) and self.doc[after].text in QUOTE_MARKS and not self.in_quote(after + 1)
 
     def cut_nested_relative_cues(self, found):
         """ "it was mulling sending weapons to Ukraine, a move that experts told B-17 could be a
@@ -298,13 +351,46 @@ class Finder:
             cue = self.doc[attribution.head].idx
             return min(abs(cue - start) if cue < start else abs(cue - end) for start, end in attribution.content_chars)
 
+        def relays(outer, inner):
+            """ "Peskov said …, Reuters reported": the outlet reports the statement, cue and all."""
+            source = self.doc[outer.source[0] : outer.source[-1] + 1].text if outer.source else ""
+            return inner.head in outer.content and is_news_outlet(source)
+
         kept = []
         for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):
             chars = letters(attribution)
-            if any(len(chars & other) >= 0.8 * max(len(chars), len(other)) for _, other in kept):
+            if any(
+                len(chars & other) >= 0.8 * max(len(chars), len(other))
+                and not relays(attribution, kept_one)
+                and not relays(kept_one, attribution)
+                for kept_one, other in kept
+            ):
                 continue
             kept.append((attribution, chars))
         return sorted((attribution for attribution, _ in kept), key=lambda a: a.head)
+
+    def join_split_quotes(self, found):
+        """'“The deal,” said Sarah Lind, a spokeswoman for Norvik Bank, “is good news.”': a
+        quotation ending in a comma just before the attribution and one just after it are both
+        what was said, however the parser hung either half."""
+        for attribution in found:
+            if not attribution.speech or not attribution.source or attribution.lemma in ("according to", "per"):
+                continue
+            tokens = [*attribution.cue, *attribution.source]
+            start = min(self.doc[i].idx for i in tokens)
+            end = max(self.doc[i].idx + len(self.doc[i].text) for i in tokens)
+            before = next((q for q in self.quotes if q[1] <= start and not self.text[q[1] : start].strip()), None)
+            after = next((q for q in self.quotes if q[0] >= end and self.text[end : q[0]].strip() in (",", ":")), None)
+            if not before or not after or not self.text[before[0] : before[1]].rstrip("”\"'’ ").endswith(","):
+                continue
+            if any(a is not attribution and (a.head in range(*self.token_range(*after))) for a in found):
+                continue  # the second quotation has a cue of its own
+            spans = [span for span in attribution.content_chars if span[1] <= before[0] or span[0] >= after[1]]
+            attribution.content_chars = sorted([*spans, before, after])
+
+    def token_range(self, start, end):
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return (span.start, span.end) if span is not None else (0, 0)
 
     def attach_following_quotes(self, found):
         """“A,” she said. “B.”: sentences that are mostly quotation and have no cue of their own
@@ -487,6 +573,12 @@ class Finder:
         if not objects:
             return None
         source = self.subtree(objects[0])
+        if according.i == according.sent.start:
+            # "According to the German news agency dpa, …": the source runs to the comma, however
+            # the parser hung its last word ("dpa" read as a verb).
+            comma = next((t.i for t in self.doc[to.i + 1 : according.sent.end] if t.text == ","), None)
+            if comma is not None and comma - to.i <= 8 and max(source) < comma:
+                source = set(range(to.i + 1, comma))
         content = self.around_phrase(according)
         if not content:
             return None
@@ -564,6 +656,9 @@ class Finder:
         if not content or self.in_quote(min(content)):
             content |= self.quoted_children(verb)  # '“A,” Robinson said, “B?”': both halves
         content -= self.coordinated_cues(content) | self.trailing_venue(content, verb)
+        # "said the bill was dead and warned …", the "and" hung on the first clause: not said.
+        while content and self.doc[max(content)].dep_ == "cc":
+            content.discard(max(content))
         return self.without_complementiser(content)
 
     def trailing_venue(self, content, verb):
@@ -611,19 +706,37 @@ class Finder:
                 cut |= self.subtree(token)
                 cut |= {child.i for child in token.head.children if child.dep_ == "cc" and child.i < token.i}
                 previous = token.left_edge.i - 1
+                if previous in content and self.doc[previous].dep_ == "cc":  # "… and warned that"
+                    cut.add(previous)
+                    previous -= 1
                 if previous in content and self.doc[previous].is_punct:
                     cut.add(previous)
         return cut
 
     def is_coordinated_cue(self, token):
+        lemma = verb_lemma(token)
+        if token.tag_ not in VERB_TAGS or any(child.dep_ in SUBJECTS for child in token.children):
+            return False
+        # said, predicted, urged, accused: reporting verbs, not "called a donor"
+        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS):
+            return False
+        if token.dep_ in ("conj", "advcl"):
+            # "said X and accused Y", in the cue's tense: not "… rather than criticize him" inside X.
+            cue = token.head.head
+            return (
+                token.head.dep_ == "ccomp"
+                and verb_lemma(cue) in SPEECH_VERBS
+                and (lemma not in ACCUSING_VERBS or token.tag_ == cue.tag_)
+            )
+        # "said the bill was dead and warned that …", parsed as a second clause of "said"; "said X
+        # but said 'Y'" stays one statement, as PolNeAR's annotators count it.
         return (
-            token.dep_ in ("conj", "advcl")
-            and token.tag_ in VERB_TAGS
-            # said, predicted, urged: reporting verbs, not "called a donor"
-            and set(SPEECH_VERBS.get(verb_lemma(token), "")) & {"C", "X"}
-            and not any(child.dep_ in SUBJECTS for child in token.children)
-            and token.head.dep_ == "ccomp"
-            and verb_lemma(token.head.head) in SPEECH_VERBS
+            token.dep_ == "ccomp"
+            and lemma != verb_lemma(token.head)
+            and token.i > 0
+            and self.doc[token.left_edge.i - 1].dep_ == "cc"
+            and verb_lemma(token.head) in SPEECH_VERBS
+            and token.head.i < token.i
         )
 
     def set_off(self, verb):
@@ -879,13 +992,27 @@ class Finder:
             if node.dep_ == "relcl":
                 return sorted(self.source_tokens(node.head, skip=node))
             if self.is_coordinated_cue(node):
-                node = node.head.head  # the cue it is coordinated with
+                node = node.head if node.dep_ == "ccomp" else node.head.head  # the cue it is coordinated with
                 continue
             if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
                 node = node.head
                 continue
             break
-        return []
+        return self.subject_taken_for_apposition(verb)
+
+    def subject_taken_for_apposition(self, verb):
+        """ "In a statement to the Daily Planet, a spokesperson for the State Department said …":
+        the parser hung the subject on the phrase before it, as an apposition set off by a comma;
+        it is the source when it ends right before the cue."""
+        if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+            return []
+        node = self.doc[verb.i - 1]
+        while node.head.i != node.i and node.dep_ != "appos" and node.head.right_edge.i < verb.i:
+            node = node.head
+        first = node.left_edge.i
+        if node.dep_ != "appos" or node.right_edge.i != verb.i - 1 or first == 0 or self.doc[first - 1].text != ",":
+            return []
+        return sorted(self.source_tokens(node))
 
     def source_tokens(self, noun, skip=None):
         """The noun phrase naming a source, without a relative clause or trailing punctuation."""
@@ -903,7 +1030,11 @@ class Finder:
 
     def about_anonymity(self, verb, content):
         """ "A diplomat, who asked not to be named, said …": how the source asked to be quoted is
-        no statement of theirs."""
+        no statement of theirs, nor is what they were not authorised to do ("officials, who were not
+        authorized to discuss the talks, said …")."""
+        before = self.doc[max(0, verb.i - 4) : verb.i + 1].text
+        if re.search(r"\bnot (authori[sz]ed|allowed|permitted|cleared) to \w+$", before, re.IGNORECASE):
+            return True
         if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
             return False  # "He said people familiar with the plan were wrong" is a statement
         words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text

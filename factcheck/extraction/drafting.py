@@ -83,7 +83,7 @@ DENIAL_CUES = {"deny", "refute", "rebut", "contest"}
 # Cues that deny only what they dismiss as a report: "rejected claims that the army was retreating".
 DISMISSAL_CUES = {"reject", "dismiss", "dispute", "repudiate"}
 REPORT_WORDS = (
-    r"(?:the |these |those |any )?"
+    r"(?:the |these |those |any |a |an )?(?:(?:media|press|news|newspaper|recent|earlier) )?"
     r"(?:reports?|claims?|allegations?|suggestions?|accusations?|rumou?rs?|assertions?|speculation)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“\"'])")
@@ -116,10 +116,11 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
         return f"The number of {quantity.unit} is {qualifier.get(quantity.qualifier, '')}{value}."
-    words = " ".join(" ".join(text[start:end].split()) for start, end in content)
+    words = " ".join(_fragments(text, content))
     words = "".join(char for char in words if char not in '“”«»"')
     words = re.sub(r"''|``", "", words)
-    words = re.sub(r"^(that|whether)\s+", "", words.strip(), flags=re.IGNORECASE)
+    # "said that …" and "asked whether …" in lower case; "That story is false" opens what was said.
+    words = re.sub(r"^(that|whether)\s+", "", words.strip())
     words = words.strip(" ,;:-—–‘’'")
     if not words:
         return ""
@@ -127,12 +128,33 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     if statements:
         words = " ".join(statements).strip(" ,;:-—–‘’'")
     if infinitive:
-        modal = "will" if cue_lemma in PREDICTION_CUES else "should"
-        words = re.sub(r"^(\w+(?: [\w’'-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
+        modal = "will" if cue_lemma in PREDICTION_CUES else "will not" if cue_lemma == "refuse" else "should"
+        words = re.sub(r"^([\w.]+(?: [\w’'.-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."
     return words
+
+
+def _fragments(text, content):
+    """The content's fragments, the comma ending one before the attribution (a split quote) made
+    what the sentence needs: a full stop where the story ends a sentence after it ('"A," she said.
+    "B."') or the next fragment opens one ('"A," she said, "B."'): "A. B.", not "A, B."; nothing
+    where the next goes on with the sentence ('"The port," officials said, "will reopen."': "The
+    port will reopen.")."""
+    pieces = []
+    for i, (start, end) in enumerate(content):
+        piece = " ".join(text[start:end].split())
+        if i + 1 < len(content):
+            following = text[content[i + 1][0] : content[i + 1][1]].lstrip(QUOTE_MARKS + " ")
+            if re.search(rf"[.!?][\s{QUOTE_MARKS}]*$", text[end : content[i + 1][0]]) or re.match(
+                r"[A-Z](?!\s)", following
+            ):
+                piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r".\1", piece)
+            elif following[:1].islower():
+                piece = re.sub(rf",(\s*[{QUOTE_MARKS}]*)$", r"\1", piece)
+        pieces.append(piece)
+    return pieces
 
 
 def sentences(words):

@@ -27,6 +27,7 @@ from factcheck.extraction.proposal import (
     OFFICIAL_DOCUMENT,
     OUTLET_VOICE,
     PERSON,
+    PRESS_CONFERENCE,
     PUBLIC_REMARKS,
     RELAYED_REPORT,
     SOCIAL_MEDIA_POST,
@@ -40,6 +41,7 @@ from factcheck.extraction.venues import (
     ANONYMITY,
     PLATFORMS,
     classify_venue,
+    described_outlet,
     is_news_outlet,
     names_outlet,
     outlet_name,
@@ -63,7 +65,19 @@ UNNAMED_WITH_ACCESS = re.compile(
     re.IGNORECASE,
 )
 # Cues whose object and complement say what the speaker holds the object to be.
-COMPLEMENT_CUES = {"call", "dismiss", "describe", "label", "brand", "dub", "characterize", "portray", "reject", "find"}
+COMPLEMENT_CUES = {
+    "call",
+    "dismiss",
+    "describe",
+    "label",
+    "brand",
+    "dub",
+    "characterize",
+    "portray",
+    "reject",
+    "find",
+    "declare",
+}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
@@ -176,6 +190,7 @@ class Story:
             # "urged the US military to scrap …": an object and the infinitive hung from the cue.
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
+            infinitive = infinitive or bool(self.passive_subject(attribution))
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
@@ -184,7 +199,12 @@ class Story:
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
                 or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
-                    self.text, proposal.content, proposal.quantity, figure, infinitive, attribution.lemma
+                    self.text,
+                    self.with_passive_subject(attribution, self.without_second_that(proposal.content, content_tokens)),
+                    proposal.quantity,
+                    figure,
+                    infinitive,
+                    attribution.lemma,
                 )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
@@ -287,6 +307,50 @@ class Story:
         first = min(attribution.content)  # "whether" itself is left out of the content
         return bool({self.doc[i].lower_ for i in (first - 1, first) if i >= 0} & QUESTION_WORDS)
 
+    def passive_subject(self, attribution):
+        """ "The bank is expected to cut rates": the subject of a passive cue whose content is an
+        infinitive, as a character span, or None."""
+        cue = self.doc[attribution.head]
+        first = min(attribution.content) if attribution.content else None
+        if first is None or self.doc[first].lower_ != "to":
+            return None
+        for child in cue.children:
+            if child.dep_ == "nsubjpass" and child.i not in attribution.content and child.lower_ not in ("it", "that"):
+                last = self.doc[child.right_edge.i]  # "The Bank of England", not "The Bank"
+                return (self.doc[child.left_edge.i].idx, last.idx + len(last.text))
+        # "The minister promised to cut waits", "He refused to resign": the speaker will (not) do it.
+        verb = self.doc[first].head
+        promised = attribution.lemma in drafting.PREDICTION_CUES | {"refuse"}
+        if promised and attribution.source and verb.dep_ == "xcomp" and verb.head.i == cue.i:
+            source = [self.doc[i] for i in attribution.source]
+            if source[0].tag_ in ("WDT", "WP"):
+                return None  # "a man who vowed to …": the draft keeps to what was said
+            return (source[0].idx, source[-1].idx + len(source[-1].text))
+        return None
+
+    def with_passive_subject(self, attribution, spans):
+        """The draft's spans with the passive cue's subject before the infinitive: "The bank is
+        expected to cut rates" is drafted "The bank will cut rates.", not "To cut rates."."""
+        subject = self.passive_subject(attribution)
+        return [subject, *spans] if subject else spans
+
+    def without_second_that(self, spans, indices):
+        """ "said demand remained strong and that Acme expected …": the content's spans without the
+        "that" opening a clause after "and", "but" or "or", for the draft ("… strong and Acme
+        expected …"); a "that" that is a pronoun ("and that was the end of it") stays."""
+        for i in sorted(indices):
+            token = self.doc[i]
+            if (
+                token.lower_ != "that"
+                or token.dep_ != "mark"
+                or i == 0
+                or self.doc[i - 1].lower_ not in ("and", "but", "or")
+            ):
+                continue
+            start, end = token.idx, token.idx + len(token.text_with_ws)
+            spans = [piece for a, b in spans for piece in ((a, min(b, start)), (max(a, end), b)) if piece[0] < piece[1]]
+        return spans
+
     def content_tokens(self, proposal):
         indices = set()
         for start, end in proposal.content:
@@ -323,6 +387,8 @@ class Story:
         voice; "Facebook said": the company behind a platform is an institution. A person the story
         names ("Michael Bloomberg") stays a person."""
         name = strip_article(speaker.mention)  # as written: "the regional health agency" names no outlet
+        if described := described_outlet(speaker.mention):  # "the state news agency TASS"
+            return Speaker(outlet_name(described), OUTLET_VOICE, mention=speaker.mention)
         person = self.people.by_part.get(speaker.name.split()[-1].lower() if speaker.name else "")
         if speaker.kind not in (PERSON, INSTITUTION) or person or not NAME.fullmatch(name):
             return speaker
@@ -423,7 +489,9 @@ class Story:
         if recipient == "us" and self.outlet:
             recipient = self.outlet  # "told us": the story's own newsroom
         if recipient:
-            if (
+            if venue in (None, PUBLIC_REMARKS) and classify_venue(recipient, self.outlet)[0] == PRESS_CONFERENCE:
+                venue, outlet = PRESS_CONFERENCE, None  # "told a news conference in Brussels"
+            elif (
                 recipient.lower() in PUBLIC_AUDIENCES
                 or re.sub(r"^(the|a|an) ", "", recipient.lower()) in PUBLIC_AUDIENCES
             ):

@@ -110,6 +110,26 @@ ORGANISATION_WORDS = {
     "new",
 }
 # Words before a name that are a title, never a first name.
+# Words inside a name before the surname: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
+NAME_PARTICLES = {
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "la",
+    "le",
+    "bin",
+    "ter",
+    "dos",
+    "das",
+    "zu",
+}
 TITLE_WORDS = {
     "President",
     "Secretary",
@@ -144,6 +164,11 @@ TITLE_WORDS = {
     "Director",
     "Spokesman",
     "Spokeswoman",
+    # Titles a tagger often takes into the name ("Councillor Maria Delgado", "Alderman Joe Brill").
+    *("Councillor", "Cllr", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman"),
+    *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
+    *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
+    *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
 }
 HONORIFICS = {
     "mr.",
@@ -553,9 +578,9 @@ class People:
     @staticmethod
     def name_of(entity):
         """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
-        tokens = [token for token in entity if token.tag_ != "POS"]
-        while tokens and tokens[0].lower_ in HONORIFICS:
-            tokens.pop(0)
+        tokens = [token for token in entity.doc[entity.start : particle_end(entity)] if token.tag_ != "POS"]
+        while tokens and (tokens[0].lower_ in HONORIFICS or (tokens[0].text in TITLE_WORDS and len(tokens) > 2)):
+            tokens.pop(0)  # "Councillor Maria Delgado" is Maria Delgado
         if not tokens:
             return ""
         return clean(entity.doc[tokens[0].i : tokens[-1].i + 1].text)
@@ -618,9 +643,33 @@ def describe(doc, source, people, quoted):
     if head.lower_ in PRONOUNS:
         return pronoun_speaker(doc, head, people, mention)
     apposed = [t for t in person for child in head.children if child.dep_ == "appos" and t in child.subtree]
+    beside_organisation = []
+    if not apposed and _someone_of(head) and all(t.i > head.i for t in person):
+        # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak,": the parser set the
+        # name beside the organisation, which no person is; it names the spokesman.
+        apposed = beside_organisation = [
+            t
+            for t in person
+            for node in tokens
+            if node.dep_ == "appos"
+            and node.ent_type_ == "PERSON"
+            and node.head.ent_type_ in ("ORG", "GPE", "NORP")
+            and node.head.i > head.i
+            and t in node.subtree
+        ]
     if apposed:
         person = apposed  # "Olenko's spokeswoman, Irina Vask, said": Vask, not Olenko
-    if person and (head in person or head.dep_ in ("appos",) or _name_near_head(head, person)):
+    elif _someone_of(head) and person and all(_owns(head, token) for token in person):
+        person = []  # "Pritchard's lawyer said": the lawyer, not Pritchard ("Trump's tweet" is his)
+    # "Ursula von der Leyen", the tagger's person ending at "der", "Leyen" taken for a place.
+    after_particle = head.i > 0 and doc[head.i - 1].lower_ in NAME_PARTICLES and doc[head.i - 1].ent_type_ == "PERSON"
+    if person and (
+        head in person
+        or head.dep_ in ("appos",)
+        or beside_organisation
+        or after_particle
+        or _name_near_head(head, person)
+    ):
         return person_speaker(doc, tokens, head, person, people, mention)
     if _surname_after_given_name(doc, head, tokens):
         # "Andrii Kovalenko said" with "Kovalenko" tagged an organisation, "Andrii" nothing: a person.
@@ -786,6 +835,30 @@ def _one_of_many(entity, head):
     )
 
 
+def _someone_of(head):
+    """ "lawyer", "wife", "aides", "campaign": a common noun for people or a body, whose possessor
+    is someone else; not "tweet" or "plan", which are the possessor's words."""
+    noun = head.lower_
+    people_nouns = ROLE_NOUNS | UNNAMED_SOURCE_NOUNS | INSTITUTION_NOUNS | {"family", "allies"}
+    return head.tag_ in ("NN", "NNS") and (noun in people_nouns or noun[:-1] in people_nouns)
+
+
+def particle_end(entity):
+    """Where a person's name ends: past the surname after a particle the tagger left out
+    ("Ursula von der" + "Leyen")."""
+    doc, end = entity.doc, entity.end
+    while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES and doc[end].is_title and doc[end].tag_ == "NNP":
+        end += 1
+    return end
+
+
+def _owns(head, token):
+    """Whether `token` is in the possessor of `head` ("Pritchard" in "Pritchard's lawyer")."""
+    return any(
+        child.dep_ == "poss" and token.i in range(child.left_edge.i, child.right_edge.i + 1) for child in head.children
+    )
+
+
 def _name_near_head(head, person):
     return any(token.head.i == head.i or token.i == head.i for token in person)
 
@@ -833,9 +906,15 @@ def _given_name(token, tokens):
 
 def person_speaker(doc, tokens, head, person, people, mention):
     """A named person, resolved to their fullest name, with the title and affiliation around it."""
-    entity = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= person[0].i < e.end), None)
+    entities = [e for e in doc.ents if e.label_ == "PERSON" and any(e.start <= t.i < e.end for t in person)]
+    # "Cal Fire battalion chief Rosa Martinez", "Cal Fire" also taken for a person: the name the phrase ends in.
+    entity = next((e for e in entities if e.start <= head.i < e.end), None) or next(
+        (e for e in entities if e.start <= person[0].i < e.end), None
+    )
     if entity is not None:
-        name_start, name_end = entity.start, entity.end
+        name_start, name_end = entity.start, particle_end(entity)
+        while name_end - name_start > 2 and doc[name_start].text in TITLE_WORDS:
+            name_start += 1  # the title the tagger took into the name is the title
         # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.
         while name_start > 0 and entity.start - name_start < 2 and _given_name(doc[name_start - 1], tokens):
             name_start -= 1
@@ -862,6 +941,11 @@ def person_speaker(doc, tokens, head, person, people, mention):
             for t in tokens
             if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
         ]
+        commas = [t.i for t in before if t.text == ","]
+        if commas and any(t.i < commas[0] and t.is_alpha for t in before):
+            # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak": the role set off
+            # before the name, not its rank after the comma.
+            before = [t for t in before if t.i < commas[0]]
         if before:
             title = clean(doc[before[0].i : before[-1].i + 1].text)  # not "Mr" between: "The third candidate, Mr Petit"
     organisations = [

@@ -53,8 +53,8 @@ PLATFORMS = {
 # familiar with the matter", "officials with knowledge of the talks". Words about the source, never
 # a statement of theirs.
 ANONYMITY = re.compile(
-    r"\b(anonymity|anonymously|not authori[sz]ed to (speak|discuss|comment)"
-    r"|(declined|asked|requested|wished|wanted|agreed) (not )?to be (named|identified|quoted)"
+    r"\b(anonymity|anonymously|not (authori[sz]ed|allowed|permitted|cleared) to (speak|discuss|comment|talk)"
+    r"|(decline|ask|request|wish|want|agree)(s|d|ed)? (not )?to be (named|identified|quoted)"
     r"|(his|her|their) names? (not )?be (used|published|given|disclosed|withheld)"
     r"|familiar with the|(with|who have|who had|has|have) (direct |first-?hand |detailed )?knowledge of the)\b",
     re.IGNORECASE,
@@ -242,10 +242,43 @@ def _prefixes(name):
     return [" ".join(words[:count]) for count in range(len(words), 0, -1)]
 
 
+# An outlet described by what it is, before or after its name: "the state news agency TASS", "the
+# German news agency dpa", "Russia's state-run RIA Novosti news agency".
+# ("broadcaster David Dimbleby" is a person: a broadcaster is an outlet when it is the state's.)
+_OUTLET_KIND = (
+    r"(?:news agency|news service|wire service|(?:state|public|national)(?:-run|-owned)? broadcaster|newspaper"
+    r"|daily|tabloid|weekly|news magazine|news (?:site|website|outlet|channel)"
+    r"|(?:tv|television|radio) (?:channel|station|network))"
+)
+_DESCRIBED_BEFORE = re.compile(
+    rf"^(?:[Tt]he\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:[\w-]+\s+){{0,3}}?{_OUTLET_KIND}\s+"
+    r"(?P<name>[A-Z][\w.&-]*(?:\s+[\w.&-]+){0,3}|[a-z]{2,4})$"
+)
+_DESCRIBED_AFTER = re.compile(
+    rf"^(?:[Tt]he\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){{0,3}}"
+    rf"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){{0,3}})\s+(?:state\s+)?{_OUTLET_KIND}$"
+)
+
+
+# "the German news agency", "the Iranian state broadcaster": a nationality, not the outlet's name.
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|ic|i)")
+
+
+def described_outlet(name):
+    """The name of an outlet described by what it is ("the state news agency TASS" is "TASS"), or
+    None when `name` describes none."""
+    name = name.strip().strip(" .,;:")
+    if match := _DESCRIBED_BEFORE.match(name):
+        return match["name"].strip(" .,;:")
+    if (match := _DESCRIBED_AFTER.match(name)) and not _NATIONALITY.fullmatch(match["name"]):
+        return match["name"].strip(" .,;:")
+    return None
+
+
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
-    "Associated Press"."""
-    name = re.sub(r"\s+(?:state\s+)?news\s+agency$", "", strip_article(name))  # "the Xinhua news agency"
+    "Associated Press", "the state news agency TASS" is "TASS"."""
+    name = described_outlet(name) or strip_article(name)
     return NEWS_OUTLETS.get(name.lower(), name)
 
 
@@ -258,15 +291,23 @@ def names_outlet(name, outlet):
     return name == outlet or (outlet.endswith(f" {name}") and name not in NEWS_OUTLETS)
 
 
+# A broadcaster by its call sign or band: "KRCR-TV", "WNYC-FM", "Channel 4 News" is caught by its ending.
+_STATION = re.compile(r"[A-Z][A-Z0-9]{1,5}-(?:TV|FM|AM|DT)|[KW][A-Z]{3}")
+
+
 def is_news_outlet(name, story_outlet=None):
     """Whether a name is a news organisation's: the story's own, a known one, or one named like
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
+    if described_outlet(name):
+        return True
     name = strip_article(name)
     if not name:
         return False
     if names_outlet(name, story_outlet):
         return True
     if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
+        return True
+    if _STATION.fullmatch(name):
         return True
     words = name.split()
     return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()
