@@ -109,7 +109,6 @@ ORGANISATION_WORDS = {
     "west",
     "new",
 }
-# Words before a name that are a title, never a first name.
 # Words inside a name before the surname: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 NAME_PARTICLES = {
     "von",
@@ -130,6 +129,7 @@ NAME_PARTICLES = {
     "das",
     "zu",
 }
+# Words before a name that are a title, never a first name.
 TITLE_WORDS = {
     "President",
     "Secretary",
