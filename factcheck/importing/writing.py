@@ -263,13 +263,20 @@ class Entities:
                 key: article for key, article in wanted.items() if ("outlet", norm(article.outlet)) not in self.held
             }
         urls = [key[1] for key in wanted if key[0] == "url"]
-        headlines = [key[2] for key in wanted if key[0] == "headline"]
         found = {("url", url): pk for url, pk in Article.objects.filter(url__in=urls).values_list("url", "pk")}
+        # A story tracked without its address (pasted at the desk) is the one a row names by address,
+        # headline and outlet, unless another story has that address.
+        by_headline = {
+            key: ("headline", norm(article.outlet), article.headline)
+            for key, article in wanted.items()
+            if key not in found
+        }
+        headlines = [key[2] for key in by_headline.values()]
         for pk, headline, outlet in Article.objects.filter(url="", headline__in=headlines).values_list(
             "pk", "headline", "outlet__normalized_name"
         ):
             found.setdefault(("headline", outlet, headline), pk)
-        self.articles.update({key: found.get(key) for key in wanted})
+        self.articles.update({key: found.get(key, found.get(by_headline.get(key))) for key in wanted})
 
 
 @dataclass(slots=True)

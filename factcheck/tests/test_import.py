@@ -25,7 +25,7 @@ from factcheck.models import (
     Speaker,
     VerificationEvent,
 )
-from factcheck.tests.factories import make_claim, make_evidence, make_speaker
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -351,6 +351,23 @@ def test_a_statement_to_an_outlet_starts_as_the_attribution_rules_read_its_outle
     job = run_import(tmp_path, sheet, admin_user)
     assert job.created_count == 1, job.errors
     assert Claim.objects.get().attribution == attribution
+
+
+def test_a_story_tracked_without_its_address_is_the_story_a_row_gives_with_one(admin_user, tmp_path):
+    """Pasted at the desk without a URL, then imported from a sheet that has it: the sheet's rows made a
+    second story of the same headline and outlet (the demo's story, imported from the sample file, twice)."""
+    tracked = make_article(make_outlet("B-17"), headline="Port to reopen", url="")
+    elsewhere = make_article(make_outlet("CNN"), headline="Port to reopen", url="")
+    story = {"article_outlet": "B-17", "article_headline": "Port to reopen"}
+    sheet = csv_text(
+        row("The port reopens on Monday.", article_url="https://b17.example/port", **story),
+        row("Ferries resume.", article_url="https://b17.example/other", article_outlet="B-17", article_headline="Ferries"),
+    )
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.created_count == 2, job.errors
+    assert Claim.objects.get(text="The port reopens on Monday.").article == tracked
+    assert Claim.objects.get(text="Ferries resume.").article.url == "https://b17.example/other"  # a story new to us
+    assert Article.objects.count() == 3 and not elsewhere.claims.exists()
 
 
 def test_a_reimport_updates_changed_fields_without_an_event(admin_user, tmp_path):
