@@ -361,7 +361,7 @@ def test_a_story_tracked_without_its_address_is_the_story_a_row_gives_with_one(a
     story = {"article_outlet": "B-17", "article_headline": "Port to reopen"}
     sheet = csv_text(
         row("The port reopens on Monday.", article_url="https://b17.example/port", **story),
-        row("Ferries resume.", article_url="https://b17.example/other", article_outlet="B-17", article_headline="Ferries"),
+        row("Ferries resume.", article_url="https://b17.example/other", **{**story, "article_headline": "Ferries"}),
     )
     job = run_import(tmp_path, sheet, admin_user)
     assert job.created_count == 2, job.errors
