@@ -459,6 +459,17 @@ def test_a_stale_attribution_decision_answers_the_conflict_before_any_rule(edito
     assert "This claim was changed by root at " in response.text
 
 
+@pytest.mark.parametrize(("found", "opposite"), [("confirmed", "Misattributed"), ("misattributed", "Confirmed")])
+def test_a_finding_says_how_to_reach_its_opposite_which_it_does_not_offer(editor_client, claim, editor, found, opposite):
+    """From "Confirmed at the source" no "Mark misattributed" was offered, and nothing said why."""
+    evidence = make_evidence(claim, "supports" if found == "confirmed" else "refutes", primary_source=True)
+    Claim.objects.get(pk=claim.pk).set_attribution(found, by=editor, reason="Checked.", evidence=[evidence])
+    page = editor_client.get(f"/claims/{claim.pk}/").text
+    panel = page.split('id="attribution-heading"')[1].split("</section>")[0]
+    assert f"Mark {opposite.lower()}" not in panel
+    assert f"To find it {opposite.lower()}, send it back to “not checked” first" in panel
+
+
 def test_a_reviewer_forging_a_status_post_is_refused(reviewer_client, claim):
     response = status_post(reviewer_client, claim, "disputed", headers=HTMX)
     assert response.status_code == 403
