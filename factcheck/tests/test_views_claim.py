@@ -460,7 +460,7 @@ def test_a_stale_attribution_decision_answers_the_conflict_before_any_rule(edito
 
 
 @pytest.mark.parametrize(("found", "opposite"), [("confirmed", "Misattributed"), ("misattributed", "Confirmed")])
-def test_a_finding_says_how_to_reach_its_opposite_which_it_does_not_offer(editor_client, claim, editor, found, opposite):
+def test_a_finding_says_how_to_reach_its_opposite_it_does_not_offer(editor_client, claim, editor, found, opposite):
     """From "Confirmed at the source" no "Mark misattributed" was offered, and nothing said why."""
     evidence = make_evidence(claim, "supports" if found == "confirmed" else "refutes", primary_source=True)
     Claim.objects.get(pk=claim.pk).set_attribution(found, by=editor, reason="Checked.", evidence=[evidence])
