@@ -30,6 +30,9 @@ from factcheck.extraction.venues import ANONYMITY, is_news_outlet
 ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
+# Cues whose infinitive is never an object's: "refused to resign", but "refused two requests … to
+# repair the network" refuses the requests, and the infinitive is theirs, whatever the parser hung.
+NO_OBJECT_INFINITIVE = {"refuse", "decline", "vow", "pledge", "agree", "seek", "plan", "decide", "threaten", "hope"}
 # What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
 STATEMENT_NOUNS = {
     *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
@@ -935,6 +938,8 @@ class Finder:
     def infinitive_content(self, verb):
         clauses = [child for child in verb.children if child.dep_ == "xcomp" and child.i > verb.i]
         objects = [child for child in verb.children if child.dep_ == "dobj" and child.i > verb.i]
+        if objects and clauses and verb_lemma(verb) in NO_OBJECT_INFINITIVE and objects[0].i < clauses[0].i:
+            return set()  # "refused two requests from Portmere for funding to repair the network": no statement
         content = set()
         for clause in clauses:
             content |= self.subtree(clause)

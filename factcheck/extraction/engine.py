@@ -57,6 +57,11 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
+# Cues of answering, which say nothing when not done ("did not respond", "has not commented") or
+# when what they answer is the newsroom's request ("responded to a request for comment").
+ANSWER_CUES = {"respond", "reply", "comment", "answer"}
+REQUEST_NOUNS = {"request", "requests", "question", "questions", "call", "calls", "email", "emails", "message"}
+REQUEST_NOUNS |= {"messages", "inquiry", "inquiries", "enquiry", "enquiries", "query", "queries"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
 # An unnamed source described by its access to what it tells: "a person close to the talks".
 UNNAMED_WITH_ACCESS = re.compile(
@@ -285,7 +290,15 @@ class Story:
         )
 
     def no_comment(self, attribution):
-        """ "Mercer declined to comment", "a spokesperson refused to say whether …"."""
+        """ "Mercer declined to comment", "a spokesperson refused to say whether …", "the company
+        did not respond to a request for comment", "the ministry has not commented"."""
+        if attribution.lemma in ANSWER_CUES:
+            cue = self.doc[attribution.head]
+            if any(child.dep_ == "neg" for child in cue.children):
+                return True
+            heads = [self.doc[i] for i in attribution.content if self.doc[i].head.i not in attribution.content]
+            said = any(self.doc[i].tag_ in VERB_TAGS for i in attribution.content)  # "… with a statement saying …"
+            return bool(heads) and not said and all(head.lower_ in REQUEST_NOUNS for head in heads)
         if attribution.lemma not in ("decline", "refuse") or not attribution.content:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]

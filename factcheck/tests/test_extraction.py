@@ -2248,3 +2248,69 @@ def test_a_flood_defence_story(extract):
 )
 def test_what_a_speaker_finds_or_describes_something_as_is_drafted_as_what_it_is(extract, text, claim):
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, outlet, claim",
+    [
+        (
+            "According to Reuters, the national government has refused two requests from Portmere for emergency "
+            "funding to repair the network.",
+            "Reuters",
+            "The national government has refused two requests from Portmere for emergency funding to repair the "
+            "network.",
+        ),
+        (
+            "The ministry declined three offers of help to rebuild the bridge, according to the Kyiv Independent.",
+            "Kyiv Independent",
+            "The ministry declined three offers of help to rebuild the bridge.",
+        ),
+        (
+            "The union has refused the offer to end the strike, the BBC reported.",
+            "BBC",
+            "The union has refused the offer to end the strike.",
+        ),
+    ],
+)
+def test_refusing_a_thing_is_no_statement_so_the_outlet_reporting_it_speaks(extract, text, outlet, claim):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.RELAYED_REPORT, outlet, [])
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The mayor refused to resign.", "The mayor will not resign."),
+        ("The senator vowed to fight the bill.", "The senator will fight the bill."),
+    ],
+)
+def test_a_refusal_or_a_vow_to_act_is_still_a_statement(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company did not respond to a request for comment.",
+        "The ministry did not immediately respond to requests for comment.",
+        "A spokesman for the mayor did not respond to emailed questions.",
+        "The council has not commented on the report.",
+        "Bluewater responded to a request for comment.",
+        "The police did not reply to messages on Friday.",
+    ],
+)
+def test_not_answering_or_answering_only_a_request_is_no_statement(extract, text):
+    assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ('"We are working on it," he responded.', "We are working on it."),
+        ("The mayor replied that the bridge was safe.", "The bridge was safe."),
+    ],
+)
+def test_an_answer_that_says_something_is_a_statement(extract, text, claim):
+    assert only(extract(text)).claim == claim
