@@ -2314,3 +2314,43 @@ def test_not_answering_or_answering_only_a_request_is_no_statement(extract, text
 )
 def test_an_answer_that_says_something_is_a_statement(extract, text, claim):
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Bluewater said in a statement that the plant would close.", "Bluewater"),
+        ("Meridex said on Monday that sales had risen by a tenth.", "Meridex"),
+        (
+            "The fire has burned 4,000 acres, Cal Fire said. Cal Fire spokesman Ed Brown said crews were tired.",
+            "Cal Fire",
+        ),
+        (
+            "Tidewell Rescue spokeswoman Mia Dahl spoke on Monday. Tidewell Rescue said the crew was safe.",
+            "Tidewell Rescue",
+        ),
+    ],
+)
+def test_a_name_the_story_uses_as_an_organisations_is_an_institution(extract, text, speaker):
+    # The tagger took each for a person's name: no given name, no title, no "he" or "she", or
+    # the owner of a spokesman or a chief executive.
+    proposal = next(p for p in extract(text) if p.speaker == speaker)
+    assert proposal.speaker_kind == values.INSTITUTION
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Tomas Novak wrote to the council. Novak said he would stay.", "Tomas Novak"),
+        (
+            "Hillary Clinton spoke on Monday. Clinton spokesman Nick Merrill said it went well. Clinton agreed.",
+            "Nick Merrill",
+        ),
+        ("Senator Briggs arrived late. Briggs said the bill would fail.", "Briggs"),
+        ("Mr Holloway said the bridge was safe.", "Holloway"),
+        ("Okafor said the vote was rigged. She called for a recount.", "Okafor"),
+    ],
+)
+def test_a_persons_name_stays_a_persons(extract, text, speaker):
+    proposal = next(p for p in extract(text) if p.speaker == speaker)
+    assert proposal.speaker_kind == values.PERSON
