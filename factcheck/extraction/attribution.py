@@ -923,7 +923,22 @@ class Finder:
                 if child.dep_ == "prep" and child.lower_ in ("according", "per", "in", "on", "at", "during"):
                     continue
                 end = max(end, child.right_edge.i)
-        return {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
+        content = {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
+        return content - self.venue_after_object(content)
+
+    def venue_after_object(self, content):
+        """ "claimed responsibility for the strike in a televised statement", "denied the report in
+        an interview": a phrase ending the object that says where it was said (the venue), which
+        the parser hangs from the object."""
+        words = sorted(i for i in content if not self.doc[i].is_punct)
+        for i in words:
+            phrase = self.doc[i]
+            if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or self.in_quote(i):
+                continue
+            objects = [child for child in phrase.children if child.dep_ == "pobj"]
+            if objects and objects[0].lower_ in STATEMENT_NOUNS and phrase.right_edge.i >= words[-1]:
+                return self.subtree(phrase)
+        return set()
 
     def addressee(self, verb, clause):
         """ "called on the government to …", "appealed to residents to …": the object of the

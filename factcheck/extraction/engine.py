@@ -175,6 +175,8 @@ class Story:
                 continue  # "according to a statement", around "X said …": where X said it
             if self.no_comment(attribution):
                 continue  # "declined to comment" says nothing
+            if self.named_then_said(attribution):
+                continue  # "confirmed the plan in an email, saying …": what is said is the "saying" clause's
             speaker = self.speaker(attribution, speakers)
             proposal = Proposal(
                 content=attribution.content_chars,
@@ -201,6 +203,8 @@ class Story:
             proposal.claim = (
                 self.asked(attribution)
                 or self.object_complement(attribution)
+                or self.accusation(attribution)
+                or self.responsibility(attribution, speaker)
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
                 or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
@@ -279,6 +283,58 @@ class Story:
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
 
+    def accusation(self, attribution):
+        """ "accused the group of using civilians as human shields" -> "The group is guilty of using
+        civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
+        for the outage.": what the speaker says of the one accused; "" for any other cue."""
+        preposition = {"accuse": "of", "blame": "for"}.get(attribution.lemma)
+        if preposition is None:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        phrases = [
+            child
+            for child in cue.children
+            if child.dep_ == "prep" and child.lower_ == preposition and child.i in attribution.content
+        ]
+        if objects and not phrases:  # "accused the rebels of a massacre": the parser hung it from the object
+            phrases = [child for child in objects[0].children if child.dep_ == "prep" and child.lower_ == preposition]
+        if not objects or not phrases or objects[0].i > phrases[0].i:
+            return ""
+        thing = objects[0]
+        before = self.doc[phrases[0].i - 1]  # the object's last word, whatever the parser hung from it
+        subject = self.text[self.doc[thing.left_edge.i].idx : before.idx + len(before.text)]
+        if thing.lower_ in ("him", "her") and (
+            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
+        ):
+            subject = named
+        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
+            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
+        last = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
+        what = self.text[self.doc[phrases[0].i + 1].idx : last.idx + len(last.text)]
+        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
+        verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]
+        if not plural:
+            verb = verb.replace("are", "is", 1)
+        return f"{capitalised(subject)} {verb} {what}."
+
+    def responsibility(self, attribution, speaker):
+        """ "The Houthi movement claimed responsibility for the strike" -> "The Houthi movement is
+        responsible for the strike."; "" for any other content."""
+        if attribution.lemma not in ("claim", "accept", "admit", "acknowledge") or not attribution.content:
+            return ""
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if len(words) < 3 or words[0].lower_ != "responsibility" or words[1].lower_ != "for":
+            return ""
+        mention = self.mention(attribution)
+        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        if not subject:
+            return ""
+        what = self.text[words[2].idx : words[-1].idx + len(words[-1].text)]
+        plural = speaker.kind == UNNAMED_GROUP and subject.lower().endswith("s")
+        return f"{capitalised(subject)} {'are' if plural else 'is'} responsible for {what}."
+
     @staticmethod
     def infinitive(token, cue):
         """An infinitive hung from the cue: "urged them to leave", "expect rates to stay low"."""
@@ -303,6 +359,29 @@ class Story:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
         return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def named_then_said(self, attribution):
+        """ "Moss confirmed the plan in an email, saying the school would close": a cue whose object
+        only names what it is about ("the plan", "its decision"), with a "saying" or "adding" clause
+        of its own that says it. Denials, accusations and judgements keep their object: it is what
+        they claim."""
+        if attribution.lemma in drafting.DENIAL_CUES | drafting.DISMISSAL_CUES | drafting.OPINION_CUES:
+            return False
+        content = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not content or any(token.tag_ in VERB_TAGS or token.like_num for token in content):
+            return False
+        if any(self.finder.in_quote(token.i) for token in content):
+            return False
+        if content[0].lower_ not in ("the", "this", "that", "these", "those", "its", "his", "her", "their", "our"):
+            return False
+        cue = self.doc[attribution.head]
+        return any(
+            child.dep_ in ("advcl", "xcomp", "conj")
+            and child.tag_ == "VBG"
+            and verb_lemma(child) in ("say", "add", "write", "note", "explain")
+            and any(other.head == child.i for other in self.attributions)
+            for child in cue.children
+        )
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,

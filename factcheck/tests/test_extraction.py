@@ -2354,3 +2354,79 @@ def test_a_name_the_story_uses_as_an_organisations_is_an_institution(extract, te
 def test_a_persons_name_stays_a_persons(extract, text, speaker):
     proposal = next(p for p in extract(text) if p.speaker == speaker)
     assert proposal.speaker_kind == values.PERSON
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "The minister accused the group of using civilians as human shields.",
+            "The group is guilty of using civilians as human shields.",
+        ),
+        ("Critics accused Mayor Ana Ruiz of wasting money.", "Mayor Ana Ruiz is guilty of wasting money."),
+        (
+            "Mayor Ana Ruiz spoke on Monday. The opposition accused her of lying about the budget.",
+            "Ana Ruiz is guilty of lying about the budget.",
+        ),
+        ("The general accused the rebels of a massacre in a statement.", "The rebels are guilty of a massacre."),
+        ("The minister blamed the storm for the outage.", "The storm is to blame for the outage."),
+    ],
+)
+def test_an_accusation_is_drafted_as_what_the_accused_is_said_to_have_done(extract, text, claim):
+    # It was "The group of using civilians as human shields."
+    proposal = extract(text)[-1]
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim, venue",
+    [
+        (
+            "The Houthi movement claimed responsibility for the strike in a televised statement.",
+            "Houthi movement",
+            "The Houthi movement is responsible for the strike.",
+            values.OFFICIAL_DOCUMENT,
+        ),
+        (
+            "The rebels have claimed responsibility for the attack on the convoy.",
+            "The rebels",
+            "The rebels are responsible for the attack on the convoy.",
+            None,
+        ),
+        (
+            "The Free Highlands Army claimed responsibility for the bombing in a video posted online.",
+            "Free Highlands Army",
+            "The Free Highlands Army is responsible for the bombing.",
+            None,
+        ),
+    ],
+)
+def test_claiming_responsibility_is_drafted_as_being_responsible(extract, text, speaker, claim, venue):
+    # It was "Responsibility for the strike in a televised statement.", from an unnamed group.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
+    assert proposal.venue == venue or venue is None
+    assert "statement" not in proposal.claim and "video" not in proposal.claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "Board chair Linda Moss confirmed the plan in an email, saying the school would close in June.",
+            "The school would close in June.",
+        ),
+        ("The ministry announced its decision on Monday, saying the tax would rise.", "The tax would rise."),
+        ("The council confirmed the closure, adding that 40 jobs would go.", "40 jobs would go."),
+    ],
+)
+def test_a_cue_that_only_names_what_a_saying_clause_then_says_is_no_claim_of_its_own(extract, text, claim):
+    # "confirmed the plan" was proposed as "The plan."
+    assert [proposal.claim for proposal in extract(text)] == [claim]
+
+
+def test_a_denial_before_a_saying_clause_stays_a_claim(extract):
+    proposals = extract("The mayor's office denied the accusation, saying the city had spent 12 million euros.")
+    assert len(proposals) == 2
+    assert proposals[0].claim.endswith("office denies the accusation.")
+    assert proposals[1].claim == "The city had spent 12 million euros."
