@@ -33,6 +33,8 @@ ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", 
 # Cues whose infinitive is never an object's: "refused to resign", but "refused two requests … to
 # repair the network" refuses the requests, and the infinitive is theirs, whatever the parser hung.
 NO_OBJECT_INFINITIVE = {"refuse", "decline", "vow", "pledge", "agree", "seek", "plan", "decide", "threaten", "hope"}
+# What opens a condition on what is promised or refused: "vowed to resign if she lost".
+CONDITIONS = {"if", "unless"}
 # What a statement was made in, set off after what was said: ", in a statement", ", in remarks carried by TASS".
 STATEMENT_NOUNS = {
     *("statement", "statements", "remarks", "comments", "interview", "speech", "address", "post", "tweet"),
@@ -960,6 +962,11 @@ class Finder:
             content |= self.subtree(clause)
         if content and objects:
             content |= self.subtree(objects[0])
+        if content:  # "pledged to resign if she lost": the condition, hung from the cue, is part of the pledge
+            for child in verb.children:
+                marks = {grandchild.lower_ for grandchild in child.children if grandchild.dep_ == "mark"}
+                if child.dep_ == "advcl" and child.i > max(content) and marks & CONDITIONS:
+                    content |= self.subtree(child)
         return content
 
     def preposition_content(self, verb, prepositions):

@@ -57,6 +57,9 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
+# What a business reports of itself: "reported a net profit of …" is its own profit.
+RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
+RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Cues of answering, which say nothing when not done ("did not respond", "has not commented") or
 # when what they answer is the newsroom's request ("responded to a request for comment").
 ANSWER_CUES = {"respond", "reply", "comment", "answer"}
@@ -205,6 +208,7 @@ class Story:
                 or self.object_complement(attribution)
                 or self.accusation(attribution)
                 or self.responsibility(attribution, speaker)
+                or self.reported_thing(attribution, speaker)
                 or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
                 or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
@@ -214,6 +218,7 @@ class Story:
                     figure,
                     infinitive,
                     attribution.lemma,
+                    backshifted=self.past_condition(content_tokens),
                 )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
@@ -276,9 +281,21 @@ class Story:
             named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
         ):
             subject = named  # as a plea names its defendant
+        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
+            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]  # "found him guilty", no one named: "He is …"
         start = max(what.left_edge.i, thing.right_edge.i + 1) if thing.i < what.i else what.left_edge.i
         start += self.doc[start].dep_ == "mark"  # "as understaffed"
-        predicate = self.doc[start : what.right_edge.i + 1].text.strip(QUOTE_MARKS + " ")
+        end = what.right_edge.i
+        for child in reversed([child for child in what.children if child.i > what.i]):
+            # "declared the vote invalid on Monday": when it was declared, hung from the complement
+            timed = child.dep_ == "npadvmod" or (
+                child.dep_ == "prep" and child.lower_ == "on"
+            )  # not "of fraud in 2019"
+            dated = timed and any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree)
+            if child.right_edge.i != end or not dated:
+                break
+            end = child.left_edge.i - 1
+        predicate = self.doc[start : end + 1].text.strip(QUOTE_MARKS + " ")
         predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
@@ -334,6 +351,40 @@ class Story:
         what = self.text[words[2].idx : words[-1].idx + len(words[-1].text)]
         plural = speaker.kind == UNNAMED_GROUP and subject.lower().endswith("s")
         return f"{capitalised(subject)} {'are' if plural else 'is'} responsible for {what}."
+
+    def reported_thing(self, attribution, speaker):
+        """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
+        billion.", "police reported three arrests on Monday" -> "There were three arrests.": what
+        was reported as a sentence; "" for a clause or a thing named before ("reported the deaths")."""
+        if attribution.lemma != "report" or not attribution.content:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not objects or not words or any(token.tag_ in VERB_TAGS for token in words):
+            return ""
+        thing = objects[0]
+        first = self.doc[thing.left_edge.i]
+        indefinite = first.lower_ in ("a", "an") or first.dep_ in ("nummod", "amod", "compound", "quantmod")
+        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
+            return ""  # "reported the deaths", "reported its results": a thing named before
+        what = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        if thing.lower_ in RESULT_NOUNS:
+            mention = self.mention(attribution)
+            subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+            if subject:
+                return f"{capitalised(subject)} had {what}."
+        return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
+
+    def past_condition(self, indices):
+        """Whether the content holds a condition told in the past: "to resign if she lost"."""
+        return any(
+            self.doc[i].dep_ == "advcl"
+            and self.doc[i].tag_ == "VBD"
+            and any(child.dep_ == "mark" and child.lower_ in ("if", "unless") for child in self.doc[i].children)
+            for i in indices
+        )
 
     @staticmethod
     def infinitive(token, cue):

@@ -2430,3 +2430,48 @@ def test_a_denial_before_a_saying_clause_stays_a_claim(extract):
     assert len(proposals) == 2
     assert proposals[0].claim.endswith("office denies the accusation.")
     assert proposals[1].claim == "The city had spent 12 million euros."
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("She pledged to resign if she lost.", "She would resign if she lost."),
+        ("The union threatened to strike unless wages rose.", "The union would strike unless wages rose."),
+        ("He vowed to fight the ruling if the court upheld it.", "He would fight the ruling if the court upheld it."),
+        ("She pledged to resign if she loses.", "She will resign if she loses."),
+    ],
+)
+def test_a_promise_keeps_its_condition(extract, text, claim):
+    # "She pledged to resign if she lost." was drafted "She will resign."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The board declared the vote invalid on Monday.", "The vote is invalid."),
+        ("The court declared the law unconstitutional last week.", "The law is unconstitutional."),
+        ("The minister called the plan a disaster on Tuesday.", "The plan is a disaster."),
+        ("The jury found him guilty of fraud in 2019.", "He is guilty of fraud."),
+    ],
+)
+def test_when_a_judgement_was_made_is_no_part_of_what_it_judges(extract, text, claim):
+    # "The vote is invalid on Monday."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "Acme Corp reported a net profit of $2.3 billion for the second quarter.",
+            "Acme Corp had a net profit of $2.3 billion for the second quarter.",
+        ),
+        ("The bank reported losses of 40 million euros.", "The bank had losses of 40 million euros."),
+        ("Police reported three arrests on Monday.", "There were three arrests."),
+        ("The ministry reported a sharp rise in measles cases.", "There was a sharp rise in measles cases."),
+    ],
+)
+def test_a_thing_reported_is_drafted_as_a_sentence(extract, text, claim):
+    # "A net profit of $2.3 billion for the second quarter." was no sentence.
+    assert only(extract(text)).claim == claim
