@@ -60,6 +60,9 @@ NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond"
 # What a business reports of itself: "reported a net profit of …" is its own profit.
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
+# Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
+PUBLIC_FORUMS = {"court", "tribunal", "inquiry", "hearing", "committee", "commons", "assembly", "parliament"}
+PUBLIC_FORUMS |= {"senate", "congress", "council", "jury", "jurors", "lawmakers", "legislature", "bundestag"}
 # Cues of answering, which say nothing when not done ("did not respond", "has not commented") or
 # when what they answer is the newsroom's request ("responded to a request for comment").
 ANSWER_CUES = {"respond", "reply", "comment", "answer"}
@@ -637,6 +640,7 @@ class Story:
             elif (
                 recipient.lower() in PUBLIC_AUDIENCES
                 or re.sub(r"^(the|a|an) ", "", recipient.lower()) in PUBLIC_AUDIENCES
+                or recipient.lower().split()[-1] in PUBLIC_FORUMS  # "told Nottingham Crown Court"
             ):
                 venue, outlet = venue or PUBLIC_REMARKS, outlet
             elif self.is_outlet(recipient) or self.is_story_outlet(recipient):
@@ -661,7 +665,9 @@ class Story:
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
-        if venue is None and speaker.name:
+        # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
+        perfect = any(child.dep_ == "aux" and child.lower_ in ("has", "have", "had") for child in cue.children)
+        if venue is None and speaker.name and not perfect:
             for (_, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
                 if previous_speaker.name == speaker.name and previous.venue:
                     return previous.venue, previous.outlet

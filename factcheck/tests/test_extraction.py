@@ -2475,3 +2475,39 @@ def test_when_a_judgement_was_made_is_no_part_of_what_it_judges(extract, text, c
 def test_a_thing_reported_is_drafted_as_a_sentence(extract, text, claim):
     # "A net profit of $2.3 billion for the second quarter." was no sentence.
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Judge Helen Ashworth told Nottingham Crown Court that the defendant had lied.",
+        "The minister told a Senate committee that the army was ready.",
+        "Dr Amal Idris told the public inquiry that the hospital had run out of beds.",
+        "The mayor told the city council that the budget was balanced.",
+    ],
+)
+def test_what_is_told_a_court_an_inquiry_or_a_committee_is_public_remarks(extract, text):
+    assert only(extract(text)).venue == values.PUBLIC_REMARKS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Novak, the mayor, said in a letter to the council that he would stay. Novak has denied any wrongdoing.",
+        "Tomas Novak said in a statement to the Daily Planet that he would stay. He has repeatedly said the audit "
+        "was flawed.",
+        "Ana Ruiz wrote on X that the port was closed. Ruiz has insisted that the closure is temporary.",
+    ],
+)
+def test_a_statement_in_the_perfect_takes_no_venue_from_the_one_before(extract, text):
+    # "Novak has denied any wrongdoing" was put in his letter.
+    first, second = extract(text)
+    assert first.venue is not None
+    assert (second.venue, second.outlet) == (None, None)
+
+
+def test_a_statement_after_one_with_a_venue_still_takes_it(extract):
+    first, second = extract(
+        "Tomas Novak said in a statement to the Daily Planet that he would stay. He said the audit was flawed."
+    )
+    assert second.venue == first.venue == values.STATEMENT_TO_OUTLET
