@@ -995,6 +995,10 @@ def person_speaker(doc, tokens, head, person, people, mention):
         phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
         title = clean(phrase.text)
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
+        # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
+        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS]
+        if ranks and ranks[-1].i == name_start - 1:
+            title = f"{clean(doc[ranks[0].i : name_start].text)}, {title}"
     else:
         # "US Secretary of State Antony Blinken": the words before the name in the same phrase.
         before = [

@@ -2511,3 +2511,16 @@ def test_a_statement_after_one_with_a_venue_still_takes_it(extract):
         "Tomas Novak said in a statement to the Daily Planet that he would stay. He said the audit was flawed."
     )
     assert second.venue == first.venue == values.STATEMENT_TO_OUTLET
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("Senator John Briggs, a Republican from Ohio, said the bill would fail.", "Senator, Republican from Ohio"),
+        ("Governor Anna Pike, a Democrat, said taxes would rise.", "Governor, Democrat"),
+        ("Andrii Kovalenko, the head of the centre, said the drones were shot down.", "Head of the centre"),
+    ],
+)
+def test_a_title_before_a_name_is_kept_beside_the_description_after_it(extract, text, title):
+    # "Senator" was lost for "Republican from Ohio".
+    assert only(extract(text)).title == title
