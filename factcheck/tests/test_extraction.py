@@ -2524,3 +2524,18 @@ def test_a_statement_after_one_with_a_venue_still_takes_it(extract):
 def test_a_title_before_a_name_is_kept_beside_the_description_after_it(extract, text, title):
     # "Senator" was lost for "Republican from Ohio".
     assert only(extract(text)).title == title
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ('"We lose one litre in three," the engineer said.', "1", "litre in three"),
+        ("One in five children was hungry, the minister said.", "1", "in five children"),
+        ("Two out of three voters backed the plan, the pollster said.", "2", "out of three voters"),
+        ("Officials said 23 of 31 regions had power.", "23", "of 31 regions"),
+    ],
+)
+def test_a_ratio_is_no_count_of_its_unit(extract, text, value, unit):
+    # "one litre in three" was 1 litre.
+    quantity = only(extract(text)).quantity
+    assert (quantity.value, quantity.unit) == (value, unit)
