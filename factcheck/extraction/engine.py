@@ -322,16 +322,17 @@ class Story:
         if not objects or not phrases or objects[0].i > phrases[0].i:
             return ""
         thing = objects[0]
-        before = self.doc[phrases[0].i - 1]  # the object's last word, whatever the parser hung from it
-        subject = self.text[self.doc[thing.left_edge.i].idx : before.idx + len(before.text)]
+        # The object's words, without the phrase when the parser hung it there, nor "on Tuesday" after it.
+        last = max(token.i for token in thing.subtree if token.i < phrases[0].i)
+        subject = self.text[self.doc[thing.left_edge.i].idx : self.doc[last].idx + len(self.doc[last].text)]
         if thing.lower_ in ("him", "her") and (
             named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
         ):
             subject = named
         elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
             subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
-        last = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
-        what = self.text[self.doc[phrases[0].i + 1].idx : last.idx + len(last.text)]
+        end = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
+        what = self.text[self.doc[phrases[0].i + 1].idx : end.idx + len(end.text)]
         what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
         plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
         verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]

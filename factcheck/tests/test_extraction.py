@@ -2370,6 +2370,10 @@ def test_a_persons_name_stays_a_persons(extract, text, speaker):
         ),
         ("The general accused the rebels of a massacre in a statement.", "The rebels are guilty of a massacre."),
         ("The minister blamed the storm for the outage.", "The storm is to blame for the outage."),
+        (
+            "Councillors accused Mayor Helen Okafor on Tuesday of wasting money on the barrier.",
+            "Mayor Helen Okafor is guilty of wasting money on the barrier.",
+        ),
     ],
 )
 def test_an_accusation_is_drafted_as_what_the_accused_is_said_to_have_done(extract, text, claim):
