@@ -554,16 +554,22 @@ class People:
         for noun in self.doc:
             if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS:
                 continue
-            owners = [child for child in noun.children if child.i < noun.i and child.dep_ in OWNER_DEPS]
-            for child in noun.children:  # "chief executive": the owner hangs from either word
-                if child.dep_ in ("amod", "compound") and child.i < noun.i and child.lower_ in ORGANISATION_POSTS:
-                    owners += [c for c in child.children if c.i < child.i and c.dep_ in OWNER_DEPS]
+            # "chief executive", "battalion chief": the owner hangs from any common noun before the post
+            owners = [
+                token
+                for token in noun.subtree
+                if token.i < noun.i
+                and token.dep_ in OWNER_DEPS
+                and token.tag_ in ("NNP", "NNPS")
+                and token.head.tag_ in ("NN", "NNS", "JJ")
+                and token.head.lower_ not in INSTITUTION_NOUNS  # "Trump campaign spokesman": his campaign's
+            ]
             for owner in owners:
                 run = [t for t in owner.subtree if t.tag_ in ("NNP", "NNPS") and t.is_title and t.i <= owner.i]
                 if not run or run[-1].i != owner.i or any(t.text in TITLE_WORDS for t in run):
                     continue
                 name = clean(self.doc[run[0].i : owner.i + 1].text)
-                if owner.ent_type_ not in PLACES and self.fullest(name) == name and not self.gender(name):
+                if self.fullest(name) == name and not self.gender(name):
                     names.add(name)
         return names
 
@@ -1024,6 +1030,8 @@ def person_speaker(doc, tokens, head, person, people, mention):
     if organisations:
         affiliation = clean(organisations[0].text)
         affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
+    elif owner := next((org for org in people.organisations if title.startswith(f"{org} ")), None):
+        affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
 
 

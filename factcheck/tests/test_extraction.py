@@ -2543,3 +2543,21 @@ def test_a_ratio_is_no_count_of_its_unit(extract, text, value, unit):
     # "one litre in three" was 1 litre.
     quantity = only(extract(text)).quantity
     assert (quantity.value, quantity.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, affiliation",
+    [
+        (
+            "Bluewater chief executive Sara Lind told the Daily Planet in an interview that the plant would close.",
+            "Sara Lind",
+            "Bluewater",
+        ),
+        ('"The wind is our enemy," Cal Fire battalion chief Rosa Martinez told KRCR-TV.', "Rosa Martinez", "Cal Fire"),
+        ("Tidemark spokeswoman Ida Berg said the ferry was safe.", "Ida Berg", "Tidemark"),
+    ],
+)
+def test_the_organisation_owning_a_persons_post_is_their_affiliation(extract, text, speaker, affiliation):
+    # The tagger saw no organisation in "Bluewater chief executive": no affiliation was given.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.affiliation) == (speaker, values.PERSON, affiliation)
