@@ -925,20 +925,21 @@ class Finder:
                 if child.dep_ == "prep" and child.lower_ in ("according", "per", "in", "on", "at", "during"):
                     continue
                 end = max(end, child.right_edge.i)
-        content = {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
-        return content - self.venue_after_object(content)
+        return {i for i in range(start, end + 1) if not self.doc[i].is_punct or self.in_quote(i)}
 
     def venue_after_object(self, content):
         """ "claimed responsibility for the strike in a televised statement", "denied the report in
         an interview": a phrase ending the object that says where it was said (the venue), which
-        the parser hangs from the object."""
+        the parser hangs from the object; "the remarks in the interview" name which remarks. The
+        content keeps it, as annotators do; the engine leaves it out of the draft."""
         words = sorted(i for i in content if not self.doc[i].is_punct)
         for i in words:
             phrase = self.doc[i]
             if phrase.dep_ != "prep" or phrase.lower_ not in ("in", "at", "during", "via") or self.in_quote(i):
                 continue
             objects = [child for child in phrase.children if child.dep_ == "pobj"]
-            if objects and objects[0].lower_ in STATEMENT_NOUNS and phrase.right_edge.i >= words[-1]:
+            indefinite = objects and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in objects[0].children)
+            if indefinite and objects[0].lower_ in STATEMENT_NOUNS and phrase.right_edge.i >= words[-1]:
                 return self.subtree(phrase)
         return set()
 

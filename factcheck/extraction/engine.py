@@ -6,6 +6,7 @@ from a statement to the newsroom, that "per the Kyiv Independent" relays it, whi
 it, and which proposals restate or contradict each other.
 """
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -184,6 +185,8 @@ class Story:
             if self.named_then_said(attribution):
                 continue  # "confirmed the plan in an email, saying …": what is said is the "saying" clause's
             speaker = self.speaker(attribution, speakers)
+            # "claimed responsibility for the strike in a televised statement": the venue, not drafted
+            drafted = self.without_object_venue(attribution)
             proposal = Proposal(
                 content=attribution.content_chars,
                 cue=token_spans(self.doc, attribution.cue),
@@ -207,16 +210,18 @@ class Story:
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
-                self.asked(attribution)
-                or self.object_complement(attribution)
-                or self.accusation(attribution)
-                or self.responsibility(attribution, speaker)
-                or self.reported_thing(attribution, speaker)
-                or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
-                or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
+                self.asked(drafted)
+                or self.object_complement(drafted)
+                or self.accusation(drafted)
+                or self.responsibility(drafted, speaker)
+                or self.reported_thing(drafted, speaker)
+                or drafting.denial_sentence(
+                    self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
+                )
+                or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
                     self.text,
-                    self.with_passive_subject(attribution, self.without_second_that(proposal.content, content_tokens)),
+                    self.with_passive_subject(drafted, self.without_second_that(drafted.content_chars, content_tokens)),
                     proposal.quantity,
                     figure,
                     infinitive,
@@ -414,6 +419,30 @@ class Story:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
         return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def object_venue(self, attribution):
+        """The tokens of a phrase ending a cue's object that says where it was said ("claimed
+        responsibility for the strike in a televised statement"), or an empty set."""
+        if not attribution.content or attribution.lemma in ("according to", "per", ":"):
+            return set()
+        cue = self.doc[attribution.head]
+        if not any(child.dep_ == "dobj" and child.i in attribution.content for child in cue.children):
+            return set()
+        return self.finder.venue_after_object(attribution.content)
+
+    def without_object_venue(self, attribution):
+        """The attribution as drafted: without the venue phrase ending its object."""
+        venue = self.object_venue(attribution)
+        if not venue:
+            return attribution
+        start, end = self.doc[min(venue)].idx, self.doc[max(venue)].idx + len(self.doc[max(venue)].text)
+        chars = [
+            piece
+            for a, b in attribution.content_chars
+            for piece in ((a, min(b, start)), (max(a, end), b))
+            if piece[0] < piece[1] and self.text[piece[0] : piece[1]].strip()
+        ]
+        return dataclasses.replace(attribution, content=attribution.content - venue, content_chars=chars)
 
     def named_then_said(self, attribution):
         """ "Moss confirmed the plan in an email, saying the school would close": a cue whose object
@@ -626,6 +655,9 @@ class Story:
         carried on from the speaker's statement before ("he said" after "in a statement to B-17")."""
         cue = self.doc[attribution.head]
         words = self.venue_words(cue)
+        if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
+            phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
+            words = f"{words} ; {phrase}" if words else phrase
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)

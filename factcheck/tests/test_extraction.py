@@ -2561,3 +2561,15 @@ def test_the_organisation_owning_a_persons_post_is_their_affiliation(extract, te
     # The tagger saw no organisation in "Bluewater chief executive": no affiliation was given.
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind, proposal.affiliation) == (speaker, values.PERSON, affiliation)
+
+
+def test_a_venue_ending_an_object_stays_in_the_content_but_not_in_the_draft(extract):
+    text = "The Houthi movement claimed responsibility for the strike in a televised statement."
+    proposal = only(extract(text))
+    assert text[proposal.content[0][0] : proposal.content[-1][1]].endswith("in a televised statement")
+    assert proposal.claim == "The Houthi movement is responsible for the strike."
+
+
+def test_a_definite_statement_after_an_object_says_which_one(extract):
+    proposal = only(extract("The minister defended the remarks in the interview."))
+    assert (proposal.venue, proposal.claim) == (None, "The remarks in the interview.")
