@@ -105,13 +105,14 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
-def claim_sentence(text, content, quantity=None, figure=False, infinitive=False, cue_lemma=""):
+def claim_sentence(text, content, quantity=None, figure=False, infinitive=False, cue_lemma="", backshifted=False):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
     an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
     military should do away with ...", an expected one ("expect rates to stay low") -> "Rates
     will stay low"; a figure given by a verb ("upped that number to 11,000")
-    -> "The number of ... is 11,000."; a question among statements is left out, since it asserts
-    nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
+    -> "The number of ... is 11,000."; a promise on a condition told in the past (`backshifted`:
+    "pledged to resign if she lost") -> "She would resign if she lost."; a question among
+    statements is left out, since it asserts nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
     if figure and quantity is not None and quantity.unit:
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value
@@ -129,6 +130,8 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
         words = " ".join(statements).strip(" ,;:-—–‘’'")
     if infinitive:
         modal = "will" if cue_lemma in PREDICTION_CUES else "will not" if cue_lemma == "refuse" else "should"
+        if backshifted and modal.startswith("will"):
+            modal = modal.replace("will", "would")  # "pledged to resign if she lost": "She would resign if she lost."
         words = re.sub(r"^([\w.]+(?: [\w’'.-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":

@@ -6,6 +6,7 @@ from a statement to the newsroom, that "per the Kyiv Independent" relays it, whi
 it, and which proposals restate or contradict each other.
 """
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -57,6 +58,17 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
+# What a business reports of itself: "reported a net profit of …" is its own profit.
+RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
+RESULT_NOUNS |= {"deficit", "surplus", "growth"}
+# Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
+PUBLIC_FORUMS = {"court", "tribunal", "inquiry", "hearing", "committee", "commons", "assembly", "parliament"}
+PUBLIC_FORUMS |= {"senate", "congress", "council", "jury", "jurors", "lawmakers", "legislature", "bundestag"}
+# Cues of answering, which say nothing when not done ("did not respond", "has not commented") or
+# when what they answer is the newsroom's request ("responded to a request for comment").
+ANSWER_CUES = {"respond", "reply", "comment", "answer"}
+REQUEST_NOUNS = {"request", "requests", "question", "questions", "call", "calls", "email", "emails", "message"}
+REQUEST_NOUNS |= {"messages", "inquiry", "inquiries", "enquiry", "enquiries", "query", "queries"}
 # Prepositions whose phrase, hung from a cue, may say where it was said.
 # An unnamed source described by its access to what it tells: "a person close to the talks".
 UNNAMED_WITH_ACCESS = re.compile(
@@ -170,7 +182,11 @@ class Story:
                 continue  # "according to a statement", around "X said …": where X said it
             if self.no_comment(attribution):
                 continue  # "declined to comment" says nothing
+            if self.named_then_said(attribution):
+                continue  # "confirmed the plan in an email, saying …": what is said is the "saying" clause's
             speaker = self.speaker(attribution, speakers)
+            # "claimed responsibility for the strike in a televised statement": the venue, not drafted
+            drafted = self.without_object_venue(attribution)
             proposal = Proposal(
                 content=attribution.content_chars,
                 cue=token_spans(self.doc, attribution.cue),
@@ -194,17 +210,23 @@ class Story:
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
-                self.asked(attribution)
-                or self.object_complement(attribution)
-                or drafting.denial_sentence(self.text, proposal.content, attribution.lemma, speaker.name, clause=clause)
-                or drafting.plea_sentence(self.text, proposal.content, attribution.lemma, speaker.name)
+                self.asked(drafted)
+                or self.object_complement(drafted)
+                or self.accusation(drafted)
+                or self.responsibility(drafted, speaker)
+                or self.reported_thing(drafted, speaker)
+                or drafting.denial_sentence(
+                    self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
+                )
+                or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
                 or drafting.claim_sentence(
                     self.text,
-                    self.with_passive_subject(attribution, self.without_second_that(proposal.content, content_tokens)),
+                    self.with_passive_subject(drafted, self.without_second_that(drafted.content_chars, content_tokens)),
                     proposal.quantity,
                     figure,
                     infinitive,
                     attribution.lemma,
+                    backshifted=self.past_condition(content_tokens),
                 )
             )
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
@@ -267,12 +289,111 @@ class Story:
             named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
         ):
             subject = named  # as a plea names its defendant
+        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
+            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]  # "found him guilty", no one named: "He is …"
         start = max(what.left_edge.i, thing.right_edge.i + 1) if thing.i < what.i else what.left_edge.i
         start += self.doc[start].dep_ == "mark"  # "as understaffed"
-        predicate = self.doc[start : what.right_edge.i + 1].text.strip(QUOTE_MARKS + " ")
+        end = what.right_edge.i
+        for child in reversed([child for child in what.children if child.i > what.i]):
+            # "declared the vote invalid on Monday": when it was declared, hung from the complement
+            timed = child.dep_ == "npadvmod" or (
+                child.dep_ == "prep" and child.lower_ == "on"
+            )  # not "of fraud in 2019"
+            dated = timed and any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree)
+            if child.right_edge.i != end or not dated:
+                break
+            end = child.left_edge.i - 1
+        predicate = self.doc[start : end + 1].text.strip(QUOTE_MARKS + " ")
         predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
+
+    def accusation(self, attribution):
+        """ "accused the group of using civilians as human shields" -> "The group is guilty of using
+        civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
+        for the outage.": what the speaker says of the one accused; "" for any other cue."""
+        preposition = {"accuse": "of", "blame": "for"}.get(attribution.lemma)
+        if preposition is None:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        phrases = [
+            child
+            for child in cue.children
+            if child.dep_ == "prep" and child.lower_ == preposition and child.i in attribution.content
+        ]
+        if objects and not phrases:  # "accused the rebels of a massacre": the parser hung it from the object
+            phrases = [child for child in objects[0].children if child.dep_ == "prep" and child.lower_ == preposition]
+        if not objects or not phrases or objects[0].i > phrases[0].i:
+            return ""
+        thing = objects[0]
+        # The object's words, without the phrase when the parser hung it there, nor "on Tuesday" after it.
+        last = max(token.i for token in thing.subtree if token.i < phrases[0].i)
+        subject = self.text[self.doc[thing.left_edge.i].idx : self.doc[last].idx + len(self.doc[last].text)]
+        if thing.lower_ in ("him", "her") and (
+            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
+        ):
+            subject = named
+        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
+            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
+        end = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
+        what = self.text[self.doc[phrases[0].i + 1].idx : end.idx + len(end.text)]
+        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
+        verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]
+        if not plural:
+            verb = verb.replace("are", "is", 1)
+        return f"{capitalised(subject)} {verb} {what}."
+
+    def responsibility(self, attribution, speaker):
+        """ "The Houthi movement claimed responsibility for the strike" -> "The Houthi movement is
+        responsible for the strike."; "" for any other content."""
+        if attribution.lemma not in ("claim", "accept", "admit", "acknowledge") or not attribution.content:
+            return ""
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if len(words) < 3 or words[0].lower_ != "responsibility" or words[1].lower_ != "for":
+            return ""
+        mention = self.mention(attribution)
+        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        if not subject:
+            return ""
+        what = self.text[words[2].idx : words[-1].idx + len(words[-1].text)]
+        plural = speaker.kind == UNNAMED_GROUP and subject.lower().endswith("s")
+        return f"{capitalised(subject)} {'are' if plural else 'is'} responsible for {what}."
+
+    def reported_thing(self, attribution, speaker):
+        """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
+        billion.", "police reported three arrests on Monday" -> "There were three arrests.": what
+        was reported as a sentence; "" for a clause or a thing named before ("reported the deaths")."""
+        if attribution.lemma != "report" or not attribution.content:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not objects or not words or any(token.tag_ in VERB_TAGS for token in words):
+            return ""
+        thing = objects[0]
+        first = self.doc[thing.left_edge.i]
+        indefinite = first.lower_ in ("a", "an") or first.dep_ in ("nummod", "amod", "compound", "quantmod")
+        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
+            return ""  # "reported the deaths", "reported its results": a thing named before
+        what = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        if thing.lower_ in RESULT_NOUNS:
+            mention = self.mention(attribution)
+            subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+            if subject:
+                return f"{capitalised(subject)} had {what}."
+        return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
+
+    def past_condition(self, indices):
+        """Whether the content holds a condition told in the past: "to resign if she lost"."""
+        return any(
+            self.doc[i].dep_ == "advcl"
+            and self.doc[i].tag_ == "VBD"
+            and any(child.dep_ == "mark" and child.lower_ in ("if", "unless") for child in self.doc[i].children)
+            for i in indices
+        )
 
     @staticmethod
     def infinitive(token, cue):
@@ -285,11 +406,66 @@ class Story:
         )
 
     def no_comment(self, attribution):
-        """ "Mercer declined to comment", "a spokesperson refused to say whether …"."""
+        """ "Mercer declined to comment", "a spokesperson refused to say whether …", "the company
+        did not respond to a request for comment", "the ministry has not commented"."""
+        if attribution.lemma in ANSWER_CUES:
+            cue = self.doc[attribution.head]
+            if any(child.dep_ == "neg" for child in cue.children):
+                return True
+            heads = [self.doc[i] for i in attribution.content if self.doc[i].head.i not in attribution.content]
+            said = any(self.doc[i].tag_ in VERB_TAGS for i in attribution.content)  # "… with a statement saying …"
+            return bool(heads) and not said and all(head.lower_ in REQUEST_NOUNS for head in heads)
         if attribution.lemma not in ("decline", "refuse") or not attribution.content:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
         return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def object_venue(self, attribution):
+        """The tokens of a phrase ending a cue's object that says where it was said ("claimed
+        responsibility for the strike in a televised statement"), or an empty set."""
+        if not attribution.content or attribution.lemma in ("according to", "per", ":"):
+            return set()
+        cue = self.doc[attribution.head]
+        if not any(child.dep_ == "dobj" and child.i in attribution.content for child in cue.children):
+            return set()
+        return self.finder.venue_after_object(attribution.content)
+
+    def without_object_venue(self, attribution):
+        """The attribution as drafted: without the venue phrase ending its object."""
+        venue = self.object_venue(attribution)
+        if not venue:
+            return attribution
+        start, end = self.doc[min(venue)].idx, self.doc[max(venue)].idx + len(self.doc[max(venue)].text)
+        chars = [
+            piece
+            for a, b in attribution.content_chars
+            for piece in ((a, min(b, start)), (max(a, end), b))
+            if piece[0] < piece[1] and self.text[piece[0] : piece[1]].strip()
+        ]
+        return dataclasses.replace(attribution, content=attribution.content - venue, content_chars=chars)
+
+    def named_then_said(self, attribution):
+        """ "Moss confirmed the plan in an email, saying the school would close": a cue whose object
+        only names what it is about ("the plan", "its decision"), with a "saying" or "adding" clause
+        of its own that says it. Denials, accusations and judgements keep their object: it is what
+        they claim."""
+        if attribution.lemma in drafting.DENIAL_CUES | drafting.DISMISSAL_CUES | drafting.OPINION_CUES:
+            return False
+        content = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not content or any(token.tag_ in VERB_TAGS or token.like_num for token in content):
+            return False
+        if any(self.finder.in_quote(token.i) for token in content):
+            return False
+        if content[0].lower_ not in ("the", "this", "that", "these", "those", "its", "his", "her", "their", "our"):
+            return False
+        cue = self.doc[attribution.head]
+        return any(
+            child.dep_ in ("advcl", "xcomp", "conj")
+            and child.tag_ == "VBG"
+            and verb_lemma(child) in ("say", "add", "write", "note", "explain")
+            and any(other.head == child.i for other in self.attributions)
+            for child in cue.children
+        )
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,
@@ -479,6 +655,9 @@ class Story:
         carried on from the speaker's statement before ("he said" after "in a statement to B-17")."""
         cue = self.doc[attribution.head]
         words = self.venue_words(cue)
+        if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
+            phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
+            words = f"{words} ; {phrase}" if words else phrase
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)
@@ -494,6 +673,7 @@ class Story:
             elif (
                 recipient.lower() in PUBLIC_AUDIENCES
                 or re.sub(r"^(the|a|an) ", "", recipient.lower()) in PUBLIC_AUDIENCES
+                or recipient.lower().split()[-1] in PUBLIC_FORUMS  # "told Nottingham Crown Court"
             ):
                 venue, outlet = venue or PUBLIC_REMARKS, outlet
             elif self.is_outlet(recipient) or self.is_story_outlet(recipient):
@@ -518,7 +698,9 @@ class Story:
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
-        if venue is None and speaker.name:
+        # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
+        perfect = any(child.dep_ == "aux" and child.lower_ in ("has", "have", "had") for child in cue.children)
+        if venue is None and speaker.name and not perfect:
             for (_, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
                 if previous_speaker.name == speaker.name and previous.venue:
                     return previous.venue, previous.outlet

@@ -406,6 +406,8 @@ CIRCULATING_NOUNS = {
 # Nouns that stand for an institution ("the government said").
 INSTITUTION_NOUNS = {
     "administration",
+    "movement",
+    "militia",
     "campaign",
     "government",
     "police",

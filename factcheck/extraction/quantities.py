@@ -135,6 +135,27 @@ def part_of_whole(number):
     return ""
 
 
+def ratio(number):
+    """ "one litre in three", "one in five children", "two out of three voters": a share, not a count
+    of litres or children; its unit is the rest of the ratio as written ("litre in three"), or ""."""
+    doc = number.doc
+    at = number.i + 1
+    while at < len(doc) and at - number.i <= 2 and doc[at].tag_ in ("NN", "NNS"):
+        at += 1  # "litre" in "one litre in three"
+    if at + 1 < len(doc) and doc[at].lower_ == "out" and doc[at + 1].lower_ == "of":
+        at += 1
+    if at + 1 >= len(doc) or doc[at].lower_ not in ("in", "of") or not doc[at + 1].like_num:
+        return ""
+    if doc[at + 1].ent_type_ in NOT_FIGURES or re.fullmatch(r"(1[89]|20)\d\d", doc[at + 1].text):
+        return ""  # "two in 2019": a year
+    if doc[at].lower_ == "of" and doc[at - 1].lower_ != "out":
+        return ""  # "23 of 31 regions" is a part of a whole
+    end = at + 1
+    if end + 1 < len(doc) and doc[end + 1].tag_ in ("NN", "NNS"):
+        end += 1  # "in five children"
+    return doc[number.i + 1 : end + 1].text
+
+
 def find_quantity(doc, indices, previous_units):
     """The first figure among the content's tokens, or None. A figure with no unit of its own
     that refers back ("that number") takes the unit of the figure given before it."""
@@ -142,9 +163,11 @@ def find_quantity(doc, indices, previous_units):
         token = doc[index]
         if not (token.like_num or token.tag_ == "CD") or token.ent_type_ in NOT_FIGURES:
             continue
+        value = number_value(token)
+        if value is not None and (share := ratio(token)):
+            return Quantity(format(value.normalize(), "f"), share, qualifier_before(token))
         if re.fullmatch(r"(1[89]|20)\d\d", token.text) or (token.lower_ == "one" and token.dep_ != "nummod"):
             continue  # a year, or "one" as a pronoun
-        value = number_value(token)
         if value is None:
             continue
         unit = unit_of(token) or part_of_whole(token)

@@ -28,6 +28,13 @@ PUBLIC_BODY_NOUNS = {
 }
 NOT_A_BUSINESS = PUBLIC_BODY_NOUNS | {"party", "campaign", "union", "university", "institute", "foundation"}
 PLACES = {"GPE", "NORP", "LOC", "FAC"}
+OWNER_DEPS = ("compound", "nmod", "poss")
+# Posts in an organisation, whose owner before them names one: "Bluewater chief executive", "Cal Fire spokesman".
+ORGANISATION_POSTS = {
+    *("executive", "chief", "spokesman", "spokeswoman", "spokesperson", "director", "head", "chair"),
+    *("chairman", "chairwoman", "official", "officials", "founder", "ceo", "economist", "analyst"),
+    *("researcher", "scientist", "officer", "commander", "engineer", "employee", "employees", "worker", "workers"),
+}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
@@ -341,6 +348,7 @@ class People:
         self.kept_apart = set()
         self.kept_apart = self.titled_apart()
         self.genders = self.genders_given()
+        self.organisations = self.named_as_organisations()
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw "Varga"."""
@@ -537,6 +545,56 @@ class People:
             genders.setdefault(self.fullest(name), set()).update(sexes)
         return genders
 
+    def named_as_organisations(self):
+        """Names the story uses as an organisation's, whatever the tagger made of them: the owner of
+        a post in it ("Bluewater chief executive Sara Lind", "Cal Fire spokesman Ed Brown",
+        "Bluewater's chief executive"), where no person's fuller name holds the name ("Clinton
+        spokesman" where the story names Hillary Clinton is hers)."""
+        names = set()
+        for noun in self.doc:
+            if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS:
+                continue
+            # "chief executive", "battalion chief": the owner hangs from any common noun before the post
+            owners = [
+                token
+                for token in noun.subtree
+                if token.i < noun.i
+                and token.dep_ in OWNER_DEPS
+                and token.tag_ in ("NNP", "NNPS")
+                and token.head.tag_ in ("NN", "NNS", "JJ")
+                and token.head.lower_ not in INSTITUTION_NOUNS  # "Trump campaign spokesman": his campaign's
+            ]
+            for owner in owners:
+                run = [t for t in owner.subtree if t.tag_ in ("NNP", "NNPS") and t.is_title and t.i <= owner.i]
+                if not run or run[-1].i != owner.i or any(t.text in TITLE_WORDS for t in run):
+                    continue
+                name = clean(self.doc[run[0].i : owner.i + 1].text)
+                if self.fullest(name) == name and not self.gender(name):
+                    names.add(name)
+        return names
+
+    def organisation(self, name, index):
+        """Whether `name`, a person's to the tagger, speaking at token `index`, is an organisation's:
+        one the story uses as one (`named_as_organisations`), or one word that no fuller name
+        holds, no title or honorific comes before anywhere, and no "he" or "she" follows in its
+        sentence or the next ("Bluewater said in a statement", where "Novak said" in a story naming
+        Tomas Novak is his)."""
+        if name in self.organisations:
+            return True
+        if len(name.split()) != 1 or self.fullest(name) != name or self.gender(name) or name.lower() in HONORIFICS:
+            return False
+        doc = self.doc
+        for token in doc:
+            if (
+                token.text == name
+                and token.i
+                and (doc[token.i - 1].text in TITLE_WORDS or doc[token.i - 1].lower_ in HONORIFICS)
+            ):
+                return False
+        sentence = doc[index].sent
+        end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
+        return not any(token.lower_ in ("he", "she", "his", "her") for token in doc[index:end])
+
     def gender(self, name):
         """ "male", "female", or None when the story does not say."""
         known = self.genders.get(self.fullest(name), set())
@@ -619,7 +677,16 @@ class People:
 
 
 def describe(doc, source, people, quoted):
-    """The Speaker for a source given as token indices ([] when the attribution names none)."""
+    """The Speaker for a source given as token indices ([] when the attribution names none): a
+    person's name the story uses as an organisation's ("Bluewater said in a statement", "Cal Fire
+    said" where it also has "Cal Fire spokesman Ed Brown") is an institution."""
+    speaker = _describe(doc, source, people, quoted)
+    if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
+        return Speaker(speaker.name, INSTITUTION, mention=speaker.mention)
+    return speaker
+
+
+def _describe(doc, source, people, quoted):
     if not source:
         return Speaker("", UNNAMED_GROUP)
     tokens = [doc[i] for i in source]
@@ -634,7 +701,7 @@ def describe(doc, source, people, quoted):
         relative = {token.i for token in clause.subtree}
         indices = [token.i for token in antecedent.subtree if token.i not in relative and not token.is_punct]
         if indices and head.i not in indices:
-            return describe(doc, indices, people, quoted)
+            return _describe(doc, indices, people, quoted)
     person = [
         token
         for token in tokens
@@ -934,6 +1001,10 @@ def person_speaker(doc, tokens, head, person, people, mention):
         phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
         title = clean(phrase.text)
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
+        # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
+        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS]
+        if ranks and ranks[-1].i == name_start - 1:
+            title = f"{clean(doc[ranks[0].i : name_start].text)}, {title}"
     else:
         # "US Secretary of State Antony Blinken": the words before the name in the same phrase.
         before = [
@@ -959,6 +1030,8 @@ def person_speaker(doc, tokens, head, person, people, mention):
     if organisations:
         affiliation = clean(organisations[0].text)
         affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
+    elif owner := next((org for org in people.organisations if title.startswith(f"{org} ")), None):
+        affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
 
 

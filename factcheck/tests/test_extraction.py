@@ -2248,3 +2248,328 @@ def test_a_flood_defence_story(extract):
 )
 def test_what_a_speaker_finds_or_describes_something_as_is_drafted_as_what_it_is(extract, text, claim):
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, outlet, claim",
+    [
+        (
+            "According to Reuters, the national government has refused two requests from Portmere for emergency "
+            "funding to repair the network.",
+            "Reuters",
+            "The national government has refused two requests from Portmere for emergency funding to repair the "
+            "network.",
+        ),
+        (
+            "The ministry declined three offers of help to rebuild the bridge, according to the Kyiv Independent.",
+            "Kyiv Independent",
+            "The ministry declined three offers of help to rebuild the bridge.",
+        ),
+        (
+            "The union has refused the offer to end the strike, the BBC reported.",
+            "BBC",
+            "The union has refused the offer to end the strike.",
+        ),
+    ],
+)
+def test_refusing_a_thing_is_no_statement_so_the_outlet_reporting_it_speaks(extract, text, outlet, claim):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet, proposal.relayed_by) == (values.RELAYED_REPORT, outlet, [])
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The mayor refused to resign.", "The mayor will not resign."),
+        ("The senator vowed to fight the bill.", "The senator will fight the bill."),
+    ],
+)
+def test_a_refusal_or_a_vow_to_act_is_still_a_statement(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company did not respond to a request for comment.",
+        "The ministry did not immediately respond to requests for comment.",
+        "A spokesman for the mayor did not respond to emailed questions.",
+        "The council has not commented on the report.",
+        "Bluewater responded to a request for comment.",
+        "The police did not reply to messages on Friday.",
+    ],
+)
+def test_not_answering_or_answering_only_a_request_is_no_statement(extract, text):
+    assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ('"We are working on it," he responded.', "We are working on it."),
+        ("The mayor replied that the bridge was safe.", "The bridge was safe."),
+    ],
+)
+def test_an_answer_that_says_something_is_a_statement(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Bluewater said in a statement that the plant would close.", "Bluewater"),
+        ("Meridex said on Monday that sales had risen by a tenth.", "Meridex"),
+        (
+            "The fire has burned 4,000 acres, Cal Fire said. Cal Fire spokesman Ed Brown said crews were tired.",
+            "Cal Fire",
+        ),
+        (
+            "Tidewell Rescue spokeswoman Mia Dahl spoke on Monday. Tidewell Rescue said the crew was safe.",
+            "Tidewell Rescue",
+        ),
+    ],
+)
+def test_a_name_the_story_uses_as_an_organisations_is_an_institution(extract, text, speaker):
+    # The tagger took each for a person's name: no given name, no title, no "he" or "she", or
+    # the owner of a spokesman or a chief executive.
+    proposal = next(p for p in extract(text) if p.speaker == speaker)
+    assert proposal.speaker_kind == values.INSTITUTION
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Tomas Novak wrote to the council. Novak said he would stay.", "Tomas Novak"),
+        (
+            "Hillary Clinton spoke on Monday. Clinton spokesman Nick Merrill said it went well. Clinton agreed.",
+            "Nick Merrill",
+        ),
+        ("Senator Briggs arrived late. Briggs said the bill would fail.", "Briggs"),
+        ("Mr Holloway said the bridge was safe.", "Holloway"),
+        ("Okafor said the vote was rigged. She called for a recount.", "Okafor"),
+    ],
+)
+def test_a_persons_name_stays_a_persons(extract, text, speaker):
+    proposal = next(p for p in extract(text) if p.speaker == speaker)
+    assert proposal.speaker_kind == values.PERSON
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "The minister accused the group of using civilians as human shields.",
+            "The group is guilty of using civilians as human shields.",
+        ),
+        ("Critics accused Mayor Ana Ruiz of wasting money.", "Mayor Ana Ruiz is guilty of wasting money."),
+        (
+            "Mayor Ana Ruiz spoke on Monday. The opposition accused her of lying about the budget.",
+            "Ana Ruiz is guilty of lying about the budget.",
+        ),
+        ("The general accused the rebels of a massacre in a statement.", "The rebels are guilty of a massacre."),
+        ("The minister blamed the storm for the outage.", "The storm is to blame for the outage."),
+        (
+            "Councillors accused Mayor Helen Okafor on Tuesday of wasting money on the barrier.",
+            "Mayor Helen Okafor is guilty of wasting money on the barrier.",
+        ),
+    ],
+)
+def test_an_accusation_is_drafted_as_what_the_accused_is_said_to_have_done(extract, text, claim):
+    # It was "The group of using civilians as human shields."
+    proposal = extract(text)[-1]
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim, venue",
+    [
+        (
+            "The Houthi movement claimed responsibility for the strike in a televised statement.",
+            "Houthi movement",
+            "The Houthi movement is responsible for the strike.",
+            values.OFFICIAL_DOCUMENT,
+        ),
+        (
+            "The rebels have claimed responsibility for the attack on the convoy.",
+            "The rebels",
+            "The rebels are responsible for the attack on the convoy.",
+            None,
+        ),
+        (
+            "The Free Highlands Army claimed responsibility for the bombing in a video posted online.",
+            "Free Highlands Army",
+            "The Free Highlands Army is responsible for the bombing.",
+            None,
+        ),
+    ],
+)
+def test_claiming_responsibility_is_drafted_as_being_responsible(extract, text, speaker, claim, venue):
+    # It was "Responsibility for the strike in a televised statement.", from an unnamed group.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
+    assert proposal.venue == venue or venue is None
+    assert "statement" not in proposal.claim and "video" not in proposal.claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "Board chair Linda Moss confirmed the plan in an email, saying the school would close in June.",
+            "The school would close in June.",
+        ),
+        ("The ministry announced its decision on Monday, saying the tax would rise.", "The tax would rise."),
+        ("The council confirmed the closure, adding that 40 jobs would go.", "40 jobs would go."),
+    ],
+)
+def test_a_cue_that_only_names_what_a_saying_clause_then_says_is_no_claim_of_its_own(extract, text, claim):
+    # "confirmed the plan" was proposed as "The plan."
+    assert [proposal.claim for proposal in extract(text)] == [claim]
+
+
+def test_a_denial_before_a_saying_clause_stays_a_claim(extract):
+    proposals = extract("The mayor's office denied the accusation, saying the city had spent 12 million euros.")
+    assert len(proposals) == 2
+    assert proposals[0].claim.endswith("office denies the accusation.")
+    assert proposals[1].claim == "The city had spent 12 million euros."
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("She pledged to resign if she lost.", "She would resign if she lost."),
+        ("The union threatened to strike unless wages rose.", "The union would strike unless wages rose."),
+        ("He vowed to fight the ruling if the court upheld it.", "He would fight the ruling if the court upheld it."),
+        ("She pledged to resign if she loses.", "She will resign if she loses."),
+    ],
+)
+def test_a_promise_keeps_its_condition(extract, text, claim):
+    # "She pledged to resign if she lost." was drafted "She will resign."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The board declared the vote invalid on Monday.", "The vote is invalid."),
+        ("The court declared the law unconstitutional last week.", "The law is unconstitutional."),
+        ("The minister called the plan a disaster on Tuesday.", "The plan is a disaster."),
+        ("The jury found him guilty of fraud in 2019.", "He is guilty of fraud."),
+    ],
+)
+def test_when_a_judgement_was_made_is_no_part_of_what_it_judges(extract, text, claim):
+    # "The vote is invalid on Monday."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "Acme Corp reported a net profit of $2.3 billion for the second quarter.",
+            "Acme Corp had a net profit of $2.3 billion for the second quarter.",
+        ),
+        ("The bank reported losses of 40 million euros.", "The bank had losses of 40 million euros."),
+        ("Police reported three arrests on Monday.", "There were three arrests."),
+        ("The ministry reported a sharp rise in measles cases.", "There was a sharp rise in measles cases."),
+    ],
+)
+def test_a_thing_reported_is_drafted_as_a_sentence(extract, text, claim):
+    # "A net profit of $2.3 billion for the second quarter." was no sentence.
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Judge Helen Ashworth told Nottingham Crown Court that the defendant had lied.",
+        "The minister told a Senate committee that the army was ready.",
+        "Dr Amal Idris told the public inquiry that the hospital had run out of beds.",
+        "The mayor told the city council that the budget was balanced.",
+    ],
+)
+def test_what_is_told_a_court_an_inquiry_or_a_committee_is_public_remarks(extract, text):
+    assert only(extract(text)).venue == values.PUBLIC_REMARKS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Novak, the mayor, said in a letter to the council that he would stay. Novak has denied any wrongdoing.",
+        "Tomas Novak said in a statement to the Daily Planet that he would stay. He has repeatedly said the audit "
+        "was flawed.",
+        "Ana Ruiz wrote on X that the port was closed. Ruiz has insisted that the closure is temporary.",
+    ],
+)
+def test_a_statement_in_the_perfect_takes_no_venue_from_the_one_before(extract, text):
+    # "Novak has denied any wrongdoing" was put in his letter.
+    first, second = extract(text)
+    assert first.venue is not None
+    assert (second.venue, second.outlet) == (None, None)
+
+
+def test_a_statement_after_one_with_a_venue_still_takes_it(extract):
+    first, second = extract(
+        "Tomas Novak said in a statement to the Daily Planet that he would stay. He said the audit was flawed."
+    )
+    assert second.venue == first.venue == values.STATEMENT_TO_OUTLET
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("Senator John Briggs, a Republican from Ohio, said the bill would fail.", "Senator, Republican from Ohio"),
+        ("Governor Anna Pike, a Democrat, said taxes would rise.", "Governor, Democrat"),
+        ("Andrii Kovalenko, the head of the centre, said the drones were shot down.", "Head of the centre"),
+    ],
+)
+def test_a_title_before_a_name_is_kept_beside_the_description_after_it(extract, text, title):
+    # "Senator" was lost for "Republican from Ohio".
+    assert only(extract(text)).title == title
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ('"We lose one litre in three," the engineer said.', "1", "litre in three"),
+        ("One in five children was hungry, the minister said.", "1", "in five children"),
+        ("Two out of three voters backed the plan, the pollster said.", "2", "out of three voters"),
+        ("Officials said 23 of 31 regions had power.", "23", "of 31 regions"),
+    ],
+)
+def test_a_ratio_is_no_count_of_its_unit(extract, text, value, unit):
+    # "one litre in three" was 1 litre.
+    quantity = only(extract(text)).quantity
+    assert (quantity.value, quantity.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, affiliation",
+    [
+        (
+            "Bluewater chief executive Sara Lind told the Daily Planet in an interview that the plant would close.",
+            "Sara Lind",
+            "Bluewater",
+        ),
+        ('"The wind is our enemy," Cal Fire battalion chief Rosa Martinez told KRCR-TV.', "Rosa Martinez", "Cal Fire"),
+        ("Tidemark spokeswoman Ida Berg said the ferry was safe.", "Ida Berg", "Tidemark"),
+    ],
+)
+def test_the_organisation_owning_a_persons_post_is_their_affiliation(extract, text, speaker, affiliation):
+    # The tagger saw no organisation in "Bluewater chief executive": no affiliation was given.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.affiliation) == (speaker, values.PERSON, affiliation)
+
+
+def test_a_venue_ending_an_object_stays_in_the_content_but_not_in_the_draft(extract):
+    text = "The Houthi movement claimed responsibility for the strike in a televised statement."
+    proposal = only(extract(text))
+    assert text[proposal.content[0][0] : proposal.content[-1][1]].endswith("in a televised statement")
+    assert proposal.claim == "The Houthi movement is responsible for the strike."
+
+
+def test_a_definite_statement_after_an_object_says_which_one(extract):
+    proposal = only(extract("The minister defended the remarks in the interview."))
+    assert (proposal.venue, proposal.claim) == (None, "The remarks in the interview.")
