@@ -35,6 +35,7 @@ from factcheck.models import (
     ImportState,
 )
 from factcheck.security import takes_files
+from factcheck.storydesk import percent_alike
 from factcheck.verification import CHOICES as STATUS_CHOICES
 from factcheck.views import refused, render_page, wants_fragment
 
@@ -250,7 +251,7 @@ def duplicate_rows(job):
             item["line"],
             {"line": item["line"], "speaker": item["speaker"], "text": item["text"], "claims": [], "chosen": None},
         )
-        percent = round(item["similarity"] * 100)
+        percent = percent_alike(item["similarity"])
         entry["claims"].append({"id": item["claim"], "text": item["claim_text"], "percent": percent})
         if percent == 100 and entry["chosen"] is None:
             entry["chosen"] = item["claim"]

@@ -62,6 +62,13 @@ LOOK_ALIKES_SHOWN = 3
 # pg_trgm's own default threshold for `%`.
 LOOK_ALIKE_SIMILARITY = 0.3
 
+
+def percent_alike(similarity):
+    """A look-alike's similarity as the desk and the import preview show it: 100 is the tracked
+    claim's very words, recorded as the same claim unless a person says otherwise."""
+    return round(similarity * 100)
+
+
 ROLES = ("source", "cue", "content")
 ROLE_LABELS = {"source": "source", "cue": "cue", "content": "what was said"}
 DECIDED = {"accept", "reject"}
@@ -673,7 +680,7 @@ def _tick_the_very_words(record):
     it no longer looks like is dropped. A later look (its speaker's newer claims) ticks nothing."""
     offered = {str(claim_id): similarity for claim_id, similarity in record["alike"]}
     ticked = [pk for pk in map(str, record["fields"]["tracked"]) if pk in offered]
-    very_words = [pk for pk, similarity in offered.items() if round(similarity * 100) == 100 and pk not in ticked]
+    very_words = [pk for pk, similarity in offered.items() if percent_alike(similarity) == 100 and pk not in ticked]
     record["fields"]["tracked"] = ticked + very_words
 
 

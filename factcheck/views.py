@@ -1566,7 +1566,7 @@ def review_page(
                 "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
                 "figure": figure(values),
                 "look_alikes": [
-                    (claim, str(claim.pk) in map(str, values["tracked"]), round(similarity * 100))
+                    (claim, str(claim.pk) in map(str, values["tracked"]), storydesk.percent_alike(similarity))
                     for claim, similarity in alike.get(key, [])
                 ],
                 "linked_from": linked_from.get(key, []),
