@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -21,11 +24,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-demo")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/claims/")
+    """`username` signed in, on the queue: the session Django's login makes, handed to the browser as its cookie.
+
+    The sign-in form itself is walked by the journeys below (Journey.sign_in) and the crawl; here it
+    would cost every test a page and a POST (half a second).
+    """
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": session.key, "value": session.value, "url": base, "httpOnly": True}])
+    page.goto(f"{base}/claims/")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def rows(page):
