@@ -5,6 +5,7 @@ drawn beforehand through models.insert (on PostgreSQL one COPY a table), status 
 Claim.objects.set_statuses with their events.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -255,7 +256,9 @@ class Entities:
 
     @staticmethod
     def _article_key(article):
-        return ("url", article.url) if article.url else ("headline", norm(article.outlet), article.headline)
+        if article.url:
+            return ("url", article.url)
+        return ("headline", norm(article.outlet), article.headline, article.published)
 
     def _resolve_articles(self, wanted):
         if self.held:  # an article of a held outlet is not made: its rows are refused
@@ -263,20 +266,33 @@ class Entities:
                 key: article for key, article in wanted.items() if ("outlet", norm(article.outlet)) not in self.held
             }
         urls = [key[1] for key in wanted if key[0] == "url"]
-        found = {("url", url): pk for url, pk in Article.objects.filter(url__in=urls).values_list("url", "pk")}
-        # A story tracked without its address (pasted at the desk) is the one a row names by address,
-        # headline and outlet, unless another story has that address.
-        by_headline = {
-            key: ("headline", norm(article.outlet), article.headline)
-            for key, article in wanted.items()
-            if key not in found
-        }
-        headlines = [key[2] for key in by_headline.values()]
-        for pk, headline, outlet in Article.objects.filter(url="", headline__in=headlines).values_list(
-            "pk", "headline", "outlet__normalized_name"
-        ):
-            found.setdefault(("headline", outlet, headline), pk)
-        self.articles.update({key: found.get(key, found.get(by_headline.get(key))) for key in wanted})
+        found = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+        self.articles.update({key: found[key[1]] for key in wanted if key[0] == "url" and key[1] in found})
+        self.articles.update(self._tracked_without_address({k: a for k, a in wanted.items() if k not in self.articles}))
+
+    def _tracked_without_address(self, wanted):
+        """The stories tracked without an address (pasted at the desk) that rows name by headline and outlet,
+        and by address unless another story has it: article key -> id, None for a story new to us.
+
+        Headlines repeat ("Live updates"), so a story matches only one dated the same day (or either
+        undated), only when it alone matches, and only for one address of the import: two addresses
+        for one tracked story say nothing of which it is, and each is then a story of its own.
+        """
+        tracked = defaultdict(list)
+        for pk, headline, outlet, published in Article.objects.filter(
+            url="", headline__in={article.headline for article in wanted.values()}
+        ).values_list("pk", "headline", "outlet__normalized_name", "published"):
+            tracked[outlet, headline].append((pk, published and published.isoformat()))
+        matched = {}
+        for key, article in wanted.items():
+            dated = [
+                pk
+                for pk, published in tracked[norm(article.outlet), article.headline]
+                if not (published and article.published) or published == article.published
+            ]
+            matched[key] = dated[0] if len(dated) == 1 else None
+        addresses = Counter(pk for key, pk in matched.items() if pk and key[0] == "url")
+        return {key: None if key[0] == "url" and addresses[pk] > 1 else pk for key, pk in matched.items()}
 
 
 @dataclass(slots=True)
