@@ -106,6 +106,15 @@ def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, o
     page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
     expect(page.locator(".flag-figure").first).to_be_visible(timeout=CHECK)
     expect(page.get_by_text("An editor signs off and publishes drafts.")).to_be_visible()
+
+    # The published story, whose claims are tracked as its own: each row names its claim once, after both
+    # badges, where it had named it after each and again on a line of its own.
+    lancet = Claim.objects.get(span_exact__contains="Lancet")
+    page.goto(f"{demo_site}/articles/{lancet.article_id}/check/")
+    row = page.locator(".check-claims > li").filter(has=page.get_by_text(lancet.text, exact=True))
+    expect(row.locator(".axes")).to_contain_text(re.compile(rf"as this story's claim #{lancet.pk}\s+· Told as: "))
+    expect(row.locator(".axes").get_by_role("link", name=f"#{lancet.pk}")).to_have_count(1)
+    expect(row.locator(".own-claim")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
 
 
@@ -129,8 +138,11 @@ def test_a_verdict_borrowed_from_a_look_alike_reads_as_the_look_alikes(demo_site
     page.goto(f"{demo_site}/articles/{draft.pk}/check/")
     row = page.locator(".check-claims > li").filter(has=page.locator(".own-claim")).first
     status = row.locator(".axes .axis").first
-    expect(status.locator(".badge")).to_have_text("Verified")
-    expect(status).to_contain_text(re.compile(rf"Verified as #{tracked.pk} \(a look-alike, \d+% alike\)"))
+    expect(status.locator(".badge").first).to_have_text("Verified")
+    # The look-alike's verdict and attribution both: named once, after the two badges.
+    expect(status).to_contain_text(
+        re.compile(rf"Verified Confirmed at the source as #{tracked.pk} \(a look-alike, \d+% alike\)")
+    )
     expect(row.locator(".own-claim")).to_have_text(
         re.compile(rf"This draft's claim: #{own.pk}, itself Unable to independently confirm")
     )

@@ -314,8 +314,9 @@ def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims
     row = check_row(editor_client, draft, own)
     alike = round(item.similarity * 100)
     assert (
-        f'<span class="badge status-verified">Verified</span> <span class="whose muted">as '
-        f'<a href="/claims/{tracked.pk}/">#{tracked.pk}</a> (a look-alike, {alike}% alike)</span>'
+        f'<span class="badge status-verified">Verified</span> <span class="badge attribution-confirmed">Confirmed at '
+        f'the source</span> <span class="whose muted">as <a href="/claims/{tracked.pk}/">#{tracked.pk}</a> '
+        f"(a look-alike, {alike}% alike)</span>"
     ) in row
     assert (
         f'This draft\'s claim: <a href="/claims/{own.pk}/">#{own.pk}</a>, itself Unable to independently confirm' in row
