@@ -1602,7 +1602,7 @@ def needs_attention(proposal):
     values, record = proposal["record"]["fields"], proposal["record"]
     reasons = []
     if proposal["invalid"]:
-        reasons.append("Correct the fields marked")
+        reasons.append("See the fields marked")  # a mistake found on saving, or a field both people changed
     if record["by_hand"]:
         reasons.append("Added by hand: check its speaker and venue")
     if not values["claim"].strip():
