@@ -1003,7 +1003,7 @@ class ProposalForm(WithoutColons, forms.Form):
         speaker = normalize_name(cleaned.get("speaker", ""))
         if not speaker:
             self.add_error("speaker", "Name who said it (a tracked speaker or a new one).")
-        elif speaker in PRONOUNS or speaker in FIRST_PERSON:
+        elif names_nobody(speaker):
             # "It said…" with no one named before it: saved, "It" would become a tracked speaker.
             self.add_error("speaker", f"“{cleaned['speaker']}” names nobody: name who said it, as the story does.")
         for name, outlets in [("outlet", [cleaned.get("outlet", "")]), ("relayed_by", cleaned.get("relayed_by", []))]:
@@ -1023,6 +1023,12 @@ class ProposalForm(WithoutColons, forms.Form):
                 choice = "someone else" if name == "speaker" else "another outlet"
                 self.add_error(name, f"{LookalikeName(typed, twin)}. Use the tracked one, or tick that it is {choice}.")
         return cleaned
+
+
+def names_nobody(speaker):
+    """Whether a speaker's name is a pronoun the engine found no one for ("It said…", "We…")."""
+    speaker = normalize_name(speaker)
+    return speaker in PRONOUNS or speaker in FIRST_PERSON
 
 
 def field_specs(form_class):

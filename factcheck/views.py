@@ -64,6 +64,7 @@ from factcheck.forms import (
     StatusForm,
     StoryForm,
     WithdrawForm,
+    names_nobody,
 )
 from factcheck.models import (
     STORY_DESK,
@@ -1525,14 +1526,6 @@ def review_page(
                 "fields": proposal_fields(record, errors, theirs.get(key)),
                 "loaded": loaded.get(key) or storydesk.loaded_json(values),
                 "invalid": bool(errors) or key in theirs,
-                "open": {
-                    "speaker": bool(values["speaker"] and not known.speaker(values["speaker"]))
-                    or any(name in errors for name in ("speaker_kind", "title", "affiliation")),
-                    "figure": bool(values["quantity_value"])
-                    or any(name in errors for name in ("quantity_value", "quantity_unit", "quantity_qualifier")),
-                    "links": bool(values["same_as"] or values["contradicts"] or key in linked_from)
-                    or any(name in errors for name in ("same_as", "contradicts")),
-                },
                 "parts": [
                     (role, [draft.body[start:end] for start, end in record[role]])
                     for role in storydesk.ROLES
@@ -1564,6 +1557,7 @@ def review_page(
                 # Neither where it was said nor who passed it on: saved with no appearance (_write_chain).
                 "unrecorded": not values["venue"] and len(chain) < 2,
                 "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
+                "kind_label": KIND_LABELS.get(values["kind"], values["kind"]),
                 "figure": figure(values),
                 "look_alikes": [
                     (claim, str(claim.pk) in map(str, values["tracked"]), storydesk.percent_alike(similarity))
@@ -1572,6 +1566,7 @@ def review_page(
                 "linked_from": linked_from.get(key, []),
             }
         )
+        proposals[-1]["attention"] = needs_attention(proposals[-1])
         proposals[-1]["digest"] = rendered_from(proposals[-1], draft.outlet_name)
     decisions = [record["fields"]["decision"] for record in draft.proposals]
     context = {
@@ -1597,6 +1592,35 @@ def review_page(
     return render_page(request, "factcheck/story_review.html", context, fragment="desk", status=status)
 
 
+def needs_attention(proposal):
+    """What the reviewer has to settle on a proposal, as its line says: its fields open for these.
+
+    Each is a field the engine left empty or filled with what saving refuses, a look-alike to
+    decide on, words added by hand, or a mistake found on saving. The engine gives no confidence
+    score, so these are all the screen can go by.
+    """
+    values, record = proposal["record"]["fields"], proposal["record"]
+    reasons = []
+    if proposal["invalid"]:
+        reasons.append("See the fields marked")  # a mistake found on saving, or a field both people changed
+    if record["by_hand"]:
+        reasons.append("Added by hand: check its speaker and venue")
+    if not values["claim"].strip():
+        reasons.append("No claim written")
+    if not values["speaker"].strip():
+        reasons.append("No speaker")
+    elif names_nobody(values["speaker"]):
+        reasons.append(f"“{values['speaker']}” names nobody")
+    reasons += [f"“{twin['name']}” looks like a tracked {twin['what']}" for twin in proposal["twins"]]
+    if proposal["look_alikes"]:
+        reasons.append(f"Looks like a tracked claim{pluralize(proposal['look_alikes'])}")
+    if values["outlet"] and not values["venue"]:
+        reasons.append(f"How was it said on or to {values['outlet']}?")
+    elif proposal["unrecorded"]:
+        reasons.append("The story says neither where it was said nor who passed it on")
+    return reasons
+
+
 def rendered_from(proposal, outlet_name):
     """A digest of all a proposal's block shows, so the page renders a proposal again only when it
     changed: a story of 72 proposals costs about 1 ms of template work each (benchmarks/README.md)."""
@@ -1611,6 +1635,7 @@ def _shown_fields(value):
 
 
 VENUE_LABELS = dict(Venue.choices)
+KIND_LABELS = dict(Claim.Kind.choices)
 QUALIFIER_LABELS = dict(Claim.Qualifier.choices)
 
 

@@ -711,6 +711,14 @@ def proposal_with(page, words):
     return page.locator("li.proposal").filter(has=page.locator("dd", has_text=words)).first
 
 
+def open_proposal(proposal):
+    """Open a proposal's fields as a reviewer does: a click on its line, unless it is open already."""
+    fields = proposal.locator("details.proposal-body")
+    if fields.get_attribute("open") is None:
+        proposal.locator("summary.proposal-line").click()
+    expect(fields).to_have_attribute("open", "")
+
+
 def test_a_reviewer_pastes_the_seed_story_accepts_all_fixes_a_speaker_and_saves(open_page, accounts):
     # The newsroom already tracks Kovalenko under another spelling of his name: the reviewer
     # points the headline's claim at that speaker rather than let the desk add a second one.
@@ -731,6 +739,7 @@ def test_a_reviewer_pastes_the_seed_story_accepts_all_fixes_a_speaker_and_saves(
     headline = proposal_with(page, "passing on deadly drone techniques")
     speaker = headline.get_by_label("Speaker", exact=True)
     assert speaker.input_value() != tracked.name
+    journey.click(headline.locator("summary.proposal-line"))  # its fields, closed under its line
     journey.fill(speaker, tracked.name)
     journey.click(page.locator(".desk-actions").get_by_role("button", name="Save the story"))
 
@@ -857,6 +866,156 @@ def test_without_javascript_a_reviewer_pastes_reviews_and_saves_a_story(open_pag
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     expect(page.locator(".messages")).to_contain_text(f"Story saved with {proposed + 1} claims")
     assert Claim.objects.get(span_exact=words).speaker.name == "Experts"
+
+
+# The review screen is a list of one-line proposals, opened to be corrected: 14 proposals of about
+# 11 fields each made a page 16,000 px tall, every field of every proposal scrolled past.
+
+
+def seed_story_in_review(page, base):
+    """The reviewer pastes the seed story at the desk: their journey, on its review screen."""
+    journey = Journey(page, base)
+    journey.sign_in("reviewer")
+    journey.paste_story(SEED_STORY, "B-17")
+    return journey
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])
+def test_a_proposal_the_engine_filled_reads_on_one_line_and_opens_to_be_corrected(open_page, accounts, javascript):
+    page = open_page(javascript=javascript)
+    journey = seed_story_in_review(page, accounts)
+    headline = proposal_with(page, "passing on deadly drone techniques")
+    line = headline.locator("summary.proposal-line")
+    expect(line).to_contain_text("Russia is passing on deadly drone techniques to North Korea.")
+    expect(line).to_contain_text("Andrii Kovalenko, Head of Ukraine’s Center for Countering Disinformation")
+    expect(line).to_contain_text("Statement to the newsroom (B-17)")
+    expect(headline.get_by_label("Accept")).to_be_visible()
+    lancet = proposal_with(page, "Lancet drones")
+    expect(lancet.locator("summary.proposal-line")).to_contain_text("Social-media post (X)")
+    expect(lancet.locator("summary.proposal-line")).to_contain_text("Hedged")
+    claim = lancet.get_by_label("Claim", exact=True)
+    expect(claim).to_be_hidden()
+    expect(lancet.get_by_label("Speaker", exact=True)).to_be_hidden()
+
+    journey.click(lancet.locator("summary.proposal-line"))
+    expect(claim).to_be_visible()
+    expect(lancet.get_by_label("Speaker", exact=True)).to_have_value("Andrii Kovalenko")
+    journey.fill(claim, "North Korean troops are being trained to use Lancet drones.")
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Accept all"))
+    expect(page.locator("#desk-counts")).to_contain_text("0 to decide")
+    expect(lancet.locator("summary.proposal-line")).to_contain_text("trained to use Lancet drones")
+    if javascript:  # the desk drawn again by htmx: the proposal the reviewer opened stays open
+        expect(claim).to_be_visible()
+    journey.click(page.locator(".desk-actions").get_by_role("button", name="Save the story"))
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    corrected = Claim.objects.get(text="North Korean troops are being trained to use Lancet drones.")
+    assert "Lancet drones" in corrected.span_exact
+
+
+def test_several_proposals_fit_a_screen_at_1366_px_and_on_a_phone(open_page, accounts):
+    page = open_page()
+    seed_story_in_review(page, accounts)
+    for viewport, at_least in [(None, 4), (PHONE, 3)]:
+        if viewport:
+            page.set_viewport_size(viewport)
+        # The proposals' lines as the list shows them, below the action bar that stays at the top.
+        shown = page.evaluate(
+            """() => {
+              const heights = [...document.querySelectorAll("li.proposal")].map((li) => li.offsetHeight);
+              const bar = getComputedStyle(document.querySelector(".desk-actions")).position === "sticky"
+                ? document.querySelector(".desk-actions").offsetHeight : 0;
+              const room = innerHeight - bar;
+              let used = 0, fit = 0;
+              for (const height of heights.slice(0, 8)) { used += height + 12; if (used > room) break; fit++; }
+              return fit;
+            }"""
+        )
+        assert shown >= at_least, f"{shown} proposals a screen at {page.viewport_size}"
+    assert fits_the_window(page)
+
+
+def attention_draft():
+    """A story of four proposals: one the engine filled, three with something for the reviewer to settle."""
+    from factcheck.extraction import Proposal
+    from factcheck.extraction.proposal import SOCIAL_MEDIA_POST, STATEMENT_TO_OUTLET
+
+    sentences = [
+        "Maria Lopez told the Daily Planet the port would reopen on Monday.",
+        "It said the ferries would run.",
+        "The mayor wrote on X that the bridge was shut.",
+        "Kovalenko told the Daily Planet the road was open.",
+    ]
+    body = "Port to reopen\n" + " ".join(sentences)
+
+    def at(words):
+        return [(body.index(words), body.index(words) + len(words))]
+
+    said = {"venue": STATEMENT_TO_OUTLET, "outlet": "Daily Planet"}
+    proposals = [
+        Proposal(content=at("the port would reopen on Monday"), cue=[], source=[], speaker="Maria Lopez", **said),
+        Proposal(content=at("the ferries would run"), cue=[], source=[], speaker="It", **said),
+        Proposal(content=at("the bridge was shut"), cue=[], source=[], speaker="", venue=SOCIAL_MEDIA_POST, outlet="X"),
+        Proposal(
+            content=at("the road was open"), cue=[], source=[], speaker="Kovalenko", claim="The road was open.", **said
+        ),
+    ]
+    from factcheck.tests.factories import make_draft
+
+    make_claim("The road was open.", speaker=make_speaker("Kovalenko"))
+    return make_draft(body, proposals)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])
+def test_a_proposal_needing_attention_is_open_and_one_refused_on_saving_opens_at_its_error(
+    open_page, accounts, javascript
+):
+    draft = attention_draft()
+    page = open_page(javascript=javascript)
+    sign_in(page, accounts, "reviewer")
+    page.goto(f"{accounts}/stories/{draft.pk}/")
+    filled, nobody, unnamed, tracked = (page.locator(f"#proposal-{key}") for key in range(1, 5))
+    expect(filled.get_by_label("Speaker", exact=True)).to_be_hidden()
+    expect(nobody.locator("summary.proposal-line")).to_contain_text("“It” names nobody")
+    expect(nobody.get_by_label("Speaker", exact=True)).to_be_visible()
+    expect(unnamed.locator("summary.proposal-line")).to_contain_text("No speaker")
+    expect(unnamed.get_by_label("Speaker", exact=True)).to_be_visible()
+    expect(tracked.locator("summary.proposal-line")).to_contain_text("Looks like a tracked claim")
+    expect(tracked.get_by_role("checkbox", name=re.compile("Same claim as"))).to_be_visible()
+
+    # A slip typed in a proposal, then closed (or closed by the page drawn again without JavaScript).
+    open_proposal(filled)
+    filled.get_by_label("Same claim as").fill("9")
+    page.locator(".desk-actions").get_by_role("button", name="Keep changes").click()
+    expect(page.get_by_text("Changes kept.")).to_be_visible()
+    if javascript:
+        filled.locator("summary.proposal-line").click()
+    expect(filled.get_by_label("Same claim as")).to_be_hidden()
+    nobody.get_by_label("Speaker", exact=True).fill("Maria Lopez")
+    page.locator(".desk-actions").get_by_role("button", name="Accept all").click()
+    expect(page.locator("#desk-counts")).to_contain_text("4 accepted")
+    page.locator(".desk-actions").get_by_role("button", name="Save the story").click()
+
+    expect(page.locator(".errors")).to_contain_text("Complete or correct proposals 1, 3.")
+    expect(filled.get_by_label("Same claim as")).to_be_visible()
+    expect(filled.locator(".errorlist")).to_have_text("No proposal is numbered 9.")
+    expect(unnamed.locator(".errorlist")).to_be_visible()
+    expect(nobody.locator(".errorlist")).to_have_count(0)
+    assert not Claim.objects.exclude(text="The road was open.").exists()
+
+
+def test_a_proposals_number_in_the_story_opens_the_proposal(open_page, accounts):
+    draft = attention_draft()
+    page = open_page()
+    sign_in(page, accounts, "reviewer")
+    page.goto(f"{accounts}/stories/{draft.pk}/")
+    first = page.locator("#proposal-1")
+    expect(first.get_by_label("Speaker", exact=True)).to_be_hidden()
+    page.locator("[data-story]").get_by_role("link", name="Proposal 1", exact=True).click()
+    expect(first.get_by_label("Speaker", exact=True)).to_be_visible()
+    expect(first).to_be_in_viewport()
+
+    page.goto(f"{accounts}/stories/{draft.pk}/#proposal-1")
+    expect(first.get_by_label("Speaker", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "without JavaScript"])

@@ -66,6 +66,38 @@ document.addEventListener("keydown", (event) => {
   event.target.form.querySelector("#add-button").click();
 });
 
+// Story desk: a proposal's number (in the story, or in a proposal's links) opens the proposal it
+// leads to, whose fields are closed on its one line; so does an address ending in #proposal-N.
+function openProposal(hash) {
+  const proposal = hash.startsWith("#proposal-") && document.getElementById(hash.slice(1));
+  const fields = proposal?.querySelector?.("details.proposal-body");
+  if (fields) fields.open = true;
+}
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.('a[href^="#proposal-"]');
+  if (link) openProposal(link.getAttribute("href"));
+});
+addEventListener("hashchange", () => openProposal(location.hash));
+document.addEventListener("DOMContentLoaded", () => openProposal(location.hash));
+
+// The desk is drawn anew by each of its buttons (htmx): the proposals the reviewer opened stay
+// open, besides those the server opens (one with something to settle).
+let proposalsOpen = [];
+const isDesk = (event) => event.detail.target?.id === "desk";
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (!isDesk(event)) return;
+  const opened = event.detail.target.querySelectorAll("details.proposal-body[open]");
+  proposalsOpen = [...opened].map((fields) => fields.closest("li.proposal").id);
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (!isDesk(event)) return;
+  for (const id of proposalsOpen) {
+    const fields = document.getElementById(id)?.querySelector("details.proposal-body");
+    if (fields) fields.open = true;
+  }
+  proposalsOpen = [];
+});
+
 // "More claims" (and the indexes' "More") is replaced by the rows it loads. The focus it held
 // goes to the first of them: left to itself it fell back to the start of the page, and a
 // keyboard user had to tab past every row again to reach the new ones.
