@@ -1595,9 +1595,10 @@ def review_page(
 def needs_attention(proposal):
     """What the reviewer has to settle on a proposal, as its line says: its fields open for these.
 
-    Each is a field the engine left empty or filled with what saving refuses, a look-alike to
-    decide on, words added by hand, or a mistake found on saving. The engine gives no confidence
-    score, so these are all the screen can go by.
+    Each is a field the engine left empty or filled with what saving refuses, a look-alike speaker
+    or outlet, words added by hand, or a mistake found on saving. The engine gives no confidence
+    score, so these are all the screen can go by. The tracked claims that look like it are shown
+    below its line, open or closed: ticking one is settled there.
     """
     values, record = proposal["record"]["fields"], proposal["record"]
     reasons = []
@@ -1612,8 +1613,6 @@ def needs_attention(proposal):
     elif names_nobody(values["speaker"]):
         reasons.append(f"“{values['speaker']}” names nobody")
     reasons += [f"“{twin['name']}” looks like a tracked {twin['what']}" for twin in proposal["twins"]]
-    if proposal["look_alikes"]:
-        reasons.append(f"Looks like a tracked claim{pluralize(proposal['look_alikes'])}")
     if values["outlet"] and not values["venue"]:
         reasons.append(f"How was it said on or to {values['outlet']}?")
     elif proposal["unrecorded"]:

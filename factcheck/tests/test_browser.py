@@ -961,7 +961,7 @@ def attention_draft():
     ]
     from factcheck.tests.factories import make_draft
 
-    make_claim("The road was open.", speaker=make_speaker("Kovalenko"))
+    make_claim("The road was open again.", speaker=make_speaker("Kovalenko"))
     return make_draft(body, proposals)
 
 
@@ -979,8 +979,9 @@ def test_a_proposal_needing_attention_is_open_and_one_refused_on_saving_opens_at
     expect(nobody.get_by_label("Speaker", exact=True)).to_be_visible()
     expect(unnamed.locator("summary.proposal-line")).to_contain_text("No speaker")
     expect(unnamed.get_by_label("Speaker", exact=True)).to_be_visible()
-    expect(tracked.locator("summary.proposal-line")).to_contain_text("Looks like a tracked claim")
+    # A tracked claim like it is chosen on its line, its fields closed.
     expect(tracked.get_by_role("checkbox", name=re.compile("Same claim as"))).to_be_visible()
+    expect(tracked.get_by_label("Speaker", exact=True)).to_be_hidden()
 
     # A slip typed in a proposal, then closed (or closed by the page drawn again without JavaScript).
     open_proposal(filled)
@@ -1000,7 +1001,7 @@ def test_a_proposal_needing_attention_is_open_and_one_refused_on_saving_opens_at
     expect(filled.locator(".errorlist")).to_have_text("No proposal is numbered 9.")
     expect(unnamed.locator(".errorlist")).to_be_visible()
     expect(nobody.locator(".errorlist")).to_have_count(0)
-    assert not Claim.objects.exclude(text="The road was open.").exists()
+    assert not Claim.objects.exclude(text="The road was open again.").exists()
 
 
 def test_a_proposals_number_in_the_story_opens_the_proposal(open_page, accounts):

@@ -1013,6 +1013,36 @@ def test_a_tracked_claim_in_the_very_words_is_ticked_until_the_reviewer_unticks_
     assert not ClaimLink.objects.filter(from_claim=near).exists()
 
 
+def proposal_block(page, key):
+    """The review page's block of proposal `key`: its line and its fields."""
+    start = page.index(f'<li id="proposal-{key}"')
+    return page[start : page.index("</li>", page.index("</details>", start))]
+
+
+def test_the_tracked_claims_like_a_proposal_are_chosen_on_its_line_without_opening_it(reviewer_client):
+    """Whether a proposal is a tracked claim again is the question a story read before asks of every
+    proposal: its look-alikes follow its line, outside its closed fields, so the desk stays one line
+    (and a few look-alikes) a proposal. They had opened every proposal of such a story."""
+    kovalenko = make_speaker("Andrii Kovalenko")
+    same = make_claim(
+        "Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones.", speaker=kovalenko
+    )
+    near = make_claim(
+        "Russia is training North Koreans in drone operations and other warfare techniques.", speaker=kovalenko
+    )
+    draft = seed_draft()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    for words, claim, ticked in [("operate strike UAVs", same, " checked"), ("drone operations", near, "")]:
+        block = proposal_block(page, key_of(draft, words))
+        assert '<details class="proposal-body">' in block  # closed
+        assert block.index("</details>") < block.index(f'value="{claim.pk}"{ticked}>')
+
+    key = key_of(draft, "drone operations")
+    post_review(reviewer_client, draft, "keep", {f"p{key}-tracked": [str(near.pk)]})
+    chosen = proposal_block(reviewer_client.get(f"/stories/{draft.pk}/").text, key)
+    assert f'value="{near.pk}" checked>' in chosen and '<details class="proposal-body">' in chosen
+
+
 def test_a_very_words_look_alike_unticked_stays_unticked(reviewer_client):
     kovalenko = make_speaker("Andrii Kovalenko")
     words = "Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones."
