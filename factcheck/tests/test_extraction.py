@@ -2564,3 +2564,74 @@ def test_a_venue_ending_an_object_stays_in_the_content_but_not_in_the_draft(extr
 def test_a_definite_statement_after_an_object_says_which_one(extract):
     proposal = only(extract("The minister defended the remarks in the interview."))
     assert (proposal.venue, proposal.claim) == (None, "The remarks in the interview.")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim, venue",
+    [
+        ("Novak said in a letter that the plant would close.", "Novak", "The plant would close.", None),
+        (
+            "Tomas Novak said in a letter that the plant would close.",
+            "Tomas Novak",
+            "The plant would close.",
+            values.OFFICIAL_DOCUMENT,
+        ),
+        ("Lind wrote in a post that the ferry had been cancelled.", "Lind", "The ferry had been cancelled.", None),
+        (
+            "Mayor Ines Costa said in an email that the bridge was safe.",
+            "Ines Costa",
+            "The bridge was safe.",
+            values.OFFICIAL_DOCUMENT,
+        ),
+        (
+            "The harbour master said in a letter on Tuesday that the port would reopen.",
+            "The harbour master",
+            "The port would reopen.",
+            values.OFFICIAL_DOCUMENT,
+        ),
+        (
+            "Rosa Martinez wrote in a post on X that the fire was contained.",
+            "Rosa Martinez",
+            "The fire was contained.",
+            values.SOCIAL_MEDIA_POST,
+        ),
+        (
+            "Ida Berg said in a speech that wages would rise.",
+            "Ida Berg",
+            "Wages would rise.",
+            values.PUBLIC_REMARKS,
+        ),
+    ],
+)
+def test_a_venue_between_the_cue_and_its_that_clause_leaves_the_clause_what_was_said(
+    extract, text, speaker, claim, venue
+):
+    # "said in a letter that the plant would close", the clause parsed as the letter's relative
+    # clause, gave no proposal at all.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
+    if venue:
+        assert proposal.venue == venue
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("Tomas Novak said in a letter that he wrote to staff that the plant would close.", "The plant would close."),
+        ("Ida Berg said in a statement that was posted online that wages would rise.", "Wages would rise."),
+    ],
+)
+def test_a_relative_clause_describing_the_venue_is_not_what_was_said(extract, text, claim):
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Novak said so in a letter that he sent to staff.",
+        "Ida Berg said this in an interview that the BBC aired on Sunday.",
+        "Lind said as much in a post that she deleted later.",
+    ],
+)
+def test_what_was_done_with_the_venue_is_not_what_was_said(extract, text):
+    assert extract(text) == []
