@@ -40,6 +40,7 @@ from factcheck.extraction.quantities import find_quantity
 from factcheck.extraction.speakers import People, Speaker, capitalised, describe
 from factcheck.extraction.venues import (
     ANONYMITY,
+    NAME_WORDS,
     PLATFORMS,
     classify_venue,
     described_outlet,
@@ -50,8 +51,9 @@ from factcheck.extraction.venues import (
     strip_article,
 )
 
-# A name as written, every word capitalised: "Kyiv Independent", "B-17", "Reuters".
-NAME = re.compile(r"[A-Z0-9][\w.&'’-]*(?: [A-Z0-9][\w.&'’-]*)*")
+# A name as written, its words capitalised but for small joining words: "Kyiv Independent", "B-17",
+# "Reuters", "Times of India".
+NAME = re.compile(NAME_WORDS)
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}

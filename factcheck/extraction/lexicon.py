@@ -659,6 +659,7 @@ NEWS_OUTLETS = {
 }
 NEWS_OUTLET_ENDINGS = {
     "times",
+    "voice",
     "post",
     "news",
     "journal",

@@ -121,7 +121,8 @@ _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
 # preposition or the verb. A capitalised run, with "the" and small joining words allowed inside.
-_NAME = r"((?:the |The )?[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al|the|&))? [A-Z0-9][\w.&'’-]*)*)"
+NAME_WORDS = r"[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al|the|&))? [A-Z0-9][\w.&'’-]*)*"
+_NAME = rf"((?:the |The )?{NAME_WORDS})"
 _OUTLET_AFTER = re.compile(
     rf"\b(?:on|with|to|by|for|from|in|told|tells|telling|per|via|according to|citing|at)\s+{_NAME}"
 )
@@ -310,4 +311,10 @@ def is_news_outlet(name, story_outlet=None):
     if _STATION.fullmatch(name):
         return True
     words = name.split()
-    return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()
+    if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
+        return True
+    # "Times of India", "Voice of America": a paper's name, then whose or where it is ("Agency of
+    # Natural Resources", "Review of Maritime Transport" are no papers).
+    named, of, where = name.partition(" of ")
+    paper = named.split()[-1].lower() in NEWS_OUTLET_ENDINGS - {"agency", "network", "review", "standard"}
+    return bool(of) and paper and where[:1].isupper()

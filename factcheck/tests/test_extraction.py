@@ -2635,3 +2635,58 @@ def test_a_relative_clause_describing_the_venue_is_not_what_was_said(extract, te
 )
 def test_what_was_done_with_the_venue_is_not_what_was_said(extract, text):
     assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("The Times of India reported that the dam had burst.", "Times of India"),
+        ("The dam had burst, the Times of India reported.", "Times of India"),
+        ("According to the Times of India, the dam had burst.", "Times of India"),
+        ("Voice of America reported that the dam had burst.", "Voice of America"),
+        ("The Sydney Morning Herald reported that the dam had burst.", "Sydney Morning Herald"),
+        ("The dam had burst, the Voice of America reported on Monday.", "Voice of America"),
+    ],
+)
+def test_an_outlet_with_of_in_its_name_reports_in_its_own_voice(extract, text, outlet):
+    # "The Times of India" was an institution, as "Reuters reported" is not.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet) == (values.RELAYED_REPORT, outlet)
+
+
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("The minister told the Times of India that the dam had burst.", "Times of India"),
+        ("The minister said in an interview with Voice of America that the dam had burst.", "Voice of America"),
+    ],
+)
+def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, outlet):
+    proposal = only(extract(text))
+    assert proposal.outlet == outlet
+
+
+@pytest.mark.parametrize(
+    "text, relays",
+    [
+        ("The minister said the dam had burst, the Times of India reported.", ["Times of India"]),
+        ("According to Voice of America, the minister said the dam had burst.", ["Voice of America"]),
+    ],
+)
+def test_an_outlet_with_of_in_its_name_relays_what_it_reports(extract, text, relays):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.relayed_by) == ("The minister", relays)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The Bank of England said that rates would rise.", "Bank of England"),
+        ("The University of Leeds said that the dam had burst.", "University of Leeds"),
+        ("The Department of Health said that the ward was full.", "Department of Health"),
+    ],
+)
+def test_an_institution_with_of_in_its_name_is_no_outlet(extract, text, speaker):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
