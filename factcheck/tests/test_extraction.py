@@ -2690,3 +2690,42 @@ def test_an_outlet_with_of_in_its_name_relays_what_it_reports(extract, text, rel
 def test_an_institution_with_of_in_its_name_is_no_outlet(extract, text, speaker):
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The fire is contained, Cal Fire said.", "Cal Fire"),
+        ("Metro Transit said the line would reopen on Monday.", "Metro Transit"),
+        ("The reservoirs are half full, Yorkshire Water said.", "Yorkshire Water"),
+        ("“The road is closed,” Cal OES said.", "Cal OES"),
+        ("Harbour Rescue said two sailors had been found.", "Harbour Rescue"),
+    ],
+)
+def test_an_agency_named_alone_is_an_institution(extract, text, speaker):
+    # The tagger takes "Cal Fire" for a person: it was proposed as one.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The fire is contained, Cornel West said.", "Cornel West"),
+        ("The fire is contained, JD Vance said.", "JD Vance"),
+        ("Tomas Novak said the line would reopen on Monday.", "Tomas Novak"),
+    ],
+)
+def test_a_persons_name_like_a_places_or_with_capitals_stays_a_person(extract, text, speaker):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.PERSON)
+
+
+def test_she_after_an_agency_is_the_person_named_before_it(extract):
+    text = "Rosa Martinez said the fire was out. The blaze is contained, Cal Fire said.\n\n“We are tired,” she said."
+    proposals = extract(text)
+    assert [(p.speaker, p.speaker_kind) for p in proposals] == [
+        ("Rosa Martinez", values.PERSON),
+        ("Cal Fire", values.INSTITUTION),
+        ("Rosa Martinez", values.PERSON),
+    ]
