@@ -174,6 +174,8 @@ TITLE_WORDS = {
     "Mr.",
     "Mrs.",
     "Ms.",
+    # As British papers write them, without a full stop: "Dr Emeka Obi", "Prof Halima Bello".
+    *("Dr", "Mr", "Mrs", "Ms", "Prof"),
     "CEO",
     "Chairman",
     "Director",

@@ -2729,3 +2729,40 @@ def test_she_after_an_agency_is_the_person_named_before_it(extract):
         ("Cal Fire", values.INSTITUTION),
         ("Rosa Martinez", values.PERSON),
     ]
+
+
+@pytest.mark.parametrize(
+    "first, later, name",
+    [
+        (
+            "Dr Emeka Obi, a hospital director, said the council had cut 40 beds.",
+            "Obi accused the council of lying.",
+            "Emeka Obi",
+        ),
+        (
+            "Dr Carys Pritchard, a surgeon, said the council had cut 40 beds.",
+            "Pritchard warned that the ward would close.",
+            "Carys Pritchard",
+        ),
+        (
+            "Prof Halima Bello, an epidemiologist, said cases had doubled.",
+            "Bello said the figures were hidden.",
+            "Halima Bello",
+        ),
+        (
+            "Mr Jonas Brandt, a councillor, said the beds were cut in March.",
+            "Brandt accused the mayor of hiding it.",
+            "Jonas Brandt",
+        ),
+        (
+            "Mrs Sigrid Holm, a nurse, told the Gazette the ward was full.",
+            "Holm blamed the council for the queues.",
+            "Sigrid Holm",
+        ),
+    ],
+)
+def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, first, later, name):
+    # "Dr Emeka Obi" (a title without a full stop, the tagger seeing no person) stayed whole,
+    # and "Obi" alone later was an institution.
+    proposals = extract(f"{first}\n\nThe council denied that.\n\n{later}")
+    assert [(p.speaker, p.speaker_kind) for p in proposals] == [(name, values.PERSON)] * 2
