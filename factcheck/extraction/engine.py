@@ -283,6 +283,14 @@ class Story:
                 subjects = [grandchild for grandchild in child.children if grandchild.dep_ == "nsubj"]
                 objects += subjects[:1]
                 complements += [child] if subjects else []
+        if objects and not complements:
+            # "called the mayor's plan a disaster", "dismissed the minister's claim as nonsense":
+            # the parser hung the complement on the object, as an apposition with no comma or its "as".
+            for child in objects[0].children:
+                if child.i > objects[0].i and child.dep_ == "appos" and self.doc[child.left_edge.i - 1].text != ",":
+                    complements.append(child)
+                if child.dep_ == "prep" and child.lower_ == "as":
+                    complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
@@ -293,7 +301,10 @@ class Story:
             subject = named  # as a plea names its defendant
         elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
             subject = drafting.SUBJECT_PRONOUNS[thing.lower_]  # "found him guilty", no one named: "He is …"
-        start = max(what.left_edge.i, thing.right_edge.i + 1) if thing.i < what.i else what.left_edge.i
+        # The object's last word, not the complement's when the parser hung that on the object.
+        branch = next((child for child in thing.children if what in child.subtree), None)
+        thing_end = max(t.i for t in thing.subtree if branch is None or t not in branch.subtree)
+        start = max(what.left_edge.i, thing_end + 1) if thing.i < what.i else what.left_edge.i
         start += self.doc[start].dep_ == "mark"  # "as understaffed"
         end = what.right_edge.i
         for child in reversed([child for child in what.children if child.i > what.i]):
@@ -305,8 +316,7 @@ class Story:
             if child.right_edge.i != end or not dated:
                 break
             end = child.left_edge.i - 1
-        predicate = self.doc[start : end + 1].text.strip(QUOTE_MARKS + " ")
-        predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
+        predicate = drafting.unquoted(self.doc[start : end + 1].text).strip(QUOTE_MARKS + " ")
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
 
@@ -340,7 +350,7 @@ class Story:
             subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
         end = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
         what = self.text[self.doc[phrases[0].i + 1].idx : end.idx + len(end.text)]
-        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        what = drafting.unquoted(what).strip()
         plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
         verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]
         if not plural:
@@ -365,28 +375,63 @@ class Story:
 
     def reported_thing(self, attribution, speaker):
         """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
-        billion.", "police reported three arrests on Monday" -> "There were three arrests.": what
-        was reported as a sentence; "" for a clause or a thing named before ("reported the deaths")."""
+        billion.", "police reported three arrests on Monday" -> "There were three arrests.", "reported
+        the deaths of three workers" -> "Three workers died.", and a thing named before as what the
+        speaker reports ("The agency reports the findings of its survey."); "" for a clause."""
         if attribution.lemma != "report" or not attribution.content:
             return ""
         cue = self.doc[attribution.head]
         objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
-        if not objects or not words or any(token.tag_ in VERB_TAGS for token in words):
+        if not objects or not words:
             return ""
         thing = objects[0]
+        if event := self.reported_event(thing, attribution):
+            return event
+        if any(token.tag_ in VERB_TAGS for token in words):
+            return ""
         first = self.doc[thing.left_edge.i]
         indefinite = first.lower_ in ("a", "an") or first.dep_ in ("nummod", "amod", "compound", "quantmod")
-        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
-            return ""  # "reported the deaths", "reported its results": a thing named before
         what = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
-        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
-        if thing.lower_ in RESULT_NOUNS:
-            mention = self.mention(attribution)
-            subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
-            if subject:
-                return f"{capitalised(subject)} had {what}."
+        what = drafting.unquoted(what).strip()
+        mention = self.mention(attribution)
+        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
+            # "reported the findings of its survey", a thing named before: what the speaker reports.
+            if not subject:
+                return ""
+            source = [self.doc[i] for i in attribution.source]
+            head = next((t for t in source if t.head not in source or t.head == t), None)
+            many = head is not None and (head.tag_ in ("NNS", "NNPS") or head.lower_ in ("police", "they"))
+            return f"{capitalised(subject)} {'report' if many else 'reports'} {what}."
+        if thing.lower_ in RESULT_NOUNS and subject:
+            return f"{capitalised(subject)} had {what}."
         return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
+
+    def reported_event(self, thing, attribution):
+        """ "reported the deaths of three workers" -> "Three workers died.", "the arrest of the
+        mayor" -> "The mayor was arrested.": an event named by its noun, with "the" alone before it
+        ("the first deaths of the season" is no such sentence), as what happened to the one "of"
+        names; "" for any other object."""
+        before = [child for child in thing.children if child.i < thing.i]
+        if [child.lower_ for child in before] != ["the"]:
+            return ""
+        phrases = [child for child in thing.children if child.dep_ == "prep" and child.lower_ == "of"]
+        objects = [child for child in phrases[0].children if child.dep_ == "pobj"] if phrases else []
+        if not objects or objects[0].i not in attribution.content:
+            return ""
+        who = objects[0]
+        plural = (
+            who.tag_ in ("NNS", "NNPS")
+            or (who.tag_ == "CD" and who.lower_ not in ("one", "1"))
+            or any(child.dep_ == "conj" for child in who.children)
+        )
+        what = self.text[self.doc[who.left_edge.i].idx : who.right_edge.idx + len(who.right_edge.text)]
+        after = [i for i in sorted(attribution.content) if i > phrases[0].right_edge.i and not self.doc[i].is_punct]
+        rest = (
+            self.text[self.doc[after[0]].idx : self.doc[after[-1]].idx + len(self.doc[after[-1]].text)] if after else ""
+        )
+        return drafting.event_sentence(thing.text, drafting.unquoted(what), plural, drafting.unquoted(rest)) or ""
 
     def past_condition(self, indices):
         """Whether the content holds a condition told in the past: "to resign if she lost"."""

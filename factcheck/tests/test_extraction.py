@@ -2766,3 +2766,59 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
     # and "Obi" alone later was an institution.
     proposals = extract(f"{first}\n\nThe council denied that.\n\n{later}")
     assert [(p.speaker, p.speaker_kind) for p in proposals] == [(name, values.PERSON)] * 2
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("Police reported the deaths of three workers.", "Three workers died."),
+        ("The ministry reported the death of a soldier.", "A soldier died."),
+        ("Police reported the arrest of the mayor on Monday.", "The mayor was arrested."),
+        ("Officials reported the collapse of the bridge.", "The bridge collapsed."),
+        ("Rescuers reported the recovery of two bodies.", "Two bodies were recovered."),
+        ("The coastguard reported the rescue of 40 migrants overnight.", "40 migrants were rescued overnight."),
+        ("Police reported the deaths of three of the company's workers.", "Three of the company's workers died."),
+        ("The agency reported the appointment of a new director.", "A new director was appointed."),
+        # A thing the engine has no sentence for is what the speaker reports.
+        ("The agency reported the findings of its survey.", "The agency reports the findings of its survey."),
+        ("Police reported the deaths.", "Police report the deaths."),
+    ],
+)
+def test_an_event_reported_by_its_noun_is_drafted_as_what_happened(extract, text, claim):
+    # "reported the deaths of three workers" was drafted "The deaths of three workers."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "The jury found him guilty of stealing his employer's money.",
+            "He is guilty of stealing his employer's money.",
+        ),
+        (
+            "A panel found the surgeon guilty of using patients’ records.",
+            "The surgeon is guilty of using patients’ records.",
+        ),
+        ("She accused the mayor of wasting taxpayers' money.", "The mayor is guilty of wasting taxpayers' money."),
+        ("He blamed the council for the city’s debts.", "The council is to blame for the city’s debts."),
+        ("She accused the mayor of 'wasting' money.", "The mayor is guilty of wasting money."),
+        ('The jury found him guilty of "gross negligence".', "He is guilty of gross negligence."),
+    ],
+)
+def test_a_judgement_or_an_accusation_keeps_the_apostrophes_of_its_words(extract, text, claim):
+    # "his employer's money" was drafted "his employers money", every quotation mark taken out.
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("The panel called the mayor's plan a disaster.", "The mayor's plan is a disaster."),
+        ("She dismissed the minister's claim as nonsense.", "The minister's claim is nonsense."),
+        ("Critics described the council's budget as reckless.", "The council's budget is reckless."),
+    ],
+)
+def test_a_complement_the_parser_hung_on_the_object_is_what_the_object_is(extract, text, claim):
+    # "called the mayor's plan a disaster" was drafted "The mayor's plan a disaster."
+    assert only(extract(text)).claim == claim
