@@ -296,6 +296,11 @@ def names_outlet(name, outlet):
 _STATION = re.compile(r"[A-Z][A-Z0-9]{1,5}-(?:TV|FM|AM|DT)|[KW][A-Z]{3}")
 
 
+# Endings of news outlets' names that end public bodies' too, and the words that make them an outlet's.
+_BODIES_TOO = {"agency", "network"}
+_MEDIA_WORDS = {"news", "press", "media", "broadcasting", "television", "tv", "radio", "cable", "wire"}
+
+
 def is_news_outlet(name, story_outlet=None):
     """Whether a name is a news organisation's: the story's own, a known one, or one named like
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
@@ -312,7 +317,8 @@ def is_news_outlet(name, story_outlet=None):
         return True
     words = name.split()
     if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
-        return True
+        # "Xinhua News Agency", "Al Jazeera Media Network"; not "Environment Agency" or "Rural Health Network".
+        return words[-1].lower() not in _BODIES_TOO or bool({word.lower() for word in words[:-1]} & _MEDIA_WORDS)
     # "Times of India", "Voice of America": a paper's name, then whose or where it is ("Agency of
     # Natural Resources", "Review of Maritime Transport" are no papers).
     named, of, where = name.partition(" of ")

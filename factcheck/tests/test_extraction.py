@@ -2822,3 +2822,24 @@ def test_a_judgement_or_an_accusation_keeps_the_apostrophes_of_its_words(extract
 def test_a_complement_the_parser_hung_on_the_object_is_what_the_object_is(extract, text, claim):
     # "called the mayor's plan a disaster" was drafted "The mayor's plan a disaster."
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "text, speaker, kind",
+    [
+        ("The Environment Agency said the river had burst its banks.", "Environment Agency", values.INSTITUTION),
+        ("The Food Standards Agency said the meat was safe.", "Food Standards Agency", values.INSTITUTION),
+        ("The National Crime Agency said two men were arrested.", "National Crime Agency", values.INSTITUTION),
+        ("The Rural Health Network said the clinic would close.", "Rural Health Network", values.INSTITUTION),
+        ("Xinhua News Agency reported that the dam had burst.", "Xinhua News Agency", values.OUTLET_VOICE),
+        (
+            "The Al Jazeera Media Network reported that the dam had burst.",
+            "Al Jazeera Media Network",
+            values.OUTLET_VOICE,
+        ),
+    ],
+)
+def test_an_agency_or_a_network_is_an_outlet_only_when_its_name_says_news(extract, text, speaker, kind):
+    # "The Environment Agency said" was an outlet reporting in its own voice.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
