@@ -2832,6 +2832,7 @@ def test_a_complement_the_parser_hung_on_the_object_is_what_the_object_is(extrac
         ("The National Crime Agency said two men were arrested.", "National Crime Agency", values.INSTITUTION),
         ("The Rural Health Network said the clinic would close.", "Rural Health Network", values.INSTITUTION),
         ("Xinhua News Agency reported that the dam had burst.", "Xinhua News Agency", values.OUTLET_VOICE),
+        ("Anadolu Agency reported that the dam had burst.", "Anadolu Agency", values.OUTLET_VOICE),
         (
             "The Al Jazeera Media Network reported that the dam had burst.",
             "Al Jazeera Media Network",
