@@ -323,8 +323,11 @@ class Story:
     def accusation(self, attribution):
         """ "accused the group of using civilians as human shields" -> "The group is guilty of using
         civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
-        for the outage.": what the speaker says of the one accused; "" for any other cue."""
-        preposition = {"accuse": "of", "blame": "for"}.get(attribution.lemma)
+        for the outage." (and "criticised the minister for hiding the figures"): what the speaker
+        says of the one accused; "" for any other cue."""
+        # "criticised the minister for hiding the figures" blames him for it.
+        blaming = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
+        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in blaming else None
         if preposition is None:
             return ""
         cue = self.doc[attribution.head]

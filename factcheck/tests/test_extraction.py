@@ -2844,3 +2844,20 @@ def test_an_agency_or_a_network_is_an_outlet_only_when_its_name_says_news(extrac
     # "The Environment Agency said" was an outlet reporting in its own voice.
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        (
+            "The council criticised the minister for hiding the figures.",
+            "The minister is to blame for hiding the figures.",
+        ),
+        ("She condemned the government for cutting the budget.", "The government is to blame for cutting the budget."),
+        ("He criticized the mayor for the delays.", "The mayor is to blame for the delays."),
+        ("Unions slammed the bosses for ignoring the warnings.", "The bosses are to blame for ignoring the warnings."),
+    ],
+)
+def test_criticism_for_something_is_drafted_as_blame(extract, text, claim):
+    # "criticised the minister for hiding the figures" was drafted "The minister for hiding the figures."
+    assert only(extract(text)).claim == claim
