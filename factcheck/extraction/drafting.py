@@ -121,6 +121,13 @@ def unquoted(words):
     return SINGLE_QUOTED.sub(r"\1", words)
 
 
+def third_person(verb):
+    """ "praise" -> "praises", "decry" -> "decries", "slam" -> "slams"."""
+    if re.search(r"[^aeiou]y$", verb):
+        return f"{verb[:-1]}ies"
+    return f"{verb}es" if re.search(r"(s|sh|ch|x|z)$", verb) else f"{verb}s"
+
+
 def event_sentence(noun, what, plural, rest=""):
     """ "deaths", "three workers" -> "Three workers died."; None for a noun naming no event we know."""
     word = noun.lower()

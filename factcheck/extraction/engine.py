@@ -92,6 +92,9 @@ COMPLEMENT_CUES = {
     "find",
     "declare",
 }
+# Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
+JUDGING_CUES = {"praise", "criticize", "criticise", "slam", "blast", "condemn", "denounce", "decry", "deride"}
+JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lament", "welcome", "hail", "applaud"}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
@@ -217,6 +220,7 @@ class Story:
                 or self.accusation(drafted)
                 or self.responsibility(drafted, speaker)
                 or self.reported_thing(drafted, speaker)
+                or self.judged_thing(drafted, speaker)
                 or drafting.denial_sentence(
                     self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
                 )
@@ -401,15 +405,39 @@ class Story:
         subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
         if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
             # "reported the findings of its survey", a thing named before: what the speaker reports.
-            if not subject:
-                return ""
-            source = [self.doc[i] for i in attribution.source]
-            head = next((t for t in source if t.head not in source or t.head == t), None)
-            many = head is not None and (head.tag_ in ("NNS", "NNPS") or head.lower_ in ("police", "they"))
-            return f"{capitalised(subject)} {'report' if many else 'reports'} {what}."
+            return self.speakers_own(attribution, speaker, what)
         if thing.lower_ in RESULT_NOUNS and subject:
             return f"{capitalised(subject)} had {what}."
         return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
+
+    def judged_thing(self, attribution, speaker):
+        """ "The union praised the deal" -> "The union praises the deal.", "critics slammed the
+        decision" -> "Critics slam the decision.": a judgement of a thing is the speaker's, as a
+        denial of one is ("The deal." says nothing); "" for any other cue or content."""
+        if attribution.lemma not in JUDGING_CUES or not attribution.content:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        words = [i for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not objects or not words or set(words) - {t.i for t in objects[0].subtree}:
+            return ""  # only the thing judged, nothing said of it
+        what = self.text[self.doc[words[0]].idx : self.doc[words[-1]].idx + len(self.doc[words[-1]].text)]
+        return self.speakers_own(attribution, speaker, drafting.unquoted(what).strip())
+
+    def speakers_own(self, attribution, speaker, what):
+        """ "The agency reports the findings …", "Police condemn the attack …": the cue in the
+        present, its subject the person the speaker is ("Ines Costa", not "Ines Costa, the mayor")
+        or the source as the story words it ("The company", "Critics"); "" with no subject."""
+        mention = self.mention(attribution)
+        person = speaker.kind == PERSON and speaker.name
+        subject = speaker.name if person or not mention or mention.lower() in PRONOUNS else mention
+        if not subject:
+            return ""
+        source = [self.doc[i] for i in attribution.source]
+        head = next((t for t in source if t.head not in source or t.head == t), None)
+        many = head is not None and (head.tag_ in ("NNS", "NNPS") or head.lower_ in ("police", "they", "we"))
+        verb = attribution.lemma if many else drafting.third_person(attribution.lemma)
+        return f"{capitalised(subject)} {verb} {what}."
 
     def reported_event(self, thing, attribution):
         """ "reported the deaths of three workers" -> "Three workers died.", "the arrest of the
