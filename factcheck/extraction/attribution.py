@@ -1095,6 +1095,13 @@ class Finder:
                 tokens -= self.subtree(child)
         while tokens and (self.doc[max(tokens)].is_punct or self.doc[max(tokens)].dep_ == "cc"):
             tokens.discard(max(tokens))
+        # "Ben-David", which the parser split into three subjects: the whole word as written.
+        end = max(tokens, default=None)
+        while end is not None and end + 2 < len(self.doc) and not self.doc[end].whitespace_:
+            if self.doc[end + 1].text != "-" or self.doc[end + 1].whitespace_ or not self.doc[end + 2].is_alpha:
+                break
+            tokens |= {end + 1, end + 2}
+            end += 2
         return tokens
 
     # -- helpers ---------------------------------------------------------------------------

@@ -371,8 +371,11 @@ class People:
         self.organisations = self.named_as_organisations()
 
     def person_entity(self, entity):
-        """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw "Varga"."""
-        before = self.doc[entity.start - 1] if entity.start and len(entity) == 1 else None
+        """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
+        "Varga", "Lior Ben-David" where it saw "Ben-David"."""
+        # one word as written, "Varga" or "Ben-David" (three tokens)
+        one_word = not any(token.whitespace_ for token in entity[:-1])
+        before = self.doc[entity.start - 1] if entity.start and one_word else None
         if before is not None and not before.ent_type_ and _given_name(before, [before]) and self.name_of(entity):
             return before.i, f"{before.text} {self.name_of(entity)}"
         return entity.start, self.name_of(entity)

@@ -2877,3 +2877,35 @@ def test_criticism_for_something_is_drafted_as_blame(extract, text, claim):
 def test_a_judgement_of_a_thing_is_drafted_as_the_speakers_judgement(extract, text, claim):
     # "The union praised the deal." was drafted "The deal.", which says nothing.
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "first, later, name",
+    [
+        (
+            "Dr Lior Ben-David, a hospital director, said 40 beds were cut.",
+            "Ben-David accused the council of lying.",
+            "Lior Ben-David",
+        ),
+        (
+            "Maria Lopez-Garcia, a nurse, said the ward was full.",
+            "Lopez-Garcia said the council had hidden it.",
+            "Maria Lopez-Garcia",
+        ),
+        (
+            "Jean-Pierre Martin-Dubois, the harbour master, said the port was shut.",
+            "Martin-Dubois blamed the storm for it.",
+            "Jean-Pierre Martin-Dubois",
+        ),
+    ],
+)
+def test_a_hyphenated_surname_alone_is_the_person_whose_full_name_ends_with_it(extract, first, later, name):
+    # "Ben-David accused …" had "Ben" alone as its source, an institution.
+    proposals = extract(f"{first}\n\nThe council denied that.\n\n{later}")
+    assert [(p.speaker, p.speaker_kind) for p in proposals] == [(name, values.PERSON)] * 2
+
+
+def test_a_hyphenated_name_the_parser_split_is_the_whole_source():
+    # The parser made "Ben", "-" and "David" three subjects; the source was "Ben".
+    text = "Ben-David accused the council of lying."
+    assert words(text, only(extraction.extract(text)).source) == "Ben-David"
