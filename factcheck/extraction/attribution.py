@@ -42,6 +42,11 @@ STATEMENT_NOUNS = {
 }
 # Verbs whose "in a statement" says where their own statement was made: "said he made the remarks in a speech".
 STATEMENT_MAKING_VERBS = {"make", "give", "deliver", "say", "post", "issue", "publish", "write", "tell", "repeat"}
+# Verbs whose object a venue is: "the letter that he wrote", "the statement that she sent".
+VENUE_MAKING_VERBS = STATEMENT_MAKING_VERBS | {"send", "sign", "release", "read", "share", "circulate", "file"}
+VENUE_MAKING_VERBS |= {"submit", "see", "obtain", "receive", "email", "record", "draft", "leak", "hold", "attend"}
+VENUE_MAKING_VERBS |= {"air", "broadcast", "upload", "host", "pen", "tweet", "put", "address", "distribute"}
+VENUE_MAKING_VERBS |= {"delete", "remove", "edit", "update", "forward", "pin", "retweet", "film", "tape", "stream"}
 PLEAS = {"guilty", "innocent"}  # "pleaded not guilty to …"; "no contest" admits and denies nothing
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -112,6 +117,18 @@ def verb_lemma(token):
     for candidate in candidates:
         if candidate in CUE_VERBS or candidate in FIGURE_VERBS:
             return candidate
+    return word
+
+
+def _base_form(token):
+    """A verb's base form, guessed from its spelling for any verb: "sent" "send", "posted" "post"."""
+    word = token.lower_
+    irregular = {"sent": "send", "made": "make", "gave": "give", "given": "give", "held": "hold", "penned": "pen"}
+    if word in irregular or word in IRREGULAR_VERBS:
+        return irregular.get(word) or IRREGULAR_VERBS[word]
+    for ending, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("es", ""), ("s", "")):
+        if word.endswith(ending) and word[: -len(ending)] + replacement in VENUE_MAKING_VERBS:
+            return word[: -len(ending)] + replacement
     return word
 
 
@@ -806,16 +823,42 @@ class Finder:
         return bool(subjects) and all(subject.i > verb.i for subject in subjects) and not others
 
     def misattached_that_clause(self, verb):
-        """ "said for the first time that ...", parsed with the clause hung from "time"."""
+        """ "said for the first time that ...", parsed with the clause hung from "time", and "said in a
+        letter that the plant would close", parsed as the letter's relative clause with "that" its object."""
         for child in verb.children:
             if child.dep_ != "prep" or child.i < verb.i:
                 continue
             for token in child.subtree:
-                if token.dep_ in ("relcl", "acl") and any(
-                    grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in token.children
-                ):
+                if token.dep_ not in ("relcl", "acl"):
+                    continue
+                if self.makes_the_venue(token):
+                    # "in a letter that he wrote to staff that the plant would close": the clause after.
+                    said = [c for c in token.children if c.dep_ == "ccomp" and c.left_edge.lower_ == "that"]
+                    if said:
+                        return self.subtree(said[0])
+                    continue
+                if any(grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in token.children):
+                    return self.subtree(token)
+                if token.dep_ == "relcl" and self.complement_taken_for_relative(token):
                     return self.subtree(token)
         return set()
+
+    def complement_taken_for_relative(self, clause):
+        """ "a letter that the plant would close": a clause opening with "that" and a subject of its
+        own, where "that" is not the subject, as in "a statement that was posted online"."""
+        that = self.doc[clause.left_edge.i]
+        if that.lower_ != "that" or that.dep_ in SUBJECTS or that.head.i != clause.i:
+            return False
+        return any(child.dep_ in SUBJECTS and child.i != that.i for child in clause.children)
+
+    def makes_the_venue(self, clause):
+        """ "in a letter that he sent to staff", "in an interview that the BBC aired": the clause
+        says what was done with the venue, its verb one that makes or handles one, with "that" its
+        object or no object of its own."""
+        if _base_form(clause) not in VENUE_MAKING_VERBS:
+            return False
+        objects = [child for child in clause.children if child.dep_ in ("dobj", "xcomp", "attr")]
+        return all(child.lower_ == "that" for child in objects)
 
     def raised_clause(self, verb):
         """ "a move that experts told B-17 could be a significant help": the noun the relative
@@ -1052,6 +1095,13 @@ class Finder:
                 tokens -= self.subtree(child)
         while tokens and (self.doc[max(tokens)].is_punct or self.doc[max(tokens)].dep_ == "cc"):
             tokens.discard(max(tokens))
+        # "Ben-David", which the parser split into three subjects: the whole word as written.
+        end = max(tokens, default=None)
+        while end is not None and end + 2 < len(self.doc) and not self.doc[end].whitespace_:
+            if self.doc[end + 1].text != "-" or self.doc[end + 1].whitespace_ or not self.doc[end + 2].is_alpha:
+                break
+            tokens |= {end + 1, end + 2}
+            end += 2
         return tokens
 
     # -- helpers ---------------------------------------------------------------------------

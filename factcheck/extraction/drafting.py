@@ -92,6 +92,54 @@ SUBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they", "us": "we", "me":
 FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could", "might", "may"}
 
 
+# Events a story reports by a noun, and what happened to the one "of" names: "reported the deaths
+# of three workers" is "Three workers died.", "the arrest of the mayor" "The mayor was arrested."
+EVENT_VERBS = {
+    *(("death", "died"), ("collapse", "collapsed"), ("closure", "closed"), ("resignation", "resigned")),
+    *(("disappearance", "disappeared"), ("escape", "escaped"), ("sinking", "sank"), ("crash", "crashed")),
+    *(("outbreak", "broke out"), ("arrival", "arrived"), ("departure", "left"), ("return", "returned")),
+}
+EVENT_VERBS = dict(EVENT_VERBS)
+EVENT_PARTICIPLES = {
+    *(("arrest", "arrested"), ("killing", "killed"), ("murder", "murdered"), ("injury", "injured")),
+    *(("wounding", "wounded"), ("detention", "detained"), ("release", "released"), ("rescue", "rescued")),
+    *(("evacuation", "evacuated"), ("recovery", "recovered"), ("discovery", "discovered"), ("capture", "captured")),
+    *(("abduction", "abducted"), ("kidnapping", "kidnapped"), ("execution", "executed"), ("dismissal", "dismissed")),
+    *(("sacking", "sacked"), ("seizure", "seized"), ("destruction", "destroyed"), ("deportation", "deported")),
+    *(("expulsion", "expelled"), ("conviction", "convicted"), ("acquittal", "acquitted"), ("election", "elected")),
+    *(("appointment", "appointed"), ("suspension", "suspended"), ("launch", "launched"), ("approval", "approved")),
+}
+EVENT_PARTICIPLES = dict(EVENT_PARTICIPLES)
+# A single quotation mark opening a word and the one closing the quotation: "'wasting' money".
+# An apostrophe inside or after a word ("employer's", "taxpayers' money") is no quotation mark.
+SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(]))[‘'](?=\w)(.+?)(?<=[\w.,!?])[’'](?=[\s.,;:!?)]|$)")
+
+
+def unquoted(words):
+    """Words without their quotation marks, the apostrophes of "his employer's money" kept."""
+    words = re.sub(r"[“”«»\"]|''|``", "", words)
+    return SINGLE_QUOTED.sub(r"\1", words)
+
+
+def third_person(verb):
+    """ "praise" -> "praises", "decry" -> "decries", "slam" -> "slams"."""
+    if re.search(r"[^aeiou]y$", verb):
+        return f"{verb[:-1]}ies"
+    return f"{verb}es" if re.search(r"(s|sh|ch|x|z)$", verb) else f"{verb}s"
+
+
+def event_sentence(noun, what, plural, rest=""):
+    """ "deaths", "three workers" -> "Three workers died."; None for a noun naming no event we know."""
+    word = noun.lower()
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    rest = f" {rest}" if rest else ""
+    if verb := EVENT_VERBS.get(singular):
+        return f"{what[0].upper()}{what[1:]} {verb}{rest}."
+    if participle := EVENT_PARTICIPLES.get(singular):
+        return f"{what[0].upper()}{what[1:]} {'were' if plural else 'was'} {participle}{rest}."
+    return None
+
+
 def quote(text, content, quotations):
     """The verbatim words when the content is quoted: the quoted parts, without their marks."""
     parts = []

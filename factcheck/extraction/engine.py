@@ -40,6 +40,7 @@ from factcheck.extraction.quantities import find_quantity
 from factcheck.extraction.speakers import People, Speaker, capitalised, describe
 from factcheck.extraction.venues import (
     ANONYMITY,
+    NAME_WORDS,
     PLATFORMS,
     classify_venue,
     described_outlet,
@@ -50,8 +51,9 @@ from factcheck.extraction.venues import (
     strip_article,
 )
 
-# A name as written, every word capitalised: "Kyiv Independent", "B-17", "Reuters".
-NAME = re.compile(r"[A-Z0-9][\w.&'’-]*(?: [A-Z0-9][\w.&'’-]*)*")
+# A name as written, its words capitalised but for small joining words: "Kyiv Independent", "B-17",
+# "Reuters", "Times of India".
+NAME = re.compile(NAME_WORDS)
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
@@ -90,6 +92,9 @@ COMPLEMENT_CUES = {
     "find",
     "declare",
 }
+# Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
+JUDGING_CUES = {"praise", "criticize", "criticise", "slam", "blast", "condemn", "denounce", "decry", "deride"}
+JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lament", "welcome", "hail", "applaud"}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
@@ -215,6 +220,7 @@ class Story:
                 or self.accusation(drafted)
                 or self.responsibility(drafted, speaker)
                 or self.reported_thing(drafted, speaker)
+                or self.judged_thing(drafted, speaker)
                 or drafting.denial_sentence(
                     self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
                 )
@@ -281,6 +287,14 @@ class Story:
                 subjects = [grandchild for grandchild in child.children if grandchild.dep_ == "nsubj"]
                 objects += subjects[:1]
                 complements += [child] if subjects else []
+        if objects and not complements:
+            # "called the mayor's plan a disaster", "dismissed the minister's claim as nonsense":
+            # the parser hung the complement on the object, as an apposition with no comma or its "as".
+            for child in objects[0].children:
+                if child.i > objects[0].i and child.dep_ == "appos" and self.doc[child.left_edge.i - 1].text != ",":
+                    complements.append(child)
+                if child.dep_ == "prep" and child.lower_ == "as":
+                    complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
@@ -291,7 +305,10 @@ class Story:
             subject = named  # as a plea names its defendant
         elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
             subject = drafting.SUBJECT_PRONOUNS[thing.lower_]  # "found him guilty", no one named: "He is …"
-        start = max(what.left_edge.i, thing.right_edge.i + 1) if thing.i < what.i else what.left_edge.i
+        # The object's last word, not the complement's when the parser hung that on the object.
+        branch = next((child for child in thing.children if what in child.subtree), None)
+        thing_end = max(t.i for t in thing.subtree if branch is None or t not in branch.subtree)
+        start = max(what.left_edge.i, thing_end + 1) if thing.i < what.i else what.left_edge.i
         start += self.doc[start].dep_ == "mark"  # "as understaffed"
         end = what.right_edge.i
         for child in reversed([child for child in what.children if child.i > what.i]):
@@ -303,16 +320,18 @@ class Story:
             if child.right_edge.i != end or not dated:
                 break
             end = child.left_edge.i - 1
-        predicate = self.doc[start : end + 1].text.strip(QUOTE_MARKS + " ")
-        predicate = "".join(char for char in predicate if char not in QUOTE_MARKS)
+        predicate = drafting.unquoted(self.doc[start : end + 1].text).strip(QUOTE_MARKS + " ")
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
 
     def accusation(self, attribution):
         """ "accused the group of using civilians as human shields" -> "The group is guilty of using
         civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
-        for the outage.": what the speaker says of the one accused; "" for any other cue."""
-        preposition = {"accuse": "of", "blame": "for"}.get(attribution.lemma)
+        for the outage." (and "criticised the minister for hiding the figures"): what the speaker
+        says of the one accused; "" for any other cue."""
+        # "criticised the minister for hiding the figures" blames him for it.
+        blaming = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
+        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in blaming else None
         if preposition is None:
             return ""
         cue = self.doc[attribution.head]
@@ -338,7 +357,7 @@ class Story:
             subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
         end = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
         what = self.text[self.doc[phrases[0].i + 1].idx : end.idx + len(end.text)]
-        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
+        what = drafting.unquoted(what).strip()
         plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
         verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]
         if not plural:
@@ -363,28 +382,87 @@ class Story:
 
     def reported_thing(self, attribution, speaker):
         """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
-        billion.", "police reported three arrests on Monday" -> "There were three arrests.": what
-        was reported as a sentence; "" for a clause or a thing named before ("reported the deaths")."""
+        billion.", "police reported three arrests on Monday" -> "There were three arrests.", "reported
+        the deaths of three workers" -> "Three workers died.", and a thing named before as what the
+        speaker reports ("The agency reports the findings of its survey."); "" for a clause."""
         if attribution.lemma != "report" or not attribution.content:
             return ""
         cue = self.doc[attribution.head]
         objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
-        if not objects or not words or any(token.tag_ in VERB_TAGS for token in words):
+        if not objects or not words:
             return ""
         thing = objects[0]
+        if event := self.reported_event(thing, attribution):
+            return event
+        if any(token.tag_ in VERB_TAGS for token in words):
+            return ""
         first = self.doc[thing.left_edge.i]
         indefinite = first.lower_ in ("a", "an") or first.dep_ in ("nummod", "amod", "compound", "quantmod")
-        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
-            return ""  # "reported the deaths", "reported its results": a thing named before
         what = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
-        what = "".join(char for char in what if char not in QUOTE_MARKS).strip()
-        if thing.lower_ in RESULT_NOUNS:
-            mention = self.mention(attribution)
-            subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
-            if subject:
-                return f"{capitalised(subject)} had {what}."
+        what = drafting.unquoted(what).strip()
+        mention = self.mention(attribution)
+        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
+            # "reported the findings of its survey", a thing named before: what the speaker reports.
+            return self.speakers_own(attribution, speaker, what)
+        if thing.lower_ in RESULT_NOUNS and subject:
+            return f"{capitalised(subject)} had {what}."
         return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
+
+    def judged_thing(self, attribution, speaker):
+        """ "The union praised the deal" -> "The union praises the deal.", "critics slammed the
+        decision" -> "Critics slam the decision.": a judgement of a thing is the speaker's, as a
+        denial of one is ("The deal." says nothing); "" for any other cue or content."""
+        if attribution.lemma not in JUDGING_CUES or not attribution.content:
+            return ""
+        cue = self.doc[attribution.head]
+        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        words = [i for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not objects or not words or set(words) - {t.i for t in objects[0].subtree}:
+            return ""  # only the thing judged, nothing said of it
+        what = self.text[self.doc[words[0]].idx : self.doc[words[-1]].idx + len(self.doc[words[-1]].text)]
+        return self.speakers_own(attribution, speaker, drafting.unquoted(what).strip())
+
+    def speakers_own(self, attribution, speaker, what):
+        """ "The agency reports the findings …", "Police condemn the attack …": the cue in the
+        present, its subject the person the speaker is ("Ines Costa", not "Ines Costa, the mayor")
+        or the source as the story words it ("The company", "Critics"); "" with no subject."""
+        mention = self.mention(attribution)
+        person = speaker.kind == PERSON and speaker.name
+        subject = speaker.name if person or not mention or mention.lower() in PRONOUNS else mention
+        if not subject:
+            return ""
+        source = [self.doc[i] for i in attribution.source]
+        head = next((t for t in source if t.head not in source or t.head == t), None)
+        many = head is not None and (head.tag_ in ("NNS", "NNPS") or head.lower_ in ("police", "they", "we"))
+        verb = attribution.lemma if many else drafting.third_person(attribution.lemma)
+        return f"{capitalised(subject)} {verb} {what}."
+
+    def reported_event(self, thing, attribution):
+        """ "reported the deaths of three workers" -> "Three workers died.", "the arrest of the
+        mayor" -> "The mayor was arrested.": an event named by its noun, with "the" alone before it
+        ("the first deaths of the season" is no such sentence), as what happened to the one "of"
+        names; "" for any other object."""
+        before = [child for child in thing.children if child.i < thing.i]
+        if [child.lower_ for child in before] != ["the"]:
+            return ""
+        phrases = [child for child in thing.children if child.dep_ == "prep" and child.lower_ == "of"]
+        objects = [child for child in phrases[0].children if child.dep_ == "pobj"] if phrases else []
+        if not objects or objects[0].i not in attribution.content:
+            return ""
+        who = objects[0]
+        plural = (
+            who.tag_ in ("NNS", "NNPS")
+            or (who.tag_ == "CD" and who.lower_ not in ("one", "1"))
+            or any(child.dep_ == "conj" for child in who.children)
+        )
+        what = self.text[self.doc[who.left_edge.i].idx : who.right_edge.idx + len(who.right_edge.text)]
+        after = [i for i in sorted(attribution.content) if i > phrases[0].right_edge.i and not self.doc[i].is_punct]
+        rest = (
+            self.text[self.doc[after[0]].idx : self.doc[after[-1]].idx + len(self.doc[after[-1]].text)] if after else ""
+        )
+        return drafting.event_sentence(thing.text, drafting.unquoted(what), plural, drafting.unquoted(rest)) or ""
 
     def past_condition(self, indices):
         """Whether the content holds a condition told in the past: "to resign if she lost"."""

@@ -642,6 +642,9 @@ NEWS_OUTLETS = {
     "yonhap": "Yonhap",
     "kcna": "KCNA",
     "xinhua": "Xinhua",
+    # News agencies whose names say "Agency" and nothing of the news (an "Agency" alone is a public body's).
+    "anadolu": "Anadolu Agency",
+    "anadolu agency": "Anadolu Agency",
     "kyodo": "Kyodo",
     "nhk": "NHK",
     "le monde": "Le Monde",
@@ -659,6 +662,7 @@ NEWS_OUTLETS = {
 }
 NEWS_OUTLET_ENDINGS = {
     "times",
+    "voice",
     "post",
     "news",
     "journal",

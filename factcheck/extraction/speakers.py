@@ -115,7 +115,15 @@ ORGANISATION_WORDS = {
     "east",
     "west",
     "new",
+    # What an agency or a business does: "Cal Fire", "Metro Transit", "Yorkshire Water".
+    *("fire", "water", "transit", "aid", "rescue", "rail", "railway", "railways", "energy", "electric"),
+    *("gas", "health", "healthcare", "transport", "transportation", "housing", "relief", "emergency"),
+    *("ambulance", "airport", "airways", "utilities", "utility", "insurance", "shipping", "telecom"),
 }
+# Organisation words that are surnames too ("Cornel West", "Emily Post", "Margaret Court"): no sign
+# on their own that a name the tagger took for a person's is an organisation's.
+NAME_LIKE_WORDS = {"post", "house", "street", "avenue", "square", "city", "county", "state", "republic"}
+NAME_LIKE_WORDS |= {"kingdom", "united", "north", "south", "east", "west", "new", "court", "press"}
 # Words inside a name before the surname: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 NAME_PARTICLES = {
     "von",
@@ -166,6 +174,8 @@ TITLE_WORDS = {
     "Mr.",
     "Mrs.",
     "Ms.",
+    # As British papers write them, without a full stop: "Dr Emeka Obi", "Prof Halima Bello".
+    *("Dr", "Mr", "Mrs", "Ms", "Prof"),
     "CEO",
     "Chairman",
     "Director",
@@ -236,6 +246,16 @@ def kind_of_name(name, types=()):
 
 _ACRONYM = re.compile(r"[A-Z][A-Z&.-]*[A-Z]\.?")  # "GPS", "AFL-CIO", "U.S."; never one capital, "J."
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
+
+
+def organisation_shaped(name):
+    """Whether a name the tagger may take for a person's is an organisation's by its own words: a
+    word of organisations' names no one's name holds ("Cal Fire", "Metro Transit") or an acronym
+    ending it ("Cal OES"; "JD Vance" is a person's)."""
+    words = name.split()
+    if {word.lower() for word in words} & (ORGANISATION_WORDS - NAME_LIKE_WORDS):
+        return True
+    return len(words) > 1 and bool(_ACRONYM.fullmatch(words[-1])) and words[-1] not in _NOT_ACRONYMS
 
 
 def _words(name):
@@ -339,8 +359,8 @@ class People:
             word.lower() for _, name in named if len(name.split()) > 1 and not is_outlet(name) for word in name.split()
         }
         for start, name in named:
-            if not name or (is_outlet(name) and name.lower() not in in_names):
-                continue
+            if not name or (is_outlet(name) and name.lower() not in in_names) or organisation_shaped(name):
+                continue  # "Cal Fire", taken for a person, is nobody's "he" or "she"
             self.remember(name)
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
@@ -351,8 +371,11 @@ class People:
         self.organisations = self.named_as_organisations()
 
     def person_entity(self, entity):
-        """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw "Varga"."""
-        before = self.doc[entity.start - 1] if entity.start and len(entity) == 1 else None
+        """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
+        "Varga", "Lior Ben-David" where it saw "Ben-David"."""
+        # one word as written, "Varga" or "Ben-David" (three tokens)
+        one_word = not any(token.whitespace_ for token in entity[:-1])
+        before = self.doc[entity.start - 1] if entity.start and one_word else None
         if before is not None and not before.ent_type_ and _given_name(before, [before]) and self.name_of(entity):
             return before.i, f"{before.text} {self.name_of(entity)}"
         return entity.start, self.name_of(entity)
@@ -575,12 +598,15 @@ class People:
 
     def organisation(self, name, index):
         """Whether `name`, a person's to the tagger, speaking at token `index`, is an organisation's:
-        one the story uses as one (`named_as_organisations`), or one word that no fuller name
+        one the story uses as one (`named_as_organisations`), one its words make one ("Cal Fire",
+        `organisation_shaped`) that no fuller name holds, or one word that no fuller name
         holds, no title or honorific comes before anywhere, and no "he" or "she" follows in its
         sentence or the next ("Bluewater said in a statement", where "Novak said" in a story naming
         Tomas Novak is his)."""
         if name in self.organisations:
             return True
+        if organisation_shaped(name) and self.fullest(name) == name and not self.gender(name):
+            return True  # "Cal Fire said", "Metro Transit said"
         if len(name.split()) != 1 or self.fullest(name) != name or self.gender(name) or name.lower() in HONORIFICS:
             return False
         doc = self.doc

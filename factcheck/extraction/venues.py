@@ -121,7 +121,8 @@ _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
 # preposition or the verb. A capitalised run, with "the" and small joining words allowed inside.
-_NAME = r"((?:the |The )?[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al|the|&))? [A-Z0-9][\w.&'’-]*)*)"
+NAME_WORDS = r"[A-Z0-9][\w.&'’-]*(?:(?: (?:of|for|and|de|du|la|le|al|the|&))? [A-Z0-9][\w.&'’-]*)*"
+_NAME = rf"((?:the |The )?{NAME_WORDS})"
 _OUTLET_AFTER = re.compile(
     rf"\b(?:on|with|to|by|for|from|in|told|tells|telling|per|via|according to|citing|at)\s+{_NAME}"
 )
@@ -295,6 +296,11 @@ def names_outlet(name, outlet):
 _STATION = re.compile(r"[A-Z][A-Z0-9]{1,5}-(?:TV|FM|AM|DT)|[KW][A-Z]{3}")
 
 
+# Endings of news outlets' names that end public bodies' too, and the words that make them an outlet's.
+_BODIES_TOO = {"agency", "network"}
+_MEDIA_WORDS = {"news", "press", "media", "broadcasting", "television", "tv", "radio", "cable", "wire"}
+
+
 def is_news_outlet(name, story_outlet=None):
     """Whether a name is a news organisation's: the story's own, a known one, or one named like
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
@@ -310,4 +316,11 @@ def is_news_outlet(name, story_outlet=None):
     if _STATION.fullmatch(name):
         return True
     words = name.split()
-    return len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper()
+    if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
+        # "Xinhua News Agency", "Al Jazeera Media Network"; not "Environment Agency" or "Rural Health Network".
+        return words[-1].lower() not in _BODIES_TOO or bool({word.lower() for word in words[:-1]} & _MEDIA_WORDS)
+    # "Times of India", "Voice of America": a paper's name, then whose or where it is ("Agency of
+    # Natural Resources", "Review of Maritime Transport" are no papers).
+    named, of, where = name.partition(" of ")
+    paper = named.split()[-1].lower() in NEWS_OUTLET_ENDINGS - {"agency", "network", "review", "standard"}
+    return bool(of) and paper and where[:1].isupper()
