@@ -95,21 +95,49 @@ FUTURE_WORDS = {"will", "'ll", "’ll", "would", "shall", "going", "gon", "could
 # Events a story reports by a noun, and what happened to the one "of" names: "reported the deaths
 # of three workers" is "Three workers died.", "the arrest of the mayor" "The mayor was arrested."
 EVENT_VERBS = {
-    *(("death", "died"), ("collapse", "collapsed"), ("closure", "closed"), ("resignation", "resigned")),
-    *(("disappearance", "disappeared"), ("escape", "escaped"), ("sinking", "sank"), ("crash", "crashed")),
-    *(("outbreak", "broke out"), ("arrival", "arrived"), ("departure", "left"), ("return", "returned")),
+    "death": "died",
+    "collapse": "collapsed",
+    "closure": "closed",
+    "resignation": "resigned",
+    "disappearance": "disappeared",
+    "escape": "escaped",
+    "sinking": "sank",
+    "crash": "crashed",
+    "outbreak": "broke out",
+    "arrival": "arrived",
+    "departure": "left",
+    "return": "returned",
 }
-EVENT_VERBS = dict(EVENT_VERBS)
 EVENT_PARTICIPLES = {
-    *(("arrest", "arrested"), ("killing", "killed"), ("murder", "murdered"), ("injury", "injured")),
-    *(("wounding", "wounded"), ("detention", "detained"), ("release", "released"), ("rescue", "rescued")),
-    *(("evacuation", "evacuated"), ("recovery", "recovered"), ("discovery", "discovered"), ("capture", "captured")),
-    *(("abduction", "abducted"), ("kidnapping", "kidnapped"), ("execution", "executed"), ("dismissal", "dismissed")),
-    *(("sacking", "sacked"), ("seizure", "seized"), ("destruction", "destroyed"), ("deportation", "deported")),
-    *(("expulsion", "expelled"), ("conviction", "convicted"), ("acquittal", "acquitted"), ("election", "elected")),
-    *(("appointment", "appointed"), ("suspension", "suspended"), ("launch", "launched"), ("approval", "approved")),
+    "arrest": "arrested",
+    "killing": "killed",
+    "murder": "murdered",
+    "injury": "injured",
+    "wounding": "wounded",
+    "detention": "detained",
+    "release": "released",
+    "rescue": "rescued",
+    "evacuation": "evacuated",
+    "recovery": "recovered",
+    "discovery": "discovered",
+    "capture": "captured",
+    "abduction": "abducted",
+    "kidnapping": "kidnapped",
+    "execution": "executed",
+    "dismissal": "dismissed",
+    "sacking": "sacked",
+    "seizure": "seized",
+    "destruction": "destroyed",
+    "deportation": "deported",
+    "expulsion": "expelled",
+    "conviction": "convicted",
+    "acquittal": "acquitted",
+    "election": "elected",
+    "appointment": "appointed",
+    "suspension": "suspended",
+    "launch": "launched",
+    "approval": "approved",
 }
-EVENT_PARTICIPLES = dict(EVENT_PARTICIPLES)
 # A single quotation mark opening a word and the one closing the quotation: "'wasting' money".
 # An apostrophe inside or after a word ("employer's", "taxpayers' money") is no quotation mark.
 SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(]))[‘'](?=\w)(.+?)(?<=[\w.,!?])[’'](?=[\s.,;:!?)]|$)")
