@@ -378,6 +378,21 @@ class People:
         before = self.doc[entity.start - 1] if entity.start and one_word else None
         if before is not None and not before.ent_type_ and _given_name(before, [before]) and self.name_of(entity):
             return before.i, f"{before.text} {self.name_of(entity)}"
+        # "Dr Emeka Obi" where it saw "Dr Emeka": the capitalised word the name's words lead up to,
+        # a name's last (no name follows it).
+        after = self.doc[entity.end] if entity.end < len(self.doc) else None
+        if (
+            after is not None
+            and not after.ent_type_
+            and after.tag_ == "NNP"
+            and after.is_title
+            and entity[-1].dep_ == "compound"
+            and entity[-1].head == after
+            and (after.i + 1 == len(self.doc) or self.doc[after.i + 1].tag_ not in ("NNP", "NNPS"))
+            and after.lower_ not in ORGANISATION_WORDS
+            and self.name_of(entity)
+        ):
+            return entity.start, f"{self.name_of(entity)} {after.text}"
         return entity.start, self.name_of(entity)
 
     def add_names_the_tagger_missed(self):
@@ -429,12 +444,16 @@ class People:
                 self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
-            if title.text not in TITLE_WORDS or title.ent_type_ in INSTITUTION_ENTITIES | PLACES:
+            if title.text not in TITLE_WORDS:
                 continue
             end = title.i + 1
             while end < len(doc) and end - title.i <= 3 and doc[end].tag_ in ("NNP", "NNPS") and doc[end].is_title:
                 end += 1
             run = doc[title.i + 1 : end]
+            # "Prof Halima Bello" tagged an organisation whole: a title and a name all the same.
+            titled_entity = title.ent_iob_ == "B" and (end == len(doc) or doc[end].ent_iob_ != "I")
+            if title.ent_type_ in INSTITUTION_ENTITIES | PLACES and not titled_entity:
+                continue
             if (
                 2 <= len(run) <= 3
                 and not any(token.ent_type_ == "PERSON" or token.text in TITLE_WORDS for token in run)
@@ -1028,7 +1047,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         title = clean(phrase.text)
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
         # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
-        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS]
+        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in HONORIFICS]
         if ranks and ranks[-1].i == name_start - 1:
             title = f"{clean(doc[ranks[0].i : name_start].text)}, {title}"
     else:

@@ -2769,6 +2769,30 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
 
 
 @pytest.mark.parametrize(
+    "sentence, name, title",
+    [
+        # The tagger ends the name before its last word ("Dr Emeka"), or takes it all for an organisation.
+        ("Hospital director Dr Emeka Obi said the ward would close on Friday.", "Emeka Obi", "Hospital director"),
+        ("Head teacher Mrs Grace Adeyemi said the school would reopen.", "Grace Adeyemi", "Head teacher"),
+        ("Dr Emeka Obi, a hospital director, said the ward would close.", "Emeka Obi", "Hospital director"),
+        ("Dr. Emeka Obi, a hospital director, said the ward would close.", "Emeka Obi", "Hospital director"),
+        ("Prof Halima Bello said cases would rise.", "Halima Bello", "Prof"),
+        (
+            "Professor Halima Bello, an epidemiologist, said cases would rise.",
+            "Halima Bello",
+            "Professor, epidemiologist",
+        ),
+    ],
+)
+def test_a_person_named_after_a_courtesy_title_is_named_whole_and_the_courtesy_is_no_title(
+    extract, sentence, name, title
+):
+    """ "Dr" and "Mrs" are how a paper addresses someone, dropped as "Mr" is; "Prof" is a rank, kept."""
+    [proposal] = extract(sentence)
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (name, values.PERSON, title)
+
+
+@pytest.mark.parametrize(
     "text, claim",
     [
         ("Police reported the deaths of three workers.", "Three workers died."),
