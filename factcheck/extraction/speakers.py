@@ -248,6 +248,12 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&.-]*[A-Z]\.?")  # "GPS", "AFL-CIO", "U.S."; ne
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
 
 
+def titles_a_name(token):
+    """Whether a word the tagger took into a person's name is the title before it: "Councillor" in
+    "Councillor Maria Delgado", "Nurse" in "Nurse Jane Okoro" (a role capitalised before a name)."""
+    return token.text in TITLE_WORDS or (token.is_title and token.lower_ in ROLE_NOUNS)
+
+
 def organisation_shaped(name):
     """Whether a name the tagger may take for a person's is an organisation's by its own words: a
     word of organisations' names no one's name holds ("Cal Fire", "Metro Transit") or an acronym
@@ -682,7 +688,7 @@ class People:
     def name_of(entity):
         """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
         tokens = [token for token in entity.doc[entity.start : particle_end(entity)] if token.tag_ != "POS"]
-        while tokens and (tokens[0].lower_ in HONORIFICS or (tokens[0].text in TITLE_WORDS and len(tokens) > 2)):
+        while tokens and (tokens[0].lower_ in HONORIFICS or (titles_a_name(tokens[0]) and len(tokens) > 2)):
             tokens.pop(0)  # "Councillor Maria Delgado" is Maria Delgado
         if not tokens:
             return ""
@@ -1025,7 +1031,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
     )
     if entity is not None:
         name_start, name_end = entity.start, particle_end(entity)
-        while name_end - name_start > 2 and doc[name_start].text in TITLE_WORDS:
+        while name_end - name_start > 2 and titles_a_name(doc[name_start]):
             name_start += 1  # the title the tagger took into the name is the title
         # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.
         while name_start > 0 and entity.start - name_start < 2 and _given_name(doc[name_start - 1], tokens):

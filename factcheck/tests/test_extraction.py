@@ -2782,11 +2782,13 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
             "Halima Bello",
             "Professor, epidemiologist",
         ),
+        # A role capitalised before the name, which the tagger took into it.
+        ("Nurse Jane Okoro said the ward would close.", "Jane Okoro", "Nurse"),
+        ("Judge Maria Lopez said the case would be heard in May.", "Maria Lopez", "Judge"),
+        ("Carole King said the tour would go ahead.", "Carole King", ""),  # a surname like a role stays
     ],
 )
-def test_a_person_named_after_a_courtesy_title_is_named_whole_and_the_courtesy_is_no_title(
-    extract, sentence, name, title
-):
+def test_a_person_named_after_a_title_is_named_whole_and_a_courtesy_is_no_title(extract, sentence, name, title):
     """ "Dr" and "Mrs" are how a paper addresses someone, dropped as "Mr" is; "Prof" is a rank, kept."""
     [proposal] = extract(sentence)
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (name, values.PERSON, title)
