@@ -825,9 +825,14 @@ def _describe(doc, source, people, quoted):
         # No person tagged: "Mayor Ines Costa" and "harbour master Ines Costa" are Ines Costa, her
         # title before her name; so is "Ines Costa, the harbour master".
         words = _noun_phrase(head).split()
-        named_at = next((i for i, word in enumerate(words) if word.istitle() and word not in TITLE_WORDS), 0)
+        # A role capitalised before two words or more of a name is a title too: "Pastor Femi Adeyemi".
+        role = [word.istitle() and word.lower() in ROLE_NOUNS and len(words) - i > 2 for i, word in enumerate(words)]
+        named_at = next(
+            (i for i, word in enumerate(words) if word.istitle() and word not in TITLE_WORDS and not role[i]), 0
+        )
         titles = words[:named_at]
-        if not all(word in TITLE_WORDS or word.islower() for word in titles) or not {*titles} - {"the", "a", "an"}:
+        ranked = all(word in TITLE_WORDS or word.islower() or role[i] for i, word in enumerate(titles))
+        if not ranked or not {*titles} - {"the", "a", "an"}:
             named_at, titles = 0, []
         words = words[named_at:]
         name = people.fullest(" ".join(words))
