@@ -450,7 +450,7 @@ class People:
                 self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
-            if title.text not in TITLE_WORDS:
+            if not titles_a_name(title):
                 continue
             end = title.i + 1
             while end < len(doc) and end - title.i <= 3 and doc[end].tag_ in ("NNP", "NNPS") and doc[end].is_title:

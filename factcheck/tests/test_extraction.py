@@ -2785,6 +2785,7 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
         # A role capitalised before the name, which the tagger took into it.
         ("Nurse Jane Okoro said the ward would close.", "Jane Okoro", "Nurse"),
         ("Pastor Femi Adeyemi told the Gazette the church would reopen.", "Femi Adeyemi", "Pastor"),  # no entity
+        ("Coach Tunde Bakare said the team would win.", "Tunde Bakare", "Coach"),  # an organisation, whole
         ("Judge Maria Lopez said the case would be heard in May.", "Maria Lopez", "Judge"),
         ("Carole King said the tour would go ahead.", "Carole King", ""),  # a surname like a role stays
     ],
