@@ -186,6 +186,8 @@ TITLE_WORDS = {
     *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
     *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
     *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
+    # Peers' and rulers' titles: "Baroness Helena Kennedy", "Sheikh Tamim bin Hamad".
+    *("Lord", "Lady", "Baron", "Baroness", "Earl", "Duke", "Duchess", "Sheikh", "Emir", "Sultan", "Imam"),
 }
 HONORIFICS = {
     "mr.",

@@ -2786,6 +2786,9 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
         ("Nurse Jane Okoro said the ward would close.", "Jane Okoro", "Nurse"),
         ("Pastor Femi Adeyemi told the Gazette the church would reopen.", "Femi Adeyemi", "Pastor"),  # no entity
         ("Coach Tunde Bakare said the team would win.", "Tunde Bakare", "Coach"),  # an organisation, whole
+        ("Baroness Helena Kennedy said the bill was unlawful.", "Helena Kennedy", "Baroness"),
+        ("Sheikh Mohammed bin Rashid said the city would grow.", "Mohammed bin Rashid", "Sheikh"),
+        ("Lady Gaga said the tour would go ahead.", "Lady Gaga", ""),  # two words: a name, not a title
         ("Judge Maria Lopez said the case would be heard in May.", "Maria Lopez", "Judge"),
         ("Carole King said the tour would go ahead.", "Carole King", ""),  # a surname like a role stays
     ],
