@@ -92,6 +92,8 @@ COMPLEMENT_CUES = {
     "find",
     "declare",
 }
+# Participles that say to whom a speaker spoke: "Ana Ruiz, speaking to the BBC, said".
+SPEAKING = {"speaking", "talking", "writing"}
 # Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
 JUDGING_CUES = {"praise", "criticize", "criticise", "slam", "blast", "condemn", "denounce", "decry", "deride"}
 JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lament", "welcome", "hail", "applaud"}
@@ -802,6 +804,13 @@ class Story:
                     if len(span) <= 12:
                         phrases.append(span.text)
         phrases += [self.doc[phrase.left_edge.i : phrase.right_edge.i + 1].text for phrase in self.set_off_venues(cue)]
+        # "Ana Ruiz, speaking to the BBC, said": the participle set beside the speaker.
+        for subject in (child for child in cue.children if child.dep_ == "nsubj"):
+            phrases += [
+                self.doc[child.left_edge.i : child.right_edge.i + 1].text
+                for child in subject.children
+                if child.dep_ == "acl" and child.tag_ == "VBG" and child.i > subject.i and child.lower_ in SPEAKING
+            ]
         return " ; ".join(phrases)
 
     def set_off_venues(self, cue):

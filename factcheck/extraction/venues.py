@@ -220,7 +220,8 @@ def classify_venue(text, newsroom=None):
         text,
     )
     if statement_to or (
-        re.search(r"\b(told|tells|telling)\b", text) and not re.search(r"\btold (reporters|journalists)", text)
+        re.search(r"\b(told|tells|telling|(?i:speaking|talking|spoke|speaks|talked) (to|with))\b", text)
+        and not re.search(r"\btold (reporters|journalists)", text)
     ):
         name = strip_article(statement_to.group(1)) if statement_to else named_outlet(text)
         if name and name.lower() not in _NOT_OUTLETS:

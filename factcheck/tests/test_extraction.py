@@ -2668,6 +2668,24 @@ def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, ou
 
 
 @pytest.mark.parametrize(
+    "text, venue, outlet",
+    [
+        ("Speaking to the BBC on Sunday, Ana Ruiz said the port would reopen.", values.STATEMENT_TO_OUTLET, "BBC"),
+        ("Talking to Sky News, Ana Ruiz said the port would reopen.", values.STATEMENT_TO_OUTLET, "Sky News"),
+        ("Ana Ruiz, speaking to the BBC, said the port would reopen.", values.STATEMENT_TO_OUTLET, "BBC"),
+        (f"Speaking to the {NEWSROOM}, Ana Ruiz said the port would reopen.", values.STATEMENT_TO_OUTLET, NEWSROOM),
+        ("Ana Ruiz, writing on Facebook, said the port would reopen.", values.SOCIAL_MEDIA_POST, "Facebook"),
+        ("Speaking to reporters on Sunday, Ana Ruiz said the port would reopen.", values.PUBLIC_REMARKS, None),
+        ("Ana Ruiz, standing outside the port, said the ships would sail.", None, None),
+    ],
+)
+def test_speaking_to_an_outlet_is_a_statement_to_it(extract, text, venue, outlet):
+    """ "Speaking to the BBC, she said" is "she told the BBC", beside the cue or the speaker."""
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.venue, proposal.outlet) == ("Ana Ruiz", venue, outlet)
+
+
+@pytest.mark.parametrize(
     "text, relays",
     [
         ("The minister said the dam had burst, the Times of India reported.", ["Times of India"]),
