@@ -37,7 +37,7 @@ from factcheck.extraction.proposal import (
     Proposal,
 )
 from factcheck.extraction.quantities import find_quantity
-from factcheck.extraction.speakers import People, Speaker, capitalised, describe
+from factcheck.extraction.speakers import People, Speaker, capitalised, describe, kind_of_name
 from factcheck.extraction.venues import (
     ANONYMITY,
     NAME_WORDS,
@@ -106,6 +106,13 @@ DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
     r"survey|poll|figures|statistics|transcript|indictment|lawsuit|complaint|order|assessment|website)\b",
     re.IGNORECASE,
+)
+
+# A document and who issued it: "a statement from the mayor's office", "a release issued by Tesco".
+ISSUED_DOCUMENT = re.compile(
+    r"(?i:an?|the)\s+(?:(?i:joint|brief|short|written|new|separate)\s+)?"
+    r"(?i:statement|press release|news release|release|letter|email|e-mail|memo|message)\s+"
+    r"(?i:from|by|issued by|released by|published by)\s+(?:(?i:the)\s+)?(?P<issuer>\S.*)"
 )
 
 
@@ -622,7 +629,9 @@ class Story:
             return self.label_speaker(attribution)
         speaker = self.as_outlet(describe(self.doc, attribution.source, self.people, self.finder.in_quote))
         if document(speaker.mention, attribution.lemma):
-            return Speaker(capitalised(speaker.mention), INSTITUTION, mention=speaker.mention)
+            return self.issuer(speaker.mention) or Speaker(
+                capitalised(speaker.mention), INSTITUTION, mention=speaker.mention
+            )
         if speaker.mention.lower() in ("he", "she") and (speaking := self.speaker_about(attribution, earlier)):
             return speaking
         if speaker.name.lower() in ("he", "she", "him", "her"):
@@ -637,6 +646,21 @@ class Story:
                 if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
                     return previous
         return speaker
+
+    def issuer(self, mention):
+        """ "A statement from the mayor's office said", "a letter from Ana Ruiz": the one who issued
+        it speaks through it; None for a document that names no one so, or a report or a study,
+        whose author is not always its speaker ("a report from Reuters" relays)."""
+        issued = ISSUED_DOCUMENT.fullmatch(" ".join(mention.split()))
+        if not issued:
+            return None
+        name = issued.group("issuer")
+        if name.split()[-1].lower() in self.people.by_part:
+            return Speaker(self.people.fullest(name), PERSON, mention=mention)
+        words = name.split()
+        if 2 <= len(words) <= 3 and all(word.istitle() for word in words) and kind_of_name(name) == PERSON:
+            return Speaker(name, PERSON, mention=mention)  # "a letter from Ana Ruiz", the tagger seeing no one
+        return Speaker(capitalised(name), INSTITUTION, mention=mention)
 
     def as_outlet(self, speaker):
         """ "Reuters reported", "according to the Kyiv Independent": a news outlet speaks in its own

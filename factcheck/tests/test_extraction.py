@@ -2668,6 +2668,28 @@ def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, ou
 
 
 @pytest.mark.parametrize(
+    "text, speaker, kind",
+    [
+        ("A statement from the mayor's office said the port would reopen.", "Mayor's office", values.INSTITUTION),
+        ("According to a statement from Tesco, prices will not rise.", "Tesco", values.INSTITUTION),
+        (
+            "A statement released by the Ministry of Defence said two soldiers had died.",
+            "Ministry of Defence",
+            values.INSTITUTION,
+        ),
+        ("Ana Ruiz is the mayor. A letter from Ana Ruiz said the port would reopen.", "Ana Ruiz", values.PERSON),
+        # No one issued it, or its author is not its speaker.
+        ("A statement said the port would reopen.", "A statement", values.INSTITUTION),
+        ("A report from the auditors said the port would reopen.", "A report from the auditors", values.INSTITUTION),
+    ],
+)
+def test_a_statement_from_someone_is_theirs(extract, text, speaker, kind):
+    """ "A statement from the mayor's office said" is the office speaking, in an official document."""
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.venue) == (speaker, kind, values.OFFICIAL_DOCUMENT)
+
+
+@pytest.mark.parametrize(
     "text, venue, outlet",
     [
         ("Speaking to the BBC on Sunday, Ana Ruiz said the port would reopen.", values.STATEMENT_TO_OUTLET, "BBC"),
