@@ -826,7 +826,9 @@ class Finder:
         """ "said for the first time that ...", parsed with the clause hung from "time", and "said in a
         letter that the plant would close", parsed as the letter's relative clause with "that" its object."""
         for child in verb.children:
-            if child.dep_ != "prep" or child.i < verb.i:
+            # "said on X, formerly Twitter, that …": the clause hung from the aside, not a preposition.
+            aside = child.dep_ == "npadvmod" and child.tag_ in ("NNP", "NNPS")
+            if (child.dep_ != "prep" and not aside) or child.i < verb.i:
                 continue
             for token in child.subtree:
                 if token.dep_ not in ("relcl", "acl"):

@@ -2601,6 +2601,13 @@ def test_a_definite_statement_after_an_object_says_which_one(extract):
             "Wages would rise.",
             values.PUBLIC_REMARKS,
         ),
+        # An aside after the venue, which the parser took the clause to describe.
+        (
+            "Ida Berg said on X, formerly Twitter, that wages would rise.",
+            "Ida Berg",
+            "Wages would rise.",
+            values.SOCIAL_MEDIA_POST,
+        ),
     ],
 )
 def test_a_venue_between_the_cue_and_its_that_clause_leaves_the_clause_what_was_said(
