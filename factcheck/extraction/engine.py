@@ -244,6 +244,7 @@ class Story:
                     backshifted=self.past_condition(content_tokens),
                 )
             )
+            proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
             proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
@@ -252,6 +253,28 @@ class Story:
         hedges.attach(self.doc, proposals, self.people)
         links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
+
+    def named_subject(self, claim, attribution, speaker):
+        """ "Ana Ruiz said she would resign": "Ana Ruiz would resign.", where "She would resign." names
+        no one once saved. Only for "he" or "she" opening what a named person said, in reported words
+        (in a quotation it is someone else: “He lied,” she said), of the speaker's gender or of none the
+        story gives, with no other person named before it in the sentence."""
+        pronoun, _, rest = claim.partition(" ")
+        gender = {"He": "male", "She": "female"}.get(pronoun)
+        content = sorted(attribution.content)
+        if gender is None or not rest or speaker.kind != PERSON or not speaker.name or not content:
+            return claim
+        said = self.doc[content[0]]
+        if said.lower_ != pronoun.lower() or self.finder.in_quote(said.i):
+            return claim
+        if self.people.gender(speaker.name) not in (None, gender):
+            return claim
+        others = [
+            token
+            for token in self.doc[said.sent.start : said.i]
+            if token.ent_type_ == "PERSON" and token.i not in attribution.source
+        ]
+        return claim if others else f"{speaker.name} {rest}"
 
     def documents_quoted(self):
         """(attribution, the attributions inside it) for each "according to a statement …" whose

@@ -2675,6 +2675,23 @@ def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, ou
 
 
 @pytest.mark.parametrize(
+    "text, claim",
+    [
+        ("Ana Ruiz said she would resign.", "Ana Ruiz would resign."),
+        ("Tom Reed, 54, said he had not seen the report.", "Tom Reed had not seen the report."),
+        ("The minister said she would resign.", "The minister would resign."),
+        # In a quotation, or of another gender than the story gives, or after another name: someone else.
+        ("“He lied to us,” Ana Ruiz said.", "He lied to us."),
+        ("Ms Ruiz said he had lied.", "He had lied."),
+        ("Ana Ruiz said Tom Reed knew, and that he had lied.", "Tom Reed knew, and he had lied."),
+    ],
+)
+def test_he_or_she_opening_what_a_person_said_is_that_person_in_the_draft(extract, text, claim):
+    """ "She would resign." names no one once saved as a claim; "Ana Ruiz would resign." does."""
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
     "text, speaker, kind",
     [
         ("A statement from the mayor's office said the port would reopen.", "Mayor's office", values.INSTITUTION),
