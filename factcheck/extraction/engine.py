@@ -92,6 +92,10 @@ COMPLEMENT_CUES = {
     "find",
     "declare",
 }
+# The pronouns that may stand for a speaker of each kind at the head of what it said.
+SPEAKERS_PRONOUNS = {PERSON: ("He", "She"), INSTITUTION: ("It",), OUTLET_VOICE: ("It",), UNNAMED_GROUP: ("They",)}
+COPULAS = {"is", "was", "are", "were", "be", "been", "being", "'s", "’s", "seems", "seemed", "appears", "appeared"}
+COPULAS |= {"remains", "remained", "looks", "looked", "feels", "felt", "sounds", "sounded"}
 # Participles that say to whom a speaker spoke: "Ana Ruiz, speaking to the BBC, said".
 SPEAKING = {"speaking", "talking", "writing"}
 # Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
@@ -256,25 +260,35 @@ class Story:
 
     def named_subject(self, claim, attribution, speaker):
         """ "Ana Ruiz said she would resign": "Ana Ruiz would resign.", where "She would resign." names
-        no one once saved. Only for "he" or "she" opening what a named person said, in reported words
-        (in a quotation it is someone else: “He lied,” she said), of the speaker's gender or of none the
-        story gives, with no other person named before it in the sentence."""
+        no one once saved; "Tesco said it would cut prices": "Tesco would cut prices.". Only for the
+        pronoun opening what was said, in reported words (in a quotation it is someone else: “He
+        lied,” she said), of the speaker's gender or of none the story gives, with no one else named
+        before it in the sentence; "it" or "they" only as the subject of something done, not of "was"
+        ("said it was unclear how many died")."""
         pronoun, _, rest = claim.partition(" ")
-        gender = {"He": "male", "She": "female"}.get(pronoun)
         content = sorted(attribution.content)
-        if gender is None or not rest or speaker.kind != PERSON or not speaker.name or not content:
+        if pronoun not in SPEAKERS_PRONOUNS.get(speaker.kind, ()) or not rest or not speaker.name or not content:
             return claim
         said = self.doc[content[0]]
         if said.lower_ != pronoun.lower() or self.finder.in_quote(said.i):
             return claim
-        if self.people.gender(speaker.name) not in (None, gender):
+        gender = {"He": "male", "She": "female"}.get(pronoun)
+        if gender and self.people.gender(speaker.name) not in (None, gender):
             return claim
+        if pronoun in ("It", "They") and said.head.lower_ in COPULAS:
+            return claim  # "said it was unclear how many died", "said they were scared": no doing of theirs
+        named = {"PERSON"} if gender else {"PERSON", "ORG", "NORP", "GPE"}
         others = [
             token
             for token in self.doc[said.sent.start : said.i]
-            if token.ent_type_ == "PERSON" and token.i not in attribution.source
+            if token.ent_type_ in named and token.i not in attribution.source
         ]
-        return claim if others else f"{speaker.name} {rest}"
+        if others:
+            return claim
+        # "The council said it …": the council as the story words it, not the name "Council".
+        mention = " ".join(speaker.mention.split())
+        worded = mention.lower().startswith("the ") and "," not in mention and len(mention.split()) <= 6
+        return f"{capitalised(mention) if worded and not gender else speaker.name} {rest}"
 
     def documents_quoted(self):
         """(attribution, the attributions inside it) for each "according to a statement …" whose

@@ -2684,9 +2684,18 @@ def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, ou
         ("“He lied to us,” Ana Ruiz said.", "He lied to us."),
         ("Ms Ruiz said he had lied.", "He had lied."),
         ("Ana Ruiz said Tom Reed knew, and that he had lied.", "Tom Reed knew, and he had lied."),
+        # "It" for an institution or an outlet, "they" for a group: as the story words it.
+        ("Tesco said it would cut prices.", "Tesco would cut prices."),
+        ("The council said it had found no evidence of fraud.", "The council had found no evidence of fraud."),
+        ("Reuters reported that it had seen the letter.", "Reuters had seen the letter."),
+        ("Officials said they had found two bodies.", "Officials had found two bodies."),
+        # The subject of "was": no doing of the speaker's ("it" is no one at all).
+        ("The ministry said it was unclear how many people had died.", "It was unclear how many people had died."),
+        ("Residents said they were scared.", "They were scared."),
+        ("Tesco said the government had erred and it would appeal.", "The government had erred and it would appeal."),
     ],
 )
-def test_he_or_she_opening_what_a_person_said_is_that_person_in_the_draft(extract, text, claim):
+def test_a_pronoun_opening_what_a_speaker_said_is_the_speaker_in_the_draft(extract, text, claim):
     """ "She would resign." names no one once saved as a claim; "Ana Ruiz would resign." does."""
     assert only(extract(text)).claim == claim
 
