@@ -88,12 +88,16 @@ class Attribution:
         return self.cue[0]
 
 
-def verb_lemma(token):
-    """The base form of a verb, guessed from its spelling, for the verbs the lexicon knows."""
+# The verbs whose forms verb_lemma knows unless told others.
+LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
+
+
+def verb_lemma(token, known=LEMMA_VERBS):
+    """The base form of a verb, guessed from its spelling, for the verbs `known` (the lexicon's cues)."""
     word = token.lower_
     if word in IRREGULAR_VERBS:
         return IRREGULAR_VERBS[word]
-    if word in CUE_VERBS or word in FIGURE_VERBS:
+    if word in known:
         return word
     candidates = []
     if word.endswith("ing"):
@@ -115,20 +119,8 @@ def verb_lemma(token):
     if word.endswith("s"):
         candidates.append(word[:-1])
     for candidate in candidates:
-        if candidate in CUE_VERBS or candidate in FIGURE_VERBS:
+        if candidate in known:
             return candidate
-    return word
-
-
-def _base_form(token):
-    """A verb's base form, guessed from its spelling for any verb: "sent" "send", "posted" "post"."""
-    word = token.lower_
-    irregular = {"sent": "send", "made": "make", "gave": "give", "given": "give", "held": "hold", "penned": "pen"}
-    if word in irregular or word in IRREGULAR_VERBS:
-        return irregular.get(word) or IRREGULAR_VERBS[word]
-    for ending, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("es", ""), ("s", "")):
-        if word.endswith(ending) and word[: -len(ending)] + replacement in VENUE_MAKING_VERBS:
-            return word[: -len(ending)] + replacement
     return word
 
 
@@ -857,7 +849,7 @@ class Finder:
         """ "in a letter that he sent to staff", "in an interview that the BBC aired": the clause
         says what was done with the venue, its verb one that makes or handles one, with "that" its
         object or no object of its own."""
-        if _base_form(clause) not in VENUE_MAKING_VERBS:
+        if verb_lemma(clause, VENUE_MAKING_VERBS) not in VENUE_MAKING_VERBS:
             return False
         objects = [child for child in clause.children if child.dep_ in ("dobj", "xcomp", "attr")]
         return all(child.lower_ == "that" for child in objects)

@@ -283,12 +283,8 @@ class Story:
             for token in self.doc[said.sent.start : said.i]
             if token.ent_type_ in named and token.i not in attribution.source
         ]
-        if others:
-            return claim
         # "The council said it …": the council as the story words it, not the name "Council".
-        mention = " ".join(speaker.mention.split())
-        worded = mention.lower().startswith("the ") and "," not in mention and len(mention.split()) <= 6
-        return f"{capitalised(mention) if worded and not gender else speaker.name} {rest}"
+        return claim if others else f"{capitalised(self.subject(attribution, speaker))} {rest}"
 
     def documents_quoted(self):
         """(attribution, the attributions inside it) for each "according to a statement …" whose
@@ -313,12 +309,38 @@ class Story:
     def mention(self, attribution):
         return self.doc[attribution.source[0] : attribution.source[-1] + 1].text if attribution.source else ""
 
+    def objects(self, attribution):
+        """The cue's direct objects within what was said: "the deal" in "praised the deal"."""
+        cue = self.doc[attribution.head]
+        return [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+
+    def words(self, first, last):
+        """The story's words from token `first` to token `last`, both included, as written."""
+        return self.doc[first.i : last.i + 1].text
+
+    def object_subject(self, thing, words):
+        """An object as a draft's subject: `words` as written, "him" or "her" the person the story
+        named last (as a plea names its defendant), else "He" or "She" ("found him guilty": "He is …")."""
+        if thing.lower_ in ("him", "her") and (
+            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
+        ):
+            return named
+        return drafting.SUBJECT_PRONOUNS.get(thing.lower_, words)
+
+    def subject(self, attribution, speaker):
+        """The speaker as a draft's subject: a person by name ("Ines Costa", not "Ines Costa, the
+        mayor,"), anyone else as the story words them ("The council", "Critics", "The Ministry of
+        Defence"), by name where that is a pronoun or a long phrase; "" for neither."""
+        mention = " ".join(self.mention(attribution).split())
+        worded = mention and mention.lower() not in PRONOUNS and "," not in mention and len(mention.split()) <= 6
+        return speaker.name if speaker.kind == PERSON or not worded else mention
+
     def object_complement(self, attribution):
         """ "dismissed the report as fiction" -> "The report is fiction.", "called the plan a
         disaster" -> "The plan is a disaster.": what the speaker says the object is; "" for a
         cue with no object and complement."""
         cue = self.doc[attribution.head]
-        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        objects = self.objects(attribution)
         complements = [child for child in cue.children if child.dep_ == "oprd" and child.i in attribution.content]
         for child in cue.children:
             if child.dep_ == "prep" and child.lower_ == "as" and child.i in attribution.content:
@@ -344,13 +366,7 @@ class Story:
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
-        subject = self.text[self.doc[thing.left_edge.i].idx : thing.idx + len(thing.text)]
-        if thing.lower_ in ("him", "her") and (
-            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
-        ):
-            subject = named  # as a plea names its defendant
-        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
-            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]  # "found him guilty", no one named: "He is …"
+        subject = self.object_subject(thing, self.words(self.doc[thing.left_edge.i], thing))
         # The object's last word, not the complement's when the parser hung that on the object.
         branch = next((child for child in thing.children if what in child.subtree), None)
         thing_end = max(t.i for t in thing.subtree if branch is None or t not in branch.subtree)
@@ -381,7 +397,7 @@ class Story:
         if preposition is None:
             return ""
         cue = self.doc[attribution.head]
-        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        objects = self.objects(attribution)
         phrases = [
             child
             for child in cue.children
@@ -393,16 +409,10 @@ class Story:
             return ""
         thing = objects[0]
         # The object's words, without the phrase when the parser hung it there, nor "on Tuesday" after it.
-        last = max(token.i for token in thing.subtree if token.i < phrases[0].i)
-        subject = self.text[self.doc[thing.left_edge.i].idx : self.doc[last].idx + len(self.doc[last].text)]
-        if thing.lower_ in ("him", "her") and (
-            named := self.people.person_before(thing.i, gender=PRONOUNS[thing.lower_])
-        ):
-            subject = named
-        elif thing.lower_ in drafting.SUBJECT_PRONOUNS:
-            subject = drafting.SUBJECT_PRONOUNS[thing.lower_]
+        last = self.doc[max(token.i for token in thing.subtree if token.i < phrases[0].i)]
+        subject = self.object_subject(thing, self.words(self.doc[thing.left_edge.i], last))
         end = self.doc[max(i for i in attribution.content if not self.doc[i].is_punct)]
-        what = self.text[self.doc[phrases[0].i + 1].idx : end.idx + len(end.text)]
+        what = self.words(self.doc[phrases[0].i + 1], end)
         what = drafting.unquoted(what).strip()
         plural = thing.tag_ in ("NNS", "NNPS") or thing.lower_ in ("them", "us")
         verb = {"of": "are guilty of", "for": "are to blame for"}[preposition]
@@ -418,11 +428,10 @@ class Story:
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
         if len(words) < 3 or words[0].lower_ != "responsibility" or words[1].lower_ != "for":
             return ""
-        mention = self.mention(attribution)
-        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        subject = self.subject(attribution, speaker)
         if not subject:
             return ""
-        what = self.text[words[2].idx : words[-1].idx + len(words[-1].text)]
+        what = self.words(words[2], words[-1])
         plural = speaker.kind == UNNAMED_GROUP and subject.lower().endswith("s")
         return f"{capitalised(subject)} {'are' if plural else 'is'} responsible for {what}."
 
@@ -433,8 +442,7 @@ class Story:
         speaker reports ("The agency reports the findings of its survey."); "" for a clause."""
         if attribution.lemma != "report" or not attribution.content:
             return ""
-        cue = self.doc[attribution.head]
-        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        objects = self.objects(attribution)
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
         if not objects or not words:
             return ""
@@ -445,10 +453,8 @@ class Story:
             return ""
         first = self.doc[thing.left_edge.i]
         indefinite = first.lower_ in ("a", "an") or first.dep_ in ("nummod", "amod", "compound", "quantmod")
-        what = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
-        what = drafting.unquoted(what).strip()
-        mention = self.mention(attribution)
-        subject = mention if mention and mention.lower() not in PRONOUNS else speaker.name
+        what = drafting.unquoted(self.words(words[0], words[-1])).strip()
+        subject = self.subject(attribution, speaker)
         if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
             # "reported the findings of its survey", a thing named before: what the speaker reports.
             return self.speakers_own(attribution, speaker, what)
@@ -462,21 +468,18 @@ class Story:
         denial of one is ("The deal." says nothing); "" for any other cue or content."""
         if attribution.lemma not in JUDGING_CUES or not attribution.content:
             return ""
-        cue = self.doc[attribution.head]
-        objects = [child for child in cue.children if child.dep_ == "dobj" and child.i in attribution.content]
+        objects = self.objects(attribution)
         words = [i for i in sorted(attribution.content) if not self.doc[i].is_punct]
         if not objects or not words or set(words) - {t.i for t in objects[0].subtree}:
             return ""  # only the thing judged, nothing said of it
-        what = self.text[self.doc[words[0]].idx : self.doc[words[-1]].idx + len(self.doc[words[-1]].text)]
+        what = self.words(self.doc[words[0]], self.doc[words[-1]])
         return self.speakers_own(attribution, speaker, drafting.unquoted(what).strip())
 
     def speakers_own(self, attribution, speaker, what):
         """ "The agency reports the findings …", "Police condemn the attack …": the cue in the
         present, its subject the person the speaker is ("Ines Costa", not "Ines Costa, the mayor")
         or the source as the story words it ("The company", "Critics"); "" with no subject."""
-        mention = self.mention(attribution)
-        person = speaker.kind == PERSON and speaker.name
-        subject = speaker.name if person or not mention or mention.lower() in PRONOUNS else mention
+        subject = self.subject(attribution, speaker)
         if not subject:
             return ""
         source = [self.doc[i] for i in attribution.source]
@@ -503,11 +506,9 @@ class Story:
             or (who.tag_ == "CD" and who.lower_ not in ("one", "1"))
             or any(child.dep_ == "conj" for child in who.children)
         )
-        what = self.text[self.doc[who.left_edge.i].idx : who.right_edge.idx + len(who.right_edge.text)]
+        what = self.words(who.left_edge, who.right_edge)
         after = [i for i in sorted(attribution.content) if i > phrases[0].right_edge.i and not self.doc[i].is_punct]
-        rest = (
-            self.text[self.doc[after[0]].idx : self.doc[after[-1]].idx + len(self.doc[after[-1]].text)] if after else ""
-        )
+        rest = self.words(self.doc[after[0]], self.doc[after[-1]]) if after else ""
         return drafting.event_sentence(thing.text, drafting.unquoted(what), plural, drafting.unquoted(rest)) or ""
 
     def past_condition(self, indices):
@@ -549,8 +550,7 @@ class Story:
         responsibility for the strike in a televised statement"), or an empty set."""
         if not attribution.content or attribution.lemma in ("according to", "per", ":"):
             return set()
-        cue = self.doc[attribution.head]
-        if not any(child.dep_ == "dobj" and child.i in attribution.content for child in cue.children):
+        if not self.objects(attribution):
             return set()
         return self.finder.venue_after_object(attribution.content)
 

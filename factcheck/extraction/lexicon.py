@@ -250,6 +250,12 @@ IRREGULAR_VERBS = {
     "learnt": "learn",
     "pled": "plead",
     "pleaded": "plead",
+    # What is done with a statement: "a letter that he sent to staff".
+    "sent": "send",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "held": "hold",
 }
 
 # Nouns for people or groups the story does not name: "experts", "a senior official", "two

@@ -250,10 +250,10 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&.-]*[A-Z]\.?")  # "GPS", "AFL-CIO", "U.S."; ne
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
 
 
-def titles_a_name(token):
-    """Whether a word the tagger took into a person's name is the title before it: "Councillor" in
-    "Councillor Maria Delgado", "Nurse" in "Nurse Jane Okoro" (a role capitalised before a name)."""
-    return token.text in TITLE_WORDS or (token.is_title and token.lower_ in ROLE_NOUNS)
+def titles_a_name(word):
+    """Whether a word before a person's name, or taken into it by the tagger, is the title: "Councillor"
+    in "Councillor Maria Delgado", "Nurse" in "Nurse Jane Okoro" (a role capitalised before a name)."""
+    return word in TITLE_WORDS or (word.istitle() and word.lower() in ROLE_NOUNS)
 
 
 def organisation_shaped(name):
@@ -452,7 +452,7 @@ class People:
                 self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
-            if not titles_a_name(title):
+            if not titles_a_name(title.text):
                 continue
             end = title.i + 1
             while end < len(doc) and end - title.i <= 3 and doc[end].tag_ in ("NNP", "NNPS") and doc[end].is_title:
@@ -690,7 +690,7 @@ class People:
     def name_of(entity):
         """The entity's words as written ("Ban Ki-moon"), without "Mr." before or "'s" after."""
         tokens = [token for token in entity.doc[entity.start : particle_end(entity)] if token.tag_ != "POS"]
-        while tokens and (tokens[0].lower_ in HONORIFICS or (titles_a_name(tokens[0]) and len(tokens) > 2)):
+        while tokens and (tokens[0].lower_ in HONORIFICS or (titles_a_name(tokens[0].text) and len(tokens) > 2)):
             tokens.pop(0)  # "Councillor Maria Delgado" is Maria Delgado
         if not tokens:
             return ""
@@ -827,13 +827,12 @@ def _describe(doc, source, people, quoted):
         # No person tagged: "Mayor Ines Costa" and "harbour master Ines Costa" are Ines Costa, her
         # title before her name; so is "Ines Costa, the harbour master".
         words = _noun_phrase(head).split()
-        # A role capitalised before two words or more of a name is a title too: "Pastor Femi Adeyemi".
-        role = [word.istitle() and word.lower() in ROLE_NOUNS and len(words) - i > 2 for i, word in enumerate(words)]
-        named_at = next(
-            (i for i, word in enumerate(words) if word.istitle() and word not in TITLE_WORDS and not role[i]), 0
-        )
+        # A role capitalised before a name is a title when two words or more of the name follow it:
+        # "Pastor Femi Adeyemi", not "Lady Gaga".
+        title = [word in TITLE_WORDS or (titles_a_name(word) and len(words) - i > 2) for i, word in enumerate(words)]
+        named_at = next((i for i, word in enumerate(words) if word.istitle() and not title[i]), 0)
         titles = words[:named_at]
-        ranked = all(word in TITLE_WORDS or word.islower() or role[i] for i, word in enumerate(titles))
+        ranked = all(title[i] or word.islower() for i, word in enumerate(titles))
         if not ranked or not {*titles} - {"the", "a", "an"}:
             named_at, titles = 0, []
         words = words[named_at:]
@@ -1038,7 +1037,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
     )
     if entity is not None:
         name_start, name_end = entity.start, particle_end(entity)
-        while name_end - name_start > 2 and titles_a_name(doc[name_start]):
+        while name_end - name_start > 2 and titles_a_name(doc[name_start].text):
             name_start += 1  # the title the tagger took into the name is the title
         # "Andrii Smith" where the tagger saw only "Smith": the given name is the name's, not a title.
         while name_start > 0 and entity.start - name_start < 2 and _given_name(doc[name_start - 1], tokens):
