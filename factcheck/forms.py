@@ -46,9 +46,9 @@ STORY_MAX_CHARACTERS = 200_000
 MAX_PAGE_SIZE = 100
 
 ANY_STATUS = "all"
-# Where and how long the outlet select's options are kept (outlet_choices); a new, renamed or
-# removed outlet drops them (models.outlets_changed).
-OUTLETS_KEY, OUTLETS_SECONDS = models.OUTLET_CHOICES_KEY, 60
+# How long the outlet select's options are kept (outlet_choices, under models.OUTLET_CHOICES_KEY);
+# a new, renamed or removed outlet drops them (models.outlets_changed).
+OUTLETS_SECONDS = 60
 # The filters within which a search may walk the newest claims (ClaimFilterForm.walked_matches):
 # those the claim's own row answers, but not a speaker and an attribution together (a speaker's
 # index leaves the attribution to be checked claim by claim). The venue and the relay state are on
@@ -282,7 +282,7 @@ def outlet_choices():
     that shows the queue's filters. An outlet added, renamed or removed through the app or an import
     shows at once (models.outlets_changed); the filter itself takes any outlet's id."""
     return cache.get_or_set(
-        OUTLETS_KEY,
+        models.OUTLET_CHOICES_KEY,
         lambda: [("", "Any outlet"), *Outlet.objects.order_by("name").values_list("pk", "name")],
         OUTLETS_SECONDS,
     )

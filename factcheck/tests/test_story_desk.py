@@ -1137,7 +1137,7 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     assert any(error in message for message in shown["fields"][field]["errors"])
     assert "Complete or correct proposal 3." in response.text
     # Marked, and its fields open at the error (the proposals the engine filled show one line each).
-    marked = 'id="proposal-3" class="proposal panel decision-accept invalid attention">'
+    marked = 'id="proposal-3" class="proposal panel decision-accept invalid">'
     opened = re.escape(marked) + '.*?<details class="proposal-body" open>'
     assert re.search(opened, response.text, re.DOTALL)
     assert not Article.objects.exists()

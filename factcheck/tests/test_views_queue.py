@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck import models
-from factcheck.forms import OUTLETS_KEY, SORTS, ClaimFilterForm, encode_cursor
+from factcheck.forms import SORTS, ClaimFilterForm, encode_cursor
 from factcheck.models import Article, Assignment, Claim, Evidence, Outlet, RowsAfter, Speaker, Venue, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
@@ -863,7 +863,7 @@ def make_varied_claims(count):
 
 def count_queries(client, url, **headers):
     """The queries of one request, counted as the first after the outlet select's options were kept a minute."""
-    cache.delete(OUTLETS_KEY)
+    cache.delete(models.OUTLET_CHOICES_KEY)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
     assert response.status_code == 200
@@ -1073,7 +1073,7 @@ def test_the_filters_kept_as_drawn_follow_the_values_asked_for_and_the_outlets(
     assert ">The Kyiv Post</option>" in filters()
     Outlet.objects.filter(pk=outlet.pk).update(name="Kyiv Post Daily")  # no save(): kept the minute
     assert ">The Kyiv Post</option>" in filters()
-    cache.delete(OUTLETS_KEY)
+    cache.delete(models.OUTLET_CHOICES_KEY)
     assert ">Kyiv Post Daily</option>" in filters()
 
 
