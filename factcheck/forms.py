@@ -529,10 +529,8 @@ class ClaimFilterForm(PageForm):
         return [(name, self.data.get(name)) for name in drawn], self.outlet_version
 
     def get_chosen_sort_display(self):
-        if connection.vendor == "postgresql":
-            relevance = f"best match first among the {models.RANKED_MATCHES:,} newest matches"
-        else:
-            relevance = f"the {models.RANKED_MATCHES:,} newest matches, newest first"
+        # True of three matches as of a million: only the newest are ranked, however many there are.
+        relevance = f"best match first, ranking at most the {models.RANKED_MATCHES:,} newest matches"
         return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
 
     @staticmethod
@@ -557,7 +555,8 @@ class ClaimFilterForm(PageForm):
         chosen = (self.cleaned_data.get("sort") or self.data.get("sort") or "").strip()
         if chosen in ("newest", "oldest"):
             return chosen
-        return "relevance" if self.searching else "newest"
+        # SQLite ranks nothing (ClaimQuerySet.ranked): its best match is the newest, of every match.
+        return "relevance" if self.searching and connection.vendor == "postgresql" else "newest"
 
     @functools.cached_property
     def searching(self):

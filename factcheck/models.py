@@ -1485,20 +1485,35 @@ class Claim(models.Model):
         one, and made at a venue its source stated."""
         return not self.is_relayed and any(appearance.venue_stated for appearance in self.appearances.all())
 
+    @functools.cached_property
+    def first_hand_chain(self):
+        """Its first chain that reached the newsroom first-hand (the claim page's "Direct": relayed by no
+        other outlet, from a venue its source stated), or None. A claim with one is no more only another
+        outlet's word for being relayed as well (verification.implied_attribution)."""
+        return next(
+            (
+                chain
+                for chain in self.attribution_chains()
+                if chain[0].venue_stated and not self.relayed_by_another(chain)
+            ),
+            None,
+        )
+
     def venue_line(self):
         """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
         Kyiv Independent → B-17", "Social-media post on X · reported by B-17" where the newsroom saw
-        it itself (the first chain; the others are counted). The queue's rows and the admin's list."""
+        it itself (the first chain heard first-hand, else the first; the others are counted). The queue's
+        rows and the admin's list."""
         chains = self.attribution_chains()
         if not chains:
             return ""
-        origin, *relays = chains[0]
+        origin, *relays = self.first_hand_chain or chains[0]
         line = origin.get_venue_type_display()
         if origin.outlet:
             line += f" on {origin.outlet.name}"
         if relays:
             names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
-            passed_on = "relayed by" if self.relayed_by_another(chains[0]) else "reported by"
+            passed_on = "relayed by" if self.relayed_by_another([origin, *relays]) else "reported by"
             line += f" · {passed_on} {' → '.join(names)}"
         if len(chains) > 1:
             line += f" · and {len(chains) - 1} more"

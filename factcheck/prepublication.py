@@ -93,6 +93,17 @@ class Flag:
     def label(self):
         return FLAGS[self.code][0]
 
+    @property
+    def naming(self):
+        """(before, the words naming its claim, after): the message, split where it names its claim,
+        which the check page links there rather than naming it again beside it."""
+        if self.claim is None:
+            return self.message, "", ""
+        found = re.search(rf"(?:(?:tracked )?claim )?#{self.claim.pk}(?!\d)", self.message)
+        if found is None:
+            return f"{self.message} ", f"Open claim #{self.claim.pk}", ""
+        return self.message[: found.start()], found[0], self.message[found.end() :]
+
     def to_json(self, part_of=None):
         part, start, end = part_of(self.start, self.end) if part_of else ("text", self.start, self.end)
         return {
@@ -668,7 +679,10 @@ def _flags(item, text, links, newsroom_id, newsroom):
     if item.status != Status.VERIFIED:
         for word_start, word_end in confirmation_words(text, item.sentence_start, item.sentence_end):
             word = text[word_start:word_end]
-            tracked = f" (tracked claim #{match.pk})" if match else ""
+            if match is not None:
+                tracked = f" (tracked claim #{match.pk})"
+            else:
+                tracked = f" (claim #{item.own.pk})" if item.own is not None else ""
             flags.append(
                 Flag(
                     "confirmation",

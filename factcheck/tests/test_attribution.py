@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from factcheck import importing
-from factcheck.models import Appearance, Claim, Evidence, VerificationEvent
+from factcheck import importing, prepublication
+from factcheck.models import Appearance, Claim, Evidence, Outlet, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -429,3 +429,55 @@ def test_the_claimreview_export_states_the_attribution_as_a_property_value(demo)
         }
     ]
     assert importing.Row  # the importer reads it back: see the round trip in test_export
+
+
+# A claim heard first-hand that another outlet also relayed
+
+
+def told_us_and_relayed(text, *, told_us):
+    """A claim of B-17's story, relayed by the Kyiv Independent from public remarks; also told to B-17
+    itself when `told_us`, in a chain of its own recorded after the relayed one."""
+    newsroom = Outlet.objects.get_or_create(name="B-17")[0]
+    wire = Outlet.objects.get_or_create(name="Kyiv Independent")[0]
+    claim = make_claim(text, article=make_article(newsroom))
+    remarks = make_appearance(claim, "public_remarks")
+    make_appearance(claim, "relayed_report", outlet=wire, relayed_from=remarks)
+    if told_us:
+        make_appearance(claim, "statement_to_outlet", outlet=newsroom)
+    return claim
+
+
+def queue_row(client, claim):
+    page = " ".join(client.get("/claims/").text.split())
+    return page[page.find(f'id="claim-{claim.pk}-text"') :].split("</article>")[0]
+
+
+def test_a_claim_told_to_us_and_also_relayed_reads_first_hand_where_only_relayed_ones_read_relayed(
+    reviewer_client,
+):
+    heard = told_us_and_relayed("The dam held through the night.", told_us=True)
+    relayed = told_us_and_relayed("The bridge was shelled at dawn.", told_us=False)
+    assert heard.implied_attribution() == "confirmed" and relayed.implied_attribution() == "relayed"
+
+    # The queue's row: not "Relayed", which is only another outlet's word; the chain it leads with is ours.
+    row = queue_row(reviewer_client, heard)
+    assert '<span class="sep">·</span> First-hand, also relayed' in row
+    assert "· Relayed" not in row
+    assert '<p class="meta venue">Statement to the newsroom on B-17 · and 1 more</p>' in row
+    row = queue_row(reviewer_client, relayed)
+    assert '<span class="sep">·</span> Relayed' in row
+    assert "Public remarks · relayed by Kyiv Independent</p>" in row
+
+    # The claim page: the relayed chain is another outlet's, but the newsroom did hear the speaker.
+    page = " ".join(reviewer_client.get(heard.get_absolute_url()).text.split())
+    assert '<span class="badge direct">Direct</span>' in page
+    assert "The newsroom did not hear it from the speaker" not in page
+    assert "Another outlet passed it on here; the newsroom also heard it first-hand." in page
+    page = " ".join(reviewer_client.get(relayed.get_absolute_url()).text.split())
+    assert '<span class="badge relayed">Relayed</span> The newsroom did not hear it from the speaker.' in page
+
+    # The pre-publication check reads the same chains the same way: only the relayed one is flagged.
+    reread = Claim.objects.for_queue().in_bulk([heard.pk, relayed.pk])
+    newsroom = heard.article.outlet_id
+    assert not prepublication._reached_us_relayed(reread[heard.pk], newsroom)
+    assert prepublication._reached_us_relayed(reread[relayed.pk], newsroom)

@@ -56,7 +56,7 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     expect(blinken).to_contain_text("Last month, US Secretary of State Antony Blinken said that up to 8,000")
     zelenskyy = claims.filter(has=page.locator(".claim-line", has_text="Volodymyr Zelenskyy")).first
     expect(zelenskyy.locator(".axes .badge.attribution-relayed")).to_be_visible()
-    link = zelenskyy.get_by_role("link", name=re.compile(r"Open claim #\d+")).first
+    link = zelenskyy.locator(".flag-item").get_by_role("link", name=re.compile(r"claim #\d+")).first
     expect(link).to_have_attribute("href", re.compile(r"^/claims/\d+/$"))
 
     # The relayed claim goes to a reviewer to find the president's own words; back to the check.
@@ -99,12 +99,17 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     assert Article.objects.get(pk=seed_draft.pk).state == "published"
 
 
-def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, open_page):
+def seed_draft_checked_by_a_reviewer(demo_site, seed_draft, open_page):
     page = open_page()
     page.set_default_timeout(CHECK)
     sign_in(page, demo_site, "reviewer")
     page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
     expect(page.locator(".flag-figure").first).to_be_visible(timeout=CHECK)
+    return page
+
+
+def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, open_page):
+    page = seed_draft_checked_by_a_reviewer(demo_site, seed_draft, open_page)
     expect(page.get_by_text("An editor signs off and publishes drafts.")).to_be_visible()
 
     # The published story, whose claims are tracked as its own: each row names its claim once, after both
@@ -116,6 +121,34 @@ def test_a_reviewer_reads_the_check_but_has_no_sign_off(demo_site, seed_draft, o
     expect(row.locator(".axes").get_by_role("link", name=f"#{lancet.pk}")).to_have_count(1)
     expect(row.locator(".own-claim")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
+
+
+def test_each_flag_names_its_claim_once_as_the_link_to_it(demo_site, seed_draft, open_page):
+    """A flag said "(claim #10)" and then "Open claim #10" beside it: the claim named twice."""
+    page = seed_draft_checked_by_a_reviewer(demo_site, seed_draft, open_page)
+    flags = page.locator(".flag-item").evaluate_all(
+        """items => items.map(item => ({
+            text: item.innerText,
+            links: [...item.querySelectorAll("a")].map(link => [link.textContent, link.getAttribute("href")]),
+        }))"""
+    )
+    assert {"figure", "evidence"} <= {
+        code
+        for code in page.locator(".flag-item > .flag").evaluate_all("flags => flags.map(f => f.classList[1])")
+        for code in [code.removeprefix("flag-")]
+    }
+    for flag in flags:
+        if not flag["links"]:  # a claim not tracked yet
+            assert not re.search(r"#\d", flag["text"]), flag
+            continue
+        [(words, href)] = flag["links"]
+        pk = href.split("/")[2]
+        assert re.fullmatch(rf"(tracked )?claim #{pk}|#{pk}", words), flag
+        assert len(re.findall(rf"#{pk}\b", flag["text"])) == 1, flag
+        assert "Open claim" not in flag["text"]
+    figure = page.locator(".flag-item").filter(has=page.locator(".flag-figure")).first
+    expect(figure).to_contain_text(re.compile(r"\(\w[\w ]+, claim #\d+\)\.\s*$"))
+    expect(figure.get_by_role("link")).to_have_text(re.compile(r"^claim #\d+$"))
 
 
 def test_a_verdict_borrowed_from_a_look_alike_reads_as_the_look_alikes(demo_site, open_page):
@@ -177,5 +210,5 @@ def test_a_false_claim_under_another_speaker_is_flagged_and_a_claim_with_no_venu
         "Attribution not checked the copy does not say where it was said"
     )
     expect(analysts).not_to_contain_text("Confirmed at the source")
-    flag.get_by_role("link", name=f"Open claim #{tracked.pk}").click()
+    flag.get_by_role("link", name=f"#{tracked.pk}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tracked.text)

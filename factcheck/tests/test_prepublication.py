@@ -73,7 +73,8 @@ def test_a_false_claim_repeated_word_for_word_under_another_speaker_is_flagged_w
     assert flag.message == f"The same words are tracked as false under Eric Schmidt: #{tracked.pk} “{tracked.text}”"
     row = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split('id="check-1"')[1]
     assert "Tracked as disputed or false" in row and "under Eric Schmidt" in row
-    assert f'<a href="/claims/{tracked.pk}/">Open claim #{tracked.pk}</a>' in row
+    assert f'<a href="/claims/{tracked.pk}/">#{tracked.pk}</a> “{tracked.text}”' in row
+    assert "Open claim" not in row
 
 
 def test_the_same_words_are_found_whatever_their_case_punctuation_quotes_and_accents(demo, editor):
@@ -287,6 +288,24 @@ def test_confirmation_words_around_an_unconfirmed_claim_are_flagged_where_they_a
     assert body[flag.start : flag.end] == "confirmed"
     assert "Unable to independently confirm" in flag.message
     assert flag.claim == demo_claim("Russia is training North Korean soldiers")
+
+
+def test_confirmation_words_around_the_drafts_own_claim_name_that_claim_as_its_link(demo, editor_client):
+    """With no tracked look-alike, the flag is about the draft's own claim: its message names it, and
+    the check page links those words, naming it nowhere else in the flag."""
+    words = "a new bridge over the Dnipro will open in May"
+    draft = draft_of(f"The mayor of Zaporizhzhia confirmed that {words}.")
+    own = make_claim(f"{words.capitalize()}.", speaker=make_speaker("Ivan Fedorov"), article=draft, span_exact=words)
+    [flag] = flags_of(prepublication.check_article(draft), "confirmation")
+    assert flag.claim == own
+    assert (
+        flag.message
+        == f"“confirmed” presents it as established, but it is “Unable to independently confirm” (claim #{own.pk})."
+    )
+    row = check_row(editor_client, draft, own)
+    item = row.split('<li class="flag-item"><span class="flag flag-confirmation">', 1)[1].split("</li>", 1)[0]
+    assert f'(<a href="/claims/{own.pk}/">claim #{own.pk}</a>).' in item
+    assert item.count(f"#{own.pk}") == 1
 
 
 def test_confirmation_words_are_not_flagged_around_a_verified_claim_nor_in_a_hedge(demo, editor):

@@ -80,6 +80,29 @@ document.addEventListener("click", (event) => {
 addEventListener("hashchange", () => openProposal(location.hash));
 document.addEventListener("DOMContentLoaded", () => openProposal(location.hash));
 
+// Story desk: a proposal's line follows its claim and who said it as they are typed, drawn as the
+// server draws it (story_review.html), where it had kept the old words until the desk was redrawn.
+const LINE_FIELDS = /^p[^-]+-(claim|speaker|title|affiliation)$/;
+document.addEventListener("input", (event) => {
+  if (!LINE_FIELDS.test(event.target.name || "")) return;
+  const proposal = event.target.closest("li.proposal");
+  const line = proposal?.querySelector("summary.proposal-line");
+  if (!line) return;
+  const key = event.target.name.split("-")[0];
+  const value = (name) => proposal.querySelector(`[name="${key}-${name}"]`)?.value ?? "";
+  const claim = line.querySelector(".proposal-claim");
+  if (value("claim")) {
+    claim.textContent = value("claim");
+  } else {
+    claim.replaceChildren(Object.assign(document.createElement("em"), { textContent: "No claim written yet" }));
+  }
+  const [title, affiliation] = [value("title"), value("affiliation")];
+  const who = [value("speaker") || "No speaker"];
+  if (title) who.push(title);
+  if (affiliation && !title.includes(affiliation)) who.push(affiliation);
+  line.querySelector(".proposal-who").textContent = who.join(", ");
+});
+
 // The desk is drawn anew by each of its buttons (htmx): the proposals the reviewer opened stay
 // open, besides those the server opens (one with something to settle).
 let proposalsOpen = [];
