@@ -279,6 +279,10 @@ def _words(name):
 
 
 # Parties' and movements' people, named as a whole: "Democrats", "Republicans".
+# One person speaking for an organisation, and the sex the word gives them ("she" after "a
+# spokeswoman for Tesco" is her).
+SPOKESPEOPLE = {"spokesman": "male", "spokeswoman": "female", "spokesperson": None}
+
 GROUP_NOUNS = {
     *("democrat", "republican", "liberal", "conservative", "progressive", "libertarian", "independent"),
     *("american", "citizen", "taxpayer", "immigrant", "protester", "protestor", "lobbyist", "politician"),
@@ -821,6 +825,13 @@ def _describe(doc, source, people, quoted):
             described_as = f"the {described_as}"  # "minister says" in a headline
         people.mention(source[0], capitalised(described_as))
         return Speaker(capitalised(described_as), PERSON, capitalised(title), mention=mention)
+    if head.lower_ in SPOKESPEOPLE and head.tag_ in ("NN", "NNP"):
+        # "A spokeswoman for Tesco", "a Tesco spokeswoman": one person speaking for it, as "Reed's
+        # spokesman" and "Tesco spokeswoman Ana Ruiz" are, whom a later "she" means.
+        name = capitalised(_noun_phrase(head))
+        people.mention(source[0], name)
+        people.learn(name, SPOKESPEOPLE[head.lower_])
+        return Speaker(name, PERSON, capitalised(head.lower_), _spoken_for(head, people), mention)
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
         return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
     if head.tag_ in ("NNP", "NNPS"):
@@ -842,6 +853,25 @@ def _describe(doc, source, people, quoted):
         title = re.sub(r"^(the|a|an)\s+", "", " ".join(titles) or _apposed_role(head))
         return Speaker(name, PERSON, capitalised(title), mention=mention)
     return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+
+
+def _spoken_for(head, people):
+    """The organisation a spokesperson speaks for ("Tesco" in "a spokeswoman for Tesco" and "a
+    Tesco spokeswoman", "Ministry of Health"), or "" when it is a person's ("for the mayor")."""
+    doc = head.doc
+    for entity in doc.ents:
+        if (
+            entity.label_ in INSTITUTION_ENTITIES
+            and head.left_edge.i <= entity.start
+            and entity.end <= head.right_edge.i + 1
+        ):
+            return re.sub(r"^(the|The)\s+", "", clean(entity.text))
+    for preposition in head.children:
+        for organisation in preposition.children:
+            if preposition.lower_ == "for" and organisation.dep_ == "pobj" and organisation.lower_ in INSTITUTION_NOUNS:
+                named = _institution_named_before(doc, organisation, people)
+                return named or capitalised(re.sub(r"^(the|The)\s+", "", _noun_phrase(organisation)))
+    return ""
 
 
 def named_person(token):

@@ -679,17 +679,18 @@ def test_a_surname_the_tagger_takes_for_an_organisation_is_the_person_named_befo
             values.UNNAMED_GROUP,
         ),
         # The parser hung the subject on the opening venue as an apposition: the cue had no
-        # subject and the statement was not proposed.
+        # subject and the statement was not proposed. A spokesperson is one person, as "Reed's
+        # spokesman" is.
         (
             'In a statement to the Daily Planet, a spokesperson for the State Department said the secretary "has full'
             ' confidence" in the adviser.',
             "A spokesperson for the State Department",
-            values.UNNAMED_GROUP,
+            values.PERSON,
         ),
         (
             "In a statement on Tuesday, a spokeswoman for the Ministry of Health said the clinics would reopen.",
             "A spokeswoman for the Ministry of Health",
-            values.UNNAMED_GROUP,
+            values.PERSON,
         ),
         (
             "In an interview with CNN, the chief executive of Acme said the deal was dead.",
@@ -701,6 +702,56 @@ def test_a_surname_the_tagger_takes_for_an_organisation_is_the_person_named_befo
 def test_institutions_and_unnamed_sources_get_their_kinds(extract, text, speaker, kind):
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title", "affiliation"),
+    [
+        ("A spokeswoman for Tesco said no stores would close.", "A spokeswoman for Tesco", "Spokeswoman", "Tesco"),
+        ("A Tesco spokeswoman said no stores would close.", "A Tesco spokeswoman", "Spokeswoman", "Tesco"),
+        (
+            "No stores will close, a spokesman for Norvik Bank told the Daily Planet.",
+            "A spokesman for Norvik Bank",
+            "Spokesman",
+            "Norvik Bank",
+        ),
+        (
+            "A spokesperson for the Ministry of Health said the clinics would reopen.",
+            "A spokesperson for the Ministry of Health",
+            "Spokesperson",
+            "Ministry of Health",
+        ),
+        ("A spokesman for the mayor said the bridge would reopen.", "A spokesman for the mayor", "Spokesman", ""),
+    ],
+)
+def test_a_spokesperson_the_story_does_not_name_is_one_person_speaking_for_the_organisation(
+    extract, text, speaker, title, affiliation
+):
+    # "A spokeswoman for Tesco" was an unnamed group, as "experts" are, with no title and no
+    # affiliation, where "Tesco's spokeswoman" and "Tesco spokeswoman Ana Ruiz" were one person.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title, proposal.affiliation) == (
+        speaker,
+        values.PERSON,
+        title,
+        affiliation,
+    )
+
+
+@pytest.mark.parametrize(
+    "spokesperson",
+    ["A spokeswoman for Tesco", "A Tesco spokeswoman", "Asked about the closures, a spokeswoman for Tesco"],
+)
+def test_she_after_a_spokeswoman_is_the_spokeswoman_not_the_man_named_before(extract, spokesperson):
+    # "she" went to Ken Murphy, the person named last, though the story called no one else a woman.
+    text = (
+        "Chief executive Ken Murphy said sales rose 4 per cent. "
+        f"{spokesperson} said no stores would close. “We are investing in our shops,” she said."
+    )
+    proposal = extract(text)[-1]
+    assert words(text, proposal.source) == "she"
+    spoken_for = spokesperson.split(", ")[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (spoken_for[0].upper() + spoken_for[1:], values.PERSON)
 
 
 @pytest.mark.parametrize(
