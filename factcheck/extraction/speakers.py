@@ -381,6 +381,7 @@ class People:
         self.kept_apart = self.titled_apart()
         self.genders = self.genders_given()
         self.organisations = self.named_as_organisations()
+        self.unnamed = set()  # one unnamed source ("A senior official"), whom a "he" or "she" may mean
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
@@ -678,6 +679,11 @@ class People:
         """ "The mayor" said something: "she" after it is the mayor, though no name was given."""
         bisect.insort(self.full_names, (start, name))
 
+    def mention_unnamed(self, start, name):
+        """ "One senior nurse said": "she" after it is the nurse, an unnamed source still."""
+        self.mention(start, name)
+        self.unnamed.add(name)
+
     def remember(self, name):
         """Each word of `name` stands for it, unless a longer name holds the word."""
         for word in name.split():
@@ -833,7 +839,7 @@ def _describe(doc, source, people, quoted):
         people.learn(name, SPOKESPEOPLE[head.lower_])
         return Speaker(name, PERSON, capitalised(head.lower_), _spoken_for(head, people), mention)
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
-        return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+        return _unnamed(head, source, people, mention)
     if head.tag_ in ("NNP", "NNPS"):
         # No person tagged: "Mayor Ines Costa" and "harbour master Ines Costa" are Ines Costa, her
         # title before her name; so is "Ines Costa, the harbour master".
@@ -852,7 +858,17 @@ def _describe(doc, source, people, quoted):
             people.add(source[0] + named_at, name)  # a title and a person's name: "Costa" later is her
         title = re.sub(r"^(the|a|an)\s+", "", " ".join(titles) or _apposed_role(head))
         return Speaker(name, PERSON, capitalised(title), mention=mention)
-    return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+    return _unnamed(head, source, people, mention)
+
+
+def _unnamed(head, source, people, mention):
+    """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
+    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
+    name = capitalised(_noun_phrase(head))
+    one = any(child.lower_ in ("a", "an", "one") for child in head.children if child.i < head.i)
+    if one and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
+        people.mention_unnamed(source[0], name)
+    return Speaker(name, UNNAMED_GROUP, mention=mention)
 
 
 def _spoken_for(head, people):
@@ -1128,5 +1144,7 @@ def pronoun_speaker(doc, head, people, mention):
     if gender in ("male", "female"):
         name = people.person_before(head.i, gender=gender)
         people.learn(name, gender)
-        return Speaker(name or capitalised(mention), PERSON, mention=mention)
+        return Speaker(
+            name or capitalised(mention), UNNAMED_GROUP if name in people.unnamed else PERSON, mention=mention
+        )
     return Speaker(capitalised(mention), UNNAMED_GROUP if gender == "plural" else INSTITUTION, mention=mention)

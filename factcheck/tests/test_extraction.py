@@ -755,6 +755,34 @@ def test_she_after_a_spokeswoman_is_the_spokeswoman_not_the_man_named_before(ext
 
 
 @pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "Dr Alan Brightwell said the wards were safe. One senior nurse, who spoke on condition of anonymity, "
+            "said wards were short of staff. “We are firefighting every shift,” she said.",
+            "One senior nurse",
+        ),
+        (
+            "Mayor Tom Hale said the road was open. A police officer said the bridge was shut. "
+            "He said divers had found nothing.",
+            "A police officer",
+        ),
+        (
+            "Ana Ruiz, the defence minister, said the base was safe.\n\n"
+            "A senior official said the drones had been shot down. “Forty were fired,” he said.",
+            "A senior official",
+        ),
+    ],
+)
+def test_he_or_she_after_one_unnamed_source_is_that_source(extract, text, source):
+    # "she" went to Alan Brightwell, the person named last, and the statement to his venue.
+    proposals = extract(text)
+    unnamed, pronoun = proposals[-2:]
+    assert (unnamed.speaker, unnamed.speaker_kind) == (source, values.UNNAMED_GROUP)
+    assert (pronoun.speaker, pronoun.speaker_kind) == (source, values.UNNAMED_GROUP)
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
