@@ -92,6 +92,24 @@ class Attribution:
 LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
 
 
+def question_asked(token):
+    """The "asked" of "Asked whether her client would appeal …, Nair said" (or "… said when asked
+    if …") whose question holds `token`, or None; not "Asked to describe the device", whose
+    infinitive PolNeAR's annotators count as a cue."""
+    clause = token
+    for ancestor in token.ancestors:
+        if ancestor.tag_ == "VBN" and ancestor.dep_ == "advcl" and verb_lemma(ancestor) == "ask":
+            unsaid = not any(child.dep_ in ("nsubj", "nsubjpass") for child in ancestor.children)
+            return ancestor if unsaid and is_yes_no_question(clause) else None
+        clause = ancestor
+    return None
+
+
+def is_yes_no_question(clause):
+    """ "whether her client would appeal", "if the plant was safe": a clause a yes or no answers."""
+    return any(child.dep_ == "mark" and child.lower_ in ("whether", "if") for child in clause.children)
+
+
 def verb_lemma(token, known=LEMMA_VERBS):
     """The base form of a verb, guessed from its spelling, for the verbs `known` (the lexicon's cues)."""
     word = token.lower_
@@ -515,6 +533,8 @@ class Finder:
             return None
         if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
             return None  # "Asked whether …, she said": she was asked; what she said is her statement
+        if question_asked(verb) is not None:
+            return None  # "Asked whether her client would appeal …": a question, which nobody claims
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)

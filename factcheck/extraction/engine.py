@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
-from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma
+from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is_yes_no_question, verb_lemma
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
@@ -56,6 +56,9 @@ from factcheck.extraction.venues import (
 NAME = re.compile(NAME_WORDS)
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
+# A bare answer to a question asked, drafted as what it answers.
+YES = {"yes", "yes absolutely", "absolutely", "of course"}
+NO = {"no", "no never", "never", "absolutely not", "certainly not", "not at all"}
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
@@ -228,7 +231,8 @@ class Story:
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
-                self.asked(drafted)
+                self.answered(drafted)
+                or self.asked(drafted)
                 or self.object_complement(drafted)
                 or self.accusation(drafted)
                 or self.responsibility(drafted, speaker)
@@ -590,6 +594,27 @@ class Story:
             and any(other.head == child.i for other in self.attributions)
             for child in cue.children
         )
+
+    def answered(self, attribution):
+        """ "Asked whether her client would appeal, Nair said: 'No.'": what a bare yes or no
+        answers ("It is not true that her client would appeal."), since "No." says nothing
+        checkable; "" for any other statement."""
+        answer = " ".join(self.text[start:end] for start, end in attribution.content_chars)
+        answer = re.sub(r"[^\w\s]", "", answer).strip().lower()
+        if answer not in YES | NO:
+            return ""
+        cue = self.doc[attribution.head]
+        for asked in cue.children:
+            if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
+                continue
+            for question in asked.children:
+                if question.dep_ in ("ccomp", "advcl") and is_yes_no_question(question):
+                    mark = next(child for child in question.children if child.dep_ == "mark")
+                    end = question.right_edge.idx + len(question.right_edge)
+                    words = " ".join(self.text[self.doc[mark.i + 1].idx : end].split())
+                    words = words.rstrip(" ,;:.?")
+                    return f"It is not true that {words}." if answer in NO else capitalised(words) + "."
+        return ""
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,

@@ -783,6 +783,46 @@ def test_he_or_she_after_one_unnamed_source_is_that_source(extract, text, source
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Asked whether her client would appeal the sentence, Priya Nair said: “No.”",
+            "It is not true that her client would appeal the sentence.",
+        ),
+        (
+            "Asked whether Tesco would raise prices after the rise in the minimum wage, Ken Murphy said: “No.”",
+            "It is not true that Tesco would raise prices after the rise in the minimum wage.",
+        ),
+        ("Asked if the plant was safe, the minister said: 'Yes.'", "The plant was safe."),
+        (
+            "Asked whether the government would meet the organisers, Pilar Alegria said, “No.”",
+            "It is not true that the government would meet the organisers.",
+        ),
+        ("“No,” Ana Ruiz said when asked whether the base would close.", "It is not true that the base would close."),
+    ],
+)
+def test_a_bare_yes_or_no_to_a_question_is_drafted_as_what_it_answers(extract, text, claim):
+    # The draft was "No.": saved, it claimed nothing an editor could check.
+    (proposal,) = [p for p in extract(text) if p.quote]
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Asked whether her client would appeal the sentence",
+        "Asked whether the union would accuse the council of lying",
+        "Asked if the club would deny the report",
+    ],
+)
+def test_a_cue_inside_the_question_asked_is_no_attribution(extract, question):
+    # "would appeal the sentence" was proposed as a statement of "Her client": "The sentence."
+    text = f"{question}, Priya Nair said: “We will see.”"
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == ("Priya Nair", "We will see.")
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
