@@ -108,6 +108,7 @@ JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lam
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
 CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
+CARRYING_VERBS |= {"reported"}  # "in comments reported by the Guardian"
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
@@ -736,7 +737,7 @@ class Story:
             return speaker
         if name.lower() in PLATFORMS:
             return Speaker(PLATFORMS[name.lower()], INSTITUTION, mention=speaker.mention)
-        if self.is_outlet(name):
+        if self.is_outlet(speaker.mention):  # with its article: "the Guardian" is a paper, "Guardian" alone may not be
             outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(name)
             return Speaker(outlet, OUTLET_VOICE, mention=speaker.mention)
         return speaker
@@ -824,6 +825,9 @@ class Story:
         if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
             phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
             words = f"{words} ; {phrase}" if words else phrase
+        if words and any(self.carried_by(attribution)):
+            # "in comments reported by the Guardian" is carried by it, as "carried by TASS" is: its relay, not its venue
+            words = re.sub(r"\breported by\b", "carried by", words)
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)

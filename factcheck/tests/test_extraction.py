@@ -1086,6 +1086,48 @@ def test_a_statement_carried_by_an_outlet_is_relayed_by_it(extract, text, relaye
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker", "relayed_by"),
+    [
+        ("In comments reported by the Guardian, the union Unison said pay had fallen.", "Unison", ["Guardian"]),
+        ("Ana Ruiz said pay had fallen, in comments reported by the Guardian.", "Ana Ruiz", ["Guardian"]),
+        ("Ana Ruiz, in comments reported by the Guardian, said pay had fallen.", "Ana Ruiz", ["Guardian"]),
+        ("In remarks reported by Reuters, Ana Ruiz said pay had fallen.", "Ana Ruiz", ["Reuters"]),
+    ],
+)
+def test_comments_reported_by_an_outlet_are_relayed_by_it_as_comments_carried_by_it_are(
+    extract, text, speaker, relayed_by
+):
+    # The outlet was the venue's ("relayed_report" on the Guardian) and the relay was empty,
+    # where "in comments carried by TASS" is public remarks relayed by TASS.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, "Pay had fallen.")
+    assert (proposal.relayed_by, proposal.venue, proposal.outlet) == (relayed_by, values.PUBLIC_REMARKS, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("According to the Guardian, the port will close.", "Guardian"),
+        ("The port will close, the Times reported.", "Times"),
+        ("According to The Telegraph, the port will close.", "Telegraph"),
+    ],
+)
+def test_a_paper_named_by_one_word_after_the_is_an_outlet_speaking_in_its_own_voice(extract, text, outlet):
+    # "the Guardian" was the institution "Guardian", where "the Manchester Guardian" was an outlet.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.venue) == (
+        outlet,
+        values.OUTLET_VOICE,
+        values.RELAYED_REPORT,
+    )
+
+
+def test_a_word_papers_are_named_with_is_no_outlet_without_the_or_its_capital(extract):
+    proposal = only(extract("Sun Li said the port would close."))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Sun Li", values.PERSON)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Sergei Lavrov said in remarks carried by TASS that Moscow would respond, Reuters reported.",
