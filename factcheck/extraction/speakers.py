@@ -184,11 +184,15 @@ TITLE_WORDS = {
     # Titles a tagger often takes into the name ("Councillor Maria Delgado", "Alderman Joe Brill").
     *("Councillor", "Cllr", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman"),
     *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
+    *("Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Supt.", "Insp.", "Det."),
     *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
     *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
     # Peers' and rulers' titles: "Baroness Helena Kennedy", "Sheikh Tamim bin Hamad".
     *("Lord", "Lady", "Baron", "Baroness", "Earl", "Duke", "Duchess", "Sheikh", "Emir", "Sultan", "Imam"),
 }
+# How a paper addresses someone, which is no title ("Dr Emeka Obi, a hospital director," is titled
+# "Hospital director"); a rank, "Lt. Gen.", is one.
+ADDRESS_FORMS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"}
 HONORIFICS = {
     "mr.",
     "mrs.",
@@ -1105,7 +1109,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         title = clean(phrase.text)
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
         # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
-        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in HONORIFICS]
+        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in ADDRESS_FORMS]
         if ranks and ranks[-1].i == name_start - 1:
             title = f"{clean(doc[ranks[0].i : name_start].text)}, {title}"
     else:
@@ -1113,7 +1117,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         before = [
             t
             for t in tokens
-            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
+            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in ADDRESS_FORMS
         ]
         commas = [t.i for t in before if t.text == ","]
         if commas and any(t.i < commas[0] and t.is_alpha for t in before):

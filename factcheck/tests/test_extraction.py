@@ -2683,6 +2683,25 @@ def test_a_title_before_a_name_is_kept_beside_the_description_after_it(extract, 
 
 
 @pytest.mark.parametrize(
+    "text, speaker, title",
+    [
+        ("Lt. Gen. Ana Ruiz said the base was safe.", "Ana Ruiz", "Lt. Gen."),
+        ("Maj. Gen. Tom Reyes said the base was safe.", "Tom Reyes", "Maj. Gen."),
+        ("The base was safe, said Brig. Gen. Tom Reyes.", "Tom Reyes", "Brig. Gen."),
+        ("Sgt. Tom Reyes said the base was safe.", "Tom Reyes", "Sgt."),
+        ("Capt. Ana Ruiz told reporters the base was safe.", "Ana Ruiz", "Capt."),
+        ("Lt. Gen. Ana Ruiz, a NATO spokesperson, said the base was safe.", "Ana Ruiz", "Lt. Gen., NATO spokesperson"),
+    ],
+)
+def test_an_abbreviated_rank_before_a_name_is_the_whole_title(extract, text, speaker, title):
+    # "Lt. Gen. Ana Ruiz" was titled "Lt.", "Sgt. Tom Reyes" not at all (the tokenizer cut "Sgt"
+    # from its full stop and ended a sentence there), and the rank was lost beside a description.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+    assert proposal.claim == "The base was safe."
+
+
+@pytest.mark.parametrize(
     "text, value, unit",
     [
         ('"We lose one litre in three," the engineer said.', "1", "litre in three"),
