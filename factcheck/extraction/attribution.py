@@ -1083,7 +1083,21 @@ class Finder:
                 node = node.head
                 continue
             break
-        return self.subject_taken_for_apposition(verb)
+        return self.subject_taken_for_apposition(verb) or self.subject_taken_for_the_second_half(verb)
+
+    def subject_taken_for_the_second_half(self, verb):
+        """'"We warned them," said Kate Moss, a Unison official, "and nobody listened."': the parser
+        made the name after the cue the subject of the quotation after it; it is the cue's source."""
+        if verb.i + 1 >= len(self.doc) or not self.in_quote(verb.i - 2) or self.in_quote(verb.i + 1):
+            return []
+        noun = self.doc[verb.i + 1]
+        while noun.dep_ in ("compound", "det", "amod") and noun.head.i > noun.i:
+            noun = noun.head  # "Kate" -> "Moss"
+        clause = noun.head
+        if noun.dep_ != "nsubj" or clause.i == verb.i or not self.in_quote(clause.i) or clause.i < noun.i:
+            return []
+        tokens = self.source_tokens(noun)
+        return sorted(tokens) if not any(self.in_quote(i) for i in tokens) else []
 
     def subject_taken_for_apposition(self, verb):
         """ "In a statement to the Daily Planet, a spokesperson for the State Department said …":
@@ -1107,6 +1121,11 @@ class Finder:
         for child in noun.children:
             if child.dep_ == "relcl":
                 tokens -= self.subtree(child)
+        # '"Prices will fall," said Clive Black, an analyst, "but not this year."': the quotation
+        # after the name, hung from it, is the second half of what was said.
+        reopened = [i for i in tokens if i > noun.i + 1 and self.doc[i - 1].text == "," and self.opens_quote(i)]
+        if reopened:
+            tokens = {i for i in tokens if i < reopened[0]}
         while tokens and (self.doc[max(tokens)].is_punct or self.doc[max(tokens)].dep_ == "cc"):
             tokens.discard(max(tokens))
         # "Ben-David", which the parser split into three subjects: the whole word as written.
@@ -1156,6 +1175,10 @@ class Finder:
     def starts_quote(self, token):
         first = token.left_edge
         return first.i > 0 and self.doc[first.i - 1].text in ('"', "“", "``", "''")
+
+    def opens_quote(self, index):
+        """Whether token `index` is a quotation mark opening one of the story's quotations."""
+        return any(start == self.doc[index].idx for start, _ in self.quotes)
 
     def in_quote(self, index):
         return bool(self.quoted_chars[self.doc[index].idx])
