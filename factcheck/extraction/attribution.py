@@ -683,6 +683,8 @@ class Finder:
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
             content = self.interrupted_clause(verb)  # "..., but it is under pressure, said the chief executive"
+        if not content and self.follows_unjoined(verb):
+            content = self.interrupted_clause(verb)  # "The striker will sign, a source told the Daily Planet."
         if not content:
             content = self.misattached_that_clause(verb)
         if not content and verb.dep_ == "relcl":
@@ -811,7 +813,8 @@ class Finder:
         if verb.dep_ == "ccomp" and head.i > verb.i and verb_lemma(head) in CUE_VERBS:
             return set()  # "X said …, Reuters reported": the cue is what the later cue reports
         # A set-off cue's object is whom it was told: "The port, officials told Reuters, will reopen".
-        objects = ("xcomp", "ccomp") if verb.dep_ == "parataxis" else ("dobj", "xcomp", "ccomp", "dative")
+        set_off = verb.dep_ == "parataxis" or self.follows_unjoined(verb)
+        objects = ("xcomp", "ccomp") if set_off else ("dobj", "xcomp", "ccomp", "dative")
         if any(child.dep_ in objects for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
         if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
@@ -827,6 +830,20 @@ class Finder:
             quoted = before and all(self.in_quote(i) or self.doc[i].is_punct for i in before)
             return set(after) | set(before if quoted else ())
         return content
+
+    def follows_unjoined(self, verb):
+        """ "The striker will sign on Friday, a source close to the club told the Daily Planet.": a
+        cue with its subject ending the sentence after a comma, which the parser coordinated with
+        the clause before as if "and" stood between them."""
+        head = verb.head
+        if verb.dep_ != "conj" or head.i >= verb.i or self.in_quote(verb.i):
+            return False
+        subjects = [child for child in verb.children if child.dep_ in SUBJECTS and child.i < verb.i]
+        if not subjects or self.doc[subjects[0].left_edge.i - 1].text != ",":
+            return False
+        joined = [child for child in head.children if child.dep_ in ("cc", "preconj") and head.i < child.i < verb.i]
+        rest = self.doc[verb.right_edge.i + 1 : verb.sent.end]
+        return not joined and all(token.is_punct or token.is_space for token in rest)
 
     def inverted(self, verb):
         """ "said the company's chief executive": the subject after the cue, nothing else after."""

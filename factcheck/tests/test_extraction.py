@@ -234,6 +234,45 @@ def test_a_quote_split_around_any_attribution_is_both_halves(extract, attributio
     ("text", "speaker", "claim"),
     [
         (
+            "The striker will undergo a medical on Friday, a source close to the club told the Daily Planet.",
+            "A source close to the club",
+            "The striker will undergo a medical on Friday.",
+        ),
+        (
+            "The bank will cut 500 jobs on Monday, a source close to the board told the Daily Planet.",
+            "A source close to the board",
+            "The bank will cut 500 jobs on Monday.",
+        ),
+        (
+            "The plant will close in May with the loss of 300 jobs, a union official told the BBC.",
+            "A union official",
+            "The plant will close in May with the loss of 300 jobs.",
+        ),
+        (
+            "Two officers were hurt in the clashes near the parliament building, a police spokesman told Reuters.",
+            "A police spokesman",
+            "Two officers were hurt in the clashes near the parliament building.",
+        ),
+        (
+            "The council will vote on the plan next week, Ana Ruiz told reporters.",
+            "Ana Ruiz",
+            "The council will vote on the plan next week.",
+        ),
+    ],
+)
+def test_a_cue_after_the_clause_it_attributes_is_proposed_whatever_the_parser_joined_them_with(
+    extract, text, speaker, claim
+):
+    # The parser coordinated "a source close to the club told the Daily Planet" with the clause
+    # before it, as if "and" stood between them: "told" had no clause and nothing was proposed.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim"),
+    [
+        (
             '"We warned about this," said Kate Moss, a Unison branch secretary, "and nobody listened."',
             "Kate Moss",
             "We warned about this and nobody listened.",
