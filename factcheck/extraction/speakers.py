@@ -283,6 +283,12 @@ def _words(name):
 
 
 # Parties' and movements' people, named as a whole: "Democrats", "Republicans".
+# Words that say what kind of organisation the name after them is: "Charity Shelter Cymru",
+# "Patients' group Healthwatch Leeds", "Watchdog Ofwat".
+ORGANISATION_DESCRIPTORS = {"group", "charity", "watchdog", "regulator", "union", "association", "campaign"}
+ORGANISATION_DESCRIPTORS |= {"organisation", "organization", "coalition", "alliance", "society", "foundation"}
+ORGANISATION_DESCRIPTORS |= {"think-tank", "thinktank", "lobby", "trust", "body", "firm", "company", "club"}
+
 # One person speaking for an organisation, and the sex the word gives them ("she" after "a
 # spokeswoman for Tesco" is her).
 SPOKESPEOPLE = {"spokesman": "male", "spokeswoman": "female", "spokesperson": None}
@@ -748,9 +754,21 @@ def describe(doc, source, people, quoted):
     person's name the story uses as an organisation's ("Bluewater said in a statement", "Cal Fire
     said" where it also has "Cal Fire spokesman Ed Brown") is an institution."""
     speaker = _describe(doc, source, people, quoted)
+    if speaker.kind == PERSON and (named := _described_organisation(speaker)):
+        return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
         return Speaker(speaker.name, INSTITUTION, mention=speaker.mention)
     return speaker
+
+
+def _described_organisation(speaker):
+    """ "Patients' group Healthwatch Leeds", "Charity Shelter Cymru", "Watchdog Ofwat": the name after
+    a word for an organisation, which the tagger took for a person's; None for anyone else."""
+    words = speaker.name.split()
+    if len(words) >= 2 and words[0].lower() in ORGANISATION_DESCRIPTORS:
+        return " ".join(words[1:])
+    before = speaker.mention[: speaker.mention.find(speaker.name)].split() if speaker.name in speaker.mention else []
+    return speaker.name if before and before[-1].lower() in ORGANISATION_DESCRIPTORS else None
 
 
 def _describe(doc, source, people, quoted):

@@ -900,6 +900,23 @@ def test_a_cue_inside_the_question_asked_is_no_attribution(extract, question):
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Patients' group Healthwatch Leeds said it had received dozens of complaints.", "Healthwatch Leeds"),
+        ("Charity Shelter Cymru said rents had risen.", "Shelter Cymru"),
+        ("Watchdog Ofwat said bills would rise.", "Ofwat"),
+        ("The charity Shelter Cymru said rents had risen.", "Shelter Cymru"),
+        ("Campaign group Clean Rivers said the water was unsafe.", "Clean Rivers"),
+    ],
+)
+def test_a_name_after_a_word_for_an_organisation_is_that_organisation(extract, text, speaker):
+    # The tagger took the name for a person's: "Healthwatch Leeds" was a person titled "Group",
+    # "Charity Shelter Cymru" a person.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.INSTITUTION, "")
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
