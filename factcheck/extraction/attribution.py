@@ -678,7 +678,7 @@ class Finder:
         clauses = [child for child in verb.children if child.dep_ in ("ccomp", "csubj") and child.i != verb.i]
         content = set()
         for clause in clauses:
-            content |= self.subtree(clause)
+            content |= self.subtree(clause) - self.date_of_saying(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
@@ -696,6 +696,22 @@ class Finder:
         while content and self.doc[max(content)].dep_ == "cc":
             content.discard(max(content))
         return self.without_complementiser(content)
+
+    def date_of_saying(self, verb, clause):
+        """ "said last month it was monitoring prices", "said on Monday the port would reopen": a
+        date right after the cue, before the clause's subject, says when it was said, though the
+        parser hangs it on the clause; not "said that last year sales fell"."""
+        first = self.doc[verb.i + 1] if verb.i + 1 < len(self.doc) else None
+        if first is None or first.i not in self.subtree(clause) or self.in_quote(first.i):
+            return set()
+        for child in clause.children:
+            if child.i > verb.i and child.left_edge.i == first.i and child.dep_ in ("npadvmod", "prep", "advmod"):
+                words = [token for token in child.subtree if not token.is_punct]
+                dated = [token for token in words if token.ent_type_ in ("DATE", "TIME")]
+                subject = [c for c in clause.children if c.dep_ in SUBJECTS and c.i > child.right_edge.i]
+                if dated and subject and all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in words):
+                    return self.subtree(child)
+        return set()
 
     def trailing_venue(self, content, verb):
         """ "said the border was closed, in a statement on its website": the phrase set off at the
