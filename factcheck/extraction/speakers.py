@@ -659,6 +659,8 @@ class People:
                 and (doc[token.i - 1].text in TITLE_WORDS or doc[token.i - 1].lower_ in HONORIFICS)
             ):
                 return False
+            if token.text == name and _who(token):
+                return False  # "Okafor, who led the study,": someone's name, where "Bluewater, which …" is not
         sentence = doc[index].sent
         end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
         return not any(token.lower_ in ("he", "she", "his", "her") for token in doc[index:end])
@@ -759,6 +761,11 @@ def describe(doc, source, people, quoted):
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
         return Speaker(speaker.name, INSTITUTION, mention=speaker.mention)
     return speaker
+
+
+def _who(token):
+    """Whether a relative clause on `token` opens with "who", "whom" or "whose"."""
+    return any(child.dep_ == "relcl" and child.left_edge.lower_ in ("who", "whom", "whose") for child in token.children)
 
 
 def _described_organisation(speaker):

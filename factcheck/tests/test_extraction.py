@@ -937,6 +937,21 @@ def test_when_it_was_said_right_after_the_cue_is_no_part_of_the_claim(extract, t
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Okafor, who led the study, said the effect was large.",
+        "The effect was large, said Okafor, who led the study.",
+        "The plant is safe, Hrytsenko, who runs the grid, told reporters.",
+    ],
+)
+def test_a_lone_surname_with_a_who_clause_is_a_person(extract, text):
+    # A name of one word no fuller name holds was an institution, as "Bluewater said" is, though
+    # "who" says it is someone's.
+    proposal = only(extract(text))
+    assert proposal.speaker_kind == values.PERSON
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
