@@ -533,6 +533,8 @@ class Finder:
             return None
         if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
             return None  # "Asked whether …, she said": she was asked; what she said is her statement
+        if lemma == "add" and self.adds_to_a_thing(verb):
+            return None  # "the study added to a growing body of evidence": it increased it
         if question_asked(verb) is not None:
             return None  # "Asked whether her client would appeal …": a question, which nobody claims
         content = set()
@@ -1179,10 +1181,18 @@ class Finder:
         before = self.doc[max(0, verb.i - 4) : verb.i + 1].text
         if re.search(r"\bnot (authori[sz]ed|allowed|permitted|cleared) to \w+$", before, re.IGNORECASE):
             return True
+        if re.search(r"\banonymity (in order )?to \w+$", before, re.IGNORECASE):
+            return True  # "who spoke on condition of anonymity to discuss intelligence matters"
         if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
             return False  # "He said people familiar with the plan were wrong" is a statement
         words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text
         return bool(ANONYMITY.search(words))
+
+    def adds_to_a_thing(self, verb):
+        """ "added to a growing body of evidence", "added to pressure on the minister": "to" right
+        after "added" and no clause or object of its own."""
+        follows = verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == "to"
+        return follows and not any(child.dep_ in ("ccomp", "dobj") for child in verb.children)
 
     def is_hedge(self, verb):
         """ "B-17 was unable to independently confirm": the newsroom's hedge, not an attribution."""

@@ -952,6 +952,34 @@ def test_a_lone_surname_with_a_who_clause_is_a_person(extract, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Two Western officials, who spoke on condition of anonymity to discuss intelligence matters, "
+            "said Russia had launched 90 drones.",
+            "Russia had launched 90 drones.",
+        ),
+        (
+            "A diplomat, who spoke on condition of anonymity to describe the talks, said the deal was close.",
+            "The deal was close.",
+        ),
+        (
+            "The charity said the study added to a growing body of evidence.",
+            "The study added to a growing body of evidence.",
+        ),
+        (
+            "The new figures added to pressure on the minister, the union said.",
+            "The new figures added to pressure on the minister.",
+        ),
+    ],
+)
+def test_why_a_source_is_anonymous_and_adding_to_something_are_no_statements(extract, text, claim):
+    # "to discuss intelligence matters" was the officials' claim "Intelligence matters.", and "the
+    # study added to a growing body of evidence" the study's "The charity said."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
