@@ -1044,8 +1044,12 @@ def _someone_of(head):
 
 def particle_end(entity):
     """Where a person's name ends: past the surname after a particle the tagger left out
-    ("Ursula von der" + "Leyen")."""
+    ("Ursula von der" + "Leyen"), before an "of" the tagger took in after two words or more
+    ("Rachel Hume of Cumbria Police": whose she is, not her name)."""
     doc, end = entity.doc, entity.end
+    of = next((t.i for t in entity[2:-1] if t.lower_ == "of" and doc[t.i + 1].text[:1].isupper()), None)
+    if of is not None:
+        return of
     while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES and doc[end].is_title and doc[end].tag_ == "NNP":
         end += 1
     return end
@@ -1164,7 +1168,21 @@ def person_speaker(doc, tokens, head, person, people, mention):
         affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
     elif owner := next((org for org in people.organisations if title.startswith(f"{org} ")), None):
         affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
+    elif whose := _of_organisation(doc[name_end - 1], tokens):
+        affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _of_organisation(surname, tokens):
+    """ "Cumbria Police" in "Rachel Hume of Cumbria Police": a capitalised name after "of" hung
+    from the person's name, within the source; "" when there is none."""
+    for preposition in surname.children:
+        if preposition.lower_ != "of" or preposition not in tokens:
+            continue
+        for name in preposition.children:
+            if name.dep_ == "pobj" and name.tag_ in ("NNP", "NNPS"):
+                return re.sub(r"^(the|The)\s+", "", clean(surname.doc[name.left_edge.i : name.right_edge.i + 1].text))
+    return ""
 
 
 def pronoun_speaker(doc, head, people, mention):

@@ -980,6 +980,27 @@ def test_why_a_source_is_anonymous_and_adding_to_something_are_no_statements(ext
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Supt. Rachel Hume of Cumbria Police said officers had rescued 14 people.", "Supt."),
+        ("Rachel Hume of Cumbria Police said officers had rescued 14 people.", ""),
+        ("Officers had rescued 14 people, said Rachel Hume of Cumbria Police.", ""),
+    ],
+)
+def test_a_name_and_the_organisation_of_it_are_the_person_and_her_affiliation(extract, text, title):
+    # The tagger took "Rachel Hume of Cumbria Police" for one name: the speaker was that (or an
+    # institution), and "Hume said" further down was the institution "Hume".
+    first, later = extract(f"{text} Hume said the water was deep.")
+    assert (first.speaker, first.speaker_kind, first.title, first.affiliation) == (
+        "Rachel Hume",
+        values.PERSON,
+        title,
+        "Cumbria Police",
+    )
+    assert (later.speaker, later.speaker_kind) == ("Rachel Hume", values.PERSON)
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
