@@ -768,6 +768,21 @@ def _who(token):
     return any(child.dep_ == "relcl" and child.left_edge.lower_ in ("who", "whom", "whose") for child in token.children)
 
 
+def _named_for_its_country(entity, source):
+    """ "Diabetes UK", "Alzheimer's Research UK", "Amnesty International UK": an organisation's name
+    ending in the country the tagger took for the whole; None when no name runs up to the place."""
+    if entity.label_ not in ("GPE", "LOC"):
+        return None
+    doc, start = entity.doc, entity.start
+    while start > 0 and start - 1 in source and doc[start - 1].ent_type_ not in ("GPE", "NORP", "LOC"):
+        before = doc[start - 1]
+        owned = before.tag_ == "POS" and start > 1 and doc[start - 2].tag_ == "NNP"
+        if not (before.tag_ in ("NNP", "NNPS", "NN", "NNS") and before.is_title) and not owned:
+            break
+        start -= 1
+    return clean(doc[start : entity.end].text) if start < entity.start else None
+
+
 def _described_organisation(speaker):
     """ "Patients' group Healthwatch Leeds", "Charity Shelter Cymru", "Watchdog Ofwat": the name after
     a word for an organisation, which the tagger took for a person's; None for anyone else."""
@@ -840,6 +855,8 @@ def _describe(doc, source, people, quoted):
         if entity is not None and _one_of_many(entity, head):
             entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
         name = clean(entity.text if entity is not None else _noun_phrase(head))
+        if entity is not None and (named := _named_for_its_country(entity, source)):
+            name = named
         if entity is None:
             name = _institution_named_before(doc, head, people) or name
         name = re.sub(r"^(the|The)\s+", "", name)

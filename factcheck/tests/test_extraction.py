@@ -1001,6 +1001,16 @@ def test_a_name_and_the_organisation_of_it_are_the_person_and_her_affiliation(ex
 
 
 @pytest.mark.parametrize(
+    "speaker",
+    ["Alzheimer's Research UK", "Diabetes UK", "Amnesty International UK", "Parkinson's UK", "Cancer Research UK"],
+)
+def test_an_organisation_named_for_its_country_is_the_whole_name(extract, speaker):
+    # The speaker was the country the name ends with, "UK".
+    proposal = only(extract(f"{speaker} said the study was strong."))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
