@@ -2890,6 +2890,25 @@ def test_an_abbreviated_rank_before_a_name_is_the_whole_title(extract, text, spe
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Organisers said 120,000 people took part. Police put the figure at 35,000.",
+            "The number of people is 35,000.",
+        ),
+        (
+            "Organisers said 120,000 people took part. Police put the number at 35,000.",
+            "The number of people is 35,000.",
+        ),
+        ("Rescuers said 40 people had died. Officials put the toll at 52.", "The number of people is 52."),
+    ],
+)
+def test_a_figure_put_at_a_number_counts_what_the_figure_before_it_counted(extract, text, claim):
+    # "Police put the figure at 35,000" counted the police: "The number of Police is 35,000."
+    assert extract(text)[-1].claim == claim
+
+
+@pytest.mark.parametrize(
     "text, value, unit",
     [
         ('"We lose one litre in three," the engineer said.', "1", "litre in three"),
