@@ -338,7 +338,10 @@ class Story:
         Defence"), by name where that is a pronoun or a long phrase; "" for neither."""
         mention = " ".join(self.mention(attribution).split())
         worded = mention and mention.lower() not in PRONOUNS and "," not in mention and len(mention.split()) <= 6
-        return speaker.name if speaker.kind == PERSON or not worded else mention
+        # "Pressure group Greenpeace", "The charity Shelter Cymru": the name, not the description before it.
+        described = speaker.name and mention.endswith(f" {speaker.name}") and mention.split()[0].lower() != "the"
+        described = described or (speaker.name and re.fullmatch(rf"The [a-z][\w-]* {re.escape(speaker.name)}", mention))
+        return speaker.name if speaker.kind == PERSON or not worded or described else mention
 
     def object_complement(self, attribution):
         """ "dismissed the report as fiction" -> "The report is fiction.", "called the plan a

@@ -1011,6 +1011,24 @@ def test_an_organisation_named_for_its_country_is_the_whole_name(extract, speake
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Pressure group Greenpeace said it would sue the government.", "Greenpeace would sue the government."),
+        (
+            "Human rights group Amnesty International said it was investigating the reports.",
+            "Amnesty International was investigating the reports.",
+        ),
+        ("The charity Shelter Cymru said it had helped 900 families.", "Shelter Cymru had helped 900 families."),
+        # No description before the name: the organisation as the story words it.
+        ("The council said it had found asbestos.", "The council had found asbestos."),
+    ],
+)
+def test_it_opening_what_an_organisation_said_is_its_name_without_the_description(extract, text, claim):
+    # The draft was "Human rights group Amnesty International was investigating the reports."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
