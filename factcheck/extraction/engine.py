@@ -283,10 +283,13 @@ class Story:
         if pronoun in ("It", "They") and said.head.lower_ in COPULAS:
             return claim  # "said it was unclear how many died", "said they were scared": no doing of theirs
         named = {"PERSON"} if gender else {"PERSON", "ORG", "NORP", "GPE"}
+        # Names in a clause on the speaker ("The Electoral Commission, which oversees elections in
+        # the UK, said it …") are no one else the pronoun could be.
+        source = set(attribution.source)
         others = [
             token
             for token in self.doc[said.sent.start : said.i]
-            if token.ent_type_ in named and token.i not in attribution.source
+            if token.ent_type_ in named and token.i not in source and not any(a.i in source for a in token.ancestors)
         ]
         # "The council said it …": the council as the story words it, not the name "Council".
         return claim if others else f"{capitalised(self.subject(attribution, speaker))} {rest}"

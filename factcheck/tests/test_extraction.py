@@ -1029,6 +1029,29 @@ def test_it_opening_what_an_organisation_said_is_its_name_without_the_descriptio
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "The Electoral Commission, which oversees elections in the UK, said it had received two complaints.",
+            "The Electoral Commission had received two complaints.",
+        ),
+        (
+            "Tesco, which employs 4,000 people in Scotland, said it would close two depots.",
+            "Tesco would close two depots.",
+        ),
+        (
+            "Ana Ruiz, who was elected in Madrid, said she would resign.",
+            "Ana Ruiz would resign.",
+        ),
+    ],
+)
+def test_a_name_in_a_clause_on_the_speaker_does_not_keep_the_pronoun_in_the_draft(extract, text, claim):
+    # "the UK" in "which oversees elections in the UK" counted as another name before "it", so the
+    # draft was "It had received two complaints."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
