@@ -380,8 +380,11 @@ class People:
         in_names = {
             word.lower() for _, name in named if len(name.split()) > 1 and not is_outlet(name) for word in name.split()
         }
-        for start, name in named:
-            if not name or (is_outlet(name) and name.lower() not in in_names) or organisation_shaped(name):
+        for entity, (start, name) in zip(persons, named, strict=True):
+            # "the Herald": a paper named by one word is one only with its article.
+            written = f"the {name}" if entity.start and doc[entity.start - 1].lower_ == "the" else name
+            outlet = is_outlet(name) or is_outlet(written)
+            if not name or (outlet and name.lower() not in in_names) or organisation_shaped(name):
                 continue  # "Cal Fire", taken for a person, is nobody's "he" or "she"
             self.remember(name)
             self.full_names.append((start, name))

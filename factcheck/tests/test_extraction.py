@@ -1339,6 +1339,8 @@ def test_comments_reported_by_an_outlet_are_relayed_by_it_as_comments_carried_by
         ("According to the Guardian, the port will close.", "Guardian"),
         ("The port will close, the Times reported.", "Times"),
         ("According to The Telegraph, the port will close.", "Telegraph"),
+        ("According to the Herald, turnout was 31 per cent.", "Herald"),
+        ("According to the Observer, turnout was 31 per cent.", "Observer"),
     ],
 )
 def test_a_paper_named_by_one_word_after_the_is_an_outlet_speaking_in_its_own_voice(extract, text, outlet):
