@@ -374,10 +374,22 @@ class Story:
                     complements.append(child)
                 if child.dep_ == "prep" and child.lower_ == "as":
                     complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
+        relative = self.called_relatively(cue)
+        if relative:
+            # "a recount that her rival called 'a farce'": the recount; "the budget, which critics
+            # called a disaster", "a disaster" parsed as the object beside "which".
+            objects = [cue.head]
+            complements = complements or [
+                child
+                for child in cue.children
+                if child.dep_ == "dobj" and child.lower_ not in ("that", "which") and child.i in attribution.content
+            ]
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
         subject = self.object_subject(thing, self.words(self.doc[thing.left_edge.i], thing))
+        if relative:
+            subject = re.sub(r"^(?:a|an|A|An)\s+", "the ", subject)
         # The object's last word, not the complement's when the parser hung that on the object.
         branch = next((child for child in thing.children if what in child.subtree), None)
         thing_end = max(t.i for t in thing.subtree if branch is None or t not in branch.subtree)
@@ -396,6 +408,14 @@ class Story:
         predicate = drafting.unquoted(self.doc[start : end + 1].text).strip(QUOTE_MARKS + " ")
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
+
+    @staticmethod
+    def called_relatively(cue):
+        """Whether the cue is a relative clause whose "that" or "which" is what it judges: "a recount
+        that her rival called a farce", "the budget, which critics called a disaster"."""
+        return cue.dep_ in ("relcl", "acl") and any(
+            child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+        )
 
     def accusation(self, attribution):
         """ "accused the group of using civilians as human shields" -> "The group is guilty of using

@@ -1052,6 +1052,20 @@ def test_a_name_in_a_clause_on_the_speaker_does_not_keep_the_pronoun_in_the_draf
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ('Ana Ruiz won after a recount that her rival called "a farce".', "The recount is a farce."),
+        ("The council approved the budget, which critics called a disaster.", "The budget is a disaster."),
+        ('The mayor signed a deal, which opponents called "a betrayal".', "The deal is a betrayal."),
+    ],
+)
+def test_what_a_relative_clause_calls_its_noun_is_drafted_of_that_noun(extract, text, claim):
+    # "a recount that her rival called 'a farce'" was drafted "A farce.", which says nothing of what.
+    (proposal,) = [p for p in extract(text) if words(text, p.cue) == "called"]
+    assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "PORT MARA, Caldera (AP) — ",
