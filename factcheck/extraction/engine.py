@@ -955,7 +955,8 @@ class Story:
                     continue
                 for agent in (child for child in token.children if child.dep_ == "agent"):
                     for name in agent.children:
-                        words = self.doc[name.left_edge.i : name.right_edge.i + 1].text
+                        # Up to the name's head: the parser may set the speaker beside it as an apposition.
+                        words = self.doc[name.left_edge.i : name.i + 1].text
                         if name.dep_ == "pobj" and self.is_outlet(words):
                             yield outlet_name(words)
 

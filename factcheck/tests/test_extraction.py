@@ -1348,6 +1348,25 @@ def test_comments_reported_by_an_outlet_are_relayed_by_it_as_comments_carried_by
 
 
 @pytest.mark.parametrize(
+    "outlet",
+    ["the Associated Press", "the Guardian", "Reuters", "the Kyiv Independent"],
+)
+def test_the_outlet_reporting_comments_is_their_relay_when_the_parser_sets_the_speaker_beside_it(extract, outlet):
+    # The parser hung "a regional governor" on the outlet as an apposition, so the outlet's name
+    # ran on into the speaker's, was no outlet's, and "reported by" made it the venue's.
+    text = (
+        f"In comments reported by {outlet}, a regional governor said emergency generators had been sent to hospitals."
+    )
+    proposal = only(extract(text))
+    assert proposal.speaker == "A regional governor"
+    assert (proposal.relayed_by, proposal.venue, proposal.outlet) == (
+        [outlet.removeprefix("the ")],
+        values.PUBLIC_REMARKS,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "outlet"),
     [
         ("According to the Guardian, the port will close.", "Guardian"),
