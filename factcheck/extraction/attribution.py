@@ -92,6 +92,24 @@ class Attribution:
 LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
 
 
+def question_asked(token):
+    """The "asked" of "Asked whether her client would appeal …, Nair said" (or "… said when asked
+    if …") whose question holds `token`, or None; not "Asked to describe the device", whose
+    infinitive PolNeAR's annotators count as a cue."""
+    clause = token
+    for ancestor in token.ancestors:
+        if ancestor.tag_ == "VBN" and ancestor.dep_ == "advcl" and verb_lemma(ancestor) == "ask":
+            unsaid = not any(child.dep_ in ("nsubj", "nsubjpass") for child in ancestor.children)
+            return ancestor if unsaid and is_yes_no_question(clause) else None
+        clause = ancestor
+    return None
+
+
+def is_yes_no_question(clause):
+    """ "whether her client would appeal", "if the plant was safe": a clause a yes or no answers."""
+    return any(child.dep_ == "mark" and child.lower_ in ("whether", "if") for child in clause.children)
+
+
 def verb_lemma(token, known=LEMMA_VERBS):
     """The base form of a verb, guessed from its spelling, for the verbs `known` (the lexicon's cues)."""
     word = token.lower_
@@ -515,6 +533,10 @@ class Finder:
             return None
         if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
             return None  # "Asked whether …, she said": she was asked; what she said is her statement
+        if lemma == "add" and self.adds_to_a_thing(verb):
+            return None  # "the study added to a growing body of evidence": it increased it
+        if question_asked(verb) is not None:
+            return None  # "Asked whether her client would appeal …": a question, which nobody claims
         content = set()
         if "C" in frames:
             content = self.clause_content(verb)
@@ -658,11 +680,13 @@ class Finder:
         clauses = [child for child in verb.children if child.dep_ in ("ccomp", "csubj") and child.i != verb.i]
         content = set()
         for clause in clauses:
-            content |= self.subtree(clause)
+            content |= self.subtree(clause) - self.date_of_saying(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
             content = self.interrupted_clause(verb)  # "..., but it is under pressure, said the chief executive"
+        if not content and self.follows_unjoined(verb):
+            content = self.interrupted_clause(verb)  # "The striker will sign, a source told the Daily Planet."
         if not content:
             content = self.misattached_that_clause(verb)
         if not content and verb.dep_ == "relcl":
@@ -674,6 +698,22 @@ class Finder:
         while content and self.doc[max(content)].dep_ == "cc":
             content.discard(max(content))
         return self.without_complementiser(content)
+
+    def date_of_saying(self, verb, clause):
+        """ "said last month it was monitoring prices", "said on Monday the port would reopen": a
+        date right after the cue, before the clause's subject, says when it was said, though the
+        parser hangs it on the clause; not "said that last year sales fell"."""
+        first = self.doc[verb.i + 1] if verb.i + 1 < len(self.doc) else None
+        if first is None or first.i not in self.subtree(clause) or self.in_quote(first.i):
+            return set()
+        for child in clause.children:
+            if child.i > verb.i and child.left_edge.i == first.i and child.dep_ in ("npadvmod", "prep", "advmod"):
+                words = [token for token in child.subtree if not token.is_punct]
+                dated = [token for token in words if token.ent_type_ in ("DATE", "TIME")]
+                subject = [c for c in clause.children if c.dep_ in SUBJECTS and c.i > child.right_edge.i]
+                if dated and subject and all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in words):
+                    return self.subtree(child)
+        return set()
 
     def trailing_venue(self, content, verb):
         """ "said the border was closed, in a statement on its website": the phrase set off at the
@@ -791,7 +831,8 @@ class Finder:
         if verb.dep_ == "ccomp" and head.i > verb.i and verb_lemma(head) in CUE_VERBS:
             return set()  # "X said …, Reuters reported": the cue is what the later cue reports
         # A set-off cue's object is whom it was told: "The port, officials told Reuters, will reopen".
-        objects = ("xcomp", "ccomp") if verb.dep_ == "parataxis" else ("dobj", "xcomp", "ccomp", "dative")
+        set_off = verb.dep_ == "parataxis" or self.follows_unjoined(verb)
+        objects = ("xcomp", "ccomp") if set_off else ("dobj", "xcomp", "ccomp", "dative")
         if any(child.dep_ in objects for child in verb.children):
             return set()  # "after the department asked Mills to search ...": a clause of its own
         if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
@@ -807,6 +848,20 @@ class Finder:
             quoted = before and all(self.in_quote(i) or self.doc[i].is_punct for i in before)
             return set(after) | set(before if quoted else ())
         return content
+
+    def follows_unjoined(self, verb):
+        """ "The striker will sign on Friday, a source close to the club told the Daily Planet.": a
+        cue with its subject ending the sentence after a comma, which the parser coordinated with
+        the clause before as if "and" stood between them."""
+        head = verb.head
+        if verb.dep_ != "conj" or head.i >= verb.i or self.in_quote(verb.i):
+            return False
+        subjects = [child for child in verb.children if child.dep_ in SUBJECTS and child.i < verb.i]
+        if not subjects or self.doc[subjects[0].left_edge.i - 1].text != ",":
+            return False
+        joined = [child for child in head.children if child.dep_ in ("cc", "preconj") and head.i < child.i < verb.i]
+        rest = self.doc[verb.right_edge.i + 1 : verb.sent.end]
+        return not joined and all(token.is_punct or token.is_space for token in rest)
 
     def inverted(self, verb):
         """ "said the company's chief executive": the subject after the cue, nothing else after."""
@@ -1063,7 +1118,21 @@ class Finder:
                 node = node.head
                 continue
             break
-        return self.subject_taken_for_apposition(verb)
+        return self.subject_taken_for_apposition(verb) or self.subject_taken_for_the_second_half(verb)
+
+    def subject_taken_for_the_second_half(self, verb):
+        """'"We warned them," said Kate Moss, a Unison official, "and nobody listened."': the parser
+        made the name after the cue the subject of the quotation after it; it is the cue's source."""
+        if verb.i + 1 >= len(self.doc) or not self.in_quote(verb.i - 2) or self.in_quote(verb.i + 1):
+            return []
+        noun = self.doc[verb.i + 1]
+        while noun.dep_ in ("compound", "det", "amod") and noun.head.i > noun.i:
+            noun = noun.head  # "Kate" -> "Moss"
+        clause = noun.head
+        if noun.dep_ != "nsubj" or clause.i == verb.i or not self.in_quote(clause.i) or clause.i < noun.i:
+            return []
+        tokens = self.source_tokens(noun)
+        return sorted(tokens) if not any(self.in_quote(i) for i in tokens) else []
 
     def subject_taken_for_apposition(self, verb):
         """ "In a statement to the Daily Planet, a spokesperson for the State Department said …":
@@ -1087,6 +1156,11 @@ class Finder:
         for child in noun.children:
             if child.dep_ == "relcl":
                 tokens -= self.subtree(child)
+        # '"Prices will fall," said Clive Black, an analyst, "but not this year."': the quotation
+        # after the name, hung from it, is the second half of what was said.
+        reopened = [i for i in tokens if i > noun.i + 1 and self.doc[i - 1].text == "," and self.opens_quote(i)]
+        if reopened:
+            tokens = {i for i in tokens if i < reopened[0]}
         while tokens and (self.doc[max(tokens)].is_punct or self.doc[max(tokens)].dep_ == "cc"):
             tokens.discard(max(tokens))
         # "Ben-David", which the parser split into three subjects: the whole word as written.
@@ -1107,10 +1181,18 @@ class Finder:
         before = self.doc[max(0, verb.i - 4) : verb.i + 1].text
         if re.search(r"\bnot (authori[sz]ed|allowed|permitted|cleared) to \w+$", before, re.IGNORECASE):
             return True
+        if re.search(r"\banonymity (in order )?to \w+$", before, re.IGNORECASE):
+            return True  # "who spoke on condition of anonymity to discuss intelligence matters"
         if len(content) > 12 or verb_lemma(verb) not in ASKING_VERBS:
             return False  # "He said people familiar with the plan were wrong" is a statement
         words = self.doc[min(verb.i, min(content)) : max(verb.i, max(content)) + 1].text
         return bool(ANONYMITY.search(words))
+
+    def adds_to_a_thing(self, verb):
+        """ "added to a growing body of evidence", "added to pressure on the minister": "to" right
+        after "added" and no clause or object of its own."""
+        follows = verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == "to"
+        return follows and not any(child.dep_ in ("ccomp", "dobj") for child in verb.children)
 
     def is_hedge(self, verb):
         """ "B-17 was unable to independently confirm": the newsroom's hedge, not an attribution."""
@@ -1136,6 +1218,10 @@ class Finder:
     def starts_quote(self, token):
         first = token.left_edge
         return first.i > 0 and self.doc[first.i - 1].text in ('"', "“", "``", "''")
+
+    def opens_quote(self, index):
+        """Whether token `index` is a quotation mark opening one of the story's quotations."""
+        return any(start == self.doc[index].idx for start, _ in self.quotes)
 
     def in_quote(self, index):
         return bool(self.quoted_chars[self.doc[index].idx])

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
-from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma
+from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is_yes_no_question, verb_lemma
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
@@ -56,6 +56,9 @@ from factcheck.extraction.venues import (
 NAME = re.compile(NAME_WORDS)
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
+# A bare answer to a question asked, drafted as what it answers.
+YES = {"yes", "yes absolutely", "absolutely", "of course"}
+NO = {"no", "no never", "never", "absolutely not", "certainly not", "not at all"}
 QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
@@ -105,6 +108,7 @@ JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lam
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
 CARRYING_VERBS = {"carried", "published", "broadcast", "aired", "relayed", "distributed", "televised", "posted"}
+CARRYING_VERBS |= {"reported"}  # "in comments reported by the Guardian"
 VENUE_PREPOSITIONS = {"in", "at", "on", "during", "via", "through", "to", "with", "from", "over", "before"}
 DOCUMENT_SOURCES = re.compile(
     r"\b(document|documents|report|filing|memo|letter|email|e-mail|statement|release|records?|data|study|paper|"
@@ -228,7 +232,8 @@ class Story:
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             proposal.claim = (
-                self.asked(drafted)
+                self.answered(drafted)
+                or self.asked(drafted)
                 or self.object_complement(drafted)
                 or self.accusation(drafted)
                 or self.responsibility(drafted, speaker)
@@ -278,10 +283,13 @@ class Story:
         if pronoun in ("It", "They") and said.head.lower_ in COPULAS:
             return claim  # "said it was unclear how many died", "said they were scared": no doing of theirs
         named = {"PERSON"} if gender else {"PERSON", "ORG", "NORP", "GPE"}
+        # Names in a clause on the speaker ("The Electoral Commission, which oversees elections in
+        # the UK, said it …") are no one else the pronoun could be.
+        source = set(attribution.source)
         others = [
             token
             for token in self.doc[said.sent.start : said.i]
-            if token.ent_type_ in named and token.i not in attribution.source
+            if token.ent_type_ in named and token.i not in source and not any(a.i in source for a in token.ancestors)
         ]
         # "The council said it …": the council as the story words it, not the name "Council".
         return claim if others else f"{capitalised(self.subject(attribution, speaker))} {rest}"
@@ -333,7 +341,10 @@ class Story:
         Defence"), by name where that is a pronoun or a long phrase; "" for neither."""
         mention = " ".join(self.mention(attribution).split())
         worded = mention and mention.lower() not in PRONOUNS and "," not in mention and len(mention.split()) <= 6
-        return speaker.name if speaker.kind == PERSON or not worded else mention
+        # "Pressure group Greenpeace", "The charity Shelter Cymru": the name, not the description before it.
+        described = speaker.name and mention.endswith(f" {speaker.name}") and mention.split()[0].lower() != "the"
+        described = described or (speaker.name and re.fullmatch(rf"The [a-z][\w-]* {re.escape(speaker.name)}", mention))
+        return speaker.name if speaker.kind == PERSON or not worded or described else mention
 
     def object_complement(self, attribution):
         """ "dismissed the report as fiction" -> "The report is fiction.", "called the plan a
@@ -363,10 +374,22 @@ class Story:
                     complements.append(child)
                 if child.dep_ == "prep" and child.lower_ == "as":
                     complements += [grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "acomp")]
+        relative = self.called_relatively(cue)
+        if relative:
+            # "a recount that her rival called 'a farce'": the recount; "the budget, which critics
+            # called a disaster", "a disaster" parsed as the object beside "which".
+            objects = [cue.head]
+            complements = complements or [
+                child
+                for child in cue.children
+                if child.dep_ == "dobj" and child.lower_ not in ("that", "which") and child.i in attribution.content
+            ]
         if not objects or not complements or attribution.lemma not in COMPLEMENT_CUES:
             return ""
         thing, what = objects[0], complements[0]
         subject = self.object_subject(thing, self.words(self.doc[thing.left_edge.i], thing))
+        if relative:
+            subject = re.sub(r"^(?:a|an|A|An)\s+", "the ", subject)
         # The object's last word, not the complement's when the parser hung that on the object.
         branch = next((child for child in thing.children if what in child.subtree), None)
         thing_end = max(t.i for t in thing.subtree if branch is None or t not in branch.subtree)
@@ -385,6 +408,14 @@ class Story:
         predicate = drafting.unquoted(self.doc[start : end + 1].text).strip(QUOTE_MARKS + " ")
         verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
         return f"{capitalised(subject)} {verb} {predicate}."
+
+    @staticmethod
+    def called_relatively(cue):
+        """Whether the cue is a relative clause whose "that" or "which" is what it judges: "a recount
+        that her rival called a farce", "the budget, which critics called a disaster"."""
+        return cue.dep_ in ("relcl", "acl") and any(
+            child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+        )
 
     def accusation(self, attribution):
         """ "accused the group of using civilians as human shields" -> "The group is guilty of using
@@ -591,6 +622,27 @@ class Story:
             for child in cue.children
         )
 
+    def answered(self, attribution):
+        """ "Asked whether her client would appeal, Nair said: 'No.'": what a bare yes or no
+        answers ("It is not true that her client would appeal."), since "No." says nothing
+        checkable; "" for any other statement."""
+        answer = " ".join(self.text[start:end] for start, end in attribution.content_chars)
+        answer = re.sub(r"[^\w\s]", "", answer).strip().lower()
+        if answer not in YES | NO:
+            return ""
+        cue = self.doc[attribution.head]
+        for asked in cue.children:
+            if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
+                continue
+            for question in asked.children:
+                if question.dep_ in ("ccomp", "advcl") and is_yes_no_question(question):
+                    mark = next(child for child in question.children if child.dep_ == "mark")
+                    end = question.right_edge.idx + len(question.right_edge)
+                    words = " ".join(self.text[self.doc[mark.i + 1].idx : end].split())
+                    words = words.rstrip(" ,;:.?")
+                    return f"It is not true that {words}." if answer in NO else capitalised(words) + "."
+        return ""
+
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,
         as the draft, since the words asked about ("the bridge was safe") are nobody's claim; ""
@@ -711,7 +763,7 @@ class Story:
             return speaker
         if name.lower() in PLATFORMS:
             return Speaker(PLATFORMS[name.lower()], INSTITUTION, mention=speaker.mention)
-        if self.is_outlet(name):
+        if self.is_outlet(speaker.mention):  # with its article: "the Guardian" is a paper, "Guardian" alone may not be
             outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(name)
             return Speaker(outlet, OUTLET_VOICE, mention=speaker.mention)
         return speaker
@@ -799,6 +851,9 @@ class Story:
         if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
             phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
             words = f"{words} ; {phrase}" if words else phrase
+        if words and any(self.carried_by(attribution)):
+            # "in comments reported by the Guardian" is carried by it, as "carried by TASS" is: its relay, not its venue
+            words = re.sub(r"\breported by\b", "carried by", words)
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)
@@ -900,7 +955,8 @@ class Story:
                     continue
                 for agent in (child for child in token.children if child.dep_ == "agent"):
                     for name in agent.children:
-                        words = self.doc[name.left_edge.i : name.right_edge.i + 1].text
+                        # Up to the name's head: the parser may set the speaker beside it as an apposition.
+                        words = self.doc[name.left_edge.i : name.i + 1].text
                         if name.dep_ == "pobj" and self.is_outlet(words):
                             yield outlet_name(words)
 

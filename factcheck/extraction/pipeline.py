@@ -40,6 +40,7 @@ def _load(name):
     try:
         import spacy
         from spacy.language import Language
+        from spacy.symbols import ORTH
     except ImportError as error:
         raise PipelineMissing(f"spaCy is not installed, so the pipeline “{name}” cannot be loaded: {error}.") from error
     if not Language.has_factory("factcheck_paragraphs"):
@@ -55,7 +56,14 @@ def _load(name):
         ) from error
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_paragraphs", before="parser")
+    for rank in RANKS:
+        nlp.tokenizer.add_special_case(rank, [{ORTH: rank}])
     return nlp
+
+
+# Abbreviated ranks the English tokenizer cuts from their full stop ("Lt" "." "Gen."), which
+# lost the rank from the title and ended a sentence after "Sgt".
+RANKS = ("Lt.", "Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Sgt.", "Supt.", "Insp.", "Det.")
 
 
 def paragraph_breaks(doc):

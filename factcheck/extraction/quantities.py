@@ -116,6 +116,8 @@ def subject_counted(number):
     subjects = [child for child in preposition.head.children if child.dep_ in ("nsubj", "nsubjpass")]
     if not subjects or subjects[0].tag_ not in ("NN", "NNS"):
         return ""
+    if any(child.dep_ == "dobj" and child.lower_ in FIGURE_WORDS for child in preposition.head.children):
+        return ""  # "Police put the figure at 35,000": the figure counts, not the police
     noun = subjects[0]
     words = [child for child in noun.children if child.i < noun.i and child.dep_ in ("amod", "compound")]
     return " ".join(token.text for token in [*words, noun])

@@ -184,11 +184,15 @@ TITLE_WORDS = {
     # Titles a tagger often takes into the name ("Councillor Maria Delgado", "Alderman Joe Brill").
     *("Councillor", "Cllr", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman"),
     *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
+    *("Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Supt.", "Insp.", "Det."),
     *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
     *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
     # Peers' and rulers' titles: "Baroness Helena Kennedy", "Sheikh Tamim bin Hamad".
     *("Lord", "Lady", "Baron", "Baroness", "Earl", "Duke", "Duchess", "Sheikh", "Emir", "Sultan", "Imam"),
 }
+# How a paper addresses someone, which is no title ("Dr Emeka Obi, a hospital director," is titled
+# "Hospital director"); a rank, "Lt. Gen.", is one.
+ADDRESS_FORMS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"}
 HONORIFICS = {
     "mr.",
     "mrs.",
@@ -279,6 +283,16 @@ def _words(name):
 
 
 # Parties' and movements' people, named as a whole: "Democrats", "Republicans".
+# Words that say what kind of organisation the name after them is: "Charity Shelter Cymru",
+# "Patients' group Healthwatch Leeds", "Watchdog Ofwat".
+ORGANISATION_DESCRIPTORS = {"group", "charity", "watchdog", "regulator", "union", "association", "campaign"}
+ORGANISATION_DESCRIPTORS |= {"organisation", "organization", "coalition", "alliance", "society", "foundation"}
+ORGANISATION_DESCRIPTORS |= {"think-tank", "thinktank", "lobby", "trust", "body", "firm", "company", "club"}
+
+# One person speaking for an organisation, and the sex the word gives them ("she" after "a
+# spokeswoman for Tesco" is her).
+SPOKESPEOPLE = {"spokesman": "male", "spokeswoman": "female", "spokesperson": None}
+
 GROUP_NOUNS = {
     *("democrat", "republican", "liberal", "conservative", "progressive", "libertarian", "independent"),
     *("american", "citizen", "taxpayer", "immigrant", "protester", "protestor", "lobbyist", "politician"),
@@ -366,8 +380,11 @@ class People:
         in_names = {
             word.lower() for _, name in named if len(name.split()) > 1 and not is_outlet(name) for word in name.split()
         }
-        for start, name in named:
-            if not name or (is_outlet(name) and name.lower() not in in_names) or organisation_shaped(name):
+        for entity, (start, name) in zip(persons, named, strict=True):
+            # "the Herald": a paper named by one word is one only with its article.
+            written = f"the {name}" if entity.start and doc[entity.start - 1].lower_ == "the" else name
+            outlet = is_outlet(name) or is_outlet(written)
+            if not name or (outlet and name.lower() not in in_names) or organisation_shaped(name):
                 continue  # "Cal Fire", taken for a person, is nobody's "he" or "she"
             self.remember(name)
             self.full_names.append((start, name))
@@ -377,6 +394,7 @@ class People:
         self.kept_apart = self.titled_apart()
         self.genders = self.genders_given()
         self.organisations = self.named_as_organisations()
+        self.unnamed = set()  # one unnamed source ("A senior official"), whom a "he" or "she" may mean
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
@@ -644,6 +662,8 @@ class People:
                 and (doc[token.i - 1].text in TITLE_WORDS or doc[token.i - 1].lower_ in HONORIFICS)
             ):
                 return False
+            if token.text == name and _who(token):
+                return False  # "Okafor, who led the study,": someone's name, where "Bluewater, which …" is not
         sentence = doc[index].sent
         end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
         return not any(token.lower_ in ("he", "she", "his", "her") for token in doc[index:end])
@@ -673,6 +693,11 @@ class People:
     def mention(self, start, name):
         """ "The mayor" said something: "she" after it is the mayor, though no name was given."""
         bisect.insort(self.full_names, (start, name))
+
+    def mention_unnamed(self, start, name):
+        """ "One senior nurse said": "she" after it is the nurse, an unnamed source still."""
+        self.mention(start, name)
+        self.unnamed.add(name)
 
     def remember(self, name):
         """Each word of `name` stands for it, unless a longer name holds the word."""
@@ -734,9 +759,41 @@ def describe(doc, source, people, quoted):
     person's name the story uses as an organisation's ("Bluewater said in a statement", "Cal Fire
     said" where it also has "Cal Fire spokesman Ed Brown") is an institution."""
     speaker = _describe(doc, source, people, quoted)
+    if speaker.kind == PERSON and (named := _described_organisation(speaker)):
+        return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
         return Speaker(speaker.name, INSTITUTION, mention=speaker.mention)
     return speaker
+
+
+def _who(token):
+    """Whether a relative clause on `token` opens with "who", "whom" or "whose"."""
+    return any(child.dep_ == "relcl" and child.left_edge.lower_ in ("who", "whom", "whose") for child in token.children)
+
+
+def _named_for_its_country(entity, source):
+    """ "Diabetes UK", "Alzheimer's Research UK", "Amnesty International UK": an organisation's name
+    ending in the country the tagger took for the whole; None when no name runs up to the place."""
+    if entity.label_ not in ("GPE", "LOC"):
+        return None
+    doc, start = entity.doc, entity.start
+    while start > 0 and start - 1 in source and doc[start - 1].ent_type_ not in ("GPE", "NORP", "LOC"):
+        before = doc[start - 1]
+        owned = before.tag_ == "POS" and start > 1 and doc[start - 2].tag_ == "NNP"
+        if not (before.tag_ in ("NNP", "NNPS", "NN", "NNS") and before.is_title) and not owned:
+            break
+        start -= 1
+    return clean(doc[start : entity.end].text) if start < entity.start else None
+
+
+def _described_organisation(speaker):
+    """ "Patients' group Healthwatch Leeds", "Charity Shelter Cymru", "Watchdog Ofwat": the name after
+    a word for an organisation, which the tagger took for a person's; None for anyone else."""
+    words = speaker.name.split()
+    if len(words) >= 2 and words[0].lower() in ORGANISATION_DESCRIPTORS:
+        return " ".join(words[1:])
+    before = speaker.mention[: speaker.mention.find(speaker.name)].split() if speaker.name in speaker.mention else []
+    return speaker.name if before and before[-1].lower() in ORGANISATION_DESCRIPTORS else None
 
 
 def _describe(doc, source, people, quoted):
@@ -801,6 +858,8 @@ def _describe(doc, source, people, quoted):
         if entity is not None and _one_of_many(entity, head):
             entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
         name = clean(entity.text if entity is not None else _noun_phrase(head))
+        if entity is not None and (named := _named_for_its_country(entity, source)):
+            name = named
         if entity is None:
             name = _institution_named_before(doc, head, people) or name
         name = re.sub(r"^(the|The)\s+", "", name)
@@ -821,8 +880,15 @@ def _describe(doc, source, people, quoted):
             described_as = f"the {described_as}"  # "minister says" in a headline
         people.mention(source[0], capitalised(described_as))
         return Speaker(capitalised(described_as), PERSON, capitalised(title), mention=mention)
+    if head.lower_ in SPOKESPEOPLE and head.tag_ in ("NN", "NNP"):
+        # "A spokeswoman for Tesco", "a Tesco spokeswoman": one person speaking for it, as "Reed's
+        # spokesman" and "Tesco spokeswoman Ana Ruiz" are, whom a later "she" means.
+        name = capitalised(_noun_phrase(head))
+        people.mention(source[0], name)
+        people.learn(name, SPOKESPEOPLE[head.lower_])
+        return Speaker(name, PERSON, capitalised(head.lower_), _spoken_for(head, people), mention)
     if head.lower_ in UNNAMED_SOURCE_NOUNS or head.lower_[:-1] in UNNAMED_SOURCE_NOUNS or head.tag_ == "NNS":
-        return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+        return _unnamed(head, source, people, mention)
     if head.tag_ in ("NNP", "NNPS"):
         # No person tagged: "Mayor Ines Costa" and "harbour master Ines Costa" are Ines Costa, her
         # title before her name; so is "Ines Costa, the harbour master".
@@ -841,7 +907,36 @@ def _describe(doc, source, people, quoted):
             people.add(source[0] + named_at, name)  # a title and a person's name: "Costa" later is her
         title = re.sub(r"^(the|a|an)\s+", "", " ".join(titles) or _apposed_role(head))
         return Speaker(name, PERSON, capitalised(title), mention=mention)
-    return Speaker(capitalised(_noun_phrase(head)), UNNAMED_GROUP, mention=mention)
+    return _unnamed(head, source, people, mention)
+
+
+def _unnamed(head, source, people, mention):
+    """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
+    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
+    name = capitalised(_noun_phrase(head))
+    one = any(child.lower_ in ("a", "an", "one") for child in head.children if child.i < head.i)
+    if one and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
+        people.mention_unnamed(source[0], name)
+    return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _spoken_for(head, people):
+    """The organisation a spokesperson speaks for ("Tesco" in "a spokeswoman for Tesco" and "a
+    Tesco spokeswoman", "Ministry of Health"), or "" when it is a person's ("for the mayor")."""
+    doc = head.doc
+    for entity in doc.ents:
+        if (
+            entity.label_ in INSTITUTION_ENTITIES
+            and head.left_edge.i <= entity.start
+            and entity.end <= head.right_edge.i + 1
+        ):
+            return re.sub(r"^(the|The)\s+", "", clean(entity.text))
+    for preposition in head.children:
+        for organisation in preposition.children:
+            if preposition.lower_ == "for" and organisation.dep_ == "pobj" and organisation.lower_ in INSTITUTION_NOUNS:
+                named = _institution_named_before(doc, organisation, people)
+                return named or capitalised(re.sub(r"^(the|The)\s+", "", _noun_phrase(organisation)))
+    return ""
 
 
 def named_person(token):
@@ -969,8 +1064,12 @@ def _someone_of(head):
 
 def particle_end(entity):
     """Where a person's name ends: past the surname after a particle the tagger left out
-    ("Ursula von der" + "Leyen")."""
+    ("Ursula von der" + "Leyen"), before an "of" the tagger took in after two words or more
+    ("Rachel Hume of Cumbria Police": whose she is, not her name)."""
     doc, end = entity.doc, entity.end
+    of = next((t.i for t in entity[2:-1] if t.lower_ == "of" and doc[t.i + 1].text[:1].isupper()), None)
+    if of is not None:
+        return of
     while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES and doc[end].is_title and doc[end].tag_ == "NNP":
         end += 1
     return end
@@ -1059,7 +1158,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         title = clean(phrase.text)
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
         # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
-        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in HONORIFICS]
+        ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in ADDRESS_FORMS]
         if ranks and ranks[-1].i == name_start - 1:
             title = f"{clean(doc[ranks[0].i : name_start].text)}, {title}"
     else:
@@ -1067,7 +1166,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         before = [
             t
             for t in tokens
-            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in HONORIFICS
+            if t.i < name_start and t.tag_ not in ("DT", "POS") and t.dep_ != "poss" and t.lower_ not in ADDRESS_FORMS
         ]
         commas = [t.i for t in before if t.text == ","]
         if commas and any(t.i < commas[0] and t.is_alpha for t in before):
@@ -1089,7 +1188,21 @@ def person_speaker(doc, tokens, head, person, people, mention):
         affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
     elif owner := next((org for org in people.organisations if title.startswith(f"{org} ")), None):
         affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
+    elif whose := _of_organisation(doc[name_end - 1], tokens):
+        affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _of_organisation(surname, tokens):
+    """ "Cumbria Police" in "Rachel Hume of Cumbria Police": a capitalised name after "of" hung
+    from the person's name, within the source; "" when there is none."""
+    for preposition in surname.children:
+        if preposition.lower_ != "of" or preposition not in tokens:
+            continue
+        for name in preposition.children:
+            if name.dep_ == "pobj" and name.tag_ in ("NNP", "NNPS"):
+                return re.sub(r"^(the|The)\s+", "", clean(surname.doc[name.left_edge.i : name.right_edge.i + 1].text))
+    return ""
 
 
 def pronoun_speaker(doc, head, people, mention):
@@ -1098,5 +1211,7 @@ def pronoun_speaker(doc, head, people, mention):
     if gender in ("male", "female"):
         name = people.person_before(head.i, gender=gender)
         people.learn(name, gender)
-        return Speaker(name or capitalised(mention), PERSON, mention=mention)
+        return Speaker(
+            name or capitalised(mention), UNNAMED_GROUP if name in people.unnamed else PERSON, mention=mention
+        )
     return Speaker(capitalised(mention), UNNAMED_GROUP if gender == "plural" else INSTITUTION, mention=mention)

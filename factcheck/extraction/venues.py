@@ -299,6 +299,9 @@ _STATION = re.compile(r"[A-Z][A-Z0-9]{1,5}-(?:TV|FM|AM|DT)|[KW][A-Z]{3}")
 
 # Endings of news outlets' names that end public bodies' too, and the words that make them an outlet's.
 _BODIES_TOO = {"agency", "network"}
+# Words a paper is named by on its own, after "the": "the Guardian", not "the Agency" or "the Review".
+PAPER_NAMES = NEWS_OUTLET_ENDINGS - {"agency", "network", "review", "standard", "press", "daily", "voice", "wire"}
+PAPER_NAMES -= {"news", "radio", "tv", "television", "magazine", "broadcasting", "star", "globe", "sun"}
 _MEDIA_WORDS = {"news", "press", "media", "broadcasting", "television", "tv", "radio", "cable", "wire"}
 
 
@@ -307,6 +310,7 @@ def is_news_outlet(name, story_outlet=None):
     a newspaper ("the Kyiv Independent", "the Washington Post")."""
     if described_outlet(name):
         return True
+    with_article = name
     name = strip_article(name)
     if not name:
         return False
@@ -317,6 +321,8 @@ def is_news_outlet(name, story_outlet=None):
     if _STATION.fullmatch(name):
         return True
     words = name.split()
+    if len(words) == 1 and name.istitle() and name.lower() in PAPER_NAMES and with_article.lower().startswith("the "):
+        return True  # "the Guardian", "The Times": a paper named by the word papers end with
     if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
         # "Xinhua News Agency", "Al Jazeera Media Network"; not "Environment Agency" or "Rural Health Network".
         return words[-1].lower() not in _BODIES_TOO or bool({word.lower() for word in words[:-1]} & _MEDIA_WORDS)
