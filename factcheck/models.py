@@ -792,7 +792,33 @@ def _queue_annotations():
         Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n"),
         output_field=models.IntegerField(),
     )
-    return {"evidence_count": Coalesce(evidence_count, 0), "appearances_drawn": _appearances_drawn()}
+    return {
+        "evidence_count": Coalesce(evidence_count, 0),
+        "appearances_drawn": _appearances_drawn(),
+        "twin_decided": _twin_decided(),
+    }
+
+
+def _twin_decided():
+    """ "id:status" of the claim most lately decided among those linked to a claim as the same claim,
+    or None: what the newsroom already holds of the claim a restatement repeats (Claim.twin_verdict).
+    A link is stored once, lower id first, so it is looked for both ways, by index each."""
+    twins = [
+        ClaimLink.objects.filter(kind=LinkKind.SAME_CLAIM, **{mine: OuterRef("pk")})
+        .exclude(**{f"{theirs}__status": Status.UNCONFIRMED})
+        .order_by(f"-{theirs}__status_changed_at")
+        .annotate(
+            twin=Concat(
+                Cast(f"{theirs}_id", models.TextField()),
+                Value(":"),
+                f"{theirs}__status",
+                output_field=models.TextField(),
+            )
+        )
+        .values("twin")[:1]
+        for mine, theirs in (("from_claim", "to_claim"), ("to_claim", "from_claim"))
+    ]
+    return Coalesce(*(Subquery(twin, output_field=models.TextField()) for twin in twins))
 
 
 def _appearances_shown():
@@ -1465,7 +1491,17 @@ class Claim(models.Model):
             *(self.pk, self.text, self.status, self.attribution, self.kind, self.quantity_display),
             *(self.appearances_drawn, speaker.pk, speaker.name, speaker.title, story, self.evidence_count),
             *(self.created_at, age_step(self.created_at), self.recheck_on, self.recheck_on and self.recheck_overdue),
+            self.twin_decided,
         )
+
+    @property
+    def twin_verdict(self):
+        """(id, Status) of the decided claim this one restates (linked as the same claim), or None.
+        Reads for_rows()'s annotation."""
+        if not self.twin_decided:
+            return None
+        pk, status = self.twin_decided.split(":")
+        return int(pk), Status(status)
 
     def relayed_by_another(self, appearances):
         """Whether these of its appearances (all, or one chain) reached the newsroom through another outlet

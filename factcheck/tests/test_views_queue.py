@@ -1,6 +1,7 @@
 """The reviewer queue, /claims/: filters, search, keyset pages, counts per status, partials."""
 
 import html
+import re
 from datetime import timedelta
 from itertools import count, groupby
 from types import SimpleNamespace
@@ -1239,3 +1240,38 @@ def test_a_refusal_says_which_permission_is_missing(reviewer, editor):
     upload = editor_client.get(reverse("admin:factcheck_importjob_upload"))
     assert upload.status_code == 403
     assert "lacks the permission: can import and export claims in bulk." in upload.text
+
+
+def test_a_claim_the_same_as_a_decided_one_says_so_on_its_row_and_follows_that_verdict(reviewer_client):
+    """A story repeating a claim the desk has decided puts the restatement in the queue, unconfirmed
+    until an editor decides it: its row says what the newsroom already holds of the claim it repeats."""
+    decided = make_claim("North Korea sent 11,000 troops.")
+    decided.set_status("disputed", by=recorder(), reason="The intelligence services disagree.")
+    repeated = make_claim("North Korea has sent 11,000 soldiers.")
+    contradicted = make_claim("North Korea sent no troops.")
+    still_open = make_claim("The troops are in Kursk.")
+    models.ClaimLink.link(repeated, decided, models.LinkKind.SAME_CLAIM)
+    models.ClaimLink.link(contradicted, decided, models.LinkKind.CONTRADICTS)
+    models.ClaimLink.link(still_open, make_claim("Troops are in the Kursk region."), models.LinkKind.SAME_CLAIM)
+
+    rows = rows_of(reviewer_client.get("/claims/"))
+    assert f"Same claim as #{decided.pk}: Disputed" in rows[repeated.text]
+    assert "Same claim as" not in rows[contradicted.text]  # a contradiction is no restatement
+    assert "Same claim as" not in rows[still_open.text]  # a twin nobody decided says nothing yet
+
+    decided.refresh_from_db()
+    make_evidence(decided, "refutes")
+    decided.refresh_from_db()
+    decided.set_status("false", by=recorder(), reason="The ministry retracted the figure.")
+    rows = rows_of(reviewer_client.get("/claims/", **HTMX))  # the drawn row is not shown again stale
+    assert f"Same claim as #{decided.pk}: False" in rows[repeated.text]
+
+
+def rows_of(response):
+    """Each row's text (as a person reads it: tags dropped, spaces collapsed) by its claim's words."""
+    rows = {}
+    for row in response.text.split('<li class="claim-row">')[1:]:
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", row.split("</li>")[0])).split())
+        claim = html.unescape(re.search(r'class="claim-text"><a [^>]+>([^<]+)</a>', row)[1])
+        rows[claim] = words
+    return rows
