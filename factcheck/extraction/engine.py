@@ -64,6 +64,8 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What a business reports of itself: "reported a net profit of …" is its own profit.
+# What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
+ABOUT_THE_REMARKS = re.compile(r"(?:'s|’s|\b(?i:his|her|their)) (?:remarks|comments|statements?|interview)\b")
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
@@ -897,12 +899,27 @@ class Story:
         # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
         perfect = any(child.dep_ == "aux" and child.lower_ in ("has", "have", "had") for child in cue.children)
         if venue is None and speaker.name and not perfect:
-            for (_, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
-                if previous_speaker.name == speaker.name and previous.venue:
-                    return previous.venue, previous.outlet
+            for (before, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
+                if previous_speaker.name == speaker.name:
+                    if previous.venue and self.goes_on_with(attribution, before, earlier):
+                        return previous.venue, previous.outlet
+                    break
         if venue == PUBLIC_REMARKS and outlet and not self.is_outlet(outlet):
             outlet = None
         return venue, outlet
+
+    def goes_on_with(self, attribution, before, earlier):
+        """Whether a statement goes on with the same speaker's statement `before`, so was made where
+        it was: in its sentence or the next one of its paragraph, or "she added" with no one else
+        quoted between; else the story says nothing of where it was made."""
+        sentence, previous = self.doc[attribution.head].sent, self.doc[before.head].sent
+        if sentence.start == previous.start:
+            return True
+        between = self.text[previous.end_char : sentence.start_char]
+        if (attribution.lemma == "add" and earlier[-1][0] is before) or ABOUT_THE_REMARKS.search(between):
+            return True  # "she added"; "Kovalenko's remarks come as …" between: the story stays on them
+        next_sentence = previous.end == sentence.start or not self.doc[previous.end : sentence.start].text.strip()
+        return next_sentence and "\n" not in between
 
     def venue_words(self, cue):
         """The phrases hung from the cue (and from the verb it is coordinated with) that may name

@@ -2934,6 +2934,41 @@ def test_a_statement_after_one_with_a_venue_still_takes_it(extract):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet on Monday that the budget was short.\n\n"
+        "The council meets on Friday. Its members are divided.\n\nRuiz said the plan was flawed.",
+        "Ana Ruiz said in an interview with the BBC that the budget was short.\n\n"
+        "The council has 40 members.\n\nThe budget runs to 200 pages.\n\nShe said the plan was flawed.",
+        "Ana Ruiz wrote on X that the port was closed.\n\nThe port handles a third of the island's trade.\n\n"
+        "Ruiz said the closure would be short.",
+    ],
+)
+def test_a_statement_paragraphs_later_takes_no_venue_from_the_speakers_earlier_one(extract, text):
+    # The second statement was put in the first one's interview, post or statement to the paper.
+    first, second = extract(text)
+    assert first.venue is not None
+    assert (second.speaker, second.venue, second.outlet) == ("Ana Ruiz", None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet on Monday that the budget was short. She said the plan was flawed.",
+        "Ana Ruiz told the Daily Planet on Monday that the budget was short.\n\n"
+        "The council meets on Friday.\n\n“The plan is flawed,” she added.",
+        "Ana Ruiz told the Daily Planet on Monday that the budget was short.\n\n"
+        "Her remarks come as the council prepares to vote.\n\nRuiz said the plan was flawed.",
+        "Ana Ruiz told the Daily Planet that the budget was short and said the plan was flawed.",
+    ],
+)
+def test_a_statement_that_goes_on_with_the_one_before_keeps_its_venue(extract, text):
+    first, second = extract(text)
+    assert (first.venue, first.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
+    assert (second.venue, second.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
+
+
+@pytest.mark.parametrize(
     "text, title",
     [
         ("Senator John Briggs, a Republican from Ohio, said the bill would fail.", "Senator, Republican from Ohio"),
