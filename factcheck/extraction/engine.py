@@ -15,6 +15,7 @@ from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
+    NEWS_OUTLETS,
     PRONOUNS,
     PUBLIC_AUDIENCES,
     ROLE_NOUNS,
@@ -761,12 +762,13 @@ class Story:
         if described := described_outlet(speaker.mention):  # "the state news agency TASS"
             return Speaker(outlet_name(described), OUTLET_VOICE, mention=speaker.mention)
         person = self.people.by_part.get(speaker.name.split()[-1].lower() if speaker.name else "")
-        if speaker.kind not in (PERSON, INSTITUTION) or person or not NAME.fullmatch(name):
+        known = speaker.kind == UNNAMED_GROUP and name.lower() in NEWS_OUTLETS and name[:1].isupper()  # "Axios"
+        if (speaker.kind not in (PERSON, INSTITUTION) and not known) or person or not NAME.fullmatch(name):
             return speaker
         if name.lower() in PLATFORMS:
             return Speaker(PLATFORMS[name.lower()], INSTITUTION, mention=speaker.mention)
         if self.is_outlet(speaker.mention):  # with its article: "the Guardian" is a paper, "Guardian" alone may not be
-            outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(name)
+            outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(speaker.mention)
             return Speaker(outlet, OUTLET_VOICE, mention=speaker.mention)
         return speaker
 
@@ -910,16 +912,19 @@ class Story:
 
     def goes_on_with(self, attribution, before, earlier):
         """Whether a statement goes on with the same speaker's statement `before`, so was made where
-        it was: in its sentence or the next one of its paragraph, or "she added" with no one else
-        quoted between; else the story says nothing of where it was made."""
+        it was: in its sentence or the next one, or "she added", with no one else quoted between, or
+        after words on those remarks; else the story says nothing of where it was made."""
         sentence, previous = self.doc[attribution.head].sent, self.doc[before.head].sent
         if sentence.start == previous.start:
             return True
-        between = self.text[previous.end_char : sentence.start_char]
-        if (attribution.lemma == "add" and earlier[-1][0] is before) or ABOUT_THE_REMARKS.search(between):
-            return True  # "she added"; "Kovalenko's remarks come as …" between: the story stays on them
-        next_sentence = previous.end == sentence.start or not self.doc[previous.end : sentence.start].text.strip()
-        return next_sentence and "\n" not in between
+        said_last = max([previous.end_char] + [end for _, end in before.content_chars])
+        between = self.text[said_last : sentence.start_char]
+        if ABOUT_THE_REMARKS.search(between):
+            return True  # "Kovalenko's remarks come as …": the story stays on them
+        if earlier[-1][0] is not before:
+            return False
+        # Nothing between but the end of what was said and a line break: the next sentence.
+        return attribution.lemma == "add" or not re.sub(r"[\s”\"’'.,;:!?)]", "", between)
 
     def venue_words(self, cue):
         """The phrases hung from the cue (and from the verb it is coordinated with) that may name

@@ -1548,6 +1548,42 @@ def test_a_company_that_runs_a_platform_speaks_as_an_institution(extract):
     assert (proposal.speaker, proposal.speaker_kind, proposal.venue) == ("Facebook", values.INSTITUTION, None)
 
 
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("According to Sky Sports, the striker has signed a new contract.", "Sky Sports"),
+        ("The Athletic reported that the coach would leave at the end of the season.", "The Athletic"),
+        ("According to The Athletic, the club has agreed a fee.", "The Athletic"),
+        ("The Atlantic reported that the senator would retire.", "The Atlantic"),
+        ("BBC Sport reported that the manager had been sacked.", "BBC Sport"),
+        ("According to Fox Sports, the quarterback will miss the game.", "Fox Sports"),
+        ("Sky News reported that the minister had resigned.", "Sky News"),
+        ("According to Politico, the bill will pass the Senate.", "Politico"),
+        ("Axios reported that the White House would delay the order.", "Axios"),
+        ("Bloomberg reported that the bank would cut 300 jobs.", "Bloomberg"),
+    ],
+)
+def test_a_broadcaster_or_publication_by_its_name_reports_in_its_own_voice(extract, text, outlet):
+    # "Sky Sports" and "The Athletic" ("Athletic") were institutions, and "The Atlantic" a person.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (outlet, values.OUTLET_VOICE)
+    assert (proposal.venue, proposal.outlet) == (values.RELAYED_REPORT, outlet)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("JD Sports said profits would fall this year.", "JD Sports"),
+        ("UK Sport said funding for rowing would rise.", "UK Sport"),
+        ("According to the Environment Agency, rivers are running high.", "Environment Agency"),
+        ("Sky said it would cut 1,000 jobs.", "Sky"),
+    ],
+)
+def test_a_business_or_body_with_a_sports_or_broadcasting_name_stays_an_institution(extract, text, speaker):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.venue) == (speaker, values.INSTITUTION, None)
+
+
 def test_the_storys_own_outlet_is_not_a_relay(extract):
     proposal = only(extract("The minister said the talks had failed, according to the Daily Planet."))
     assert proposal.relayed_by == []
