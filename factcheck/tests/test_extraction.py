@@ -917,6 +917,36 @@ def test_a_name_after_a_word_for_an_organisation_is_that_organisation(extract, t
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Fans' group the 1958 said the owners should sell the club.", "The 1958"),
+        ("Campaign group the 3 Million said the scheme had failed.", "The 3 Million"),
+        ("Supporters' group the Red Army said ticket prices were too high.", "Red Army"),
+        ("Pressure group the Taxpayers' Alliance said the scheme was a waste.", "Taxpayers' Alliance"),
+    ],
+)
+def test_a_name_with_its_article_after_a_word_for_an_organisation_is_that_organisation(extract, text, speaker):
+    # "Fans' group the 1958" was the institution "Fans' group".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("A local GP said the surgery was struggling to cope.", "A local GP"),
+        ("A retired GP told the Daily Planet that the rules were unclear.", "A retired GP"),
+        ("One GP said the surgery was full.", "One GP"),
+        ("A Labour MP said the vote had been rigged.", "A Labour MP"),
+    ],
+)
+def test_one_unnamed_professional_is_an_unnamed_source_not_an_institution(extract, text, speaker):
+    # "A local GP" was the institution "GP".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.UNNAMED_GROUP)
+
+
+@pytest.mark.parametrize(
     ("text", "claim"),
     [
         (
