@@ -651,7 +651,18 @@ class Finder:
         content for "pleaded for mercy" or "pleaded with the jury"."""
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd", "dobj") and child.lower_ in PLEAS:
-                return self.subtree(child)
+                # "pleaded guilty on Monday to fraud", "not guilty at Leeds Crown Court to …": the
+                # charges the parser hung on the verb, and none of where or when it was pleaded.
+                plea = self.subtree(child) - {
+                    token.i
+                    for prep in child.children
+                    if prep.dep_ == "prep" and prep.lower_ not in ("to", "of")
+                    for token in prep.subtree
+                }
+                for charges in verb.children:
+                    if charges.dep_ == "prep" and charges.lower_ == "to" and charges.i > child.i:
+                        plea |= self.subtree(charges)
+                return plea
         return set()
 
     def figure(self, verb):

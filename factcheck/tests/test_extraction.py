@@ -1823,6 +1823,32 @@ def test_pleading_for_something_is_no_plea(extract):
 
 
 @pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        (
+            "Martin Oakes pleaded guilty on Monday to fraud and money laundering.",
+            "guilty | to fraud and money laundering",
+            "Martin Oakes is guilty of fraud and money laundering.",
+        ),
+        (
+            "Martin Oakes pleaded not guilty at Leeds Crown Court to six counts of fraud.",
+            "not guilty | to six counts of fraud",
+            "Martin Oakes is not guilty of six counts of fraud.",
+        ),
+        (
+            "Martin Oakes, 44, pleaded guilty yesterday to two charges of theft.",
+            "guilty | to two charges of theft",
+            "Martin Oakes is guilty of two charges of theft.",
+        ),
+    ],
+)
+def test_a_plea_keeps_its_charges_when_words_stand_between(extract, text, content, claim):
+    # "pleaded guilty on Monday to fraud and money laundering" was drafted "Martin Oakes is guilty."
+    proposal = only(extract(text))
+    assert (words(text, proposal.content), proposal.claim) == (content, claim)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "One guest said the minister had called the drivers lazy. The minister denied saying the drivers were lazy.",
