@@ -1013,6 +1013,15 @@ class Finder:
     def object_content(self, verb):
         """ "accused him of lying": from the object to the end of the verb's phrase."""
         objects = [child for child in verb.children if child.dep_ in ("dobj", "ccomp", "xcomp") and child.i > verb.i]
+        relative = verb.dep_ == "relcl" or (  # "a plan that the mayor called …", parsed as a "that" clause
+            verb.dep_ == "acl"
+            and any(child.dep_ == "nsubj" for child in verb.children)
+            and any(child.lower_ in ("that", "which") and child.i < verb.i for child in verb.children)
+        )
+        if not objects and relative:
+            # "a deal that opponents called a betrayal": the object is the relative pronoun, and what
+            # it is called the parser's predicate after the verb.
+            objects = [child for child in verb.children if child.dep_ == "oprd" and child.i > verb.i]
         if not objects:
             return set()
         if objects[0].dep_ == "dobj" and objects[0].lower_ in ("it", "this", "that", "so", "what", "which"):

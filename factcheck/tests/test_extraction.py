@@ -1076,12 +1076,21 @@ def test_a_name_in_a_clause_on_the_speaker_does_not_keep_the_pronoun_in_the_draf
         ('Ana Ruiz won after a recount that her rival called "a farce".', "The recount is a farce."),
         ("The council approved the budget, which critics called a disaster.", "The budget is a disaster."),
         ('The mayor signed a deal, which opponents called "a betrayal".', "The deal is a betrayal."),
+        ("The minister signed a deal that opponents called a betrayal.", "The deal is a betrayal."),
+        ("The minister signed a deal, which opponents called a betrayal.", "The deal is a betrayal."),
+        ("The council passed a plan that the mayor called a lifeline.", "The plan is a lifeline."),
     ],
 )
 def test_what_a_relative_clause_calls_its_noun_is_drafted_of_that_noun(extract, text, claim):
-    # "a recount that her rival called 'a farce'" was drafted "A farce.", which says nothing of what.
+    # "a recount that her rival called 'a farce'" was drafted "A farce.", which says nothing of what;
+    # "a deal that opponents called a betrayal", unquoted, was not proposed.
     (proposal,) = [p for p in extract(text) if words(text, p.cue) == "called"]
     assert proposal.claim == claim
+
+
+def test_a_name_someone_is_called_by_is_no_statement(extract):
+    text = "A man called Tom Reyes said the plan was a lifeline."
+    assert [words(text, p.cue) for p in extract(text)] == ["said"]
 
 
 @pytest.mark.parametrize(
