@@ -651,7 +651,18 @@ class Finder:
         content for "pleaded for mercy" or "pleaded with the jury"."""
         for child in verb.children:
             if child.dep_ in ("acomp", "oprd", "dobj") and child.lower_ in PLEAS:
-                return self.subtree(child)
+                # "pleaded guilty on Monday to fraud", "not guilty at Leeds Crown Court to …": the
+                # charges the parser hung on the verb, and none of where or when it was pleaded.
+                plea = self.subtree(child) - {
+                    token.i
+                    for prep in child.children
+                    if prep.dep_ == "prep" and prep.lower_ not in ("to", "of")
+                    for token in prep.subtree
+                }
+                for charges in verb.children:
+                    if charges.dep_ == "prep" and charges.lower_ == "to" and charges.i > child.i:
+                        plea |= self.subtree(charges)
+                return plea
         return set()
 
     def figure(self, verb):
@@ -1002,6 +1013,15 @@ class Finder:
     def object_content(self, verb):
         """ "accused him of lying": from the object to the end of the verb's phrase."""
         objects = [child for child in verb.children if child.dep_ in ("dobj", "ccomp", "xcomp") and child.i > verb.i]
+        relative = verb.dep_ == "relcl" or (  # "a plan that the mayor called …", parsed as a "that" clause
+            verb.dep_ == "acl"
+            and any(child.dep_ == "nsubj" for child in verb.children)
+            and any(child.lower_ in ("that", "which") and child.i < verb.i for child in verb.children)
+        )
+        if not objects and relative:
+            # "a deal that opponents called a betrayal": the object is the relative pronoun, and what
+            # it is called the parser's predicate after the verb.
+            objects = [child for child in verb.children if child.dep_ == "oprd" and child.i > verb.i]
         if not objects:
             return set()
         if objects[0].dep_ == "dobj" and objects[0].lower_ in ("it", "this", "that", "so", "what", "which"):

@@ -15,6 +15,7 @@ from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
+    NEWS_OUTLETS,
     PRONOUNS,
     PUBLIC_AUDIENCES,
     ROLE_NOUNS,
@@ -64,6 +65,8 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What a business reports of itself: "reported a net profit of …" is its own profit.
+# What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
+ABOUT_THE_REMARKS = re.compile(r"(?:'s|’s|\b(?i:his|her|their)) (?:remarks|comments|statements?|interview)\b")
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
@@ -759,12 +762,13 @@ class Story:
         if described := described_outlet(speaker.mention):  # "the state news agency TASS"
             return Speaker(outlet_name(described), OUTLET_VOICE, mention=speaker.mention)
         person = self.people.by_part.get(speaker.name.split()[-1].lower() if speaker.name else "")
-        if speaker.kind not in (PERSON, INSTITUTION) or person or not NAME.fullmatch(name):
+        known = speaker.kind == UNNAMED_GROUP and name.lower() in NEWS_OUTLETS and name[:1].isupper()  # "Axios"
+        if (speaker.kind not in (PERSON, INSTITUTION) and not known) or person or not NAME.fullmatch(name):
             return speaker
         if name.lower() in PLATFORMS:
             return Speaker(PLATFORMS[name.lower()], INSTITUTION, mention=speaker.mention)
         if self.is_outlet(speaker.mention):  # with its article: "the Guardian" is a paper, "Guardian" alone may not be
-            outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(name)
+            outlet = outlet_name(self.outlet) if self.is_story_outlet(name) else outlet_name(speaker.mention)
             return Speaker(outlet, OUTLET_VOICE, mention=speaker.mention)
         return speaker
 
@@ -897,12 +901,30 @@ class Story:
         # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
         perfect = any(child.dep_ == "aux" and child.lower_ in ("has", "have", "had") for child in cue.children)
         if venue is None and speaker.name and not perfect:
-            for (_, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
-                if previous_speaker.name == speaker.name and previous.venue:
-                    return previous.venue, previous.outlet
+            for (before, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
+                if previous_speaker.name == speaker.name:
+                    if previous.venue and self.goes_on_with(attribution, before, earlier):
+                        return previous.venue, previous.outlet
+                    break
         if venue == PUBLIC_REMARKS and outlet and not self.is_outlet(outlet):
             outlet = None
         return venue, outlet
+
+    def goes_on_with(self, attribution, before, earlier):
+        """Whether a statement goes on with the same speaker's statement `before`, so was made where
+        it was: in its sentence or the next one, or "she added", with no one else quoted between, or
+        after words on those remarks; else the story says nothing of where it was made."""
+        sentence, previous = self.doc[attribution.head].sent, self.doc[before.head].sent
+        if sentence.start == previous.start:
+            return True
+        said_last = max([previous.end_char] + [end for _, end in before.content_chars])
+        between = self.text[said_last : sentence.start_char]
+        if ABOUT_THE_REMARKS.search(between):
+            return True  # "Kovalenko's remarks come as …": the story stays on them
+        if earlier[-1][0] is not before:
+            return False
+        # Nothing between but the end of what was said and a line break: the next sentence.
+        return attribution.lemma == "add" or not re.sub(r"[\s”\"’'.,;:!?)]", "", between)
 
     def venue_words(self, cue):
         """The phrases hung from the cue (and from the verb it is coordinated with) that may name

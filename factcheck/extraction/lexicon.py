@@ -665,7 +665,17 @@ NEWS_OUTLETS = {
     "semafor": "Semafor",
     "punchbowl news": "Punchbowl News",
     "the daily beast": "The Daily Beast",
+    "the athletic": "The Athletic",
+    "espn": "ESPN",
+    "talksport": "talkSPORT",
+    "gb news": "GB News",
+    "lbc": "LBC",
 }
+# Broadcasters' brands that name an outlet only with a word of the media after them: "Sky News",
+# "Sky Sports", "BT Sport", where "Sky said it would cut jobs" is the company.
+BROADCASTER_BRANDS = {"sky", "bt", "tnt", "itv", "premier", "channel 4", "channel 5", "peacock", "dazn"}
+# What a broadcaster's channel is named for after its brand or a known outlet's name: "BBC Sport", "Fox Sports".
+CHANNEL_WORDS = {"sport", "sports", "news", "radio", "tv", "one", "two", "1", "2", "3", "4"}
 NEWS_OUTLET_ENDINGS = {
     "times",
     "voice",

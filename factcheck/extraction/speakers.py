@@ -759,6 +759,10 @@ def describe(doc, source, people, quoted):
     person's name the story uses as an organisation's ("Bluewater said in a statement", "Cal Fire
     said" where it also has "Cal Fire spokesman Ed Brown") is an institution."""
     speaker = _describe(doc, source, people, quoted)
+    if named := _NAMED_WITH_ITS_ARTICLE.match(_with_name_after(doc, source, speaker.mention or "")):
+        # "Fans' group the 1958": the name, which keeps its "the" when it is a number.
+        name = named["name"] if named["name"][:1].isalpha() else f"The {named['name']}"
+        return Speaker(name, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and (named := _described_organisation(speaker)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
@@ -784,6 +788,26 @@ def _named_for_its_country(entity, source):
             break
         start -= 1
     return clean(doc[start : entity.end].text) if start < entity.start else None
+
+
+# "Fans' group the 1958", "Pressure group the Taxpayers' Alliance": a word for an organisation, "the"
+# and a name (a capitalised run, or one opening with a number).
+_NAMED_WITH_ITS_ARTICLE = re.compile(
+    rf"^(?:[\w'’-]+ ){{0,3}}(?i:{'|'.join(sorted(ORGANISATION_DESCRIPTORS))}) the "
+    r"(?P<name>[A-Z0-9][\w'’.&-]*(?: (?:of |for |and )?[A-Z0-9][\w'’.&-]*)*)$"
+)
+
+
+def _with_name_after(doc, source, mention):
+    """The mention with "the" and a name after it that the parser left out of the source
+    ("Supporters' group the Red Army said", with "Army" made a subject of its own)."""
+    end = source[-1] + 1 if source else 0
+    if not source or end >= len(doc) or doc[end].lower_ != "the":
+        return mention
+    name = end + 1
+    while name < len(doc) and doc[name].tag_ in ("NNP", "NNPS", "CD", "POS"):
+        name += 1
+    return f"{mention} {doc[end:name].text}" if name > end + 1 else mention
 
 
 def _described_organisation(speaker):
@@ -853,6 +877,12 @@ def _describe(doc, source, people, quoted):
         speaker = person_speaker(doc, tokens, head, [doc[head.i - 1], head], people, mention)
         people.add(head.i - 1, speaker.name)
         return speaker
+    one = any(
+        child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another") for child in head.children
+    )
+    named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
+    if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
+        return _unnamed(head, source, people, mention)  # "a local GP", "a Labour MP": one of many, not a body's name
     if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
         entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         if entity is not None and _one_of_many(entity, head):

@@ -6,7 +6,15 @@ the words around a cue, and the importers on free venue texts.
 
 import re
 
-from factcheck.extraction.lexicon import DAYS, MONTHS, NEWS_OUTLET_ENDINGS, NEWS_OUTLETS, PUBLIC_AUDIENCES
+from factcheck.extraction.lexicon import (
+    BROADCASTER_BRANDS,
+    CHANNEL_WORDS,
+    DAYS,
+    MONTHS,
+    NEWS_OUTLET_ENDINGS,
+    NEWS_OUTLETS,
+    PUBLIC_AUDIENCES,
+)
 from factcheck.extraction.proposal import (
     ADVERTISEMENT,
     ANONYMOUS_BRIEFING,
@@ -280,7 +288,11 @@ def described_outlet(name):
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
     "Associated Press", "the state news agency TASS" is "TASS"."""
-    name = described_outlet(name) or strip_article(name)
+    if described := described_outlet(name):
+        return NEWS_OUTLETS.get(described.lower(), described)
+    if (whole := name.strip(" .,;:").lower()) in NEWS_OUTLETS:  # "The Atlantic", named with its article
+        return NEWS_OUTLETS[whole]
+    name = strip_article(name)
     return NEWS_OUTLETS.get(name.lower(), name)
 
 
@@ -316,8 +328,11 @@ def is_news_outlet(name, story_outlet=None):
         return False
     if names_outlet(name, story_outlet):
         return True
-    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS:
+    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS or with_article.strip().lower() in NEWS_OUTLETS:
         return True
+    brand, _, channel = name.rpartition(" ")
+    if channel.lower() in CHANNEL_WORDS and (brand.lower() in BROADCASTER_BRANDS or brand.lower() in NEWS_OUTLETS):
+        return True  # "Sky Sports", "BBC Sport", "Fox Sports": a channel of a broadcaster
     if _STATION.fullmatch(name):
         return True
     words = name.split()
