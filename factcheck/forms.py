@@ -1014,9 +1014,10 @@ class ProposalForm(WithoutColons, forms.Form):
                 "outlet",
                 f"Choose how it was said on or to “{cleaned['outlet']}” (where it was said), or clear this box.",
             )
-        described = cleaned.get("quantity_unit") or cleaned.get("quantity_qualifier")
-        if cleaned.get("quantity_value") is None and described and "quantity_value" not in self.errors:
-            self.add_error("quantity_value", "Give the figure, or clear what it counts and its qualifier.")
+        # A qualifier alone says nothing to keep (saved, it goes with the figure); a unit alone is a figure half typed.
+        unit_alone = cleaned.get("quantity_value") is None and cleaned.get("quantity_unit")
+        if unit_alone and "quantity_value" not in self.errors:
+            self.add_error("quantity_value", "Give the figure, or clear what it counts.")
         for name, typed, twin in self.twins:
             if not storydesk.is_confirmed({"confirmed": cleaned.get("confirmed", [])}, typed):
                 choice = "someone else" if name == "speaker" else "another outlet"

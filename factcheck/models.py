@@ -129,6 +129,14 @@ class Venue(models.TextChoices):
 STATED_VENUES = [venue for venue in Venue.values if venue != Venue.NOT_STATED]
 
 
+def venue_on(venue, label, has_outlet):
+    """(the venue's words, the word before its outlet) for a venue said on or to an outlet: a statement
+    to an outlet is "Statement to" it (its label names the newsroom, which the outlet may not be)."""
+    if venue == Venue.STATEMENT_TO_OUTLET and has_outlet:
+        return "Statement", "to"
+    return str(label), "on"
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     REFUTES = "refutes", "Refutes"
@@ -1544,9 +1552,8 @@ class Claim(models.Model):
         if not chains:
             return ""
         origin, *relays = self.first_hand_chain or chains[0]
-        line = origin.get_venue_type_display()
-        if origin.outlet:
-            line += f" on {origin.outlet.name}"
+        venue, on = origin.made_on
+        line = f"{venue} {on} {origin.outlet.name}" if origin.outlet else venue
         if relays:
             names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
             passed_on = "relayed by" if self.relayed_by_another([origin, *relays]) else "reported by"
@@ -1898,6 +1905,12 @@ class Appearance(models.Model):
     def __str__(self):
         where = f" ({self.outlet})" if self.outlet_id else ""
         return f"{self.get_venue_type_display()}{where}"
+
+    @property
+    def made_on(self):
+        """(the venue's words, the word before its outlet): "Statement to Coastal News", "Interview on
+        CNN", where "Statement to the newsroom on Coastal News" named the newsroom for another outlet."""
+        return venue_on(self.venue_type, self.get_venue_type_display(), bool(self.outlet_id))
 
     @property
     def venue_stated(self):

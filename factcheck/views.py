@@ -1556,7 +1556,8 @@ def review_page(
                 ),
                 # Neither where it was said nor who passed it on: saved with no appearance (_write_chain).
                 "unrecorded": not values["venue"] and len(chain) < 2,
-                "venue_label": VENUE_LABELS.get(values["venue"], "Said where the story does not say"),
+                "venue_label": (label := VENUE_LABELS.get(values["venue"], "Said where the story does not say")),
+                "made_on": models.venue_on(values["venue"], label, bool(values["outlet"])),
                 "kind_label": KIND_LABELS.get(values["kind"], values["kind"]),
                 "figure": figure(values),
                 "look_alikes": [

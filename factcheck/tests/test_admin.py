@@ -178,7 +178,7 @@ def test_the_venue_column_shows_where_it_was_said_and_who_relayed_it(demo, edito
     # As the queue's rows word it: B-17 reports what it saw itself, and relays what reached it through another outlet.
     assert "Social-media post on X · reported by B-17" in response.text
     assert "Public remarks · relayed by Kyiv Independent → B-17" in response.text
-    assert "Statement to the newsroom on B-17" in response.text
+    assert "Statement to B-17" in response.text
 
 
 def test_the_changelist_shows_status_label_and_last_change(demo, editor_client):

@@ -463,7 +463,7 @@ def test_a_claim_told_to_us_and_also_relayed_reads_first_hand_where_only_relayed
     row = queue_row(reviewer_client, heard)
     assert '<span class="sep">·</span> First-hand, also relayed' in row
     assert "· Relayed" not in row
-    assert '<p class="meta venue">Statement to the newsroom on B-17 · and 1 more</p>' in row
+    assert '<p class="meta venue">Statement to B-17 · and 1 more</p>' in row
     row = queue_row(reviewer_client, relayed)
     assert '<span class="sep">·</span> Relayed' in row
     assert "Public remarks · relayed by Kyiv Independent</p>" in row
@@ -481,3 +481,18 @@ def test_a_claim_told_to_us_and_also_relayed_reads_first_hand_where_only_relayed
     newsroom = heard.article.outlet_id
     assert not prepublication._reached_us_relayed(reread[heard.pk], newsroom)
     assert prepublication._reached_us_relayed(reread[relayed.pk], newsroom)
+
+
+def test_a_statement_to_another_outlet_is_a_statement_to_it_not_to_the_newsroom(reviewer_client):
+    """ "Statement to the newsroom on Coastal News" named our newsroom for another outlet."""
+    story = make_article(make_outlet("B-17"))
+    claim = make_claim("The pier will close in May.", article=story)
+    make_appearance(claim, "statement_to_outlet", outlet=make_outlet("Coastal News"))
+    interviewed = make_claim("The harbour is safe.", article=story)
+    make_appearance(interviewed, "interview", outlet=make_outlet("CNN"))
+
+    assert '<p class="meta venue">Statement to Coastal News</p>' in queue_row(reviewer_client, claim)
+    assert '<p class="meta venue">Interview on CNN</p>' in queue_row(reviewer_client, interviewed)
+    page = " ".join(reviewer_client.get(f"/claims/{claim.pk}/").text.split())
+    assert '<strong>Statement</strong> to <a href="/outlets/' in page
+    assert "Statement to the newsroom" not in page.split('id="chain-heading"')[1].split("</section>")[0]

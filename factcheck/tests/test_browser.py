@@ -888,7 +888,7 @@ def test_a_proposal_the_engine_filled_reads_on_one_line_and_opens_to_be_correcte
     line = headline.locator("summary.proposal-line")
     expect(line).to_contain_text("Russia is passing on deadly drone techniques to North Korea.")
     expect(line).to_contain_text("Andrii Kovalenko, Head of Ukraine’s Center for Countering Disinformation")
-    expect(line).to_contain_text("Statement to the newsroom (B-17)")
+    expect(line).to_contain_text("Statement to B-17")
     expect(headline.get_by_label("Accept")).to_be_visible()
     lancet = proposal_with(page, "Lancet drones")
     expect(lancet.locator("summary.proposal-line")).to_contain_text("Social-media post (X)")

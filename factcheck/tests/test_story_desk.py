@@ -861,7 +861,10 @@ def as_previewed(claim, story_outlet):
         if venue == "not_stated"
         else Appearance(venue_type=venue).get_venue_type_display()
     )
-    words += f" ({outlet})" if outlet and venue != "not_stated" else ""
+    if outlet and venue == "statement_to_outlet":
+        words = f"Statement to {outlet}"  # not "the newsroom", which the outlet may not be
+    elif outlet and venue != "not_stated":
+        words += f" ({outlet})"
     assert all(kind == "relayed_report" for kind, _ in relays)
     return words + ("".join(f" → {name}" for _, name in relays) or f" · told {story_outlet} directly")
 
@@ -1141,6 +1144,18 @@ def test_an_accepted_proposal_with_a_mistake_is_shown_with_its_error(reviewer_cl
     opened = re.escape(marked) + '.*?<details class="proposal-body" open>'
     assert re.search(opened, response.text, re.DOTALL)
     assert not Article.objects.exists()
+
+
+def test_a_figure_cleared_with_what_it_counts_is_saved_without_one_whatever_its_qualifier(reviewer_client):
+    """The qualifier is a choice with no empty one ("Exactly" is none): a reviewer clearing a figure
+    and its unit had the save refused until they knew to choose "Exactly"."""
+    draft = seed_draft()
+    post_review(reviewer_client, draft, "accept_all")
+    cleared = {"p4-quantity_value": "", "p4-quantity_unit": "", "p4-quantity_qualifier": "about"}
+    response = post_review(reviewer_client, draft, "save", {"p4-claim": "Drone types are shared.", **cleared})
+    assert response.status_code == 302
+    saved = Claim.objects.get(text="Drone types are shared.")
+    assert (saved.quantity_value, saved.quantity_unit, saved.quantity_qualifier) == (None, "", "")
 
 
 def test_an_outlet_typed_without_where_it_was_said_is_kept_and_the_preview_says_what_it_needs(reviewer_client):

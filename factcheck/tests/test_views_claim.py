@@ -140,7 +140,7 @@ def test_zelenskyy_is_reported_by_the_kyiv_independent_then_relayed_by_b17(revie
 def test_a_direct_statement_is_marked_direct(reviewer_client, demo):
     page = reviewer_client.get(f"/claims/{claim_saying('operate strike UAVs').pk}/").text
     assert '<span class="badge direct">Direct</span>' in page
-    assert "<strong>Statement to the newsroom</strong> on <a" in page
+    assert "<strong>Statement</strong> to <a" in page
 
 
 def test_conflicting_figures_are_shown_side_by_side(reviewer_client, demo):
