@@ -810,23 +810,17 @@ def _queue_annotations():
 def _twin_decided():
     """ "id:status" of the claim most lately decided among those linked to a claim as the same claim,
     or None: what the newsroom already holds of the claim a restatement repeats (Claim.twin_verdict).
-    A link is stored once, lower id first, so it is looked for both ways, by index each."""
-    twins = [
-        ClaimLink.objects.filter(kind=LinkKind.SAME_CLAIM, **{mine: OuterRef("pk")})
-        .exclude(**{f"{theirs}__status": Status.UNCONFIRMED})
-        .order_by(f"-{theirs}__status_changed_at")
-        .annotate(
-            twin=Concat(
-                Cast(f"{theirs}_id", models.TextField()),
-                Value(":"),
-                f"{theirs}__status",
-                output_field=models.TextField(),
-            )
-        )
-        .values("twin")[:1]
-        for mine, theirs in (("from_claim", "to_claim"), ("to_claim", "from_claim"))
-    ]
-    return Coalesce(*(Subquery(twin, output_field=models.TextField()) for twin in twins))
+    Written as SQL: compiled from two querysets on every request, it was a quarter of a queue partial's time."""
+    claims, links = Claim._meta.db_table, ClaimLink._meta.db_table  # our own tables' names; values are parameters
+    return RawSQL(  # noqa: S611
+        f"""SELECT twin.id || ':' || twin.status FROM {links} link
+        JOIN {claims} twin ON twin.id IN (link.from_claim_id, link.to_claim_id)
+        WHERE link.kind = %s AND twin.status <> %s AND twin.id <> {claims}.id
+        AND {claims}.id IN (link.from_claim_id, link.to_claim_id)
+        ORDER BY twin.status_changed_at DESC LIMIT 1""",  # noqa: S608
+        [LinkKind.SAME_CLAIM, Status.UNCONFIRMED],
+        output_field=models.TextField(),
+    )
 
 
 def _appearances_shown():
