@@ -1483,7 +1483,7 @@ class Claim(models.Model):
         """Everything the claim's row in a list shows (claim_list.html#rows), the key of its drawn copy.
 
         A row is drawn again when anything in it changes (the claim, its speaker, story, outlets,
-        evidence, or the day's "3 days ago" and overdue), never from a stale copy. Reads
+        evidence, or the day's "3 days ago", due today and overdue), never from a stale copy. Reads
         for_rows()'s annotations; kept cheap, as it is read for every row shown: the age as a step.
         Made once a request, by rows_to_draw() and then by the template's cache tag.
         """
@@ -1493,6 +1493,7 @@ class Claim(models.Model):
             *(self.pk, self.text, self.status, self.attribution, self.kind, self.quantity_display),
             *(self.appearances_drawn, speaker.pk, speaker.name, speaker.title, story, self.evidence_count),
             *(self.created_at, age_step(self.created_at), self.recheck_on, self.recheck_on and self.recheck_overdue),
+            self.recheck_on and self.recheck_due_today,
             self.twin_decided,
         )
 
@@ -1628,6 +1629,10 @@ class Claim(models.Model):
     @property
     def recheck_overdue(self):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
+
+    @property
+    def recheck_due_today(self):
+        return self.recheck_on is not None and self.recheck_on == timezone.localdate()
 
     @staticmethod
     def earliest_recheck_date():

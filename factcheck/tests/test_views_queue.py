@@ -1052,6 +1052,18 @@ def test_a_rows_re_check_date_turns_overdue_the_day_it_passes(reviewer_client, m
     assert "(overdue)" in row_of(reviewer_client, claim)
 
 
+def test_a_rows_re_check_date_turns_due_today_on_its_day_and_overdue_the_day_after(reviewer_client, monkeypatch):
+    claim = make_claim("The ferry will run again in June.")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    Claim.objects.filter(pk=claim.pk).update(recheck_on=tomorrow)
+    assert "(due today)" not in row_of(reviewer_client, claim)
+    days = [(tomorrow, "(due today)", "(overdue)"), (tomorrow + timedelta(days=1), "(overdue)", "(due today)")]
+    for day, shown, not_shown in days:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, day=day, **kwargs: day)
+        row = row_of(reviewer_client, claim)
+        assert shown in row and not_shown not in row
+
+
 def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_client):
     from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
