@@ -1515,3 +1515,11 @@ def test_a_claim_due_today_is_marked_due_today_in_the_re_check_queue_and_on_its_
     row.get_by_role("link", name=due_today.text).click()
     expect(page.locator("#recheck .badge.due-today")).to_have_text("Due today")
     expect(page.locator("#recheck")).not_to_contain_text("Overdue")
+
+
+def test_the_queues_summary_names_the_speaker_filtered_by(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    search(page, "drones")
+    filter_by_speaker(page, "Andrii Kovalenko")
+    expect(page.locator("#queue-summary")).to_contain_text("matching “drones” · speaker “Andrii Kovalenko”")
