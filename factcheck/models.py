@@ -2393,7 +2393,7 @@ class SignOff(models.Model):
     @property
     def signed_by(self):
         """ "Olena Koval 6 Dec 2026, 13:40": who signed it off, when (the newsroom's time)."""
-        return f"{self.by.get_full_name() or self.by.username} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
+        return f"{display_name(self.by)} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
 
     @staticmethod
     def needs_note(flags):
@@ -3607,6 +3607,11 @@ class AssignmentQuerySet(models.QuerySet):
 
 class NotAssignable(ValueError):
     pass
+
+
+def display_name(user):
+    """How a person is named to others: their full name when there is one, else their username."""
+    return user.get_full_name() or user.get_username()
 
 
 def assignable_people():
