@@ -3291,6 +3291,10 @@ class ColumnMappingQuerySet(models.QuerySet):
         )
         return mapping
 
+    def forget(self, cells):
+        """Forget what was remembered for this header: the next file with it is read by its names."""
+        self.filter(header_key=header_key(cells)).delete()
+
 
 class ColumnMapping(models.Model):
     """What the columns of a CSV header mean, as an admin said when importing a file with it.
