@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
+from factcheck.importing.reading import fields_named
 from factcheck.models import (
     Claim,
     ColumnMapping,
@@ -109,9 +110,8 @@ FIELD_CHOICES = [("", "(ignore this column)"), *((name, name) for name in CSV_CO
 class RecheckForm(ReadingForm):
     """Read a checked file again: another encoding or date order and, for CSV, what each column holds."""
 
-    remember = forms.BooleanField(
-        required=False, initial=True, label="Remember these columns for the next file with this header"
-    )
+    # Ticked by default only for columns read otherwise than their names say: a standard header needs no mapping.
+    remember = forms.BooleanField(required=False, label="Remember these columns for the next file with this header")
 
     def __init__(self, *args, columns_read=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +120,7 @@ class RecheckForm(ReadingForm):
         self.fields["mode"].required = False
         columns_read = columns_read or {}  # none: a JSON file, or a CSV file whose header was never read
         self.header, samples = columns_read.get("header", []), columns_read.get("samples", [])
+        self.named_fields = fields_named(self.header)
         self.columns = []
         for number, cell in enumerate(self.header, 1):
             name = f"column_{number}"
@@ -131,6 +132,10 @@ class RecheckForm(ReadingForm):
             self.columns.append((number, name, examples))
         if not self.header:
             del self.fields["remember"]
+        else:
+            # A header that must be mapped will be read otherwise than its names say.
+            differs = columns_read.get("needed") or columns_read["fields"] != self.named_fields
+            self.initial.setdefault("remember", differs)
 
     def bound_columns(self):
         return [(number, self.header[number - 1], self[name], examples) for number, name, examples in self.columns]
@@ -497,7 +502,9 @@ class ImportJobAdmin(ReadOnlyAdmin):
         mapping = None
         if form.header:
             mapping = {"header": form.header, "fields": form.cleaned_data["fields"]}
-            if form.cleaned_data["remember"]:
+            if form.cleaned_data["remember"] and mapping["fields"] == form.named_fields:
+                ColumnMapping.objects.forget(form.header)  # the header's own names read it: nothing to remember
+            elif form.cleaned_data["remember"]:
                 ColumnMapping.objects.remember(form.header, mapping["fields"], by=request.user)
         encoding, date_order = form.cleaned_data["encoding"], form.cleaned_data["date_order"]
         mode = form.cleaned_data["mode"] or job.mode

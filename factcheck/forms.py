@@ -13,6 +13,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from factcheck import models, storydesk
 from factcheck.extraction.datelines import without_dateline
@@ -532,6 +534,31 @@ class ClaimFilterForm(PageForm):
         # True of three matches as of a million: only the newest are ranked, however many there are.
         relevance = f"best match first, ranking at most the {models.RANKED_MATCHES:,} newest matches"
         return {"newest": "newest first", "oldest": "oldest first", "relevance": relevance}[self.chosen_sort()]
+
+    def filters_named(self):
+        """Each filter in force beyond the status and the search words, as the queue's summary names it,
+        in the form's order: the summary says what narrows the list as it says what was searched."""
+        data, named = self.cleaned_data, []
+        for name in self.fields:
+            if name not in self.narrowing:
+                continue
+            value, field = data[name], self.fields[name]
+            if name == "speaker":
+                named.append(f"speaker “{value}”")
+            elif name == "outlet":
+                named.append(f"outlet “{dict(outlet_choices()).get(value, f'#{value}')}”")
+            elif name == "article":
+                named.append(f"in the story “{Truncator(value.headline).chars(80)}”")
+            elif name in ("venue", "kind"):
+                named.append(f"{name}: {dict(field.choices)[value]}")
+            elif name in ("attribution", "relay", "story", "due", "correction"):
+                label = dict(field.choices)[value]
+                named.append(label[0].lower() + label[1:])
+            elif name in ("since", "until"):
+                named.append(f"recorded {'from' if name == 'since' else 'until'} {date_format(value, 'j M Y')}")
+            elif name == "assignee":
+                named.append({"me": "assigned to me", "none": "assigned to no one"}.get(value, f"assigned to {value}"))
+        return named
 
     @staticmethod
     def search_explained():

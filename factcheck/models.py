@@ -1483,7 +1483,7 @@ class Claim(models.Model):
         """Everything the claim's row in a list shows (claim_list.html#rows), the key of its drawn copy.
 
         A row is drawn again when anything in it changes (the claim, its speaker, story, outlets,
-        evidence, or the day's "3 days ago" and overdue), never from a stale copy. Reads
+        evidence, or the day's "3 days ago", due today and overdue), never from a stale copy. Reads
         for_rows()'s annotations; kept cheap, as it is read for every row shown: the age as a step.
         Made once a request, by rows_to_draw() and then by the template's cache tag.
         """
@@ -1493,6 +1493,7 @@ class Claim(models.Model):
             *(self.pk, self.text, self.status, self.attribution, self.kind, self.quantity_display),
             *(self.appearances_drawn, speaker.pk, speaker.name, speaker.title, story, self.evidence_count),
             *(self.created_at, age_step(self.created_at), self.recheck_on, self.recheck_on and self.recheck_overdue),
+            self.recheck_on and self.recheck_due_today,
             self.twin_decided,
         )
 
@@ -1628,6 +1629,10 @@ class Claim(models.Model):
     @property
     def recheck_overdue(self):
         return self.recheck_on is not None and self.recheck_on < timezone.localdate()
+
+    @property
+    def recheck_due_today(self):
+        return self.recheck_on is not None and self.recheck_on == timezone.localdate()
 
     @staticmethod
     def earliest_recheck_date():
@@ -2388,7 +2393,7 @@ class SignOff(models.Model):
     @property
     def signed_by(self):
         """ "Olena Koval 6 Dec 2026, 13:40": who signed it off, when (the newsroom's time)."""
-        return f"{self.by.get_full_name() or self.by.username} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
+        return f"{display_name(self.by)} {timezone.localtime(self.at):%-d %b %Y, %H:%M}"
 
     @staticmethod
     def needs_note(flags):
@@ -3286,6 +3291,10 @@ class ColumnMappingQuerySet(models.QuerySet):
         )
         return mapping
 
+    def forget(self, cells):
+        """Forget what was remembered for this header: the next file with it is read by its names."""
+        self.filter(header_key=header_key(cells)).delete()
+
 
 class ColumnMapping(models.Model):
     """What the columns of a CSV header mean, as an admin said when importing a file with it.
@@ -3602,6 +3611,11 @@ class AssignmentQuerySet(models.QuerySet):
 
 class NotAssignable(ValueError):
     pass
+
+
+def display_name(user):
+    """How a person is named to others: their full name when there is one, else their username."""
+    return user.get_full_name() or user.get_username()
 
 
 def assignable_people():

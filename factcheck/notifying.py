@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from factcheck.models import EmailChoice, Notification, NotificationSettings, assignable_people
+from factcheck.models import EmailChoice, Notification, NotificationSettings, assignable_people, display_name
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,8 @@ def link_mentions(text, usernames):
 
 
 def describe(notification):
-    """ "alice assigned you claim 12: “…”": one line for the list and for emails."""
-    actor = notification.actor.get_username() if notification.actor_id else "Someone"
+    """ "Alice Marsh assigned you claim 12: “…”": one line for emails, the actor by their display name."""
+    actor = display_name(notification.actor) if notification.actor_id else "Someone"
     subject = notification.subject
     what = f"claim {subject.pk}" if notification.claim_id else f"the story {subject.pk}"
     return f"{actor} {verb(notification)} {what}: {subject}"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.forms import MAX_PAGE_SIZE, due_claims
-from factcheck.models import STORY_DESK, Assignment, Claim, CorrectionCase, CorrectionTurn, StoryDraft
+from factcheck.models import STORY_DESK, Assignment, Claim, CorrectionCase, CorrectionTurn, StoryDraft, display_name
 
 # Rows a section shows; the rest are a link away (`more_url`).
 SECTION_SIZE = 25
@@ -63,7 +63,7 @@ def assigned_claims(user, limit):
     rows = []
     for item in assignments:
         claim = item.claim
-        detail = f"{claim.speaker.name} · assigned by {item.assigned_by.get_username()}"
+        detail = f"{claim.speaker.name} · assigned by {display_name(item.assigned_by)}"
         rows.append(Row(claim.get_absolute_url(), str(claim), detail, item.assigned_at, claim.status_label))
         rows[-1].badge_class = f"status-{claim.status}"
     return Section(
@@ -88,7 +88,7 @@ def assigned_stories(user, limit):
                 # A draft is worked on at its pre-publication check.
                 reverse("article_check", args=[story.pk]) if draft else story.get_absolute_url(),
                 story.headline,
-                f"{story.outlet.name} · assigned by {item.assigned_by.get_username()}",
+                f"{story.outlet.name} · assigned by {display_name(item.assigned_by)}",
                 item.assigned_at,
                 "Draft" if draft else "",
                 "state-draft" if draft else "",

@@ -27,7 +27,7 @@ HEADER_ALIASES = {
     "claim_text": "claim",
     "text": "claim",
     "speaker_name": "speaker",
-    # Headers as desks write them (normalised as _column_names does): "Where said", "Said by"...
+    # Headers as desks write them (normalised as column_names does): "Where said", "Said by"...
     **dict.fromkeys(["statement", "what_was_said", "what_they_said", "the_claim", "claim_made"], "claim"),
     **dict.fromkeys(["who", "who_said_it", "said_by", "speaker_s_name", "person", "politician"], "speaker"),
     **dict.fromkeys(["where_said", "how_said", "venue_type", "type_of_statement", "said_where"], "venue"),
@@ -95,6 +95,11 @@ def columns_read(header, names, samples, **flags):
         "samples": [[cell.strip()[:80] for cell in row] for row in samples],
         **flags,
     }
+
+
+def fields_named(header):
+    """The field of each column as the header's names alone give it, with no mapping remembered."""
+    return columns_read(header, CsvRecords.column_names(header), [])["fields"]
 
 
 @dataclass
@@ -270,7 +275,7 @@ class CsvRecords:
         return None
 
     @staticmethod
-    def _column_names(fields):
+    def column_names(fields):
         # Case, spacing and punctuation ignored, as for enumerated values: "Claim Text." is claim_text.
         keys = (normalize_name(f).replace(" ", "_") for f in fields)
         return [HEADER_ALIASES.get(key, key) for key in keys]
@@ -288,7 +293,7 @@ class CsvRecords:
             f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
             "files with this header), or name the columns as docs/importing.md and fixtures/sample-claims.csv do",
         )
-        raise NeedsMapping(error, columns_read(fields, self._column_names(fields), samples, mapped=False, needed=True))
+        raise NeedsMapping(error, columns_read(fields, self.column_names(fields), samples, mapped=False, needed=True))
 
     def _read_header(self, fields, line):
         """Read the header; None when the rows can be read, else (column, why someone must map the columns)."""
@@ -296,7 +301,7 @@ class CsvRecords:
         if mapping is not None and len(mapping) == len(fields):
             names, self.mapped = [name or "" for name in mapping], True
         else:
-            names = self._column_names(fields)
+            names = self.column_names(fields)
         seen = {}
         for number, name in enumerate(names, 1):
             if name in KNOWN_COLUMNS and name in seen:
@@ -348,7 +353,7 @@ class CsvRecords:
             if list(map(normalize_name, fields)) != list(map(normalize_name, self.header)):
                 return None
         else:
-            names = self._column_names(fields)
+            names = self.column_names(fields)
             if not set(REQUIRED_COLUMNS) <= set(names):
                 return None
             if names[: len(self.header_names)] != self.header_names or any(names[len(self.header_names) :]):

@@ -3,6 +3,7 @@
 from django import template
 from django.contrib import admin
 
+from factcheck import models
 from factcheck.models import UNREAD_SHOWN
 from factcheck.notifying import link_mentions, verb
 
@@ -12,7 +13,7 @@ register = template.Library()
 @register.filter
 def display_name(user):
     """The full name when there is one, else the username."""
-    return user.get_full_name() or user.get_username()
+    return models.display_name(user)
 
 
 @register.filter

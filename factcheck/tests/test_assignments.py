@@ -662,3 +662,23 @@ def test_my_works_link_to_all_my_claims_due_lists_the_overdue_ones_it_shows(revi
     more = re.search(r'href="([^"]+)">All of them, in the queue', section).group(1).replace("&amp;", "&")
     listed = signed_in(reviewer).get(more).text
     assert "Overdue claim." in listed and "Due tomorrow." in listed
+
+
+def test_notifications_name_the_actor_by_their_full_name_else_their_username(
+    editor, reviewer, claim, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=editor.pk).update(first_name="Alice", last_name="Marsh")
+    editor.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(f"/claims/{claim.pk}/assignees/", {"username": "bob"})
+        signed_in(editor).post(f"/claims/{claim.pk}/notes/", {"body": "@bob have a look"})
+    assert [message.subject.split(":", 1)[1].split(" claim")[0] for message in mail.outbox] == [
+        " Alice Marsh assigned you",
+        " Alice Marsh mentioned you on",
+    ]
+    assert all("alice" not in message.body for message in mail.outbox)
+    listed = signed_in(reviewer).get("/notifications/").text
+    assert "<strong>Alice Marsh</strong>" in listed and "<strong>alice</strong>" not in listed
+    assert "assigned by Alice Marsh" in signed_in(reviewer).get("/me/").text
+    User.objects.filter(pk=editor.pk).update(first_name="", last_name="")
+    assert "<strong>alice</strong>" in signed_in(reviewer).get("/notifications/").text

@@ -1502,3 +1502,24 @@ def test_on_a_1280_px_screen_the_admins_claim_pages_show_every_column_and_line_u
         "const box = range.getBoundingClientRect(); return box.y + box.height / 2 }"
     )
     assert abs(words - (submit["y"] + submit["height"] / 2)) <= 2
+
+
+def test_a_claim_due_today_is_marked_due_today_in_the_re_check_queue_and_on_its_page(open_page, demo_site):
+    due_today = Claim.objects.get(recheck_on=timezone.localdate(), status="unconfirmed")
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/rechecks/")
+    row = rows(page).filter(has_text=due_today.text)
+    expect(row.locator(".recheck.due-today")).to_have_text(re.compile(r"\(due today\)$"))
+    expect(row).not_to_contain_text("overdue")
+    row.get_by_role("link", name=due_today.text).click()
+    expect(page.locator("#recheck .badge.due-today")).to_have_text("Due today")
+    expect(page.locator("#recheck")).not_to_contain_text("Overdue")
+
+
+def test_the_queues_summary_names_the_speaker_filtered_by(open_page, demo_site):
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    search(page, "drones")
+    filter_by_speaker(page, "Andrii Kovalenko")
+    expect(page.locator("#queue-summary")).to_contain_text("matching “drones” · speaker “Andrii Kovalenko”")

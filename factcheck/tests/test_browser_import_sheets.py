@@ -9,7 +9,7 @@ from factcheck import tasks
 from factcheck.models import Claim, ImportJob, ImportState
 from factcheck.tests.factories import make_claim, make_speaker
 from factcheck.tests.test_browser import sign_in
-from factcheck.tests.test_import_sheets import DESK_ROWS, desk_sheet
+from factcheck.tests.test_import_sheets import DESK_ROWS, STANDARD_SHEET, desk_sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -50,6 +50,7 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     expect(columns).to_contain_text("“Russia is training 11,000 North Korean soldiers”")  # read as Windows-1252
     expect(page.get_by_label("Who")).to_have_value("speaker")  # recognised, proposed
     page.get_by_label("Said what").select_option("claim")
+    expect(page.get_by_label("Remember these columns")).to_be_checked()
     page.get_by_role("button", name="Check the file again").click()
     run_check(page)
 
@@ -67,3 +68,18 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     assert Claim.objects.filter(speaker__name="Ministry of Defence").count() == 1
     assert tracked.appearances.get().venue_type == "official_document"
     assert Claim.objects.count() == 18 + 1 + len(DESK_ROWS) - 1
+
+
+def test_a_file_with_the_standard_header_is_not_offered_to_be_remembered(open_page, demo_site, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sheet = tmp_path / "standard.csv"
+    sheet.write_bytes(STANDARD_SHEET)
+    page = open_page()
+    sign_in(page, demo_site, "admin")
+    page.goto(f"{demo_site}/admin/factcheck/importjob/upload/")
+    page.get_by_label("File").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the file").click()
+    run_check(page)
+    expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
+    expect(page.get_by_label("claim", exact=True)).to_have_value("claim")
+    expect(page.get_by_label("Remember these columns")).not_to_be_checked()

@@ -70,3 +70,11 @@ def test_the_api_example_is_the_answer_the_demo_gives_to_its_request(demo, revie
         )
     )
     assert answer == documented
+
+
+def test_the_readmes_api_example_says_which_port_to_use_when_make_run_serves_another():
+    """The example addresses port 8000, the default; `make run PORT=8080` is documented beside it."""
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    example = readme.index("curl -X POST http://127.0.0.1:8000/api/check/")
+    note = readme[readme.index("```", example) + 3 :].strip().split("\n\n", 1)[0]
+    assert "PORT=8080" in note and "http://127.0.0.1:8080/api/check/" in note, note

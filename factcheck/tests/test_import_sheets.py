@@ -318,3 +318,46 @@ def test_two_columns_read_as_one_field_must_be_mapped_and_unknown_columns_may_re
     job = importing.import_file(path, user=admin_user)
     assert job.state == ImportState.SUCCEEDED, job.errors
     assert job.summary["ignored_columns"] == ["Notes", "Date", "Date said", "Notes"]
+
+
+STANDARD_SHEET = b"claim,speaker,venue\nThe bridge reopens in May.,Mira Dobos,interview\n"
+
+
+def remember_box(page):
+    """The "Remember these columns" checkbox as the preview draws it."""
+    return next(tag for tag in page.split("<input") if 'name="remember"' in tag).split(">")[0]
+
+
+def test_a_file_whose_header_is_all_standard_names_offers_not_to_remember_and_saves_no_mapping(
+    importer_client, tasks_run_inline
+):
+    job = uploaded_job(importer_client, STANDARD_SHEET, "standard.csv")
+    job.refresh_from_db()
+    assert job.state == ImportState.VALIDATED, job.errors
+    assert "checked" not in remember_box(html(importer_client.get(job_url("import", job))))
+    # Ticked anyway, the columns the header names alone are no mapping to remember.
+    response = importer_client.post(job_url("recheck", job), mapping_data(["claim", "speaker", "venue"], encoding=""))
+    assert response.status_code == 302
+    assert not ColumnMapping.objects.exists()
+
+
+def test_the_box_is_ticked_when_the_columns_are_read_otherwise_than_the_header_names_them(
+    importer_client, admin_user, tasks_run_inline
+):
+    asked = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    assert "checked" in remember_box(html(importer_client.get(job_url("import", asked))))
+    # A standard header someone once mapped otherwise: read as remembered, and offered to remember again.
+    ColumnMapping.objects.remember(["claim", "speaker", "venue"], ["claim", "speaker", ""], by=admin_user)
+    remembered = uploaded_job(importer_client, STANDARD_SHEET, "standard.csv")
+    assert "checked" in remember_box(html(importer_client.get(job_url("import", remembered))))
+
+
+def test_mapping_a_remembered_header_back_to_its_standard_names_forgets_the_mapping(
+    importer_client, admin_user, tasks_run_inline
+):
+    ColumnMapping.objects.remember(["claim", "speaker", "venue"], ["claim", "speaker", ""], by=admin_user)
+    job = uploaded_job(importer_client, STANDARD_SHEET, "standard.csv")
+    importer_client.post(job_url("recheck", job), mapping_data(["claim", "speaker", "venue"], encoding=""))
+    assert not ColumnMapping.objects.exists()
+    job.refresh_from_db()
+    assert job.state == ImportState.VALIDATED, job.errors

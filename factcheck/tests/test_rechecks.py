@@ -344,3 +344,13 @@ def test_the_demos_digest_says_why_its_due_claims_reach_nobody(demo, mailoutbox)
     output = digest()
     assert "claims due by" in output and "seed-annotation (inactive, no email address)" in output
     assert "move" in output  # and how to have one mailed
+
+
+def test_a_claim_due_today_says_so_in_the_queue_and_on_its_page_without_being_called_overdue(reviewer_client):
+    claim = due_in(0, text="Due this very day.")
+    for url in ("/rechecks/", "/claims/"):
+        html = reviewer_client.get(url).content.decode()
+        assert '<span class="recheck due-today">' in html and "(due today)" in html
+        assert "(overdue)" not in html
+    page = reviewer_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert '<span class="badge due-today">Due today</span>' in page and "Overdue" not in page

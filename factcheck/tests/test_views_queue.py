@@ -336,6 +336,41 @@ def test_the_summary_does_not_speak_of_more_matches_than_there_are(reviewer_clie
         assert summary(response) == "3 claims · Unable to independently confirm · matching “drones” · newest first"
 
 
+@pytest.mark.parametrize(
+    ("asked", "named"),
+    [
+        ("speaker=KOVALENKO", "speaker “KOVALENKO”"),
+        ("outlet={x}", "outlet “X”"),
+        (f"venue={Venue.SOCIAL_MEDIA_POST}", "venue: Social-media post"),
+        ("kind=prediction", "kind: Prediction"),
+        ("attribution=relayed", "relayed: only another outlet&#x27;s word"),
+        ("relay=relayed", "relayed by another outlet"),
+        ("relay=direct", "direct"),
+        ("story=published", "not in a draft"),
+        ("due=soon", "re-check overdue or due this week"),
+        ("since=2000-01-02", "recorded from 2 Jan 2000"),
+        ("until=2099-12-31", "recorded until 31 Dec 2099"),
+        ("assignee=none", "assigned to no one"),
+        ("article={story}", "in the story “"),
+    ],
+)
+def test_the_summary_names_every_filter_in_force_as_it_names_the_search(reviewer_client, demo, asked, named):
+    asked = asked.format(x=Outlet.objects.get(name="X").pk, story=demo.pk)
+    said = summary(reviewer_client.get(f"/claims/?status=all&q=&{asked}"))
+    assert said.startswith(tuple(f"{n} claim" for n in range(1, 19))), said
+    assert f" · {named}" in said, said
+    assert said.endswith(" · newest first")
+
+
+def test_the_summary_names_the_filters_in_the_forms_order_after_the_search(reviewer_client, demo):
+    said = summary(reviewer_client.get("/claims/?status=all&kind=prediction&speaker=blinken&relay=direct&q=fighting"))
+    assert " · matching “fighting” · speaker “blinken” · direct · kind: Prediction · " in said, said
+
+
+def test_an_unfiltered_summary_names_no_filter(reviewer_client, demo):
+    assert summary(reviewer_client.get("/claims/?status=all")) == "18 claims · Any status · newest first"
+
+
 @pytest.mark.parametrize("query", ["%E2%80%8B", "x" * 201], ids=["zero-width space", "too long"])
 def test_a_search_box_that_searches_nothing_lists_every_claim_not_the_newest_matches(
     reviewer_client, monkeypatch, query
@@ -1050,6 +1085,18 @@ def test_a_rows_re_check_date_turns_overdue_the_day_it_passes(reviewer_client, m
     later = timezone.localdate() + timedelta(days=2)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
     assert "(overdue)" in row_of(reviewer_client, claim)
+
+
+def test_a_rows_re_check_date_turns_due_today_on_its_day_and_overdue_the_day_after(reviewer_client, monkeypatch):
+    claim = make_claim("The ferry will run again in June.")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    Claim.objects.filter(pk=claim.pk).update(recheck_on=tomorrow)
+    assert "(due today)" not in row_of(reviewer_client, claim)
+    days = [(tomorrow, "(due today)", "(overdue)"), (tomorrow + timedelta(days=1), "(overdue)", "(due today)")]
+    for day, shown, not_shown in days:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, day=day, **kwargs: day)
+        row = row_of(reviewer_client, claim)
+        assert shown in row and not_shown not in row
 
 
 def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_client):
