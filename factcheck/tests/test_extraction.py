@@ -3590,3 +3590,45 @@ def test_a_hyphenated_name_the_parser_split_is_the_whole_source():
     # The parser made "Ben", "-" and "David" three subjects; the source was "Ben".
     text = "Ben-David accused the council of lying."
     assert words(text, only(extraction.extract(text)).source) == "Ben-David"
+
+
+# -- two attributions joined by a semicolon -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        (
+            "Ana Ruiz told the Daily Planet that the plan was flawed; she said it would cost jobs.",
+            "The plan was flawed.",
+            "It would cost jobs.",
+        ),
+        (
+            "Ana Ruiz said the harbour was silting up; she warned that ferries would stop.",
+            "The harbour was silting up.",
+            "Ferries would stop.",
+        ),
+        (
+            "Ana Ruiz, the mayor, told reporters the budget was short; she said taxes would rise.",
+            "The budget was short.",
+            "Taxes would rise.",
+        ),
+    ],
+)
+def test_a_second_cue_after_a_semicolon_is_a_statement_of_its_own(extract, text, first, second):
+    proposals = extract(text)
+    assert [p.claim for p in proposals] == [first, second]
+    assert {p.speaker for p in proposals} == {"Ana Ruiz"}
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim",
+    [
+        ("Voters rejected a plan that the mayor called a lifeline.", "The mayor", "The plan is a lifeline."),
+        ("The board dismissed a bid that its rivals called a bargain.", "Its rivals", "The bid is a bargain."),
+        ("Owners rejected the merger, which the chairman called a rescue.", "The chairman", "The merger is a rescue."),
+    ],
+)
+def test_rejecting_a_thing_is_no_claim_but_what_a_clause_on_it_calls_it_is(extract, text, speaker, claim):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
