@@ -896,6 +896,12 @@ class Story:
             venue = COURT_VENUES[lemma]
         if speaker.kind == OUTLET_VOICE and venue in (None, PUBLIC_REMARKS) and not self.is_story_outlet(speaker.name):
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
+        if venue in (None, PUBLIC_REMARKS) and cue.dep_ == "conj" and not recipient and not self.placed(cue):
+            # "told Reuters on Monday that …, and she said …": the date read from the first cue names
+            # no venue of the second's; the same speaker's second cue was said where the first was.
+            for (before, previous_speaker), previous in zip(earlier, proposals, strict=True):
+                if before.head == cue.head.i and previous_speaker.name == speaker.name and previous.venue:
+                    return previous.venue, previous.outlet
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
         # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
@@ -1010,6 +1016,15 @@ class Story:
         return bool(
             ANONYMITY.search("".join(words))
             or (speaker.kind == UNNAMED_GROUP and UNNAMED_WITH_ACCESS.search(speaker.mention))
+        )
+
+    def placed(self, cue):
+        """Whether the cue itself, not the verb it is coordinated with, says when or where."""
+        return any(
+            (child.dep_ == "prep" and child.lower_ in VENUE_PREPOSITIONS)
+            or child.dep_ in ("npadvmod", "tmod")
+            or child.ent_type_ in ("DATE", "TIME")
+            for child in cue.children
         )
 
     def dated(self, cue):

@@ -3632,3 +3632,27 @@ def test_a_second_cue_after_a_semicolon_is_a_statement_of_its_own(extract, text,
 def test_rejecting_a_thing_is_no_claim_but_what_a_clause_on_it_calls_it_is(extract, text, speaker, claim):
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.claim) == (speaker, claim)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet on Monday that the port would close, and she said the jobs would go.",
+        "Ana Ruiz told Reuters on Monday that the port would close and said the jobs would go.",
+        "On Tuesday Ana Ruiz told Reuters the port would close, and she warned that the jobs would go.",
+    ],
+)
+def test_a_second_cue_joined_by_and_keeps_the_venue_of_the_first(extract, text):
+    first, second = extract(text)
+    assert first.venue == models.Venue.STATEMENT_TO_OUTLET
+    assert (second.speaker, second.venue, second.outlet) == (first.speaker, first.venue, first.outlet)
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["and on Tuesday she said the jobs would go.", "and she told reporters the jobs would go."],
+)
+def test_a_second_cue_with_a_date_or_audience_of_its_own_keeps_them(extract, second):
+    first, later = extract(f"Ana Ruiz told Reuters on Monday that the port would close, {second}")
+    assert (first.venue, first.outlet) == (models.Venue.STATEMENT_TO_OUTLET, "Reuters")
+    assert (later.venue, later.outlet) == (models.Venue.PUBLIC_REMARKS, None)
