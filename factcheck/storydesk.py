@@ -270,7 +270,8 @@ def record_from(proposal, *, key, body):
         "by_hand": False,
         "fields": {
             "decision": "",
-            "claim": proposal.claim or " ".join(body[start:end] for start, end in spans["content"]),
+            # An empty draft ("warn of long winter" has no sentence in it) is for a person to write.
+            "claim": proposal.claim or "",
             "speaker": proposal.speaker or "",
             "speaker_kind": _known(proposal.speaker_kind, SpeakerKind, SpeakerKind.PERSON),
             "title": proposal.title or "",

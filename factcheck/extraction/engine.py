@@ -234,6 +234,11 @@ class Story:
             infinitive = infinitive or bool(self.passive_subject(attribution))
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
+            # "warn of long winter", "called for a recount": words with no verb drafted as they stand
+            # ("Long winter.") are no claim a desk can track; left empty, a person writes it.
+            verbless = not (figure or infinitive or proposal.quote) and not any(
+                self.doc[i].tag_ in VERB_TAGS | {"MD"} for i in content_tokens
+            )
             proposal.claim = (
                 self.answered(drafted)
                 or self.asked(drafted)
@@ -246,14 +251,20 @@ class Story:
                     self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
                 )
                 or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
-                or drafting.claim_sentence(
-                    self.text,
-                    self.with_passive_subject(drafted, self.without_second_that(drafted.content_chars, content_tokens)),
-                    proposal.quantity,
-                    figure,
-                    infinitive,
-                    attribution.lemma,
-                    backshifted=self.past_condition(content_tokens),
+                or (
+                    ""
+                    if verbless
+                    else drafting.claim_sentence(
+                        self.text,
+                        self.with_passive_subject(
+                            drafted, self.without_second_that(drafted.content_chars, content_tokens)
+                        ),
+                        proposal.quantity,
+                        figure,
+                        infinitive,
+                        attribution.lemma,
+                        backshifted=self.past_condition(content_tokens),
+                    )
                 )
             )
             proposal.claim = self.named_subject(proposal.claim, attribution, speaker)

@@ -3656,3 +3656,20 @@ def test_a_second_cue_with_a_date_or_audience_of_its_own_keeps_them(extract, sec
     first, later = extract(f"Ana Ruiz told Reuters on Monday that the port would close, {second}")
     assert (first.venue, first.outlet) == (models.Venue.STATEMENT_TO_OUTLET, "Reuters")
     assert (later.venue, later.outlet) == (models.Venue.PUBLIC_REMARKS, None)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Officials warn of long winter", "long winter"),
+        ("The union called for a recount.", "a recount"),
+        ("Doctors warned of delays in the spring.", "delays"),
+        ("The minister announced a review.", "a review"),
+    ],
+)
+def test_a_bare_noun_phrase_is_proposed_with_no_draft_for_a_person_to_write(extract, text, content):
+    """It was drafted "Long winter.", a claim no desk can track; an empty claim opens the proposal
+    on the desk ("No claim written")."""
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == content
+    assert proposal.claim == ""
