@@ -3673,3 +3673,38 @@ def test_a_bare_noun_phrase_is_proposed_with_no_draft_for_a_person_to_write(extr
     proposal = only(extract(text))
     assert words(text, proposal.content) == content
     assert proposal.claim == ""
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ('Asked whether the deal was enough, Ana Ruiz said: "It\'s a start."', "The deal is a start."),
+        (
+            'Asked whether the bridge was safe, the engineer said: "It is sound for now."',
+            "The bridge is sound for now.",
+        ),
+        ("Asked if the budget was final, Ana Ruiz said: “It was a first draft.”", "The budget was a first draft."),
+    ],
+)
+def test_an_answer_on_what_was_asked_about_is_drafted_of_it(extract, text, claim):
+    proposal = only(extract(text))
+    assert proposal.claim == claim
+    assert proposal.answers == ""
+
+
+@pytest.mark.parametrize(
+    "text, claim, question",
+    [
+        (
+            'Asked whether voters would back the plan, Ana Ruiz said: "Time will tell."',
+            "Time will tell.",
+            "voters would back the plan",
+        ),
+        ("Asked if the deal was enough, Ana Ruiz said: “We will see.”", "We will see.", "the deal was enough"),
+        ('Asked whether the mills were safe, she said: "It\'s a start."', "It's a start.", "the mills were safe"),
+    ],
+)
+def test_an_answer_the_engine_cannot_draft_keeps_its_words_and_names_the_question(extract, text, claim, question):
+    """It was proposed bare ("Time will tell."), as if it said something of its own."""
+    proposal = only(extract(text))
+    assert (proposal.claim, proposal.answers) == (claim, question)

@@ -1843,3 +1843,16 @@ def test_a_proposal_the_engine_could_not_draft_opens_for_a_person_to_write_its_c
     [record] = draft.proposals
     assert record["fields"]["claim"] == ""
     assert "No claim written" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
+def test_an_answer_the_engine_could_not_draft_opens_until_a_person_writes_its_claim(reviewer_client):
+    """'Time will tell.' was proposed closed, a draft that said nothing of the question asked."""
+    body = 'Port deal signed\n\nAsked whether voters would back the plan, Ana Ruiz said: "Time will tell."'
+    draft = make_draft(body, extract_claims(body, outlet="Daily Planet"))
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "An answer to whether voters would back the plan: write what it claims" in page
+    [record] = draft.proposals
+    record["fields"]["claim"] = "Voters may not back the plan."
+    draft.save()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "An answer to" not in page
