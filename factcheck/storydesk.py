@@ -268,9 +268,14 @@ def record_from(proposal, *, key, body):
         "quote": clean_text(proposal.quote or ""),
         "hedge": clean_text(proposal.hedge or ("The story says it could not confirm this." if proposal.hedged else "")),
         "by_hand": False,
+        # "Asked whether …": the question an answer the engine could not draft was given to, and
+        # that draft, which the desk asks a person to rewrite.
+        "answers": proposal.answers,
+        "answer": "",
         "fields": {
             "decision": "",
-            "claim": proposal.claim or " ".join(body[start:end] for start, end in spans["content"]),
+            # An empty draft ("warn of long winter" has no sentence in it) is for a person to write.
+            "claim": proposal.claim or "",
             "speaker": proposal.speaker or "",
             "speaker_kind": _known(proposal.speaker_kind, SpeakerKind, SpeakerKind.PERSON),
             "title": proposal.title or "",
@@ -289,6 +294,8 @@ def record_from(proposal, *, key, body):
         },
     }
     record["fields"].update((name, cleaned(name, record["fields"][name])) for name in CLEANERS)
+    if proposal.answers:
+        record["answer"] = record["fields"]["claim"]
     return record
 
 

@@ -1609,6 +1609,8 @@ def needs_attention(proposal):
         reasons.append("Added by hand: check its speaker and venue")
     if not values["claim"].strip():
         reasons.append("No claim written")
+    elif record.get("answers") and values["claim"] == record.get("answer"):
+        reasons.append(f"An answer to whether {record['answers']}: write what it claims")
     if not values["speaker"].strip():
         reasons.append("No speaker")
     elif names_nobody(values["speaker"]):

@@ -20,7 +20,8 @@ the benchmark share it, and it runs where no database is reachable)::
                               # the story's own outlet left out; an outlet the statement was
                               # made to ("told Reuters"), or on, is its `outlet`, not repeated here
         proposal.quote, .claim, .kind, .title, .affiliation, .quantity (value, unit,
-        qualifier), .hedged and .hedge (the hedge's sentence)
+        qualifier), .hedged and .hedge (the hedge's sentence), .answers (the question an
+        answer the draft could not say was given to, for a person to write)
         proposal.links        # [("same_claim", 3)]: factcheck.models.LinkKind value, index of the
                               # other proposal in the list; each link is listed once, on the
                               # later proposal of the two

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from factcheck.extraction.drafting import DENIAL_CUES
+from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES
 from factcheck.extraction.lexicon import (
     CUE_NOUNS,
     CUE_PREPOSITIONS,
@@ -47,6 +47,11 @@ VENUE_MAKING_VERBS = STATEMENT_MAKING_VERBS | {"send", "sign", "release", "read"
 VENUE_MAKING_VERBS |= {"submit", "see", "obtain", "receive", "email", "record", "draft", "leak", "hold", "attend"}
 VENUE_MAKING_VERBS |= {"air", "broadcast", "upload", "host", "pen", "tweet", "put", "address", "distribute"}
 VENUE_MAKING_VERBS |= {"delete", "remove", "edit", "update", "forward", "pin", "retweet", "film", "tape", "stream"}
+# What a dismissal rejects when it rejects something said ("rejected the claims", "dismissed the
+# figures"); rejecting anything else ("voters rejected the plan") is an act, not a statement.
+SAID_THINGS = {*CUE_NOUNS, *STATEMENT_NOUNS, "report", "rumour", "rumor", "speculation", "idea", "notion"}
+SAID_THINGS |= {"figure", "finding", "account", "version", "story", "theory", "suggestion", "characterisation"}
+SAID_THINGS |= {"characterization", "narrative", "conclusion", "estimate", "number", "data", "premise", "reporting"}
 PLEAS = {"guilty", "innocent"}  # "pleaded not guilty to …"; "no contest" admits and denies nothing
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -562,13 +567,25 @@ class Finder:
                 content, source = named
             elif not content:
                 content = self.following_content(verb) or self.adjacent_quote(verb, source)
-        if not content or self.about_anonymity(verb, content):
+        if not content or self.about_anonymity(verb, content) or self.rejects_a_thing(verb, lemma):
             return None
         if not source and verb.tag_ != "VBN" and not any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # an attribution without a source is passive: "it was reported that"
         cue = [verb.i]
         cue += [child.i for child in verb.children if child.dep_ == "prt" and child.lower_ == "out"]
         return Attribution(sorted(cue), content - set(cue), source, lemma, speech=lemma in SPEECH_VERBS)
+
+    def rejects_a_thing(self, verb, lemma):
+        """ "Voters rejected a plan", "the board dismissed a bid": a dismissal of a thing nobody said,
+        with nothing said of it ("dismissed the bid as too low" is), is an act; its draft was the
+        thing alone ("A plan.")."""
+        if lemma not in DISMISSAL_CUES or any(child.dep_ in ("ccomp", "xcomp") for child in verb.children):
+            return False
+        objects = [child for child in verb.children if child.dep_ == "dobj"]
+        said_of_it = any(
+            as_predicate(child) or (child.dep_ == "prep" and child.lower_ == "as") for child in verb.children
+        )
+        return bool(objects) and not said_of_it and singular(objects[0].lower_) not in SAID_THINGS
 
     def noun_cue(self, noun):
         """ "Trump's call to ban Muslims", "the claim by officials that ...": a cue noun with a
@@ -688,7 +705,11 @@ class Finder:
         """A cue's clause: its clausal complements, or the clause it interrupts or follows."""
         if set_off := self.set_off(verb):
             return set_off[1]
-        clauses = [child for child in verb.children if child.dep_ in ("ccomp", "csubj") and child.i != verb.i]
+        clauses = [
+            child
+            for child in verb.children
+            if child.dep_ in ("ccomp", "csubj") and child.i != verb.i and not self.ends_before_semicolon(child, verb)
+        ]
         content = set()
         for clause in clauses:
             content |= self.subtree(clause) - self.date_of_saying(verb, clause)
@@ -709,6 +730,12 @@ class Finder:
         while content and self.doc[max(content)].dep_ == "cc":
             content.discard(max(content))
         return self.without_complementiser(content)
+
+    def ends_before_semicolon(self, clause, verb):
+        """ "Ana Ruiz told B-17 the plan was flawed; she said it would cost jobs": a clause closed by a
+        semicolon before the cue is a sentence of its own (with its own cue, if any), not what the
+        cue after it says, though the parser hangs it there."""
+        return clause.i < verb.i and any(token.text == ";" for token in self.doc[clause.right_edge.i + 1 : verb.i])
 
     def date_of_saying(self, verb, clause):
         """ "said last month it was monitoring prices", "said on Monday the port would reopen": a
@@ -1307,3 +1334,8 @@ def as_predicate(token):
         and any(child.dep_ == "mark" and child.lower_ == "as" for child in children)
         and not any(child.dep_ in ("nsubj", "nsubjpass") for child in children)
     )
+
+
+def singular(noun):
+    """ "claims" -> "claim", "rumours" -> "rumour": enough for the lexicon's nouns, without a lemmatizer."""
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun

@@ -234,8 +234,18 @@ class Story:
             infinitive = infinitive or bool(self.passive_subject(attribution))
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
+            # "warn of long winter", "called for a recount": words with no verb drafted as they stand
+            # ("Long winter.") are no claim a desk can track; left empty, a person writes it.
+            verbless = not (figure or infinitive or proposal.quote) and not any(
+                self.doc[i].tag_ in VERB_TAGS | {"MD"} for i in content_tokens
+            )
+            answer = self.answered(drafted)
+            if not answer and (question := self.question(attribution)) is not None:
+                # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
+                # a person to write what it claims of the question.
+                proposal.answers = self.question_words(question)
             proposal.claim = (
-                self.answered(drafted)
+                answer
                 or self.asked(drafted)
                 or self.object_complement(drafted)
                 or self.accusation(drafted)
@@ -246,14 +256,20 @@ class Story:
                     self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
                 )
                 or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
-                or drafting.claim_sentence(
-                    self.text,
-                    self.with_passive_subject(drafted, self.without_second_that(drafted.content_chars, content_tokens)),
-                    proposal.quantity,
-                    figure,
-                    infinitive,
-                    attribution.lemma,
-                    backshifted=self.past_condition(content_tokens),
+                or (
+                    ""
+                    if verbless
+                    else drafting.claim_sentence(
+                        self.text,
+                        self.with_passive_subject(
+                            drafted, self.without_second_that(drafted.content_chars, content_tokens)
+                        ),
+                        proposal.quantity,
+                        figure,
+                        infinitive,
+                        attribution.lemma,
+                        backshifted=self.past_condition(content_tokens),
+                    )
                 )
             )
             proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
@@ -628,23 +644,44 @@ class Story:
     def answered(self, attribution):
         """ "Asked whether her client would appeal, Nair said: 'No.'": what a bare yes or no
         answers ("It is not true that her client would appeal."), since "No." says nothing
-        checkable; "" for any other statement."""
-        answer = " ".join(self.text[start:end] for start, end in attribution.content_chars)
-        answer = re.sub(r"[^\w\s]", "", answer).strip().lower()
-        if answer not in YES | NO:
+        checkable, and an answer on what was asked about as said of it ("Asked whether the deal
+        was enough, …: 'It's a start.'" -> "The deal is a start."); "" for any other statement."""
+        question = self.question(attribution)
+        if question is None:
             return ""
+        said = " ".join(self.text[start:end] for start, end in attribution.content_chars)
+        answer = re.sub(r"[^\w\s]", "", said).strip().lower()
+        words = self.question_words(question)
+        if answer in NO:
+            return f"It is not true that {words}."
+        if answer in YES:
+            return capitalised(words) + "."
+        # "It's a start.": "it" is what was asked about when that is one thing the question names.
+        on_it = re.match(r"^\W*it(?:'s|’s| is| was)\s+(.+?)\W*$", said, re.IGNORECASE)
+        subject = next((child for child in question.children if child.dep_ == "nsubj"), None)
+        if on_it and subject is not None and subject.tag_ in ("NN", "NNP") and subject.i < question.i:
+            topic = " ".join(self.text[subject.left_edge.idx : subject.idx + len(subject)].split())
+            verb = "was" if re.match(r"^\W*it was\b", said, re.IGNORECASE) else "is"
+            return f"{capitalised(topic)} {verb} {on_it.group(1)}."
+        return ""
+
+    def question(self, attribution):
+        """The yes-or-no question an answer was given to ("Asked whether the deal was enough, she
+        said …"), as the clause's verb, or None."""
         cue = self.doc[attribution.head]
         for asked in cue.children:
             if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
                 continue
             for question in asked.children:
                 if question.dep_ in ("ccomp", "advcl") and is_yes_no_question(question):
-                    mark = next(child for child in question.children if child.dep_ == "mark")
-                    end = question.right_edge.idx + len(question.right_edge)
-                    words = " ".join(self.text[self.doc[mark.i + 1].idx : end].split())
-                    words = words.rstrip(" ,;:.?")
-                    return f"It is not true that {words}." if answer in NO else capitalised(words) + "."
-        return ""
+                    return question
+        return None
+
+    def question_words(self, question):
+        """ "whether her client would appeal" -> "her client would appeal"."""
+        mark = next(child for child in question.children if child.dep_ == "mark")
+        end = question.right_edge.idx + len(question.right_edge)
+        return " ".join(self.text[self.doc[mark.i + 1].idx : end].split()).rstrip(" ,;:.?")
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,
@@ -896,6 +933,12 @@ class Story:
             venue = COURT_VENUES[lemma]
         if speaker.kind == OUTLET_VOICE and venue in (None, PUBLIC_REMARKS) and not self.is_story_outlet(speaker.name):
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
+        if venue in (None, PUBLIC_REMARKS) and cue.dep_ == "conj" and not recipient and not self.placed(cue):
+            # "told Reuters on Monday that …, and she said …": the date read from the first cue names
+            # no venue of the second's; the same speaker's second cue was said where the first was.
+            for (before, previous_speaker), previous in zip(earlier, proposals, strict=True):
+                if before.head == cue.head.i and previous_speaker.name == speaker.name and previous.venue:
+                    return previous.venue, previous.outlet
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
         # "Novak has denied any wrongdoing": the perfect sums up what was said, on no one occasion.
@@ -1010,6 +1053,15 @@ class Story:
         return bool(
             ANONYMITY.search("".join(words))
             or (speaker.kind == UNNAMED_GROUP and UNNAMED_WITH_ACCESS.search(speaker.mention))
+        )
+
+    def placed(self, cue):
+        """Whether the cue itself, not the verb it is coordinated with, says when or where."""
+        return any(
+            (child.dep_ == "prep" and child.lower_ in VENUE_PREPOSITIONS)
+            or child.dep_ in ("npadvmod", "tmod")
+            or child.ent_type_ in ("DATE", "TIME")
+            for child in cue.children
         )
 
     def dated(self, cue):

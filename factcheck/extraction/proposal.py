@@ -52,6 +52,9 @@ class Proposal:
     relayed_by: list[str] = field(default_factory=list)
     quote: str = ""  # the verbatim words when the content is quoted (split quotes joined by " ... ")
     claim: str = ""  # a first draft of the claim as a standalone sentence
+    # The question an answer was given to ("Asked whether the deal was enough, …: 'Time will
+    # tell.'") when the draft could not say what the answer claims of it: a person writes that.
+    answers: str = ""
     kind: str = FACTUAL  # a factcheck.models.ClaimKind value
     quantity: Quantity | None = None
     hedged: bool = False  # one of the story's hedges ("could not verify") covers it

@@ -954,9 +954,26 @@ def attention_draft():
 
     said = {"venue": STATEMENT_TO_OUTLET, "outlet": "Daily Planet"}
     proposals = [
-        Proposal(content=at("the port would reopen on Monday"), cue=[], source=[], speaker="Maria Lopez", **said),
-        Proposal(content=at("the ferries would run"), cue=[], source=[], speaker="It", **said),
-        Proposal(content=at("the bridge was shut"), cue=[], source=[], speaker="", venue=SOCIAL_MEDIA_POST, outlet="X"),
+        Proposal(
+            content=at(port := "the port would reopen on Monday"),
+            cue=[],
+            source=[],
+            speaker="Maria Lopez",
+            claim=port,
+            **said,
+        ),
+        Proposal(
+            content=at(ferries := "the ferries would run"), cue=[], source=[], speaker="It", claim=ferries, **said
+        ),
+        Proposal(
+            content=at(bridge := "the bridge was shut"),
+            cue=[],
+            source=[],
+            speaker="",
+            claim=bridge,
+            venue=SOCIAL_MEDIA_POST,
+            outlet="X",
+        ),
         Proposal(
             content=at("the road was open"), cue=[], source=[], speaker="Kovalenko", claim="The road was open.", **said
         ),
@@ -1067,8 +1084,20 @@ def test_a_look_alike_speaker_is_replaced_by_the_tracked_one_or_confirmed(open_p
     imitation = "Z\u0435l\u0435nskyy"  # Cyrillic е
     body = f"{imitation} said the bridge at Kursk was destroyed. Kovalenko said the road was open."
     proposals = [
-        Proposal(content=[(body.index("the bridge"), body.index(". Kov"))], cue=[], source=[], speaker=imitation),
-        Proposal(content=[(body.index("the road"), len(body) - 1)], cue=[], source=[], speaker="K\u043evalenko"),
+        Proposal(
+            content=[(body.index("the bridge"), body.index(". Kov"))],
+            cue=[],
+            source=[],
+            speaker=imitation,
+            claim="The bridge at Kursk was destroyed.",
+        ),
+        Proposal(
+            content=[(body.index("the road"), len(body) - 1)],
+            cue=[],
+            source=[],
+            speaker="K\u043evalenko",
+            claim="The road was open.",
+        ),
     ]
     Speaker.objects.create(name="Kovalenko")
     draft = make_draft(body, proposals, new_outlet="B-17")
@@ -1286,7 +1315,13 @@ def three_claim_draft():
     sentences = ["Kovalenko said the bridge was destroyed.", "He said the road was open.", "He said the port was shut."]
     body = " ".join(sentences)
     proposals = [
-        Proposal(content=[(body.index(words), body.index(words) + len(words))], cue=[], source=[], speaker="Kovalenko")
+        Proposal(
+            content=[(body.index(words), body.index(words) + len(words))],
+            cue=[],
+            source=[],
+            speaker="Kovalenko",
+            claim=words,
+        )
         for words in ["the bridge was destroyed", "the road was open", "the port was shut"]
     ]
     return make_draft(body, proposals, new_outlet="B-17")

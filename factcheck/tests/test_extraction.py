@@ -3590,3 +3590,121 @@ def test_a_hyphenated_name_the_parser_split_is_the_whole_source():
     # The parser made "Ben", "-" and "David" three subjects; the source was "Ben".
     text = "Ben-David accused the council of lying."
     assert words(text, only(extraction.extract(text)).source) == "Ben-David"
+
+
+# -- two attributions joined by a semicolon -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        (
+            "Ana Ruiz told the Daily Planet that the plan was flawed; she said it would cost jobs.",
+            "The plan was flawed.",
+            "It would cost jobs.",
+        ),
+        (
+            "Ana Ruiz said the harbour was silting up; she warned that ferries would stop.",
+            "The harbour was silting up.",
+            "Ferries would stop.",
+        ),
+        (
+            "Ana Ruiz, the mayor, told reporters the budget was short; she said taxes would rise.",
+            "The budget was short.",
+            "Taxes would rise.",
+        ),
+    ],
+)
+def test_a_second_cue_after_a_semicolon_is_a_statement_of_its_own(extract, text, first, second):
+    proposals = extract(text)
+    assert [p.claim for p in proposals] == [first, second]
+    assert {p.speaker for p in proposals} == {"Ana Ruiz"}
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim",
+    [
+        ("Voters rejected a plan that the mayor called a lifeline.", "The mayor", "The plan is a lifeline."),
+        ("The board dismissed a bid that its rivals called a bargain.", "Its rivals", "The bid is a bargain."),
+        ("Owners rejected the merger, which the chairman called a rescue.", "The chairman", "The merger is a rescue."),
+    ],
+)
+def test_rejecting_a_thing_is_no_claim_but_what_a_clause_on_it_calls_it_is(extract, text, speaker, claim):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim) == (speaker, claim)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet on Monday that the port would close, and she said the jobs would go.",
+        "Ana Ruiz told Reuters on Monday that the port would close and said the jobs would go.",
+        "On Tuesday Ana Ruiz told Reuters the port would close, and she warned that the jobs would go.",
+    ],
+)
+def test_a_second_cue_joined_by_and_keeps_the_venue_of_the_first(extract, text):
+    first, second = extract(text)
+    assert first.venue == models.Venue.STATEMENT_TO_OUTLET
+    assert (second.speaker, second.venue, second.outlet) == (first.speaker, first.venue, first.outlet)
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["and on Tuesday she said the jobs would go.", "and she told reporters the jobs would go."],
+)
+def test_a_second_cue_with_a_date_or_audience_of_its_own_keeps_them(extract, second):
+    first, later = extract(f"Ana Ruiz told Reuters on Monday that the port would close, {second}")
+    assert (first.venue, first.outlet) == (models.Venue.STATEMENT_TO_OUTLET, "Reuters")
+    assert (later.venue, later.outlet) == (models.Venue.PUBLIC_REMARKS, None)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Officials warn of long winter", "long winter"),
+        ("The union called for a recount.", "a recount"),
+        ("Doctors warned of delays in the spring.", "delays"),
+        ("The minister announced a review.", "a review"),
+    ],
+)
+def test_a_bare_noun_phrase_is_proposed_with_no_draft_for_a_person_to_write(extract, text, content):
+    """It was drafted "Long winter.", a claim no desk can track; an empty claim opens the proposal
+    on the desk ("No claim written")."""
+    proposal = only(extract(text))
+    assert words(text, proposal.content) == content
+    assert proposal.claim == ""
+
+
+@pytest.mark.parametrize(
+    "text, claim",
+    [
+        ('Asked whether the deal was enough, Ana Ruiz said: "It\'s a start."', "The deal is a start."),
+        (
+            'Asked whether the bridge was safe, the engineer said: "It is sound for now."',
+            "The bridge is sound for now.",
+        ),
+        ("Asked if the budget was final, Ana Ruiz said: “It was a first draft.”", "The budget was a first draft."),
+    ],
+)
+def test_an_answer_on_what_was_asked_about_is_drafted_of_it(extract, text, claim):
+    proposal = only(extract(text))
+    assert proposal.claim == claim
+    assert proposal.answers == ""
+
+
+@pytest.mark.parametrize(
+    "text, claim, question",
+    [
+        (
+            'Asked whether voters would back the plan, Ana Ruiz said: "Time will tell."',
+            "Time will tell.",
+            "voters would back the plan",
+        ),
+        ("Asked if the deal was enough, Ana Ruiz said: “We will see.”", "We will see.", "the deal was enough"),
+        ('Asked whether the mills were safe, she said: "It\'s a start."', "It's a start.", "the mills were safe"),
+    ],
+)
+def test_an_answer_the_engine_cannot_draft_keeps_its_words_and_names_the_question(extract, text, claim, question):
+    """It was proposed bare ("Time will tell."), as if it said something of its own."""
+    proposal = only(extract(text))
+    assert (proposal.claim, proposal.answers) == (claim, question)

@@ -821,7 +821,14 @@ def test_the_desk_edits_are_what_is_saved(reviewer_client):
 def test_a_claim_whose_venue_is_not_stated_is_made_where_not_stated_then_reported_by_the_outlets_named(reviewer_client):
     # Not "made in a relayed report on Reuters": the story says Reuters reported it, not that it was said there.
     body = "The bridge was closed, according to Reuters."
-    said = Proposal(content=[(0, 21)], cue=[(23, 35)], source=[], speaker="Officials", relayed_by=["Reuters"])
+    said = Proposal(
+        content=[(0, 21)],
+        cue=[(23, 35)],
+        source=[],
+        speaker="Officials",
+        relayed_by=["Reuters"],
+        claim="The bridge was closed.",
+    )
     draft = make_draft(body, [said])
     accept_everything(reviewer_client, draft)
     claim = Claim.objects.get()
@@ -924,6 +931,7 @@ def test_the_outlet_a_claim_was_made_on_is_named_once_when_it_also_passed_it_on(
         [],
         [],
         "The harbour master",
+        claim="The quay was unsafe.",
         venue="interview",
         outlet="Coastal News",
         relayed_by=["Coastal News", "Harbour Radio"],
@@ -944,7 +952,7 @@ def test_a_claim_the_story_says_neither_where_nor_through_whom_is_recorded_as_no
     body = "Minister says bread prices will fall\nThe finance minister Ivan Petrenko said bread prices will fall."
     words = "bread prices will fall"
     said = [
-        Proposal([(start, start + len(words))], [], [], "Ivan Petrenko", relayed_by=relays)
+        Proposal([(start, start + len(words))], [], [], "Ivan Petrenko", claim=words.capitalize(), relayed_by=relays)
         for start, relays in [(body.index(words), []), (body.rindex(words), ["B-17"])]
     ]
     draft = make_draft(body, said, new_outlet="B-17", as_draft=True)
@@ -968,7 +976,9 @@ def test_a_statement_to_us_is_one_made_to_the_story_s_outlet_and_one_to_no_named
     body = "Port to reopen\nMaria Lopez told us the port will reopen on Monday."
     words = "the port will reopen on Monday"
     start = body.index(words)
-    told_us = Proposal([(start, start + len(words))], [], [], "Maria Lopez", venue="statement_to_outlet", outlet="B-17")
+    told_us = Proposal(
+        [(start, start + len(words))], [], [], "Maria Lopez", claim=words, venue="statement_to_outlet", outlet="B-17"
+    )
     draft = make_draft(body, [told_us], new_outlet="B-17")
     page = reviewer_client.get(f"/stories/{draft.pk}/").text
     preview = " ".join(re.search(r'<p class="chain-preview">(.*?)</p>', page, re.S).group(1).split())
@@ -1300,7 +1310,9 @@ def test_a_proposal_the_engine_links_to_many_others_can_be_saved(reviewer_client
     for sentence in sentences:
         end = start + len(sentence)
         proposals.append(
-            Proposal(content=[(start, end)], cue=[], source=[], speaker=sentence[: sentence.index(" said")])
+            Proposal(
+                content=[(start, end)], cue=[], source=[], speaker=sentence[: sentence.index(" said")], claim=sentence
+            )
         )
         start = end + 1
     proposals[-1].links = [("contradicts", index) for index in range(69)]
@@ -1821,3 +1833,26 @@ def test_a_proposal_shows_its_figure_with_thousands_separators_and_its_unit(revi
     assert "Figure: up to 8,000 North Korean troops" in page
     post_review(reviewer_client, draft, "edit", {"p4-quantity_value": "14000000", "p4-quantity_unit": "euros"})
     assert "Figure: 14,000,000 euros" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
+@pytest.mark.parametrize("said", ["Officials warn of long winter", "The union called for a recount."])
+def test_a_proposal_the_engine_could_not_draft_opens_for_a_person_to_write_its_claim(reviewer_client, said):
+    """The desk filled an empty draft with the content's words ("long winter"), which read as written."""
+    body = f"Port faces storm\n\n{said}"
+    draft = make_draft(body, extract_claims(body, outlet="Daily Planet"))
+    [record] = draft.proposals
+    assert record["fields"]["claim"] == ""
+    assert "No claim written" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
+def test_an_answer_the_engine_could_not_draft_opens_until_a_person_writes_its_claim(reviewer_client):
+    """'Time will tell.' was proposed closed, a draft that said nothing of the question asked."""
+    body = 'Port deal signed\n\nAsked whether voters would back the plan, Ana Ruiz said: "Time will tell."'
+    draft = make_draft(body, extract_claims(body, outlet="Daily Planet"))
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "An answer to whether voters would back the plan: write what it claims" in page
+    [record] = draft.proposals
+    record["fields"]["claim"] = "Voters may not back the plan."
+    draft.save()
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert "An answer to" not in page
