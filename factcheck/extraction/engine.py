@@ -235,10 +235,12 @@ class Story:
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             # "warn of long winter", "called for a recount": words with no verb drafted as they stand
-            # ("Long winter.") are no claim a desk can track; left empty, a person writes it.
+            # ("Long winter.") are no claim a desk can track; left empty, a person writes it. Not words
+            # set before their cue, a statement whatever the parser reads ("Grain corridor ships double, port says").
             verbless = not (figure or infinitive or proposal.quote) and not any(
                 self.doc[i].tag_ in VERB_TAGS | {"MD"} for i in content_tokens
             )
+            verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
             answer = self.answered(drafted)
             if not answer and (question := self.question(attribution)) is not None:
                 # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
