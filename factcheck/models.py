@@ -54,6 +54,7 @@ from factcheck.verification import (
     Status,
     TransitionRefused,
     calls_for_correction,
+    chain_attribution,
     check_attribution,
     check_imported_verdict,
     check_verdict,
@@ -1526,14 +1527,18 @@ class Claim(models.Model):
 
     @functools.cached_property
     def first_hand_chain(self):
-        """Its first chain that reached the newsroom first-hand (the claim page's "Direct": relayed by no
-        other outlet, from a venue its source stated), or None. A claim with one is no more only another
-        outlet's word for being relayed as well (verification.implied_attribution)."""
+        """Its first chain that reached the newsroom first-hand, by the rule that makes a claim's implied
+        attribution confirmed (verification.chain_attribution), or None. A claim with one is no more only
+        another outlet's word for being relayed as well."""
+        newsroom = self.article.outlet_id if self.article_id else None
         return next(
             (
                 chain
                 for chain in self.attribution_chains()
-                if chain[0].venue_stated and not self.relayed_by_another(chain)
+                if chain_attribution(
+                    [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in chain], newsroom
+                )
+                == Attribution.CONFIRMED
             ),
             None,
         )

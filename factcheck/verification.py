@@ -276,6 +276,19 @@ def relayed_by_another(appearances, newsroom):
     return False
 
 
+def chain_attribution(chain, newsroom):
+    """The attribution state one chain implies: relayed through another outlet, first-hand
+    (confirmed: told to the newsroom itself, or said on the speaker's own channel or in public), or
+    not checked when how it was said, or to whom, is not known. `chain` is (venue type, outlet id,
+    id of the appearance relayed) for each appearance, its origin first; `newsroom` as below."""
+    origin_venue, origin_outlet, _ = chain[0]
+    if relayed_by_another(chain, newsroom):
+        return Attribution.RELAYED
+    if origin_venue in (None, NOT_STATED) or (origin_venue in TOLD_TO_AN_OUTLET and origin_outlet is None):
+        return Attribution.NOT_CHECKED
+    return Attribution.CONFIRMED
+
+
 def implied_attribution(appearances, newsroom):
     """The attribution state a claim's appearances imply, when it is recorded.
 
@@ -299,13 +312,9 @@ def implied_attribution(appearances, newsroom):
         while parents[chain[-1]] in known and parents[chain[-1]] not in chain:
             chain.append(parents[chain[-1]])
         origin = chain[-1]
-        origin_venue, origin_outlet = by_id[origin]
-        if relayed_by_another([(*by_id[pk], parents[pk] if pk != origin else None) for pk in chain], newsroom):
-            found.add(Attribution.RELAYED)
-        elif origin_venue in (None, NOT_STATED) or (origin_venue in TOLD_TO_AN_OUTLET and origin_outlet is None):
-            found.add(Attribution.NOT_CHECKED)  # how it was said, or to whom, is not known
-        else:  # told to the newsroom itself, or said on the speaker's own channel or in public
-            found.add(Attribution.CONFIRMED)
+        found.add(
+            chain_attribution([(*by_id[pk], parents[pk] if pk != origin else None) for pk in reversed(chain)], newsroom)
+        )
     for state in (Attribution.CONFIRMED, Attribution.RELAYED):
         if state in found:
             return state

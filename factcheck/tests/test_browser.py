@@ -952,31 +952,16 @@ def attention_draft():
     def at(words):
         return [(body.index(words), body.index(words) + len(words))]
 
-    said = {"venue": STATEMENT_TO_OUTLET, "outlet": "Daily Planet"}
+    def proposed(words, speaker, claim=None, venue=STATEMENT_TO_OUTLET, outlet="Daily Planet"):
+        return Proposal(
+            content=at(words), cue=[], source=[], speaker=speaker, claim=claim or words, venue=venue, outlet=outlet
+        )
+
     proposals = [
-        Proposal(
-            content=at(port := "the port would reopen on Monday"),
-            cue=[],
-            source=[],
-            speaker="Maria Lopez",
-            claim=port,
-            **said,
-        ),
-        Proposal(
-            content=at(ferries := "the ferries would run"), cue=[], source=[], speaker="It", claim=ferries, **said
-        ),
-        Proposal(
-            content=at(bridge := "the bridge was shut"),
-            cue=[],
-            source=[],
-            speaker="",
-            claim=bridge,
-            venue=SOCIAL_MEDIA_POST,
-            outlet="X",
-        ),
-        Proposal(
-            content=at("the road was open"), cue=[], source=[], speaker="Kovalenko", claim="The road was open.", **said
-        ),
+        proposed("the port would reopen on Monday", "Maria Lopez"),
+        proposed("the ferries would run", "It"),
+        proposed("the bridge was shut", "", venue=SOCIAL_MEDIA_POST, outlet="X"),
+        proposed("the road was open", "Kovalenko", "The road was open."),
     ]
     from factcheck.tests.factories import make_draft
 
