@@ -55,6 +55,7 @@ from factcheck.extraction.venues import (
 # A name as written, its words capitalised but for small joining words: "Kyiv Independent", "B-17",
 # "Reuters", "Times of India".
 NAME = re.compile(NAME_WORDS)
+VERB_OR_MODAL_TAGS = VERB_TAGS | {"MD"}  # a clause's verb: "will", "would" count
 
 # Cues that ask, and the words that open what they ask: "asked whether", "wondered why".
 # A bare answer to a question asked, drafted as what it answers.
@@ -238,7 +239,7 @@ class Story:
             # ("Long winter.") are no claim a desk can track; left empty, a person writes it. Not words
             # set before their cue, a statement whatever the parser reads ("Grain corridor ships double, port says").
             verbless = not (figure or infinitive or proposal.quote) and not any(
-                self.doc[i].tag_ in VERB_TAGS | {"MD"} for i in content_tokens
+                self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens
             )
             verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
             answer = self.answered(drafted)
@@ -662,7 +663,7 @@ class Story:
         on_it = re.match(r"^\W*it(?:'s|’s| is| was)\s+(.+?)\W*$", said, re.IGNORECASE)
         subject = next((child for child in question.children if child.dep_ == "nsubj"), None)
         if on_it and subject is not None and subject.tag_ in ("NN", "NNP") and subject.i < question.i:
-            topic = " ".join(self.text[subject.left_edge.idx : subject.idx + len(subject)].split())
+            topic = " ".join(self.words(subject.left_edge, subject).split())
             verb = "was" if re.match(r"^\W*it was\b", said, re.IGNORECASE) else "is"
             return f"{capitalised(topic)} {verb} {on_it.group(1)}."
         return ""
@@ -682,8 +683,7 @@ class Story:
     def question_words(self, question):
         """ "whether her client would appeal" -> "her client would appeal"."""
         mark = next(child for child in question.children if child.dep_ == "mark")
-        end = question.right_edge.idx + len(question.right_edge)
-        return " ".join(self.text[self.doc[mark.i + 1].idx : end].split()).rstrip(" ,;:.?")
+        return " ".join(self.words(self.doc[mark.i + 1], question.right_edge).split()).rstrip(" ,;:.?")
 
     def asked(self, attribution):
         """ "The mayor asked whether the bridge was safe": the question as the story reports it,

@@ -740,3 +740,7 @@ PUBLIC_AUDIENCES = {
     "the jury",
     "the court",
 }
+
+# Abbreviated ranks, titles before a name ("Lt. Gen. Ana Ruiz"), which the English tokenizer cuts
+# from their full stop ("Lt" "." "Gen."): the pipeline keeps them whole (pipeline.load).
+RANKS = ("Lt.", "Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Sgt.", "Supt.", "Insp.", "Det.")

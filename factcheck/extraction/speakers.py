@@ -12,6 +12,7 @@ from factcheck.extraction.lexicon import (
     INSTITUTION_NOUNS,
     MALE_WORDS,
     PRONOUNS,
+    RANKS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
 )
@@ -184,8 +185,8 @@ TITLE_WORDS = {
     # Titles a tagger often takes into the name ("Councillor Maria Delgado", "Alderman Joe Brill").
     *("Councillor", "Cllr", "Councilman", "Councilwoman", "Alderman", "Alderwoman", "Assemblyman"),
     *("Assemblywoman", "Congressman", "Congresswoman", "Sheriff", "Inspector", "Detective", "Sergeant"),
-    *("Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Supt.", "Insp.", "Det."),
-    *("Sgt.", "Lieutenant", "Lt.", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
+    *RANKS,
+    *("Lieutenant", "Professor", "Prof.", "Reverend", "Rev.", "Bishop", "Archbishop", "Rabbi"),
     *("Superintendent", "Constable", "Commissioner", "Prosecutor", "Magistrate", "Admiral", "Sir", "Dame"),
     # Peers' and rulers' titles: "Baroness Helena Kennedy", "Sheikh Tamim bin Hamad".
     *("Lord", "Lady", "Baron", "Baroness", "Earl", "Duke", "Duchess", "Sheikh", "Emir", "Sultan", "Imam"),
@@ -193,15 +194,7 @@ TITLE_WORDS = {
 # How a paper addresses someone, which is no title ("Dr Emeka Obi, a hospital director," is titled
 # "Hospital director"); a rank, "Lt. Gen.", is one.
 ADDRESS_FORMS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"}
-HONORIFICS = {
-    "mr.",
-    "mrs.",
-    "ms.",
-    "dr.",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
+HONORIFICS = ADDRESS_FORMS | {
     "sen.",
     "rep.",
     "gov.",
