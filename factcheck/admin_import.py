@@ -127,6 +127,8 @@ class RecheckForm(ReadingForm):
             self.fields[name] = forms.ChoiceField(
                 choices=FIELD_CHOICES, required=False, label=cell or f"(column {number} has no name)"
             )
+            # What the column's name alone reads it as: the box to remember the columns follows (site.js).
+            self.fields[name].widget.attrs["data-named"] = self.named_fields[number - 1]
             self.initial.setdefault(name, columns_read["fields"][number - 1])
             examples = [row[number - 1] for row in samples if number <= len(row) and row[number - 1]]
             self.columns.append((number, name, examples))

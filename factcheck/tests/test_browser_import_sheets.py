@@ -82,4 +82,15 @@ def test_a_file_with_the_standard_header_is_not_offered_to_be_remembered(open_pa
     run_check(page)
     expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
     expect(page.get_by_label("claim", exact=True)).to_have_value("claim")
-    expect(page.get_by_label("Remember these columns")).not_to_be_checked()
+    remember = page.get_by_label("Remember these columns")
+    expect(remember).not_to_be_checked()
+    # The box follows the columns as they are chosen: ticked once one is read otherwise than its name says.
+    page.get_by_label("venue", exact=True).select_option("appearance_when")
+    expect(remember).to_be_checked()
+    page.get_by_label("venue", exact=True).select_option("venue")
+    expect(remember).not_to_be_checked()
+    # Until the person ticks or unticks it: then their choice stands.
+    page.get_by_label("venue", exact=True).select_option("appearance_when")
+    remember.uncheck()
+    page.get_by_label("speaker", exact=True).select_option("")
+    expect(remember).not_to_be_checked()

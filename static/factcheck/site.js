@@ -208,3 +208,14 @@ addEventListener("popstate", (event) => {
   event.stopImmediatePropagation();
   history.pushState({ htmx: true }, "", unsavedAt ?? location.href);
 });
+
+// Import preview: "Remember these columns" follows the columns as they are chosen, ticked once one
+// is read otherwise than its name says (data-named), as the server ticks it, until the person ticks
+// or unticks it: then their choice stands.
+document.addEventListener("change", (event) => {
+  const box = event.target.form?.elements.remember;
+  if (event.target === box) box.dataset.chosen = "";
+  if (!box || box.dataset.chosen !== undefined || !event.target.matches("#import-columns select")) return;
+  const columns = event.target.closest("#import-columns").querySelectorAll("select[data-named]");
+  box.checked = [...columns].some((column) => column.value !== column.dataset.named);
+});
