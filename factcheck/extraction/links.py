@@ -2,11 +2,23 @@
 figures for the same thing from different speakers (8,000 and 11,000 troops)."""
 
 import re
+from decimal import Decimal
 
 from factcheck.extraction.drafting import DENIAL_CUES, DISMISSAL_CUES, REPORT_WORDS
 from factcheck.extraction.lexicon import ROLE_NOUNS, UNNAMED_SOURCE_NOUNS
-from factcheck.extraction.proposal import CONTRADICTS, PERSON, SAME_CLAIM, UNNAMED_GROUP
-from factcheck.extraction.quantities import WORD_NUMBERS
+from factcheck.extraction.proposal import (
+    ABOUT,
+    AT_LEAST,
+    CONTRADICTS,
+    EXACT,
+    FEWER_THAN,
+    MORE_THAN,
+    PERSON,
+    SAME_CLAIM,
+    UNNAMED_GROUP,
+    UP_TO,
+)
+from factcheck.extraction.quantities import FIGURE_WORDS, SCALES, WORD_NUMBERS
 from factcheck.extraction.speakers import described
 
 STOPWORDS = {
@@ -219,7 +231,7 @@ def propose(text, proposals, cues=None):
     for i, first in enumerate(proposals):
         for j in range(i + 1, len(proposals)):
             second = proposals[j]
-            if conflicting(first, second):
+            if conflicting(text, first, second):
                 link(proposals, i, j, CONTRADICTS)
 
 
@@ -343,10 +355,54 @@ def lend_name(named, unnamed_one):
         unnamed_one.title, unnamed_one.affiliation = named.title, named.affiliation
 
 
-def conflicting(first, second):
-    """Two figures for the same thing from different speakers."""
+def conflicting(text, first, second):
+    """Two figures for the same thing from different speakers that cannot both be right."""
     if not first.quantity or not second.quantity or first.speaker == second.speaker:
         return False
     if not first.quantity.unit or first.quantity.unit.lower() != second.quantity.unit.lower():
         return False
-    return first.quantity.value != second.quantity.value
+    return same_thing(text, first, second) and disagree(first.quantity, second.quantity)
+
+
+# Words (cut as `words` cuts them) that name or bound a figure, not what it counts: "that number",
+# "a figure the paper could not verify", "$3 million", "at least".
+NOT_COUNTED = {word[:5] for word in (*FIGURE_WORDS, *SCALES, "up", "least", "fewer", "less", "about")}
+
+
+def same_thing(text, first, second):
+    """Whether two figures of one unit count the same thing: besides the unit and the figure, their
+    words share more than half of the shorter's, or one gives no words of its own ("upped that
+    number to 11,000"). Dollars of an overrun are not dollars of a liability."""
+    unit = {word.lower()[:5] for word in re.findall(r"[A-Za-z]+", first.quantity.unit)}
+    own = [words(text, proposal.content) - unit - NOT_COUNTED for proposal in (first, second)]
+    return not all(own) or len(own[0] & own[1]) > min(map(len, own)) / 2
+
+
+# What each qualifier says of the true figure, against the one given: (lowest, highest), each with
+# whether it is reached. "About" takes a tenth either way.
+BOUNDS = {
+    EXACT: lambda v: ((v, True), (v, True)),
+    UP_TO: lambda v: ((None, True), (v, True)),
+    FEWER_THAN: lambda v: ((None, True), (v, False)),
+    AT_LEAST: lambda v: ((v, True), (None, True)),
+    MORE_THAN: lambda v: ((v, False), (None, True)),
+    ABOUT: lambda v: ((v * Decimal("0.9"), True), (v * Decimal("1.1"), True)),
+}
+
+
+def disagree(first, second):
+    """Whether two figures cannot both be right: no number is within both ("up to 8,000" and
+    11,000; "fewer than 300" and "more than 400"), or two bounds the same way differ ("up to 8,000"
+    and "up to 11,000": two estimates of one ceiling). "At least 300" and 450 agree."""
+    if first.qualifier == second.qualifier != EXACT and first.qualifier != ABOUT:
+        return first.value != second.value
+    (low, high), (other_low, other_high) = (BOUNDS[q.qualifier](Decimal(q.value)) for q in (first, second))
+    return below(high, other_low) or below(other_high, low)
+
+
+def below(high, low):
+    """Whether every number up to `high` is under every number from `low` (None: no bound)."""
+    (top, top_reached), (bottom, bottom_reached) = high, low
+    if top is None or bottom is None:
+        return False
+    return top < bottom or (top == bottom and not (top_reached and bottom_reached))

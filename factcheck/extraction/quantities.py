@@ -7,13 +7,17 @@ from factcheck.extraction.attribution import VERB_TAGS
 from factcheck.extraction.proposal import ABOUT, AT_LEAST, EXACT, FEWER_THAN, MORE_THAN, UP_TO, Quantity
 from factcheck.text import ungrouped
 
-QUALIFIERS = [
+QUALIFIERS = [  # the first phrase the words before a figure end with: a bound denied before the bound
+    (("no", "more", "than"), UP_TO),
+    (("not", "more", "than"), UP_TO),
     (("up", "to"), UP_TO),
     (("as", "many", "as"), UP_TO),
     (("as", "much", "as"), UP_TO),
     (("at", "least"), AT_LEAST),
     (("no", "fewer", "than"), AT_LEAST),
     (("no", "less", "than"), AT_LEAST),
+    (("not", "fewer", "than"), AT_LEAST),
+    (("not", "less", "than"), AT_LEAST),
     (("more", "than"), MORE_THAN),
     (("over",), MORE_THAN),
     (("upwards", "of"), MORE_THAN),

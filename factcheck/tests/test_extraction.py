@@ -1697,6 +1697,11 @@ def test_without_providing_evidence_hedges_its_own_sentence(extract):
         ("The ministry said it spent $2.5 million on consultants.", "2500000", "US dollars", ""),
         ("The ministry said it spent up to $8 million on consultants.", "8000000", "US dollars", "up_to"),
         ("Officials said 23 of 31 regions were affected.", "23", "of 31 regions", ""),
+        # A bound denied is the other bound: "no more than" is "up to", never "more than".
+        ("The firm said its liability was capped at no more than $112 million.", "112000000", "US dollars", "up_to"),
+        ("Organisers said not more than 40 people had signed up.", "40", "people", "up_to"),
+        ("The council said not less than 60 homes would be built.", "60", "homes", "at_least"),
+        ("Police said no fewer than 200 officers were deployed.", "200", "officers", "at_least"),
     ],
 )
 def test_quantities_with_qualifiers(extract, text, value, unit, qualifier):
@@ -1932,6 +1937,41 @@ def test_two_figures_for_the_same_thing_from_different_speakers_contradict(extra
     assert zelenskyy.quantity.unit == blinken.quantity.unit == "North Korean troops"
     assert zelenskyy.links == [(values.CONTRADICTS, 0)]
     assert zelenskyy.claim == "The number of North Korean troops is 11,000."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Dollars, each for another thing: an overrun, a liability, a loss, a cost.
+        "The harbor expansion is $40 million over budget, the comptroller said. "
+        "Bayline Marine said its liability was capped at $112 million under the contract. "
+        "The shippers' association said its members had lost $3 million of cargo to delays. "
+        "A memo estimated the cost of the delays at $25 million.",
+        "The mayor said the library had cost $2 million. The union said the strike fund held $5 million.",
+        "Police said 40 people were arrested at the march. Organisers said 900 people had volunteered as stewards.",
+    ],
+)
+def test_figures_of_one_unit_for_different_things_do_not_contradict(extract, text):
+    proposals = extract(text)
+    assert len([p for p in proposals if p.quantity]) >= 2
+    assert all(kind != values.CONTRADICTS for p in proposals for kind, _ in p.links)
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        ("The city said the bridge would cost $40 million. Critics said the bridge would cost $60 million.", True),
+        ("Officials said 8,000 containers were stuck at the port. The union said 11,000 containers were stuck.", True),
+        # A figure within the other's bound agrees with it.
+        ("The army said at least 300 soldiers were wounded. The ministry said 450 soldiers were wounded.", False),
+        ("The army said up to 300 soldiers were wounded. The ministry said 250 soldiers were wounded.", False),
+        ("The army said up to 300 soldiers were wounded. The ministry said 450 soldiers were wounded.", True),
+        ("The army said fewer than 300 were wounded. The ministry said more than 400 soldiers were wounded.", True),
+    ],
+)
+def test_figures_for_the_same_thing_contradict_unless_one_is_within_the_others_bound(extract, text, conflict):
+    first, second = extract(text)
+    assert (second.links == [(values.CONTRADICTS, 0)]) == conflict, (first.quantity, second.quantity)
 
 
 def test_the_same_figure_twice_does_not_contradict(extract):
