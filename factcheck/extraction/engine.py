@@ -210,6 +210,7 @@ class Story:
                 continue  # "declined to comment" says nothing
             if self.named_then_said(attribution):
                 continue  # "confirmed the plan in an email, saying …": what is said is the "saying" clause's
+            attribution = self.without_hedge(attribution)
             speaker = self.speaker(attribution, speakers)
             # "claimed responsibility for the strike in a televised statement": the venue, not drafted
             drafted = self.without_object_venue(attribution)
@@ -606,6 +607,18 @@ class Story:
         if not self.objects(attribution):
             return set()
         return self.finder.venue_after_object(attribution.content)
+
+    def without_hedge(self, attribution):
+        """The attribution without a hedge set beside what was said ("…, a figure the Courier could
+        not verify"): the newsroom's words, not the speaker's (hedges.attach marks the claim)."""
+        if not attribution.content_chars:
+            return attribution
+        cut = hedges.beside(self.doc, attribution.content_chars[0][0], attribution.content_chars[-1][1])
+        if cut is None:
+            return attribution
+        chars = [(a, min(b, cut)) for a, b in attribution.content_chars if a < cut]
+        content = {i for i in attribution.content if self.doc[i].idx < cut}
+        return dataclasses.replace(attribution, content=content, content_chars=chars)
 
     def without_object_venue(self, attribution):
         """The attribution as drafted: without the venue phrase ending its object."""

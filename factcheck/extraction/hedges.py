@@ -19,6 +19,9 @@ HEDGE = re.compile(
     r"|not independently (confirmed|verified))\b",
     re.IGNORECASE,
 )
+# "…, a figure the Courier could not verify", "…, which we could not confirm": a hedge set beside the
+# claim it covers, in the claim's own sentence.
+BESIDE = re.compile(rf"[,—–]\s*(?:a|an|which|something)\s[^,;]{{0,80}}?(?:{HEDGE.pattern})", re.IGNORECASE)
 PARAGRAPHS_BACK = 3  # how far back a hedge on "the claims" reaches
 WITHIN_SENTENCE = re.compile(r"\bwithout (providing|offering|giving|citing|presenting)|no evidence", re.IGNORECASE)
 # Words that name a claim without saying what it is about: "the claim", "the figures", "his account".
@@ -45,11 +48,20 @@ def attach(doc, proposals, people):
             proposal.hedge = " ".join(sentence.text.split())
 
 
+def beside(doc, start, end):
+    """Where a hedge set beside a claim starts (its comma) between the characters `start` and `end`, or None."""
+    found = BESIDE.search(doc.text, start, end)
+    return found.start() if found else None
+
+
 def covered(doc, sentence, proposals, people):
     text = sentence.text
     inside = [p for p in proposals if sentence.start_char <= p.start < sentence.end_char]
     if WITHIN_SENTENCE.search(text) and inside:
         return inside  # "he said, without providing evidence"
+    cut = beside(doc, sentence.start_char, sentence.end_char)
+    if cut is not None and (claims := [p for p in inside if p.start < cut]):
+        return claims[-1:]  # "…, a figure the Courier could not verify": the claim it is set beside
     before = [p for p in proposals if p.start < sentence.start_char]
     # "his statements", "her claims", "their account": the speaker the pronoun stands for.
     owner = re.search(r"\b(his|her|their|its)\b", text, re.IGNORECASE)

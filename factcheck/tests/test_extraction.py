@@ -1669,6 +1669,32 @@ def test_a_hedge_that_names_what_it_could_not_confirm_covers_that_claim(extract,
     assert drones.hedge == hedge
 
 
+@pytest.mark.parametrize(
+    ("said", "claim"),
+    [
+        (
+            "The shippers' association said its members had lost $3 million of cargo to delays, "
+            "a figure the Daily Planet could not verify.",
+            "Its members had lost $3 million of cargo to delays.",
+        ),
+        (
+            "The union said 400 jobs were at risk, a claim the Daily Planet was unable to confirm.",
+            "400 jobs were at risk.",
+        ),
+        (
+            "Ana Ruiz said the plan would save $2 million, which the Daily Planet could not independently verify.",
+            "The plan would save $2 million.",
+        ),
+    ],
+)
+def test_a_hedge_set_beside_a_claim_in_its_sentence_covers_that_claim_and_is_no_part_of_it(extract, said, claim):
+    # It hedged the claim before it, and the claim ran on into the hedge's words.
+    before, hedged = extract(f"Port users say delays are getting worse.\n{said}")
+    assert hedged.hedged and not before.hedged
+    assert hedged.claim == claim
+    assert hedged.hedge == said
+
+
 def test_without_providing_evidence_hedges_its_own_sentence(extract):
     text = (
         "The senator said, without providing evidence, that the votes had been altered. "
