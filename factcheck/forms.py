@@ -31,6 +31,7 @@ from factcheck.models import (
     Outlet,
     OutletKind,
     OutletTally,
+    PublishedVerdict,
     SpeakerKind,
     Venue,
     lookalike_message,
@@ -343,6 +344,7 @@ class ClaimFilterForm(PageForm):
             ("", "With or without"),
             ("open", "Its turn awaits a correction outcome"),
             ("any", "Its turn called for a correction"),
+            ("verdict", "Its published verdict is under review"),
         ],
         required=False,
     )
@@ -632,7 +634,10 @@ class ClaimFilterForm(PageForm):
             claims = claims.filter(article=data["article"])
         if data.get("due"):
             claims = due_claims(claims.due_for_recheck(), data["due"], timezone.localdate())
-        if data.get("correction"):
+        if data.get("correction") == "verdict":
+            # A verdict the public reads that the claim's record has moved on from: a few, looked up first.
+            claims = claims.filter(pk__in=[p.claim_id for p in PublishedVerdict.objects.under_review()])
+        elif data.get("correction"):
             # The claims whose verdict put stories in the Corrections queue: a few, looked up first.
             cases = CorrectionCase.objects.open() if data["correction"] == "open" else CorrectionCase.objects.all()
             claims = claims.filter(pk__in=cases.turned_claims())

@@ -2545,6 +2545,16 @@ class PublishedVerdictQuerySet(models.QuerySet):
             )
         )
 
+    def under_review(self):
+        """The live publications whose claim moved on since they were published (under_review_since):
+        a newer event, or its words read otherwise now. Those whose record changed at all are read,
+        a few, and judged as their public pages judge them."""
+        changed = Q(claim__version__gt=F("event__version"))
+        for column in PublishedVerdict.WORDS:
+            changed |= Q(**{f"judged_{column}__isnull": False})
+        publications = self.live().with_judged_words().filter(changed).select_related("claim", "event")
+        return [publication for publication in publications if publication.under_review_since]
+
     def with_judged_words(self):
         """Each with the claim's words as its verdict judged them, read in the same query.
 

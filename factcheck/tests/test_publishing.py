@@ -345,6 +345,33 @@ def test_a_newer_verdict_leaves_the_published_one_under_review_until_the_editor_
     assert visitor.get(FEED).json()["dataFeedElement"][0]["item"]["reviewRating"]["alternateName"] == "False"
 
 
+def test_the_queue_lists_the_claims_whose_published_verdict_is_under_review(editor, editor_client, claim):
+    """Where an editor finds every published verdict to publish again or withdraw, not only on each claim's page."""
+    unchanged = make_claim("Ninety drones were shot down.", article=claim.article)
+    make_evidence(unchanged, "refutes")
+    edited = make_claim("The strike hit a power station.", article=claim.article)
+    make_evidence(edited, "refutes")
+    for published in (claim, unchanged, edited):
+        PublishedVerdict.publish(decide(published, "false", editor), by=editor)
+    decide(claim, "disputed", editor, reason="The count is being checked again.")  # a newer verdict
+    edit_through_the_orm(editor_client, edited, "The strike hit a substation.", "")  # words edited since
+    undone = make_claim("The bridge was closed.", article=claim.article)
+    make_evidence(undone, "refutes")
+    PublishedVerdict.publish(decide(undone, "false", editor), by=editor)
+    edit_through_the_orm(editor_client, undone, "The bridge was shut.", "")
+    edit_through_the_orm(editor_client, undone, "The bridge was closed.", "")  # and put back: as judged
+
+    page = editor_client.get("/claims/?status=all&correction=verdict").content.decode()
+    assert claim.text in page and "The strike hit a substation." in page
+    assert unchanged.text not in page and undone.text not in page
+    assert "its published verdict is under review" in page  # the summary names the filter
+
+    # Published again, it leaves the list.
+    current = Claim.objects.get(pk=claim.pk)
+    editor_client.post(publish_url(claim), {"event": current.events.order_by("-version").first().pk})
+    assert claim.text not in editor_client.get("/claims/?status=all&correction=verdict").content.decode()
+
+
 # An edit of a published claim's words
 
 JUDGED, EDITED = (
