@@ -14,6 +14,7 @@ The workflow, in the order a person meets it:
    transaction, once.
 """
 
+import dataclasses
 import json
 import logging
 import re
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from factcheck import extraction
+from factcheck.extraction.lexicon import PRONOUNS
 from factcheck.extraction.speakers import described
 from factcheck.extraction.venues import PLATFORMS
 from factcheck.models import (
@@ -509,37 +511,80 @@ def find_words(body, words, start=None, end=None):
     return (match.start(), match.end()) if match else None
 
 
-def add_missed_claim(records, body, start, end):
-    """Add a proposal, accepted, for the words at body[start:end]; returns it.
+class AlreadyProposed(ValueError):
+    """The words added are a proposal's claim already: that proposal is the one to correct."""
 
-    It starts from the proposal before it in the same paragraph (the "he said" that carries on):
-    same speaker, venue and relays, for the person to correct.
+    def __init__(self, key):
+        super().__init__(f"These words are proposal {key}’s claim already: correct that one.")
+
+
+# What a claim added by hand takes from the proposal before it in its paragraph (the "he said" that carries on).
+CARRIED_ON = ("speaker", "speaker_kind", "title", "affiliation", "venue", "outlet", "relayed_by")
+
+
+def add_missed_claim(records, body, start, end, outlet=None):
+    """Add a proposal, accepted, for the words at body[start:end]; returns it. Raises AlreadyProposed
+    when they are a proposal's claim already.
+
+    Words that hold who said them ("City officials say the project is late") are read by the
+    engine as the story was: the claim is what was said, its speaker who said it. A speaker it
+    knows only as "she", or words with no one saying them, start from the proposal before them in
+    the paragraph: same speaker, venue and relays, for the person to correct.
     """
     paragraph_start = body.rfind("\n", 0, start) + 1
     before = [record for record in records if paragraph_start <= start_of(record)[0] <= start]
     model = before[-1]["fields"] if before else {}
-    keep = ("speaker", "speaker_kind", "title", "affiliation", "venue", "outlet", "relayed_by")
-    fields = {name: [] if name in LIST_FIELDS else "" for name in FIELDS}
-    fields.update({name: model[name] for name in keep if name in model})
-    fields.update(
-        decision="accept",
-        claim=clean_claim(body[start:end]),
-        kind=Claim.Kind.FACTUAL,
-        speaker_kind=fields["speaker_kind"] or SpeakerKind.PERSON,
-    )
-    record = {
-        "key": max((record["key"] for record in records), default=0) + 1,
+    record = _read_by_hand(body, start, end, outlet) or {
         "content": [[start, end]],
         "cue": [],
         "source": [],
         "quote": "",
         "hedge": "",
-        "by_hand": True,
-        "fields": fields,
+        "fields": {name: [] if name in LIST_FIELDS else "" for name in FIELDS}
+        | {"claim": clean_claim(body[start:end]), "kind": Claim.Kind.FACTUAL},
     }
+    fields = record["fields"]
+    if not fields["speaker"] or fields["speaker"].lower() in PRONOUNS:
+        fields.update({name: model[name] for name in CARRIED_ON if name in model})
+    fields.update(decision="accept", speaker_kind=fields["speaker_kind"] or SpeakerKind.PERSON)
+    claim = normalize_name(fields["claim"])
+    for other in records:
+        if _mostly_same(record["content"], other["content"]) or (
+            claim and normalize_name(other["fields"]["claim"]) == claim
+        ):
+            raise AlreadyProposed(other["key"])
+    record.update(key=max((other["key"] for other in records), default=0) + 1, by_hand=True)
     records.append(record)
     records.sort(key=start_of)
     return record
+
+
+# How much of the longer of two contents they share for a claim added by hand to be one proposed
+# already: words split out of a proposal's ("A and B", B added) are a claim of their own.
+SAME_WORDS = 0.8
+
+
+def _mostly_same(spans, others):
+    shared = sum(max(0, min(b, d) - max(a, c)) for a, b in spans for c, d in others)
+    longest = max(sum(b - a for a, b in spans), sum(d - c for c, d in others))
+    return longest > 0 and shared >= SAME_WORDS * longest
+
+
+def _read_by_hand(body, start, end, outlet):
+    """The record of the engine's proposal for the words at body[start:end] alone, when it finds who
+    said them there (the one saying most, if several); else None."""
+    words = body[start:end]
+    proposals, _ = extract(words, outlet)
+    proposals = [proposal for proposal in proposals if proposal.source and proposal.content]
+    if not proposals:
+        return None
+    proposal = max(proposals, key=lambda found: sum(b - a for a, b in found.content))
+
+    def moved(spans):
+        return [(a + start, b + start) for a, b in spans or []]
+
+    found = dataclasses.replace(proposal, **{role: moved(getattr(proposal, role)) for role in ROLES})
+    return record_from(found, key=0, body=body)
 
 
 def parse_relays(text):

@@ -1366,7 +1366,10 @@ def add_missed_claim(draft, data):
         return None, "Select the claim’s words in the story, or paste them here."
     if found is None:
         return None, f"These words are not in the story: “{words.strip()[:200]}”."
-    return storydesk.add_missed_claim(draft.proposals, draft.body, *found), None
+    try:
+        return storydesk.add_missed_claim(draft.proposals, draft.body, *found, outlet=draft.outlet_name), None
+    except storydesk.AlreadyProposed as proposed:
+        return None, str(proposed)
 
 
 def save_draft(request, draft, known):

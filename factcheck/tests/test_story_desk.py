@@ -595,10 +595,49 @@ def test_pasted_words_are_found_whatever_their_spacing(reviewer_client):
     post_review(reviewer_client, draft, "add", {"add-words": "South Korea\n recently said it was\tmulling"})
     added = StoryDraft.objects.get().proposals
     record = next(record for record in added if record["by_hand"])
-    start, end = record["content"][0]
+    (start, _), *_ = record["source"]
+    *_, (_, end) = record["content"]
     assert SEED_TEXT[start:end] == "South Korea recently said it was mulling"
-    # The claim by the speaker before it in the paragraph starts from that speaker's fields.
     assert record["fields"]["speaker"] == "South Korea"
+
+
+@pytest.mark.extraction
+def test_words_added_with_who_said_them_are_read_as_the_story_is(reviewer_client):
+    """The claim is what was said, its speaker who said it: "City officials say" was kept in the claim."""
+    body = "The harbor opened in 2019.\nCity officials say the project is two years late, and the mayor agreed."
+    draft = make_draft(body)
+    post_review(reviewer_client, draft, "add", {"add-words": "City officials say the project is two years late"})
+    (added,) = StoryDraft.objects.get().proposals
+    fields = added["fields"]
+    assert (fields["claim"], fields["speaker"], fields["speaker_kind"]) == (
+        "The project is two years late.",
+        "City officials",
+        "unnamed_group",
+    )
+    assert [body[a:b] for a, b in added["content"]] == ["the project is two years late"]
+    assert [body[a:b] for a, b in added["source"]] == ["City officials"]
+    assert added["by_hand"] and fields["decision"] == "accept"
+
+
+@pytest.mark.extraction
+def test_words_added_with_a_pronoun_take_the_speaker_before_them_in_the_paragraph(reviewer_client):
+    body = "Ana Ruiz, the mayor, said in an interview that the bridge was safe. She said it would reopen in May."
+    proposals = extract_claims(body, outlet="Daily Planet")[:1]
+    draft = make_draft(body, proposals)
+    post_review(reviewer_client, draft, "add", {"add-words": "She said it would reopen in May"})
+    added = next(record for record in StoryDraft.objects.get().proposals if record["by_hand"])
+    assert (added["fields"]["speaker"], added["fields"]["venue"]) == ("Ana Ruiz", "interview")
+    assert added["fields"]["claim"] == "It would reopen in May."
+
+
+def test_words_that_are_a_proposals_claim_already_are_not_added_twice(reviewer_client):
+    draft = seed_draft()
+    record = StoryDraft.objects.get().proposals[3]
+    (start, end), *_ = record["content"]
+    response = post_review(reviewer_client, draft, "add", {"add-words": SEED_TEXT[start:end]}, **HTMX)
+    assert response.status_code == 422
+    assert f"These words are proposal {record['key']}’s claim already: correct that one." in response.text
+    assert len(StoryDraft.objects.get().proposals) == 18
 
 
 def test_selected_words_are_added_at_their_offsets(reviewer_client):
