@@ -862,6 +862,7 @@ class StoryForm(WithoutColons, forms.Form):
     """A story for the desk: where it was published, and its text pasted (as text or HTML) or uploaded."""
 
     outlet_twin = None  # a tracked outlet the named one looks like, once cleaned
+    near_copy = None  # a story of the outlet this one reads like (storydesk.near_copy), once checked
 
     body = forms.CharField(
         label="The story's text",
@@ -895,6 +896,8 @@ class StoryForm(WithoutColons, forms.Form):
         required=False,
         help_text="Checked against the tracked claims and signed off by an editor before it is published.",
     )
+    # Shown only when the story reads like one tracked from its outlet (storydesk.near_copy).
+    another_story = forms.BooleanField(label="It is another story: add it", required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -253,6 +253,47 @@ def already_in(url, body):
     return Found()
 
 
+# How many of an outlet's latest stories a new one is compared with, and the share of its word
+# sequences (or theirs) they must share to read as the same story: pasted again, or updated.
+COMPARED_STORIES = 50
+NEAR_COPY = 0.8
+
+
+@dataclass
+class NearCopy:
+    """A story the new one reads like: a saved article or a draft in review, and how alike."""
+
+    headline: str
+    url: str  # its page: the article, or the draft's review
+    alike: float
+
+
+def near_copy(outlet, body):
+    """The outlet's recent story (saved, or in review) whose text the new one mostly repeats, or None.
+
+    Alike when one holds NEAR_COPY of the other's runs of three words: a story pasted again with a
+    word changed, or updated with a paragraph. Only the outlet's COMPARED_STORIES latest of each.
+    """
+    if outlet is None:
+        return None
+    runs = word_runs(body)
+    articles = Article.objects.filter(outlet=outlet).order_by("-pk").only("headline", "body")
+    drafts = StoryDraft.objects.filter(article__isnull=True, outlet=outlet).order_by("-pk").only("headline", "body")
+    best = None
+    for story in [*articles[:COMPARED_STORIES], *drafts[:COMPARED_STORIES]]:
+        theirs = word_runs(story.body)
+        shared = len(runs & theirs)
+        alike = shared / min(len(runs), len(theirs)) if runs and theirs else 0
+        if alike >= NEAR_COPY and (best is None or alike > best.alike):
+            best = NearCopy(story.headline, story.get_absolute_url(), alike)
+    return best
+
+
+def word_runs(text):
+    words = normalize_name(text).split()
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
 # 2. Proposals as records
 
 

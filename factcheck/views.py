@@ -1228,6 +1228,13 @@ def story_new(request):
         if found.draft:
             messages.info(request, f"This story is already in review (same {found.by}): nothing was added.")
             return redirect(found.draft)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["another_story"]:
+        form.near_copy = storydesk.near_copy(form.cleaned_data["tracked_outlet"], form.cleaned_data["body"])
+        if form.near_copy:
+            where = form.cleaned_data["tracked_outlet"].name
+            form.add_error("body", f"This story reads like “{form.near_copy.headline}”, tracked from {where}.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         draft, warning = storydesk.start_draft(
             by=request.user,
             headline=data["headline"],

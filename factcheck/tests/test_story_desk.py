@@ -396,6 +396,31 @@ def test_a_story_pasted_again_is_not_added_twice(reviewer_client):
     assert StoryDraft.objects.count() == 1
 
 
+def test_a_story_that_reads_like_one_tracked_from_its_outlet_asks_before_it_is_added_again(reviewer_client):
+    """A story pasted again with a word changed (or updated with a line) made a second copy of every claim."""
+    b17 = make_outlet("B-17")
+    tracked = make_article(b17, headline="Drones over Kursk", body=SEED_TEXT)
+    changed = SEED_TEXT.replace("recently said", "said last week") + "\nThe ministry did not reply."
+    story = {"body": changed, "outlet": "B-17"}
+    response = reviewer_client.post("/stories/new/", story)
+    assert response.status_code == 422
+    text = html.unescape(response.content.decode())
+    assert "This story reads like “Drones over Kursk”, tracked from B-17" in text
+    assert f'href="/articles/{tracked.pk}/"' in text
+    assert "It is another story: add it" in text
+    assert not StoryDraft.objects.exists()
+    # Told it is another story, the desk reads it.
+    response = reviewer_client.post("/stories/new/", {**story, "another_story": "on"})
+    assert response.status_code == 302 and StoryDraft.objects.count() == 1
+    # Another story of the outlet, or the same words from another outlet, is no copy.
+    other = {"body": "The mayor said the bridge would reopen in May.\nCouncillors said so too.", "outlet": "B-17"}
+    assert reviewer_client.post("/stories/new/", other).status_code == 302
+    make_outlet("Kyiv Independent")
+    elsewhere = {"body": SEED_TEXT + "\nThe ministry did not reply.", "outlet": "Kyiv Independent"}
+    assert reviewer_client.post("/stories/new/", elsewhere).status_code == 302
+    assert StoryDraft.objects.count() == 3
+
+
 def test_a_story_already_tracked_is_not_added_again(reviewer_client):
     article = make_article(body=SEED_TEXT.replace("\n", "\n\n") + "  ", url="https://b17.example/drones")
     response = reviewer_client.post("/stories/new/", {"body": SEED_TEXT, "outlet": "B-17"}, follow=True)
