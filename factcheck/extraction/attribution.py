@@ -93,6 +93,8 @@ class Attribution:
         return self.cue[0]
 
 
+# The figure verbs that estimate a figure of whatever they name ("put the cost at …"), not only a "figure".
+FIGURES_OF_ANYTHING = frozenset({"estimate", "put", "place"})
 # The verbs whose forms verb_lemma knows unless told others.
 LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
 
@@ -683,8 +685,15 @@ class Finder:
         return set()
 
     def figure(self, verb):
-        """ "upped that number to 11,000": the figure the speaker gives, as content."""
-        objects = [child for child in verb.children if child.dep_ == "dobj" and child.lower_ in FIGURE_NOUNS]
+        """ "upped that number to 11,000", "estimated the cost of the delays at $25 million": the figure
+        the speaker gives, as content. Of anything the story names only when estimated (put, placed):
+        "cut interest rates to 4%" is something done, not said."""
+        named = verb_lemma(verb) in FIGURES_OF_ANYTHING
+        objects = [
+            child
+            for child in verb.children
+            if child.dep_ == "dobj" and (child.lower_ in FIGURE_NOUNS or (named and child.tag_ in ("NN", "NNS")))
+        ]
         if not objects:
             return None
         numbers = [

@@ -2,6 +2,7 @@
 
 import re
 
+from factcheck.extraction.lexicon import FIGURE_NOUNS
 from factcheck.extraction.proposal import FACTUAL, OPINION, PREDICTION
 
 QUOTE_MARKS = "\"“”«»‘’`'"
@@ -181,6 +182,10 @@ def quote(text, content, quotations):
     return " … ".join(parts)
 
 
+# A figure put on a thing: "the cost of the delays at $25 million", "that number to 11,000".
+FIGURE_PUT = re.compile(r"^(?P<thing>\S.*?)\s+(?:at|to)\s+(?P<figure>\S.*\d.*)$")
+
+
 def claim_sentence(text, content, quantity=None, figure=False, infinitive=False, cue_lemma="", backshifted=False):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
     an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
@@ -189,6 +194,11 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     -> "The number of ... is 11,000."; a promise on a condition told in the past (`backshifted`:
     "pledged to resign if she lost") -> "She would resign if she lost."; a question among
     statements is left out, since it asserts nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
+    put = figure and FIGURE_PUT.match(" ".join(_fragments(text, content)).strip(" ,;:.—–"))
+    if put and put["thing"].lower().split()[-1] not in FIGURE_NOUNS:  # "the cost of the delays at $25 million"
+        thing, head = put["thing"], put["thing"].split(" of ")[0].split()[-1].lower()
+        verb = "are" if head.endswith("s") and not head.endswith("ss") else "is"
+        return f"{thing[0].upper()}{thing[1:]} {verb} {put['figure']}."
     if figure and quantity is not None and quantity.unit:
         qualifier = {"": "", "up_to": "up to ", "at_least": "at least ", "about": "about ", "more_than": "more than "}
         value = f"{int(float(quantity.value)):,}" if float(quantity.value).is_integer() else quantity.value

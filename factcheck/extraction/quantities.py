@@ -76,7 +76,8 @@ def number_value(token):
     return value
 
 
-CURRENCY_SIGNS = {"$", "us$", "€", "£"}
+CURRENCIES = {"$": "US dollars", "us$": "US dollars", "€": "euros", "£": "pounds"}
+CURRENCY_SIGNS = set(CURRENCIES)
 
 
 def qualifier_before(token):
@@ -94,8 +95,9 @@ def qualifier_before(token):
 def unit_of(number):
     """What a number counts: its head noun with the modifiers between them."""
     doc = number.doc
-    if number.text.startswith("$") or (number.i > 0 and doc[number.i - 1].text in ("$", "US$")):
-        return "US dollars"
+    sign = number.text[:1] if number.text[:1] in "$£€" else doc[number.i - 1].text.lower() if number.i > 0 else ""
+    if sign in CURRENCIES:
+        return CURRENCIES[sign]
     following = doc[number.i + 1] if number.i + 1 < len(doc) else None
     if following is not None and following.lower_ in ("percent", "%", "per"):
         return "percent"

@@ -3154,6 +3154,22 @@ def test_a_figure_put_at_a_number_counts_what_the_figure_before_it_counted(extra
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "A memo seen by the Daily Planet estimated the cost of the delays at $25 million.",
+            "The cost of the delays is $25 million.",
+        ),
+        ("The council estimated the price of the bridge at £40 million.", "The price of the bridge is £40 million."),
+        ("Analysts estimated the losses at about $3 billion.", "The losses are about $3 billion."),
+    ],
+)
+def test_a_figure_put_on_a_thing_the_story_names_is_that_things_figure(extract, text, claim):
+    # "estimated the cost of the delays at $25 million" was drafted "The number of US dollars is 25,000,000."
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
     "text, value, unit",
     [
         ('"We lose one litre in three," the engineer said.', "1", "litre in three"),
