@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
-from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is_yes_no_question, verb_lemma
+from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma, yes_no_question
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
@@ -108,6 +108,8 @@ SPEAKING = {"speaking", "talking", "writing"}
 # Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
 JUDGING_CUES = {"praise", "criticize", "criticise", "slam", "blast", "condemn", "denounce", "decry", "deride"}
 JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lament", "welcome", "hail", "applaud"}
+# Cues that blame their object for what "for" names: "criticised the minister for hiding the figures".
+BLAMING_CUES = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
@@ -243,8 +245,9 @@ class Story:
                 self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens
             )
             verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
-            answer = self.answered(drafted)
-            if not answer and (question := self.question(attribution)) is not None:
+            question = self.question(attribution)
+            answer = self.answered(drafted, question)
+            if not answer and question is not None:
                 # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
                 # a person to write what it claims of the question.
                 proposal.answers = self.question_words(question)
@@ -445,9 +448,7 @@ class Story:
         civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
         for the outage." (and "criticised the minister for hiding the figures"): what the speaker
         says of the one accused; "" for any other cue."""
-        # "criticised the minister for hiding the figures" blames him for it.
-        blaming = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
-        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in blaming else None
+        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in BLAMING_CUES else None
         if preposition is None:
             return ""
         cue = self.doc[attribution.head]
@@ -657,12 +658,12 @@ class Story:
             for child in cue.children
         )
 
-    def answered(self, attribution):
+    def answered(self, attribution, question):
         """ "Asked whether her client would appeal, Nair said: 'No.'": what a bare yes or no
         answers ("It is not true that her client would appeal."), since "No." says nothing
         checkable, and an answer on what was asked about as said of it ("Asked whether the deal
-        was enough, …: 'It's a start.'" -> "The deal is a start."); "" for any other statement."""
-        question = self.question(attribution)
+        was enough, …: 'It's a start.'" -> "The deal is a start."); "" for any other statement.
+        `question` is the one it answers, as `question` finds it."""
         if question is None:
             return ""
         said = " ".join(self.text[start:end] for start, end in attribution.content_chars)
@@ -685,13 +686,7 @@ class Story:
         """The yes-or-no question an answer was given to ("Asked whether the deal was enough, she
         said …"), as the clause's verb, or None."""
         cue = self.doc[attribution.head]
-        for asked in cue.children:
-            if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
-                continue
-            for question in asked.children:
-                if question.dep_ in ("ccomp", "advcl") and is_yes_no_question(question):
-                    return question
-        return None
+        return next(filter(None, (yes_no_question(asked) for asked in cue.children)), None)
 
     def question_words(self, question):
         """ "whether her client would appeal" -> "her client would appeal"."""
@@ -907,9 +902,6 @@ class Story:
         if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
             phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
             words = f"{words} ; {phrase}" if words else phrase
-        if words and any(self.carried_by(attribution)):
-            # "in comments reported by the Guardian" is carried by it, as "carried by TASS" is: its relay, not its venue
-            words = re.sub(r"\breported by\b", "carried by", words)
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)

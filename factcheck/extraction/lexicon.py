@@ -744,3 +744,11 @@ PUBLIC_AUDIENCES = {
 # Abbreviated ranks, titles before a name ("Lt. Gen. Ana Ruiz"), which the English tokenizer cuts
 # from their full stop ("Lt" "." "Gen."): the pipeline keeps them whole (pipeline.load).
 RANKS = ("Lt.", "Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Sgt.", "Supt.", "Insp.", "Det.")
+
+
+def singular(noun):
+    """ "claims" -> "claim", "injuries" -> "injury", "address" stays: enough for the lexicon's
+    nouns, without a lemmatizer (the rules read tags, never lemmas)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun

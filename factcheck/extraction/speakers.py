@@ -15,6 +15,7 @@ from factcheck.extraction.lexicon import (
     RANKS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
+    singular,
 )
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
@@ -335,11 +336,9 @@ UNNAMED_DESCRIPTORS = {
 def _stands_for_no_one(words):
     """ "Bloggers", "Facebook posts", "Experts", "Viral image", "A senior official"; not "Emily Post"."""
     last = words[-1]
-    singular = last[:-1] if last.endswith("s") else last
-    if last != singular and (
-        last in CIRCULATING_NOUNS or singular in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | GROUP_NOUNS
-    ):
-        return len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS or singular not in GROUP_NOUNS
+    one = singular(last)
+    if last != one and (last in CIRCULATING_NOUNS or one in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | GROUP_NOUNS):
+        return len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS or one not in GROUP_NOUNS
     if words[:2] == ["social", "media"]:  # "Social media", "Social media posts"
         return True
     described = len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS
@@ -870,9 +869,7 @@ def _describe(doc, source, people, quoted):
         speaker = person_speaker(doc, tokens, head, [doc[head.i - 1], head], people, mention)
         people.add(head.i - 1, speaker.name)
         return speaker
-    one = any(
-        child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another") for child in head.children
-    )
+    one = _counted_one(head)
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
         return _unnamed(head, source, people, mention)  # "a local GP", "a Labour MP": one of many, not a body's name
@@ -937,10 +934,17 @@ def _unnamed(head, source, people, mention):
     """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
     "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
     name = capitalised(_noun_phrase(head))
-    one = any(child.lower_ in ("a", "an", "one") for child in head.children if child.i < head.i)
-    if one and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
+    if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _counted_one(head):
+    """ "a local GP", "One senior nurse", "another official": one, counted by the word before it."""
+    return any(
+        child.i < head.i and child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another")
+        for child in head.children
+    )
 
 
 def _spoken_for(head, people):

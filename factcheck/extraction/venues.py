@@ -126,6 +126,9 @@ _AUDIENCES = "|".join(re.escape(audience) for audience in sorted(PUBLIC_AUDIENCE
 _TO_THE_PUBLIC = re.compile(rf"\b(?:statement|remarks|comments)s? (?:to|before) (?:{_AUDIENCES})\b", re.IGNORECASE)
 _IN_COURT = re.compile(r"\b(?:opening|closing) (?:statement|argument)s?\b", re.IGNORECASE)
 _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
+# "comments reported by the Guardian" were carried by it, as "remarks carried by TASS" were: said
+# in public and passed on (the engine makes the outlet a relay), not the outlet's report.
+_CARRIED = re.compile(r"\b(?:remarks|comments|words) (?:reported|carried|published|broadcast|relayed) by\b", re.I)
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
 # preposition or the verb. A capitalised run, with "the" and small joining words allowed inside.
@@ -237,7 +240,8 @@ def classify_venue(text, newsroom=None):
     if _STATEMENT.search(text) or (_DOCUMENT.search(text) and not re.search(r"\breport(s|ed)?\b", text, re.I)):
         published_in = _PUBLISHED_IN.search(text)  # "an op-ed in the Washington Post"
         return OFFICIAL_DOCUMENT, strip_article(published_in.group(1)) if published_in else None
-    if _REPORTED.search(text) and (name := named_outlet(text)) and not names_outlet(name, newsroom):
+    reported = _REPORTED.search(text) and not _CARRIED.search(text)
+    if reported and (name := named_outlet(text)) and not names_outlet(name, newsroom):
         return RELAYED_REPORT, name
     if _DOCUMENT.search(text):
         return OFFICIAL_DOCUMENT, None
@@ -288,12 +292,15 @@ def described_outlet(name):
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
     "Associated Press", "the state news agency TASS" is "TASS"."""
-    if described := described_outlet(name):
-        return NEWS_OUTLETS.get(described.lower(), described)
-    if (whole := name.strip(" .,;:").lower()) in NEWS_OUTLETS:  # "The Atlantic", named with its article
-        return NEWS_OUTLETS[whole]
-    name = strip_article(name)
-    return NEWS_OUTLETS.get(name.lower(), name)
+    name = described_outlet(name) or name
+    return known_outlet(name) or strip_article(name)
+
+
+def known_outlet(name):
+    """The name the lexicon stores a known outlet under ("AP" is "Associated Press"), by its name
+    with its article ("The Atlantic") or without it ("the Guardian"), or None."""
+    whole = name.strip(" .,;:").lower()
+    return NEWS_OUTLETS.get(whole) or NEWS_OUTLETS.get(strip_article(name).lower())
 
 
 def names_outlet(name, outlet):
@@ -328,7 +335,7 @@ def is_news_outlet(name, story_outlet=None):
         return False
     if names_outlet(name, story_outlet):
         return True
-    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS or with_article.strip().lower() in NEWS_OUTLETS:
+    if known_outlet(with_article) or name.lower() in PLATFORMS:
         return True
     brand, _, channel = name.rpartition(" ")
     if channel.lower() in CHANNEL_WORDS and (brand.lower() in BROADCASTER_BRANDS or brand.lower() in NEWS_OUTLETS):
