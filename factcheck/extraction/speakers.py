@@ -37,6 +37,11 @@ ORGANISATION_POSTS = {
     *("chairman", "chairwoman", "official", "officials", "founder", "ceo", "economist", "analyst"),
     *("researcher", "scientist", "officer", "commander", "engineer", "employee", "employees", "worker", "workers"),
 }
+# Posts held over a place or a body, whose "of" names it: "the mayor of Riverton" (not "the wife of").
+OFFICES = ORGANISATION_POSTS - {"economist", "analyst", "researcher", "scientist", "employee", "employees"}
+OFFICES |= {"mayor", "governor", "president", "premier", "minister", "chancellor", "secretary", "ambassador"}
+OFFICES |= {"chairperson", "owner", "boss", "coach", "captain", "sheriff", "commissioner", "superintendent"}
+OFFICES |= {"principal", "treasurer", "leader", "manager", "king", "queen", "bishop", "archbishop", "mp"}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
@@ -378,6 +383,8 @@ class People:
             outlet = is_outlet(name) or is_outlet(written)
             if not name or (outlet and name.lower() not in in_names) or organisation_shaped(name):
                 continue  # "Cal Fire", taken for a person, is nobody's "he" or "she"
+            if _office_of(entity.root):
+                continue  # "the mayor of Riverton", Riverton taken for a person: a place
             self.remember(name)
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
@@ -460,6 +467,17 @@ class People:
                 name = clean(span.text)
                 self.remember(name)
                 self.full_names.append((span.start, name))
+        for token in doc:
+            # "Ana Ruiz is the mayor", "Ana Ruiz, the mayor of Riverton,": a name the tagger did not
+            # see, given a person's role.
+            run = [t for t in token.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [token]
+            if token.ent_type_ or token.tag_ != "NNP" or any(t.ent_type_ for t in run) or len(run) < 2:
+                continue
+            span = doc[run[0].i : token.i + 1]
+            if len(span) == len(run) and self.persons_name(span, by_role_only=True):
+                name = clean(span.text)
+                self.remember(name)
+                self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
             if not titles_a_name(title.text):
@@ -500,7 +518,7 @@ class People:
             self.full_names.append((start, name))
         self.full_names.sort()
 
-    def persons_name(self, entity):
+    def persons_name(self, entity, by_role_only=False):
         """The span of a person's name the tagger took for an organisation's or a product's, or None.
 
         "Nadia Kravets, who chairs the union", "Ines Costa, the mayor", "economist Eszter Varga",
@@ -533,6 +551,12 @@ class People:
                 return span
         if root.dep_ == "appos" and root.head.lower_ in people_nouns:
             return span  # "the economist, Eszter Varga,"
+        if root.dep_ == "nsubj" and any(
+            child.dep_ == "attr" and child.lower_ in people_nouns | ORGANISATION_POSTS for child in root.head.children
+        ):
+            return span  # "Nadia Kravets is the mayor", "… became the chief executive"
+        if by_role_only:
+            return None
         # "Ines Costa said the strike would go on. She added …": "he" or "she" next is that person.
         sentence = span.sent
         end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
@@ -937,6 +961,13 @@ def _unnamed(head, source, people, mention):
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _office_of(token):
+    """Whether `token` is what "of" names after a post held over a place or a body ("the mayor of
+    Riverton", "chief executive of Dunmore"), never a person, whatever the tagger says."""
+    of = token.head
+    return token.dep_ == "pobj" and of.lower_ == "of" and of.head.lower_ in OFFICES
 
 
 def _counted_one(head):

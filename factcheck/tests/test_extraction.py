@@ -3789,3 +3789,18 @@ def test_an_answer_the_engine_cannot_draft_keeps_its_words_and_names_the_questio
     """It was proposed bare ("Time will tell."), as if it said something of its own."""
     proposal = only(extract(text))
     assert (proposal.claim, proposal.answers) == (claim, question)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ana Ruiz is the mayor of Riverton. The bridge will reopen in May, she said.", "Ana Ruiz"),
+        ("Ana Ruiz, the mayor of Riverton, opened the fair. She said the bridge would reopen in May.", "Ana Ruiz"),
+        ("Nadia Kravets is the mayor of Riverton. The bridge will reopen in May, she said.", "Nadia Kravets"),
+        ("Ana Ruiz became the chief executive of Dunmore last year. She said profits had risen.", "Ana Ruiz"),
+    ],
+)
+def test_the_place_a_person_is_mayor_of_is_no_one_a_pronoun_can_mean(extract, text, speaker):
+    # The tagger takes "Riverton" for a person and misses "Ana Ruiz": "she" was "Riverton".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.PERSON)
