@@ -547,8 +547,9 @@ class Finder:
         frames = CUE_VERBS.get(lemma)
         if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
             return None
-        if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
-            return None  # "Asked whether …, she said": she was asked; what she said is her statement
+        participle = verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i
+        if participle and all(left.lower_ == "when" for left in verb.lefts):
+            return None  # "(When) asked whether …, she said": she was asked; what she said is her statement
         if lemma == "add" and self.adds_to_a_thing(verb):
             return None  # "the study added to a growing body of evidence": it increased it
         if question_asked(verb) is not None:

@@ -3804,3 +3804,41 @@ def test_the_place_a_person_is_mayor_of_is_no_one_a_pronoun_can_mean(extract, te
     # The tagger takes "Riverton" for a person and misses "Ana Ruiz": "she" was "Riverton".
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.PERSON)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim", "question"),
+    [
+        (
+            "Ana Ruiz, asked if the council would cut jobs, said: “No.”",
+            "Ana Ruiz",
+            "It is not true that the council would cut jobs.",
+            "",
+        ),
+        (
+            "The mayor, asked whether the deal was enough, said: “It's a start.”",
+            "The mayor",
+            "The deal is a start.",
+            "",
+        ),
+        (
+            "Ana Ruiz, when asked whether the plan would work, said she was confident.",
+            "Ana Ruiz",
+            "Ana Ruiz was confident.",
+            "the plan would work",
+        ),
+        (
+            "Tom Hale, asked whether voters would back the plan, told reporters: “Time will tell.”",
+            "Tom Hale",
+            "Time will tell.",
+            "voters would back the plan",
+        ),
+    ],
+)
+def test_a_question_set_between_the_speaker_and_the_cue_is_what_the_answer_answers(
+    extract, text, speaker, claim, question
+):
+    # "asked" was read as the speaker's own verb: a question of theirs, "Ana Ruiz, asked if …".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.claim, proposal.answers) == (speaker, claim, question)
+    assert words(text, proposal.cue) in ("said", "told")
