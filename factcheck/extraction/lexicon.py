@@ -343,7 +343,7 @@ ROLE_NOUNS = {
     *("treasurer", "auditor", "administrator", "ombudsman", "king", "queen", "prince", "princess", "pope"),
     *("bishop", "archbishop", "priest", "pastor", "imam", "rabbi", "mother", "father", "husband", "wife"),
     *("son", "daughter", "brother", "sister", "victim", "suspect", "defendant", "plaintiff", "candidate"),
-    *("nominee", "incumbent", "challenger", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
+    *("nominee", "incumbent", "challenger", "rival", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
     *("surgeon", "farmer", "host", "presenter", "curator", "architect", "engineer", "editor", "publisher"),
     *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
     *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),

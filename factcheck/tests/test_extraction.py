@@ -3842,3 +3842,18 @@ def test_a_question_set_between_the_speaker_and_the_cue_is_what_the_answer_answe
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.claim, proposal.answers) == (speaker, claim, question)
     assert words(text, proposal.cue) in ("said", "told")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz won the vote, beating her rival, Tom Hale. Her rival said the count was flawed.",
+        "Ana Ruiz beat Tom Hale, her rival, on Sunday. Her rival said the count was flawed.",
+        "Ana Ruiz won the vote on Sunday. Her rival said the count was flawed. Tom Hale, her rival, has not conceded.",
+        "Ana Ruiz beat her opponent, Tom Hale, on Sunday. Her opponent said the count was flawed.",
+    ],
+)
+def test_her_rival_is_the_person_the_story_names_as_her_rival(extract, text):
+    # "Her rival" was an unnamed group, as "experts" are.
+    proposal = extract(text)[0]
+    assert (proposal.speaker, proposal.speaker_kind) == ("Tom Hale", values.PERSON)
