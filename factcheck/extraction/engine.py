@@ -779,11 +779,13 @@ class Story:
                 if previous.kind == PERSON:
                     return previous
         if speaker.kind in (UNNAMED_GROUP, INSTITUTION) and speaker.mention.lower() in ("they", "it", "them"):
-            # "they said": the group or institution the story quoted last.
-            wanted = UNNAMED_GROUP if speaker.mention.lower() != "it" else INSTITUTION
-            for _, previous in reversed(earlier):
-                if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
-                    return previous
+            # "they said": the group or institution the story quoted last; "it" the institution,
+            # not "Campaigners" quoted since, unless the story quoted none.
+            groups = [previous for _, previous in earlier if previous.kind in (UNNAMED_GROUP, INSTITUTION)]
+            if speaker.mention.lower() == "it":
+                groups = [previous for previous in groups if previous.kind == INSTITUTION] or groups
+            if groups:
+                return groups[-1]
         return speaker
 
     def issuer(self, mention):

@@ -467,6 +467,8 @@ INSTITUTION_NOUNS = {
     "letter",
     "data",
     "website",
+    "regulator",
+    "watchdog",
 }
 
 DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}

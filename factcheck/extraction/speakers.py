@@ -779,6 +779,8 @@ def describe(doc, source, people, quoted):
         # "Fans' group the 1958": the name, which keeps its "the" when it is a number.
         name = named["name"] if named["name"][:1].isalpha() else f"The {named['name']}"
         return Speaker(name, INSTITUTION, mention=speaker.mention)
+    if source and (named := _beside_organisation_word(doc, source)):
+        return Speaker(named, INSTITUTION, mention=speaker.mention)  # "Ofwat, the water regulator, said"
     if speaker.kind == PERSON and (named := _described_organisation(speaker)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
@@ -824,6 +826,26 @@ def _with_name_after(doc, source, mention):
     while name < len(doc) and doc[name].tag_ in ("NNP", "NNPS", "CD", "POS"):
         name += 1
     return f"{mention} {doc[end:name].text}" if name > end + 1 else mention
+
+
+def _beside_organisation_word(doc, source):
+    """ "Ofwat, the water regulator,", "the energy regulator Ofgem": a name the parser hangs a word
+    for an organisation on, beside it or before it, which the tagger may take for a person's or
+    miss; None for a source with no such name."""
+    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    if head.tag_ == "NN" and head.lower_ in ORGANISATION_DESCRIPTORS:  # "the regulator, Ofwat,", "… regulator Ofgem"
+        head = next((child for child in head.children if child.dep_ == "appos" and child.tag_ == "NNP"), head)
+    if head.tag_ != "NNP":
+        return None
+    if head.dep_ == "appos" and head.head.lower_ in ORGANISATION_DESCRIPTORS and head.head.i in source:
+        return clean(doc[head.left_edge.i : head.i + 1].text)
+    for child in head.children:
+        beside = child.dep_ == "appos" and child.i > head.i and child.tag_ == "NN"
+        before = child.dep_ == "compound" and child.i < head.i and child.tag_ == "NN"
+        if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
+            words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
+            return clean(doc[words[0].i : head.i + 1].text)
+    return None
 
 
 def _described_organisation(speaker):
@@ -1051,6 +1073,23 @@ def described(name):
     return len(words) > 1 and words[0] in ("The", "His", "Her", "Their", "Its") and words[-1].islower()
 
 
+def _named_as(doc, head):
+    """ "Ofgem, the energy regulator," "the energy regulator Ofgem", "the watchdog, Ofwat,": the
+    name the story last gave with the noun of "the regulator said", which the tagger may not see
+    as a name, or see as a person's; None when it gave none."""
+    for noun in reversed(doc[: head.i]):
+        if noun.lower_ != head.lower_ or noun.tag_ != "NN":
+            continue
+        if noun.dep_ in ("appos", "compound") and noun.head.tag_ == "NNP":
+            named = noun.head
+        else:
+            named = next((child for child in noun.children if child.dep_ == "appos" and child.tag_ == "NNP"), None)
+        if named is not None:
+            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > noun.i] + [named]
+            return clean(doc[words[0].i : named.i + 1].text)
+    return None
+
+
 def _surname_after_given_name(doc, head, tokens):
     """A capitalised word the tagger took for an organisation's name on its own, right after a given name."""
     entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
@@ -1088,6 +1127,8 @@ def _institution_named_before(doc, head, people):
     for name, words in reversed(named):
         if head.lower_ in words and described_as <= words:
             return name
+    if called := _named_as(doc, head):
+        return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
         return next((name for name, words in reversed(named) if not words & not_it), None)

@@ -3857,3 +3857,54 @@ def test_her_rival_is_the_person_the_story_names_as_her_rival(extract, text):
     # "Her rival" was an unnamed group, as "experts" are.
     proposal = extract(text)[0]
     assert (proposal.speaker, proposal.speaker_kind) == ("Tom Hale", values.PERSON)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("The regulator said it would cap prices.", "The regulator would cap prices."),
+        ("The watchdog said it had fined the firm twice.", "The watchdog had fined the firm twice."),
+    ],
+)
+def test_the_regulator_is_an_institution_whose_it_is_itself(extract, text, claim):
+    # "The regulator" was an unnamed group, as "experts" are, and its "it" stayed in the draft.
+    proposal = only(extract(text))
+    assert (proposal.speaker_kind, proposal.claim) == (values.INSTITUTION, claim)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The regulator said prices would rise. Campaigners said bills were too high. It said the cap would end.",
+        "The watchdog said prices would rise. Two analysts said bills were too high. The cap will end, it said.",
+    ],
+)
+def test_it_said_is_the_institution_quoted_last_not_a_group_of_people(extract, text):
+    first, _, last = extract(text)
+    assert (last.speaker, last.speaker_kind) == (first.speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ofgem, the energy regulator, fined Norvik Bank on Monday. The regulator said the fine was fair.",
+        "The energy regulator Ofgem fined Norvik Bank on Monday. The regulator said the fine was fair.",
+    ],
+)
+def test_the_regulator_is_the_body_the_story_named_as_the_regulator(extract, text):
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Ofgem", values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ofwat, the water regulator, said bills would rise.",
+        "The water regulator Ofwat said bills would rise.",
+        "The regulator, Ofwat, said bills would rise.",
+    ],
+)
+def test_a_name_set_beside_a_word_for_an_organisation_is_that_organisation(extract, text):
+    # "Ofwat" was a person titled "Water regulator", or the speaker "The water regulator".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("Ofwat", values.INSTITUTION, "")
