@@ -67,7 +67,9 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What a business reports of itself: "reported a net profit of …" is its own profit.
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
-ABOUT_THE_REMARKS = re.compile(r"(?:'s|’s|\b(?i:his|her|their)) (?:remarks|comments|statements?|interview)\b")
+ABOUT_THE_REMARKS = re.compile(
+    r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
+)
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
@@ -955,28 +957,43 @@ class Story:
         if venue is None and speaker.name and not perfect:
             for (before, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
                 if previous_speaker.name == speaker.name:
-                    if previous.venue and self.goes_on_with(attribution, before, earlier):
+                    if previous.venue and self.goes_on_with(attribution, before, earlier, speaker):
                         return previous.venue, previous.outlet
                     break
         if venue == PUBLIC_REMARKS and outlet and not self.is_outlet(outlet):
             outlet = None
         return venue, outlet
 
-    def goes_on_with(self, attribution, before, earlier):
+    def goes_on_with(self, attribution, before, earlier, speaker):
         """Whether a statement goes on with the same speaker's statement `before`, so was made where
         it was: in its sentence or the next one, or "she added", with no one else quoted between, or
-        after words on those remarks; else the story says nothing of where it was made."""
+        after words on those remarks (the speaker's); else the story says nothing of where it was made."""
         sentence, previous = self.doc[attribution.head].sent, self.doc[before.head].sent
         if sentence.start == previous.start:
             return True
         said_last = max([previous.end_char] + [end for _, end in before.content_chars])
         between = self.text[said_last : sentence.start_char]
-        if ABOUT_THE_REMARKS.search(between):
+        if any(self.remarks_of(speaker, said_last + on.start(), on) for on in ABOUT_THE_REMARKS.finditer(between)):
             return True  # "Kovalenko's remarks come as …": the story stays on them
         if earlier[-1][0] is not before:
             return False
         # Nothing between but the end of what was said and a line break: the next sentence.
         return attribution.lemma == "add" or not re.sub(r"[\s”\"’'.,;:!?)]", "", between)
+
+    def remarks_of(self, speaker, at, on):
+        """Whether the remarks the story speaks of at character `at` ("Kovalenko's remarks", "her
+        comments", matched by ABOUT_THE_REMARKS as `on`) are `speaker`'s, not "Tom Hale's remarks"."""
+        if on["owner"]:
+            return on["owner"].lower() in speaker.name.lower().split()
+        pronoun = on["pronoun"].lower()
+        if pronoun == "their":
+            return speaker.kind in (UNNAMED_GROUP, INSTITUTION)
+        token = self.doc.char_span(at, at + len(pronoun), alignment_mode="expand")[0]
+        gender = "male" if pronoun == "his" else "female"
+        if speaker.kind != PERSON:
+            return False
+        named = self.people.person_before(token.i, gender=gender)  # None: the tagger saw no one, "Ms Ruiz"
+        return named == speaker.name if named else self.people.gender(speaker.name) in (None, gender)
 
     def venue_words(self, cue):
         """The phrases hung from the cue (and from the verb it is coordinated with) that may name

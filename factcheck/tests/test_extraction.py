@@ -3908,3 +3908,33 @@ def test_a_name_set_beside_a_word_for_an_organisation_is_that_organisation(extra
     # "Ofwat" was a person titled "Water regulator", or the speaker "The water regulator".
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("Ofwat", values.INSTITUTION, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet that the plan was flawed. Tom Hale's remarks drew anger. Ruiz said the cost "
+        "would rise.",
+        "Mr Hale spoke at a rally. Ms Ruiz told the Daily Planet that the plan was flawed. His remarks drew anger from "
+        "the council. Ms Ruiz said the cost would rise.",
+    ],
+)
+def test_words_on_someone_elses_remarks_between_keep_no_venue(extract, text):
+    # The story's words on Tom Hale's remarks carried the statement to the Daily Planet on to Ruiz's next one.
+    first, *_, last = extract(text)
+    assert (first.venue, first.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
+    assert (last.speaker.endswith("Ruiz"), last.venue, last.outlet) == (True, None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ruiz told the Daily Planet that the plan was flawed. Ruiz's remarks came as the council met. She said "
+        "the cost would rise.",
+        "Ms Ruiz told the Daily Planet that the plan was flawed. Her remarks came as the council met. She said the "
+        "cost would rise.",
+    ],
+)
+def test_words_on_the_speakers_own_remarks_between_keep_the_venue(extract, text):
+    _, second = extract(text)
+    assert (second.venue, second.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
