@@ -715,7 +715,10 @@ NEWS_OUTLET_ENDINGS = {
     "izvestia",
     "kommersant",
     "broadcasting",
+    *("courier", "echo", "beacon", "sentinel", "bulletin", "dispatch", "enquirer", "advertiser", "argus"),
 }
+# The words papers' names open with: "the Daily Planet", "the Sunday Times", "the Evening Standard".
+PAPER_OPENINGS = {"daily", "weekly", "sunday", "evening", "morning"}
 # Recipients of "told ..." that make a statement public remarks rather than one to a newsroom.
 PUBLIC_AUDIENCES = {
     "reporters",

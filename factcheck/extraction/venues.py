@@ -13,6 +13,7 @@ from factcheck.extraction.lexicon import (
     MONTHS,
     NEWS_OUTLET_ENDINGS,
     NEWS_OUTLETS,
+    PAPER_OPENINGS,
     PUBLIC_AUDIENCES,
 )
 from factcheck.extraction.proposal import (
@@ -321,6 +322,7 @@ _BODIES_TOO = {"agency", "network"}
 # Words a paper is named by on its own, after "the": "the Guardian", not "the Agency" or "the Review".
 PAPER_NAMES = NEWS_OUTLET_ENDINGS - {"agency", "network", "review", "standard", "press", "daily", "voice", "wire"}
 PAPER_NAMES -= {"news", "radio", "tv", "television", "magazine", "broadcasting", "star", "globe", "sun"}
+PAPER_NAMES -= {"beacon", "bulletin", "dispatch"}
 _MEDIA_WORDS = {"news", "press", "media", "broadcasting", "television", "tv", "radio", "cable", "wire"}
 
 
@@ -345,6 +347,8 @@ def is_news_outlet(name, story_outlet=None):
     words = name.split()
     if len(words) == 1 and name.istitle() and name.lower() in PAPER_NAMES and with_article.lower().startswith("the "):
         return True  # "the Guardian", "The Times": a paper named by the word papers end with
+    if len(words) >= 2 and words[0].lower() in PAPER_OPENINGS and all(word[:1].isupper() for word in words):
+        return True  # "the Daily Planet", "the Sunday Herald"
     if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
         # "Xinhua News Agency", "Al Jazeera Media Network"; not "Environment Agency" or "Rural Health Network".
         return words[-1].lower() not in _BODIES_TOO or bool({word.lower() for word in words[:-1]} & _MEDIA_WORDS)

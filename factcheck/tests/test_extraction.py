@@ -3938,3 +3938,24 @@ def test_words_on_someone_elses_remarks_between_keep_no_venue(extract, text):
 def test_words_on_the_speakers_own_remarks_between_keep_the_venue(extract, text):
     _, second = extract(text)
     assert (second.venue, second.outlet) == (values.STATEMENT_TO_OUTLET, NEWSROOM)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Ana Ruiz told the Daily Planet that the plan was flawed.", "Daily Planet"),
+        ("Ana Ruiz told the Northern Echo the plan was flawed.", "Northern Echo"),
+        ("The plan is flawed, Ana Ruiz told the Westmark Courier.", "Westmark Courier"),
+        ("Ana Ruiz told the Harbour Beacon that the plan was flawed.", "Harbour Beacon"),
+    ],
+)
+def test_a_paper_told_is_the_outlet_whichever_newsroom_runs_the_story(extract, text, outlet):
+    # Only the story's own paper, or a paper the lexicon knows, was taken for an outlet.
+    proposal = only(extract(text, outlet="B-17"))
+    assert (proposal.venue, proposal.outlet) == (values.STATEMENT_TO_OUTLET, outlet)
+
+
+@pytest.mark.parametrize("recipient", ["the Foreign Office", "the Riverton Council", "Tom Hale"])
+def test_telling_a_body_or_a_person_is_no_statement_to_an_outlet(extract, recipient):
+    proposal = only(extract(f"Ana Ruiz told {recipient} that the plan was flawed.", outlet="B-17"))
+    assert proposal.venue != values.STATEMENT_TO_OUTLET
