@@ -496,8 +496,10 @@ class Story:
         """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
         billion.", "police reported three arrests on Monday" -> "There were three arrests.", "reported
         the deaths of three workers" -> "Three workers died.", and a thing named before as what the
-        speaker reports ("The agency reports the findings of its survey."); "" for a clause."""
-        if attribution.lemma != "report" or not attribution.content:
+        speaker reports ("The agency reports the findings of its survey."); "" for a clause. A
+        confirmation of a count or an event is its report ("officials confirmed three deaths" ->
+        "There were three deaths."), though not of a thing named before ("confirmed the plan")."""
+        if attribution.lemma not in ("report", "confirm") or not attribution.content:
             return ""
         objects = self.objects(attribution)
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
@@ -514,7 +516,7 @@ class Story:
         subject = self.subject(attribution, speaker)
         if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
             # "reported the findings of its survey", a thing named before: what the speaker reports.
-            return self.speakers_own(attribution, speaker, what)
+            return self.speakers_own(attribution, speaker, what) if attribution.lemma == "report" else ""
         if thing.lower_ in RESULT_NOUNS and subject:
             return f"{capitalised(subject)} had {what}."
         return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."

@@ -3959,3 +3959,17 @@ def test_a_paper_told_is_the_outlet_whichever_newsroom_runs_the_story(extract, t
 def test_telling_a_body_or_a_person_is_no_statement_to_an_outlet(extract, recipient):
     proposal = only(extract(f"Ana Ruiz told {recipient} that the plan was flawed.", outlet="B-17"))
     assert proposal.venue != values.STATEMENT_TO_OUTLET
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Officials confirmed three deaths.", "There were three deaths."),
+        ("Police confirmed two arrests after the match.", "There were two arrests after the match."),
+        ("Officials confirmed the deaths of three workers.", "Three workers died."),
+        ("Officials confirmed the plan.", ""),
+    ],
+)
+def test_a_confirmed_count_or_event_is_drafted_as_what_happened(extract, text, claim):
+    # A confirmation was a bare noun phrase ("Three deaths."), then no draft at all; it is a report of them.
+    assert only(extract(text)).claim == claim
