@@ -915,6 +915,8 @@ def _describe(doc, source, people, quoted):
         speaker = person_speaker(doc, tokens, head, [doc[head.i - 1], head], people, mention)
         people.add(head.i - 1, speaker.name)
         return speaker
+    if _bare_common_noun(head) and head.lower_ not in INSTITUTION_NOUNS | ROLE_NOUNS | SPOKESPEOPLE.keys():
+        return _unnamed(head, source, people, mention)  # "…, harbour says": no name, however the tagger reads it
     one = _counted_one(head)
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
@@ -980,6 +982,8 @@ def _unnamed(head, source, people, mention):
     """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
     "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
     name = capitalised(_noun_phrase(head))
+    if _bare_common_noun(head):
+        name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
@@ -990,6 +994,12 @@ def _office_of(token):
     Riverton", "chief executive of Dunmore"), never a person, whatever the tagger says."""
     of = token.head
     return token.dep_ == "pobj" and of.lower_ == "of" and of.head.lower_ in OFFICES
+
+
+def _bare_common_noun(head):
+    """ "port" in "…, port says": one word in lower case with nothing before it, as a headline
+    words a source; the tagger reads some as proper nouns ("harbour")."""
+    return head.tag_ in ("NN", "NNP") and head.is_lower and not any(child.i < head.i for child in head.children)
 
 
 def _counted_one(head):

@@ -3973,3 +3973,17 @@ def test_telling_a_body_or_a_person_is_no_statement_to_an_outlet(extract, recipi
 def test_a_confirmed_count_or_event_is_drafted_as_what_happened(extract, text, claim):
     # A confirmation was a bare noun phrase ("Three deaths."), then no draft at all; it is a report of them.
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Grain corridor ships double, port says", "The port"),
+        ("Flights will resume on Monday, airport says", "The airport"),
+        ("Ferry crossings doubled last year, harbour says", "The harbour"),
+    ],
+)
+def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, text, speaker):
+    # "port says" was the speaker "Port", which reads as a name; the body's "the port said" is "The port".
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.UNNAMED_GROUP)
