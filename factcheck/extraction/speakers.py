@@ -947,6 +947,9 @@ def _describe(doc, source, people, quoted):
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             described_as = f"the {described_as}"  # "minister says" in a headline
         people.mention(source[0], capitalised(described_as))
+        for sex, words in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
+            if head.lower_ in words:
+                people.learn(capitalised(described_as), sex)  # "Her husband said she …": she is someone else
         return Speaker(capitalised(described_as), PERSON, capitalised(title), mention=mention)
     if head.lower_ in SPOKESPEOPLE and head.tag_ in ("NN", "NNP"):
         # "A spokeswoman for Tesco", "a Tesco spokeswoman": one person speaking for it, as "Reed's

@@ -3987,3 +3987,16 @@ def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, te
     # "port says" was the speaker "Port", which reads as a name; the body's "the port said" is "The port".
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.UNNAMED_GROUP)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Ana Ruiz won on Sunday. Her husband said she was delighted.", "She was delighted."),
+        ("Tom Hale lost the vote. His wife said he was tired.", "He was tired."),
+        ("Ana Ruiz won on Sunday. Her husband said he was delighted.", "Her husband was delighted."),
+    ],
+)
+def test_a_pronoun_of_the_other_sex_than_the_speakers_role_stays_in_the_draft(extract, text, claim):
+    # "Her husband said she was delighted" was drafted "Her husband was delighted."
+    assert extract(text)[-1].claim == claim
