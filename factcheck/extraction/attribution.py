@@ -22,6 +22,7 @@ from factcheck.extraction.lexicon import (
     ROLE_NOUNS,
     SPEECH_VERBS,
     UNNAMED_SOURCE_NOUNS,
+    singular,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
 from factcheck.extraction.venues import ANONYMITY, is_news_outlet
@@ -103,13 +104,23 @@ def question_asked(token):
     """The "asked" of "Asked whether her client would appeal …, Nair said" (or "… said when asked
     if …") whose question holds `token`, or None; not "Asked to describe the device", whose
     infinitive PolNeAR's annotators count as a cue."""
-    clause = token
     for ancestor in token.ancestors:
         if ancestor.tag_ == "VBN" and ancestor.dep_ == "advcl" and verb_lemma(ancestor) == "ask":
             unsaid = not any(child.dep_ in ("nsubj", "nsubjpass") for child in ancestor.children)
-            return ancestor if unsaid and is_yes_no_question(clause) else None
-        clause = ancestor
+            question = yes_no_question(ancestor)
+            inside = question is not None and (question == token or question in token.ancestors)
+            return ancestor if unsaid and inside else None
     return None
+
+
+def yes_no_question(asked):
+    """The question an "asked" puts ("Asked whether the deal was enough", "when asked if the plant
+    was safe"): its clause a yes or no answers, as the clause's verb, or None."""
+    if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
+        return None
+    return next(
+        (clause for clause in asked.children if clause.dep_ in ("ccomp", "advcl") and is_yes_no_question(clause)), None
+    )
 
 
 def is_yes_no_question(clause):
@@ -538,8 +549,9 @@ class Finder:
         frames = CUE_VERBS.get(lemma)
         if not frames or verb.dep_ == "amod" or self.is_hedge(verb):
             return None
-        if verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i and not list(verb.lefts):
-            return None  # "Asked whether …, she said": she was asked; what she said is her statement
+        participle = verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i
+        if participle and all(left.lower_ == "when" for left in verb.lefts):
+            return None  # "(When) asked whether …, she said": she was asked; what she said is her statement
         if lemma == "add" and self.adds_to_a_thing(verb):
             return None  # "the study added to a growing body of evidence": it increased it
         if question_asked(verb) is not None:
@@ -1343,8 +1355,3 @@ def as_predicate(token):
         and any(child.dep_ == "mark" and child.lower_ == "as" for child in children)
         and not any(child.dep_ in ("nsubj", "nsubjpass") for child in children)
     )
-
-
-def singular(noun):
-    """ "claims" -> "claim", "rumours" -> "rumour": enough for the lexicon's nouns, without a lemmatizer."""
-    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun

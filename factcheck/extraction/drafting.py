@@ -2,7 +2,7 @@
 
 import re
 
-from factcheck.extraction.lexicon import FIGURE_NOUNS
+from factcheck.extraction.lexicon import FIGURE_NOUNS, singular
 from factcheck.extraction.proposal import FACTUAL, OPINION, PREDICTION
 
 QUOTE_MARKS = "\"“”«»‘’`'"
@@ -159,12 +159,11 @@ def third_person(verb):
 
 def event_sentence(noun, what, plural, rest=""):
     """ "deaths", "three workers" -> "Three workers died."; None for a noun naming no event we know."""
-    word = noun.lower()
-    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    event = singular(noun.lower())
     rest = f" {rest}" if rest else ""
-    if verb := EVENT_VERBS.get(singular):
+    if verb := EVENT_VERBS.get(event):
         return f"{what[0].upper()}{what[1:]} {verb}{rest}."
-    if participle := EVENT_PARTICIPLES.get(singular):
+    if participle := EVENT_PARTICIPLES.get(event):
         return f"{what[0].upper()}{what[1:]} {'were' if plural else 'was'} {participle}{rest}."
     return None
 

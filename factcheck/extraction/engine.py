@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from factcheck.extraction import drafting, hedges, links
-from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, is_yes_no_question, verb_lemma
+from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma, yes_no_question
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
     FIGURE_VERBS,
@@ -67,7 +67,9 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What a business reports of itself: "reported a net profit of …" is its own profit.
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
-ABOUT_THE_REMARKS = re.compile(r"(?:'s|’s|\b(?i:his|her|their)) (?:remarks|comments|statements?|interview)\b")
+ABOUT_THE_REMARKS = re.compile(
+    r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
+)
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
@@ -108,6 +110,8 @@ SPEAKING = {"speaking", "talking", "writing"}
 # Cues that judge the thing they take as object: "praised the deal", "slammed the decision".
 JUDGING_CUES = {"praise", "criticize", "criticise", "slam", "blast", "condemn", "denounce", "decry", "deride"}
 JUDGING_CUES |= {"mock", "ridicule", "attack", "defend", "tout", "endorse", "lament", "welcome", "hail", "applaud"}
+# Cues that blame their object for what "for" names: "criticised the minister for hiding the figures".
+BLAMING_CUES = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
 # A ruling is the court's written decision; a plea is made in open court, as "told jurors" is.
 COURT_VENUES = {"rule": OFFICIAL_DOCUMENT, "plead": PUBLIC_REMARKS}
 # "a statement carried by TASS", "remarks broadcast by Rossiya 24": the outlet passed it on.
@@ -243,8 +247,9 @@ class Story:
                 self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens
             )
             verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
-            answer = self.answered(drafted)
-            if not answer and (question := self.question(attribution)) is not None:
+            question = self.question(attribution)
+            answer = self.answered(drafted, question)
+            if not answer and question is not None:
                 # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
                 # a person to write what it claims of the question.
                 proposal.answers = self.question_words(question)
@@ -445,9 +450,7 @@ class Story:
         civilians as human shields.", "blamed the storm for the outage" -> "The storm is to blame
         for the outage." (and "criticised the minister for hiding the figures"): what the speaker
         says of the one accused; "" for any other cue."""
-        # "criticised the minister for hiding the figures" blames him for it.
-        blaming = {"blame", "criticize", "criticise", "condemn", "slam", "blast", "attack", "denounce", "decry"}
-        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in blaming else None
+        preposition = "of" if attribution.lemma == "accuse" else "for" if attribution.lemma in BLAMING_CUES else None
         if preposition is None:
             return ""
         cue = self.doc[attribution.head]
@@ -493,8 +496,10 @@ class Story:
         """ "Acme Corp reported a net profit of $2.3 billion" -> "Acme Corp had a net profit of $2.3
         billion.", "police reported three arrests on Monday" -> "There were three arrests.", "reported
         the deaths of three workers" -> "Three workers died.", and a thing named before as what the
-        speaker reports ("The agency reports the findings of its survey."); "" for a clause."""
-        if attribution.lemma != "report" or not attribution.content:
+        speaker reports ("The agency reports the findings of its survey."); "" for a clause. A
+        confirmation of a count or an event is its report ("officials confirmed three deaths" ->
+        "There were three deaths."), though not of a thing named before ("confirmed the plan")."""
+        if attribution.lemma not in ("report", "confirm") or not attribution.content:
             return ""
         objects = self.objects(attribution)
         words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
@@ -511,7 +516,7 @@ class Story:
         subject = self.subject(attribution, speaker)
         if not indefinite and (first.i != thing.i or thing.tag_ not in ("NNS", "NN")):
             # "reported the findings of its survey", a thing named before: what the speaker reports.
-            return self.speakers_own(attribution, speaker, what)
+            return self.speakers_own(attribution, speaker, what) if attribution.lemma == "report" else ""
         if thing.lower_ in RESULT_NOUNS and subject:
             return f"{capitalised(subject)} had {what}."
         return f"There {'were' if thing.tag_ in ('NNS', 'NNPS') else 'was'} {what}."
@@ -657,12 +662,12 @@ class Story:
             for child in cue.children
         )
 
-    def answered(self, attribution):
+    def answered(self, attribution, question):
         """ "Asked whether her client would appeal, Nair said: 'No.'": what a bare yes or no
         answers ("It is not true that her client would appeal."), since "No." says nothing
         checkable, and an answer on what was asked about as said of it ("Asked whether the deal
-        was enough, …: 'It's a start.'" -> "The deal is a start."); "" for any other statement."""
-        question = self.question(attribution)
+        was enough, …: 'It's a start.'" -> "The deal is a start."); "" for any other statement.
+        `question` is the one it answers, as `question` finds it."""
         if question is None:
             return ""
         said = " ".join(self.text[start:end] for start, end in attribution.content_chars)
@@ -685,13 +690,7 @@ class Story:
         """The yes-or-no question an answer was given to ("Asked whether the deal was enough, she
         said …"), as the clause's verb, or None."""
         cue = self.doc[attribution.head]
-        for asked in cue.children:
-            if asked.tag_ != "VBN" or verb_lemma(asked) != "ask":
-                continue
-            for question in asked.children:
-                if question.dep_ in ("ccomp", "advcl") and is_yes_no_question(question):
-                    return question
-        return None
+        return next(filter(None, (yes_no_question(asked) for asked in cue.children)), None)
 
     def question_words(self, question):
         """ "whether her client would appeal" -> "her client would appeal"."""
@@ -784,11 +783,13 @@ class Story:
                 if previous.kind == PERSON:
                     return previous
         if speaker.kind in (UNNAMED_GROUP, INSTITUTION) and speaker.mention.lower() in ("they", "it", "them"):
-            # "they said": the group or institution the story quoted last.
-            wanted = UNNAMED_GROUP if speaker.mention.lower() != "it" else INSTITUTION
-            for _, previous in reversed(earlier):
-                if previous.kind == wanted or previous.kind in (UNNAMED_GROUP, INSTITUTION):
-                    return previous
+            # "they said": the group or institution the story quoted last; "it" the institution,
+            # not "Campaigners" quoted since, unless the story quoted none.
+            groups = [previous for _, previous in earlier if previous.kind in (UNNAMED_GROUP, INSTITUTION)]
+            if speaker.mention.lower() == "it":
+                groups = [previous for previous in groups if previous.kind == INSTITUTION] or groups
+            if groups:
+                return groups[-1]
         return speaker
 
     def issuer(self, mention):
@@ -907,9 +908,6 @@ class Story:
         if venue_phrase := self.object_venue(attribution):  # "claimed responsibility … in a televised statement"
             phrase = self.doc[min(venue_phrase) : max(venue_phrase) + 1].text
             words = f"{words} ; {phrase}" if words else phrase
-        if words and any(self.carried_by(attribution)):
-            # "in comments reported by the Guardian" is carried by it, as "carried by TASS" is: its relay, not its venue
-            words = re.sub(r"\breported by\b", "carried by", words)
         if words and self.outlet:  # "in a statement to us", "in an interview with us": the story's newsroom
             words = re.sub(r"\b(to|with) us\b", lambda said: f"{said.group(1)} {self.outlet}", words)
         venue, outlet = classify_venue(words, self.outlet) if words else (None, None)
@@ -961,28 +959,43 @@ class Story:
         if venue is None and speaker.name and not perfect:
             for (before, previous_speaker), previous in zip(reversed(earlier), reversed(proposals), strict=True):
                 if previous_speaker.name == speaker.name:
-                    if previous.venue and self.goes_on_with(attribution, before, earlier):
+                    if previous.venue and self.goes_on_with(attribution, before, earlier, speaker):
                         return previous.venue, previous.outlet
                     break
         if venue == PUBLIC_REMARKS and outlet and not self.is_outlet(outlet):
             outlet = None
         return venue, outlet
 
-    def goes_on_with(self, attribution, before, earlier):
+    def goes_on_with(self, attribution, before, earlier, speaker):
         """Whether a statement goes on with the same speaker's statement `before`, so was made where
         it was: in its sentence or the next one, or "she added", with no one else quoted between, or
-        after words on those remarks; else the story says nothing of where it was made."""
+        after words on those remarks (the speaker's); else the story says nothing of where it was made."""
         sentence, previous = self.doc[attribution.head].sent, self.doc[before.head].sent
         if sentence.start == previous.start:
             return True
         said_last = max([previous.end_char] + [end for _, end in before.content_chars])
         between = self.text[said_last : sentence.start_char]
-        if ABOUT_THE_REMARKS.search(between):
+        if any(self.remarks_of(speaker, said_last + on.start(), on) for on in ABOUT_THE_REMARKS.finditer(between)):
             return True  # "Kovalenko's remarks come as …": the story stays on them
         if earlier[-1][0] is not before:
             return False
         # Nothing between but the end of what was said and a line break: the next sentence.
         return attribution.lemma == "add" or not re.sub(r"[\s”\"’'.,;:!?)]", "", between)
+
+    def remarks_of(self, speaker, at, on):
+        """Whether the remarks the story speaks of at character `at` ("Kovalenko's remarks", "her
+        comments", matched by ABOUT_THE_REMARKS as `on`) are `speaker`'s, not "Tom Hale's remarks"."""
+        if on["owner"]:
+            return on["owner"].lower() in speaker.name.lower().split()
+        pronoun = on["pronoun"].lower()
+        if pronoun == "their":
+            return speaker.kind in (UNNAMED_GROUP, INSTITUTION)
+        token = self.doc.char_span(at, at + len(pronoun), alignment_mode="expand")[0]
+        gender = "male" if pronoun == "his" else "female"
+        if speaker.kind != PERSON:
+            return False
+        named = self.people.person_before(token.i, gender=gender)  # None: the tagger saw no one, "Ms Ruiz"
+        return named == speaker.name if named else self.people.gender(speaker.name) in (None, gender)
 
     def venue_words(self, cue):
         """The phrases hung from the cue (and from the verb it is coordinated with) that may name

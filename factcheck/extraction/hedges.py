@@ -79,7 +79,9 @@ def covered(doc, sentence, proposals, people):
             spoken = [p for p in proposals if p.speaker == name and p.speaker_kind == PERSON]
             if not spoken and before:
                 # "The minister said ...": the last speaker who is one person, named or not.
-                last = next((p for p in reversed(before) if p.speaker_kind == PERSON or singular(p.speaker)), None)
+                last = next(
+                    (p for p in reversed(before) if p.speaker_kind == PERSON or one_unnamed_person(p.speaker)), None
+                )
                 spoken = [p for p in proposals if last and p.speaker == last.speaker]
             return spoken
         kinds = (UNNAMED_GROUP, INSTITUTION) if pronoun in ("their", "its") else (PERSON,)
@@ -121,7 +123,7 @@ def claim_named(doc, sentence, proposals):
     return best if best is not None and score(best)[0] else None
 
 
-def singular(description):
+def one_unnamed_person(description):
     """ "The minister", "A senior official": one unnamed person, not "Officials" or "Experts"."""
     words = description.split()
     return bool(words) and words[0].lower() in ("the", "a", "an", "one") and not words[-1].lower().endswith("s")

@@ -343,7 +343,7 @@ ROLE_NOUNS = {
     *("treasurer", "auditor", "administrator", "ombudsman", "king", "queen", "prince", "princess", "pope"),
     *("bishop", "archbishop", "priest", "pastor", "imam", "rabbi", "mother", "father", "husband", "wife"),
     *("son", "daughter", "brother", "sister", "victim", "suspect", "defendant", "plaintiff", "candidate"),
-    *("nominee", "incumbent", "challenger", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
+    *("nominee", "incumbent", "challenger", "rival", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
     *("surgeon", "farmer", "host", "presenter", "curator", "architect", "engineer", "editor", "publisher"),
     *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
     *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),
@@ -467,6 +467,8 @@ INSTITUTION_NOUNS = {
     "letter",
     "data",
     "website",
+    "regulator",
+    "watchdog",
 }
 
 DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -713,7 +715,10 @@ NEWS_OUTLET_ENDINGS = {
     "izvestia",
     "kommersant",
     "broadcasting",
+    *("courier", "echo", "beacon", "sentinel", "bulletin", "dispatch", "enquirer", "advertiser", "argus"),
 }
+# The words papers' names open with: "the Daily Planet", "the Sunday Times", "the Evening Standard".
+PAPER_OPENINGS = {"daily", "weekly", "sunday", "evening", "morning"}
 # Recipients of "told ..." that make a statement public remarks rather than one to a newsroom.
 PUBLIC_AUDIENCES = {
     "reporters",
@@ -744,3 +749,11 @@ PUBLIC_AUDIENCES = {
 # Abbreviated ranks, titles before a name ("Lt. Gen. Ana Ruiz"), which the English tokenizer cuts
 # from their full stop ("Lt" "." "Gen."): the pipeline keeps them whole (pipeline.load).
 RANKS = ("Lt.", "Maj.", "Col.", "Capt.", "Brig.", "Adm.", "Cmdr.", "Cpl.", "Pvt.", "Sgt.", "Supt.", "Insp.", "Det.")
+
+
+def singular(noun):
+    """ "claims" -> "claim", "injuries" -> "injury", "address" stays: enough for the lexicon's
+    nouns, without a lemmatizer (the rules read tags, never lemmas)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun

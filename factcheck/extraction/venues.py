@@ -13,6 +13,7 @@ from factcheck.extraction.lexicon import (
     MONTHS,
     NEWS_OUTLET_ENDINGS,
     NEWS_OUTLETS,
+    PAPER_OPENINGS,
     PUBLIC_AUDIENCES,
 )
 from factcheck.extraction.proposal import (
@@ -126,6 +127,9 @@ _AUDIENCES = "|".join(re.escape(audience) for audience in sorted(PUBLIC_AUDIENCE
 _TO_THE_PUBLIC = re.compile(rf"\b(?:statement|remarks|comments)s? (?:to|before) (?:{_AUDIENCES})\b", re.IGNORECASE)
 _IN_COURT = re.compile(r"\b(?:opening|closing) (?:statement|argument)s?\b", re.IGNORECASE)
 _REPORTED = re.compile(r"\b(report(s|ed)?|per|according to|citing|cited)\b", re.IGNORECASE)
+# "comments reported by the Guardian" were carried by it, as "remarks carried by TASS" were: said
+# in public and passed on (the engine makes the outlet a relay), not the outlet's report.
+_CARRIED = re.compile(r"\b(?:remarks|comments|words) (?:reported|carried|published|broadcast|relayed) by\b", re.I)
 
 # "an interview on CNN", "a statement to B-17", "a post on X", "told Reuters": the name after the
 # preposition or the verb. A capitalised run, with "the" and small joining words allowed inside.
@@ -237,7 +241,8 @@ def classify_venue(text, newsroom=None):
     if _STATEMENT.search(text) or (_DOCUMENT.search(text) and not re.search(r"\breport(s|ed)?\b", text, re.I)):
         published_in = _PUBLISHED_IN.search(text)  # "an op-ed in the Washington Post"
         return OFFICIAL_DOCUMENT, strip_article(published_in.group(1)) if published_in else None
-    if _REPORTED.search(text) and (name := named_outlet(text)) and not names_outlet(name, newsroom):
+    reported = _REPORTED.search(text) and not _CARRIED.search(text)
+    if reported and (name := named_outlet(text)) and not names_outlet(name, newsroom):
         return RELAYED_REPORT, name
     if _DOCUMENT.search(text):
         return OFFICIAL_DOCUMENT, None
@@ -288,12 +293,15 @@ def described_outlet(name):
 def outlet_name(name):
     """The name an outlet is stored under: "the Kyiv Independent" is "Kyiv Independent", "AP" is
     "Associated Press", "the state news agency TASS" is "TASS"."""
-    if described := described_outlet(name):
-        return NEWS_OUTLETS.get(described.lower(), described)
-    if (whole := name.strip(" .,;:").lower()) in NEWS_OUTLETS:  # "The Atlantic", named with its article
-        return NEWS_OUTLETS[whole]
-    name = strip_article(name)
-    return NEWS_OUTLETS.get(name.lower(), name)
+    name = described_outlet(name) or name
+    return known_outlet(name) or strip_article(name)
+
+
+def known_outlet(name):
+    """The name the lexicon stores a known outlet under ("AP" is "Associated Press"), by its name
+    with its article ("The Atlantic") or without it ("the Guardian"), or None."""
+    whole = name.strip(" .,;:").lower()
+    return NEWS_OUTLETS.get(whole) or NEWS_OUTLETS.get(strip_article(name).lower())
 
 
 def names_outlet(name, outlet):
@@ -314,6 +322,7 @@ _BODIES_TOO = {"agency", "network"}
 # Words a paper is named by on its own, after "the": "the Guardian", not "the Agency" or "the Review".
 PAPER_NAMES = NEWS_OUTLET_ENDINGS - {"agency", "network", "review", "standard", "press", "daily", "voice", "wire"}
 PAPER_NAMES -= {"news", "radio", "tv", "television", "magazine", "broadcasting", "star", "globe", "sun"}
+PAPER_NAMES -= {"beacon", "bulletin", "dispatch"}
 _MEDIA_WORDS = {"news", "press", "media", "broadcasting", "television", "tv", "radio", "cable", "wire"}
 
 
@@ -328,7 +337,7 @@ def is_news_outlet(name, story_outlet=None):
         return False
     if names_outlet(name, story_outlet):
         return True
-    if name.lower() in NEWS_OUTLETS or name.lower() in PLATFORMS or with_article.strip().lower() in NEWS_OUTLETS:
+    if known_outlet(with_article) or name.lower() in PLATFORMS:
         return True
     brand, _, channel = name.rpartition(" ")
     if channel.lower() in CHANNEL_WORDS and (brand.lower() in BROADCASTER_BRANDS or brand.lower() in NEWS_OUTLETS):
@@ -338,6 +347,8 @@ def is_news_outlet(name, story_outlet=None):
     words = name.split()
     if len(words) == 1 and name.istitle() and name.lower() in PAPER_NAMES and with_article.lower().startswith("the "):
         return True  # "the Guardian", "The Times": a paper named by the word papers end with
+    if len(words) >= 2 and words[0].lower() in PAPER_OPENINGS and all(word[:1].isupper() for word in words):
+        return True  # "the Daily Planet", "the Sunday Herald"
     if len(words) >= 2 and words[-1].lower() in NEWS_OUTLET_ENDINGS and words[0][:1].isupper():
         # "Xinhua News Agency", "Al Jazeera Media Network"; not "Environment Agency" or "Rural Health Network".
         return words[-1].lower() not in _BODIES_TOO or bool({word.lower() for word in words[:-1]} & _MEDIA_WORDS)

@@ -138,6 +138,10 @@ def test_a_venue_text_is_classified_with_its_outlet(text, venue, outlet):
         ("a poster", AD, None),
         ("a bumper sticker", AD, None),
         ("a T-shirt", AD, None),
+        # What was said in public, passed on by an outlet, is no report of the outlet's.
+        ("comments reported by the Guardian", PUBLIC, None),
+        ("in remarks reported by Reuters", PUBLIC, None),
+        ("a report by Reuters", Venue.RELAYED_REPORT, "Reuters"),
     ],
 )
 def test_more_venue_texts_of_fact_checkers_files_are_classified(text, venue, outlet):
