@@ -2957,7 +2957,7 @@ class CorrectionCase(models.Model):
         settled = CorrectionCase.objects.open().filter(pk=self.pk)
         if not settled.update(outcome=outcome, decided_by=by, decided_at=now, **values):
             current = CorrectionCase.objects.select_related("decided_by").get(pk=self.pk)
-            who = current.decided_by or "another editor"
+            who = display_name(current.decided_by) if current.decided_by else "another editor"
             raise CorrectionRefused(
                 f"{who} recorded this story's outcome at {timezone.localtime(current.decided_at):%Y-%m-%d %H:%M}: "
                 f"“{current.get_outcome_display()}”. Nothing was changed.",
