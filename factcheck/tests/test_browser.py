@@ -154,6 +154,33 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
 
 
+def test_what_an_action_did_is_said_until_the_next_action_says_what_it_did(open_page, demo_site):
+    """One result shown at a time: "Evidence added." had stayed above the status while a note, a
+    re-check date and an assignment each said what they did in their own panel."""
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    results = page.locator(".done")
+    add_evidence(page, url="https://example.org/lancet-footage", summary="Footage of the training.", stance="Supports")
+    expect(results).to_have_text(["Evidence added."])
+    page.locator("#notes").get_by_label("Note", exact=True).fill("Asked the ministry for the original.")
+    page.get_by_role("button", name="Add note").click()
+    expect(results).to_have_text(["Note added."])
+    page.locator("#recheck").get_by_role("button", name="Change the date").click()
+    expect(results).to_have_text([re.compile(r"^Re-check by ")])
+    page.locator("#assignees").get_by_label("Assign to").fill("reviewer")
+    page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
+    expect(results).to_have_text(["Assigned to reviewer."])
+    mark_verified(page, "Footage confirms the Lancet training.")
+    expect(results).to_have_text(["Marked “Verified”."])
+    # A refused action says why, and what was done before no longer stands above it either.
+    page.locator("#assignees").get_by_label("Assign to").fill("nobody")
+    page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator("#assignees")).to_contain_text("No one who may read claims is called “nobody”.")
+    expect(results).to_have_count(0)
+
+
 def tabs_until(page, target, limit=60):
     """How many presses of Tab, from where the focus is, bring it to `target`."""
     for presses in range(1, limit + 1):
