@@ -3488,7 +3488,8 @@ class Total(models.Model):
     """A speaker's, outlet's or story's number of claims and latest claim, for the index pages to sort by.
 
     Kept by the same triggers as the tallies; every speaker, outlet and story has one.
-    An outlet's count is of its parts in claims: a claim it published and relayed counts twice.
+    An outlet's count is of its parts in claims: a claim it published and relayed, or published
+    and that was made to it, counts twice.
     """
 
     claims = models.IntegerField(default=0)
