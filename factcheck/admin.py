@@ -988,7 +988,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             '<a href="{}">Claim #{}</a>, by {} on {}: {} (read-only since)',
             url,
             claim.merged_into_id,
-            record.by,
+            models.display_name(record.by),
             when,
             record.reason,
         )
@@ -1018,7 +1018,9 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         if not claim.status_changed_at:
             return None
         when = date_format(localtime(claim.status_changed_at), "DATETIME_FORMAT")
-        return f"{when} by {claim.status_changed_by}"
+        if claim.status_changed_by is None:  # the column may name no one (SQL, the shell)
+            return when
+        return f"{when} by {models.display_name(claim.status_changed_by)}"
 
     mark_verified = status_action(Status.VERIFIED, "Mark verified")
     mark_disputed = status_action(Status.DISPUTED, "Mark disputed")
@@ -1359,7 +1361,7 @@ class PublishedVerdictAdmin(ReadOnlyAdmin):
         if publication.is_withdrawn:
             withdrawal = publication.withdrawal
             when = date_format(localtime(withdrawal.at), "DATETIME_FORMAT")
-            return f"Withdrawn {when} by {withdrawal.by}: {withdrawal.reason}"
+            return f"Withdrawn {when} by {models.display_name(withdrawal.by)}: {withdrawal.reason}"
         return "Replaced by a newer verdict" if publication.is_replaced else "Published"
 
     @admin.display(description="public page")
