@@ -1149,7 +1149,7 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     form = page.locator("form[action$='/publish/']")
     form.get_by_label("Public summary (optional)").fill("Footage shows the training under way.")
     form.get_by_role("button", name="Publish").click()
-    expect(page.locator("#publication")).to_contain_text("published by editor")
+    expect(page.locator("#publication")).to_contain_text("published by Olena Koval")
     publication = PublishedVerdict.objects.get()
 
     reader = open_page(viewport=PHONE, javascript=javascript)
@@ -1186,7 +1186,7 @@ def test_an_admin_edit_of_a_published_claim_leaves_the_public_page_on_the_words_
     mark_verified(page, "Footage confirms the Lancet training.")
     page.locator("summary", has_text="Publish this verdict").click()
     page.locator("form[action$='/publish/']").get_by_role("button", name="Publish").click()
-    expect(page.locator("#publication")).to_contain_text("published by editor")
+    expect(page.locator("#publication")).to_contain_text("published by Olena Koval")
     publication = PublishedVerdict.objects.get()
 
     page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
@@ -1404,7 +1404,7 @@ def test_an_appearance_removed_in_the_admin_stays_on_the_claim_page_history(open
     page.goto(f"{demo_site}/claims/{claim.pk}/")
     removed = page.locator(".history .appearance-revision")
     expect(removed).to_contain_text(f"Appearance removed: {appearance.get_venue_type_display()} on {appearance.outlet}")
-    expect(removed).to_contain_text("editor (POST /admin/factcheck/claim/")
+    expect(removed).to_contain_text("Olena Koval (POST /admin/factcheck/claim/")
 
 
 # Leaving the desk with edits not kept
