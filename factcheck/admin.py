@@ -983,12 +983,12 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             return None
         record = ClaimMerge.objects.select_related("by").get(merged=claim)
         url = reverse("admin:factcheck_claim_change", args=[claim.merged_into_id])
-        when = date_format(localtime(record.at), "SHORT_DATETIME_FORMAT")
+        when = date_format(localtime(record.at), "DATETIME_FORMAT")
         return format_html(
             '<a href="{}">Claim #{}</a>, by {} on {}: {} (read-only since)',
             url,
             claim.merged_into_id,
-            record.by,
+            models.display_name(record.by),
             when,
             record.reason,
         )
@@ -1017,8 +1017,10 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
     def last_change(self, claim):
         if not claim.status_changed_at:
             return None
-        when = date_format(localtime(claim.status_changed_at), "SHORT_DATETIME_FORMAT")
-        return f"{when} by {claim.status_changed_by}"
+        when = date_format(localtime(claim.status_changed_at), "DATETIME_FORMAT")
+        if claim.status_changed_by is None:  # the column may name no one (SQL, the shell)
+            return when
+        return f"{when} by {models.display_name(claim.status_changed_by)}"
 
     mark_verified = status_action(Status.VERIFIED, "Mark verified")
     mark_disputed = status_action(Status.DISPUTED, "Mark disputed")
@@ -1358,8 +1360,8 @@ class PublishedVerdictAdmin(ReadOnlyAdmin):
     def state(self, publication):
         if publication.is_withdrawn:
             withdrawal = publication.withdrawal
-            when = date_format(localtime(withdrawal.at), "SHORT_DATETIME_FORMAT")
-            return f"Withdrawn {when} by {withdrawal.by}: {withdrawal.reason}"
+            when = date_format(localtime(withdrawal.at), "DATETIME_FORMAT")
+            return f"Withdrawn {when} by {models.display_name(withdrawal.by)}: {withdrawal.reason}"
         return "Replaced by a newer verdict" if publication.is_replaced else "Published"
 
     @admin.display(description="public page")

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 
 from factcheck.forms import CleanTextField
+from factcheck.models import display_name
 
 FIELD = "edit_fingerprint"
 EMPTY = "(empty)"
@@ -212,7 +213,7 @@ class EditConflict:
     @property
     def summary(self):
         """One line: which records changed, by whom and when."""
-        latest = {entry.user.get_username(): entry.action_time for entry in self.changes}
+        latest = {display_name(entry.user): entry.action_time for entry in self.changes}
         who = ", ".join(f"{name} at {localtime(time):%H:%M:%S %Z}" for name, time in latest.items())
         return (
             f"Nothing was saved: {' and '.join(record.name for record in self.records if record.stale)} "

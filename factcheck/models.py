@@ -2967,7 +2967,7 @@ class CorrectionCase(models.Model):
         settled = CorrectionCase.objects.open().filter(pk=self.pk)
         if not settled.update(outcome=outcome, decided_by=by, decided_at=now, **values):
             current = CorrectionCase.objects.select_related("decided_by").get(pk=self.pk)
-            who = current.decided_by or "another editor"
+            who = display_name(current.decided_by) if current.decided_by else "another editor"
             raise CorrectionRefused(
                 f"{who} recorded this story's outcome at {timezone.localtime(current.decided_at):%Y-%m-%d %H:%M}: "
                 f"“{current.get_outcome_display()}”. Nothing was changed.",
@@ -3498,7 +3498,8 @@ class Total(models.Model):
     """A speaker's, outlet's or story's number of claims and latest claim, for the index pages to sort by.
 
     Kept by the same triggers as the tallies; every speaker, outlet and story has one.
-    An outlet's count is of its parts in claims: a claim it published and relayed counts twice.
+    An outlet's count is of its parts in claims: a claim it published and relayed, or published
+    and that was made to it, counts twice.
     """
 
     claims = models.IntegerField(default=0)

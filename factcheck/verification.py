@@ -111,7 +111,9 @@ class StaleVersion(Exception):
         self.claim = claim
         self.changed_by = changed_by
         self.changed_at = changed_at
-        who = changed_by or "someone else"
+        from factcheck.models import display_name  # here: models imports this module for its rules
+
+        who = display_name(changed_by) if changed_by else "someone else"
         when = f" at {exact(changed_at)}" if changed_at else ""
         super().__init__(f"This claim was changed by {who}{when}. Reload it and try again.")
 

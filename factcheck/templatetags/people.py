@@ -12,8 +12,9 @@ register = template.Library()
 
 @register.filter
 def display_name(user):
-    """The full name when there is one, else the username."""
-    return models.display_name(user)
+    """The full name when there is one, else the username; "" for no one (a revision written
+    outside the app), for `|default` to name."""
+    return models.display_name(user) if user else ""
 
 
 @register.filter

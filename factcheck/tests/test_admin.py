@@ -1,7 +1,10 @@
 """The editors' admin: every page, the status and link actions, and what reviewers cannot do."""
 
+import re
+
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import TextField
@@ -9,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_user
+from factcheck import merging
 from factcheck.admin import BoundedPaginator, ClaimAdmin, ReadOnlyAdmin, ReadOnlyInline
 from factcheck.forms import ClaimTextField, CleanTextField, ExactTextField
 from factcheck.models import (
@@ -20,6 +24,7 @@ from factcheck.models import (
     Evidence,
     Note,
     Outlet,
+    PublishedVerdict,
     Speaker,
     Venue,
     VerificationEvent,
@@ -184,7 +189,35 @@ def test_the_venue_column_shows_where_it_was_said_and_who_relayed_it(demo, edito
 def test_the_changelist_shows_status_label_and_last_change(demo, editor_client):
     response = editor_client.get(CLAIMS)
     assert "Unable to independently confirm" in response.text
-    assert "by seed-annotation" in response.text
+    assert "by Seed annotation" in response.text
+
+
+def test_the_admin_names_who_changed_merged_and_withdrew_by_their_full_name(editor_client):
+    """As the app's pages and the edit conflict do; the claims list, a merged claim's page and the
+    verdicts list had given the username."""
+    maria = User.objects.create_user("mkowalska", first_name="Maria", last_name="Kowalska")
+    speaker = make_speaker()
+    duplicate, kept = make_claim("Troops moved.", speaker=speaker), make_claim("Troops went.", speaker=speaker)
+    for claim in (duplicate, kept):
+        make_evidence(claim, "refutes")
+        make_appearance(claim)
+        event = claim.set_status("false", by=maria, reason="Shown wrong.")
+    PublishedVerdict.publish(event, by=maria).withdraw(by=maria, reason="Too soon.")
+    duplicate.refresh_from_db()
+    kept.refresh_from_db()
+    merging.merge(
+        duplicate, kept, by=maria, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
+    )
+    Claim.objects.filter(pk=make_claim("Nobody's.").pk).update(status_changed_by=None)
+    pages = {
+        "last change": editor_client.get(CLAIMS).text,
+        "merged into": editor_client.get(url(Claim, "change", duplicate.pk)).text,
+        "state": editor_client.get(url(PublishedVerdict, "changelist")).text,
+    }
+    assert re.search(r"UTC by Maria Kowalska</td>", pages["last change"])
+    assert "by None" not in pages["last change"]
+    assert re.search(r"</a>, by Maria Kowalska on \d+ Dec", pages["merged into"])
+    assert re.search(r"Withdrawn \d+ \w+ \d{4}, \d\d:\d\d UTC by Maria Kowalska: Too soon.", pages["state"])
 
 
 def test_the_relay_filter_separates_direct_from_relayed_claims(demo, editor_client):

@@ -106,6 +106,19 @@ def test_the_second_of_two_stale_speaker_saves_is_refused_and_shows_the_first(al
     assert refused.context["adminform"].form["affiliation"].value() == "US government"
 
 
+def test_a_refused_save_names_the_other_editor_by_their_full_name(alice_client, dora, dora_client):
+    """As the app's pages name a person; the message and the list of changes had given the username."""
+    dora.first_name, dora.last_name = "Dora", "Lindqvist"
+    dora.save()
+    speaker = make_speaker("Antony Blinken", title="Secretary of State", affiliation="State Department")
+    page, alices, doras = opened_by_both(speaker, alice_client, dora_client)
+    assert save(dora_client, page, doras, affiliation="US government").status_code == 302
+    refused = save(alice_client, page, alices, title="Former Secretary of State")
+    [message] = [str(message) for message in refused.context["messages"]]
+    assert "changed after you opened this page, by Dora Lindqvist at " in message
+    assert "Changed by <strong>Dora Lindqvist</strong>" in refused.text
+
+
 def test_after_a_refusal_the_editor_redoes_the_change_on_the_saved_values(alice_client, dora_client):
     speaker = make_speaker("Antony Blinken", title="Secretary of State", affiliation="State Department")
     page, alices, doras = opened_by_both(speaker, alice_client, dora_client)

@@ -154,6 +154,33 @@ def test_an_editor_marks_a_claim_verified_and_the_counts_update_without_a_reload
     assert [item.summary for item in claim.events.latest().evidence.all()] == ["Footage shows the training."]
 
 
+def test_what_an_action_did_is_said_until_the_next_action_says_what_it_did(open_page, demo_site):
+    """One result shown at a time: "Evidence added." had stayed above the status while a note, a
+    re-check date and an assignment each said what they did in their own panel."""
+    claim = Claim.objects.get(span_exact__contains="Lancet")
+    page = open_page()
+    sign_in(page, demo_site, "editor")
+    page.goto(f"{demo_site}/claims/{claim.pk}/")
+    results = page.locator(".done")
+    add_evidence(page, url="https://example.org/lancet-footage", summary="Footage of the training.", stance="Supports")
+    expect(results).to_have_text(["Evidence added."])
+    page.locator("#notes").get_by_label("Note", exact=True).fill("Asked the ministry for the original.")
+    page.get_by_role("button", name="Add note").click()
+    expect(results).to_have_text(["Note added."])
+    page.locator("#recheck").get_by_role("button", name="Change the date").click()
+    expect(results).to_have_text([re.compile(r"^Re-check by ")])
+    page.locator("#assignees").get_by_label("Assign to").fill("reviewer")
+    page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
+    expect(results).to_have_text(["Assigned to reviewer."])
+    mark_verified(page, "Footage confirms the Lancet training.")
+    expect(results).to_have_text(["Marked “Verified”."])
+    # A refused action says why, and what was done before no longer stands above it either.
+    page.locator("#assignees").get_by_label("Assign to").fill("nobody")
+    page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator("#assignees")).to_contain_text("No one who may read claims is called “nobody”.")
+    expect(results).to_have_count(0)
+
+
 def tabs_until(page, target, limit=60):
     """How many presses of Tab, from where the focus is, bring it to `target`."""
     for presses in range(1, limit + 1):
@@ -1122,7 +1149,7 @@ def test_an_editor_publishes_a_verdict_and_an_anonymous_visitor_reads_it(open_pa
     form = page.locator("form[action$='/publish/']")
     form.get_by_label("Public summary (optional)").fill("Footage shows the training under way.")
     form.get_by_role("button", name="Publish").click()
-    expect(page.locator("#publication")).to_contain_text("published by editor")
+    expect(page.locator("#publication")).to_contain_text("published by Olena Koval")
     publication = PublishedVerdict.objects.get()
 
     reader = open_page(viewport=PHONE, javascript=javascript)
@@ -1159,7 +1186,7 @@ def test_an_admin_edit_of_a_published_claim_leaves_the_public_page_on_the_words_
     mark_verified(page, "Footage confirms the Lancet training.")
     page.locator("summary", has_text="Publish this verdict").click()
     page.locator("form[action$='/publish/']").get_by_role("button", name="Publish").click()
-    expect(page.locator("#publication")).to_contain_text("published by editor")
+    expect(page.locator("#publication")).to_contain_text("published by Olena Koval")
     publication = PublishedVerdict.objects.get()
 
     page.goto(f"{demo_site}/admin/factcheck/claim/{claim.pk}/change/")
@@ -1377,7 +1404,7 @@ def test_an_appearance_removed_in_the_admin_stays_on_the_claim_page_history(open
     page.goto(f"{demo_site}/claims/{claim.pk}/")
     removed = page.locator(".history .appearance-revision")
     expect(removed).to_contain_text(f"Appearance removed: {appearance.get_venue_type_display()} on {appearance.outlet}")
-    expect(removed).to_contain_text("editor (POST /admin/factcheck/claim/")
+    expect(removed).to_contain_text("Olena Koval (POST /admin/factcheck/claim/")
 
 
 # Leaving the desk with edits not kept

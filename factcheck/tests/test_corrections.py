@@ -2,6 +2,7 @@
 until an editor records the outcome; the outcome is history the database keeps."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
@@ -307,6 +308,28 @@ def test_a_second_outcome_is_refused_as_stale_and_changes_nothing(client, editor
     assert (case.reason, case.decided_by) == ("Said so already.", editor)
     with pytest.raises(CorrectionRefused):
         CorrectionCase.objects.get(pk=case.pk).record_outcome("not_needed", by=admin_user, reason="Again.")
+
+
+def test_the_queue_the_story_page_and_a_refusal_name_each_person_by_their_full_name(editor_client, editor):
+    """As the header names a person; they had been named by their username."""
+    maria = User.objects.create_user("mkowalska", first_name="Maria", last_name="Kowalska")
+    story = make_article(headline="Troops moved")
+    first = make_claim("Up to 11,000 troops were sent.", article=story)
+    second = make_claim("The troops reached Kursk.", article=story)
+    first.set_status("disputed", by=maria, reason="Kyiv says 8,000.")
+    second.set_status("disputed", by=maria, reason="Maps say otherwise.")
+    case = CorrectionCase.objects.get()
+    waiting = editor_client.get("/corrections/").text
+    assert "by Maria Kowalska," in waiting
+    case.record_outcome("not_needed", by=maria, reason="The story called both unconfirmed.")
+    refused = editor_client.post(f"/corrections/{case.pk}/outcome/", {"outcome": "not_needed", "reason": "Again."})
+    assert refused.status_code == 409
+    assert "Maria Kowalska recorded this story" in refused.text
+    settled = editor_client.get("/corrections/?state=not_needed").text
+    assert settled.count("by Maria Kowalska,") == 3  # the turn that opened the case, the later one, the outcome
+    for page in (waiting, refused.text, settled, editor_client.get(f"/articles/{story.pk}/").text):
+        assert "mkowalska" not in page
+    assert "by Maria Kowalska," in editor_client.get(f"/articles/{story.pk}/").text
 
 
 def test_a_reviewer_reads_the_queue_but_cannot_record_an_outcome(reviewer_client, case):

@@ -209,6 +209,25 @@ def test_the_outlet_chart_shows_the_database_counts_by_role(reviewer_client, edi
     assert published["unconfirmed"]["width"] == pytest.approx(2 * published["false"]["width"], abs=0.2)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="OutletTotal and the index's bar count an outlet's parts in a claim, not its claims (docs/tallies.md)",
+)
+def test_the_outlets_index_counts_each_claim_of_an_outlet_once_as_the_queue_does(reviewer_client):
+    """B-17 published two claims, one made to it, the other relayed by it: two claims, as the queue
+    filtered by the outlet lists them; the index says four."""
+    b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
+    story = make_article(outlet=b17)
+    made_to_it, relayed = make_claim("Made to B-17.", article=story), make_claim("Relayed by B-17.", article=story)
+    make_appearance(made_to_it, Venue.STATEMENT_TO_OUTLET, outlet=b17)
+    said = make_appearance(relayed, Venue.PUBLIC_REMARKS, outlet=kyiv)
+    make_appearance(relayed, Venue.RELAYED_REPORT, outlet=b17, relayed_from=said)
+    queue = reviewer_client.get("/claims/", {"status": "all", "outlet": b17.pk}).context["claims"]
+    assert len(queue) == 2
+    row = reviewer_client.get("/outlets/?q=b-17").text.split('<li class="index-row">')[1]
+    assert '<span class="index-total">2 claims</span>' in row
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_a_track_record_costs_one_query_whatever_the_history(count, django_assert_num_queries):
     from factcheck import tallies

@@ -182,6 +182,23 @@ def test_the_digest_sends_each_person_the_claims_due_that_are_theirs(due_claims,
     assert "Every claim overdue, in the queue: http://127.0.0.1:8000/rechecks/?due=overdue" in alice.body
 
 
+def test_the_digest_marks_each_claim_due_today_or_overdue_as_the_queue_does(due_claims, mailoutbox):
+    """A claim due on the digest's day reads "(due today)", as in the queues and on its page; it had no mark."""
+    overdue, due_today = due_claims["alice"]
+    digest()
+    [body] = [mail.body for mail in mailoutbox if mail.to == ["alice@example.org"]]
+    lines = body.splitlines()
+    marks = {claim.text: lines[lines.index(f"- {claim.text}") + 1] for claim in (overdue, due_today)}
+    assert marks[overdue.text].endswith(f"re-check by {overdue.recheck_on:%-d %b %Y} (overdue)")
+    assert marks[due_today.text].endswith(f"re-check by {due_today.recheck_on:%-d %b %Y} (due today)")
+    # Sent for a later day, today's claim is overdue by then.
+    mailoutbox.clear()
+    RecheckDigest.objects.all().delete()
+    digest(today() + timedelta(days=1))
+    [body] = [mail.body for mail in mailoutbox if mail.to == ["alice@example.org"]]
+    assert "(due today)" not in body and body.count("(overdue)") == 2
+
+
 def test_an_assigned_claim_is_in_its_assignees_digest_and_no_longer_in_the_deciders(
     due_claims, mailoutbox, editor, reviewer
 ):

@@ -42,12 +42,14 @@ def test_the_zone_comes_from_factcheck_time_zone_then_time_zone_then_utc():
     assert manage(*show, FACTCHECK_TIME_ZONE="", TIME_ZONE="").stdout.strip() == "UTC"
 
 
-def test_the_admin_names_the_zone_too(admin_user, client, settings):
+def test_the_admin_names_the_zone_too_and_writes_dates_as_the_app_does(admin_user, client, settings):
+    """The claims list's "last change" had read "07/12/2026" for 7 December, which an American reads
+    as 12 July; the app writes "7 Dec 2026"."""
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = make_claim("The port reopened.")
     Claim.objects.filter(pk=claim.pk).update(status_changed_at=WINTER)
     client.force_login(admin_user)
-    assert "16/01/2026 00:30 EET by" in client.get("/admin/factcheck/claim/").text
+    assert "16 Jan 2026, 00:30 EET by" in client.get("/admin/factcheck/claim/").text
     assert "16 Jan 2026, 00:30 EET" in client.get(f"/admin/factcheck/claim/{claim.pk}/change/").text
 
 

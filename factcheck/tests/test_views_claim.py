@@ -8,7 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from factcheck.models import Claim, ClaimLink, CorrectionCase, Evidence, Note, Venue
+from factcheck import merging
+from factcheck.models import Claim, ClaimLink, CorrectionCase, Evidence, Note, PublishedVerdict, Venue
+from factcheck.revisions import writing_as
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -168,6 +170,43 @@ def test_the_history_lists_every_change_with_its_reason_and_evidence(reviewer_cl
     assert "The bulletin confirms it." in history
     assert "alice" in history
     assert f"Supports: {source.citation}" in history
+
+
+def test_the_claim_page_names_each_person_by_their_full_name(reviewer_client):
+    """Who recorded, decided, merged, noted, edited, published and withdrew, each named as the header
+    names a person; they had been named by their username."""
+    maria = User.objects.create_user("mkowalska", first_name="Maria", last_name="Kowalska")
+    speaker = make_speaker("Antony Blinken")
+    duplicate, kept = make_claim("Troops moved to Kursk.", speaker=speaker), make_claim("Troops went.", speaker=speaker)
+    for claim in (duplicate, kept):
+        make_evidence(claim, "refutes", by=maria)
+        make_appearance(claim)
+        event = claim.set_status("false", by=maria, reason="Shown wrong.")
+    publication = PublishedVerdict.publish(event, by=maria)
+    publication.withdraw(by=maria, reason="Published too soon.")
+    PublishedVerdict.publish(event, by=maria)
+    Note.write(kept, "Checked the ministry's figures.", by=maria)
+    with writing_as(maria, "POST /admin/"):
+        Claim.objects.filter(pk=kept.pk).update(text="Troops went to Kursk.")
+    duplicate.refresh_from_db()
+    kept.refresh_from_db()
+    merging.merge(
+        duplicate, kept, by=maria, reason="Twice.", merged_version=duplicate.version, into_version=kept.version
+    )
+    for page in (f"/claims/{kept.pk}/?merged_from={duplicate.pk}", f"/claims/{duplicate.pk}/?merged=1"):
+        text = reviewer_client.get(page).text
+        assert "Maria Kowalska" in text
+        assert "mkowalska" not in text
+    kept_page = reviewer_client.get(f"/claims/{kept.pk}/?merged_from={duplicate.pk}").text
+    for shown in [
+        "by Maria Kowalska,",  # status and merge notice
+        "Added by Maria Kowalska,",  # evidence
+        "published by Maria Kowalska,",
+        "by Maria Kowalska (“Published too soon.”)",  # the withdrawal
+        "Maria Kowalska (POST /admin/)",  # revision
+    ]:
+        assert shown in kept_page
+    assert kept_page.count("Maria Kowalska") >= 8
 
 
 def test_an_editor_sees_the_status_buttons_for_the_allowed_changes(editor_client, claim):
@@ -419,13 +458,15 @@ def test_a_malformed_status_post_is_a_bad_request(editor_client, claim):
 
 
 def test_a_stale_version_answers_409_and_overwrites_nothing(editor_client, claim, admin_user):
+    admin_user.first_name, admin_user.last_name = "Olena", "Koval"  # named as the header names her
+    admin_user.save()
     loaded_version = claim.version
     Claim.objects.get(pk=claim.pk).set_status("disputed", by=admin_user, reason="Another editor disputed it.")
     response = status_post(
         editor_client, claim, "unconfirmed", reason="Reopening.", version=loaded_version, headers=HTMX
     )
     assert response.status_code == 409
-    assert "This claim was changed by root at " in response.text
+    assert "This claim was changed by Olena Koval at " in response.text
     assert "Reload it and try again." in response.text
     assert '<span class="badge large status-disputed" id="claim-status">Disputed</span>' in response.text
     claim.refresh_from_db()

@@ -137,6 +137,16 @@ document.addEventListener("htmx:afterSettle", () => {
   list.children[place]?.querySelector("a")?.focus();
 });
 
+// What an action did is said until the next action answers: a post's answer drawn into one panel
+// takes away what the other panels, and the messages of the page's last load, still said was done.
+// "Evidence added." had stayed above the status while a note, then a re-check date were added.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (!event.detail.shouldSwap || event.detail.requestConfig?.verb === "get") return;
+  for (const result of document.querySelectorAll(".done, #messages > .message")) {
+    if (!event.detail.target.contains(result)) result.remove();
+  }
+});
+
 // Claim page: adding evidence, or posting a decision, draws the review panel again. Every other
 // decision the editor had opened stays open with the reason typed, and may now cite the new
 // evidence; the decision posted is drawn as the server answers it. Other panels' swaps are let
