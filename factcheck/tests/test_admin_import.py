@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.tasks import default_task_backend
 from django.test import override_settings
@@ -482,6 +483,9 @@ def test_the_job_page_follows_the_job_and_leaves_no_queued_banner_behind(
     assert '<ul class="messagelist">' not in page  # the panel below says it, and changes with the job
     assert "<h2>Queued</h2>" in page
     assert re.search(r"uploaded by root\s+on <time datetime=\S+>\d+ \w+ \d{4}, \d\d:\d\d E[SD]T</time>", page)
+    # Named as the app names people: their full name, once they have one.
+    User.objects.filter(username="root").update(first_name="Rosa", last_name="Ortiz")
+    assert "uploaded by Rosa Ortiz" in html(importer_client.get(job_url("import", validated_job)))
 
     tasks.run_import.call(validated_job.pk)
     finished = html(progress(importer_client, validated_job))
