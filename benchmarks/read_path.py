@@ -451,7 +451,9 @@ def session_cookies():
 
 
 def start_gunicorn(database, workers_arguments):
-    environment = {**os.environ, "DATABASE_URL": f"{SERVER}/{database}"}
+    # The story desk's pipeline, which no read here uses, is loaded on first use: loaded as each
+    # worker starts (the default), it would take the two cores for seconds after the first answer.
+    environment = {**os.environ, "DATABASE_URL": f"{SERVER}/{database}", "FACTCHECK_LOAD_PIPELINE_AT_START": "0"}
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
