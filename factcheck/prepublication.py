@@ -189,6 +189,7 @@ class CheckedClaim:
     sentence: str
     sentence_start: int
     sentence_end: int
+    speaker_kind: str = ""
     venue: str | None = None  # as the copy tells it
     outlet: str | None = None
     relayed_by: list = field(default_factory=list)
@@ -415,6 +416,7 @@ def _from_proposal(proposal, text, sentences):
         number=0,
         text=proposal.claim or " ".join(text[first:last] for first, last in proposal.content),
         speaker=proposal.speaker,
+        speaker_kind=proposal.speaker_kind or "",
         start=start,
         end=end,
         sentence=" ".join(text[sentence_start:sentence_end].split()),
@@ -476,7 +478,9 @@ def _with_own_claims(items, article, text, sentences):
 def _find_matches(items, article):
     """Each item's tracked speaker (two queries), then the speaker's tracked claims that look like it
     (one), then what a flag needs of those (two)."""
-    _tracked_speakers([item for item in items if item.speaker_id is None and item.speaker])
+    # An unnamed source ("The official") is someone of one story alone: no tracked speaker of another's.
+    named = [item for item in items if not storydesk.unnamed_source(item.speaker, item.speaker_kind)]
+    _tracked_speakers([item for item in named if item.speaker_id is None and item.speaker])
     own_count = sum(item.own is not None for item in items)
     wanted = [(item.number, item.speaker_id, item.text, None, None) for item in items if item.speaker_id]
     found = {}

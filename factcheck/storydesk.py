@@ -498,7 +498,7 @@ def use_tracked(records, data, tracked):
     for record in records:
         choice = data.get(f"p{record['key']}-use_tracked", "")
         fields = record["fields"]
-        if choice == "speaker" and (twin := tracked.speaker_twin(fields["speaker"])):
+        if choice == "speaker" and (twin := tracked.speaker_twin(fields["speaker"], fields["speaker_kind"])):
             fields["speaker"] = twin.name
         elif choice.startswith("outlet:") and (twin := tracked.outlet_twin(choice.removeprefix("outlet:"))):
             key = normalize_name(choice.removeprefix("outlet:"))
@@ -690,17 +690,20 @@ class Tracked:
                 tracked.speakers.setdefault(alias, by_pk[pk])
         return tracked
 
-    def speaker(self, name):
-        if described(name or ""):
-            return None  # "The mayor" of one story is no tracked speaker of another's (SpeakerBook)
+    def speaker(self, name, kind=""):
+        if unnamed_source(name, kind):
+            return None  # "The mayor" or "Port users" of one story is no tracked speaker of another's (SpeakerBook)
         return self.speakers.get(normalize_name(name or ""))
 
     def outlet(self, name):
         return self.outlets.get(normalize_name(name or ""))
 
-    def speaker_twin(self, name):
-        """The tracked speaker `name` imitates, when it is not a tracked speaker's name or alias itself."""
-        return None if not name or self.speaker(name) else self.speaker_twins.get(lookalike_key(name))
+    def speaker_twin(self, name, kind=""):
+        """The tracked speaker `name` imitates, when it is not a tracked speaker's name or alias itself,
+        nor an unnamed source (who imitates nobody: "The official" of one story is not another's)."""
+        if not name or unnamed_source(name, kind) or self.speaker(name, kind):
+            return None
+        return self.speaker_twins.get(lookalike_key(name))
 
     def outlet_twin(self, name):
         return None if not name or self.outlet(name) else self.outlet_twins.get(lookalike_key(name))
@@ -742,7 +745,7 @@ def seek_look_alikes(records, tracked):
     now = timezone.now()
     changed, kept = [], []
     for record in records:
-        speaker = tracked.speaker(record["fields"]["speaker"])
+        speaker = tracked.speaker(record["fields"]["speaker"], record["fields"]["speaker_kind"])
         compared_as = [speaker.pk, record["fields"]["claim"]] if speaker and record["fields"]["claim"] else None
         if record.get("alike_for", False) != compared_as:
             record["alike_for"], record["alike"] = compared_as, []
@@ -1083,10 +1086,12 @@ class OutletBook:
 class SpeakerBook:
     """The speakers of the accepted claims, found (by name or alias) or created through `Speaker.objects.for_name`.
 
-    A person the story names only by a role ("The mayor") is someone of this story alone: a
-    speaker of their own, named with the story ("The mayor in “Dunmore bridge to reopen” (story
-    12)"), so that another story's mayor is not taken for them; an editor who learns the name
-    renames or merges them.
+    An unnamed source (`unnamed_source`: "Port users", "The official", a person named only by a
+    role, "The mayor") is someone of this story alone: a speaker of their own, named with the story
+    ("The mayor in “Dunmore bridge to reopen” (story 12)"), so that another story's mayor is not
+    taken for them; an editor who learns the name renames or merges them. The name is the words
+    before any clause the story adds ("A senior official at the authority, who spoke on condition
+    of anonymity ..."): those go whole into the speaker's description.
     """
 
     def __init__(self, article, accepted, confirmed=()):
@@ -1094,10 +1099,10 @@ class SpeakerBook:
         for record, data in accepted:
             key = normalize_name(data["speaker"])
             if key not in self.known:
-                role_only = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
+                unnamed = unnamed_source(data["speaker"], data["speaker_kind"])
                 self.known[key], created = Speaker.objects.for_name(
-                    _in_story(data["speaker"], article) if role_only else data["speaker"],
-                    confirmed=role_only or key in confirmed,
+                    _in_story(_before_any_clause(data["speaker"]), article) if unnamed else data["speaker"],
+                    confirmed=unnamed or key in confirmed,
                     kind=data["speaker_kind"],
                     title=data["title"],
                     affiliation=data["affiliation"],
@@ -1109,18 +1114,33 @@ class SpeakerBook:
         return self.known[normalize_name(data["speaker"])]
 
 
+def unnamed_source(name, kind):
+    """Whether a story's speaker is someone it does not name, whatever kind the engine or the reviewer
+    gave: an unnamed source or group ("Port users", "The official") or a person described by a role
+    ("The mayor", kind Person). Such a speaker is someone of that story alone (SpeakerBook)."""
+    return kind == SpeakerKind.UNNAMED_GROUP or described(name or "")
+
+
+# Where a story's description of an unnamed source goes on past its name: ", who spoke on condition ...".
+_CLAUSE = re.compile(r"\s*[,;(\u2013\u2014]")
+
+
+def _before_any_clause(name):
+    """ "A senior official at the authority": an unnamed source's words before the first comma,
+    semicolon, bracket or dash, which start what the story adds about them."""
+    return _CLAUSE.split(name, maxsplit=1)[0].strip() or name
+
+
 def _in_story(name, article):
-    """ "The mayor in “Dunmore bridge to reopen” (story 12)": a person described by a role, in one story."""
+    """ "The mayor in “Dunmore bridge to reopen” (story 12)": an unnamed source, in one story."""
     headline = article.headline if len(article.headline) <= 60 else f"{article.headline[:57].rstrip()}..."
     scoped = f"{name} in “{headline}” (story {article.pk})" if headline else f"{name} (story {article.pk})"
     return scoped if len(scoped) <= SPEAKER_NAME_LENGTH else f"{name[:120].rstrip()}... (story {article.pk})"
 
 
 def _description(body, record, data):
-    """How the story describes an unnamed group of speakers ("experts"), or a person it does not
-    name ("the mayor"), for a new speaker."""
-    unnamed_person = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
-    if data["speaker_kind"] != SpeakerKind.UNNAMED_GROUP and not unnamed_person:
+    """How the story describes an unnamed source ("experts", "the mayor"), for a new speaker."""
+    if not unnamed_source(data["speaker"], data["speaker_kind"]):
         return ""
     words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
     return f"Described in the story as “{words}”."

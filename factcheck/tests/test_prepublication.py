@@ -201,6 +201,19 @@ def test_an_unrelated_claim_by_the_same_speaker_is_not_taken_for_a_tracked_one(d
     assert not flags_of(report, "verdict")
 
 
+def test_an_unnamed_source_is_not_taken_for_another_storys(editor):
+    """ "The official" of one story is not another's (the story desk keeps each to its story): the
+    speakers saved before that rule, named "The official" alone, lent their claims' verdicts."""
+    official = make_speaker("The official", kind="unnamed_group")
+    make_claim("The board had no other choice.", speaker=official).set_status(
+        "disputed", by=editor, reason="The board's minutes show a second offer."
+    )
+    report = prepublication.check_article(draft_of("The official said the board had been left with no other choice."))
+    [item] = report.claims
+    assert (item.speaker, item.speaker_id, item.match) == ("The official", None, None)
+    assert not flags_of(report, "verdict")
+
+
 def test_a_relayed_claim_written_as_if_the_newsroom_heard_it_is_flagged(demo):
     # The tracked claim came through the Kyiv Independent; this copy says Zelenskyy told B-17.
     report = prepublication.check_article(
