@@ -660,14 +660,16 @@ class Tracked:
 
     A name is a tracked speaker's or outlet's when their normalised names are equal, or (speakers)
     when it is one of the speaker's aliases. A name that is neither but looks like one (the same
-    lookalike_key: Cyrillic е for Latin e) has a twin: the desk shows it as a possible duplicate
-    and never creates it unless a person confirms it is someone else.
+    lookalike_key: Cyrillic е for Latin e), or (outlets) names part of one ("WRVT" for "WRVT
+    Radio", `_holding_outlets`), has a twin: the desk shows it as a possible duplicate and never
+    creates it unless a person confirms it is someone else.
     """
 
     speakers: dict = field(default_factory=dict)  # normalised name or alias -> Speaker
     outlets: dict = field(default_factory=dict)  # normalised name -> Outlet
     speaker_twins: dict = field(default_factory=dict)  # lookalike_key -> Speaker
     outlet_twins: dict = field(default_factory=dict)  # lookalike_key -> Outlet
+    holding_outlets: dict = field(default_factory=dict)  # normalised name -> the Outlet whose name holds its words
 
     @classmethod
     def of(cls, records, story_outlet_name):
@@ -677,12 +679,13 @@ class Tracked:
             outlet_names.update([record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])])
         aliases, alias_lookalikes = Speaker.objects.alias_index() if speaker_names else ({}, {})
         speakers = _named_or_alike(Speaker, speaker_names, {*aliases.values(), *alias_lookalikes.values()})
-        outlets = _named_or_alike(Outlet, outlet_names, set())
+        outlets = _named_or_alike(Outlet, outlet_names, set(), holding_words=True)
         tracked = cls(
             speakers={speaker.normalized_name: speaker for speaker in speakers},
             outlets={outlet.normalized_name: outlet for outlet in outlets},
             speaker_twins=_twins(speakers, alias_lookalikes),
             outlet_twins=_twins(outlets, {}),
+            holding_outlets=_holding_outlets(outlet_names, outlets),
         )
         by_pk = {speaker.pk: speaker for speaker in speakers}
         for alias, pk in aliases.items():
@@ -706,11 +709,16 @@ class Tracked:
         return self.speaker_twins.get(lookalike_key(name))
 
     def outlet_twin(self, name):
-        return None if not name or self.outlet(name) else self.outlet_twins.get(lookalike_key(name))
+        """The tracked outlet `name` imitates or names part of ("WRVT" of "WRVT Radio"), when it is not a
+        tracked outlet's name itself."""
+        if not name or self.outlet(name):
+            return None
+        return self.outlet_twins.get(lookalike_key(name)) or self.holding_outlets.get(normalize_name(name))
 
 
-def _named_or_alike(model, names, pks):
-    """The speakers or outlets called one of `names`, looking like one, or with a primary key in `pks`."""
+def _named_or_alike(model, names, pks, *, holding_words=False):
+    """The speakers or outlets called one of `names`, looking like one, with a primary key in `pks`, or
+    (`holding_words`) with every word of one of `names` in their name, to be read by `_holding_outlets`."""
     keys = {normalize_name(name) for name in names} - {""}
     if not keys:
         return []
@@ -718,7 +726,33 @@ def _named_or_alike(model, names, pks):
     wanted = Q(normalized_name__in=keys) | Q(lookalike_key__in=lookalikes)
     if pks:
         wanted |= Q(pk__in=pks)
+    for words in map(_words_that_name, keys) if holding_words else ():
+        wanted |= Q.create([("normalized_name__regex", rf"(^| ){re.escape(word)}( |$)") for word in words])
     return list(model.objects.filter(wanted).order_by("name", "pk"))
+
+
+def _words_that_name(key):
+    """The words of a normalised name that tell it apart: all but a leading "the"."""
+    words = key.split()
+    return set(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def _holding_outlets(names, outlets):
+    """{normalised name: the tracked outlet whose name holds all its words and more} for the `names` that
+    name part of a tracked outlet's ("WRVT" of "WRVT Radio", "Guardian" of "The Guardian"): the one
+    with the fewest other words, then first by name. The database finds those with each word somewhere
+    of the name; which hold them all is found here."""
+    holding = {}
+    for key in {normalize_name(name) for name in names} - {""}:
+        words = _words_that_name(key)
+        held = [
+            outlet
+            for outlet in outlets
+            if outlet.normalized_name != key and words <= set(outlet.normalized_name.split())
+        ]
+        if held:
+            holding[key] = min(held, key=lambda outlet: (len(outlet.normalized_name.split()), outlet.name, outlet.pk))
+    return holding
 
 
 def _twins(found, alias_lookalikes):

@@ -1508,6 +1508,36 @@ def test_a_look_alike_outlet_in_the_relay_is_flagged_and_can_be_replaced(reviewe
     assert Outlet.objects.filter(name=imitation).count() == 0
 
 
+@pytest.mark.parametrize(("named", "tracked_name"), [("WRVT", "WRVT Radio"), ("Guardian", "The Guardian")])
+def test_an_outlet_named_by_part_of_a_tracked_outlets_name_is_offered_as_it(reviewer_client, named, tracked_name):
+    # "according to WRVT" made an outlet "WRVT" beside the tracked "WRVT Radio", and nobody was asked.
+    tracked = make_outlet(tracked_name)
+    draft = one_claim_draft("Zelensky", relayed_by=[named])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'“{named}” looks like the tracked outlet <a href="/outlets/{tracked.pk}/"' in page
+    assert accept_everything(reviewer_client, draft).status_code == 422
+    post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": f"outlet:{named}"})
+    assert StoryDraft.objects.get().proposals[0]["fields"]["relayed_by"] == tracked_name
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert [outlet for _, outlet in chain_of(Claim.objects.get())[0][1:]] == [tracked_name, "B-17"]
+    assert not Outlet.objects.filter(name=named).exists()
+
+
+def test_an_outlet_confirmed_as_another_than_the_tracked_one_whose_name_holds_it_is_added(reviewer_client):
+    make_outlet("WRVT Radio")
+    draft = one_claim_draft("Zelensky", relayed_by=["WRVT"])
+    assert accept_everything(reviewer_client, draft, {"p1-confirmed": "WRVT"}).status_code == 302
+    assert Outlet.objects.filter(name="WRVT").exists()
+
+
+@pytest.mark.parametrize("named", ["WRVTX", "Radio Free", "WRVT Radio News"])
+def test_an_outlet_whose_words_are_not_all_in_a_tracked_outlets_name_is_not_offered_as_it(reviewer_client, named):
+    make_outlet("WRVT Radio")
+    draft = one_claim_draft("Zelensky", relayed_by=[named])
+    assert "looks like the tracked outlet" not in reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert accept_everything(reviewer_client, draft).status_code == 302
+
+
 def test_the_speaker_box_suggests_the_speaker_an_alias_or_a_look_alike_means(reviewer_client):
     tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky", "Zelenskyy"])
     make_speaker("Zelenska")
