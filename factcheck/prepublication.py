@@ -189,6 +189,7 @@ class CheckedClaim:
     sentence: str
     sentence_start: int
     sentence_end: int
+    speaker_kind: str = ""
     venue: str | None = None  # as the copy tells it
     outlet: str | None = None
     relayed_by: list = field(default_factory=list)
@@ -196,6 +197,8 @@ class CheckedClaim:
     own: Claim | None = None  # the draft's own claim (a draft saved through the story desk)
     speaker_id: int | None = None
     matches: list = field(default_factory=list)  # [(Claim, similarity)], best first
+    # {look-alike id: the decided claim it is recorded as the same claim as}, for the undecided ones.
+    decided_twins: dict = field(default_factory=dict)
     # Tracked claims of its very words, whoever said them, whose verdict the check warns about; newest first.
     same_words: list = field(default_factory=list)
     flags: list = field(default_factory=list)
@@ -217,11 +220,23 @@ class CheckedClaim:
         return self.matches[0][1] if self.matches else None
 
     @property
+    def match_twin(self):
+        """The decided claim the tracked claim it repeats is recorded as the same claim as (a story pasted
+        twice: "Same claim as #25: Disputed" in the queue, Claim.twin_verdict), when that one is undecided."""
+        match = self.match
+        return self.decided_twins.get(match.pk) if match is not None else None
+
+    @property
     def status_from(self):
         """Whose verdict `status` is: the story's own claim, else the tracked claim it repeats when the
-        own claim has none yet (unconfirmed is where every claim starts), else None (nobody's: unconfirmed)."""
+        own claim has none yet (unconfirmed is where every claim starts), else the decided claim that one
+        is the same claim as, else None (nobody's: unconfirmed)."""
         return next(
-            (claim for claim in (self.own, self.match) if claim is not None and claim.status != Status.UNCONFIRMED),
+            (
+                claim
+                for claim in (self.own, self.match, self.match_twin)
+                if claim is not None and claim.status != Status.UNCONFIRMED
+            ),
             self.own,
         )
 
@@ -273,10 +288,13 @@ class CheckedClaim:
         return f"{where}, via {' → '.join(self.relayed_by)}" if self.relayed_by else where
 
     def _whose(self, claim):
-        """ "own" (the story's own claim), "tracked_claim" (the one it repeats) or None, for the API."""
+        """ "own" (the story's own claim), "tracked_claim" (the one it repeats), "same_claim" (the decided
+        claim that one is the same claim as) or None, for the API."""
         if claim is None:
             return None
-        return "own" if claim is self.own else "tracked_claim"
+        if claim is self.own:
+            return "own"
+        return "same_claim" if claim is self.match_twin else "tracked_claim"
 
     def to_json(self, part_of=None):
         part, start, end = part_of(self.start, self.end) if part_of else ("text", self.start, self.end)
@@ -415,6 +433,7 @@ def _from_proposal(proposal, text, sentences):
         number=0,
         text=proposal.claim or " ".join(text[first:last] for first, last in proposal.content),
         speaker=proposal.speaker,
+        speaker_kind=proposal.speaker_kind or "",
         start=start,
         end=end,
         sentence=" ".join(text[sentence_start:sentence_end].split()),
@@ -476,7 +495,9 @@ def _with_own_claims(items, article, text, sentences):
 def _find_matches(items, article):
     """Each item's tracked speaker (two queries), then the speaker's tracked claims that look like it
     (one), then what a flag needs of those (two)."""
-    _tracked_speakers([item for item in items if item.speaker_id is None and item.speaker])
+    # An unnamed source ("The official") is someone of one story alone: no tracked speaker of another's.
+    named = [item for item in items if not storydesk.unnamed_source(item.speaker, item.speaker_kind)]
+    _tracked_speakers([item for item in named if item.speaker_id is None and item.speaker])
     own_count = sum(item.own is not None for item in items)
     wanted = [(item.number, item.speaker_id, item.text, None, None) for item in items if item.speaker_id]
     found = {}
@@ -485,9 +506,21 @@ def _find_matches(items, article):
             found.setdefault(number, []).append((claim.pk, similarity))
     ids = {pk for matches in found.values() for pk, _ in matches}
     claims = Claim.objects.for_queue().in_bulk(ids) if ids else {}
+    # An undecided look-alike recorded as the same claim as a decided one carries its verdict (the
+    # queue's "Same claim as #25: Disputed"): those claims are read too, in one query when there are any.
+    twin_of = {pk: claim.twin_verdict[0] for pk, claim in claims.items() if _undecided(claim) and claim.twin_verdict}
+    twins = Claim.objects.for_rows().in_bulk(set(twin_of.values())) if twin_of else {}
     for item in items:
-        item.matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])[:MATCHES_SHOWN]]
+        matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])]
+        # Equally alike (a story pasted twice, its claim tracked twice), the decided one is the match.
+        matches.sort(key=lambda pair: (-pair[1], _undecided(pair[0]), pair[0].pk not in twin_of))
+        item.matches = matches[:MATCHES_SHOWN]
+        item.decided_twins = {claim.pk: twins[twin_of[claim.pk]] for claim, _ in item.matches if claim.pk in twin_of}
     _find_same_words(items, article)
+
+
+def _undecided(claim):
+    return claim.status == Status.UNCONFIRMED
 
 
 def _find_same_words(items, article):
@@ -500,14 +533,18 @@ def _find_same_words(items, article):
     for item in items:
         stories_words.setdefault(normalize_name(item.text), []).append(item)
     texts = [same[0].text for same in stories_words.values()]
-    # Each words' list leaves out the claim its items repeat (flagged as their match): room for those.
-    repeated = [len({item.match for item in same} - {None}) for same in stories_words.values()]
+    # Each words' list leaves out the claims its items repeat (flagged as their match, or its decided
+    # twin): room for those.
+    repeated = [
+        len({claim for item in same for claim in (item.match, item.match_twin)} - {None})
+        for same in stories_words.values()
+    ]
     each = MATCHES_SHOWN + max(repeated, default=0)
     tracked = Claim.objects.exclude(article=article) if article is not None else Claim.objects.all()
     found = tracked.warned_with_the_words_of(texts, each=each).select_related("speaker").order_by()
     for claim in sorted(found, key=lambda claim: (claim.created_at, claim.pk), reverse=True):
         for item in stories_words[normalize_name(texts[claim.words_of])]:
-            if claim != item.match and len(item.same_words) < MATCHES_SHOWN:
+            if claim not in (item.match, item.match_twin) and len(item.same_words) < MATCHES_SHOWN:
                 item.same_words.append(claim)
 
 
@@ -624,6 +661,12 @@ def _flags(item, text, links, newsroom_id, newsroom):
         if claim.attribution in WARNED_ATTRIBUTIONS:
             state = Attribution(claim.attribution).label
             flags.append(Flag("attribution", f"{whose} marked “{state}”: {said}", claim=claim, **where))
+
+    twin = item.match_twin
+    if twin is not None and twin.status in WARNED_STATUSES:
+        verdict = Status(twin.status).label.lower()
+        message = f"It repeats tracked claim #{match.pk}, the same claim as one tracked as {verdict}: {_quoting(twin)}"
+        flags.append(Flag("verdict", message, claim=twin, **where))
 
     for claim in item.same_words:
         said = _quoting(claim)

@@ -498,7 +498,7 @@ def use_tracked(records, data, tracked):
     for record in records:
         choice = data.get(f"p{record['key']}-use_tracked", "")
         fields = record["fields"]
-        if choice == "speaker" and (twin := tracked.speaker_twin(fields["speaker"])):
+        if choice == "speaker" and (twin := tracked.speaker_twin(fields["speaker"], fields["speaker_kind"])):
             fields["speaker"] = twin.name
         elif choice.startswith("outlet:") and (twin := tracked.outlet_twin(choice.removeprefix("outlet:"))):
             key = normalize_name(choice.removeprefix("outlet:"))
@@ -660,14 +660,16 @@ class Tracked:
 
     A name is a tracked speaker's or outlet's when their normalised names are equal, or (speakers)
     when it is one of the speaker's aliases. A name that is neither but looks like one (the same
-    lookalike_key: Cyrillic е for Latin e) has a twin: the desk shows it as a possible duplicate
-    and never creates it unless a person confirms it is someone else.
+    lookalike_key: Cyrillic е for Latin e), or (outlets) names part of one ("WRVT" for "WRVT
+    Radio", `_holding_outlets`), has a twin: the desk shows it as a possible duplicate and never
+    creates it unless a person confirms it is someone else.
     """
 
     speakers: dict = field(default_factory=dict)  # normalised name or alias -> Speaker
     outlets: dict = field(default_factory=dict)  # normalised name -> Outlet
     speaker_twins: dict = field(default_factory=dict)  # lookalike_key -> Speaker
     outlet_twins: dict = field(default_factory=dict)  # lookalike_key -> Outlet
+    holding_outlets: dict = field(default_factory=dict)  # normalised name -> the Outlet whose name holds its words
 
     @classmethod
     def of(cls, records, story_outlet_name):
@@ -677,12 +679,13 @@ class Tracked:
             outlet_names.update([record["fields"]["outlet"], *parse_relays(record["fields"]["relayed_by"])])
         aliases, alias_lookalikes = Speaker.objects.alias_index() if speaker_names else ({}, {})
         speakers = _named_or_alike(Speaker, speaker_names, {*aliases.values(), *alias_lookalikes.values()})
-        outlets = _named_or_alike(Outlet, outlet_names, set())
+        outlets = _named_or_alike(Outlet, outlet_names, set(), holding_words=True)
         tracked = cls(
             speakers={speaker.normalized_name: speaker for speaker in speakers},
             outlets={outlet.normalized_name: outlet for outlet in outlets},
             speaker_twins=_twins(speakers, alias_lookalikes),
             outlet_twins=_twins(outlets, {}),
+            holding_outlets=_holding_outlets(outlet_names, outlets),
         )
         by_pk = {speaker.pk: speaker for speaker in speakers}
         for alias, pk in aliases.items():
@@ -690,24 +693,32 @@ class Tracked:
                 tracked.speakers.setdefault(alias, by_pk[pk])
         return tracked
 
-    def speaker(self, name):
-        if described(name or ""):
-            return None  # "The mayor" of one story is no tracked speaker of another's (SpeakerBook)
+    def speaker(self, name, kind=""):
+        if unnamed_source(name, kind):
+            return None  # "The mayor" or "Port users" of one story is no tracked speaker of another's (SpeakerBook)
         return self.speakers.get(normalize_name(name or ""))
 
     def outlet(self, name):
         return self.outlets.get(normalize_name(name or ""))
 
-    def speaker_twin(self, name):
-        """The tracked speaker `name` imitates, when it is not a tracked speaker's name or alias itself."""
-        return None if not name or self.speaker(name) else self.speaker_twins.get(lookalike_key(name))
+    def speaker_twin(self, name, kind=""):
+        """The tracked speaker `name` imitates, when it is not a tracked speaker's name or alias itself,
+        nor an unnamed source (who imitates nobody: "The official" of one story is not another's)."""
+        if not name or unnamed_source(name, kind) or self.speaker(name, kind):
+            return None
+        return self.speaker_twins.get(lookalike_key(name))
 
     def outlet_twin(self, name):
-        return None if not name or self.outlet(name) else self.outlet_twins.get(lookalike_key(name))
+        """The tracked outlet `name` imitates or names part of ("WRVT" of "WRVT Radio"), when it is not a
+        tracked outlet's name itself."""
+        if not name or self.outlet(name):
+            return None
+        return self.outlet_twins.get(lookalike_key(name)) or self.holding_outlets.get(normalize_name(name))
 
 
-def _named_or_alike(model, names, pks):
-    """The speakers or outlets called one of `names`, looking like one, or with a primary key in `pks`."""
+def _named_or_alike(model, names, pks, *, holding_words=False):
+    """The speakers or outlets called one of `names`, looking like one, with a primary key in `pks`, or
+    (`holding_words`) with every word of one of `names` in their name, to be read by `_holding_outlets`."""
     keys = {normalize_name(name) for name in names} - {""}
     if not keys:
         return []
@@ -715,7 +726,33 @@ def _named_or_alike(model, names, pks):
     wanted = Q(normalized_name__in=keys) | Q(lookalike_key__in=lookalikes)
     if pks:
         wanted |= Q(pk__in=pks)
+    for words in map(_words_that_name, keys) if holding_words else ():
+        wanted |= Q.create([("normalized_name__regex", rf"(^| ){re.escape(word)}( |$)") for word in words])
     return list(model.objects.filter(wanted).order_by("name", "pk"))
+
+
+def _words_that_name(key):
+    """The words of a normalised name that tell it apart: all but a leading "the"."""
+    words = key.split()
+    return set(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def _holding_outlets(names, outlets):
+    """{normalised name: the tracked outlet whose name holds all its words and more} for the `names` that
+    name part of a tracked outlet's ("WRVT" of "WRVT Radio", "Guardian" of "The Guardian"): the one
+    with the fewest other words, then first by name. The database finds those with each word somewhere
+    of the name; which hold them all is found here."""
+    holding = {}
+    for key in {normalize_name(name) for name in names} - {""}:
+        words = _words_that_name(key)
+        held = [
+            outlet
+            for outlet in outlets
+            if outlet.normalized_name != key and words <= set(outlet.normalized_name.split())
+        ]
+        if held:
+            holding[key] = min(held, key=lambda outlet: (len(outlet.normalized_name.split()), outlet.name, outlet.pk))
+    return holding
 
 
 def _twins(found, alias_lookalikes):
@@ -742,7 +779,7 @@ def seek_look_alikes(records, tracked):
     now = timezone.now()
     changed, kept = [], []
     for record in records:
-        speaker = tracked.speaker(record["fields"]["speaker"])
+        speaker = tracked.speaker(record["fields"]["speaker"], record["fields"]["speaker_kind"])
         compared_as = [speaker.pk, record["fields"]["claim"]] if speaker and record["fields"]["claim"] else None
         if record.get("alike_for", False) != compared_as:
             record["alike_for"], record["alike"] = compared_as, []
@@ -1083,10 +1120,12 @@ class OutletBook:
 class SpeakerBook:
     """The speakers of the accepted claims, found (by name or alias) or created through `Speaker.objects.for_name`.
 
-    A person the story names only by a role ("The mayor") is someone of this story alone: a
-    speaker of their own, named with the story ("The mayor in “Dunmore bridge to reopen” (story
-    12)"), so that another story's mayor is not taken for them; an editor who learns the name
-    renames or merges them.
+    An unnamed source (`unnamed_source`: "Port users", "The official", a person named only by a
+    role, "The mayor") is someone of this story alone: a speaker of their own, named with the story
+    ("The mayor in “Dunmore bridge to reopen” (story 12)"), so that another story's mayor is not
+    taken for them; an editor who learns the name renames or merges them. The name is the words
+    before any clause the story adds ("A senior official at the authority, who spoke on condition
+    of anonymity ..."): those go whole into the speaker's description.
     """
 
     def __init__(self, article, accepted, confirmed=()):
@@ -1094,10 +1133,10 @@ class SpeakerBook:
         for record, data in accepted:
             key = normalize_name(data["speaker"])
             if key not in self.known:
-                role_only = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
+                unnamed = unnamed_source(data["speaker"], data["speaker_kind"])
                 self.known[key], created = Speaker.objects.for_name(
-                    _in_story(data["speaker"], article) if role_only else data["speaker"],
-                    confirmed=role_only or key in confirmed,
+                    _in_story(_before_any_clause(data["speaker"]), article) if unnamed else data["speaker"],
+                    confirmed=unnamed or key in confirmed,
                     kind=data["speaker_kind"],
                     title=data["title"],
                     affiliation=data["affiliation"],
@@ -1109,18 +1148,33 @@ class SpeakerBook:
         return self.known[normalize_name(data["speaker"])]
 
 
+def unnamed_source(name, kind):
+    """Whether a story's speaker is someone it does not name, whatever kind the engine or the reviewer
+    gave: an unnamed source or group ("Port users", "The official") or a person described by a role
+    ("The mayor", kind Person). Such a speaker is someone of that story alone (SpeakerBook)."""
+    return kind == SpeakerKind.UNNAMED_GROUP or described(name or "")
+
+
+# Where a story's description of an unnamed source goes on past its name: ", who spoke on condition ...".
+_CLAUSE = re.compile(r"\s*[,;(\u2013\u2014]")
+
+
+def _before_any_clause(name):
+    """ "A senior official at the authority": an unnamed source's words before the first comma,
+    semicolon, bracket or dash, which start what the story adds about them."""
+    return _CLAUSE.split(name, maxsplit=1)[0].strip() or name
+
+
 def _in_story(name, article):
-    """ "The mayor in “Dunmore bridge to reopen” (story 12)": a person described by a role, in one story."""
+    """ "The mayor in “Dunmore bridge to reopen” (story 12)": an unnamed source, in one story."""
     headline = article.headline if len(article.headline) <= 60 else f"{article.headline[:57].rstrip()}..."
     scoped = f"{name} in “{headline}” (story {article.pk})" if headline else f"{name} (story {article.pk})"
     return scoped if len(scoped) <= SPEAKER_NAME_LENGTH else f"{name[:120].rstrip()}... (story {article.pk})"
 
 
 def _description(body, record, data):
-    """How the story describes an unnamed group of speakers ("experts"), or a person it does not
-    name ("the mayor"), for a new speaker."""
-    unnamed_person = data["speaker_kind"] == SpeakerKind.PERSON and described(data["speaker"])
-    if data["speaker_kind"] != SpeakerKind.UNNAMED_GROUP and not unnamed_person:
+    """How the story describes an unnamed source ("experts", "the mayor"), for a new speaker."""
+    if not unnamed_source(data["speaker"], data["speaker_kind"]):
         return ""
     words = " ".join(body[start:end] for start, end in record["source"]) or data["speaker"]
     return f"Described in the story as “{words}”."

@@ -1444,7 +1444,7 @@ def review_forms(draft, look_alikes, known):
 
 def name_twins(values, known):
     """[(field, name, the tracked speaker or outlet it looks like)] for the look-alike names a proposal holds."""
-    twins = [("speaker", values["speaker"], known.speaker_twin(values["speaker"]))]
+    twins = [("speaker", values["speaker"], known.speaker_twin(values["speaker"], values["speaker_kind"]))]
     relays = storydesk.parse_relays(values["relayed_by"])
     outlets = [("outlet", values["outlet"]), *(("relayed_by", name) for name in relays)]
     twins += [(field, name, known.outlet_twin(name)) for field, name in outlets]
@@ -1541,7 +1541,7 @@ def review_page(
                     for role in storydesk.ROLES
                     if record[role]
                 ],
-                "speaker": known.speaker(values["speaker"]),
+                "speaker": known.speaker(values["speaker"], values["speaker_kind"]),
                 "twins": [
                     {
                         "field": field,

@@ -7,11 +7,23 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factcheck import prepublication, views
-from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, Speaker, StoryDraft
+from factcheck.models import (
+    ApiToken,
+    Article,
+    Claim,
+    ClaimLink,
+    LinkKind,
+    Outlet,
+    SignOff,
+    SignOffRefused,
+    Speaker,
+    StoryDraft,
+)
 from factcheck.prepublication import Figure
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_story_desk import accept_everything
@@ -198,6 +210,83 @@ def test_a_claim_tracked_as_denied_by_its_speaker_is_flagged(demo, editor):
 def test_an_unrelated_claim_by_the_same_speaker_is_not_taken_for_a_tracked_one(demo, editor):
     demo_claim("Future wars will be fought").set_status("disputed", by=editor, reason="Contradicted.")
     report = prepublication.check_article(draft_of("Eric Schmidt said Google would open an office in Lisbon."))
+    assert not flags_of(report, "verdict")
+
+
+BILLED = "Bayline Marine had billed the authority for 14,000 hours of overtime that were never worked."
+REPORTED = (
+    "Dana Reyes told the Coastal News that Bayline Marine had billed the port authority for 14,000 hours of "
+    "overtime nobody worked."
+)
+
+
+def test_a_tie_between_equally_alike_tracked_claims_goes_to_the_decided_one(editor):
+    """A story pasted twice: its claim was tracked twice, in the same words, one of them disputed."""
+    reyes = make_speaker("Dana Reyes")
+    disputed = make_claim(BILLED, speaker=reyes)
+    disputed.set_status("disputed", by=editor, reason="The port's timesheets show the hours were worked.")
+    again = make_claim(BILLED, speaker=reyes)
+    ClaimLink.link(again, disputed, LinkKind.SAME_CLAIM)
+    report = prepublication.check_article(draft_of(REPORTED, outlet_name="Riverton Courier"))
+    [item] = report.claims
+    assert [claim for claim, _ in item.matches] == [disputed, again]
+    assert (item.match, item.status) == (disputed, "disputed")
+    [flag] = flags_of(report, "verdict")
+    assert flag.claim == disputed
+
+
+def test_a_tracked_claim_recorded_as_the_same_claim_as_a_decided_one_carries_its_verdict(
+    editor, reviewer, editor_client
+):
+    """The check matched the restatement (unconfirmed) and raised no flag, where the queue says of it
+    “Same claim as #25: Disputed”."""
+    disputed = make_claim(BILLED, speaker=make_speaker("Coastal News"))
+    disputed.set_status("disputed", by=editor, reason="The port's timesheets show the hours were worked.")
+    again = make_claim(BILLED, speaker=make_speaker("Dana Reyes"))
+    ClaimLink.link(again, disputed, LinkKind.SAME_CLAIM)
+    draft = draft_of(REPORTED, outlet_name="Riverton Courier")
+    report = prepublication.check_article(draft)
+    [item] = report.claims
+    assert (item.match, item.status, item.status_from) == (again, "disputed", disputed)
+    [flag] = flags_of(report, "verdict")
+    assert flag.claim == disputed
+    assert flag.message == (
+        f"It repeats tracked claim #{again.pk}, the same claim as one tracked as disputed: "
+        f"#{disputed.pk} “{disputed.text}”"
+    )
+    # The check page names whose verdict it is, and the CMS's check says the same.
+    row = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split('id="check-1"')[1]
+    assert (
+        f'Disputed</span> <span class="whose muted">as <a href="/claims/{disputed.pk}/">#{disputed.pk}</a>, the same '
+        f'claim as <a href="/claims/{again.pk}/">#{again.pk}</a> (a look-alike, '
+    ) in re.sub(r"\s+", " ", row)
+    assert "Tracked as disputed or false" in row
+    token = ApiToken.create_for(reviewer, "CMS plugin")[1]
+    answer = (
+        Client()
+        .post(
+            "/api/check/",
+            {"text": REPORTED, "outlet": "Riverton Courier"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        .json()
+    )
+    assert answer["claims"][0]["status"] == "disputed"
+    [flag] = [flag for flag in answer["flags"] if flag["code"] == "verdict"]
+    assert flag["tracked_claim"] == disputed.pk
+
+
+def test_an_unnamed_source_is_not_taken_for_another_storys(editor):
+    """ "The official" of one story is not another's (the story desk keeps each to its story): the
+    speakers saved before that rule, named "The official" alone, lent their claims' verdicts."""
+    official = make_speaker("The official", kind="unnamed_group")
+    make_claim("The board had no other choice.", speaker=official).set_status(
+        "disputed", by=editor, reason="The board's minutes show a second offer."
+    )
+    report = prepublication.check_article(draft_of("The official said the board had been left with no other choice."))
+    [item] = report.claims
+    assert (item.speaker, item.speaker_id, item.match) == ("The official", None, None)
     assert not flags_of(report, "verdict")
 
 

@@ -780,16 +780,18 @@ def test_saving_writes_the_story_and_its_accepted_claims(reviewer_client, review
     assert claim_spoken("Late last month").events.get().reason == NO_CONFIRMATION
 
     speakers = {speaker.name: speaker for speaker in Speaker.objects.all()}
+    # The story's experts are no other story's: named with the story (_in_story shortens its headline).
+    experts = f"Experts in “{draft.headline[:57].rstrip()}...” (story {article.pk})"
     assert set(speakers) == {
         "Andrii Kovalenko",
         "Antony Blinken",
         "Volodymyr Zelenskyy",
-        "Experts",
+        experts,
         "Eric Schmidt",
         "South Korea",
     }
     assert speakers["South Korea"].kind == "institution"
-    assert speakers["Experts"].kind == "unnamed_group"
+    assert speakers[experts].kind == "unnamed_group"
     assert speakers["Antony Blinken"].title == "US Secretary of State"
     assert {outlet.name: outlet.kind for outlet in Outlet.objects.all()} == {
         "B-17": "news",
@@ -1506,6 +1508,36 @@ def test_a_look_alike_outlet_in_the_relay_is_flagged_and_can_be_replaced(reviewe
     assert Outlet.objects.filter(name=imitation).count() == 0
 
 
+@pytest.mark.parametrize(("named", "tracked_name"), [("WRVT", "WRVT Radio"), ("Guardian", "The Guardian")])
+def test_an_outlet_named_by_part_of_a_tracked_outlets_name_is_offered_as_it(reviewer_client, named, tracked_name):
+    # "according to WRVT" made an outlet "WRVT" beside the tracked "WRVT Radio", and nobody was asked.
+    tracked = make_outlet(tracked_name)
+    draft = one_claim_draft("Zelensky", relayed_by=[named])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert f'“{named}” looks like the tracked outlet <a href="/outlets/{tracked.pk}/"' in page
+    assert accept_everything(reviewer_client, draft).status_code == 422
+    post_review(reviewer_client, draft, "keep", {"action": "", "p1-use_tracked": f"outlet:{named}"})
+    assert StoryDraft.objects.get().proposals[0]["fields"]["relayed_by"] == tracked_name
+    assert accept_everything(reviewer_client, draft).status_code == 302
+    assert [outlet for _, outlet in chain_of(Claim.objects.get())[0][1:]] == [tracked_name, "B-17"]
+    assert not Outlet.objects.filter(name=named).exists()
+
+
+def test_an_outlet_confirmed_as_another_than_the_tracked_one_whose_name_holds_it_is_added(reviewer_client):
+    make_outlet("WRVT Radio")
+    draft = one_claim_draft("Zelensky", relayed_by=["WRVT"])
+    assert accept_everything(reviewer_client, draft, {"p1-confirmed": "WRVT"}).status_code == 302
+    assert Outlet.objects.filter(name="WRVT").exists()
+
+
+@pytest.mark.parametrize("named", ["WRVTX", "Radio Free", "WRVT Radio News"])
+def test_an_outlet_whose_words_are_not_all_in_a_tracked_outlets_name_is_not_offered_as_it(reviewer_client, named):
+    make_outlet("WRVT Radio")
+    draft = one_claim_draft("Zelensky", relayed_by=[named])
+    assert "looks like the tracked outlet" not in reviewer_client.get(f"/stories/{draft.pk}/").text
+    assert accept_everything(reviewer_client, draft).status_code == 302
+
+
 def test_the_speaker_box_suggests_the_speaker_an_alias_or_a_look_alike_means(reviewer_client):
     tracked = make_speaker("Volodymyr Zelenskyy", aliases=["Zelensky", "Zelenskyy"])
     make_speaker("Zelenska")
@@ -1606,6 +1638,100 @@ def test_a_person_named_only_by_a_role_is_someone_of_that_story_alone(reviewer_c
         "Mayor",
         "Described in the story as “The mayor”.",
     )
+
+
+ANONYMOUS = (
+    "A senior official at the authority, who spoke on condition of anonymity because they were not authorized to "
+    "discuss the matter"
+)
+
+
+def sources_draft(body, headline, said, outlet):
+    """A story whose claims are said by the sources `said` names: {source words: (kind, claim words)}."""
+    proposals = []
+    for source, (kind, words) in said.items():
+        start, at = body.index(words), body.index(source)
+        proposals.append(
+            Proposal(
+                content=[(start, start + len(words))],
+                cue=[],
+                source=[(at, at + len(source))],
+                speaker=source,
+                speaker_kind=kind,
+                claim=words[0].upper() + words[1:] + ".",
+            )
+        )
+    return make_draft(body, proposals, headline=headline, new_outlet=outlet)
+
+
+def test_every_unnamed_source_is_someone_of_its_story_alone_whatever_kind_the_engine_gave(reviewer_client):
+    # "The official", "Port users" and an anonymous official, proposed as unnamed sources, were saved
+    # as speakers of every story: another outlet's "The official" was offered as that one.
+    body = (
+        "The official said the board had no other choice. Port users said the delays had cost them millions. "
+        f"{ANONYMOUS}, said the contractor had billed overtime that was never worked. "
+        "South Korea said it was watching the port."
+    )
+    said = {
+        "The official": ("unnamed_group", "the board had no other choice"),
+        "Port users": ("unnamed_group", "the delays had cost them millions"),
+        ANONYMOUS: ("unnamed_group", "the contractor had billed overtime that was never worked"),
+        "South Korea": ("institution", "it was watching the port"),
+    }
+    first = sources_draft(body, "Port board fires contractor", said, "Coastal News")
+    assert accept_everything(reviewer_client, first).status_code == 302
+    story = Article.objects.get().pk
+    speakers = {claim.speaker.name: claim.speaker for claim in Claim.objects.select_related("speaker")}
+    assert set(speakers) == {
+        f"The official in “Port board fires contractor” (story {story})",
+        f"Port users in “Port board fires contractor” (story {story})",
+        f"A senior official at the authority in “Port board fires contractor” (story {story})",
+        "South Korea",
+    }
+    # The name is short; how the story describes them is the speaker's description, whole.
+    anonymous = speakers[f"A senior official at the authority in “Port board fires contractor” (story {story})"]
+    assert (anonymous.kind, anonymous.description) == ("unnamed_group", f"Described in the story as “{ANONYMOUS}”.")
+    assert speakers[f"Port users in “Port board fires contractor” (story {story})"].description == (
+        "Described in the story as “Port users”."
+    )
+
+    body = "The official said the board had been left with no other choice. South Korea said it was watching."
+    said = {
+        "The official": ("person", "the board had been left with no other choice"),
+        "South Korea": ("institution", "it was watching"),
+    }
+    page = saved_offering_no_tracked_speaker(
+        reviewer_client, sources_draft(body, "Board defends its vote", said, "Riverton Courier")
+    )
+    assert "Port board fires contractor" not in page
+    official = Claim.objects.get(text__startswith="The board had been left").speaker
+    assert official.name == f"The official in “Board defends its vote” (story {official.claims.get().article_id})"
+    assert Speaker.objects.filter(name="South Korea").get().claims.count() == 2
+
+
+def saved_offering_no_tracked_speaker(client, draft):
+    """The draft's review screen, which offers no tracked speaker as a look-alike, once the draft is saved."""
+    page = client.get(f"/stories/{draft.pk}/").text
+    assert "looks like the tracked speaker" not in page
+    assert accept_everything(client, draft).status_code == 302
+    return page
+
+
+@pytest.mark.parametrize("kind", ["unnamed_group", "person"])
+def test_an_unnamed_source_is_never_offered_as_another_storys_tracked_speaker(reviewer_client, kind):
+    """Speakers saved before unnamed sources were kept to their story: "The official" of every story."""
+    make_speaker("The official", kind="unnamed_group")
+    make_speaker("Port users", kind="unnamed_group")
+    body = "The official said the board had no other choice. Port users said the delays had cost them millions."
+    said = {
+        "The official": (kind, "the board had no other choice"),
+        "Port users": ("unnamed_group", "the delays had cost them millions"),
+    }
+    page = saved_offering_no_tracked_speaker(
+        reviewer_client, sources_draft(body, "Board defends its vote", said, "Riverton Courier")
+    )
+    assert "Tracked: <a" not in page
+    assert Speaker.objects.count() == 4
 
 
 def test_a_pasted_story_is_cleaned_before_its_claims_are_proposed(reviewer_client):
