@@ -354,17 +354,18 @@ def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims
 
 def test_a_copy_that_names_no_venue_confirms_nothing(demo, editor_client):
     """“Analysts say ...” was read as confirmed at the source, shown beside the draft's own claim's
-    “Attribution not checked”: a copy that says not where a claim was said confirms nothing."""
+    “Attribution not checked”: a copy that says not where a claim was said confirms nothing, and the
+    draft's own claim, saved with no venue, is not checked as that claim's."""
     words = "South Korea is considering sending weapons to Ukraine"
     draft = draft_of(f"Analysts say {words}.\nAndrii Kovalenko told B-17 that Russia is passing drone techniques on.")
     own = make_claim(f"{words}.", speaker=make_speaker("Analysts"), article=draft, span_exact=words)
     untold, told = prepublication.check_article(draft).claims
     assert (untold.own, untold.venue, untold.relayed_by) == (own, None, [])
-    assert (untold.attribution, untold.attribution_from) == ("not_checked", None)
+    assert (untold.attribution, untold.attribution_from) == ("not_checked", own)
     assert told.attribution == "confirmed"  # told to the newsroom: the copy says so
     row = " ".join(html.unescape(check_row(editor_client, draft, own)).split())
     assert "Confirmed at the source" not in row
-    assert "Attribution not checked the copy does not say where it was said" in " ".join(
+    assert f"Attribution not checked as this draft's claim #{own.pk} · Told as: no venue named" in " ".join(
         re.sub(r"<[^>]+>", " ", row).split()
     )
     api = prepublication.check_story(draft.body, outlet_name="B-17").to_json()["claims"]
@@ -385,6 +386,60 @@ def test_the_tracked_claims_like_it_say_how_alike_as_the_badge_does_and_messages
     assert f"Tracked claims like it: #{tracked.pk} “{tracked.text}” (100% alike, False )" in page
     messages = [flag.message for flag in flags_of(prepublication.check_article(draft), "verdict")]
     assert len(messages) == 2 and not [message for message in messages if ".”." in message]
+
+
+def test_a_drafts_own_claim_is_told_as_the_desk_saved_it_and_other_words_as_the_copy_reads(editor_client):
+    """Saved with the venues and relays a reviewer corrected, the check page described the draft's own
+    claims by the engine's reading of the copy: "Confirmed at the source as this draft's claim · Told as:
+    no venue named" for a claim saved as an interview on the Riverton Courier, "via WRVT" for one whose
+    relay the reviewer removed, and "Relayed ... as the copy tells it" beside one saved as an anonymous
+    briefing, which the desk records as not checked."""
+    body = (
+        "Mayor Jane Doe said the bridge will reopen in May.\n"
+        "An official told WRVT Radio that the council had known since March.\n"
+        "Police Chief Tom Lee said the budget was cut, WRVT reported."
+    )
+    story = {"outlet": "Riverton Courier", "body": body, "headline": "Bridge", "as_draft": "on"}
+    editor_client.post("/stories/new/", story)
+    draft = StoryDraft.objects.get(headline="Bridge")
+    bridge, council, budget = (f"p{record['key']}-" for record in draft.proposals)
+    accept_everything(
+        editor_client,
+        draft,
+        {
+            f"{bridge}venue": "interview",
+            f"{bridge}outlet": "Riverton Courier",
+            f"{council}venue": "anonymous_briefing",
+            f"{council}outlet": "",
+            f"{budget}venue": "public_remarks",
+            f"{budget}relayed_by": "",
+        },
+    )
+    article = Article.objects.get(headline="Bridge")
+    rows = {
+        claim.text: " ".join(re.sub(r"<[^>]+>", " ", html.unescape(check_row(editor_client, article, claim))).split())
+        for claim in article.claims.all()
+    }
+    assert "Confirmed at the source as this draft's claim" in rows["The bridge will reopen in May."]
+    assert "· Told as: interview on Riverton Courier" in rows["The bridge will reopen in May."]
+    council_row = rows["The council had known since March."]
+    assert "Attribution not checked as this draft's claim" in council_row and "Relayed" not in council_row
+    assert "· Told as: anonymous briefing" in council_row
+    told = rows["The budget was cut."].split("· Told as: ")[1].split(" Police Chief")[0]
+    assert told == "public remarks"
+
+
+def test_words_that_are_no_claim_of_the_story_are_told_as_the_copy_reads_them_statement_to_its_outlet(editor_client):
+    """ "Told as: statement to the newsroom (WRVT Radio)" read as if told to us: a statement to an outlet
+    is "Statement to WRVT Radio", as everywhere else (models.venue_on)."""
+    draft = draft_of("An official told WRVT Radio that the council had known since March.", outlet_name="Courier")
+    [item] = prepublication.check_article(draft).claims
+    assert item.own is None and item.how_told == "statement to WRVT Radio"
+    page = " ".join(html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split())
+    assert "Told as: statement to WRVT Radio" in page and "the newsroom (WRVT" not in page
+    assert prepublication.check_story(draft.body, outlet_name="Courier").to_json()["claims"][0]["told_as"] == (
+        "statement to WRVT Radio"
+    )
 
 
 def check_row(client, article, own):
@@ -754,7 +809,7 @@ def a_story_of(count):
     return draft
 
 
-def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, editor):
+def test_the_check_of_a_20_claim_story_reads_9_queries_as_one_of_40_does(demo, editor):
     """The words of each claim are looked up among every speaker's disputed and false claims in the
     one query for the whole story (an index probe a claim), not one query a claim."""
     tracked = demo_claim("The US military should do away with tanks")
@@ -768,9 +823,10 @@ def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, e
         counts.append(len(queries))
     assert sum(item.own is not None for item in reports[0].claims) == 20
     assert any("The same words are tracked as false under Eric Schmidt" in f.message for f in reports[0].flags)
-    # Its claims; the tracked speakers (2); their look-alikes; those claims and their appearances (2); the
-    # claims of the same words tracked as disputed, false, misattributed or denied; the links of the look-alikes.
-    assert counts == [8, 8]
+    # Its claims and their appearances (2); the tracked speakers (2); their look-alikes; those claims and their
+    # appearances (2); the claims of the same words tracked as disputed, false, misattributed or denied; the
+    # links of the look-alikes.
+    assert counts == [9, 9]
 
 
 def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
