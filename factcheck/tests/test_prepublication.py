@@ -881,6 +881,27 @@ def test_the_header_marks_drafts_as_the_current_page_on_the_drafts_index_and_sto
     assert len(on_stories) == 1 and ">Stories</a>" in on_stories[0]
 
 
+def test_a_published_storys_check_is_named_for_what_it_is_and_the_header_marks_stories(editor_client, editor):
+    """A published story's check was headed "Pre-publication check · Published", and the header marked
+    Drafts as the current page."""
+
+    def heading_and_current(article):
+        page = editor_client.get(f"/articles/{article.pk}/check/")
+        eyebrow = re.sub(r"<[^>]+>", " ", part_of(page, '<p class="eyebrow">', "</p>"))
+        header = page.text.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        current = [
+            re.sub(r"<[^>]+>", "", line).strip() for line in header.splitlines() if 'aria-current="page"' in line
+        ]
+        return " ".join(eyebrow.split()), current
+
+    story = draft_of("The mayor said the bridge will reopen.")
+    assert heading_and_current(story) == (f"Pre-publication check · {story.outlet.name} · Draft", ["Drafts"])
+    flags = [flag.to_record() for flag in prepublication.check_article(story).flags]
+    SignOff.record(story, by=editor, flags=flags, note="Evidence to come.")
+    story.publish(by=editor, flags=flags)
+    assert heading_and_current(story) == (f"Check of a published story · {story.outlet.name}", ["Stories"])
+
+
 def test_the_database_refuses_a_story_state_that_does_not_exist(db):
     article = make_article()
     with pytest.raises(DatabaseError), transaction.atomic():
