@@ -1,8 +1,11 @@
 """The pre-publication check: each flag on a draft made for it, the seed story as a draft against the
 demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
 
+import csv
 import html
+import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +13,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from factcheck import prepublication, views
+from factcheck import exporting, prepublication, views
 from factcheck.models import Article, Claim, Outlet, SignOff, SignOffRefused, Speaker, StoryDraft
 from factcheck.prepublication import Figure
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
@@ -681,6 +684,27 @@ def test_publishing_records_who_published_the_story_and_when(editor_client, edit
     for fields in [{"published_by": editor}, {"published_by": editor, "published_at": timezone.now()}]:
         with pytest.raises(IntegrityError), transaction.atomic():
             Article.objects.filter(pk=other.pk).update(**fields)
+
+
+def test_publishing_from_the_app_dates_the_story_for_the_export_and_the_stories_index(editor_client, editor):
+    """Published from its check, a story kept its publication date empty: its claims were exported with no
+    article_date, and /stories/ showed two stories of one headline alike. A date given at the desk stays."""
+    undated = draft_of("The mayor said the bridge will reopen.", headline="Bridge")
+    claim = make_claim("The bridge will reopen.", speaker=make_speaker("The mayor"), article=undated)
+    dated = draft_of("The mayor said the tunnel will reopen.", headline="Tunnel")
+    Article.objects.filter(pk=dated.pk).update(published=date(2026, 11, 30))
+    for story in (undated, dated):
+        SignOff.record(
+            story, by=editor, flags=[f.to_record() for f in prepublication.check_article(story).flags], note="Ok."
+        )
+        assert editor_client.post(f"/articles/{story.pk}/publish/").status_code == 302
+    today = timezone.localdate()
+    assert Article.objects.get(pk=undated.pk).published == today
+    assert Article.objects.get(pk=dated.pk).published == date(2026, 11, 30)
+    [row] = csv.DictReader(io.StringIO("".join(exporting.csv_lines(Claim.objects.filter(pk=claim.pk), bom=False))))
+    assert row["article_date"] == today.isoformat()
+    index = " ".join(editor_client.get("/stories/?q=Bridge").text.split())
+    assert f"{undated.outlet.name} · {today.day} {today:%b %Y}" in index
 
 
 def test_a_drafts_address_is_not_called_the_story_as_published(editor_client, editor):
