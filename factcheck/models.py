@@ -2386,8 +2386,10 @@ class SignOff(models.Model):
     @staticmethod
     def flag_key(flag):
         """What makes a recorded flag the same flag in a later check: its kind, its sentence and the
-        tracked claim it concerns (its message may word a date differently)."""
-        return flag.get("code"), flag.get("sentence"), flag.get("claim")
+        tracked claim it concerns (its message may word a date differently). The sentence's words as
+        normalize_name compares them: a sign-off recorded before sentences kept their closing quote
+        mark saw the same sentence."""
+        return flag.get("code"), normalize_name(flag.get("sentence") or ""), flag.get("claim")
 
     def unseen(self, flags):
         """Those of `flags` (a check's, as recorded) this sign-off did not see."""

@@ -62,7 +62,8 @@ CONFIRMATION_WORDS = re.compile(
 )
 NEGATION = re.compile(r"\b(not|never|no|unable|without|cannot|yet to)\b|n[’']t\b", re.IGNORECASE)
 NEGATION_REACH = 30  # characters before the word where a negation turns it around
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n")
+# A sentence ends after its closing quote marks and brackets, which stay with it: “… eighteen months.”
+SENTENCE_END = re.compile(r"(?<=[.!?])(?P<closing>[\"”’')\]]*)\s+|\n")
 # Below this a look-alike is shown but not flagged: restatements score above it, a claim merely
 # about the same subject by the same speaker mostly below (seed story: 0.45-1.0 against 0.1-0.3).
 MATCH_SIMILARITY = 0.4
@@ -393,11 +394,13 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
 
 
 def sentence_spans(text):
-    """[(start, end)] of the text's sentences: each line split after ., ! or ? and closing quotes."""
+    """[(start, end)] of the text's sentences: each line split after ., ! or ? and the closing quotes and
+    brackets after them, which end the sentence they close."""
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
+        end = match.start() + len(match["closing"] or "")
+        if text[start:end].strip():
+            spans.append((start, end))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text)))

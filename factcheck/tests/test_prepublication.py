@@ -453,6 +453,28 @@ def check_row(client, article, own):
     return rows[0].split("</li>\n        \n")[0]
 
 
+def test_a_claims_sentence_keeps_its_closing_quote_mark_and_bracket(editor_client, editor):
+    """The sentence ended at its full stop, before the quote mark that closes it: the check page showed
+    “… eighteen months. with no closing quote."""
+    body = "The mayor said: “The bridge will be done in eighteen months.” (The council disagreed.) Traffic grew."
+    assert [body[start:end] for start, end in prepublication.sentence_spans(body)] == [
+        "The mayor said: “The bridge will be done in eighteen months.”",
+        "(The council disagreed.)",
+        "Traffic grew.",
+    ]
+    draft = draft_of(body)
+    [item] = [item for item in prepublication.check_article(draft).claims if "eighteen" in item.text]
+    assert item.sentence == "The mayor said: “The bridge will be done in eighteen months.”"
+    page = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text)
+    assert "eighteen months.”</blockquote>" in page
+
+    # A draft signed off before sentences kept their closing quote is not reopened by it.
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    as_recorded = [{**flag, "sentence": flag["sentence"].removesuffix("”")} for flag in flags]
+    signed = SignOff.record(draft, by=editor, flags=as_recorded, note="Evidence to come.")
+    assert signed.unseen(flags) == []
+
+
 def test_a_figure_that_conflicts_with_a_tracked_figure_is_flagged(demo):
     report = prepublication.check_article(
         draft_of("President Volodymyr Zelenskyy said there are 12,000 North Korean troops in the Kursk region.")
