@@ -450,7 +450,8 @@ def _rejected_at_the_desk(article):
 
 
 def _with_own_claims(items, article, text, sentences):
-    """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. One query."""
+    """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. Two
+    queries: the claims, their appearances."""
     # The queue's row (speaker, evidence count) and its appearances: the chain the desk saved, which the
     # page shows and the relayed flag names.
     own = Claim.objects.filter(article=article).not_merged().for_queue()
@@ -754,8 +755,11 @@ def _told_as_saved(claim):
         return told_as(None, None, [])
     origin, *relays = claim.first_hand_chain or chains[0]
     newsroom = claim.article.outlet_id
-    names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
-    passed_on = [name for relay, name in zip(relays, names, strict=True) if relay.outlet_id != newsroom]
+    passed_on = [
+        relay.outlet.name if relay.outlet else "an outlet not recorded"
+        for relay in relays
+        if relay.outlet_id != newsroom
+    ]
     return told_as(origin.venue_type, origin.outlet.name if origin.outlet else None, passed_on)
 
 
