@@ -229,6 +229,9 @@ def job_context(job):
         "total_count": total,  # as a number, for pluralize
         "percent": percent,
         "staged_rows": f"{job.summary.get('staged_rows', 0):,}",
+        # Every row to write is a claim as it stands (an export imported back): the button and the
+        # result say so rather than "import" and "written". The preview's figures until the import's.
+        "nothing_to_write": bool(job.summary.get("staged_rows")) and not (job.created_count or job.updated_count),
         "figures": {name: f"{getattr(job, name):,}" for name in importing.COUNTS},
         "rating_form": RatingMappingForm(job) if job.summary.get("ratings") else None,
         "rating_rows": rating_rows(job),

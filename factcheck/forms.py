@@ -37,7 +37,7 @@ from factcheck.models import (
     lookalike_message,
     normalize_name,
 )
-from factcheck.text import clean_claim, clean_name, clean_text, figure_shown, holds_markup, lf_line_breaks, read_figure
+from factcheck.text import clean_claim, clean_name, clean_text, figure_typed, holds_markup, lf_line_breaks, read_figure
 from factcheck.verification import ATTRIBUTION_CHOICES, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
@@ -176,7 +176,7 @@ class QuantityField(forms.DecimalField):
 
     def prepare_value(self, value):
         # As the claim shows it (11,000; 5.25), not as stored (11000.0000); read back the same.
-        return figure_shown(value) if isinstance(value, Decimal) else value
+        return figure_typed(value) if isinstance(value, Decimal) else value
 
 
 class CleanNameField(forms.CharField):

@@ -466,8 +466,9 @@ class Article(models.Model):
         return self.sign_offs.select_related("by").order_by("-at", "-id").first()
 
     def publish(self, *, by, flags=()):
-        """Mark this draft published by `by`, now; refused unless an editor signed off its text as it stands now,
-        and, of `flags` (what its check shows now, as SignOff records them), over every one.
+        """Mark this draft published by `by`, now (dated today if it has no date); refused unless an editor
+        signed off its text as it stands now, and, of `flags` (what its check shows now, as SignOff records
+        them), over every one.
 
         A flag the sign-off did not see (a claim of the story turned false since, say) is refused
         until an editor reads the check again and signs it off. The sign-off stays with the story:
@@ -492,8 +493,12 @@ class Article(models.Model):
                     flags=new,
                 )
             now = timezone.now()
-            Article.objects.filter(pk=self.pk).update(state=ArticleState.PUBLISHED, published_by=by, published_at=now)
-        self.state, self.published_by, self.published_at = ArticleState.PUBLISHED, by, now
+            # Its date as the export and the stories index read it: today, unless the desk was given one.
+            published = article.published or timezone.localdate(now)
+            Article.objects.filter(pk=self.pk).update(
+                state=ArticleState.PUBLISHED, published_by=by, published_at=now, published=published
+            )
+        self.state, self.published_by, self.published_at, self.published = ArticleState.PUBLISHED, by, now, published
         return signed
 
 
@@ -2381,8 +2386,10 @@ class SignOff(models.Model):
     @staticmethod
     def flag_key(flag):
         """What makes a recorded flag the same flag in a later check: its kind, its sentence and the
-        tracked claim it concerns (its message may word a date differently)."""
-        return flag.get("code"), flag.get("sentence"), flag.get("claim")
+        tracked claim it concerns (its message may word a date differently). The sentence's words as
+        normalize_name compares them: a sign-off recorded before sentences kept their closing quote
+        mark saw the same sentence."""
+        return flag.get("code"), normalize_name(flag.get("sentence") or ""), flag.get("claim")
 
     def unseen(self, flags):
         """Those of `flags` (a check's, as recorded) this sign-off did not see."""

@@ -40,6 +40,7 @@ from factcheck.models import (
     Venue,
     locate_span,
     normalize_name,
+    venue_on,
 )
 from factcheck.text import lookalike_key
 from factcheck.verification import (
@@ -61,7 +62,8 @@ CONFIRMATION_WORDS = re.compile(
 )
 NEGATION = re.compile(r"\b(not|never|no|unable|without|cannot|yet to)\b|n[’']t\b", re.IGNORECASE)
 NEGATION_REACH = 30  # characters before the word where a negation turns it around
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n")
+# A sentence ends after its closing quote marks and brackets, which stay with it: “… eighteen months.”
+SENTENCE_END = re.compile(r"(?<=[.!?])(?P<closing>[\"”’')\]]*)\s+|\n")
 # Below this a look-alike is shown but not flagged: restatements score above it, a claim merely
 # about the same subject by the same speaker mostly below (seed story: 0.45-1.0 against 0.1-0.3).
 MATCH_SIMILARITY = 0.4
@@ -248,14 +250,16 @@ class CheckedClaim:
 
     @property
     def attribution_from(self):
-        """Whose attribution `attribution` is, as status_from; None when it is what the copy implies."""
+        """Whose attribution `attribution` is, as status_from; None when it is what the copy implies (words
+        that are no claim of the story's: the draft's own claim was saved with its chain, which may not be
+        the copy's reading, and its "not checked" is that chain's)."""
         return next(
             (
                 claim
                 for claim in (self.own, self.match)
                 if claim is not None and claim.attribution != Attribution.NOT_CHECKED
             ),
-            None,
+            self.own,
         )
 
     @property
@@ -282,10 +286,11 @@ class CheckedClaim:
 
     @property
     def how_told(self):
-        """How the copy attributes it: "statement to B-17", "public remarks, via Kyiv Independent"."""
-        venue = Venue(self.venue).label.lower() if self.venue in Venue.values else "no venue named"
-        where = f"{venue} ({self.outlet})" if self.outlet else venue
-        return f"{where}, via {' → '.join(self.relayed_by)}" if self.relayed_by else where
+        """How the story tells it: "statement to B-17", "public remarks, via Kyiv Independent". The draft's own
+        claim as the desk saved it (a reviewer may have corrected the engine), other words as the copy reads."""
+        if self.own is not None:
+            return _told_as_saved(self.own)
+        return told_as(self.venue, self.outlet, self.relayed_by)
 
     def _whose(self, claim):
         """ "own" (the story's own claim), "tracked_claim" (the one it repeats), "same_claim" (the decided
@@ -407,11 +412,13 @@ def check_story(text, *, outlet_name, headline="", newsroom_id=None, article=Non
 
 
 def sentence_spans(text):
-    """[(start, end)] of the text's sentences: each line split after ., ! or ? and closing quotes."""
+    """[(start, end)] of the text's sentences: each line split after ., ! or ? and the closing quotes and
+    brackets after them, which end the sentence they close."""
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
+        end = match.start() + len(match["closing"] or "")
+        if text[start:end].strip():
+            spans.append((start, end))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text)))
@@ -462,10 +469,11 @@ def _rejected_at_the_desk(article):
 
 
 def _with_own_claims(items, article, text, sentences):
-    """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. One query."""
-    # The queue's row (speaker, evidence count) without its appearances: the draft's claims are read
-    # by their recorded attribution, which their appearances set when they were saved.
-    own = Claim.objects.filter(article=article).not_merged().for_rows()
+    """The draft's own claims in place of the proposals they overlap; the others (added by hand) added. Two
+    queries: the claims, their appearances."""
+    # The queue's row (speaker, evidence count) and its appearances: the chain the desk saved, which the
+    # page shows and the relayed flag names.
+    own = Claim.objects.filter(article=article).not_merged().for_queue()
     for claim in own:
         found = locate_span(text, claim.span_exact, claim.span_prefix, claim.span_suffix) if claim.span_exact else None
         start, end = found or (len(text), len(text))
@@ -762,8 +770,6 @@ def _quoting(claim, after=""):
 
 def _relays_of(claim, newsroom_id):
     """ "through the Kyiv Independent": the outlets that passed the claim on, the newsrooms left out."""
-    if "appearances" not in getattr(claim, "_prefetched_objects_cache", {}):
-        return "as another outlet's report"  # the draft's own claim: its chain is on its page
     newsrooms = {newsroom_id, claim.article.outlet_id if claim.article_id else None}
     outlets = [
         item.outlet.name
@@ -771,6 +777,33 @@ def _relays_of(claim, newsroom_id):
         if item.relayed_from_id and item.outlet_id and item.outlet_id not in newsrooms
     ]
     return f"through {', '.join(dict.fromkeys(outlets))}" if outlets else "as another outlet's report"
+
+
+def told_as(venue, outlet, relays):
+    """ "statement to B-17", "interview on CNN", "public remarks, via Kyiv Independent": the venue in the
+    words of models.venue_on (a statement to an outlet is to that outlet, not to the newsroom)."""
+    if venue in Venue.values:
+        words, on = venue_on(venue, Venue(venue).label, bool(outlet))
+        where = f"{words.lower()} {on} {outlet}" if outlet else words.lower()
+    else:
+        where = f"no venue named ({outlet})" if outlet else "no venue named"
+    return f"{where}, via {' → '.join(relays)}" if relays else where
+
+
+def _told_as_saved(claim):
+    """told_as() of the chain the desk saved for the story's own claim (the first heard first-hand, else the
+    first, as Claim.venue_line picks it), the story's own outlet left out of those that passed it on."""
+    chains = claim.attribution_chains()
+    if not chains:
+        return told_as(None, None, [])
+    origin, *relays = claim.first_hand_chain or chains[0]
+    newsroom = claim.article.outlet_id
+    passed_on = [
+        relay.outlet.name if relay.outlet else "an outlet not recorded"
+        for relay in relays
+        if relay.outlet_id != newsroom
+    ]
+    return told_as(origin.venue_type, origin.outlet.name if origin.outlet else None, passed_on)
 
 
 def confirmation_words(text, start, end):

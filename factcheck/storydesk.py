@@ -51,7 +51,16 @@ from factcheck.models import (
     span_context,
     text_digest,
 )
-from factcheck.text import RELAY_SPLIT, clean_claim, clean_name, clean_text, holds_markup, lf_line_breaks, lookalike_key
+from factcheck.text import (
+    RELAY_SPLIT,
+    clean_claim,
+    clean_name,
+    clean_text,
+    figure_typed,
+    holds_markup,
+    lf_line_breaks,
+    lookalike_key,
+)
 from factcheck.verification import Status
 
 logger = logging.getLogger(__name__)
@@ -327,7 +336,8 @@ def record_from(proposal, *, key, body):
             "venue": _known(proposal.venue, Venue, ""),
             "outlet": proposal.outlet or "",
             "relayed_by": RELAY_SEPARATOR.join(proposal.relayed_by or []),
-            "quantity_value": quantity.value if quantity else "",
+            # As a person writes it and the field reads it back: "112,000,000", not the engine's "112000000".
+            "quantity_value": figure_typed(quantity.value) if quantity else "",
             "quantity_unit": quantity.unit if quantity else "",
             "quantity_qualifier": _known(quantity.qualifier, Claim.Qualifier, "") if quantity else "",
             "same_as": "",

@@ -148,6 +148,18 @@ def figure_shown(value):
     return f"{value:,f}" if value == value.to_integral() else f"{value:,}"
 
 
+def figure_typed(value):
+    """A figure as a form gives it to a person to edit: as a reader writes it (figure_shown, "112,000,000"),
+    and as read_figure reads it back ("1.2340": "1.234" could be 1 or 1,234). `value` is a Decimal or the
+    extraction engine's text of one ("112000000", a point a decimal point); any other text stays as it is."""
+    if isinstance(value, str):
+        figure, problem = read_figure(value.strip(), decimal_point=True)
+        if problem:
+            return value
+        value = figure
+    return unambiguous(figure_shown(value))
+
+
 def unambiguous(number):
     """A number's text that no reader takes for thousands grouped with a point: "1.234" as "1.2340"
     (the importer refuses "1.234" in a file, which could be 1234 as German or Spanish sheets write it)."""

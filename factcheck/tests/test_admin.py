@@ -1,6 +1,7 @@
 """The editors' admin: every page, the status and link actions, and what reviewers cannot do."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -816,6 +817,13 @@ def test_a_claims_figure_shows_no_trailing_zeros_and_still_saves_as_it_was(demo,
     assert editor_client.post(page, form_data(response) | {"_save": "Save"}).status_code == 302
     claim.refresh_from_db()
     assert (claim.quantity_value, claim.revisions.count()) == (11000, edits)  # a save that changes nothing
+    # "1.234" would read as 1 or 1,234 and be refused: the form shows a figure it reads back.
+    Claim.objects.filter(pk=claim.pk).update(quantity_value="1.234")
+    response = editor_client.get(page)
+    assert 'name="quantity_value" value="1.2340"' in response.content.decode()
+    assert editor_client.post(page, form_data(response) | {"_save": "Save"}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.quantity_value == Decimal("1.234")
 
 
 def test_the_claim_form_names_the_span_in_words_and_shows_the_words_around_it_whole(demo, editor_client):

@@ -108,6 +108,24 @@ def test_an_import_goes_from_upload_through_preview_and_confirmation_to_its_resu
     assert 'hx-trigger="every 1s"' not in page
 
 
+def test_an_import_that_changes_nothing_says_so_on_its_button_and_its_result(importer_client, tasks_run_inline):
+    """An export of the same claims imported back asked "Confirm: import 41 rows" and answered "41 of 41
+    rows written (100%)" beside "0 created, 0 updated, 41 unchanged": nothing was written."""
+    file = csv_text(row("One."), row("Two."))
+    importer_client.post(job_url("confirm", uploaded_job(importer_client, file)))
+    again = uploaded_job(importer_client, file)
+    preview = html(importer_client.get(job_url("import", again)))
+    assert 'value="Confirm: 2 rows unchanged, nothing to write"' in preview
+    importer_client.post(job_url("confirm", again))
+    again.refresh_from_db()
+    assert (again.state, again.unchanged_count, again.created_count, again.updated_count) == ("succeeded", 2, 0, 0)
+    result = html(importer_client.get(job_url("import", again)))
+    assert "2 of 2 rows unchanged (100%): nothing was written." in result and "written (" not in result
+    # One that writes says so as before.
+    first = ImportJob.objects.earliest("id")
+    assert "2 of 2 rows written (100%)." in html(importer_client.get(job_url("import", first)))
+
+
 def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_a_new_upload(
     importer_client, tasks_run_inline
 ):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.models import Claim, CorrectionCase
-from factcheck.tests.test_browser import mark_disputed, sign_in
+from factcheck.tests.test_browser import PHONE, fits_the_window, mark_disputed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -98,3 +98,16 @@ def test_a_reviewer_reads_the_queue_without_the_form(open_page, demo_site):
     page.goto(f"{demo_site}/corrections/")
     expect(page.locator(".case-row")).to_contain_text(blinken.article.headline)
     expect(page.get_by_role("button", name="Record the outcome")).to_have_count(0)
+
+
+def test_on_a_phone_every_tab_of_the_corrections_queue_is_on_the_screen(open_page, demo_site):
+    """At 390 px the tabs ran on one line past the screen's edge, "Correction published" cut off, with
+    nothing to say they scrolled: they wrap."""
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/corrections/")
+    tabs = page.get_by_role("navigation", name="Cases by outcome").get_by_role("link")
+    expect(tabs).to_have_count(4)
+    for tab in tabs.all():
+        expect(tab).to_be_in_viewport(ratio=1)
+    assert fits_the_window(page)

@@ -157,6 +157,25 @@ def test_every_claim_of_a_story_that_turns_while_its_case_is_open_is_listed_on_i
     ]
 
 
+def test_the_story_page_says_who_turned_each_claim_and_quotes_each_claim_whole(editor_client, editor, reviewer):
+    """The first turn read "… the crossing →" with no "by <who>", where the later turns had it, and
+    a claim longer than 120 characters was cut off."""
+    story = make_article(headline="Bridge")
+    words = (
+        "The new bridge over the river, which the council approved in a vote last spring, will open to traffic "
+        "in eighteen months."
+    )
+    first = make_claim(words, article=story)
+    second = make_claim(f"{words[:-1]}, the mayor added.", article=story)
+    first.set_status("disputed", by=editor, reason="The contract says three years.")
+    second.set_status("disputed", by=reviewer, reason="Same contract.")
+    page = " ".join(strip_tags(editor_client.get(f"/articles/{story.pk}/").content.decode()).split())
+    corrections = page[page.index("Corrections Awaiting an outcome") :]
+    assert f"{words} → Disputed (was Unable to independently confirm), by {editor.get_username()}, " in corrections
+    assert f"{words[:-1]}, the mayor added. → Disputed" in corrections
+    assert f"by {reviewer.get_username()}, " in corrections
+
+
 def test_a_turn_after_the_outcome_opens_a_new_case_and_the_settled_one_keeps_its_turns(editor_client, editor):
     story = make_article(headline="Troops moved")
     first = make_claim("Up to 11,000 troops were sent.", article=story)

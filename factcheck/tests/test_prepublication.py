@@ -1,8 +1,11 @@
 """The pre-publication check: each flag on a draft made for it, the seed story as a draft against the
 demo's claims, sign-off and publishing rules, who may do what, and what a page costs."""
 
+import csv
 import html
+import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from factcheck import prepublication, views
+from factcheck import exporting, prepublication, views
 from factcheck.models import (
     ApiToken,
     Article,
@@ -443,17 +446,18 @@ def test_a_verdict_borrowed_from_a_look_alike_says_whose_it_is_beside_the_claims
 
 def test_a_copy_that_names_no_venue_confirms_nothing(demo, editor_client):
     """“Analysts say ...” was read as confirmed at the source, shown beside the draft's own claim's
-    “Attribution not checked”: a copy that says not where a claim was said confirms nothing."""
+    “Attribution not checked”: a copy that says not where a claim was said confirms nothing, and the
+    draft's own claim, saved with no venue, is not checked as that claim's."""
     words = "South Korea is considering sending weapons to Ukraine"
     draft = draft_of(f"Analysts say {words}.\nAndrii Kovalenko told B-17 that Russia is passing drone techniques on.")
     own = make_claim(f"{words}.", speaker=make_speaker("Analysts"), article=draft, span_exact=words)
     untold, told = prepublication.check_article(draft).claims
     assert (untold.own, untold.venue, untold.relayed_by) == (own, None, [])
-    assert (untold.attribution, untold.attribution_from) == ("not_checked", None)
+    assert (untold.attribution, untold.attribution_from) == ("not_checked", own)
     assert told.attribution == "confirmed"  # told to the newsroom: the copy says so
     row = " ".join(html.unescape(check_row(editor_client, draft, own)).split())
     assert "Confirmed at the source" not in row
-    assert "Attribution not checked the copy does not say where it was said" in " ".join(
+    assert f"Attribution not checked as this draft's claim #{own.pk} · Told as: no venue named" in " ".join(
         re.sub(r"<[^>]+>", " ", row).split()
     )
     api = prepublication.check_story(draft.body, outlet_name="B-17").to_json()["claims"]
@@ -476,12 +480,88 @@ def test_the_tracked_claims_like_it_say_how_alike_as_the_badge_does_and_messages
     assert len(messages) == 2 and not [message for message in messages if ".”." in message]
 
 
+def test_a_drafts_own_claim_is_told_as_the_desk_saved_it_and_other_words_as_the_copy_reads(editor_client):
+    """Saved with the venues and relays a reviewer corrected, the check page described the draft's own
+    claims by the engine's reading of the copy: "Confirmed at the source as this draft's claim · Told as:
+    no venue named" for a claim saved as an interview on the Riverton Courier, "via WRVT" for one whose
+    relay the reviewer removed, and "Relayed ... as the copy tells it" beside one saved as an anonymous
+    briefing, which the desk records as not checked."""
+    body = (
+        "Mayor Jane Doe said the bridge will reopen in May.\n"
+        "An official told WRVT Radio that the council had known since March.\n"
+        "Police Chief Tom Lee said the budget was cut, WRVT reported."
+    )
+    story = {"outlet": "Riverton Courier", "body": body, "headline": "Bridge", "as_draft": "on"}
+    editor_client.post("/stories/new/", story)
+    draft = StoryDraft.objects.get(headline="Bridge")
+    bridge, council, budget = (f"p{record['key']}-" for record in draft.proposals)
+    accept_everything(
+        editor_client,
+        draft,
+        {
+            f"{bridge}venue": "interview",
+            f"{bridge}outlet": "Riverton Courier",
+            f"{council}venue": "anonymous_briefing",
+            f"{council}outlet": "",
+            f"{budget}venue": "public_remarks",
+            f"{budget}relayed_by": "",
+        },
+    )
+    article = Article.objects.get(headline="Bridge")
+    rows = {
+        claim.text: " ".join(re.sub(r"<[^>]+>", " ", html.unescape(check_row(editor_client, article, claim))).split())
+        for claim in article.claims.all()
+    }
+    assert "Confirmed at the source as this draft's claim" in rows["The bridge will reopen in May."]
+    assert "· Told as: interview on Riverton Courier" in rows["The bridge will reopen in May."]
+    council_row = rows["The council had known since March."]
+    assert "Attribution not checked as this draft's claim" in council_row and "Relayed" not in council_row
+    assert "· Told as: anonymous briefing" in council_row
+    told = rows["The budget was cut."].split("· Told as: ")[1].split(" Police Chief")[0]
+    assert told == "public remarks"
+
+
+def test_words_that_are_no_claim_of_the_story_are_told_as_the_copy_reads_them_statement_to_its_outlet(editor_client):
+    """ "Told as: statement to the newsroom (WRVT Radio)" read as if told to us: a statement to an outlet
+    is "Statement to WRVT Radio", as everywhere else (models.venue_on)."""
+    draft = draft_of("An official told WRVT Radio that the council had known since March.", outlet_name="Courier")
+    [item] = prepublication.check_article(draft).claims
+    assert item.own is None and item.how_told == "statement to WRVT Radio"
+    page = " ".join(html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text).split())
+    assert "Told as: statement to WRVT Radio" in page and "the newsroom (WRVT" not in page
+    assert prepublication.check_story(draft.body, outlet_name="Courier").to_json()["claims"][0]["told_as"] == (
+        "statement to WRVT Radio"
+    )
+
+
 def check_row(client, article, own):
     """The check page's row of the story's own claim `own`, as HTML."""
     page = client.get(f"/articles/{article.pk}/check/").content.decode()
     rows = [row for row in page.split('<li id="check-')[1:] if f'href="/claims/{own.pk}/"' in row]
     assert len(rows) == 1
     return rows[0].split("</li>\n        \n")[0]
+
+
+def test_a_claims_sentence_keeps_its_closing_quote_mark_and_bracket(editor_client, editor):
+    """The sentence ended at its full stop, before the quote mark that closes it: the check page showed
+    “… eighteen months. with no closing quote."""
+    body = "The mayor said: “The bridge will be done in eighteen months.” (The council disagreed.) Traffic grew."
+    assert [body[start:end] for start, end in prepublication.sentence_spans(body)] == [
+        "The mayor said: “The bridge will be done in eighteen months.”",
+        "(The council disagreed.)",
+        "Traffic grew.",
+    ]
+    draft = draft_of(body)
+    [item] = [item for item in prepublication.check_article(draft).claims if "eighteen" in item.text]
+    assert item.sentence == "The mayor said: “The bridge will be done in eighteen months.”"
+    page = html.unescape(editor_client.get(f"/articles/{draft.pk}/check/").text)
+    assert "eighteen months.”</blockquote>" in page
+
+    # A draft signed off before sentences kept their closing quote is not reopened by it.
+    flags = [flag.to_record() for flag in prepublication.check_article(draft).flags]
+    as_recorded = [{**flag, "sentence": flag["sentence"].removesuffix("”")} for flag in flags]
+    signed = SignOff.record(draft, by=editor, flags=as_recorded, note="Evidence to come.")
+    assert signed.unseen(flags) == []
 
 
 def test_a_figure_that_conflicts_with_a_tracked_figure_is_flagged(demo):
@@ -719,6 +799,27 @@ def test_publishing_records_who_published_the_story_and_when(editor_client, edit
             Article.objects.filter(pk=other.pk).update(**fields)
 
 
+def test_publishing_from_the_app_dates_the_story_for_the_export_and_the_stories_index(editor_client, editor):
+    """Published from its check, a story kept its publication date empty: its claims were exported with no
+    article_date, and /stories/ showed two stories of one headline alike. A date given at the desk stays."""
+    undated = draft_of("The mayor said the bridge will reopen.", headline="Bridge")
+    claim = make_claim("The bridge will reopen.", speaker=make_speaker("The mayor"), article=undated)
+    dated = draft_of("The mayor said the tunnel will reopen.", headline="Tunnel")
+    Article.objects.filter(pk=dated.pk).update(published=date(2026, 11, 30))
+    for story in (undated, dated):
+        SignOff.record(
+            story, by=editor, flags=[f.to_record() for f in prepublication.check_article(story).flags], note="Ok."
+        )
+        assert editor_client.post(f"/articles/{story.pk}/publish/").status_code == 302
+    today = timezone.localdate()
+    assert Article.objects.get(pk=undated.pk).published == today
+    assert Article.objects.get(pk=dated.pk).published == date(2026, 11, 30)
+    [row] = csv.DictReader(io.StringIO("".join(exporting.csv_lines(Claim.objects.filter(pk=claim.pk), bom=False))))
+    assert row["article_date"] == today.isoformat()
+    index = " ".join(editor_client.get("/stories/?q=Bridge").text.split())
+    assert f"{undated.outlet.name} · {today.day} {today:%b %Y}" in index
+
+
 def test_a_drafts_address_is_not_called_the_story_as_published(editor_client, editor):
     draft = draft_of("The mayor said the bridge will reopen.")
     Article.objects.filter(pk=draft.pk).update(url="https://cms.example.org/preview/1")
@@ -845,7 +946,7 @@ def a_story_of(count):
     return draft
 
 
-def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, editor):
+def test_the_check_of_a_20_claim_story_reads_9_queries_as_one_of_40_does(demo, editor):
     """The words of each claim are looked up among every speaker's disputed and false claims in the
     one query for the whole story (an index probe a claim), not one query a claim."""
     tracked = demo_claim("The US military should do away with tanks")
@@ -859,9 +960,10 @@ def test_the_check_of_a_20_claim_story_reads_8_queries_as_one_of_40_does(demo, e
         counts.append(len(queries))
     assert sum(item.own is not None for item in reports[0].claims) == 20
     assert any("The same words are tracked as false under Eric Schmidt" in f.message for f in reports[0].flags)
-    # Its claims; the tracked speakers (2); their look-alikes; those claims and their appearances (2); the
-    # claims of the same words tracked as disputed, false, misattributed or denied; the links of the look-alikes.
-    assert counts == [8, 8]
+    # Its claims and their appearances (2); the tracked speakers (2); their look-alikes; those claims and their
+    # appearances (2); the claims of the same words tracked as disputed, false, misattributed or denied; the
+    # links of the look-alikes.
+    assert counts == [9, 9]
 
 
 def test_the_queue_filters_claims_of_drafts_and_of_published_stories(reviewer_client, demo):
@@ -914,6 +1016,27 @@ def test_the_header_marks_drafts_as_the_current_page_on_the_drafts_index_and_sto
     assert len(on_drafts) == 1 and ">Drafts</a>" in on_drafts[0]
     on_stories = current_in_header("/stories/")
     assert len(on_stories) == 1 and ">Stories</a>" in on_stories[0]
+
+
+def test_a_published_storys_check_is_named_for_what_it_is_and_the_header_marks_stories(editor_client, editor):
+    """A published story's check was headed "Pre-publication check · Published", and the header marked
+    Drafts as the current page."""
+
+    def heading_and_current(article):
+        page = editor_client.get(f"/articles/{article.pk}/check/")
+        eyebrow = re.sub(r"<[^>]+>", " ", part_of(page, '<p class="eyebrow">', "</p>"))
+        header = page.text.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        current = [
+            re.sub(r"<[^>]+>", "", line).strip() for line in header.splitlines() if 'aria-current="page"' in line
+        ]
+        return " ".join(eyebrow.split()), current
+
+    story = draft_of("The mayor said the bridge will reopen.")
+    assert heading_and_current(story) == (f"Pre-publication check · {story.outlet.name} · Draft", ["Drafts"])
+    flags = [flag.to_record() for flag in prepublication.check_article(story).flags]
+    SignOff.record(story, by=editor, flags=flags, note="Evidence to come.")
+    story.publish(by=editor, flags=flags)
+    assert heading_and_current(story) == (f"Check of a published story · {story.outlet.name}", ["Stories"])
 
 
 def test_the_database_refuses_a_story_state_that_does_not_exist(db):

@@ -8,6 +8,7 @@ import dataclasses
 import html
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -2023,6 +2024,38 @@ def test_a_proposal_shows_its_figure_with_thousands_separators_and_its_unit(revi
     assert "Figure: up to 8,000 North Korean troops" in page
     post_review(reviewer_client, draft, "edit", {"p4-quantity_value": "14000000", "p4-quantity_unit": "euros"})
     assert "Figure: 14,000,000 euros" in reviewer_client.get(f"/stories/{draft.pk}/").text
+
+
+@pytest.mark.parametrize(
+    ("engine", "shown", "saved"),
+    [
+        ("112000000", "112,000,000", Decimal(112_000_000)),  # "$112 million"
+        ("2.5", "2.5", Decimal("2.5")),
+        ("1.234", "1.2340", Decimal("1.234")),  # not "1.234", which reads as 1 or 1,234 and is refused
+    ],
+)
+def test_the_figure_field_shows_the_engines_figure_as_its_line_does_and_reads_it_back(
+    reviewer_client, engine, shown, saved
+):
+    """The field showed the engine's "112000000" under a line reading "Figure: 112,000,000 dollars": a
+    person counting zeros to check it. Grouped, it reads as the line does, and the desk reads it back."""
+    body = "The mayor said the bridge cost $112 million."
+    words = "the bridge cost $112 million"
+    start = body.index(words)
+    said = Proposal(
+        content=[(start, start + len(words))],
+        cue=[],
+        source=[],
+        speaker="The mayor",
+        claim="The bridge cost $112 million.",
+        quantity=Quantity(engine, "dollars", ""),
+    )
+    draft = make_draft(body, [said])
+    page = reviewer_client.get(f"/stories/{draft.pk}/").text
+    field = re.search(r'<input[^>]*name="p1-quantity_value"[^>]*>', page)[0]
+    assert f'value="{shown}"' in field and 'maxlength="None"' not in field
+    accept_everything(reviewer_client, draft)
+    assert Claim.objects.get().quantity_value == saved
 
 
 @pytest.mark.parametrize("said", ["Officials warn of long winter", "The union called for a recount."])
