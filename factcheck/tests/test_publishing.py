@@ -361,6 +361,8 @@ def test_the_queue_lists_the_claims_whose_published_verdict_is_under_review(edit
     edit_through_the_orm(editor_client, undone, "The bridge was shut.", "")
     edit_through_the_orm(editor_client, undone, "The bridge was closed.", "")  # and put back: as judged
 
+    corrections = editor_client.get("/corrections/").content.decode()
+    assert 'href="/claims/?status=all&amp;correction=verdict">published verdicts under review</a>' in corrections
     page = editor_client.get("/claims/?status=all&correction=verdict").content.decode()
     assert claim.text in page and "The strike hit a substation." in page
     assert unchanged.text not in page and undone.text not in page
