@@ -646,10 +646,28 @@ class Finder:
             comma = next((t.i for t in self.doc[to.i + 1 : according.sent.end] if t.text == ","), None)
             if comma is not None and comma - to.i <= 8 and max(source) < comma:
                 source = set(range(to.i + 1, comma))
-        content = self.around_phrase(according)
+        named = self.name_beside_source(max(source))
+        content = self.around_phrase(according) - named
         if not content:
             return None
+        source |= named
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def name_beside_source(self, last):
+        """ "…, according to the city comptroller, Samuel Okafor.": the name set beside the source at
+        the end of the sentence, with its comma, which the parser hangs on the clause; empty when
+        none follows."""
+        comma = last + 1
+        if comma >= len(self.doc) or self.doc[comma].text != ",":
+            return set()
+        end = comma + 1
+        while end < len(self.doc) and self.doc[end].tag_ in ("NNP", "NNPS") and self.doc[end].is_title:
+            end += 1
+        if end == comma + 1 or end - comma > 4 or (end < len(self.doc) and not self.doc[end].is_sent_end):
+            return set()
+        if end < len(self.doc) and self.doc[end].text not in (".", "!", "?"):
+            return set()
+        return set(range(comma, end))
 
     def around_phrase(self, phrase):
         """What "according to X" or "per X" attributes: the sentence before the phrase when it ends

@@ -770,6 +770,8 @@ class Story:
     def speaker(self, attribution, earlier):
         if attribution.lemma == ":":
             return self.label_speaker(attribution)
+        if attribution.lemma == "according to" and (named := self.named_after_role(attribution.source)):
+            return named
         speaker = self.as_outlet(describe(self.doc, attribution.source, self.people, self.finder.in_quote))
         if document(speaker.mention, attribution.lemma):
             return self.issuer(speaker.mention) or Speaker(
@@ -791,6 +793,27 @@ class Story:
             if groups:
                 return groups[-1]
         return speaker
+
+    def named_after_role(self, source):
+        """ "according to the city comptroller, Samuel Okafor", "according to figures released by the
+        state auditor, Ana Ruiz": the person named after the comma, the role before it the title; None
+        when the source names no person so."""
+        commas = [i for i in source if self.doc[i].text == ","]
+        if not commas:
+            return None
+        name = [i for i in source if i > commas[-1]]
+        speaker = describe(self.doc, name, self.people, self.finder.in_quote)
+        if speaker.kind != PERSON or not name:
+            return None
+        role = [self.doc[i] for i in source if i < commas[-1]]
+        issued = [token.i for token in role if token.lower_ in ("by", "from")]
+        role = [token for token in role if not issued or token.i > issued[-1]]
+        if role and role[0].lower_ in ("the", "a", "an"):
+            role = role[1:]
+        if not role or any(token.is_title or token.is_punct for token in role):
+            return None  # "the mayor's office, Ana Ruiz" or a list: not a role before a name
+        words = " ".join(token.text for token in role)
+        return Speaker(speaker.name, PERSON, title=capitalised(words), mention=speaker.mention)
 
     def issuer(self, mention):
         """ "A statement from the mayor's office said", "a letter from Ana Ruiz": the one who issued

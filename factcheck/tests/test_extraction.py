@@ -4016,3 +4016,42 @@ def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, te
 def test_a_pronoun_of_the_other_sex_than_the_speakers_role_stays_in_the_draft(extract, text, claim):
     # "Her husband said she was delighted" was drafted "Her husband was delighted."
     assert extract(text)[-1].claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title", "claim", "figure"),
+    [
+        (
+            "The project, approved in 2024 at a cost of $112 million, has now run $40 million over budget, according "
+            "to figures released by the city comptroller, Samuel Okafor.",
+            "Samuel Okafor",
+            "City comptroller",
+            "The project, approved in 2024 at a cost of $112 million, has now run $40 million over budget.",
+            "40000000",
+        ),
+        (
+            "The bridge has cost $9 million more than planned, according to data published by the state auditor, Ana "
+            "Ruiz.",
+            "Ana Ruiz",
+            "State auditor",
+            "The bridge has cost $9 million more than planned.",
+            "9000000",
+        ),
+        (
+            "The bridge has cost $9 million more than planned, according to the state auditor, Ana Ruiz.",
+            "Ana Ruiz",
+            "State auditor",
+            "The bridge has cost $9 million more than planned.",
+            "9000000",
+        ),
+    ],
+)
+def test_according_to_a_role_and_a_name_is_that_person_not_part_of_the_claim(
+    extract, text, speaker, title, claim, figure
+):
+    # The speaker was "Figures released by the city comptroller" and the name ended the draft: "… budget Samuel
+    # Okafor."; the figure was the $112 million said in passing.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+    assert proposal.claim == claim
+    assert proposal.quantity.value == figure
