@@ -848,8 +848,11 @@ class Finder:
         lemma = verb_lemma(token)
         if token.tag_ not in VERB_TAGS or any(child.dep_ in SUBJECTS for child in token.children):
             return False
-        # said, predicted, urged, accused: reporting verbs, not "called a donor"
-        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS):
+        # said, predicted, urged, accused, called for: reporting verbs, not "called a donor"
+        asked_for = any(
+            child.dep_ == "prep" and child.lower_ in CUE_PREPOSITIONS.get(lemma, ()) for child in token.children
+        )
+        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS or asked_for):
             return False
         if token.dep_ in ("conj", "advcl"):
             # "said X and accused Y", in the cue's tense: not "… rather than criticize him" inside X.

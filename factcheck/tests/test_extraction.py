@@ -4055,3 +4055,20 @@ def test_according_to_a_role_and_a_name_is_that_person_not_part_of_the_claim(
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
     assert proposal.claim == claim
     assert proposal.quantity.value == figure
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            'Okafor said the overrun was "the largest in the authority\'s history" and called for an independent '
+            "audit.",
+            "The overrun was the largest in the authority's history.",
+        ),
+        ("Ana Ruiz said the plan was flawed and called for a new vote.", "The plan was flawed."),
+        ("The union said the offer was too low and warned of further strikes.", "The offer was too low."),
+    ],
+)
+def test_a_second_thing_the_speaker_did_is_no_part_of_what_was_said(extract, text, claim):
+    # "… history and called for an independent audit." was drafted as what Okafor said the overrun was.
+    assert extract(text)[0].claim == claim
