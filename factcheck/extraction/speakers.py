@@ -126,6 +126,8 @@ ORGANISATION_WORDS = {
     *("fire", "water", "transit", "aid", "rescue", "rail", "railway", "railways", "energy", "electric"),
     *("gas", "health", "healthcare", "transport", "transportation", "housing", "relief", "emergency"),
     *("ambulance", "airport", "airways", "utilities", "utility", "insurance", "shipping", "telecom"),
+    *("marine", "maritime", "lines", "ferries", "logistics", "industries", "enterprises", "ltd", "plc", "llc"),
+    *("fc", "athletic", "rovers", "wanderers"),
 }
 # Organisation words that are surnames too ("Cornel West", "Emily Post", "Margaret Court"): no sign
 # on their own that a name the tagger took for a person's is an organisation's.
@@ -266,6 +268,8 @@ def organisation_shaped(name):
     words = name.split()
     if {word.lower() for word in words} & (ORGANISATION_WORDS - NAME_LIKE_WORDS):
         return True
+    if len(words) > 1 and words[-1] == "United":
+        return True  # "Riverton United": a club, where "United" opens no one's name
     return len(words) > 1 and bool(_ACRONYM.fullmatch(words[-1])) and words[-1] not in _NOT_ACRONYMS
 
 

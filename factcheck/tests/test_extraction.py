@@ -4072,3 +4072,25 @@ def test_according_to_a_role_and_a_name_is_that_person_not_part_of_the_claim(
 def test_a_second_thing_the_speaker_did_is_no_part_of_what_was_said(extract, text, claim):
     # "… history and called for an independent audit." was drafted as what Okafor said the overrun was.
     assert extract(text)[0].claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Bayline Marine denied the allegation.", "Bayline Marine"),
+        ("Riverton United said the manager would stay.", "Riverton United"),
+        ("Harbour Ferries Ltd said fares would rise.", "Harbour Ferries Ltd"),
+        ("Westport FC said the striker would leave.", "Westport FC"),
+    ],
+)
+def test_a_company_or_club_named_by_its_own_words_is_an_institution(extract, text, speaker):
+    # "Bayline Marine" and "Riverton United" were people.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text", ["The club confirmed the striker would leave.", "The league said the match would go ahead."]
+)
+def test_the_club_is_an_institution_not_a_group_of_people(extract, text):
+    assert only(extract(text)).speaker_kind == values.INSTITUTION
