@@ -785,6 +785,8 @@ def describe(doc, source, people, quoted):
         return Speaker(name, INSTITUTION, mention=speaker.mention)
     if source and (named := _beside_organisation_word(doc, source)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)  # "Ofwat, the water regulator, said"
+    if source and (described_as := _organisation_beside_description(doc, source)):
+        return Speaker(*described_as, mention=speaker.mention)  # "The ferry operator, Lakeside Lines, said"
     if speaker.kind == PERSON and (named := _described_organisation(speaker)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
@@ -849,6 +851,22 @@ def _beside_organisation_word(doc, source):
         if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
             words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
             return clean(doc[words[0].i : head.i + 1].text)
+    return None
+
+
+def _organisation_beside_description(doc, source):
+    """ "The Riverton ferry operator, Lakeside Lines,": the organisation's name set beside a common
+    noun describing it, as (name, kind, the description as its title); None for any other source,
+    "the mayor, Ana Ruiz," included."""
+    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    if head.tag_ != "NN":
+        return None
+    for child in head.children:
+        if child.dep_ == "appos" and child.tag_ in ("NNP", "NNPS") and child.i in source:
+            name = clean(doc[child.left_edge.i : child.i + 1].text)
+            if organisation_shaped(name):
+                words = [token for token in doc[head.left_edge.i : head.i + 1] if token.dep_ != "det"]
+                return name, INSTITUTION, capitalised(" ".join(token.text for token in words))
     return None
 
 

@@ -4094,3 +4094,22 @@ def test_a_company_or_club_named_by_its_own_words_is_an_institution(extract, tex
 )
 def test_the_club_is_an_institution_not_a_group_of_people(extract, text):
     assert only(extract(text)).speaker_kind == values.INSTITUTION
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "The Riverton ferry operator, Lakeside Lines, said on Tuesday that its new route would carry 8,000 "
+            "passengers a day.",
+            "Riverton ferry operator",
+        ),
+        ("The ferry operator, Lakeside Lines, said fares would rise.", "Ferry operator"),
+        ("The main contractor, Bayline Marine, said the work was on schedule.", "Main contractor"),
+    ],
+)
+def test_a_company_named_beside_its_description_is_that_company(extract, text, title):
+    # The speaker was "Riverton" (the tagger's person) or "The ferry operator".
+    proposal = only(extract(text))
+    speaker = ("Bayline Marine" if "Bayline" in text else "Lakeside Lines", values.INSTITUTION, title)
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == speaker
