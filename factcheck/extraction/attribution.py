@@ -25,7 +25,7 @@ from factcheck.extraction.lexicon import (
     singular,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
-from factcheck.extraction.venues import ANONYMITY, is_news_outlet
+from factcheck.extraction.venues import ANONYMITY, classify_venue, is_news_outlet
 
 # Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
 ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
@@ -1245,6 +1245,8 @@ class Finder:
         for child in noun.children:
             if child.dep_ == "relcl":
                 tokens -= self.subtree(child)
+        for venue in self.venues_beside(noun):
+            tokens -= self.subtree(venue)
         # '"Prices will fall," said Clive Black, an analyst, "but not this year."': the quotation
         # after the name, hung from it, is the second half of what was said.
         reopened = [i for i in tokens if i > noun.i + 1 and self.doc[i - 1].text == "," and self.opens_quote(i)]
@@ -1260,6 +1262,20 @@ class Finder:
             tokens |= {end + 1, end + 2}
             end += 2
         return tokens
+
+    def venues_beside(self, noun):
+        """ "said Tomas Lindqvist, the chief executive, in an interview with the Courier": a venue set
+        off after the speaker's name or its apposition, which the parser hangs there; its phrases."""
+        nouns = [noun, *(child for child in noun.children if child.dep_ == "appos")]
+        return [
+            child
+            for node in nouns
+            for child in node.children
+            if child.dep_ == "prep"
+            and child.i > node.i
+            and self.doc[child.i - 1].text == ","
+            and classify_venue(self.doc[child.i : child.right_edge.i + 1].text)[0] is not None
+        ]
 
     # -- helpers ---------------------------------------------------------------------------
 

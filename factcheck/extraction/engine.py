@@ -1038,6 +1038,8 @@ class Story:
         phrases += [self.doc[phrase.left_edge.i : phrase.right_edge.i + 1].text for phrase in self.set_off_venues(cue)]
         # "Ana Ruiz, speaking to the BBC, said": the participle set beside the speaker.
         for subject in (child for child in cue.children if child.dep_ == "nsubj"):
+            # "said Tomas Lindqvist, the chief executive, in an interview with the Courier"
+            phrases += [self.doc[venue.i : venue.right_edge.i + 1].text for venue in self.finder.venues_beside(subject)]
             phrases += [
                 self.doc[child.left_edge.i : child.right_edge.i + 1].text
                 for child in subject.children

@@ -4113,3 +4113,32 @@ def test_a_company_named_beside_its_description_is_that_company(extract, text, t
     proposal = only(extract(text))
     speaker = ("Bayline Marine" if "Bayline" in text else "Lakeside Lines", values.INSTITUTION, title)
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "outlet"),
+    [
+        (
+            '"We expect the route to pay for itself within three years," said Joan Whitaker, the company\'s '
+            "spokesperson, at a press conference.",
+            values.PRESS_CONFERENCE,
+            None,
+        ),
+        (
+            '"Every hour we billed was worked and documented," said Tomas Lindqvist, the company\'s chief executive, '
+            "in an interview with the Harbour Beacon.",
+            values.INTERVIEW,
+            "Harbour Beacon",
+        ),
+        (
+            '"The bridge is safe," said Ana Ruiz, the city engineer, in an interview with the Northern Echo.',
+            values.INTERVIEW,
+            "Northern Echo",
+        ),
+    ],
+)
+def test_a_venue_after_the_speakers_apposition_is_where_it_was_said(extract, text, venue, outlet):
+    # The venue was lost, and the interviewing paper became Lindqvist's affiliation.
+    proposal = only(extract(text, outlet="B-17"))
+    assert (proposal.venue, proposal.outlet) == (venue, outlet)
+    assert proposal.affiliation == ""
