@@ -719,6 +719,14 @@ class People:
         self.mention(start, name)
         self.unnamed.add(name)
 
+    def unnamed_before(self, start, noun):
+        """ "The official said" after "A senior official at the authority said": the unnamed source
+        quoted last before `start` whose words hold the noun; None when the story quoted none."""
+        for at, name in reversed(self.full_names):
+            if at < start and name in self.unnamed and noun in name.lower().split():
+                return name
+        return None
+
     def remember(self, name):
         """Each word of `name` stands for it, unless a longer name holds the word."""
         for word in name.split():
@@ -965,6 +973,8 @@ def _describe(doc, source, people, quoted):
         if name:
             people.mention(source[0], name)
             return Speaker(name, PERSON, mention=mention)
+        if (quoted := _the_one_quoted(head, source, people)) is not None:
+            return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             described_as = f"the {described_as}"  # "minister says" in a headline
@@ -1005,13 +1015,25 @@ def _describe(doc, source, people, quoted):
 
 def _unnamed(head, source, people, mention):
     """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
-    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
+    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's),
+    and whom "the official" means after it."""
+    if (quoted := _the_one_quoted(head, source, people)) is not None:
+        return Speaker(quoted, UNNAMED_GROUP, mention=mention)
     name = capitalised(_noun_phrase(head))
     if _bare_common_noun(head):
         name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _the_one_quoted(head, source, people):
+    """ "The official said", "the engineer said": the one unnamed source the story quoted before
+    with that noun ("A senior official at the authority"), or None."""
+    bare = [child for child in head.children if child.i < head.i]
+    if head.tag_ != "NN" or [child.lower_ for child in bare] != ["the"]:
+        return None
+    return people.unnamed_before(source[0], head.lower_)
 
 
 def _office_of(token):
@@ -1241,6 +1263,11 @@ def _noun_phrase(head):
             if child.dep_ == "acl" and head.doc[child.left_edge.i - 1].text == ",":
                 continue
             keep |= {token.i for token in child.subtree}
+    # "A senior official at the authority, who spoke on condition of anonymity,": a clause set off
+    # on a noun of the phrase likewise.
+    for token in [head.doc[i] for i in keep]:
+        if token.dep_ == "relcl" and head.doc[token.left_edge.i - 1].text == ",":
+            keep -= {t.i for t in token.subtree} | {token.left_edge.i - 1}
     keep.add(head.i)
     doc = head.doc
     start, end = min(keep), max(keep)

@@ -4142,3 +4142,41 @@ def test_a_venue_after_the_speakers_apposition_is_where_it_was_said(extract, tex
     proposal = only(extract(text, outlet="B-17"))
     assert (proposal.venue, proposal.outlet) == (venue, outlet)
     assert proposal.affiliation == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "A senior official at the authority, who spoke on condition of anonymity because they were not "
+            "authorized to discuss the matter, said the memo was sent in May.",
+            "A senior official at the authority",
+        ),
+        (
+            "An engineer on the project, who asked not to be named, said the pier was unsafe.",
+            "An engineer on the project",
+        ),
+        (
+            "A member of the board, who declined to be identified, said the vote was delayed.",
+            "A member of the board",
+        ),
+    ],
+)
+def test_an_anonymous_sources_clause_is_no_part_of_their_name(extract, text, speaker):
+    # The whole "who spoke on condition of anonymity …" clause was the speaker's name.
+    assert only(extract(text)).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A senior official at the authority, who asked not to be named, said the memo was sent in May. The official "
+        "said the memo put the overrun at $25 million.",
+        "An engineer on the project said the pier was unsafe. The engineer said repairs would take a year.",
+        "One police officer said the road was closed. The officer said it would reopen at noon.",
+    ],
+)
+def test_the_official_is_the_unnamed_source_the_story_quoted_before(extract, text):
+    # "The official said" was a second unnamed source, "The official".
+    first, second = extract(text)[:2]
+    assert (second.speaker, second.speaker_kind) == (first.speaker, values.UNNAMED_GROUP)
