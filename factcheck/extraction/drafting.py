@@ -47,6 +47,10 @@ OPINION_WORDS = {
     "should",
     "must",
     "ought",
+    # "Taxpayers deserve the truth": a judgement of what is owed, no fact
+    "deserve",
+    "deserves",
+    "deserved",
     "boon",
     "threat",
     "threatens",

@@ -4180,3 +4180,16 @@ def test_the_official_is_the_unnamed_source_the_story_quoted_before(extract, tex
     # "The official said" was a second unnamed source, "The official".
     first, second = extract(text)[:2]
     assert (second.speaker, second.speaker_kind) == (first.speaker, values.UNNAMED_GROUP)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Taxpayers deserve the truth," she wrote on X.',
+        "Ana Ruiz said commuters deserved a better service.",
+        '"Residents deserve answers," Tom Hale said.',
+    ],
+)
+def test_what_someone_deserves_is_an_opinion(extract, text):
+    # "Taxpayers deserve the truth" was factual.
+    assert only(extract(text)).kind == values.OPINION
