@@ -1163,9 +1163,18 @@ class Story:
                 chain.append((size, name))
         names = []
         for _, name in sorted(chain):
+            name = self.fuller_outlet(name)  # "according to WRVT" in a story naming "WRVT Radio"
             if name not in [*names, made_on] and not self.is_story_outlet(name) and name not in PLATFORMS.values():
                 names.append(name)
         return names
+
+    def fuller_outlet(self, name):
+        """The story's fuller name of an outlet it also names by the words that open it ("WRVT
+        Radio" for "WRVT"), else the name as given."""
+        for fuller in re.finditer(rf"\b{re.escape(name)}(?: [A-Z][\w'-]*)+", self.text):
+            if self.is_outlet(fuller.group()):
+                return outlet_name(fuller.group())
+        return name
 
     def cited_outlets(self, relay):
         """ "Reuters reported, citing the Kyiv Independent": the outlet the relay cites."""

@@ -4193,3 +4193,28 @@ def test_the_official_is_the_unnamed_source_the_story_quoted_before(extract, tex
 def test_what_someone_deserves_is_an_opinion(extract, text):
     # "Taxpayers deserve the truth" was factual.
     assert only(extract(text)).kind == values.OPINION
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        (
+            'Governor Ellen Marsh told WRVT Radio that the state would not pay. "The harbor authority made this mess," '
+            "Marsh said, according to WRVT.",
+            "WRVT Radio",
+        ),
+        (
+            'Ana Ruiz told KRCV News that the bridge was safe. "We checked every bolt," Ruiz said, according to KRCV.',
+            "KRCV News",
+        ),
+    ],
+)
+def test_an_outlet_relaying_by_a_shorter_name_is_the_outlet_it_was_said_to(extract, text, outlet):
+    # The second statement was made to "WRVT Radio" and relayed by "WRVT": one outlet named twice.
+    second = extract(text, outlet="B-17")[-1]
+    assert (second.outlet, second.relayed_by) == (outlet, [])
+
+
+def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extract):
+    text = 'WRVT Radio broadcast the hearing. "We will appeal," Ana Ruiz said, according to WRVT.'
+    assert extract(text, outlet="B-17")[-1].relayed_by == ["WRVT Radio"]
