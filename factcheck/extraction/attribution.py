@@ -760,6 +760,8 @@ class Finder:
             content = self.interrupted_clause(verb)  # "The striker will sign, a source told the Daily Planet."
         if not content:
             content = self.misattached_that_clause(verb)
+        if not content:
+            content = self.headline_infinitive(verb)
         if not content and verb.dep_ == "relcl":
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
@@ -942,6 +944,19 @@ class Finder:
         joined = [child for child in head.children if child.dep_ in ("cc", "preconj") and head.i < child.i < verb.i]
         rest = self.doc[verb.right_edge.i + 1 : verb.sent.end]
         return not joined and all(token.is_punct or token.is_space for token in rest)
+
+    def headline_infinitive(self, verb):
+        """ "Ferry fares to rise, council says": a headline's infinitive before the comma, which the
+        parser hangs on the cue as no clause; empty for anything else."""
+        if verb.dep_ != "ROOT" or verb.lower_ not in ("says", "say"):
+            return set()
+        for child in verb.children:
+            words = self.subtree(child)
+            infinitive = any(self.doc[i].tag_ == "TO" and self.doc[i].head.tag_ == "VB" for i in words)
+            comma = child.right_edge.i + 1 < verb.i and self.doc[child.right_edge.i + 1].text == ","
+            if child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp") and child.i < verb.i and infinitive and comma:
+                return words
+        return set()
 
     def inverted(self, verb):
         """ "said the company's chief executive": the subject after the cue, nothing else after."""

@@ -29,6 +29,7 @@ from factcheck.extraction.proposal import (
     OFFICIAL_DOCUMENT,
     OUTLET_VOICE,
     PERSON,
+    PREDICTION,
     PRESS_CONFERENCE,
     PUBLIC_REMARKS,
     RELAYED_REPORT,
@@ -238,6 +239,9 @@ class Story:
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
             infinitive = infinitive or bool(self.passive_subject(attribution))
+            # "Ferry fares to rise, council says": a headline's plan, what will happen.
+            planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
+            infinitive = infinitive or bool(planned)
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             # "warn of long winter", "called for a recount": words with no verb drafted as they stand
@@ -278,11 +282,12 @@ class Story:
                         infinitive,
                         attribution.lemma,
                         backshifted=self.past_condition(content_tokens),
+                        planned=bool(planned),
                     )
                 )
             )
             proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
-            proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
+            proposal.kind = PREDICTION if planned else drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
         order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)

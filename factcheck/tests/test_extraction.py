@@ -4218,3 +4218,16 @@ def test_an_outlet_relaying_by_a_shorter_name_is_the_outlet_it_was_said_to(extra
 def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extract):
     text = 'WRVT Radio broadcast the hearing. "We will appeal," Ana Ruiz said, according to WRVT.'
     assert extract(text, outlet="B-17")[-1].relayed_by == ["WRVT Radio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Ferry fares to rise, council says", "Ferry fares will rise."),
+        ("Strike to go ahead, union says", "Strike will go ahead."),
+        ("Library to close in June, city says", "Library will close in June."),
+    ],
+)
+def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
+    # No proposal at all: the parser hangs the words before the comma on "says" as no clause.
+    assert only(extract(text)).claim == claim
