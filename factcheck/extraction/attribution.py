@@ -752,6 +752,7 @@ class Finder:
         content = set()
         for clause in clauses:
             content |= self.subtree(clause) - self.date_of_saying(verb, clause)
+            content |= self.subject_hung_on_cue(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
@@ -771,6 +772,16 @@ class Finder:
         while content and self.doc[max(content)].dep_ == "cc":
             content.discard(max(content))
         return self.without_complementiser(content)
+
+    def subject_hung_on_cue(self, verb, clause):
+        """ "It said more would follow": the one word between the cue and a clause with no subject,
+        which the parser hangs on the cue ("said more"), is the clause's subject."""
+        first = clause.left_edge.i - 1
+        if first <= verb.i or any(child.dep_ in SUBJECTS for child in clause.children):
+            return set()
+        word = self.doc[first]
+        alone = word.head.i == verb.i and word.left_edge.i == word.right_edge.i == first == verb.i + 1
+        return {first} if alone and word.dep_ in ("advmod", "dobj", "npadvmod") else set()
 
     def ends_before_semicolon(self, clause, verb):
         """ "Ana Ruiz told B-17 the plan was flawed; she said it would cost jobs": a clause closed by a

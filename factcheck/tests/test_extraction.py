@@ -4231,3 +4231,16 @@ def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extra
 def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
     # No proposal at all: the parser hangs the words before the comma on "says" as no clause.
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Norvik Bank cut 200 jobs in March. It said more would follow.", "More would follow."),
+        ("The council said more would be needed.", "More would be needed."),
+        ("Police said fewer would be allowed in.", "Fewer would be allowed in."),
+    ],
+)
+def test_a_subject_the_parser_hangs_on_the_cue_stays_in_the_draft(extract, text, claim):
+    # "said more would follow" was drafted "Would follow.": "more" read as how much was said.
+    assert extract(text)[-1].claim == claim
