@@ -25,7 +25,7 @@ from factcheck.extraction.lexicon import (
     singular,
 )
 from factcheck.extraction.speakers import TITLE_WORDS
-from factcheck.extraction.venues import ANONYMITY, is_news_outlet
+from factcheck.extraction.venues import ANONYMITY, classify_venue, is_news_outlet
 
 # Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
 ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
@@ -646,10 +646,28 @@ class Finder:
             comma = next((t.i for t in self.doc[to.i + 1 : according.sent.end] if t.text == ","), None)
             if comma is not None and comma - to.i <= 8 and max(source) < comma:
                 source = set(range(to.i + 1, comma))
-        content = self.around_phrase(according)
+        named = self.name_beside_source(max(source))
+        content = self.around_phrase(according) - named
         if not content:
             return None
+        source |= named
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def name_beside_source(self, last):
+        """ "…, according to the city comptroller, Samuel Okafor.": the name set beside the source at
+        the end of the sentence, with its comma, which the parser hangs on the clause; empty when
+        none follows."""
+        comma = last + 1
+        if comma >= len(self.doc) or self.doc[comma].text != ",":
+            return set()
+        end = comma + 1
+        while end < len(self.doc) and self.doc[end].tag_ in ("NNP", "NNPS") and self.doc[end].is_title:
+            end += 1
+        if end == comma + 1 or end - comma > 4 or (end < len(self.doc) and not self.doc[end].is_sent_end):
+            return set()
+        if end < len(self.doc) and self.doc[end].text not in (".", "!", "?"):
+            return set()
+        return set(range(comma, end))
 
     def around_phrase(self, phrase):
         """What "according to X" or "per X" attributes: the sentence before the phrase when it ends
@@ -734,6 +752,7 @@ class Finder:
         content = set()
         for clause in clauses:
             content |= self.subtree(clause) - self.date_of_saying(verb, clause)
+            content |= self.subject_hung_on_cue(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
@@ -742,6 +761,8 @@ class Finder:
             content = self.interrupted_clause(verb)  # "The striker will sign, a source told the Daily Planet."
         if not content:
             content = self.misattached_that_clause(verb)
+        if not content:
+            content = self.headline_infinitive(verb)
         if not content and verb.dep_ == "relcl":
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
@@ -751,6 +772,16 @@ class Finder:
         while content and self.doc[max(content)].dep_ == "cc":
             content.discard(max(content))
         return self.without_complementiser(content)
+
+    def subject_hung_on_cue(self, verb, clause):
+        """ "It said more would follow": the one word between the cue and a clause with no subject,
+        which the parser hangs on the cue ("said more"), is the clause's subject."""
+        first = clause.left_edge.i - 1
+        if first <= verb.i or any(child.dep_ in SUBJECTS for child in clause.children):
+            return set()
+        word = self.doc[first]
+        alone = word.head.i == verb.i and word.left_edge.i == word.right_edge.i == first == verb.i + 1
+        return {first} if alone and word.dep_ in ("advmod", "dobj", "npadvmod") else set()
 
     def ends_before_semicolon(self, clause, verb):
         """ "Ana Ruiz told B-17 the plan was flawed; she said it would cost jobs": a clause closed by a
@@ -830,8 +861,11 @@ class Finder:
         lemma = verb_lemma(token)
         if token.tag_ not in VERB_TAGS or any(child.dep_ in SUBJECTS for child in token.children):
             return False
-        # said, predicted, urged, accused: reporting verbs, not "called a donor"
-        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS):
+        # said, predicted, urged, accused, called for: reporting verbs, not "called a donor"
+        asked_for = any(
+            child.dep_ == "prep" and child.lower_ in CUE_PREPOSITIONS.get(lemma, ()) for child in token.children
+        )
+        if not (set(SPEECH_VERBS.get(lemma, "")) & {"C", "X"} or lemma in ACCUSING_VERBS or asked_for):
             return False
         if token.dep_ in ("conj", "advcl"):
             # "said X and accused Y", in the cue's tense: not "… rather than criticize him" inside X.
@@ -921,6 +955,19 @@ class Finder:
         joined = [child for child in head.children if child.dep_ in ("cc", "preconj") and head.i < child.i < verb.i]
         rest = self.doc[verb.right_edge.i + 1 : verb.sent.end]
         return not joined and all(token.is_punct or token.is_space for token in rest)
+
+    def headline_infinitive(self, verb):
+        """ "Ferry fares to rise, council says": a headline's infinitive before the comma, which the
+        parser hangs on the cue as no clause; empty for anything else."""
+        if verb.dep_ != "ROOT" or verb.lower_ not in ("says", "say"):
+            return set()
+        for child in verb.children:
+            words = self.subtree(child)
+            infinitive = any(self.doc[i].tag_ == "TO" and self.doc[i].head.tag_ == "VB" for i in words)
+            comma = child.right_edge.i + 1 < verb.i and self.doc[child.right_edge.i + 1].text == ","
+            if child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp") and child.i < verb.i and infinitive and comma:
+                return words
+        return set()
 
     def inverted(self, verb):
         """ "said the company's chief executive": the subject after the cue, nothing else after."""
@@ -1224,6 +1271,8 @@ class Finder:
         for child in noun.children:
             if child.dep_ == "relcl":
                 tokens -= self.subtree(child)
+        for venue in self.venues_beside(noun):
+            tokens -= self.subtree(venue)
         # '"Prices will fall," said Clive Black, an analyst, "but not this year."': the quotation
         # after the name, hung from it, is the second half of what was said.
         reopened = [i for i in tokens if i > noun.i + 1 and self.doc[i - 1].text == "," and self.opens_quote(i)]
@@ -1239,6 +1288,20 @@ class Finder:
             tokens |= {end + 1, end + 2}
             end += 2
         return tokens
+
+    def venues_beside(self, noun):
+        """ "said Tomas Lindqvist, the chief executive, in an interview with the Courier": a venue set
+        off after the speaker's name or its apposition, which the parser hangs there; its phrases."""
+        nouns = [noun, *(child for child in noun.children if child.dep_ == "appos")]
+        return [
+            child
+            for node in nouns
+            for child in node.children
+            if child.dep_ == "prep"
+            and child.i > node.i
+            and self.doc[child.i - 1].text == ","
+            and classify_venue(self.doc[child.i : child.right_edge.i + 1].text)[0] is not None
+        ]
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -47,6 +47,10 @@ OPINION_WORDS = {
     "should",
     "must",
     "ought",
+    # "Taxpayers deserve the truth": a judgement of what is owed, no fact
+    "deserve",
+    "deserves",
+    "deserved",
     "boon",
     "threat",
     "threatens",
@@ -185,13 +189,16 @@ def quote(text, content, quotations):
 FIGURE_PUT = re.compile(r"^(?P<thing>\S.*?)\s+(?:at|to)\s+(?P<figure>\S.*\d.*)$")
 
 
-def claim_sentence(text, content, quantity=None, figure=False, infinitive=False, cue_lemma="", backshifted=False):
+def claim_sentence(
+    text, content, quantity=None, figure=False, infinitive=False, cue_lemma="", backshifted=False, planned=False
+):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
     an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
     military should do away with ...", an expected one ("expect rates to stay low") -> "Rates
     will stay low"; a figure given by a verb ("upped that number to 11,000")
     -> "The number of ... is 11,000."; a promise on a condition told in the past (`backshifted`:
-    "pledged to resign if she lost") -> "She would resign if she lost."; a question among
+    "pledged to resign if she lost") -> "She would resign if she lost."; a headline's plan (`planned`:
+    "Ferry fares to rise, council says") -> "Ferry fares will rise."; a question among
     statements is left out, since it asserts nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
     put = figure and FIGURE_PUT.match(" ".join(_fragments(text, content)).strip(" ,;:.—–"))
     if put and put["thing"].lower().split()[-1] not in FIGURE_NOUNS:  # "the cost of the delays at $25 million"
@@ -214,7 +221,7 @@ def claim_sentence(text, content, quantity=None, figure=False, infinitive=False,
     if statements:
         words = " ".join(statements).strip(" ,;:-—–‘’'")
     if infinitive:
-        modal = "will" if cue_lemma in PREDICTION_CUES else "will not" if cue_lemma == "refuse" else "should"
+        modal = "will" if cue_lemma in PREDICTION_CUES or planned else "will not" if cue_lemma == "refuse" else "should"
         if backshifted and modal.startswith("will"):
             modal = modal.replace("will", "would")  # "pledged to resign if she lost": "She would resign if she lost."
         words = re.sub(r"^([\w.]+(?: [\w’'.-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)

@@ -29,6 +29,7 @@ from factcheck.extraction.proposal import (
     OFFICIAL_DOCUMENT,
     OUTLET_VOICE,
     PERSON,
+    PREDICTION,
     PRESS_CONFERENCE,
     PUBLIC_REMARKS,
     RELAYED_REPORT,
@@ -238,6 +239,9 @@ class Story:
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
             infinitive = infinitive or bool(self.passive_subject(attribution))
+            # "Ferry fares to rise, council says": a headline's plan, what will happen.
+            planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
+            infinitive = infinitive or bool(planned)
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             # "warn of long winter", "called for a recount": words with no verb drafted as they stand
@@ -278,11 +282,12 @@ class Story:
                         infinitive,
                         attribution.lemma,
                         backshifted=self.past_condition(content_tokens),
+                        planned=bool(planned),
                     )
                 )
             )
             proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
-            proposal.kind = drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
+            proposal.kind = PREDICTION if planned else drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
             proposals.append(proposal)
             speakers.append((attribution, speaker))
         order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)
@@ -770,6 +775,8 @@ class Story:
     def speaker(self, attribution, earlier):
         if attribution.lemma == ":":
             return self.label_speaker(attribution)
+        if attribution.lemma == "according to" and (named := self.named_after_role(attribution.source)):
+            return named
         speaker = self.as_outlet(describe(self.doc, attribution.source, self.people, self.finder.in_quote))
         if document(speaker.mention, attribution.lemma):
             return self.issuer(speaker.mention) or Speaker(
@@ -791,6 +798,27 @@ class Story:
             if groups:
                 return groups[-1]
         return speaker
+
+    def named_after_role(self, source):
+        """ "according to the city comptroller, Samuel Okafor", "according to figures released by the
+        state auditor, Ana Ruiz": the person named after the comma, the role before it the title; None
+        when the source names no person so."""
+        commas = [i for i in source if self.doc[i].text == ","]
+        if not commas:
+            return None
+        name = [i for i in source if i > commas[-1]]
+        speaker = describe(self.doc, name, self.people, self.finder.in_quote)
+        if speaker.kind != PERSON or not name:
+            return None
+        role = [self.doc[i] for i in source if i < commas[-1]]
+        issued = [token.i for token in role if token.lower_ in ("by", "from")]
+        role = [token for token in role if not issued or token.i > issued[-1]]
+        if role and role[0].lower_ in ("the", "a", "an"):
+            role = role[1:]
+        if not role or any(token.is_title or token.is_punct for token in role):
+            return None  # "the mayor's office, Ana Ruiz" or a list: not a role before a name
+        words = " ".join(token.text for token in role)
+        return Speaker(speaker.name, PERSON, title=capitalised(words), mention=speaker.mention)
 
     def issuer(self, mention):
         """ "A statement from the mayor's office said", "a letter from Ana Ruiz": the one who issued
@@ -1015,6 +1043,8 @@ class Story:
         phrases += [self.doc[phrase.left_edge.i : phrase.right_edge.i + 1].text for phrase in self.set_off_venues(cue)]
         # "Ana Ruiz, speaking to the BBC, said": the participle set beside the speaker.
         for subject in (child for child in cue.children if child.dep_ == "nsubj"):
+            # "said Tomas Lindqvist, the chief executive, in an interview with the Courier"
+            phrases += [self.doc[venue.i : venue.right_edge.i + 1].text for venue in self.finder.venues_beside(subject)]
             phrases += [
                 self.doc[child.left_edge.i : child.right_edge.i + 1].text
                 for child in subject.children
@@ -1138,9 +1168,18 @@ class Story:
                 chain.append((size, name))
         names = []
         for _, name in sorted(chain):
+            name = self.fuller_outlet(name)  # "according to WRVT" in a story naming "WRVT Radio"
             if name not in [*names, made_on] and not self.is_story_outlet(name) and name not in PLATFORMS.values():
                 names.append(name)
         return names
+
+    def fuller_outlet(self, name):
+        """The story's fuller name of an outlet it also names by the words that open it ("WRVT
+        Radio" for "WRVT"), else the name as given."""
+        for fuller in re.finditer(rf"\b{re.escape(name)}(?: [A-Z][\w'-]*)+", self.text):
+            if self.is_outlet(fuller.group()):
+                return outlet_name(fuller.group())
+        return name
 
     def cited_outlets(self, relay):
         """ "Reuters reported, citing the Kyiv Independent": the outlet the relay cites."""

@@ -469,6 +469,8 @@ INSTITUTION_NOUNS = {
     "website",
     "regulator",
     "watchdog",
+    "club",
+    "league",
 }
 
 DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}

@@ -166,8 +166,11 @@ def ratio(number):
 
 def find_quantity(doc, indices, previous_units):
     """The first figure among the content's tokens, or None. A figure with no unit of its own
-    that refers back ("that number") takes the unit of the figure given before it."""
-    for index in sorted(indices):
+    that refers back ("that number") takes the unit of the figure given before it. A figure in
+    words set off between commas ("The project, approved at a cost of $112 million, has run $40
+    million over budget") is said in passing: the claim's own figure comes first."""
+    aside = set_off(doc, indices)
+    for index in sorted(indices - aside) + sorted(aside):
         token = doc[index]
         if not (token.like_num or token.tag_ == "CD") or token.ent_type_ in NOT_FIGURES:
             continue
@@ -187,3 +190,15 @@ def find_quantity(doc, indices, previous_units):
                 continue
         return Quantity(format(value.normalize(), "f"), unit, qualifier_before(token))
     return None
+
+
+def set_off(doc, indices):
+    """The tokens of a clause or apposition set off between commas on a noun of the content."""
+    aside = set()
+    for index in indices:
+        token = doc[index]
+        before, after = token.left_edge.i - 1, token.right_edge.i + 1
+        between_commas = before >= 0 and after < len(doc) and doc[before].text == doc[after].text == ","
+        if token.dep_ in ("acl", "relcl", "appos") and between_commas:
+            aside |= {t.i for t in token.subtree}
+    return aside

@@ -126,6 +126,8 @@ ORGANISATION_WORDS = {
     *("fire", "water", "transit", "aid", "rescue", "rail", "railway", "railways", "energy", "electric"),
     *("gas", "health", "healthcare", "transport", "transportation", "housing", "relief", "emergency"),
     *("ambulance", "airport", "airways", "utilities", "utility", "insurance", "shipping", "telecom"),
+    *("marine", "maritime", "lines", "ferries", "logistics", "industries", "enterprises", "ltd", "plc", "llc"),
+    *("fc", "athletic", "rovers", "wanderers"),
 }
 # Organisation words that are surnames too ("Cornel West", "Emily Post", "Margaret Court"): no sign
 # on their own that a name the tagger took for a person's is an organisation's.
@@ -266,6 +268,8 @@ def organisation_shaped(name):
     words = name.split()
     if {word.lower() for word in words} & (ORGANISATION_WORDS - NAME_LIKE_WORDS):
         return True
+    if len(words) > 1 and words[-1] == "United":
+        return True  # "Riverton United": a club, where "United" opens no one's name
     return len(words) > 1 and bool(_ACRONYM.fullmatch(words[-1])) and words[-1] not in _NOT_ACRONYMS
 
 
@@ -715,6 +719,14 @@ class People:
         self.mention(start, name)
         self.unnamed.add(name)
 
+    def unnamed_before(self, start, noun):
+        """ "The official said" after "A senior official at the authority said": the unnamed source
+        quoted last before `start` whose words hold the noun; None when the story quoted none."""
+        for at, name in reversed(self.full_names):
+            if at < start and name in self.unnamed and noun in name.lower().split():
+                return name
+        return None
+
     def remember(self, name):
         """Each word of `name` stands for it, unless a longer name holds the word."""
         for word in name.split():
@@ -781,6 +793,8 @@ def describe(doc, source, people, quoted):
         return Speaker(name, INSTITUTION, mention=speaker.mention)
     if source and (named := _beside_organisation_word(doc, source)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)  # "Ofwat, the water regulator, said"
+    if source and (described_as := _organisation_beside_description(doc, source)):
+        return Speaker(*described_as, mention=speaker.mention)  # "The ferry operator, Lakeside Lines, said"
     if speaker.kind == PERSON and (named := _described_organisation(speaker)):
         return Speaker(named, INSTITUTION, mention=speaker.mention)
     if speaker.kind == PERSON and not speaker.title and source and people.organisation(speaker.name, source[0]):
@@ -845,6 +859,22 @@ def _beside_organisation_word(doc, source):
         if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
             words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
             return clean(doc[words[0].i : head.i + 1].text)
+    return None
+
+
+def _organisation_beside_description(doc, source):
+    """ "The Riverton ferry operator, Lakeside Lines,": the organisation's name set beside a common
+    noun describing it, as (name, kind, the description as its title); None for any other source,
+    "the mayor, Ana Ruiz," included."""
+    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    if head.tag_ != "NN":
+        return None
+    for child in head.children:
+        if child.dep_ == "appos" and child.tag_ in ("NNP", "NNPS") and child.i in source:
+            name = clean(doc[child.left_edge.i : child.i + 1].text)
+            if organisation_shaped(name):
+                words = [token for token in doc[head.left_edge.i : head.i + 1] if token.dep_ != "det"]
+                return name, INSTITUTION, capitalised(" ".join(token.text for token in words))
     return None
 
 
@@ -943,6 +973,8 @@ def _describe(doc, source, people, quoted):
         if name:
             people.mention(source[0], name)
             return Speaker(name, PERSON, mention=mention)
+        if (quoted := _the_one_quoted(head, source, people)) is not None:
+            return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             described_as = f"the {described_as}"  # "minister says" in a headline
@@ -983,13 +1015,25 @@ def _describe(doc, source, people, quoted):
 
 def _unnamed(head, source, people, mention):
     """An unnamed source; one person ("A senior official", "One senior nurse") is whom a "he" or
-    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's)."""
+    "she" after it means, not the person named before (a body, "a disciplinary panel", is no one's),
+    and whom "the official" means after it."""
+    if (quoted := _the_one_quoted(head, source, people)) is not None:
+        return Speaker(quoted, UNNAMED_GROUP, mention=mention)
     name = capitalised(_noun_phrase(head))
     if _bare_common_noun(head):
         name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _the_one_quoted(head, source, people):
+    """ "The official said", "the engineer said": the one unnamed source the story quoted before
+    with that noun ("A senior official at the authority"), or None."""
+    bare = [child for child in head.children if child.i < head.i]
+    if head.tag_ != "NN" or [child.lower_ for child in bare] != ["the"]:
+        return None
+    return people.unnamed_before(source[0], head.lower_)
 
 
 def _office_of(token):
@@ -1219,6 +1263,11 @@ def _noun_phrase(head):
             if child.dep_ == "acl" and head.doc[child.left_edge.i - 1].text == ",":
                 continue
             keep |= {token.i for token in child.subtree}
+    # "A senior official at the authority, who spoke on condition of anonymity,": a clause set off
+    # on a noun of the phrase likewise.
+    for token in [head.doc[i] for i in keep]:
+        if token.dep_ == "relcl" and head.doc[token.left_edge.i - 1].text == ",":
+            keep -= {t.i for t in token.subtree} | {token.left_edge.i - 1}
     keep.add(head.i)
     doc = head.doc
     start, end = min(keep), max(keep)

@@ -4016,3 +4016,231 @@ def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, te
 def test_a_pronoun_of_the_other_sex_than_the_speakers_role_stays_in_the_draft(extract, text, claim):
     # "Her husband said she was delighted" was drafted "Her husband was delighted."
     assert extract(text)[-1].claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title", "claim", "figure"),
+    [
+        (
+            "The project, approved in 2024 at a cost of $112 million, has now run $40 million over budget, according "
+            "to figures released by the city comptroller, Samuel Okafor.",
+            "Samuel Okafor",
+            "City comptroller",
+            "The project, approved in 2024 at a cost of $112 million, has now run $40 million over budget.",
+            "40000000",
+        ),
+        (
+            "The bridge has cost $9 million more than planned, according to data published by the state auditor, Ana "
+            "Ruiz.",
+            "Ana Ruiz",
+            "State auditor",
+            "The bridge has cost $9 million more than planned.",
+            "9000000",
+        ),
+        (
+            "The bridge has cost $9 million more than planned, according to the state auditor, Ana Ruiz.",
+            "Ana Ruiz",
+            "State auditor",
+            "The bridge has cost $9 million more than planned.",
+            "9000000",
+        ),
+    ],
+)
+def test_according_to_a_role_and_a_name_is_that_person_not_part_of_the_claim(
+    extract, text, speaker, title, claim, figure
+):
+    # The speaker was "Figures released by the city comptroller" and the name ended the draft: "… budget Samuel
+    # Okafor."; the figure was the $112 million said in passing.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == (speaker, values.PERSON, title)
+    assert proposal.claim == claim
+    assert proposal.quantity.value == figure
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            'Okafor said the overrun was "the largest in the authority\'s history" and called for an independent '
+            "audit.",
+            "The overrun was the largest in the authority's history.",
+        ),
+        ("Ana Ruiz said the plan was flawed and called for a new vote.", "The plan was flawed."),
+        ("The union said the offer was too low and warned of further strikes.", "The offer was too low."),
+    ],
+)
+def test_a_second_thing_the_speaker_did_is_no_part_of_what_was_said(extract, text, claim):
+    # "… history and called for an independent audit." was drafted as what Okafor said the overrun was.
+    assert extract(text)[0].claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Bayline Marine denied the allegation.", "Bayline Marine"),
+        ("Riverton United said the manager would stay.", "Riverton United"),
+        ("Harbour Ferries Ltd said fares would rise.", "Harbour Ferries Ltd"),
+        ("Westport FC said the striker would leave.", "Westport FC"),
+    ],
+)
+def test_a_company_or_club_named_by_its_own_words_is_an_institution(extract, text, speaker):
+    # "Bayline Marine" and "Riverton United" were people.
+    proposal = only(extract(text))
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text", ["The club confirmed the striker would leave.", "The league said the match would go ahead."]
+)
+def test_the_club_is_an_institution_not_a_group_of_people(extract, text):
+    assert only(extract(text)).speaker_kind == values.INSTITUTION
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "The Riverton ferry operator, Lakeside Lines, said on Tuesday that its new route would carry 8,000 "
+            "passengers a day.",
+            "Riverton ferry operator",
+        ),
+        ("The ferry operator, Lakeside Lines, said fares would rise.", "Ferry operator"),
+        ("The main contractor, Bayline Marine, said the work was on schedule.", "Main contractor"),
+    ],
+)
+def test_a_company_named_beside_its_description_is_that_company(extract, text, title):
+    # The speaker was "Riverton" (the tagger's person) or "The ferry operator".
+    proposal = only(extract(text))
+    speaker = ("Bayline Marine" if "Bayline" in text else "Lakeside Lines", values.INSTITUTION, title)
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "outlet"),
+    [
+        (
+            '"We expect the route to pay for itself within three years," said Joan Whitaker, the company\'s '
+            "spokesperson, at a press conference.",
+            values.PRESS_CONFERENCE,
+            None,
+        ),
+        (
+            '"Every hour we billed was worked and documented," said Tomas Lindqvist, the company\'s chief executive, '
+            "in an interview with the Harbour Beacon.",
+            values.INTERVIEW,
+            "Harbour Beacon",
+        ),
+        (
+            '"The bridge is safe," said Ana Ruiz, the city engineer, in an interview with the Northern Echo.',
+            values.INTERVIEW,
+            "Northern Echo",
+        ),
+    ],
+)
+def test_a_venue_after_the_speakers_apposition_is_where_it_was_said(extract, text, venue, outlet):
+    # The venue was lost, and the interviewing paper became Lindqvist's affiliation.
+    proposal = only(extract(text, outlet="B-17"))
+    assert (proposal.venue, proposal.outlet) == (venue, outlet)
+    assert proposal.affiliation == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "A senior official at the authority, who spoke on condition of anonymity because they were not "
+            "authorized to discuss the matter, said the memo was sent in May.",
+            "A senior official at the authority",
+        ),
+        (
+            "An engineer on the project, who asked not to be named, said the pier was unsafe.",
+            "An engineer on the project",
+        ),
+        (
+            "A member of the board, who declined to be identified, said the vote was delayed.",
+            "A member of the board",
+        ),
+    ],
+)
+def test_an_anonymous_sources_clause_is_no_part_of_their_name(extract, text, speaker):
+    # The whole "who spoke on condition of anonymity …" clause was the speaker's name.
+    assert only(extract(text)).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A senior official at the authority, who asked not to be named, said the memo was sent in May. The official "
+        "said the memo put the overrun at $25 million.",
+        "An engineer on the project said the pier was unsafe. The engineer said repairs would take a year.",
+        "One police officer said the road was closed. The officer said it would reopen at noon.",
+    ],
+)
+def test_the_official_is_the_unnamed_source_the_story_quoted_before(extract, text):
+    # "The official said" was a second unnamed source, "The official".
+    first, second = extract(text)[:2]
+    assert (second.speaker, second.speaker_kind) == (first.speaker, values.UNNAMED_GROUP)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Taxpayers deserve the truth," she wrote on X.',
+        "Ana Ruiz said commuters deserved a better service.",
+        '"Residents deserve answers," Tom Hale said.',
+    ],
+)
+def test_what_someone_deserves_is_an_opinion(extract, text):
+    # "Taxpayers deserve the truth" was factual.
+    assert only(extract(text)).kind == values.OPINION
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        (
+            'Governor Ellen Marsh told WRVT Radio that the state would not pay. "The harbor authority made this mess," '
+            "Marsh said, according to WRVT.",
+            "WRVT Radio",
+        ),
+        (
+            'Ana Ruiz told KRCV News that the bridge was safe. "We checked every bolt," Ruiz said, according to KRCV.',
+            "KRCV News",
+        ),
+    ],
+)
+def test_an_outlet_relaying_by_a_shorter_name_is_the_outlet_it_was_said_to(extract, text, outlet):
+    # The second statement was made to "WRVT Radio" and relayed by "WRVT": one outlet named twice.
+    second = extract(text, outlet="B-17")[-1]
+    assert (second.outlet, second.relayed_by) == (outlet, [])
+
+
+def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extract):
+    text = 'WRVT Radio broadcast the hearing. "We will appeal," Ana Ruiz said, according to WRVT.'
+    assert extract(text, outlet="B-17")[-1].relayed_by == ["WRVT Radio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Ferry fares to rise, council says", "Ferry fares will rise."),
+        ("Strike to go ahead, union says", "Strike will go ahead."),
+        ("Library to close in June, city says", "Library will close in June."),
+    ],
+)
+def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
+    # No proposal at all: the parser hangs the words before the comma on "says" as no clause.
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Norvik Bank cut 200 jobs in March. It said more would follow.", "More would follow."),
+        ("The council said more would be needed.", "More would be needed."),
+        ("Police said fewer would be allowed in.", "Fewer would be allowed in."),
+    ],
+)
+def test_a_subject_the_parser_hangs_on_the_cue_stays_in_the_draft(extract, text, claim):
+    # "said more would follow" was drafted "Would follow.": "more" read as how much was said.
+    assert extract(text)[-1].claim == claim

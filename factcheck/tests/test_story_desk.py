@@ -2079,3 +2079,22 @@ def test_an_answer_the_engine_could_not_draft_opens_until_a_person_writes_its_cl
     draft.save()
     page = reviewer_client.get(f"/stories/{draft.pk}/").text
     assert "An answer to" not in page
+
+
+@pytest.mark.parametrize(
+    ("body", "who"),
+    [
+        (
+            "Pier to open in spring\n\nThe mayor said in a post on X that construction would begin in February.",
+            "The mayor",
+        ),
+        ("Pier to open in spring\n\nThe harbour master said the pier would open in May.", "The harbour master"),
+    ],
+)
+def test_a_speaker_described_by_their_role_is_not_titled_with_it_again(reviewer_client, body, who):
+    # The review read "The mayor, Mayor".
+    make_outlet("B-17")
+    reviewer_client.post("/stories/new/", {"body": body, "outlet": "b-17", "url": "", "published": "2024-11-05"})
+    page = reviewer_client.get(f"/stories/{StoryDraft.objects.get().pk}/").text
+    lines = re.findall(r'<span class="proposal-who">(.*?)</span>', page)
+    assert lines == [who]

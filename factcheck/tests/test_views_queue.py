@@ -1322,3 +1322,12 @@ def rows_of(response):
         claim = html.unescape(re.search(r'class="claim-text"><a [^>]+>([^<]+)</a>', row)[1])
         rows[claim] = words
     return rows
+
+
+@pytest.mark.parametrize(("name", "title"), [("The mayor", "Mayor"), ("The harbour master", "Harbour master")])
+def test_a_speaker_described_by_their_role_is_not_titled_with_it_again(reviewer_client, name, title):
+    # The row read "The mayor, Mayor".
+    claim = make_claim("The pier will open in May.", speaker=make_speaker(name, title=title))
+    row = row_of(reviewer_client, claim)
+    assert f"{name}</a>" in row
+    assert f"{name}</a>, {title}" not in row
