@@ -1030,6 +1030,10 @@ def test_a_proposals_line_follows_its_claim_and_speaker_as_they_are_typed(open_p
     expect(line.locator(".proposal-claim em")).to_have_count(1)
     expect(line.locator(".proposal-who")).to_have_text("No speaker, Harbour master")
 
+    # A name that holds its title reads once, as the server draws it ("The mayor", not "The mayor, Mayor").
+    proposal.get_by_label("Speaker", exact=True).fill("The harbour master")
+    expect(line.locator(".proposal-who")).to_have_text("The harbour master")
+
     # The server, drawing the desk again from what was kept, draws the same line.
     proposal.get_by_label("Claim", exact=True).fill("The port reopens on Monday.")
     gist = ".proposal-claim, .proposal-who"

@@ -98,7 +98,8 @@ document.addEventListener("input", (event) => {
   }
   const [title, affiliation] = [value("title"), value("affiliation")];
   const who = [value("speaker") || "No speaker"];
-  if (title) who.push(title);
+  // As story_review.html draws it: no title the name holds already ("The mayor", not "The mayor, Mayor").
+  if (title && !who[0].toLowerCase().includes(title.toLowerCase())) who.push(title);
   if (affiliation && !title.includes(affiliation)) who.push(affiliation);
   line.querySelector(".proposal-who").textContent = who.join(", ");
 });
