@@ -1548,6 +1548,13 @@ class Claim(models.Model):
             None,
         )
 
+    @property
+    def chain_shown(self):
+        """The chain a line about the claim shows (its venue line, the check's "told as"): the first
+        heard first-hand, else the first; [] when it has none."""
+        chains = self.attribution_chains()
+        return self.first_hand_chain or (chains[0] if chains else [])
+
     def venue_line(self):
         """Where it was said and who passed it on, in order, in a line: "Public remarks · relayed by
         Kyiv Independent → B-17", "Social-media post on X · reported by B-17" where the newsroom saw
@@ -1556,11 +1563,11 @@ class Claim(models.Model):
         chains = self.attribution_chains()
         if not chains:
             return ""
-        origin, *relays = self.first_hand_chain or chains[0]
+        origin, *relays = self.chain_shown
         venue, on = origin.made_on
         line = f"{venue} {on} {origin.outlet.name}" if origin.outlet else venue
         if relays:
-            names = [relay.outlet.name if relay.outlet else "an outlet not recorded" for relay in relays]
+            names = [relay.outlet_named for relay in relays]
             passed_on = "relayed by" if self.relayed_by_another([origin, *relays]) else "reported by"
             line += f" · {passed_on} {' → '.join(names)}"
         if len(chains) > 1:
@@ -1920,6 +1927,11 @@ class Appearance(models.Model):
         """(the venue's words, the word before its outlet): "Statement to Coastal News", "Interview on
         CNN", where "Statement to the newsroom on Coastal News" named the newsroom for another outlet."""
         return venue_on(self.venue_type, self.get_venue_type_display(), bool(self.outlet_id))
+
+    @property
+    def outlet_named(self):
+        """The outlet's name in a chain's line: "an outlet not recorded" when it has none."""
+        return self.outlet.name if self.outlet else "an outlet not recorded"
 
     @property
     def venue_stated(self):

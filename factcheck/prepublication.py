@@ -791,18 +791,12 @@ def told_as(venue, outlet, relays):
 
 
 def _told_as_saved(claim):
-    """told_as() of the chain the desk saved for the story's own claim (the first heard first-hand, else the
-    first, as Claim.venue_line picks it), the story's own outlet left out of those that passed it on."""
-    chains = claim.attribution_chains()
-    if not chains:
+    """told_as() of the chain the desk saved for the story's own claim (Claim.chain_shown), the story's
+    own outlet left out of those that passed it on."""
+    origin, *relays = claim.chain_shown or [None]
+    if origin is None:
         return told_as(None, None, [])
-    origin, *relays = claim.first_hand_chain or chains[0]
-    newsroom = claim.article.outlet_id
-    passed_on = [
-        relay.outlet.name if relay.outlet else "an outlet not recorded"
-        for relay in relays
-        if relay.outlet_id != newsroom
-    ]
+    passed_on = [relay.outlet_named for relay in relays if relay.outlet_id != claim.article.outlet_id]
     return told_as(origin.venue_type, origin.outlet.name if origin.outlet else None, passed_on)
 
 

@@ -1219,7 +1219,7 @@ def story_new(request):
         request.FILES if posted else None,
         initial={"new_outlet_kind": OutletKind.NEWS},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
         found = storydesk.already_in(data["url"], data["body"])
         if found.article:
@@ -1228,27 +1228,25 @@ def story_new(request):
         if found.draft:
             messages.info(request, f"This story is already in review (same {found.by}): nothing was added.")
             return redirect(found.draft)
-    if request.method == "POST" and form.is_valid() and not form.cleaned_data["another_story"]:
-        form.near_copy = storydesk.near_copy(form.cleaned_data["tracked_outlet"], form.cleaned_data["body"])
+        form.near_copy = None if data["another_story"] else storydesk.near_copy(data["tracked_outlet"], data["body"])
         if form.near_copy:
-            where = form.cleaned_data["tracked_outlet"].name
+            where = data["tracked_outlet"].name
             form.add_error("body", f"This story reads like “{form.near_copy.headline}”, tracked from {where}.")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        draft, warning = storydesk.start_draft(
-            by=request.user,
-            headline=data["headline"],
-            outlet=data["tracked_outlet"],
-            new_outlet=data["outlet"],
-            new_outlet_kind=data["new_outlet_kind"],
-            url=data["url"],
-            published=data["published"],
-            body=data["body"],
-            as_draft=data["as_draft"],
-        )
-        if warning:
-            messages.warning(request, warning)
-        return redirect(draft)
+        else:
+            draft, warning = storydesk.start_draft(
+                by=request.user,
+                headline=data["headline"],
+                outlet=data["tracked_outlet"],
+                new_outlet=data["outlet"],
+                new_outlet_kind=data["new_outlet_kind"],
+                url=data["url"],
+                published=data["published"],
+                body=data["body"],
+                as_draft=data["as_draft"],
+            )
+            if warning:
+                messages.warning(request, warning)
+            return redirect(draft)
     context = {"form": form, "outlets": Outlet.objects.order_by("name").values_list("name", flat=True)[:OUTLET_NAMES]}
     return render_page(request, "factcheck/story_new.html", context, status=422 if form.is_bound else 200)
 

@@ -66,11 +66,11 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
-# What a business reports of itself: "reported a net profit of …" is its own profit.
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
 ABOUT_THE_REMARKS = re.compile(
     r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
 )
+# What a business reports of itself: "reported a net profit of …" is its own profit.
 RESULT_NOUNS = {"profit", "profits", "loss", "losses", "revenue", "revenues", "sales", "earnings", "income", "turnover"}
 RESULT_NOUNS |= {"deficit", "surplus", "growth"}
 # Bodies sitting in public, whatever their name: "told Nottingham Crown Court", "told a Senate committee".
@@ -623,26 +623,29 @@ class Story:
         not verify"): the newsroom's words, not the speaker's (hedges.attach marks the claim)."""
         if not attribution.content_chars:
             return attribution
-        cut = hedges.beside(self.doc, attribution.content_chars[0][0], attribution.content_chars[-1][1])
-        if cut is None:
-            return attribution
-        chars = [(a, min(b, cut)) for a, b in attribution.content_chars if a < cut]
-        content = {i for i in attribution.content if self.doc[i].idx < cut}
-        return dataclasses.replace(attribution, content=content, content_chars=chars)
+        end = attribution.content_chars[-1][1]
+        cut = hedges.beside(self.doc, attribution.content_chars[0][0], end)
+        return attribution if cut is None else self.without_chars(attribution, cut, end)
 
     def without_object_venue(self, attribution):
         """The attribution as drafted: without the venue phrase ending its object."""
         venue = self.object_venue(attribution)
         if not venue:
             return attribution
-        start, end = self.doc[min(venue)].idx, self.doc[max(venue)].idx + len(self.doc[max(venue)].text)
+        return self.without_chars(
+            attribution, self.doc[min(venue)].idx, self.doc[max(venue)].idx + len(self.doc[max(venue)].text)
+        )
+
+    def without_chars(self, attribution, start, end):
+        """The attribution without the words of its content between the characters `start` and `end`."""
         chars = [
             piece
             for a, b in attribution.content_chars
             for piece in ((a, min(b, start)), (max(a, end), b))
             if piece[0] < piece[1] and self.text[piece[0] : piece[1]].strip()
         ]
-        return dataclasses.replace(attribution, content=attribution.content - venue, content_chars=chars)
+        content = {i for i in attribution.content if not start <= self.doc[i].idx < end}
+        return dataclasses.replace(attribution, content=content, content_chars=chars)
 
     def named_then_said(self, attribution):
         """ "Moss confirmed the plan in an email, saying the school would close": a cue whose object

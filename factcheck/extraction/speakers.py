@@ -807,6 +807,11 @@ def _who(token):
     return any(child.dep_ == "relcl" and child.left_edge.lower_ in ("who", "whom", "whose") for child in token.children)
 
 
+def source_head(doc, source):
+    """The token of a source's span that heads it (its own head is outside the span, or itself)."""
+    return next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+
+
 def _named_for_its_country(entity, source):
     """ "Diabetes UK", "Alzheimer's Research UK", "Amnesty International UK": an organisation's name
     ending in the country the tagger took for the whole; None when no name runs up to the place."""
@@ -846,7 +851,7 @@ def _beside_organisation_word(doc, source):
     """ "Ofwat, the water regulator,", "the energy regulator Ofgem": a name the parser hangs a word
     for an organisation on, beside it or before it, which the tagger may take for a person's or
     miss; None for a source with no such name."""
-    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    head = source_head(doc, source)
     if head.tag_ == "NN" and head.lower_ in ORGANISATION_DESCRIPTORS:  # "the regulator, Ofwat,", "… regulator Ofgem"
         head = next((child for child in head.children if child.dep_ == "appos" and child.tag_ == "NNP"), head)
     if head.tag_ != "NNP":
@@ -866,7 +871,7 @@ def _organisation_beside_description(doc, source):
     """ "The Riverton ferry operator, Lakeside Lines,": the organisation's name set beside a common
     noun describing it, as (name, kind, the description as its title); None for any other source,
     "the mayor, Ana Ruiz," included."""
-    head = next((doc[i] for i in source if doc[i].head.i not in source or doc[i].head.i == i), doc[source[0]])
+    head = source_head(doc, source)
     if head.tag_ != "NN":
         return None
     for child in head.children:
@@ -893,7 +898,7 @@ def _describe(doc, source, people, quoted):
         return Speaker("", UNNAMED_GROUP)
     tokens = [doc[i] for i in source]
     mention = clean(doc[source[0] : source[-1] + 1].text)
-    head = next((token for token in tokens if token.head.i not in source or token.head.i == token.i), tokens[0])
+    head = source_head(doc, source)
 
     # A word the story uses in a person's name ("Kovalenko") is that person, however NER tags it.
     if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
