@@ -40,7 +40,15 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, RowNu
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck.text import clean_claim, clean_name, figure_shown, lookalike_difference, lookalike_key, normalize_name
+from factcheck.text import (
+    clean_claim,
+    clean_name,
+    display_name,
+    figure_shown,
+    lookalike_difference,
+    lookalike_key,
+    normalize_name,
+)
 from factcheck.verification import (
     ATTRIBUTION_CHOICES,
     PUBLISHABLE,
@@ -3646,11 +3654,6 @@ class AssignmentQuerySet(models.QuerySet):
 
 class NotAssignable(ValueError):
     pass
-
-
-def display_name(user):
-    """How a person is named to others: their full name when there is one, else their username."""
-    return user.get_full_name() or user.get_username()
 
 
 def assignable_people():

@@ -282,3 +282,8 @@ def lookalike_difference(name, other):
     scripts = sorted({script.capitalize() for script in map(_script, name) if script})
     mixed = f"it mixes {' and '.join(scripts)} letters" if len(scripts) > 1 else ""
     return "; ".join(part for part in [mixed, f"it has {described}" if described else ""] if part)
+
+
+def display_name(user):
+    """How a person is named to others: their full name when there is one, else their username."""
+    return user.get_full_name() or user.get_username()

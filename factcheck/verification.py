@@ -8,7 +8,7 @@ importer also asks them (`check_imported_verdict`) row by row, to refuse a row b
 from enum import StrEnum
 
 from factcheck.templatetags.times import exact
-from factcheck.text import clean_text
+from factcheck.text import clean_text, display_name
 
 
 class Status(StrEnum):
@@ -111,8 +111,6 @@ class StaleVersion(Exception):
         self.claim = claim
         self.changed_by = changed_by
         self.changed_at = changed_at
-        from factcheck.models import display_name  # here: models imports this module for its rules
-
         who = display_name(changed_by) if changed_by else "someone else"
         when = f" at {exact(changed_at)}" if changed_at else ""
         super().__init__(f"This claim was changed by {who}{when}. Reload it and try again.")
