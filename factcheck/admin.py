@@ -166,7 +166,9 @@ def assign_people(model_admin, request, queryset):
     person = form.cleaned_data["person"]
     if form.cleaned_data["what"] == "unassign":
         count = Assignment.objects.unassign(targets, person, by=request.user)
-        model_admin.message_user(request, f"Took {person} off {count} of {len(targets)}.", messages.SUCCESS)
+        model_admin.message_user(
+            request, f"Took {models.display_name(person)} off {count} of {len(targets)}.", messages.SUCCESS
+        )
     else:
         try:
             count = len(Assignment.objects.assign(targets, person, by=request.user))
@@ -175,7 +177,7 @@ def assign_people(model_admin, request, queryset):
             return None
         model_admin.message_user(
             request,
-            f"Assigned {count} of {len(targets)} to {person} (the others were theirs already).",
+            f"Assigned {count} of {len(targets)} to {models.display_name(person)} (the others were theirs already).",
             messages.SUCCESS,
         )
     return None

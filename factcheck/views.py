@@ -105,7 +105,7 @@ from factcheck.models import (
 from factcheck.notifying import mentions_told
 from factcheck.security import takes_files
 from factcheck.storydesk import Tracked
-from factcheck.text import figure_shown, lookalike_difference, read_figure
+from factcheck.text import display_name, figure_shown, lookalike_difference, read_figure
 from factcheck.verification import (
     ATTRIBUTION_TRANSITIONS,
     EVIDENCE_NEEDED,
@@ -291,27 +291,42 @@ def capped(counts):
     return shown, f"{total}+" if over else total
 
 
+# assignee_names' separators: control characters, which no username or name holds.
+FIELD, RECORD = "\x1f", "\x1e"
+
+
 def assignee_names(subject):
-    """Who is assigned to the outer claim or story, by whom and when, as "name|by|when" joined by
-    commas (a username holds neither): read with it, no query of its own."""
-    shown = Concat(
-        "assignee__username", Value("|"), "assigned_by__username", Value("|"), Cast("assigned_at", CharField())
-    )
+    """Who is assigned to the outer claim or story, by whom and when: each assignee's username, full
+    name, the assigner's full name and username, and when, read with it in one column, no query of its own."""
+
+    def full_name(person):
+        return Concat(f"{person}__first_name", Value(" "), f"{person}__last_name")
+
+    fields = [
+        "assignee__username",
+        full_name("assignee"),
+        "assigned_by__username",
+        full_name("assigned_by"),
+        Cast("assigned_at", CharField()),
+    ]
+    shown = Concat(*(part for field in fields for part in (field, Value(FIELD))))
     names = Assignment.objects.filter(**{subject: OuterRef("pk")}).order_by().values(subject)
-    names = names.annotate(names=StringAgg(shown, Value(",")))
+    names = names.annotate(names=StringAgg(shown, Value(RECORD)))
     return Subquery(names.values("names"), output_field=CharField())
 
 
 def assignees_of(target):
-    """[{"name", "by", "at"}] of the claim's or story's assignees (annotated by assignee_names), by name."""
+    """[{"username", "name", "by", "at"}] of the claim's or story's assignees (annotated by assignee_names),
+    each person named as display_name names them, by name."""
     assignees = []
-    for item in filter(None, (target.assignee_names or "").split(",")):
-        name, by, at = item.split("|", 2)
+    for item in filter(None, (target.assignee_names or "").split(RECORD)):
+        username, full_name, by_username, by_full_name, at = item.split(FIELD)[:5]
         at = parse_datetime(at)
         if at is not None and timezone.is_naive(at):
             at = timezone.make_aware(at, UTC)
-        assignees.append({"name": name, "by": by, "at": at})
-    return sorted(assignees, key=lambda assignee: assignee["name"])
+        name, by = full_name.strip() or username, by_full_name.strip() or by_username
+        assignees.append({"username": username, "name": name, "by": by, "at": at})
+    return sorted(assignees, key=lambda assignee: assignee["name"].casefold())
 
 
 def get_claim(pk):
@@ -605,9 +620,9 @@ def assign_from(form, target, by):
     person = form.cleaned_data["username"]
     if form.cleaned_data["action"] == "unassign":
         removed = Assignment.objects.unassign([target], person, by=by)
-        return f"{person.get_username()} unassigned." if removed else f"{person.get_username()} was not assigned."
+        return f"{display_name(person)} unassigned." if removed else f"{display_name(person)} was not assigned."
     made = Assignment.objects.assign([target], person, by=by)
-    return f"Assigned to {person.get_username()}." if made else f"{person.get_username()} was assigned already."
+    return f"Assigned to {display_name(person)}." if made else f"{display_name(person)} was assigned already."
 
 
 def on_claim(request, pk, form, act, *, form_name, fragment):

@@ -174,6 +174,25 @@ def test_a_claim_can_have_several_assignees(editor, reviewer, claim):
     assert set(Assignment.objects.values_list("assignee", flat=True)) == {reviewer.pk, dave.pk}
 
 
+def test_the_assigned_panel_names_people_as_the_header_does_and_unassigns_by_username(editor, reviewer, claim):
+    """The panel and its messages named the assignee and the assigner by their usernames, where the
+    header, the history and the notifications use their full names. A name may hold a comma."""
+    User.objects.filter(pk=editor.pk).update(first_name="Alice", last_name="Marsh")
+    User.objects.filter(pk=reviewer.pk).update(first_name="Bob", last_name="Ruiz, Jr")
+    story = make_article(make_outlet("B-17"), headline="Drones overnight", body="Text.")
+    client = signed_in(editor)
+    for url in [f"/claims/{claim.pk}/assignees/", f"/articles/{story.pk}/assignees/"]:
+        response = client.post(url, {"username": "bob"}, **HTMX)
+        assert "Assigned to Bob Ruiz, Jr." in response.text
+        panel = response.text[response.text.index('id="assignees"') :]
+        assert re.search(r'assignee=bob">Bob Ruiz, Jr</a>\s*<span class="muted">by Alice Marsh, ', panel)
+        assert 'aria-label="Unassign Bob Ruiz, Jr"' in panel and 'name="username" value="bob"' in panel
+        assert ">bob<" not in panel and "by alice" not in panel
+        response = client.post(url, {"username": "bob", "action": "unassign"}, **HTMX)
+        assert "Bob Ruiz, Jr unassigned." in response.text and "No one yet." in response.text
+    assert not Assignment.objects.exists()
+
+
 def test_an_editor_assigns_a_story_from_its_page(editor, reviewer):
     story = make_article(make_outlet("B-17"), headline="Drones overnight", body="Text.")
     client = signed_in(editor)
@@ -227,6 +246,7 @@ def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
     editor, reviewer, django_capture_on_commit_callbacks
 ):
     claims = [make_claim(f"Claim {number}.") for number in range(3)]
+    User.objects.filter(pk=reviewer.pk).update(first_name="Bob", last_name="Ruiz")
     client = signed_in(editor)
     data = {"action": "assign_people", "_selected_action": [claim.pk for claim in claims]}
     asked = client.post("/admin/factcheck/claim/", data)
@@ -235,6 +255,7 @@ def test_the_admin_assigns_selected_claims_to_a_person_after_asking_whom(
         done = client.post("/admin/factcheck/claim/", {**data, "apply": "yes", "person": reviewer.pk, "what": "assign"})
     assert done.status_code == 302
     assert Assignment.objects.filter(assignee=reviewer).count() == 3
+    assert "Assigned 3 of 3 to Bob Ruiz (the others" in client.get(done.url).text  # named as the app names people
     assert AssignmentRecord.objects.count() == 3 and Notification.objects.count() == 3
     # One email for the three: the notifications of one change go together.
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "factcheck: 3 notifications"

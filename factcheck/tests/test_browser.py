@@ -171,7 +171,7 @@ def test_what_an_action_did_is_said_until_the_next_action_says_what_it_did(open_
     expect(results).to_have_text([re.compile(r"^Re-check by ")])
     page.locator("#assignees").get_by_label("Assign to").fill("reviewer")
     page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
-    expect(results).to_have_text(["Assigned to reviewer."])
+    expect(results).to_have_text(["Assigned to Marek Nowak."])
     mark_verified(page, "Footage confirms the Lancet training.")
     expect(results).to_have_text(["Marked “Verified”."])
     # A refused action says why, and what was done before no longer stands above it either.

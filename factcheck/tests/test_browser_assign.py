@@ -22,8 +22,8 @@ def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_pag
     expect(editor.locator("#assignees")).to_contain_text("No one who may read claims is called “nobody”.")
     editor.locator("#assignees").get_by_label("Assign to").fill("reviewer")
     editor.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
-    expect(editor.locator("#assignees .assignees")).to_contain_text("reviewer")
-    expect(editor.locator("body")).to_contain_text("Assigned to reviewer.")
+    expect(editor.locator("#assignees .assignees")).to_contain_text("Marek Nowak by Olena Koval")
+    expect(editor.locator("body")).to_contain_text("Assigned to Marek Nowak.")
     assert Assignment.objects.get().claim_id == claim.pk
 
     reviewer = open_page(javascript=javascript)
@@ -36,7 +36,7 @@ def test_an_editor_assigns_a_claim_and_the_assignee_finds_it_in_my_work(open_pag
     expect(reviewer.locator(".notifications-list")).to_contain_text("Olena Koval assigned you")
     expect(reviewer.locator("#unread-count")).to_have_count(0)
     reviewer.locator(".notifications-list").get_by_role("link", name=f"claim {claim.pk}").click()
-    expect(reviewer.locator("#assignees")).to_contain_text("reviewer")
+    expect(reviewer.locator("#assignees")).to_contain_text("Marek Nowak")
     # A reviewer sees who is assigned, and no form to change it.
     expect(reviewer.locator("#assignees").get_by_label("Assign to")).to_have_count(0)
 
