@@ -124,6 +124,9 @@ def test_an_import_that_changes_nothing_says_so_on_its_button_and_its_result(imp
     # One that writes says so as before.
     first = ImportJob.objects.earliest("id")
     assert "2 of 2 rows written (100%)." in html(importer_client.get(job_url("import", first)))
+    # One that writes some rows and leaves others as they stand says both.
+    mixed = uploaded_job(importer_client, csv_text(row("One."), row("Two."), row("Three.")))
+    assert 'value="Confirm: import 3 rows (2 unchanged)"' in html(importer_client.get(job_url("import", mixed)))
 
 
 def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_a_new_upload(
