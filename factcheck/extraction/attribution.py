@@ -663,9 +663,8 @@ class Finder:
         end = comma + 1
         while end < len(self.doc) and self.doc[end].tag_ in ("NNP", "NNPS") and self.doc[end].is_title:
             end += 1
-        if end == comma + 1 or end - comma > 4 or (end < len(self.doc) and not self.doc[end].is_sent_end):
-            return set()
-        if end < len(self.doc) and self.doc[end].text not in (".", "!", "?"):
+        ends_sentence = end == len(self.doc) or self.doc[end].text in (".", "!", "?")
+        if end == comma + 1 or end - comma > 4 or not ends_sentence:
             return set()
         return set(range(comma, end))
 
