@@ -104,6 +104,8 @@ COMPLEMENT_CUES = {
 }
 # The pronouns that may stand for a speaker of each kind at the head of what it said.
 SPEAKERS_PRONOUNS = {PERSON: ("He", "She"), INSTITUTION: ("It",), OUTLET_VOICE: ("It",), UNNAMED_GROUP: ("They",)}
+# Their possessives: "said its review would finish in May" is the speaker's review.
+POSSESSIVES = {"His": "He", "Her": "She", "Its": "It", "Their": "They"}
 COPULAS = {"is", "was", "are", "were", "be", "been", "being", "'s", "’s", "seems", "seemed", "appears", "appeared"}
 COPULAS |= {"remains", "remained", "looks", "looked", "feels", "felt", "sounds", "sounded"}
 # Participles that say to whom a speaker spoke: "Ana Ruiz, speaking to the BBC, said".
@@ -305,12 +307,13 @@ class Story:
         ("said it was unclear how many died")."""
         pronoun, _, rest = claim.partition(" ")
         content = sorted(attribution.content)
-        if pronoun not in SPEAKERS_PRONOUNS.get(speaker.kind, ()) or not rest or not speaker.name or not content:
+        personal = POSSESSIVES.get(pronoun, pronoun)
+        if personal not in SPEAKERS_PRONOUNS.get(speaker.kind, ()) or not rest or not speaker.name or not content:
             return claim
         said = self.doc[content[0]]
         if said.lower_ != pronoun.lower() or self.finder.in_quote(said.i):
             return claim
-        gender = {"He": "male", "She": "female"}.get(pronoun)
+        gender = {"He": "male", "She": "female"}.get(personal)
         if gender and self.people.gender(speaker.name) not in (None, gender):
             return claim
         if pronoun in ("It", "They") and said.head.lower_ in COPULAS:
@@ -324,8 +327,15 @@ class Story:
             for token in self.doc[said.sent.start : said.i]
             if token.ent_type_ in named and token.i not in source and not any(a.i in source for a in token.ancestors)
         ]
+        if others:
+            return claim
+        # "Ana Ruiz said she would resign": read as hers, so a later "Ruiz said he …" is someone else.
+        self.people.learn(speaker.name, gender)
         # "The council said it …": the council as the story words it, not the name "Council".
-        return claim if others else f"{capitalised(self.subject(attribution, speaker))} {rest}"
+        subject = capitalised(self.subject(attribution, speaker))
+        if pronoun in POSSESSIVES:  # "Ana Ruiz's office"; a name ending in s as AP writes it: "Lakeside Lines' ferries"
+            subject += "'" if subject.endswith("s") else "'s"
+        return f"{subject} {rest}"
 
     def documents_quoted(self):
         """(attribution, the attributions inside it) for each "according to a statement …" whose

@@ -29,6 +29,9 @@ PUBLIC_BODY_NOUNS = {
     *("office", "embassy", "army", "navy", "bureau", "pentagon", "kremlin"),
 }
 NOT_A_BUSINESS = PUBLIC_BODY_NOUNS | {"party", "campaign", "union", "university", "institute", "foundation"}
+# "The club said": the last club named, whose name says it is one ("Riverton United", "Leeds FC").
+CLUB_NOUNS = {"club", "team"}
+CLUB_WORDS = {"club", "fc", "afc", "cf", "united", "athletic", "rovers", "wanderers"}
 PLACES = {"GPE", "NORP", "LOC", "FAC"}
 OWNER_DEPS = ("compound", "nmod", "poss")
 # Posts in an organisation, whose owner before them names one: "Bluewater chief executive", "Cal Fire spokesman".
@@ -1194,6 +1197,9 @@ def _institution_named_before(doc, head, people):
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
         return next((name for name, words in reversed(named) if not words & not_it), None)
+    if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
+        clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
+        return clubs[-1] if clubs else None
     return None
 
 

@@ -569,6 +569,12 @@ def test_a_role_the_story_names_no_one_for_is_one_person(extract, text, speaker,
             "Veltra Holdings signed a deal with the Ministry of Mines. The firm said the mine would open in May.",
             "Veltra Holdings",
         ),
+        # A club is the last one named, however the tagger reads its name ("Club" was proposed).
+        (
+            "Riverton United said the stadium would be sold. The club said the sale would pay its debts.",
+            "Riverton United",
+        ),
+        ("Leeds FC said the fee was fair. Ana Ruiz spoke. The team said it would appeal.", "Leeds FC"),
     ],
 )
 def test_the_company_is_the_institution_the_story_named_before(extract, text, speaker):
@@ -580,6 +586,9 @@ def test_the_company_is_the_institution_the_story_named_before(extract, text, sp
 def test_the_company_the_story_never_named_stays_as_written(extract):
     proposal = only(extract("The company said it would hire 200 workers."))
     assert (proposal.speaker, proposal.speaker_kind) == ("Company", values.INSTITUTION)
+    # Nor is a club any organisation named before.
+    proposal = extract("The Riverton council met on Monday. The club said it would appeal.")[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == ("Club", values.INSTITUTION)
 
 
 def test_she_after_an_unnamed_role_is_that_person_and_her_claims_are_hers(extract):
@@ -3352,11 +3361,25 @@ def test_a_statement_to_an_outlet_with_of_in_its_name_names_it(extract, text, ou
         ("The ministry said it was unclear how many people had died.", "It was unclear how many people had died."),
         ("Residents said they were scared.", "They were scared."),
         ("Tesco said the government had erred and it would appeal.", "The government had erred and it would appeal."),
+        # A possessive is the speaker's; a name ending in s as AP writes it.
+        ("The port authority said its review would finish in May.", "The port authority's review would finish in May."),
+        ("Ana Ruiz said her office had not been told.", "Ana Ruiz's office had not been told."),
+        ("Lakeside Lines said its ferries would keep running.", "Lakeside Lines' ferries would keep running."),
+        ("Port users said their costs had doubled.", "Port users' costs had doubled."),
+        ("Ms Ruiz said his office had not been told.", "His office had not been told."),
+        ("“Her office was told,” Tom Reed said.", "Her office was told."),
     ],
 )
 def test_a_pronoun_opening_what_a_speaker_said_is_the_speaker_in_the_draft(extract, text, claim):
     """ "She would resign." names no one once saved as a claim; "Ana Ruiz would resign." does."""
     assert only(extract(text)).claim == claim
+
+
+def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
+    """ "Ana Ruiz said she would resign": read as hers, a later "Ruiz said he had lied" is someone else's
+    lie; it was drafted "Ana Ruiz had lied to her."."""
+    first, second = extract("Mayor Ana Ruiz said she would resign. Ruiz said he had lied to her.")
+    assert (first.claim, second.claim) == ("Ana Ruiz would resign.", "He had lied to her.")
 
 
 @pytest.mark.parametrize(
