@@ -1027,12 +1027,23 @@ def _unnamed(head, source, people, mention):
     and whom "the official" means after it."""
     if (quoted := _the_one_quoted(head, source, people)) is not None:
         return Speaker(quoted, UNNAMED_GROUP, mention=mention)
+    # "The operator said" after "the ferry operator, Lakeside Lines"; "Ferry operator says" above it.
+    if head.tag_ == "NN" and not _counted_one(head) and (named := _named_as(head.doc, head, ahead=_in_headline(head))):
+        person = {word.lower() for word in named.split()} <= people.by_part.keys()
+        return Speaker(people.fullest(named) if person else named, PERSON if person else INSTITUTION, mention=mention)
     name = capitalised(_noun_phrase(head))
     if _bare_common_noun(head):
         name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _in_headline(token):
+    """Whether `token` is in the story's first line, with no full stop: its headline."""
+    sentence = token.sent
+    words = [word for word in sentence if not word.is_space]
+    return sentence.start == 0 and bool(words) and words[-1].text not in (".", "!", "?")
 
 
 def _the_one_quoted(head, source, people):
@@ -1138,20 +1149,22 @@ def described(name):
     return len(words) > 1 and words[0] in ("The", "His", "Her", "Their", "Its") and words[-1].islower()
 
 
-def _named_as(doc, head):
+def _named_as(doc, head, ahead=False):
     """ "Ofgem, the energy regulator," "the energy regulator Ofgem", "the watchdog, Ofwat,": the
     name the story last gave with the noun of "the regulator said", which the tagger may not see
-    as a name, or see as a person's; None when it gave none."""
-    for noun in reversed(doc[: head.i]):
+    as a name, or see as a person's; with `ahead` (a headline's "Ferry operator says"), else the
+    first it gives after; None when it gives none."""
+    nouns = [*reversed(doc[: head.i]), *(doc[head.i + 1 :] if ahead else ())]
+    for noun in nouns:
         if noun.lower_ != head.lower_ or noun.tag_ != "NN":
             continue
-        if noun.dep_ in ("appos", "compound") and noun.head.tag_ == "NNP":
+        if noun.dep_ in ("appos", "compound") and noun.head.tag_ in ("NNP", "NNPS"):
             named = noun.head
         else:
-            named = next((child for child in noun.children if child.dep_ == "appos" and child.tag_ == "NNP"), None)
+            named = next((c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")), None)
         if named is not None:
-            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > noun.i] + [named]
-            return clean(doc[words[0].i : named.i + 1].text)
+            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ in ("NNP", "NNPS") and t.i > noun.i]
+            return clean(doc[(words or [named])[0].i : named.i + 1].text)
     return None
 
 

@@ -3949,6 +3949,23 @@ def test_a_name_set_beside_a_word_for_an_organisation_is_that_organisation(extra
     assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("Ofwat", values.INSTITUTION, "")
 
 
+def test_the_word_the_story_set_beside_a_name_is_that_name_before_it_and_in_the_headline_above(extract):
+    # "The operator said" was an unnamed source "The operator", and the headline's "Ferry operator".
+    story = (
+        "Ferry operator says fares will rise\n\nThe Riverton ferry operator, Lakeside Lines, said fares would rise.\n\n"
+        "The operator said costs had doubled. A spokesman for the union said nothing was agreed."
+    )
+    headline, named, later, other = extract(story)
+    assert [p.speaker for p in (headline, named, later)] == ["Lakeside Lines"] * 3
+    assert {p.speaker_kind for p in (headline, named, later)} == {values.INSTITUTION}
+    assert other.speaker != "Lakeside Lines"
+    # Only the headline looks ahead: in the body, "the operator" is the one named before, if any.
+    proposal = extract(
+        "The operator said costs had doubled. The ferry operator, Lakeside Lines, said fares would rise."
+    )[0]
+    assert proposal.speaker == "The operator"
+
+
 @pytest.mark.parametrize(
     "text",
     [
