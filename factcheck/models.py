@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.text import (
+    accent_blind,
     clean_claim,
     clean_name,
     display_name,
@@ -512,8 +513,8 @@ class Article(models.Model):
 
 # Counts per status stop here: enough to size a queue, cheap at any size.
 STATUS_COUNT_CAP = 1000
-# The text search configuration of search_document (migration 0002) and of every search.
-SEARCH_CONFIG = "english"
+# The text search configuration of search_document and of every search: English, accents folded (migration 0048).
+SEARCH_CONFIG = "factcheck_search"
 # Search ranks only this many of the newest matches (see ClaimQuerySet.within_newest).
 RANKED_MATCHES = 1000
 # The largest id a row can have (BigAutoField): a number past it names no row, and SQLite refuses
@@ -669,7 +670,8 @@ def words_found(query):
     """The condition for claims matching `query` where there is no search index (SQLite), read as
     PostgreSQL's websearch syntax is: every word, "or" between alternatives, "-word" for a word that
     must not appear, "a phrase" as its words in order. A word is found at the start of a word in
-    the text, the quote or the speaker's name ("drone" finds "drones"; "or" does not find "North").
+    the text, the quote or the speaker's name ("drone" finds "drones"; "or" does not find "North"),
+    whatever the accents of either ("alvarez" finds "Álvarez", as PostgreSQL's unaccent folds them).
     A query of no words matches nothing, as PostgreSQL's does."""
     clauses, alternative = [], False
     for token in re.findall(r'-?"[^"]*"?|\S+', query):
@@ -680,7 +682,7 @@ def words_found(query):
         words = re.findall(r"\w+", token)
         if not words:
             continue
-        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words))
+        pattern = r"(?<!\w)" + r"\W+".join(map(accent_blind, words))
         found = Q(text__iregex=pattern) | Q(quote__iregex=pattern) | Q(speaker__name__iregex=pattern)
         found = ~found if negated else found
         if alternative:

@@ -215,6 +215,32 @@ def normalize_name(name):
     return " ".join(words.split())
 
 
+def _accent_folds():
+    """{base letter: the letters with accents that fold to it}: Latin letters, as PostgreSQL's unaccent
+    folds them ("é", "É" to "e"; "ł" to "l"), and "ё" to "е"; no other script's letters ("й" is no "и")."""
+    folds = {"o": "øØ", "l": "łŁ", "d": "đĐ", "е": "ёЁ"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        base = unicodedata.normalize("NFKD", letter)[0].lower()
+        if base != letter.lower() and base.isascii() and base.isalpha():
+            folds[base] = folds.get(base, "") + letter
+    return folds
+
+
+ACCENT_FOLDS = _accent_folds()
+_FOLDED = {letter: base for base, letters in ACCENT_FOLDS.items() for letter in letters}
+
+
+def accent_blind(word):
+    """A regular expression finding `word` whatever its letters' accents, in text and in `word` alike
+    ("alvarez" and "Álvarez" find both): for SQLite's search, which has no unaccent."""
+    pattern = []
+    for letter in word:
+        base = _FOLDED.get(letter, letter.lower())
+        pattern.append(f"[{re.escape(base + ACCENT_FOLDS[base])}]" if base in ACCENT_FOLDS else re.escape(letter))
+    return "".join(pattern)
+
+
 def claim_key(text):
     """The key of a claim's words, as normalize_name compares them (case, accents, punctuation, quotes and
     spacing ignored): their MD5, in hex. SQLite computes it with this function (factcheck.sqlite), PostgreSQL
