@@ -253,6 +253,27 @@ def test_the_claims_search_finds_the_speaker_by_name(demo, editor_client):
     assert found and {claim.speaker.name for claim in found} == {"Antony Blinken"}
 
 
+def test_the_admins_searches_ignore_accents_and_case_as_the_queue_does(editor_client):
+    """ "jose" found no speaker in the autocomplete and "électricité" no claim on SQLite, whose LIKE
+    folds the case of ASCII letters alone; "Électricité" and "José" were needed."""
+    alvarez, other = make_speaker("José Álvarez"), make_speaker("Joseph Reed")
+    claim = make_claim("Électricité de France will raise prices.", speaker=alvarez)
+    make_claim("Prices will fall.", speaker=other)
+    make_outlet("El País")
+    for query in ["electricite", "ÉLECTRICITÉ", "électricité", "alvarez", "jose alvarez"]:
+        assert list(editor_client.get(CLAIMS, {"q": query}).context["cl"].result_list) == [claim], query
+    assert {
+        s.name for s in editor_client.get("/admin/factcheck/speaker/", {"q": "alvarez"}).context["cl"].result_list
+    } == {"José Álvarez"}
+    assert [
+        o.name for o in editor_client.get("/admin/factcheck/outlet/", {"q": "el pais"}).context["cl"].result_list
+    ] == ["El País"]
+    # The autocomplete of a claim's speaker reads the same search.
+    params = {"term": "jose", "app_label": "factcheck", "model_name": "claim", "field_name": "speaker"}
+    found = editor_client.get("/admin/autocomplete/", params).json()["results"]
+    assert {result["text"] for result in found} == {"José Álvarez", "Joseph Reed"}
+
+
 def test_the_claim_changelist_query_count_does_not_grow_with_the_claims(editor, editor_client):
     outlet, relay = make_outlet(), make_outlet()
 
