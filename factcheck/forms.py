@@ -385,6 +385,11 @@ class ClaimFilterForm(PageForm):
             self.fields["assignee"].widget.choices = [*ASSIGNEE_CHOICES, (person, person)]
         outlets = self.fields["outlet"].widget
         outlets.choices = functools.cache(outlet_choices)
+        if connection.vendor != "postgresql":
+            # SQLite ranks nothing (ClaimQuerySet.ranked): no best match to offer, newest first by default.
+            self.fields["sort"].choices = [("", "Newest first"), ("oldest", "Oldest first")]
+            if data.get("sort") in ("newest", "relevance"):  # a link made on PostgreSQL still reads
+                data["sort"] = ""
         # Every select drawn inline, options and all: Django's own renders a template per option.
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):

@@ -903,6 +903,22 @@ def test_the_search_hint_says_what_this_database_does(reviewer_client):
         assert "matches are not ranked" in hint and "SQLite" not in hint
 
 
+def test_the_sort_offers_best_match_only_where_the_database_ranks(reviewer_client):
+    """SQLite offered "Best match" and "Best match, or newest" beside a hint saying it ranks nothing."""
+    make_claim("Drones were seen.")
+    for sort in ["", "relevance", "newest"]:
+        page = reviewer_client.get("/claims/", {"q": "drones", "sort": sort})
+        select = page.text.split('name="sort"')[1].split("</select>")[0]
+        options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+        chosen = re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", select)
+        if connection.vendor == "postgresql":
+            assert options == ["Best match, or newest", "Newest first", "Oldest first", "Best match"]
+        else:
+            assert options == ["Newest first", "Oldest first"]
+            assert chosen is None or chosen.group(1) == "Newest first"
+            assert page.context["claims"] and "newest first" in page.text
+
+
 def test_the_queue_refuses_post(reviewer_client):
     assert reviewer_client.post("/claims/").status_code == 405
 
