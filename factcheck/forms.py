@@ -204,7 +204,18 @@ class WithoutColons:
 class PageForm(WithoutColons, forms.Form):
     """How many rows a list shows and where it resumes: `limit` and `after` in the URL."""
 
-    limit = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, widget=forms.HiddenInput)
+    limit = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        widget=forms.HiddenInput,
+        # Hidden, it has no label to stand beside: its errors say what they are about.
+        error_messages={
+            "max_value": "A page shows at most %(limit_value)s rows: the address's “limit” asks for more.",
+            "min_value": "A page shows at least %(limit_value)s row: the address's “limit” asks for fewer.",
+            "invalid": "The address's “limit” is no number of rows.",
+        },
+    )
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def chosen_sort(self):

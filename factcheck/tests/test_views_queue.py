@@ -206,8 +206,10 @@ def test_an_invalid_filter_is_reported_and_ignored(reviewer_client):
     assert texts(response) == ["Still listed."]
     assert "start again from the first page" in response.text
     assert "Enter a valid date." in response.text
-    assert "less than or equal to 100" in response.text
+    assert "A page shows at most 100 rows: the address&#x27;s “limit” asks for more." in response.text
     assert "Select a valid choice" in response.text
+    for limit, said in [("0", "at least 1 row"), ("lots", "is no number of rows")]:
+        assert said in reviewer_client.get("/claims/", {"limit": limit}).text
 
 
 @pytest.mark.parametrize(
