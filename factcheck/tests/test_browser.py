@@ -450,6 +450,19 @@ def test_the_queue_and_the_claim_page_fit_a_phone(open_page, demo_site):
     assert fits_the_window(page)
 
 
+def test_on_a_phone_the_queue_shows_a_claim_on_its_first_screen(open_page, demo_site):
+    """The filters and the search's long hint filled the first 900 px: no claim could be seen."""
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "reviewer")
+    first = rows(page).first
+    expect(first).to_be_visible()
+    assert first.bounding_box()["y"] < PHONE["height"] - 40
+    assert fits_the_window(page)
+    # The search's explanation is a tap away, whole.
+    page.get_by_text("How search and dates are read").click()
+    expect(page.locator(".search-help .hint")).to_contain_text("“quoted phrase”")
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_on_a_phone_every_link_of_the_header_is_on_the_screen(open_page, demo_site, javascript):
     """The links scrolled sideways on one line: Corrections, Add a story, My work and Admin lay past
