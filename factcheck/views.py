@@ -46,6 +46,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from factcheck import merging, models, prepublication, storydesk, tallies, work
 from factcheck.forms import (
     ANY_STATUS,
+    MAX_PAGE_SIZE,
     PAGE_PARAMETERS,
     PROPOSAL_FIELDS,
     AssignForm,
@@ -196,9 +197,21 @@ def claim_list(request):
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
         "any_status": ANY_STATUS,
     }
-    return render_page(
-        request, "factcheck/claim_list.html", context, fragment="more" if form.cleaned_data.get("after") else "results"
-    )
+    more = bool(form.cleaned_data.get("after"))
+    response = render_page(request, "factcheck/claim_list.html", context, fragment="more" if more else "results")
+    if more and wants_fragment(request):
+        replace_url_with_rows_shown(request, response, context["shown"])
+    return response
+
+
+def replace_url_with_rows_shown(request, response, shown):
+    """After "load more", the address the browser keeps is the list's first page with as many rows as
+    are shown now (up to MAX_PAGE_SIZE): back from a row, or reloaded, the list is as it was left."""
+    query = request.GET.copy()
+    for name in ("after", "shown"):
+        query.pop(name, None)
+    query["limit"] = min(shown, MAX_PAGE_SIZE)
+    response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
 
 
 @require_safe

@@ -413,6 +413,25 @@ def test_the_summary_counts_the_rows_shown_as_load_more_adds_them(open_page, dem
     assert_not_reloaded(page)
 
 
+def test_back_from_a_claim_finds_the_rows_load_more_added(open_page, demo_site):
+    """Back from a claim opened after "More claims" showed the first page again: the address never
+    said how far the list was loaded."""
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/claims/?status=all&limit=5")
+    for shown in (10, 15):
+        page.get_by_role("link", name="More claims").click()
+        expect(rows(page)).to_have_count(shown)
+    expect(page).to_have_url(re.compile(r"limit=15"))
+    assert "after=" not in page.url
+    rows(page).nth(12).locator("a").first.click()
+    expect(page).to_have_url(re.compile(r"/claims/[0-9]+/"))
+    page.go_back()
+    expect(rows(page)).to_have_count(15)
+    page.reload()
+    expect(rows(page)).to_have_count(15)
+
+
 @pytest.mark.parametrize("path", ["/claims/?limit=5", "/speakers/?limit=2"])
 def test_load_more_from_the_keyboard_lands_on_the_first_row_it_added(open_page, demo_site, path):
     """The "More" link is replaced by the rows it loads: focus had fallen back to the page's start,
