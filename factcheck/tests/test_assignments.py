@@ -524,6 +524,8 @@ def test_my_work_lists_the_claims_and_stories_assigned_to_me(editor, reviewer, c
     assert claim.text in claims and elsewhere.text not in claims and "assigned by alice" in claims
     assert "Drones overnight" in page.text[page.text.index('id="work-stories"') :]
     assert "?status=all&amp;assignee=me" in claims
+    # Mentions are not work assigned: the page says where they are.
+    assert 'Notes that mention you are in <a href="/notifications/">Notifications</a>' in page.text
 
 
 def test_my_work_costs_the_same_queries_for_10_or_100_assignments(editor, reviewer):
