@@ -64,7 +64,7 @@ def test_an_editor_checks_a_draft_of_the_seed_story_sees_the_flags_assigns_a_cla
     link.click()
     page.locator("#assignees").get_by_label("Assign to").fill("reviewer")
     page.locator("#assignees").get_by_role("button", name="Assign", exact=True).click()
-    expect(page.locator("#assignees .assignees")).to_contain_text("reviewer")
+    expect(page.locator("#assignees .assignees")).to_contain_text("Marek Nowak")
     assert Assignment.objects.get().claim_id == flagged
     page.goto(f"{demo_site}/articles/{seed_draft.pk}/check/")
 
