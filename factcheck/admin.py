@@ -39,7 +39,7 @@ from factcheck.admin_locking import (
     LockedStackedInline,
     LockedTabularInline,
 )
-from factcheck.exporting import export_response
+from factcheck.exporting import export_response, left_out_of_claimreview
 from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, ExactTextField, QuantityField
 from factcheck.models import (
     SPAN_CONTEXT,
@@ -1201,6 +1201,14 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
 
     @admin.action(permissions=["import"], description="Export selected claims as ClaimReview JSON-LD")
     def export_claimreview(self, request, queryset):
+        if left_out := left_out_of_claimreview(queryset):
+            self.message_user(
+                request,
+                f"{left_out} of the {queryset.count()} selected claims left out of the ClaimReview export: "
+                "their status was imported from another checker or a file, not decided here, and is not "
+                "ours to publish. An editor's verdict makes it ours; the CSV export carries them.",
+                messages.WARNING,
+            )
         return export_response(queryset.prefetch_related(None), "claimreview")
 
     def link_together(self, request, queryset, kind):
