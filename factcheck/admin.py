@@ -952,6 +952,12 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             kwargs.update(form_class=ExactTextField, widget=AdminTextareaWidget(attrs={"rows": 2}))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "speaker" in form.changed_data:
+            previous = Speaker.objects.get(pk=form.initial["speaker"])
+            obj.speaker_changed(previous, by=request.user, how="in the admin")
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:

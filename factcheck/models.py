@@ -1761,6 +1761,32 @@ class Claim(models.Model):
             attribution=new_attribution,
         )
 
+    def change_speaker(self, speaker, *, by, how=""):
+        """Give the claim another speaker (the edit is recorded as every edit of a claim is), and
+        send its attribution back to "not checked" (speaker_changed). `how` says where, for the reason."""
+        with transaction.atomic():
+            previous = Speaker.objects.get(pk=Claim.objects.filter(pk=self.pk).values("speaker_id")[:1])
+            if previous.pk == speaker.pk:
+                return None
+            Claim.objects.filter(pk=self.pk).update(speaker=speaker)
+            self.speaker = speaker
+            return self.speaker_changed(previous, by=by, how=how)
+
+    def speaker_changed(self, previous, *, by, how=""):
+        """Record that the claim is now its speaker's, no longer `previous`'s: what was established of
+        who said it (confirmed, relayed, denied...) was established for `previous`, so the attribution
+        goes back to "not checked", with an event naming both and `by` (None when it already was).
+        Every road that gives a claim another speaker calls it in the same transaction (the admin's
+        change form, change_speaker)."""
+        if self.attribution == Attribution.NOT_CHECKED:
+            return None
+        where = f" {how}" if how else ""
+        reason = (
+            f"Speaker changed from {previous.name} to {self.speaker.name}{where}: "
+            f"whether {self.speaker.name} said it is not checked."
+        )
+        return self.set_attribution(Attribution.NOT_CHECKED, by=by, reason=reason, evidence=[])
+
     def _stale(self):
         """StaleVersion naming who changed the claim last, and when."""
         latest = self.events.select_related("by").order_by("-version").first()
