@@ -511,6 +511,14 @@ class NamedRawIdWidget(ForeignKeyRawIdWidget):
 
 
 class AppearanceForm(LockedModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "venue_type" in self.changed_data:
+            # The file's words described the venue it gave: beside the editor's venue they would say
+            # Interview (“press briefing”). The record of this edit keeps them (AppearanceRevision).
+            self.instance.venue_text = None
+        return cleaned
+
     def clean_relayed_from(self):
         source = self.cleaned_data["relayed_from"]
         if source and source.claim_id != self.instance.claim_id:
@@ -544,7 +552,7 @@ class AppearanceInline(OfClaimInline, LockedTabularInline):
     form = AppearanceForm
     formset = AppearanceFormSet
     fields = ["number", "venue_type", "venue_text", "outlet", "relayed_from", "when", "date", "url"]
-    # The venue in an imported file's words: what it said, left as it was when an editor corrects the type.
+    # The venue in an imported file's words: shown, not typed; an editor's new venue drops them (AppearanceForm).
     readonly_fields = ["number", "venue_text"]
     autocomplete_fields = ["outlet"]
     raw_id_fields = ["relayed_from"]

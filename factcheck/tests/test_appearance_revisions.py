@@ -196,3 +196,28 @@ def test_the_admin_keeps_the_last_appearance_of_a_claim_whose_verdict_is_publish
     assert response.status_code == 302
     assert claim.appearances.get().url == "https://example.org/interview"
     assert AppearanceRevision.objects.get(claim=claim).removed
+
+
+def test_a_venue_changed_by_hand_drops_the_files_words_for_the_old_venue(editor, editor_client, claim):
+    """An editor corrected an imported press conference to an interview: the page said
+    `Interview ("press briefing")`, the file's words describing the venue no longer recorded."""
+    make_appearance(claim, Venue.PRESS_CONFERENCE, outlet=make_outlet("Ukrainska Pravda"), venue_text="press briefing")
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    shown = editor_client.get(reverse("claim_detail", args=[claim.pk])).text
+    assert "(“press briefing”)" in shown
+    data = form_data(editor_client.get(page)) | {"appearances-0-venue_type": Venue.INTERVIEW, "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    assert Appearance.objects.get(claim=claim).venue_text is None
+    shown = editor_client.get(reverse("claim_detail", args=[claim.pk])).text
+    assert "Interview" in shown and "press briefing" not in shown.split('<ol class="history">')[0]
+    record = AppearanceRevision.objects.get(claim=claim)  # the words are kept in the record of the edit
+    assert record.before == {"venue_type": Venue.PRESS_CONFERENCE, "venue_text": "press briefing"}
+    assert record.after == {"venue_type": Venue.INTERVIEW, "venue_text": None}
+
+
+def test_an_edit_that_keeps_the_venue_keeps_the_files_words(editor_client, claim):
+    make_appearance(claim, Venue.PRESS_CONFERENCE, venue_text="press briefing")
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://example.org/b", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    assert Appearance.objects.get(claim=claim).venue_text == "press briefing"
