@@ -68,6 +68,7 @@ from factcheck.verification import (
     check_verdict,
     cites,
     implied_attribution,
+    passed_on_by_another,
     relayed_by_another,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -1535,6 +1536,14 @@ class Claim(models.Model):
         (verification.relayed_by_another): the queue's "Relayed", the claim page's badge of a chain."""
         newsroom = self.article.outlet_id if self.article_id else None
         return relayed_by_another(
+            [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in appearances], newsroom
+        )
+
+    def passed_on_by_another(self, appearances):
+        """Whether another outlet passed on these of its appearances (verification.passed_on_by_another),
+        where relayed_by_another is also true of words said to another outlet that nobody passed on."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        return passed_on_by_another(
             [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in appearances], newsroom
         )
 

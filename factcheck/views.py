@@ -431,7 +431,10 @@ def claim_page(
     context = {
         "claim": claim,
         "timeline": claim.timeline(),
-        "chains": [(chain, claim.relayed_by_another(chain)) for chain in claim.attribution_chains()],
+        "chains": [
+            (chain, claim.relayed_by_another(chain), claim.passed_on_by_another(chain))
+            for chain in claim.attribution_chains()
+        ],
         "sentence": story_sentence(claim),
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
         "conflicts": [other for kind, _, other in linked if kind == "contradicts"],

@@ -561,3 +561,34 @@ def test_a_reimport_that_names_another_speaker_sends_the_attribution_back_to_not
     job = run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks", speaker="Lloyd Austin")), admin_user)
     assert job.state == "succeeded", job.errors
     assert (Claim.objects.get().speaker.name, Claim.objects.get().attribution) == ("Lloyd Austin", "not_checked")
+
+
+def chain_kinds(client, claim):
+    page = " ".join(client.get(claim.get_absolute_url()).text.split())
+    return [part.split("</p>")[0].strip() for part in page.split('<p class="chain-kind">')[1:]]
+
+
+def test_a_claim_said_to_another_outlet_says_so_where_no_outlet_passed_it_on(reviewer_client):
+    """Jane Doe's CNN interview, imported with no story: the page said "The newsroom did not hear it
+    from the speaker" under a Relayed badge, and listed no relay."""
+    claim = make_claim("Raising the minimum wage would cost 1.3 million jobs.")
+    make_appearance(claim, "interview", outlet=make_outlet("CNN"))
+    assert chain_kinds(reviewer_client, claim) == [
+        '<span class="badge relayed">Relayed</span> Said to CNN, not to the newsroom: only CNN\'s word that '
+        "the speaker said it."
+    ]
+
+
+def test_a_claim_said_to_another_outlet_and_in_public_does_not_say_an_outlet_passed_it_on(reviewer_client):
+    """Two direct appearances at Ukrainska Pravda, no relay: the page said "Another outlet passed it on here"."""
+    pravda = make_outlet("Ukrainska Pravda")
+    claim = make_claim("Unemployment fell to 8.5% last year.", article=make_article(make_outlet("B-17")))
+    make_appearance(claim, "interview", outlet=pravda)
+    make_appearance(claim, "press_conference", outlet=pravda)
+    kinds = chain_kinds(reviewer_client, claim)
+    assert kinds[0] == (
+        '<span class="badge relayed">Relayed</span> Said to Ukrainska Pravda, not to the newsroom; '
+        "the newsroom also heard it first-hand."
+    )
+    assert kinds[1] == '<span class="badge direct">Direct</span>'
+    assert "passed it on" not in " ".join(kinds)
