@@ -1165,7 +1165,9 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             self.message_user(request, "Select exactly two claims to merge one into the other.", messages.ERROR)
             return None
         versions = posted_versions(request)
-        keep = request.POST.get("keep", str(claims[0].pk))
+        refusals = merging.refusals_by_kept(claims)
+        # Offered first: the older claim, unless only the other may be kept.
+        keep = request.POST.get("keep") or str(next((c.pk for c in claims if not refusals[c.pk]), claims[0].pk))
         kept = next((claim for claim in claims if str(claim.pk) == keep), claims[0])
         duplicate = next(claim for claim in claims if claim is not kept)
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -1198,6 +1200,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             "opts": self.opts,
             "claims": sorted(claims, key=lambda claim: (claim.created_at, claim.pk)),
             "keep": kept.pk,
+            "refusals": [(pk, why) for pk, why in refusals.items() if why],
+            "mergeable": not all(refusals.values()),
             "speakers_differ": claims[0].speaker_id != claims[1].speaker_id,
             "speakers_differ_label": merging.SPEAKERS_DIFFER_CONFIRMATION,
             "problems": problems,

@@ -59,6 +59,21 @@ def nothing_merged(refusal):
 SPEAKERS_DIFFER_CONFIRMATION = "They are the same claim though the speakers differ"
 
 
+def refusals_by_kept(claims):
+    """{pk: why the other of two `claims` may not be merged into this one, or None}, before anyone
+    gives a reason or says whether different speakers are one: what a merge form says up front."""
+    first, second = claims
+    refusals = {}
+    for merged, into in ((second, first), (first, second)):
+        try:
+            check(merged, into, reason="asked later", speakers_differ=True)
+        except MergeRefused as refusal:
+            refusals[into.pk] = refusal.message
+        else:
+            refusals[into.pk] = None
+    return refusals
+
+
 def check(merged, into, *, reason="", speakers_differ=False):
     """Raise MergeRefused unless `merged` may be merged into `into` (as these objects stand);
     claims of different speakers only when the editor says so (`speakers_differ`)."""
