@@ -2417,6 +2417,8 @@ class ClaimMerge(models.Model):
         if "external_reviews" in self.moved:  # said only when some moved
             counts.append((self.moved["external_reviews"], "rating by another checker", "ratings by other checkers"))
         parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
+        if completed := self.moved.get("appearances_completed"):  # the same appearance (URL) filled in
+            parts[0] += f" ({completed} completed)"
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 

@@ -8,7 +8,17 @@ from django.db.utils import DatabaseError
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import merging
-from factcheck.models import Claim, ClaimLink, ClaimMerge, Evidence, Note, PublishedVerdict
+from factcheck.models import (
+    Appearance,
+    AppearanceRevision,
+    Claim,
+    ClaimLink,
+    ClaimMerge,
+    Evidence,
+    Note,
+    PublishedVerdict,
+)
+from factcheck.revisions import writing_as
 from factcheck.tests.factories import (
     make_appearance,
     make_claim,
@@ -900,3 +910,39 @@ def test_the_site_merge_page_leads_back_to_the_claim_the_editor_came_from(editor
     page = editor_client.get(html.unescape(swap)).text
     assert f'<a href="/claims/{not_checked.pk}/">Back to claim {not_checked.pk}</a>' in page
     assert f"Back to claim {relayed.pk}" not in page
+
+
+def test_a_merge_completes_the_kept_claims_appearance_at_the_same_url_instead_of_adding_a_second(editor, pair):
+    """Claim 25 kept "Venue not stated" and gained claim 23's "Interview on CNN", both of one video."""
+    duplicate, kept = pair
+    video = "https://www.youtube.com/watch?v=abc"
+    cnn = make_outlet("CNN")
+    make_appearance(duplicate, "interview", outlet=cnn, url=video, venue_text="an interview on CNN")
+    unstated = make_appearance(kept, "not_stated", url=video)
+    with writing_as(editor, "a merge"):  # as a request names its writer
+        record = merge(duplicate, kept, editor)
+    (appearance,) = Appearance.objects.filter(claim=kept)
+    assert appearance.pk == unstated.pk
+    assert (appearance.venue_type, appearance.outlet, appearance.url, appearance.venue_text) == (
+        "interview",
+        cnn,
+        video,
+        "an interview on CNN",
+    )
+    assert duplicate.appearances.count() == 1  # the merged claim keeps its own, read-only
+    assert record.moved["appearances"] == 0 and record.moved["appearances_completed"] == 1
+    assert record.moved_summary() == "0 appearances (1 completed), 0 evidence items, 0 notes and 0 links"
+    change = AppearanceRevision.objects.get(appearance_id=unstated.pk)  # the completion is in the history
+    assert change.before == {"venue_type": "not_stated", "outlet_id": None, "venue_text": None}
+    assert change.by == editor
+
+
+def test_a_merge_never_overwrites_what_the_kept_claims_appearance_says(editor, pair):
+    duplicate, kept = pair
+    make_appearance(duplicate, "interview", outlet=make_outlet("CNN"), url="https://example.org/v")
+    press = make_appearance(kept, "press_conference", url="https://example.org/v")
+    record = merge(duplicate, kept, editor)
+    assert list(Appearance.objects.filter(claim=kept).values_list("pk", "venue_type", "outlet")) == [
+        (press.pk, "press_conference", None)
+    ]
+    assert record.moved == {"appearances": 0, "evidence": 0, "notes": 0, "links": 0}
