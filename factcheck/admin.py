@@ -45,6 +45,7 @@ from factcheck.models import (
     SPAN_CONTEXT,
     ApiToken,
     Appearance,
+    AppearanceRevision,
     Article,
     ArticleRevision,
     Assignment,
@@ -361,9 +362,21 @@ class ArticleClaimInline(ReadOnlyInline):
 class RevisionInline(ReadOnlyInline):
     """The edits the database recorded, newest first."""
 
-    fields = ["at", "by", "via", "changed"]
+    fields = ["at", "by", "where", "changed"]
     readonly_fields = fields
     verbose_name_plural = "edits (recorded by the database, append-only)"
+
+    @admin.display(description="where")
+    def where(self, revision):
+        return revision.where
+
+    @staticmethod
+    def changes_html(revision):
+        """ "Label: before → after", a line a field."""
+        changes = [
+            (label.capitalize(), before or "(none)", after or "(none)") for label, before, after in revision.changes()
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", changes)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by").order_by("-at", "-id")
@@ -637,10 +650,23 @@ class ClaimRevisionInline(RevisionInline):
 
     @admin.display(description="what changed")
     def changed(self, revision):
-        changes = [
-            (label.capitalize(), before or "(none)", after or "(none)") for label, before, after in revision.changes()
-        ]
-        return format_html_join(mark_safe("<br>"), "{}: {} → {}", changes)
+        return self.changes_html(revision)
+
+
+class AppearanceRevisionInline(RevisionInline):
+    """The claim's appearances changed or removed, as the claim page's history lists them."""
+
+    model = AppearanceRevision
+    verbose_name_plural = "appearance edits (recorded by the database, append-only)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).named()
+
+    @admin.display(description="what changed")
+    def changed(self, revision):
+        if revision.removed:
+            return format_html("Appearance removed: {}", revision.summary())
+        return format_html("Appearance changed: {}", self.changes_html(revision))
 
 
 class HistoryInline(ReadOnlyInline):
@@ -888,7 +914,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
     ]
     inlines = [
         *(AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline),
-        MergeInline,
+        *(AppearanceRevisionInline, MergeInline),
     ]
     actions = [
         "mark_verified",

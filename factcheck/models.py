@@ -3154,6 +3154,18 @@ class Revision(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    @property
+    def where(self):
+        """Where the edit was made, as people read it: "in the admin", "on the site", the import
+        ("import #4 (claims.csv)"), or "not through the app (the shell or SQL)". `via` keeps the
+        request ("POST /admin/factcheck/claim/19/change/") for whoever needs it."""
+        if self.via == "unknown":
+            return "not through the app (the shell or SQL)"
+        method, _, path = self.via.partition(" ")
+        if not method.isupper() or not path.startswith("/"):
+            return self.via
+        return "in the admin" if path.startswith(reverse("admin:index")) else "on the site"
+
     def changes(self):
         """[(label, before, after)] as people read them: ids named, choices labelled."""
         return [

@@ -66,7 +66,7 @@ def test_removing_the_only_appearance_in_the_admin_leaves_a_signed_record_on_the
     assert record.before["url"] == URL and record.after == {}
     shown = history(editor_client, claim)
     assert f"Appearance removed:</strong> Social-media post on Telegram ({URL}, 2024-11-03, on Sunday)" in shown
-    assert "alice (POST" in shown
+    assert "alice (in the admin)" in shown
 
 
 def test_changing_an_appearance_in_the_admin_leaves_a_record_of_what_changed(editor, editor_client, claim, appearance):
@@ -221,3 +221,27 @@ def test_an_edit_that_keeps_the_venue_keeps_the_files_words(editor_client, claim
     data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://example.org/b", "_save": "Save"}
     assert editor_client.post(page, data).status_code == 302
     assert Appearance.objects.get(claim=claim).venue_text == "press briefing"
+
+
+def test_the_history_says_where_an_edit_was_made_in_words_not_the_request(editor, editor_client, claim, appearance):
+    """The site's history read "Olena Koval (POST /admin/factcheck/claim/19/change/)"."""
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://t.me/ministry/9999", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    shown = history(editor_client, claim)
+    assert "alice (in the admin)" in shown
+    assert "POST /admin" not in shown
+
+
+def test_the_admins_edits_list_the_appearance_edits_the_site_history_shows(editor, editor_client, claim, appearance):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {
+        "text": "Up to 8,000 North Korean troops have been moved to Kursk.",
+        "appearances-0-venue_type": Venue.PUBLIC_REMARKS,
+        "_save": "Save",
+    }
+    assert editor_client.post(page, data).status_code == 302
+    admin_page = " ".join(editor_client.get(page).text.split())
+    assert "Claim: Up to 8,000 North Korean troops were moved to Kursk. → Up to 8,000" in admin_page
+    assert "Appearance changed: Venue: Social-media post → Public remarks" in admin_page
+    assert "POST /admin" not in admin_page
