@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, URLField, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -782,6 +783,22 @@ def posted_action_field(request):
 REASON_TO_COME = "The reason the editor is about to give."
 
 
+def refused_action(model_admin, request):
+    """The answer to a changelist POST of an action this person may not use (a reviewer replaying
+    "Mark verified"), or of none there is: back to the list, saying why. Django's own answer lists the
+    claims again and says nothing. None for any other request."""
+    name = request.POST.get("action") if request.method == "POST" else None
+    if not name or name in model_admin.get_actions(request):
+        return None
+    known = {action_name: description for _, action_name, description in model_admin._get_base_actions()}
+    if name in known:
+        why = f"you may not use “{known[name]}” (it needs a permission you do not have)."
+    else:
+        why = f"there is no action “{name}”."
+    model_admin.message_user(request, f"Nothing was changed: {why}", messages.ERROR)
+    return HttpResponseRedirect(request.get_full_path())
+
+
 def status_action(new_status, description):
     """An action that moves the selected claims to `new_status`, on the changelist and on a claim's page."""
 
@@ -976,6 +993,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         return request.user.has_perm("factcheck.publish_verdict")
 
     def changelist_view(self, request, extra_context=None):
+        if refused := refused_action(self, request):
+            return refused
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
 
