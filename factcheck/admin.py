@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, URLField, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -39,12 +40,13 @@ from factcheck.admin_locking import (
     LockedStackedInline,
     LockedTabularInline,
 )
-from factcheck.exporting import export_response
+from factcheck.exporting import export_response, left_out_of_claimreview
 from factcheck.forms import ClaimTextField, CleanNameField, CleanTextField, ExactTextField, QuantityField
 from factcheck.models import (
     SPAN_CONTEXT,
     ApiToken,
     Appearance,
+    AppearanceRevision,
     Article,
     ArticleRevision,
     Assignment,
@@ -374,9 +376,21 @@ class ArticleClaimInline(ReadOnlyInline):
 class RevisionInline(ReadOnlyInline):
     """The edits the database recorded, newest first."""
 
-    fields = ["at", "by", "via", "changed"]
+    fields = ["at", "by", "where", "changed"]
     readonly_fields = fields
     verbose_name_plural = "edits (recorded by the database, append-only)"
+
+    @admin.display(description="where")
+    def where(self, revision):
+        return revision.where
+
+    @staticmethod
+    def changes_html(revision):
+        """ "Label: before → after", a line a field."""
+        changes = [
+            (label.capitalize(), before or "(none)", after or "(none)") for label, before, after in revision.changes()
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} → {}", changes)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by").order_by("-at", "-id")
@@ -524,6 +538,14 @@ class NamedRawIdWidget(ForeignKeyRawIdWidget):
 
 
 class AppearanceForm(LockedModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "venue_type" in self.changed_data:
+            # The file's words described the venue it gave: beside the editor's venue they would say
+            # Interview (“press briefing”). The record of this edit keeps them (AppearanceRevision).
+            self.instance.venue_text = None
+        return cleaned
+
     def clean_relayed_from(self):
         source = self.cleaned_data["relayed_from"]
         if source and source.claim_id != self.instance.claim_id:
@@ -557,7 +579,7 @@ class AppearanceInline(OfClaimInline, LockedTabularInline):
     form = AppearanceForm
     formset = AppearanceFormSet
     fields = ["number", "venue_type", "venue_text", "outlet", "relayed_from", "when", "date", "url"]
-    # The venue in an imported file's words: what it said, left as it was when an editor corrects the type.
+    # The venue in an imported file's words: shown, not typed; an editor's new venue drops them (AppearanceForm).
     readonly_fields = ["number", "venue_text"]
     autocomplete_fields = ["outlet"]
     raw_id_fields = ["relayed_from"]
@@ -642,10 +664,23 @@ class ClaimRevisionInline(RevisionInline):
 
     @admin.display(description="what changed")
     def changed(self, revision):
-        changes = [
-            (label.capitalize(), before or "(none)", after or "(none)") for label, before, after in revision.changes()
-        ]
-        return format_html_join(mark_safe("<br>"), "{}: {} → {}", changes)
+        return self.changes_html(revision)
+
+
+class AppearanceRevisionInline(RevisionInline):
+    """The claim's appearances changed or removed, as the claim page's history lists them."""
+
+    model = AppearanceRevision
+    verbose_name_plural = "appearance edits (recorded by the database, append-only)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).named()
+
+    @admin.display(description="what changed")
+    def changed(self, revision):
+        if revision.removed:
+            return format_html("Appearance removed: {}", revision.summary())
+        return format_html("Appearance changed: {}", self.changes_html(revision))
 
 
 class HistoryInline(ReadOnlyInline):
@@ -759,6 +794,22 @@ def posted_action_field(request):
 
 # Stands in for the reason an editor has not typed yet: Claim.refusal asks every other rule.
 REASON_TO_COME = "The reason the editor is about to give."
+
+
+def refused_action(model_admin, request):
+    """The answer to a changelist POST of an action this person may not use (a reviewer replaying
+    "Mark verified"), or of none there is: back to the list, saying why. Django's own answer lists the
+    claims again and says nothing. None for any other request."""
+    name = request.POST.get("action") if request.method == "POST" else None
+    if not name or name in model_admin.get_actions(request):
+        return None
+    known = {action_name: description for _, action_name, description in model_admin._get_base_actions()}
+    if name in known:
+        why = f"you may not use “{known[name]}” (it needs a permission you do not have)."
+    else:
+        why = f"there is no action “{name}”."
+    model_admin.message_user(request, f"Nothing was changed: {why}", messages.ERROR)
+    return HttpResponseRedirect(request.get_full_path())
 
 
 def status_action(new_status, description):
@@ -893,7 +944,7 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
     ]
     inlines = [
         *(AppearanceInline, EvidenceInline, CitedEvidenceInline, NoteInline, HistoryInline, ClaimRevisionInline),
-        MergeInline,
+        *(AppearanceRevisionInline, MergeInline),
     ]
     actions = [
         "mark_verified",
@@ -957,6 +1008,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         return request.user.has_perm("factcheck.publish_verdict")
 
     def changelist_view(self, request, extra_context=None):
+        if refused := refused_action(self, request):
+            return refused
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
 
@@ -966,6 +1019,12 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             # words around the span on every save, and recorded that as an edit.
             kwargs.update(form_class=ExactTextField, widget=AdminTextareaWidget(attrs={"rows": 2}))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "speaker" in form.changed_data:
+            previous = Speaker.objects.get(pk=form.initial["speaker"])
+            obj.speaker_changed(previous, by=request.user, how="in the admin")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -1166,7 +1225,9 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             self.message_user(request, "Select exactly two claims to merge one into the other.", messages.ERROR)
             return None
         versions = posted_versions(request)
-        keep = request.POST.get("keep", str(claims[0].pk))
+        refusals = merging.refusals_by_kept(claims)
+        # Offered first: the older claim, unless only the other may be kept.
+        keep = request.POST.get("keep") or str(next((c.pk for c in claims if not refusals[c.pk]), claims[0].pk))
         kept = next((claim for claim in claims if str(claim.pk) == keep), claims[0])
         duplicate = next(claim for claim in claims if claim is not kept)
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -1199,6 +1260,8 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             "opts": self.opts,
             "claims": sorted(claims, key=lambda claim: (claim.created_at, claim.pk)),
             "keep": kept.pk,
+            "refusals": [(pk, why) for pk, why in refusals.items() if why],
+            "mergeable": not all(refusals.values()),
             "speakers_differ": claims[0].speaker_id != claims[1].speaker_id,
             "speakers_differ_label": merging.SPEAKERS_DIFFER_CONFIRMATION,
             "problems": problems,
@@ -1216,6 +1279,14 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
 
     @admin.action(permissions=["import"], description="Export selected claims as ClaimReview JSON-LD")
     def export_claimreview(self, request, queryset):
+        if left_out := left_out_of_claimreview(queryset):
+            self.message_user(
+                request,
+                f"{left_out} of the {queryset.count()} selected claims left out of the ClaimReview export: "
+                "their status was imported from another checker or a file, not decided here, and is not "
+                "ours to publish. An editor's verdict makes it ours; the CSV export carries them.",
+                messages.WARNING,
+            )
         return export_response(queryset.prefetch_related(None), "claimreview")
 
     def link_together(self, request, queryset, kind):

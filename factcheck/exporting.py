@@ -7,6 +7,10 @@ for fact checks; what it cannot carry is listed in docs/importing.md ("Export").
     write_csv(claims, file)              claims is any Claim queryset
     write_claimreview(claims, file)      a schema.org DataFeed of ClaimReviews
     claimreview_document(claims)         the same, as a dict (for small sets)
+    left_out_of_claimreview(claims)      how many of `claims` a ClaimReview export leaves out
+
+A ClaimReview export publishes this newsroom's reviews only: a claim whose status an import gave
+(another checker's rating, a spreadsheet's column) is left out, as the public feed leaves it out.
     export_response(claims, "csv")       a StreamingHttpResponse to download, e.g. from an admin action
 """
 
@@ -331,15 +335,30 @@ def feed_document(items):
     return {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items}
 
 
+def left_out_of_claimreview(claims):
+    """How many of `claims` a ClaimReview export leaves out: those whose status is not ours."""
+    return claims.count() - claims.decided_here().count()
+
+
 def claimreview_document(claims, *, site=None):
-    """A schema.org DataFeed of the ClaimReviews of `claims`, as a dict (for small sets)."""
+    """A schema.org DataFeed of the ClaimReviews of those of `claims` whose status is ours
+    (Claim.objects.decided_here()), as a dict (for small sets)."""
     site = site or site_url()
-    return feed_document([feed_item(claim, site) for claim in _claims(claims)])
+    return feed_document([feed_item(claim, site) for claim in _claims(claims.decided_here())])
 
 
 def claimreview_chunks(claims, *, site=None):
-    """The DataFeed of `claims` as JSON text, a piece at a time."""
+    """The DataFeed of `claims` as JSON text, a piece at a time: those whose status is ours, as
+    claimreview_document has them.
+
+    Another checker's verdict, imported, is theirs to publish (and published, at their URL): under
+    our name and at our address it would be a review we never made, and under theirs a copy in our
+    feed that says nothing of their later changes and that Google's guidelines refuse (a site marks
+    up its own fact checks only). Their ratings stay on the claim's page and in the CSV export,
+    whose `status_reason` names them.
+    """
     site = site or site_url()
+    claims = claims.decided_here()
     opening = json.dumps(feed_document([]), ensure_ascii=False)
     yield opening[:-2] + "\n"
     separator = ""

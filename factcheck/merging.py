@@ -59,6 +59,21 @@ def nothing_merged(refusal):
 SPEAKERS_DIFFER_CONFIRMATION = "They are the same claim though the speakers differ"
 
 
+def refusals_by_kept(claims):
+    """{pk: why the other of two `claims` may not be merged into this one, or None}, before anyone
+    gives a reason or says whether different speakers are one: what a merge form says up front."""
+    first, second = claims
+    refusals = {}
+    for merged, into in ((second, first), (first, second)):
+        try:
+            check(merged, into, reason="asked later", speakers_differ=True)
+        except MergeRefused as refusal:
+            refusals[into.pk] = refusal.message
+        else:
+            refusals[into.pk] = None
+    return refusals
+
+
 def check(merged, into, *, reason="", speakers_differ=False):
     """Raise MergeRefused unless `merged` may be merged into `into` (as these objects stand);
     claims of different speakers only when the editor says so (`speakers_differ`)."""
@@ -119,12 +134,15 @@ def merge(merged, into, *, by, reason, merged_version, into_version, speakers_di
                 raise StaleVersion(latest, changed_by, latest.status_changed_at)
         merged, into = locked[merged.pk], locked[into.pk]
         check(merged, into, reason=reason, speakers_differ=speakers_differ)
+        appearances, completed = _move_appearances(merged, into)
         moved = {
-            "appearances": _move_appearances(merged, into),
+            "appearances": appearances,
             "evidence": _move_evidence(merged, into),
             "notes": Note.objects.filter(claim=merged).update(claim=into),
             "links": _move_links(merged, into),
         }
+        if completed:  # most merges complete none: not said
+            moved["appearances_completed"] = completed
         if reviews := _move_external_reviews(merged, into):  # most claims have none: not said
             moved["external_reviews"] = reviews
         record = ClaimMerge.objects.create(
@@ -176,16 +194,46 @@ def _steps(tree):
 
 
 def _move_appearances(merged, into):
-    """Move the merged claim's attribution chains, all but those the kept claim already records; return how many."""
+    """Move the merged claim's attribution chains, all but those the kept claim already records; return
+    (how many moved, how many of the kept claim's were completed).
+
+    An appearance alone in its chain at a URL the kept claim already records is the same appearance,
+    told twice (an interview on CNN, and a file's "venue not stated", of one video): it stays with the
+    merged claim, and fills in what the kept claim's lacks (_complete), where their venues agree.
+    """
     appearances = list(Appearance.objects.filter(claim__in=[merged, into]))
-    known = set().union(*(_steps(tree) for tree in _trees([item for item in appearances if item.claim_id == into.pk])))
-    moving = [
-        appearance.pk
-        for tree in _trees([item for item in appearances if item.claim_id == merged.pk])
-        if not _steps(tree) <= known
-        for appearance in tree
-    ]
-    return Appearance.objects.filter(pk__in=moving).update(claim=into)
+    kept = [item for item in appearances if item.claim_id == into.pk]
+    known = set().union(*(_steps(tree) for tree in _trees(kept)))
+    at_url = {item.url: item for item in kept if item.url}
+    moving, completed = [], 0
+    for tree in _trees([item for item in appearances if item.claim_id == merged.pk]):
+        if _steps(tree) <= known:
+            continue
+        if len(tree) == 1 and tree[0].url in at_url:
+            completed += _complete(at_url[tree[0].url], tree[0])
+            continue
+        moving += [appearance.pk for appearance in tree]
+    return Appearance.objects.filter(pk__in=moving).update(claim=into), completed
+
+
+def _complete(kept, other):
+    """Fill in `kept`'s blanks from `other`, the same appearance (same URL) of the merged claim: its
+    venue when `kept` states none, and the outlet, date and "when" it lacks, never what it says.
+    Saved through UPDATE, so the appearance's history records it (AppearanceRevision). Returns 1 if
+    anything was filled in, else 0."""
+    if kept.venue_stated and other.venue_type != kept.venue_type:
+        return 0  # two venues for one URL: the kept claim's stands
+    filled = {}
+    if not kept.venue_stated and other.venue_stated:
+        filled.update(venue_type=other.venue_type, venue_text=other.venue_text)
+    for name in ("outlet_id", "date", "when"):
+        if not getattr(kept, name) and getattr(other, name):
+            filled[name] = getattr(other, name)
+    if not kept.venue_text and other.venue_text and other.venue_type == filled.get("venue_type", kept.venue_type):
+        filled["venue_text"] = other.venue_text
+    if not filled:
+        return 0
+    return Appearance.objects.filter(pk=kept.pk).update(**filled)
 
 
 def _move_evidence(merged, into):

@@ -69,6 +69,7 @@ from factcheck.verification import (
     check_verdict,
     cites,
     implied_attribution,
+    passed_on_by_another,
     relayed_by_another,
 )
 from factcheck.verification import CHOICES as STATUS_CHOICES
@@ -1128,6 +1129,16 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.filter(Exists(verdict))
 
+    def decided_here(self):
+        """Those of these claims whose status is this newsroom's own: their latest status event was
+        written by set_status (a claim recorded here, or a verdict decided here), not by an import,
+        whose status is the file's (another checker's rating, or a spreadsheet's column). Only these
+        are exported as our ClaimReviews (factcheck.exporting)."""
+        latest = VerificationEvent.objects.filter(claim=OuterRef(OuterRef("pk")), axis=Axis.STATUS)
+        latest_pk = Subquery(latest.order_by("-version").values("pk")[:1])
+        ours = VerificationEvent.objects.filter(pk=latest_pk, decided_here=True)
+        return self.filter(Exists(ours))
+
     def set_statuses(self, decisions, *, by, at, editors_verdicts=None):
         """Write many status changes (Decisions) and their events at once, as set_status writes one.
 
@@ -1530,6 +1541,14 @@ class Claim(models.Model):
             [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in appearances], newsroom
         )
 
+    def passed_on_by_another(self, appearances):
+        """Whether another outlet passed on these of its appearances (verification.passed_on_by_another),
+        where relayed_by_another is also true of words said to another outlet that nobody passed on."""
+        newsroom = self.article.outlet_id if self.article_id else None
+        return passed_on_by_another(
+            [(item.venue_type, item.outlet_id, item.relayed_from_id) for item in appearances], newsroom
+        )
+
     @functools.cached_property
     def is_relayed(self):
         return self.relayed_by_another(self.appearances.all())
@@ -1752,6 +1771,32 @@ class Claim(models.Model):
             status=self.status,
             attribution=new_attribution,
         )
+
+    def change_speaker(self, speaker, *, by, how=""):
+        """Give the claim another speaker (the edit is recorded as every edit of a claim is), and
+        send its attribution back to "not checked" (speaker_changed). `how` says where, for the reason."""
+        with transaction.atomic():
+            previous = Speaker.objects.get(pk=Claim.objects.filter(pk=self.pk).values("speaker_id")[:1])
+            if previous.pk == speaker.pk:
+                return None
+            Claim.objects.filter(pk=self.pk).update(speaker=speaker)
+            self.speaker = speaker
+            return self.speaker_changed(previous, by=by, how=how)
+
+    def speaker_changed(self, previous, *, by, how=""):
+        """Record that the claim is now its speaker's, no longer `previous`'s: what was established of
+        who said it (confirmed, relayed, denied...) was established for `previous`, so the attribution
+        goes back to "not checked", with an event naming both and `by` (None when it already was).
+        Every road that gives a claim another speaker calls it in the same transaction (the admin's
+        change form, change_speaker)."""
+        if self.attribution == Attribution.NOT_CHECKED:
+            return None
+        where = f" {how}" if how else ""
+        reason = (
+            f"Speaker changed from {previous.name} to {self.speaker.name}{where}: "
+            f"whether {self.speaker.name} said it is not checked."
+        )
+        return self.set_attribution(Attribution.NOT_CHECKED, by=by, reason=reason, evidence=[])
 
     def _stale(self):
         """StaleVersion naming who changed the claim last, and when."""
@@ -2374,6 +2419,8 @@ class ClaimMerge(models.Model):
         if "external_reviews" in self.moved:  # said only when some moved
             counts.append((self.moved["external_reviews"], "rating by another checker", "ratings by other checkers"))
         parts = [f"{count} {one if count == 1 else many}" for count, one, many in counts]
+        if completed := self.moved.get("appearances_completed"):  # the same appearance (URL) filled in
+            parts[0] += f" ({completed} completed)"
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
@@ -3108,6 +3155,18 @@ class Revision(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @property
+    def where(self):
+        """Where the edit was made, as people read it: "in the admin", "on the site", the import
+        ("import #4 (claims.csv)"), or "not through the app (the shell or SQL)". `via` keeps the
+        request ("POST /admin/factcheck/claim/19/change/") for whoever needs it."""
+        if self.via == "unknown":
+            return "not through the app (the shell or SQL)"
+        method, _, path = self.via.partition(" ")
+        if not method.isupper() or not path.startswith("/"):
+            return self.via
+        return "in the admin" if path.startswith(reverse("admin:index")) else "on the site"
 
     def changes(self):
         """[(label, before, after)] as people read them: ids named, choices labelled."""

@@ -267,11 +267,23 @@ def relayed_by_another(appearances, newsroom):
     on public remarks is the newsroom reporting them: not relayed. The queue's relay filter and the
     claims' facets (migration 0047) follow the same rule.
     """
+    appearances = list(appearances)
+    return passed_on_by_another(appearances, newsroom) or any(
+        relayed_from is None and venue in TOLD_TO_AN_OUTLET and outlet is not None and outlet != newsroom
+        for venue, outlet, relayed_from in appearances
+    )
+
+
+def passed_on_by_another(appearances, newsroom):
+    """Whether another outlet passed the words on (relayed_by_another's first half): an appearance
+    relaying another, on an outlet not the newsroom's (any, when the story names none), or words that
+    start at another outlet's report. The other half, words said to another outlet that nobody passed
+    on, is relayed too, but reads "said to CNN", not "passed on" (the claim page)."""
     for venue, outlet, relayed_from in appearances:
         if relayed_from is not None:
             if newsroom is None or outlet != newsroom:
                 return True
-        elif venue == RELAYED_REPORT or (venue in TOLD_TO_AN_OUTLET and outlet is not None and outlet != newsroom):
+        elif venue == RELAYED_REPORT:
             return True
     return False
 

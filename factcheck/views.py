@@ -444,7 +444,10 @@ def claim_page(
     context = {
         "claim": claim,
         "timeline": claim.timeline(),
-        "chains": [(chain, claim.relayed_by_another(chain)) for chain in claim.attribution_chains()],
+        "chains": [
+            (chain, claim.relayed_by_another(chain), claim.passed_on_by_another(chain))
+            for chain in claim.attribution_chains()
+        ],
         "sentence": story_sentence(claim),
         "same_claims": [(label, other) for kind, label, other in linked if kind == "same_claim"],
         "conflicts": [other for kind, _, other in linked if kind == "contradicts"],
@@ -791,7 +794,9 @@ def claim_merge(request, pk):
     into_id = form.data.get("into") if form.is_bound else request.GET.get("into", "")
     into = Claim.objects.select_related("speaker").filter(pk=into_id).first() if str(into_id).isdecimal() else None
     if request.method != "POST":  # GET, or HEAD (the same page without its body)
-        return merge_page(request, merged, into, asked=bool(into_id))
+        # "Keep claim N instead" swaps the two: the way back stays the claim the editor came from.
+        back = into if into is not None and request.GET.get("back") == str(into.pk) else merged
+        return merge_page(request, merged, into, asked=bool(into_id), back=back)
     if not form.is_valid() or into is None:
         return merge_page(request, merged, into, form=form, status=422, asked=True)
     try:
@@ -828,8 +833,9 @@ STILL_PUBLISHED = (
 )
 
 
-def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False):
-    """The merge confirmation: both claims, what the kept one would gain, and the form; or the form to pick one."""
+def merge_page(request, merged, into, *, form=None, error=None, status=200, asked=False, back=None):
+    """The merge confirmation: both claims, what the kept one would gain, and the form; or the form to pick one.
+    `back`: the claim whose page the editor came from (by default the one merged)."""
     refused = speakers_differ = None
     if into is not None:
         try:
@@ -848,6 +854,7 @@ def merge_page(request, merged, into, *, form=None, error=None, status=200, aske
     context = {
         "merged": merged,
         "into": into,
+        "back": back or merged,
         "reason": form.data.get("reason", "") if form is not None else "",
         "problems": problems,
         "refused": refused,

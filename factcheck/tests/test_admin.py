@@ -859,3 +859,20 @@ def test_the_claim_form_names_the_span_in_words_and_shows_the_words_around_it_wh
     first = Claim.objects.get(span_prefix="")  # the headline: nothing before it, nothing cut
     page = editor_client.get(url(Claim, "change", first.pk)).content.decode()
     assert "Russia is teaching North…" in page
+
+
+def test_a_reviewer_replaying_a_status_action_is_told_it_was_refused(demo, reviewer_client):
+    """The replayed POST of "Mark verified" returned the list with status 200 and no word."""
+    claim = Claim.objects.order_by("pk").first()
+    response = act(reviewer_client, "mark_verified", [claim], apply="yes", reason=REASON)
+    assert response.redirect_chain == [(CLAIMS, 302)]  # back to the list, which says why
+    (message,) = messages_in(response)
+    assert message.startswith("Nothing was changed: you may not use “Mark verified")
+    assert Claim.objects.get(pk=claim.pk).status == "unconfirmed"
+
+
+def test_an_unknown_action_is_refused_with_a_message(editor_client, demo):
+    claim = Claim.objects.order_by("pk").first()
+    response = act(editor_client, "drop_everything", [claim])
+    assert response.redirect_chain == [(CLAIMS, 302)]
+    assert messages_in(response) == ["Nothing was changed: there is no action “drop_everything”."]

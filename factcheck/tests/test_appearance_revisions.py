@@ -66,7 +66,7 @@ def test_removing_the_only_appearance_in_the_admin_leaves_a_signed_record_on_the
     assert record.before["url"] == URL and record.after == {}
     shown = history(editor_client, claim)
     assert f"Appearance removed:</strong> Social-media post on Telegram ({URL}, 2024-11-03, on Sunday)" in shown
-    assert "alice (POST" in shown
+    assert "alice (in the admin)" in shown
 
 
 def test_changing_an_appearance_in_the_admin_leaves_a_record_of_what_changed(editor, editor_client, claim, appearance):
@@ -196,3 +196,52 @@ def test_the_admin_keeps_the_last_appearance_of_a_claim_whose_verdict_is_publish
     assert response.status_code == 302
     assert claim.appearances.get().url == "https://example.org/interview"
     assert AppearanceRevision.objects.get(claim=claim).removed
+
+
+def test_a_venue_changed_by_hand_drops_the_files_words_for_the_old_venue(editor, editor_client, claim):
+    """An editor corrected an imported press conference to an interview: the page said
+    `Interview ("press briefing")`, the file's words describing the venue no longer recorded."""
+    make_appearance(claim, Venue.PRESS_CONFERENCE, outlet=make_outlet("Ukrainska Pravda"), venue_text="press briefing")
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    shown = editor_client.get(reverse("claim_detail", args=[claim.pk])).text
+    assert "(“press briefing”)" in shown
+    data = form_data(editor_client.get(page)) | {"appearances-0-venue_type": Venue.INTERVIEW, "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    assert Appearance.objects.get(claim=claim).venue_text is None
+    shown = editor_client.get(reverse("claim_detail", args=[claim.pk])).text
+    assert "Interview" in shown and "press briefing" not in shown.split('<ol class="history">')[0]
+    record = AppearanceRevision.objects.get(claim=claim)  # the words are kept in the record of the edit
+    assert record.before == {"venue_type": Venue.PRESS_CONFERENCE, "venue_text": "press briefing"}
+    assert record.after == {"venue_type": Venue.INTERVIEW, "venue_text": None}
+
+
+def test_an_edit_that_keeps_the_venue_keeps_the_files_words(editor_client, claim):
+    make_appearance(claim, Venue.PRESS_CONFERENCE, venue_text="press briefing")
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://example.org/b", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    assert Appearance.objects.get(claim=claim).venue_text == "press briefing"
+
+
+def test_the_history_says_where_an_edit_was_made_in_words_not_the_request(editor, editor_client, claim, appearance):
+    """The site's history read "Olena Koval (POST /admin/factcheck/claim/19/change/)"."""
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {"appearances-0-url": "https://t.me/ministry/9999", "_save": "Save"}
+    assert editor_client.post(page, data).status_code == 302
+    shown = history(editor_client, claim)
+    assert "alice (in the admin)" in shown
+    assert "POST /admin" not in shown
+
+
+def test_the_admins_edits_list_the_appearance_edits_the_site_history_shows(editor, editor_client, claim, appearance):
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page)) | {
+        "text": "Up to 8,000 North Korean troops have been moved to Kursk.",
+        "appearances-0-venue_type": Venue.PUBLIC_REMARKS,
+        "_save": "Save",
+    }
+    assert editor_client.post(page, data).status_code == 302
+    admin_page = " ".join(editor_client.get(page).text.split())
+    assert "Claim: Up to 8,000 North Korean troops were moved to Kursk. → Up to 8,000" in admin_page
+    assert "Appearance changed: Venue: Social-media post → Public remarks" in admin_page
+    assert "POST /admin" not in admin_page

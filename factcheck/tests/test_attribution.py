@@ -496,3 +496,99 @@ def test_a_statement_to_another_outlet_is_a_statement_to_it_not_to_the_newsroom(
     page = " ".join(reviewer_client.get(f"/claims/{claim.pk}/").text.split())
     assert '<strong>Statement</strong> to <a href="/outlets/' in page
     assert "Statement to the newsroom" not in page.split('id="chain-heading"')[1].split("</section>")[0]
+
+
+# Another speaker: whether they said it is not what was established for the first one
+
+
+def confirmed_for(claim, editor):
+    primary_source(claim)
+    claim.set_attribution("confirmed", by=editor, reason="The transcript has his words.")
+    return claim
+
+
+def test_a_new_speaker_sends_the_attribution_back_to_not_checked_with_an_event_saying_why(claim, editor):
+    confirmed_for(claim, editor)
+    blinken, austin = claim.speaker, make_speaker("Lloyd Austin")
+    claim.change_speaker(austin, by=editor)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.speaker, stored.attribution, stored.version) == (austin, "not_checked", 3)
+    event = stored.events.latest()
+    assert (event.axis, event.from_attribution, event.to_attribution, event.by) == (
+        "attribution",
+        "confirmed",
+        "not_checked",
+        editor,
+    )
+    assert event.reason == (
+        f"Speaker changed from {blinken.name} to Lloyd Austin: whether Lloyd Austin said it is not checked."
+    )
+    assert stored.revisions.get().before == {"speaker_id": blinken.pk}  # the edit itself, as every edit is
+    check_history_now()
+
+
+def test_a_new_speaker_of_a_claim_not_checked_writes_no_event(claim, editor):
+    claim.change_speaker(make_speaker("Lloyd Austin"), by=editor)
+    assert claim.events.count() == 1
+    assert Claim.objects.get(pk=claim.pk).speaker.name == "Lloyd Austin"
+
+
+def test_changing_the_speaker_in_the_admin_sends_the_attribution_back_to_not_checked(claim, editor, editor_client):
+    confirmed_for(claim, editor)
+    first = claim.speaker.name
+    austin = make_speaker("Lloyd Austin")
+    change = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(change)) | {"speaker": austin.pk, "_save": "Save"}
+    response = editor_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.speaker, stored.attribution) == (austin, "not_checked")
+    event = stored.events.latest()
+    assert (event.from_attribution, event.by) == ("confirmed", editor)
+    assert event.reason.startswith(f"Speaker changed from {first} to Lloyd Austin in the admin:")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The importer writes a stored claim's new speaker with bulk_update (factcheck/importing/writing.py, "
+    "under repair by another helper): it is to call speaker_changed, or refuse the row, for each such claim.",
+)
+def test_a_reimport_that_names_another_speaker_sends_the_attribution_back_to_not_checked(
+    tmp_path, admin_user, media_in_tmp
+):
+    run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks")), admin_user)
+    assert Claim.objects.get().attribution == "confirmed"
+    job = run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks", speaker="Lloyd Austin")), admin_user)
+    assert job.state == "succeeded", job.errors
+    assert (Claim.objects.get().speaker.name, Claim.objects.get().attribution) == ("Lloyd Austin", "not_checked")
+
+
+def chain_kinds(client, claim):
+    page = " ".join(client.get(claim.get_absolute_url()).text.split())
+    return [part.split("</p>")[0].strip() for part in page.split('<p class="chain-kind">')[1:]]
+
+
+def test_a_claim_said_to_another_outlet_says_so_where_no_outlet_passed_it_on(reviewer_client):
+    """Jane Doe's CNN interview, imported with no story: the page said "The newsroom did not hear it
+    from the speaker" under a Relayed badge, and listed no relay."""
+    claim = make_claim("Raising the minimum wage would cost 1.3 million jobs.")
+    make_appearance(claim, "interview", outlet=make_outlet("CNN"))
+    assert chain_kinds(reviewer_client, claim) == [
+        '<span class="badge relayed">Relayed</span> Said to CNN, not to the newsroom: only CNN\'s word that '
+        "the speaker said it."
+    ]
+
+
+def test_a_claim_said_to_another_outlet_and_in_public_does_not_say_an_outlet_passed_it_on(reviewer_client):
+    """Two direct appearances at Ukrainska Pravda, no relay: the page said "Another outlet passed it on here"."""
+    pravda = make_outlet("Ukrainska Pravda")
+    claim = make_claim("Unemployment fell to 8.5% last year.", article=make_article(make_outlet("B-17")))
+    make_appearance(claim, "interview", outlet=pravda)
+    make_appearance(claim, "press_conference", outlet=pravda)
+    kinds = chain_kinds(reviewer_client, claim)
+    assert kinds[0] == (
+        '<span class="badge relayed">Relayed</span> Said to Ukrainska Pravda, not to the newsroom; '
+        "the newsroom also heard it first-hand."
+    )
+    assert kinds[1] == '<span class="badge direct">Direct</span>'
+    assert "passed it on" not in " ".join(kinds)

@@ -327,3 +327,71 @@ def test_the_status_reason_exported_is_the_latest_status_changes_not_an_attribut
     assert Claim.objects.get().events.get().reason == (
         f"Imported from export.csv (import #{job.pk}): Two ministries give other figures."
     )
+
+
+CHECKERS_FEED = {
+    "@context": "https://schema.org",
+    "@type": "DataFeed",
+    "dataFeedElement": [
+        {
+            "@type": "ClaimReview",
+            "datePublished": "2025-03-14",
+            "url": "https://checkers.example/fact-check/crime-rate",
+            "claimReviewed": "Crime in the capital is at a 30-year low.",
+            "author": {"@type": "Organization", "name": "Example Checks"},
+            "reviewRating": {"@type": "Rating", "alternateName": "True", "ratingValue": 6, "bestRating": 6},
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Vitali Klitschko"}},
+        }
+    ],
+}
+
+
+def another_checkers_verdict(tmp_path, user):
+    """A claim rated "True" only by Example Checks, imported from their ClaimReview feed."""
+    path = tmp_path / "checkers.json"
+    path.write_text(json.dumps(CHECKERS_FEED))
+    assert importing.import_file(path, user=user).state == "succeeded"
+    claim = Claim.objects.get(text__startswith="Crime in the capital")
+    assert claim.status == "verified"
+    return claim
+
+
+@pytest.mark.django_db
+def test_the_claimreview_export_never_publishes_another_checkers_verdict_as_ours(editor, tmp_path):
+    imported = another_checkers_verdict(tmp_path, editor)
+    ours = make_claim("The port handled 40 million tonnes.")
+    make_evidence(ours, "supports")
+    ours.set_status("verified", by=editor, reason="Port records confirm it.")
+    recorded = make_claim("Exports doubled.")  # recorded here: "unable to independently confirm" is ours
+    document = exporting.claimreview_document(Claim.objects.all())
+    reviewed = {element["item"]["claimReviewed"] for element in document["dataFeedElement"]}
+    assert reviewed == {ours.text, recorded.text}
+    assert imported.text not in "".join(exporting.claimreview_chunks(Claim.objects.all()))
+    # Once an editor decides it here, it is ours to publish.
+    imported.set_status("disputed", by=editor, reason="Police figures disagree.")
+    (element,) = exporting.claimreview_document(Claim.objects.filter(pk=imported.pk))["dataFeedElement"]
+    assert element["item"]["reviewRating"]["alternateName"] == "Disputed"
+
+
+@pytest.mark.django_db
+def test_the_admin_export_says_which_claims_it_left_out_and_why(admin_user, client, tmp_path):
+    imported = another_checkers_verdict(tmp_path, admin_user)
+    ours = make_claim("Exports doubled.")
+    client.force_login(admin_user)
+    selected = {"action": "export_claimreview", "_selected_action": [imported.pk, ours.pk]}
+    response = client.post("/admin/factcheck/claim/", selected)
+    document = json.loads(b"".join(response.streaming_content))
+    assert [element["item"]["claimReviewed"] for element in document["dataFeedElement"]] == [ours.text]
+    page = client.get("/admin/factcheck/claim/").text
+    assert "1 of the 2 selected claims left out of the ClaimReview export" in page
+    assert "imported from another checker" in page
+
+
+@pytest.mark.django_db
+def test_the_export_command_says_how_many_claims_it_left_out(editor, tmp_path):
+    another_checkers_verdict(tmp_path, editor)
+    make_claim("Exports doubled.")
+    errors = io.StringIO()
+    call_command("export_claims", format="claimreview", output=str(tmp_path / "out.jsonld"), stderr=errors)
+    assert "Wrote 1 claim to" in errors.getvalue()
+    assert "1 claim left out: its status was imported from another checker" in errors.getvalue()

@@ -172,7 +172,9 @@ def test_our_own_export_imported_back_into_the_same_database_changes_nothing(
     job = importing.validate(path, filename=name, user=admin_user)
     assert job.state == ImportState.VALIDATED, job.errors
     assert job.summary["possible_duplicates"] == []
-    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, before["Claim"])
+    # A ClaimReview export leaves out the imported claim: its status is the file's, not ours to publish.
+    exported = before["Claim"] - (1 if format == "claimreview" else 0)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, exported)
     job = importing.import_file(path, user=admin_user)
     assert job.state == ImportState.SUCCEEDED, job.errors
     assert (job.created_count, job.updated_count) == (0, 0)

@@ -8,13 +8,24 @@ from django.db.utils import DatabaseError
 from django.test.utils import CaptureQueriesContext
 
 from factcheck import merging
-from factcheck.models import Claim, ClaimLink, ClaimMerge, Evidence, Note, PublishedVerdict
+from factcheck.models import (
+    Appearance,
+    AppearanceRevision,
+    Claim,
+    ClaimLink,
+    ClaimMerge,
+    Evidence,
+    Note,
+    PublishedVerdict,
+)
+from factcheck.revisions import writing_as
 from factcheck.tests.factories import (
     make_appearance,
     make_claim,
     make_evidence,
     make_outlet,
     make_speaker,
+    recorder,
 )
 from factcheck.verification import StaleVersion
 
@@ -850,3 +861,88 @@ def test_the_admin_merges_claims_of_different_speakers_only_when_confirmed(edito
     assert not ClaimMerge.objects.exists()
     admin_merge(editor_client, claims, apply="yes", keep=other.pk, reason="Twice.", speakers_differ="on", **versions)
     assert ClaimMerge.objects.get().merged_id == duplicate.pk
+
+
+def relayed_and_not_checked(pair):
+    """(relayed, not checked): the first relayed by another outlet, the second with no appearance."""
+    duplicate, kept = pair
+    make_appearance(duplicate, "relayed_report", outlet=make_outlet("Kyiv Independent"))
+    duplicate = Claim.objects.get(pk=duplicate.pk)
+    assert duplicate.implied_attribution() == "relayed"
+    duplicate.set_attribution("relayed", by=recorder(), reason="Only the Kyiv Independent's word.")
+    return duplicate, kept
+
+
+def test_the_admin_merge_form_says_which_claim_cannot_be_kept_before_asking_why(editor_client, pair):
+    """The form listed the status only; the refusal (attribution) came after the reason was typed."""
+    relayed, not_checked = relayed_and_not_checked(pair)
+    page = admin_merge(editor_client, pair)
+    assert page.status_code == 200
+    text = html.unescape(" ".join(page.text.split()))
+    assert '<th scope="col">Attribution</th>' in text and "Relayed: only another outlet's word" in text
+    assert (
+        f"Keeping #{not_checked.pk} is refused: Whether the speaker said it differs: claim #{relayed.pk} is "
+        f"“Relayed: only another outlet's word” and claim #{not_checked.pk} is “Attribution not checked”." in text
+    )
+    # The claim that can be kept is the one chosen.
+    assert f'value="{relayed.pk}" id="keep-{relayed.pk}" checked' in text
+    versions = {f"version-{claim.pk}": claim.version for claim in (relayed, not_checked)}
+    done = admin_merge(editor_client, pair, apply="yes", keep=relayed.pk, reason="Recorded twice.", **versions)
+    assert f"Merged claim #{not_checked.pk} into claim #{relayed.pk}" in done.text
+
+
+def test_the_admin_merge_form_offers_no_merge_when_neither_claim_can_be_kept(editor_client, editor, pair):
+    _, other = relayed_and_not_checked(pair)
+    make_evidence(other, "context", primary_source=True)
+    other.set_attribution("confirmed", by=editor, reason="The transcript.")
+    page = admin_merge(editor_client, pair)
+    assert "Nothing can be merged until then" in page.text
+    assert "Merge the other claim into the one kept" not in page.text
+    assert 'name="reason"' not in page.text
+
+
+def test_the_site_merge_page_leads_back_to_the_claim_the_editor_came_from(editor_client, pair):
+    """From claim 25's page, "Keep claim 25 instead" led to a page offering "Back to claim 23"."""
+    relayed, not_checked = relayed_and_not_checked(pair)
+    first = editor_client.get(f"/claims/{not_checked.pk}/merge/?into={relayed.pk}").text
+    swap = f"/claims/{relayed.pk}/merge/?into={not_checked.pk}&amp;back={not_checked.pk}"
+    assert swap in first
+    page = editor_client.get(html.unescape(swap)).text
+    assert f'<a href="/claims/{not_checked.pk}/">Back to claim {not_checked.pk}</a>' in page
+    assert f"Back to claim {relayed.pk}" not in page
+
+
+def test_a_merge_completes_the_kept_claims_appearance_at_the_same_url_instead_of_adding_a_second(editor, pair):
+    """Claim 25 kept "Venue not stated" and gained claim 23's "Interview on CNN", both of one video."""
+    duplicate, kept = pair
+    video = "https://www.youtube.com/watch?v=abc"
+    cnn = make_outlet("CNN")
+    make_appearance(duplicate, "interview", outlet=cnn, url=video, venue_text="an interview on CNN")
+    unstated = make_appearance(kept, "not_stated", url=video)
+    with writing_as(editor, "a merge"):  # as a request names its writer
+        record = merge(duplicate, kept, editor)
+    (appearance,) = Appearance.objects.filter(claim=kept)
+    assert appearance.pk == unstated.pk
+    assert (appearance.venue_type, appearance.outlet, appearance.url, appearance.venue_text) == (
+        "interview",
+        cnn,
+        video,
+        "an interview on CNN",
+    )
+    assert duplicate.appearances.count() == 1  # the merged claim keeps its own, read-only
+    assert record.moved["appearances"] == 0 and record.moved["appearances_completed"] == 1
+    assert record.moved_summary() == "0 appearances (1 completed), 0 evidence items, 0 notes and 0 links"
+    change = AppearanceRevision.objects.get(appearance_id=unstated.pk)  # the completion is in the history
+    assert change.before == {"venue_type": "not_stated", "outlet_id": None, "venue_text": None}
+    assert change.by == editor
+
+
+def test_a_merge_never_overwrites_what_the_kept_claims_appearance_says(editor, pair):
+    duplicate, kept = pair
+    make_appearance(duplicate, "interview", outlet=make_outlet("CNN"), url="https://example.org/v")
+    press = make_appearance(kept, "press_conference", url="https://example.org/v")
+    record = merge(duplicate, kept, editor)
+    assert list(Appearance.objects.filter(claim=kept).values_list("pk", "venue_type", "outlet")) == [
+        (press.pk, "press_conference", None)
+    ]
+    assert record.moved == {"appearances": 0, "evidence": 0, "notes": 0, "links": 0}

@@ -78,7 +78,10 @@ def test_the_csv_export_says_not_stated_and_reads_back_the_same(unstated, admin_
     assert Appearance.objects.get().venue_type == Venue.NOT_STATED
 
 
-def test_the_claimreview_export_names_no_venue_and_reads_back_the_same(unstated, admin_user, tmp_path):
+def test_the_claimreview_export_names_no_venue_and_reads_back_the_same(unstated, admin_user, editor, tmp_path):
+    make_evidence(unstated, "refutes")
+    # Decided here: the export publishes our own verdicts only, never a file's.
+    unstated.set_status("disputed", by=editor, reason="The ministry's figures differ.")
     out = io.StringIO()
     call_command("export_claims", format="claimreview", stdout=out)
     [entry] = json.loads(out.getvalue())["dataFeedElement"]

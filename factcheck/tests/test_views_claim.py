@@ -203,7 +203,7 @@ def test_the_claim_page_names_each_person_by_their_full_name(reviewer_client):
         "Added by Maria Kowalska,",  # evidence
         "published by Maria Kowalska,",
         "by Maria Kowalska (“Published too soon.”)",  # the withdrawal
-        "Maria Kowalska (POST /admin/)",  # revision
+        "Maria Kowalska (in the admin)",  # revision
     ]:
         assert shown in kept_page
     assert kept_page.count("Maria Kowalska") >= 8

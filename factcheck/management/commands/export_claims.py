@@ -1,6 +1,7 @@
 """Export claims: python manage.py export_claims [--format csv|claimreview] [--status ...] [--output PATH]."""
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from factcheck import exporting
 from factcheck.models import Claim
@@ -27,7 +28,15 @@ class Command(BaseCommand):
         if output:
             with open(output, "w", encoding="utf-8", newline="") as file:
                 self.export(claims, format, file, bom=True)
-            self.stderr.write(f"Wrote {claims.count():,} claims to {output}.")
+            left_out = exporting.left_out_of_claimreview(claims) if format == "claimreview" else 0
+            written = claims.count() - left_out
+            self.stderr.write(f"Wrote {written:,} claim{pluralize(written)} to {output}.")
+            if left_out:
+                self.stderr.write(
+                    f"{left_out:,} claim{pluralize(left_out)} left out: "
+                    f"{'its status was' if left_out == 1 else 'their statuses were'} imported from another "
+                    "checker or a file, not decided here (the CSV export carries them)."
+                )
         else:
             self.export(claims, format, _Unterminated(self.stdout), bom=False)
 
