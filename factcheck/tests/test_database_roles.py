@@ -121,6 +121,8 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "SELECT id, version, now(), 'forged', '{}', '{}' FROM factcheck_claim",
         "UPDATE factcheck_speakertally SET claims = claims + 1",
         "INSERT INTO factcheck_speakertotal (speaker_id, claims) SELECT id, 99 FROM factcheck_speaker",
+        "UPDATE factcheck_outletclaimtally SET claims = claims + 1",
+        "UPDATE factcheck_outlettotal SET claims = claims + 1",
         "CREATE TABLE factcheck_shadow (id bigint)",
         "CREATE TEMPORARY TABLE factcheck_verificationevent_evidence (evidence_id bigint)",
         "CREATE SCHEMA factcheck_shadow",

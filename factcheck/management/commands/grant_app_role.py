@@ -42,6 +42,7 @@ from factcheck.models import (
     ClaimRevision,
     CorrectionCase,
     CorrectionTurn,
+    OutletClaimTally,
     OutletTally,
     OutletTotal,
     PublishedVerdict,
@@ -64,7 +65,8 @@ APPEND_ONLY = [
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table, AppearanceRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 COUNTS = [
-    model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)
+    model._meta.db_table
+    for model in (SpeakerTally, OutletTally, OutletClaimTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)
 ]
 DATA = "SELECT, INSERT, UPDATE, DELETE"
 
