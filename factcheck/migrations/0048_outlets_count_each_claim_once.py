@@ -94,8 +94,12 @@ POSTGRES_FUNCTIONS = {
 }
 # Per statement, the claims' rows probed through ClaimOutlet's primary key (as the tallies' joins
 # are, whatever plan the first statement of a session would keep), only those that differ written.
+# What ClaimOutlet's rows say is counted: only the owner writes them (grant_app_role takes INSERT
+# and UPDATE from the application's role), so the functions that write them run as the owner, with
+# a search_path no session's temporary table comes first on.
+AS_OWNER = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
 FOLLOWED_FUNCTION = f"""
-    CREATE FUNCTION factcheck_claimoutlet_claims_followed() RETURNS trigger LANGUAGE plpgsql
+    CREATE FUNCTION factcheck_claimoutlet_claims_followed() RETURNS trigger LANGUAGE plpgsql {AS_OWNER}
     SET enable_hashjoin = off SET enable_mergejoin = off AS $$
     BEGIN
         UPDATE factcheck_claimoutlet o SET {follow("c")}
@@ -113,7 +117,8 @@ FOLLOWED_TRIGGER = """
 
 
 def replaced_function(name, body):
-    return first.postgres_function(name, body).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    created = first.postgres_function(name, body).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    return created.replace("LANGUAGE plpgsql AS", f"LANGUAGE plpgsql {AS_OWNER} AS")
 
 
 POSTGRES_FORWARD = [
@@ -122,8 +127,10 @@ POSTGRES_FORWARD = [
     "DROP FUNCTION factcheck_claimoutlet_claim_recorded();",
     FOLLOWED_FUNCTION,
     FOLLOWED_TRIGGER,
+    f"ALTER FUNCTION factcheck_claimoutlet_story_moved() {AS_OWNER};",
 ]
 POSTGRES_BACKWARD = [
+    "ALTER FUNCTION factcheck_claimoutlet_story_moved() SECURITY INVOKER RESET search_path;",
     "DROP TRIGGER factcheck_claim_outlets_followed ON factcheck_claim;",
     "DROP FUNCTION factcheck_claimoutlet_claims_followed();",
     *(before.POSTGRES_FORWARD),  # 0030's functions and its trigger following created_at
