@@ -17,7 +17,10 @@ from ClaimOutlet in one grouped INSERT.
 The claims' insert trigger (0019) and the others that write ClaimOutlet rows are written anew
 to copy the new columns; the per-row trigger that followed `created_at` (0030) gives way to one
 per statement following all four, so that a bulk status change (an import's) updates the rows of
-all its claims in one statement, and their counts in one more.
+all its claims in one statement, and their counts in one more. On PostgreSQL they run as the
+owner: the application's role may no longer insert or update ClaimOutlet's rows, which the counts
+are counted from (grant_app_role). SQLite gets the same as row triggers, which its backend
+(factcheck/sqlite) keeps through later table rebuilds.
 """
 
 import importlib
