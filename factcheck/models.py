@@ -2114,6 +2114,13 @@ class ClaimOutlet(models.Model):
     role = models.CharField(max_length=10, choices=Role)
     # The claim's, copied by the triggers (migration 0030): the index gives an outlet's claims newest first.
     created_at = models.DateTimeField()
+    # The claim's too, copied and followed by the triggers (migration 0048): what the outlet's claims
+    # are counted by, each claim once (OutletClaimTally), from these rows alone. Each row carries its
+    # own copy, so a claim given a new verdict and moved to another story in one statement leaves the
+    # old outlet at the verdict it was counted under, whichever trigger runs first.
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, editable=False)
+    attribution = models.CharField(max_length=20, choices=ATTRIBUTION_CHOICES, editable=False)
+    merged = models.BooleanField(editable=False, help_text="The claim is merged into another (counted there).")
 
     class Meta:
         indexes = [models.Index(fields=["outlet", "-created_at", "-claim"], name="claimoutlet_recent_idx")]
@@ -3572,6 +3579,22 @@ class OutletTally(Tally):
         return f"{self.outlet_id}: {self.claims} {self.status}, {self.attribution}, {self.role}"
 
 
+class OutletClaimTally(Tally):
+    """An outlet's claims by status and attribution, each claim once whatever parts the outlet played
+    in it (OutletTally counts the parts, by role): what the outlets index draws, and what
+    OutletTotal.claims sums. Kept by triggers on ClaimOutlet (factcheck.tallies)."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "status", "attribution"], name="outletclaimtally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.outlet_id}: {self.claims} {self.status}, {self.attribution}"
+
+
 class StoryTally(Tally):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
 
@@ -3586,8 +3609,7 @@ class Total(models.Model):
     """A speaker's, outlet's or story's number of claims and latest claim, for the index pages to sort by.
 
     Kept by the same triggers as the tallies; every speaker, outlet and story has one.
-    An outlet's count is of its parts in claims: a claim it published and relayed, or published
-    and that was made to it, counts twice.
+    An outlet's count is of its claims, each once, whatever parts it played in them (OutletClaimTally).
     """
 
     claims = models.IntegerField(default=0)

@@ -6,12 +6,16 @@ written by triggers only, on PostgreSQL and SQLite alike (migrations 0018 and 00
 admin, a verdict, an import, the shell or raw SQL moves them in the same statement.
 
 Each count is defined once, below, as the rows a claim not merged into another contributes
-(`SOURCES`): to its speaker;
+(`sources`): to its speaker;
 to its story; to the story's outlet as "published"; to the outlet of each of its appearances
 as "made" or "relayed" (factcheck.models.OutletRole). A trigger on a table takes the rows that
 its statement removed away and adds those it brought, each counted through the same joins;
 so a status change moves a claim from one count to another, and a claim inserted before its
 story (foreign keys are checked at commit) is counted when the story arrives.
+
+An outlet's claims, each once whatever its parts in them (OutletClaimTally, and OutletTotal), are
+counted apart, from ClaimOutlet's rows alone (outlet_claim_moves_postgres and _sqlite, migration
+0048): a (claim, outlet) pair is one claim.
 
 PostgreSQL runs one trigger per statement, over the statement's transition tables: an import
 that COPYs 5,000 claims adds them with one grouped upsert per table, not 5,000. SQLite has row
@@ -37,6 +41,14 @@ from factcheck.verification import Attribution, Status
 AXES = ("status", "attribution")
 
 CLAIM, APPEARANCE, ARTICLE = "factcheck_claim", "factcheck_appearance", "factcheck_article"
+CLAIM_OUTLET, OUTLET_CLAIMS, OUTLET_TOTAL = (
+    "factcheck_claimoutlet",
+    "factcheck_outletclaimtally",
+    "factcheck_outlettotal",
+)
+# What an outlet's total counts: "claims", each once (OutletClaimTally, from ClaimOutlet: migration
+# 0048), or "parts", a claim once for each role the outlet played in it (migrations 0018 to 0047).
+OUTLETS = "claims"
 SUBJECTS = {"speaker_id": "factcheck_speaker", "outlet_id": "factcheck_outlet", "article_id": ARTICLE}
 
 
@@ -45,7 +57,7 @@ class Source:
     """Rows that claims contribute to a tally and its total: a subject, more keys, and the table joined to the claim."""
 
     tally: str
-    total: str
+    total: str | None  # None: the total is kept apart (an outlet's, from ClaimOutlet)
     subject: str  # the subject's column in tally and total
     keys: dict  # tally column -> expression over c (claim), a (article), p (appearance)
     joined: tuple = ()  # (table, alias, condition) joined to the claims c, if any
@@ -59,16 +71,21 @@ ROLE = "CASE WHEN p.relayed_from_id IS NULL THEN 'made' ELSE 'relayed' END"
 PUBLISHED = (ARTICLE, "a", "a.id = c.article_id")
 
 
-def sources(month):
-    """Every count, as Sources; `month` turns a timestamp expression into the first day of its month."""
+def sources(month, outlets=OUTLETS):
+    """Every count, as Sources; `month` turns a timestamp expression into the first day of its month.
+
+    An outlet's parts add up to its total only as migrations 0018 to 0047 counted it (`outlets`
+    "parts"); counted by claims, the total is ClaimOutlet's (outlet_claim_moves).
+    """
     speaker, outlet, story = "factcheck_speaker", "factcheck_outlet", "factcheck_story"
+    outlet_total = f"{outlet}total" if outlets == "parts" else None
     return [
         Source(f"{speaker}tally", f"{speaker}total", "speaker_id", {"month": month("c.created_at")}),
         Source(f"{story}tally", f"{story}total", "article_id", {}, PUBLISHED),
-        Source(f"{outlet}tally", f"{outlet}total", "outlet_id", {"role": "'published'"}, PUBLISHED),
+        Source(f"{outlet}tally", outlet_total, "outlet_id", {"role": "'published'"}, PUBLISHED),
         Source(
             f"{outlet}tally",
-            f"{outlet}total",
+            outlet_total,
             "outlet_id",
             {"role": ROLE},
             (APPEARANCE, "p", "p.claim_id = c.id"),
@@ -119,7 +136,7 @@ def contributions(source, axes, tables, sign, changed=None):
     return f"SELECT {selected}, c.created_at AS created_at, {sign} AS n FROM {rows} WHERE {where}"
 
 
-def latest_of(total, subject):
+def latest_of(total, subject, outlets=OUTLETS):
     """The latest claim of the total's subject, looked up again (after claims left it)."""
     row = f"{total}.{subject}"
     claims = f"SELECT max(created_at) FROM {CLAIM} WHERE merged_into_id IS NULL AND"
@@ -127,13 +144,15 @@ def latest_of(total, subject):
         return f"({claims} speaker_id = {row})"
     if subject == "article_id":
         return f"({claims} article_id = {row})"
+    if outlets == "claims":  # the newest of the outlet's rows on claimoutlet_recent_idx
+        return f"(SELECT max(created_at) FROM {CLAIM_OUTLET} WHERE outlet_id = {row} AND NOT merged)"
     return (
         f"({claims} (article_id IN (SELECT id FROM {ARTICLE} WHERE outlet_id = {row})"
         f" OR id IN (SELECT claim_id FROM {APPEARANCE} WHERE outlet_id = {row})))"
     )
 
 
-def moves(table, relations, axes, month, *, shared=False):
+def moves(table, relations, axes, month, *, shared=False, outlets=OUTLETS):
     """The statements that apply what a change to `table` did: `relations` maps +1/-1 to the rows added/removed.
 
     One pair per tally and its total. `shared` (PostgreSQL) works the rows out once for both, in
@@ -143,7 +162,7 @@ def moves(table, relations, axes, month, *, shared=False):
     tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
     changed = table if shared else None  # SQLite's row triggers see one row: no join to steer
     by_target = {}
-    for source in sources(month):
+    for source in sources(month, outlets):
         if source.reads(table):
             for sign, relation in relations.items():
                 rows = contributions(source, axes, {**tables, table: relation}, sign, changed)
@@ -151,27 +170,119 @@ def moves(table, relations, axes, month, *, shared=False):
     statements = []
     for (tally, total, subject, keys), selects in by_target.items():
         union = " UNION ALL ".join(selects)
-        columns = ", ".join([subject, *keys, *axes])
-        rows = "d" if shared else f"({union}) AS d"
-        counted = (
-            f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM {rows}"
-            f" WHERE true GROUP BY {columns} HAVING sum(n) <> 0"
-            f" ON CONFLICT ({columns}) DO UPDATE SET claims = {tally}.claims + excluded.claims"
-        )
-        totalled = (
-            f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
-            f" SELECT {subject}, sum(n), max(CASE WHEN n > 0 THEN created_at END) FROM {rows}"
-            f" WHERE true GROUP BY {subject} HAVING sum(n) <> 0"
-            f" ON CONFLICT ({subject}) DO UPDATE SET claims = {total}.claims + excluded.claims,"
-            f" latest_claim_at = CASE WHEN excluded.claims < 0 THEN {latest_of(total, subject)}"
-            f" WHEN {total}.latest_claim_at IS NULL OR excluded.latest_claim_at > {total}.latest_claim_at"
-            f" THEN excluded.latest_claim_at ELSE {total}.latest_claim_at END"
-        )
-        if shared:
-            statements.append(f"WITH d AS MATERIALIZED ({union}), counted AS ({counted}) {totalled}")
-        else:
-            statements += [counted, totalled]
+        statements += upserts(tally, total, subject, [*keys, *axes], union, shared=shared, outlets=outlets)
     return statements
+
+
+def upserts(tally, total, subject, keys, union, *, shared, outlets=OUTLETS):
+    """The statements adding the rows `union` selects (subject, keys, created_at, n) to a tally and its total."""
+    columns = ", ".join([subject, *keys])
+    rows = "d" if shared else f"({union}) AS d"
+    counted = (
+        f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM {rows}"
+        f" WHERE true GROUP BY {columns} HAVING sum(n) <> 0"
+        f" ON CONFLICT ({columns}) DO UPDATE SET claims = {tally}.claims + excluded.claims"
+    )
+    if total is None:
+        return [f"WITH d AS MATERIALIZED ({union}) {counted}" if shared else counted]
+    totalled = (
+        f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
+        f" SELECT {subject}, sum(n), max(CASE WHEN n > 0 THEN created_at END) FROM {rows}"
+        f" WHERE true GROUP BY {subject} HAVING sum(n) <> 0"
+        f" ON CONFLICT ({subject}) DO UPDATE SET claims = {total}.claims + excluded.claims,"
+        f" latest_claim_at = CASE WHEN excluded.claims < 0 THEN {latest_of(total, subject, outlets)}"
+        f" WHEN {total}.latest_claim_at IS NULL OR excluded.latest_claim_at > {total}.latest_claim_at"
+        f" THEN excluded.latest_claim_at ELSE {total}.latest_claim_at END"
+    )
+    if shared:
+        return [f"WITH d AS MATERIALIZED ({union}), counted AS ({counted}) {totalled}"]
+    return [counted, totalled]
+
+
+# An outlet's claims, each once (OutletClaimTally and OutletTotal), from ClaimOutlet alone: its rows
+# (claim, outlet, role) carry their claim's axes and whether it is merged (copied by the triggers of
+# migration 0048). A (claim, outlet) pair counts one claim, under its rows' greatest values (they
+# are the claim's, so equal, but for a moment within a statement that changes the claim), unless
+# merged. A trigger works out, for each pair its statement touched, the pair's rows before the
+# statement (those it left alone and those it removed) and after, and moves the count from one to
+# the other: exact whatever ran before it, so no order between the triggers matters.
+
+
+def aggregated(axes, rows):
+    """SELECT (SQLite's) of ClaimOutlet's `rows` of one pair as one: how many, the axes' values, merged, the latest."""
+    values = "".join(f", max({axis}) AS {axis}" for axis in axes)
+    return (
+        f"SELECT count(*) AS n_rows{values}, coalesce(max(merged), 0) = 1 AS merged, max(created_at) AS created_at"
+        f" FROM {rows}"
+    )
+
+
+def outlet_claim_moves_sqlite(axes, old, new):
+    """The rows moving the outlets' claim counts after a change of one ClaimOutlet row (`old`, `new`: OLD, NEW or None).
+
+    At most two pairs, OLD's and NEW's (once if the same): each gives -1 under its rows before the
+    change, if it had any and is not merged, and +1 under its rows after it, likewise.
+    """
+    columns = ["merged", "created_at", *axes]
+    selects = []
+    for side in [side for side in (old, new) if side]:
+        pair = f"claim_id = {side}.claim_id AND outlet_id = {side}.outlet_id"
+        once = "NOT (OLD.claim_id = NEW.claim_id AND OLD.outlet_id = NEW.outlet_id)" if side == new and old else "1"
+        before = f"SELECT {', '.join(columns)} FROM {CLAIM_OUTLET} WHERE {pair}"
+        if new:  # the pair's rows but the one the change wrote
+            before += " AND NOT (claim_id = NEW.claim_id AND outlet_id = NEW.outlet_id AND role = NEW.role)"
+        if old:  # and the one it removed
+            before += f" UNION ALL SELECT {', '.join(f'OLD.{c} AS {c}' for c in columns)}"
+            before += f" WHERE OLD.claim_id = {side}.claim_id AND OLD.outlet_id = {side}.outlet_id"
+        for sign, rows in ((-1, f"({before}) AS b"), (1, f"{CLAIM_OUTLET} WHERE {pair}")):
+            created = "created_at" if sign > 0 else "NULL"
+            selects.append(
+                f"SELECT {side}.outlet_id AS outlet_id{''.join(f', {a}' for a in axes)}, {created} AS created_at,"
+                f" {sign} AS n FROM ({aggregated(axes, rows)}) AS p"
+                f" WHERE n_rows > 0 AND NOT merged AND {once}"
+            )
+    return " UNION ALL ".join(selects)
+
+
+def outlet_claim_moves_postgres(axes, old, new):
+    """The rows moving the outlets' claim counts after a statement on ClaimOutlet (`old`, `new`: its
+    transition tables, or None).
+
+    The statement's rows grouped by pair, with the roles it wrote and the values of the rows it
+    removed; then, for each pair, its rows in the table read once through the primary key: all of
+    them (after), and those the statement did not write (with the removed ones: before).
+    """
+    nothing = f"(SELECT * FROM {CLAIM_OUTLET} WHERE false)"
+    read = ", ".join(["claim_id", "outlet_id", "role", "merged", *axes])
+    removed = "".join(f", max({axis}) FILTER (WHERE side < 0) AS old_{axis}" for axis in axes)
+    changed = (
+        f"SELECT claim_id, outlet_id, count(*) FILTER (WHERE side < 0) AS gone,"
+        f" coalesce(array_agg(role) FILTER (WHERE side > 0), '{{}}') AS written{removed},"
+        f" coalesce(bool_or(merged) FILTER (WHERE side < 0), false) AS old_merged"
+        f" FROM (SELECT {read}, -1 AS side FROM {old or nothing} AS o"
+        f" UNION ALL SELECT {read}, 1 FROM {new or nothing} AS w) AS r"
+        f" GROUP BY claim_id, outlet_id"
+    )
+    kept = "".join(f", max(t.{axis}) FILTER (WHERE t.kept) AS kept_{axis}" for axis in axes)
+    pair = (
+        f"SELECT count(*) AS n_rows{''.join(f', max(t.{axis}) AS {axis}' for axis in axes)},"
+        f" coalesce(bool_or(t.merged), false) AS merged, max(t.created_at) AS created_at,"
+        f" count(*) FILTER (WHERE t.kept) AS kept_rows{kept},"
+        f" coalesce(bool_or(t.merged) FILTER (WHERE t.kept), false) AS kept_merged"
+        f" FROM (SELECT t.*, t.role <> ALL(ch.written) AS kept FROM {CLAIM_OUTLET} t"
+        f" WHERE t.claim_id = ch.claim_id AND t.outlet_id = ch.outlet_id) AS t"
+    )
+    before = ", ".join(f"greatest(p.kept_{axis}, ch.old_{axis})" for axis in axes)
+    after = ", ".join(f"p.{axis}" for axis in axes)
+    return (
+        f"SELECT ch.outlet_id, {', '.join(f'v.{axis}' for axis in axes)}, v.created_at, v.n"
+        f" FROM ({changed}) AS ch CROSS JOIN LATERAL ({pair}) AS p"
+        f" CROSS JOIN LATERAL (VALUES"
+        f" (-1, {before}, NULL::timestamptz, p.kept_rows + ch.gone > 0 AND NOT (p.kept_merged OR ch.old_merged)),"
+        f" (1, {after}, p.created_at, p.n_rows > 0 AND NOT p.merged)"
+        f") AS v(n, {', '.join(axes)}, created_at, counted)"
+        f" WHERE v.counted"
+    )
 
 
 def opened(subject, relation):
@@ -214,7 +325,7 @@ POSTGRES_EVENTS = {
 }
 
 
-def postgres_triggers(axes=AXES):
+def postgres_triggers(axes=AXES, outlets=OUTLETS):
     """CREATE statements of the PostgreSQL functions and statement triggers."""
     statements = []
 
@@ -233,27 +344,41 @@ def postgres_triggers(axes=AXES):
 
     for table in (CLAIM, APPEARANCE, ARTICLE):
         for event, (_, _, relations) in POSTGRES_EVENTS.items():
-            body = moves(table, relations, axes, postgres_month, shared=True)
+            body = moves(table, relations, axes, postgres_month, shared=True, outlets=outlets)
             if table == ARTICLE and event == "insert":
                 body.insert(0, opened("article_id", "new_rows"))
             trigger(table, event, body)
     for subject, table in SUBJECTS.items():
         if table != ARTICLE:
             trigger(table, "insert", [opened(subject, "new_rows")])
+    if outlets == "claims":
+        for event, (_, _, relations) in POSTGRES_EVENTS.items():
+            union = outlet_claim_moves_postgres(axes, relations.get(-1), relations.get(1))
+            trigger(CLAIM_OUTLET, event, upserts(OUTLET_CLAIMS, OUTLET_TOTAL, "outlet_id", axes, union, shared=True))
     return statements
 
 
+def trigger_names(outlets=OUTLETS):
+    """[(table, trigger)] of the tally triggers."""
+    counted = (CLAIM, APPEARANCE, ARTICLE, CLAIM_OUTLET) if outlets == "claims" else (CLAIM, APPEARANCE, ARTICLE)
+    return [
+        *((table, f"{table}_tally_{event}") for table in counted for event in POSTGRES_EVENTS),
+        *((table, f"{table}_tally_insert") for table in SUBJECTS.values() if table != ARTICLE),
+    ]
+
+
 def postgres_drop():
-    names = [(table, f"{table}_tally_{event}") for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS]
-    names += [(table, f"{table}_tally_insert") for table in SUBJECTS.values() if table != ARTICLE]
-    return [f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()" for table, name in names]
+    return [
+        f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
+        for table, name in trigger_names("claims")
+    ]
 
 
 def sqlite_row(side, columns):
     return "(SELECT " + ", ".join(f"{side}.{column} AS {column}" for column in columns) + ")"
 
 
-def sqlite_triggers(axes=AXES):
+def sqlite_triggers(axes=AXES, outlets=OUTLETS):
     """CREATE statements of the SQLite row triggers."""
     statements = []
     for table, columns in watched_columns(axes).items():
@@ -265,7 +390,7 @@ def sqlite_triggers(axes=AXES):
             "delete": ("DELETE", {-1: old}),
         }
         for event, (keyword, relations) in events.items():
-            body = moves(table, relations, axes, sqlite_month)
+            body = moves(table, relations, axes, sqlite_month, outlets=outlets)
             if table == ARTICLE and event == "insert":
                 body.insert(0, opened("article_id", "(SELECT NEW.id AS id)"))
             when = f" WHEN {changed}" if event == "update" else ""
@@ -279,48 +404,100 @@ def sqlite_triggers(axes=AXES):
                 f"CREATE TRIGGER {table}_tally_insert AFTER INSERT ON {table} FOR EACH ROW"
                 f" BEGIN {opened(subject, '(SELECT NEW.id AS id)')}; END"
             )
+    if outlets == "claims":
+        # created_at moves no count (a latest claim is a sort key, as above)
+        columns = ("claim_id", "outlet_id", "role", "merged", *axes)
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+        events = {
+            "insert": ("INSERT", None, "NEW"),
+            "update": (f"UPDATE OF {', '.join(columns)}", "OLD", "NEW"),
+            "delete": ("DELETE", "OLD", None),
+        }
+        for event, (keyword, old, new) in events.items():
+            union = outlet_claim_moves_sqlite(axes, old, new)
+            body = upserts(OUTLET_CLAIMS, OUTLET_TOTAL, "outlet_id", axes, union, shared=False)
+            when = f" WHEN {changed}" if event == "update" else ""
+            statements.append(
+                f"CREATE TRIGGER {CLAIM_OUTLET}_tally_{event} AFTER {keyword} ON {CLAIM_OUTLET} FOR EACH ROW{when}"
+                f" BEGIN {'; '.join(body)}; END"
+            )
     return statements
 
 
 def sqlite_drop():
-    names = [f"{table}_tally_{event}" for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS]
-    names += [f"{table}_tally_insert" for table in SUBJECTS.values() if table != ARTICLE]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+    return [f"DROP TRIGGER IF EXISTS {name}" for _, name in trigger_names("claims")]
 
 
-TRIGGER_NAMES = [
-    *(f"{table}_tally_{event}" for table in (CLAIM, APPEARANCE, ARTICLE) for event in POSTGRES_EVENTS),
-    *(f"{table}_tally_insert" for table in SUBJECTS.values() if table != ARTICLE),
-]
+TRIGGER_NAMES = [name for _, name in trigger_names()]
 
 
-def rebuild_statements(vendor, axes=AXES):
-    """Statements that count everything again from the claims: for the migration, and to repair by hand."""
+def rebuild_statements(vendor, axes=AXES, outlets=OUTLETS, only=None):
+    """Statements that count everything again from the claims: for the migration, and to repair by hand.
+
+    `only`: the tally tables to count again (with their totals), if not all.
+    """
     month = postgres_month if vendor == "postgresql" else sqlite_month
     tables = {CLAIM: CLAIM, APPEARANCE: APPEARANCE, ARTICLE: ARTICLE}
     statements = []
     by_target = {}
-    for source in sources(month):
+    for source in sources(month, outlets):
         by_target.setdefault((source.tally, source.total, source.subject, tuple(source.keys)), []).append(
             contributions(source, axes, tables, 1)
         )
+    if outlets == "claims":
+        by_target[OUTLET_CLAIMS, OUTLET_TOTAL, "outlet_id", ()] = [outlet_claims(axes)]
+        statements.append(copies_followed(axes))
     for (tally, total, subject, keys), selects in by_target.items():
+        if only is not None and tally not in only:
+            continue
         union = " UNION ALL ".join(selects)
         columns = ", ".join([subject, *keys, *axes])
         statements += [
             f"DELETE FROM {tally}",
             f"INSERT INTO {tally} ({columns}, claims) SELECT {columns}, sum(n) FROM ({union}) AS d GROUP BY {columns}",
-            f"DELETE FROM {total}",
-            f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
-            f" SELECT s.id, coalesce(sum(d.n), 0), max(d.created_at) FROM {SUBJECTS[subject]} s"
-            f" LEFT JOIN ({union}) AS d ON d.{subject} = s.id GROUP BY s.id",
         ]
+        if total:
+            statements += [
+                f"DELETE FROM {total}",
+                f"INSERT INTO {total} ({subject}, claims, latest_claim_at)"
+                f" SELECT s.id, coalesce(sum(d.n), 0), max(d.created_at) FROM {SUBJECTS[subject]} s"
+                f" LEFT JOIN ({union}) AS d ON d.{subject} = s.id GROUP BY s.id",
+            ]
     return statements
 
 
-def create_triggers(schema_editor, axes=AXES):
+def copied_from(claim, axes=AXES):
+    """{ClaimOutlet column: its value} of what a ClaimOutlet row copies from its claim, `claim` the claim's row."""
+    return {
+        "created_at": f"{claim}.created_at",
+        **{axis: f"{claim}.{axis}" for axis in axes},
+        "merged": f"{claim}.merged_into_id IS NOT NULL",
+    }
+
+
+def copies_followed(axes):
+    """The UPDATE that gives each ClaimOutlet row its claim's values where it holds others (migration 0048's triggers
+    keep them; this repairs them by hand, and fills them in the first time)."""
+    copied = copied_from("c", axes)
+    differs = " OR ".join(f"{CLAIM_OUTLET}.{column} <> ({value})" for column, value in copied.items())
+    return (
+        f"UPDATE {CLAIM_OUTLET} SET {', '.join(f'{column} = {value}' for column, value in copied.items())}"
+        f" FROM {CLAIM} c WHERE c.id = {CLAIM_OUTLET}.claim_id AND ({differs})"
+    )
+
+
+def outlet_claims(axes):
+    """SELECT of the outlets' claims, each once (outlet_id, axes, created_at, n), from ClaimOutlet alone."""
+    values = "".join(f", max({axis}) AS {axis}" for axis in axes)
+    return (
+        f"SELECT outlet_id{values}, max(created_at) AS created_at, 1 AS n FROM {CLAIM_OUTLET}"
+        f" GROUP BY claim_id, outlet_id HAVING max(CASE WHEN merged THEN 1 ELSE 0 END) = 0"
+    )
+
+
+def create_triggers(schema_editor, axes=AXES, outlets=OUTLETS):
     vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": postgres_triggers, "sqlite": sqlite_triggers}[vendor](axes):
+    for statement in {"postgresql": postgres_triggers, "sqlite": sqlite_triggers}[vendor](axes, outlets):
         schema_editor.execute(statement, params=None)
 
 
@@ -330,9 +507,9 @@ def drop_triggers(schema_editor):
         schema_editor.execute(statement, params=None)
 
 
-def rebuild(connection, axes=AXES):
+def rebuild(connection, axes=AXES, outlets=OUTLETS, only=None):
     with connection.cursor() as cursor:
-        for statement in rebuild_statements(connection.vendor, axes):
+        for statement in rebuild_statements(connection.vendor, axes, outlets, only):
             cursor.execute(statement)
 
 

@@ -85,8 +85,8 @@ from factcheck.models import (
     Notification,
     NotificationSettings,
     Outlet,
+    OutletClaimTally,
     OutletKind,
-    OutletTally,
     OutletTotal,
     PublishedVerdict,
     SignOff,
@@ -933,7 +933,7 @@ def speaker_list(request):
 @permission_required("factcheck.view_claim", "factcheck.view_outlet")
 def outlet_list(request):
     outlets = OutletTotal.objects.select_related("outlet")
-    return index_page(request, outlets, "outlet", OutletTally, title="Outlets")
+    return index_page(request, outlets, "outlet", OutletClaimTally, title="Outlets")
 
 
 @require_safe

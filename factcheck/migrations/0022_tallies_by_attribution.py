@@ -12,6 +12,8 @@ from factcheck import tallies
 
 # Frozen here: the axes these triggers count by (factcheck.tallies.AXES may grow).
 AXES = ("status", "attribution")
+# Frozen too: an outlet's total sums its parts (migration 0048 counts its claims, each once).
+OUTLETS = "parts"
 BEFORE = ("status",)
 
 
@@ -20,13 +22,13 @@ def drop(apps, schema_editor):
 
 
 def install(apps, schema_editor):
-    tallies.create_triggers(schema_editor, AXES)
-    tallies.rebuild(schema_editor.connection, AXES)
+    tallies.create_triggers(schema_editor, AXES, OUTLETS)
+    tallies.rebuild(schema_editor.connection, AXES, OUTLETS)
 
 
 def install_before(apps, schema_editor):
-    tallies.create_triggers(schema_editor, BEFORE)
-    tallies.rebuild(schema_editor.connection, BEFORE)
+    tallies.create_triggers(schema_editor, BEFORE, OUTLETS)
+    tallies.rebuild(schema_editor.connection, BEFORE, OUTLETS)
 
 
 class Migration(migrations.Migration):

@@ -10,12 +10,14 @@ from factcheck import tallies
 
 # Frozen here: the axes the triggers count by (factcheck.tallies.AXES may grow).
 AXES = ("status", "attribution")
+# Frozen too: an outlet's total sums its parts (migration 0048 counts its claims, each once).
+OUTLETS = "parts"
 
 
 def rewrite(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":  # SQLite's row triggers are unchanged
         tallies.drop_triggers(schema_editor)
-        tallies.create_triggers(schema_editor, AXES)
+        tallies.create_triggers(schema_editor, AXES, OUTLETS)
 
 
 class Migration(migrations.Migration):

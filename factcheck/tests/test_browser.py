@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from factcheck.models import Article, Claim, Outlet, PublishedVerdict, Speaker, StoryDraft
+from factcheck.models import Article, Claim, Outlet, OutletTally, PublishedVerdict, Speaker, StoryDraft
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
 
 PHONE = {"width": 390, "height": 844}
@@ -1318,6 +1318,29 @@ def test_an_outlet_record_is_drawn_at_phone_width(open_page, demo_site):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
     expect(page.locator(".index-row").first).to_contain_text("18 claims")
     assert fits_the_window(page)
+
+
+def test_the_outlets_index_counts_each_claim_once_as_the_queue_lists_them_on_a_phone(open_page, demo_site):
+    b17 = Outlet.objects.get(name="B-17")
+    claims = Claim.objects.not_merged().involving_outlet(b17).count()
+    parts = sum(OutletTally.objects.filter(outlet=b17).values_list("claims", flat=True))
+    assert parts > claims  # B-17 published claims that were also made to it, or that it relayed
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "reviewer")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Outlets").click()
+    expect(page.locator(".hint")).to_contain_text("a claim counts once, whatever parts the outlet played in it")
+    row = page.locator(".index-row").filter(has=page.get_by_role("link", name="B-17", exact=True))
+    expect(row.locator(".index-total")).to_have_text(f"{claims} claims")
+    by_verdict = [int(text.split(":")[-1]) for text in row.locator(".status-badges li").all_inner_texts()]
+    assert sum(by_verdict) == claims
+    bar = row.locator("svg.status-bar")
+    widths = bar.evaluate("svg => [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect().width)")
+    assert len(widths) == len(by_verdict)
+    assert sum(widths) == pytest.approx(bar.bounding_box()["width"], abs=1)  # the verdicts' parts fill the bar
+    assert fits_the_window(page)
+
+    page.goto(f"{demo_site}/claims/?status=all&outlet={b17.pk}")
+    expect(rows(page)).to_have_count(claims)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])

@@ -11,33 +11,47 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from factcheck import importing
+from factcheck import importing, merging
 from factcheck.models import Appearance, Article, Claim, ClaimOutlet, Venue
-from factcheck.tests.factories import make_appearance, make_article, make_claim, make_outlet, make_speaker
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
 
 pytestmark = pytest.mark.django_db
 
-# The triggers as migration 0030 left them (0019's, written anew to copy each claim's created_at).
-migration = importlib.import_module("factcheck.migrations.0030_claim_outlets_newest_first")
+# The triggers as migration 0048 left them (0019's, written anew to copy each claim's created_at, then its
+# status, attribution and whether it is merged).
+migration = importlib.import_module("factcheck.migrations.0048_outlets_count_each_claim_once")
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 
 def derived():
-    """{(claim, outlet, role, the claim's created_at)} as the stories and appearances say, worked out in Python."""
-    recorded = dict(Claim.objects.values_list("pk", "created_at"))
+    """{(claim, outlet, role, and the claim's created_at, status, attribution, merged)} as the stories and
+    appearances say, worked out in Python."""
+    copied = {
+        claim.pk: (claim.created_at, claim.status, claim.attribution, claim.merged_into_id is not None)
+        for claim in Claim.objects.all()
+    }
     rows = {
-        (claim, outlet, "published", recorded[claim])
+        (claim, outlet, "published", *copied[claim])
         for claim, outlet in Claim.objects.filter(article__isnull=False).values_list("pk", "article__outlet")
     }
     for claim, outlet, relays in Appearance.objects.filter(outlet__isnull=False).values_list(
         "claim", "outlet", "relayed_from"
     ):
-        rows.add((claim, outlet, "made" if relays is None else "relayed", recorded[claim]))
+        rows.add((claim, outlet, "made" if relays is None else "relayed", *copied[claim]))
     return rows
 
 
 def stored():
-    return set(ClaimOutlet.objects.values_list("claim", "outlet", "role", "created_at"))
+    return set(
+        ClaimOutlet.objects.values_list("claim", "outlet", "role", "created_at", "status", "attribution", "merged")
+    )
 
 
 def parts():
@@ -156,6 +170,22 @@ def test_each_row_keeps_its_claims_recording_time_when_sql_changes_it(chain):
     later = claim.created_at + timedelta(days=3)
     Claim.objects.filter(pk=claim.pk).update(created_at=later)
     assert set(ClaimOutlet.objects.filter(claim=claim).values_list("created_at", flat=True)) == {later}
+    assert stored() == derived()
+
+
+def test_each_row_follows_its_claims_verdict_attribution_and_merge_whatever_road_changes_them(chain, editor):
+    claim, _, kyiv, _ = chain
+    make_evidence(claim, "refutes")
+    claim.set_status("false", by=editor, reason="Shown wrong.")
+    assert stored() == derived()
+    claim.set_attribution("denied", by=editor, reason="His office says he never said it.")
+    assert stored() == derived()
+    duplicate = make_claim(claim.text, speaker=claim.speaker, article=make_article(outlet=kyiv))
+    make_evidence(duplicate, "refutes")
+    duplicate.set_status("false", by=editor, reason="Shown wrong.")
+    duplicate.set_attribution("denied", by=editor, reason="His office says he never said it.")
+    merging.merge(duplicate, claim, by=editor, reason="Recorded twice.", merged_version=3, into_version=3)
+    assert ClaimOutlet.objects.get(claim=duplicate, role="published").merged
     assert stored() == derived()
 
 

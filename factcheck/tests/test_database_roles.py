@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from factcheck import importing, merging
-from factcheck.models import Claim, ClaimRevision, CorrectionCase, Evidence
+from factcheck.models import Appearance, Article, Claim, ClaimRevision, CorrectionCase, Evidence
 from factcheck.tests.factories import make_article, make_claim, make_evidence
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_history_is_enforced import check_history_now
@@ -74,6 +74,11 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
     merging.merge(duplicate, kept, by=editor, reason=REASON, merged_version=1, into_version=1)
     carried = make_claim("The dam held.", article=make_article())
     carried.set_status("disputed", by=editor, reason=REASON)
+    # ClaimOutlet's rows, which the app's role may not write, follow through the owner's triggers.
+    moved = Claim.objects.filter(import_key="b17-2024-11-c1").get()
+    Article.objects.filter(pk=moved.article_id).update(outlet=carried.article.outlet)
+    Claim.objects.filter(pk=moved.pk).update(article=carried.article)
+    Appearance.objects.filter(claim=moved).update(outlet=carried.article.outlet)
     CorrectionCase.objects.get().record_outcome("not_needed", by=editor, reason="The story said it was unconfirmed.")
     check_history_now()
 
@@ -83,6 +88,10 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
     assert (revision.by, revision.after) == (editor, {"text": "Up to 8,000 troops were moved to Kursk."})
     assert ClaimRevision.objects.filter(claim__import_key="c1").get().after == {"quote": "new words"}
     assert (Claim.objects.get(pk=duplicate.pk).merged_into, kept.evidence.count()) == (kept, 1)
+    assert set(moved.outlet_roles.values_list("outlet", "role", "status")) == {
+        (carried.article.outlet_id, "published", "unconfirmed"),
+        (carried.article.outlet_id, "made", "unconfirmed"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -121,6 +130,12 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         "SELECT id, version, now(), 'forged', '{}', '{}' FROM factcheck_claim",
         "UPDATE factcheck_speakertally SET claims = claims + 1",
         "INSERT INTO factcheck_speakertotal (speaker_id, claims) SELECT id, 99 FROM factcheck_speaker",
+        "UPDATE factcheck_outletclaimtally SET claims = claims + 1",
+        "UPDATE factcheck_outlettotal SET claims = claims + 1",
+        "UPDATE factcheck_claimoutlet SET status = 'false'",
+        "INSERT INTO factcheck_claimoutlet (claim_id, outlet_id, role, created_at, status, attribution, merged)"
+        " SELECT id, (SELECT min(id) FROM factcheck_outlet), 'made', created_at, status, attribution, false"
+        " FROM factcheck_claim",
         "CREATE TABLE factcheck_shadow (id bigint)",
         "CREATE TEMPORARY TABLE factcheck_verificationevent_evidence (evidence_id bigint)",
         "CREATE SCHEMA factcheck_shadow",

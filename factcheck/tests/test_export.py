@@ -24,6 +24,7 @@ from factcheck.models import (
     ExternalReview,
     Note,
     Outlet,
+    OutletClaimTally,
     OutletTally,
     OutletTotal,
     Speaker,
@@ -89,7 +90,7 @@ def empty_the_database():
         "factcheck_speaker",
         "factcheck_outlet",
         # Last: the tally triggers write into these as the rows above go.
-        *(model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally)),
+        *(model._meta.db_table for model in (SpeakerTally, OutletTally, OutletClaimTally, StoryTally)),
         *(model._meta.db_table for model in (SpeakerTotal, OutletTotal, StoryTotal)),
     ]
     with connection.cursor() as cursor:

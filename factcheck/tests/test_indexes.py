@@ -217,23 +217,32 @@ def test_the_outlet_chart_shows_the_database_counts_by_role(reviewer_client, edi
     assert published["unconfirmed"]["width"] == pytest.approx(2 * published["false"]["width"], abs=0.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OutletTotal and the index's bar count an outlet's parts in a claim, not its claims (docs/tallies.md)",
-)
-def test_the_outlets_index_counts_each_claim_of_an_outlet_once_as_the_queue_does(reviewer_client):
+def test_the_outlets_index_counts_each_claim_of_an_outlet_once_as_the_queue_does(reviewer_client, editor):
     """B-17 published two claims, one made to it, the other relayed by it: two claims, as the queue
-    filtered by the outlet lists them; the index says four."""
+    filtered by the outlet lists them (its parts in them, by role, are four)."""
     b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
     story = make_article(outlet=b17)
     made_to_it, relayed = make_claim("Made to B-17.", article=story), make_claim("Relayed by B-17.", article=story)
     make_appearance(made_to_it, Venue.STATEMENT_TO_OUTLET, outlet=b17)
     said = make_appearance(relayed, Venue.PUBLIC_REMARKS, outlet=kyiv)
     make_appearance(relayed, Venue.RELAYED_REPORT, outlet=b17, relayed_from=said)
+    make_evidence(relayed, "refutes")
+    relayed.set_status("false", by=editor, reason="Shown wrong.")
     queue = reviewer_client.get("/claims/", {"status": "all", "outlet": b17.pk}).context["claims"]
     assert len(queue) == 2
-    row = reviewer_client.get("/outlets/?q=b-17").text.split('<li class="index-row">')[1]
+    page = reviewer_client.get("/outlets/?q=b-17").text
+    row = page.split('<li class="index-row">')[1]
     assert '<span class="index-total">2 claims</span>' in row
+    # The bar by verdict, each claim once too: one unconfirmed, one false, half the bar each.
+    assert re.findall(r'title="([^"]+)"><span class="visually-hidden">[^<]*</span>(\d+)</li>', row) == [
+        ("Unable to independently confirm", "1"),
+        ("False", "1"),
+    ]
+    assert re.findall(r'<rect class="status-(\w+)" x="[^"]+" y="0" width="([^"]+)"', row) == [
+        ("unconfirmed", "50.0"),
+        ("false", "50.0"),
+    ]
+    assert "a claim counts once, whatever parts the outlet played in it" in page
 
 
 @pytest.mark.parametrize("count", [3, 30])

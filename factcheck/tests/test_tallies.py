@@ -9,13 +9,16 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
 from factcheck import importing, merging, tallies
 from factcheck.models import (
     Appearance,
     Article,
     Claim,
+    ClaimOutlet,
     Outlet,
+    OutletClaimTally,
     OutletTally,
     OutletTotal,
     Speaker,
@@ -23,6 +26,7 @@ from factcheck.models import (
     SpeakerTotal,
     StoryTally,
     StoryTotal,
+    VerificationEvent,
 )
 from factcheck.tests.factories import (
     make_appearance,
@@ -32,6 +36,7 @@ from factcheck.tests.factories import (
     make_outlet,
     make_speaker,
 )
+from factcheck.tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +56,10 @@ def kept():
         "outlets": {
             (row.outlet_id, row.role, row.status, row.attribution): row.claims
             for row in OutletTally.objects.exclude(claims=0)
+        },
+        "outlet_claims": {
+            (row.outlet_id, row.status, row.attribution): row.claims
+            for row in OutletClaimTally.objects.exclude(claims=0)
         },
         "totals": {
             **{("speaker", row.speaker_id): (row.claims, row.latest_claim_at) for row in SpeakerTotal.objects.all()},
@@ -91,15 +100,19 @@ def counted():
         for r in with_story.values("article", "status", "attribution").annotate(n=Count("id"))
     }
     outlets = Counter()
-    latest = {}
+    involved = {claim: set() for claim in claims}  # each claim's outlets, whatever their parts
     for claim in with_story.select_related("article"):
         outlets[claim.article.outlet_id, "published", claim.status, claim.attribution] += 1
-        latest[claim.article.outlet_id] = max(latest.get(claim.article.outlet_id, claim.created_at), claim.created_at)
+        involved[claim].add(claim.article.outlet_id)
     for appearance in Appearance.objects.filter(outlet__isnull=False, claim__in=claims).select_related("claim"):
         role = "made" if appearance.relayed_from_id is None else "relayed"
         outlets[appearance.outlet_id, role, appearance.claim.status, appearance.claim.attribution] += 1
-        latest[appearance.outlet_id] = max(latest.get(appearance.outlet_id, appearance.claim.created_at),
-                                           appearance.claim.created_at)  # fmt: skip
+        involved[appearance.claim].add(appearance.outlet_id)
+    outlet_claims, latest = Counter(), {}
+    for claim, outlet_ids in involved.items():
+        for outlet in outlet_ids:
+            outlet_claims[outlet, claim.status, claim.attribution] += 1
+            latest[outlet] = max(latest.get(outlet, claim.created_at), claim.created_at)
     totals = {}
     kept_claims = Q(claims__merged_into__isnull=True)
     for speaker in Speaker.objects.annotate(
@@ -111,9 +124,15 @@ def counted():
     ):
         totals["story", article.pk] = (article.n, article.latest)
     for outlet in Outlet.objects.all():
-        mine = sum(n for (pk, *_), n in outlets.items() if pk == outlet.pk)
+        mine = sum(n for (pk, *_), n in outlet_claims.items() if pk == outlet.pk)  # each claim once
         totals["outlet", outlet.pk] = (mine, latest.get(outlet.pk))
-    return {"speakers": speakers, "stories": stories, "outlets": dict(outlets), "totals": totals}
+    return {
+        "speakers": speakers,
+        "stories": stories,
+        "outlets": dict(outlets),
+        "outlet_claims": dict(outlet_claims),
+        "totals": totals,
+    }
 
 
 def test_the_triggers_exist_on_this_database():
@@ -139,7 +158,8 @@ def test_a_status_change_moves_the_claim_from_one_count_to_another(editor):
     assert by_status(kept()["stories"]) == {(claim.article_id, "verified"): 1}
     assert by_status(kept()["outlets"]) == {(outlet.pk, "published", "verified"): 1, (outlet.pk, "made", "verified"): 1}
     assert SpeakerTotal.objects.get(speaker=claim.speaker).claims == 1
-    assert OutletTotal.objects.get(outlet=outlet).claims == 2  # published and made on it
+    assert OutletTotal.objects.get(outlet=outlet).claims == 1  # published and made on it: one claim
+    assert kept()["outlet_claims"] == {(outlet.pk, "verified", claim.attribution): 1}
     assert kept() == counted()
 
 
@@ -194,6 +214,102 @@ def test_counts_follow_every_kind_of_edit(editor):
     assert SpeakerTotal.objects.get(speaker=blinken).latest_claim_at is None
 
 
+def test_an_outlet_counts_a_claim_once_whatever_parts_it_played_in_it():
+    """B-17 published the claim, which was made to it, and relayed it too: three parts, one claim."""
+    b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
+    claim = make_claim(article=make_article(outlet=b17))
+    make_appearance(claim, Appearance.Venue.STATEMENT_TO_OUTLET, outlet=b17)
+    said = make_appearance(claim, Appearance.Venue.PUBLIC_REMARKS, outlet=kyiv)
+    make_appearance(claim, Appearance.Venue.RELAYED_REPORT, outlet=b17, relayed_from=said)
+
+    assert sum(claims for (outlet, *_), claims in kept()["outlets"].items() if outlet == b17.pk) == 3
+    assert by_status(kept()["outlet_claims"]) == {(b17.pk, "unconfirmed"): 1, (kyiv.pk, "unconfirmed"): 1}
+    assert OutletTotal.objects.get(outlet=b17).claims == 1
+    assert kept() == counted()
+
+
+def test_an_outlets_claims_follow_every_road_a_write_takes(editor):
+    """Each outlet's claims, each once, compared with the ones worked out from the claims after each change."""
+    b17, kyiv, x = make_outlet("B-17"), make_outlet("Kyiv Independent"), make_outlet("X")
+    story, other_story = make_article(outlet=b17), make_article(outlet=kyiv)
+    first = make_claim(article=story)
+    second = make_claim(article=story)
+    duplicate = make_claim(speaker=second.speaker, article=other_story)
+    told = make_appearance(
+        first, Appearance.Venue.STATEMENT_TO_OUTLET, outlet=b17
+    )  # made to the outlet that published it
+    said = make_appearance(second, Appearance.Venue.PUBLIC_REMARKS, outlet=x)
+    make_appearance(duplicate, Appearance.Venue.STATEMENT_TO_OUTLET, outlet=b17)
+    assert kept() == counted()
+
+    def status_changed():
+        make_evidence(first, "refutes")
+        first.set_status("false", by=editor, reason="Shown wrong.")
+
+    def re_pointed_by_sql():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE factcheck_appearance SET outlet_id = %s WHERE id = %s", [b17.pk, told.pk])
+
+    def merged():
+        merging.merge(duplicate, second, by=editor, reason="Recorded twice.", merged_version=1, into_version=1)
+
+    changes = {
+        "a relay added": lambda: make_appearance(
+            second, Appearance.Venue.RELAYED_REPORT, outlet=b17, relayed_from=said
+        ),
+        "a status change": status_changed,
+        "an appearance re-pointed": lambda: Appearance.objects.filter(pk=told.pk).update(outlet=kyiv),
+        "an appearance re-pointed by SQL": re_pointed_by_sql,
+        "a claim moved to another story": lambda: Claim.objects.filter(pk=first.pk).update(article=other_story),
+        "a story moved to another outlet": lambda: Article.objects.filter(pk=story.pk).update(outlet=x),
+        "a claim merged into another": merged,
+        "an appearance removed": told.delete,
+        "a claim taken out of its story": lambda: Claim.objects.filter(pk=second.pk).update(article=None),
+    }
+    for change, write in changes.items():
+        write()
+        assert kept() == counted(), change
+    for outlet in (b17, kyiv, x):  # as the queue filtered by the outlet lists them
+        assert (
+            OutletTotal.objects.get(outlet=outlet).claims == Claim.objects.not_merged().involving_outlet(outlet).count()
+        )
+
+
+def test_a_claim_moved_to_another_story_with_a_new_verdict_in_one_statement_leaves_its_outlet_at_the_old_one(editor):
+    """The old outlet loses the claim at the verdict it counted it under, whichever trigger runs first."""
+    b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
+    claim = make_claim(article=make_article(outlet=b17))
+    make_appearance(claim, Appearance.Venue.STATEMENT_TO_OUTLET, outlet=kyiv)
+    elsewhere = make_article(outlet=kyiv)
+    VerificationEvent.objects.create(
+        claim=claim, from_status="unconfirmed", to_status="disputed", by=editor, reason="Sources disagree.", version=2
+    )
+
+    Claim.objects.filter(pk=claim.pk).update(article=elsewhere, status="disputed", version=2)
+
+    assert by_status(kept()["outlet_claims"]) == {(kyiv.pk, "disputed"): 1}
+    assert OutletTotal.objects.get(outlet=b17).claims == 0
+    assert kept() == counted()
+
+
+def test_an_edit_in_the_admin_is_counted(editor_client):
+    b17, kyiv = make_outlet("B-17"), make_outlet("Kyiv Independent")
+    claim = make_claim(article=make_article(outlet=b17))
+    make_appearance(claim, Appearance.Venue.STATEMENT_TO_OUTLET, outlet=b17)
+    page = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(page))
+    data |= {"article": make_article(outlet=kyiv).pk, "appearances-0-outlet": kyiv.pk, "_save": "Save"}
+
+    assert editor_client.post(page, data).status_code == 302
+
+    assert set(ClaimOutlet.objects.filter(claim=claim).values_list("outlet", "role")) == {
+        (kyiv.pk, "published"),
+        (kyiv.pk, "made"),
+    }
+    assert kept()["outlet_claims"] == {(kyiv.pk, "unconfirmed", claim.attribution): 1}
+    assert kept() == counted()
+
+
 def test_a_claim_merged_into_another_is_counted_once(editor):
     outlet = make_outlet()
     story = make_article(outlet=outlet)
@@ -236,6 +352,21 @@ def test_an_import_is_counted(admin_user):
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count > 0
     assert sum(kept()["speakers"].values()) == Claim.objects.count()
+    # The sample's outlets played more than one part in some claims: parts and claims differ.
+    assert sum(kept()["outlet_claims"].values()) < sum(kept()["outlets"].values())
+    assert kept() == counted()
+
+
+def test_an_import_that_moves_stored_claims_is_counted(admin_user, tmp_path):
+    """The importer moves stored claims with one UPDATE for each verdict: their outlets' counts follow."""
+    importing.import_file(SAMPLE, user=admin_user)
+    moved = tmp_path / "moved.csv"
+    moved.write_text(SAMPLE.read_text(encoding="utf-8").replace(",unconfirmed,", ",disputed,"), encoding="utf-8")
+
+    job = importing.import_file(moved, user=admin_user)
+
+    assert job.updated_count > 0
+    assert {status for _, status, _ in kept()["outlet_claims"]} >= {"disputed"}
     assert kept() == counted()
 
 

@@ -22,6 +22,9 @@ the app's tables, and the sequences' ids, except:
   run as the owner);
 - the claim counts (factcheck.tallies): no INSERT or UPDATE, so no count can be forged; their
   triggers run as the owner. DELETE stays, for Django to delete a speaker's (zero) counts with it;
+- ClaimOutlet, whose rows (a claim's outlets, with its status and attribution) the outlets'
+  counts are counted from: no INSERT or UPDATE either, its triggers run as the owner (migration
+  0048); DELETE stays, for Django to delete a claim's rows with it;
 - django_migrations: SELECT only;
 - no temporary tables (TEMPORARY on the database is taken from PUBLIC): the triggers name their
   tables without a schema, and a temporary table of the same name would stand in for one.
@@ -39,9 +42,11 @@ from factcheck.models import (
     AppearanceRevision,
     ArticleRevision,
     ClaimMerge,
+    ClaimOutlet,
     ClaimRevision,
     CorrectionCase,
     CorrectionTurn,
+    OutletClaimTally,
     OutletTally,
     OutletTotal,
     PublishedVerdict,
@@ -64,8 +69,10 @@ APPEND_ONLY = [
 WRITTEN_BY_TRIGGERS = [ClaimRevision._meta.db_table, ArticleRevision._meta.db_table, AppearanceRevision._meta.db_table]
 READ_ONLY = ["django_migrations", *WRITTEN_BY_TRIGGERS]
 COUNTS = [
-    model._meta.db_table for model in (SpeakerTally, OutletTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)
+    model._meta.db_table
+    for model in (SpeakerTally, OutletTally, OutletClaimTally, StoryTally, SpeakerTotal, OutletTotal, StoryTotal)
 ]
+COUNTED_FROM = [ClaimOutlet._meta.db_table]
 DATA = "SELECT, INSERT, UPDATE, DELETE"
 
 
@@ -88,7 +95,7 @@ def privileges(role, owner, database, schema):
         f"REVOKE UPDATE ON {quote(CITATIONS)} FROM {role}",
         f"REVOKE DELETE ON {quote(CorrectionCase._meta.db_table)} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(map(quote, READ_ONLY))} FROM {role}",
-        f"REVOKE INSERT, UPDATE ON {', '.join(map(quote, COUNTS))} FROM {role}",
+        f"REVOKE INSERT, UPDATE ON {', '.join(map(quote, COUNTS + COUNTED_FROM))} FROM {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT {DATA} ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
