@@ -2114,7 +2114,7 @@ class ClaimOutlet(models.Model):
     role = models.CharField(max_length=10, choices=Role)
     # The claim's, copied by the triggers (migration 0030): the index gives an outlet's claims newest first.
     created_at = models.DateTimeField()
-    # The claim's too, copied and followed by the triggers (migration 0048): what the outlet's claims
+    # The claim's too, copied and followed by the triggers (migration 0049): what the outlet's claims
     # are counted by, each claim once (OutletClaimTally), from these rows alone. Each row carries its
     # own copy, so a claim given a new verdict and moved to another story in one statement leaves the
     # old outlet at the verdict it was counted under, whichever trigger runs first.

@@ -15,7 +15,7 @@ story (foreign keys are checked at commit) is counted when the story arrives.
 
 An outlet's claims, each once whatever its parts in them (OutletClaimTally, and OutletTotal), are
 counted apart, from ClaimOutlet's rows alone (outlet_claim_moves_postgres and _sqlite, migration
-0048): a (claim, outlet) pair is one claim.
+0049): a (claim, outlet) pair is one claim.
 
 PostgreSQL runs one trigger per statement, over the statement's transition tables: an import
 that COPYs 5,000 claims adds them with one grouped upsert per table, not 5,000. SQLite has row
@@ -47,7 +47,7 @@ CLAIM_OUTLET, OUTLET_CLAIMS, OUTLET_TOTAL = (
     "factcheck_outlettotal",
 )
 # What an outlet's total counts: "claims", each once (OutletClaimTally, from ClaimOutlet: migration
-# 0048), or "parts", a claim once for each role the outlet played in it (migrations 0018 to 0047).
+# 0049), or "parts", a claim once for each role the outlet played in it (migrations 0018 to 0047).
 OUTLETS = "claims"
 SUBJECTS = {"speaker_id": "factcheck_speaker", "outlet_id": "factcheck_outlet", "article_id": ARTICLE}
 
@@ -201,7 +201,7 @@ def upserts(tally, total, subject, keys, union, *, shared, outlets=OUTLETS):
 
 # An outlet's claims, each once (OutletClaimTally and OutletTotal), from ClaimOutlet alone: its rows
 # (claim, outlet, role) carry their claim's axes and whether it is merged (copied by the triggers of
-# migration 0048). A (claim, outlet) pair counts one claim, under its rows' greatest values (they
+# migration 0049). A (claim, outlet) pair counts one claim, under its rows' greatest values (they
 # are the claim's, so equal, but for a moment within a statement that changes the claim), unless
 # merged. A trigger works out, for each pair its statement touched, the pair's rows before the
 # statement (those it left alone and those it removed) and after, and moves the count from one to
@@ -476,7 +476,7 @@ def copied_from(claim, axes=AXES):
 
 
 def copies_followed(axes):
-    """The UPDATE that gives each ClaimOutlet row its claim's values where it holds others (migration 0048's triggers
+    """The UPDATE that gives each ClaimOutlet row its claim's values where it holds others (migration 0049's triggers
     keep them; this repairs them by hand, and fills them in the first time)."""
     copied = copied_from("c", axes)
     differs = " OR ".join(f"{CLAIM_OUTLET}.{column} <> ({value})" for column, value in copied.items())

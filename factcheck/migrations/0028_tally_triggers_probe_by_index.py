@@ -10,7 +10,7 @@ from factcheck import tallies
 
 # Frozen here: the axes the triggers count by (factcheck.tallies.AXES may grow).
 AXES = ("status", "attribution")
-# Frozen too: an outlet's total sums its parts (migration 0048 counts its claims, each once).
+# Frozen too: an outlet's total sums its parts (migration 0049 counts its claims, each once).
 OUTLETS = "parts"
 
 

@@ -24,9 +24,9 @@ from factcheck.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The triggers as migration 0048 left them (0019's, written anew to copy each claim's created_at, then its
+# The triggers as migration 0049 left them (0019's, written anew to copy each claim's created_at, then its
 # status, attribution and whether it is merged).
-migration = importlib.import_module("factcheck.migrations.0048_outlets_count_each_claim_once")
+migration = importlib.import_module("factcheck.migrations.0049_outlets_count_each_claim_once")
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 
 

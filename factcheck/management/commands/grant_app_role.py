@@ -24,7 +24,7 @@ the app's tables, and the sequences' ids, except:
   triggers run as the owner. DELETE stays, for Django to delete a speaker's (zero) counts with it;
 - ClaimOutlet, whose rows (a claim's outlets, with its status and attribution) the outlets'
   counts are counted from: no INSERT or UPDATE either, its triggers run as the owner (migration
-  0048); DELETE stays, for Django to delete a claim's rows with it;
+  0049); DELETE stays, for Django to delete a claim's rows with it;
 - django_migrations: SELECT only;
 - no temporary tables (TEMPORARY on the database is taken from PUBLIC): the triggers name their
   tables without a schema, and a temporary table of the same name would stand in for one.

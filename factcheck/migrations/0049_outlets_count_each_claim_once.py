@@ -218,7 +218,7 @@ def count_parts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("factcheck", "0047_relayed_by_another_outlet"),
+        ("factcheck", "0048_search_folds_accents"),
     ]
 
     operations = [
