@@ -62,7 +62,7 @@ from factcheck.models import (
     ImportMode,
     ImportState,
 )
-from factcheck.revisions import writing_as
+from factcheck.revisions import import_via, writing_as
 from factcheck.text import shows_decimal_point
 
 log = logging.getLogger(__name__)
@@ -636,7 +636,7 @@ class _Refused(Exception):
 def _write(job, rows, *, linked=None, counts=(), progress=None):
     """Write `rows` (a FileRows or StagedRows) in one transaction; an all-or-nothing import with rows
     rejected raises _Refused."""
-    with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
+    with writing_as(job.created_by, import_via(job)), transaction.atomic():
         run = _Pass(job, rows, write=True, linked=linked, counts=counts)
         run.run(progress=progress)
         if job.mode == ImportMode.ATOMIC and run.counts["rejected"]:

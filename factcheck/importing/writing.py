@@ -14,13 +14,16 @@ from functools import cached_property, lru_cache
 from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from factcheck.importing.cleaning import UNSTATED_VENUE, norm, own_claim_id
 from factcheck.models import (
     Appearance,
+    AppearanceRevision,
     Article,
     Claim,
     ClaimKind,
+    ClaimRevision,
     Decision,
     Evidence,
     ExternalReview,
@@ -32,7 +35,8 @@ from factcheck.models import (
     outlets_changed,
     recheck_date,
 )
-from factcheck.text import lookalike_key
+from factcheck.revisions import IMPORT_VIA
+from factcheck.text import display_name, lookalike_key
 from factcheck.verification import (
     CITED_STANCE,
     Attribution,
@@ -60,6 +64,28 @@ def stored_claims(keys, *, lock, by_id):
     found = {claim.import_key: claim for claim in claims.filter(import_key__in=keys)}
     wanted = {pk: key for key, pk in by_id.items() if key not in found}
     found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
+    return found
+
+
+APPEARANCE_FIELDS = ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"]
+
+
+def stored_appearances(claim_ids):
+    """claim id -> [the APPEARANCE_FIELDS of each of its appearances], and again as it was imported for
+    one an editor has corrected since: a row giving it as it was is that appearance, not a new one."""
+    found = _by_claim(Appearance, APPEARANCE_FIELDS, claim_ids)
+    imported = {}  # appearance id -> the columns an editor changed, as they were before
+    if found:
+        edits = AppearanceRevision.objects.filter(claim__in=claim_ids, removed=False).exclude(
+            via__startswith=IMPORT_VIA
+        )
+        for appearance_id, before in edits.order_by("-at", "-pk").values_list("appearance_id", "before"):
+            imported.setdefault(appearance_id, {}).update(before)  # the earliest edit's "before" last
+    for appearances in found.values():
+        for values in list(appearances):
+            if values[0] in imported:
+                fields = dict(zip(APPEARANCE_FIELDS, values, strict=True)) | imported[values[0]]
+                appearances.append([fields[name] for name in APPEARANCE_FIELDS])
     return found
 
 
@@ -382,9 +408,7 @@ def plan(rows, entities, *, linked):
             # another database at the same address (every development copy is 127.0.0.1:8000).
             del claims[row.key]
     ids = [claim.pk for claim in claims.values()]
-    appearances = _by_claim(
-        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
-    )
+    appearances = stored_appearances(ids)
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
     reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
@@ -413,7 +437,48 @@ def plan(rows, entities, *, linked):
         if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
+    _refuse_editors_edits(changes)
     return changes
+
+
+# The label of a claim's field in a refusal, and the file's column it is read from.
+EDITED_LABELS = ClaimRevision.FIELDS | {"text": "words"}
+EDITED_COLUMNS = {"text": "claim", "speaker_id": "speaker", "article_id": "article_url"}
+
+
+def _refuse_editors_edits(changes):
+    """Refuse the rows that would change a field of a stored claim someone changed since it was imported,
+    in the app (an editor) rather than by an import: an import never undoes an editor's edit, as it never
+    undoes an editor's verdict. One query, for the claims whose fields the rows would change."""
+    changing = {change.claim.pk: change for change in changes if change.fields and not change.error}
+    if not changing:
+        return
+    latest = {}  # (claim id, column) -> the latest revision that changed it
+    for revision in ClaimRevision.objects.filter(claim__in=changing).select_related("by").order_by("at", "pk"):
+        for column in revision.before:
+            latest[revision.claim_id, column] = revision
+    for pk, change in changing.items():
+        edits = {}  # revision -> the row's fields it set
+        for name in change.fields:
+            revision = latest.get((pk, name))
+            if revision is not None and not revision.via.startswith(IMPORT_VIA):
+                edits.setdefault(revision, []).append(name)
+        if edits:
+            first = next(iter(edits.values()))[0]
+            change.error, change.field = _editors_edit(pk, edits), EDITED_COLUMNS.get(first, first)
+
+
+def _editors_edit(pk, edits):
+    said = []
+    for revision, names in edits.items():
+        who = display_name(revision.by) if revision.by else f"someone (“{revision.via}”)"
+        fields = " and ".join(", ".join(EDITED_LABELS[name] for name in names).rsplit(", ", 1))
+        when = date_format(timezone.localtime(revision.at), "j M Y, H:i T")
+        said.append(f"{who} changed claim #{pk}'s {fields} in the app on {when}")
+    return (
+        f"{'; '.join(said)}; an import does not undo an editor's edit: change it in the admin, or write it in the "
+        "file as it now is"
+    )
 
 
 def _creation(row, entities):

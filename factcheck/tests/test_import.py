@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -25,7 +27,9 @@ from factcheck.models import (
     Speaker,
     VerificationEvent,
 )
+from factcheck.revisions import writing_as
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
+from factcheck.text import display_name
 
 pytestmark = pytest.mark.django_db
 
@@ -893,3 +897,58 @@ def test_line_breaks_inside_a_file_s_cells_are_stored_as_lf(admin_user, tmp_path
     assert claim.quote == "We will not stop.\nNot this year."
     assert claim.evidence.get().summary == stored
     assert claim.events.get().reason.endswith(stored)
+
+
+def test_reimporting_a_sheet_never_undoes_an_editors_correction_of_a_claims_words_or_speaker(
+    admin_user, editor, tmp_path
+):
+    """The desk corrected a typo and the speaker in the admin; the sheet still has them as they were.
+    The row is refused, naming the claim, the fields, who changed them and when, as a verdict is."""
+    sheet = csv_text(
+        row("Unemployment fell to 8,5%.", "Olena Kovalchuk"), row("Another claim."), columns=["claim", "speaker"]
+    )
+    run_import(tmp_path, sheet, admin_user)
+    claim = Claim.objects.get(text="Unemployment fell to 8,5%.")
+    with writing_as(editor, f"POST /admin/factcheck/claim/{claim.pk}/change/"):
+        Claim.objects.filter(pk=claim.pk).update(
+            text="Unemployment fell to 8.5%.", speaker=make_speaker("José Álvarez")
+        )
+    revision = claim.revisions.get()
+    when = date_format(timezone.localtime(revision.at), "j M Y, H:i T")
+    before = counts()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        f"claims.csv:2:1: claim: {display_name(editor)} changed claim #{claim.pk}'s words and speaker in the app "
+        f"on {when}; an import does not undo an editor's edit: change it in the admin, or write it in the file as "
+        "it now is"
+    ]
+    assert counts() == before
+    job = run_import(tmp_path, sheet, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.updated_count, job.unchanged_count, job.rejected_count) == (0, 1, 1)
+    claim.refresh_from_db()
+    assert (claim.text, claim.speaker.name, claim.revisions.count()) == (
+        "Unemployment fell to 8.5%.",
+        "José Álvarez",
+        1,
+    )
+
+
+def test_a_field_an_import_changed_may_be_changed_by_the_next_import(admin_user, tmp_path):
+    columns = ["id", "claim", "speaker"]
+    run_import(tmp_path, csv_text(row("Unemployment fell to 8,5%.", id="c1"), columns=columns), admin_user)
+    run_import(tmp_path, csv_text(row("Unemployment fell to 8.5%.", id="c1"), columns=columns), admin_user)
+    job = run_import(tmp_path, csv_text(row("Unemployment fell to 8.6%.", id="c1"), columns=columns), admin_user)
+    assert (job.state, job.updated_count) == (ImportState.SUCCEEDED, 1)
+    assert Claim.objects.get().text == "Unemployment fell to 8.6%."
+
+
+def test_reimporting_a_sheet_adds_no_appearance_beside_one_an_editor_corrected(admin_user, editor, tmp_path):
+    sheet = csv_text(row(venue="press briefing", outlet="Ukrainska Pravda", appearance_url="https://example.org/a"))
+    run_import(tmp_path, sheet, admin_user)
+    appearance = Appearance.objects.get()
+    with writing_as(editor, "POST /admin/factcheck/appearance/"):
+        Appearance.objects.filter(pk=appearance.pk).update(venue_type="interview")
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.unchanged_count) == (ImportState.SUCCEEDED, 1)
+    assert list(Appearance.objects.values_list("venue_type", flat=True)) == ["interview"]
