@@ -347,6 +347,11 @@ class _Pass:
             entities.settle([change.row for change in changes if not change.error])
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+            joining = [change.row for change in changes if change.joins]
+            if joining:  # other checkers' reviews of the claims just written: added beside the first review
+                again = {change.row.line: change for change in plan(joining, entities, linked=self.linked)}
+                write(list(again.values()), entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+                changes = [again.get(change.row.line, change) if change.joins else change for change in changes]
             self.done += len(rows)
         elif not self.write:
             # Only rows that would create a claim of a speaker already tracked can duplicate one.

@@ -119,6 +119,8 @@ class Entities:
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
         self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
+        # The claims other checkers' reviews of this import create (reviewed_claim), for the later reviews of each.
+        self.reviewed = set()
 
     def speaker(self, row):
         return self.speakers[norm(row.speaker.name)]
@@ -337,6 +339,7 @@ class Change:
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
     field: str = "status"  # the field the error is about
+    joins: bool = False  # another checker's review of a claim an earlier row of the import creates
     claim_id: int | None = None
     editors_verdict: bool = False  # the stored claim's status is an editor's verdict, read with it locked
 
@@ -344,6 +347,8 @@ class Change:
     def action(self):
         if self.error:
             return "rejected"
+        if self.joins:
+            return "updated"
         if self.claim is None:
             return "created"
         changed = self.fields or self.appearances or self.evidence or self.reviews or self.status
@@ -407,6 +412,7 @@ def plan(rows, entities, *, linked):
             # Our page's URL, or a link chosen in the preview, but another speaker: an export of
             # another database at the same address (every development copy is 127.0.0.1:8000).
             del claims[row.key]
+    joined = _known_reviewed_claims(rows, claims, entities)
     ids = [claim.pk for claim in claims.values()]
     appearances = stored_appearances(ids)
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
@@ -430,7 +436,7 @@ def plan(rows, entities, *, linked):
         if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        link = linked.get(row.line) == claim.pk and not ours
+        link = (linked.get(row.line) == claim.pk or row.key in joined) and not ours
         change = _update(
             row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link, claim.pk in editors
         )
@@ -481,15 +487,48 @@ def _editors_edit(pk, edits):
     )
 
 
+def reviewed_claim(row):
+    """What makes a ClaimReview's claim one, whoever reviews it: its speaker and words (its key is the review's URL)."""
+    return hash((norm(row.speaker.name), row.text))
+
+
+def _known_reviewed_claims(rows, claims, entities):
+    """Add to `claims` the stored claim each other checker's review names by its speaker and words, where
+    its own key (the review's URL) names none: the keys of those rows, which add their review beside
+    the first as a row linked in the preview does (the claim's words and verdict stay). One query."""
+    wanted = {
+        row.key: (speaker, row.text)
+        for row in rows
+        if row.review and row.key not in claims and own_claim_id(row.key) is None and (speaker := entities.speaker(row))
+    }
+    if not wanted:
+        return set()
+    found = {}
+    stored = (Claim.objects.select_for_update() if entities.create else Claim.objects).filter(
+        speaker_id__in={speaker for speaker, _ in wanted.values()},
+        text__in={text for _, text in wanted.values()},
+        merged_into__isnull=True,
+    )
+    for claim in stored.order_by("-pk").values_list(*STORED_FIELDS, named=True):  # the oldest last, kept
+        found[claim.speaker_id, claim.text] = claim
+    joined = {key for key, said in wanted.items() if said in found}
+    claims.update({key: found[wanted[key]] for key in joined})
+    return joined
+
+
 def _creation(row, entities):
     # Our own export read into another database: our verdict, with its page as evidence, is no other's review.
     theirs = row.review and own_claim_id(row.key) is None
+    if theirs and reviewed_claim(row) in entities.reviewed:
+        return Change(row, joins=True)  # written once the claim is (_Pass.take), beside the first review
     change = Change(row, evidence=row.evidence, reviews=[row.review] if theirs else [])
     stances = frozenset(item.stance for item in row.evidence)
     change.status, change.error = _first_status(row.status or Status.UNCONFIRMED, stances)
     change.attribution, refused = _first_attribution(row)
     if refused and not change.error:
         change.error, change.field = refused, "attribution"
+    if theirs and not change.error:
+        entities.reviewed.add(reviewed_claim(row))
     if len(row.chains) == 1:  # the usual case: one chain, nothing to merge
         change.appearances = [(-n - 1, -n if n else None, link) for n, link in enumerate(row.chains[0])]
     elif row.chains:
@@ -570,6 +609,10 @@ def _merge_appearances(change, stored, entities):
                 # The same work (its URL) listed again without its date: a feed's firstAppearance among its appearances.
                 undated = (*signature[:3], None, *signature[4:width])
                 match = next((pk for known, pk in siblings if (*known[:3], None, *known[4:width]) == undated), None)
+            bare = (link.venue or UNSTATED_VENUE) == UNSTATED_VENUE and not (link.outlet or link.date or link.text)
+            if match is None and link.url and bare and not link.when:
+                # Nothing but its URL (another checker's review names the work only): the work with that URL.
+                match = next((pk for known, pk in siblings if known[2] == link.url), None)
             if match is None:
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))
@@ -598,7 +641,7 @@ def write(changes, entities, *, user, reason_for, now):
     """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
     first, the changes to stored claims' fields, then the status changes with their events."""
     user_id = user.pk
-    changes = [change for change in changes if not change.error]
+    changes = [change for change in changes if not change.error and not change.joins]
     new = [change for change in changes if change.claim is None]
     counts = {
         Claim: len(new),
