@@ -187,9 +187,12 @@ def error_report(job):
 
 
 def progress_of(job):
-    """(done, to do, percent): bytes read while checking, rows written after."""
+    """(done, to do, percent): bytes read while checking, rows written after; once the import has
+    succeeded, the file's rows, as its summary counts them (rejected and unchanged ones too)."""
     if job.state == ImportState.CHECKING:
         total, done = job.file_size, tasks.progress_done(job)
+    elif job.state == ImportState.SUCCEEDED:
+        total = done = job.total_rows
     else:
         total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
         done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
@@ -217,6 +220,7 @@ PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
 def job_context(job):
     """What an import's page and its progress partial show of the job."""
     done, total, percent = progress_of(job)
+    written = job.created_count + job.updated_count
     amount = size if job.state == ImportState.CHECKING else "{:,}".format
     return {
         "job": job,
@@ -233,6 +237,9 @@ def job_context(job):
         # result say so rather than "import" and "written". The preview's figures until the import's.
         "nothing_to_write": bool(job.summary.get("staged_rows")) and not (job.created_count or job.updated_count),
         "figures": {name: f"{getattr(job, name):,}" for name in importing.COUNTS},
+        # A finished import whose rows were not all written, nor all unchanged: each part counted.
+        "written": f"{written:,}",
+        "parts_done": job.state == ImportState.SUCCEEDED and written != job.total_rows != job.unchanged_count,
         "rating_form": RatingMappingForm(job) if job.summary.get("ratings") else None,
         "rating_rows": rating_rows(job),
     }

@@ -127,6 +127,8 @@ def test_an_import_that_changes_nothing_says_so_on_its_button_and_its_result(imp
     # One that writes some rows and leaves others as they stand says both.
     mixed = uploaded_job(importer_client, csv_text(row("One."), row("Two."), row("Three.")))
     assert 'value="Confirm: import 3 rows (2 unchanged)"' in html(importer_client.get(job_url("import", mixed)))
+    importer_client.post(job_url("confirm", mixed))
+    assert "3 of 3 rows done (100%): 1 written, 2 unchanged." in html(importer_client.get(job_url("import", mixed)))
 
 
 def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_a_new_upload(
@@ -295,7 +297,9 @@ def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download
     assert set(Claim.objects.values_list("text", flat=True)) == {"One.", "Three.", "Five."}
 
     result = html(importer_client.get(job_url("import", job)))
-    assert "3 of 3 rows written (100%)" in result
+    # Of the file's 5 rows, as the summary below counts them ("3 of 3 rows written" counted the staged rows).
+    assert "5 of 5 rows done (100%): 3 written, 2 rejected." in result
+    assert "5 rows: 3 claims were created, 0 updated, 0 unchanged; 2 rows rejected" in result
     assert "Download the rejected rows" in result
     response = importer_client.get(job_url("report", job))
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
