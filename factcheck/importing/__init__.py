@@ -308,7 +308,8 @@ class _Pass:
         self.wording = None if "ratings" in job.summary else Wording()
         self.now = timezone.now()
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
-        self.repeats = 0  # rows repeating an earlier row exactly: counted unchanged, never staged
+        self.repeats = 0  # rows repeating an earlier row exactly: counted apart, never staged
+        self.repeat_lines = []  # [line, the line it repeats] of the first PREVIEW_ERRORS of them
         self.duplicates = {"possible_duplicates": [], "duplicates_compared": 0, "duplicates_left": 0}
 
     def run(self, staged=None, progress=None):
@@ -380,8 +381,9 @@ class _Pass:
             field, message = refusal
             self.refuse(repeat, field, f"repeats line {repeat.first}, which is refused: {message}", original)
         elif kept:
-            self.counts["unchanged"] += 1
             self.repeats += 1
+            if len(self.repeat_lines) < PREVIEW_ERRORS:
+                self.repeat_lines.append([repeat.line, repeat.first])
 
     def refuse(self, row, field, message, original):
         """Reject a row the database side refused (a status change, a look-alike name): at its field's
@@ -427,6 +429,8 @@ class _Pass:
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,
         }
+        if self.rows.first_rows is not None:  # the file read; staged rows hold no repeats, counted by the preview
+            job.summary.update(repeated_rows=self.repeats, repeats=self.repeat_lines)
         if self.wording:
             self.wording.record_on(job)
         job.errors = stored_errors(self.errors)
@@ -612,8 +616,7 @@ def _check(job, binary, size, progress):
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     run.record()
     job.summary.update(
-        staged_rows=rows.count - job.rejected_count,
-        repeated_rows=run.repeats,  # not staged: apply() counts them unchanged as the preview did
+        staged_rows=rows.count - job.rejected_count - run.repeats,
         columns=rows.columns,
         columns_read=rows.csv_records and rows.csv_records.columns_read(),  # None for JSON
     )
@@ -707,7 +710,7 @@ def apply(job, *, progress=None):
             linked=linked,
             counts={
                 "rejected": job.rejected_count,
-                "unchanged": len(skipped) + job.summary.get("repeated_rows", 0),
+                "unchanged": len(skipped),
             },
             progress=progress and (lambda run: progress(run.done, staged_rows)),
         )
@@ -862,6 +865,12 @@ def _summary(job, verbs):
         f"{created:,} claim{pluralize(created)} {pluralize(created, verbs)} created, "
         f"{job.updated_count:,} updated, {job.unchanged_count:,} unchanged"
     ]
+    repeated = job.summary.get("repeated_rows", 0)
+    if repeated:
+        named = ", ".join(f"line {line} repeats line {first}" for line, first in job.summary["repeats"][:3])
+        more = ", …" if repeated > 3 else ""
+        verb = pluralize(repeated, "repeats,repeat")
+        parts.append(f"{repeated:,} row{pluralize(repeated)} {verb} an earlier one ({named}{more})")
     if job.rejected_count:
         parts.append(f"{job.rejected_count:,} row{pluralize(job.rejected_count)} rejected")
     skipped, linked = duplicate_choices(job)

@@ -613,3 +613,16 @@ def test_editors_without_the_import_permission_cannot_export(editor_client, thre
     assert "export_csv" not in page and "export_claimreview" not in page
     response = export(editor_client, "export_csv", three_claims)
     assert not response.has_header("Content-Disposition")
+
+
+def test_a_row_repeated_within_the_file_is_named_apart_from_unchanged_claims(importer_client, tasks_run_inline):
+    """Line 4 repeats line 2: no stored claim was unchanged (the preview said "Unchanged claims 1")."""
+    job = uploaded_job(importer_client, csv_text(row("Said once."), row("Said twice."), row("Said once.")))
+    preview = html(importer_client.get(job_url("import", job)))
+    assert '<tr><th scope="row">Unchanged claims</th><td>0</td></tr>' in preview
+    assert '<th scope="row">Rows repeating an earlier row</th><td>1: line 4 repeats line 2</td>' in preview
+    assert 'value="Confirm: import 2 rows"' in preview
+    importer_client.post(job_url("confirm", job))
+    result = html(importer_client.get(job_url("import", job)))
+    assert "3 of 3 rows done (100%): 2 written, 1 repeating an earlier row." in result
+    assert "1 row repeats an earlier one (line 4 repeats line 2)" in result
