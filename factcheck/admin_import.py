@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing.reading import fields_named
+from factcheck.importing.reading import fields_named, workbook
 from factcheck.models import (
     Claim,
     ColumnMapping,
@@ -71,6 +71,14 @@ class ImportForm(ReadingForm):
         choices=[("", "Guess from the file name and its first bytes"), *ImportFormat.choices], required=False
     )
     field_order = ["file", "format", "encoding", "date_order", "mode"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        kind = workbook(file.read(4096))
+        file.seek(0)
+        if kind:
+            raise forms.ValidationError(kind)
+        return file
 
 
 class RatingMappingForm(forms.Form):

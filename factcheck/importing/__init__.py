@@ -53,6 +53,7 @@ from factcheck.importing.reading import (
     claimreview_records,
     encoding_of,
     json_records,
+    workbook,
 )
 from factcheck.importing.writing import Entities, plan, write
 from factcheck.models import (
@@ -538,9 +539,10 @@ def _opened(source):
 
 
 def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
+    head = binary.read(4096)
+    binary.seek(0)
     if format is None:
-        format = guess_format(filename, binary.read(4096))
-        binary.seek(0)
+        format = guess_format(filename, head)
     job = ImportJob.objects.create(
         created_by=user,
         filename=Path(filename).name,
@@ -557,6 +559,8 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
     if size > limit:
         message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
         _refuse(job, LineError(job.filename, 1, 1, message))
+    elif workbook(head):
+        _refuse(job, LineError(job.filename, 1, 1, workbook(head)))
     return job
 
 

@@ -113,6 +113,28 @@ class Record:
     problems: list = field(default_factory=list)  # (field, message) found while reading
 
 
+SAVE_AS_CSV = "save it as “CSV UTF-8 (Comma delimited)” (File › Save As in Excel) and upload the .csv"
+
+
+def workbook(head):
+    """What a spreadsheet workbook starting with `head` is and how to make a CSV file of it, else "".
+
+    A workbook is no text file: read as CSV it fails on its first compressed bytes, with advice on
+    encodings that cannot help."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2, Excel 97-2003's container
+        return f"This is an Excel 97-2003 workbook (.xls), not a CSV file: {SAVE_AS_CSV}"
+    if not head.startswith(b"PK\x03\x04"):
+        return ""
+    if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head[:100]:
+        return (
+            "This is an OpenDocument spreadsheet (.ods), not a CSV file: save it as “Text CSV” (File › Save As "
+            "in LibreOffice, character set Unicode (UTF-8)) and upload the .csv"
+        )
+    if b"xl/" in head or b"[Content_Types].xml" in head:
+        return f"This is an Excel workbook, not a CSV file: {SAVE_AS_CSV}"
+    return "This is a ZIP archive, not a text file: unpack it and upload the CSV or JSON file it holds"
+
+
 def encoding_of(head):
     """(encoding, byte-order mark) of a file starting with `head`: its BOM's, else UTF-8."""
     return next(((encoding, bom) for bom, encoding in BOMS if head.startswith(bom)), ("utf-8", b""))

@@ -22,7 +22,7 @@ from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, refused_since_the_preview, row
-from factcheck.tests.test_import_bad_files import BAD_FILES
+from factcheck.tests.test_import_bad_files import BAD_FILES, XLSX
 from factcheck.tests.test_import_formats import claimreview
 
 pytestmark = pytest.mark.django_db
@@ -626,3 +626,11 @@ def test_a_row_repeated_within_the_file_is_named_apart_from_unchanged_claims(imp
     result = html(importer_client.get(job_url("import", job)))
     assert "3 of 3 rows done (100%): 2 written, 1 repeating an earlier row." in result
     assert "1 row repeats an earlier one (line 4 repeats line 2)" in result
+
+
+def test_an_excel_workbook_is_refused_at_upload_saying_to_save_it_as_csv(importer_client):
+    response = upload(importer_client, XLSX, "newsroom.xlsx", encoding="windows-1252")
+    assert response.status_code == 400
+    page = html(response)
+    assert "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8 (Comma delimited)”" in page
+    assert not ImportJob.objects.exists()
