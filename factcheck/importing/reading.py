@@ -591,7 +591,7 @@ def half_character_in(value, path=""):
 def json_records(text, ignored):
     """Flat records (the CSV column names as keys) from a JSON array or JSON Lines; the keys the
     importer does not know are left out and added to `ignored` (a dict: the order first seen)."""
-    for value, line, column in JsonValues(text, text.name):
+    for number, (value, line, column) in enumerate(JsonValues(text, text.name)):
         original = [json.dumps(value, ensure_ascii=False)]
         if not original[0].isascii() and (half := half_character_in(value)):
             yield Record(line, column, None, [json.dumps(value)], problems=[half])
@@ -600,7 +600,20 @@ def json_records(text, ignored):
             yield Record(line, column, None, original)
             continue
         if wrapped := _wrapped_records(value):
-            yield Record(line, column, None, original, problems=[("", wrapped)])
+            key, count = wrapped
+            if not number:  # the file's first value: the file is a wrapper, not a row to skip
+                where = f"the file is one object holding a list of {count:,} records under “{key[:40]}”"
+                text.fail(
+                    line,
+                    column,
+                    f"{where}, not the records themselves: save that list alone, as a JSON array ([{{…}}, {{…}}]) "
+                    "or one record per line (JSON Lines)",
+                )
+            message = (
+                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
+                f"{count:,} records; import them as a JSON array, or one record per line (JSON Lines)"
+            )
+            yield Record(line, column, None, original, problems=[("", message)])
             continue
         values, problems = {}, []
         for key, item in value.items():
@@ -620,16 +633,13 @@ def json_records(text, ignored):
 
 
 def _wrapped_records(value):
-    """Why an object holding no claim and no speaker but a list of records, as another tool's dump
-    wraps them ({"exported_at": …, "claims": [...]}), is no record; else None."""
+    """(key, number of records) of the list of records an object holding no claim and no speaker has, as
+    another tool's dump wraps them ({"exported_at": …, "claims": [...]}); else None."""
     if _is_record(value):
         return None
     for key, item in value.items():
         if isinstance(item, list) and item and all(isinstance(each, dict) for each in item) and _is_record(item[0]):
-            return (
-                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
-                f"{len(item):,} records; import them as a JSON array, or one record per line (JSON Lines)"
-            )
+            return key, len(item)
     return None
 
 

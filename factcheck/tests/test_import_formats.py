@@ -9,7 +9,7 @@ import pytest
 
 from factcheck import importing
 from factcheck.importing import reading
-from factcheck.models import Appearance, Claim, Evidence, ImportState, Speaker
+from factcheck.models import Appearance, Claim, Evidence, ImportMode, ImportState, Speaker
 from factcheck.tests.test_import import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -130,15 +130,18 @@ def test_json_keys_the_importer_does_not_know_are_ignored_and_listed(admin_user,
     assert job.summary["ignored_columns"] == ["desk_notes", "speker", "checked_by"]
 
 
-def test_records_wrapped_in_an_object_are_refused_saying_where_they_are(admin_user, tmp_path):
-    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim."""
+@pytest.mark.parametrize("mode", [ImportMode.ATOMIC, ImportMode.SKIP_INVALID])
+def test_records_wrapped_in_an_object_refuse_the_file_saying_where_they_are(mode, admin_user, tmp_path):
+    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim, nor a
+    row to skip ("1 of 1 row has errors … or import with 'skip invalid rows'", which would import nothing)."""
     dump = {"exported_at": "2025-04-03", "claims": [{"claim": "Taxes rose.", "speaker": "Ann Lee"}] * 2}
-    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json")
+    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json", mode=mode)
     assert job.state == ImportState.INVALID
     assert [str(importing.LineError(**error)) for error in job.errors] == [
-        "dump.json:1:1: this object is no record (it has no claim or speaker): its “claims” holds a list of 2 "
-        "records; import them as a JSON array, or one record per line (JSON Lines)"
+        "dump.json:1:1: the file is one object holding a list of 2 records under “claims”, not the records "
+        "themselves: save that list alone, as a JSON array ([{…}, {…}]) or one record per line (JSON Lines)"
     ]
+    assert "skip invalid rows" not in job.message and job.rejected_count == 0
 
 
 def claimreview(n=1, rating="False", **changes):
