@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 PREVIEW_ERRORS = 100
 PREVIEW_NAMES = 50
-STAGED_VERSION = 2  # 2: rows carry their external review and venue texts
+STAGED_VERSION = 3  # 2: rows carry their external review and venue texts; 3: evidence has no date of its own
 UPLOADED = "upload"  # an uploaded file's name in its job's folder, whatever the uploader called it
 
 

@@ -7,7 +7,7 @@ Claim.objects.set_statuses with their events.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
@@ -677,9 +677,8 @@ def write(changes, entities, *, user, reason_for, now):
     evidence = []
     for change in changes:
         for item in change.evidence:
-            pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
-            source = (item.url, item.citation, item.summary, item.stance)
-            evidence.append((pk, change.claim_id, *source, user_id, added_at))
+            pk, source = next(ids[Evidence]), (item.url, item.citation, item.summary, item.stance)
+            evidence.append((pk, change.claim_id, *source, user_id, now))
             change.stances.append((pk, item.stance))
 
     reviews = [

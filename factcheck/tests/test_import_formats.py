@@ -249,12 +249,11 @@ def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_revie
         "2024-10-30",
     )
     evidence = claim.evidence.get()
-    assert (evidence.url, evidence.stance, str(evidence.added_at.date())) == (
-        "https://checks.example/review/1",
-        "refutes",
-        "2024-11-06",
-    )
-    assert evidence.summary == "Example Checks rated this claim “False”."
+    # Added when it was imported (it said "Added by admin, 6 Nov 2024", the review's date); the review's
+    # own date is the review's, in its words.
+    assert (evidence.url, evidence.stance) == ("https://checks.example/review/1", "refutes")
+    assert evidence.added_at == claim.events.get().at
+    assert evidence.summary == "Example Checks rated this claim “False” on 6 Nov 2024."
     assert list(claim.events.get().evidence.all()) == [evidence]
 
 
@@ -353,12 +352,15 @@ def test_without_a_known_name_the_rating_value_decides_within_its_scale(rating, 
 @pytest.mark.parametrize(
     ("rating", "said"),
     [
-        ({"ratingValue": 4}, "Example Checks rated this claim 4 on a scale of 1 to 5."),
+        ({"ratingValue": 4}, "Example Checks rated this claim 4 on a scale of 1 to 5 on 6 Nov 2024."),
         (
             {"ratingValue": "7.5", "worstRating": 0, "bestRating": 10},
-            "Example Checks rated this claim 7.5 on a scale of 0 to 10.",
+            "Example Checks rated this claim 7.5 on a scale of 0 to 10 on 6 Nov 2024.",
         ),
-        ({"alternateName": "Mostly True", "ratingValue": 4}, "Example Checks rated this claim “Mostly True”."),
+        (
+            {"alternateName": "Mostly True", "ratingValue": 4},
+            "Example Checks rated this claim “Mostly True” on 6 Nov 2024.",
+        ),
     ],
 )
 def test_a_rating_without_a_label_is_quoted_as_the_number_they_gave_not_as_our_status(
