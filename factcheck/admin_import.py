@@ -146,6 +146,9 @@ class RecheckForm(ReadingForm):
             # A header that must be mapped will be read otherwise than its names say.
             differs = columns_read.get("needed") or columns_read["fields"] != self.named_fields
             self.initial.setdefault("remember", differs)
+        # How the columns were read, to say so: a remembered mapping, chosen for this file only, or by their names.
+        source = columns_read.get("source") if columns_read.get("mapped") else ""
+        self.read_as = "" if source == "chosen" and columns_read["fields"] == self.named_fields else source
 
     def bound_columns(self):
         return [(number, self.header[number - 1], self[name], examples) for number, name, examples in self.columns]

@@ -152,6 +152,7 @@ class FileRows:
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.csv_records = None
+        self.mapping_source = ""
         self.first_rows = None  # each key's first row, kept while the file is read
         # a JSON file's keys the importer does not know (a ClaimReview file's other types), as first seen
         self.ignored_keys = {}
@@ -171,10 +172,14 @@ class FileRows:
         return self.csv_records.ignored if self.csv_records else list(self.ignored_keys)[:PREVIEW_NAMES]
 
     def mapping_for(self, cells):
-        """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
+        """The field of each column of this CSV header, as mapped for this import or remembered; None if neither.
+        `mapping_source` says which: "chosen" (for this import only), "remembered" (a ColumnMapping) or ""."""
+        remembered = self.remembered(cells)
         if self.mapping and [norm(cell) for cell in self.mapping["header"]] == [norm(cell) for cell in cells]:
+            self.mapping_source = "remembered" if remembered == self.mapping["fields"] else "chosen"
             return self.mapping["fields"]
-        return self.remembered(cells)
+        self.mapping_source = "" if remembered is None else "remembered"
+        return remembered
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
@@ -622,7 +627,7 @@ def _check(job, binary, size, progress):
     job.summary.update(
         staged_rows=rows.count - job.rejected_count - run.repeats,
         columns=rows.columns,
-        columns_read=rows.csv_records and rows.csv_records.columns_read(),  # None for JSON
+        columns_read=rows.csv_records and {**rows.csv_records.columns_read(), "source": rows.mapping_source},
     )
     if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()

@@ -361,3 +361,23 @@ def test_mapping_a_remembered_header_back_to_its_standard_names_forgets_the_mapp
     assert not ColumnMapping.objects.exists()
     job.refresh_from_db()
     assert job.state == ImportState.VALIDATED, job.errors
+
+
+def test_columns_chosen_for_this_file_and_not_remembered_are_not_said_to_be_mapped_before(
+    importer_client, admin_user, tasks_run_inline
+):
+    """Checked again with "Remember these columns" unticked, the preview said "The columns were read as mapped
+    before for a file with this header" while no mapping was saved."""
+    asked = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    data = mapping_data(DESK_FIELDS)
+    del data["remember"]
+    importer_client.post(job_url("recheck", asked), data)
+    assert not ColumnMapping.objects.exists()
+    page = html(importer_client.get(job_url("import", asked)))
+    assert "mapped before" not in page
+    assert "The columns are read as chosen below, for this file only (not remembered)." in page
+    # A remembered mapping is said to be one, and where it is listed.
+    ColumnMapping.objects.remember(DESK_HEADER.split(";"), DESK_FIELDS, by=admin_user)
+    again = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    page = html(importer_client.get(job_url("import", again)))
+    assert "The columns were read as mapped before for a file with this header (see Column mappings)." in page
