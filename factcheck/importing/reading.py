@@ -312,8 +312,9 @@ class CsvRecords:
             self.text.name,
             line,
             column,
-            f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
-            "files with this header), or name the columns as docs/importing.md and fixtures/sample-claims.csv do",
+            # Read on the admin's import page, which asks below it, and by import_claims, which adds where to answer.
+            f"{message}: say what each column holds, or name the columns as docs/importing.md and "
+            "fixtures/sample-claims.csv do",
         )
         raise NeedsMapping(error, columns_read(fields, self.column_names(fields), samples, mapped=False, needed=True))
 

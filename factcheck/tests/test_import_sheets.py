@@ -381,3 +381,24 @@ def test_columns_chosen_for_this_file_and_not_remembered_are_not_said_to_be_mapp
     again = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
     page = html(importer_client.get(job_url("import", again)))
     assert "The columns were read as mapped before for a file with this header (see Column mappings)." in page
+
+
+def test_the_admin_page_asks_for_the_columns_as_itself_and_the_command_points_to_the_admin(
+    importer_client, tasks_run_inline, tmp_path
+):
+    """The admin's page said "(the admin's import page asks, and remembers it …)", as if from elsewhere."""
+    job = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    page = html(importer_client.get(job_url("import", job)))
+    assert "the admin's import page" not in page
+    assert (
+        "the header has no claim column: say what each column holds, or name the columns as docs/importing.md" in page
+    )
+    path = tmp_path / "desk.csv"
+    path.write_bytes(desk_sheet())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_claims", str(path), "--encoding", "windows-1252", stderr=err)
+    assert (
+        "The admin's import page asks what each column holds and remembers it for files with this header"
+        in err.getvalue()
+    )
