@@ -410,8 +410,11 @@ def _iso_date(raw, order):
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        written = "day first (DD/MM/YYYY)" if order == DateOrder.DAY_FIRST else "month first (MM/DD/YYYY)"
-        return (f"“{raw[:40]}” is not a date written {written}: there is no day {day} in month {month}",)
+        read, other = ("day first", "month first") if order == DateOrder.DAY_FIRST else ("month first", "day first")
+        written = f"“{raw[:40]}” is not a date written {read} ({'DD/MM' if read == 'day first' else 'MM/DD'}/YYYY)"
+        if not 1 <= month <= 12:  # the month is what is wrong: perhaps the date is written the other way
+            return (f"{written}: there is no month {month} (the file's dates are read {read}: was this one {other}?)",)
+        return (f"{written}: there is no day {day} in month {month}",)
 
 
 def _either_order(raw, first, second, year):

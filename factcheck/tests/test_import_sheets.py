@@ -155,8 +155,20 @@ def test_without_a_date_order_a_date_that_reads_one_way_only_is_taken(admin_user
         ("", "05/11/2024", "could be day first or month first"),
         ("", "31/02/2024", "no such day (no day 31 in month 2, nor day 2 in month 31)"),
         ("", "13/13/2024", "no such day"),
-        ("day_first", "10/31/2024", "not a date written day first (DD/MM/YYYY): there is no day 10 in month 31"),
-        ("month_first", "31/10/2024", "not a date written month first (MM/DD/YYYY): there is no day 10 in month 31"),
+        # "there is no day 4 in month 13" said of 04/13/2025 read day first: the month is what is wrong.
+        (
+            "day_first",
+            "10/31/2024",
+            "not a date written day first (DD/MM/YYYY): there is no month 31 (the file's dates are read day first: "
+            "was this one month first?)",
+        ),
+        (
+            "month_first",
+            "31/10/2024",
+            "not a date written month first (MM/DD/YYYY): there is no month 31 (the file's dates are read month "
+            "first: was this one day first?)",
+        ),
+        ("day_first", "31/02/2024", "not a date written day first (DD/MM/YYYY): there is no day 31 in month 2"),
     ],
 )
 def test_a_date_impossible_in_the_chosen_order_is_an_error_at_its_line_and_column(
