@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from factcheck import importing, tasks
 from factcheck.admin import ReadOnlyAdmin
 from factcheck.exporting import CSV_COLUMNS, spreadsheet_safe
-from factcheck.importing.reading import fields_named
+from factcheck.importing.reading import fields_named, workbook
 from factcheck.models import (
     Claim,
     ColumnMapping,
@@ -71,6 +71,14 @@ class ImportForm(ReadingForm):
         choices=[("", "Guess from the file name and its first bytes"), *ImportFormat.choices], required=False
     )
     field_order = ["file", "format", "encoding", "date_order", "mode"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        kind = workbook(file.read(4096))
+        file.seek(0)
+        if kind:
+            raise forms.ValidationError(kind)
+        return file
 
 
 class RatingMappingForm(forms.Form):
@@ -138,6 +146,9 @@ class RecheckForm(ReadingForm):
             # A header that must be mapped will be read otherwise than its names say.
             differs = columns_read.get("needed") or columns_read["fields"] != self.named_fields
             self.initial.setdefault("remember", differs)
+        # How the columns were read, to say so: a remembered mapping, chosen for this file only, or by their names.
+        source = columns_read.get("source") if columns_read.get("mapped") else ""
+        self.read_as = "" if source == "chosen" and columns_read["fields"] == self.named_fields else source
 
     def bound_columns(self):
         return [(number, self.header[number - 1], self[name], examples) for number, name, examples in self.columns]
@@ -187,9 +198,12 @@ def error_report(job):
 
 
 def progress_of(job):
-    """(done, to do, percent): bytes read while checking, rows written after."""
+    """(done, to do, percent): bytes read while checking, rows written after; once the import has
+    succeeded, the file's rows, as its summary counts them (rejected and unchanged ones too)."""
     if job.state == ImportState.CHECKING:
         total, done = job.file_size, tasks.progress_done(job)
+    elif job.state == ImportState.SUCCEEDED:
+        total = done = job.total_rows
     else:
         total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
         done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
@@ -217,6 +231,7 @@ PREVIEW_STATES = {ImportState.VALIDATED, ImportState.INVALID}
 def job_context(job):
     """What an import's page and its progress partial show of the job."""
     done, total, percent = progress_of(job)
+    written = job.created_count + job.updated_count
     amount = size if job.state == ImportState.CHECKING else "{:,}".format
     return {
         "job": job,
@@ -233,6 +248,9 @@ def job_context(job):
         # result say so rather than "import" and "written". The preview's figures until the import's.
         "nothing_to_write": bool(job.summary.get("staged_rows")) and not (job.created_count or job.updated_count),
         "figures": {name: f"{getattr(job, name):,}" for name in importing.COUNTS},
+        # A finished import whose rows were not all written, nor all unchanged: each part counted.
+        "written": f"{written:,}",
+        "parts_done": job.state == ImportState.SUCCEEDED and written != job.total_rows != job.unchanged_count,
         "rating_form": RatingMappingForm(job) if job.summary.get("ratings") else None,
         "rating_rows": rating_rows(job),
     }

@@ -24,6 +24,11 @@ from psycopg.pq import TransactionStatus
 UNKNOWN = "unknown"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 VIA_LENGTH = 200  # Revision.via's max_length
+IMPORT_VIA = "import #"  # how an import signs its edits ("import #12 (claims.csv)"): not an editor's
+
+
+def import_via(job):
+    return f"{IMPORT_VIA}{job.pk} ({job.filename})"
 
 
 def _tell_postgresql(database, writer):

@@ -53,6 +53,7 @@ from factcheck.importing.reading import (
     claimreview_records,
     encoding_of,
     json_records,
+    workbook,
 )
 from factcheck.importing.writing import Entities, plan, write
 from factcheck.models import (
@@ -62,7 +63,7 @@ from factcheck.models import (
     ImportMode,
     ImportState,
 )
-from factcheck.revisions import writing_as
+from factcheck.revisions import import_via, writing_as
 from factcheck.text import shows_decimal_point
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ log = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 PREVIEW_ERRORS = 100
 PREVIEW_NAMES = 50
-STAGED_VERSION = 2  # 2: rows carry their external review and venue texts
+STAGED_VERSION = 3  # 2: rows carry their external review and venue texts; 3: evidence has no date of its own
 UPLOADED = "upload"  # an uploaded file's name in its job's folder, whatever the uploader called it
 
 
@@ -151,6 +152,7 @@ class FileRows:
         self.remembered = remembered or (lambda cells: None)
         self.count = 0
         self.csv_records = None
+        self.mapping_source = ""
         self.first_rows = None  # each key's first row, kept while the file is read
         # a JSON file's keys the importer does not know (a ClaimReview file's other types), as first seen
         self.ignored_keys = {}
@@ -170,10 +172,14 @@ class FileRows:
         return self.csv_records.ignored if self.csv_records else list(self.ignored_keys)[:PREVIEW_NAMES]
 
     def mapping_for(self, cells):
-        """The field of each column of this CSV header, as mapped for this import or remembered; None if neither."""
+        """The field of each column of this CSV header, as mapped for this import or remembered; None if neither.
+        `mapping_source` says which: "chosen" (for this import only), "remembered" (a ColumnMapping) or ""."""
+        remembered = self.remembered(cells)
         if self.mapping and [norm(cell) for cell in self.mapping["header"]] == [norm(cell) for cell in cells]:
+            self.mapping_source = "remembered" if remembered == self.mapping["fields"] else "chosen"
             return self.mapping["fields"]
-        return self.remembered(cells)
+        self.mapping_source = "" if remembered is None else "remembered"
+        return remembered
 
     def __iter__(self):
         max_rows = settings.FACTCHECK_IMPORT_MAX_ROWS
@@ -308,7 +314,8 @@ class _Pass:
         self.wording = None if "ratings" in job.summary else Wording()
         self.now = timezone.now()
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
-        self.repeats = 0  # rows repeating an earlier row exactly: counted unchanged, never staged
+        self.repeats = 0  # rows repeating an earlier row exactly: counted apart, never staged
+        self.repeat_lines = []  # [line, the line it repeats] of the first PREVIEW_ERRORS of them
         self.duplicates = {"possible_duplicates": [], "duplicates_compared": 0, "duplicates_left": 0}
 
     def run(self, staged=None, progress=None):
@@ -347,6 +354,11 @@ class _Pass:
             entities.settle([change.row for change in changes if not change.error])
         if self.write and kept:
             write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+            joining = [change.row for change in changes if change.joins]
+            if joining:  # other checkers' reviews of the claims just written: added beside the first review
+                again = {change.row.line: change for change in plan(joining, entities, linked=self.linked)}
+                write(list(again.values()), entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+                changes = [again.get(change.row.line, change) if change.joins else change for change in changes]
             self.done += len(rows)
         elif not self.write:
             # Only rows that would create a claim of a speaker already tracked can duplicate one.
@@ -375,8 +387,9 @@ class _Pass:
             field, message = refusal
             self.refuse(repeat, field, f"repeats line {repeat.first}, which is refused: {message}", original)
         elif kept:
-            self.counts["unchanged"] += 1
             self.repeats += 1
+            if len(self.repeat_lines) < PREVIEW_ERRORS:
+                self.repeat_lines.append([repeat.line, repeat.first])
 
     def refuse(self, row, field, message, original):
         """Reject a row the database side refused (a status change, a look-alike name): at its field's
@@ -422,6 +435,8 @@ class _Pass:
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,
         }
+        if self.rows.first_rows is not None:  # the file read; staged rows hold no repeats, counted by the preview
+            job.summary.update(repeated_rows=self.repeats, repeats=self.repeat_lines)
         if self.wording:
             self.wording.record_on(job)
         job.errors = stored_errors(self.errors)
@@ -529,9 +544,10 @@ def _opened(source):
 
 
 def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
+    head = binary.read(4096)
+    binary.seek(0)
     if format is None:
-        format = guess_format(filename, binary.read(4096))
-        binary.seek(0)
+        format = guess_format(filename, head)
     job = ImportJob.objects.create(
         created_by=user,
         filename=Path(filename).name,
@@ -548,6 +564,8 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
     if size > limit:
         message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
         _refuse(job, LineError(job.filename, 1, 1, message))
+    elif workbook(head):
+        _refuse(job, LineError(job.filename, 1, 1, workbook(head)))
     return job
 
 
@@ -607,10 +625,9 @@ def _check(job, binary, size, progress):
     job.total_rows, job.bytes_read = rows.count, rows.text.bytes_read
     run.record()
     job.summary.update(
-        staged_rows=rows.count - job.rejected_count,
-        repeated_rows=run.repeats,  # not staged: apply() counts them unchanged as the preview did
+        staged_rows=rows.count - job.rejected_count - run.repeats,
         columns=rows.columns,
-        columns_read=rows.csv_records and rows.csv_records.columns_read(),  # None for JSON
+        columns_read=rows.csv_records and {**rows.csv_records.columns_read(), "source": rows.mapping_source},
     )
     if job.rejected_count and job.mode == ImportMode.ATOMIC:
         staged_path.unlink()
@@ -636,7 +653,7 @@ class _Refused(Exception):
 def _write(job, rows, *, linked=None, counts=(), progress=None):
     """Write `rows` (a FileRows or StagedRows) in one transaction; an all-or-nothing import with rows
     rejected raises _Refused."""
-    with writing_as(job.created_by, f"import #{job.pk} ({job.filename})"), transaction.atomic():
+    with writing_as(job.created_by, import_via(job)), transaction.atomic():
         run = _Pass(job, rows, write=True, linked=linked, counts=counts)
         run.run(progress=progress)
         if job.mode == ImportMode.ATOMIC and run.counts["rejected"]:
@@ -702,7 +719,7 @@ def apply(job, *, progress=None):
             linked=linked,
             counts={
                 "rejected": job.rejected_count,
-                "unchanged": len(skipped) + job.summary.get("repeated_rows", 0),
+                "unchanged": len(skipped),
             },
             progress=progress and (lambda run: progress(run.done, staged_rows)),
         )
@@ -857,6 +874,12 @@ def _summary(job, verbs):
         f"{created:,} claim{pluralize(created)} {pluralize(created, verbs)} created, "
         f"{job.updated_count:,} updated, {job.unchanged_count:,} unchanged"
     ]
+    repeated = job.summary.get("repeated_rows", 0)
+    if repeated:
+        named = ", ".join(f"line {line} repeats line {first}" for line, first in job.summary["repeats"][:3])
+        more = ", …" if repeated > 3 else ""
+        verb = pluralize(repeated, "repeats,repeat")
+        parts.append(f"{repeated:,} row{pluralize(repeated)} {verb} an earlier one ({named}{more})")
     if job.rejected_count:
         parts.append(f"{job.rejected_count:,} row{pluralize(job.rejected_count)} rejected")
     skipped, linked = duplicate_choices(job)

@@ -83,7 +83,6 @@ class Item(NamedTuple):
     citation: str
     summary: str
     stance: str
-    added_at: str | None
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -411,8 +410,11 @@ def _iso_date(raw, order):
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        written = "day first (DD/MM/YYYY)" if order == DateOrder.DAY_FIRST else "month first (MM/DD/YYYY)"
-        return (f"“{raw[:40]}” is not a date written {written}: there is no day {day} in month {month}",)
+        read, other = ("day first", "month first") if order == DateOrder.DAY_FIRST else ("month first", "day first")
+        written = f"“{raw[:40]}” is not a date written {read} ({'DD/MM' if read == 'day first' else 'MM/DD'}/YYYY)"
+        if not 1 <= month <= 12:  # the month is what is wrong: perhaps the date is written the other way
+            return (f"{written}: there is no month {month} (the file's dates are read {read}: was this one {other}?)",)
+        return (f"{written}: there is no day {day} in month {month}",)
 
 
 def _either_order(raw, first, second, year):
@@ -536,7 +538,7 @@ def clean_fields(values, fail, line, column, date_order, decimal_point=False):
             fail("evidence_summary", "evidence needs a summary")
         implied = IMPLIED_STANCE.get(status, Stance.CONTEXT)
         stance = choice(get("evidence_stance"), "evidence_stance", STANCES, fail, implied) or implied
-        evidence.append(Item(url, citation, summary, stance, None))
+        evidence.append(Item(url, citation, summary, stance))
 
     chains = []
     if any(map(get, APPEARANCE_FIELDS)):
@@ -742,7 +744,9 @@ def clean_claimreview(node, fail, line, column, ratings):
         iso = "ClaimReview writes ISO 8601 (2024-11-05, or 2024-11-05T14:30:00Z)"
         fail("datePublished", f"“{published[:40]}” is not a date: {iso}")
     # Without a status the row is refused (rating_status said why), and there is no verdict to word.
-    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}." if status else ""
+    # Dated in its words: the evidence is added when it is imported, the review was written that day.
+    on = f" on {moment.day} {moment:%b %Y}" if moment else ""
+    verdict = f"{reviewer or 'The reviewer'} rated this claim {_their_rating(rating)}{on}." if status else ""
     review = None
     if status:
         # The organisation, when the review names a person as its author and its publisher too.
@@ -761,7 +765,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     if url or reviewer:
         citation = "" if url else f"{reviewer}, {published or 'undated'}"[:500]
         stance = IMPLIED_STANCE.get(status, Stance.CONTEXT)
-        evidence.append(Item(url, citation, verdict, stance, moment and moment.isoformat()))
+        evidence.append(Item(url, citation, verdict, stance))
     return Row(
         line,
         column,

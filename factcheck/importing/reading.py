@@ -113,6 +113,28 @@ class Record:
     problems: list = field(default_factory=list)  # (field, message) found while reading
 
 
+SAVE_AS_CSV = "save it as “CSV UTF-8 (Comma delimited)” (File › Save As in Excel) and upload the .csv"
+
+
+def workbook(head):
+    """What a spreadsheet workbook starting with `head` is and how to make a CSV file of it, else "".
+
+    A workbook is no text file: read as CSV it fails on its first compressed bytes, with advice on
+    encodings that cannot help."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2, Excel 97-2003's container
+        return f"This is an Excel 97-2003 workbook (.xls), not a CSV file: {SAVE_AS_CSV}"
+    if not head.startswith(b"PK\x03\x04"):
+        return ""
+    if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head[:100]:
+        return (
+            "This is an OpenDocument spreadsheet (.ods), not a CSV file: save it as “Text CSV” (File › Save As "
+            "in LibreOffice, character set Unicode (UTF-8)) and upload the .csv"
+        )
+    if b"xl/" in head or b"[Content_Types].xml" in head:
+        return f"This is an Excel workbook, not a CSV file: {SAVE_AS_CSV}"
+    return "This is a ZIP archive, not a text file: unpack it and upload the CSV or JSON file it holds"
+
+
 def encoding_of(head):
     """(encoding, byte-order mark) of a file starting with `head`: its BOM's, else UTF-8."""
     return next(((encoding, bom) for bom, encoding in BOMS if head.startswith(bom)), ("utf-8", b""))
@@ -290,8 +312,9 @@ class CsvRecords:
             self.text.name,
             line,
             column,
-            f"{message}: say what each column holds (the admin's import page asks, and remembers it for "
-            "files with this header), or name the columns as docs/importing.md and fixtures/sample-claims.csv do",
+            # Read on the admin's import page, which asks below it, and by import_claims, which adds where to answer.
+            f"{message}: say what each column holds, or name the columns as docs/importing.md and "
+            "fixtures/sample-claims.csv do",
         )
         raise NeedsMapping(error, columns_read(fields, self.column_names(fields), samples, mapped=False, needed=True))
 
@@ -569,7 +592,7 @@ def half_character_in(value, path=""):
 def json_records(text, ignored):
     """Flat records (the CSV column names as keys) from a JSON array or JSON Lines; the keys the
     importer does not know are left out and added to `ignored` (a dict: the order first seen)."""
-    for value, line, column in JsonValues(text, text.name):
+    for number, (value, line, column) in enumerate(JsonValues(text, text.name)):
         original = [json.dumps(value, ensure_ascii=False)]
         if not original[0].isascii() and (half := half_character_in(value)):
             yield Record(line, column, None, [json.dumps(value)], problems=[half])
@@ -578,7 +601,20 @@ def json_records(text, ignored):
             yield Record(line, column, None, original)
             continue
         if wrapped := _wrapped_records(value):
-            yield Record(line, column, None, original, problems=[("", wrapped)])
+            key, count = wrapped
+            if not number:  # the file's first value: the file is a wrapper, not a row to skip
+                where = f"the file is one object holding a list of {count:,} records under “{key[:40]}”"
+                text.fail(
+                    line,
+                    column,
+                    f"{where}, not the records themselves: save that list alone, as a JSON array ([{{…}}, {{…}}]) "
+                    "or one record per line (JSON Lines)",
+                )
+            message = (
+                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
+                f"{count:,} records; import them as a JSON array, or one record per line (JSON Lines)"
+            )
+            yield Record(line, column, None, original, problems=[("", message)])
             continue
         values, problems = {}, []
         for key, item in value.items():
@@ -598,16 +634,13 @@ def json_records(text, ignored):
 
 
 def _wrapped_records(value):
-    """Why an object holding no claim and no speaker but a list of records, as another tool's dump
-    wraps them ({"exported_at": …, "claims": [...]}), is no record; else None."""
+    """(key, number of records) of the list of records an object holding no claim and no speaker has, as
+    another tool's dump wraps them ({"exported_at": …, "claims": [...]}); else None."""
     if _is_record(value):
         return None
     for key, item in value.items():
         if isinstance(item, list) and item and all(isinstance(each, dict) for each in item) and _is_record(item[0]):
-            return (
-                f"this object is no record (it has no claim or speaker): its “{key[:40]}” holds a list of "
-                f"{len(item):,} records; import them as a JSON array, or one record per line (JSON Lines)"
-            )
+            return key, len(item)
     return None
 
 

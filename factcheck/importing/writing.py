@@ -7,20 +7,23 @@ Claim.objects.set_statuses with their events.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from factcheck.importing.cleaning import UNSTATED_VENUE, norm, own_claim_id
 from factcheck.models import (
     Appearance,
+    AppearanceRevision,
     Article,
     Claim,
     ClaimKind,
+    ClaimRevision,
     Decision,
     Evidence,
     ExternalReview,
@@ -32,7 +35,8 @@ from factcheck.models import (
     outlets_changed,
     recheck_date,
 )
-from factcheck.text import lookalike_key
+from factcheck.revisions import IMPORT_VIA
+from factcheck.text import display_name, lookalike_key
 from factcheck.verification import (
     CITED_STANCE,
     Attribution,
@@ -60,6 +64,28 @@ def stored_claims(keys, *, lock, by_id):
     found = {claim.import_key: claim for claim in claims.filter(import_key__in=keys)}
     wanted = {pk: key for key, pk in by_id.items() if key not in found}
     found.update({wanted[claim.pk]: claim for claim in claims.filter(pk__in=wanted)})
+    return found
+
+
+APPEARANCE_FIELDS = ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"]
+
+
+def stored_appearances(claim_ids):
+    """claim id -> [the APPEARANCE_FIELDS of each of its appearances], and again as it was imported for
+    one an editor has corrected since: a row giving it as it was is that appearance, not a new one."""
+    found = _by_claim(Appearance, APPEARANCE_FIELDS, claim_ids)
+    imported = {}  # appearance id -> the columns an editor changed, as they were before
+    if found:
+        edits = AppearanceRevision.objects.filter(claim__in=claim_ids, removed=False).exclude(
+            via__startswith=IMPORT_VIA
+        )
+        for appearance_id, before in edits.order_by("-at", "-pk").values_list("appearance_id", "before"):
+            imported.setdefault(appearance_id, {}).update(before)  # the earliest edit's "before" last
+    for appearances in found.values():
+        for values in list(appearances):
+            if values[0] in imported:
+                fields = dict(zip(APPEARANCE_FIELDS, values, strict=True)) | imported[values[0]]
+                appearances.append([fields[name] for name in APPEARANCE_FIELDS])
     return found
 
 
@@ -93,6 +119,8 @@ class Entities:
         # ("speaker" or "outlet", normalised name) -> why it is held: its rows are refused (see held_field).
         self.held = {}
         self._new_lookalikes = {"speaker": {}, "outlet": {}}  # lookalike_key -> name new in this import
+        # The claims other checkers' reviews of this import create (reviewed_claim), for the later reviews of each.
+        self.reviewed = set()
 
     def speaker(self, row):
         return self.speakers[norm(row.speaker.name)]
@@ -311,6 +339,7 @@ class Change:
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
     field: str = "status"  # the field the error is about
+    joins: bool = False  # another checker's review of a claim an earlier row of the import creates
     claim_id: int | None = None
     editors_verdict: bool = False  # the stored claim's status is an editor's verdict, read with it locked
 
@@ -318,6 +347,8 @@ class Change:
     def action(self):
         if self.error:
             return "rejected"
+        if self.joins:
+            return "updated"
         if self.claim is None:
             return "created"
         changed = self.fields or self.appearances or self.evidence or self.reviews or self.status
@@ -381,10 +412,9 @@ def plan(rows, entities, *, linked):
             # Our page's URL, or a link chosen in the preview, but another speaker: an export of
             # another database at the same address (every development copy is 127.0.0.1:8000).
             del claims[row.key]
+    joined = _known_reviewed_claims(rows, claims, entities)
     ids = [claim.pk for claim in claims.values()]
-    appearances = _by_claim(
-        Appearance, ["id", "relayed_from_id", "venue_type", "outlet_id", "url", "date", "when"], ids
-    )
+    appearances = stored_appearances(ids)
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
     reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
@@ -406,25 +436,99 @@ def plan(rows, entities, *, linked):
         if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        link = linked.get(row.line) == claim.pk and not ours
+        link = (linked.get(row.line) == claim.pk or row.key in joined) and not ours
         change = _update(
             row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link, claim.pk in editors
         )
         if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
+    _refuse_editors_edits(changes)
     return changes
+
+
+# The label of a claim's field in a refusal, and the file's column it is read from.
+EDITED_LABELS = ClaimRevision.FIELDS | {"text": "words"}
+EDITED_COLUMNS = {"text": "claim", "speaker_id": "speaker", "article_id": "article_url"}
+
+
+def _refuse_editors_edits(changes):
+    """Refuse the rows that would change a field of a stored claim someone changed since it was imported,
+    in the app (an editor) rather than by an import: an import never undoes an editor's edit, as it never
+    undoes an editor's verdict. One query, for the claims whose fields the rows would change."""
+    changing = {change.claim.pk: change for change in changes if change.fields and not change.error}
+    if not changing:
+        return
+    latest = {}  # (claim id, column) -> the latest revision that changed it
+    for revision in ClaimRevision.objects.filter(claim__in=changing).select_related("by").order_by("at", "pk"):
+        for column in revision.before:
+            latest[revision.claim_id, column] = revision
+    for pk, change in changing.items():
+        edits = {}  # revision -> the row's fields it set
+        for name in change.fields:
+            revision = latest.get((pk, name))
+            if revision is not None and not revision.via.startswith(IMPORT_VIA):
+                edits.setdefault(revision, []).append(name)
+        if edits:
+            first = next(iter(edits.values()))[0]
+            change.error, change.field = _editors_edit(pk, edits), EDITED_COLUMNS.get(first, first)
+
+
+def _editors_edit(pk, edits):
+    said = []
+    for revision, names in edits.items():
+        who = display_name(revision.by) if revision.by else f"someone (“{revision.via}”)"
+        fields = " and ".join(", ".join(EDITED_LABELS[name] for name in names).rsplit(", ", 1))
+        when = date_format(timezone.localtime(revision.at), "j M Y, H:i T")
+        said.append(f"{who} changed claim #{pk}'s {fields} in the app on {when}")
+    return (
+        f"{'; '.join(said)}; an import does not undo an editor's edit: change it in the admin, or write it in the "
+        "file as it now is"
+    )
+
+
+def reviewed_claim(row):
+    """What makes a ClaimReview's claim one, whoever reviews it: its speaker and words (its key is the review's URL)."""
+    return hash((norm(row.speaker.name), row.text))
+
+
+def _known_reviewed_claims(rows, claims, entities):
+    """Add to `claims` the stored claim each other checker's review names by its speaker and words, where
+    its own key (the review's URL) names none: the keys of those rows, which add their review beside
+    the first as a row linked in the preview does (the claim's words and verdict stay). One query."""
+    wanted = {
+        row.key: (speaker, row.text)
+        for row in rows
+        if row.review and row.key not in claims and own_claim_id(row.key) is None and (speaker := entities.speaker(row))
+    }
+    if not wanted:
+        return set()
+    found = {}
+    stored = (Claim.objects.select_for_update() if entities.create else Claim.objects).filter(
+        speaker_id__in={speaker for speaker, _ in wanted.values()},
+        text__in={text for _, text in wanted.values()},
+        merged_into__isnull=True,
+    )
+    for claim in stored.order_by("-pk").values_list(*STORED_FIELDS, named=True):  # the oldest last, kept
+        found[claim.speaker_id, claim.text] = claim
+    joined = {key for key, said in wanted.items() if said in found}
+    claims.update({key: found[wanted[key]] for key in joined})
+    return joined
 
 
 def _creation(row, entities):
     # Our own export read into another database: our verdict, with its page as evidence, is no other's review.
     theirs = row.review and own_claim_id(row.key) is None
+    if theirs and reviewed_claim(row) in entities.reviewed:
+        return Change(row, joins=True)  # written once the claim is (_Pass.take), beside the first review
     change = Change(row, evidence=row.evidence, reviews=[row.review] if theirs else [])
     stances = frozenset(item.stance for item in row.evidence)
     change.status, change.error = _first_status(row.status or Status.UNCONFIRMED, stances)
     change.attribution, refused = _first_attribution(row)
     if refused and not change.error:
         change.error, change.field = refused, "attribution"
+    if theirs and not change.error:
+        entities.reviewed.add(reviewed_claim(row))
     if len(row.chains) == 1:  # the usual case: one chain, nothing to merge
         change.appearances = [(-n - 1, -n if n else None, link) for n, link in enumerate(row.chains[0])]
     elif row.chains:
@@ -505,6 +609,10 @@ def _merge_appearances(change, stored, entities):
                 # The same work (its URL) listed again without its date: a feed's firstAppearance among its appearances.
                 undated = (*signature[:3], None, *signature[4:width])
                 match = next((pk for known, pk in siblings if (*known[:3], None, *known[4:width]) == undated), None)
+            bare = (link.venue or UNSTATED_VENUE) == UNSTATED_VENUE and not (link.outlet or link.date or link.text)
+            if match is None and link.url and bare and not link.when:
+                # Nothing but its URL (another checker's review names the work only): the work with that URL.
+                match = next((pk for known, pk in siblings if known[2] == link.url), None)
             if match is None:
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))
@@ -533,7 +641,7 @@ def write(changes, entities, *, user, reason_for, now):
     """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
     first, the changes to stored claims' fields, then the status changes with their events."""
     user_id = user.pk
-    changes = [change for change in changes if not change.error]
+    changes = [change for change in changes if not change.error and not change.joins]
     new = [change for change in changes if change.claim is None]
     counts = {
         Claim: len(new),
@@ -569,9 +677,8 @@ def write(changes, entities, *, user, reason_for, now):
     evidence = []
     for change in changes:
         for item in change.evidence:
-            pk, added_at = next(ids[Evidence]), datetime.fromisoformat(item.added_at) if item.added_at else now
-            source = (item.url, item.citation, item.summary, item.stance)
-            evidence.append((pk, change.claim_id, *source, user_id, added_at))
+            pk, source = next(ids[Evidence]), (item.url, item.citation, item.summary, item.stance)
+            evidence.append((pk, change.claim_id, *source, user_id, now))
             change.stances.append((pk, item.stance))
 
     reviews = [

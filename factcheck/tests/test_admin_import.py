@@ -22,7 +22,7 @@ from factcheck import admin_import, importing, tasks
 from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
 from factcheck.tests.factories import make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, refused_since_the_preview, row
-from factcheck.tests.test_import_bad_files import BAD_FILES
+from factcheck.tests.test_import_bad_files import BAD_FILES, XLSX
 from factcheck.tests.test_import_formats import claimreview
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,8 @@ def test_an_import_that_changes_nothing_says_so_on_its_button_and_its_result(imp
     # One that writes some rows and leaves others as they stand says both.
     mixed = uploaded_job(importer_client, csv_text(row("One."), row("Two."), row("Three.")))
     assert 'value="Confirm: import 3 rows (2 unchanged)"' in html(importer_client.get(job_url("import", mixed)))
+    importer_client.post(job_url("confirm", mixed))
+    assert "3 of 3 rows done (100%): 1 written, 2 unchanged." in html(importer_client.get(job_url("import", mixed)))
 
 
 def test_a_file_refused_for_its_bad_rows_is_checked_again_skipping_them_without_a_new_upload(
@@ -295,7 +297,9 @@ def test_skipping_invalid_rows_commits_the_others_and_the_rejected_rows_download
     assert set(Claim.objects.values_list("text", flat=True)) == {"One.", "Three.", "Five."}
 
     result = html(importer_client.get(job_url("import", job)))
-    assert "3 of 3 rows written (100%)" in result
+    # Of the file's 5 rows, as the summary below counts them ("3 of 3 rows written" counted the staged rows).
+    assert "5 of 5 rows done (100%): 3 written, 2 rejected." in result
+    assert "5 rows: 3 claims were created, 0 updated, 0 unchanged; 2 rows rejected" in result
     assert "Download the rejected rows" in result
     response = importer_client.get(job_url("report", job))
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
@@ -609,3 +613,24 @@ def test_editors_without_the_import_permission_cannot_export(editor_client, thre
     assert "export_csv" not in page and "export_claimreview" not in page
     response = export(editor_client, "export_csv", three_claims)
     assert not response.has_header("Content-Disposition")
+
+
+def test_a_row_repeated_within_the_file_is_named_apart_from_unchanged_claims(importer_client, tasks_run_inline):
+    """Line 4 repeats line 2: no stored claim was unchanged (the preview said "Unchanged claims 1")."""
+    job = uploaded_job(importer_client, csv_text(row("Said once."), row("Said twice."), row("Said once.")))
+    preview = html(importer_client.get(job_url("import", job)))
+    assert '<tr><th scope="row">Unchanged claims</th><td>0</td></tr>' in preview
+    assert '<th scope="row">Rows repeating an earlier row</th><td>1: line 4 repeats line 2</td>' in preview
+    assert 'value="Confirm: import 2 rows"' in preview
+    importer_client.post(job_url("confirm", job))
+    result = html(importer_client.get(job_url("import", job)))
+    assert "3 of 3 rows done (100%): 2 written, 1 repeating an earlier row." in result
+    assert "1 row repeats an earlier one (line 4 repeats line 2)" in result
+
+
+def test_an_excel_workbook_is_refused_at_upload_saying_to_save_it_as_csv(importer_client):
+    response = upload(importer_client, XLSX, "newsroom.xlsx", encoding="windows-1252")
+    assert response.status_code == 400
+    page = html(response)
+    assert "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8 (Comma delimited)”" in page
+    assert not ImportJob.objects.exists()

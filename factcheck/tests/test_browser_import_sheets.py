@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from factcheck import tasks
-from factcheck.models import Claim, ImportJob, ImportState
+from factcheck import importing, tasks
+from factcheck.models import Claim, ImportJob, ImportMode, ImportState
 from factcheck.tests.factories import make_claim, make_speaker
-from factcheck.tests.test_browser import sign_in
+from factcheck.tests.test_browser import PHONE, sign_in
 from factcheck.tests.test_import_sheets import DESK_ROWS, STANDARD_SHEET, desk_sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -94,3 +95,33 @@ def test_a_file_with_the_standard_header_is_not_offered_to_be_remembered(open_pa
     remember.uncheck()
     page.get_by_label("speaker", exact=True).select_option("")
     expect(remember).not_to_be_checked()
+
+
+def test_on_a_phone_the_import_errors_fit_the_screen_and_no_error_is_cut(open_page, demo_site, tmp_path, settings):
+    """At 390 px the errors table ran to 474 px, its error text cut at the screen's edge."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [
+        "claim,speaker,appearance_date,status",
+        "The new bridge will cost €2 billion.,Françoise Müller,04/13/2025,Probably wrong",
+        "Wind power supplies half of Denmark's electricity.,Søren Kierkegaard-Næss,,verified",
+    ]
+    sheet = tmp_path / "newsroom.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    job = importing.validate(
+        sheet,
+        filename="newsroom.csv",
+        user=User.objects.get(username="admin"),
+        mode=ImportMode.SKIP_INVALID,
+        date_order="day_first",
+    )
+    assert len(job.errors) == 3
+    page = open_page(viewport=PHONE)
+    sign_in(page, demo_site, "admin")
+    page.goto(f"{demo_site}/admin/factcheck/importjob/{job.pk}/import/")
+    errors = page.locator("#import-errors")
+    expect(errors).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for cell in errors.locator("td").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, cell.inner_text()
+        assert cell.evaluate("cell => cell.scrollWidth <= cell.clientWidth"), cell.inner_text()

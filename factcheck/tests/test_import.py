@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
@@ -25,7 +27,9 @@ from factcheck.models import (
     Speaker,
     VerificationEvent,
 )
+from factcheck.revisions import writing_as
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker
+from factcheck.text import display_name
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +154,19 @@ def test_a_row_without_an_id_is_keyed_by_its_speaker_and_text(admin_user, tmp_pa
     assert Claim.objects.count() == 3
 
 
-def test_a_row_repeated_exactly_is_counted_unchanged(admin_user, tmp_path):
+def test_a_row_repeated_exactly_is_counted_and_named_as_a_repeat_not_as_an_unchanged_claim(admin_user, tmp_path):
+    """No stored claim was unchanged: line 4 only repeats line 2 (it was counted "Unchanged claims 1")."""
     content = csv_text(row("Said once."), row("Said twice."), row("Said once."))
     preview = importing.validate(write_file(tmp_path, content), filename="claims.csv", user=admin_user)
-    assert (preview.total_rows, preview.created_count, preview.unchanged_count, preview.rejected_count) == (3, 2, 1, 0)
+    assert (preview.total_rows, preview.created_count, preview.unchanged_count, preview.rejected_count) == (3, 2, 0, 0)
+    assert (preview.summary["repeated_rows"], preview.summary["repeats"]) == (1, [[4, 2]])
+    assert "1 row repeats an earlier one (line 4 repeats line 2)" in preview.message
     job = run_import(tmp_path, content, admin_user)
-    assert (job.total_rows, job.created_count, job.unchanged_count, job.rejected_count) == (3, 2, 1, 0)
+    assert (job.total_rows, job.created_count, job.unchanged_count, job.rejected_count) == (3, 2, 0, 0)
+    assert job.summary["repeated_rows"] == 1
+    assert job.message.startswith(
+        "3 rows: 2 claims were created, 0 updated, 0 unchanged; 1 row repeats an earlier one (line 4 repeats line 2);"
+    )
     assert Claim.objects.count() == 2
 
 
@@ -504,10 +515,10 @@ def test_line_breaks_in_an_imported_claim_are_one_space_so_a_repeat_is_found(adm
     # repeating the claim on one line was "the same claim with other values", an error.
     content = b'claim,speaker\n"Kyiv is\r\nquiet.",Andrii Kovalenko\n"Kyiv is quiet.",Andrii Kovalenko\n'
     job = run_import(tmp_path, content, admin_user)
-    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    assert (job.state, job.created_count, job.summary["repeated_rows"]) == (ImportState.SUCCEEDED, 1, 1), job.errors
     records = [row("Drones hit\r\nOdesa."), row("Drones  hit\nOdesa.")]
     job = run_import(tmp_path, json.dumps(records), admin_user, name="claims.json")
-    assert (job.state, job.created_count, job.unchanged_count) == (ImportState.SUCCEEDED, 1, 1), job.errors
+    assert (job.state, job.created_count, job.summary["repeated_rows"]) == (ImportState.SUCCEEDED, 1, 1), job.errors
     assert sorted(Claim.objects.values_list("text", flat=True)) == ["Drones hit Odesa.", "Kyiv is quiet."]
 
 
@@ -539,9 +550,9 @@ def test_a_row_repeating_a_refused_row_is_rejected_with_it_when_skipping(admin_u
     assert not Claim.objects.filter(text="Kyiv is quiet.").exists()
 
 
-def test_a_row_repeating_a_written_row_is_unchanged(admin_user, tmp_path):
+def test_a_row_repeating_a_written_row_is_a_repeat(admin_user, tmp_path):
     job = run_import(tmp_path, csv_text(row(), row(), row("Kyiv is quiet.")), admin_user, mode=ImportMode.SKIP_INVALID)
-    assert (job.created_count, job.unchanged_count, job.rejected_count) == (2, 1, 0)
+    assert (job.created_count, job.unchanged_count, job.rejected_count, job.summary["repeated_rows"]) == (2, 0, 0, 1)
 
 
 def test_an_all_or_nothing_import_with_a_bad_row_reports_every_error_and_stages_nothing(admin_user, tmp_path):
@@ -863,15 +874,15 @@ def test_a_name_a_refused_row_met_first_is_created_and_counted_for_a_later_row_k
     assert Claim.objects.get(text="Kept.").appearances.get().outlet.name == "Nowhere"
 
 
-def test_a_repeated_row_stays_counted_unchanged_once_the_preview_is_confirmed(admin_user, tmp_path):
-    # The preview counted the repeat unchanged; the import it confirms lost it (2 of 3 rows counted).
+def test_a_repeated_row_stays_counted_once_the_preview_is_confirmed(admin_user, tmp_path):
+    # The preview counted the repeat; the import it confirms lost it (2 of 3 rows counted).
     rows = [row(), row(), row("Another claim of his.")]
     job = importing.validate(write_file(tmp_path, csv_text(*rows)), filename="claims.csv", user=admin_user)
-    assert (job.created_count, job.unchanged_count) == (2, 1)
+    assert (job.created_count, job.summary["repeated_rows"], job.summary["staged_rows"]) == (2, 1, 2)
     job = importing.apply(job)
     assert job.state == ImportState.SUCCEEDED
-    assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (3, 2, 0, 1)
-    assert "3 rows: 2 claims were created, 0 updated, 1 unchanged" in job.message
+    assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (3, 2, 0, 0)
+    assert "3 rows: 2 claims were created, 0 updated, 0 unchanged; 1 row repeats an earlier one (line 3" in job.message
 
 
 def test_line_breaks_inside_a_file_s_cells_are_stored_as_lf(admin_user, tmp_path):
@@ -893,3 +904,58 @@ def test_line_breaks_inside_a_file_s_cells_are_stored_as_lf(admin_user, tmp_path
     assert claim.quote == "We will not stop.\nNot this year."
     assert claim.evidence.get().summary == stored
     assert claim.events.get().reason.endswith(stored)
+
+
+def test_reimporting_a_sheet_never_undoes_an_editors_correction_of_a_claims_words_or_speaker(
+    admin_user, editor, tmp_path
+):
+    """The desk corrected a typo and the speaker in the admin; the sheet still has them as they were.
+    The row is refused, naming the claim, the fields, who changed them and when, as a verdict is."""
+    sheet = csv_text(
+        row("Unemployment fell to 8,5%.", "Olena Kovalchuk"), row("Another claim."), columns=["claim", "speaker"]
+    )
+    run_import(tmp_path, sheet, admin_user)
+    claim = Claim.objects.get(text="Unemployment fell to 8,5%.")
+    with writing_as(editor, f"POST /admin/factcheck/claim/{claim.pk}/change/"):
+        Claim.objects.filter(pk=claim.pk).update(
+            text="Unemployment fell to 8.5%.", speaker=make_speaker("José Álvarez")
+        )
+    revision = claim.revisions.get()
+    when = date_format(timezone.localtime(revision.at), "j M Y, H:i T")
+    before = counts()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert job.state == ImportState.INVALID
+    assert [str(importing.LineError(**error)) for error in job.errors] == [
+        f"claims.csv:2:1: claim: {display_name(editor)} changed claim #{claim.pk}'s words and speaker in the app "
+        f"on {when}; an import does not undo an editor's edit: change it in the admin, or write it in the file as "
+        "it now is"
+    ]
+    assert counts() == before
+    job = run_import(tmp_path, sheet, admin_user, mode=ImportMode.SKIP_INVALID)
+    assert (job.updated_count, job.unchanged_count, job.rejected_count) == (0, 1, 1)
+    claim.refresh_from_db()
+    assert (claim.text, claim.speaker.name, claim.revisions.count()) == (
+        "Unemployment fell to 8.5%.",
+        "José Álvarez",
+        1,
+    )
+
+
+def test_a_field_an_import_changed_may_be_changed_by_the_next_import(admin_user, tmp_path):
+    columns = ["id", "claim", "speaker"]
+    run_import(tmp_path, csv_text(row("Unemployment fell to 8,5%.", id="c1"), columns=columns), admin_user)
+    run_import(tmp_path, csv_text(row("Unemployment fell to 8.5%.", id="c1"), columns=columns), admin_user)
+    job = run_import(tmp_path, csv_text(row("Unemployment fell to 8.6%.", id="c1"), columns=columns), admin_user)
+    assert (job.state, job.updated_count) == (ImportState.SUCCEEDED, 1)
+    assert Claim.objects.get().text == "Unemployment fell to 8.6%."
+
+
+def test_reimporting_a_sheet_adds_no_appearance_beside_one_an_editor_corrected(admin_user, editor, tmp_path):
+    sheet = csv_text(row(venue="press briefing", outlet="Ukrainska Pravda", appearance_url="https://example.org/a"))
+    run_import(tmp_path, sheet, admin_user)
+    appearance = Appearance.objects.get()
+    with writing_as(editor, "POST /admin/factcheck/appearance/"):
+        Appearance.objects.filter(pk=appearance.pk).update(venue_type="interview")
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.unchanged_count) == (ImportState.SUCCEEDED, 1)
+    assert list(Appearance.objects.values_list("venue_type", flat=True)) == ["interview"]

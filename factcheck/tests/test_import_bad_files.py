@@ -5,7 +5,9 @@ BAD_FILES is meant to be reused (the admin upload tests parametrize over it too)
 
 import codecs
 import csv
+import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -413,3 +415,38 @@ def test_half_a_character_in_a_claimreview_is_named_by_its_path(admin_user, tmp_
     content = json.dumps(review(itemReviewed={"author": {"name": "Andrii \udc9a Kovalenko"}}))
     job = importing.import_file(write_file(tmp_path, content, "r.json"), user=admin_user)
     assert job.errors[0]["field"] == "itemReviewed.author.name"
+
+
+def zipped(*entries):
+    """A ZIP archive of (name, bytes) entries, as a workbook is."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as written:
+        for name, data in entries:
+            written.writestr(name, data)
+    return archive.getvalue()
+
+
+XLSX = zipped(("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>"))
+ODS = zipped(("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", b"<x/>"))
+XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+@pytest.mark.parametrize(
+    "content, name, says",
+    [
+        (XLSX, "newsroom.xlsx", "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8"),
+        (XLSX, "newsroom.csv", "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8"),
+        (XLS, "newsroom.xls", "This is an Excel 97-2003 workbook (.xls), not a CSV file: save it as “CSV UTF-8"),
+        (ODS, "newsroom.ods", "This is an OpenDocument spreadsheet (.ods), not a CSV file: save it as “Text CSV"),
+    ],
+)
+def test_a_spreadsheet_workbook_is_refused_before_it_is_read_saying_how_to_save_it_as_csv(
+    content, name, says, admin_user, tmp_path
+):
+    """An .xlsx was guessed as CSV and told "byte 0x87 is not valid UTF-8 (… Windows-1252?)", whose advice
+    gave "NUL character: this is not a text file"."""
+    for encoding in ("", "windows-1252"):
+        job = importing.import_file(write_file(tmp_path, content, name), user=admin_user, encoding=encoding)
+        assert job.state == ImportState.INVALID
+        assert job.errors[0]["message"].startswith(says), job.errors
+        assert "UTF-8 (is the file" not in job.message and "NUL" not in job.message

@@ -9,7 +9,7 @@ import pytest
 
 from factcheck import importing
 from factcheck.importing import reading
-from factcheck.models import Appearance, Claim, Evidence, ImportState, Speaker
+from factcheck.models import Appearance, Claim, Evidence, ImportMode, ImportState, Speaker
 from factcheck.tests.test_import import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -130,15 +130,18 @@ def test_json_keys_the_importer_does_not_know_are_ignored_and_listed(admin_user,
     assert job.summary["ignored_columns"] == ["desk_notes", "speker", "checked_by"]
 
 
-def test_records_wrapped_in_an_object_are_refused_saying_where_they_are(admin_user, tmp_path):
-    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim."""
+@pytest.mark.parametrize("mode", [ImportMode.ATOMIC, ImportMode.SKIP_INVALID])
+def test_records_wrapped_in_an_object_refuse_the_file_saying_where_they_are(mode, admin_user, tmp_path):
+    """Another tool's dump, {"exported_at": …, "claims": [...]}: not one record with an empty claim, nor a
+    row to skip ("1 of 1 row has errors … or import with 'skip invalid rows'", which would import nothing)."""
     dump = {"exported_at": "2025-04-03", "claims": [{"claim": "Taxes rose.", "speaker": "Ann Lee"}] * 2}
-    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json")
+    job = run_import(tmp_path, json.dumps(dump), admin_user, name="dump.json", mode=mode)
     assert job.state == ImportState.INVALID
     assert [str(importing.LineError(**error)) for error in job.errors] == [
-        "dump.json:1:1: this object is no record (it has no claim or speaker): its “claims” holds a list of 2 "
-        "records; import them as a JSON array, or one record per line (JSON Lines)"
+        "dump.json:1:1: the file is one object holding a list of 2 records under “claims”, not the records "
+        "themselves: save that list alone, as a JSON array ([{…}, {…}]) or one record per line (JSON Lines)"
     ]
+    assert "skip invalid rows" not in job.message and job.rejected_count == 0
 
 
 def claimreview(n=1, rating="False", **changes):
@@ -246,12 +249,11 @@ def test_a_claimreview_becomes_a_claim_with_its_speaker_appearance_and_the_revie
         "2024-10-30",
     )
     evidence = claim.evidence.get()
-    assert (evidence.url, evidence.stance, str(evidence.added_at.date())) == (
-        "https://checks.example/review/1",
-        "refutes",
-        "2024-11-06",
-    )
-    assert evidence.summary == "Example Checks rated this claim “False”."
+    # Added when it was imported (it said "Added by admin, 6 Nov 2024", the review's date); the review's
+    # own date is the review's, in its words.
+    assert (evidence.url, evidence.stance) == ("https://checks.example/review/1", "refutes")
+    assert evidence.added_at == claim.events.get().at
+    assert evidence.summary == "Example Checks rated this claim “False” on 6 Nov 2024."
     assert list(claim.events.get().evidence.all()) == [evidence]
 
 
@@ -350,12 +352,15 @@ def test_without_a_known_name_the_rating_value_decides_within_its_scale(rating, 
 @pytest.mark.parametrize(
     ("rating", "said"),
     [
-        ({"ratingValue": 4}, "Example Checks rated this claim 4 on a scale of 1 to 5."),
+        ({"ratingValue": 4}, "Example Checks rated this claim 4 on a scale of 1 to 5 on 6 Nov 2024."),
         (
             {"ratingValue": "7.5", "worstRating": 0, "bestRating": 10},
-            "Example Checks rated this claim 7.5 on a scale of 0 to 10.",
+            "Example Checks rated this claim 7.5 on a scale of 0 to 10 on 6 Nov 2024.",
         ),
-        ({"alternateName": "Mostly True", "ratingValue": 4}, "Example Checks rated this claim “Mostly True”."),
+        (
+            {"alternateName": "Mostly True", "ratingValue": 4},
+            "Example Checks rated this claim “Mostly True” on 6 Nov 2024.",
+        ),
     ],
 )
 def test_a_rating_without_a_label_is_quoted_as_the_number_they_gave_not_as_our_status(

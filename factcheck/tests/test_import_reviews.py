@@ -534,3 +534,48 @@ def test_the_publisher_of_a_review_is_its_organisation_else_its_author_else_its_
         )
     )
     assert ExternalReview.objects.get().publisher == publisher
+
+
+def two_checkers_of_one_claim():
+    """Example Checks' and Other Check's reviews, at their own URLs, of one claim Jane Doe made on CNN."""
+    appearance = [
+        {"@type": "CreativeWork", "url": "https://www.youtube.com/watch?v=abc", "name": "an interview on CNN"}
+    ]
+    first = review(1, "Example Checks", "Half True", author="Jane Doe", appearance=appearance)
+    second = review(
+        1,
+        "Other Check",
+        "Four Pinocchios",
+        rating={"ratingValue": 2, "bestRating": 5, "worstRating": 1},
+        author="Jane Doe",
+        appearance="https://www.youtube.com/watch?v=abc",
+    )
+    return first, second
+
+
+def test_two_checkers_reviews_of_one_claim_in_one_file_are_one_claim_with_both_reviews(admin_user, tmp_path):
+    first, second = two_checkers_of_one_claim()
+    preview = importing.validate(
+        write_file(tmp_path, feed(first, second), "feed.json"), filename="feed.json", user=admin_user
+    )
+    assert (preview.created_count, preview.updated_count, preview.rejected_count) == (1, 1, 0), preview.errors
+    job = imported(run_import(tmp_path, feed(first, second), admin_user, name="feed.json"))
+    assert (job.created_count, job.updated_count) == (1, 1)
+    claim = Claim.objects.get()
+    assert sorted(claim.external_reviews.values_list("publisher", "label")) == [
+        ("Example Checks", "Half True"),
+        ("Other Check", "Four Pinocchios"),
+    ]
+    assert (claim.status, claim.appearances.count(), claim.evidence.count()) == ("disputed", 1, 2)
+    again = imported(run_import(tmp_path, feed(first, second), admin_user, name="feed.json"))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+
+
+def test_a_second_checkers_review_at_its_own_url_imported_later_is_added_beside_the_first(admin_user, tmp_path):
+    first, second = two_checkers_of_one_claim()
+    imported(run_import(tmp_path, feed(first), admin_user, name="feed.json"))
+    job = imported(run_import(tmp_path, feed(second), admin_user, name="other.json"))
+    assert (job.created_count, job.updated_count) == (0, 1)
+    claim = Claim.objects.get()
+    assert claim.external_reviews.count() == 2
+    assert claim.status == "disputed"  # the first checker's rating set it; another's is theirs, beside it

@@ -155,8 +155,20 @@ def test_without_a_date_order_a_date_that_reads_one_way_only_is_taken(admin_user
         ("", "05/11/2024", "could be day first or month first"),
         ("", "31/02/2024", "no such day (no day 31 in month 2, nor day 2 in month 31)"),
         ("", "13/13/2024", "no such day"),
-        ("day_first", "10/31/2024", "not a date written day first (DD/MM/YYYY): there is no day 10 in month 31"),
-        ("month_first", "31/10/2024", "not a date written month first (MM/DD/YYYY): there is no day 10 in month 31"),
+        # "there is no day 4 in month 13" said of 04/13/2025 read day first: the month is what is wrong.
+        (
+            "day_first",
+            "10/31/2024",
+            "not a date written day first (DD/MM/YYYY): there is no month 31 (the file's dates are read day first: "
+            "was this one month first?)",
+        ),
+        (
+            "month_first",
+            "31/10/2024",
+            "not a date written month first (MM/DD/YYYY): there is no month 31 (the file's dates are read month "
+            "first: was this one day first?)",
+        ),
+        ("day_first", "31/02/2024", "not a date written day first (DD/MM/YYYY): there is no day 31 in month 2"),
     ],
 )
 def test_a_date_impossible_in_the_chosen_order_is_an_error_at_its_line_and_column(
@@ -361,3 +373,44 @@ def test_mapping_a_remembered_header_back_to_its_standard_names_forgets_the_mapp
     assert not ColumnMapping.objects.exists()
     job.refresh_from_db()
     assert job.state == ImportState.VALIDATED, job.errors
+
+
+def test_columns_chosen_for_this_file_and_not_remembered_are_not_said_to_be_mapped_before(
+    importer_client, admin_user, tasks_run_inline
+):
+    """Checked again with "Remember these columns" unticked, the preview said "The columns were read as mapped
+    before for a file with this header" while no mapping was saved."""
+    asked = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    data = mapping_data(DESK_FIELDS)
+    del data["remember"]
+    importer_client.post(job_url("recheck", asked), data)
+    assert not ColumnMapping.objects.exists()
+    page = html(importer_client.get(job_url("import", asked)))
+    assert "mapped before" not in page
+    assert "The columns are read as chosen below, for this file only (not remembered)." in page
+    # A remembered mapping is said to be one, and where it is listed.
+    ColumnMapping.objects.remember(DESK_HEADER.split(";"), DESK_FIELDS, by=admin_user)
+    again = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    page = html(importer_client.get(job_url("import", again)))
+    assert "The columns were read as mapped before for a file with this header (see Column mappings)." in page
+
+
+def test_the_admin_page_asks_for_the_columns_as_itself_and_the_command_points_to_the_admin(
+    importer_client, tasks_run_inline, tmp_path
+):
+    """The admin's page said "(the admin's import page asks, and remembers it …)", as if from elsewhere."""
+    job = uploaded_job(importer_client, desk_sheet(), "desk.csv", encoding="windows-1252", date_order="day_first")
+    page = html(importer_client.get(job_url("import", job)))
+    assert "the admin's import page" not in page
+    assert (
+        "the header has no claim column: say what each column holds, or name the columns as docs/importing.md" in page
+    )
+    path = tmp_path / "desk.csv"
+    path.write_bytes(desk_sheet())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_claims", str(path), "--encoding", "windows-1252", stderr=err)
+    assert (
+        "The admin's import page asks what each column holds and remembers it for files with this header"
+        in err.getvalue()
+    )

@@ -94,6 +94,10 @@ class Command(BaseCommand):
             self.stderr.write(f"… and {more:,} more rows with errors.")
         if rejected:
             self.stderr.write(f"Rejected rows and their errors: {rejected}")
+        if (job.summary.get("columns_read") or {}).get("needed"):
+            self.stderr.write(
+                "The admin's import page asks what each column holds and remembers it for files with this header."
+            )
         if job.state in (ImportState.INVALID, ImportState.FAILED):
             raise CommandError(f"Import #{job.pk}: {job.message}")
         duration = f" in {job.duration.total_seconds():.1f}s" if job.duration else ""
