@@ -803,7 +803,7 @@ def refused_action(model_admin, request):
     name = request.POST.get("action") if request.method == "POST" else None
     if not name or name in model_admin.get_actions(request):
         return None
-    known = {action_name: description for _, action_name, description in model_admin._get_base_actions()}
+    known = {action.name: action.description for action in model_admin._get_base_actions()}
     if name in known:
         why = f"you may not use “{known[name]}” (it needs a permission you do not have)."
     else:
