@@ -353,11 +353,11 @@ class _Pass:
         if kept:  # the names of the rows kept, not those of a refused row: created when writing, counted
             entities.settle([change.row for change in changes if not change.error])
         if self.write and kept:
-            write(changes, entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+            self.written(changes)
             joining = [change.row for change in changes if change.joins]
             if joining:  # other checkers' reviews of the claims just written: added beside the first review
                 again = {change.row.line: change for change in plan(joining, entities, linked=self.linked)}
-                write(list(again.values()), entities, user=self.job.created_by, reason_for=self.reason, now=self.now)
+                self.written(list(again.values()))
                 changes = [again.get(change.row.line, change) if change.joins else change for change in changes]
             self.done += len(rows)
         elif not self.write:
@@ -405,6 +405,10 @@ class _Pass:
 
     def reason(self, row):
         return import_reason(self.job, row.reason)
+
+    def written(self, changes):
+        where = f"in import #{self.job.pk} ({self.job.filename})"  # for the reasons of what it changes
+        write(changes, self.entities, user=self.job.created_by, reason_for=self.reason, now=self.now, how=where)
 
     def compare(self, rows):
         """Find the rows that would create a claim looking like a tracked claim of the same speaker.

@@ -637,9 +637,11 @@ REVIEW_COLUMNS = [
 EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "added_by_id", "added_at"]
 
 
-def write(changes, entities, *, user, reason_for, now):
+def write(changes, entities, *, user, reason_for, now, how="in an import"):
     """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
-    first, the changes to stored claims' fields, then the status changes with their events."""
+    first, the changes to stored claims' fields, then the status changes with their events; a stored
+    claim given another speaker goes back to "attribution not checked" (Claim.speaker_changed, `how`
+    saying where), as every road that changes a speaker does."""
     user_id = user.pk
     changes = [change for change in changes if not change.error and not change.joins]
     new = [change for change in changes if change.claim is None]
@@ -718,6 +720,12 @@ def write(changes, entities, *, user, reason_for, now):
     # Which claims hold an editor's verdict was read in planning them, and they have been locked since.
     editors = [change.claim_id for change in changes if change.editors_verdict]
     Claim.objects.set_statuses(decisions, by=user, at=now, editors_verdicts=editors)
+    # Few: a file that names another speaker for a claim it imported before.
+    spoken_before = {change.claim_id: change.claim.speaker_id for change in edited if "speaker_id" in change.fields}
+    if spoken_before:
+        previous = Speaker.objects.in_bulk(spoken_before.values())
+        for claim in Claim.objects.select_related("speaker").filter(pk__in=spoken_before):
+            claim.speaker_changed(previous[spoken_before[claim.pk]], by=user, how=how)
 
 
 def _written_fields(change, entities):

@@ -548,19 +548,21 @@ def test_changing_the_speaker_in_the_admin_sends_the_attribution_back_to_not_che
     assert event.reason.startswith(f"Speaker changed from {first} to Lloyd Austin in the admin:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The importer writes a stored claim's new speaker with bulk_update (factcheck/importing/writing.py, "
-    "under repair by another helper): it is to call speaker_changed, or refuse the row, for each such claim.",
-)
 def test_a_reimport_that_names_another_speaker_sends_the_attribution_back_to_not_checked(
     tmp_path, admin_user, media_in_tmp
 ):
     run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks")), admin_user)
-    assert Claim.objects.get().attribution == "confirmed"
+    claim = Claim.objects.get()
+    assert claim.attribution == "confirmed"
+    first = claim.speaker.name
     job = run_import(tmp_path, csv_text(row(id="k1", venue="public_remarks", speaker="Lloyd Austin")), admin_user)
     assert job.state == "succeeded", job.errors
-    assert (Claim.objects.get().speaker.name, Claim.objects.get().attribution) == ("Lloyd Austin", "not_checked")
+    claim = Claim.objects.get()
+    assert (claim.speaker.name, claim.attribution) == ("Lloyd Austin", "not_checked")
+    event = claim.events.latest("version")
+    assert event.by == admin_user and event.reason.startswith(
+        f"Speaker changed from {first} to Lloyd Austin in import #{job.pk} ("
+    )
 
 
 def chain_kinds(client, claim):
