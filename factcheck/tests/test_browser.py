@@ -479,7 +479,7 @@ def test_on_a_phone_the_queue_shows_a_claim_on_its_first_screen(open_page, demo_
     assert fits_the_window(page)
     # The search's explanation is a tap away, whole.
     page.get_by_text("How search and dates are read").click()
-    expect(page.locator(".search-help .hint")).to_contain_text("“quoted phrase”")
+    expect(page.locator(".search-help .hint")).to_contain_text("“drone” finds “drones”")
 
 
 @pytest.mark.parametrize("javascript", [True, False])
