@@ -1550,6 +1550,17 @@ class Claim(models.Model):
         )
 
     @functools.cached_property
+    def imported_from(self):
+        """ "feed.json (import #4)" when the claim's status is an import's (its latest status event was not
+        decided here: another checker's rating, a file's column), read from its events; "" when it is ours."""
+        statuses = [event for event in self.events.all() if event.axis == Axis.STATUS]
+        latest = max(statuses, key=lambda event: event.version, default=None)
+        if latest is None or latest.decided_here:
+            return ""
+        found = re.match(r"Imported from (.*? \(import #[0-9]+\))", latest.reason)
+        return found.group(1) if found else "a file"
+
+    @functools.cached_property
     def is_relayed(self):
         return self.relayed_by_another(self.appearances.all())
 

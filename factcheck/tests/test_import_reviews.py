@@ -21,9 +21,10 @@ from django.test.utils import CaptureQueriesContext
 
 from factcheck import importing
 from factcheck.models import Appearance, Claim, ExternalReview, ImportMode, ImportState, Speaker, Venue
-from factcheck.tests.factories import make_claim, make_speaker
+from factcheck.tests.factories import make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
 from factcheck.tests.test_import import csv_text, row, run_import, write_file
+from factcheck.text import display_name
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,23 @@ def test_the_claim_page_shows_the_other_checkers_rating(client, reviewer, admin_
     assert 'href="https://www.politifact.example/checks/3/"' in page
     plain = make_claim("Nobody else rated this.")
     assert "Rated by other fact-checkers" not in html(client.get(plain.get_absolute_url()))
+
+
+def test_the_status_an_import_gave_says_it_came_from_the_file(client, reviewer, editor, admin_user, tmp_path):
+    """The panel said "Since 7 Dec 2026, by admin", as if the admin had decided another checker's rating."""
+    job = imported(run_import(tmp_path, feed(*several_publishers()), admin_user, name="feed.json"))
+    claim = Claim.objects.get(text="Statement number 3 about the economy.")
+    client.force_login(reviewer)
+    status = html(client.get(claim.get_absolute_url())).split('id="status-heading"')[1].split("</section>")[0]
+    importer = display_name(admin_user)
+    assert f"imported by {importer} from feed.json (import #{job.pk})" in " ".join(status.split())
+    assert f", by {importer}</p>" not in status
+    # Decided here, it is the editor's again.
+    make_evidence(claim, "supports")
+    claim.refresh_from_db()
+    claim.set_status("verified", by=editor, reason="Checked the figures.")
+    status = html(client.get(claim.get_absolute_url())).split('id="status-heading"')[1].split("</section>")[0]
+    assert f", by {display_name(editor)}</p>" in status and "imported by" not in status
 
 
 def test_other_checkers_ratings_cost_the_claim_page_no_query(client, reviewer, admin_user, tmp_path):
