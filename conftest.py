@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core import serializers
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
@@ -164,11 +164,18 @@ def make_user(username, *, group=None, staff=True, superuser=False):
     return user
 
 
+def empty_caches():
+    """No counts, outlet options or drawn rows kept from before, as at a test's start: for a subtest
+    that counts queries (the signed-in session stays)."""
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Counts are kept in the cache a minute (factcheck.views.recently_counted), sessions in their own
-    (factcheck/sessions.py): none outlives its test."""
-    cache.clear()
+    """Counts are kept in the cache a minute (factcheck.views.recently_counted), drawn rows and outlet
+    options in "fragments", sessions in their own (factcheck/sessions.py): none outlives its test."""
+    empty_caches()
     caches[settings.SESSION_CACHE_ALIAS].clear()
 
 

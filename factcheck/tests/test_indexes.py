@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import empty_caches
 from factcheck.models import Claim, OutletTally, SpeakerTally, StoryTotal, Venue
 from factcheck.tests.factories import (
     make_appearance,
@@ -18,7 +19,6 @@ from factcheck.tests.factories import (
     recorder,
 )
 from factcheck.tests.test_views_pages import HTMX, queries_for
-from factcheck.tests.test_views_queue import nothing_kept_from_before
 
 pytestmark = pytest.mark.django_db
 
@@ -145,12 +145,12 @@ def test_an_index_costs_the_same_queries_for_10_or_100_rows(reviewer_client, sub
     fill(10)
     small = {}
     for url in indexes:
-        nothing_kept_from_before()
+        empty_caches()
         small[url], _ = queries_for(reviewer_client, f"{url}?limit=10")
     fill(90)
     for url in indexes:
         with subtests.test(url=url):
-            nothing_kept_from_before()
+            empty_caches()
             large, response = queries_for(reviewer_client, f"{url}?limit=100")
             assert response.text.count('class="index-row"') == 100
             assert small[url] == large

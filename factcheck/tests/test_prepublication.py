@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import empty_caches
 from factcheck import exporting, prepublication, views
 from factcheck.models import (
     ApiToken,
@@ -30,7 +31,7 @@ from factcheck.models import (
 from factcheck.prepublication import Figure
 from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_story_desk import accept_everything
-from factcheck.tests.test_views_queue import count_queries, nothing_kept_from_before
+from factcheck.tests.test_views_queue import count_queries
 from factcheck.text import claim_key
 
 
@@ -992,7 +993,7 @@ def test_the_queue_with_the_story_filter_costs_the_same_queries_for_10_or_100_ro
         make_claim(f"Claim {number} of the story.", article=published)
     for story in ("draft", "published"):
         with subtests.test(story=story):
-            nothing_kept_from_before()
+            empty_caches()
             counts = []
             for limit in (10, 100):
                 queries, response = count_queries(reviewer_client, f"/claims/?status=all&story={story}&limit={limit}")

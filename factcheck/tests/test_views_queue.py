@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import empty_caches
 from factcheck import models
 from factcheck.forms import SORTS, ClaimFilterForm, encode_cursor
 from factcheck.models import Article, Assignment, Claim, Evidence, Outlet, RowsAfter, Speaker, Venue, VerificationEvent
@@ -960,18 +961,12 @@ QUEUE_QUERIES = {
 }
 
 
-def nothing_kept_from_before():
-    """The counts, outlet options and rows the subtest before kept in the caches are gone, as at a test's start."""
-    cache.clear()
-    caches["fragments"].clear()
-
-
 def test_the_queue_costs_the_same_queries_for_10_or_100_rows(reviewer_client, subtests):
     """Each search and filter is a subtest of one set of claims: the pages only read them."""
     make_varied_claims(100)
     for name, query in QUEUE_QUERIES.items():
         with subtests.test(query=name):
-            nothing_kept_from_before()
+            empty_caches()
             small, page = count_queries(reviewer_client, f"/claims/?limit=10{query}")
             large, full = count_queries(reviewer_client, f"/claims/?limit=100{query}")
             assert len(page.context["claims"]) == 10
@@ -998,7 +993,7 @@ def test_a_phrase_search_stays_within_six_queries_for_10_or_100_rows(reviewer_cl
     make_varied_claims(100)
     for name, sort in {"relevance": "", "newest": "&sort=newest"}.items():
         with subtests.test(sort=name):
-            nothing_kept_from_before()
+            empty_caches()
             url = f'/claims/?q="drone claim"{sort}'
             for limit in (10, 100):
                 queries, page = count_queries(reviewer_client, f"{url}&limit={limit}")
@@ -1140,7 +1135,6 @@ def test_a_rows_re_check_date_turns_due_today_on_its_day_and_overdue_the_day_aft
 
 
 def test_rows_are_copied_from_the_fragments_cache_and_drawn_the_same(reviewer_client):
-    from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
 
     claim = make_claim("Shelling hit 40 homes.")
@@ -1187,7 +1181,6 @@ def test_the_filters_kept_as_drawn_follow_the_values_asked_for_and_the_outlets(
 
 
 def test_appearances_are_read_only_for_the_rows_not_drawn_yet(reviewer_client):
-    from django.core.cache import caches
 
     claims = [make_claim(f"Shelling hit {number} homes.") for number in range(3)]
     for claim in claims:
