@@ -512,6 +512,8 @@ class Article(models.Model):
         return signed
 
 
+# How the reason of each event an import writes starts (importing.import_reason): the file and the import.
+IMPORTED_FROM = re.compile(r"Imported from (?P<source>.*? \(import #[0-9]+\))")
 # Counts per status stop here: enough to size a queue, cheap at any size.
 STATUS_COUNT_CAP = 1000
 # The text search configuration of search_document and of every search: English, accents folded (migration 0048).
@@ -1557,8 +1559,8 @@ class Claim(models.Model):
         latest = max(statuses, key=lambda event: event.version, default=None)
         if latest is None or latest.decided_here:
             return ""
-        found = re.match(r"Imported from (.*? \(import #[0-9]+\))", latest.reason)
-        return found.group(1) if found else "a file"
+        found = IMPORTED_FROM.match(latest.reason)
+        return found["source"] if found else "a file"
 
     @functools.cached_property
     def is_relayed(self):

@@ -57,6 +57,7 @@ from factcheck.importing.reading import (
 )
 from factcheck.importing.writing import Entities, plan, write
 from factcheck.models import (
+    IMPORTED_FROM,
     ColumnMapping,
     ImportFormat,
     ImportJob,
@@ -287,15 +288,15 @@ def rejected_rows_path(job):
     return path if path.exists() else None
 
 
-# What import_reason puts first, as an export carries it back in status_reason.
-IMPORTED_FROM = re.compile(r"\A(?:Imported from .*? \(import #[0-9]+\)(?:: |\Z))+")
+# What import_reason puts first, once or more, as an export carries it back in status_reason.
+IMPORTED_BEFORE = re.compile(rf"\A(?:{IMPORTED_FROM.pattern}(?:: |\Z))+")
 
 
 def import_reason(job, row_reason):
     """The reason on each VerificationEvent an import writes, less the "Imported from …" an export of an
     earlier import carried in it (a round trip stacked one more each time)."""
     reason = f"Imported from {job.filename} (import #{job.pk})"
-    row_reason = IMPORTED_FROM.sub("", row_reason or "")
+    row_reason = IMPORTED_BEFORE.sub("", row_reason or "")
     return f"{reason}: {row_reason}" if row_reason else reason
 
 
