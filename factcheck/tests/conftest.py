@@ -12,12 +12,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import is_superuser
+from conftest import is_superuser, load_demo
 
 # The headless shell is the same Chromium build (same version, same Blink) without the browser's
 # windowing layers; Playwright runs it too for headless tests. It took half the CPU of
@@ -165,7 +164,7 @@ def live_server(live_server):
 def demo_site(browser, live_server):
     """The demo (`load_demo --accounts`) served to the browser: its base URL."""
     with override_settings(DEBUG=True):  # as `make run` serves it: production refuses the demo accounts
-        call_command("load_demo", "--accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        load_demo(accounts=True)
     return live_server.url
 
 

@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
+from conftest import DEMO_ROWS, every_row, is_superuser, load_demo
 from factcheck.models import Article, Claim, ClaimLink, Speaker, Venue, locate_span
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,25 @@ def test_loading_twice_changes_nothing(demo):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Claim.objects.count() == 18
     assert Article.objects.count() == 1
+
+
+def test_the_demo_the_tests_put_back_in_bulk_is_every_row_the_command_wrote(db, settings):
+    """conftest.load_demo puts back, on PostgreSQL, the rows its first run of the command added."""
+    if connection.vendor != "postgresql" or not is_superuser(connection):
+        pytest.skip("put back in bulk only on PostgreSQL, by a superuser")
+    settings.DEBUG = True  # for the accounts
+    for accounts in (False, True):
+        DEMO_ROWS.pop((accounts, timezone.localdate()), None)
+        added = []
+        for _ in ("the command", "put back"):
+            with transaction.atomic():
+                before = every_row()
+                load_demo(accounts=accounts)
+                added.append({table: rows - before[table] for table, rows in every_row().items()})
+                transaction.set_rollback(True)
+        written, put_back = added
+        assert sum(map(len, written.values())) > 100, "the demo wrote its story, claims, events and counts"
+        assert put_back == written  # the same rows, ids and times included: not loaded again
 
 
 def test_demo_accounts_get_their_roles(demo, settings):
