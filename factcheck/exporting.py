@@ -46,9 +46,11 @@ CSV_COLUMNS = [
         "evidence_summary",
         "evidence_stance",
     ),
-    "venue_text",  # last, added after the others: scripts that read the columns by place still find them
+    # Added after the others, last: scripts that read the columns by place still find them.
+    "venue_text",
+    "status_source",  # "ours" or "imported": an imported rating is never passed off as our verdict
 ]
-ADDED_COLUMNS = {"attribution", "venue_text"}  # added since the first exports, which lack them
+ADDED_COLUMNS = {"attribution", "venue_text", "status_source"}  # added since the first exports, which lack them
 
 
 def is_export_header(names, delimiter):
@@ -101,7 +103,10 @@ def for_export(claims):
     latest = VerificationEvent.objects.filter(claim=OuterRef("pk"), axis=Axis.STATUS).order_by("-version")
     return (
         claims.select_related("speaker", "article__outlet")
-        .annotate(latest_reason=Subquery(latest.values("reason")[:1]))
+        .annotate(
+            latest_reason=Subquery(latest.values("reason")[:1]),
+            status_decided_here=Subquery(latest.values("decided_here")[:1]),
+        )
         .prefetch_related(
             Prefetch("appearances", queryset=Appearance.objects.select_related("outlet").order_by("id")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("-added_at", "-id")),
@@ -164,6 +169,7 @@ def csv_row(claim, site=None):
         evidence.summary if evidence else "",
         evidence.stance if evidence else "",
         (origin.venue_text or "") if origin else "",
+        "ours" if claim.status_decided_here else "imported",
     ]
 
 
@@ -355,7 +361,7 @@ def claimreview_chunks(claims, *, site=None):
     our name and at our address it would be a review we never made, and under theirs a copy in our
     feed that says nothing of their later changes and that Google's guidelines refuse (a site marks
     up its own fact checks only). Their ratings stay on the claim's page and in the CSV export,
-    whose `status_reason` names them.
+    marked `imported` in `status_source` (and named by `status_reason`).
     """
     site = site or site_url()
     claims = claims.decided_here()

@@ -396,3 +396,26 @@ def test_the_export_command_says_how_many_claims_it_left_out(editor, tmp_path):
     call_command("export_claims", format="claimreview", output=str(tmp_path / "out.jsonld"), stderr=errors)
     assert "Wrote 1 claim to" in errors.getvalue()
     assert "1 claim left out: its status was imported from another checker" in errors.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_csv_export_says_whether_each_status_is_our_verdict_or_an_imports(editor, tmp_path):
+    """Another checker's rating, imported, keeps its `status` (a round trip gives it back) but is never
+    passed off as our verdict: `status_source` says whose it is."""
+    imported = another_checkers_verdict(tmp_path, editor)
+    ours = make_claim("The port handled 40 million tonnes.")
+    make_evidence(ours, "supports")
+    ours.set_status("verified", by=editor, reason="Port records confirm it.")
+    recorded = make_claim("Exports doubled.")
+    rows = {
+        row["claim"]: (row["status"], row["status_source"])
+        for row in csv.DictReader("".join(exporting.csv_lines(Claim.objects.all(), bom=False)).splitlines())
+    }
+    assert rows == {
+        imported.text: ("verified", "imported"),
+        ours.text: ("verified", "ours"),
+        recorded.text: ("unconfirmed", "ours"),
+    }
+    imported.set_status("disputed", by=editor, reason="Police figures disagree.")
+    (row,) = csv.DictReader("".join(exporting.csv_lines(Claim.objects.filter(pk=imported.pk), bom=False)).splitlines())
+    assert (row["status"], row["status_source"]) == ("disputed", "ours")
