@@ -55,7 +55,7 @@ from factcheck.importing.reading import (
     json_records,
     workbook,
 )
-from factcheck.importing.writing import Entities, plan, write
+from factcheck.importing.writing import Entities, plan, removals_kept, write
 from factcheck.models import (
     IMPORTED_FROM,
     ColumnMapping,
@@ -317,6 +317,8 @@ class _Pass:
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
         self.repeats = 0  # rows repeating an earlier row exactly: counted apart, never staged
         self.repeat_lines = []  # [line, the line it repeats] of the first PREVIEW_ERRORS of them
+        self.removals = []  # the first PREVIEW_ERRORS appearances rows give that an editor removed: not added back
+        self.removed = 0
         self.duplicates = {"possible_duplicates": [], "duplicates_compared": 0, "duplicates_left": 0}
 
     def run(self, staged=None, progress=None):
@@ -376,6 +378,9 @@ class _Pass:
                     self.rows.first_rows.refuse(change.row.key, change.field, change.error)
             elif kept:
                 self.counts[change.action] += 1
+                if change.removed:
+                    self.removed += len(change.removed)
+                    self.removals += removals_kept(change)[: PREVIEW_ERRORS - len(self.removals)]
                 if self.wording:
                     self.wording.add(change.row)
                 if staged:
@@ -439,6 +444,8 @@ class _Pass:
             "completed_speakers": len(entities.completed_speakers),
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,
+            "removed_appearances": self.removals,
+            "removed_appearance_count": self.removed,
         }
         if self.rows.first_rows is not None:  # the file read; staged rows hold no repeats, counted by the preview
             job.summary.update(repeated_rows=self.repeats, repeats=self.repeat_lines)
@@ -887,6 +894,11 @@ def _summary(job, verbs):
         parts.append(f"{repeated:,} row{pluralize(repeated)} {verb} an earlier one ({named}{more})")
     if job.rejected_count:
         parts.append(f"{job.rejected_count:,} row{pluralize(job.rejected_count)} rejected")
+    removed = job.summary.get("removed_appearance_count", 0)
+    if removed:
+        named = "; ".join(job.summary["removed_appearances"][:3]) + ("; …" if removed > 3 else "")
+        verb = pluralize(removed, "is,are")
+        parts.append(f"{removed:,} appearance{pluralize(removed)} an editor removed {verb} not added back ({named})")
     skipped, linked = duplicate_choices(job)
     if skipped or linked:
         parts.append(
