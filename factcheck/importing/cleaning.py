@@ -285,11 +285,12 @@ def review_key(url, text):
     return given_key(f"{url}#{hashlib.sha256(normalize_name(text).encode()).hexdigest()[:16]}")
 
 
-def own_claim_id(key):
-    """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
-    write it), else None."""
-    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/claims/([0-9]{1,18})/\Z", key)
-    return int(match[1]) if match else None
+def our_page(key):
+    """("claims", id) when `key` is the page of one of our claims, ("verdicts", id) when it is the public
+    page of one of our published verdicts (FACTCHECK_SITE_URL/claims/<id>/ and /verdicts/<id>/, as our
+    exports write them), else None."""
+    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/(claims|verdicts)/([0-9]{1,18})/\Z", key)
+    return (match[1], int(match[2])) if match else None
 
 
 def given_key(value):
@@ -736,7 +737,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     said = next((_text(item, "value") for item in properties if _text(item, "propertyID") == ATTRIBUTION_PROPERTY), "")
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
-    ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key
+    ours = bool(url) and our_page(url) is not None  # our own export: its page is its key
     reviewer = _name(node.get("author"))
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None

@@ -16,7 +16,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from factcheck.importing.cleaning import UNSTATED_VENUE, norm, own_claim_id
+from factcheck.importing.cleaning import UNSTATED_VENUE, norm, our_page
 from factcheck.models import (
     Appearance,
     AppearanceRevision,
@@ -28,6 +28,7 @@ from factcheck.models import (
     Evidence,
     ExternalReview,
     Outlet,
+    PublishedVerdict,
     Speaker,
     allocate_ids,
     insert,
@@ -92,6 +93,16 @@ def stored_appearances(claim_ids):
                 fields = dict(zip(APPEARANCE_FIELDS, values, strict=True)) | imported[values[0]]
                 appearances.append([fields[name] for name in APPEARANCE_FIELDS])
     return found, removed
+
+
+def our_claims(rows):
+    """key -> the id of our claim whose page, or whose published verdict's page, the row's key is. One query
+    at most (for verdict pages)."""
+    pages = {row.key: page for row in rows if (page := our_page(row.key))}
+    verdicts = {pk for kind, pk in pages.values() if kind == "verdicts"}
+    published = dict(PublishedVerdict.objects.filter(pk__in=verdicts).values_list("pk", "claim_id")) if verdicts else {}
+    claims = {key: pk if kind == "claims" else published.get(pk) for key, (kind, pk) in pages.items()}
+    return {key: pk for key, pk in claims.items() if pk}
 
 
 def _by_claim(model, columns, claim_ids):
@@ -409,8 +420,8 @@ def plan(rows, entities, *, linked):
     in the preview (the same claim).
     """
     entities.resolve(rows)
-    by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
-    by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
+    own = our_claims(rows)
+    by_id = own | {row.key: linked[row.line] for row in rows if row.line in linked}
     claims = stored_claims([row.key for row in rows], lock=entities.create, by_id=by_id)
     for row in rows:
         claim = claims.get(row.key)
@@ -438,13 +449,15 @@ def plan(rows, entities, *, linked):
         if claim is None:
             changes.append(_creation(row, entities))
             continue
-        ours = claim.pk == own_claim_id(row.key)
+        ours = claim.pk == own.get(row.key)
         if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        link = (linked.get(row.line) == claim.pk or row.key in joined) and not ours
-        stored = appearances.get(claim.pk, []), evidence.get(claim.pk, [])
-        change = _update(row, claim, *stored, entities, link, claim.pk in editors, removed)
+        # A verdict we published names the claim as it judged it, words and status: it undoes nothing decided since.
+        published = ours and our_page(row.key)[0] == "verdicts"
+        link = published or ((linked.get(row.line) == claim.pk or row.key in joined) and not ours)
+        known = appearances.get(claim.pk, []), evidence.get(claim.pk, [])
+        change = _update(row, claim, *known, entities, link, claim.pk in editors, removed)
         if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
@@ -519,7 +532,7 @@ def _known_reviewed_claims(rows, claims, entities):
     wanted = {
         row.key: (speaker, row.text)
         for row in rows
-        if row.review and row.key not in claims and own_claim_id(row.key) is None and (speaker := entities.speaker(row))
+        if row.review and row.key not in claims and our_page(row.key) is None and (speaker := entities.speaker(row))
     }
     if not wanted:
         return set()
@@ -538,7 +551,7 @@ def _known_reviewed_claims(rows, claims, entities):
 
 def _creation(row, entities):
     # Our own export read into another database: our verdict, with its page as evidence, is no other's review.
-    theirs = row.review and own_claim_id(row.key) is None
+    theirs = row.review and our_page(row.key) is None
     if theirs and reviewed_claim(row) in entities.reviewed:
         return Change(row, joins=True)  # written once the claim is (_Pass.take), beside the first review
     change = Change(row, evidence=row.evidence, reviews=[row.review] if theirs else [])
