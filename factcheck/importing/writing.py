@@ -77,7 +77,8 @@ def stored_appearances(claim_ids):
     With them, as they were, those an editor removed: appearance id -> its removal, which a row giving
     it does not undo."""
     found = _by_claim(Appearance, APPEARANCE_FIELDS, claim_ids)
-    imported, removed = {}, {}  # appearance id -> the columns an editor changed, as they were before
+    imported = {}  # appearance id -> the columns an editor changed, as they were before
+    removed = {}  # appearance id -> its removal by an editor
     if claim_ids:
         edits = AppearanceRevision.objects.filter(claim__in=claim_ids).exclude(via__startswith=IMPORT_VIA)
         for revision in edits.named().select_related("by").order_by("-at", "-pk"):
