@@ -1004,3 +1004,17 @@ def test_reimporting_a_sheet_does_not_add_back_a_chain_an_editor_removed_whole(a
     job = run_import(tmp_path, sheet, admin_user)
     assert (job.state, job.unchanged_count, job.summary["removed_appearance_count"]) == (ImportState.SUCCEEDED, 1, 1)
     assert not claim.appearances.exists()
+
+
+def test_an_appearance_an_editor_corrected_then_removed_is_not_added_back_as_it_was_imported(
+    admin_user, editor, tmp_path
+):
+    sheet = csv_text(row(venue="press briefing", outlet="Ukrainska Pravda", appearance_url="https://example.org/a"))
+    run_import(tmp_path, sheet, admin_user)
+    appearance = Appearance.objects.get()
+    with writing_as(editor, "POST /admin/factcheck/appearance/"):
+        Appearance.objects.filter(pk=appearance.pk).update(venue_type="interview")
+        Appearance.objects.filter(pk=appearance.pk).delete()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.unchanged_count, job.summary["removed_appearance_count"]) == (ImportState.SUCCEEDED, 1, 1)
+    assert not Appearance.objects.exists()
