@@ -1283,8 +1283,9 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             self.message_user(
                 request,
                 f"{left_out} of the {queryset.count()} selected claims left out of the ClaimReview export: "
-                "their status was imported from another checker or a file, not decided here, and is not "
-                "ours to publish. An editor's verdict makes it ours; the CSV export carries them.",
+                "no verdict of ours is published for them, and a ClaimReview is a published verdict, at the "
+                "page where the public reads it. A status imported from another checker or a file is never "
+                "ours to publish; an editor's verdict is, once published. The CSV export carries them all.",
                 messages.WARNING,
             )
         return export_response(queryset.prefetch_related(None), "claimreview")

@@ -23,7 +23,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from factcheck.models import Appearance, Axis, Evidence, SpeakerKind, Venue, VerificationEvent
+from factcheck.models import Appearance, Axis, Evidence, PublishedVerdict, SpeakerKind, Venue, VerificationEvent
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import unambiguous
 from factcheck.verification import Attribution, Status, cites
@@ -46,9 +46,11 @@ CSV_COLUMNS = [
         "evidence_summary",
         "evidence_stance",
     ),
-    "venue_text",  # last, added after the others: scripts that read the columns by place still find them
+    # Added after the others, last: scripts that read the columns by place still find them.
+    "venue_text",
+    "status_source",  # "ours" or "imported": an imported rating is never passed off as our verdict
 ]
-ADDED_COLUMNS = {"attribution", "venue_text"}  # added since the first exports, which lack them
+ADDED_COLUMNS = {"attribution", "venue_text", "status_source"}  # added since the first exports, which lack them
 
 
 def is_export_header(names, delimiter):
@@ -101,7 +103,10 @@ def for_export(claims):
     latest = VerificationEvent.objects.filter(claim=OuterRef("pk"), axis=Axis.STATUS).order_by("-version")
     return (
         claims.select_related("speaker", "article__outlet")
-        .annotate(latest_reason=Subquery(latest.values("reason")[:1]))
+        .annotate(
+            latest_reason=Subquery(latest.values("reason")[:1]),
+            status_decided_here=Subquery(latest.values("decided_here")[:1]),
+        )
         .prefetch_related(
             Prefetch("appearances", queryset=Appearance.objects.select_related("outlet").order_by("id")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("-added_at", "-id")),
@@ -164,6 +169,7 @@ def csv_row(claim, site=None):
         evidence.summary if evidence else "",
         evidence.stance if evidence else "",
         (origin.venue_text or "") if origin else "",
+        "ours" if claim.status_decided_here else "imported",
     ]
 
 
@@ -226,11 +232,12 @@ def _chain_work(links):
     return work
 
 
-def claimreview(claim, site, *, status=None, attribution=None, url=None, reviewed_at=None):
-    """One claim as a ClaimReview: Google's required properties and the recommended ones.
+def claimreview(claim, site, *, url, status=None, attribution=None, reviewed_at=None):
+    """One claim as a ClaimReview at `url`, the page where the public reads it: Google's required
+    properties and the recommended ones.
 
-    By default the claim's current status and attribution, its page and the time of its last
-    change; a published verdict (published_claimreview) gives its own.
+    By default the claim's current status and attribution and the time of its last change; a
+    published verdict (published_claimreview) gives its own.
     """
     status = status or claim.status
     attribution = Attribution(attribution or claim.attribution)
@@ -266,18 +273,13 @@ def claimreview(claim, site, *, status=None, attribution=None, url=None, reviewe
     reviewed = reviewed_at or claim.status_changed_at or claim.created_at
     return {
         "@type": "ClaimReview",
-        "url": url or f"{site}{claim.get_absolute_url()}",
+        "url": url,
         "claimReviewed": claim.text,
         "datePublished": timezone.localdate(reviewed).isoformat(),
         "author": _author(site),
         "reviewRating": rating,
         "itemReviewed": item,
     }
-
-
-def feed_item(claim, site):
-    changed = claim.status_changed_at or claim.created_at
-    return {"@type": "DataFeedItem", "dateModified": changed.isoformat(), "item": claimreview(claim, site)}
 
 
 def published_claimreview(publication, site):
@@ -335,35 +337,41 @@ def feed_document(items):
     return {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items}
 
 
+def published_verdicts(claims):
+    """The live publications of those of `claims` the public feed lists (not merged), oldest claim first."""
+    live = PublishedVerdict.objects.live().filter(claim__in=claims.filter(merged_into__isnull=True))
+    return live.order_by("claim_id").for_public_page()
+
+
 def left_out_of_claimreview(claims):
-    """How many of `claims` a ClaimReview export leaves out: those whose status is not ours."""
-    return claims.count() - claims.decided_here().count()
+    """How many of `claims` a ClaimReview export leaves out: those without a verdict published."""
+    return claims.count() - published_verdicts(claims).count()
 
 
 def claimreview_document(claims, *, site=None):
-    """A schema.org DataFeed of the ClaimReviews of those of `claims` whose status is ours
-    (Claim.objects.decided_here()), as a dict (for small sets)."""
+    """A schema.org DataFeed of the published verdicts of `claims` (published_verdicts), as a dict (for small sets)."""
     site = site or site_url()
-    return feed_document([feed_item(claim, site) for claim in _claims(claims.decided_here())])
+    return feed_document([published_feed_item(publication, site) for publication in published_verdicts(claims)])
 
 
 def claimreview_chunks(claims, *, site=None):
-    """The DataFeed of `claims` as JSON text, a piece at a time: those whose status is ours, as
-    claimreview_document has them.
+    """The DataFeed of `claims` as JSON text, a piece at a time: their verdicts as published, each at its
+    public page (/verdicts/<id>/), as the public feed has them.
 
-    Another checker's verdict, imported, is theirs to publish (and published, at their URL): under
-    our name and at our address it would be a review we never made, and under theirs a copy in our
-    feed that says nothing of their later changes and that Google's guidelines refuse (a site marks
-    up its own fact checks only). Their ratings stay on the claim's page and in the CSV export,
-    whose `status_reason` names them.
+    A ClaimReview tells the world where to read our verdict: a verdict nobody published has no page the
+    public can open (the claim's page is the desk's, behind the login), and is no review of ours yet.
+    Another checker's verdict, imported, is theirs to publish (and published, at their URL), and the
+    database refuses to publish it as ours. Under our name and at our address it would be a review
+    we never made, and under theirs a copy in our feed that says nothing of their later changes and
+    that Google's guidelines refuse (a site marks up its own fact checks only). Their ratings stay on
+    the claim's page and in the CSV export, marked `imported` in `status_source`.
     """
     site = site or site_url()
-    claims = claims.decided_here()
     opening = json.dumps(feed_document([]), ensure_ascii=False)
     yield opening[:-2] + "\n"
     separator = ""
-    for claim in _claims(claims):
-        yield separator + json.dumps(feed_item(claim, site), ensure_ascii=False)
+    for publication in published_verdicts(claims).iterator(chunk_size=EXPORT_CHUNK):
+        yield separator + json.dumps(published_feed_item(publication, site), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 

@@ -27,13 +27,14 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import capfirst, pluralize
 from django.utils import timezone
 
 from factcheck import merging
 from factcheck.exporting import spreadsheet_safe
 from factcheck.importing.cleaning import (
     UNCLASSIFIED_VENUE,
+    DateOrders,
     Row,
     claimreview_ratings,
     clean_claimreview,
@@ -55,7 +56,7 @@ from factcheck.importing.reading import (
     json_records,
     workbook,
 )
-from factcheck.importing.writing import Entities, plan, write
+from factcheck.importing.writing import Entities, plan, removals_kept, write
 from factcheck.models import (
     IMPORTED_FROM,
     ColumnMapping,
@@ -155,6 +156,7 @@ class FileRows:
         self.csv_records = None
         self.mapping_source = ""
         self.first_rows = None  # each key's first row, kept while the file is read
+        self.dates = DateOrders()  # which order each date in numbers only can be read in
         # a JSON file's keys the importer does not know (a ClaimReview file's other types), as first seen
         self.ignored_keys = {}
 
@@ -224,6 +226,7 @@ class FileRows:
                 exported = getattr(self.csv_records, "exported", False)
                 decimal_point = decimal_point or exported or shows_decimal_point(record.values.get("quantity_value"))
                 row = clean_fields(record.values, fail, record.line, status_column, self.date_order, decimal_point)
+                self.dates.add(record.line, record.values)
             earlier = None if errors else seen.first(row)
             if earlier and earlier[1]:
                 row = Repeat(row.line, row.column, row.key, earlier[0])
@@ -232,6 +235,9 @@ class FileRows:
                 where = "url" if claimreview else "id" if record.values.get("id") else "claim"
                 fail(where, f"the same claim as line {earlier[0]}, with other values (key {row.key[:60]})")
             yield record.original, None if errors else row, errors
+        if self.date_order and self.dates.first_either and self.dates.note():  # a date read in it would be a guess
+            line, field = self.dates.first_either
+            raise InvalidFile(LineError(self.name, line, self.columns.get(field, 1), self.dates.note(), field))
         if not self.count and self.csv_records:
             self.text.fail(self.csv_records.lines_read + 1, 1, "the header is followed by no rows")
         elif not self.count:
@@ -317,6 +323,8 @@ class _Pass:
         self.done = 0  # rows handed to writing.write(): written, or refused in a skip-invalid import
         self.repeats = 0  # rows repeating an earlier row exactly: counted apart, never staged
         self.repeat_lines = []  # [line, the line it repeats] of the first PREVIEW_ERRORS of them
+        self.removals = []  # the first PREVIEW_ERRORS appearances rows give that an editor removed: not added back
+        self.removed = 0
         self.duplicates = {"possible_duplicates": [], "duplicates_compared": 0, "duplicates_left": 0}
 
     def run(self, staged=None, progress=None):
@@ -376,6 +384,9 @@ class _Pass:
                     self.rows.first_rows.refuse(change.row.key, change.field, change.error)
             elif kept:
                 self.counts[change.action] += 1
+                if change.removed:
+                    self.removed += len(change.removed)
+                    self.removals += removals_kept(change)[: PREVIEW_ERRORS - len(self.removals)]
                 if self.wording:
                     self.wording.add(change.row)
                 if staged:
@@ -439,9 +450,13 @@ class _Pass:
             "completed_speakers": len(entities.completed_speakers),
             "completed_speaker_names": sorted(entities.completed_speakers.values())[:PREVIEW_NAMES],
             "ignored_columns": self.rows.ignored_columns,
+            "removed_appearances": self.removals,
+            "removed_appearance_count": self.removed,
         }
         if self.rows.first_rows is not None:  # the file read; staged rows hold no repeats, counted by the preview
-            job.summary.update(repeated_rows=self.repeats, repeats=self.repeat_lines)
+            job.summary.update(
+                repeated_rows=self.repeats, repeats=self.repeat_lines, mixed_dates=self.rows.dates.note()
+            )
         if self.wording:
             self.wording.record_on(job)
         job.errors = stored_errors(self.errors)
@@ -794,7 +809,7 @@ def import_file(path, *, user, dry_run=False, progress=None, **how):
         except _Refused as refused:
             job.total_rows, job.rejected_count = rows.count, refused.rejected
             job.errors = stored_errors(refused.problems)
-            job.summary["ignored_columns"] = rows.ignored_columns
+            job.summary.update(ignored_columns=rows.ignored_columns, mixed_dates=rows.dates.note())
             return _rows_invalid(job)
         except Exception as error:
             return _stopped(job, error)
@@ -868,7 +883,7 @@ def _rows_invalid(job):
         f"{job.rejected_count:,} of {job.total_rows:,} row{pluralize(job.total_rows)} "
         f"{pluralize(job.rejected_count, 'has,have')} errors, so nothing will be imported. "
         "Correct them, or import with “skip invalid rows”."
-    )
+    ) + _dates_note(job)
     return _record(job)
 
 
@@ -887,6 +902,11 @@ def _summary(job, verbs):
         parts.append(f"{repeated:,} row{pluralize(repeated)} {verb} an earlier one ({named}{more})")
     if job.rejected_count:
         parts.append(f"{job.rejected_count:,} row{pluralize(job.rejected_count)} rejected")
+    removed = job.summary.get("removed_appearance_count", 0)
+    if removed:
+        named = "; ".join(job.summary["removed_appearances"][:3]) + ("; …" if removed > 3 else "")
+        verb = pluralize(removed, "is,are")
+        parts.append(f"{removed:,} appearance{pluralize(removed)} an editor removed {verb} not added back ({named})")
     skipped, linked = duplicate_choices(job)
     if skipped or linked:
         parts.append(
@@ -895,7 +915,13 @@ def _summary(job, verbs):
         )
     speakers, outlets = job.new_speakers, job.new_outlets
     parts.append(f"{speakers:,} new speaker{pluralize(speakers)} and {outlets:,} new outlet{pluralize(outlets)}")
-    return f"{job.total_rows:,} row{pluralize(job.total_rows)}: " + "; ".join(parts) + "."
+    return f"{job.total_rows:,} row{pluralize(job.total_rows)}: " + "; ".join(parts) + "." + _dates_note(job)
+
+
+def _dates_note(job):
+    """What the preview says of a file whose dates are written both ways, as a sentence of its own."""
+    note = job.summary.get("mixed_dates")
+    return f" {capfirst(note)}." if note else ""
 
 
 def discard(job):

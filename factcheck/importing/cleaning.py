@@ -9,6 +9,7 @@ import hashlib
 import json
 import math
 import re
+from contextlib import suppress
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.template.defaultfilters import pluralize
 
 from factcheck.exporting import ATTRIBUTION_PROPERTY, site_url
 from factcheck.extraction import classify_venue, kind_of_name
@@ -285,11 +287,12 @@ def review_key(url, text):
     return given_key(f"{url}#{hashlib.sha256(normalize_name(text).encode()).hexdigest()[:16]}")
 
 
-def own_claim_id(key):
-    """The id of our claim whose page `key` is (FACTCHECK_SITE_URL/claims/<id>/, as our exports
-    write it), else None."""
-    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/claims/([0-9]{1,18})/\Z", key)
-    return int(match[1]) if match else None
+def our_page(key):
+    """("claims", id) when `key` is the page of one of our claims, ("verdicts", id) when it is the public
+    page of one of our published verdicts (FACTCHECK_SITE_URL/claims/<id>/ and /verdicts/<id>/, as our
+    exports write them), else None."""
+    match = key.startswith("http") and re.match(re.escape(site_url()) + r"/(claims|verdicts)/([0-9]{1,18})/\Z", key)
+    return (match[1], int(match[2])) if match else None
 
 
 def given_key(value):
@@ -441,6 +444,72 @@ def _either_order(raw, first, second, year):
 
 MAX_CACHED_DATE = 64
 _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
+
+
+@lru_cache(maxsize=1024)
+def numeric_date_order(raw):
+    """DateOrder.DAY_FIRST or MONTH_FIRST for a date in numbers only that reads that way only (25/03/2026,
+    03/25/2026), "either" for one that reads as two dates (05/04/2026), else None."""
+    numeric = _NUMERIC_DATE.match(raw)
+    if numeric is None:
+        return None
+    first, second, year = (int(part) for part in numeric.groups())
+    readings = []
+    for order, day, month in ((DateOrder.DAY_FIRST, first, second), (DateOrder.MONTH_FIRST, second, first)):
+        with suppress(ValueError):
+            readings.append((order, date(year, month, day)))
+    if len(readings) == 2:
+        return "either" if first != second else None
+    return readings[0][0] if readings else None
+
+
+class DateOrders:
+    """The lines of a file whose dates in numbers read day first only, month first only, or either way.
+    A file with lines of the first two kinds mixes the orders: a date of the third kind in it is
+    one no date order decides, which an import must not guess."""
+
+    SHOWN = 5
+    WORDS = {DateOrder.DAY_FIRST: "can only be day first", DateOrder.MONTH_FIRST: "only month first"}
+
+    def __init__(self):
+        kinds = (DateOrder.DAY_FIRST, DateOrder.MONTH_FIRST, "either")
+        self.found = {kind: {"count": 0, "lines": [], "last": None, "example": ""} for kind in kinds}
+        self.first_either = None  # (line, field)
+
+    def add(self, line, values):
+        for field in ("appearance_date", "article_date"):
+            raw = (values.get(field) or "").strip()
+            kind = numeric_date_order(raw)
+            if kind is None:
+                continue
+            found = self.found[kind]
+            if found["last"] != line:  # a line with two dates of one kind counts once
+                found["count"] += 1
+                found["last"] = line
+                if len(found["lines"]) < self.SHOWN:
+                    found["lines"].append(line)
+                    found["example"] = found["example"] or raw
+            if kind == "either" and self.first_either is None:
+                self.first_either = line, field
+
+    def note(self):
+        """What the preview says of a file mixing the orders; "" for one that does not."""
+        if not (self.found[DateOrder.DAY_FIRST]["count"] and self.found[DateOrder.MONTH_FIRST]["count"]):
+            return ""
+        kinds = ", ".join(f"{self._lines(kind)} {words}" for kind, words in self.WORDS.items())
+        said = f"the file's dates are written both ways: {kinds}"
+        if self.first_either:
+            one = self.found["either"]["count"] == 1
+            they, them, are = ("it", "it", "is") if one else ("they", "them", "are")
+            said += f"; {self._lines('either')} could be either: no date order can decide {them}, so {they} {are} "
+            said += f"not imported: write {them} YYYY-MM-DD"
+        return said
+
+    def _lines(self, kind):
+        found = self.found[kind]
+        more = ", …" if found["count"] > len(found["lines"]) else ""
+        lines = f"line{pluralize(found['count'])} {', '.join(map(str, found['lines']))}{more}"
+        return f"{lines} ({found['example']})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -736,7 +805,7 @@ def clean_claimreview(node, fail, line, column, ratings):
     said = next((_text(item, "value") for item in properties if _text(item, "propertyID") == ATTRIBUTION_PROPERTY), "")
 
     url = url_value(_text(node, "url") or _text(node, "@id"), "url", fail)
-    ours = bool(url) and own_claim_id(url) is not None  # our own export: the claim's page is its key
+    ours = bool(url) and our_page(url) is not None  # our own export: its page is its key
     reviewer = _name(node.get("author"))
     published = _text(node, "datePublished")
     moment = parse_moment(published) if published else None

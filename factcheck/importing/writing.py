@@ -16,7 +16,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from factcheck.importing.cleaning import UNSTATED_VENUE, norm, own_claim_id
+from factcheck.importing.cleaning import UNSTATED_VENUE, norm, our_page
 from factcheck.models import (
     Appearance,
     AppearanceRevision,
@@ -28,6 +28,7 @@ from factcheck.models import (
     Evidence,
     ExternalReview,
     Outlet,
+    PublishedVerdict,
     Speaker,
     allocate_ids,
     insert,
@@ -72,21 +73,37 @@ APPEARANCE_FIELDS = ["id", "relayed_from_id", "venue_type", "outlet_id", "url", 
 
 def stored_appearances(claim_ids):
     """claim id -> [the APPEARANCE_FIELDS of each of its appearances], and again as it was imported for
-    one an editor has corrected since: a row giving it as it was is that appearance, not a new one."""
+    one an editor has corrected since: a row giving it as it was is that appearance, not a new one.
+    With them, as they were, those an editor removed: appearance id -> its removal, which a row giving
+    it does not undo."""
     found = _by_claim(Appearance, APPEARANCE_FIELDS, claim_ids)
     imported = {}  # appearance id -> the columns an editor changed, as they were before
-    if found:
-        edits = AppearanceRevision.objects.filter(claim__in=claim_ids, removed=False).exclude(
-            via__startswith=IMPORT_VIA
-        )
-        for appearance_id, before in edits.order_by("-at", "-pk").values_list("appearance_id", "before"):
-            imported.setdefault(appearance_id, {}).update(before)  # the earliest edit's "before" last
+    removed = {}  # appearance id -> its removal by an editor
+    if claim_ids:
+        edits = AppearanceRevision.objects.filter(claim__in=claim_ids).exclude(via__startswith=IMPORT_VIA)
+        for revision in edits.named().select_related("by").order_by("-at", "-pk"):
+            if revision.removed:
+                removed[revision.appearance_id] = revision
+                values = {**revision.before, "id": revision.appearance_id}
+                found.setdefault(revision.claim_id, []).append([values.get(name) for name in APPEARANCE_FIELDS])
+            else:
+                imported.setdefault(revision.appearance_id, {}).update(revision.before)  # the earliest's last
     for appearances in found.values():
         for values in list(appearances):
             if values[0] in imported:
                 fields = dict(zip(APPEARANCE_FIELDS, values, strict=True)) | imported[values[0]]
                 appearances.append([fields[name] for name in APPEARANCE_FIELDS])
-    return found
+    return found, removed
+
+
+def our_claims(rows):
+    """key -> the id of our claim whose page, or whose published verdict's page, the row's key is. One query
+    at most (for verdict pages)."""
+    pages = {row.key: page for row in rows if (page := our_page(row.key))}
+    verdicts = {pk for kind, pk in pages.values() if kind == "verdicts"}
+    published = dict(PublishedVerdict.objects.filter(pk__in=verdicts).values_list("pk", "claim_id")) if verdicts else {}
+    claims = {key: pk if kind == "claims" else published.get(pk) for key, (kind, pk) in pages.items()}
+    return {key: pk for key, pk in claims.items() if pk}
 
 
 def _by_claim(model, columns, claim_ids):
@@ -335,6 +352,7 @@ class Change:
     reviews: list = field(default_factory=list)  # new ExternalReviews (cleaning.Review)
     # (id, stance) of the claim's evidence, stored and new: what a verdict may cite.
     stances: list = field(default_factory=list)
+    removed: list = field(default_factory=list)  # removals (AppearanceRevision) of appearances the row gives
     status: Status | None = None  # the status an event moves the claim to
     attribution: Attribution | None = None  # a new claim's first attribution state
     error: str = ""
@@ -403,8 +421,8 @@ def plan(rows, entities, *, linked):
     in the preview (the same claim).
     """
     entities.resolve(rows)
-    by_id = {row.key: pk for row in rows if (pk := own_claim_id(row.key))}
-    by_id.update({row.key: linked[row.line] for row in rows if row.line in linked})
+    own = our_claims(rows)
+    by_id = own | {row.key: linked[row.line] for row in rows if row.line in linked}
     claims = stored_claims([row.key for row in rows], lock=entities.create, by_id=by_id)
     for row in rows:
         claim = claims.get(row.key)
@@ -414,7 +432,7 @@ def plan(rows, entities, *, linked):
             del claims[row.key]
     joined = _known_reviewed_claims(rows, claims, entities)
     ids = [claim.pk for claim in claims.values()]
-    appearances = stored_appearances(ids)
+    appearances, removed = stored_appearances(ids)
     evidence = _by_claim(Evidence, ["id", "url", "citation", "stance"], ids)
     reviewed = [claims[row.key].pk for row in rows if row.review and row.key in claims]
     reviews = _by_claim(ExternalReview, ["publisher", "url"], reviewed)  # [publisher, url] of each
@@ -432,14 +450,15 @@ def plan(rows, entities, *, linked):
         if claim is None:
             changes.append(_creation(row, entities))
             continue
-        ours = claim.pk == own_claim_id(row.key)
+        ours = claim.pk == own.get(row.key)
         if ours:
             # Our own ClaimReview of this claim: our verdict is neither evidence for itself nor another's review.
             row = row._replace(evidence=[item for item in row.evidence if item.url != row.key], review=None)
-        link = (linked.get(row.line) == claim.pk or row.key in joined) and not ours
-        change = _update(
-            row, claim, appearances.get(claim.pk, []), evidence.get(claim.pk, []), entities, link, claim.pk in editors
-        )
+        # A verdict we published names the claim as it judged it, words and status: it undoes nothing decided since.
+        published = ours and our_page(row.key)[0] == "verdicts"
+        link = published or ((linked.get(row.line) == claim.pk or row.key in joined) and not ours)
+        known = appearances.get(claim.pk, []), evidence.get(claim.pk, [])
+        change = _update(row, claim, *known, entities, link, claim.pk in editors, removed)
         if row.review and [row.review.publisher, row.review.url] not in reviews.get(claim.pk, []):
             change.reviews = [row.review]
         changes.append(change)
@@ -477,14 +496,29 @@ def _refuse_editors_edits(changes):
 def _editors_edit(pk, edits):
     said = []
     for revision, names in edits.items():
-        who = display_name(revision.by) if revision.by else f"someone (“{revision.via}”)"
         fields = " and ".join(", ".join(EDITED_LABELS[name] for name in names).rsplit(", ", 1))
-        when = date_format(timezone.localtime(revision.at), "j M Y, H:i T")
-        said.append(f"{who} changed claim #{pk}'s {fields} in the app on {when}")
+        said.append(f"{_by_whom(revision)} changed claim #{pk}'s {fields} in the app on {_when(revision)}")
     return (
         f"{'; '.join(said)}; an import does not undo an editor's edit: change it in the admin, or write it in the "
         "file as it now is"
     )
+
+
+def _by_whom(revision):
+    return display_name(revision.by) if revision.by else f"someone (“{revision.via}”)"
+
+
+def _when(revision):
+    return date_format(timezone.localtime(revision.at), "j M Y, H:i T")
+
+
+def removals_kept(change):
+    """What a row gives that an editor removed, as the preview and the result name it: one sentence each."""
+    return [
+        f"line {change.row.line}: {_by_whom(removal)} removed claim #{change.claim.pk}'s appearance "
+        f"{removal.summary()} in the app on {_when(removal)}; an import does not add back what an editor removed"
+        for removal in change.removed
+    ]
 
 
 def reviewed_claim(row):
@@ -499,7 +533,7 @@ def _known_reviewed_claims(rows, claims, entities):
     wanted = {
         row.key: (speaker, row.text)
         for row in rows
-        if row.review and row.key not in claims and own_claim_id(row.key) is None and (speaker := entities.speaker(row))
+        if row.review and row.key not in claims and our_page(row.key) is None and (speaker := entities.speaker(row))
     }
     if not wanted:
         return set()
@@ -518,7 +552,7 @@ def _known_reviewed_claims(rows, claims, entities):
 
 def _creation(row, entities):
     # Our own export read into another database: our verdict, with its page as evidence, is no other's review.
-    theirs = row.review and own_claim_id(row.key) is None
+    theirs = row.review and our_page(row.key) is None
     if theirs and reviewed_claim(row) in entities.reviewed:
         return Change(row, joins=True)  # written once the claim is (_Pass.take), beside the first review
     change = Change(row, evidence=row.evidence, reviews=[row.review] if theirs else [])
@@ -536,7 +570,7 @@ def _creation(row, entities):
     return change
 
 
-def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
+def _update(row, claim, appearances, evidence, entities, link, editors_verdict, removed):
     """A stored claim's row: the appearances and evidence the claim lacks, its changed fields, its new status.
 
     A row `link`ed to a tracked claim in the preview adds only appearances and evidence: its
@@ -544,7 +578,7 @@ def _update(row, claim, appearances, evidence, entities, link, editors_verdict):
     A status other than an `editors_verdict` is refused, as a different attribution is.
     """
     change = Change(row, claim, editors_verdict=editors_verdict)
-    _merge_appearances(change, appearances, entities)
+    _merge_appearances(change, appearances, entities, removed)
     known = {(url, citation, stance) for _, url, citation, stance in evidence}
     change.evidence = [item for item in row.evidence if (item.url, item.citation, item.stance) not in known]
     if link:
@@ -584,11 +618,13 @@ def _changed_fields(row, claim, entities):
     return {name: value for name, value in wanted.items() if getattr(claim, name) != value}
 
 
-def _merge_appearances(change, stored, entities):
+def _merge_appearances(change, stored, entities, removed=None):
     """Add each chain of the row, less the part the claim already has.
 
     The stored appearances form a tree (relayed_from points to the parent). A chain is walked
-    from its origin down that tree; what does not match is added below the last match.
+    from its origin down that tree; what does not match is added below the last match. A chain
+    that reaches an appearance an editor `removed` (id -> removal) stops there: an import does not
+    undo an editor's edit, and the removal is noted on the change.
     """
     children = {}
     for pk, parent, venue, outlet, url, day, when in stored:
@@ -617,6 +653,9 @@ def _merge_appearances(change, stored, entities):
                 match = -len(change.appearances) - 1
                 children.setdefault(parent, []).append((signature, match))
                 change.appearances.append((match, parent, link))
+            elif removed and match in removed:
+                change.removed.append(removed[match])
+                break
             parent = match
 
 

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from factcheck import admin_import, importing, tasks
-from factcheck.models import Claim, ImportJob, ImportMode, ImportState, VerificationEvent
-from factcheck.tests.factories import make_claim
+from factcheck.models import Claim, ImportJob, ImportMode, ImportState, PublishedVerdict, VerificationEvent
+from factcheck.tests.factories import make_appearance, make_claim
 from factcheck.tests.test_import import SAMPLE, counts, csv_text, refused_since_the_preview, row
 from factcheck.tests.test_import_bad_files import BAD_FILES, XLSX
 from factcheck.tests.test_import_formats import claimreview
+from factcheck.tests.test_publishing import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -600,7 +601,10 @@ def test_exporting_selected_claims_as_csv_downloads_exactly_those(importer_clien
     assert sorted(row["claim"] for row in rows) == ["Claim 0 to export.", "Claim 1 to export."]
 
 
-def test_exporting_selected_claims_as_claimreview_downloads_exactly_those(importer_client, three_claims):
+def test_exporting_selected_claims_as_claimreview_downloads_exactly_those(importer_client, editor, three_claims):
+    for claim in three_claims:  # published: a ClaimReview is a verdict we published
+        make_appearance(claim, "interview", url="https://news.example/interview")
+        PublishedVerdict.publish(decide(claim, "disputed", editor), by=editor)
     response = export(importer_client, "export_claimreview", three_claims[1:])
     assert response["Content-Type"] == "application/ld+json; charset=utf-8"
     feed = json.loads(b"".join(response.streaming_content))

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from factcheck import importing, prepublication
-from factcheck.models import Appearance, Claim, Evidence, Outlet, VerificationEvent
+from factcheck.models import Appearance, Claim, Evidence, Outlet, PublishedVerdict, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
     make_article,
@@ -26,6 +26,7 @@ from factcheck.tests.test_admin import confirm, form_data
 from factcheck.tests.test_export import empty_the_database
 from factcheck.tests.test_history_is_enforced import check_history_now, refused
 from factcheck.tests.test_import import csv_text, row, run_import
+from factcheck.tests.test_publishing import decide as decide_status
 from factcheck.tests.test_story_desk import accept_everything, seed_draft
 from factcheck.tests.test_views_queue import count_queries
 from factcheck.verification import StaleVersion, TransitionRefused
@@ -415,10 +416,11 @@ def test_the_csv_export_carries_the_attribution_and_imports_back(demo, tmp_path,
     assert dict(Claim.objects.values_list("text", "attribution")) == before
 
 
-def test_the_claimreview_export_states_the_attribution_as_a_property_value(demo):
+def test_the_claimreview_export_states_the_attribution_as_a_property_value(demo, editor):
     from factcheck.exporting import claimreview_document
 
     claim = Claim.objects.get(speaker__name="Antony Blinken", quantity_value=8000)
+    PublishedVerdict.publish(decide_status(claim, "disputed", editor), by=editor)
     review = claimreview_document(Claim.objects.filter(pk=claim.pk))["dataFeedElement"][0]["item"]
     assert review["itemReviewed"]["additionalProperty"] == [
         {

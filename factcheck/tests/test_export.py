@@ -16,26 +16,31 @@ from conftest import SQLITE_HISTORY_GUARDS
 from factcheck import exporting, importing
 from factcheck.exporting import FORMULA_STARTS, spreadsheet_safe, spreadsheet_value
 from factcheck.models import (
+    Appearance,
     ArticleRevision,
     Claim,
     ClaimLink,
     ClaimRevision,
     CorrectionCase,
+    Evidence,
     ExternalReview,
     Note,
     Outlet,
     OutletClaimTally,
     OutletTally,
     OutletTotal,
+    PublishedVerdict,
     Speaker,
     SpeakerTally,
     SpeakerTotal,
     StoryTally,
     StoryTotal,
+    VerdictWithdrawal,
     VerificationEvent,
 )
 from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_import import SAMPLE
+from factcheck.tests.test_publishing import decide
 
 
 @settings(max_examples=500)
@@ -73,6 +78,8 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe_and_numbers_stay_n
 def empty_the_database():
     """Delete every claim and what hangs off it, history included: a fresh database for the round trip."""
     models = [
+        VerdictWithdrawal,
+        PublishedVerdict,
         CorrectionCase,
         VerificationEvent.evidence.through,
         VerificationEvent,
@@ -130,10 +137,20 @@ def varied_claims(editor):
     disputed.set_status("disputed", by=editor, reason="Figures disagree.")
 
 
-def snapshot(*, claimreview=False):
+def publish_verdicts(editor):
+    """Publish the verdicts varied_claims gave (publishing asks where a claim was made: an interview, if nowhere)."""
+    for claim in Claim.objects.exclude(status="unconfirmed"):
+        if not claim.appearances.exists():
+            make_appearance(claim, "interview", url=f"https://news.example/{claim.pk}")
+        PublishedVerdict.publish(claim.events.latest("version"), by=editor)
+
+
+def snapshot(claims=None, *, claimreview=False):
     """What an export promises to carry back, claim by claim (ClaimReview carries less; see the README)."""
-    claims = []
-    for claim in exporting.for_export(Claim.objects.all()):
+    claims = Claim.objects.all() if claims is None else claims
+    speakers = Speaker.objects.filter(pk__in=claims.values("speaker"))
+    entries = []
+    for claim in exporting.for_export(claims):
         chains = [
             [
                 (link.venue_type, link.venue_text, link.outlet.name if link.outlet else "", link.url, link.date)
@@ -150,27 +167,31 @@ def snapshot(*, claimreview=False):
             entry.update(
                 kind=claim.kind, quantity=(claim.quantity_value, claim.quantity_unit, claim.quantity_qualifier)
             )
-        claims.append(entry)
+        entries.append(entry)
     people = [
         (s.name, s.kind, s.title, s.affiliation) if not claimreview or s.kind == "person" else (s.name, "organization")
-        for s in Speaker.objects.all()
+        for s in speakers
     ]
-    return sorted(claims, key=lambda entry: (entry["speaker"], entry["text"])), sorted(people)
+    return sorted(entries, key=lambda entry: (entry["speaker"], entry["text"])), sorted(people)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("format", "filename"), [("csv", "export.csv"), ("claimreview", "export.json")])
 def test_an_export_imported_into_an_empty_database_gives_back_the_same_claims(format, filename, editor, tmp_path):
     varied_claims(editor)
-    before = snapshot(claimreview=format == "claimreview")
+    publish_verdicts(editor)
+    claimreview = format == "claimreview"  # only the verdicts we published: their claims come back
+    before = snapshot(
+        Claim.objects.filter(publications__isnull=False) if claimreview else None, claimreview=claimreview
+    )
     path = tmp_path / filename
     call_command("export_claims", format=format, output=str(path), stderr=io.StringIO())
     empty_the_database()
     assert Claim.objects.count() == Speaker.objects.count() == 0
     job = importing.import_file(path, user=editor)
     assert job.state == "succeeded", job.errors
-    assert job.created_count == 21
-    assert snapshot(claimreview=format == "claimreview") == before
+    assert job.created_count == (3 if claimreview else 21)
+    assert snapshot(claimreview=claimreview) == before
     assert not ExternalReview.objects.exists()  # our own verdicts, not another checker's
 
 
@@ -199,8 +220,11 @@ def test_an_export_reads_a_fixed_number_of_queries_whatever_the_number_of_claims
     varied_claims(editor)
     with django_assert_num_queries(3):
         list(exporting.csv_lines(Claim.objects.all()))
-    make_claim("One more.")
-    with django_assert_num_queries(3):
+    publish_verdicts(editor)
+    with django_assert_num_queries(2):
+        list(exporting.claimreview_chunks(Claim.objects.all()))
+    published("One more.", editor)
+    with django_assert_num_queries(2):
         list(exporting.claimreview_chunks(Claim.objects.all()))
 
 
@@ -209,12 +233,16 @@ def test_claimreview_export_has_googles_required_and_recommended_properties(edit
     settings.FACTCHECK_SITE_URL = "https://desk.example"
     settings.FACTCHECK_CLAIMREVIEW_AUTHOR = "The Standards Desk"
     varied_claims(editor)
+    relayed = Claim.objects.get(text="There are 11,000 North Korean troops in the Kursk region.")
+    decide(relayed, "disputed", editor)
+    publish_verdicts(editor)
     document = exporting.claimreview_document(Claim.objects.all())
     assert (document["@context"], document["@type"]) == ("https://schema.org", "DataFeed")
     reviews = {element["item"]["claimReviewed"]: element["item"] for element in document["dataFeedElement"]}
     review = reviews["Ukraine received 500,000 shells."]
     claim = Claim.objects.get(text="Ukraine received 500,000 shells.")
-    assert review["url"] == f"https://desk.example/claims/{claim.pk}/"
+    publication = claim.publications.get()
+    assert review["url"] == f"https://desk.example/verdicts/{publication.pk}/"
     assert review["author"] == {"@type": "Organization", "name": "The Standards Desk", "url": "https://desk.example"}
     assert review["reviewRating"] == {
         "@type": "Rating",
@@ -223,7 +251,7 @@ def test_claimreview_export_has_googles_required_and_recommended_properties(edit
         "bestRating": 5,
         "worstRating": 1,
     }
-    assert review["datePublished"] == claim.status_changed_at.date().isoformat()
+    assert review["datePublished"] == publication.at.date().isoformat()
     item = review["itemReviewed"]
     assert item["author"] == {
         "@type": "Person",
@@ -233,8 +261,6 @@ def test_claimreview_export_has_googles_required_and_recommended_properties(edit
     }
     assert item["firstAppearance"]["url"] == "https://mod.example/briefing"
     assert item["datePublished"] == "2024-11-01"
-    unconfirmed = reviews["Russia is training North Korean soldiers to operate strike UAVs and reconnaissance drones."]
-    assert unconfirmed["reviewRating"] == {"@type": "Rating", "alternateName": "Unable to independently confirm"}
     relayed = reviews["There are 11,000 North Korean troops in the Kursk region."]["itemReviewed"]["appearance"][0]
     assert relayed["publisher"]["name"] == "B-17"
     assert relayed["isBasedOn"]["publisher"]["name"] == "Kyiv Independent"
@@ -244,6 +270,7 @@ def test_claimreview_export_has_googles_required_and_recommended_properties(edit
 @pytest.mark.django_db
 def test_the_export_command_filters_by_status_and_writes_to_stdout_without_a_bom(editor, capsys):
     varied_claims(editor)
+    publish_verdicts(editor)
     call_command("export_claims", status=["verified", "false"])
     out = capsys.readouterr().out
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -263,9 +290,10 @@ def test_an_export_download_streams_the_claims_as_an_attachment(editor):
     assert response["Content-Disposition"] == 'attachment; filename="verified.csv"'
     body = b"".join(response.streaming_content).decode()
     assert body.count("\n") == 2 and "Ukraine received 500,000 shells." in body
+    publish_verdicts(editor)
     response = exporting.export_response(Claim.objects.all(), "claimreview")
     assert response["Content-Disposition"].endswith('.jsonld"')
-    assert len(json.loads(b"".join(response.streaming_content))["dataFeedElement"]) == 21
+    assert len(json.loads(b"".join(response.streaming_content))["dataFeedElement"]) == 3
 
 
 @pytest.mark.django_db
@@ -360,16 +388,14 @@ def another_checkers_verdict(tmp_path, user):
 @pytest.mark.django_db
 def test_the_claimreview_export_never_publishes_another_checkers_verdict_as_ours(editor, tmp_path):
     imported = another_checkers_verdict(tmp_path, editor)
-    ours = make_claim("The port handled 40 million tonnes.")
-    make_evidence(ours, "supports")
-    ours.set_status("verified", by=editor, reason="Port records confirm it.")
-    recorded = make_claim("Exports doubled.")  # recorded here: "unable to independently confirm" is ours
+    ours = published("The port handled 40 million tonnes.", editor)
     document = exporting.claimreview_document(Claim.objects.all())
     reviewed = {element["item"]["claimReviewed"] for element in document["dataFeedElement"]}
-    assert reviewed == {ours.text, recorded.text}
+    assert reviewed == {ours.claim.text}
     assert imported.text not in "".join(exporting.claimreview_chunks(Claim.objects.all()))
-    # Once an editor decides it here, it is ours to publish.
-    imported.set_status("disputed", by=editor, reason="Police figures disagree.")
+    # Once an editor decides it here and publishes the verdict, it is ours.
+    make_appearance(imported, "public_remarks", url="https://news.example/speech")
+    PublishedVerdict.publish(imported.set_status("disputed", by=editor, reason="Police figures disagree."), by=editor)
     (element,) = exporting.claimreview_document(Claim.objects.filter(pk=imported.pk))["dataFeedElement"]
     assert element["item"]["reviewRating"]["alternateName"] == "Disputed"
 
@@ -377,7 +403,7 @@ def test_the_claimreview_export_never_publishes_another_checkers_verdict_as_ours
 @pytest.mark.django_db
 def test_the_admin_export_says_which_claims_it_left_out_and_why(admin_user, client, tmp_path):
     imported = another_checkers_verdict(tmp_path, admin_user)
-    ours = make_claim("Exports doubled.")
+    ours = published("Exports doubled.", admin_user).claim
     client.force_login(admin_user)
     selected = {"action": "export_claimreview", "_selected_action": [imported.pk, ours.pk]}
     response = client.post("/admin/factcheck/claim/", selected)
@@ -391,8 +417,84 @@ def test_the_admin_export_says_which_claims_it_left_out_and_why(admin_user, clie
 @pytest.mark.django_db
 def test_the_export_command_says_how_many_claims_it_left_out(editor, tmp_path):
     another_checkers_verdict(tmp_path, editor)
-    make_claim("Exports doubled.")
+    published("Exports doubled.", editor)
     errors = io.StringIO()
     call_command("export_claims", format="claimreview", output=str(tmp_path / "out.jsonld"), stderr=errors)
     assert "Wrote 1 claim to" in errors.getvalue()
-    assert "1 claim left out: its status was imported from another checker" in errors.getvalue()
+    assert "1 claim left out: no verdict of ours published" in errors.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_csv_export_says_whether_each_status_is_our_verdict_or_an_imports(editor, tmp_path):
+    """Another checker's rating, imported, keeps its `status` (a round trip gives it back) but is never
+    passed off as our verdict: `status_source` says whose it is."""
+    imported = another_checkers_verdict(tmp_path, editor)
+    ours = make_claim("The port handled 40 million tonnes.")
+    make_evidence(ours, "supports")
+    ours.set_status("verified", by=editor, reason="Port records confirm it.")
+    recorded = make_claim("Exports doubled.")
+    rows = {
+        row["claim"]: (row["status"], row["status_source"])
+        for row in csv.DictReader("".join(exporting.csv_lines(Claim.objects.all(), bom=False)).splitlines())
+    }
+    assert rows == {
+        imported.text: ("verified", "imported"),
+        ours.text: ("verified", "ours"),
+        recorded.text: ("unconfirmed", "ours"),
+    }
+    imported.set_status("disputed", by=editor, reason="Police figures disagree.")
+    (row,) = csv.DictReader("".join(exporting.csv_lines(Claim.objects.filter(pk=imported.pk), bom=False)).splitlines())
+    assert (row["status"], row["status_source"]) == ("disputed", "ours")
+
+
+def published(text, editor, status="false"):
+    """A claim said in an interview, with an editor's verdict published: its public page is /verdicts/<id>/."""
+    claim = make_claim(text)
+    make_appearance(claim, "interview", url="https://news.example/interview")
+    make_evidence(claim, "refutes", summary="Port records say otherwise.")
+    return PublishedVerdict.publish(decide(claim, status, editor), by=editor)
+
+
+@pytest.mark.django_db
+def test_every_url_of_the_claimreview_export_is_a_page_the_public_can_read(editor, client, settings):
+    """A ClaimReview's url is where the public reads the verdict: the published verdict's page, never the
+    desk's claim page (login only). A verdict nobody published has no such page and is left out."""
+    settings.FACTCHECK_SITE_URL = "http://testserver"
+    publication = published("The port handled 40 million tonnes.", editor)
+    withdrawn = published("Exports doubled.", editor)
+    withdrawn.withdraw(by=editor, reason="We read the wrong table.")
+    decided = make_claim("Imports halved.")
+    decide(decided, "disputed", editor)
+    make_claim("Grain prices rose.")  # recorded, unconfirmed: no verdict at all
+    document = exporting.claimreview_document(Claim.objects.all())
+    reviews = [element["item"] for element in document["dataFeedElement"]]
+    assert [review["url"] for review in reviews] == [f"http://testserver/verdicts/{publication.pk}/"]
+    assert reviews[0]["reviewRating"]["alternateName"] == "False"
+    for review in reviews:
+        assert client.get(review["url"]).status_code == 200  # client: nobody signed in
+    # A verdict decided since stays internal: the export is the verdict as the public reads it.
+    decide(publication.claim, "disputed", editor, reason="The port's own figures disagree.")
+    (element,) = exporting.claimreview_document(Claim.objects.all())["dataFeedElement"]
+    assert element["item"]["reviewRating"]["alternateName"] == "False"
+    assert exporting.left_out_of_claimreview(Claim.objects.all()) == 3
+
+
+@pytest.mark.django_db
+def test_a_claimreview_export_imported_into_the_same_database_changes_nothing(editor, tmp_path):
+    publication = published("The port handled 40 million tonnes.", editor)
+    claim = publication.claim
+    decide(claim, "disputed", editor, reason="The port's own figures disagree.")
+    Claim.objects.filter(pk=claim.pk).update(text="The port handled 41 million tonnes.")
+    path = tmp_path / "ours.jsonld"
+    call_command("export_claims", format="claimreview", output=str(path), stderr=io.StringIO())
+    before = counts_of_everything()
+    job = importing.import_file(path, user=editor)
+    assert (job.state, job.unchanged_count) == ("succeeded", 1), job.errors
+    assert counts_of_everything() == before
+    claim.refresh_from_db()
+    assert (claim.text, claim.status) == ("The port handled 41 million tonnes.", "disputed")
+
+
+def counts_of_everything():
+    models = [Claim, Speaker, Outlet, Appearance, Evidence, ExternalReview, VerificationEvent, ClaimRevision]
+    return {model.__name__: model.objects.count() for model in models}

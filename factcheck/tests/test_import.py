@@ -10,13 +10,16 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from factcheck import importing
 from factcheck.exporting import CSV_COLUMNS
 from factcheck.models import (
     Appearance,
+    AppearanceRevision,
     Article,
     Claim,
     Evidence,
@@ -959,3 +962,59 @@ def test_reimporting_a_sheet_adds_no_appearance_beside_one_an_editor_corrected(a
     job = run_import(tmp_path, sheet, admin_user)
     assert (job.state, job.unchanged_count) == (ImportState.SUCCEEDED, 1)
     assert list(Appearance.objects.values_list("venue_type", flat=True)) == ["interview"]
+
+
+def test_reimporting_a_sheet_does_not_add_back_an_appearance_an_editor_removed(admin_user, editor, client, tmp_path):
+    """The desk removed a relay it found wrong; the sheet still has it. The preview and the result say
+    it is not added back, naming the claim and who removed it, and the rest of the chain stays matched."""
+    chain = {"venue": "public remarks", "outlet": "X", "relayed_by": "Kyiv Independent > B-17"}
+    sheet = csv_text(row(**chain), row("Another claim.", **chain))
+    run_import(tmp_path, sheet, admin_user)
+    claim = Claim.objects.get(text=row()["claim"])
+    with writing_as(editor, f"POST /admin/factcheck/claim/{claim.pk}/change/"):
+        claim.appearances.get(outlet__name="B-17").delete()
+    removal = AppearanceRevision.objects.named().get(claim=claim)
+    when = date_format(timezone.localtime(removal.at), "j M Y, H:i T")
+    said = (
+        f"line 2: {display_name(editor)} removed claim #{claim.pk}'s appearance {removal.summary()} in the app on "
+        f"{when}; an import does not add back what an editor removed"
+    )
+    before = counts()
+    job = importing.validate(write_file(tmp_path, sheet), filename="claims.csv", user=admin_user)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+    assert job.summary["removed_appearances"] == [said]
+    assert f"1 appearance an editor removed is not added back ({said})" in job.message
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:factcheck_importjob_import", args=[job.pk])).text
+    assert escape(said) in page
+    job = importing.apply(job)
+    assert (job.state, job.unchanged_count) == (ImportState.SUCCEEDED, 2)
+    assert said in job.message
+    assert counts() == before
+    assert list(claim.appearances.values_list("outlet__name", flat=True)) == ["X", "Kyiv Independent"]
+
+
+def test_reimporting_a_sheet_does_not_add_back_a_chain_an_editor_removed_whole(admin_user, editor, tmp_path):
+    sheet = csv_text(row(venue="public remarks", outlet="X", relayed_by="Kyiv Independent > B-17"))
+    run_import(tmp_path, sheet, admin_user)
+    claim = Claim.objects.get()
+    with writing_as(editor, f"POST /admin/factcheck/claim/{claim.pk}/change/"):
+        for appearance in claim.appearances.order_by("-id"):  # a relay first: the one it relays is protected
+            appearance.delete()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.unchanged_count, job.summary["removed_appearance_count"]) == (ImportState.SUCCEEDED, 1, 1)
+    assert not claim.appearances.exists()
+
+
+def test_an_appearance_an_editor_corrected_then_removed_is_not_added_back_as_it_was_imported(
+    admin_user, editor, tmp_path
+):
+    sheet = csv_text(row(venue="press briefing", outlet="Ukrainska Pravda", appearance_url="https://example.org/a"))
+    run_import(tmp_path, sheet, admin_user)
+    appearance = Appearance.objects.get()
+    with writing_as(editor, "POST /admin/factcheck/appearance/"):
+        Appearance.objects.filter(pk=appearance.pk).update(venue_type="interview")
+        Appearance.objects.filter(pk=appearance.pk).delete()
+    job = run_import(tmp_path, sheet, admin_user)
+    assert (job.state, job.unchanged_count, job.summary["removed_appearance_count"]) == (ImportState.SUCCEEDED, 1, 1)
+    assert not Appearance.objects.exists()

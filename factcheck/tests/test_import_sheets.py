@@ -9,9 +9,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.defaultfilters import capfirst
+from django.utils.html import escape
 
 from factcheck import importing
-from factcheck.models import Appearance, Claim, ColumnMapping, ImportJob, ImportState, Venue
+from factcheck.models import Appearance, Claim, ColumnMapping, ImportJob, ImportMode, ImportState, Venue
 from factcheck.tests.test_admin_import import html, job_url, uploaded_job
 from factcheck.tests.test_import import write_file
 
@@ -414,3 +416,64 @@ def test_the_admin_page_asks_for_the_columns_as_itself_and_the_command_points_to
         "The admin's import page asks what each column holds and remembers it for files with this header"
         in err.getvalue()
     )
+
+
+# Rows from two desks: some dates can only be day first, others only month first, one could be either.
+MIXED_ORDERS = (
+    "claim,speaker,venue,appearance_date\n"
+    "First.,Someone,interview,25/03/2026\n"
+    "Second.,Someone,interview,03/25/2026\n"
+    "Third.,Someone,interview,05/04/2026\n"
+    "Fourth.,Someone,interview,2026-03-01\n"
+    "Fifth.,Someone,interview,26/03/2026\n"
+)
+BOTH_WAYS = (
+    "the file's dates are written both ways: lines 2, 6 (25/03/2026) can only be day first, line 3 (03/25/2026) "
+    "only month first; line 4 (05/04/2026) could be either: no date order can decide it, so it is not imported: "
+    "write it YYYY-MM-DD"
+)
+
+
+def test_a_file_mixing_the_date_orders_says_so_and_imports_no_date_that_could_be_either(admin_user, client, tmp_path):
+    job = importing.validate(
+        write_file(tmp_path, MIXED_ORDERS), filename="claims.csv", user=admin_user, mode=ImportMode.SKIP_INVALID
+    )
+    assert (job.state, job.created_count, job.rejected_count) == (ImportState.VALIDATED, 4, 1)
+    assert job.summary["mixed_dates"] == BOTH_WAYS
+    assert "The file's dates are written both ways" in job.message
+    assert [error["line"] for error in job.errors] == [4]
+    client.force_login(admin_user)
+    assert escape(capfirst(BOTH_WAYS)) in client.get(job_url("import", job)).text
+    job = importing.apply(job)
+    assert job.state == ImportState.SUCCEEDED
+    dates = dict(Appearance.objects.values_list("claim__text", "date"))
+    assert {text: day.isoformat() for text, day in dates.items()} == {
+        "First.": "2026-03-25",
+        "Second.": "2026-03-25",
+        "Fourth.": "2026-03-01",
+        "Fifth.": "2026-03-26",
+    }
+
+
+@pytest.mark.parametrize("order", ["day_first", "month_first"])
+def test_a_date_order_chosen_for_a_file_mixing_them_guesses_no_date(admin_user, tmp_path, order):
+    """Read in either order, line 4 would be a guess: the file is refused, whatever skipping is asked."""
+    path = write_file(tmp_path, MIXED_ORDERS)
+    assert importing.import_file(path, user=admin_user, date_order=order).state == ImportState.INVALID
+    job = importing.import_file(path, user=admin_user, date_order=order, mode=ImportMode.SKIP_INVALID)
+    assert job.state == ImportState.INVALID
+    (error,) = job.errors
+    assert (error["line"], error["column"], error["field"]) == (4, 4, "appearance_date")
+    assert error["message"].startswith(BOTH_WAYS)
+    assert not Claim.objects.exists()
+    job = importing.validate(path, filename="claims.csv", user=admin_user, date_order=order)
+    assert job.state == ImportState.INVALID and job.errors[0]["line"] == 4
+
+
+def test_a_file_in_one_order_says_nothing_of_mixing(admin_user, tmp_path):
+    content = "claim,speaker,venue,appearance_date\nFirst.,Someone,interview,25/03/2026\n"
+    content += "Second.,Someone,interview,05/04/2026\n"
+    job = importing.import_file(write_file(tmp_path, content), user=admin_user, date_order="day_first")
+    assert job.state == ImportState.SUCCEEDED, job.errors
+    assert not job.summary["mixed_dates"] and "both ways" not in job.message
+    assert Appearance.objects.get(claim__text="Second.").date.isoformat() == "2026-04-05"

@@ -80,8 +80,10 @@ def test_the_csv_export_says_not_stated_and_reads_back_the_same(unstated, admin_
 
 def test_the_claimreview_export_names_no_venue_and_reads_back_the_same(unstated, admin_user, editor, tmp_path):
     make_evidence(unstated, "refutes")
-    # Decided here: the export publishes our own verdicts only, never a file's.
-    unstated.set_status("disputed", by=editor, reason="The ministry's figures differ.")
+    # Decided here and published: the export is of our published verdicts only, never a file's.
+    PublishedVerdict.publish(
+        unstated.set_status("disputed", by=editor, reason="The ministry's figures differ."), by=editor
+    )
     out = io.StringIO()
     call_command("export_claims", format="claimreview", stdout=out)
     [entry] = json.loads(out.getvalue())["dataFeedElement"]

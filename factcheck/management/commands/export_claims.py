@@ -9,7 +9,10 @@ from factcheck.verification import Status
 
 
 class Command(BaseCommand):
-    help = "Export claims as spreadsheet-safe CSV (importable again) or as a ClaimReview JSON-LD DataFeed."
+    help = (
+        "Export claims as spreadsheet-safe CSV (importable again) or their published verdicts as a ClaimReview "
+        "JSON-LD DataFeed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=list(exporting.EXPORTERS), default="csv")
@@ -33,9 +36,9 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote {written:,} claim{pluralize(written)} to {output}.")
             if left_out:
                 self.stderr.write(
-                    f"{left_out:,} claim{pluralize(left_out)} left out: "
-                    f"{'its status was' if left_out == 1 else 'their statuses were'} imported from another "
-                    "checker or a file, not decided here (the CSV export carries them)."
+                    f"{left_out:,} claim{pluralize(left_out)} left out: no verdict of ours published (a "
+                    "ClaimReview is one, at its public page; a status imported from another checker or a file "
+                    "never is). The CSV export carries them."
                 )
         else:
             self.export(claims, format, _Unterminated(self.stdout), bom=False)
