@@ -254,7 +254,7 @@ def outlet_claim_moves_postgres(axes, old, new):
     """
     nothing = f"(SELECT * FROM {CLAIM_OUTLET} WHERE false)"
     read = ", ".join(["claim_id", "outlet_id", "role", "merged", *axes])
-    removed = "".join(f", max({axis}) FILTER (WHERE side < 0) AS old_{axis}" for axis in axes)
+    removed = greatest_of(axes, "", "side < 0", "old")
     changed = (
         f"SELECT claim_id, outlet_id, count(*) FILTER (WHERE side < 0) AS gone,"
         f" coalesce(array_agg(role) FILTER (WHERE side > 0), '{{}}') AS written{removed},"
@@ -263,7 +263,7 @@ def outlet_claim_moves_postgres(axes, old, new):
         f" UNION ALL SELECT {read}, 1 FROM {new or nothing} AS w) AS r"
         f" GROUP BY claim_id, outlet_id"
     )
-    kept = "".join(f", max(t.{axis}) FILTER (WHERE t.kept) AS kept_{axis}" for axis in axes)
+    kept = greatest_of(axes, "t.", "t.kept", "kept")
     pair = (
         f"SELECT count(*) AS n_rows{''.join(f', max(t.{axis}) AS {axis}' for axis in axes)},"
         f" coalesce(bool_or(t.merged), false) AS merged, max(t.created_at) AS created_at,"
@@ -283,6 +283,12 @@ def outlet_claim_moves_postgres(axes, old, new):
         f") AS v(n, {', '.join(axes)}, created_at, counted)"
         f" WHERE v.counted"
     )
+
+
+def greatest_of(axes, table, rows, name):
+    """ ", max(<table><axis>) FILTER (WHERE <rows>) AS <name>_<axis>" for each axis: its value among some of
+    a claim and outlet's rows, which all carry their claim's values (max picks one; NULL where none are)."""
+    return "".join(f", max({table}{axis}) FILTER (WHERE {rows}) AS {name}_{axis}" for axis in axes)
 
 
 def opened(subject, relation):
