@@ -217,9 +217,21 @@ class PageForm(WithoutColons, forms.Form):
         },
     )
     after = forms.CharField(required=False, widget=forms.HiddenInput)
+    # How many rows the page already shows, sent by "load more": the number of rows the address keeps
+    # once they are loaded (views.render_list), and the queue's summary. At most one a row id.
+    shown = forms.IntegerField(min_value=0, max_value=models.LARGEST_ID, required=False, widget=forms.HiddenInput)
 
     def chosen_sort(self):
         return "newest"
+
+    def asks_for_more(self):
+        """Whether this is a page after the first: "load more" asks for it with `after`."""
+        return bool(self.cleaned_data.get("after"))
+
+    def rows_before(self):
+        """How many rows the page showed before these, as "load more" says: none before a first page,
+        whatever a link's `shown` says, and none for a `shown` that is no count of rows."""
+        return (self.cleaned_data.get("shown") or 0) if self.asks_for_more() else 0
 
     def ordering(self):
         return SORTS[self.chosen_sort()]
@@ -380,10 +392,6 @@ class ClaimFilterForm(PageForm):
         widget=forms.Select(choices=ASSIGNEE_CHOICES),
     )
 
-    # How many rows the page already shows, sent by "load more" so the summary counts them all: at
-    # most one a claim id (rows_before).
-    shown = forms.IntegerField(min_value=0, max_value=models.LARGEST_ID, required=False, widget=forms.HiddenInput)
-
     secondary = ["assignee", "outlet", "venue", "relay", "kind", "story", "due", "correction", "since", "until", "sort"]
 
     def __init__(self, data, *, user=None, **kwargs):
@@ -405,11 +413,6 @@ class ClaimFilterForm(PageForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.template_name = "factcheck/widgets/lean_select.html"
-
-    def rows_before(self):
-        """How many rows the page showed before these, as "load more" says: none before a first page,
-        whatever a link's `shown` says, and none for a `shown` that is no count of rows."""
-        return (self.cleaned_data.get("shown") or 0) if self.cleaned_data.get("after") else 0
 
     def keyset_page(self, claims, ordering, cursor, limit):
         """A page of the chosen `claims` (self.claims()) as the queue shows them.

@@ -23,7 +23,17 @@ from factcheck.forms import (
 )
 from factcheck.models import Claim, CorrectionCase, CorrectionRefused, capped_counts, rows_to_draw
 from factcheck.verification import TransitionRefused
-from factcheck.views import capped, claim_page, errors_of, get_claim, permission_required, render_page, wants_fragment
+from factcheck.views import (
+    ROWS,
+    capped,
+    claim_page,
+    errors_of,
+    get_claim,
+    permission_required,
+    render_list,
+    render_page,
+    wants_fragment,
+)
 
 CORRECTIONS = "factcheck/correction_list.html"
 CORRECTIONS_CHANGED = "corrections-changed"
@@ -37,10 +47,9 @@ def correction_list(request):
     form.is_valid()
     cases, next_page = form.page(CorrectionCase.objects.for_queue())
     context = {"form": form, "cases": cases, "next_page": next_page, "state": form.chosen_state()}
-    if form.cleaned_data.get("after"):
-        return render_page(request, CORRECTIONS, context, fragment="rows")
-    context["counts"] = correction_counts()
-    return render_page(request, CORRECTIONS, context, fragment="results")
+    if not form.asks_for_more():
+        context["counts"] = correction_counts()
+    return render_list(request, CORRECTIONS, context, cases, more="rows", fragment="results")
 
 
 @require_safe
@@ -127,12 +136,11 @@ def recheck_list(request):
         "next_page": next_page,
         "recheck_days": settings.FACTCHECK_RECHECK_DAYS,
     }
-    if form.cleaned_data.get("after"):
-        return render_page(request, "factcheck/recheck_list.html", context, fragment="factcheck/claim_list.html#rows")
-    counted = capped_counts({name: due_claims(due, name, today) for name, _ in DUE_CHOICES})
-    shown, _ = capped(counted)
-    context["counts"] = [(name, label, shown[name]) for name, label in DUE_CHOICES]
-    return render_page(request, "factcheck/recheck_list.html", context, fragment="results")
+    if not form.asks_for_more():
+        counted = capped_counts({name: due_claims(due, name, today) for name, _ in DUE_CHOICES})
+        shown, _ = capped(counted)
+        context["counts"] = [(name, label, shown[name]) for name, label in DUE_CHOICES]
+    return render_list(request, "factcheck/recheck_list.html", context, claims, more=ROWS, fragment="results")
 
 
 @require_POST

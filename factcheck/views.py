@@ -188,7 +188,6 @@ def claim_list(request):
         "form": form,
         "claims": rows_to_draw(claims),
         "next_page": next_page,
-        "shown": form.rows_before() + len(claims),
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
         "queue_filters": request.GET,
@@ -197,21 +196,29 @@ def claim_list(request):
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
         "any_status": ANY_STATUS,
     }
-    more = bool(form.cleaned_data.get("after"))
-    response = render_page(request, "factcheck/claim_list.html", context, fragment="more" if more else "results")
-    if more and wants_fragment(request):
-        replace_url_with_rows_shown(request, response, context["shown"])
+    return render_list(request, "factcheck/claim_list.html", context, claims, more="more", fragment="results")
+
+
+def render_list(request, template_name, context, rows, *, more, fragment=None):
+    """A page of a list that loads more rows with htmx ("More …"): the page (or its `fragment`), or,
+    asked for a page after the first, its `more` fragment with `rows`.
+
+    `shown` in the context counts the rows the page now shows (its "More" sends it on). After "load
+    more" through htmx, the address the browser keeps is the list's first page with that many rows
+    (up to MAX_PAGE_SIZE): back from a row, or reloaded, the list is as it was left.
+    """
+    form = context["form"]
+    context["shown"] = shown = form.rows_before() + len(rows)
+    if not form.asks_for_more():
+        return render_page(request, template_name, context, fragment=fragment)
+    response = render_page(request, template_name, context, fragment=more)
+    if wants_fragment(request):
+        query = request.GET.copy()
+        for name in ("after", "shown"):
+            query.pop(name, None)
+        query["limit"] = min(shown, MAX_PAGE_SIZE)
+        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
     return response
-
-
-def replace_url_with_rows_shown(request, response, shown):
-    """After "load more", the address the browser keeps is the list's first page with as many rows as
-    are shown now (up to MAX_PAGE_SIZE): back from a row, or reloaded, the list is as it was left."""
-    query = request.GET.copy()
-    for name in ("after", "shown"):
-        query.pop(name, None)
-    query["limit"] = min(shown, MAX_PAGE_SIZE)
-    response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
 
 
 @require_safe
@@ -892,12 +899,11 @@ def speaker_detail(request, pk):
         "next_page": next_page,
         "record": tallies.speaker_record(speaker),
     }
-    fragment = ROWS if form.cleaned_data.get("after") else None
-    if not fragment:
+    if not form.asks_for_more():
         # Other fact-checkers' ratings of the speaker's claims: their track record, kept apart from ours.
         external = ExternalReview.objects.filter(claim__speaker=speaker, claim__merged_into__isnull=True)
         context["external_ratings"] = list(external.ratings_by_publisher()[:EXTERNAL_RATINGS_SHOWN])
-    return render_page(request, "factcheck/speaker_detail.html", context, fragment=fragment)
+    return render_list(request, "factcheck/speaker_detail.html", context, claims, more=ROWS)
 
 
 EXTERNAL_RATINGS_SHOWN = 40  # (publisher, label) pairs on a speaker's page, the commonest first
@@ -918,8 +924,7 @@ def outlet_detail(request, pk):
         "next_page": next_page,
         "record": tallies.outlet_record(outlet),
     }
-    fragment = ROWS if form.cleaned_data.get("after") else None
-    return render_page(request, "factcheck/outlet_detail.html", context, fragment=fragment)
+    return render_list(request, "factcheck/outlet_detail.html", context, claims, more=ROWS)
 
 
 @require_safe
@@ -968,8 +973,7 @@ def index_page(request, totals, subject, tally, *, title):
         for row in rows
     ]
     context = {"form": form, "entries": entries, "next_page": next_page, "subject": subject, "title": title}
-    fragment = "rows" if form.cleaned_data.get("after") else "results"
-    return render_page(request, "factcheck/index.html", context, fragment=fragment)
+    return render_list(request, "factcheck/index.html", context, rows, more="rows", fragment="results")
 
 
 def status_bar(counts):

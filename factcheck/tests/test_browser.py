@@ -432,6 +432,29 @@ def test_back_from_a_claim_finds_the_rows_load_more_added(open_page, demo_site):
     expect(rows(page)).to_have_count(15)
 
 
+@pytest.mark.parametrize("listed", ["speakers", "outlet"])
+def test_back_after_more_finds_the_rows_it_added_on_the_other_lists(open_page, demo_site, listed):
+    """As in the queue (above), back from a speaker opened after "More speakers", or from a claim
+    after an outlet page's "More claims", showed only the first page: no other list's address said
+    how far it was loaded. An index and a page's claims stand for the rest (test_load_more)."""
+    path, row = {
+        "speakers": ("/speakers/?limit=2", "li.index-row"),
+        "outlet": (f"/outlets/{Outlet.objects.get(name='B-17').pk}/?limit=5", "li.claim-row"),
+    }[listed]
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}{path}")
+    listed_rows = page.locator(row)
+    first = listed_rows.count()
+    page.locator("li.load-more a").click()
+    expect(listed_rows).to_have_count(2 * first)
+    expect(page).to_have_url(re.compile(rf"limit={2 * first}"))
+    listed_rows.nth(first + 1).locator("a").first.click()
+    expect(page).not_to_have_url(re.compile("limit="))
+    page.go_back()
+    expect(listed_rows).to_have_count(2 * first)
+
+
 @pytest.mark.parametrize("path", ["/claims/?limit=5", "/speakers/?limit=2"])
 def test_load_more_from_the_keyboard_lands_on_the_first_row_it_added(open_page, demo_site, path):
     """The "More" link is replaced by the rows it loads: focus had fallen back to the page's start,
