@@ -1330,6 +1330,27 @@ def test_a_long_statement_an_outlet_reports_is_relayed_by_it(extract, said, rela
     assert proposal.claim == "Moscow was open to talks on the new realities on the ground."
 
 
+@pytest.mark.parametrize("cue", ["claimed", "insisted", "announced", "warned", "told reporters"])
+def test_a_statement_by_any_speech_cue_that_an_outlet_reports_is_relayed_by_it(extract, cue):
+    # Only "said" and "added" stayed the speaker's inside the outlet's report: "The ministry claimed
+    # …, TASS reported" was TASS's own claim, "The ministry claimed its forces had …".
+    text = f"Russia's Defence Ministry {cue} its forces had struck an airfield, TASS reported."
+    proposal = only(extract(text))
+    assert proposal.speaker == "Russia's Defence Ministry"
+    assert proposal.relayed_by == ["TASS"]
+    assert words(text, proposal.content) == "its forces had struck an airfield"
+
+
+@pytest.mark.parametrize("when", ["on Monday", "late on Monday", "overnight"])
+def test_an_outlet_reporting_at_a_time_is_still_the_relay(extract, when):
+    # "…, the state news agency TASS reported on Monday" relayed through no one.
+    text = f"The minister said the army had retaken the town, the state news agency TASS reported {when}."
+    proposal = only(extract(text))
+    assert proposal.speaker == "The minister"
+    assert proposal.claim == "The army had retaken the town."
+    assert proposal.relayed_by == ["TASS"]
+
+
 def test_relay_through_two_outlets_origin_first(extract):
     proposal = only(
         extract("The president said the army had retaken the town, Reuters reported, citing the Kyiv Independent.")
