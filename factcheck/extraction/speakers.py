@@ -923,14 +923,15 @@ def _describe(doc, source, people, quoted):
     beside_organisation = []
     if not apposed and _someone_of(head) and all(t.i > head.i for t in person):
         # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak,": the parser set the
-        # name beside the organisation, which no person is; it names the spokesman.
+        # name beside the organisation, which no person is; it names the spokesman. So it does
+        # beside a body the tagger sees no name in: "the chair of the traders' association".
         apposed = beside_organisation = [
             t
             for t in person
             for node in tokens
             if node.dep_ == "appos"
             and node.ent_type_ == "PERSON"
-            and node.head.ent_type_ in ("ORG", "GPE", "NORP")
+            and (node.head.ent_type_ in ("ORG", "GPE", "NORP") or node.head.lower_ in ORGANISATION_WORDS)
             and node.head.i > head.i
             and t in node.subtree
         ]

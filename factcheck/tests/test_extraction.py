@@ -706,6 +706,22 @@ def test_a_spokesman_for_an_organisation_named_after_the_role_is_that_person(ext
     assert (proposal.speaker, proposal.title) == speaker_and_title
 
 
+@pytest.mark.parametrize(
+    "role, title",
+    [
+        ("The chair of the traders' association", "Chair of the traders' association"),
+        ("The secretary of the local tenants' union", "Secretary of the local tenants' union"),
+        ("A spokesman for the hauliers' federation", "Spokesman for the hauliers' federation"),
+    ],
+)
+def test_a_person_named_after_a_role_in_a_body_without_a_name_is_that_person(extract, role, title):
+    # The tagger sees no organisation in "the traders' association": the speaker was "The chair of
+    # the traders' association, Maria Delgado" and the draft "The chair of …, Maria Delgado's members …".
+    proposal = only(extract(f"{role}, Maria Delgado, said her members had been ignored."))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("Maria Delgado", values.PERSON, title)
+    assert proposal.claim == "Maria Delgado's members had been ignored."
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
