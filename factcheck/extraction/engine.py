@@ -979,8 +979,8 @@ class Story:
         public = venue == PUBLIC_REMARKS and speaker.kind == UNNAMED_GROUP
         if (venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) or public) and self.anonymous(attribution, speaker):
             venue = ANONYMOUS_BRIEFING
-        if document(speaker.mention, lemma):
-            venue = venue or OFFICIAL_DOCUMENT
+        if document(speaker.mention, lemma) and venue in (None, PUBLIC_REMARKS):
+            venue = OFFICIAL_DOCUMENT  # "a study published on Thursday found": the date says when, not how
         if venue in (None, PUBLIC_REMARKS) and any(attribution in inner for _, inner in self.documents):
             venue = OFFICIAL_DOCUMENT  # "X said …, according to a statement translated by the ministry"
         if lemma in COURT_VENUES and venue in (None, PUBLIC_REMARKS):  # "ruled on Friday" is no remark

@@ -2706,6 +2706,20 @@ def test_a_business_story(extract):
     assert (analyst.speaker, analyst.title) == ("Priya Natarajan", "Analyst at Harwick Securities")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A study published in the journal on Thursday found that children were twice as likely to miss a dose.",
+        "The report, released on Monday, said waiting times had doubled.",
+        "A survey last week found that most drivers had cut their mileage.",
+    ],
+)
+def test_a_document_dated_is_a_document_not_public_remarks(extract, text):
+    # "on Thursday" made the study's finding public remarks: a date says when, not that it was spoken.
+    proposal = only(extract(f"Findings\n\n{text}"))
+    assert (proposal.speaker_kind, proposal.venue) == (values.INSTITUTION, values.OFFICIAL_DOCUMENT)
+
+
 def test_a_science_story(extract):
     text = story("science")
     proposals = extract(text, outlet="Brackport Courier")
