@@ -3426,6 +3426,14 @@ def test_a_pronoun_opening_what_a_speaker_said_is_the_speaker_in_the_draft(extra
     assert only(extract(text)).claim == claim
 
 
+@pytest.mark.parametrize("body", ["The air force", "Ukraine's air force", "The task force", "The police force"])
+def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
+    # "force" named no body: "Ukraine's air force" was an unnamed group, and its "it" stayed "It".
+    proposal = only(extract(f"Drones downed\n\n{body} said it had shot down 41 drones."))
+    assert proposal.speaker_kind == values.INSTITUTION
+    assert proposal.claim == f"{body} had shot down 41 drones."
+
+
 def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
     """ "Ana Ruiz said she would resign": read as hers, a later "Ruiz said he had lied" is someone else's
     lie; it was drafted "Ana Ruiz had lied to her."."""
