@@ -322,7 +322,7 @@ def claim_kind(doc, indices, cue_lemma):
     words = {doc[i].lower_ for i in indices}
     if cue_lemma in ("rule", "plead"):  # a court's decision, a defendant's answer: what is so, not will be
         return FACTUAL
-    if cue_lemma in PREDICTION_CUES:
+    if cue_lemma in PREDICTION_CUES and not past(doc, indices):  # "warned that coverage had fallen" is no forecast
         return PREDICTION
     if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS and not past(doc, indices):
         return PREDICTION

@@ -2061,6 +2061,11 @@ def test_the_same_figure_twice_does_not_contradict(extract):
         ("The mayor said the bridge was closed.", values.FACTUAL),
         ("The mayor predicted that the bridge would reopen.", values.PREDICTION),
         ("The mayor said the closure was a disaster.", values.OPINION),
+        ("The agency warned that vaccination rates would fall.", values.PREDICTION),
+        ("The union threatened to strike.", values.PREDICTION),
+        # A warning of what has happened is no prediction: "warned that coverage had fallen" was one.
+        ("The agency warned that vaccination coverage had fallen to 84 per cent.", values.FACTUAL),
+        ("Doctors warned that cases have doubled since May.", values.FACTUAL),
     ],
 )
 def test_claim_kinds(extract, text, kind):
