@@ -3439,6 +3439,38 @@ def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
     assert proposal.claim == f"{body} had shot down 41 drones."
 
 
+@pytest.mark.parametrize(
+    "sentence, speaker, claim",
+    [
+        (
+            "The council approved a plan that the mayor says will cut waiting times.",
+            "The mayor",
+            "The plan will cut waiting times.",
+        ),
+        (
+            "The council approved a bus lane, a plan Mayor Ines Costa says will cut journey times.",
+            "Ines Costa",
+            "The plan will cut journey times.",
+        ),
+        (
+            "The drug, which doctors say could save thousands of lives, was approved on Monday.",
+            "Doctors",
+            "The drug could save thousands of lives.",
+        ),
+        ("A bill that critics say would gut protections passed.", "Critics", "The bill would gut protections."),
+        (
+            "The council approved the city's budget, which the mayor said would cut debt.",
+            "The mayor",
+            "The city's budget would cut debt.",
+        ),
+    ],
+)
+def test_what_is_said_of_a_noun_in_a_relative_clause_is_drafted_of_that_noun(extract, sentence, speaker, claim):
+    # The clause has no subject of its own: the draft was "Will cut waiting times." or "Which could save …".
+    proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
+    assert proposal.claim == claim
+
+
 def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
     """ "Ana Ruiz said she would resign": read as hers, a later "Ruiz said he had lied" is someone else's
     lie; it was drafted "Ana Ruiz had lied to her."."""
