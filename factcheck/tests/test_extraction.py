@@ -3457,7 +3457,11 @@ def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
             "Doctors",
             "The drug could save thousands of lives.",
         ),
-        ("A bill that critics say would gut protections passed.", "Critics", "The bill would gut protections."),
+        (
+            "A bill that critics say would gut protections passed the Senate.",
+            "Critics",
+            "The bill would gut protections.",
+        ),
         (
             "The council approved the city's budget, which the mayor said would cut debt.",
             "The mayor",
