@@ -1105,8 +1105,15 @@ def _apposed_role(head):
     """ "Ines Costa, the harbour master,": the role set beside a name, or ""."""
     for child in head.children:
         if child.dep_ == "appos" and child.i > head.i and child.tag_ in ("NN", "NNS") and child.ent_type_ != "PERSON":
-            return clean(head.doc[child.left_edge.i : child.right_edge.i + 1].text)
+            return _role_words(child)
     return ""
+
+
+def _role_words(apposition):
+    """The words of a role set beside a name, without a relative clause on it: "an epidemiologist
+    at the University of Lagos who led the study" is "an epidemiologist at the University of Lagos"."""
+    clauses = [t.left_edge.i for t in apposition.subtree if t.dep_ == "relcl" and t.left_edge.i > apposition.i]
+    return clean(apposition.doc[apposition.left_edge.i : min([*clauses, apposition.right_edge.i + 1])].text)
 
 
 def proper(token):
@@ -1340,8 +1347,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON" and not t.like_num
     ]  # "Daniel Mercer, 58,": an age is no title
     if appositions:
-        phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
-        title = clean(phrase.text)
+        title = _role_words(appositions[0])
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
         # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
         ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in ADDRESS_FORMS]

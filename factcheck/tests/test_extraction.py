@@ -981,6 +981,20 @@ def test_when_it_was_said_right_after_the_cue_is_no_part_of_the_claim(extract, t
 
 
 @pytest.mark.parametrize(
+    "description, title",
+    [
+        ("an epidemiologist at the University of Lagos who led the study", "Epidemiologist at the University of Lagos"),
+        ("a nurse who has worked at the hospital for 20 years", "Nurse"),
+        ("the economist whose report started the row", "Economist"),
+    ],
+)
+def test_a_title_from_an_apposition_leaves_out_its_relative_clause(extract, description, title):
+    # "Ana Ruiz, an epidemiologist … who led the study," was titled "Epidemiologist … who led the study".
+    proposal = only(extract(f"Gap widens\n\nAna Ruiz, {description}, said the gap had widened."))
+    assert (proposal.speaker, proposal.title) == ("Ana Ruiz", title)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Okafor, who led the study, said the effect was large.",
