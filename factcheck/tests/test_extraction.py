@@ -1701,6 +1701,22 @@ def test_a_newsroom_the_tagger_takes_for_a_person_still_hedges_the_claims(extrac
     assert [p.hedged for p in extract(text, outlet="Herald")] == [True, True]
 
 
+@pytest.mark.parametrize("between", ["\n", "\n\n", "\n \n\n"])
+def test_a_hedge_on_the_claims_reaches_three_paragraphs_back_however_they_are_spaced(extract, between):
+    # With a blank line between paragraphs, as stories are pasted, the blank lines counted as
+    # paragraphs: "the claims" reached the claim just before the hedge alone.
+    text = between.join(
+        [
+            "Strikes overnight",
+            "The army said it had hit a fuel depot.",
+            "The ministry said 40 drones were downed.",
+            "Officials said the port was closed.",
+            "The Daily Planet could not independently verify the claims.",
+        ]
+    )
+    assert [p.hedged for p in extract(text)] == [True, True, True]
+
+
 def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
     text = (
         "Officials said the dam was safe. Police said more than 5,000 homes had lost power. "
