@@ -131,6 +131,9 @@ ORGANISATION_WORDS = {
     *("ambulance", "airport", "airways", "utilities", "utility", "insurance", "shipping", "telecom"),
     *("marine", "maritime", "lines", "ferries", "logistics", "industries", "enterprises", "ltd", "plc", "llc"),
     *("fc", "athletic", "rovers", "wanderers"),
+    # What a business makes or sells: "Norvik Foods", "Halvard Pharmaceuticals" (not "Mills" or "Steel").
+    *("foods", "pharmaceuticals", "pharma", "brewing", "brewery", "bakeries", "farms", "stores", "supermarkets"),
+    *("retail", "mining", "construction", "chemicals", "hotels", "resorts"),
 }
 # Organisation words that are surnames too ("Cornel West", "Emily Post", "Margaret Court"): no sign
 # on their own that a name the tagger took for a person's is an organisation's.

@@ -3585,12 +3585,24 @@ def test_an_institution_with_of_in_its_name_is_no_outlet(extract, text, speaker)
         ("The reservoirs are half full, Yorkshire Water said.", "Yorkshire Water"),
         ("“The road is closed,” Cal OES said.", "Cal OES"),
         ("Harbour Rescue said two sailors had been found.", "Harbour Rescue"),
+        # A business by what it makes or sells: "Keller Foods" was a person.
+        ("Keller Foods said on Monday that the bakery would close.", "Keller Foods"),
+        ("Halvard Pharmaceuticals said the trial had been stopped.", "Halvard Pharmaceuticals"),
+        ("Dunmore Brewing said the taproom would close.", "Dunmore Brewing"),
     ],
 )
 def test_an_agency_named_alone_is_an_institution(extract, text, speaker):
     # The tagger takes "Cal Fire" for a person: it was proposed as one.
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize("headline", ["Bakery to shut", "Jobs go"])
+def test_a_name_opening_a_paragraph_is_never_a_sentence_of_its_own(extract, headline):
+    # After the blank line, the parser ended a sentence at "Norvik": the speaker was "Foods".
+    proposal = only(extract(f"{headline}\n\nNorvik Foods said it would close its Dunmore bakery."))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Norvik Foods", values.INSTITUTION)
+    assert proposal.claim == "Norvik Foods would close its Dunmore bakery."
 
 
 @pytest.mark.parametrize(
