@@ -991,7 +991,8 @@ class Finder:
             words = self.subtree(child)
             infinitive = any(self.doc[i].tag_ == "TO" and self.doc[i].head.tag_ == "VB" for i in words)
             comma = child.right_edge.i + 1 < verb.i and self.doc[child.right_edge.i + 1].text == ","
-            if child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp") and child.i < verb.i and infinitive and comma:
+            hung = child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp", "advcl")  # "advcl": "Port to close for …"
+            if hung and child.i < verb.i and infinitive and comma:
                 return words
         return set()
 

@@ -4408,6 +4408,9 @@ def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extra
         ("Ferry fares to rise, council says", "Ferry fares will rise."),
         ("Strike to go ahead, union says", "Strike will go ahead."),
         ("Library to close in June, city says", "Library will close in June."),
+        # Hung on "says" as a clause saying when or why: no proposal either.
+        ("Port to close for repairs, council says", "Port will close for repairs."),
+        ("Port to close, council says", "Port will close."),
     ],
 )
 def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
