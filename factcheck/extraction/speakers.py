@@ -971,7 +971,7 @@ def _describe(doc, source, people, quoted):
         if entity is not None and (named := _named_for_its_country(entity, source)):
             name = named
         if entity is None:
-            name = _institution_named_before(doc, head, people) or name
+            name = _institution_named_before(doc, head, people) or _named_after_headline(doc, head, people) or name
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
     if role := _role(head):
@@ -1224,6 +1224,26 @@ def _institution_named_before(doc, head, people):
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
+    return None
+
+
+def _named_after_headline(doc, head, people):
+    """ "Measles cases rise, agency says": a body a headline names by its noun alone is the
+    organisation the story goes on to name with that noun in its name ("National Health Agency"),
+    or, for a business, the first business it names; None elsewhere, or when it names none."""
+    in_headline = not any("\n" in token.text or "\n" in token.whitespace_ for token in doc[: head.i])
+    if not in_headline or any(child.dep_ in ("det", "poss") for child in head.children):
+        return None
+    named = []
+    for entity in doc.ents:
+        name = clean(entity.text)
+        words = {word.lower() for word in re.findall(r"\w+", name)}
+        if entity.label_ == "ORG" and entity.start > head.i and words and not people.is_outlet(name):
+            named.append((name, words))
+    if called := next((name for name, words in named if head.lower_ in words), None):
+        return called
+    if head.lower_ in BUSINESS_NOUNS:
+        return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
     return None
 
 

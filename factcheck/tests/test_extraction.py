@@ -4188,6 +4188,24 @@ def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, te
 
 
 @pytest.mark.parametrize(
+    ("headline", "body", "speaker"),
+    [
+        (
+            "Measles cases rise to 214, agency says",
+            "The National Health Agency said cases had risen.",
+            "National Health Agency",
+        ),
+        ("Bus lanes will cut delays, council says", "Riverton City Council voted on Tuesday.", "Riverton City Council"),
+        ("Bakery to shut, company says", "Norvik Foods said on Monday it would close the bakery.", "Norvik Foods"),
+    ],
+)
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_goes_on_to_name(extract, headline, body, speaker):
+    # "agency says" was the institution "Agency", a name that would be one speaker across stories.
+    proposal = extract(f"{headline}\n\n{body}")[0]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
     ("text", "claim"),
     [
         ("Ana Ruiz won on Sunday. Her husband said she was delighted.", "She was delighted."),
