@@ -2096,6 +2096,10 @@ def test_the_same_figure_twice_does_not_contradict(extract):
         # A warning of what has happened is no prediction: "warned that coverage had fallen" was one.
         ("The agency warned that vaccination coverage had fallen to 84 per cent.", values.FACTUAL),
         ("Doctors warned that cases have doubled since May.", values.FACTUAL),
+        # Nor is a warning of what is so now: "Cases rise, agency warns" was a prediction.
+        ("Doctors warned that cases are rising in every region.", values.FACTUAL),
+        ("Measles cases rise, agency warns", values.FACTUAL),
+        ("Doctors warned that cases could rise.", values.PREDICTION),
     ],
 )
 def test_claim_kinds(extract, text, kind):
