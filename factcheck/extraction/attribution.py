@@ -21,6 +21,7 @@ from factcheck.extraction.lexicon import (
     IRREGULAR_VERBS,
     ROLE_NOUNS,
     SPEECH_VERBS,
+    TIME_WORDS,
     UNNAMED_SOURCE_NOUNS,
     singular,
 )
@@ -66,6 +67,8 @@ PERSONAL_PRONOUNS = {"he", "she", "they", "it"}
 # Cues that close a sentence after an outlet's name: "…, the state news agency TASS reported."
 QUOTE_MARKS = {'"', "”", "“", "''", "``", "’", "»"}
 TRAILING_OUTLET_CUES = {"reported": "report", "reports": "report", "said": "say", "says": "say"}
+# Words that lead up to a time after such a cue: "late on Monday", "earlier this week".
+WHEN_WORDS = {"on", "late", "early", "last", "this"}
 # A live blog's time stamp ("10:05", "9.40am", "14:30 GMT") opens an entry; it names nobody.
 TIME_STAMP = r"(?:\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)(?:\s+[A-Z]{2,4}\b)?"
 STARTS_WITH_TIME_STAMP = re.compile(rf"\s*{TIME_STAMP}(?=[\s:,–—-])")
@@ -275,21 +278,32 @@ class Finder:
     def without_nested_thoughts(self, found):
         """ "Trump said he thinks the polls are rigged", "she said he called it a hoax": a thought,
         an evaluation or a request within what someone said is part of their statement, not an
-        attribution of its own; only a plain "X said" inside it is another attribution."""
+        attribution of its own; only a plain "X said" inside it is another attribution, and any
+        statement inside what a news outlet reports ("The ministry claimed …, TASS reported"): the
+        outlet relays it."""
         starts = {attribution.head: self.doc[attribution.head].idx for attribution in found}
         # "according to X" and "per X" attribute whole clauses: they swallow nothing.
         speech = [a for a in found if a.speech and a.lemma not in ("according to", "per")]
+
+        def swallows(outer, inner):
+            if outer is inner or not any(start <= starts[inner.head] < end for start, end in outer.content_chars):
+                return False
+            source = self.doc[outer.source[0] : outer.source[-1] + 1].text if outer.source else ""
+            return not (inner.speech and is_news_outlet(source) and self.states_a_clause(inner.head))
+
         return [
             attribution
             for attribution in found
             if attribution.lemma in NESTABLE
             or attribution.lemma in FIGURE_VERBS
-            or not any(
-                outer is not attribution
-                and any(start <= starts[attribution.head] < end for start, end in outer.content_chars)
-                for outer in speech
-            )
+            or not any(swallows(outer, attribution) for outer in speech)
         ]
+
+    def states_a_clause(self, index):
+        """Whether the cue at `index` says a clause of its own ("claimed its forces had …"), not a
+        thing ("claimed a loss of $916 million" on a tax return, "the loopholes he cited")."""
+        cue = self.doc[index]
+        return cue.dep_ not in ("relcl", "acl") and any(child.dep_ == "ccomp" for child in cue.children)
 
     def trailing_outlets(self, found):
         """ "…, the state news agency TASS reported." and "…, according to the German news agency
@@ -309,10 +323,11 @@ class Finder:
             if not commas:
                 continue
             tail = [t for t in words if t.i > commas[-1] and not self.in_quote(t.i) and t.text not in QUOTE_MARKS]
+            told = len(tail) - len(self.without_time_after(tail))  # "TASS reported on Monday"
             if len(tail) > 2 and tail[0].lower_ == "according" and tail[1].lower_ == "to":
                 cue, phrase, lemma = tail[:2], tail[2:], "according to"
-            elif len(tail) > 1 and tail[-1].lower_ in TRAILING_OUTLET_CUES:
-                cue, phrase, lemma = tail[-1:], tail[:-1], TRAILING_OUTLET_CUES[tail[-1].lower_]
+            elif len(tail) - told > 1 and (said := tail[-1 - told]).lower_ in TRAILING_OUTLET_CUES:
+                cue, phrase, lemma = [said], tail[: -1 - told], TRAILING_OUTLET_CUES[said.lower_]
             else:
                 continue
             source = [token.i for token in phrase]
@@ -331,6 +346,18 @@ class Finder:
                 attribution.content = content  # "Peskov said X, TASS reported": TASS reports all of it
             if not read:
                 found.append(Attribution([token.i for token in cue], content, source, lemma, speech=True))
+
+    @staticmethod
+    def without_time_after(tail):
+        """`tail` less the words at its end that say when it was said ("on Monday", "late on
+        Tuesday", "overnight"), when they do; else `tail` whole."""
+        kept = list(tail)
+        timed = False
+        when = TIME_WORDS | {"overnight"}
+        while kept and (kept[-1].ent_type_ in ("DATE", "TIME") or kept[-1].lower_ in when | WHEN_WORDS):
+            timed = timed or kept[-1].lower_ not in WHEN_WORDS
+            kept.pop()
+        return kept if timed else list(tail)
 
     def closes_quote(self, index):
         """Whether a quotation closes right after the token at `index` ('ground,"')."""
@@ -964,7 +991,8 @@ class Finder:
             words = self.subtree(child)
             infinitive = any(self.doc[i].tag_ == "TO" and self.doc[i].head.tag_ == "VB" for i in words)
             comma = child.right_edge.i + 1 < verb.i and self.doc[child.right_edge.i + 1].text == ","
-            if child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp") and child.i < verb.i and infinitive and comma:
+            hung = child.dep_ in ("dep", "npadvmod", "nsubj", "ccomp", "advcl")  # "advcl": "Port to close for …"
+            if hung and child.i < verb.i and infinitive and comma:
                 return words
         return set()
 

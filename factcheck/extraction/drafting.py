@@ -322,13 +322,29 @@ def claim_kind(doc, indices, cue_lemma):
     words = {doc[i].lower_ for i in indices}
     if cue_lemma in ("rule", "plead"):  # a court's decision, a defendant's answer: what is so, not will be
         return FACTUAL
-    if cue_lemma in PREDICTION_CUES:
+    # "warned that coverage had fallen" or "that cases are rising" is no forecast; a warning of what
+    # may come ("warned of a long winter", "that cases could rise") is.
+    told = past(doc, indices) or (cue_lemma == "warn" and present(doc, indices))
+    if cue_lemma in PREDICTION_CUES and not told:
         return PREDICTION
     if words & FUTURE_WORDS and not words & {"should", "must"} and not words & OPINION_WORDS and not past(doc, indices):
         return PREDICTION
     if cue_lemma in OPINION_CUES or words & OPINION_WORDS:
         return OPINION
     return FACTUAL
+
+
+def present(doc, indices):
+    """Whether what was said is told in the present ("cases are rising", "cases rise") with no
+    word of the future in it."""
+    roots = [doc[i] for i in indices if doc[i].head.i not in indices or doc[i].head.i == i]
+    verbs = [root for root in roots if root.tag_.startswith("VB")]
+    present_tense = any(
+        verb.tag_ in ("VBZ", "VBP")
+        or any(child.tag_ in ("VBZ", "VBP") and child.dep_ == "aux" for child in verb.children)
+        for verb in verbs
+    )
+    return present_tense and not {doc[i].lower_ for i in indices} & FUTURE_WORDS
 
 
 def past(doc, indices):

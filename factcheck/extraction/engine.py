@@ -53,6 +53,7 @@ from factcheck.extraction.venues import (
     strip_article,
 )
 
+RELATIVE_PRONOUNS = {"that", "which", "who"}
 # A name as written, its words capitalised but for small joining words: "Kyiv Independent", "B-17",
 # "Reuters", "Times of India".
 NAME = re.compile(NAME_WORDS)
@@ -267,6 +268,7 @@ class Story:
                 or self.responsibility(drafted, speaker)
                 or self.reported_thing(drafted, speaker)
                 or self.judged_thing(drafted, speaker)
+                or self.relative_subject(drafted)
                 or drafting.denial_sentence(
                     self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
                 )
@@ -548,6 +550,32 @@ class Story:
             return ""  # only the thing judged, nothing said of it
         what = self.words(self.doc[words[0]], self.doc[words[-1]])
         return self.speakers_own(attribution, speaker, drafting.unquoted(what).strip())
+
+    def relative_subject(self, attribution):
+        """ "a plan that the mayor says will cut waits", "the drug, which doctors say could save
+        lives": what was said has no subject of its own but the noun the relative clause hangs
+        from -> "The plan will cut waits.", "The drug could save lives."; "" otherwise."""
+        cue = self.doc[attribution.head]
+        clauses = [child for child in cue.children if child.dep_ == "ccomp" and child.i > cue.i]
+        if cue.dep_ != "relcl" or len(clauses) != 1 or cue.head.tag_ not in ("NN", "NNS", "NNP", "NNPS"):
+            return ""
+        clause, noun = clauses[0], cue.head
+        if clause.tag_ not in VERB_TAGS or any(self.finder.in_quote(i) for i in attribution.content):
+            return ""  # a quotation stays as said; "polls that showed him victorious" says no clause
+        subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if any(subject.i > cue.i or subject.lower_ not in RELATIVE_PRONOUNS for subject in subjects):
+            return ""  # "a plan the mayor says voters will back": the clause's own subject
+        said = [i for i in sorted(attribution.content) if i > cue.i and not self.doc[i].is_punct]
+        if not said or said[0] != min(t.i for t in clause.subtree if t.i > cue.i) or said[-1] < clause.i:
+            return ""
+        phrase = self.doc[noun.left_edge.i : noun.i + 1]
+        if any(token.is_punct for token in phrase):
+            return ""
+        thing = phrase.text
+        if phrase[0].dep_ == "det":
+            thing = "The" + phrase.text[len(phrase[0].text) :]  # "a plan" -> "The plan"
+        predicate = drafting.unquoted(self.words(self.doc[said[0]], self.doc[said[-1]])).strip()
+        return f"{capitalised(thing)} {predicate}."
 
     def speakers_own(self, attribution, speaker, what):
         """ "The agency reports the findings …", "Police condemn the attack …": the cue in the
@@ -979,8 +1007,8 @@ class Story:
         public = venue == PUBLIC_REMARKS and speaker.kind == UNNAMED_GROUP
         if (venue in (None, STATEMENT_TO_OUTLET, INTERVIEW) or public) and self.anonymous(attribution, speaker):
             venue = ANONYMOUS_BRIEFING
-        if document(speaker.mention, lemma):
-            venue = venue or OFFICIAL_DOCUMENT
+        if document(speaker.mention, lemma) and venue in (None, PUBLIC_REMARKS):
+            venue = OFFICIAL_DOCUMENT  # "a study published on Thursday found": the date says when, not how
         if venue in (None, PUBLIC_REMARKS) and any(attribution in inner for _, inner in self.documents):
             venue = OFFICIAL_DOCUMENT  # "X said …, according to a statement translated by the ministry"
         if lemma in COURT_VENUES and venue in (None, PUBLIC_REMARKS):  # "ruled on Friday" is no remark

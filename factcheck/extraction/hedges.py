@@ -23,6 +23,7 @@ HEDGE = re.compile(
 # claim it covers, in the claim's own sentence.
 BESIDE = re.compile(rf"[,—–]\s*(?:a|an|which|something)\s[^,;]{{0,80}}?(?:{HEDGE.pattern})", re.IGNORECASE)
 PARAGRAPHS_BACK = 3  # how far back a hedge on "the claims" reaches
+PARAGRAPH = re.compile(r"^(?=[^\S\n]*\S)", re.MULTILINE)  # where a line with words on it starts
 WITHIN_SENTENCE = re.compile(r"\bwithout (providing|offering|giving|citing|presenting)|no evidence", re.IGNORECASE)
 # Words that name a claim without saying what it is about: "the claim", "the figures", "his account".
 CLAIM_NOUNS = (
@@ -90,12 +91,10 @@ def covered(doc, sentence, proposals, people):
     if not before:
         return []
     if PLURAL_OBJECTS.search(text):
-        # "the claims could not be verified": the claims of the paragraphs just before the hedge.
-        start = sentence.start_char
-        for _ in range(PARAGRAPHS_BACK):
-            start = doc.text.rfind("\n", 0, max(0, start - 1)) + 1
-            if start == 0:
-                break
+        # "the claims could not be verified": the claims of the paragraphs just before the hedge,
+        # a blank line between them being no paragraph of its own.
+        paragraphs = [line.start() for line in PARAGRAPH.finditer(doc.text, 0, sentence.start_char)]
+        start = paragraphs[-PARAGRAPHS_BACK] if len(paragraphs) >= PARAGRAPHS_BACK else 0
         return [p for p in before if p.start >= start]
     last = before[-1]
     return [p for p in before if doc.text.rfind("\n", 0, p.start) == doc.text.rfind("\n", 0, last.start)][-1:]

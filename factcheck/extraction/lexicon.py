@@ -444,6 +444,7 @@ INSTITUTION_NOUNS = {
     "embassy",
     "army",
     "navy",
+    "force",
     "board",
     "bank",
     "university",

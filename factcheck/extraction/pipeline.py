@@ -73,6 +73,10 @@ def paragraph_breaks(doc):
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif not (previous.is_punct or previous.is_space or token.is_punct or token.is_space):
+            # A sentence starts after its full stop, not after a word on the same line: "Norvik
+            # Foods said …" opening a paragraph was parsed as "Norvik" and "Foods said …".
+            token.is_sent_start = False
     return doc
 
 

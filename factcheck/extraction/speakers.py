@@ -131,6 +131,9 @@ ORGANISATION_WORDS = {
     *("ambulance", "airport", "airways", "utilities", "utility", "insurance", "shipping", "telecom"),
     *("marine", "maritime", "lines", "ferries", "logistics", "industries", "enterprises", "ltd", "plc", "llc"),
     *("fc", "athletic", "rovers", "wanderers"),
+    # What a business makes or sells: "Norvik Foods", "Halvard Pharmaceuticals" (not "Mills" or "Steel").
+    *("foods", "pharmaceuticals", "pharma", "brewing", "brewery", "bakeries", "farms", "stores", "supermarkets"),
+    *("retail", "mining", "construction", "chemicals", "hotels", "resorts"),
 }
 # Organisation words that are surnames too ("Cornel West", "Emily Post", "Margaret Court"): no sign
 # on their own that a name the tagger took for a person's is an organisation's.
@@ -923,14 +926,15 @@ def _describe(doc, source, people, quoted):
     beside_organisation = []
     if not apposed and _someone_of(head) and all(t.i > head.i for t in person):
         # "a spokesman for the Eastern Group of Forces, Colonel Serhiy Lysak,": the parser set the
-        # name beside the organisation, which no person is; it names the spokesman.
+        # name beside the organisation, which no person is; it names the spokesman. So it does
+        # beside a body the tagger sees no name in: "the chair of the traders' association".
         apposed = beside_organisation = [
             t
             for t in person
             for node in tokens
             if node.dep_ == "appos"
             and node.ent_type_ == "PERSON"
-            and node.head.ent_type_ in ("ORG", "GPE", "NORP")
+            and (node.head.ent_type_ in ("ORG", "GPE", "NORP") or node.head.lower_ in ORGANISATION_WORDS)
             and node.head.i > head.i
             and t in node.subtree
         ]
@@ -967,7 +971,7 @@ def _describe(doc, source, people, quoted):
         if entity is not None and (named := _named_for_its_country(entity, source)):
             name = named
         if entity is None:
-            name = _institution_named_before(doc, head, people) or name
+            name = _institution_named_before(doc, head, people) or _named_after_headline(doc, head, people) or name
         name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
     if role := _role(head):
@@ -1104,8 +1108,15 @@ def _apposed_role(head):
     """ "Ines Costa, the harbour master,": the role set beside a name, or ""."""
     for child in head.children:
         if child.dep_ == "appos" and child.i > head.i and child.tag_ in ("NN", "NNS") and child.ent_type_ != "PERSON":
-            return clean(head.doc[child.left_edge.i : child.right_edge.i + 1].text)
+            return _role_words(child)
     return ""
+
+
+def _role_words(apposition):
+    """The words of a role set beside a name, without a relative clause on it: "an epidemiologist
+    at the University of Lagos who led the study" is "an epidemiologist at the University of Lagos"."""
+    clauses = [t.left_edge.i for t in apposition.subtree if t.dep_ == "relcl" and t.left_edge.i > apposition.i]
+    return clean(apposition.doc[apposition.left_edge.i : min([*clauses, apposition.right_edge.i + 1])].text)
 
 
 def proper(token):
@@ -1213,6 +1224,26 @@ def _institution_named_before(doc, head, people):
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
+    return None
+
+
+def _named_after_headline(doc, head, people):
+    """ "Measles cases rise, agency says": a body a headline names by its noun alone is the
+    organisation the story goes on to name with that noun in its name ("National Health Agency"),
+    or, for a business, the first business it names; None elsewhere, or when it names none."""
+    in_headline = not any("\n" in token.text or "\n" in token.whitespace_ for token in doc[: head.i])
+    if not in_headline or any(child.dep_ in ("det", "poss") for child in head.children):
+        return None
+    named = []
+    for entity in doc.ents:
+        name = clean(entity.text)
+        words = {word.lower() for word in re.findall(r"\w+", name)}
+        if entity.label_ == "ORG" and entity.start > head.i and words and not people.is_outlet(name):
+            named.append((name, words))
+    if called := next((name for name, words in named if head.lower_ in words), None):
+        return called
+    if head.lower_ in BUSINESS_NOUNS:
+        return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
     return None
 
 
@@ -1339,8 +1370,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         t for t in tokens if t.dep_ == "appos" and t.i >= name_end and t.ent_type_ != "PERSON" and not t.like_num
     ]  # "Daniel Mercer, 58,": an age is no title
     if appositions:
-        phrase = doc[appositions[0].left_edge.i : appositions[0].right_edge.i + 1]
-        title = clean(phrase.text)
+        title = _role_words(appositions[0])
         title = re.sub(r"^(the|The|a|an|A|An)\s+", "", title)
         # "Senator John Briggs, a Republican from Ohio,": the title before the name, then the description.
         ranks = [t for t in tokens if t.i < name_start and t.text in TITLE_WORDS and t.lower_ not in ADDRESS_FORMS]

@@ -706,6 +706,22 @@ def test_a_spokesman_for_an_organisation_named_after_the_role_is_that_person(ext
     assert (proposal.speaker, proposal.title) == speaker_and_title
 
 
+@pytest.mark.parametrize(
+    "role, title",
+    [
+        ("The chair of the traders' association", "Chair of the traders' association"),
+        ("The secretary of the local tenants' union", "Secretary of the local tenants' union"),
+        ("A spokesman for the hauliers' federation", "Spokesman for the hauliers' federation"),
+    ],
+)
+def test_a_person_named_after_a_role_in_a_body_without_a_name_is_that_person(extract, role, title):
+    # The tagger sees no organisation in "the traders' association": the speaker was "The chair of
+    # the traders' association, Maria Delgado" and the draft "The chair of …, Maria Delgado's members …".
+    proposal = only(extract(f"{role}, Maria Delgado, said her members had been ignored."))
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("Maria Delgado", values.PERSON, title)
+    assert proposal.claim == "Maria Delgado's members had been ignored."
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
@@ -962,6 +978,20 @@ def test_when_it_was_said_right_after_the_cue_is_no_part_of_the_claim(extract, t
     # "said last month it was monitoring prices" was drafted "Last month it was monitoring prices.":
     # the parser hangs the date on the clause, though it says when the statement was made.
     assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    "description, title",
+    [
+        ("an epidemiologist at the University of Lagos who led the study", "Epidemiologist at the University of Lagos"),
+        ("a nurse who has worked at the hospital for 20 years", "Nurse"),
+        ("the economist whose report started the row", "Economist"),
+    ],
+)
+def test_a_title_from_an_apposition_leaves_out_its_relative_clause(extract, description, title):
+    # "Ana Ruiz, an epidemiologist … who led the study," was titled "Epidemiologist … who led the study".
+    proposal = only(extract(f"Gap widens\n\nAna Ruiz, {description}, said the gap had widened."))
+    assert (proposal.speaker, proposal.title) == ("Ana Ruiz", title)
 
 
 @pytest.mark.parametrize(
@@ -1330,6 +1360,27 @@ def test_a_long_statement_an_outlet_reports_is_relayed_by_it(extract, said, rela
     assert proposal.claim == "Moscow was open to talks on the new realities on the ground."
 
 
+@pytest.mark.parametrize("cue", ["claimed", "insisted", "announced", "warned", "told reporters"])
+def test_a_statement_by_any_speech_cue_that_an_outlet_reports_is_relayed_by_it(extract, cue):
+    # Only "said" and "added" stayed the speaker's inside the outlet's report: "The ministry claimed
+    # …, TASS reported" was TASS's own claim, "The ministry claimed its forces had …".
+    text = f"Russia's Defence Ministry {cue} its forces had struck an airfield, TASS reported."
+    proposal = only(extract(text))
+    assert proposal.speaker == "Russia's Defence Ministry"
+    assert proposal.relayed_by == ["TASS"]
+    assert words(text, proposal.content) == "its forces had struck an airfield"
+
+
+@pytest.mark.parametrize("when", ["on Monday", "late on Monday", "overnight"])
+def test_an_outlet_reporting_at_a_time_is_still_the_relay(extract, when):
+    # "…, the state news agency TASS reported on Monday" relayed through no one.
+    text = f"The minister said the army had retaken the town, the state news agency TASS reported {when}."
+    proposal = only(extract(text))
+    assert proposal.speaker == "The minister"
+    assert proposal.claim == "The army had retaken the town."
+    assert proposal.relayed_by == ["TASS"]
+
+
 def test_relay_through_two_outlets_origin_first(extract):
     proposal = only(
         extract("The president said the army had retaken the town, Reuters reported, citing the Kyiv Independent.")
@@ -1648,6 +1699,22 @@ def test_a_newsroom_the_tagger_takes_for_a_person_still_hedges_the_claims(extrac
         "The Herald was unable to independently verify the claims."
     )
     assert [p.hedged for p in extract(text, outlet="Herald")] == [True, True]
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n", "\n \n\n"])
+def test_a_hedge_on_the_claims_reaches_three_paragraphs_back_however_they_are_spaced(extract, between):
+    # With a blank line between paragraphs, as stories are pasted, the blank lines counted as
+    # paragraphs: "the claims" reached the claim just before the hedge alone.
+    text = between.join(
+        [
+            "Strikes overnight",
+            "The army said it had hit a fuel depot.",
+            "The ministry said 40 drones were downed.",
+            "Officials said the port was closed.",
+            "The Daily Planet could not independently verify the claims.",
+        ]
+    )
+    assert [p.hedged for p in extract(text)] == [True, True, True]
 
 
 def test_a_hedge_on_the_claim_covers_the_claim_before_it(extract):
@@ -2024,6 +2091,15 @@ def test_the_same_figure_twice_does_not_contradict(extract):
         ("The mayor said the bridge was closed.", values.FACTUAL),
         ("The mayor predicted that the bridge would reopen.", values.PREDICTION),
         ("The mayor said the closure was a disaster.", values.OPINION),
+        ("The agency warned that vaccination rates would fall.", values.PREDICTION),
+        ("The union threatened to strike.", values.PREDICTION),
+        # A warning of what has happened is no prediction: "warned that coverage had fallen" was one.
+        ("The agency warned that vaccination coverage had fallen to 84 per cent.", values.FACTUAL),
+        ("Doctors warned that cases have doubled since May.", values.FACTUAL),
+        # Nor is a warning of what is so now: "Cases rise, agency warns" was a prediction.
+        ("Doctors warned that cases are rising in every region.", values.FACTUAL),
+        ("Measles cases rise, agency warns", values.FACTUAL),
+        ("Doctors warned that cases could rise.", values.PREDICTION),
     ],
 )
 def test_claim_kinds(extract, text, kind):
@@ -2667,6 +2743,20 @@ def test_a_business_story(extract):
     assert analysts.claim == "Rates will stay low until the second half of next year."
     analyst = said(text, proposals, "said", "too many ships")
     assert (analyst.speaker, analyst.title) == ("Priya Natarajan", "Analyst at Harwick Securities")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A study published in the journal on Thursday found that children were twice as likely to miss a dose.",
+        "The report, released on Monday, said waiting times had doubled.",
+        "A survey last week found that most drivers had cut their mileage.",
+    ],
+)
+def test_a_document_dated_is_a_document_not_public_remarks(extract, text):
+    # "on Thursday" made the study's finding public remarks: a date says when, not that it was spoken.
+    proposal = only(extract(f"Findings\n\n{text}"))
+    assert (proposal.speaker_kind, proposal.venue) == (values.INSTITUTION, values.OFFICIAL_DOCUMENT)
 
 
 def test_a_science_story(extract):
@@ -3375,6 +3465,50 @@ def test_a_pronoun_opening_what_a_speaker_said_is_the_speaker_in_the_draft(extra
     assert only(extract(text)).claim == claim
 
 
+@pytest.mark.parametrize("body", ["The air force", "Ukraine's air force", "The task force", "The police force"])
+def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
+    # "force" named no body: "Ukraine's air force" was an unnamed group, and its "it" stayed "It".
+    proposal = only(extract(f"Drones downed\n\n{body} said it had shot down 41 drones."))
+    assert proposal.speaker_kind == values.INSTITUTION
+    assert proposal.claim == f"{body} had shot down 41 drones."
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker, claim",
+    [
+        (
+            "The council approved a plan that the mayor says will cut waiting times.",
+            "The mayor",
+            "The plan will cut waiting times.",
+        ),
+        (
+            "The council approved a bus lane, a plan Mayor Ines Costa says will cut journey times.",
+            "Ines Costa",
+            "The plan will cut journey times.",
+        ),
+        (
+            "The drug, which doctors say could save thousands of lives, was approved on Monday.",
+            "Doctors",
+            "The drug could save thousands of lives.",
+        ),
+        (
+            "A bill that critics say would gut protections passed the Senate.",
+            "Critics",
+            "The bill would gut protections.",
+        ),
+        (
+            "The council approved the city's budget, which the mayor said would cut debt.",
+            "The mayor",
+            "The city's budget would cut debt.",
+        ),
+    ],
+)
+def test_what_is_said_of_a_noun_in_a_relative_clause_is_drafted_of_that_noun(extract, sentence, speaker, claim):
+    # The clause has no subject of its own: the draft was "Will cut waiting times." or "Which could save …".
+    proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
+    assert proposal.claim == claim
+
+
 def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
     """ "Ana Ruiz said she would resign": read as hers, a later "Ruiz said he had lied" is someone else's
     lie; it was drafted "Ana Ruiz had lied to her."."""
@@ -3455,12 +3589,24 @@ def test_an_institution_with_of_in_its_name_is_no_outlet(extract, text, speaker)
         ("The reservoirs are half full, Yorkshire Water said.", "Yorkshire Water"),
         ("“The road is closed,” Cal OES said.", "Cal OES"),
         ("Harbour Rescue said two sailors had been found.", "Harbour Rescue"),
+        # A business by what it makes or sells: "Keller Foods" was a person.
+        ("Keller Foods said on Monday that the bakery would close.", "Keller Foods"),
+        ("Halvard Pharmaceuticals said the trial had been stopped.", "Halvard Pharmaceuticals"),
+        ("Dunmore Brewing said the taproom would close.", "Dunmore Brewing"),
     ],
 )
 def test_an_agency_named_alone_is_an_institution(extract, text, speaker):
     # The tagger takes "Cal Fire" for a person: it was proposed as one.
     proposal = only(extract(text))
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize("headline", ["Bakery to shut", "Jobs go"])
+def test_a_name_opening_a_paragraph_is_never_a_sentence_of_its_own(extract, headline):
+    # After the blank line, the parser ended a sentence at "Norvik": the speaker was "Foods".
+    proposal = only(extract(f"{headline}\n\nNorvik Foods said it would close its Dunmore bakery."))
+    assert (proposal.speaker, proposal.speaker_kind) == ("Norvik Foods", values.INSTITUTION)
+    assert proposal.claim == "Norvik Foods would close its Dunmore bakery."
 
 
 @pytest.mark.parametrize(
@@ -4046,6 +4192,24 @@ def test_a_common_noun_speaking_in_a_headline_is_described_not_named(extract, te
 
 
 @pytest.mark.parametrize(
+    ("headline", "body", "speaker"),
+    [
+        (
+            "Measles cases rise to 214, agency says",
+            "The National Health Agency said cases had risen.",
+            "National Health Agency",
+        ),
+        ("Bus lanes will cut delays, council says", "Riverton City Council voted on Tuesday.", "Riverton City Council"),
+        ("Bakery to shut, company says", "Norvik Foods said on Monday it would close the bakery.", "Norvik Foods"),
+    ],
+)
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_goes_on_to_name(extract, headline, body, speaker):
+    # "agency says" was the institution "Agency", a name that would be one speaker across stories.
+    proposal = extract(f"{headline}\n\n{body}")[0]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
     ("text", "claim"),
     [
         ("Ana Ruiz won on Sunday. Her husband said she was delighted.", "She was delighted."),
@@ -4266,6 +4430,9 @@ def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extra
         ("Ferry fares to rise, council says", "Ferry fares will rise."),
         ("Strike to go ahead, union says", "Strike will go ahead."),
         ("Library to close in June, city says", "Library will close in June."),
+        # Hung on "says" as a clause saying when or why: no proposal either.
+        ("Port to close for repairs, council says", "Port will close for repairs."),
+        ("Port to close, council says", "Port will close."),
     ],
 )
 def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
