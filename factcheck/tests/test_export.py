@@ -282,6 +282,23 @@ def test_the_export_command_filters_by_status_and_writes_to_stdout_without_a_bom
 
 
 @pytest.mark.django_db
+def test_the_claimreview_export_filters_by_the_verdict_as_published_not_the_claims_status_since(editor, capsys):
+    """A verdict published "False" whose claim an editor has since marked disputed is still a False
+    rating in the feed: --status false exports it, --status disputed does not."""
+    publication = published("The port handled 3 million containers.", editor)
+    publication.claim.set_status("disputed", by=editor, reason="New port figures came in.")
+
+    def ratings(*statuses):
+        call_command("export_claims", format="claimreview", status=list(statuses))
+        feed = json.loads(capsys.readouterr().out)["dataFeedElement"]
+        return [element["item"]["reviewRating"]["alternateName"] for element in feed]
+
+    assert ratings("false") == ["False"]
+    assert ratings("disputed") == []
+    assert ratings("disputed", "false") == ["False"]
+
+
+@pytest.mark.django_db
 def test_an_export_download_streams_the_claims_as_an_attachment(editor):
     varied_claims(editor)
     response = exporting.export_response(Claim.objects.filter(status="verified"), "csv", filename="verified.csv")

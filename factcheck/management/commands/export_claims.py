@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.template.defaultfilters import pluralize
 
 from factcheck import exporting
-from factcheck.models import Claim
+from factcheck.models import Claim, PublishedVerdict
 from factcheck.verification import Status
 
 
@@ -20,13 +20,17 @@ class Command(BaseCommand):
             "--status",
             action="append",
             choices=[status.value for status in Status],
-            help="only claims with this status (repeat for several)",
+            help="only claims with this status, or for ClaimReview this verdict as published (repeat for several)",
         )
         parser.add_argument("--output", "-o", help="the file to write (default: standard output)")
 
     def handle(self, *args, format, status, output, **options):
         claims = Claim.objects.not_merged().order_by("id")
-        if status:
+        if status and format == "claimreview":
+            # A ClaimReview rates as the verdict was published: a claim's status may have moved on since.
+            rated = PublishedVerdict.objects.live().filter(event__to_status__in=status)
+            claims = claims.filter(pk__in=rated.values("claim_id"))
+        elif status:
             claims = claims.filter(status__in=status)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as file:
