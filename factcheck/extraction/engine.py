@@ -245,6 +245,10 @@ class Story:
             # "Ferry fares to rise, council says": a headline's plan, what will happen.
             planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
             infinitive = infinitive or bool(planned)
+            # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
+            participle = self.finder.headline_participle(self.doc[attribution.head])
+            if participle is not None and content_tokens != self.finder.subtree(participle.head):
+                participle = None
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             # "warn of long winter", "called for a recount": words with no verb drafted as they stand
@@ -287,6 +291,7 @@ class Story:
                         attribution.lemma,
                         backshifted=self.past_condition(content_tokens),
                         planned=bool(planned),
+                        done=self.passive_auxiliary(participle),
                     )
                 )
             )
@@ -621,6 +626,16 @@ class Story:
             and any(child.dep_ == "mark" and child.lower_ in ("if", "unless") for child in self.doc[i].children)
             for i in indices
         )
+
+    @staticmethod
+    def passive_auxiliary(participle):
+        """ "Bus lanes approved": ("were", "approved"), the auxiliary agreeing with the noun the
+        participle describes; None without a participle."""
+        if participle is None:
+            return None
+        noun = participle.head
+        plural = noun.tag_ in ("NNS", "NNPS") or (noun.tag_ == "CD" and noun.lower_ not in ("one", "1"))
+        return ("were" if plural else "was", participle.text)
 
     @staticmethod
     def infinitive(token, cue):
