@@ -3691,6 +3691,11 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
         ("Sheikh Mohammed bin Rashid said the city would grow.", "Mohammed bin Rashid", "Sheikh"),
         ("Lady Gaga said the tour would go ahead.", "Lady Gaga", ""),  # two words: a name, not a title
         ("Judge Maria Lopez said the case would be heard in May.", "Maria Lopez", "Judge"),
+        # A profession capitalised before the name, which stayed in it ("Epidemiologist Emeka Obi").
+        ("Epidemiologist Emeka Obi said the virus was spreading.", "Emeka Obi", "Epidemiologist"),
+        ("Pharmacist Grace Adeyemi said the shelves were empty.", "Grace Adeyemi", "Pharmacist"),
+        ("Lawyer Tunde Bakare said the ruling would be appealed.", "Tunde Bakare", "Lawyer"),
+        ("Statistician Halima Bello said the count was wrong.", "Halima Bello", "Statistician"),
         ("Carole King said the tour would go ahead.", "Carole King", ""),  # a surname like a role stays
     ],
 )
