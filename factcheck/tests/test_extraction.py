@@ -3501,12 +3501,38 @@ def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
             "The mayor",
             "The city's budget would cut debt.",
         ),
+        # A subject of its own, the noun what it acts on: "Voters will reject.", "Nobody can build on.".
+        ("He backed a plan the mayor says voters will reject.", "The mayor", "Voters will reject the plan."),
+        (
+            "The council chose a site that engineers say nobody can build on.",
+            "Engineers",
+            "Nobody can build on the site.",
+        ),
+        (
+            "She signed a deal which critics claim the union will turn down.",
+            "Critics",
+            "The union will turn down the deal.",
+        ),
     ],
 )
 def test_what_is_said_of_a_noun_in_a_relative_clause_is_drafted_of_that_noun(extract, sentence, speaker, claim):
     # The clause has no subject of its own: the draft was "Will cut waiting times." or "Which could save …".
     proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
     assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Residents oppose the new road that officials claim will ease congestion.", "Residents"),
+        ("He backed a plan the mayor says voters will reject.", "He"),
+    ],
+)
+def test_a_cue_on_a_noun_with_a_relative_clause_has_no_draft_of_the_noun_alone(extract, sentence, speaker):
+    # "Residents oppose the new road." is no claim drafted ("" for a person to write); with a
+    # relative clause on the noun the draft was the noun phrase: "The new road that officials claim …".
+    proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
+    assert proposal.claim == ""
 
 
 def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
