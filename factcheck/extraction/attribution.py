@@ -789,6 +789,8 @@ class Finder:
             content = self.misattached_that_clause(verb)
         if not content:
             content = self.headline_infinitive(verb)
+        if not content and (participle := self.headline_participle(verb)) is not None:
+            content = self.subtree(participle.head)  # "Bus lanes approved, council says"
         if not content and verb.dep_ == "relcl":
             content = self.raised_clause(verb)
         if not content or self.in_quote(min(content)):
@@ -995,6 +997,20 @@ class Finder:
             if hung and child.i < verb.i and infinitive and comma:
                 return words
         return set()
+
+    def headline_participle(self, verb):
+        """ "Bus lanes approved, council says": a headline's noun and the past participle describing
+        it before the comma, which the parser hangs on the cue as its subject; the participle, or None."""
+        if verb.dep_ != "ROOT" or verb.lower_ not in ("says", "say"):
+            return None
+        for child in verb.children:
+            comma = child.right_edge.i + 1 < verb.i and self.doc[child.right_edge.i + 1].text == ","
+            if child.dep_ not in ("dep", "nsubj", "npadvmod") or child.i > verb.i or not comma:
+                continue
+            participles = [word for word in child.rights if word.dep_ == "acl" and word.tag_ == "VBN"]
+            if participles and child.left_edge.i == verb.sent.start:
+                return participles[0]
+        return None
 
     def inverted(self, verb):
         """ "said the company's chief executive": the subject after the cue, nothing else after."""
@@ -1242,8 +1258,11 @@ class Finder:
         if set_off := self.set_off(verb):
             return sorted(self.source_tokens(set_off[0]))  # not the clause's subject hung beside it
         node = verb
+        said = self.headline_participle(verb)  # "Bus lanes approved, council says": not "Bus lanes"
         for _ in range(4):
             for child in node.children:
+                if said is not None and child.i == said.head.i:
+                    continue
                 if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and node.i != verb.i):
                     return sorted(self.source_tokens(child))
             for child in node.children:

@@ -190,7 +190,15 @@ FIGURE_PUT = re.compile(r"^(?P<thing>\S.*?)\s+(?:at|to)\s+(?P<figure>\S.*\d.*)$"
 
 
 def claim_sentence(
-    text, content, quantity=None, figure=False, infinitive=False, cue_lemma="", backshifted=False, planned=False
+    text,
+    content,
+    quantity=None,
+    figure=False,
+    infinitive=False,
+    cue_lemma="",
+    backshifted=False,
+    planned=False,
+    done=None,
 ):
     """The content as a standalone sentence: "that the troops were ..." -> "The troops were ...";
     an urged action (`infinitive`: "urged the US military to do away with ...") -> "The US
@@ -198,7 +206,8 @@ def claim_sentence(
     will stay low"; a figure given by a verb ("upped that number to 11,000")
     -> "The number of ... is 11,000."; a promise on a condition told in the past (`backshifted`:
     "pledged to resign if she lost") -> "She would resign if she lost."; a headline's plan (`planned`:
-    "Ferry fares to rise, council says") -> "Ferry fares will rise."; a question among
+    "Ferry fares to rise, council says") -> "Ferry fares will rise."; a headline's deed (`done`, the
+    auxiliary and the participle: "Bus lanes approved, council says") -> "Bus lanes were approved."; a question among
     statements is left out, since it asserts nothing ("Who will pay? The taxpayers will." -> "The taxpayers will.")."""
     put = figure and FIGURE_PUT.match(" ".join(_fragments(text, content)).strip(" ,;:.—–"))
     if put and put["thing"].lower().split()[-1] not in FIGURE_NOUNS:  # "the cost of the delays at $25 million"
@@ -225,6 +234,9 @@ def claim_sentence(
         if backshifted and modal.startswith("will"):
             modal = modal.replace("will", "would")  # "pledged to resign if she lost": "She would resign if she lost."
         words = re.sub(r"^([\w.]+(?: [\w’'.-]+){0,5}?) to (\w+)", lambda match: _modal(match, modal), words, count=1)
+    if done:
+        auxiliary, participle = done
+        words = re.sub(rf"\b{re.escape(participle)}\b", f"{auxiliary} {participle}", words, count=1)
     words = words[0].upper() + words[1:]
     if words[-1] not in ".!?":
         words += "."

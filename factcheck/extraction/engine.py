@@ -245,13 +245,25 @@ class Story:
             # "Ferry fares to rise, council says": a headline's plan, what will happen.
             planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
             infinitive = infinitive or bool(planned)
+            # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
+            participle = self.finder.headline_participle(self.doc[attribution.head])
+            if participle is not None and content_tokens != self.finder.subtree(participle.head):
+                participle = None
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
             # "warn of long winter", "called for a recount": words with no verb drafted as they stand
             # ("Long winter.") are no claim a desk can track; left empty, a person writes it. Not words
             # set before their cue, a statement whatever the parser reads ("Grain corridor ships double, port says").
+            # A verb in a relative clause on a noun says nothing of it: "oppose the new road that
+            # officials claim will ease congestion" is the road alone.
+            described = {
+                t.i
+                for i in content_tokens
+                if self.doc[i].dep_ == "relcl" and self.doc[i].head.i in content_tokens
+                for t in self.doc[i].subtree
+            }
             verbless = not (figure or infinitive or proposal.quote) and not any(
-                self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens
+                self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens - described
             )
             verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
             question = self.question(attribution)
@@ -287,6 +299,7 @@ class Story:
                         attribution.lemma,
                         backshifted=self.past_condition(content_tokens),
                         planned=bool(planned),
+                        done=self.passive_auxiliary(participle),
                     )
                 )
             )
@@ -563,8 +576,7 @@ class Story:
         if clause.tag_ not in VERB_TAGS or any(self.finder.in_quote(i) for i in attribution.content):
             return ""  # a quotation stays as said; "polls that showed him victorious" says no clause
         subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass", "expl")]
-        if any(subject.i > cue.i or subject.lower_ not in RELATIVE_PRONOUNS for subject in subjects):
-            return ""  # "a plan the mayor says voters will back": the clause's own subject
+        own = any(subject.i > cue.i or subject.lower_ not in RELATIVE_PRONOUNS for subject in subjects)
         said = [i for i in sorted(attribution.content) if i > cue.i and not self.doc[i].is_punct]
         if not said or said[0] != min(t.i for t in clause.subtree if t.i > cue.i) or said[-1] < clause.i:
             return ""
@@ -574,8 +586,37 @@ class Story:
         thing = phrase.text
         if phrase[0].dep_ == "det":
             thing = "The" + phrase.text[len(phrase[0].text) :]  # "a plan" -> "The plan"
+        if own:
+            # "a plan the mayor says voters will reject": the clause's own subject, the noun its object.
+            gap = self.object_gap(clause, cue, noun)
+            if gap is None or not said[0] <= gap <= said[-1]:
+                return ""
+            taken = phrase.text if phrase[0].dep_ != "det" else "the" + phrase.text[len(phrase[0].text) :]
+            words = [self.words(self.doc[said[0]], self.doc[gap]), taken]
+            if gap < said[-1]:
+                words.append(self.words(self.doc[gap + 1], self.doc[said[-1]]))
+            return f"{capitalised(drafting.unquoted(' '.join(words)).strip())}."
         predicate = drafting.unquoted(self.words(self.doc[said[0]], self.doc[said[-1]])).strip()
         return f"{capitalised(thing)} {predicate}."
+
+    def object_gap(self, clause, cue, noun):
+        """Where the noun a relative clause hangs from goes in what is said of it, as the object
+        the clause lacks: after the verb ("voters will reject" the plan), its particle ("will turn
+        down" the deal) or a preposition with no object ("nobody can build on" the site); None
+        when it lacks none, or the noun says when, where or why ("the day the mayor says the
+        port will reopen")."""
+        circumstance = noun.lower_ in TIME_WORDS | {"day", "time", "moment", "place", "reason", "way"}
+        if circumstance or clause.tag_ not in VERB_TAGS or clause.lower_ in COPULAS:
+            return None
+        after = [child for child in clause.children if child.i > cue.i]
+        stranded = [child for child in after if child.dep_ == "prep" and not list(child.children)]
+        if stranded:
+            return stranded[-1].i if len(stranded) == 1 and stranded[0].i == clause.right_edge.i else None
+        taken = ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep", "agent", "advcl", "conj")
+        if any(child.dep_ in taken and child.i > clause.i for child in after):
+            return None
+        particles = [child for child in after if child.dep_ == "prt" and child.i == clause.i + 1]
+        return particles[0].i if particles else clause.i
 
     def speakers_own(self, attribution, speaker, what):
         """ "The agency reports the findings …", "Police condemn the attack …": the cue in the
@@ -621,6 +662,16 @@ class Story:
             and any(child.dep_ == "mark" and child.lower_ in ("if", "unless") for child in self.doc[i].children)
             for i in indices
         )
+
+    @staticmethod
+    def passive_auxiliary(participle):
+        """ "Bus lanes approved": ("were", "approved"), the auxiliary agreeing with the noun the
+        participle describes; None without a participle."""
+        if participle is None:
+            return None
+        noun = participle.head
+        plural = noun.tag_ in ("NNS", "NNPS") or (noun.tag_ == "CD" and noun.lower_ not in ("one", "1"))
+        return ("were" if plural else "was", participle.text)
 
     @staticmethod
     def infinitive(token, cue):

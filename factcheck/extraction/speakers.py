@@ -261,10 +261,21 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&.-]*[A-Z]\.?")  # "GPS", "AFL-CIO", "U.S."; ne
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
 
 
+# Unnamed sources' nouns that say how someone is related to another, never a title before a name.
+RELATIONS = {"person", "people", "source", "friend", "relative", "parent", "colleague", "neighbor", "neighbour"}
+# Professions by their ending: "Epidemiologist", "Pharmacist", "Statistician", "Psychiatrist".
+PROFESSION_ENDING = re.compile(r"\w{3,}(?:ist|ician)")
+
+
 def titles_a_name(word):
     """Whether a word before a person's name, or taken into it by the tagger, is the title: "Councillor"
-    in "Councillor Maria Delgado", "Nurse" in "Nurse Jane Okoro" (a role capitalised before a name)."""
-    return word in TITLE_WORDS or (word.istitle() and word.lower() in ROLE_NOUNS)
+    in "Councillor Maria Delgado", "Nurse" in "Nurse Jane Okoro", "Epidemiologist" in "Epidemiologist
+    Emeka Obi" (a role or a profession capitalised before a name)."""
+    if word in TITLE_WORDS:
+        return True
+    lower = word.lower()
+    professions = ROLE_NOUNS | (UNNAMED_SOURCE_NOUNS - RELATIONS)
+    return word.istitle() and (lower in professions or bool(PROFESSION_ENDING.fullmatch(lower)))
 
 
 def organisation_shaped(name):
@@ -519,7 +530,7 @@ class People:
                 and doc[start - 1].tag_ == "NNP"
                 and doc[start - 1].is_title
                 and doc[start - 1].ent_type_ not in ("GPE", "NORP", "FAC")
-                and doc[start - 1].text not in TITLE_WORDS
+                and not titles_a_name(doc[start - 1].text)
                 and doc[start - 1].lower_ not in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
             ):
                 start -= 1
@@ -1336,7 +1347,7 @@ def _given_name(token, tokens):
         token in tokens
         and token.tag_ == "NNP"
         and token.is_title
-        and token.text not in TITLE_WORDS
+        and not titles_a_name(token.text)
         and token.lower_ not in ROLE_NOUNS | UNNAMED_SOURCE_NOUNS
         and token.lower_ not in HONORIFICS
         and token.ent_type_ not in ("GPE", "NORP", "FAC", "LOC", "ORG")

@@ -3501,12 +3501,38 @@ def test_a_force_is_an_institution_whose_it_is_itself(extract, body):
             "The mayor",
             "The city's budget would cut debt.",
         ),
+        # A subject of its own, the noun what it acts on: "Voters will reject.", "Nobody can build on.".
+        ("He backed a plan the mayor says voters will reject.", "The mayor", "Voters will reject the plan."),
+        (
+            "The council chose a site that engineers say nobody can build on.",
+            "Engineers",
+            "Nobody can build on the site.",
+        ),
+        (
+            "She signed a deal which critics claim the union will turn down.",
+            "Critics",
+            "The union will turn down the deal.",
+        ),
     ],
 )
 def test_what_is_said_of_a_noun_in_a_relative_clause_is_drafted_of_that_noun(extract, sentence, speaker, claim):
     # The clause has no subject of its own: the draft was "Will cut waiting times." or "Which could save …".
     proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
     assert proposal.claim == claim
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Residents oppose the new road that officials claim will ease congestion.", "Residents"),
+        ("He backed a plan the mayor says voters will reject.", "He"),
+    ],
+)
+def test_a_cue_on_a_noun_with_a_relative_clause_has_no_draft_of_the_noun_alone(extract, sentence, speaker):
+    # "Residents oppose the new road." is no claim drafted ("" for a person to write); with a
+    # relative clause on the noun the draft was the noun phrase: "The new road that officials claim …".
+    proposal = next(p for p in extract(f"Council votes\n\n{sentence}") if p.speaker == speaker)
+    assert proposal.claim == ""
 
 
 def test_a_pronoun_read_as_the_speaker_tells_their_gender_to_what_follows(extract):
@@ -3691,6 +3717,11 @@ def test_a_surname_alone_is_the_person_an_earlier_full_name_ends_with(extract, f
         ("Sheikh Mohammed bin Rashid said the city would grow.", "Mohammed bin Rashid", "Sheikh"),
         ("Lady Gaga said the tour would go ahead.", "Lady Gaga", ""),  # two words: a name, not a title
         ("Judge Maria Lopez said the case would be heard in May.", "Maria Lopez", "Judge"),
+        # A profession capitalised before the name, which stayed in it ("Epidemiologist Emeka Obi").
+        ("Epidemiologist Emeka Obi said the virus was spreading.", "Emeka Obi", "Epidemiologist"),
+        ("Pharmacist Grace Adeyemi said the shelves were empty.", "Grace Adeyemi", "Pharmacist"),
+        ("Lawyer Tunde Bakare said the ruling would be appealed.", "Tunde Bakare", "Lawyer"),
+        ("Statistician Halima Bello said the count was wrong.", "Halima Bello", "Statistician"),
         ("Carole King said the tour would go ahead.", "Carole King", ""),  # a surname like a role stays
     ],
 )
@@ -4437,6 +4468,19 @@ def test_an_outlet_relaying_by_a_shorter_name_takes_the_storys_fuller_name(extra
 )
 def test_a_headline_with_an_infinitive_is_what_will_happen(extract, text, claim):
     # No proposal at all: the parser hangs the words before the comma on "says" as no clause.
+    assert only(extract(text)).claim == claim
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Bus lanes approved, council says", "Bus lanes were approved."),
+        ("Two arrested after protest, police say", "Two were arrested after protest."),
+        ("Harbour wall damaged in storm, port says", "Harbour wall was damaged in storm."),
+    ],
+)
+def test_a_headline_with_a_past_participle_is_what_was_done(extract, text, claim):
+    # No proposal at all: the parser reads the participle as describing the noun, the subject of "says".
     assert only(extract(text)).claim == claim
 
 
