@@ -1131,16 +1131,6 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.filter(Exists(verdict))
 
-    def decided_here(self):
-        """Those of these claims whose status is this newsroom's own: their latest status event was
-        written by set_status (a claim recorded here, or a verdict decided here), not by an import,
-        whose status is the file's (another checker's rating, or a spreadsheet's column). Only these
-        are exported as our ClaimReviews (factcheck.exporting)."""
-        latest = VerificationEvent.objects.filter(claim=OuterRef(OuterRef("pk")), axis=Axis.STATUS)
-        latest_pk = Subquery(latest.order_by("-version").values("pk")[:1])
-        ours = VerificationEvent.objects.filter(pk=latest_pk, decided_here=True)
-        return self.filter(Exists(ours))
-
     def set_statuses(self, decisions, *, by, at, editors_verdicts=None):
         """Write many status changes (Decisions) and their events at once, as set_status writes one.
 
