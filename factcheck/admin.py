@@ -72,6 +72,7 @@ from factcheck.models import (
     search_matches,
     words_found,
 )
+from factcheck.revisions import recording_speaker_changes
 from factcheck.templatetags.links import is_web_url
 from factcheck.text import clean_name, holds_markup, lookalike_difference, lookalike_key
 from factcheck.verification import (
@@ -1021,9 +1022,12 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "speaker" in form.changed_data:
-            previous = Speaker.objects.get(pk=form.initial["speaker"])
+        if not (change and "speaker" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        previous = Speaker.objects.get(pk=form.initial["speaker"])
+        with recording_speaker_changes():
+            super().save_model(request, obj, form, change)
             obj.speaker_changed(previous, by=request.user, how="in the admin")
 
     def save_related(self, request, form, formsets, change):

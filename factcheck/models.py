@@ -40,6 +40,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, RowNu
 from django.urls import reverse
 from django.utils import timezone
 
+from factcheck.revisions import recording_speaker_changes
 from factcheck.text import (
     accent_blind,
     clean_claim,
@@ -1778,7 +1779,7 @@ class Claim(models.Model):
     def change_speaker(self, speaker, *, by, how=""):
         """Give the claim another speaker (the edit is recorded as every edit of a claim is), and
         send its attribution back to "not checked" (speaker_changed). `how` says where, for the reason."""
-        with transaction.atomic():
+        with transaction.atomic(), recording_speaker_changes():
             previous = Speaker.objects.get(pk=Claim.objects.filter(pk=self.pk).values("speaker_id")[:1])
             if previous.pk == speaker.pk:
                 return None
@@ -1790,8 +1791,9 @@ class Claim(models.Model):
         """Record that the claim is now its speaker's, no longer `previous`'s: what was established of
         who said it (confirmed, relayed, denied...) was established for `previous`, so the attribution
         goes back to "not checked", with an event naming both and `by` (None when it already was).
-        Every road that gives a claim another speaker calls it in the same transaction (the admin's
-        change form, change_speaker)."""
+        Every road of the app that gives a claim another speaker calls it in the same transaction (the
+        admin's change form, change_speaker, the importer), inside revisions.recording_speaker_changes();
+        for any other (an update, a plain save, SQL) the database writes the event (migration 0050)."""
         if self.attribution == Attribution.NOT_CHECKED:
             return None
         where = f" {how}" if how else ""
@@ -2285,8 +2287,13 @@ class ClaimLink(models.Model):
 
 
 # The deferred triggers (migration 0007) that hold each claim's status and version to its latest
-# event, on PostgreSQL; by name, for `SET CONSTRAINTS`.
-HISTORY_CONSTRAINTS = ("factcheck_claim_follows_history", "factcheck_event_moves_claim")
+# event, and the one that sends a claim given another speaker back to "attribution not checked"
+# (migration 0050), on PostgreSQL; by name, for `SET CONSTRAINTS`.
+HISTORY_CONSTRAINTS = (
+    "factcheck_claim_follows_history",
+    "factcheck_event_moves_claim",
+    "factcheck_claim_speaker_changed",
+)
 
 
 class Axis(models.TextChoices):

@@ -14,6 +14,11 @@ form, `QuerySet.update`, `bulk_update`, raw SQL), and read the writer from the c
 request that may write (the admin, the reviewer views), the importer for each import. A write
 nobody named (the Django shell, SQL) is recorded with no user, via "unknown". The name is what
 the app says: any session can set it, so it records, it does not authenticate.
+
+The same writer signs the event the database writes when a claim is given another speaker around
+Claim.speaker_changed (migration 0050). The roads that call speaker_changed say so with
+`recording_speaker_changes()`, for SQLite's trigger, which runs with the statement and cannot see
+that the event is coming; PostgreSQL's waits for the commit and finds it.
 """
 
 from contextlib import contextmanager
@@ -74,6 +79,21 @@ def writing_as(user, via):
         _apply(before)
 
 
+@contextmanager
+def recording_speaker_changes():
+    """Tell the database that the code inside records each speaker change it makes with
+    Claim.speaker_changed, so that SQLite's trigger writes no second event for it (migration 0050).
+
+    Only SQLite needs telling; PostgreSQL's trigger checks at the commit what was written.
+    """
+    before = getattr(connection, "factcheck_speaker_changes_recorded", False)
+    connection.factcheck_speaker_changes_recorded = True
+    try:
+        yield
+    finally:
+        connection.factcheck_speaker_changes_recorded = before
+
+
 class WriterMiddleware:
     """Name the signed-in user and the request as the writer of whatever a request edits.
 
@@ -93,8 +113,9 @@ class WriterMiddleware:
 def on_connection_created(sender, connection, **kwargs):
     """Give each new connection of the app what the revision triggers read.
 
-    SQLite: the two functions. PostgreSQL: the writer again, should a block's connection have
-    been closed and opened anew (the session setting went with the old one).
+    SQLite: the two functions, and a third saying whether the app records the speaker changes being
+    made (migration 0050). PostgreSQL: the writer again, should a block's connection have been
+    closed and opened anew (the session setting went with the old one).
     """
     if connection.vendor == "sqlite":
 
@@ -103,5 +124,10 @@ def on_connection_created(sender, connection, **kwargs):
 
         connection.connection.create_function("factcheck_writer_id", 0, lambda: writer()[0])
         connection.connection.create_function("factcheck_writer_via", 0, lambda: writer()[1])
+        connection.connection.create_function(
+            "factcheck_speaker_change_recorded",
+            0,
+            lambda: getattr(connection, "factcheck_speaker_changes_recorded", False),
+        )
     elif connection.vendor == "postgresql" and getattr(connection, "factcheck_writer", None):
         _tell_postgresql(connection, connection.factcheck_writer)

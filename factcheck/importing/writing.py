@@ -6,6 +6,7 @@ Claim.objects.set_statuses with their events.
 """
 
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -36,7 +37,7 @@ from factcheck.models import (
     outlets_changed,
     recheck_date,
 )
-from factcheck.revisions import IMPORT_VIA
+from factcheck.revisions import IMPORT_VIA, recording_speaker_changes
 from factcheck.text import display_name, lookalike_key
 from factcheck.verification import (
     CITED_STANCE,
@@ -750,21 +751,22 @@ def write(changes, entities, *, user, reason_for, now, how="in an import"):
     insert(Evidence, EVIDENCE_COLUMNS, evidence)
     insert(ExternalReview, REVIEW_COLUMNS, reviews)
     edited = [change for change in changes if change.claim is not None and change.fields]
-    if edited:
-        Claim.objects.bulk_update(
-            [Claim(**{**change.claim._asdict(), **_written_fields(change, entities)}) for change in edited],
-            sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
-            batch_size=500,
-        )
-    # Which claims hold an editor's verdict was read in planning them, and they have been locked since.
-    editors = [change.claim_id for change in changes if change.editors_verdict]
-    Claim.objects.set_statuses(decisions, by=user, at=now, editors_verdicts=editors)
     # Few: a file that names another speaker for a claim it imported before.
     spoken_before = {change.claim_id: change.claim.speaker_id for change in edited if "speaker_id" in change.fields}
-    if spoken_before:
-        previous = Speaker.objects.in_bulk(spoken_before.values())
-        for claim in Claim.objects.select_related("speaker").filter(pk__in=spoken_before):
-            claim.speaker_changed(previous[spoken_before[claim.pk]], by=user, how=how)
+    with recording_speaker_changes() if spoken_before else nullcontext():
+        if edited:
+            Claim.objects.bulk_update(
+                [Claim(**{**change.claim._asdict(), **_written_fields(change, entities)}) for change in edited],
+                sorted({name.removesuffix("_id") for change in edited for name in change.fields}),
+                batch_size=500,
+            )
+        # Which claims hold an editor's verdict was read in planning them, and they have been locked since.
+        editors = [change.claim_id for change in changes if change.editors_verdict]
+        Claim.objects.set_statuses(decisions, by=user, at=now, editors_verdicts=editors)
+        if spoken_before:
+            previous = Speaker.objects.in_bulk(spoken_before.values())
+            for claim in Claim.objects.select_related("speaker").filter(pk__in=spoken_before):
+                claim.speaker_changed(previous[spoken_before[claim.pk]], by=user, how=how)
 
 
 def _written_fields(change, entities):

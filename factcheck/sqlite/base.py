@@ -34,9 +34,12 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
                 self.execute(sql)
 
     def _triggers(self):
-        """{name: the SQL that made it} of every trigger of the database."""
+        """{name: the SQL that made it} of every trigger of the database, oldest first.
+
+        Written again in that order, they keep it: SQLite runs a table's triggers newest first, which
+        migration 0050 relies on."""
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid")
             return dict(cursor.fetchall())
 
     def remove_field(self, model, field):

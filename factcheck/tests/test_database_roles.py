@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from factcheck import importing, merging
 from factcheck.models import Appearance, Article, Claim, ClaimRevision, CorrectionCase, Evidence
-from factcheck.tests.factories import make_article, make_claim, make_evidence
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
 from factcheck.tests.test_admin import form_data
-from factcheck.tests.test_history_is_enforced import check_history_now
+from factcheck.tests.test_history_is_enforced import check_history_now, decided, moved_by_sql
 from factcheck.tests.test_import import SAMPLE, csv_text, row, run_import
 
 pytestmark = [
@@ -92,6 +92,14 @@ def test_the_application_role_runs_the_apps_writes(as_app_role, editor, editor_c
         (carried.article.outlet_id, "published", "unconfirmed"),
         (carried.article.outlet_id, "made", "unconfirmed"),
     }
+
+
+def test_a_speaker_changed_by_the_application_roles_sql_is_sent_back_to_not_checked(as_app_role, editor):
+    claim = decided("confirmed", editor)
+    moved_by_sql(claim, make_speaker("Lloyd Austin"))
+    check_history_now()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.attribution, stored.events.latest().by.username) == ("not_checked", "unknown-writer")
 
 
 @pytest.mark.parametrize(

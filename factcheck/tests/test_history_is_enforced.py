@@ -16,8 +16,9 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.urls import reverse
 
 from factcheck.models import HISTORY_CONSTRAINTS, Claim, VerificationEvent
+from factcheck.revisions import writing_as
 from factcheck.sqlite.base import DatabaseWrapper
-from factcheck.tests.factories import make_claim, make_evidence, make_speaker, recorder
+from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet, make_speaker, recorder
 from factcheck.tests.test_admin import form_data
 from factcheck.tests.test_import import csv_text, row, run_import
 
@@ -247,3 +248,166 @@ def test_a_commit_with_a_status_changed_by_update_is_rolled_back():
     claim.refresh_from_db()
     assert claim.status == "unconfirmed"
     assert claim.events.get().by == recorder()
+
+
+# Another speaker by any road: what was established of who said it was established for the first
+# one, so the attribution goes back to "not checked", with an event naming both speakers. The app's
+# roads write that event themselves (Claim.speaker_changed); the database writes it for every other.
+
+
+def decided(attribution, editor):
+    """A claim recorded, then decided on the attribution axis: "confirmed" cites a primary source."""
+    claim = make_claim("Up to 8,000 North Korean troops have been moved to Kursk.", speaker=make_speaker("Blinken"))
+    make_evidence(claim, "context", primary_source=True)
+    claim.set_attribution(attribution, by=editor, reason="Checked against the transcript.")
+    return claim
+
+
+def moved_by_sql(claim, speaker, **also):
+    columns = ", ".join(f"{column} = %s" for column in ["speaker_id", *also])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE factcheck_claim SET {columns} WHERE id = %s", [speaker.pk, *also.values(), claim.pk])  # noqa: S608
+
+
+def attribution_events(claim):
+    return list(claim.events.filter(axis="attribution").order_by("version"))
+
+
+@pytest.mark.parametrize("attribution", ["confirmed", "denied"])
+def test_a_speaker_changed_by_sql_sends_the_attribution_back_to_not_checked_with_an_event(attribution, editor):
+    claim = decided(attribution, editor)
+    austin = make_speaker("Lloyd Austin")
+
+    moved_by_sql(claim, austin)
+    check_history_now()
+
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.speaker, stored.attribution, stored.status, stored.version) == (
+        austin,
+        "not_checked",
+        "unconfirmed",
+        3,
+    )
+    event = stored.events.latest()
+    assert (event.axis, event.from_attribution, event.to_attribution, event.to_status, event.version) == (
+        "attribution",
+        attribution,
+        "not_checked",
+        "unconfirmed",
+        3,
+    )
+    assert (event.by.username, event.by.is_active, event.by.has_usable_password()) == ("unknown-writer", False, False)
+    assert event.reason == (
+        "Speaker changed from Blinken to Lloyd Austin directly in the database (unknown): "
+        "whether Lloyd Austin said it is not checked."
+    )
+    assert not event.decided_here
+    # The edit itself is recorded as every edit is, before the event it led to.
+    revision = stored.revisions.get()
+    assert (revision.before, revision.claim_version) == ({"speaker_id": claim.speaker_id}, 2)
+
+
+def test_a_speaker_changed_by_update_signs_the_event_with_the_writer_the_app_named(editor):
+    claim = decided("confirmed", editor)
+    with writing_as(editor, "a clean-up script"):
+        Claim.objects.filter(pk=claim.pk).update(speaker=make_speaker("Lloyd Austin"))
+        check_history_now()
+    event = Claim.objects.get(pk=claim.pk).events.latest()
+    assert (event.by, event.to_attribution) == (editor, "not_checked")
+    assert "directly in the database (a clean-up script):" in event.reason
+
+
+def test_a_speaker_changed_by_save_in_the_shell_sends_the_attribution_back_too(editor):
+    claim = decided("confirmed", editor)
+    claim.speaker = make_speaker("Lloyd Austin")
+    claim.save()
+    check_history_now()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.attribution, [event.to_attribution for event in attribution_events(stored)]) == (
+        "not_checked",
+        ["confirmed", "not_checked"],
+    )
+
+
+def test_a_speaker_changed_by_sql_on_a_claim_not_checked_writes_no_event(editor):
+    claim = make_claim()
+    moved_by_sql(claim, make_speaker("Lloyd Austin"))
+    check_history_now()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.attribution, stored.version, stored.events.count()) == ("not_checked", 1, 1)
+
+
+def test_sql_that_sets_the_new_speakers_attribution_itself_is_held_to_the_history(editor):
+    """Naming another state with the speaker is a decision: without its event it is refused, as any
+    attribution written around set_attribution is, and nothing is reset or written behind it."""
+    claim = decided("confirmed", editor)
+    austin = make_speaker("Lloyd Austin")
+    assert refused(lambda: moved_by_sql(claim, austin, attribution="denied"))
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.speaker_id, stored.attribution, stored.version) == (claim.speaker_id, "confirmed", 2)
+
+
+def test_sql_that_keeps_the_attribution_it_names_with_the_new_speaker_still_sends_it_back(editor):
+    """ "confirmed" said again is no decision about the new speaker: it was established for the old one."""
+    claim = decided("confirmed", editor)
+    moved_by_sql(claim, make_speaker("Lloyd Austin"), attribution="confirmed")
+    check_history_now()
+    assert Claim.objects.get(pk=claim.pk).attribution == "not_checked"
+
+
+def test_the_counts_follow_a_speaker_and_story_changed_by_sql_in_one_statement(editor):
+    from factcheck.tests.test_tallies import counted, kept
+
+    claim = decided("confirmed", editor)
+    story = make_article(make_outlet("B-17"))
+    moved_by_sql(claim, make_speaker("Lloyd Austin"), article_id=story.pk)
+    check_history_now()
+    assert Claim.objects.get(pk=claim.pk).attribution == "not_checked"
+    assert kept() == counted()
+
+
+def by_change_speaker(claim, austin, editor, **_):
+    claim.change_speaker(austin, by=editor)
+
+
+def by_the_admin(claim, austin, editor, editor_client, **_):
+    change = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = form_data(editor_client.get(change)) | {"speaker": austin.pk, "_save": "Save"}
+    assert editor_client.post(change, data).status_code == 302
+
+
+def by_an_import(claim, austin, admin_user, tmp_path, **_):
+    job = run_import(tmp_path, csv_text(row(claim.text, id="k1", speaker=austin.name)), admin_user)
+    assert job.state == "succeeded", job.errors
+
+
+@pytest.mark.parametrize("road", [by_change_speaker, by_the_admin, by_an_import])
+def test_a_speaker_change_the_app_records_leaves_its_one_event_and_no_second(
+    road, editor, editor_client, admin_user, tmp_path
+):
+    claim = decided("confirmed", editor)
+    Claim.objects.filter(pk=claim.pk).update(import_key="k1")
+    austin = make_speaker("Lloyd Austin")
+
+    road(claim, austin, editor=editor, editor_client=editor_client, admin_user=admin_user, tmp_path=tmp_path)
+    check_history_now()
+
+    stored = Claim.objects.get(pk=claim.pk)
+    events = attribution_events(stored)
+    assert (stored.speaker, stored.attribution) == (austin, "not_checked")
+    assert [event.to_attribution for event in events] == ["confirmed", "not_checked"]
+    assert events[-1].by in (editor, admin_user)
+    assert "directly in the database" not in events[-1].reason
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves the tables as it found them
+def test_a_speaker_changed_by_sql_and_committed_is_sent_back_at_the_commit(editor):
+    claim = decided("confirmed", editor)
+    moved_by_sql(claim, make_speaker("Lloyd Austin"))  # autocommit: its own transaction
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.attribution, stored.version, stored.events.latest().by.username) == (
+        "not_checked",
+        3,
+        "unknown-writer",
+    )
