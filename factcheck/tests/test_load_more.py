@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from factcheck import forms
 from factcheck.forms import MAX_PAGE_SIZE
 from factcheck.models import Claim
 from factcheck.tests.factories import make_article, make_claim, make_outlet, make_speaker
+from factcheck.tests.test_story_desk import PageForm as SubmittedForm
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,42 @@ def test_the_address_asks_for_at_most_a_full_page_and_ignores_a_shown_that_count
     for shown, limit in [("150", MAX_PAGE_SIZE), ("abc", 1), ("-5", 1), ("1" * 40, 1)]:
         more = reviewer_client.get(link.replace("shown=2", f"shown={shown}"), **HTMX)
         assert more["HX-Replace-Url"] == f"{path}?{filters}limit={limit}", shown
+
+
+# The lists with a filter form, and a change of question on each: (the list, the form's id, a field, its new value).
+FILTERED = [
+    (queue, "filters", "sort", "oldest"),
+    (speakers, "index-filters", "sort", "claims"),
+    (outlets, "index-filters", "sort", "latest"),
+    (stories, "index-filters", "q", "story"),
+    (rechecks, "recheck-filters", "due", ""),
+]
+
+
+@pytest.mark.parametrize(("listed", "form_id", "field", "value"), FILTERED, ids=[row[0].__name__ for row in FILTERED])
+def test_a_changed_filter_after_back_starts_at_the_usual_page_size(
+    reviewer_client, editor, monkeypatch, listed, form_id, field, value
+):
+    """Back (or a reload) after "More" opens the list's address with `limit`, the rows it showed. The
+    filter form sent that limit on with the next question (a sort, a search, a filter), whose
+    answer then showed as many rows as the old list had been loaded to, not a page."""
+    monkeypatch.setattr(forms, "PAGE_SIZE", 2)
+    path, filters = listed(editor)
+    back = reviewer_client.get(f"{path}?{filters}limit=3")
+    assert rows_in(back) == 3
+    form = re.search(rf'<form id="{form_id}".*?</form>', back.text, re.S).group(0)
+    asked = SubmittedForm(form).post(**{field: value})
+    assert "limit" not in asked
+    for headers in ({}, HTMX):  # the form's own submit, and htmx's
+        assert rows_in(reviewer_client.get(path, asked, **headers)) == 2
+
+
+@pytest.mark.parametrize("listed", LISTS, ids=[listed.__name__ for listed in LISTS])
+def test_only_more_keeps_the_limit_in_the_links_of_a_list(reviewer_client, editor, listed):
+    """The queue's status and attribution links, the re-check tabs, "look in every status": each
+    asks another question, which starts at the usual page size."""
+    path, filters = listed(editor)
+    page = reviewer_client.get(f"{path}?{filters}limit=2")
+    links = [html.unescape(link) for link in re.findall(r'(?:href|hx-get)="([^"]*)"', page.text)]
+    kept = [link for link in links if "limit=" in link and "after=" not in link]
+    assert kept == []
