@@ -214,8 +214,9 @@ def render_list(request, template_name, context, rows, *, more, fragment=None):
     response = render_page(request, template_name, context, fragment=more)
     if wants_fragment(request):
         query = without_page(request.GET)
-        query["limit"] = min(shown, MAX_PAGE_SIZE)
-        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
+        if shown:  # none when a hand-made `shown` counts no rows and the page is empty: the first page
+            query["limit"] = min(shown, MAX_PAGE_SIZE)
+        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}" if query else request.path
     return response
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from factcheck import forms
+from factcheck import forms, models
 from factcheck.forms import MAX_PAGE_SIZE
 from factcheck.models import Claim
 from factcheck.tests.factories import make_article, make_claim, make_outlet, make_speaker
@@ -149,3 +149,31 @@ def test_only_more_keeps_the_limit_in_the_links_of_a_list(reviewer_client, edito
     links = [html.unescape(link) for link in re.findall(r'(?:href|hx-get)="([^"]*)"', page.text)]
     kept = [link for link in links if "limit=" in link and "after=" not in link]
     assert kept == []
+
+
+def past_the_end(form):
+    """An `after` in `form`'s sort that no row follows: the least values of a list read in descending
+    order, the greatest (the year 9999, the largest id) of one read in ascending order."""
+    greatest = {"recheck_on": "9999-12-31", "opened_at": "253402300799999999"}
+    return "~".join(
+        "-1" if field.startswith("-") else greatest.get(field, str(models.LARGEST_ID)) for field in form.ordering()
+    )
+
+
+@pytest.mark.parametrize("listed", LISTS, ids=[listed.__name__ for listed in LISTS])
+def test_more_with_no_rows_and_no_count_of_rows_shown_gives_the_address_of_the_first_page(
+    reviewer_client, editor, listed
+):
+    """A "More" whose page is empty (its rows gone since, or a hand-made address) with a `shown` that
+    counts no rows gave the browser the address with limit=0: Back or a reload then said "A page shows
+    at least 1 row: the address's “limit” asks for fewer.", of a limit nobody wrote."""
+    path, filters = listed(editor)
+    after = past_the_end(reviewer_client.get(f"{path}?{filters}limit=2").context["form"])
+    first_page = f"{path}?{filters}".removesuffix("&").removesuffix("?")
+    for shown in ["&shown=abc", "&shown=", "&shown=0", "&shown=-1", ""]:
+        more = reviewer_client.get(f"{path}?{filters}limit=2&after={after}{shown}", **HTMX)
+        assert (more.status_code, rows_in(more)) == (200, 0), shown
+        assert more["HX-Replace-Url"] == first_page, shown
+        back = reviewer_client.get(more["HX-Replace-Url"])
+        assert rows_in(back) == 3
+        assert "“limit”" not in html.unescape(back.text)
