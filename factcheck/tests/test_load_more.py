@@ -177,3 +177,41 @@ def test_more_with_no_rows_and_no_count_of_rows_shown_gives_the_address_of_the_f
         back = reviewer_client.get(more["HX-Replace-Url"])
         assert rows_in(back) == 3
         assert "“limit”" not in html.unescape(back.text)
+
+
+BROKEN = "This link to more results is broken; start again from the first page."
+# The lists that say what is wrong with their address; a speaker's or an outlet's page shows its first page.
+SAYS_WHAT_IS_WRONG = [queue, speakers, outlets, stories, corrections, rechecks]
+
+
+@pytest.mark.parametrize("listed", LISTS, ids=[listed.__name__ for listed in LISTS])
+def test_an_after_with_a_number_beyond_any_row_gives_the_first_page(reviewer_client, editor, listed):
+    """A cursor's id or count of 26 digits, or one past a 64-bit integer, reached the database: SQLite
+    refused it (OverflowError, a 500) on every list."""
+    path, filters = listed(editor)
+    after = re.search(r"after=([^&]+)", more_link(reviewer_client.get(f"{path}?{filters}limit=2"))).group(1)
+    parts = after.split("~")
+    for at in range(len(parts)):
+        for huge in ["9" * 26, "-" + "9" * 26, str(models.LARGEST_ID + 1), str(-models.LARGEST_ID - 2)]:
+            broken = "~".join(huge if index == at else part for index, part in enumerate(parts))
+            page = reviewer_client.get(f"{path}?{filters}after={broken}")
+            assert (page.status_code, rows_in(page)) == (200, 3), broken
+            if listed in SAYS_WHAT_IS_WRONG:
+                assert BROKEN in html.unescape(page.text), broken
+
+
+@pytest.mark.parametrize("listed", SAYS_WHAT_IS_WRONG, ids=[listed.__name__ for listed in SAYS_WHAT_IS_WRONG])
+def test_an_after_with_a_null_character_is_a_broken_link(reviewer_client, editor, listed):
+    """It said "Null characters are not allowed.", of no field the reader could see."""
+    path, filters = listed(editor)
+    page = reviewer_client.get(f"{path}?{filters}after=1%00")
+    assert (page.status_code, rows_in(page)) == (200, 3)
+    assert BROKEN in html.unescape(page.text)
+    assert "Null characters" not in page.text
+
+
+@pytest.mark.parametrize("rank", ["nan", "inf", "-inf"])
+def test_a_rank_that_is_no_number_is_a_broken_link(rank):
+    """PostgreSQL sorts NaN above every rank: "after NaN" was the first page again, without a word."""
+    assert forms.decode_cursor(f"{rank}~1796654755030446~2", forms.SORTS["relevance"]) is None
+    assert forms.decode_cursor("0.5~1796654755030446~2", forms.SORTS["relevance"]) is not None
