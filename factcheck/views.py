@@ -209,6 +209,10 @@ def render_list(request, template_name, context, rows, *, more, fragment=None):
     """
     form = context["form"]
     context["shown"] = shown = form.rows_before() + len(rows)
+    if wants_fragment(request) and "after" in form.errors:
+        # "More" (htmx, in the button's place) with a cursor that is broken: said there, not a list in the list.
+        context["first_page"] = list_address(request, without_page(request.GET))
+        return render_page(request, "factcheck/claim_list.html", context, fragment="broken-more", status=400)
     if not form.asks_for_more():
         return render_page(request, template_name, context, fragment=fragment)
     response = render_page(request, template_name, context, fragment=more)
@@ -216,8 +220,12 @@ def render_list(request, template_name, context, rows, *, more, fragment=None):
         query = without_page(request.GET)
         if shown:  # none when a hand-made `shown` counts no rows and the page is empty: the first page
             query["limit"] = min(shown, MAX_PAGE_SIZE)
-        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+        response["HX-Replace-Url"] = list_address(request, query)
     return response
+
+
+def list_address(request, query):
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def without_page(query):

@@ -215,3 +215,19 @@ def test_a_rank_that_is_no_number_is_a_broken_link(rank):
     """PostgreSQL sorts NaN above every rank: "after NaN" was the first page again, without a word."""
     assert forms.decode_cursor(f"{rank}~1796654755030446~2", forms.SORTS["relevance"]) is None
     assert forms.decode_cursor("0.5~1796654755030446~2", forms.SORTS["relevance"]) is not None
+
+
+@pytest.mark.parametrize("listed", LISTS, ids=[listed.__name__ for listed in LISTS])
+def test_more_with_a_broken_link_says_so_in_place_of_the_button(reviewer_client, editor, listed):
+    """htmx puts the answer to "More" in the button's place: a broken cursor answered with the list's
+    results (a second #results inside the list) or, on a speaker's or an outlet's page, the whole page
+    inside the list, and the reason shown nowhere."""
+    path, filters = listed(editor)
+    first_page = f"{path}?{filters}".removesuffix("&").removesuffix("?")
+    for after in ["zzz", "1%00", "1~" + "9" * 26]:
+        more = reviewer_client.get(f"{path}?{filters}limit=2&after={after}&shown=2", **HTMX)
+        assert more.status_code == 400, after
+        assert re.fullmatch(r'\s*<li class="load-more">.*</li>\s*', more.text, re.S), more.text
+        assert BROKEN.removesuffix(" start again from the first page.") in html.unescape(more.text)
+        assert f'href="{html.escape(first_page)}"' in more.text
+        assert "HX-Replace-Url" not in more
