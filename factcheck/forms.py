@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -121,12 +122,20 @@ def decode_cursor(text, ordering):
         "recheck_on": date.fromisoformat,
     }
     try:
-        return [
+        values = [
             parse.get(field.lstrip("-"), int)(part)  # ids: id, speaker_id, ...
             for field, part in zip(ordering, parts, strict=True)
         ]
     except (ValueError, OverflowError):
         return None
+    # A number no column holds never reaches the database, which refuses it (SQLite: OverflowError).
+    if any(
+        (isinstance(value, int) and not -models.LARGEST_ID - 1 <= value <= models.LARGEST_ID)
+        or (isinstance(value, float) and not math.isfinite(value))
+        for value in values
+    ):
+        return None
+    return values
 
 
 class CleanTextField(forms.CharField):
@@ -201,6 +210,9 @@ class WithoutColons:
         super().__init__(*args, **kwargs)
 
 
+BROKEN_LINK = "This link to more results is broken; start again from the first page."
+
+
 class PageForm(WithoutColons, forms.Form):
     """How many rows a list shows and where it resumes: `limit` and `after` in the URL."""
 
@@ -216,7 +228,12 @@ class PageForm(WithoutColons, forms.Form):
             "invalid": "The address's “limit” is no number of rows.",
         },
     )
-    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    after = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput,
+        # A null character is refused by a validator of every CharField, in words of no field.
+        error_messages={"null_characters_not_allowed": BROKEN_LINK},
+    )
     # How many rows the page already shows, sent by "load more": the number of rows the address keeps
     # once they are loaded (views.render_list), and the queue's summary. At most one a row id.
     shown = forms.IntegerField(min_value=0, max_value=models.LARGEST_ID, required=False, widget=forms.HiddenInput)
@@ -250,7 +267,7 @@ class PageForm(WithoutColons, forms.Form):
     def clean_after(self):
         after = self.cleaned_data["after"]
         if after and decode_cursor(after, self.ordering()) is None:
-            raise forms.ValidationError("This link to more results is broken; start again from the first page.")
+            raise forms.ValidationError(BROKEN_LINK)
         return after
 
 

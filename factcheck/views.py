@@ -190,7 +190,7 @@ def claim_list(request):
         "next_page": next_page,
         # Counted by the counts partial, which the page loads once it is shown: never for "load more".
         "counts": uncounted(),
-        "queue_filters": request.GET,
+        "queue_filters": without_page(request.GET),
         "current_status": form.chosen_status(),
         "current_attribution": form.cleaned_data.get("attribution") or None,
         "status_label": "Any status" if form.chosen_status() == ANY_STATUS else Status(form.chosen_status()).label,
@@ -209,16 +209,33 @@ def render_list(request, template_name, context, rows, *, more, fragment=None):
     """
     form = context["form"]
     context["shown"] = shown = form.rows_before() + len(rows)
+    if wants_fragment(request) and "after" in form.errors:
+        # "More" (htmx, in the button's place) with a cursor that is broken: said there, not a list in the list.
+        context["first_page"] = list_address(request, without_page(request.GET))
+        return render_page(request, "factcheck/claim_list.html", context, fragment="broken-more", status=400)
     if not form.asks_for_more():
         return render_page(request, template_name, context, fragment=fragment)
     response = render_page(request, template_name, context, fragment=more)
     if wants_fragment(request):
-        query = request.GET.copy()
-        for name in ("after", "shown"):
-            query.pop(name, None)
-        query["limit"] = min(shown, MAX_PAGE_SIZE)
-        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
+        query = without_page(request.GET)
+        if shown:  # none when a hand-made `shown` counts no rows and the page is empty: the first page
+            query["limit"] = min(shown, MAX_PAGE_SIZE)
+        response["HX-Replace-Url"] = list_address(request, query)
     return response
+
+
+def list_address(request, query):
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def without_page(query):
+    """`query` less where its list stands (PAGE_PARAMETERS): the question, which a link to another
+    question keeps. A changed filter, sort or search starts at a page of the usual size, whatever
+    number of rows "More" had loaded the list it leaves to."""
+    question = query.copy()
+    for name in PAGE_PARAMETERS:
+        question.pop(name, None)
+    return question
 
 
 @require_safe
@@ -241,7 +258,7 @@ def claim_counts(request):
     )
     context = {
         "counts": counts,
-        "queue_filters": request.GET,
+        "queue_filters": without_page(request.GET),
         "current_status": current,
         "current_attribution": form.cleaned_data.get("attribution") or None,
     }

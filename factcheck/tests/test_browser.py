@@ -432,6 +432,26 @@ def test_back_from_a_claim_finds_the_rows_load_more_added(open_page, demo_site):
     expect(rows(page)).to_have_count(15)
 
 
+def test_a_filter_changed_after_back_shows_a_page_of_the_usual_size(open_page, demo_site):
+    """Back after "More claims" opened the address with `limit`, and the filter form sent that limit
+    on: the next sort, search or filter showed the ten rows the old list had been loaded to."""
+    page = open_page()
+    sign_in(page, demo_site, "reviewer")
+    page.goto(f"{demo_site}/claims/?limit=5")
+    page.get_by_role("link", name="More claims").click()
+    expect(rows(page)).to_have_count(10)
+    rows(page).nth(7).locator("a").first.click()
+    expect(page).to_have_url(re.compile(r"/claims/[0-9]+/"))
+    page.go_back()
+    expect(rows(page)).to_have_count(10)
+    page.get_by_label("Status", exact=True).select_option("all")
+    expect(page).to_have_url(re.compile("status=all"))
+    expect(rows(page)).to_have_count(18)
+    assert "limit=" not in page.url
+    page.go_back()  # the list as it was left
+    expect(rows(page)).to_have_count(10)
+
+
 @pytest.mark.parametrize("listed", ["speakers", "outlet"])
 def test_back_after_more_finds_the_rows_it_added_on_the_other_lists(open_page, demo_site, listed):
     """As in the queue (above), back from a speaker opened after "More speakers", or from a claim
