@@ -9,10 +9,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from factcheck import importing, prepublication
+from factcheck import importing, merging, prepublication
 from factcheck.models import Appearance, Claim, Evidence, Outlet, PublishedVerdict, VerificationEvent
 from factcheck.tests.factories import (
     make_appearance,
@@ -646,6 +647,34 @@ def test_a_reimport_naming_new_speakers_records_each_claims_change_as_change_spe
     }
     assert all(started <= event.at <= timezone.now() for event in written)
     assert not VerificationEvent.objects.filter(at__gte=started, evidence__isnull=False).exists()
+
+
+def test_a_reimport_sends_many_claims_back_to_not_checked_in_as_many_queries_as_a_few(
+    tmp_path, admin_user, media_in_tmp
+):
+    def queries_to_rename(count, prefix):
+        rows = [row(f"Claim {prefix}{n}.", id=f"{prefix}{n}", venue="public_remarks") for n in range(count)]
+        run_import(tmp_path, csv_text(*rows), admin_user)
+        renamed = [{**line, "speaker": f"Speaker {prefix}{n}"} for n, line in enumerate(rows)]
+        with CaptureQueriesContext(connection) as queries:
+            job = run_import(tmp_path, csv_text(*renamed), admin_user)
+        assert (job.state, job.updated_count) == ("succeeded", count), job.errors
+        assert Claim.objects.filter(import_key__startswith=prefix, attribution="not_checked").count() == count
+        return len(queries)
+
+    assert queries_to_rename(2, "a") == queries_to_rename(12, "b")
+
+
+def test_many_claims_sent_back_to_not_checked_at_once_refuses_a_merged_one_and_writes_nothing(editor):
+    kept, duplicate = (
+        confirmed_for(make_claim(text), editor) for text in ["Pier closes in May.", "The pier shuts in May."]
+    )
+    merging.merge(duplicate, kept, by=editor, reason="Twice.", merged_version=2, into_version=2, speakers_differ=True)
+    previous = make_speaker("Antony Blinken").pk
+    with pytest.raises(TransitionRefused, match=f"Claim #{duplicate.pk} was merged into claim #{kept.pk}"):
+        Claim.objects.speakers_changed({kept.pk: previous, duplicate.pk: previous}, by=editor)
+    assert [claim.attribution for claim in Claim.objects.order_by("pk")] == ["confirmed", "confirmed"]
+    assert VerificationEvent.objects.filter(axis="attribution", to_attribution="not_checked").count() == 0
 
 
 def chain_kinds(client, claim):
