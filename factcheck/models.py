@@ -1218,6 +1218,63 @@ class ClaimQuerySet(models.QuerySet):
             ]
         )
 
+    def speakers_changed(self, previous, *, by, how=""):
+        """Claim.speaker_changed for many claims at once, an import's: `previous` maps each claim's id to
+        the id of the speaker it had. Each claim not "not checked" goes back to it with the attribution
+        event speaker_changed writes, under the same rule (verification.check_attribution) and with the
+        same reason; the others are left as they are. Return how many went back.
+
+        The claims are locked and read here, after any status the caller moved in the same transaction:
+        each event comes after the claim's latest, as speaker_changed's would. Every claim named, whatever
+        this queryset filters. Written as set_statuses writes events: ids drawn, then one COPY (PostgreSQL).
+        """
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(pk__in=previous)
+            .exclude(attribution=Attribution.NOT_CHECKED)
+            .order_by("pk")
+            .values_list("pk", "speaker_id", "status", "attribution", "version", "merged_into")
+        )
+        for pk, _, _, _, _, merged_into in claims:
+            if merged_into:
+                raise merged_refusal(Claim(pk=pk, merged_into_id=merged_into), naming=True)
+        speakers = {*previous.values(), *(speaker for _, speaker, *_ in claims)}
+        names = dict(Speaker.objects.filter(pk__in=speakers).values_list("pk", "name"))
+        reasons = {pk: speaker_change_reason(names[previous[pk]], names[speaker], how) for pk, speaker, *_ in claims}
+        checked = set()  # a few kinds of change among many claims: each kind is checked once
+        for pk, _, _, attribution, _, _ in claims:
+            if attribution not in checked:
+                check_attribution(attribution, Attribution.NOT_CHECKED, reason=reasons[pk])
+                checked.add(attribution)
+        at = timezone.now()
+        events = [
+            VerificationEvent(
+                pk=event_id,
+                claim_id=pk,
+                axis=Axis.ATTRIBUTION,
+                to_status=status,
+                from_attribution=attribution,
+                to_attribution=Attribution.NOT_CHECKED,
+                by_id=by.pk,
+                at=at,
+                reason=reasons[pk],
+                version=version + 1,
+                decided_here=True,  # as speaker_changed's, through _decide
+            )
+            for event_id, (pk, _, status, attribution, version, _) in zip(
+                allocate_ids(VerificationEvent, len(claims)), claims, strict=True
+            )
+        ]
+        columns = ["id", "claim_id", "axis", "to_status", "from_attribution", "to_attribution", "by_id", "at"]
+        columns += ["reason", "version", "decided_here"]
+        insert(VerificationEvent, columns, [tuple(getattr(event, name) for name in columns) for event in events])
+        CorrectionCase.objects.open_for(events)
+        # The claims are locked since they were read: each moves to its event's version.
+        Claim.objects.filter(pk__in=[event.claim_id for event in events]).update(
+            attribution=Attribution.NOT_CHECKED, version=F("version") + 1
+        )
+        return len(events)
+
     def link_together(self, kind, *, by=None):
         """Link every pair of these claims as `kind` (same claim, contradicts); return how many links are new."""
         claims = list(self.order_by("pk"))
@@ -1792,15 +1849,12 @@ class Claim(models.Model):
         who said it (confirmed, relayed, denied...) was established for `previous`, so the attribution
         goes back to "not checked", with an event naming both and `by` (None when it already was).
         Every road of the app that gives a claim another speaker calls it in the same transaction (the
-        admin's change form, change_speaker, the importer), inside revisions.recording_speaker_changes();
-        for any other (an update, a plain save, SQL) the database writes the event (migration 0050)."""
+        admin's change form, change_speaker; the importer, for many claims, ClaimQuerySet.speakers_changed),
+        inside revisions.recording_speaker_changes(); for any other (an update, a plain save, SQL) the
+        database writes the event (migration 0050)."""
         if self.attribution == Attribution.NOT_CHECKED:
             return None
-        where = f" {how}" if how else ""
-        reason = (
-            f"Speaker changed from {previous.name} to {self.speaker.name}{where}: "
-            f"whether {self.speaker.name} said it is not checked."
-        )
+        reason = speaker_change_reason(previous.name, self.speaker.name, how)
         return self.set_attribution(Attribution.NOT_CHECKED, by=by, reason=reason, evidence=[])
 
     def _stale(self):
@@ -1902,6 +1956,13 @@ class Claim(models.Model):
         for name, value in changed.items():
             setattr(self, name, value)
         return event
+
+
+def speaker_change_reason(previous, speaker, how=""):
+    """The reason of the event sending a claim back to "attribution not checked" when its speaker
+    (named) changed from `previous`; `how` says where."""
+    where = f" {how}" if how else ""
+    return f"Speaker changed from {previous} to {speaker}{where}: whether {speaker} said it is not checked."
 
 
 RECHECK_MAX_YEARS = 5  # how far ahead an editor may move a re-check date

@@ -16,9 +16,9 @@ nobody named (the Django shell, SQL) is recorded with no user, via "unknown". Th
 the app says: any session can set it, so it records, it does not authenticate.
 
 The same writer signs the event the database writes when a claim is given another speaker around
-Claim.speaker_changed (migration 0050). The roads that call speaker_changed say so with
-`recording_speaker_changes()`, for SQLite's trigger, which runs with the statement and cannot see
-that the event is coming; PostgreSQL's waits for the commit and finds it.
+Claim.speaker_changed (migration 0050). The roads that call speaker_changed (or, for many claims,
+ClaimQuerySet.speakers_changed) say so with `recording_speaker_changes()`, for SQLite's trigger,
+which runs with the statement and cannot see that the event is coming; PostgreSQL's waits for the commit and finds it.
 """
 
 from contextlib import contextmanager
@@ -82,7 +82,8 @@ def writing_as(user, via):
 @contextmanager
 def recording_speaker_changes():
     """Tell the database that the code inside records each speaker change it makes with
-    Claim.speaker_changed, so that SQLite's trigger writes no second event for it (migration 0050).
+    Claim.speaker_changed (or ClaimQuerySet.speakers_changed), so that SQLite's trigger writes no
+    second event for it (migration 0050).
 
     Only SQLite needs telling; PostgreSQL's trigger checks at the commit what was written.
     """

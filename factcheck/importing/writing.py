@@ -680,7 +680,7 @@ EVIDENCE_COLUMNS = ["id", "claim_id", "url", "citation", "summary", "stance", "a
 def write(changes, entities, *, user, reason_for, now, how="in an import"):
     """Write one chunk's planned changes (refused ones left out): its new rows with fresh ids, parents
     first, the changes to stored claims' fields, then the status changes with their events; a stored
-    claim given another speaker goes back to "attribution not checked" (Claim.speaker_changed, `how`
+    claim given another speaker goes back to "attribution not checked" (ClaimQuerySet.speakers_changed, `how`
     saying where), as every road that changes a speaker does."""
     user_id = user.pk
     changes = [change for change in changes if not change.error and not change.joins]
@@ -764,9 +764,7 @@ def write(changes, entities, *, user, reason_for, now, how="in an import"):
         editors = [change.claim_id for change in changes if change.editors_verdict]
         Claim.objects.set_statuses(decisions, by=user, at=now, editors_verdicts=editors)
         if spoken_before:
-            previous = Speaker.objects.in_bulk(spoken_before.values())
-            for claim in Claim.objects.select_related("speaker").filter(pk__in=spoken_before):
-                claim.speaker_changed(previous[spoken_before[claim.pk]], by=user, how=how)
+            Claim.objects.speakers_changed(spoken_before, by=user, how=how)
 
 
 def _written_fields(change, entities):
