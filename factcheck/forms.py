@@ -434,24 +434,24 @@ class ClaimFilterForm(PageForm):
     def keyset_page(self, claims, ordering, cursor, limit):
         """A page of the chosen `claims` (self.claims()) as the queue shows them.
 
-        Ranked by relevance, among the RANKED_MATCHES newest matches, the page's ids are picked
-        first and only those rows read in full: sorting by rank, PostgreSQL otherwise joined every
-        match's speaker, story and outlet before the sort (1,000 rows for a page of 26).
+        Ranked by relevance, among the RANKED_MATCHES newest matches, each ranked as it is read (by
+        the walk, or by models.ranked_newest), the page's ids are picked first and only those rows
+        read in full: sorting by rank, PostgreSQL otherwise joined every match's speaker, story and
+        outlet before the sort (1,000 rows for a page of 26).
         """
         query = self.cleaned_data.get("q", "")
-        relevance = self.chosen_sort() == "relevance"
-        if relevance:
-            walked = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
-        else:
-            walked = self.walked_matches(ordering, cursor, limit + 1)
+        if self.chosen_sort() == "relevance":
+            # Found by walking the newest claims, or through the index: ranked as they are read.
+            matches = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
+            if matches is None:
+                page = models.ranked_newest(claims, query, models.RANKED_MATCHES, cursor, limit)
+            else:
+                page = Q(pk__in=models.ranked_page(matches, cursor, limit))
+            return Claim.objects.filter(page).ranked(query).for_rows().keyset_page(ordering, None, limit)
+        walked = self.walked_matches(ordering, cursor, limit + 1)
         if walked is not None:  # found by walking the newest claims: they stand for the search's matches
-            claims = Claim.objects.filter(pk__in=walked).ranked(query)
-        if not relevance:
-            return claims.for_rows().keyset_page(ordering, cursor, limit)
-        newest = claims if walked is not None else claims.within_newest(models.RANKED_MATCHES, query)
-        ids = models.ordered_after(newest, ordering, cursor).values("pk")
-        shown = Claim.objects.filter(pk__in=ids[: limit + 1]).ranked(query).for_rows()
-        return shown.keyset_page(ordering, None, limit)
+            claims = Claim.objects.filter(pk__in=[match.pk for match in walked]).ranked(query)
+        return claims.for_rows().keyset_page(ordering, cursor, limit)
 
     def walked_matches(self, ordering, cursor, count):
         """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them

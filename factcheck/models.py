@@ -519,7 +519,7 @@ IMPORTED_FROM = re.compile(r"Imported from (?P<source>.*? \(import #[0-9]+\))")
 STATUS_COUNT_CAP = 1000
 # The text search configuration of search_document and of every search: English, accents folded (migration 0048).
 SEARCH_CONFIG = "factcheck_search"
-# Search ranks only this many of the newest matches (see ClaimQuerySet.within_newest).
+# Search ranks only this many of the newest matches (see ranked_newest).
 RANKED_MATCHES = 1000
 # The largest id a row can have (BigAutoField): a number past it names no row, and SQLite refuses
 # to compare a column with it (an OverflowError, where PostgreSQL finds nothing).
@@ -731,6 +731,9 @@ def walked_matches(claims, query, ordering, count, parts=(), *, against=None):
     rate, it reads fewer claims than the index would read matches, each costing about the same:
     "drones" (one claim in twelve) within an outlet of 198,000 claims, 68 ms walked and 103
     through the index; within one of 106,000, 71 and 37.
+
+    Each found as a Match, ranked for `query` as it was read: a search by relevance sorts them
+    (ranked_page) without reading them again.
     """
     probed = _walk(claims, query, ordering, count, PROBED, parts)
     if len(probed) == count:
@@ -767,10 +770,60 @@ def _walk(claims, query, ordering, count, rows, parts=()):
     with connection.cursor() as cursor:
         # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
         cursor.execute(
-            f"SELECT id FROM ({sql}) AS walked WHERE walked_document @@ {words} ORDER BY {order_sql} LIMIT %s",  # noqa: S608
-            [*params, *word_params, count],
+            f"SELECT id, {RANK_SQL.format(document='walked_document', words=words)}, walked_0"  # noqa: S608
+            f" FROM ({sql}) AS walked WHERE walked_document @@ {words} ORDER BY {order_sql} LIMIT %s",
+            [*word_params, *params, *word_params, count],
         )
-        return [pk for (pk,) in cursor.fetchall()]
+        return [Match(*row) for row in cursor.fetchall()]
+
+
+class Match(NamedTuple):
+    """A claim a search found: its id, its rank for the search (as ClaimQuerySet.ranked gives it) and when
+    it was recorded."""
+
+    pk: int
+    rank: float
+    created_at: object
+
+
+# ClaimQuerySet.ranked's rank, written out for a query over rows already read.
+RANK_SQL = "ts_rank({document}, {words})::double precision"
+
+
+def ranked_newest(claims, query, count, cursor, limit):
+    """The condition for a page of the `count` newest of `claims` best ranked for `query` (then newest
+    first, as SORTS["relevance"] pages): `limit` + 1 of them from the one after `cursor` (its rank, time
+    and id) or from the first. An `id = ANY(ARRAY(...))`, which the page's query reads first.
+
+    Picked, then ranked: the rank of each of the newest is computed as the row is read, where
+    reading their ids first and ranking them after read each again (1,000 rows by their key, a
+    third of a ranked search's time within a big filter). The filters apply once, to pick the
+    newest: repeated around them, PostgreSQL searched twice.
+    """
+    newest = claims.order_by("-created_at", "-id").values("id", "created_at", ranked_document=SearchDocument())
+    try:
+        sql, params = newest[:count].query.sql_with_params()
+    except EmptyResultSet:  # a filter nothing can match
+        return Q(pk__in=[])
+    words, word_params = newest.query.get_compiler(connection=connection).compile(search_words(query))
+    rank = RANK_SQL.format(document="ranked_document", words=words)
+    after, after_params = ("WHERE (rank, created_at, id) < (%s, %s, %s)", list(cursor)) if cursor else ("", [])
+    # The SQL is Django's, compiled from the queryset and the search; the values travel as parameters.
+    ranked = (
+        f"ARRAY(SELECT id FROM (SELECT id, {rank} AS rank, created_at FROM ({sql}) AS newest) AS ranked"  # noqa: S608
+        f" {after} ORDER BY rank DESC, created_at DESC, id DESC LIMIT %s)"
+    )
+    return AmongGathered(F("pk"), RawSQL(ranked, [*word_params, *params, *after_params, limit + 1]))  # noqa: S611
+
+
+def ranked_page(matches, cursor, limit):
+    """The ids of `limit` + 1 of `matches` best ranked first (then newest first, as SORTS["relevance"] pages),
+    from the one after `cursor` (its rank, time and id) or from the first."""
+    order = sorted(((match.rank, match.created_at, match.pk) for match in matches), reverse=True)
+    if cursor is not None:
+        after = tuple(cursor)
+        order = [key for key in order if key < after]
+    return [pk for _, _, pk in order[: limit + 1]]
 
 
 def keyset_page(rows, ordering, cursor, limit):
@@ -1031,16 +1084,6 @@ class ClaimQuerySet(models.QuerySet):
             return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
         # ts_rank gives a float4; as float8 it survives the round trip through a page cursor exactly.
         return self.annotate(rank=Cast(SearchRank(SearchDocument(), search_words(query)), models.FloatField()))
-
-    def within_newest(self, count, query):
-        """The `count` newest of these claims, ranked for `query`.
-
-        Ranking by relevance reads and ranks every match; limited to the newest matches it
-        stays cheap however common the words are (ts_rank over 125,000 matches of “drones”
-        among a million claims takes a fifth of a second, over 1,000 about a hundredth). The
-        filters apply once, to pick the newest: repeated around them, PostgreSQL searched twice.
-        """
-        return Claim.objects.filter(pk__in=self.order_by("-created_at", "-id").values("pk")[:count]).ranked(query)
 
     def involving_outlet(self, outlet, role=None, *, by_facet=False):
         """Claims the outlet published in a story, or that were made on or relayed by it (ClaimOutlet); or
