@@ -882,7 +882,7 @@ def _rows_invalid(job):
     job.message = (
         f"{job.rejected_count:,} of {job.total_rows:,} row{pluralize(job.total_rows)} "
         f"{pluralize(job.rejected_count, 'has,have')} errors, so nothing will be imported. "
-        "Correct them, or import with “skip invalid rows”."
+        "Correct them, or import with “skip invalid rows” (--skip-invalid on the command line)."
     ) + _dates_note(job)
     return _record(job)
 

@@ -58,6 +58,15 @@ def test_an_invalid_file_fails_with_each_error_as_file_line_column(tmp_path):
     assert Claim.objects.count() == 0
 
 
+def test_a_refused_file_names_the_option_that_skips_its_invalid_rows(tmp_path):
+    """It said only "import with “skip invalid rows”", the admin's words: the command's option is --skip-invalid."""
+    path = write_file(tmp_path, csv_text(row("Good."), row("Bad.", status="probably")))
+    with pytest.raises(CommandError, match="--skip-invalid"):
+        run(str(path))
+    run(str(path), skip_invalid=True)
+    assert Claim.objects.count() == 1
+
+
 def test_a_dry_run_imports_nothing_and_says_what_would_happen():
     out, _ = run(str(SAMPLE), dry_run=True)
     assert "Dry run, nothing imported" in out and "8 claims would be created" in out
