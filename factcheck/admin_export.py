@@ -48,12 +48,12 @@ class ExportJobAdmin(ReadOnlyAdmin):
     @admin.display(description="progress")
     def progress(self, job):
         if job.state == ExportState.QUEUED:
-            return "Queued, waiting for the task worker."
+            return "Queued, waiting for the task worker (this page follows it)."
         total = job.claim_count - job.left_out
         if job.state == ExportState.RUNNING:
             done = tasks.export_progress(job)
             percent = done * 100 // total if total else 0
-            return f"{done:,} of {total:,} written ({percent}%). Reload the page to follow it."
+            return f"{done:,} of {total:,} written ({percent}%)."
         if job.state == ExportState.DONE:
             return f"{job.written:,} written ({size(job.file_size)})."
         return "Failed: see the message."

@@ -270,8 +270,8 @@ def export_file(job):
 def queue_export(claims, format, *, user):
     """Keep the ids of `claims` as they are selected now and queue run_export to write them in `format`; the job.
 
-    The ids are written to a file, not to the database: a million of them take about a second to
-    read and write, where inserting as many rows would take longer than the request may.
+    The ids are written to a file, not to the database: one read of the ids, where a row inserted
+    for each of a million claims could take longer than the request may; the task inserts them.
     """
     ordering = list(claims.query.order_by)
     with transaction.atomic():  # the job and its task are seen together, or neither is

@@ -81,6 +81,7 @@ def test_a_selection_over_the_threshold_is_queued_for_the_task_worker(
     assert job_url("change", job) in page
     job_page = exporter.get(job_url("change", job)).text
     assert "Queued" in job_page and "waiting for the task worker" in job_page
+    assert '<meta http-equiv="refresh" content="5">' in job_page  # until the task has finished
 
 
 @pytest.mark.parametrize("action", ["export_csv", "export_claimreview"])
@@ -93,13 +94,29 @@ def test_the_task_writes_the_file_the_direct_export_writes_and_the_job_page_offe
     job.refresh_from_db()
     assert job.state == ExportState.DONE and job.finished_at
     page = exporter.get(job_url("change", job)).text
-    assert job_url("download", job) in page
+    assert job_url("download", job) in page and 'http-equiv="refresh"' not in page
     response = exporter.get(job_url("download", job))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{job.filename}"'
     assert b"".join(response.streaming_content) == direct
     # Done, the job is not run again by a task picked up twice.
     assert tasks.run_export.call(job.pk) == ExportState.DONE
+
+
+def test_a_queued_csv_export_keeps_the_order_the_claim_list_was_sorted_in(exporter, editor):
+    varied_claims(editor)
+    sorted_by_text = CLAIMS + "?o=1"
+    with override_settings(FACTCHECK_EXPORT_DIRECT_MAX=1):
+        response = exporter.post(
+            sorted_by_text, {"action": "export_csv", "_selected_action": [1], "select_across": "1"}
+        )
+    job = ExportJob.objects.latest("id")
+    assert response.status_code == 302 and job.claim_count == Claim.objects.count()
+    tasks.run_export.call(job.pk)
+    written = b"".join(exporter.get(job_url("download", job)).streaming_content).decode()
+    expected = "".join(exporting.csv_lines(Claim.objects.order_by("text", "-pk")))
+    assert written == expected
+    assert written != "".join(exporting.csv_lines(Claim.objects.order_by("pk")))
 
 
 def test_a_queued_export_writes_the_claims_selected_when_it_was_queued(exporter, editor):
