@@ -3329,15 +3329,38 @@ class AppearanceRevision(Revision):
         return super().shown(column, value)
 
 
-class ImportJob(models.Model):
+class TaskJob(models.Model):
+    """What an import and an export share: who asked and when, and the life of the task working on it."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last sign of life of the task working on it, by the database's clock; "
+        "empty until a worker takes the job.",
+    )
+    message = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ImportJob(TaskJob):
     Format = ImportFormat
 
     Mode = ImportMode
 
     State = ImportState
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=20, choices=Format)
     mode = models.CharField(max_length=20, choices=Mode, default=Mode.ATOMIC)
@@ -3354,15 +3377,6 @@ class ImportJob(models.Model):
     new_outlets = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first errors, with line and column.")
     staged_path = models.CharField(max_length=500, blank=True, help_text="Validated rows waiting for confirmation.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="The last sign of life of the task working on it, by the database's clock; "
-        "empty until a worker takes the job.",
-    )
-    message = models.TextField(blank=True)
     summary = models.JSONField(
         default=dict,
         blank=True,
@@ -3397,14 +3411,8 @@ class ImportJob(models.Model):
     def __str__(self):
         return f"Import of {self.filename} ({self.get_state_display()})"
 
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
 
-
-class ExportJob(models.Model):
+class ExportJob(TaskJob):
     """An export too big for a request, written to a file by the task worker (factcheck.tasks.run_export).
 
     The claims are those selected when it was queued: their ids are kept in a file in the job's
@@ -3415,8 +3423,6 @@ class ExportJob(models.Model):
 
     State = ExportState
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
     format = models.CharField(max_length=20, choices=Format)
     state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
     claim_count = models.PositiveIntegerField(help_text="How many claims were selected.")
@@ -3427,15 +3433,6 @@ class ExportJob(models.Model):
     )
     filename = models.CharField(max_length=100)
     file_size = models.PositiveBigIntegerField(default=0, help_text="The written file's size, in bytes.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="The last sign of life of the task writing it, by the database's clock; "
-        "empty until a worker takes the job.",
-    )
-    message = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -3446,12 +3443,6 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"Export of {self.claim_count:,} claims as {self.get_format_display()} ({self.get_state_display()})"
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
 
 
 class ExportSelection(models.Model):

@@ -8,7 +8,6 @@ task writes the file, which its admin page offers for download once written.
 from datetime import timedelta
 
 import pytest
-from django.tasks import default_task_backend
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -21,21 +20,12 @@ from factcheck.tests.test_export import another_checkers_verdict, publish_verdic
 pytestmark = pytest.mark.django_db
 
 CLAIMS = reverse("admin:factcheck_claim_changelist")
-DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture
-def exporter(client, admin_user):
-    """A client signed in as the superuser, who may import and export."""
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def tasks_are_only_recorded():
-    with override_settings(TASKS=DUMMY):
-        default_task_backend.clear()
-        yield default_task_backend
+def exporter(importer_client):
+    """The superuser's client: who may import may export."""
+    return importer_client
 
 
 def export(client, action, claims=None, **data):
