@@ -111,6 +111,7 @@ class Progress:
     def __init__(self, job, counter, directory=None):
         """`job` an ImportJob, or an ExportJob with its `directory`; `counter` the column its count goes to."""
         self.job, self.counter, self.model = job, counter, type(job)
+        self.name = f"{'export' if isinstance(job, ExportJob) else 'import'} #{job.pk}"  # in the log
         directory = directory or importing.job_directory(job)
         self.path, self.heartbeat_path = directory / PROGRESS_FILE, directory / HEARTBEAT_FILE
         self.connection = None
@@ -123,11 +124,11 @@ class Progress:
                     # wait briefly instead of for ever.
                     cursor.execute("SET lock_timeout = '1s'")
             except DatabaseError:
-                log.warning("import #%s: no connection to report progress on", job.pk, exc_info=True)
+                log.warning("%s: no connection to report progress on", self.name, exc_info=True)
                 self.connection = None
         self.writing = threading.Lock()
         self.stopped = threading.Event()
-        self.heart = threading.Thread(target=self._beat, name=f"import-{job.pk}-heartbeat", daemon=True)
+        self.heart = threading.Thread(target=self._beat, name=f"{self.name}-heartbeat", daemon=True)
 
     def __enter__(self):
         # The first sign of life tells fail_abandoned() that a worker has taken the job: until
@@ -153,7 +154,7 @@ class Progress:
                 partial.write_text(str(done))
                 os.replace(partial, self.path)
         except (DatabaseError, OSError):
-            log.warning("import #%s: could not report progress (%s of %s)", self.job.pk, done, total, exc_info=True)
+            log.warning("%s: could not report progress (%s of %s)", self.name, done, total, exc_info=True)
 
     def _beat(self):
         while not self.stopped.wait(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS):
@@ -165,7 +166,7 @@ class Progress:
             except (DatabaseError, OSError):
                 # Also while the import commits, holding the job's row: fail_abandoned() skips
                 # a locked row, so that silence is harmless.
-                log.info("import #%s: a heartbeat was skipped", self.job.pk, exc_info=True)
+                log.info("%s: a heartbeat was skipped", self.name, exc_info=True)
 
     def _execute(self, assignments, params=()):
         table = self.connection.ops.quote_name(self.model._meta.db_table)
