@@ -9,6 +9,7 @@ page (factcheck.admin_locking). The import screens live in factcheck.admin_impor
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import (
     AdminTextareaWidget,
@@ -32,7 +33,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
-from factcheck import merging, models, notifying, storydesk
+from factcheck import merging, models, notifying, storydesk, tasks
 from factcheck.admin_locking import (
     LockedAdmin,
     LockedInlineFormSet,
@@ -1276,23 +1277,29 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         }
         return TemplateResponse(request, "admin/factcheck/claim/merge.html", context, status=409 if problems else 200)
 
-    # The export reads its own prefetches (factcheck.exporting.for_export), hence prefetch_related(None).
     @admin.action(permissions=["import"], description="Export selected claims as CSV")
     def export_csv(self, request, queryset):
-        return export_response(queryset.prefetch_related(None), "csv")
+        return self.export(request, queryset, "csv")
 
     @admin.action(permissions=["import"], description="Export selected claims as ClaimReview JSON-LD")
     def export_claimreview(self, request, queryset):
-        if left_out := left_out_of_claimreview(queryset):
-            self.message_user(
-                request,
-                f"{left_out} of the {queryset.count()} selected claims left out of the ClaimReview export: "
-                "no verdict of ours is published for them, and a ClaimReview is a published verdict, at the "
-                "page where the public reads it. A status imported from another checker or a file is never "
-                "ours to publish; an editor's verdict is, once published. The CSV export carries them all.",
-                messages.WARNING,
-            )
-        return export_response(queryset.prefetch_related(None), "claimreview")
+        return self.export(request, queryset, "claimreview")
+
+    def export(self, request, queryset, format):
+        """Up to FACTCHECK_EXPORT_DIRECT_MAX claims downloaded at once; more are written by the task worker
+        (a request is killed at 30 s), and their export job's page offers the file."""
+        # The export reads its own prefetches (factcheck.exporting.for_export), hence prefetch_related(None).
+        claims = queryset.prefetch_related(None)
+        count = claims.count()
+        if count > settings.FACTCHECK_EXPORT_DIRECT_MAX:
+            job = tasks.queue_export(claims, format, user=request.user)
+            page = reverse("admin:factcheck_exportjob_change", args=[job.pk])
+            queued = 'Export of {} claims queued; you’ll find it under <a href="{}">Exports</a>.'
+            self.message_user(request, format_html(queued, f"{job.claim_count:,}", page), messages.SUCCESS)
+            return None
+        if format == "claimreview" and (left_out := left_out_of_claimreview(claims)):
+            self.message_user(request, left_out_message(left_out, count), messages.WARNING)
+        return export_response(claims, format)
 
     def link_together(self, request, queryset, kind):
         count = queryset.count()
@@ -1313,6 +1320,16 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
             f"Made {made} new “{label}” link{'' if made == 1 else 's'} between the {count} selected claims.",
             messages.SUCCESS,
         )
+
+
+def left_out_message(left_out, count):
+    """What a ClaimReview export of `count` claims says of the `left_out` it leaves out, and why."""
+    return (
+        f"{left_out:,} of the {count:,} selected claims left out of the ClaimReview export: "
+        "no verdict of ours is published for them, and a ClaimReview is a published verdict, at the "
+        "page where the public reads it. A status imported from another checker or a file is never "
+        "ours to publish; an editor's verdict is, once published. The CSV export carries them all."
+    )
 
 
 class NewStatusFilter(admin.ChoicesFieldListFilter):
@@ -1631,4 +1648,4 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 
 # The import screens register themselves; they build on ReadOnlyAdmin above.
-from factcheck import admin_import  # noqa: E402, F401
+from factcheck import admin_export, admin_import  # noqa: E402, F401

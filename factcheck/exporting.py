@@ -387,10 +387,15 @@ EXPORTERS = {
 }
 
 
+def download_name(format):
+    """The name an export in `format` is downloaded under: claims-2024-11-02.csv."""
+    return f"claims-{timezone.localdate():%Y-%m-%d}.{EXPORTERS[format][2]}"
+
+
 def export_response(claims, format="csv", *, filename=None):
     """A download of `claims` in `format` ("csv" or "claimreview"), streamed as it is written."""
-    lines, content_type, extension = EXPORTERS[format]
-    filename = filename or f"claims-{timezone.localdate():%Y-%m-%d}.{extension}"
+    lines, content_type, _ = EXPORTERS[format]
+    filename = filename or download_name(format)
     response = StreamingHttpResponse((line.encode() for line in lines(claims)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

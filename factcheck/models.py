@@ -187,6 +187,18 @@ class DateOrder(models.TextChoices):
     MONTH_FIRST = "month_first", "Month first: 10/31/2024"
 
 
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    CLAIMREVIEW = "claimreview", "ClaimReview JSON-LD"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class ImportState(models.TextChoices):
     CHECKING = "checking", "Checking the file"
     VALIDATED = "validated", "Validated, waiting for confirmation"
@@ -3421,15 +3433,38 @@ class AppearanceRevision(Revision):
         return super().shown(column, value)
 
 
-class ImportJob(models.Model):
+class TaskJob(models.Model):
+    """What an import and an export share: who asked and when, and the life of the task working on it."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last sign of life of the task working on it, by the database's clock; "
+        "empty until a worker takes the job.",
+    )
+    message = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ImportJob(TaskJob):
     Format = ImportFormat
 
     Mode = ImportMode
 
     State = ImportState
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=20, choices=Format)
     mode = models.CharField(max_length=20, choices=Mode, default=Mode.ATOMIC)
@@ -3446,15 +3481,6 @@ class ImportJob(models.Model):
     new_outlets = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first errors, with line and column.")
     staged_path = models.CharField(max_length=500, blank=True, help_text="Validated rows waiting for confirmation.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="The last sign of life of the task working on it, by the database's clock; "
-        "empty until a worker takes the job.",
-    )
-    message = models.TextField(blank=True)
     summary = models.JSONField(
         default=dict,
         blank=True,
@@ -3489,11 +3515,57 @@ class ImportJob(models.Model):
     def __str__(self):
         return f"Import of {self.filename} ({self.get_state_display()})"
 
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+
+class ExportJob(TaskJob):
+    """An export too big for a request, written to a file by the task worker (factcheck.tasks.run_export).
+
+    The claims are those selected when it was queued: their ids are kept in a file in the job's
+    folder (factcheck.tasks.export_directory), out of reach of any public URL, beside the export.
+    """
+
+    Format = ExportFormat
+
+    State = ExportState
+
+    format = models.CharField(max_length=20, choices=Format)
+    state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
+    claim_count = models.PositiveIntegerField(help_text="How many claims were selected.")
+    ordering = models.JSONField(default=list, blank=True, help_text="The claim list's order when selected.")
+    written = models.PositiveIntegerField(default=0, help_text="Claims written (verdicts, for ClaimReview).")
+    left_out = models.PositiveIntegerField(
+        default=0, help_text="Selected claims a ClaimReview export leaves out: no verdict of ours is published."
+    )
+    filename = models.CharField(max_length=100)
+    file_size = models.PositiveBigIntegerField(default=0, help_text="The written file's size, in bytes.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("format", ExportFormat.choices), name="exportjob_format_valid"),
+            models.CheckConstraint(condition=in_choices("state", ExportState.choices), name="exportjob_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"Export of {self.claim_count:,} claims as {self.get_format_display()} ({self.get_state_display()})"
+
+
+class ExportSelection(models.Model):
+    """One claim of an export job's selection, while its task writes the file (then deleted): the
+    export reads the claims whose id is among the job's, one query however many were selected.
+
+    The claim is an id, not a foreign key: a claim deleted meanwhile is simply not exported, and
+    deleting a claim need not look here.
+    """
+
+    # exportselection_once_a_job indexes the job first: no index of its own.
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="+", db_index=False)
+    claim_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "claim_id"], name="exportselection_once_a_job")]
+
+    def __str__(self):
+        return f"Claim {self.claim_id} of export #{self.job_id}"
 
 
 def header_key(cells):

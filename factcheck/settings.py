@@ -236,6 +236,11 @@ FACTCHECK_API_MAX_BYTES = int(os.environ.get("FACTCHECK_API_MAX_BYTES", 512 * 10
 # often for jobs whose task has been silent for GIVE_UP seconds (its worker died) and fails them.
 FACTCHECK_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_HEARTBEAT_SECONDS", 5))
 FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_UP_SECONDS", 60))
+# The claim list's export actions download up to this many claims at once; a bigger selection is
+# written by the task worker and downloaded from its export job's page. An export writes some
+# 1,500-2,600 claims a second (docs/importing.md, "Big exports"): 5,000 take 2-3.5 s, far from
+# gunicorn's 30 s timeout, which killed an export of most of a million claims at 48,195.
+FACTCHECK_EXPORT_DIRECT_MAX = int(os.environ.get("FACTCHECK_EXPORT_DIRECT_MAX", 5000))
 
 # An unconfirmed claim is due to be checked again this many days after it became unconfirmed
 # (editors change the date claim by claim); send_recheck_digest mails each person what is due.

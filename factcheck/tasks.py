@@ -6,26 +6,35 @@
     progress_done(job)     how far a task has got: bytes read while checking, rows processed while importing
     fail_abandoned()       fails the jobs whose task has gone silent (its worker died) and removes their files
 
-Both tasks report their progress and sign life as they go (Progress). The worker is `manage.py
+An export too big for a request (FACTCHECK_EXPORT_DIRECT_MAX) is written here too:
+
+    queue_export(claims, format, user=...)   keeps the selected claims' ids, queues run_export
+    run_export(job_id)     the task: writes the file with factcheck.exporting's writers (QUEUED -> DONE or FAILED)
+    fail_abandoned_exports()   fails the exports whose task has gone silent, as fail_abandoned() does the imports
+
+The tasks report their progress and sign life as they go (Progress). The worker is `manage.py
 db_worker` (django-tasks-db); ours adds a sweep that calls fail_abandoned() every few seconds
 (factcheck/management/commands/db_worker.py; docs/imports.md says why and how soon).
 """
 
 import logging
 import os
+import shutil
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import DateTimeField, ExpressionWrapper
 from django.db.models.functions import Now
 from django.tasks import task
 from django.utils import timezone
 
-from factcheck import importing
-from factcheck.models import ImportJob, ImportState
+from factcheck import exporting, importing
+from factcheck.models import Claim, ExportJob, ExportSelection, ExportState, ImportJob, ImportState
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +108,11 @@ class Progress:
     A count or a beat that cannot be written is skipped: it must never fail the task itself.
     """
 
-    def __init__(self, job, counter):
-        self.job, self.counter = job, counter
-        directory = importing.job_directory(job)
+    def __init__(self, job, counter, directory=None):
+        """`job` an ImportJob, or an ExportJob with its `directory`; `counter` the column its count goes to."""
+        self.job, self.counter, self.model = job, counter, type(job)
+        self.name = f"{'export' if isinstance(job, ExportJob) else 'import'} #{job.pk}"  # in the log
+        directory = directory or importing.job_directory(job)
         self.path, self.heartbeat_path = directory / PROGRESS_FILE, directory / HEARTBEAT_FILE
         self.connection = None
         if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
@@ -113,16 +124,16 @@ class Progress:
                     # wait briefly instead of for ever.
                     cursor.execute("SET lock_timeout = '1s'")
             except DatabaseError:
-                log.warning("import #%s: no connection to report progress on", job.pk, exc_info=True)
+                log.warning("%s: no connection to report progress on", self.name, exc_info=True)
                 self.connection = None
         self.writing = threading.Lock()
         self.stopped = threading.Event()
-        self.heart = threading.Thread(target=self._beat, name=f"import-{job.pk}-heartbeat", daemon=True)
+        self.heart = threading.Thread(target=self._beat, name=f"{self.name}-heartbeat", daemon=True)
 
     def __enter__(self):
         # The first sign of life tells fail_abandoned() that a worker has taken the job: until
         # then it is waiting in the queue, however long, and is left alone.
-        ImportJob.objects.filter(pk=self.job.pk).update(heartbeat_at=Now())
+        self.model.objects.filter(pk=self.job.pk).update(heartbeat_at=Now())
         self.heart.start()
         return self
 
@@ -143,7 +154,7 @@ class Progress:
                 partial.write_text(str(done))
                 os.replace(partial, self.path)
         except (DatabaseError, OSError):
-            log.warning("import #%s: could not report progress (%s of %s)", self.job.pk, done, total, exc_info=True)
+            log.warning("%s: could not report progress (%s of %s)", self.name, done, total, exc_info=True)
 
     def _beat(self):
         while not self.stopped.wait(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS):
@@ -155,10 +166,10 @@ class Progress:
             except (DatabaseError, OSError):
                 # Also while the import commits, holding the job's row: fail_abandoned() skips
                 # a locked row, so that silence is harmless.
-                log.info("import #%s: a heartbeat was skipped", self.job.pk, exc_info=True)
+                log.info("%s: a heartbeat was skipped", self.name, exc_info=True)
 
     def _execute(self, assignments, params=()):
-        table = self.connection.ops.quote_name(ImportJob._meta.db_table)
+        table = self.connection.ops.quote_name(self.model._meta.db_table)
         with self.writing, self.connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} {assignments} WHERE id = %s", [*params, self.job.pk])
 
@@ -216,10 +227,10 @@ def _doing(job):
     )
 
 
-def _heartbeat_file_is_fresh(job, silence):
+def _heartbeat_file_is_fresh(job, silence, directory=None):
     """SQLite's heartbeat (Progress): a file in the job's folder, touched by the task."""
     try:
-        touched = (importing.job_directory(job) / HEARTBEAT_FILE).stat().st_mtime
+        touched = ((directory or importing.job_directory(job)) / HEARTBEAT_FILE).stat().st_mtime
     except FileNotFoundError:
         return False
     return time.time() - touched < silence.total_seconds()
@@ -235,8 +246,158 @@ class Sweeper(threading.Thread):
         while True:
             try:
                 fail_abandoned()
+                fail_abandoned_exports()
             except Exception:  # e.g. the database is away for a while: try again next time
                 log.exception("the sweep for abandoned imports failed")
             finally:
                 connections.close_all()  # this thread's own
             time.sleep(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS)
+
+
+SELECTION_FILE = "selection"  # an export's selected claims, one id a line
+
+
+def export_directory(job):
+    """Where one export's selection and file are kept: under MEDIA_ROOT, which no URL serves."""
+    return Path(default_storage.path(f"exports/{job.pk}"))
+
+
+def export_file(job):
+    """The written export, or None until it is written."""
+    path = export_directory(job) / job.filename
+    return path if job.state == ExportState.DONE and path.exists() else None
+
+
+def queue_export(claims, format, *, user):
+    """Keep the ids of `claims` as they are selected now and queue run_export to write them in `format`; the job.
+
+    The ids are written to a file, not to the database: one read of the ids, where a row inserted
+    for each of a million claims could take longer than the request may; the task inserts them.
+    """
+    ordering = list(claims.query.order_by)
+    with transaction.atomic():  # the job and its task are seen together, or neither is
+        job = ExportJob.objects.create(
+            created_by=user,
+            format=format,
+            claim_count=0,
+            # The claim list's order, for the CSV; an order by expression has no name to keep, so by id.
+            ordering=ordering if all(isinstance(field, str) for field in ordering) else ["pk"],
+            filename=exporting.download_name(format),
+        )
+        directory = export_directory(job)
+        directory.mkdir(parents=True, exist_ok=True)
+        ids = claims.prefetch_related(None).order_by().values_list("pk", flat=True)
+        with open(directory / SELECTION_FILE, "w", encoding="ascii") as file:
+            for job.claim_count, pk in enumerate(ids.iterator(chunk_size=exporting.EXPORT_CHUNK), 1):
+                file.write(f"{pk}\n")
+        job.save(update_fields=["claim_count"])
+        run_export.enqueue(job.pk)
+    return job
+
+
+@task
+def run_export(job_id):
+    """Write a queued export's file; return the job's final state.
+
+    A task picked up twice (a second worker, a retry) finds its job moved on and leaves it.
+    """
+    started = ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED)
+    if not started.update(state=ExportState.RUNNING, started_at=timezone.now(), heartbeat_at=Now()):
+        state = ExportJob.objects.get(pk=job_id).state
+        log.warning("export #%s is %s, not queued; left as it is", job_id, state)
+        return state
+    job = ExportJob.objects.get(pk=job_id)
+    try:
+        with Progress(job, "written", export_directory(job)) as progress:
+            written = _write_export(job, progress)
+    except Exception as error:  # whatever stops it, the job says so: nobody waits for a file that never comes
+        log.exception("export #%s failed", job.pk)
+        return _fail_export(job, f"The export failed: {error}. No file was written.")
+    finally:
+        ExportSelection.objects.filter(job=job).delete()
+    path = export_directory(job) / job.filename
+    done = ExportJob.objects.filter(pk=job.pk, state=ExportState.RUNNING).update(
+        state=ExportState.DONE, written=written, file_size=path.stat().st_size, finished_at=timezone.now()
+    )
+    if not done:  # failed meanwhile by the sweep, which took its task for dead
+        shutil.rmtree(export_directory(job), ignore_errors=True)
+        return ExportState.FAILED
+    (export_directory(job) / SELECTION_FILE).unlink(missing_ok=True)
+    return ExportState.DONE
+
+
+def _write_export(job, progress):
+    """Write the job's file with the exporter of its format; how many claims (or verdicts) it holds."""
+    claims = Claim.objects.filter(pk__in=_selected(job).values("claim_id")).order_by(*job.ordering)
+    if job.format == ExportJob.Format.CLAIMREVIEW:
+        job.left_out = exporting.left_out_of_claimreview(claims)
+        job.save(update_fields=["left_out"])
+    total = job.claim_count - job.left_out
+    lines = exporting.EXPORTERS[job.format][0]
+    path = export_directory(job) / job.filename
+    partial = path.with_name(f"{path.name}.partial")
+    with open(partial, "w", encoding="utf-8", newline="") as file:
+        # The first piece is the header (the feed's opening for ClaimReview), then one a claim (a verdict).
+        for written, piece in enumerate(lines(claims)):
+            file.write(piece)
+            if written and written % exporting.EXPORT_CHUNK == 0:
+                progress(min(written, total), total)
+    os.replace(partial, path)
+    return total
+
+
+def _selected(job):
+    """The job's selection as ExportSelection rows, read from its file; those rows."""
+    with open(export_directory(job) / SELECTION_FILE, encoding="ascii") as file:
+        ids = [int(line) for line in file]
+    for start in range(0, len(ids), exporting.EXPORT_CHUNK):
+        chunk = ids[start : start + exporting.EXPORT_CHUNK]
+        ExportSelection.objects.bulk_create(ExportSelection(job=job, claim_id=pk) for pk in chunk)
+    return ExportSelection.objects.filter(job=job)
+
+
+def _fail_export(job, message):
+    """Mark a job still running failed with `message` and remove its files (run_export its selection); FAILED."""
+    ExportJob.objects.filter(pk=job.pk, state=ExportState.RUNNING).update(
+        state=ExportState.FAILED, finished_at=timezone.now(), message=message
+    )
+    shutil.rmtree(export_directory(job), ignore_errors=True)
+    return ExportState.FAILED
+
+
+def export_progress(job):
+    """How many claims (verdicts) a job's task has written: reported to the job's row, or on SQLite to its folder."""
+    if job.state != ExportState.RUNNING:
+        return job.written
+    try:
+        reported = int((export_directory(job) / PROGRESS_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        reported = 0
+    return max(job.written, reported)
+
+
+def fail_abandoned_exports():
+    """Fail the exports whose task is silent for FACTCHECK_IMPORT_GIVE_UP_SECONDS, remove their files; return them.
+
+    As fail_abandoned() does for imports: a worker killed mid-export leaves its job running for ever.
+    """
+    silence = timedelta(seconds=settings.FACTCHECK_IMPORT_GIVE_UP_SECONDS)
+    cutoff = ExpressionWrapper(Now() - silence, output_field=DateTimeField())
+    given_up = []
+    for job in ExportJob.objects.filter(state=ExportState.RUNNING, heartbeat_at__lt=cutoff):
+        if _heartbeat_file_is_fresh(job, silence, export_directory(job)):
+            continue
+        silent = ExportJob.objects.filter(pk=job.pk, state=ExportState.RUNNING, heartbeat_at__lt=cutoff)
+        if not silent.update(
+            state=ExportState.FAILED,
+            finished_at=timezone.now(),
+            message="The task worker stopped while exporting: no sign of life since "
+            f"{timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S %Z}. "
+            "No file was written: export the claims again.",
+        ):
+            continue
+        shutil.rmtree(export_directory(job), ignore_errors=True)
+        ExportSelection.objects.filter(job=job).delete()
+        given_up.append(job)
+        log.warning("export #%s: its task went silent; marked failed", job.pk)
+    return given_up

@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection, connections
+from django.tasks import default_task_backend
 from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
 
@@ -26,6 +27,7 @@ HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM = Path("/usr/bin/chromium")
 LAPTOP = {"width": 1366, "height": 850}
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 # Playwright's 5 s default is tight on a loaded 2-core machine; a real failure still fails.
 expect.set_options(timeout=10_000)
@@ -53,6 +55,14 @@ def tasks_run_inline():
     """The confirmed import runs inside the confirm request, as the worker would run it."""
     with override_settings(TASKS=IMMEDIATE):
         yield
+
+
+@pytest.fixture
+def tasks_are_only_recorded():
+    """Tasks are enqueued, never run: the backend's `results` lists them."""
+    with override_settings(TASKS=DUMMY):
+        default_task_backend.clear()
+        yield default_task_backend
 
 
 # The sizes ANALYZE writes of each table and index, which the planner reads.

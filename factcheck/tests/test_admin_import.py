@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.tasks import default_task_backend
-from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -31,18 +29,10 @@ pytestmark = pytest.mark.django_db
 CLAIMS = reverse("admin:factcheck_claim_changelist")
 JOBS = reverse("admin:factcheck_importjob_changelist")
 UPLOAD = reverse("admin:factcheck_importjob_upload")
-DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
 def job_url(view, job):
     return reverse(f"admin:factcheck_importjob_{view}", args=[job.pk])
-
-
-@pytest.fixture
-def tasks_are_only_recorded():
-    with override_settings(TASKS=DUMMY):
-        default_task_backend.clear()
-        yield default_task_backend
 
 
 def upload(client, content, name="claims.csv", *, follow=False, **fields):

@@ -155,7 +155,7 @@ def admin_pages(superuser):
 
 def make_one_of_everything(page, base):
     """What the demo story lacks: evidence, a note, duplicates (one merged), a published verdict, an assignment,
-    notifications, an API token, a failed sign-in, an import job, its task."""
+    notifications, an API token, a failed sign-in, an export job, an import job, its task."""
     claim = Claim.objects.get(span_exact__contains="Lancet")
     make_evidence(claim, url="https://example.org/lancet")
     for words in ("again", "once more"):
@@ -176,6 +176,8 @@ def make_one_of_everything(page, base):
     Note.write(claim, "@editor: ask the ministry for the footage.", by=User.objects.get(username="admin"))
     Assignment.objects.assign([claim], User.objects.get(username="reviewer"), by=editor)
     ApiToken.create_for(User.objects.get(username="reviewer"), "CMS plugin")
+    # An export too big for a request, written by its task: its page offers the file.
+    tasks.run_export.call(tasks.queue_export(Claim.objects.all(), "csv", user=User.objects.get(username="admin")).pk)
 
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill("nobody")

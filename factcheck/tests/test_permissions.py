@@ -38,6 +38,7 @@ from factcheck.models import (
     ClaimLink,
     ColumnMapping,
     CorrectionCase,
+    ExportJob,
     ImportJob,
     ImportState,
     Note,
@@ -236,6 +237,13 @@ MATRIX = {
     "admin:factcheck_importjob_history":                           ("job",      "login login 403 403 200", "login login 403 403 200"),
     "admin:factcheck_importjob_delete":                            ("job",      "login login 403 403 403", "login login 403 403 403"),
     "admin/factcheck/importjob/<path:object_id>/":                 ("job",      "login login 302 302 302", "login login 302 302 302"),
+    "admin:factcheck_exportjob_changelist":                        ("",         "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_exportjob_add":                               ("",         "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_exportjob_change":                            ("export",   "login login 403 403 200", "login login 403 403 403"),
+    "admin:factcheck_exportjob_history":                           ("export",   "login login 403 403 200", "login login 403 403 200"),
+    "admin:factcheck_exportjob_delete":                            ("export",   "login login 403 403 403", "login login 403 403 403"),
+    "admin:factcheck_exportjob_download":                          ("export",   "login login 403 403 404", "login login 405 405 405"),
+    "admin/factcheck/exportjob/<path:object_id>/":                 ("export",   "login login 302 302 302", "login login 302 302 302"),
     # Accounts, groups and the task queue: the superuser only; task results are read-only.
     "admin:auth_user_changelist":                                  ("",         "login login 403 403 200", "login login 403 403 200"),
     "admin:auth_user_add":                                         ("",         "login login 403 403 200", "login login 403 403 200"),
@@ -368,6 +376,8 @@ def one_of_each(admin_user):
         "job": ImportJob.objects.create(
             created_by=admin_user, filename="claims.csv", format="csv", state=ImportState.INVALID, errors=[{"line": 2}]
         ),
+        # Queued, so it has no file to download yet (404); test_export_jobs.py downloads written ones.
+        "export": ExportJob.objects.create(created_by=admin_user, format="csv", claim_count=1, filename="claims.csv"),
         "mapping": ColumnMapping.objects.remember(["Who", "Said what"], ["speaker", "claim"], by=admin_user),
         "user": make_user("dave", staff=False),
         "group": Group.objects.get(name="Reviewers"),
