@@ -728,6 +728,17 @@ class People:
             return self.fullest(holders[0][1])
         return None
 
+    def title_given(self, name):
+        """ "Agriculture Minister" for Taras Vysotskyi: the words of a role the story sets right before
+        the person's name; "" when it gives the role only beside it ("Roberto Silva, the city engineer")."""
+        for start, named, words in self.roles:
+            before = start
+            while before > 0 and self.doc[before - 1].lower_ in words:
+                before -= 1
+            if before < start and self.fullest(named) == name:
+                return capitalised(self.doc[before:start].text)
+        return ""
+
     def mention(self, start, name):
         """ "The mayor" said something: "she" after it is the mayor, though no name was given."""
         bisect.insort(self.full_names, (start, name))
@@ -999,7 +1010,7 @@ def _describe(doc, source, people, quoted):
         name = people.holder(role, source[0], later) or people.holder(head.lower_, source[0], later)
         if name:
             people.mention(source[0], name)
-            return Speaker(name, PERSON, mention=mention)
+            return Speaker(name, PERSON, people.title_given(name), mention=mention)
         if (quoted := _the_one_quoted(head, source, people)) is not None:
             return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)

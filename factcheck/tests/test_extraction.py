@@ -722,6 +722,13 @@ def test_a_person_named_after_a_role_in_a_body_without_a_name_is_that_person(ext
     assert proposal.claim == "Maria Delgado's members had been ignored."
 
 
+def test_a_role_resolved_to_its_holder_keeps_the_title_the_story_gives_them(extract):
+    # The speaker was Ines Costa with no title, and the desk saved her so when this claim came first.
+    text = "The mayor said the pipes were fouled.\nMayor Ines Costa closed the bridge on Monday."
+    proposal = extract(text)[0]
+    assert (proposal.speaker, proposal.title) == ("Ines Costa", "Mayor")
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
@@ -4273,6 +4280,7 @@ def test_a_role_speaking_in_a_headline_is_the_one_person_the_body_gives_it_to(ex
     # "Minister says" was the institution "Minister", though the body named the minister.
     headline_claim, named = extract(f"{headline}\n\n{body}")
     assert (headline_claim.speaker, headline_claim.speaker_kind) == (speaker, values.PERSON)
+    assert headline_claim.title == title
     assert (named.speaker, named.title) == (speaker, title)
 
 
