@@ -600,7 +600,8 @@ class People:
             before = span.start - 1
             while (
                 before >= 0
-                and doc[before].dep_ in ("compound", "amod", "nmod")
+                # "… and Finance Minister Serhiy Marchenko": the parser may join the title to the name before.
+                and doc[before].dep_ in ("compound", "amod", "nmod", "conj")
                 and doc[before].is_alpha
                 and doc[before].lower_ not in self.by_part  # "Ines" before "Costa": the name, not a role
             ):
@@ -726,6 +727,17 @@ class People:
         if later and len({self.fullest(name) for _, name in holders}) == 1:
             return self.fullest(holders[0][1])
         return None
+
+    def title_given(self, name):
+        """ "Agriculture Minister" for Taras Vysotskyi: the words of a role the story sets right before
+        the person's name; "" when it gives the role only beside it ("Roberto Silva, the city engineer")."""
+        for start, named, words in self.roles:
+            before = start
+            while before > 0 and self.doc[before - 1].lower_ in words:
+                before -= 1
+            if before < start and self.fullest(named) == name:
+                return capitalised(self.doc[before:start].text)
+        return ""
 
     def mention(self, start, name):
         """ "The mayor" said something: "she" after it is the mayor, though no name was given."""
@@ -974,7 +986,10 @@ def _describe(doc, source, people, quoted):
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
         return _unnamed(head, source, people, mention)  # "a local GP", "a Labour MP": one of many, not a body's name
-    if head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP")):
+    headline_role = _in_headline(head) and _role(head)  # "Coach says", whatever the tagger took it for
+    if not headline_role and (
+        head.ent_type_ in INSTITUTION_ENTITIES or (head.lower_ in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP"))
+    ):
         entity = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         if entity is not None and _one_of_many(entity, head):
             entity = None  # "Russia's defence ministry": every country has one, the possessor says whose
@@ -995,12 +1010,16 @@ def _describe(doc, source, people, quoted):
         name = people.holder(role, source[0], later) or people.holder(head.lower_, source[0], later)
         if name:
             people.mention(source[0], name)
-            return Speaker(name, PERSON, mention=mention)
+            return Speaker(name, PERSON, people.title_given(name), mention=mention)
         if (quoted := _the_one_quoted(head, source, people)) is not None:
             return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
-            described_as = f"the {described_as}"  # "minister says" in a headline
+            # "minister says" in a headline; "Minister says" opening it is "the minister" too.
+            opening = head.doc[0]
+            if head.left_edge.i == 0 and opening.lower_ in ROLE_NOUNS:
+                described_as = opening.lower_ + described_as[len(opening.text) :]
+            described_as = f"the {described_as}"
         people.mention(source[0], capitalised(described_as))
         for sex, words in (("male", MALE_WORDS), ("female", FEMALE_WORDS)):
             if head.lower_ in words:
@@ -1154,10 +1173,11 @@ def _role(head):
         return ""
     before = [token for token in head.subtree if token.i < head.i]
     determiners = [token for token in before if token.dep_ in ("det", "poss", "predet")]
-    # "the mayor", "the company's chief executive", and "minister says" as a headline words it;
-    # not "a spokesman", "every minister" or "Mayor" alone in a title-case headline.
+    # "the mayor", "the company's chief executive", and "minister says" as a headline words it,
+    # the tagger reading "Minister says" as a name or not; not "a spokesman" or "every minister".
     definite = all(token.dep_ == "poss" or token.lower_ == "the" for token in determiners)
-    if head.tag_ == "NNP" and not any(token.lower_ == "the" for token in determiners):
+    bare_in_headline = not determiners and noun in ROLE_NOUNS and _in_headline(head)
+    if head.tag_ == "NNP" and not any(token.lower_ == "the" for token in determiners) and not bare_in_headline:
         return ""
     if not definite or any(child.dep_ in ("nummod", "conj") for child in head.children):
         return ""

@@ -722,6 +722,13 @@ def test_a_person_named_after_a_role_in_a_body_without_a_name_is_that_person(ext
     assert proposal.claim == "Maria Delgado's members had been ignored."
 
 
+def test_a_role_resolved_to_its_holder_keeps_the_title_the_story_gives_them(extract):
+    # The speaker was Ines Costa with no title, and the desk saved her so when this claim came first.
+    text = "The mayor said the pipes were fouled.\nMayor Ines Costa closed the bridge on Monday."
+    proposal = extract(text)[0]
+    assert (proposal.speaker, proposal.title) == ("Ines Costa", "Mayor")
+
+
 def test_a_role_held_by_two_people_is_the_one_named_last(extract):
     text = (
         "Olga Petrenko, the former mayor, backed the plan. Mayor Ines Costa opposed it. "
@@ -4238,6 +4245,65 @@ def test_a_body_speaking_in_a_headline_is_the_one_the_story_goes_on_to_name(extr
     # "agency says" was the institution "Agency", a name that would be one speaker across stories.
     proposal = extract(f"{headline}\n\n{body}")[0]
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "speaker", "title"),
+    [
+        (
+            "Minister says grain exports will double next year",
+            "Grain exports will double next year, Agriculture Minister Taras Vysotskyi said on Monday.",
+            "Taras Vysotskyi",
+            "Agriculture Minister",
+        ),
+        (
+            "Bridge will reopen on Friday, mayor says",
+            "Mayor Ines Costa said on Tuesday the bridge would reopen on Friday.",
+            "Ines Costa",
+            "Mayor",
+        ),
+        (
+            "Police chief says burglaries fell by a third",
+            "Burglaries fell by a third last year, Police Chief Dana Whitlock told reporters.",
+            "Dana Whitlock",
+            "Police Chief",
+        ),
+        (
+            "Coach says striker will miss the final",
+            "Riverton coach Tom Hale said the striker had torn a hamstring.",
+            "Tom Hale",
+            "Riverton coach",
+        ),
+    ],
+)
+def test_a_role_speaking_in_a_headline_is_the_one_person_the_body_gives_it_to(extract, headline, body, speaker, title):
+    # "Minister says" was the institution "Minister", though the body named the minister.
+    headline_claim, named = extract(f"{headline}\n\n{body}")
+    assert (headline_claim.speaker, headline_claim.speaker_kind) == (speaker, values.PERSON)
+    assert headline_claim.title == title
+    assert (named.speaker, named.title) == (speaker, title)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Grain exports will double, the ministry said on Monday.",
+        "Agriculture Minister Taras Vysotskyi and Finance Minister Serhiy Marchenko met traders on Monday.",
+    ],
+)
+def test_a_role_speaking_in_a_headline_the_body_gives_to_no_one_or_to_two_is_described(extract, body):
+    proposal = extract(f"Minister says grain exports will double next year\n\n{body}")[0]
+    assert (proposal.speaker, proposal.speaker_kind, proposal.title) == ("The minister", values.PERSON, "Minister")
+
+
+def test_a_role_speaking_in_a_headline_is_linked_to_its_holders_restatement_in_the_body(extract):
+    text = (
+        "Minister says grain exports will double next year\n\n"
+        "Ukraine's grain exports will double next year, Agriculture Minister Taras Vysotskyi said on Monday."
+    )
+    headline, lede = extract(text)
+    assert headline.speaker == lede.speaker == "Taras Vysotskyi"
+    assert (values.SAME_CLAIM, 0) in lede.links
 
 
 @pytest.mark.parametrize(
