@@ -98,6 +98,8 @@ class Attribution:
 
 
 # The figure verbs that estimate a figure of whatever they name ("put the cost at …"), not only a "figure".
+# The tagger's entities for figures: a word it takes into one belongs to the figure.
+FIGURE_ENTITIES = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 FIGURES_OF_ANYTHING = frozenset({"estimate", "put", "place"})
 # The verbs whose forms verb_lemma knows unless told others.
 LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
@@ -766,6 +768,29 @@ class Finder:
 
     # -- content ---------------------------------------------------------------------------
 
+    @staticmethod
+    def clause_read_as_complement(child):
+        """ "said about half of its services would run": the parser read "about" as talking about
+        something and the clause as a complement; one with a subject of its own and a finite or
+        modal verb (no "to") is what was said."""
+        return (
+            child.dep_ == "xcomp"
+            and any(grandchild.dep_ in ("nsubj", "nsubjpass") for grandchild in child.children)
+            and not any(grandchild.dep_ == "aux" and grandchild.lower_ == "to" for grandchild in child.children)
+        )
+
+    def figure_word_hung_on_cue(self, verb, clause):
+        """ "said around a third of the homes …": a word of the figure opening the clause ("around",
+        "about", "nearly"), which the parser hung on the cue, opens the clause."""
+        start = clause.left_edge.i
+        if start < 1 or start - 1 <= verb.i:
+            return set()
+        word = self.doc[start - 1]
+        in_figure = word.ent_type_ in FIGURE_ENTITIES and clause.left_edge.ent_type_ == word.ent_type_
+        if word.head == verb and word.dep_ in ("prep", "advmod") and not list(word.children) and in_figure:
+            return {word.i}
+        return set()
+
     def clause_content(self, verb):
         """A cue's clause: its clausal complements, or the clause it interrupts or follows."""
         if set_off := self.set_off(verb):
@@ -773,12 +798,15 @@ class Finder:
         clauses = [
             child
             for child in verb.children
-            if child.dep_ in ("ccomp", "csubj") and child.i != verb.i and not self.ends_before_semicolon(child, verb)
+            if (child.dep_ in ("ccomp", "csubj") or self.clause_read_as_complement(child))
+            and child.i != verb.i
+            and not self.ends_before_semicolon(child, verb)
         ]
         content = set()
         for clause in clauses:
             content |= self.subtree(clause) - self.date_of_saying(verb, clause)
             content |= self.subject_hung_on_cue(verb, clause)
+            content |= self.figure_word_hung_on_cue(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
@@ -862,9 +890,13 @@ class Finder:
 
     def without_complementiser(self, content):
         """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"
-        further in is ("… prices would fall because costs had dropped")."""
+        further in is ("… prices would fall because costs had dropped"), and so is one the tagger
+        finds inside a figure ("said about half of its services would run")."""
         words = sorted(i for i in content if not self.doc[i].is_punct and not self.doc[i].is_space)
-        if words and self.doc[words[0]].dep_ == "mark" and self.doc[words[0]].head.i in content:
+        first = self.doc[words[0]] if words else None
+        if first is None or first.dep_ != "mark" or first.ent_type_ in FIGURE_ENTITIES:
+            return content
+        if first.head.i in content:
             return content - {words[0]}
         return content
 

@@ -4495,3 +4495,36 @@ def test_a_headline_with_a_past_participle_is_what_was_done(extract, text, claim
 def test_a_subject_the_parser_hangs_on_the_cue_stays_in_the_draft(extract, text, claim):
     # "said more would follow" was drafted "Would follow.": "more" read as how much was said.
     assert extract(text)[-1].claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Jonas Brekke welcomed the decision in a post on X. "Stable rates mean stable mortgages," he wrote.',
+        "Ana Ruiz said she had been taking vitamin D. The mayor said the bridge would reopen in May.",
+    ],
+)
+def test_a_capital_letter_ending_a_sentence_ends_it(extract, text):
+    # "on X." was read as an initial, so the sentence ran on into the next and the quotation's
+    # content took in the words before it.
+    last = extract(text)[-1]
+    assert words(text, last.content).startswith(('"Stable', "the bridge"))
+
+
+def test_an_initial_in_a_name_is_still_part_of_the_name(extract):
+    text = "John F. Kennedy Airport said flights would resume. Engineer Tomas J. Reid said the runway was safe."
+    assert [p.speaker for p in extract(text)] == ["John F. Kennedy Airport", "Tomas J. Reid"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("A spokeswoman said about half of its services would run.", "About half of its services would run."),
+        ("Officials said around a third of the homes had no power.", "Around a third of the homes had no power."),
+    ],
+)
+def test_a_clause_opening_with_about_is_what_was_said(extract, text, claim):
+    # The parser read "said about half …" as talking about something, the clause a complement with
+    # no "that": it was not proposed, or took a quotation from the sentence before as its words.
+    text = 'The mayor said the strike would cause "needless misery". ' + text
+    assert [p.claim for p in extract(text)] == ["The strike would cause needless misery.", claim]
