@@ -67,6 +67,8 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
+# What someone does not tell when they leave a question unanswered: "did not say when …".
+UNTOLD_VERBS = NO_COMMENT_VERBS | {"tell", "disclose", "reveal", "explain", "indicate", "give"}
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
 ABOUT_THE_REMARKS = re.compile(
     r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
@@ -693,10 +695,25 @@ class Story:
             heads = [self.doc[i] for i in attribution.content if self.doc[i].head.i not in attribution.content]
             said = any(self.doc[i].tag_ in VERB_TAGS for i in attribution.content)  # "… with a statement saying …"
             return bool(heads) and not said and all(head.lower_ in REQUEST_NOUNS for head in heads)
+        if self.question_left_unanswered(attribution):
+            return True
         if attribution.lemma not in ("decline", "refuse") or not attribution.content:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
         return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def question_left_unanswered(self, attribution):
+        """ "She did not say when the review would be complete", "would not disclose how many":
+        not telling what a question asks says nothing (it was drafted "When the review would be
+        complete.")."""
+        cue = self.doc[attribution.head]
+        if attribution.lemma not in UNTOLD_VERBS or not any(child.dep_ == "neg" for child in cue.children):
+            return False
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not words or words[0].i <= cue.i:
+            return False
+        # The content may start after its "whether", a complementiser left out of what was said.
+        return words[0].lower_ in QUESTION_WORDS or self.doc[words[0].i - 1].lower_ in ("whether", "if")
 
     def object_venue(self, attribution):
         """The tokens of a phrase ending a cue's object that says where it was said ("claimed

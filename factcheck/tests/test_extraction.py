@@ -4528,3 +4528,19 @@ def test_a_clause_opening_with_about_is_what_was_said(extract, text, claim):
     # no "that": it was not proposed, or took a quotation from the sentence before as its words.
     text = 'The mayor said the strike would cause "needless misery". ' + text
     assert [p.claim for p in extract(text)] == ["The strike would cause needless misery.", claim]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "She did not say when the review would be complete.",
+        "The company would not say how many customers were affected.",
+        "Police have not disclosed whether the man was armed.",
+        "He didn't explain why the plant had closed.",
+    ],
+)
+def test_not_saying_what_a_question_asks_is_no_claim(extract, second):
+    # "did not say when the review would be complete" was proposed as the claim "When the review
+    # would be complete.": a question left unanswered, which says nothing.
+    text = "Priya Raman said the company had hired an outside firm. " + second
+    assert [p.claim for p in extract(text)] == ["The company had hired an outside firm."]
