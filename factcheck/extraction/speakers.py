@@ -879,8 +879,16 @@ def _beside_organisation_word(doc, source):
         beside = child.dep_ == "appos" and child.i > head.i and child.tag_ == "NN"
         before = child.dep_ == "compound" and child.i < head.i and child.tag_ == "NN"
         if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
-            words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
-            return clean(doc[words[0].i : head.i + 1].text)
+            # The name's words before its head, an owner's included ("Information Commissioner's Office").
+            words = [
+                t
+                for t in head.lefts
+                if t.dep_ in ("compound", "poss") and t.tag_ in ("NNP", "NNPS") and (beside or t.i > child.i)
+            ]
+            start = min((t.left_edge.i for t in words), default=head.i)
+            while start < head.i and doc[start].dep_ == "det":
+                start += 1
+            return clean(doc[start : head.i + 1].text)
     return None
 
 

@@ -4544,3 +4544,18 @@ def test_not_saying_what_a_question_asks_is_no_claim(extract, second):
     # would be complete.": a question left unanswered, which says nothing.
     text = "Priya Raman said the company had hired an outside firm. " + second
     assert [p.claim for p in extract(text)] == ["The company had hired an outside firm."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Information Commissioner's Office, the UK data regulator, said it was making enquiries.",
+        "The data regulator Information Commissioner's Office said it was making enquiries.",
+    ],
+)
+def test_a_name_with_an_owner_beside_a_word_for_an_organisation_is_whole(extract, text):
+    # It was "Office", drafted "Office was making enquiries.".
+    proposal = only(extract(text))
+    assert proposal.speaker == "Information Commissioner's Office"
+    assert proposal.speaker_kind == models.SpeakerKind.INSTITUTION
+    assert proposal.claim.endswith("Information Commissioner's Office was making enquiries.")
