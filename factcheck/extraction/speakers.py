@@ -978,6 +978,8 @@ def _describe(doc, source, people, quoted):
         return speaker
     if _bare_common_noun(head) and head.lower_ not in INSTITUTION_NOUNS | ROLE_NOUNS | SPOKESPEOPLE.keys():
         return _unnamed(head, source, people, mention)  # "…, harbour says": no name, however the tagger reads it
+    if _plural_opening_sentence(head, source) and head.lower_ not in INSTITUTION_NOUNS:
+        return _unnamed(head, source, people, mention)  # "Neighbours said …", tagged an organisation
     one = _counted_one(head)
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
@@ -1089,6 +1091,12 @@ def _bare_common_noun(head):
     """ "port" in "…, port says": one word in lower case with nothing before it, as a headline
     words a source; the tagger reads some as proper nouns ("harbour")."""
     return head.tag_ in ("NN", "NNP") and head.is_lower and not any(child.i < head.i for child in head.children)
+
+
+def _plural_opening_sentence(head, source):
+    """ "Neighbours said they had heard shouting": a plural common noun alone, capitalised only
+    because it opens the sentence, which the tagger may take for an organisation's name."""
+    return head.tag_ == "NNS" and head.is_sent_start and list(source) == [head.i] and not head.is_upper
 
 
 def _counted_one(head):

@@ -4559,3 +4559,12 @@ def test_a_name_with_an_owner_beside_a_word_for_an_organisation_is_whole(extract
     assert proposal.speaker == "Information Commissioner's Office"
     assert proposal.speaker_kind == models.SpeakerKind.INSTITUTION
     assert proposal.claim.endswith("Information Commissioner's Office was making enquiries.")
+
+
+@pytest.mark.parametrize(
+    "text", ["Neighbours said they had heard shouting.", "Villagers said the water had risen overnight."]
+)
+def test_a_plural_common_noun_opening_a_sentence_is_an_unnamed_group(extract, text):
+    # The tagger takes "Neighbours", capitalised by the sentence, for an organisation's name: it
+    # was an institution, one speaker across every story with neighbours in it.
+    assert only(extract(text)).speaker_kind == models.SpeakerKind.UNNAMED_GROUP
