@@ -1269,6 +1269,8 @@ def _named_after_headline(doc, head, people):
             named.append((name, words))
     if called := next((name for name, words in named if head.lower_ in words), None):
         return called
+    if called := _named_as(doc, head, ahead=True):
+        return called  # "…, union says" above "the drivers' union Aslef"
     if head.lower_ in BUSINESS_NOUNS:
         return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
     return None

@@ -4568,3 +4568,16 @@ def test_a_plural_common_noun_opening_a_sentence_is_an_unnamed_group(extract, te
     # The tagger takes "Neighbours", capitalised by the sentence, for an organisation's name: it
     # was an institution, one speaker across every story with neighbours in it.
     assert only(extract(text)).speaker_kind == models.SpeakerKind.UNNAMED_GROUP
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Drivers will walk out next week, the drivers' union Aslef said on Wednesday.", "Aslef"),
+        ("Unite, the country's largest union, said drivers would walk out next week.", "Unite"),
+    ],
+)
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_with_that_word(extract, body, speaker):
+    # "union says" was the institution "Union": the story names its union beside the word, not with it.
+    text = "Train drivers to strike over pay, union says\n" + body
+    assert [p.speaker for p in extract(text)] == [speaker, speaker]
