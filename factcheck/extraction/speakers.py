@@ -1247,10 +1247,28 @@ def _institution_named_before(doc, head, people):
         return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
-        return next((name for name, words in reversed(named) if not words & not_it), None)
+        business = next((name for name, words in reversed(named) if not words & not_it), None)
+        return business or _described_before(doc, head, people)
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
+    return None
+
+
+def _described_before(doc, head, people):
+    """ "Telvana, the mobile operator, said …. The company said": the last name before `head` the
+    story set a description beside, when it is nobody's name and no place the tagger is sure of
+    (it read "Telvana" as a place, so no business was named); None when there is none."""
+    for name in reversed(doc[: head.i]):
+        if name.tag_ != "NNP" or name.ent_type_ in ("PERSON", "NORP", "LOC"):
+            continue
+        description = next((c for c in name.children if c.dep_ == "appos" and c.tag_ == "NN"), None)
+        if description is None or description.lower_ in ROLE_NOUNS | SPOKESPEOPLE.keys() or _role(description):
+            continue
+        words = [t for t in name.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [name]
+        text = clean(doc[words[0].i : name.i + 1].text)
+        if not {word.lower() for word in text.split()} <= people.by_part.keys():
+            return text
     return None
 
 

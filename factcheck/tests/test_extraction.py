@@ -4581,3 +4581,12 @@ def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_with_that_word
     # "union says" was the institution "Union": the story names its union beside the word, not with it.
     text = "Train drivers to strike over pay, union says\n" + body
     assert [p.speaker for p in extract(text)] == [speaker, speaker]
+
+
+def test_the_company_is_the_business_the_story_described_though_the_tagger_missed_its_name(extract):
+    # The tagger read "Telvana" as a place, so "the company" found no business: it was "Company".
+    text = (
+        "Telvana, the mobile operator, said hackers had stolen customer data. "
+        "The company said it would offer free credit monitoring."
+    )
+    assert [p.speaker for p in extract(text)] == ["Telvana", "Telvana"]
