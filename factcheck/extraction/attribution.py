@@ -98,6 +98,8 @@ class Attribution:
 
 
 # The figure verbs that estimate a figure of whatever they name ("put the cost at …"), not only a "figure".
+# What a noun is to its clause when it is part of it, not set beside it.
+ARGUMENTS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "attr", "dative", "oprd"})
 # The tagger's entities for figures: a word it takes into one belongs to the figure.
 FIGURE_ENTITIES = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 FIGURES_OF_ANYTHING = frozenset({"estimate", "put", "place"})
@@ -375,6 +377,10 @@ class Finder:
                 continue
             noun = cue.head
             nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
+            if noun.dep_ in ARGUMENTS and self.doc[cue.left_edge.i - 1].text == ",":
+                # "had offered a 2 per cent rise, which he called an insult": the noun is part of
+                # what was said, the clause set off on it is the other cue's.
+                nested = self.subtree(cue) | {cue.left_edge.i - 1}
             for outer in found:
                 if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
                     # What follows the apposition belongs to it, however the parser hung it.

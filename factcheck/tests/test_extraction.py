@@ -4590,3 +4590,21 @@ def test_the_company_is_the_business_the_story_described_though_the_tagger_misse
         "The company said it would offer free credit monitoring."
     )
     assert [p.speaker for p in extract(text)] == ["Telvana", "Telvana"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            'Mick Doran said the company had offered a 2 per cent rise, which he called "an insult to drivers".',
+            "The company had offered a 2 per cent rise.",
+        ),
+        (
+            "Ana Ruiz said the council had approved a new road, which critics called a disaster.",
+            "The council had approved a new road.",
+        ),
+    ],
+)
+def test_a_judgement_in_a_relative_clause_leaves_its_noun_in_what_was_said(extract, text, claim):
+    # The noun went with the clause: the draft was "The company had offered.".
+    assert extract(text)[0].claim == claim
