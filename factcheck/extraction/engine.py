@@ -69,6 +69,8 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What someone does not tell when they leave a question unanswered: "did not say when …".
 UNTOLD_VERBS = NO_COMMENT_VERBS | {"tell", "disclose", "reveal", "explain", "indicate", "give"}
+# A programme an outlet airs, told something: "BBC Radio 4's Today programme".
+PROGRAMME = re.compile(r"^(?:the )?(?P<outlet>.+?)(?:'s|’s) .*\b(?:programme|program|show|podcast)$", re.IGNORECASE)
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
 ABOUT_THE_REMARKS = re.compile(
     r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
@@ -201,6 +203,11 @@ class Story:
 
     def is_outlet(self, name):
         return is_news_outlet(name, self.outlet)
+
+    def airs(self, name):
+        """Whether `name` is an outlet, or a station of one named first ("BBC Radio 4")."""
+        words = name.split()
+        return any(self.is_outlet(" ".join(words[:count])) for count in range(len(words), 0, -1))
 
     def is_story_outlet(self, name):
         return names_outlet(name, self.outlet)
@@ -1063,6 +1070,8 @@ class Story:
                 or recipient.lower().split()[-1] in PUBLIC_FORUMS  # "told Nottingham Crown Court"
             ):
                 venue, outlet = venue or PUBLIC_REMARKS, outlet
+            elif (show := PROGRAMME.match(recipient)) and self.airs(show["outlet"]):
+                venue, outlet = INTERVIEW, outlet_name(show["outlet"])  # "told BBC Radio 4's Today programme"
             elif self.is_outlet(recipient) or self.is_story_outlet(recipient):
                 venue = venue if venue in (INTERVIEW, ANONYMOUS_BRIEFING) else STATEMENT_TO_OUTLET
                 outlet = outlet_name(recipient)
@@ -1201,7 +1210,11 @@ class Story:
                     if not objects:
                         continue
                     child = objects[0]
-                return self.doc[child.left_edge.i : child.right_edge.i + 1].text
+                end = child.right_edge.i
+                owned = self.doc[end].tag_ == "POS" and end + 2 < len(self.doc)
+                if owned and (show := self.doc[end + 1].head).dep_ == "dobj" and show.head == cue:
+                    end = show.i  # "told BBC Radio 4's Today programme", the owner parsed as the dative
+                return self.doc[child.left_edge.i : end + 1].text
             if child.dep_ == "prep" and child.lower_ == "to" and verb_lemma(cue) in ("say", "write", "explain"):
                 objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
                 if objects:

@@ -4608,3 +4608,20 @@ def test_the_company_is_the_business_the_story_described_though_the_tagger_misse
 def test_a_judgement_in_a_relative_clause_leaves_its_noun_in_what_was_said(extract, text, claim):
     # The noun went with the clause: the draft was "The company had offered.".
     assert extract(text)[0].claim == claim
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["BBC Radio 4's Today programme", "LBC's breakfast show"],
+)
+def test_telling_an_outlets_programme_is_an_interview_on_that_outlet(extract, recipient):
+    # The recipient was a programme, which is no outlet's name: the statement had no venue.
+    text = f"Helen Marsh told {recipient} that the strike was unjustified."
+    proposal = only(extract(text))
+    assert (proposal.venue, proposal.outlet) == (models.Venue.INTERVIEW, recipient.split("'")[0])
+
+
+@pytest.mark.parametrize("venue", ["in a note to clients", "in a research note"])
+def test_an_analysts_note_is_a_document(extract, venue):
+    text = f"Analysts at Hansa Bank said {venue} that they expected a cut in June."
+    assert only(extract(text)).venue == models.Venue.OFFICIAL_DOCUMENT
