@@ -779,8 +779,11 @@ class Finder:
         """ "said about half of its services would run": the parser read "about" as talking about
         something and the clause as a complement; one with a subject of its own and a finite or
         modal verb (no "to") is what was said."""
+        marks = [grandchild for grandchild in child.children if grandchild.dep_ == "mark"]
+        # Or as a clause of when or why, "about" its conjunction ("A spokeswoman for the company said about …").
+        figure_mark = child.dep_ == "advcl" and any(mark.ent_type_ in FIGURE_ENTITIES for mark in marks)
         return (
-            child.dep_ == "xcomp"
+            (child.dep_ == "xcomp" or figure_mark)
             and any(grandchild.dep_ in ("nsubj", "nsubjpass") for grandchild in child.children)
             and not any(grandchild.dep_ == "aux" and grandchild.lower_ == "to" for grandchild in child.children)
         )

@@ -4521,6 +4521,10 @@ def test_an_initial_in_a_name_is_still_part_of_the_name(extract):
     [
         ("A spokeswoman said about half of its services would run.", "About half of its services would run."),
         ("Officials said around a third of the homes had no power.", "Around a third of the homes had no power."),
+        (
+            "A spokeswoman for the company said about half of its services would run.",
+            "About half of its services would run.",
+        ),
     ],
 )
 def test_a_clause_opening_with_about_is_what_was_said(extract, text, claim):
