@@ -4629,3 +4629,14 @@ def test_telling_an_outlets_programme_is_an_interview_on_that_outlet(extract, re
 def test_an_analysts_note_is_a_document(extract, venue):
     text = f"Analysts at Hansa Bank said {venue} that they expected a cut in June."
     assert only(extract(text)).venue == models.Venue.OFFICIAL_DOCUMENT
+
+
+def test_a_hedge_on_the_account_of_a_source_named_by_role_covers_all_its_claims(extract):
+    # "the engineer's account" covered the last claim alone, the quote, not what the engineer told us.
+    text = (
+        "An engineer at Telvana, who spoke on condition of anonymity, told the Daily Planet that staff had "
+        'warned managers in March. "Nobody listened," the engineer said.\n'
+        "Ana Ruiz, a security researcher, said the breach was serious.\n"
+        "The Daily Planet could not independently verify the engineer's account."
+    )
+    assert [p.hedged for p in extract(text)] == [True, True, False]
