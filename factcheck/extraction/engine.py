@@ -1094,9 +1094,12 @@ class Story:
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
         if venue in (None, PUBLIC_REMARKS) and cue.dep_ == "conj" and not recipient and not self.placed(cue):
             # "told Reuters on Monday that …, and she said …": the date read from the first cue names
-            # no venue of the second's; the same speaker's second cue was said where the first was.
+            # no venue of the second's; the same speaker's second cue was said where the first was,
+            # however the parser joined them ("said on X that the breach was … and called for …",
+            # "called" joined to "was", inside what was said).
+            joined = {cue.head.i, cue.head.head.i if cue.head.dep_ == "ccomp" else cue.head.i}
             for (before, previous_speaker), previous in zip(earlier, proposals, strict=True):
-                if before.head == cue.head.i and previous_speaker.name == speaker.name and previous.venue:
+                if before.head in joined and previous_speaker.name == speaker.name and previous.venue:
                     return previous.venue, previous.outlet
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS

@@ -4640,3 +4640,18 @@ def test_a_hedge_on_the_account_of_a_source_named_by_role_covers_all_its_claims(
         "The Daily Planet could not independently verify the engineer's account."
     )
     assert [p.hedged for p in extract(text)] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ruth Okoye said on X that the breach was "the third at a telecoms company this year" and called for fines.',
+        "Ruth Okoye said on X that the breach was the third this year and urged the regulator to act.",
+    ],
+)
+def test_a_second_cue_the_parser_joined_to_the_first_ones_clause_keeps_its_venue(extract, text):
+    # The parser joined "called" to "was", inside what was said, and the date of what was said
+    # ("this year") made it public remarks.
+    first, second = extract(text)
+    assert (first.venue, first.outlet) == (models.Venue.SOCIAL_MEDIA_POST, "X")
+    assert (second.venue, second.outlet) == (first.venue, first.outlet)
