@@ -247,7 +247,7 @@ class Finder:
                 attribution = self.according_to(token)
             elif token.lower_ == "per" and token.dep_ == "prep":
                 attribution = self.per(token)
-            elif token.tag_ in VERB_TAGS:
+            elif token.tag_ in VERB_TAGS or self.cue_read_as_a_noun(token):
                 attribution = self.verb_cue(token)
             elif token.tag_ in ("NN", "NNS") and token.lower_ in CUE_NOUNS:
                 attribution = self.noun_cue(token)
@@ -264,6 +264,19 @@ class Finder:
         self.join_split_quotes(found)
         self.attach_following_quotes(found)
         return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
+
+    @staticmethod
+    def cue_read_as_a_noun(token):
+        """ "The bank forecast that growth would slow": a cue verb spelt as its noun, which the
+        tagger read as one, heading the sentence with a subject and a clause of its own."""
+        children = {child.dep_ for child in token.children}
+        return (
+            token.tag_ == "NN"
+            and token.dep_ == "ROOT"
+            and "nsubj" in children
+            and "ccomp" in children
+            and token.lower_ in CUE_VERBS
+        )
 
     def without_denied_statements(self, found):
         """ "The minister denied saying the drivers were lazy": what the denial says was never said
