@@ -696,10 +696,26 @@ class Finder:
                 source = set(range(to.i + 1, comma))
         named = self.name_beside_source(max(source))
         content = self.around_phrase(according) - named
+        if subject := self.subject_set_beside_source(according, source):
+            source -= subject | {min(subject) - 1}
+            content |= subject
         if not content:
             return None
         source |= named
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def subject_set_beside_source(self, according, source):
+        """ "According to a charge sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce, is
+        accused of …": opening the sentence, a clause with no subject of its own has it in the
+        source, set beside a word there after a comma; the tokens of that subject, or an empty set."""
+        clause = according.head
+        if according.i != according.sent.start or any(child.dep_ in SUBJECTS for child in clause.children):
+            return set()
+        for i in sorted(source):
+            token = self.doc[i]
+            if token.dep_ == "appos" and self.doc[token.left_edge.i - 1].text == "," and token.right_edge.i < clause.i:
+                return set(range(token.left_edge.i, token.right_edge.i + 1))
+        return set()
 
     def name_beside_source(self, last):
         """ "…, according to the city comptroller, Samuel Okafor.": the name set beside the source at

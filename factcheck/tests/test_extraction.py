@@ -4669,3 +4669,15 @@ def test_a_second_cue_the_parser_joined_to_the_first_ones_clause_keeps_its_venue
 def test_a_cue_the_tagger_reads_as_a_noun_is_a_verb_where_it_has_a_subject_and_a_clause(extract, text, claim):
     # "The bank forecast that …": the tagger read "forecast" as a noun, so nothing was proposed.
     assert only(extract(text)).claim == claim
+
+
+def test_according_to_a_document_opening_the_sentence_leaves_the_subject_to_the_claim(extract):
+    # The parser set the clause's subject beside the court as an apposition: the speaker was "A charge
+    # sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce" and the draft had no subject.
+    text = (
+        "According to a charge sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce, "
+        "is accused of stabbing the woman several times."
+    )
+    proposal = only(extract(text))
+    assert words(text, proposal.source) == "a charge sheet filed at Leeds Magistrates' Court"
+    assert proposal.claim == "The man, Daniel Pryce, is accused of stabbing the woman several times."
