@@ -879,17 +879,18 @@ def _beside_organisation_word(doc, source):
         beside = child.dep_ == "appos" and child.i > head.i and child.tag_ == "NN"
         before = child.dep_ == "compound" and child.i < head.i and child.tag_ == "NN"
         if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
-            # The name's words before its head, an owner's included ("Information Commissioner's Office").
-            words = [
-                t
-                for t in head.lefts
-                if t.dep_ in ("compound", "poss") and t.tag_ in ("NNP", "NNPS") and (beside or t.i > child.i)
-            ]
-            start = min((t.left_edge.i for t in words), default=head.i)
-            while start < head.i and doc[start].dep_ == "det":
-                start += 1
-            return clean(doc[start : head.i + 1].text)
+            return _name_ending_at(doc, head, after=-1 if beside else child.i)
     return None
+
+
+def _name_ending_at(doc, head, after=-1):
+    """The name `head` ends, with its capitalised words before it after index `after`, an owner's
+    included ("Information Commissioner's Office", which was "Office")."""
+    words = [t for t in head.lefts if t.dep_ in ("compound", "poss") and t.tag_ in ("NNP", "NNPS") and t.i > after]
+    start = min((t.left_edge.i for t in words), default=head.i)
+    while start < head.i and doc[start].dep_ == "det":
+        start += 1
+    return clean(doc[start : head.i + 1].text)
 
 
 def _organisation_beside_description(doc, source):
@@ -1201,8 +1202,7 @@ def _named_as(doc, head, ahead=False):
         else:
             named = next((c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")), None)
         if named is not None:
-            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ in ("NNP", "NNPS") and t.i > noun.i]
-            return clean(doc[(words or [named])[0].i : named.i + 1].text)
+            return _name_ending_at(doc, named, after=noun.i if noun.i < named.i else -1)
     return None
 
 
@@ -1265,9 +1265,12 @@ def _described_before(doc, head, people):
         description = next((c for c in name.children if c.dep_ == "appos" and c.tag_ == "NN"), None)
         if description is None or description.lower_ in ROLE_NOUNS | SPOKESPEOPLE.keys() or _role(description):
             continue
+        if description.lower_ in NOT_A_BUSINESS | ORGANISATION_DESCRIPTORS | CLUB_NOUNS:
+            continue  # "the Information Commissioner's Office, the UK data regulator": no company
         words = [t for t in name.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [name]
         text = clean(doc[words[0].i : name.i + 1].text)
-        if not {word.lower() for word in text.split()} <= people.by_part.keys():
+        named = {word.lower() for word in re.findall(r"\w+", text)}
+        if not named <= people.by_part.keys() and not named & NOT_A_BUSINESS:
             return text
     return None
 
@@ -1367,8 +1370,11 @@ def _noun_phrase(head):
             keep |= {token.i for token in child.subtree}
     # "A senior official at the authority, who spoke on condition of anonymity,": a clause set off
     # on a noun of the phrase likewise.
+    # So is a phrase set beside a noun inside it ("a charge sheet filed at Leeds Magistrates' Court,
+    # the man, Daniel Pryce,", where the parser hung the subject of what the sheet says on the court).
     for token in [head.doc[i] for i in keep]:
-        if token.dep_ == "relcl" and head.doc[token.left_edge.i - 1].text == ",":
+        set_off = token.dep_ == "relcl" or (token.dep_ == "appos" and token.head.i > head.i)
+        if set_off and head.doc[token.left_edge.i - 1].text == ",":
             keep -= {t.i for t in token.subtree} | {token.left_edge.i - 1}
     keep.add(head.i)
     doc = head.doc

@@ -4680,4 +4680,22 @@ def test_according_to_a_document_opening_the_sentence_leaves_the_subject_to_the_
     )
     proposal = only(extract(text))
     assert words(text, proposal.source) == "a charge sheet filed at Leeds Magistrates' Court"
+    assert proposal.speaker == "A charge sheet filed at Leeds Magistrates' Court"
     assert proposal.claim == "The man, Daniel Pryce, is accused of stabbing the woman several times."
+
+
+def test_the_company_is_no_public_body_described_since_and_the_regulator_is_its_whole_name(extract):
+    # "The company said" was "Office", the regulator set beside its description after Telvana, and
+    # "the regulator said" was "Office" too.
+    text = (
+        "Telvana, the mobile operator, said hackers had stolen customer data. "
+        "The Information Commissioner's Office, the UK data regulator, said it was making enquiries. "
+        '"Companies must protect data," the regulator said. '
+        "The company said it would offer free credit monitoring."
+    )
+    assert [p.speaker for p in extract(text)] == [
+        "Telvana",
+        "Information Commissioner's Office",
+        "Information Commissioner's Office",
+        "Telvana",
+    ]
