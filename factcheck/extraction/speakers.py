@@ -1096,8 +1096,15 @@ def _bare_common_noun(head):
 
 def _plural_opening_sentence(head, source):
     """ "Neighbours said they had heard shouting": a plural common noun alone, capitalised only
-    because it opens the sentence, which the tagger may take for an organisation's name."""
-    return head.tag_ == "NNS" and head.is_sent_start and list(source) == [head.i] and not head.is_upper
+    because it opens the sentence, which the tagger may take for an organisation's name, or for a
+    proper noun where the story writes it in lower case too ("One neighbour")."""
+    if not head.is_sent_start or list(source) != [head.i] or head.is_upper or not head.lower_.endswith("s"):
+        return False
+    if head.tag_ == "NNS":
+        return True
+    # Read as a name ("NNP"), it is none where the story writes it, or one of it, in lower case.
+    lower = {token.text for token in head.doc if token.is_lower}
+    return head.tag_ in ("NNP", "NNPS") and bool({head.lower_, head.lower_[:-1]} & lower)
 
 
 def _counted_one(head):

@@ -4574,6 +4574,21 @@ def test_a_plural_common_noun_opening_a_sentence_is_an_unnamed_group(extract, te
     assert only(extract(text)).speaker_kind == models.SpeakerKind.UNNAMED_GROUP
 
 
+def test_a_plural_the_tagger_takes_for_a_name_is_an_unnamed_group_where_the_story_writes_it_in_lower_case(extract):
+    # In a story the tagger read "Neighbours" as a proper noun; "One neighbour" further on says it is none.
+    text = (
+        "Pryce appeared before magistrates on Monday and was remanded in custody. He did not enter a plea.\n"
+        "Neighbours said they had heard shouting from the flat on several nights in the weeks before the killing. "
+        "One neighbour, who asked not to be named, said she had called police twice."
+    )
+    assert extract(text)[0].speaker == "Neighbours"
+    assert extract(text)[0].speaker_kind == models.SpeakerKind.UNNAMED_GROUP
+
+
+def test_reuters_opening_a_sentence_is_still_an_outlet(extract):
+    assert only(extract("Reuters said the port had closed.")).speaker_kind == models.SpeakerKind.OUTLET_VOICE
+
+
 @pytest.mark.parametrize(
     ("body", "speaker"),
     [
