@@ -1123,7 +1123,8 @@ class Story:
         if sentence.start == previous.start:
             return True
         said_last = max([previous.end_char] + [end for _, end in before.content_chars])
-        between = self.text[said_last : sentence.start_char]
+        # Up to what is said now: a quotation of two sentences starts before its cue's sentence.
+        between = self.text[said_last : min([sentence.start_char] + [start for start, _ in attribution.content_chars])]
         if any(self.remarks_of(speaker, said_last + on.start(), on) for on in ABOUT_THE_REMARKS.finditer(between)):
             return True  # "Kovalenko's remarks come as …": the story stays on them
         if earlier[-1][0] is not before:

@@ -4714,3 +4714,16 @@ def test_the_company_is_no_public_body_described_since_and_the_regulator_is_its_
         "Information Commissioner's Office",
         "Telvana",
     ]
+
+
+def test_a_quotation_of_two_sentences_in_the_next_paragraph_keeps_the_venue_before(extract):
+    # The quotation's first sentence stood between the statement before and the cue's sentence:
+    # the quote had no venue.
+    text = (
+        "In a blog post, the company's chief technology officer, Priya Raman, wrote that the attackers "
+        "had used a contractor's account.\n"
+        '"We are deeply sorry. We will make this right," Raman wrote.'
+    )
+    first, second = extract(text)
+    assert first.venue == models.Venue.OFFICIAL_DOCUMENT
+    assert second.venue == first.venue
