@@ -98,6 +98,10 @@ class Attribution:
 
 
 # The figure verbs that estimate a figure of whatever they name ("put the cost at …"), not only a "figure".
+# What a noun is to its clause when it is part of it, not set beside it.
+ARGUMENTS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "attr", "dative", "oprd"})
+# The tagger's entities for figures: a word it takes into one belongs to the figure.
+FIGURE_ENTITIES = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 FIGURES_OF_ANYTHING = frozenset({"estimate", "put", "place"})
 # The verbs whose forms verb_lemma knows unless told others.
 LEMMA_VERBS = frozenset(CUE_VERBS) | FIGURE_VERBS
@@ -243,7 +247,7 @@ class Finder:
                 attribution = self.according_to(token)
             elif token.lower_ == "per" and token.dep_ == "prep":
                 attribution = self.per(token)
-            elif token.tag_ in VERB_TAGS:
+            elif token.tag_ in VERB_TAGS or self.cue_read_as_a_noun(token):
                 attribution = self.verb_cue(token)
             elif token.tag_ in ("NN", "NNS") and token.lower_ in CUE_NOUNS:
                 attribution = self.noun_cue(token)
@@ -260,6 +264,19 @@ class Finder:
         self.join_split_quotes(found)
         self.attach_following_quotes(found)
         return self.without_denied_statements(self.without_nested_thoughts(self.without_duplicates(found)))
+
+    @staticmethod
+    def cue_read_as_a_noun(token):
+        """ "The bank forecast that growth would slow": a cue verb spelt as its noun, which the
+        tagger read as one, heading the sentence with a subject and a clause of its own."""
+        children = {child.dep_ for child in token.children}
+        return (
+            token.tag_ == "NN"
+            and token.dep_ == "ROOT"
+            and "nsubj" in children
+            and "ccomp" in children
+            and token.lower_ in CUE_VERBS
+        )
 
     def without_denied_statements(self, found):
         """ "The minister denied saying the drivers were lazy": what the denial says was never said
@@ -373,6 +390,10 @@ class Finder:
                 continue
             noun = cue.head
             nested = inner.content | set(inner.cue) | set(inner.source) | self.subtree(noun)
+            if noun.dep_ in ARGUMENTS and self.doc[cue.left_edge.i - 1].text == ",":
+                # "had offered a 2 per cent rise, which he called an insult": the noun is part of
+                # what was said, the clause set off on it is the other cue's.
+                nested = self.subtree(cue) | {cue.left_edge.i - 1}
             for outer in found:
                 if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
                     # What follows the apposition belongs to it, however the parser hung it.
@@ -675,10 +696,26 @@ class Finder:
                 source = set(range(to.i + 1, comma))
         named = self.name_beside_source(max(source))
         content = self.around_phrase(according) - named
+        if subject := self.subject_set_beside_source(according, source):
+            source -= subject | {min(subject) - 1}
+            content |= subject
         if not content:
             return None
         source |= named
         return Attribution([according.i, to.i], content, sorted(source), "according to", speech=True)
+
+    def subject_set_beside_source(self, according, source):
+        """ "According to a charge sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce, is
+        accused of …": opening the sentence, a clause with no subject of its own has it in the
+        source, set beside a word there after a comma; the tokens of that subject, or an empty set."""
+        clause = according.head
+        if according.i != according.sent.start or any(child.dep_ in SUBJECTS for child in clause.children):
+            return set()
+        for i in sorted(source):
+            token = self.doc[i]
+            if token.dep_ == "appos" and self.doc[token.left_edge.i - 1].text == "," and token.right_edge.i < clause.i:
+                return set(range(token.left_edge.i, token.right_edge.i + 1))
+        return set()
 
     def name_beside_source(self, last):
         """ "…, according to the city comptroller, Samuel Okafor.": the name set beside the source at
@@ -766,6 +803,32 @@ class Finder:
 
     # -- content ---------------------------------------------------------------------------
 
+    @staticmethod
+    def clause_read_as_complement(child):
+        """ "said about half of its services would run": the parser read "about" as talking about
+        something and the clause as a complement; one with a subject of its own and a finite or
+        modal verb (no "to") is what was said."""
+        marks = [grandchild for grandchild in child.children if grandchild.dep_ == "mark"]
+        # Or as a clause of when or why, "about" its conjunction ("A spokeswoman for the company said about …").
+        figure_mark = child.dep_ == "advcl" and any(mark.ent_type_ in FIGURE_ENTITIES for mark in marks)
+        return (
+            (child.dep_ == "xcomp" or figure_mark)
+            and any(grandchild.dep_ in ("nsubj", "nsubjpass") for grandchild in child.children)
+            and not any(grandchild.dep_ == "aux" and grandchild.lower_ == "to" for grandchild in child.children)
+        )
+
+    def figure_word_hung_on_cue(self, verb, clause):
+        """ "said around a third of the homes …": a word of the figure opening the clause ("around",
+        "about", "nearly"), which the parser hung on the cue, opens the clause."""
+        start = clause.left_edge.i
+        if start < 1 or start - 1 <= verb.i:
+            return set()
+        word = self.doc[start - 1]
+        in_figure = word.ent_type_ in FIGURE_ENTITIES and clause.left_edge.ent_type_ == word.ent_type_
+        if word.head == verb and word.dep_ in ("prep", "advmod") and not list(word.children) and in_figure:
+            return {word.i}
+        return set()
+
     def clause_content(self, verb):
         """A cue's clause: its clausal complements, or the clause it interrupts or follows."""
         if set_off := self.set_off(verb):
@@ -773,12 +836,15 @@ class Finder:
         clauses = [
             child
             for child in verb.children
-            if child.dep_ in ("ccomp", "csubj") and child.i != verb.i and not self.ends_before_semicolon(child, verb)
+            if (child.dep_ in ("ccomp", "csubj") or self.clause_read_as_complement(child))
+            and child.i != verb.i
+            and not self.ends_before_semicolon(child, verb)
         ]
         content = set()
         for clause in clauses:
             content |= self.subtree(clause) - self.date_of_saying(verb, clause)
             content |= self.subject_hung_on_cue(verb, clause)
+            content |= self.figure_word_hung_on_cue(verb, clause)
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl"):
             content = self.interrupted_clause(verb)
         if not content and verb.dep_ == "conj" and verb.head.i < verb.i and self.inverted(verb):
@@ -862,9 +928,13 @@ class Finder:
 
     def without_complementiser(self, content):
         """A leading "that" is the complementiser, not what was said; a "that", "if" or "because"
-        further in is ("… prices would fall because costs had dropped")."""
+        further in is ("… prices would fall because costs had dropped"), and so is one the tagger
+        finds inside a figure ("said about half of its services would run")."""
         words = sorted(i for i in content if not self.doc[i].is_punct and not self.doc[i].is_space)
-        if words and self.doc[words[0]].dep_ == "mark" and self.doc[words[0]].head.i in content:
+        first = self.doc[words[0]] if words else None
+        if first is None or first.dep_ != "mark" or first.ent_type_ in FIGURE_ENTITIES:
+            return content
+        if first.head.i in content:
             return content - {words[0]}
         return content
 

@@ -67,6 +67,10 @@ QUESTION_CUES = {"ask", "wonder", "question", "inquire", "enquire", "query"}
 QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which", "when", "where"}
 # What someone declines to do when they say nothing: "declined to comment", "refused to say".
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
+# What someone does not tell when they leave a question unanswered: "did not say when …".
+UNTOLD_VERBS = NO_COMMENT_VERBS | {"tell", "disclose", "reveal", "explain", "indicate", "give"}
+# A programme an outlet airs, told something: "BBC Radio 4's Today programme".
+PROGRAMME = re.compile(r"^(?:the )?(?P<outlet>.+?)(?:'s|’s) .*\b(?:programme|program|show|podcast)$", re.IGNORECASE)
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
 ABOUT_THE_REMARKS = re.compile(
     r"(?:\b(?P<owner>[\w-]+)(?:'s|’s)|\b(?P<pronoun>(?i:his|her|their))) (?:remarks|comments|statements?|interview)\b"
@@ -199,6 +203,11 @@ class Story:
 
     def is_outlet(self, name):
         return is_news_outlet(name, self.outlet)
+
+    def airs(self, name):
+        """Whether `name` is an outlet, or a station of one named first ("BBC Radio 4")."""
+        words = name.split()
+        return any(self.is_outlet(" ".join(words[:count])) for count in range(len(words), 0, -1))
 
     def is_story_outlet(self, name):
         return names_outlet(name, self.outlet)
@@ -693,10 +702,25 @@ class Story:
             heads = [self.doc[i] for i in attribution.content if self.doc[i].head.i not in attribution.content]
             said = any(self.doc[i].tag_ in VERB_TAGS for i in attribution.content)  # "… with a statement saying …"
             return bool(heads) and not said and all(head.lower_ in REQUEST_NOUNS for head in heads)
+        if self.question_left_unanswered(attribution):
+            return True
         if attribution.lemma not in ("decline", "refuse") or not attribution.content:
             return False
         verbs = [self.doc[i] for i in sorted(attribution.content) if self.doc[i].tag_ in VERB_TAGS]
         return bool(verbs) and verb_lemma(verbs[0]) in NO_COMMENT_VERBS
+
+    def question_left_unanswered(self, attribution):
+        """ "She did not say when the review would be complete", "would not disclose how many":
+        not telling what a question asks says nothing (it was drafted "When the review would be
+        complete.")."""
+        cue = self.doc[attribution.head]
+        if attribution.lemma not in UNTOLD_VERBS or not any(child.dep_ == "neg" for child in cue.children):
+            return False
+        words = [self.doc[i] for i in sorted(attribution.content) if not self.doc[i].is_punct]
+        if not words or words[0].i <= cue.i:
+            return False
+        # The content may start after its "whether", a complementiser left out of what was said.
+        return words[0].lower_ in QUESTION_WORDS or self.doc[words[0].i - 1].lower_ in ("whether", "if")
 
     def object_venue(self, attribution):
         """The tokens of a phrase ending a cue's object that says where it was said ("claimed
@@ -1046,6 +1070,8 @@ class Story:
                 or recipient.lower().split()[-1] in PUBLIC_FORUMS  # "told Nottingham Crown Court"
             ):
                 venue, outlet = venue or PUBLIC_REMARKS, outlet
+            elif (show := PROGRAMME.match(recipient)) and self.airs(show["outlet"]):
+                venue, outlet = INTERVIEW, outlet_name(show["outlet"])  # "told BBC Radio 4's Today programme"
             elif self.is_outlet(recipient) or self.is_story_outlet(recipient):
                 venue = venue if venue in (INTERVIEW, ANONYMOUS_BRIEFING) else STATEMENT_TO_OUTLET
                 outlet = outlet_name(recipient)
@@ -1068,9 +1094,12 @@ class Story:
             return RELAYED_REPORT, speaker.name  # its report, which the story carries
         if venue in (None, PUBLIC_REMARKS) and cue.dep_ == "conj" and not recipient and not self.placed(cue):
             # "told Reuters on Monday that …, and she said …": the date read from the first cue names
-            # no venue of the second's; the same speaker's second cue was said where the first was.
+            # no venue of the second's; the same speaker's second cue was said where the first was,
+            # however the parser joined them ("said on X that the breach was … and called for …",
+            # "called" joined to "was", inside what was said).
+            joined = {cue.head.i, cue.head.head.i if cue.head.dep_ == "ccomp" else cue.head.i}
             for (before, previous_speaker), previous in zip(earlier, proposals, strict=True):
-                if before.head == cue.head.i and previous_speaker.name == speaker.name and previous.venue:
+                if before.head in joined and previous_speaker.name == speaker.name and previous.venue:
                     return previous.venue, previous.outlet
         if venue is None and self.dated(cue):
             venue = PUBLIC_REMARKS
@@ -1094,7 +1123,8 @@ class Story:
         if sentence.start == previous.start:
             return True
         said_last = max([previous.end_char] + [end for _, end in before.content_chars])
-        between = self.text[said_last : sentence.start_char]
+        # Up to what is said now: a quotation of two sentences starts before its cue's sentence.
+        between = self.text[said_last : min([sentence.start_char] + [start for start, _ in attribution.content_chars])]
         if any(self.remarks_of(speaker, said_last + on.start(), on) for on in ABOUT_THE_REMARKS.finditer(between)):
             return True  # "Kovalenko's remarks come as …": the story stays on them
         if earlier[-1][0] is not before:
@@ -1184,7 +1214,11 @@ class Story:
                     if not objects:
                         continue
                     child = objects[0]
-                return self.doc[child.left_edge.i : child.right_edge.i + 1].text
+                end = child.right_edge.i
+                owned = self.doc[end].tag_ == "POS" and end + 2 < len(self.doc)
+                if owned and (show := self.doc[end + 1].head).dep_ == "dobj" and show.head == cue:
+                    end = show.i  # "told BBC Radio 4's Today programme", the owner parsed as the dative
+                return self.doc[child.left_edge.i : end + 1].text
             if child.dep_ == "prep" and child.lower_ == "to" and verb_lemma(cue) in ("say", "write", "explain"):
                 objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
                 if objects:

@@ -71,6 +71,8 @@ def covered(doc, sentence, proposals, people):
     if named:
         name = people.fullest(people.name_of(named[0]))
         return [p for p in proposals if p.speaker == name]
+    if by_role := role_hedged(text, before):
+        return by_role
     if named_claim := claim_named(doc, sentence, proposals):
         return [named_claim]
     if owner:
@@ -98,6 +100,20 @@ def covered(doc, sentence, proposals, people):
         return [p for p in before if p.start >= start]
     last = before[-1]
     return [p for p in before if doc.text.rfind("\n", 0, p.start) == doc.text.rfind("\n", 0, last.start)][-1:]
+
+
+# "the engineer's account", "the official's claims": a source the story names by a word for it.
+ROLE_OWNED = re.compile(rf"\bthe ([\w-]+)(?:'s|’s|s'|s’) (?:{'|'.join(CLAIM_NOUNS.split())})\b", re.IGNORECASE)
+
+
+def role_hedged(text, before):
+    """For "the engineer's account", the claims of the last speaker before the hedge whose
+    description holds the word ("An engineer at Telvana"), all of them; [] when there is none."""
+    if not (owned := ROLE_OWNED.search(text)):
+        return []
+    role = owned.group(1).lower()
+    last = next((p for p in reversed(before) if role in p.speaker.lower().split()), None)
+    return [p for p in before if last is not None and p.speaker == last.speaker]
 
 
 def claim_named(doc, sentence, proposals):

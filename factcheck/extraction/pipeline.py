@@ -48,6 +48,8 @@ def _load(name):
         raise PipelineMissing(f"spaCy is not installed, so the pipeline “{name}” cannot be loaded: {error}.") from error
     if not Language.has_factory("factcheck_paragraphs"):
         Language.component("factcheck_paragraphs", func=paragraph_breaks)
+    if not Language.has_factory("factcheck_letters"):
+        Language.component("factcheck_letters", func=capital_letters_ending_sentences)
     if not Language.has_factory("factcheck_asked"):
         Language.component("factcheck_asked", func=asked_between_commas)
     try:
@@ -60,6 +62,7 @@ def _load(name):
             "to an installed English pipeline such as en_core_web_sm."
         ) from error
     if "parser" in nlp.pipe_names:
+        nlp.add_pipe("factcheck_letters", first=True)
         nlp.add_pipe("factcheck_paragraphs", before="parser")
         nlp.add_pipe("factcheck_asked", after="parser")
     for rank in RANKS:
@@ -77,6 +80,26 @@ def paragraph_breaks(doc):
             # A sentence starts after its full stop, not after a word on the same line: "Norvik
             # Foods said …" opening a paragraph was parsed as "Norvik" and "Foods said …".
             token.is_sent_start = False
+    return doc
+
+
+def capital_letters_ending_sentences(doc):
+    """ "…in a post on X. “Stable rates …,” he wrote.": the tokenizer keeps a capital letter and its
+    full stop together as an initial, so the sentence ran on into the next. After a word in lower
+    case, and not before another initial ("author J. K. Rowling"), the full stop ends the sentence;
+    after a name ("John F. Kennedy") the letter stays an initial."""
+    letters = [
+        token
+        for token in doc[1:]
+        if len(token.text) == 2
+        and token.text[0].isupper()
+        and token.text[1] == "."
+        and doc[token.i - 1].is_lower
+        and not (token.i + 1 < len(doc) and len(doc[token.i + 1].text) == 2 and doc[token.i + 1].text[1] == ".")
+    ]
+    with doc.retokenize() as retokenizer:
+        for token in letters:
+            retokenizer.split(token, [token.text[0], "."], heads=[(token, 1), (token, 1)])
     return doc
 
 

@@ -891,9 +891,18 @@ def _beside_organisation_word(doc, source):
         beside = child.dep_ == "appos" and child.i > head.i and child.tag_ == "NN"
         before = child.dep_ == "compound" and child.i < head.i and child.tag_ == "NN"
         if (beside or before) and child.lower_ in ORGANISATION_DESCRIPTORS:
-            words = [t for t in head.lefts if t.dep_ == "compound" and t.tag_ == "NNP" and t.i > child.i] + [head]
-            return clean(doc[words[0].i : head.i + 1].text)
+            return _name_ending_at(doc, head, after=-1 if beside else child.i)
     return None
+
+
+def _name_ending_at(doc, head, after=-1):
+    """The name `head` ends, with its capitalised words before it after index `after`, an owner's
+    included ("Information Commissioner's Office", which was "Office")."""
+    words = [t for t in head.lefts if t.dep_ in ("compound", "poss") and t.tag_ in ("NNP", "NNPS") and t.i > after]
+    start = min((t.left_edge.i for t in words), default=head.i)
+    while start < head.i and doc[start].dep_ == "det":
+        start += 1
+    return clean(doc[start : head.i + 1].text)
 
 
 def _organisation_beside_description(doc, source):
@@ -982,6 +991,8 @@ def _describe(doc, source, people, quoted):
         return speaker
     if _bare_common_noun(head) and head.lower_ not in INSTITUTION_NOUNS | ROLE_NOUNS | SPOKESPEOPLE.keys():
         return _unnamed(head, source, people, mention)  # "…, harbour says": no name, however the tagger reads it
+    if _plural_opening_sentence(head, source) and head.lower_ not in INSTITUTION_NOUNS:
+        return _unnamed(head, source, people, mention)  # "Neighbours said …", tagged an organisation
     one = _counted_one(head)
     named_like = head.ent_type_ in INSTITUTION_ENTITIES or head.tag_ == "NNP"
     if one and named_like and head.tag_ in ("NN", "NNP") and head.lower_ not in INSTITUTION_NOUNS | SPOKESPEOPLE.keys():
@@ -1102,6 +1113,19 @@ def _bare_common_noun(head):
     return head.tag_ in ("NN", "NNP") and head.is_lower and not any(child.i < head.i for child in head.children)
 
 
+def _plural_opening_sentence(head, source):
+    """ "Neighbours said they had heard shouting": a plural common noun alone, capitalised only
+    because it opens the sentence, which the tagger may take for an organisation's name, or for a
+    proper noun where the story writes it in lower case too ("One neighbour")."""
+    if not head.is_sent_start or list(source) != [head.i] or head.is_upper or not head.lower_.endswith("s"):
+        return False
+    if head.tag_ == "NNS":
+        return True
+    # Read as a name ("NNP"), it is none where the story writes it, or one of it, in lower case.
+    lower = {token.text for token in head.doc if token.is_lower}
+    return head.tag_ in ("NNP", "NNPS") and bool({head.lower_, head.lower_[:-1]} & lower)
+
+
 def _counted_one(head):
     """ "a local GP", "One senior nurse", "another official": one, counted by the word before it."""
     return any(
@@ -1205,8 +1229,7 @@ def _named_as(doc, head, ahead=False):
         else:
             named = next((c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")), None)
         if named is not None:
-            words = [t for t in named.lefts if t.dep_ == "compound" and t.tag_ in ("NNP", "NNPS") and t.i > noun.i]
-            return clean(doc[(words or [named])[0].i : named.i + 1].text)
+            return _name_ending_at(doc, named, after=noun.i if noun.i < named.i else -1)
     return None
 
 
@@ -1251,10 +1274,31 @@ def _institution_named_before(doc, head, people):
         return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
-        return next((name for name, words in reversed(named) if not words & not_it), None)
+        business = next((name for name, words in reversed(named) if not words & not_it), None)
+        return business or _described_before(doc, head, people)
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
+    return None
+
+
+def _described_before(doc, head, people):
+    """ "Telvana, the mobile operator, said …. The company said": the last name before `head` the
+    story set a description beside, when it is nobody's name and no place the tagger is sure of
+    (it read "Telvana" as a place, so no business was named); None when there is none."""
+    for name in reversed(doc[: head.i]):
+        if name.tag_ != "NNP" or name.ent_type_ in ("PERSON", "NORP", "LOC"):
+            continue
+        description = next((c for c in name.children if c.dep_ == "appos" and c.tag_ == "NN"), None)
+        if description is None or description.lower_ in ROLE_NOUNS | SPOKESPEOPLE.keys() or _role(description):
+            continue
+        if description.lower_ in NOT_A_BUSINESS | ORGANISATION_DESCRIPTORS | CLUB_NOUNS:
+            continue  # "the Information Commissioner's Office, the UK data regulator": no company
+        words = [t for t in name.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [name]
+        text = clean(doc[words[0].i : name.i + 1].text)
+        named = {word.lower() for word in re.findall(r"\w+", text)}
+        if not named <= people.by_part.keys() and not named & NOT_A_BUSINESS:
+            return text
     return None
 
 
@@ -1273,6 +1317,8 @@ def _named_after_headline(doc, head, people):
             named.append((name, words))
     if called := next((name for name, words in named if head.lower_ in words), None):
         return called
+    if called := _named_as(doc, head, ahead=True):
+        return called  # "…, union says" above "the drivers' union Aslef"
     if head.lower_ in BUSINESS_NOUNS:
         return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
     return None
@@ -1351,8 +1397,11 @@ def _noun_phrase(head):
             keep |= {token.i for token in child.subtree}
     # "A senior official at the authority, who spoke on condition of anonymity,": a clause set off
     # on a noun of the phrase likewise.
+    # So is a phrase set beside a noun inside it ("a charge sheet filed at Leeds Magistrates' Court,
+    # the man, Daniel Pryce,", where the parser hung the subject of what the sheet says on the court).
     for token in [head.doc[i] for i in keep]:
-        if token.dep_ == "relcl" and head.doc[token.left_edge.i - 1].text == ",":
+        set_off = token.dep_ == "relcl" or (token.dep_ == "appos" and token.head.i > head.i)
+        if set_off and head.doc[token.left_edge.i - 1].text == ",":
             keep -= {t.i for t in token.subtree} | {token.left_edge.i - 1}
     keep.add(head.i)
     doc = head.doc

@@ -109,7 +109,8 @@ _DOCUMENT = re.compile(
     r"data|figures|"
     r"statistics|assessment|analysis|white paper|website|web site|policy|guidance|budget|bill|resolution|"
     r"testimony|op-ed|editorial|book|memoir|essay|column|article|blog|questionnaire|opinion piece|"
-    r"fundraising appeal)\b",
+    r"fundraising appeal|(?:research|client|investor) notes?|notes? to (?:clients|investors)|"
+    r"in an? (?:[\w-]+ )?note)\b",
     re.IGNORECASE,
 )
 _STATEMENT = re.compile(r"\bstatement\b", re.IGNORECASE)

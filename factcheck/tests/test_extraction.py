@@ -4561,3 +4561,235 @@ def test_a_headline_with_a_past_participle_is_what_was_done(extract, text, claim
 def test_a_subject_the_parser_hangs_on_the_cue_stays_in_the_draft(extract, text, claim):
     # "said more would follow" was drafted "Would follow.": "more" read as how much was said.
     assert extract(text)[-1].claim == claim
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Jonas Brekke welcomed the decision in a post on X. "Stable rates mean stable mortgages," he wrote.',
+        "Ana Ruiz said she had been taking vitamin D. The mayor said the bridge would reopen in May.",
+    ],
+)
+def test_a_capital_letter_ending_a_sentence_ends_it(extract, text):
+    # "on X." was read as an initial, so the sentence ran on into the next and the quotation's
+    # content took in the words before it.
+    last = extract(text)[-1]
+    assert words(text, last.content).startswith(('"Stable', "the bridge"))
+
+
+def test_an_initial_in_a_name_is_still_part_of_the_name(extract):
+    text = "John F. Kennedy Airport said flights would resume. Engineer Tomas J. Reid said the runway was safe."
+    assert [p.speaker for p in extract(text)] == ["John F. Kennedy Airport", "Tomas J. Reid"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("A spokeswoman said about half of its services would run.", "About half of its services would run."),
+        ("Officials said around a third of the homes had no power.", "Around a third of the homes had no power."),
+        (
+            "A spokeswoman for the company said about half of its services would run.",
+            "About half of its services would run.",
+        ),
+    ],
+)
+def test_a_clause_opening_with_about_is_what_was_said(extract, text, claim):
+    # The parser read "said about half …" as talking about something, the clause a complement with
+    # no "that": it was not proposed, or took a quotation from the sentence before as its words.
+    text = 'The mayor said the strike would cause "needless misery". ' + text
+    assert [p.claim for p in extract(text)] == ["The strike would cause needless misery.", claim]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "She did not say when the review would be complete.",
+        "The company would not say how many customers were affected.",
+        "Police have not disclosed whether the man was armed.",
+        "He didn't explain why the plant had closed.",
+    ],
+)
+def test_not_saying_what_a_question_asks_is_no_claim(extract, second):
+    # "did not say when the review would be complete" was proposed as the claim "When the review
+    # would be complete.": a question left unanswered, which says nothing.
+    text = "Priya Raman said the company had hired an outside firm. " + second
+    assert [p.claim for p in extract(text)] == ["The company had hired an outside firm."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Information Commissioner's Office, the UK data regulator, said it was making enquiries.",
+        "The data regulator Information Commissioner's Office said it was making enquiries.",
+    ],
+)
+def test_a_name_with_an_owner_beside_a_word_for_an_organisation_is_whole(extract, text):
+    # It was "Office", drafted "Office was making enquiries.".
+    proposal = only(extract(text))
+    assert proposal.speaker == "Information Commissioner's Office"
+    assert proposal.speaker_kind == models.SpeakerKind.INSTITUTION
+    assert proposal.claim.endswith("Information Commissioner's Office was making enquiries.")
+
+
+@pytest.mark.parametrize(
+    "text", ["Neighbours said they had heard shouting.", "Villagers said the water had risen overnight."]
+)
+def test_a_plural_common_noun_opening_a_sentence_is_an_unnamed_group(extract, text):
+    # The tagger takes "Neighbours", capitalised by the sentence, for an organisation's name: it
+    # was an institution, one speaker across every story with neighbours in it.
+    assert only(extract(text)).speaker_kind == models.SpeakerKind.UNNAMED_GROUP
+
+
+def test_a_plural_the_tagger_takes_for_a_name_is_an_unnamed_group_where_the_story_writes_it_in_lower_case(extract):
+    # In a story the tagger read "Neighbours" as a proper noun; "One neighbour" further on says it is none.
+    text = (
+        "Pryce appeared before magistrates on Monday and was remanded in custody. He did not enter a plea.\n"
+        "Neighbours said they had heard shouting from the flat on several nights in the weeks before the killing. "
+        "One neighbour, who asked not to be named, said she had called police twice."
+    )
+    assert extract(text)[0].speaker == "Neighbours"
+    assert extract(text)[0].speaker_kind == models.SpeakerKind.UNNAMED_GROUP
+
+
+def test_reuters_opening_a_sentence_is_still_an_outlet(extract):
+    assert only(extract("Reuters said the port had closed.")).speaker_kind == models.SpeakerKind.OUTLET_VOICE
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Drivers will walk out next week, the drivers' union Aslef said on Wednesday.", "Aslef"),
+        ("Unite, the country's largest union, said drivers would walk out next week.", "Unite"),
+    ],
+)
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_with_that_word(extract, body, speaker):
+    # "union says" was the institution "Union": the story names its union beside the word, not with it.
+    text = "Train drivers to strike over pay, union says\n" + body
+    assert [p.speaker for p in extract(text)] == [speaker, speaker]
+
+
+def test_the_company_is_the_business_the_story_described_though_the_tagger_missed_its_name(extract):
+    # The tagger read "Telvana" as a place, so "the company" found no business: it was "Company".
+    text = (
+        "Telvana, the mobile operator, said hackers had stolen customer data. "
+        "The company said it would offer free credit monitoring."
+    )
+    assert [p.speaker for p in extract(text)] == ["Telvana", "Telvana"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            'Mick Doran said the company had offered a 2 per cent rise, which he called "an insult to drivers".',
+            "The company had offered a 2 per cent rise.",
+        ),
+        (
+            "Ana Ruiz said the council had approved a new road, which critics called a disaster.",
+            "The council had approved a new road.",
+        ),
+    ],
+)
+def test_a_judgement_in_a_relative_clause_leaves_its_noun_in_what_was_said(extract, text, claim):
+    # The noun went with the clause: the draft was "The company had offered.".
+    assert extract(text)[0].claim == claim
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["BBC Radio 4's Today programme", "LBC's breakfast show"],
+)
+def test_telling_an_outlets_programme_is_an_interview_on_that_outlet(extract, recipient):
+    # The recipient was a programme, which is no outlet's name: the statement had no venue.
+    text = f"Helen Marsh told {recipient} that the strike was unjustified."
+    proposal = only(extract(text))
+    assert (proposal.venue, proposal.outlet) == (models.Venue.INTERVIEW, recipient.split("'")[0])
+
+
+@pytest.mark.parametrize("venue", ["in a note to clients", "in a research note"])
+def test_an_analysts_note_is_a_document(extract, venue):
+    text = f"Analysts at Hansa Bank said {venue} that they expected a cut in June."
+    assert only(extract(text)).venue == models.Venue.OFFICIAL_DOCUMENT
+
+
+def test_a_hedge_on_the_account_of_a_source_named_by_role_covers_all_its_claims(extract):
+    # "the engineer's account" covered the last claim alone, the quote, not what the engineer told us.
+    text = (
+        "An engineer at Telvana, who spoke on condition of anonymity, told the Daily Planet that staff had "
+        'warned managers in March. "Nobody listened," the engineer said.\n'
+        "Ana Ruiz, a security researcher, said the breach was serious.\n"
+        "The Daily Planet could not independently verify the engineer's account."
+    )
+    assert [p.hedged for p in extract(text)] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ruth Okoye said on X that the breach was "the third at a telecoms company this year" and called for fines.',
+        "Ruth Okoye said on X that the breach was the third this year and urged the regulator to act.",
+    ],
+)
+def test_a_second_cue_the_parser_joined_to_the_first_ones_clause_keeps_its_venue(extract, text):
+    # The parser joined "called" to "was", inside what was said, and the date of what was said
+    # ("this year") made it public remarks.
+    first, second = extract(text)
+    assert (first.venue, first.outlet) == (models.Venue.SOCIAL_MEDIA_POST, "X")
+    assert (second.venue, second.outlet) == (first.venue, first.outlet)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "The bank forecast that growth would slow to 0.8 per cent next year.",
+            "Growth would slow to 0.8 per cent next year.",
+        ),
+    ],
+)
+def test_a_cue_the_tagger_reads_as_a_noun_is_a_verb_where_it_has_a_subject_and_a_clause(extract, text, claim):
+    # "The bank forecast that …": the tagger read "forecast" as a noun, so nothing was proposed.
+    assert only(extract(text)).claim == claim
+
+
+def test_according_to_a_document_opening_the_sentence_leaves_the_subject_to_the_claim(extract):
+    # The parser set the clause's subject beside the court as an apposition: the speaker was "A charge
+    # sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce" and the draft had no subject.
+    text = (
+        "According to a charge sheet filed at Leeds Magistrates' Court, the man, Daniel Pryce, "
+        "is accused of stabbing the woman several times."
+    )
+    proposal = only(extract(text))
+    assert words(text, proposal.source) == "a charge sheet filed at Leeds Magistrates' Court"
+    assert proposal.speaker == "A charge sheet filed at Leeds Magistrates' Court"
+    assert proposal.claim == "The man, Daniel Pryce, is accused of stabbing the woman several times."
+
+
+def test_the_company_is_no_public_body_described_since_and_the_regulator_is_its_whole_name(extract):
+    # "The company said" was "Office", the regulator set beside its description after Telvana, and
+    # "the regulator said" was "Office" too.
+    text = (
+        "Telvana, the mobile operator, said hackers had stolen customer data. "
+        "The Information Commissioner's Office, the UK data regulator, said it was making enquiries. "
+        '"Companies must protect data," the regulator said. '
+        "The company said it would offer free credit monitoring."
+    )
+    assert [p.speaker for p in extract(text)] == [
+        "Telvana",
+        "Information Commissioner's Office",
+        "Information Commissioner's Office",
+        "Telvana",
+    ]
+
+
+def test_a_quotation_of_two_sentences_in_the_next_paragraph_keeps_the_venue_before(extract):
+    # The quotation's first sentence stood between the statement before and the cue's sentence:
+    # the quote had no venue.
+    text = (
+        "In a blog post, the company's chief technology officer, Priya Raman, wrote that the attackers "
+        "had used a contractor's account.\n"
+        '"We are deeply sorry. We will make this right," Raman wrote.'
+    )
+    first, second = extract(text)
+    assert first.venue == models.Venue.OFFICIAL_DOCUMENT
+    assert second.venue == first.venue
