@@ -1290,8 +1290,10 @@ class ClaimAdmin(AssigningAdmin, LockedAdmin):
         (a request is killed at 30 s), and their export job's page offers the file."""
         # The export reads its own prefetches (factcheck.exporting.for_export), hence prefetch_related(None).
         claims = queryset.prefetch_related(None)
-        count = claims.count()
-        if count > settings.FACTCHECK_EXPORT_DIRECT_MAX:
+        most = settings.FACTCHECK_EXPORT_DIRECT_MAX
+        # Counted only up to the limit: "select all" of a million claims counted them all (8 s, cold).
+        count = claims[: most + 1].count()
+        if count > most:
             job = tasks.queue_export(claims, format, user=request.user)
             page = reverse("admin:factcheck_exportjob_change", args=[job.pk])
             queued = 'Export of {} claims queued; you’ll find it under <a href="{}">Exports</a>.'

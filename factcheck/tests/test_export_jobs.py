@@ -8,7 +8,9 @@ task writes the file, which its admin page offers for download once written.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,6 +74,18 @@ def test_a_selection_over_the_threshold_is_queued_for_the_task_worker(
     job_page = exporter.get(job_url("change", job)).text
     assert "Queued" in job_page and "waiting for the task worker" in job_page
     assert '<meta http-equiv="refresh" content="5">' in job_page  # until the task has finished
+
+
+def test_the_selection_is_counted_only_up_to_the_threshold(exporter, editor, tasks_are_only_recorded):
+    """Whether a selection downloads at once is asked of the threshold's number of rows, plus one: "select
+    all" of a million claims counted every one of them in the request."""
+    varied_claims(editor)
+    with CaptureQueriesContext(connection) as queries, override_settings(FACTCHECK_EXPORT_DIRECT_MAX=2):
+        export(exporter, "export_csv")
+    of_the_selection = '"factcheck_claim"."id" IN ('
+    selected = [query["sql"] for query in queries if "COUNT(" in query["sql"] and of_the_selection in query["sql"]]
+    assert selected and all("LIMIT 3" in sql for sql in selected), selected
+    assert ExportJob.objects.get().claim_count == Claim.objects.count()
 
 
 @pytest.mark.parametrize("action", ["export_csv", "export_claimreview"])
