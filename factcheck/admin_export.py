@@ -6,7 +6,7 @@ which no URL serves, and is downloaded only through the job's own URL, behind
 """
 
 from django.contrib import admin
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseGone
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -64,6 +64,8 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
     @admin.display(description="file")
     def download(self, job):
+        if job.file_removed_at:
+            return job.removal_message
         if tasks.export_file(job) is None:
             return "-"
         url = reverse("admin:factcheck_exportjob_download", args=[job.pk])
@@ -81,10 +83,16 @@ class ExportJobAdmin(ReadOnlyAdmin):
         ]
 
     def download_view(self, request, pk):
-        """The written file, to whoever may export; 404 until it is written (or after it failed)."""
+        """The written file, to whoever may export; 404 until it is written (or after it failed).
+
+        410 Gone once the sweep has removed it: unlike "not written yet", waiting will not bring it
+        back, and a link kept in a bookmark or a chat message is told so, and why.
+        """
         if not self.has_export_permission(request):
             raise refused(request.user, ["factcheck.import_claims"])
         job = get_object_or_404(ExportJob, pk=pk)
+        if job.file_removed_at:
+            return HttpResponseGone(job.removal_message, content_type="text/plain; charset=utf-8")
         file = tasks.export_file(job)
         if file is None:
             raise Http404("This export has no file: it is not written yet, or it failed.")

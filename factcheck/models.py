@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, RowNumber
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -3537,6 +3538,9 @@ class ExportJob(TaskJob):
     )
     filename = models.CharField(max_length=100)
     file_size = models.PositiveBigIntegerField(default=0, help_text="The written file's size, in bytes.")
+    file_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker's sweep removed the file, FACTCHECK_EXPORT_KEEP_DAYS after."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -3547,6 +3551,17 @@ class ExportJob(TaskJob):
 
     def __str__(self):
         return f"Export of {self.claim_count:,} claims as {self.get_format_display()} ({self.get_state_display()})"
+
+    @property
+    def removal_message(self):
+        """What the job's page and its download say once the sweep removed the file; "" before."""
+        if not self.file_removed_at:
+            return ""
+        kept = (self.file_removed_at - self.finished_at).days
+        return (
+            f"The file was removed on {timezone.localtime(self.file_removed_at):%Y-%m-%d}, "
+            f"{kept} day{pluralize(kept)} after it was written: export the claims again."
+        )
 
 
 class ExportSelection(models.Model):

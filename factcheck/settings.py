@@ -241,6 +241,9 @@ FACTCHECK_IMPORT_GIVE_UP_SECONDS = float(os.environ.get("FACTCHECK_IMPORT_GIVE_U
 # 1,500-2,600 claims a second (docs/importing.md, "Big exports"): 5,000 take 2-3.5 s, far from
 # gunicorn's 30 s timeout, which killed an export of most of a million claims at 48,195.
 FACTCHECK_EXPORT_DIRECT_MAX = int(os.environ.get("FACTCHECK_EXPORT_DIRECT_MAX", 5000))
+# A written export (about half a gigabyte for a million claims) is removed this many days after it
+# was written, by the task worker's sweep (factcheck.tasks.remove_old_exports); its job stays.
+FACTCHECK_EXPORT_KEEP_DAYS = int(os.environ.get("FACTCHECK_EXPORT_KEEP_DAYS", 7))
 
 # An unconfirmed claim is due to be checked again this many days after it became unconfirmed
 # (editors change the date claim by claim); send_recheck_digest mails each person what is due.

@@ -11,9 +11,10 @@ An export too big for a request (FACTCHECK_EXPORT_DIRECT_MAX) is written here to
     queue_export(claims, format, user=...)   keeps the selected claims' ids, queues run_export
     run_export(job_id)     the task: writes the file with factcheck.exporting's writers (QUEUED -> DONE or FAILED)
     fail_abandoned_exports()   fails the exports whose task has gone silent, as fail_abandoned() does the imports
+    remove_old_exports()   removes the files written more than FACTCHECK_EXPORT_KEEP_DAYS ago; their jobs stay
 
 The tasks report their progress and sign life as they go (Progress). The worker is `manage.py
-db_worker` (django-tasks-db); ours adds a sweep that calls fail_abandoned() every few seconds
+db_worker` (django-tasks-db); ours adds a sweep that calls sweep() every few seconds
 (factcheck/management/commands/db_worker.py; docs/imports.md says why and how soon).
 """
 
@@ -236,8 +237,15 @@ def _heartbeat_file_is_fresh(job, silence, directory=None):
     return time.time() - touched < silence.total_seconds()
 
 
+def sweep():
+    """What every worker's Sweeper does each round: give up silent jobs, remove old export files."""
+    fail_abandoned()
+    fail_abandoned_exports()
+    remove_old_exports()
+
+
 class Sweeper(threading.Thread):
-    """Calls fail_abandoned() every FACTCHECK_IMPORT_HEARTBEAT_SECONDS for as long as its process runs."""
+    """Calls sweep() every FACTCHECK_IMPORT_HEARTBEAT_SECONDS for as long as its process runs."""
 
     def __init__(self):
         super().__init__(name="import-sweeper", daemon=True)
@@ -245,10 +253,9 @@ class Sweeper(threading.Thread):
     def run(self):
         while True:
             try:
-                fail_abandoned()
-                fail_abandoned_exports()
+                sweep()
             except Exception:  # e.g. the database is away for a while: try again next time
-                log.exception("the sweep for abandoned imports failed")
+                log.exception("the sweep for abandoned imports and old exports failed")
             finally:
                 connections.close_all()  # this thread's own
             time.sleep(settings.FACTCHECK_IMPORT_HEARTBEAT_SECONDS)
@@ -401,3 +408,24 @@ def fail_abandoned_exports():
         given_up.append(job)
         log.warning("export #%s: its task went silent; marked failed", job.pk)
     return given_up
+
+
+def remove_old_exports():
+    """Remove the folders of the exports done more than FACTCHECK_EXPORT_KEEP_DAYS ago; return their jobs.
+
+    Every worker sweeps, several at once perhaps: the folder is removed first, ignoring one that
+    is gone already, then the job records it only if no other sweep has; a sweep stopped between
+    the two leaves the job to the next. Only done jobs are looked at: a queued or running job's
+    folder holds the selection its task is reading.
+    """
+    cutoff = ExpressionWrapper(
+        Now() - timedelta(days=settings.FACTCHECK_EXPORT_KEEP_DAYS), output_field=DateTimeField()
+    )
+    due = ExportJob.objects.filter(state=ExportState.DONE, file_removed_at__isnull=True, finished_at__lt=cutoff)
+    removed = []
+    for job in due:
+        shutil.rmtree(export_directory(job), ignore_errors=True)
+        if due.filter(pk=job.pk).update(file_removed_at=timezone.now()):
+            removed.append(job)
+            log.info("export #%s: its file, written %s, removed", job.pk, job.finished_at)
+    return removed

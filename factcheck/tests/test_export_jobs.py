@@ -5,6 +5,7 @@ a selection of most of a million claims came out cut off. Such a selection becom
 task writes the file, which its admin page offers for download once written.
 """
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -198,3 +199,83 @@ def test_an_export_whose_worker_died_is_marked_failed_by_the_sweep(exporter, edi
     waiting = queued(exporter, "export_csv")
     assert tasks.fail_abandoned_exports() == []
     assert ExportJob.objects.get(pk=waiting.pk).state == ExportState.QUEUED
+
+
+def written_days_ago(client, days):
+    """A done export whose file was written `days` ago."""
+    job = queued(client, "export_csv")
+    assert tasks.run_export.call(job.pk) == ExportState.DONE
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=days))
+    return ExportJob.objects.get(pk=job.pk)
+
+
+REMOVED = "The file was removed on {:%Y-%m-%d}, {} days after it was written: export the claims again."
+
+
+@override_settings(FACTCHECK_EXPORT_KEEP_DAYS=7)
+def test_the_sweep_removes_the_file_of_an_export_done_longer_ago_than_the_days_kept(exporter, editor):
+    varied_claims(editor)
+    job = written_days_ago(exporter, 8)
+    tasks.sweep()
+    job.refresh_from_db()
+    assert not tasks.export_directory(job).exists()
+    assert job.state == ExportState.DONE and job.file_removed_at  # the job stays: it is history
+    page = exporter.get(job_url("change", job)).text
+    assert REMOVED.format(timezone.localdate(), 8) in page
+    assert job_url("download", job) not in page
+    listed = exporter.get(reverse("admin:factcheck_exportjob_changelist")).text
+    assert REMOVED.format(timezone.localdate(), 8) in listed
+
+
+@override_settings(FACTCHECK_EXPORT_KEEP_DAYS=7)
+def test_the_sweep_keeps_the_file_of_a_recent_export(exporter, editor):
+    varied_claims(editor)
+    job = written_days_ago(exporter, 6)
+    tasks.sweep()
+    job.refresh_from_db()
+    assert tasks.export_file(job) and job.file_removed_at is None
+    assert job_url("download", job) in exporter.get(job_url("change", job)).text
+
+
+@override_settings(FACTCHECK_EXPORT_KEEP_DAYS=7)
+def test_the_sweep_never_touches_the_folder_of_an_export_queued_or_running(exporter, editor):
+    varied_claims(editor)
+    long_ago = timezone.now() - timedelta(days=30)
+    waiting = queued(exporter, "export_csv")
+    running = queued(exporter, "export_csv")
+    # Even with dates that would make a done export due (a job's row is whatever the database says).
+    ExportJob.objects.filter(pk=waiting.pk).update(created_at=long_ago, finished_at=long_ago)
+    ExportJob.objects.filter(pk=running.pk).update(
+        state=ExportState.RUNNING, started_at=long_ago, finished_at=long_ago, heartbeat_at=timezone.now()
+    )
+    tasks.sweep()
+    for job in (waiting, running):
+        assert (tasks.export_directory(job) / tasks.SELECTION_FILE).exists()
+        assert ExportJob.objects.get(pk=job.pk).file_removed_at is None
+    assert ExportJob.objects.get(pk=running.pk).state == ExportState.RUNNING
+
+
+@override_settings(FACTCHECK_EXPORT_KEEP_DAYS=7)
+def test_sweeping_twice_or_after_another_worker_removed_the_file_is_harmless(exporter, editor):
+    varied_claims(editor)
+    job = written_days_ago(exporter, 8)
+    assert [removed.pk for removed in tasks.remove_old_exports()] == [job.pk]
+    removed_at = ExportJob.objects.get(pk=job.pk).file_removed_at
+    assert tasks.remove_old_exports() == []
+    tasks.sweep()
+    assert ExportJob.objects.get(pk=job.pk).file_removed_at == removed_at
+    # Another worker's sweep removed the folder but had not yet recorded it when this one looked.
+    other = written_days_ago(exporter, 9)
+    shutil.rmtree(tasks.export_directory(other))
+    assert [removed.pk for removed in tasks.remove_old_exports()] == [other.pk]
+    assert ExportJob.objects.get(pk=other.pk).file_removed_at
+
+
+@override_settings(FACTCHECK_EXPORT_KEEP_DAYS=7)
+def test_the_download_of_a_removed_file_answers_gone_and_says_why(exporter, editor):
+    varied_claims(editor)
+    job = written_days_ago(exporter, 10)
+    tasks.remove_old_exports()
+    response = exporter.get(job_url("download", job))
+    assert response.status_code == 410
+    assert REMOVED.format(timezone.localdate(), 10) in response.text
