@@ -6,7 +6,7 @@ import operator
 import re
 import secrets
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import combinations
 from typing import NamedTuple
@@ -796,7 +796,7 @@ class Match(NamedTuple):
 
     pk: int
     rank: float
-    created_at: object
+    created_at: datetime
 
 
 # ClaimQuerySet.ranked's rank, written out for a query over rows already read.

@@ -18,6 +18,7 @@ db_worker` (django-tasks-db); ours adds a sweep that calls sweep() every few sec
 (factcheck/management/commands/db_worker.py; docs/imports.md says why and how soon).
 """
 
+import itertools
 import logging
 import os
 import shutil
@@ -180,11 +181,15 @@ def progress_done(job):
     counted = job.bytes_read if job.state == ImportState.CHECKING else job.processed_rows
     if job.state not in (ImportState.CHECKING, ImportState.RUNNING):
         return counted
+    return max(counted, _reported(importing.job_directory(job)))
+
+
+def _reported(directory):
+    """The count a task last wrote to its folder (Progress, on SQLite); 0 before it wrote one."""
     try:
-        reported = int((importing.job_directory(job) / PROGRESS_FILE).read_text())
+        return int((directory / PROGRESS_FILE).read_text())
     except (FileNotFoundError, ValueError):
-        reported = 0
-    return max(counted, reported)
+        return 0
 
 
 def fail_abandoned():
@@ -354,12 +359,10 @@ def _write_export(job, progress):
 
 
 def _selected(job):
-    """The job's selection as ExportSelection rows, read from its file; those rows."""
+    """The job's selection as ExportSelection rows, read from its file a chunk at a time; those rows."""
     with open(export_directory(job) / SELECTION_FILE, encoding="ascii") as file:
-        ids = [int(line) for line in file]
-    for start in range(0, len(ids), exporting.EXPORT_CHUNK):
-        chunk = ids[start : start + exporting.EXPORT_CHUNK]
-        ExportSelection.objects.bulk_create(ExportSelection(job=job, claim_id=pk) for pk in chunk)
+        for chunk in itertools.batched(file, exporting.EXPORT_CHUNK, strict=False):
+            ExportSelection.objects.bulk_create(ExportSelection(job=job, claim_id=int(line)) for line in chunk)
     return ExportSelection.objects.filter(job=job)
 
 
@@ -376,11 +379,7 @@ def export_progress(job):
     """How many claims (verdicts) a job's task has written: reported to the job's row, or on SQLite to its folder."""
     if job.state != ExportState.RUNNING:
         return job.written
-    try:
-        reported = int((export_directory(job) / PROGRESS_FILE).read_text())
-    except (FileNotFoundError, ValueError):
-        reported = 0
-    return max(job.written, reported)
+    return max(job.written, _reported(export_directory(job)))
 
 
 def fail_abandoned_exports():
