@@ -69,6 +69,8 @@ QUOTE_MARKS = {'"', "”", "“", "''", "``", "’", "»"}
 TRAILING_OUTLET_CUES = {"reported": "report", "reports": "report", "said": "say", "says": "say"}
 # Words that lead up to a time after such a cue: "late on Monday", "earlier this week".
 WHEN_WORDS = {"on", "late", "early", "last", "this"}
+# The words at the end of what was said that say when it was said: "on Monday", "late on Tuesday", "overnight".
+SAYS_WHEN = TIME_WORDS | {"overnight"} | WHEN_WORDS
 # A live blog's time stamp ("10:05", "9.40am", "14:30 GMT") opens an entry; it names nobody.
 TIME_STAMP = r"(?:\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.?m\.?)(?:\s+[A-Z]{2,4}\b)?"
 STARTS_WITH_TIME_STAMP = re.compile(rf"\s*{TIME_STAMP}(?=[\s:,–—-])")
@@ -269,14 +271,10 @@ class Finder:
     def cue_read_as_a_noun(token):
         """ "The bank forecast that growth would slow": a cue verb spelt as its noun, which the
         tagger read as one, heading the sentence with a subject and a clause of its own."""
+        if token.tag_ != "NN" or token.dep_ != "ROOT" or token.lower_ not in CUE_VERBS:
+            return False
         children = {child.dep_ for child in token.children}
-        return (
-            token.tag_ == "NN"
-            and token.dep_ == "ROOT"
-            and "nsubj" in children
-            and "ccomp" in children
-            and token.lower_ in CUE_VERBS
-        )
+        return "nsubj" in children and "ccomp" in children
 
     def without_denied_statements(self, found):
         """ "The minister denied saying the drivers were lazy": what the denial says was never said
@@ -302,11 +300,12 @@ class Finder:
         # "according to X" and "per X" attribute whole clauses: they swallow nothing.
         speech = [a for a in found if a.speech and a.lemma not in ("according to", "per")]
 
+        by_outlet = {id(outer): self.reported_by_outlet(outer) for outer in speech}
+
         def swallows(outer, inner):
             if outer is inner or not any(start <= starts[inner.head] < end for start, end in outer.content_chars):
                 return False
-            source = self.doc[outer.source[0] : outer.source[-1] + 1].text if outer.source else ""
-            return not (inner.speech and is_news_outlet(source) and self.states_a_clause(inner.head))
+            return not (inner.speech and by_outlet[id(outer)] and self.states_a_clause(inner.head))
 
         return [
             attribution
@@ -315,6 +314,11 @@ class Finder:
             or attribution.lemma in FIGURE_VERBS
             or not any(swallows(outer, attribution) for outer in speech)
         ]
+
+    def reported_by_outlet(self, attribution):
+        """Whether the attribution's source is a news outlet ("…, Reuters reported")."""
+        source = attribution.source
+        return bool(source) and is_news_outlet(self.doc[source[0] : source[-1] + 1].text)
 
     def states_a_clause(self, index):
         """Whether the cue at `index` says a clause of its own ("claimed its forces had …"), not a
@@ -370,8 +374,7 @@ class Finder:
         Tuesday", "overnight"), when they do; else `tail` whole."""
         kept = list(tail)
         timed = False
-        when = TIME_WORDS | {"overnight"}
-        while kept and (kept[-1].ent_type_ in ("DATE", "TIME") or kept[-1].lower_ in when | WHEN_WORDS):
+        while kept and (kept[-1].ent_type_ in ("DATE", "TIME") or kept[-1].lower_ in SAYS_WHEN):
             timed = timed or kept[-1].lower_ not in WHEN_WORDS
             kept.pop()
         return kept if timed else list(tail)
@@ -451,8 +454,7 @@ class Finder:
 
         def relays(outer, inner):
             """ "Peskov said …, Reuters reported": the outlet reports the statement, cue and all."""
-            source = self.doc[outer.source[0] : outer.source[-1] + 1].text if outer.source else ""
-            return inner.head in outer.content and is_news_outlet(source)
+            return inner.head in outer.content and self.reported_by_outlet(outer)
 
         kept = []
         for attribution in sorted(found, key=lambda a: (not a.speech, distance(a))):

@@ -592,21 +592,19 @@ class Story:
         phrase = self.doc[noun.left_edge.i : noun.i + 1]
         if any(token.is_punct for token in phrase):
             return ""
-        thing = phrase.text
-        if phrase[0].dep_ == "det":
-            thing = "The" + phrase.text[len(phrase[0].text) :]  # "a plan" -> "The plan"
+        # "a plan" -> "the plan"
+        taken = phrase.text if phrase[0].dep_ != "det" else "the" + phrase.text[len(phrase[0].text) :]
         if own:
             # "a plan the mayor says voters will reject": the clause's own subject, the noun its object.
             gap = self.object_gap(clause, cue, noun)
             if gap is None or not said[0] <= gap <= said[-1]:
                 return ""
-            taken = phrase.text if phrase[0].dep_ != "det" else "the" + phrase.text[len(phrase[0].text) :]
             words = [self.words(self.doc[said[0]], self.doc[gap]), taken]
             if gap < said[-1]:
                 words.append(self.words(self.doc[gap + 1], self.doc[said[-1]]))
             return f"{capitalised(drafting.unquoted(' '.join(words)).strip())}."
         predicate = drafting.unquoted(self.words(self.doc[said[0]], self.doc[said[-1]])).strip()
-        return f"{capitalised(thing)} {predicate}."
+        return f"{capitalised(taken)} {predicate}."
 
     def object_gap(self, clause, cue, noun):
         """Where the noun a relative clause hangs from goes in what is said of it, as the object

@@ -263,6 +263,8 @@ _NOT_ACRONYMS = {"II", "III", "IV", "VI", "JR", "SR"}  # after a person's name
 
 # Unnamed sources' nouns that say how someone is related to another, never a title before a name.
 RELATIONS = {"person", "people", "source", "friend", "relative", "parent", "colleague", "neighbor", "neighbour"}
+# Roles and the unnamed sources' nouns that can title a name ("Councillor", "Nurse").
+PROFESSIONS = ROLE_NOUNS | (UNNAMED_SOURCE_NOUNS - RELATIONS)
 # Professions by their ending: "Epidemiologist", "Pharmacist", "Statistician", "Psychiatrist".
 PROFESSION_ENDING = re.compile(r"\w{3,}(?:ist|ician)")
 
@@ -274,8 +276,7 @@ def titles_a_name(word):
     if word in TITLE_WORDS:
         return True
     lower = word.lower()
-    professions = ROLE_NOUNS | (UNNAMED_SOURCE_NOUNS - RELATIONS)
-    return word.istitle() and (lower in professions or bool(PROFESSION_ENDING.fullmatch(lower)))
+    return word.istitle() and (lower in PROFESSIONS or bool(PROFESSION_ENDING.fullmatch(lower)))
 
 
 def organisation_shaped(name):
