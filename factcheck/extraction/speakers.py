@@ -1260,14 +1260,9 @@ def _institution_named_before(doc, head, people):
     ):
         return None
     described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
-    named = []
-    for entity in doc.ents:
-        name = clean(entity.text)
-        words = {word.lower() for word in re.findall(r"\w+", name)}
-        # "Trump" tagged an organisation in one sentence is still the person the story names.
-        person = words <= people.by_part.keys()
-        if entity.label_ == "ORG" and entity.end <= head.i and words and not person and not people.is_outlet(name):
-            named.append((name, words))
+    organisations = _organisations_named(doc, people, lambda entity: entity.end <= head.i)
+    # "Trump" tagged an organisation in one sentence is still the person the story names.
+    named = [(name, words) for name, words in organisations if not words <= people.by_part.keys()]
     for name, words in reversed(named):
         if head.lower_ in words and described_as <= words:
             return name
@@ -1281,6 +1276,18 @@ def _institution_named_before(doc, head, people):
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
     return None
+
+
+def _organisations_named(doc, people, where):
+    """(name, its words in lower case) of each organisation the story names `where` (a test of the
+    entity: before a word, after it), news outlets left out."""
+    for entity in doc.ents:
+        if entity.label_ != "ORG" or not where(entity):
+            continue
+        name = clean(entity.text)
+        words = {word.lower() for word in re.findall(r"\w+", name)}
+        if words and not people.is_outlet(name):
+            yield name, words
 
 
 def _described_before(doc, head, people):
@@ -1310,12 +1317,7 @@ def _named_after_headline(doc, head, people):
     in_headline = not any("\n" in token.text or "\n" in token.whitespace_ for token in doc[: head.i])
     if not in_headline or any(child.dep_ in ("det", "poss") for child in head.children):
         return None
-    named = []
-    for entity in doc.ents:
-        name = clean(entity.text)
-        words = {word.lower() for word in re.findall(r"\w+", name)}
-        if entity.label_ == "ORG" and entity.start > head.i and words and not people.is_outlet(name):
-            named.append((name, words))
+    named = list(_organisations_named(doc, people, lambda entity: entity.start > head.i))
     if called := next((name for name, words in named if head.lower_ in words), None):
         return called
     if called := _named_as(doc, head, ahead=True):
