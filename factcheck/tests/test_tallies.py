@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 
 from factcheck import importing, merging, tallies
 from factcheck.models import (
@@ -17,6 +18,7 @@ from factcheck.models import (
     Article,
     Claim,
     ClaimOutlet,
+    Decision,
     Outlet,
     OutletClaimTally,
     OutletTally,
@@ -35,6 +37,7 @@ from factcheck.tests.factories import (
     make_evidence,
     make_outlet,
     make_speaker,
+    recorder,
 )
 from factcheck.tests.test_admin import form_data
 
@@ -391,7 +394,10 @@ def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
             " WHERE relname IN ('factcheck_claim', 'factcheck_appearance')"
         )
     make_appearance(make_claim(speaker=speaker), outlet=outlet)  # the plan is made while the tables are small
-    claims = Claim.objects.bulk_create(Claim(speaker=speaker, text=f"Claim {n} of an import") for n in range(2000))
+    # At version 1, as an import inserts a claim before the event that records it (below).
+    claims = Claim.objects.bulk_create(
+        Claim(speaker=speaker, text=f"Claim {n} of an import", version=1) for n in range(2000)
+    )
     plans = []
 
     def keep(notice):
@@ -418,5 +424,7 @@ def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
     assert not re.search(f"Seq Scan {joined}", trigger[0])
     assert re.search(f"Index Scan using factcheck_claim_pkey {joined}", trigger[0])
     assert kept() == counted()
-    Appearance.objects.filter(claim__in=claims).delete()
-    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).delete()  # claims with no history may not stay
+    # A claim with no event may not stay: each gets the event that records it, as an import writes them.
+    # Deleting them instead, each appearance's triggers planned for the tables never analysed, took 23 s.
+    recorded = [Decision(claim.pk, None, claim.status, claim.attribution, 1, "Imported.", []) for claim in claims]
+    Claim.objects.set_statuses(recorded, by=recorder(), at=timezone.now())

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import empty_caches
 from factcheck import merging
 from factcheck.models import Claim, ClaimLink, CorrectionCase, Evidence, Note, PublishedVerdict, Venue
 from factcheck.revisions import writing_as
@@ -598,28 +599,29 @@ def test_opened_from_anywhere_but_the_queue_the_claim_page_counts_every_claim(re
     assert "{#" not in response.text  # a template comment over two lines is shown as text
 
 
-def test_the_claim_page_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
-    small, large = build_claim_with(10), build_claim_with(100)
-    counts = []
-    for claim in [small, large]:
-        with CaptureQueriesContext(connection) as queries:
-            response = editor_client.get(f"/claims/{claim.pk}/")
-        assert response.status_code == 200
-        counts.append(len(queries))
-    assert response.text.count('class="evidence"') == 100
-    assert counts[0] == counts[1]
-    assert counts[1] <= 8
-
-
-def test_an_action_costs_the_same_queries_with_10_or_100_of_everything(editor_client):
-    counts = []
-    for claim in [build_claim_with(10), build_claim_with(100)]:
-        with CaptureQueriesContext(connection) as queries:
-            response = editor_client.post(f"/claims/{claim.pk}/notes/", {"body": "Checked."}, **HTMX)
-        assert response.status_code == 200
-        assert claim.notes.filter(body="Checked.").exists()
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+def test_the_claim_page_and_an_action_cost_the_same_queries_with_10_or_100_of_everything(editor_client, subtests):
+    """One pair of claims for both subtests, the page's reads first: building them is most of the time."""
+    claims = [build_claim_with(10), build_claim_with(100)]
+    with subtests.test("the claim page"):
+        counts = []
+        for claim in claims:
+            with CaptureQueriesContext(connection) as queries:
+                response = editor_client.get(f"/claims/{claim.pk}/")
+            assert response.status_code == 200
+            counts.append(len(queries))
+        assert response.text.count('class="evidence"') == 100
+        assert counts[0] == counts[1]
+        assert counts[1] <= 8
+    with subtests.test("an action"):
+        empty_caches()  # as the action found them in a test of its own
+        counts = []
+        for claim in claims:
+            with CaptureQueriesContext(connection) as queries:
+                response = editor_client.post(f"/claims/{claim.pk}/notes/", {"body": "Checked."}, **HTMX)
+            assert response.status_code == 200
+            assert claim.notes.filter(body="Checked.").exists()
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
 
 
 def test_a_stale_decision_keeps_the_reason_typed(editor_client, claim, admin_user):
