@@ -881,7 +881,26 @@ def age_step(moment):
 
 @functools.cache
 def _queue_annotations():
-    """for_rows()'s annotations, built once (a twentieth of a queue partial's time when built anew)."""
+    """for_rows()'s annotations, built and compiled once a process: built anew, they were a twentieth
+    of a queue partial's time, and compiling their subqueries for each page another tenth."""
+    return compiled(Claim, queue_expressions())
+
+
+def compiled(model, expressions):
+    """{name: expression} annotations of `model`'s rows as the SQL Django compiles for them, to be added
+    to a query of `model` that names its table as itself (not as a subquery of another query)."""
+    query = model._default_manager.all().query
+    compiler = query.get_compiler(connection=connection)
+    sql = {}
+    for name, expression in expressions.items():
+        resolved = expression.resolve_expression(query, allow_joins=True)
+        sql[name] = RawSQL(*compiler.compile(resolved), output_field=resolved.output_field)  # noqa: S611
+    return sql
+
+
+def queue_expressions():
+    """What a row shows beyond its claim, speaker and story (for_rows()): its pieces of evidence, where it
+    was said and relayed, and its twin's verdict."""
     evidence_count = Subquery(
         Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n"),
         output_field=models.IntegerField(),

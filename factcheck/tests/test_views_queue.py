@@ -1364,3 +1364,29 @@ def test_a_speaker_described_by_their_role_is_not_titled_with_it_again(reviewer_
     row = row_of(reviewer_client, claim)
     assert f"{name}</a>" in row
     assert f"{name}</a>, {title}" not in row
+
+
+def test_the_rows_annotations_compiled_once_read_what_django_compiles_anew(editor):
+    """for_rows() reads a row's evidence count, appearances and twin's verdict through SQL compiled
+    once a process (models.compiled): the same values as the expressions compiled for each query."""
+    wire = make_outlet("Wire")
+    plain = make_claim("Nothing is known of it.")
+    relayed = make_claim("The dam was hit twice.", article=make_article(outlet=make_outlet("Kyiv Post")))
+    origin = make_appearance(relayed, Venue.PUBLIC_REMARKS)
+    make_appearance(relayed, Venue.RELAYED_REPORT, outlet=wire, relayed_from=origin)
+    make_evidence(relayed, "supports")
+    make_evidence(relayed, "context")
+    decided = make_claim("The dam was hit two times.")
+    verify(decided, by=editor)
+    models.ClaimLink.link(relayed, decided, models.LinkKind.SAME_CLAIM)
+    names = list(models.queue_expressions())
+
+    compiled = Claim.objects.for_rows().order_by("pk").values_list(*names)
+    anew = Claim.objects.annotate(**models.queue_expressions()).order_by("pk").values_list(*names)
+
+    assert list(compiled) == list(anew)
+    by_claim = dict(zip([plain.pk, relayed.pk, decided.pk], compiled, strict=True))
+    assert by_claim[plain.pk] == (0, None, None)
+    assert by_claim[relayed.pk][0] == 2
+    assert by_claim[relayed.pk][1].count('"Wire"') == 1  # its relay, by the wire
+    assert by_claim[relayed.pk][2] == f"{decided.pk}:verified"
