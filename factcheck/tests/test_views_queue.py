@@ -1204,6 +1204,28 @@ def test_appearances_are_read_only_for_the_rows_not_drawn_yet(reviewer_client):
     caches["fragments"].clear()
 
 
+def test_rows_copied_from_their_drawn_copies_read_as_when_drawn(reviewer_client, editor):
+    """The queue, a search and "load more", each drawn with no row drawn yet, then copied from the
+    drawn rows: the same page, byte for byte."""
+    make_varied_claims(12)
+    decided = make_claim("Drone claim repeated.")
+    verify(decided, by=editor)
+    models.ClaimLink.link(Claim.objects.get(text="Drone claim 0."), decided, models.LinkKind.SAME_CLAIM)
+    first = reviewer_client.get("/claims/?limit=5&status=all")
+    urls = [
+        "/claims/",
+        "/claims/?status=all&relay=relayed",
+        "/claims/?q=drone&status=all",
+        f"/claims/?limit=5&status=all&after={first.context['next_page']}&shown=5",
+    ]
+    for url in urls:
+        caches["fragments"].clear()
+        drawn = reviewer_client.get(url, **HTMX).text
+        copied = reviewer_client.get(url, **HTMX).text
+        assert drawn.count('<li class="claim-row">') >= 5
+        assert copied == drawn, url
+
+
 def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
     from django.utils.timesince import timesince
 
