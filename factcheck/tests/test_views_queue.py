@@ -1210,7 +1210,7 @@ def test_rows_copied_from_their_drawn_copies_read_as_when_drawn(reviewer_client,
     make_varied_claims(12)
     decided = make_claim("Drone claim repeated.")
     verify(decided, by=editor)
-    models.ClaimLink.link(Claim.objects.get(text="Drone claim 0."), decided, models.LinkKind.SAME_CLAIM)
+    models.ClaimLink.link(make_claim("Drone claim said again."), decided, models.LinkKind.SAME_CLAIM)
     first = reviewer_client.get("/claims/?limit=5&status=all")
     urls = [
         "/claims/",
