@@ -890,7 +890,8 @@ ROW_FIELDS = (
 @functools.cache
 def _queue_annotations():
     """for_rows()'s annotations, built and compiled once a process: built anew, they were a twentieth
-    of a queue partial's time, and compiling their subqueries for each page another tenth."""
+    of a queue partial's time, and compiling their subqueries for each page another twentieth to tenth
+    of its CPU (benchmarks/README.md)."""
     return compiled(Claim, queue_expressions())
 
 
@@ -1031,7 +1032,7 @@ class ClaimQuerySet(models.QuerySet):
     def for_rows(self):
         """What a list's row shows (claim_list.html#rows, Claim.row_key) and no more, for rows_to_draw():
         for_queue() but the appearances and the columns no row reads. Read whole, the rows' other
-        columns were a tenth of a queue partial's CPU."""
+        columns were a twentieth of a queue partial's CPU (benchmarks/README.md)."""
         return self.with_row_annotations().only(*ROW_FIELDS)
 
     def relayed(self):

@@ -1253,7 +1253,7 @@ def test_the_queue_reads_no_storys_whole_text(reviewer_client):
 
 def test_the_queue_reads_only_the_columns_its_rows_show(reviewer_client):
     """The claim's quote and span, the speaker's aliases and description, the story's address are the
-    claim page's: every row reading them was a tenth of a queue partial's CPU."""
+    claim page's: every row reading them was a twentieth of a queue partial's CPU."""
     make_claim("The bridge will reopen.", quote="“The bridge will reopen,” he said.", span_exact="The bridge")
     with CaptureQueriesContext(connection) as queries:
         page = reviewer_client.get("/claims/", **HTMX).text
