@@ -879,9 +879,37 @@ def age_step(moment):
     return minutes // 60 * 60 if minutes < 24 * 60 else minutes // (24 * 60) * 24 * 60
 
 
+# What a list's row reads of a claim, its speaker, story and outlet (ClaimQuerySet.for_rows).
+ROW_FIELDS = (
+    *("text", "kind", "quantity_value", "quantity_unit", "quantity_qualifier", "status", "attribution"),
+    *("created_at", "recheck_on", "speaker__name", "speaker__title"),
+    *("article__outlet__name", "article__headline", "article__state"),
+)
+
+
 @functools.cache
 def _queue_annotations():
-    """for_rows()'s annotations, built once (a twentieth of a queue partial's time when built anew)."""
+    """for_rows()'s annotations, built and compiled once a process: built anew, they were a twentieth
+    of a queue partial's time, and compiling their subqueries for each page another twentieth to tenth
+    of its CPU (benchmarks/README.md)."""
+    return compiled(Claim, queue_expressions())
+
+
+def compiled(model, expressions):
+    """{name: expression} annotations of `model`'s rows as the SQL Django compiles for them, to be added
+    to a query of `model` that names its table as itself (not as a subquery of another query)."""
+    query = model._default_manager.all().query
+    compiler = query.get_compiler(connection=connection)
+    sql = {}
+    for name, expression in expressions.items():
+        resolved = expression.resolve_expression(query, allow_joins=True)
+        sql[name] = RawSQL(*compiler.compile(resolved), output_field=resolved.output_field)  # noqa: S611
+    return sql
+
+
+def queue_expressions():
+    """What a row shows beyond its claim, speaker and story (for_rows()): its pieces of evidence, where it
+    was said and relayed, and its twin's verdict."""
     evidence_count = Subquery(
         Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n"),
         output_field=models.IntegerField(),
@@ -991,15 +1019,21 @@ class ClaimQuerySet(models.QuerySet):
     def for_queue(self):
         """What a row of the queue shows, in two queries for any page: speaker, story, outlet, whether
         it was relayed and how many pieces of evidence it has, then where it was said and relayed."""
-        return self.for_rows().prefetch_related(_appearances_shown())
+        return self.with_row_annotations().prefetch_related(_appearances_shown())
 
-    def for_rows(self):
-        """for_queue() but the appearances, which rows_to_draw() reads for the rows not drawn yet."""
+    def with_row_annotations(self):
+        """for_queue() but the appearances: whole claims, with their speaker, story and outlet."""
         return (
             self.select_related("speaker", "article__outlet")
             .defer("article__body")  # a story's whole text, a row shows its headline
             .annotate(**_queue_annotations())
         )
+
+    def for_rows(self):
+        """What a list's row shows (claim_list.html#rows, Claim.row_key) and no more, for rows_to_draw():
+        for_queue() but the appearances and the columns no row reads. Read whole, the rows' other
+        columns were a twentieth of a queue partial's CPU (benchmarks/README.md)."""
+        return self.with_row_annotations().only(*ROW_FIELDS)
 
     def relayed(self):
         return self.filter(_has_relay())

@@ -517,7 +517,7 @@ def _find_matches(items, article):
     # An undecided look-alike recorded as the same claim as a decided one carries its verdict (the
     # queue's "Same claim as #25: Disputed"): those claims are read too, in one query when there are any.
     twin_of = {pk: claim.twin_verdict[0] for pk, claim in claims.items() if _undecided(claim) and claim.twin_verdict}
-    twins = Claim.objects.for_rows().in_bulk(set(twin_of.values())) if twin_of else {}
+    twins = Claim.objects.with_row_annotations().in_bulk(set(twin_of.values())) if twin_of else {}
     for item in items:
         matches = [(claims[pk], similarity) for pk, similarity in found.get(item.number, [])]
         # Equally alike (a story pasted twice, its claim tracked twice), the decided one is the match.

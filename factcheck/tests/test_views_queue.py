@@ -1204,6 +1204,28 @@ def test_appearances_are_read_only_for_the_rows_not_drawn_yet(reviewer_client):
     caches["fragments"].clear()
 
 
+def test_rows_copied_from_their_drawn_copies_read_as_when_drawn(reviewer_client, editor):
+    """The queue, a search and "load more", each drawn with no row drawn yet, then copied from the
+    drawn rows: the same page, byte for byte."""
+    make_varied_claims(12)
+    decided = make_claim("Drone claim repeated.")
+    verify(decided, by=editor)
+    models.ClaimLink.link(make_claim("Drone claim said again."), decided, models.LinkKind.SAME_CLAIM)
+    first = reviewer_client.get("/claims/?limit=5&status=all")
+    urls = [
+        "/claims/",
+        "/claims/?status=all&relay=relayed",
+        "/claims/?q=drone&status=all",
+        f"/claims/?limit=5&status=all&after={first.context['next_page']}&shown=5",
+    ]
+    for url in urls:
+        caches["fragments"].clear()
+        drawn = reviewer_client.get(url, **HTMX).text
+        copied = reviewer_client.get(url, **HTMX).text
+        assert drawn.count('<li class="claim-row">') >= 5
+        assert copied == drawn, url
+
+
 def test_a_rows_age_step_changes_whenever_its_shown_age_does(monkeypatch):
     from django.utils.timesince import timesince
 
@@ -1227,6 +1249,20 @@ def test_the_queue_reads_no_storys_whole_text(reviewer_client):
         page = reviewer_client.get("/claims/").text
     assert "The bridge will reopen." in page
     assert not [query["sql"] for query in queries if '"factcheck_article"."body"' in query["sql"]]
+
+
+def test_the_queue_reads_only_the_columns_its_rows_show(reviewer_client):
+    """The claim's quote and span, the speaker's aliases and description, the story's address are the
+    claim page's: every row reading them was a twentieth of a queue partial's CPU."""
+    make_claim("The bridge will reopen.", quote="“The bridge will reopen,” he said.", span_exact="The bridge")
+    with CaptureQueriesContext(connection) as queries:
+        page = reviewer_client.get("/claims/", **HTMX).text
+    assert "The bridge will reopen." in page
+    [rows] = [query["sql"] for query in queries if query["sql"].startswith('SELECT "factcheck_claim"."id"')]
+    for column in ['"factcheck_claim"."quote"', '"factcheck_claim"."span_exact"', '"factcheck_speaker"."aliases"']:
+        assert column not in rows
+    for column in ['"factcheck_article"."url"', '"factcheck_outlet"."domain"']:
+        assert column not in rows
 
 
 def test_the_status_links_follow_the_filters_though_they_are_kept(reviewer_client):
@@ -1364,3 +1400,29 @@ def test_a_speaker_described_by_their_role_is_not_titled_with_it_again(reviewer_
     row = row_of(reviewer_client, claim)
     assert f"{name}</a>" in row
     assert f"{name}</a>, {title}" not in row
+
+
+def test_the_rows_annotations_compiled_once_read_what_django_compiles_anew(editor):
+    """for_rows() reads a row's evidence count, appearances and twin's verdict through SQL compiled
+    once a process (models.compiled): the same values as the expressions compiled for each query."""
+    wire = make_outlet("Wire")
+    plain = make_claim("Nothing is known of it.")
+    relayed = make_claim("The dam was hit twice.", article=make_article(outlet=make_outlet("Kyiv Post")))
+    origin = make_appearance(relayed, Venue.PUBLIC_REMARKS)
+    make_appearance(relayed, Venue.RELAYED_REPORT, outlet=wire, relayed_from=origin)
+    make_evidence(relayed, "supports")
+    make_evidence(relayed, "context")
+    decided = make_claim("The dam was hit two times.")
+    verify(decided, by=editor)
+    models.ClaimLink.link(relayed, decided, models.LinkKind.SAME_CLAIM)
+    names = list(models.queue_expressions())
+
+    compiled = Claim.objects.for_rows().order_by("pk").values_list(*names)
+    anew = Claim.objects.annotate(**models.queue_expressions()).order_by("pk").values_list(*names)
+
+    assert list(compiled) == list(anew)
+    by_claim = dict(zip([plain.pk, relayed.pk, decided.pk], compiled, strict=True))
+    assert by_claim[plain.pk] == (0, None, None)
+    assert by_claim[relayed.pk][0] == 2
+    assert by_claim[relayed.pk][1].count('"Wire"') == 1  # its relay, by the wire
+    assert by_claim[relayed.pk][2] == f"{decided.pk}:verified"
