@@ -31,6 +31,9 @@ from factcheck.extraction.venues import ANONYMITY, classify_venue, is_news_outle
 # Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
 ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
+# Cues whose object is whom they were addressed to, and a clause after it what they were told:
+# "told the BBC's Newsnight programme that …", where the parser hangs the clause on the programme.
+ADDRESSING_VERBS = {"tell", "inform", "assure", "warn", "remind", "notify", "advise"}
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
 # Cues whose infinitive is never an object's: "refused to resign", but "refused two requests … to
 # repair the network" refuses the requests, and the infinitive is theirs, whatever the parser hung.
@@ -1091,15 +1094,17 @@ class Finder:
         return bool(subjects) and all(subject.i > verb.i for subject in subjects) and not others
 
     def misattached_that_clause(self, verb):
-        """ "said for the first time that ...", parsed with the clause hung from "time", and "said in a
-        letter that the plant would close", parsed as the letter's relative clause with "that" its object."""
+        """ "said for the first time that ...", parsed with the clause hung from "time", "said in a
+        letter that the plant would close", parsed as the letter's relative clause with "that" its
+        object, and "told the BBC's Newsnight programme that …", as the programme's."""
         for child in verb.children:
             # "said on X, formerly Twitter, that …": the clause hung from the aside, not a preposition.
             aside = child.dep_ == "npadvmod" and child.tag_ in ("NNP", "NNPS")
-            if (child.dep_ != "prep" and not aside) or child.i < verb.i:
+            addressed = child.dep_ in ("dobj", "dative") and verb_lemma(verb) in ADDRESSING_VERBS
+            if (child.dep_ != "prep" and not aside and not addressed) or child.i < verb.i:
                 continue
             for token in child.subtree:
-                if token.dep_ not in ("relcl", "acl"):
+                if token.dep_ not in ("relcl", "acl") and not (addressed and token.dep_ == "ccomp"):
                     continue
                 if self.makes_the_venue(token):
                     # "in a letter that he wrote to staff that the plant would close": the clause after.

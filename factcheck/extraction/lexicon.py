@@ -348,6 +348,9 @@ ROLE_NOUNS = {
     *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
     *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),
 }
+# Roles a headline abbreviates, each with one meaning in news English: "PM says". Not "FM", a
+# foreign minister in one country's papers and a finance minister in another's.
+ROLE_ABBREVIATIONS = {"pm": "prime minister", "vp": "vice president"}
 # What fact-checkers name as the "author" of what circulates with no one behind it: "Viral
 # image", "Facebook posts", "Chain email", "Bloggers".
 CIRCULATING_NOUNS = {

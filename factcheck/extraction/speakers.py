@@ -13,6 +13,7 @@ from factcheck.extraction.lexicon import (
     MALE_WORDS,
     PRONOUNS,
     RANKS,
+    ROLE_ABBREVIATIONS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
     singular,
@@ -49,6 +50,9 @@ OFFICES |= {"principal", "treasurer", "leader", "manager", "king", "queen", "bis
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
 TITLE_HEADS = {"Secretary", "Minister", "Director", "Chief", "Head", "Chairman", "Chair", "President", "Commissioner"}
+# Posts whose words before them name a portfolio, not an organisation: "Transport Secretary",
+# "Education Minister", "the health secretary", whatever the tagger makes of the department's word.
+PORTFOLIO_HEADS = {"secretary", "minister"}
 # Words in organisations' names, never in a person's.
 ORGANISATION_WORDS = {
     "center",
@@ -659,8 +663,8 @@ class People:
         spokesman" where the story names Hillary Clinton is hers)."""
         names = set()
         for noun in self.doc:
-            if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS:
-                continue
+            if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS - PORTFOLIO_HEADS:
+                continue  # "Transport secretary": a portfolio, no organisation
             # "chief executive", "battalion chief": the owner hangs from any common noun before the post
             owners = [
                 token
@@ -1018,7 +1022,7 @@ def _describe(doc, source, people, quoted):
         title = " ".join(token.text for token in sorted([*words, head], key=lambda token: token.i))
         # A role one person holds may be given further down ("The mayor said" in the lede); a
         # word for many ("the analyst") only refers back.
-        later = head.lower_ in ROLE_NOUNS
+        later = head.lower_ in ROLE_NOUNS or head.lower_ in ROLE_ABBREVIATIONS
         name = people.holder(role, source[0], later) or people.holder(head.lower_, source[0], later)
         if name:
             people.mention(source[0], name)
@@ -1026,6 +1030,8 @@ def _describe(doc, source, people, quoted):
         if (quoted := _the_one_quoted(head, source, people)) is not None:
             return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)
+        if spelt := ROLE_ABBREVIATIONS.get(head.lower_):  # "PM says": "The prime minister"
+            described_as, title = described_as[: -len(head.text)] + spelt, title[: -len(head.text)] + spelt
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             # "minister says" in a headline; "Minister says" opening it is "the minister" too.
             opening = head.doc[0]
@@ -1194,20 +1200,20 @@ def _role(head):
     noun = head.lower_
     if head.tag_ not in ("NN", "NNP") or noun in ANONYMOUS_NOUNS:
         return ""
-    if noun not in ROLE_NOUNS and noun not in UNNAMED_SOURCE_NOUNS:
+    if noun not in ROLE_NOUNS and noun not in UNNAMED_SOURCE_NOUNS and noun not in ROLE_ABBREVIATIONS:
         return ""
     before = [token for token in head.subtree if token.i < head.i]
     determiners = [token for token in before if token.dep_ in ("det", "poss", "predet")]
     # "the mayor", "the company's chief executive", and "minister says" as a headline words it,
     # the tagger reading "Minister says" as a name or not; not "a spokesman" or "every minister".
     definite = all(token.dep_ == "poss" or token.lower_ == "the" for token in determiners)
-    bare_in_headline = not determiners and noun in ROLE_NOUNS and _in_headline(head)
+    bare_in_headline = not determiners and (noun in ROLE_NOUNS or noun in ROLE_ABBREVIATIONS) and _in_headline(head)
     if head.tag_ == "NNP" and not any(token.lower_ == "the" for token in determiners) and not bare_in_headline:
         return ""
     if not definite or any(child.dep_ in ("nummod", "conj") for child in head.children):
         return ""
     words = [child for child in head.children if child.i < head.i and child.dep_ in ("amod", "compound")]
-    return " ".join(token.lower_ for token in [*words, head] if token.is_alpha)
+    return " ".join([*(token.lower_ for token in words if token.is_alpha), ROLE_ABBREVIATIONS.get(noun, noun)])
 
 
 def described(name):
@@ -1262,15 +1268,17 @@ def _institution_named_before(doc, head, people):
     described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
     organisations = _organisations_named(doc, people, lambda entity: entity.end <= head.i)
     # "Trump" tagged an organisation in one sentence is still the person the story names.
-    named = [(name, words) for name, words in organisations if not words <= people.by_part.keys()]
-    for name, words in reversed(named):
-        if head.lower_ in words and described_as <= words:
-            return name
+    named = [(name, words, acted) for name, words, acted in organisations if not words <= people.by_part.keys()]
+    meant = [(name, acted) for name, words, acted in named if head.lower_ in words and described_as <= words]
+    # The last that did something in the story ("The Bank of England held rates"), over one named
+    # only in a phrase since ("analysts at Hansa Bank said"); else the last named.
+    if meant:
+        return next((name for name, acted in reversed(meant) if acted), meant[-1][0])
     if called := _named_as(doc, head):
         return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
-        business = next((name for name, words in reversed(named) if not words & not_it), None)
+        business = next((name for name, words, _ in reversed(named) if not words & not_it), None)
         return business or _described_before(doc, head, people)
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
@@ -1279,15 +1287,15 @@ def _institution_named_before(doc, head, people):
 
 
 def _organisations_named(doc, people, where):
-    """(name, its words in lower case) of each organisation the story names `where` (a test of the
-    entity: before a word, after it), news outlets left out."""
+    """(name, its words in lower case, whether it is a clause's subject there) of each organisation
+    the story names `where` (a test of the entity: before a word, after it), news outlets left out."""
     for entity in doc.ents:
         if entity.label_ != "ORG" or not where(entity):
             continue
         name = clean(entity.text)
         words = {word.lower() for word in re.findall(r"\w+", name)}
         if words and not people.is_outlet(name):
-            yield name, words
+            yield name, words, entity.root.dep_ in ("nsubj", "nsubjpass")
 
 
 def _described_before(doc, head, people):
@@ -1318,12 +1326,12 @@ def _named_after_headline(doc, head, people):
     if not in_headline or any(child.dep_ in ("det", "poss") for child in head.children):
         return None
     named = list(_organisations_named(doc, people, lambda entity: entity.start > head.i))
-    if called := next((name for name, words in named if head.lower_ in words), None):
+    if called := next((name for name, words, _ in named if head.lower_ in words), None):
         return called
     if called := _named_as(doc, head, ahead=True):
         return called  # "…, union says" above "the drivers' union Aslef"
     if head.lower_ in BUSINESS_NOUNS:
-        return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
+        return next((name for name, words, _ in named if not words & NOT_A_BUSINESS), None)
     return None
 
 
@@ -1480,6 +1488,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         and any(e.start <= t.i < e.end for t in tokens)
         and (e.end <= name_start or e.start >= name_end)
         and not (e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].text in TITLE_HEADS)
+        and not _portfolio(e)
     ]
     if organisations:
         affiliation = clean(organisations[0].text)
@@ -1489,6 +1498,17 @@ def person_speaker(doc, tokens, head, person, people, mention):
     elif whose := _of_organisation(doc[name_end - 1], tokens):
         affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _portfolio(entity):
+    """Whether an organisation the tagger found is the portfolio of a post after it: "Transport" in
+    "Transport Secretary Jane Doe"; not a body named so ("Communist Party Secretary")."""
+    after = entity.doc[entity.end] if entity.end < len(entity.doc) else None
+    return (
+        after is not None
+        and after.lower_ in PORTFOLIO_HEADS
+        and not {token.lower_ for token in entity} & INSTITUTION_NOUNS
+    )
 
 
 def _of_organisation(surname, tokens):

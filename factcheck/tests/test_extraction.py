@@ -4793,3 +4793,117 @@ def test_a_quotation_of_two_sentences_in_the_next_paragraph_keeps_the_venue_befo
     first, second = extract(text)
     assert first.venue == models.Venue.OFFICIAL_DOCUMENT
     assert second.venue == first.venue
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "speaker", "title"),
+    [
+        (
+            "PM says tax cuts will have to wait",
+            "Tax cuts will have to wait until next year, Prime Minister Keir Walton said on Monday.",
+            "Keir Walton",
+            "Prime Minister",
+        ),
+        (
+            "VP says the talks will resume in May",
+            "The talks will resume in May, Vice President Ana Ruiz told reporters.",
+            "Ana Ruiz",
+            "Vice President",
+        ),
+    ],
+)
+def test_a_role_abbreviated_in_a_headline_is_the_one_person_the_body_gives_the_role_to(
+    extract, headline, body, speaker, title
+):
+    # "PM says" was the institution "PM".
+    headline_claim, named = extract(f"{headline}\n\n{body}")
+    assert (headline_claim.speaker, headline_claim.speaker_kind, headline_claim.title) == (
+        speaker,
+        values.PERSON,
+        title,
+    )
+    assert (named.speaker, named.title) == (speaker, title)
+
+
+def test_a_role_abbreviated_in_a_headline_the_body_gives_to_no_one_is_described_in_full(extract):
+    proposal = extract("PM says tax cuts will have to wait\n\nTax cuts will wait, the Treasury said.")[0]
+    assert (proposal.speaker, proposal.speaker_kind) == ("The prime minister", values.PERSON)
+
+
+def test_the_bank_is_the_bank_that_acted_in_the_story_not_one_named_inside_a_phrase(extract):
+    # "The bank forecast" was Hansa Bank, whose analysts the story quoted, not the Bank of England.
+    text = (
+        "The Bank of England held interest rates at 4 per cent on Thursday. "
+        "Analysts at Hansa Bank said a cut was likely in June. "
+        "The bank forecast that growth would slow to 0.8 per cent next year."
+    )
+    assert extract(text)[-1].speaker == "Bank of England"
+
+
+def test_a_cue_read_as_a_noun_after_the_noun_naming_its_speaker_is_a_verb(extract):
+    # "The agency forecast that …" was parsed as a noun phrase, "agency forecast": nothing was proposed.
+    text = (
+        "The Environment Agency issued flood warnings on Tuesday. The agency forecast that rivers would rise further."
+    )
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.claim) == ("Environment Agency", "Rivers would rise further.")
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "speaker"),
+    [
+        (
+            "BANK OF ENGLAND WARNS RATES WILL STAY HIGH",
+            "The Bank of England said rates would stay high.",
+            "Bank of England",
+        ),
+        (
+            "HOSPITAL WAITING LISTS WILL FALL, HEALTH MINISTER SAYS",
+            "Health Minister Ana Ruiz said waiting lists would fall by the spring.",
+            "Ana Ruiz",
+        ),
+        (
+            "MINISTER DENIES CUTS TO NHS BUDGET",
+            "Health Minister Ana Ruiz denied that the NHS budget would be cut.",
+            "Ana Ruiz",
+        ),
+    ],
+)
+def test_a_headline_in_capitals_is_read_as_the_story_writes_its_words(extract, headline, body, speaker):
+    # The tagger read the capitals as names: the headline proposed nothing.
+    text = f"{headline}\n{body}"
+    proposals = [p for p in extract(text) if p.start < len(headline)]
+    assert [p.speaker for p in proposals] == [speaker]
+    assert words(text, proposals[0].cue).isupper()  # offsets into the story as given
+
+
+def test_a_quote_in_a_headline_in_capitals_is_as_printed(extract):
+    text = '"WE WILL NOT BACK DOWN," SAYS MINISTER\nHealth Minister Ana Ruiz said the government would not back down.'
+    headline = extract(text)[0]
+    assert (headline.speaker, headline.quote) == ("Ana Ruiz", "WE WILL NOT BACK DOWN")
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["the BBC's Newsnight programme", "ITV's Good Morning Britain programme"],
+)
+def test_telling_a_programme_that_is_what_was_told_not_a_clause_on_the_programme(extract, recipient):
+    # "that the strike would go ahead" was parsed as a clause on "programme": nothing was proposed.
+    text = f"Mick Lynch told {recipient} that the strike would go ahead."
+    proposal = only(extract(text))
+    assert proposal.claim == "The strike would go ahead."
+    assert proposal.venue == models.Venue.INTERVIEW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe, the Transport Secretary, said the railway would reopen in June.",
+        "The railway will reopen in June, Transport Secretary Jane Doe said on Monday.",
+        "Education Minister Lena Park said on Monday that schools would reopen.",
+    ],
+)
+def test_a_department_in_a_title_is_no_affiliation(extract, text):
+    # "Transport Secretary Jane Doe" had the affiliation "Transport".
+    proposal = only(extract(text))
+    assert proposal.title and proposal.affiliation == ""
