@@ -1114,8 +1114,8 @@ class Finder:
                     continue
                 if any(grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in token.children):
                     return self.subtree(token)
-                if token.dep_ == "relcl" and self.complement_taken_for_relative(token):
-                    return self.subtree(token)
+                if (token.dep_ == "relcl" or addressed) and self.complement_taken_for_relative(token):
+                    return self.subtree(token)  # "told the BBC's Today programme that patients were dying"
         return set()
 
     def complement_taken_for_relative(self, clause):

@@ -32,6 +32,8 @@ PUBLIC_BODY_NOUNS = {
 NOT_A_BUSINESS = PUBLIC_BODY_NOUNS | {"party", "campaign", "union", "university", "institute", "foundation"}
 # "The club said": the last club named, whose name says it is one ("Riverton United", "Leeds FC").
 CLUB_NOUNS = {"club", "team"}
+# "The regulator said", the story naming no regulator: the public body that spoke before.
+OVERSEERS = {"regulator", "watchdog"}
 CLUB_WORDS = {"club", "fc", "afc", "cf", "united", "athletic", "rovers", "wanderers"}
 PLACES = {"GPE", "NORP", "LOC", "FAC"}
 OWNER_DEPS = ("compound", "nmod", "poss")
@@ -1268,18 +1270,22 @@ def _institution_named_before(doc, head, people):
     described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
     organisations = _organisations_named(doc, people, lambda entity: entity.end <= head.i)
     # "Trump" tagged an organisation in one sentence is still the person the story names.
-    named = [(name, words, acted) for name, words, acted in organisations if not words <= people.by_part.keys()]
-    meant = [(name, acted) for name, words, acted in named if head.lower_ in words and described_as <= words]
+    named = list(organisations)
+    meant = [(name, entity) for name, words, entity in named if head.lower_ in words and described_as <= words]
     # The last that did something in the story ("The Bank of England held rates"), over one named
     # only in a phrase since ("analysts at Hansa Bank said"); else the last named.
     if meant:
-        return next((name for name, acted in reversed(meant) if acted), meant[-1][0])
+        return next((name for name, entity in reversed(meant) if _acts(entity)), meant[-1][0])
     if called := _named_as(doc, head):
         return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
         business = next((name for name, words, _ in reversed(named) if not words & not_it), None)
         return business or _described_before(doc, head, people)
+    if head.lower_ in OVERSEERS:  # "the regulator said" after "The Office for Product Safety and Standards said"
+        return next(
+            (name for name, words, entity in reversed(named) if words & PUBLIC_BODY_NOUNS and _acts(entity)), None
+        )
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
@@ -1287,15 +1293,27 @@ def _institution_named_before(doc, head, people):
 
 
 def _organisations_named(doc, people, where):
-    """(name, its words in lower case, whether it is a clause's subject there) of each organisation
-    the story names `where` (a test of the entity: before a word, after it), news outlets left out."""
+    """(name, its words in lower case, the entity) of each organisation the story names `where` (a
+    test of the entity: before a word, after it), news outlets left out: those the tagger found,
+    and names it took for a person's that the story uses as an organisation's ("Brightwave said
+    in a statement", `People.organisation`)."""
     for entity in doc.ents:
-        if entity.label_ != "ORG" or not where(entity):
+        if entity.label_ not in ("ORG", "PERSON") or not where(entity):
             continue
         name = clean(entity.text)
         words = {word.lower() for word in re.findall(r"\w+", name)}
+        # "Trump" tagged an organisation in one sentence is still the person the story names.
+        if (entity.label_ == "PERSON" or words <= people.by_part.keys()) and not people.organisation(
+            name, entity.start
+        ):
+            continue
         if words and not people.is_outlet(name):
-            yield name, words, entity.root.dep_ in ("nsubj", "nsubjpass")
+            yield name, words, entity
+
+
+def _acts(entity):
+    """Whether the organisation is a clause's subject where it is named: it did something in the story."""
+    return entity.root.dep_ in ("nsubj", "nsubjpass")
 
 
 def _described_before(doc, head, people):

@@ -4885,13 +4885,14 @@ def test_a_quote_in_a_headline_in_capitals_is_as_printed(extract):
 
 @pytest.mark.parametrize(
     "recipient",
-    ["the BBC's Newsnight programme", "ITV's Good Morning Britain programme"],
+    ["the BBC's Newsnight programme", "ITV's Good Morning Britain programme", "the BBC's Today programme"],
 )
 def test_telling_a_programme_that_is_what_was_told_not_a_clause_on_the_programme(extract, recipient):
-    # "that the strike would go ahead" was parsed as a clause on "programme": nothing was proposed.
-    text = f"Mick Lynch told {recipient} that the strike would go ahead."
+    # "that the strike would go ahead" was parsed as a clause on "programme", "that" its object
+    # ("the programme that patients were watching"): nothing was proposed.
+    text = f"Dr Nadia Rowe told {recipient} that patients were dying because of long waits."
     proposal = only(extract(text))
-    assert proposal.claim == "The strike would go ahead."
+    assert proposal.claim == "Patients were dying because of long waits."
     assert proposal.venue == models.Venue.INTERVIEW
 
 
@@ -4907,3 +4908,39 @@ def test_a_department_in_a_title_is_no_affiliation(extract, text):
     # "Transport Secretary Jane Doe" had the affiliation "Transport".
     proposal = only(extract(text))
     assert proposal.title and proposal.affiliation == ""
+
+
+def test_the_firm_is_the_business_that_spoke_last_not_a_public_body_named_since(extract):
+    # The tagger took Brightwave for a person, so "the firm" was the last organisation it found,
+    # the regulator's abbreviation: "OPSS".
+    text = (
+        "The Office for Product Safety and Standards (OPSS) said it had received 17 reports of fires.\n"
+        "In a statement on its website, Brightwave said a fault in the thermostat could cause the heaters "
+        "to overheat. The firm said it would give customers a full refund."
+    )
+    assert [p.speaker for p in extract(text)] == [
+        "Office for Product Safety and Standards",
+        "Brightwave",
+        "Brightwave",
+    ]
+
+
+def test_the_regulator_is_the_public_body_that_spoke_before_when_none_is_named_a_regulator(extract):
+    # "the regulator said" was "Regulator", a name that would be one speaker across stories.
+    text = (
+        "The Office for Product Safety and Standards said it had received 17 reports of fires. "
+        "Nobody was seriously hurt, the regulator said."
+    )
+    assert [p.speaker for p in extract(text)] == ["Office for Product Safety and Standards"] * 2
+
+
+def test_a_business_named_like_a_person_elsewhere_is_the_company_after_it(extract):
+    # "a Brightwave manager", tagged an organisation there, was left out as a person's name, which
+    # the tagger took it for elsewhere: "the company" was the regulator.
+    text = (
+        "In a statement, Brightwave said it was sorry. Brightwave said the fault was rare.\n"
+        '"We will act," an OPSS spokesperson said.\n'
+        "An email sent by a Brightwave manager told staff to remove the heater. "
+        "The company said the email referred to a different model."
+    )
+    assert extract(text)[-1].speaker == "Brightwave"
