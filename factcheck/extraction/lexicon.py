@@ -31,7 +31,7 @@ SPEECH_VERBS = {
     "respond": "CP",
     "retort": "C",
     "counter": "C",
-    "recall": "CD",
+    "recall": "C",
     "conclude": "C",
     "suggest": "CD",
     "predict": "CD",

@@ -288,12 +288,15 @@ def titles_a_name(word):
 def organisation_shaped(name):
     """Whether a name the tagger may take for a person's is an organisation's by its own words: a
     word of organisations' names no one's name holds ("Cal Fire", "Metro Transit") or an acronym
-    ending it ("Cal OES"; "JD Vance" is a person's)."""
+    ending it ("Cal OES"; "JD Vance" is a person's), or one of three letters or more opening it ("NHS England",
+    "BBC Scotland")."""
     words = name.split()
     if {word.lower() for word in words} & (ORGANISATION_WORDS - NAME_LIKE_WORDS):
         return True
     if len(words) > 1 and words[-1] == "United":
         return True  # "Riverton United": a club, where "United" opens no one's name
+    if len(words) > 1 and len(words[0]) > 2 and _ACRONYM.fullmatch(words[0]) and words[0] not in _NOT_ACRONYMS:
+        return True
     return len(words) > 1 and bool(_ACRONYM.fullmatch(words[-1])) and words[-1] not in _NOT_ACRONYMS
 
 
@@ -399,7 +402,7 @@ class People:
         self.by_part = {}  # each word of a name -> the longest name containing it
         # "harbour master" tagged a person is a role, not a name: a name has a capital.
         persons = [entity for entity in doc.ents if entity.label_ == "PERSON" and not entity.text.islower()]
-        named = [self.person_entity(entity) for entity in persons]
+        named = self.without_words_before(self.person_entity(entity) for entity in persons)
         # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
         # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
         in_names = {
@@ -422,6 +425,22 @@ class People:
         self.genders = self.genders_given()
         self.organisations = self.named_as_organisations()
         self.unnamed = set()  # one unnamed source ("A senior official"), whom a "he" or "she" may mean
+
+    def without_words_before(self, named):
+        """The names, each without a first word the story gives the name without elsewhere:
+        "Sprinter Kemi Adeyola" in a headline is Kemi Adeyola, whom the body names so. The
+        word is a description, whatever the tagger made of it."""
+        named = list(named)
+        names = {name for _, name in named}
+        self.described = {}  # "Sprinter Kemi Adeyola" -> "Kemi Adeyola", for `fullest`
+        shorter = []
+        for start, name in named:
+            words = name.split()
+            if len(words) > 2 and " ".join(words[1:]) in names and not self.doc[start].is_lower:
+                self.described[name] = " ".join(words[1:])
+                start, name = start + 1, self.described[name]
+            shorter.append((start, name))
+        return shorter
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
@@ -787,6 +806,7 @@ class People:
 
     def fullest(self, name):
         """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
+        name = self.described.get(name, name)
         words = name.split()
         if not words or name in self.kept_apart:
             return name
@@ -1085,12 +1105,30 @@ def _unnamed(head, source, people, mention):
     if head.tag_ == "NN" and not _counted_one(head) and (named := _named_as(head.doc, head, ahead=_in_headline(head))):
         person = {word.lower() for word in named.split()} <= people.by_part.keys()
         return Speaker(people.fullest(named) if person else named, PERSON if person else INSTITUTION, mention=mention)
+    if (named := _organisation_headed_by(head, people)) is not None:
+        return Speaker(named, INSTITUTION, mention=mention)  # "The unit said" after "The Athletics Integrity Unit"
     name = capitalised(_noun_phrase(head))
     if _bare_common_noun(head):
         name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _organisation_headed_by(head, people):
+    """ "The unit", "the integrity unit": the organisation the story named before whose name's head
+    is that noun ("Athletics Integrity Unit", "Athletics Federation of Nigeria"), the last that
+    did something in the story, else the last; None when "the" refers to none."""
+    children = list(head.children)
+    if head.tag_ != "NN" or [child.lower_ for child in children if child.dep_ in ("det", "poss")] != ["the"]:
+        return None
+    described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
+    meant = [
+        (name, entity)
+        for name, words, entity in _organisations_named(head.doc, people, lambda entity: entity.end <= head.i)
+        if entity.root.lower_ == head.lower_ and described_as <= words
+    ]
+    return re.sub(r"^(the|The)\s+", "", _last_acting(meant)) if meant else None
 
 
 def _in_headline(token):
@@ -1272,10 +1310,8 @@ def _institution_named_before(doc, head, people):
     # "Trump" tagged an organisation in one sentence is still the person the story names.
     named = list(organisations)
     meant = [(name, entity) for name, words, entity in named if head.lower_ in words and described_as <= words]
-    # The last that did something in the story ("The Bank of England held rates"), over one named
-    # only in a phrase since ("analysts at Hansa Bank said"); else the last named.
     if meant:
-        return next((name for name, entity in reversed(meant) if _acts(entity)), meant[-1][0])
+        return _last_acting(meant)
     if called := _named_as(doc, head):
         return called
     if head.lower_ in BUSINESS_NOUNS:
@@ -1314,6 +1350,13 @@ def _organisations_named(doc, people, where):
 def _acts(entity):
     """Whether the organisation is a clause's subject where it is named: it did something in the story."""
     return entity.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _last_acting(named):
+    """Of (name, entity) in story order, the last that did something in the story ("The Bank of
+    England held rates"), over one named only in a phrase since ("analysts at Hansa Bank said");
+    else the last named."""
+    return next((name for name, entity in reversed(named) if _acts(entity)), named[-1][0])
 
 
 def _described_before(doc, head, people):

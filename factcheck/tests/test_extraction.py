@@ -4944,3 +4944,51 @@ def test_a_business_named_like_a_person_elsewhere_is_the_company_after_it(extrac
         "The company said the email referred to a different model."
     )
     assert extract(text)[-1].speaker == "Brightwave"
+
+
+def test_a_word_before_a_name_the_story_gives_in_full_without_it_is_no_part_of_the_name(extract):
+    # The headline's "Sprinter" was taken into the name: the speaker was "Sprinter Kemi Adeyola".
+    text = (
+        "Sprinter Kemi Adeyola says she will appeal four-year ban\n"
+        "Olympic relay medallist Kemi Adeyola has been banned for four years. "
+        "Adeyola, 27, has denied knowingly taking any banned substance."
+    )
+    assert [p.speaker for p in extract(text)] == ["Kemi Adeyola", "Kemi Adeyola"]
+
+
+def test_a_name_opening_with_an_acronym_is_an_organisations(extract):
+    # "NHS England said" was a person's statement, the tagger taking it for a person's name.
+    text = (
+        "Hospital waiting list falls for third month\n\n"
+        "NHS England said the waiting list stood at 7.4 million cases at the end of September. "
+        "About 6.3 million individual patients were waiting.\n"
+    )
+    first = extract(text)[0]
+    assert (first.speaker, first.speaker_kind) == ("NHS England", values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("named", "again", "speaker"),
+    [
+        ("The Athletics Integrity Unit banned the sprinter.", "The unit said", "Athletics Integrity Unit"),
+        ("The Athletics Integrity Unit banned the sprinter.", "The integrity unit said", "Athletics Integrity Unit"),
+        ("The Athletics Federation of Nigeria appealed.", "The federation said", "Athletics Federation of Nigeria"),
+    ],
+)
+def test_a_noun_with_the_is_the_organisation_named_before_with_it_as_its_names_head(extract, named, again, speaker):
+    # "The unit said" was an unnamed group, "The unit", though the story had named it.
+    proposal = extract(f"{named} {again} the ban would stand.")[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text", ["Brightwave recalls 40,000 space heaters over fire risk", "Carmaker Velo recalled 9,000 cars on Monday."]
+)
+def test_a_product_recall_is_no_statement(extract, text):
+    # "recalls 40,000 space heaters" was read as remembering them: a proposal with no claim.
+    assert extract(text) == []
+
+
+def test_recalling_what_happened_is_a_statement(extract):
+    text = "Ana Ruiz recalled that the bridge had shaken for a minute."
+    assert only(extract(text)).claim == "The bridge had shaken for a minute."
