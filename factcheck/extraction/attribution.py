@@ -400,6 +400,13 @@ class Finder:
                 # "had offered a 2 per cent rise, which he called an insult": the noun is part of
                 # what was said, the clause set off on it is the other cue's.
                 nested = self.subtree(cue) | {cue.left_edge.i - 1}
+            elif noun.dep_ in ARGUMENTS:
+                # "had provided no samples of the meat she said she had eaten": the noun is part of
+                # what was said, the clause on it the other cue's.
+                for outer in found:
+                    if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
+                        outer.content -= self.subtree(cue)
+                continue
             for outer in found:
                 if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
                     # What follows the apposition belongs to it, however the parser hung it.

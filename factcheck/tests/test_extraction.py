@@ -4992,3 +4992,11 @@ def test_a_product_recall_is_no_statement(extract, text):
 def test_recalling_what_happened_is_a_statement(extract):
     text = "Ana Ruiz recalled that the bridge had shaken for a minute."
     assert only(extract(text)).claim == "The bridge had shaken for a minute."
+
+
+def test_a_noun_another_speaker_says_something_of_stays_in_the_statement_it_is_part_of(extract):
+    # The noun went with the clause on it: "The athlete had provided no samples of."
+    text = "The tribunal said the athlete had provided no samples of the meat she said she had eaten."
+    tribunal, athlete = extract(text)
+    assert tribunal.claim == "The athlete had provided no samples of the meat."
+    assert athlete.claim == "She had eaten the meat."
