@@ -486,9 +486,15 @@ class Story:
     @staticmethod
     def called_relatively(cue):
         """Whether the cue is a relative clause whose "that" or "which" is what it judges: "a recount
-        that her rival called a farce", "the budget, which critics called a disaster"."""
-        return cue.dep_ in ("relcl", "acl") and any(
-            child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+        that her rival called a farce", "the budget, which critics called a disaster"; not one the
+        parser hangs on a date, whose "which" is the whole clause before ("… waited over 12 hours in
+        September, which it called a scandal")."""
+        return (
+            cue.dep_ in ("relcl", "acl")
+            and cue.head.ent_type_ not in ("DATE", "TIME")
+            and any(
+                child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+            )
         )
 
     def accusation(self, attribution):

@@ -1194,9 +1194,13 @@ def _spoken_for(head, people):
             return re.sub(r"^(the|The)\s+", "", clean(entity.text))
     for preposition in head.children:
         for organisation in preposition.children:
-            if preposition.lower_ == "for" and organisation.dep_ == "pobj" and organisation.lower_ in INSTITUTION_NOUNS:
+            if preposition.lower_ != "for" or organisation.dep_ != "pobj":
+                continue
+            if organisation.lower_ in INSTITUTION_NOUNS:
                 named = _institution_named_before(doc, organisation, people)
                 return named or capitalised(re.sub(r"^(the|The)\s+", "", _noun_phrase(organisation)))
+            if named := _organisation_headed_by(organisation, people):
+                return named  # "a spokesman for the federation" after "the Athletics Federation of Nigeria"
     return ""
 
 

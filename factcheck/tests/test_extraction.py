@@ -2557,6 +2557,55 @@ def test_no_two_proposals_of_one_speaker_claim_the_same_words(extract, name):
                 taken[key] = number
 
 
+def test_a_doping_case(extract):
+    text = story("doping_case")
+    proposals = extract(text)
+    # The headline's "Sprinter" was taken into her name, "the unit" was an unnamed group, and the
+    # tribunal's draft ended "samples of."
+    assert not [p for p in proposals if p.speaker.startswith("Sprinter")]
+    assert said(text, proposals, "said", "out-of-competition test").speaker == "Athletics Integrity Unit"
+    post = said(text, proposals, "wrote", "never cheated")
+    assert (post.speaker, post.venue, post.outlet) == ("Kemi Adeyola", values.SOCIAL_MEDIA_POST, "Instagram")
+    lawyer = said(text, proposals, "told", "come from food")
+    assert (lawyer.speaker, lawyer.title, lawyer.venue) == ("Daniel Okoro", "Lawyer", values.STATEMENT_TO_OUTLET)
+    assert said(text, proposals, "said", "same substance").hedged
+    tribunal = said(text, proposals, "said", "failed to show")
+    assert tribunal.claim.endswith("no receipts or samples of the meat.")
+    spokesman = said(text, proposals, "said", "tested negative")
+    assert spokesman.affiliation == "Athletics Federation of Nigeria"
+    assert said(text, proposals, "said", "more testing").speaker == "Athletics Integrity Unit"
+
+
+def test_a_product_recall_by_a_company_and_a_regulator(extract):
+    text = story("product_recall")
+    proposals = extract(text)
+    # The headline in capitals proposed a recall as something remembered; "the firm" and "the
+    # company" were the regulator ("OPSS"), and "the regulator" was "Regulator".
+    assert not [p for p in proposals if p.start < text.index("\n")]
+    assert said(text, proposals, "said", "full refund").speaker == "Brightwave"
+    assert said(text, proposals, "said", "different model").speaker == "Brightwave"
+    assert said(text, proposals, "said", "seriously hurt").speaker == "Office for Product Safety and Standards"
+    assert said(text, proposals, "said", "enforcement action").affiliation == "OPSS"
+    shah = said(text, proposals, "told", "asleep")
+    assert (shah.speaker, shah.venue, shah.outlet) == ("Priya Shah", values.STATEMENT_TO_OUTLET, "Daily Planet")
+
+
+def test_a_waiting_list_report_with_figures(extract):
+    text = story("waiting_lists")
+    proposals = extract(text)
+    # "NHS England said" was a person's statement, and the college president's words to the
+    # Today programme were not proposed.
+    nhs = said(text, proposals, "said", "7.4 million")
+    assert (nhs.speaker, nhs.speaker_kind) == ("NHS England", values.INSTITUTION)
+    assert (nhs.quantity.value, nhs.quantity.unit) == ("7400000", "cases")
+    rowe = said(text, proposals, "told", "dying")
+    assert (rowe.speaker, rowe.venue, rowe.outlet) == ("Nadia Rowe", values.INTERVIEW, "BBC")
+    assert "September is" not in said(text, proposals, "called", "national scandal").claim
+    carver = said(text, proposals, "told", "knees")
+    assert (carver.speaker, carver.venue) == ("Owen Carver", values.PUBLIC_REMARKS)
+    assert said(text, proposals, "said", "paper it is written on").title == "Shadow health secretary"
+
+
 def test_a_wire_story_with_a_dateline(extract):
     text = story("wire_dateline")
     proposals = extract(text, outlet="Nordwire")
@@ -5000,3 +5049,18 @@ def test_a_noun_another_speaker_says_something_of_stays_in_the_statement_it_is_p
     tribunal, athlete = extract(text)
     assert tribunal.claim == "The athlete had provided no samples of the meat."
     assert athlete.claim == "She had eaten the meat."
+
+
+def test_a_judgement_of_the_clause_before_is_not_said_of_the_date_ending_it(extract):
+    # The parser hung "which" on "September": the draft was "September is a national scandal."
+    text = 'It said 44,000 patients waited over 12 hours in September, which it called "a national scandal".'
+    assert "September is" not in extract(text)[-1].claim
+
+
+def test_a_spokesman_for_a_body_named_before_by_its_head_noun_is_affiliated_to_it(extract):
+    # "A spokesman for the federation" had no affiliation, though the story had named it.
+    text = (
+        "The Athletics Federation of Nigeria said it was disappointed. "
+        "A spokesman for the federation said the team had tested negative."
+    )
+    assert extract(text)[-1].affiliation == "Athletics Federation of Nigeria"
