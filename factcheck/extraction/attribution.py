@@ -1092,6 +1092,16 @@ class Finder:
             participles = [word for word in child.rights if word.dep_ == "acl" and word.tag_ == "VBN"]
             if participles and child.left_edge.i == verb.sent.start:
                 return participles[0]
+        # "Police say two men arrested after stabbing": the noun after the cue, parsed as its object
+        # (or anything else: "punct" after a line below).
+        words = [token for token in verb.sent if not token.is_space]
+        if words[-1].text in (".", "!", "?"):
+            return None  # a headline's: a sentence may say "say what happened"
+        for child in verb.children:
+            participles = [word for word in child.rights if word.dep_ == "acl" and word.tag_ == "VBN"]
+            noun = child.tag_ in ("NN", "NNS", "NNP", "NNPS", "CD")
+            if noun and child.i > verb.i and participles and child.right_edge.i >= words[-1].i:
+                return participles[0]
         return None
 
     def inverted(self, verb):

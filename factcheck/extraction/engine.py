@@ -263,7 +263,10 @@ class Story:
             infinitive = infinitive or bool(planned)
             # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
             participle = self.finder.headline_participle(self.doc[attribution.head])
-            if participle is not None and content_tokens != self.finder.subtree(participle.head):
+            described = (
+                {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
+            )
+            if participle is not None and content_tokens != described:
                 participle = None
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause

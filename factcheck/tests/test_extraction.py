@@ -5064,3 +5064,17 @@ def test_a_spokesman_for_a_body_named_before_by_its_head_noun_is_affiliated_to_i
         "A spokesman for the federation said the team had tested negative."
     )
     assert extract(text)[-1].affiliation == "Athletics Federation of Nigeria"
+
+
+@pytest.mark.parametrize(
+    ("headline", "claim"),
+    [
+        ("Police say two men arrested after stabbing", "Two men were arrested after stabbing."),
+        ("Officials say 12 killed in blast", "12 were killed in blast."),
+    ],
+)
+def test_a_headlines_past_participle_after_says_is_what_was_done(extract, headline, claim):
+    # The parser hung the participle on the noun as the cue's object: nothing was proposed.
+    proposal = extract(f"{headline}\nTwo men were arrested on Friday, police said.")[0]
+    assert proposal.start == 0
+    assert proposal.claim == claim
