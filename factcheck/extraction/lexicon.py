@@ -346,7 +346,7 @@ ROLE_NOUNS = {
     *("nominee", "incumbent", "challenger", "rival", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
     *("surgeon", "farmer", "host", "presenter", "curator", "architect", "engineer", "editor", "publisher"),
     *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
-    *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),
+    *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp", "leader"),
 }
 # Roles a headline abbreviates, each with one meaning in news English: "PM says". Not "FM", a
 # foreign minister in one country's papers and a finance minister in another's.

@@ -5078,3 +5078,12 @@ def test_a_headlines_past_participle_after_says_is_what_was_done(extract, headli
     proposal = extract(f"{headline}\nTwo men were arrested on Friday, police said.")[0]
     assert proposal.start == 0
     assert proposal.claim == claim
+
+
+def test_a_leader_speaking_in_a_headline_is_the_one_person_the_body_gives_the_role_to(extract):
+    # "union leader says" was described, "The union leader", though the body named him.
+    text = (
+        "We will not back down, union leader says\n"
+        "Mick Lynch, the union leader, said on Monday that the union would not back down."
+    )
+    assert [p.speaker for p in extract(text)] == ["Mick Lynch", "Mick Lynch"]
