@@ -1281,6 +1281,9 @@ def _named_as(doc, head, ahead=False):
             named = next((c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")), None)
         if named is not None:
             return _name_ending_at(doc, named, after=noun.i if noun.i < named.i else -1)
+        names = [child for child in noun.lefts if child.dep_ == "compound" and child.tag_ in ("NNP", "NNPS")]
+        if names and names[-1].i == noun.i - 1 and head.i < noun.i:
+            return clean(doc[names[0].i : noun.i + 1].text)  # "…, union says" above "The RMT union said"
     return None
 
 

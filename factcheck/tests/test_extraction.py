@@ -5087,3 +5087,9 @@ def test_a_leader_speaking_in_a_headline_is_the_one_person_the_body_gives_the_ro
         "Mick Lynch, the union leader, said on Monday that the union would not back down."
     )
     assert [p.speaker for p in extract(text)] == ["Mick Lynch", "Mick Lynch"]
+
+
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_before_that_noun(extract):
+    # "union says" was the institution "Union", though the body named the RMT union.
+    text = "Rail strike will go ahead, union says\nThe RMT union said on Monday that the strike would go ahead."
+    assert [p.speaker for p in extract(text)] == ["RMT union", "RMT union"]
