@@ -43,7 +43,7 @@ test keeps the two in step.
 
 from collections.abc import Iterable, Iterator
 
-from factcheck.extraction import datelines
+from factcheck.extraction import capitals, datelines
 from factcheck.extraction.pipeline import PipelineMissing, load_pipeline
 from factcheck.extraction.proposal import Proposal, Quantity
 from factcheck.extraction.speakers import kind_of_name
@@ -58,7 +58,8 @@ def extract(text: str, *, outlet: str | None = None) -> list[Proposal]:
         return []
     nlp = load_pipeline()
     story, places = datelines.taken_out(text, nlp)
-    return datelines.put_back(extract_from_doc(nlp(story), outlet=outlet), places)
+    doc = nlp(capitals.in_story_case(story))
+    return datelines.put_back(extract_from_doc(doc, outlet=outlet, printed=story), places)
 
 
 def extract_many(texts: Iterable[str], *, outlet: str | None = None) -> Iterator[list[Proposal]]:
@@ -67,8 +68,10 @@ def extract_many(texts: Iterable[str], *, outlet: str | None = None) -> Iterator
 
     nlp = load_pipeline()
     stories = (datelines.taken_out(text, nlp) for text in texts)
-    for doc, places in nlp.pipe(stories, batch_size=2, as_tuples=True):
-        yield datelines.put_back(extract_from_doc(doc, outlet=outlet), places) if doc.text.strip() else []
+    parsed = ((capitals.in_story_case(story), (story, places)) for story, places in stories)
+    for doc, (story, places) in nlp.pipe(parsed, batch_size=2, as_tuples=True):
+        proposals = extract_from_doc(doc, outlet=outlet, printed=story) if doc.text.strip() else []
+        yield datelines.put_back(proposals, places)
 
 
 __all__ = [

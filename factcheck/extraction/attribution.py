@@ -31,6 +31,9 @@ from factcheck.extraction.venues import ANONYMITY, classify_venue, is_news_outle
 # Cues whose object is whom they accuse, coordinated with "said": "said X and accused the group of Y".
 ACCUSING_VERBS = {"accuse", "blame", "criticize", "criticise", "condemn"}
 # Verbs with which a source asks how to be quoted: "asked not to be named", "declined to be identified".
+# Cues whose object is whom they were addressed to, and a clause after it what they were told:
+# "told the BBC's Newsnight programme that …", where the parser hangs the clause on the programme.
+ADDRESSING_VERBS = {"tell", "inform", "assure", "warn", "remind", "notify", "advise"}
 ASKING_VERBS = {"ask", "decline", "request", "want", "wish", "agree", "insist", "demand", "refuse", "prefer"}
 # Cues whose infinitive is never an object's: "refused to resign", but "refused two requests … to
 # repair the network" refuses the requests, and the infinitive is theirs, whatever the parser hung.
@@ -397,6 +400,13 @@ class Finder:
                 # "had offered a 2 per cent rise, which he called an insult": the noun is part of
                 # what was said, the clause set off on it is the other cue's.
                 nested = self.subtree(cue) | {cue.left_edge.i - 1}
+            elif noun.dep_ in ARGUMENTS:
+                # "had provided no samples of the meat she said she had eaten": the noun is part of
+                # what was said, the clause on it the other cue's.
+                for outer in found:
+                    if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
+                        outer.content -= self.subtree(cue)
+                continue
             for outer in found:
                 if outer is not inner and inner.head in outer.content and min(outer.content) < min(nested):
                     # What follows the apposition belongs to it, however the parser hung it.
@@ -1082,6 +1092,16 @@ class Finder:
             participles = [word for word in child.rights if word.dep_ == "acl" and word.tag_ == "VBN"]
             if participles and child.left_edge.i == verb.sent.start:
                 return participles[0]
+        # "Police say two men arrested after stabbing": the noun after the cue, parsed as its object
+        # (or anything else: "punct" after a line below).
+        words = [token for token in verb.sent if not token.is_space]
+        if words[-1].text in (".", "!", "?"):
+            return None  # a headline's: a sentence may say "say what happened"
+        for child in verb.children:
+            participles = [word for word in child.rights if word.dep_ == "acl" and word.tag_ == "VBN"]
+            noun = child.tag_ in ("NN", "NNS", "NNP", "NNPS", "CD")
+            if noun and child.i > verb.i and participles and child.right_edge.i >= words[-1].i:
+                return participles[0]
         return None
 
     def inverted(self, verb):
@@ -1091,15 +1111,17 @@ class Finder:
         return bool(subjects) and all(subject.i > verb.i for subject in subjects) and not others
 
     def misattached_that_clause(self, verb):
-        """ "said for the first time that ...", parsed with the clause hung from "time", and "said in a
-        letter that the plant would close", parsed as the letter's relative clause with "that" its object."""
+        """ "said for the first time that ...", parsed with the clause hung from "time", "said in a
+        letter that the plant would close", parsed as the letter's relative clause with "that" its
+        object, and "told the BBC's Newsnight programme that …", as the programme's."""
         for child in verb.children:
             # "said on X, formerly Twitter, that …": the clause hung from the aside, not a preposition.
             aside = child.dep_ == "npadvmod" and child.tag_ in ("NNP", "NNPS")
-            if (child.dep_ != "prep" and not aside) or child.i < verb.i:
+            addressed = child.dep_ in ("dobj", "dative") and verb_lemma(verb) in ADDRESSING_VERBS
+            if (child.dep_ != "prep" and not aside and not addressed) or child.i < verb.i:
                 continue
             for token in child.subtree:
-                if token.dep_ not in ("relcl", "acl"):
+                if token.dep_ not in ("relcl", "acl") and not (addressed and token.dep_ == "ccomp"):
                     continue
                 if self.makes_the_venue(token):
                     # "in a letter that he wrote to staff that the plant would close": the clause after.
@@ -1109,8 +1131,8 @@ class Finder:
                     continue
                 if any(grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in token.children):
                     return self.subtree(token)
-                if token.dep_ == "relcl" and self.complement_taken_for_relative(token):
-                    return self.subtree(token)
+                if (token.dep_ == "relcl" or addressed) and self.complement_taken_for_relative(token):
+                    return self.subtree(token)  # "told the BBC's Today programme that patients were dying"
         return set()
 
     def complement_taken_for_relative(self, clause):

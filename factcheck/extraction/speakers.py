@@ -13,6 +13,7 @@ from factcheck.extraction.lexicon import (
     MALE_WORDS,
     PRONOUNS,
     RANKS,
+    ROLE_ABBREVIATIONS,
     ROLE_NOUNS,
     UNNAMED_SOURCE_NOUNS,
     singular,
@@ -31,6 +32,8 @@ PUBLIC_BODY_NOUNS = {
 NOT_A_BUSINESS = PUBLIC_BODY_NOUNS | {"party", "campaign", "union", "university", "institute", "foundation"}
 # "The club said": the last club named, whose name says it is one ("Riverton United", "Leeds FC").
 CLUB_NOUNS = {"club", "team"}
+# "The regulator said", the story naming no regulator: the public body that spoke before.
+OVERSEERS = {"regulator", "watchdog"}
 CLUB_WORDS = {"club", "fc", "afc", "cf", "united", "athletic", "rovers", "wanderers"}
 PLACES = {"GPE", "NORP", "LOC", "FAC"}
 OWNER_DEPS = ("compound", "nmod", "poss")
@@ -49,6 +52,9 @@ OFFICES |= {"principal", "treasurer", "leader", "manager", "king", "queen", "bis
 # title "US Secretary of State"; "former Google CEO Eric Schmidt" the title "former Google CEO".
 # "Secretary of State": an organisation after one of these is part of a title, not an affiliation.
 TITLE_HEADS = {"Secretary", "Minister", "Director", "Chief", "Head", "Chairman", "Chair", "President", "Commissioner"}
+# Posts whose words before them name a portfolio, not an organisation: "Transport Secretary",
+# "Education Minister", "the health secretary", whatever the tagger makes of the department's word.
+PORTFOLIO_HEADS = {"secretary", "minister"}
 # Words in organisations' names, never in a person's.
 ORGANISATION_WORDS = {
     "center",
@@ -282,12 +288,15 @@ def titles_a_name(word):
 def organisation_shaped(name):
     """Whether a name the tagger may take for a person's is an organisation's by its own words: a
     word of organisations' names no one's name holds ("Cal Fire", "Metro Transit") or an acronym
-    ending it ("Cal OES"; "JD Vance" is a person's)."""
+    ending it ("Cal OES"; "JD Vance" is a person's), or one of three letters or more opening it ("NHS England",
+    "BBC Scotland")."""
     words = name.split()
     if {word.lower() for word in words} & (ORGANISATION_WORDS - NAME_LIKE_WORDS):
         return True
     if len(words) > 1 and words[-1] == "United":
         return True  # "Riverton United": a club, where "United" opens no one's name
+    if len(words) > 1 and len(words[0]) > 2 and _ACRONYM.fullmatch(words[0]) and words[0] not in _NOT_ACRONYMS:
+        return True
     return len(words) > 1 and bool(_ACRONYM.fullmatch(words[-1])) and words[-1] not in _NOT_ACRONYMS
 
 
@@ -393,7 +402,7 @@ class People:
         self.by_part = {}  # each word of a name -> the longest name containing it
         # "harbour master" tagged a person is a role, not a name: a name has a capital.
         persons = [entity for entity in doc.ents if entity.label_ == "PERSON" and not entity.text.islower()]
-        named = [self.person_entity(entity) for entity in persons]
+        named = self.without_words_before(self.person_entity(entity) for entity in persons)
         # The tagger takes many outlets for people ("told Bloomberg", "the Herald"): such a name is
         # nobody's "he" or "she", unless the story names a person so ("Michael Bloomberg").
         in_names = {
@@ -416,6 +425,22 @@ class People:
         self.genders = self.genders_given()
         self.organisations = self.named_as_organisations()
         self.unnamed = set()  # one unnamed source ("A senior official"), whom a "he" or "she" may mean
+
+    def without_words_before(self, named):
+        """The names, each without a first word the story gives the name without elsewhere:
+        "Sprinter Kemi Adeyola" in a headline is Kemi Adeyola, whom the body names so. The
+        word is a description, whatever the tagger made of it."""
+        named = list(named)
+        names = {name for _, name in named}
+        self.described = {}  # "Sprinter Kemi Adeyola" -> "Kemi Adeyola", for `fullest`
+        shorter = []
+        for start, name in named:
+            words = name.split()
+            if len(words) > 2 and " ".join(words[1:]) in names and not self.doc[start].is_lower:
+                self.described[name] = " ".join(words[1:])
+                start, name = start + 1, self.described[name]
+            shorter.append((start, name))
+        return shorter
 
     def person_entity(self, entity):
         """(where it starts, the name) of a person the tagger found: "Eszter Varga" where it saw
@@ -659,8 +684,8 @@ class People:
         spokesman" where the story names Hillary Clinton is hers)."""
         names = set()
         for noun in self.doc:
-            if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS:
-                continue
+            if noun.tag_ not in ("NN", "NNS") or noun.lower_ not in ORGANISATION_POSTS - PORTFOLIO_HEADS:
+                continue  # "Transport secretary": a portfolio, no organisation
             # "chief executive", "battalion chief": the owner hangs from any common noun before the post
             owners = [
                 token
@@ -781,6 +806,7 @@ class People:
 
     def fullest(self, name):
         """ "Kovalenko" -> "Andrii Kovalenko": the longest name that ends with or contains it."""
+        name = self.described.get(name, name)
         words = name.split()
         if not words or name in self.kept_apart:
             return name
@@ -1018,7 +1044,7 @@ def _describe(doc, source, people, quoted):
         title = " ".join(token.text for token in sorted([*words, head], key=lambda token: token.i))
         # A role one person holds may be given further down ("The mayor said" in the lede); a
         # word for many ("the analyst") only refers back.
-        later = head.lower_ in ROLE_NOUNS
+        later = head.lower_ in ROLE_NOUNS or head.lower_ in ROLE_ABBREVIATIONS
         name = people.holder(role, source[0], later) or people.holder(head.lower_, source[0], later)
         if name:
             people.mention(source[0], name)
@@ -1026,6 +1052,8 @@ def _describe(doc, source, people, quoted):
         if (quoted := _the_one_quoted(head, source, people)) is not None:
             return Speaker(quoted, UNNAMED_GROUP, mention=mention)
         described_as = _noun_phrase(head)
+        if spelt := ROLE_ABBREVIATIONS.get(head.lower_):  # "PM says": "The prime minister"
+            described_as, title = described_as[: -len(head.text)] + spelt, title[: -len(head.text)] + spelt
         if described_as.split()[0].lower() != "the" and not any(child.dep_ == "poss" for child in head.children):
             # "minister says" in a headline; "Minister says" opening it is "the minister" too.
             opening = head.doc[0]
@@ -1077,12 +1105,30 @@ def _unnamed(head, source, people, mention):
     if head.tag_ == "NN" and not _counted_one(head) and (named := _named_as(head.doc, head, ahead=_in_headline(head))):
         person = {word.lower() for word in named.split()} <= people.by_part.keys()
         return Speaker(people.fullest(named) if person else named, PERSON if person else INSTITUTION, mention=mention)
+    if (named := _organisation_headed_by(head, people)) is not None:
+        return Speaker(named, INSTITUTION, mention=mention)  # "The unit said" after "The Athletics Integrity Unit"
     name = capitalised(_noun_phrase(head))
     if _bare_common_noun(head):
         name = capitalised(f"the {_noun_phrase(head)}")  # "…, port says" in a headline: the port, no one named Port
     if _counted_one(head) and head.tag_ == "NN" and head.lower_ in UNNAMED_SOURCE_NOUNS | ROLE_NOUNS:
         people.mention_unnamed(source[0], name)
     return Speaker(name, UNNAMED_GROUP, mention=mention)
+
+
+def _organisation_headed_by(head, people):
+    """ "The unit", "the integrity unit": the organisation the story named before whose name's head
+    is that noun ("Athletics Integrity Unit", "Athletics Federation of Nigeria"), the last that
+    did something in the story, else the last; None when "the" refers to none."""
+    children = list(head.children)
+    if head.tag_ != "NN" or [child.lower_ for child in children if child.dep_ in ("det", "poss")] != ["the"]:
+        return None
+    described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
+    meant = [
+        (name, entity)
+        for name, words, entity in _organisations_named(head.doc, people, lambda entity: entity.end <= head.i)
+        if entity.root.lower_ == head.lower_ and described_as <= words
+    ]
+    return re.sub(r"^(the|The)\s+", "", _last_acting(meant)) if meant else None
 
 
 def _in_headline(token):
@@ -1148,9 +1194,13 @@ def _spoken_for(head, people):
             return re.sub(r"^(the|The)\s+", "", clean(entity.text))
     for preposition in head.children:
         for organisation in preposition.children:
-            if preposition.lower_ == "for" and organisation.dep_ == "pobj" and organisation.lower_ in INSTITUTION_NOUNS:
+            if preposition.lower_ != "for" or organisation.dep_ != "pobj":
+                continue
+            if organisation.lower_ in INSTITUTION_NOUNS:
                 named = _institution_named_before(doc, organisation, people)
                 return named or capitalised(re.sub(r"^(the|The)\s+", "", _noun_phrase(organisation)))
+            if named := _organisation_headed_by(organisation, people):
+                return named  # "a spokesman for the federation" after "the Athletics Federation of Nigeria"
     return ""
 
 
@@ -1194,20 +1244,20 @@ def _role(head):
     noun = head.lower_
     if head.tag_ not in ("NN", "NNP") or noun in ANONYMOUS_NOUNS:
         return ""
-    if noun not in ROLE_NOUNS and noun not in UNNAMED_SOURCE_NOUNS:
+    if noun not in ROLE_NOUNS and noun not in UNNAMED_SOURCE_NOUNS and noun not in ROLE_ABBREVIATIONS:
         return ""
     before = [token for token in head.subtree if token.i < head.i]
     determiners = [token for token in before if token.dep_ in ("det", "poss", "predet")]
     # "the mayor", "the company's chief executive", and "minister says" as a headline words it,
     # the tagger reading "Minister says" as a name or not; not "a spokesman" or "every minister".
     definite = all(token.dep_ == "poss" or token.lower_ == "the" for token in determiners)
-    bare_in_headline = not determiners and noun in ROLE_NOUNS and _in_headline(head)
+    bare_in_headline = not determiners and (noun in ROLE_NOUNS or noun in ROLE_ABBREVIATIONS) and _in_headline(head)
     if head.tag_ == "NNP" and not any(token.lower_ == "the" for token in determiners) and not bare_in_headline:
         return ""
     if not definite or any(child.dep_ in ("nummod", "conj") for child in head.children):
         return ""
     words = [child for child in head.children if child.i < head.i and child.dep_ in ("amod", "compound")]
-    return " ".join(token.lower_ for token in [*words, head] if token.is_alpha)
+    return " ".join([*(token.lower_ for token in words if token.is_alpha), ROLE_ABBREVIATIONS.get(noun, noun)])
 
 
 def described(name):
@@ -1231,6 +1281,9 @@ def _named_as(doc, head, ahead=False):
             named = next((c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")), None)
         if named is not None:
             return _name_ending_at(doc, named, after=noun.i if noun.i < named.i else -1)
+        names = [child for child in noun.lefts if child.dep_ == "compound" and child.tag_ in ("NNP", "NNPS")]
+        if names and names[-1].i == noun.i - 1 and head.i < noun.i:
+            return clean(doc[names[0].i : noun.i + 1].text)  # "…, union says" above "The RMT union said"
     return None
 
 
@@ -1262,16 +1315,20 @@ def _institution_named_before(doc, head, people):
     described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
     organisations = _organisations_named(doc, people, lambda entity: entity.end <= head.i)
     # "Trump" tagged an organisation in one sentence is still the person the story names.
-    named = [(name, words) for name, words in organisations if not words <= people.by_part.keys()]
-    for name, words in reversed(named):
-        if head.lower_ in words and described_as <= words:
-            return name
+    named = list(organisations)
+    meant = [(name, entity) for name, words, entity in named if head.lower_ in words and described_as <= words]
+    if meant:
+        return _last_acting(meant)
     if called := _named_as(doc, head):
         return called
     if head.lower_ in BUSINESS_NOUNS:
         not_it = PUBLIC_BODY_NOUNS if head.lower_ == "group" else NOT_A_BUSINESS
-        business = next((name for name, words in reversed(named) if not words & not_it), None)
+        business = next((name for name, words, _ in reversed(named) if not words & not_it), None)
         return business or _described_before(doc, head, people)
+    if head.lower_ in OVERSEERS:  # "the regulator said" after "The Office for Product Safety and Standards said"
+        return next(
+            (name for name, words, entity in reversed(named) if words & PUBLIC_BODY_NOUNS and _acts(entity)), None
+        )
     if head.lower_ in CLUB_NOUNS:  # whatever the tagger made of the name ("Leeds FC" a person's)
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
@@ -1279,15 +1336,34 @@ def _institution_named_before(doc, head, people):
 
 
 def _organisations_named(doc, people, where):
-    """(name, its words in lower case) of each organisation the story names `where` (a test of the
-    entity: before a word, after it), news outlets left out."""
+    """(name, its words in lower case, the entity) of each organisation the story names `where` (a
+    test of the entity: before a word, after it), news outlets left out: those the tagger found,
+    and names it took for a person's that the story uses as an organisation's ("Brightwave said
+    in a statement", `People.organisation`)."""
     for entity in doc.ents:
-        if entity.label_ != "ORG" or not where(entity):
+        if entity.label_ not in ("ORG", "PERSON") or not where(entity):
             continue
         name = clean(entity.text)
         words = {word.lower() for word in re.findall(r"\w+", name)}
+        # "Trump" tagged an organisation in one sentence is still the person the story names.
+        if (entity.label_ == "PERSON" or words <= people.by_part.keys()) and not people.organisation(
+            name, entity.start
+        ):
+            continue
         if words and not people.is_outlet(name):
-            yield name, words
+            yield name, words, entity
+
+
+def _acts(entity):
+    """Whether the organisation is a clause's subject where it is named: it did something in the story."""
+    return entity.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _last_acting(named):
+    """Of (name, entity) in story order, the last that did something in the story ("The Bank of
+    England held rates"), over one named only in a phrase since ("analysts at Hansa Bank said");
+    else the last named."""
+    return next((name for name, entity in reversed(named) if _acts(entity)), named[-1][0])
 
 
 def _described_before(doc, head, people):
@@ -1318,12 +1394,12 @@ def _named_after_headline(doc, head, people):
     if not in_headline or any(child.dep_ in ("det", "poss") for child in head.children):
         return None
     named = list(_organisations_named(doc, people, lambda entity: entity.start > head.i))
-    if called := next((name for name, words in named if head.lower_ in words), None):
+    if called := next((name for name, words, _ in named if head.lower_ in words), None):
         return called
     if called := _named_as(doc, head, ahead=True):
         return called  # "…, union says" above "the drivers' union Aslef"
     if head.lower_ in BUSINESS_NOUNS:
-        return next((name for name, words in named if not words & NOT_A_BUSINESS), None)
+        return next((name for name, words, _ in named if not words & NOT_A_BUSINESS), None)
     return None
 
 
@@ -1480,6 +1556,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
         and any(e.start <= t.i < e.end for t in tokens)
         and (e.end <= name_start or e.start >= name_end)
         and not (e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].text in TITLE_HEADS)
+        and not _portfolio(e)
     ]
     if organisations:
         affiliation = clean(organisations[0].text)
@@ -1489,6 +1566,17 @@ def person_speaker(doc, tokens, head, person, people, mention):
     elif whose := _of_organisation(doc[name_end - 1], tokens):
         affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _portfolio(entity):
+    """Whether an organisation the tagger found is the portfolio of a post after it: "Transport" in
+    "Transport Secretary Jane Doe"; not a body named so ("Communist Party Secretary")."""
+    after = entity.doc[entity.end] if entity.end < len(entity.doc) else None
+    return (
+        after is not None
+        and after.lower_ in PORTFOLIO_HEADS
+        and not {token.lower_ for token in entity} & INSTITUTION_NOUNS
+    )
 
 
 def _of_organisation(surname, tokens):

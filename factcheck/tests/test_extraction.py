@@ -2557,6 +2557,55 @@ def test_no_two_proposals_of_one_speaker_claim_the_same_words(extract, name):
                 taken[key] = number
 
 
+def test_a_doping_case(extract):
+    text = story("doping_case")
+    proposals = extract(text)
+    # The headline's "Sprinter" was taken into her name, "the unit" was an unnamed group, and the
+    # tribunal's draft ended "samples of."
+    assert not [p for p in proposals if p.speaker.startswith("Sprinter")]
+    assert said(text, proposals, "said", "out-of-competition test").speaker == "Athletics Integrity Unit"
+    post = said(text, proposals, "wrote", "never cheated")
+    assert (post.speaker, post.venue, post.outlet) == ("Kemi Adeyola", values.SOCIAL_MEDIA_POST, "Instagram")
+    lawyer = said(text, proposals, "told", "come from food")
+    assert (lawyer.speaker, lawyer.title, lawyer.venue) == ("Daniel Okoro", "Lawyer", values.STATEMENT_TO_OUTLET)
+    assert said(text, proposals, "said", "same substance").hedged
+    tribunal = said(text, proposals, "said", "failed to show")
+    assert tribunal.claim.endswith("no receipts or samples of the meat.")
+    spokesman = said(text, proposals, "said", "tested negative")
+    assert spokesman.affiliation == "Athletics Federation of Nigeria"
+    assert said(text, proposals, "said", "more testing").speaker == "Athletics Integrity Unit"
+
+
+def test_a_product_recall_by_a_company_and_a_regulator(extract):
+    text = story("product_recall")
+    proposals = extract(text)
+    # The headline in capitals proposed a recall as something remembered; "the firm" and "the
+    # company" were the regulator ("OPSS"), and "the regulator" was "Regulator".
+    assert not [p for p in proposals if p.start < text.index("\n")]
+    assert said(text, proposals, "said", "full refund").speaker == "Brightwave"
+    assert said(text, proposals, "said", "different model").speaker == "Brightwave"
+    assert said(text, proposals, "said", "seriously hurt").speaker == "Office for Product Safety and Standards"
+    assert said(text, proposals, "said", "enforcement action").affiliation == "OPSS"
+    shah = said(text, proposals, "told", "asleep")
+    assert (shah.speaker, shah.venue, shah.outlet) == ("Priya Shah", values.STATEMENT_TO_OUTLET, "Daily Planet")
+
+
+def test_a_waiting_list_report_with_figures(extract):
+    text = story("waiting_lists")
+    proposals = extract(text)
+    # "NHS England said" was a person's statement, and the college president's words to the
+    # Today programme were not proposed.
+    nhs = said(text, proposals, "said", "7.4 million")
+    assert (nhs.speaker, nhs.speaker_kind) == ("NHS England", values.INSTITUTION)
+    assert (nhs.quantity.value, nhs.quantity.unit) == ("7400000", "cases")
+    rowe = said(text, proposals, "told", "dying")
+    assert (rowe.speaker, rowe.venue, rowe.outlet) == ("Nadia Rowe", values.INTERVIEW, "BBC")
+    assert "September is" not in said(text, proposals, "called", "national scandal").claim
+    carver = said(text, proposals, "told", "knees")
+    assert (carver.speaker, carver.venue) == ("Owen Carver", values.PUBLIC_REMARKS)
+    assert said(text, proposals, "said", "paper it is written on").title == "Shadow health secretary"
+
+
 def test_a_wire_story_with_a_dateline(extract):
     text = story("wire_dateline")
     proposals = extract(text, outlet="Nordwire")
@@ -4793,3 +4842,254 @@ def test_a_quotation_of_two_sentences_in_the_next_paragraph_keeps_the_venue_befo
     first, second = extract(text)
     assert first.venue == models.Venue.OFFICIAL_DOCUMENT
     assert second.venue == first.venue
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "speaker", "title"),
+    [
+        (
+            "PM says tax cuts will have to wait",
+            "Tax cuts will have to wait until next year, Prime Minister Keir Walton said on Monday.",
+            "Keir Walton",
+            "Prime Minister",
+        ),
+        (
+            "VP says the talks will resume in May",
+            "The talks will resume in May, Vice President Ana Ruiz told reporters.",
+            "Ana Ruiz",
+            "Vice President",
+        ),
+    ],
+)
+def test_a_role_abbreviated_in_a_headline_is_the_one_person_the_body_gives_the_role_to(
+    extract, headline, body, speaker, title
+):
+    # "PM says" was the institution "PM".
+    headline_claim, named = extract(f"{headline}\n\n{body}")
+    assert (headline_claim.speaker, headline_claim.speaker_kind, headline_claim.title) == (
+        speaker,
+        values.PERSON,
+        title,
+    )
+    assert (named.speaker, named.title) == (speaker, title)
+
+
+def test_a_role_abbreviated_in_a_headline_the_body_gives_to_no_one_is_described_in_full(extract):
+    proposal = extract("PM says tax cuts will have to wait\n\nTax cuts will wait, the Treasury said.")[0]
+    assert (proposal.speaker, proposal.speaker_kind) == ("The prime minister", values.PERSON)
+
+
+def test_the_bank_is_the_bank_that_acted_in_the_story_not_one_named_inside_a_phrase(extract):
+    # "The bank forecast" was Hansa Bank, whose analysts the story quoted, not the Bank of England.
+    text = (
+        "The Bank of England held interest rates at 4 per cent on Thursday. "
+        "Analysts at Hansa Bank said a cut was likely in June. "
+        "The bank forecast that growth would slow to 0.8 per cent next year."
+    )
+    assert extract(text)[-1].speaker == "Bank of England"
+
+
+def test_a_cue_read_as_a_noun_after_the_noun_naming_its_speaker_is_a_verb(extract):
+    # "The agency forecast that …" was parsed as a noun phrase, "agency forecast": nothing was proposed.
+    text = (
+        "The Environment Agency issued flood warnings on Tuesday. The agency forecast that rivers would rise further."
+    )
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.claim) == ("Environment Agency", "Rivers would rise further.")
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "speaker"),
+    [
+        (
+            "BANK OF ENGLAND WARNS RATES WILL STAY HIGH",
+            "The Bank of England said rates would stay high.",
+            "Bank of England",
+        ),
+        (
+            "HOSPITAL WAITING LISTS WILL FALL, HEALTH MINISTER SAYS",
+            "Health Minister Ana Ruiz said waiting lists would fall by the spring.",
+            "Ana Ruiz",
+        ),
+        (
+            "MINISTER DENIES CUTS TO NHS BUDGET",
+            "Health Minister Ana Ruiz denied that the NHS budget would be cut.",
+            "Ana Ruiz",
+        ),
+    ],
+)
+def test_a_headline_in_capitals_is_read_as_the_story_writes_its_words(extract, headline, body, speaker):
+    # The tagger read the capitals as names: the headline proposed nothing.
+    text = f"{headline}\n{body}"
+    proposals = [p for p in extract(text) if p.start < len(headline)]
+    assert [p.speaker for p in proposals] == [speaker]
+    assert words(text, proposals[0].cue).isupper()  # offsets into the story as given
+
+
+def test_a_quote_in_a_headline_in_capitals_is_as_printed(extract):
+    text = '"WE WILL NOT BACK DOWN," SAYS MINISTER\nHealth Minister Ana Ruiz said the government would not back down.'
+    headline = extract(text)[0]
+    assert (headline.speaker, headline.quote) == ("Ana Ruiz", "WE WILL NOT BACK DOWN")
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["the BBC's Newsnight programme", "ITV's Good Morning Britain programme", "the BBC's Today programme"],
+)
+def test_telling_a_programme_that_is_what_was_told_not_a_clause_on_the_programme(extract, recipient):
+    # "that the strike would go ahead" was parsed as a clause on "programme", "that" its object
+    # ("the programme that patients were watching"): nothing was proposed.
+    text = f"Dr Nadia Rowe told {recipient} that patients were dying because of long waits."
+    proposal = only(extract(text))
+    assert proposal.claim == "Patients were dying because of long waits."
+    assert proposal.venue == models.Venue.INTERVIEW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe, the Transport Secretary, said the railway would reopen in June.",
+        "The railway will reopen in June, Transport Secretary Jane Doe said on Monday.",
+        "Education Minister Lena Park said on Monday that schools would reopen.",
+    ],
+)
+def test_a_department_in_a_title_is_no_affiliation(extract, text):
+    # "Transport Secretary Jane Doe" had the affiliation "Transport".
+    proposal = only(extract(text))
+    assert proposal.title and proposal.affiliation == ""
+
+
+def test_the_firm_is_the_business_that_spoke_last_not_a_public_body_named_since(extract):
+    # The tagger took Brightwave for a person, so "the firm" was the last organisation it found,
+    # the regulator's abbreviation: "OPSS".
+    text = (
+        "The Office for Product Safety and Standards (OPSS) said it had received 17 reports of fires.\n"
+        "In a statement on its website, Brightwave said a fault in the thermostat could cause the heaters "
+        "to overheat. The firm said it would give customers a full refund."
+    )
+    assert [p.speaker for p in extract(text)] == [
+        "Office for Product Safety and Standards",
+        "Brightwave",
+        "Brightwave",
+    ]
+
+
+def test_the_regulator_is_the_public_body_that_spoke_before_when_none_is_named_a_regulator(extract):
+    # "the regulator said" was "Regulator", a name that would be one speaker across stories.
+    text = (
+        "The Office for Product Safety and Standards said it had received 17 reports of fires. "
+        "Nobody was seriously hurt, the regulator said."
+    )
+    assert [p.speaker for p in extract(text)] == ["Office for Product Safety and Standards"] * 2
+
+
+def test_a_business_named_like_a_person_elsewhere_is_the_company_after_it(extract):
+    # "a Brightwave manager", tagged an organisation there, was left out as a person's name, which
+    # the tagger took it for elsewhere: "the company" was the regulator.
+    text = (
+        "In a statement, Brightwave said it was sorry. Brightwave said the fault was rare.\n"
+        '"We will act," an OPSS spokesperson said.\n'
+        "An email sent by a Brightwave manager told staff to remove the heater. "
+        "The company said the email referred to a different model."
+    )
+    assert extract(text)[-1].speaker == "Brightwave"
+
+
+def test_a_word_before_a_name_the_story_gives_in_full_without_it_is_no_part_of_the_name(extract):
+    # The headline's "Sprinter" was taken into the name: the speaker was "Sprinter Kemi Adeyola".
+    text = (
+        "Sprinter Kemi Adeyola says she will appeal four-year ban\n"
+        "Olympic relay medallist Kemi Adeyola has been banned for four years. "
+        "Adeyola, 27, has denied knowingly taking any banned substance."
+    )
+    assert [p.speaker for p in extract(text)] == ["Kemi Adeyola", "Kemi Adeyola"]
+
+
+def test_a_name_opening_with_an_acronym_is_an_organisations(extract):
+    # "NHS England said" was a person's statement, the tagger taking it for a person's name.
+    text = (
+        "Hospital waiting list falls for third month\n\n"
+        "NHS England said the waiting list stood at 7.4 million cases at the end of September. "
+        "About 6.3 million individual patients were waiting.\n"
+    )
+    first = extract(text)[0]
+    assert (first.speaker, first.speaker_kind) == ("NHS England", values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("named", "again", "speaker"),
+    [
+        ("The Athletics Integrity Unit banned the sprinter.", "The unit said", "Athletics Integrity Unit"),
+        ("The Athletics Integrity Unit banned the sprinter.", "The integrity unit said", "Athletics Integrity Unit"),
+        ("The Athletics Federation of Nigeria appealed.", "The federation said", "Athletics Federation of Nigeria"),
+    ],
+)
+def test_a_noun_with_the_is_the_organisation_named_before_with_it_as_its_names_head(extract, named, again, speaker):
+    # "The unit said" was an unnamed group, "The unit", though the story had named it.
+    proposal = extract(f"{named} {again} the ban would stand.")[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    "text", ["Brightwave recalls 40,000 space heaters over fire risk", "Carmaker Velo recalled 9,000 cars on Monday."]
+)
+def test_a_product_recall_is_no_statement(extract, text):
+    # "recalls 40,000 space heaters" was read as remembering them: a proposal with no claim.
+    assert extract(text) == []
+
+
+def test_recalling_what_happened_is_a_statement(extract):
+    text = "Ana Ruiz recalled that the bridge had shaken for a minute."
+    assert only(extract(text)).claim == "The bridge had shaken for a minute."
+
+
+def test_a_noun_another_speaker_says_something_of_stays_in_the_statement_it_is_part_of(extract):
+    # The noun went with the clause on it: "The athlete had provided no samples of."
+    text = "The tribunal said the athlete had provided no samples of the meat she said she had eaten."
+    tribunal, athlete = extract(text)
+    assert tribunal.claim == "The athlete had provided no samples of the meat."
+    assert athlete.claim == "She had eaten the meat."
+
+
+def test_a_judgement_of_the_clause_before_is_not_said_of_the_date_ending_it(extract):
+    # The parser hung "which" on "September": the draft was "September is a national scandal."
+    text = 'It said 44,000 patients waited over 12 hours in September, which it called "a national scandal".'
+    assert "September is" not in extract(text)[-1].claim
+
+
+def test_a_spokesman_for_a_body_named_before_by_its_head_noun_is_affiliated_to_it(extract):
+    # "A spokesman for the federation" had no affiliation, though the story had named it.
+    text = (
+        "The Athletics Federation of Nigeria said it was disappointed. "
+        "A spokesman for the federation said the team had tested negative."
+    )
+    assert extract(text)[-1].affiliation == "Athletics Federation of Nigeria"
+
+
+@pytest.mark.parametrize(
+    ("headline", "claim"),
+    [
+        ("Police say two men arrested after stabbing", "Two men were arrested after stabbing."),
+        ("Officials say 12 killed in blast", "12 were killed in blast."),
+    ],
+)
+def test_a_headlines_past_participle_after_says_is_what_was_done(extract, headline, claim):
+    # The parser hung the participle on the noun as the cue's object: nothing was proposed.
+    proposal = extract(f"{headline}\nTwo men were arrested on Friday, police said.")[0]
+    assert proposal.start == 0
+    assert proposal.claim == claim
+
+
+def test_a_leader_speaking_in_a_headline_is_the_one_person_the_body_gives_the_role_to(extract):
+    # "union leader says" was described, "The union leader", though the body named him.
+    text = (
+        "We will not back down, union leader says\n"
+        "Mick Lynch, the union leader, said on Monday that the union would not back down."
+    )
+    assert [p.speaker for p in extract(text)] == ["Mick Lynch", "Mick Lynch"]
+
+
+def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_before_that_noun(extract):
+    # "union says" was the institution "Union", though the body named the RMT union.
+    text = "Rail strike will go ahead, union says\nThe RMT union said on Monday that the strike would go ahead."
+    assert [p.speaker for p in extract(text)] == ["RMT union", "RMT union"]
