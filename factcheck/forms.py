@@ -66,7 +66,7 @@ WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker"}
 WALKED_WITH_OUTLET = {"attribution", "since", "until"}
 # Nor is an outlet walked when the status and attribution asked for keep less of its claims
 # (its OutletTally says: outlet_kept) than WALKED_OUTLET_SHARE sorted by date, where the walk
-# needs a page of matches, or WALKED_OUTLET_SHARE_RANKED ranked, where it needs the 1,000 newest
+# needs a page of matches, or WALKED_OUTLET_SHARE_RANKED ranked, where it needs the RANKED_MATCHES newest
 # and reads the claims it does not keep to find them: within
 # "relayed" (half the top outlet's claims), a frequent word took 100-144 ms walked, 37-53 through
 # the index; within "unconfirmed" (0.82 of them), 62-65 walked, 85-97 through the index.
@@ -478,7 +478,7 @@ class ClaimFilterForm(PageForm):
         parts = ()
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
             # Ranked, words that must all match, or a phrase, are left to the search index, which
-            # intersects them with the outlet's facet: ranking takes the 1,000 newest matches, which
+            # intersects them with the outlet's facet: ranking takes the newest matches (1,000 when measured), which
             # the walk reads many claims to find (a phrase within the top outlet on the spread
             # database: 47 ms walked, 37 through the index; a frequent word, 47 and 72). Sorted by
             # date, the walk needs a page of them (oldest first: 11 ms walked, 99 through the index).

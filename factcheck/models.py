@@ -532,8 +532,10 @@ IMPORTED_FROM = re.compile(r"Imported from (?P<source>.*? \(import #[0-9]+\))")
 STATUS_COUNT_CAP = 1000
 # The text search configuration of search_document and of every search: English, accents folded (migration 0048).
 SEARCH_CONFIG = "factcheck_search"
-# Search ranks only this many of the newest matches (see ranked_newest).
-RANKED_MATCHES = 1000
+# Search ranks only this many of the newest matches (see ranked_newest): finding them is the cost of a
+# ranked search within a big filter (benchmarks/README.md, "the ranked window"), where 1,000 took
+# 60-90 ms at a million claims. Ten pages of the best matches; "Newest first" lists every match.
+RANKED_MATCHES = 250
 # The largest id a row can have (BigAutoField): a number past it names no row, and SQLite refuses
 # to compare a column with it (an OverflowError, where PostgreSQL finds nothing).
 LARGEST_ID = 2**63 - 1

@@ -337,12 +337,12 @@ def test_relevance_ranks_only_the_newest_matches_where_it_ranks(reviewer_client,
 
 
 def test_the_summary_does_not_speak_of_more_matches_than_there_are(reviewer_client):
-    """Three matches are not "the 1,000 newest matches"."""
+    """Three matches are not "the 250 newest matches"."""
     for number in range(3):
         make_claim(f"Drones seen {number}.")
     response = reviewer_client.get("/claims/?q=drones")
     if connection.vendor == "postgresql":
-        assert summary(response).endswith("best match first, ranking at most the 1,000 newest matches")
+        assert summary(response).endswith("best match first, ranking at most the 250 newest matches")
     else:
         assert summary(response) == "3 claims · Unable to independently confirm · matching “drones” · newest first"
 
@@ -529,7 +529,7 @@ def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_i
     [
         ("status=all", True),  # every claim of the outlet is kept
         ("status=all&attribution=not_checked", True),  # most of them
-        ("status=verified", False),  # 4 in 10: ranking's 1,000 newest matches are dear to walk for
+        ("status=verified", False),  # 4 in 10: ranking's newest matches are dear to walk for
         ("status=verified&sort=oldest", True),  # a page of them is not
         ("status=all&attribution=relayed&sort=oldest", False),  # 2 in 10, even for a page
     ],
