@@ -584,11 +584,12 @@ def test_the_company_is_the_institution_the_story_named_before(extract, text, sp
 
 
 def test_the_company_the_story_never_named_stays_as_written(extract):
+    # It was "Company", which reads as a body's name.
     proposal = only(extract("The company said it would hire 200 workers."))
-    assert (proposal.speaker, proposal.speaker_kind) == ("Company", values.INSTITUTION)
+    assert (proposal.speaker, proposal.speaker_kind) == ("The company", values.INSTITUTION)
     # Nor is a club any organisation named before.
     proposal = extract("The Riverton council met on Monday. The club said it would appeal.")[-1]
-    assert (proposal.speaker, proposal.speaker_kind) == ("Club", values.INSTITUTION)
+    assert (proposal.speaker, proposal.speaker_kind) == ("The club", values.INSTITUTION)
 
 
 def test_she_after_an_unnamed_role_is_that_person_and_her_claims_are_hers(extract):
@@ -5093,3 +5094,47 @@ def test_a_body_speaking_in_a_headline_is_the_one_the_story_names_before_that_no
     # "union says" was the institution "Union", though the body named the RMT union.
     text = "Rail strike will go ahead, union says\nThe RMT union said on Monday that the strike would go ahead."
     assert [p.speaker for p in extract(text)] == ["RMT union", "RMT union"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The bank the story describes but never names: "The bank" was the institution "Bank".
+        (
+            "The central bank held interest rates at 4.5 per cent on Thursday. "
+            "The bank forecast that inflation would fall next year.",
+            "The central bank",
+        ),
+        (
+            "Norway's central bank held interest rates on Thursday. "
+            "The central bank said inflation would fall next year.",
+            "Norway's central bank",
+        ),
+        (
+            "Norges Bank held interest rates on Thursday. The central bank said inflation would fall next year.",
+            "Norges Bank",
+        ),
+        (
+            "The Bank of England held interest rates on Thursday. "
+            "The central bank said inflation would fall next year.",
+            "Bank of England",
+        ),
+    ],
+)
+def test_a_definite_description_is_the_body_the_story_said_acted_before(extract, text, speaker):
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Rates were held on Thursday. The central bank said inflation would fall.", "The central bank"),
+        ("Rivers rose on Tuesday. The agency said more rain would fall.", "The agency"),
+        ("Fires were reported. The regulator said the heaters were unsafe.", "The regulator"),
+    ],
+)
+def test_a_definite_description_of_a_body_the_story_never_names_stays_a_description(extract, text, speaker):
+    # "Central bank", "Agency" and "Regulator" read as the names of bodies, one speaker across stories.
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
