@@ -2339,12 +2339,17 @@ def test_extract_claims_json_prints_one_object_per_file(pipeline, tmp_path):
     assert claim["hedged"] is False
 
 
-def test_extract_claims_leaves_the_byte_order_mark_out_of_the_text(pipeline, tmp_path):
+def claims_printed(tmp_path, text, encoding="utf-8"):
+    """The claims `extract_claims --json` prints for a story file holding `text`."""
     story = tmp_path / "story.txt"
-    story.write_text("The mayor said the bridge was closed.\n", encoding="utf-8-sig")
+    story.write_text(text, encoding=encoding)
     out = io.StringIO()
     call_command("extract_claims", str(story), "--json", stdout=out)
-    (claim,) = json.loads(out.getvalue())["claims"]
+    return json.loads(out.getvalue())["claims"]
+
+
+def test_extract_claims_leaves_the_byte_order_mark_out_of_the_text(pipeline, tmp_path):
+    (claim,) = claims_printed(tmp_path, "The mayor said the bridge was closed.\n", encoding="utf-8-sig")
     [[start, end]] = claim["source"]
     assert "The mayor said"[start:end] == "The mayor"
     assert claim["speaker"] == "The mayor"
@@ -5138,3 +5143,38 @@ def test_a_definite_description_of_a_body_the_story_never_names_stays_a_descript
     # "Central bank", "Agency" and "Regulator" read as the names of bodies, one speaker across stories.
     proposal = extract(text)[-1]
     assert (proposal.speaker, proposal.speaker_kind) == (speaker, values.INSTITUTION)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (
+            "The kettles could overheat, the company and the product safety regulator said.",
+            ["The company", "The product safety regulator"],
+        ),
+        ("Tesco and Asda said prices would rise in the spring.", ["Tesco", "Asda"]),
+        ("Ana Ruiz and Tom Reyes said the bridge would reopen.", ["Ana Ruiz", "Tom Reyes"]),
+    ],
+)
+def test_each_of_coordinated_subjects_of_a_cue_is_a_speaker_of_the_statement(extract, text, speakers):
+    # Only the first was proposed: "the regulator" said nothing.
+    proposals = extract(text)
+    assert [p.speaker for p in proposals] == speakers
+    assert len({(tuple(p.content), p.claim) for p in proposals}) == 1
+    # One statement: each keeps the source the story names, and the second is the first's.
+    assert words(text, proposals[1].source) == words(text, proposals[0].source)
+    assert " and " in words(text, proposals[0].source)
+    assert [p.joint for p in proposals] == [False, True]
+
+
+def test_a_name_with_and_in_it_is_one_speaker(extract):
+    proposal = only(extract("The Competition and Markets Authority said prices would rise in the spring."))
+    assert (proposal.speaker, proposal.joint) == ("Competition and Markets Authority", False)
+
+
+def test_extract_claims_json_gives_a_joint_statement_once(pipeline, tmp_path):
+    # PolNeAR, like the story, has one attribution for "X and Y said": the first speaker's claim stands for it.
+    text = "Tesco and Asda said prices would rise in the spring.\n"
+    (claim,) = claims_printed(tmp_path, text)
+    assert claim["speaker"] == "Tesco"
+    assert [text[start:end] for start, end in claim["source"]] == ["Tesco and Asda"]
