@@ -1598,7 +1598,20 @@ def person_speaker(doc, tokens, head, person, people, mention):
         affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
     elif whose := _of_organisation(doc[name_end - 1], tokens):
         affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
+    elif whose := _its_organisation(doc, tokens, people):
+        affiliation = whose  # "Its chief analyst, Samir Haddad," after "Norvik Foods tested …"
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _its_organisation(doc, tokens, people):
+    """The organisation "its" before a person's role refers to ("Its chief analyst, Samir Haddad,",
+    "Samir Haddad, its chief analyst,"): the last the story named that was a clause's subject; ""
+    when there is no "its", or none did something."""
+    its = next((token for token in tokens if token.lower_ == "its" and token.dep_ == "poss"), None)
+    if its is None:
+        return ""
+    acting = [name for name, _, entity in _organisations_named(doc, people, lambda e: e.end <= its.i) if _acts(entity)]
+    return re.sub(r"^(the|The)\s+", "", acting[-1]) if acting else ""
 
 
 def _portfolio(entity):

@@ -5178,3 +5178,16 @@ def test_extract_claims_json_gives_a_joint_statement_once(pipeline, tmp_path):
     (claim,) = claims_printed(tmp_path, text)
     assert claim["speaker"] == "Tesco"
     assert [text[start:end] for start, end in claim["source"]] == ["Tesco and Asda"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Its chief analyst, Dr Samir Haddad, said the kettles were unsafe.",
+        "Samir Haddad, its chief analyst, said the kettles were unsafe.",
+    ],
+)
+def test_its_before_a_persons_role_is_the_body_the_sentence_before_is_about(extract, sentence):
+    # "Its chief analyst, Dr Samir Haddad," had no affiliation.
+    proposal = extract(f"Norvik Foods tested 20 kettles last month. {sentence}")[-1]
+    assert (proposal.speaker, proposal.affiliation) == ("Samir Haddad", "Norvik Foods")
