@@ -5191,3 +5191,16 @@ def test_its_before_a_persons_role_is_the_body_the_sentence_before_is_about(extr
     # "Its chief analyst, Dr Samir Haddad," had no affiliation.
     proposal = extract(f"Norvik Foods tested 20 kettles last month. {sentence}")[-1]
     assert (proposal.speaker, proposal.affiliation) == ("Samir Haddad", "Norvik Foods")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which? said the kettles were unsafe.",
+        "Which? tested 20 kettles. The kettles were unsafe, a spokeswoman for Which? said.",
+    ],
+)
+def test_a_question_mark_in_a_name_the_sentence_goes_on_after_is_part_of_it(extract, text):
+    # "Which? said" was the unnamed group "Which", and "a spokeswoman for Which? said" was not proposed.
+    proposal = extract(text)[-1]
+    assert "Which?" in (proposal.speaker, proposal.affiliation)
