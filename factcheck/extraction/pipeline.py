@@ -180,7 +180,9 @@ def subjects_read_into_a_noun(doc):
         if cue.tag_ != "NN" or cue.dep_ != "ROOT" or cue.lower_ not in CUE_VERBS or not cue.i:
             continue
         children = list(cue.children)
-        if not any(child.dep_ == "ccomp" and child.i > cue.i for child in children):
+        # "The central bank forecast that inflation would fall": the clause read as the noun's own.
+        clauses = [child for child in children if child.i > cue.i and (child.dep_ == "ccomp" or _that_clause(child))]
+        if not clauses:
             continue
         subject = doc[cue.i - 1]
         if subject.head != cue or subject.dep_ != "compound" or subject.tag_ not in ("NN", "NNP", "NNPS"):
@@ -188,7 +190,19 @@ def subjects_read_into_a_noun(doc):
         if any(child.dep_ == "nsubj" for child in children):
             continue
         subject.dep_ = "nsubj"
+        for clause in clauses:
+            clause.dep_ = "ccomp"
         for child in children:
             if child.i < subject.i:
                 child.head = subject
     return doc
+
+
+def _that_clause(clause):
+    """Whether a clause the parser hung on a noun opens with "that" and has a subject of its own."""
+    children = list(clause.children)
+    return (
+        clause.dep_ == "acl"
+        and any(child.dep_ == "mark" and child.lower_ == "that" for child in children)
+        and any(child.dep_ in ("nsubj", "nsubjpass") for child in children)
+    )

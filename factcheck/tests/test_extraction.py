@@ -5204,3 +5204,10 @@ def test_a_question_mark_in_a_name_the_sentence_goes_on_after_is_part_of_it(extr
     # "Which? said" was the unnamed group "Which", and "a spokeswoman for Which? said" was not proposed.
     proposal = extract(text)[-1]
     assert "Which?" in (proposal.speaker, proposal.affiliation)
+
+
+def test_a_cue_read_as_a_noun_with_a_that_clause_read_as_the_nouns_is_a_verb(extract):
+    # "The central bank forecast that …": the parser hung the clause on "forecast" as a noun's; nothing was proposed.
+    text = "Norway's central bank held rates. The central bank forecast that inflation would fall next year."
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.claim) == ("Norway's central bank", "Inflation would fall next year.")
