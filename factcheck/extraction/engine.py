@@ -40,7 +40,7 @@ from factcheck.extraction.proposal import (
     Proposal,
 )
 from factcheck.extraction.quantities import find_quantity
-from factcheck.extraction.speakers import People, Speaker, capitalised, describe, kind_of_name
+from factcheck.extraction.speakers import People, Speaker, capitalised, describe, kind_of_name, source_head
 from factcheck.extraction.venues import (
     ANONYMITY,
     NAME_WORDS,
@@ -71,6 +71,7 @@ NO_COMMENT_VERBS = {"comment", "say", "speak", "discuss", "elaborate", "respond"
 # What someone does not tell when they leave a question unanswered: "did not say when …".
 UNTOLD_VERBS = NO_COMMENT_VERBS | {"tell", "disclose", "reveal", "explain", "indicate", "give"}
 CLAUSES_ON_A_NOUN = ("acl", "relcl", "ccomp")
+NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
 # A programme an outlet airs, told something: "BBC Radio 4's Today programme".
 PROGRAMME = re.compile(r"^(?:the )?(?P<outlet>.+?)(?:'s|’s) .*\b(?:programme|program|show|podcast)$", re.IGNORECASE)
 # What the story says of a statement it has quoted, keeping to it: "Kovalenko's remarks", "his statements".
@@ -235,102 +236,130 @@ class Story:
             if self.named_then_said(attribution):
                 continue  # "confirmed the plan in an email, saying …": what is said is the "saying" clause's
             attribution = self.without_hedge(attribution)
-            speaker = self.speaker(attribution, speakers)
-            # "claimed responsibility for the strike in a televised statement": the venue, not drafted
-            drafted = self.without_object_venue(attribution)
-            proposal = Proposal(
-                content=attribution.content_chars,
-                cue=token_spans(self.doc, attribution.cue),
-                source=token_spans(self.doc, attribution.source),
-                speaker=speaker.name,
-                speaker_kind=speaker.kind,
-                title=speaker.title,
-                affiliation=speaker.affiliation,
-            )
-            proposal.venue, proposal.outlet = self.venue(attribution, speaker, proposals, speakers)
-            proposal.relayed_by = self.relay_chain(attribution, relays, proposal.outlet)
-            content_tokens = self.content_tokens(proposal)
-            proposal.quantity = find_quantity(self.doc, content_tokens, units)
-            if proposal.quantity and proposal.quantity.unit:
-                units.append(proposal.quantity.unit)
-            proposal.quote = drafting.quote(self.printed, proposal.content, self.finder.quotes)
-            # "urged the US military to scrap …": an object and the infinitive hung from the cue.
-            infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
-            clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
-            infinitive = infinitive or bool(self.passive_subject(attribution))
-            # "Ferry fares to rise, council says": a headline's plan, what will happen.
-            planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
-            infinitive = infinitive or bool(planned)
-            # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
-            participle = self.finder.headline_participle(self.doc[attribution.head])
-            described = (
-                {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
-            )
-            if participle is not None and content_tokens != described:
-                participle = None
-            # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
-            figure = attribution.lemma in FIGURE_VERBS and not clause
-            # "warn of long winter", "called for a recount": words with no verb drafted as they stand
-            # ("Long winter.") are no claim a desk can track; left empty, a person writes it. Not words
-            # set before their cue, a statement whatever the parser reads ("Grain corridor ships double, port says").
-            # A verb in a relative clause on a noun says nothing of it: "oppose the new road that
-            # officials claim will ease congestion" is the road alone.
-            described = {
-                t.i
-                for i in content_tokens
-                if self.doc[i].dep_ == "relcl" and self.doc[i].head.i in content_tokens
-                for t in self.doc[i].subtree
-            }
-            verbless = not (figure or infinitive or proposal.quote) and not any(
-                self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens - described
-            )
-            verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
-            question = self.question(attribution)
-            answer = self.answered(drafted, question)
-            if not answer and question is not None:
-                # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
-                # a person to write what it claims of the question.
-                proposal.answers = self.question_words(question)
-            proposal.claim = (
-                answer
-                or self.asked(drafted)
-                or self.object_complement(drafted)
-                or self.accusation(drafted)
-                or self.responsibility(drafted, speaker)
-                or self.reported_thing(drafted, speaker)
-                or self.judged_thing(drafted, speaker)
-                or self.relative_subject(drafted)
-                or drafting.denial_sentence(
-                    self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
-                )
-                or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
-                or (
-                    ""
-                    if verbless
-                    else drafting.claim_sentence(
-                        self.text,
-                        self.with_passive_subject(
-                            drafted, self.without_second_that(drafted.content_chars, content_tokens)
-                        ),
-                        proposal.quantity,
-                        figure,
-                        infinitive,
-                        attribution.lemma,
-                        backshifted=self.past_condition(content_tokens),
-                        planned=bool(planned),
-                        done=self.passive_auxiliary(participle),
-                    )
-                )
-            )
-            proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
-            proposal.kind = PREDICTION if planned else drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
-            proposals.append(proposal)
-            speakers.append((attribution, speaker))
+            # "the company and the regulator said": one statement, each of them its speaker.
+            for number, one in enumerate(self.each_speaker(attribution)):
+                self.propose(one, relays, proposals, speakers, units)
+                # Each keeps the whole source the story names; the second on is the first's statement.
+                proposals[-1].source, proposals[-1].joint = token_spans(self.doc, attribution.source), number > 0
         order = sorted(range(len(proposals)), key=lambda i: proposals[i].start)
         proposals = [proposals[i] for i in order]
         hedges.attach(self.doc, proposals, self.people)
         links.propose(self.text, proposals, [speakers[i][0].lemma for i in order])
         return proposals
+
+    def propose(self, attribution, relays, proposals, speakers, units):
+        """Adds the proposal of one attribution to `proposals`, its speaker to `speakers`."""
+        speaker = self.speaker(attribution, speakers)
+        # "claimed responsibility for the strike in a televised statement": the venue, not drafted
+        drafted = self.without_object_venue(attribution)
+        proposal = Proposal(
+            content=attribution.content_chars,
+            cue=token_spans(self.doc, attribution.cue),
+            source=token_spans(self.doc, attribution.source),
+            speaker=speaker.name,
+            speaker_kind=speaker.kind,
+            title=speaker.title,
+            affiliation=speaker.affiliation,
+        )
+        proposal.venue, proposal.outlet = self.venue(attribution, speaker, proposals, speakers)
+        proposal.relayed_by = self.relay_chain(attribution, relays, proposal.outlet)
+        content_tokens = self.content_tokens(proposal)
+        proposal.quantity = find_quantity(self.doc, content_tokens, units)
+        if proposal.quantity and proposal.quantity.unit:
+            units.append(proposal.quantity.unit)
+        proposal.quote = drafting.quote(self.printed, proposal.content, self.finder.quotes)
+        # "urged the US military to scrap …": an object and the infinitive hung from the cue.
+        infinitive = any(self.infinitive(self.doc[i], attribution.head) for i in content_tokens)
+        clause = any(self.doc[i].dep_ in ("nsubj", "nsubjpass", "expl") for i in content_tokens)
+        infinitive = infinitive or bool(self.passive_subject(attribution))
+        # "Ferry fares to rise, council says": a headline's plan, what will happen.
+        planned = content_tokens and content_tokens == self.finder.headline_infinitive(self.doc[attribution.head])
+        infinitive = infinitive or bool(planned)
+        # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
+        participle = self.finder.headline_participle(self.doc[attribution.head])
+        described = {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
+        if participle is not None and content_tokens != described:
+            participle = None
+        # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
+        figure = attribution.lemma in FIGURE_VERBS and not clause
+        # "warn of long winter", "called for a recount": words with no verb drafted as they stand
+        # ("Long winter.") are no claim a desk can track; left empty, a person writes it. Not words
+        # set before their cue, a statement whatever the parser reads ("Grain corridor ships double, port says").
+        # A verb in a relative clause on a noun says nothing of it: "oppose the new road that
+        # officials claim will ease congestion" is the road alone.
+        described = {
+            t.i
+            for i in content_tokens
+            if self.doc[i].dep_ == "relcl" and self.doc[i].head.i in content_tokens
+            for t in self.doc[i].subtree
+        }
+        verbless = not (figure or infinitive or proposal.quote) and not any(
+            self.doc[i].tag_ in VERB_OR_MODAL_TAGS for i in content_tokens - described
+        )
+        verbless = verbless and bool(content_tokens) and min(content_tokens) > max(attribution.cue)
+        question = self.question(attribution)
+        answer = self.answered(drafted, question)
+        if not answer and question is not None:
+            # An answer the draft cannot say ("Time will tell.") keeps its words; the desk asks
+            # a person to write what it claims of the question.
+            proposal.answers = self.question_words(question)
+        proposal.claim = (
+            answer
+            or self.asked(drafted)
+            or self.object_complement(drafted)
+            or self.accusation(drafted)
+            or self.responsibility(drafted, speaker)
+            or self.reported_thing(drafted, speaker)
+            or self.judged_thing(drafted, speaker)
+            or self.relative_subject(drafted)
+            or drafting.denial_sentence(
+                self.text, drafted.content_chars, attribution.lemma, speaker.name, clause=clause
+            )
+            or drafting.plea_sentence(self.text, drafted.content_chars, attribution.lemma, speaker.name)
+            or (
+                ""
+                if verbless
+                else drafting.claim_sentence(
+                    self.text,
+                    self.with_passive_subject(drafted, self.without_second_that(drafted.content_chars, content_tokens)),
+                    proposal.quantity,
+                    figure,
+                    infinitive,
+                    attribution.lemma,
+                    backshifted=self.past_condition(content_tokens),
+                    planned=bool(planned),
+                    done=self.passive_auxiliary(participle),
+                )
+            )
+        )
+        proposal.claim = self.named_subject(proposal.claim, attribution, speaker)
+        proposal.kind = PREDICTION if planned else drafting.claim_kind(self.doc, content_tokens, attribution.lemma)
+        proposals.append(proposal)
+        speakers.append((attribution, speaker))
+
+    def each_speaker(self, attribution):
+        """The attribution once for each of the coordinated subjects it names, "the company and the
+        product safety regulator said", "Ana Ruiz and Tom Reyes said", each with its own source; as
+        it is otherwise, and where the words joined are one name ("Marks and Spencer")."""
+        head = source_head(self.doc, attribution.source) if attribution.source else None
+        joined = [
+            child
+            for child in (head.children if head is not None else ())
+            if child.dep_ == "conj" and child.tag_ in NOUN_TAGS and child.i in attribution.source
+        ]
+        if not joined or not any(child.dep_ == "cc" and child.lower_ == "and" for child in head.children):
+            return [attribution]
+        if any(head.ent_iob_ != "O" and child.ent_iob_ == "I" for child in joined):
+            return [attribution]  # one name the tagger found
+        nouns = [head, *joined]
+        sources = []
+        for noun in nouns:
+            others = {t.i for other in nouns if other.i > noun.i for t in other.subtree}
+            words = [i for i in attribution.source if i in {t.i for t in noun.subtree} and i not in others]
+            while words and self.doc[words[-1]].dep_ in ("cc", "punct"):
+                words.pop()
+            sources.append(words)
+        return [dataclasses.replace(attribution, source=words) for words in sources if words]
 
     def named_subject(self, claim, attribution, speaker):
         """ "Ana Ruiz said she would resign": "Ana Ruiz would resign.", where "She would resign." names

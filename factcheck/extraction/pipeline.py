@@ -48,6 +48,8 @@ def _load(name):
         raise PipelineMissing(f"spaCy is not installed, so the pipeline “{name}” cannot be loaded: {error}.") from error
     if not Language.has_factory("factcheck_paragraphs"):
         Language.component("factcheck_paragraphs", func=paragraph_breaks)
+    if not Language.has_factory("factcheck_question_names"):
+        Language.component("factcheck_question_names", func=question_marks_in_names)
     if not Language.has_factory("factcheck_letters"):
         Language.component("factcheck_letters", func=capital_letters_ending_sentences)
     if not Language.has_factory("factcheck_asked"):
@@ -65,6 +67,7 @@ def _load(name):
         ) from error
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_letters", first=True)
+        nlp.add_pipe("factcheck_question_names", after="factcheck_letters")
         nlp.add_pipe("factcheck_paragraphs", before="parser")
         nlp.add_pipe("factcheck_asked", after="parser")
         nlp.add_pipe("factcheck_noun_subjects", after="factcheck_asked")
@@ -103,6 +106,29 @@ def capital_letters_ending_sentences(doc):
     with doc.retokenize() as retokenizer:
         for token in letters:
             retokenizer.split(token, [token.text[0], "."], heads=[(token, 1), (token, 1)])
+    return doc
+
+
+def question_marks_in_names(doc):
+    """ "Which? said …", "a spokeswoman for Which? said": a capitalised word with a question mark on
+    it, after which the sentence goes on in lower case, is a name ending in the mark, one token;
+    parsed apart, the word was a question word and the mark a sentence's end or its subject."""
+    names = [
+        token
+        for token in doc[:-2]
+        if token.is_title
+        and token.is_alpha
+        and not token.whitespace_
+        and doc[token.i + 1].text == "?"
+        and doc[token.i + 1].whitespace_
+        and doc[token.i + 2].is_lower
+        and doc[token.i + 2].is_alpha
+    ]
+    with doc.retokenize() as retokenizer:
+        for token in names:
+            retokenizer.merge(
+                doc[token.i : token.i + 2], attrs={"TAG": "NNP", "POS": "PROPN", "ENT_TYPE": "ORG", "ENT_IOB": 3}
+            )
     return doc
 
 
@@ -154,7 +180,9 @@ def subjects_read_into_a_noun(doc):
         if cue.tag_ != "NN" or cue.dep_ != "ROOT" or cue.lower_ not in CUE_VERBS or not cue.i:
             continue
         children = list(cue.children)
-        if not any(child.dep_ == "ccomp" and child.i > cue.i for child in children):
+        # "The central bank forecast that inflation would fall": the clause read as the noun's own.
+        clauses = [child for child in children if child.i > cue.i and (child.dep_ == "ccomp" or _that_clause(child))]
+        if not clauses:
             continue
         subject = doc[cue.i - 1]
         if subject.head != cue or subject.dep_ != "compound" or subject.tag_ not in ("NN", "NNP", "NNPS"):
@@ -162,7 +190,19 @@ def subjects_read_into_a_noun(doc):
         if any(child.dep_ == "nsubj" for child in children):
             continue
         subject.dep_ = "nsubj"
+        for clause in clauses:
+            clause.dep_ = "ccomp"
         for child in children:
             if child.i < subject.i:
                 child.head = subject
     return doc
+
+
+def _that_clause(clause):
+    """Whether a clause the parser hung on a noun opens with "that" and has a subject of its own."""
+    children = list(clause.children)
+    return (
+        clause.dep_ == "acl"
+        and any(child.dep_ == "mark" and child.lower_ == "that" for child in children)
+        and any(child.dep_ in ("nsubj", "nsubjpass") for child in children)
+    )

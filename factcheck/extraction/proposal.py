@@ -60,6 +60,9 @@ class Proposal:
     hedged: bool = False  # one of the story's hedges ("could not verify") covers it
     hedge: str = ""  # that hedge's sentence, as the reason of the claim's first status event
     links: list[tuple[str, int]] = field(default_factory=list)  # (LinkKind value, index of the other proposal)
+    # Said with the proposal before it, by another of the statement's speakers: "the company and the
+    # regulator said" is one statement, proposed once for each (not in `to_json()`).
+    joint: bool = False
 
     @property
     def start(self):

@@ -1035,8 +1035,13 @@ def _describe(doc, source, people, quoted):
         if entity is not None and (named := _named_for_its_country(entity, source)):
             name = named
         if entity is None:
-            name = _institution_named_before(doc, head, people) or _named_after_headline(doc, head, people) or name
-        name = re.sub(r"^(the|The)\s+", "", name)
+            named = _institution_named_before(doc, head, people) or _named_after_headline(doc, head, people)
+            bare = head.tag_ == "NN" and not any(child.dep_ in ("det", "poss") for child in head.children)
+            # "…, council says" the story names nowhere: the council, as its body's "the council said" is.
+            name = named or (f"the {name}" if bare and name.islower() and _in_headline(head) else name)
+        # "The central bank" the story names nowhere stays a description, not a body called "Central bank".
+        if not all(word.islower() for word in name.split()[1:]):
+            name = re.sub(r"^(the|The)\s+", "", name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
     if role := _role(head):
         # "The mayor said": one person, the one the story gives the role to if it names them.
@@ -1317,8 +1322,19 @@ def _institution_named_before(doc, head, people):
     # "Trump" tagged an organisation in one sentence is still the person the story names.
     named = list(organisations)
     meant = [(name, entity) for name, words, entity in named if head.lower_ in words and described_as <= words]
+    # The last body with that noun that did something: one named in full, one whose name lacks the
+    # description's words ("the central bank" after "The Bank of England held rates"), or one the
+    # story described ("The central bank held rates", "Norway's central bank held rates").
+    loosely = [(name, entity) for name, words, entity in named if head.lower_ in words and _acts(entity)]
+    acting = sorted(
+        {*((name, e.start) for name, e in meant if _acts(e)), *((name, e.start) for name, e in loosely)}
+        | set(_described_acting(doc, head, described_as, people)),
+        key=lambda named_at: named_at[1],
+    )
+    if acting:
+        return acting[-1][0]
     if meant:
-        return _last_acting(meant)
+        return meant[-1][0]
     if called := _named_as(doc, head):
         return called
     if head.lower_ in BUSINESS_NOUNS:
@@ -1333,6 +1349,23 @@ def _institution_named_before(doc, head, people):
         clubs = [clean(e.text) for e in doc.ents if e.end <= head.i and {t.lower_ for t in e} & CLUB_WORDS]
         return clubs[-1] if clubs else None
     return None
+
+
+def _described_acting(doc, head, described_as, people):
+    """(name, where) of each body the story described before `head` with its noun and words, as a
+    clause's subject: "Norway's central bank held rates" is Norway's; "The central bank held rates"
+    the body that refers back to, else "The central bank"."""
+    for noun in doc[: head.i]:
+        if noun.lower_ != head.lower_ or noun.tag_ != "NN" or noun.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        words = {child.lower_ for child in noun.children if child.i < noun.i and child.dep_ in ("amod", "compound")}
+        owners = [child for child in noun.children if child.dep_ == "poss"]
+        if not described_as <= words or noun.ent_type_:
+            continue
+        if owners and all(owner.ent_type_ in ("GPE", "NORP") for owner in owners):
+            yield _noun_phrase(noun), noun.i
+        elif not owners and any(child.dep_ == "det" and child.lower_ == "the" for child in noun.children):
+            yield _institution_named_before(doc, noun, people) or capitalised(_noun_phrase(noun)), noun.i
 
 
 def _organisations_named(doc, people, where):
@@ -1565,7 +1598,20 @@ def person_speaker(doc, tokens, head, person, people, mention):
         affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
     elif whose := _of_organisation(doc[name_end - 1], tokens):
         affiliation = whose  # "Rachel Hume of Cumbria Police", the tagger seeing no organisation
+    elif whose := _its_organisation(doc, tokens, people):
+        affiliation = whose  # "Its chief analyst, Samir Haddad," after "Norvik Foods tested …"
     return Speaker(name, PERSON, capitalised(title), affiliation, mention)
+
+
+def _its_organisation(doc, tokens, people):
+    """The organisation "its" before a person's role refers to ("Its chief analyst, Samir Haddad,",
+    "Samir Haddad, its chief analyst,"): the last the story named that was a clause's subject; ""
+    when there is no "its", or none did something."""
+    its = next((token for token in tokens if token.lower_ == "its" and token.dep_ == "poss"), None)
+    if its is None:
+        return ""
+    acting = [name for name, _, entity in _organisations_named(doc, people, lambda e: e.end <= its.i) if _acts(entity)]
+    return re.sub(r"^(the|The)\s+", "", acting[-1]) if acting else ""
 
 
 def _portfolio(entity):

@@ -39,7 +39,8 @@ class Command(BaseCommand):
 
     def show(self, path, text, proposals, *, as_json):
         if as_json:
-            record = {"file": path, "claims": [proposal.to_json() for proposal in proposals]}
+            # One claim per statement, as the story makes it: the first speaker's of a joint one.
+            record = {"file": path, "claims": [proposal.to_json() for proposal in proposals if not proposal.joint]}
             if is_html(path):
                 record["text"] = text
             self.stdout.write(json_line(record))
