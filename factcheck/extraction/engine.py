@@ -277,8 +277,8 @@ class Story:
         infinitive = infinitive or bool(planned)
         # "Bus lanes approved, council says": what was done, "Bus lanes were approved".
         participle = self.finder.headline_participle(self.doc[attribution.head])
-        described = {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
-        if participle is not None and content_tokens != described:
+        done_to = {i for i in self.finder.subtree(participle.head) if not self.doc[i].is_space} if participle else ()
+        if participle is not None and content_tokens != done_to:
             participle = None
         # "upped that number to 11,000", not "estimated that coverage had fallen to 84 per cent"
         figure = attribution.lemma in FIGURE_VERBS and not clause
@@ -352,10 +352,12 @@ class Story:
         if any(head.ent_iob_ != "O" and child.ent_iob_ == "I" for child in joined):
             return [attribution]  # one name the tagger found
         nouns = [head, *joined]
+        subtrees = {noun.i: {t.i for t in noun.subtree} for noun in nouns}
         sources = []
         for noun in nouns:
-            others = {t.i for other in nouns if other.i > noun.i for t in other.subtree}
-            words = [i for i in attribution.source if i in {t.i for t in noun.subtree} and i not in others]
+            # The noun's words, less those of the nouns joined after it (which hang from it).
+            others = set().union(*(subtrees[other.i] for other in nouns if other.i > noun.i))
+            words = [i for i in attribution.source if i in subtrees[noun.i] and i not in others]
             while words and self.doc[words[-1]].dep_ in ("cc", "punct"):
                 words.pop()
             sources.append(words)

@@ -1041,7 +1041,7 @@ def _describe(doc, source, people, quoted):
             name = named or (f"the {name}" if bare and name.islower() and _in_headline(head) else name)
         # "The central bank" the story names nowhere stays a description, not a body called "Central bank".
         if not all(word.islower() for word in name.split()[1:]):
-            name = re.sub(r"^(the|The)\s+", "", name)
+            name = without_the(name)
         return Speaker(capitalised(name), INSTITUTION, mention=mention)
     if role := _role(head):
         # "The mayor said": one person, the one the story gives the role to if it names them.
@@ -1133,7 +1133,12 @@ def _organisation_headed_by(head, people):
         for name, words, entity in _organisations_named(head.doc, people, lambda entity: entity.end <= head.i)
         if entity.root.lower_ == head.lower_ and described_as <= words
     ]
-    return re.sub(r"^(the|The)\s+", "", _last_acting(meant)) if meant else None
+    return without_the(_last_acting(meant)) if meant else None
+
+
+def without_the(name):
+    """The name without an article opening it: "the Athletics Integrity Unit" -> "Athletics Integrity Unit"."""
+    return re.sub(r"^(the|The)\s+", "", name)
 
 
 def _in_headline(token):
@@ -1196,14 +1201,14 @@ def _spoken_for(head, people):
             and head.left_edge.i <= entity.start
             and entity.end <= head.right_edge.i + 1
         ):
-            return re.sub(r"^(the|The)\s+", "", clean(entity.text))
+            return without_the(clean(entity.text))
     for preposition in head.children:
         for organisation in preposition.children:
             if preposition.lower_ != "for" or organisation.dep_ != "pobj":
                 continue
             if organisation.lower_ in INSTITUTION_NOUNS:
                 named = _institution_named_before(doc, organisation, people)
-                return named or capitalised(re.sub(r"^(the|The)\s+", "", _noun_phrase(organisation)))
+                return named or capitalised(without_the(_noun_phrase(organisation)))
             if named := _organisation_headed_by(organisation, people):
                 return named  # "a spokesman for the federation" after "the Athletics Federation of Nigeria"
     return ""
@@ -1318,17 +1323,14 @@ def _institution_named_before(doc, head, people):
     ):
         return None
     described_as = {child.lower_ for child in children if child.i < head.i and child.dep_ in ("amod", "compound")}
-    organisations = _organisations_named(doc, people, lambda entity: entity.end <= head.i)
-    # "Trump" tagged an organisation in one sentence is still the person the story names.
-    named = list(organisations)
+    named = list(_organisations_named(doc, people, lambda entity: entity.end <= head.i))
     meant = [(name, entity) for name, words, entity in named if head.lower_ in words and described_as <= words]
     # The last body with that noun that did something: one named in full, one whose name lacks the
     # description's words ("the central bank" after "The Bank of England held rates"), or one the
     # story described ("The central bank held rates", "Norway's central bank held rates").
     loosely = [(name, entity) for name, words, entity in named if head.lower_ in words and _acts(entity)]
     acting = sorted(
-        {*((name, e.start) for name, e in meant if _acts(e)), *((name, e.start) for name, e in loosely)}
-        | set(_described_acting(doc, head, described_as, people)),
+        {(name, entity.start) for name, entity in loosely} | set(_described_acting(doc, head, described_as, people)),
         key=lambda named_at: named_at[1],
     )
     if acting:
@@ -1593,7 +1595,7 @@ def person_speaker(doc, tokens, head, person, people, mention):
     ]
     if organisations:
         affiliation = clean(organisations[0].text)
-        affiliation = re.sub(r"^(the|The)\s+", "", affiliation)
+        affiliation = without_the(affiliation)
     elif owner := next((org for org in people.organisations if title.startswith(f"{org} ")), None):
         affiliation = owner  # "Bluewater chief executive Sara Lind", the tagger seeing no organisation
     elif whose := _of_organisation(doc[name_end - 1], tokens):
@@ -1611,7 +1613,7 @@ def _its_organisation(doc, tokens, people):
     if its is None:
         return ""
     acting = [name for name, _, entity in _organisations_named(doc, people, lambda e: e.end <= its.i) if _acts(entity)]
-    return re.sub(r"^(the|The)\s+", "", acting[-1]) if acting else ""
+    return without_the(acting[-1]) if acting else ""
 
 
 def _portfolio(entity):
@@ -1633,7 +1635,7 @@ def _of_organisation(surname, tokens):
             continue
         for name in preposition.children:
             if name.dep_ == "pobj" and name.tag_ in ("NNP", "NNPS"):
-                return re.sub(r"^(the|The)\s+", "", clean(surname.doc[name.left_edge.i : name.right_edge.i + 1].text))
+                return without_the(clean(surname.doc[name.left_edge.i : name.right_edge.i + 1].text))
     return ""
 
 
