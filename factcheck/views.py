@@ -399,22 +399,30 @@ def get_claim(pk):
         )
     )
     claim = get_object_or_404(claims, pk=pk)
-    publications = (
-        PublishedVerdict.objects.with_judged_words()
-        .select_related("by", "withdrawal__by", "replaced_by")
-        .order_by("-at", "-id")
-    )
-    merges = ClaimMerge.objects.select_related("by", "merged")
-    changes = AppearanceRevision.objects.select_related("by").named()
-    # An empty queryset (none()) is prefetched without a query.
-    prefetch_related_objects(
-        [claim],
-        Prefetch("publications", publications if claim.has_publications else publications.none()),
-        Prefetch("merges_in", merges if claim.has_merges_in else merges.none()),
-        Prefetch("appearance_revisions", changes if claim.has_appearance_revisions else changes.none()),
-    )
+    prefetch_related_objects([claim], *rows_if_any(claim))
     claim.rated_elsewhere = ExternalReview.of_claim_json(claim.external_reviews_json)
     return claim
+
+
+def rows_if_any(claim):
+    """Prefetches of the claim's rows that most claims have none of, each read only when the claim's own query
+    found some (its `has_<name>` annotation); an empty queryset (none()) is prefetched without a query. Each
+    queryset is built only when it is read: built for every claim, they were a tenth of the page's CPU."""
+    querysets = {
+        "publications": lambda: (
+            PublishedVerdict.objects.with_judged_words()
+            .select_related("by", "withdrawal__by", "replaced_by")
+            .order_by("-at", "-id")
+        ),
+        "merges_in": lambda: ClaimMerge.objects.select_related("by", "merged"),
+        "appearance_revisions": lambda: AppearanceRevision.objects.select_related("by").named(),
+    }
+    return [
+        Prefetch(
+            name, rows() if getattr(claim, f"has_{name}") else Claim._meta.get_field(name).related_model.objects.none()
+        )
+        for name, rows in querysets.items()
+    ]
 
 
 @require_safe
