@@ -25,6 +25,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     StringAgg,
     Subquery,
     Value,
@@ -76,6 +77,7 @@ from factcheck.models import (
     Assignment,
     AssignmentRecord,
     Claim,
+    ClaimLink,
     ClaimMerge,
     ClaimRevision,
     CorrectionCase,
@@ -377,6 +379,9 @@ def claim_page_annotations():
             "has_publications": Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             "has_appearance_revisions": Exists(AppearanceRevision.objects.filter(claim=OuterRef("pk"))),
             "has_merges_in": Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
+            "has_revisions": Exists(ClaimRevision.objects.filter(claim=OuterRef("pk"))),
+            "has_notes": Exists(Note.objects.filter(claim=OuterRef("pk"))),
+            "has_links": Exists(ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))),
             "external_reviews_json": ExternalReview.objects.as_json(OuterRef("pk")),
             "assignee_names": assignee_names("claim"),
         },
@@ -386,9 +391,9 @@ def claim_page_annotations():
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
-    Publications and merges into the claim are read only for a claim that has some (the claim's
-    own query says so): most claims have neither, and their page costs two queries less. Other
-    checkers' ratings come with the claim's own query.
+    Publications, merges into the claim, edits, notes and links to other claims are read only for a
+    claim that has some (the claim's own query says so, rows_if_any): most claims have none, and
+    their page costs five queries less. Other checkers' ratings come with the claim's own query.
     """
     claims = (
         Claim.objects.select_related(
@@ -405,8 +410,6 @@ def get_claim(pk):
                 .annotate(cited_ids=StringAgg(Cast("evidence__id", CharField()), Value(","), default=Value("")))
                 .order_by("-at", "-id"),
             ),
-            Prefetch("revisions", ClaimRevision.objects.named().select_related("by")),
-            Prefetch("notes", Note.objects.select_related("author")),
         )
     )
     claim = get_object_or_404(claims, pk=pk)
@@ -427,6 +430,8 @@ def rows_if_any(claim):
         ),
         "merges_in": lambda: ClaimMerge.objects.select_related("by", "merged"),
         "appearance_revisions": lambda: AppearanceRevision.objects.select_related("by").named(),
+        "revisions": lambda: ClaimRevision.objects.named().select_related("by"),
+        "notes": lambda: Note.objects.select_related("author"),
     }
     return [
         Prefetch(
@@ -469,7 +474,7 @@ def claim_page(
     done=None,
     recheck=None,
 ):
-    linked = claim.linked_claims()
+    linked = claim.linked_claims() if claim.has_links else []
     evidence = {item.pk: item for item in claim.evidence.all()}
     for event in claim.events.all():
         event.cited = [evidence[int(pk)] for pk in event.cited_ids.split(",") if pk and int(pk) in evidence]
