@@ -11,6 +11,9 @@ the two trees see the same load. Printed: each tree's median of `time.process_ti
 request (the app alone, not PostgreSQL) and the median of the rounds' after/before ratios.
 The database must hold claims (an import: read_path.py's, or benchmarks/generate.py's file
 through import_claims); the benchmark's personas are added to it as read_path.py adds them.
+
+`--page PATH` (once or more) measures those whole pages, requested without htmx, instead of the
+queue's partials: `--page /claims/165/` for a claim's page.
 """
 
 import argparse
@@ -33,7 +36,14 @@ CASES = {
 }
 
 
-def worker(root, database):
+def cases(pages):
+    """{name: (path, headers)}: the queue's partials, or the whole pages asked for."""
+    if pages:
+        return {page: (page, {}) for page in pages}
+    return {name: (f"/claims/?{urlencode(query)}" if query else "/claims/", HTMX) for name, query in CASES.items()}
+
+
+def worker(root, database, pages):
     """Answer "case requests" lines on stdin with the app's CPU ms per request, in the tree at `root`."""
     sys.path[:0] = [str(root), str(Path(root) / "benchmarks")]
     os.chdir(root)
@@ -43,21 +53,25 @@ def worker(root, database):
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.test import Client
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: whole pages name the hashed files
 
     client = Client()
     client.force_login(read_path.personas()["reviewer"])
-    paths = {name: f"/claims/?{urlencode(query)}" if query else "/claims/" for name, query in CASES.items()}
-    for path in paths.values():
+    paths = cases(pages)
+    for path, headers in paths.values():
         for _ in range(10):  # warm: templates, the compiled SQL, the drawn rows
-            if client.get(path, headers=HTMX).status_code != 200:
+            if client.get(path, headers=headers).status_code != 200:
                 raise SystemExit(f"{root}: {path} did not answer 200")
     print("ready", flush=True)
     for line in sys.stdin:
         name, requests = line.rsplit(" ", 1)
         started = time.process_time()
+        path, headers = paths[name]
         for _ in range(int(requests)):
-            client.get(paths[name], headers=HTMX)
+            client.get(path, headers=headers)
         print((time.process_time() - started) * 1000 / int(requests), flush=True)
 
 
@@ -67,13 +81,15 @@ def main():
     parser.add_argument("--database", required=True, help="a PostgreSQL database holding claims")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=50, help="requests per turn (default 50)")
+    parser.add_argument("--page", action="append", default=[], help="a whole page to measure instead of the partials")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.database)
+        worker(args.worker, args.database, args.page)
         return
     trees = {"before": Path(args.before).resolve(), "after": HERE.parent}
-    command = [sys.executable, __file__, "--before", "-", "--database", args.database, "--worker"]
+    pages = [part for page in args.page for part in ("--page", page)]
+    command = [sys.executable, __file__, "--before", "-", "--database", args.database, *pages, "--worker"]
     workers = {
         name: subprocess.Popen([*command, str(root)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for name, root in trees.items()
@@ -88,7 +104,7 @@ def main():
         return float(workers[name].stdout.readline())
 
     print(f"app CPU per request, ms (median of {args.rounds} turns of {args.requests} requests each, taken in turn)")
-    for case in CASES:
+    for case in cases(args.page):
         times = {"before": [], "after": []}
         for round_number in range(args.rounds):
             for name in ("before", "after") if round_number % 2 == 0 else ("after", "before"):

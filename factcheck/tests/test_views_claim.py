@@ -624,6 +624,28 @@ def test_the_claim_page_and_an_action_cost_the_same_queries_with_10_or_100_of_ev
         assert counts[0] == counts[1]
 
 
+def test_a_claim_with_no_edits_notes_or_links_has_them_read_only_by_its_own_query(editor_client, claim, editor):
+    """Most claims have none: the claim's query asks whether it has any, and the page reads them only then.
+    Once it has one of each, the page shows all three."""
+    tables = ("factcheck_claimrevision", "factcheck_note", "factcheck_claimlink")
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(f"/claims/{claim.pk}/")
+    assert response.status_code == 200
+    reading = [query["sql"] for query in queries if any(f'"{table}"' in query["sql"] for table in tables)]
+    assert len(reading) == 1
+    assert '"factcheck_claim"."text"' in reading[0]  # the claim's own query
+    Note.objects.create(claim=claim, body="Called the port's press office.", author=editor)
+    ClaimLink.link(claim, make_claim("Odesa's port is open again."), "same_claim")
+    with writing_as(editor, "test"):
+        Claim.objects.filter(pk=claim.pk).update(text="The port reopened on Tuesday.")
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(f"/claims/{claim.pk}/")
+    assert "Called the port&#x27;s press office." in response.text
+    assert "Odesa&#x27;s port is open again." in response.text
+    assert "The port reopened on Monday." in response.text  # the claim's words before the edit
+    assert len(queries) <= 8
+
+
 def test_a_stale_decision_keeps_the_reason_typed(editor_client, claim, admin_user):
     """The 409 shows the claim as it is now, with the editor's decision reopened holding their reason
     (it was lost: the panel was drawn afresh) and the current version, ready to be posted again."""
