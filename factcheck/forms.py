@@ -459,14 +459,15 @@ class ClaimFilterForm(PageForm):
 
         Walked, where the search index would read every match of the words to keep a few:
         - within an outlet, and WALKED_WITH_OUTLET and WALKED_VALUES: its claims in order from
-          claimoutlet_recent_idx, for one word, words any of which may match, or any words sorted by
-          date, when the status and attribution keep enough of its claims (outlet_kept) and, ranked,
-          outside "Direct";
-        - otherwise, within WALKED_FILTERS and WALKED_VALUES, when neither the status nor the kind
-          keeps few claims (asks_few_of_own): for words that must all match, or a phrase (one word's
-          estimate is right, an OR's is the sum of its words', several words together are misjudged
-          as independent), or any words within several named speakers, whose indexes the planner
-          cannot walk merged. A speaker filter's speakers are walked one part each, merged.
+          claimoutlet_recent_idx, when the status and attribution keep enough of its claims
+          (outlet_kept) and, ranked, outside "Direct" and in an outlet with more claims kept than a
+          walk's probe reads;
+        - otherwise, within WALKED_FILTERS and WALKED_VALUES: for words that must all match, or a
+          phrase (one word's estimate is right, an OR's is the sum of its words', several words
+          together are misjudged as independent), or any words within several named speakers, whose
+          indexes the planner cannot walk merged. A speaker filter's speakers are walked one part
+          each, merged. A status or a kind that keeps few claims is walked too: its own index gives
+          its claims newest first (benchmarks/README.md, "The walk's rules at 250").
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()
@@ -477,18 +478,19 @@ class ClaimFilterForm(PageForm):
         ranked = self.chosen_sort() == "relevance"
         parts = ()
         if "outlet" in narrowing and narrowing - {"outlet"} <= WALKED_WITH_OUTLET:
-            # Ranked, words that must all match, or a phrase, are left to the search index, which
-            # intersects them with the outlet's facet: ranking takes the newest matches (1,000 when measured), which
-            # the walk reads many claims to find (a phrase within the top outlet on the spread
-            # database: 47 ms walked, 37 through the index; a frequent word, 47 and 72). Sorted by
-            # date, the walk needs a page of them (oldest first: 11 ms walked, 99 through the index).
             # Ranked within "Direct", the walk also passes over the outlet's relayed claims (half the
-            # top outlet's), where the index intersects the words with the relay's facet: 43-61 ms
-            # through the index against 66-132 walked, for frequent words in outlets of every size.
-            if ranked and (all_words or self.cleaned_data.get("relay") == WALKED_VALUES["relay"]):
+            # top outlet's), where the index intersects the words with the relay's facet: a frequent
+            # word within the top outlet, 43-56 ms walked, 31-43 through the index.
+            if ranked and self.cleaned_data.get("relay") == WALKED_VALUES["relay"]:
                 return None
             kept, share = self.outlet_kept()
             if share < (WALKED_OUTLET_SHARE_RANKED if ranked else WALKED_OUTLET_SHARE):
+                return None
+            # Ranked, an outlet that keeps fewer claims than a walk probes is the index's: the probe
+            # would read them all, seldom find the RANKED_MATCHES newest matches, and give way to
+            # the index after all (a phrase within the smallest outlet: 19-20 ms through the index,
+            # 26-29 probing first).
+            if ranked and kept < models.PROBED:
                 return None
             claims = self.claims(searched=False, with_outlet=False)
             claims, ordering = claims.through_outlet(self.cleaned_data["outlet"], ordering)
@@ -498,7 +500,7 @@ class ClaimFilterForm(PageForm):
             # puts the two on one scale.
             walked = models.ordered_after(claims, ordering, cursor)
             return models.walked_matches(walked, query, ordering, count, against=kept * share)
-        if not narrowing <= WALKED_FILTERS or self.asks_few_of_own:
+        if not narrowing <= WALKED_FILTERS:
             return None
         if "speaker" in narrowing:
             # One part for each named speaker: a few of them, and at least one; not with an
@@ -515,23 +517,6 @@ class ClaimFilterForm(PageForm):
             return None
         claims = self.claims(searched=False, with_speaker=False)
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
-
-    @property
-    def asks_few_of_own(self):
-        """Whether, ranked by relevance, the status or the kind asked for keeps few claims
-        (models.OWN_FACETS): the search index then intersects their facets with the words.
-
-        Ranking takes the RANKED_MATCHES newest matches, which a walk finds by reading the claims its
-        filters pass over: twenty for each kept within verified claims, five within a kind, forty
-        within a kind and the top speaker. Within a kind, a phrase took 91 ms walked and 41 through
-        the index, and within a kind and the top speaker 141 and 44. Sorted by date, a walk needs
-        only a page of matches (a phrase within a kind, oldest first: 11 ms walked, 100 through the
-        index, which rechecks every claim with the words).
-        """
-        if self.chosen_sort() != "relevance":
-            return False
-        status, kind = self.chosen_status(), self.cleaned_data.get("kind")
-        return (status != ANY_STATUS and models.keeps_few("status", status)) or models.keeps_few("kind", kind)
 
     def outlet_kept(self):
         """How many of the outlet's claims the status and the attribution asked for keep, and what
