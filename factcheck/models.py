@@ -2234,21 +2234,6 @@ class Appearance(models.Model):
 
 
 class ExternalReviewQuerySet(models.QuerySet):
-    # The fields a claim's page shows, read with the claim itself (ExternalReview.of_claim_json).
-    SHOWN = ("publisher", "label", "rating_value", "best_rating", "worst_rating", "url", "published")
-
-    def as_json(self, claim):
-        """A subquery: the reviews of `claim` (an OuterRef) as JSON objects, one a line, so that a
-        claim's page reads them in its own query rather than one more."""
-        objects = JSONObject(**{name: name for name in self.SHOWN})
-        return Subquery(
-            self.filter(claim=claim)
-            .order_by()
-            .values("claim")
-            .annotate(json=StringAgg(Cast(objects, models.TextField()), Value("\n")))
-            .values("json")
-        )
-
     def ratings_by_publisher(self):
         """(publisher, label, count) rows, most frequent first: another checker's track record of these claims."""
         return (
@@ -2288,20 +2273,6 @@ class ExternalReview(models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.label or self.scale}"
-
-    @classmethod
-    def of_claim_json(cls, text):
-        """The reviews ExternalReviewQuerySet.as_json gave, as unsaved instances to show."""
-        reviews = []
-        for line in (text or "").splitlines():
-            values = json.loads(line)
-            for name in ("rating_value", "best_rating", "worst_rating"):
-                if values[name] is not None:
-                    values[name] = Decimal(str(values[name]))
-            if values["published"]:
-                values["published"] = date.fromisoformat(values["published"][:10])
-            reviews.append(cls(**values))
-        return sorted(reviews, key=lambda review: review.publisher.lower())  # SQLite cannot order the aggregate
 
     @property
     def scale(self):

@@ -380,6 +380,7 @@ def rare_lists():
         "appearance_revisions": RowsAsJSON(AppearanceRevision.objects.named(), "claim", {"by": PERSON_FIELDS}),
         "revisions": RowsAsJSON(ClaimRevision.objects.named(), "claim", {"by": PERSON_FIELDS}),
         "notes": RowsAsJSON(Note.objects.all(), "claim", {"author": PERSON_FIELDS}),
+        "external_reviews": RowsAsJSON(ExternalReview.objects.all(), "claim", {}),
     }
 
 
@@ -393,7 +394,6 @@ def claim_page_annotations():
             "has_publications": Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
             "has_links": Exists(ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))),
             **{f"{name}_json": rows.subquery() for name, rows in rare_lists().items()},
-            "external_reviews_json": ExternalReview.objects.as_json(OuterRef("pk")),
             "assignee_names": assignee_names("claim"),
         },
     )
@@ -402,8 +402,8 @@ def claim_page_annotations():
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
-    Edits, notes, merges into the claim and changes of its appearances come as JSON with the claim's own
-    query (rare_lists), as do other checkers' ratings and the assignees. Publications and links to other
+    Edits, notes, merges into the claim, changes of its appearances and other checkers' ratings come as JSON
+    with the claim's own query (rare_lists), as do the assignees. Publications and links to other
     claims are read only for a claim that has some (the claim's own query says so): most claims have none,
     and their page costs two queries less.
     """
@@ -435,7 +435,7 @@ def get_claim(pk):
         prefetch_related_objects([claim], Prefetch("publications", publications.order_by("-at", "-id")))
     else:
         prefetched(claim, "publications", [])
-    claim.rated_elsewhere = ExternalReview.of_claim_json(claim.external_reviews_json)
+    claim.rated_elsewhere = sorted(claim.external_reviews.all(), key=lambda review: review.publisher.lower())
     return claim
 
 
