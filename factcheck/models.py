@@ -959,7 +959,9 @@ def from_json(model, values):
     """An instance of `model` from {attname: value} as JSONObject gave them, the other fields deferred."""
     fields = [field for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(
-        None, [field.attname for field in fields], [from_json_value(field, values[field.attname]) for field in fields]
+        connection.alias,
+        [field.attname for field in fields],
+        [from_json_value(field, values[field.attname]) for field in fields],
     )
 
 
@@ -978,7 +980,7 @@ def from_json_value(field, value):
         return Decimal(str(value))
     if kind == "BooleanField":
         return bool(value)
-    if kind == "JSONField" and isinstance(value, str) and connection.vendor == "sqlite":
+    if kind == "JSONField" and connection.vendor == "sqlite":
         return json.loads(value)
     return value
 
