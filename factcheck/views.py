@@ -703,7 +703,7 @@ def on_claim(request, pk, form, act, *, form_name, fragment):
             return claim_page(request, claim, fragment=fragment, status=422, **{form_name: form})
     with transaction.atomic():
         # Under the claim's lock, which a merge takes too: one merged meanwhile gets nothing added.
-        claim = Claim.objects.select_for_update().get(pk=pk)
+        claim = get_object_or_404(Claim.objects.select_for_update(), pk=pk)
         done = None if claim.merged_into_id else act(claim, form)
     if claim.merged_into_id:
         return merged_refused(request, claim, fragment=fragment)

@@ -83,6 +83,8 @@ def test_an_account_without_a_role_cannot_see_or_change_a_claim(outsider_client,
 
 def test_a_missing_claim_is_404(reviewer_client):
     assert reviewer_client.get("/claims/999999/").status_code == 404
+    for body in ("", "Called the ministry."):  # refused for its form, or valid
+        assert reviewer_client.post("/claims/999999/notes/", {"body": body}, **HTMX).status_code == 404
 
 
 def test_the_claim_page_shows_claim_quote_and_speaker(reviewer_client, claim):
