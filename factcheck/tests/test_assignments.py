@@ -25,7 +25,7 @@ from factcheck.models import (
     Notification,
     NotificationSettings,
 )
-from factcheck.tests.factories import make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.factories import make_article, make_claim, make_claims, make_evidence, make_outlet
 from factcheck.tests.test_admin import form_data, messages_in
 from factcheck.tests.test_views_queue import count_queries
 
@@ -529,7 +529,7 @@ def test_my_work_lists_the_claims_and_stories_assigned_to_me(editor, reviewer, c
 
 
 def test_my_work_costs_the_same_queries_for_10_or_100_assignments(editor, reviewer):
-    claims = [make_claim(f"Claim {number}.") for number in range(101)]
+    claims = make_claims({"text": f"Claim {number}."} for number in range(101))
     stories = [make_article(make_outlet(f"Outlet {number}"), headline=f"Story {number}") for number in range(101)]
     for target_list in (claims, stories):
         Assignment.objects.assign(target_list, reviewer, by=editor)
@@ -582,7 +582,7 @@ def test_the_counts_follow_the_assignee_filter_per_person(editor, reviewer):
 
 @pytest.mark.parametrize("assignee", ["me", "none", "alice"])
 def test_the_filtered_queue_costs_the_same_queries_for_10_or_100_rows(editor, reviewer, assignee):
-    claims = [make_claim(f"Claim {number}.") for number in range(110)]
+    claims = make_claims({"text": f"Claim {number}."} for number in range(110))
     if assignee != "none":
         Assignment.objects.assign(claims, reviewer if assignee == "me" else editor, by=editor)
     client = signed_in(reviewer)

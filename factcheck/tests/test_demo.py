@@ -104,9 +104,9 @@ def test_loading_twice_changes_nothing(demo):
 
 
 def test_the_demo_the_tests_put_back_in_bulk_is_every_row_the_command_wrote(db, settings):
-    """conftest.load_demo puts back, on PostgreSQL, the rows its first run of the command added."""
-    if connection.vendor != "postgresql" or not is_superuser(connection):
-        pytest.skip("put back in bulk only on PostgreSQL, by a superuser")
+    """conftest.load_demo puts back the rows its first run of the command added."""
+    if connection.vendor == "postgresql" and not is_superuser(connection):
+        pytest.skip("put back in bulk on PostgreSQL only by a superuser")
     settings.DEBUG = True  # for the accounts
     for accounts in (False, True):
         DEMO_ROWS.pop((accounts, timezone.localdate()), None)

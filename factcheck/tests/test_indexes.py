@@ -13,6 +13,7 @@ from factcheck.tests.factories import (
     make_appearance,
     make_article,
     make_claim,
+    make_claims,
     make_evidence,
     make_outlet,
     make_speaker,
@@ -133,8 +134,7 @@ def test_the_indexes_refuse_anonymous_visitors_and_accounts_without_a_role(outsi
 
 def fill(count):
     """`count` claims, each by its own speaker, in its own story from its own outlet, relayed by another."""
-    for number in range(count):
-        claim = make_claim(f"Budget claim {number}.", article=make_article())
+    for claim in make_claims({"text": f"Budget claim {number}.", "article": make_article()} for number in range(count)):
         origin = make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=make_outlet())
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=origin)
 

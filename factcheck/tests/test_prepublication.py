@@ -29,7 +29,7 @@ from factcheck.models import (
     StoryDraft,
 )
 from factcheck.prepublication import Figure
-from factcheck.tests.factories import make_article, make_claim, make_evidence, make_speaker
+from factcheck.tests.factories import make_article, make_claim, make_claims, make_evidence, make_speaker
 from factcheck.tests.test_story_desk import accept_everything
 from factcheck.tests.test_views_queue import count_queries
 from factcheck.text import claim_key
@@ -988,9 +988,11 @@ def test_the_queue_with_the_story_filter_costs_the_same_queries_for_10_or_100_ro
     """Each story filter is a subtest of one set of claims: the pages only read them."""
     draft = draft_of("A draft.")
     published = make_article(headline="Published")
-    for number in range(100):
-        make_claim(f"Claim {number} of the draft.", article=draft)
-        make_claim(f"Claim {number} of the story.", article=published)
+    make_claims(
+        {"text": f"Claim {number} of the {name}.", "article": story}
+        for number in range(100)
+        for name, story in [("draft", draft), ("story", published)]
+    )
     for story in ("draft", "published"):
         with subtests.test(story=story):
             empty_caches()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factcheck.models import Claim, Decision, VerificationEvent
-from factcheck.tests.factories import make_claim, make_evidence
+from factcheck.tests.factories import make_article, make_claim, make_claims, make_evidence
 from factcheck.verification import StaleVersion, TransitionRefused
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,20 @@ def test_a_new_claim_is_recorded_with_its_first_event(editor):
     assert (event.from_status, event.to_status, event.version) == (None, "unconfirmed", 1)
     assert event.reason == "B-17 was unable to independently confirm his statements."
     assert claim.version == 1
+
+
+def test_claims_made_in_bulk_for_a_test_are_recorded_as_make_claim_records_one(editor):
+    """The tests' bulk factory (factories.make_claims) leaves what the one-by-one factory leaves."""
+    story = make_article()
+    one = make_claim("One by one.", article=story, by=editor)
+    many = make_claims([{"text": "In bulk.", "article": story}, {"text": "Its own speaker."}], by=editor)
+    fields = ["status", "attribution", "version", "recheck_on", "status_changed_by", "merged_into"]
+    recorded = [Claim.objects.values(*fields).get(pk=claim.pk) for claim in (one, *many)]
+    assert recorded[1] == recorded[2] == recorded[0]
+    assert len({claim.speaker_id for claim in (one, *many)}) == 3
+    events = [claim.events.values_list("from_status", "to_status", "version", "by", "axis").get() for claim in many]
+    assert events == [one.events.values_list("from_status", "to_status", "version", "by", "axis").get()] * 2
+    assert [claim.version for claim in many] == [1, 1]
 
 
 def test_a_change_writes_the_claim_and_an_event_with_who_when_from_to_and_why(editor):

@@ -27,6 +27,7 @@ from factcheck.tests.factories import (
     make_appearance,
     make_article,
     make_claim,
+    make_claims,
     make_evidence,
     make_outlet,
     make_speaker,
@@ -558,6 +559,7 @@ def build_claim_with(count):
     claim.span_exact = "The convoy crossed at dawn."
     claim.save()
     items = [make_evidence(claim, "refutes", by=person(number)) for number in range(count)]
+    linked = make_claims({"text": f"Linked {number}."} for number in range(count))
     for number in range(count):
         claim.set_status(
             "disputed" if claim.status == "unconfirmed" else "unconfirmed",
@@ -566,7 +568,7 @@ def build_claim_with(count):
             evidence=[items[number]],
         )
         Note.objects.create(claim=claim, body=f"Note {number}.", author=person(number))
-        ClaimLink.link(claim, make_claim(f"Linked {number}."), ["same_claim", "contradicts", "updates"][number % 3])
+        ClaimLink.link(claim, linked[number], ["same_claim", "contradicts", "updates"][number % 3])
     previous = said = make_appearance(claim, Venue.PUBLIC_REMARKS)
     for _ in range(count):
         previous = make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=previous)

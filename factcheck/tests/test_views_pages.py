@@ -9,7 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
 from factcheck.models import Article, Claim, Outlet, Speaker, Venue
-from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet, recorder
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_claims,
+    make_evidence,
+    make_outlet,
+    recorder,
+)
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
 pytestmark = pytest.mark.django_db
@@ -291,8 +299,7 @@ def test_pages_refuse_anonymous_visitors_and_accounts_without_a_role(outsider_cl
 
 def fill(count, **shared):
     outlet = shared.pop("outlet", None)
-    for number in range(count):
-        claim = make_claim(f"Budget claim {number}.", **shared)
+    for claim in make_claims({"text": f"Budget claim {number}.", **shared} for number in range(count)):
         origin = make_appearance(claim, Venue.SOCIAL_MEDIA_POST, outlet=outlet or make_outlet())
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=origin)
 
@@ -323,8 +330,7 @@ def test_the_article_page_costs_the_same_queries_for_10_or_100_claims(reviewer_c
     for count in [10, 100]:
         sentences = [f"Sentence number {number} is here." for number in range(count)]
         story = make_article(body="\n".join(sentences))
-        for sentence in sentences:
-            make_claim(sentence, article=story, span_exact=sentence)
+        make_claims({"text": sentence, "article": story, "span_exact": sentence} for sentence in sentences)
         stories.append(story)
     small, _ = queries_for(reviewer_client, f"/articles/{stories[0].pk}/")
     large, response = queries_for(reviewer_client, f"/articles/{stories[1].pk}/")

@@ -23,6 +23,7 @@ from factcheck.tests.factories import (
     make_appearance,
     make_article,
     make_claim,
+    make_claims,
     make_evidence,
     make_outlet,
     make_speaker,
@@ -927,16 +928,18 @@ def test_the_queue_refuses_post(reviewer_client):
 
 def make_varied_claims(count):
     """`count` claims, each with its own speaker, story, outlet, relay (by a wire, another outlet) and evidence."""
-    for _ in range(count):
-        number = next(serial)
-        outlet = make_outlet(f"Outlet {number}")
-        claim = make_claim(
-            f"Drone claim {number}.",
-            speaker=make_speaker(f"Speaker {number}", title="Official"),
-            article=make_article(outlet=outlet, headline=f"Story {number}"),
-            quantity_value=number,
-            quantity_unit="drones",
-        )
+    numbers = [next(serial) for _ in range(count)]
+    rows = [
+        {
+            "text": f"Drone claim {number}.",
+            "speaker": make_speaker(f"Speaker {number}", title="Official"),
+            "article": make_article(outlet=make_outlet(f"Outlet {number}"), headline=f"Story {number}"),
+            "quantity_value": number,
+            "quantity_unit": "drones",
+        }
+        for number in numbers
+    ]
+    for number, claim in zip(numbers, make_claims(rows), strict=True):
         origin = make_appearance(claim, Venue.PUBLIC_REMARKS)
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(f"Wire {number}"), relayed_from=origin)
         Evidence.objects.create(
