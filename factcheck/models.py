@@ -6,7 +6,7 @@ import operator
 import re
 import secrets
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import combinations
 from typing import NamedTuple
@@ -907,6 +907,82 @@ def compiled(model, expressions):
         resolved = expression.resolve_expression(query, allow_joins=True)
         sql[name] = RawSQL(*compiler.compile(resolved), output_field=resolved.output_field)  # noqa: S611
     return sql
+
+
+# What a list read as JSON (RowsAsJSON) keeps of a person: what display_name names them by.
+PERSON_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+class RowsAsJSON(NamedTuple):
+    """A list of a record's rows that most records have none of, read in the record's own query (an
+    annotation, `subquery()`) rather than in a query of its own: its rows as JSON objects, one a line,
+    with their columns, their annotations and, for each {foreign key: its fields} of `related`, the row
+    it points to; turned back into instances by `rows()`, in the model's order."""
+
+    queryset: models.QuerySet
+    parent: str  # the foreign key to the record
+    related: dict
+
+    def subquery(self):
+        meta = self.queryset.model._meta
+        names = [field.attname for field in meta.concrete_fields] + list(self.queryset.query.annotations)
+        names += [f"{key}__{name}" for key, fields in self.related.items() for name in fields]
+        objects = JSONObject(**{name: name for name in names})
+        return Subquery(
+            self.queryset.filter(**{self.parent: OuterRef("pk")})
+            .order_by()
+            .values(self.parent)
+            .annotate(json=StringAgg(Cast(objects, models.TextField()), Value("\n")))
+            .values("json")
+        )
+
+    def rows(self, text):
+        """The instances `subquery()` read, as a queryset's rows would be (None: there were none)."""
+        model = self.queryset.model
+        rows = []
+        for line in (text or "").splitlines():
+            values = json.loads(line)
+            row = from_json(model, values)
+            for name in self.queryset.query.annotations:
+                setattr(row, name, values[name])
+            for key, fields in self.related.items():
+                found = {name: values[f"{key}__{name}"] for name in fields}
+                target = model._meta.get_field(key).related_model
+                setattr(row, key, None if found["id"] is None else from_json(target, found))
+            rows.append(row)
+        for name in reversed(model._meta.ordering):
+            rows.sort(key=operator.attrgetter(name.removeprefix("-")), reverse=name.startswith("-"))
+        return rows
+
+
+def from_json(model, values):
+    """An instance of `model` from {attname: value} as JSONObject gave them, the other fields deferred."""
+    fields = [field for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(
+        connection.alias,
+        [field.attname for field in fields],
+        [from_json_value(field, values[field.attname]) for field in fields],
+    )
+
+
+def from_json_value(field, value):
+    """A column's value as JSONObject gave it, as the model reads it: SQLite gives times without their zone
+    (UTC), booleans as 0 or 1, and a JSON column as its text."""
+    kind = field.get_internal_type()
+    if value is None:
+        return None
+    if kind == "DateTimeField":
+        moment = datetime.fromisoformat(value)
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+    if kind == "DateField":
+        return date.fromisoformat(value[:10])
+    if kind == "DecimalField":
+        return Decimal(str(value))
+    if kind == "BooleanField":
+        return bool(value)
+    if kind == "JSONField" and connection.vendor == "sqlite":
+        return json.loads(value)
+    return value
 
 
 def queue_expressions():
@@ -2160,21 +2236,6 @@ class Appearance(models.Model):
 
 
 class ExternalReviewQuerySet(models.QuerySet):
-    # The fields a claim's page shows, read with the claim itself (ExternalReview.of_claim_json).
-    SHOWN = ("publisher", "label", "rating_value", "best_rating", "worst_rating", "url", "published")
-
-    def as_json(self, claim):
-        """A subquery: the reviews of `claim` (an OuterRef) as JSON objects, one a line, so that a
-        claim's page reads them in its own query rather than one more."""
-        objects = JSONObject(**{name: name for name in self.SHOWN})
-        return Subquery(
-            self.filter(claim=claim)
-            .order_by()
-            .values("claim")
-            .annotate(json=StringAgg(Cast(objects, models.TextField()), Value("\n")))
-            .values("json")
-        )
-
     def ratings_by_publisher(self):
         """(publisher, label, count) rows, most frequent first: another checker's track record of these claims."""
         return (
@@ -2214,20 +2275,6 @@ class ExternalReview(models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.label or self.scale}"
-
-    @classmethod
-    def of_claim_json(cls, text):
-        """The reviews ExternalReviewQuerySet.as_json gave, as unsaved instances to show."""
-        reviews = []
-        for line in (text or "").splitlines():
-            values = json.loads(line)
-            for name in ("rating_value", "best_rating", "worst_rating"):
-                if values[name] is not None:
-                    values[name] = Decimal(str(values[name]))
-            if values["published"]:
-                values["published"] = date.fromisoformat(values["published"][:10])
-            reviews.append(cls(**values))
-        return sorted(reviews, key=lambda review: review.publisher.lower())  # SQLite cannot order the aggregate
 
     @property
     def scale(self):

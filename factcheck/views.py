@@ -70,6 +70,7 @@ from factcheck.forms import (
     names_nobody,
 )
 from factcheck.models import (
+    PERSON_FIELDS,
     STORY_DESK,
     Appearance,
     AppearanceRevision,
@@ -92,6 +93,7 @@ from factcheck.models import (
     OutletKind,
     OutletTotal,
     PublishedVerdict,
+    RowsAsJSON,
     SignOff,
     SignOffRefused,
     Speaker,
@@ -370,6 +372,19 @@ def assignees_of(target):
 
 
 @functools.cache
+def rare_lists():
+    """The lists of a claim's rows its page shows that most claims have none of, each read as JSON in the
+    claim's own query (models.RowsAsJSON): prefetched, each was a query more for a claim that had some."""
+    return {
+        "merges_in": RowsAsJSON(ClaimMerge.objects.all(), "into", {"by": PERSON_FIELDS, "merged": ("id", "text")}),
+        "appearance_revisions": RowsAsJSON(AppearanceRevision.objects.named(), "claim", {"by": PERSON_FIELDS}),
+        "revisions": RowsAsJSON(ClaimRevision.objects.named(), "claim", {"by": PERSON_FIELDS}),
+        "notes": RowsAsJSON(Note.objects.all(), "claim", {"author": PERSON_FIELDS}),
+        "external_reviews": RowsAsJSON(ExternalReview.objects.all(), "claim", {}),
+    }
+
+
+@functools.cache
 def claim_page_annotations():
     """What get_claim reads with the claim beyond its columns, compiled to SQL once a process (models.compiled):
     resolved and compiled for every page, these subqueries were a tenth of its CPU."""
@@ -377,12 +392,8 @@ def claim_page_annotations():
         Claim,
         {
             "has_publications": Exists(PublishedVerdict.objects.filter(claim=OuterRef("pk"))),
-            "has_appearance_revisions": Exists(AppearanceRevision.objects.filter(claim=OuterRef("pk"))),
-            "has_merges_in": Exists(ClaimMerge.objects.filter(into=OuterRef("pk"))),
-            "has_revisions": Exists(ClaimRevision.objects.filter(claim=OuterRef("pk"))),
-            "has_notes": Exists(Note.objects.filter(claim=OuterRef("pk"))),
             "has_links": Exists(ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))),
-            "external_reviews_json": ExternalReview.objects.as_json(OuterRef("pk")),
+            **{f"{name}_json": rows.subquery() for name, rows in rare_lists().items()},
             "assignee_names": assignee_names("claim"),
         },
     )
@@ -391,9 +402,10 @@ def claim_page_annotations():
 def get_claim(pk):
     """The claim and everything its page shows, in a fixed number of queries.
 
-    Publications, merges into the claim, edits, notes and links to other claims are read only for a
-    claim that has some (the claim's own query says so, rows_if_any): most claims have none, and
-    their page costs five queries less. Other checkers' ratings come with the claim's own query.
+    Edits, notes, merges into the claim, changes of its appearances and other checkers' ratings come as JSON
+    with the claim's own query (rare_lists), as do the assignees. Publications and links to other
+    claims are read only for a claim that has some (the claim's own query says so): most claims have none,
+    and their page costs two queries less.
     """
     claims = (
         Claim.objects.select_related(
@@ -413,32 +425,25 @@ def get_claim(pk):
         )
     )
     claim = get_object_or_404(claims, pk=pk)
-    prefetch_related_objects([claim], *rows_if_any(claim))
-    claim.rated_elsewhere = ExternalReview.of_claim_json(claim.external_reviews_json)
+    for name, rows in rare_lists().items():
+        prefetched(claim, name, rows.rows(getattr(claim, f"{name}_json")))
+    if claim.has_publications:
+        # Built only when read: built for every claim, with_judged_words() was a tenth of the page's CPU.
+        publications = PublishedVerdict.objects.with_judged_words().select_related(
+            "event", "by", "withdrawal__by", "replaced_by"
+        )
+        prefetch_related_objects([claim], Prefetch("publications", publications.order_by("-at", "-id")))
+    else:
+        prefetched(claim, "publications", [])
+    claim.rated_elsewhere = sorted(claim.external_reviews.all(), key=lambda review: review.publisher.lower())
     return claim
 
 
-def rows_if_any(claim):
-    """Prefetches of the claim's rows that most claims have none of, each read only when the claim's own query
-    found some (its `has_<name>` annotation); an empty queryset (none()) is prefetched without a query. Each
-    queryset is built only when it is read: built for every claim, they were a tenth of the page's CPU."""
-    querysets = {
-        "publications": lambda: (
-            PublishedVerdict.objects.with_judged_words()
-            .select_related("by", "withdrawal__by", "replaced_by")
-            .order_by("-at", "-id")
-        ),
-        "merges_in": lambda: ClaimMerge.objects.select_related("by", "merged"),
-        "appearance_revisions": lambda: AppearanceRevision.objects.select_related("by").named(),
-        "revisions": lambda: ClaimRevision.objects.named().select_related("by"),
-        "notes": lambda: Note.objects.select_related("author"),
-    }
-    return [
-        Prefetch(
-            name, rows() if getattr(claim, f"has_{name}") else Claim._meta.get_field(name).related_model.objects.none()
-        )
-        for name, rows in querysets.items()
-    ]
+def prefetched(claim, name, rows):
+    """Give `claim.<name>.all()` these rows, as prefetch_related gives it the rows it read."""
+    queryset = getattr(claim, name).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    claim._prefetched_objects_cache[name] = queryset
 
 
 @require_safe
@@ -692,12 +697,13 @@ def assign_from(form, target, by):
 def on_claim(request, pk, form, act, *, form_name, fragment):
     """Do `act(claim, form)` (evidence, a note, an assignment) when the form is valid, and show what
     was done; or show the form's errors. A merged claim is read-only."""
-    claim = get_object_or_404(Claim, pk=pk)
-    if not claim.merged_into_id and not form.is_valid():
-        return claim_page(request, get_claim(pk), fragment=fragment, status=422, **{form_name: form})
+    if not form.is_valid():
+        claim = get_claim(pk)
+        if not claim.merged_into_id:
+            return claim_page(request, claim, fragment=fragment, status=422, **{form_name: form})
     with transaction.atomic():
         # Under the claim's lock, which a merge takes too: one merged meanwhile gets nothing added.
-        claim = Claim.objects.select_for_update().get(pk=pk)
+        claim = get_object_or_404(Claim.objects.select_for_update(), pk=pk)
         done = None if claim.merged_into_id else act(claim, form)
     if claim.merged_into_id:
         return merged_refused(request, claim, fragment=fragment)
