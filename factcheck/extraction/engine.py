@@ -349,8 +349,8 @@ class Story:
         ]
         if not joined or not any(child.dep_ == "cc" and child.lower_ == "and" for child in head.children):
             return [attribution]
-        if any(head.ent_iob_ != "O" and child.ent_iob_ == "I" for child in joined):
-            return [attribution]  # one name the tagger found
+        if self.one_name(head, joined, attribution):
+            return [attribution]
         nouns = [head, *joined]
         subtrees = {noun.i: {t.i for t in noun.subtree} for noun in nouns}
         sources = []
@@ -362,6 +362,46 @@ class Story:
                 words.pop()
             sources.append(words)
         return [dataclasses.replace(attribution, source=words) for words in sources if words]
+
+    def one_name(self, head, joined, attribution):
+        """Whether "X and Y" is one name: one the tagger finds whole ("Competition and Markets
+        Authority", "Procter & Gamble") or a firm's two-word name ("Marks and Spencer"). "Keir Walton
+        and Rachel Hart", each a name the tagger finds, stay two."""
+        entity = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+        if entity is not None and any(entity.start <= child.i < entity.end for child in joined):
+            return True
+        return self.firm_of_two_names(attribution) is not None
+
+    def firm_of_two_names(self, attribution):
+        """ "Marks and Spencer", "Johnson and Johnson": two capitalised words joined as a cue's subject
+        that are the same name, that the content takes up as "it" ("said it would close 20 stores"),
+        or that the story names together again and never apart; None otherwise ("Tesco and Asda said
+        they …", or a story that names Tesco alone)."""
+        if not attribution.source:
+            return None
+        pair = self.doc[min(attribution.source) : max(attribution.source) + 1]
+        if (
+            len(pair) != 3
+            or pair[1].lower_ not in ("and", "&")
+            or not all(t.text.istitle() for t in (pair[0], pair[2]))
+        ):
+            return None
+        first, second = pair[0].text, pair[2].text
+        content = sorted(attribution.content)
+        said = self.doc[content[0]] if content else None
+        # "said it would close": one body; "said it was time to …" is no one's "it".
+        taken_up = (
+            said is not None
+            and said.lower_ == "it"
+            and said.dep_ == "nsubj"
+            and said.head.lower_ not in COPULAS
+            and not self.finder.in_quote(said.i)
+        )
+        together = [t for t in self.doc if t.text == first and self.doc[t.i + 2 : t.i + 3].text == second]
+        mentions = sum(t.text in (first, second) for t in self.doc)
+        if first == second or taken_up or (len(together) > 1 and mentions == 2 * len(together)):
+            return pair
+        return None
 
     def named_subject(self, claim, attribution, speaker):
         """ "Ana Ruiz said she would resign": "Ana Ruiz would resign.", where "She would resign." names
@@ -938,6 +978,8 @@ class Story:
             return self.label_speaker(attribution)
         if attribution.lemma == "according to" and (named := self.named_after_role(attribution.source)):
             return named
+        if (firm := self.firm_of_two_names(attribution)) is not None:
+            return Speaker(firm.text, INSTITUTION, mention=firm.text)
         speaker = self.as_outlet(describe(self.doc, attribution.source, self.people, self.finder.in_quote))
         if document(speaker.mention, attribution.lemma):
             return self.issuer(speaker.mention) or Speaker(

@@ -5194,6 +5194,49 @@ def test_a_name_with_and_in_it_is_one_speaker(extract):
     assert (proposal.speaker, proposal.joint) == ("Competition and Markets Authority", False)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The story takes the pair up as "it": one body.
+        ("Marks and Spencer said it would close 20 stores.", "Marks and Spencer"),
+        ("Procter & Gamble said prices would rise in the spring.", "Procter & Gamble"),
+        ("Barnes & Noble said sales fell.", "Barnes & Noble"),
+        # The same name twice is one name.
+        ("Johnson and Johnson said the vaccine was safe.", "Johnson and Johnson"),
+        # The story names the pair together again and never either alone.
+        (
+            "Marks and Spencer is to close 20 stores. Marks and Spencer said the shops were losing money.",
+            "Marks and Spencer",
+        ),
+    ],
+)
+def test_a_company_named_for_two_names_joined_by_and_is_one_speaker(extract, text, speaker):
+    # Each was split into two speakers, "Marks" and "Spencer".
+    proposal = extract(text)[-1]
+    assert (proposal.speaker, proposal.speaker_kind, proposal.joint) == (speaker, values.INSTITUTION, False)
+    assert len(extract(text)) == text.count(" said ")
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Keir Walton and Rachel Hart said the bridge would reopen.", ["Keir Walton", "Rachel Hart"]),
+        ("Tesco and Asda said they would cut prices.", ["Tesco", "Asda"]),
+        ("Tesco and Asda said it was time to cut prices.", ["Tesco", "Asda"]),
+        (
+            "Tesco cut prices on Monday. Tesco and Asda said prices would rise in the spring.",
+            ["Tesco", "Asda"],
+        ),
+    ],
+)
+def test_two_names_the_story_gives_apart_stay_two_speakers(extract, text, speakers):
+    # Two people the tagger finds each whole (only Keir Walton was proposed), two firms taken up as
+    # "they", an "it" that is no one, a firm the story names alone.
+    proposals = extract(text)
+    assert [p.speaker for p in proposals][-2:] == speakers
+    assert [p.joint for p in proposals][-2:] == [False, True]
+
+
 def test_extract_claims_json_gives_a_joint_statement_once(pipeline, tmp_path):
     # PolNeAR, like the story, has one attribution for "X and Y said": the first speaker's claim stands for it.
     text = "Tesco and Asda said prices would rise in the spring.\n"
