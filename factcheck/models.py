@@ -940,7 +940,8 @@ class RowsAsJSON(NamedTuple):
         """The instances `subquery()` read, as a queryset's rows would be (None: there were none)."""
         model = self.queryset.model
         rows = []
-        for line in (text or "").splitlines():
+        # Split on "\n" alone: JSON escapes it inside a string, but not U+2028 or U+0085, which splitlines() splits on.
+        for line in filter(None, (text or "").split("\n")):
             values = json.loads(line)
             row = from_json(model, values)
             for name in self.queryset.query.annotations:

@@ -365,7 +365,7 @@ class Story:
 
     def one_name(self, head, joined, attribution):
         """Whether "X and Y" is one name: one the tagger finds whole ("Competition and Markets
-        Authority", "Procter & Gamble") or a firm's two-word name ("Marks and Spencer"). "Keir Walton
+        Authority", "Procter & Gamble") or a firm's two-word name (firm_of_two_names). "Keir Walton
         and Rachel Hart", each a name the tagger finds, stay two."""
         entity = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
         if entity is not None and any(entity.start <= child.i < entity.end for child in joined):
@@ -373,33 +373,17 @@ class Story:
         return self.firm_of_two_names(attribution) is not None
 
     def firm_of_two_names(self, attribution):
-        """ "Marks and Spencer", "Johnson and Johnson": two capitalised words joined as a cue's subject
-        that are the same name, that the content takes up as "it" ("said it would close 20 stores"),
-        or that the story names together again and never apart; None otherwise ("Tesco and Asda said
-        they …", or a story that names Tesco alone)."""
+        """ "Johnson and Johnson", "Marks & Spencer": two capitalised words joined as a cue's subject that are
+        one name, the same word twice or joined by "&" (which news prose writes in a firm's name, not
+        between two firms); None otherwise. "Marks and Spencer" stays two: nothing in the words tells it
+        from "Tesco and Asda" or "Biden and Putin", and an "it" the content opens with is as often a
+        plan as the pair ("said it would cost £2bn")."""
         if not attribution.source:
             return None
         pair = self.doc[min(attribution.source) : max(attribution.source) + 1]
-        if (
-            len(pair) != 3
-            or pair[1].lower_ not in ("and", "&")
-            or not all(t.text.istitle() for t in (pair[0], pair[2]))
-        ):
+        if len(pair) != 3 or not all(t.text.istitle() for t in (pair[0], pair[2])):
             return None
-        first, second = pair[0].text, pair[2].text
-        content = sorted(attribution.content)
-        said = self.doc[content[0]] if content else None
-        # "said it would close": one body; "said it was time to …" is no one's "it".
-        taken_up = (
-            said is not None
-            and said.lower_ == "it"
-            and said.dep_ == "nsubj"
-            and said.head.lower_ not in COPULAS
-            and not self.finder.in_quote(said.i)
-        )
-        together = [t for t in self.doc if t.text == first and self.doc[t.i + 2 : t.i + 3].text == second]
-        mentions = sum(t.text in (first, second) for t in self.doc)
-        if first == second or taken_up or (len(together) > 1 and mentions == 2 * len(together)):
+        if pair[1].text == "&" or (pair[1].lower_ == "and" and pair[0].text == pair[2].text):
             return pair
         return None
 

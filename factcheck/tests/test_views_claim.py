@@ -728,6 +728,15 @@ def test_a_claim_with_no_edits_notes_or_links_has_them_read_only_by_its_own_quer
     assert len(queries) <= 8
 
 
+def test_a_note_holding_a_line_separator_is_shown_on_the_claim_page(editor_client, claim, editor):
+    """The claim's notes come as JSON, a row a line: U+2028 and U+0085, which JSON leaves as they are and
+    splitlines() splits on, cut a row in two and the page answered 500."""
+    Note.objects.create(claim=claim, body="Called the port\u2028then the ministry\x85twice.", author=editor)
+    response = editor_client.get(f"/claims/{claim.pk}/")
+    assert response.status_code == 200
+    assert "Called the port\u2028then the ministry\x85twice." in response.text
+
+
 def test_a_stale_decision_keeps_the_reason_typed(editor_client, claim, admin_user):
     """The 409 shows the claim as it is now, with the editor's decision reopened holding their reason
     (it was lost: the panel was drawn afresh) and the current version, ready to be posted again."""
