@@ -58,7 +58,7 @@ def test_an_admin_maps_the_desk_sheet_links_a_duplicate_and_imports_the_rest(
     expect(page.get_by_role("heading", name="Preview: nothing is written until you confirm")).to_be_visible()
     duplicates = page.locator("#import-duplicates")
     expect(duplicates).to_contain_text("Drone production doubled this year")
-    duplicates.get_by_label(f"Same claim as #{tracked.pk}").check()
+    duplicates.get_by_label(f"Same claim as #{tracked.pk}", exact=True).check()
     page.get_by_role("button", name=re.compile("Confirm: import 6 rows")).click()
     expect(page.locator("#import-rows")).to_be_visible()  # confirmed: queued for the task below
     tasks.run_import.call(ImportJob.objects.latest("id").pk)

@@ -78,7 +78,9 @@ def test_a_merge_of_differing_verdicts_offers_no_merge_button(open_page, demo_si
     sign_in(page, demo_site, "editor")
     page.goto(f"{demo_site}/claims/{duplicate.pk}/merge/?into={kept.pk}")
     expect(page.locator("#merge").get_by_role("alert")).to_contain_text("The verdicts differ")
-    expect(page.get_by_role("button", name=f"Merge claim {duplicate.pk} into claim {kept.pk}")).to_have_count(0)
+    expect(
+        page.get_by_role("button", name=f"Merge claim {duplicate.pk} into claim {kept.pk}", exact=True)
+    ).to_have_count(0)
 
 
 def test_the_admin_merge_form_says_which_claim_cannot_be_kept_before_the_editor_types_a_reason(open_page, demo_site):
@@ -99,7 +101,7 @@ def test_the_admin_merge_form_says_which_claim_cannot_be_kept_before_the_editor_
     expect(page.locator(f"#refused-{duplicate.pk}")).to_contain_text(
         f"Keeping #{duplicate.pk} is refused: Whether the speaker said it differs"
     )
-    expect(page.get_by_label(f"#{kept.pk}")).to_be_checked()
+    expect(page.get_by_label(f"#{kept.pk}", exact=True)).to_be_checked()
     page.get_by_label("Reason:").fill("The same words, recorded twice.")
     page.get_by_role("button", name="Merge the other claim into the one kept").click()
     expect(page.locator(".messagelist")).to_contain_text(f"Merged claim #{duplicate.pk} into claim #{kept.pk}")
