@@ -6,7 +6,7 @@ import operator
 import re
 import secrets
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import combinations
 from typing import NamedTuple
@@ -967,22 +967,13 @@ def from_json(model, values):
 
 
 def from_json_value(field, value):
-    """A column's value as JSONObject gave it, as the model reads it: SQLite gives times without their zone
-    (UTC), booleans as 0 or 1, and a JSON column as its text."""
-    kind = field.get_internal_type()
-    if value is None:
-        return None
-    if kind == "DateTimeField":
-        moment = datetime.fromisoformat(value)
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
-    if kind == "DateField":
-        return date.fromisoformat(value[:10])
-    if kind == "DecimalField":
-        return Decimal(str(value))
-    if kind == "BooleanField":
-        return bool(value)
-    if kind == "JSONField" and connection.vendor == "sqlite":
+    """A column's value as JSONObject gave it, as the model reads it (the field's own to_python), with what
+    SQLite leaves to the reader: times without their zone (UTC) and a JSON column as its text."""
+    if value is not None and field.get_internal_type() == "JSONField" and connection.vendor == "sqlite":
         return json.loads(value)
+    value = field.to_python(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
     return value
 
 
