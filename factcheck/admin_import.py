@@ -205,8 +205,7 @@ def progress_of(job):
     elif job.state == ImportState.SUCCEEDED:
         total = done = job.total_rows
     else:
-        total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
-        done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
+        total, done = job.summary.get("staged_rows", job.total_rows - job.rejected_count), tasks.progress_done(job)
     if not total:
         return 0, 0, 100 if job.state == ImportState.SUCCEEDED else 0
     return done, total, min(100, done * 100 // total)

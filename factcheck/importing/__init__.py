@@ -215,13 +215,10 @@ class FileRows:
             status_column = columns.get("status", 1) if columns else record.column
             for field, message in record.problems:
                 fail(field, message)
-            if record.values is None and record.problems:  # a CSV header repeated, half a character in JSON
+            if record.values is None and record.problems:  # a CSV header repeated, no JSON object, half a character
                 row = None
             elif self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:  # not a record: a JSON value that is no object
-                fail("", "expected a JSON object (one record)")
-                row = None
             else:
                 exported = getattr(self.csv_records, "exported", False)
                 decimal_point = decimal_point or exported or shows_decimal_point(record.values.get("quantity_value"))
@@ -581,11 +578,9 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
     shutil.rmtree(job_directory(job), ignore_errors=True)
     job_directory(job).mkdir(parents=True)
     limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-    if size > limit:
-        message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
-        _refuse(job, LineError(job.filename, 1, 1, message))
-    elif workbook(head):
-        _refuse(job, LineError(job.filename, 1, 1, workbook(head)))
+    too_big = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
+    if refusal := (size > limit and too_big) or workbook(head):
+        _refuse(job, LineError(job.filename, 1, 1, refusal))
     return job
 
 
