@@ -420,16 +420,9 @@ class ImportJobAdmin(ReadOnlyAdmin):
             raise refused(request.user, ["factcheck.import_claims"])
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = importing.receive(
-                upload,
-                filename=upload.name,
-                user=request.user,
-                format=form.cleaned_data["format"] or None,
-                mode=form.cleaned_data["mode"],
-                encoding=form.cleaned_data["encoding"],
-                date_order=form.cleaned_data["date_order"],
-            )
+            how = dict(form.cleaned_data)  # the format ("": guessed), mode, encoding and date order
+            upload = how.pop("file")
+            job = importing.receive(upload, filename=upload.name, user=request.user, **how)
             if job.state == ImportState.INVALID:  # over the size limit, known without reading it
                 return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
             tasks.check_file.enqueue(job.pk)

@@ -563,7 +563,7 @@ def _opened(source):
 def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
     head = binary.read(4096)
     binary.seek(0)
-    if format is None:
+    if not format:
         format = guess_format(filename, head)
     job = ImportJob.objects.create(
         created_by=user,
@@ -589,7 +589,7 @@ def validate(source, *, filename, user, progress=None, **how):
     rows staged for apply(); in SKIP_INVALID mode whatever its bad rows) or INVALID (its errors).
 
     `source`: a path or a binary file object. `progress(bytes read, total bytes)` after each chunk.
-    `how`: `format` (None: guessed), `mode`, `encoding` and `date_order`.
+    `how`: `format` (None or "": guessed), `mode`, `encoding` and `date_order`.
     """
     with _opened(source) as (binary, size):
         job = _new_job(binary, size, filename=filename, user=user, **how)
