@@ -481,21 +481,13 @@ class Wording:
         self.venue_texts = self.classified = 0
 
     def add(self, row):
-        review = row.review
-        if review:
-            entry = self.ratings.get((norm(review.label), row.status))
-            if entry is None and len(self.ratings) < self.MAX_LABELS:
-                entry = self.ratings[norm(review.label), row.status] = {
-                    "label": review.label,
-                    "key": norm(review.label),
-                    "status": row.status,
-                    "count": 0,
-                    "publishers": [],
-                }
-            if entry:
-                entry["count"] += 1
-                if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
-                    entry["publishers"].append(review.publisher)
+        review, key = row.review, row.review and (norm(row.review.label), row.status)
+        if review and (key in self.ratings or len(self.ratings) < self.MAX_LABELS):
+            new = {"label": review.label, "key": key[0], "status": row.status, "count": 0, "publishers": []}
+            entry = self.ratings.setdefault(key, new)
+            entry["count"] += 1
+            if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
+                entry["publishers"].append(review.publisher)
         for links in row.chains:
             for link in links:
                 if link.text:
