@@ -205,8 +205,7 @@ def progress_of(job):
     elif job.state == ImportState.SUCCEEDED:
         total = done = job.total_rows
     else:
-        total = job.summary.get("staged_rows", job.total_rows - job.rejected_count)
-        done = total if job.state == ImportState.SUCCEEDED else tasks.progress_done(job)
+        total, done = job.summary.get("staged_rows", job.total_rows - job.rejected_count), tasks.progress_done(job)
     if not total:
         return 0, 0, 100 if job.state == ImportState.SUCCEEDED else 0
     return done, total, min(100, done * 100 // total)
@@ -421,16 +420,9 @@ class ImportJobAdmin(ReadOnlyAdmin):
             raise refused(request.user, ["factcheck.import_claims"])
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = importing.receive(
-                upload,
-                filename=upload.name,
-                user=request.user,
-                format=form.cleaned_data["format"] or None,
-                mode=form.cleaned_data["mode"],
-                encoding=form.cleaned_data["encoding"],
-                date_order=form.cleaned_data["date_order"],
-            )
+            how = dict(form.cleaned_data)  # the format ("": guessed), mode, encoding and date order
+            upload = how.pop("file")
+            job = importing.receive(upload, filename=upload.name, user=request.user, **how)
             if job.state == ImportState.INVALID:  # over the size limit, known without reading it
                 return TemplateResponse(request, IMPORT_PAGE, self.page_context(request, job), status=422)
             tasks.check_file.enqueue(job.pk)

@@ -215,13 +215,10 @@ class FileRows:
             status_column = columns.get("status", 1) if columns else record.column
             for field, message in record.problems:
                 fail(field, message)
-            if record.values is None and record.problems:  # a CSV header repeated, half a character in JSON
+            if record.values is None and record.problems:  # a CSV header repeated, no JSON object, half a character
                 row = None
             elif self.format == ImportFormat.CLAIMREVIEW:
                 row = clean_claimreview(record.values, fail, record.line, status_column, ratings)
-            elif record.values is None:  # not a record: a JSON value that is no object
-                fail("", "expected a JSON object (one record)")
-                row = None
             else:
                 exported = getattr(self.csv_records, "exported", False)
                 decimal_point = decimal_point or exported or shows_decimal_point(record.values.get("quantity_value"))
@@ -484,21 +481,13 @@ class Wording:
         self.venue_texts = self.classified = 0
 
     def add(self, row):
-        review = row.review
-        if review:
-            entry = self.ratings.get((norm(review.label), row.status))
-            if entry is None and len(self.ratings) < self.MAX_LABELS:
-                entry = self.ratings[norm(review.label), row.status] = {
-                    "label": review.label,
-                    "key": norm(review.label),
-                    "status": row.status,
-                    "count": 0,
-                    "publishers": [],
-                }
-            if entry:
-                entry["count"] += 1
-                if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
-                    entry["publishers"].append(review.publisher)
+        review, key = row.review, row.review and (norm(row.review.label), row.status)
+        if review and (key in self.ratings or len(self.ratings) < self.MAX_LABELS):
+            new = {"label": review.label, "key": key[0], "status": row.status, "count": 0, "publishers": []}
+            entry = self.ratings.setdefault(key, new)
+            entry["count"] += 1
+            if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
+                entry["publishers"].append(review.publisher)
         for links in row.chains:
             for link in links:
                 if link.text:
@@ -566,7 +555,7 @@ def _opened(source):
 def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMIC, encoding="", date_order=""):
     head = binary.read(4096)
     binary.seek(0)
-    if format is None:
+    if not format:
         format = guess_format(filename, head)
     job = ImportJob.objects.create(
         created_by=user,
@@ -581,11 +570,9 @@ def _new_job(binary, size, *, filename, user, format=None, mode=ImportMode.ATOMI
     shutil.rmtree(job_directory(job), ignore_errors=True)
     job_directory(job).mkdir(parents=True)
     limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-    if size > limit:
-        message = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
-        _refuse(job, LineError(job.filename, 1, 1, message))
-    elif workbook(head):
-        _refuse(job, LineError(job.filename, 1, 1, workbook(head)))
+    too_big = f"the file is {size:,} bytes; the most one import takes is {limit:,} (FACTCHECK_IMPORT_MAX_BYTES)"
+    if refusal := (size > limit and too_big) or workbook(head):
+        _refuse(job, LineError(job.filename, 1, 1, refusal))
     return job
 
 
@@ -594,7 +581,7 @@ def validate(source, *, filename, user, progress=None, **how):
     rows staged for apply(); in SKIP_INVALID mode whatever its bad rows) or INVALID (its errors).
 
     `source`: a path or a binary file object. `progress(bytes read, total bytes)` after each chunk.
-    `how`: `format` (None: guessed), `mode`, `encoding` and `date_order`.
+    `how`: `format` (None or "": guessed), `mode`, `encoding` and `date_order`.
     """
     with _opened(source) as (binary, size):
         job = _new_job(binary, size, filename=filename, user=user, **how)

@@ -400,46 +400,51 @@ def date_value(raw, name, fail, order=DateOrder.ISO):
     return iso
 
 
-def _iso_date(raw, order):
-    """parse_moment(raw) as a date, YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for one."""
+def _numeric_readings(raw):
+    """(first number, second number, {DateOrder.DAY_FIRST / MONTH_FIRST: the date, YYYY-MM-DD, read in
+    that order}) of a date in numbers only (31/10/2024: day first only), else None."""
     numeric = _NUMERIC_DATE.match(raw)
+    if numeric is None:
+        return None
+    first, second, year = (int(part) for part in numeric.groups())
+    readings = {}
+    for order, day, month in ((DateOrder.DAY_FIRST, first, second), (DateOrder.MONTH_FIRST, second, first)):
+        with suppress(ValueError):
+            readings[order] = date(year, month, day).isoformat()
+    return first, second, readings
+
+
+def _iso_date(raw, order):
+    """parse_moment(raw) as a date, YYYY-MM-DD; a numeric date read in `order`; None, or (why not,) for one.
+
+    With no order chosen, a numeric date is the one date it can be (13/04/2024 can only be day
+    first; 05/05/2024 is the same either way), else (why not,): two dates, or none."""
+    numeric = _numeric_readings(raw)
     if numeric is None:
         moment = parse_moment(raw)
         return moment and moment.date().isoformat()
-    first, second, year = (int(part) for part in numeric.groups())
+    first, second, readings = numeric
     if order == DateOrder.ISO:
-        return _either_order(raw, first, second, year)
-    day, month = (first, second) if order == DateOrder.DAY_FIRST else (second, first)
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        read, other = ("day first", "month first") if order == DateOrder.DAY_FIRST else ("month first", "day first")
-        written = f"“{raw[:40]}” is not a date written {read} ({'DD/MM' if read == 'day first' else 'MM/DD'}/YYYY)"
-        if not 1 <= month <= 12:  # the month is what is wrong: perhaps the date is written the other way
-            return (f"{written}: there is no month {month} (the file's dates are read {read}: was this one {other}?)",)
-        return (f"{written}: there is no day {day} in month {month}",)
-
-
-def _either_order(raw, first, second, year):
-    """A numeric date with no order chosen: the one date it can be (13/04/2024 can only be day
-    first; 05/05/2024 is the same either way), else (why not,): two dates, or none."""
-    readings = set()
-    for day, month in ((first, second), (second, first)):
-        try:
-            readings.add(date(year, month, day).isoformat())
-        except ValueError:
-            continue
-    if len(readings) == 1:
-        return readings.pop()
-    if readings:
+        dates = set(readings.values())
+        if len(dates) == 1:
+            return dates.pop()
+        if dates:
+            return (
+                f"“{raw[:40]}” could be day first or month first: say which (the date order on the upload "
+                "form, or --date-order), or write it YYYY-MM-DD",
+            )
         return (
-            f"“{raw[:40]}” could be day first or month first: say which (the date order on the upload "
-            "form, or --date-order), or write it YYYY-MM-DD",
+            f"“{raw[:40]}” is not a date, day first or month first: there is no such day (no day {first} "
+            f"in month {second}, nor day {second} in month {first})",
         )
-    return (
-        f"“{raw[:40]}” is not a date, day first or month first: there is no such day (no day {first} "
-        f"in month {second}, nor day {second} in month {first})",
-    )
+    if order in readings:
+        return readings[order]
+    day, month = (first, second) if order == DateOrder.DAY_FIRST else (second, first)
+    read, other = ("day first", "month first") if order == DateOrder.DAY_FIRST else ("month first", "day first")
+    written = f"“{raw[:40]}” is not a date written {read} ({'DD/MM' if read == 'day first' else 'MM/DD'}/YYYY)"
+    if not 1 <= month <= 12:  # the month is what is wrong: perhaps the date is written the other way
+        return (f"{written}: there is no month {month} (the file's dates are read {read}: was this one {other}?)",)
+    return (f"{written}: there is no day {day} in month {month}",)
 
 
 MAX_CACHED_DATE = 64
@@ -450,17 +455,10 @@ _cached_iso_date = lru_cache(maxsize=1024)(_iso_date)
 def numeric_date_order(raw):
     """DateOrder.DAY_FIRST or MONTH_FIRST for a date in numbers only that reads that way only (25/03/2026,
     03/25/2026), "either" for one that reads as two dates (05/04/2026), else None."""
-    numeric = _NUMERIC_DATE.match(raw)
-    if numeric is None:
-        return None
-    first, second, year = (int(part) for part in numeric.groups())
-    readings = []
-    for order, day, month in ((DateOrder.DAY_FIRST, first, second), (DateOrder.MONTH_FIRST, second, first)):
-        with suppress(ValueError):
-            readings.append((order, date(year, month, day)))
+    first, second, readings = _numeric_readings(raw) or (0, 0, {})
     if len(readings) == 2:
         return "either" if first != second else None
-    return readings[0][0] if readings else None
+    return next(iter(readings), None)
 
 
 class DateOrders:

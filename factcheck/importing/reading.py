@@ -598,7 +598,7 @@ def json_records(text, ignored):
             yield Record(line, column, None, [json.dumps(value)], problems=[half])
             continue
         if not isinstance(value, dict):
-            yield Record(line, column, None, original)
+            yield Record(line, column, None, original, problems=[("", "expected a JSON object (one record)")])
             continue
         if wrapped := _wrapped_records(value):
             key, count = wrapped

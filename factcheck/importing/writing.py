@@ -5,6 +5,7 @@ drawn beforehand through models.insert (on PostgreSQL one COPY a table), status 
 Claim.objects.set_statuses with their events.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -523,8 +524,11 @@ def removals_kept(change):
 
 
 def reviewed_claim(row):
-    """What makes a ClaimReview's claim one, whoever reviews it: its speaker and words (its key is the review's URL)."""
-    return hash((norm(row.speaker.name), row.text))
+    """What makes a ClaimReview's claim one, whoever reviews it: its speaker and words (its key is the review's URL).
+
+    Their SHA-256, as content_key identifies a row without an id: hash() let two claims whose 64-bit hashes
+    collide pass for one, and a million claims' words themselves would not fit the import's memory."""
+    return hashlib.sha256(f"{norm(row.speaker.name)}\x1f{row.text}".encode()).digest()
 
 
 def _known_reviewed_claims(rows, claims, entities):

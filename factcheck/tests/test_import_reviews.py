@@ -597,3 +597,17 @@ def test_a_second_checkers_review_at_its_own_url_imported_later_is_added_beside_
     claim = Claim.objects.get()
     assert claim.external_reviews.count() == 2
     assert claim.status == "disputed"  # the first checker's rating set it; another's is theirs, beside it
+
+
+def test_reviews_of_two_claims_in_one_file_are_two_claims_whatever_their_hashes(admin_user, tmp_path, monkeypatch):
+    """Two reviews are of one claim when their speaker and words are the same: compared exactly, so
+    that two claims whose hashes collide are never taken for one (the second row was dropped)."""
+    monkeypatch.setattr(importing.writing, "hash", lambda value: 0, raising=False)  # every hash alike
+    first = review(1, "Example Checks", "Half True", author="Jane Doe")
+    second = review(2, "Other Check", "False", author="Jane Doe")
+    job = imported(run_import(tmp_path, feed(first, second), admin_user, name="feed.json"))
+    assert (job.created_count, job.updated_count) == (2, 0)
+    assert sorted(Claim.objects.values_list("text", flat=True)) == [
+        "Statement number 1 about the economy.",
+        "Statement number 2 about the economy.",
+    ]
