@@ -6,6 +6,7 @@ installed, else Debian's Chromium (package chromium). Without either the browser
 skipped, unless FACTCHECK_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure.
 """
 
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -33,14 +34,24 @@ DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 expect.set_options(timeout=10_000)
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+TEST_NUMBERS = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Uploaded and staged files go to the test's own directory."""
+def media_in_tmp(settings, media_root):
+    """Uploaded and staged files go to the test's own directory, which the storage makes when it first
+    writes: most tests write none, and pytest's tmp_path, made for each of them, was 1 ms a test."""
+    location = media_root / str(next(TEST_NUMBERS))
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location}},
     }
-    return tmp_path
+    return location
 
 
 @pytest.fixture

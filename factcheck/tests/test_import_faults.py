@@ -392,7 +392,7 @@ def test_an_upload_is_saved_then_checked_by_a_task_while_its_page_shows_how_far_
 
 def test_a_large_upload_is_answered_before_a_row_is_read(importer_client, settings):
     spool = settings.STORAGES["default"]["OPTIONS"]["location"] / "uploading"
-    spool.mkdir()
+    spool.mkdir(parents=True)
     settings.FILE_UPLOAD_TEMP_DIR = spool
     content = rows(40_000, padding=400).encode()  # about 20 MB, generated here
     assert len(content) > 16_000_000
