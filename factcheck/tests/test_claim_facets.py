@@ -18,6 +18,7 @@ from django.db import connections as django_connections
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
+from factcheck.forms import MERGED_SPEAKERS, ClaimFilterForm
 from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimKind, ClaimOutlet, Venue
 from factcheck.tests.factories import (
     make_appearance,
@@ -43,7 +44,7 @@ own_migration = importlib.import_module("factcheck.migrations.0034_claim_status_
 speaker_migration = importlib.import_module("factcheck.migrations.0053_claim_speaker_facets")
 
 
-def new_claim(claim):
+def own_of(claim):
     """A claim's own facets as make_claim records it: its status, kind and speaker."""
     return {*NEW_CLAIM, f"speaker:{claim.speaker_id}"}
 
@@ -84,8 +85,8 @@ def chain():
 
 def test_a_claim_has_its_venues_and_relay_state_and_one_without_appearances_is_direct(chain):
     claim, _, bare = chain
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | new_claim(claim)
-    assert stored()[bare.pk] == {"relay:direct"} | new_claim(bare)
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | own_of(claim)
+    assert stored()[bare.pk] == {"relay:direct"} | own_of(bare)
     assert stored() == derived()
 
 
@@ -153,16 +154,16 @@ def test_facets_follow_appearances_changed_moved_and_deleted(chain):
     claim, origin, bare = chain
     Appearance.objects.filter(claim=claim, relayed_from__isnull=False).update(relayed_from=None)
     # A report relaying nothing: the words start at another outlet's report.
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | new_claim(claim)
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | own_of(claim)
     Appearance.objects.filter(claim=claim, venue_type=Venue.RELAYED_REPORT).delete()
-    assert stored()[claim.pk] == {"venue:interview", "relay:direct"} | new_claim(claim)
+    assert stored()[claim.pk] == {"venue:interview", "relay:direct"} | own_of(claim)
     Appearance.objects.filter(pk=origin.pk).update(venue_type=Venue.PRESS_CONFERENCE)
     assert "venue:press_conference" in stored()[claim.pk]
     Appearance.objects.filter(pk=origin.pk).update(claim=bare)  # moved: both claims change
     assert stored() == derived()
-    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"} | new_claim(bare)
+    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"} | own_of(bare)
     Appearance.objects.filter(claim=claim).delete()
-    assert stored()[claim.pk] == {"relay:direct"} | new_claim(claim)
+    assert stored()[claim.pk] == {"relay:direct"} | own_of(claim)
     assert stored() == derived()
 
 
@@ -186,20 +187,20 @@ def test_only_another_outlet_passing_it_on_makes_a_claim_relayed_and_a_story_mov
 def test_bulk_created_and_raw_sql_appearances_are_followed(chain):
     _, _, bare = chain
     Appearance.objects.bulk_create([Appearance(claim=bare, venue_type=Venue.STATEMENT_TO_OUTLET) for _ in range(3)])
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | new_claim(bare)
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | own_of(bare)
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO factcheck_appearance (claim_id, venue_type, relayed_from_id, url, "when") '
             "SELECT %s, 'relayed_report', id, '', '' FROM factcheck_appearance WHERE claim_id = %s LIMIT 1",
             [bare.pk, bare.pk],
         )
-        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"} | new_claim(
+        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"} | own_of(
             bare
         )
         cursor.execute(
             "DELETE FROM factcheck_appearance WHERE claim_id = %s AND venue_type = 'relayed_report'", [bare.pk]
         )
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | new_claim(bare)
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | own_of(bare)
     assert stored() == derived()
 
 
@@ -210,12 +211,32 @@ def test_an_import_writes_each_claims_facets_with_it_and_the_triggers_leave_them
             return cursor.fetchone()[0]
 
     before = claim_rows_rewritten()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'all'")
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count == Claim.objects.count() > 5
     assert stored() == derived()
     assert {"relay:relayed", "relay:direct"} <= set().union(*stored().values())
-    # The claims' facets came with them: the triggers found nothing to rewrite.
+    # The claims' facets came with them: the triggers found nothing to rewrite, nor to add to a claim's own.
     assert claim_rows_rewritten() == before
+    with connection.cursor() as cursor:
+        calls = "SELECT coalesce(sum(calls), 0)::int FROM pg_stat_xact_user_functions WHERE funcname = %s"
+        cursor.execute(calls, ["factcheck_claim_own_facets"])
+        assert cursor.fetchone() == (0,)
+
+
+def test_a_reimport_giving_a_claim_another_speaker_moves_its_speaker_facet(admin_user, tmp_path):
+    importing.import_file(SAMPLE, user=admin_user)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first = lines[0].split(","), lines[1].split(",")
+    first[header.index("speaker")] = "Olena Kovalenko"
+    moved = tmp_path / "moved.csv"
+    moved.write_text(lines[0] + ",".join(first) + "".join(lines[2:]), encoding="utf-8")
+    importing.import_file(moved, user=admin_user)
+    claim = Claim.objects.get(import_key=first[header.index("id")])
+    assert claim.speaker.name == "Olena Kovalenko"
+    assert {facet for facet in stored()[claim.pk] if facet.startswith("speaker:")} == {f"speaker:{claim.speaker_id}"}
+    assert stored() == derived()
 
 
 def test_the_venue_and_relay_filters_answer_as_the_appearances_do(chain):
@@ -307,7 +328,7 @@ def test_two_transactions_adding_appearances_to_one_claim_keep_both_venues():
         "venue:press_conference",
         "venue:social_media_post",
         "relay:direct",
-        *new_claim(claim),
+        *own_of(claim),
     }
     assert stored() == derived()
 
@@ -477,6 +498,22 @@ def test_the_speaker_filter_answers_from_the_facets_as_from_the_row(chain):
     condition = str(searched.values("pk").query).split(" WHERE ", 1)[1]
     assert "facets &&" in condition and "speaker_id" not in condition
     assert "facets" not in str(Claim.objects.said_by([bare.speaker_id]).values("pk").query)
+
+
+@pytest.mark.parametrize("named", [1, MERGED_SPEAKERS, MERGED_SPEAKERS + 1])
+def test_the_queue_searches_within_a_few_speakers_through_the_facets_and_many_through_the_row(named, reviewer):
+    speakers = [make_speaker(f"Kovalenko {number}") for number in range(named)]
+    bridges = [
+        make_claim(f"The bridge {number} was closed.", speaker=speaker) for number, speaker in enumerate(speakers)
+    ]
+    make_claim("The bridge was closed.", speaker=make_speaker("Petrenko"))
+    form = ClaimFilterForm({"q": "bridge", "speaker": "Kovalenko", "status": "all"}, user=reviewer)
+    assert form.is_valid(), form.errors
+    condition = str(form.claims().values("pk").query).split(" WHERE ", 1)[1]
+    by_facet = named <= MERGED_SPEAKERS
+    assert ("facets &&" in condition) == by_facet and ("speaker_id" in condition) == (not by_facet), condition
+    assert set(form.claims()) == set(bridges)
+    assert "facets" not in str(form.claims(searched=False).values("pk").query)  # a walk reads the row
 
 
 def test_the_speakers_backfill_gives_every_claim_its_speaker_merged_claims_too(chain, editor):
