@@ -1121,6 +1121,18 @@ class ClaimQuerySet(models.QuerySet):
             return self.filter(has_facet(f"{field}:{value}"))
         return self.filter(**{field: value})
 
+    def said_by(self, speakers, *, by_facet=False):
+        """The claims of these speakers (ids).
+
+        With `by_facet` (a search, on PostgreSQL), read from the facets (migration 0053), which the
+        search index intersects with the words and any outlet: asked of the row, a phrase within the
+        top outlet and the top speaker read the 16,000 claims of the outlet with the words to keep a
+        seventh of them (53-67 ms at a million claims).
+        """
+        if by_facet and connection.vendor == "postgresql":
+            return self.filter(has_any_facet(f"speaker:{pk}" for pk in speakers))
+        return self.filter(speaker__in=speakers)
+
     def not_merged(self):
         """Claims not merged into another: what the queue, the counts and the track records show."""
         return self.filter(merged_into__isnull=True)

@@ -18,8 +18,16 @@ from django.db import connections as django_connections
 from django.db.models import Exists, OuterRef
 
 from factcheck import importing, merging
+from factcheck.forms import MERGED_SPEAKERS, ClaimFilterForm
 from factcheck.models import Appearance, Article, Assignment, AssignmentRecord, Claim, ClaimKind, ClaimOutlet, Venue
-from factcheck.tests.factories import make_appearance, make_article, make_claim, make_evidence, make_outlet
+from factcheck.tests.factories import (
+    make_appearance,
+    make_article,
+    make_claim,
+    make_evidence,
+    make_outlet,
+    make_speaker,
+)
 from factcheck.verification import relayed_by_another
 
 pytestmark = [
@@ -27,19 +35,25 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="facets are PostgreSQL's (migration 0031)"),
 ]
 
-NEW_CLAIM = {"status:unconfirmed", "kind:factual"}  # a claim's own facets as make_claim records it
+NEW_CLAIM = {"status:unconfirmed", "kind:factual"}  # a claim's status and kind as make_claim records them
 SAMPLE = django_settings.BASE_DIR / "fixtures" / "sample-claims.csv"
 migration = importlib.import_module("factcheck.migrations.0031_claim_facets")
 assignees_migration = importlib.import_module("factcheck.migrations.0032_claim_assignee_facets")
 outlets_migration = importlib.import_module("factcheck.migrations.0033_claim_outlet_facets")
 own_migration = importlib.import_module("factcheck.migrations.0034_claim_status_and_kind_facets")
+speaker_migration = importlib.import_module("factcheck.migrations.0053_claim_speaker_facets")
+
+
+def own_of(claim):
+    """A claim's own facets as make_claim records it: its status, kind and speaker."""
+    return {*NEW_CLAIM, f"speaker:{claim.speaker_id}"}
 
 
 def derived():
     """{claim: its facets} as its appearances, assignments, outlets and own columns say, worked out in Python."""
     facets = {
-        pk: {f"status:{status}", f"kind:{kind}"}
-        for pk, status, kind in Claim.objects.values_list("pk", "status", "kind")
+        pk: {f"status:{status}", f"kind:{kind}", f"speaker:{speaker}"}
+        for pk, status, kind, speaker in Claim.objects.values_list("pk", "status", "kind", "speaker")
     }
     links = {pk: [] for pk in facets}
     for claim, venue, outlet, relays in Appearance.objects.values_list("claim", "venue_type", "outlet", "relayed_from"):
@@ -71,8 +85,8 @@ def chain():
 
 def test_a_claim_has_its_venues_and_relay_state_and_one_without_appearances_is_direct(chain):
     claim, _, bare = chain
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
-    assert stored()[bare.pk] == {"relay:direct"} | NEW_CLAIM
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | own_of(claim)
+    assert stored()[bare.pk] == {"relay:direct"} | own_of(bare)
     assert stored() == derived()
 
 
@@ -140,16 +154,16 @@ def test_facets_follow_appearances_changed_moved_and_deleted(chain):
     claim, origin, bare = chain
     Appearance.objects.filter(claim=claim, relayed_from__isnull=False).update(relayed_from=None)
     # A report relaying nothing: the words start at another outlet's report.
-    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
+    assert stored()[claim.pk] == {"venue:interview", "venue:relayed_report", "relay:relayed"} | own_of(claim)
     Appearance.objects.filter(claim=claim, venue_type=Venue.RELAYED_REPORT).delete()
-    assert stored()[claim.pk] == {"venue:interview", "relay:direct"} | NEW_CLAIM
+    assert stored()[claim.pk] == {"venue:interview", "relay:direct"} | own_of(claim)
     Appearance.objects.filter(pk=origin.pk).update(venue_type=Venue.PRESS_CONFERENCE)
     assert "venue:press_conference" in stored()[claim.pk]
     Appearance.objects.filter(pk=origin.pk).update(claim=bare)  # moved: both claims change
     assert stored() == derived()
-    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"} | NEW_CLAIM
+    assert stored()[bare.pk] == {"venue:press_conference", "relay:direct"} | own_of(bare)
     Appearance.objects.filter(claim=claim).delete()
-    assert stored()[claim.pk] == {"relay:direct"} | NEW_CLAIM
+    assert stored()[claim.pk] == {"relay:direct"} | own_of(claim)
     assert stored() == derived()
 
 
@@ -173,18 +187,20 @@ def test_only_another_outlet_passing_it_on_makes_a_claim_relayed_and_a_story_mov
 def test_bulk_created_and_raw_sql_appearances_are_followed(chain):
     _, _, bare = chain
     Appearance.objects.bulk_create([Appearance(claim=bare, venue_type=Venue.STATEMENT_TO_OUTLET) for _ in range(3)])
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | NEW_CLAIM
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | own_of(bare)
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO factcheck_appearance (claim_id, venue_type, relayed_from_id, url, "when") '
             "SELECT %s, 'relayed_report', id, '', '' FROM factcheck_appearance WHERE claim_id = %s LIMIT 1",
             [bare.pk, bare.pk],
         )
-        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"} | NEW_CLAIM
+        assert stored()[bare.pk] == {"venue:statement_to_outlet", "venue:relayed_report", "relay:relayed"} | own_of(
+            bare
+        )
         cursor.execute(
             "DELETE FROM factcheck_appearance WHERE claim_id = %s AND venue_type = 'relayed_report'", [bare.pk]
         )
-    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | NEW_CLAIM
+    assert stored()[bare.pk] == {"venue:statement_to_outlet", "relay:direct"} | own_of(bare)
     assert stored() == derived()
 
 
@@ -195,12 +211,32 @@ def test_an_import_writes_each_claims_facets_with_it_and_the_triggers_leave_them
             return cursor.fetchone()[0]
 
     before = claim_rows_rewritten()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'all'")
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count == Claim.objects.count() > 5
     assert stored() == derived()
     assert {"relay:relayed", "relay:direct"} <= set().union(*stored().values())
-    # The claims' facets came with them: the triggers found nothing to rewrite.
+    # The claims' facets came with them: the triggers found nothing to rewrite, nor to add to a claim's own.
     assert claim_rows_rewritten() == before
+    with connection.cursor() as cursor:
+        calls = "SELECT coalesce(sum(calls), 0)::int FROM pg_stat_xact_user_functions WHERE funcname = %s"
+        cursor.execute(calls, ["factcheck_claim_own_facets"])
+        assert cursor.fetchone() == (0,)
+
+
+def test_a_reimport_giving_a_claim_another_speaker_moves_its_speaker_facet(admin_user, tmp_path):
+    importing.import_file(SAMPLE, user=admin_user)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first = lines[0].split(","), lines[1].split(",")
+    first[header.index("speaker")] = "Olena Kovalenko"
+    moved = tmp_path / "moved.csv"
+    moved.write_text(lines[0] + ",".join(first) + "".join(lines[2:]), encoding="utf-8")
+    importing.import_file(moved, user=admin_user)
+    claim = Claim.objects.get(import_key=first[header.index("id")])
+    assert claim.speaker.name == "Olena Kovalenko"
+    assert {facet for facet in stored()[claim.pk] if facet.startswith("speaker:")} == {f"speaker:{claim.speaker_id}"}
+    assert stored() == derived()
 
 
 def test_the_venue_and_relay_filters_answer_as_the_appearances_do(chain):
@@ -263,6 +299,8 @@ def test_the_backfill_gives_every_claim_its_facets_merged_claims_too(chain, edit
             cursor.execute(statement)
         for statement in outlets_migration.backfill(own_migration.BACKFILL):  # the status and kind, 0034's
             cursor.execute(statement)
+        for statement in outlets_migration.backfill(speaker_migration.BACKFILL):  # and the speaker, 0053's
+            cursor.execute(statement)
     assert stored() == derived()
 
 
@@ -290,7 +328,7 @@ def test_two_transactions_adding_appearances_to_one_claim_keep_both_venues():
         "venue:press_conference",
         "venue:social_media_post",
         "relay:direct",
-        *NEW_CLAIM,
+        *own_of(claim),
     }
     assert stored() == derived()
 
@@ -425,6 +463,71 @@ def test_the_status_and_kind_filters_answer_from_the_facets_as_from_the_row(chai
     assert "facets @>" in str(searched.query) and "facets @>" not in str(
         Claim.objects.with_own("status", "unconfirmed", by_facet=True).query
     )  # the value that keeps most claims is read from the row
+
+
+def speaker_facets(claim):
+    return {facet for facet in stored()[claim.pk] if facet.startswith("speaker:")}
+
+
+def test_a_claims_speaker_follows_every_road_that_writes_it(chain, editor):
+    claim, _, bare = chain
+    first, second, third = claim.speaker, make_speaker("Olena Kovalenko"), make_speaker("Ihor Petrenko")
+    assert speaker_facets(claim) == {f"speaker:{first.pk}"}
+    claim.change_speaker(second, by=editor)
+    assert speaker_facets(claim) == {f"speaker:{second.pk}"}
+    Claim.objects.filter(pk=claim.pk).update(speaker=third)
+    assert speaker_facets(claim) == {f"speaker:{third.pk}"}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE factcheck_claim SET speaker_id = %s WHERE id = %s", [second.pk, bare.pk])
+        assert speaker_facets(bare) == {f"speaker:{second.pk}"}
+        cursor.execute(
+            "UPDATE factcheck_claim SET facets = facets || %s WHERE id = %s", [[f"speaker:{first.pk}"], bare.pk]
+        )
+    assert speaker_facets(bare) == {f"speaker:{second.pk}"}  # the row's, and no other
+    assert stored() == derived()
+
+
+def test_the_speaker_filter_answers_from_the_facets_as_from_the_row(chain):
+    claim, _, bare = chain
+    other = make_claim("The bridge was reopened.", speaker=bare.speaker)
+    for speakers in ([claim.speaker_id], [bare.speaker_id], [claim.speaker_id, bare.speaker_id], []):
+        expected = set(Claim.objects.filter(speaker__in=speakers))
+        assert set(Claim.objects.said_by(speakers, by_facet=True)) == expected, speakers
+    searched = Claim.objects.search("bridge").said_by([bare.speaker_id], by_facet=True)
+    assert list(searched) == [other]
+    condition = str(searched.values("pk").query).split(" WHERE ", 1)[1]
+    assert "facets &&" in condition and "speaker_id" not in condition
+    assert "facets" not in str(Claim.objects.said_by([bare.speaker_id]).values("pk").query)
+
+
+@pytest.mark.parametrize("named", [1, MERGED_SPEAKERS, MERGED_SPEAKERS + 1])
+def test_the_queue_searches_within_a_few_speakers_through_the_facets_and_many_through_the_row(named, reviewer):
+    speakers = [make_speaker(f"Kovalenko {number}") for number in range(named)]
+    bridges = [
+        make_claim(f"The bridge {number} was closed.", speaker=speaker) for number, speaker in enumerate(speakers)
+    ]
+    make_claim("The bridge was closed.", speaker=make_speaker("Petrenko"))
+    form = ClaimFilterForm({"q": "bridge", "speaker": "Kovalenko", "status": "all"}, user=reviewer)
+    assert form.is_valid(), form.errors
+    condition = str(form.claims().values("pk").query).split(" WHERE ", 1)[1]
+    by_facet = named <= MERGED_SPEAKERS
+    assert ("facets &&" in condition) == by_facet and ("speaker_id" in condition) == (not by_facet), condition
+    assert set(form.claims()) == set(bridges)
+    assert "facets" not in str(form.claims(searched=False).values("pk").query)  # a walk reads the row
+
+
+def test_the_speakers_backfill_gives_every_claim_its_speaker_merged_claims_too(chain, editor):
+    _, merged = merged_pair(editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE factcheck_claim DISABLE TRIGGER USER")
+        cursor.execute(speaker_migration.backfill(own_migration.OWN))  # as before 0053
+        cursor.execute("ALTER TABLE factcheck_claim ENABLE TRIGGER USER")
+        assert speaker_facets(merged) == set()
+        for statement in outlets_migration.backfill(speaker_migration.BACKFILL):
+            cursor.execute(statement)
+    assert speaker_facets(merged) == {f"speaker:{merged.speaker_id}"}
+    assert stored() == derived()
 
 
 def test_the_status_and_kind_backfill_gives_every_claim_theirs_merged_claims_too(chain, editor):
