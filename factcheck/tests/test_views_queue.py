@@ -429,7 +429,7 @@ def walks(monkeypatch):
 NEWEST_WALKED_WITH = [
     *("", "&sort=newest", "&sort=oldest", "&status=unconfirmed", "&kind=factual", "&speaker=zakharova"),
     *("&relay=direct", "&assignee=none", "&story=published", "&speaker=zakharova&assignee=none"),
-    *("&status=verified", "&kind=opinion&speaker=zakharova"),  # values that keep few claims
+    *("&status=verified", "&kind=opinion&speaker=zakharova", "&relay=relayed"),  # values that keep few claims
 ]
 
 
@@ -510,6 +510,9 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
         ("q=drones&speaker=zakharova&sort=oldest", True),
         ("q=drones&speaker=kim", False),  # five speakers: too many parts to merge
         ('q="grain deal"&speaker=nobody', False),  # no speaker: nothing to walk
+        ('q="grain deal"&relay=relayed', True),  # one claim in four, found by walking the newest
+        ('q="grain deal"&relay=relayed&kind=opinion', False),  # two that keep few: one claim in twenty
+        ('q="grain deal"&relay=relayed&status=verified', False),
     ],
 )
 def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_it(
