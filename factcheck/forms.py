@@ -39,7 +39,7 @@ from factcheck.models import (
     normalize_name,
 )
 from factcheck.text import clean_claim, clean_name, clean_text, figure_typed, holds_markup, lf_line_breaks, read_figure
-from factcheck.verification import ATTRIBUTION_CHOICES, Status
+from factcheck.verification import ATTRIBUTION_CHOICES, Attribution, Status
 from factcheck.verification import CHOICES as STATUS_CHOICES
 
 PAGE_SIZE = 25
@@ -61,10 +61,12 @@ OUTLETS_SECONDS = 60
 # in four, and ranking reads only the RANKED_MATCHES newest matches: walked, a phrase within it
 # took 17-23 ms, through the index, which reads every match, 92-107 (at a million claims).
 WALKED_FILTERS = {"kind", "attribution", "since", "until", "speaker", "relay"}
-# "Relayed" is walked only among claims most filters keep: not with a kind, nor with a status other
-# than "unconfirmed", each of which keeps a few claims in five or fewer, so that the walk would read
-# twenty or more for each one it kept (a phrase within relayed predictions: 50-79 ms walked, 34-35
-# through the index; within the verified and relayed, 102-120 walked).
+# "Relayed" is walked alone, with the dates, or with the attribution "relayed", which goes with it
+# (words that reach us only relayed), within the unconfirmed claims or all: any other filter leaves
+# the walk far fewer of the claims it reads to keep (a phrase within relayed and a kind: 34-35 ms
+# through the index, 50-79 walked; and verified, 102-120 walked; and Antony Blinken, 21-28 and 95-123;
+# and the attribution "confirmed", 86 and 363-749).
+RELAYED_WALKED_WITH = {"relay", "since", "until"}
 RELAYED_WALKED_WITH_STATUS = {ANY_STATUS, Status.UNCONFIRMED}
 # Within an outlet, the walk reads the outlet's claims (claimoutlet_recent_idx) and checks these on
 # each. A kind, which keeps one claim in five, made PostgreSQL join the outlet's claims whole
@@ -475,8 +477,7 @@ class ClaimFilterForm(PageForm):
           indexes the planner cannot walk merged. A speaker filter's speakers are walked one part
           each, merged. A status or a kind that keeps few claims is walked too: its own index gives
           its claims newest first (benchmarks/README.md, "The walk's rules at 250"); and "relayed",
-          checked on each claim, but not with a kind or a status that keeps few
-          (RELAYED_WALKED_WITH_STATUS).
+          checked on each claim, alone or with the dates or the attribution "relayed" (walks_relayed).
         """
         query = self.cleaned_data.get("q", "").strip()
         words = query.lower().split()
@@ -511,7 +512,7 @@ class ClaimFilterForm(PageForm):
             return models.walked_matches(walked, query, ordering, count, against=kept * share)
         if not narrowing <= WALKED_FILTERS:
             return None
-        if "relay" in narrowing and ("kind" in narrowing or self.chosen_status() not in RELAYED_WALKED_WITH_STATUS):
+        if "relay" in narrowing and not self.walks_relayed(narrowing):
             return None
         if "speaker" in narrowing:
             # One part for each named speaker: a few of them, and at least one; not with an
@@ -528,6 +529,13 @@ class ClaimFilterForm(PageForm):
             return None
         claims = self.claims(searched=False, with_speaker=False)
         return models.walked_matches(models.ordered_after(claims, ordering, cursor), query, ordering, count, parts)
+
+    def walks_relayed(self, narrowing):
+        """Whether a search within "relayed" and the other `narrowing` filters may walk the newest claims."""
+        others = narrowing - RELAYED_WALKED_WITH
+        if self.cleaned_data.get("attribution") == Attribution.RELAYED:
+            others -= {"attribution"}
+        return not others and self.chosen_status() in RELAYED_WALKED_WITH_STATUS
 
     def outlet_kept(self):
         """How many of the outlet's claims the status and the attribution asked for keep, and what

@@ -132,10 +132,11 @@ def test_the_outlets_backfill_gives_every_claim_its_outlets_merged_claims_too(ch
     assert stored() == derived()
 
 
-def facets_worked_out(function="factcheck_claim_facets"):
+def calls_of(function):
     """The calls of `function` PostgreSQL has counted on this connection and not yet reported (with
-    track_functions on). A test takes the difference before and after what it checks: the count also
-    holds the calls of the connection's earlier transactions, which it reports at most once a second."""
+    track_functions on). A test takes the difference before and after what it checks: from PostgreSQL
+    15 the count also holds the calls of the connection's earlier transactions not yet reported, and
+    none is reported in the middle of a transaction, so the difference within one is its own."""
     with connection.cursor() as cursor:
         calls = "SELECT coalesce(sum(calls), 0)::int FROM pg_stat_xact_user_functions WHERE funcname = %s"
         cursor.execute(calls, [function])
@@ -149,12 +150,12 @@ def test_each_claim_written_has_its_facets_worked_out_a_few_times_whatever_the_s
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE factcheck_claim, factcheck_appearance, factcheck_claimoutlet, factcheck_assignment")
         cursor.execute("SET LOCAL track_functions = 'all'")
-    before = facets_worked_out()
+    before = calls_of("factcheck_claim_facets")
     for n in range(40):
         claim = make_claim(f"Claim {n}.", article=make_article(outlet=outlet))
         origin = make_appearance(claim, Venue.PUBLIC_REMARKS)
         make_appearance(claim, Venue.RELAYED_REPORT, outlet=make_outlet(), relayed_from=origin)
-    assert facets_worked_out() - before <= 3 * 40
+    assert calls_of("factcheck_claim_facets") - before <= 3 * 40
     assert stored() == derived()
 
 
@@ -220,13 +221,13 @@ def test_an_import_writes_each_claims_facets_with_it_and_the_triggers_leave_them
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL track_functions = 'all'")
-    before = claim_rows_rewritten(), facets_worked_out("factcheck_claim_own_facets")
+    before = claim_rows_rewritten(), calls_of("factcheck_claim_own_facets")
     job = importing.import_file(SAMPLE, user=admin_user)
     assert job.created_count == Claim.objects.count() > 5
     assert stored() == derived()
     assert {"relay:relayed", "relay:direct"} <= set().union(*stored().values())
     # The claims' facets came with them: the triggers found nothing to rewrite, nor to add to a claim's own.
-    assert (claim_rows_rewritten(), facets_worked_out("factcheck_claim_own_facets")) == before
+    assert (claim_rows_rewritten(), calls_of("factcheck_claim_own_facets")) == before
 
 
 def test_a_reimport_giving_a_claim_another_speaker_moves_its_speaker_facet(admin_user, tmp_path):

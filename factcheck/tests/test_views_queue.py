@@ -429,7 +429,8 @@ def walks(monkeypatch):
 NEWEST_WALKED_WITH = [
     *("", "&sort=newest", "&sort=oldest", "&status=unconfirmed", "&kind=factual", "&speaker=zakharova"),
     *("&relay=direct", "&assignee=none", "&story=published", "&speaker=zakharova&assignee=none"),
-    *("&status=verified", "&kind=opinion&speaker=zakharova", "&relay=relayed"),  # values that keep few claims
+    *("&status=verified", "&kind=opinion&speaker=zakharova"),  # values that keep few claims
+    "&relay=relayed",  # one claim in four, checked on each claim walked
 ]
 
 
@@ -512,7 +513,12 @@ def test_a_search_found_by_walking_the_newest_claims_pages_as_the_index_would(
         ('q="grain deal"&speaker=nobody', False),  # no speaker: nothing to walk
         ('q="grain deal"&relay=relayed', True),  # one claim in four, found by walking the newest
         ('q="grain deal"&relay=relayed&kind=opinion', False),  # two that keep few: one claim in twenty
+        # The status asked last is the one read (after the test's status=all).
         ('q="grain deal"&relay=relayed&status=verified', False),
+        ('q="grain deal"&relay=relayed&status=unconfirmed', True),
+        ('q="grain deal"&relay=relayed&attribution=relayed', True),  # words that reach us relayed go with it
+        ('q="grain deal"&relay=relayed&attribution=confirmed', False),
+        ('q="grain deal"&relay=relayed&speaker=blinken', False),
     ],
 )
 def test_a_search_within_speakers_walks_their_claims_where_their_indexes_serve_it(
