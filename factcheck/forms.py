@@ -643,15 +643,16 @@ class ClaimFilterForm(PageForm):
         speakers (for a walk through their claims) or the search."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged()
-        # A search reads the outlet, the assignee and a status or kind that keeps few claims from
-        # the claim's facets, which the search index intersects with the words (models.with_own).
+        # A search reads the outlet, the assignee, the attribution, a few speakers and a status or kind
+        # that keeps few claims from the claim's facets, which the search index intersects with the
+        # words (models.with_own, said_by).
         by_facet = searched and bool(data.get("q", "").strip())
         if searched:
             claims = claims.search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:
             claims = claims.with_own("status", self.chosen_status(), by_facet=by_facet)
         if with_attribution and data.get("attribution"):
-            claims = claims.filter(attribution=data["attribution"])
+            claims = claims.with_own("attribution", data["attribution"], by_facet=by_facet)
         if with_speaker and data.get("speaker"):
             # From the facets only for a few speakers: a name many share would have the index read as
             # many posting lists.

@@ -783,8 +783,8 @@ def _written_fields(change, entities):
 
 
 def facets_of(change, entities):
-    """A new claim's facets (migrations 0031 to 0034 and 0053), from the appearances planned for it, its
-    story, its status, kind and speaker: what the triggers give it once they are written, so that they
+    """A new claim's facets (migrations 0031 to 0034, 0053 and 0054), from the appearances planned for it,
+    its story, its status, kind, speaker and attribution: what the triggers give it once they are written, so that they
     leave the claim's row as it is (rewriting every claim of an import would cost a fifth of its time).
     The triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
@@ -796,6 +796,7 @@ def facets_of(change, entities):
     if newsroom:
         outlets.add(newsroom)
     own = [f"status:{change.status}", f"kind:{_new_kind(change.row)}", f"speaker:{entities.speaker(change.row)}"]
+    own.append(f"attribution:{change.attribution}")
     return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk), *own]
 
 

@@ -42,18 +42,22 @@ assignees_migration = importlib.import_module("factcheck.migrations.0032_claim_a
 outlets_migration = importlib.import_module("factcheck.migrations.0033_claim_outlet_facets")
 own_migration = importlib.import_module("factcheck.migrations.0034_claim_status_and_kind_facets")
 speaker_migration = importlib.import_module("factcheck.migrations.0053_claim_speaker_facets")
+attribution_migration = importlib.import_module("factcheck.migrations.0054_claim_attribution_facets")
 
 
 def own_of(claim):
-    """A claim's own facets as make_claim records it: its status, kind and speaker."""
-    return {*NEW_CLAIM, f"speaker:{claim.speaker_id}"}
+    """A claim's own facets as make_claim records it: its status, kind, speaker and attribution."""
+    attribution = Claim.objects.values_list("attribution", flat=True).get(pk=claim.pk)
+    return {*NEW_CLAIM, f"speaker:{claim.speaker_id}", f"attribution:{attribution}"}
 
 
 def derived():
     """{claim: its facets} as its appearances, assignments, outlets and own columns say, worked out in Python."""
     facets = {
-        pk: {f"status:{status}", f"kind:{kind}", f"speaker:{speaker}"}
-        for pk, status, kind, speaker in Claim.objects.values_list("pk", "status", "kind", "speaker")
+        pk: {f"status:{status}", f"kind:{kind}", f"speaker:{speaker}", f"attribution:{attribution}"}
+        for pk, status, kind, speaker, attribution in Claim.objects.values_list(
+            "pk", "status", "kind", "speaker", "attribution"
+        )
     }
     links = {pk: [] for pk in facets}
     for claim, venue, outlet, relays in Appearance.objects.values_list("claim", "venue_type", "outlet", "relayed_from"):
@@ -306,6 +310,8 @@ def test_the_backfill_gives_every_claim_its_facets_merged_claims_too(chain, edit
             cursor.execute(statement)
         for statement in outlets_migration.backfill(speaker_migration.BACKFILL):  # and the speaker, 0053's
             cursor.execute(statement)
+        for statement in outlets_migration.backfill(attribution_migration.BACKFILL):  # and the attribution, 0054's
+            cursor.execute(statement)
     assert stored() == derived()
 
 
@@ -503,6 +509,30 @@ def test_the_speaker_filter_answers_from_the_facets_as_from_the_row(chain):
     condition = str(searched.values("pk").query).split(" WHERE ", 1)[1]
     assert "facets &&" in condition and "speaker_id" not in condition
     assert "facets" not in str(Claim.objects.said_by([bare.speaker_id]).values("pk").query)
+
+
+def test_a_claims_attribution_follows_every_road_that_writes_it_and_its_filter_answers_from_the_facets(chain, editor):
+    claim, _, bare = chain
+
+    def attribution_facets(of):
+        return {facet for facet in stored()[of.pk] if facet.startswith("attribution:")}
+
+    claim.set_attribution("relayed", by=editor, reason="Only the agency's word for it.")
+    assert attribution_facets(claim) == {"attribution:relayed"}
+    bare.set_attribution("denied", by=editor, reason="The ministry says he never said it.")
+    assert attribution_facets(bare) == {"attribution:denied"}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE factcheck_claim SET facets = facets || '{attribution:relayed}' WHERE id = %s", [bare.pk])
+    assert attribution_facets(bare) == {"attribution:denied"}  # the row's, and no other
+    assert stored() == derived()
+    for value in ("relayed", "confirmed", "not_checked", "denied"):
+        searched = Claim.objects.search("bridge port").with_own("attribution", value, by_facet=True)
+        assert "facets @>" in str(searched.query) and "attribution" not in str(searched.values("pk").query).split(
+            " WHERE ", 1
+        )[1].replace("attribution:", ""), value
+        assert set(Claim.objects.with_own("attribution", value, by_facet=True)) == set(
+            Claim.objects.filter(attribution=value)
+        ), value
 
 
 @pytest.mark.parametrize("named", [1, MERGED_SPEAKERS, MERGED_SPEAKERS + 1])
