@@ -483,8 +483,15 @@ class Wording:
     def add(self, row):
         review, key = row.review, row.review and (norm(row.review.label), row.status)
         if review and (key in self.ratings or len(self.ratings) < self.MAX_LABELS):
-            new = {"label": review.label, "key": key[0], "status": row.status, "count": 0, "publishers": []}
-            entry = self.ratings.setdefault(key, new)
+            if key not in self.ratings:
+                self.ratings[key] = {
+                    "label": review.label,
+                    "key": key[0],
+                    "status": row.status,
+                    "count": 0,
+                    "publishers": [],
+                }
+            entry = self.ratings[key]
             entry["count"] += 1
             if review.publisher not in entry["publishers"] and len(entry["publishers"]) < self.MAX_PUBLISHERS:
                 entry["publishers"].append(review.publisher)

@@ -784,9 +784,9 @@ def _written_fields(change, entities):
 
 def facets_of(change, entities):
     """A new claim's facets (migrations 0031 to 0034, 0053 and 0054), from the appearances planned for it,
-    its story, its status, kind, speaker and attribution: what the triggers give it once they are written, so that they
-    leave the claim's row as it is (rewriting every claim of an import would cost a fifth of its time).
-    The triggers hold the rule; a new claim has no assignee."""
+    its story, its status, kind, speaker and attribution: what the triggers give it once they are
+    written, so that they leave the claim's row as it is (rewriting every claim of an import would cost
+    a fifth of its time). The triggers hold the rule; a new claim has no assignee."""
     appearances = change.appearances
     venues = sorted({f"venue:{link.venue or UNSTATED_VENUE}" for _, _, link in appearances})
     newsroom = entities.outlet(change.row.article.outlet) if change.row.article else None
@@ -795,8 +795,12 @@ def facets_of(change, entities):
     outlets = {entities.outlet(link.outlet) for _, _, link in appearances}
     if newsroom:
         outlets.add(newsroom)
-    own = [f"status:{change.status}", f"kind:{_new_kind(change.row)}", f"speaker:{entities.speaker(change.row)}"]
-    own.append(f"attribution:{change.attribution}")
+    own = [
+        f"status:{change.status}",
+        f"kind:{_new_kind(change.row)}",
+        f"speaker:{entities.speaker(change.row)}",
+        f"attribution:{change.attribution}",
+    ]
     return [*venues, "relay:relayed" if relayed else "relay:direct", *(f"outlet:{pk}" for pk in outlets if pk), *own]
 
 

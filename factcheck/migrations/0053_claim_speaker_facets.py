@@ -12,6 +12,7 @@ no other row. The importer writes it with each new claim (factcheck.importing.wr
 """
 
 import importlib
+from typing import NamedTuple
 
 from django.db import migrations
 
@@ -20,45 +21,72 @@ facets = importlib.import_module("factcheck.migrations.0031_claim_facets")
 own = importlib.import_module("factcheck.migrations.0034_claim_status_and_kind_facets")
 relays = importlib.import_module("factcheck.migrations.0047_relayed_by_another_outlet")
 
-OWN = "ARRAY['status:' || {row}.status, 'kind:' || {row}.kind, 'speaker:' || {row}.speaker_id]"
-OWN_OF_CLAIM = f"SELECT {OWN.format(row='c')} FROM factcheck_claim c WHERE c.id = claim"
-NOT_OWN = (
-    "SELECT f FROM unnest({facets}) AS f"
-    " WHERE NOT (starts_with(f, 'status:') OR starts_with(f, 'kind:') OR starts_with(f, 'speaker:'))"
-)
-OWN_FACETS_FUNCTION = f"""
-    CREATE OR REPLACE FUNCTION factcheck_claim_own_facets() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        NEW.facets := ARRAY({NOT_OWN.format(facets="NEW.facets")}) || {OWN.format(row="NEW")};
-        RETURN NEW;
-    END; $$;
-"""
-# 0034's triggers, the speaker added to what they watch.
-TRIGGERS = {
-    "factcheck_claim_own_facets_inserted": f"""
-        BEFORE INSERT ON factcheck_claim FOR EACH ROW WHEN (NOT NEW.facets @> {OWN.format(row="NEW")})
-    """,
-    "factcheck_claim_own_facets_changed": """
-        BEFORE UPDATE OF status, kind, speaker_id, facets ON factcheck_claim FOR EACH ROW
-        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.kind IS DISTINCT FROM NEW.kind
-              OR OLD.speaker_id IS DISTINCT FROM NEW.speaker_id OR OLD.facets IS DISTINCT FROM NEW.facets)
-    """,
-}
+
+class OwnFacets(NamedTuple):
+    """The SQL of a claim's own facets, those written from its own columns ({facet: its column}) into
+    the row being written by a trigger: 0034's status and kind, and from here on more."""
+
+    columns: dict
+
+    @property
+    def own(self):
+        """The facets, as an array of the row named {row}."""
+        return "ARRAY[" + ", ".join(f"'{facet}:' || {{row}}.{column}" for facet, column in self.columns.items()) + "]"
+
+    @property
+    def not_own(self):
+        """The other facets of the array named {facets}."""
+        kept = " OR ".join(f"starts_with(f, '{facet}:')" for facet in self.columns)
+        return f"SELECT f FROM unnest({{facets}}) AS f WHERE NOT ({kept})"
+
+    @property
+    def of_claim(self):
+        """The facets, in the facets function (`claim` is its argument)."""
+        return f"SELECT {self.own.format(row='c')} FROM factcheck_claim c WHERE c.id = claim"
+
+    @property
+    def function(self):
+        """The trigger function: the row's own facets written anew, its others kept."""
+        return f"""
+            CREATE OR REPLACE FUNCTION factcheck_claim_own_facets() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                NEW.facets := ARRAY({self.not_own.format(facets="NEW.facets")}) || {self.own.format(row="NEW")};
+                RETURN NEW;
+            END; $$;
+        """
+
+    @property
+    def triggers(self):
+        """0034's triggers, watching these columns: an insert whose row lacks its own facets (an import's
+        carry them), an update of any of them or of the facets."""
+        columns = [*self.columns.values(), "facets"]
+        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
+        return {
+            "factcheck_claim_own_facets_inserted": f"""
+                BEFORE INSERT ON factcheck_claim FOR EACH ROW WHEN (NOT NEW.facets @> {self.own.format(row="NEW")})
+            """,
+            "factcheck_claim_own_facets_changed": f"""
+                BEFORE UPDATE OF {", ".join(columns)} ON factcheck_claim FOR EACH ROW WHEN ({changed})
+            """,
+        }
+
+    def backfill(self, own_sql=None):
+        """Every claim's own facets written anew (as `own_sql` gives them, else these), its others and any
+        of these it no longer has taken out."""
+        own_sql = own_sql or self.own
+        return (
+            f"UPDATE factcheck_claim c SET facets = ARRAY({self.not_own.format(facets='c.facets')})"
+            f" || {own_sql.format(row='c')}"
+        )
+
+
+SPEAKER_FACETS = OwnFacets({"status": "status", "kind": "kind", "speaker": "speaker_id"})
+OWN, OWN_OF_CLAIM, BACKFILL = SPEAKER_FACETS.own, SPEAKER_FACETS.of_claim, SPEAKER_FACETS.backfill()
 
 
 def facets_function(own_of_claim):
     """0047's facets function, with `own_of_claim` for the claim's own facets."""
     assert own.OWN_OF_CLAIM in relays.FACETS_FUNCTION
     return relays.FACETS_FUNCTION.replace(own.OWN_OF_CLAIM, own_of_claim)
-
-
-def backfill(own_sql):
-    """Every claim's own facets written anew as `own_sql` gives them, its others kept."""
-    return (
-        f"UPDATE factcheck_claim c SET facets = ARRAY({NOT_OWN.format(facets='c.facets')}) || {own_sql.format(row='c')}"
-    )
-
-
-BACKFILL = backfill(OWN)
 
 
 # Set aside while every claim is rewritten: 0031's (the read-only guard of merged claims, the tallies)
@@ -86,11 +114,18 @@ def own_facets(function, backfill, triggers):
     ]
 
 
-POSTGRES_FORWARD = [facets_function(OWN_OF_CLAIM), *own_facets(OWN_FACETS_FUNCTION, BACKFILL, TRIGGERS)]
+POSTGRES_FORWARD = [
+    facets_function(OWN_OF_CLAIM),
+    *own_facets(SPEAKER_FACETS.function, BACKFILL, SPEAKER_FACETS.triggers),
+]
 # Back to 0034's own facets: any speaker's taken out of every claim's.
 POSTGRES_BACKWARD = [
     facets_function(own.OWN_OF_CLAIM),
-    *own_facets(own.OWN_FACETS_FUNCTION.replace("CREATE", "CREATE OR REPLACE", 1), backfill(own.OWN), own.TRIGGERS),
+    *own_facets(
+        own.OWN_FACETS_FUNCTION.replace("CREATE", "CREATE OR REPLACE", 1),
+        SPEAKER_FACETS.backfill(own.OWN),
+        own.TRIGGERS,
+    ),
 ]
 
 
