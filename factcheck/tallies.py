@@ -320,9 +320,11 @@ def sqlite_month(timestamp):
 
 
 # From a statement's rows, each count needs an index look-up or two per row (joins() makes
-# them the outer side); a hash or merge join would read a whole table (every claim, every
-# appearance) on each statement of an import.
-PLANNED = "SET enable_hashjoin = off SET enable_mergejoin = off"
+# them the outer side); a hash or merge join, or a plan made while a table was empty (a new
+# database's first statement) and kept for the session, would read a whole table (every claim,
+# every appearance) on each statement of an import. Every statement trigger's function is
+# planned so (migration 0055).
+PLANNED = "SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off"
 
 POSTGRES_EVENTS = {
     "insert": ("INSERT", "REFERENCING NEW TABLE AS new_rows", {1: "new_rows"}),

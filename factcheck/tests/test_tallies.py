@@ -34,6 +34,7 @@ from factcheck.tests.factories import (
     make_appearance,
     make_article,
     make_claim,
+    make_claims,
     make_evidence,
     make_outlet,
     make_speaker,
@@ -428,3 +429,54 @@ def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
     # Deleting them instead, each appearance's triggers planned for the tables never analysed, took 23 s.
     recorded = [Decision(claim.pk, None, claim.status, claim.attribution, 1, "Imported.", []) for claim in claims]
     Claim.objects.set_statuses(recorded, by=recorder(), at=timezone.now())
+
+
+def seq_scans(table):
+    """The whole-table reads of `table` counted in this transaction (pg_stat_xact_user_tables): a test
+    takes the difference before and after what it checks, as test_claim_facets.calls_of does."""
+    with connection.cursor() as cursor:
+        scans = "SELECT coalesce(sum(seq_scan), 0)::int FROM pg_stat_xact_user_tables WHERE relname = %s"
+        cursor.execute(scans, [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_plan_made_while_the_claims_were_none_never_reads_them_whole_once_they_grow():
+    """A new database, whose claims migration 0053 analysed while there were none, then an import in one
+    transaction: each chunk's stories are written before its claims, so the stories' trigger planned its
+    look-up of their claims for an empty table (a whole-table read), kept the plan for the session and
+    read every claim for each story of every later chunk. A million claims were not in after 30 minutes."""
+    outlet = make_outlet()
+    with connection.cursor() as cursor:
+        # Both undone with the test's transaction: ANALYZE writes the sizes into the table's new pg_class row.
+        cursor.execute("TRUNCATE factcheck_claim CASCADE")
+        cursor.execute("ANALYZE factcheck_claim")
+    make_article(outlet=outlet)  # the first statement plans for no claims
+    speaker = make_speaker()
+    stories = Article.objects.bulk_create(Article(outlet=outlet, headline=f"Story {n}") for n in range(20))
+    make_claims([{"speaker": speaker, "article": story} for story in stories for _ in range(100)])
+    before = seq_scans("factcheck_claim")
+    Article.objects.bulk_create(Article(outlet=outlet, headline=f"Later story {n}") for n in range(20))
+    Appearance.objects.bulk_create(
+        Appearance(claim=claim, outlet=outlet, venue_type=Appearance.Venue.STATEMENT_TO_OUTLET)
+        for claim in Claim.objects.all()[:50]
+    )
+    Claim.objects.filter(article=stories[0]).update(article=stories[1])
+    assert seq_scans("factcheck_claim") - before == 0
+    assert kept() == counted()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers' settings are PostgreSQL's")
+def test_every_statement_trigger_looks_rows_up_by_index():
+    """Each statement trigger joins its statement's rows to the tables they touch; planned once a
+    session, a plan made while a table was small must not read it whole, or join it by hash."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT p.proname, coalesce(p.proconfig, '{}') FROM pg_trigger t"
+            " JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND t.tgtype & 1 = 0 AND c.relnamespace = current_schema()::regnamespace"
+        )
+        functions = dict(cursor.fetchall())
+    assert "factcheck_article_tally_insert" in functions and "factcheck_claim_facets_recorded" in functions
+    planned = {"enable_seqscan=off", "enable_hashjoin=off", "enable_mergejoin=off"}
+    assert {name: planned - set(config) for name, config in functions.items() if planned - set(config)} == {}
