@@ -2,13 +2,16 @@
 
     python benchmarks/filter_sweep.py                      # both databases of read_path.py
     python benchmarks/filter_sweep.py --database factcheck_bench_1m --requests 9
+    python benchmarks/filter_sweep.py --database factcheck_bench_1m --requests 3 --every-value
 
 read_path.py measures the cases a desk uses most; this looks for the combinations nobody chose
 as a case: each filter value below, alone and paired with each value of every other filter, on
 the full queue page. It prints each combination's p50 and its slowest request (of
 `--requests`, after one unmeasured) with its query count, worst first, and how many are within
 the budget of docs (50 ms and 6 queries a list page). The databases are read_path.py's (it
-builds them). The figures also go to benchmarks/data/filter_sweep.json.
+builds them). The figures also go to benchmarks/data/filter_sweep.json. With `--every-value`,
+every value of each select (every status, attribution, venue, kind...), where filters that seldom
+meet hide: about five times the pairs (benchmarks/data/filter_sweep_every_value.json).
 """
 
 import argparse
@@ -57,14 +60,29 @@ def filter_values(found):
     return [(name, value) for name, choices in values.items() for value in choices]
 
 
-def combinations(found):
+def every_value(found):
+    """(filter, value) pairs: every value each select of the queue offers, where filters that seldom meet
+    (a relayed attribution and "Direct") are found; the top speaker and outlet as above."""
+    from factcheck.forms import ClaimFilterForm
+
+    fields = ClaimFilterForm({}).fields
+    values = [
+        (name, value)
+        for name in ["status", "attribution", "venue", "relay", "kind", "story", "due", "correction", "sort"]
+        for value, _ in fields[name].choices
+        if value not in ("", "unconfirmed")  # the queue's own default, measured alone by read_path.py
+    ]
+    return [*values, ("speaker", found["top_speaker"]), ("outlet", found["top_outlet"]), ("assignee", "me")]
+
+
+def combinations(found, values=filter_values):
     """Every filter value alone, and every pair of values of two different filters."""
-    single = filter_values(found)
+    single = values(found)
     pairs = [(a, b) for a, b in itertools.combinations(single, 2) if a[0] != b[0]]
     return [(one,) for one in single] + pairs
 
 
-def measure(database, requests):
+def measure(database, requests, every):
     configure_environment(database)
     import django
 
@@ -79,7 +97,7 @@ def measure(database, requests):
     client = Client()
     client.force_login(personas()["reviewer"])
     results = []
-    for filters in combinations(found):
+    for filters in combinations(found, every_value if every else filter_values):
         for search, words in SEARCHES.items():
             params = dict(filters)
             if words:
@@ -130,10 +148,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=[IMPORTED, SPREAD, "both"], default="both")
     parser.add_argument("--requests", type=int, default=5, help="measured requests per combination (default 5)")
+    parser.add_argument(
+        "--every-value", action="store_true", help="every value of each select, not only the biggest (many more pairs)"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        results = measure(args.measure, args.requests)
+        results = measure(args.measure, args.requests, args.every_value)
         print("\n@@" + json.dumps(results))
         return
     if not exists(IMPORTED) or not exists(SPREAD):
@@ -142,10 +163,12 @@ def main():
     everything = {}
     for database in databases:
         command = [sys.executable, __file__, "--measure", database, "--requests", str(args.requests)]
+        command += ["--every-value"] if args.every_value else []
         output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         everything[database] = json.loads(output.rsplit("\n@@", 1)[1])
     DATA.mkdir(exist_ok=True)
-    (DATA / "filter_sweep.json").write_text(json.dumps(everything, indent=2))
+    name = "filter_sweep_every_value.json" if args.every_value else "filter_sweep.json"
+    (DATA / name).write_text(json.dumps(everything, indent=2))
     for database, results in everything.items():
         report(database, results)
 
