@@ -88,6 +88,10 @@ WALKED_VALUES = {"relay": "direct", "assignee": "none", "story": "published"}
 # the speaker's index: for a few speakers, as each is a part of the query. Searched through the index,
 # as many speakers are read from the claim's facets: a posting list each.
 MERGED_SPEAKERS = 4
+# The filters whose pairs may seldom meet, all read from the claim's facets: with two or more and no
+# search (a status other than the queue's own counts), the page is probed or gathered
+# (models.probed_or_gathered) rather than left to a walk the planner expects to be short.
+GATHERED_FILTERS = {"attribution", "venue", "relay", "kind", "assignee"}
 SORTS = {
     # The sort a person picks, and the keyset it pages on.
     "newest": ("-created_at", "-id"),
@@ -460,7 +464,18 @@ class ClaimFilterForm(PageForm):
         walked = self.walked_matches(ordering, cursor, limit + 1)
         if walked is not None:  # found by walking the newest claims: they stand for the search's matches
             claims = Claim.objects.filter(pk__in=[match.pk for match in walked]).ranked(query)
+        elif self.gathers():
+            found = models.probed_or_gathered(self.claims(by_facet=True), ordering, cursor, limit + 1)
+            if found is not None:
+                claims = Claim.objects.filter(pk__in=found).ranked(query)
         return claims.for_rows().keyset_page(ordering, cursor, limit)
+
+    def gathers(self):
+        """Whether the page is probed or gathered (GATHERED_FILTERS, models.probed_or_gathered)."""
+        if connection.vendor != "postgresql" or self.searching or not self.narrowing <= GATHERED_FILTERS:
+            return False
+        status = self.chosen_status() not in (Status.UNCONFIRMED, ANY_STATUS)
+        return len(self.narrowing) + status >= 2
 
     def walked_matches(self, ordering, cursor, count):
         """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them
@@ -637,16 +652,27 @@ class ClaimFilterForm(PageForm):
         except forms.ValidationError:
             return False
 
-    def claims(self, *, with_status=True, with_attribution=True, with_outlet=True, with_speaker=True, searched=True):
+    def claims(
+        self,
+        *,
+        with_status=True,
+        with_attribution=True,
+        with_outlet=True,
+        with_speaker=True,
+        searched=True,
+        by_facet=None,
+    ):
         """The claims these filters select (only the valid ones apply), with or without the status
         or the attribution filter (each axis's counts leave out its own filter), the outlet or the
-        speakers (for a walk through their claims) or the search."""
+        speakers (for a walk through their claims) or the search; `by_facet`, what the claim's facets
+        hold read from them (a search's default)."""
         data = self.cleaned_data
         claims = Claim.objects.not_merged()
         # A search reads the outlet, the assignee, the attribution, a few speakers and a status or kind
         # that keeps few claims from the claim's facets, which the search index intersects with the
         # words (models.with_own, said_by).
-        by_facet = searched and bool(data.get("q", "").strip())
+        if by_facet is None:
+            by_facet = searched and bool(data.get("q", "").strip())
         if searched:
             claims = claims.search(data.get("q", ""))
         if with_status and self.chosen_status() != ANY_STATUS:

@@ -1437,3 +1437,49 @@ def test_the_rows_annotations_compiled_once_read_what_django_compiles_anew(edito
     assert by_claim[relayed.pk][0] == 2
     assert by_claim[relayed.pk][1].count('"Wire"') == 1  # its relay, by the wire
     assert by_claim[relayed.pk][2] == f"{decided.pk}:verified"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe and the gathering read PostgreSQL's facets")
+def test_filters_that_seldom_meet_page_as_the_planner_would_whether_probed_or_gathered(
+    reviewer_client, monkeypatch, subtests
+):
+    """Without a search, two filters read from the facets are probed among the first claims, or their
+    matches gathered (models.probed_or_gathered): the pages are those the planner's walk gives."""
+    monkeypatch.setattr(models, "PROBED", 6)
+    real = models.probed_or_gathered
+    record = SimpleNamespace(found=[], planner_only=False)
+
+    def probed_or_gathered(claims, ordering, cursor, count):
+        record.found.append(None if record.planner_only else real(claims, ordering, cursor, count))
+        return record.found[-1]
+
+    monkeypatch.setattr(models, "probed_or_gathered", probed_or_gathered)
+    for number in range(40):
+        claim = make_claim(f"Claim {number} of the filters.", kind="opinion" if number % 13 == 3 else "factual")
+        relayed(claim, Venue.INTERVIEW if number % 4 else Venue.SOCIAL_MEDIA_POST, relays=number % 3 == 1)
+        if number % 5 == 2:
+            verify(claim)
+    Claim.objects.update(created_at=timezone.now())  # tied, as an import leaves them: the ids break the ties
+    cases = [
+        "venue=interview&relay=relayed",  # one claim in four of the first: probed
+        "venue=social_media_post&kind=opinion",  # one claim: gathered
+        "status=verified&kind=opinion",  # none
+        "venue=social_media_post&relay=relayed&sort=oldest",
+        "status=all&venue=interview&relay=direct",
+        "status=verified&venue=interview",
+    ]
+    branches = set()
+    for params in cases:
+        with subtests.test(params=params):
+            record.found, record.planner_only = [], False
+            found = searched_pages(reviewer_client, params)
+            assert record.found, params  # the page was probed or gathered
+            branches |= {"walked" if pks is None else "found" if pks else "none" for pks in record.found}
+            record.planner_only = True
+            assert found == searched_pages(reviewer_client, params), params
+    assert branches == {"walked", "found", "none"}
+    record.found = []
+    searched_pages(reviewer_client, "venue=interview")  # one filter: the planner's
+    searched_pages(reviewer_client, "venue=interview&speaker=claim")  # the speaker's own index
+    assert record.found == []
