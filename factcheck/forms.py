@@ -89,8 +89,9 @@ WALKED_VALUES = {"relay": "direct", "assignee": "none", "story": "published"}
 # as many speakers are read from the claim's facets: a posting list each.
 MERGED_SPEAKERS = 4
 # The filters whose pairs may seldom meet, all read from the claim's facets: with two or more and no
-# search (a status other than the queue's own counts), the page is probed or gathered
-# (models.probed_or_gathered) rather than left to a walk the planner expects to be short.
+# search (a status other than the queue's own counts), the first claims are probed for a match and,
+# with none, the page's gathered (models.gathered_if_none_first) rather than left to a walk the planner
+# expects to be short.
 GATHERED_FILTERS = {"attribution", "venue", "relay", "kind", "assignee"}
 SORTS = {
     # The sort a person picks, and the keyset it pages on.
@@ -465,13 +466,13 @@ class ClaimFilterForm(PageForm):
         if walked is not None:  # found by walking the newest claims: they stand for the search's matches
             claims = Claim.objects.filter(pk__in=[match.pk for match in walked]).ranked(query)
         elif self.gathers():
-            found = models.probed_or_gathered(self.claims(by_facet=True), ordering, cursor, limit + 1)
+            found = models.gathered_if_none_first(self.claims(by_facet=True), ordering, cursor, limit + 1)
             if found is not None:
                 claims = Claim.objects.filter(pk__in=found).ranked(query)
         return claims.for_rows().keyset_page(ordering, cursor, limit)
 
     def gathers(self):
-        """Whether the page is probed or gathered (GATHERED_FILTERS, models.probed_or_gathered)."""
+        """Whether the page may be gathered (GATHERED_FILTERS, models.gathered_if_none_first)."""
         if connection.vendor != "postgresql" or self.searching or not self.narrowing <= GATHERED_FILTERS:
             return False
         status = self.chosen_status() not in (Status.UNCONFIRMED, ANY_STATUS)

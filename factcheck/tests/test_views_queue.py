@@ -1441,20 +1441,20 @@ def test_the_rows_annotations_compiled_once_read_what_django_compiles_anew(edito
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe and the gathering read PostgreSQL's facets")
-def test_filters_that_seldom_meet_page_as_the_planner_would_whether_probed_or_gathered(
+def test_filters_that_seldom_meet_page_as_the_planner_would_whether_gathered_or_walked(
     reviewer_client, monkeypatch, subtests
 ):
-    """Without a search, two filters read from the facets are probed among the first claims, or their
-    matches gathered (models.probed_or_gathered): the pages are those the planner's walk gives."""
+    """Without a search, two filters read from the facets: when none of the first claims matches, the
+    page's matches are gathered (models.gathered_if_none_first); the pages are those the planner's walk gives."""
     monkeypatch.setattr(models, "PROBED", 6)
-    real = models.probed_or_gathered
+    real = models.gathered_if_none_first
     record = SimpleNamespace(found=[], planner_only=False)
 
-    def probed_or_gathered(claims, ordering, cursor, count):
+    def gathered_if_none_first(claims, ordering, cursor, count):
         record.found.append(None if record.planner_only else real(claims, ordering, cursor, count))
         return record.found[-1]
 
-    monkeypatch.setattr(models, "probed_or_gathered", probed_or_gathered)
+    monkeypatch.setattr(models, "gathered_if_none_first", gathered_if_none_first)
     for number in range(40):
         claim = make_claim(f"Claim {number} of the filters.", kind="opinion" if number % 13 == 3 else "factual")
         relayed(claim, Venue.INTERVIEW if number % 4 else Venue.SOCIAL_MEDIA_POST, relays=number % 3 == 1)
@@ -1462,8 +1462,8 @@ def test_filters_that_seldom_meet_page_as_the_planner_would_whether_probed_or_ga
             verify(claim)
     Claim.objects.update(created_at=timezone.now())  # tied, as an import leaves them: the ids break the ties
     cases = [
-        "venue=interview&relay=relayed",  # one claim in four of the first: probed
-        "venue=social_media_post&kind=opinion",  # one claim: gathered
+        "venue=interview&relay=relayed",  # one claim in four of the first: walked
+        "venue=social_media_post&kind=opinion",  # one old claim: gathered
         "status=verified&kind=opinion",  # none
         "venue=social_media_post&relay=relayed&sort=oldest",
         "status=all&venue=interview&relay=direct",
@@ -1474,11 +1474,11 @@ def test_filters_that_seldom_meet_page_as_the_planner_would_whether_probed_or_ga
         with subtests.test(params=params):
             record.found, record.planner_only = [], False
             found = searched_pages(reviewer_client, params)
-            assert record.found, params  # the page was probed or gathered
-            branches |= {"walked" if pks is None else "found" if pks else "none" for pks in record.found}
+            assert record.found, params  # the first claims were probed
+            branches |= {"walked" if pks is None else "gathered" if pks else "none" for pks in record.found}
             record.planner_only = True
             assert found == searched_pages(reviewer_client, params), params
-    assert branches == {"walked", "found", "none"}
+    assert branches == {"walked", "gathered", "none"}
     record.found = []
     searched_pages(reviewer_client, "venue=interview")  # one filter: the planner's
     searched_pages(reviewer_client, "venue=interview&speaker=claim")  # the speaker's own index
