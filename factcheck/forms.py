@@ -88,10 +88,10 @@ WALKED_VALUES = {"relay": "direct", "assignee": "none", "story": "published"}
 # the speaker's index: for a few speakers, as each is a part of the query. Searched through the index,
 # as many speakers are read from the claim's facets: a posting list each.
 MERGED_SPEAKERS = 4
-# The filters whose pairs may seldom meet, all read from the claim's facets: with two or more and no
-# search (a status other than the queue's own counts), the first claims are probed for a match and,
-# with none, the page's gathered (models.gathered_if_none_first) rather than left to a walk the planner
-# expects to be short.
+# The filters whose pairs may seldom meet, all read from the claim's facets: with two or more (a status
+# other than the queue's own counts one), the first claims are probed for a match and, with none, the
+# matches are gathered (models.gathered_if_none_first) rather than left to a walk the planner expects
+# to be short. A search's words are matched with them.
 GATHERED_FILTERS = {"attribution", "venue", "relay", "kind", "assignee"}
 SORTS = {
     # The sort a person picks, and the keyset it pages on.
@@ -458,6 +458,7 @@ class ClaimFilterForm(PageForm):
             # Found by walking the newest claims, or through the index: ranked as they are read.
             matches = self.walked_matches(SORTS["newest"], None, models.RANKED_MATCHES)
             if matches is None:
+                claims = self.gathered(claims, SORTS["newest"], None)
                 page = models.ranked_newest(claims, query, models.RANKED_MATCHES, cursor, limit)
             else:
                 page = Q(pk__in=models.ranked_page(matches, cursor, limit))
@@ -465,18 +466,20 @@ class ClaimFilterForm(PageForm):
         walked = self.walked_matches(ordering, cursor, limit + 1)
         if walked is not None:  # found by walking the newest claims: they stand for the search's matches
             claims = Claim.objects.filter(pk__in=[match.pk for match in walked]).ranked(query)
-        elif self.gathers():
-            found = models.gathered_if_none_first(self.claims(by_facet=True), ordering, cursor, limit + 1)
-            if found is not None:
-                claims = Claim.objects.filter(pk__in=found).ranked(query)
+        else:
+            claims = self.gathered(claims, ordering, cursor)
         return claims.for_rows().keyset_page(ordering, cursor, limit)
 
-    def gathers(self):
-        """Whether the page may be gathered (GATHERED_FILTERS, models.gathered_if_none_first)."""
-        if connection.vendor != "postgresql" or self.searching or not self.narrowing <= GATHERED_FILTERS:
-            return False
-        status = self.chosen_status() not in (Status.UNCONFIRMED, ANY_STATUS)
-        return len(self.narrowing) + status >= 2
+    def gathered(self, claims, ordering, cursor):
+        """`claims`, or, under filters that may seldom meet (GATHERED_FILTERS), their matches gathered
+        first when none of the claims first in `ordering` is one (models.gathered_if_none_first)."""
+        narrowing = self.narrowing
+        if connection.vendor != "postgresql" or not narrowing <= GATHERED_FILTERS:
+            return claims
+        if len(narrowing) + (self.chosen_status() not in (Status.UNCONFIRMED, ANY_STATUS)) < 2:
+            return claims
+        gathered = models.gathered_if_none_first(self.claims(by_facet=True), ordering, cursor)
+        return claims if gathered is None else gathered.ranked(self.cleaned_data.get("q", ""))
 
     def walked_matches(self, ordering, cursor, count):
         """The pks of the first `count` matches after `cursor`, when walking the newest claims finds them

@@ -762,10 +762,10 @@ def walked_matches(claims, query, ordering, count, parts=(), *, against=None):
     return walked if len(walked) == count else None
 
 
-def gathered_if_none_first(claims, ordering, cursor, count):
-    """The pks of the first `count` of `claims` (filters read from the claim's facets, no search) after
-    `cursor` in `ordering` when none of the PROBED claims that come first, whatever the filters, is one;
-    None otherwise, when PostgreSQL's own plan should find them.
+def gathered_if_none_first(claims, ordering, cursor):
+    """`claims` (the filters read from the claim's facets, a search's words too) gathered first, in a
+    queryset of their own, when none of the PROBED claims that come first after `cursor` in `ordering`,
+    whatever the filters, is one of them; None otherwise: PostgreSQL's own plan should find them.
 
     PostgreSQL takes filters as independent, where some seldom meet: an attribution and a venue or
     relay state that a claim's appearances rule out ("not checked" and social media posts: none of
@@ -773,14 +773,13 @@ def gathered_if_none_first(claims, ordering, cursor, count):
     attribution's index for the page and read all of its claims (300-400 ms). Walking reads a claim
     in half a microsecond (13,702 for a page in 7.5 ms), so it is left to the planner while the probe
     (3-4 ms) finds one match in PROBED; with none, walking promises to read more claims than there
-    are matches, and every match is gathered through the claim's facets, which the search index
-    intersects, then sorted (11-23 ms, the posting lists' reading most of it).
+    are matches, and every match is gathered through the claim's facets and words, which the search
+    index intersects (11-23 ms, the posting lists' reading most of it).
     """
     first = ordered_after(Claim.objects.not_merged(), ordering, cursor).values("pk")[:PROBED]
     if _gathered(claims, ArraySubquery(first), ordering, 1).exists():
         return None
-    matches = ArraySubquery(ordered_after(claims, ordering, cursor).order_by().values("pk"))
-    return list(_gathered(Claim.objects.all(), matches, ordering, count))  # each match, matched once
+    return Claim.objects.filter(AmongGathered(F("pk"), ArraySubquery(claims.order_by().values("pk"))))
 
 
 def _gathered(claims, pks, ordering, count):

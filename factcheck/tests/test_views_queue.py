@@ -1444,14 +1444,14 @@ def test_the_rows_annotations_compiled_once_read_what_django_compiles_anew(edito
 def test_filters_that_seldom_meet_page_as_the_planner_would_whether_gathered_or_walked(
     reviewer_client, monkeypatch, subtests
 ):
-    """Without a search, two filters read from the facets: when none of the first claims matches, the
-    page's matches are gathered (models.gathered_if_none_first); the pages are those the planner's walk gives."""
+    """Two filters read from the facets, with or without a search: when none of the first claims matches,
+    the matches are gathered (models.gathered_if_none_first); the pages are those the planner's walk gives."""
     monkeypatch.setattr(models, "PROBED", 6)
     real = models.gathered_if_none_first
     record = SimpleNamespace(found=[], planner_only=False)
 
-    def gathered_if_none_first(claims, ordering, cursor, count):
-        record.found.append(None if record.planner_only else real(claims, ordering, cursor, count))
+    def gathered_if_none_first(claims, ordering, cursor):
+        record.found.append(None if record.planner_only else real(claims, ordering, cursor))
         return record.found[-1]
 
     monkeypatch.setattr(models, "gathered_if_none_first", gathered_if_none_first)
@@ -1468,6 +1468,10 @@ def test_filters_that_seldom_meet_page_as_the_planner_would_whether_gathered_or_
         "venue=social_media_post&relay=relayed&sort=oldest",
         "status=all&venue=interview&relay=direct",
         "status=verified&venue=interview",
+        "q=claim filters&venue=interview&relay=relayed",  # ranked
+        "q=claim&venue=social_media_post&kind=opinion&sort=newest",
+        'q="claim 16"&venue=social_media_post&relay=direct',
+        "q=nothing&status=verified&kind=opinion",
     ]
     branches = set()
     for params in cases:
@@ -1475,7 +1479,7 @@ def test_filters_that_seldom_meet_page_as_the_planner_would_whether_gathered_or_
             record.found, record.planner_only = [], False
             found = searched_pages(reviewer_client, params)
             assert record.found, params  # the first claims were probed
-            branches |= {"walked" if pks is None else "gathered" if pks else "none" for pks in record.found}
+            branches |= {"walked" if found is None else "gathered" if found else "none" for found in record.found}
             record.planner_only = True
             assert found == searched_pages(reviewer_client, params), params
     assert branches == {"walked", "gathered", "none"}
