@@ -63,13 +63,15 @@ def filter_values(found):
 def every_value(found):
     """(filter, value) pairs: every value each select of the queue offers, where filters that seldom meet
     (a relayed attribution and "Direct") are found; the top speaker and outlet as above."""
+    from django import forms
+
     from factcheck.forms import ClaimFilterForm
 
-    fields = ClaimFilterForm({}).fields
+    selects = {name: field for name, field in ClaimFilterForm({}).fields.items() if type(field) is forms.ChoiceField}
     values = [
         (name, value)
-        for name in ["status", "attribution", "venue", "relay", "kind", "story", "due", "correction", "sort"]
-        for value, _ in fields[name].choices
+        for name, field in selects.items()
+        for value, _ in field.choices
         if value not in ("", "unconfirmed")  # the queue's own default, measured alone by read_path.py
     ]
     return [*values, ("speaker", found["top_speaker"]), ("outlet", found["top_outlet"]), ("assignee", "me")]

@@ -777,14 +777,9 @@ def gathered_if_none_first(claims, ordering, cursor):
     index intersects (11-23 ms, the posting lists' reading most of it).
     """
     first = ordered_after(Claim.objects.not_merged(), ordering, cursor).values("pk")[:PROBED]
-    if _gathered(claims, ArraySubquery(first), ordering, 1).exists():
+    if claims.filter(AmongGathered(F("pk"), ArraySubquery(first))).exists():
         return None
     return Claim.objects.filter(AmongGathered(F("pk"), ArraySubquery(claims.order_by().values("pk"))))
-
-
-def _gathered(claims, pks, ordering, count):
-    """The first `count` of `claims` among `pks` (an ArraySubquery, read first) in `ordering`."""
-    return claims.filter(AmongGathered(F("pk"), pks)).order_by(*ordering).values_list("pk", flat=True)[:count]
 
 
 def _walk(claims, query, ordering, count, rows, parts=()):

@@ -17,37 +17,34 @@ SELECT DISTINCT p.oid::regprocedure::text, p.proname FROM pg_trigger t
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_class c ON c.oid = t.tgrelid
 WHERE NOT t.tgisinternal AND t.tgtype & 1 = 0 AND c.relnamespace = current_schema()::regnamespace
 """
-JOINS = ["enable_hashjoin", "enable_mergejoin"]
+SETTINGS = ["enable_seqscan", "enable_hashjoin", "enable_mergejoin"]
 # Called by statement triggers and row triggers alike, so planned once a session by whichever runs first.
 CALLED = ["factcheck_claim_facets(bigint)"]
 
 
-def had_joins_off(name):
-    return "_tally_" in name or name == "factcheck_claimoutlet_claims_followed"
-
-
-def statement_trigger_functions(schema_editor):
+def planned_functions(schema_editor):
+    """[(function, the settings 0055 gives it)]: the tally triggers' functions and
+    factcheck_claimoutlet_claims_followed had the joins off already (factcheck.tallies.PLANNED, migration
+    0049), and are given only the sequential scans off."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(STATEMENT_TRIGGER_FUNCTIONS)
-        return cursor.fetchall()
+        found = [*cursor.fetchall(), *((function, function) for function in CALLED)]
+    joins_off = ("_tally_", "factcheck_claimoutlet_claims_followed")
+    return [
+        (function, SETTINGS[:1] if any(part in name for part in joins_off) else SETTINGS) for function, name in found
+    ]
 
 
 def by_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    functions = [function for function, _ in statement_trigger_functions(schema_editor)]
-    for function in [*functions, *CALLED]:
-        off = ["enable_seqscan", *JOINS]
-        schema_editor.execute(f"ALTER FUNCTION {function} " + " ".join(f"SET {setting} = off" for setting in off))
+    if schema_editor.connection.vendor == "postgresql":
+        for function, _ in planned_functions(schema_editor):
+            schema_editor.execute(f"ALTER FUNCTION {function} " + " ".join(f"SET {name} = off" for name in SETTINGS))
 
 
 def as_before(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    functions = [(function, name) for function, name in statement_trigger_functions(schema_editor)]
-    for function, name in [*functions, *((function, function) for function in CALLED)]:
-        reset = ["enable_seqscan", *([] if had_joins_off(name) else JOINS)]
-        schema_editor.execute(f"ALTER FUNCTION {function} " + " ".join(f"RESET {setting}" for setting in reset))
+    if schema_editor.connection.vendor == "postgresql":
+        for function, given in planned_functions(schema_editor):
+            schema_editor.execute(f"ALTER FUNCTION {function} " + " ".join(f"RESET {name}" for name in given))
 
 
 class Migration(migrations.Migration):

@@ -1479,7 +1479,7 @@ def test_filters_that_seldom_meet_page_as_the_planner_would_whether_gathered_or_
             record.found, record.planner_only = [], False
             found = searched_pages(reviewer_client, params)
             assert record.found, params  # the first claims were probed
-            branches |= {"walked" if found is None else "gathered" if found else "none" for found in record.found}
+            branches |= {"walked" if each is None else "gathered" if each.exists() else "none" for each in record.found}
             record.planner_only = True
             assert found == searched_pages(reviewer_client, params), params
     assert branches == {"walked", "gathered", "none"}
