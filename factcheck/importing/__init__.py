@@ -56,7 +56,7 @@ from factcheck.importing.reading import (
     json_records,
     workbook,
 )
-from factcheck.importing.writing import Entities, plan, removals_kept, write
+from factcheck.importing.writing import Entities, Statistics, plan, removals_kept, write
 from factcheck.models import (
     IMPORTED_FROM,
     ColumnMapping,
@@ -314,6 +314,7 @@ class _Pass:
         self.counts = Counter(counts)  # created, updated, unchanged, rejected
         self.errors = list(job.errors)  # the first errors; a previewed job's come first
         self.entities = Entities(create=write)
+        self.statistics = Statistics() if write else None
         # The file's words counted as it is read; a previewed job has them counted.
         self.wording = None if "ratings" in job.summary else Wording()
         self.now = timezone.now()
@@ -360,6 +361,7 @@ class _Pass:
             entities.settle([change.row for change in changes if not change.error])
         if self.write and kept:
             self.written(changes)
+            self.statistics.grew(sum(change.action == "created" and not change.error for change in changes))
             joining = [change.row for change in changes if change.joins]
             if joining:  # other checkers' reviews of the claims just written: added beside the first review
                 again = {change.row.line: change for change in plan(joining, entities, linked=self.linked)}

@@ -1,6 +1,8 @@
 """The claim counts the database keeps (factcheck.tallies): right after every road a write takes."""
 
+import csv
 import datetime
+import io
 import re
 from collections import Counter
 
@@ -463,6 +465,57 @@ def test_a_plan_made_while_the_claims_were_none_never_reads_them_whole_once_they
     )
     Claim.objects.filter(article=stories[0]).update(article=stories[1])
     assert seq_scans("factcheck_claim") - before == 0
+    assert kept() == counted()
+
+
+def claims_read():
+    """The claims read in this transaction, whole-table reads and index look-ups alike."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int FROM pg_stat_xact_user_tables"
+            " WHERE relname = 'factcheck_claim'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_an_import_into_an_empty_database_reads_each_claim_a_few_times_whatever_its_size(
+    admin_user, tmp_path, monkeypatch
+):
+    """The triggers plan their look-ups of each statement's claims once a session. Planned by an import's
+    first chunk, for a claims table that looked nearly empty, the look-up read every claim for every
+    chunk after it, however big the table grew (60,000 rows took 289 s): the claims read grew as the
+    square of the rows."""
+    monkeypatch.setattr(importing, "BATCH_ROWS", 40)
+    with connection.cursor() as cursor:  # a new database's statistics, undone with the test's transaction
+        cursor.execute("TRUNCATE factcheck_claim CASCADE")
+        cursor.execute("ANALYZE factcheck_claim")
+    columns = ["claim", "speaker", "venue", "outlet", "article_url", "article_headline", "article_outlet"]
+    reads = []
+    for rows in (400, 1200):
+        before = claims_read()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for n in range(rows):
+            story = f"https://example.org/{rows}/{n // 4}"
+            writer.writerow(
+                [
+                    f"Claim {n} of {rows}.",
+                    f"Speaker {n % 30}",
+                    "interview",
+                    f"Outlet {n % 7}",
+                    story,
+                    f"Story {n // 4}",
+                    "Daily",
+                ]
+            )
+        path = tmp_path / f"claims-{rows}.csv"
+        path.write_text(out.getvalue())
+        job = importing.import_file(path, user=admin_user)
+        assert job.created_count == rows, job.errors
+        reads.append((claims_read() - before) / rows)
+    assert reads[1] < 1.5 * reads[0], reads  # a few reads a claim, not a read of every claim a chunk
     assert kept() == counted()
 
 
