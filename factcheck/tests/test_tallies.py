@@ -1,8 +1,6 @@
 """The claim counts the database keeps (factcheck.tallies): right after every road a write takes."""
 
-import csv
 import datetime
-import io
 import re
 from collections import Counter
 
@@ -43,6 +41,7 @@ from factcheck.tests.factories import (
     recorder,
 )
 from factcheck.tests.test_admin import form_data
+from factcheck.tests.test_import import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -433,13 +432,16 @@ def test_the_triggers_probe_the_claims_by_index_whatever_the_statistics_say():
     Claim.objects.set_statuses(recorded, by=recorder(), at=timezone.now())
 
 
-def seq_scans(table):
-    """The whole-table reads of `table` counted in this transaction (pg_stat_xact_user_tables): a test
-    takes the difference before and after what it checks, as test_claim_facets.calls_of does."""
+def claims_read():
+    """(whole-table reads, rows read by them and through indexes) of the claims in this transaction
+    (pg_stat_xact_user_tables): a test takes the difference before and after what it checks, as
+    test_claim_facets.calls_of does."""
     with connection.cursor() as cursor:
-        scans = "SELECT coalesce(sum(seq_scan), 0)::int FROM pg_stat_xact_user_tables WHERE relname = %s"
-        cursor.execute(scans, [table])
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT coalesce(sum(seq_scan), 0)::int, coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int"
+            " FROM pg_stat_xact_user_tables WHERE relname = 'factcheck_claim'"
+        )
+        return cursor.fetchone()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
@@ -457,25 +459,15 @@ def test_a_plan_made_while_the_claims_were_none_never_reads_them_whole_once_they
     speaker = make_speaker()
     stories = Article.objects.bulk_create(Article(outlet=outlet, headline=f"Story {n}") for n in range(20))
     make_claims([{"speaker": speaker, "article": story} for story in stories for _ in range(100)])
-    before = seq_scans("factcheck_claim")
+    scans_before, _ = claims_read()
     Article.objects.bulk_create(Article(outlet=outlet, headline=f"Later story {n}") for n in range(20))
     Appearance.objects.bulk_create(
         Appearance(claim=claim, outlet=outlet, venue_type=Appearance.Venue.STATEMENT_TO_OUTLET)
         for claim in Claim.objects.all()[:50]
     )
     Claim.objects.filter(article=stories[0]).update(article=stories[1])
-    assert seq_scans("factcheck_claim") - before == 0
+    assert claims_read()[0] - scans_before == 0
     assert kept() == counted()
-
-
-def claims_read():
-    """The claims read in this transaction, whole-table reads and index look-ups alike."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int FROM pg_stat_xact_user_tables"
-            " WHERE relname = 'factcheck_claim'"
-        )
-        return cursor.fetchone()[0]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
@@ -490,31 +482,24 @@ def test_an_import_into_an_empty_database_reads_each_claim_a_few_times_whatever_
     with connection.cursor() as cursor:  # a new database's statistics, undone with the test's transaction
         cursor.execute("TRUNCATE factcheck_claim CASCADE")
         cursor.execute("ANALYZE factcheck_claim")
-    columns = ["claim", "speaker", "venue", "outlet", "article_url", "article_headline", "article_outlet"]
     reads = []
     for rows in (400, 1200):
-        before = claims_read()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for n in range(rows):
-            story = f"https://example.org/{rows}/{n // 4}"
-            writer.writerow(
-                [
-                    f"Claim {n} of {rows}.",
-                    f"Speaker {n % 30}",
-                    "interview",
-                    f"Outlet {n % 7}",
-                    story,
-                    f"Story {n // 4}",
-                    "Daily",
-                ]
+        _, before = claims_read()
+        lines = [
+            row(
+                f"Claim {n} of {rows}.",
+                f"Speaker {n % 30}",
+                venue="interview",
+                outlet=f"Outlet {n % 7}",
+                article_url=f"https://example.org/{rows}/{n // 4}",
+                article_headline=f"Story {n // 4}",
+                article_outlet="Daily",
             )
-        path = tmp_path / f"claims-{rows}.csv"
-        path.write_text(out.getvalue())
-        job = importing.import_file(path, user=admin_user)
+            for n in range(rows)
+        ]
+        job = run_import(tmp_path, csv_text(*lines), admin_user, name=f"claims-{rows}.csv")
         assert job.created_count == rows, job.errors
-        reads.append((claims_read() - before) / rows)
+        reads.append((claims_read()[1] - before) / rows)
     assert reads[1] < 1.5 * reads[0], reads  # a few reads a claim, not a read of every claim a chunk
     assert kept() == counted()
 
